@@ -1,0 +1,283 @@
+"""The ``kopru`` command line: a thin layer over :mod:`kopru.api`.
+
+Every :class:`~kopru.errors.KopruError` becomes one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kopru import api
+from kopru.errors import KopruError
+
+app = typer.Typer(
+    help="kopru: where to produce, for whom, at what landed cost — Kazakhstan and Türkiye.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+data_app = typer.Typer(help="Show and check the data pack and its sources.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+out = Console()
+err = Console(stderr=True)
+
+OverridesOpt = Annotated[
+    Path | None,
+    typer.Option("--overrides", help="YAML file of values that replace the data pack's."),
+]
+CloseOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--close",
+        help="Close a node, edge or mode before routing: khorgos, aktau-baku_alat, mode:ferry.",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+EXAMPLES = resources.files("kopru") / "examples"
+
+
+def _progress(enabled: bool):
+    if not enabled:
+        return None, None
+    bar = Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+        console=err, transient=True,
+    )
+    task = bar.add_task("planning", total=7)
+
+    def step(message: str) -> None:
+        bar.update(task, description=message, advance=1)
+
+    return bar, step
+
+
+def _run_plan(profile: Path, out_dir: Path | None, as_json: bool, overrides, close, quiet=False):
+    from kopru.report import write_report
+
+    bar, step = _progress(not as_json and not quiet and err.is_terminal)
+    if bar is not None:
+        with bar:
+            plan = api.plan(profile, overrides=overrides, disruptions=close or (), progress=step)
+    else:
+        plan = api.plan(profile, overrides=overrides, disruptions=close or ())
+    if out_dir is not None:
+        if out_dir.exists() and not out_dir.is_dir():
+            raise KopruError(f"--out {out_dir} is a file; expected a folder")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "plan.json").write_text(plan.model_dump_json(indent=1), encoding="utf-8")
+        write_report(plan, api.load_data(), out_dir / "report.html")
+    if as_json:
+        sys.stdout.write(plan.model_dump_json(indent=1) + "\n")
+        return plan
+    _print_plan(plan)
+    if out_dir is not None:
+        out.print(f"wrote [bold]{out_dir / 'plan.json'}[/] and [bold]{out_dir / 'report.html'}[/]")
+    return plan
+
+
+def _print_plan(plan) -> None:
+    table = Table(title=f"{plan.company}: {plan.product} — annual landed cost ({plan.currency})")
+    table.add_column("#", justify="right")
+    table.add_column("site")
+    table.add_column("country")
+    table.add_column("total / year", justify="right")
+    table.add_column("per unit", justify="right")
+    for comp in plan.components:
+        table.add_column(comp, justify="right")
+    shown = [plan.site(s) for s in plan.ranking]
+    top = shown[:12] + [s for s in shown[12:] if s.country == "TR"]
+    for s in top:
+        lc = s.landed_cost
+        style = "bold green" if s.id == plan.recommendation.site else ("yellow" if s.country == "TR" else None)
+        table.add_row(
+            str(s.rank or "—"), s.name, s.country,
+            f"{lc.total:,.0f}" if lc.total is not None else "no route",
+            f"{lc.per_unit:,.2f}" if lc.per_unit is not None else "—",
+            *[f"{lc.components[c]:,.0f}" if lc.components[c] is not None else "—" for c in plan.components],
+            style=style,
+        )
+    out.print(table)
+    if len(shown) > len(top):
+        out.print(f"({len(shown) - len(top)} more sites in plan.json and the report)")
+    if plan.overrides:
+        out.print(f"[red]overridden:[/] {', '.join(o['key'] for o in plan.overrides)}")
+    if plan.disruptions:
+        out.print(f"[red]closed:[/] {', '.join(plan.disruptions)}")
+    out.print(f"[bold]Recommendation:[/] {plan.recommendation.text}")
+
+
+@app.command()
+def plan(
+    profile: Annotated[Path, typer.Argument(help="Company profile, YAML or JSON.")],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder for plan.json and report.html.")
+    ] = None,
+    as_json: JsonOpt = False,
+    overrides: OverridesOpt = None,
+    close: CloseOpt = None,
+) -> None:
+    """Landed cost of every candidate site for every market, ranked, with a report."""
+    _run_plan(profile, out_dir, as_json, overrides, close)
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo's output.")] = Path(
+        "out/demo"
+    ),
+) -> None:
+    """Run the apparel example end to end: plan, table, plan.json and report.html."""
+    with resources.as_file(EXAMPLES / "apparel.yaml") as path:
+        out.print(f"[dim]profile: {path}[/]")
+        _run_plan(path, out_dir, False, None, None)
+
+
+@app.command()
+def route(
+    origin: Annotated[str, typer.Argument(help="Corridor node id, e.g. almaty.")],
+    destination: Annotated[str, typer.Argument(help="Corridor node id, e.g. istanbul.")],
+    fastest: Annotated[bool, typer.Option("--fastest", help="Minimise days, not cost.")] = False,
+    close: CloseOpt = None,
+    overrides: OverridesOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The cheapest (or fastest) corridor route between two nodes, leg by leg."""
+    r = api.route(origin, destination, "time" if fastest else "cost", close or (), overrides)
+    if as_json:
+        sys.stdout.write(json.dumps(r.as_dict(), indent=1) + "\n")
+        return
+    table = Table(title=f"{origin} → {destination} ({'fastest' if fastest else 'cheapest'})")
+    for col in ("from", "to", "mode", "km", "days", "USD/TEU", "kg CO2e/t"):
+        table.add_column(col, justify="right" if col[0].isdigit() or col in ("km", "days") else "left")
+    for leg in r.legs:
+        table.add_row(leg.origin, leg.destination, leg.mode, f"{leg.distance_km:,.0f}",
+                      f"{leg.days:.1f}", f"{leg.cost_usd_per_teu:,.0f}", f"{leg.co2_kg_per_t:,.1f}")
+    table.add_row("total", "", ", ".join(r.modes), f"{r.distance_km:,.0f}", f"{r.days:.1f}",
+                  f"{r.cost_usd_per_teu:,.0f}", f"{r.co2_kg_per_t:,.1f}", style="bold")
+    out.print(table)
+
+
+DATA_TABLES = ("parameters", "sources", "regions", "sez", "industrial_zones", "provinces",
+               "markets", "tariffs", "trade_rules", "nodes", "edges")
+
+
+@data_app.command("list")
+def data_list(overrides: OverridesOpt = None, as_json: JsonOpt = False) -> None:
+    """The tables of the data pack and their sizes."""
+    pack = api.load_data(overrides)
+    sizes = {name: len(_table(pack, name)) for name in DATA_TABLES}
+    if as_json:
+        sys.stdout.write(json.dumps({"version": pack.version, "tables": sizes}, indent=1) + "\n")
+        return
+    table = Table(title=f"kopru data pack {pack.version}")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, n in sizes.items():
+        table.add_row(name, str(n))
+    out.print(table)
+    out.print("show one with [bold]kopru data show TABLE[/] or a subject: [bold]kopru data show KZ-23[/]")
+
+
+def _table(pack, name: str):
+    return pack.parameters if name == "parameters" else pack.sources if name == "sources" else pack.tables[name]
+
+
+@data_app.command("show")
+def data_show(
+    what: Annotated[str, typer.Argument(help="A table name, or a subject such as KZ-23, TR-16, KZT.")],
+    overrides: OverridesOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a table, or every parameter of one subject, with units and sources."""
+    pack = api.load_data(overrides)
+    if what in DATA_TABLES:
+        df = _table(pack, what)
+    else:
+        df = pack.parameters[pack.parameters["subject"] == what]
+        if df.empty:
+            raise KopruError(
+                f"{what!r} is neither a table ({', '.join(DATA_TABLES)}) nor a subject with values"
+            )
+    df = df.drop(columns=[c for c in ("file",) if c in df.columns])
+    if as_json:
+        sys.stdout.write(df.to_json(orient="records", indent=1, force_ascii=False) + "\n")
+        return
+    table = Table(title=what, show_lines=False)
+    for col in df.columns:
+        table.add_column(str(col), overflow="fold", max_width=48)
+    for row in df.itertuples(index=False):
+        table.add_row(*["" if v is None else str(v) for v in row])
+    out.print(table)
+
+
+@data_app.command("sources")
+def data_sources(as_json: JsonOpt = False) -> None:
+    """Every source of the data pack."""
+    pack = api.load_data()
+    df = pack.sources.drop(columns=["file"])
+    if as_json:
+        sys.stdout.write(df.to_json(orient="records", indent=1, force_ascii=False) + "\n")
+        return
+    table = Table(title=f"{len(df)} sources")
+    for col in ("id", "title", "publisher", "year", "url"):
+        table.add_column(col, overflow="fold", max_width=50)
+    for _, r in df.iterrows():
+        table.add_row(r["id"], r["title"], r["publisher"], r["year"], r["url"])
+    out.print(table)
+
+
+@data_app.command("validate")
+def data_validate(overrides: OverridesOpt = None) -> None:
+    """Load and check the whole data pack (and an overrides file); exit 2 on the first problem."""
+    from kopru.corridors import Network
+
+    pack = api.load_data(overrides)
+    network = Network(pack)
+    lanes = network.lanes(list(pack.nodes.index), list(pack.nodes.index))
+    if not lanes.reachable.all():
+        o, d = (int(i[0]) for i in (~lanes.reachable).nonzero())
+        raise KopruError(
+            f"corridor network is not connected: no route from {lanes.origins[o]} to {lanes.destinations[d]}"
+        )
+    n_values = len(pack.parameters)
+    out.print(
+        f"[green]data pack {pack.version} is valid[/]: {n_values} values, {len(pack.sources)} sources,"
+        f" {len(pack.nodes)} nodes, {len(pack.edges)} edges, every value sourced"
+        + (f"; {len(pack.overrides)} overrides applied" if pack.overrides else "")
+    )
+
+
+def main() -> None:
+    """Entry point: run the app, turning kopru's errors into one line and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except KopruError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise SystemExit(2) from None
+    except typer.Abort:
+        err.print("aborted")
+        raise SystemExit(130) from None
+    except Exception as exc:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            raise SystemExit(exc.exit_code) from None
+        if isinstance(exc, click.exceptions.Exit):
+            raise SystemExit(exc.exit_code) from None
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,287 @@
+"""The multimodal corridor network (road, rail, Caspian ferry, sea) and the lanes through it.
+
+Nodes are cities, border crossings, ports and rail hubs; edges carry a mode, a distance, a
+transit time and a cost per TEU. Handling at a border or port (cost and days) is charged on
+every arc that enters the node. ``Network.lanes`` finds, for many origins and destinations at
+once, the cheapest or the fastest path (scipy's Dijkstra on a sparse matrix) and sums cost,
+days, distance and CO2 along it for all pairs together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from kopru.datapack import DataPack
+from kopru.datapack.loader import MODES
+from kopru.errors import RouteError
+
+Criterion = Literal["cost", "time"]
+_WEIGHT = {"cost": "cost", "time": "days"}
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One edge of a route, as travelled."""
+
+    origin: str
+    destination: str
+    mode: str
+    distance_km: float
+    days: float
+    cost_usd_per_teu: float
+    co2_kg_per_t: float
+
+    def as_dict(self) -> dict:
+        return {
+            "from": self.origin,
+            "to": self.destination,
+            "mode": self.mode,
+            "distance_km": round(self.distance_km, 1),
+            "days": round(self.days, 2),
+            "cost_usd_per_teu": round(self.cost_usd_per_teu, 2),
+            "co2_kg_per_t": round(self.co2_kg_per_t, 2),
+        }
+
+
+@dataclass(frozen=True)
+class Route:
+    """A path from one node to another with its totals (handling included)."""
+
+    origin: str
+    destination: str
+    criterion: Criterion
+    legs: tuple[Leg, ...]
+
+    @property
+    def cost_usd_per_teu(self) -> float:
+        return sum(leg.cost_usd_per_teu for leg in self.legs)
+
+    @property
+    def days(self) -> float:
+        return sum(leg.days for leg in self.legs)
+
+    @property
+    def distance_km(self) -> float:
+        return sum(leg.distance_km for leg in self.legs)
+
+    @property
+    def co2_kg_per_t(self) -> float:
+        return sum(leg.co2_kg_per_t for leg in self.legs)
+
+    @property
+    def modes(self) -> list[str]:
+        return sorted({leg.mode for leg in self.legs})
+
+    def as_dict(self) -> dict:
+        return {
+            "from": self.origin,
+            "to": self.destination,
+            "criterion": self.criterion,
+            "cost_usd_per_teu": round(self.cost_usd_per_teu, 2),
+            "days": round(self.days, 2),
+            "distance_km": round(self.distance_km, 1),
+            "co2_kg_per_t": round(self.co2_kg_per_t, 2),
+            "legs": [leg.as_dict() for leg in self.legs],
+        }
+
+
+@dataclass(frozen=True)
+class Lanes:
+    """Totals of the best path for every origin × destination pair (inf where unreachable)."""
+
+    origins: tuple[str, ...]
+    destinations: tuple[str, ...]
+    criterion: Criterion
+    cost_usd_per_teu: NDArray[np.float64]
+    days: NDArray[np.float64]
+    distance_km: NDArray[np.float64]
+    co2_kg_per_t: NDArray[np.float64]
+
+    @property
+    def reachable(self) -> NDArray[np.bool_]:
+        return np.isfinite(self.cost_usd_per_teu)
+
+
+class Network:
+    """The corridor graph built from the data pack, with some parts possibly closed."""
+
+    def __init__(self, pack: DataPack, closed: tuple[str, ...] = ()) -> None:
+        self.pack = pack
+        self.closed = tuple(closed)
+        self.nodes: pd.DataFrame = pack.nodes
+        self.index = {node: i for i, node in enumerate(self.nodes.index)}
+        self.arcs = self._arcs(pack, self.closed)
+        self._matrices: dict[str, csr_matrix] = {}
+
+    # -- construction ----------------------------------------------------------------------
+    def _mode_rate(self, mode: str, quantity: str) -> float:
+        return self.pack.param(f"mode:{mode}", quantity).value
+
+    def _arcs(self, pack: DataPack, closed: tuple[str, ...]) -> pd.DataFrame:
+        edges = pack.edges.copy()
+        fixed = edges["mode"].map(lambda m: self._mode_rate(m, "cost_fixed_per_teu"))
+        per_km = edges["mode"].map(lambda m: self._mode_rate(m, "cost_per_teu_km"))
+        co2 = edges["mode"].map(lambda m: self._mode_rate(m, "co2_per_tkm"))
+        edges["leg_cost"] = edges["cost_usd_per_teu"].fillna(fixed + per_km * edges["distance_km"])
+        edges["co2_kg_per_t"] = co2 * edges["distance_km"] / 1000.0
+        forward = edges.rename(columns={"from": "u", "to": "v"})
+        backward = edges.rename(columns={"from": "v", "to": "u"})
+        arcs = pd.concat([forward, backward], ignore_index=True)
+        arcs = arcs[_open_mask(arcs, closed, set(self.index), set(MODES))]
+        handling_cost = self.nodes["handling_usd_per_teu"]
+        handling_days = self.nodes["handling_days"]
+        arcs["cost"] = arcs["leg_cost"] + arcs["v"].map(handling_cost)
+        arcs["days"] = arcs["days"] + arcs["v"].map(handling_days)
+        arcs["iu"] = arcs["u"].map(self.index)
+        arcs["iv"] = arcs["v"].map(self.index)
+        return arcs.reset_index(drop=True)
+
+    def close(self, *names: str) -> Network:
+        """A copy of the network with nodes, edges or whole modes closed.
+
+        A name is a node id (``khorgos``), an edge (``aktau-baku_alat``, every mode),
+        an edge of one mode (``aktau-baku_alat:ferry``) or a mode (``mode:ferry``).
+        """
+        return Network(self.pack, self.closed + tuple(names))
+
+    def _best_arcs(self, criterion: Criterion) -> pd.DataFrame:
+        weight = _WEIGHT[criterion]
+        # among parallel arcs (road and rail between the same nodes) keep the best one
+        ordered = self.arcs.sort_values([weight, "cost", "days"], kind="stable")
+        return ordered.drop_duplicates(["iu", "iv"], keep="first")
+
+    def _matrix(self, criterion: Criterion) -> tuple[csr_matrix, pd.DataFrame]:
+        best = self._best_arcs(criterion)
+        n = len(self.index)
+        # Dijkstra treats stored zeros as edges in csr input, but a tiny floor keeps it explicit
+        weights = np.maximum(best[_WEIGHT[criterion]].to_numpy(float), 1e-9)
+        matrix = csr_matrix((weights, (best["iu"], best["iv"])), shape=(n, n))
+        return matrix, best
+
+    def _node_indices(self, names: list[str] | tuple[str, ...], role: str) -> NDArray[np.int64]:
+        missing = [n for n in names if n not in self.index]
+        if missing:
+            raise RouteError(f"{role} {missing[0]!r} is not a node of the corridor network")
+        return np.array([self.index[n] for n in names], dtype=np.int64)
+
+    # -- queries ---------------------------------------------------------------------------
+    def lanes(
+        self,
+        origins: list[str] | tuple[str, ...],
+        destinations: list[str] | tuple[str, ...],
+        criterion: Criterion = "cost",
+    ) -> Lanes:
+        """Best-path totals for all origin × destination pairs at once."""
+        origins, destinations = tuple(origins), tuple(destinations)
+        oi = self._node_indices(origins, "origin")
+        di = self._node_indices(destinations, "destination")
+        matrix, best = self._matrix(criterion)
+        _, pred = dijkstra(matrix, directed=True, indices=oi, return_predecessors=True)
+        n = len(self.index)
+        attrs = {}
+        for col in ("cost", "days", "distance_km", "co2_kg_per_t"):
+            dense = np.zeros((n, n))
+            dense[best["iu"].to_numpy(), best["iv"].to_numpy()] = best[col].to_numpy(float)
+            attrs[col] = dense
+        totals = {col: np.zeros((len(oi), len(di))) for col in attrs}
+        rows = np.repeat(np.arange(len(oi))[:, None], len(di), axis=1)
+        cur = np.broadcast_to(di, (len(oi), len(di))).copy()
+        origin_of = np.broadcast_to(oi[:, None], cur.shape)
+        unreachable = np.zeros(cur.shape, dtype=bool)
+        # walk all paths back one hop at a time, every pair in the same array step
+        for _ in range(n):
+            active = (cur != origin_of) & ~unreachable
+            if not active.any():
+                break
+            prev = np.where(active, pred[rows, cur], cur)
+            unreachable |= active & (prev < 0)
+            step = active & (prev >= 0)
+            for col, dense in attrs.items():
+                totals[col] += np.where(step, dense[np.maximum(prev, 0), cur], 0.0)
+            cur = np.where(step, prev, cur)
+        for col in totals:
+            totals[col][unreachable] = np.inf
+        return Lanes(
+            origins=origins,
+            destinations=destinations,
+            criterion=criterion,
+            cost_usd_per_teu=totals["cost"],
+            days=totals["days"],
+            distance_km=totals["distance_km"],
+            co2_kg_per_t=totals["co2_kg_per_t"],
+        )
+
+    def route(self, origin: str, destination: str, criterion: Criterion = "cost") -> Route:
+        """The best path between two nodes, leg by leg."""
+        found = self.routes([origin], [destination], criterion)
+        if (origin, destination) not in found:
+            closed = f" with {', '.join(self.closed)} closed" if self.closed else ""
+            raise RouteError(f"no route from {origin} to {destination}{closed}")
+        return found[(origin, destination)]
+
+    def routes(
+        self,
+        origins: list[str] | tuple[str, ...],
+        destinations: list[str] | tuple[str, ...],
+        criterion: Criterion = "cost",
+    ) -> dict[tuple[str, str], Route]:
+        """Best routes leg by leg for every reachable origin × destination pair (for reports)."""
+        oi = self._node_indices(tuple(origins), "origin")
+        di = self._node_indices(tuple(destinations), "destination")
+        matrix, best = self._matrix(criterion)
+        _, pred = dijkstra(matrix, directed=True, indices=oi, return_predecessors=True)
+        names = list(self.index)
+        arcs = {
+            (int(u), int(v)): Leg(names[u], names[v], mode, dist, days, cost, co2)
+            for u, v, mode, dist, days, cost, co2 in zip(
+                best["iu"], best["iv"], best["mode"], best["distance_km"], best["days"],
+                best["cost"], best["co2_kg_per_t"], strict=True,
+            )
+        }
+        found = {}
+        for row, o in enumerate(oi):
+            for d in di:
+                if o != d and pred[row, d] < 0:
+                    continue
+                chain = [int(d)]
+                while chain[-1] != o:
+                    chain.append(int(pred[row, chain[-1]]))
+                chain.reverse()
+                legs = tuple(arcs[(u, v)] for u, v in zip(chain[:-1], chain[1:], strict=True))
+                found[(names[o], names[d])] = Route(names[o], names[d], criterion, legs)
+        return found
+
+
+def _open_mask(arcs: pd.DataFrame, closed: tuple[str, ...], nodes: set[str], modes: set[str]):
+    keep = pd.Series(True, index=arcs.index)
+    for name in closed:
+        if name.startswith("mode:"):
+            mode = name.removeprefix("mode:")
+            if mode not in modes:
+                raise RouteError(f"cannot close {name!r}: modes are {', '.join(sorted(modes))}")
+            keep &= arcs["mode"] != mode
+        elif "-" in name:
+            pair, _, mode = name.partition(":")
+            a, _, b = pair.partition("-")
+            hit = (arcs["u"] == a) & (arcs["v"] == b) | (arcs["u"] == b) & (arcs["v"] == a)
+            if mode:
+                hit &= arcs["mode"] == mode
+            if not hit.any():
+                raise RouteError(
+                    f"cannot close {name!r}: no such edge (use <node>-<node>[:<mode>])"
+                )
+            keep &= ~hit
+        elif name in nodes:
+            keep &= (arcs["u"] != name) & (arcs["v"] != name)
+        else:
+            raise RouteError(
+                f"cannot close {name!r}: expected a node id, <node>-<node>[:<mode>] or mode:<mode>"
+            )
+    return keep

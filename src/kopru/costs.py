@@ -1,0 +1,127 @@
+"""The landed-cost engine: C[..., site, market, component] in USD per unit of product.
+
+Everything is an array operation. Site inputs have shape ``(..., S)``, lane inputs
+``(..., S, M)``, material inputs ``(..., S, K)``; any leading axes (scenarios, Monte Carlo
+samples) broadcast through, so one code path serves one plan and a million draws.
+
+Components (USD per unit delivered to the market):
+
+- materials: purchase cost + inbound freight, plus import duty on them where the site is not
+  in the material's customs territory (none inside a free customs zone);
+- energy: electricity and gas at the site's industrial prices;
+- labour: direct hours × hourly wage × (1 + employer social charges);
+- logistics: outbound freight from the site to the market (full container loads);
+- duties: the market's import duty on the customs value (ex-works cost + freight);
+- taxes: property tax on the new buildings, and corporate income tax on the margin
+  between the selling price and the cost (zero in a SEZ);
+- capital: annualised capex (capital recovery factor), fixed costs and land lease, per unit.
+
+VAT is left out on purpose: a registered manufacturer recovers it, so it is not a cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+from numpy.typing import NDArray
+
+COMPONENTS = ("materials", "energy", "labour", "logistics", "duties", "taxes", "capital")
+
+Array = NDArray[np.float64]
+
+
+def capital_recovery_factor(rate: float | Array, years: int | Array) -> Array:
+    """Annuity that repays 1 over ``years`` at ``rate``: r(1+r)^n / ((1+r)^n - 1); 1/n at r=0."""
+    rate = np.asarray(rate, dtype=float)
+    years = np.asarray(years, dtype=float)
+    growth = np.power(1.0 + rate, years)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        crf = np.where(rate > 0, rate * growth / (growth - 1.0), 1.0 / years)
+    return crf
+
+
+@dataclass(frozen=True)
+class CostInputs:
+    """Arrays in USD (per unit of product unless named otherwise)."""
+
+    # per site (..., S)
+    wage_usd_per_hour: Array
+    social_rate: Array
+    electricity_usd_per_kwh: Array
+    gas_usd_per_m3: Array
+    land_usd_per_m2_year: Array
+    corporate_tax_rate: Array
+    property_tax_rate: Array
+    input_duty_share: Array
+    capex_usd: Array
+    # per site and material (..., S, K)
+    material_freight_usd: Array
+    material_duty_rate: Array
+    # per site and market (..., S, M)
+    freight_usd: Array
+    duty_rate: Array
+    # per site and material (..., S, K), or per material (K,)
+    material_cost_usd: Array
+    # per market (M,)
+    price_usd: Array
+    # product scalars
+    labour_hours: float
+    electricity_kwh: float
+    gas_m3: float
+    land_m2: float
+    fixed_costs_usd: float
+    building_share: float
+    capital_recovery: float
+    volume: float
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, np.ndarray) and np.isnan(value).any():
+                raise ValueError(f"cost input {f.name} contains NaN")
+
+
+def landed_cost(x: CostInputs) -> Array:
+    """C[..., site, market, component], USD per unit delivered."""
+    materials = np.sum(
+        (x.material_cost_usd + x.material_freight_usd)
+        * (1.0 + x.material_duty_rate * x.input_duty_share[..., None]),
+        axis=-1,
+    )
+    energy = x.electricity_kwh * x.electricity_usd_per_kwh + x.gas_m3 * x.gas_usd_per_m3
+    labour = x.labour_hours * x.wage_usd_per_hour * (1.0 + x.social_rate)
+    capital = (
+        x.capex_usd * x.capital_recovery + x.fixed_costs_usd + x.land_m2 * x.land_usd_per_m2_year
+    ) / x.volume
+    property_tax = x.property_tax_rate * x.building_share * x.capex_usd / x.volume
+
+    ex_works = (materials + energy + labour + capital)[..., None]
+    logistics = x.freight_usd
+    duties = x.duty_rate * (ex_works + logistics)
+    pre_tax = ex_works + logistics + duties + property_tax[..., None]
+    profit_tax = x.corporate_tax_rate[..., None] * np.maximum(x.price_usd - pre_tax, 0.0)
+    taxes = property_tax[..., None] + profit_tax
+
+    shape = np.broadcast_shapes(logistics.shape, duties.shape, taxes.shape)
+
+    def per_market(site_values: Array) -> Array:
+        return np.broadcast_to(site_values[..., None], shape)
+
+    return np.stack(
+        [
+            per_market(materials),
+            per_market(energy),
+            per_market(labour),
+            np.broadcast_to(logistics, shape),
+            np.broadcast_to(duties, shape),
+            np.broadcast_to(taxes, shape),
+            per_market(capital),
+        ],
+        axis=-1,
+    )
+
+
+def annual_totals(cube: Array, demand: Array) -> Array:
+    """Annual cost per site and component, (..., S, C): per-unit cost × demand, summed over markets."""
+    return np.einsum("...smc,m->...sc", np.where(np.isfinite(cube), cube, np.inf), demand)

@@ -1,0 +1,410 @@
+"""Read the data pack from package data and check it before anything uses it."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from kopru.errors import DataPackError
+
+DATA = resources.files("kopru") / "datapack" / "data"
+
+MODES = ("road", "rail", "ferry", "sea")
+NODE_KINDS = ("city", "border", "port", "rail_hub")
+TERRITORIES = ("EAEU", "UZ", "TJ", "TM", "AZ", "GE", "CN", "TR", "EU")
+
+# table -> (file, required columns, id column or None)
+TABLES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
+    "regions": (
+        "regions.csv",
+        ("id", "name", "kind", "centre", "node", "lat", "lon", "source", "note"),
+        "id",
+    ),
+    "sez": (
+        "sez.csv",
+        ("id", "name", "region", "city", "node", "lat", "lon", "sectors", "source", "note"),
+        "id",
+    ),
+    "industrial_zones": (
+        "industrial_zones.csv",
+        ("id", "name", "region", "city", "lat", "lon", "source", "note"),
+        "id",
+    ),
+    "provinces": ("tr_provinces.csv", ("id", "name", "node", "lat", "lon", "source", "note"), "id"),
+    "markets": (
+        "markets.csv",
+        ("id", "name", "country", "territory", "node", "entry", "lat", "lon", "source", "note"),
+        "id",
+    ),
+    "tariffs": (
+        "tariffs.csv",
+        ("regime", "hs", "description", "rate_pct", "year", "source", "note"),
+        None,
+    ),
+    "trade_rules": (
+        "trade_rules.csv",
+        ("origin", "territory", "treatment", "basis", "year", "source", "note"),
+        None,
+    ),
+    "nodes": (
+        "corridor_nodes.csv",
+        ("id", "name", "kind", "country", "lat", "lon", "handling_usd_per_teu", "handling_days")
+        + ("source", "note"),
+        "id",
+    ),
+    "edges": (
+        "corridor_edges.csv",
+        ("from", "to", "mode", "distance_km", "days", "cost_usd_per_teu", "year", "source", "note"),
+        None,
+    ),
+}
+PARAM_COLUMNS = ("subject", "quantity", "value", "unit", "year", "source", "note", "assumption")
+SOURCE_COLUMNS = ("id", "title", "publisher", "url", "year", "licence", "note")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One sourced value of the data pack."""
+
+    subject: str
+    quantity: str
+    value: float
+    unit: str
+    year: int
+    source: str
+    note: str
+    assumption: bool
+    overridden: bool = False
+
+
+@dataclass(frozen=True)
+class DataPack:
+    """All tables of the data pack, validated. Tables are pandas DataFrames indexed by id."""
+
+    sources: pd.DataFrame
+    parameters: pd.DataFrame
+    quantities: dict[str, dict[str, Any]]
+    tables: dict[str, pd.DataFrame]
+    boundaries: dict[str, Any]
+    version: str
+    overrides: tuple = field(default=())
+
+    @property
+    def regions(self) -> pd.DataFrame:
+        return self.tables["regions"]
+
+    @property
+    def sez(self) -> pd.DataFrame:
+        return self.tables["sez"]
+
+    @property
+    def industrial_zones(self) -> pd.DataFrame:
+        return self.tables["industrial_zones"]
+
+    @property
+    def provinces(self) -> pd.DataFrame:
+        return self.tables["provinces"]
+
+    @property
+    def markets(self) -> pd.DataFrame:
+        return self.tables["markets"]
+
+    @property
+    def tariffs(self) -> pd.DataFrame:
+        return self.tables["tariffs"]
+
+    @property
+    def trade_rules(self) -> pd.DataFrame:
+        return self.tables["trade_rules"]
+
+    @property
+    def nodes(self) -> pd.DataFrame:
+        return self.tables["nodes"]
+
+    @property
+    def edges(self) -> pd.DataFrame:
+        return self.tables["edges"]
+
+    # -- parameters ---------------------------------------------------------------------------
+    def param(self, subject: str, quantity: str, fallback: str | None = None) -> Param:
+        """The value of ``quantity`` for ``subject``, else for ``fallback`` (e.g. the country)."""
+        for key in (subject, fallback):
+            if key is None:
+                continue
+            rows = self.parameters[
+                (self.parameters["subject"] == key) & (self.parameters["quantity"] == quantity)
+            ]
+            if len(rows):
+                row = rows.sort_values("year").iloc[-1]
+                return Param(
+                    subject=row["subject"],
+                    quantity=quantity,
+                    value=float(row["value"]),
+                    unit=row["unit"],
+                    year=int(row["year"]),
+                    source=row["source"],
+                    note=row["note"],
+                    assumption=bool(row["assumption"]),
+                    overridden=bool(row["overridden"]),
+                )
+        where = subject if fallback is None else f"{subject} or {fallback}"
+        raise DataPackError(f"data pack has no value of {quantity!r} for {where}")
+
+    def has_param(self, subject: str, quantity: str) -> bool:
+        p = self.parameters
+        return bool(((p["subject"] == subject) & (p["quantity"] == quantity)).any())
+
+    def fx_per_usd(self, currency: str) -> float:
+        """Units of ``currency`` per US dollar."""
+        if currency == "USD":
+            return 1.0
+        return self.param(currency, "fx_per_usd").value
+
+    def to_usd(self, param: Param) -> float:
+        """Convert a money value such as 'KZT/kWh' to USD per the same denominator."""
+        currency = param.unit.split("/")[0]
+        if currency == "%":
+            return param.value / 100.0
+        return param.value / self.fx_per_usd(currency)
+
+    def usd(self, subject: str, quantity: str, fallback: str | None = None) -> tuple[float, Param]:
+        p = self.param(subject, quantity, fallback)
+        return self.to_usd(p), p
+
+    def source_ids(self) -> set[str]:
+        return set(self.sources.index)
+
+
+def _read_csv(path: Path | Any, name: str, required: tuple[str, ...]) -> pd.DataFrame:
+    try:
+        with path.open("r", encoding="utf-8") as fh:
+            df = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataPackError(f"data pack file {name} cannot be read: {exc}") from exc
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise DataPackError(f"data pack file {name} lacks column(s) {', '.join(missing)}")
+    return df.apply(lambda col: col.str.strip())
+
+
+def _numeric(df: pd.DataFrame, name: str, columns: tuple[str, ...], allow_empty=()) -> None:
+    for col in columns:
+        raw = df[col]
+        empty = raw == ""
+        values = pd.to_numeric(raw.where(~empty, None), errors="coerce")
+        bad = values.isna() & ~(empty & (col in allow_empty))
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataPackError(
+                f"data pack file {name}, row {i + 2}: column {col!r} must be a number,"
+                f" got {raw.iloc[i]!r}"
+            )
+        df[col] = values.astype(float)
+
+
+def _check_sources(df: pd.DataFrame, name: str, known: set[str]) -> None:
+    for i, cell in enumerate(df["source"]):
+        ids = [s.strip() for s in cell.split(";") if s.strip()]
+        if not ids:
+            raise DataPackError(f"data pack file {name}, row {i + 2}: no source given")
+        for sid in ids:
+            if sid not in known:
+                raise DataPackError(
+                    f"data pack file {name}, row {i + 2}: source {sid!r} is not in sources/*.csv"
+                )
+
+
+def _check_refs(df: pd.DataFrame, name: str, col: str, known: set[str], what: str) -> None:
+    bad = ~df[col].isin(known)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataPackError(
+            f"data pack file {name}, row {i + 2}: {col} {df[col].iloc[i]!r} is not a known {what}"
+        )
+
+
+def _check_unique(df: pd.DataFrame, name: str, col: str) -> None:
+    dup = df[col][df[col].duplicated()]
+    if len(dup):
+        raise DataPackError(f"data pack file {name}: id {dup.iloc[0]!r} appears more than once")
+
+
+def _check_coordinates(df: pd.DataFrame, name: str) -> None:
+    _numeric(df, name, ("lat", "lon"))
+    bad = (df["lat"].abs() > 90) | (df["lon"].abs() > 180)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataPackError(f"data pack file {name}, row {i + 2}: coordinates out of range")
+
+
+def _read_sources(root) -> pd.DataFrame:
+    frames = []
+    folder = root / "sources"
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".csv"):
+            df = _read_csv(entry, f"sources/{entry.name}", SOURCE_COLUMNS)
+            df["file"] = entry.name
+            frames.append(df)
+    if not frames:
+        raise DataPackError("data pack has no sources/*.csv")
+    sources = pd.concat(frames, ignore_index=True)
+    _check_unique(sources, "sources/*.csv", "id")
+    return sources.set_index("id", drop=False)
+
+
+def _read_parameters(root, quantities: dict, known_sources: set[str]) -> pd.DataFrame:
+    frames = []
+    for entry in sorted((root / "parameters").iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".csv"):
+            name = f"parameters/{entry.name}"
+            df = _read_csv(entry, name, PARAM_COLUMNS)
+            _numeric(df, name, ("value", "year"))
+            _check_sources(df, name, known_sources)
+            for i, (q, unit, flag) in enumerate(
+                zip(df["quantity"], df["unit"], df["assumption"], strict=True)
+            ):
+                if q not in quantities:
+                    raise DataPackError(
+                        f"{name}, row {i + 2}: quantity {q!r} is not defined in quantities.yaml"
+                    )
+                if unit not in quantities[q]["units"]:
+                    allowed = ", ".join(quantities[q]["units"])
+                    raise DataPackError(
+                        f"{name}, row {i + 2}: unit {unit!r} not allowed for {q} (allowed: {allowed})"
+                    )
+                if flag.lower() not in ("true", "false"):
+                    raise DataPackError(
+                        f"{name}, row {i + 2}: assumption must be true or false, got {flag!r}"
+                    )
+            df["assumption"] = df["assumption"].str.lower() == "true"
+            df["file"] = entry.name
+            frames.append(df)
+    params = pd.concat(frames, ignore_index=True)
+    params["year"] = params["year"].astype(int)
+    params["overridden"] = False
+    dup = params.duplicated(["subject", "quantity", "year"])
+    if dup.any():
+        row = params[dup].iloc[0]
+        raise DataPackError(
+            f"data pack gives {row['quantity']} of {row['subject']} for {row['year']} twice"
+        )
+    return params
+
+
+def _validate_tables(t: dict[str, pd.DataFrame], sources: set[str]) -> None:
+    for key, (fname, _, idcol) in TABLES.items():
+        df = t[key]
+        _check_sources(df, fname, sources)
+        if idcol:
+            _check_unique(df, fname, idcol)
+        if "lat" in df.columns:
+            _check_coordinates(df, fname)
+    nodes = t["nodes"]
+    _check_refs(nodes, "corridor_nodes.csv", "kind", set(NODE_KINDS), "node kind")
+    _numeric(nodes, "corridor_nodes.csv", ("handling_usd_per_teu", "handling_days"))
+    node_ids = set(nodes["id"])
+    edges = t["edges"]
+    for col in ("from", "to"):
+        _check_refs(edges, "corridor_edges.csv", col, node_ids, "corridor node")
+    _check_refs(edges, "corridor_edges.csv", "mode", set(MODES), "mode (road, rail, ferry, sea)")
+    _numeric(edges, "corridor_edges.csv", ("distance_km", "days"))
+    _numeric(edges, "corridor_edges.csv", ("cost_usd_per_teu",), allow_empty=("cost_usd_per_teu",))
+    negative = (edges[["distance_km", "days"]] < 0).any(axis=1) | (edges["cost_usd_per_teu"] < 0)
+    if negative.any():
+        raise DataPackError("corridor_edges.csv: distances, days and costs must be >= 0")
+    for key, fname in (("regions", "regions.csv"), ("sez", "sez.csv"), ("provinces", "tr_provinces.csv")):
+        _check_refs(t[key], fname, "node", node_ids, "corridor node")
+    region_ids = set(t["regions"]["id"])
+    _check_refs(t["sez"], "sez.csv", "region", region_ids, "Kazakh region (ISO 3166-2:KZ)")
+    markets = t["markets"]
+    _check_refs(markets, "markets.csv", "node", node_ids, "corridor node")
+    _check_refs(markets, "markets.csv", "entry", node_ids, "corridor node")
+    _check_refs(markets, "markets.csv", "territory", set(TERRITORIES), "customs territory")
+    tariffs = t["tariffs"]
+    _numeric(tariffs, "tariffs.csv", ("rate_pct",))
+    if (tariffs["rate_pct"] < 0).any():
+        raise DataPackError("tariffs.csv: duty rates must be >= 0")
+    bad_hs = ~tariffs["hs"].str.fullmatch(r"\d{4}")
+    if bad_hs.any():
+        raise DataPackError(f"tariffs.csv: HS heading {tariffs['hs'][bad_hs].iloc[0]!r} is not 4 digits")
+    regimes = set(tariffs["regime"]) | {"free"}
+    _check_refs(t["trade_rules"], "trade_rules.csv", "treatment", regimes, "treatment or regime")
+    _check_refs(t["trade_rules"], "trade_rules.csv", "territory", set(TERRITORIES), "territory")
+
+
+def _fingerprint(root) -> str:
+    digest = hashlib.sha256()
+    for entry in sorted(_walk(root), key=lambda p: str(p)):
+        digest.update(str(entry).encode())
+        digest.update(entry.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _walk(root):
+    for entry in root.iterdir():
+        if entry.is_dir():
+            yield from _walk(entry)
+        else:
+            yield entry
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped() -> DataPack:
+    return read(DATA)
+
+
+def read(root) -> DataPack:
+    """Read and validate a data pack folder (the shipped one unless tests pass another)."""
+    try:
+        quantities = yaml.safe_load((root / "quantities.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataPackError(f"quantities.yaml cannot be read: {exc}") from exc
+    sources = _read_sources(root)
+    known = set(sources.index)
+    parameters = _read_parameters(root, quantities, known)
+    tables = {
+        key: _read_csv(root / fname, fname, cols) for key, (fname, cols, _) in TABLES.items()
+    }
+    _validate_tables(tables, known)
+    for key, (_, _, idcol) in TABLES.items():
+        if idcol:
+            tables[key] = tables[key].set_index(idcol, drop=False)
+    try:
+        boundaries = json.loads((root / "kz-adm1.geojson").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataPackError(f"kz-adm1.geojson cannot be read: {exc}") from exc
+    isos = {f["properties"].get("iso") for f in boundaries.get("features", [])}
+    missing = sorted(set(tables["regions"].index) - isos)
+    if missing:
+        raise DataPackError(f"kz-adm1.geojson has no boundary for {', '.join(missing)}")
+    return DataPack(
+        sources=sources,
+        parameters=parameters,
+        quantities=quantities,
+        tables=tables,
+        boundaries=boundaries,
+        version=_fingerprint(root),
+    )
+
+
+def load(overrides=None) -> DataPack:
+    """The shipped data pack, validated; with ``overrides`` (a path or a mapping) applied on top."""
+    pack = _shipped()
+    if overrides is None:
+        return pack
+    from kopru.datapack.overrides import apply_overrides
+
+    return apply_overrides(pack, overrides)
+
+
+def with_tables(pack: DataPack, **changes: Any) -> DataPack:
+    return replace(pack, **changes)

@@ -1,0 +1,190 @@
+"""User overrides: replace any value of the data pack from a YAML file, and remember what changed.
+
+The file is a mapping from a key to a value (or to ``{value, unit, note}``)::
+
+    KZ-ATY.wage_monthly_avg: 600000          # a parameter: <subject>.<quantity>
+    KZT.fx_per_usd: {value: 520, note: "bank forecast 2027"}
+    tariff.EAEU_CCT.6109: 12                 # a duty rate, % ad valorem
+    edge.aktau.baku_alat.ferry.cost_usd_per_teu: 1500
+    node.khorgos.handling_days: 3
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from kopru.errors import OverrideError
+
+OVERRIDE_SOURCE = "user_override"
+EDGE_FIELDS = ("distance_km", "days", "cost_usd_per_teu")
+NODE_FIELDS = ("handling_usd_per_teu", "handling_days")
+
+
+@dataclass(frozen=True)
+class Override:
+    """One replaced value: what it was, what it is now, and why."""
+
+    key: str
+    old: float | None
+    new: float
+    unit: str
+    note: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "old": self.old, "new": self.new, "unit": self.unit, "note": self.note}
+
+
+def read_overrides(path: str | Path) -> dict[str, Any]:
+    """Read an overrides YAML file into a mapping; errors name the file and the problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise OverrideError(f"overrides file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OverrideError(f"overrides file {path} cannot be read as UTF-8 text: {exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise OverrideError(f"overrides file {path} is not valid YAML: {_first_line(exc)}") from None
+    if data is None:
+        raise OverrideError(f"overrides file {path} is empty; expected 'key: value' lines")
+    if not isinstance(data, dict):
+        raise OverrideError(f"overrides file {path} must be a mapping of key: value")
+    return data
+
+
+def _first_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+def _number(key: str, raw: Any) -> tuple[float, str | None, str]:
+    unit, note = None, "user override"
+    if isinstance(raw, dict):
+        unknown = set(raw) - {"value", "unit", "note"}
+        if unknown or "value" not in raw:
+            raise OverrideError(f"override {key}: expected a number or {{value, unit, note}}")
+        unit, note = raw.get("unit"), str(raw.get("note", note))
+        raw = raw["value"]
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise OverrideError(f"override {key}: value must be a number, got {raw!r}")
+    if raw < 0:
+        raise OverrideError(f"override {key}: value must be >= 0, got {raw}")
+    return float(raw), unit, note
+
+
+def apply_overrides(pack, overrides: str | Path | dict[str, Any]):
+    """Return a copy of ``pack`` with the overrides applied and recorded."""
+    mapping = overrides if isinstance(overrides, dict) else read_overrides(overrides)
+    params = pack.parameters.copy()
+    tables = {k: v.copy() for k, v in pack.tables.items()}
+    done: list[Override] = []
+    for key, raw in mapping.items():
+        key = str(key)
+        value, unit, note = _number(key, raw)
+        head, _, rest = key.partition(".")
+        if head == "tariff":
+            done.append(_tariff(tables["tariffs"], key, rest, value, note))
+        elif head == "edge":
+            done.append(_edge(tables["edges"], key, rest, value, note))
+        elif head == "node":
+            done.append(_node(tables["nodes"], key, rest, value, note))
+        else:
+            params, change = _parameter(pack, params, key, value, unit, note)
+            done.append(change)
+    return replace(pack, parameters=params, tables=tables, overrides=tuple(done))
+
+
+def _parameter(pack, params: pd.DataFrame, key, value, unit, note):
+    subject, _, quantity = key.partition(".")
+    if not quantity:
+        raise OverrideError(
+            f"override key {key!r}: expected <subject>.<quantity>, tariff.<regime>.<hs>,"
+            " edge.<from>.<to>.<mode>.<field> or node.<id>.<field>"
+        )
+    if quantity not in pack.quantities:
+        raise OverrideError(f"override {key}: unknown quantity {quantity!r} (see quantities.yaml)")
+    allowed = pack.quantities[quantity]["units"]
+    mask = (params["subject"] == subject) & (params["quantity"] == quantity)
+    if mask.any():
+        latest = params[mask]["year"].idxmax()
+        old_unit = params.at[latest, "unit"]
+        unit = unit or old_unit
+        if unit != old_unit:
+            raise OverrideError(f"override {key}: unit must be {old_unit} (the data pack's), got {unit}")
+        old = float(params.at[latest, "value"])
+        params.loc[latest, ["value", "source", "note", "overridden", "assumption"]] = [
+            value,
+            OVERRIDE_SOURCE,
+            note,
+            True,
+            False,
+        ]
+        return params, Override(key, old, value, unit, note)
+    known = set(params["subject"]) | set(pack.regions.index) | set(pack.sez.index)
+    known |= set(pack.provinces.index)
+    if subject not in known:
+        raise OverrideError(f"override {key}: unknown subject {subject!r}")
+    unit = unit or allowed[0]
+    if unit not in allowed:
+        raise OverrideError(f"override {key}: unit {unit!r} not allowed (allowed: {', '.join(allowed)})")
+    row = {
+        "subject": subject,
+        "quantity": quantity,
+        "value": value,
+        "unit": unit,
+        "year": int(params["year"].max()),
+        "source": OVERRIDE_SOURCE,
+        "note": note,
+        "assumption": False,
+        "file": "overrides",
+        "overridden": True,
+    }
+    params = pd.concat([params, pd.DataFrame([row])], ignore_index=True)
+    return params, Override(key, None, value, unit, note)
+
+
+def _tariff(tariffs: pd.DataFrame, key, rest, value, note) -> Override:
+    regime, _, hs = rest.partition(".")
+    mask = (tariffs["regime"] == regime) & (tariffs["hs"] == hs)
+    if not mask.any():
+        raise OverrideError(f"override {key}: no tariff row for regime {regime!r} and HS {hs!r}")
+    old = float(tariffs.loc[mask, "rate_pct"].iloc[0])
+    tariffs.loc[mask, ["rate_pct", "source", "note"]] = [value, OVERRIDE_SOURCE, note]
+    return Override(key, old, value, "%", note)
+
+
+def _edge(edges: pd.DataFrame, key, rest, value, note) -> Override:
+    parts = rest.split(".")
+    if len(parts) != 4 or parts[3] not in EDGE_FIELDS:
+        raise OverrideError(
+            f"override {key}: expected edge.<from>.<to>.<mode>.<field>, field one of"
+            f" {', '.join(EDGE_FIELDS)}"
+        )
+    a, b, mode, fld = parts
+    pair = ((edges["from"] == a) & (edges["to"] == b)) | ((edges["from"] == b) & (edges["to"] == a))
+    mask = pair & (edges["mode"] == mode)
+    if not mask.any():
+        raise OverrideError(f"override {key}: no {mode} edge between {a!r} and {b!r}")
+    old = edges.loc[mask, fld].iloc[0]
+    edges.loc[mask, [fld, "source", "note"]] = [value, OVERRIDE_SOURCE, note]
+    unit = {"distance_km": "km", "days": "days", "cost_usd_per_teu": "USD/TEU"}[fld]
+    return Override(key, None if pd.isna(old) else float(old), value, unit, note)
+
+
+def _node(nodes: pd.DataFrame, key, rest, value, note) -> Override:
+    node, _, fld = rest.partition(".")
+    if node not in nodes.index or fld not in NODE_FIELDS:
+        raise OverrideError(
+            f"override {key}: expected node.<id>.<field> with a known node and field one of"
+            f" {', '.join(NODE_FIELDS)}"
+        )
+    old = float(nodes.at[node, fld])
+    nodes.loc[node, [fld, "source", "note"]] = [value, OVERRIDE_SOURCE, note]
+    unit = "USD/TEU" if fld == "handling_usd_per_teu" else "days"
+    return Override(key, old, value, unit, note)

@@ -1,0 +1,505 @@
+"""The plan: landed cost of every candidate site for every target market, ranked and explained.
+
+``build_plan`` wires the pieces: candidate sites and their sourced inputs, corridor lanes for
+inbound materials and outbound product, duties from the trade rules, and the array cost engine.
+The result is a :class:`Plan`, the one object the CLI prints, the report draws and the web app
+serves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from kopru import __version__
+from kopru.corridors import Lanes, Network
+from kopru.costs import COMPONENTS, CostInputs, annual_totals, capital_recovery_factor, landed_cost
+from kopru.datapack import DataPack
+from kopru.errors import ProfileError, RouteError
+from kopru.geo import haversine_km
+from kopru.profile import Profile
+from kopru.sites import candidate_table, site_inputs
+from kopru.trade import territory_of, treatment
+
+Progress = Callable[[str], None]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LandedCost(Model):
+    total: float | None  # per year, plan currency; None where the site cannot serve every market
+    per_unit: float | None
+    components: dict[str, float | None]
+
+
+class MarketCost(Model):
+    per_unit: float | None
+    components: dict[str, float | None]
+    demand: float
+    annual: float | None
+    duty: dict[str, Any]
+    cheapest_route: str | None
+    fastest_route: str | None
+    transit_days: float | None
+    co2_kg_per_unit: float | None
+
+
+class ParamRef(Model):
+    value: float
+    unit: str
+    year: int
+    source: str
+    subject: str
+    assumption: bool
+    overridden: bool
+
+
+class SitePlan(Model):
+    id: str
+    name: str
+    kind: str
+    country: str
+    region: str
+    lat: float
+    lon: float
+    node: str
+    existing: bool
+    feasible: bool
+    rank: int | None
+    landed_cost: LandedCost
+    by_market: dict[str, MarketCost]
+    inputs: dict[str, ParamRef]
+    notes: list[str]
+
+
+class RouteSummary(Model):
+    origin: str
+    destination: str
+    criterion: str
+    cost_usd_per_teu: float
+    days: float
+    distance_km: float
+    co2_kg_per_t: float
+    modes: list[str]
+    legs: list[dict[str, Any]]
+
+
+class Recommendation(Model):
+    site: str | None
+    name: str | None
+    total: float | None
+    per_unit: float | None
+    baseline_site: str | None
+    baseline_total: float | None
+    saving: float | None
+    saving_pct: float | None
+    best_by_market: dict[str, str]
+    text: str
+
+
+class Plan(Model):
+    """Everything kopru found for one profile; plan.json is this object."""
+
+    kopru_version: str
+    data_pack_version: str
+    created: str
+    company: str
+    product: str
+    hs: str
+    currency: str
+    volume: float
+    components: list[str]
+    markets: list[dict[str, Any]]
+    sites: list[SitePlan]
+    ranking: list[str]
+    recommendation: Recommendation
+    routes: dict[str, RouteSummary]
+    disruptions: list[str]
+    sources: list[dict[str, str]]
+    overrides: list[dict[str, Any]]
+    assumptions: list[str]
+    profile: dict[str, Any]
+
+    def site(self, site_id: str) -> SitePlan:
+        for s in self.sites:
+            if s.id == site_id:
+                return s
+        raise KeyError(site_id)
+
+
+def _market_table(pack: DataPack, profile: Profile):
+    markets = pack.markets
+    rows = []
+    for i, m in enumerate(profile.markets):
+        if m.id not in markets.index:
+            hint = ", ".join(list(markets.index)[:6])
+            raise ProfileError(
+                f"markets[{i}].id: unknown market {m.id!r}; expected one of the data pack's"
+                f" markets (e.g. {hint}; see 'kopru data show markets')"
+            )
+        row = markets.loc[m.id]
+        rows.append(
+            dict(id=m.id, name=row["name"], country=row["country"], territory=row["territory"],
+                 node=row["node"], entry=row["entry"], lat=float(row["lat"]),
+                 lon=float(row["lon"]), demand=m.demand, price=m.price or profile.price)
+        )
+    return rows
+
+
+def _teu(pack: DataPack) -> tuple[float, float]:
+    return pack.param("container:teu", "teu_payload").value, pack.param("container:teu", "teu_volume").value
+
+
+def build_plan(
+    profile: Profile,
+    pack: DataPack,
+    disruptions: tuple[str, ...] = (),
+    progress: Progress | None = None,
+) -> Plan:
+    """Compute the plan for ``profile`` with data pack ``pack`` (overrides already applied)."""
+    say = progress or (lambda _msg: None)
+    fx = pack.fx_per_usd(profile.currency)
+    closed = tuple(profile.disruptions) + tuple(disruptions)
+    say("building the corridor network")
+    network = Network(pack).close(*closed) if closed else Network(pack)
+    sites = candidate_table(pack, profile)
+    markets = _market_table(pack, profile)
+    say(f"looking up inputs for {len(sites)} sites")
+    inputs = site_inputs(pack, sites)
+    payload_kg, teu_m3 = _teu(pack)
+    units_per_teu = min(payload_kg / profile.unit_weight, teu_m3 / profile.unit_volume)
+
+    # connectors from a site (an SEZ away from its node city) to the network, by road
+    circuity = pack.param("network", "road_circuity").value
+    node_xy = pack.nodes.loc[sites["node"], ["lat", "lon"]].to_numpy(float)
+    connector_km = circuity * haversine_km(sites["lat"], sites["lon"], node_xy[:, 0], node_xy[:, 1])
+    road_rate = pack.param("mode:road", "cost_per_teu_km").value
+    road_speed = pack.param("mode:road", "speed_km_per_day").value
+    connector_usd = connector_km * road_rate
+
+    say("routing outbound lanes")
+    site_nodes = list(dict.fromkeys(sites["node"]))
+    market_nodes = list(dict.fromkeys(m["node"] for m in markets))
+    cheap = network.lanes(site_nodes, market_nodes, "cost")
+    fast = network.lanes(site_nodes, market_nodes, "time")
+    s_idx = np.array([site_nodes.index(n) for n in sites["node"]])
+    m_idx = np.array([market_nodes.index(m["node"]) for m in markets])
+
+    def pick(lanes: Lanes, attr: str) -> np.ndarray:
+        return getattr(lanes, attr)[s_idx[:, None], m_idx[None, :]]
+
+    freight_teu = pick(cheap, "cost_usd_per_teu") + connector_usd[:, None]
+    freight_unit = freight_teu / units_per_teu
+    days = pick(cheap, "days") + (connector_km / road_speed)[:, None]
+    co2_unit = (pick(cheap, "co2_kg_per_t") + connector_km[:, None] * _road_co2(pack) / 1000) * (
+        profile.unit_weight / 1000.0
+    )
+
+    say("applying trade rules")
+    site_countries = sorted(set(sites["country"]))
+    territories = sorted({m["territory"] for m in markets})
+    treat = {(c, t): treatment(pack, c, t, profile.hs) for c in site_countries for t in territories}
+    duty_rate = np.array(
+        [[treat[(c, m["territory"])].rate for m in markets] for c in sites["country"]]
+    )
+
+    material_freight, material_duty = _materials(profile, pack, network, sites, connector_usd, payload_kg)
+    material_cost = _material_cost(profile, sites, fx)
+    v = inputs.values
+    capex = np.where(sites["existing"].to_numpy(bool), 0.0, profile.capex / fx)
+    x = CostInputs(
+        wage_usd_per_hour=v["wage_usd_per_hour"],
+        social_rate=v["social_rate"],
+        electricity_usd_per_kwh=v["electricity_usd_per_kwh"],
+        gas_usd_per_m3=v["gas_usd_per_m3"],
+        land_usd_per_m2_year=v["land_usd_per_m2_year"],
+        corporate_tax_rate=v["corporate_tax_rate"],
+        property_tax_rate=v["property_tax_rate"],
+        input_duty_share=v["input_duty_share"],
+        capex_usd=capex,
+        material_freight_usd=material_freight,
+        material_duty_rate=material_duty,
+        freight_usd=freight_unit,
+        duty_rate=duty_rate,
+        material_cost_usd=material_cost,
+        price_usd=np.array([m["price"] / fx for m in markets]),
+        labour_hours=profile.labour_hours,
+        electricity_kwh=profile.energy.electricity,
+        gas_m3=profile.energy.gas,
+        land_m2=profile.land,
+        fixed_costs_usd=profile.fixed_costs / fx,
+        building_share=profile.building_share,
+        capital_recovery=float(capital_recovery_factor(profile.wacc, profile.lifetime_years)),
+        volume=profile.volume,
+    )
+    say("computing landed cost")
+    cube = landed_cost(x) * fx  # plan currency
+    demand = np.array([m["demand"] for m in markets])
+    annual = annual_totals(cube, demand)
+
+    say("writing the plan")
+    routes = _route_summaries(network, site_nodes, market_nodes)
+    return _assemble(profile, pack, sites, inputs, markets, cube, annual, demand, treat,
+                     days, co2_unit, routes, fast, s_idx, m_idx, closed)
+
+
+def _material_cost(profile: Profile, sites, fx: float) -> np.ndarray:
+    """Material prices per site (S, K): one price, or one per country of the site."""
+    cost = np.zeros((len(sites), len(profile.materials)))
+    for k, m in enumerate(profile.materials):
+        if isinstance(m.cost, dict):
+            for country in set(sites["country"]):
+                if country not in m.cost:
+                    raise ProfileError(
+                        f"materials[{k}].cost: no price for {country}; give one for each of"
+                        f" {', '.join(sorted(set(sites['country'])))}"
+                    )
+                cost[(sites["country"] == country).to_numpy(), k] = m.cost[country] / fx
+        else:
+            cost[:, k] = m.cost / fx
+    return cost
+
+
+def _road_co2(pack: DataPack) -> float:
+    return pack.param("mode:road", "co2_per_tkm").value
+
+
+def _materials(profile, pack, network, sites, connector_usd, payload_kg):
+    """Inbound freight (USD per product unit) and import duty rate per site × material."""
+    n_sites, n_mat = len(sites), len(profile.materials)
+    freight = np.zeros((n_sites, n_mat))
+    duty = np.zeros((n_sites, n_mat))
+    if n_mat == 0:
+        return freight, duty
+    fx = pack.fx_per_usd(profile.currency)
+    origins = [m.origin for m in profile.materials if m.origin != "local"]
+    for i, m in enumerate(profile.materials):
+        if m.origin != "local" and m.origin not in pack.nodes.index:
+            raise ProfileError(
+                f"materials[{i}].origin: {m.origin!r} is not a corridor node; use a node id"
+                " such as istanbul, urumqi, moscow, tashkent (see 'kopru data show nodes') or 'local'"
+            )
+    site_nodes = list(dict.fromkeys(sites["node"]))
+    s_idx = np.array([site_nodes.index(n) for n in sites["node"]])
+    lanes = network.lanes(list(dict.fromkeys(origins)), site_nodes, "cost") if origins else None
+    origin_order = list(dict.fromkeys(origins))
+    site_territories = [territory_of(c) for c in sites["country"]]
+    for k, m in enumerate(profile.materials):
+        if m.origin == "local":
+            continue
+        per_teu = lanes.cost_usd_per_teu[origin_order.index(m.origin), s_idx] + connector_usd
+        freight[:, k] = per_teu * m.weight / payload_kg
+        origin_country = pack.nodes.at[m.origin, "country"]
+        for territory in set(site_territories):
+            cols = np.array([t == territory for t in site_territories])
+            if territory_of(origin_country) == territory:
+                continue
+            if m.duty_pct is not None:
+                rate = m.duty_pct / 100.0
+            elif m.hs is not None:
+                rate = treatment(pack, origin_country, territory, m.hs).rate
+            else:
+                raise ProfileError(
+                    f"materials[{k}] ({m.name}): it comes from {origin_country} into {territory},"
+                    " so give its hs heading or duty_pct"
+                )
+            duty[cols, k] = rate
+    del fx
+    return freight, duty
+
+
+def _route_summaries(network: Network, site_nodes, market_nodes) -> dict[str, RouteSummary]:
+    out = {}
+    for criterion in ("cost", "time"):
+        for (o, d), route in network.routes(site_nodes, market_nodes, criterion).items():
+            out[f"{o}>{d}:{criterion}"] = RouteSummary(
+                origin=o,
+                destination=d,
+                criterion=criterion,
+                cost_usd_per_teu=round(route.cost_usd_per_teu, 2),
+                days=round(route.days, 2),
+                distance_km=round(route.distance_km, 1),
+                co2_kg_per_t=round(route.co2_kg_per_t, 2),
+                modes=route.modes,
+                legs=[leg.as_dict() for leg in route.legs],
+            )
+    return out
+
+
+def _num(x: float) -> float | None:
+    return round(float(x), 4) if np.isfinite(x) else None
+
+
+def _assemble(profile, pack, sites, inputs, markets, cube, annual, demand, treat, days, co2_unit,
+              routes, fast, s_idx, m_idx, closed) -> Plan:
+    totals = annual.sum(axis=-1)
+    volume_served = demand.sum()
+    feasible = np.isfinite(totals)
+    order = np.lexsort((sites["id"].to_numpy(), np.where(feasible, totals, np.inf)))
+    ranking = [sites["id"].iloc[i] for i in order]
+    rank_of = {sid: r + 1 for r, sid in enumerate(ranking)}
+    site_plans = []
+    for i, site in enumerate(sites.itertuples()):
+        by_market = {}
+        for j, m in enumerate(markets):
+            per_unit = cube[i, j].sum()
+            cheap_key = f"{site.node}>{m['node']}:cost"
+            fast_key = f"{site.node}>{m['node']}:time"
+            tr = treat[(site.country, m["territory"])]
+            by_market[m["id"]] = MarketCost(
+                per_unit=_num(per_unit),
+                components={c: _num(cube[i, j, k]) for k, c in enumerate(COMPONENTS)},
+                demand=m["demand"],
+                annual=_num(per_unit * m["demand"]),
+                duty={"regime": tr.regime, "rate_pct": round(tr.rate * 100, 3), "basis": tr.basis},
+                cheapest_route=cheap_key if cheap_key in routes else None,
+                fastest_route=fast_key if fast_key in routes else None,
+                transit_days=_num(days[i, j]),
+                co2_kg_per_unit=_num(co2_unit[i, j]),
+            )
+        notes = list(inputs.notes[i])
+        unreachable = [m["id"] for j, m in enumerate(markets) if not np.isfinite(cube[i, j]).all()]
+        if unreachable:
+            notes.append(f"no route to {', '.join(unreachable)}" + (f" with {', '.join(closed)} closed" if closed else ""))
+        if site.existing:
+            notes.append("existing plant: no new capex counted")
+        site_plans.append(
+            SitePlan(
+                id=site.id, name=site.name, kind=site.kind, country=site.country,
+                region=site.region, lat=float(site.lat), lon=float(site.lon), node=site.node,
+                existing=bool(site.existing), feasible=bool(feasible[i]),
+                rank=rank_of[site.id] if feasible[i] else None,
+                landed_cost=LandedCost(
+                    total=_num(totals[i]),
+                    per_unit=_num(totals[i] / volume_served),
+                    components={c: _num(annual[i, k]) for k, c in enumerate(COMPONENTS)},
+                ),
+                by_market=by_market,
+                inputs={k: ParamRef(value=p.value, unit=p.unit, year=p.year, source=p.source,
+                                    subject=p.subject, assumption=p.assumption,
+                                    overridden=p.overridden)
+                        for k, p in inputs.params[i].items()},
+                notes=notes,
+            )
+        )
+    recommendation = _recommend(site_plans, ranking, markets, cube, profile.currency)
+    used_sources = _used_sources(pack, site_plans, treat, routes)
+    assumptions = sorted(
+        {f"{p.subject} {k}: {pack.parameters.loc[(pack.parameters['subject'] == p.subject) & (pack.parameters['quantity'] == _quantity_of(k, p))].iloc[-1]['note']}"
+         for s in site_plans for k, p in s.inputs.items() if p.assumption}
+    )
+    return Plan(
+        kopru_version=__version__,
+        data_pack_version=pack.version,
+        created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        company=profile.company,
+        product=profile.product,
+        hs=profile.hs,
+        currency=profile.currency,
+        volume=profile.volume,
+        components=list(COMPONENTS),
+        markets=markets,
+        sites=site_plans,
+        ranking=[sid for sid in ranking if sid in rank_of and site_plans[_pos(site_plans, sid)].feasible]
+        + [sid for sid in ranking if not site_plans[_pos(site_plans, sid)].feasible],
+        recommendation=recommendation,
+        routes=routes,
+        disruptions=list(closed),
+        sources=used_sources,
+        overrides=[o.as_dict() for o in pack.overrides],
+        assumptions=assumptions,
+        profile=profile.model_dump(mode="json"),
+    )
+
+
+def _quantity_of(key: str, p) -> str:
+    return p.quantity if hasattr(p, "quantity") else key
+
+
+def _pos(site_plans, sid) -> int:
+    return next(i for i, s in enumerate(site_plans) if s.id == sid)
+
+
+def _recommend(site_plans, ranking, markets, cube, currency) -> Recommendation:
+    by_id = {s.id: s for s in site_plans}
+    feasible = [sid for sid in ranking if by_id[sid].feasible]
+    best_by_market = {}
+    per_unit = cube.sum(axis=-1)
+    for j, m in enumerate(markets):
+        col = np.where(np.isfinite(per_unit[:, j]), per_unit[:, j], np.inf)
+        if np.isfinite(col).any():
+            best_by_market[m["id"]] = site_plans[int(np.argmin(col))].id
+    if not feasible:
+        return Recommendation(
+            site=None, name=None, total=None, per_unit=None, baseline_site=None,
+            baseline_total=None, saving=None, saving_pct=None, best_by_market=best_by_market,
+            text="No candidate site can serve every target market: check the disruptions.",
+        )
+    best = by_id[feasible[0]]
+    turkish = [by_id[s] for s in feasible if by_id[s].country == "TR"]
+    base = turkish[0] if turkish else None
+    total = best.landed_cost.total
+    if base is None or base.id == best.id:
+        saving = saving_pct = None
+        if base is not None and len(feasible) > 1:
+            runner = by_id[feasible[1]]
+            gap = runner.landed_cost.total - total
+            text = (
+                f"Keep producing at {best.name}: its annual landed cost of {total:,.0f} {currency}"
+                f" is {gap:,.0f} {currency} ({gap / runner.landed_cost.total:.1%}) below the best"
+                f" Kazakh alternative, {runner.name}."
+            )
+        else:
+            text = f"Produce at {best.name}: annual landed cost {total:,.0f} {currency}."
+    else:
+        saving = base.landed_cost.total - total
+        saving_pct = saving / base.landed_cost.total
+        text = (
+            f"Produce at {best.name}: annual landed cost {total:,.0f} {currency}"
+            f" ({best.landed_cost.per_unit:,.2f} per unit), {saving:,.0f} {currency}"
+            f" ({saving_pct:.1%}) below the best Turkish option, {base.name}."
+        )
+    split = {best_by_market[m] for m in best_by_market}
+    if len(split) > 1:
+        text += (
+            " Market by market, the cheapest sources differ (" + ", ".join(
+                f"{m}: {s}" for m, s in best_by_market.items() if s != best.id
+            )[:300] + "): the network optimizer can weigh a second plant."
+        )
+    return Recommendation(
+        site=best.id, name=best.name, total=total, per_unit=best.landed_cost.per_unit,
+        baseline_site=base.id if base else None,
+        baseline_total=base.landed_cost.total if base else None,
+        saving=_num(saving) if saving is not None else None,
+        saving_pct=_num(saving_pct) if saving_pct is not None else None,
+        best_by_market=best_by_market, text=text,
+    )
+
+
+def _used_sources(pack: DataPack, site_plans, treat, routes) -> list[dict[str, str]]:
+    ids: set[str] = set()
+    for s in site_plans:
+        ids |= {p.source for p in s.inputs.values()}
+    for tr in treat.values():
+        ids |= {x.strip() for x in tr.source.split(";") if x.strip()}
+    for table in (pack.nodes, pack.edges, pack.markets, pack.regions, pack.sez, pack.provinces):
+        for cell in table["source"]:
+            ids |= {x.strip() for x in cell.split(";") if x.strip()}
+    transport = pack.parameters[pack.parameters["subject"].str.startswith(("mode:", "container:", "network"))]
+    ids |= set(transport["source"])
+    ids |= {p for p in pack.parameters[pack.parameters["quantity"] == "fx_per_usd"]["source"]}
+    ids.discard("user_override") if "user_override" not in pack.sources.index else None
+    rows = pack.sources.loc[sorted(i for i in ids if i in pack.sources.index)]
+    return [
+        {k: str(r[k]) for k in ("id", "title", "publisher", "url", "year", "licence")}
+        for _, r in rows.iterrows()
+    ]
+
+
+__all__ = ["Plan", "RouteError", "build_plan"]

@@ -1,0 +1,220 @@
+"""A company profile: the product line a manufacturer wants to place, as a validated model.
+
+Profiles are YAML (or JSON) files. Money is in the profile's ``currency``; physical quantities are
+numbers in the canonical unit (kg, m3, kWh, h, m2) or strings with their unit (``"250 g"``).
+``load_profile`` turns every problem into a :class:`~kopru.errors.ProfileError` whose message
+names the field and what is expected.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from kopru import units
+from kopru.errors import ProfileError
+
+MAX_PROFILE_BYTES = 1_000_000  # a profile is a page of YAML; anything larger is a mistake
+CURRENCIES = ("USD", "EUR", "TRY", "KZT")
+
+
+def _dimension(dim: str):
+    return BeforeValidator(lambda raw: units.parse(raw, dim))
+
+
+Mass = Annotated[float, _dimension("mass"), Field(gt=0)]
+Volume = Annotated[float, _dimension("volume"), Field(gt=0)]
+Energy = Annotated[float, _dimension("energy"), Field(ge=0)]
+GasVolume = Annotated[float, _dimension("volume"), Field(ge=0)]
+Hours = Annotated[float, _dimension("time"), Field(ge=0)]
+Area = Annotated[float, _dimension("area"), Field(ge=0)]
+Rate = Annotated[float, _dimension("fraction"), Field(ge=0, le=1)]
+Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+HSHeading = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Material(Strict):
+    """An input consumed per unit of product, bought at ``origin``."""
+
+    name: str = Field(min_length=1)
+    cost: Money | dict[Literal["KZ", "TR"], Money] = Field(
+        description="price per unit of product at the origin, profile currency; a mapping"
+        " {KZ: .., TR: ..} when a local input costs differently in each country"
+    )
+    weight: Mass = Field(description="mass of this input per unit of product")
+    origin: str = Field(
+        min_length=1, description="corridor node where it is bought, or 'local' (at the site)"
+    )
+    hs: HSHeading | None = Field(default=None, pattern=r"^\d{4}$")
+    duty_pct: float | None = Field(default=None, ge=0, le=1000)
+
+
+class Energy_(Strict):
+    electricity: Energy = 0.0
+    gas: GasVolume = Field(default=0.0, description="natural gas per unit, m3")
+
+
+class Plant(Strict):
+    """A Turkish plant of the company: the baseline every Kazakh site is compared with."""
+
+    province: str = Field(pattern=r"^TR-\d{2}$", description="ISO 3166-2:TR code, e.g. TR-16")
+    name: str | None = None
+    existing: bool = Field(default=True, description="existing plants carry no new capex")
+
+
+class MarketDemand(Strict):
+    id: str = Field(min_length=1)
+    demand: float = Field(gt=0, allow_inf_nan=False, description="units per year")
+    price: Money | None = Field(default=None, description="delivered selling price per unit")
+
+
+class Candidates(Strict):
+    kz_regions: bool = True
+    sez: bool = True
+    exclude: tuple[str, ...] = ()
+
+
+class Profile(Strict):
+    """The product line to place, the markets to serve and what it takes to make it."""
+
+    company: str = Field(min_length=1)
+    product: str = Field(min_length=1)
+    hs: HSHeading = Field(pattern=r"^\d{4}$", description="HS heading of the product, 4 digits")
+    currency: Literal["USD", "EUR", "TRY", "KZT"] = "USD"
+    annual_volume: float | None = Field(
+        default=None, gt=0, allow_inf_nan=False, description="plant output, units per year"
+    )
+    unit_weight: Mass
+    unit_volume: Volume
+    price: Money = Field(description="delivered selling price per unit, net of VAT")
+    materials: tuple[Material, ...] = ()
+    energy: Energy_ = Energy_()
+    labour_hours: Hours = Field(description="direct labour per unit")
+    capex: Money = 0.0
+    fixed_costs: Money = Field(default=0.0, description="annual fixed costs")
+    land: Area = Field(default=0.0, description="land or premises leased")
+    building_share: Rate = Field(
+        default=0.4, description="share of capex in buildings, subject to property tax"
+    )
+    wacc: Rate = 0.12
+    lifetime_years: int = Field(default=10, ge=1, le=60)
+    baseline: tuple[Plant, ...] = ()
+    markets: tuple[MarketDemand, ...] = Field(min_length=1)
+    candidates: Candidates = Candidates()
+    disruptions: tuple[str, ...] = ()
+
+    @field_validator("markets")
+    @classmethod
+    def _unique_markets(cls, markets: tuple[MarketDemand, ...]) -> tuple[MarketDemand, ...]:
+        seen: set[str] = set()
+        for m in markets:
+            if m.id in seen:
+                raise ValueError(f"market {m.id!r} is listed twice")
+            seen.add(m.id)
+        return markets
+
+    @model_validator(mode="after")
+    def _volume_covers_demand(self) -> Profile:
+        total = sum(m.demand for m in self.markets)
+        if self.annual_volume is not None and total > self.annual_volume * (1 + 1e-9):
+            raise ValueError(
+                f"total market demand {total:,.0f} exceeds annual_volume {self.annual_volume:,.0f}"
+            )
+        return self
+
+    @property
+    def volume(self) -> float:
+        """Units produced per year: annual_volume, or total demand when it is not given."""
+        return self.annual_volume or sum(m.demand for m in self.markets)
+
+
+def _location(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "profile"
+
+
+def _clean(msg: str) -> str:
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    return msg
+
+
+def explain(exc: ValidationError, origin: str = "profile") -> ProfileError:
+    """One line per field: 'markets[1].demand: Input should be greater than 0'."""
+    parts = []
+    for err in exc.errors()[:5]:
+        where = _location(tuple(err["loc"]))
+        if err["type"] == "extra_forbidden":
+            parts.append(f"{where}: unknown field (check the spelling)")
+        elif err["type"] == "missing":
+            parts.append(f"{where}: missing required field")
+        else:
+            parts.append(f"{where}: {_clean(err['msg'])}")
+    more = len(exc.errors()) - 5
+    tail = f" (and {more} more)" if more > 0 else ""
+    return ProfileError(f"{origin}: " + "; ".join(parts) + tail)
+
+
+def profile_from_dict(data: Any, origin: str = "profile") -> Profile:
+    if not isinstance(data, dict):
+        raise ProfileError(f"{origin}: expected a mapping of fields (company, product, ...)")
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        raise explain(exc, origin) from None
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Read and validate a profile file (YAML or JSON)."""
+    path = Path(path)
+    if not path.exists():
+        raise ProfileError(f"profile file {path} does not exist")
+    if path.is_dir():
+        raise ProfileError(f"profile {path} is a folder; expected a YAML file")
+    size = path.stat().st_size
+    if size == 0:
+        raise ProfileError(f"profile file {path} is empty; expected YAML with company, product, ...")
+    if size > MAX_PROFILE_BYTES:
+        raise ProfileError(
+            f"profile file {path} is {size / 1e6:.1f} MB; a profile is at most"
+            f" {MAX_PROFILE_BYTES / 1e6:.0f} MB of YAML"
+        )
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise ProfileError(f"profile file {path} is binary; expected YAML text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProfileError(f"profile file {path} is not UTF-8 text; expected YAML") from None
+    return profile_from_text(text, str(path), json_first=path.suffix.lower() == ".json")
+
+
+def profile_from_text(text: str, origin: str = "profile", json_first: bool = False) -> Profile:
+    try:
+        data = json.loads(text) if json_first else yaml.safe_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ProfileError(f"{origin}: malformed {'JSON' if json_first else 'YAML'}{at}: {problem}") from None
+    if data is None:
+        raise ProfileError(f"{origin}: the file holds no data; expected company, product, ...")
+    return profile_from_dict(data, origin)

@@ -1,0 +1,139 @@
+"""Candidate sites: Kazakh regions, Kazakh SEZs and the company's Turkish plants, as one table.
+
+Each site gets the sourced inputs the cost engine needs (wage, energy prices, taxes, incentives),
+converted to USD, with the data-pack parameter behind each value kept for the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kopru.datapack import DataPack, Param
+from kopru.errors import ProfileError
+from kopru.profile import Profile
+
+SEZ_REGIME = "KZ-SEZ"
+
+
+@dataclass
+class SiteInputs:
+    """Per-site values in USD and the parameters they come from."""
+
+    table: pd.DataFrame  # id, name, kind, country, region, node, lat, lon, existing
+    values: dict[str, np.ndarray]
+    params: list[dict[str, Param]] = field(default_factory=list)
+    notes: list[list[str]] = field(default_factory=list)
+
+
+def candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
+    rows = []
+    if profile.candidates.kz_regions:
+        for rid, r in pack.regions.iterrows():
+            rows.append(
+                dict(id=rid, name=r["name"], kind="kz_region", country="KZ", region=rid,
+                     node=r["node"], lat=r["lat"], lon=r["lon"], existing=False)
+            )
+    if profile.candidates.sez:
+        for sid, z in pack.sez.iterrows():
+            rows.append(
+                dict(id=sid, name=f"SEZ {z['name']}", kind="sez", country="KZ", region=z["region"],
+                     node=z["node"], lat=z["lat"], lon=z["lon"], existing=False)
+            )
+    plants = profile.baseline or tuple(
+        _default_plant(pid) for pid in pack.provinces.index
+    )
+    for i, plant in enumerate(plants):
+        if plant.province not in pack.provinces.index:
+            known = ", ".join(pack.provinces.index)
+            raise ProfileError(
+                f"baseline[{i}].province: {plant.province!r} is not in the data pack ({known})"
+            )
+        p = pack.provinces.loc[plant.province]
+        sid = f"plant_{plant.province}" if plant.existing else plant.province
+        rows.append(
+            dict(id=sid, name=plant.name or f"{p['name']} ({'existing plant' if plant.existing else 'new plant'})",
+                 kind="tr_plant", country="TR", region=plant.province, node=p["node"],
+                 lat=p["lat"], lon=p["lon"], existing=plant.existing)
+        )
+    table = pd.DataFrame(rows)
+    if table["id"].duplicated().any():
+        dup = table["id"][table["id"].duplicated()].iloc[0]
+        raise ProfileError(f"baseline: site {dup!r} is listed twice")
+    excluded = set(profile.candidates.exclude)
+    unknown = excluded - set(table["id"])
+    if unknown:
+        raise ProfileError(f"candidates.exclude: unknown site {sorted(unknown)[0]!r}")
+    table = table[~table["id"].isin(excluded)].reset_index(drop=True)
+    if table.empty:
+        raise ProfileError("candidates: every site is excluded; keep at least one")
+    return table
+
+
+def _default_plant(province: str):
+    from kopru.profile import Plant
+
+    return Plant(province=province, existing=False)
+
+
+def _first(pack: DataPack, subjects: list[str], quantities: list[str]) -> Param | None:
+    for quantity in quantities:
+        for subject in subjects:
+            if pack.has_param(subject, quantity):
+                return pack.param(subject, quantity)
+    return None
+
+
+def site_inputs(pack: DataPack, table: pd.DataFrame) -> SiteInputs:
+    """Look up every site's sourced inputs (a handful of sites, so a plain pass over them)."""
+    keys = ("wage_usd_per_hour", "social_rate", "electricity_usd_per_kwh", "gas_usd_per_m3",
+            "land_usd_per_m2_year", "corporate_tax_rate", "property_tax_rate", "input_duty_share")
+    values = {k: np.zeros(len(table)) for k in keys}
+    out = SiteInputs(table=table, values=values)
+    for i, site in enumerate(table.itertuples()):
+        used: dict[str, Param] = {}
+        notes: list[str] = []
+        place = [site.id, site.region, site.country] if site.kind == "sez" else [site.region, site.country]
+        wage = _first(pack, place, ["wage_monthly_manufacturing", "wage_monthly_avg"])
+        hours = pack.param(site.country, "hours_per_month")
+        if wage is None:
+            raise ProfileError(f"data pack has no wage for site {site.id}")
+        used["wage"], used["hours_per_month"] = wage, hours
+        values["wage_usd_per_hour"][i] = pack.to_usd(wage) / hours.value
+        social = 0.0
+        for q in ("social_tax_employer", "social_contributions_employer"):
+            p = _first(pack, [site.country], [q])
+            if p is not None:
+                used[q] = p
+                social += p.value / 100.0
+        values["social_rate"][i] = social
+        for key, quantity in (("electricity_usd_per_kwh", "electricity_price_industrial"),
+                              ("gas_usd_per_m3", "gas_price_industrial")):
+            p = _first(pack, place, [quantity])
+            if p is None:
+                raise ProfileError(f"data pack has no {quantity} for site {site.id}")
+            used[quantity] = p
+            values[key][i] = pack.to_usd(p)
+        regime = [site.id, SEZ_REGIME] if site.kind == "sez" else []
+        land = _first(pack, regime + place, ["land_lease"])
+        if land is None:
+            notes.append("land lease not sourced for this site: counted as 0")
+        else:
+            used["land_lease"] = land
+            values["land_usd_per_m2_year"][i] = pack.to_usd(land)
+        for key, quantity in (("corporate_tax_rate", "corporate_income_tax"),
+                              ("property_tax_rate", "property_tax")):
+            p = _first(pack, regime + [site.country], [quantity])
+            if p is None:
+                raise ProfileError(f"data pack has no {quantity} for {site.country}")
+            used[quantity] = p
+            values[key][i] = p.value / 100.0
+        duty = _first(pack, regime, ["customs_duty_on_inputs"]) if regime else None
+        values["input_duty_share"][i] = 1.0 if duty is None else duty.value / 100.0
+        if duty is not None:
+            used["customs_duty_on_inputs"] = duty
+        out.params.append(used)
+        out.notes.append(notes)
+    return out

@@ -1,0 +1,80 @@
+"""Customs territories, trade rules and the import duty a good pays when it enters a market."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kopru.datapack import DataPack
+from kopru.errors import DataPackError
+
+EU_MEMBERS = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+)
+EAEU_MEMBERS = frozenset({"KZ", "RU", "KG", "BY", "AM"})
+
+
+def territory_of(country: str) -> str:
+    """The customs territory a country belongs to (EAEU and EU members share one)."""
+    if country in EAEU_MEMBERS:
+        return "EAEU"
+    if country in EU_MEMBERS:
+        return "EU"
+    return country
+
+
+def rule_origin(country: str) -> str:
+    """Trade rules are written per origin country, the EU as one origin."""
+    return "EU" if country in EU_MEMBERS else country
+
+
+@dataclass(frozen=True)
+class Treatment:
+    """How goods of one origin enter one territory: the rate and why."""
+
+    origin: str
+    territory: str
+    rate: float  # fraction of the customs value
+    regime: str  # 'free' or the tariff regime id
+    basis: str
+    source: str
+
+
+def treatment(pack: DataPack, origin: str, territory: str, hs: str) -> Treatment:
+    """Duty on goods of HS heading ``hs`` made in ``origin`` entering ``territory``."""
+    if territory_of(origin) == territory:
+        return Treatment(origin, territory, 0.0, "free", "same customs territory", "")
+    rules = pack.trade_rules
+    row = rules[(rules["origin"] == rule_origin(origin)) & (rules["territory"] == territory)]
+    if row.empty:
+        raise DataPackError(
+            f"data pack has no trade rule for goods from {origin} into {territory}"
+            " (trade_rules.csv)"
+        )
+    rule = row.iloc[0]
+    if rule["treatment"] == "free":
+        return Treatment(origin, territory, 0.0, "free", rule["basis"], rule["source"])
+    regime = rule["treatment"]
+    tariffs = pack.tariffs
+    hit = tariffs[(tariffs["regime"] == regime) & (tariffs["hs"] == hs)]
+    if hit.empty:
+        covered = ", ".join(sorted(set(tariffs["hs"])))
+        raise DataPackError(
+            f"HS heading {hs} has no duty rate in {regime}; the data pack covers {covered}"
+            f" (add one with an override tariff.{regime}.{hs} only for headings it has)"
+        )
+    tariff = hit.iloc[0]
+    return Treatment(
+        origin, territory, float(tariff["rate_pct"]) / 100.0, regime, rule["basis"], tariff["source"]
+    )
+
+
+def duty_matrix(
+    pack: DataPack, origins: list[str], territories: list[str], hs: str
+) -> tuple[NDArray[np.float64], list[list[Treatment]]]:
+    """Rates for every (origin country, territory) pair: small, so built pair by pair."""
+    table = [[treatment(pack, o, t, hs) for t in territories] for o in origins]
+    rates = np.array([[tr.rate for tr in row] for row in table], dtype=float)
+    return rates.reshape(len(origins), len(territories)), table

@@ -1,0 +1,43 @@
+"""Quantities with units in profiles: ``"250 g"``, ``"1.2 kWh"``, ``"0.35 h"`` or a bare number.
+
+A bare number is read in the field's canonical unit (kg, m3, kWh, h, m2). A string carries its
+own unit, which must measure the right thing: a mass for a weight, an energy for electricity.
+"""
+
+from __future__ import annotations
+
+import re
+
+DIMENSIONS: dict[str, dict[str, float]] = {
+    "mass": {"kg": 1.0, "g": 1e-3, "t": 1000.0, "tonne": 1000.0, "lb": 0.45359237},
+    "volume": {"m3": 1.0, "m³": 1.0, "l": 1e-3, "L": 1e-3, "dm3": 1e-3, "cm3": 1e-6},
+    "energy": {"kWh": 1.0, "Wh": 1e-3, "MWh": 1e3, "MJ": 1 / 3.6, "GJ": 1e3 / 3.6},
+    "time": {"h": 1.0, "min": 1 / 60, "s": 1 / 3600},
+    "area": {"m2": 1.0, "m²": 1.0, "ha": 1e4, "km2": 1e6},
+    "fraction": {"%": 1e-2, "": 1.0},
+}
+CANONICAL = {"mass": "kg", "volume": "m3", "energy": "kWh", "time": "h", "area": "m2", "fraction": ""}
+
+_QUANTITY = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\d\s].*?)?\s*$")
+
+
+def parse(raw: object, dimension: str) -> float:
+    """Value of ``raw`` in the canonical unit of ``dimension``; ValueError says what was expected."""
+    table = DIMENSIONS[dimension]
+    expected = f"a {dimension} such as 12 {CANONICAL[dimension] or ''}".rstrip()
+    allowed = ", ".join(u for u in table if u) or "a plain number"
+    if isinstance(raw, bool):
+        raise ValueError(f"expected {expected}, got {raw!r}")
+    if isinstance(raw, int | float):
+        return float(raw)
+    if not isinstance(raw, str):
+        raise ValueError(f"expected {expected}, got {type(raw).__name__}")
+    match = _QUANTITY.match(raw)
+    if not match:
+        raise ValueError(f"expected {expected} (units: {allowed}), got {raw!r}")
+    number, unit = float(match.group(1)), (match.group(2) or "").strip()
+    if unit not in table:
+        other = next((d for d, t in DIMENSIONS.items() if unit in t and d != dimension), None)
+        what = f"{unit!r} is a unit of {other}" if other else f"unknown unit {unit!r}"
+        raise ValueError(f"expected {expected} (units: {allowed}); {what}")
+    return number * table[unit]

@@ -1,0 +1,129 @@
+"""The landed-cost engine against hand-computed cases and invariants."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kopru.costs import COMPONENTS, CostInputs, annual_totals, capital_recovery_factor, landed_cost
+
+
+def two_by_two(**change) -> CostInputs:
+    """Two sites (a KZ SEZ, a TR plant), two markets, one imported material."""
+    base = dict(
+        wage_usd_per_hour=np.array([4.0, 6.0]),
+        social_rate=np.array([0.175, 0.2375]),
+        electricity_usd_per_kwh=np.array([0.06, 0.10]),
+        gas_usd_per_m3=np.array([0.10, 0.36]),
+        land_usd_per_m2_year=np.array([0.0, 2.0]),
+        corporate_tax_rate=np.array([0.0, 0.25]),
+        property_tax_rate=np.array([0.0, 0.004]),
+        input_duty_share=np.array([0.0, 1.0]),
+        capex_usd=np.array([1_000_000.0, 0.0]),
+        material_freight_usd=np.array([[0.5], [0.2]]),
+        material_duty_rate=np.array([[0.08], [0.10]]),
+        freight_usd=np.array([[0.3, 1.2], [1.0, 0.1]]),
+        duty_rate=np.array([[0.0, 0.05], [0.10, 0.0]]),
+        material_cost_usd=np.array([2.0]),
+        price_usd=np.array([20.0, 20.0]),
+        labour_hours=0.5,
+        electricity_kwh=10.0,
+        gas_m3=1.0,
+        land_m2=1000.0,
+        fixed_costs_usd=50_000.0,
+        building_share=0.4,
+        capital_recovery=0.1,
+        volume=100_000.0,
+    )
+    base.update(change)
+    return CostInputs(**base)
+
+
+def test_hand_computed_two_sites_two_markets():
+    c = landed_cost(two_by_two())
+    assert c.shape == (2, 2, len(COMPONENTS))
+    comp = {name: c[..., k] for k, name in enumerate(COMPONENTS)}
+    # site 0 (SEZ): free customs zone, so no duty on the material
+    assert comp["materials"][0, 0] == pytest.approx(2.0 + 0.5)
+    # site 1: 10 % duty on (cost + freight) = 2.2 * 1.1
+    assert comp["materials"][1, 0] == pytest.approx(2.42)
+    assert comp["energy"][0, 1] == pytest.approx(10 * 0.06 + 1 * 0.10)
+    assert comp["energy"][1, 0] == pytest.approx(10 * 0.10 + 1 * 0.36)
+    assert comp["labour"][0, 0] == pytest.approx(0.5 * 4.0 * 1.175)
+    assert comp["labour"][1, 1] == pytest.approx(0.5 * 6.0 * 1.2375)
+    # capital: (1e6 * 0.1 + 50,000 + 1000 m2 * land) / 100,000 units
+    assert comp["capital"][0, 0] == pytest.approx(1.5)
+    assert comp["capital"][1, 0] == pytest.approx((50_000 + 2000) / 100_000)
+    assert comp["logistics"][1, 0] == pytest.approx(1.0)
+    ex_works_1 = 2.42 + 1.36 + 3.7125 + 0.52
+    assert comp["duties"][1, 0] == pytest.approx(0.10 * (ex_works_1 + 1.0))
+    assert comp["duties"][0, 0] == 0.0
+    # taxes at the TR plant: no new capex so no property tax; 25 % of the margin to the price
+    pre_tax = ex_works_1 + 1.0 + 0.10 * (ex_works_1 + 1.0)
+    assert comp["taxes"][1, 0] == pytest.approx(0.25 * (20.0 - pre_tax))
+    # SEZ: corporate income tax and property tax are zero
+    assert comp["taxes"][0].tolist() == [0.0, 0.0]
+
+
+def test_property_tax_on_new_buildings():
+    c = landed_cost(two_by_two(property_tax_rate=np.array([0.015, 0.004])))
+    taxes = c[..., COMPONENTS.index("taxes")]
+    assert taxes[0, 0] == pytest.approx(0.015 * 0.4 * 1_000_000 / 100_000)
+
+
+def test_no_negative_profit_tax_when_price_below_cost():
+    c = landed_cost(two_by_two(price_usd=np.array([0.5, 0.5])))
+    assert (c[..., COMPONENTS.index("taxes")] >= 0).all()
+
+
+def test_annual_totals_weight_by_demand():
+    c = landed_cost(two_by_two())
+    demand = np.array([1000.0, 3000.0])
+    totals = annual_totals(c, demand)
+    assert totals.shape == (2, len(COMPONENTS))
+    assert totals[1].sum() == pytest.approx(c[1, 0].sum() * 1000 + c[1, 1].sum() * 3000)
+
+
+def test_scenario_axis_broadcasts():
+    """A leading scenario axis runs through the same code path as one plan."""
+    base = two_by_two()
+    wages = np.array([[4.0, 6.0], [5.0, 6.0], [4.0, 9.0]])
+    cube = landed_cost(two_by_two(wage_usd_per_hour=wages))
+    assert cube.shape == (3, 2, 2, len(COMPONENTS))
+    np.testing.assert_allclose(cube[0], landed_cost(base))
+    labour = cube[..., COMPONENTS.index("labour")]
+    assert labour[1, 0, 0] == pytest.approx(0.5 * 5.0 * 1.175)
+
+
+@pytest.mark.parametrize(
+    ("rate", "years", "expected"),
+    [(0.0, 10, 0.1), (0.10, 10, 0.16274539), (0.12, 1, 1.12)],  # annuity tables
+)
+def test_capital_recovery_factor(rate, years, expected):
+    assert float(capital_recovery_factor(rate, years)) == pytest.approx(expected, rel=1e-7)
+
+
+def test_nan_input_is_rejected():
+    with pytest.raises(ValueError, match="wage_usd_per_hour"):
+        two_by_two(wage_usd_per_hour=np.array([np.nan, 1.0]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.floats(0, 50), st.floats(0, 1), st.floats(0, 5), st.floats(1, 100),
+)
+def test_cost_is_monotone_in_wage_and_price_only_raises_tax(wage, social, freight, price):
+    """Raising a wage never lowers a cost; the components stay finite and non-negative."""
+    x = two_by_two(
+        wage_usd_per_hour=np.array([wage, wage]), social_rate=np.array([social, social]),
+        freight_usd=np.full((2, 2), freight), price_usd=np.array([price, price]),
+    )
+    low = landed_cost(x)
+    high = landed_cost(two_by_two(
+        wage_usd_per_hour=np.array([wage + 1, wage + 1]), social_rate=np.array([social, social]),
+        freight_usd=np.full((2, 2), freight), price_usd=np.array([price, price]),
+    ))
+    assert np.isfinite(low).all() and (low >= 0).all()
+    pre_tax = [c for c in COMPONENTS if c != "taxes"]
+    idx = [COMPONENTS.index(c) for c in pre_tax]
+    assert (high[..., idx].sum(-1) >= low[..., idx].sum(-1) - 1e-9).all()

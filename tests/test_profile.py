@@ -1,0 +1,141 @@
+"""Profile validation: every mistake becomes a ProfileError naming the field (property tests)."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kopru.errors import ProfileError
+from kopru.profile import load_profile, profile_from_dict, profile_from_text
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def minimal() -> dict:
+    return {
+        "company": "Test A.Ş.",
+        "product": "widgets",
+        "hs": "6109",
+        "unit_weight": "200 g",
+        "unit_volume": "1 l",
+        "price": 5,
+        "labour_hours": "6 min",
+        "markets": [{"id": "mkt_RU", "demand": 1000}],
+    }
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_examples_are_valid(path):
+    profile = load_profile(path)
+    assert profile.volume >= sum(m.demand for m in profile.markets)
+
+
+def test_units_are_converted():
+    p = profile_from_dict(minimal())
+    assert p.unit_weight == pytest.approx(0.2)
+    assert p.unit_volume == pytest.approx(0.001)
+    assert p.labour_hours == pytest.approx(0.1)
+    assert p.volume == 1000
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"unit_weight": "3 kWh"}, r"unit_weight: .*'kWh' is a unit of energy"),
+        ({"unit_weight": -1}, r"unit_weight: .*greater than 0"),
+        ({"markets": [{"id": "mkt_RU", "demand": -5}]}, r"markets\[0\]\.demand: .*greater than 0"),
+        ({"markets": []}, r"markets: .*at least 1"),
+        ({"hs": "61"}, r"hs: .*pattern"),
+        ({"price": "cheap"}, r"price: "),
+        ({"colour": "red"}, r"colour: unknown field"),
+        ({"annual_volume": 10}, r"exceeds annual_volume"),
+        ({"currency": "GBP"}, r"currency: "),
+        ({"markets": [{"id": "mkt_RU", "demand": 1}, {"id": "mkt_RU", "demand": 2}]}, "listed twice"),
+    ],
+)
+def test_bad_fields_are_named(change, message):
+    data = minimal() | change
+    with pytest.raises(ProfileError, match=message):
+        profile_from_dict(data)
+
+
+def test_missing_field_is_named():
+    data = minimal()
+    del data["price"]
+    with pytest.raises(ProfileError, match=r"price: missing required field"):
+        profile_from_dict(data)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b"company: [unclosed\n", "malformed YAML at line"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "is binary"),
+        (b"\xff\xfe\xfa not utf8", "not UTF-8"),
+        (b"- just\n- a list\n", "expected a mapping"),
+        (b"# only a comment\n", "holds no data"),
+    ],
+)
+def test_unreadable_files(tmp_path, content, message):
+    path = tmp_path / "profile.yaml"
+    path.write_bytes(content)
+    with pytest.raises(ProfileError, match=message):
+        load_profile(path)
+
+
+def test_missing_and_huge_files(tmp_path):
+    with pytest.raises(ProfileError, match="does not exist"):
+        load_profile(tmp_path / "nope.yaml")
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    with pytest.raises(ProfileError, match=r"52\.4 MB; a profile is at most 1 MB"):
+        load_profile(big)
+    with pytest.raises(ProfileError, match="is a folder"):
+        load_profile(tmp_path)
+
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
+    st.text(max_size=12), st.lists(st.integers(), max_size=3),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(sorted(minimal())), value=scalars)
+def test_any_field_value_is_accepted_or_named(field, value):
+    """Property: a profile with one field set to anything is valid or a ProfileError naming it."""
+    data = minimal() | {field: value}
+    try:
+        profile_from_dict(data)
+    except ProfileError as exc:
+        assert field in str(exc)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_is_a_profile_or_a_profile_error(text):
+    """Property: arbitrary text never raises anything but ProfileError."""
+    try:
+        profile_from_text(text)
+    except ProfileError:
+        pass
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    weight=st.floats(0.001, 1e4), demand=st.floats(1, 1e9), hours=st.floats(0, 100),
+)
+def test_valid_values_round_trip_through_yaml(weight, demand, hours):
+    data = minimal() | {
+        "unit_weight": weight, "labour_hours": hours,
+        "markets": [{"id": "mkt_RU", "demand": demand}],
+    }
+    p = profile_from_text(yaml.safe_dump(data))
+    assert p.unit_weight == pytest.approx(weight)
+    assert p.markets[0].demand == pytest.approx(demand)
+    again = profile_from_dict(p.model_dump(mode="json"))
+    assert again == p

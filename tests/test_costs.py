@@ -110,19 +110,28 @@ def test_nan_input_is_rejected():
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.floats(0, 50), st.floats(0, 1), st.floats(0, 5), st.floats(1, 100),
+    st.floats(0, 50),
+    st.floats(0, 1),
+    st.floats(0, 5),
+    st.floats(1, 100),
 )
 def test_cost_is_monotone_in_wage_and_price_only_raises_tax(wage, social, freight, price):
     """Raising a wage never lowers a cost; the components stay finite and non-negative."""
     x = two_by_two(
-        wage_usd_per_hour=np.array([wage, wage]), social_rate=np.array([social, social]),
-        freight_usd=np.full((2, 2), freight), price_usd=np.array([price, price]),
+        wage_usd_per_hour=np.array([wage, wage]),
+        social_rate=np.array([social, social]),
+        freight_usd=np.full((2, 2), freight),
+        price_usd=np.array([price, price]),
     )
     low = landed_cost(x)
-    high = landed_cost(two_by_two(
-        wage_usd_per_hour=np.array([wage + 1, wage + 1]), social_rate=np.array([social, social]),
-        freight_usd=np.full((2, 2), freight), price_usd=np.array([price, price]),
-    ))
+    high = landed_cost(
+        two_by_two(
+            wage_usd_per_hour=np.array([wage + 1, wage + 1]),
+            social_rate=np.array([social, social]),
+            freight_usd=np.full((2, 2), freight),
+            price_usd=np.array([price, price]),
+        )
+    )
     assert np.isfinite(low).all() and (low >= 0).all()
     pre_tax = [c for c in COMPONENTS if c != "taxes"]
     idx = [COMPONENTS.index(c) for c in pre_tax]

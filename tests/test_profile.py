@@ -52,7 +52,10 @@ def test_units_are_converted():
         ({"colour": "red"}, r"colour: unknown field"),
         ({"annual_volume": 10}, r"exceeds annual_volume"),
         ({"currency": "GBP"}, r"currency: "),
-        ({"markets": [{"id": "mkt_RU", "demand": 1}, {"id": "mkt_RU", "demand": 2}]}, "listed twice"),
+        (
+            {"markets": [{"id": "mkt_RU", "demand": 1}, {"id": "mkt_RU", "demand": 2}]},
+            "listed twice",
+        ),
     ],
 )
 def test_bad_fields_are_named(change, message):
@@ -99,8 +102,12 @@ def test_missing_and_huge_files(tmp_path):
 
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
-    st.text(max_size=12), st.lists(st.integers(), max_size=3),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True),
+    st.text(max_size=12),
+    st.lists(st.integers(), max_size=3),
 )
 
 
@@ -127,11 +134,14 @@ def test_any_text_is_a_profile_or_a_profile_error(text):
 
 @settings(max_examples=100, deadline=None)
 @given(
-    weight=st.floats(0.001, 1e4), demand=st.floats(1, 1e9), hours=st.floats(0, 100),
+    weight=st.floats(0.001, 1e4),
+    demand=st.floats(1, 1e9),
+    hours=st.floats(0, 100),
 )
 def test_valid_values_round_trip_through_yaml(weight, demand, hours):
     data = minimal() | {
-        "unit_weight": weight, "labour_hours": hours,
+        "unit_weight": weight,
+        "labour_hours": hours,
         "markets": [{"id": "mkt_RU", "demand": demand}],
     }
     p = profile_from_text(yaml.safe_dump(data))

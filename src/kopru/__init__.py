@@ -9,8 +9,8 @@ The public API lives in :mod:`kopru.api` and is re-exported here::
 
 __version__ = "0.1.0"
 
-from kopru.api import load_data, load_profile, plan, route  # noqa: E402
-from kopru.errors import (  # noqa: E402
+from kopru.api import load_data, load_profile, plan, route
+from kopru.errors import (
     DataPackError,
     KopruError,
     OverrideError,

@@ -51,8 +51,12 @@ def _progress(enabled: bool):
     if not enabled:
         return None, None
     bar = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-        console=err, transient=True,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
     )
     task = bar.add_task("planning", total=7)
 
@@ -99,12 +103,21 @@ def _print_plan(plan) -> None:
     top = shown[:12] + [s for s in shown[12:] if s.country == "TR"]
     for s in top:
         lc = s.landed_cost
-        style = "bold green" if s.id == plan.recommendation.site else ("yellow" if s.country == "TR" else None)
+        style = (
+            "bold green"
+            if s.id == plan.recommendation.site
+            else ("yellow" if s.country == "TR" else None)
+        )
         table.add_row(
-            str(s.rank or "—"), s.name, s.country,
+            str(s.rank or "—"),
+            s.name,
+            s.country,
             f"{lc.total:,.0f}" if lc.total is not None else "no route",
             f"{lc.per_unit:,.2f}" if lc.per_unit is not None else "—",
-            *[f"{lc.components[c]:,.0f}" if lc.components[c] is not None else "—" for c in plan.components],
+            *[
+                f"{lc.components[c]:,.0f}" if lc.components[c] is not None else "—"
+                for c in plan.components
+            ],
             style=style,
         )
     out.print(table)
@@ -159,17 +172,45 @@ def route(
         return
     table = Table(title=f"{origin} → {destination} ({'fastest' if fastest else 'cheapest'})")
     for col in ("from", "to", "mode", "km", "days", "USD/TEU", "kg CO2e/t"):
-        table.add_column(col, justify="right" if col[0].isdigit() or col in ("km", "days") else "left")
+        table.add_column(
+            col, justify="right" if col[0].isdigit() or col in ("km", "days") else "left"
+        )
     for leg in r.legs:
-        table.add_row(leg.origin, leg.destination, leg.mode, f"{leg.distance_km:,.0f}",
-                      f"{leg.days:.1f}", f"{leg.cost_usd_per_teu:,.0f}", f"{leg.co2_kg_per_t:,.1f}")
-    table.add_row("total", "", ", ".join(r.modes), f"{r.distance_km:,.0f}", f"{r.days:.1f}",
-                  f"{r.cost_usd_per_teu:,.0f}", f"{r.co2_kg_per_t:,.1f}", style="bold")
+        table.add_row(
+            leg.origin,
+            leg.destination,
+            leg.mode,
+            f"{leg.distance_km:,.0f}",
+            f"{leg.days:.1f}",
+            f"{leg.cost_usd_per_teu:,.0f}",
+            f"{leg.co2_kg_per_t:,.1f}",
+        )
+    table.add_row(
+        "total",
+        "",
+        ", ".join(r.modes),
+        f"{r.distance_km:,.0f}",
+        f"{r.days:.1f}",
+        f"{r.cost_usd_per_teu:,.0f}",
+        f"{r.co2_kg_per_t:,.1f}",
+        style="bold",
+    )
     out.print(table)
 
 
-DATA_TABLES = ("parameters", "sources", "regions", "sez", "industrial_zones", "provinces",
-               "markets", "tariffs", "trade_rules", "nodes", "edges")
+DATA_TABLES = (
+    "parameters",
+    "sources",
+    "regions",
+    "sez",
+    "industrial_zones",
+    "provinces",
+    "markets",
+    "tariffs",
+    "trade_rules",
+    "nodes",
+    "edges",
+)
 
 
 @data_app.command("list")
@@ -186,16 +227,26 @@ def data_list(overrides: OverridesOpt = None, as_json: JsonOpt = False) -> None:
     for name, n in sizes.items():
         table.add_row(name, str(n))
     out.print(table)
-    out.print("show one with [bold]kopru data show TABLE[/] or a subject: [bold]kopru data show KZ-23[/]")
+    out.print(
+        "show one with [bold]kopru data show TABLE[/] or a subject: [bold]kopru data show KZ-23[/]"
+    )
 
 
 def _table(pack, name: str):
-    return pack.parameters if name == "parameters" else pack.sources if name == "sources" else pack.tables[name]
+    return (
+        pack.parameters
+        if name == "parameters"
+        else pack.sources
+        if name == "sources"
+        else pack.tables[name]
+    )
 
 
 @data_app.command("show")
 def data_show(
-    what: Annotated[str, typer.Argument(help="A table name, or a subject such as KZ-23, TR-16, KZT.")],
+    what: Annotated[
+        str, typer.Argument(help="A table name, or a subject such as KZ-23, TR-16, KZT.")
+    ],
     overrides: OverridesOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -261,22 +312,13 @@ def data_validate(overrides: OverridesOpt = None) -> None:
 def main() -> None:
     """Entry point: run the app, turning kopru's errors into one line and exit code 2."""
     try:
-        app(standalone_mode=False)
+        app()  # typer reports its own usage errors with exit code 2
     except KopruError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
-    except typer.Abort:
-        err.print("aborted")
+    except KeyboardInterrupt:
+        err.print("interrupted")
         raise SystemExit(130) from None
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
-        if isinstance(exc, click.exceptions.Exit):
-            raise SystemExit(exc.exit_code) from None
-        raise
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """The multimodal corridor network (road, rail, Caspian ferry, sea) and the lanes through it.
 
 Nodes are cities, border crossings, ports and rail hubs; edges carry a mode, a distance, a
-transit time and a cost per TEU. Handling at a border or port (cost and days) is charged on
-every arc that enters the node. ``Network.lanes`` finds, for many origins and destinations at
+transit time and a cost per TEU. Handling (cost and days) is charged on every arc that enters a
+border, hub or city node, and at a port on the arcs that load or unload a ship there. ``Network.lanes`` finds, for many origins and destinations at
 once, the cheapest or the fastest path (scipy's Dijkstra on a sparse matrix) and sums cost,
 days, distance and CO2 along it for all pairs together.
 """
@@ -23,6 +23,7 @@ from kopru.datapack.loader import MODES
 from kopru.errors import RouteError
 
 Criterion = Literal["cost", "time"]
+WATER_MODES = ("ferry", "sea")
 _WEIGHT = {"cost": "cost", "time": "days"}
 
 
@@ -135,12 +136,22 @@ class Network:
         backward = edges.rename(columns={"from": "v", "to": "u"})
         arcs = pd.concat([forward, backward], ignore_index=True)
         arcs = arcs[_open_mask(arcs, closed, set(self.index), set(MODES))]
-        handling_cost = self.nodes["handling_usd_per_teu"]
-        handling_days = self.nodes["handling_days"]
-        arcs["cost"] = arcs["leg_cost"] + arcs["v"].map(handling_cost)
-        arcs["days"] = arcs["days"] + arcs["v"].map(handling_days)
-        arcs["iu"] = arcs["u"].map(self.index)
-        arcs["iv"] = arcs["v"].map(self.index)
+        # A border or hub is handled by every path through it; a port only where the container
+        # is loaded onto or unloaded from a ship, so a train passing through Aktau pays nothing.
+        kind = self.nodes["kind"]
+        waterborne = arcs["mode"].isin(WATER_MODES)
+        at_v = (arcs["v"].map(kind) != "port") | waterborne
+        at_u = (arcs["u"].map(kind) == "port") & waterborne
+        for col, handling in (("cost", "handling_usd_per_teu"), ("days", "handling_days")):
+            base = arcs["leg_cost"] if col == "cost" else arcs["days"]
+            per_node = self.nodes[handling]
+            arcs[col] = (
+                base
+                + arcs["v"].map(per_node).where(at_v, 0.0)
+                + arcs["u"].map(per_node).where(at_u, 0.0)
+            )
+        arcs["iu"] = arcs["u"].map(self.index).astype(np.int64)
+        arcs["iv"] = arcs["v"].map(self.index).astype(np.int64)
         return arcs.reset_index(drop=True)
 
     def close(self, *names: str) -> Network:
@@ -241,8 +252,14 @@ class Network:
         arcs = {
             (int(u), int(v)): Leg(names[u], names[v], mode, dist, days, cost, co2)
             for u, v, mode, dist, days, cost, co2 in zip(
-                best["iu"], best["iv"], best["mode"], best["distance_km"], best["days"],
-                best["cost"], best["co2_kg_per_t"], strict=True,
+                best["iu"],
+                best["iv"],
+                best["mode"],
+                best["distance_km"],
+                best["days"],
+                best["cost"],
+                best["co2_kg_per_t"],
+                strict=True,
             )
         }
         found = {}

@@ -51,6 +51,7 @@ class MarketCost(Model):
 
 
 class ParamRef(Model):
+    quantity: str
     value: float
     unit: str
     year: int
@@ -58,6 +59,7 @@ class ParamRef(Model):
     subject: str
     assumption: bool
     overridden: bool
+    note: str
 
 
 class SitePlan(Model):
@@ -145,15 +147,26 @@ def _market_table(pack: DataPack, profile: Profile):
             )
         row = markets.loc[m.id]
         rows.append(
-            dict(id=m.id, name=row["name"], country=row["country"], territory=row["territory"],
-                 node=row["node"], entry=row["entry"], lat=float(row["lat"]),
-                 lon=float(row["lon"]), demand=m.demand, price=m.price or profile.price)
+            dict(
+                id=m.id,
+                name=row["name"],
+                country=row["country"],
+                territory=row["territory"],
+                node=row["node"],
+                entry=row["entry"],
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                demand=m.demand,
+                price=m.price or profile.price,
+            )
         )
     return rows
 
 
 def _teu(pack: DataPack) -> tuple[float, float]:
-    return pack.param("container:teu", "teu_payload").value, pack.param("container:teu", "teu_volume").value
+    return pack.param("container:teu", "teu_payload").value, pack.param(
+        "container:teu", "teu_volume"
+    ).value
 
 
 def build_plan(
@@ -209,7 +222,9 @@ def build_plan(
         [[treat[(c, m["territory"])].rate for m in markets] for c in sites["country"]]
     )
 
-    material_freight, material_duty = _materials(profile, pack, network, sites, connector_usd, payload_kg)
+    material_freight, material_duty = _materials(
+        profile, pack, network, sites, connector_usd, payload_kg
+    )
     material_cost = _material_cost(profile, sites, fx)
     v = inputs.values
     capex = np.where(sites["existing"].to_numpy(bool), 0.0, profile.capex / fx)
@@ -245,8 +260,24 @@ def build_plan(
 
     say("writing the plan")
     routes = _route_summaries(network, site_nodes, market_nodes)
-    return _assemble(profile, pack, sites, inputs, markets, cube, annual, demand, treat,
-                     days, co2_unit, routes, fast, s_idx, m_idx, closed)
+    return _assemble(
+        profile,
+        pack,
+        sites,
+        inputs,
+        markets,
+        cube,
+        annual,
+        demand,
+        treat,
+        days,
+        co2_unit,
+        routes,
+        fast,
+        s_idx,
+        m_idx,
+        closed,
+    )
 
 
 def _material_cost(profile: Profile, sites, fx: float) -> np.ndarray:
@@ -336,8 +367,24 @@ def _num(x: float) -> float | None:
     return round(float(x), 4) if np.isfinite(x) else None
 
 
-def _assemble(profile, pack, sites, inputs, markets, cube, annual, demand, treat, days, co2_unit,
-              routes, fast, s_idx, m_idx, closed) -> Plan:
+def _assemble(
+    profile,
+    pack,
+    sites,
+    inputs,
+    markets,
+    cube,
+    annual,
+    demand,
+    treat,
+    days,
+    co2_unit,
+    routes,
+    fast,
+    s_idx,
+    m_idx,
+    closed,
+) -> Plan:
     totals = annual.sum(axis=-1)
     volume_served = demand.sum()
     feasible = np.isfinite(totals)
@@ -366,14 +413,24 @@ def _assemble(profile, pack, sites, inputs, markets, cube, annual, demand, treat
         notes = list(inputs.notes[i])
         unreachable = [m["id"] for j, m in enumerate(markets) if not np.isfinite(cube[i, j]).all()]
         if unreachable:
-            notes.append(f"no route to {', '.join(unreachable)}" + (f" with {', '.join(closed)} closed" if closed else ""))
+            notes.append(
+                f"no route to {', '.join(unreachable)}"
+                + (f" with {', '.join(closed)} closed" if closed else "")
+            )
         if site.existing:
             notes.append("existing plant: no new capex counted")
         site_plans.append(
             SitePlan(
-                id=site.id, name=site.name, kind=site.kind, country=site.country,
-                region=site.region, lat=float(site.lat), lon=float(site.lon), node=site.node,
-                existing=bool(site.existing), feasible=bool(feasible[i]),
+                id=site.id,
+                name=site.name,
+                kind=site.kind,
+                country=site.country,
+                region=site.region,
+                lat=float(site.lat),
+                lon=float(site.lon),
+                node=site.node,
+                existing=bool(site.existing),
+                feasible=bool(feasible[i]),
                 rank=rank_of[site.id] if feasible[i] else None,
                 landed_cost=LandedCost(
                     total=_num(totals[i]),
@@ -381,18 +438,32 @@ def _assemble(profile, pack, sites, inputs, markets, cube, annual, demand, treat
                     components={c: _num(annual[i, k]) for k, c in enumerate(COMPONENTS)},
                 ),
                 by_market=by_market,
-                inputs={k: ParamRef(value=p.value, unit=p.unit, year=p.year, source=p.source,
-                                    subject=p.subject, assumption=p.assumption,
-                                    overridden=p.overridden)
-                        for k, p in inputs.params[i].items()},
+                inputs={
+                    k: ParamRef(
+                        quantity=p.quantity,
+                        note=p.note,
+                        value=p.value,
+                        unit=p.unit,
+                        year=p.year,
+                        source=p.source,
+                        subject=p.subject,
+                        assumption=p.assumption,
+                        overridden=p.overridden,
+                    )
+                    for k, p in inputs.params[i].items()
+                },
                 notes=notes,
             )
         )
     recommendation = _recommend(site_plans, ranking, markets, cube, profile.currency)
     used_sources = _used_sources(pack, site_plans, treat, routes)
     assumptions = sorted(
-        {f"{p.subject} {k}: {pack.parameters.loc[(pack.parameters['subject'] == p.subject) & (pack.parameters['quantity'] == _quantity_of(k, p))].iloc[-1]['note']}"
-         for s in site_plans for k, p in s.inputs.items() if p.assumption}
+        {
+            f"{p.subject} {p.quantity}: {p.note}"
+            for s in site_plans
+            for p in s.inputs.values()
+            if p.assumption
+        }
     )
     return Plan(
         kopru_version=__version__,
@@ -406,7 +477,9 @@ def _assemble(profile, pack, sites, inputs, markets, cube, annual, demand, treat
         components=list(COMPONENTS),
         markets=markets,
         sites=site_plans,
-        ranking=[sid for sid in ranking if sid in rank_of and site_plans[_pos(site_plans, sid)].feasible]
+        ranking=[
+            sid for sid in ranking if sid in rank_of and site_plans[_pos(site_plans, sid)].feasible
+        ]
         + [sid for sid in ranking if not site_plans[_pos(site_plans, sid)].feasible],
         recommendation=recommendation,
         routes=routes,
@@ -416,10 +489,6 @@ def _assemble(profile, pack, sites, inputs, markets, cube, annual, demand, treat
         assumptions=assumptions,
         profile=profile.model_dump(mode="json"),
     )
-
-
-def _quantity_of(key: str, p) -> str:
-    return p.quantity if hasattr(p, "quantity") else key
 
 
 def _pos(site_plans, sid) -> int:
@@ -437,8 +506,15 @@ def _recommend(site_plans, ranking, markets, cube, currency) -> Recommendation:
             best_by_market[m["id"]] = site_plans[int(np.argmin(col))].id
     if not feasible:
         return Recommendation(
-            site=None, name=None, total=None, per_unit=None, baseline_site=None,
-            baseline_total=None, saving=None, saving_pct=None, best_by_market=best_by_market,
+            site=None,
+            name=None,
+            total=None,
+            per_unit=None,
+            baseline_site=None,
+            baseline_total=None,
+            saving=None,
+            saving_pct=None,
+            best_by_market=best_by_market,
             text="No candidate site can serve every target market: check the disruptions.",
         )
     best = by_id[feasible[0]]
@@ -468,17 +544,21 @@ def _recommend(site_plans, ranking, markets, cube, currency) -> Recommendation:
     split = {best_by_market[m] for m in best_by_market}
     if len(split) > 1:
         text += (
-            " Market by market, the cheapest sources differ (" + ", ".join(
-                f"{m}: {s}" for m, s in best_by_market.items() if s != best.id
-            )[:300] + "): the network optimizer can weigh a second plant."
+            " Market by market, the cheapest sources differ ("
+            + ", ".join(f"{m}: {s}" for m, s in best_by_market.items() if s != best.id)[:300]
+            + "): the network optimizer can weigh a second plant."
         )
     return Recommendation(
-        site=best.id, name=best.name, total=total, per_unit=best.landed_cost.per_unit,
+        site=best.id,
+        name=best.name,
+        total=total,
+        per_unit=best.landed_cost.per_unit,
         baseline_site=base.id if base else None,
         baseline_total=base.landed_cost.total if base else None,
         saving=_num(saving) if saving is not None else None,
         saving_pct=_num(saving_pct) if saving_pct is not None else None,
-        best_by_market=best_by_market, text=text,
+        best_by_market=best_by_market,
+        text=text,
     )
 
 
@@ -491,7 +571,9 @@ def _used_sources(pack: DataPack, site_plans, treat, routes) -> list[dict[str, s
     for table in (pack.nodes, pack.edges, pack.markets, pack.regions, pack.sez, pack.provinces):
         for cell in table["source"]:
             ids |= {x.strip() for x in cell.split(";") if x.strip()}
-    transport = pack.parameters[pack.parameters["subject"].str.startswith(("mode:", "container:", "network"))]
+    transport = pack.parameters[
+        pack.parameters["subject"].str.startswith(("mode:", "container:", "network"))
+    ]
     ids |= set(transport["source"])
     ids |= {p for p in pack.parameters[pack.parameters["quantity"] == "fx_per_usd"]["source"]}
     ids.discard("user_override") if "user_override" not in pack.sources.index else None

@@ -33,18 +33,34 @@ def candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
     if profile.candidates.kz_regions:
         for rid, r in pack.regions.iterrows():
             rows.append(
-                dict(id=rid, name=r["name"], kind="kz_region", country="KZ", region=rid,
-                     node=r["node"], lat=r["lat"], lon=r["lon"], existing=False)
+                dict(
+                    id=rid,
+                    name=r["name"],
+                    kind="kz_region",
+                    country="KZ",
+                    region=rid,
+                    node=r["node"],
+                    lat=r["lat"],
+                    lon=r["lon"],
+                    existing=False,
+                )
             )
     if profile.candidates.sez:
         for sid, z in pack.sez.iterrows():
             rows.append(
-                dict(id=sid, name=f"SEZ {z['name']}", kind="sez", country="KZ", region=z["region"],
-                     node=z["node"], lat=z["lat"], lon=z["lon"], existing=False)
+                dict(
+                    id=sid,
+                    name=f"SEZ {z['name']}",
+                    kind="sez",
+                    country="KZ",
+                    region=z["region"],
+                    node=z["node"],
+                    lat=z["lat"],
+                    lon=z["lon"],
+                    existing=False,
+                )
             )
-    plants = profile.baseline or tuple(
-        _default_plant(pid) for pid in pack.provinces.index
-    )
+    plants = profile.baseline or tuple(_default_plant(pid) for pid in pack.provinces.index)
     for i, plant in enumerate(plants):
         if plant.province not in pack.provinces.index:
             known = ", ".join(pack.provinces.index)
@@ -54,9 +70,18 @@ def candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
         p = pack.provinces.loc[plant.province]
         sid = f"plant_{plant.province}" if plant.existing else plant.province
         rows.append(
-            dict(id=sid, name=plant.name or f"{p['name']} ({'existing plant' if plant.existing else 'new plant'})",
-                 kind="tr_plant", country="TR", region=plant.province, node=p["node"],
-                 lat=p["lat"], lon=p["lon"], existing=plant.existing)
+            dict(
+                id=sid,
+                name=plant.name
+                or f"{p['name']} ({'existing plant' if plant.existing else 'new plant'})",
+                kind="tr_plant",
+                country="TR",
+                region=plant.province,
+                node=p["node"],
+                lat=p["lat"],
+                lon=p["lon"],
+                existing=plant.existing,
+            )
         )
     table = pd.DataFrame(rows)
     if table["id"].duplicated().any():
@@ -88,14 +113,26 @@ def _first(pack: DataPack, subjects: list[str], quantities: list[str]) -> Param 
 
 def site_inputs(pack: DataPack, table: pd.DataFrame) -> SiteInputs:
     """Look up every site's sourced inputs (a handful of sites, so a plain pass over them)."""
-    keys = ("wage_usd_per_hour", "social_rate", "electricity_usd_per_kwh", "gas_usd_per_m3",
-            "land_usd_per_m2_year", "corporate_tax_rate", "property_tax_rate", "input_duty_share")
+    keys = (
+        "wage_usd_per_hour",
+        "social_rate",
+        "electricity_usd_per_kwh",
+        "gas_usd_per_m3",
+        "land_usd_per_m2_year",
+        "corporate_tax_rate",
+        "property_tax_rate",
+        "input_duty_share",
+    )
     values = {k: np.zeros(len(table)) for k in keys}
     out = SiteInputs(table=table, values=values)
     for i, site in enumerate(table.itertuples()):
         used: dict[str, Param] = {}
         notes: list[str] = []
-        place = [site.id, site.region, site.country] if site.kind == "sez" else [site.region, site.country]
+        place = (
+            [site.id, site.region, site.country]
+            if site.kind == "sez"
+            else [site.region, site.country]
+        )
         wage = _first(pack, place, ["wage_monthly_manufacturing", "wage_monthly_avg"])
         hours = pack.param(site.country, "hours_per_month")
         if wage is None:
@@ -109,8 +146,10 @@ def site_inputs(pack: DataPack, table: pd.DataFrame) -> SiteInputs:
                 used[q] = p
                 social += p.value / 100.0
         values["social_rate"][i] = social
-        for key, quantity in (("electricity_usd_per_kwh", "electricity_price_industrial"),
-                              ("gas_usd_per_m3", "gas_price_industrial")):
+        for key, quantity in (
+            ("electricity_usd_per_kwh", "electricity_price_industrial"),
+            ("gas_usd_per_m3", "gas_price_industrial"),
+        ):
             p = _first(pack, place, [quantity])
             if p is None:
                 raise ProfileError(f"data pack has no {quantity} for site {site.id}")
@@ -123,8 +162,10 @@ def site_inputs(pack: DataPack, table: pd.DataFrame) -> SiteInputs:
         else:
             used["land_lease"] = land
             values["land_usd_per_m2_year"][i] = pack.to_usd(land)
-        for key, quantity in (("corporate_tax_rate", "corporate_income_tax"),
-                              ("property_tax_rate", "property_tax")):
+        for key, quantity in (
+            ("corporate_tax_rate", "corporate_income_tax"),
+            ("property_tax_rate", "property_tax"),
+        ):
             p = _first(pack, regime + [site.country], [quantity])
             if p is None:
                 raise ProfileError(f"data pack has no {quantity} for {site.country}")

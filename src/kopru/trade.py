@@ -11,7 +11,35 @@ from kopru.datapack import DataPack
 from kopru.errors import DataPackError
 
 EU_MEMBERS = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+    ]
 )
 EAEU_MEMBERS = frozenset({"KZ", "RU", "KG", "BY", "AM"})
 
@@ -67,7 +95,12 @@ def treatment(pack: DataPack, origin: str, territory: str, hs: str) -> Treatment
         )
     tariff = hit.iloc[0]
     return Treatment(
-        origin, territory, float(tariff["rate_pct"]) / 100.0, regime, rule["basis"], tariff["source"]
+        origin,
+        territory,
+        float(tariff["rate_pct"]) / 100.0,
+        regime,
+        rule["basis"],
+        tariff["source"],
     )
 
 

@@ -16,7 +16,14 @@ DIMENSIONS: dict[str, dict[str, float]] = {
     "area": {"m2": 1.0, "m²": 1.0, "ha": 1e4, "km2": 1e6},
     "fraction": {"%": 1e-2, "": 1.0},
 }
-CANONICAL = {"mass": "kg", "volume": "m3", "energy": "kWh", "time": "h", "area": "m2", "fraction": ""}
+CANONICAL = {
+    "mass": "kg",
+    "volume": "m3",
+    "energy": "kWh",
+    "time": "h",
+    "area": "m2",
+    "fraction": "",
+}
 
 _QUANTITY = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\d\s].*?)?\s*$")
 

@@ -321,7 +321,11 @@ def _validate_tables(t: dict[str, pd.DataFrame], sources: set[str]) -> None:
     negative = (edges[["distance_km", "days"]] < 0).any(axis=1) | (edges["cost_usd_per_teu"] < 0)
     if negative.any():
         raise DataPackError("corridor_edges.csv: distances, days and costs must be >= 0")
-    for key, fname in (("regions", "regions.csv"), ("sez", "sez.csv"), ("provinces", "tr_provinces.csv")):
+    for key, fname in (
+        ("regions", "regions.csv"),
+        ("sez", "sez.csv"),
+        ("provinces", "tr_provinces.csv"),
+    ):
         _check_refs(t[key], fname, "node", node_ids, "corridor node")
     region_ids = set(t["regions"]["id"])
     _check_refs(t["sez"], "sez.csv", "region", region_ids, "Kazakh region (ISO 3166-2:KZ)")
@@ -335,7 +339,9 @@ def _validate_tables(t: dict[str, pd.DataFrame], sources: set[str]) -> None:
         raise DataPackError("tariffs.csv: duty rates must be >= 0")
     bad_hs = ~tariffs["hs"].str.fullmatch(r"\d{4}")
     if bad_hs.any():
-        raise DataPackError(f"tariffs.csv: HS heading {tariffs['hs'][bad_hs].iloc[0]!r} is not 4 digits")
+        raise DataPackError(
+            f"tariffs.csv: HS heading {tariffs['hs'][bad_hs].iloc[0]!r} is not 4 digits"
+        )
     regimes = set(tariffs["regime"]) | {"free"}
     _check_refs(t["trade_rules"], "trade_rules.csv", "treatment", regimes, "treatment or regime")
     _check_refs(t["trade_rules"], "trade_rules.csv", "territory", set(TERRITORIES), "territory")
@@ -371,9 +377,7 @@ def read(root) -> DataPack:
     sources = _read_sources(root)
     known = set(sources.index)
     parameters = _read_parameters(root, quantities, known)
-    tables = {
-        key: _read_csv(root / fname, fname, cols) for key, (fname, cols, _) in TABLES.items()
-    }
+    tables = {key: _read_csv(root / fname, fname, cols) for key, (fname, cols, _) in TABLES.items()}
     _validate_tables(tables, known)
     for key, (_, _, idcol) in TABLES.items():
         if idcol:

@@ -36,7 +36,13 @@ class Override:
     note: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "old": self.old, "new": self.new, "unit": self.unit, "note": self.note}
+        return {
+            "key": self.key,
+            "old": self.old,
+            "new": self.new,
+            "unit": self.unit,
+            "note": self.note,
+        }
 
 
 def read_overrides(path: str | Path) -> dict[str, Any]:
@@ -51,7 +57,9 @@ def read_overrides(path: str | Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise OverrideError(f"overrides file {path} is not valid YAML: {_first_line(exc)}") from None
+        raise OverrideError(
+            f"overrides file {path} is not valid YAML: {_first_line(exc)}"
+        ) from None
     if data is None:
         raise OverrideError(f"overrides file {path} is empty; expected 'key: value' lines")
     if not isinstance(data, dict):
@@ -116,7 +124,9 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note):
         old_unit = params.at[latest, "unit"]
         unit = unit or old_unit
         if unit != old_unit:
-            raise OverrideError(f"override {key}: unit must be {old_unit} (the data pack's), got {unit}")
+            raise OverrideError(
+                f"override {key}: unit must be {old_unit} (the data pack's), got {unit}"
+            )
         old = float(params.at[latest, "value"])
         params.loc[latest, ["value", "source", "note", "overridden", "assumption"]] = [
             value,
@@ -132,7 +142,9 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note):
         raise OverrideError(f"override {key}: unknown subject {subject!r}")
     unit = unit or allowed[0]
     if unit not in allowed:
-        raise OverrideError(f"override {key}: unit {unit!r} not allowed (allowed: {', '.join(allowed)})")
+        raise OverrideError(
+            f"override {key}: unit {unit!r} not allowed (allowed: {', '.join(allowed)})"
+        )
     row = {
         "subject": subject,
         "quantity": quantity,

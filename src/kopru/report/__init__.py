@@ -42,9 +42,7 @@ _env = Environment(
 def cost_chart(plan: Plan) -> go.Figure:
     """Stacked bars of annual landed cost by component: the best sites and every Turkish site."""
     feasible = [plan.site(s) for s in plan.ranking if plan.site(s).feasible]
-    shown = feasible[:CHART_SITES] + [
-        s for s in feasible[CHART_SITES:] if s.country == "TR"
-    ]
+    shown = feasible[:CHART_SITES] + [s for s in feasible[CHART_SITES:] if s.country == "TR"]
     shown = list(reversed(shown))  # best at the top of a horizontal bar chart
     labels = [f"{s.name} ({s.country})" for s in shown]
     fig = go.Figure()
@@ -96,10 +94,18 @@ def site_map(plan: Plan, pack: DataPack) -> go.Figure:
         for ring in _rings(feature["geometry"]):
             lons, lats = zip(*[(p[0], p[1]) for p in ring], strict=True)
             fig.add_scatter(
-                x=lons, y=lats, mode="lines", fill="toself", fillcolor=colour(value),
-                line=dict(color="#555", width=0.6), name=region["name"], showlegend=False,
+                x=lons,
+                y=lats,
+                mode="lines",
+                fill="toself",
+                fillcolor=colour(value),
+                line=dict(color="#555", width=0.6),
+                name=region["name"],
+                showlegend=False,
                 hoverinfo="text",
-                text=f"{region['name']}: {value:,.2f} {plan.currency}/unit" if value else region["name"],
+                text=f"{region['name']}: {value:,.2f} {plan.currency}/unit"
+                if value
+                else region["name"],
             )
     best = plan.site(plan.recommendation.site) if plan.recommendation.site else None
     if best is not None:
@@ -108,37 +114,67 @@ def site_map(plan: Plan, pack: DataPack) -> go.Figure:
             if key is None:
                 continue
             route = plan.routes[key]
-            nodes = [route.legs[0]["from"]] + [leg["to"] for leg in route.legs] if route.legs else []
+            nodes = (
+                [route.legs[0]["from"]] + [leg["to"] for leg in route.legs] if route.legs else []
+            )
             xy = pack.nodes.loc[nodes, ["lon", "lat"]].to_numpy(float) if nodes else []
             if len(xy):
                 fig.add_scatter(
-                    x=xy[:, 0], y=xy[:, 1], mode="lines", line=dict(color="#1f3b73", width=2),
-                    name=f"route to {market_id}", showlegend=False, hoverinfo="text",
+                    x=xy[:, 0],
+                    y=xy[:, 1],
+                    mode="lines",
+                    line=dict(color="#1f3b73", width=2),
+                    name=f"route to {market_id}",
+                    showlegend=False,
+                    hoverinfo="text",
                     text=f"{best.name} → {market_id}: {route.days:.1f} days",
                 )
-    for kind, symbol, label in (("sez", "diamond", "SEZ"), ("tr_plant", "square", "Turkish site"),
-                                ("kz_region", "circle", "region centre")):
+    for kind, symbol, label in (
+        ("sez", "diamond", "SEZ"),
+        ("tr_plant", "square", "Turkish site"),
+        ("kz_region", "circle", "region centre"),
+    ):
         group = [s for s in plan.sites if s.kind == kind]
         if not group:
             continue
         fig.add_scatter(
-            x=[s.lon for s in group], y=[s.lat for s in group], mode="markers", name=label,
+            x=[s.lon for s in group],
+            y=[s.lat for s in group],
+            mode="markers",
+            name=label,
             marker=dict(
-                symbol=symbol, size=11 if kind != "kz_region" else 6,
+                symbol=symbol,
+                size=11 if kind != "kz_region" else 6,
                 color=[s.landed_cost.per_unit if s.feasible else None for s in group],
-                colorscale=COLORSCALE, cmin=lo, cmax=hi, line=dict(color="black", width=1),
+                colorscale=COLORSCALE,
+                cmin=lo,
+                cmax=hi,
+                line=dict(color="black", width=1),
                 showscale=kind == "sez",
                 colorbar=dict(title=f"{plan.currency}/unit", len=0.6),
             ),
-            text=[f"{s.name}: " + (f"{s.landed_cost.per_unit:,.2f} {plan.currency}/unit" if s.feasible else "no route") for s in group],
+            text=[
+                f"{s.name}: "
+                + (
+                    f"{s.landed_cost.per_unit:,.2f} {plan.currency}/unit"
+                    if s.feasible
+                    else "no route"
+                )
+                for s in group
+            ],
             hoverinfo="text",
         )
     markets = plan.markets
     fig.add_scatter(
-        x=[m["lon"] for m in markets], y=[m["lat"] for m in markets], mode="markers+text",
-        marker=dict(symbol="star", size=10, color="#1f3b73"), name="market",
+        x=[m["lon"] for m in markets],
+        y=[m["lat"] for m in markets],
+        mode="markers+text",
+        marker=dict(symbol="star", size=10, color="#1f3b73"),
+        name="market",
         text=[m["name"] if not m["id"].startswith("mkt_KZ") else "" for m in markets],
-        textposition="top center", textfont=dict(size=9), hoverinfo="text",
+        textposition="top center",
+        textfont=dict(size=9),
+        hoverinfo="text",
         hovertext=[f"{m['name']}: {m['demand']:,.0f} units/year" for m in markets],
     )
     mid_lat = 45.0
@@ -150,7 +186,10 @@ def site_map(plan: Plan, pack: DataPack) -> go.Figure:
         legend=dict(orientation="h", y=-0.02),
         xaxis=dict(title="longitude", showgrid=False, zeroline=False),
         yaxis=dict(
-            title="latitude", showgrid=False, zeroline=False, scaleanchor="x",
+            title="latitude",
+            showgrid=False,
+            zeroline=False,
+            scaleanchor="x",
             scaleratio=1 / math.cos(math.radians(mid_lat)),
         ),
     )

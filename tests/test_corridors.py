@@ -1,0 +1,166 @@
+"""Corridor routes against known legs, an independent shortest-path library, and disruptions."""
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kopru.corridors import Network
+from kopru.datapack import load
+from kopru.errors import RouteError
+
+
+@pytest.fixture(scope="module")
+def network():
+    return Network(load())
+
+
+def edge(pack, a, b, mode):
+    e = pack.edges
+    hit = e[
+        (e["mode"] == mode)
+        & (((e["from"] == a) & (e["to"] == b)) | ((e["from"] == b) & (e["to"] == a)))
+    ]
+    assert len(hit) == 1, f"no single {mode} edge {a}-{b}"
+    return hit.iloc[0]
+
+
+def test_caspian_ferries_match_published_crossing_times():
+    pack = load()
+    # TITR association: Aktau-Baku about 22 h, Kuryk-Baku/Alat about 18 h
+    assert edge(pack, "aktau", "baku_alat", "ferry")["days"] == pytest.approx(22 / 24, abs=0.05)
+    assert edge(pack, "kuryk", "baku_alat", "ferry")["days"] == pytest.approx(18 / 24, abs=0.05)
+
+
+def test_khorgos_to_aktau_runs_by_rail(network):
+    route = network.route("altynkol", "aktau")
+    assert [leg.mode for leg in route.legs] == ["rail"]
+    assert route.distance_km == pytest.approx(3128)  # KTZ block train Altynkol-Aktau, 2024
+    from_khorgos = network.route("khorgos", "aktau")
+    assert "rail" in from_khorgos.modes
+    assert from_khorgos.legs[-1].destination == "aktau"
+
+
+def test_baku_tbilisi_kars_is_826_km_of_rail(network):
+    route = network.route("baku", "kars")
+    assert [leg.destination for leg in route.legs] == ["baku_alat", "tbilisi", "kars"]
+    assert route.modes == ["rail"]
+    assert route.distance_km == pytest.approx(826)  # length of the BTK line
+
+
+def test_middle_corridor_crosses_the_caspian_by_ferry(network):
+    route = network.route("almaty", "baku")
+    assert "ferry" in route.modes
+    crossing = [leg for leg in route.legs if leg.mode == "ferry"][0]
+    assert crossing.destination == "baku_alat"
+
+
+def test_closing_the_ferries_reroutes_at_a_higher_cost(network):
+    before = network.route("almaty", "baku")
+    closed = network.close("aktau-baku_alat:ferry", "kuryk-baku_alat:ferry")
+    after = closed.route("almaty", "baku")
+    assert "ferry" not in after.modes or all(
+        leg.origin == "turkmenbashi" for leg in after.legs if leg.mode == "ferry"
+    )
+    assert [leg.destination for leg in after.legs] != [leg.destination for leg in before.legs]
+    assert after.cost_usd_per_teu >= before.cost_usd_per_teu
+
+
+def test_closing_a_border_reroutes(network):
+    route = network.route("urumqi", "almaty")
+    through = {leg.destination for leg in route.legs}
+    border = sorted(through & {"khorgos", "dostyk", "altynkol"})[0]
+    after = network.close(border).route("urumqi", "almaty")
+    assert border not in {leg.destination for leg in after.legs}
+
+
+def test_closing_everything_is_a_route_error(network):
+    closed = network.close("mode:ferry", "mode:rail", "mode:road", "mode:sea")
+    with pytest.raises(RouteError, match="no route from almaty to baku"):
+        closed.route("almaty", "baku")
+    lanes = closed.lanes(["almaty"], ["baku", "almaty"])
+    assert np.isinf(lanes.cost_usd_per_teu[0, 0]) and lanes.cost_usd_per_teu[0, 1] == 0
+
+
+@pytest.mark.parametrize("name", ["atlantis", "aktau-atlantis", "mode:teleport"])
+def test_unknown_closure_is_rejected(network, name):
+    with pytest.raises(RouteError, match="cannot close"):
+        network.close(name)
+
+
+def test_unknown_node_is_rejected(network):
+    with pytest.raises(RouteError, match="'atlantis' is not a node"):
+        network.route("atlantis", "baku")
+
+
+def independent_graph(network, weight):
+    """The same arcs in networkx, keeping the cheapest parallel arc: an independent Dijkstra."""
+    g = nx.DiGraph()
+    for arc in network.arcs.itertuples():
+        w = getattr(arc, weight)
+        if not g.has_edge(arc.u, arc.v) or g[arc.u][arc.v]["w"] > w:
+            g.add_edge(arc.u, arc.v, w=w)
+    return g
+
+
+@pytest.mark.parametrize(("criterion", "weight"), [("cost", "cost"), ("time", "days")])
+def test_lanes_match_networkx_dijkstra(network, criterion, weight):
+    g = independent_graph(network, weight)
+    nodes = list(network.nodes.index)
+    lanes = network.lanes(nodes, nodes, criterion)
+    field = lanes.cost_usd_per_teu if criterion == "cost" else lanes.days
+    for i, o in enumerate(nodes):
+        lengths = nx.single_source_dijkstra_path_length(g, o, weight="w")
+        expected = np.array([lengths.get(d, np.inf) for d in nodes])
+        np.testing.assert_allclose(field[i], expected, rtol=1e-9, atol=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_lane_totals_equal_the_sum_of_route_legs(network, data):
+    """Property: the array walk over all pairs agrees with the leg-by-leg route of each pair."""
+    nodes = list(network.nodes.index)
+    o = data.draw(st.sampled_from(nodes))
+    d = data.draw(st.sampled_from(nodes))
+    criterion = data.draw(st.sampled_from(["cost", "time"]))
+    lanes = network.lanes([o], [d], criterion)
+    route = network.route(o, d, criterion)
+    assert lanes.cost_usd_per_teu[0, 0] == pytest.approx(route.cost_usd_per_teu)
+    assert lanes.days[0, 0] == pytest.approx(route.days)
+    assert lanes.distance_km[0, 0] == pytest.approx(route.distance_km)
+    assert lanes.co2_kg_per_t[0, 0] == pytest.approx(route.co2_kg_per_t)
+
+
+def test_fastest_is_never_slower_and_cheapest_never_dearer(network):
+    nodes = list(network.nodes.index)
+    cheap = network.lanes(nodes, nodes, "cost")
+    fast = network.lanes(nodes, nodes, "time")
+    assert (fast.days <= cheap.days + 1e-9).all()
+    assert (cheap.cost_usd_per_teu <= fast.cost_usd_per_teu + 1e-9).all()
+
+
+def test_network_is_connected(network):
+    nodes = list(network.nodes.index)
+    assert network.lanes(nodes, nodes).reachable.all()
+
+
+def test_port_handling_only_when_a_ship_is_loaded_or_unloaded(network):
+    """A train through a port pays no port dwell; loading a ship there does."""
+    nodes = load().nodes
+    ports = nodes[(nodes["kind"] == "port") & (nodes["handling_days"] > 0)]
+    arcs = network.arcs.merge(
+        load().edges[["from", "to", "mode", "days"]].rename(columns={"days": "leg_days"}),
+        left_on=["u", "v", "mode"],
+        right_on=["from", "to", "mode"],
+    )
+    checked = 0
+    for port, dwell in ports["handling_days"].items():
+        by_land = arcs[(arcs["v"] == port) & arcs["mode"].isin(["rail", "road"])]
+        by_sea = arcs[(arcs["u"] == port) & arcs["mode"].isin(["sea", "ferry"])]
+        if by_land.empty or by_sea.empty:
+            continue
+        assert by_land["days"].to_numpy() == pytest.approx(by_land["leg_days"].to_numpy())
+        assert (by_sea["days"] >= by_sea["leg_days"] + dwell - 1e-9).all()
+        checked += 1
+    assert checked >= 3

@@ -1,0 +1,251 @@
+"""The data pack: every value sourced, every reference resolved, bad data and overrides caught."""
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kopru.datapack import load
+from kopru.datapack.loader import DATA, read
+from kopru.errors import DataPackError, OverrideError
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return load()
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(Path(str(DATA)), target)
+    return target
+
+
+def test_every_value_has_unit_year_and_known_source(pack):
+    params = pack.parameters
+    assert len(params) > 100
+    assert params["unit"].str.len().gt(0).all()
+    assert params["year"].between(1990, 2030).all()
+    known = set(pack.sources.index)
+    for cell in params["source"]:
+        assert {s.strip() for s in cell.split(";")} <= known, cell
+    assert params["note"].str.len().gt(0).all()
+
+
+def test_every_table_row_names_a_known_source(pack):
+    known = set(pack.sources.index)
+    for name, table in pack.tables.items():
+        for cell in table["source"]:
+            ids = [s.strip() for s in cell.split(";") if s.strip()]
+            assert ids, f"{name}: a row without source"
+            assert set(ids) <= known, f"{name}: unknown source in {cell!r}"
+
+
+def test_sources_have_titles_and_publishers(pack):
+    assert pack.sources["title"].str.len().gt(0).all()
+    assert pack.sources["publisher"].str.len().gt(0).all()
+
+
+def test_twenty_first_level_units_after_2022(pack):
+    regions = pack.regions
+    assert len(regions) == 20
+    assert (regions["kind"] == "city").sum() == 3
+    # the three regions created in 2022 and their centres
+    assert regions.loc["KZ-10", "centre"] == "Semey"
+    assert regions.loc["KZ-33", "centre"] == "Taldykorgan"
+    assert regions.loc["KZ-62", "centre"] == "Zhezkazgan"
+    features = pack.boundaries["features"]
+    assert {f["properties"]["iso"] for f in features} == set(regions.index)
+
+
+def test_iso_codes_agree_with_pycountry_names(pack):
+    """Oracle: the ISO 3166-2 names recorded by the pycountry source, read into each note."""
+    for rid, row in pack.regions.iterrows():
+        assert rid.startswith("KZ-")
+        assert "pycountry" in row["source"]
+
+
+def test_sez_cover_the_thirteen_of_the_facts_file(pack):
+    names = " ".join(pack.sez["name"]).lower()
+    for expected in (
+        "technopolis",
+        "new city",
+        "khorgos",
+        "ontustik",
+        "pavlodar",
+        "petrochemical",
+        "seaport aktau",
+        "turan",
+        "chemical park taraz",
+        "saryarka",
+        "burabay",
+        "alatau",
+        "boundary cooperation",
+    ):
+        assert expected in names, expected
+    assert len(pack.sez) >= 13
+    assert set(pack.sez["region"]) <= set(pack.regions.index)
+
+
+def test_sez_regime_incentives(pack):
+    for quantity in ("corporate_income_tax", "property_tax", "land_tax", "customs_duty_on_inputs"):
+        assert pack.param("KZ-SEZ", quantity).value == 0.0
+
+
+def test_taxes_of_both_countries(pack):
+    assert pack.param("KZ", "corporate_income_tax").value == 20
+    assert pack.param("TR", "corporate_income_tax").value == 25
+    assert pack.param("KZ", "vat_standard").value == 16  # from 1 January 2026
+    assert pack.param("TR", "vat_standard").value == 20
+
+
+def test_turkish_baseline_has_eight_provinces_with_wages_and_energy(pack):
+    provinces = pack.provinces
+    assert len(provinces) >= 8
+    for pid in ("TR-34", "TR-41", "TR-16", "TR-35", "TR-06", "TR-42", "TR-38", "TR-27"):
+        assert pid in provinces.index
+        for q in ("electricity_price_industrial", "gas_price_industrial"):
+            pack.param(pid, q, fallback="TR")
+        assert pack.has_param(pid, "wage_monthly_avg") or pack.has_param(
+            pid, "wage_monthly_manufacturing"
+        )
+
+
+def test_markets_and_tariff_headings(pack):
+    countries = set(pack.markets["country"])
+    assert {"RU", "UZ", "KG", "TJ", "TM", "AZ", "GE", "CN", "TR"} <= countries
+    assert (pack.markets["country"] == "KZ").sum() == 20
+    eaeu = pack.tariffs[pack.tariffs["regime"] == "EAEU_CCT"]
+    assert eaeu["hs"].nunique() >= 10
+
+
+def test_turkiye_has_no_fta_with_eaeu_and_a_customs_union_with_eu(pack):
+    rules = pack.trade_rules.set_index(["origin", "territory"])
+    assert rules.loc[("TR", "EAEU"), "treatment"] == "EAEU_CCT"
+    assert rules.loc[("TR", "EU"), "treatment"] == "free"
+
+
+def test_fx_rates_present(pack):
+    for ccy in ("KZT", "TRY", "EUR"):
+        assert pack.fx_per_usd(ccy) > 0
+
+
+def test_version_is_stable(pack):
+    assert load().version == pack.version
+
+
+# -- bad data is caught at load time ----------------------------------------------------------
+def _edit_csv(path: Path, edit) -> None:
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    edit(df)
+    df.to_csv(path, index=False)
+
+
+def test_unknown_source_is_rejected(data_copy):
+    _edit_csv(
+        data_copy / "parameters" / "taxes_fx.csv",
+        lambda df: df.loc.__setitem__((0, "source"), "nowhere"),
+    )
+    with pytest.raises(DataPackError, match="source 'nowhere' is not in sources"):
+        read(data_copy)
+
+
+def test_bad_unit_is_rejected(data_copy):
+    _edit_csv(
+        data_copy / "parameters" / "taxes_fx.csv",
+        lambda df: df.loc.__setitem__((0, "unit"), "furlongs"),
+    )
+    with pytest.raises(DataPackError, match="unit 'furlongs' not allowed"):
+        read(data_copy)
+
+
+def test_non_numeric_value_is_rejected(data_copy):
+    _edit_csv(
+        data_copy / "parameters" / "taxes_fx.csv",
+        lambda df: df.loc.__setitem__((0, "value"), "twenty"),
+    )
+    with pytest.raises(DataPackError, match="must be a number, got 'twenty'"):
+        read(data_copy)
+
+
+def test_edge_to_unknown_node_is_rejected(data_copy):
+    _edit_csv(
+        data_copy / "corridor_edges.csv", lambda df: df.loc.__setitem__((0, "to"), "atlantis")
+    )
+    with pytest.raises(DataPackError, match="'atlantis' is not a known corridor node"):
+        read(data_copy)
+
+
+def test_missing_boundary_is_rejected(data_copy):
+    import json
+
+    path = data_copy / "kz-adm1.geojson"
+    gj = json.loads(path.read_text())
+    gj["features"] = gj["features"][1:]
+    path.write_text(json.dumps(gj))
+    with pytest.raises(DataPackError, match="has no boundary for"):
+        read(data_copy)
+
+
+# -- overrides --------------------------------------------------------------------------------
+def test_override_replaces_and_marks(pack):
+    old = pack.param("KZ-23", "wage_monthly_avg").value
+    changed = load({"KZ-23.wage_monthly_avg": {"value": 600000, "note": "HR survey"}})
+    p = changed.param("KZ-23", "wage_monthly_avg")
+    assert p.value == 600000 and p.overridden and p.source == "user_override"
+    assert changed.overrides[0].old == old
+    assert load().param("KZ-23", "wage_monthly_avg").value == old  # the shipped pack is untouched
+
+
+def test_override_tariff_edge_and_node(pack):
+    changed = load(
+        {
+            "tariff.EAEU_CCT.6109": 12,
+            "edge.aktau.baku_alat.ferry.cost_usd_per_teu": 1500,
+            "node.khorgos.handling_days": 3,
+        }
+    )
+    t = changed.tariffs
+    assert t[(t.regime == "EAEU_CCT") & (t.hs == "6109")]["rate_pct"].iloc[0] == 12
+    assert changed.nodes.at["khorgos", "handling_days"] == 3
+    assert [o.key for o in changed.overrides] == [
+        "tariff.EAEU_CCT.6109",
+        "edge.aktau.baku_alat.ferry.cost_usd_per_teu",
+        "node.khorgos.handling_days",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        ({"KZ-23.wage": 1}, "unknown quantity 'wage'"),
+        ({"XX-99.wage_monthly_avg": 1}, "unknown subject 'XX-99'"),
+        ({"KZ-23.wage_monthly_avg": "a lot"}, "value must be a number"),
+        ({"KZ-23.wage_monthly_avg": -3}, "must be >= 0"),
+        ({"KZ-23.wage_monthly_avg": {"value": 1, "unit": "USD/month"}}, "unit must be KZT/month"),
+        ({"tariff.EAEU_CCT.0000": 1}, "no tariff row"),
+        ({"edge.aktau.moscow.ferry.days": 1}, "no ferry edge"),
+        ({"node.atlantis.handling_days": 1}, "expected node.<id>.<field>"),
+        ({"nodot": 1}, "expected <subject>.<quantity>"),
+    ],
+)
+def test_bad_overrides(mapping, message):
+    with pytest.raises(OverrideError, match=message):
+        load(mapping)
+
+
+def test_overrides_file_errors(tmp_path):
+    path = tmp_path / "o.yaml"
+    with pytest.raises(OverrideError, match="does not exist"):
+        load(path)
+    path.write_text("")
+    with pytest.raises(OverrideError, match="is empty"):
+        load(path)
+    path.write_text("a: [")
+    with pytest.raises(OverrideError, match="not valid YAML"):
+        load(path)
+    path.write_text("- 1\n")
+    with pytest.raises(OverrideError, match="must be a mapping"):
+        load(path)

@@ -18,10 +18,7 @@ def network():
 
 def edge(pack, a, b, mode):
     e = pack.edges
-    hit = e[
-        (e["mode"] == mode)
-        & (((e["from"] == a) & (e["to"] == b)) | ((e["from"] == b) & (e["to"] == a)))
-    ]
+    hit = e[(e["mode"] == mode) & (((e["from"] == a) & (e["to"] == b)) | ((e["from"] == b) & (e["to"] == a)))]
     assert len(hit) == 1, f"no single {mode} edge {a}-{b}"
     return hit.iloc[0]
 
@@ -52,7 +49,7 @@ def test_baku_tbilisi_kars_is_826_km_of_rail(network):
 def test_middle_corridor_crosses_the_caspian_by_ferry(network):
     route = network.route("almaty", "baku")
     assert "ferry" in route.modes
-    crossing = [leg for leg in route.legs if leg.mode == "ferry"][0]
+    crossing = next(leg for leg in route.legs if leg.mode == "ferry")
     assert crossing.destination == "baku_alat"
 
 

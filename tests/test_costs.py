@@ -24,6 +24,7 @@ def two_by_two(**change) -> CostInputs:
         material_duty_rate=np.array([[0.08], [0.10]]),
         freight_usd=np.array([[0.3, 1.2], [1.0, 0.1]]),
         duty_rate=np.array([[0.0, 0.05], [0.10, 0.0]]),
+        duty_min_usd=np.zeros((2, 2)),
         material_cost_usd=np.array([2.0]),
         price_usd=np.array([20.0, 20.0]),
         labour_hours=0.5,
@@ -63,6 +64,15 @@ def test_hand_computed_two_sites_two_markets():
     assert comp["taxes"][1, 0] == pytest.approx(0.25 * (20.0 - pre_tax))
     # SEZ: corporate income tax and property tax are zero
     assert comp["taxes"][0].tolist() == [0.0, 0.0]
+
+
+def test_specific_minimum_duty_applies_when_larger():
+    """EAEU style '10 %, but not less than x EUR/kg': the larger of the two is paid."""
+    ad_valorem = landed_cost(two_by_two())[..., COMPONENTS.index("duties")]
+    floor = np.array([[0.0, 0.0], [5.0, 0.0]])
+    c = landed_cost(two_by_two(duty_min_usd=floor))[..., COMPONENTS.index("duties")]
+    assert c[1, 0] == 5.0  # the minimum beats 10 % of about 9.3
+    assert c[0, 1] == pytest.approx(ad_valorem[0, 1])
 
 
 def test_property_tax_on_new_buildings():

@@ -108,9 +108,7 @@ def test_turkish_baseline_has_eight_provinces_with_wages_and_energy(pack):
         assert pid in provinces.index
         for q in ("electricity_price_industrial", "gas_price_industrial"):
             pack.param(pid, q, fallback="TR")
-        assert pack.has_param(pid, "wage_monthly_avg") or pack.has_param(
-            pid, "wage_monthly_manufacturing"
-        )
+        assert pack.has_param(pid, "wage_monthly_avg") or pack.has_param(pid, "wage_monthly_manufacturing")
 
 
 def test_markets_and_tariff_headings(pack):
@@ -171,9 +169,7 @@ def test_non_numeric_value_is_rejected(data_copy):
 
 
 def test_edge_to_unknown_node_is_rejected(data_copy):
-    _edit_csv(
-        data_copy / "corridor_edges.csv", lambda df: df.loc.__setitem__((0, "to"), "atlantis")
-    )
+    _edit_csv(data_copy / "corridor_edges.csv", lambda df: df.loc.__setitem__((0, "to"), "atlantis"))
     with pytest.raises(DataPackError, match="'atlantis' is not a known corridor node"):
         read(data_copy)
 

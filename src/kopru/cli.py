@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -90,34 +91,58 @@ def _run_plan(profile: Path, out_dir: Path | None, as_json: bool, overrides, clo
     return plan
 
 
+def _compact(value: float | None) -> str:
+    """12,345,678 -> 12.3M: keeps the ranking table readable in an 80-column terminal."""
+    if value is None:
+        return "—"
+    for div, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= div:
+            return f"{value / div:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+SHORT = {
+    "materials": "mat",
+    "energy": "enrg",
+    "labour": "lab",
+    "logistics": "logi",
+    "duties": "duty",
+    "taxes": "tax",
+    "capital": "cap",
+}
+
+
+def _per_unit(annual: float | None, volume: float) -> str:
+    return "—" if annual is None else f"{annual / volume:.2f}"
+
+
 def _print_plan(plan) -> None:
-    table = Table(title=f"{plan.company}: {plan.product} — annual landed cost ({plan.currency})")
-    table.add_column("#", justify="right")
-    table.add_column("site")
-    table.add_column("country")
-    table.add_column("total / year", justify="right")
-    table.add_column("per unit", justify="right")
+    table = Table(
+        title=f"{plan.company}: {plan.product}",
+        caption=f"total: annual landed cost; other columns: {plan.currency} per unit",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 0, 0, 1),
+    )
+    table.add_column("#", justify="right", min_width=2)
+    table.add_column("site", no_wrap=True, max_width=18, overflow="ellipsis")
+    table.add_column("total", justify="right", no_wrap=True, min_width=6)
+    table.add_column("unit", justify="right", no_wrap=True, min_width=5)
     for comp in plan.components:
-        table.add_column(comp, justify="right")
+        table.add_column(SHORT.get(comp, comp), justify="right", no_wrap=True, min_width=4)
     shown = [plan.site(s) for s in plan.ranking]
     top = shown[:12] + [s for s in shown[12:] if s.country == "TR"]
+    volume = sum(m["demand"] for m in plan.markets)
     for s in top:
         lc = s.landed_cost
-        style = (
-            "bold green"
-            if s.id == plan.recommendation.site
-            else ("yellow" if s.country == "TR" else None)
-        )
+        best = s.id == plan.recommendation.site
+        style = "bold green" if best else ("yellow" if s.country == "TR" else None)
         table.add_row(
             str(s.rank or "—"),
-            s.name,
-            s.country,
-            f"{lc.total:,.0f}" if lc.total is not None else "no route",
-            f"{lc.per_unit:,.2f}" if lc.per_unit is not None else "—",
-            *[
-                f"{lc.components[c]:,.0f}" if lc.components[c] is not None else "—"
-                for c in plan.components
-            ],
+            f"{s.country} {s.name}",
+            _compact(lc.total) if lc.total is not None else "no route",
+            f"{lc.per_unit:.2f}" if lc.per_unit is not None else "—",
+            *[_per_unit(lc.components[c], volume) for c in plan.components],
             style=style,
         )
     out.print(table)
@@ -146,9 +171,7 @@ def plan(
 
 @app.command()
 def demo(
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo's output.")] = Path(
-        "out/demo"
-    ),
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo's output.")] = Path("out/demo"),
 ) -> None:
     """Run the apparel example end to end: plan, table, plan.json and report.html."""
     with resources.as_file(EXAMPLES / "apparel.yaml") as path:
@@ -172,9 +195,7 @@ def route(
         return
     table = Table(title=f"{origin} → {destination} ({'fastest' if fastest else 'cheapest'})")
     for col in ("from", "to", "mode", "km", "days", "USD/TEU", "kg CO2e/t"):
-        table.add_column(
-            col, justify="right" if col[0].isdigit() or col in ("km", "days") else "left"
-        )
+        table.add_column(col, justify="right" if col[0].isdigit() or col in ("km", "days") else "left")
     for leg in r.legs:
         table.add_row(
             leg.origin,
@@ -227,26 +248,18 @@ def data_list(overrides: OverridesOpt = None, as_json: JsonOpt = False) -> None:
     for name, n in sizes.items():
         table.add_row(name, str(n))
     out.print(table)
-    out.print(
-        "show one with [bold]kopru data show TABLE[/] or a subject: [bold]kopru data show KZ-23[/]"
-    )
+    out.print("show one with [bold]kopru data show TABLE[/] or a subject: [bold]kopru data show KZ-23[/]")
 
 
 def _table(pack, name: str):
     return (
-        pack.parameters
-        if name == "parameters"
-        else pack.sources
-        if name == "sources"
-        else pack.tables[name]
+        pack.parameters if name == "parameters" else pack.sources if name == "sources" else pack.tables[name]
     )
 
 
 @data_app.command("show")
 def data_show(
-    what: Annotated[
-        str, typer.Argument(help="A table name, or a subject such as KZ-23, TR-16, KZT.")
-    ],
+    what: Annotated[str, typer.Argument(help="A table name, or a subject such as KZ-23, TR-16, KZT.")],
     overrides: OverridesOpt = None,
     as_json: JsonOpt = False,
 ) -> None:

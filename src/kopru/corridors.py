@@ -2,13 +2,15 @@
 
 Nodes are cities, border crossings, ports and rail hubs; edges carry a mode, a distance, a
 transit time and a cost per TEU. Handling (cost and days) is charged on every arc that enters a
-border, hub or city node, and at a port on the arcs that load or unload a ship there. ``Network.lanes`` finds, for many origins and destinations at
-once, the cheapest or the fastest path (scipy's Dijkstra on a sparse matrix) and sums cost,
-days, distance and CO2 along it for all pairs together.
+border, hub or city node, and at a port on the arcs that load or unload a ship there.
+``Network.lanes`` finds, for many origins and destinations at once, the cheapest or the
+fastest path (scipy's Dijkstra on a sparse matrix) and sums cost, days, distance and CO2 along
+it for all pairs together.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -146,9 +148,7 @@ class Network:
             base = arcs["leg_cost"] if col == "cost" else arcs["days"]
             per_node = self.nodes[handling]
             arcs[col] = (
-                base
-                + arcs["v"].map(per_node).where(at_v, 0.0)
-                + arcs["u"].map(per_node).where(at_u, 0.0)
+                base + arcs["v"].map(per_node).where(at_v, 0.0) + arcs["u"].map(per_node).where(at_u, 0.0)
             )
         arcs["iu"] = arcs["u"].map(self.index).astype(np.int64)
         arcs["iv"] = arcs["v"].map(self.index).astype(np.int64)
@@ -271,7 +271,7 @@ class Network:
                 while chain[-1] != o:
                     chain.append(int(pred[row, chain[-1]]))
                 chain.reverse()
-                legs = tuple(arcs[(u, v)] for u, v in zip(chain[:-1], chain[1:], strict=True))
+                legs = tuple(arcs[(u, v)] for u, v in itertools.pairwise(chain))
                 found[(names[o], names[d])] = Route(names[o], names[d], criterion, legs)
         return found
 
@@ -291,9 +291,7 @@ def _open_mask(arcs: pd.DataFrame, closed: tuple[str, ...], nodes: set[str], mod
             if mode:
                 hit &= arcs["mode"] == mode
             if not hit.any():
-                raise RouteError(
-                    f"cannot close {name!r}: no such edge (use <node>-<node>[:<mode>])"
-                )
+                raise RouteError(f"cannot close {name!r}: no such edge (use <node>-<node>[:<mode>])")
             keep &= ~hit
         elif name in nodes:
             keep &= (arcs["u"] != name) & (arcs["v"] != name)

@@ -11,7 +11,8 @@ Components (USD per unit delivered to the market):
 - energy: electricity and gas at the site's industrial prices;
 - labour: direct hours × hourly wage × (1 + employer social charges);
 - logistics: outbound freight from the site to the market (full container loads);
-- duties: the market's import duty on the customs value (ex-works cost + freight);
+- duties: the market's import duty on the customs value (ex-works cost + freight), or its
+  specific minimum per kg where that is larger;
 - taxes: property tax on the new buildings, and corporate income tax on the margin
   between the selling price and the cost (zero in a SEZ);
 - capital: annualised capex (capital recovery factor), fixed costs and land lease, per unit.
@@ -61,6 +62,7 @@ class CostInputs:
     # per site and market (..., S, M)
     freight_usd: Array
     duty_rate: Array
+    duty_min_usd: Array  # specific minimum duty per unit (0 where the duty is ad valorem only)
     # per site and material (..., S, K), or per material (K,)
     material_cost_usd: Array
     # per market (M,)
@@ -98,7 +100,7 @@ def landed_cost(x: CostInputs) -> Array:
 
     ex_works = (materials + energy + labour + capital)[..., None]
     logistics = x.freight_usd
-    duties = x.duty_rate * (ex_works + logistics)
+    duties = np.maximum(x.duty_rate * (ex_works + logistics), x.duty_min_usd)
     pre_tax = ex_works + logistics + duties + property_tax[..., None]
     profit_tax = x.corporate_tax_rate[..., None] * np.maximum(x.price_usd - pre_tax, 0.0)
     taxes = property_tax[..., None] + profit_tax

@@ -164,9 +164,7 @@ def _market_table(pack: DataPack, profile: Profile):
 
 
 def _teu(pack: DataPack) -> tuple[float, float]:
-    return pack.param("container:teu", "teu_payload").value, pack.param(
-        "container:teu", "teu_volume"
-    ).value
+    return pack.param("container:teu", "teu_payload").value, pack.param("container:teu", "teu_volume").value
 
 
 def build_plan(
@@ -218,13 +216,13 @@ def build_plan(
     site_countries = sorted(set(sites["country"]))
     territories = sorted({m["territory"] for m in markets})
     treat = {(c, t): treatment(pack, c, t, profile.hs) for c in site_countries for t in territories}
-    duty_rate = np.array(
-        [[treat[(c, m["territory"])].rate for m in markets] for c in sites["country"]]
-    )
+    duty_rate = np.array([[treat[(c, m["territory"])].rate for m in markets] for c in sites["country"]])
+    usd_per_eur = 1.0 / pack.fx_per_usd("EUR")
+    duty_min = np.array(
+        [[treat[(c, m["territory"])].min_eur_per_kg for m in markets] for c in sites["country"]]
+    ) * (usd_per_eur * profile.unit_weight)
 
-    material_freight, material_duty = _materials(
-        profile, pack, network, sites, connector_usd, payload_kg
-    )
+    material_freight, material_duty = _materials(profile, pack, network, sites, connector_usd, payload_kg)
     material_cost = _material_cost(profile, sites, fx)
     v = inputs.values
     capex = np.where(sites["existing"].to_numpy(bool), 0.0, profile.capex / fx)
@@ -242,6 +240,7 @@ def build_plan(
         material_duty_rate=material_duty,
         freight_usd=freight_unit,
         duty_rate=duty_rate,
+        duty_min_usd=duty_min,
         material_cost_usd=material_cost,
         price_usd=np.array([m["price"] / fx for m in markets]),
         labour_hours=profile.labour_hours,
@@ -364,7 +363,7 @@ def _route_summaries(network: Network, site_nodes, market_nodes) -> dict[str, Ro
 
 
 def _num(x: float) -> float | None:
-    return round(float(x), 4) if np.isfinite(x) else None
+    return float(x) if np.isfinite(x) else None
 
 
 def _assemble(
@@ -404,7 +403,12 @@ def _assemble(
                 components={c: _num(cube[i, j, k]) for k, c in enumerate(COMPONENTS)},
                 demand=m["demand"],
                 annual=_num(per_unit * m["demand"]),
-                duty={"regime": tr.regime, "rate_pct": round(tr.rate * 100, 3), "basis": tr.basis},
+                duty={
+                    "regime": tr.regime,
+                    "rate_pct": round(tr.rate * 100, 3),
+                    "min_eur_per_kg": tr.min_eur_per_kg,
+                    "basis": tr.basis,
+                },
                 cheapest_route=cheap_key if cheap_key in routes else None,
                 fastest_route=fast_key if fast_key in routes else None,
                 transit_days=_num(days[i, j]),
@@ -458,12 +462,7 @@ def _assemble(
     recommendation = _recommend(site_plans, ranking, markets, cube, profile.currency)
     used_sources = _used_sources(pack, site_plans, treat, routes)
     assumptions = sorted(
-        {
-            f"{p.subject} {p.quantity}: {p.note}"
-            for s in site_plans
-            for p in s.inputs.values()
-            if p.assumption
-        }
+        {f"{p.subject} {p.quantity}: {p.note}" for s in site_plans for p in s.inputs.values() if p.assumption}
     )
     return Plan(
         kopru_version=__version__,
@@ -477,9 +476,7 @@ def _assemble(
         components=list(COMPONENTS),
         markets=markets,
         sites=site_plans,
-        ranking=[
-            sid for sid in ranking if sid in rank_of and site_plans[_pos(site_plans, sid)].feasible
-        ]
+        ranking=[sid for sid in ranking if sid in rank_of and site_plans[_pos(site_plans, sid)].feasible]
         + [sid for sid in ranking if not site_plans[_pos(site_plans, sid)].feasible],
         recommendation=recommendation,
         routes=routes,
@@ -546,7 +543,7 @@ def _recommend(site_plans, ranking, markets, cube, currency) -> Recommendation:
         text += (
             " Market by market, the cheapest sources differ ("
             + ", ".join(f"{m}: {s}" for m, s in best_by_market.items() if s != best.id)[:300]
-            + "): the network optimizer can weigh a second plant."
+            + "): a second plant may pay; compare with a network optimisation."
         )
     return Recommendation(
         site=best.id,
@@ -571,9 +568,7 @@ def _used_sources(pack: DataPack, site_plans, treat, routes) -> list[dict[str, s
     for table in (pack.nodes, pack.edges, pack.markets, pack.regions, pack.sez, pack.provinces):
         for cell in table["source"]:
             ids |= {x.strip() for x in cell.split(";") if x.strip()}
-    transport = pack.parameters[
-        pack.parameters["subject"].str.startswith(("mode:", "container:", "network"))
-    ]
+    transport = pack.parameters[pack.parameters["subject"].str.startswith(("mode:", "container:", "network"))]
     ids |= set(transport["source"])
     ids |= {p for p in pack.parameters[pack.parameters["quantity"] == "fx_per_usd"]["source"]}
     ids.discard("user_override") if "user_override" not in pack.sources.index else None

@@ -191,9 +191,7 @@ def load_profile(path: str | Path) -> Profile:
         raise ProfileError(f"profile {path} is a folder; expected a YAML file")
     size = path.stat().st_size
     if size == 0:
-        raise ProfileError(
-            f"profile file {path} is empty; expected YAML with company, product, ..."
-        )
+        raise ProfileError(f"profile file {path} is empty; expected YAML with company, product, ...")
     if size > MAX_PROFILE_BYTES:
         raise ProfileError(
             f"profile file {path} is {size / 1e6:.1f} MB; a profile is at most"
@@ -216,9 +214,7 @@ def profile_from_text(text: str, origin: str = "profile", json_first: bool = Fal
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ProfileError(
-            f"{origin}: malformed {'JSON' if json_first else 'YAML'}{at}: {problem}"
-        ) from None
+        raise ProfileError(f"{origin}: malformed {'JSON' if json_first else 'YAML'}{at}: {problem}") from None
     if data is None:
         raise ProfileError(f"{origin}: the file holds no data; expected company, product, ...")
     return profile_from_dict(data, origin)

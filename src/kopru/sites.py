@@ -72,8 +72,7 @@ def candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
         rows.append(
             dict(
                 id=sid,
-                name=plant.name
-                or f"{p['name']} ({'existing plant' if plant.existing else 'new plant'})",
+                name=plant.name or f"{p['name']} ({'existing plant' if plant.existing else 'new plant'})",
                 kind="tr_plant",
                 country="TR",
                 region=plant.province,
@@ -128,11 +127,7 @@ def site_inputs(pack: DataPack, table: pd.DataFrame) -> SiteInputs:
     for i, site in enumerate(table.itertuples()):
         used: dict[str, Param] = {}
         notes: list[str] = []
-        place = (
-            [site.id, site.region, site.country]
-            if site.kind == "sez"
-            else [site.region, site.country]
-        )
+        place = [site.id, site.region, site.country] if site.kind == "sez" else [site.region, site.country]
         wage = _first(pack, place, ["wage_monthly_manufacturing", "wage_monthly_avg"])
         hours = pack.param(site.country, "hours_per_month")
         if wage is None:
@@ -166,7 +161,7 @@ def site_inputs(pack: DataPack, table: pd.DataFrame) -> SiteInputs:
             ("corporate_tax_rate", "corporate_income_tax"),
             ("property_tax_rate", "property_tax"),
         ):
-            p = _first(pack, regime + [site.country], [quantity])
+            p = _first(pack, [*regime, site.country], [quantity])
             if p is None:
                 raise ProfileError(f"data pack has no {quantity} for {site.country}")
             used[quantity] = p

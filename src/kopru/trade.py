@@ -68,6 +68,7 @@ class Treatment:
     regime: str  # 'free' or the tariff regime id
     basis: str
     source: str
+    min_eur_per_kg: float = 0.0  # specific minimum: the duty is the larger of the two
 
 
 def treatment(pack: DataPack, origin: str, territory: str, hs: str) -> Treatment:
@@ -78,8 +79,7 @@ def treatment(pack: DataPack, origin: str, territory: str, hs: str) -> Treatment
     row = rules[(rules["origin"] == rule_origin(origin)) & (rules["territory"] == territory)]
     if row.empty:
         raise DataPackError(
-            f"data pack has no trade rule for goods from {origin} into {territory}"
-            " (trade_rules.csv)"
+            f"data pack has no trade rule for goods from {origin} into {territory} (trade_rules.csv)"
         )
     rule = row.iloc[0]
     if rule["treatment"] == "free":

@@ -22,6 +22,10 @@ MODES = ("road", "rail", "ferry", "sea")
 NODE_KINDS = ("city", "border", "port", "rail_hub")
 TERRITORIES = ("EAEU", "UZ", "TJ", "TM", "AZ", "GE", "CN", "TR", "EU")
 
+NODE_COLUMNS = (
+    *("id", "name", "kind", "country", "lat", "lon"),
+    *("handling_usd_per_teu", "handling_days", "source", "note"),
+)
 # table -> (file, required columns, id column or None)
 TABLES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     "regions": (
@@ -47,7 +51,7 @@ TABLES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     ),
     "tariffs": (
         "tariffs.csv",
-        ("regime", "hs", "description", "rate_pct", "year", "source", "note"),
+        ("regime", "hs", "description", "rate_pct", "min_eur_per_kg", "year", "source", "note"),
         None,
     ),
     "trade_rules": (
@@ -57,8 +61,7 @@ TABLES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     ),
     "nodes": (
         "corridor_nodes.csv",
-        ("id", "name", "kind", "country", "lat", "lon", "handling_usd_per_teu", "handling_days")
-        + ("source", "note"),
+        NODE_COLUMNS,
         "id",
     ),
     "edges": (
@@ -135,33 +138,34 @@ class DataPack:
         return self.tables["edges"]
 
     # -- parameters ---------------------------------------------------------------------------
+    @functools.cached_property
+    def _latest(self) -> dict[tuple[str, str], Param]:
+        """(subject, quantity) -> the value of the latest year, built once per pack."""
+        latest: dict[tuple[str, str], Param] = {}
+        for row in self.parameters.sort_values("year", kind="stable").itertuples(index=False):
+            latest[(row.subject, row.quantity)] = Param(
+                subject=row.subject,
+                quantity=row.quantity,
+                value=float(row.value),
+                unit=row.unit,
+                year=int(row.year),
+                source=row.source,
+                note=row.note,
+                assumption=bool(row.assumption),
+                overridden=bool(row.overridden),
+            )
+        return latest
+
     def param(self, subject: str, quantity: str, fallback: str | None = None) -> Param:
-        """The value of ``quantity`` for ``subject``, else for ``fallback`` (e.g. the country)."""
+        """The value of ``quantity`` for ``subject`` (latest year), else for ``fallback``."""
         for key in (subject, fallback):
-            if key is None:
-                continue
-            rows = self.parameters[
-                (self.parameters["subject"] == key) & (self.parameters["quantity"] == quantity)
-            ]
-            if len(rows):
-                row = rows.sort_values("year").iloc[-1]
-                return Param(
-                    subject=row["subject"],
-                    quantity=quantity,
-                    value=float(row["value"]),
-                    unit=row["unit"],
-                    year=int(row["year"]),
-                    source=row["source"],
-                    note=row["note"],
-                    assumption=bool(row["assumption"]),
-                    overridden=bool(row["overridden"]),
-                )
+            if key is not None and (key, quantity) in self._latest:
+                return self._latest[(key, quantity)]
         where = subject if fallback is None else f"{subject} or {fallback}"
         raise DataPackError(f"data pack has no value of {quantity!r} for {where}")
 
     def has_param(self, subject: str, quantity: str) -> bool:
-        p = self.parameters
-        return bool(((p["subject"] == subject) & (p["quantity"] == quantity)).any())
+        return (subject, quantity) in self._latest
 
     def fx_per_usd(self, currency: str) -> float:
         """Units of ``currency`` per US dollar."""
@@ -205,8 +209,7 @@ def _numeric(df: pd.DataFrame, name: str, columns: tuple[str, ...], allow_empty=
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise DataPackError(
-                f"data pack file {name}, row {i + 2}: column {col!r} must be a number,"
-                f" got {raw.iloc[i]!r}"
+                f"data pack file {name}, row {i + 2}: column {col!r} must be a number, got {raw.iloc[i]!r}"
             )
         df[col] = values.astype(float)
 
@@ -294,9 +297,7 @@ def _read_parameters(root, quantities: dict, known_sources: set[str]) -> pd.Data
     dup = params.duplicated(["subject", "quantity", "year"])
     if dup.any():
         row = params[dup].iloc[0]
-        raise DataPackError(
-            f"data pack gives {row['quantity']} of {row['subject']} for {row['year']} twice"
-        )
+        raise DataPackError(f"data pack gives {row['quantity']} of {row['subject']} for {row['year']} twice")
     return params
 
 
@@ -335,13 +336,12 @@ def _validate_tables(t: dict[str, pd.DataFrame], sources: set[str]) -> None:
     _check_refs(markets, "markets.csv", "territory", set(TERRITORIES), "customs territory")
     tariffs = t["tariffs"]
     _numeric(tariffs, "tariffs.csv", ("rate_pct",))
-    if (tariffs["rate_pct"] < 0).any():
+    _numeric(tariffs, "tariffs.csv", ("min_eur_per_kg",), allow_empty=("min_eur_per_kg",))
+    if (tariffs["rate_pct"] < 0).any() or (tariffs["min_eur_per_kg"] < 0).any():
         raise DataPackError("tariffs.csv: duty rates must be >= 0")
     bad_hs = ~tariffs["hs"].str.fullmatch(r"\d{4}")
     if bad_hs.any():
-        raise DataPackError(
-            f"tariffs.csv: HS heading {tariffs['hs'][bad_hs].iloc[0]!r} is not 4 digits"
-        )
+        raise DataPackError(f"tariffs.csv: HS heading {tariffs['hs'][bad_hs].iloc[0]!r} is not 4 digits")
     regimes = set(tariffs["regime"]) | {"free"}
     _check_refs(t["trade_rules"], "trade_rules.csv", "treatment", regimes, "treatment or regime")
     _check_refs(t["trade_rules"], "trade_rules.csv", "territory", set(TERRITORIES), "territory")

@@ -57,9 +57,7 @@ def read_overrides(path: str | Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise OverrideError(
-            f"overrides file {path} is not valid YAML: {_first_line(exc)}"
-        ) from None
+        raise OverrideError(f"overrides file {path} is not valid YAML: {_first_line(exc)}") from None
     if data is None:
         raise OverrideError(f"overrides file {path} is empty; expected 'key: value' lines")
     if not isinstance(data, dict):
@@ -124,9 +122,7 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note):
         old_unit = params.at[latest, "unit"]
         unit = unit or old_unit
         if unit != old_unit:
-            raise OverrideError(
-                f"override {key}: unit must be {old_unit} (the data pack's), got {unit}"
-            )
+            raise OverrideError(f"override {key}: unit must be {old_unit} (the data pack's), got {unit}")
         old = float(params.at[latest, "value"])
         params.loc[latest, ["value", "source", "note", "overridden", "assumption"]] = [
             value,
@@ -142,9 +138,7 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note):
         raise OverrideError(f"override {key}: unknown subject {subject!r}")
     unit = unit or allowed[0]
     if unit not in allowed:
-        raise OverrideError(
-            f"override {key}: unit {unit!r} not allowed (allowed: {', '.join(allowed)})"
-        )
+        raise OverrideError(f"override {key}: unit {unit!r} not allowed (allowed: {', '.join(allowed)})")
     row = {
         "subject": subject,
         "quantity": quantity,
@@ -175,8 +169,7 @@ def _edge(edges: pd.DataFrame, key, rest, value, note) -> Override:
     parts = rest.split(".")
     if len(parts) != 4 or parts[3] not in EDGE_FIELDS:
         raise OverrideError(
-            f"override {key}: expected edge.<from>.<to>.<mode>.<field>, field one of"
-            f" {', '.join(EDGE_FIELDS)}"
+            f"override {key}: expected edge.<from>.<to>.<mode>.<field>, field one of {', '.join(EDGE_FIELDS)}"
         )
     a, b, mode, fld = parts
     pair = ((edges["from"] == a) & (edges["to"] == b)) | ((edges["from"] == b) & (edges["to"] == a))

@@ -103,9 +103,7 @@ def site_map(plan: Plan, pack: DataPack) -> go.Figure:
                 name=region["name"],
                 showlegend=False,
                 hoverinfo="text",
-                text=f"{region['name']}: {value:,.2f} {plan.currency}/unit"
-                if value
-                else region["name"],
+                text=f"{region['name']}: {value:,.2f} {plan.currency}/unit" if value else region["name"],
             )
     best = plan.site(plan.recommendation.site) if plan.recommendation.site else None
     if best is not None:
@@ -114,9 +112,7 @@ def site_map(plan: Plan, pack: DataPack) -> go.Figure:
             if key is None:
                 continue
             route = plan.routes[key]
-            nodes = (
-                [route.legs[0]["from"]] + [leg["to"] for leg in route.legs] if route.legs else []
-            )
+            nodes = [route.legs[0]["from"]] + [leg["to"] for leg in route.legs] if route.legs else []
             xy = pack.nodes.loc[nodes, ["lon", "lat"]].to_numpy(float) if nodes else []
             if len(xy):
                 fig.add_scatter(
@@ -155,11 +151,7 @@ def site_map(plan: Plan, pack: DataPack) -> go.Figure:
             ),
             text=[
                 f"{s.name}: "
-                + (
-                    f"{s.landed_cost.per_unit:,.2f} {plan.currency}/unit"
-                    if s.feasible
-                    else "no route"
-                )
+                + (f"{s.landed_cost.per_unit:,.2f} {plan.currency}/unit" if s.feasible else "no route")
                 for s in group
             ],
             hoverinfo="text",
@@ -181,7 +173,7 @@ def site_map(plan: Plan, pack: DataPack) -> go.Figure:
     fig.update_layout(
         height=620,
         margin=dict(l=10, r=10, t=40, b=10),
-        title="Landed cost per unit by site (regions, SEZs, Turkish sites) and routes of the recommended site",
+        title="Landed cost per unit by site, and the routes of the recommended site",
         plot_bgcolor="#eaf2f8",
         legend=dict(orientation="h", y=-0.02),
         xaxis=dict(title="longitude", showgrid=False, zeroline=False),

@@ -1,0 +1,156 @@
+"""The command line: every bad input gets exit code 2 and one short line naming the problem."""
+
+import json
+
+import pytest
+from conftest import EXAMPLES
+
+GOOD = EXAMPLES / "apparel.yaml"
+
+
+def test_plan_writes_json_and_report(cli, tmp_path):
+    r = cli("plan", GOOD, "--out", tmp_path)
+    assert r.code == 0, r.err
+    assert "Recommendation:" in r.out
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    assert plan["recommendation"]["site"] == plan["ranking"][0]
+    html = (tmp_path / "report.html").read_text()
+    assert "cost-chart" in html and "site-map" in html
+
+
+def test_plan_json_to_stdout(cli):
+    r = cli("plan", GOOD, "--json")
+    assert r.code == 0
+    assert json.loads(r.out)["currency"] == "USD"
+
+
+def test_demo_runs_end_to_end(cli, tmp_path):
+    r = cli("demo", "--out", tmp_path / "demo")
+    assert r.code == 0, r.err
+    assert (tmp_path / "demo" / "report.html").exists()
+
+
+def profile_text(**change) -> str:
+    import yaml
+
+    data = yaml.safe_load(GOOD.read_text())
+    data.update(change)
+    return yaml.safe_dump(data, allow_unicode=True)
+
+
+BAD_PROFILES = {
+    "missing field": (lambda d: d.pop("hs"), "hs: missing required field"),
+    "wrong unit": (lambda d: d.update(unit_weight="2 kWh"), "unit_weight: expected a mass"),
+    "negative volume": (
+        lambda d: d.update(annual_volume=-5),
+        "annual_volume: Input should be greater than 0",
+    ),
+    "unknown market": (
+        lambda d: d.update(markets=[{"id": "mkt_MARS", "demand": 5}]),
+        "unknown market 'mkt_MARS'",
+    ),
+    "unknown site": (
+        lambda d: d.update(baseline=[{"province": "TR-99"}]),
+        "baseline[0].province: 'TR-99' is not in",
+    ),
+    "unknown origin": (
+        lambda d: d["materials"][0].update(origin="atlantis"),
+        "materials[0].origin: 'atlantis'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_PROFILES))
+def test_bad_profiles_exit_2_with_one_line(cli, tmp_path, case):
+    import yaml
+
+    edit, message = BAD_PROFILES[case]
+    data = yaml.safe_load(GOOD.read_text())
+    edit(data)
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    r = cli("plan", path)
+    assert r.code == 2
+    assert message in " ".join(r.err.split())
+    assert "Traceback" not in r.err and len(r.err.strip().splitlines()) <= 3
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"company: [oops\n", "malformed YAML"),
+        (b"", "is empty"),
+        (b"\x00\x01\x02\x03binary", "is binary"),
+    ],
+)
+def test_unreadable_profiles(cli, tmp_path, content, message):
+    path = tmp_path / "p.yaml"
+    path.write_bytes(content)
+    r = cli("plan", path)
+    assert r.code == 2 and message in r.err and "Traceback" not in r.err
+
+
+def test_missing_and_oversized_profiles(cli, tmp_path):
+    r = cli("plan", tmp_path / "missing.yaml")
+    assert r.code == 2 and "does not exist" in r.err
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as fh:
+        fh.write(b"company: x\n" * (50 * 1024 * 1024 // 11))
+    r = cli("plan", big)
+    assert r.code == 2 and "MB" in r.err and "Traceback" not in r.err
+
+
+def test_bad_overrides_and_closures(cli, tmp_path):
+    bad = tmp_path / "o.yaml"
+    bad.write_text("KZ-23.wage: 1\n")
+    r = cli("plan", GOOD, "--overrides", bad)
+    assert r.code == 2 and "unknown quantity 'wage'" in r.err
+    r = cli("plan", GOOD, "--close", "atlantis")
+    assert r.code == 2 and "cannot close 'atlantis'" in r.err
+
+
+def test_out_is_a_file(cli, tmp_path):
+    target = tmp_path / "file"
+    target.write_text("keep me")
+    r = cli("plan", GOOD, "--out", target)
+    assert r.code == 2 and "is a file" in r.err
+    assert target.read_text() == "keep me"
+
+
+def test_usage_error_is_exit_2(cli):
+    r = cli("plan")
+    assert r.code == 2
+
+
+def test_overrides_are_marked_in_every_output(cli, tmp_path):
+    o = tmp_path / "o.yaml"
+    o.write_text("KZT.fx_per_usd: {value: 600, note: stress test}\n")
+    r = cli("plan", GOOD, "--overrides", o, "--out", tmp_path / "out")
+    assert r.code == 0 and "overridden: KZT.fx_per_usd" in r.out
+    plan = json.loads((tmp_path / "out" / "plan.json").read_text())
+    assert plan["overrides"][0]["key"] == "KZT.fx_per_usd"
+    assert "overridden" in (tmp_path / "out" / "report.html").read_text()
+
+
+def test_route_command(cli):
+    r = cli("route", "baku", "kars", "--json")
+    assert r.code == 0
+    route = json.loads(r.out)
+    assert [leg["to"] for leg in route["legs"]] == ["baku_alat", "tbilisi", "kars"]
+    r = cli("route", "baku", "atlantis")
+    assert r.code == 2 and "'atlantis' is not a node" in r.err
+
+
+def test_data_commands(cli):
+    r = cli("data", "validate")
+    assert r.code == 0 and "is valid" in r.out
+    r = cli("data", "list", "--json")
+    assert json.loads(r.out)["tables"]["regions"] == 20
+    r = cli("data", "show", "KZ-23", "--json")
+    rows = json.loads(r.out)
+    assert {row["quantity"] for row in rows} >= {"wage_monthly_avg"}
+    assert all(row["source"] for row in rows)
+    r = cli("data", "sources", "--json")
+    assert len(json.loads(r.out)) > 50
+    r = cli("data", "show", "nothing-here")
+    assert r.code == 2 and "neither a table" in r.err

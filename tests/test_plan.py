@@ -1,0 +1,149 @@
+"""kopru.plan on the shipped examples: the plan.json contract and hand-computed components."""
+
+import json
+
+import pytest
+from conftest import EXAMPLES
+
+import kopru
+from kopru.costs import capital_recovery_factor
+from kopru.datapack import load
+from kopru.profile import load_profile
+
+PROFILES = sorted(EXAMPLES.glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def plans():
+    return {p.stem: kopru.plan(p) for p in PROFILES}
+
+
+@pytest.mark.parametrize("name", [p.stem for p in PROFILES])
+def test_plan_json_contract(plans, name):
+    plan = json.loads(plans[name].model_dump_json())
+    for key in ("sites", "ranking", "recommendation", "currency", "sources", "overrides"):
+        assert key in plan
+    ids = [s["id"] for s in plan["sites"]]
+    assert sorted(plan["ranking"]) == sorted(ids)
+    kinds = {s["kind"] for s in plan["sites"]}
+    assert kinds == {"kz_region", "sez", "tr_plant"}
+    assert sum(s["kind"] == "kz_region" for s in plan["sites"]) == 20
+    totals = []
+    for s in plan["sites"]:
+        assert len(s["country"]) == 2 and s["country"].isupper()
+        assert -90 <= s["lat"] <= 90 and -180 <= s["lon"] <= 180
+        lc = s["landed_cost"]
+        assert set(lc) >= {"total", "per_unit", "components"}
+        if s["feasible"]:
+            assert sum(lc["components"].values()) == pytest.approx(lc["total"], rel=1e-6)
+            assert lc["per_unit"] == pytest.approx(lc["total"] / sum(m["demand"] for m in plan["markets"]))
+            totals.append(lc["total"])
+        assert set(s["by_market"]) == {m["id"] for m in plan["markets"]}
+    # ranking is best first
+    ranked = [
+        next(s for s in plan["sites"] if s["id"] == sid)["landed_cost"]["total"] for sid in plan["ranking"]
+    ]
+    feasible = [t for t in ranked if t is not None]
+    assert feasible == sorted(feasible)
+    assert plan["recommendation"]["site"] == plan["ranking"][0]
+    assert plan["sources"] and all(src["title"] for src in plan["sources"])
+
+
+def test_every_by_market_cost_sums_to_the_site_total(plans):
+    plan = plans["appliances"]
+    for s in plan.sites:
+        if s.feasible:
+            annual = sum(mc.annual for mc in s.by_market.values())
+            assert annual == pytest.approx(s.landed_cost.total, rel=1e-9)
+            for mc in s.by_market.values():
+                assert sum(mc.components.values()) == pytest.approx(mc.per_unit, rel=1e-9)
+
+
+def test_labour_energy_and_capital_by_hand(plans):
+    """Recompute three components of one site straight from the data pack's figures."""
+    pack = load()
+    profile = load_profile(EXAMPLES / "apparel.yaml")
+    site = plans["apparel"].site("KZ-23")  # Atyrau region
+    market = next(iter(site.by_market.values()))
+    fx = pack.fx_per_usd("KZT")
+    wage = pack.param("KZ-23", "wage_monthly_avg").value / fx
+    hours = pack.param("KZ", "hours_per_month").value
+    social = (
+        pack.param("KZ", "social_tax_employer").value
+        + pack.param("KZ", "social_contributions_employer").value
+    ) / 100
+    labour = profile.labour_hours * wage / hours * (1 + social)
+    assert market.components["labour"] == pytest.approx(labour, rel=1e-4)
+    kwh = pack.param("KZ-23", "electricity_price_industrial", "KZ").value / fx
+    gas = pack.param("KZ-23", "gas_price_industrial", "KZ").value / fx
+    energy = profile.energy.electricity * kwh + profile.energy.gas * gas
+    assert market.components["energy"] == pytest.approx(energy, rel=1e-4)
+    crf = float(capital_recovery_factor(profile.wacc, profile.lifetime_years))
+    capital = (profile.capex * crf + profile.fixed_costs) / profile.annual_volume
+    # land lease: the Atyrau region has no sourced lease, or a lease from the data pack
+    lease = site.inputs.get("land_lease")
+    if lease is not None:
+        capital += (
+            profile.land * lease.value / (fx if lease.unit.startswith("KZT") else 1) / profile.annual_volume
+        )
+    assert market.components["capital"] == pytest.approx(capital, rel=1e-4)
+
+
+def test_sez_pays_no_corporate_tax_and_no_input_duty(plans):
+    plan = plans["apparel"]
+    sez = next(s for s in plan.sites if s.kind == "sez")
+    region = plan.site(sez.region)
+    for mc in sez.by_market.values():
+        assert mc.components["taxes"] == 0.0
+    # same wages and energy as its region, so the SEZ's materials are no dearer than the region's
+    m = next(iter(sez.by_market))
+    assert sez.by_market[m].components["materials"] <= region.by_market[m].components["materials"] + 1e-9
+
+
+def test_turkish_goods_pay_the_eaeu_tariff_and_kazakh_goods_do_not(plans):
+    plan = plans["appliances"]
+    tr = next(s for s in plan.sites if s.country == "TR")
+    kz = plan.site("KZ-75")
+    assert tr.by_market["mkt_RU"].duty["regime"] == "EAEU_CCT"
+    assert tr.by_market["mkt_RU"].components["duties"] > 0
+    assert kz.by_market["mkt_RU"].components["duties"] == 0
+    assert kz.by_market["mkt_RU"].duty["regime"] == "free"
+
+
+def test_disruption_reroutes_and_is_reported():
+    base = kopru.plan(EXAMPLES / "apparel.yaml")
+    cut = kopru.plan(EXAMPLES / "apparel.yaml", disruptions=["mode:ferry"])
+    assert cut.disruptions == ["mode:ferry"]
+    for route in cut.routes.values():
+        assert "ferry" not in route.modes
+    assert any("ferry" in r.modes for r in base.routes.values())
+    site = "KZ-47"  # Mangystau: the ferry coast
+    assert cut.site(site).landed_cost.total >= base.site(site).landed_cost.total
+
+
+def test_overrides_flow_into_the_plan():
+    plan = kopru.plan(EXAMPLES / "apparel.yaml", overrides={"KZ-23.wage_monthly_avg": 1_000_000})
+    site = plan.site("KZ-23")
+    assert site.inputs["wage"].overridden and site.inputs["wage"].value == 1_000_000
+    assert plan.overrides[0]["key"] == "KZ-23.wage_monthly_avg"
+    base = kopru.plan(EXAMPLES / "apparel.yaml")
+    assert site.landed_cost.components["labour"] > base.site("KZ-23").landed_cost.components["labour"]
+
+
+def test_currency_conversion_scales_every_figure():
+    usd = kopru.plan(EXAMPLES / "apparel.yaml")
+    data = load_profile(EXAMPLES / "apparel.yaml").model_dump()
+    rate = load().fx_per_usd("EUR")
+    for key in ("price", "capex", "fixed_costs"):
+        data[key] *= rate
+    for m in data["materials"]:
+        m["cost"] *= rate
+    for m in data["markets"]:
+        if m["price"] is not None:
+            m["price"] *= rate
+    data["currency"] = "EUR"
+    eur = kopru.plan(data)
+    for sid in ("KZ-75", usd.ranking[0]):
+        assert eur.site(sid).landed_cost.total == pytest.approx(
+            usd.site(sid).landed_cost.total * rate, rel=1e-9
+        )

@@ -1,0 +1,76 @@
+"""The HTML report opened in headless Chromium (Debian's chromium): map and chart render offline."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, ROOT
+
+import kopru
+from kopru.report import render_html
+
+CHROMIUM = os.environ.get("KOPRU_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run the README's test command, which installs chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("example", sorted(p.stem for p in EXAMPLES.glob("*.yaml")))
+def test_report_shows_map_and_chart_offline(browser, tmp_path, example):
+    plan = kopru.plan(EXAMPLES / f"{example}.yaml")
+    path = tmp_path / "report.html"
+    path.write_text(render_html(plan, kopru.load_data()), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_selector("#site-map .main-svg")
+    page.wait_for_selector("#cost-chart .main-svg")
+    # the map: one filled polygon per region ring at least, and the site markers
+    region_paths = page.locator("#site-map g.trace.scatter path.js-fill").count()
+    assert region_paths >= 20
+    markers = page.locator("#site-map g.points path.point").count()
+    assert markers >= len(plan.sites)
+    # the chart: stacked bars, one per component and site shown
+    bars = page.locator("#cost-chart g.trace.bars path").count()
+    assert bars >= len(plan.components) * 2
+    assert page.locator("#ranking tr").count() == len(plan.sites) + 1
+    assert plan.recommendation.text[:40] in page.locator("#recommendation").inner_text()
+    assert not errors, errors
+    outside = [u for u in requests if not u.startswith(("file://", "data:", "about:"))]
+    assert outside == [], f"report made network requests: {outside}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"report-{example}.png"), full_page=False)
+    page.locator("#site-map").screenshot(path=str(ARTIFACTS / f"map-{example}.png"))
+    page.close()
+
+
+def test_report_lists_sources_and_assumptions():
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    html = render_html(plan, kopru.load_data())
+    for src in plan.sources[:5]:
+        assert src["id"] in html
+    assert "Assumptions used" in html
+    # plotly.js is inlined: no script or stylesheet is fetched (the browser test checks requests)
+    assert "<script src=" not in html and '<link rel="stylesheet" href="http' not in html

@@ -34,7 +34,8 @@ def random_inputs(n_sites: int, n_markets: int, n_materials: int = 5, seed: int 
         capex_usd=rng.uniform(0, 5e7, n_sites),
         material_freight_usd=rng.uniform(0, 2, (n_sites, n_materials)),
         material_duty_rate=rng.uniform(0, 0.15, (n_sites, n_materials)),
-        freight_usd=rng.uniform(0.1, 5, (n_sites, n_markets)),
+        freight_usd=rng.uniform(0.1, 5, (n_sites, n_markets, 2)),
+        transit_days=rng.uniform(2, 40, (n_sites, n_markets, 2)),
         duty_rate=rng.uniform(0, 0.2, (n_sites, n_markets)),
         duty_min_usd=rng.uniform(0, 0.5, (n_sites, n_markets)),
         material_cost_usd=rng.uniform(0.1, 10, n_materials),
@@ -47,12 +48,13 @@ def random_inputs(n_sites: int, n_markets: int, n_materials: int = 5, seed: int 
         building_share=0.4,
         capital_recovery=0.15,
         volume=1e6,
+        carrying_rate=0.12,
     )
 
 
 def pandas_landed_cost(x: CostInputs) -> pd.DataFrame:
     """The same model as a long site × market table, the way a spreadsheet-minded peer does it."""
-    n_sites, n_markets = x.freight_usd.shape
+    n_sites, n_markets = x.duty_rate.shape
     sites = pd.DataFrame(
         {
             "site": np.arange(n_sites),
@@ -84,15 +86,20 @@ def pandas_landed_cost(x: CostInputs) -> pd.DataFrame:
         sites["capex"] * x.capital_recovery + x.fixed_costs_usd + x.land_m2 * sites["land"]
     ) / x.volume
     sites["ptax_unit"] = sites["ptax"] * x.building_share * sites["capex"] / x.volume
-    lanes = pd.DataFrame(
+    n_routes = x.freight_usd.shape[-1]
+    routes = pd.DataFrame(
         {
-            "site": np.repeat(np.arange(n_sites), n_markets),
-            "market": np.tile(np.arange(n_markets), n_sites),
-            "logistics": x.freight_usd.ravel(),
-            "rate": x.duty_rate.ravel(),
-            "minimum": x.duty_min_usd.ravel(),
+            "site": np.repeat(np.arange(n_sites), n_markets * n_routes),
+            "market": np.tile(np.repeat(np.arange(n_markets), n_routes), n_sites),
+            "freight": x.freight_usd.ravel(),
+            "days": x.transit_days.ravel(),
         }
-    )
+    ).merge(sites[["site", "materials", "energy", "labour", "capital"]], on="site")
+    routes["ex_works"] = routes[["materials", "energy", "labour", "capital"]].sum(axis=1)
+    routes["logistics"] = routes["freight"] + routes["ex_works"] * x.carrying_rate * routes["days"] / 365
+    lanes = routes.groupby(["site", "market"], as_index=False)["logistics"].min()
+    lanes["rate"] = x.duty_rate.ravel()
+    lanes["minimum"] = x.duty_min_usd.ravel()
     lanes = lanes.merge(sites, on="site").merge(
         pd.DataFrame({"market": np.arange(n_markets), "price": x.price_usd}), on="market"
     )

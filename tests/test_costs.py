@@ -22,7 +22,8 @@ def two_by_two(**change) -> CostInputs:
         capex_usd=np.array([1_000_000.0, 0.0]),
         material_freight_usd=np.array([[0.5], [0.2]]),
         material_duty_rate=np.array([[0.08], [0.10]]),
-        freight_usd=np.array([[0.3, 1.2], [1.0, 0.1]]),
+        freight_usd=np.array([[0.3, 1.2], [1.0, 0.1]])[..., None],
+        transit_days=np.zeros((2, 2, 1)),
         duty_rate=np.array([[0.0, 0.05], [0.10, 0.0]]),
         duty_min_usd=np.zeros((2, 2)),
         material_cost_usd=np.array([2.0]),
@@ -73,6 +74,27 @@ def test_specific_minimum_duty_applies_when_larger():
     c = landed_cost(two_by_two(duty_min_usd=floor))[..., COMPONENTS.index("duties")]
     assert c[1, 0] == 5.0  # the minimum beats 10 % of about 9.3
     assert c[0, 1] == pytest.approx(ad_valorem[0, 1])
+
+
+def test_in_transit_carrying_cost_picks_the_cheaper_route_alternative():
+    """Route 0 is cheap and slow, route 1 dear and fast: carrying cost decides, by hand."""
+    freight = np.stack([np.full((2, 2), 0.30), np.full((2, 2), 0.50)], axis=-1)
+    days = np.stack([np.full((2, 2), 40.0), np.full((2, 2), 10.0)], axis=-1)
+    x = two_by_two(freight_usd=freight, transit_days=days, carrying_rate=0.12)
+    c = landed_cost(x)
+    comp = {name: c[..., k] for k, name in enumerate(COMPONENTS)}
+    ex_works_0 = comp["materials"][0, 0] + comp["energy"][0, 0] + comp["labour"][0, 0] + comp["capital"][0, 0]
+    slow = 0.30 + ex_works_0 * 0.12 * 40 / 365
+    quick = 0.50 + ex_works_0 * 0.12 * 10 / 365
+    assert comp["logistics"][0, 0] == pytest.approx(min(slow, quick))
+    expected = int(quick < slow)
+    from kopru.costs import route_choice
+
+    assert route_choice(x)[0, 0] == expected
+    # with no cost of capital the cheapest freight always wins
+    free = two_by_two(freight_usd=freight, transit_days=days, carrying_rate=0.0)
+    assert (route_choice(free) == 0).all()
+    assert landed_cost(free)[..., COMPONENTS.index("logistics")] == pytest.approx(np.full((2, 2), 0.30))
 
 
 def test_property_tax_on_new_buildings():
@@ -130,7 +152,7 @@ def test_cost_is_monotone_in_wage_and_price_only_raises_tax(wage, social, freigh
     x = two_by_two(
         wage_usd_per_hour=np.array([wage, wage]),
         social_rate=np.array([social, social]),
-        freight_usd=np.full((2, 2), freight),
+        freight_usd=np.full((2, 2, 1), freight),
         price_usd=np.array([price, price]),
     )
     low = landed_cost(x)
@@ -138,7 +160,7 @@ def test_cost_is_monotone_in_wage_and_price_only_raises_tax(wage, social, freigh
         two_by_two(
             wage_usd_per_hour=np.array([wage + 1, wage + 1]),
             social_rate=np.array([social, social]),
-            freight_usd=np.full((2, 2), freight),
+            freight_usd=np.full((2, 2, 1), freight),
             price_usd=np.array([price, price]),
         )
     )

@@ -147,3 +147,20 @@ def test_currency_conversion_scales_every_figure():
         assert eur.site(sid).landed_cost.total == pytest.approx(
             usd.site(sid).landed_cost.total * rate, rel=1e-9
         )
+
+
+def test_sez_incentives_only_for_priority_sectors():
+    from kopru.sites import sez_eligibility
+
+    assert sez_eligibility("cotton processing;textiles;garments", ("Textiles",)) == (True, None)
+    eligible, why = sez_eligibility("chemicals;petrochemicals", ("textiles",))
+    assert not eligible and "not a priority sector" in why
+    assert sez_eligibility("", ("textiles",))[0]  # unknown sectors: assumed, with a note
+    assert sez_eligibility("chemicals", ())[0]
+
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    chemical = plan.site("sez_chemical_park_taraz")  # chemicals only: a T-shirt plant gets nothing
+    textile = plan.site("sez_ontustik")
+    assert any("not a priority sector" in n for n in chemical.notes)
+    assert all(mc.components["taxes"] > 0 for mc in chemical.by_market.values())
+    assert all(mc.components["taxes"] == 0 for mc in textile.by_market.values())

@@ -10,7 +10,9 @@ Components (USD per unit delivered to the market):
   in the material's customs territory (none inside a free customs zone);
 - energy: electricity and gas at the site's industrial prices;
 - labour: direct hours × hourly wage × (1 + employer social charges);
-- logistics: outbound freight from the site to the market (full container loads);
+- logistics: outbound freight from the site to the market (full container loads) plus the
+  carrying cost of the goods in transit (ex-works value × annual rate × days / 365), on the
+  route alternative (cheapest or fastest) for which that sum is lower;
 - duties: the market's import duty on the customs value (ex-works cost + freight), or its
   specific minimum per kg where that is larger;
 - taxes: property tax on the new buildings, and corporate income tax on the margin
@@ -59,8 +61,10 @@ class CostInputs:
     # per site and material (..., S, K)
     material_freight_usd: Array
     material_duty_rate: Array
-    # per site and market (..., S, M)
+    # per site, market and route alternative (..., S, M, R)
     freight_usd: Array
+    transit_days: Array
+    # per site and market (..., S, M)
     duty_rate: Array
     duty_min_usd: Array  # specific minimum duty per unit (0 where the duty is ad valorem only)
     # per site and material (..., S, K), or per material (K,)
@@ -76,6 +80,7 @@ class CostInputs:
     building_share: float
     capital_recovery: float
     volume: float
+    carrying_rate: float = 0.0  # annual cost of capital tied up in goods in transit
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -99,7 +104,7 @@ def landed_cost(x: CostInputs) -> Array:
     property_tax = x.property_tax_rate * x.building_share * x.capex_usd / x.volume
 
     ex_works = (materials + energy + labour + capital)[..., None]
-    logistics = x.freight_usd
+    logistics = np.min(_route_costs(x, ex_works), axis=-1)
     duties = np.maximum(x.duty_rate * (ex_works + logistics), x.duty_min_usd)
     pre_tax = ex_works + logistics + duties + property_tax[..., None]
     profit_tax = x.corporate_tax_rate[..., None] * np.maximum(x.price_usd - pre_tax, 0.0)
@@ -122,6 +127,18 @@ def landed_cost(x: CostInputs) -> Array:
         ],
         axis=-1,
     )
+
+
+def _route_costs(x: CostInputs, ex_works: Array) -> Array:
+    """Freight plus in-transit carrying cost for each route alternative, (..., S, M, R)."""
+    return x.freight_usd + ex_works[..., None] * x.carrying_rate * x.transit_days / 365.0
+
+
+def route_choice(x: CostInputs) -> NDArray[np.intp]:
+    """Index of the route alternative the engine uses for each site and market, (..., S, M)."""
+    c = landed_cost(x)
+    ex_works = c[..., 0, [0, 1, 2, 6]].sum(axis=-1)[..., None]
+    return np.argmin(_route_costs(x, ex_works), axis=-1)
 
 
 def annual_totals(cube: Array, demand: Array) -> Array:

@@ -17,7 +17,14 @@ from pydantic import BaseModel, ConfigDict
 
 from kopru import __version__
 from kopru.corridors import Lanes, Network
-from kopru.costs import COMPONENTS, CostInputs, annual_totals, capital_recovery_factor, landed_cost
+from kopru.costs import (
+    COMPONENTS,
+    CostInputs,
+    annual_totals,
+    capital_recovery_factor,
+    landed_cost,
+    route_choice,
+)
 from kopru.datapack import DataPack
 from kopru.errors import ProfileError, RouteError
 from kopru.geo import haversine_km
@@ -44,6 +51,7 @@ class MarketCost(Model):
     demand: float
     annual: float | None
     duty: dict[str, Any]
+    route: str | None  # the alternative used: freight plus in-transit carrying cost is lower
     cheapest_route: str | None
     fastest_route: str | None
     transit_days: float | None
@@ -182,7 +190,7 @@ def build_plan(
     sites = candidate_table(pack, profile)
     markets = _market_table(pack, profile)
     say(f"looking up inputs for {len(sites)} sites")
-    inputs = site_inputs(pack, sites)
+    inputs = site_inputs(pack, sites, profile.sectors)
     payload_kg, teu_m3 = _teu(pack)
     units_per_teu = min(payload_kg / profile.unit_weight, teu_m3 / profile.unit_volume)
 
@@ -205,10 +213,14 @@ def build_plan(
     def pick(lanes: Lanes, attr: str) -> np.ndarray:
         return getattr(lanes, attr)[s_idx[:, None], m_idx[None, :]]
 
-    freight_teu = pick(cheap, "cost_usd_per_teu") + connector_usd[:, None]
-    freight_unit = freight_teu / units_per_teu
-    days = pick(cheap, "days") + (connector_km / road_speed)[:, None]
-    co2_unit = (pick(cheap, "co2_kg_per_t") + connector_km[:, None] * _road_co2(pack) / 1000) * (
+    # route alternatives on the last axis: 0 = cheapest, 1 = fastest
+    def alternatives(attr: str, connector: np.ndarray) -> np.ndarray:
+        both = np.stack([pick(cheap, attr), pick(fast, attr)], axis=-1)
+        return both + connector[:, None, None]
+
+    freight_unit = alternatives("cost_usd_per_teu", connector_usd) / units_per_teu
+    days = alternatives("days", connector_km / road_speed)
+    co2_unit = alternatives("co2_kg_per_t", connector_km * _road_co2(pack) / 1000) * (
         profile.unit_weight / 1000.0
     )
 
@@ -239,6 +251,7 @@ def build_plan(
         material_freight_usd=material_freight,
         material_duty_rate=material_duty,
         freight_usd=freight_unit,
+        transit_days=days,
         duty_rate=duty_rate,
         duty_min_usd=duty_min,
         material_cost_usd=material_cost,
@@ -251,9 +264,13 @@ def build_plan(
         building_share=profile.building_share,
         capital_recovery=float(capital_recovery_factor(profile.wacc, profile.lifetime_years)),
         volume=profile.volume,
+        carrying_rate=profile.wacc,
     )
     say("computing landed cost")
     cube = landed_cost(x) * fx  # plan currency
+    choice = np.where(np.isfinite(days).all(axis=-1), route_choice(x), 0)[..., None]
+    days = np.take_along_axis(days, choice, axis=-1)[..., 0]
+    co2_unit = np.take_along_axis(co2_unit, choice, axis=-1)[..., 0]
     demand = np.array([m["demand"] for m in markets])
     annual = annual_totals(cube, demand)
 
@@ -271,10 +288,8 @@ def build_plan(
         treat,
         days,
         co2_unit,
+        choice[..., 0],
         routes,
-        fast,
-        s_idx,
-        m_idx,
         closed,
     )
 
@@ -378,10 +393,8 @@ def _assemble(
     treat,
     days,
     co2_unit,
+    choice,
     routes,
-    fast,
-    s_idx,
-    m_idx,
     closed,
 ) -> Plan:
     totals = annual.sum(axis=-1)
@@ -409,6 +422,7 @@ def _assemble(
                     "min_eur_per_kg": tr.min_eur_per_kg,
                     "basis": tr.basis,
                 },
+                route=(cheap_key, fast_key)[choice[i, j]] if cheap_key in routes else None,
                 cheapest_route=cheap_key if cheap_key in routes else None,
                 fastest_route=fast_key if fast_key in routes else None,
                 transit_days=_num(days[i, j]),

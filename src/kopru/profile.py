@@ -96,6 +96,11 @@ class Profile(Strict):
     company: str = Field(min_length=1)
     product: str = Field(min_length=1)
     hs: HSHeading = Field(pattern=r"^\d{4}$", description="HS heading of the product, 4 digits")
+    sectors: tuple[str, ...] = Field(
+        default=(),
+        description="activities of the product line (e.g. textiles, garments); SEZ incentives"
+        " apply only where one of them is a priority sector of the zone",
+    )
     currency: Literal["USD", "EUR", "TRY", "KZT"] = "USD"
     annual_volume: float | None = Field(
         default=None, gt=0, allow_inf_nan=False, description="plant output, units per year"

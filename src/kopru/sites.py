@@ -110,7 +110,20 @@ def _first(pack: DataPack, subjects: list[str], quantities: list[str]) -> Param 
     return None
 
 
-def site_inputs(pack: DataPack, table: pd.DataFrame) -> SiteInputs:
+def sez_eligibility(zone_sectors: str, product_sectors: tuple[str, ...]) -> tuple[bool, str | None]:
+    """Whether SEZ incentives apply: only to priority activities of the zone."""
+    zone = {s.strip().lower() for s in zone_sectors.split(";") if s.strip()}
+    if not product_sectors:
+        return True, "incentives assume the product is a priority activity of the zone (give sectors)"
+    if not zone:
+        return True, "the zone's priority sectors are not sourced: incentives assumed to apply"
+    wanted = {s.strip().lower() for s in product_sectors}
+    if wanted & zone:
+        return True, None
+    return False, f"not a priority sector of this SEZ ({'; '.join(sorted(zone))}): no SEZ incentives"
+
+
+def site_inputs(pack: DataPack, table: pd.DataFrame, sectors: tuple[str, ...] = ()) -> SiteInputs:
     """Look up every site's sourced inputs (a handful of sites, so a plain pass over them)."""
     keys = (
         "wage_usd_per_hour",
@@ -150,7 +163,12 @@ def site_inputs(pack: DataPack, table: pd.DataFrame) -> SiteInputs:
                 raise ProfileError(f"data pack has no {quantity} for site {site.id}")
             used[quantity] = p
             values[key][i] = pack.to_usd(p)
-        regime = [site.id, SEZ_REGIME] if site.kind == "sez" else []
+        regime = []
+        if site.kind == "sez":
+            eligible, why = sez_eligibility(pack.sez.at[site.id, "sectors"], sectors)
+            regime = [site.id, SEZ_REGIME] if eligible else []
+            if why:
+                notes.append(why)
         land = _first(pack, regime + place, ["land_lease"])
         if land is None:
             notes.append("land lease not sourced for this site: counted as 0")

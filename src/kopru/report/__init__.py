@@ -108,7 +108,7 @@ def site_map(plan: Plan, pack: DataPack) -> go.Figure:
     best = plan.site(plan.recommendation.site) if plan.recommendation.site else None
     if best is not None:
         for market_id, mc in best.by_market.items():
-            key = mc.cheapest_route
+            key = mc.route
             if key is None:
                 continue
             route = plan.routes[key]

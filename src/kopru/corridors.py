@@ -40,9 +40,11 @@ class Leg:
     days: float
     cost_usd_per_teu: float
     co2_kg_per_t: float
+    source: str = ""
 
     def as_dict(self) -> dict:
         return {
+            "source": self.source,
             "from": self.origin,
             "to": self.destination,
             "mode": self.mode,
@@ -250,8 +252,8 @@ class Network:
         _, pred = dijkstra(matrix, directed=True, indices=oi, return_predecessors=True)
         names = list(self.index)
         arcs = {
-            (int(u), int(v)): Leg(names[u], names[v], mode, dist, days, cost, co2)
-            for u, v, mode, dist, days, cost, co2 in zip(
+            (int(u), int(v)): Leg(names[u], names[v], mode, dist, days, cost, co2, source)
+            for u, v, mode, dist, days, cost, co2, source in zip(
                 best["iu"],
                 best["iv"],
                 best["mode"],
@@ -259,6 +261,7 @@ class Network:
                 best["days"],
                 best["cost"],
                 best["co2_kg_per_t"],
+                best["source"],
                 strict=True,
             )
         }

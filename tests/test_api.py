@@ -13,6 +13,7 @@ def test_public_api():
         "__version__",
         "load_data",
         "load_profile",
+        "optimize",
         "plan",
         "route",
     }

@@ -17,7 +17,6 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kopru import api
 from kopru.errors import KopruError
 
 app = typer.Typer(
@@ -67,15 +66,23 @@ def _progress(enabled: bool):
     return bar, step
 
 
-def _run_plan(profile: Path, out_dir: Path | None, as_json: bool, overrides, close, quiet=False):
+def _api():
+    from kopru import api  # imported on use: `kopru cflp` and `--help` stay light
+
+    return api
+
+
+def _run_plan(profile: Path, out_dir: Path | None, as_json: bool, overrides, close, optimize=False):
     from kopru.report import write_report
 
-    bar, step = _progress(not as_json and not quiet and err.is_terminal)
+    api = _api()
+    bar, step = _progress(not as_json and err.is_terminal)
+    kwargs = dict(overrides=overrides, disruptions=close or (), optimize=optimize)
     if bar is not None:
         with bar:
-            plan = api.plan(profile, overrides=overrides, disruptions=close or (), progress=step)
+            plan = api.plan(profile, progress=step, **kwargs)
     else:
-        plan = api.plan(profile, overrides=overrides, disruptions=close or ())
+        plan = api.plan(profile, **kwargs)
     if out_dir is not None:
         if out_dir.exists() and not out_dir.is_dir():
             raise KopruError(f"--out {out_dir} is a file; expected a folder")
@@ -148,11 +155,44 @@ def _print_plan(plan) -> None:
     out.print(table)
     if len(shown) > len(top):
         out.print(f"({len(shown) - len(top)} more sites in plan.json and the report)")
+    if plan.network is not None:
+        _print_network(plan)
     if plan.overrides:
         out.print(f"[red]overridden:[/] {', '.join(o['key'] for o in plan.overrides)}")
     if plan.disruptions:
         out.print(f"[red]closed:[/] {', '.join(plan.disruptions)}")
     out.print(f"[bold]Recommendation:[/] {plan.recommendation.text}")
+
+
+def _print_network(plan) -> None:
+    n = plan.network
+    if n.objective is None:
+        out.print(f"[red]network optimizer: {n.status}[/] — {n.message}")
+        return
+    head = (
+        f"[bold]Network plan[/] ({n.status}, gap {n.gap:.2%}, {n.seconds:.2f} s):"
+        f" total {n.objective:,.0f} {n.currency} a year"
+    )
+    if n.saving_vs_single_site is not None:
+        head += f", {n.saving_vs_single_site:,.0f} below the best single site ({n.best_single_site})"
+    out.print(head)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("open site", "capacity", "units", "use", "markets served"):
+        table.add_column(col, justify="left" if col in ("open site", "markets served") else "right")
+    for o in n.open:
+        served = [
+            f"{f.market}" + (f" {f.share:.0%}" if f.share < 0.999 else "")
+            for f in n.flows
+            if f.site == o.site
+        ]
+        table.add_row(
+            o.name, _compact(o.capacity), _compact(o.units), f"{o.utilisation:.0%}", ", ".join(served)
+        )
+    out.print(table)
+    if n.sensitivity:
+        cheapest = [s for s in n.sensitivity if s.delta is not None][:3]
+        alt = "; ".join(f"{s.action} {s.site}: +{s.delta:,.0f}" for s in cheapest)
+        out.print(f"closest alternatives: {alt}")
 
 
 @app.command()
@@ -164,9 +204,106 @@ def plan(
     as_json: JsonOpt = False,
     overrides: OverridesOpt = None,
     close: CloseOpt = None,
+    optimize: Annotated[
+        bool, typer.Option("--optimize", help="Also run the network optimizer (see kopru optimize).")
+    ] = False,
 ) -> None:
     """Landed cost of every candidate site for every market, ranked, with a report."""
-    _run_plan(profile, out_dir, as_json, overrides, close)
+    _run_plan(profile, out_dir, as_json, overrides, close, optimize)
+
+
+@app.command("optimize")
+def optimize_cmd(
+    profile: Annotated[Path, typer.Argument(help="Company profile, YAML or JSON.")],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder for plan.json and report.html.")
+    ] = None,
+    as_json: JsonOpt = False,
+    overrides: OverridesOpt = None,
+    close: CloseOpt = None,
+    single_source: Annotated[
+        bool | None, typer.Option("--single-source/--split", help="Serve each market from one site.")
+    ] = None,
+    max_sites: Annotated[int | None, typer.Option("--max-sites", help="Open at most N sites.")] = None,
+    budget: Annotated[float | None, typer.Option("--capex-budget", help="Total capex allowed.")] = None,
+    min_kz_share: Annotated[
+        float | None, typer.Option("--min-kz-share", help="Minimum share of demand made in Kazakhstan (0-1).")
+    ] = None,
+    force_open: Annotated[
+        list[str] | None, typer.Option("--force-open", help="Site id to keep open.")
+    ] = None,
+    force_closed: Annotated[
+        list[str] | None, typer.Option("--force-closed", help="Site id to keep closed.")
+    ] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Seconds for the solver.")] = None,
+    sensitivity: Annotated[
+        bool, typer.Option("--sensitivity/--no-sensitivity", help="Re-solve with each site forced.")
+    ] = True,
+) -> None:
+    """Which sites to open, at what capacity, and who serves whom (a facility-location MILP)."""
+    given = {
+        "single_source": single_source,
+        "max_sites": max_sites,
+        "capex_budget": budget,
+        "min_kz_share": min_kz_share,
+        "force_open": tuple(force_open) if force_open else None,
+        "force_closed": tuple(force_closed) if force_closed else None,
+        "time_limit": time_limit,
+        "sensitivity": sensitivity,
+    }
+    _run_plan(profile, out_dir, as_json, overrides, close, {k: v for k, v in given.items() if v is not None})
+
+
+@app.command()
+def cflp(
+    file: Annotated[Path, typer.Argument(help="OR-Library capacitated warehouse location file.")],
+    single_source: Annotated[
+        bool, typer.Option("--single-source", help="Each customer from one warehouse.")
+    ] = False,
+    capacity: Annotated[
+        float | None, typer.Option("--capacity", help="Capacity of every warehouse (capa, capb, capc).")
+    ] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Seconds for the solver.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Solve an OR-Library CFLP instance (cap41 ... capc) to proven optimality or a time limit."""
+    import numpy as np
+
+    from kopru.network import solve
+    from kopru.orlib import read_cap
+
+    if capacity is not None and capacity <= 0:
+        raise KopruError(f"--capacity must be > 0, got {capacity:g}")
+    if time_limit is not None and time_limit <= 0:
+        raise KopruError(f"--time-limit must be > 0, got {time_limit:g}")
+    from kopru.network import InfeasibleError, Solution, Status
+
+    try:
+        solution = solve(read_cap(file, capacity, single_source), time_limit=time_limit)
+    except InfeasibleError as exc:  # an answer, not a usage error: report it like a solution
+        solution = Solution(
+            Status.INFEASIBLE,
+            None,
+            None,
+            None,
+            np.array([], dtype=np.int64),
+            None,
+            0.0,
+            0.0,
+            message=str(exc),
+        )
+    if as_json:
+        sys.stdout.write(json.dumps(solution.as_dict()) + "\n")
+        return
+    if solution.objective is None:
+        out.print(f"{file.name}: {solution.status.value} — {solution.message}")
+        return
+    out.print(
+        f"{file.name}: {solution.status.value}, objective {solution.objective:,.3f}, bound"
+        f" {solution.bound:,.3f}, gap {solution.gap:.2e}, {len(solution.open)} open"
+        f" ({', '.join(map(str, solution.open))}), {solution.seconds:.2f} s"
+        f" (build {solution.build_seconds:.2f} s, {solution.formulation} linking)"
+    )
 
 
 @app.command()
@@ -189,7 +326,7 @@ def route(
     as_json: JsonOpt = False,
 ) -> None:
     """The cheapest (or fastest) corridor route between two nodes, leg by leg."""
-    r = api.route(origin, destination, "time" if fastest else "cost", close or (), overrides)
+    r = _api().route(origin, destination, "time" if fastest else "cost", close or (), overrides)
     if as_json:
         sys.stdout.write(json.dumps(r.as_dict(), indent=1) + "\n")
         return
@@ -237,7 +374,7 @@ DATA_TABLES = (
 @data_app.command("list")
 def data_list(overrides: OverridesOpt = None, as_json: JsonOpt = False) -> None:
     """The tables of the data pack and their sizes."""
-    pack = api.load_data(overrides)
+    pack = _api().load_data(overrides)
     sizes = {name: len(_table(pack, name)) for name in DATA_TABLES}
     if as_json:
         sys.stdout.write(json.dumps({"version": pack.version, "tables": sizes}, indent=1) + "\n")
@@ -264,7 +401,7 @@ def data_show(
     as_json: JsonOpt = False,
 ) -> None:
     """Show a table, or every parameter of one subject, with units and sources."""
-    pack = api.load_data(overrides)
+    pack = _api().load_data(overrides)
     if what in DATA_TABLES:
         df = _table(pack, what)
     else:
@@ -288,7 +425,7 @@ def data_show(
 @data_app.command("sources")
 def data_sources(as_json: JsonOpt = False) -> None:
     """Every source of the data pack."""
-    pack = api.load_data()
+    pack = _api().load_data()
     df = pack.sources.drop(columns=["file"])
     if as_json:
         sys.stdout.write(df.to_json(orient="records", indent=1, force_ascii=False) + "\n")
@@ -306,7 +443,7 @@ def data_validate(overrides: OverridesOpt = None) -> None:
     """Load and check the whole data pack (and an overrides file); exit 2 on the first problem."""
     from kopru.corridors import Network
 
-    pack = api.load_data(overrides)
+    pack = _api().load_data(overrides)
     network = Network(pack)
     lanes = network.lanes(list(pack.nodes.index), list(pack.nodes.index))
     if not lanes.reachable.all():

@@ -76,6 +76,34 @@ class Plant(Strict):
     province: str = Field(pattern=r"^TR-\d{2}$", description="ISO 3166-2:TR code, e.g. TR-16")
     name: str | None = None
     existing: bool = Field(default=True, description="existing plants carry no new capex")
+    capacity: float | None = Field(
+        default=None, gt=0, allow_inf_nan=False, description="units per year (default: annual_volume)"
+    )
+
+
+class CapacityLevel(Strict):
+    """One size of plant a new site can be built at (modular capacity)."""
+
+    capacity: float = Field(gt=0, allow_inf_nan=False, description="units per year")
+    capex: Money
+    fixed_costs: Money = 0.0
+
+
+class OptimizeOptions(Strict):
+    """Options of the network optimizer (``kopru optimize``)."""
+
+    capacity_levels: tuple[CapacityLevel, ...] = Field(
+        default=(), description="plant sizes; default one level: annual_volume at capex/fixed_costs"
+    )
+    single_source: bool = False
+    max_sites: int | None = Field(default=None, ge=1)
+    capex_budget: Money | None = None
+    min_kz_share: Rate = Field(default=0.0, description="minimum share of demand made in Kazakhstan")
+    force_open: tuple[str, ...] = ()
+    force_closed: tuple[str, ...] = ()
+    time_limit: float = Field(default=60.0, gt=0, le=86_400)
+    gap: float = Field(default=1e-6, ge=0, le=1)
+    sensitivity: bool = True
 
 
 class MarketDemand(Strict):
@@ -123,6 +151,7 @@ class Profile(Strict):
     markets: tuple[MarketDemand, ...] = Field(min_length=1)
     candidates: Candidates = Candidates()
     disruptions: tuple[str, ...] = ()
+    optimize: OptimizeOptions = OptimizeOptions()
 
     @field_validator("markets")
     @classmethod

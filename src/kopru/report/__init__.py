@@ -17,7 +17,7 @@ from plotly.colors import sample_colorscale
 from plotly.offline import get_plotlyjs
 
 from kopru.datapack import DataPack
-from kopru.plan import Plan
+from kopru.planner import Plan
 
 COLORSCALE = "RdYlGn_r"
 COMPONENT_COLOURS = {

@@ -9,30 +9,19 @@ serves.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from kopru import __version__
-from kopru.corridors import Lanes, Network
-from kopru.costs import (
-    COMPONENTS,
-    CostInputs,
-    annual_totals,
-    capital_recovery_factor,
-    landed_cost,
-    route_choice,
-)
+from kopru.corridors import Network
+from kopru.costs import COMPONENTS, annual_totals, landed_cost, route_choice
 from kopru.datapack import DataPack
-from kopru.errors import ProfileError, RouteError
-from kopru.geo import haversine_km
-from kopru.profile import Profile
-from kopru.sites import candidate_table, site_inputs
-from kopru.trade import territory_of, treatment
-
-Progress = Callable[[str], None]
+from kopru.errors import RouteError
+from kopru.inputs import Progress, prepare
+from kopru.profile import OptimizeOptions, Profile
+from kopru.siting import NetworkPlan, optimize
 
 
 class Model(BaseModel):
@@ -135,6 +124,7 @@ class Plan(Model):
     overrides: list[dict[str, Any]]
     assumptions: list[str]
     profile: dict[str, Any]
+    network: NetworkPlan | None = None  # the optimizer's plan, when it was run
 
     def site(self, site_id: str) -> SitePlan:
         for s in self.sites:
@@ -143,220 +133,48 @@ class Plan(Model):
         raise KeyError(site_id)
 
 
-def _market_table(pack: DataPack, profile: Profile):
-    markets = pack.markets
-    rows = []
-    for i, m in enumerate(profile.markets):
-        if m.id not in markets.index:
-            hint = ", ".join(list(markets.index)[:6])
-            raise ProfileError(
-                f"markets[{i}].id: unknown market {m.id!r}; expected one of the data pack's"
-                f" markets (e.g. {hint}; see 'kopru data show markets')"
-            )
-        row = markets.loc[m.id]
-        rows.append(
-            dict(
-                id=m.id,
-                name=row["name"],
-                country=row["country"],
-                territory=row["territory"],
-                node=row["node"],
-                entry=row["entry"],
-                lat=float(row["lat"]),
-                lon=float(row["lon"]),
-                demand=m.demand,
-                price=m.price or profile.price,
-            )
-        )
-    return rows
-
-
-def _teu(pack: DataPack) -> tuple[float, float]:
-    return pack.param("container:teu", "teu_payload").value, pack.param("container:teu", "teu_volume").value
-
-
 def build_plan(
     profile: Profile,
     pack: DataPack,
     disruptions: tuple[str, ...] = (),
     progress: Progress | None = None,
+    network: OptimizeOptions | None = None,
 ) -> Plan:
-    """Compute the plan for ``profile`` with data pack ``pack`` (overrides already applied)."""
+    """Compute the plan for ``profile`` with data pack ``pack`` (overrides already applied).
+
+    With ``network`` (optimizer options), the facility-location optimizer also decides which
+    sites to open and who serves whom; its answer is ``Plan.network``.
+    """
     say = progress or (lambda _msg: None)
-    fx = pack.fx_per_usd(profile.currency)
-    closed = tuple(profile.disruptions) + tuple(disruptions)
-    say("building the corridor network")
-    network = Network(pack).close(*closed) if closed else Network(pack)
-    sites = candidate_table(pack, profile)
-    markets = _market_table(pack, profile)
-    say(f"looking up inputs for {len(sites)} sites")
-    inputs = site_inputs(pack, sites, profile.sectors)
-    payload_kg, teu_m3 = _teu(pack)
-    units_per_teu = min(payload_kg / profile.unit_weight, teu_m3 / profile.unit_volume)
-
-    # connectors from a site (an SEZ away from its node city) to the network, by road
-    circuity = pack.param("network", "road_circuity").value
-    node_xy = pack.nodes.loc[sites["node"], ["lat", "lon"]].to_numpy(float)
-    connector_km = circuity * haversine_km(sites["lat"], sites["lon"], node_xy[:, 0], node_xy[:, 1])
-    road_rate = pack.param("mode:road", "cost_per_teu_km").value
-    road_speed = pack.param("mode:road", "speed_km_per_day").value
-    connector_usd = connector_km * road_rate
-
-    say("routing outbound lanes")
-    site_nodes = list(dict.fromkeys(sites["node"]))
-    market_nodes = list(dict.fromkeys(m["node"] for m in markets))
-    cheap = network.lanes(site_nodes, market_nodes, "cost")
-    fast = network.lanes(site_nodes, market_nodes, "time")
-    s_idx = np.array([site_nodes.index(n) for n in sites["node"]])
-    m_idx = np.array([market_nodes.index(m["node"]) for m in markets])
-
-    def pick(lanes: Lanes, attr: str) -> np.ndarray:
-        return getattr(lanes, attr)[s_idx[:, None], m_idx[None, :]]
-
-    # route alternatives on the last axis: 0 = cheapest, 1 = fastest
-    def alternatives(attr: str, connector: np.ndarray) -> np.ndarray:
-        both = np.stack([pick(cheap, attr), pick(fast, attr)], axis=-1)
-        return both + connector[:, None, None]
-
-    freight_unit = alternatives("cost_usd_per_teu", connector_usd) / units_per_teu
-    days = alternatives("days", connector_km / road_speed)
-    co2_unit = alternatives("co2_kg_per_t", connector_km * _road_co2(pack) / 1000) * (
-        profile.unit_weight / 1000.0
-    )
-
-    say("applying trade rules")
-    site_countries = sorted(set(sites["country"]))
-    territories = sorted({m["territory"] for m in markets})
-    treat = {(c, t): treatment(pack, c, t, profile.hs) for c in site_countries for t in territories}
-    duty_rate = np.array([[treat[(c, m["territory"])].rate for m in markets] for c in sites["country"]])
-    usd_per_eur = 1.0 / pack.fx_per_usd("EUR")
-    duty_min = np.array(
-        [[treat[(c, m["territory"])].min_eur_per_kg for m in markets] for c in sites["country"]]
-    ) * (usd_per_eur * profile.unit_weight)
-
-    material_freight, material_duty = _materials(profile, pack, network, sites, connector_usd, payload_kg)
-    material_cost = _material_cost(profile, sites, fx)
-    v = inputs.values
-    capex = np.where(sites["existing"].to_numpy(bool), 0.0, profile.capex / fx)
-    x = CostInputs(
-        wage_usd_per_hour=v["wage_usd_per_hour"],
-        social_rate=v["social_rate"],
-        electricity_usd_per_kwh=v["electricity_usd_per_kwh"],
-        gas_usd_per_m3=v["gas_usd_per_m3"],
-        land_usd_per_m2_year=v["land_usd_per_m2_year"],
-        corporate_tax_rate=v["corporate_tax_rate"],
-        property_tax_rate=v["property_tax_rate"],
-        input_duty_share=v["input_duty_share"],
-        capex_usd=capex,
-        material_freight_usd=material_freight,
-        material_duty_rate=material_duty,
-        freight_usd=freight_unit,
-        transit_days=days,
-        duty_rate=duty_rate,
-        duty_min_usd=duty_min,
-        material_cost_usd=material_cost,
-        price_usd=np.array([m["price"] / fx for m in markets]),
-        labour_hours=profile.labour_hours,
-        electricity_kwh=profile.energy.electricity,
-        gas_m3=profile.energy.gas,
-        land_m2=profile.land,
-        fixed_costs_usd=profile.fixed_costs / fx,
-        building_share=profile.building_share,
-        capital_recovery=float(capital_recovery_factor(profile.wacc, profile.lifetime_years)),
-        volume=profile.volume,
-        carrying_rate=profile.wacc,
-    )
+    pre = prepare(profile, pack, disruptions, say)
     say("computing landed cost")
-    cube = landed_cost(x) * fx  # plan currency
-    choice = np.where(np.isfinite(days).all(axis=-1), route_choice(x), 0)[..., None]
-    days = np.take_along_axis(days, choice, axis=-1)[..., 0]
-    co2_unit = np.take_along_axis(co2_unit, choice, axis=-1)[..., 0]
-    demand = np.array([m["demand"] for m in markets])
-    annual = annual_totals(cube, demand)
-
+    cube = landed_cost(pre.x) * pre.fx  # plan currency
+    annual = annual_totals(cube, pre.demand)
+    choice = np.where(np.isfinite(pre.days).all(axis=-1), route_choice(pre.x), 0)[..., None]
+    days = np.take_along_axis(pre.days, choice, axis=-1)[..., 0]
+    co2_unit = np.take_along_axis(pre.co2_unit, choice, axis=-1)[..., 0]
     say("writing the plan")
-    routes = _route_summaries(network, site_nodes, market_nodes)
-    return _assemble(
+    routes = _route_summaries(pre.network, pre.site_nodes, pre.market_nodes)
+    plan = _assemble(
         profile,
         pack,
-        sites,
-        inputs,
-        markets,
+        pre.sites,
+        pre.inputs,
+        pre.markets,
         cube,
         annual,
-        demand,
-        treat,
+        pre.demand,
+        pre.treat,
         days,
         co2_unit,
         choice[..., 0],
         routes,
-        closed,
+        pre.closed,
     )
-
-
-def _material_cost(profile: Profile, sites, fx: float) -> np.ndarray:
-    """Material prices per site (S, K): one price, or one per country of the site."""
-    cost = np.zeros((len(sites), len(profile.materials)))
-    for k, m in enumerate(profile.materials):
-        if isinstance(m.cost, dict):
-            for country in set(sites["country"]):
-                if country not in m.cost:
-                    raise ProfileError(
-                        f"materials[{k}].cost: no price for {country}; give one for each of"
-                        f" {', '.join(sorted(set(sites['country'])))}"
-                    )
-                cost[(sites["country"] == country).to_numpy(), k] = m.cost[country] / fx
-        else:
-            cost[:, k] = m.cost / fx
-    return cost
-
-
-def _road_co2(pack: DataPack) -> float:
-    return pack.param("mode:road", "co2_per_tkm").value
-
-
-def _materials(profile, pack, network, sites, connector_usd, payload_kg):
-    """Inbound freight (USD per product unit) and import duty rate per site × material."""
-    n_sites, n_mat = len(sites), len(profile.materials)
-    freight = np.zeros((n_sites, n_mat))
-    duty = np.zeros((n_sites, n_mat))
-    if n_mat == 0:
-        return freight, duty
-    fx = pack.fx_per_usd(profile.currency)
-    origins = [m.origin for m in profile.materials if m.origin != "local"]
-    for i, m in enumerate(profile.materials):
-        if m.origin != "local" and m.origin not in pack.nodes.index:
-            raise ProfileError(
-                f"materials[{i}].origin: {m.origin!r} is not a corridor node; use a node id"
-                " such as istanbul, urumqi, moscow, tashkent (see 'kopru data show nodes') or 'local'"
-            )
-    site_nodes = list(dict.fromkeys(sites["node"]))
-    s_idx = np.array([site_nodes.index(n) for n in sites["node"]])
-    lanes = network.lanes(list(dict.fromkeys(origins)), site_nodes, "cost") if origins else None
-    origin_order = list(dict.fromkeys(origins))
-    site_territories = [territory_of(c) for c in sites["country"]]
-    for k, m in enumerate(profile.materials):
-        if m.origin == "local":
-            continue
-        per_teu = lanes.cost_usd_per_teu[origin_order.index(m.origin), s_idx] + connector_usd
-        freight[:, k] = per_teu * m.weight / payload_kg
-        origin_country = pack.nodes.at[m.origin, "country"]
-        for territory in set(site_territories):
-            cols = np.array([t == territory for t in site_territories])
-            if territory_of(origin_country) == territory:
-                continue
-            if m.duty_pct is not None:
-                rate = m.duty_pct / 100.0
-            elif m.hs is not None:
-                rate = treatment(pack, origin_country, territory, m.hs).rate
-            else:
-                raise ProfileError(
-                    f"materials[{k}] ({m.name}): it comes from {origin_country} into {territory},"
-                    " so give its hs heading or duty_pct"
-                )
-            duty[cols, k] = rate
-    del fx
-    return freight, duty
+    if network is not None:
+        say("optimizing the network")
+        plan.network = optimize(pre, network)
+    return plan
 
 
 def _route_summaries(network: Network, site_nodes, market_nodes) -> dict[str, RouteSummary]:

@@ -1,0 +1,289 @@
+"""Which sites to open: the plan's landed-cost arrays as a facility-location problem, and back.
+
+Fixed costs (annualised capex, fixed costs, land lease, property tax on the buildings) are paid
+per open site and capacity level; everything else in the landed cost is paid per unit shipped
+from a site to a market. The optimizer (``kopru.network``) decides which sites open, at which
+level, and how each market's demand is split, minimising the total annual cost.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from kopru.costs import COMPONENTS, landed_cost
+from kopru.errors import ProfileError
+from kopru.inputs import PlanInputs
+from kopru.network import FacilityProblem, InfeasibleError, Solution, Status, solve
+from kopru.profile import OptimizeOptions
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OpenSite(_Model):
+    site: str
+    name: str
+    country: str
+    capacity: float
+    level: int
+    units: float
+    utilisation: float
+    fixed_cost: float
+
+
+class Flow(_Model):
+    site: str
+    market: str
+    units: float
+    share: float
+    cost: float
+
+
+class Sensitivity(_Model):
+    site: str
+    action: str  # "force open" or "close"
+    status: str
+    objective: float | None
+    delta: float | None
+    note: str
+
+
+class NetworkPlan(_Model):
+    """The optimizer's answer, as plan.json carries it."""
+
+    status: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    seconds: float
+    build_seconds: float
+    formulation: str
+    currency: str
+    open: list[OpenSite]
+    flows: list[Flow]
+    best_single_site: str | None
+    best_single_site_cost: float | None
+    saving_vs_single_site: float | None
+    sensitivity: list[Sensitivity]
+    options: dict[str, Any]
+    message: str
+
+
+@dataclass
+class Candidates:
+    problem: FacilityProblem
+    site_ids: list[str]
+    level: np.ndarray  # (I,) level index of each candidate
+    per_unit: np.ndarray  # (S, M) variable cost per unit, plan currency
+
+
+def build_problem(pre: PlanInputs, options: OptimizeOptions) -> Candidates:
+    """Candidates (site × capacity level), their fixed costs, and per-market assignment costs."""
+    x, fx, profile = pre.x, pre.fx, pre.profile
+    cube = landed_cost(x) * fx
+    capital = cube[:, 0, COMPONENTS.index("capital")] * x.volume
+    property_tax = x.property_tax_rate * x.building_share * x.capex_usd * fx
+    # what is paid per unit shipped: the landed cost less its per-site fixed parts
+    per_unit = cube.sum(axis=-1) - (capital / x.volume + property_tax / x.volume)[:, None]
+    land = x.land_m2 * x.land_usd_per_m2_year * fx
+    crf = x.capital_recovery
+    existing = pre.sites["existing"].to_numpy(bool)
+    levels = options.capacity_levels or ()
+    default = (profile.volume, profile.capex, profile.fixed_costs)
+    rows_site, rows_level, caps, fixed, capex = [], [], [], [], []
+    plant_capacity = {f"plant_{p.province}": p.capacity for p in profile.baseline}
+    for s, sid in enumerate(pre.sites["id"]):
+        if existing[s]:
+            options_s = [(plant_capacity.get(sid) or profile.volume, 0.0, profile.fixed_costs)]
+        else:
+            options_s = [(lv.capacity, lv.capex, lv.fixed_costs) for lv in levels] or [default]
+        for lvl, (cap, cpx, fc) in enumerate(options_s):
+            rows_site.append(s)
+            rows_level.append(lvl)
+            caps.append(cap)
+            capex.append(cpx)
+            ptax = x.property_tax_rate[s] * x.building_share * cpx
+            fixed.append(cpx * crf + fc + land[s] + ptax)
+    site = np.array(rows_site)
+    demand = pre.demand
+    assign = per_unit[site] * demand[None, :]
+    ids = list(pre.sites["id"])
+    index = {sid: i for i, sid in enumerate(ids)}
+
+    def lookup(names: tuple[str, ...], field: str) -> frozenset[int]:
+        unknown = [n for n in names if n not in index]
+        if unknown:
+            raise ProfileError(f"optimize.{field}: unknown site {unknown[0]!r} (site ids are in plan.json)")
+        return frozenset(index[n] for n in names)
+
+    problem = FacilityProblem(
+        fixed_cost=np.array(fixed),
+        capacity=np.array(caps, dtype=float),
+        demand=demand.astype(float),
+        assign_cost=assign,
+        site=site,
+        capex=np.array(capex),
+        budget=options.capex_budget,
+        max_sites=options.max_sites,
+        share_mask=(pre.sites["country"].to_numpy() == "KZ")[site],
+        min_share=options.min_kz_share,
+        force_open=lookup(options.force_open, "force_open"),
+        force_closed=lookup(options.force_closed, "force_closed"),
+        single_source=options.single_source,
+    )
+    return Candidates(problem, ids, np.array(rows_level), per_unit)
+
+
+def best_single_site(cands: Candidates) -> tuple[str, float] | None:
+    """The cheapest plan that serves every market from one site at one level, if any can."""
+    p = cands.problem
+    can = (p.capacity >= p.demand.sum()) & np.isfinite(p.assign_cost).all(axis=1)
+    can &= ~np.isin(p.sites, list(p.force_closed))
+    if not can.any():
+        return None
+    total = np.where(can, p.fixed_cost + np.where(can[:, None], p.assign_cost, 0.0).sum(axis=1), np.inf)
+    i = int(np.argmin(total))
+    return cands.site_ids[int(p.sites[i])], float(total[i])
+
+
+def optimize(pre: PlanInputs, options: OptimizeOptions | None = None) -> NetworkPlan:
+    """Solve the network problem for a prepared profile; explain infeasibility in words."""
+    options = options or pre.profile.optimize
+    cands = build_problem(pre, options)
+    p = cands.problem
+    best_single = best_single_site(cands)
+    try:
+        sol = solve(p, time_limit=options.time_limit, gap=options.gap)
+    except InfeasibleError as exc:
+        return _empty(pre, options, str(exc))
+    if sol.status in (Status.INFEASIBLE, Status.NO_SOLUTION):
+        return _empty(pre, options, sol.message, sol)
+    sensitivity = _sensitivity(pre, cands, sol, options) if options.sensitivity else []
+    return _network_plan(pre, cands, sol, options, sensitivity, best_single)
+
+
+def _empty(
+    pre: PlanInputs, options: OptimizeOptions, message: str, sol: Solution | None = None
+) -> NetworkPlan:
+    return NetworkPlan(
+        status=sol.status.value if sol else Status.INFEASIBLE.value,
+        objective=None,
+        bound=sol.bound if sol else None,
+        gap=None,
+        seconds=sol.seconds if sol else 0.0,
+        build_seconds=sol.build_seconds if sol else 0.0,
+        formulation=sol.formulation if sol else "",
+        currency=pre.profile.currency,
+        open=[],
+        flows=[],
+        best_single_site=None,
+        best_single_site_cost=None,
+        saving_vs_single_site=None,
+        sensitivity=[],
+        options=options.model_dump(mode="json"),
+        message=message,
+    )
+
+
+def _network_plan(pre, cands, sol: Solution, options, sensitivity, best_single) -> NetworkPlan:
+    p = cands.problem
+    names = pre.sites["name"].tolist()
+    countries = pre.sites["country"].tolist()
+    markets = [m["id"] for m in pre.markets]
+    units = sol.flows * p.demand[None, :]
+    opened = []
+    for i in sol.open:
+        s = int(p.sites[i])
+        opened.append(
+            OpenSite(
+                site=cands.site_ids[s],
+                name=names[s],
+                country=countries[s],
+                capacity=float(p.capacity[i]),
+                level=int(cands.level[i]),
+                units=float(units[i].sum()),
+                utilisation=float(units[i].sum() / p.capacity[i]) if p.capacity[i] else 0.0,
+                fixed_cost=float(p.fixed_cost[i]),
+            )
+        )
+    ii, jj = np.nonzero(sol.flows > 1e-9)
+    flows = [
+        Flow(
+            site=cands.site_ids[int(p.sites[i])],
+            market=markets[j],
+            units=float(units[i, j]),
+            share=float(sol.flows[i, j]),
+            cost=float(p.assign_cost[i, j] * sol.flows[i, j]),
+        )
+        for i, j in zip(ii, jj, strict=True)
+    ]
+    saving = None
+    if best_single is not None and sol.objective is not None:
+        saving = best_single[1] - sol.objective
+    return NetworkPlan(
+        status=sol.status.value,
+        objective=sol.objective,
+        bound=sol.bound,
+        gap=sol.gap,
+        seconds=sol.seconds,
+        build_seconds=sol.build_seconds,
+        formulation=sol.formulation,
+        currency=pre.profile.currency,
+        open=opened,
+        flows=flows,
+        best_single_site=best_single[0] if best_single else None,
+        best_single_site_cost=best_single[1] if best_single else None,
+        saving_vs_single_site=saving,
+        sensitivity=sensitivity,
+        options=options.model_dump(mode="json"),
+        message="" if sol.status is Status.OPTIMAL else f"time limit reached: gap {sol.gap:.2%}",
+    )
+
+
+def _sensitivity(pre, cands, sol: Solution, options) -> list[Sensitivity]:
+    """Cost of forcing each closed site open and of closing each open site: one re-solve each."""
+    p = cands.problem
+    open_sites = {int(p.sites[i]) for i in sol.open}
+    jobs = []
+    for s in range(len(cands.site_ids)):
+        if s in p.force_open or s in p.force_closed:
+            continue
+        if s in open_sites:
+            jobs.append((s, "close", replace(p, force_closed=p.force_closed | {s})))
+        else:
+            jobs.append((s, "force open", replace(p, force_open=p.force_open | {s})))
+    limit = max(1.0, options.time_limit / 4)
+
+    def run(job):
+        s, action, q = job
+        try:
+            r = solve(q, time_limit=limit, gap=options.gap)
+        except InfeasibleError as exc:
+            return Sensitivity(
+                site=cands.site_ids[s],
+                action=action,
+                status="infeasible",
+                objective=None,
+                delta=None,
+                note=str(exc),
+            )
+        delta = None if r.objective is None else r.objective - sol.objective
+        note = "" if r.status is Status.OPTIMAL else f"not proven optimal (gap {r.gap or 0:.2%})"
+        return Sensitivity(
+            site=cands.site_ids[s],
+            action=action,
+            status=r.status.value,
+            objective=r.objective,
+            delta=delta,
+            note=note,
+        )
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # HiGHS releases the GIL while it solves
+        results = list(pool.map(run, jobs))
+    return sorted(results, key=lambda r: (r.delta is None, r.delta if r.delta is not None else 0.0))

@@ -1,0 +1,253 @@
+"""The facility-location MILP against published optima, brute force and an independent solver."""
+
+import itertools
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from kopru.network import FacilityProblem, InfeasibleError, Status, explain_infeasibility, plan_cost, solve
+from kopru.orlib import OrlibError, read_cap
+
+ORLIB = Path(__file__).resolve().parents[2] / "shared" / "data" / "orlib-cap"
+SOURCE = (ORLIB / "SOURCE.md").read_text()
+# published multi-source optima (Beasley's capopt, as tabled in SOURCE.md)
+OPTIMA = {
+    m[0]: float(m[1]) for m in re.findall(r"\| (cap\d+) \| \d+×\d+ \| \d+ \| \d+ \| ([\d.]+) \|", SOURCE)
+}
+# single-source optima (Guastaroba & Speranza 2014, to about 7 significant digits)
+SS_OPTIMA = {
+    m[0]: float(m[1])
+    for m in re.findall(r"\| (cap\d+) \| ([\d.]+) (?=\|)", SOURCE.split("## Single-source")[1])
+}
+SS_INFEASIBLE = ["cap41", "cap44", "cap51", "cap81", "cap114"]
+
+
+def test_the_oracle_tables_were_read():
+    assert len(OPTIMA) == 37
+    assert len(SS_OPTIMA) == 24
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMA, key=lambda s: int(s[3:])))
+def test_orlib_multi_source_optimum(name):
+    p = read_cap(ORLIB / f"{name}.txt")
+    s = solve(p)
+    assert s.status is Status.OPTIMAL
+    # capopt rounds to 3 decimals
+    assert abs(s.objective - OPTIMA[name]) / OPTIMA[name] < 1e-6
+    assert_feasible(p, s)
+
+
+@pytest.mark.parametrize("name", ["cap61", "cap63", "cap64", "cap92", "cap123", "cap134"])
+def test_orlib_single_source_optimum(name):
+    p = read_cap(ORLIB / f"{name}.txt", single_source=True)
+    s = solve(p)
+    assert s.status is Status.OPTIMAL
+    assert abs(s.objective - SS_OPTIMA[name]) / SS_OPTIMA[name] < 1e-6
+    assert_feasible(p, s)
+    assert set(np.unique(s.flows)) <= {0.0, 1.0}
+
+
+@pytest.mark.parametrize("name", SS_INFEASIBLE)
+def test_single_source_infeasible_instances_are_explained(name):
+    p = read_cap(ORLIB / f"{name}.txt", single_source=True)
+    with pytest.raises(
+        InfeasibleError, match=r"market \d+ demands [\d,]+, more than any one site can supply"
+    ):
+        solve(p)
+
+
+def assert_feasible(p: FacilityProblem, s) -> None:
+    flows = s.flows
+    np.testing.assert_allclose(flows.sum(axis=0), 1.0, atol=1e-6)  # every market served
+    load = (flows * p.demand[None, :]).sum(axis=1)
+    assert (load <= p.capacity * (1 + 1e-7) + 1e-6).all()  # capacities respected
+    used = np.flatnonzero(flows.sum(axis=1) > 1e-9)
+    assert set(used) <= set(s.open)  # only open sites serve
+    assert plan_cost(p, s.open, flows) == pytest.approx(s.objective, rel=1e-7)
+
+
+# -- small random instances against brute force and an independent LP ------------------------
+def random_problem(
+    seed: int, n_i: int, n_j: int, single: bool = False, levels: bool = False
+) -> FacilityProblem:
+    rng = np.random.default_rng(seed)
+    demand = rng.integers(5, 40, n_j).astype(float)
+    unit = rng.uniform(1, 20, (n_i, n_j))
+    cap = rng.uniform(0.3, 0.9, n_i) * demand.sum()
+    site = None
+    if levels:  # every other candidate is a bigger level of the previous site
+        site = np.arange(n_i) // 2
+        cap = np.where(np.arange(n_i) % 2 == 1, cap * 1.8, cap)
+    return FacilityProblem(
+        fixed_cost=rng.uniform(50, 400, n_i),
+        capacity=cap,
+        demand=demand,
+        assign_cost=unit * demand[None, :],
+        site=site,
+        single_source=single,
+    )
+
+
+def transport_lp(p: FacilityProblem, open_: list[int]) -> float:
+    """Optimal split of demand over a fixed open set: scipy's linprog, an independent model."""
+    k, n_j = len(open_), p.shape[1]
+    c = p.assign_cost[open_].ravel()
+    a_eq = np.kron(np.ones(k), np.eye(n_j))
+    a_ub = np.kron(np.eye(k), p.demand[None, :])
+    res = linprog(c, A_ub=a_ub, b_ub=p.capacity[open_], A_eq=a_eq, b_eq=np.ones(n_j), bounds=(0, 1))
+    return res.fun + p.fixed_cost[open_].sum() if res.status == 0 else np.inf
+
+
+def brute_force(p: FacilityProblem, allowed=lambda subset: True) -> float:
+    best = np.inf
+    sites = p.sites
+    for r in range(1, p.shape[0] + 1):
+        for subset in itertools.combinations(range(p.shape[0]), r):
+            if len(set(sites[list(subset)])) < r or not allowed(subset):
+                continue  # at most one level per site
+            if p.single_source:
+                best = min(best, single_source_brute(p, list(subset)))
+            else:
+                best = min(best, transport_lp(p, list(subset)))
+    return best
+
+
+def single_source_brute(p: FacilityProblem, open_: list[int]) -> float:
+    best = np.inf
+    for assign in itertools.product(open_, repeat=p.shape[1]):
+        load = np.zeros(p.shape[0])
+        np.add.at(load, np.array(assign), p.demand)
+        if (load <= p.capacity + 1e-9).all():
+            best = min(best, sum(p.assign_cost[i, j] for j, i in enumerate(assign)))
+    return best + p.fixed_cost[open_].sum() if np.isfinite(best) else np.inf
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_multi_source_matches_brute_force(seed):
+    p = random_problem(seed, 5, 7)
+    assert solve(p).objective == pytest.approx(brute_force(p), rel=1e-7)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_single_source_matches_brute_force(seed):
+    p = random_problem(100 + seed, 4, 6, single=True)
+    expected = brute_force(p)
+    if np.isfinite(expected):
+        assert solve(p).objective == pytest.approx(expected, rel=1e-7)
+    else:
+        with pytest.raises(InfeasibleError):
+            solve(p)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_capacity_levels_match_brute_force(seed):
+    p = random_problem(200 + seed, 6, 6, levels=True)
+    s = solve(p)
+    assert s.objective == pytest.approx(brute_force(p), rel=1e-7)
+    assert len(set(p.sites[s.open])) == len(s.open)  # one level per site
+
+
+def test_max_sites_budget_share_and_forcing_match_brute_force():
+    p = random_problem(7, 5, 7)
+    capex = np.array([100.0, 300.0, 200.0, 250.0, 150.0])
+    mask = np.array([True, False, True, False, False])
+    cases = [
+        (replace(p, max_sites=2), lambda s: len(s) <= 2),
+        (replace(p, capex=capex, budget=450.0), lambda s: capex[list(s)].sum() <= 450),
+        (replace(p, force_open=frozenset({1})), lambda s: 1 in s),
+        (replace(p, force_closed=frozenset({0, 2})), lambda s: not {0, 2} & set(s)),
+    ]
+    for q, rule in cases:
+        assert solve(q).objective == pytest.approx(brute_force(q, rule), rel=1e-7)
+    # minimum share from the masked sites: check feasibility of the answer and optimality by LP
+    q = replace(p, share_mask=mask, min_share=0.6)
+    s = solve(q)
+    served = (s.flows[mask] * p.demand[None, :]).sum()
+    assert served >= 0.6 * p.demand.sum() - 1e-6
+    assert s.objective >= solve(p).objective - 1e-6
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), n_i=st.integers(2, 8), n_j=st.integers(2, 15), single=st.booleans())
+def test_every_plan_is_feasible_and_its_cost_recomputes(seed, n_i, n_j, single):
+    """Property: demand met, capacities respected, only open sites used, objective = recomputed."""
+    p = random_problem(seed, n_i, n_j, single=single)
+    try:
+        s = solve(p)
+    except InfeasibleError:
+        assert single or explain_infeasibility(p) is not None
+        return
+    if s.status is Status.INFEASIBLE:
+        assert single
+        return
+    assert_feasible(p, s)
+
+
+def test_lagrangian_bound_never_exceeds_the_optimum():
+    from kopru.network import lagrangian
+
+    for name in ("cap41", "cap71", "cap101", "cap131"):
+        p = read_cap(ORLIB / f"{name}.txt")
+        assert lagrangian(p).bound <= OPTIMA[name] * (1 + 1e-9)
+
+
+def test_reduced_cost_fixing_keeps_the_optimum():
+    for name in ("cap61", "cap102", "cap133"):
+        p = read_cap(ORLIB / f"{name}.txt")
+        with_fixing, plain = solve(p), solve(p, lagrange=False)
+        assert with_fixing.fixed_closed > 0
+        assert with_fixing.objective == pytest.approx(plain.objective, rel=1e-9)
+
+
+def test_formulations_agree():
+    p = read_cap(ORLIB / "cap62.txt")
+    strong = solve(p, formulation="strong")
+    aggregated = solve(p, formulation="aggregated")
+    assert strong.objective == pytest.approx(aggregated.objective, rel=1e-9)
+
+
+def test_time_limit_reports_the_gap():
+    p = read_cap(ORLIB / "capb.txt", capacity=7000)
+    s = solve(p, time_limit=2)
+    assert s.status in (Status.TIME_LIMIT, Status.OPTIMAL, Status.NO_SOLUTION)
+    if s.status is Status.TIME_LIMIT:
+        assert s.gap is not None and s.gap > 0 and s.bound <= s.objective
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"capacity": np.full(5, 1.0)}, "total capacity of the sites that may open"),
+        ({"force_open": frozenset({1}), "force_closed": frozenset({1})}, "forced both open and closed"),
+        ({"max_sites": 1, "capacity": np.full(5, 60.0)}, "the 1 largest sites hold"),
+    ],
+)
+def test_infeasibility_is_explained(change, message):
+    p = replace(random_problem(3, 5, 7), **change)
+    with pytest.raises(InfeasibleError, match=message):
+        solve(p)
+
+
+def test_market_no_site_can_serve():
+    p = random_problem(3, 3, 4)
+    cost = p.assign_cost.copy()
+    cost[:, 2] = np.inf
+    with pytest.raises(InfeasibleError, match=r"market.* 2 cannot be served"):
+        solve(replace(p, assign_cost=cost))
+
+
+def test_orlib_reader_errors(tmp_path):
+    with pytest.raises(OrlibError, match="does not exist"):
+        read_cap(tmp_path / "none.txt")
+    bad = tmp_path / "bad.txt"
+    bad.write_text("2 1\n10 5\n")
+    with pytest.raises(OrlibError, match="needs 9 numbers, found 4"):
+        read_cap(bad)
+    with pytest.raises(OrlibError, match="give its value with --capacity"):
+        read_cap(ORLIB / "capa.txt")

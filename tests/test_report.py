@@ -74,3 +74,21 @@ def test_report_lists_sources_and_assumptions():
     assert "Assumptions used" in html
     # plotly.js is inlined: no script or stylesheet is fetched (the browser test checks requests)
     assert "<script src=" not in html and '<link rel="stylesheet" href="http' not in html
+
+
+@pytest.mark.browser
+def test_optimized_report_draws_the_flows(browser, tmp_path):
+    plan = kopru.optimize(EXAMPLES / "food_processing.yaml", sensitivity=False)
+    path = tmp_path / "report.html"
+    path.write_text(render_html(plan, kopru.load_data()), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(path.as_uri())
+    page.wait_for_selector("#site-map .main-svg")
+    assert page.locator("#network-open tr").count() == len(plan.network.open) + 1
+    assert page.locator("#network-flows tr").count() == len(plan.network.flows) + 1
+    # one line per flow, drawn over the region polygons
+    lines = page.locator("#site-map g.trace.scatter path.js-line").count()
+    assert lines >= len(plan.network.flows) + 20
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#site-map").screenshot(path=str(ARTIFACTS / "map-optimized-food_processing.png"))
+    page.close()

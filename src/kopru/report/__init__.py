@@ -105,26 +105,10 @@ def site_map(plan: Plan, pack: DataPack) -> go.Figure:
                 hoverinfo="text",
                 text=f"{region['name']}: {value:,.2f} {plan.currency}/unit" if value else region["name"],
             )
-    best = plan.site(plan.recommendation.site) if plan.recommendation.site else None
-    if best is not None:
-        for market_id, mc in best.by_market.items():
-            key = mc.route
-            if key is None:
-                continue
-            route = plan.routes[key]
-            nodes = [route.legs[0]["from"]] + [leg["to"] for leg in route.legs] if route.legs else []
-            xy = pack.nodes.loc[nodes, ["lon", "lat"]].to_numpy(float) if nodes else []
-            if len(xy):
-                fig.add_scatter(
-                    x=xy[:, 0],
-                    y=xy[:, 1],
-                    mode="lines",
-                    line=dict(color="#1f3b73", width=2),
-                    name=f"route to {market_id}",
-                    showlegend=False,
-                    hoverinfo="text",
-                    text=f"{best.name} → {market_id}: {route.days:.1f} days",
-                )
+    if plan.network is not None and plan.network.flows:
+        _draw_flows(fig, plan)
+    else:
+        _draw_routes(fig, plan, pack)
     for kind, symbol, label in (
         ("sez", "diamond", "SEZ"),
         ("tr_plant", "square", "Turkish site"),
@@ -173,7 +157,14 @@ def site_map(plan: Plan, pack: DataPack) -> go.Figure:
     fig.update_layout(
         height=620,
         margin=dict(l=10, r=10, t=40, b=10),
-        title="Landed cost per unit by site, and the routes of the recommended site",
+        title=(
+            "Landed cost per unit by site, and "
+            + (
+                "the optimizer's flows"
+                if plan.network and plan.network.flows
+                else "the recommended site's routes"
+            )
+        ),
         plot_bgcolor="#eaf2f8",
         legend=dict(orientation="h", y=-0.02),
         xaxis=dict(title="longitude", showgrid=False, zeroline=False),
@@ -186,6 +177,50 @@ def site_map(plan: Plan, pack: DataPack) -> go.Figure:
         ),
     )
     return fig
+
+
+def _draw_routes(fig: go.Figure, plan: Plan, pack: DataPack) -> None:
+    """The route actually used from the recommended site to each market, node by node."""
+    best = plan.site(plan.recommendation.site) if plan.recommendation.site else None
+    if best is None:
+        return
+    for market_id, mc in best.by_market.items():
+        if mc.route is None:
+            continue
+        route = plan.routes[mc.route]
+        if not route.legs:
+            continue
+        nodes = [route.legs[0]["from"]] + [leg["to"] for leg in route.legs]
+        xy = pack.nodes.loc[nodes, ["lon", "lat"]].to_numpy(float)
+        fig.add_scatter(
+            x=xy[:, 0],
+            y=xy[:, 1],
+            mode="lines",
+            line=dict(color="#1f3b73", width=2),
+            name=f"route to {market_id}",
+            showlegend=False,
+            hoverinfo="text",
+            text=f"{best.name} → {market_id}: {route.days:.1f} days",
+        )
+
+
+def _draw_flows(fig: go.Figure, plan: Plan) -> None:
+    """The optimizer's flows: a line from each open site to each market it serves, width by volume."""
+    markets = {m["id"]: m for m in plan.markets}
+    sites = {s.id: s for s in plan.sites}
+    biggest = max(f.units for f in plan.network.flows)
+    for f in plan.network.flows:
+        s, m = sites[f.site], markets[f.market]
+        fig.add_scatter(
+            x=[s.lon, m["lon"]],
+            y=[s.lat, m["lat"]],
+            mode="lines",
+            line=dict(color="#8e44ad", width=1 + 7 * f.units / biggest),
+            name="flow",
+            showlegend=False,
+            hoverinfo="text",
+            text=f"{s.name} → {m['name']}: {f.units:,.0f} units ({f.share:.0%})",
+        )
 
 
 def render_html(plan: Plan, pack: DataPack) -> str:

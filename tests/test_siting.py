@@ -1,0 +1,130 @@
+"""The network optimizer on the shipped examples: feasible plans, sensitivity, clear failures."""
+
+import json
+from dataclasses import replace
+
+import pytest
+from conftest import EXAMPLES
+
+import kopru
+from kopru.inputs import prepare
+from kopru.network import solve
+from kopru.profile import load_profile
+from kopru.siting import best_single_site, build_problem
+
+PROFILES = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def optimized():
+    return {name: kopru.optimize(EXAMPLES / f"{name}.yaml") for name in PROFILES}
+
+
+@pytest.mark.parametrize("name", PROFILES)
+def test_every_example_gets_an_optimal_feasible_network(optimized, name):
+    plan = optimized[name]
+    n = plan.network
+    assert n.status == "optimal" and n.gap is not None and n.gap <= 1e-6
+    demand = {m["id"]: m["demand"] for m in plan.markets}
+    served = {m: 0.0 for m in demand}
+    for f in n.flows:
+        served[f.market] += f.units
+    for m, d in demand.items():
+        assert served[m] == pytest.approx(d, rel=1e-6)
+    for o in n.open:
+        assert o.units <= o.capacity * (1 + 1e-7)
+        assert {f.site for f in n.flows} >= {o.site} or o.units == 0
+    # a network is never dearer than the best plan that uses one site for everything
+    if n.best_single_site_cost is not None:
+        assert n.objective <= n.best_single_site_cost * (1 + 1e-9)
+    # the objective recomputes from the open sites and the flows
+    total = sum(o.fixed_cost for o in n.open) + sum(f.cost for f in n.flows)
+    assert total == pytest.approx(n.objective, rel=1e-7)
+
+
+def test_sensitivity_matches_sequential_re_solves(optimized):
+    """The parallel what-if re-solves agree with re-solving one by one."""
+    profile = load_profile(EXAMPLES / "apparel.yaml")
+    pre = prepare(profile, kopru.load_data())
+    cands = build_problem(pre, profile.optimize)
+    ids = cands.site_ids
+    for row in optimized["apparel"].network.sensitivity[:4]:
+        s = ids.index(row.site)
+        p = cands.problem
+        q = (
+            replace(p, force_closed=p.force_closed | {s})
+            if row.action == "close"
+            else replace(p, force_open=p.force_open | {s})
+        )
+        assert solve(q).objective == pytest.approx(row.objective, rel=1e-7)
+
+
+def test_best_single_site_agrees_with_the_ranking():
+    """With one level at annual_volume, the cheapest single site is the plan's recommendation."""
+    profile = load_profile(EXAMPLES / "apparel.yaml")
+    plan = kopru.plan(profile)
+    pre = prepare(profile, kopru.load_data())
+    site, cost = best_single_site(
+        build_problem(pre, profile.optimize.model_copy(update={"capacity_levels": ()}))
+    )
+    assert site == plan.recommendation.site
+    assert cost == pytest.approx(plan.recommendation.total, rel=1e-9)
+
+
+def test_options_constrain_the_plan():
+    plan = kopru.optimize(
+        EXAMPLES / "apparel.yaml", max_sites=1, force_closed=("sez_turan",), sensitivity=False
+    )
+    n = plan.network
+    assert len(n.open) == 1 and n.open[0].site != "sez_turan"
+    tr_only = kopru.optimize(
+        EXAMPLES / "apparel.yaml", force_open=("plant_TR-20",), min_kz_share=0.5, sensitivity=False
+    ).network
+    assert "plant_TR-20" in {o.site for o in tr_only.open}
+    kz_units = sum(f.units for f in tr_only.flows if not f.site.startswith("plant_TR"))
+    assert kz_units >= 0.5 * sum(m["demand"] for m in plan.markets) - 1e-6
+
+
+def test_contradictions_are_explained_not_crashed():
+    n = kopru.optimize(
+        EXAMPLES / "apparel.yaml", force_open=("sez_turan",), force_closed=("sez_turan",), sensitivity=False
+    ).network
+    assert n.status == "infeasible" and "forced both open and closed" in n.message
+    with pytest.raises(kopru.ProfileError, match="optimize.force_open: unknown site 'atlantis'"):
+        kopru.optimize(EXAMPLES / "apparel.yaml", force_open=("atlantis",))
+    with pytest.raises(kopru.ProfileError, match="optimize options: max_sites"):
+        kopru.optimize(EXAMPLES / "apparel.yaml", max_sites=0)
+
+
+def test_optimize_cli(cli, tmp_path):
+    r = cli("optimize", EXAMPLES / "appliances.yaml", "--out", tmp_path, "--no-sensitivity")
+    assert r.code == 0, r.err
+    assert "Network plan (optimal" in " ".join(r.out.split())
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    assert plan["network"]["status"] == "optimal" and plan["network"]["open"]
+    html = (tmp_path / "report.html").read_text()
+    assert "network-open" in html and "network-flows" in html
+    r = cli("plan", EXAMPLES / "apparel.yaml", "--optimize", "--json")
+    assert r.code == 0 and json.loads(r.out)["network"]["sensitivity"]
+
+
+def test_cflp_cli(cli, tmp_path):
+    from pathlib import Path
+
+    orlib = Path(__file__).resolve().parents[2] / "shared" / "data" / "orlib-cap"
+    r = cli("cflp", orlib / "cap71.txt", "--json")
+    assert r.code == 0
+    out = json.loads(r.out)
+    assert set(out) == {"status", "objective", "bound", "gap", "open", "seconds", "build_seconds"}
+    assert out["status"] == "optimal" and out["objective"] == pytest.approx(932615.75, rel=1e-9)
+    assert all(isinstance(i, int) for i in out["open"])
+    r = cli("cflp", orlib / "cap41.txt", "--single-source", "--json")
+    assert json.loads(r.out)["status"] == "infeasible"
+    r = cli("cflp", orlib / "capa.txt")
+    assert r.code == 2 and "--capacity" in r.err
+    bad = tmp_path / "x.txt"
+    bad.write_bytes(b"\x00\x01")
+    r = cli("cflp", bad)
+    assert r.code == 2 and "Traceback" not in r.err
+    r = cli("cflp", orlib / "cap71.txt", "--capacity", "-5")
+    assert r.code == 2 and "--capacity must be > 0" in r.err

@@ -90,7 +90,7 @@ def test_contradictions_are_explained_not_crashed():
         EXAMPLES / "apparel.yaml", force_open=("sez_turan",), force_closed=("sez_turan",), sensitivity=False
     ).network
     assert n.status == "infeasible" and "forced both open and closed" in n.message
-    with pytest.raises(kopru.ProfileError, match="optimize.force_open: unknown site 'atlantis'"):
+    with pytest.raises(kopru.ProfileError, match=r"optimize\.force_open: unknown site 'atlantis'"):
         kopru.optimize(EXAMPLES / "apparel.yaml", force_open=("atlantis",))
     with pytest.raises(kopru.ProfileError, match="optimize options: max_sites"):
         kopru.optimize(EXAMPLES / "apparel.yaml", max_sites=0)

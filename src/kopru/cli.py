@@ -28,6 +28,19 @@ app = typer.Typer(
 data_app = typer.Typer(help="Show and check the data pack and its sources.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 
+
+def _space_app() -> typer.Typer:
+    from kopru.space.cli import app as space_app
+
+    return space_app
+
+
+app.add_typer(
+    _space_app(),
+    name="space",
+    help="Pooled ground stations and imaging for Kazakh, Turkish and OTS satellites.",
+)
+
 out = Console()
 err = Console(stderr=True)
 

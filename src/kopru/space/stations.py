@@ -1,0 +1,134 @@
+"""Ground stations (and imaging sites): a CSV of ``name,country,lat,lon,elev_m``.
+
+Each row is one antenna: the scheduler lets it serve one satellite at a time, so a site with two
+antennas is two rows. ``elev_m`` may be blank (taken as 0 m: an error of a few hundred metres in
+height moves AOS/LOS of a LEO pass by well under a second). Extra columns are kept but unused.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from kopru.space.errors import StationError
+from kopru.space.frames import Topocentric
+
+REQUIRED = ("name", "country", "lat", "lon", "elev_m")
+DATA = resources.files("kopru.space") / "data"
+MAX_FILE_BYTES = 10_000_000
+
+
+@dataclass(frozen=True)
+class Stations:
+    """A table of sites: names, countries and WGS84 coordinates as arrays, one row per antenna."""
+
+    name: tuple[str, ...]
+    country: tuple[str, ...]
+    lat: np.ndarray
+    lon: np.ndarray
+    elev_m: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.name)
+
+    @property
+    def topocentric(self) -> Topocentric:
+        return Topocentric.from_geodetic(self.lat, self.lon, self.elev_m)
+
+    def subset(self, mask: np.ndarray) -> Stations:
+        idx = np.flatnonzero(mask)
+        return Stations(
+            tuple(self.name[i] for i in idx),
+            tuple(self.country[i] for i in idx),
+            self.lat[idx],
+            self.lon[idx],
+            self.elev_m[idx],
+        )
+
+    @classmethod
+    def from_rows(cls, rows: list[dict[str, object]], source: str = "<rows>") -> Stations:
+        """Validate dicts with name, country, lat, lon and optional elev_m (blank → 0)."""
+        if not rows:
+            raise StationError(f"{source}: no rows; expected at least one site")
+        names, countries, lats, lons, elevs = [], [], [], [], []
+        for i, row in enumerate(rows):
+            where = f"{source} row {i + 2}"  # row 1 is the header
+            name = str(row.get("name") or "").strip()
+            if not name:
+                raise StationError(f"{where}: 'name' is blank; every site needs a name")
+            lat = _number(row.get("lat"), "lat", where, -90.0, 90.0)
+            lon = _number(row.get("lon"), "lon", where, -180.0, 360.0)
+            elev = _number(row.get("elev_m"), "elev_m", where, -500.0, 9000.0, blank=0.0)
+            names.append(name)
+            countries.append(str(row.get("country") or "").strip())
+            lats.append(lat)
+            lons.append(((lon + 180.0) % 360.0) - 180.0)
+            elevs.append(elev)
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise StationError(f"{source}: site name {dupes[0]!r} appears twice; names must be unique")
+        return cls(tuple(names), tuple(countries), np.array(lats), np.array(lons), np.array(elevs))
+
+
+def _number(
+    value: object, column: str, where: str, lo: float, hi: float, blank: float | None = None
+) -> float:
+    text = "" if value is None else str(value).strip()
+    if not text:
+        if blank is not None:
+            return blank
+        raise StationError(f"{where}: '{column}' is blank; expected a number in [{lo:g}, {hi:g}]")
+    try:
+        x = float(text)
+    except ValueError:
+        raise StationError(
+            f"{where}: '{column}' is {text!r}, expected a number in [{lo:g}, {hi:g}]"
+        ) from None
+    if not (lo <= x <= hi):
+        raise StationError(
+            f"{where}: '{column}' is {x:g}, out of range; expected a number in [{lo:g}, {hi:g}]"
+        )
+    return x
+
+
+def parse_stations(text: str, source: str = "<text>", required: tuple[str, ...] = REQUIRED) -> Stations:
+    """Parse a stations CSV; ``required`` names the columns that must be present."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = [c.strip() for c in (reader.fieldnames or [])]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise StationError(
+            f"{source}: missing column(s) {', '.join(missing)}; expected a header with"
+            f" {','.join(required)} (found {','.join(header) or 'nothing'})"
+        )
+    rows = [{(k or "").strip(): v for k, v in row.items()} for row in reader]
+    for i, row in enumerate(rows):
+        if None in row.values() and "name" in row:
+            raise StationError(f"{source} row {i + 2}: fewer fields than the header has columns")
+    return Stations.from_rows(rows, source)
+
+
+def read_stations(path: str | Path | None = None) -> Stations:
+    """Read a stations CSV; ``None`` reads the shipped Kazakh, Turkish and OTS ground stations."""
+    if path is None:
+        return parse_stations(
+            (DATA / "ground-stations.csv").read_text(encoding="utf-8"), "ground-stations.csv"
+        )
+    return parse_stations(read_text(path, "stations"), str(path))
+
+
+def read_text(path: str | Path, what: str) -> str:
+    path = Path(path)
+    if not path.is_file():
+        raise StationError(f"{path}: no such {what} file")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise StationError(f"{path}: {path.stat().st_size:,} bytes is too large for a {what} file")
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise StationError(f"{path}: not a UTF-8 text file; expected a CSV") from None

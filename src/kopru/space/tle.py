@@ -1,0 +1,216 @@
+"""Two- and three-line element sets: reading, validating and checking their age.
+
+A file may mix element sets with and without a name line (CelesTrak's ``0 NAME`` form too). Each
+line 1 and line 2 must carry a valid mod-10 checksum, the same NORAD catalogue number, and parse
+with ``sgp4``; anything else is a :class:`~kopru.space.errors.TLEError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from sgp4.api import Satrec, SatrecArray
+
+from kopru.space.errors import StaleElementsWarning, TLEError
+
+#: SGP4 switches to its deep-space (SDP4) branch at periods of 225 minutes and above.
+DEEP_SPACE_PERIOD_MIN = 225.0
+#: Near-geostationary: about one revolution per sidereal day, nearly circular and equatorial.
+GEO_REVS_PER_DAY = (0.9, 1.1)
+#: Element sets older (or younger) than this at the time of use get a warning: SGP4's error grows
+#: by roughly 1–3 km a day for LEO, which moves AOS/LOS by seconds.
+STALE_AFTER_DAYS = 30.0
+MAX_FILE_BYTES = 50_000_000
+
+DATA = resources.files("kopru.space") / "data"
+
+
+@dataclass(frozen=True)
+class ElementSet:
+    """One satellite's element set, parsed by sgp4."""
+
+    name: str
+    norad: int
+    line1: str
+    line2: str
+    satrec: Satrec
+    source: str = ""
+
+    @property
+    def epoch(self) -> datetime:
+        days = (self.satrec.jdsatepoch - 2440587.5) + self.satrec.jdsatepochF
+        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(days=days)
+
+    @property
+    def revs_per_day(self) -> float:
+        return self.satrec.no_kozai * 1440.0 / (2.0 * np.pi)
+
+    @property
+    def period_min(self) -> float:
+        return 1440.0 / self.revs_per_day
+
+    @property
+    def eccentricity(self) -> float:
+        return float(self.satrec.ecco)
+
+    @property
+    def is_geostationary(self) -> bool:
+        lo, hi = GEO_REVS_PER_DAY
+        return lo <= self.revs_per_day <= hi and self.eccentricity < 0.01 and self.satrec.inclo < 0.3
+
+    @property
+    def is_deep_space(self) -> bool:
+        return self.period_min >= DEEP_SPACE_PERIOD_MIN
+
+
+@dataclass(frozen=True)
+class Constellation:
+    """An ordered set of element sets; arrays over it are indexed in this order."""
+
+    elements: tuple[ElementSet, ...]
+
+    def __len__(self) -> int:
+        return len(self.elements)
+
+    def __iter__(self):
+        return iter(self.elements)
+
+    def __getitem__(self, i: int) -> ElementSet:
+        return self.elements[i]
+
+    @property
+    def names(self) -> list[str]:
+        return [e.name for e in self.elements]
+
+    @property
+    def norads(self) -> np.ndarray:
+        return np.array([e.norad for e in self.elements], dtype=np.int64)
+
+    def satrec_array(self) -> SatrecArray:
+        return SatrecArray([e.satrec for e in self.elements])
+
+    def subset(self, mask: Sequence[bool] | np.ndarray) -> Constellation:
+        return Constellation(tuple(e for e, keep in zip(self.elements, mask, strict=True) if keep))
+
+    def check_age(
+        self, start: datetime, end: datetime, max_days: float = STALE_AFTER_DAYS
+    ) -> list[tuple[str, float]]:
+        """Warn (``StaleElementsWarning``) for each element set used over ``max_days`` from its epoch."""
+        stale = []
+        for e in self.elements:
+            age = max(abs((start - e.epoch).total_seconds()), abs((end - e.epoch).total_seconds())) / 86400
+            if age > max_days:
+                stale.append((e.name, age))
+                warnings.warn(
+                    f"{e.name} (NORAD {e.norad}): element set epoch {e.epoch:%Y-%m-%d %H:%M} UTC is"
+                    f" {age:.0f} days from the requested window; SGP4 errors grow with age"
+                    f" (more than {max_days:.0f} days: expect km-level errors) — use a fresher element set",
+                    StaleElementsWarning,
+                    stacklevel=2,
+                )
+        return stale
+
+
+def checksum(line: str) -> int:
+    """The TLE mod-10 checksum of the first 68 columns: digits count, a minus sign counts 1."""
+    total = sum(int(c) for c in line[:68] if c.isdigit()) + line[:68].count("-")
+    return total % 10
+
+
+def _check_line(line: str, number: str, where: str) -> None:
+    if not line.startswith(number + " "):
+        raise TLEError(
+            f"{where}: expected line {number} of an element set (starting '{number} '), got {line!r}"
+        )
+    if len(line) != 69:
+        raise TLEError(
+            f"{where}: line {number} has {len(line)} characters, a TLE line has exactly 69"
+            " (check for a truncated or wrapped line)"
+        )
+    if not line[68].isdigit():
+        raise TLEError(f"{where}: line {number} ends with {line[68]!r}, expected a checksum digit")
+    if checksum(line) != int(line[68]):
+        raise TLEError(
+            f"{where}: checksum mismatch on line {number}: the digits sum to {checksum(line)} (mod 10) but"
+            f" the last digit says {line[68]} — the line was altered or corrupted; fetch the element set"
+            " again"
+        )
+
+
+def _element_set(name: str | None, l1: str, l2: str, where1: str, where2: str, source: str) -> ElementSet:
+    _check_line(l1, "1", where1)
+    _check_line(l2, "2", where2)
+    if l1[2:7] != l2[2:7]:
+        raise TLEError(
+            f"{where2}: NORAD catalogue number {l2[2:7].strip()!r} differs from line 1's"
+            f" {l1[2:7].strip()!r}; the two lines belong to different satellites"
+        )
+    try:
+        sat = Satrec.twoline2rv(l1, l2)
+    except (ValueError, IndexError) as exc:
+        raise TLEError(f"{where1}: sgp4 cannot parse this element set: {exc}") from None
+    if not np.isfinite(sat.no_kozai) or sat.no_kozai <= 0:
+        raise TLEError(f"{where2}: mean motion must be positive, got {l2[52:63].strip()!r}")
+    if not 0.0 <= sat.ecco < 1.0:
+        raise TLEError(f"{where2}: eccentricity must be in [0, 1), got {sat.ecco}")
+    label = name if name else f"NORAD {sat.satnum}"
+    return ElementSet(label, int(sat.satnum), l1, l2, sat, source)
+
+
+def parse_tle(text: str, source: str = "<text>") -> Constellation:
+    """Parse two- or three-line element sets from ``text``; ``source`` names the file in messages."""
+    lines = [(i + 1, raw.rstrip()) for i, raw in enumerate(text.splitlines())]
+    lines = [(n, s) for n, s in lines if s.strip()]
+    if not lines:
+        raise TLEError(
+            f"{source}: no element sets found (the file is empty); expected two- or three-line TLEs"
+        )
+    out: list[ElementSet] = []
+    seen: dict[int, int] = {}
+    i = 0
+    while i < len(lines):
+        n, line = lines[i]
+        name = None
+        if not (line.startswith("1 ") and len(line) >= 60):
+            # a name line: CelesTrak's 3LE form may prefix it with "0 "
+            name = line[2:].strip() if line.startswith("0 ") else line.strip()
+            i += 1
+            if i >= len(lines):
+                raise TLEError(f"{source} line {n}: name {name!r} is not followed by lines 1 and 2")
+        if i + 1 >= len(lines):
+            nn, _last = lines[i]
+            raise TLEError(f"{source} line {nn}: line 1 has no line 2 after it (truncated file?)")
+        (n1, l1), (n2, l2) = lines[i], lines[i + 1]
+        es = _element_set(name, l1, l2, f"{source} line {n1}", f"{source} line {n2}", source)
+        if es.norad in seen:
+            raise TLEError(
+                f"{source} line {n1}: NORAD {es.norad} appears twice (first at line {seen[es.norad]});"
+                " keep one element set per satellite"
+            )
+        seen[es.norad] = n1
+        out.append(es)
+        i += 2
+    return Constellation(tuple(out))
+
+
+def read_tle(path: str | Path | None = None) -> Constellation:
+    """Read an element-set file; ``None`` reads the shipped Kazakh, Turkish and OTS satellites."""
+    if path is None:
+        text = (DATA / "tle-kz-tr.txt").read_text(encoding="utf-8")
+        return parse_tle(text, "tle-kz-tr.txt (shipped)")
+    path = Path(path)
+    if not path.is_file():
+        raise TLEError(f"{path}: no such element-set file")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise TLEError(f"{path}: {path.stat().st_size:,} bytes is too large for an element-set file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise TLEError(f"{path}: not a text file; expected two- or three-line element sets") from None
+    return parse_tle(text, str(path))

@@ -1,0 +1,78 @@
+"""Element sets: the shipped file parses; every kind of damage gets a clear error naming the line."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from kopru.errors import KopruError
+from kopru.space import StaleElementsWarning, TLEError, parse_tle, read_tle
+from kopru.space.tle import checksum
+
+ISS = (
+    "1 25544U 98067A   08264.51782528 -.00002182  00000-0 -11606-4 0  2927",
+    "2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.72125391563537",
+)
+
+
+def test_shipped_file_has_the_seventeen_documented_satellites():
+    sats = read_tle()
+    assert len(sats) == 17
+    assert {39731, 40010, 43783, 41875, 39030, 56178, 37749, 33056} <= set(sats.norads.tolist())
+    assert sum(e.is_geostationary for e in sats) == 10
+
+
+def test_names_are_optional_and_celestrak_zero_prefix_is_read():
+    two = parse_tle("\n".join(ISS))
+    assert two[0].name == "NORAD 25544" and two[0].norad == 25544
+    three = parse_tle("0 ISS (ZARYA)\n" + "\n".join(ISS))
+    assert three[0].name == "ISS (ZARYA)"
+
+
+def test_checksum_matches_the_published_one():
+    assert checksum(ISS[0]) == int(ISS[0][68]) and checksum(ISS[1]) == int(ISS[1][68])
+
+
+def _damage(line: int, edit) -> str:
+    lines = ["ISS", *ISS]
+    lines[line] = edit(lines[line])
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (_damage(1, lambda s: s[:68] + "0"), "t.txt line 2: checksum mismatch on line 1"),
+        (_damage(2, lambda s: s.replace("51.6416", "51.6417")), "t.txt line 3: checksum mismatch on line 2"),
+        (_damage(2, lambda s: s[:60]), "line 3: line 2 has 60 characters"),
+        (_damage(2, lambda s: "3" + s[1:]), "line 3: expected line 2"),
+        (
+            _damage(2, lambda s: s[:2] + "25545" + s[7:68] + str((checksum(s) + 1) % 10)),
+            "differs from line 1",
+        ),
+        ("ISS\n" + ISS[0], "line 2: line 1 has no line 2"),
+        ("", "no element sets found"),
+        ("\n".join(["A", *ISS, "B", *ISS]), "NORAD 25544 appears twice"),
+    ],
+)
+def test_damaged_element_sets_are_named_errors(text, message):
+    with pytest.raises(TLEError, match=message.replace("(", r"\(")):
+        parse_tle(text, "t.txt")
+
+
+def test_errors_are_kopru_errors_and_files_are_checked(tmp_path):
+    assert issubclass(TLEError, KopruError)
+    with pytest.raises(TLEError, match="no such element-set file"):
+        read_tle(tmp_path / "missing.txt")
+    (tmp_path / "bin.txt").write_bytes(b"\xff\xfe\x00\x81")
+    with pytest.raises(TLEError, match="not a text file"):
+        read_tle(tmp_path / "bin.txt")
+
+
+def test_old_element_sets_warn_but_do_not_fail():
+    sats = read_tle()
+    start = datetime(2026, 6, 1, tzinfo=UTC)
+    assert sats.check_age(start, start) == []
+    with pytest.warns(StaleElementsWarning) as caught:
+        stale = sats.check_age(datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 9, 2, tzinfo=UTC))
+    assert len(stale) == len(caught) == 17
+    assert any("KAZEOSAT 1 (NORAD 39731)" in str(w.message) and "94 days" in str(w.message) for w in caught)

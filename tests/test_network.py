@@ -205,11 +205,22 @@ def test_reduced_cost_fixing_keeps_the_optimum():
         assert with_fixing.objective == pytest.approx(plain.objective, rel=1e-9)
 
 
-def test_formulations_agree():
-    p = read_cap(ORLIB / "cap62.txt")
-    strong = solve(p, formulation="strong")
-    aggregated = solve(p, formulation="aggregated")
-    assert strong.objective == pytest.approx(aggregated.objective, rel=1e-9)
+@pytest.mark.parametrize("name", ["cap62", "cap94", "cap113"])
+def test_formulations_agree(name):
+    """Strong, aggregated and separated linking rows are three models of one problem."""
+    p = read_cap(ORLIB / f"{name}.txt")
+    results = {form: solve(p, formulation=form) for form in ("strong", "aggregated", "cuts")}
+    for form, s in results.items():
+        assert s.formulation == form and s.status is Status.OPTIMAL
+        assert abs(s.objective - OPTIMA[name]) / OPTIMA[name] < 1e-6
+        assert_feasible(p, s)
+
+
+def test_separated_linking_on_a_generated_instance():
+    p = random_problem(11, 40, 600)
+    cuts, strong = solve(p, formulation="cuts"), solve(p, formulation="strong")
+    assert cuts.objective == pytest.approx(strong.objective, rel=1e-8)
+    assert_feasible(p, cuts)
 
 
 def test_time_limit_reports_the_gap():

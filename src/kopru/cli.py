@@ -56,6 +56,8 @@ CloseOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+ProfileArg = Annotated[Path, typer.Argument(help="Company profile, YAML or JSON.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Folder for plan.json and report.html.")]
 
 EXAMPLES = resources.files("kopru") / "examples"
 
@@ -210,10 +212,8 @@ def _print_network(plan) -> None:
 
 @app.command()
 def plan(
-    profile: Annotated[Path, typer.Argument(help="Company profile, YAML or JSON.")],
-    out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Folder for plan.json and report.html.")
-    ] = None,
+    profile: ProfileArg,
+    out_dir: OutOpt = None,
     as_json: JsonOpt = False,
     overrides: OverridesOpt = None,
     close: CloseOpt = None,
@@ -227,10 +227,8 @@ def plan(
 
 @app.command("optimize")
 def optimize_cmd(
-    profile: Annotated[Path, typer.Argument(help="Company profile, YAML or JSON.")],
-    out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Folder for plan.json and report.html.")
-    ] = None,
+    profile: ProfileArg,
+    out_dir: OutOpt = None,
     as_json: JsonOpt = False,
     overrides: OverridesOpt = None,
     close: CloseOpt = None,
@@ -280,8 +278,6 @@ def cflp(
     as_json: JsonOpt = False,
 ) -> None:
     """Solve an OR-Library CFLP instance (cap41 ... capc) to proven optimality or a time limit."""
-    import numpy as np
-
     from kopru.network import solve
     from kopru.orlib import read_cap
 
@@ -294,17 +290,7 @@ def cflp(
     try:
         solution = solve(read_cap(file, capacity, single_source), time_limit=time_limit)
     except InfeasibleError as exc:  # an answer, not a usage error: report it like a solution
-        solution = Solution(
-            Status.INFEASIBLE,
-            None,
-            None,
-            None,
-            np.array([], dtype=np.int64),
-            None,
-            0.0,
-            0.0,
-            message=str(exc),
-        )
+        solution = Solution.empty(Status.INFEASIBLE, str(exc))
     if as_json:
         sys.stdout.write(json.dumps(solution.as_dict()) + "\n")
         return

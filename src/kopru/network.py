@@ -98,6 +98,13 @@ class Solution:
     formulation: str = ""
     message: str = ""
 
+    @classmethod
+    def empty(cls, status: Status, message: str, bound: float | None = None, **timing) -> Solution:
+        """A result without a plan (infeasible, or nothing found before the time limit)."""
+        timing.setdefault("seconds", 0.0)
+        timing.setdefault("build_seconds", 0.0)
+        return cls(status, None, bound, None, np.array([], dtype=np.int64), None, message=message, **timing)
+
     def as_dict(self) -> dict:
         return {
             "status": self.status.value,
@@ -620,35 +627,19 @@ def _result(h, p, cand, xi, xj, t0, build_seconds, lag, fixed_closed, form) -> S
     seconds = time.perf_counter() - t0
     has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible
     lag_seconds = lag.seconds if lag else 0.0
-    if status == highspy.HighsModelStatus.kInfeasible:
-        return Solution(
-            Status.INFEASIBLE,
-            None,
-            None,
-            None,
-            np.array([], dtype=np.int64),
-            None,
-            seconds,
-            build_seconds,
-            lag_seconds,
-            fixed_closed,
-            form,
-            "the solver proved that no plan meets every constraint together",
-        )
-    if not has_plan:
-        return Solution(
-            Status.NO_SOLUTION,
-            None,
-            float(info.mip_dual_bound),
-            None,
-            np.array([], dtype=np.int64),
-            None,
-            seconds,
-            build_seconds,
-            lag_seconds,
-            fixed_closed,
-            form,
-            "no plan was found before the time limit",
+    if status == highspy.HighsModelStatus.kInfeasible or not has_plan:
+        infeasible = status == highspy.HighsModelStatus.kInfeasible
+        return Solution.empty(
+            Status.INFEASIBLE if infeasible else Status.NO_SOLUTION,
+            "the solver proved that no plan meets every constraint together"
+            if infeasible
+            else "no plan was found before the time limit",
+            bound=None if infeasible else float(info.mip_dual_bound),
+            seconds=seconds,
+            build_seconds=build_seconds,
+            lagrangian_seconds=lag_seconds,
+            fixed_closed=fixed_closed,
+            formulation=form,
         )
     values = np.asarray(h.getSolution().col_value)
     k = len(cand)

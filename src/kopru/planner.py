@@ -308,8 +308,7 @@ def _assemble(
         components=list(COMPONENTS),
         markets=markets,
         sites=site_plans,
-        ranking=[sid for sid in ranking if sid in rank_of and site_plans[_pos(site_plans, sid)].feasible]
-        + [sid for sid in ranking if not site_plans[_pos(site_plans, sid)].feasible],
+        ranking=ranking,  # feasible sites by total cost, then those that cannot serve every market
         recommendation=recommendation,
         routes=routes,
         disruptions=list(closed),
@@ -318,10 +317,6 @@ def _assemble(
         assumptions=assumptions,
         profile=profile.model_dump(mode="json"),
     )
-
-
-def _pos(site_plans, sid) -> int:
-    return next(i for i, s in enumerate(site_plans) if s.id == sid)
 
 
 def _recommend(site_plans, ranking, markets, cube, currency) -> Recommendation:
@@ -403,7 +398,6 @@ def _used_sources(pack: DataPack, site_plans, treat, routes) -> list[dict[str, s
     transport = pack.parameters[pack.parameters["subject"].str.startswith(("mode:", "container:", "network"))]
     ids |= set(transport["source"])
     ids |= {p for p in pack.parameters[pack.parameters["quantity"] == "fx_per_usd"]["source"]}
-    ids.discard("user_override") if "user_override" not in pack.sources.index else None
     rows = pack.sources.loc[sorted(i for i in ids if i in pack.sources.index)]
     return [
         {k: str(r[k]) for k in ("id", "title", "publisher", "url", "year", "licence")}

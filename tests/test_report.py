@@ -92,3 +92,14 @@ def test_optimized_report_draws_the_flows(browser, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator("#site-map").screenshot(path=str(ARTIFACTS / "map-optimized-food_processing.png"))
     page.close()
+
+
+def test_profile_text_is_escaped_in_the_report():
+    """A company name is user input: it must not become markup in the report."""
+    from kopru.profile import load_profile
+
+    data = load_profile(EXAMPLES / "apparel.yaml").model_dump(mode="json")
+    data["company"] = "<script>alert('x')</script> & Co"
+    html = render_html(kopru.plan(data), kopru.load_data())
+    assert "<script>alert('x')</script>" not in html
+    assert "&lt;script&gt;alert(" in html

@@ -33,7 +33,7 @@ CHART_SITES = 15
 
 _env = Environment(
     loader=PackageLoader("kopru", "report/templates"),
-    autoescape=select_autoescape(["html"]),
+    autoescape=select_autoescape(["html", "j2"]),
     trim_blocks=True,
     lstrip_blocks=True,
 )

@@ -20,10 +20,10 @@ from rich.table import Table
 from kopru.space.errors import SpaceError, SpaceWarning
 from kopru.space.imaging import imaging_opportunities, read_sites
 from kopru.space.passes import find_passes
-from kopru.space.pooling import PoolOptions, pool
+from kopru.space.pooling import PoolOptions, PoolResult, pool
 from kopru.space.satellites import read_satellites
-from kopru.space.stations import read_stations
-from kopru.space.tle import read_tle
+from kopru.space.stations import Stations, read_stations
+from kopru.space.tle import Constellation, read_tle
 
 app = typer.Typer(
     help="Space cooperation: satellite passes, pooled ground stations, imaging opportunities.",
@@ -162,17 +162,28 @@ def pool_cmd(
     ] = False,
     time_limit: Annotated[float, typer.Option("--time-limit", help="Solver time limit per MILP, s.")] = 60.0,
     as_json: JsonOpt = False,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder for space_report.html (tracks, coverage, timeline) and pool.json."
+        ),
+    ] = None,
 ) -> None:
     """Own stations alone vs the pooled network: contact time, contacts, gaps, data volume per day."""
     if rate_mbps <= 0 or setup_s < 0 or min_contact_s < 0 or time_limit <= 0:
         raise SpaceError("--rate-mbps and --time-limit must be > 0, --setup-s and --min-contact-s >= 0")
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        raise SpaceError(f"--out {out_dir} is a file; expected a folder")
     options = PoolOptions(min_elevation, rate_mbps, setup_s, min_contact_s, time_limit, shorten)
 
-    def run():
+    def run() -> tuple[PoolResult, Constellation, Stations]:
         constellation, when, n = _load(tle, start, days)
-        return pool(constellation, read_stations(stations), when, n, read_satellites(satellites), options)
+        table = read_stations(stations)
+        return pool(constellation, table, when, n, read_satellites(satellites), options), constellation, table
 
-    result = with_warnings(run)
+    result, constellation, station_table = with_warnings(run)
+    if out_dir is not None:
+        _write_pool_outputs(out_dir, result, constellation, station_table, stations)
     if as_json:
         _emit(result.as_dict())
         return
@@ -225,6 +236,34 @@ def pool_cmd(
             + ", ".join(f"{e['satellite']} ({e['reason']})" for e in result.excluded)
             + "[/]"
         )
+    if out_dir is not None:
+        # soft_wrap: a path broken over two lines cannot be copied
+        out.print(
+            f"wrote [bold]{out_dir / 'space_report.html'}[/] and [bold]{out_dir / 'pool.json'}[/]",
+            soft_wrap=True,
+        )
+
+
+def _write_pool_outputs(
+    out_dir: Path,
+    result: PoolResult,
+    constellation: Constellation,
+    station_table: Stations,
+    stations_path: Path | None,
+) -> None:
+    """pool.json (the same JSON as --json) and the HTML report; the report module (plotly, jinja2)
+    is imported only here, so runs without --out stay light."""
+    from kopru.space.report import write_space_report
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "pool.json").write_text(
+        json.dumps(result.as_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    with_warnings(
+        lambda: write_space_report(
+            result, constellation, station_table, out_dir / "space_report.html", stations_path=stations_path
+        )
+    )
 
 
 @app.command()

@@ -1,0 +1,689 @@
+"""The space planner's HTML report: ground tracks, station visibility circles, the pooled schedule as
+a timeline, own-network vs pooled summaries and the provenance of every element set and station.
+
+One self-contained offline file, like the industry report (:mod:`kopru.report`): plotly.js is
+inlined and the map is drawn on plain longitude/latitude axes, because plotly's ``geo`` subplot
+downloads its base map from a CDN at view time. The base layer is Kazakhstan's region outlines
+from the data pack.
+
+Geometry is spherical where it only draws: the visibility circle and the small-circle polyline
+use a sphere of the WGS84 equatorial radius (the circle's radius is off by < 0.1° against the
+ellipsoid, a pixel at the map's scale). Sub-satellite points are geodetic, from the package's own
+SGP4 propagation and TEME → Earth-fixed rotation.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import math
+import re
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+import plotly.graph_objects as go
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+from plotly.offline import get_plotlyjs
+
+from kopru import __version__
+from kopru.space.errors import PropagationWarning
+from kopru.space.frames import WGS84_A_KM, WGS84_F, Window
+from kopru.space.pooling import PoolResult
+from kopru.space.propagation import propagate_grid
+from kopru.space.stations import Stations
+from kopru.space.tle import STALE_AFTER_DAYS, Constellation, read_tle
+
+DATA = resources.files("kopru.space") / "data"
+#: The map's default extent: Türkiye to western China; widened to take in every station.
+DEFAULT_EXTENT = (20.0, 100.0, 25.0, 60.0)  # lon_min, lon_max, lat_min, lat_max
+EXTENT_MARGIN_DEG = 3.0
+TRACK_STEP_S = 30.0  # 225 km of ground track at LEO speed: a smooth line at the map's scale
+# About four LEO orbits: a day's 15 orbits × 6 satellites cross the map ~30 times, a tangle; the
+# timeline shows the whole window
+TRACK_HOURS = 6.0
+CIRCLE_POINTS = 121
+FALLBACK_ALTITUDE_KM = 600.0  # drawn when no LEO satellite is tracked
+BOUNDARY_GRID_DEG = 0.05  # region outlines are snapped to this grid: under a pixel on the map
+
+COUNTRY_COLOURS = {
+    "Kazakhstan": "#1f77b4",
+    "Türkiye": "#d62728",
+    "Azerbaijan": "#2ca02c",
+    "Uzbekistan": "#9467bd",
+    "Kyrgyzstan": "#e377c2",
+    "Hungary": "#8c564b",
+}
+OTHER_COLOURS = ("#7f7f7f", "#bcbd22", "#17becf", "#ff7f0e", "#e7ba52", "#637939")
+# Each country's satellites in shades of its stations' hue, so a bar on a partner's antenna shows
+# the sharing at a glance; the shades are far enough apart to tell the tracks apart.
+SATELLITE_SHADES = {
+    "Kazakhstan": ("#0b3d91", "#2e86de", "#00bcd4", "#74b9ff"),
+    "Türkiye": ("#8b0000", "#e74c3c", "#ff8c00", "#f1948a"),
+}
+OTHER_SHADES = ("#2ca02c", "#9467bd", "#8c564b", "#bcbd22", "#17becf", "#7f7f7f", "#e377c2")
+
+_env = Environment(
+    loader=PackageLoader("kopru", "space/templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+# --- geometry -------------------------------------------------------------------------------
+
+
+def earth_central_angle_deg(
+    altitude_km: float | np.ndarray, min_elevation_deg: float | np.ndarray, radius_km: float = WGS84_A_KM
+) -> np.ndarray:
+    """Radius (degrees of arc on the ground) of the region from which a satellite at ``altitude_km``
+    is seen at least ``min_elevation_deg`` above the horizon.
+
+    In the triangle Earth centre – station – satellite the angle at the station is 90° + ε, so by
+    the sine rule the angle at the satellite (nadir angle) is η = asin(R cos ε / (R + h)) and the
+    Earth-central angle is λ = 90° − ε − η = acos(R cos ε / (R + h)) − ε.
+    """
+    eps = np.radians(np.asarray(min_elevation_deg, dtype=float))
+    ratio = radius_km * np.cos(eps) / (radius_km + np.asarray(altitude_km, dtype=float))
+    return np.degrees(np.arccos(ratio) - eps)
+
+
+def small_circle(
+    lat_deg: np.ndarray, lon_deg: np.ndarray, radius_deg: float, n: int = CIRCLE_POINTS
+) -> tuple[np.ndarray, np.ndarray]:
+    """Closed polylines (N, n) of the points ``radius_deg`` of arc from each of N centres, on a
+    sphere (the great-circle destination formula over n bearings).
+
+    Longitudes are unwrapped along each circle so a circle crossing ±180° stays one line; a circle
+    around a pole then spans 360° of longitude, which is how a polar cap looks on lon/lat axes.
+    """
+    phi = np.radians(np.asarray(lat_deg, dtype=float))[:, None]
+    lam = np.radians(np.asarray(lon_deg, dtype=float))[:, None]
+    delta = np.radians(radius_deg)
+    theta = np.linspace(0.0, 2.0 * np.pi, n)[None, :]
+    lat2 = np.arcsin(np.sin(phi) * np.cos(delta) + np.cos(phi) * np.sin(delta) * np.cos(theta))
+    lon2 = lam + np.arctan2(
+        np.sin(theta) * np.sin(delta) * np.cos(phi), np.cos(delta) - np.sin(phi) * np.sin(lat2)
+    )
+    return np.degrees(lat2), np.degrees(np.unwrap(lon2, axis=1))
+
+
+def geodetic_lat_lon(r_ecef: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 geodetic latitude and longitude (degrees) of Earth-fixed positions ``[..., 3]`` km.
+
+    Bowring's closed form (one step from the parametric latitude): far below a metre of error
+    at LEO heights, and no iteration over the (satellites × times) array.
+    """
+    x, y, z = r_ecef[..., 0], r_ecef[..., 1], r_ecef[..., 2]
+    a = WGS84_A_KM
+    b = a * (1.0 - WGS84_F)
+    e2 = WGS84_F * (2.0 - WGS84_F)
+    ep2 = e2 / (1.0 - e2)
+    p = np.hypot(x, y)
+    beta = np.arctan2(z * a, p * b)
+    lat = np.arctan2(z + ep2 * b * np.sin(beta) ** 3, p - e2 * a * np.cos(beta) ** 3)
+    return np.degrees(lat), np.degrees(np.arctan2(y, x))
+
+
+def typical_altitude_km(constellation: Constellation) -> float:
+    """Median mean altitude of the constellation (to 10 km), for the visibility circles."""
+    if not len(constellation):
+        return FALLBACK_ALTITUDE_KM
+    alt = [(e.satrec.a - 1.0) * e.satrec.radiusearthkm for e in constellation]
+    return float(np.round(np.median(alt), -1))
+
+
+@dataclass(frozen=True)
+class Tracks:
+    """Sub-satellite points (S, T) in degrees at ``minutes`` (T,) after the window's start; NaN
+    where SGP4 fails or where a track wraps across ±180° (so the line breaks there)."""
+
+    lat: np.ndarray
+    lon: np.ndarray
+    minutes: np.ndarray
+
+
+def ground_tracks(
+    constellation: Constellation, window: Window, hours: float = TRACK_HOURS, step_s: float = TRACK_STEP_S
+) -> Tracks:
+    """Ground tracks of every satellite over the first ``hours`` of the window, on one time grid."""
+    t = np.arange(0.0, min(hours * 3600.0, window.seconds) + step_s / 2, step_s)
+    if not len(constellation):
+        return Tracks(np.zeros((0, len(t))), np.zeros((0, len(t))), t / 60.0)
+    with warnings.catch_warnings():
+        # pool() has already warned about these failures over the same window, once
+        warnings.simplefilter("ignore", PropagationWarning)
+        r, ok = propagate_grid(constellation, window, t)
+    lat, lon = geodetic_lat_lon(r)
+    # blanking the sample after a ±180° jump drops one point near the antimeridian, far off the map
+    wrap = np.zeros_like(ok)
+    wrap[:, 1:] = np.abs(np.diff(lon, axis=1)) > 180.0
+    bad = ~ok | wrap
+    return Tracks(np.where(bad, np.nan, lat), np.where(bad, np.nan, lon), t / 60.0)
+
+
+def _circle_centres(stations: Stations, sel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The selected stations' positions, one per 1° cell: antennas of one site (or of one city,
+    as the five around Ankara) would otherwise draw the same ~20° circle several times over."""
+    cells = np.round(np.c_[stations.lat[sel], stations.lon[sel]])
+    _, first = np.unique(cells, axis=0, return_index=True)
+    idx = np.flatnonzero(sel)[np.sort(first)]
+    return stations.lat[idx], stations.lon[idx]
+
+
+def in_contact(result: PoolResult, sat_names: list[str], minutes: np.ndarray) -> np.ndarray:
+    """(S, T) mask: the satellite is in a contact of the pooled schedule at that track time."""
+    t0 = result.window.start.timestamp()
+    mask = np.zeros((len(sat_names), len(minutes)), dtype=bool)
+    t = minutes * 60.0
+    for i, name in enumerate(sat_names):
+        spans = np.array(
+            [
+                [datetime.fromisoformat(str(c[k])).timestamp() - t0 for k in ("start", "end")]
+                for c in result.schedule
+                if c["satellite"] == name
+            ]
+        ).reshape(-1, 2)
+        spans = spans[np.argsort(spans[:, 0])]
+        # a satellite holds one antenna at a time, so its contacts do not overlap: the last one
+        # started before t is the only one that can contain t
+        k = np.searchsorted(spans[:, 0], t, side="right") - 1
+        mask[i] = (k >= 0) & (t <= spans[np.maximum(k, 0), 1]) if len(spans) else False
+    return mask
+
+
+def _with_breaks(a: np.ndarray) -> np.ndarray:
+    """Rows (N, n) as one flat polyline with a NaN between rows, so one trace draws N lines."""
+    return np.concatenate([a, np.full((a.shape[0], 1), np.nan)], axis=1).ravel()
+
+
+# --- base layer -----------------------------------------------------------------------------
+
+
+def _rings(geometry: dict[str, Any]) -> Iterator[list[list[float]]]:
+    if geometry["type"] == "Polygon":
+        yield geometry["coordinates"][0]
+    elif geometry["type"] == "MultiPolygon":
+        for poly in geometry["coordinates"]:
+            yield poly[0]
+
+
+def region_outlines(boundaries: dict[str, Any], grid_deg: float = BOUNDARY_GRID_DEG) -> np.ndarray:
+    """Every region's outer rings as one (K, 2) lon/lat polyline with NaN rows between rings.
+
+    The shipped boundaries have ~30 000 vertices, detail that a 80°-wide map cannot show; snapping
+    to a grid and dropping repeated points keeps a quarter of them and the file small.
+    """
+    parts = []
+    for feature in boundaries.get("features", []):
+        for ring in _rings(feature["geometry"]):
+            xy = np.round(np.asarray(ring, dtype=float)[:, :2] / grid_deg) * grid_deg
+            keep = np.r_[True, np.any(np.diff(xy, axis=0) != 0.0, axis=1)]
+            parts += [xy[keep], np.full((1, 2), np.nan)]
+    return np.concatenate(parts) if parts else np.zeros((0, 2))
+
+
+def load_boundaries() -> dict[str, Any]:
+    """Kazakhstan's regions from the data pack (the same GeoJSON as ``kopru.load_data().boundaries``;
+    read through :mod:`kopru.datapack` so the space planner does not import the industry planner)."""
+    from kopru.datapack import load
+
+    return load().boundaries
+
+
+# --- colours and labels ---------------------------------------------------------------------
+
+
+def country_colours(countries: list[str]) -> dict[str, str]:
+    extra = iter(OTHER_COLOURS * (1 + len(countries)))
+    return {c: COUNTRY_COLOURS.get(c) or next(extra) for c in dict.fromkeys(countries)}
+
+
+def satellite_colours(names: list[str], countries: list[str]) -> dict[str, str]:
+    """A shade of the owner's hue per satellite (see ``SATELLITE_SHADES``)."""
+    used: dict[str, int] = {}
+    colours = {}
+    for name, country in zip(names, countries, strict=True):
+        shades = SATELLITE_SHADES.get(country, OTHER_SHADES)
+        k = used.get(country if country in SATELLITE_SHADES else "", 0)
+        used[country if country in SATELLITE_SHADES else ""] = k + 1
+        colours[name] = shades[k % len(shades)]
+    return colours
+
+
+def station_labels(names: tuple[str, ...]) -> list[str]:
+    """Short axis labels: the name up to its first bracket or comma, cut at 34 characters; the full
+    names where shortening would make two labels equal."""
+    short = [re.split(r" \(|, ", n, maxsplit=1)[0] for n in names]
+    short = [s if len(s) <= 34 else s[:33] + "…" for s in short]
+    return short if len(set(short)) == len(short) else list(names)
+
+
+def _plot_time(iso: list[str] | str) -> list[str] | str:
+    """ISO 8601 UTC ('…Z') to the naive form plotly.js reads as-is (axis labelled UTC)."""
+    if isinstance(iso, str):
+        return iso.replace("T", " ").removesuffix("Z")
+    return [_plot_time(s) for s in iso]
+
+
+# --- figures --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    altitude_km: float
+    min_elevation_deg: float
+    radius_deg: float
+    extent: tuple[float, float, float, float]
+    track_hours: float
+    altitude_basis: str  # how the altitude was chosen, for the caption
+
+
+def map_extent(stations: Stations) -> tuple[float, float, float, float]:
+    lo_x, hi_x, lo_y, hi_y = DEFAULT_EXTENT
+    m = EXTENT_MARGIN_DEG
+    return (
+        min(lo_x, float(stations.lon.min()) - m),
+        max(hi_x, float(stations.lon.max()) + m),
+        max(-90.0, min(lo_y, float(stations.lat.min()) - m)),
+        min(90.0, max(hi_y, float(stations.lat.max()) + m)),
+    )
+
+
+def track_map(
+    tracks: Tracks,
+    in_contact: np.ndarray,
+    sat_names: list[str],
+    sat_colour: dict[str, str],
+    stations: Stations,
+    st_colour: dict[str, str],
+    outlines: np.ndarray,
+    spec: MapSpec,
+) -> go.Figure:
+    fig = go.Figure()
+    fig.add_scatter(
+        x=outlines[:, 0],
+        y=outlines[:, 1],
+        mode="lines",
+        fill="toself",
+        fillcolor="#e4e7eb",
+        line=dict(color="#a7adb5", width=0.6),
+        name="Kazakhstan (regions)",
+        hoverinfo="skip",
+        showlegend=False,
+    )
+    countries = np.array(stations.country, dtype=object)
+    for country, colour in st_colour.items():
+        lat, lon = _circle_centres(stations, countries == country)
+        lat_c, lon_c = small_circle(lat, lon, spec.radius_deg)
+        fig.add_scatter(
+            x=np.round(_with_breaks(lon_c), 3),
+            y=np.round(_with_breaks(lat_c), 3),
+            mode="lines",
+            line=dict(color=colour, width=1.3, dash="dot"),
+            name=f"{country}: visibility",
+            legendgroup=f"st-{country}",
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    for i, name in enumerate(sat_names):
+        # the whole track thin and faint, the stretches in contact in the pooled schedule bold
+        for part, width, opacity in ((np.ones_like(in_contact[i]), 0.8, 0.4), (in_contact[i], 2.2, 0.9)):
+            fig.add_scatter(
+                x=np.round(np.where(part, tracks.lon[i], np.nan), 3),
+                y=np.round(np.where(part, tracks.lat[i], np.nan), 3),
+                mode="lines",
+                line=dict(color=sat_colour[name], width=width),
+                opacity=opacity,
+                name=name,
+                legendgroup=f"sat-{name}",
+                legendrank=1,
+                showlegend=width > 1.0,  # the legend swatch takes the trace's line style
+                customdata=np.round(tracks.minutes, 1),
+                hovertemplate=f"{html.escape(name)}<br>t+%{{customdata:.0f}} min<br>"
+                "%{y:.1f}°N %{x:.1f}°E<extra></extra>",
+            )
+    if sat_names:
+        # where each satellite is at the window's start, so the direction of travel is readable
+        fig.add_scatter(
+            x=np.round(tracks.lon[:, 0], 3),
+            y=np.round(tracks.lat[:, 0], 3),
+            mode="markers",
+            marker=dict(
+                symbol="circle", size=8, color=[sat_colour[n] for n in sat_names], line=dict(width=1)
+            ),
+            text=[f"{n} at the window's start" for n in sat_names],
+            hoverinfo="text",
+            name="position at start",
+            showlegend=False,
+        )
+    for country, colour in st_colour.items():
+        idx = np.flatnonzero(countries == country)
+        fig.add_scatter(
+            x=stations.lon[idx],
+            y=stations.lat[idx],
+            mode="markers",
+            marker=dict(symbol="triangle-up", size=12, color=colour, line=dict(color="black", width=1)),
+            name=f"{country} stations",
+            legendgroup=f"st-{country}",
+            legendrank=2,
+            text=[stations.name[i] for i in idx],
+            hoverinfo="text",
+        )
+    x0, x1, y0, y1 = spec.extent
+    fig.update_layout(
+        height=680,
+        margin=dict(l=10, r=10, t=50, b=10),
+        title=dict(
+            text=f"Ground tracks over the first {spec.track_hours:g} h, ground stations and their"
+            f" visibility circles (satellite at {spec.altitude_km:g} km, elevation ≥"
+            f" {spec.min_elevation_deg:g}°: {spec.radius_deg:.1f}° of arc)",
+            font=dict(size=14),
+        ),
+        plot_bgcolor="#f4f8fb",
+        legend=dict(font=dict(size=11), tracegroupgap=2),
+        xaxis=dict(title="longitude (°E)", range=[x0, x1], dtick=10, gridcolor="#dde3ea", zeroline=False),
+        yaxis=dict(
+            title="latitude (°N)",
+            range=[y0, y1],
+            dtick=10,
+            gridcolor="#dde3ea",
+            zeroline=False,
+            # an equirectangular map true to scale at the middle latitude
+            scaleanchor="x",
+            scaleratio=1.0 / math.cos(math.radians((y0 + y1) / 2.0)),
+        ),
+    )
+    return fig
+
+
+def schedule_timeline(
+    result: PoolResult, stations: Stations, sat_names: list[str], sat_colour: dict[str, str]
+) -> go.Figure:
+    """The pooled schedule as Gantt bars: one row per antenna, one colour per satellite; hatched
+    bars are contacts on a partner country's antenna, the gain from pooling."""
+    label = dict(zip(stations.name, station_labels(stations.name), strict=True))
+    country_rank = {c: k for k, c in enumerate(dict.fromkeys(stations.country))}  # the file's order
+    order = sorted(range(len(stations)), key=lambda i: (country_rank[stations.country[i]], stations.name[i]))
+    rows = [f"{label[stations.name[i]]} ({stations.country[i]})" for i in order]
+    row_of = {stations.name[i]: rows[k] for k, i in enumerate(order)}
+    fig = go.Figure()
+    # two traces per satellite, on its own country's antennas and on a partner's, so that the
+    # legend swatch is plain and the hatching means one thing
+    for name, own in ((n, own) for n in sat_names for own in (True, False)):
+        cs = [c for c in result.schedule if c["satellite"] == name and bool(c["own_station"]) == own]
+        fig.add_bar(
+            orientation="h",
+            base=_plot_time([str(c["start"]) for c in cs]),
+            x=[float(c["duration_s"]) * 1000.0 for c in cs],  # a date axis measures bars in ms
+            y=[row_of[str(c["station"])] for c in cs],
+            name=name,
+            legendgroup=name,
+            showlegend=own,
+            marker=dict(
+                color=sat_colour[name],
+                line=dict(color=sat_colour[name], width=1),
+                pattern=dict(shape="" if own else "/", fillmode="overlay", fgcolor="white", solidity=0.4),
+            ),
+            customdata=[
+                [
+                    str(c["start"])[11:19],
+                    str(c["end"])[11:19],
+                    float(c["duration_s"]) / 60.0,
+                    str(c["station"]),
+                ]
+                for c in cs
+            ],
+            hovertemplate=f"{html.escape(name)}<br>%{{customdata[3]}}<br>%{{customdata[0]}}–%{{customdata[1]}}"
+            " UTC (%{customdata[2]:.1f} min)<extra></extra>",
+            width=0.7,
+        )
+    w = result.window
+    fig.update_layout(
+        barmode="overlay",
+        height=150 + 30 * len(rows),
+        margin=dict(l=10, r=10, t=80, b=10),
+        title=dict(
+            text="Pooled schedule: contacts per antenna (hatched: on a partner country's antenna)",
+            font=dict(size=14),
+        ),
+        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=11)),
+        plot_bgcolor="#f7f9fb",
+        xaxis=dict(
+            type="date",
+            title="UTC",
+            range=_plot_time(w.iso(np.array([0.0, w.seconds]))),
+            gridcolor="#dde3ea",
+        ),
+        yaxis=dict(type="category", categoryorder="array", categoryarray=rows, range=[len(rows) - 0.5, -0.5]),
+    )
+    return fig
+
+
+def minutes_per_day(row: dict[str, object], side: str) -> float:
+    """A :class:`PoolResult` satellite row's contact minutes a day, ``side`` 'own' or 'pooled'."""
+    return float(cast(dict[str, float], row[side])["contact_min_per_day"])
+
+
+def contact_chart(result: PoolResult) -> go.Figure:
+    """Contact minutes a day per satellite, own stations alone vs the pooled network."""
+    names = [str(s["satellite"]) for s in result.satellites]
+    fig = go.Figure()
+    for side, colour, label in (("own", "#9aa5b1", "own stations"), ("pooled", "#1f3b73", "pooled")):
+        fig.add_bar(
+            x=names,
+            y=[minutes_per_day(s, side) for s in result.satellites],
+            name=label,
+            marker_color=colour,
+            hovertemplate="%{x}: %{y:.1f} min/day<extra>" + label + "</extra>",
+        )
+    fig.update_layout(
+        barmode="group",
+        height=320,
+        margin=dict(l=10, r=10, t=40, b=10),
+        title=dict(text="Contact minutes a day", font=dict(size=14)),
+        yaxis_title="min/day",
+        legend=dict(orientation="h", y=1.12, x=1, xanchor="right"),
+    )
+    return fig
+
+
+# --- provenance -----------------------------------------------------------------------------
+
+
+def station_sources(path: str | Path | None) -> dict[str, dict[str, str]]:
+    """Each station's raw row, for its ``source`` column and whether ``elev_m`` was blank; the file
+    is already validated by :func:`~kopru.space.stations.read_stations`, which drops both."""
+    if path is None:
+        text = (DATA / "ground-stations.csv").read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    rows = csv.DictReader(io.StringIO(text))
+    return {
+        str(r.get("name") or "").strip(): r
+        for r in ({(k or "").strip(): str(v or "").strip() for k, v in row.items()} for row in rows)
+    }
+
+
+def accuracy(source: str) -> str:
+    """The position's error bound as the source states it ('±10 km', '~100 m'), else 'not stated'."""
+    m = re.search(r"±\s*\d+(?:\.\d+)?\s*k?m|~\s*\d+\s*k?m\b", source)
+    return m.group(0) if m else "not stated"
+
+
+def rich_text(text: str) -> Markup:
+    """Escaped text with the little markdown SOURCE.md uses (`code`, *emphasis*, "- " list items)
+    and bare URLs as links (followed only on a click: the page itself loads nothing)."""
+    out = html.escape(text, quote=False)
+    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
+    out = re.sub(r"(?<![\w*])\*([^*\s][^*]*)\*(?![\w*])", r"<em>\1</em>", out)
+    out = re.sub(r"(https?://[^\s<>()\"]+[^\s<>()\".,;:])", r'<a href="\1">\1</a>', out)
+    return Markup(out.replace("\n", "<br>"))
+
+
+def source_notes() -> dict[str, list[Markup]]:
+    """SOURCE.md's prose as {section heading: paragraphs}; tables are left to the structured rows."""
+    notes: dict[str, list[Markup]] = {}
+    section = ""
+    for block in re.split(r"\n\s*\n", (DATA / "SOURCE.md").read_text(encoding="utf-8")):
+        lines = [ln.strip() for ln in block.strip().splitlines()]
+        if lines and lines[0].startswith("# "):
+            section, lines = lines[0][2:], lines[1:]
+        if lines and not lines[0].startswith("|"):
+            # wrapped lines join with a space; list items keep their own line
+            text = " ".join("\n• " + ln[2:] if ln.startswith("- ") else ln for ln in lines)
+            notes.setdefault(section, []).append(rich_text(text))
+    return notes
+
+
+def shipped_elements() -> dict[int, dict[str, str]]:
+    """SOURCE.md's table row per NORAD number: satellite, COSPAR id, source and path."""
+    rows = {}
+    for line in (DATA / "SOURCE.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 6 and cells[2].isdigit():
+            rows[int(cells[2])] = {"satellite": cells[1], "cospar": cells[3], "source": cells[4]}
+    return rows
+
+
+def element_rows(constellation: Constellation, window: Window) -> list[dict[str, object]]:
+    """One row per element set: epoch, age at the window's start, file, and — when the lines are
+    exactly the shipped ones — SOURCE.md's description, COSPAR id and source repository path."""
+    shipped_lines = {e.norad: e.line1 + e.line2 for e in read_tle()}
+    described = shipped_elements()
+    out = []
+    for e in constellation:
+        is_shipped = shipped_lines.get(e.norad) == e.line1 + e.line2
+        info = described.get(e.norad, {}) if is_shipped else {}
+        age = (window.start - e.epoch).total_seconds() / 86400.0
+        out.append(
+            {
+                "name": e.name,
+                "norad": e.norad,
+                "epoch": e.epoch.strftime("%Y-%m-%d %H:%M:%S"),
+                "age_days": age,
+                "stale": abs(age) > STALE_AFTER_DAYS,
+                "file": e.source,
+                "satellite": info.get("satellite", ""),
+                "cospar": info.get("cospar", ""),
+                "source": info.get("source", ""),
+            }
+        )
+    return out
+
+
+def station_rows(stations: Stations, raw: dict[str, dict[str, str]]) -> list[dict[str, object]]:
+    rows = []
+    for i, name in enumerate(stations.name):
+        source = raw.get(name, {}).get("source", "")
+        rows.append(
+            {
+                "name": name,
+                "country": stations.country[i],
+                "lat": float(stations.lat[i]),
+                "lon": float(stations.lon[i]),
+                "elev_m": float(stations.elev_m[i]) if raw.get(name, {}).get("elev_m") else None,
+                "accuracy": accuracy(source),
+                "source": rich_text(source) if source else "no source column in the file",
+            }
+        )
+    return rows
+
+
+# --- the page -------------------------------------------------------------------------------
+
+
+def render_space_report(
+    result: PoolResult,
+    constellation: Constellation,
+    stations: Stations,
+    *,
+    stations_path: str | Path | None = None,
+    track_hours: float = TRACK_HOURS,
+) -> str:
+    """The report as one HTML string with plotly.js inlined. ``constellation`` and ``stations``
+    are what :func:`~kopru.space.pooling.pool` was given; ``stations_path`` is their file (None:
+    the shipped one), read again for its ``source`` column."""
+    pooled = {cast(int, s["norad"]) for s in result.satellites}
+    sats = constellation.subset([e.norad in pooled for e in constellation])
+    owner = {cast(int, s["norad"]): str(s["country"]) for s in result.satellites}
+    sat_names = [e.name for e in sats]
+    sat_colour = satellite_colours(sat_names, [owner[e.norad] for e in sats])
+    st_colour = country_colours(list(stations.country))
+    altitude = typical_altitude_km(sats) if len(sats) else FALLBACK_ALTITUDE_KM
+    elevation = result.options.min_elevation_deg
+    spec = MapSpec(
+        altitude_km=altitude,
+        min_elevation_deg=elevation,
+        radius_deg=float(earth_central_angle_deg(altitude, elevation)),
+        extent=map_extent(stations),
+        track_hours=min(track_hours, result.window.seconds / 3600.0),
+        altitude_basis="the median altitude of the satellites shown"
+        if len(sats)
+        else "a typical LEO altitude: no satellite is scheduled",
+    )
+    tracks = ground_tracks(sats, result.window, track_hours)
+    outlines = region_outlines(load_boundaries())
+    to_div = dict(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+    own_total = sum(minutes_per_day(s, "own") for s in result.satellites)
+    pooled_total = sum(minutes_per_day(s, "pooled") for s in result.satellites)
+    w = result.window
+    return _env.get_template("space_report.html.j2").render(
+        plotlyjs=get_plotlyjs(),
+        version=__version__,
+        start=w.iso(0.0)[0],
+        end=w.iso(w.seconds)[0],
+        days=w.seconds / 86400.0,
+        options=result.options,
+        spec=spec,
+        own_total=own_total,
+        pooled_total=pooled_total,
+        satellites=result.satellites,
+        schedule=result.schedule,
+        excluded=result.excluded,
+        solver=(("own", result.own), ("pooled", result.pooled)),
+        map=track_map(
+            tracks,
+            in_contact(result, sat_names, tracks.minutes),
+            sat_names,
+            sat_colour,
+            stations,
+            st_colour,
+            outlines,
+            spec,
+        ).to_html(div_id="track-map", **to_div),
+        timeline=schedule_timeline(result, stations, sat_names, sat_colour).to_html(
+            div_id="schedule-timeline", **to_div
+        ),
+        contacts=contact_chart(result).to_html(div_id="contact-chart", **to_div) if len(sats) else "",
+        elements=element_rows(constellation, w),
+        stations=station_rows(stations, station_sources(stations_path)),
+        notes=source_notes(),
+        shipped_stations=stations_path is None,
+        stations_file=str(stations_path or "ground-stations.csv (shipped)"),
+        stale_days=STALE_AFTER_DAYS,
+        track_end=(w.start + timedelta(hours=spec.track_hours)).strftime("%Y-%m-%d %H:%M"),
+    )
+
+
+def write_space_report(
+    result: PoolResult,
+    constellation: Constellation,
+    stations: Stations,
+    path: str | Path,
+    *,
+    stations_path: str | Path | None = None,
+) -> Path:
+    path = Path(path)
+    path.write_text(
+        render_space_report(result, constellation, stations, stations_path=stations_path), encoding="utf-8"
+    )
+    return path

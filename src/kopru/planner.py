@@ -173,7 +173,13 @@ def build_plan(
     )
     if network is not None:
         say("optimizing the network")
-        plan.network = optimize(pre, network)
+        plan.network = n = optimize(pre, network)
+        if n.objective is not None:
+            sites = ", ".join(o.name for o in n.open)
+            plan.recommendation.text += (
+                f" Network optimisation ({n.status}): open {sites}, total {n.objective:,.0f}"
+                f" {n.currency} a year."
+            )
     return plan
 
 
@@ -370,7 +376,7 @@ def _recommend(site_plans, ranking, markets, cube, currency) -> Recommendation:
         text += (
             " Market by market, the cheapest sources differ ("
             + ", ".join(f"{m}: {s}" for m, s in best_by_market.items() if s != best.id)[:300]
-            + "): a second plant may pay; compare with a network optimisation."
+            + "): a second plant may pay (kopru optimize weighs it)."
         )
     return Recommendation(
         site=best.id,

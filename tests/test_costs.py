@@ -97,6 +97,14 @@ def test_in_transit_carrying_cost_picks_the_cheaper_route_alternative():
     assert landed_cost(free)[..., COMPONENTS.index("logistics")] == pytest.approx(np.full((2, 2), 0.30))
 
 
+def test_unreachable_lane_is_infinite_without_warnings():
+    """A closed corridor leaves a site with no route: its cost is inf, not NaN (warnings are errors)."""
+    freight = np.array([[0.3, np.inf], [1.0, 0.1]])[..., None]
+    c = landed_cost(two_by_two(freight_usd=freight, duty_rate=np.zeros((2, 2))))
+    assert np.isinf(c[0, 1, COMPONENTS.index("logistics")]) and np.isinf(c[0, 1, COMPONENTS.index("duties")])
+    assert np.isfinite(c[1]).all() and np.isfinite(c[0, 0]).all()
+
+
 def test_property_tax_on_new_buildings():
     c = landed_cost(two_by_two(property_tax_rate=np.array([0.015, 0.004])))
     taxes = c[..., COMPONENTS.index("taxes")]

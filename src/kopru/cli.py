@@ -458,6 +458,18 @@ def data_validate(overrides: OverridesOpt = None) -> None:
     )
 
 
+def _register_decisions() -> None:
+    from kopru.decisions_cli import rank, risk, runs_app, sweep
+
+    app.command()(risk)
+    app.command()(rank)
+    app.command()(sweep)
+    app.add_typer(runs_app, name="runs")
+
+
+_register_decisions()
+
+
 def main() -> None:
     """Entry point: run the app, turning kopru's errors into one line and exit code 2."""
     try:

@@ -105,7 +105,10 @@ def landed_cost(x: CostInputs) -> Array:
 
     ex_works = (materials + energy + labour + capital)[..., None]
     logistics = np.min(_route_costs(x, ex_works), axis=-1)
-    duties = np.maximum(x.duty_rate * (ex_works + logistics), x.duty_min_usd)
+    customs_value = ex_works + logistics
+    with np.errstate(invalid="ignore"):  # a 0 % duty on an unreachable lane's infinite value
+        ad_valorem = np.where(np.isinf(customs_value), np.inf, x.duty_rate * customs_value)
+    duties = np.maximum(ad_valorem, x.duty_min_usd)
     pre_tax = ex_works + logistics + duties + property_tax[..., None]
     profit_tax = x.corporate_tax_rate[..., None] * np.maximum(x.price_usd - pre_tax, 0.0)
     taxes = property_tax[..., None] + profit_tax

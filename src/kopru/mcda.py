@@ -1,0 +1,331 @@
+"""Ranking sites on more than cost: TOPSIS, VIKOR, PROMETHEE II and AHP weights.
+
+The methods are plain array functions over a decision matrix ``X`` (alternatives × criteria),
+weights ``w`` (summing to 1) and a boolean ``benefit`` per criterion (more is better).
+:func:`rank` builds the matrix for a profile from the plan (cost), the risk engine (risk) and
+the data pack (incentives, workforce, distance to markets, corridor reliability,
+infrastructure; see ``datapack/data/criteria.yaml`` for what each one is and rests on).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import yaml
+from numpy.typing import NDArray
+
+from kopru.errors import KopruError
+
+__all__ = [
+    "CRITERIA",
+    "RANDOM_INDEX",
+    "McdaError",
+    "RankResult",
+    "ahp_weights",
+    "criteria_table",
+    "promethee2",
+    "rank",
+    "read_weights",
+    "topsis",
+    "vikor",
+]
+
+Array = NDArray[np.float64]
+Method = Literal["topsis", "vikor", "promethee2"]
+CRITERIA_FILE = resources.files("kopru") / "datapack" / "data" / "criteria.yaml"
+CRITERIA = ("cost", "risk", "incentives", "workforce", "distance", "reliability", "infrastructure")
+# Saaty's random consistency index by matrix size (Saaty 1980, Table 1.7 of "The Analytic Hierarchy Process")
+RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49}
+MAX_CR = 0.10
+SEZ_EXEMPTIONS = (
+    "corporate_income_tax",
+    "property_tax",
+    "land_tax",
+    "vat_on_inputs",
+    "customs_duty_on_inputs",
+)
+
+
+class McdaError(KopruError):
+    """Weights, a pairwise matrix or a ranking request is invalid."""
+
+
+# -- methods -------------------------------------------------------------------------------------
+def _oriented(matrix: Array, benefit: NDArray[np.bool_]) -> Array:
+    """Flip cost criteria so that more is better everywhere (the methods' shared first step)."""
+    return np.where(benefit, matrix, -matrix)
+
+
+def topsis(matrix: Array, weights: Array, benefit: NDArray[np.bool_]) -> Array:
+    """Relative closeness to the ideal (Hwang and Yoon 1981), vector normalisation; higher is better."""
+    x = np.asarray(matrix, float)
+    norm = np.sqrt((x**2).sum(axis=0))
+    v = np.divide(x, norm, out=np.zeros_like(x), where=norm > 0) * weights
+    best = np.where(benefit, v.max(axis=0), v.min(axis=0))
+    worst = np.where(benefit, v.min(axis=0), v.max(axis=0))
+    d_best = np.sqrt(((v - best) ** 2).sum(axis=1))
+    d_worst = np.sqrt(((v - worst) ** 2).sum(axis=1))
+    total = d_best + d_worst
+    # every alternative equal on every criterion: all are as close to the ideal as can be
+    return np.divide(d_worst, total, out=np.full_like(total, 0.5), where=total > 0)
+
+
+def vikor(matrix: Array, weights: Array, benefit: NDArray[np.bool_], v: float = 0.5) -> Array:
+    """VIKOR's Q (Opricovic 1998); lower is better. A criterion equal for all sites weighs nothing."""
+    f = _oriented(np.asarray(matrix, float), benefit)
+    f_star, f_minus = f.max(axis=0), f.min(axis=0)
+    span = f_star - f_minus
+    gap = np.divide(f_star - f, span, out=np.zeros_like(f), where=span > 0) * weights
+    s, r = gap.sum(axis=1), gap.max(axis=1)
+
+    def scaled(a: Array) -> Array:
+        width = a.max() - a.min()
+        return (a - a.min()) / width if width > 0 else np.zeros_like(a)
+
+    return v * scaled(s) + (1 - v) * scaled(r)
+
+
+def promethee2(matrix: Array, weights: Array, benefit: NDArray[np.bool_]) -> Array:
+    """Net outranking flow of PROMETHEE II (Brans and Vincke 1985), usual criterion; higher is better."""
+    f = _oriented(np.asarray(matrix, float), benefit)
+    n = len(f)
+    if n < 2:
+        return np.zeros(n)
+    preferred = (f[:, None, :] - f[None, :, :]) > 0  # (a, b, criterion): a strictly better than b
+    pi = (preferred * weights).sum(axis=-1)
+    return (pi.sum(axis=1) - pi.sum(axis=0)) / (n - 1)
+
+
+def ahp_weights(pairwise: Array) -> tuple[Array, float]:
+    """Weights (principal eigenvector) and Saaty's consistency ratio of a pairwise matrix."""
+    a = np.asarray(pairwise, float)
+    n = a.shape[0]
+    if a.ndim != 2 or a.shape != (n, n) or n < 1:
+        raise McdaError(f"AHP matrix must be square, got shape {a.shape}")
+    if (a <= 0).any() or not np.isfinite(a).all():
+        raise McdaError("AHP matrix entries must be positive numbers (1/9 .. 9)")
+    if not np.allclose(a * a.T, 1.0, rtol=1e-6):
+        raise McdaError("AHP matrix must be reciprocal: a[j][i] = 1 / a[i][j] and a[i][i] = 1")
+    values, vectors = np.linalg.eig(a)
+    k = int(np.argmax(values.real))
+    w = np.abs(vectors[:, k].real)
+    w /= w.sum()
+    if n <= 2:
+        return w, 0.0
+    ci = (values[k].real - n) / (n - 1)
+    ri = RANDOM_INDEX.get(n, 1.49)
+    return w, max(float(ci / ri), 0.0)
+
+
+# -- weights -------------------------------------------------------------------------------------
+def _criteria_spec() -> dict[str, Any]:
+    data = yaml.safe_load(CRITERIA_FILE.read_text(encoding="utf-8"))
+    missing = set(CRITERIA) - set(data.get("criteria", {}))
+    if missing:
+        raise McdaError(f"criteria.yaml lacks {', '.join(sorted(missing))}")
+    return data
+
+
+def read_weights(path: str | Path | None) -> tuple[dict[str, float], float | None]:
+    """Weights by criterion (summing to 1) and the AHP consistency ratio when a matrix was given."""
+    if path is None:
+        return _normalised(_criteria_spec()["weights"], "criteria.yaml"), None
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise McdaError(f"weights file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise McdaError(f"weights file {path} cannot be read: {' '.join(str(exc).split())}") from None
+    if not isinstance(data, dict) or not ({"weights", "ahp"} & set(data)):
+        raise McdaError(
+            f"weights file {path}: expected 'weights: {{criterion: w}}' or 'ahp: {{criteria, matrix}}'"
+        )
+    if "weights" in data:
+        return _normalised(data["weights"], str(path)), None
+    ahp = data["ahp"]
+    if not isinstance(ahp, dict) or "criteria" not in ahp or "matrix" not in ahp:
+        raise McdaError(f"weights file {path}: ahp needs 'criteria' (a list) and 'matrix' (rows)")
+    names = [str(c) for c in ahp["criteria"]]
+    _known(names, str(path))
+    try:
+        matrix = np.array(ahp["matrix"], dtype=float)
+    except (TypeError, ValueError):
+        raise McdaError(f"weights file {path}: ahp matrix must be rows of numbers") from None
+    if matrix.shape != (len(names), len(names)):
+        raise McdaError(
+            f"weights file {path}: ahp matrix must be {len(names)} × {len(names)}, got {matrix.shape}"
+        )
+    w, cr = ahp_weights(matrix)
+    if cr > MAX_CR:
+        raise McdaError(
+            f"weights file {path}: the AHP matrix is inconsistent (consistency ratio {cr:.3f} > {MAX_CR});"
+            " revise the comparisons that contradict each other (if A > B and B > C, then A > C)"
+        )
+    return dict(zip(names, (float(x) for x in w), strict=True)), cr
+
+
+def _known(names: list[str], where: str) -> None:
+    unknown = [n for n in names if n not in CRITERIA]
+    if unknown:
+        raise McdaError(f"{where}: unknown criterion {unknown[0]!r}; criteria are {', '.join(CRITERIA)}")
+
+
+def _normalised(raw: Any, where: str) -> dict[str, float]:
+    if not isinstance(raw, dict) or not raw:
+        raise McdaError(f"{where}: weights must be a mapping criterion: weight")
+    _known([str(k) for k in raw], where)
+    for k, v in raw.items():
+        if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
+            raise McdaError(f"{where}: weight of {k} must be a number >= 0, got {v!r}")
+    total = float(sum(raw.values()))
+    if total <= 0:
+        raise McdaError(f"{where}: weights must not all be zero")
+    return {str(k): float(v) / total for k, v in raw.items()}
+
+
+# -- the criteria of a plan ----------------------------------------------------------------------
+def criteria_table(plan: Any, risk_result: Any, pack: Any, sectors: tuple[str, ...]) -> pd.DataFrame:
+    """Sites × criteria for the sites that can serve every market, with the flags of assumptions."""
+    from kopru.geo import haversine_km
+    from kopru.sites import sez_eligibility
+
+    spec = _criteria_spec()
+    tail = {s.id: (s.cvar95 - s.mean) / s.mean for s in risk_result.sites}
+    sites = [s for s in plan.sites if s.landed_cost.total is not None and s.id in tail]
+    demand = np.array([m["demand"] for m in plan.markets], float)
+    share = demand / demand.sum()
+    m_lat = np.array([float(pack.markets.at[m["id"], "lat"]) for m in plan.markets])
+    m_lon = np.array([float(pack.markets.at[m["id"], "lon"]) for m in plan.markets])
+    lat = np.array([s.lat for s in sites])
+    lon = np.array([s.lon for s in sites])
+    distance = haversine_km(lat[:, None], lon[:, None], m_lat[None, :], m_lon[None, :]) @ share
+    exemptions = sum(
+        pack.has_param("KZ-SEZ", q) and pack.param("KZ-SEZ", q).value == 0 for q in SEZ_EXEMPTIONS
+    )
+    zones = pack.industrial_zones["region"].value_counts()
+    kz_regions = len(pack.regions)
+    tr_force = spec["tr_labour_force"]["values"]
+    rows = []
+    for s in sites:
+        eligible = s.kind == "sez" and sez_eligibility(pack.sez.at[s.id, "sectors"], sectors)[0]
+        workforce, assumed = _workforce(pack, s, tr_force, kz_regions)
+        rows.append(
+            {
+                "id": s.id,
+                "cost": s.landed_cost.total,
+                "risk": tail[s.id],
+                "incentives": float(exemptions if eligible else 0),
+                "workforce": workforce,
+                "reliability": _exposure(plan, pack, s, share),
+                "infrastructure": _infrastructure(s, zones),
+                "workforce_assumed": assumed,
+            }
+        )
+    table = pd.DataFrame(rows).set_index("id")
+    table.insert(4, "distance", distance)
+    return table
+
+
+def _workforce(pack: Any, site: Any, tr_force: dict[str, float], kz_regions: int) -> tuple[float, bool]:
+    if site.country == "TR":
+        return float(tr_force.get(site.region, np.nan)), True
+    if pack.has_param(site.region, "labour_force"):
+        return pack.param(site.region, "labour_force").value, False
+    return pack.param("KZ", "labour_force").value / kz_regions, True
+
+
+def _exposure(plan: Any, pack: Any, site: Any, share: Array) -> float:
+    """Border crossings and ferry legs on the cheapest route to each market, weighted by demand."""
+    kind = pack.nodes["kind"]
+    counts = []
+    for m in plan.markets:
+        route = plan.routes.get(f"{site.node}>{m['node']}:cost")
+        legs = route.legs if route is not None else []
+        counts.append(sum((kind.get(leg["to"]) == "border") + (leg["mode"] == "ferry") for leg in legs))
+    return float(np.dot(counts, share))
+
+
+def _infrastructure(site: Any, zones: pd.Series) -> float:
+    if site.kind == "sez" or site.country == "TR":
+        return 3.0
+    return float(min(3, 1 + int(zones.get(site.region, 0))))
+
+
+# -- ranking -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RankResult:
+    method: str
+    weights: dict[str, float]
+    consistency_ratio: float | None
+    table: pd.DataFrame  # sites × criteria, with score and rank
+    higher_is_better: bool
+
+    def to_json(self) -> dict[str, Any]:
+        rows = []
+        for sid, r in self.table.sort_values("rank").iterrows():
+            rows.append(
+                {
+                    "id": sid,
+                    "rank": int(r["rank"]),
+                    "score": float(r["score"]),
+                    "criteria": {c: float(r[c]) for c in CRITERIA},
+                }
+            )
+        return {
+            "method": self.method,
+            "weights": self.weights,
+            "consistency_ratio": self.consistency_ratio,
+            "higher_is_better": self.higher_is_better,
+            "sites": rows,
+        }
+
+
+def score(table: pd.DataFrame, weights: dict[str, float], method: Method) -> tuple[Array, bool]:
+    """Scores of the sites with ``method`` and whether higher is better."""
+    used = [c for c in CRITERIA if weights.get(c, 0) > 0]
+    spec = _criteria_spec()["criteria"]
+    x = table[used].to_numpy(float)
+    if np.isnan(x).any():
+        raise McdaError("a criterion has no value for some site; give it weight 0 or add the value")
+    w = np.array([weights[c] for c in used])
+    benefit = np.array([spec[c]["direction"] == "benefit" for c in used])
+    if method == "topsis":
+        return topsis(x, w, benefit), True
+    if method == "vikor":
+        return vikor(x, w, benefit), False
+    if method == "promethee2":
+        return promethee2(x, w, benefit), True
+    raise McdaError(f"method must be topsis, vikor or promethee2, got {method!r}")
+
+
+def rank(
+    profile: Any,
+    weights: str | Path | None = None,
+    method: Method = "topsis",
+    samples: int = 5_000,
+    seed: int = 0,
+    overrides: str | Path | dict[str, Any] | None = None,
+    disruptions: tuple[str, ...] | list[str] = (),
+) -> RankResult:
+    """Rank the sites of ``profile`` on cost and the non-cost criteria with ``method``."""
+    from kopru import api, risk
+
+    if method not in ("topsis", "vikor", "promethee2"):
+        raise McdaError(f"method must be topsis, vikor or promethee2, got {method!r}")
+    w, cr = read_weights(weights)
+    prof = api.load_profile(profile) if isinstance(profile, str | Path) else profile
+    plan = api.plan(prof, overrides=overrides, disruptions=disruptions)
+    result = risk.risk(prof, samples=samples, seed=seed, overrides=overrides, disruptions=disruptions)
+    table = criteria_table(plan, result, api.load_data(overrides), tuple(prof.sectors))
+    scores, higher = score(table, w, method)
+    table = table.assign(score=scores)
+    order = np.lexsort((table.index.to_numpy(), -scores if higher else scores))
+    ranks = np.empty(len(order), dtype=int)
+    ranks[order] = np.arange(1, len(order) + 1)
+    return RankResult(method, w, cr, table.assign(rank=ranks), higher)

@@ -1,0 +1,361 @@
+"""The scenario store: every run of plan, risk, rank and sweep, in one DuckDB file.
+
+Layout: ``kopru_meta`` (marks the file as a kopru store, schema version), ``runs`` (one row per run:
+kind, time, profile, inputs and their hash, data-pack version, overrides, disruptions,
+parameters) and ``results`` (long table: run, site or scenario, metric, value).
+
+Concurrency: DuckDB lets one process at a time open a file for writing, so every access takes an
+exclusive ``flock`` on ``<store>.lock`` first (retrying until a timeout) and holds the DuckDB
+connection only for the one transaction. The kernel drops the lock when a process dies, even on
+SIGKILL; DuckDB's write-ahead log then discards the uncommitted run and keeps every committed one.
+
+A file that is not a kopru store (not DuckDB, damaged, or a DuckDB file without ``kopru_meta``)
+is refused with a clear error and never written to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from kopru.errors import KopruError
+
+__all__ = ["Store", "StoreError", "default_path", "inputs_hash", "open_store"]
+
+SCHEMA = "1"
+LOCK_TIMEOUT_S = 60.0
+DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
+
+DDL = (
+    "CREATE TABLE IF NOT EXISTS kopru_meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    """CREATE TABLE IF NOT EXISTS runs (
+        id VARCHAR PRIMARY KEY, kind VARCHAR, created TIMESTAMP, profile_path VARCHAR,
+        company VARCHAR, product VARCHAR, inputs_hash VARCHAR, data_pack_version VARCHAR,
+        kopru_version VARCHAR, inputs JSON, overrides JSON, disruptions JSON, params JSON)""",
+    """CREATE TABLE IF NOT EXISTS results (
+        run_id VARCHAR, item VARCHAR, metric VARCHAR, value DOUBLE, text VARCHAR)""",
+)
+
+
+class StoreError(KopruError):
+    """The scenario store cannot be used: not a kopru store, damaged, locked or unwritable."""
+
+
+def default_path() -> Path:
+    """``$KOPRU_STORE``, else the user's data folder (XDG): ``~/.local/share/kopru/runs.duckdb``."""
+    env = os.environ.get("KOPRU_STORE")
+    if env:
+        return Path(env)
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "kopru" / "runs.duckdb"
+
+
+def _canonical(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def inputs_hash(inputs: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of a run's inputs: equal inputs, equal hash."""
+    return hashlib.sha256(_canonical(inputs).encode()).hexdigest()
+
+
+def _check_file(path: Path) -> bool:
+    """True when ``path`` exists and looks like DuckDB; refuse anything else that exists."""
+    if not path.exists():
+        return False
+    if path.is_dir():
+        raise StoreError(f"--store {path} is a folder; give a file such as {path / 'runs.duckdb'}")
+    if path.stat().st_size == 0:
+        raise StoreError(
+            f"--store {path} is an empty file, not a kopru store; remove it or choose another path"
+        )
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head[8:12] != DUCKDB_MAGIC:
+        raise StoreError(
+            f"--store {path} is not a kopru store (not a DuckDB file); it was left untouched —"
+            " choose another path"
+        )
+    return True
+
+
+@dataclass
+class Store:
+    """A kopru scenario store at ``path``; each method opens, locks, works and closes."""
+
+    path: Path
+    lock_timeout: float = LOCK_TIMEOUT_S
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = Path(f"{self.path}.lock")
+        with lock.open("a") as fh:
+            deadline = time.monotonic() + self.lock_timeout
+            while True:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreError(
+                            f"store {self.path} is busy (another kopru has held it over"
+                            f" {self.lock_timeout:.0f} s); try again"
+                        ) from None
+                    time.sleep(0.02)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def connect(self, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A checked connection under the lock; creates the store only where no file exists."""
+        with self._locked():
+            existed = _check_file(self.path)
+            if not existed and not write:
+                raise StoreError(f"store {self.path} does not exist yet; run kopru risk/rank/sweep first")
+            try:
+                con = duckdb.connect(str(self.path))
+            except duckdb.Error as exc:
+                raise StoreError(f"--store {self.path} cannot be opened as a kopru store: {exc}") from None
+            try:
+                if existed:
+                    self._check_schema(con)
+                else:
+                    self._create(con)
+                yield con
+            finally:
+                con.close()
+
+    def _check_schema(self, con: duckdb.DuckDBPyConnection) -> None:
+        try:
+            row = con.execute("SELECT value FROM kopru_meta WHERE key = 'schema'").fetchone()
+        except duckdb.Error:
+            row = None
+        if row is None:
+            raise StoreError(
+                f"--store {self.path} is a DuckDB file but not a kopru store (no kopru_meta table);"
+                " it was left untouched — choose another path"
+            )
+        if row[0] != SCHEMA:
+            raise StoreError(f"store {self.path} has schema {row[0]}; this kopru reads schema {SCHEMA}")
+
+    def _create(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("BEGIN")
+        for ddl in DDL:
+            con.execute(ddl)
+        con.execute("INSERT INTO kopru_meta VALUES ('schema', ?), ('app', 'kopru')", [SCHEMA])
+        con.execute("COMMIT")
+
+    # -- writing --------------------------------------------------------------------------------
+    def record(
+        self,
+        kind: str,
+        profile: Any = None,
+        overrides: Any = None,
+        disruptions: Any = (),
+        params: dict[str, Any] | None = None,
+        results: dict[str, Any] | None = None,
+    ) -> str:
+        """Record one run in one transaction; returns its id."""
+        row, rows = _run_rows(kind, profile, overrides, disruptions, params or {}, results or {})
+        with self.connect(write=True) as con:
+            con.execute("BEGIN")
+            con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+            if rows:
+                con.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?)", rows)
+            _pause_for_tests()
+            con.execute("COMMIT")
+        return row[0]
+
+    # -- reading --------------------------------------------------------------------------------
+    def list(self, limit: int | None = None) -> list[dict[str, Any]]:
+        sql = (
+            "SELECT id, kind, created, company, product, inputs_hash, data_pack_version"
+            " FROM runs ORDER BY created DESC, id"
+        )
+        with self.connect() as con:
+            cur = con.execute(sql + (f" LIMIT {int(limit)}" if limit else ""))
+            return _dicts(cur)
+
+    def _resolve(self, con: duckdb.DuckDBPyConnection, run_id: str) -> str:
+        found = [r[0] for r in con.execute("SELECT id FROM runs WHERE id LIKE ?", [f"{run_id}%"]).fetchall()]
+        if not found:
+            raise StoreError(f"no run {run_id!r} in {self.path}; see 'kopru runs list'")
+        if len(found) > 1:
+            raise StoreError(f"run id {run_id!r} is ambiguous ({len(found)} runs); give more characters")
+        return found[0]
+
+    def show(self, run_id: str) -> dict[str, Any]:
+        with self.connect() as con:
+            rid = self._resolve(con, run_id)
+            run = _dicts(con.execute("SELECT * FROM runs WHERE id = ?", [rid]))[0]
+            for key in ("inputs", "overrides", "disruptions", "params"):
+                run[key] = json.loads(run[key]) if run[key] is not None else None
+            run["results"] = _dicts(
+                con.execute(
+                    "SELECT item, metric, value, text FROM results WHERE run_id = ? ORDER BY rowid", [rid]
+                )
+            )
+            return run
+
+    def compare(self, a: str, b: str) -> list[dict[str, Any]]:
+        """Every (item, metric) of two runs side by side, with the difference b - a."""
+        with self.connect() as con:
+            ra, rb = self._resolve(con, a), self._resolve(con, b)
+            cur = con.execute(
+                """SELECT coalesce(x.item, y.item) AS item, coalesce(x.metric, y.metric) AS metric,
+                          x.value AS a, y.value AS b, y.value - x.value AS diff
+                   FROM (SELECT * FROM results WHERE run_id = ?) x
+                   FULL OUTER JOIN (SELECT * FROM results WHERE run_id = ?) y
+                   ON x.item = y.item AND x.metric = y.metric
+                   ORDER BY item, metric""",
+                [ra, rb],
+            )
+            return _dicts(cur)
+
+    def export(self, target: Path, fmt: str, run_id: str | None = None) -> dict[str, str]:
+        """Write ``runs`` and ``results`` (all, or one run's) as Parquet or CSV files in ``target``."""
+        if fmt not in ("parquet", "csv"):
+            raise StoreError(f"export format must be parquet or csv, got {fmt!r}")
+        if target.exists() and not target.is_dir():
+            raise StoreError(f"export target {target} is a file; expected a folder")
+        target.mkdir(parents=True, exist_ok=True)
+        written = {}
+        with self.connect() as con:
+            where, args = "", []
+            if run_id is not None:
+                rid = self._resolve(con, run_id)
+                where, args = " WHERE {col} = $1", [rid]
+            for table, col in (("runs", "id"), ("results", "run_id")):
+                out = target / f"{table}.{fmt}"
+                options = "(FORMAT parquet)" if fmt == "parquet" else "(FORMAT csv, HEADER)"
+                sql = f"SELECT * FROM {table}{where.format(col=col)}"
+                escaped = str(out).replace("'", "''")
+                con.execute(f"COPY ({sql}) TO '{escaped}' {options}", args)
+                written[table] = str(out)
+        return written
+
+
+def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _pause_for_tests() -> None:
+    """Tests set KOPRU_STORE_PAUSE to hold a transaction open and kill the process in it."""
+    pause = os.environ.get("KOPRU_STORE_PAUSE")
+    if pause:
+        marker = Path(pause)
+        marker.write_text("in transaction", encoding="utf-8")
+        time.sleep(60)
+
+
+def _profile_data(profile: Any) -> tuple[str | None, dict[str, Any] | None]:
+    if profile is None:
+        return None, None
+    if isinstance(profile, str | Path):
+        from kopru.profile import load_profile
+
+        return str(Path(profile).resolve()), load_profile(profile).model_dump(mode="json")
+    if hasattr(profile, "model_dump"):
+        return None, profile.model_dump(mode="json")
+    return None, dict(profile)
+
+
+def _overrides_data(overrides: Any) -> Any:
+    if overrides is None or isinstance(overrides, dict):
+        return overrides
+    from kopru.datapack import read_overrides
+
+    return read_overrides(overrides)
+
+
+def _run_rows(kind, profile, overrides, disruptions, params, results):
+    from kopru import __version__, api
+
+    path, prof = _profile_data(profile)
+    over = _overrides_data(overrides)
+    version = api.load_data().version
+    inputs = {
+        "kind": kind,
+        "profile": prof,
+        "overrides": over,
+        "disruptions": list(disruptions or ()),
+        "params": params,
+        "data_pack_version": version,
+    }
+    run_id = uuid.uuid4().hex
+    row = [
+        run_id,
+        kind,
+        dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        path,
+        (prof or {}).get("company"),
+        (prof or {}).get("product"),
+        inputs_hash(inputs),
+        version,
+        __version__,
+        _canonical(inputs),
+        _canonical(over),
+        _canonical(list(disruptions or ())),
+        _canonical(params),
+    ]
+    return row, _result_rows(run_id, results)
+
+
+def _result_rows(run_id: str, results: dict[str, Any]) -> list[tuple]:
+    """Long rows (run, item, metric, value, text) from ``{"sites"|"scenarios": [{id, ...}]}``."""
+    rows = []
+    for items in results.values():
+        for item in items:
+            key = str(item.get("id", item.get("name", "")))
+            for metric, value in item.items():
+                if metric in ("id", "name"):
+                    continue
+                if isinstance(value, bool) or value is None:
+                    rows.append((run_id, key, metric, None, None if value is None else str(value)))
+                elif isinstance(value, int | float):
+                    rows.append((run_id, key, metric, float(value), None))
+                else:
+                    rows.append((run_id, key, metric, None, _canonical(value)))
+    return rows
+
+
+def open_store(path: str | Path | None = None) -> Store:
+    return Store(Path(path) if path is not None else default_path())
+
+
+def record_plan(plan: Any, store: str | Path | None = None, overrides: Any = None) -> str:
+    """Record a :class:`~kopru.planner.Plan` (for ``kopru plan``): its ranking and totals."""
+    sites = [
+        {
+            "id": s.id,
+            "rank": s.rank,
+            "total": s.landed_cost.total,
+            "per_unit": s.landed_cost.per_unit,
+            **{f"component_{k}": v for k, v in s.landed_cost.components.items()},
+        }
+        for s in plan.sites
+    ]
+    return open_store(store).record(
+        "plan",
+        profile=plan.profile,
+        overrides=overrides,
+        disruptions=plan.disruptions,
+        params={"optimize": plan.network is not None},
+        results={"sites": sites},
+    )

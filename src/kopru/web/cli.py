@@ -1,0 +1,27 @@
+"""``kopru serve``: the web app on uvicorn. Registered in kopru.cli as ``app.command("serve")(serve)``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind; 0.0.0.0 exposes the app to the network.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the web app (Sites, Plan, Runs, API docs at /docs). Set KOPRU_TOKEN to require a token."""
+    import uvicorn  # imported on use: the other commands stay light
+
+    from kopru.web.app import create_app
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(
+            f"warning: serving on {host}, reachable from other machines; set KOPRU_TOKEN to require a token",
+            err=True,
+        )
+    typer.echo(f"kopru web app on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning", server_header=False)

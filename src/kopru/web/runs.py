@@ -1,0 +1,108 @@
+"""The runs this server has done: a small store interface and its in-memory implementation.
+
+The scenario store (DuckDB) does not exist yet. The web app only talks to :class:`RunStore`, so a
+DuckDB-backed store with the same three methods can replace :class:`MemoryRunStore` without
+touching the routes. Run ids are generated here (random hex), never taken from a request, so no
+run name can reach a file system path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+
+from kopru.planner import Plan
+
+RUN_ID_PATTERN = r"^[0-9a-f]{32}$"
+
+
+class RunSummary(BaseModel):
+    """One line of the Runs page: what was planned, with what options, and the answer."""
+
+    id: str
+    created: str
+    company: str
+    product: str
+    source: str  # "example:apparel" or "profile"
+    optimized: bool
+    disruptions: list[str]
+    overridden: int
+    recommended: str | None
+    recommended_name: str | None
+    total: float | None
+    currency: str
+    network_status: str | None
+
+
+@dataclass(frozen=True)
+class Run:
+    """A finished plan and what is needed to reproduce its outputs (the report needs the overrides)."""
+
+    id: str
+    plan: Plan
+    source: str
+    overrides: dict[str, Any] | None = None
+    created: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+
+    def summary(self) -> RunSummary:
+        p = self.plan
+        return RunSummary(
+            id=self.id,
+            created=self.created,
+            company=p.company,
+            product=p.product,
+            source=self.source,
+            optimized=p.network is not None,
+            disruptions=p.disruptions,
+            overridden=len(p.overrides),
+            recommended=p.recommendation.site,
+            recommended_name=p.recommendation.name,
+            total=p.recommendation.total,
+            currency=p.currency,
+            network_status=p.network.status if p.network is not None else None,
+        )
+
+
+class RunStore(Protocol):
+    """What the web app needs from a scenario store."""
+
+    def add(self, plan: Plan, source: str, overrides: dict[str, Any] | None = None) -> Run: ...
+
+    def get(self, run_id: str) -> Run | None: ...
+
+    def list(self) -> list[RunSummary]: ...
+
+
+class MemoryRunStore:
+    """Runs of this process, newest first, bounded so that a busy server cannot run out of memory.
+
+    A plan is about 1 MB of JSON with the optimizer's output; the default keeps the last 200.
+    """
+
+    def __init__(self, capacity: int = 200) -> None:
+        self._runs: OrderedDict[str, Run] = OrderedDict()
+        self._lock = threading.Lock()  # the worker threads add while request handlers read
+        self._capacity = capacity
+
+    def add(self, plan: Plan, source: str, overrides: dict[str, Any] | None = None) -> Run:
+        run = Run(id=uuid.uuid4().hex, plan=plan, source=source, overrides=overrides)
+        with self._lock:
+            self._runs[run.id] = run
+            while len(self._runs) > self._capacity:
+                self._runs.popitem(last=False)
+        return run
+
+    def get(self, run_id: str) -> Run | None:
+        with self._lock:
+            return self._runs.get(run_id)
+
+    def list(self) -> list[RunSummary]:
+        with self._lock:
+            runs = list(self._runs.values())
+        return [r.summary() for r in reversed(runs)]

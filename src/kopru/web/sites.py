@@ -1,0 +1,241 @@
+"""What the Sites page shows: the data pack's candidate sites on a map, and each site's sourced data.
+
+Read-only views of :func:`kopru.load_data`; nothing is computed here beyond picking rows. The map
+is drawn on plain lon/lat axes like the report's, because plotly's ``geo`` subplot downloads its
+base map from a CDN.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from pydantic import BaseModel
+
+from kopru.datapack import DataPack
+
+MODE_COLOURS = {"rail": "#6c4f9e", "road": "#c0392b", "sea": "#1f78b4", "ferry": "#17becf"}
+KINDS = {"kz_region": "Kazakh region", "sez": "special economic zone", "tr_province": "Turkish province"}
+
+
+class SiteRow(BaseModel):
+    id: str
+    name: str
+    kind: str
+    country: str
+    region: str
+    lat: float
+    lon: float
+
+
+class ParamView(BaseModel):
+    subject: str
+    quantity: str
+    value: float
+    unit: str
+    year: int
+    source: str
+    assumption: bool
+    overridden: bool
+    note: str
+
+
+class SourceView(BaseModel):
+    id: str
+    title: str
+    publisher: str
+    url: str
+    year: str
+    licence: str
+
+
+class SiteDetail(BaseModel):
+    site: SiteRow
+    facts: dict[str, str]  # the row of the data pack table (centre, sectors, established, note, ...)
+    parameters: list[ParamView]  # the site's own values, then those it inherits (region, SEZ regime)
+    sources: list[SourceView]
+
+
+def catalogue(pack: DataPack) -> list[SiteRow]:
+    """Every candidate site the data pack knows: regions, SEZs, Turkish provinces."""
+    rows = [
+        SiteRow(id=i, name=r["name"], kind="kz_region", country="KZ", region=i, lat=r["lat"], lon=r["lon"])
+        for i, r in pack.regions.iterrows()
+    ]
+    rows += [
+        SiteRow(
+            id=i,
+            name=f"SEZ {z['name']}",
+            kind="sez",
+            country="KZ",
+            region=z["region"],
+            lat=z["lat"],
+            lon=z["lon"],
+        )
+        for i, z in pack.sez.iterrows()
+    ]
+    rows += [
+        SiteRow(id=i, name=p["name"], kind="tr_province", country="TR", region=i, lat=p["lat"], lon=p["lon"])
+        for i, p in pack.provinces.iterrows()
+    ]
+    return rows
+
+
+def _table_for(kind: str, pack: DataPack) -> pd.DataFrame:
+    return {"kz_region": pack.regions, "sez": pack.sez, "tr_province": pack.provinces}[kind]
+
+
+def _split(cell: Any) -> list[str]:
+    return [s.strip() for s in str(cell).split(";") if s.strip()]
+
+
+def detail(pack: DataPack, site_id: str) -> SiteDetail | None:
+    """The site's data with every value's source; None for an id that is not in the data pack."""
+    site = next((s for s in catalogue(pack) if s.id == site_id), None)
+    if site is None:
+        return None
+    row = _table_for(site.kind, pack).loc[site_id]
+    facts = {k: str(v) for k, v in row.items() if k not in ("id", "lat", "lon") and pd.notna(v) and str(v)}
+    # the subjects a site's values come from, most specific first (as kopru.sites looks them up)
+    subjects = [site_id]
+    if site.kind == "sez":
+        subjects += ["KZ-SEZ", site.region]
+    subjects.append(site.country)
+    params = pack.parameters[pack.parameters["subject"].isin(subjects)].copy()
+    params["order"] = params["subject"].map({s: i for i, s in enumerate(subjects)})
+    params = params.sort_values(["order", "quantity", "year"], kind="stable")
+    views = [
+        ParamView(
+            subject=p.subject,
+            quantity=p.quantity,
+            value=float(p.value),
+            unit=p.unit,
+            year=int(p.year),
+            source=p.source,
+            assumption=bool(p.assumption),
+            overridden=bool(p.overridden),
+            note=p.note,
+        )
+        for p in params.itertuples(index=False)
+    ]
+    ids = set(_split(row.get("source", "")))
+    for v in views:
+        ids |= set(_split(v.source))
+    known = sorted(i for i in ids if i in pack.sources.index)
+    sources = [
+        SourceView(
+            id=i,
+            **{
+                k: ("" if pd.isna(pack.sources.at[i, k]) else str(pack.sources.at[i, k]))
+                for k in ("title", "publisher", "url", "year", "licence")
+            },
+        )
+        for i in known
+    ]
+    return SiteDetail(site=site, facts=facts, parameters=views, sources=sources)
+
+
+def _rings(geometry: dict[str, Any]) -> Iterator[list[list[float]]]:
+    if geometry["type"] == "Polygon":
+        yield geometry["coordinates"][0]
+    elif geometry["type"] == "MultiPolygon":
+        for poly in geometry["coordinates"]:
+            yield poly[0]
+
+
+def _polyline(pairs: list[tuple[tuple[float, float], tuple[float, float]]]) -> tuple[list, list]:
+    """Many segments as one trace: None between them breaks the line (one SVG path per mode)."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for (x0, y0), (x1, y1) in pairs:
+        xs += [x0, x1, None]
+        ys += [y0, y1, None]
+    return xs, ys
+
+
+def figure(pack: DataPack) -> go.Figure:
+    """Kazakh regions, corridor lines by mode, and the candidate sites as clickable markers."""
+    fig = go.Figure()
+    for feature in pack.boundaries["features"]:
+        iso = feature["properties"]["iso"]
+        name = pack.regions.at[iso, "name"] if iso in pack.regions.index else iso
+        for ring in _rings(feature["geometry"]):
+            fig.add_scatter(
+                x=[p[0] for p in ring],
+                y=[p[1] for p in ring],
+                mode="lines",
+                fill="toself",
+                fillcolor="#f4efe1",
+                line=dict(color="#8a8170", width=0.7),
+                showlegend=False,
+                hoverinfo="text",
+                text=name,
+            )
+    nodes = pack.nodes
+    for mode, colour in MODE_COLOURS.items():
+        edges = pack.edges[pack.edges["mode"] == mode]
+        pairs = [
+            (
+                (nodes.at[e["from"], "lon"], nodes.at[e["from"], "lat"]),
+                (nodes.at[e["to"], "lon"], nodes.at[e["to"], "lat"]),
+            )
+            for _, e in edges.iterrows()
+        ]
+        if not pairs:
+            continue
+        xs, ys = _polyline(pairs)
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line=dict(color=colour, width=1.4, dash="dot" if mode in ("sea", "ferry") else "solid"),
+            name=f"{mode} link",
+            hoverinfo="skip",
+            opacity=0.75,
+        )
+    fig.add_scatter(
+        x=nodes["lon"].tolist(),
+        y=nodes["lat"].tolist(),
+        mode="markers",
+        marker=dict(size=4, color="#555"),
+        name="corridor node",
+        # not hoverable: nodes sit on the city sites, and hover picks the clicked point
+        hoverinfo="skip",
+    )
+    sites = catalogue(pack)
+    for kind, symbol, size, colour in (
+        ("kz_region", "circle", 8, "#2c7fb8"),
+        ("sez", "diamond", 11, "#f39c12"),
+        ("tr_province", "square", 10, "#c0392b"),
+    ):
+        group = [s for s in sites if s.kind == kind]
+        fig.add_scatter(
+            x=[s.lon for s in group],
+            y=[s.lat for s in group],
+            mode="markers",
+            name=KINDS[kind],
+            marker=dict(symbol=symbol, size=size, color=colour, line=dict(color="black", width=1)),
+            customdata=[s.id for s in group],  # the page asks /api/sites/{id} on click
+            text=[f"{s.name} — click for data and sources" for s in group],
+            hoverinfo="text",
+        )
+    fig.update_layout(
+        height=640,
+        margin=dict(l=10, r=10, t=10, b=10),
+        plot_bgcolor="#eaf2f8",
+        legend=dict(orientation="h", y=-0.04),
+        xaxis=dict(showgrid=False, zeroline=False, title=None),
+        yaxis=dict(
+            showgrid=False,
+            zeroline=False,
+            scaleanchor="x",
+            scaleratio=1 / math.cos(math.radians(45.0)),
+            title=None,
+        ),
+        hovermode="closest",
+        clickmode="event",
+    )
+    return fig

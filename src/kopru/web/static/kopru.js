@@ -1,0 +1,94 @@
+// Shared helpers of the kopru pages: API calls (with the optional bearer token), formatting, plots.
+"use strict";
+
+const kopru = (() => {
+  const TOKEN_KEY = "kopru-token";
+
+  function token() {
+    return sessionStorage.getItem(TOKEN_KEY) || "";
+  }
+
+  function toast(message, kind = "error") {
+    const el = document.getElementById("toast");
+    el.textContent = message;
+    el.className = `toast ${kind}`;
+    el.hidden = false;
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(() => { el.hidden = true; }, 6000);
+  }
+
+  // fetch() on our own API; a 401 asks for the token instead of failing silently
+  async function api(path, options = {}) {
+    const headers = new Headers(options.headers || {});
+    if (token()) headers.set("Authorization", `Bearer ${token()}`);
+    const response = await fetch(path, { ...options, headers });
+    if (response.status === 401) {
+      toast("This server needs an access token: enter it at the top right.");
+      const box = document.getElementById("token");
+      if (box) box.focus();
+    }
+    return response;
+  }
+
+  async function json(path, options = {}) {
+    const response = await api(path, options);
+    let body = null;
+    try { body = await response.json(); } catch (_) { body = null; }
+    if (!response.ok) {
+      const error = new Error(describe(body) || `${response.status} ${response.statusText}`);
+      error.status = response.status;
+      error.body = body;
+      throw error;
+    }
+    return body;
+  }
+
+  function describe(body) {
+    if (!body) return "";
+    if (typeof body.detail === "string") return body.detail;
+    if (Array.isArray(body.detail)) return body.detail.map((d) => (d.field ? `${d.field}: ${d.msg}` : d.msg)).join("; ");
+    return body.message || "";
+  }
+
+  // downloads go through fetch so that the token header is sent; the file is saved from a blob
+  async function download(path, filename) {
+    const response = await api(path);
+    if (!response.ok) { toast(`download failed: ${response.status}`); return; }
+    const url = URL.createObjectURL(await response.blob());
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = filename;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  function esc(value) {
+    return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  }
+
+  function money(value, digits = 0) {
+    if (value === null || value === undefined) return "—";
+    return Number(value).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  }
+
+  function plot(element, figure, extra = {}) {
+    element.innerHTML = "";
+    const layout = { ...figure.layout, autosize: true, ...extra };
+    return Plotly.newPlot(element, figure.data, layout, { displaylogo: false, responsive: true });
+  }
+
+  const form = document.getElementById("token-form");
+  if (form) {
+    document.getElementById("token").value = token();
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      sessionStorage.setItem(TOKEN_KEY, document.getElementById("token").value.trim());
+      toast("token saved for this tab; reloading", "ok");
+      setTimeout(() => location.reload(), 400);
+    });
+  }
+
+  return { api, json, download, esc, money, plot, toast, describe };
+})();

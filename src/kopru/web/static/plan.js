@@ -1,0 +1,271 @@
+// Plan page: edit a profile (form + markets table + JSON for the rest), run a job, poll it, show the plan.
+"use strict";
+
+(() => {
+  const form = document.getElementById("profile-form");
+  const SCALARS = [...form.querySelectorAll(".fields [name]")].map((el) => el.name);
+  const TEXT = new Set(["company", "product", "hs", "currency"]);
+  const other = document.getElementById("other");
+  const marketsBody = document.querySelector("#markets tbody");
+  let source = null; // "example:apparel" or "upload:file.yaml"
+  let currentRun = null;
+
+  // -- profile <-> form ----------------------------------------------------------------------
+  function marketRow(m = {}) {
+    const tr = document.createElement("tr");
+    tr.innerHTML = `<td><input data-m="id" size="12" value="${kopru.esc(m.id ?? "")}" placeholder="mkt_RU"></td>
+      <td><input data-m="demand" size="10" inputmode="decimal" value="${kopru.esc(m.demand ?? "")}"></td>
+      <td><input data-m="price" size="8" inputmode="decimal" value="${kopru.esc(m.price ?? "")}"></td>
+      <td><button type="button" class="small remove" title="remove this market">×</button></td>`;
+    tr.querySelector(".remove").addEventListener("click", () => tr.remove());
+    marketsBody.appendChild(tr);
+  }
+
+  function fill(profile) {
+    const rest = { ...profile };
+    for (const name of SCALARS) {
+      const el = form.elements[name];
+      el.value = profile[name] ?? (name === "currency" ? "USD" : "");
+      delete rest[name];
+    }
+    marketsBody.innerHTML = "";
+    for (const m of profile.markets || []) marketRow(m);
+    delete rest.markets;
+    other.value = JSON.stringify(rest, null, 2);
+    clearErrors();
+  }
+
+  // numbers typed in a field become numbers; "200 g" or "12 %" stay strings (kopru parses units)
+  function value(raw, text) {
+    const v = raw.trim();
+    if (v === "") return undefined;
+    if (!text && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(v.replaceAll(",", ""))) return Number(v.replaceAll(",", ""));
+    return v;
+  }
+
+  function collect() {
+    let rest = {};
+    const otherText = other.value.trim();
+    if (otherText) {
+      try {
+        rest = JSON.parse(otherText);
+      } catch (e) {
+        return { error: { field: "other", msg: `not valid JSON: ${e.message}` } };
+      }
+      if (typeof rest !== "object" || Array.isArray(rest) || rest === null) {
+        return { error: { field: "other", msg: "expected a JSON object { ... }" } };
+      }
+    }
+    const profile = { ...rest };
+    for (const name of SCALARS) {
+      const v = value(form.elements[name].value, TEXT.has(name));
+      if (v !== undefined) profile[name] = v;
+    }
+    profile.markets = [...marketsBody.querySelectorAll("tr")].map((tr) => {
+      const m = {};
+      for (const input of tr.querySelectorAll("input")) {
+        const v = value(input.value, input.dataset.m === "id");
+        if (v !== undefined) m[input.dataset.m] = v;
+      }
+      return m;
+    }).filter((m) => Object.keys(m).length);
+    return { profile };
+  }
+
+  // -- field-level messages --------------------------------------------------------------------
+  function clearErrors() {
+    form.querySelectorAll(".invalid").forEach((el) => el.classList.remove("invalid"));
+    form.querySelectorAll("small.err").forEach((el) => { el.textContent = ""; });
+    const box = document.getElementById("form-errors");
+    box.hidden = true;
+    box.innerHTML = "";
+  }
+
+  function showErrors(errors, message) {
+    clearErrors();
+    const box = document.getElementById("form-errors");
+    const lines = [];
+    for (const e of errors) {
+      const field = e.field || "";
+      const top = field.split(/[.[]/)[0];
+      const market = field.match(/^markets\[(\d+)\]\.?(\w+)?/);
+      if (SCALARS.includes(top)) {
+        const el = form.elements[top];
+        el.classList.add("invalid");
+        el.parentElement.querySelector("small.err").textContent = e.msg;
+      } else if (market || top === "markets") {
+        if (market) {
+          const row = marketsBody.querySelectorAll("tr")[Number(market[1])];
+          const input = row && row.querySelector(`[data-m="${market[2] || "id"}"]`);
+          if (input) input.classList.add("invalid");
+        }
+        form.querySelector('small[data-for="markets"]').textContent += `${field}: ${e.msg}. `;
+      } else {
+        other.classList.add("invalid");
+        form.querySelector('small[data-for="other"]').textContent += `${field}: ${e.msg}. `;
+      }
+      lines.push(`<li><b>${kopru.esc(field || "profile")}</b>: ${kopru.esc(e.msg)}</li>`);
+    }
+    if (!lines.length && message) lines.push(`<li>${kopru.esc(message)}</li>`);
+    box.innerHTML = `<p>Please fix ${lines.length === 1 ? "this" : "these"} before running:</p><ul>${lines.join("")}</ul>`;
+    box.hidden = false;
+    box.scrollIntoView({ behavior: "smooth", block: "center" });
+  }
+
+  function errorsOf(e) {
+    const detail = e.body && Array.isArray(e.body.detail) ? e.body.detail : [];
+    return detail.map((d) => ({ field: d.field ?? (d.loc || []).slice(2).join("."), msg: d.msg }));
+  }
+
+  // -- loading a profile -----------------------------------------------------------------------
+  async function loadExamples() {
+    const select = document.getElementById("example");
+    try {
+      const list = await kopru.json("/api/examples");
+      for (const ex of list) {
+        const o = document.createElement("option");
+        o.value = ex.name;
+        o.textContent = `${ex.name} — ${ex.product}`;
+        select.appendChild(o);
+      }
+      // a newcomer lands on a ready-to-run example
+      select.value = list.length ? list[0].name : "";
+      if (select.value) await loadExample(select.value);
+    } catch (e) {
+      kopru.toast(`could not list the examples: ${e.message}`);
+    }
+    select.addEventListener("change", () => select.value && loadExample(select.value));
+  }
+
+  async function loadExample(name) {
+    const doc = await kopru.json(`/api/examples/${encodeURIComponent(name)}`);
+    fill(doc.profile);
+    source = `example:${name}`;
+    document.getElementById("source-note").textContent = `Loaded the example “${name}”. Edit any field, then run.`;
+  }
+
+  document.getElementById("upload").addEventListener("change", async (event) => {
+    const file = event.target.files[0];
+    if (!file) return;
+    const body = new FormData();
+    body.append("file", file);
+    try {
+      const parsed = await kopru.json("/api/profiles/parse", { method: "POST", body });
+      fill(parsed.profile);
+      source = `upload:${file.name}`;
+      document.getElementById("example").value = "";
+      document.getElementById("source-note").textContent = `Loaded ${file.name}.`;
+      if (parsed.errors.length) showErrors(parsed.errors);
+    } catch (e) {
+      showErrors(errorsOf(e), e.message);
+    }
+    event.target.value = "";
+  });
+
+  document.getElementById("add-market").addEventListener("click", () => marketRow());
+
+  // -- check and run ----------------------------------------------------------------------------
+  document.getElementById("check-btn").addEventListener("click", async () => {
+    const { profile, error } = collect();
+    if (error) return showErrors([error]);
+    try {
+      const ok = await kopru.json("/api/profiles/validate", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ profile }),
+      });
+      clearErrors();
+      kopru.toast(`The profile is valid: ${ok.markets} markets, ${kopru.money(ok.volume)} units a year.`, "ok");
+    } catch (e) {
+      showErrors(errorsOf(e), e.message);
+    }
+  });
+
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const { profile, error } = collect();
+    if (error) return showErrors([error]);
+    const disruptions = document.getElementById("disruptions").value.split(",").map((s) => s.trim()).filter(Boolean);
+    const runBtn = document.getElementById("run-btn");
+    const bar = document.getElementById("progress-bar");
+    const text = document.getElementById("progress-text");
+    const optimize = document.getElementById("optimize").checked;
+    runBtn.disabled = true;
+    document.getElementById("progress").hidden = false;
+    bar.max = optimize ? 9 : 8;
+    bar.value = 0;
+    text.textContent = "queued…";
+    try {
+      let job = await kopru.json("/api/jobs", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ profile, disruptions, optimize }),
+      });
+      clearErrors();
+      while (job.status === "queued" || job.status === "running") {
+        await sleep(200);
+        job = await kopru.json(`/api/jobs/${job.id}`);
+        bar.value = job.progress.length + 1;
+        text.textContent = job.progress.length ? `${job.progress[job.progress.length - 1]}…` : job.status;
+      }
+      if (job.status === "failed") {
+        text.textContent = "failed";
+        showErrors(job.error.fields, job.error.message);
+        return;
+      }
+      bar.value = bar.max;
+      text.textContent = "done";
+      await showRun(job.run);
+    } catch (e) {
+      text.textContent = "failed";
+      if (e.status === 422) showErrors(errorsOf(e), e.message);
+      else kopru.toast(e.message);
+    } finally {
+      runBtn.disabled = false;
+    }
+  });
+
+  // -- the result ------------------------------------------------------------------------------
+  async function showRun(runId) {
+    const [plan, figures] = await Promise.all([
+      kopru.json(`/api/runs/${runId}`),
+      kopru.json(`/api/runs/${runId}/figures`),
+    ]);
+    currentRun = runId;
+    const results = document.getElementById("results");
+    results.hidden = false;
+    document.getElementById("recommendation").textContent = plan.recommendation.text;
+    const cur = plan.currency;
+    const rows = plan.ranking.map((id) => {
+      const s = plan.sites.find((x) => x.id === id);
+      const best = id === plan.recommendation.site ? ' class="best"' : "";
+      return `<tr${best}><td>${s.rank ?? "—"}</td><td>${kopru.esc(s.name)}</td><td>${kopru.esc(s.kind.replace("_", " "))}</td>
+        <td class="num">${kopru.money(s.landed_cost.total)} ${cur}</td><td class="num">${kopru.money(s.landed_cost.per_unit, 2)}</td>
+        <td class="note">${kopru.esc(s.notes.join("; "))}</td></tr>`;
+    });
+    document.querySelector("#ranking tbody").innerHTML = rows.join("");
+    const net = plan.network;
+    document.getElementById("network").hidden = !net;
+    if (net) {
+      document.getElementById("network-summary").textContent =
+        `${net.status}: ${kopru.money(net.objective)} ${cur} a year (gap ${net.gap === null ? "—" : (100 * net.gap).toFixed(3) + " %"}). ${net.message}`;
+      document.querySelector("#network-open tbody").innerHTML = net.open.map((o) =>
+        `<tr><td>${kopru.esc(o.name)}</td><td class="num">${kopru.money(o.capacity)}</td><td class="num">${kopru.money(o.units)}</td>
+         <td class="num">${(100 * o.utilisation).toFixed(0)} %</td></tr>`).join("");
+    }
+    await Promise.all([
+      kopru.plot(document.getElementById("plan-map"), figures.map),
+      kopru.plot(document.getElementById("cost-chart"), figures.chart),
+    ]);
+    results.scrollIntoView({ behavior: "smooth" });
+  }
+
+  document.getElementById("dl-json").addEventListener("click", () => currentRun && kopru.download(`/api/runs/${currentRun}/plan.json`, "plan.json"));
+  document.getElementById("dl-report").addEventListener("click", () => currentRun && kopru.download(`/api/runs/${currentRun}/report.html`, "report.html"));
+
+  // /plan?run=<id> reopens a run from the Runs page
+  const fromRuns = new URLSearchParams(location.search).get("run");
+  loadExamples().then(() => { if (fromRuns && /^[0-9a-f]{32}$/.test(fromRuns)) showRun(fromRuns).catch((e) => kopru.toast(e.message)); });
+})();

@@ -1,0 +1,59 @@
+// Sites page: the data pack's sites on a map; a click shows the site's data and sources.
+"use strict";
+
+(async () => {
+  const mapDiv = document.getElementById("sites-map");
+  const detail = document.getElementById("site-detail");
+  const select = document.getElementById("site-select");
+  const KIND = { kz_region: "Kazakh region", sez: "special economic zone", tr_province: "Turkish province" };
+
+  async function show(id) {
+    if (!id) return;
+    let d;
+    try {
+      d = await kopru.json(`/api/sites/${encodeURIComponent(id)}`);
+    } catch (e) {
+      kopru.toast(e.message);
+      return;
+    }
+    select.value = id;
+    const s = d.site;
+    const facts = Object.entries(d.facts).filter(([k]) => k !== "source" && k !== "name")
+      .map(([k, v]) => `<tr><th>${kopru.esc(k)}</th><td>${kopru.esc(v)}</td></tr>`).join("");
+    // the note and source go on a second line: they are long, and a column would squeeze the table
+    const params = d.parameters.map((p) => `<tr class="param${p.assumption ? " assumption" : ""}">
+        <td>${kopru.esc(p.subject)}</td><td>${kopru.esc(p.quantity)}</td>
+        <td class="num">${kopru.esc(p.value.toLocaleString("en-US"))}</td><td>${kopru.esc(p.unit)}</td><td>${p.year}</td></tr>
+        <tr class="note-row${p.assumption ? " assumption" : ""}"><td colspan="5">${p.assumption ? "<b>assumption.</b> " : ""}${kopru.esc(p.note)}
+        <span class="src">source: ${kopru.esc(p.source.replaceAll(";", "; "))}</span></td></tr>`).join("");
+    const sources = d.sources.map((x) => `<li><code>${kopru.esc(x.id)}</code> ${kopru.esc(x.title)}
+        <span class="muted">${kopru.esc(x.publisher)}${x.year ? ", " + kopru.esc(x.year) : ""}</span>
+        ${x.url ? `<a href="${kopru.esc(x.url)}" rel="noopener noreferrer" target="_blank">link</a>` : ""}</li>`).join("");
+    detail.innerHTML = `<h2>${kopru.esc(s.name)}</h2>
+      <p class="muted">${KIND[s.kind] || s.kind} · <code>${kopru.esc(s.id)}</code> · ${s.lat.toFixed(3)}°N ${s.lon.toFixed(3)}°E</p>
+      <table class="grid facts">${facts}</table>
+      <h3>Values used for this site</h3>
+      <div class="scroll short"><table class="grid params"><thead><tr><th>subject</th><th>quantity</th><th class="num">value</th>
+        <th>unit</th><th>year</th></tr></thead><tbody>${params || '<tr><td colspan="5">none</td></tr>'}</tbody></table></div>
+      <h3>Sources</h3><ul class="sources">${sources}</ul>`;
+    detail.prepend(select.parentElement);
+  }
+
+  try {
+    const [figure, sites] = await Promise.all([kopru.json("/api/sites/map"), kopru.json("/api/sites")]);
+    for (const s of sites) {
+      const o = document.createElement("option");
+      o.value = s.id;
+      o.textContent = `${s.name} (${KIND[s.kind]})`;
+      select.appendChild(o);
+    }
+    await kopru.plot(mapDiv, figure);
+    mapDiv.on("plotly_click", (event) => {
+      const point = event.points.find((p) => p.customdata);
+      if (point) show(point.customdata);
+    });
+  } catch (e) {
+    mapDiv.innerHTML = `<p class="error">Could not load the map: ${kopru.esc(e.message)}</p>`;
+  }
+  select.addEventListener("change", () => show(select.value));
+})();

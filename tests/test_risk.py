@@ -1,0 +1,261 @@
+"""Monte Carlo risk. Oracles: the deterministic plan (neutral draws), hand-computed statistics,
+the decomposition of lanes by mode against the lanes themselves, invariance to the chunk layout
+(one chunk, many chunks, a spill file, Dask workers), and hypothesis properties."""
+
+from __future__ import annotations
+
+import functools
+import json
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kopru import api, risk
+from kopru.inputs import prepare
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """The decision commands in-process (kopru.decisions_cli.main mirrors kopru.cli.main)."""
+    import sys
+
+    from kopru.decisions_cli import main
+
+    def run(*args):
+        monkeypatch.setattr(sys, "argv", ["kopru", *map(str, args)])
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        captured = capsys.readouterr()
+        return types.SimpleNamespace(code=code, out=captured.out, err=captured.err)
+
+    return run
+
+
+APPAREL = ROOT / "examples" / "apparel.yaml"
+
+
+@functools.cache
+def model(example: str = "apparel", spec: str | None = None) -> risk.RiskModel:
+    pack = api.load_data()
+    pre = prepare(api.load_profile(ROOT / "examples" / f"{example}.yaml"), pack)
+    return risk.build_model(pre, risk.load_uncertainty(spec, pack))
+
+
+NEUTRAL = """
+variables:
+{body}
+correlations: []
+"""
+
+
+def neutral_file(tmp_path: Path) -> Path:
+    """Every shipped variable fixed at 'no change' (factor 1, rate 0, shift 0)."""
+    spec = risk.load_uncertainty()
+    lines = []
+    for name, d in spec.variables.items():
+        value = 1.0 if d.kind == "factor" else 0.0
+        lines.append(f"  {name}: {{dist: fixed, value: {value}, assumption: true}}")
+    path = tmp_path / "neutral.yaml"
+    path.write_text(NEUTRAL.format(body="\n".join(lines)), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("example", ["apparel", "appliances", "construction_materials", "food_processing"])
+def test_mode_split_adds_up_to_the_lanes(example):
+    m = model(example)
+    np.testing.assert_allclose(m.freight_by_mode.sum(-1), m.x.freight_usd, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(m.days_by_mode.sum(-1), m.x.transit_days, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(m.material_freight_by_mode.sum(-1), m.x.material_freight_usd, atol=1e-12)
+    assert (m.freight_by_mode >= 0).all()
+
+
+def test_neutral_draws_reproduce_the_plan(tmp_path):
+    # oracle: the deterministic plan; with every input at its data-pack value all samples equal it
+    result = risk.risk(APPAREL, samples=300, seed=1, uncertainty=neutral_file(tmp_path))
+    plan = api.plan(APPAREL)
+    for s in result.sites:
+        total = plan.site(s.id).landed_cost.total
+        for stat in (s.mean, s.p5, s.p50, s.p95, s.cvar95):
+            assert stat == pytest.approx(total, rel=1e-12)
+    winner = plan.ranking[0]
+    assert {s.id: s.p_best for s in result.sites}[winner] == 1.0
+
+
+def test_fx_shock_moves_local_costs_by_hand(tmp_path):
+    # hand oracle: KZT at 2x units per USD halves every KZT-priced input of a Kazakh site in USD
+    spec = tmp_path / "fx.yaml"
+    spec.write_text("variables:\n  fx.KZT: {dist: fixed, value: 2.0, assumption: true}\n", encoding="utf-8")
+    m = model("apparel")
+    u = risk.load_uncertainty(spec)
+    fixed = {k: v for k, v in u.variables.items() if k == "fx.KZT"}
+    one = risk.Uncertainty(fixed, np.eye(1), ("fx.KZT",))
+    mm = risk.RiskModel(**{**m.__dict__, "uncertainty": one})
+    values, _ = risk.draw(mm, 0, 0, 3)
+    x = risk.sampled_inputs(mm, values, 3)
+    kz = np.array([c == "KZ" for c in m.site_country])
+    np.testing.assert_allclose(x.wage_usd_per_hour[:, kz], np.tile(m.x.wage_usd_per_hour[kz] / 2, (3, 1)))
+    tr = x.electricity_usd_per_kwh[:, ~kz]
+    np.testing.assert_allclose(tr, np.tile(m.x.electricity_usd_per_kwh[~kz], (3, 1)))
+
+
+def fake_model(n_sites: int) -> types.SimpleNamespace:
+    ids = tuple(f"s{i}" for i in range(n_sites))
+    return types.SimpleNamespace(site_ids=ids, site_names=ids, excluded=(), currency="USD", uncertainty=None)
+
+
+def stats_of(costs: np.ndarray) -> risk.RiskResult:
+    n, s = costs.shape
+    sink = risk._Sink(n, s)
+    sink.write(0, costs)
+    best = np.bincount(costs.argmin(1), minlength=s)[None]
+    regret = (costs - costs.min(1, keepdims=True)).sum(0)[None]
+    return risk.summarize(fake_model(s), costs.sum(0)[None], best, regret, sink, 0)
+
+
+def test_statistics_by_hand():
+    # site a costs 1..100, site b costs 50 everywhere
+    a = np.arange(1.0, 101.0)
+    costs = np.stack([a, np.full(100, 50.0)], axis=1)
+    r = {s.id: s for s in stats_of(costs).sites}
+    assert r["s0"].mean == 50.5
+    assert r["s0"].p50 == 50.5 and r["s0"].p5 == pytest.approx(5.95) and r["s0"].p95 == pytest.approx(95.05)
+    assert r["s0"].cvar95 == 98.0  # mean of 96..100
+    # s0 is cheaper on 1..49 and wins the tie at 50 (the first site): 50 of 100 samples
+    assert r["s0"].p_best == 0.5 and r["s1"].p_best == 0.5
+    assert r["s0"].expected_regret == sum(range(1, 51)) / 100  # 51..100 exceed 50 by 1..50
+    assert r["s1"].expected_regret == sum(range(1, 50)) / 100  # 50 exceeds 1..49 by 49..1
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 400), st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_statistics_invariants(n, s, seed):
+    costs = np.random.default_rng(seed).lognormal(10, 0.5, size=(n, s))
+    result = stats_of(costs)
+    assert sum(x.p_best for x in result.sites) == pytest.approx(1.0, abs=1e-12)
+    for x in result.sites:
+        assert x.cvar95 >= x.p95 >= x.p50 >= x.p5
+        assert x.expected_regret >= 0
+        assert x.p5 <= x.mean <= x.cvar95
+
+
+def _json(result: risk.RiskResult) -> str:
+    return json.dumps(result.to_json())
+
+
+def test_chunk_layout_does_not_change_results():
+    m = model("appliances")
+    n = 3 * risk.BLOCK + 17  # a partial last block
+    one = risk.run(m, n, 7, blocks_per_chunk=8)
+    many = risk.run(m, n, 7, blocks_per_chunk=1)
+    spilled = risk.run(m, n, 7, blocks_per_chunk=2, memory_budget=0)  # site-major temporary file
+    assert _json(one) == _json(many) == _json(spilled)
+    other_seed = risk.run(m, n, 8, blocks_per_chunk=8)
+    assert _json(other_seed) != _json(one)
+
+
+def test_runs_are_prefixes_of_longer_runs():
+    m = model("apparel")
+    short, _ = risk.draw(m, 3, 0, 10)
+    long, _ = risk.draw(m, 3, 0, risk.BLOCK)
+    for k in short:
+        np.testing.assert_array_equal(short[k], long[k][:10])
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 2500), st.integers(0, 10_000))
+def test_real_runs_invariants(n, seed):
+    result = risk.run(model("apparel"), n, seed)
+    assert result.samples == n
+    assert sum(s.p_best for s in result.sites) == pytest.approx(1.0, abs=1e-12)
+    for s in result.sites:
+        assert s.cvar95 >= s.p95 >= s.p50 >= s.p5 > 0
+        assert s.expected_regret >= 0
+
+
+def test_copula_gives_the_correlations_and_marginals():
+    m = model("apparel")
+    values, demand = risk.draw(m, 11, 0, risk.BLOCK)
+    values2 = [risk.draw(m, 11, b, risk.BLOCK)[0] for b in range(1, 100)]
+    joined = {k: np.concatenate([values[k], *(v[k] for v in values2)]) for k in values}
+    rho = np.corrcoef(np.log(joined["fx.TRY"]), np.log(joined["electricity.TR"]))[0, 1]
+    assert rho == pytest.approx(0.5, abs=0.02)
+    assert np.median(joined["fx.TRY"]) == pytest.approx(1.15, rel=0.01)
+    tri = joined["transit.ferry"]  # triangular(0.8, 1.0, 2.5): mean (a + b + c) / 3
+    assert tri.mean() == pytest.approx((0.8 + 1.0 + 2.5) / 3, rel=0.01)
+    assert tri.min() >= 0.8 and tri.max() <= 2.5
+    assert demand.shape == (risk.BLOCK, len(m.demand))
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("variables:\n  fx.KZT: {dist: normal, mean: 1, sd: 0.1, assumption: true}\n", "must stay positive"),
+        ("variables:\n  fx.KZT: {dist: beta, a: 1, assumption: true}\n", "dist must be one of"),
+        ("variables:\n  freight.air: {dist: fixed, value: 1, assumption: true}\n", "mode must be"),
+        ("variables:\n  fx.KZT: {dist: fixed, value: 1, source: nowhere}\n", "not in the data pack"),
+        ("variables:\n  gas.KZ: {dist: fixed, value: 1}\n", "give a source"),
+        (
+            "correlations:\n  - {a: fx.TRY, b: gas.TR, rho: 0.99}\n"
+            "  - {a: fx.TRY, b: electricity.TR, rho: 0.99}\n"
+            "  - {a: gas.TR, b: electricity.TR, rho: -0.99}\n",
+            "not positive definite",
+        ),
+        ("[1, 2]\n", "must be a mapping"),
+    ],
+)
+def test_bad_uncertainty_files_are_explained(tmp_path, body, message):
+    path = tmp_path / "u.yaml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(risk.RiskError, match=message):
+        risk.load_uncertainty(path, api.load_data())
+
+
+def test_shipped_uncertainty_is_sourced():
+    pack = api.load_data()
+    spec = risk.load_uncertainty(None, pack)
+    assert {"fx.KZT", "fx.TRY", "fx.EUR", "demand", "duty", "freight.ferry", "transit.rail"} <= set(
+        spec.variables
+    )
+    for d in spec.variables.values():
+        assert d.source and d.note
+
+
+def test_dask_workers_give_the_same_answer():
+    distributed = pytest.importorskip("distributed")
+    m = model("apparel")
+    n = 2 * risk.BLOCK + 5
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        remote = risk.run(m, n, 7, blocks_per_chunk=1, client=client)
+    assert _json(remote) == _json(risk.run(m, n, 7))
+
+
+def test_cli_risk_json(cli):
+    r = cli("risk", APPAREL, "--samples", "2000", "--seed", "7", "--json", "--no-store")
+    assert r.code == 0, r.err
+    data = json.loads(r.out)
+    assert list(data) == ["samples", "seed", "sites"]
+    assert data["samples"] == 2000 and data["seed"] == 7
+    assert list(data["sites"][0]) == ["id", "mean", "p5", "p50", "p95", "cvar95", "p_best", "expected_regret"]
+    assert sum(s["p_best"] for s in data["sites"]) == pytest.approx(1.0)
+
+
+def test_cli_risk_bad_file_is_one_line(cli, tmp_path):
+    bad = tmp_path / "u.yaml"
+    bad.write_text("variables: {fx.KZT: {dist: beta}}\n", encoding="utf-8")
+    r = cli("risk", APPAREL, "--samples", "10", "--uncertainty", bad, "--no-store")
+    assert r.code == 2
+    assert "dist must be one of" in r.err and len(r.err.strip().splitlines()) == 1

@@ -1,0 +1,200 @@
+"""Scenario store. Oracles: run counts after concurrent writers (nothing lost), a process
+SIGKILLed inside its transaction (earlier runs intact, store readable), byte-for-byte unchanged
+corrupt and foreign files, exports read back with DuckDB."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from kopru import store
+
+ROOT = Path(__file__).resolve().parents[1]
+APPAREL = ROOT / "examples" / "apparel.yaml"
+
+WRITER = """
+import sys
+from kopru.store import open_store
+path, tag, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+s = open_store(path)
+for i in range(n):
+    s.record("risk", params={"writer": tag, "i": i}, results={"sites": [{"id": "KZ-75", "mean": float(i)}]})
+"""
+
+
+def _record(path: Path, i: int) -> str:
+    return store.open_store(path).record(
+        "risk", params={"i": i}, results={"sites": [{"id": "sez_turan", "mean": 100.0 + i, "p_best": 0.5}]}
+    )
+
+
+def test_record_show_compare_export(tmp_path):
+    path = tmp_path / "runs.duckdb"
+    a = store.open_store(path).record(
+        "risk",
+        profile=APPAREL,
+        overrides={"KZT.fx_per_usd": 560},
+        disruptions=["mode:ferry"],
+        params={"samples": 10, "seed": 7},
+        results={"sites": [{"id": "sez_turan", "mean": 100.0, "p95": 120.0}]},
+    )
+    b = _record(path, 5)
+    s = store.open_store(path)
+    runs = s.list()
+    assert {r["id"] for r in runs} == {a, b}
+    shown = s.show(a[:8])
+    assert shown["overrides"] == {"KZT.fx_per_usd": 560}
+    assert shown["disruptions"] == ["mode:ferry"]
+    assert shown["inputs"]["profile"]["company"].startswith("Example")
+    assert shown["inputs_hash"] == store.inputs_hash(shown["inputs"])
+    assert shown["data_pack_version"] == shown["inputs"]["data_pack_version"]
+    assert {(r["metric"], r["value"]) for r in shown["results"]} == {("mean", 100.0), ("p95", 120.0)}
+    rows = {(r["item"], r["metric"]): r for r in s.compare(a, b)}
+    assert rows[("sez_turan", "mean")]["diff"] == 5.0
+    assert rows[("sez_turan", "p95")]["b"] is None
+    for fmt in ("parquet", "csv"):
+        files = s.export(tmp_path / fmt, fmt)
+        reader = "read_parquet" if fmt == "parquet" else "read_csv_auto"
+        n = duckdb.sql(f"SELECT count(*) FROM {reader}('{files['runs']}')").fetchall()[0][0]
+        assert n == 2
+    one = s.export(tmp_path / "one", "csv", run_id=a)
+    assert duckdb.sql(f"SELECT count(*) FROM read_csv_auto('{one['results']}')").fetchall()[0][0] == 2
+
+
+def test_same_inputs_same_hash(tmp_path):
+    path = tmp_path / "runs.duckdb"
+    s = store.open_store(path)
+    ids = [s.record("risk", profile=APPAREL, params={"samples": 5}) for _ in range(2)]
+    hashes = {s.show(i)["inputs_hash"] for i in ids}
+    assert len(hashes) == 1
+    other = s.record("risk", profile=APPAREL, params={"samples": 6})
+    assert s.show(other)["inputs_hash"] not in hashes
+
+
+def test_concurrent_writers_lose_nothing(tmp_path):
+    path = tmp_path / "runs.duckdb"
+    writers, each = 4, 6
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(path), f"w{k}", str(each)])
+        for k in range(writers)
+    ]
+    assert all(p.wait(timeout=120) == 0 for p in procs)
+    runs = store.open_store(path).list()
+    assert len(runs) == writers * each
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        pairs = con.execute("SELECT params FROM runs").fetchall()
+        seen = {(json.loads(p[0])["writer"], json.loads(p[0])["i"]) for p in pairs}
+        assert seen == {(f"w{k}", i) for k in range(writers) for i in range(each)}
+        assert con.execute("SELECT count(*) FROM results").fetchall()[0][0] == writers * each
+    finally:
+        con.close()
+
+
+def test_sigkill_in_a_transaction_keeps_earlier_runs(tmp_path):
+    path = tmp_path / "runs.duckdb"
+    earlier = [_record(path, i) for i in range(3)]
+    marker = tmp_path / "in-transaction"
+    env = {**os.environ, "KOPRU_STORE_PAUSE": str(marker)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), "doomed", "1"], env=env, start_new_session=True
+    )
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert time.monotonic() < deadline and child.poll() is None, "writer never reached its transaction"
+        time.sleep(0.05)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    s = store.open_store(path)
+    assert [r["id"] for r in sorted(s.list(), key=lambda r: r["id"])] == sorted(earlier)
+    later = _record(path, 9)  # and the store is still writable
+    assert len(s.list()) == 4 and later in {r["id"] for r in s.list()}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"this is my thesis, not a database\n" * 10, "not a DuckDB file"),
+        (b"", "empty file"),
+        (b"\x00" * 8 + b"DUCK" + b"\xff" * 4000, "cannot be opened"),
+    ],
+)
+def test_corrupt_files_are_refused_and_untouched(tmp_path, content, message):
+    path = tmp_path / "thesis.duckdb"
+    path.write_bytes(content)
+    with pytest.raises(store.StoreError, match=message):
+        _record(path, 1)
+    assert path.read_bytes() == content
+
+
+def test_foreign_duckdb_file_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE sales AS SELECT 1 AS x")
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(store.StoreError, match="not a kopru store"):
+        _record(path, 1)
+    with pytest.raises(store.StoreError, match="not a kopru store"):
+        store.open_store(path).list()
+    assert path.read_bytes() == before
+
+
+def test_missing_store_and_unknown_run(tmp_path):
+    with pytest.raises(store.StoreError, match="does not exist"):
+        store.open_store(tmp_path / "none.duckdb").list()
+    path = tmp_path / "runs.duckdb"
+    _record(path, 1)
+    with pytest.raises(store.StoreError, match="no run"):
+        store.open_store(path).show("zzzz")
+
+
+def _cli(args, capsys, monkeypatch):
+    from kopru.decisions_cli import main
+
+    monkeypatch.setattr(sys, "argv", ["kopru", *map(str, args)])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    cap = capsys.readouterr()
+    return types.SimpleNamespace(code=code, out=cap.out, err=cap.err)
+
+
+def test_cli_records_and_lists_runs(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "runs.duckdb"
+    r = _cli(
+        ["risk", APPAREL, "--samples", "300", "--seed", "3", "--json", "--store", path], capsys, monkeypatch
+    )
+    assert r.code == 0, r.err
+    r = _cli(
+        ["risk", APPAREL, "--samples", "300", "--seed", "4", "--json", "--store", path], capsys, monkeypatch
+    )
+    listed = json.loads(_cli(["runs", "list", "--store", path, "--json"], capsys, monkeypatch).out)["runs"]
+    assert len(listed) == 2 and {x["kind"] for x in listed} == {"risk"}
+    a, b = (x["id"] for x in listed)
+    shown = json.loads(_cli(["runs", "show", a[:10], "--store", path, "--json"], capsys, monkeypatch).out)
+    assert shown["params"]["samples"] == 300 and shown["results"]
+    cmp = json.loads(_cli(["runs", "compare", a, b, "--store", path, "--json"], capsys, monkeypatch).out)
+    assert any(row["metric"] == "p_best" for row in cmp["rows"])
+    r = _cli(
+        ["runs", "export", tmp_path / "out", "--format", "csv", "--store", path, "--json"],
+        capsys,
+        monkeypatch,
+    )
+    assert r.code == 0 and Path(json.loads(r.out)["results"]).exists()
+    bad = tmp_path / "notes.txt"
+    bad.write_text("hello\n" * 10, encoding="utf-8")
+    r = _cli(["runs", "list", "--store", bad], capsys, monkeypatch)
+    assert r.code == 2 and "not a kopru store" in r.err and len(r.err.strip().splitlines()) == 1
+    assert bad.read_text(encoding="utf-8") == "hello\n" * 10

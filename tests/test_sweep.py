@@ -1,0 +1,116 @@
+"""Sweeps. Oracles: each scenario's result equals a direct kopru.plan with the same overrides and
+closures; the Dask run (a LocalCluster of 2 workers, processes=False to keep the test fast) equals
+the serial run; the grid has the product of its axes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from kopru import api, sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "examples" / "scenarios"
+APPAREL = ROOT / "examples" / "apparel.yaml"
+
+
+@pytest.fixture(scope="module")
+def client():
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as c,
+    ):
+        yield c
+
+
+def test_shortcuts_map_onto_overrides_and_closures():
+    pack = api.load_data()
+    s = sweep.scenario_from_dict(
+        {
+            "name": "x",
+            "vat": {"KZ": 16},
+            "tariff": {"EAEU_CCT.6109": 15},
+            "fx_shock": {"KZT": 1.2},
+            "close": ["mode:ferry"],
+        },
+        "scenarios[0]",
+        pack,
+    )
+    assert s.overrides["KZ.vat_standard"] == 16
+    assert s.overrides["tariff.EAEU_CCT.6109"] == 15
+    assert s.overrides["KZT.fx_per_usd"]["value"] == pytest.approx(pack.fx_per_usd("KZT") * 1.2)
+    assert s.disruptions == ("mode:ferry",)
+
+
+def test_each_scenario_equals_a_direct_plan():
+    result = sweep.sweep(SCENARIOS / "apparel_what_if.yaml")
+    by_name = {s["name"]: s for s in result["scenarios"]}
+    direct = api.plan(APPAREL, overrides={"tariff.EAEU_CCT.6109": 15})
+    assert by_name["eaeu_tariff_up"]["baseline_total"] == direct.recommendation.baseline_total
+    assert by_name["eaeu_tariff_up"]["best"] == direct.ranking[0]
+    # VAT is recoverable: the landed cost does not move
+    assert by_name["kz_vat_16"]["totals"] == by_name["baseline"]["totals"]
+    # a weaker tenge makes the Kazakh sites cheaper in USD
+    assert by_name["tenge_weaker_20pct"]["best_total"] < by_name["baseline"]["best_total"]
+    assert by_name["kz_power_subsidy"]["totals"]["sez_turan"] < by_name["baseline"]["totals"]["sez_turan"]
+
+
+def test_dask_equals_serial_and_grid_size(client):
+    path = SCENARIOS / "appliances_grid.yaml"
+    serial = sweep.sweep(path)
+    remote = sweep.sweep(path, client=client)
+    assert len(serial["scenarios"]) == 9
+    assert json.dumps(remote, sort_keys=True) == json.dumps(serial, sort_keys=True)
+    names = [s["name"] for s in serial["scenarios"]]
+    assert "tenge_weak+no_ferry" in names
+
+
+def test_bad_scenario_files(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("profile: x.yaml\nscenarios:\n  - {name: a, colour: red}\n", encoding="utf-8")
+    with pytest.raises(sweep.SweepError, match="unknown key"):
+        sweep.read_scenarios(path)
+    path.write_text(f"profile: {APPAREL}\nscenarios:\n  - {{name: a}}\n  - {{name: a}}\n", encoding="utf-8")
+    with pytest.raises(sweep.SweepError, match="unique"):
+        sweep.read_scenarios(path)
+    path.write_text(
+        f"profile: {APPAREL}\nscenarios:\n  - {{name: a, fx_shock: {{XYZ: 1.1}}}}\n", encoding="utf-8"
+    )
+    with pytest.raises(sweep.SweepError, match="XYZ"):
+        sweep.read_scenarios(path)
+
+
+def test_a_failing_scenario_is_reported_not_fatal(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        f"profile: {APPAREL}\nscenarios:\n  - {{name: ok}}\n  - {{name: bad, close: [atlantis]}}\n",
+        encoding="utf-8",
+    )
+    result = sweep.sweep(path)
+    assert "error" in result["scenarios"][1] and "best" in result["scenarios"][0]
+
+
+def test_cli_sweep_json_and_store(tmp_path, capsys, monkeypatch):
+    from kopru.decisions_cli import main
+
+    store = tmp_path / "runs.duckdb"
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        ["kopru", "sweep", str(SCENARIOS / "apparel_what_if.yaml"), "--json", "--store", str(store)],
+    )
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code in (0, None)
+    data = json.loads(capsys.readouterr().out)
+    assert [s["name"] for s in data["scenarios"]][:2] == ["baseline", "kz_vat_16"]
+    from kopru.store import open_store
+
+    runs = open_store(store).list()
+    assert [r["kind"] for r in runs] == ["sweep"]

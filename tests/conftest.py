@@ -7,6 +7,12 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 
 
+@pytest.fixture(autouse=True)
+def scenario_store(tmp_path_factory, monkeypatch):
+    """Every run is recorded in a store: keep the tests' runs out of the user's data folder."""
+    monkeypatch.setenv("KOPRU_STORE", str(tmp_path_factory.mktemp("store") / "runs.duckdb"))
+
+
 class Result:
     def __init__(self, code: int, out: str, err: str) -> None:
         self.code, self.out, self.err = code, out, err

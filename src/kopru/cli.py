@@ -56,6 +56,10 @@ CloseOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", help="Scenario store (DuckDB) to record the run in; default: user data folder."),
+]
 ProfileArg = Annotated[Path, typer.Argument(help="Company profile, YAML or JSON.")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Folder for plan.json and report.html.")]
 
@@ -87,7 +91,9 @@ def _api():
     return api
 
 
-def _run_plan(profile: Path, out_dir: Path | None, as_json: bool, overrides, close, optimize=False):
+def _run_plan(
+    profile: Path, out_dir: Path | None, as_json: bool, overrides, close, optimize=False, store=None
+):
     from kopru.report import write_report
 
     api = _api()
@@ -104,12 +110,16 @@ def _run_plan(profile: Path, out_dir: Path | None, as_json: bool, overrides, clo
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "plan.json").write_text(plan.model_dump_json(indent=1), encoding="utf-8")
         write_report(plan, api.load_data(), out_dir / "report.html")
+    from kopru.store import record_plan
+
+    run_id = record_plan(plan, store, overrides)
     if as_json:
         sys.stdout.write(plan.model_dump_json(indent=1) + "\n")
         return plan
     _print_plan(plan)
     if out_dir is not None:
         out.print(f"wrote [bold]{out_dir / 'plan.json'}[/] and [bold]{out_dir / 'report.html'}[/]")
+    out.print(f"[dim]recorded as run {run_id} (kopru runs show {run_id})[/]")
     return plan
 
 
@@ -220,9 +230,10 @@ def plan(
     optimize: Annotated[
         bool, typer.Option("--optimize", help="Also run the network optimizer (see kopru optimize).")
     ] = False,
+    store: StoreOpt = None,
 ) -> None:
     """Landed cost of every candidate site for every market, ranked, with a report."""
-    _run_plan(profile, out_dir, as_json, overrides, close, optimize)
+    _run_plan(profile, out_dir, as_json, overrides, close, optimize, store)
 
 
 @app.command("optimize")
@@ -250,6 +261,7 @@ def optimize_cmd(
     sensitivity: Annotated[
         bool, typer.Option("--sensitivity/--no-sensitivity", help="Re-solve with each site forced.")
     ] = True,
+    store: StoreOpt = None,
 ) -> None:
     """Which sites to open, at what capacity, and who serves whom (a facility-location MILP)."""
     given = {
@@ -262,7 +274,8 @@ def optimize_cmd(
         "time_limit": time_limit,
         "sensitivity": sensitivity,
     }
-    _run_plan(profile, out_dir, as_json, overrides, close, {k: v for k, v in given.items() if v is not None})
+    options = {k: v for k, v in given.items() if v is not None}
+    _run_plan(profile, out_dir, as_json, overrides, close, options, store)
 
 
 @app.command()

@@ -478,6 +478,9 @@ def _register_decisions() -> None:
     app.command()(rank)
     app.command()(sweep)
     app.add_typer(runs_app, name="runs")
+    from kopru.web.cli import serve  # light: uvicorn and the app load only when it runs
+
+    app.command("serve")(serve)
 
 
 _register_decisions()

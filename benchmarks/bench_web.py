@@ -1,0 +1,129 @@
+"""Bounded load test of the web API on loopback: many concurrent users, p50/p99 latency and errors.
+
+Starts ``kopru serve``'s app (uvicorn, one process, the default 4 planning workers) in a subprocess
+on 127.0.0.1 and a free port, then runs USERS concurrent clients (httpx.AsyncClient) until
+REQUESTS requests are done or TIME_CAP seconds pass. Each user repeats: one full plan
+(POST /api/plan on an example, ~0.8 MB of JSON back) and four light reads (health, the examples,
+a site's data with sources, the run list).
+
+python benchmarks/bench_web.py [--users 50] [--requests 2000] [--time-cap 120]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+
+import httpx
+
+EXAMPLES = ["apparel", "appliances", "construction_materials", "food_processing"]
+SITES = ["KZ-75", "sez_turan", "TR-16", "KZ-23", "sez_pit"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", "kopru.web.app:create_app", "--host", "127.0.0.1"]
+    cmd += ["--port", str(port), "--ws", "none", "--log-level", "warning"]
+    env = dict(os.environ, KOPRU_TOKEN="")  # measure the API, not the auth check
+    proc = subprocess.Popen(cmd, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+async def user(i: int, client: httpx.AsyncClient, budget: list[int], stop: float, out: dict) -> None:
+    step = 0
+    while budget[0] > 0 and time.monotonic() < stop:
+        budget[0] -= 1
+        kind = step % 5
+        t0 = time.perf_counter()
+        try:
+            if kind == 0:
+                name, r = "POST /api/plan", await client.post("/api/plan", json={"example": EXAMPLES[i % 4]})
+            elif kind == 1:
+                name, r = "GET /api/health", await client.get("/api/health")
+            elif kind == 2:
+                name, r = "GET /api/examples", await client.get("/api/examples")
+            elif kind == 3:
+                name, r = "GET /api/sites/{id}", await client.get(f"/api/sites/{SITES[i % len(SITES)]}")
+            else:
+                name, r = "GET /api/runs", await client.get("/api/runs")
+            ok = r.status_code == 200
+        except httpx.HTTPError:
+            name, ok = (
+                [
+                    "POST /api/plan",
+                    "GET /api/health",
+                    "GET /api/examples",
+                    "GET /api/sites/{id}",
+                    "GET /api/runs",
+                ][kind],
+                False,
+            )
+        out[name].append((time.perf_counter() - t0, ok))
+        step += 1
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+async def load(port: int, users: int, requests: int, time_cap: float) -> None:
+    out: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+    budget = [requests]
+    limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120, limits=limits) as client:
+        t0 = time.perf_counter()
+        stop = time.monotonic() + time_cap
+        await asyncio.gather(*(user(i, client, budget, stop, out) for i in range(users)))
+        wall = time.perf_counter() - t0
+    total = sum(len(v) for v in out.values())
+    print(f"{users} concurrent users, {total} requests in {wall:.1f} s ({total / wall:.0f} requests/s)\n")
+    print("| request | count | p50 | p99 | max | errors |")
+    print("|---|---|---|---|---|---|")
+    every = [t for v in out.values() for t, _ in v]
+    for name in [*sorted(out), "all"]:
+        rows = out[name] if name != "all" else [x for v in out.values() for x in v]
+        times = [t for t, _ in rows] if name != "all" else every
+        errors = sum(not ok for _, ok in rows)
+        print(
+            f"| {name} | {len(rows)} | {pct(times, 50) * 1e3:,.0f} ms | {pct(times, 99) * 1e3:,.0f} ms"
+            f" | {max(times) * 1e3:,.0f} ms | {errors} |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--time-cap", type=float, default=120.0)
+    args = parser.parse_args()
+    port = free_port()
+    proc = start_server(port)
+    try:
+        asyncio.run(load(port, args.users, args.requests, args.time_cap))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -34,6 +34,14 @@ StoreOpt = Annotated[
     typer.Option("--store", help="Scenario store (DuckDB file); default in the user's data folder."),
 ]
 NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not record this run.")]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="Folder: (re)write plan.json and report.html with this view (kept as risk.json, ranking.json).",
+    ),
+]
+VIEWS = ("risk", "ranking")  # the report views; each is kept as <name>.json next to report.html
 
 
 def _bar(enabled: bool, label: str):
@@ -95,6 +103,7 @@ def risk(
     as_json: JsonOpt = False,
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
+    out_dir: OutOpt = None,
 ) -> None:
     """Monte Carlo risk of every site's annual landed cost: mean, p5/p50/p95, CVaR95, P(best), regret."""
     from kopru import risk as risk_mod
@@ -126,6 +135,15 @@ def risk(
         params={"samples": samples, "seed": seed, "uncertainty": result.uncertainty.as_dict()},
         results={"sites": data["sites"]},
     )
+    if out_dir is not None:
+
+        def view(plan: Any) -> dict[str, Any]:
+            from kopru.report import risk_view
+
+            draws = _risk_draws(profile, samples, seed, overrides, close or [], uncertainty)
+            return risk_view(result, draws, baseline=plan.recommendation.baseline_site)
+
+        _write_report(out_dir, "risk", view, profile, overrides, close or [], as_json)
     if as_json:
         _print_json(data)
         return
@@ -171,6 +189,7 @@ def rank(
     as_json: JsonOpt = False,
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
+    out_dir: OutOpt = None,
 ) -> None:
     """Rank the sites on cost, risk, incentives, workforce, distance, reliability and infrastructure."""
     from kopru import mcda
@@ -193,6 +212,12 @@ def rank(
             ]
         },
     )
+    if out_dir is not None:
+        from kopru.report import ranking_view
+
+        _write_report(
+            out_dir, "ranking", lambda _plan: ranking_view(result), profile, overrides, close or [], as_json
+        )
     if as_json:
         _print_json(data)
         return
@@ -226,6 +251,91 @@ def rank(
     out.print(f"weights: {w}")
     if result.consistency_ratio is not None:
         out.print(f"AHP consistency ratio: {result.consistency_ratio:.3f} (<= 0.10)")
+
+
+def _risk_draws(
+    profile: Path, samples: int, seed: int, overrides: Path | None, close: list[str], uncertainty: Path | None
+) -> dict[str, Any]:
+    """Annual costs of the run's first samples per site, for the report's distribution chart.
+
+    Blocks are seeded by their index alone, so blocks 0.. of the same (seed, samples) are exactly
+    the first samples of the run just made: recomputing them (a fraction of a second) is cheaper
+    than keeping every sample of a large run.
+    """
+    from kopru import api
+    from kopru import risk as risk_mod
+    from kopru.inputs import prepare
+    from kopru.report import DRAWS_SHOWN
+
+    pack = api.load_data(overrides)
+    pre = prepare(api.load_profile(profile), pack, tuple(close))
+    model = risk_mod.build_model(pre, risk_mod.load_uncertainty(uncertainty, pack))
+    blocks = -(-min(samples, DRAWS_SHOWN) // risk_mod.BLOCK)
+    costs = risk_mod.compute_chunk(model, seed, 0, blocks, samples).costs[:DRAWS_SHOWN]
+    return {sid: costs[:, i] for i, sid in enumerate(model.site_ids)}
+
+
+def _view_key(profile: Path, overrides: Path | None, close: list[str]) -> dict[str, Any]:
+    """What a kept view was computed for: a view of other inputs must not join this report."""
+    return {
+        "profile": str(profile.resolve()),
+        "overrides": str(overrides.resolve()) if overrides is not None else None,
+        "close": sorted(close),
+    }
+
+
+def _read_view(path: Path, key: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+    """A kept view if it is for the same inputs; else None and why it was left out."""
+    if not path.exists():
+        return None, None
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        view, kept_key = kept["view"], kept["key"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return None, f"{path.name} cannot be read; left out of the report"
+    if kept_key != key:
+        return None, f"{path.name} is for another profile, overrides or closures; left out of the report"
+    return view, None
+
+
+def _write_report(
+    out_dir: Path,
+    name: str,
+    make_view: Any,
+    profile: Path,
+    overrides: Path | None,
+    close: list[str],
+    as_json: bool,
+) -> None:
+    """Keep this command's view as ``<name>.json`` and redraw plan.json and report.html with every
+    view kept for the same inputs, so that ``kopru risk`` and ``kopru rank`` into one folder add up."""
+    from kopru import api
+    from kopru.errors import KopruError
+    from kopru.report import write_report
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise KopruError(f"--out {out_dir} is a file; expected a folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    plan = api.plan(profile, overrides=overrides, disruptions=close)
+    key = _view_key(profile, overrides, close)
+    views: dict[str, dict[str, Any] | None] = {}
+    notes: list[str] = []
+    for other in VIEWS:
+        if other == name:
+            views[other] = make_view(plan)
+            kept = {"key": key, "view": views[other]}
+            (out_dir / f"{other}.json").write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+        else:
+            views[other], note = _read_view(out_dir / f"{other}.json", key)
+            if note:
+                notes.append(note)
+    (out_dir / "plan.json").write_text(plan.model_dump_json(indent=1), encoding="utf-8")
+    path = write_report(plan, api.load_data(overrides), out_dir / "report.html", **views)
+    console = err if as_json else out  # --json keeps stdout for the JSON alone
+    for note in notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+    shown = " and ".join(f"the {v} view" for v in VIEWS if views[v] is not None)
+    console.print(f"wrote [bold]{path}[/] with {shown}", highlight=False)
 
 
 def _null():

@@ -195,7 +195,9 @@ def sweep(
     else:
         from distributed import as_completed
 
-        shared = client.scatter(profile, broadcast=True)
+        shared = client.scatter(
+            profile, broadcast=True, hash=False
+        )  # a fresh key per sweep: no race with the last one's cleanup
         futures = {client.submit(run_scenario, shared, s, pure=False): s.name for s in scenarios}
         for i, future in enumerate(as_completed(futures)):
             results[futures[future]] = future.result()

@@ -2,15 +2,22 @@
 
 The map is drawn as filled polygons on plain longitude/latitude axes rather than on a plotly
 ``geo`` subplot, because the geo subplot downloads its base map from the internet at view time.
+
+When ``kopru risk`` or ``kopru rank`` were run, the report also shows their views: per-site
+distributions of annual landed cost, P(best) and expected regret, and the MCDA ranking. Both are
+passed as plain dicts (:func:`risk_view`, :func:`ranking_view`) so that the CLI can keep them
+next to the report as JSON and redraw the report when the other command runs.
 """
 
 from __future__ import annotations
 
 import html
 import math
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import plotly.graph_objects as go
 from jinja2 import Environment, PackageLoader, select_autoescape
 from plotly.colors import sample_colorscale
@@ -18,6 +25,10 @@ from plotly.offline import get_plotlyjs
 
 from kopru.datapack import DataPack
 from kopru.planner import Plan
+
+if TYPE_CHECKING:  # the report imports neither engine unless the caller already used it
+    from kopru.mcda import RankResult
+    from kopru.risk import RiskResult
 
 COLORSCALE = "RdYlGn_r"
 COMPONENT_COLOURS = {
@@ -30,6 +41,11 @@ COMPONENT_COLOURS = {
     "capital": "#b07aa1",
 }
 CHART_SITES = 15
+RISK_SITES = 12  # sites in the distribution chart, besides the Turkish baseline
+DRAWS_SHOWN = 2048  # samples per site drawn in the distribution chart (the table uses all of them)
+BASELINE_COLOUR = "#e8a33d"
+SITE_COLOUR = "#4e79a7"
+STAT_KEYS = ("mean", "p5", "p50", "p95", "cvar95", "p_best", "expected_regret")
 
 _env = Environment(
     loader=PackageLoader("kopru", "report/templates"),
@@ -223,10 +239,223 @@ def _draw_flows(fig: go.Figure, plan: Plan) -> None:
         )
 
 
-def render_html(plan: Plan, pack: DataPack) -> str:
-    """The report as one HTML string with plotly.js inlined."""
+# -- the risk and MCDA views -------------------------------------------------------------------
+def shown_risk_sites(site_ids: list[str], baseline: str | None, limit: int = RISK_SITES) -> list[str]:
+    """The ``limit`` cheapest sites (``site_ids`` is sorted by mean cost) and the Turkish baseline."""
+    shown = list(site_ids[:limit])
+    if baseline and baseline in site_ids and baseline not in shown:
+        shown.append(baseline)
+    return shown
+
+
+def risk_view(
+    result: RiskResult,
+    draws: Mapping[str, Any] | None = None,
+    baseline: str | None = None,
+    limit: int = DRAWS_SHOWN,
+) -> dict[str, Any]:
+    """The risk result as the plain dict the report draws (and ``--out`` keeps as risk.json).
+
+    ``draws`` maps site ids to annual costs of some of the run's samples (the first ones, see
+    ``kopru.risk.compute_chunk``); only the shown sites' first ``limit`` draws are kept, rounded to
+    whole currency units, so that the report stays small. Without draws the chart shows the
+    p5-p95 range, median, mean and CVaR95 of each site instead of its distribution.
+    """
+    sites = [{"id": s.id, "name": s.name, **{k: getattr(s, k) for k in STAT_KEYS}} for s in result.sites]
+    view: dict[str, Any] = {
+        "samples": result.samples,
+        "seed": result.seed,
+        "currency": result.currency,
+        "baseline": baseline,
+        "excluded": list(result.excluded),
+        "sites": sites,
+        "draws": None,
+    }
+    if draws is not None:
+        shown = shown_risk_sites([s["id"] for s in sites], baseline)
+        view["draws"] = {
+            sid: np.round(np.asarray(draws[sid], float)[:limit]).tolist() for sid in shown if sid in draws
+        }
+    return view
+
+
+def ranking_view(result: RankResult) -> dict[str, Any]:
+    """The MCDA result as the plain dict the report draws (and ``--out`` keeps as ranking.json)."""
+    return result.to_json()
+
+
+def _site_label(plan: Plan, site_id: str, fallback: str | None = None) -> str:
+    try:
+        s = plan.site(site_id)
+    except KeyError:  # a stale view may name a site the plan no longer has
+        return fallback or site_id
+    return f"{s.name} ({s.country})"
+
+
+def risk_distribution_chart(view: Mapping[str, Any], plan: Plan) -> go.Figure:
+    """Annual landed cost per site: violins of the drawn samples, or p5-p95 ranges without draws."""
+    by_id = {s["id"]: s for s in view["sites"]}
+    shown = shown_risk_sites(list(by_id), view.get("baseline"))
+    shown = list(reversed(shown))  # cheapest at the top of a horizontal chart
+    currency = view["currency"]
+    draws = view.get("draws") or {}
+    fig = go.Figure()
+    if draws:
+        for sid in shown:
+            if sid not in draws:
+                continue
+            colour = BASELINE_COLOUR if sid == view.get("baseline") else SITE_COLOUR
+            label = _site_label(plan, sid, by_id[sid]["name"])
+            fig.add_violin(
+                x=draws[sid],
+                y0=label,
+                name=label,
+                orientation="h",
+                side="both",
+                width=0.9,
+                points=False,
+                # a dark quartile box and mean line on a pale violin: the shape and the centre both read
+                box=dict(visible=True, width=0.25, fillcolor="white", line=dict(color="#1d2430", width=1)),
+                meanline=dict(visible=True, color="#1d2430"),
+                line=dict(color=colour, width=1),
+                fillcolor=colour,
+                opacity=0.7,
+                showlegend=False,
+                hoverinfo="x",
+            )
+        n = len(next(iter(draws.values())))
+        title = f"Annual landed cost, distribution of {n:,} of the {view['samples']:,} samples"
+    else:
+        labels = [_site_label(plan, sid, by_id[sid]["name"]) for sid in shown]
+        stats = [by_id[sid] for sid in shown]
+        p5, p50, p95 = (np.array([s[k] for s in stats]) for k in ("p5", "p50", "p95"))
+        fig.add_scatter(
+            x=p50,
+            y=labels,
+            mode="markers",
+            name="p50, with p5-p95",
+            marker=dict(color=SITE_COLOUR, size=9),
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=p95 - p50,
+                arrayminus=p50 - p5,
+                thickness=2,
+            ),
+        )
+        fig.add_scatter(
+            x=[s["mean"] for s in stats], y=labels, mode="markers", name="mean", marker_symbol="diamond"
+        )
+        fig.add_scatter(
+            x=[s["cvar95"] for s in stats], y=labels, mode="markers", name="CVaR95", marker_symbol="x"
+        )
+        title = f"Annual landed cost over {view['samples']:,} samples: p5-p95, median, mean, CVaR95"
+    fig.update_layout(
+        height=max(380, 34 * len(shown) + 120),
+        margin=dict(l=10, r=10, t=40, b=40),
+        title=title,
+        legend=dict(orientation="h", y=-0.08),
+        xaxis_title=f"{currency} per year",
+        plot_bgcolor="white",
+        xaxis=dict(gridcolor="#e5e8ec"),
+    )
+    return fig
+
+
+def risk_best_chart(view: Mapping[str, Any], plan: Plan) -> go.Figure:
+    """P(best) and expected regret side by side, for the sites of the distribution chart."""
+    from plotly.subplots import make_subplots
+
+    by_id = {s["id"]: s for s in view["sites"]}
+    shown = shown_risk_sites(list(by_id), view.get("baseline"))
+    # a site that wins in some samples belongs here even when its mean is not among the cheapest
+    shown += [sid for sid, s in by_id.items() if s["p_best"] > 0 and sid not in shown]
+    shown = list(reversed(shown))
+    labels = [_site_label(plan, sid, by_id[sid]["name"]) for sid in shown]
+    colours = [BASELINE_COLOUR if sid == view.get("baseline") else SITE_COLOUR for sid in shown]
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        horizontal_spacing=0.04,
+        subplot_titles=("P(best): share of samples in which the site is cheapest", "Expected regret"),
+    )
+    fig.add_bar(
+        x=[by_id[sid]["p_best"] for sid in shown],
+        y=labels,
+        orientation="h",
+        marker_color=colours,
+        name="P(best)",
+        hovertemplate="%{y}: %{x:.1%}<extra></extra>",
+        row=1,
+        col=1,
+    )
+    fig.add_bar(
+        x=[by_id[sid]["expected_regret"] for sid in shown],
+        y=labels,
+        orientation="h",
+        marker_color=colours,
+        name="expected regret",
+        hovertemplate=f"%{{y}}: %{{x:,.0f}} {view['currency']}<extra></extra>",
+        row=1,
+        col=2,
+    )
+    fig.update_xaxes(tickformat=".0%", row=1, col=1, gridcolor="#e5e8ec")
+    fig.update_xaxes(title_text=f"{view['currency']} per year", row=1, col=2, gridcolor="#e5e8ec")
+    fig.update_layout(
+        height=max(380, 26 * len(shown) + 120),
+        margin=dict(l=10, r=10, t=50, b=40),
+        showlegend=False,
+        plot_bgcolor="white",
+    )
+    return fig
+
+
+def _as_risk_view(risk: RiskResult | Mapping[str, Any], plan: Plan) -> dict[str, Any]:
+    if isinstance(risk, Mapping):
+        missing = {"samples", "seed", "currency", "sites"} - set(risk)
+        if missing:
+            raise ValueError(f"risk view lacks {', '.join(sorted(missing))}; build it with risk_view()")
+        return dict(risk)
+    return risk_view(risk, baseline=plan.recommendation.baseline_site)
+
+
+def _as_ranking_view(ranking: RankResult | Mapping[str, Any]) -> dict[str, Any]:
+    if isinstance(ranking, Mapping):
+        missing = {"method", "weights", "sites", "higher_is_better"} - set(ranking)
+        if missing:
+            raise ValueError(f"ranking view lacks {', '.join(sorted(missing))}; build it with ranking_view()")
+        return dict(ranking)
+    return ranking_view(ranking)
+
+
+def render_html(
+    plan: Plan,
+    pack: DataPack,
+    risk: RiskResult | Mapping[str, Any] | None = None,
+    ranking: RankResult | Mapping[str, Any] | None = None,
+) -> str:
+    """The report as one HTML string with plotly.js inlined.
+
+    ``risk`` (a :class:`~kopru.risk.RiskResult` or a :func:`risk_view` dict, which can carry
+    sample draws for the distribution chart) and ``ranking`` (a :class:`~kopru.mcda.RankResult`
+    or a :func:`ranking_view` dict) add their sections; without them the report is unchanged.
+    """
     to_div = dict(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
     best = plan.site(plan.recommendation.site) if plan.recommendation.site else None
+    extra: dict[str, Any] = {"risk": None, "ranking": None}
+    if risk is not None:
+        view = _as_risk_view(risk, plan)
+        extra["risk"] = view
+        extra["risk_rows"] = [{**s, "label": _site_label(plan, s["id"], s["name"])} for s in view["sites"]]
+        extra["risk_chart"] = risk_distribution_chart(view, plan).to_html(
+            div_id="risk-distribution", **to_div
+        )
+        extra["best_chart"] = risk_best_chart(view, plan).to_html(div_id="risk-best", **to_div)
+    if ranking is not None:
+        rv = _as_ranking_view(ranking)
+        extra["ranking"] = rv
+        extra["ranking_rows"] = [{**s, "label": _site_label(plan, s["id"])} for s in rv["sites"]]
     template = _env.get_template("report.html.j2")
     return template.render(
         plan=plan,
@@ -236,10 +465,17 @@ def render_html(plan: Plan, pack: DataPack) -> str:
         map=site_map(plan, pack).to_html(div_id="site-map", **to_div),
         sites=[plan.site(s) for s in plan.ranking],
         esc=html.escape,
+        **extra,
     )
 
 
-def write_report(plan: Plan, pack: DataPack, path: str | Path) -> Path:
+def write_report(
+    plan: Plan,
+    pack: DataPack,
+    path: str | Path,
+    risk: RiskResult | Mapping[str, Any] | None = None,
+    ranking: RankResult | Mapping[str, Any] | None = None,
+) -> Path:
     path = Path(path)
-    path.write_text(render_html(plan, pack), encoding="utf-8")
+    path.write_text(render_html(plan, pack, risk, ranking), encoding="utf-8")
     return path

@@ -1,0 +1,395 @@
+"""Risk engine throughput and memory against a plain pandas peer, a 10-million-sample run, and sweeps on Dask.
+
+Three parts, all measured in the same run of this script:
+
+- ``throughput``: ``kopru.risk.run`` on a shipped example against the same Monte Carlo written as a
+  long sample × site × market table in pandas (merges and column arithmetic, as an analyst would
+  without kopru). Both use the same draws; the per-site statistics are checked equal on a small
+  case before any timing counts. Every configuration runs in a fresh subprocess, so its peak RSS
+  (``os.wait4``'s rusage of that child, the per-child form of ``RUSAGE_CHILDREN``) is its own.
+- ``big``: one run of 10,000,000 samples in a fresh subprocess: wall time and peak RSS (bar: 2 GiB).
+- ``sweep``: ``kopru.sweep`` of each shipped scenario file, serially and on a Dask ``LocalCluster``
+  with 2 worker processes (1 thread each); the results are checked equal.
+
+    python benchmarks/bench_risk.py                       # all three parts, markdown tables
+    python benchmarks/bench_risk.py --parts throughput sweep
+    python benchmarks/bench_risk.py --big-samples 1000000 # a smaller "big" run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kopru import api
+from kopru import risk as risk_mod
+from kopru.inputs import prepare
+from kopru.risk import BLOCK, COUNTRY_CURRENCY, MODES, RiskModel, RiskResult
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+SCENARIOS = ROOT / "src" / "kopru" / "examples" / "scenarios"
+GiB = 2**30
+STATS = ("mean", "p5", "p50", "p95", "cvar95", "p_best", "expected_regret")
+
+
+def build(example: str) -> RiskModel:
+    pack = api.load_data()
+    pre = prepare(api.load_profile(EXAMPLES / f"{example}.yaml"), pack)
+    return risk_mod.build_model(pre, risk_mod.load_uncertainty(None, pack))
+
+
+# -- the pandas peer -----------------------------------------------------------------------------
+def _draws(model: RiskModel, seed: int, samples: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """kopru's own draws (block-seeded) as tables, so both sides evaluate the very same samples."""
+    values: list[dict[str, np.ndarray]] = []
+    demand: list[np.ndarray] = []
+    for b in range(-(-samples // BLOCK)):
+        lo, hi = risk_mod.block_bounds(samples, b)
+        v, d = risk_mod.draw(model, seed, b, hi - lo)
+        values.append(v)
+        demand.append(d)
+    draws = pd.DataFrame({k: np.concatenate([v[k] for v in values]) for k in values[0]})
+    draws.insert(0, "sample", np.arange(samples))
+    factors = np.concatenate(demand)
+    n_markets = factors.shape[1]
+    demand_long = pd.DataFrame(
+        {
+            "sample": np.repeat(np.arange(samples), n_markets),
+            "market": np.tile(np.arange(n_markets), samples),
+            "factor": factors.ravel(),
+        }
+    )
+    return draws, demand_long
+
+
+def _pick(table: pd.DataFrame, long: pd.DataFrame, family: str, key: str, default: float) -> pd.Series:
+    """The value of ``family.<key>`` for each row's sample and key (country or currency)."""
+    sub = long[long["variable"].str.startswith(family + ".")].copy()
+    sub[key] = sub["variable"].str.slice(len(family) + 1)
+    merged = table[["sample", key]].merge(sub[["sample", key, "value"]], on=["sample", key], how="left")
+    return merged["value"].fillna(default).to_numpy()
+
+
+def pandas_risk(model: RiskModel, seed: int, samples: int) -> pd.DataFrame:
+    """The same Monte Carlo as a long sample × site × market (× route, × material) table."""
+    x = model.x
+    draws, demand = _draws(model, seed, samples)
+    for family, default in (("freight", 1.0), ("transit", 1.0)):
+        for m in MODES:
+            if f"{family}.{m}" not in draws:
+                draws[f"{family}.{m}"] = default
+    for col, default in (("duty", 0.0), ("fx.EUR", 1.0)):
+        if col not in draws:
+            draws[col] = default
+    n_sites, n_markets = x.duty_rate.shape
+    sites = pd.DataFrame(
+        {
+            "site": np.arange(n_sites),
+            "country": list(model.site_country),
+            "currency": [COUNTRY_CURRENCY.get(c, "USD") for c in model.site_country],
+            "wage0": x.wage_usd_per_hour,
+            "social": x.social_rate,
+            "elec0": x.electricity_usd_per_kwh,
+            "gas0": x.gas_usd_per_m3,
+            "land": x.land_usd_per_m2_year,
+            "cit": x.corporate_tax_rate,
+            "ptax": x.property_tax_rate,
+            "share": x.input_duty_share,
+            "capex": x.capex_usd,
+        }
+    )
+    # sample × site: the per-country and per-currency variables looked up by merge
+    ss = draws.merge(sites, how="cross")
+    long = draws.melt(id_vars="sample", var_name="variable")
+    fx = _pick(ss, long, "fx", "currency", 1.0)
+    growth = np.maximum(1.0 + _pick(ss, long, "wage_growth", "country", 0.0), 0.01)
+    ss["wage"] = ss["wage0"] * growth / fx
+    ss["elec"] = ss["elec0"] * _pick(ss, long, "electricity", "country", 1.0) / fx
+    ss["gas"] = ss["gas0"] * _pick(ss, long, "gas", "country", 1.0) / fx
+
+    # sample × site × material
+    n_mat = x.material_cost_usd.shape[-1]
+    cost = np.broadcast_to(x.material_cost_usd, (n_sites, n_mat))
+    mats = pd.DataFrame(
+        {
+            "site": np.repeat(np.arange(n_sites), n_mat),
+            "cost": cost.ravel(),
+            "rate": x.material_duty_rate.ravel(),
+            **{f"mf_{m}": model.material_freight_by_mode[:, :, k].ravel() for k, m in enumerate(MODES)},
+        }
+    ).merge(sites[["site", "share"]], on="site")
+    sm = mats.merge(draws[["sample", "duty", *(f"freight.{m}" for m in MODES)]], how="cross")
+    sm["freight"] = sum(sm[f"mf_{m}"] * sm[f"freight.{m}"] for m in MODES)
+    sm["duty_rate"] = np.where(sm["rate"] > 0, np.maximum(sm["rate"] + sm["duty"] / 100.0, 0.0), 0.0)
+    sm["value"] = (sm["cost"] + sm["freight"]) * (1.0 + sm["duty_rate"] * sm["share"])
+    ss = ss.merge(sm.groupby(["sample", "site"], as_index=False)["value"].sum(), on=["sample", "site"])
+    ss["materials"] = ss["value"]
+    ss["energy"] = x.electricity_kwh * ss["elec"] + x.gas_m3 * ss["gas"]
+    ss["labour"] = x.labour_hours * ss["wage"] * (1.0 + ss["social"])
+    ss["capital"] = (ss["capex"] * x.capital_recovery + x.fixed_costs_usd + x.land_m2 * ss["land"]) / x.volume
+    ss["ptax_unit"] = ss["ptax"] * x.building_share * ss["capex"] / x.volume
+    ss["ex_works"] = ss["materials"] + ss["energy"] + ss["labour"] + ss["capital"]
+
+    # sample × site × market × route: freight and days rebuilt from their split by mode
+    n_routes = model.freight_by_mode.shape[2]
+    routes = pd.DataFrame(
+        {
+            "site": np.repeat(np.arange(n_sites), n_markets * n_routes),
+            "market": np.tile(np.repeat(np.arange(n_markets), n_routes), n_sites),
+            **{f"c_{m}": model.freight_by_mode[..., k].ravel() for k, m in enumerate(MODES)},
+            **{f"d_{m}": model.days_by_mode[..., k].ravel() for k, m in enumerate(MODES)},
+        }
+    )
+    modes = [*(f"freight.{m}" for m in MODES), *(f"transit.{m}" for m in MODES)]
+    sr = routes.merge(draws[["sample", *modes]], how="cross")
+    sr["freight"] = sum(sr[f"c_{m}"] * sr[f"freight.{m}"] for m in MODES)
+    sr["days"] = sum(sr[f"d_{m}"] * sr[f"transit.{m}"] for m in MODES)
+    sr = sr.merge(ss[["sample", "site", "ex_works"]], on=["sample", "site"])
+    sr["logistics"] = sr["freight"] + sr["ex_works"] * x.carrying_rate * sr["days"] / 365.0
+    lanes = sr.groupby(["sample", "site", "market"], as_index=False)["logistics"].min()
+
+    # sample × site × market: duties, taxes, the per-unit total and the annual cost
+    lane_base = pd.DataFrame(
+        {
+            "site": np.repeat(np.arange(n_sites), n_markets),
+            "market": np.tile(np.arange(n_markets), n_sites),
+            "rate0": x.duty_rate.ravel(),
+            "minimum0": x.duty_min_usd.ravel(),
+        }
+    )
+    markets = pd.DataFrame({"market": np.arange(n_markets), "price": x.price_usd, "demand0": model.demand})
+    lanes = (
+        lanes.merge(lane_base, on=["site", "market"])
+        .merge(markets, on="market")
+        .merge(demand, on=["sample", "market"])
+        .merge(
+            ss[["sample", "site", "duty", "fx.EUR", "cit", "ptax_unit", "ex_works"]],
+            on=["sample", "site"],
+        )
+    )
+    rate = np.where(lanes["rate0"] > 0, np.maximum(lanes["rate0"] + lanes["duty"] / 100.0, 0.0), 0.0)
+    minimum = lanes["minimum0"] / lanes["fx.EUR"]
+    lanes["duties"] = np.maximum(rate * (lanes["ex_works"] + lanes["logistics"]), minimum)
+    pre_tax = lanes["ex_works"] + lanes["logistics"] + lanes["duties"] + lanes["ptax_unit"]
+    lanes["taxes"] = lanes["ptax_unit"] + lanes["cit"] * (lanes["price"] - pre_tax).clip(lower=0.0)
+    lanes["per_unit"] = lanes["ex_works"] + lanes["logistics"] + lanes["duties"] + lanes["taxes"]
+    lanes["annual"] = lanes["per_unit"] * lanes["demand0"] * lanes["factor"] * model.fx
+    annual = lanes.groupby(["sample", "site"], as_index=False)["annual"].sum()
+
+    # per-site statistics
+    annual["regret"] = annual["annual"] - annual.groupby("sample")["annual"].transform("min")
+    winners = annual.loc[annual.groupby("sample")["annual"].idxmin(), "site"]
+    k = max(1, math.ceil(round(0.05 * samples, 9)))
+    g = annual.groupby("site")["annual"]
+    stats = pd.DataFrame(
+        {
+            "mean": g.mean(),
+            "p5": g.quantile(0.05),
+            "p50": g.quantile(0.5),
+            "p95": g.quantile(0.95),
+            "cvar95": g.apply(lambda s: s.nlargest(k).mean()),
+            "p_best": winners.value_counts().reindex(range(n_sites), fill_value=0) / samples,
+            "expected_regret": annual.groupby("site")["regret"].mean(),
+        }
+    )
+    stats.index = [model.site_ids[i] for i in stats.index]
+    return stats
+
+
+def kopru_stats(result: RiskResult) -> pd.DataFrame:
+    return pd.DataFrame([s.as_dict() for s in result.sites]).set_index("id")[list(STATS)]
+
+
+def check_equal(example: str, samples: int = 2_000, seed: int = 7) -> None:
+    """Both implementations give the same per-site statistics (the gate before timing counts)."""
+    model = build(example)
+    ours = kopru_stats(risk_mod.run(model, samples, seed))
+    peer = pandas_risk(model, seed, samples).loc[ours.index]
+    np.testing.assert_allclose(ours.to_numpy(), peer.to_numpy(), rtol=1e-9, atol=1e-6)
+    print(f"check: kopru and pandas agree on {example}, {samples:,} samples, {len(ours)} sites (rtol 1e-9)")
+
+
+# -- one configuration in a fresh process ----------------------------------------------------------
+def _status(field: str) -> int:
+    """A size from /proc/self/status in bytes: VmRSS (now) or VmHWM (peak since the last reset)."""
+    with open("/proc/self/status", encoding="ascii") as f:
+        return next(int(line.split()[1]) * 1024 for line in f if line.startswith(field + ":"))
+
+
+def child(impl: str, example: str, samples: int, seed: int) -> None:
+    """Runs in the subprocess: build the model, time the Monte Carlo, print JSON."""
+    model = build(example)
+    # Start-up (imports, reading and validating the data pack) peaks higher than a small run, which
+    # would hide the engine's own memory; "5" resets this process's peak RSS (Linux >= 4.0), so
+    # VmHWM at the end is the peak of the sampling phase alone.
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
+        f.write("5")
+    before = _status("VmRSS")
+    t0 = time.perf_counter()
+    if impl == "kopru":
+        risk_mod.run(model, samples, seed)
+    elif impl == "pandas":
+        pandas_risk(model, seed, samples)
+    seconds = time.perf_counter() - t0
+    n_sites, n_markets = model.x.duty_rate.shape
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "sites": n_sites,
+                "markets": n_markets,
+                "before": before,
+                "peak": _status("VmHWM"),
+            }
+        )
+    )
+
+
+def measure(impl: str, example: str, samples: int, seed: int = 7) -> dict[str, Any]:
+    """Run one configuration in a fresh interpreter and read its timings and peak RSS.
+
+    The peak is the child's own VmHWM rather than its rusage: on Linux a child's ru_maxrss (per
+    wait4 or RUSAGE_CHILDREN) also counts the parent's memory image it was forked from before
+    exec, which here is this process after the pandas check, several hundred MiB. wait4's figure
+    is still kept as ``rusage`` for the record.
+    """
+    cmd = [sys.executable, __file__, "--child", impl, "--example", example, "--samples", str(samples)]
+    cmd += ["--seed", str(seed)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)  # tell Popen it is reaped
+    if proc.returncode != 0:
+        raise SystemExit(f"{impl} {example} {samples}: exit {proc.returncode}")
+    data = json.loads(output.strip().splitlines()[-1])
+    data["wall"] = time.perf_counter() - t0
+    data["rusage"] = usage.ru_maxrss * 1024  # Linux reports KiB
+    data["rss"] = data["peak"]
+    return data
+
+
+def _size(n_bytes: float) -> str:
+    return f"{n_bytes / 2**20:,.0f} MiB"
+
+
+def part_throughput(example: str, kopru_sizes: list[int], pandas_sizes: list[int]) -> None:
+    check_equal(example)
+    base = measure("model", example, 1)
+    print(
+        f"\n{example}: {base['sites']} sites × {base['markets']} markets; cells = samples × sites × markets;"
+        " one fresh process per row. RSS before = resident size after imports, data pack and model;"
+        " peak = the peak RSS of the sampling phase (reset before it), which includes that.\n"
+    )
+    print("| implementation | samples | cells | time | cells / s | RSS before | peak RSS | peak − before |")
+    print("|---|---|---|---|---|---|---|---|")
+    rows = [("kopru (NumPy, chunked)", "kopru", n) for n in kopru_sizes]
+    rows += [("pandas long table", "pandas", n) for n in pandas_sizes]
+    for label, impl, n in rows:
+        r = measure(impl, example, n)
+        cells = n * r["sites"] * r["markets"]
+        print(
+            f"| {label} | {n:,} | {cells:,} | {r['seconds']:,.2f} s | {cells / r['seconds']:,.3g}"
+            f" | {_size(r['before'])} | {_size(r['rss'])} | {_size(r['rss'] - r['before'])} |",
+            flush=True,
+        )
+
+
+def part_big(example: str, samples: int) -> None:
+    r = measure("kopru", example, samples)
+    cells = samples * r["sites"] * r["markets"]
+    verdict = "within" if r["rss"] <= 2 * GiB else "ABOVE"
+    print("\n| example | samples | cells | time | cells / s | RSS before | peak RSS | 2 GiB bar |")
+    print("|---|---|---|---|---|---|---|---|")
+    print(
+        f"| {example} | {samples:,} | {cells:,} | {r['seconds']:,.0f} s | {cells / r['seconds']:,.3g}"
+        f" | {_size(r['before'])} | {_size(r['rss'])} | {verdict} |",
+        flush=True,
+    )
+
+
+def _timed(fn: Any, repeat: int, pause: float = 0.0) -> tuple[float, Any]:
+    times, out = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+        time.sleep(pause)  # untimed
+    return statistics.median(times), out
+
+
+def part_sweep(repeat: int) -> None:
+    from kopru.sweep import dask_client, read_scenarios, sweep
+
+    files = sorted(SCENARIOS.glob("*.yaml"))
+    serial = {}
+    for f in files:
+        sweep(f)  # warm: the data pack is read once per process, as it is once per Dask worker below
+        serial[f.name] = _timed(lambda f=f: sweep(f), repeat)
+    t0 = time.perf_counter()
+    with dask_client(local=True, workers=2) as client:
+        start = time.perf_counter() - t0
+        rows = []
+        for f in files:
+            # kopru.sweep scatters the profile under a content-hashed key; scattering it again before the
+            # scheduler has forgotten the previous sweep's copy races ("lost dependencies"), so the
+            # sweeps are spaced by an untimed pause
+            t_cold, cold = _timed(lambda f=f: sweep(f, client), 1, pause=1.0)
+            t_warm, warm = _timed(lambda f=f: sweep(f, client), repeat, pause=1.0)
+            assert cold == warm == serial[f.name][1], f"{f.name}: Dask and serial sweeps differ"
+            rows.append((f, t_cold, t_warm))
+    print(f"\nLocalCluster start (2 worker processes, 1 thread each): {start:.1f} s\n")
+    print("| scenario file | scenarios | serial | Dask, first sweep | Dask, warm | speed-up (warm) |")
+    print("|---|---|---|---|---|---|")
+    for f, t_cold, t_warm in rows:
+        n = len(read_scenarios(f)[1])
+        t_serial = serial[f.name][0]
+        print(
+            f"| {f.name} | {n} | {t_serial:.2f} s | {t_cold:.2f} s | {t_warm:.2f} s"
+            f" | {t_serial / t_warm:.2f}× |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parts", nargs="+", default=["throughput", "big", "sweep"])
+    parser.add_argument("--example", default="apparel")
+    parser.add_argument("--kopru-samples", type=int, nargs="+", default=[2_000, 20_000, 200_000, 1_000_000])
+    parser.add_argument("--pandas-samples", type=int, nargs="+", default=[2_000, 20_000])
+    parser.add_argument("--big-samples", type=int, default=10_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", choices=["kopru", "pandas", "model"], help=argparse.SUPPRESS)
+    parser.add_argument("--samples", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--seed", type=int, default=7, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.example, args.samples, args.seed)
+        return
+    print(
+        f"{os.cpu_count()} cores, python {platform.python_version()}, numpy {np.__version__},"
+        f" pandas {pd.__version__}, {platform.machine()}\n"
+    )
+    if "throughput" in args.parts:
+        part_throughput(args.example, args.kopru_samples, args.pandas_samples)
+    if "big" in args.parts:
+        part_big(args.example, args.big_samples)
+    if "sweep" in args.parts:
+        part_sweep(args.repeat)
+
+
+if __name__ == "__main__":
+    main()

@@ -195,9 +195,8 @@ def sweep(
     else:
         from distributed import as_completed
 
-        shared = client.scatter(
-            profile, broadcast=True, hash=False
-        )  # a fresh key per sweep: no race with the last one's cleanup
+        # a fresh key per sweep: a content-hashed key races with the cleanup of the last sweep's copy
+        shared = client.scatter(profile, broadcast=True, hash=False)
         futures = {client.submit(run_scenario, shared, s, pure=False): s.name for s in scenarios}
         for i, future in enumerate(as_completed(futures)):
             results[futures[future]] = future.result()

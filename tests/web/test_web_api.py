@@ -239,3 +239,18 @@ def test_full_queue_answers_503() -> None:
         assert second.status_code == 503 and second.headers["retry-after"]
         assert wait(c, first.json()["id"])["status"] == "done"
         assert c.post("/api/jobs", json={"example": "apparel"}).status_code == 202
+
+
+def test_web_runs_are_recorded_in_the_scenario_store(tmp_path, monkeypatch):
+    """Plans run from the browser survive a restart: they are recorded in the DuckDB store."""
+    from conftest import EXAMPLES
+
+    import kopru
+    from kopru.store import open_store
+    from kopru.web.runs import MemoryRunStore
+
+    monkeypatch.setenv("KOPRU_STORE", str(tmp_path / "runs.duckdb"))
+    runs = MemoryRunStore()
+    runs.add(kopru.plan(EXAMPLES / "apparel.yaml"), "example:apparel")
+    recorded = open_store().list()
+    assert len(recorded) == 1

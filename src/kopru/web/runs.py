@@ -1,14 +1,16 @@
 """The runs this server has done: a small store interface and its in-memory implementation.
 
-The scenario store (DuckDB) does not exist yet. The web app only talks to :class:`RunStore`, so a
-DuckDB-backed store with the same three methods can replace :class:`MemoryRunStore` without
-touching the routes. Run ids are generated here (random hex), never taken from a request, so no
-run name can reach a file system path.
+The web app only talks to :class:`RunStore`. :class:`MemoryRunStore` keeps this process's plans
+whole (the pages need every site and route) and also records each run in the DuckDB scenario
+store (``kopru runs list`` shows them), so nothing a browser user runs is lost on restart.
+Run ids are generated here (random hex), never taken from a request, so no run name can reach a
+file system path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import uuid
 from collections import OrderedDict
@@ -20,6 +22,7 @@ from pydantic import BaseModel
 from kopru.planner import Plan
 
 RUN_ID_PATTERN = r"^[0-9a-f]{32}$"
+logger = logging.getLogger(__name__)
 
 
 class RunSummary(BaseModel):
@@ -85,13 +88,16 @@ class MemoryRunStore:
     A plan is about 1 MB of JSON with the optimizer's output; the default keeps the last 200.
     """
 
-    def __init__(self, capacity: int = 200) -> None:
+    def __init__(self, capacity: int = 200, record: bool = True) -> None:
         self._runs: OrderedDict[str, Run] = OrderedDict()
         self._lock = threading.Lock()  # the worker threads add while request handlers read
         self._capacity = capacity
+        self._record = record
 
     def add(self, plan: Plan, source: str, overrides: dict[str, Any] | None = None) -> Run:
         run = Run(id=uuid.uuid4().hex, plan=plan, source=source, overrides=overrides)
+        if self._record:
+            _persist(plan, overrides)
         with self._lock:
             self._runs[run.id] = run
             while len(self._runs) > self._capacity:
@@ -106,3 +112,13 @@ class MemoryRunStore:
         with self._lock:
             runs = list(self._runs.values())
         return [r.summary() for r in reversed(runs)]
+
+
+def _persist(plan: Plan, overrides: dict[str, Any] | None) -> None:
+    """Record the run in the scenario store; a store that cannot be written must not fail the plan."""
+    from kopru.store import record_plan
+
+    try:
+        record_plan(plan, None, overrides)
+    except Exception as exc:  # a corrupt or locked store: the plan is still served, and logged
+        logger.warning("run not recorded in the scenario store: %s", exc)

@@ -29,18 +29,6 @@ data_app = typer.Typer(help="Show and check the data pack and its sources.", no_
 app.add_typer(data_app, name="data")
 
 
-def _space_app() -> typer.Typer:
-    from kopru.space.cli import app as space_app
-
-    return space_app
-
-
-app.add_typer(
-    _space_app(),
-    name="space",
-    help="Pooled ground stations and imaging for Kazakh, Turkish and OTS satellites.",
-)
-
 out = Console()
 err = Console(stderr=True)
 
@@ -471,23 +459,40 @@ def data_validate(overrides: OverridesOpt = None) -> None:
     )
 
 
-def _register_decisions() -> None:
-    from kopru.decisions_cli import rank, risk, runs_app, sweep
-
-    app.command()(risk)
-    app.command()(rank)
-    app.command()(sweep)
-    app.add_typer(runs_app, name="runs")
-    from kopru.web.cli import serve  # light: uvicorn and the app load only when it runs
-
-    app.command("serve")(serve)
+_mounted = False
+LIGHT_COMMANDS = ("cflp",)  # timed as whole processes: they skip the heavier command groups
 
 
-_register_decisions()
+def mount_all() -> typer.Typer:
+    """Register the risk, ranking, store, sweep, space and web commands (once).
+
+    They are mounted on demand because their modules import NumPy, DuckDB and the satellite
+    code; ``kopru cflp`` is timed as a whole process and needs none of them.
+    """
+    global _mounted
+    if not _mounted:
+        from kopru.decisions_cli import rank, risk, runs_app, sweep
+        from kopru.space.cli import app as space_app
+        from kopru.web.cli import serve  # light: uvicorn and the app load only when it runs
+
+        app.command()(risk)
+        app.command()(rank)
+        app.command()(sweep)
+        app.add_typer(runs_app, name="runs")
+        app.add_typer(
+            space_app,
+            name="space",
+            help="Pooled ground stations and imaging for Kazakh, Turkish and OTS satellites.",
+        )
+        app.command("serve")(serve)
+        _mounted = True
+    return app
 
 
 def main() -> None:
     """Entry point: run the app, turning kopru's errors into one line and exit code 2."""
+    if not (len(sys.argv) > 1 and sys.argv[1] in LIGHT_COMMANDS):
+        mount_all()
     try:
         app()  # typer reports its own usage errors with exit code 2
     except KopruError as exc:

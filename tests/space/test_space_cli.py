@@ -106,6 +106,7 @@ def test_mounted_under_the_main_cli(cli):
     """Through ``kopru.cli.main`` once ``kopru space`` is mounted (skipped until then)."""
     import kopru.cli
 
+    kopru.cli.mount_all()
     if "space" not in [g.name for g in kopru.cli.app.registered_groups]:
         pytest.skip("kopru space is not mounted in kopru.cli yet")
     r = cli("space", "passes", "--start", "2026-06-01", "--days", "0.2", "--json")

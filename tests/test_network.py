@@ -198,11 +198,24 @@ def test_lagrangian_bound_never_exceeds_the_optimum():
 
 
 def test_reduced_cost_fixing_keeps_the_optimum():
+    """Closing every candidate the relaxation rules out leaves the published optimum reachable."""
+    from kopru.network import lagrangian, reduced_cost_fixing
+
     for name in ("cap61", "cap102", "cap133"):
         p = read_cap(ORLIB / f"{name}.txt")
-        with_fixing, plain = solve(p), solve(p, lagrange=False)
-        assert with_fixing.fixed_closed > 0
-        assert with_fixing.objective == pytest.approx(plain.objective, rel=1e-9)
+        lag = lagrangian(p)
+        assert lag.upper >= OPTIMA[name] * (1 - 1e-9) and lag.bound <= OPTIMA[name] * (1 + 1e-9)
+        pruned = np.flatnonzero(reduced_cost_fixing(p, lag, lag.upper))
+        assert len(pruned) > 0
+        fixed = solve(replace(p, force_closed=frozenset(int(i) for i in pruned)))
+        assert abs(fixed.objective - OPTIMA[name]) / OPTIMA[name] < 1e-6
+
+
+def test_capb_runs_the_relaxation_and_fixes_candidates():
+    p = read_cap(ORLIB / "capb.txt", capacity=5000)
+    s = solve(p, time_limit=120)
+    assert s.formulation == "cuts" and s.lagrangian_seconds > 0 and s.fixed_closed > 0
+    assert abs(s.objective - 13656379.578) / 13656379.578 < 1e-6
 
 
 @pytest.mark.parametrize("name", ["cap62", "cap94", "cap113"])

@@ -15,10 +15,11 @@ The model is built in one shot from arrays into HiGHS (highspy, column-wise spar
 ``x_ij`` is the fraction of j's demand that i serves. A candidate is a site at one capacity level;
 sites with several levels group their candidates.
 
-Before the MIP, a Lagrangian relaxation of the assignment rows (subgradient steps, every facility
-a continuous knapsack solved for all facilities at once with sorted arrays) gives a lower bound
-and a primal plan; the plan is handed to HiGHS as a start, and candidates whose reduced cost
-proves they cannot be in an optimal plan are fixed closed before the MIP is built.
+On instances past 20,000 arcs, a Lagrangian relaxation of the assignment rows (subgradient
+steps, every facility a continuous knapsack solved for all facilities at once with sorted arrays)
+first gives a lower bound and a primal plan; the plan is handed to HiGHS as a start, candidates
+whose reduced cost proves they cannot be in an optimal plan are fixed closed, and only the linking
+rows the LP relaxation violates are added. Smaller instances go straight to HiGHS with every row.
 """
 
 from __future__ import annotations
@@ -485,7 +486,10 @@ def solve(
     lag = None
     start_open = None
     simple = not p.single_source and p.max_sites is None and p.budget is None and p.min_share == 0
-    if lagrange and simple and np.isfinite(p.assign_cost).sum() <= LAGRANGE_MAX_ARCS:
+    arcs = np.isfinite(p.assign_cost).sum()
+    # on small instances HiGHS alone is faster than the relaxation's bookkeeping (measured on the
+    # 37 OR-Library sets); above that, its start plan and fixing pay (capb: 47 of 100 fixed)
+    if lagrange and simple and STRONG_MAX_ARCS < arcs <= LAGRANGE_MAX_ARCS:
         lag = lagrangian(p)
         start_open, upper = (lag.open, lag.upper) if np.isfinite(lag.upper) else (None, np.inf)
         if start_open is not None:

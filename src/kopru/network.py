@@ -505,14 +505,15 @@ def solve(
     def remaining() -> float:
         return max(time_limit - (time.perf_counter() - t0), 0.01) if time_limit is not None else np.inf
 
+    lp_bound = -np.inf
     if form == "cuts":
-        _separate_linking(h, p, cand, xi, xj, remaining)
+        lp_bound = _separate_linking(h, p, cand, xi, xj, remaining)
     if time_limit is not None:
         h.setOptionValue("time_limit", float(remaining()))
     if start_open is not None:
         _set_start(h, cand, start_open)
     h.run()
-    return _result(h, p, cand, xi, xj, t0, build_seconds, lag, int((~keep).sum()), form)
+    return _result(h, p, cand, xi, xj, t0, build_seconds, lag, int((~keep).sum()), form, lp_bound)
 
 
 def _linking_rows(h, k: int, arcs: NDArray[np.int64], xi: NDArray[np.int64]) -> None:
@@ -525,7 +526,7 @@ def _linking_rows(h, k: int, arcs: NDArray[np.int64], xi: NDArray[np.int64]) -> 
     h.addRows(n, np.full(n, -np.inf), np.zeros(n), 2 * n, starts, index, np.tile([1.0, -1.0], n))
 
 
-def _separate_linking(h, p: FacilityProblem, cand, xi, xj, remaining, max_rounds: int = 60) -> int:
+def _separate_linking(h, p: FacilityProblem, cand, xi, xj, remaining, max_rounds: int = 60) -> float:
     """Cutting-plane loop on the LP relaxation: add the linking rows it violates until none are.
 
     Seeds each market's cheapest candidates, solves the first LP by interior point (much faster
@@ -543,23 +544,25 @@ def _separate_linking(h, p: FacilityProblem, cand, xi, xj, remaining, max_rounds
     rank = np.arange(len(order)) - np.repeat(first, np.diff(np.append(first, len(order))))
     seeded = order[rank < NEAREST]
     _linking_rows(h, k, seeded, xi)
-    added = len(seeded)
     h.setOptionValue("solver", "ipm")
+    lp_bound = -np.inf  # every optimal LP relaxation on the way is a valid lower bound
     for _ in range(max_rounds):
+        if remaining() < 1.0:  # leave the MIP its time: the rows added so far already help it
+            break
         h.setOptionValue("time_limit", float(remaining()))
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             break
+        lp_bound = max(lp_bound, float(h.getInfo().objective_function_value))
         h.setOptionValue("solver", "simplex")
         values = np.asarray(h.getSolution().col_value)
         violated = np.flatnonzero(values[k:] > values[:k][xi] + 1e-7)
         if len(violated) == 0:
             break
         _linking_rows(h, k, violated, xi)
-        added += len(violated)
     h.setOptionValue("solver", "choose")
     h.changeColsIntegrality(k, cols, integer)
-    return added
+    return lp_bound
 
 
 def _primal_from_values(p: FacilityProblem, values: Array) -> tuple[NDArray[np.bool_] | None, float]:
@@ -623,7 +626,7 @@ def _set_start(h, cand, start_open) -> None:
     h.setSolution(k, np.arange(k, dtype=np.int32), start_open[cand].astype(float))
 
 
-def _result(h, p, cand, xi, xj, t0, build_seconds, lag, fixed_closed, form) -> Solution:
+def _result(h, p, cand, xi, xj, t0, build_seconds, lag, fixed_closed, form, lp_bound=-np.inf) -> Solution:
     import highspy
 
     status = h.getModelStatus()
@@ -654,8 +657,9 @@ def _result(h, p, cand, xi, xj, t0, build_seconds, lag, fixed_closed, form) -> S
         flows = np.round(flows)
     objective = float(info.objective_function_value)
     bound = float(info.mip_dual_bound)
-    if lag is not None and lag.bound > bound:
-        bound = lag.bound
+    if not np.isfinite(bound):  # stopped before the MIP's root: keep the best proven lower bound
+        bound = -np.inf
+    bound = max(bound, lp_bound, lag.bound if lag is not None else -np.inf)
     optimal = status == highspy.HighsModelStatus.kOptimal
     gap = max(0.0, (objective - bound) / max(abs(objective), 1e-12)) if np.isfinite(bound) else None
     return Solution(

@@ -11,18 +11,27 @@ of that library writes it:
 
 ``c_ij`` is the OR-Library cost of serving all of market j from site i. kopru is called through
 ``kopru.network.solve`` (it chooses its own formulation) and, separately, as a whole process
-(``kopru cflp FILE --json``). Every solver gets the relative gap 1e-9 and the same time limit;
-threads are each library's default. Each (instance, tool) pair runs in a fresh subprocess, so the
-peak resident memory of that run alone is read back with ``os.wait4``. Reading the instance file
-is not timed (every tool starts from the same NumPy arrays); imports happen before the clock
-starts. The ``kopru cflp`` row is the wall time of the whole process, imports and reading included.
+(``kopru cflp FILE --json``). Every solver gets the relative gap 1e-9 and the same time limit
+(kopru's covers its whole ``solve``; a peer's is handed to its solver after the build); threads
+are each library's default. Reading the instance file is not timed (every tool starts from the
+same NumPy arrays) and imports happen before the clock starts; the ``kopru cflp`` row is the wall
+time of the whole process, imports and reading included.
 
-    python benchmarks/bench_network.py                 # everything, about half an hour
+Each (instance, tool) pair runs in a fresh subprocess. Peak memory is the largest of: the run's
+``ru_maxrss`` from ``os.wait4`` (the parent is kept small, because a child's counter starts at the
+parent's resident size), the child's own ``VmHWM``, and the summed resident size of the run's
+process group sampled every 0.1 s (PuLP's Python and CBC live at the same time). CBC does not look
+at its time limit during the root of a large model, so a peer still running 10 % + 30 s past its
+limit is stopped and reported as stopped.
+
+    python benchmarks/bench_network.py                 # everything, about an hour on 2 cores
     python benchmarks/bench_network.py --quick         # a smoke test, a few small instances
     python benchmarks/bench_network.py --only capa@8000 --only gen100x1000
     python benchmarks/bench_network.py --tools kopru,linopy --limit-scale 0.5
+    python benchmarks/bench_network.py --report /tmp/kopru-bench-network/results.jsonl
 
-Results are printed as markdown tables and kept, one JSON line per run, in ``--json-out``.
+Results are printed as markdown tables and kept, one JSON line per run, in ``--json-out``
+(``--report`` prints the tables again from such a file).
 """
 
 from __future__ import annotations
@@ -68,8 +77,9 @@ SHOWN = ["cap41", "cap64", "cap74", "cap94", "cap104", "cap114", "cap124", "cap1
 # generated instances: uniform points in the unit square, cost of serving all of j from i is
 # distance × demand × 100, demands 5..35, capacities uniform ±50 % around a mean that makes total
 # capacity 5 × total demand, fixed costs that would open about 30 % of the sites if capacity were
-# free. With total capacity 5 × demand at least ~16 % of the sites must open whatever the fixed
-# costs, so "5–15 % open" and "capacity 3–5 × demand" cannot both hold; the optima open 26–28 %.
+# free. With total capacity 5 × demand about 14 % of the sites (the largest, all nearly full) must
+# open whatever the fixed costs, so "5–15 % open" would sit at the edge of feasibility; the optima
+# open 26–28 %.
 GEN_RATIO = 5.0
 GEN_OPEN = 0.3
 GEN_SEED = 2026
@@ -153,7 +163,7 @@ def instances(quick: bool) -> list[Instance]:
     ]
     out += [Instance(n, 120, every, reference=opt[n]) for n in ("capa@8000", "capb@5000", "capc@5000")]
     # On the two largest, PuLP and Pyomo are built (time, memory) but not solved, to keep the whole
-    # run near half an hour: CBC did not finish the root of capa's 100k-row strong model in 13
+    # run under an hour: CBC did not finish the root of capa's 100k-row strong model in 13
     # minutes (it does not look at its time limit there), and Pyomo hands the same model to the
     # same HiGHS as linopy, which is solved in full.
     out += [
@@ -543,7 +553,8 @@ def verdict(r: dict, ref: float | None, proven: bool) -> str:
     """Status with the objective checked against the reference value."""
     st, obj = r.get("status"), r.get("objective")
     if st in ("stopped", "error"):
-        return f"{st}: {r.get('note', '').strip().splitlines()[-1] if r.get('note') else ''}"
+        note = r.get("note", "").strip().splitlines()
+        return f"{st}: {note[-1] if note else 'no message'}".removesuffix("; stopped")
     if st == "build_only":
         return "built, not solved (see note)"
     if obj is None:
@@ -601,11 +612,11 @@ def table(inst: Instance, runs: list[dict]) -> str:
     ]
     for r in runs:
         mb = f"{r['peak_mb']:,.0f}"
-        total = r.get("total")
-        if r["status"] == "stopped":
-            total = None
+        total = fmt_s(r.get("total"))
+        if r["status"] == "stopped":  # the whole process, imports and reading included
+            total = f"> {r['process_seconds']:.0f} (stopped)"
         lines.append(
-            f"| {LABEL[r['tool']]} | {fmt_s(r.get('build'))} | {fmt_s(r.get('solve'))} | {fmt_s(total)} |"
+            f"| {LABEL[r['tool']]} | {fmt_s(r.get('build'))} | {fmt_s(r.get('solve'))} | {total} |"
             f" {verdict(r, ref, proven)} | {fmt_gap(r)} | {mb} | {speedup(kopru, r, ref)} |"
             f" {fmt_load(r.get('load_before'))} |"
         )
@@ -645,15 +656,18 @@ def summary_orlib(results: dict[str, list[dict]], opt: dict[str, float]) -> str:
             f" {fmt_s(sums[2])} | {max(r['peak_mb'] for r in runs):,.0f} |"
         )
     k = {r["instance"]: r for r in by_tool.get("kopru", [])}
-    for tool in PEERS:
-        both = [r for r in by_tool.get(tool, []) if r["instance"] in k]
-        if len(both) == len(ORLIB_NAMES):
-            ratio = sum(r["total"] for r in both) / sum(k[r["instance"]]["total"] for r in both)
-            each = sorted(r["total"] / k[r["instance"]]["total"] for r in both)
-            lines.append(
-                f"\n{LABEL[tool]} / kopru over all 37: {ratio:.1f}× in summed total time; per instance"
-                f" from {each[0]:.1f}× to {each[-1]:.1f}× (median {each[len(each) // 2]:.1f}×)."
-            )
+    lines.append("")
+    for tool in (*PEERS, "kopru-cli"):
+        both = [r for r in by_tool.get(tool, []) if r["instance"] in k and r.get("total")]
+        if not both:
+            continue
+        ratio = sum(r["total"] for r in both) / sum(k[r["instance"]]["total"] for r in both)
+        each = sorted(r["total"] / k[r["instance"]]["total"] for r in both)
+        median = each[len(each) // 2]
+        lines.append(
+            f"- {LABEL[tool]} / kopru `solve`, on the {len(both)} instances both ran: {ratio:.1f}× in summed"
+            f" total time; per instance {each[0]:.1f}× to {each[-1]:.1f}× (median {median:.1f}×)."
+        )
     return "\n".join(lines)
 
 
@@ -682,16 +696,16 @@ def machine() -> str:
     )
 
 
-def notes_for(inst: Instance, runs: list[dict]) -> list[str]:
+def notes_for(inst: Instance, runs: list[dict], chosen: set[str]) -> list[str]:
     notes = []
     k = next((r for r in runs if r["tool"] == "kopru"), None)
     ran_cli = any(r["tool"] == "kopru-cli" for r in runs)
-    if "kopru-cli" in inst.tools and not ran_cli and k and (k.get("total") or 1e9) > CLI_MAX:
+    if {"kopru-cli"} & set(inst.tools) & chosen and not ran_cli and k and (k.get("total") or 1e9) > CLI_MAX:
         notes.append(
             f"`kopru cflp` not re-run as a process: the library solve took over {CLI_MAX:g} s,"
             " so a second solve would only repeat it (process overhead: see smaller instances)."
         )
-    if inst.build_only:
+    if any(r["status"] == "build_only" for r in runs):
         notes.append(
             f"{' and '.join(LABEL[t] for t in inst.build_only)}: model built and measured, not"
             " solved (see the script: CBC does not finish the root of the smaller capa model in"
@@ -700,11 +714,11 @@ def notes_for(inst: Instance, runs: list[dict]) -> list[str]:
     return notes
 
 
-def render(todo: list[Instance], results: dict[str, list[dict]], quick: bool) -> None:
+def render(todo: list[Instance], results: dict[str, list[dict]], quick: bool, chosen: set[str]) -> None:
     for inst in todo:
         runs = results.get(inst.name)
         if runs and (len(inst.tools) > 2 or inst.name not in ORLIB_NAMES):
-            print("\n\n".join([table(inst, runs), *notes_for(inst, runs)]) + "\n")
+            print("\n\n".join([table(inst, runs), *notes_for(inst, runs, chosen)]) + "\n")
     if any(n in results for n in ORLIB_NAMES) and not quick:
         print("OR-Library cap41–cap134, all instances run:\n")
         print(summary_orlib(results, published_optima()) + "\n")
@@ -744,7 +758,7 @@ def main() -> None:
             for i in todo
             if any((i.name, t) in last for t in i.tools)
         }
-        render(todo, results, args.quick)
+        render(todo, results, args.quick, set(TOOLS))
         return
 
     import hashlib
@@ -784,7 +798,7 @@ def main() -> None:
                     flush=True,
                 )
             results[inst.name] = runs
-            render([inst], {inst.name: runs}, True)
+            render([inst], {inst.name: runs}, True, chosen)
     if not args.quick and any(n in results for n in ORLIB_NAMES):
         print("OR-Library cap41–cap134, all instances run:\n")
         print(summary_orlib(results, published_optima()) + "\n")

@@ -1,36 +1,12 @@
 """The HTML report opened in headless Chromium (Debian's chromium): map and chart render offline."""
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 from conftest import EXAMPLES, ROOT
 
 import kopru
 from kopru.report import render_html
 
-CHROMIUM = os.environ.get("KOPRU_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 ARTIFACTS = ROOT / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run the README's test command, which installs chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.browser

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
-import shutil
 import sys
 import types
 from pathlib import Path
@@ -20,14 +18,6 @@ from kopru import risk as risk_mod
 from kopru.inputs import prepare
 from kopru.report import DRAWS_SHOWN, RISK_SITES, render_html, risk_view
 
-CHROMIUM = os.environ.get("KOPRU_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 ARTIFACTS = ROOT / "test-artifacts"
 APPAREL = EXAMPLES / "apparel.yaml"
 SAMPLES = 2_000
@@ -49,18 +39,6 @@ def views() -> tuple[Any, Any, dict[str, Any], Any]:
     view = risk_view(result, draws, baseline=plan.recommendation.baseline_site)
     ranking = mcda.rank(APPAREL, samples=SAMPLES, seed=SEED)
     return plan, result, view, ranking
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run the README's test command, which installs chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def _open(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:

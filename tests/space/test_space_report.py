@@ -3,8 +3,6 @@ headless Chromium (Debian's chromium) renders its map and timeline without touch
 
 import json
 import math
-import os
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,14 +21,6 @@ from kopru.space.report import (
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("KOPRU_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 START = datetime(2026, 6, 1, tzinfo=UTC)
 
 
@@ -91,18 +81,6 @@ def test_report_is_self_contained_and_lists_provenance(report_html):
     assert "<script src=" not in report_html and '<link rel="stylesheet" href="http' not in report_html
     for text in ("39731", "2014-024A", "Baikonur", "±10 km", "astrion-tech/celestrak-mirror"):
         assert text in report_html
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.browser

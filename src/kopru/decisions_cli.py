@@ -125,16 +125,10 @@ def risk(
         else:
             result = risk_mod.risk(profile, **kwargs)
     data = result.to_json()
-    _record(
-        store,
-        no_store,
-        "risk",
-        profile=profile,
-        overrides=overrides,
-        disruptions=close or [],
-        params={"samples": samples, "seed": seed, "uncertainty": result.uncertainty.as_dict()},
-        results={"sites": data["sites"]},
-    )
+    if not no_store:
+        from kopru.store import record_risk
+
+        record_risk(result, profile, store, overrides, close or [])
     if out_dir is not None:
 
         def view(plan: Any) -> dict[str, Any]:
@@ -256,23 +250,11 @@ def rank(
 def _risk_draws(
     profile: Path, samples: int, seed: int, overrides: Path | None, close: list[str], uncertainty: Path | None
 ) -> dict[str, Any]:
-    """Annual costs of the run's first samples per site, for the report's distribution chart.
-
-    Blocks are seeded by their index alone, so blocks 0.. of the same (seed, samples) are exactly
-    the first samples of the run just made: recomputing them (a fraction of a second) is cheaper
-    than keeping every sample of a large run.
-    """
-    from kopru import api
+    """Annual costs of the run's first samples per site, for the report's distribution chart."""
     from kopru import risk as risk_mod
-    from kopru.inputs import prepare
     from kopru.report import DRAWS_SHOWN
 
-    pack = api.load_data(overrides)
-    pre = prepare(api.load_profile(profile), pack, tuple(close))
-    model = risk_mod.build_model(pre, risk_mod.load_uncertainty(uncertainty, pack))
-    blocks = -(-min(samples, DRAWS_SHOWN) // risk_mod.BLOCK)
-    costs = risk_mod.compute_chunk(model, seed, 0, blocks, samples).costs[:DRAWS_SHOWN]
-    return {sid: costs[:, i] for i, sid in enumerate(model.site_ids)}
+    return risk_mod.first_draws(profile, samples, seed, overrides, close, uncertainty, DRAWS_SHOWN)
 
 
 def _view_key(profile: Path, overrides: Path | None, close: list[str]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import math
 import os
 import time
 import uuid
@@ -32,7 +33,18 @@ import duckdb
 
 from kopru.errors import KopruError
 
-__all__ = ["Store", "StoreError", "default_path", "inputs_hash", "open_store"]
+__all__ = [
+    "RunNotFound",
+    "Store",
+    "StoreBusy",
+    "StoreError",
+    "StoreMissing",
+    "default_path",
+    "inputs_hash",
+    "open_store",
+    "record_plan",
+    "record_risk",
+]
 
 SCHEMA = "1"
 LOCK_TIMEOUT_S = 60.0
@@ -51,6 +63,18 @@ DDL = (
 
 class StoreError(KopruError):
     """The scenario store cannot be used: not a kopru store, damaged, locked or unwritable."""
+
+
+class StoreMissing(StoreError):
+    """The store file does not exist yet (nothing has been recorded): there is nothing to read."""
+
+
+class StoreBusy(StoreError):
+    """Another process holds the store (kopru's lock, or DuckDB's own lock): try again shortly."""
+
+
+class RunNotFound(StoreError):
+    """No run has this id (or the id prefix is ambiguous)."""
 
 
 def default_path() -> Path:
@@ -110,7 +134,7 @@ class Store:
                     break
                 except BlockingIOError:
                     if time.monotonic() > deadline:
-                        raise StoreError(
+                        raise StoreBusy(
                             f"store {self.path} is busy (another kopru has held it over"
                             f" {self.lock_timeout:.0f} s); try again"
                         ) from None
@@ -126,10 +150,12 @@ class Store:
         with self._locked():
             existed = _check_file(self.path)
             if not existed and not write:
-                raise StoreError(f"store {self.path} does not exist yet; run kopru risk/rank/sweep first")
+                raise StoreMissing(f"store {self.path} does not exist yet; run kopru risk/rank/sweep first")
             try:
                 con = duckdb.connect(str(self.path))
             except duckdb.Error as exc:
+                if "lock" in str(exc).lower():  # a process outside kopru (the duckdb shell) holds it
+                    raise StoreBusy(f"store {self.path} is held by another program: {exc}") from None
                 raise StoreError(f"--store {self.path} cannot be opened as a kopru store: {exc}") from None
             try:
                 if existed:
@@ -191,12 +217,56 @@ class Store:
             cur = con.execute(sql + (f" LIMIT {int(limit)}" if limit else ""))
             return _dicts(cur)
 
+    def summaries(
+        self, limit: int | None = None, kind: str | None = None
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """How many runs there are (of ``kind``), and the newest ``limit`` with their headline result.
+
+        A row is :meth:`list`'s with the run's currency, disruptions, overrides, scalar parameters
+        and ``headline``: the item a reader looks at first and its value (see :func:`headline`).
+        """
+        where, args = ("WHERE kind = ?", [kind]) if kind else ("", [])
+        with self.connect() as con:
+            total = con.execute(f"SELECT count(*) FROM runs {where}", args).fetchone()[0]
+            cur = con.execute(
+                "SELECT id, kind, created, company, product, profile_path, inputs_hash, data_pack_version,"
+                " kopru_version, json_extract_string(inputs, '$.profile.currency') AS currency,"
+                f" overrides, disruptions, params FROM runs {where} ORDER BY created DESC, id"
+                + (" LIMIT ?" if limit else ""),
+                args + ([int(limit)] if limit else []),
+            )
+            runs = _dicts(cur)
+            ids = [r["id"] for r in runs]
+            rows: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+            counts: dict[str, int] = {}
+            if ids:
+                cur = con.execute(
+                    "SELECT run_id, item, metric, value, text FROM results"
+                    f" WHERE run_id IN ({', '.join('?' * len(ids))}) AND metric IN"
+                    f" ({', '.join('?' * len(HEADLINE_METRICS))}) ORDER BY rowid",
+                    ids + list(HEADLINE_METRICS),
+                )
+                for r in _dicts(cur):
+                    rows[r.pop("run_id")].append(r)
+                counts = dict(
+                    con.execute(
+                        "SELECT run_id, count(DISTINCT item) FROM results"
+                        f" WHERE run_id IN ({', '.join('?' * len(ids))}) GROUP BY run_id",
+                        ids,
+                    ).fetchall()
+                )
+        for r in runs:
+            for key in ("overrides", "disruptions", "params"):
+                r[key] = json.loads(r[key]) if r[key] is not None else None
+            r["headline"] = headline(r["kind"], rows[r["id"]], counts.get(r["id"], 0))
+        return total, runs
+
     def _resolve(self, con: duckdb.DuckDBPyConnection, run_id: str) -> str:
         found = [r[0] for r in con.execute("SELECT id FROM runs WHERE id LIKE ?", [f"{run_id}%"]).fetchall()]
         if not found:
-            raise StoreError(f"no run {run_id!r} in {self.path}; see 'kopru runs list'")
+            raise RunNotFound(f"no run {run_id!r} in {self.path}; see 'kopru runs list'")
         if len(found) > 1:
-            raise StoreError(f"run id {run_id!r} is ambiguous ({len(found)} runs); give more characters")
+            raise RunNotFound(f"run id {run_id!r} is ambiguous ({len(found)} runs); give more characters")
         return found[0]
 
     def show(self, run_id: str) -> dict[str, Any]:
@@ -248,6 +318,65 @@ class Store:
                 con.execute(f"COPY ({sql}) TO '{escaped}' {options}", args)
                 written[table] = str(out)
         return written
+
+
+# -- the headline of a run: what a list of runs shows in one cell ---------------------------------
+HEADLINE_METRICS = ("rank", "total", "mean", "p_best", "score", "best", "best_total", "saving_pct")
+
+
+def headline(kind: str, rows: list[dict[str, Any]], count: int) -> dict[str, Any] | None:
+    """The first thing to read in a run's results: ``{item, metric, value, count, ...}`` or None.
+
+    plan and rank: the site ranked first and its total (or score); risk: the site with the lowest
+    mean annual cost and its P(best); sweep: the scenario whose best site is cheapest, that site
+    (``text``) and the number of scenarios. ``rows`` are the run's results (item, metric, value,
+    text) for :data:`HEADLINE_METRICS`; ``count`` is how many items (sites, scenarios) it has.
+    """
+    by_item: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        by_item.setdefault(r["item"], {})[r["metric"]] = (
+            r["value"] if r["value"] is not None else result_text(r["text"])
+        )
+
+    def number(v: Any) -> float | None:
+        return float(v) if isinstance(v, int | float) and math.isfinite(v) else None
+
+    def lowest(metric: str) -> str | None:
+        scored = [(number(m.get(metric)), item) for item, m in by_item.items()]
+        scored = [(v, item) for v, item in scored if v is not None]
+        return min(scored)[1] if scored else None
+
+    out: dict[str, Any] = {"item": None, "metric": None, "value": None, "count": count}
+    if kind in ("plan", "rank"):
+        item = lowest("rank")
+        metric = "total" if kind == "plan" else "score"
+    elif kind == "risk":
+        item, metric = lowest("mean"), "mean"
+        if item is not None:
+            out["p_best"] = number(by_item[item].get("p_best"))
+    elif kind == "sweep":
+        item, metric = lowest("best_total"), "best_total"
+        if item is not None:
+            best = by_item[item].get("best")
+            out["text"] = best if isinstance(best, str) else None
+            out["saving_pct"] = number(by_item[item].get("saving_pct"))
+    else:
+        return None
+    if item is None:
+        return out if count else None
+    out.update(item=item, metric=metric, value=number(by_item[item].get(metric)))
+    return out
+
+
+def result_text(text: str | None) -> Any:
+    """A result's ``text`` as recorded: True/False as is, anything else as its canonical JSON
+    (a site id ``"sez_turan"`` keeps its quotes there); this gives the value back."""
+    if text is None or text in ("True", "False"):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -335,11 +464,14 @@ def _result_rows(run_id: str, results: dict[str, Any]) -> list[tuple]:
     return rows
 
 
-def open_store(path: str | Path | None = None) -> Store:
+def open_store(path: str | Path | Store | None = None) -> Store:
+    """The store at ``path`` (default :func:`default_path`); a :class:`Store` is returned as is."""
+    if isinstance(path, Store):
+        return path
     return Store(Path(path) if path is not None else default_path())
 
 
-def record_plan(plan: Any, store: str | Path | None = None, overrides: Any = None) -> str:
+def record_plan(plan: Any, store: str | Path | Store | None = None, overrides: Any = None) -> str:
     """Record a :class:`~kopru.planner.Plan` (for ``kopru plan``): its ranking and totals."""
     sites = [
         {
@@ -358,4 +490,23 @@ def record_plan(plan: Any, store: str | Path | None = None, overrides: Any = Non
         disruptions=plan.disruptions,
         params={"optimize": plan.network is not None},
         results={"sites": sites},
+    )
+
+
+def record_risk(
+    result: Any,
+    profile: Any,
+    store: str | Path | Store | None = None,
+    overrides: Any = None,
+    disruptions: Any = (),
+) -> str:
+    """Record a :class:`~kopru.risk.RiskResult` (for ``kopru risk`` and the web app): every site's
+    statistics, with the samples, the seed and the distributions as parameters."""
+    return open_store(store).record(
+        "risk",
+        profile=profile,
+        overrides=overrides,
+        disruptions=list(disruptions or ()),
+        params={"samples": result.samples, "seed": result.seed, "uncertainty": result.uncertainty.as_dict()},
+        results={"sites": result.to_json()["sites"]},
     )

@@ -1,14 +1,22 @@
 """The JSON API on a live server (httpx): same plans as the Python API, validation, limits, auth.
 
-Oracles: ``kopru.plan`` called directly (the API must return the same plan), the size limit
-(1 MB), and the error contract (422 with field names, never a stack trace).
+Oracles: ``kopru.plan`` and ``kopru.risk.risk`` called directly (the API must return the same plan
+and the same statistics), the runs the command line records in the scenario store (the API must
+list and show them), the size limit (1 MB), and the error contract (422 with field names, never a
+stack trace).
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
@@ -254,3 +262,232 @@ def test_web_runs_are_recorded_in_the_scenario_store(tmp_path, monkeypatch):
     runs.add(kopru.plan(EXAMPLES / "apparel.yaml"), "example:apparel")
     recorded = open_store().list()
     assert len(recorded) == 1
+
+
+# -- the scenario store on the Runs page ----------------------------------------------------------
+def _cli_json(cli, *args: str) -> dict:
+    r = cli(*args, "--json")
+    assert r.code == 0, r.err
+    return json.loads(r.out)
+
+
+def test_store_runs_list_show_and_compare_the_command_lines_runs(client: httpx.Client, cli) -> None:
+    """Runs recorded by `kopru plan` and `kopru risk` (their own code paths, into the tests' store)."""
+    from conftest import EXAMPLES
+
+    apparel = EXAMPLES / "apparel.yaml"
+    plan = _cli_json(cli, "plan", apparel, "--close", "mode:ferry")
+    first = _cli_json(cli, "risk", apparel, "--samples", "400", "--seed", "3")
+    second = _cli_json(cli, "risk", apparel, "--samples", "400", "--seed", "4")
+
+    listing = client.get("/api/store/runs").json()
+    assert listing["exists"] is True and listing["total"] == 3
+    assert listing["store"] == os.environ["KOPRU_STORE"]
+    runs = listing["runs"]
+    assert [r["kind"] for r in runs] == ["risk", "risk", "plan"]  # newest first
+    assert [r["created"] for r in runs] == sorted((r["created"] for r in runs), reverse=True)
+    newest, older, planned = runs
+    assert newest["params"] == {"samples": 400, "seed": 4} and older["params"]["seed"] == 3
+    assert not any(r["on_server"] for r in runs)  # recorded by the command line, not this server
+    # headlines: the risk run's cheapest mean, the plan's first-ranked site and its total
+    best = second["sites"][0]
+    assert newest["headline"]["item"] == best["id"] and newest["headline"]["value"] == best["mean"]
+    assert newest["headline"]["p_best"] == best["p_best"] and newest["headline"]["name"].startswith("SEZ")
+    top = plan["ranking"][0]
+    top_total = next(s for s in plan["sites"] if s["id"] == top)["landed_cost"]["total"]
+    assert planned["headline"]["item"] == top and planned["headline"]["value"] == top_total
+    assert planned["disruptions"] == ["mode:ferry"] and planned["company"] == plan["company"]
+    assert planned["currency"] == "USD" and newest["profile_path"] == str(apparel.resolve())
+
+    only_risk = client.get("/api/store/runs", params={"kind": "risk", "limit": 1}).json()
+    assert only_risk["total"] == 2 and [r["id"] for r in only_risk["runs"]] == [newest["id"]]
+
+    shown = client.get(f"/api/store/runs/{older['id']}").json()
+    assert shown["kind"] == "risk" and shown["params"]["uncertainty"]["variables"]
+    stats = {(r["item"], r["metric"]): r["value"] for r in shown["results"]}
+    for s in first["sites"]:
+        for key in ("mean", "p5", "p50", "p95", "cvar95", "p_best", "expected_regret"):
+            assert stats[(s["id"], key)] == s[key]
+    assert shown["names"]["sez_turan"].startswith("SEZ Turan")
+    assert shown["inputs"]["params"]["seed"] == 3
+
+    cmp = client.get("/api/store/compare", params={"a": older["id"], "b": newest["id"]}).json()
+    assert cmp["a"]["id"] == older["id"] and cmp["b"]["headline"]["item"] == best["id"]
+    rows = {(r["item"], r["metric"]): r for r in cmp["rows"]}
+    for s_a, s_b in zip(
+        sorted(first["sites"], key=lambda s: s["id"]),
+        sorted(second["sites"], key=lambda s: s["id"]),
+        strict=True,
+    ):
+        row = rows[(s_a["id"], "mean")]
+        assert row["a"] == s_a["mean"] and row["b"] == s_b["mean"]
+        assert row["diff"] == pytest.approx(s_b["mean"] - s_a["mean"])
+
+
+def test_store_run_ids_are_validated(client: httpx.Client) -> None:
+    from kopru.store import record_plan
+
+    run = record_plan(kopru.plan("examples/apparel.yaml"))
+    assert client.get(f"/api/store/runs/{run}").status_code == 200
+    assert client.get(f"/api/store/runs/{'0' * 32}").status_code == 404
+    assert "no run" in client.get(f"/api/store/runs/{'0' * 32}").json()["detail"]
+    for bad in (run[:12], run.upper(), run + "0", "..%2F..%2Fetc%2Fpasswd", "%25", "zz" * 16):
+        assert client.get(f"/api/store/runs/{bad}").status_code in (404, 422), bad
+    assert client.get(f"/api/store/runs/{run[:12]}").status_code == 422  # a prefix is not an id here
+    assert client.get("/api/store/compare", params={"a": run, "b": "0" * 32}).status_code == 404
+    assert client.get("/api/store/compare", params={"a": run, "b": "x"}).status_code == 422
+    assert client.get("/api/store/compare", params={"a": run}).status_code == 422
+    assert client.get("/api/store/runs", params={"kind": "nope"}).status_code == 422
+    assert client.get("/api/store/runs", params={"limit": 0}).status_code == 422
+
+
+def test_missing_store_is_an_empty_list_that_says_where(client: httpx.Client, tmp_path, monkeypatch) -> None:
+    path = tmp_path / "not-yet" / "runs.duckdb"
+    monkeypatch.setenv("KOPRU_STORE", str(path))
+    listing = client.get("/api/store/runs")
+    assert listing.status_code == 200
+    body = listing.json()
+    assert body["exists"] is False and body["runs"] == [] and body["total"] == 0
+    assert str(path) in body["message"]
+    assert client.get(f"/api/store/runs/{'a' * 32}").status_code == 404
+    assert not path.exists() and not path.parent.exists()  # reading creates nothing
+
+
+def test_a_store_held_by_a_writer_answers_503_then_recovers(client: httpx.Client, monkeypatch) -> None:
+    from kopru.store import record_plan
+    from kopru.web import history
+
+    run = record_plan(kopru.plan("examples/apparel.yaml"))
+    store = Path(os.environ["KOPRU_STORE"])
+    monkeypatch.setattr(history, "READ_TIMEOUT", 0.3)
+    # another kopru writing: it holds the store's lock file
+    with open(f"{store}.lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            busy = client.get("/api/store/runs")
+            assert busy.status_code == 503 and busy.headers["retry-after"]
+            assert "busy" in busy.json()["detail"]
+            assert client.get(f"/api/store/runs/{run}").status_code == 503
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+    assert [r["id"] for r in client.get("/api/store/runs").json()["runs"]] == [run]
+    # another program (the duckdb shell) with the file open: DuckDB's own lock
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD_DUCKDB, str(store)], stdout=subprocess.PIPE, text=True
+    ) as holder:
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+            held = client.get("/api/store/runs")
+            assert held.status_code == 503 and "another program" in held.json()["detail"]
+        finally:
+            holder.kill()  # the process this test started, by its handle
+            holder.wait(timeout=10)
+    assert client.get("/api/store/runs").status_code == 200
+
+
+HOLD_DUCKDB = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+print("open", flush=True)
+time.sleep(60)
+"""
+
+
+def test_web_runs_are_listed_from_the_store_with_their_downloads(client: httpx.Client) -> None:
+    run = client.post("/api/plan", json={"example": "appliances"}).headers["x-kopru-run"]
+    listed = client.get("/api/store/runs").json()["runs"]
+    assert [r["id"] for r in listed] == [run]  # the store's id is the server's run id
+    assert listed[0]["on_server"] is True and listed[0]["kind"] == "plan"
+    assert client.get("/api/runs").json()[0] == {**client.get("/api/runs").json()[0], "recorded": True}
+    assert Plan.model_validate_json(client.get(f"/api/runs/{run}/plan.json").content).company
+    assert client.get(f"/api/store/runs/{run}").json()["params"] == {"optimize": False}
+
+
+# -- risk from the web --------------------------------------------------------------------------
+def test_risk_job_gives_the_numbers_of_kopru_risk(client: httpx.Client) -> None:
+    from kopru import risk
+
+    submitted = client.post("/api/risk", json={"example": "apparel", "samples": 1500, "seed": 7})
+    assert submitted.status_code == 202 and submitted.json()["kind"] == "risk"
+    job = wait(client, submitted.json()["id"])
+    assert job["status"] == "done", job
+    assert "drawing 1,500 samples" in job["progress"] and "computing landed cost" in job["progress"]
+    run = job["run"]
+    served = client.get(f"/api/runs/{run}/risk").json()
+    assert served["samples"] == 1500 and served["seed"] == 7 and served["currency"] == "USD"
+    assert served["baseline"] == "plant_TR-20" and served["drawn"] == 1500
+
+    direct = risk.risk(kopru.load_profile("examples/apparel.yaml"), samples=1500, seed=7)
+    assert [s["id"] for s in served["sites"]] == [s.id for s in direct.sites]
+    for got, want in zip(served["sites"], direct.sites, strict=True):
+        assert {k: got[k] for k in want.as_dict()} == want.as_dict()  # bit for bit, through JSON
+        assert got["p5"] <= got["p50"] <= got["p95"] <= got["cvar95"]
+        assert 0 <= got["p_best"] <= 1 and got["expected_regret"] >= 0
+    assert sum(s["p_best"] for s in served["sites"]) == pytest.approx(1.0)
+
+    # recorded in the scenario store as kopru risk records it
+    stored = client.get(f"/api/store/runs/{run}").json()
+    assert stored["kind"] == "risk" and stored["on_server"] is True
+    assert stored["params"]["samples"] == 1500 and stored["params"]["seed"] == 7
+    assert stored["params"]["uncertainty"] == direct.uncertainty.as_dict()
+    means = {r["item"]: r["value"] for r in stored["results"] if r["metric"] == "mean"}
+    assert means == {s.id: s.mean for s in direct.sites}
+
+    figures = client.get(f"/api/runs/{run}/risk/figures").json()
+    violins = [t for t in figures["distribution"]["data"] if t["type"] == "violin"]
+    assert len(violins) == 13 and all(len(t["x"]) == 1500 for t in violins)  # 12 cheapest + baseline
+    assert [t["type"] for t in figures["best"]["data"]] == ["bar", "bar"]
+    report = client.get(f"/api/runs/{run}/report.html")
+    assert report.status_code == 200 and 'id="risk-distribution"' in report.text
+    assert client.get(f"/api/runs/{run}").json()["recommendation"]["site"] == direct.sites[0].id
+
+    plan_run = client.post("/api/plan", json={"example": "apparel"}).headers["x-kopru-run"]
+    assert client.get(f"/api/runs/{plan_run}/risk").status_code == 404
+    assert client.get(f"/api/runs/{'0' * 32}/risk/figures").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        ({"samples": 99}, "samples"),
+        ({"samples": 100_001}, "samples"),
+        ({"samples": -5}, "samples"),
+        ({"samples": 1000.5}, "samples"),
+        ({"samples": "many"}, "samples"),
+        ({"samples": None}, "samples"),
+        ({"seed": -1}, "seed"),
+        ({"seed": 2**32}, "seed"),
+        ({"seed": "x"}, "seed"),
+    ],
+)
+def test_risk_request_validation(client: httpx.Client, options: dict, field: str) -> None:
+    r = client.post("/api/risk", json={"example": "apparel", **options})
+    assert r.status_code == 422
+    assert [d["field"] for d in r.json()["detail"]] == [field]
+
+
+def test_risk_of_an_invalid_profile_names_the_field(client: httpx.Client) -> None:
+    profile = kopru.load_profile("examples/apparel.yaml").model_dump(mode="json")
+    profile["annual_volume"] = 0
+    r = client.post("/api/risk", json={"profile": profile, "samples": 500})
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "annual_volume"
+
+
+def test_store_headlines_of_rank_and_sweep_runs(client: httpx.Client, cli) -> None:
+    from conftest import EXAMPLES
+
+    ranked = _cli_json(cli, "rank", EXAMPLES / "apparel.yaml", "--samples", "300")
+    swept = _cli_json(cli, "sweep", EXAMPLES / "scenarios" / "apparel_what_if.yaml")
+    sweep_run, rank_run = client.get("/api/store/runs").json()["runs"]
+    assert rank_run["kind"] == "rank" and rank_run["params"]["method"] == "topsis"
+    first = ranked["sites"][0]
+    assert rank_run["headline"]["item"] == first["id"] and rank_run["headline"]["value"] == first["score"]
+    ok = [s for s in swept["scenarios"] if "error" not in s]
+    cheapest = min(ok, key=lambda s: s["best_total"])
+    head = sweep_run["headline"]
+    assert sweep_run["kind"] == "sweep" and head["count"] == len(swept["scenarios"])
+    assert head["item"] == cheapest["name"] and head["value"] == cheapest["best_total"]
+    assert head["text"] == cheapest["best"] and head["text_name"].startswith("SEZ")  # a site id, named
+    shown = client.get(f"/api/store/runs/{sweep_run['id']}").json()
+    best = {r["item"]: r["text"] for r in shown["results"] if r["metric"] == "best"}
+    assert best == {s["name"]: s["best"] for s in ok}

@@ -1,15 +1,20 @@
 """The pages in headless Chromium (Debian's chromium) against a live server: they render, they work,
-and the browser never requests anything outside 127.0.0.1. Screenshots go to test-artifacts/."""
+they fit a phone's screen, and the browser never requests anything outside 127.0.0.1. Screenshots
+go to test-artifacts/."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import EXAMPLES
 from web_server import serving
 
+import kopru
+from kopru.store import record_plan
 from kopru.web import create_app
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -25,9 +30,11 @@ def base() -> Iterator[str]:
 class Watched:
     """A page whose every request and script error is recorded."""
 
-    def __init__(self, browser: Any, base: str) -> None:
+    def __init__(self, browser: Any, base: str, viewport: dict[str, int] | None = None) -> None:
         self.base = base
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        self.context = browser.new_context(
+            viewport=viewport or {"width": 1400, "height": 1000}, accept_downloads=True
+        )
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.errors: list[str] = []
@@ -115,10 +122,13 @@ def test_optimize_draws_flows_and_runs_compare(watched: Watched) -> None:
     assert page.locator("#network-open tbody tr").count() >= 1
     assert page.locator("#plan-map g.trace.scatter path.js-line").count() > 20  # flows over the regions
     watched.shot("web-plan-optimized.png", full_page=True)
-    # Runs: this and earlier runs are listed; the two newest are ticked for comparison
+    # Runs: this run (from the scenario store) and one the command line recorded; the two newest
+    # are ticked for comparison
+    record_plan(kopru.plan(EXAMPLES / "food_processing.yaml"))
     page.goto(watched.base + "/runs")
     page.wait_for_selector("#runs-table tbody input[type=checkbox]")
-    assert page.locator("#runs-table tbody tr").count() >= 2
+    assert page.locator("#runs-table tbody tr").count() == 2
+    assert page.locator("#runs-table tbody tr").nth(1).locator("text=network optimized").count() == 1
     page.click("#compare-btn")
     page.wait_for_selector("#compare-chart .main-svg")
     assert page.locator("#compare-cols .side").count() == 2
@@ -157,3 +167,139 @@ def test_api_docs_render_offline(watched: Watched) -> None:
     assert page.locator(".swagger-ui .opblock").count() >= 15
     watched.shot("web-docs.png")
     watched.check()
+
+
+def test_plan_page_runs_risk(watched: Watched) -> None:
+    from kopru import risk
+
+    page = watched.page
+    page.goto(watched.base + "/plan")
+    page.wait_for_function("document.querySelector('[name=company]').value.length > 0")
+    page.fill("#risk-samples", "50")  # below the minimum: the field says so, nothing runs
+    page.click("#risk-btn")
+    page.wait_for_selector("#risk-samples.invalid")
+    assert "greater than or equal to 100" in page.locator("#risk-samples + small.err").inner_text()
+    page.fill("#risk-samples", "2000")
+    page.fill("#risk-seed", "11")
+    page.click("#risk-btn")
+    page.wait_for_selector("#risk-chart .main-svg", timeout=60_000)
+    page.wait_for_selector("#risk-best-chart .main-svg")
+    assert page.locator("#progress-text").inner_text() == "done"
+    assert page.locator("#risk-samples.invalid").count() == 0
+    # the distribution chart: one violin per shown site (12 cheapest and the Turkish baseline)
+    assert page.locator("#risk-chart g.trace.violins").count() == 13
+    assert page.locator("#risk-chart g.trace.violins path.violin").count() == 13
+    assert page.locator("#risk-best-chart g.trace.bars path").count() >= 13
+    # the table: every site, with the statistics kopru.risk computes for the same seed
+    direct = risk.risk(kopru.load_profile(EXAMPLES / "apparel.yaml"), samples=2000, seed=11)
+    rows = page.locator("#risk-table tbody tr")
+    assert rows.count() == len(direct.sites)
+    first = rows.first.locator("td").all_inner_texts()
+    best = direct.sites[0]
+    assert first[0].startswith(best.name)
+    assert first[1:6] == [f"{v:,.0f}" for v in (best.mean, best.p5, best.p50, best.p95, best.cvar95)]
+    assert first[6] == f"{100 * best.p_best:.1f} %"
+    numbers = [float(x.replace(",", "")) for x in first[2:5]]
+    assert numbers == sorted(numbers)  # p5 <= p50 <= p95
+    assert "2,000 samples, seed 11" in page.locator("#risk-summary").inner_text()
+    # the plan ran too, and the report download carries the risk view
+    assert page.locator("#ranking tbody tr").count() >= 30
+    with page.expect_download() as dl:
+        page.click("#dl-report")
+    assert 'id="risk-distribution"' in Path(dl.value.path()).read_text(encoding="utf-8")
+    watched.shot("web-plan-risk.png", full_page=True)
+    page.evaluate("document.getElementById('risk').scrollIntoView()")
+    watched.shot("web-plan-risk-charts.png")
+    watched.check()
+
+
+def test_runs_page_lists_the_store_and_compares_two_runs(watched: Watched) -> None:
+    page = watched.page
+    # nothing recorded yet: an empty list that says where the store will be
+    page.goto(watched.base + "/runs")
+    page.wait_for_selector("#store-note code")
+    note = page.locator("#store-note").inner_text()
+    assert "No runs recorded yet" in note and os.environ["KOPRU_STORE"] in note
+    watched.shot("web-runs-empty.png")
+    # two runs recorded outside the web app, as kopru plan records them
+    base_plan = kopru.plan(EXAMPLES / "appliances.yaml")
+    closed = kopru.plan(EXAMPLES / "appliances.yaml", disruptions=["mode:ferry"])
+    a = record_plan(base_plan)
+    b = record_plan(closed)
+    page.reload()
+    page.wait_for_selector("#runs-table tbody input[type=checkbox]")
+    rows = page.locator("#runs-table tbody tr")
+    assert rows.count() == 2
+    assert rows.first.get_attribute("data-run") == b  # newest first
+    assert "closed mode:ferry" in rows.first.inner_text()
+    top = base_plan.site(base_plan.ranking[0])
+    assert f"{top.name}: {top.landed_cost.total:,.0f} USD a year" in rows.nth(1).inner_text()
+    assert rows.first.locator("button[data-dl]").count() == 0  # not a run of this server
+    assert "2 runs" in page.locator("#store-note").inner_text()
+    # one run's details: its options and every site's results
+    rows.nth(1).locator("button[data-open]").click()
+    page.wait_for_selector("#run-detail table.results")
+    assert page.locator("#run-detail table.results tbody tr").count() == len(base_plan.sites)
+    assert a in page.locator("#run-detail").inner_text()
+    # side by side: annual cost per site, A (ticked first: the newest) against B
+    page.click("#compare-btn")
+    page.wait_for_selector("#compare-chart .main-svg")
+    assert page.locator("#compare-metric").input_value() == "total"
+    assert page.locator("#compare-cols .side").count() == 2
+    assert page.locator("#compare-chart g.trace.bars").count() == 2
+    table = page.locator("#compare-table tbody tr")
+    assert table.count() == sum(1 for s in base_plan.sites if s.landed_cost.total is not None)
+    cells = {r[0]: r for r in (table.nth(i).locator("td").all_inner_texts() for i in range(table.count()))}
+    want = closed.site(top.id).landed_cost.total, top.landed_cost.total
+    assert cells[top.name][1:4] == [f"{want[0]:,.0f}", f"{want[1]:,.0f}", f"{want[1] - want[0]:,.0f}"]
+    page.select_option("#compare-metric", "per_unit")
+    page.wait_for_function(
+        "document.querySelector('#compare-chart .gtitle').textContent.startsWith('per unit')"
+    )
+    watched.shot("web-runs-store.png", full_page=True)
+    watched.check()
+
+
+def _fits(page: Any) -> None:
+    width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= inner, f"{page.url}: the page is {width} px wide in a {inner} px window"
+
+
+def test_every_page_fits_a_phone(browser: Any, base: str) -> None:
+    """At 390 x 844 nothing overflows sideways: wide tables and charts scroll inside their box."""
+    phone = Watched(browser, base, viewport={"width": 390, "height": 844})
+    page = phone.page
+    try:
+        page.goto(base + "/sites")
+        page.wait_for_selector("#sites-map .main-svg")
+        page.select_option("#site-select", "sez_turan")
+        page.wait_for_selector("#site-detail table.params tbody tr.param")
+        _fits(page)
+        phone.shot("web-phone-sites.png", full_page=True)
+        page.goto(base + "/plan")
+        page.wait_for_function("document.querySelector('[name=company]').value.length > 0")
+        _fits(page)
+        page.fill("#risk-samples", "1000")
+        page.click("#risk-btn")
+        page.wait_for_selector("#risk-chart .main-svg", timeout=60_000)
+        page.wait_for_selector("#cost-chart .main-svg")
+        _fits(page)
+        phone.shot("web-phone-plan.png", full_page=True)
+        page.evaluate("document.getElementById('risk').scrollIntoView()")
+        phone.shot("web-phone-plan-risk.png")
+        record_plan(kopru.plan(EXAMPLES / "apparel.yaml", disruptions=["khorgos"]))
+        page.goto(base + "/runs")
+        page.wait_for_selector("#runs-table tbody input[type=checkbox]")
+        assert page.locator("#runs-table tbody tr").count() == 2
+        _fits(page)
+        page.locator("#runs-table tbody tr").first.locator("button[data-open]").click()
+        page.wait_for_selector("#run-detail table.results")
+        page.click("#compare-btn")
+        page.wait_for_selector("#comparison:not([hidden])")
+        _fits(page)
+        phone.shot("web-phone-runs.png", full_page=True)
+        page.goto(base + "/docs")
+        page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+        phone.check()
+    finally:
+        phone.close()

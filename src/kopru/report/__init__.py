@@ -284,7 +284,7 @@ def ranking_view(result: RankResult) -> dict[str, Any]:
     return result.to_json()
 
 
-def _site_label(plan: Plan, site_id: str, fallback: str | None = None) -> str:
+def site_label(plan: Plan, site_id: str, fallback: str | None = None) -> str:
     try:
         s = plan.site(site_id)
     except KeyError:  # a stale view may name a site the plan no longer has
@@ -305,7 +305,7 @@ def risk_distribution_chart(view: Mapping[str, Any], plan: Plan) -> go.Figure:
             if sid not in draws:
                 continue
             colour = BASELINE_COLOUR if sid == view.get("baseline") else SITE_COLOUR
-            label = _site_label(plan, sid, by_id[sid]["name"])
+            label = site_label(plan, sid, by_id[sid]["name"])
             fig.add_violin(
                 x=draws[sid],
                 y0=label,
@@ -326,7 +326,7 @@ def risk_distribution_chart(view: Mapping[str, Any], plan: Plan) -> go.Figure:
         n = len(next(iter(draws.values())))
         title = f"Annual landed cost, distribution of {n:,} of the {view['samples']:,} samples"
     else:
-        labels = [_site_label(plan, sid, by_id[sid]["name"]) for sid in shown]
+        labels = [site_label(plan, sid, by_id[sid]["name"]) for sid in shown]
         stats = [by_id[sid] for sid in shown]
         p5, p50, p95 = (np.array([s[k] for s in stats]) for k in ("p5", "p50", "p95"))
         fig.add_scatter(
@@ -371,7 +371,7 @@ def risk_best_chart(view: Mapping[str, Any], plan: Plan) -> go.Figure:
     # a site that wins in some samples belongs here even when its mean is not among the cheapest
     shown += [sid for sid, s in by_id.items() if s["p_best"] > 0 and sid not in shown]
     shown = list(reversed(shown))
-    labels = [_site_label(plan, sid, by_id[sid]["name"]) for sid in shown]
+    labels = [site_label(plan, sid, by_id[sid]["name"]) for sid in shown]
     colours = [BASELINE_COLOUR if sid == view.get("baseline") else SITE_COLOUR for sid in shown]
     fig = make_subplots(
         rows=1,
@@ -447,7 +447,7 @@ def render_html(
     if risk is not None:
         view = _as_risk_view(risk, plan)
         extra["risk"] = view
-        extra["risk_rows"] = [{**s, "label": _site_label(plan, s["id"], s["name"])} for s in view["sites"]]
+        extra["risk_rows"] = [{**s, "label": site_label(plan, s["id"], s["name"])} for s in view["sites"]]
         extra["risk_chart"] = risk_distribution_chart(view, plan).to_html(
             div_id="risk-distribution", **to_div
         )
@@ -455,7 +455,7 @@ def render_html(
     if ranking is not None:
         rv = _as_ranking_view(ranking)
         extra["ranking"] = rv
-        extra["ranking_rows"] = [{**s, "label": _site_label(plan, s["id"])} for s in rv["sites"]]
+        extra["ranking_rows"] = [{**s, "label": site_label(plan, s["id"])} for s in rv["sites"]]
     template = _env.get_template("report.html.j2")
     return template.render(
         plan=plan,

@@ -4,8 +4,10 @@
 time, and they refer to names local to ``create_app``.)
 
 Everything the pages do goes through the ``/api`` routes, which return the same :class:`Plan`
-objects as the Python API and the CLI. Plans run in a background pool (``kopru.web.jobs``) and
-land in a run store (``kopru.web.runs``); pages poll the job, then fetch the run.
+objects as the Python API and the CLI. Plans and risk analyses run in a background pool
+(``kopru.web.jobs``) and land in a run store (``kopru.web.runs``) that also records them in the
+DuckDB scenario store; pages poll the job, then fetch the run. The Runs page reads the scenario
+store itself (``kopru.web.history``), so it lists the command line's runs too.
 
 Nothing the browser loads comes from outside the server: plotly.js is served from the installed
 plotly package, Swagger UI from vendored files, and the Content-Security-Policy forbids other
@@ -53,6 +55,7 @@ from kopru import api
 from kopru.errors import KopruError
 from kopru.planner import Plan
 from kopru.profile import Profile
+from kopru.web import history
 from kopru.web import sites as site_views
 from kopru.web.jobs import JOB_ID_PATTERN, FieldError, JobError, JobManager, JobView, Progress, QueueFull
 from kopru.web.runs import RUN_ID_PATTERN, MemoryRunStore, Run, RunStore, RunSummary
@@ -63,6 +66,10 @@ HERE = Path(__file__).parent
 MAX_BODY_BYTES = 1_000_000  # a profile is a page of YAML; the CLI has the same limit
 MAX_OPTIMIZE_SECONDS = 120.0  # a web job may not hold a worker longer, whatever the profile asks
 SYNC_TIMEOUT_SECONDS = 60.0
+# Monte Carlo from the web: enough samples for stable p5/p95, few enough for a shared worker
+# (100,000 take about 5 s, the CLI's default); larger runs belong to kopru risk --dask
+MIN_RISK_SAMPLES, MAX_RISK_SAMPLES, DEFAULT_RISK_SAMPLES = 100, 100_000, 10_000
+MAX_SEED = 2**32 - 1
 CSP = (
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
     # plotly.js compiles some functions at run time; FastAPI's Swagger page has an inline script
@@ -101,6 +108,46 @@ class PlanRequest(BaseModel):
 
 class JobRequest(PlanRequest):
     optimize: bool = Field(default=False, description="also run the network optimizer (1–2 s, capped)")
+
+
+class RiskRequest(JobRequest):
+    """A plan and the Monte Carlo risk of every site's annual landed cost, as ``kopru risk`` does."""
+
+    samples: int = Field(
+        default=DEFAULT_RISK_SAMPLES,
+        ge=MIN_RISK_SAMPLES,
+        le=MAX_RISK_SAMPLES,
+        description=f"Monte Carlo draws, {MIN_RISK_SAMPLES:,} to {MAX_RISK_SAMPLES:,}",
+    )
+    seed: int = Field(default=0, ge=0, le=MAX_SEED, description="same seed, same answer")
+
+
+class RiskSite(BaseModel):
+    """One site's annual landed cost over the samples (plan currency a year)."""
+
+    id: str
+    name: str
+    label: str
+    mean: float
+    p5: float
+    p50: float
+    p95: float
+    cvar95: float = Field(description="mean of the costliest 5 % of samples")
+    p_best: float = Field(description="share of samples in which the site is the cheapest")
+    expected_regret: float = Field(description="mean of (this site's cost - the cheapest site's cost)")
+
+
+class RiskOut(BaseModel):
+    """The risk analysis of a run: the numbers of ``kopru risk --json``, sites by mean cost."""
+
+    run: str
+    samples: int
+    seed: int
+    currency: str
+    baseline: str | None = Field(description="the best Turkish option, drawn in another colour")
+    excluded: list[str] = Field(description="sites with no route to every market, left out")
+    drawn: int = Field(description="samples per site in the distribution chart")
+    sites: list[RiskSite]
 
 
 class ExampleInfo(BaseModel):
@@ -313,11 +360,14 @@ def create_app(
     token: str | None = None,
     workers: int = 4,
     max_pending: int = 64,
+    scenario_store: str | Path | None = None,
 ) -> FastAPI:
     """The web app. ``token`` (default: the ``KOPRU_TOKEN`` environment variable) turns on bearer
-    auth for every ``/api`` route but health; ``workers`` is the size of the planning pool."""
+    auth for every ``/api`` route but health; ``workers`` is the size of the planning pool;
+    ``scenario_store`` is the DuckDB file runs are recorded in and listed from (default:
+    ``KOPRU_STORE``, else the user's data folder, read at each request)."""
     token = (token if token is not None else os.environ.get("KOPRU_TOKEN")) or None  # "": no auth
-    runs: RunStore = store if store is not None else MemoryRunStore()
+    runs: RunStore = store if store is not None else MemoryRunStore(store=scenario_store)
     jobs = JobManager(workers=workers, max_pending=max_pending)
 
     @asynccontextmanager
@@ -331,7 +381,9 @@ def create_app(
         title="kopru",
         version=kopru.__version__,
         description="Where to produce, for whom, at what landed cost — Kazakhstan and Türkiye. "
-        "Plans run as background jobs: POST /api/jobs, poll GET /api/jobs/{id}, then GET /api/runs/{run}.",
+        "Plans run as background jobs: POST /api/jobs (or POST /api/risk for the Monte Carlo risk), "
+        "poll GET /api/jobs/{id}, then GET /api/runs/{run}. GET /api/store/runs lists every run "
+        "recorded in the scenario store, the command line's too.",
         docs_url=None,  # the default /docs loads Swagger UI from a CDN; ours is served locally below
         redoc_url=None,
         lifespan=lifespan,
@@ -445,15 +497,36 @@ def create_app(
         if req.optimize:
             optimize = {"time_limit": min(profile.optimize.time_limit, MAX_OPTIMIZE_SECONDS)}
 
-        def work(progress: Progress) -> Run:
-            plan = api.plan(
+        def plan_of(progress: Progress) -> Plan:
+            return api.plan(
                 profile,
                 overrides=req.overrides,
                 disruptions=req.disruptions,
                 progress=progress,
                 optimize=optimize,
             )
-            return runs.add(plan, source, req.overrides)
+
+        if isinstance(req, RiskRequest):
+
+            def risk_work(progress: Progress) -> Run:
+                # the same steps as kopru risk --out: the plan (for the baseline and the report),
+                # the statistics over every sample, the first samples again for the chart
+                from kopru import risk as risk_mod
+                from kopru.report import DRAWS_SHOWN, risk_view
+
+                plan = plan_of(progress)
+                progress(f"drawing {req.samples:,} samples")
+                args = (profile, req.samples, req.seed, req.overrides, req.disruptions)
+                result = risk_mod.risk(*args, progress=progress.step)
+                progress("summarising the distributions")
+                draws = risk_mod.first_draws(*args, limit=DRAWS_SHOWN)
+                view = risk_view(result, draws, baseline=plan.recommendation.baseline_site)
+                return runs.add(plan, source, req.overrides, risk=result, risk_view=view)
+
+            return risk_work, "risk"
+
+        def work(progress: Progress) -> Run:
+            return runs.add(plan_of(progress), source, req.overrides)
 
         return work, "optimize" if req.optimize else "plan"
 
@@ -467,6 +540,14 @@ def create_app(
     @guarded.post("/jobs", status_code=202)
     def submit_job(req: JobRequest) -> JobView:
         """Start a plan (and optionally the optimizer) in the background; poll GET /api/jobs/{id}."""
+        return _submit(req)
+
+    @guarded.post("/risk", status_code=202)
+    def submit_risk(req: RiskRequest) -> JobView:
+        """Start the plan and the Monte Carlo risk of every site (as ``kopru risk``) in the background.
+
+        Poll GET /api/jobs/{id} (``step_done`` of ``step_total`` samples drawn); when done, GET
+        /api/runs/{run}/risk has the statistics. The run is recorded in the scenario store."""
         return _submit(req)
 
     @guarded.get("/jobs/{job_id}")
@@ -494,7 +575,9 @@ def create_app(
 
     @guarded.get("/runs")
     def list_runs() -> list[RunSummary]:
-        """The runs this server has done since it started, newest first."""
+        """The runs this server has done since it started and still holds, newest first.
+
+        GET /api/store/runs lists every recorded run, the command line's too."""
         return runs.list()
 
     @guarded.get("/runs/{run_id}", response_model=Plan)
@@ -517,7 +600,7 @@ def create_app(
         from kopru.report import render_html
 
         run = get_run(run_id)
-        html = render_html(run.plan, api.load_data(run.overrides))
+        html = render_html(run.plan, api.load_data(run.overrides), risk=run.risk)
         return HTMLResponse(html, headers={"Content-Disposition": 'attachment; filename="report.html"'})
 
     @guarded.get("/runs/{run_id}/figures")
@@ -532,11 +615,78 @@ def create_app(
             "chart": json.loads(cost_chart(run.plan).to_json()),
         }
 
+    def get_risk(run_id: str) -> Run:
+        run = get_run(run_id)
+        if run.risk is None:
+            raise HTTPException(status_code=404, detail=f"run {run_id} is a plan without a risk analysis")
+        return run
+
+    @guarded.get("/runs/{run_id}/risk")
+    def run_risk(run_id: RunId) -> RiskOut:
+        """The risk analysis of a run from POST /api/risk: every site's mean, p5, p50, p95, CVaR95,
+        P(best) and expected regret, cheapest mean first (the numbers of ``kopru risk --json``)."""
+        from kopru.report import site_label
+
+        run = get_risk(run_id)
+        view = run.risk
+        assert view is not None
+        return RiskOut(
+            run=run.id,
+            samples=view["samples"],
+            seed=view["seed"],
+            currency=view["currency"],
+            baseline=view["baseline"],
+            excluded=view["excluded"],
+            drawn=len(next(iter(view["draws"].values()))) if view.get("draws") else 0,
+            sites=[RiskSite(**s, label=site_label(run.plan, s["id"], s["name"])) for s in view["sites"]],
+        )
+
+    @guarded.get("/runs/{run_id}/risk/figures")
+    def run_risk_figures(run_id: RunId) -> dict[str, Any]:
+        """The report's risk charts as plotly figure JSON: cost distributions, P(best) and regret."""
+        from kopru.report import risk_best_chart, risk_distribution_chart
+
+        run = get_risk(run_id)
+        assert run.risk is not None
+        return {
+            "distribution": json.loads(risk_distribution_chart(run.risk, run.plan).to_json()),
+            "best": json.loads(risk_best_chart(run.risk, run.plan).to_json()),
+        }
+
+    # -- the scenario store: every recorded run, the command line's too --------------------------
+    StoreKind = Annotated[
+        history.Kind | None, Query(description="only runs of this kind (plan, risk, rank, sweep)")
+    ]
+
+    @guarded.get("/store/runs")
+    def store_runs(
+        limit: Annotated[int, Query(ge=1, le=1000, description="the newest runs only")] = 200,
+        kind: StoreKind = None,
+    ) -> history.StoreListing:
+        """Every run recorded in the scenario store (kopru plan, risk, rank, sweep and this app),
+        newest first, with its headline result; ``on_server`` runs can be downloaded from
+        GET /api/runs/{id}/plan.json. A store that does not exist yet is an empty list."""
+        return history.listing(scenario_store, runs, _site_names(), limit, kind)
+
+    @guarded.get("/store/runs/{run_id}")
+    def store_run(run_id: RunId) -> history.StoredRunDetail:
+        """One recorded run: its inputs, options, data-pack version and every result."""
+        return history.detail(scenario_store, runs, _site_names(), run_id)
+
+    @guarded.get("/store/compare")
+    def store_compare(
+        a: Annotated[str, Query(pattern=RUN_ID_PATTERN, description="a run id from GET /api/store/runs")],
+        b: Annotated[str, Query(pattern=RUN_ID_PATTERN, description="another run id")],
+    ) -> history.StoreComparison:
+        """Two recorded runs side by side: every item (site or scenario) and metric, with b - a."""
+        return history.comparison(scenario_store, runs, _site_names(), a, b)
+
     @guarded.get("/compare")
     def compare(
         a: Annotated[str, Query(pattern=RUN_ID_PATTERN)], b: Annotated[str, Query(pattern=RUN_ID_PATTERN)]
     ) -> Comparison:
-        """Two runs side by side: recommendation, best sites, cost by component, optimizer answer."""
+        """Two runs of this server side by side: recommendation, best sites, cost by component,
+        optimizer answer (GET /api/store/compare compares any two recorded runs)."""
         return Comparison(a=_run_side(get_run(a)), b=_run_side(get_run(b)))
 
     @guarded.get("/sites")
@@ -562,7 +712,14 @@ def create_app(
 
     # -- pages and static files ------------------------------------------------------------------
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    page_context = {"version": kopru.__version__, "auth": token is not None}
+    page_context = {
+        "version": kopru.__version__,
+        "auth": token is not None,
+        "risk_min": MIN_RISK_SAMPLES,
+        "risk_max": MAX_RISK_SAMPLES,
+        "risk_default": DEFAULT_RISK_SAMPLES,
+        "max_seed": MAX_SEED,
+    }
 
     def page(name: str, title: str) -> Callable[[Request], HTMLResponse]:
         def render(request: Request) -> HTMLResponse:
@@ -601,6 +758,11 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     return app
+
+
+@cache
+def _site_names() -> dict[str, str]:
+    return history.site_names(api.load_data())
 
 
 @cache

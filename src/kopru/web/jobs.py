@@ -1,4 +1,4 @@
-"""Background jobs: plans and optimizations run in a small thread pool, polled by id.
+"""Background jobs: plans, optimizations and risk analyses run in a small thread pool, polled by id.
 
 Why threads and not processes: a plan takes ~0.1 s and an optimization 1–2 s, most of it in NumPy
 and HiGHS, which release the GIL; threads share the loaded data pack (1 s to load) and the run
@@ -24,7 +24,21 @@ from kopru.web.runs import Run
 
 JOB_ID_PATTERN = r"^[0-9a-f]{32}$"
 Status = Literal["queued", "running", "done", "failed"]
-Progress = Callable[[str], None]
+
+
+class Progress:
+    """What a job's work reports: ``progress("step")`` starts a step (the planner's callback),
+    ``progress.step(done, total)`` says how far the current step is (samples drawn)."""
+
+    def __init__(self, job: Job) -> None:
+        self._job = job
+
+    def __call__(self, message: str) -> None:
+        self._job.progress.append(message)
+        self._job.step = None
+
+    def step(self, done: int, total: int) -> None:
+        self._job.step = (done, total)
 
 
 class FieldError(BaseModel):
@@ -47,6 +61,8 @@ class JobView(BaseModel):
     kind: str
     status: Status
     progress: list[str]
+    step_done: int | None = None  # how far the current step is, when it counts (samples drawn)
+    step_total: int | None = None
     run: str | None = None
     error: JobError | None = None
 
@@ -61,6 +77,7 @@ class Job:
     kind: str
     status: Status = "queued"
     progress: list[str] = field(default_factory=list)
+    step: tuple[int, int] | None = None
     run: Run | None = None
     error: JobError | None = None
     future: Future[Run] | None = None
@@ -71,6 +88,8 @@ class Job:
             kind=self.kind,
             status=self.status,
             progress=list(self.progress),
+            step_done=self.step[0] if self.step else None,
+            step_total=self.step[1] if self.step else None,
             run=self.run.id if self.run else None,
             error=self.error,
         )
@@ -103,7 +122,7 @@ class JobManager:
     def _run(self, job: Job, work: Callable[[Progress], Run], explain: ErrorMapper) -> Run:
         job.status = "running"
         try:
-            run = work(job.progress.append)
+            run = work(Progress(job))
         except KopruError as exc:
             job.error = explain(exc)
             job.status = "failed"

@@ -1,10 +1,12 @@
 """The runs this server has done: a small store interface and its in-memory implementation.
 
 The web app only talks to :class:`RunStore`. :class:`MemoryRunStore` keeps this process's plans
-whole (the pages need every site and route) and also records each run in the DuckDB scenario
-store (``kopru runs list`` shows them), so nothing a browser user runs is lost on restart.
-Run ids are generated here (random hex), never taken from a request, so no run name can reach a
-file system path.
+whole (the pages need every site and route, the downloads the plan) and also records each run in
+the DuckDB scenario store, where the Runs page lists it with every run of the command line. A run
+recorded there has the store's id here too, so the page knows which stored runs this server can
+still serve as plan.json and report.html.
+Run ids are generated (random hex, here or by the store), never taken from a request, so no run
+name can reach a file system path.
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ import threading
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel
 
 from kopru.planner import Plan
+
+if TYPE_CHECKING:
+    from kopru.risk import RiskResult
 
 RUN_ID_PATTERN = r"^[0-9a-f]{32}$"
 logger = logging.getLogger(__name__)
@@ -29,7 +35,9 @@ class RunSummary(BaseModel):
     """One line of the Runs page: what was planned, with what options, and the answer."""
 
     id: str
+    kind: Literal["plan", "risk"] = "plan"
     created: str
+    recorded: bool = False  # recorded in the scenario store (under this id)
     company: str
     product: str
     source: str  # "example:apparel" or "profile"
@@ -45,19 +53,28 @@ class RunSummary(BaseModel):
 
 @dataclass(frozen=True)
 class Run:
-    """A finished plan and what is needed to reproduce its outputs (the report needs the overrides)."""
+    """A finished plan (and risk analysis) with what is needed to reproduce its outputs (the report
+    needs the overrides). ``risk`` is the report's risk view (:func:`kopru.report.risk_view`)."""
 
     id: str
     plan: Plan
     source: str
     overrides: dict[str, Any] | None = None
     created: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    risk: dict[str, Any] | None = None
+    recorded: bool = False
+
+    @property
+    def kind(self) -> Literal["plan", "risk"]:
+        return "risk" if self.risk is not None else "plan"
 
     def summary(self) -> RunSummary:
         p = self.plan
         return RunSummary(
             id=self.id,
+            kind=self.kind,
             created=self.created,
+            recorded=self.recorded,
             company=p.company,
             product=p.product,
             source=self.source,
@@ -75,7 +92,14 @@ class Run:
 class RunStore(Protocol):
     """What the web app needs from a scenario store."""
 
-    def add(self, plan: Plan, source: str, overrides: dict[str, Any] | None = None) -> Run: ...
+    def add(
+        self,
+        plan: Plan,
+        source: str,
+        overrides: dict[str, Any] | None = None,
+        risk: RiskResult | None = None,
+        risk_view: dict[str, Any] | None = None,
+    ) -> Run: ...
 
     def get(self, run_id: str) -> Run | None: ...
 
@@ -86,18 +110,34 @@ class MemoryRunStore:
     """Runs of this process, newest first, bounded so that a busy server cannot run out of memory.
 
     A plan is about 1 MB of JSON with the optimizer's output; the default keeps the last 200.
+    ``store`` is the scenario store's path (default: ``KOPRU_STORE`` or the user's data folder).
     """
 
-    def __init__(self, capacity: int = 200, record: bool = True) -> None:
+    def __init__(self, capacity: int = 200, record: bool = True, store: str | Path | None = None) -> None:
         self._runs: OrderedDict[str, Run] = OrderedDict()
         self._lock = threading.Lock()  # the worker threads add while request handlers read
         self._capacity = capacity
         self._record = record
+        self._store = store
 
-    def add(self, plan: Plan, source: str, overrides: dict[str, Any] | None = None) -> Run:
-        run = Run(id=uuid.uuid4().hex, plan=plan, source=source, overrides=overrides)
-        if self._record:
-            _persist(plan, overrides)
+    def add(
+        self,
+        plan: Plan,
+        source: str,
+        overrides: dict[str, Any] | None = None,
+        risk: RiskResult | None = None,
+        risk_view: dict[str, Any] | None = None,
+    ) -> Run:
+        """Keep a plan (a risk run: its result and view too) and record it in the scenario store."""
+        stored = _persist(plan, overrides, risk, self._store) if self._record else None
+        run = Run(
+            id=stored or uuid.uuid4().hex,
+            plan=plan,
+            source=source,
+            overrides=overrides,
+            risk=risk_view if risk is not None else None,
+            recorded=stored is not None,
+        )
         with self._lock:
             self._runs[run.id] = run
             while len(self._runs) > self._capacity:
@@ -114,11 +154,17 @@ class MemoryRunStore:
         return [r.summary() for r in reversed(runs)]
 
 
-def _persist(plan: Plan, overrides: dict[str, Any] | None) -> None:
-    """Record the run in the scenario store; a store that cannot be written must not fail the plan."""
-    from kopru.store import record_plan
+def _persist(
+    plan: Plan, overrides: dict[str, Any] | None, risk: RiskResult | None, store: str | Path | None
+) -> str | None:
+    """Record the run in the scenario store and return its id there; a store that cannot be
+    written must not fail the plan (None: the run is served from memory only)."""
+    from kopru.store import record_plan, record_risk
 
     try:
-        record_plan(plan, None, overrides)
+        if risk is not None:
+            return record_risk(risk, plan.profile, store, overrides, plan.disruptions)
+        return record_plan(plan, store, overrides)
     except Exception as exc:  # a corrupt or locked store: the plan is still served, and logged
         logger.warning("run not recorded in the scenario store: %s", exc)
+        return None

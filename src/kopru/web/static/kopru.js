@@ -73,9 +73,46 @@ const kopru = (() => {
     return Number(value).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
   }
 
+  // Break a long title into lines of about `chars` characters (plotly does not wrap titles).
+  function wrap(text, chars) {
+    const lines = [];
+    for (const word of String(text).split(" ")) {
+      const last = lines.length ? lines[lines.length - 1] : null;
+      if (last !== null && (last + " " + word).length <= chars) lines[lines.length - 1] = `${last} ${word}`;
+      else lines.push(word);
+    }
+    return lines;
+  }
+
+  // On a narrow screen the report's figures keep their content but wrap their titles and subplot
+  // titles to the width they get, instead of running off the side.
+  function fitTitles(layout, width) {
+    const chars = Math.max(24, Math.floor(width / 8));
+    const title = layout.title && (typeof layout.title === "string" ? layout.title : layout.title.text);
+    if (title && title.length > chars && !title.includes("<br>")) {
+      const lines = wrap(title, chars);
+      layout.title = { ...(typeof layout.title === "object" ? layout.title : {}), text: lines.join("<br>"), font: { size: 14 } };
+      layout.margin = { ...(layout.margin || {}), t: Math.max((layout.margin || {}).t ?? 0, 24 + 18 * lines.length) };
+    }
+    if (Array.isArray(layout.annotations)) {
+      const each = Math.max(16, Math.floor(chars / Math.max(1, layout.annotations.filter((a) => a.xref === "paper").length)));
+      let extra = 0;
+      layout.annotations = layout.annotations.map((a) => {
+        if (a.xref !== "paper" || !a.text || a.text.length <= each) return a;
+        const lines = wrap(a.text, each);
+        extra = Math.max(extra, 15 * (lines.length - 1));
+        return { ...a, text: lines.join("<br>"), font: { ...(a.font || {}), size: 12 } };
+      });
+      if (extra) layout.margin = { ...(layout.margin || {}), t: ((layout.margin || {}).t ?? 40) + extra };
+    }
+    return layout;
+  }
+
   function plot(element, figure, extra = {}) {
     element.innerHTML = "";
-    const layout = { ...figure.layout, autosize: true, ...extra };
+    let layout = { ...figure.layout, autosize: true, ...extra };
+    const width = element.clientWidth;
+    if (width && width < 700) layout = fitTitles(layout, width);
     return Plotly.newPlot(element, figure.data, layout, { displaylogo: false, responsive: true });
   }
 

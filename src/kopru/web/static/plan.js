@@ -1,4 +1,5 @@
-// Plan page: edit a profile (form + markets table + JSON for the rest), run a job, poll it, show the plan.
+// Plan page: edit a profile (form + markets table + JSON for the rest), run a plan or a risk job,
+// poll it, show the plan (and the risk distributions).
 "use strict";
 
 (() => {
@@ -73,6 +74,8 @@
   }
 
   // -- field-level messages --------------------------------------------------------------------
+  const RUN_OPTIONS = ["samples", "seed"]; // the risk options: fields of the request, not of the profile
+
   function clearErrors() {
     form.querySelectorAll(".invalid").forEach((el) => el.classList.remove("invalid"));
     form.querySelectorAll("small.err").forEach((el) => { el.textContent = ""; });
@@ -89,7 +92,7 @@
       const field = e.field || "";
       const top = field.split(/[.[]/)[0];
       const market = field.match(/^markets\[(\d+)\]\.?(\w+)?/);
-      if (SCALARS.includes(top)) {
+      if (SCALARS.includes(top) || RUN_OPTIONS.includes(top)) {
         const el = form.elements[top];
         el.classList.add("invalid");
         el.parentElement.querySelector("small.err").textContent = e.msg;
@@ -108,6 +111,11 @@
     }
     if (!lines.length && message) lines.push(`<li>${kopru.esc(message)}</li>`);
     box.innerHTML = `<p>Please fix ${lines.length === 1 ? "this" : "these"} before running:</p><ul>${lines.join("")}</ul>`;
+    if (errors.length && errors.every((e) => RUN_OPTIONS.includes((e.field || "").split(/[.[]/)[0]))) {
+      box.hidden = true; // a risk option: its message is next to its field, no need to scroll up
+      form.elements[errors[0].field.split(/[.[]/)[0]].scrollIntoView({ behavior: "smooth", block: "center" });
+      return;
+    }
     box.hidden = false;
     box.scrollIntoView({ behavior: "smooth", block: "center" });
   }
@@ -183,32 +191,52 @@
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
+  const PLAN_STEPS = 8;
+
+  // Run a job (a plan, or a plan and its risk), show its progress, then its result.
+  async function runJob(kind) {
     const { profile, error } = collect();
     if (error) return showErrors([error]);
     const disruptions = document.getElementById("disruptions").value.split(",").map((s) => s.trim()).filter(Boolean);
-    const runBtn = document.getElementById("run-btn");
+    const buttons = [document.getElementById("run-btn"), document.getElementById("risk-btn")];
     const bar = document.getElementById("progress-bar");
     const text = document.getElementById("progress-text");
     const optimize = document.getElementById("optimize").checked;
-    runBtn.disabled = true;
+    const body = { profile, disruptions, optimize };
+    if (kind === "risk") {
+      for (const name of RUN_OPTIONS) {
+        const raw = form.elements[name].value.trim();
+        body[name] = raw === "" ? null : Number(raw);
+      }
+    }
+    buttons.forEach((b) => { b.disabled = true; });
     document.getElementById("progress").hidden = false;
-    bar.max = optimize ? 9 : 8;
+    // a risk job: the plan's steps take the first fifth of the bar, the samples the rest
+    bar.max = kind === "risk" ? 100 : (optimize ? PLAN_STEPS + 1 : PLAN_STEPS);
     bar.value = 0;
     text.textContent = "queued…";
     try {
-      let job = await kopru.json("/api/jobs", {
+      let job = await kopru.json(kind === "risk" ? "/api/risk" : "/api/jobs", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ profile, disruptions, optimize }),
+        body: JSON.stringify(body),
       });
       clearErrors();
       while (job.status === "queued" || job.status === "running") {
         await sleep(200);
         job = await kopru.json(`/api/jobs/${job.id}`);
-        bar.value = job.progress.length + 1;
-        text.textContent = job.progress.length ? `${job.progress[job.progress.length - 1]}…` : job.status;
+        const last = job.progress.length ? job.progress[job.progress.length - 1] : job.status;
+        if (kind !== "risk") {
+          bar.value = job.progress.length + 1;
+          text.textContent = job.progress.length ? `${last}…` : last;
+        } else if (job.step_total) {
+          bar.value = 20 + (75 * job.step_done) / job.step_total;
+          text.textContent = `drawing samples: ${kopru.money(job.step_done)} of ${kopru.money(job.step_total)}…`;
+        } else {
+          const sampling = job.progress.findIndex((m) => m.startsWith("drawing"));
+          bar.value = sampling < 0 ? (20 * job.progress.length) / (PLAN_STEPS + 1) : (last.startsWith("drawing") ? 20 : 97);
+          text.textContent = `${last}…`;
+        }
       }
       if (job.status === "failed") {
         text.textContent = "failed";
@@ -217,23 +245,58 @@
       }
       bar.value = bar.max;
       text.textContent = "done";
-      await showRun(job.run);
+      await showRun(job.run, kind === "risk");
     } catch (e) {
       text.textContent = "failed";
       if (e.status === 422) showErrors(errorsOf(e), e.message);
       else kopru.toast(e.message);
     } finally {
-      runBtn.disabled = false;
+      buttons.forEach((b) => { b.disabled = false; });
     }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    runJob("plan");
   });
+  document.getElementById("risk-btn").addEventListener("click", () => runJob("risk"));
 
   // -- the result ------------------------------------------------------------------------------
-  async function showRun(runId) {
+  const pct = (v) => `${(100 * v).toFixed(1)} %`;
+
+  async function showRisk(runId) {
+    const [risk, figures] = await Promise.all([
+      kopru.json(`/api/runs/${runId}/risk`),
+      kopru.json(`/api/runs/${runId}/risk/figures`),
+    ]);
+    const cur = kopru.esc(risk.currency);
+    const first = risk.sites[0];
+    document.getElementById("risk-summary").innerHTML =
+      `${kopru.money(risk.samples)} samples, seed ${risk.seed}; annual landed cost in ${cur}. ` +
+      (first ? `Lowest mean: <b>${kopru.esc(first.label)}</b>, ${kopru.money(first.mean)} ${cur} a year ` +
+        `(90 % of samples between ${kopru.money(first.p5)} and ${kopru.money(first.p95)}), the cheapest site in ${pct(first.p_best)} of samples. ` : "") +
+      (risk.drawn ? `The distributions below are drawn from the first ${kopru.money(risk.drawn)} samples of the cheapest sites and of the best Turkish option (orange); every other figure uses all samples.` : "") +
+      (risk.excluded.length ? ` Left out (no route to every market): ${kopru.esc(risk.excluded.join(", "))}.` : "");
+    document.querySelector("#risk-table tbody").innerHTML = risk.sites.map((s) => {
+      const mark = s.id === risk.baseline ? ' class="baseline"' : (s === first ? ' class="best"' : "");
+      return `<tr${mark}><td>${kopru.esc(s.label)}</td>${["mean", "p5", "p50", "p95", "cvar95"].map((k) =>
+        `<td class="num">${kopru.money(s[k])}</td>`).join("")}<td class="num">${pct(s.p_best)}</td>
+        <td class="num">${kopru.money(s.expected_regret)}</td></tr>`;
+    }).join("");
+    document.getElementById("risk").hidden = false;
+    await Promise.all([
+      kopru.plot(document.getElementById("risk-chart"), figures.distribution),
+      kopru.plot(document.getElementById("risk-best-chart"), figures.best),
+    ]);
+  }
+
+  async function showRun(runId, withRisk = false) {
     const [plan, figures] = await Promise.all([
       kopru.json(`/api/runs/${runId}`),
       kopru.json(`/api/runs/${runId}/figures`),
     ]);
     currentRun = runId;
+    document.getElementById("risk").hidden = true;
     const results = document.getElementById("results");
     results.hidden = false;
     document.getElementById("recommendation").textContent = plan.recommendation.text;
@@ -258,6 +321,7 @@
     await Promise.all([
       kopru.plot(document.getElementById("plan-map"), figures.map),
       kopru.plot(document.getElementById("cost-chart"), figures.chart),
+      withRisk ? showRisk(runId) : null,
     ]);
     results.scrollIntoView({ behavior: "smooth" });
   }
@@ -265,7 +329,10 @@
   document.getElementById("dl-json").addEventListener("click", () => currentRun && kopru.download(`/api/runs/${currentRun}/plan.json`, "plan.json"));
   document.getElementById("dl-report").addEventListener("click", () => currentRun && kopru.download(`/api/runs/${currentRun}/report.html`, "report.html"));
 
-  // /plan?run=<id> reopens a run from the Runs page
-  const fromRuns = new URLSearchParams(location.search).get("run");
-  loadExamples().then(() => { if (fromRuns && /^[0-9a-f]{32}$/.test(fromRuns)) showRun(fromRuns).catch((e) => kopru.toast(e.message)); });
+  // /plan?run=<id> reopens a run from the Runs page (&risk=1: a risk run, with its distributions)
+  const query = new URLSearchParams(location.search);
+  const fromRuns = query.get("run");
+  loadExamples().then(() => {
+    if (fromRuns && /^[0-9a-f]{32}$/.test(fromRuns)) showRun(fromRuns, query.get("risk") === "1").catch((e) => kopru.toast(e.message));
+  });
 })();

@@ -1,11 +1,81 @@
-// Runs page: the runs of this server; tick two to compare them side by side.
+// Runs page: every run of the scenario store (command line and web), one run's details, two side by side.
 "use strict";
 
-(async () => {
+(() => {
   const body = document.querySelector("#runs-table tbody");
+  const note = document.getElementById("store-note");
+  const filter = document.getElementById("kind-filter");
   const button = document.getElementById("compare-btn");
   const hint = document.getElementById("compare-hint");
+  const detail = document.getElementById("run-detail");
+  const esc = kopru.esc;
+  const KIND = { plan: "plan", risk: "risk", rank: "ranking", sweep: "sweep" };
+  const LABEL = {
+    total: "annual cost", per_unit: "per unit", mean: "mean", p5: "p5", p50: "p50", p95: "p95",
+    cvar95: "CVaR95", p_best: "P(best)", expected_regret: "regret", score: "score", rank: "rank",
+    best: "best site", best_total: "best site's cost", baseline: "baseline", baseline_total: "baseline cost",
+    saving_pct: "saving", feasible_sites: "feasible sites", error: "error",
+  };
+  const SHARES = new Set(["p_best", "saving_pct", "risk"]);
+  const COUNTS = new Set(["rank", "feasible_sites", "borders"]);
+  const FIRST_METRIC = { plan: "total", risk: "mean", rank: "score", sweep: "best_total" };
+  let runs = [];
 
+  const label = (metric) => LABEL[metric] ?? metric.replace(/^component_/, "").replaceAll("_", " ");
+  const when = (iso) => esc(String(iso).replace("T", " ").replace("+00:00", ""));
+  const base = (path) => String(path).split(/[\\/]/).pop();
+
+  function number(metric, value) {
+    if (value === null || value === undefined) return "—";
+    if (SHARES.has(metric)) return `${(100 * value).toFixed(1)} %`;
+    if (COUNTS.has(metric)) return kopru.money(value);
+    if (metric === "score" || metric === "reliability") return Number(value).toFixed(3);
+    if (metric === "per_unit") return kopru.money(value, 2);
+    return kopru.money(value, Math.abs(value) < 100 ? 2 : 0);
+  }
+
+  function options(r) {
+    const p = r.params || {};
+    const parts = [];
+    if (r.kind === "plan") parts.push(p.optimize ? "network optimized" : "ranking of sites");
+    if (r.kind === "risk") parts.push(`${kopru.money(p.samples)} samples, seed ${esc(p.seed)}`);
+    if (r.kind === "rank") parts.push(`${esc(String(p.method || "").toUpperCase())}`);
+    if (r.kind === "sweep" && p.file) parts.push(`file ${esc(base(p.file))}${p.dask ? " on Dask" : ""}`);
+    if (r.profile_path) parts.push(`profile ${esc(base(r.profile_path))}`);
+    if (r.disruptions.length) parts.push(`closed ${esc(r.disruptions.join(", "))}`);
+    if (r.overridden.length) parts.push(`${r.overridden.length} value${r.overridden.length > 1 ? "s" : ""} overridden`);
+    return parts.join("; ");
+  }
+
+  function headline(r) {
+    const h = r.headline;
+    if (!h || !h.item) return '<span class="muted">—</span>';
+    const cur = esc(r.currency || "");
+    const site = `<b>${esc(h.name || h.item)}</b>`;
+    if (r.kind === "plan") return `${site}: ${kopru.money(h.value)} ${cur} a year <span class="muted">(best of ${h.count} sites)</span>`;
+    if (r.kind === "risk") {
+      return `lowest mean ${site}: ${kopru.money(h.value)} ${cur} a year` +
+        (h.p_best !== null ? `, cheapest in ${(100 * h.p_best).toFixed(0)} % of samples` : "");
+    }
+    if (r.kind === "rank") return `first ${site}, score ${number("score", h.value)}`;
+    if (r.kind === "sweep") {
+      return `${h.count} scenarios; cheapest “${esc(h.item)}”: <b>${esc(h.text_name || h.text || "—")}</b> ` +
+        `${kopru.money(h.value)} ${cur}`;
+    }
+    return `${esc(h.item)}: ${number(h.metric, h.value)}`;
+  }
+
+  function openCell(r, details = true) {
+    let html = details ? `<button class="small" data-open="${r.id}">details</button>` : "";
+    if (r.on_server) {
+      html += ` <a class="small-link" href="/plan?run=${r.id}${r.kind === "risk" ? "&risk=1" : ""}">on the Plan page</a>
+        <button class="small" data-dl="plan.json" data-run="${r.id}">plan.json</button>
+        <button class="small" data-dl="report.html" data-run="${r.id}">report</button>`;
+    }
+    return `<div class="actions">${html}</div>`;
+  }
+
+  // -- the list --------------------------------------------------------------------------------
   function ticked() {
     return [...body.querySelectorAll("input:checked")].map((c) => c.value);
   }
@@ -16,75 +86,224 @@
     hint.textContent = n === 2 ? "" : `tick two runs (${n} ticked)`;
   }
 
-  let runs = [];
-  try {
-    runs = await kopru.json("/api/runs");
-  } catch (e) {
-    body.innerHTML = `<tr><td colspan="9" class="error">${kopru.esc(e.message)}</td></tr>`;
-    return;
-  }
-  if (!runs.length) {
-    body.innerHTML = '<tr><td colspan="9" class="muted">No runs yet: <a href="/plan">run a plan</a> first.</td></tr>';
-  } else {
-    body.innerHTML = runs.map((r, i) => `<tr>
-      <td><input type="checkbox" value="${r.id}" ${i < 2 ? "checked" : ""} aria-label="compare"></td>
-      <td>${kopru.esc(r.created.replace("T", " ").replace("+00:00", ""))}</td>
-      <td>${kopru.esc(r.company)}</td><td>${kopru.esc(r.product)}</td><td>${kopru.esc(r.source)}</td>
-      <td>${r.optimized ? "optimized" : "plan"}${r.disruptions.length ? "; closed " + kopru.esc(r.disruptions.join(", ")) : ""}</td>
-      <td><a href="/plan?run=${r.id}">${kopru.esc(r.recommended_name ?? "none")}</a></td>
-      <td class="num">${kopru.money(r.total)} ${kopru.esc(r.currency)}</td>
-      <td><button class="small" data-dl="plan.json" data-run="${r.id}">plan.json</button>
-          <button class="small" data-dl="report.html" data-run="${r.id}">report</button></td></tr>`).join("");
-  }
-  body.addEventListener("change", update);
-  body.addEventListener("click", (event) => {
-    const b = event.target.closest("button[data-dl]");
-    if (b) kopru.download(`/api/runs/${b.dataset.run}/${b.dataset.dl}`, b.dataset.dl);
-  });
-  update();
-
-  function side(s, label) {
-    const sum = s.summary;
-    const top = s.top.map((t, i) => `<tr><td>${i + 1}</td><td>${kopru.esc(t.name)}</td>
-      <td class="num">${kopru.money(t.total)}</td><td class="num">${kopru.money(t.per_unit, 2)}</td></tr>`).join("");
-    const net = s.network ? `<p><b>Optimizer</b>: ${kopru.esc(s.network.status)}, ${kopru.money(s.network.objective)} ${kopru.esc(sum.currency)} a year;
-      open: ${s.network.open.map((o) => kopru.esc(o.name)).join(", ") || "none"}</p>` : "";
-    return `<div class="side"><h3>${label}: ${kopru.esc(sum.company)}</h3>
-      <p class="muted">${kopru.esc(sum.product)} · ${kopru.esc(sum.source)} · ${kopru.esc(sum.created)}
-        ${sum.disruptions.length ? " · closed " + kopru.esc(sum.disruptions.join(", ")) : ""}</p>
-      <p class="recommendation">${kopru.esc(s.recommendation)}</p>${net}
-      <table class="grid"><thead><tr><th>#</th><th>site</th><th class="num">annual (${kopru.esc(sum.currency)})</th><th class="num">per unit</th></tr></thead>
-      <tbody>${top}</tbody></table></div>`;
-  }
-
-  button.addEventListener("click", async () => {
-    const [a, b] = ticked();
-    let cmp;
+  async function load() {
+    const kind = filter.value;
+    note.className = "muted store-note";
+    let listing;
     try {
-      cmp = await kopru.json(`/api/compare?a=${a}&b=${b}`);
+      listing = await kopru.json(`/api/store/runs${kind ? `?kind=${encodeURIComponent(kind)}` : ""}`);
+    } catch (e) {
+      // a busy store (another kopru is writing) or one that cannot be read: say so, offer a retry
+      note.className = "error store-note";
+      note.innerHTML = `${esc(e.message)} <button class="small" id="retry">Retry</button>`;
+      document.getElementById("retry").addEventListener("click", load);
+      body.innerHTML = '<tr><td colspan="6" class="muted">The scenario store could not be read.</td></tr>';
+      runs = [];
+      update();
+      return;
+    }
+    runs = listing.runs;
+    const where = `<code>${esc(listing.store)}</code>`;
+    if (!listing.exists) {
+      note.innerHTML = `No runs recorded yet. The scenario store will be created at ${where} when the first plan or
+        risk run is recorded, here (<a href="/plan">Plan</a>) or by <code>kopru plan</code>, <code>risk</code>,
+        <code>rank</code> or <code>sweep</code>.`;
+    } else {
+      const shown = listing.total > runs.length ? `the newest ${runs.length} of ${listing.total}` : `${listing.total}`;
+      note.innerHTML = `Scenario store ${where}: ${shown} ${kind ? esc(KIND[kind]) + " " : ""}run${listing.total === 1 ? "" : "s"}.`;
+    }
+    if (!runs.length) {
+      body.innerHTML = `<tr><td colspan="6" class="muted">No ${kind ? esc(KIND[kind]) + " " : ""}runs yet: <a href="/plan">run a plan</a> first.</td></tr>`;
+    } else {
+      // data-label: on a narrow screen each row becomes a card and the cells say what they are
+      body.innerHTML = runs.map((r, i) => `<tr data-run="${r.id}">
+        <td class="pick"><input type="checkbox" value="${r.id}" ${i < 2 ? "checked" : ""} aria-label="compare this run"></td>
+        <td class="nowrap" data-label="when (UTC)">${when(r.created)}
+          <span class="kind kind-${esc(r.kind)}">${esc(KIND[r.kind] || r.kind)}</span></td>
+        <td data-label="company · product">${esc(r.company || "—")}<br><span class="muted">${esc(r.product || "")}</span></td>
+        <td data-label="options">${options(r) || "—"}</td><td data-label="headline result">${headline(r)}</td>
+        <td data-label="open">${openCell(r)}</td></tr>`).join("");
+    }
+    update();
+  }
+
+  async function loadUnrecorded() {
+    let mine = [];
+    try {
+      mine = (await kopru.json("/api/runs")).filter((r) => !r.recorded);
+    } catch (_) {
+      return;
+    }
+    const section = document.getElementById("unrecorded");
+    section.hidden = !mine.length;
+    document.querySelector("#unrecorded-table tbody").innerHTML = mine.map((r) => `<tr>
+      <td class="nowrap" data-label="when (UTC)">${when(r.created)} <span class="kind kind-${esc(r.kind)}">${esc(KIND[r.kind])}</span></td>
+      <td data-label="company · product">${esc(r.company)}<br><span class="muted">${esc(r.product)}</span></td>
+      <td data-label="recommended site">${esc(r.recommended_name ?? "none")}</td>
+      <td class="num" data-label="annual cost">${kopru.money(r.total)} ${esc(r.currency)}</td>
+      <td data-label="open">${openCell({ ...r, on_server: true }, false)}</td></tr>`).join("");
+  }
+
+  // -- one run ---------------------------------------------------------------------------------
+  function params(p) {
+    return Object.entries(p || {}).map(([k, v]) => {
+      let text;
+      if (k === "uncertainty" && v && v.variables) text = `${Object.keys(v.variables).length} uncertain inputs (${v.copula.length} correlated)`;
+      else if (v !== null && typeof v === "object") text = JSON.stringify(v).slice(0, 160);
+      else text = String(v);
+      return `<tr><th>${esc(k)}</th><td>${esc(text)}</td></tr>`;
+    }).join("");
+  }
+
+  function pivot(results, names, kind) {
+    const items = [];
+    const metrics = [];
+    const cell = new Map();
+    for (const r of results) {
+      if (!cell.has(r.item)) { cell.set(r.item, new Map()); items.push(r.item); }
+      if (!metrics.includes(r.metric)) metrics.push(r.metric);
+      cell.get(r.item).set(r.metric, r);
+    }
+    const show = (metric, r) => {
+      if (!r) return "";
+      if (r.value !== null) return number(metric, r.value);
+      return esc(names[r.text] || r.text || "—");
+    };
+    // a plan's or a ranking's sites in rank order (the store keeps them in the data pack's order)
+    const rank = (item) => cell.get(item).get("rank")?.value ?? Infinity;
+    if (metrics.includes("rank")) items.sort((x, y) => rank(x) - rank(y));
+    const textual = new Set(metrics.filter((m) => results.every((r) => r.metric !== m || r.value === null)));
+    const head = `<tr><th>${kind === "sweep" ? "scenario" : "site"}</th>${metrics.map((m) => `<th${textual.has(m) ? "" : ' class="num"'}>${esc(label(m))}</th>`).join("")}</tr>`;
+    const rows = items.map((item) => `<tr><td>${esc(names[item] || item)}</td>${metrics.map((m) => {
+      const r = cell.get(item).get(m);
+      return `<td${r && r.value === null && r.text !== null ? "" : ' class="num"'}>${show(m, r)}</td>`;
+    }).join("")}</tr>`).join("");
+    return `<table class="grid results"><thead>${head}</thead><tbody>${rows}</tbody></table>`;
+  }
+
+  async function openRun(id) {
+    let r;
+    try {
+      r = await kopru.json(`/api/store/runs/${id}`);
     } catch (e) {
       kopru.toast(e.message);
       return;
     }
-    document.getElementById("comparison").hidden = false;
-    document.getElementById("compare-cols").innerHTML = side(cmp.a, "A") + side(cmp.b, "B");
-    const comps = [...new Set([...Object.keys(cmp.a.components), ...Object.keys(cmp.b.components)])];
-    const bar = (s, name, colour) => ({
-      type: "bar", name, marker: { color: colour }, x: comps, y: comps.map((c) => s.components[c] ?? 0),
-      hovertemplate: `%{x}: %{y:,.0f} ${s.summary.currency}<extra>${name}</extra>`,
+    const over = Object.entries(r.overrides || {}).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join("; ");
+    detail.innerHTML = `<div class="row spread"><h2>${esc(KIND[r.kind] || r.kind)} run: ${esc(r.company || "")}</h2>
+        <button class="small" id="close-detail">close</button></div>
+      <p>${headline(r)}</p>
+      <div class="table-wrap"><table class="grid facts">
+        <tr><th>run id</th><td><code>${esc(r.id)}</code></td></tr>
+        <tr><th>when (UTC)</th><td>${when(r.created)}</td></tr>
+        <tr><th>product</th><td>${esc(r.product || "—")}</td></tr>
+        <tr><th>profile</th><td>${r.profile_path ? esc(r.profile_path) : "no file recorded (the profile itself is kept in the run's inputs)"}</td></tr>
+        <tr><th>closed corridor parts</th><td>${esc(r.disruptions.join(", ") || "none")}</td></tr>
+        <tr><th>overridden values</th><td>${esc(over || "none")}</td></tr>
+        ${params(r.params)}
+        <tr><th>currency</th><td>${esc(r.currency || "—")}</td></tr>
+        <tr><th>data pack · kopru</th><td>${esc(r.data_pack_version || "—")} · ${esc(r.kopru_version || "—")}</td></tr>
+        <tr><th>inputs hash</th><td><code class="hash">${esc(r.inputs_hash)}</code> (equal inputs, equal hash)</td></tr>
+      </table></div>
+      ${r.on_server ? `<p>${openCell(r, false)}</p>` : `<p class="muted">Recorded by the command line or an earlier server: the
+        results below are what the store keeps; <code>kopru runs show ${esc(r.id.slice(0, 12))}</code> prints them too.</p>`}
+      <h3>Results (${r.headline ? r.headline.count : 0} ${r.kind === "sweep" ? "scenarios" : "sites"})</h3>
+      <div class="table-wrap scroll">${pivot(r.results, r.names, r.kind)}</div>`;
+    detail.hidden = false;
+    document.getElementById("close-detail").addEventListener("click", () => { detail.hidden = true; });
+    detail.scrollIntoView({ behavior: "smooth" });
+  }
+
+  // -- two runs side by side --------------------------------------------------------------------
+  function side(r, name) {
+    return `<div class="side"><h3>${name}: ${esc(KIND[r.kind] || r.kind)}, ${esc(r.company || "")}</h3>
+      <p class="muted">${esc(r.product || "")} · ${when(r.created)}</p>
+      <p>${options(r) || "&nbsp;"}</p><p class="headline">${headline(r)}</p></div>`;
+  }
+
+  let comparison = null;
+
+  function drawMetric(metric) {
+    const { rows, names, a } = comparison;
+    const name = (item) => names[item] || item;
+    const pairs = rows.filter((r) => r.metric === metric && (r.a !== null || r.b !== null));
+    pairs.sort((x, y) => (x.a ?? x.b ?? Infinity) - (y.a ?? y.b ?? Infinity));
+    document.querySelector("#compare-table tbody").innerHTML = pairs.map((r) => {
+      // a relative change of a share or a rank says nothing: B − A says it already
+      const relative = r.a && r.diff !== null && !SHARES.has(metric) && !COUNTS.has(metric);
+      const change = relative ? `${((100 * r.diff) / Math.abs(r.a)).toFixed(1)} %` : "—";
+      return `<tr><td>${esc(name(r.item))}</td><td class="num">${number(metric, r.a)}</td><td class="num">${number(metric, r.b)}</td>
+        <td class="num">${number(metric, r.diff)}</td><td class="num">${change}</td></tr>`;
+    }).join("");
+    const top = pairs.slice(0, 15).reverse(); // the smallest at the top of a horizontal chart
+    const bar = (key, title, colour) => ({
+      type: "bar", orientation: "h", name: title, marker: { color: colour },
+      y: top.map((r) => name(r.item)), x: top.map((r) => r[key]),
+      hovertemplate: `%{y}: %{x:,.4~g}<extra>${esc(title)}</extra>`,
     });
-    const fig = {
-      data: [
-        bar(cmp.a, `A: ${cmp.a.summary.recommended_name ?? "—"}`, "#1f3b73"),
-        bar(cmp.b, `B: ${cmp.b.summary.recommended_name ?? "—"}`, "#f2a541"),
-      ],
+    const cur = a.currency && !SHARES.has(metric) && !COUNTS.has(metric) && metric !== "score" ? ` (${a.currency})` : "";
+    return kopru.plot(document.getElementById("compare-chart"), {
+      // plotly stacks a horizontal group's first trace at the bottom: B first puts A on top
+      data: [bar("b", "B", "#f2a541"), bar("a", "A", "#1f3b73")],
       layout: {
-        barmode: "group", height: 380, margin: { l: 70, r: 10, t: 40, b: 40 },
-        title: { text: "Recommended site's annual landed cost by component" },
-        legend: { orientation: "h", y: -0.15 },
+        barmode: "group", height: Math.max(320, 34 * top.length + 120),
+        margin: { l: 10, r: 10, t: 40, b: 40 }, yaxis: { automargin: true },
+        title: { text: `${label(metric)}${cur}: A and B`, font: { size: 15 } },
+        legend: { orientation: "h", y: -0.12, traceorder: "reversed" },
       },
-    };
-    await kopru.plot(document.getElementById("compare-chart"), fig);
-    document.getElementById("comparison").scrollIntoView({ behavior: "smooth" });
+    });
+  }
+
+  button.addEventListener("click", async () => {
+    const [a, b] = ticked();
+    try {
+      comparison = await kopru.json(`/api/store/compare?a=${a}&b=${b}`);
+    } catch (e) {
+      kopru.toast(e.message);
+      return;
+    }
+    const section = document.getElementById("comparison");
+    section.hidden = false;
+    document.getElementById("compare-cols").innerHTML = side(comparison.a, "A") + side(comparison.b, "B");
+    // the figures both runs have (a plan's totals, a risk run's means ...), the headline one first
+    const both = [...new Set(comparison.rows.filter((r) => r.a !== null && r.b !== null).map((r) => r.metric))];
+    const select = document.getElementById("compare-metric");
+    const noteEl = document.getElementById("compare-note");
+    const preferred = [FIRST_METRIC[comparison.a.kind], FIRST_METRIC[comparison.b.kind]].find((m) => both.includes(m));
+    both.sort((x, y) => (x === preferred ? -1 : y === preferred ? 1 : 0));
+    select.innerHTML = both.map((m) => `<option value="${esc(m)}">${esc(label(m))}</option>`).join("");
+    document.getElementById("compare-metric-row").hidden = !both.length;
+    document.getElementById("compare-chart").hidden = !both.length;
+    document.getElementById("compare-table-wrap").hidden = !both.length;
+    if (!both.length) {
+      noteEl.textContent = `These runs share no figure: a ${KIND[comparison.a.kind]} run and a ${KIND[comparison.b.kind]} run record different results. Open each one for its results.`;
+      document.querySelector("#compare-table tbody").innerHTML = "";
+    } else {
+      noteEl.textContent = comparison.a.inputs_hash === comparison.b.inputs_hash
+        ? "Both runs have the same inputs (same hash)."
+        : "Sorted by A, smallest first; B − A and the change are relative to A.";
+      await drawMetric(both[0]);
+    }
+    section.scrollIntoView({ behavior: "smooth" });
   });
+
+  document.getElementById("compare-metric").addEventListener("change", (e) => drawMetric(e.target.value));
+
+  // -- wiring ----------------------------------------------------------------------------------
+  for (const table of [body, document.querySelector("#unrecorded-table tbody")]) {
+    table.addEventListener("click", (event) => {
+      const dl = event.target.closest("button[data-dl]");
+      if (dl) kopru.download(`/api/runs/${dl.dataset.run}/${dl.dataset.dl}`, dl.dataset.dl);
+      const open = event.target.closest("button[data-open]");
+      if (open) openRun(open.dataset.open);
+    });
+  }
+  detail.addEventListener("click", (event) => {
+    const dl = event.target.closest("button[data-dl]");
+    if (dl) kopru.download(`/api/runs/${dl.dataset.run}/${dl.dataset.dl}`, dl.dataset.dl);
+  });
+  body.addEventListener("change", update);
+  filter.addEventListener("change", load);
+  load();
+  loadUnrecorded();
 })();

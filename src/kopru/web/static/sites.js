@@ -19,7 +19,7 @@
     select.value = id;
     const s = d.site;
     const facts = Object.entries(d.facts).filter(([k]) => k !== "source" && k !== "name")
-      .map(([k, v]) => `<tr><th>${kopru.esc(k)}</th><td>${kopru.esc(v)}</td></tr>`).join("");
+      .map(([k, v]) => `<tr><th>${kopru.esc(k)}</th><td>${kopru.esc(String(v).replaceAll(";", "; "))}</td></tr>`).join("");
     // the note and source go on a second line: they are long, and a column would squeeze the table
     const params = d.parameters.map((p) => `<tr class="param${p.assumption ? " assumption" : ""}">
         <td>${kopru.esc(p.subject)}</td><td>${kopru.esc(p.quantity)}</td>
@@ -31,9 +31,9 @@
         ${x.url ? `<a href="${kopru.esc(x.url)}" rel="noopener noreferrer" target="_blank">link</a>` : ""}</li>`).join("");
     detail.innerHTML = `<h2>${kopru.esc(s.name)}</h2>
       <p class="muted">${KIND[s.kind] || s.kind} · <code>${kopru.esc(s.id)}</code> · ${s.lat.toFixed(3)}°N ${s.lon.toFixed(3)}°E</p>
-      <table class="grid facts">${facts}</table>
+      <div class="table-wrap"><table class="grid facts">${facts}</table></div>
       <h3>Values used for this site</h3>
-      <div class="scroll short"><table class="grid params"><thead><tr><th>subject</th><th>quantity</th><th class="num">value</th>
+      <div class="table-wrap scroll short"><table class="grid params"><thead><tr><th>subject</th><th>quantity</th><th class="num">value</th>
         <th>unit</th><th>year</th></tr></thead><tbody>${params || '<tr><td colspan="5">none</td></tr>'}</tbody></table></div>
       <h3>Sources</h3><ul class="sources">${sources}</ul>`;
     detail.prepend(select.parentElement);

@@ -1,0 +1,289 @@
+"""What the Runs page shows from the DuckDB scenario store: every run of ``kopru plan``, ``risk``,
+``rank``, ``sweep`` and of this web app, newest first, one run's inputs and results, two side by side.
+
+Read-only views of :class:`kopru.store.Store` (``summaries``, ``show``, ``compare``); nothing is
+computed here beyond naming sites and making the rows JSON-safe. The store is shared with the
+command line, which locks it while it writes: a read waits at most :data:`READ_TIMEOUT` seconds
+for the lock and then answers 503 with Retry-After, rather than hold a request for a minute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import HTTPException
+from pydantic import BaseModel, Field
+
+from kopru.datapack import DataPack
+from kopru.store import (
+    HEADLINE_METRICS,
+    RunNotFound,
+    Store,
+    StoreBusy,
+    StoreError,
+    StoreMissing,
+    default_path,
+    headline,
+    result_text,
+)
+from kopru.web.runs import RunStore
+from kopru.web.sites import catalogue
+
+READ_TIMEOUT = 3.0  # seconds a page waits for a store that another kopru is writing
+RETRY_AFTER = "2"
+Kind = Literal["plan", "risk", "rank", "sweep"]
+
+
+# -- response models ----------------------------------------------------------------------------
+class Headline(BaseModel):
+    """The first thing to read in a run's results (see :func:`kopru.store.headline`)."""
+
+    item: str | None = Field(description="site id (plan, risk, rank) or scenario name (sweep)")
+    name: str | None = Field(default=None, description="the site's name, when item is a site")
+    metric: str | None = Field(description="total, mean, score or best_total")
+    value: float | None
+    count: int = Field(description="sites or scenarios in the run's results")
+    p_best: float | None = None
+    text: str | None = Field(default=None, description="a sweep's best site in its cheapest scenario")
+    text_name: str | None = None
+    saving_pct: float | None = None
+
+
+class StoredRun(BaseModel):
+    """One line of the Runs page: a run of the scenario store."""
+
+    id: str
+    kind: str
+    created: str = Field(description="UTC, ISO 8601")
+    company: str | None
+    product: str | None
+    currency: str | None
+    profile_path: str | None = Field(description="the profile file a command-line run read")
+    disruptions: list[str]
+    overridden: list[str] = Field(description="data-pack values the run replaced")
+    params: dict[str, Any] = Field(description="the run's options (samples, seed, method, ...)")
+    inputs_hash: str
+    data_pack_version: str | None
+    kopru_version: str | None
+    headline: Headline | None
+    on_server: bool = Field(description="this server holds the plan: GET /api/runs/{id}/plan.json works")
+
+
+class StoreListing(BaseModel):
+    store: str = Field(description="the scenario store's file")
+    exists: bool
+    total: int = Field(description="runs in the store (of the kind asked for)")
+    runs: list[StoredRun]
+    message: str | None = None
+
+
+class StoredResult(BaseModel):
+    item: str
+    metric: str
+    value: float | None
+    text: str | None
+
+
+class StoredRunDetail(StoredRun):
+    inputs: dict[str, Any] = Field(description="everything the run's inputs hash covers")
+    overrides: dict[str, Any] | None
+    names: dict[str, str] = Field(description="site ids of the results with their names")
+    results: list[StoredResult]
+
+
+class CompareRow(BaseModel):
+    item: str
+    metric: str
+    a: float | None
+    b: float | None
+    diff: float | None = Field(description="b - a")
+
+
+class StoreComparison(BaseModel):
+    a: StoredRun
+    b: StoredRun
+    names: dict[str, str]
+    rows: list[CompareRow]
+
+
+# -- reading ------------------------------------------------------------------------------------
+def store_at(path: str | Path | None) -> Store:
+    return Store(Path(path) if path is not None else default_path(), lock_timeout=READ_TIMEOUT)
+
+
+def unavailable(exc: StoreError) -> HTTPException:
+    """A store that cannot be read now: busy (retry shortly) or unusable (the message says why)."""
+    if isinstance(exc, StoreBusy):
+        # "store X is busy (another kopru has held it over 3 s); try again", or held by another program
+        return HTTPException(status_code=503, detail=str(exc), headers={"Retry-After": RETRY_AFTER})
+    return HTTPException(status_code=503, detail=f"the scenario store cannot be read: {exc}")
+
+
+def site_names(pack: DataPack) -> dict[str, str]:
+    """Names of every site id a run may name: regions, SEZs, Turkish provinces and their plants."""
+    names = {s.id: s.name for s in catalogue(pack)}
+    names |= {
+        f"plant_{s.id}": f"{s.name} (existing plant)" for s in catalogue(pack) if s.kind == "tr_province"
+    }
+    return names
+
+
+def _finite(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and math.isfinite(value) else None
+
+
+def _text(text: str | None) -> str | None:
+    """A text result for reading: a recorded site id without its JSON quotes."""
+    value = result_text(text)
+    if value is None or isinstance(value, str):
+        return value
+    return text
+
+
+def _created(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=dt.UTC).isoformat(timespec="seconds")
+    return str(value)
+
+
+def _scalars(params: dict[str, Any] | None) -> dict[str, Any]:
+    # a risk run's params hold its whole uncertainty spec: the list shows the options only
+    return {k: v for k, v in (params or {}).items() if isinstance(v, str | int | float | bool) or v is None}
+
+
+def _stored(row: dict[str, Any], names: dict[str, str], runs: RunStore, full_params: bool = False) -> dict:
+    head = row.get("headline")
+    if head is not None:
+        head = {**head, "value": _finite(head.get("value"))}
+        head["name"] = names.get(head["item"]) if head.get("item") else None
+        if head.get("text"):
+            head["text_name"] = names.get(head["text"])
+    inputs = row.get("inputs") or {}
+    currency = row.get("currency") or ((inputs.get("profile") or {}).get("currency"))
+    return dict(
+        id=row["id"],
+        kind=row["kind"],
+        created=_created(row["created"]),
+        company=row.get("company"),
+        product=row.get("product"),
+        currency=currency,
+        profile_path=row.get("profile_path"),
+        disruptions=[str(d) for d in row.get("disruptions") or []],
+        overridden=sorted(str(k) for k in (row.get("overrides") or {})),
+        params=(row.get("params") or {}) if full_params else _scalars(row.get("params")),
+        inputs_hash=row["inputs_hash"],
+        data_pack_version=row.get("data_pack_version"),
+        kopru_version=row.get("kopru_version"),
+        headline=head,
+        on_server=runs.get(row["id"]) is not None,
+    )
+
+
+def listing(
+    path: str | Path | None, runs: RunStore, names: dict[str, str], limit: int, kind: str | None
+) -> StoreListing:
+    store = store_at(path)
+    if not store.path.exists():
+        return StoreListing(
+            store=str(store.path),
+            exists=False,
+            total=0,
+            runs=[],
+            message=f"No runs recorded yet: the scenario store {store.path} does not exist. It is created "
+            "when the first plan or risk run is recorded, here or by kopru plan, risk, rank or sweep.",
+        )
+    try:
+        total, rows = store.summaries(limit, kind)
+    except StoreMissing:  # removed between the check and the read
+        return StoreListing(store=str(store.path), exists=False, total=0, runs=[])
+    except StoreError as exc:
+        raise unavailable(exc) from None
+    return StoreListing(
+        store=str(store.path),
+        exists=True,
+        total=total,
+        runs=[StoredRun(**_stored(r, names, runs)) for r in rows],
+        message=None if total else f"The scenario store {store.path} has no runs yet.",
+    )
+
+
+def _item_names(names: dict[str, str], inputs: dict[str, Any]) -> dict[str, str]:
+    """The global names, with the run's own baseline plants' names (the profile may name them)."""
+    out = dict(names)
+    for plant in (inputs.get("profile") or {}).get("baseline") or []:
+        if isinstance(plant, dict) and plant.get("name") and plant.get("province"):
+            key = f"plant_{plant['province']}" if plant.get("existing", True) else plant["province"]
+            out[key] = str(plant["name"])
+    return out
+
+
+def _show(store: Store, run_id: str) -> dict[str, Any]:
+    missing = HTTPException(status_code=404, detail=f"no run {run_id} in the scenario store {store.path}")
+    if not store.path.exists():  # nothing recorded yet; do not create the folder by locking it
+        raise missing
+    try:
+        return store.show(run_id)
+    except (StoreMissing, RunNotFound):
+        raise missing from None
+    except StoreError as exc:
+        raise unavailable(exc) from None
+
+
+def detail(path: str | Path | None, runs: RunStore, names: dict[str, str], run_id: str) -> StoredRunDetail:
+    row = _show(store_at(path), run_id)
+    inputs = row.get("inputs") or {}
+    own = _item_names(names, inputs)
+    results = [
+        StoredResult(item=r["item"], metric=r["metric"], value=_finite(r["value"]), text=_text(r["text"]))
+        for r in row["results"]
+    ]
+    items = {r.item for r in results} | {r.text for r in results if r.text}  # a sweep's best sites
+    return StoredRunDetail(
+        **_stored(_with_headline(row), own, runs, full_params=True),
+        inputs=inputs,
+        overrides=row.get("overrides"),
+        names={k: v for k, v in own.items() if k in items},
+        results=results,
+    )
+
+
+def comparison(
+    path: str | Path | None, runs: RunStore, names: dict[str, str], a: str, b: str
+) -> StoreComparison:
+    store = store_at(path)
+    ra, rb = _show(store, a), _show(store, b)
+    try:
+        rows = store.compare(a, b)
+    except (StoreMissing, RunNotFound):
+        raise HTTPException(
+            status_code=404, detail="a run of the comparison is no longer in the store"
+        ) from None
+    except StoreError as exc:
+        raise unavailable(exc) from None
+    own = _item_names(_item_names(names, ra.get("inputs") or {}), rb.get("inputs") or {})
+    items = {r["item"] for r in rows}
+    return StoreComparison(
+        a=StoredRun(**_stored(_with_headline(ra), own, runs)),
+        b=StoredRun(**_stored(_with_headline(rb), own, runs)),
+        names={k: v for k, v in own.items() if k in items},
+        rows=[
+            CompareRow(
+                item=r["item"],
+                metric=r["metric"],
+                a=_finite(r["a"]),
+                b=_finite(r["b"]),
+                diff=_finite(r["diff"]),
+            )
+            for r in rows
+        ],
+    )
+
+
+def _with_headline(row: dict[str, Any]) -> dict[str, Any]:
+    """A shown run (all its results) with the headline the list gives it."""
+    picked = [r for r in row["results"] if r["metric"] in HEADLINE_METRICS]
+    count = len({r["item"] for r in row["results"]})
+    return {**row, "headline": headline(row["kind"], picked, count)}

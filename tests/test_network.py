@@ -275,3 +275,95 @@ def test_orlib_reader_errors(tmp_path):
         read_cap(bad)
     with pytest.raises(OrlibError, match="give its value with --capacity"):
         read_cap(ORLIB / "capa.txt")
+
+
+# -- the bound over every arc, the integral-LP shortcut and the restricted solve -------------------
+def euclidean_problem(seed: int, n_i: int, n_j: int) -> FacilityProblem:
+    """Sites and markets in the unit square; cost = distance x demand (like the benchmark's gen)."""
+    rng = np.random.default_rng(seed)
+    sites, markets = rng.uniform(0, 1, (n_i, 2)), rng.uniform(0, 1, (n_j, 2))
+    demand = rng.integers(5, 36, n_j).astype(float)
+    dist = np.hypot(*(sites[:, None, :] - markets[None, :, :]).transpose(2, 0, 1))
+    total = demand.sum()
+    share = rng.uniform(0.5, 1.5, n_i)
+    return FacilityProblem(
+        fixed_cost=np.round(25.0 * total * (0.3 * n_i) ** -1.5 * rng.uniform(0.75, 1.25, n_i)),
+        capacity=np.round(5.0 * total * share / share.sum()),
+        demand=demand,
+        assign_cost=dist * demand[None, :] * 100,
+    )
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.floats(0.2, 3.0))
+def test_dual_bound_never_exceeds_the_published_optimum(seed, scale):
+    """Weak duality: L(u) is a lower bound for any multipliers u, however poor."""
+    from kopru.network import _Relaxation, dual_bound
+
+    p = read_cap(ORLIB / "cap71.txt")
+    rel = _Relaxation.of(p)
+    u = rel.start() * scale * np.random.default_rng(seed).uniform(0.5, 1.5, p.shape[1])
+    assert rel.evaluate(u)[0] <= OPTIMA["cap71"] * (1 + 1e-9)
+    assert dual_bound(p, u, OPTIMA["cap71"], deadline=np.inf) <= OPTIMA["cap71"] * (1 + 1e-9)
+
+
+def test_dual_bound_from_the_lp_duals_reaches_the_lp_bound():
+    """At the strong LP's duals the Lagrangian function is the LP bound (LP duality)."""
+    from kopru.network import _Relaxation
+
+    p = euclidean_problem(5, 30, 400)
+    strong = solve(p, formulation="cuts")
+    rel = _Relaxation.of(p)
+    assert strong.duals is not None
+    at_duals = rel.evaluate(strong.duals / p.demand)[0]
+    assert at_duals <= strong.objective * (1 + 1e-9)
+    assert at_duals >= strong.objective * (1 - 2e-3)  # the LP gap of such instances is small
+
+
+@pytest.mark.parametrize("name", ["cap71", "cap101", "cap131"])
+def test_an_integral_lp_relaxation_is_returned_without_the_mip(name, monkeypatch):
+    """These instances' strong LP is integral; the cutting-plane loop proves the optimum alone."""
+    import kopru.network as net
+
+    def no_mip(*args, **kwargs):
+        raise AssertionError("the MIP ran although the LP relaxation was integral")
+
+    monkeypatch.setattr(net, "_result", no_mip)
+    p = read_cap(ORLIB / f"{name}.txt")
+    s = solve(p, formulation="cuts")
+    assert s.status is Status.OPTIMAL and s.bound == s.objective and s.gap == 0.0
+    assert abs(s.objective - OPTIMA[name]) / OPTIMA[name] < 1e-6
+    assert_feasible(p, s)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_restricted_arcs_reach_the_full_optimum_with_a_bound_over_every_arc(seed, monkeypatch):
+    """Oracle: the same problem solved with every arc (strong formulation)."""
+    import kopru.network as net
+
+    p = euclidean_problem(seed, 30, 300)
+    full = solve(p, formulation="strong")
+    monkeypatch.setattr(net, "RESTRICT_MIN_ARCS", 1_000)
+    monkeypatch.setattr(net, "RESTRICT_NEAREST", 8)
+    bounds = []
+    original = net.dual_bound
+    monkeypatch.setattr(net, "dual_bound", lambda *a, **k: bounds.append(original(*a, **k)) or bounds[-1])
+    s = solve(p)
+    assert bounds, "the restricted path did not run"
+    assert all(b <= full.objective * (1 + 1e-9) for b in bounds)  # valid for the whole problem
+    assert s.status is Status.OPTIMAL
+    assert s.objective == pytest.approx(full.objective, rel=1e-7)
+    assert s.bound <= s.objective * (1 + 1e-9)
+    assert_feasible(p, s)
+
+
+def test_restrict_keeps_each_markets_cheapest_arcs():
+    from kopru.network import _restrict
+
+    p = euclidean_problem(3, 12, 30)
+    r = _restrict(replace(p, force_closed=frozenset({0})), 4)
+    kept = np.isfinite(r.assign_cost)
+    assert (kept.sum(axis=0) == 4).all() and not kept[0].any()
+    unit = p.assign_cost / p.demand
+    for j in range(30):  # brute force: the 4 cheapest of sites 1..11
+        assert set(np.flatnonzero(kept[:, j])) == set(1 + np.argsort(unit[1:, j])[:4])

@@ -15,17 +15,25 @@ The model is built in one shot from arrays into HiGHS (highspy, column-wise spar
 ``x_ij`` is the fraction of j's demand that i serves. A candidate is a site at one capacity level;
 sites with several levels group their candidates.
 
-On instances past 20,000 arcs, a Lagrangian relaxation of the assignment rows (subgradient
-steps, every facility a continuous knapsack solved for all facilities at once with sorted arrays)
-first gives a lower bound and a primal plan; the plan is handed to HiGHS as a start, candidates
-whose reduced cost proves they cannot be in an optimal plan are fixed closed, and only the linking
-rows the LP relaxation violates are added. Smaller instances go straight to HiGHS with every row.
+Smaller instances go straight to HiGHS with every row. Past 20,000 arcs:
+
+1. a Lagrangian relaxation of the assignment rows (subgradient steps, every facility a continuous
+   knapsack solved for all facilities at once with sorted arrays) gives a lower bound and a plan;
+   candidates whose reduced cost proves they cannot be in a cheaper plan are left out;
+2. a cutting-plane loop solves the LP relaxation, adding only the linking rows it violates; an
+   integral LP solution is the optimum, and the MIP is skipped;
+3. a small MIP over the sites the LP leaves fractional gives a plan, the LP's reduced costs fix
+   sites against it, and HiGHS searches from that plan (interior point at the root, no restarts).
+
+Past half a million arcs, the problem is first solved on each market's 20 cheapest arcs; the
+Lagrangian function of the whole problem at that LP's duals proves how far the plan can be from
+the optimum over every arc (see ``_solve_restricted``).
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import numpy as np
@@ -98,6 +106,7 @@ class Solution:
     fixed_closed: int = 0  # candidates excluded by reduced-cost fixing
     formulation: str = ""
     message: str = ""
+    duals: Array | None = field(default=None, repr=False)  # (J,) LP duals of the assignment rows
 
     @classmethod
     def empty(cls, status: Status, message: str, bound: float | None = None, **timing) -> Solution:
@@ -224,6 +233,39 @@ def _cover_lp(
     return float((values * y).sum()), y
 
 
+@dataclass
+class _Relaxation:
+    """The data every evaluation of the Lagrangian function needs, prepared once."""
+
+    p: FacilityProblem
+    unit_cost: Array  # (I, J) cost per unit; 1e30 where i cannot serve j
+    fixed: Array  # (I,) fixed costs; 1e30 for candidates forced closed
+    forced: NDArray[np.bool_]
+    total: float
+
+    @classmethod
+    def of(cls, p: FacilityProblem) -> _Relaxation:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            unit_cost = np.where(p.demand[None, :] > 0, p.assign_cost / p.demand[None, :], 0.0)
+        unit_cost = np.where(np.isfinite(unit_cost), unit_cost, 1e30)
+        allowed = ~np.isin(p.sites, list(p.force_closed))
+        forced = np.isin(p.sites, list(p.force_open))
+        return cls(p, unit_cost, np.where(allowed, p.fixed_cost, 1e30), forced, float(p.demand.sum()))
+
+    def start(self) -> Array:
+        """Each market's cheapest unit cost plus the cheapest per-unit share of a fixed cost."""
+        return np.min(self.unit_cost + (self.fixed / np.maximum(self.p.capacity, 1e-12))[:, None], axis=0)
+
+    def evaluate(self, u: Array) -> tuple[float, Array, Array]:
+        """L(u), a valid lower bound for any u; the candidates' values; a subgradient at u."""
+        knap, z = _knapsacks(self.p, self.unit_cost, u)
+        values = self.fixed + knap
+        cover_value, y = _cover_lp(values, self.p.capacity, self.total, self.forced)
+        bound = float((u * self.p.demand).sum() + cover_value)
+        served = (z * y[:, None]).sum(axis=0)
+        return bound, values, (1.0 - served) * self.p.demand
+
+
 def lagrangian(
     p: FacilityProblem, iterations: int = 600, primal_rounds: int = 3, patience: int = 20
 ) -> Lagrangian:
@@ -233,24 +275,14 @@ def lagrangian(
     relaxation's open set a few times (a transportation LP each), which keeps the target honest.
     """
     t0 = time.perf_counter()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        unit_cost = np.where(p.demand[None, :] > 0, p.assign_cost / p.demand[None, :], 0.0)
-    unit_cost = np.where(np.isfinite(unit_cost), unit_cost, 1e30)
-    forced = np.isin(p.sites, list(p.force_open))
-    allowed = ~np.isin(p.sites, list(p.force_closed))
-    fixed = np.where(allowed, p.fixed_cost, 1e30)
-    total = p.demand.sum()
-    # start from each market's cheapest unit cost plus the cheapest per-unit share of a fixed cost
-    u = np.min(unit_cost + (fixed / np.maximum(p.capacity, 1e-12))[:, None], axis=0)
-    best_bound, best_u, best_values = -np.inf, u.copy(), fixed.copy()
+    rel = _Relaxation.of(p)
+    u = rel.start()
+    best_bound, best_u, best_values = -np.inf, u.copy(), rel.fixed.copy()
     best_upper, best_open = np.inf, np.zeros(p.shape[0], dtype=bool)
     checkpoints = set(np.linspace(0, iterations - 1, primal_rounds).astype(int).tolist())
     step_scale, stall = 2.0, 0
     for it in range(iterations):
-        knap, z = _knapsacks(p, unit_cost, u)
-        values = fixed + knap
-        cover_value, y = _cover_lp(values, p.capacity, total, forced)
-        bound = float((u * p.demand).sum() + cover_value)
+        bound, values, g = rel.evaluate(u)
         if bound > best_bound + 1e-12 * abs(bound):
             best_bound, best_u, best_values, stall = bound, u.copy(), values.copy(), 0
         else:
@@ -263,8 +295,6 @@ def lagrangian(
                 best_upper, best_open = cost, plan
         if step_scale < 1e-3 or (np.isfinite(best_upper) and best_upper - best_bound <= 1e-9 * best_upper):
             break
-        served = (z * y[:, None]).sum(axis=0)
-        g = (1.0 - served) * p.demand  # subgradient of L at u
         norm = float((g**2).sum())
         if norm < 1e-18:
             break
@@ -281,6 +311,34 @@ def lagrangian(
         open=best_open,
         seconds=time.perf_counter() - t0,
     )
+
+
+def dual_bound(
+    p: FacilityProblem, u: Array, upper: float, deadline: float, iterations: int = 100, patience: int = 5
+) -> float:
+    """The best Lagrangian bound L(u) found by subgradient steps from ``u`` until ``deadline``.
+
+    Any u gives a valid lower bound on the whole problem, so this proves how far a plan found on
+    a restricted arc set can be from the optimum over every arc. Starting from the LP duals of
+    the assignment rows, L(u) is already about the LP bound; steps aim at ``upper``.
+    """
+    rel = _Relaxation.of(p)
+    best, step_scale, stall = -np.inf, 0.5, 0
+    for _ in range(iterations):
+        if time.perf_counter() >= deadline or step_scale < 1e-3:
+            break
+        bound, _, g = rel.evaluate(u)
+        if bound > best + 1e-12 * abs(bound):
+            best, stall = bound, 0
+        else:
+            stall += 1
+            if stall >= patience:
+                step_scale, stall = step_scale / 2, 0
+        norm = float((g**2).sum())
+        if norm < 1e-18 or upper - best <= 1e-9 * abs(upper):
+            break
+        u = u + step_scale * max(upper - bound, 0.0) / norm * g
+    return best
 
 
 def reduced_cost_fixing(p: FacilityProblem, lag: Lagrangian, upper: float) -> NDArray[np.bool_]:
@@ -450,6 +508,8 @@ def _min_open(p: FacilityProblem, cand: NDArray[np.int64]) -> int:
 STRONG_MAX_ARCS = 20_000  # measured: above this, separated linking rows beat the full set
 LAGRANGE_MAX_ARCS = 500_000  # above this, one subgradient step costs more than it saves
 NEAREST = 10  # linking rows seeded per market: its cheapest candidates
+RESTRICT_MIN_ARCS = 500_000  # above this, solve on each market's cheapest arcs first
+RESTRICT_NEAREST = 20  # arcs kept per market at first (optimal plans use rank <= 6 on gen100x1000)
 
 
 def choose_formulation(p: FacilityProblem) -> str:
@@ -474,46 +534,204 @@ def solve(
 
     ``formulation`` is ``"strong"`` (every linking row), ``"aggregated"`` (capacity rows only),
     ``"cuts"`` (aggregated, then the linking rows the LP relaxation violates) or ``"auto"``.
+    With ``"auto"``, problems past half a million arcs are first solved on each market's cheapest
+    arcs; the bound is then proven over every arc (see ``_solve_restricted``).
     """
     t0 = time.perf_counter()
     why = explain_infeasibility(p)
     if why:
         raise InfeasibleError(f"no plan can exist: {why}")
-    form = choose_formulation(p) if formulation == "auto" else formulation
-    if form not in ("strong", "aggregated", "cuts"):
+    if formulation not in ("auto", "strong", "aggregated", "cuts"):
         raise ValueError(f"formulation must be auto, strong, aggregated or cuts, got {formulation!r}")
+    deadline = t0 + time_limit if time_limit is not None else np.inf
+    if formulation == "auto" and np.isfinite(p.assign_cost).sum() > RESTRICT_MIN_ARCS:
+        return _solve_restricted(p, gap, t0, deadline)
+    form = choose_formulation(p) if formulation == "auto" else formulation
+    return _solve_model(p, gap, form, lagrange, t0, deadline)
+
+
+def _solve_model(
+    p: FacilityProblem,
+    gap: float,
+    form: str,
+    lagrange: bool,
+    t0: float,
+    deadline: float,
+    start: NDArray[np.bool_] | None = None,
+) -> Solution:
     keep = ~np.isin(p.sites, list(p.force_closed))
     lag = None
-    start_open = None
     simple = not p.single_source and p.max_sites is None and p.budget is None and p.min_share == 0
     arcs = np.isfinite(p.assign_cost).sum()
     # on small instances HiGHS alone is faster than the relaxation's bookkeeping (measured on the
     # 37 OR-Library sets); above that, its start plan and fixing pay (capb: 47 of 100 fixed)
+    relaxing = time.perf_counter()
     if lagrange and simple and STRONG_MAX_ARCS < arcs <= LAGRANGE_MAX_ARCS:
         lag = lagrangian(p)
-        start_open, upper = (lag.open, lag.upper) if np.isfinite(lag.upper) else (None, np.inf)
-        if start_open is not None:
-            keep &= ~reduced_cost_fixing(p, lag, upper)
-            keep |= start_open  # never drop the start plan's candidates
+        if np.isfinite(lag.upper):
+            keep &= ~reduced_cost_fixing(p, lag, lag.upper)
+            keep |= lag.open  # never drop the start plan's candidates
+            start = lag.open if start is None else start
+        lag.seconds = time.perf_counter() - relaxing  # the bound, its plans and the fixing
+    if start is not None:
+        keep |= start
     lp, cand, xi, xj = _build(p, form == "strong", keep)
-    build_seconds = time.perf_counter() - t0
+    # model building: the checks and the matrix; the relaxation is solving, counted apart
+    build_seconds = time.perf_counter() - t0 - (lag.seconds if lag else 0.0)
     h = new_highs()
     h.setOptionValue("mip_rel_gap", gap)
     h.setOptionValue("random_seed", 0)
     h.passModel(lp)
 
     def remaining() -> float:
-        return max(time_limit - (time.perf_counter() - t0), 0.01) if time_limit is not None else np.inf
+        return max(deadline - time.perf_counter(), 0.01)
 
-    lp_bound = -np.inf
+    loop = _CutLoop()
+    done = dict(t0=t0, build_seconds=build_seconds, lag=lag, fixed_closed=int((~keep).sum()), form=form)
+    incumbent = None
     if form == "cuts":
-        lp_bound = _separate_linking(h, p, cand, xi, xj, remaining)
-    if time_limit is not None:
+        relaxed = np.arange(len(cand) + (len(xi) if p.single_source else 0))  # the integer columns
+        _set_integrality(h, relaxed, integer=False)
+        loop = _separate_linking(h, p, cand, xi, xj, remaining)
+        if loop.complete and _integral(loop.values, len(cand), p.single_source):
+            # the LP relaxation is already integral: it is the MIP's optimum, proven
+            return _finish(p, cand, xi, xj, loop.values, loop.bound, loop.bound, True, loop, **done)
+        _set_integrality(h, relaxed, integer=True)
+        if loop.values is not None:
+            incumbent = _lp_guided_plan(h, lp, len(cand), loop, remaining)
+            upper = min(incumbent[0] if incumbent else np.inf, lag.upper if lag else np.inf)
+            keeps = None if start is None else start[cand]
+            done["fixed_closed"] += _fix_by_reduced_cost(h, lp, len(cand), loop, upper, keeps)
+        # the root LP of this model is the slow part of the search; interior point solves it in a
+        # fraction of dual simplex's time (capa: 27 s against 6 s). With a good plan from the
+        # start, HiGHS restarts as soon as a few sites are fixed and throws its root cuts away
+        # each time: without restarts gen100x1000 takes 31 s instead of 50 (capa 46, capc 19).
+        h.setOptionValue("mip_lp_solver", "ipm")
+        h.setOptionValue("mip_allow_restart", False)
+    if np.isfinite(deadline):
         h.setOptionValue("time_limit", float(remaining()))
-    if start_open is not None:
-        _set_start(h, cand, start_open)
+    if incumbent is not None and (lag is None or incumbent[0] <= lag.upper):
+        k = len(cand)
+        h.setSolution(k, np.arange(k, dtype=np.int32), np.round(incumbent[1][:k]))
+    elif start is not None:
+        _set_start(h, cand, start)
     h.run()
-    return _result(h, p, cand, xi, xj, t0, build_seconds, lag, int((~keep).sum()), form, lp_bound)
+    return _result(h, p, cand, xi, xj, loop, **done)
+
+
+def _lp_guided_plan(h, lp, k: int, loop: _CutLoop, remaining) -> tuple[float, Array] | None:
+    """A plan from the LP relaxation: fix the sites it opens or closes in full, solve the rest.
+
+    The small MIP over the fractional sites usually finds the optimum or close to it in a second
+    (capa: 0.8 s, where HiGHS's own heuristics took 78 s), and the reduced-cost fixing and the
+    search that follow are only as good as the plan they start from.
+    """
+    import highspy
+
+    y = loop.values[:k]
+    cols = np.arange(k, dtype=np.int32)
+    lower, upper = np.asarray(lp.col_lower_)[:k], np.asarray(lp.col_upper_)[:k]
+    h.changeColsBounds(k, cols, np.where(y >= 1 - 1e-6, 1.0, lower), np.where(y <= 1e-6, 0.0, upper))
+    h.setOptionValue("time_limit", float(min(0.1 * remaining(), 30.0)))
+    h.run()
+    found = (
+        h.getInfo().primal_solution_status == 2 and h.getModelStatus() != highspy.HighsModelStatus.kInfeasible
+    )
+    plan = (
+        (float(h.getInfo().objective_function_value), np.asarray(h.getSolution().col_value))
+        if found
+        else None
+    )
+    h.changeColsBounds(k, cols, lower, upper)
+    return plan
+
+
+def _fix_by_reduced_cost(h, lp, k: int, loop: _CutLoop, upper: float, start) -> int:
+    """Fix the sites whose LP reduced cost proves they cannot change in a plan cheaper than ``upper``.
+
+    For a site at 0 in the LP with reduced cost r > 0, opening it costs at least LP + r; at 1 with
+    r < 0, closing it costs at least LP - r. Valid because y is binary and the LP a relaxation.
+    """
+    if not np.isfinite(upper) or loop.reduced is None:
+        return 0
+    slack = upper - loop.bound + 1e-9 * abs(upper)
+    y = loop.values[:k]
+    close = (y <= 1e-9) & (loop.reduced > slack)
+    open_ = (y >= 1 - 1e-9) & (-loop.reduced > slack)
+    if start is not None:  # the start plan must stay feasible
+        close &= ~start
+    lower, up = np.asarray(lp.col_lower_)[:k], np.asarray(lp.col_upper_)[:k]
+    h.changeColsBounds(k, np.arange(k, dtype=np.int32), np.where(open_, 1.0, lower), np.where(close, 0.0, up))
+    return int(close.sum())
+
+
+def _set_integrality(h, cols: NDArray[np.int64], integer: bool) -> None:
+    import highspy
+
+    kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
+    h.changeColsIntegrality(len(cols), cols.astype(np.int32), [kind] * len(cols))
+
+
+def _restrict(p: FacilityProblem, nearest: int) -> FacilityProblem:
+    """The same problem with only each market's ``nearest`` cheapest arcs (per unit) left."""
+    allowed = ~np.isin(p.sites, list(p.force_closed))
+    unit = np.where(allowed[:, None], p.assign_cost, np.inf) / np.maximum(p.demand, 1e-12)[None, :]
+    nearest = min(nearest, p.shape[0])
+    kth = np.partition(unit, nearest - 1, axis=0)[nearest - 1]
+    return replace(p, assign_cost=np.where(unit <= kth[None, :], p.assign_cost, np.inf))
+
+
+def _solve_restricted(p: FacilityProblem, gap: float, t0: float, deadline: float) -> Solution:
+    """Solve on each market's cheapest arcs; prove the bound over every arc; then the whole.
+
+    Every plan on a subset of arcs is a plan of the whole problem. The restricted MIP's own bound
+    is not (a dropped arc might pay), so the bound reported is the Lagrangian function of the
+    whole problem, evaluated from the restricted LP's duals, which is valid for any multipliers.
+    When that bound leaves a gap and time remains, the whole problem is solved from the best
+    plan. The bound's time is kept back from the restricted MIP.
+    """
+    n_i = p.shape[0]
+    nearest, best, start, bound = RESTRICT_NEAREST, None, None, -np.inf
+    while True:
+        whole = nearest >= n_i
+        reserve = 0.0 if whole else min(max(0.05 * (deadline - time.perf_counter()), 2.0), 20.0)
+        sol = _solve_model(
+            _restrict(p, nearest), gap, "cuts", False, time.perf_counter(), deadline - reserve, start
+        )
+        if sol.objective is not None and (best is None or sol.objective <= best.objective):
+            best = sol
+        if whole:  # nothing was left out: this MIP's bound holds for the problem
+            bound = max(bound, sol.bound if sol.bound is not None else -np.inf)
+            break
+        if best is not None:
+            u = _Relaxation.of(p).start() if sol.duals is None else sol.duals / np.maximum(p.demand, 1e-12)
+            bound = max(bound, dual_bound(p, u, best.objective, min(deadline, time.perf_counter() + reserve)))
+            if best.objective - bound <= gap * abs(best.objective):
+                break
+            start = np.isin(np.arange(n_i), best.open)
+        if time.perf_counter() >= deadline - 1.0:
+            break
+        nearest = n_i if best is not None else 2 * nearest  # no plan: the cheapest arcs were too few
+    seconds = time.perf_counter() - t0
+    form = "cuts" if nearest >= n_i else f"cuts on the {nearest} cheapest arcs per market"
+    if best is None:
+        return Solution.empty(
+            Status.NO_SOLUTION,
+            "no plan was found before the time limit",
+            bound=bound if np.isfinite(bound) else None,
+            seconds=seconds,
+            build_seconds=sol.build_seconds,
+            formulation=form,
+        )
+    proven = best.objective - bound <= gap * abs(best.objective)
+    optimal = proven or (best is sol and whole and sol.status is Status.OPTIMAL)
+    best.status = Status.OPTIMAL if optimal else Status.TIME_LIMIT
+    best.bound = bound if np.isfinite(bound) else None
+    best.gap = (
+        max(0.0, (best.objective - bound) / max(abs(best.objective), 1e-12)) if np.isfinite(bound) else None
+    )
+    best.seconds, best.formulation = seconds, form
+    return best
 
 
 def _linking_rows(h, k: int, arcs: NDArray[np.int64], xi: NDArray[np.int64]) -> None:
@@ -526,7 +744,18 @@ def _linking_rows(h, k: int, arcs: NDArray[np.int64], xi: NDArray[np.int64]) -> 
     h.addRows(n, np.full(n, -np.inf), np.zeros(n), 2 * n, starts, index, np.tile([1.0, -1.0], n))
 
 
-def _separate_linking(h, p: FacilityProblem, cand, xi, xj, remaining, max_rounds: int = 60) -> float:
+@dataclass
+class _CutLoop:
+    """What the cutting-plane loop learnt about the LP relaxation."""
+
+    bound: float = -np.inf  # every optimal LP relaxation on the way is a valid lower bound
+    duals: Array | None = None  # (J,) duals of the assignment rows at the last optimal LP
+    values: Array | None = None  # column values of that LP
+    reduced: Array | None = None  # (k,) reduced costs of the site columns in that LP
+    complete: bool = False  # no linking row is violated: the LP is the strong relaxation
+
+
+def _separate_linking(h, p: FacilityProblem, cand, xi, xj, remaining, max_rounds: int = 60) -> _CutLoop:
     """Cutting-plane loop on the LP relaxation: add the linking rows it violates until none are.
 
     Seeds each market's cheapest candidates, solves the first LP by interior point (much faster
@@ -535,9 +764,6 @@ def _separate_linking(h, p: FacilityProblem, cand, xi, xj, remaining, max_rounds
     import highspy
 
     k = len(cand)
-    cols = np.arange(k, dtype=np.int32)
-    integer = [highspy.HighsVarType.kInteger] * k
-    h.changeColsIntegrality(k, cols, [highspy.HighsVarType.kContinuous] * k)
     unit = p.assign_cost[cand[xi], xj] / np.maximum(p.demand[xj], 1e-12)
     order = np.lexsort((unit, xj))  # arcs grouped by market, cheapest first
     first = np.searchsorted(xj[order], np.arange(p.shape[1]))
@@ -545,7 +771,7 @@ def _separate_linking(h, p: FacilityProblem, cand, xi, xj, remaining, max_rounds
     seeded = order[rank < NEAREST]
     _linking_rows(h, k, seeded, xi)
     h.setOptionValue("solver", "ipm")
-    lp_bound = -np.inf  # every optimal LP relaxation on the way is a valid lower bound
+    loop = _CutLoop()
     for _ in range(max_rounds):
         if remaining() < 1.0:  # leave the MIP its time: the rows added so far already help it
             break
@@ -553,16 +779,25 @@ def _separate_linking(h, p: FacilityProblem, cand, xi, xj, remaining, max_rounds
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             break
-        lp_bound = max(lp_bound, float(h.getInfo().objective_function_value))
+        solution = h.getSolution()
+        loop.bound = max(loop.bound, float(h.getInfo().objective_function_value))
+        loop.values = np.asarray(solution.col_value)
+        loop.duals = np.asarray(solution.row_dual)[: p.shape[1]].copy()
+        loop.reduced = np.asarray(solution.col_dual)[:k].copy()
         h.setOptionValue("solver", "simplex")
-        values = np.asarray(h.getSolution().col_value)
-        violated = np.flatnonzero(values[k:] > values[:k][xi] + 1e-7)
+        violated = np.flatnonzero(loop.values[k:] > loop.values[:k][xi] + 1e-7)
         if len(violated) == 0:
+            loop.complete = True
             break
         _linking_rows(h, k, violated, xi)
     h.setOptionValue("solver", "choose")
-    h.changeColsIntegrality(k, cols, integer)
-    return lp_bound
+    return loop
+
+
+def _integral(values: Array, k: int, single_source: bool, tol: float = 1e-9) -> bool:
+    """True when the LP solution already meets the MIP's integrality (then it is optimal)."""
+    part = values if single_source else values[:k]
+    return bool(np.all(np.minimum(np.abs(part), np.abs(1.0 - part)) <= tol))
 
 
 def _primal_from_values(p: FacilityProblem, values: Array) -> tuple[NDArray[np.bool_] | None, float]:
@@ -626,41 +861,49 @@ def _set_start(h, cand, start_open) -> None:
     h.setSolution(k, np.arange(k, dtype=np.int32), start_open[cand].astype(float))
 
 
-def _result(h, p, cand, xi, xj, t0, build_seconds, lag, fixed_closed, form, lp_bound=-np.inf) -> Solution:
+def _result(h, p, cand, xi, xj, loop: _CutLoop, **done) -> Solution:
     import highspy
 
     status = h.getModelStatus()
     info = h.getInfo()
-    seconds = time.perf_counter() - t0
     has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    lag_seconds = lag.seconds if lag else 0.0
     if status == highspy.HighsModelStatus.kInfeasible or not has_plan:
         infeasible = status == highspy.HighsModelStatus.kInfeasible
+        lag = done["lag"]
         return Solution.empty(
             Status.INFEASIBLE if infeasible else Status.NO_SOLUTION,
             "the solver proved that no plan meets every constraint together"
             if infeasible
             else "no plan was found before the time limit",
-            bound=None if infeasible else float(info.mip_dual_bound),
-            seconds=seconds,
-            build_seconds=build_seconds,
-            lagrangian_seconds=lag_seconds,
-            fixed_closed=fixed_closed,
-            formulation=form,
+            bound=None if infeasible else _best_bound(info.mip_dual_bound, loop, lag),
+            seconds=time.perf_counter() - done["t0"],
+            build_seconds=done["build_seconds"],
+            lagrangian_seconds=lag.seconds if lag else 0.0,
+            fixed_closed=done["fixed_closed"],
+            formulation=done["form"],
         )
     values = np.asarray(h.getSolution().col_value)
+    objective = float(info.objective_function_value)
+    bound = _best_bound(info.mip_dual_bound, loop, done["lag"])
+    optimal = status == highspy.HighsModelStatus.kOptimal
+    return _finish(p, cand, xi, xj, values, objective, bound, optimal, loop, **done)
+
+
+def _best_bound(mip_bound: float, loop: _CutLoop, lag: Lagrangian | None) -> float:
+    """The best proven lower bound: the MIP's, the cut loop's LP or the Lagrangian's."""
+    mip = float(mip_bound) if np.isfinite(mip_bound) else -np.inf  # -inf before the MIP's root
+    return max(mip, loop.bound, lag.bound if lag is not None else -np.inf)
+
+
+def _finish(
+    p, cand, xi, xj, values, objective, bound, optimal, loop, *, t0, build_seconds, lag, fixed_closed, form
+) -> Solution:
     k = len(cand)
     y = values[:k] > 0.5
     flows = np.zeros(p.shape)
     flows[cand[xi], xj] = np.clip(values[k:], 0.0, 1.0)
     if p.single_source:  # integer columns come back within the solver's tolerance of 0 or 1
         flows = np.round(flows)
-    objective = float(info.objective_function_value)
-    bound = float(info.mip_dual_bound)
-    if not np.isfinite(bound):  # stopped before the MIP's root: keep the best proven lower bound
-        bound = -np.inf
-    bound = max(bound, lp_bound, lag.bound if lag is not None else -np.inf)
-    optimal = status == highspy.HighsModelStatus.kOptimal
     gap = max(0.0, (objective - bound) / max(abs(objective), 1e-12)) if np.isfinite(bound) else None
     return Solution(
         status=Status.OPTIMAL if optimal else Status.TIME_LIMIT,
@@ -669,11 +912,12 @@ def _result(h, p, cand, xi, xj, t0, build_seconds, lag, fixed_closed, form, lp_b
         gap=gap,
         open=np.sort(cand[y]),
         flows=flows,
-        seconds=seconds,
+        seconds=time.perf_counter() - t0,
         build_seconds=build_seconds,
-        lagrangian_seconds=lag_seconds,
+        lagrangian_seconds=lag.seconds if lag else 0.0,
         fixed_closed=fixed_closed,
         formulation=form,
+        duals=loop.duals,
     )
 
 

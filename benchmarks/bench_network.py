@@ -624,12 +624,21 @@ def table(inst: Instance, runs: list[dict]) -> str:
         lines += [
             "",
             f"kopru: {kopru.get('formulation', '')} linking; build {fmt_s(kopru['build'])} s ="
-            f" checks + matrix assembly ({fmt_s(kopru['matrix'])} s); solve includes the"
-            f" Lagrangian bound and its fixing ({fmt_s(kopru.get('lagrangian'))} s), the cutting-plane"
-            f" LP, the LP-guided plan and the MIP; {kopru.get('fixed_closed')} candidates fixed"
-            f" closed; {kopru.get('open')} sites open.",
+            f" checks + matrix assembly ({fmt_s(kopru['matrix'])} s); {_kopru_solve(kopru)};"
+            f" {kopru.get('open')} sites open.",
         ]
     return "\n".join(lines)
+
+
+def _kopru_solve(kopru: dict) -> str:
+    if kopru.get("formulation") == "strong":
+        return "solve is HiGHS on the strong model"
+    lag = kopru.get("lagrangian") or 0.0
+    fixing = f"the Lagrangian bound and its fixing ({fmt_s(lag)} s), " if lag else ""
+    return (
+        f"solve includes {fixing}the cutting-plane LP, the LP-guided plan and the MIP;"
+        f" {kopru.get('fixed_closed')} candidates fixed closed"
+    )
 
 
 def summary_orlib(results: dict[str, list[dict]], opt: dict[str, float]) -> str:

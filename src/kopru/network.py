@@ -692,14 +692,17 @@ def _solve_restricted(p: FacilityProblem, gap: float, t0: float, deadline: float
     """
     n_i = p.shape[0]
     nearest, best, start, bound = RESTRICT_NEAREST, None, None, -np.inf
+    built, best_form = time.perf_counter() - t0, ""  # the checks, then every stage's model
     while True:
         whole = nearest >= n_i
         reserve = 0.0 if whole else min(max(0.05 * (deadline - time.perf_counter()), 2.0), 20.0)
-        sol = _solve_model(
-            _restrict(p, nearest), gap, "cuts", False, time.perf_counter(), deadline - reserve, start
-        )
+        stage = time.perf_counter()
+        restricted = _restrict(p, nearest)
+        sol = _solve_model(restricted, gap, "cuts", False, stage, deadline - reserve, start)
+        built += sol.build_seconds
         if sol.objective is not None and (best is None or sol.objective <= best.objective):
             best = sol
+            best_form = "cuts" if whole else f"cuts on the {nearest} cheapest arcs per market"
         if whole:  # nothing was left out: this MIP's bound holds for the problem
             bound = max(bound, sol.bound if sol.bound is not None else -np.inf)
             break
@@ -713,15 +716,14 @@ def _solve_restricted(p: FacilityProblem, gap: float, t0: float, deadline: float
             break
         nearest = n_i if best is not None else 2 * nearest  # no plan: the cheapest arcs were too few
     seconds = time.perf_counter() - t0
-    form = "cuts" if nearest >= n_i else f"cuts on the {nearest} cheapest arcs per market"
     if best is None:
         return Solution.empty(
             Status.NO_SOLUTION,
             "no plan was found before the time limit",
             bound=bound if np.isfinite(bound) else None,
             seconds=seconds,
-            build_seconds=sol.build_seconds,
-            formulation=form,
+            build_seconds=built,
+            formulation="cuts",
         )
     proven = best.objective - bound <= gap * abs(best.objective)
     optimal = proven or (best is sol and whole and sol.status is Status.OPTIMAL)
@@ -730,7 +732,7 @@ def _solve_restricted(p: FacilityProblem, gap: float, t0: float, deadline: float
     best.gap = (
         max(0.0, (best.objective - bound) / max(abs(best.objective), 1e-12)) if np.isfinite(bound) else None
     )
-    best.seconds, best.formulation = seconds, form
+    best.seconds, best.build_seconds, best.formulation = seconds, built, best_form
     return best
 
 

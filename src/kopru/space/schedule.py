@@ -35,15 +35,12 @@ networks of co-located antennas it may stop at the time limit with a large repor
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import os
-import sys
 from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
 
+from kopru.highs import new_highs
 from kopru.space.errors import ScheduleError
 
 #: Guarantees are relaxed by this much (seconds) so round-off cannot make them infeasible.
@@ -319,8 +316,7 @@ def _solve(
 ) -> Schedule:
     import time
 
-    h = _quiet_highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     h.setOptionValue("random_seed", 0)
@@ -372,27 +368,6 @@ def _solve(
     gap = float(info.mip_gap) if np.isfinite(info.mip_gap) else float("inf")
     report = SolveReport(status, objective, bound, gap, seconds, n, len(integer), n_rows)
     return Schedule(used, start, end, report, weight)
-
-
-def _quiet_highs() -> highspy.Highs:
-    """A Highs instance whose licence banner (printed by the C++ constructor straight to file
-    descriptor 1) cannot corrupt ``--json`` output on stdout."""
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no real stdout (embedded interpreter): nothing to protect
-        return highspy.Highs()
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        h = highspy.Highs()
-        with contextlib.suppress(OSError, AttributeError, TypeError):
-            ctypes.CDLL(None).fflush(None)
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-    return h
 
 
 def _set_start(h: highspy.Highs, n: int, n_cols: int, initial) -> None:

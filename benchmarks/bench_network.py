@@ -288,6 +288,20 @@ def _pulp(fixed, cap, demand, cost, limit, progress) -> dict:
         status, bound = "time_limit", float(lower.group(1)) if lower else None
     else:
         status, bound, objective = "no_solution", None, None
+    return _outcome(
+        t0,
+        t1,
+        t2,
+        status,
+        said,
+        objective,
+        bound,
+        solver_seconds=float(cbc_wall.group(1)) if cbc_wall else None,
+    )
+
+
+def _outcome(t0, t1, t2, status, said, objective, bound, **extra) -> dict:
+    """A peer's timings (start, built, answered), status and gap, in the shape every row uses."""
     gap = None if objective is None or bound is None else max(0.0, (objective - bound) / abs(objective))
     return dict(
         build=t1 - t0,
@@ -298,7 +312,7 @@ def _pulp(fixed, cap, demand, cost, limit, progress) -> dict:
         objective=objective,
         bound=bound,
         gap=gap,
-        solver_seconds=float(cbc_wall.group(1)) if cbc_wall else None,
+        **extra,
     )
 
 
@@ -341,16 +355,14 @@ def _linopy(fixed, cap, demand, cost, limit, progress) -> dict:
         state = "time_limit"
     else:
         state, objective = "no_solution", None
-    gap = None if objective is None or bound is None else max(0.0, (objective - bound) / abs(objective))
-    return dict(
-        build=t1 - t0,
-        solve=t2 - t1,
-        total=t2 - t0,
-        status=state,
-        solver_said=f"{status}/{condition}",
-        objective=objective,
-        bound=bound,
-        gap=gap,
+    return _outcome(
+        t0,
+        t1,
+        t2,
+        state,
+        f"{status}/{condition}",
+        objective,
+        bound,
         solver_seconds=float(h.getRunTime()) if h is not None else None,
     )
 
@@ -398,17 +410,7 @@ def _pyomo(fixed, cap, demand, cost, limit, progress) -> dict:
     state = (
         "optimal" if condition == "optimal" else ("time_limit" if objective is not None else "no_solution")
     )
-    gap = None if objective is None or bound is None else max(0.0, (objective - bound) / abs(objective))
-    return dict(
-        build=t1 - t0,
-        solve=t2 - t1,
-        total=t2 - t0,
-        status=state,
-        solver_said=condition,
-        objective=objective,
-        bound=None if bound is None else float(bound),
-        gap=gap,
-    )
+    return _outcome(t0, t1, t2, state, condition, objective, None if bound is None else float(bound))
 
 
 # -- the parent: run each pair in its own process ------------------------------------------------

@@ -611,10 +611,9 @@ def _solve_model(
     if np.isfinite(deadline):
         h.setOptionValue("time_limit", float(remaining()))
     if incumbent is not None and (lag is None or incumbent[0] <= lag.upper):
-        k = len(cand)
-        h.setSolution(k, np.arange(k, dtype=np.int32), np.round(incumbent[1][:k]))
+        _set_start(h, np.round(incumbent[1][: len(cand)]))
     elif start is not None:
-        _set_start(h, cand, start)
+        _set_start(h, start[cand].astype(float))
     h.run()
     return _result(h, p, cand, xi, xj, loop, **done)
 
@@ -857,10 +856,9 @@ def _transport_cost(p: FacilityProblem, open_: NDArray[np.bool_]) -> float | Non
     return float(h.getInfo().objective_function_value)
 
 
-def _set_start(h, cand, start_open) -> None:
-    """Hand HiGHS the open set of the Lagrangian plan; it completes the flows as a sub-MIP."""
-    k = len(cand)
-    h.setSolution(k, np.arange(k, dtype=np.int32), start_open[cand].astype(float))
+def _set_start(h, y: Array) -> None:
+    """Hand HiGHS a plan's open sites (0/1 per candidate column); it completes the flows itself."""
+    h.setSolution(len(y), np.arange(len(y), dtype=np.int32), y)
 
 
 def _result(h, p, cand, xi, xj, loop: _CutLoop, **done) -> Solution:

@@ -10,7 +10,7 @@ of that library writes it:
          y_i binary, 0 <= x_ij <= 1
 
 ``c_ij`` is the OR-Library cost of serving all of market j from site i. kopru is called through
-``kopru.network.solve`` (it chooses its own formulation) and, separately, as a whole process
+``kopru.facility.solve`` (it chooses its own formulation) and, separately, as a whole process
 (``kopru cflp FILE --json``). Every solver gets the relative gap 1e-9 and the same time limit
 (kopru's covers its whole ``solve``; a peer's is handed to its solver after the build); threads
 are each library's default. Reading the instance file is not timed (every tool starts from the
@@ -52,7 +52,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-ORLIB = Path(os.environ.get("KOPRU_ORLIB", ROOT.parent / "shared" / "data" / "orlib-cap"))
+ORLIB = Path(os.environ.get("KOPRU_ORLIB", ROOT / "tests" / "data" / "orlib-cap"))  # or --orlib DIR
 CACHE = Path(tempfile.gettempdir()) / "kopru-bench-network"
 GAP = 1e-9
 MATCH = 1e-6  # relative agreement with the reference objective (capopt rounds to 3 decimals)
@@ -182,7 +182,7 @@ CLI_MAX = 30.0  # `kopru cflp` is re-run as a process only where the library sol
 
 # -- one run, in a fresh process -----------------------------------------------------------------
 def _load(name: str, path: str):
-    from kopru.orlib import read_cap
+    from kopru.facility import read_cap
 
     cap = float(name.split("@")[1]) if "@" in name else None
     return read_cap(path, cap)
@@ -202,7 +202,7 @@ def child(tool: str, name: str, path: str, limit: float, progress: str) -> dict:
         import highspy  # noqa: F401  (kopru imports these lazily on the first solve)
         import scipy.sparse  # noqa: F401
 
-        import kopru.network as net
+        import kopru.facility.solver as net
 
         matrix = []
         original = getattr(net, "_build", None)
@@ -739,6 +739,7 @@ def render(todo: list[Instance], results: dict[str, list[dict]], quick: bool, ch
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="a few small instances, a smoke test")
+    ap.add_argument("--orlib", type=Path, help=f"folder of the OR-Library cap files (default {ORLIB})")
     ap.add_argument("--only", action="append", default=[], help="instance name (repeatable), e.g. capa@8000")
     ap.add_argument("--tools", default=",".join(TOOLS), help=f"comma-separated subset of {','.join(TOOLS)}")
     ap.add_argument("--limit-scale", type=float, default=1.0, help="multiply every time limit")
@@ -748,6 +749,9 @@ def main() -> None:
     ap.add_argument("--result", type=Path)
     ap.add_argument("--generate", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.orlib is not None:
+        global ORLIB
+        ORLIB = args.orlib
     if args.generate:
         generated_file(*map(int, args.generate[3:].split("x")))
         return

@@ -2,7 +2,7 @@
 
 Three parts, all measured in the same run of this script:
 
-- ``throughput``: ``kopru.risk.run`` on a shipped example against the same Monte Carlo written as a
+- ``throughput``: ``kopru.montecarlo.run`` on a shipped example against the same Monte Carlo written as a
   long sample × site × market table in pandas (merges and column arithmetic, as an analyst would
   without kopru). Both use the same draws; the per-site statistics are checked equal on a small
   case before any timing counts. Every configuration runs in a fresh subprocess, so its peak RSS
@@ -34,9 +34,10 @@ import numpy as np
 import pandas as pd
 
 from kopru import api
-from kopru import risk as risk_mod
+from kopru import montecarlo as risk_mod
 from kopru.inputs import prepare
-from kopru.risk import BLOCK, COUNTRY_CURRENCY, MODES, RiskModel, RiskResult
+from kopru.montecarlo import BLOCK, COUNTRY_CURRENCY, MODES, RiskModel, RiskResult
+from kopru.montecarlo.sampling import block_bounds
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -57,7 +58,7 @@ def _draws(model: RiskModel, seed: int, samples: int) -> tuple[pd.DataFrame, pd.
     values: list[dict[str, np.ndarray]] = []
     demand: list[np.ndarray] = []
     for b in range(-(-samples // BLOCK)):
-        lo, hi = risk_mod.block_bounds(samples, b)
+        lo, hi = block_bounds(samples, b)
         v, d = risk_mod.draw(model, seed, b, hi - lo)
         values.append(v)
         demand.append(d)
@@ -333,7 +334,8 @@ def _timed(fn: Any, repeat: int, pause: float = 0.0) -> tuple[float, Any]:
 
 
 def part_sweep(repeat: int) -> None:
-    from kopru.sweep import dask_client, read_scenarios, sweep
+    from kopru.cluster import dask_client
+    from kopru.scenarios import read_scenarios, sweep
 
     files = sorted(SCENARIOS.glob("*.yaml"))
     serial = {}

@@ -1,30 +1,102 @@
-"""The public surface: what `import kopru` offers, and that it is what the CLI uses."""
+"""The public surface: what `import kopru` offers, one error tree, and every verb taking a mapping."""
+
+import importlib
+import inspect
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+from conftest import EXAMPLES
 
 import kopru
+from kopru import errors
+
+VERBS = {
+    "check_data",
+    "load_data",
+    "load_profile",
+    "open_store",
+    "optimize",
+    "plan",
+    "rank",
+    "risk",
+    "route",
+    "solve_cflp",
+    "sweep",
+    "write_report",
+}
+
+
+def all_modules() -> list[str]:
+    return ["kopru", *(m.name for m in pkgutil.walk_packages(kopru.__path__, "kopru."))]
 
 
 def test_public_api():
-    assert set(kopru.__all__) == {
-        "DataPackError",
-        "KopruError",
-        "OverrideError",
-        "ProfileError",
-        "RouteError",
-        "__version__",
-        "load_data",
-        "load_profile",
-        "optimize",
-        "plan",
-        "route",
-    }
+    exported = set(kopru.__all__)
+    assert exported >= VERBS
+    assert {c.__name__ for c in errors.ERRORS + errors.WARNINGS} <= exported
     for name in kopru.__all__:
-        assert hasattr(kopru, name)
+        assert hasattr(kopru, name), name
+    for name in ("passes", "pool", "imaging"):
+        assert callable(getattr(kopru.space, name))
 
 
-def test_errors_share_one_base():
-    for exc in (kopru.DataPackError, kopru.OverrideError, kopru.ProfileError, kopru.RouteError):
-        assert issubclass(exc, kopru.KopruError)
-        assert issubclass(exc, ValueError)
+def test_every_exception_in_the_package_is_a_kopru_error_exported_from_kopru():
+    found = set()
+    for name in all_modules():
+        module = importlib.import_module(name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, BaseException) and cls.__module__.startswith("kopru"):
+                found.add(cls)
+    assert len(found) >= len(errors.ERRORS)
+    for cls in found:
+        base = errors.KopruWarning if issubclass(cls, Warning) else errors.KopruError
+        assert issubclass(cls, base), f"{cls.__module__}.{cls.__name__} is not a {base.__name__}"
+        assert getattr(kopru, cls.__name__, None) is cls, f"{cls.__name__} is not exported from kopru"
+    assert all(issubclass(c, ValueError) for c in errors.ERRORS)
+
+
+def test_the_error_tree_is_documented():
+    doc = errors.__doc__ or ""
+    for cls in errors.ERRORS + errors.WARNINGS:
+        assert cls.__name__ in doc
+
+
+def test_errors_carry_what_they_are_about(tmp_path):
+    bad = tmp_path / "p.yaml"
+    bad.write_text("company: x\nproduct: y: z\nhs: 6109\n", encoding="utf-8")
+    with pytest.raises(kopru.ProfileError) as caught:
+        kopru.load_profile(bad)
+    assert caught.value.file == str(bad) and caught.value.line == 2
+    data = yaml.safe_load((EXAMPLES / "apparel.yaml").read_text(encoding="utf-8"))
+    data["markets"][1]["demand"] = -5
+    with pytest.raises(kopru.ProfileError) as caught:
+        kopru.plan(data)
+    assert caught.value.field == "markets[1].demand"
+    assert [f.field for f in caught.value.fields] == ["markets[1].demand"]
+
+
+@pytest.fixture(scope="module")
+def apparel() -> dict:
+    return yaml.safe_load((EXAMPLES / "apparel.yaml").read_text(encoding="utf-8"))
+
+
+def test_every_profile_verb_takes_a_mapping_a_path_and_a_profile(apparel):
+    profile = kopru.load_profile(EXAMPLES / "apparel.yaml")
+    plans = [kopru.plan(p) for p in (apparel, EXAMPLES / "apparel.yaml", profile)]
+    assert len({p.recommendation.total for p in plans}) == 1
+    assert kopru.optimize(apparel, sensitivity=False).network.status == "optimal"
+    assert kopru.risk(apparel, samples=300).as_dict() == kopru.risk(profile, samples=300).as_dict()
+    # this used to fail with AttributeError: 'dict' object has no attribute 'sectors'
+    ranked = kopru.rank(apparel, samples=300)
+    assert ranked.as_dict() == kopru.rank(EXAMPLES / "apparel.yaml", samples=300).as_dict()
+
+
+def test_a_profile_of_the_wrong_type_is_a_profile_error():
+    with pytest.raises(kopru.ProfileError, match="expected a Profile, a path"):
+        kopru.plan(42)  # type: ignore[arg-type]
 
 
 def test_route_legs_carry_their_sources():
@@ -32,3 +104,29 @@ def test_route_legs_carry_their_sources():
     known = set(kopru.load_data().sources.index)
     for leg in route.legs:
         assert leg.source and set(leg.source.split(";")) <= known
+
+
+def test_importing_kopru_and_planning_load_no_engine_they_do_not_need():
+    """The command line starts fast: `import kopru` loads no pandas, a plan no solver or satellite
+    code, and `kopru cflp` no pandas (measured in a fresh interpreter)."""
+    probe = (
+        "import sys, kopru; light = 'pandas' not in sys.modules\n"
+        "kopru.plan('{path}')\n"
+        "heavy = ('sgp4', 'highspy', 'duckdb', 'distributed', 'fastapi')\n"
+        "print(light, [m for m in heavy if m in sys.modules])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe.format(path=EXAMPLES / "apparel.yaml")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split(maxsplit=1)
+    assert out[0] == "True" and out[1].strip() == "[]"
+    cap41 = EXAMPLES.parent / "tests" / "data" / "orlib-cap" / "cap41.txt"
+    cflp = (
+        "import sys\nfrom kopru.cli import main\n"
+        f"try:\n    main(['cflp', '{cap41}', '--json'])\nexcept SystemExit:\n    pass\n"
+        "print('pandas' in sys.modules, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", cflp], capture_output=True, text=True)
+    assert '"status": "optimal"' in done.stdout and done.stderr.strip() == "False"

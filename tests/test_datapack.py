@@ -218,7 +218,7 @@ def test_override_tariff_edge_and_node(pack):
     [
         ({"KZ-23.wage": 1}, "unknown quantity 'wage'"),
         ({"XX-99.wage_monthly_avg": 1}, "unknown subject 'XX-99'"),
-        ({"KZ-23.wage_monthly_avg": "a lot"}, "value must be a number"),
+        ({"KZ-23.wage_monthly_avg": "a lot"}, "value must be a finite number"),
         ({"KZ-23.wage_monthly_avg": -3}, "must be >= 0"),
         ({"KZ-23.wage_monthly_avg": {"value": 1, "unit": "USD/month"}}, "unit must be KZT/month"),
         ({"tariff.EAEU_CCT.0000": 1}, "no tariff row"),
@@ -240,7 +240,7 @@ def test_overrides_file_errors(tmp_path):
     with pytest.raises(OverrideError, match="is empty"):
         load(path)
     path.write_text("a: [")
-    with pytest.raises(OverrideError, match="not valid YAML"):
+    with pytest.raises(OverrideError, match="malformed YAML"):
         load(path)
     path.write_text("- 1\n")
     with pytest.raises(OverrideError, match="must be a mapping"):

@@ -6,8 +6,6 @@ Mazda; weights 0.1/0.4/0.3/0.2, cost a cost criterion; ideal solution A* = {0.05
 from __future__ import annotations
 
 import json
-import sys
-import types
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from kopru import mcda
+from kopru.errors import RankError
 
 pymcdm = pytest.importorskip("pymcdm")
 from pymcdm.methods import PROMETHEE_II, TOPSIS, VIKOR  # noqa: E402
@@ -113,55 +112,38 @@ def test_ahp_saaty_example_consistency():
     assert cr < 0.1 and weights.argmax() == 0
 
 
-def _cli(args, capsys, monkeypatch):
-    from kopru.decisions_cli import main
-
-    monkeypatch.setattr(sys, "argv", ["kopru", *map(str, args)])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    cap = capsys.readouterr()
-    return types.SimpleNamespace(code=code, out=cap.out, err=cap.err)
-
-
-def test_inconsistent_ahp_is_rejected(tmp_path, capsys, monkeypatch):
+def test_inconsistent_ahp_is_rejected(tmp_path, cli):
     path = tmp_path / "w.yaml"
     path.write_text(
         "ahp:\n  criteria: [cost, risk, distance]\n"
         "  matrix: [[1, 9, 0.1111111111], [0.1111111111, 1, 9], [9, 0.1111111111, 1]]\n",
         encoding="utf-8",
     )
-    with pytest.raises(mcda.McdaError, match="inconsistent"):
+    with pytest.raises(RankError, match="inconsistent"):
         mcda.read_weights(path)
-    r = _cli(["rank", APPAREL, "--weights", path, "--no-store"], capsys, monkeypatch)
+    r = cli("rank", APPAREL, "--weights", path, "--no-store")
     assert r.code == 2 and "consistency ratio" in r.err
 
 
 def test_weights_file_errors(tmp_path):
     path = tmp_path / "w.yaml"
     path.write_text("weights: {cost: 1, beauty: 2}\n", encoding="utf-8")
-    with pytest.raises(mcda.McdaError, match="unknown criterion 'beauty'"):
+    with pytest.raises(RankError, match="unknown criterion 'beauty'"):
         mcda.read_weights(path)
     path.write_text("weights: {cost: -1}\n", encoding="utf-8")
-    with pytest.raises(mcda.McdaError, match=">= 0"):
+    with pytest.raises(RankError, match=">= 0"):
         mcda.read_weights(path)
 
 
 @pytest.mark.parametrize("method", ["topsis", "vikor", "promethee2"])
-def test_rank_cli_json(method, tmp_path, capsys, monkeypatch):
+def test_rank_cli_json(method, tmp_path, cli):
     w = tmp_path / "w.yaml"
     w.write_text(
         "ahp:\n  criteria: [cost, risk, workforce]\n"
         "  matrix: [[1, 3, 5], [0.3333333333, 1, 2], [0.2, 0.5, 1]]\n",
         encoding="utf-8",
     )
-    r = _cli(
-        ["rank", APPAREL, "--method", method, "--weights", w, "--samples", "500", "--json", "--no-store"],
-        capsys,
-        monkeypatch,
-    )
+    r = cli("rank", APPAREL, "--method", method, "--weights", w, "--samples", "500", "--json", "--no-store")
     assert r.code == 0, r.err
     data = json.loads(r.out)
     assert data["method"] == method and 0 <= data["consistency_ratio"] < 0.1
@@ -187,9 +169,9 @@ def test_cost_only_ranking_follows_the_plan():
 
 
 def _table():
-    from kopru import api, risk
+    from kopru import api
 
     profile = api.load_profile(APPAREL)
     plan = api.plan(profile)
-    result = risk.risk(profile, samples=300, seed=1)
+    result = api.risk(profile, samples=300, seed=1)
     return mcda.criteria_table(plan, result, api.load_data(), tuple(profile.sectors))

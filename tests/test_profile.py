@@ -78,7 +78,14 @@ def test_missing_field_is_named():
         (b"", "is empty"),
         (b"company: [unclosed\n", "malformed YAML at line"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "is binary"),
-        (b"\xff\xfe\xfa not utf8", "not UTF-8"),
+        (b"\xfa\xfb not utf8", "not UTF-8"),
+        ("company: x\n".encode("utf-16"), "is UTF-16 text; save it as UTF-8"),
+        (b"company: &a x\nproduct: *a\n", "anchors and aliases"),
+        (b"company: " + b"[" * 50_000 + b"]" * 50_000, "nested 50000 levels deep"),
+        (
+            b"company:\n" + b"".join(b"  " * i + b"k:\n" for i in range(1, 60)) + b"  " * 60 + b"x\n",
+            "nested more than 40 levels deep",
+        ),
         (b"- just\n- a list\n", "expected a mapping"),
         (b"# only a comment\n", "holds no data"),
     ],
@@ -96,7 +103,7 @@ def test_missing_and_huge_files(tmp_path):
     big = tmp_path / "big.yaml"
     with big.open("wb") as fh:
         fh.truncate(50 * 1024 * 1024)
-    with pytest.raises(ProfileError, match=r"52\.4 MB; a profile is at most 1 MB"):
+    with pytest.raises(ProfileError, match=r"52\.4 MB; at most 1\.0 MB is accepted"):
         load_profile(big)
     with pytest.raises(ProfileError, match="is a folder"):
         load_profile(tmp_path)

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kopru import api, sweep
+from kopru import api
+from kopru import scenarios as sweep
+from kopru.errors import SweepError
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "examples" / "scenarios"
@@ -49,8 +51,8 @@ def test_shortcuts_map_onto_overrides_and_closures():
 
 
 def test_each_scenario_equals_a_direct_plan():
-    result = sweep.sweep(SCENARIOS / "apparel_what_if.yaml")
-    by_name = {s["name"]: s for s in result["scenarios"]}
+    result = api.sweep(SCENARIOS / "apparel_what_if.yaml")
+    by_name = {s["name"]: s for s in result.scenarios}
     direct = api.plan(APPAREL, overrides={"tariff.EAEU_CCT.6109": 15})
     assert by_name["eaeu_tariff_up"]["baseline_total"] == direct.recommendation.baseline_total
     assert by_name["eaeu_tariff_up"]["best"] == direct.ranking[0]
@@ -63,26 +65,26 @@ def test_each_scenario_equals_a_direct_plan():
 
 def test_dask_equals_serial_and_grid_size(client):
     path = SCENARIOS / "appliances_grid.yaml"
-    serial = sweep.sweep(path)
-    remote = sweep.sweep(path, client=client)
-    assert len(serial["scenarios"]) == 9
-    assert json.dumps(remote, sort_keys=True) == json.dumps(serial, sort_keys=True)
-    names = [s["name"] for s in serial["scenarios"]]
+    serial = api.sweep(path)
+    remote = api.sweep(path, client=client)
+    assert len(serial.scenarios) == 9
+    assert json.dumps(remote.as_dict(), sort_keys=True) == json.dumps(serial.as_dict(), sort_keys=True)
+    names = [s["name"] for s in serial.scenarios]
     assert "tenge_weak+no_ferry" in names
 
 
 def test_bad_scenario_files(tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text("profile: x.yaml\nscenarios:\n  - {name: a, colour: red}\n", encoding="utf-8")
-    with pytest.raises(sweep.SweepError, match="unknown key"):
+    with pytest.raises(SweepError, match="unknown key"):
         sweep.read_scenarios(path)
     path.write_text(f"profile: {APPAREL}\nscenarios:\n  - {{name: a}}\n  - {{name: a}}\n", encoding="utf-8")
-    with pytest.raises(sweep.SweepError, match="unique"):
+    with pytest.raises(SweepError, match="unique"):
         sweep.read_scenarios(path)
     path.write_text(
         f"profile: {APPAREL}\nscenarios:\n  - {{name: a, fx_shock: {{XYZ: 1.1}}}}\n", encoding="utf-8"
     )
-    with pytest.raises(sweep.SweepError, match="XYZ"):
+    with pytest.raises(SweepError, match="XYZ"):
         sweep.read_scenarios(path)
 
 
@@ -92,12 +94,12 @@ def test_a_failing_scenario_is_reported_not_fatal(tmp_path):
         f"profile: {APPAREL}\nscenarios:\n  - {{name: ok}}\n  - {{name: bad, close: [atlantis]}}\n",
         encoding="utf-8",
     )
-    result = sweep.sweep(path)
-    assert "error" in result["scenarios"][1] and "best" in result["scenarios"][0]
+    result = api.sweep(path)
+    assert "error" in result.scenarios[1] and "best" in result.scenarios[0]
 
 
 def test_cli_sweep_json_and_store(tmp_path, capsys, monkeypatch):
-    from kopru.decisions_cli import main
+    from kopru.cli import main
 
     store = tmp_path / "runs.duckdb"
     monkeypatch.setattr(

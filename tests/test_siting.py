@@ -7,8 +7,8 @@ import pytest
 from conftest import EXAMPLES
 
 import kopru
+from kopru.facility import solve
 from kopru.inputs import prepare
-from kopru.network import solve
 from kopru.profile import load_profile
 from kopru.siting import best_single_site, build_problem
 
@@ -111,7 +111,7 @@ def test_optimize_cli(cli, tmp_path):
 def test_cflp_cli(cli, tmp_path):
     from pathlib import Path
 
-    orlib = Path(__file__).resolve().parents[2] / "shared" / "data" / "orlib-cap"
+    orlib = Path(__file__).resolve().parent / "data" / "orlib-cap"
     r = cli("cflp", orlib / "cap71.txt", "--json")
     assert r.code == 0
     out = json.loads(r.out)

@@ -1,12 +1,13 @@
 """kopru: open decision support for the Kazakhstan–Türkiye partnership.
 
-The public API lives in :mod:`kopru.api` and is re-exported here::
+The public API lives in :mod:`kopru.api` and is re-exported here, with every error::
 
     import kopru
     plan = kopru.plan("examples/apparel.yaml")
     print(plan.recommendation.text)
 
-Attributes load on first use, so ``kopru cflp`` and ``kopru --help`` do not import pandas.
+Verbs load on first use, so ``import kopru`` and ``kopru --help`` import neither pandas nor the
+solvers. The space planner's verbs are in :mod:`kopru.space` (``passes``, ``pool``, ``imaging``).
 """
 
 from __future__ import annotations
@@ -14,26 +15,33 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from kopru.errors import DataPackError, KopruError, OverrideError, ProfileError, RouteError
+from kopru.errors import *  # noqa: F403  (the whole error tree, listed in kopru.errors.__all__)
+from kopru.errors import __all__ as _ERRORS
 
 __version__ = "0.1.0"
 
-_API = ("load_data", "load_profile", "optimize", "plan", "route")
-
-__all__ = [
-    "DataPackError",
-    "KopruError",
-    "OverrideError",
-    "ProfileError",
-    "RouteError",
-    "__version__",
-    *_API,
-]
+_API = (
+    "check_data",
+    "load_data",
+    "load_profile",
+    "open_store",
+    "optimize",
+    "plan",
+    "rank",
+    "risk",
+    "route",
+    "solve_cflp",
+    "sweep",
+    "write_report",
+)
+__all__ = ["__version__", *_ERRORS, *_API]
 
 
 def __getattr__(name: str) -> Any:
     if name in _API:
         return getattr(importlib.import_module("kopru.api"), name)
+    if name == "space":  # the space planner's verbs: kopru.space.passes, pool, imaging
+        return importlib.import_module("kopru.space")
     raise AttributeError(f"module 'kopru' has no attribute {name!r}")
 
 

@@ -1,66 +1,134 @@
-"""Public entry points. The CLI and the web app call these and nothing deeper."""
+"""kopru's public API: every verb the command line and the web app use, and nothing deeper.
+
+    import kopru
+    plan = kopru.plan("examples/apparel.yaml")              # a path, a mapping or a Profile
+    print(plan.recommendation.text)
+    risk = kopru.risk("examples/apparel.yaml", samples=20_000, seed=7)
+    ranking = kopru.rank("examples/apparel.yaml", method="vikor")
+    kopru.write_report(plan, "out/", risk=risk, ranking=ranking)
+    kopru.open_store().record_plan(plan)
+
+Every verb that works on a company profile takes it as a :class:`~kopru.profile.Profile`, a path
+to a YAML/JSON file or a mapping of its fields, and coerces it in one place
+(:func:`kopru.profile.as_profile`). Every result has ``as_dict()``, which is what ``--json``
+prints. Every error is a :class:`~kopru.errors.KopruError` (see :mod:`kopru.errors`).
+
+The space planner's verbs are ``kopru.space.passes``, ``pool`` and ``imaging``.
+
+Engines load on first use, so that ``import kopru`` and each command start fast: the optimizer
+(HiGHS), the Monte Carlo engine (SciPy), Dask, DuckDB and the report (plotly, Jinja2) are imported
+by the verbs that need them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from kopru import datapack
-from kopru.corridors import Criterion, Network, Route
-from kopru.datapack import DataPack
-from kopru.planner import Plan, Progress, build_plan
-from kopru.profile import OptimizeOptions, Profile, explain, load_profile, profile_from_dict
+from kopru.errors import OptionError
+from kopru.profile import OptimizeOptions, ProfileLike, as_profile, explain
+from kopru.profile import load_profile as _load_profile
+from kopru.progress import Counter, Steps
 
-__all__ = ["load_data", "load_profile", "optimize", "plan", "route"]
+if TYPE_CHECKING:
+    from kopru.corridors import Criterion, Route
+    from kopru.datapack import DataPack
+    from kopru.facility import FacilityProblem, Solution
+    from kopru.mcda import Method, RankResult
+    from kopru.montecarlo import RiskResult
+    from kopru.planner import Plan
+    from kopru.profile import Profile
+    from kopru.report import ReportFolder
+    from kopru.scenarios import SweepResult
+    from kopru.store import Store
+
+__all__ = [
+    "check_data",
+    "load_data",
+    "load_profile",
+    "open_store",
+    "optimize",
+    "plan",
+    "rank",
+    "risk",
+    "route",
+    "solve_cflp",
+    "sweep",
+    "write_report",
+]
+
+Overrides = str | Path | Mapping[str, Any] | None
+Disruptions = tuple[str, ...] | list[str]
 
 
-def load_data(overrides: str | Path | dict[str, Any] | None = None) -> DataPack:
-    """The validated data pack, with the user's overrides applied when given."""
-    return datapack.load(overrides)
+def load_data(overrides: Overrides = None) -> DataPack:
+    """The validated data pack, with the user's overrides (a YAML file or a mapping) applied."""
+    from kopru import datapack
+
+    return datapack.load(dict(overrides) if isinstance(overrides, Mapping) else overrides)
 
 
-def _profile(profile: Profile | str | Path | dict[str, Any]) -> Profile:
-    if isinstance(profile, str | Path):
-        return load_profile(profile)
-    if isinstance(profile, dict):
-        return profile_from_dict(profile)
-    return profile
+def load_profile(path: str | Path) -> Profile:
+    """Read and validate a company profile file (YAML or JSON)."""
+    return _load_profile(path)
+
+
+def check_data(overrides: Overrides = None) -> dict[str, Any]:
+    """Load the data pack (and overrides), check that every corridor node reaches every other, and
+    say what it holds: ``{"version", "values", "sources", "nodes", "edges", "overrides"}``."""
+    from kopru.corridors import Network, check_connected
+
+    pack = load_data(overrides)
+    check_connected(Network(pack))
+    return {
+        "version": pack.version,
+        "values": len(pack.parameters),
+        "sources": len(pack.sources),
+        "nodes": len(pack.nodes),
+        "edges": len(pack.edges),
+        "overrides": len(pack.overrides),
+    }
+
+
+def _optimize_options(profile: Profile, optimize: bool | Mapping[str, Any]) -> OptimizeOptions | None:
+    if not optimize:
+        return None
+    changes = dict(optimize) if isinstance(optimize, Mapping) else {}
+    try:
+        return OptimizeOptions.model_validate(profile.optimize.model_dump() | changes)
+    except ValidationError as exc:
+        raise explain(exc, "optimize options") from None
 
 
 def plan(
-    profile: Profile | str | Path | dict[str, Any],
-    overrides: str | Path | dict[str, Any] | None = None,
-    disruptions: tuple[str, ...] | list[str] = (),
-    progress: Progress | None = None,
-    optimize: bool | dict[str, Any] = False,
+    profile: ProfileLike,
+    overrides: Overrides = None,
+    disruptions: Disruptions = (),
+    progress: Steps | None = None,
+    optimize: bool | Mapping[str, Any] = False,
 ) -> Plan:
     """Landed cost of every candidate site for every target market, ranked, with sources.
 
-    ``profile`` is a :class:`Profile`, a path to a YAML/JSON file or a mapping. ``disruptions``
-    closes corridor nodes, edges or modes (``"khorgos"``, ``"aktau-baku_alat"``,
+    ``disruptions`` closes corridor nodes, edges or modes (``"khorgos"``, ``"aktau-baku_alat"``,
     ``"mode:ferry"``) before routing. ``optimize`` also runs the network optimizer, with the
     profile's ``optimize`` options updated by a mapping when one is given.
     """
-    profile = _profile(profile)
-    pack = load_data(overrides)
-    options = None
-    if optimize:
-        changes = optimize if isinstance(optimize, dict) else {}
-        merged = profile.optimize.model_dump() | changes
-        try:
-            options = OptimizeOptions.model_validate(merged)
-        except ValidationError as exc:
-            raise explain(exc, "optimize options") from None
-    return build_plan(profile, pack, tuple(disruptions), progress, options)
+    from kopru.planner import make_plan
+
+    prof = as_profile(profile)
+    return make_plan(
+        prof, _overrides(overrides), tuple(disruptions), progress, _optimize_options(prof, optimize)
+    )
 
 
 def optimize(
-    profile: Profile | str | Path | dict[str, Any],
-    overrides: str | Path | dict[str, Any] | None = None,
-    disruptions: tuple[str, ...] | list[str] = (),
-    progress: Progress | None = None,
+    profile: ProfileLike,
+    overrides: Overrides = None,
+    disruptions: Disruptions = (),
+    progress: Steps | None = None,
     **options: Any,
 ) -> Plan:
     """The plan with the network optimizer run: which sites open, at what capacity, who serves whom.
@@ -76,11 +144,120 @@ def route(
     origin: str,
     destination: str,
     criterion: Criterion = "cost",
-    disruptions: tuple[str, ...] | list[str] = (),
-    overrides: str | Path | dict[str, Any] | None = None,
+    disruptions: Disruptions = (),
+    overrides: Overrides = None,
 ) -> Route:
     """The cheapest (``criterion="cost"``) or fastest (``"time"``) corridor route between nodes."""
+    from kopru.corridors import Network
+
     network = Network(load_data(overrides))
     if disruptions:
         network = network.close(*disruptions)
     return network.route(origin, destination, criterion)
+
+
+def risk(
+    profile: ProfileLike,
+    samples: int = 10_000,
+    seed: int = 0,
+    overrides: Overrides = None,
+    disruptions: Disruptions = (),
+    uncertainty: str | Path | None = None,
+    client: Any = None,
+    progress: Counter | None = None,
+    blocks_per_chunk: int | None = None,
+) -> RiskResult:
+    """Monte Carlo risk of every candidate site's annual landed cost.
+
+    ``uncertainty`` is a YAML file of distributions that replace or add to the shipped ones;
+    ``client`` a Dask client to run the chunks on (the answer is the same bit for bit).
+    """
+    from kopru.inputs import prepare
+    from kopru.montecarlo import build_model, load_uncertainty, run
+
+    prof = as_profile(profile)
+    pack = load_data(overrides)
+    spec = load_uncertainty(uncertainty, pack)
+    model = build_model(prepare(prof, pack, tuple(disruptions)), spec)
+    return run(model, samples, seed, blocks_per_chunk, client, progress)
+
+
+def rank(
+    profile: ProfileLike,
+    weights: str | Path | None = None,
+    method: Method = "topsis",
+    samples: int = 5_000,
+    seed: int = 0,
+    overrides: Overrides = None,
+    disruptions: Disruptions = (),
+) -> RankResult:
+    """Rank the sites on cost, risk, incentives, workforce, distance, exposure and infrastructure.
+
+    ``weights`` is a YAML file (``weights: {cost: 0.5, ...}`` or an AHP pairwise matrix); the risk
+    criterion comes from ``samples`` Monte Carlo draws with ``seed``.
+    """
+    from kopru.mcda import rank_sites
+
+    prof = as_profile(profile)
+    the_plan = plan(prof, overrides, disruptions)
+    result = risk(prof, samples, seed, overrides, disruptions)
+    return rank_sites(the_plan, result, load_data(overrides), prof.sectors, weights, method)
+
+
+def sweep(path: str | Path, client: Any = None, progress: Counter | None = None) -> SweepResult:
+    """Run every scenario of a scenario file (a list and/or a grid of what-ifs) through the plan."""
+    from kopru.scenarios import sweep as run_sweep
+
+    return run_sweep(path, client, progress)
+
+
+def solve_cflp(
+    problem: str | Path | FacilityProblem,
+    capacity: float | None = None,
+    single_source: bool = False,
+    time_limit: float | None = None,
+) -> Solution:
+    """Solve a capacitated facility-location problem (an OR-Library file or a problem) to proven
+    optimality or the time limit; an infeasible one gives a solution whose status says so."""
+    from kopru.errors import InfeasibleError
+    from kopru.facility import FacilityProblem, Solution, Status, read_cap, solve
+
+    if capacity is not None and not capacity > 0:
+        raise OptionError(f"--capacity must be > 0, got {capacity:g}", field="--capacity")
+    if time_limit is not None and not time_limit > 0:
+        raise OptionError(f"--time-limit must be > 0, got {time_limit:g}", field="--time-limit")
+    p = problem if isinstance(problem, FacilityProblem) else read_cap(problem, capacity, single_source)
+    try:
+        return solve(p, time_limit=time_limit)
+    except InfeasibleError as exc:  # an answer, not a usage error: reported like a solution
+        return Solution.empty(Status.INFEASIBLE, str(exc))
+
+
+def open_store(path: str | Path | None = None) -> Store:
+    """The scenario store (DuckDB) at ``path``; default ``$KOPRU_STORE`` or the user's data folder."""
+    from kopru.store import open_store as open_
+
+    return open_(path)
+
+
+def write_report(
+    plan: Plan,
+    out: str | Path,
+    risk: RiskResult | Mapping[str, Any] | None = None,
+    ranking: RankResult | Mapping[str, Any] | None = None,
+    overrides: Overrides = None,
+    keep_views: bool = True,
+) -> ReportFolder:
+    """Write ``plan.json`` and ``report.html`` into the folder ``out``, with the risk and ranking views.
+
+    Views are kept beside the report (``risk.json``, ``ranking.json``): a later call for the same
+    inputs adds its view to those kept, so a risk run and a ranking into one folder give one report.
+    ``keep_views=False`` draws only what is given. ``overrides`` are the plan's, for the sources.
+    """
+    from kopru.report import write_folder
+
+    return write_folder(out, plan, load_data(overrides), risk, ranking, keep_views)
+
+
+def _overrides(overrides: Overrides) -> Any:
+    return dict(overrides) if isinstance(overrides, Mapping) else overrides

@@ -22,7 +22,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from kopru.datapack import DataPack
 from kopru.datapack.loader import MODES
-from kopru.errors import RouteError
+from kopru.errors import DataPackError, RouteError
 
 Criterion = Literal["cost", "time"]
 WATER_MODES = ("ferry", "sea")
@@ -303,3 +303,14 @@ def _open_mask(arcs: pd.DataFrame, closed: tuple[str, ...], nodes: set[str], mod
                 f"cannot close {name!r}: expected a node id, <node>-<node>[:<mode>] or mode:<mode>"
             )
     return keep
+
+
+def check_connected(network: Network) -> None:
+    """Refuse a network in which some node cannot reach some other (a gap in the data pack)."""
+    nodes = list(network.nodes.index)
+    lanes = network.lanes(nodes, nodes)
+    if not lanes.reachable.all():
+        o, d = (int(i[0]) for i in (~lanes.reachable).nonzero())
+        raise DataPackError(
+            f"corridor network is not connected: no route from {lanes.origins[o]} to {lanes.destinations[d]}"
+        )

@@ -1,22 +1,85 @@
-"""HiGHS instances, quiet: the C++ constructor prints a licence banner straight to file
-descriptor 1, which would corrupt ``--json`` output on stdout, so construction runs with fd 1 muted."""
+"""HiGHS, quiet, and the one way kopru reports what a solver did.
+
+Every model kopru solves (facility location, contact scheduling, assignment) reports a
+:class:`SolveResult`: a :class:`Status`, the objective of the plan found, the best proven bound,
+the relative gap between them and the seconds spent. Check ``status`` before trusting a plan:
+``time_limit`` means a plan exists but is not proven optimal (``gap`` says how far it may be).
+
+HiGHS's C++ constructor prints a licence banner straight to file descriptor 1, which would corrupt
+``--json`` output on stdout, so :func:`new_highs` constructs with fd 1 muted.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import math
 import os
 import sys
 import threading
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
+
+import highspy
 
 _lock = threading.Lock()  # fd 1 is process-wide: one construction at a time
 
 
+class Status(StrEnum):
+    """How a solve ended."""
+
+    OPTIMAL = "optimal"  # the plan is proven optimal (within the requested gap)
+    TIME_LIMIT = "time_limit"  # a plan was found but not proven optimal before the limit
+    NO_SOLUTION = "no_solution"  # the limit came before any plan
+    INFEASIBLE = "infeasible"  # proven: no plan meets every constraint
+
+
+@dataclass
+class SolveResult:
+    """Status, objective, bound, gap and time of a solve; models add their plan's fields."""
+
+    status: Status
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    seconds: float
+
+    @property
+    def proven(self) -> bool:
+        return self.status is Status.OPTIMAL
+
+    def summary(self) -> dict[str, Any]:
+        """The fields every solver reports, JSON-ready (no NaN or infinity: None instead)."""
+        return {
+            "status": self.status.value,
+            "objective": _finite(self.objective),
+            "bound": _finite(self.bound),
+            "gap": _finite(self.gap),
+            "seconds": round(self.seconds, 4),
+        }
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """(objective - bound) / |objective| for a minimisation, never negative; None if unknown."""
+    if objective is None or bound is None or not math.isfinite(bound):
+        return None
+    return max(0.0, (objective - bound) / max(abs(objective), 1e-12))
+
+
+def status_of(h: Any) -> Status:
+    """The :class:`Status` of a HiGHS instance after ``run()``."""
+    model = h.getModelStatus()
+    if model == highspy.HighsModelStatus.kInfeasible:
+        return Status.INFEASIBLE
+    has_plan = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
+    if model == highspy.HighsModelStatus.kOptimal and has_plan:
+        return Status.OPTIMAL
+    return Status.TIME_LIMIT if has_plan else Status.NO_SOLUTION
+
+
 def new_highs() -> Any:
     """A ``highspy.Highs`` with its banner swallowed and logging off."""
-    import highspy
-
     with _lock:
         sys.stdout.flush()
         try:
@@ -36,3 +99,7 @@ def new_highs() -> Any:
                 os.close(devnull)
     h.setOptionValue("output_flag", False)
     return h
+
+
+def _finite(value: float | None) -> float | None:
+    return float(value) if value is not None and math.isfinite(value) else None

@@ -7,23 +7,21 @@ all start from.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kopru.corridors import Lanes, Network
+from kopru.corridors import Network
 from kopru.costs import CostInputs, capital_recovery_factor
 from kopru.datapack import DataPack
 from kopru.errors import ProfileError
 from kopru.geo import haversine_km
 from kopru.profile import Profile
+from kopru.progress import Steps, quiet_steps
 from kopru.sites import SiteInputs, candidate_table, site_inputs
 from kopru.trade import territory_of, treatment
-
-Progress = Callable[[str], None]
 
 
 @dataclass
@@ -50,14 +48,25 @@ class PlanInputs:
         return np.array([m["demand"] for m in self.markets])
 
 
+@dataclass(frozen=True)
+class _Outbound:
+    """Outbound lanes per site, market and route alternative (0 = cheapest, 1 = fastest)."""
+
+    freight_unit: np.ndarray  # (S, M, 2) USD per unit of product
+    days: np.ndarray  # (S, M, 2)
+    co2_unit: np.ndarray  # (S, M, 2) kg CO2e per unit
+    site_nodes: list[str]
+    market_nodes: list[str]
+
+
 def prepare(
     profile: Profile,
     pack: DataPack,
     disruptions: tuple[str, ...] = (),
-    progress: Progress | None = None,
+    progress: Steps | None = None,
 ) -> PlanInputs:
     """Sites, markets, lanes, duties and every input of the cost engine for ``profile``."""
-    say = progress or (lambda _msg: None)
+    say = progress or quiet_steps
     fx = pack.fx_per_usd(profile.currency)
     closed = tuple(profile.disruptions) + tuple(disruptions)
     say("building the corridor network")
@@ -67,52 +76,14 @@ def prepare(
     say(f"looking up inputs for {len(sites)} sites")
     inputs = site_inputs(pack, sites, profile.sectors)
     payload_kg, teu_m3 = _teu(pack)
-    units_per_teu = min(payload_kg / profile.unit_weight, teu_m3 / profile.unit_volume)
-
-    # connectors from a site (an SEZ away from its node city) to the network, by road
-    circuity = pack.param("network", "road_circuity").value
-    node_xy = pack.nodes.loc[sites["node"], ["lat", "lon"]].to_numpy(float)
-    connector_km = circuity * haversine_km(sites["lat"], sites["lon"], node_xy[:, 0], node_xy[:, 1])
-    road_rate = pack.param("mode:road", "cost_per_teu_km").value
-    road_speed = pack.param("mode:road", "speed_km_per_day").value
-    connector_usd = connector_km * road_rate
-
+    connector_km = _connector_km(pack, sites)
+    connector_usd = connector_km * pack.param("mode:road", "cost_per_teu_km").value
     say("routing outbound lanes")
-    site_nodes = list(dict.fromkeys(sites["node"]))
-    market_nodes = list(dict.fromkeys(m["node"] for m in markets))
-    cheap = network.lanes(site_nodes, market_nodes, "cost")
-    fast = network.lanes(site_nodes, market_nodes, "time")
-    s_idx = np.array([site_nodes.index(n) for n in sites["node"]])
-    m_idx = np.array([market_nodes.index(m["node"]) for m in markets])
-
-    def pick(lanes: Lanes, attr: str) -> np.ndarray:
-        return getattr(lanes, attr)[s_idx[:, None], m_idx[None, :]]
-
-    # route alternatives on the last axis: 0 = cheapest, 1 = fastest
-    def alternatives(attr: str, connector: np.ndarray) -> np.ndarray:
-        both = np.stack([pick(cheap, attr), pick(fast, attr)], axis=-1)
-        return both + connector[:, None, None]
-
-    freight_unit = alternatives("cost_usd_per_teu", connector_usd) / units_per_teu
-    days = alternatives("days", connector_km / road_speed)
-    co2_unit = alternatives("co2_kg_per_t", connector_km * _road_co2(pack) / 1000) * (
-        profile.unit_weight / 1000.0
-    )
-
+    out = _outbound(pack, profile, network, sites, markets, connector_km, connector_usd, payload_kg, teu_m3)
     say("applying trade rules")
-    site_countries = sorted(set(sites["country"]))
-    territories = sorted({m["territory"] for m in markets})
-    treat = {(c, t): treatment(pack, c, t, profile.hs) for c in site_countries for t in territories}
-    duty_rate = np.array([[treat[(c, m["territory"])].rate for m in markets] for c in sites["country"]])
-    usd_per_eur = 1.0 / pack.fx_per_usd("EUR")
-    duty_min = np.array(
-        [[treat[(c, m["territory"])].min_eur_per_kg for m in markets] for c in sites["country"]]
-    ) * (usd_per_eur * profile.unit_weight)
-
+    treat, duty_rate, duty_min = _duties(pack, profile, sites, markets)
     material_freight, material_duty = _materials(profile, pack, network, sites, connector_usd, payload_kg)
-    material_cost = _material_cost(profile, sites, fx)
     v = inputs.values
-    capex = np.where(sites["existing"].to_numpy(bool), 0.0, profile.capex / fx)
     x = CostInputs(
         wage_usd_per_hour=v["wage_usd_per_hour"],
         social_rate=v["social_rate"],
@@ -122,14 +93,14 @@ def prepare(
         corporate_tax_rate=v["corporate_tax_rate"],
         property_tax_rate=v["property_tax_rate"],
         input_duty_share=v["input_duty_share"],
-        capex_usd=capex,
+        capex_usd=np.where(sites["existing"].to_numpy(bool), 0.0, profile.capex / fx),
         material_freight_usd=material_freight,
         material_duty_rate=material_duty,
-        freight_usd=freight_unit,
-        transit_days=days,
+        freight_usd=out.freight_unit,
+        transit_days=out.days,
         duty_rate=duty_rate,
         duty_min_usd=duty_min,
-        material_cost_usd=material_cost,
+        material_cost_usd=_material_cost(profile, sites, fx),
         price_usd=np.array([m["price"] / fx for m in markets]),
         labour_hours=profile.labour_hours,
         electricity_kwh=profile.energy.electricity,
@@ -150,13 +121,58 @@ def prepare(
         x,
         fx,
         treat,
-        days,
-        co2_unit,
+        out.days,
+        out.co2_unit,
         network,
-        site_nodes,
-        market_nodes,
+        out.site_nodes,
+        out.market_nodes,
         closed,
     )
+
+
+def _connector_km(pack: DataPack, sites: pd.DataFrame) -> np.ndarray:
+    """Road distance from each site (an SEZ away from its node city) to its corridor node."""
+    circuity = pack.param("network", "road_circuity").value
+    node_xy = pack.nodes.loc[sites["node"], ["lat", "lon"]].to_numpy(float)
+    return circuity * haversine_km(sites["lat"], sites["lon"], node_xy[:, 0], node_xy[:, 1])
+
+
+def _outbound(pack, profile, network, sites, markets, connector_km, connector_usd, payload_kg, teu_m3):
+    """Freight, days and CO2 per unit from every site to every market, both route alternatives."""
+    units_per_teu = min(payload_kg / profile.unit_weight, teu_m3 / profile.unit_volume)
+    road_speed = pack.param("mode:road", "speed_km_per_day").value
+    site_nodes = list(dict.fromkeys(sites["node"]))
+    market_nodes = list(dict.fromkeys(m["node"] for m in markets))
+    cheap = network.lanes(site_nodes, market_nodes, "cost")
+    fast = network.lanes(site_nodes, market_nodes, "time")
+    s_idx = np.array([site_nodes.index(n) for n in sites["node"]])
+    m_idx = np.array([market_nodes.index(m["node"]) for m in markets])
+
+    def alternatives(attr: str, connector: np.ndarray) -> np.ndarray:
+        both = np.stack(
+            [getattr(lanes, attr)[s_idx[:, None], m_idx[None, :]] for lanes in (cheap, fast)], axis=-1
+        )
+        return both + connector[:, None, None]
+
+    freight_unit = alternatives("cost_usd_per_teu", connector_usd) / units_per_teu
+    days = alternatives("days", connector_km / road_speed)
+    co2_unit = alternatives("co2_kg_per_t", connector_km * _road_co2(pack) / 1000) * (
+        profile.unit_weight / 1000.0
+    )
+    return _Outbound(freight_unit, days, co2_unit, site_nodes, market_nodes)
+
+
+def _duties(pack: DataPack, profile: Profile, sites: pd.DataFrame, markets: list[dict[str, Any]]):
+    """Treatment per (site country, market territory), ad valorem rates and specific minimums."""
+    site_countries = sorted(set(sites["country"]))
+    territories = sorted({m["territory"] for m in markets})
+    treat = {(c, t): treatment(pack, c, t, profile.hs) for c in site_countries for t in territories}
+    duty_rate = np.array([[treat[(c, m["territory"])].rate for m in markets] for c in sites["country"]])
+    usd_per_eur = 1.0 / pack.fx_per_usd("EUR")
+    duty_min = np.array(
+        [[treat[(c, m["territory"])].min_eur_per_kg for m in markets] for c in sites["country"]]
+    ) * (usd_per_eur * profile.unit_weight)
+    return treat, duty_rate, duty_min
 
 
 def _market_table(pack: DataPack, profile: Profile):
@@ -167,7 +183,8 @@ def _market_table(pack: DataPack, profile: Profile):
             hint = ", ".join(list(markets.index)[:6])
             raise ProfileError(
                 f"markets[{i}].id: unknown market {m.id!r}; expected one of the data pack's"
-                f" markets (e.g. {hint}; see 'kopru data show markets')"
+                f" markets (e.g. {hint}; see 'kopru data show markets')",
+                field=f"markets[{i}].id",
             )
         row = markets.loc[m.id]
         rows.append(
@@ -200,7 +217,8 @@ def _material_cost(profile: Profile, sites, fx: float) -> np.ndarray:
                 if country not in m.cost:
                     raise ProfileError(
                         f"materials[{k}].cost: no price for {country}; give one for each of"
-                        f" {', '.join(sorted(set(sites['country'])))}"
+                        f" {', '.join(sorted(set(sites['country'])))}",
+                        field=f"materials[{k}].cost",
                     )
                 cost[(sites["country"] == country).to_numpy(), k] = m.cost[country] / fx
         else:
@@ -219,13 +237,13 @@ def _materials(profile, pack, network, sites, connector_usd, payload_kg):
     duty = np.zeros((n_sites, n_mat))
     if n_mat == 0:
         return freight, duty
-    fx = pack.fx_per_usd(profile.currency)
     origins = [m.origin for m in profile.materials if m.origin != "local"]
     for i, m in enumerate(profile.materials):
         if m.origin != "local" and m.origin not in pack.nodes.index:
             raise ProfileError(
                 f"materials[{i}].origin: {m.origin!r} is not a corridor node; use a node id"
-                " such as istanbul, urumqi, moscow, tashkent (see 'kopru data show nodes') or 'local'"
+                " such as istanbul, urumqi, moscow, tashkent (see 'kopru data show nodes') or 'local'",
+                field=f"materials[{i}].origin",
             )
     site_nodes = list(dict.fromkeys(sites["node"]))
     s_idx = np.array([site_nodes.index(n) for n in sites["node"]])
@@ -249,8 +267,8 @@ def _materials(profile, pack, network, sites, connector_usd, payload_kg):
             else:
                 raise ProfileError(
                     f"materials[{k}] ({m.name}): it comes from {origin_country} into {territory},"
-                    " so give its hs heading or duty_pct"
+                    " so give its hs heading or duty_pct",
+                    field=f"materials[{k}]",
                 )
             duty[cols, k] = rate
-    del fx
     return freight, duty

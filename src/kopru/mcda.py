@@ -19,17 +19,20 @@ import pandas as pd
 import yaml
 from numpy.typing import NDArray
 
-from kopru.errors import KopruError
+from kopru import documents
+from kopru.datapack import DataPack
+from kopru.errors import RankError
+from kopru.geo import haversine_km
+from kopru.sites import sez_eligibility
 
 __all__ = [
     "CRITERIA",
     "RANDOM_INDEX",
-    "McdaError",
     "RankResult",
     "ahp_weights",
     "criteria_table",
     "promethee2",
-    "rank",
+    "rank_sites",
     "read_weights",
     "topsis",
     "vikor",
@@ -49,10 +52,6 @@ SEZ_EXEMPTIONS = (
     "vat_on_inputs",
     "customs_duty_on_inputs",
 )
-
-
-class McdaError(KopruError):
-    """Weights, a pairwise matrix or a ranking request is invalid."""
 
 
 # -- methods -------------------------------------------------------------------------------------
@@ -106,11 +105,11 @@ def ahp_weights(pairwise: Array) -> tuple[Array, float]:
     a = np.asarray(pairwise, float)
     n = a.shape[0]
     if a.ndim != 2 or a.shape != (n, n) or n < 1:
-        raise McdaError(f"AHP matrix must be square, got shape {a.shape}")
+        raise RankError(f"AHP matrix must be square, got shape {a.shape}")
     if (a <= 0).any() or not np.isfinite(a).all():
-        raise McdaError("AHP matrix entries must be positive numbers (1/9 .. 9)")
+        raise RankError("AHP matrix entries must be positive numbers (1/9 .. 9)")
     if not np.allclose(a * a.T, 1.0, rtol=1e-6):
-        raise McdaError("AHP matrix must be reciprocal: a[j][i] = 1 / a[i][j] and a[i][i] = 1")
+        raise RankError("AHP matrix must be reciprocal: a[j][i] = 1 / a[i][j] and a[i][i] = 1")
     values, vectors = np.linalg.eig(a)
     k = int(np.argmax(values.real))
     w = np.abs(vectors[:, k].real)
@@ -127,7 +126,7 @@ def _criteria_spec() -> dict[str, Any]:
     data = yaml.safe_load(CRITERIA_FILE.read_text(encoding="utf-8"))
     missing = set(CRITERIA) - set(data.get("criteria", {}))
     if missing:
-        raise McdaError(f"criteria.yaml lacks {', '.join(sorted(missing))}")
+        raise RankError(f"criteria.yaml lacks {', '.join(sorted(missing))}")
     return data
 
 
@@ -136,34 +135,29 @@ def read_weights(path: str | Path | None) -> tuple[dict[str, float], float | Non
     if path is None:
         return _normalised(_criteria_spec()["weights"], "criteria.yaml"), None
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise McdaError(f"weights file {path} does not exist") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise McdaError(f"weights file {path} cannot be read: {' '.join(str(exc).split())}") from None
+    data = documents.read_document(path, "weights file", error=RankError, fmt="yaml")
     if not isinstance(data, dict) or not ({"weights", "ahp"} & set(data)):
-        raise McdaError(
+        raise RankError(
             f"weights file {path}: expected 'weights: {{criterion: w}}' or 'ahp: {{criteria, matrix}}'"
         )
     if "weights" in data:
         return _normalised(data["weights"], str(path)), None
     ahp = data["ahp"]
     if not isinstance(ahp, dict) or "criteria" not in ahp or "matrix" not in ahp:
-        raise McdaError(f"weights file {path}: ahp needs 'criteria' (a list) and 'matrix' (rows)")
+        raise RankError(f"weights file {path}: ahp needs 'criteria' (a list) and 'matrix' (rows)")
     names = [str(c) for c in ahp["criteria"]]
     _known(names, str(path))
     try:
         matrix = np.array(ahp["matrix"], dtype=float)
     except (TypeError, ValueError):
-        raise McdaError(f"weights file {path}: ahp matrix must be rows of numbers") from None
+        raise RankError(f"weights file {path}: ahp matrix must be rows of numbers") from None
     if matrix.shape != (len(names), len(names)):
-        raise McdaError(
+        raise RankError(
             f"weights file {path}: ahp matrix must be {len(names)} × {len(names)}, got {matrix.shape}"
         )
     w, cr = ahp_weights(matrix)
     if cr > MAX_CR:
-        raise McdaError(
+        raise RankError(
             f"weights file {path}: the AHP matrix is inconsistent (consistency ratio {cr:.3f} > {MAX_CR});"
             " revise the comparisons that contradict each other (if A > B and B > C, then A > C)"
         )
@@ -173,28 +167,25 @@ def read_weights(path: str | Path | None) -> tuple[dict[str, float], float | Non
 def _known(names: list[str], where: str) -> None:
     unknown = [n for n in names if n not in CRITERIA]
     if unknown:
-        raise McdaError(f"{where}: unknown criterion {unknown[0]!r}; criteria are {', '.join(CRITERIA)}")
+        raise RankError(f"{where}: unknown criterion {unknown[0]!r}; criteria are {', '.join(CRITERIA)}")
 
 
 def _normalised(raw: Any, where: str) -> dict[str, float]:
     if not isinstance(raw, dict) or not raw:
-        raise McdaError(f"{where}: weights must be a mapping criterion: weight")
+        raise RankError(f"{where}: weights must be a mapping criterion: weight")
     _known([str(k) for k in raw], where)
     for k, v in raw.items():
         if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
-            raise McdaError(f"{where}: weight of {k} must be a number >= 0, got {v!r}")
+            raise RankError(f"{where}: weight of {k} must be a number >= 0, got {v!r}")
     total = float(sum(raw.values()))
     if total <= 0:
-        raise McdaError(f"{where}: weights must not all be zero")
+        raise RankError(f"{where}: weights must not all be zero")
     return {str(k): float(v) / total for k, v in raw.items()}
 
 
 # -- the criteria of a plan ----------------------------------------------------------------------
 def criteria_table(plan: Any, risk_result: Any, pack: Any, sectors: tuple[str, ...]) -> pd.DataFrame:
     """Sites × criteria for the sites that can serve every market, with the flags of assumptions."""
-    from kopru.geo import haversine_km
-    from kopru.sites import sez_eligibility
-
     spec = _criteria_spec()
     tail = {s.id: (s.cvar95 - s.mean) / s.mean for s in risk_result.sites}
     sites = [s for s in plan.sites if s.landed_cost.total is not None and s.id in tail]
@@ -266,7 +257,8 @@ class RankResult:
     table: pd.DataFrame  # sites × criteria, with score and rank
     higher_is_better: bool
 
-    def to_json(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
+        """``kopru rank --json``: method, weights, consistency ratio and the sites by rank."""
         rows = []
         for sid, r in self.table.sort_values("rank").iterrows():
             rows.append(
@@ -292,7 +284,7 @@ def score(table: pd.DataFrame, weights: dict[str, float], method: Method) -> tup
     spec = _criteria_spec()["criteria"]
     x = table[used].to_numpy(float)
     if np.isnan(x).any():
-        raise McdaError("a criterion has no value for some site; give it weight 0 or add the value")
+        raise RankError("a criterion has no value for some site; give it weight 0 or add the value")
     w = np.array([weights[c] for c in used])
     benefit = np.array([spec[c]["direction"] == "benefit" for c in used])
     if method == "topsis":
@@ -301,28 +293,22 @@ def score(table: pd.DataFrame, weights: dict[str, float], method: Method) -> tup
         return vikor(x, w, benefit), False
     if method == "promethee2":
         return promethee2(x, w, benefit), True
-    raise McdaError(f"method must be topsis, vikor or promethee2, got {method!r}")
+    raise RankError(f"method must be topsis, vikor or promethee2, got {method!r}")
 
 
-def rank(
-    profile: Any,
+def rank_sites(
+    plan: Any,
+    risk_result: Any,
+    pack: DataPack,
+    sectors: tuple[str, ...],
     weights: str | Path | None = None,
     method: Method = "topsis",
-    samples: int = 5_000,
-    seed: int = 0,
-    overrides: str | Path | dict[str, Any] | None = None,
-    disruptions: tuple[str, ...] | list[str] = (),
 ) -> RankResult:
-    """Rank the sites of ``profile`` on cost and the non-cost criteria with ``method``."""
-    from kopru import api, risk
-
+    """Rank a plan's sites on cost, the risk result's tail and the non-cost criteria with ``method``."""
     if method not in ("topsis", "vikor", "promethee2"):
-        raise McdaError(f"method must be topsis, vikor or promethee2, got {method!r}")
+        raise RankError(f"method must be topsis, vikor or promethee2, got {method!r}", field="method")
     w, cr = read_weights(weights)
-    prof = api.load_profile(profile) if isinstance(profile, str | Path) else profile
-    plan = api.plan(prof, overrides=overrides, disruptions=disruptions)
-    result = risk.risk(prof, samples=samples, seed=seed, overrides=overrides, disruptions=disruptions)
-    table = criteria_table(plan, result, api.load_data(overrides), tuple(prof.sectors))
+    table = criteria_table(plan, risk_result, pack, tuple(sectors))
     scores, higher = score(table, w, method)
     table = table.assign(score=scores)
     order = np.lexsort((table.index.to_numpy(), -scores if higher else scores))

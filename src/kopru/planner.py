@@ -3,25 +3,26 @@
 ``build_plan`` wires the pieces: candidate sites and their sourced inputs, corridor lanes for
 inbound materials and outbound product, duties from the trade rules, and the array cost engine.
 The result is a :class:`Plan`, the one object the CLI prints, the report draws and the web app
-serves.
+serves (``plan.json`` is :meth:`Plan.as_dict`). With optimizer options, the facility-location
+optimizer (:mod:`kopru.siting`) also decides which sites to open; its answer is ``Plan.network``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from kopru import __version__
+from kopru import __version__, datapack
 from kopru.corridors import Network
 from kopru.costs import COMPONENTS, annual_totals, landed_cost, route_choice
 from kopru.datapack import DataPack
-from kopru.errors import RouteError
-from kopru.inputs import Progress, prepare
+from kopru.inputs import PlanInputs, prepare
 from kopru.profile import OptimizeOptions, Profile
-from kopru.siting import NetworkPlan, optimize
+from kopru.progress import Steps, quiet_steps
 
 
 class Model(BaseModel):
@@ -45,6 +46,55 @@ class MarketCost(Model):
     fastest_route: str | None
     transit_days: float | None
     co2_kg_per_unit: float | None
+
+
+class OpenSite(Model):
+    site: str
+    name: str
+    country: str
+    capacity: float
+    level: int
+    units: float
+    utilisation: float
+    fixed_cost: float
+
+
+class Flow(Model):
+    site: str
+    market: str
+    units: float
+    share: float
+    cost: float
+
+
+class Sensitivity(Model):
+    site: str
+    action: str  # "force open" or "close"
+    status: str
+    objective: float | None
+    delta: float | None
+    note: str
+
+
+class NetworkPlan(Model):
+    """The optimizer's answer, as plan.json carries it."""
+
+    status: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    seconds: float
+    build_seconds: float
+    formulation: str
+    currency: str
+    open: list[OpenSite]
+    flows: list[Flow]
+    best_single_site: str | None
+    best_single_site_cost: float | None
+    saving_vs_single_site: float | None
+    sensitivity: list[Sensitivity]
+    options: dict[str, Any]
+    message: str
 
 
 class ParamRef(Model):
@@ -132,12 +182,28 @@ class Plan(Model):
                 return s
         raise KeyError(site_id)
 
+    def as_dict(self) -> dict[str, Any]:
+        """plan.json as a mapping (``kopru plan --json`` prints it)."""
+        return self.model_dump(mode="json")
+
+
+def make_plan(
+    profile: Profile,
+    overrides: Any = None,
+    disruptions: tuple[str, ...] | list[str] = (),
+    progress: Steps | None = None,
+    network: OptimizeOptions | None = None,
+) -> Plan:
+    """The plan of a validated profile with the data pack (and ``overrides``) as it stands."""
+    pack = datapack.load(overrides)
+    return build_plan(profile, pack, tuple(disruptions), progress, network)
+
 
 def build_plan(
     profile: Profile,
     pack: DataPack,
     disruptions: tuple[str, ...] = (),
-    progress: Progress | None = None,
+    progress: Steps | None = None,
     network: OptimizeOptions | None = None,
 ) -> Plan:
     """Compute the plan for ``profile`` with data pack ``pack`` (overrides already applied).
@@ -145,34 +211,14 @@ def build_plan(
     With ``network`` (optimizer options), the facility-location optimizer also decides which
     sites to open and who serves whom; its answer is ``Plan.network``.
     """
-    say = progress or (lambda _msg: None)
+    say = progress or quiet_steps
     pre = prepare(profile, pack, disruptions, say)
-    say("computing landed cost")
-    cube = landed_cost(pre.x) * pre.fx  # plan currency
-    annual = annual_totals(cube, pre.demand)
-    choice = np.where(np.isfinite(pre.days).all(axis=-1), route_choice(pre.x), 0)[..., None]
-    days = np.take_along_axis(pre.days, choice, axis=-1)[..., 0]
-    co2_unit = np.take_along_axis(pre.co2_unit, choice, axis=-1)[..., 0]
-    say("writing the plan")
-    routes = _route_summaries(pre.network, pre.site_nodes, pre.market_nodes)
-    plan = _assemble(
-        profile,
-        pack,
-        pre.sites,
-        pre.inputs,
-        pre.markets,
-        cube,
-        annual,
-        pre.demand,
-        pre.treat,
-        days,
-        co2_unit,
-        choice[..., 0],
-        routes,
-        pre.closed,
-    )
+    plan = plan_of(pre, say)
     if network is not None:
         say("optimizing the network")
+        # HiGHS (0.1 s to import) loads only for the plans that ask for the optimizer
+        from kopru.siting import optimize
+
         plan.network = n = optimize(pre, network)
         if n.objective is not None:
             sites = ", ".join(o.name for o in n.open)
@@ -181,6 +227,35 @@ def build_plan(
                 f" {n.currency} a year."
             )
     return plan
+
+
+def plan_of(pre: PlanInputs, say: Steps = quiet_steps) -> Plan:
+    """The plan of prepared inputs: landed cost, ranking, routes and recommendation."""
+    say("computing landed cost")
+    cube = landed_cost(pre.x) * pre.fx  # plan currency
+    annual = annual_totals(cube, pre.demand)
+    choice = np.where(np.isfinite(pre.days).all(axis=-1), route_choice(pre.x), 0)[..., None]
+    arrays = _Arrays(
+        cube=cube,
+        annual=annual,
+        days=np.take_along_axis(pre.days, choice, axis=-1)[..., 0],
+        co2_unit=np.take_along_axis(pre.co2_unit, choice, axis=-1)[..., 0],
+        choice=choice[..., 0],
+    )
+    say("writing the plan")
+    routes = _route_summaries(pre.network, pre.site_nodes, pre.market_nodes)
+    return _assemble(pre, arrays, routes)
+
+
+@dataclass(frozen=True)
+class _Arrays:
+    """The plan's numbers per site, market and component, in the plan's currency."""
+
+    cube: np.ndarray  # (S, M, C) per unit delivered
+    annual: np.ndarray  # (S, C) a year
+    days: np.ndarray  # (S, M) on the route used
+    co2_unit: np.ndarray  # (S, M)
+    choice: np.ndarray  # (S, M) 0 = cheapest route, 1 = fastest
 
 
 def _route_summaries(network: Network, site_nodes, market_nodes) -> dict[str, RouteSummary]:
@@ -205,62 +280,16 @@ def _num(x: float) -> float | None:
     return float(x) if np.isfinite(x) else None
 
 
-def _assemble(
-    profile,
-    pack,
-    sites,
-    inputs,
-    markets,
-    cube,
-    annual,
-    demand,
-    treat,
-    days,
-    co2_unit,
-    choice,
-    routes,
-    closed,
-) -> Plan:
-    totals = annual.sum(axis=-1)
-    volume_served = demand.sum()
+def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> Plan:
+    profile, pack, sites = pre.profile, pre.pack, pre.sites
+    totals = a.annual.sum(axis=-1)
     feasible = np.isfinite(totals)
     order = np.lexsort((sites["id"].to_numpy(), np.where(feasible, totals, np.inf)))
     ranking = [sites["id"].iloc[i] for i in order]
     rank_of = {sid: r + 1 for r, sid in enumerate(ranking)}
+    volume_served = pre.demand.sum()
     site_plans = []
     for i, site in enumerate(sites.itertuples()):
-        by_market = {}
-        for j, m in enumerate(markets):
-            per_unit = cube[i, j].sum()
-            cheap_key = f"{site.node}>{m['node']}:cost"
-            fast_key = f"{site.node}>{m['node']}:time"
-            tr = treat[(site.country, m["territory"])]
-            by_market[m["id"]] = MarketCost(
-                per_unit=_num(per_unit),
-                components={c: _num(cube[i, j, k]) for k, c in enumerate(COMPONENTS)},
-                demand=m["demand"],
-                annual=_num(per_unit * m["demand"]),
-                duty={
-                    "regime": tr.regime,
-                    "rate_pct": round(tr.rate * 100, 3),
-                    "min_eur_per_kg": tr.min_eur_per_kg,
-                    "basis": tr.basis,
-                },
-                route=(cheap_key, fast_key)[choice[i, j]] if cheap_key in routes else None,
-                cheapest_route=cheap_key if cheap_key in routes else None,
-                fastest_route=fast_key if fast_key in routes else None,
-                transit_days=_num(days[i, j]),
-                co2_kg_per_unit=_num(co2_unit[i, j]),
-            )
-        notes = list(inputs.notes[i])
-        unreachable = [m["id"] for j, m in enumerate(markets) if not np.isfinite(cube[i, j]).all()]
-        if unreachable:
-            notes.append(
-                f"no route to {', '.join(unreachable)}"
-                + (f" with {', '.join(closed)} closed" if closed else "")
-            )
-        if site.existing:
-            notes.append("existing plant: no new capex counted")
         site_plans.append(
             SitePlan(
                 id=site.id,
@@ -277,28 +306,15 @@ def _assemble(
                 landed_cost=LandedCost(
                     total=_num(totals[i]),
                     per_unit=_num(totals[i] / volume_served),
-                    components={c: _num(annual[i, k]) for k, c in enumerate(COMPONENTS)},
+                    components={c: _num(a.annual[i, k]) for k, c in enumerate(COMPONENTS)},
                 ),
-                by_market=by_market,
-                inputs={
-                    k: ParamRef(
-                        quantity=p.quantity,
-                        note=p.note,
-                        value=p.value,
-                        unit=p.unit,
-                        year=p.year,
-                        source=p.source,
-                        subject=p.subject,
-                        assumption=p.assumption,
-                        overridden=p.overridden,
-                    )
-                    for k, p in inputs.params[i].items()
-                },
-                notes=notes,
+                by_market=_by_market(pre, a, routes, i, site),
+                inputs={k: ParamRef(**_param_fields(p)) for k, p in pre.inputs.params[i].items()},
+                notes=_site_notes(pre, a, i, site),
             )
         )
-    recommendation = _recommend(site_plans, ranking, markets, cube, profile.currency)
-    used_sources = _used_sources(pack, site_plans, treat, routes)
+    recommendation = _recommend(site_plans, ranking, pre.markets, a.cube, profile.currency)
+    used_sources = _used_sources(pack, site_plans, pre.treat, routes)
     assumptions = sorted(
         {f"{p.subject} {p.quantity}: {p.note}" for s in site_plans for p in s.inputs.values() if p.assumption}
     )
@@ -312,17 +328,63 @@ def _assemble(
         currency=profile.currency,
         volume=profile.volume,
         components=list(COMPONENTS),
-        markets=markets,
+        markets=pre.markets,
         sites=site_plans,
         ranking=ranking,  # feasible sites by total cost, then those that cannot serve every market
         recommendation=recommendation,
         routes=routes,
-        disruptions=list(closed),
+        disruptions=list(pre.closed),
         sources=used_sources,
         overrides=[o.as_dict() for o in pack.overrides],
         assumptions=assumptions,
         profile=profile.model_dump(mode="json"),
     )
+
+
+def _param_fields(p: Any) -> dict[str, Any]:
+    keys = ("quantity", "note", "value", "unit", "year", "source", "subject", "assumption", "overridden")
+    return {k: getattr(p, k) for k in keys}
+
+
+def _by_market(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary], i: int, site: Any):
+    """One site's cost, duty, route and transit to each market."""
+    out = {}
+    for j, m in enumerate(pre.markets):
+        per_unit = a.cube[i, j].sum()
+        cheap_key = f"{site.node}>{m['node']}:cost"
+        fast_key = f"{site.node}>{m['node']}:time"
+        tr = pre.treat[(site.country, m["territory"])]
+        out[m["id"]] = MarketCost(
+            per_unit=_num(per_unit),
+            components={c: _num(a.cube[i, j, k]) for k, c in enumerate(COMPONENTS)},
+            demand=m["demand"],
+            annual=_num(per_unit * m["demand"]),
+            duty={
+                "regime": tr.regime,
+                "rate_pct": round(tr.rate * 100, 3),
+                "min_eur_per_kg": tr.min_eur_per_kg,
+                "basis": tr.basis,
+            },
+            route=(cheap_key, fast_key)[a.choice[i, j]] if cheap_key in routes else None,
+            cheapest_route=cheap_key if cheap_key in routes else None,
+            fastest_route=fast_key if fast_key in routes else None,
+            transit_days=_num(a.days[i, j]),
+            co2_kg_per_unit=_num(a.co2_unit[i, j]),
+        )
+    return out
+
+
+def _site_notes(pre: PlanInputs, a: _Arrays, i: int, site: Any) -> list[str]:
+    notes = list(pre.inputs.notes[i])
+    unreachable = [m["id"] for j, m in enumerate(pre.markets) if not np.isfinite(a.cube[i, j]).all()]
+    if unreachable:
+        closed = pre.closed
+        notes.append(
+            f"no route to {', '.join(unreachable)}" + (f" with {', '.join(closed)} closed" if closed else "")
+        )
+    if site.existing:
+        notes.append("existing plant: no new capex counted")
+    return notes
 
 
 def _recommend(site_plans, ranking, markets, cube, currency) -> Recommendation:
@@ -411,4 +473,4 @@ def _used_sources(pack: DataPack, site_plans, treat, routes) -> list[dict[str, s
     ]
 
 
-__all__ = ["Plan", "RouteError", "build_plan"]
+__all__ = ["NetworkPlan", "Plan", "build_plan", "make_plan", "plan_of"]

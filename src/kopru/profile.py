@@ -8,11 +8,10 @@ names the field and what is expected.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -23,8 +22,8 @@ from pydantic import (
     model_validator,
 )
 
-from kopru import units
-from kopru.errors import ProfileError
+from kopru import documents, units
+from kopru.errors import FieldIssue, ProfileError
 
 MAX_PROFILE_BYTES = 1_000_000  # a profile is a page of YAML; anything larger is a mistake
 CURRENCIES = ("USD", "EUR", "TRY", "KZT")
@@ -178,11 +177,12 @@ class Profile(Strict):
         return self.annual_volume or sum(m.demand for m in self.markets)
 
 
-def _location(loc: tuple) -> str:
+def field_path(loc: tuple | list) -> str:
+    """('markets', 1, 'demand') -> 'markets[1].demand', as messages and forms name fields."""
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "profile"
+    return out
 
 
 def _clean(msg: str) -> str:
@@ -191,20 +191,28 @@ def _clean(msg: str) -> str:
     return msg
 
 
-def explain(exc: ValidationError, origin: str = "profile") -> ProfileError:
-    """One line per field: 'markets[1].demand: Input should be greater than 0'."""
-    parts = []
-    for err in exc.errors()[:5]:
-        where = _location(tuple(err["loc"]))
+def field_issues(exc: ValidationError) -> tuple[FieldIssue, ...]:
+    """Every problem pydantic found, one per field, in the words the CLI and the web app use."""
+    issues = []
+    for err in exc.errors():
         if err["type"] == "extra_forbidden":
-            parts.append(f"{where}: unknown field (check the spelling)")
+            msg = "unknown field (check the spelling)"
         elif err["type"] == "missing":
-            parts.append(f"{where}: missing required field")
+            msg = "missing required field"
         else:
-            parts.append(f"{where}: {_clean(err['msg'])}")
-    more = len(exc.errors()) - 5
+            msg = _clean(err["msg"])
+        loc = tuple(err["loc"])
+        issues.append(FieldIssue(field_path(loc) or "profile", msg, loc))
+    return tuple(issues)
+
+
+def explain(exc: ValidationError, origin: str = "profile") -> ProfileError:
+    """One line for up to five fields: 'markets[1].demand: Input should be greater than 0'."""
+    issues = field_issues(exc)
+    more = len(issues) - 5
     tail = f" (and {more} more)" if more > 0 else ""
-    return ProfileError(f"{origin}: " + "; ".join(parts) + tail)
+    text = f"{origin}: " + "; ".join(str(i) for i in issues[:5]) + tail
+    return ProfileError(text, field=issues[0].field if issues else None, fields=issues)
 
 
 def profile_from_dict(data: Any, origin: str = "profile") -> Profile:
@@ -218,37 +226,34 @@ def profile_from_dict(data: Any, origin: str = "profile") -> Profile:
 
 def load_profile(path: str | Path) -> Profile:
     """Read and validate a profile file (YAML or JSON)."""
-    path = Path(path)
-    if not path.exists():
-        raise ProfileError(f"profile file {path} does not exist")
-    if path.is_dir():
-        raise ProfileError(f"profile {path} is a folder; expected a YAML file")
-    size = path.stat().st_size
-    if size == 0:
-        raise ProfileError(f"profile file {path} is empty; expected YAML with company, product, ...")
-    if size > MAX_PROFILE_BYTES:
-        raise ProfileError(
-            f"profile file {path} is {size / 1e6:.1f} MB; a profile is at most"
-            f" {MAX_PROFILE_BYTES / 1e6:.0f} MB of YAML"
-        )
-    raw = path.read_bytes()
-    if b"\x00" in raw:
-        raise ProfileError(f"profile file {path} is binary; expected YAML text")
+    data = documents.read_document(path, "profile file", error=ProfileError, max_bytes=MAX_PROFILE_BYTES)
+    if data is None:
+        raise ProfileError(f"{path}: the file holds no data; expected company, product, ...", file=path)
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ProfileError(f"profile file {path} is not UTF-8 text; expected YAML") from None
-    return profile_from_text(text, str(path), json_first=path.suffix.lower() == ".json")
+        return profile_from_dict(data, str(path))
+    except ProfileError as exc:
+        exc.file = str(path)
+        raise
 
 
 def profile_from_text(text: str, origin: str = "profile", json_first: bool = False) -> Profile:
-    try:
-        data = json.loads(text) if json_first else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ProfileError(f"{origin}: malformed {'JSON' if json_first else 'YAML'}{at}: {problem}") from None
+    data = documents.parse(text, origin, "json" if json_first else "yaml", error=ProfileError)
     if data is None:
         raise ProfileError(f"{origin}: the file holds no data; expected company, product, ...")
     return profile_from_dict(data, origin)
+
+
+ProfileLike = Profile | str | Path | Mapping[str, Any]
+
+
+def as_profile(profile: ProfileLike) -> Profile:
+    """The one way every entry point takes a profile: a :class:`Profile`, a path or a mapping."""
+    if isinstance(profile, Profile):
+        return profile
+    if isinstance(profile, str | Path):
+        return load_profile(profile)
+    if isinstance(profile, Mapping):
+        return profile_from_dict(dict(profile))
+    raise ProfileError(
+        f"profile: expected a Profile, a path to a YAML/JSON file or a mapping, got {type(profile).__name__}"
+    )

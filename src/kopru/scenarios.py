@@ -1,50 +1,25 @@
-"""What-if sweeps: many scenarios through ``plan``, in parallel on Dask."""
+"""What-if scenarios and sweeps: many scenarios through the plan, in parallel on Dask.
+
+A scenario file names a profile and a list (``scenarios:``) and/or a grid (``grid:``, every
+combination) of what-ifs. Shortcuts map onto data-pack overrides and corridor closures:
+``vat: {KZ: 16}``, ``tariff: {EAEU_CCT.6109: 15}``, ``fx_shock: {KZT: 1.2}``,
+``close: [mode:ferry]``, or any ``overrides:`` key.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import os
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
-from kopru.errors import KopruError
-
-
-class SweepError(KopruError):
-    """A scenario file or a sweep request is invalid, or the Dask cluster cannot be reached."""
-
-
-@contextlib.contextmanager
-def dask_client(
-    local: bool = False, scheduler: str | None = None, workers: int | None = None
-) -> Iterator[Any]:
-    """A Dask client on an existing cluster (``scheduler``), a new LocalCluster (``local``) or None."""
-    if not local and scheduler is None:
-        yield None
-        return
-    from distributed import Client, LocalCluster
-
-    if scheduler is not None:
-        try:
-            client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError) as exc:
-            raise SweepError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
-        with client:
-            yield client
-        return
-    n = workers or max(1, min(os.cpu_count() or 1, 8))
-    with (
-        LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
-        Client(cluster) as client,
-    ):
-        yield client
-
+from kopru import datapack, documents
+from kopru.errors import KopruError, SweepError
+from kopru.planner import make_plan
+from kopru.profile import Profile, load_profile
+from kopru.progress import Counter
 
 # -- scenarios -----------------------------------------------------------------------------------
 SCENARIO_KEYS = {"name", "overrides", "disruptions", "close", "vat", "fx_shock", "tariff", "note"}
@@ -111,21 +86,14 @@ def _combine(parts: tuple[Scenario, ...]) -> Scenario:
 
 def read_scenarios(path: str | Path) -> tuple[Path, list[Scenario]]:
     """The profile path and the scenarios of a sweep file (a list, a grid, or both)."""
-    from kopru import api
-
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SweepError(f"scenario file {path} does not exist") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SweepError(f"scenario file {path} cannot be read: {' '.join(str(exc).split())}") from None
-    if not isinstance(data, dict) or "profile" not in data:
+    data = documents.read_mapping(path, "scenario file", error=SweepError, fmt="yaml")
+    if "profile" not in data:
         raise SweepError(
-            f"scenario file {path}: expected 'profile:' and 'scenarios:' (a list) and/or 'grid:'"
+            f"scenario file {path}: expected 'profile:' and 'scenarios:' (a list) and/or 'grid:'", file=path
         )
     profile = (path.parent / str(data["profile"])).resolve()
-    pack = api.load_data()
+    pack = datapack.load()
     scenarios = [
         scenario_from_dict(s, f"scenarios[{i}]", pack) for i, s in enumerate(data.get("scenarios") or [])
     ]
@@ -133,7 +101,7 @@ def read_scenarios(path: str | Path) -> tuple[Path, list[Scenario]]:
     if grid:
         if not isinstance(grid, dict) or not all(isinstance(v, list) and v for v in grid.values()):
             raise SweepError(
-                f"scenario file {path}: grid must map each axis to a non-empty list of scenarios"
+                f"scenario file {path}: grid must map each axis to a non-empty list of scenarios", file=path
             )
         axes = [
             [scenario_from_dict(s, f"grid.{axis}[{i}]", pack) for i, s in enumerate(options)]
@@ -141,25 +109,23 @@ def read_scenarios(path: str | Path) -> tuple[Path, list[Scenario]]:
         ]
         scenarios += [_combine(parts) for parts in itertools.product(*axes)]
     if not scenarios:
-        raise SweepError(f"scenario file {path}: no scenarios")
+        raise SweepError(f"scenario file {path}: no scenarios", file=path)
     names = [s.name for s in scenarios]
     dup = {n for n in names if names.count(n) > 1}
     if dup:
-        raise SweepError(f"scenario file {path}: scenario names must be unique ({', '.join(sorted(dup))})")
+        raise SweepError(
+            f"scenario file {path}: scenario names must be unique ({', '.join(sorted(dup))})", file=path
+        )
     return profile, scenarios
 
 
-def run_scenario(profile: Any, scenario: Scenario) -> dict[str, Any]:
+def run_scenario(profile: Profile, scenario: Scenario) -> dict[str, Any]:
     """Plan one scenario; a scenario that fails is reported, it does not stop the sweep."""
-    from kopru import api
-
     try:
         # a closure makes some lanes infinite; the engine's inf * 0 on them warns, but those sites are
         # already reported infeasible, so the warning says nothing new
         with np.errstate(invalid="ignore"):
-            plan = api.plan(
-                profile, overrides=scenario.overrides or None, disruptions=list(scenario.disruptions)
-            )
+            plan = make_plan(profile, scenario.overrides or None, scenario.disruptions)
     except KopruError as exc:
         return {"name": scenario.name, "error": str(exc)}
     best = plan.site(plan.ranking[0])
@@ -176,16 +142,23 @@ def run_scenario(profile: Any, scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def sweep(
-    path: str | Path,
-    client: Any = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> dict[str, Any]:
-    """Run every scenario of the file through ``plan``, on Dask when a ``client`` is given."""
-    from kopru import api
+@dataclass(frozen=True)
+class SweepResult:
+    """Every scenario's outcome, in the file's order: best site, its total, the baseline, saving."""
 
+    file: Path
+    profile: Path
+    scenarios: list[dict[str, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        """``kopru sweep --json``: the profile's path and one entry per scenario."""
+        return {"profile": str(self.profile), "scenarios": self.scenarios}
+
+
+def sweep(path: str | Path, client: Any = None, progress: Counter | None = None) -> SweepResult:
+    """Run every scenario of the file through the plan, on Dask when a ``client`` is given."""
     profile_path, scenarios = read_scenarios(path)
-    profile = api.load_profile(profile_path)
+    profile = load_profile(profile_path)
     results: dict[str, dict[str, Any]] = {}
     if client is None:
         for i, s in enumerate(scenarios):
@@ -193,7 +166,7 @@ def sweep(
             if progress:
                 progress(i + 1, len(scenarios))
     else:
-        from distributed import as_completed
+        from distributed import as_completed  # only with a cluster: Dask loads on demand
 
         # a fresh key per sweep: a content-hashed key races with the cleanup of the last sweep's copy
         shared = client.scatter(profile, broadcast=True, hash=False)
@@ -202,4 +175,4 @@ def sweep(
             results[futures[future]] = future.result()
             if progress:
                 progress(i + 1, len(scenarios))
-    return {"profile": str(profile_path), "scenarios": [results[s.name] for s in scenarios]}
+    return SweepResult(Path(path).resolve(), profile_path, [results[s.name] for s in scenarios])

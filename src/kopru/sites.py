@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from kopru.datapack import DataPack, Param
-from kopru.errors import ProfileError
-from kopru.profile import Profile
+from kopru.errors import DataPackError, ProfileError
+from kopru.profile import Plant, Profile
 
 SEZ_REGIME = "KZ-SEZ"
 
@@ -65,7 +65,8 @@ def candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
         if plant.province not in pack.provinces.index:
             known = ", ".join(pack.provinces.index)
             raise ProfileError(
-                f"baseline[{i}].province: {plant.province!r} is not in the data pack ({known})"
+                f"baseline[{i}].province: {plant.province!r} is not in the data pack ({known})",
+                field=f"baseline[{i}].province",
             )
         p = pack.provinces.loc[plant.province]
         sid = f"plant_{plant.province}" if plant.existing else plant.province
@@ -85,20 +86,20 @@ def candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     if table["id"].duplicated().any():
         dup = table["id"][table["id"].duplicated()].iloc[0]
-        raise ProfileError(f"baseline: site {dup!r} is listed twice")
+        raise ProfileError(f"baseline: site {dup!r} is listed twice", field="baseline")
     excluded = set(profile.candidates.exclude)
     unknown = excluded - set(table["id"])
     if unknown:
-        raise ProfileError(f"candidates.exclude: unknown site {sorted(unknown)[0]!r}")
+        raise ProfileError(
+            f"candidates.exclude: unknown site {sorted(unknown)[0]!r}", field="candidates.exclude"
+        )
     table = table[~table["id"].isin(excluded)].reset_index(drop=True)
     if table.empty:
-        raise ProfileError("candidates: every site is excluded; keep at least one")
+        raise ProfileError("candidates: every site is excluded; keep at least one", field="candidates")
     return table
 
 
-def _default_plant(province: str):
-    from kopru.profile import Plant
-
+def _default_plant(province: str) -> Plant:
     return Plant(province=province, existing=False)
 
 
@@ -144,7 +145,7 @@ def site_inputs(pack: DataPack, table: pd.DataFrame, sectors: tuple[str, ...] = 
         wage = _first(pack, place, ["wage_monthly_manufacturing", "wage_monthly_avg"])
         hours = pack.param(site.country, "hours_per_month")
         if wage is None:
-            raise ProfileError(f"data pack has no wage for site {site.id}")
+            raise DataPackError(f"data pack has no wage for site {site.id}")
         used["wage"], used["hours_per_month"] = wage, hours
         values["wage_usd_per_hour"][i] = pack.to_usd(wage) / hours.value
         social = 0.0
@@ -160,7 +161,7 @@ def site_inputs(pack: DataPack, table: pd.DataFrame, sectors: tuple[str, ...] = 
         ):
             p = _first(pack, place, [quantity])
             if p is None:
-                raise ProfileError(f"data pack has no {quantity} for site {site.id}")
+                raise DataPackError(f"data pack has no {quantity} for site {site.id}")
             used[quantity] = p
             values[key][i] = pack.to_usd(p)
         regime = []
@@ -181,7 +182,7 @@ def site_inputs(pack: DataPack, table: pd.DataFrame, sectors: tuple[str, ...] = 
         ):
             p = _first(pack, [*regime, site.country], [quantity])
             if p is None:
-                raise ProfileError(f"data pack has no {quantity} for {site.country}")
+                raise DataPackError(f"data pack has no {quantity} for {site.country}")
             used[quantity] = p
             values[key][i] = p.value / 100.0
         duty = _first(pack, regime, ["customs_duty_on_inputs"]) if regime else None

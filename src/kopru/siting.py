@@ -2,7 +2,7 @@
 
 Fixed costs (annualised capex, fixed costs, land lease, property tax on the buildings) are paid
 per open site and capacity level; everything else in the landed cost is paid per unit shipped
-from a site to a market. The optimizer (``kopru.network``) decides which sites open, at which
+from a site to a market. The optimizer (:mod:`kopru.facility`) decides which sites open, at which
 level, and how each market's demand is split, minimising the total annual cost.
 """
 
@@ -10,69 +10,15 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 
 from kopru.costs import COMPONENTS, landed_cost
-from kopru.errors import ProfileError
+from kopru.errors import InfeasibleError, ProfileError
+from kopru.facility import FacilityProblem, Solution, Status, solve
 from kopru.inputs import PlanInputs
-from kopru.network import FacilityProblem, InfeasibleError, Solution, Status, solve
+from kopru.planner import Flow, NetworkPlan, OpenSite, Sensitivity
 from kopru.profile import OptimizeOptions
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class OpenSite(_Model):
-    site: str
-    name: str
-    country: str
-    capacity: float
-    level: int
-    units: float
-    utilisation: float
-    fixed_cost: float
-
-
-class Flow(_Model):
-    site: str
-    market: str
-    units: float
-    share: float
-    cost: float
-
-
-class Sensitivity(_Model):
-    site: str
-    action: str  # "force open" or "close"
-    status: str
-    objective: float | None
-    delta: float | None
-    note: str
-
-
-class NetworkPlan(_Model):
-    """The optimizer's answer, as plan.json carries it."""
-
-    status: str
-    objective: float | None
-    bound: float | None
-    gap: float | None
-    seconds: float
-    build_seconds: float
-    formulation: str
-    currency: str
-    open: list[OpenSite]
-    flows: list[Flow]
-    best_single_site: str | None
-    best_single_site_cost: float | None
-    saving_vs_single_site: float | None
-    sensitivity: list[Sensitivity]
-    options: dict[str, Any]
-    message: str
 
 
 @dataclass
@@ -119,7 +65,10 @@ def build_problem(pre: PlanInputs, options: OptimizeOptions) -> Candidates:
     def lookup(names: tuple[str, ...], field: str) -> frozenset[int]:
         unknown = [n for n in names if n not in index]
         if unknown:
-            raise ProfileError(f"optimize.{field}: unknown site {unknown[0]!r} (site ids are in plan.json)")
+            raise ProfileError(
+                f"optimize.{field}: unknown site {unknown[0]!r} (site ids are in plan.json)",
+                field=f"optimize.{field}",
+            )
         return frozenset(index[n] for n in names)
 
     problem = FacilityProblem(

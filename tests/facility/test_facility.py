@@ -11,10 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from kopru.network import FacilityProblem, InfeasibleError, Status, explain_infeasibility, plan_cost, solve
-from kopru.orlib import OrlibError, read_cap
+import kopru.facility.solver as net
+from kopru.errors import InfeasibleError, OrlibError
+from kopru.facility import FacilityProblem, Status, explain_infeasibility, plan_cost, read_cap, solve
+from kopru.facility.lagrangian import _Relaxation, dual_bound, lagrangian, reduced_cost_fixing
+from kopru.facility.solver import _restrict
 
-ORLIB = Path(__file__).resolve().parents[2] / "shared" / "data" / "orlib-cap"
+ORLIB = Path(__file__).resolve().parents[1] / "data" / "orlib-cap"  # copied with its SOURCE.md
 SOURCE = (ORLIB / "SOURCE.md").read_text()
 # published multi-source optima (Beasley's capopt, as tabled in SOURCE.md)
 OPTIMA = {
@@ -190,8 +193,6 @@ def test_every_plan_is_feasible_and_its_cost_recomputes(seed, n_i, n_j, single):
 
 
 def test_lagrangian_bound_never_exceeds_the_optimum():
-    from kopru.network import lagrangian
-
     for name in ("cap41", "cap71", "cap101", "cap131"):
         p = read_cap(ORLIB / f"{name}.txt")
         assert lagrangian(p).bound <= OPTIMA[name] * (1 + 1e-9)
@@ -199,8 +200,6 @@ def test_lagrangian_bound_never_exceeds_the_optimum():
 
 def test_reduced_cost_fixing_keeps_the_optimum():
     """Closing every candidate the relaxation rules out leaves the published optimum reachable."""
-    from kopru.network import lagrangian, reduced_cost_fixing
-
     for name in ("cap61", "cap102", "cap133"):
         p = read_cap(ORLIB / f"{name}.txt")
         lag = lagrangian(p)
@@ -298,8 +297,6 @@ def euclidean_problem(seed: int, n_i: int, n_j: int) -> FacilityProblem:
 @given(st.integers(0, 2**31 - 1), st.floats(0.2, 3.0))
 def test_dual_bound_never_exceeds_the_published_optimum(seed, scale):
     """Weak duality: L(u) is a lower bound for any multipliers u, however poor."""
-    from kopru.network import _Relaxation, dual_bound
-
     p = read_cap(ORLIB / "cap71.txt")
     rel = _Relaxation.of(p)
     u = rel.start() * scale * np.random.default_rng(seed).uniform(0.5, 1.5, p.shape[1])
@@ -309,8 +306,6 @@ def test_dual_bound_never_exceeds_the_published_optimum(seed, scale):
 
 def test_dual_bound_from_the_lp_duals_reaches_the_lp_bound():
     """At the strong LP's duals the Lagrangian function is the LP bound (LP duality)."""
-    from kopru.network import _Relaxation
-
     p = euclidean_problem(5, 30, 400)
     strong = solve(p, formulation="cuts")
     rel = _Relaxation.of(p)
@@ -323,7 +318,6 @@ def test_dual_bound_from_the_lp_duals_reaches_the_lp_bound():
 @pytest.mark.parametrize("name", ["cap71", "cap101", "cap131"])
 def test_an_integral_lp_relaxation_is_returned_without_the_mip(name, monkeypatch):
     """These instances' strong LP is integral; the cutting-plane loop proves the optimum alone."""
-    import kopru.network as net
 
     def no_mip(*args, **kwargs):
         raise AssertionError("the MIP ran although the LP relaxation was integral")
@@ -339,8 +333,6 @@ def test_an_integral_lp_relaxation_is_returned_without_the_mip(name, monkeypatch
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_restricted_arcs_reach_the_full_optimum_with_a_bound_over_every_arc(seed, monkeypatch):
     """Oracle: the same problem solved with every arc (strong formulation)."""
-    import kopru.network as net
-
     p = euclidean_problem(seed, 30, 300)
     full = solve(p, formulation="strong")
     monkeypatch.setattr(net, "RESTRICT_MIN_ARCS", 1_000)
@@ -358,8 +350,6 @@ def test_restricted_arcs_reach_the_full_optimum_with_a_bound_over_every_arc(seed
 
 
 def test_restrict_keeps_each_markets_cheapest_arcs():
-    from kopru.network import _restrict
-
     p = euclidean_problem(3, 12, 30)
     r = _restrict(replace(p, force_closed=frozenset({0})), 4)
     kept = np.isfinite(r.assign_cost)

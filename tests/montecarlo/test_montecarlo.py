@@ -14,30 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kopru import api, risk
+from kopru import api
+from kopru import montecarlo as risk
+from kopru.errors import RiskError
 from kopru.inputs import prepare
+from kopru.montecarlo.statistics import _Sink
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def cli(capsys, monkeypatch):
-    """The decision commands in-process (kopru.decisions_cli.main mirrors kopru.cli.main)."""
-    import sys
-
-    from kopru.decisions_cli import main
-
-    def run(*args):
-        monkeypatch.setattr(sys, "argv", ["kopru", *map(str, args)])
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        captured = capsys.readouterr()
-        return types.SimpleNamespace(code=code, out=captured.out, err=captured.err)
-
-    return run
+ROOT = Path(__file__).resolve().parents[2]
 
 
 APPAREL = ROOT / "examples" / "apparel.yaml"
@@ -80,7 +63,7 @@ def test_mode_split_adds_up_to_the_lanes(example):
 
 def test_neutral_draws_reproduce_the_plan(tmp_path):
     # oracle: the deterministic plan; with every input at its data-pack value all samples equal it
-    result = risk.risk(APPAREL, samples=300, seed=1, uncertainty=neutral_file(tmp_path))
+    result = api.risk(APPAREL, samples=300, seed=1, uncertainty=neutral_file(tmp_path))
     plan = api.plan(APPAREL)
     for s in result.sites:
         total = plan.site(s.id).landed_cost.total
@@ -109,12 +92,14 @@ def test_fx_shock_moves_local_costs_by_hand(tmp_path):
 
 def fake_model(n_sites: int) -> types.SimpleNamespace:
     ids = tuple(f"s{i}" for i in range(n_sites))
-    return types.SimpleNamespace(site_ids=ids, site_names=ids, excluded=(), currency="USD", uncertainty=None)
+    return types.SimpleNamespace(
+        site_ids=ids, site_names=ids, excluded=(), currency="USD", uncertainty=None, baseline=None
+    )
 
 
 def stats_of(costs: np.ndarray) -> risk.RiskResult:
     n, s = costs.shape
-    sink = risk._Sink(n, s)
+    sink = _Sink(n, s)
     sink.write(0, costs)
     best = np.bincount(costs.argmin(1), minlength=s)[None]
     regret = (costs - costs.min(1, keepdims=True)).sum(0)[None]
@@ -148,7 +133,7 @@ def test_statistics_invariants(n, s, seed):
 
 
 def _json(result: risk.RiskResult) -> str:
-    return json.dumps(result.to_json())
+    return json.dumps(result.as_dict())
 
 
 def test_chunk_layout_does_not_change_results():
@@ -215,7 +200,7 @@ def test_copula_gives_the_correlations_and_marginals():
 def test_bad_uncertainty_files_are_explained(tmp_path, body, message):
     path = tmp_path / "u.yaml"
     path.write_text(body, encoding="utf-8")
-    with pytest.raises(risk.RiskError, match=message):
+    with pytest.raises(RiskError, match=message):
         risk.load_uncertainty(path, api.load_data())
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +12,8 @@ import pytest
 from conftest import EXAMPLES, ROOT
 
 import kopru
-from kopru import api, mcda
-from kopru import risk as risk_mod
+from kopru import api
+from kopru import montecarlo as risk_mod
 from kopru.inputs import prepare
 from kopru.report import DRAWS_SHOWN, RISK_SITES, render_html, risk_view
 
@@ -28,17 +27,24 @@ SEED = 3
 def views() -> tuple[Any, Any, dict[str, Any], Any]:
     """(plan, risk result, risk view with draws, rank result) of the apparel example."""
     plan = kopru.plan(APPAREL)
+    result = kopru.risk(APPAREL, SAMPLES, SEED)
+    ranking = kopru.rank(APPAREL, samples=SAMPLES, seed=SEED)
+    return plan, result, risk_view(result), ranking
+
+
+def test_result_keeps_the_first_samples_and_the_plans_baseline():
+    """Oracles: the first blocks recomputed on their own (seeding depends on the block alone), and
+    the plan's baseline, found by a different path (its ranking)."""
+    plan, result, view, _ = views()
     pack = api.load_data()
     model = risk_mod.build_model(
         prepare(api.load_profile(APPAREL), pack), risk_mod.load_uncertainty(None, pack)
     )
-    result = risk_mod.run(model, SAMPLES, SEED)
     blocks = -(-SAMPLES // risk_mod.BLOCK)
     costs = risk_mod.compute_chunk(model, SEED, 0, blocks, SAMPLES).costs
-    draws = {sid: costs[:, i] for i, sid in enumerate(model.site_ids)}
-    view = risk_view(result, draws, baseline=plan.recommendation.baseline_site)
-    ranking = mcda.rank(APPAREL, samples=SAMPLES, seed=SEED)
-    return plan, result, view, ranking
+    for i, sid in enumerate(model.site_ids):
+        assert (result.draws[sid] == costs[:, i]).all()
+    assert result.baseline == plan.recommendation.baseline_site == view["baseline"]
 
 
 def _open(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:
@@ -93,8 +99,9 @@ def test_risk_view_and_ranking_render_offline(browser, tmp_path):
 
 @pytest.mark.browser
 def test_risk_result_without_draws_shows_ranges(browser, tmp_path):
-    """A bare RiskResult (no sample draws) still gets a chart: p5-p95, median, mean and CVaR95."""
+    """A RiskResult without sample draws still gets a chart: p5-p95, median, mean and CVaR95."""
     plan, result, _, _ = views()
+    result = dataclasses.replace(result, draws={})
     path = tmp_path / "report.html"
     path.write_text(render_html(plan, kopru.load_data(), risk=result), encoding="utf-8")
     page, requests, errors = _open(browser, path)
@@ -138,24 +145,6 @@ def test_view_text_is_escaped():
     html = render_html(plan, kopru.load_data(), risk=bad, ranking=ranking)
     assert hostile not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
-
-
-@pytest.fixture
-def cli(capsys, monkeypatch):
-    """The decision commands in-process (kopru.decisions_cli.main mirrors kopru.cli.main)."""
-    from kopru.decisions_cli import main
-
-    def run(*args: Any) -> types.SimpleNamespace:
-        monkeypatch.setattr(sys, "argv", ["kopru", *map(str, args)])
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        captured = capsys.readouterr()
-        return types.SimpleNamespace(code=code, out=captured.out, err=captured.err)
-
-    return run
 
 
 def test_risk_and_rank_out_add_up_in_one_report(cli, tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 from kopru.space import StationError, imaging_opportunities, read_satellites, read_sites, read_tle
 from kopru.space.frames import Topocentric, Window
-from kopru.space.imaging import off_nadir_limit_elevation_deg
+from kopru.space.observation import off_nadir_limit_elevation_deg
 from kopru.space.sun import sun_elevation_deg
 
 SUN_TOLERANCE_DEG = 0.02  # the Astronomical Almanac's formulas are good to 0.01° in 1950–2050

@@ -61,11 +61,14 @@ def test_damaged_element_sets_are_named_errors(text, message):
 
 def test_errors_are_kopru_errors_and_files_are_checked(tmp_path):
     assert issubclass(TLEError, KopruError)
-    with pytest.raises(TLEError, match="no such element-set file"):
+    with pytest.raises(TLEError, match=r"element-set file .* does not exist"):
         read_tle(tmp_path / "missing.txt")
     (tmp_path / "bin.txt").write_bytes(b"\xff\xfe\x00\x81")
-    with pytest.raises(TLEError, match="not a text file"):
+    with pytest.raises(TLEError, match="is UTF-16 text"):
         read_tle(tmp_path / "bin.txt")
+    (tmp_path / "bin2.txt").write_bytes(b"\x89PNG\x00\x81")
+    with pytest.raises(TLEError, match="is binary"):
+        read_tle(tmp_path / "bin2.txt")
 
 
 def test_old_element_sets_warn_but_do_not_fail():

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-import types
 from pathlib import Path
 
 import duckdb
@@ -18,7 +17,7 @@ import pytest
 
 from kopru import store
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APPAREL = ROOT / "examples" / "apparel.yaml"
 
 WRITER = """
@@ -158,43 +157,22 @@ def test_missing_store_and_unknown_run(tmp_path):
         store.open_store(path).show("zzzz")
 
 
-def _cli(args, capsys, monkeypatch):
-    from kopru.decisions_cli import main
-
-    monkeypatch.setattr(sys, "argv", ["kopru", *map(str, args)])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    cap = capsys.readouterr()
-    return types.SimpleNamespace(code=code, out=cap.out, err=cap.err)
-
-
-def test_cli_records_and_lists_runs(tmp_path, capsys, monkeypatch):
+def test_cli_records_and_lists_runs(tmp_path, cli):
     path = tmp_path / "runs.duckdb"
-    r = _cli(
-        ["risk", APPAREL, "--samples", "300", "--seed", "3", "--json", "--store", path], capsys, monkeypatch
-    )
+    r = cli("risk", APPAREL, "--samples", "300", "--seed", "3", "--json", "--store", path)
     assert r.code == 0, r.err
-    r = _cli(
-        ["risk", APPAREL, "--samples", "300", "--seed", "4", "--json", "--store", path], capsys, monkeypatch
-    )
-    listed = json.loads(_cli(["runs", "list", "--store", path, "--json"], capsys, monkeypatch).out)["runs"]
+    r = cli("risk", APPAREL, "--samples", "300", "--seed", "4", "--json", "--store", path)
+    listed = json.loads(cli("runs", "list", "--store", path, "--json").out)["runs"]
     assert len(listed) == 2 and {x["kind"] for x in listed} == {"risk"}
     a, b = (x["id"] for x in listed)
-    shown = json.loads(_cli(["runs", "show", a[:10], "--store", path, "--json"], capsys, monkeypatch).out)
+    shown = json.loads(cli("runs", "show", a[:10], "--store", path, "--json").out)
     assert shown["params"]["samples"] == 300 and shown["results"]
-    cmp = json.loads(_cli(["runs", "compare", a, b, "--store", path, "--json"], capsys, monkeypatch).out)
+    cmp = json.loads(cli("runs", "compare", a, b, "--store", path, "--json").out)
     assert any(row["metric"] == "p_best" for row in cmp["rows"])
-    r = _cli(
-        ["runs", "export", tmp_path / "out", "--format", "csv", "--store", path, "--json"],
-        capsys,
-        monkeypatch,
-    )
+    r = cli("runs", "export", tmp_path / "out", "--format", "csv", "--store", path, "--json")
     assert r.code == 0 and Path(json.loads(r.out)["results"]).exists()
     bad = tmp_path / "notes.txt"
     bad.write_text("hello\n" * 10, encoding="utf-8")
-    r = _cli(["runs", "list", "--store", bad], capsys, monkeypatch)
+    r = cli("runs", "list", "--store", bad)
     assert r.code == 2 and "not a kopru store" in r.err and len(r.err.strip().splitlines()) == 1
     assert bad.read_text(encoding="utf-8") == "hello\n" * 10

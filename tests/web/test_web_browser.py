@@ -14,7 +14,6 @@ from conftest import EXAMPLES
 from web_server import serving
 
 import kopru
-from kopru.store import record_plan
 from kopru.web import create_app
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -124,7 +123,7 @@ def test_optimize_draws_flows_and_runs_compare(watched: Watched) -> None:
     watched.shot("web-plan-optimized.png", full_page=True)
     # Runs: this run (from the scenario store) and one the command line recorded; the two newest
     # are ticked for comparison
-    record_plan(kopru.plan(EXAMPLES / "food_processing.yaml"))
+    kopru.open_store().record_plan(kopru.plan(EXAMPLES / "food_processing.yaml"))
     page.goto(watched.base + "/runs")
     page.wait_for_selector("#runs-table tbody input[type=checkbox]")
     assert page.locator("#runs-table tbody tr").count() == 2
@@ -170,8 +169,6 @@ def test_api_docs_render_offline(watched: Watched) -> None:
 
 
 def test_plan_page_runs_risk(watched: Watched) -> None:
-    from kopru import risk
-
     page = watched.page
     page.goto(watched.base + "/plan")
     page.wait_for_function("document.querySelector('[name=company]').value.length > 0")
@@ -191,7 +188,7 @@ def test_plan_page_runs_risk(watched: Watched) -> None:
     assert page.locator("#risk-chart g.trace.violins path.violin").count() == 13
     assert page.locator("#risk-best-chart g.trace.bars path").count() >= 13
     # the table: every site, with the statistics kopru.risk computes for the same seed
-    direct = risk.risk(kopru.load_profile(EXAMPLES / "apparel.yaml"), samples=2000, seed=11)
+    direct = kopru.risk(kopru.load_profile(EXAMPLES / "apparel.yaml"), samples=2000, seed=11)
     rows = page.locator("#risk-table tbody tr")
     assert rows.count() == len(direct.sites)
     first = rows.first.locator("td").all_inner_texts()
@@ -224,8 +221,8 @@ def test_runs_page_lists_the_store_and_compares_two_runs(watched: Watched) -> No
     # two runs recorded outside the web app, as kopru plan records them
     base_plan = kopru.plan(EXAMPLES / "appliances.yaml")
     closed = kopru.plan(EXAMPLES / "appliances.yaml", disruptions=["mode:ferry"])
-    a = record_plan(base_plan)
-    b = record_plan(closed)
+    a = kopru.open_store().record_plan(base_plan)
+    b = kopru.open_store().record_plan(closed)
     page.reload()
     page.wait_for_selector("#runs-table tbody input[type=checkbox]")
     rows = page.locator("#runs-table tbody tr")
@@ -287,7 +284,7 @@ def test_every_page_fits_a_phone(browser: Any, base: str) -> None:
         phone.shot("web-phone-plan.png", full_page=True)
         page.evaluate("document.getElementById('risk').scrollIntoView()")
         phone.shot("web-phone-plan-risk.png")
-        record_plan(kopru.plan(EXAMPLES / "apparel.yaml", disruptions=["khorgos"]))
+        kopru.open_store().record_plan(kopru.plan(EXAMPLES / "apparel.yaml", disruptions=["khorgos"]))
         page.goto(base + "/runs")
         page.wait_for_selector("#runs-table tbody input[type=checkbox]")
         assert page.locator("#runs-table tbody tr").count() == 2

@@ -8,12 +8,13 @@ import json
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 import yaml
 
+from kopru.datapack.overrides import apply_overrides
 from kopru.errors import DataPackError
 
 DATA = resources.files("kopru") / "datapack" / "data"
@@ -100,6 +101,31 @@ class DataPack:
     boundaries: dict[str, Any]
     version: str
     overrides: tuple = field(default=())
+
+    #: what ``kopru data list`` and ``kopru data show TABLE`` know by name
+    TABLE_NAMES: ClassVar[tuple[str, ...]] = (
+        "parameters",
+        "sources",
+        "regions",
+        "sez",
+        "industrial_zones",
+        "provinces",
+        "markets",
+        "tariffs",
+        "trade_rules",
+        "nodes",
+        "edges",
+    )
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A table by name: ``parameters``, ``sources`` or one of the CSV tables."""
+        if name == "parameters":
+            return self.parameters
+        if name == "sources":
+            return self.sources
+        if name not in self.tables:
+            raise DataPackError(f"no table {name!r}; the data pack has {', '.join(self.TABLE_NAMES)}")
+        return self.tables[name]
 
     @property
     def regions(self) -> pd.DataFrame:
@@ -405,8 +431,6 @@ def load(overrides=None) -> DataPack:
     pack = _shipped()
     if overrides is None:
         return pack
-    from kopru.datapack.overrides import apply_overrides
-
     return apply_overrides(pack, overrides)
 
 

@@ -11,13 +11,14 @@ The file is a mapping from a key to a value (or to ``{value, unit, note}``)::
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
+from kopru import documents
 from kopru.errors import OverrideError
 
 OVERRIDE_SOURCE = "user_override"
@@ -47,26 +48,7 @@ class Override:
 
 def read_overrides(path: str | Path) -> dict[str, Any]:
     """Read an overrides YAML file into a mapping; errors name the file and the problem."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise OverrideError(f"overrides file {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise OverrideError(f"overrides file {path} cannot be read as UTF-8 text: {exc}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise OverrideError(f"overrides file {path} is not valid YAML: {_first_line(exc)}") from None
-    if data is None:
-        raise OverrideError(f"overrides file {path} is empty; expected 'key: value' lines")
-    if not isinstance(data, dict):
-        raise OverrideError(f"overrides file {path} must be a mapping of key: value")
-    return data
-
-
-def _first_line(exc: Exception) -> str:
-    return " ".join(str(exc).split())
+    return documents.read_mapping(path, "overrides file", error=OverrideError, fmt="yaml")
 
 
 def _number(key: str, raw: Any) -> tuple[float, str | None, str]:
@@ -77,8 +59,8 @@ def _number(key: str, raw: Any) -> tuple[float, str | None, str]:
             raise OverrideError(f"override {key}: expected a number or {{value, unit, note}}")
         unit, note = raw.get("unit"), str(raw.get("note", note))
         raw = raw["value"]
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        raise OverrideError(f"override {key}: value must be a number, got {raw!r}")
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
+        raise OverrideError(f"override {key}: value must be a finite number, got {raw!r}", field=key)
     if raw < 0:
         raise OverrideError(f"override {key}: value must be >= 0, got {raw}")
     return float(raw), unit, note

@@ -2,16 +2,22 @@
 and imaging opportunities, for Kazakh, Turkish and OTS satellites.
 
     from kopru import space
-    sats, stations = space.read_tle(), space.read_stations()        # the shipped files
-    passes = space.find_passes(sats, stations, datetime(2026, 6, 1, tzinfo=UTC), days=1)
+    passes = space.passes("2026-06-01", days=1)                  # the shipped satellites and stations
     print(passes.records()[0])
+    result = space.pool("2026-06-01", days=7)                     # own stations vs the pooled network
+    print(result.as_dict()["satellites"][0])
 
-Propagation is SGP4 (the ``sgp4`` package, vectorized with ``SatrecArray``); passes are found on a
-coarse grid and refined by root finding (:mod:`kopru.space.passes`); schedules are optimal MILPs
-solved by HiGHS (:mod:`kopru.space.schedule`).
+The verbs (:mod:`kopru.space.api`) wire the parts, one module per concept: element sets
+(:mod:`~kopru.space.tle`), stations and satellites (:mod:`~kopru.space.stations`,
+:mod:`~kopru.space.satellites`), SGP4 propagation (:mod:`~kopru.space.propagation`, the ``sgp4``
+package vectorized with ``SatrecArray``) and frames (:mod:`~kopru.space.frames`), passes found on a
+coarse grid and refined by root finding (:mod:`~kopru.space.visibility`), optimal schedules as
+MILPs solved by HiGHS (:mod:`~kopru.space.schedule`, :mod:`~kopru.space.pooling`), imaging
+opportunities (:mod:`~kopru.space.observation`), ground-track geometry
+(:mod:`~kopru.space.geometry`) and the HTML report (:mod:`~kopru.space.report`).
 """
 
-from kopru.space.errors import (
+from kopru.errors import (
     PropagationWarning,
     ScheduleError,
     SpaceError,
@@ -20,14 +26,15 @@ from kopru.space.errors import (
     StationError,
     TLEError,
 )
-from kopru.space.imaging import Opportunities, imaging_opportunities, read_sites, sez_sites
-from kopru.space.passes import Passes, find_passes
-from kopru.space.pooling import PoolOptions, PoolResult, pool
+from kopru.space.api import imaging, parse_start, passes, pool
+from kopru.space.observation import Opportunities, imaging_opportunities, read_sites, sez_sites
+from kopru.space.pooling import PoolOptions, PoolResult
 from kopru.space.satellites import SatelliteInfo, read_satellites
 from kopru.space.schedule import Schedule, SolveReport, schedule_contacts
 from kopru.space.stations import Stations, parse_stations, read_stations
 from kopru.space.sun import sun_direction_ecef, sun_elevation_deg
 from kopru.space.tle import Constellation, ElementSet, parse_tle, read_tle
+from kopru.space.visibility import Passes, find_passes
 
 __all__ = [
     "Constellation",
@@ -48,9 +55,12 @@ __all__ = [
     "Stations",
     "TLEError",
     "find_passes",
+    "imaging",
     "imaging_opportunities",
+    "parse_start",
     "parse_stations",
     "parse_tle",
+    "passes",
     "pool",
     "read_satellites",
     "read_sites",

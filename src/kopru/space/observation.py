@@ -18,14 +18,15 @@ from datetime import datetime
 
 import numpy as np
 
-from kopru.space.errors import StationError
+from kopru import datapack
+from kopru.errors import StationError
 from kopru.space.frames import Window
-from kopru.space.passes import find_passes
 from kopru.space.propagation import PairPropagator
 from kopru.space.satellites import SatelliteInfo
 from kopru.space.stations import Stations, parse_stations, read_text
 from kopru.space.sun import sun_elevation_deg
 from kopru.space.tle import Constellation
+from kopru.space.visibility import find_passes
 
 POLAR_RADIUS_KM = 6356.752
 THRESHOLD_MARGIN_DEG = 1.0
@@ -43,9 +44,7 @@ class Opportunities:
 
 def sez_sites() -> Stations:
     """Every special economic zone of the data pack as an imaging site."""
-    import kopru
-
-    sez = kopru.load_data().sez
+    sez = datapack.load().sez
     rows = [
         {"name": r["id"], "country": "Kazakhstan", "lat": r["lat"], "lon": r["lon"]}
         for _, r in sez.iterrows()

@@ -16,17 +16,17 @@ Every left-out satellite is listed with its reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
 
 from kopru.space.frames import Window
-from kopru.space.passes import find_passes
 from kopru.space.satellites import SatelliteInfo
 from kopru.space.schedule import Schedule, SolveReport, schedule_contacts
 from kopru.space.stations import Stations
 from kopru.space.tle import Constellation
+from kopru.space.visibility import find_passes
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ class PoolResult:
     own: SolveReport
     pooled: SolveReport
     schedule: list[dict[str, object]]
+    constellation: Constellation | None = field(default=None, repr=False)  # what was scheduled
+    stations: Stations | None = field(default=None, repr=False)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -132,7 +134,9 @@ def pool(
         }
         for k in used[np.argsort(pooled.start[used], kind="stable")]
     ]
-    return PoolResult(window, options, rows, excluded, own.report, pooled.report, schedule)
+    return PoolResult(
+        window, options, rows, excluded, own.report, pooled.report, schedule, constellation, stations
+    )
 
 
 def _metrics(sat: np.ndarray, sched: Schedule, n_sats: int, window: Window, n_days: int, rate_mbps: float):

@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from kopru.space.errors import PropagationWarning
+from kopru.errors import PropagationWarning
 from kopru.space.frames import DAY_S, Window, gmst82, teme_to_ecef
 from kopru.space.tle import Constellation
 

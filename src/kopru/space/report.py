@@ -6,10 +6,8 @@ inlined and the map is drawn on plain longitude/latitude axes, because plotly's 
 downloads its base map from a CDN at view time. The base layer is Kazakhstan's region outlines
 from the data pack.
 
-Geometry is spherical where it only draws: the visibility circle and the small-circle polyline
-use a sphere of the WGS84 equatorial radius (the circle's radius is off by < 0.1° against the
-ellipsoid, a pixel at the map's scale). Sub-satellite points are geodetic, from the package's own
-SGP4 propagation and TEME → Earth-fixed rotation.
+The geometry it draws (visibility circles, ground tracks) is computed in
+:mod:`kopru.space.geometry`.
 """
 
 from __future__ import annotations
@@ -19,8 +17,6 @@ import html
 import io
 import math
 import re
-import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import resources
@@ -33,11 +29,19 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
-from kopru import __version__
-from kopru.space.errors import PropagationWarning
-from kopru.space.frames import WGS84_A_KM, WGS84_F, Window
+from kopru import __version__, datapack
+from kopru.geo import polygon_rings
+from kopru.space.frames import Window
+from kopru.space.geometry import (
+    FALLBACK_ALTITUDE_KM,
+    TRACK_HOURS,
+    Tracks,
+    earth_central_angle_deg,
+    ground_tracks,
+    small_circle,
+    typical_altitude_km,
+)
 from kopru.space.pooling import PoolResult
-from kopru.space.propagation import propagate_grid
 from kopru.space.stations import Stations
 from kopru.space.tle import STALE_AFTER_DAYS, Constellation, read_tle
 
@@ -45,12 +49,6 @@ DATA = resources.files("kopru.space") / "data"
 #: The map's default extent: Türkiye to western China; widened to take in every station.
 DEFAULT_EXTENT = (20.0, 100.0, 25.0, 60.0)  # lon_min, lon_max, lat_min, lat_max
 EXTENT_MARGIN_DEG = 3.0
-TRACK_STEP_S = 30.0  # 225 km of ground track at LEO speed: a smooth line at the map's scale
-# About four LEO orbits: a day's 15 orbits × 6 satellites cross the map ~30 times, a tangle; the
-# timeline shows the whole window
-TRACK_HOURS = 6.0
-CIRCLE_POINTS = 121
-FALLBACK_ALTITUDE_KM = 600.0  # drawn when no LEO satellite is tracked
 BOUNDARY_GRID_DEG = 0.05  # region outlines are snapped to this grid: under a pixel on the map
 
 COUNTRY_COLOURS = {
@@ -76,98 +74,6 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-
-
-# --- geometry -------------------------------------------------------------------------------
-
-
-def earth_central_angle_deg(
-    altitude_km: float | np.ndarray, min_elevation_deg: float | np.ndarray, radius_km: float = WGS84_A_KM
-) -> np.ndarray:
-    """Radius (degrees of arc on the ground) of the region from which a satellite at ``altitude_km``
-    is seen at least ``min_elevation_deg`` above the horizon.
-
-    In the triangle Earth centre – station – satellite the angle at the station is 90° + ε, so by
-    the sine rule the angle at the satellite (nadir angle) is η = asin(R cos ε / (R + h)) and the
-    Earth-central angle is λ = 90° − ε − η = acos(R cos ε / (R + h)) − ε.
-    """
-    eps = np.radians(np.asarray(min_elevation_deg, dtype=float))
-    ratio = radius_km * np.cos(eps) / (radius_km + np.asarray(altitude_km, dtype=float))
-    return np.degrees(np.arccos(ratio) - eps)
-
-
-def small_circle(
-    lat_deg: np.ndarray, lon_deg: np.ndarray, radius_deg: float, n: int = CIRCLE_POINTS
-) -> tuple[np.ndarray, np.ndarray]:
-    """Closed polylines (N, n) of the points ``radius_deg`` of arc from each of N centres, on a
-    sphere (the great-circle destination formula over n bearings).
-
-    Longitudes are unwrapped along each circle so a circle crossing ±180° stays one line; a circle
-    around a pole then spans 360° of longitude, which is how a polar cap looks on lon/lat axes.
-    """
-    phi = np.radians(np.asarray(lat_deg, dtype=float))[:, None]
-    lam = np.radians(np.asarray(lon_deg, dtype=float))[:, None]
-    delta = np.radians(radius_deg)
-    theta = np.linspace(0.0, 2.0 * np.pi, n)[None, :]
-    lat2 = np.arcsin(np.sin(phi) * np.cos(delta) + np.cos(phi) * np.sin(delta) * np.cos(theta))
-    lon2 = lam + np.arctan2(
-        np.sin(theta) * np.sin(delta) * np.cos(phi), np.cos(delta) - np.sin(phi) * np.sin(lat2)
-    )
-    return np.degrees(lat2), np.degrees(np.unwrap(lon2, axis=1))
-
-
-def geodetic_lat_lon(r_ecef: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """WGS84 geodetic latitude and longitude (degrees) of Earth-fixed positions ``[..., 3]`` km.
-
-    Bowring's closed form (one step from the parametric latitude): far below a metre of error
-    at LEO heights, and no iteration over the (satellites × times) array.
-    """
-    x, y, z = r_ecef[..., 0], r_ecef[..., 1], r_ecef[..., 2]
-    a = WGS84_A_KM
-    b = a * (1.0 - WGS84_F)
-    e2 = WGS84_F * (2.0 - WGS84_F)
-    ep2 = e2 / (1.0 - e2)
-    p = np.hypot(x, y)
-    beta = np.arctan2(z * a, p * b)
-    lat = np.arctan2(z + ep2 * b * np.sin(beta) ** 3, p - e2 * a * np.cos(beta) ** 3)
-    return np.degrees(lat), np.degrees(np.arctan2(y, x))
-
-
-def typical_altitude_km(constellation: Constellation) -> float:
-    """Median mean altitude of the constellation (to 10 km), for the visibility circles."""
-    if not len(constellation):
-        return FALLBACK_ALTITUDE_KM
-    alt = [(e.satrec.a - 1.0) * e.satrec.radiusearthkm for e in constellation]
-    return float(np.round(np.median(alt), -1))
-
-
-@dataclass(frozen=True)
-class Tracks:
-    """Sub-satellite points (S, T) in degrees at ``minutes`` (T,) after the window's start; NaN
-    where SGP4 fails or where a track wraps across ±180° (so the line breaks there)."""
-
-    lat: np.ndarray
-    lon: np.ndarray
-    minutes: np.ndarray
-
-
-def ground_tracks(
-    constellation: Constellation, window: Window, hours: float = TRACK_HOURS, step_s: float = TRACK_STEP_S
-) -> Tracks:
-    """Ground tracks of every satellite over the first ``hours`` of the window, on one time grid."""
-    t = np.arange(0.0, min(hours * 3600.0, window.seconds) + step_s / 2, step_s)
-    if not len(constellation):
-        return Tracks(np.zeros((0, len(t))), np.zeros((0, len(t))), t / 60.0)
-    with warnings.catch_warnings():
-        # pool() has already warned about these failures over the same window, once
-        warnings.simplefilter("ignore", PropagationWarning)
-        r, ok = propagate_grid(constellation, window, t)
-    lat, lon = geodetic_lat_lon(r)
-    # blanking the sample after a ±180° jump drops one point near the antimeridian, far off the map
-    wrap = np.zeros_like(ok)
-    wrap[:, 1:] = np.abs(np.diff(lon, axis=1)) > 180.0
-    bad = ~ok | wrap
-    return Tracks(np.where(bad, np.nan, lat), np.where(bad, np.nan, lon), t / 60.0)
 
 
 def _circle_centres(stations: Stations, sel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -208,14 +114,6 @@ def _with_breaks(a: np.ndarray) -> np.ndarray:
 # --- base layer -----------------------------------------------------------------------------
 
 
-def _rings(geometry: dict[str, Any]) -> Iterator[list[list[float]]]:
-    if geometry["type"] == "Polygon":
-        yield geometry["coordinates"][0]
-    elif geometry["type"] == "MultiPolygon":
-        for poly in geometry["coordinates"]:
-            yield poly[0]
-
-
 def region_outlines(boundaries: dict[str, Any], grid_deg: float = BOUNDARY_GRID_DEG) -> np.ndarray:
     """Every region's outer rings as one (K, 2) lon/lat polyline with NaN rows between rings.
 
@@ -224,7 +122,7 @@ def region_outlines(boundaries: dict[str, Any], grid_deg: float = BOUNDARY_GRID_
     """
     parts = []
     for feature in boundaries.get("features", []):
-        for ring in _rings(feature["geometry"]):
+        for ring in polygon_rings(feature["geometry"]):
             xy = np.round(np.asarray(ring, dtype=float)[:, :2] / grid_deg) * grid_deg
             keep = np.r_[True, np.any(np.diff(xy, axis=0) != 0.0, axis=1)]
             parts += [xy[keep], np.full((1, 2), np.nan)]
@@ -233,10 +131,8 @@ def region_outlines(boundaries: dict[str, Any], grid_deg: float = BOUNDARY_GRID_
 
 def load_boundaries() -> dict[str, Any]:
     """Kazakhstan's regions from the data pack (the same GeoJSON as ``kopru.load_data().boundaries``;
-    read through :mod:`kopru.datapack` so the space planner does not import the industry planner)."""
-    from kopru.datapack import load
-
-    return load().boundaries
+    read through :mod:`kopru.datapack`, which does not load the industry planner)."""
+    return datapack.load().boundaries
 
 
 # --- colours and labels ---------------------------------------------------------------------

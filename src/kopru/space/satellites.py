@@ -7,13 +7,12 @@ active, of unknown country (they have no "own" stations) and priority 1.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from kopru.space.errors import StationError
+from kopru import documents
+from kopru.errors import StationError
 from kopru.space.stations import read_text
 
 DATA = resources.files("kopru.space") / "data"
@@ -31,15 +30,14 @@ class SatelliteInfo:
 
 
 def parse_satellites(text: str, source: str = "<text>") -> dict[int, SatelliteInfo]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [c.strip() for c in reader.fieldnames or []]
+    header, rows = documents.csv_rows(text, source, error=StationError)
     missing = [c for c in ("norad", "country") if c not in header]
     if missing:
         raise StationError(
             f"{source}: missing column(s) {', '.join(missing)}; expected norad,country[,priority,active]"
         )
     out: dict[int, SatelliteInfo] = {}
-    for i, raw in enumerate(reader):
+    for i, raw in enumerate(rows):
         row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
         where = f"{source} row {i + 2}"
         try:

@@ -35,37 +35,33 @@ networks of co-located antennas it may stop at the time limit with a large repor
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
 
-from kopru.highs import new_highs
-from kopru.space.errors import ScheduleError
+from kopru.errors import ScheduleError
+from kopru.highs import SolveResult, Status, new_highs, status_of
 
 #: Guarantees are relaxed by this much (seconds) so round-off cannot make them infeasible.
 GUARANTEE_SLACK_S = 1e-3
 
 
-@dataclass(frozen=True)
-class SolveReport:
-    """What HiGHS says about a solve: check ``status`` before trusting ``objective``."""
+@dataclass
+class SolveReport(SolveResult):
+    """What HiGHS says about a schedule's solve (a maximisation: ``bound >= objective``) and the
+    model's size; check ``status`` before trusting ``objective``."""
 
-    status: str
-    objective: float
-    bound: float
-    gap: float
-    seconds: float
-    n_contacts: int
-    n_binaries: int
-    n_rows: int
+    n_contacts: int = 0
+    n_binaries: int = 0
+    n_rows: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "status": self.status,
-            "objective": round(self.objective, 6),
-            "bound": round(self.bound, 6),
-            "gap": self.gap,
+            **self.summary(),
+            "objective": None if self.objective is None else round(self.objective, 6),
+            "bound": None if self.bound is None or not np.isfinite(self.bound) else round(self.bound, 6),
             "seconds": round(self.seconds, 3),
             "contacts": self.n_contacts,
             "binaries": self.n_binaries,
@@ -314,8 +310,6 @@ class _Rows:
 def _solve(
     n, n_cols, lower, upper, cost, rows, integer, weight, initial, time_limit_s, mip_rel_gap, x_start=None
 ) -> Schedule:
-    import time
-
     h = new_highs()
     h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
@@ -349,13 +343,13 @@ def _solve(
     t0 = time.perf_counter()
     h.run()
     seconds = time.perf_counter() - t0
-    status = h.modelStatusToString(h.getModelStatus())
     info = h.getInfo()
     if n_cols == 0:
         empty = np.zeros(0)
         return Schedule(
-            np.zeros(0, bool), empty, empty, SolveReport("Optimal", 0, 0, 0, seconds, 0, 0, 0), empty
+            np.zeros(0, bool), empty, empty, SolveReport(Status.OPTIMAL, 0.0, 0.0, 0.0, seconds), empty
         )
+    status = status_of(h)
     col = np.array(h.getSolution().col_value) if info.primal_solution_status else np.zeros(n_cols)
     used = col[:n] > 0.5
     if n_cols == n:  # whole passes: times are filled in by the caller
@@ -363,9 +357,9 @@ def _solve(
     else:
         start, end = col[n : 2 * n], col[2 * n : 3 * n]
         start, end = np.where(used, start, lower[n : 2 * n]), np.where(used, end, lower[n : 2 * n])
-    objective = float(info.objective_function_value) if info.primal_solution_status else float("nan")
+    objective = float(info.objective_function_value) if info.primal_solution_status else None
     bound = float(info.mip_dual_bound)
-    gap = float(info.mip_gap) if np.isfinite(info.mip_gap) else float("inf")
+    gap = float(info.mip_gap) if np.isfinite(info.mip_gap) else None
     report = SolveReport(status, objective, bound, gap, seconds, n, len(integer), n_rows)
     return Schedule(used, start, end, report, weight)
 

@@ -7,15 +7,14 @@ height moves AOS/LOS of a LEO pass by well under a second). Extra columns are ke
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from kopru.space.errors import StationError
+from kopru import documents
+from kopru.errors import StationError
 from kopru.space.frames import Topocentric
 
 REQUIRED = ("name", "country", "lat", "lon", "elev_m")
@@ -98,15 +97,13 @@ def _number(
 
 def parse_stations(text: str, source: str = "<text>", required: tuple[str, ...] = REQUIRED) -> Stations:
     """Parse a stations CSV; ``required`` names the columns that must be present."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = [c.strip() for c in (reader.fieldnames or [])]
+    header, rows = documents.csv_rows(text, source, error=StationError)
     missing = [c for c in required if c not in header]
     if missing:
         raise StationError(
             f"{source}: missing column(s) {', '.join(missing)}; expected a header with"
             f" {','.join(required)} (found {','.join(header) or 'nothing'})"
         )
-    rows = [{(k or "").strip(): v for k, v in row.items()} for row in reader]
     for i, row in enumerate(rows):
         if None in row.values() and "name" in row:
             raise StationError(f"{source} row {i + 2}: fewer fields than the header has columns")
@@ -123,12 +120,5 @@ def read_stations(path: str | Path | None = None) -> Stations:
 
 
 def read_text(path: str | Path, what: str) -> str:
-    path = Path(path)
-    if not path.is_file():
-        raise StationError(f"{path}: no such {what} file")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise StationError(f"{path}: {path.stat().st_size:,} bytes is too large for a {what} file")
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise StationError(f"{path}: not a UTF-8 text file; expected a CSV") from None
+    """A station, satellite or site CSV, through kopru's one document reader."""
+    return documents.read_text(path, f"{what} file", error=StationError, max_bytes=MAX_FILE_BYTES)

@@ -2,7 +2,7 @@
 
 A file may mix element sets with and without a name line (CelesTrak's ``0 NAME`` form too). Each
 line 1 and line 2 must carry a valid mod-10 checksum, the same NORAD catalogue number, and parse
-with ``sgp4``; anything else is a :class:`~kopru.space.errors.TLEError` naming the file and line.
+with ``sgp4``; anything else is a :class:`~kopru.errors.TLEError` naming the file and line.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 from sgp4.api import Satrec, SatrecArray
 
-from kopru.space.errors import StaleElementsWarning, TLEError
+from kopru import documents
+from kopru.errors import StaleElementsWarning, TLEError
 
 #: SGP4 switches to its deep-space (SDP4) branch at periods of 225 minutes and above.
 DEEP_SPACE_PERIOD_MIN = 225.0
@@ -204,13 +205,5 @@ def read_tle(path: str | Path | None = None) -> Constellation:
     if path is None:
         text = (DATA / "tle-kz-tr.txt").read_text(encoding="utf-8")
         return parse_tle(text, "tle-kz-tr.txt (shipped)")
-    path = Path(path)
-    if not path.is_file():
-        raise TLEError(f"{path}: no such element-set file")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise TLEError(f"{path}: {path.stat().st_size:,} bytes is too large for an element-set file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise TLEError(f"{path}: not a text file; expected two- or three-line element sets") from None
+    text = documents.read_text(path, "element-set file", error=TLEError, max_bytes=MAX_FILE_BYTES)
     return parse_tle(text, str(path))

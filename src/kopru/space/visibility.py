@@ -68,6 +68,10 @@ class Passes:
         """Passes in view for the whole window (geostationary satellites)."""
         return (self.aos <= 0.0) & (self.los >= self.window.seconds)
 
+    def as_dict(self) -> dict[str, object]:
+        """``kopru space passes --json``: ``{"passes": [...]}``, one row per pass."""
+        return {"passes": self.records()}
+
     def records(self) -> list[dict[str, object]]:
         """JSON-ready rows with the keys of ``kopru space passes --json``."""
         aos, tca, los = self.window.iso(self.aos), self.window.iso(self.tca), self.window.iso(self.los)

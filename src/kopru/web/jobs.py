@@ -19,16 +19,18 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from kopru.errors import KopruError
+from kopru.errors import KopruError, QueueFull
 from kopru.web.runs import Run
+from kopru.web.schemas import JobError
 
 JOB_ID_PATTERN = r"^[0-9a-f]{32}$"
 Status = Literal["queued", "running", "done", "failed"]
 
 
-class Progress:
-    """What a job's work reports: ``progress("step")`` starts a step (the planner's callback),
-    ``progress.step(done, total)`` says how far the current step is (samples drawn)."""
+class JobProgress:
+    """What a job's work reports: called with a message it starts a step (a planner's
+    :data:`~kopru.progress.Steps`); ``count(done, total)`` says how far the current step is (a
+    :data:`~kopru.progress.Counter`: samples drawn)."""
 
     def __init__(self, job: Job) -> None:
         self._job = job
@@ -37,21 +39,8 @@ class Progress:
         self._job.progress.append(message)
         self._job.step = None
 
-    def step(self, done: int, total: int) -> None:
+    def count(self, done: int, total: int) -> None:
         self._job.step = (done, total)
-
-
-class FieldError(BaseModel):
-    """One validation problem: where (``markets[1].demand``) and what."""
-
-    field: str
-    msg: str
-    loc: list[str | int] = []  # pydantic's path, when the error comes from validation
-
-
-class JobError(BaseModel):
-    message: str
-    fields: list[FieldError] = []
 
 
 class JobView(BaseModel):
@@ -65,10 +54,6 @@ class JobView(BaseModel):
     step_total: int | None = None
     run: str | None = None
     error: JobError | None = None
-
-
-class QueueFull(Exception):
-    """Too many jobs are waiting: the client should retry later."""
 
 
 @dataclass
@@ -108,7 +93,7 @@ class JobManager:
         self._max_pending = max_pending
         self._keep = keep
 
-    def submit(self, kind: str, work: Callable[[Progress], Run], explain: ErrorMapper) -> Job:
+    def submit(self, kind: str, work: Callable[[JobProgress], Run], explain: ErrorMapper) -> Job:
         job = Job(id=uuid.uuid4().hex, kind=kind)
         with self._lock:
             pending = sum(1 for j in self._jobs.values() if j.status in ("queued", "running"))
@@ -119,10 +104,10 @@ class JobManager:
         job.future = self._pool.submit(self._run, job, work, explain)
         return job
 
-    def _run(self, job: Job, work: Callable[[Progress], Run], explain: ErrorMapper) -> Run:
+    def _run(self, job: Job, work: Callable[[JobProgress], Run], explain: ErrorMapper) -> Run:
         job.status = "running"
         try:
-            run = work(Progress(job))
+            run = work(JobProgress(job))
         except KopruError as exc:
             job.error = explain(exc)
             job.status = "failed"
@@ -146,4 +131,6 @@ class JobManager:
             del self._jobs[k]
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Cancel the queued jobs and wait for the running ones: a job that outlived its server
+        would still record its run, in whatever store the environment names by then."""
+        self._pool.shutdown(wait=True, cancel_futures=True)

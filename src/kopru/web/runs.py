@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel
 
+from kopru import api
 from kopru.planner import Plan
 
 if TYPE_CHECKING:
-    from kopru.risk import RiskResult
+    from kopru.montecarlo import RiskResult
 
 RUN_ID_PATTERN = r"^[0-9a-f]{32}$"
 logger = logging.getLogger(__name__)
@@ -159,12 +160,11 @@ def _persist(
 ) -> str | None:
     """Record the run in the scenario store and return its id there; a store that cannot be
     written must not fail the plan (None: the run is served from memory only)."""
-    from kopru.store import record_plan, record_risk
-
     try:
+        db = api.open_store(store)
         if risk is not None:
-            return record_risk(risk, plan.profile, store, overrides, plan.disruptions)
-        return record_plan(plan, store, overrides)
+            return db.record_risk(risk, plan.profile, overrides, plan.disruptions)
+        return db.record_plan(plan, overrides)
     except Exception as exc:  # a corrupt or locked store: the plan is still served, and logged
         logger.warning("run not recorded in the scenario store: %s", exc)
         return None

@@ -8,7 +8,6 @@ base map from a CDN.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -16,6 +15,7 @@ import plotly.graph_objects as go
 from pydantic import BaseModel
 
 from kopru.datapack import DataPack
+from kopru.geo import polygon_rings
 
 MODE_COLOURS = {"rail": "#6c4f9e", "road": "#c0392b", "sea": "#1f78b4", "ferry": "#17becf"}
 KINDS = {"kz_region": "Kazakh region", "sez": "special economic zone", "tr_province": "Turkish province"}
@@ -138,14 +138,6 @@ def detail(pack: DataPack, site_id: str) -> SiteDetail | None:
     return SiteDetail(site=site, facts=facts, parameters=views, sources=sources)
 
 
-def _rings(geometry: dict[str, Any]) -> Iterator[list[list[float]]]:
-    if geometry["type"] == "Polygon":
-        yield geometry["coordinates"][0]
-    elif geometry["type"] == "MultiPolygon":
-        for poly in geometry["coordinates"]:
-            yield poly[0]
-
-
 def _polyline(pairs: list[tuple[tuple[float, float], tuple[float, float]]]) -> tuple[list, list]:
     """Many segments as one trace: None between them breaks the line (one SVG path per mode)."""
     xs: list[float | None] = []
@@ -162,7 +154,7 @@ def figure(pack: DataPack) -> go.Figure:
     for feature in pack.boundaries["features"]:
         iso = feature["properties"]["iso"]
         name = pack.regions.at[iso, "name"] if iso in pack.regions.index else iso
-        for ring in _rings(feature["geometry"]):
+        for ring in polygon_rings(feature["geometry"]):
             fig.add_scatter(
                 x=[p[0] for p in ring],
                 y=[p[1] for p in ring],

@@ -1,0 +1,80 @@
+"""The ``kopru`` command line: a thin layer over :mod:`kopru.api`, one module per command family.
+
+The command group loads a command's module only when that command runs (or when help lists it),
+so ``kopru cflp`` never imports pandas and ``kopru plan`` never imports the satellite code. Every
+:class:`~kopru.errors.KopruError` becomes one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from kopru.cli.common import err
+from kopru.errors import KopruError
+
+# command -> (module, "command" or "group"): the order is the order of ``kopru --help``
+COMMANDS: dict[str, tuple[str, str]] = {
+    "plan": ("kopru.cli.planning", "command"),
+    "optimize": ("kopru.cli.planning", "command"),
+    "route": ("kopru.cli.planning", "command"),
+    "demo": ("kopru.cli.planning", "command"),
+    "risk": ("kopru.cli.decisions", "command"),
+    "rank": ("kopru.cli.decisions", "command"),
+    "sweep": ("kopru.cli.decisions", "command"),
+    "runs": ("kopru.cli.runs", "group"),
+    "cflp": ("kopru.cli.cflp", "command"),
+    "data": ("kopru.cli.data", "group"),
+    "space": ("kopru.cli.space", "group"),
+    "serve": ("kopru.cli.serve", "command"),
+}
+
+
+class LazyGroup(TyperGroup):
+    """A command group whose commands are imported from their modules on first use."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in COMMANDS:
+            return None
+        module, kind = COMMANDS[name]
+        built = typer.main.get_command(importlib.import_module(module).app)
+        if kind == "group":
+            built.name = name
+            return built
+        return built.commands[name] if isinstance(built, TyperGroup) else built
+
+
+app = typer.Typer(
+    cls=LazyGroup,
+    help="kopru: where to produce, for whom, at what landed cost — Kazakhstan and Türkiye.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """kopru: where to produce, for whom, at what landed cost — Kazakhstan and Türkiye."""
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: run the command, turning kopru's errors into one line and exit code 2."""
+    try:
+        return app(args=argv if argv is not None else sys.argv[1:], prog_name="kopru")
+    except KopruError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        raise SystemExit(130) from None
+
+
+__all__ = ["COMMANDS", "app", "main"]

@@ -1,0 +1,118 @@
+"""What every command shares: the consoles, the option types, JSON output and number formats."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+out = Console()
+err = Console(stderr=True)
+
+ProfileArg = Annotated[Path, typer.Argument(help="Company profile, YAML or JSON.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+OverridesOpt = Annotated[
+    Path | None, typer.Option("--overrides", help="YAML file of values that replace the data pack's.")
+]
+CloseOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--close", help="Close a node, edge or mode before routing: khorgos, aktau-baku_alat, mode:ferry."
+    ),
+]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--store", help="Scenario store (DuckDB file) to record the run in; default: user data folder."
+    ),
+]
+NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not record this run in the scenario store.")]
+
+
+def print_json(data: Any, indent: int | None = 1) -> None:
+    """Strict JSON on stdout: no NaN or Infinity ever reaches a user (they become an error)."""
+    sys.stdout.write(json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False, default=str) + "\n")
+
+
+def compact(value: float | None) -> str:
+    """12,345,678 -> 12.3M: keeps a table inside an 80-column terminal."""
+    if value is None:
+        return "—"
+    for div, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= div:
+            return f"{value / div:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+def money(value: float) -> str:
+    """Like :func:`compact`, with four significant digits below a thousand."""
+    return compact(value) if abs(value) >= 1e3 else f"{value:.4g}"
+
+
+def steps_bar(enabled: bool, total: int = 7) -> tuple[Progress | None, Any]:
+    """A progress bar on stderr that a planner's :data:`~kopru.progress.Steps` callback advances."""
+    if not enabled:
+        return None, None
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    task = bar.add_task("planning", total=total)
+
+    def step(message: str) -> None:
+        bar.update(task, description=message, advance=1)
+
+    return bar, step
+
+
+def count_bar(enabled: bool, label: str) -> tuple[Progress | None, Any]:
+    """A progress bar on stderr that a :data:`~kopru.progress.Counter` callback advances."""
+    if not enabled:
+        return None, None
+    bar = Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
+    )
+    task = bar.add_task(label, total=None)
+
+    def count(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, count
+
+
+@contextlib.contextmanager
+def shown(bar: Progress | None) -> Iterator[None]:
+    """Show ``bar`` while the block runs (nothing when there is no bar)."""
+    if bar is None:
+        yield
+        return
+    with bar:
+        yield
+
+
+def interactive(as_json: bool) -> bool:
+    """Whether to draw progress: not for JSON, and only on a terminal."""
+    return not as_json and err.is_terminal
+
+
+def recorded(run_id: str | None, console: Console = out) -> None:
+    if run_id is not None:
+        console.print(f"[dim]recorded as run {run_id} (kopru runs show {run_id})[/]")

@@ -1,0 +1,202 @@
+"""``kopru risk``, ``rank`` and ``sweep``: decisions under uncertainty and on more than cost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.table import Table
+
+from kopru import api
+from kopru.cli.common import (
+    CloseOpt,
+    JsonOpt,
+    NoStoreOpt,
+    OverridesOpt,
+    ProfileArg,
+    StoreOpt,
+    count_bar,
+    err,
+    interactive,
+    money,
+    out,
+    print_json,
+    shown,
+)
+from kopru.cluster import dask_client
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+ReportOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="Folder: (re)write plan.json and report.html with this view (kept as risk.json, ranking.json).",
+    ),
+]
+DaskOpt = Annotated[bool, typer.Option("--dask", help="Run on a local Dask cluster.")]
+SchedulerOpt = Annotated[
+    str | None, typer.Option("--scheduler", help="Run on an existing Dask cluster: tcp://HOST:8786.")
+]
+
+
+def _report(
+    out_dir: Path, profile: Path, overrides: Path | None, close: list[str], as_json: bool, **view
+) -> None:
+    """Redraw the report folder with this view; notes and the path go to stderr under --json."""
+    plan = api.plan(profile, overrides, close)
+    written = api.write_report(plan, out_dir, overrides=overrides, **view)
+    console = err if as_json else out  # --json keeps stdout for the JSON alone
+    for note in written.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+    views = " and ".join(f"the {v} view" for v in written.views)
+    console.print(f"wrote [bold]{written.report_html}[/] with {views}", highlight=False)
+
+
+@app.command()
+def risk(
+    profile: ProfileArg,
+    samples: Annotated[int, typer.Option("--samples", min=1, help="Monte Carlo draws.")] = 100_000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed: same seed, same answer.")] = 0,
+    uncertainty: Annotated[
+        Path | None,
+        typer.Option(
+            "--uncertainty", help="YAML of distributions replacing the data pack's uncertainty.yaml."
+        ),
+    ] = None,
+    dask: DaskOpt = False,
+    scheduler: SchedulerOpt = None,
+    overrides: OverridesOpt = None,
+    close: CloseOpt = None,
+    as_json: JsonOpt = False,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
+    out_dir: ReportOpt = None,
+) -> None:
+    """Monte Carlo risk of every site's annual landed cost: mean, p5/p50/p95, CVaR95, P(best), regret."""
+    bar, count = count_bar(interactive(as_json), "sampling")
+    with dask_client(dask, scheduler) as client, shown(bar):
+        result = api.risk(profile, samples, seed, overrides, close or (), uncertainty, client, count)
+    if not no_store:
+        api.open_store(store).record_risk(result, profile, overrides, close or [])
+    if out_dir is not None:
+        _report(out_dir, profile, overrides, close or [], as_json, risk=result)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    print_risk(result)
+
+
+def print_risk(result: Any) -> None:
+    table = Table(
+        title=f"Annual landed cost under uncertainty ({result.samples:,} samples, seed {result.seed})",
+        caption=f"{result.currency} a year; CVaR95 = mean of the costliest 5 %",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 0, 0, 1),
+    )
+    table.add_column("site", no_wrap=True, max_width=16, overflow="ellipsis")
+    for col in ("mean", "p5", "p50", "p95", "CVaR95", "P(best)", "regret"):
+        table.add_column(col, justify="right", no_wrap=True, min_width=6)
+    for s in result.sites[:15]:
+        table.add_row(
+            s.id,
+            *(money(v) for v in (s.mean, s.p5, s.p50, s.p95, s.cvar95)),
+            f"{s.p_best:.1%}",
+            money(s.expected_regret),
+        )
+    out.print(table)
+    if len(result.sites) > 15:
+        out.print(f"({len(result.sites) - 15} more sites with --json)")
+    if result.excluded:
+        out.print(f"[red]no route to every market, left out:[/] {', '.join(result.excluded)}")
+
+
+@app.command()
+def rank(
+    profile: ProfileArg,
+    weights: Annotated[
+        Path | None,
+        typer.Option("--weights", help="YAML: 'weights: {cost: 0.5, ...}' or 'ahp: {criteria, matrix}'."),
+    ] = None,
+    method: Annotated[str, typer.Option("--method", help="topsis, vikor or promethee2.")] = "topsis",
+    samples: Annotated[int, typer.Option("--samples", min=1, help="Draws for the risk criterion.")] = 5_000,
+    seed: Annotated[int, typer.Option("--seed", min=0)] = 0,
+    overrides: OverridesOpt = None,
+    close: CloseOpt = None,
+    as_json: JsonOpt = False,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
+    out_dir: ReportOpt = None,
+) -> None:
+    """Rank the sites on cost, risk, incentives, workforce, distance, reliability and infrastructure."""
+    with err.status("ranking", spinner="dots") if interactive(as_json) else shown(None):
+        result = api.rank(profile, weights, method, samples, seed, overrides, close or ())  # type: ignore[arg-type]
+    if not no_store:
+        api.open_store(store).record_rank(result, profile, samples, seed, overrides, close or [])
+    if out_dir is not None:
+        _report(out_dir, profile, overrides, close or [], as_json, ranking=result)
+    data = result.as_dict()
+    if as_json:
+        print_json(data)
+        return
+    table = Table(
+        title=f"Ranking by {method.upper()}"
+        f" ({'higher' if result.higher_is_better else 'lower'} score is better)",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 0, 0, 1),
+    )
+    table.add_column("#", justify="right")
+    table.add_column("site", no_wrap=True, max_width=16, overflow="ellipsis")
+    for col in ("score", "cost", "risk", "inc", "labour k", "km", "borders", "infra"):
+        table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
+    for s in data["sites"][:15]:
+        c = s["criteria"]
+        table.add_row(
+            str(s["rank"]),
+            s["id"],
+            f"{s['score']:.3f}",
+            money(c["cost"]),
+            f"{c['risk']:.1%}",
+            f"{c['incentives']:.0f}",
+            f"{c['workforce']:,.0f}",
+            f"{c['distance']:,.0f}",
+            f"{c['reliability']:.2f}",
+            f"{c['infrastructure']:.0f}",
+        )
+    out.print(table)
+    out.print(f"weights: {', '.join(f'{k} {v:.2f}' for k, v in result.weights.items())}")
+    if result.consistency_ratio is not None:
+        out.print(f"AHP consistency ratio: {result.consistency_ratio:.3f} (<= 0.10)")
+
+
+@app.command()
+def sweep(
+    scenarios: Annotated[Path, typer.Argument(help="Scenario file (YAML): profile, scenarios and/or grid.")],
+    dask: DaskOpt = False,
+    scheduler: SchedulerOpt = None,
+    as_json: JsonOpt = False,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
+) -> None:
+    """Run a list or grid of what-if scenarios (VAT, closures, tariffs, FX shocks) through plan."""
+    bar, count = count_bar(interactive(as_json), "scenarios")
+    with dask_client(dask, scheduler) as client, shown(bar):
+        result = api.sweep(scenarios, client, count)
+    if not no_store:
+        api.open_store(store).record_sweep(result, dask=dask or scheduler is not None)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    table = Table(title=f"Sweep of {scenarios.name}", box=box.SIMPLE_HEAD)
+    for col in ("scenario", "best site", "annual cost", "baseline", "saving"):
+        table.add_column(col, justify="right" if col in ("annual cost", "saving") else "left", no_wrap=True)
+    for s in result.scenarios:
+        if "error" in s:
+            table.add_row(s["name"], f"[red]{s['error']}[/]", "", "", "")
+            continue
+        saving = "—" if s["saving_pct"] is None else f"{s['saving_pct']:.1%}"
+        table.add_row(s["name"], s["best"], money(s["best_total"]), s["baseline"] or "—", saving)
+    out.print(table)

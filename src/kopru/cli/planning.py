@@ -1,0 +1,255 @@
+"""``kopru plan``, ``optimize``, ``route`` and ``demo``: the landed-cost plan and its routes."""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.table import Table
+
+from kopru import api
+from kopru.cli.common import (
+    CloseOpt,
+    JsonOpt,
+    NoStoreOpt,
+    OverridesOpt,
+    ProfileArg,
+    StoreOpt,
+    compact,
+    interactive,
+    out,
+    print_json,
+    recorded,
+    shown,
+    steps_bar,
+)
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Folder for plan.json and report.html.")]
+EXAMPLES = resources.files("kopru") / "examples"
+SHORT = {
+    "materials": "mat",
+    "energy": "enrg",
+    "labour": "lab",
+    "logistics": "logi",
+    "duties": "duty",
+    "taxes": "tax",
+    "capital": "cap",
+}
+
+
+def run_plan(
+    profile: Path,
+    out_dir: Path | None,
+    as_json: bool,
+    overrides: Path | None,
+    close: list[str] | None,
+    optimize: bool | dict[str, Any] = False,
+    store: Path | None = None,
+    no_store: bool = False,
+) -> None:
+    """Plan, write the report folder, record the run, print: the shared body of plan and optimize."""
+    bar, step = steps_bar(interactive(as_json))
+    with shown(bar):
+        plan = api.plan(profile, overrides, close or (), step, optimize)
+    if out_dir is not None:
+        api.write_report(plan, out_dir, overrides=overrides, keep_views=False)
+    run_id = None if no_store else api.open_store(store).record_plan(plan, overrides)
+    if as_json:
+        sys.stdout.write(plan.model_dump_json(indent=1) + "\n")
+        return
+    print_plan(plan)
+    if out_dir is not None:
+        out.print(f"wrote [bold]{out_dir / 'plan.json'}[/] and [bold]{out_dir / 'report.html'}[/]")
+    recorded(run_id)
+
+
+def _per_unit(annual: float | None, volume: float) -> str:
+    return "—" if annual is None else f"{annual / volume:.2f}"
+
+
+def print_plan(plan: Any) -> None:
+    table = Table(
+        title=f"{plan.company}: {plan.product}",
+        caption=f"total: annual landed cost; other columns: {plan.currency} per unit",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 0, 0, 1),
+    )
+    table.add_column("#", justify="right", min_width=2)
+    table.add_column("site", no_wrap=True, max_width=18, overflow="ellipsis")
+    table.add_column("total", justify="right", no_wrap=True, min_width=6)
+    table.add_column("unit", justify="right", no_wrap=True, min_width=5)
+    for comp in plan.components:
+        table.add_column(SHORT.get(comp, comp), justify="right", no_wrap=True, min_width=4)
+    sites = [plan.site(s) for s in plan.ranking]
+    top = sites[:12] + [s for s in sites[12:] if s.country == "TR"]
+    volume = sum(m["demand"] for m in plan.markets)
+    for s in top:
+        lc = s.landed_cost
+        best = s.id == plan.recommendation.site
+        style = "bold green" if best else ("yellow" if s.country == "TR" else None)
+        table.add_row(
+            str(s.rank or "—"),
+            f"{s.country} {s.name}",
+            compact(lc.total) if lc.total is not None else "no route",
+            f"{lc.per_unit:.2f}" if lc.per_unit is not None else "—",
+            *[_per_unit(lc.components[c], volume) for c in plan.components],
+            style=style,
+        )
+    out.print(table)
+    if len(sites) > len(top):
+        out.print(f"({len(sites) - len(top)} more sites in plan.json and the report)")
+    if plan.network is not None:
+        _print_network(plan)
+    if plan.overrides:
+        out.print(f"[red]overridden:[/] {', '.join(o['key'] for o in plan.overrides)}")
+    if plan.disruptions:
+        out.print(f"[red]closed:[/] {', '.join(plan.disruptions)}")
+    out.print(f"[bold]Recommendation:[/] {plan.recommendation.text}")
+
+
+def _print_network(plan: Any) -> None:
+    n = plan.network
+    if n.objective is None:
+        out.print(f"[red]network optimizer: {n.status}[/] — {n.message}")
+        return
+    head = (
+        f"[bold]Network plan[/] ({n.status}, gap {n.gap:.2%}, {n.seconds:.2f} s):"
+        f" total {n.objective:,.0f} {n.currency} a year"
+    )
+    if n.saving_vs_single_site is not None:
+        head += f", {n.saving_vs_single_site:,.0f} below the best single site ({n.best_single_site})"
+    out.print(head)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("open site", "capacity", "units", "use", "markets served"):
+        table.add_column(col, justify="left" if col in ("open site", "markets served") else "right")
+    for o in n.open:
+        served = [
+            f"{f.market}" + (f" {f.share:.0%}" if f.share < 0.999 else "")
+            for f in n.flows
+            if f.site == o.site
+        ]
+        table.add_row(
+            o.name, compact(o.capacity), compact(o.units), f"{o.utilisation:.0%}", ", ".join(served)
+        )
+    out.print(table)
+    if n.sensitivity:
+        cheapest = [s for s in n.sensitivity if s.delta is not None][:3]
+        alt = "; ".join(f"{s.action} {s.site}: +{s.delta:,.0f}" for s in cheapest)
+        out.print(f"closest alternatives: {alt}")
+
+
+@app.command()
+def plan(
+    profile: ProfileArg,
+    out_dir: OutOpt = None,
+    as_json: JsonOpt = False,
+    overrides: OverridesOpt = None,
+    close: CloseOpt = None,
+    optimize: Annotated[
+        bool, typer.Option("--optimize", help="Also run the network optimizer (see kopru optimize).")
+    ] = False,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
+) -> None:
+    """Landed cost of every candidate site for every market, ranked, with a report."""
+    run_plan(profile, out_dir, as_json, overrides, close, optimize, store, no_store)
+
+
+@app.command("optimize")
+def optimize_cmd(
+    profile: ProfileArg,
+    out_dir: OutOpt = None,
+    as_json: JsonOpt = False,
+    overrides: OverridesOpt = None,
+    close: CloseOpt = None,
+    single_source: Annotated[
+        bool | None, typer.Option("--single-source/--split", help="Serve each market from one site.")
+    ] = None,
+    max_sites: Annotated[int | None, typer.Option("--max-sites", help="Open at most N sites.")] = None,
+    budget: Annotated[float | None, typer.Option("--capex-budget", help="Total capex allowed.")] = None,
+    min_kz_share: Annotated[
+        float | None, typer.Option("--min-kz-share", help="Minimum share of demand made in Kazakhstan (0-1).")
+    ] = None,
+    force_open: Annotated[
+        list[str] | None, typer.Option("--force-open", help="Site id to keep open.")
+    ] = None,
+    force_closed: Annotated[
+        list[str] | None, typer.Option("--force-closed", help="Site id to keep closed.")
+    ] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Seconds for the solver.")] = None,
+    sensitivity: Annotated[
+        bool, typer.Option("--sensitivity/--no-sensitivity", help="Re-solve with each site forced.")
+    ] = True,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
+) -> None:
+    """Which sites to open, at what capacity, and who serves whom (a facility-location MILP)."""
+    given = {
+        "single_source": single_source,
+        "max_sites": max_sites,
+        "capex_budget": budget,
+        "min_kz_share": min_kz_share,
+        "force_open": tuple(force_open) if force_open else None,
+        "force_closed": tuple(force_closed) if force_closed else None,
+        "time_limit": time_limit,
+        "sensitivity": sensitivity,
+    }
+    options = {k: v for k, v in given.items() if v is not None}
+    run_plan(profile, out_dir, as_json, overrides, close, options, store, no_store)
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo's output.")] = Path("out/demo"),
+    no_store: NoStoreOpt = False,
+) -> None:
+    """Run the apparel example end to end: plan, table, plan.json and report.html."""
+    with resources.as_file(EXAMPLES / "apparel.yaml") as path:
+        out.print(f"[dim]profile: {path}[/]")
+        run_plan(path, out_dir, False, None, None, no_store=no_store)
+
+
+@app.command()
+def route(
+    origin: Annotated[str, typer.Argument(help="Corridor node id, e.g. almaty.")],
+    destination: Annotated[str, typer.Argument(help="Corridor node id, e.g. istanbul.")],
+    fastest: Annotated[bool, typer.Option("--fastest", help="Minimise days, not cost.")] = False,
+    close: CloseOpt = None,
+    overrides: OverridesOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The cheapest (or fastest) corridor route between two nodes, leg by leg."""
+    r = api.route(origin, destination, "time" if fastest else "cost", close or (), overrides)
+    if as_json:
+        print_json(r.as_dict())
+        return
+    table = Table(title=f"{origin} → {destination} ({'fastest' if fastest else 'cheapest'})")
+    for col in ("from", "to", "mode", "km", "days", "USD/TEU", "kg CO2e/t"):
+        table.add_column(col, justify="right" if col[0].isdigit() or col in ("km", "days") else "left")
+    for leg in r.legs:
+        table.add_row(
+            leg.origin,
+            leg.destination,
+            leg.mode,
+            f"{leg.distance_km:,.0f}",
+            f"{leg.days:.1f}",
+            f"{leg.cost_usd_per_teu:,.0f}",
+            f"{leg.co2_kg_per_t:,.1f}",
+        )
+    table.add_row(
+        "total",
+        "",
+        ", ".join(r.modes),
+        f"{r.distance_km:,.0f}",
+        f"{r.days:.1f}",
+        f"{r.cost_usd_per_teu:,.0f}",
+        f"{r.co2_kg_per_t:,.1f}",
+        style="bold",
+    )
+    out.print(table)

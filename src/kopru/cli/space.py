@@ -1,0 +1,299 @@
+"""``kopru space``: passes, pooled ground stations and imaging opportunities.
+
+A thin layer over :mod:`kopru.space`'s verbs. Warnings (stale element sets, SGP4 failures) go to
+stderr as one line each and the run goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich import box
+from rich.table import Table
+
+from kopru import space
+from kopru.cli.common import JsonOpt, err, out, print_json
+from kopru.errors import SpaceWarning
+from kopru.report.folder import prepare_folder
+
+app = typer.Typer(
+    help="Pooled ground stations and imaging for Kazakh, Turkish and OTS satellites.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+T = TypeVar("T")
+
+TleOpt = Annotated[
+    Path | None, typer.Option("--tle", help="Two- or three-line element file (default: shipped).")
+]
+StationsOpt = Annotated[
+    Path | None, typer.Option("--stations", help="CSV name,country,lat,lon,elev_m (default: shipped).")
+]
+StartOpt = Annotated[
+    str, typer.Option("--start", help="Window start, ISO 8601 (UTC if no offset): 2026-06-01.")
+]
+DaysOpt = Annotated[float, typer.Option("--days", help="Window length in days.")]
+SatellitesOpt = Annotated[
+    Path | None,
+    typer.Option("--satellites", help="CSV norad,country[,priority,active,mission] (default: shipped)."),
+]
+
+
+def OutOpt(what: str):
+    return Annotated[Path | None, typer.Option("--out", help=f"Folder for {what}.")]
+
+
+def with_warnings(fn: Callable[[], T]) -> T:
+    """Run ``fn``, printing the space planner's warnings to stderr as they are, one line each."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SpaceWarning)
+        result = fn()
+    for w in caught:
+        if issubclass(w.category, SpaceWarning):
+            err.print(f"[yellow]warning:[/] {w.message}", highlight=False, soft_wrap=True)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return result
+
+
+def _write_rows(out_dir: Path, name: str, data: dict, rows: list[dict]) -> list[Path]:
+    """``name.json`` (the same JSON as --json) and ``name.csv`` (one row per record)."""
+    folder = prepare_folder(out_dir)
+    json_path, csv_path = folder / f"{name}.json", folder / f"{name}.csv"
+    json_path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    with csv_path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["none"])
+        writer.writeheader()
+        writer.writerows(rows)
+    return [json_path, csv_path]
+
+
+def _wrote(paths: list[Path]) -> None:
+    # soft_wrap: a path broken over two lines cannot be copied
+    out.print("wrote " + " and ".join(f"[bold]{p}[/]" for p in paths), soft_wrap=True)
+
+
+@app.command()
+def passes(
+    tle: TleOpt = None,
+    stations: StationsOpt = None,
+    start: StartOpt = ...,
+    days: DaysOpt = 1.0,
+    min_elevation: Annotated[float, typer.Option("--min-elevation", help="Degrees above the horizon.")] = 0.0,
+    as_json: JsonOpt = False,
+    out_dir: OutOpt("passes.json and passes.csv") = None,
+) -> None:
+    """Every pass of each satellite over each station: AOS, TCA, LOS (UTC), max elevation, azimuths."""
+    result = with_warnings(lambda: space.passes(start, days, tle, stations, min_elevation))
+    rows = result.records()
+    written = _write_rows(out_dir, "passes", result.as_dict(), rows) if out_dir is not None else []
+    if as_json:
+        print_json(result.as_dict())
+        return
+    table = Table(
+        title=f"{len(rows)} passes above {min_elevation:g}° (UTC)",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 0, 0, 1),
+    )
+    table.add_column("satellite", no_wrap=True, max_width=10, overflow="ellipsis")
+    table.add_column("station", no_wrap=True, max_width=12, overflow="ellipsis")
+    for col, width in (("AOS", 14), ("TCA", 8), ("LOS", 8), ("max°", 4), ("az°", 7), ("min", 6)):
+        table.add_column(col, no_wrap=True, min_width=width, justify="left" if width >= 8 else "right")
+    for r, cont in zip(rows, result.continuous, strict=True):
+        table.add_row(
+            str(r["satellite"]),
+            str(r["station"]),
+            str(r["aos"])[5:19].replace("T", " "),
+            str(r["tca"])[11:19],
+            "whole" if cont else str(r["los"])[11:19],
+            f"{r['max_elevation_deg']:.1f}",
+            f"{r['aos_azimuth_deg']:.0f}-{r['los_azimuth_deg']:.0f}",
+            f"{float(r['duration_s']) / 60:.1f}",
+        )
+    out.print(table)
+    out.print("[dim]whole: in view for the whole window (geostationary); az°: at AOS-LOS[/]")
+    if written:
+        _wrote(written)
+
+
+@app.command("pool")
+def pool_cmd(
+    tle: TleOpt = None,
+    stations: StationsOpt = None,
+    start: StartOpt = ...,
+    days: DaysOpt = 1.0,
+    satellites: SatellitesOpt = None,
+    rate_mbps: Annotated[float, typer.Option("--rate-mbps", help="Downlink rate, Mbit/s.")] = 100.0,
+    setup_s: Annotated[
+        float, typer.Option("--setup-s", help="Antenna set-up time between contacts, s.")
+    ] = 120.0,
+    min_contact_s: Annotated[
+        float, typer.Option("--min-contact-s", help="Shortest useful contact, s.")
+    ] = 60.0,
+    min_elevation: Annotated[float, typer.Option("--min-elevation", help="Antenna mask, degrees.")] = 5.0,
+    shorten: Annotated[
+        bool,
+        typer.Option("--shorten", help="Allow contacts shorter than the pass (slower; may report a gap)."),
+    ] = False,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Solver time limit per MILP, s.")] = 60.0,
+    as_json: JsonOpt = False,
+    out_dir: OutOpt("space_report.html (tracks, coverage, timeline) and pool.json") = None,
+) -> None:
+    """Own stations alone vs the pooled network: contact time, contacts, gaps, data volume per day."""
+    if out_dir is not None:
+        prepare_folder(out_dir)
+
+    def run() -> space.PoolResult:
+        return space.pool(
+            start,
+            days,
+            tle,
+            stations,
+            satellites,
+            rate_mbps,
+            setup_s,
+            min_contact_s,
+            min_elevation,
+            time_limit,
+            shorten,
+        )
+
+    result = with_warnings(run)
+    if out_dir is not None:
+        _write_pool_outputs(out_dir, result, stations)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    _print_pool(result, days, rate_mbps)
+    if out_dir is not None:
+        _wrote([out_dir / "space_report.html", out_dir / "pool.json"])
+
+
+def _print_pool(result: space.PoolResult, days: float, rate_mbps: float) -> None:
+    table = Table(
+        title=f"own stations vs pooled network, {days:g} day(s) from {result.window.iso(0)[0][:16]}",
+        caption=f"min/d: contact minutes a day; n: contacts; gap: longest without contact;"
+        f" GB at {rate_mbps:g} Mbit/s",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 0, 0, 1),
+    )
+    columns = (
+        "satellite",
+        "country",
+        "min/d own",
+        "pool",
+        "n own",
+        "pool",
+        "gap h own",
+        "pool",
+        "GB own",
+        "pool",
+    )
+    for col in columns:
+        table.add_column(
+            col, justify="left" if col in ("satellite", "country") else "right", no_wrap=col == "satellite"
+        )
+    for s in result.satellites:
+        o, p = s["own"], s["pooled"]
+        table.add_row(
+            str(s["satellite"]),
+            str(s["country"]),
+            f"{o['contact_min_per_day']:.1f}",
+            f"{p['contact_min_per_day']:.1f}",
+            str(o["contacts"]),
+            str(p["contacts"]),
+            f"{o['longest_gap_min'] / 60:.1f}",
+            f"{p['longest_gap_min'] / 60:.1f}",
+            f"{o['volume_gb']:.0f}",
+            f"{p['volume_gb']:.0f}",
+        )
+    out.print(table)
+    for name, rep in (("own", result.own), ("pooled", result.pooled)):
+        number = lambda v, fmt: "—" if v is None else format(v, fmt)  # noqa: E731
+        out.print(
+            f"[bold]{name}[/] schedule: {rep.status.value}, objective {number(rep.objective, ',.0f')},"
+            f" bound {number(rep.bound, ',.0f')}, gap {number(rep.gap, '.2%')}, {rep.n_contacts} candidate"
+            f" contacts, {rep.seconds:.2f} s"
+        )
+    if result.excluded:
+        out.print(
+            "[dim]left out: "
+            + ", ".join(f"{e['satellite']} ({e['reason']})" for e in result.excluded)
+            + "[/]"
+        )
+
+
+def _write_pool_outputs(out_dir: Path, result: space.PoolResult, stations_path: Path | None) -> None:
+    """pool.json (the same JSON as --json) and the HTML report; the report module (plotly, jinja2)
+    is imported only here, so runs without --out stay light."""
+    from kopru.space.report import write_space_report
+
+    folder = prepare_folder(out_dir)
+    (folder / "pool.json").write_text(
+        json.dumps(result.as_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    with_warnings(
+        lambda: write_space_report(
+            result,
+            result.constellation,
+            result.stations,
+            folder / "space_report.html",
+            stations_path=stations_path,
+        )
+    )
+
+
+@app.command()
+def imaging(
+    tle: TleOpt = None,
+    sites: Annotated[
+        str,
+        typer.Option("--sites", help="SEZ (every SEZ of the data pack), SEZ:id,id, or a CSV name,lat,lon."),
+    ] = "SEZ",
+    start: StartOpt = ...,
+    days: DaysOpt = 1.0,
+    satellites: SatellitesOpt = None,
+    max_off_nadir: Annotated[float, typer.Option("--max-off-nadir", help="Sensor limit, degrees.")] = 30.0,
+    min_sun_elevation: Annotated[
+        float, typer.Option("--min-sun-elevation", help="Sun above the site's horizon, degrees.")
+    ] = 10.0,
+    as_json: JsonOpt = False,
+    out_dir: OutOpt("imaging.json and imaging.csv") = None,
+) -> None:
+    """Imaging opportunities of Earth-observation satellites over sites (default: every Kazakh SEZ)."""
+    result = with_warnings(
+        lambda: space.imaging(start, days, tle, sites, satellites, max_off_nadir, min_sun_elevation)
+    )
+    written = _write_rows(out_dir, "imaging", result.as_dict(), result.rows) if out_dir is not None else []
+    if as_json:
+        print_json(result.as_dict())
+        return
+    table = Table(title=f"{len(result.rows)} imaging opportunities", box=box.SIMPLE_HEAD)
+    for col in ("time (UTC)", "satellite", "site", "off-nadir", "sun el"):
+        table.add_column(col)
+    for r in sorted(result.rows, key=lambda r: str(r["time"])):
+        table.add_row(
+            str(r["time"])[:19].replace("T", " "),
+            str(r["satellite"]),
+            str(r["site"]),
+            f"{r['off_nadir_deg']:.1f}°",
+            f"{r['sun_elevation_deg']:.1f}°",
+        )
+    out.print(table)
+    if result.excluded:
+        out.print(
+            "[dim]left out: "
+            + ", ".join(f"{e['satellite']} ({e['reason']})" for e in result.excluded)
+            + "[/]"
+        )
+    if written:
+        _wrote(written)

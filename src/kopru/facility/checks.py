@@ -1,0 +1,62 @@
+"""Checks before solving: say in words why a facility-location problem cannot have a plan."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kopru.facility.problem import FacilityProblem
+
+
+def explain_infeasibility(p: FacilityProblem) -> str | None:
+    """A sentence that says why no plan exists, or None when the simple checks pass."""
+    sites = p.sites
+    closed = np.isin(sites, list(p.force_closed))
+    allowed = ~closed
+    reachable = np.isfinite(p.assign_cost) & allowed[:, None]
+    orphans = np.flatnonzero(~reachable.any(axis=0))
+    if len(orphans):
+        return f"market(s) {', '.join(map(str, orphans[:10]))} cannot be served by any site that may open"
+    conflict = set(p.force_open) & set(p.force_closed)
+    if conflict:
+        return f"site(s) {sorted(conflict)} are forced both open and closed"
+    best_cap = np.zeros(sites.max() + 1)
+    np.maximum.at(best_cap, sites[allowed], p.capacity[allowed])
+    total_demand = p.demand.sum()
+    if best_cap.sum() < total_demand * (1 - 1e-12):
+        return (
+            f"total capacity of the sites that may open ({best_cap.sum():,.0f}) is below total"
+            f" demand ({total_demand:,.0f})"
+        )
+    if p.max_sites is not None:
+        if len(p.force_open) > p.max_sites:
+            return f"{len(p.force_open)} sites are forced open but at most {p.max_sites} may open"
+        top = np.sort(best_cap)[::-1][: p.max_sites].sum()
+        if top < total_demand * (1 - 1e-12):
+            return f"the {p.max_sites} largest sites hold {top:,.0f}, below total demand {total_demand:,.0f}"
+    if p.single_source:
+        too_big = np.flatnonzero(p.demand > p.capacity[allowed].max(initial=0) * (1 + 1e-12))
+        if len(too_big):
+            j = int(too_big[0])
+            return (
+                f"single sourcing: market {j} demands {p.demand[j]:,.0f}, more than any one site"
+                f" can supply ({p.capacity[allowed].max(initial=0):,.0f})"
+            )
+    if p.budget is not None and p.capex is not None:
+        forced = np.isin(sites, list(p.force_open))
+        cheapest = {}
+        for i in np.flatnonzero(forced):
+            cheapest[sites[i]] = min(cheapest.get(sites[i], np.inf), p.capex[i])
+        if sum(cheapest.values()) > p.budget:
+            return (
+                f"the forced sites need capex {sum(cheapest.values()):,.0f}, above the budget {p.budget:,.0f}"
+            )
+    if p.min_share > 0 and p.share_mask is not None:
+        share_cap = np.zeros(sites.max() + 1)
+        mask = allowed & p.share_mask
+        np.maximum.at(share_cap, sites[mask], p.capacity[mask])
+        if share_cap.sum() < p.min_share * total_demand:
+            return (
+                f"the sites counted for the minimum share can make {share_cap.sum():,.0f},"
+                f" below {p.min_share:.0%} of demand ({p.min_share * total_demand:,.0f})"
+            )
+    return None

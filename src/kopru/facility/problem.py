@@ -1,0 +1,90 @@
+"""A capacitated facility-location problem as arrays, and a solver's answer to it.
+
+Candidates ``i`` are sites at one capacity level (sites with several levels group their
+candidates); markets ``j`` have a demand. ``assign_cost[i, j]`` is the cost of serving *all* of
+``j``'s demand from ``i`` (the OR-Library convention), so a flow ``x_ij`` is the fraction of j's
+demand that i serves; ``inf`` marks an arc that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kopru.errors import OptionError
+from kopru.highs import SolveResult, Status
+
+Array = NDArray[np.float64]
+
+__all__ = ["Array", "FacilityProblem", "Solution", "Status", "plan_cost"]
+
+
+@dataclass(frozen=True)
+class FacilityProblem:
+    """Arrays of a capacitated facility-location problem (candidates i, markets j)."""
+
+    fixed_cost: Array  # (I,)
+    capacity: Array  # (I,)
+    demand: Array  # (J,)
+    assign_cost: Array  # (I, J), cost of serving all of j from i; inf where i cannot serve j
+    site: NDArray[np.int64] | None = None  # (I,) site index of each candidate (levels share a site)
+    capex: Array | None = None  # (I,) for the budget constraint
+    budget: float | None = None
+    max_sites: int | None = None
+    share_mask: NDArray[np.bool_] | None = None  # (I,) candidates counted for the minimum share
+    min_share: float = 0.0
+    force_open: frozenset[int] = field(default_factory=frozenset)  # site indices
+    force_closed: frozenset[int] = field(default_factory=frozenset)  # site indices
+    single_source: bool = False
+
+    def __post_init__(self) -> None:
+        i, j = self.assign_cost.shape
+        if self.fixed_cost.shape != (i,) or self.capacity.shape != (i,) or self.demand.shape != (j,):
+            raise OptionError("fixed_cost, capacity (I,) and demand (J,) must match assign_cost (I, J)")
+        if (self.demand < 0).any() or (self.capacity < 0).any():
+            raise OptionError("demand and capacity must be >= 0")
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.assign_cost.shape
+
+    @property
+    def sites(self) -> NDArray[np.int64]:
+        return np.arange(self.shape[0]) if self.site is None else self.site
+
+
+@dataclass
+class Solution(SolveResult):
+    """What the solver found (status, objective, bound, gap, seconds) and the plan itself."""
+
+    open: NDArray[np.int64] = field(default_factory=lambda: np.array([], dtype=np.int64))  # candidates
+    flows: Array | None = None  # (I, J) fraction of each market's demand served by each candidate
+    build_seconds: float = 0.0
+    lagrangian_seconds: float = 0.0
+    fixed_closed: int = 0  # candidates excluded by reduced-cost fixing
+    formulation: str = ""
+    message: str = ""
+    duals: Array | None = field(default=None, repr=False)  # (J,) LP duals of the assignment rows
+
+    @classmethod
+    def empty(cls, status: Status, message: str, bound: float | None = None, **timing) -> Solution:
+        """A result without a plan (infeasible, or nothing found before the time limit)."""
+        timing.setdefault("seconds", 0.0)
+        return cls(status, None, bound, None, message=message, **timing)
+
+    def as_dict(self) -> dict:
+        """``kopru cflp --json``: the solve's summary, the open candidates (0-based) and build time."""
+        return {
+            **self.summary(),
+            "open": [int(i) for i in self.open],
+            "build_seconds": round(self.build_seconds, 4),
+            **({"message": self.message} if self.message else {}),
+        }
+
+
+def plan_cost(p: FacilityProblem, open_: NDArray[np.int64], flows: Array) -> float:
+    """Objective recomputed from the plan: fixed costs of the open candidates plus flow costs."""
+    used = flows > 0
+    return float(p.fixed_cost[open_].sum() + np.sum(np.where(used, p.assign_cost, 0.0) * flows))

@@ -1,0 +1,49 @@
+"""Monte Carlo risk: how sure is the ranking when FX, energy, wages, freight, duties and demand move?
+
+The uncertain inputs (:mod:`~kopru.montecarlo.spec`) are drawn with a Gaussian copula for their
+correlations, applied to the plan's base inputs split by transport mode
+(:mod:`~kopru.montecarlo.model`) and pushed through :func:`kopru.costs.landed_cost` in one
+broadcast per chunk of samples (:mod:`~kopru.montecarlo.sampling`);
+:mod:`~kopru.montecarlo.statistics` turns the annual costs into mean, p5/p50/p95, CVaR95, P(best)
+and expected regret per site. The same seed gives bit-identical answers in one chunk, many chunks
+or on Dask workers.
+
+``kopru.risk(profile, samples, seed, ...)`` (in :mod:`kopru.api`) wires them together; the
+package is named for its method, so that it does not shadow that verb.
+"""
+
+from kopru.montecarlo.model import COUNTRY_CURRENCY, RiskModel, build_model
+from kopru.montecarlo.sampling import BLOCK, Chunk, annual_cost, compute_chunk, draw, sampled_inputs
+from kopru.montecarlo.spec import MODES, Distribution, Uncertainty, load_uncertainty
+from kopru.montecarlo.statistics import (
+    DRAWS_KEPT,
+    MEMORY_BUDGET,
+    RiskResult,
+    SiteRisk,
+    run,
+    summarize,
+    tail_mean,
+)
+
+__all__ = [
+    "BLOCK",
+    "COUNTRY_CURRENCY",
+    "DRAWS_KEPT",
+    "MEMORY_BUDGET",
+    "MODES",
+    "Chunk",
+    "Distribution",
+    "RiskModel",
+    "RiskResult",
+    "SiteRisk",
+    "Uncertainty",
+    "annual_cost",
+    "build_model",
+    "compute_chunk",
+    "draw",
+    "load_uncertainty",
+    "run",
+    "sampled_inputs",
+    "summarize",
+    "tail_mean",
+]

@@ -1,0 +1,158 @@
+"""The risk model of a plan: its base inputs, split by transport mode so the draws can act on them.
+
+A :class:`RiskModel` is small and picklable, so Dask ships it once to every worker. Sites that
+cannot reach every market at base values are left out (and named).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kopru.costs import CostInputs, annual_totals, landed_cost
+from kopru.errors import RiskError
+from kopru.inputs import PlanInputs
+from kopru.montecarlo.spec import MODES, Array, Uncertainty
+
+COUNTRY_CURRENCY = {"KZ": "KZT", "TR": "TRY"}  # currency of the sites' local prices and wages
+
+
+@dataclass(frozen=True)
+class RiskModel:
+    """Everything a chunk needs; small and picklable, so Dask ships it once to every worker."""
+
+    site_ids: tuple[str, ...]
+    site_names: tuple[str, ...]
+    excluded: tuple[str, ...]  # sites with no route to some market at base values
+    x: CostInputs  # base inputs, feasible sites only
+    freight_by_mode: Array  # (S, M, R, 4) USD per unit, the outbound freight split by mode
+    days_by_mode: Array  # (S, M, R, 4)
+    material_freight_by_mode: Array  # (S, K, 4)
+    site_country: tuple[str, ...]
+    demand: Array  # (M,)
+    fx: float  # plan currency per USD at the data pack's rate
+    currency: str
+    uncertainty: Uncertainty
+    baseline: str | None = None  # the cheapest Turkish site at base values (the plan's baseline)
+
+
+def _by_mode(routes: Mapping[tuple[str, str], Any], pairs: list[tuple[str, str]], attr: str) -> Array:
+    """Sum of a leg attribute by mode along each route, (len(pairs), 4); zero where no route."""
+    out = np.zeros((len(pairs), len(MODES)))
+    for i, pair in enumerate(pairs):
+        route = routes.get(pair)
+        for leg in route.legs if route is not None else ():
+            out[i, MODES.index(leg.mode)] += getattr(leg, attr)
+    return out
+
+
+def _with_residual_on_road(parts: Array, total: Array) -> Array:
+    """Put what the legs do not explain (the road connector to the site) on road."""
+    parts = parts.copy()
+    parts[..., 0] += np.maximum(total - parts.sum(axis=-1), 0.0)
+    return parts
+
+
+def build_model(pre: PlanInputs, uncertainty: Uncertainty) -> RiskModel:
+    """Split the plan's base inputs by mode and drop sites that cannot reach every market."""
+    x = pre.x
+    feasible = np.isfinite(x.freight_usd).all(axis=(1, 2)) & np.isfinite(x.material_freight_usd).all(axis=1)
+    if not feasible.any():
+        raise RiskError("no site can reach every market; reopen part of the corridor network")
+    payload_kg = pre.pack.param("container:teu", "teu_payload").value
+    teu_m3 = pre.pack.param("container:teu", "teu_volume").value
+    p = pre.profile
+    units_per_teu = min(payload_kg / p.unit_weight, teu_m3 / p.unit_volume)
+    site_nodes = list(pre.sites["node"])
+    market_nodes = [m["node"] for m in pre.markets]
+    # a few dozen node pairs: the legs of each route, looped once per plan, not per sample
+    outbound = []
+    for criterion in ("cost", "time"):
+        routes = pre.network.routes(pre.site_nodes, pre.market_nodes, criterion)
+        pairs = [(s, m) for s in site_nodes for m in market_nodes]
+        cost = _by_mode(routes, pairs, "cost_usd_per_teu") / units_per_teu
+        days = _by_mode(routes, pairs, "days")
+        outbound.append((cost, days))
+    shape = (len(site_nodes), len(market_nodes), 2, len(MODES))
+    freight = np.stack([c for c, _ in outbound], axis=1).reshape(shape)
+    days = np.stack([d for _, d in outbound], axis=1).reshape(shape)
+    freight = _with_residual_on_road(freight, np.where(np.isfinite(x.freight_usd), x.freight_usd, 0.0))
+    days = _with_residual_on_road(days, np.where(np.isfinite(x.transit_days), x.transit_days, 0.0))
+    material = _material_by_mode(pre, payload_kg)
+    material = _with_residual_on_road(
+        material, np.where(np.isfinite(x.material_freight_usd), x.material_freight_usd, 0.0)
+    )
+    keep = np.flatnonzero(feasible)
+    sites = pre.sites
+    x_kept = _take_sites(x, keep)
+    return RiskModel(
+        site_ids=tuple(sites["id"].iloc[keep]),
+        site_names=tuple(sites["name"].iloc[keep]),
+        excluded=tuple(sites["id"][~feasible]),
+        x=x_kept,
+        freight_by_mode=freight[keep],
+        days_by_mode=days[keep],
+        material_freight_by_mode=material[keep],
+        site_country=tuple(sites["country"].iloc[keep]),
+        demand=pre.demand.astype(float),
+        fx=float(pre.fx),
+        currency=p.currency,
+        uncertainty=uncertainty,
+        baseline=_baseline(x_kept, pre, keep),
+    )
+
+
+def _material_by_mode(pre: PlanInputs, payload_kg: float) -> Array:
+    materials = pre.profile.materials
+    out = np.zeros((len(pre.sites), len(materials), len(MODES)))
+    origins = sorted({m.origin for m in materials if m.origin != "local"})
+    if not origins:
+        return out
+    routes = pre.network.routes(origins, pre.site_nodes, "cost")
+    for k, m in enumerate(materials):
+        if m.origin == "local":
+            continue
+        pairs = [(m.origin, node) for node in pre.sites["node"]]
+        out[:, k] = _by_mode(routes, pairs, "cost_usd_per_teu") * m.weight / payload_kg
+    return out
+
+
+def _take_sites(x: CostInputs, keep: NDArray[np.intp]) -> CostInputs:
+    """The cost inputs of some sites: every array with a site axis first is sliced."""
+    site_axis = {
+        "wage_usd_per_hour",
+        "social_rate",
+        "electricity_usd_per_kwh",
+        "gas_usd_per_m3",
+        "land_usd_per_m2_year",
+        "corporate_tax_rate",
+        "property_tax_rate",
+        "input_duty_share",
+        "capex_usd",
+        "material_freight_usd",
+        "material_duty_rate",
+        "freight_usd",
+        "transit_days",
+        "duty_rate",
+        "duty_min_usd",
+    }
+    changes = {k: np.asarray(getattr(x, k))[keep] for k in site_axis}
+    cost = np.asarray(x.material_cost_usd)
+    if cost.ndim == 2:
+        changes["material_cost_usd"] = cost[keep]
+    return replace(x, **changes)
+
+
+def _baseline(x: CostInputs, pre: PlanInputs, keep: NDArray[np.intp]) -> str | None:
+    """The cheapest Turkish site at base values, ties broken by id: the plan's baseline site."""
+    totals = annual_totals(landed_cost(x) * pre.fx, pre.demand).sum(axis=-1)
+    sites = pre.sites.iloc[keep]
+    turkish = np.flatnonzero(sites["country"].to_numpy() == "TR")
+    if len(turkish) == 0:
+        return None
+    ids = sites["id"].to_numpy()[turkish]
+    return str(ids[np.lexsort((ids, totals[turkish]))[0]])

@@ -1,0 +1,169 @@
+"""Drawing the samples and pushing them through the cost engine, one chunk of blocks at a time.
+
+Reproducibility does not depend on how the work is cut: samples live in fixed blocks of
+:data:`BLOCK` draws, and block ``b`` draws from ``SeedSequence(seed, spawn_key=(b, stream))``
+(counter-based seeding), so sample ``i`` is the same in one chunk, in many chunks or on a Dask
+worker. A chunk holds a few blocks; its size follows sites × markets (:data:`CHUNK_BYTES`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kopru.costs import CostInputs, landed_cost
+from kopru.montecarlo.model import COUNTRY_CURRENCY, RiskModel
+from kopru.montecarlo.spec import MODES, Array
+
+BLOCK = 1024  # samples per seeding block: the unit of reproducibility, never changes with chunking
+CHUNK_BYTES = 64 * 2**20  # target size of one chunk's cost cube (samples × sites × markets × 7)
+
+
+def _rng(seed: int, block: int, stream: int) -> np.random.Generator:
+    """Counter-based stream: depends on (seed, block, stream) only, never on the chunk layout."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block, stream))))
+
+
+def draw(model: RiskModel, seed: int, block: int, size: int) -> tuple[dict[str, Array], Array]:
+    """The draws of one block: ``({variable: (size,)}, demand factors (size, M))``.
+
+    The first ``size`` rows of a block do not depend on ``size`` (each array has its own stream),
+    so a run of n samples is a prefix of a run of more.
+    """
+    u = model.uncertainty
+    z = _rng(seed, block, 0).standard_normal((size, len(u.copula_names))) @ u.cholesky.T
+    values = {name: u.variables[name].transform(z[:, j]) for j, name in enumerate(u.copula_names)}
+    demand = np.ones((size, len(model.demand)))
+    if "demand" in u.variables:
+        demand = u.variables["demand"].transform(_rng(seed, block, 1).standard_normal(demand.shape))
+    return values, demand
+
+
+def _per_site(
+    model: RiskModel, values: dict[str, Array], family: str, keys: tuple[str, ...], n: int
+) -> Array:
+    """(n, S) factor of a per-country (or per-currency) variable; 1 where none is given."""
+    out = np.ones((n, len(keys)))
+    for key in set(keys):
+        name = f"{family}.{key}"
+        if name in values:
+            out[:, np.array(keys) == key] = values[name][:, None]
+    return out
+
+
+def _mode_factors(values: dict[str, Array], family: str, n: int) -> Array:
+    return np.stack([values.get(f"{family}.{m}", np.ones(n)) for m in MODES], axis=-1)
+
+
+def sampled_inputs(model: RiskModel, values: dict[str, Array], n: int) -> CostInputs:
+    """CostInputs with a leading sample axis: (n, S), (n, S, K), (n, S, M), (n, S, M, R)."""
+    x = model.x
+    currency = tuple(COUNTRY_CURRENCY.get(c, "USD") for c in model.site_country)
+    # local prices and wages are in the site's currency: more units per USD makes them cheaper in USD
+    fx_site = _per_site(model, values, "fx", currency, n)
+    # nominal local wage growth; floored so that a far tail of a normal cannot make wages negative
+    growth = np.maximum(1.0 + _growth(model, values, n), 0.01)
+    electricity = _per_site(model, values, "electricity", model.site_country, n)
+    gas = _per_site(model, values, "gas", model.site_country, n)
+    freight_f = _mode_factors(values, "freight", n)
+    transit_f = _mode_factors(values, "transit", n)
+    shift = values.get("duty", np.zeros(n)) / 100.0
+    eur = values.get("fx.EUR", np.ones(n))
+    return replace(
+        x,
+        wage_usd_per_hour=x.wage_usd_per_hour * growth / fx_site,
+        electricity_usd_per_kwh=x.electricity_usd_per_kwh * electricity / fx_site,
+        gas_usd_per_m3=x.gas_usd_per_m3 * gas / fx_site,
+        freight_usd=np.einsum("smrk,nk->nsmr", model.freight_by_mode, freight_f),
+        transit_days=np.einsum("smrk,nk->nsmr", model.days_by_mode, transit_f),
+        material_freight_usd=np.einsum("skq,nq->nsk", model.material_freight_by_mode, freight_f),
+        # a duty change moves rates that apply; duty-free trade (rate 0) stays free
+        duty_rate=_shifted(x.duty_rate, shift),
+        material_duty_rate=_shifted(x.material_duty_rate, shift),
+        # EAEU specific minimums are in EUR: more EUR per USD makes them smaller in USD
+        duty_min_usd=x.duty_min_usd / eur[:, None, None],
+    )
+
+
+def _growth(model: RiskModel, values: dict[str, Array], n: int) -> Array:
+    """Wage growth rate per sample and site, (n, S); 0 where the country has no variable."""
+    out = np.zeros((n, len(model.site_country)))
+    keys = np.array(model.site_country)
+    for country in set(model.site_country):
+        name = f"wage_growth.{country}"
+        if name in values:
+            out[:, keys == country] = values[name][:, None]
+    return out
+
+
+def _shifted(rate: Array, shift: Array) -> Array:
+    expand = shift.reshape((-1,) + (1,) * np.ndim(rate))
+    return np.where(rate > 0, np.maximum(rate + expand, 0.0), 0.0)
+
+
+def annual_cost(model: RiskModel, x: CostInputs, demand_factor: Array) -> Array:
+    """Annual landed cost per sample and site in the plan's currency, (n, S)."""
+    per_unit = landed_cost(x).sum(axis=-1)  # (n, S, M)
+    # a batched matrix product over markets: much faster than a generic einsum here
+    return np.matmul(per_unit, (model.demand * demand_factor)[:, :, None])[..., 0] * model.fx
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """The result of blocks ``first .. first + len(sums) - 1``."""
+
+    first_block: int
+    start: int  # first sample
+    costs: Array  # (n_chunk, S) annual cost per sample and site
+    sums: Array  # (blocks, S) sum of the cost per block
+    best: NDArray[np.int64]  # (blocks, S) how often each site was the cheapest
+    regret: Array  # (blocks, S) sum of cost minus the sample's cheapest cost
+
+
+def block_bounds(samples: int, block: int) -> tuple[int, int]:
+    start = block * BLOCK
+    return start, min(start + BLOCK, samples)
+
+
+def compute_chunk(model: RiskModel, seed: int, first_block: int, stop_block: int, samples: int) -> Chunk:
+    """Draw and evaluate blocks ``first_block .. stop_block - 1`` of a run of ``samples``."""
+    values: list[dict[str, Array]] = []
+    demand: list[Array] = []
+    for b in range(first_block, stop_block):
+        lo, hi = block_bounds(samples, b)
+        v, d = draw(model, seed, b, hi - lo)
+        values.append(v)
+        demand.append(d)
+    joined = {k: np.concatenate([v[k] for v in values]) for k in values[0]}
+    factors = np.concatenate(demand)
+    n = len(factors)
+    costs = annual_cost(model, sampled_inputs(model, joined, n), factors)
+    cheapest = costs.min(axis=1, keepdims=True)
+    winner = np.argmin(costs, axis=1)
+    n_sites = costs.shape[1]
+    sums, best, regret = [], [], []
+    offset = 0
+    for b in range(first_block, stop_block):
+        lo, hi = block_bounds(samples, b)
+        rows = slice(offset, offset + hi - lo)
+        offset += hi - lo
+        sums.append(costs[rows].sum(axis=0))
+        best.append(np.bincount(winner[rows], minlength=n_sites))
+        regret.append((costs[rows] - cheapest[rows]).sum(axis=0))
+    return Chunk(
+        first_block,
+        first_block * BLOCK,
+        costs,
+        np.array(sums),
+        np.array(best, dtype=np.int64),
+        np.array(regret),
+    )
+
+
+def chunk_blocks(model: RiskModel) -> int:
+    """Blocks per chunk so that the chunk's cost cube stays near :data:`CHUNK_BYTES`."""
+    n_sites, n_markets = model.x.duty_rate.shape
+    per_block = BLOCK * n_sites * n_markets * 7 * 8
+    return max(1, CHUNK_BYTES // per_block)

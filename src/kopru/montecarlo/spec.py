@@ -1,0 +1,234 @@
+"""What is uncertain and how: the distributions of FX, energy, wages, freight, duties and demand.
+
+The shipped distributions are in ``datapack/data/uncertainty.yaml``; a user file in the same format
+replaces or adds entries. Each variable names a family and what it applies to (``fx.KZT``,
+``electricity.TR``, ``freight.ferry``), a marginal distribution and a source (a data-pack source id)
+or ``assumption: true``. Correlations between variables are those of a Gaussian copula.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import yaml
+from numpy.typing import NDArray
+from scipy.special import ndtr
+
+from kopru import documents
+from kopru.datapack import DataPack
+from kopru.errors import RiskError
+
+Array = NDArray[np.float64]
+Kind = Literal["factor", "rate", "shift"]
+SHIPPED = resources.files("kopru") / "datapack" / "data" / "uncertainty.yaml"
+MODES = ("road", "rail", "ferry", "sea")
+
+# variable family -> (kind, what the suffix names)
+FAMILIES: dict[str, tuple[Kind, str]] = {
+    "fx": ("factor", "currency"),
+    "electricity": ("factor", "country"),
+    "gas": ("factor", "country"),
+    "wage_growth": ("rate", "country"),
+    "freight": ("factor", "mode"),
+    "transit": ("factor", "mode"),
+    "vat": ("shift", "country"),
+    "duty": ("shift", ""),
+    "demand": ("factor", ""),
+}
+DISTS: dict[str, tuple[str, ...]] = {
+    "lognormal": ("median", "sigma"),
+    "normal": ("mean", "sd"),
+    "triangular": ("low", "mode", "high"),
+    "uniform": ("low", "high"),
+    "fixed": ("value",),
+}
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One uncertain input: its marginal distribution and where the numbers come from."""
+
+    name: str
+    kind: Kind
+    dist: str
+    params: dict[str, float]
+    source: str
+    assumption: bool
+    note: str
+
+    def transform(self, z: Array) -> Array:
+        """Map standard normals (the copula's) to this marginal by its inverse CDF."""
+        p = self.params
+        if self.dist == "normal":
+            return p["mean"] + p["sd"] * z
+        if self.dist == "lognormal":
+            return p["median"] * np.exp(p["sigma"] * z)
+        if self.dist == "fixed":
+            return np.full_like(z, p["value"])
+        u = ndtr(z)
+        if self.dist == "uniform":
+            return p["low"] + (p["high"] - p["low"]) * u
+        low, mode, high = p["low"], p["mode"], p["high"]
+        width = high - low
+        cut = (mode - low) / width if width > 0 else 0.5
+        left = low + np.sqrt(u * width * (mode - low))
+        right = high - np.sqrt((1.0 - u) * width * (high - mode))
+        return np.where(u < cut, left, right)
+
+    def positive(self) -> bool:
+        """Whether every draw is > 0 (a multiplying factor must be)."""
+        p = self.params
+        if self.dist == "lognormal":
+            return True  # median > 0 is checked on reading
+        if self.dist == "fixed":
+            return p["value"] > 0
+        return self.dist != "normal" and p["low"] > 0
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """The uncertain inputs and the correlation matrix of their copula normals."""
+
+    variables: dict[str, Distribution]
+    correlation: Array  # over ``copula_names``
+    copula_names: tuple[str, ...]  # every variable but demand (drawn per market, independently)
+
+    @property
+    def cholesky(self) -> Array:
+        return np.linalg.cholesky(self.correlation)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain description, for the scenario store (inputs and their hash)."""
+        return {
+            "variables": {
+                k: {"dist": d.dist, **d.params, "source": d.source, "assumption": d.assumption}
+                for k, d in sorted(self.variables.items())
+            },
+            "copula": list(self.copula_names),
+            "correlation": self.correlation.round(12).tolist(),
+        }
+
+
+def _read_yaml(path: Path | Any, what: str) -> dict[str, Any]:
+    data = documents.read_document(path, what, error=RiskError, fmt="yaml")
+    if not isinstance(data, dict):
+        raise RiskError(f"{what} {path} must be a mapping with 'variables' (and 'correlations')", file=path)
+    return data
+
+
+def _kind_of(name: str, pack: DataPack | None) -> Kind:
+    family, _, suffix = name.partition(".")
+    if family not in FAMILIES:
+        raise RiskError(
+            f"uncertain variable {name!r}: unknown; expected one of {', '.join(f + '.*' for f in FAMILIES)}"
+        )
+    kind, what = FAMILIES[family]
+    if bool(what) != bool(suffix):
+        form = f"{family}.<{what}>" if what else family
+        raise RiskError(f"uncertain variable {name!r}: expected the form {form}")
+    if what == "mode" and suffix not in MODES:
+        raise RiskError(f"uncertain variable {name!r}: mode must be one of {', '.join(MODES)}")
+    if what == "country" and not re.fullmatch(r"[A-Z]{2}", suffix):
+        raise RiskError(f"uncertain variable {name!r}: expected a 2-letter country code such as KZ or TR")
+    if what == "currency" and pack is not None and not pack.has_param(suffix, "fx_per_usd"):
+        raise RiskError(f"uncertain variable {name!r}: the data pack has no fx_per_usd for {suffix}")
+    return kind
+
+
+def _distribution(name: str, raw: Any, pack: DataPack | None) -> Distribution:
+    if not isinstance(raw, dict):
+        raise RiskError(f"uncertain variable {name}: expected a mapping with dist and its parameters")
+    kind = _kind_of(name, pack)
+    dist = raw.get("dist")
+    if dist not in DISTS:
+        raise RiskError(f"uncertain variable {name}: dist must be one of {', '.join(DISTS)}, got {dist!r}")
+    params: dict[str, float] = {}
+    for key in DISTS[dist]:
+        value = raw.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise RiskError(f"uncertain variable {name}: {dist} needs a number {key!r}, got {value!r}")
+        params[key] = float(value)
+    extra = set(raw) - {"dist", "source", "assumption", "note", *DISTS[dist]}
+    if extra:
+        raise RiskError(f"uncertain variable {name}: unknown key(s) {', '.join(sorted(extra))}")
+    source = str(raw.get("source") or "").strip()
+    assumption = raw.get("assumption", False)
+    if not isinstance(assumption, bool):
+        raise RiskError(f"uncertain variable {name}: assumption must be true or false")
+    if not source and not assumption:
+        raise RiskError(f"uncertain variable {name}: give a source (data-pack source id) or assumption: true")
+    if pack is not None and source:
+        unknown = [s for s in source.split(";") if s.strip() and s.strip() not in pack.source_ids()]
+        if unknown:
+            raise RiskError(f"uncertain variable {name}: source {unknown[0]!r} is not in the data pack")
+    _check_params(name, dist, params)
+    d = Distribution(name, kind, dist, params, source, assumption, str(raw.get("note", "")).strip())
+    if kind == "factor" and not d.positive():
+        raise RiskError(
+            f"uncertain variable {name}: a factor must stay positive; use lognormal, or a"
+            " triangular/uniform with low > 0"
+        )
+    return d
+
+
+def _check_params(name: str, dist: str, p: dict[str, float]) -> None:
+    if dist == "lognormal" and (p["median"] <= 0 or p["sigma"] < 0):
+        raise RiskError(f"uncertain variable {name}: lognormal needs median > 0 and sigma >= 0")
+    if dist == "normal" and p["sd"] < 0:
+        raise RiskError(f"uncertain variable {name}: normal needs sd >= 0")
+    if dist == "uniform" and not p["low"] <= p["high"]:
+        raise RiskError(f"uncertain variable {name}: uniform needs low <= high")
+    if dist == "triangular" and not p["low"] <= p["mode"] <= p["high"]:
+        raise RiskError(f"uncertain variable {name}: triangular needs low <= mode <= high")
+
+
+def _correlation(raw: Any, names: tuple[str, ...]) -> Array:
+    corr = np.eye(len(names))
+    if raw is None:
+        return corr
+    if not isinstance(raw, list):
+        raise RiskError("correlations: expected a list of {a, b, rho}")
+    index = {n: i for i, n in enumerate(names)}
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or not {"a", "b", "rho"} <= set(item):
+            raise RiskError(f"correlations[{i}]: expected a mapping with a, b and rho")
+        a, b, rho = item["a"], item["b"], item["rho"]
+        for v in (a, b):
+            if v not in index:
+                raise RiskError(f"correlations[{i}]: {v!r} is not a correlated variable ({', '.join(names)})")
+        if a == b or isinstance(rho, bool) or not isinstance(rho, int | float) or not -1 < rho < 1:
+            raise RiskError(f"correlations[{i}]: need two different variables and -1 < rho < 1")
+        corr[index[a], index[b]] = corr[index[b], index[a]] = float(rho)
+    if np.linalg.eigvalsh(corr).min() <= 1e-10:
+        raise RiskError(
+            "correlations: the matrix is not positive definite (the pairs contradict each other);"
+            " lower some of the rho values"
+        )
+    return corr
+
+
+def load_uncertainty(
+    path: str | Path | None = None,
+    pack: DataPack | None = None,
+) -> Uncertainty:
+    """The shipped distributions, with those of the file at ``path`` replacing or adding entries."""
+    shipped = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))  # package data, checked below
+    variables = dict(shipped.get("variables") or {})
+    correlations = shipped.get("correlations")
+    if path is not None:
+        user = _read_yaml(Path(path), "uncertainty file")
+        unknown = set(user) - {"variables", "correlations", "version", "horizon"}
+        if unknown:
+            raise RiskError(f"uncertainty file {path}: unknown key(s) {', '.join(sorted(unknown))}")
+        variables |= user.get("variables") or {}
+        if "correlations" in user:
+            correlations = user["correlations"]
+    dists = {str(k): _distribution(str(k), v, pack) for k, v in variables.items()}
+    names = tuple(sorted(k for k in dists if k != "demand"))
+    return Uncertainty(dists, _correlation(correlations, names), names)

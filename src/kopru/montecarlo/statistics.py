@@ -1,0 +1,203 @@
+"""Statistics of a run: mean, quantiles, CVaR95, P(best) and expected regret of every site.
+
+Sums are kept per block and added in block order, and quantiles are taken over the whole column of
+samples, so the statistics are bit-identical however the run was cut into chunks. Memory stays
+bounded: the annual cost per sample and site (needed for exact quantiles) spills to a temporary
+file laid out site by site when it would not fit in :data:`MEMORY_BUDGET`.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kopru.errors import OptionError
+from kopru.montecarlo.model import RiskModel
+from kopru.montecarlo.sampling import BLOCK, chunk_blocks, compute_chunk
+from kopru.montecarlo.spec import Array, Uncertainty
+from kopru.progress import Counter
+
+MEMORY_BUDGET = 256 * 2**20  # above this the per-sample annual costs spill to a temporary file
+DRAWS_KEPT = 2048  # samples per site a result keeps for distribution charts (the table uses all)
+
+
+class _Sink:
+    """Annual cost per sample and site: in memory, or site-major in a temporary file when large.
+
+    The file is written with plain writes (page cache, not this process's memory) so the
+    resident size stays bounded however many samples there are.
+    """
+
+    def __init__(self, samples: int, sites: int, budget: int = MEMORY_BUDGET) -> None:
+        self.samples, self.sites = samples, sites
+        self.memory: Array | None = None
+        self.file = None
+        if samples * sites * 8 <= budget:
+            self.memory = np.empty((samples, sites))
+        else:
+            # closed in close(), called from run()'s finally: the file lives across many writes
+            self.file = tempfile.TemporaryFile(prefix="kopru-risk-")  # noqa: SIM115
+
+    def write(self, start: int, costs: Array) -> None:
+        if self.memory is not None:
+            self.memory[start : start + len(costs)] = costs
+            return
+        by_site = np.ascontiguousarray(costs.T)
+        for s in range(self.sites):
+            self.file.seek((s * self.samples + start) * 8)
+            self.file.write(by_site[s].tobytes())
+
+    def column(self, site: int) -> Array:
+        if self.memory is not None:
+            return self.memory[:, site]
+        self.file.seek(site * self.samples * 8)
+        return np.frombuffer(self.file.read(self.samples * 8), dtype=np.float64)
+
+    def head(self, n: int) -> Array:
+        """The first ``n`` samples of every site, (n, S)."""
+        n = min(n, self.samples)
+        if self.memory is not None:
+            return self.memory[:n].copy()
+        cols = []
+        for s in range(self.sites):
+            self.file.seek(s * self.samples * 8)
+            cols.append(np.frombuffer(self.file.read(n * 8), dtype=np.float64))
+        return np.stack(cols, axis=1)
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+@dataclass(frozen=True)
+class SiteRisk:
+    id: str
+    name: str
+    mean: float
+    p5: float
+    p50: float
+    p95: float
+    cvar95: float
+    p_best: float
+    expected_regret: float
+
+    def as_dict(self) -> dict[str, Any]:
+        keys = ("id", "mean", "p5", "p50", "p95", "cvar95", "p_best", "expected_regret")
+        return {k: getattr(self, k) for k in keys}
+
+
+@dataclass(frozen=True)
+class RiskResult:
+    """Per-site statistics of the annual landed cost (plan currency) over ``samples`` draws."""
+
+    samples: int
+    seed: int
+    currency: str
+    sites: list[SiteRisk]
+    excluded: tuple[str, ...]
+    uncertainty: Uncertainty
+    baseline: str | None = None  # the cheapest Turkish site at base values
+    # annual cost of the run's first samples (at most DRAWS_KEPT) per site id, for charts
+    draws: dict[str, Array] = field(default_factory=dict, repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        """``kopru risk --json``: the run's size, seed and every site's statistics."""
+        return {"samples": self.samples, "seed": self.seed, "sites": [s.as_dict() for s in self.sites]}
+
+
+def tail_mean(values: Array, share: float = 0.05) -> float:
+    """Mean of the costliest ``ceil(share × n)`` values (CVaR): always >= the linear p95."""
+    n = len(values)
+    k = max(1, math.ceil(round(share * n, 9)))
+    top = np.partition(values, n - k)[n - k :]
+    return float(top.mean())
+
+
+def summarize(
+    model: RiskModel, chunks_sums: Array, best: NDArray[np.int64], regret: Array, sink: _Sink, seed: int
+) -> RiskResult:
+    """Combine per-block sums (in block order) and per-site columns into the statistics."""
+    n = sink.samples
+    mean = chunks_sums.sum(axis=0) / n
+    p_best = best.sum(axis=0) / n
+    exp_regret = regret.sum(axis=0) / n
+    sites = []
+    for s, sid in enumerate(model.site_ids):
+        col = sink.column(s)
+        p5, p50, p95 = (float(q) for q in np.quantile(col, [0.05, 0.5, 0.95]))
+        # the k costliest are all >= p95, so their mean is too; max() only absorbs rounding
+        cvar = max(tail_mean(col), p95)
+        sites.append(
+            SiteRisk(
+                sid,
+                model.site_names[s],
+                float(mean[s]),
+                p5,
+                p50,
+                p95,
+                cvar,
+                float(p_best[s]),
+                max(float(exp_regret[s]), 0.0),
+            )
+        )
+    sites.sort(key=lambda r: (r.mean, r.id))
+    head = sink.head(DRAWS_KEPT)
+    draws = {sid: head[:, s] for s, sid in enumerate(model.site_ids)}
+    return RiskResult(
+        n, seed, model.currency, sites, model.excluded, model.uncertainty, model.baseline, draws
+    )
+
+
+def run(
+    model: RiskModel,
+    samples: int,
+    seed: int,
+    blocks_per_chunk: int | None = None,
+    client: Any = None,
+    progress: Counter | None = None,
+    memory_budget: int = MEMORY_BUDGET,
+) -> RiskResult:
+    """Evaluate ``samples`` draws in chunks, here or on a Dask ``client``; same result either way."""
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+        raise OptionError(f"samples must be a whole number >= 1, got {samples!r}", field="samples")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise OptionError(f"seed must be a whole number >= 0, got {seed!r}", field="seed")
+    n_blocks = -(-samples // BLOCK)
+    step = blocks_per_chunk or chunk_blocks(model)
+    spans = [(b, min(b + step, n_blocks)) for b in range(0, n_blocks, step)]
+    n_sites = len(model.site_ids)
+    sums = np.zeros((n_blocks, n_sites))
+    best = np.zeros((n_blocks, n_sites), dtype=np.int64)
+    regret = np.zeros((n_blocks, n_sites))
+    sink = _Sink(samples, n_sites, memory_budget)
+    done = 0
+    try:
+        for chunk in _chunks(model, seed, spans, samples, client):
+            rows = slice(chunk.first_block, chunk.first_block + len(chunk.sums))
+            sums[rows], best[rows], regret[rows] = chunk.sums, chunk.best, chunk.regret
+            sink.write(chunk.start, chunk.costs)
+            done += len(chunk.costs)
+            if progress is not None:
+                progress(done, samples)
+        return summarize(model, sums, best, regret, sink, seed)
+    finally:
+        sink.close()
+
+
+def _chunks(model: RiskModel, seed: int, spans: list[tuple[int, int]], samples: int, client: Any):
+    if client is None:
+        for first, stop in spans:
+            yield compute_chunk(model, seed, first, stop, samples)
+        return
+    from distributed import as_completed
+
+    shared = client.scatter(model, broadcast=True)
+    futures = [client.submit(compute_chunk, shared, seed, a, b, samples, pure=False) for a, b in spans]
+    for future in as_completed(futures):
+        yield future.result()
+        future.release()

@@ -1,0 +1,170 @@
+"""The report's charts: annual landed cost by component, and the risk distributions and P(best)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from kopru.planner import Plan
+from kopru.report.views import shown_risk_sites, site_label
+
+COMPONENT_COLOURS = {
+    "materials": "#4e79a7",
+    "energy": "#f28e2b",
+    "labour": "#e15759",
+    "logistics": "#76b7b2",
+    "duties": "#59a14f",
+    "taxes": "#edc948",
+    "capital": "#b07aa1",
+}
+CHART_SITES = 15
+BASELINE_COLOUR = "#e8a33d"
+SITE_COLOUR = "#4e79a7"
+
+
+def cost_chart(plan: Plan) -> go.Figure:
+    """Stacked bars of annual landed cost by component: the best sites and every Turkish site."""
+    feasible = [plan.site(s) for s in plan.ranking if plan.site(s).feasible]
+    shown = feasible[:CHART_SITES] + [s for s in feasible[CHART_SITES:] if s.country == "TR"]
+    shown = list(reversed(shown))  # best at the top of a horizontal bar chart
+    labels = [f"{s.name} ({s.country})" for s in shown]
+    fig = go.Figure()
+    for comp in plan.components:
+        fig.add_bar(
+            y=labels,
+            x=[s.landed_cost.components[comp] or 0.0 for s in shown],
+            name=comp,
+            orientation="h",
+            marker_color=COMPONENT_COLOURS.get(comp),
+            hovertemplate=f"%{{y}}<br>{comp}: %{{x:,.0f}} {plan.currency}<extra></extra>",
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=max(380, 26 * len(shown) + 120),
+        margin=dict(l=10, r=10, t=40, b=40),
+        title=f"Annual landed cost by component ({plan.currency} per year)",
+        legend=dict(orientation="h", y=-0.08),
+        xaxis_title=plan.currency,
+    )
+    return fig
+
+
+def risk_distribution_chart(view: Mapping[str, Any], plan: Plan) -> go.Figure:
+    """Annual landed cost per site: violins of the drawn samples, or p5-p95 ranges without draws."""
+    by_id = {s["id"]: s for s in view["sites"]}
+    shown = shown_risk_sites(list(by_id), view.get("baseline"))
+    shown = list(reversed(shown))  # cheapest at the top of a horizontal chart
+    currency = view["currency"]
+    draws = view.get("draws") or {}
+    fig = go.Figure()
+    if draws:
+        for sid in shown:
+            if sid not in draws:
+                continue
+            colour = BASELINE_COLOUR if sid == view.get("baseline") else SITE_COLOUR
+            label = site_label(plan, sid, by_id[sid]["name"])
+            fig.add_violin(
+                x=draws[sid],
+                y0=label,
+                name=label,
+                orientation="h",
+                side="both",
+                width=0.9,
+                points=False,
+                # a dark quartile box and mean line on a pale violin: the shape and the centre both read
+                box=dict(visible=True, width=0.25, fillcolor="white", line=dict(color="#1d2430", width=1)),
+                meanline=dict(visible=True, color="#1d2430"),
+                line=dict(color=colour, width=1),
+                fillcolor=colour,
+                opacity=0.7,
+                showlegend=False,
+                hoverinfo="x",
+            )
+        n = len(next(iter(draws.values())))
+        title = f"Annual landed cost, distribution of {n:,} of the {view['samples']:,} samples"
+    else:
+        labels = [site_label(plan, sid, by_id[sid]["name"]) for sid in shown]
+        stats = [by_id[sid] for sid in shown]
+        p5, p50, p95 = (np.array([s[k] for s in stats]) for k in ("p5", "p50", "p95"))
+        fig.add_scatter(
+            x=p50,
+            y=labels,
+            mode="markers",
+            name="p50, with p5-p95",
+            marker=dict(color=SITE_COLOUR, size=9),
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=p95 - p50,
+                arrayminus=p50 - p5,
+                thickness=2,
+            ),
+        )
+        fig.add_scatter(
+            x=[s["mean"] for s in stats], y=labels, mode="markers", name="mean", marker_symbol="diamond"
+        )
+        fig.add_scatter(
+            x=[s["cvar95"] for s in stats], y=labels, mode="markers", name="CVaR95", marker_symbol="x"
+        )
+        title = f"Annual landed cost over {view['samples']:,} samples: p5-p95, median, mean, CVaR95"
+    fig.update_layout(
+        height=max(380, 34 * len(shown) + 120),
+        margin=dict(l=10, r=10, t=40, b=40),
+        title=title,
+        legend=dict(orientation="h", y=-0.08),
+        xaxis_title=f"{currency} per year",
+        plot_bgcolor="white",
+        xaxis=dict(gridcolor="#e5e8ec"),
+    )
+    return fig
+
+
+def risk_best_chart(view: Mapping[str, Any], plan: Plan) -> go.Figure:
+    """P(best) and expected regret side by side, for the sites of the distribution chart."""
+    by_id = {s["id"]: s for s in view["sites"]}
+    shown = shown_risk_sites(list(by_id), view.get("baseline"))
+    # a site that wins in some samples belongs here even when its mean is not among the cheapest
+    shown += [sid for sid, s in by_id.items() if s["p_best"] > 0 and sid not in shown]
+    shown = list(reversed(shown))
+    labels = [site_label(plan, sid, by_id[sid]["name"]) for sid in shown]
+    colours = [BASELINE_COLOUR if sid == view.get("baseline") else SITE_COLOUR for sid in shown]
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        horizontal_spacing=0.04,
+        subplot_titles=("P(best): share of samples in which the site is cheapest", "Expected regret"),
+    )
+    fig.add_bar(
+        x=[by_id[sid]["p_best"] for sid in shown],
+        y=labels,
+        orientation="h",
+        marker_color=colours,
+        name="P(best)",
+        hovertemplate="%{y}: %{x:.1%}<extra></extra>",
+        row=1,
+        col=1,
+    )
+    fig.add_bar(
+        x=[by_id[sid]["expected_regret"] for sid in shown],
+        y=labels,
+        orientation="h",
+        marker_color=colours,
+        name="expected regret",
+        hovertemplate=f"%{{y}}: %{{x:,.0f}} {view['currency']}<extra></extra>",
+        row=1,
+        col=2,
+    )
+    fig.update_xaxes(tickformat=".0%", row=1, col=1, gridcolor="#e5e8ec")
+    fig.update_xaxes(title_text=f"{view['currency']} per year", row=1, col=2, gridcolor="#e5e8ec")
+    fig.update_layout(
+        height=max(380, 26 * len(shown) + 120),
+        margin=dict(l=10, r=10, t=50, b=40),
+        showlegend=False,
+        plot_bgcolor="white",
+    )
+    return fig

@@ -1,0 +1,107 @@
+"""A report folder: ``plan.json``, ``report.html`` and the views kept beside them.
+
+Each run of ``kopru risk --out DIR`` or ``kopru rank --out DIR`` keeps its view as ``risk.json`` or
+``ranking.json`` and redraws the report with every view kept for the same inputs, so the two
+commands into one folder add up to one report. A kept view of another profile, other overrides or
+other closures is left out of the report, with a note saying so.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kopru.datapack import DataPack
+from kopru.errors import OptionError
+from kopru.planner import Plan
+from kopru.report.html import write_report
+from kopru.report.views import as_ranking_view, as_risk_view
+from kopru.store.records import inputs_hash
+
+if TYPE_CHECKING:
+    from kopru.mcda import RankResult
+    from kopru.montecarlo import RiskResult
+
+VIEWS = ("risk", "ranking")
+
+
+@dataclass(frozen=True)
+class ReportFolder:
+    """What was written: the files, the views the report shows, and notes on views left out."""
+
+    folder: Path
+    plan_json: Path
+    report_html: Path
+    views: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def inputs_key(plan: Plan) -> str:
+    """What a kept view was computed for: the profile, the overrides and the closures of the plan."""
+    return inputs_hash(
+        {"profile": plan.profile, "overrides": plan.overrides, "close": sorted(plan.disruptions)}
+    )
+
+
+def prepare_folder(out_dir: str | Path) -> Path:
+    """The folder, created if needed; a path that is a file is refused."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OptionError(f"--out {out_dir} is a file; expected a folder", field="--out")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return out_dir
+
+
+def write_folder(
+    out_dir: str | Path,
+    plan: Plan,
+    pack: DataPack,
+    risk: RiskResult | Mapping[str, Any] | None = None,
+    ranking: RankResult | Mapping[str, Any] | None = None,
+    keep_views: bool = True,
+) -> ReportFolder:
+    """Write plan.json and report.html; keep the given views and add those kept for the same inputs.
+
+    With ``keep_views=False`` (``kopru plan --out``) the report shows only what is given.
+    """
+    folder = prepare_folder(out_dir)
+    key = inputs_key(plan)
+    given = {"risk": as_risk_view(risk) if risk is not None else None}
+    given["ranking"] = as_ranking_view(ranking) if ranking is not None else None
+    views: dict[str, dict[str, Any] | None] = {}
+    notes: list[str] = []
+    for name in VIEWS:
+        kept = folder / f"{name}.json"
+        if given[name] is not None:
+            views[name] = given[name]
+            kept.write_text(
+                json.dumps({"key": key, "view": given[name]}, ensure_ascii=False), encoding="utf-8"
+            )
+        elif keep_views:
+            views[name], note = _read_view(kept, key)
+            if note:
+                notes.append(note)
+        else:
+            views[name] = None
+    plan_json = folder / "plan.json"
+    plan_json.write_text(plan.model_dump_json(indent=1), encoding="utf-8")
+    html = write_report(plan, pack, folder / "report.html", **views)
+    shown = tuple(v for v in VIEWS if views[v] is not None)
+    return ReportFolder(folder, plan_json, html, shown, tuple(notes))
+
+
+def _read_view(path: Path, key: str) -> tuple[dict[str, Any] | None, str | None]:
+    """A kept view if it is for the same inputs; else None and why it was left out."""
+    if not path.exists():
+        return None, None
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        view, kept_key = kept["view"], kept["key"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return None, f"{path.name} cannot be read; left out of the report"
+    if kept_key != key:
+        return None, f"{path.name} is for another profile, overrides or closures; left out of the report"
+    return view, None

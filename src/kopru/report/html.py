@@ -1,0 +1,84 @@
+"""The HTML report of a plan: one self-contained offline file (plotly.js inlined, no CDN, no tiles).
+
+When ``kopru risk`` or ``kopru rank`` were run, the report also shows their views: per-site
+distributions of annual landed cost, P(best) and expected regret, and the MCDA ranking.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from plotly.offline import get_plotlyjs
+
+from kopru.datapack import DataPack
+from kopru.planner import Plan
+from kopru.report.charts import cost_chart, risk_best_chart, risk_distribution_chart
+from kopru.report.maps import site_map
+from kopru.report.views import as_ranking_view, as_risk_view, site_label
+
+if TYPE_CHECKING:
+    from kopru.mcda import RankResult
+    from kopru.montecarlo import RiskResult
+
+_env = Environment(
+    loader=PackageLoader("kopru", "report/templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render_html(
+    plan: Plan,
+    pack: DataPack,
+    risk: RiskResult | Mapping[str, Any] | None = None,
+    ranking: RankResult | Mapping[str, Any] | None = None,
+) -> str:
+    """The report as one HTML string with plotly.js inlined.
+
+    ``risk`` (a :class:`~kopru.montecarlo.RiskResult` or a :func:`risk_view` dict, which can carry
+    sample draws for the distribution chart) and ``ranking`` (a :class:`~kopru.mcda.RankResult`
+    or a :func:`ranking_view` dict) add their sections; without them the report is unchanged.
+    """
+    to_div = dict(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+    best = plan.site(plan.recommendation.site) if plan.recommendation.site else None
+    extra: dict[str, Any] = {"risk": None, "ranking": None}
+    if risk is not None:
+        view = as_risk_view(risk)
+        extra["risk"] = view
+        extra["risk_rows"] = [{**s, "label": site_label(plan, s["id"], s["name"])} for s in view["sites"]]
+        extra["risk_chart"] = risk_distribution_chart(view, plan).to_html(
+            div_id="risk-distribution", **to_div
+        )
+        extra["best_chart"] = risk_best_chart(view, plan).to_html(div_id="risk-best", **to_div)
+    if ranking is not None:
+        rv = as_ranking_view(ranking)
+        extra["ranking"] = rv
+        extra["ranking_rows"] = [{**s, "label": site_label(plan, s["id"])} for s in rv["sites"]]
+    template = _env.get_template("report.html.j2")
+    return template.render(
+        plan=plan,
+        best=best,
+        plotlyjs=get_plotlyjs(),
+        chart=cost_chart(plan).to_html(div_id="cost-chart", **to_div),
+        map=site_map(plan, pack).to_html(div_id="site-map", **to_div),
+        sites=[plan.site(s) for s in plan.ranking],
+        esc=html.escape,
+        **extra,
+    )
+
+
+def write_report(
+    plan: Plan,
+    pack: DataPack,
+    path: str | Path,
+    risk: RiskResult | Mapping[str, Any] | None = None,
+    ranking: RankResult | Mapping[str, Any] | None = None,
+) -> Path:
+    path = Path(path)
+    path.write_text(render_html(plan, pack, risk, ranking), encoding="utf-8")
+    return path

@@ -1,0 +1,323 @@
+"""The scenario store's database: one DuckDB file, locked for one transaction at a time.
+
+Layout: ``kopru_meta`` (marks the file as a kopru store, schema version), ``runs`` (one row per run:
+kind, time, profile, inputs and their hash, data-pack version, overrides, disruptions,
+parameters) and ``results`` (long table: run, site or scenario, metric, value).
+
+Concurrency: DuckDB lets one process at a time open a file for writing, so every access takes an
+exclusive ``flock`` on ``<store>.lock`` first (retrying until a timeout) and holds the DuckDB
+connection only for the one transaction. The kernel drops the lock when a process dies, even on
+SIGKILL; DuckDB's write-ahead log then discards the uncommitted run and keeps every committed one.
+
+A file that is not a kopru store (not DuckDB, damaged, or a DuckDB file without ``kopru_meta``)
+is refused with a clear error and never written to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from kopru.errors import RunNotFound, StoreBusy, StoreError, StoreMissing
+from kopru.store import records
+from kopru.store.records import HEADLINE_METRICS, headline, run_rows
+
+SCHEMA = "1"
+LOCK_TIMEOUT_S = 60.0
+DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
+
+DDL = (
+    "CREATE TABLE IF NOT EXISTS kopru_meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    """CREATE TABLE IF NOT EXISTS runs (
+        id VARCHAR PRIMARY KEY, kind VARCHAR, created TIMESTAMP, profile_path VARCHAR,
+        company VARCHAR, product VARCHAR, inputs_hash VARCHAR, data_pack_version VARCHAR,
+        kopru_version VARCHAR, inputs JSON, overrides JSON, disruptions JSON, params JSON)""",
+    """CREATE TABLE IF NOT EXISTS results (
+        run_id VARCHAR, item VARCHAR, metric VARCHAR, value DOUBLE, text VARCHAR)""",
+)
+
+
+def default_path() -> Path:
+    """``$KOPRU_STORE``, else the user's data folder (XDG): ``~/.local/share/kopru/runs.duckdb``."""
+    env = os.environ.get("KOPRU_STORE")
+    if env:
+        return Path(env)
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "kopru" / "runs.duckdb"
+
+
+def _check_file(path: Path) -> bool:
+    """True when ``path`` exists and looks like DuckDB; refuse anything else that exists."""
+    if not path.exists():
+        return False
+    if path.is_dir():
+        raise StoreError(f"--store {path} is a folder; give a file such as {path / 'runs.duckdb'}")
+    if path.stat().st_size == 0:
+        raise StoreError(
+            f"--store {path} is an empty file, not a kopru store; remove it or choose another path"
+        )
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head[8:12] != DUCKDB_MAGIC:
+        raise StoreError(
+            f"--store {path} is not a kopru store (not a DuckDB file); it was left untouched —"
+            " choose another path"
+        )
+    return True
+
+
+@dataclass
+class Store:
+    """A kopru scenario store at ``path``; each method opens, locks, works and closes."""
+
+    path: Path
+    lock_timeout: float = LOCK_TIMEOUT_S
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = Path(f"{self.path}.lock")
+        with lock.open("a") as fh:
+            deadline = time.monotonic() + self.lock_timeout
+            while True:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreBusy(
+                            f"store {self.path} is busy (another kopru has held it over"
+                            f" {self.lock_timeout:.0f} s); try again"
+                        ) from None
+                    time.sleep(0.02)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def connect(self, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A checked connection under the lock; creates the store only where no file exists."""
+        with self._locked():
+            existed = _check_file(self.path)
+            if not existed and not write:
+                raise StoreMissing(f"store {self.path} does not exist yet; run kopru risk/rank/sweep first")
+            try:
+                con = duckdb.connect(str(self.path))
+            except duckdb.Error as exc:
+                if "lock" in str(exc).lower():  # a process outside kopru (the duckdb shell) holds it
+                    raise StoreBusy(f"store {self.path} is held by another program: {exc}") from None
+                raise StoreError(f"--store {self.path} cannot be opened as a kopru store: {exc}") from None
+            try:
+                if existed:
+                    self._check_schema(con)
+                else:
+                    self._create(con)
+                yield con
+            finally:
+                con.close()
+
+    def _check_schema(self, con: duckdb.DuckDBPyConnection) -> None:
+        try:
+            row = con.execute("SELECT value FROM kopru_meta WHERE key = 'schema'").fetchone()
+        except duckdb.Error:
+            row = None
+        if row is None:
+            raise StoreError(
+                f"--store {self.path} is a DuckDB file but not a kopru store (no kopru_meta table);"
+                " it was left untouched — choose another path"
+            )
+        if row[0] != SCHEMA:
+            raise StoreError(f"store {self.path} has schema {row[0]}; this kopru reads schema {SCHEMA}")
+
+    def _create(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("BEGIN")
+        for ddl in DDL:
+            con.execute(ddl)
+        con.execute("INSERT INTO kopru_meta VALUES ('schema', ?), ('app', 'kopru')", [SCHEMA])
+        con.execute("COMMIT")
+
+    # -- writing --------------------------------------------------------------------------------
+    def record(
+        self,
+        kind: str,
+        profile: Any = None,
+        overrides: Any = None,
+        disruptions: Any = (),
+        params: dict[str, Any] | None = None,
+        results: dict[str, Any] | None = None,
+    ) -> str:
+        """Record one run in one transaction; returns its id."""
+        row, rows = run_rows(kind, profile, overrides, disruptions, params or {}, results or {})
+        with self.connect(write=True) as con:
+            con.execute("BEGIN")
+            con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+            if rows:
+                con.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?)", rows)
+            _pause_for_tests()
+            con.execute("COMMIT")
+        return row[0]
+
+    def record_plan(self, plan: Any, overrides: Any = None) -> str:
+        """Record a :class:`~kopru.planner.Plan` (``kopru plan``, ``optimize``): ranking and totals."""
+        params, results = records.plan_results(plan)
+        return self.record("plan", plan.profile, overrides, plan.disruptions, params, results)
+
+    def record_risk(self, result: Any, profile: Any, overrides: Any = None, disruptions: Any = ()) -> str:
+        """Record a risk result: every site's statistics, with samples, seed and distributions."""
+        params, results = records.risk_results(result)
+        return self.record("risk", profile, overrides, list(disruptions or ()), params, results)
+
+    def record_rank(
+        self, result: Any, profile: Any, samples: int, seed: int, overrides: Any = None, disruptions: Any = ()
+    ) -> str:
+        """Record an MCDA ranking: method, weights and every site's score and criteria."""
+        params, results = records.rank_results(result, samples, seed)
+        return self.record("rank", profile, overrides, list(disruptions or ()), params, results)
+
+    def record_sweep(self, result: Any, dask: bool = False) -> str:
+        """Record a sweep: each scenario's best site, totals and saving."""
+        params, results = records.sweep_results(result, dask)
+        return self.record("sweep", result.profile, params=params, results=results)
+
+    # -- reading --------------------------------------------------------------------------------
+    def list(self, limit: int | None = None) -> list[dict[str, Any]]:
+        sql = (
+            "SELECT id, kind, created, company, product, inputs_hash, data_pack_version"
+            " FROM runs ORDER BY created DESC, id"
+        )
+        with self.connect() as con:
+            cur = con.execute(sql + (f" LIMIT {int(limit)}" if limit else ""))
+            return _dicts(cur)
+
+    def summaries(
+        self, limit: int | None = None, kind: str | None = None
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """How many runs there are (of ``kind``), and the newest ``limit`` with their headline result.
+
+        A row is :meth:`list`'s with the run's currency, disruptions, overrides, scalar parameters
+        and ``headline``: the item a reader looks at first and its value (see :func:`headline`).
+        """
+        where, args = ("WHERE kind = ?", [kind]) if kind else ("", [])
+        with self.connect() as con:
+            total = con.execute(f"SELECT count(*) FROM runs {where}", args).fetchone()[0]
+            cur = con.execute(
+                "SELECT id, kind, created, company, product, profile_path, inputs_hash, data_pack_version,"
+                " kopru_version, json_extract_string(inputs, '$.profile.currency') AS currency,"
+                f" overrides, disruptions, params FROM runs {where} ORDER BY created DESC, id"
+                + (" LIMIT ?" if limit else ""),
+                args + ([int(limit)] if limit else []),
+            )
+            runs = _dicts(cur)
+            ids = [r["id"] for r in runs]
+            rows: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+            counts: dict[str, int] = {}
+            if ids:
+                cur = con.execute(
+                    "SELECT run_id, item, metric, value, text FROM results"
+                    f" WHERE run_id IN ({', '.join('?' * len(ids))}) AND metric IN"
+                    f" ({', '.join('?' * len(HEADLINE_METRICS))}) ORDER BY rowid",
+                    ids + list(HEADLINE_METRICS),
+                )
+                for r in _dicts(cur):
+                    rows[r.pop("run_id")].append(r)
+                counts = dict(
+                    con.execute(
+                        "SELECT run_id, count(DISTINCT item) FROM results"
+                        f" WHERE run_id IN ({', '.join('?' * len(ids))}) GROUP BY run_id",
+                        ids,
+                    ).fetchall()
+                )
+        for r in runs:
+            for key in ("overrides", "disruptions", "params"):
+                r[key] = json.loads(r[key]) if r[key] is not None else None
+            r["headline"] = headline(r["kind"], rows[r["id"]], counts.get(r["id"], 0))
+        return total, runs
+
+    def _resolve(self, con: duckdb.DuckDBPyConnection, run_id: str) -> str:
+        found = [r[0] for r in con.execute("SELECT id FROM runs WHERE id LIKE ?", [f"{run_id}%"]).fetchall()]
+        if not found:
+            raise RunNotFound(f"no run {run_id!r} in {self.path}; see 'kopru runs list'")
+        if len(found) > 1:
+            raise RunNotFound(f"run id {run_id!r} is ambiguous ({len(found)} runs); give more characters")
+        return found[0]
+
+    def show(self, run_id: str) -> dict[str, Any]:
+        with self.connect() as con:
+            rid = self._resolve(con, run_id)
+            run = _dicts(con.execute("SELECT * FROM runs WHERE id = ?", [rid]))[0]
+            for key in ("inputs", "overrides", "disruptions", "params"):
+                run[key] = json.loads(run[key]) if run[key] is not None else None
+            run["results"] = _dicts(
+                con.execute(
+                    "SELECT item, metric, value, text FROM results WHERE run_id = ? ORDER BY rowid", [rid]
+                )
+            )
+            return run
+
+    def compare(self, a: str, b: str) -> list[dict[str, Any]]:
+        """Every (item, metric) of two runs side by side, with the difference b - a."""
+        with self.connect() as con:
+            ra, rb = self._resolve(con, a), self._resolve(con, b)
+            cur = con.execute(
+                """SELECT coalesce(x.item, y.item) AS item, coalesce(x.metric, y.metric) AS metric,
+                          x.value AS a, y.value AS b, y.value - x.value AS diff
+                   FROM (SELECT * FROM results WHERE run_id = ?) x
+                   FULL OUTER JOIN (SELECT * FROM results WHERE run_id = ?) y
+                   ON x.item = y.item AND x.metric = y.metric
+                   ORDER BY item, metric""",
+                [ra, rb],
+            )
+            return _dicts(cur)
+
+    def export(self, target: Path, fmt: str, run_id: str | None = None) -> dict[str, str]:
+        """Write ``runs`` and ``results`` (all, or one run's) as Parquet or CSV files in ``target``."""
+        if fmt not in ("parquet", "csv"):
+            raise StoreError(f"export format must be parquet or csv, got {fmt!r}")
+        if target.exists() and not target.is_dir():
+            raise StoreError(f"export target {target} is a file; expected a folder")
+        target.mkdir(parents=True, exist_ok=True)
+        written = {}
+        with self.connect() as con:
+            where, args = "", []
+            if run_id is not None:
+                rid = self._resolve(con, run_id)
+                where, args = " WHERE {col} = $1", [rid]
+            for table, col in (("runs", "id"), ("results", "run_id")):
+                out = target / f"{table}.{fmt}"
+                options = "(FORMAT parquet)" if fmt == "parquet" else "(FORMAT csv, HEADER)"
+                sql = f"SELECT * FROM {table}{where.format(col=col)}"
+                escaped = str(out).replace("'", "''")
+                con.execute(f"COPY ({sql}) TO '{escaped}' {options}", args)
+                written[table] = str(out)
+        return written
+
+
+def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _pause_for_tests() -> None:
+    """Tests set KOPRU_STORE_PAUSE to hold a transaction open and kill the process in it."""
+    pause = os.environ.get("KOPRU_STORE_PAUSE")
+    if pause:
+        marker = Path(pause)
+        marker.write_text("in transaction", encoding="utf-8")
+        time.sleep(60)
+
+
+def open_store(path: str | Path | Store | None = None) -> Store:
+    """The store at ``path`` (default :func:`default_path`); a :class:`Store` is returned as is."""
+    if isinstance(path, Store):
+        return path
+    return Store(Path(path) if path is not None else default_path())

@@ -1,0 +1,81 @@
+"""How the web app answers errors: field messages for 422, Retry-After for 503, nothing internal.
+
+Every :class:`~kopru.errors.KopruError` carries the fields it is about (``fields`` for a profile
+that fails validation, ``field`` for one named value), so the answer names them without reading
+the message. The shape is FastAPI's (``loc``, ``msg``, ``type``) so generated clients understand
+it, plus ``field``, the name a person reads (``markets[1].demand``).
+"""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from kopru.errors import FieldIssue, KopruError, QueueFull
+from kopru.profile import field_path
+from kopru.web.schemas import FieldError, JobError
+
+log = logging.getLogger("kopru.web")
+PROFILE = ("body", "profile")  # where a profile sits in a request body
+RETRY_AFTER_S = "5"
+
+
+def field_errors(issues: tuple[FieldIssue, ...] | list[FieldIssue]) -> list[FieldError]:
+    return [FieldError(field=i.field, msg=i.message, loc=list(i.loc)) for i in issues]
+
+
+def job_error(exc: KopruError) -> JobError:
+    """A KopruError as a job's error: its message and the fields it names."""
+    if exc.fields:
+        return JobError(message=str(exc), fields=field_errors(exc.fields))
+    if exc.field:
+        msg = str(exc).removeprefix(f"{exc.field}: ")
+        return JobError(message=str(exc), fields=[FieldError(field=exc.field, msg=msg)])
+    return JobError(message=str(exc))
+
+
+def detail(errors: list[FieldError], prefix: tuple[str, ...] = PROFILE) -> list[dict[str, Any]]:
+    return [
+        {"loc": [*prefix, *(e.loc or [e.field])], "msg": e.msg, "type": "value_error", "field": e.field}
+        for e in errors
+    ]
+
+
+def install(app: FastAPI) -> None:
+    """Register the app's error handlers."""
+
+    @app.exception_handler(QueueFull)
+    async def _queue_full(_: Request, exc: QueueFull) -> JSONResponse:
+        return JSONResponse(
+            status_code=503, content={"detail": str(exc)}, headers={"Retry-After": RETRY_AFTER_S}
+        )
+
+    @app.exception_handler(KopruError)
+    async def _kopru_error(_: Request, exc: KopruError) -> JSONResponse:
+        err = job_error(exc)
+        prefix = ("body",) if exc.field == "file" else PROFILE
+        found = detail(err.fields, prefix) or [
+            {"loc": ["body"], "msg": err.message, "type": "value_error", "field": ""}
+        ]
+        return JSONResponse(status_code=422, content={"detail": found, "message": err.message})
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's default echoes the whole input back; a 1 MB profile would come back too
+        found = [
+            {
+                "loc": list(e["loc"]),
+                "msg": e["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, "),
+                "type": e["type"],
+                "field": field_path(e["loc"][1:]),
+            }
+            for e in exc.errors()
+        ]
+        return JSONResponse(status_code=422, content={"detail": found})
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return JSONResponse(status_code=500, content={"detail": "internal error; the server log has details"})

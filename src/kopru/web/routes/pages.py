@@ -1,0 +1,76 @@
+"""The pages (Plan, Sites, Runs), the API docs and the static files, all served by the app itself.
+
+Nothing the browser loads comes from outside the server: plotly.js is served from the installed
+plotly package, Swagger UI from vendored files, and the Content-Security-Policy forbids other
+origins, so a stray CDN reference fails loudly in the browser tests instead of silently leaking.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import plotly
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+import kopru
+from kopru.web.schemas import DEFAULT_RISK_SAMPLES, MAX_RISK_SAMPLES, MAX_SEED, MIN_RISK_SAMPLES
+
+HERE = Path(__file__).resolve().parents[1]
+PAGES = {"plan": "Plan", "sites": "Sites", "runs": "Runs"}
+
+
+def _plotly_js() -> Path:
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def mount(app: FastAPI, auth: bool) -> None:
+    """Add the pages, /docs, plotly.js and /static to ``app`` (``auth``: the pages ask for a token)."""
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    context: dict[str, Any] = {
+        "version": kopru.__version__,
+        "auth": auth,
+        "risk_min": MIN_RISK_SAMPLES,
+        "risk_max": MAX_RISK_SAMPLES,
+        "risk_default": DEFAULT_RISK_SAMPLES,
+        "max_seed": MAX_SEED,
+    }
+
+    def page(name: str, title: str) -> Callable[[Request], HTMLResponse]:
+        def render(request: Request) -> HTMLResponse:
+            return templates.TemplateResponse(
+                request, f"{name}.html", {"page": name, "title": title, **context}
+            )
+
+        return render
+
+    app.add_api_route("/", lambda: RedirectResponse("/plan"), include_in_schema=False)
+    for name, title in PAGES.items():
+        app.add_api_route(f"/{name}", page(name, title), include_in_schema=False, response_class=HTMLResponse)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="kopru API",
+            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+            swagger_ui_parameters={"validatorUrl": None},  # no badge fetched from validator.swagger.io
+        )
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> Response:
+        # served from the installed plotly package, so the page and the report use the same plotly.js
+        path = _plotly_js()
+        headers = {"Cache-Control": "public, max-age=86400"}
+        if path.exists():
+            return FileResponse(path, media_type="text/javascript", headers=headers)
+        from plotly.offline import get_plotlyjs  # older plotly packages have no plotly.min.js file
+
+        return Response(get_plotlyjs(), media_type="text/javascript", headers=headers)
+
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

@@ -1,0 +1,245 @@
+"""Plans, optimizations and risk analyses as background jobs, and the runs they leave.
+
+A job's work is the Python API's: ``kopru.plan`` (with the optimizer when asked) and, for a risk
+job, ``kopru.risk`` on the same profile, whose result the report's risk view draws — the same
+steps as ``kopru risk --out``. Every run is kept whole in memory and recorded in the scenario store.
+"""
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse, Response
+
+from kopru import api
+from kopru.planner import Plan
+from kopru.report import (
+    cost_chart,
+    render_html,
+    risk_best_chart,
+    risk_distribution_chart,
+    risk_view,
+    site_label,
+    site_map,
+)
+from kopru.web.errors import job_error
+from kopru.web.examples import example_dict
+from kopru.web.jobs import JOB_ID_PATTERN, JobProgress, JobView
+from kopru.web.routes.profiles import validate_profile
+from kopru.web.runs import RUN_ID_PATTERN, Run, RunSummary
+from kopru.web.schemas import Comparison, JobRequest, PlanRequest, RiskOut, RiskRequest, RiskSite, RunSide
+from kopru.web.state import State, WebState, authorized, get_run
+
+MAX_OPTIMIZE_SECONDS = 120.0  # a web job may not hold a worker longer, whatever the profile asks
+SYNC_TIMEOUT_SECONDS = 60.0
+RunId = Annotated[str, PathParam(pattern=RUN_ID_PATTERN, description="a run id from GET /api/runs")]
+
+router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(authorized)])
+
+
+def _work(state: WebState, req: JobRequest) -> tuple[Callable[[JobProgress], Run], str]:
+    """What a job does, and its kind; the profile is validated here, before the job is queued."""
+    if req.example is not None:
+        profile, source = validate_profile(example_dict(req.example)), f"example:{req.example}"
+    else:
+        profile, source = validate_profile(req.profile), "profile"
+    optimize: bool | dict[str, Any] = False
+    if req.optimize:
+        optimize = {"time_limit": min(profile.optimize.time_limit, MAX_OPTIMIZE_SECONDS)}
+
+    def plan_of(progress: JobProgress) -> Plan:
+        return api.plan(profile, req.overrides, req.disruptions, progress, optimize)
+
+    if isinstance(req, RiskRequest):
+
+        def risk_work(progress: JobProgress) -> Run:
+            plan = plan_of(progress)
+            progress(f"drawing {req.samples:,} samples")
+            result = api.risk(
+                profile, req.samples, req.seed, req.overrides, req.disruptions, progress=progress.count
+            )
+            progress("summarising the distributions")
+            return state.runs.add(plan, source, req.overrides, risk=result, risk_view=risk_view(result))
+
+        return risk_work, "risk"
+
+    def work(progress: JobProgress) -> Run:
+        return state.runs.add(plan_of(progress), source, req.overrides)
+
+    return work, "optimize" if req.optimize else "plan"
+
+
+def _submit(state: WebState, req: JobRequest) -> JobView:
+    work, kind = _work(state, req)
+    return state.jobs.submit(kind, work, job_error).view()  # a full queue is a QueueFull: 503
+
+
+@router.post("/jobs", status_code=202)
+def submit_job(state: State, req: JobRequest) -> JobView:
+    """Start a plan (and optionally the optimizer) in the background; poll GET /api/jobs/{id}."""
+    return _submit(state, req)
+
+
+@router.post("/risk", status_code=202)
+def submit_risk(state: State, req: RiskRequest) -> JobView:
+    """Start the plan and the Monte Carlo risk of every site (as ``kopru risk``) in the background.
+
+    Poll GET /api/jobs/{id} (``step_done`` of ``step_total`` samples drawn); when done, GET
+    /api/runs/{run}/risk has the statistics. The run is recorded in the scenario store."""
+    return _submit(state, req)
+
+
+@router.get("/jobs/{job_id}")
+def job(state: State, job_id: Annotated[str, PathParam(pattern=JOB_ID_PATTERN)]) -> JobView:
+    """A job's status and progress; when done, ``run`` is the id of its run."""
+    j = state.jobs.get(job_id)
+    if j is None:
+        raise HTTPException(status_code=404, detail=f"no job {job_id} on this server")
+    return j.view()
+
+
+def _plan_response(plan: Plan, headers: dict[str, str] | None = None) -> Response:
+    # The plan is already a validated Plan: dumping it directly skips FastAPI's re-validation and
+    # encoding of ~0.8 MB (a third of a plan's cost under load). response_model keeps the schema.
+    return Response(plan.model_dump_json(), media_type="application/json", headers=headers)
+
+
+@router.post("/plan", response_model=Plan)
+async def plan_now(state: State, req: PlanRequest) -> Response:
+    """Compute a plan and return it (~0.1 s; runs in the same bounded pool as jobs).
+
+    The optimizer takes longer: run it through POST /api/jobs."""
+    view = _submit(state, JobRequest(**req.model_dump()))
+    j = state.jobs.get(view.id)
+    assert j is not None and j.future is not None
+    try:
+        # a KopruError from the worker propagates to its handler (422)
+        run = await asyncio.wait_for(asyncio.wrap_future(j.future), SYNC_TIMEOUT_SECONDS)
+    except TimeoutError:
+        raise HTTPException(status_code=504, detail=f"job {view.id} is still running; poll it") from None
+    return _plan_response(run.plan, {"X-Kopru-Run": run.id})
+
+
+@router.get("/runs")
+def list_runs(state: State) -> list[RunSummary]:
+    """The runs this server has done since it started and still holds, newest first.
+
+    GET /api/store/runs lists every recorded run, the command line's too."""
+    return state.runs.list()
+
+
+@router.get("/runs/{run_id}", response_model=Plan)
+def run_plan(state: State, run_id: RunId) -> Response:
+    """The plan of a run: the same object as ``kopru.plan`` returns and plan.json holds."""
+    return _plan_response(get_run(state, run_id).plan)
+
+
+@router.get("/runs/{run_id}/plan.json")
+def run_plan_json(state: State, run_id: RunId) -> Response:
+    """plan.json as a download."""
+    return Response(
+        get_run(state, run_id).plan.model_dump_json(indent=1),
+        media_type="application/json",
+        headers={"Content-Disposition": 'attachment; filename="plan.json"'},
+    )
+
+
+@router.get("/runs/{run_id}/report.html", response_class=HTMLResponse)
+def run_report(state: State, run_id: RunId) -> HTMLResponse:
+    """The self-contained HTML report (plotly.js inlined) as a download."""
+    run = get_run(state, run_id)
+    html = render_html(run.plan, api.load_data(run.overrides), risk=run.risk)
+    return HTMLResponse(html, headers={"Content-Disposition": 'attachment; filename="report.html"'})
+
+
+@router.get("/runs/{run_id}/figures")
+def run_figures(state: State, run_id: RunId) -> dict[str, Any]:
+    """The report's map and cost chart as plotly figure JSON, for the Plan page."""
+    run = get_run(state, run_id)
+    pack = api.load_data(run.overrides)
+    return {
+        "map": json.loads(site_map(run.plan, pack).to_json()),
+        "chart": json.loads(cost_chart(run.plan).to_json()),
+    }
+
+
+def _risk_run(state: WebState, run_id: str) -> Run:
+    run = get_run(state, run_id)
+    if run.risk is None:
+        raise HTTPException(status_code=404, detail=f"run {run_id} is a plan without a risk analysis")
+    return run
+
+
+@router.get("/runs/{run_id}/risk")
+def run_risk(state: State, run_id: RunId) -> RiskOut:
+    """The risk analysis of a run from POST /api/risk: every site's mean, p5, p50, p95, CVaR95,
+    P(best) and expected regret, cheapest mean first (the numbers of ``kopru risk --json``)."""
+    run = _risk_run(state, run_id)
+    view = run.risk
+    assert view is not None
+    return RiskOut(
+        run=run.id,
+        samples=view["samples"],
+        seed=view["seed"],
+        currency=view["currency"],
+        baseline=view["baseline"],
+        excluded=view["excluded"],
+        drawn=len(next(iter(view["draws"].values()))) if view.get("draws") else 0,
+        sites=[RiskSite(**s, label=site_label(run.plan, s["id"], s["name"])) for s in view["sites"]],
+    )
+
+
+@router.get("/runs/{run_id}/risk/figures")
+def run_risk_figures(state: State, run_id: RunId) -> dict[str, Any]:
+    """The report's risk charts as plotly figure JSON: cost distributions, P(best) and regret."""
+    run = _risk_run(state, run_id)
+    assert run.risk is not None
+    return {
+        "distribution": json.loads(risk_distribution_chart(run.risk, run.plan).to_json()),
+        "best": json.loads(risk_best_chart(run.risk, run.plan).to_json()),
+    }
+
+
+def _run_side(run: Run) -> RunSide:
+    p = run.plan
+    best = p.site(p.recommendation.site) if p.recommendation.site else None
+    top = [
+        dict(
+            id=s.id,
+            name=s.name,
+            country=s.country,
+            total=s.landed_cost.total,
+            per_unit=s.landed_cost.per_unit,
+        )
+        for s in (p.site(sid) for sid in p.ranking[:8])
+    ]
+    net = None
+    if p.network is not None:
+        net = dict(
+            status=p.network.status,
+            objective=p.network.objective,
+            gap=p.network.gap,
+            open=[dict(site=o.site, name=o.name, capacity=o.capacity, units=o.units) for o in p.network.open],
+            message=p.network.message,
+        )
+    return RunSide(
+        summary=run.summary(),
+        recommendation=p.recommendation.text,
+        components=dict(best.landed_cost.components) if best else {},
+        top=top,
+        network=net,
+    )
+
+
+@router.get("/compare")
+def compare(
+    state: State,
+    a: Annotated[str, Query(pattern=RUN_ID_PATTERN)],
+    b: Annotated[str, Query(pattern=RUN_ID_PATTERN)],
+) -> Comparison:
+    """Two runs of this server side by side: recommendation, best sites, cost by component,
+    optimizer answer (GET /api/store/compare compares any two recorded runs)."""
+    return Comparison(a=_run_side(get_run(state, a)), b=_run_side(get_run(state, b)))

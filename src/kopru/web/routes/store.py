@@ -1,0 +1,48 @@
+"""The scenario store: every recorded run, the command line's too, one run, two side by side."""
+
+from functools import cache
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from fastapi import Path as PathParam
+
+from kopru import api
+from kopru.web import history
+from kopru.web.runs import RUN_ID_PATTERN
+from kopru.web.state import State, authorized
+
+router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(authorized)])
+StoreKind = Annotated[
+    history.Kind | None, Query(description="only runs of this kind (plan, risk, rank, sweep)")
+]
+RunPath = Annotated[str, PathParam(pattern=RUN_ID_PATTERN, description="a run id from GET /api/store/runs")]
+RunQuery = Annotated[str, Query(pattern=RUN_ID_PATTERN, description="a run id from GET /api/store/runs")]
+
+
+@cache
+def _site_names() -> dict[str, str]:
+    return history.site_names(api.load_data())
+
+
+@router.get("/store/runs")
+def store_runs(
+    state: State,
+    limit: Annotated[int, Query(ge=1, le=1000, description="the newest runs only")] = 200,
+    kind: StoreKind = None,
+) -> history.StoreListing:
+    """Every run recorded in the scenario store (kopru plan, risk, rank, sweep and this app),
+    newest first, with its headline result; ``on_server`` runs can be downloaded from
+    GET /api/runs/{id}/plan.json. A store that does not exist yet is an empty list."""
+    return history.listing(state.scenario_store, state.runs, _site_names(), limit, kind)
+
+
+@router.get("/store/runs/{run_id}")
+def store_run(state: State, run_id: RunPath) -> history.StoredRunDetail:
+    """One recorded run: its inputs, options, data-pack version and every result."""
+    return history.detail(state.scenario_store, state.runs, _site_names(), run_id)
+
+
+@router.get("/store/compare")
+def store_compare(state: State, a: RunQuery, b: RunQuery) -> history.StoreComparison:
+    """Two recorded runs side by side: every item (site or scenario) and metric, with b - a."""
+    return history.comparison(state.scenario_store, state.runs, _site_names(), a, b)

@@ -737,6 +737,7 @@ def render(todo: list[Instance], results: dict[str, list[dict]], quick: bool, ch
 
 
 def main() -> None:
+    global ORLIB
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="a few small instances, a smoke test")
     ap.add_argument("--orlib", type=Path, help=f"folder of the OR-Library cap files (default {ORLIB})")
@@ -750,7 +751,6 @@ def main() -> None:
     ap.add_argument("--generate", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.orlib is not None:
-        global ORLIB
         ORLIB = args.orlib
     if args.generate:
         generated_file(*map(int, args.generate[3:].split("x")))
@@ -780,12 +780,12 @@ def main() -> None:
     import hashlib
 
     chosen = set(args.tools.split(","))
-    code = ROOT / "src" / "kopru" / "network.py"
-    stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime(code.stat().st_mtime))
-    digest = hashlib.sha256(code.read_bytes()).hexdigest()[:12]
+    code = sorted((ROOT / "src" / "kopru" / "facility").glob("*.py"))
+    stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime(max(f.stat().st_mtime for f in code)))
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in code)).hexdigest()[:12]
     print(machine())
     print(
-        f"kopru at commit {_commit()} (src/kopru/network.py sha256 {digest}…, modified {stamp} UTC);"
+        f"kopru at commit {_commit()} (src/kopru/facility/*.py sha256 {digest}…, modified {stamp} UTC);"
         f" run started {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC; threads: library defaults"
         " (HiGHS chooses, CBC 1)\n"
     )

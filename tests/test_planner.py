@@ -79,14 +79,15 @@ def test_labour_energy_and_capital_by_hand(plans):
     energy = profile.energy.electricity * kwh + profile.energy.gas * gas
     assert market.components["energy"] == pytest.approx(energy, rel=1e-4)
     crf = float(capital_recovery_factor(profile.wacc, profile.lifetime_years))
-    capital = (profile.capex * crf + profile.fixed_costs) / profile.annual_volume
-    # land lease: the Atyrau region has no sourced lease, or a lease from the data pack
-    lease = site.inputs.get("land_lease")
-    if lease is not None:
-        capital += (
-            profile.land * lease.value / (fx if lease.unit.startswith("KZT") else 1) / profile.annual_volume
-        )
+    # land bought (Atyrau has no land lease): its annual cost is price × WACC; fixed costs are spread
+    # over the units sold (the markets' demand), not the plant's capacity
+    price = site.inputs["land_price"]
+    assert "land_lease" not in site.inputs and price.unit == "KZT/m2"
+    land = profile.land * price.value / fx * profile.wacc
+    units = sum(m.demand for m in profile.markets)
+    capital = (profile.capex * crf + profile.fixed_costs + land) / units
     assert market.components["capital"] == pytest.approx(capital, rel=1e-4)
+    assert site.landed_cost.units == units and site.landed_cost.capacity == profile.annual_volume
 
 
 def test_sez_pays_no_corporate_tax_and_no_input_duty(plans):

@@ -128,3 +128,15 @@ def test_cflp_cli(cli, tmp_path):
     assert r.code == 2 and "Traceback" not in r.err
     r = cli("cflp", orlib / "cap71.txt", "--capacity", "-5")
     assert r.code == 2 and "--capacity must be > 0" in r.err
+
+
+@pytest.mark.parametrize("example", ["apparel", "appliances", "construction_materials", "food_processing"])
+def test_one_site_optimum_is_the_plans_total_for_that_site(example):
+    """One cost definition: the optimizer forced to one site costs exactly what the plan says that
+    site costs (fixed costs in full plus the variable cost of every unit sold)."""
+    plan = kopru.plan(EXAMPLES / f"{example}.yaml")
+    best = plan.recommendation.site
+    net = kopru.optimize(EXAMPLES / f"{example}.yaml", max_sites=1, force_open=[best], sensitivity=False)
+    assert net.network.status == "optimal"
+    assert [o.site for o in net.network.open] == [best]
+    assert net.network.objective == pytest.approx(plan.site(best).landed_cost.total, rel=1e-9)

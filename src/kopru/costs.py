@@ -17,7 +17,12 @@ Components (USD per unit delivered to the market):
   specific minimum per kg where that is larger;
 - taxes: property tax on the new buildings, and corporate income tax on the margin
   between the selling price and the cost (zero in a SEZ);
-- capital: annualised capex (capital recovery factor), fixed costs and land lease, per unit.
+- capital: annualised capex (capital recovery factor), fixed costs and land, per unit.
+
+Fixed costs (capital, property tax) are spread over the units actually produced and sold
+(``volume``, the demand served), not over the plant's capacity: a plant that runs below capacity
+carries its whole fixed cost. So the annual cost of a site is its fixed cost plus its variable cost
+times the units sold, the same definition the network optimizer minimises.
 
 VAT is left out on purpose: a registered manufacturer recovers it, so it is not a cost.
 """
@@ -79,7 +84,7 @@ class CostInputs:
     fixed_costs_usd: float
     building_share: float
     capital_recovery: float
-    volume: float
+    volume: float | Array  # units produced and sold a year: the fixed costs are spread over them
     carrying_rate: float = 0.0  # annual cost of capital tied up in goods in transit
 
     def __post_init__(self) -> None:

@@ -18,6 +18,9 @@ from kopru.costs import CostInputs, capital_recovery_factor
 from kopru.datapack import DataPack
 from kopru.errors import ProfileError
 from kopru.geo import haversine_km
+from kopru.incentives import Incentive, Terms, decide
+from kopru.incentives import apply as apply_incentives
+from kopru.incentives import valued as value_incentives
 from kopru.profile import Profile
 from kopru.progress import Steps, quiet_steps
 from kopru.sites import SiteInputs, candidate_table, site_inputs
@@ -42,6 +45,9 @@ class PlanInputs:
     site_nodes: list[str]
     market_nodes: list[str]
     closed: tuple[str, ...]
+    x_base: CostInputs  # the inputs before the investment incentives (SEZ regimes included)
+    terms: Terms  # what the applied incentives change, per site
+    incentives: list[list[Incentive]]  # per site: applied (with annual values) and listed schemes
 
     @property
     def demand(self) -> np.ndarray:
@@ -84,12 +90,13 @@ def prepare(
     treat, duty_rate, duty_min = _duties(pack, profile, sites, markets)
     material_freight, material_duty = _materials(profile, pack, network, sites, connector_usd, payload_kg)
     v = inputs.values
-    x = CostInputs(
+    terms = decide(profile, pack, sites, v["in_sez_regime"])
+    x_base = CostInputs(
         wage_usd_per_hour=v["wage_usd_per_hour"],
         social_rate=v["social_rate"],
         electricity_usd_per_kwh=v["electricity_usd_per_kwh"],
         gas_usd_per_m3=v["gas_usd_per_m3"],
-        land_usd_per_m2_year=v["land_usd_per_m2_year"],
+        land_usd_per_m2_year=v["land_usd_per_m2_year"] + v["land_price_usd_per_m2"] * profile.wacc,
         corporate_tax_rate=v["corporate_tax_rate"],
         property_tax_rate=v["property_tax_rate"],
         input_duty_share=v["input_duty_share"],
@@ -109,9 +116,12 @@ def prepare(
         fixed_costs_usd=profile.fixed_costs / fx,
         building_share=profile.building_share,
         capital_recovery=float(capital_recovery_factor(profile.wacc, profile.lifetime_years)),
-        volume=profile.volume,
+        volume=float(sum(m["demand"] for m in markets)),
         carrying_rate=profile.wacc,
     )
+    demand = np.array([m["demand"] for m in markets], dtype=float)
+    x = apply_incentives(x_base, terms, v, profile, demand)
+    valued = value_incentives(x_base, x, terms, v, profile, demand, fx)
     return PlanInputs(
         profile,
         pack,
@@ -127,6 +137,9 @@ def prepare(
         out.site_nodes,
         out.market_nodes,
         closed,
+        x_base,
+        terms,
+        valued,
     )
 
 

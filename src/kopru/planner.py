@@ -23,6 +23,7 @@ from kopru.datapack import DataPack
 from kopru.inputs import PlanInputs, prepare
 from kopru.profile import OptimizeOptions, Profile
 from kopru.progress import Steps, quiet_steps
+from kopru.valuation import AppraisalOut, IncentiveOut, appraise, baseline_index, incentives_out
 
 
 class Model(BaseModel):
@@ -30,9 +31,14 @@ class Model(BaseModel):
 
 
 class LandedCost(Model):
+    """A site's annual cost: its fixed costs plus its variable cost times the units it sells."""
+
     total: float | None  # per year, plan currency; None where the site cannot serve every market
-    per_unit: float | None
+    per_unit: float | None  # total / units
     components: dict[str, float | None]
+    units: float  # units made and sold a year (the markets' demand)
+    capacity: float  # units a year the plant can make (annual_volume, or an existing plant's)
+    utilisation: float  # units / capacity; above 1 the site could not make it all
 
 
 class MarketCost(Model):
@@ -124,6 +130,8 @@ class SitePlan(Model):
     landed_cost: LandedCost
     by_market: dict[str, MarketCost]
     inputs: dict[str, ParamRef]
+    incentives: list[IncentiveOut]  # applied (valued in the landed cost) and listed schemes
+    appraisal: AppraisalOut | None  # NPV, IRR, payback over the plant's life; None without a route
     notes: list[str]
 
 
@@ -288,6 +296,8 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
     ranking = [sites["id"].iloc[i] for i in order]
     rank_of = {sid: r + 1 for r, sid in enumerate(ranking)}
     volume_served = pre.demand.sum()
+    incentives = incentives_out(pre)
+    appraisals = appraise(pre, feasible, baseline_index(sites, totals))
     site_plans = []
     for i, site in enumerate(sites.itertuples()):
         site_plans.append(
@@ -307,9 +317,14 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
                     total=_num(totals[i]),
                     per_unit=_num(totals[i] / volume_served),
                     components={c: _num(a.annual[i, k]) for k, c in enumerate(COMPONENTS)},
+                    units=float(volume_served),
+                    capacity=float(site.capacity),
+                    utilisation=float(volume_served / site.capacity),
                 ),
                 by_market=_by_market(pre, a, routes, i, site),
                 inputs={k: ParamRef(**_param_fields(p)) for k, p in pre.inputs.params[i].items()},
+                incentives=incentives[i],
+                appraisal=appraisals[i],
                 notes=_site_notes(pre, a, i, site),
             )
         )
@@ -384,6 +399,13 @@ def _site_notes(pre: PlanInputs, a: _Arrays, i: int, site: Any) -> list[str]:
         )
     if site.existing:
         notes.append("existing plant: no new capex counted")
+    units = pre.demand.sum()
+    if units > site.capacity * (1 + 1e-9):
+        notes.append(
+            f"demand {units:,.0f} a year exceeds the plant's capacity {site.capacity:,.0f}"
+            f" ({units / site.capacity:.0%} utilisation): this cost assumes it could make it all;"
+            " kopru optimize respects capacity"
+        )
     return notes
 
 

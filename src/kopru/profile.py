@@ -111,6 +111,48 @@ class MarketDemand(Strict):
     price: Money | None = Field(default=None, description="delivered selling price per unit")
 
 
+class IncentiveOptions(Strict):
+    """Which incentive schemes apply: decided by kopru from sector, region and size, or named."""
+
+    auto: bool = Field(
+        default=True, description="apply every scheme the data pack says the product line qualifies for"
+    )
+    schemes: tuple[str, ...] = Field(
+        default=(), description="scheme ids (kopru data show incentives) the company qualifies for"
+    )
+    exclude: tuple[str, ...] = Field(default=(), description="scheme ids not to apply")
+    osb: bool = Field(
+        default=True,
+        description="a new Turkish plant is built in an organised industrial zone (OSB), as new"
+        " plants mostly are (an assumption the report states)",
+    )
+    equipment_duty_pct: float | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        allow_inf_nan=False,
+        description="customs duty the imported machinery would pay, % (values the equipment exemptions)",
+    )
+    imported_equipment_share: Rate = Field(
+        default=0.5, description="share of the non-building capex that is imported machinery"
+    )
+
+
+class AppraisalOptions(Strict):
+    """How the investment appraisal unfolds over the plant's life."""
+
+    ramp_up_months: float = Field(default=12.0, ge=0, le=600, allow_inf_nan=False)
+    construction_months: float = Field(default=12.0, ge=0, le=60, allow_inf_nan=False)
+    working_capital_days: float = Field(default=60.0, ge=0, le=365, allow_inf_nan=False)
+    terminal_growth: float | None = Field(
+        default=None,
+        ge=-0.5,
+        le=0.5,
+        allow_inf_nan=False,
+        description="growth of the last year's cash flow for a perpetuity terminal value; none by default",
+    )
+
+
 class Candidates(Strict):
     kz_regions: bool = True
     sez: bool = True
@@ -127,6 +169,11 @@ class Profile(Strict):
         default=(),
         description="activities of the product line (e.g. textiles, garments); SEZ incentives"
         " apply only where one of them is a priority sector of the zone",
+    )
+    nace: str | None = Field(
+        default=None,
+        pattern=r"^\d{2}(\.\d{1,2}(\.\d{2})?)?$",
+        description="NACE Rev.2 activity of the plant (e.g. 14.14); default: from the HS heading",
     )
     currency: Literal["USD", "EUR", "TRY", "KZT"] = "USD"
     annual_volume: float | None = Field(
@@ -150,6 +197,11 @@ class Profile(Strict):
     markets: tuple[MarketDemand, ...] = Field(min_length=1)
     candidates: Candidates = Candidates()
     disruptions: tuple[str, ...] = ()
+    avoid: tuple[Annotated[str, Field(pattern=r"^[A-Z]{2}$")], ...] = Field(
+        default=(), description="ISO country codes no route may pass through (e.g. RU)"
+    )
+    incentives: IncentiveOptions = IncentiveOptions()
+    appraisal: AppraisalOptions = AppraisalOptions()
     optimize: OptimizeOptions = OptimizeOptions()
 
     @field_validator("markets")
@@ -168,6 +220,15 @@ class Profile(Strict):
         if self.annual_volume is not None and total > self.annual_volume * (1 + 1e-9):
             raise ValueError(
                 f"total market demand {total:,.0f} exceeds annual_volume {self.annual_volume:,.0f}"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _ramp_within_life(self) -> Profile:
+        if self.appraisal.ramp_up_months > self.lifetime_years * 12:
+            raise ValueError(
+                f"appraisal.ramp_up_months ({self.appraisal.ramp_up_months:g}) is longer than the plant's"
+                f" life ({self.lifetime_years} years)"
             )
         return self
 

@@ -22,7 +22,7 @@ SEZ_REGIME = "KZ-SEZ"
 class SiteInputs:
     """Per-site values in USD and the parameters they come from."""
 
-    table: pd.DataFrame  # id, name, kind, country, region, node, lat, lon, existing
+    table: pd.DataFrame  # id, name, kind, country, region, node, lat, lon, existing, capacity
     values: dict[str, np.ndarray]
     params: list[dict[str, Param]] = field(default_factory=list)
     notes: list[list[str]] = field(default_factory=list)
@@ -43,6 +43,7 @@ def candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
                     lat=r["lat"],
                     lon=r["lon"],
                     existing=False,
+                    capacity=profile.volume,
                 )
             )
     if profile.candidates.sez:
@@ -58,6 +59,7 @@ def candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
                     lat=z["lat"],
                     lon=z["lon"],
                     existing=False,
+                    capacity=profile.volume,
                 )
             )
     plants = profile.baseline or tuple(_default_plant(pid) for pid in pack.provinces.index)
@@ -81,6 +83,7 @@ def candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
                 lat=p["lat"],
                 lon=p["lon"],
                 existing=plant.existing,
+                capacity=plant.capacity or profile.volume,
             )
         )
     table = pd.DataFrame(rows)
@@ -124,44 +127,39 @@ def sez_eligibility(zone_sectors: str, product_sectors: tuple[str, ...]) -> tupl
     return False, f"not a priority sector of this SEZ ({'; '.join(sorted(zone))}): no SEZ incentives"
 
 
+SITE_KEYS = (
+    "wage_usd_per_hour",
+    "hours_per_month",
+    "social_rate",
+    "electricity_usd_per_kwh",
+    "gas_usd_per_m3",
+    "land_usd_per_m2_year",
+    "land_price_usd_per_m2",
+    "corporate_tax_rate",
+    "property_tax_rate",
+    "input_duty_share",
+    # the same outside any SEZ regime: what a zone's participant is spared (kopru.incentives)
+    "in_sez_regime",
+    "std_corporate_tax_rate",
+    "std_property_tax_rate",
+    "std_land_price_usd_per_m2",
+)
+
+
 def site_inputs(pack: DataPack, table: pd.DataFrame, sectors: tuple[str, ...] = ()) -> SiteInputs:
     """Look up every site's sourced inputs (a handful of sites, so a plain pass over them)."""
-    keys = (
-        "wage_usd_per_hour",
-        "social_rate",
-        "electricity_usd_per_kwh",
-        "gas_usd_per_m3",
-        "land_usd_per_m2_year",
-        "corporate_tax_rate",
-        "property_tax_rate",
-        "input_duty_share",
-    )
-    values = {k: np.zeros(len(table)) for k in keys}
+    values = {k: np.zeros(len(table)) for k in SITE_KEYS}
     out = SiteInputs(table=table, values=values)
     for i, site in enumerate(table.itertuples()):
         used: dict[str, Param] = {}
         notes: list[str] = []
         place = [site.id, site.region, site.country] if site.kind == "sez" else [site.region, site.country]
-        wage = _first(pack, place, ["wage_monthly_manufacturing", "wage_monthly_avg"])
-        hours = pack.param(site.country, "hours_per_month")
-        if wage is None:
-            raise DataPackError(f"data pack has no wage for site {site.id}")
-        used["wage"], used["hours_per_month"] = wage, hours
-        values["wage_usd_per_hour"][i] = pack.to_usd(wage) / hours.value
-        social = 0.0
-        for q in ("social_tax_employer", "social_contributions_employer"):
-            p = _first(pack, [site.country], [q])
-            if p is not None:
-                used[q] = p
-                social += p.value / 100.0
-        values["social_rate"][i] = social
+        _labour(pack, site, place, i, values, used)
         for key, quantity in (
             ("electricity_usd_per_kwh", "electricity_price_industrial"),
             ("gas_usd_per_m3", "gas_price_industrial"),
         ):
-            p = _first(pack, place, [quantity])
-            if p is None:
-                raise DataPackError(f"data pack has no {quantity} for site {site.id}")
+            p = _required(pack, place, quantity, site.id)
             used[quantity] = p
             values[key][i] = pack.to_usd(p)
         regime = []
@@ -170,25 +168,71 @@ def site_inputs(pack: DataPack, table: pd.DataFrame, sectors: tuple[str, ...] = 
             regime = [site.id, SEZ_REGIME] if eligible else []
             if why:
                 notes.append(why)
-        land = _first(pack, regime + place, ["land_lease"])
-        if land is None:
-            notes.append("land lease not sourced for this site: counted as 0")
-        else:
-            used["land_lease"] = land
-            values["land_usd_per_m2_year"][i] = pack.to_usd(land)
-        for key, quantity in (
-            ("corporate_tax_rate", "corporate_income_tax"),
-            ("property_tax_rate", "property_tax"),
-        ):
-            p = _first(pack, [*regime, site.country], [quantity])
-            if p is None:
-                raise DataPackError(f"data pack has no {quantity} for {site.country}")
-            used[quantity] = p
-            values[key][i] = p.value / 100.0
-        duty = _first(pack, regime, ["customs_duty_on_inputs"]) if regime else None
-        values["input_duty_share"][i] = 1.0 if duty is None else duty.value / 100.0
-        if duty is not None:
-            used["customs_duty_on_inputs"] = duty
+        values["in_sez_regime"][i] = float(bool(regime))
+        _land(pack, site, place, regime, i, values, used, notes)
+        _taxes(pack, site, regime, i, values, used)
         out.params.append(used)
         out.notes.append(notes)
     return out
+
+
+def _required(pack: DataPack, subjects: list[str], quantity: str, site_id: str) -> Param:
+    p = _first(pack, subjects, [quantity])
+    if p is None:
+        raise DataPackError(f"data pack has no {quantity} for site {site_id}")
+    return p
+
+
+def _labour(pack: DataPack, site, place: list[str], i: int, values, used) -> None:
+    """Hourly wage in USD and the employer's social charges on it."""
+    wage = _first(pack, place, ["wage_monthly_manufacturing", "wage_monthly_avg"])
+    if wage is None:
+        raise DataPackError(f"data pack has no wage for site {site.id}")
+    hours = pack.param(site.country, "hours_per_month")
+    used["wage"], used["hours_per_month"] = wage, hours
+    values["wage_usd_per_hour"][i] = pack.to_usd(wage) / hours.value
+    values["hours_per_month"][i] = hours.value
+    social = 0.0
+    for q in ("social_tax_employer", "social_contributions_employer"):
+        p = _first(pack, [site.country], [q])
+        if p is not None:
+            used[q] = p
+            social += p.value / 100.0
+    values["social_rate"][i] = social
+
+
+def _land(pack: DataPack, site, place: list[str], regime: list[str], i: int, values, used, notes) -> None:
+    """Leased land (free in an SEZ, by law, for a priority activity), or bought or owned land, whose
+    annual cost is price × WACC (see quantities.yaml)."""
+    price = _first(pack, place, ["land_price"])
+    if price is None:
+        raise DataPackError(f"data pack has no land_price for site {site.id}")
+    values["std_land_price_usd_per_m2"][i] = pack.to_usd(price)
+    land = _first(pack, regime + place, ["land_lease"])
+    if land is not None:
+        used["land_lease"] = land
+        values["land_usd_per_m2_year"][i] = pack.to_usd(land)
+        return
+    used["land_price"] = price
+    values["land_price_usd_per_m2"][i] = pack.to_usd(price)
+    if site.existing:
+        notes.append("land owned: counted at its opportunity cost, land price × WACC")
+
+
+def _taxes(pack: DataPack, site, regime: list[str], i: int, values, used) -> None:
+    """Corporate income and property tax rates, and the share of import duty paid on inputs."""
+    for key, quantity in (
+        ("corporate_tax_rate", "corporate_income_tax"),
+        ("property_tax_rate", "property_tax"),
+    ):
+        p = _first(pack, [*regime, site.country], [quantity])
+        std = _first(pack, [site.country], [quantity])
+        if p is None or std is None:
+            raise DataPackError(f"data pack has no {quantity} for {site.country}")
+        used[quantity] = p
+        values[key][i] = p.value / 100.0
+        values[f"std_{key}"][i] = std.value / 100.0
+    duty = _first(pack, regime, ["customs_duty_on_inputs"]) if regime else None
+    values["input_duty_share"][i] = 1.0 if duty is None else duty.value / 100.0
+    if duty is not None:
+        used["customs_duty_on_inputs"] = duty

@@ -40,13 +40,13 @@ def build_problem(pre: PlanInputs, options: OptimizeOptions) -> Candidates:
     land = x.land_m2 * x.land_usd_per_m2_year * fx
     crf = x.capital_recovery
     existing = pre.sites["existing"].to_numpy(bool)
+    capacity = pre.sites["capacity"].to_numpy(float)
     levels = options.capacity_levels or ()
-    default = (profile.volume, profile.capex, profile.fixed_costs)
     rows_site, rows_level, caps, fixed, capex = [], [], [], [], []
-    plant_capacity = {f"plant_{p.province}": p.capacity for p in profile.baseline}
-    for s, sid in enumerate(pre.sites["id"]):
+    for s in range(len(pre.sites)):
+        default = (capacity[s], profile.capex, profile.fixed_costs)
         if existing[s]:
-            options_s = [(plant_capacity.get(sid) or profile.volume, 0.0, profile.fixed_costs)]
+            options_s = [(capacity[s], 0.0, profile.fixed_costs)]
         else:
             options_s = [(lv.capacity, lv.capex, lv.fixed_costs) for lv in levels] or [default]
         for lvl, (cap, cpx, fc) in enumerate(options_s):

@@ -70,7 +70,23 @@ TABLES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
         ("from", "to", "mode", "distance_km", "days", "cost_usd_per_teu", "year", "source", "note"),
         None,
     ),
+    "incentives": (
+        "incentives.csv",
+        (
+            *("id", "country", "scheme", "name", "instrument", "value", "unit", "years", "regions"),
+            *("sectors", "excluded_sectors", "min_investment", "min_investment_unit", "status"),
+            *("legal_basis", "year", "source", "assumption", "note"),
+        ),
+        "id",
+    ),
+    "hs_nace": ("hs_nace.csv", ("hs", "nace", "note", "source"), "hs"),
 }
+INCENTIVE_STATUSES = ("applies", "listed", "abolished")
+INCENTIVE_INSTRUMENTS = (
+    *("cit_rate_reduction", "investment_contribution", "employer_ssc_support", "vat_exemption_machinery"),
+    *("customs_exemption_machinery", "interest_support", "property_tax_exemption", "cit_exemption"),
+    *("land_free", "customs_free_zone", "in_kind_grant"),
+)
 PARAM_COLUMNS = ("subject", "quantity", "value", "unit", "year", "source", "note", "assumption")
 SOURCE_COLUMNS = ("id", "title", "publisher", "url", "year", "licence", "note")
 
@@ -115,6 +131,8 @@ class DataPack:
         "trade_rules",
         "nodes",
         "edges",
+        "incentives",
+        "hs_nace",
     )
 
     def table(self, name: str) -> pd.DataFrame:
@@ -162,6 +180,10 @@ class DataPack:
     @property
     def edges(self) -> pd.DataFrame:
         return self.tables["edges"]
+
+    @property
+    def incentives(self) -> pd.DataFrame:
+        return self.tables["incentives"]
 
     # -- parameters ---------------------------------------------------------------------------
     @functools.cached_property
@@ -360,6 +382,20 @@ def _validate_tables(t: dict[str, pd.DataFrame], sources: set[str]) -> None:
     _check_refs(markets, "markets.csv", "node", node_ids, "corridor node")
     _check_refs(markets, "markets.csv", "entry", node_ids, "corridor node")
     _check_refs(markets, "markets.csv", "territory", set(TERRITORIES), "customs territory")
+    incentives = t["incentives"]
+    _check_refs(
+        incentives, "incentives.csv", "status", set(INCENTIVE_STATUSES), "status (applies, listed, abolished)"
+    )
+    _check_refs(
+        incentives, "incentives.csv", "instrument", set(INCENTIVE_INSTRUMENTS), "incentive instrument"
+    )
+    _check_refs(incentives, "incentives.csv", "country", {"KZ", "TR"}, "country (KZ or TR)")
+    _numeric(
+        incentives,
+        "incentives.csv",
+        ("value", "years", "min_investment"),
+        allow_empty=("value", "years", "min_investment"),
+    )
     tariffs = t["tariffs"]
     _numeric(tariffs, "tariffs.csv", ("rate_pct",))
     _numeric(tariffs, "tariffs.csv", ("min_eur_per_kg",), allow_empty=("min_eur_per_kg",))

@@ -57,8 +57,13 @@ def _mode_factors(values: dict[str, Array], family: str, n: int) -> Array:
     return np.stack([values.get(f"{family}.{m}", np.ones(n)) for m in MODES], axis=-1)
 
 
-def sampled_inputs(model: RiskModel, values: dict[str, Array], n: int) -> CostInputs:
-    """CostInputs with a leading sample axis: (n, S), (n, S, K), (n, S, M), (n, S, M, R)."""
+def sampled_inputs(
+    model: RiskModel, values: dict[str, Array], n: int, demand_factor: Array | None = None
+) -> CostInputs:
+    """CostInputs with a leading sample axis: (n, S), (n, S, K), (n, S, M), (n, S, M, R).
+
+    With ``demand_factor`` (n, M), the units sold move with it, and the fixed costs are spread over
+    each sample's units (the one cost definition of :mod:`kopru.costs`)."""
     x = model.x
     currency = tuple(COUNTRY_CURRENCY.get(c, "USD") for c in model.site_country)
     # local prices and wages are in the site's currency: more units per USD makes them cheaper in USD
@@ -84,6 +89,7 @@ def sampled_inputs(model: RiskModel, values: dict[str, Array], n: int) -> CostIn
         material_duty_rate=_shifted(x.material_duty_rate, shift),
         # EAEU specific minimums are in EUR: more EUR per USD makes them smaller in USD
         duty_min_usd=x.duty_min_usd / eur[:, None, None],
+        volume=x.volume if demand_factor is None else (model.demand * demand_factor).sum(axis=-1)[:, None],
     )
 
 
@@ -139,7 +145,7 @@ def compute_chunk(model: RiskModel, seed: int, first_block: int, stop_block: int
     joined = {k: np.concatenate([v[k] for v in values]) for k in values[0]}
     factors = np.concatenate(demand)
     n = len(factors)
-    costs = annual_cost(model, sampled_inputs(model, joined, n), factors)
+    costs = annual_cost(model, sampled_inputs(model, joined, n, factors), factors)
     cheapest = costs.min(axis=1, keepdims=True)
     winner = np.argmin(costs, axis=1)
     n_sites = costs.shape[1]

@@ -1,0 +1,236 @@
+"""Investment appraisal: a site's cash flows over the plant's life, their NPV, IRR and payback.
+
+The landed cost (:mod:`kopru.costs`) is one steady year. A finance team also asks what the move is
+worth over time: capex spent during construction, output ramping up, working capital tied up,
+incentives that end (a tax holiday, a premium support of a few years) and what is left at the end.
+This module turns the same inputs into yearly free cash flows for every site at once, as arrays
+(sites × years), and discounts them at the profile's WACC:
+
+    FCF_t = revenue_t − operating cost_t − corporate income tax_t − capex_t − Δ working capital_t
+
+- year 0 is construction: the capex of a new plant is spent over ``construction_months`` (the
+  share falling after year 0 lands in year 1), nothing is produced;
+- output ramps up linearly over ``ramp_up_months`` from the first production year, then stays at
+  the plan's demand;
+- operating cost = variable cost per unit × units + fixed operating costs (fixed costs, land,
+  property tax), each from the plan's cost engine;
+- corporate income tax is charged on revenue − operating cost − straight-line depreciation of the
+  capex over the plant's life (an assumption: tax depreciation schedules differ by asset class),
+  at each year's rate after incentives (a reduced rate until its cap or its last year);
+- working capital is ``working_capital_days`` of operating cost, built up as output grows and
+  released in the last year;
+- a terminal value, when ``terminal_growth`` is given, is the Gordon perpetuity of the last year's
+  operating cash flow; otherwise the plant is worth nothing after its life.
+
+An existing plant has no capex and no ramp-up: its appraisal is the value of staying. The
+comparison a board reads is the difference between a site and that baseline (``vs_baseline``).
+
+IRR is the rate at which the NPV is zero, found by bracketing and Brent's method on the NPV
+polynomial (checked against ``numpy_financial.irr`` in the tests); a cash-flow series with no sign
+change has no IRR (``None``, with the reason). Payback is the first time the cumulative cash flow
+reaches zero, interpolated within the year.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import brentq
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """How a plant's life unfolds: its length, the ramp-up and the construction before it."""
+
+    lifetime_years: int
+    ramp_up_months: float = 12.0
+    construction_months: float = 12.0
+    working_capital_days: float = 60.0
+    terminal_growth: float | None = None
+
+    @property
+    def years(self) -> int:
+        """Columns of the cash-flow arrays: year 0 (construction) and the production years."""
+        return self.lifetime_years + 1
+
+    def output_share(self, existing: NDArray[np.bool_]) -> Array:
+        """(S, T) share of full output in each year: 0 in year 0 for a new plant, then the ramp.
+
+        Output grows linearly from 0 to full over ``ramp_up_months``; a year's share is the
+        average over its 12 months, the integral of min(m / R, 1) divided by 12.
+        """
+        t = np.arange(self.years, dtype=float)
+        a = np.clip(t - 1.0, 0.0, None) * 12.0  # months of production before year t
+        ramp = float(self.ramp_up_months)
+        if ramp > 0:
+
+            def integral(m: Array) -> Array:
+                return np.where(m <= ramp, m**2 / (2.0 * ramp), ramp / 2.0 + (m - ramp))
+
+            share = (integral(a + 12.0) - integral(a)) / 12.0
+        else:
+            share = np.ones_like(t)
+        new = np.where(t >= 1, share, 0.0)
+        old = np.where(t >= 1, 1.0, 0.0)  # an existing plant produces from year 1 at full output
+        return np.where(existing[:, None], old[None, :], new[None, :])
+
+    def capex_share(self) -> Array:
+        """(T,) share of a new plant's capex spent in each year (construction in years 0 and 1)."""
+        share = np.zeros(self.years)
+        first = min(self.construction_months, 12.0) / max(self.construction_months, 1e-9)
+        share[0] = first if self.construction_months > 0 else 1.0
+        if self.years > 1:
+            share[1] = 1.0 - share[0]
+        return share
+
+
+@dataclass(frozen=True)
+class CashFlows:
+    """Per site and year, in the plan's currency: the parts of the free cash flow."""
+
+    revenue: Array  # (S, T)
+    operating: Array  # (S, T) variable + fixed operating costs
+    tax: Array  # (S, T) corporate income tax after incentives
+    capex: Array  # (S, T)
+    working_capital: Array  # (S, T) change in working capital (positive = cash tied up)
+    terminal: Array  # (S, T) terminal value, in the last year only
+
+    @property
+    def free(self) -> Array:
+        return self.revenue - self.operating - self.tax - self.capex - self.working_capital + self.terminal
+
+
+@dataclass(frozen=True)
+class TaxTerms:
+    """Corporate income tax per site: the standard rate, and a reduction that lasts until its cap
+    of tax forgone is reached or for at most ``years`` production years (a tax holiday is a
+    reduction of 1 without a cap)."""
+
+    rate: Array  # (S,)
+    reduction: Array  # (S,) share of the rate removed
+    cap: Array  # (S,) tax that may be forgone in all (inf: no cap)
+    years: Array  # (S,) production years the reduction may last (inf: the plant's life)
+
+
+def cash_flows(
+    schedule: Schedule,
+    existing: NDArray[np.bool_],
+    revenue_full: Array,
+    variable_full: Array,
+    fixed_operating: Array,
+    capex: Array,
+    tax: TaxTerms,
+    wacc: float,
+    support: Array | None = None,
+    support_years: Array | None = None,
+) -> CashFlows:
+    """Yearly cash flows of every site.
+
+    ``revenue_full`` and ``variable_full`` (S,) are a full year's revenue and variable cost at the
+    plan's demand; ``fixed_operating`` (S,) a year's fixed operating cost once producing;
+    ``capex`` (S,) the investment; ``support`` (S,) a full year's operating-cost support (premium
+    support), paid for ``support_years`` production years.
+    """
+    share = schedule.output_share(existing)  # (S, T)
+    t = np.arange(schedule.years)
+    producing = share > 0
+    revenue = revenue_full[:, None] * share
+    operating = variable_full[:, None] * share + np.where(producing, fixed_operating[:, None], 0.0)
+    if support is not None and support_years is not None:
+        within = (t[None, :] >= 1) & (t[None, :] <= support_years[:, None])
+        operating = operating - support[:, None] * share * within
+    life = schedule.lifetime_years
+    depreciation = np.where(producing, (capex / life)[:, None], 0.0)
+    taxable = np.maximum(revenue - operating - depreciation, 0.0)
+    paid = _tax_by_year(taxable, tax)
+    spent = capex[:, None] * schedule.capex_share()[None, :]
+    level = operating * schedule.working_capital_days / 365.0
+    level[:, -1] = 0.0  # released when the plant's life ends
+    change = np.diff(level, axis=1, prepend=0.0)
+    terminal = np.zeros_like(revenue)
+    if schedule.terminal_growth is not None:
+        g = schedule.terminal_growth
+        last = revenue[:, -1] - operating[:, -1] - paid[:, -1]
+        terminal[:, -1] = last * (1.0 + g) / (wacc - g)
+    return CashFlows(revenue, operating, paid, spent, change, terminal)
+
+
+def _tax_by_year(taxable: Array, tax: TaxTerms) -> Array:
+    """Tax of each year, the reduction applied until its cap or its last year (all sites at once)."""
+    paid = np.zeros_like(taxable)
+    forgone = np.zeros(taxable.shape[0])
+    for k in range(taxable.shape[1]):  # production starts in year 1; the cap couples the years
+        full = tax.rate * taxable[:, k]
+        active = (k >= 1) & (k <= tax.years)
+        room = np.maximum(tax.cap - forgone, 0.0)
+        relief = np.where(active, np.minimum(full * tax.reduction, room), 0.0)
+        forgone += relief
+        paid[:, k] = full - relief
+    return paid
+
+
+def npv(rate: float | Array, flows: Array) -> Array:
+    """Net present value of flows (..., T) at ``rate``, year 0 undiscounted."""
+    t = np.arange(flows.shape[-1])
+    rate = np.asarray(rate, dtype=float)
+    return np.sum(flows / np.power(1.0 + rate[..., None], t), axis=-1)
+
+
+def irr(flows: Array) -> float | None:
+    """The internal rate of return of one series (T,), or None when it has none.
+
+    A series whose signs never change has no IRR. Otherwise the NPV is bracketed on a grid of
+    growth factors 1 + r spaced evenly in logarithm from 0.001 to 10,000 (a rate from −99.9 % to
+    a million per cent) and the root nearest the lowest rate is polished by Brent's method;
+    conventional series (outflows first) have exactly one.
+    """
+    flows = np.asarray(flows, dtype=float)
+    if not (np.any(flows > 0) and np.any(flows < 0)):
+        return None
+    grid = np.logspace(-3.0, 4.0, 1401) - 1.0
+    values = npv(grid, np.broadcast_to(flows, (len(grid), len(flows))))
+    exact = np.flatnonzero(values == 0.0)
+    if len(exact):
+        return float(grid[exact[0]])
+    signs = np.sign(values)
+    change = np.flatnonzero(signs[:-1] * signs[1:] < 0)
+    if len(change) == 0:
+        return None
+    k = int(change[0])
+    return float(brentq(lambda r: float(npv(r, flows)), grid[k], grid[k + 1], xtol=1e-12, maxiter=200))
+
+
+def payback_years(flows: Array) -> float | None:
+    """Years until the cumulative cash flow turns non-negative (interpolated), or None if never.
+
+    Year 0 is the construction year, so a plant that pays back within its first production year
+    has a payback between 0 and 1.
+    """
+    flows = np.asarray(flows, dtype=float)
+    cumulative = np.cumsum(flows)
+    if cumulative[0] >= 0:
+        return 0.0
+    after = np.flatnonzero(cumulative >= 0)
+    if len(after) == 0:
+        return None
+    k = int(after[0])
+    before = cumulative[k - 1]
+    return float(k - 1 + (-before) / flows[k]) if flows[k] > 0 else float(k)
+
+
+def annuity_factor(rate: float, years: float) -> float:
+    """Present value of 1 a year for ``years`` (fractional years pro rata) at ``rate``."""
+    if years <= 0:
+        return 0.0
+    if rate == 0:
+        return float(years)
+    return float((1.0 - (1.0 + rate) ** -years) / rate)
+
+
+def finite(value: float | None) -> float | None:
+    return float(value) if value is not None and math.isfinite(value) else None

@@ -1,0 +1,391 @@
+"""Investment incentives on both sides: which schemes a site gets, what they are worth, and how they
+enter its cost.
+
+A Kazakh special economic zone spares its participants corporate income tax, property tax, land
+costs and duty on imported inputs; a new plant in Türkiye gets, under the 2025 incentive system
+(Presidential Decision 9903), a reduced corporate tax rate until an "investment contribution" is
+used up, years of employer social-security premium support depending on its region, and, in an
+organised industrial zone, no tax on its buildings. Leaving either side out biases the answer, so
+both are data (``datapack/data/incentives.csv``, every row with its legal basis and source) and
+both reach the cost the same way.
+
+Eligibility is decided per site from the data: the country and region the row names, the plant
+being new (investment incentives reward investment; an existing plant gets none), the activity's
+NACE code against the scheme's sector list (``profile.nace``, or the HS heading's division), and
+the minimum fixed investment. A profile may instead name the schemes it qualifies for, or exclude
+some; naming one that does not exist, is abolished or applies to no site is an error that says why.
+
+Time-limited incentives enter the steady-state annual cost as their share of the plant's life in
+present value: a support worth ``s`` a year for ``T`` years counts as ``s × a(T) / a(L)``, with
+``a(n)`` the annuity factor at the WACC and ``L`` the plant's life. The investment appraisal
+(:mod:`kopru.appraisal`) applies them year by year instead. Each incentive's annual value in the
+plan is the annual cost the site would have without it, less its cost with every incentive.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from kopru.appraisal import annuity_factor
+from kopru.costs import CostInputs, annual_totals, landed_cost
+from kopru.datapack import DataPack
+from kopru.errors import ProfileError
+from kopru.profile import Profile
+
+Array = NDArray[np.float64]
+# instruments whose effect kopru computes; the others are listed with the reason they are not valued
+VALUED = (
+    "cit_rate_reduction",
+    "employer_ssc_support",
+    "property_tax_exemption",
+    "cit_exemption",
+    "land_free",
+    "customs_free_zone",
+    "customs_exemption_machinery",
+)
+SEZ_INSTRUMENTS = ("cit_exemption", "property_tax_exemption", "land_free", "customs_free_zone")
+
+
+@dataclass(frozen=True)
+class Incentive:
+    """One scheme at one site, as the plan shows it."""
+
+    id: str
+    name: str
+    scheme: str
+    instrument: str
+    status: str  # "applied", or "listed" (available but not valued: the note says why)
+    annual_value: float | None  # plan currency a year; None when not valued
+    years: float | None  # how long it lasts (None: the plant's life or the zone's term)
+    legal_basis: str
+    source: str
+    conditions: str
+    note: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Terms:
+    """What the applied incentives change, per site: the inputs the cost and the appraisal use."""
+
+    cit_reduction: Array  # (S,) share of the CIT rate removed while the reduction lasts
+    cit_cap_usd: Array  # (S,) tax that may be forgone in all (inf: no cap)
+    cit_years: Array  # (S,) the reduction's longest duration
+    ssc_usd_per_employee_year: Array  # (S,) premium support per worker and year
+    ssc_years: Array  # (S,)
+    property_tax_exempt: NDArray[np.bool_]  # (S,)
+    equipment_duty_saved_usd: Array  # (S,) one-off, at the investment
+    rows: list[list[pd.Series]] = field(default_factory=list)  # applied rows per site
+    listed: list[list[pd.Series]] = field(default_factory=list)  # available, not valued, per site
+
+    @classmethod
+    def none(cls, n: int) -> Terms:
+        zeros = np.zeros(n)
+        return cls(
+            zeros.copy(),
+            np.full(n, np.inf),
+            zeros.copy(),
+            zeros.copy(),
+            zeros.copy(),
+            np.zeros(n, dtype=bool),
+            zeros.copy(),
+            [[] for _ in range(n)],
+            [[] for _ in range(n)],
+        )
+
+
+def nace_of(profile: Profile, pack: DataPack) -> str | None:
+    """The profile's NACE code, or the one the data pack maps its HS heading to (longest prefix)."""
+    if profile.nace:
+        return profile.nace
+    table = pack.table("hs_nace")
+    for n in range(len(profile.hs), 1, -1):
+        if profile.hs[:n] in table.index:
+            return str(table.at[profile.hs[:n], "nace"])
+    return None
+
+
+def _codes(cell: str) -> list[str]:
+    return [c.strip() for c in str(cell).split(";") if c.strip()]
+
+
+def _sector_match(row: pd.Series, nace: str | None) -> tuple[bool, str]:
+    """Whether the activity is in the row's sector list (and not excluded), and why not."""
+    sectors = str(row["sectors"]).strip()
+    if sectors in ("all", "zone priority", "priority activities"):
+        return True, ""
+    if nace is None:
+        return False, "the product's NACE code is unknown: give the profile's nace"
+    # NACE codes nest by prefix: division 23, group 23.5, class 23.51, subclass 23.51.01
+    listed = any(nace.startswith(c) for c in _codes(sectors))
+    excluded = any(nace.startswith(c) for c in _codes(row["excluded_sectors"]))
+    if not listed:
+        return False, f"NACE {nace} is not among the scheme's sectors"
+    if excluded:
+        return False, f"NACE {nace} is excluded from the scheme"
+    return True, ""
+
+
+def _region_match(row: pd.Series, site: Any, in_sez: bool) -> bool:
+    regions = str(row["regions"]).strip()
+    if regions == "SEZ":
+        return in_sez
+    if regions in ("KZ", "TR"):
+        return site.country == regions
+    return site.region in _codes(regions)
+
+
+def _eligible(
+    row: pd.Series,
+    site: Any,
+    in_sez: bool,
+    nace: str | None,
+    capex_usd: float,
+    pack: DataPack,
+    profile: Profile,
+) -> tuple[bool, str]:
+    """Whether ``row`` applies at ``site``, and why not."""
+    if row["country"] != site.country or not _region_match(row, site, in_sez):
+        return False, "not in the scheme's country or regions"
+    if site.existing:  # every scheme rewards a new investment; an existing plant makes none
+        return False, "an existing plant makes no new investment"
+    ok, why = _sector_match(row, nace)
+    if not ok:
+        return False, why
+    instrument = row["instrument"]
+    if row["country"] == "TR" and instrument in (
+        "cit_rate_reduction",
+        "investment_contribution",
+        "employer_ssc_support",
+    ):
+        minimum = row["min_investment"]
+        if isinstance(minimum, float) and math.isfinite(minimum):
+            unit = str(row["min_investment_unit"])
+            floor_usd = minimum / pack.fx_per_usd(unit) if unit in ("TRY", "KZT", "EUR") else minimum
+            if capex_usd < floor_usd:
+                return False, f"the fixed investment is below the scheme's minimum ({minimum:,.0f} {unit})"
+    if row["id"] == "TR-OSB-EMLAK" and not profile.incentives.osb:
+        return False, "the plant is not in an organised industrial zone"
+    return True, ""
+
+
+def decide(profile: Profile, pack: DataPack, sites: pd.DataFrame, in_sez: Array) -> Terms:
+    """The incentives that apply at each site (and those only listed), with their terms."""
+    table = pack.incentives
+    opts = profile.incentives
+    _check_named(opts.schemes, opts.exclude, table)
+    terms = Terms.none(len(sites))
+    nace = nace_of(profile, pack)
+    capex_usd = profile.capex / pack.fx_per_usd(profile.currency)
+    reasons: dict[str, list[str]] = {sid: [] for sid in opts.schemes}
+    for i, site in enumerate(sites.itertuples()):
+        for _, row in table.iterrows():
+            if row["status"] == "abolished" or row["id"] in opts.exclude:
+                continue
+            ok, why = _eligible(row, site, bool(in_sez[i]), nace, capex_usd, pack, profile)
+            if row["id"] in reasons and not ok:
+                reasons[row["id"]].append(f"{site.id}: {why}")
+            wanted = opts.auto or row["id"] in opts.schemes or row["regions"] == "SEZ"
+            if not ok or not wanted:
+                continue
+            if row["status"] == "listed" and not _valued_listed(row, opts):
+                terms.listed[i].append(row)
+                continue
+            terms.rows[i].append(row)
+            _apply(terms, i, row, capex_usd, profile, pack, site)
+    for sid, why in reasons.items():
+        if not any(r["id"] == sid for rows in terms.rows + terms.listed for r in rows):
+            elsewhere = "not in the scheme's country or regions"
+            why = [w for w in why if not w.endswith(elsewhere)] or [f"no candidate site is {elsewhere[4:]}"]
+            raise ProfileError(
+                f"incentives.schemes: {sid} applies to no candidate site ({'; '.join(why[:3])})",
+                field="incentives.schemes",
+            )
+    return terms
+
+
+def _valued_listed(row: pd.Series, opts: Any) -> bool:
+    """A listed customs exemption is valued once the profile says what duty the machinery pays."""
+    return row["instrument"] == "customs_exemption_machinery" and opts.equipment_duty_pct is not None
+
+
+def _check_named(schemes: tuple[str, ...], exclude: tuple[str, ...], table: pd.DataFrame) -> None:
+    for k, sid in enumerate((*schemes, *exclude)):
+        where = f"incentives.schemes[{k}]" if k < len(schemes) else f"incentives.exclude[{k - len(schemes)}]"
+        if sid not in table.index:
+            raise ProfileError(
+                f"{where}: no incentive scheme {sid!r}; see 'kopru data show incentives'", field=where
+            )
+        row = table.loc[sid]
+        if k < len(schemes) and row["status"] == "abolished":
+            raise ProfileError(f"{where}: {sid} does not apply: {row['note']}", field=where)
+
+
+def _apply(
+    terms: Terms, i: int, row: pd.Series, capex_usd: float, profile: Profile, pack: DataPack, site: Any
+) -> None:
+    instrument, value = row["instrument"], float(row["value"]) if row["value"] == row["value"] else 0.0
+    years = float(row["years"]) if row["years"] == row["years"] else np.inf
+    if instrument == "cit_rate_reduction":
+        terms.cit_reduction[i] = value / 100.0
+        terms.cit_years[i] = years
+    elif instrument == "investment_contribution":
+        terms.cit_cap_usd[i] = value / 100.0 * capex_usd
+    elif instrument == "employer_ssc_support":
+        unit = str(row["unit"]).split("/")[0]
+        terms.ssc_usd_per_employee_year[i] = value * 12.0 / pack.fx_per_usd(unit)
+        terms.ssc_years[i] = years
+    elif instrument == "property_tax_exemption" and site.country == "TR":
+        terms.property_tax_exempt[i] = True
+    elif instrument == "customs_exemption_machinery" and not site.existing:
+        opts = profile.incentives
+        equipment = capex_usd * (1.0 - profile.building_share) * opts.imported_equipment_share
+        terms.equipment_duty_saved_usd[i] = equipment * (opts.equipment_duty_pct or 0.0) / 100.0
+
+
+def apply(
+    x: CostInputs, terms: Terms, values: dict[str, Array], profile: Profile, demand: Array
+) -> CostInputs:
+    """The cost inputs with every applied incentive's effect, as its share of the plant's life."""
+    life, r = profile.lifetime_years, profile.wacc
+    whole = annuity_factor(r, life)
+    cit_annual = _cit_annual(x, demand)
+    saving = terms.cit_reduction * cit_annual
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lasts = np.minimum(
+            np.minimum(terms.cit_years, life), np.where(saving > 0, terms.cit_cap_usd / saving, np.inf)
+        )
+    cit_share = np.array([annuity_factor(r, t) / whole if np.isfinite(t) else 1.0 for t in lasts])
+    ssc_share = np.array([annuity_factor(r, min(t, life)) / whole for t in terms.ssc_years])
+    hours_a_year = values["hours_per_month"] * 12.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ssc_rate = np.where(
+            hours_a_year > 0, terms.ssc_usd_per_employee_year / (x.wage_usd_per_hour * hours_a_year), 0.0
+        )
+    capex = np.maximum(x.capex_usd - terms.equipment_duty_saved_usd, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        keep_buildings = np.where(capex > 0, x.capex_usd / capex, 1.0)  # the buildings' tax base stays
+    return replace(
+        x,
+        corporate_tax_rate=x.corporate_tax_rate * (1.0 - terms.cit_reduction * cit_share),
+        social_rate=np.maximum(x.social_rate - ssc_rate * ssc_share, 0.0),
+        property_tax_rate=np.where(terms.property_tax_exempt, 0.0, x.property_tax_rate * keep_buildings),
+        capex_usd=capex,
+    )
+
+
+def _cit_annual(x: CostInputs, demand: Array) -> Array:
+    """Corporate income tax a site pays a year at its rates, (S,): its taxes less property tax."""
+    cube = landed_cost(x)
+    taxes = annual_totals(cube, demand)[:, 5]
+    property_tax = x.property_tax_rate * x.building_share * x.capex_usd
+    return np.where(np.isfinite(taxes), np.maximum(taxes - property_tax, 0.0), 0.0)
+
+
+def standard(x: CostInputs, values: dict[str, Array], wacc: float) -> dict[str, CostInputs]:
+    """For each SEZ instrument, the inputs without it (the country's standard regime) at SEZ sites."""
+    sez = values["in_sez_regime"] > 0
+    return {
+        "cit_exemption": replace(
+            x, corporate_tax_rate=np.where(sez, values["std_corporate_tax_rate"], x.corporate_tax_rate)
+        ),
+        "property_tax_exemption": replace(
+            x, property_tax_rate=np.where(sez, values["std_property_tax_rate"], x.property_tax_rate)
+        ),
+        "land_free": replace(
+            x,
+            land_usd_per_m2_year=np.where(
+                sez, values["std_land_price_usd_per_m2"] * wacc, x.land_usd_per_m2_year
+            ),
+        ),
+        "customs_free_zone": replace(x, input_duty_share=np.where(sez, 1.0, x.input_duty_share)),
+    }
+
+
+def valued(
+    x_base: CostInputs,
+    x_all: CostInputs,
+    terms: Terms,
+    values: dict[str, Array],
+    profile: Profile,
+    demand: Array,
+    fx: float,
+) -> list[list[Incentive]]:
+    """Every site's incentives with their annual values (plan currency): each one's cost without it
+    less the cost with all of them."""
+
+    def total(x: CostInputs) -> Array:
+        return annual_totals(landed_cost(x), demand).sum(axis=-1) * fx
+
+    with_all = total(x_all)
+    without_sez = {k: total(v) for k, v in standard(x_all, values, profile.wacc).items()}
+    out: list[list[Incentive]] = []
+    for i, rows in enumerate(terms.rows):
+        site_out = []
+        for row in rows:
+            value = _value_of(row, i, x_base, terms, values, profile, demand, with_all, without_sez, total)
+            site_out.append(_incentive(row, "applied", value, terms, i))
+        site_out += [_incentive(row, "listed", None, terms, i) for row in terms.listed[i]]
+        out.append(site_out)
+    return out
+
+
+def _value_of(row, i, x_base, terms, values, profile, demand, with_all, without_sez, total) -> float | None:
+    instrument = row["instrument"]
+    if not np.isfinite(with_all[i]):
+        return None  # a site without a route to every market has no annual cost to compare
+    if row["regions"] == "SEZ" and instrument in SEZ_INSTRUMENTS:
+        return float(without_sez[instrument][i] - with_all[i])
+    if instrument == "investment_contribution":
+        return None  # the cap of the tax reduction, valued there
+    off = {
+        "cit_rate_reduction": dict(cit_reduction=np.zeros_like(terms.cit_reduction)),
+        "employer_ssc_support": dict(
+            ssc_usd_per_employee_year=np.zeros_like(terms.ssc_usd_per_employee_year)
+        ),
+        "property_tax_exemption": dict(property_tax_exempt=np.zeros_like(terms.property_tax_exempt)),
+        "customs_exemption_machinery": dict(
+            equipment_duty_saved_usd=np.zeros_like(terms.equipment_duty_saved_usd)
+        ),
+    }.get(instrument)
+    if off is None:
+        return None
+    without = replace(terms, **off)
+    return float(total(apply(x_base, without, values, profile, demand))[i] - with_all[i])
+
+
+def _incentive(row: pd.Series, status: str, value: float | None, terms: Terms, i: int) -> Incentive:
+    years = float(row["years"]) if row["years"] == row["years"] else None
+    conditions = []
+    if str(row["sectors"]) not in ("all", ""):
+        conditions.append(f"sectors: {row['sectors']}")
+    if row["excluded_sectors"]:
+        conditions.append(f"excluded: {row['excluded_sectors']}")
+    if row["min_investment"] == row["min_investment"] and row["min_investment"]:
+        conditions.append(f"minimum investment {row['min_investment']:,.0f} {row['min_investment_unit']}")
+    if str(row["regions"]) not in ("KZ", "TR"):
+        conditions.append(f"regions: {row['regions']}")
+    note = str(row["note"])
+    if row["instrument"] == "cit_rate_reduction" and np.isfinite(terms.cit_cap_usd[i]):
+        note = f"{note} Capped at {terms.cit_cap_usd[i]:,.0f} USD of tax forgone.".strip()
+    return Incentive(
+        id=str(row["id"]),
+        name=str(row["name"]),
+        scheme=str(row["scheme"]),
+        instrument=str(row["instrument"]),
+        status=status,
+        annual_value=None if value is None else round(value, 2),
+        years=years,
+        legal_basis=str(row["legal_basis"]),
+        source=str(row["source"]),
+        conditions="; ".join(conditions),
+        note=note,
+    )

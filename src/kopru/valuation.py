@@ -1,0 +1,203 @@
+"""What a plan says of each site's value: its incentives and its investment appraisal.
+
+The arrays come from the plan's inputs (:mod:`kopru.inputs`) and cost engine; the cash-flow
+arithmetic is :mod:`kopru.appraisal`'s, the incentive rules :mod:`kopru.incentives`'s. Money is in
+the plan's currency.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from kopru.appraisal import CashFlows, Schedule, TaxTerms, cash_flows, finite, irr, npv, payback_years
+from kopru.costs import COMPONENTS, landed_cost
+from kopru.inputs import PlanInputs
+
+VARIABLE = ("materials", "energy", "labour", "logistics", "duties")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IncentiveOut(_Model):
+    """One incentive scheme at one site: applied (and worth ``annual_value`` a year) or listed."""
+
+    id: str
+    name: str
+    scheme: str
+    instrument: str
+    status: str
+    annual_value: float | None
+    years: float | None
+    legal_basis: str
+    source: str
+    conditions: str
+    note: str
+
+
+class CashFlowsOut(_Model):
+    """A site's cash flows by year (year 0: construction), plan currency."""
+
+    year: list[int]
+    revenue: list[float]
+    operating: list[float]
+    tax: list[float]
+    capex: list[float]
+    working_capital: list[float]
+    terminal: list[float]
+    free: list[float]
+
+
+class Comparison(_Model):
+    """A site against the plan's baseline (the best Turkish option): the value of moving."""
+
+    baseline: str
+    npv: float | None  # this site's NPV less the baseline's
+    irr: float | None  # of the difference in cash flows (None when it has none)
+    payback_years: float | None
+
+
+class AppraisalOut(_Model):
+    """NPV at the profile's WACC, IRR and payback of producing at a site over the plant's life."""
+
+    wacc: float
+    npv: float | None
+    irr: float | None
+    payback_years: float | None
+    cash_flows: CashFlowsOut
+    vs_baseline: Comparison | None
+    notes: list[str]
+
+
+def incentives_out(pre: PlanInputs) -> list[list[IncentiveOut]]:
+    """Every site's incentives with their annual values converted to the plan's currency."""
+    out = []
+    for site in pre.incentives:
+        rows = []
+        for inc in site:
+            d = inc.as_dict()
+            if d["annual_value"] is not None:
+                d["annual_value"] = round(d["annual_value"], 2)
+            rows.append(IncentiveOut(**d))
+        out.append(rows)
+    return out
+
+
+def site_cash_flows(pre: PlanInputs) -> CashFlows:
+    """Cash flows of every site over the plant's life, the incentives year by year."""
+    profile, fx, x, base = pre.profile, pre.fx, pre.x, pre.x_base
+    demand = pre.demand
+    opts = profile.appraisal
+    schedule = Schedule(
+        lifetime_years=profile.lifetime_years,
+        ramp_up_months=opts.ramp_up_months,
+        construction_months=opts.construction_months,
+        working_capital_days=opts.working_capital_days,
+        terminal_growth=opts.terminal_growth,
+    )
+    cube = landed_cost(base) * fx  # the premium support is applied year by year below
+    idx = [COMPONENTS.index(c) for c in VARIABLE]
+    finite_cube = np.where(np.isfinite(cube), cube, 0.0)
+    variable = np.einsum("smc,m->s", finite_cube[:, :, idx], demand)
+    prices = np.array([m["price"] for m in pre.markets], dtype=float)
+    revenue = np.full(len(pre.sites), float(prices @ demand))
+    fixed = (
+        x.fixed_costs_usd
+        + x.land_m2 * x.land_usd_per_m2_year
+        + x.property_tax_rate * x.building_share * x.capex_usd
+    ) * fx
+    t = pre.terms
+    employees = profile.labour_hours * demand.sum() / (pre.inputs.values["hours_per_month"] * 12.0)
+    support = t.ssc_usd_per_employee_year * employees * fx
+    tax = TaxTerms(base.corporate_tax_rate, t.cit_reduction, t.cit_cap_usd * fx, t.cit_years)
+    existing = pre.sites["existing"].to_numpy(bool)
+    capex = x.capex_usd * fx
+    return cash_flows(
+        schedule, existing, revenue, variable, fixed, capex, tax, profile.wacc, support, t.ssc_years
+    )
+
+
+def appraise(pre: PlanInputs, feasible: np.ndarray, baseline: int | None) -> list[AppraisalOut | None]:
+    """Every feasible site's appraisal, and its comparison with the baseline site."""
+    flows = site_cash_flows(pre)
+    free = flows.free
+    wacc = pre.profile.wacc
+    values = npv(wacc, free)
+    out: list[AppraisalOut | None] = []
+    for i in range(len(pre.sites)):
+        if not feasible[i]:
+            out.append(None)
+            continue
+        notes = _notes(pre, i)
+        rate = irr(free[i])
+        if rate is None:
+            notes.append("no IRR: the cash flows never change sign (no investment, or no return)")
+        vs = None
+        if baseline is not None and baseline != i:
+            diff = free[i] - free[baseline]
+            vs = Comparison(
+                baseline=str(pre.sites["id"].iloc[baseline]),
+                npv=finite(float(values[i] - values[baseline])),
+                irr=finite(irr(diff)),
+                payback_years=finite(payback_years(diff)),
+            )
+        out.append(
+            AppraisalOut(
+                wacc=wacc,
+                npv=finite(float(values[i])),
+                irr=finite(rate),
+                payback_years=finite(payback_years(free[i])),
+                cash_flows=_flows_out(flows, i),
+                vs_baseline=vs,
+                notes=notes,
+            )
+        )
+    return out
+
+
+def _flows_out(flows: CashFlows, i: int) -> CashFlowsOut:
+    def row(a: np.ndarray) -> list[float]:
+        return [round(float(v), 2) for v in a[i]]
+
+    return CashFlowsOut(
+        year=list(range(flows.revenue.shape[1])),
+        revenue=row(flows.revenue),
+        operating=row(flows.operating),
+        tax=row(flows.tax),
+        capex=row(flows.capex),
+        working_capital=row(flows.working_capital),
+        terminal=row(flows.terminal),
+        free=row(flows.free),
+    )
+
+
+def _notes(pre: PlanInputs, i: int) -> list[str]:
+    opts = pre.profile.appraisal
+    notes = []
+    if pre.sites["existing"].iloc[i]:
+        notes.append("existing plant: no capex, producing at full output from year 1")
+    else:
+        notes.append(
+            f"capex over {opts.construction_months:g} months of construction (year 0), output ramping"
+            f" up over {opts.ramp_up_months:g} months"
+        )
+    notes.append(
+        "corporate income tax on revenue less operating cost and straight-line depreciation over the"
+        " plant's life (an assumption: tax depreciation schedules differ by asset)"
+    )
+    if opts.terminal_growth is None:
+        notes.append("no terminal value: the plant is worth nothing after its life")
+    return notes
+
+
+def baseline_index(sites: Any, totals: np.ndarray) -> int | None:
+    """The cheapest Turkish site that can serve every market (ties by id), as the plan ranks them."""
+    turkish = np.flatnonzero((sites["country"].to_numpy() == "TR") & np.isfinite(totals))
+    if len(turkish) == 0:
+        return None
+    ids = sites["id"].to_numpy()[turkish]
+    return int(turkish[np.lexsort((ids, totals[turkish]))[0]])

@@ -1,0 +1,139 @@
+"""Investment appraisal. Oracles: cash flows computed by hand for a two-year plant, numpy_financial's
+npv and irr, and hypothesis properties (NPV at the IRR is zero; payback bounds)."""
+
+import numpy as np
+import numpy_financial as npf
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from kopru.appraisal import Schedule, TaxTerms, annuity_factor, cash_flows, irr, npv, payback_years
+
+
+def test_npv_and_irr_match_numpy_financial():
+    flows = np.array([-1000.0, 300.0, 420.0, 680.0])
+    assert float(npv(0.1, flows)) == pytest.approx(npf.npv(0.1, flows), rel=1e-12)
+    assert irr(flows) == pytest.approx(npf.irr(flows), abs=1e-10)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.floats(100.0, 1e7),
+    st.lists(st.floats(0.0, 5.0), min_size=2, max_size=25),  # each year's return, x the investment
+)
+def test_irr_properties(investment, multiples):
+    returns = [m * investment for m in multiples]
+    flows = np.array([-investment, *returns])
+    rate = irr(flows)
+    if sum(returns) <= 0:
+        assert rate is None
+        return
+    assume(sum(multiples) >= 0.01)  # below, the IRR is under -99.9 %, outside the search
+    assert rate is not None
+    assert abs(float(npv(rate, flows))) <= 1e-6 * investment
+    expected = npf.irr(flows)  # numpy_financial's root, where it is one (its solver can stop short)
+    if np.isfinite(expected) and expected > -0.99 and abs(npf.npv(expected, flows)) <= 1e-9 * investment:
+        assert rate == pytest.approx(expected, rel=1e-6, abs=1e-7)
+
+
+def test_no_sign_change_has_no_irr():
+    assert irr(np.array([0.0, 10.0, 10.0])) is None
+    assert irr(np.array([-5.0, -1.0])) is None
+
+
+def test_payback_by_hand():
+    # -100, +30, +40, +50: cumulative -100, -70, -30, +20: pays back 30/50 into year 3 -> 2.6
+    assert payback_years(np.array([-100.0, 30.0, 40.0, 50.0])) == pytest.approx(2.6)
+    assert payback_years(np.array([-100.0, 10.0, 10.0])) is None
+    assert payback_years(np.array([5.0, 5.0])) == 0.0
+
+
+def test_annuity_factor_by_hand():
+    assert annuity_factor(0.1, 2) == pytest.approx(1 / 1.1 + 1 / 1.21)
+    assert annuity_factor(0.0, 3) == 3.0
+    assert annuity_factor(0.1, 0) == 0.0
+
+
+def test_ramp_up_shares_by_hand():
+    # an 18-month linear ramp: year 1 averages m/18 over m = 0..12 (6/18), year 2 covers
+    # 12..18 (average 15/18 over 6 months) and 18..24 (full): (6 * 15/18 + 6) / 12 = 11/12
+    share = Schedule(5, ramp_up_months=18).output_share(np.array([False, True]))
+    np.testing.assert_allclose(share[0], [0, 1 / 3, 11 / 12, 1, 1, 1])
+    np.testing.assert_allclose(share[1], [0, 1, 1, 1, 1, 1])  # an existing plant: full from year 1
+
+
+def test_cash_flows_of_a_two_year_plant_by_hand():
+    """One new plant: capex 1,000 in year 0, no ramp-up, revenue 2,000, variable 1,000, fixed 200,
+    tax 25 % on revenue - costs - depreciation (500 a year), 36.5 days of working capital."""
+    schedule = Schedule(2, ramp_up_months=0, construction_months=12, working_capital_days=36.5)
+    tax = TaxTerms(np.array([0.25]), np.array([0.0]), np.array([np.inf]), np.array([np.inf]))
+    f = cash_flows(
+        schedule,
+        np.array([False]),
+        np.array([2000.0]),
+        np.array([1000.0]),
+        np.array([200.0]),
+        np.array([1000.0]),
+        tax,
+        wacc=0.1,
+    )
+    np.testing.assert_allclose(f.revenue[0], [0, 2000, 2000])
+    np.testing.assert_allclose(f.operating[0], [0, 1200, 1200])
+    np.testing.assert_allclose(f.tax[0], [0, 75, 75])  # (2000 - 1200 - 500) * 0.25
+    np.testing.assert_allclose(f.capex[0], [1000, 0, 0])
+    np.testing.assert_allclose(f.working_capital[0], [0, 120, -120])  # 1200 * 36.5 / 365, released
+    np.testing.assert_allclose(f.free[0], [-1000, 605, 845])
+
+
+def test_a_tax_reduction_stops_at_its_cap():
+    """A 60 % reduction of a 25 % rate on 1,000 of profit a year spares 150 a year; a cap of 200
+    spares 150 in year 1 and 50 in year 2, nothing after."""
+    schedule = Schedule(3, ramp_up_months=0, construction_months=0, working_capital_days=0)
+    tax = TaxTerms(np.array([0.25]), np.array([0.6]), np.array([200.0]), np.array([10.0]))
+    f = cash_flows(
+        schedule,
+        np.array([True]),
+        np.array([1000.0]),
+        np.array([0.0]),
+        np.array([0.0]),
+        np.array([0.0]),
+        tax,
+        wacc=0.1,
+    )
+    np.testing.assert_allclose(f.tax[0], [0, 100, 200, 250])
+
+
+def test_premium_support_lasts_its_years():
+    schedule = Schedule(3, ramp_up_months=0, construction_months=0, working_capital_days=0)
+    tax = TaxTerms(np.zeros(1), np.zeros(1), np.full(1, np.inf), np.full(1, np.inf))
+    f = cash_flows(
+        schedule,
+        np.array([True]),
+        np.array([100.0]),
+        np.array([50.0]),
+        np.array([0.0]),
+        np.array([0.0]),
+        tax,
+        wacc=0.1,
+        support=np.array([10.0]),
+        support_years=np.array([2.0]),
+    )
+    np.testing.assert_allclose(f.operating[0], [0, 40, 40, 50])
+
+
+def test_terminal_value_is_a_gordon_perpetuity():
+    schedule = Schedule(
+        1, ramp_up_months=0, construction_months=0, working_capital_days=0, terminal_growth=0.02
+    )
+    tax = TaxTerms(np.zeros(1), np.zeros(1), np.full(1, np.inf), np.full(1, np.inf))
+    f = cash_flows(
+        schedule,
+        np.array([True]),
+        np.array([100.0]),
+        np.array([60.0]),
+        np.array([0.0]),
+        np.array([0.0]),
+        tax,
+        wacc=0.1,
+    )
+    assert f.terminal[0, -1] == pytest.approx(40 * 1.02 / (0.1 - 0.02))

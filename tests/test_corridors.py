@@ -3,6 +3,7 @@
 import networkx as nx
 import numpy as np
 import pytest
+from conftest import EXAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -161,3 +162,56 @@ def test_port_handling_only_when_a_ship_is_loaded_or_unloaded(network):
         assert (by_sea["days"] >= by_sea["leg_days"] + dwell - 1e-9).all()
         checked += 1
     assert checked >= 3
+
+
+def test_avoiding_a_country_leaves_no_node_of_it_on_the_route():
+    import kopru
+
+    nodes = kopru.load_data().nodes
+    plain = kopru.route("almaty", "istanbul")
+    assert "RU" in {nodes.at[leg.destination, "country"] for leg in plain.legs}  # via Novorossiysk today
+    around = kopru.route("almaty", "istanbul", avoid=["RU"])
+    touched = {nodes.at[n, "country"] for leg in around.legs for n in (leg.origin, leg.destination)}
+    assert "RU" not in touched
+    assert around.cost_usd_per_teu >= plain.cost_usd_per_teu  # a constraint never makes it cheaper
+
+
+def test_a_market_inside_an_avoided_country_is_reached_by_one_leg():
+    import kopru
+
+    nodes = kopru.load_data().nodes
+    r = kopru.route("almaty", "moscow", avoid=["RU"])
+    countries = [nodes.at[leg.destination, "country"] for leg in r.legs]
+    assert countries[-1] == "RU" and "RU" not in countries[:-1]
+
+
+def test_plan_avoiding_russia_uses_only_such_routes():
+    import kopru
+
+    plan = kopru.plan(EXAMPLES / "apparel.yaml", avoid=["RU"])
+    nodes = kopru.load_data().nodes
+    for key, route in plan.routes.items():
+        market_node = key.split(">")[1].split(":")[0]
+        inner = [leg["to"] for leg in route.legs[:-1]]
+        assert all(nodes.at[n, "country"] != "RU" for n in inner), key
+        assert route.legs == [] or route.legs[-1]["to"] == market_node
+    assert plan.avoid == ["RU"]
+    assert not any(mc.restricted_transit for s in plan.sites for mc in s.by_market.values())
+
+
+def test_routes_through_a_sanctioned_country_are_flagged_with_the_detour():
+    import kopru
+
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    flagged = plan.site(plan.recommendation.site).by_market["mkt_EU"].restricted_transit
+    assert flagged is not None and flagged.countries == ["RU"]
+    detour = kopru.route("turkistan", "constanta", avoid=["RU"])
+    assert flagged.detour_cost_usd_per_teu == pytest.approx(detour.cost_usd_per_teu, abs=0.01)
+    assert "--avoid RU" in plan.recommendation.text
+
+
+def test_an_unknown_country_code_is_one_line(cli):
+    r = cli("route", "almaty", "istanbul", "--avoid", "XX")
+    assert r.code == 2 and "avoid[0]: unknown country code 'XX'" in r.err
+    r = cli("plan", EXAMPLES / "apparel.yaml", "--avoid", "ZZ", "--no-store")
+    assert r.code == 2 and "unknown country code 'ZZ'" in r.err and "Traceback" not in r.err

@@ -62,6 +62,7 @@ __all__ = [
 
 Overrides = str | Path | Mapping[str, Any] | None
 Disruptions = tuple[str, ...] | list[str]
+Countries = tuple[str, ...] | list[str]
 
 
 def load_data(overrides: Overrides = None) -> DataPack:
@@ -109,19 +110,21 @@ def plan(
     disruptions: Disruptions = (),
     progress: Steps | None = None,
     optimize: bool | Mapping[str, Any] = False,
+    avoid: Countries = (),
 ) -> Plan:
     """Landed cost of every candidate site for every target market, ranked, with sources.
 
     ``disruptions`` closes corridor nodes, edges or modes (``"khorgos"``, ``"aktau-baku_alat"``,
-    ``"mode:ferry"``) before routing. ``optimize`` also runs the network optimizer, with the
-    profile's ``optimize`` options updated by a mapping when one is given.
+    ``"mode:ferry"``) before routing; ``avoid`` names countries no route may pass through (ISO
+    codes such as ``"RU"``; a market inside one is still served by a single leg into it).
+    ``optimize`` also runs the network optimizer, with the profile's ``optimize`` options updated
+    by a mapping when one is given.
     """
     from kopru.planner import make_plan
 
     prof = as_profile(profile)
-    return make_plan(
-        prof, _overrides(overrides), tuple(disruptions), progress, _optimize_options(prof, optimize)
-    )
+    options = _optimize_options(prof, optimize)
+    return make_plan(prof, _overrides(overrides), tuple(disruptions), progress, options, tuple(avoid))
 
 
 def optimize(
@@ -129,6 +132,7 @@ def optimize(
     overrides: Overrides = None,
     disruptions: Disruptions = (),
     progress: Steps | None = None,
+    avoid: Countries = (),
     **options: Any,
 ) -> Plan:
     """The plan with the network optimizer run: which sites open, at what capacity, who serves whom.
@@ -137,7 +141,7 @@ def optimize(
     ``capex_budget``, ``min_kz_share``, ``force_open``, ``force_closed``, ``time_limit``, ``gap``,
     ``sensitivity``, ``capacity_levels``.
     """
-    return plan(profile, overrides, disruptions, progress, optimize=options or True)
+    return plan(profile, overrides, disruptions, progress, optimize=options or True, avoid=avoid)
 
 
 def route(
@@ -146,13 +150,19 @@ def route(
     criterion: Criterion = "cost",
     disruptions: Disruptions = (),
     overrides: Overrides = None,
+    avoid: Countries = (),
 ) -> Route:
-    """The cheapest (``criterion="cost"``) or fastest (``"time"``) corridor route between nodes."""
-    from kopru.corridors import Network
+    """The cheapest (``criterion="cost"``) or fastest (``"time"``) corridor route between nodes,
+    through no node of the ``avoid`` countries (but the two ends)."""
+    from kopru.corridors import Network, check_countries
 
-    network = Network(load_data(overrides))
+    pack = load_data(overrides)
+    check_countries(pack, tuple(avoid))
+    network = Network(pack)
     if disruptions:
         network = network.close(*disruptions)
+    if avoid:
+        network = network.avoiding(tuple(avoid), (origin, destination))
     return network.route(origin, destination, criterion)
 
 
@@ -166,6 +176,7 @@ def risk(
     client: Any = None,
     progress: Counter | None = None,
     blocks_per_chunk: int | None = None,
+    avoid: Countries = (),
 ) -> RiskResult:
     """Monte Carlo risk of every candidate site's annual landed cost.
 
@@ -178,7 +189,7 @@ def risk(
     prof = as_profile(profile)
     pack = load_data(overrides)
     spec = load_uncertainty(uncertainty, pack)
-    model = build_model(prepare(prof, pack, tuple(disruptions)), spec)
+    model = build_model(prepare(prof, pack, tuple(disruptions), avoid=tuple(avoid)), spec)
     return run(model, samples, seed, blocks_per_chunk, client, progress)
 
 
@@ -190,6 +201,7 @@ def rank(
     seed: int = 0,
     overrides: Overrides = None,
     disruptions: Disruptions = (),
+    avoid: Countries = (),
 ) -> RankResult:
     """Rank the sites on cost, risk, incentives, workforce, distance, exposure and infrastructure.
 
@@ -199,16 +211,19 @@ def rank(
     from kopru.mcda import rank_sites
 
     prof = as_profile(profile)
-    the_plan = plan(prof, overrides, disruptions)
-    result = risk(prof, samples, seed, overrides, disruptions)
+    the_plan = plan(prof, overrides, disruptions, avoid=avoid)
+    result = risk(prof, samples, seed, overrides, disruptions, avoid=avoid)
     return rank_sites(the_plan, result, load_data(overrides), prof.sectors, weights, method)
 
 
-def sweep(path: str | Path, client: Any = None, progress: Counter | None = None) -> SweepResult:
-    """Run every scenario of a scenario file (a list and/or a grid of what-ifs) through the plan."""
+def sweep(
+    path: str | Path, client: Any = None, progress: Counter | None = None, avoid: Countries = ()
+) -> SweepResult:
+    """Run every scenario of a scenario file (a list and/or a grid of what-ifs) through the plan;
+    ``avoid`` adds countries no route of any scenario may pass through."""
     from kopru.scenarios import sweep as run_sweep
 
-    return run_sweep(path, client, progress)
+    return run_sweep(path, client, progress, tuple(avoid))
 
 
 def solve_cflp(

@@ -117,9 +117,17 @@ class Lanes:
 class Network:
     """The corridor graph built from the data pack, with some parts possibly closed."""
 
-    def __init__(self, pack: DataPack, closed: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        pack: DataPack,
+        closed: tuple[str, ...] = (),
+        avoid: tuple[str, ...] = (),
+        ends: tuple[str, ...] = (),
+    ) -> None:
         self.pack = pack
         self.closed = tuple(closed)
+        self.avoid = tuple(avoid)
+        self.ends = tuple(ends)
         self.nodes: pd.DataFrame = pack.nodes
         self.index = {node: i for i, node in enumerate(self.nodes.index)}
         self.arcs = self._arcs(pack, self.closed)
@@ -140,6 +148,7 @@ class Network:
         backward = edges.rename(columns={"from": "v", "to": "u"})
         arcs = pd.concat([forward, backward], ignore_index=True)
         arcs = arcs[_open_mask(arcs, closed, set(self.index), set(MODES))]
+        arcs = arcs[self._avoid_mask(arcs)]
         # A border or hub is handled by every path through it; a port only where the container
         # is loaded onto or unloaded from a ship, so a train passing through Aktau pays nothing.
         kind = self.nodes["kind"]
@@ -156,13 +165,34 @@ class Network:
         arcs["iv"] = arcs["v"].map(self.index).astype(np.int64)
         return arcs.reset_index(drop=True)
 
+    def _avoid_mask(self, arcs: pd.DataFrame) -> pd.Series:
+        """Arcs that touch no node of an avoided country, except those that end a lane at one of
+        ``ends`` (a market or a material source in that country): such a node is reached or left,
+        never passed through."""
+        if not self.avoid:
+            return pd.Series(True, index=arcs.index)
+        country = self.nodes["country"]
+        banned_u = arcs["u"].map(country).isin(self.avoid)
+        banned_v = arcs["v"].map(country).isin(self.avoid)
+        end = set(self.ends)
+        into_end = arcs["v"].isin(end) & ~banned_u  # the last leg, from outside the country
+        out_of_end = arcs["u"].isin(end) & ~banned_v  # the first leg, out of the country
+        return ~(banned_u | banned_v) | into_end | out_of_end
+
+    def avoiding(
+        self, countries: tuple[str, ...] | list[str], ends: tuple[str, ...] | list[str] = ()
+    ) -> Network:
+        """A copy that passes through no node of ``countries``; ``ends`` (origins or destinations in
+        those countries) may still be reached or left by one leg from or to another country."""
+        return Network(self.pack, self.closed, tuple(countries), tuple(ends))
+
     def close(self, *names: str) -> Network:
         """A copy of the network with nodes, edges or whole modes closed.
 
         A name is a node id (``khorgos``), an edge (``aktau-baku_alat``, every mode),
         an edge of one mode (``aktau-baku_alat:ferry``) or a mode (``mode:ferry``).
         """
-        return Network(self.pack, self.closed + tuple(names))
+        return Network(self.pack, self.closed + tuple(names), self.avoid, self.ends)
 
     def _best_arcs(self, criterion: Criterion) -> pd.DataFrame:
         weight = _WEIGHT[criterion]
@@ -314,3 +344,15 @@ def check_connected(network: Network) -> None:
         raise DataPackError(
             f"corridor network is not connected: no route from {lanes.origins[o]} to {lanes.destinations[d]}"
         )
+
+
+def check_countries(pack: DataPack, countries: tuple[str, ...]) -> None:
+    """Refuse a country code that is neither a corridor node's nor a market's country."""
+    known = set(pack.nodes["country"]) | set(pack.markets["country"]) | set(pack.table("restrictions").index)
+    for k, code in enumerate(countries):
+        if code not in known:
+            raise RouteError(
+                f"avoid[{k}]: unknown country code {code!r};"
+                f" the corridor network has {', '.join(sorted(known))}",
+                field=f"avoid[{k}]",
+            )

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kopru.corridors import Network
+from kopru.corridors import Lanes, Network, check_countries
 from kopru.costs import CostInputs, capital_recovery_factor
 from kopru.datapack import DataPack
 from kopru.errors import ProfileError
@@ -45,6 +45,8 @@ class PlanInputs:
     site_nodes: list[str]
     market_nodes: list[str]
     closed: tuple[str, ...]
+    avoid: tuple[str, ...]  # countries no route passes through
+    detours: Lanes | None  # cheapest lanes around every restricted country (None when avoided)
     x_base: CostInputs  # the inputs before the investment incentives (SEZ regimes included)
     terms: Terms  # what the applied incentives change, per site
     incentives: list[list[Incentive]]  # per site: applied (with annual values) and listed schemes
@@ -70,15 +72,24 @@ def prepare(
     pack: DataPack,
     disruptions: tuple[str, ...] = (),
     progress: Steps | None = None,
+    avoid: tuple[str, ...] = (),
 ) -> PlanInputs:
-    """Sites, markets, lanes, duties and every input of the cost engine for ``profile``."""
+    """Sites, markets, lanes, duties and every input of the cost engine for ``profile``.
+
+    ``avoid`` (with the profile's own ``avoid``) names countries no route may pass through; a
+    market or a material source inside one is still reached or left by a single leg.
+    """
     say = progress or quiet_steps
     fx = pack.fx_per_usd(profile.currency)
     closed = tuple(profile.disruptions) + tuple(disruptions)
+    avoid = tuple(dict.fromkeys((*profile.avoid, *avoid)))
+    check_countries(pack, avoid)
     say("building the corridor network")
-    network = Network(pack).close(*closed) if closed else Network(pack)
+    base_network = Network(pack).close(*closed) if closed else Network(pack)
     sites = candidate_table(pack, profile)
     markets = _market_table(pack, profile)
+    market_nodes = list(dict.fromkeys(m["node"] for m in markets))
+    network = base_network.avoiding(avoid, market_nodes) if avoid else base_network
     say(f"looking up inputs for {len(sites)} sites")
     inputs = site_inputs(pack, sites, profile.sectors)
     payload_kg, teu_m3 = _teu(pack)
@@ -88,7 +99,9 @@ def prepare(
     out = _outbound(pack, profile, network, sites, markets, connector_km, connector_usd, payload_kg, teu_m3)
     say("applying trade rules")
     treat, duty_rate, duty_min = _duties(pack, profile, sites, markets)
-    material_freight, material_duty = _materials(profile, pack, network, sites, connector_usd, payload_kg)
+    sources = [m.origin for m in profile.materials if m.origin != "local"]
+    inbound = base_network.avoiding(avoid, sources) if avoid else base_network
+    material_freight, material_duty = _materials(profile, pack, inbound, sites, connector_usd, payload_kg)
     v = inputs.values
     terms = decide(profile, pack, sites, v["in_sez_regime"])
     x_base = CostInputs(
@@ -137,10 +150,21 @@ def prepare(
         out.site_nodes,
         out.market_nodes,
         closed,
+        avoid,
+        _detours(pack, base_network, avoid, out.site_nodes, out.market_nodes),
         x_base,
         terms,
         valued,
     )
+
+
+def _detours(pack: DataPack, network: Network, avoid, site_nodes, market_nodes) -> Lanes | None:
+    """The cheapest lanes around every country under restrictions, to price the detour a plan's
+    route through one of them would take (none when the plan already avoids them all)."""
+    restricted = [c for c in pack.table("restrictions").index if c not in avoid]
+    if not restricted:
+        return None
+    return network.avoiding((*avoid, *restricted), market_nodes).lanes(site_nodes, market_nodes, "cost")
 
 
 def _connector_km(pack: DataPack, sites: pd.DataFrame) -> np.ndarray:

@@ -52,6 +52,18 @@ class MarketCost(Model):
     fastest_route: str | None
     transit_days: float | None
     co2_kg_per_unit: float | None
+    restricted_transit: RestrictedTransit | None = None  # the route crosses a sanctioned country
+
+
+class RestrictedTransit(Model):
+    """The route used passes through a country under sanctions or transit restrictions."""
+
+    countries: list[str]
+    legal_basis: str
+    detour_cost_usd_per_teu: float | None  # the cheapest route around every such country
+    detour_days: float | None
+    extra_cost_per_unit: float | None  # plan currency per unit, detour less the route used
+    extra_days: float | None
 
 
 class OpenSite(Model):
@@ -178,6 +190,7 @@ class Plan(Model):
     recommendation: Recommendation
     routes: dict[str, RouteSummary]
     disruptions: list[str]
+    avoid: list[str]  # countries no route passes through
     sources: list[dict[str, str]]
     overrides: list[dict[str, Any]]
     assumptions: list[str]
@@ -201,10 +214,11 @@ def make_plan(
     disruptions: tuple[str, ...] | list[str] = (),
     progress: Steps | None = None,
     network: OptimizeOptions | None = None,
+    avoid: tuple[str, ...] | list[str] = (),
 ) -> Plan:
     """The plan of a validated profile with the data pack (and ``overrides``) as it stands."""
     pack = datapack.load(overrides)
-    return build_plan(profile, pack, tuple(disruptions), progress, network)
+    return build_plan(profile, pack, tuple(disruptions), progress, network, tuple(avoid))
 
 
 def build_plan(
@@ -213,14 +227,16 @@ def build_plan(
     disruptions: tuple[str, ...] = (),
     progress: Steps | None = None,
     network: OptimizeOptions | None = None,
+    avoid: tuple[str, ...] = (),
 ) -> Plan:
     """Compute the plan for ``profile`` with data pack ``pack`` (overrides already applied).
 
     With ``network`` (optimizer options), the facility-location optimizer also decides which
-    sites to open and who serves whom; its answer is ``Plan.network``.
+    sites to open and who serves whom; its answer is ``Plan.network``. ``avoid`` names countries
+    no route may pass through.
     """
     say = progress or quiet_steps
-    pre = prepare(profile, pack, disruptions, say)
+    pre = prepare(profile, pack, disruptions, say, avoid)
     plan = plan_of(pre, say)
     if network is not None:
         say("optimizing the network")
@@ -349,6 +365,7 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
         recommendation=recommendation,
         routes=routes,
         disruptions=list(pre.closed),
+        avoid=list(pre.avoid),
         sources=used_sources,
         overrides=[o.as_dict() for o in pack.overrides],
         assumptions=assumptions,
@@ -385,8 +402,50 @@ def _by_market(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary], i: 
             fastest_route=fast_key if fast_key in routes else None,
             transit_days=_num(a.days[i, j]),
             co2_kg_per_unit=_num(a.co2_unit[i, j]),
+            restricted_transit=_restricted(pre, routes, site, m),
         )
     return out
+
+
+def _restricted(
+    pre: PlanInputs, routes: dict[str, RouteSummary], site: Any, m: dict
+) -> RestrictedTransit | None:
+    """Whether the cheapest route passes through a restricted country, and the detour around it."""
+    route = routes.get(f"{site.node}>{m['node']}:cost")
+    rules = pre.pack.table("restrictions")
+    if route is None or not route.legs:
+        return None
+    country = pre.pack.nodes["country"]
+    inner = [leg["to"] for leg in route.legs[:-1]]  # the nodes passed through, not the two ends
+    # entering the market's own country is selling there, not transit
+    crossed = sorted(({country[n] for n in inner} - {m["country"]}) & set(rules.index))
+    if not crossed:
+        return None
+    basis = "; ".join(f"{c}: {rules.at[c, 'legal_basis']}" for c in crossed)
+    detour = pre.detours
+    cost = days = extra = extra_days = None
+    if detour is not None:
+        o, d = detour.origins.index(site.node), detour.destinations.index(m["node"])
+        if np.isfinite(detour.cost_usd_per_teu[o, d]):
+            cost = round(float(detour.cost_usd_per_teu[o, d]), 2)
+            days = round(float(detour.days[o, d]), 2)
+            per_teu_to_unit = pre.fx / units_per_teu(pre)
+            extra = round((cost - route.cost_usd_per_teu) * per_teu_to_unit, 4)
+            extra_days = round(days - route.days, 2)
+    return RestrictedTransit(
+        countries=crossed,
+        legal_basis=basis,
+        detour_cost_usd_per_teu=cost,
+        detour_days=days,
+        extra_cost_per_unit=extra,
+        extra_days=extra_days,
+    )
+
+
+def units_per_teu(pre: PlanInputs) -> float:
+    payload = pre.pack.param("container:teu", "teu_payload").value
+    volume = pre.pack.param("container:teu", "teu_volume").value
+    return min(payload / pre.profile.unit_weight, volume / pre.profile.unit_volume)
 
 
 def _site_notes(pre: PlanInputs, a: _Arrays, i: int, site: Any) -> list[str]:
@@ -462,6 +521,7 @@ def _recommend(site_plans, ranking, markets, cube, currency) -> Recommendation:
             + ", ".join(f"{m}: {s}" for m, s in best_by_market.items() if s != best.id)[:300]
             + "): a second plant may pay (kopru optimize weighs it)."
         )
+    text += _restricted_sentence(best, currency)
     return Recommendation(
         site=best.id,
         name=best.name,
@@ -473,6 +533,31 @@ def _recommend(site_plans, ranking, markets, cube, currency) -> Recommendation:
         saving_pct=_num(saving_pct) if saving_pct is not None else None,
         best_by_market=best_by_market,
         text=text,
+    )
+
+
+def _restricted_sentence(site: SitePlan, currency: str) -> str:
+    """A sentence on the recommended site's routes through sanctioned countries, and the detour."""
+    hits = {m: mc.restricted_transit for m, mc in site.by_market.items() if mc.restricted_transit}
+    if not hits:
+        return ""
+    countries = sorted({c for r in hits.values() for c in r.countries})
+    extra = [
+        r.extra_cost_per_unit * site.by_market[m].demand
+        for m, r in hits.items()
+        if r.extra_cost_per_unit is not None
+    ]
+    days = [r.extra_days for r in hits.values() if r.extra_days is not None]
+    around = (
+        f"; the best routes around {', '.join(countries)} cost {sum(extra):,.0f} {currency} a year more"
+        f" (up to {max(days):+.1f} days)"
+        if extra and len(extra) == len(hits)
+        else ""
+    )
+    return (
+        f" Its cheapest routes to {len(hits)} market(s) ({', '.join(hits)}) pass through"
+        f" {', '.join(countries)}, under sanctions or transit restrictions{around};"
+        f" plan with --avoid {' --avoid '.join(countries)} to use only such routes."
     )
 
 

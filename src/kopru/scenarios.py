@@ -22,7 +22,7 @@ from kopru.profile import Profile, load_profile
 from kopru.progress import Counter
 
 # -- scenarios -----------------------------------------------------------------------------------
-SCENARIO_KEYS = {"name", "overrides", "disruptions", "close", "vat", "fx_shock", "tariff", "note"}
+SCENARIO_KEYS = {"name", "overrides", "disruptions", "close", "avoid", "vat", "fx_shock", "tariff", "note"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class Scenario:
     overrides: dict[str, Any] = field(default_factory=dict)
     disruptions: tuple[str, ...] = ()
     note: str = ""
+    avoid: tuple[str, ...] = ()
 
 
 def _mapping(value: Any, where: str) -> dict[str, Any]:
@@ -72,16 +73,21 @@ def scenario_from_dict(raw: Any, where: str, pack: Any) -> Scenario:
     closed = [*(raw.get("disruptions") or []), *(raw.get("close") or [])]
     if not all(isinstance(c, str) for c in closed):
         raise SweepError(f"{where}.close: expected a list of names such as mode:ferry or khorgos")
-    return Scenario(str(raw["name"]), overrides, tuple(closed), str(raw.get("note", "")))
+    avoid = raw.get("avoid") or []
+    if not isinstance(avoid, list) or not all(isinstance(c, str) for c in avoid):
+        raise SweepError(f"{where}.avoid: expected a list of country codes such as RU")
+    return Scenario(str(raw["name"]), overrides, tuple(closed), str(raw.get("note", "")), tuple(avoid))
 
 
 def _combine(parts: tuple[Scenario, ...]) -> Scenario:
     overrides: dict[str, Any] = {}
     closed: list[str] = []
+    avoid: list[str] = []
     for p in parts:
         overrides |= p.overrides
         closed += [c for c in p.disruptions if c not in closed]
-    return Scenario("+".join(p.name for p in parts), overrides, tuple(closed))
+        avoid += [c for c in p.avoid if c not in avoid]
+    return Scenario("+".join(p.name for p in parts), overrides, tuple(closed), avoid=tuple(avoid))
 
 
 def read_scenarios(path: str | Path) -> tuple[Path, list[Scenario]]:
@@ -119,13 +125,14 @@ def read_scenarios(path: str | Path) -> tuple[Path, list[Scenario]]:
     return profile, scenarios
 
 
-def run_scenario(profile: Profile, scenario: Scenario) -> dict[str, Any]:
+def run_scenario(profile: Profile, scenario: Scenario, avoid: tuple[str, ...] = ()) -> dict[str, Any]:
     """Plan one scenario; a scenario that fails is reported, it does not stop the sweep."""
     try:
         # a closure makes some lanes infinite; the engine's inf * 0 on them warns, but those sites are
         # already reported infeasible, so the warning says nothing new
         with np.errstate(invalid="ignore"):
-            plan = make_plan(profile, scenario.overrides or None, scenario.disruptions)
+            countries = tuple(dict.fromkeys((*avoid, *scenario.avoid)))
+            plan = make_plan(profile, scenario.overrides or None, scenario.disruptions, avoid=countries)
     except KopruError as exc:
         return {"name": scenario.name, "error": str(exc)}
     best = plan.site(plan.ranking[0])
@@ -155,14 +162,16 @@ class SweepResult:
         return {"profile": str(self.profile), "scenarios": self.scenarios}
 
 
-def sweep(path: str | Path, client: Any = None, progress: Counter | None = None) -> SweepResult:
+def sweep(
+    path: str | Path, client: Any = None, progress: Counter | None = None, avoid: tuple[str, ...] = ()
+) -> SweepResult:
     """Run every scenario of the file through the plan, on Dask when a ``client`` is given."""
     profile_path, scenarios = read_scenarios(path)
     profile = load_profile(profile_path)
     results: dict[str, dict[str, Any]] = {}
     if client is None:
         for i, s in enumerate(scenarios):
-            results[s.name] = run_scenario(profile, s)
+            results[s.name] = run_scenario(profile, s, avoid)
             if progress:
                 progress(i + 1, len(scenarios))
     else:
@@ -170,7 +179,7 @@ def sweep(path: str | Path, client: Any = None, progress: Counter | None = None)
 
         # a fresh key per sweep: a content-hashed key races with the cleanup of the last sweep's copy
         shared = client.scatter(profile, broadcast=True, hash=False)
-        futures = {client.submit(run_scenario, shared, s, pure=False): s.name for s in scenarios}
+        futures = {client.submit(run_scenario, shared, s, avoid, pure=False): s.name for s in scenarios}
         for i, future in enumerate(as_completed(futures)):
             results[futures[future]] = future.result()
             if progress:

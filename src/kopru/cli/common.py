@@ -34,6 +34,10 @@ CloseOpt = Annotated[
         "--close", help="Close a node, edge or mode before routing: khorgos, aktau-baku_alat, mode:ferry."
     ),
 ]
+AvoidOpt = Annotated[
+    list[str] | None,
+    typer.Option("--avoid", help="Country no route may pass through, ISO code (repeatable): --avoid RU."),
+]
 StoreOpt = Annotated[
     Path | None,
     typer.Option(

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from kopru import api
 from kopru.cli.common import (
+    AvoidOpt,
     CloseOpt,
     JsonOpt,
     NoStoreOpt,
@@ -73,15 +74,18 @@ def risk(
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
     out_dir: ReportOpt = None,
+    avoid: AvoidOpt = None,
 ) -> None:
     """Monte Carlo risk of every site's annual landed cost: mean, p5/p50/p95, CVaR95, P(best), regret."""
     bar, count = count_bar(interactive(as_json), "sampling")
     with dask_client(dask, scheduler) as client, shown(bar):
-        result = api.risk(profile, samples, seed, overrides, close or (), uncertainty, client, count)
+        result = api.risk(
+            profile, samples, seed, overrides, close or (), uncertainty, client, count, avoid=avoid or ()
+        )
     if not no_store:
         api.open_store(store).record_risk(result, profile, overrides, close or [])
     if out_dir is not None:
-        _report(out_dir, profile, overrides, close or [], as_json, risk=result)
+        _report(out_dir, profile, overrides, close or [], avoid or [], as_json, risk=result)
     if as_json:
         print_json(result.as_dict())
         return
@@ -129,14 +133,15 @@ def rank(
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
     out_dir: ReportOpt = None,
+    avoid: AvoidOpt = None,
 ) -> None:
     """Rank the sites on cost, risk, incentives, workforce, distance, reliability and infrastructure."""
     with err.status("ranking", spinner="dots") if interactive(as_json) else shown(None):
-        result = api.rank(profile, weights, method, samples, seed, overrides, close or ())  # type: ignore[arg-type]
+        result = api.rank(profile, weights, method, samples, seed, overrides, close or (), avoid or ())  # type: ignore[arg-type]
     if not no_store:
         api.open_store(store).record_rank(result, profile, samples, seed, overrides, close or [])
     if out_dir is not None:
-        _report(out_dir, profile, overrides, close or [], as_json, ranking=result)
+        _report(out_dir, profile, overrides, close or [], avoid or [], as_json, ranking=result)
     data = result.as_dict()
     if as_json:
         print_json(data)
@@ -180,11 +185,12 @@ def sweep(
     as_json: JsonOpt = False,
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
+    avoid: AvoidOpt = None,
 ) -> None:
     """Run a list or grid of what-if scenarios (VAT, closures, tariffs, FX shocks) through plan."""
     bar, count = count_bar(interactive(as_json), "scenarios")
     with dask_client(dask, scheduler) as client, shown(bar):
-        result = api.sweep(scenarios, client, count)
+        result = api.sweep(scenarios, client, count, avoid or ())
     if not no_store:
         api.open_store(store).record_sweep(result, dask=dask or scheduler is not None)
     if as_json:

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from kopru import api
 from kopru.cli.common import (
+    AvoidOpt,
     CloseOpt,
     JsonOpt,
     NoStoreOpt,
@@ -51,11 +52,12 @@ def run_plan(
     optimize: bool | dict[str, Any] = False,
     store: Path | None = None,
     no_store: bool = False,
+    avoid: list[str] | None = None,
 ) -> None:
     """Plan, write the report folder, record the run, print: the shared body of plan and optimize."""
     bar, step = steps_bar(interactive(as_json))
     with shown(bar):
-        plan = api.plan(profile, overrides, close or (), step, optimize)
+        plan = api.plan(profile, overrides, close or (), step, optimize, avoid or ())
     if out_dir is not None:
         api.write_report(plan, out_dir, overrides=overrides, keep_views=False)
     run_id = None if no_store else api.open_store(store).record_plan(plan, overrides)
@@ -156,9 +158,10 @@ def plan(
     ] = False,
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
+    avoid: AvoidOpt = None,
 ) -> None:
     """Landed cost of every candidate site for every market, ranked, with a report."""
-    run_plan(profile, out_dir, as_json, overrides, close, optimize, store, no_store)
+    run_plan(profile, out_dir, as_json, overrides, close, optimize, store, no_store, avoid)
 
 
 @app.command("optimize")
@@ -188,6 +191,7 @@ def optimize_cmd(
     ] = True,
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
+    avoid: AvoidOpt = None,
 ) -> None:
     """Which sites to open, at what capacity, and who serves whom (a facility-location MILP)."""
     given = {
@@ -201,7 +205,7 @@ def optimize_cmd(
         "sensitivity": sensitivity,
     }
     options = {k: v for k, v in given.items() if v is not None}
-    run_plan(profile, out_dir, as_json, overrides, close, options, store, no_store)
+    run_plan(profile, out_dir, as_json, overrides, close, options, store, no_store, avoid)
 
 
 @app.command()
@@ -223,9 +227,10 @@ def route(
     close: CloseOpt = None,
     overrides: OverridesOpt = None,
     as_json: JsonOpt = False,
+    avoid: AvoidOpt = None,
 ) -> None:
     """The cheapest (or fastest) corridor route between two nodes, leg by leg."""
-    r = api.route(origin, destination, "time" if fastest else "cost", close or (), overrides)
+    r = api.route(origin, destination, "time" if fastest else "cost", close or (), overrides, avoid or ())
     if as_json:
         print_json(r.as_dict())
         return

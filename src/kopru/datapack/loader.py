@@ -80,6 +80,11 @@ TABLES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
         "id",
     ),
     "hs_nace": ("hs_nace.csv", ("hs", "nace", "note", "source"), "hs"),
+    "restrictions": (
+        "restrictions.csv",
+        ("country", "restriction", "legal_basis", "year", "source", "note"),
+        "country",
+    ),
 }
 INCENTIVE_STATUSES = ("applies", "listed", "abolished")
 INCENTIVE_INSTRUMENTS = (
@@ -133,6 +138,7 @@ class DataPack:
         "edges",
         "incentives",
         "hs_nace",
+        "restrictions",
     )
 
     def table(self, name: str) -> pd.DataFrame:

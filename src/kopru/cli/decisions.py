@@ -43,10 +43,16 @@ SchedulerOpt = Annotated[
 
 
 def _report(
-    out_dir: Path, profile: Path, overrides: Path | None, close: list[str], as_json: bool, **view
+    out_dir: Path,
+    profile: Path,
+    overrides: Path | None,
+    close: list[str],
+    avoid: list[str],
+    as_json: bool,
+    **view: Any,
 ) -> None:
     """Redraw the report folder with this view; notes and the path go to stderr under --json."""
-    plan = api.plan(profile, overrides, close)
+    plan = api.plan(profile, overrides, close, avoid=avoid)
     written = api.write_report(plan, out_dir, overrides=overrides, **view)
     console = err if as_json else out  # --json keeps stdout for the JSON alone
     for note in written.notes:

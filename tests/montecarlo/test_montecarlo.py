@@ -93,7 +93,13 @@ def test_fx_shock_moves_local_costs_by_hand(tmp_path):
 def fake_model(n_sites: int) -> types.SimpleNamespace:
     ids = tuple(f"s{i}" for i in range(n_sites))
     return types.SimpleNamespace(
-        site_ids=ids, site_names=ids, excluded=(), currency="USD", uncertainty=None, baseline=None
+        site_ids=ids,
+        site_names=ids,
+        excluded=(),
+        currency="USD",
+        uncertainty=None,
+        baseline=None,
+        recommended=ids[0],
     )
 
 
@@ -195,6 +201,21 @@ def test_copula_gives_the_correlations_and_marginals():
             "not positive definite",
         ),
         ("[1, 2]\n", "must be a mapping"),
+        (
+            "variables:\n  site.water: {dist: fixed, value: 1, assumption: true}\n",
+            "site input must be one of",
+        ),
+        ("variables:\n  site.wage: {dist: normal, mean: 1, sd: 0.1, assumption: true}\n", "lognormal"),
+        (
+            "variables:\n  site.land: {dist: lognormal, median: 1, sigma: 0.1, within_region: 1.5,"
+            " assumption: true}\n",
+            "within_region",
+        ),
+        (
+            "variables:\n  fx.KZT: {dist: lognormal, median: 1, sigma: 0.1, within_region: 0.5}\n",
+            "unknown key",
+        ),
+        ("correlations:\n  - {a: site.wage, b: fx.TRY, rho: 0.3}\n", "drawn per site"),
     ],
 )
 def test_bad_uncertainty_files_are_explained(tmp_path, body, message):
@@ -232,8 +253,10 @@ def test_cli_risk_json(cli):
     r = cli("risk", APPAREL, "--samples", "2000", "--seed", "7", "--json", "--no-store")
     assert r.code == 0, r.err
     data = json.loads(r.out)
-    assert list(data) == ["samples", "seed", "sites"]
+    assert list(data) == ["samples", "seed", "recommended", "p_recommendation_changes", "sites"]
     assert data["samples"] == 2000 and data["seed"] == 7
+    p_best = {s["id"]: s["p_best"] for s in data["sites"]}
+    assert data["p_recommendation_changes"] == pytest.approx(1 - p_best[data["recommended"]])
     assert list(data["sites"][0]) == ["id", "mean", "p5", "p50", "p95", "cvar95", "p_best", "expected_regret"]
     assert sum(s["p_best"] for s in data["sites"]) == pytest.approx(1.0)
 
@@ -244,3 +267,44 @@ def test_cli_risk_bad_file_is_one_line(cli, tmp_path):
     r = cli("risk", APPAREL, "--samples", "10", "--uncertainty", bad, "--no-store")
     assert r.code == 2
     assert "dist must be one of" in r.err and len(r.err.strip().splitlines()) == 1
+
+
+def site_draws(name: str, blocks: int = 40) -> tuple[risk.RiskModel, np.ndarray]:
+    m = model("apparel")
+    draws = [risk.draw(m, 5, b, risk.BLOCK)[0][name] for b in range(blocks)]
+    return m, np.log(np.concatenate(draws))
+
+
+def test_site_factors_are_wider_where_the_value_is_borrowed():
+    # oracle: the shipped sigma and sigma_borrowed of site.wage, against the sample log-std per site
+    m, logs = site_draws("site.wage")
+    d = m.uncertainty.variables["site.wage"]
+    borrowed = m.site_borrowed[:, risk.SITE_INPUTS.index("wage")]
+    assert borrowed.any() and (~borrowed).any()
+    want = np.where(borrowed, d.params["sigma_borrowed"], d.params["sigma"])
+    np.testing.assert_allclose(logs.std(axis=0), want, rtol=0.05)
+    np.testing.assert_allclose(logs.mean(axis=0), 0.0, atol=0.01)  # median 1
+
+
+def test_sites_of_one_region_share_within_region_and_others_nothing():
+    # oracle: corr(sqrt(w) a + sqrt(1 - w) b, sqrt(w) a + sqrt(1 - w) c) = w for independent normals
+    m, logs = site_draws("site.electricity")
+    w = m.uncertainty.variables["site.electricity"].params["within_region"]
+    ids = list(m.site_ids)
+    same = ids.index("sez_astana_new_city"), ids.index("sez_astana_technopolis")
+    apart = ids.index("sez_turan"), ids.index("sez_aktobe")  # Turkistan and Aktobe regions
+    assert m.site_region[same[0]] == m.site_region[same[1]]
+    assert m.site_region[apart[0]] != m.site_region[apart[1]]
+    assert np.corrcoef(logs[:, same[0]], logs[:, same[1]])[0, 1] == pytest.approx(w, abs=0.02)
+    assert abs(np.corrcoef(logs[:, apart[0]], logs[:, apart[1]])[0, 1]) < 0.03
+
+
+def test_near_ties_are_not_called_certain():
+    # issue 14: sites within 0.2 % of the best mean must not get P(best) >= 99.5 %
+    result = api.risk(APPAREL, samples=20_000, seed=3)
+    best = result.sites[0].mean
+    near = [s for s in result.sites if s.mean <= best * 1.002]
+    assert len(near) >= 2  # SEZ Turan and SEZ Ontustik (both Turkistan region) are 0.06 % apart
+    assert all(s.p_best < 0.995 for s in near)
+    assert result.recommended == api.plan(APPAREL).ranking[0]
+    assert 0.05 < result.p_recommendation_changes < 0.95

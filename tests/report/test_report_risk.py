@@ -85,6 +85,9 @@ def test_risk_view_and_ranking_render_offline(browser, tmp_path):
     assert page.locator("#mcda-ranking tr").count() == len(ranking.table) + 1
     assert page.locator("#mcda-weights tr").count() == len(ranking.weights) + 1
     assert "TOPSIS" in page.locator("#mcda").inner_text()
+    robust = page.locator("#risk-robustness").inner_text()
+    change = f"{result.p_recommendation_changes:.1%}"
+    assert plan.site(result.recommended).name in robust and f"changes in {change}" in robust
     # the plan's own sections are still there
     page.wait_for_selector("#site-map .main-svg")
     page.wait_for_selector("#cost-chart .main-svg")

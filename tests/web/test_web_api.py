@@ -427,6 +427,10 @@ def test_risk_job_gives_the_numbers_of_kopru_risk(client: httpx.Client) -> None:
     served = client.get(f"/api/runs/{run}/risk").json()
     assert served["samples"] == 1500 and served["seed"] == 7 and served["currency"] == "USD"
     assert served["baseline"] == "plant_TR-20" and served["drawn"] == 1500
+    assert served["recommended"] == direct_plan_pick()
+    assert served["p_recommendation_changes"] == pytest.approx(
+        1 - next(s["p_best"] for s in served["sites"] if s["id"] == served["recommended"])
+    )
 
     direct = kopru.risk(kopru.load_profile("examples/apparel.yaml"), samples=1500, seed=7)
     assert [s["id"] for s in served["sites"]] == [s.id for s in direct.sites]
@@ -502,3 +506,7 @@ def test_store_headlines_of_rank_and_sweep_runs(client: httpx.Client, cli) -> No
     shown = client.get(f"/api/store/runs/{sweep_run['id']}").json()
     best = {r["item"]: r["text"] for r in shown["results"] if r["metric"] == "best"}
     assert best == {s["name"]: s["best"] for s in ok}
+
+
+def direct_plan_pick() -> str:
+    return kopru.plan(kopru.load_profile("examples/apparel.yaml")).recommendation.site

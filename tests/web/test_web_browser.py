@@ -198,7 +198,8 @@ def test_plan_page_runs_risk(watched: Watched) -> None:
     assert first[6] == f"{100 * best.p_best:.1f} %"
     numbers = [float(x.replace(",", "")) for x in first[2:5]]
     assert numbers == sorted(numbers)  # p5 <= p50 <= p95
-    assert "2,000 samples, seed 11" in page.locator("#risk-summary").inner_text()
+    summary = page.locator("#risk-summary").inner_text()
+    assert "2,000 samples, seed 11" in summary and "the recommendation changes in" in summary
     # the plan ran too, and the report download carries the risk view
     assert page.locator("#ranking tbody tr").count() >= 30
     with page.expect_download() as dl:

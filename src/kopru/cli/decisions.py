@@ -119,6 +119,13 @@ def print_risk(result: Any) -> None:
     out.print(table)
     if len(result.sites) > 15:
         out.print(f"({len(result.sites) - 15} more sites with --json)")
+    change = result.p_recommendation_changes
+    if change is not None:
+        name = next(s.name for s in result.sites if s.id == result.recommended)
+        out.print(
+            f"The plan's pick, {name}, is the cheapest in {1 - change:.1%} of samples:"
+            f" [bold]the recommendation changes in {change:.1%}[/]."
+        )
     if result.excluded:
         out.print(f"[red]no route to every market, left out:[/] {', '.join(result.excluded)}")
 

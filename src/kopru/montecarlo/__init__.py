@@ -14,7 +14,7 @@ package is named for its method, so that it does not shadow that verb.
 
 from kopru.montecarlo.model import COUNTRY_CURRENCY, RiskModel, build_model
 from kopru.montecarlo.sampling import BLOCK, Chunk, annual_cost, compute_chunk, draw, sampled_inputs
-from kopru.montecarlo.spec import MODES, Distribution, Uncertainty, load_uncertainty
+from kopru.montecarlo.spec import MODES, SITE_INPUTS, Distribution, Uncertainty, load_uncertainty
 from kopru.montecarlo.statistics import (
     DRAWS_KEPT,
     MEMORY_BUDGET,
@@ -31,6 +31,7 @@ __all__ = [
     "DRAWS_KEPT",
     "MEMORY_BUDGET",
     "MODES",
+    "SITE_INPUTS",
     "Chunk",
     "Distribution",
     "RiskModel",

@@ -16,9 +16,16 @@ from numpy.typing import NDArray
 from kopru.costs import CostInputs, annual_totals, landed_cost
 from kopru.errors import RiskError
 from kopru.inputs import PlanInputs
-from kopru.montecarlo.spec import MODES, Array, Uncertainty
+from kopru.montecarlo.spec import MODES, SITE_INPUTS, Array, Uncertainty
 
 COUNTRY_CURRENCY = {"KZ": "KZT", "TR": "TRY"}  # currency of the sites' local prices and wages
+# the data-pack quantity behind each site input of SITE_INPUTS (land: a lease, else a price)
+SITE_QUANTITIES = {
+    "wage": ("wage",),
+    "electricity": ("electricity_price_industrial",),
+    "gas": ("gas_price_industrial",),
+    "land": ("land_lease", "land_price"),
+}
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,11 @@ class RiskModel:
     currency: str
     uncertainty: Uncertainty
     baseline: str | None = None  # the cheapest Turkish site at base values (the plan's baseline)
+    recommended: str | None = None  # the cheapest site at base values (the plan's recommendation)
+    site_region: tuple[str, ...] = ()  # sites of one region share part of their site.* factors
+    # (S, len(SITE_INPUTS)): whether the site's value is borrowed (another region's, a national
+    # figure, or labelled an assumption), which widens its site.* factor
+    site_borrowed: NDArray[np.bool_] | None = None
 
 
 def _by_mode(routes: Mapping[tuple[str, str], Any], pairs: list[tuple[str, str]], attr: str) -> Array:
@@ -102,8 +114,22 @@ def build_model(pre: PlanInputs, uncertainty: Uncertainty) -> RiskModel:
         fx=float(pre.fx),
         currency=p.currency,
         uncertainty=uncertainty,
-        baseline=_baseline(x_kept, pre, keep),
+        baseline=_cheapest(x_kept, pre, keep, country="TR"),
+        recommended=_cheapest(x_kept, pre, keep),
+        site_region=tuple(sites["region"].iloc[keep]),
+        site_borrowed=_borrowed(pre)[keep],
     )
+
+
+def _borrowed(pre: PlanInputs) -> NDArray[np.bool_]:
+    """(S, len(SITE_INPUTS)): values that are not the site's own (another subject's, or assumed)."""
+    out = np.zeros((len(pre.sites), len(SITE_INPUTS)), dtype=bool)
+    for i, (site, used) in enumerate(zip(pre.sites.itertuples(), pre.inputs.params, strict=True)):
+        own = {site.id, site.region}
+        for k, name in enumerate(SITE_INPUTS):
+            param = next((used[q] for q in SITE_QUANTITIES[name] if q in used), None)
+            out[i, k] = param is None or param.assumption or param.subject not in own
+    return out
 
 
 def _material_by_mode(pre: PlanInputs, payload_kg: float) -> Array:
@@ -147,12 +173,15 @@ def _take_sites(x: CostInputs, keep: NDArray[np.intp]) -> CostInputs:
     return replace(x, **changes)
 
 
-def _baseline(x: CostInputs, pre: PlanInputs, keep: NDArray[np.intp]) -> str | None:
-    """The cheapest Turkish site at base values, ties broken by id: the plan's baseline site."""
+def _cheapest(
+    x: CostInputs, pre: PlanInputs, keep: NDArray[np.intp], country: str | None = None
+) -> str | None:
+    """The cheapest site (of ``country``) at base values, ties broken by id, as the plan ranks them:
+    the plan's recommendation, or with country TR its baseline."""
     totals = annual_totals(landed_cost(x) * pre.fx, pre.demand).sum(axis=-1)
     sites = pre.sites.iloc[keep]
-    turkish = np.flatnonzero(sites["country"].to_numpy() == "TR")
-    if len(turkish) == 0:
+    among = np.flatnonzero(sites["country"].to_numpy() == country) if country else np.arange(len(sites))
+    if len(among) == 0:
         return None
-    ids = sites["id"].to_numpy()[turkish]
-    return str(ids[np.lexsort((ids, totals[turkish]))[0]])
+    ids = sites["id"].to_numpy()[among]
+    return str(ids[np.lexsort((ids, totals[among]))[0]])

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from kopru.costs import CostInputs, landed_cost
 from kopru.montecarlo.model import COUNTRY_CURRENCY, RiskModel
-from kopru.montecarlo.spec import MODES, Array
+from kopru.montecarlo.spec import MODES, SITE_INPUTS, Array
 
 BLOCK = 1024  # samples per seeding block: the unit of reproducibility, never changes with chunking
 CHUNK_BYTES = 64 * 2**20  # target size of one chunk's cost cube (samples × sites × markets × 7)
@@ -27,10 +27,10 @@ def _rng(seed: int, block: int, stream: int) -> np.random.Generator:
 
 
 def draw(model: RiskModel, seed: int, block: int, size: int) -> tuple[dict[str, Array], Array]:
-    """The draws of one block: ``({variable: (size,)}, demand factors (size, M))``.
+    """The draws of one block: ``({variable: (size,) or (size, S) for site.*}, demand (size, M))``.
 
-    The first ``size`` rows of a block do not depend on ``size`` (each array has its own stream),
-    so a run of n samples is a prefix of a run of more.
+    The first ``size`` rows of a block do not depend on ``size`` (each array has its own stream,
+    filled row by row), so a run of n samples is a prefix of a run of more.
     """
     u = model.uncertainty
     z = _rng(seed, block, 0).standard_normal((size, len(u.copula_names))) @ u.cholesky.T
@@ -38,7 +38,28 @@ def draw(model: RiskModel, seed: int, block: int, size: int) -> tuple[dict[str, 
     demand = np.ones((size, len(model.demand)))
     if "demand" in u.variables:
         demand = u.variables["demand"].transform(_rng(seed, block, 1).standard_normal(demand.shape))
-    return values, demand
+    return values | _site_draws(model, seed, block, size), demand
+
+
+def _site_draws(model: RiskModel, seed: int, block: int, size: int) -> dict[str, Array]:
+    """Site-level factors, (size, S) each: a region's common normal and the site's own, mixed so
+    that two sites of one region correlate by ``within_region`` and sites of two regions not at all.
+    """
+    names = model.uncertainty.site_names
+    if not names or model.site_borrowed is None:
+        return {}
+    regions, region_of = np.unique(np.array(model.site_region), return_inverse=True)
+    n_sites = len(model.site_ids)
+    shared = _rng(seed, block, 2).standard_normal((size, len(names), len(regions)))
+    own = _rng(seed, block, 3).standard_normal((size, len(names), n_sites))
+    out = {}
+    for k, name in enumerate(names):
+        d = model.uncertainty.variables[name]
+        w = d.params.get("within_region", 0.0)
+        z = np.sqrt(w) * shared[:, k, region_of] + np.sqrt(1.0 - w) * own[:, k]
+        borrowed = model.site_borrowed[:, SITE_INPUTS.index(name.removeprefix("site."))]
+        out[name] = d.site_factor(z, borrowed)
+    return out
 
 
 def _per_site(
@@ -76,11 +97,14 @@ def sampled_inputs(
     transit_f = _mode_factors(values, "transit", n)
     shift = values.get("duty", np.zeros(n)) / 100.0
     eur = values.get("fx.EUR", np.ones(n))
+    own = {name: values.get(f"site.{name}", 1.0) for name in SITE_INPUTS}  # (n, S) or 1
     return replace(
         x,
-        wage_usd_per_hour=x.wage_usd_per_hour * growth / fx_site,
-        electricity_usd_per_kwh=x.electricity_usd_per_kwh * electricity / fx_site,
-        gas_usd_per_m3=x.gas_usd_per_m3 * gas / fx_site,
+        wage_usd_per_hour=x.wage_usd_per_hour * growth * own["wage"] / fx_site,
+        electricity_usd_per_kwh=x.electricity_usd_per_kwh * electricity * own["electricity"] / fx_site,
+        gas_usd_per_m3=x.gas_usd_per_m3 * gas * own["gas"] / fx_site,
+        # land prices are quoted in KZT, TRY or USD (see land.csv): only the site factor moves them
+        land_usd_per_m2_year=x.land_usd_per_m2_year * own["land"],
         freight_usd=np.einsum("smrk,nk->nsmr", model.freight_by_mode, freight_f),
         transit_days=np.einsum("smrk,nk->nsmr", model.days_by_mode, transit_f),
         material_freight_usd=np.einsum("skq,nq->nsk", model.material_freight_by_mode, freight_f),

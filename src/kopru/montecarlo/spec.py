@@ -28,6 +28,12 @@ Array = NDArray[np.float64]
 Kind = Literal["factor", "rate", "shift"]
 SHIPPED = resources.files("kopru") / "datapack" / "data" / "uncertainty.yaml"
 MODES = ("road", "rail", "ferry", "sea")
+# site inputs with a site-level factor (``site.wage`` ...), in this order in RiskModel.site_borrowed
+SITE_INPUTS = ("wage", "electricity", "gas", "land")
+# what a site.* variable may say besides its lognormal: the sigma of values borrowed from elsewhere
+# (a national figure, another region's tariff, an estimate) and the share of the variance that
+# sites of one region have in common (the same labour market, the same supplier)
+SITE_EXTRAS = ("sigma_borrowed", "within_region")
 
 # variable family -> (kind, what the suffix names)
 FAMILIES: dict[str, tuple[Kind, str]] = {
@@ -40,6 +46,7 @@ FAMILIES: dict[str, tuple[Kind, str]] = {
     "vat": ("shift", "country"),
     "duty": ("shift", ""),
     "demand": ("factor", ""),
+    "site": ("factor", "input"),
 }
 DISTS: dict[str, tuple[str, ...]] = {
     "lognormal": ("median", "sigma"),
@@ -81,6 +88,15 @@ class Distribution:
         right = high - np.sqrt((1.0 - u) * width * (high - mode))
         return np.where(u < cut, left, right)
 
+    def site_factor(self, z: Array, borrowed: NDArray[np.bool_]) -> Array:
+        """A site.* factor per sample and site, (n, S), from standard normals ``z`` of that shape;
+        sites whose value is borrowed from elsewhere get the wider ``sigma_borrowed``."""
+        p = self.params
+        if self.dist == "fixed":
+            return np.full_like(z, p["value"])
+        sigma = np.where(borrowed, p.get("sigma_borrowed", p["sigma"]), p["sigma"])
+        return p["median"] * np.exp(sigma * z)
+
     def positive(self) -> bool:
         """Whether every draw is > 0 (a multiplying factor must be)."""
         p = self.params
@@ -97,7 +113,12 @@ class Uncertainty:
 
     variables: dict[str, Distribution]
     correlation: Array  # over ``copula_names``
-    copula_names: tuple[str, ...]  # every variable but demand (drawn per market, independently)
+    copula_names: tuple[str, ...]  # every variable but demand and site.* (drawn per market or site)
+
+    @property
+    def site_names(self) -> tuple[str, ...]:
+        """The site-level variables, drawn per site (partly shared within a region), sorted."""
+        return tuple(sorted(k for k in self.variables if k.startswith("site.")))
 
     @property
     def cholesky(self) -> Array:
@@ -132,6 +153,10 @@ def _kind_of(name: str, pack: DataPack | None) -> Kind:
     if bool(what) != bool(suffix):
         form = f"{family}.<{what}>" if what else family
         raise RiskError(f"uncertain variable {name!r}: expected the form {form}")
+    if what == "input" and suffix not in SITE_INPUTS:
+        raise RiskError(
+            f"uncertain variable {name!r}: the site input must be one of {', '.join(SITE_INPUTS)}"
+        )
     if what == "mode" and suffix not in MODES:
         raise RiskError(f"uncertain variable {name!r}: mode must be one of {', '.join(MODES)}")
     if what == "country" and not re.fullmatch(r"[A-Z]{2}", suffix):
@@ -148,13 +173,17 @@ def _distribution(name: str, raw: Any, pack: DataPack | None) -> Distribution:
     dist = raw.get("dist")
     if dist not in DISTS:
         raise RiskError(f"uncertain variable {name}: dist must be one of {', '.join(DISTS)}, got {dist!r}")
+    site = name.startswith("site.")
+    if site and dist not in ("lognormal", "fixed"):
+        raise RiskError(f"uncertain variable {name}: a site factor is lognormal (or fixed), got {dist!r}")
+    extras = SITE_EXTRAS if site and dist == "lognormal" else ()
     params: dict[str, float] = {}
-    for key in DISTS[dist]:
+    for key in (*DISTS[dist], *(k for k in extras if k in raw)):
         value = raw.get(key)
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             raise RiskError(f"uncertain variable {name}: {dist} needs a number {key!r}, got {value!r}")
         params[key] = float(value)
-    extra = set(raw) - {"dist", "source", "assumption", "note", *DISTS[dist]}
+    extra = set(raw) - {"dist", "source", "assumption", "note", *DISTS[dist], *extras}
     if extra:
         raise RiskError(f"uncertain variable {name}: unknown key(s) {', '.join(sorted(extra))}")
     source = str(raw.get("source") or "").strip()
@@ -178,8 +207,10 @@ def _distribution(name: str, raw: Any, pack: DataPack | None) -> Distribution:
 
 
 def _check_params(name: str, dist: str, p: dict[str, float]) -> None:
-    if dist == "lognormal" and (p["median"] <= 0 or p["sigma"] < 0):
+    if dist == "lognormal" and (p["median"] <= 0 or p["sigma"] < 0 or p.get("sigma_borrowed", 0) < 0):
         raise RiskError(f"uncertain variable {name}: lognormal needs median > 0 and sigma >= 0")
+    if not 0 <= p.get("within_region", 0) <= 1:
+        raise RiskError(f"uncertain variable {name}: within_region is a share of the variance, 0 to 1")
     if dist == "normal" and p["sd"] < 0:
         raise RiskError(f"uncertain variable {name}: normal needs sd >= 0")
     if dist == "uniform" and not p["low"] <= p["high"]:
@@ -200,6 +231,11 @@ def _correlation(raw: Any, names: tuple[str, ...]) -> Array:
             raise RiskError(f"correlations[{i}]: expected a mapping with a, b and rho")
         a, b, rho = item["a"], item["b"], item["rho"]
         for v in (a, b):
+            if str(v).startswith("site."):
+                raise RiskError(
+                    f"correlations[{i}]: {v} is drawn per site; give it within_region (the share"
+                    " sites of one region have in common) instead of a correlation"
+                )
             if v not in index:
                 raise RiskError(f"correlations[{i}]: {v!r} is not a correlated variable ({', '.join(names)})")
         if a == b or isinstance(rho, bool) or not isinstance(rho, int | float) or not -1 < rho < 1:
@@ -230,5 +266,5 @@ def load_uncertainty(
         if "correlations" in user:
             correlations = user["correlations"]
     dists = {str(k): _distribution(str(k), v, pack) for k, v in variables.items()}
-    names = tuple(sorted(k for k in dists if k != "demand"))
+    names = tuple(sorted(k for k in dists if k != "demand" and not k.startswith("site.")))
     return Uncertainty(dists, _correlation(correlations, names), names)

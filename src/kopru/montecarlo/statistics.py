@@ -104,10 +104,26 @@ class RiskResult:
     baseline: str | None = None  # the cheapest Turkish site at base values
     # annual cost of the run's first samples (at most DRAWS_KEPT) per site id, for charts
     draws: dict[str, Array] = field(default_factory=dict, repr=False)
+    recommended: str | None = None  # the plan's pick: the cheapest site at base values
+
+    @property
+    def p_recommendation_changes(self) -> float | None:
+        """The share of draws in which another site is cheaper than the plan's recommendation."""
+        p_best = {s.id: s.p_best for s in self.sites}
+        if self.recommended not in p_best:
+            return None
+        return 1.0 - p_best[self.recommended]
 
     def as_dict(self) -> dict[str, Any]:
-        """``kopru risk --json``: the run's size, seed and every site's statistics."""
-        return {"samples": self.samples, "seed": self.seed, "sites": [s.as_dict() for s in self.sites]}
+        """``kopru risk --json``: the run's size, seed, the recommendation's robustness and every
+        site's statistics."""
+        return {
+            "samples": self.samples,
+            "seed": self.seed,
+            "recommended": self.recommended,
+            "p_recommendation_changes": self.p_recommendation_changes,
+            "sites": [s.as_dict() for s in self.sites],
+        }
 
 
 def tail_mean(values: Array, share: float = 0.05) -> float:
@@ -149,7 +165,15 @@ def summarize(
     head = sink.head(DRAWS_KEPT)
     draws = {sid: head[:, s] for s, sid in enumerate(model.site_ids)}
     return RiskResult(
-        n, seed, model.currency, sites, model.excluded, model.uncertainty, model.baseline, draws
+        n,
+        seed,
+        model.currency,
+        sites,
+        model.excluded,
+        model.uncertainty,
+        model.baseline,
+        draws,
+        model.recommended,
     )
 
 

@@ -50,6 +50,8 @@ def render_html(
     if risk is not None:
         view = as_risk_view(risk)
         extra["risk"] = view
+        if view.get("recommended"):
+            extra["risk_recommended"] = site_label(plan, view["recommended"])
         extra["risk_rows"] = [{**s, "label": site_label(plan, s["id"], s["name"])} for s in view["sites"]]
         extra["risk_chart"] = risk_distribution_chart(view, plan).to_html(
             div_id="risk-distribution", **to_div

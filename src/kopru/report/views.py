@@ -45,6 +45,8 @@ def risk_view(result: RiskResult, limit: int = DRAWS_SHOWN) -> dict[str, Any]:
         "seed": result.seed,
         "currency": result.currency,
         "baseline": result.baseline,
+        "recommended": result.recommended,
+        "p_recommendation_changes": result.p_recommendation_changes,
         "excluded": list(result.excluded),
         "sites": sites,
         "draws": None,

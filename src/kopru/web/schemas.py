@@ -92,6 +92,10 @@ class RiskOut(BaseModel):
     seed: int
     currency: str
     baseline: str | None = Field(description="the best Turkish option, drawn in another colour")
+    recommended: str | None = Field(None, description="the plan's pick: the cheapest site at base values")
+    p_recommendation_changes: float | None = Field(
+        None, description="share of samples in which another site is cheaper than the recommended one"
+    )
     excluded: list[str] = Field(description="sites with no route to every market, left out")
     drawn: int = Field(description="samples per site in the distribution chart")
     sites: list[RiskSite]

@@ -186,6 +186,8 @@ def run_risk(state: State, run_id: RunId) -> RiskOut:
         seed=view["seed"],
         currency=view["currency"],
         baseline=view["baseline"],
+        recommended=view.get("recommended"),
+        p_recommendation_changes=view.get("p_recommendation_changes"),
         excluded=view["excluded"],
         drawn=len(next(iter(view["draws"].values()))) if view.get("draws") else 0,
         sites=[RiskSite(**s, label=site_label(run.plan, s["id"], s["name"])) for s in view["sites"]],

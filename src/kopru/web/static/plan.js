@@ -263,6 +263,7 @@
 
   // -- the result ------------------------------------------------------------------------------
   const pct = (v) => `${(100 * v).toFixed(1)} %`;
+  const labelOf = (risk, id) => (risk.sites.find((s) => s.id === id) || { label: id }).label;
 
   async function showRisk(runId) {
     const [risk, figures] = await Promise.all([
@@ -275,6 +276,9 @@
       `${kopru.money(risk.samples)} samples, seed ${risk.seed}; annual landed cost in ${cur}. ` +
       (first ? `Lowest mean: <b>${kopru.esc(first.label)}</b>, ${kopru.money(first.mean)} ${cur} a year ` +
         `(90 % of samples between ${kopru.money(first.p5)} and ${kopru.money(first.p95)}), the cheapest site in ${pct(first.p_best)} of samples. ` : "") +
+      (risk.p_recommendation_changes !== null && risk.recommended ?
+        `The plan's pick, <b>${kopru.esc(labelOf(risk, risk.recommended))}</b>, stays the cheapest in ${pct(1 - risk.p_recommendation_changes)} of samples: ` +
+        `<b>the recommendation changes in ${pct(risk.p_recommendation_changes)}</b>. ` : "") +
       (risk.drawn ? `The distributions below are drawn from the first ${kopru.money(risk.drawn)} samples of the cheapest sites and of the best Turkish option (orange); every other figure uses all samples.` : "") +
       (risk.excluded.length ? ` Left out (no route to every market): ${kopru.esc(risk.excluded.join(", "))}.` : "");
     document.querySelector("#risk-table tbody").innerHTML = risk.sites.map((s) => {

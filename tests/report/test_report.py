@@ -33,6 +33,15 @@ def test_report_shows_map_and_chart_offline(browser, tmp_path, example):
     assert bars >= len(plan.components) * 2
     assert page.locator("#ranking tr").count() == len(plan.sites) + 1
     assert plan.recommendation.text[:40] in page.locator("#recommendation").inner_text()
+    # the appraisal: a row per feasible site, the cash-flow chart, incentives of both countries
+    page.wait_for_selector("#cash-flow-chart .main-svg")
+    feasible = [s for s in plan.sites if s.feasible]
+    assert page.locator("#appraisal-table tr").count() == len(feasible) + 1
+    assert page.locator("#cash-flow-chart g.trace.bars").count() == 2  # recommended and baseline
+    tables = page.locator("table.incentives")
+    countries = {plan.site(t.get_attribute("id").removeprefix("incentives-")).country for t in tables.all()}
+    assert countries == {"KZ", "TR"}
+    assert page.locator("table.incentives td b", has_text="applied").count() >= 4
     assert not errors, errors
     outside = [u for u in requests if not u.startswith(("file://", "data:", "about:"))]
     assert outside == [], f"report made network requests: {outside}"
@@ -79,3 +88,19 @@ def test_profile_text_is_escaped_in_the_report():
     html = render_html(kopru.plan(data), kopru.load_data())
     assert "<script>alert('x')</script>" not in html
     assert "&lt;script&gt;alert(" in html
+
+
+def test_cash_flow_chart_ends_at_each_sites_npv():
+    # oracle: the NPV of plan.json; the discounted running total must end on it
+    from kopru.report import cash_flow_chart
+
+    plan = kopru.plan(EXAMPLES / "appliances.yaml")
+    fig = cash_flow_chart(plan)
+    lines = [t for t in fig.data if t.type == "scatter"]
+    want = [plan.recommendation.site, plan.recommendation.baseline_site]
+    assert len(lines) == 2
+    for trace, sid in zip(lines, want, strict=True):
+        assert plan.site(sid).name in trace.name
+        assert trace.y[-1] == pytest.approx(plan.site(sid).appraisal.npv, rel=1e-9)
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert list(bars[0].y) == plan.site(want[0]).appraisal.cash_flows.free

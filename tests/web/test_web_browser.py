@@ -80,6 +80,13 @@ def test_plan_page_runs_an_example(watched: Watched) -> None:
     assert page.locator("#plan-map g.points path.point").count() >= 30  # sites and markets
     assert page.locator("#cost-chart g.trace.bars path").count() >= 7 * 2
     assert page.locator("#ranking tbody tr").count() >= 30
+    # the appraisal: NPV of the recommended site, its cash flows against the baseline, incentives
+    page.wait_for_selector("#cash-flow-chart .main-svg")
+    assert page.locator("#cash-flow-chart g.trace.bars").count() == 2
+    assert "NPV" in page.locator("#appraisal-summary").inner_text()
+    assert page.locator("#appraisal-table tbody tr").count() >= 12
+    sites = [t.get_attribute("data-site") for t in page.locator("table.incentives").all()]
+    assert any(s.startswith("sez_") for s in sites) and any(s.startswith("TR-") for s in sites)
     assert (
         "Produce at" in page.locator("#recommendation").inner_text()
         or "Keep" in page.locator("#recommendation").inner_text()

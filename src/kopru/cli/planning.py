@@ -113,6 +113,41 @@ def print_plan(plan: Any) -> None:
     if plan.disruptions:
         out.print(f"[red]closed:[/] {', '.join(plan.disruptions)}")
     out.print(f"[bold]Recommendation:[/] {plan.recommendation.text}")
+    _print_appraisal(plan)
+
+
+def _rate(v: float | None) -> str:
+    return "—" if v is None else f"{v:.1%}"
+
+
+def _print_appraisal(plan: Any) -> None:
+    """The recommended site's NPV, IRR and payback, against the baseline, and its incentives."""
+    rec = plan.recommendation
+    if rec.site is None or plan.site(rec.site).appraisal is None:
+        return
+    site = plan.site(rec.site)
+    a = site.appraisal
+    payback = "never" if a.payback_years is None else f"{a.payback_years:.1f} years"
+    line = (
+        f"[bold]Appraisal:[/] {site.name}: NPV {a.npv:,.0f} {plan.currency} at a WACC of {a.wacc:.1%},"
+        f" IRR {_rate(a.irr)}, payback {payback}"
+    )
+    v = a.vs_baseline
+    if v is not None and v.baseline != site.id and v.npv is not None:
+        base = plan.site(v.baseline).name
+        line += (
+            f"; moving from {base} is worth {v.npv:+,.0f} {plan.currency} (IRR of the move {_rate(v.irr)})"
+        )
+    out.print(line)
+    applied = [i for i in site.incentives if i.status == "applied"]
+    if applied:
+        parts = [
+            f"{i.name}" + (f" {i.annual_value:,.0f} a year" if i.annual_value is not None else "")
+            for i in applied
+        ]
+        out.print(
+            f"[bold]Incentives applied:[/] {'; '.join(parts)} (plan.json lists each with its legal basis)"
+        )
 
 
 def _print_network(plan: Any) -> None:

@@ -7,7 +7,7 @@
 - :mod:`~kopru.report.folder`: ``plan.json`` + ``report.html`` + kept views in one folder.
 """
 
-from kopru.report.charts import cost_chart, risk_best_chart, risk_distribution_chart
+from kopru.report.charts import cash_flow_chart, cost_chart, risk_best_chart, risk_distribution_chart
 from kopru.report.folder import ReportFolder, write_folder
 from kopru.report.html import render_html, write_report
 from kopru.report.maps import site_map
@@ -24,6 +24,7 @@ __all__ = [
     "DRAWS_SHOWN",
     "RISK_SITES",
     "ReportFolder",
+    "cash_flow_chart",
     "cost_chart",
     "ranking_view",
     "render_html",

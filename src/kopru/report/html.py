@@ -16,7 +16,13 @@ from plotly.offline import get_plotlyjs
 
 from kopru.datapack import DataPack
 from kopru.planner import Plan
-from kopru.report.charts import cost_chart, risk_best_chart, risk_distribution_chart
+from kopru.report.charts import (
+    appraisal_sites,
+    cash_flow_chart,
+    cost_chart,
+    risk_best_chart,
+    risk_distribution_chart,
+)
 from kopru.report.maps import site_map
 from kopru.report.views import as_ranking_view, as_risk_view, site_label
 
@@ -61,6 +67,7 @@ def render_html(
         rv = as_ranking_view(ranking)
         extra["ranking"] = rv
         extra["ranking_rows"] = [{**s, "label": site_label(plan, s["id"])} for s in rv["sites"]]
+    extra |= _appraisal(plan, to_div)
     template = _env.get_template("report.html.j2")
     return template.render(
         plan=plan,
@@ -72,6 +79,38 @@ def render_html(
         esc=html.escape,
         **extra,
     )
+
+
+def _appraisal(plan: Plan, to_div: dict[str, Any]) -> dict[str, Any]:
+    """The appraisal table (feasible sites as ranked), cash-flow chart and incentive tables."""
+    shown = [plan.site(s) for s in plan.ranking]
+    shown = [s for s in shown if s.feasible and s.appraisal is not None]
+    if not shown:
+        return {"appraisal_rows": []}
+    rows = [
+        {"site": s, "incentives": sum(i.annual_value or 0.0 for i in s.incentives if i.status == "applied")}
+        for s in shown
+    ]
+    # an existing plant gets no investment incentive: show the best new Turkish plant's as well
+    new_tr = next((s.id for s in shown if s.country == "TR" and not s.existing), None)
+    ids = appraisal_sites(plan) + [s for s in [new_tr] if s and s not in appraisal_sites(plan)]
+    blocks = [
+        {
+            "id": sid,
+            "label": site_label(plan, sid),
+            "rows": plan.site(sid).incentives,
+            "existing": plan.site(sid).existing,
+        }
+        for sid in ids
+    ]
+    base = plan.recommendation.baseline_site
+    return {
+        "appraisal_rows": rows,
+        "appraisal_notes": shown[0].appraisal.notes,
+        "cash_flow_chart": cash_flow_chart(plan).to_html(div_id="cash-flow-chart", **to_div),
+        "incentive_blocks": blocks,
+        "baseline_label": site_label(plan, base) if base else None,
+    }
 
 
 def write_report(

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from kopru import api
 from kopru.planner import Plan
 from kopru.report import (
+    cash_flow_chart,
     cost_chart,
     render_html,
     risk_best_chart,
@@ -157,12 +158,13 @@ def run_report(state: State, run_id: RunId) -> HTMLResponse:
 
 @router.get("/runs/{run_id}/figures")
 def run_figures(state: State, run_id: RunId) -> dict[str, Any]:
-    """The report's map and cost chart as plotly figure JSON, for the Plan page."""
+    """The report's map, cost chart and cash-flow chart as plotly figure JSON, for the Plan page."""
     run = get_run(state, run_id)
     pack = api.load_data(run.overrides)
     return {
         "map": json.loads(site_map(run.plan, pack).to_json()),
         "chart": json.loads(cost_chart(run.plan).to_json()),
+        "cash_flow": json.loads(cash_flow_chart(run.plan).to_json()),
     }
 
 

@@ -294,6 +294,55 @@
     ]);
   }
 
+  // -- incentives and the investment appraisal ---------------------------------------------------
+  const rate = (v) => (v === null ? "—" : `${(100 * v).toFixed(1)} %`);
+  const years = (v) => (v === null ? "never" : v.toFixed(1));
+
+  function incentiveTable(site) {
+    if (!site.incentives.length) {
+      return `<p>${site.existing ? "An existing plant is not a new investment: no investment incentive applies." :
+        `No incentive scheme in the data pack applies to ${kopru.esc(site.name)}.`}</p>`;
+    }
+    const rows = site.incentives.map((i) => `<tr><td>${kopru.esc(i.name)}<br><small>${kopru.esc(i.scheme)}</small></td>
+      <td>${i.status === "applied" ? "<b>applied</b>" : kopru.esc(i.status)}</td>
+      <td class="num">${i.annual_value === null ? "—" : kopru.money(i.annual_value)}</td>
+      <td>${kopru.esc(i.legal_basis)}</td><td class="note">${kopru.esc(i.conditions.replaceAll(";", "; ") || "—")}</td>
+      <td><code>${kopru.esc(i.source.replaceAll(";", "; "))}</code></td><td class="note">${kopru.esc(i.note)}</td></tr>`);
+    return `<div class="table-wrap scroll"><table class="grid incentives" data-site="${kopru.esc(site.id)}">
+      <thead><tr><th>scheme</th><th>status</th><th class="num">annual value</th><th>legal basis</th><th>conditions</th>
+      <th>source</th><th>note</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
+  }
+
+  function showAppraisal(plan) {
+    const box = document.getElementById("appraisal");
+    const feasible = plan.ranking.map((id) => plan.sites.find((s) => s.id === id)).filter((s) => s.feasible && s.appraisal);
+    box.hidden = !feasible.length;
+    if (!feasible.length) return false;
+    const cur = kopru.esc(plan.currency);
+    const rec = plan.sites.find((s) => s.id === plan.recommendation.site);
+    const base = plan.sites.find((s) => s.id === plan.recommendation.baseline_site);
+    const newTr = feasible.find((s) => s.country === "TR" && !s.existing);
+    const shown = feasible.slice(0, 12).concat(feasible.slice(12).filter((s) => s.country === "TR"));
+    const valued = (s) => s.incentives.filter((i) => i.status === "applied").reduce((t, i) => t + (i.annual_value || 0), 0);
+    document.querySelector("#appraisal-table tbody").innerHTML = shown.map((s) => {
+      const a = s.appraisal, v = a.vs_baseline;
+      const mark = s === rec ? ' class="best"' : (s.country === "TR" ? ' class="baseline"' : "");
+      return `<tr${mark}><td>${kopru.esc(s.name)} (${kopru.esc(s.country)})</td><td class="num">${kopru.money(a.npv)}</td>
+        <td class="num">${rate(a.irr)}</td><td class="num">${years(a.payback_years)}</td><td class="num">${kopru.money(valued(s))}</td>
+        <td class="num">${v && v.npv !== null ? kopru.money(v.npv) : "—"}</td></tr>`;
+    }).join("");
+    const a = rec && rec.appraisal;
+    document.getElementById("appraisal-summary").innerHTML = a ?
+      `<b>${kopru.esc(rec.name)}</b>: NPV ${kopru.money(a.npv)} ${cur} at a WACC of ${rate(a.wacc)}, IRR ${rate(a.irr)}, ` +
+      `payback ${years(a.payback_years)} years` +
+      (a.vs_baseline && base && base !== rec ? `; moving from ${kopru.esc(base.name)} is worth ${kopru.money(a.vs_baseline.npv)} ${cur} ` +
+        `(IRR of the move ${rate(a.vs_baseline.irr)}).` : ".") : "";
+    const blocks = [rec, base, newTr].filter((s, i, all) => s && all.indexOf(s) === i);
+    document.getElementById("incentives").innerHTML = blocks.map((s) =>
+      `<h4>${kopru.esc(s.name)} (${kopru.esc(s.country)})</h4>${incentiveTable(s)}`).join("");
+    return true;
+  }
+
   async function showRun(runId, withRisk = false) {
     const [plan, figures] = await Promise.all([
       kopru.json(`/api/runs/${runId}`),
@@ -322,9 +371,11 @@
         `<tr><td>${kopru.esc(o.name)}</td><td class="num">${kopru.money(o.capacity)}</td><td class="num">${kopru.money(o.units)}</td>
          <td class="num">${(100 * o.utilisation).toFixed(0)} %</td></tr>`).join("");
     }
+    const shownAppraisal = showAppraisal(plan);
     await Promise.all([
       kopru.plot(document.getElementById("plan-map"), figures.map),
       kopru.plot(document.getElementById("cost-chart"), figures.chart),
+      shownAppraisal ? kopru.plot(document.getElementById("cash-flow-chart"), figures.cash_flow) : null,
       withRisk ? showRisk(runId) : null,
     ]);
     results.scrollIntoView({ behavior: "smooth" });

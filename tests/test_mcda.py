@@ -139,8 +139,7 @@ def test_weights_file_errors(tmp_path):
 def test_rank_cli_json(method, tmp_path, cli):
     w = tmp_path / "w.yaml"
     w.write_text(
-        "ahp:\n  criteria: [cost, risk, workforce]\n"
-        "  matrix: [[1, 3, 5], [0.3333333333, 1, 2], [0.2, 0.5, 1]]\n",
+        "ahp:\n  criteria: [cost, risk, npv]\n  matrix: [[1, 3, 5], [0.3333333333, 1, 2], [0.2, 0.5, 1]]\n",
         encoding="utf-8",
     )
     r = cli("rank", APPAREL, "--method", method, "--weights", w, "--samples", "500", "--json", "--no-store")
@@ -174,4 +173,39 @@ def _table():
     profile = api.load_profile(APPAREL)
     plan = api.plan(profile)
     result = api.risk(profile, samples=300, seed=1)
-    return mcda.criteria_table(plan, result, api.load_data(), tuple(profile.sectors))
+    return mcda.criteria_table(plan, result, api.load_data())
+
+
+def test_criteria_come_from_the_plan_and_the_network():
+    # oracles: the plan's appraisal NPV; port km by brute force, one route per port with the
+    # distance criterion; an SEZ at a port is 0 km from it
+    from kopru import api
+    from kopru.corridors import Network
+
+    pack = api.load_data()
+    plan = api.plan(APPAREL)
+    table = _table()
+    for sid in ("sez_turan", "plant_TR-20", "KZ-15"):
+        assert table.at[sid, "npv"] == plan.site(sid).appraisal.npv
+    assert table.at["sez_seaport_aktau", "port_access"] == 0.0
+    network = Network(pack)
+    ports = list(pack.nodes.index[pack.nodes["kind"] == "port"])
+    for sid in ("sez_turan", "plant_TR-20"):
+        node = plan.site(sid).node
+        want = min(network.route(node, p, "distance").distance_km for p in ports)
+        assert table.at[sid, "port_access"] == pytest.approx(want, rel=1e-9)
+
+
+def test_rank_json_names_each_criterions_unit_and_direction():
+    from kopru import api
+
+    data = api.rank(APPAREL, samples=300, seed=1).as_dict()
+    assert set(data["criteria"]) == set(mcda.CRITERIA)
+    assert data["criteria"]["port_access"] == {"label": "port km", "unit": "km", "direction": "cost"}
+    assert data["criteria"]["npv"]["direction"] == "benefit"
+
+
+def test_a_criterion_without_values_is_named():
+    table = _table().assign(npv=np.nan)
+    with pytest.raises(RankError, match="criterion npv has no value for .*give it weight 0"):
+        mcda.score(table, {"cost": 0.5, "npv": 0.5}, "topsis")

@@ -203,7 +203,8 @@ def rank(
     disruptions: Disruptions = (),
     avoid: Countries = (),
 ) -> RankResult:
-    """Rank the sites on cost, risk, incentives, workforce, distance, exposure and infrastructure.
+    """Rank the sites on cost, cost risk, NPV, distance to markets, border crossings and
+    access to a seaport (see ``datapack/data/criteria.yaml``).
 
     ``weights`` is a YAML file (``weights: {cost: 0.5, ...}`` or an AHP pairwise matrix); the risk
     criterion comes from ``samples`` Monte Carlo draws with ``seed``.
@@ -213,7 +214,7 @@ def rank(
     prof = as_profile(profile)
     the_plan = plan(prof, overrides, disruptions, avoid=avoid)
     result = risk(prof, samples, seed, overrides, disruptions, avoid=avoid)
-    return rank_sites(the_plan, result, load_data(overrides), prof.sectors, weights, method)
+    return rank_sites(the_plan, result, load_data(overrides), weights, method)
 
 
 def sweep(

@@ -24,9 +24,9 @@ from kopru.datapack import DataPack
 from kopru.datapack.loader import MODES
 from kopru.errors import DataPackError, RouteError
 
-Criterion = Literal["cost", "time"]
+Criterion = Literal["cost", "time", "distance"]
 WATER_MODES = ("ferry", "sea")
-_WEIGHT = {"cost": "cost", "time": "days"}
+_WEIGHT = {"cost": "cost", "time": "days", "distance": "distance_km"}
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,10 @@
 
 The methods are plain array functions over a decision matrix ``X`` (alternatives × criteria),
 weights ``w`` (summing to 1) and a boolean ``benefit`` per criterion (more is better).
-:func:`rank` builds the matrix for a profile from the plan (cost), the risk engine (risk) and
-the data pack (incentives, workforce, distance to markets, corridor reliability,
-infrastructure; see ``datapack/data/criteria.yaml`` for what each one is and rests on).
+:func:`rank_sites` builds the matrix for a profile from the plan (annual cost and the appraisal's
+NPV), the risk engine (the cost's tail) and the data pack (distance to the markets, border
+crossings and ferry legs on the routes, and the distance along the corridor network to a seaport;
+see ``datapack/data/criteria.yaml`` for each one's unit, direction and source).
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ from kopru import documents
 from kopru.datapack import DataPack
 from kopru.errors import RankError
 from kopru.geo import haversine_km
-from kopru.sites import sez_eligibility
 
 __all__ = [
     "CRITERIA",
     "RANDOM_INDEX",
     "RankResult",
     "ahp_weights",
+    "criteria_info",
     "criteria_table",
     "promethee2",
     "rank_sites",
@@ -41,17 +42,10 @@ __all__ = [
 Array = NDArray[np.float64]
 Method = Literal["topsis", "vikor", "promethee2"]
 CRITERIA_FILE = resources.files("kopru") / "datapack" / "data" / "criteria.yaml"
-CRITERIA = ("cost", "risk", "incentives", "workforce", "distance", "reliability", "infrastructure")
+CRITERIA = ("cost", "risk", "npv", "distance", "crossings", "port_access")
 # Saaty's random consistency index by matrix size (Saaty 1980, Table 1.7 of "The Analytic Hierarchy Process")
 RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49}
 MAX_CR = 0.10
-SEZ_EXEMPTIONS = (
-    "corporate_income_tax",
-    "property_tax",
-    "land_tax",
-    "vat_on_inputs",
-    "customs_duty_on_inputs",
-)
 
 
 # -- methods -------------------------------------------------------------------------------------
@@ -184,9 +178,8 @@ def _normalised(raw: Any, where: str) -> dict[str, float]:
 
 
 # -- the criteria of a plan ----------------------------------------------------------------------
-def criteria_table(plan: Any, risk_result: Any, pack: Any, sectors: tuple[str, ...]) -> pd.DataFrame:
-    """Sites × criteria for the sites that can serve every market, with the flags of assumptions."""
-    spec = _criteria_spec()
+def criteria_table(plan: Any, risk_result: Any, pack: Any) -> pd.DataFrame:
+    """Sites × criteria for the sites that can serve every market."""
     tail = {s.id: (s.cvar95 - s.mean) / s.mean for s in risk_result.sites}
     sites = [s for s in plan.sites if s.landed_cost.total is not None and s.id in tail]
     demand = np.array([m["demand"] for m in plan.markets], float)
@@ -196,42 +189,24 @@ def criteria_table(plan: Any, risk_result: Any, pack: Any, sectors: tuple[str, .
     lat = np.array([s.lat for s in sites])
     lon = np.array([s.lon for s in sites])
     distance = haversine_km(lat[:, None], lon[:, None], m_lat[None, :], m_lon[None, :]) @ share
-    exemptions = sum(
-        pack.has_param("KZ-SEZ", q) and pack.param("KZ-SEZ", q).value == 0 for q in SEZ_EXEMPTIONS
-    )
-    zones = pack.industrial_zones["region"].value_counts()
-    kz_regions = len(pack.regions)
-    tr_force = spec["tr_labour_force"]["values"]
+    port_km = _port_access(pack, plan, [s.node for s in sites])
     rows = []
-    for s in sites:
-        eligible = s.kind == "sez" and sez_eligibility(pack.sez.at[s.id, "sectors"], sectors)[0]
-        workforce, assumed = _workforce(pack, s, tr_force, kz_regions)
+    for i, s in enumerate(sites):
         rows.append(
             {
                 "id": s.id,
                 "cost": s.landed_cost.total,
                 "risk": tail[s.id],
-                "incentives": float(exemptions if eligible else 0),
-                "workforce": workforce,
-                "reliability": _exposure(plan, pack, s, share),
-                "infrastructure": _infrastructure(s, zones),
-                "workforce_assumed": assumed,
+                "npv": s.appraisal.npv if s.appraisal and s.appraisal.npv is not None else np.nan,
+                "distance": distance[i],
+                "crossings": _crossings(plan, pack, s, share),
+                "port_access": port_km[i],
             }
         )
-    table = pd.DataFrame(rows).set_index("id")
-    table.insert(4, "distance", distance)
-    return table
+    return pd.DataFrame(rows).set_index("id")
 
 
-def _workforce(pack: Any, site: Any, tr_force: dict[str, float], kz_regions: int) -> tuple[float, bool]:
-    if site.country == "TR":
-        return float(tr_force.get(site.region, np.nan)), True
-    if pack.has_param(site.region, "labour_force"):
-        return pack.param(site.region, "labour_force").value, False
-    return pack.param("KZ", "labour_force").value / kz_regions, True
-
-
-def _exposure(plan: Any, pack: Any, site: Any, share: Array) -> float:
+def _crossings(plan: Any, pack: Any, site: Any, share: Array) -> float:
     """Border crossings and ferry legs on the cheapest route to each market, weighted by demand."""
     kind = pack.nodes["kind"]
     counts = []
@@ -242,10 +217,16 @@ def _exposure(plan: Any, pack: Any, site: Any, share: Array) -> float:
     return float(np.dot(counts, share))
 
 
-def _infrastructure(site: Any, zones: pd.Series) -> float:
-    if site.kind == "sez" or site.country == "TR":
-        return 3.0
-    return float(min(3, 1 + int(zones.get(site.region, 0))))
+def _port_access(pack: Any, plan: Any, nodes: list[str]) -> Array:
+    """Km along the corridor network (as the plan left it open) from each node to its nearest port."""
+    from kopru.corridors import Network
+
+    ports = tuple(pack.nodes.index[pack.nodes["kind"] == "port"])
+    if not nodes or not ports:
+        return np.full(len(nodes), np.nan)
+    lanes = Network(pack, tuple(plan.disruptions)).lanes(sorted(set(nodes)), ports, "distance")
+    nearest = dict(zip(lanes.origins, lanes.distance_km.min(axis=1), strict=True))
+    return np.array([nearest[n] for n in nodes])
 
 
 # -- ranking -------------------------------------------------------------------------------------
@@ -266,7 +247,7 @@ class RankResult:
                     "id": sid,
                     "rank": int(r["rank"]),
                     "score": float(r["score"]),
-                    "criteria": {c: float(r[c]) for c in CRITERIA},
+                    "criteria": {c: _finite(r[c]) for c in CRITERIA},
                 }
             )
         return {
@@ -274,8 +255,19 @@ class RankResult:
             "weights": self.weights,
             "consistency_ratio": self.consistency_ratio,
             "higher_is_better": self.higher_is_better,
+            "criteria": criteria_info(),
             "sites": rows,
         }
+
+
+def _finite(value: Any) -> float | None:
+    return float(value) if np.isfinite(value) else None
+
+
+def criteria_info() -> dict[str, dict[str, str]]:
+    """Each criterion's column label, unit and direction (cost: less is better), for tables."""
+    spec = _criteria_spec()["criteria"]
+    return {c: {k: str(spec[c][k]) for k in ("label", "unit", "direction")} for c in CRITERIA}
 
 
 def score(table: pd.DataFrame, weights: dict[str, float], method: Method) -> tuple[Array, bool]:
@@ -283,8 +275,16 @@ def score(table: pd.DataFrame, weights: dict[str, float], method: Method) -> tup
     used = [c for c in CRITERIA if weights.get(c, 0) > 0]
     spec = _criteria_spec()["criteria"]
     x = table[used].to_numpy(float)
-    if np.isnan(x).any():
-        raise RankError("a criterion has no value for some site; give it weight 0 or add the value")
+    missing = ~np.isfinite(x)
+    if missing.any():
+        j = int(np.flatnonzero(missing.any(axis=0))[0])
+        sites = table.index[missing[:, j]].tolist()
+        more = f" and {len(sites) - 3} more" if len(sites) > 3 else ""
+        raise RankError(
+            f"criterion {used[j]} has no value for {', '.join(sites[:3])}{more}; give it weight 0"
+            " (--weights) or add the value to the data pack",
+            field=f"weights.{used[j]}",
+        )
     w = np.array([weights[c] for c in used])
     benefit = np.array([spec[c]["direction"] == "benefit" for c in used])
     if method == "topsis":
@@ -300,7 +300,6 @@ def rank_sites(
     plan: Any,
     risk_result: Any,
     pack: DataPack,
-    sectors: tuple[str, ...],
     weights: str | Path | None = None,
     method: Method = "topsis",
 ) -> RankResult:
@@ -308,7 +307,7 @@ def rank_sites(
     if method not in ("topsis", "vikor", "promethee2"):
         raise RankError(f"method must be topsis, vikor or promethee2, got {method!r}", field="method")
     w, cr = read_weights(weights)
-    table = criteria_table(plan, risk_result, pack, tuple(sectors))
+    table = criteria_table(plan, risk_result, pack)
     scores, higher = score(table, w, method)
     table = table.assign(score=scores)
     order = np.lexsort((table.index.to_numpy(), -scores if higher else scores))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from kopru.datapack import DataPack
@@ -94,6 +95,7 @@ def treatment(pack: DataPack, origin: str, territory: str, hs: str) -> Treatment
             f" (add one with an override tariff.{regime}.{hs} only for headings it has)"
         )
     tariff = hit.iloc[0]
+    minimum = float(tariff["min_eur_per_kg"]) if pd.notna(tariff["min_eur_per_kg"]) else 0.0
     return Treatment(
         origin,
         territory,
@@ -101,6 +103,7 @@ def treatment(pack: DataPack, origin: str, territory: str, hs: str) -> Treatment
         regime,
         rule["basis"],
         tariff["source"],
+        minimum,
     )
 
 

@@ -18,6 +18,7 @@ from kopru.cli.common import (
     OverridesOpt,
     ProfileArg,
     StoreOpt,
+    compact,
     count_bar,
     err,
     interactive,
@@ -148,7 +149,8 @@ def rank(
     out_dir: ReportOpt = None,
     avoid: AvoidOpt = None,
 ) -> None:
-    """Rank the sites on cost, risk, incentives, workforce, distance, reliability and infrastructure."""
+    """Rank the sites on cost, cost risk, NPV, distance to markets, border crossings and
+    access to a seaport (units and sources: criteria.yaml)."""
     with err.status("ranking", spinner="dots") if interactive(as_json) else shown(None):
         result = api.rank(profile, weights, method, samples, seed, overrides, close or (), avoid or ())  # type: ignore[arg-type]
     if not no_store:
@@ -168,26 +170,31 @@ def rank(
     )
     table.add_column("#", justify="right")
     table.add_column("site", no_wrap=True, max_width=16, overflow="ellipsis")
-    for col in ("score", "cost", "risk", "inc", "labour k", "km", "borders", "infra"):
-        table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
-    for s in data["sites"][:15]:
-        c = s["criteria"]
-        table.add_row(
-            str(s["rank"]),
-            s["id"],
-            f"{s['score']:.3f}",
-            money(c["cost"]),
-            f"{c['risk']:.1%}",
-            f"{c['incentives']:.0f}",
-            f"{c['workforce']:,.0f}",
-            f"{c['distance']:,.0f}",
-            f"{c['reliability']:.2f}",
-            f"{c['infrastructure']:.0f}",
-        )
+    info = data["criteria"]
+    rows = [
+        [str(s["rank"]), s["id"], f"{s['score']:.3f}", *(_criterion(k, v) for k, v in s["criteria"].items())]
+        for s in data["sites"][:15]
+    ]
+    for j, label in enumerate(["score", *(c["label"] for c in info.values())], start=2):
+        width = max([len(label), *(len(r[j]) for r in rows)])
+        table.add_column(label, justify="right", no_wrap=True, min_width=width)
+    for row in rows:
+        table.add_row(*row)
     out.print(table)
+    out.print("units: " + "; ".join(f"{c['label']} {c['unit']}" for c in info.values()))
     out.print(f"weights: {', '.join(f'{k} {v:.2f}' for k, v in result.weights.items())}")
     if result.consistency_ratio is not None:
         out.print(f"AHP consistency ratio: {result.consistency_ratio:.3f} (<= 0.10)")
+
+
+def _criterion(name: str, value: float | None) -> str:
+    if value is None:
+        return "—"
+    if name == "risk":
+        return f"{value:.1%}"
+    if abs(value) >= 10_000:
+        return compact(value)
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
 
 
 @app.command()

@@ -1,0 +1,38 @@
+"""Duties between customs territories. Oracles: the EAEU Common Customs Tariff's chapter 61 line for
+T-shirts (purely specific, 1.75 EUR per kg) and hand arithmetic on the apparel example."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import EXAMPLES
+
+import kopru
+from kopru.trade import treatment
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return kopru.load_data()
+
+
+def test_eaeu_specific_duty_on_t_shirts_is_read(pack):
+    t = treatment(pack, "TR", "EAEU", "6109")
+    assert t.regime == "EAEU_CCT" and t.rate == 0.0
+    assert t.min_eur_per_kg == 1.75
+
+
+def test_ad_valorem_lines_have_no_specific_minimum(pack):
+    assert treatment(pack, "KZ", "EU", "6109").min_eur_per_kg == 0.0
+    assert treatment(pack, "KZ", "EAEU", "6109").regime == "free"
+
+
+def test_turkish_t_shirts_pay_the_specific_duty_into_kazakhstan(pack):
+    # hand oracle: 1.75 EUR/kg x 0.2 kg a T-shirt / (EUR per USD) = the duty per unit in USD
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    profile = kopru.load_profile(EXAMPLES / "apparel.yaml")
+    market = plan.site("plant_TR-20").by_market["mkt_KZ-75"]
+    want = 1.75 * profile.unit_weight / pack.fx_per_usd("EUR")
+    assert market.duty["min_eur_per_kg"] == 1.75
+    assert market.components["duties"] == pytest.approx(want, rel=1e-9)
+    # Kazakh sites sell into the EAEU duty-free
+    assert plan.site("sez_turan").by_market["mkt_KZ-75"].components["duties"] == 0.0

@@ -207,5 +207,5 @@ def test_rank_json_names_each_criterions_unit_and_direction():
 
 def test_a_criterion_without_values_is_named():
     table = _table().assign(npv=np.nan)
-    with pytest.raises(RankError, match="criterion npv has no value for .*give it weight 0"):
+    with pytest.raises(RankError, match=r"criterion npv has no value for .*give it weight 0"):
         mcda.score(table, {"cost": 0.5, "npv": 0.5}, "topsis")

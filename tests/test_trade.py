@@ -36,3 +36,19 @@ def test_turkish_t_shirts_pay_the_specific_duty_into_kazakhstan(pack):
     assert market.components["duties"] == pytest.approx(want, rel=1e-9)
     # Kazakh sites sell into the EAEU duty-free
     assert plan.site("sez_turan").by_market["mkt_KZ-75"].components["duties"] == 0.0
+
+
+def test_kazakh_goods_pay_turkeys_additional_duty(pack):
+    # oracle: the 2026 Turkish list, column 7 (trade_tr_rejim_igv_2026): T-shirts 12 % + İGV 39 %,
+    # fridges 1.9 % + 15 %, cement 1.7 % and no İGV
+    for hs, want in (("6109", 0.51), ("8418", 0.169), ("2523", 0.017)):
+        t = treatment(pack, "KZ", "TR", hs)
+        assert t.regime == "TR_MFN+TR_IGV" and t.rate == pytest.approx(want, abs=1e-12)
+        assert "trade_tr_rejim_igv_2026" in t.source.split(";")
+    # an EU FTA partner pays neither; Georgia neither (FTA)
+    assert treatment(pack, "EU", "TR", "6109").rate == 0.0
+
+
+def test_every_heading_has_an_additional_duty_row(pack):
+    tariffs = pack.tariffs
+    assert set(tariffs[tariffs["regime"] == "TR_IGV"]["hs"]) == set(tariffs["hs"])

@@ -85,7 +85,21 @@ def treatment(pack: DataPack, origin: str, territory: str, hs: str) -> Treatment
     rule = row.iloc[0]
     if rule["treatment"] == "free":
         return Treatment(origin, territory, 0.0, "free", rule["basis"], rule["source"])
-    regime = rule["treatment"]
+    # an MFN duty and an additional duty on top (TR_MFN+TR_IGV) add up
+    rows = [_tariff(pack, regime, hs) for regime in rule["treatment"].split("+")]
+    minimums = [float(r["min_eur_per_kg"]) for r in rows if pd.notna(r["min_eur_per_kg"])]
+    return Treatment(
+        origin,
+        territory,
+        round(sum(float(r["rate_pct"]) for r in rows) / 100.0, 12),
+        rule["treatment"],
+        rule["basis"],
+        ";".join(dict.fromkeys(s for r in rows for s in str(r["source"]).split(";"))),
+        max(minimums, default=0.0),
+    )
+
+
+def _tariff(pack: DataPack, regime: str, hs: str) -> pd.Series:
     tariffs = pack.tariffs
     hit = tariffs[(tariffs["regime"] == regime) & (tariffs["hs"] == hs)]
     if hit.empty:
@@ -94,17 +108,7 @@ def treatment(pack: DataPack, origin: str, territory: str, hs: str) -> Treatment
             f"HS heading {hs} has no duty rate in {regime}; the data pack covers {covered}"
             f" (add one with an override tariff.{regime}.{hs} only for headings it has)"
         )
-    tariff = hit.iloc[0]
-    minimum = float(tariff["min_eur_per_kg"]) if pd.notna(tariff["min_eur_per_kg"]) else 0.0
-    return Treatment(
-        origin,
-        territory,
-        float(tariff["rate_pct"]) / 100.0,
-        regime,
-        rule["basis"],
-        tariff["source"],
-        minimum,
-    )
+    return hit.iloc[0]
 
 
 def duty_matrix(

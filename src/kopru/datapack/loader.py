@@ -411,7 +411,10 @@ def _validate_tables(t: dict[str, pd.DataFrame], sources: set[str]) -> None:
     if bad_hs.any():
         raise DataPackError(f"tariffs.csv: HS heading {tariffs['hs'][bad_hs].iloc[0]!r} is not 4 digits")
     regimes = set(tariffs["regime"]) | {"free"}
-    _check_refs(t["trade_rules"], "trade_rules.csv", "treatment", regimes, "treatment or regime")
+    # a treatment is 'free' or regimes whose duties add up, such as TR_MFN+TR_IGV
+    rules = t["trade_rules"]
+    parts = rules.assign(treatment=rules["treatment"].str.split("+")).explode("treatment")
+    _check_refs(parts, "trade_rules.csv", "treatment", regimes, "treatment or regime")
     _check_refs(t["trade_rules"], "trade_rules.csv", "territory", set(TERRITORIES), "territory")
 
 

@@ -31,7 +31,13 @@ def test_irr_properties(investment, multiples):
     assume(sum(multiples) >= 0.01)  # below, the IRR is under -99.9 %, outside the search
     assert rate is not None
     assert abs(float(npv(rate, flows))) <= 1e-6 * investment
-    expected = npf.irr(flows)  # numpy_financial's root, where it is one (its solver can stop short)
+    # numpy_financial's root, where it is one: its companion-matrix solver can overflow, fail to
+    # converge or stop short on extreme flows, and then it is no oracle
+    try:
+        with np.errstate(all="ignore"):
+            expected = npf.irr(flows)
+    except np.linalg.LinAlgError:
+        expected = np.nan
     if np.isfinite(expected) and expected > -0.99 and abs(npf.npv(expected, flows)) <= 1e-9 * investment:
         assert rate == pytest.approx(expected, rel=1e-6, abs=1e-7)
 

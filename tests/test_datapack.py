@@ -106,9 +106,8 @@ def test_turkish_baseline_has_eight_provinces_with_wages_and_energy(pack):
     assert len(provinces) >= 8
     for pid in ("TR-34", "TR-41", "TR-16", "TR-35", "TR-06", "TR-42", "TR-38", "TR-27"):
         assert pid in provinces.index
-        for q in ("electricity_price_industrial", "gas_price_industrial"):
+        for q in ("electricity_price_industrial", "gas_price_industrial", "wage_monthly_avg"):
             pack.param(pid, q, fallback="TR")
-        assert pack.has_param(pid, "wage_monthly_avg") or pack.has_param(pid, "wage_monthly_manufacturing")
 
 
 def test_markets_and_tariff_headings(pack):

@@ -31,6 +31,7 @@ _API = (
     "risk",
     "route",
     "solve_cflp",
+    "stale_data",
     "sweep",
     "write_report",
 )

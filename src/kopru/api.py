@@ -23,6 +23,7 @@ by the verbs that need them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,7 @@ from kopru.progress import Counter, Steps
 if TYPE_CHECKING:
     from kopru.corridors import Criterion, Route
     from kopru.datapack import DataPack
+    from kopru.datapack.freshness import DatedValue
     from kopru.facility import FacilityProblem, Solution
     from kopru.mcda import Method, RankResult
     from kopru.montecarlo import RiskResult
@@ -79,11 +81,19 @@ def load_profile(path: str | Path) -> Profile:
 
 def check_data(overrides: Overrides = None) -> dict[str, Any]:
     """Load the data pack (and overrides), check that every corridor node reaches every other, and
-    say what it holds: ``{"version", "values", "sources", "nodes", "edges", "overrides"}``."""
+    say what it holds: ``{"version", "values", "sources", "nodes", "edges", "overrides"}``, and how
+    much is sourced: ``"tables"`` (sourced and assumed rows per table), ``"families"`` (per family
+    of regional values and country: regions with their own sourced value, an estimate, a borrowed
+    value or none) and ``"regions"`` (each region's status per family)."""
+    from dataclasses import asdict
+
     from kopru.corridors import Network, check_connected
+    from kopru.datapack.coverage import family_counts, region_values, table_counts
 
     pack = load_data(overrides)
     check_connected(Network(pack))
+    regions = region_values(pack)
+    families = family_counts(regions)
     return {
         "version": pack.version,
         "values": len(pack.parameters),
@@ -91,7 +101,23 @@ def check_data(overrides: Overrides = None) -> dict[str, Any]:
         "nodes": len(pack.nodes),
         "edges": len(pack.edges),
         "overrides": len(pack.overrides),
+        "tables": table_counts(pack).reset_index().to_dict("records"),
+        "families": [
+            {"family": f, "country": c, **{k: int(v) for k, v in row.items()}}
+            for (f, c), row in families.iterrows()
+        ],
+        "regions": [asdict(v) for v in regions],
     }
+
+
+def stale_data(months: int, overrides: Overrides = None, today: date | None = None) -> list[DatedValue]:
+    """Values of the data pack older than ``months`` months (a year Y counts as of 31 December Y),
+    oldest first; each names the key an overrides file replaces it with."""
+    from kopru.datapack.freshness import stale_values
+
+    if isinstance(months, bool) or not isinstance(months, int) or months < 0:
+        raise OptionError(f"months must be a whole number >= 0, got {months!r}", field="months")
+    return stale_values(load_data(overrides), months, today)
 
 
 def _optimize_options(profile: Profile, optimize: bool | Mapping[str, Any]) -> OptimizeOptions | None:

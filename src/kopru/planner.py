@@ -20,6 +20,7 @@ from kopru import __version__, datapack
 from kopru.corridors import Network
 from kopru.costs import COMPONENTS, annual_totals, landed_cost, route_choice
 from kopru.datapack import DataPack
+from kopru.datapack.freshness import oldest_behind
 from kopru.inputs import PlanInputs, prepare
 from kopru.profile import OptimizeOptions, Profile
 from kopru.progress import Steps, quiet_steps
@@ -196,6 +197,8 @@ class Plan(Model):
     assumptions: list[str]
     profile: dict[str, Any]
     network: NetworkPlan | None = None  # the optimizer's plan, when it was run
+    # the oldest value the recommended site's cost rests on: {table, key, what, year, source}
+    oldest_input: dict[str, Any] | None = None
 
     def site(self, site_id: str) -> SitePlan:
         for s in self.sites:
@@ -349,7 +352,7 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
     assumptions = sorted(
         {f"{p.subject} {p.quantity}: {p.note}" for s in site_plans for p in s.inputs.values() if p.assumption}
     )
-    return Plan(
+    plan = Plan(
         kopru_version=__version__,
         data_pack_version=pack.version,
         created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -371,6 +374,10 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
         assumptions=assumptions,
         profile=profile.model_dump(mode="json"),
     )
+    if recommendation.site is not None:
+        oldest = oldest_behind(pack, plan, recommendation.site)
+        plan.oldest_input = oldest.as_dict() if oldest is not None else None
+    return plan
 
 
 def _param_fields(p: Any) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -81,11 +82,91 @@ def data_sources(as_json: JsonOpt = False) -> None:
 
 
 @app.command("validate")
-def data_validate(overrides: OverridesOpt = None) -> None:
-    """Load and check the whole data pack (and an overrides file); exit 2 on the first problem."""
+def data_validate(
+    overrides: OverridesOpt = None,
+    regions: Annotated[
+        bool, typer.Option("--regions", help="Also show each region's status per family.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Load and check the whole data pack (exit 2 on the first problem), then show how much of it is
+    sourced: per table, and per family of regional values (own, estimate, borrowed)."""
     s = api.check_data(overrides)
+    if as_json:
+        print_json(s)
+        return
     out.print(
         f"[green]data pack {s['version']} is valid[/]: {s['values']} values, {s['sources']} sources,"
-        f" {s['nodes']} nodes, {s['edges']} edges, every value sourced"
+        f" {s['nodes']} nodes, {s['edges']} edges, every value names its source"
         + (f"; {s['overrides']} overrides applied" if s["overrides"] else "")
     )
+    tables = Table(title="Rows by table", title_justify="left")
+    for col in ("table", "rows", "sourced", "assumptions"):
+        tables.add_column(col, justify="left" if col == "table" else "right")
+    for t in s["tables"]:
+        tables.add_row(t["table"], str(t["values"]), str(t["sourced"]), str(t["assumptions"]))
+    out.print(tables)
+    families = Table(
+        title="Regional values: the region's own figure, its own estimate, national, or borrowed",
+        title_justify="left",
+    )
+    statuses = ("own", "estimate", "national", "borrowed", "missing")
+    for col in ("family", "country", *statuses):
+        families.add_column(col, justify="left" if col in ("family", "country") else "right")
+    for f in s["families"]:
+        n = f["regions"]
+        families.add_row(f["family"], f["country"], *(f"{f[k]}/{n}" for k in statuses))
+    out.print(families)
+    if regions:
+        _print_regions(s["regions"])
+    else:
+        out.print("each region's status: [bold]kopru data validate --regions[/]")
+
+
+MARK = {
+    "own": "own",
+    "estimate": "[yellow]estimate[/]",
+    "national": "national",
+    "borrowed": "[red]borrowed[/]",
+    "missing": "[red]—[/]",
+}
+
+
+def _print_regions(rows: list[dict]) -> None:
+    families = list(dict.fromkeys(r["family"] for r in rows))
+    table = Table(title="Per region: own sourced value, own estimate, or borrowed from the country")
+    table.add_column("region", no_wrap=True)
+    for f in families:
+        table.add_column(f)
+    by_region: dict[str, dict[str, str]] = {}
+    names: dict[str, str] = {}
+    for r in rows:
+        by_region.setdefault(r["region"], {})[r["family"]] = MARK[r["status"]]
+        names[r["region"]] = f"{r['region']} {r['name']}"
+    for rid, marks in by_region.items():
+        table.add_row(names[rid], *(marks[f] for f in families))
+    out.print(table)
+
+
+@app.command("stale")
+def data_stale(
+    months: Annotated[int, typer.Option("--months", min=0, help="Older than this many months.")] = 24,
+    overrides: OverridesOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Values older than N months (a value of year Y counts as of 31 December Y), oldest first."""
+    today = date.today()
+    stale = api.stale_data(months, overrides, today)
+    if as_json:
+        print_json(
+            {"months": months, "today": today.isoformat(), "values": [v.as_dict(today) for v in stale]}
+        )
+        return
+    table = Table(title=f"{len(stale)} values older than {months} months (as of {today.isoformat()})")
+    for col in ("year", "value", "key", "source"):
+        table.add_column(col, overflow="fold", max_width=60 if col == "value" else 40)
+    for v in stale:
+        table.add_row(str(v.year), v.what, v.key, v.source)
+    out.print(table)
+    if stale:
+        out.print("replace one with an overrides file (--overrides), using the key shown")

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kopru.costs import CostInputs, annual_totals, landed_cost
+from kopru.datapack.coverage import is_national
 from kopru.errors import RiskError
 from kopru.inputs import PlanInputs
 from kopru.montecarlo.spec import MODES, SITE_INPUTS, Array, Uncertainty
@@ -122,13 +123,18 @@ def build_model(pre: PlanInputs, uncertainty: Uncertainty) -> RiskModel:
 
 
 def _borrowed(pre: PlanInputs) -> NDArray[np.bool_]:
-    """(S, len(SITE_INPUTS)): values that are not the site's own (another subject's, or assumed)."""
+    """(S, len(SITE_INPUTS)): values that are not the site's own (another subject's, or assumed);
+    a national value by rule (Türkiye's electricity tariff) is the site's own."""
     out = np.zeros((len(pre.sites), len(SITE_INPUTS)), dtype=bool)
     for i, (site, used) in enumerate(zip(pre.sites.itertuples(), pre.inputs.params, strict=True)):
         own = {site.id, site.region}
         for k, name in enumerate(SITE_INPUTS):
             param = next((used[q] for q in SITE_QUANTITIES[name] if q in used), None)
-            out[i, k] = param is None or param.assumption or param.subject not in own
+            if param is None:
+                out[i, k] = True
+                continue
+            national = param.subject == site.country and is_national(pre.pack, param.quantity, site.country)
+            out[i, k] = param.assumption or not (param.subject in own or national)
     return out
 
 

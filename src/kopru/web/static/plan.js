@@ -352,7 +352,9 @@
     document.getElementById("risk").hidden = true;
     const results = document.getElementById("results");
     results.hidden = false;
-    document.getElementById("recommendation").textContent = plan.recommendation.text;
+    const oldest = plan.oldest_input;
+    document.getElementById("recommendation").textContent = plan.recommendation.text +
+      (oldest ? ` The oldest value it rests on: ${oldest.what} (${oldest.year}, ${oldest.source}).` : "");
     const cur = plan.currency;
     const rows = plan.ranking.map((id) => {
       const s = plan.sites.find((x) => x.id === id);

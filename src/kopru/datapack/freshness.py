@@ -1,0 +1,99 @@
+"""How old the data pack's values are: which are stale, and the oldest one a plan rests on.
+
+Values carry a year, not a day, so a value of year Y counts as of 31 December Y, the latest it can
+be: a value is called stale only when even that date is more than N months ago. Only measured
+values in use are looked at: the latest year of each parameter, every tariff (the year of the
+schedule read) and every corridor edge (the year of its rate). Trade rules, incentives and
+restrictions carry the year their law was made, which does not age while it is in force.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from kopru.datapack.loader import DataPack
+
+
+@dataclass(frozen=True)
+class DatedValue:
+    """One value of the data pack and its year; ``key`` is the name an overrides file uses."""
+
+    table: str
+    key: str
+    what: str  # a readable name
+    year: int
+    source: str
+
+    def months_old(self, today: date) -> int:
+        """Whole months from 31 December of the value's year to ``today`` (0 if not yet)."""
+        return max(0, (today.year - self.year) * 12 + today.month - 12)
+
+    def as_dict(self, today: date | None = None) -> dict[str, Any]:
+        out = asdict(self)
+        if today is not None:
+            out["months_old"] = self.months_old(today)
+        return out
+
+
+def dated_values(pack: DataPack) -> list[DatedValue]:
+    """Every value in use with its year, oldest first (ties by key)."""
+    values = [*_parameters(pack), *_tariffs(pack), *_edges(pack)]
+    return sorted(values, key=lambda v: (v.year, v.key))
+
+
+def stale_values(pack: DataPack, months: int, today: date | None = None) -> list[DatedValue]:
+    """The values whose year ended more than ``months`` months before ``today``, oldest first."""
+    today = today or date.today()
+    return [v for v in dated_values(pack) if v.months_old(today) > months]
+
+
+def _parameters(pack: DataPack) -> Iterable[DatedValue]:
+    params = pack.parameters
+    latest = params.sort_values("year").drop_duplicates(["subject", "quantity"], keep="last")
+    for r in latest.itertuples():
+        yield DatedValue(
+            "parameters", f"{r.subject}.{r.quantity}", f"{r.quantity} of {r.subject}", int(r.year), r.source
+        )
+
+
+def _tariffs(pack: DataPack) -> Iterable[DatedValue]:
+    for r in pack.tariffs.itertuples():
+        what = f"{r.regime} duty on HS {r.hs} ({r.description})"
+        yield DatedValue("tariffs", f"tariff.{r.regime}.{r.hs}", what, int(r.year), r.source)
+
+
+def _edges(pack: DataPack) -> Iterable[DatedValue]:
+    names = pack.nodes["name"]
+    for r in pack.edges.to_dict("records"):
+        a, b, mode = r["from"], r["to"], r["mode"]
+        what = f"{mode} {names.get(a, a)} - {names.get(b, b)}"
+        yield DatedValue("edges", f"edge.{a}.{b}.{mode}", what, int(r["year"]), r["source"])
+
+
+def oldest_behind(pack: DataPack, plan: Any, site_id: str) -> DatedValue | None:
+    """The oldest value the site's cost rests on: its inputs, the legs of the routes it uses and
+    the duties it pays (ties broken by key)."""
+    site = plan.site(site_id)
+    found: list[DatedValue] = []
+    for ref in site.inputs.values():
+        what = f"{ref.quantity} of {ref.subject}"
+        found.append(
+            DatedValue("parameters", f"{ref.subject}.{ref.quantity}", what, int(ref.year), ref.source)
+        )
+    edges = {v.key: v for v in _edges(pack)}
+    tariffs = {v.key: v for v in _tariffs(pack)}
+    for market in site.by_market.values():
+        route = plan.routes.get(market.route) if market.route else None
+        for leg in route.legs if route is not None else ():
+            a, b, mode = leg["from"], leg["to"], leg["mode"]
+            edge = edges.get(f"edge.{a}.{b}.{mode}") or edges.get(f"edge.{b}.{a}.{mode}")
+            if edge is not None:
+                found.append(edge)
+        for regime in str(market.duty.get("regime", "free")).split("+"):
+            hit = tariffs.get(f"tariff.{regime}.{plan.hs}")
+            if hit is not None:
+                found.append(hit)
+    return min(found, key=lambda v: (v.year, v.key), default=None)

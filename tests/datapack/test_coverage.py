@@ -1,0 +1,50 @@
+"""Where each region's values come from. Oracles: rows of the data pack read by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+import kopru
+from kopru.datapack.coverage import FAMILIES, family_counts, region_values, table_counts
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return kopru.load_data()
+
+
+@pytest.fixture(scope="module")
+def status(pack):
+    return {(v.region, v.family): v for v in region_values(pack)}
+
+
+def test_statuses_by_hand(status):
+    # East Kazakhstan: its own 2025 wage (403,000 KZT, Kazinform); Abai: a ratio estimate
+    assert status[("KZ-63", "wage")].status == "own" and status[("KZ-63", "wage")].subject == "KZ-63"
+    assert status[("KZ-10", "wage")].status == "estimate"
+    # Karaganda has no wage of its own: the national figure, borrowed
+    assert status[("KZ-35", "wage")].status == "borrowed" and status[("KZ-35", "wage")].subject == "KZ"
+    # Türkiye's electricity tariff is national by rule (quantities.yaml), not borrowed
+    assert status[("TR-34", "electricity")].status == "national"
+    assert status[("KZ-10", "electricity")].status == "borrowed"
+    assert status[("TR-35", "gas")].status == "own"  # İzmir's distributor tariff
+
+
+def test_counts_add_up(pack):
+    values = region_values(pack)
+    counts = family_counts(values)
+    n_regions = {"KZ": len(pack.regions), "TR": len(pack.provinces)}
+    for (family, country), row in counts.iterrows():
+        assert family in FAMILIES
+        assert row["regions"] == n_regions[country]
+        assert row[["own", "estimate", "national", "borrowed", "missing"]].sum() == row["regions"]
+    tables = table_counts(pack)
+    assert (tables["sourced"] + tables["assumptions"] == tables["values"]).all()
+
+
+def test_cli_validate_prints_coverage(cli):
+    r = cli("data", "validate")
+    assert r.code == 0, r.err
+    assert "is valid" in r.out and "Regional values" in r.out and "electricity" in r.out
+    r = cli("data", "validate", "--regions")
+    assert "KZ-63 East Kazakhstan" in r.out.replace("\\n", " ")

@@ -1,0 +1,56 @@
+"""Stale values and the oldest input behind a recommendation. Oracles: rows of the data pack
+read by hand and the rule that a value of year Y counts as of 31 December Y."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import EXAMPLES
+
+import kopru
+from kopru.datapack.freshness import DatedValue, dated_values, oldest_behind, stale_values
+
+TODAY = date(2026, 12, 5)
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return kopru.load_data()
+
+
+def test_age_counts_from_the_end_of_the_values_year():
+    v = DatedValue("parameters", "KZ.x", "x of KZ", 2025, "s")
+    assert v.months_old(date(2026, 12, 5)) == 12  # 31 Dec 2025 to December 2026
+    assert v.months_old(date(2025, 6, 1)) == 0  # not yet over
+    assert DatedValue("edges", "e", "e", 2018, "s").months_old(TODAY) == 96
+
+
+def test_stale_values_are_the_old_ones_only(pack):
+    stale = stale_values(pack, 24, TODAY)
+    assert stale and all(v.months_old(TODAY) > 24 for v in stale)
+    fresh = {v.key for v in dated_values(pack)} - {v.key for v in stale}
+    assert "KZT.fx_per_usd" in fresh  # 2025 year-end rate: 12 months old
+    # the 2018 BTK-based Turkish rail rate is stale
+    assert any(v.key == "edge.adana.mersin.rail" and v.year == 2018 for v in stale)
+    # only the latest year of a parameter counts (TRY has 2025 and 2026 rows)
+    assert sum(v.key == "TRY.fx_per_usd" for v in dated_values(pack)) == 1
+
+
+def test_oldest_input_of_the_recommendation(pack):
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    oldest = oldest_behind(pack, plan, plan.recommendation.site)
+    assert plan.oldest_input == oldest.as_dict()
+    # brute force over the recommended site's inputs: none is older
+    site = plan.site(plan.recommendation.site)
+    assert all(ref.year >= oldest.year for ref in site.inputs.values())
+
+
+def test_cli_stale(cli):
+    r = cli("data", "stale", "--months", "36", "--json")
+    assert r.code == 0, r.err
+    import json
+
+    data = json.loads(r.out)
+    assert data["months"] == 36 and data["values"]
+    assert all(v["months_old"] > 36 for v in data["values"])

@@ -30,6 +30,7 @@ _API = (
     "rank",
     "risk",
     "route",
+    "refresh_fx",
     "solve_cflp",
     "stale_data",
     "sweep",

@@ -110,6 +110,24 @@ def check_data(overrides: Overrides = None) -> dict[str, Any]:
     }
 
 
+def refresh_fx(out: str | Path, client: Any = None) -> list[Any]:
+    """Ask the National Bank of Kazakhstan, the CBRT and the ECB for their latest rates per US
+    dollar and write them to the overrides file ``out``; returns the rates. ``client`` is an
+    ``httpx.Client`` (one is made when None); offline, a :class:`~kopru.errors.FeedError` says so."""
+    import httpx
+
+    from kopru.datapack.fxfeeds import fetch_rates, write_overrides
+
+    if client is None:
+        with httpx.Client(headers={"User-Agent": "kopru"}) as own:
+            rates = fetch_rates(own)
+    else:
+        rates = fetch_rates(client)
+    write_overrides(rates, out)
+    load_data(out)  # the file must be a valid overrides file of this data pack
+    return rates
+
+
 def stale_data(months: int, overrides: Overrides = None, today: date | None = None) -> list[DatedValue]:
     """Values of the data pack older than ``months`` months (a year Y counts as of 31 December Y),
     oldest first; each names the key an overrides file replaces it with."""

@@ -11,6 +11,7 @@ also carry what they are about as attributes, so a program never has to parse a 
     ├── ProfileError                 a company profile is invalid (``.fields`` lists every field)
     ├── OptionError                  an option out of range (--capacity, --time-limit, samples, ...)
     ├── DataPackError                the data pack (shipped or overridden) is inconsistent
+    │   └── FeedError                an official feed (exchange rates) cannot be reached or read
     ├── OverrideError                an override names a value that does not exist, or a bad value
     ├── RouteError                   no corridor route exists, or a name is not a node, edge or mode
     ├── InfeasibleError              an optimisation problem has no solution (the message says why)
@@ -101,6 +102,10 @@ class DataPackError(KopruError):
     """The data pack (shipped or overridden) is inconsistent: a missing source, a bad unit, ..."""
 
 
+class FeedError(DataPackError):
+    """An official feed cannot be reached (no network) or its answer cannot be read."""
+
+
 class OverrideError(KopruError):
     """An overrides file names a value that does not exist or gives a value of the wrong kind."""
 
@@ -184,6 +189,7 @@ ERRORS = (
     ProfileError,
     OptionError,
     DataPackError,
+    FeedError,
     OverrideError,
     RouteError,
     InfeasibleError,

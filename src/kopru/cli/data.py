@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -170,3 +171,19 @@ def data_stale(
     out.print(table)
     if stale:
         out.print("replace one with an overrides file (--overrides), using the key shown")
+
+
+refresh = typer.Typer(help="Fetch current values from official sources.", no_args_is_help=True)
+app.add_typer(refresh, name="refresh")
+
+
+@refresh.command("fx")
+def refresh_fx(
+    out_file: Annotated[Path, typer.Option("--out", help="Overrides file to write.")] = Path("fx.yaml"),
+) -> None:
+    """Official KZT, TRY and EUR rates per US dollar (National Bank of Kazakhstan, CBRT, ECB),
+    written as an overrides file to use with --overrides. Needs the network."""
+    rates = api.refresh_fx(out_file)
+    for r in rates:
+        out.print(f"{r.currency}: {r.per_usd:,.4f} per USD on {r.date.isoformat()} ({r.publisher})")
+    out.print(f"written to {out_file}: use it with [bold]--overrides {out_file}[/]")

@@ -49,8 +49,13 @@ def test_passes_json_shape_with_shipped_defaults(space):
     )
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"passes"} and data["passes"]
+    assert set(data) == {"passes", "stations_left_out"} and data["passes"]
     assert all(set(p) == PASS_KEYS for p in data["passes"])
+    # only operational antennas by default; the others are named with their status
+    left = {r["name"].split(" (")[0].split(",")[0]: r["status"] for r in data["stations_left_out"]}
+    assert left["Baikonur Cosmodrome"] == "not_a_station" and "BME Masat-1 ground station" in left
+    used = {p["station"] for p in data["passes"]}
+    assert not any(name.startswith(("Baikonur", "TUSAŞ", "Uzbekspace")) for name in used)
 
 
 def test_pool_and_imaging_json(space):

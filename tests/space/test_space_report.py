@@ -25,8 +25,11 @@ def report_html() -> str:
 
 def test_report_is_self_contained_and_lists_provenance(report_html):
     assert "<script src=" not in report_html and '<link rel="stylesheet" href="http' not in report_html
-    for text in ("39731", "2014-024A", "Baikonur", "±10 km", "astrion-tech/celestrak-mirror"):
+    for text in ("39731", "2014-024A", "±10 km", "astrion-tech/celestrak-mirror"):
         assert text in report_html
+    # rows that are not antennas are named as left out, with their evidence
+    left = report_html[report_html.index('id="stations-left-out"') :]
+    assert "Baikonur Cosmodrome" in left and "re-entered on 9-10 January 2015" in left
 
 
 @pytest.mark.browser

@@ -40,6 +40,25 @@ StartOpt = Annotated[
     str, typer.Option("--start", help="Window start, ISO 8601 (UTC if no offset): 2026-06-01.")
 ]
 DaysOpt = Annotated[float, typer.Option("--days", help="Window length in days.")]
+StatusOpt = Annotated[
+    str,
+    typer.Option(
+        "--station-status",
+        help="Stations to use, by status: operational, backup, planned, not_a_station (comma-separated).",
+    ),
+]
+
+
+def statuses(text: str) -> tuple[str, ...]:
+    return tuple(s.strip() for s in text.split(",") if s.strip())
+
+
+def print_left_out(left_out: tuple[dict[str, str], ...] | list[dict[str, str]]) -> None:
+    if left_out:
+        rows = ", ".join(f"{r['name']} ({r['status'].replace('_', ' ')})" for r in left_out)
+        out.print(f"[dim]stations left out by status: {rows}[/]", soft_wrap=True)
+
+
 SatellitesOpt = Annotated[
     Path | None,
     typer.Option("--satellites", help="CSV norad,country[,priority,active,mission] (default: shipped)."),
@@ -87,11 +106,14 @@ def passes(
     start: StartOpt = ...,
     days: DaysOpt = 1.0,
     min_elevation: Annotated[float, typer.Option("--min-elevation", help="Degrees above the horizon.")] = 0.0,
+    station_status: StatusOpt = "operational",
     as_json: JsonOpt = False,
     out_dir: OutOpt("passes.json and passes.csv") = None,
 ) -> None:
     """Every pass of each satellite over each station: AOS, TCA, LOS (UTC), max elevation, azimuths."""
-    result = with_warnings(lambda: space.passes(start, days, tle, stations, min_elevation))
+    result = with_warnings(
+        lambda: space.passes(start, days, tle, stations, min_elevation, statuses(station_status))
+    )
     rows = result.records()
     written = _write_rows(out_dir, "passes", result.as_dict(), rows) if out_dir is not None else []
     if as_json:
@@ -120,6 +142,7 @@ def passes(
         )
     out.print(table)
     out.print("[dim]whole: in view for the whole window (geostationary); az°: at AOS-LOS[/]")
+    print_left_out(result.stations.left_out)
     if written:
         _wrote(written)
 
@@ -144,6 +167,7 @@ def pool_cmd(
         typer.Option("--shorten", help="Allow contacts shorter than the pass (slower; may report a gap)."),
     ] = False,
     time_limit: Annotated[float, typer.Option("--time-limit", help="Solver time limit per MILP, s.")] = 60.0,
+    station_status: StatusOpt = "operational",
     as_json: JsonOpt = False,
     out_dir: OutOpt("space_report.html (tracks, coverage, timeline) and pool.json") = None,
 ) -> None:
@@ -164,6 +188,7 @@ def pool_cmd(
             min_elevation,
             time_limit,
             shorten,
+            statuses(station_status),
         )
 
     result = with_warnings(run)
@@ -173,6 +198,7 @@ def pool_cmd(
         print_json(result.as_dict())
         return
     _print_pool(result, days, rate_mbps)
+    print_left_out(result.stations.left_out if result.stations is not None else ())
     if out_dir is not None:
         _wrote([out_dir / "space_report.html", out_dir / "pool.json"])
 

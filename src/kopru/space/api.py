@@ -16,7 +16,7 @@ from kopru.space.observation import Opportunities, imaging_opportunities, read_s
 from kopru.space.pooling import PoolOptions, PoolResult
 from kopru.space.pooling import pool as pool_contacts
 from kopru.space.satellites import read_satellites
-from kopru.space.stations import read_stations
+from kopru.space.stations import DEFAULT_STATUSES, read_stations
 from kopru.space.tle import Constellation, read_tle
 from kopru.space.visibility import Passes, find_passes
 
@@ -59,14 +59,18 @@ def passes(
     tle: PathLike = None,
     stations: PathLike = None,
     min_elevation: float = 0.0,
+    station_status: tuple[str, ...] = DEFAULT_STATUSES,
 ) -> Passes:
-    """Every pass of each satellite over each station: AOS, TCA, LOS, maximum elevation, azimuths."""
+    """Every pass of each satellite over each station whose status is in ``station_status``
+    (operational antennas by default): AOS, TCA, LOS, maximum elevation, azimuths."""
     if not -10.0 <= min_elevation < 90.0:
         raise OptionError(
             f"--min-elevation must be in [-10, 90) degrees, got {min_elevation:g}", field="--min-elevation"
         )
     constellation, when, days = _window(tle, start, days)
-    return find_passes(constellation, read_stations(stations), when, days, min_elevation)
+    return find_passes(
+        constellation, read_stations(stations, tuple(station_status)), when, days, min_elevation
+    )
 
 
 def pool(
@@ -81,14 +85,21 @@ def pool(
     min_elevation: float = 5.0,
     time_limit: float = 60.0,
     shorten: bool = False,
+    station_status: tuple[str, ...] = DEFAULT_STATUSES,
 ) -> PoolResult:
-    """Own stations alone against the pooled network: contact time, contacts, gaps and data volume."""
+    """Own stations alone against the pooled network: contact time, contacts, gaps and data volume
+    (stations whose status is in ``station_status``: operational antennas by default)."""
     if rate_mbps <= 0 or setup_s < 0 or min_contact_s < 0 or time_limit <= 0:
         raise OptionError("--rate-mbps and --time-limit must be > 0, --setup-s and --min-contact-s >= 0")
     options = PoolOptions(min_elevation, rate_mbps, setup_s, min_contact_s, time_limit, shorten)
     constellation, when, days = _window(tle, start, days)
     return pool_contacts(
-        constellation, read_stations(stations), when, days, read_satellites(satellites), options
+        constellation,
+        read_stations(stations, tuple(station_status)),
+        when,
+        days,
+        read_satellites(satellites),
+        options,
     )
 
 

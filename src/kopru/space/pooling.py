@@ -60,6 +60,7 @@ class PoolResult:
             "parameters": self.options.__dict__,
             "solver": {"own": self.own.as_dict(), "pooled": self.pooled.as_dict()},
             "excluded": self.excluded,
+            "stations_left_out": list(self.stations.left_out) if self.stations is not None else [],
             "satellites": self.satellites,
             "schedule": self.schedule,
         }

@@ -478,12 +478,14 @@ def element_rows(constellation: Constellation, window: Window) -> list[dict[str,
 
 def station_rows(stations: Stations, raw: dict[str, dict[str, str]]) -> list[dict[str, object]]:
     rows = []
+    status = stations.statuses()
     for i, name in enumerate(stations.name):
         source = raw.get(name, {}).get("source", "")
         rows.append(
             {
                 "name": name,
                 "country": stations.country[i],
+                "status": status[i].replace("_", " "),
                 "lat": float(stations.lat[i]),
                 "lon": float(stations.lon[i]),
                 "elev_m": float(stations.elev_m[i]) if raw.get(name, {}).get("elev_m") else None,
@@ -492,6 +494,11 @@ def station_rows(stations: Stations, raw: dict[str, dict[str, str]]) -> list[dic
             }
         )
     return rows
+
+
+def left_out_rows(stations: Stations, raw: dict[str, dict[str, str]]) -> list[dict[str, str]]:
+    """The rows the run did not use, with the evidence of their status (``status_source``)."""
+    return [{**r, "evidence": raw.get(r["name"], {}).get("status_source", "")} for r in stations.left_out]
 
 
 # --- the page -------------------------------------------------------------------------------
@@ -562,6 +569,7 @@ def render_space_report(
         contacts=contact_chart(result).to_html(div_id="contact-chart", **to_div) if len(sats) else "",
         elements=element_rows(constellation, w),
         stations=station_rows(stations, station_sources(stations_path)),
+        left_out=left_out_rows(stations, station_sources(stations_path)),
         notes=source_notes(),
         shipped_stations=stations_path is None,
         stations_file=str(stations_path or "ground-stations.csv (shipped)"),

@@ -1,8 +1,11 @@
-"""Ground stations (and imaging sites): a CSV of ``name,country,lat,lon,elev_m``.
+"""Ground stations (and imaging sites): a CSV of ``name,country,lat,lon,elev_m`` and ``status``.
 
 Each row is one antenna: the scheduler lets it serve one satellite at a time, so a site with two
 antennas is two rows. ``elev_m`` may be blank (taken as 0 m: an error of a few hundred metres in
-height moves AOS/LOS of a LEO pass by well under a second). Extra columns are kept but unused.
+height moves AOS/LOS of a LEO pass by well under a second). ``status`` says what the row is
+(:data:`STATUSES`; blank or absent: ``operational``, the user vouches for their own file); passes
+and pooling use the statuses asked for and keep the rows they left out, so reports can name them.
+Other extra columns are kept but unused.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from kopru.errors import StationError
 from kopru.space.frames import Topocentric
 
 REQUIRED = ("name", "country", "lat", "lon", "elev_m")
+# what a row of a stations file is: an antenna in use, a backup, one to come, or not a station at all
+STATUSES = ("operational", "backup", "planned", "not_a_station")
+DEFAULT_STATUSES = ("operational",)
 DATA = resources.files("kopru.space") / "data"
 MAX_FILE_BYTES = 10_000_000
 
@@ -31,6 +37,9 @@ class Stations:
     lat: np.ndarray
     lon: np.ndarray
     elev_m: np.ndarray
+    status: tuple[str, ...] = ()  # one per row; empty: every row operational
+    # rows of the file left out by status: {"name", "country", "status"}
+    left_out: tuple[dict[str, str], ...] = ()
 
     def __len__(self) -> int:
         return len(self.name)
@@ -39,14 +48,50 @@ class Stations:
     def topocentric(self) -> Topocentric:
         return Topocentric.from_geodetic(self.lat, self.lon, self.elev_m)
 
+    def statuses(self) -> tuple[str, ...]:
+        return self.status or ("operational",) * len(self.name)
+
     def subset(self, mask: np.ndarray) -> Stations:
         idx = np.flatnonzero(mask)
+        status = self.statuses()
         return Stations(
             tuple(self.name[i] for i in idx),
             tuple(self.country[i] for i in idx),
             self.lat[idx],
             self.lon[idx],
             self.elev_m[idx],
+            tuple(status[i] for i in idx),
+            self.left_out,
+        )
+
+    def with_status(self, wanted: tuple[str, ...] = DEFAULT_STATUSES) -> Stations:
+        """The rows whose status is in ``wanted``; the others are kept in ``left_out``."""
+        unknown = [s for s in wanted if s not in STATUSES]
+        if unknown:
+            raise StationError(
+                f"station status {unknown[0]!r} is unknown; expected one of {', '.join(STATUSES)}"
+            )
+        status = self.statuses()
+        keep = np.array([s in wanted for s in status], dtype=bool)
+        if not keep.any():
+            found = ", ".join(sorted(set(status)))
+            raise StationError(
+                f"no station has status {' or '.join(wanted)} (the file has {found});"
+                " choose others with --station-status"
+            )
+        dropped = tuple(
+            {"name": self.name[i], "country": self.country[i], "status": status[i]}
+            for i in np.flatnonzero(~keep)
+        )
+        picked = self.subset(keep)
+        return Stations(
+            picked.name,
+            picked.country,
+            picked.lat,
+            picked.lon,
+            picked.elev_m,
+            picked.status,
+            self.left_out + dropped,
         )
 
     @classmethod
@@ -54,12 +99,16 @@ class Stations:
         """Validate dicts with name, country, lat, lon and optional elev_m (blank → 0)."""
         if not rows:
             raise StationError(f"{source}: no rows; expected at least one site")
-        names, countries, lats, lons, elevs = [], [], [], [], []
+        names, countries, lats, lons, elevs, statuses = [], [], [], [], [], []
         for i, row in enumerate(rows):
             where = f"{source} row {i + 2}"  # row 1 is the header
             name = str(row.get("name") or "").strip()
             if not name:
                 raise StationError(f"{where}: 'name' is blank; every site needs a name")
+            status = str(row.get("status") or "").strip() or "operational"
+            if status not in STATUSES:
+                raise StationError(f"{where}: 'status' is {status!r}; expected one of {', '.join(STATUSES)}")
+            statuses.append(status)
             lat = _number(row.get("lat"), "lat", where, -90.0, 90.0)
             lon = _number(row.get("lon"), "lon", where, -180.0, 360.0)
             elev = _number(row.get("elev_m"), "elev_m", where, -500.0, 9000.0, blank=0.0)
@@ -71,7 +120,9 @@ class Stations:
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise StationError(f"{source}: site name {dupes[0]!r} appears twice; names must be unique")
-        return cls(tuple(names), tuple(countries), np.array(lats), np.array(lons), np.array(elevs))
+        return cls(
+            tuple(names), tuple(countries), np.array(lats), np.array(lons), np.array(elevs), tuple(statuses)
+        )
 
 
 def _number(
@@ -110,13 +161,18 @@ def parse_stations(text: str, source: str = "<text>", required: tuple[str, ...] 
     return Stations.from_rows(rows, source)
 
 
-def read_stations(path: str | Path | None = None) -> Stations:
-    """Read a stations CSV; ``None`` reads the shipped Kazakh, Turkish and OTS ground stations."""
+def read_stations(
+    path: str | Path | None = None, statuses: tuple[str, ...] | None = DEFAULT_STATUSES
+) -> Stations:
+    """Read a stations CSV (``None``: the shipped Kazakh, Turkish and OTS ground stations) and keep
+    the rows whose status is in ``statuses`` (None: every row)."""
     if path is None:
-        return parse_stations(
+        stations = parse_stations(
             (DATA / "ground-stations.csv").read_text(encoding="utf-8"), "ground-stations.csv"
         )
-    return parse_stations(read_text(path, "stations"), str(path))
+    else:
+        stations = parse_stations(read_text(path, "stations"), str(path))
+    return stations if statuses is None else stations.with_status(tuple(statuses))
 
 
 def read_text(path: str | Path, what: str) -> str:

@@ -69,8 +69,9 @@ class Passes:
         return (self.aos <= 0.0) & (self.los >= self.window.seconds)
 
     def as_dict(self) -> dict[str, object]:
-        """``kopru space passes --json``: ``{"passes": [...]}``, one row per pass."""
-        return {"passes": self.records()}
+        """``kopru space passes --json``: ``{"passes": [...], "stations_left_out": [...]}``, one row
+        per pass, and the stations of the file not used (by status)."""
+        return {"passes": self.records(), "stations_left_out": list(self.stations.left_out)}
 
     def records(self) -> list[dict[str, object]]:
         """JSON-ready rows with the keys of ``kopru space passes --json``."""

@@ -31,6 +31,7 @@ _API = (
     "risk",
     "route",
     "refresh_fx",
+    "solve_gap",
     "solve_cflp",
     "stale_data",
     "sweep",

@@ -35,6 +35,7 @@ from kopru.profile import load_profile as _load_profile
 from kopru.progress import Counter, Steps
 
 if TYPE_CHECKING:
+    from kopru.assignment import GapProblem, GapSolution
     from kopru.corridors import Criterion, Route
     from kopru.datapack import DataPack
     from kopru.datapack.freshness import DatedValue
@@ -269,6 +270,34 @@ def sweep(
     from kopru.scenarios import sweep as run_sweep
 
     return run_sweep(path, client, progress, tuple(avoid))
+
+
+def solve_gap(
+    problem: str | Path | GapProblem,
+    maximize: bool | None = None,
+    time_limit: float | None = None,
+    gap: float = 1e-9,
+) -> list[GapSolution]:
+    """Solve a generalized assignment problem (a GapProblem, or every instance of an OR-Library GAP
+    file) to proven optimality or the time limit; an infeasible one gives a solution whose status
+    says so and whose message says why."""
+    from kopru.assignment import GapProblem, GapSolution, Status, read_gap
+    from kopru.assignment import solve_gap as solve
+    from kopru.errors import InfeasibleError
+
+    if time_limit is not None and not time_limit > 0:
+        raise OptionError(f"--time-limit must be > 0, got {time_limit:g}", field="--time-limit")
+    problems = [problem] if isinstance(problem, GapProblem) else read_gap(problem, maximize)
+    out = []
+    for p in problems:
+        try:
+            out.append(solve(p, time_limit=time_limit, gap=gap))
+        except InfeasibleError as exc:  # an answer, not a usage error: reported like a solution
+            m, n = p.shape
+            out.append(
+                GapSolution(Status.INFEASIBLE, None, None, None, 0.0, agents=m, jobs=n, message=str(exc))
+            )
+    return out
 
 
 def solve_cflp(

@@ -22,6 +22,9 @@ from enum import StrEnum
 from typing import Any
 
 import highspy
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
 
 _lock = threading.Lock()  # fd 1 is process-wide: one construction at a time
 
@@ -103,3 +106,36 @@ def new_highs() -> Any:
 
 def _finite(value: float | None) -> float | None:
     return float(value) if value is not None and math.isfinite(value) else None
+
+
+class RowFamilies:
+    """Constraint rows gathered family by family as (row, column, value) triples and bounds, so a
+    model is built from arrays in one pass (no per-row Python calls) and handed to HiGHS whole."""
+
+    def __init__(self) -> None:
+        self.rows: list[NDArray] = []
+        self.cols: list[NDArray] = []
+        self.vals: list[NDArray] = []
+        self.lo: list[NDArray] = []
+        self.hi: list[NDArray] = []
+
+    @property
+    def count(self) -> int:
+        return sum(len(x) for x in self.lo)
+
+    def add(self, r: NDArray, c: NDArray, v: NDArray, row_lo: NDArray, row_hi: NDArray) -> None:
+        """A family of rows: triples with row numbers counted from 0 within the family."""
+        self.rows.append(r + self.count)
+        self.cols.append(c)
+        self.vals.append(v)
+        self.lo.append(row_lo)
+        self.hi.append(row_hi)
+
+    def one_row(self, c: NDArray, v: NDArray, row_lo: float, row_hi: float) -> None:
+        self.add(np.zeros(len(c), dtype=np.int64), c, v, np.array([row_lo]), np.array([row_hi]))
+
+    def matrix(self, n_cols: int) -> sparse.csc_matrix:
+        if not self.rows:
+            return sparse.csc_matrix((0, n_cols))
+        data = (np.concatenate(self.vals), (np.concatenate(self.rows), np.concatenate(self.cols)))
+        return sparse.csc_matrix(data, shape=(self.count, n_cols))

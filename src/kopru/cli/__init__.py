@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sweep": ("kopru.cli.decisions", "command"),
     "runs": ("kopru.cli.runs", "group"),
     "cflp": ("kopru.cli.cflp", "command"),
+    "gap": ("kopru.cli.gap", "command"),
     "data": ("kopru.cli.data", "group"),
     "space": ("kopru.cli.space", "group"),
     "serve": ("kopru.cli.serve", "command"),

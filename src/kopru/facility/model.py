@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 from numpy.typing import NDArray
-from scipy import sparse
 
 from kopru.facility.problem import Array, FacilityProblem
+from kopru.highs import RowFamilies
 
 
 @dataclass(frozen=True)
@@ -46,41 +46,12 @@ class _Columns:
         return self.k + len(self.xi)
 
 
-class _RowFamilies:
-    """Constraint rows gathered family by family as (row, column, value) triples and bounds."""
-
-    def __init__(self) -> None:
-        self.rows: list[NDArray] = []
-        self.cols: list[NDArray] = []
-        self.vals: list[NDArray] = []
-        self.lo: list[NDArray] = []
-        self.hi: list[NDArray] = []
-
-    @property
-    def count(self) -> int:
-        return sum(len(x) for x in self.lo)
-
-    def add(self, r: NDArray, c: NDArray, v: NDArray, row_lo: NDArray, row_hi: NDArray) -> None:
-        self.rows.append(r + self.count)
-        self.cols.append(c)
-        self.vals.append(v)
-        self.lo.append(row_lo)
-        self.hi.append(row_hi)
-
-    def one_row(self, c: NDArray, v: NDArray, row_lo: float, row_hi: float) -> None:
-        self.add(np.zeros(len(c), dtype=np.int64), c, v, np.array([row_lo]), np.array([row_hi]))
-
-    def matrix(self, n_cols: int) -> sparse.csc_matrix:
-        data = (np.concatenate(self.vals), (np.concatenate(self.rows), np.concatenate(self.cols)))
-        return sparse.csc_matrix(data, shape=(self.count, n_cols))
-
-
 def _build(p: FacilityProblem, strong: bool, keep: NDArray[np.bool_]):
     """The MILP over the candidates in ``keep``, row family by row family (see the module docstring)."""
     cand = np.flatnonzero(keep)
     xi, xj = np.nonzero(np.isfinite(p.assign_cost[cand]))  # only arcs that exist become columns
     c = _Columns(cand, xi, xj)
-    rows = _RowFamilies()
+    rows = RowFamilies()
     _assignment_rows(rows, p, c)
     _capacity_rows(rows, p, c)
     if strong:
@@ -91,13 +62,13 @@ def _build(p: FacilityProblem, strong: bool, keep: NDArray[np.bool_]):
     return _highs_lp(p, c, rows), cand, xi, xj
 
 
-def _assignment_rows(rows: _RowFamilies, p: FacilityProblem, c: _Columns) -> None:
+def _assignment_rows(rows: RowFamilies, p: FacilityProblem, c: _Columns) -> None:
     """Every market served in full: sum_i x_ij = 1."""
     n_j = p.shape[1]
     rows.add(c.xj, c.x_cols, np.ones(len(c.xi)), np.ones(n_j), np.ones(n_j))
 
 
-def _capacity_rows(rows: _RowFamilies, p: FacilityProblem, c: _Columns) -> None:
+def _capacity_rows(rows: RowFamilies, p: FacilityProblem, c: _Columns) -> None:
     """Capacity of each candidate, tied to its opening: sum_j d_j x_ij - q_i y_i <= 0."""
     rows.add(
         np.concatenate([c.xi, np.arange(c.k)]),
@@ -108,7 +79,7 @@ def _capacity_rows(rows: _RowFamilies, p: FacilityProblem, c: _Columns) -> None:
     )
 
 
-def _linking_rows_all(rows: _RowFamilies, c: _Columns) -> None:
+def _linking_rows_all(rows: RowFamilies, c: _Columns) -> None:
     """Strong linking, every arc: x_ij - y_i <= 0."""
     n_x = len(c.xi)
     r = np.arange(n_x)
@@ -121,7 +92,7 @@ def _linking_rows_all(rows: _RowFamilies, c: _Columns) -> None:
     )
 
 
-def _cover_rows(rows: _RowFamilies, p: FacilityProblem, c: _Columns) -> None:
+def _cover_rows(rows: RowFamilies, p: FacilityProblem, c: _Columns) -> None:
     """Total capacity covers demand (valid, and it guides branching on the aggregated model), and
     at least as many sites as the largest capacities need: a cheap valid cut that the LP
     relaxation, which opens fractions of sites, does not see on its own."""
@@ -131,7 +102,7 @@ def _cover_rows(rows: _RowFamilies, p: FacilityProblem, c: _Columns) -> None:
         rows.one_row(np.arange(c.k), np.ones(c.k), float(need), np.inf)
 
 
-def _level_rows(rows: _RowFamilies, p: FacilityProblem, c: _Columns) -> None:
+def _level_rows(rows: RowFamilies, p: FacilityProblem, c: _Columns) -> None:
     """One capacity level per site; a forced site opens exactly one."""
     site_ids, site_of = np.unique(p.sites[c.cand], return_inverse=True)
     multi = np.bincount(site_of) > 1
@@ -151,7 +122,7 @@ def _level_rows(rows: _RowFamilies, p: FacilityProblem, c: _Columns) -> None:
     )
 
 
-def _option_rows(rows: _RowFamilies, p: FacilityProblem, c: _Columns) -> None:
+def _option_rows(rows: RowFamilies, p: FacilityProblem, c: _Columns) -> None:
     """The user's options: at most K sites, a capex budget, a minimum share of demand from a subset."""
     if p.max_sites is not None:
         rows.one_row(np.arange(c.k), np.ones(c.k), -np.inf, float(p.max_sites))
@@ -162,7 +133,7 @@ def _option_rows(rows: _RowFamilies, p: FacilityProblem, c: _Columns) -> None:
         rows.one_row(c.x_cols[counted], p.demand[c.xj][counted], p.min_share * p.demand.sum(), np.inf)
 
 
-def _highs_lp(p: FacilityProblem, c: _Columns, rows: _RowFamilies) -> highspy.HighsLp:
+def _highs_lp(p: FacilityProblem, c: _Columns, rows: RowFamilies) -> highspy.HighsLp:
     """The model as HiGHS's column-wise LP, with y (and x, under single sourcing) integer."""
     k, n_cols = c.k, c.n
     lower, upper = np.zeros(n_cols), np.ones(n_cols)

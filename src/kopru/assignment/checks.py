@@ -1,0 +1,48 @@
+"""Checks before solving: say in words why an assignment problem cannot have a plan."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kopru.assignment.problem import GapProblem
+
+
+def explain_infeasibility(p: GapProblem) -> str | None:
+    """A sentence that says why no assignment exists, or None when the simple checks pass."""
+    usable = p.usable
+    if not p.optional:
+        orphans = np.flatnonzero(~usable.any(axis=0))
+        if len(orphans):
+            shown = ", ".join(map(str, orphans[:10])) + (" ..." if len(orphans) > 10 else "")
+            return (
+                f"job(s) {shown} can go to no agent (every pair is forbidden or needs more than"
+                " the agent's whole capacity)"
+            )
+        for r in range(p.resources):
+            need = np.where(usable, p.weight[r], np.inf).min(axis=0).sum()
+            total = p.capacity[r].sum()
+            if need > total * (1 + 1e-12) + 1e-9:
+                what = "capacity" if p.resources == 1 else f"capacity of resource {r}"
+                return (
+                    f"total {what} ({total:,.6g}) is below the least the jobs need, each at its"
+                    f" smallest use ({need:,.6g})"
+                )
+    return _side_reach(p, usable)
+
+
+def _side_reach(p: GapProblem, usable: np.ndarray) -> str | None:
+    """A side constraint whose bound no choice of agents can reach."""
+    m, n = p.shape
+    for k, s in enumerate(p.side):
+        w = s.matrix(m, n)
+        low = np.where(usable, w, np.inf).min(axis=0)
+        high = np.where(usable, w, -np.inf).max(axis=0)
+        if p.optional:  # a job may also stay out, adding 0
+            low, high = np.minimum(low, 0.0), np.maximum(high, 0.0)
+        low, high = np.where(np.isfinite(low), low, 0.0), np.where(np.isfinite(high), high, 0.0)
+        name = f"side[{k}]" + (f" ({s.name})" if s.name else "")
+        if high.sum() < s.lower - 1e-9 * max(1.0, abs(s.lower)):
+            return f"{name} needs at least {s.lower:,.6g}, but at most {high.sum():,.6g} is reachable"
+        if low.sum() > s.upper + 1e-9 * max(1.0, abs(s.upper)):
+            return f"{name} allows at most {s.upper:,.6g}, but at least {low.sum():,.6g} is unavoidable"
+    return None

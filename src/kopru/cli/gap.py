@@ -1,0 +1,68 @@
+"""``kopru gap``: OR-Library generalized assignment instances, solved to proven optimality.
+
+Light on purpose, like ``kopru cflp``: it imports the solver and NumPy, never pandas or the data
+pack, because it is timed as a whole process against other solvers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kopru import api
+from kopru.cli.common import JsonOpt, out, print_json
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.command()
+def gap(
+    file: Annotated[Path, typer.Argument(help="OR-Library GAP file (gap1 ... gap12, gapa ... gapd).")],
+    maximize: Annotated[
+        bool | None,
+        typer.Option(
+            "--maximize/--minimize", help="Objective sense; default from the file name (gap1–12 maximise)."
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Seconds for each instance of the file.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Solve every instance of an OR-Library GAP file to proven optimality or a time limit."""
+    solutions = api.solve_gap(file, maximize, time_limit)
+    if as_json:
+        keys = ("agents", "jobs", "status", "objective", "bound", "assignment")
+        print_json({"instances": [{k: s.as_dict()[k] for k in keys} for s in solutions]}, indent=None)
+        return
+    _table(file.name, solutions)
+
+
+def _table(name: str, solutions: list) -> None:
+    from rich.table import Table
+
+    table = Table(title=name, title_justify="left")
+    for column in ("#", "agents × jobs", "status", "objective", "bound", "gap", "seconds"):
+        table.add_column(column, justify="left" if column == "status" else "right")
+    for k, s in enumerate(solutions, 1):
+        table.add_row(
+            str(k),
+            f"{s.agents} × {s.jobs}",
+            s.status.value,
+            _number(s.objective),
+            _number(s.bound),
+            "—" if s.gap is None else f"{s.gap:.2e}",
+            f"{s.seconds:.2f}",
+        )
+    out.print(table)
+    for k, s in enumerate(solutions, 1):
+        if s.message:
+            out.print(f"{k}: {s.message}", highlight=False)
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if value == round(value) else f"{value:,.3f}"

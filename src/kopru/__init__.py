@@ -22,6 +22,7 @@ __version__ = "0.1.0"
 
 _API = (
     "check_data",
+    "check_lanes",
     "load_data",
     "load_profile",
     "open_store",

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from kopru.montecarlo import RiskResult
     from kopru.planner import Plan
     from kopru.profile import Profile
+    from kopru.quotes import QuoteCheck
     from kopru.report import ReportFolder
     from kopru.scenarios import SweepResult
     from kopru.store import Store
@@ -109,6 +110,14 @@ def check_data(overrides: Overrides = None) -> dict[str, Any]:
         ],
         "regions": [asdict(v) for v in regions],
     }
+
+
+def check_lanes(overrides: Overrides = None) -> list[QuoteCheck]:
+    """Every published freight quote of the data pack (lane_quotes.csv) against kopru's route for
+    the same lane: kopru's cost per TEU or days, the ratio and whether it lies within ±25 %."""
+    from kopru.quotes import check_quotes
+
+    return check_quotes(load_data(overrides))
 
 
 def refresh_fx(out: str | Path, client: Any = None) -> list[Any]:

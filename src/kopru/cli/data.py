@@ -187,3 +187,31 @@ def refresh_fx(
     for r in rates:
         out.print(f"{r.currency}: {r.per_usd:,.4f} per USD on {r.date.isoformat()} ({r.publisher})")
     out.print(f"written to {out_file}: use it with [bold]--overrides {out_file}[/]")
+
+
+@app.command("lanes")
+def data_lanes(
+    overrides: OverridesOpt = None,
+    markdown: Annotated[bool, typer.Option("--markdown", help="The table of docs/lanes.md.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """kopru's cost and days on named lanes against published freight quotes (within ±25 %?)."""
+    checks = api.check_lanes(overrides)
+    if as_json:
+        print_json({"tolerance": 0.25, "lanes": [c.as_dict() for c in checks]})
+        return
+    if markdown:
+        from kopru.quotes import markdown as table_md
+
+        sys.stdout.write(table_md(checks))
+        return
+    table = Table(title="kopru against published quotes (within: ±25 % of the quoted range)")
+    for col in ("lane", "quantity", "quoted", "kopru", "ratio", "within"):
+        table.add_column(col, justify="left" if col in ("lane", "quantity") else "right", overflow="fold")
+    for c in checks:
+        quoted = f"{c.low:,.4g}" if c.low == c.high else f"{c.low:,.4g}-{c.high:,.4g}"
+        unit = "USD/TEU" if c.quantity == "cost_usd_per_teu" else "days"
+        mark = "yes" if c.within else "[red]no[/]"
+        table.add_row(c.lane, unit, quoted, f"{c.kopru:,.1f}", f"{c.ratio:.2f}", mark)
+    out.print(table)
+    out.print("sources, conversions and why a lane differs: [bold]kopru data lanes --markdown[/]")

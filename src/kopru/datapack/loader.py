@@ -85,6 +85,15 @@ TABLES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
         ("country", "restriction", "legal_basis", "year", "source", "note"),
         "country",
     ),
+    # published freight quotes kopru's lanes are checked against (kopru data lanes, docs/lanes.md)
+    "lane_quotes": (
+        "lane_quotes.csv",
+        (
+            *("id", "lane", "origin", "destination", "avoid", "close", "criterion", "quantity"),
+            *("low", "high", "date", "source", "conversion", "explanation"),
+        ),
+        "id",
+    ),
 }
 INCENTIVE_STATUSES = ("applies", "listed", "abolished")
 INCENTIVE_INSTRUMENTS = (
@@ -139,6 +148,7 @@ class DataPack:
         "incentives",
         "hs_nace",
         "restrictions",
+        "lane_quotes",
     )
 
     def table(self, name: str) -> pd.DataFrame:
@@ -388,6 +398,12 @@ def _validate_tables(t: dict[str, pd.DataFrame], sources: set[str]) -> None:
     _check_refs(markets, "markets.csv", "node", node_ids, "corridor node")
     _check_refs(markets, "markets.csv", "entry", node_ids, "corridor node")
     _check_refs(markets, "markets.csv", "territory", set(TERRITORIES), "customs territory")
+    quotes = t["lane_quotes"]
+    for col in ("origin", "destination"):
+        _check_refs(quotes, "lane_quotes.csv", col, node_ids, "corridor node")
+    _check_refs(quotes, "lane_quotes.csv", "quantity", {"cost_usd_per_teu", "days"}, "quantity")
+    _check_refs(quotes, "lane_quotes.csv", "criterion", {"cost", "time"}, "criterion (cost or time)")
+    _numeric(quotes, "lane_quotes.csv", ("low", "high"))
     incentives = t["incentives"]
     _check_refs(
         incentives, "incentives.csv", "status", set(INCENTIVE_STATUSES), "status (applies, listed, abolished)"

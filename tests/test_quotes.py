@@ -1,0 +1,60 @@
+"""kopru's lanes against published freight quotes (lane_quotes.csv). Oracles: the quotes, each with
+its source; the rule that a lane outside ±25 % of its quote carries an explanation."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import ROOT
+
+import kopru
+from kopru.quotes import TOLERANCE, check_quotes, markdown
+
+
+@pytest.fixture(scope="module")
+def checks():
+    return check_quotes(kopru.load_data())
+
+
+def test_at_least_eight_named_lanes(checks):
+    assert len({(c.lane) for c in checks}) >= 8
+
+
+def test_every_lane_matches_or_is_explained(checks):
+    for c in checks:
+        why = f"{c.id}: kopru {c.kopru:.1f} against {c.low}-{c.high} and no reason given"
+        assert c.within or len(c.explanation) > 40, why
+
+
+def test_within_means_the_tolerance(checks):
+    for c in checks:
+        lo, hi = c.low * (1 - TOLERANCE), c.high * (1 + TOLERANCE)
+        assert c.within == (lo <= c.kopru <= hi)
+
+
+def test_middle_corridor_lanes_avoid_russia(checks):
+    by_id = {c.id: c for c in checks}
+    for lane in ("almaty_poti_days", "altynkol_istanbul_cost", "china_europe_cost"):
+        assert "Moscow" not in by_id[lane].route and "Novorossiysk" not in by_id[lane].route
+        assert "Alat" in by_id[lane].route
+
+
+def test_the_calibration_point_is_met_exactly(checks):
+    by_id = {c.id: c for c in checks}
+    # the 2024 Mersin - Poti quote: USD 6,900 per 40 ft / 2, 21.5 days door to door (Argus)
+    assert by_id["mersin_poti_cost"].kopru == pytest.approx(3450, rel=1e-9)
+    assert by_id["mersin_poti_days"].kopru == pytest.approx(21.5, abs=1e-9)
+
+
+def test_docs_table_is_current(checks):
+    doc = (ROOT / "docs" / "lanes.md").read_text(encoding="utf-8")
+    assert markdown(checks) in doc, "docs/lanes.md is stale: regenerate with kopru data lanes --markdown"
+
+
+def test_cli_lanes_json(cli):
+    r = cli("data", "lanes", "--json")
+    assert r.code == 0, r.err
+    data = json.loads(r.out)
+    assert data["tolerance"] == 0.25 and len(data["lanes"]) >= 8
+    assert all({"lane", "kopru", "ratio", "within", "source"} <= set(row) for row in data["lanes"])

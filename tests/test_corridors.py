@@ -215,3 +215,16 @@ def test_an_unknown_country_code_is_one_line(cli):
     assert r.code == 2 and "avoid[0]: unknown country code 'XX'" in r.err
     r = cli("plan", EXAMPLES / "apparel.yaml", "--avoid", "ZZ", "--no-store")
     assert r.code == 2 and "unknown country code 'ZZ'" in r.err and "Traceback" not in r.err
+
+
+def test_legs_split_their_days_into_travel_and_waiting():
+    # hand oracle: Urumqi -> Alat crosses Altynkol (a border, 3.5 days in the data pack) and changes
+    # to the ship at Kuryk and off it at Alat (2.5 days of port dwell each); Aktau is passed by rail
+    pack = load()
+    days = pack.nodes["handling_days"]
+    route = Network(pack).avoiding(("RU",), ()).route("urumqi", "baku_alat")
+    assert [leg.destination for leg in route.legs] == ["altynkol", "aktau", "kuryk", "baku_alat"]
+    assert sum(leg.wait_border_days for leg in route.legs) == pytest.approx(days["altynkol"])
+    assert sum(leg.wait_port_days for leg in route.legs) == pytest.approx(days["kuryk"] + days["baku_alat"])
+    for leg in route.legs:
+        assert 0 <= leg.wait_border_days + leg.wait_port_days <= leg.days

@@ -41,6 +41,9 @@ class Leg:
     cost_usd_per_teu: float
     co2_kg_per_t: float
     source: str = ""
+    # of ``days``, the waiting at the nodes of the leg: border crossings and port dwell
+    wait_border_days: float = 0.0
+    wait_port_days: float = 0.0
 
     def as_dict(self) -> dict:
         return {
@@ -161,6 +164,13 @@ class Network:
             arcs[col] = (
                 base + arcs["v"].map(per_node).where(at_v, 0.0) + arcs["u"].map(per_node).where(at_u, 0.0)
             )
+        # the waiting part of the days, by where it happens (the risk engine varies each on its own)
+        days_at = self.nodes["handling_days"]
+        at_v_days = arcs["v"].map(days_at).where(at_v, 0.0)
+        at_u_days = arcs["u"].map(days_at).where(at_u, 0.0)
+        v_port = arcs["v"].map(kind) == "port"
+        arcs["wait_port_days"] = at_v_days.where(v_port, 0.0) + at_u_days
+        arcs["wait_border_days"] = at_v_days.where(~v_port, 0.0)
         arcs["iu"] = arcs["u"].map(self.index).astype(np.int64)
         arcs["iv"] = arcs["v"].map(self.index).astype(np.int64)
         return arcs.reset_index(drop=True)
@@ -282,8 +292,8 @@ class Network:
         _, pred = dijkstra(matrix, directed=True, indices=oi, return_predecessors=True)
         names = list(self.index)
         arcs = {
-            (int(u), int(v)): Leg(names[u], names[v], mode, dist, days, cost, co2, source)
-            for u, v, mode, dist, days, cost, co2, source in zip(
+            (int(u), int(v)): Leg(names[u], names[v], mode, dist, days, cost, co2, source, w_b, w_p)
+            for u, v, mode, dist, days, cost, co2, source, w_b, w_p in zip(
                 best["iu"],
                 best["iv"],
                 best["mode"],
@@ -292,6 +302,8 @@ class Network:
                 best["cost"],
                 best["co2_kg_per_t"],
                 best["source"],
+                best["wait_border_days"],
+                best["wait_port_days"],
                 strict=True,
             )
         }

@@ -308,3 +308,19 @@ def test_near_ties_are_not_called_certain():
     assert all(s.p_best < 0.995 for s in near)
     assert result.recommended == api.plan(APPAREL).ranking[0]
     assert 0.05 < result.p_recommendation_changes < 0.95
+
+
+def test_border_waits_move_on_their_own(tmp_path):
+    # hand oracle: wait.border fixed at 2 adds each lane's border waiting once more, nothing else
+    spec = tmp_path / "wait.yaml"
+    body = "variables:\n  wait.border: {dist: fixed, value: 2.0, assumption: true}\n"
+    spec.write_text(body, encoding="utf-8")
+    m = model("apparel")
+    u = risk.load_uncertainty(spec)
+    one = risk.Uncertainty({"wait.border": u.variables["wait.border"]}, np.eye(1), ("wait.border",))
+    mm = risk.RiskModel(**{**m.__dict__, "uncertainty": one})
+    values, _ = risk.draw(mm, 0, 0, 2)
+    x = risk.sampled_inputs(mm, values, 2)
+    border = m.days_by_mode[..., risk.DAY_PARTS.index("border")]
+    assert border.max() > 0  # some lanes cross a border
+    np.testing.assert_allclose(x.transit_days[0], m.x.transit_days + border, rtol=1e-12)

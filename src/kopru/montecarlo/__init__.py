@@ -14,7 +14,15 @@ package is named for its method, so that it does not shadow that verb.
 
 from kopru.montecarlo.model import COUNTRY_CURRENCY, RiskModel, build_model
 from kopru.montecarlo.sampling import BLOCK, Chunk, annual_cost, compute_chunk, draw, sampled_inputs
-from kopru.montecarlo.spec import MODES, SITE_INPUTS, Distribution, Uncertainty, load_uncertainty
+from kopru.montecarlo.spec import (
+    DAY_PARTS,
+    MODES,
+    SITE_INPUTS,
+    WAITS,
+    Distribution,
+    Uncertainty,
+    load_uncertainty,
+)
 from kopru.montecarlo.statistics import (
     DRAWS_KEPT,
     MEMORY_BUDGET,
@@ -28,10 +36,12 @@ from kopru.montecarlo.statistics import (
 __all__ = [
     "BLOCK",
     "COUNTRY_CURRENCY",
+    "DAY_PARTS",
     "DRAWS_KEPT",
     "MEMORY_BUDGET",
     "MODES",
     "SITE_INPUTS",
+    "WAITS",
     "Chunk",
     "Distribution",
     "RiskModel",

@@ -17,7 +17,7 @@ from kopru.costs import CostInputs, annual_totals, landed_cost
 from kopru.datapack.coverage import is_national
 from kopru.errors import RiskError
 from kopru.inputs import PlanInputs
-from kopru.montecarlo.spec import MODES, SITE_INPUTS, Array, Uncertainty
+from kopru.montecarlo.spec import DAY_PARTS, MODES, SITE_INPUTS, Array, Uncertainty
 
 COUNTRY_CURRENCY = {"KZ": "KZT", "TR": "TRY"}  # currency of the sites' local prices and wages
 # the data-pack quantity behind each site input of SITE_INPUTS (land: a lease, else a price)
@@ -38,7 +38,7 @@ class RiskModel:
     excluded: tuple[str, ...]  # sites with no route to some market at base values
     x: CostInputs  # base inputs, feasible sites only
     freight_by_mode: Array  # (S, M, R, 4) USD per unit, the outbound freight split by mode
-    days_by_mode: Array  # (S, M, R, 4)
+    days_by_mode: Array  # (S, M, R, 6): travel by mode, then waiting at borders and ports (DAY_PARTS)
     material_freight_by_mode: Array  # (S, K, 4)
     site_country: tuple[str, ...]
     demand: Array  # (M,)
@@ -60,6 +60,20 @@ def _by_mode(routes: Mapping[tuple[str, str], Any], pairs: list[tuple[str, str]]
         route = routes.get(pair)
         for leg in route.legs if route is not None else ():
             out[i, MODES.index(leg.mode)] += getattr(leg, attr)
+    return out
+
+
+def _days_by_part(routes: Mapping[tuple[str, str], Any], pairs: list[tuple[str, str]]) -> Array:
+    """Days along each route split into travel by mode and waiting at borders and ports,
+    (len(pairs), len(DAY_PARTS)); zero where no route."""
+    out = np.zeros((len(pairs), len(DAY_PARTS)))
+    border, port = DAY_PARTS.index("border"), DAY_PARTS.index("port")
+    for i, pair in enumerate(pairs):
+        route = routes.get(pair)
+        for leg in route.legs if route is not None else ():
+            out[i, MODES.index(leg.mode)] += leg.days - leg.wait_border_days - leg.wait_port_days
+            out[i, border] += leg.wait_border_days
+            out[i, port] += leg.wait_port_days
     return out
 
 
@@ -88,11 +102,11 @@ def build_model(pre: PlanInputs, uncertainty: Uncertainty) -> RiskModel:
         routes = pre.network.routes(pre.site_nodes, pre.market_nodes, criterion)
         pairs = [(s, m) for s in site_nodes for m in market_nodes]
         cost = _by_mode(routes, pairs, "cost_usd_per_teu") / units_per_teu
-        days = _by_mode(routes, pairs, "days")
+        days = _days_by_part(routes, pairs)
         outbound.append((cost, days))
-    shape = (len(site_nodes), len(market_nodes), 2, len(MODES))
-    freight = np.stack([c for c, _ in outbound], axis=1).reshape(shape)
-    days = np.stack([d for _, d in outbound], axis=1).reshape(shape)
+    shape = (len(site_nodes), len(market_nodes), 2)
+    freight = np.stack([c for c, _ in outbound], axis=1).reshape((*shape, len(MODES)))
+    days = np.stack([d for _, d in outbound], axis=1).reshape((*shape, len(DAY_PARTS)))
     freight = _with_residual_on_road(freight, np.where(np.isfinite(x.freight_usd), x.freight_usd, 0.0))
     days = _with_residual_on_road(days, np.where(np.isfinite(x.transit_days), x.transit_days, 0.0))
     material = _material_by_mode(pre, payload_kg)

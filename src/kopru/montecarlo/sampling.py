@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from kopru.costs import CostInputs, landed_cost
 from kopru.montecarlo.model import COUNTRY_CURRENCY, RiskModel
-from kopru.montecarlo.spec import MODES, SITE_INPUTS, Array
+from kopru.montecarlo.spec import MODES, SITE_INPUTS, WAITS, Array
 
 BLOCK = 1024  # samples per seeding block: the unit of reproducibility, never changes with chunking
 CHUNK_BYTES = 64 * 2**20  # target size of one chunk's cost cube (samples × sites × markets × 7)
@@ -94,7 +94,8 @@ def sampled_inputs(
     electricity = _per_site(model, values, "electricity", model.site_country, n)
     gas = _per_site(model, values, "gas", model.site_country, n)
     freight_f = _mode_factors(values, "freight", n)
-    transit_f = _mode_factors(values, "transit", n)
+    waits = np.stack([values.get(f"wait.{w}", np.ones(n)) for w in WAITS], axis=-1)
+    transit_f = np.concatenate([_mode_factors(values, "transit", n), waits], axis=-1)  # DAY_PARTS
     shift = values.get("duty", np.zeros(n)) / 100.0
     eur = values.get("fx.EUR", np.ones(n))
     own = {name: values.get(f"site.{name}", 1.0) for name in SITE_INPUTS}  # (n, S) or 1

@@ -28,6 +28,10 @@ Array = NDArray[np.float64]
 Kind = Literal["factor", "rate", "shift"]
 SHIPPED = resources.files("kopru") / "datapack" / "data" / "uncertainty.yaml"
 MODES = ("road", "rail", "ferry", "sea")
+# where waiting happens on a route (corridor node handling days): the wait.* variables
+WAITS = ("border", "port")
+# the parts of a route's days: travel by mode, then waiting by place
+DAY_PARTS = (*MODES, *WAITS)
 # site inputs with a site-level factor (``site.wage`` ...), in this order in RiskModel.site_borrowed
 SITE_INPUTS = ("wage", "electricity", "gas", "land")
 # what a site.* variable may say besides its lognormal: the sigma of values borrowed from elsewhere
@@ -43,6 +47,7 @@ FAMILIES: dict[str, tuple[Kind, str]] = {
     "wage_growth": ("rate", "country"),
     "freight": ("factor", "mode"),
     "transit": ("factor", "mode"),
+    "wait": ("factor", "place"),
     "vat": ("shift", "country"),
     "duty": ("shift", ""),
     "demand": ("factor", ""),
@@ -157,6 +162,8 @@ def _kind_of(name: str, pack: DataPack | None) -> Kind:
         raise RiskError(
             f"uncertain variable {name!r}: the site input must be one of {', '.join(SITE_INPUTS)}"
         )
+    if what == "place" and suffix not in WAITS:
+        raise RiskError(f"uncertain variable {name!r}: the place must be one of {', '.join(WAITS)}")
     if what == "mode" and suffix not in MODES:
         raise RiskError(f"uncertain variable {name!r}: mode must be one of {', '.join(MODES)}")
     if what == "country" and not re.fullmatch(r"[A-Z]{2}", suffix):

@@ -157,6 +157,10 @@ class Candidates(Strict):
     kz_regions: bool = True
     sez: bool = True
     exclude: tuple[str, ...] = ()
+    unverified_zones: bool = Field(
+        default=False,
+        description="also place SEZs that no 2024-2026 source confirms are operating (sez.csv status)",
+    )
 
 
 class Profile(Strict):

@@ -48,6 +48,8 @@ def candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
             )
     if profile.candidates.sez:
         for sid, z in pack.sez.iterrows():
+            if z["status"] != "operating" and not profile.candidates.unverified_zones:
+                continue
             rows.append(
                 dict(
                     id=sid,
@@ -91,7 +93,7 @@ def candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
         dup = table["id"][table["id"].duplicated()].iloc[0]
         raise ProfileError(f"baseline: site {dup!r} is listed twice", field="baseline")
     excluded = set(profile.candidates.exclude)
-    unknown = excluded - set(table["id"])
+    unknown = excluded - set(table["id"]) - set(pack.sez.index)  # an unverified zone may be named
     if unknown:
         raise ProfileError(
             f"candidates.exclude: unknown site {sorted(unknown)[0]!r}", field="candidates.exclude"

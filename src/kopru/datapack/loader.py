@@ -36,7 +36,7 @@ TABLES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     ),
     "sez": (
         "sez.csv",
-        ("id", "name", "region", "city", "node", "lat", "lon", "sectors", "source", "note"),
+        ("id", "name", "region", "city", "node", "lat", "lon", "sectors", "status", "source", "note"),
         "id",
     ),
     "industrial_zones": (
@@ -96,6 +96,8 @@ TABLES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     ),
 }
 INCENTIVE_STATUSES = ("applies", "listed", "abolished")
+# operating: named in a 2024-2026 source; unverified: no recent source names the zone
+SEZ_STATUSES = ("operating", "unverified")
 INCENTIVE_INSTRUMENTS = (
     *("cit_rate_reduction", "investment_contribution", "employer_ssc_support", "vat_exemption_machinery"),
     *("customs_exemption_machinery", "interest_support", "property_tax_exemption", "cit_exemption"),
@@ -392,6 +394,7 @@ def _validate_tables(t: dict[str, pd.DataFrame], sources: set[str]) -> None:
         ("provinces", "tr_provinces.csv"),
     ):
         _check_refs(t[key], fname, "node", node_ids, "corridor node")
+    _check_refs(t["sez"], "sez.csv", "status", set(SEZ_STATUSES), "status (operating or unverified)")
     region_ids = set(t["regions"]["id"])
     _check_refs(t["sez"], "sez.csv", "region", region_ids, "Kazakh region (ISO 3166-2:KZ)")
     markets = t["markets"]

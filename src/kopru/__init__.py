@@ -25,6 +25,7 @@ _API = (
     "check_lanes",
     "load_data",
     "load_profile",
+    "match",
     "open_store",
     "optimize",
     "plan",

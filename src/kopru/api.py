@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from kopru.datapack import DataPack
     from kopru.datapack.freshness import DatedValue
     from kopru.facility import FacilityProblem, Solution
+    from kopru.matchmaking import MatchResult
     from kopru.mcda import Method, RankResult
     from kopru.montecarlo import RiskResult
     from kopru.planner import Plan
@@ -279,6 +280,76 @@ def sweep(
     from kopru.scenarios import sweep as run_sweep
 
     return run_sweep(path, client, progress, tuple(avoid))
+
+
+def match(
+    pipeline: str | Path,
+    zones: str | Path | None = None,
+    objective: str = "jobs",
+    hurdle_pct: float | None = None,
+    min_jobs: Mapping[str, float] | None = None,
+    max_incentive_cost: float | None = None,
+    time_limit: float | None = 60.0,
+    overrides: Overrides = None,
+    progress: Steps | None = None,
+    shadow: bool = True,
+) -> MatchResult:
+    """Match a pipeline of enterprises (CSV, YAML or Parquet) to the zones (the data pack's SEZs and
+    industrial zones; ``zones`` a CSV of capacities replacing or adding to theirs): each enterprise
+    to at most one zone where its sector and regions allow, that has a route to its markets and
+    saves its hurdle (``hurdle_pct``, default 10 %) against its Turkish baseline, within the zones'
+    capacities, maximising ``objective`` (jobs, investment, exports, value_added, savings or
+    weighted), with optional targets (at least ``min_jobs[region]`` jobs in a region; the zones'
+    incentives costing the state at most ``max_incentive_cost`` USD a year)."""
+    from kopru.matchmaking import (
+        OBJECTIVES,
+        TEMPLATES,
+        Targets,
+        cost_template,
+        load_zones,
+        pair_table,
+        read_pipeline,
+        solve_portfolio,
+    )
+
+    say = progress or (lambda _msg: None)
+    if objective not in OBJECTIVES:
+        raise OptionError(
+            f"--objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}", field="--objective"
+        )
+    if hurdle_pct is not None and not -100 < hurdle_pct < 100:
+        raise OptionError(
+            f"--hurdle must be a saving in per cent, in (-100, 100), got {hurdle_pct:g}", field="--hurdle"
+        )
+    if time_limit is not None and not time_limit > 0:
+        raise OptionError(f"--time-limit must be > 0, got {time_limit:g}", field="--time-limit")
+    pack = load_data(overrides)
+    say("reading the pipeline and the zones")
+    pipe = read_pipeline(pipeline, pack, set(TEMPLATES))
+    zone_table = load_zones(pack, zones)
+    for resource, capacity in zone_table.capacity.items():
+        needed = pipe.table[resource].notna()
+        if needed.any() and not (capacity == capacity).any():  # given needs, but no zone declares it
+            row = int(needed.to_numpy().argmax()) + 2
+            from kopru.errors import MatchError
+
+            raise MatchError(
+                f"pipeline row {row}: {resource} is a need no zone declares a capacity for;"
+                f" give zones' {resource} in --zones or leave the column blank",
+                field=resource,
+            )
+    say("costing each sector template at every site")
+    markets = tuple(sorted({m for ms in pipe.table["markets"] for m in ms}))
+    templates = {
+        name: cost_template(name, pack, markets, pipe.folder) for name in sorted(set(pipe.table["template"]))
+    }
+    say("pricing every enterprise × zone pair")
+    pairs = pair_table(pipe, zone_table, templates, pack, hurdle_pct)
+    say("choosing the portfolio")
+    targets = Targets(dict(min_jobs or {}), max_incentive_cost)
+    result = solve_portfolio(pipe, zone_table, pairs, objective, targets, time_limit, shadow)
+    result.templates = templates
+    return result
 
 
 def solve_gap(

@@ -18,6 +18,7 @@ also carry what they are about as attributes, so a program never has to parse a 
     ├── RiskError                    an uncertainty file or a risk request is invalid
     ├── RankError                    MCDA weights, an AHP matrix or a ranking request is invalid
     ├── SweepError                   a scenario file is invalid, or the Dask cluster cannot be reached
+    ├── MatchError                   a pipeline or zones file, or a matchmaking request, is invalid
     ├── StoreError                   the scenario store cannot be used
     │   ├── StoreMissing             nothing has been recorded yet: there is no store to read
     │   ├── StoreBusy                another process holds the store: try again shortly
@@ -130,6 +131,10 @@ class SweepError(KopruError):
     """A scenario file or a sweep request is invalid, or the Dask cluster cannot be reached."""
 
 
+class MatchError(KopruError):
+    """A pipeline of enterprises, a zones file or a matchmaking request is invalid."""
+
+
 class StoreError(KopruError):
     """The scenario store cannot be used: not a kopru store, damaged, locked or unwritable."""
 
@@ -196,6 +201,7 @@ ERRORS = (
     RiskError,
     RankError,
     SweepError,
+    MatchError,
     StoreError,
     StoreMissing,
     StoreBusy,

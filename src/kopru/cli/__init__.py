@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "runs": ("kopru.cli.runs", "group"),
     "cflp": ("kopru.cli.cflp", "command"),
     "gap": ("kopru.cli.gap", "command"),
+    "match": ("kopru.cli.match", "command"),
     "data": ("kopru.cli.data", "group"),
     "space": ("kopru.cli.space", "group"),
     "serve": ("kopru.cli.serve", "command"),

@@ -85,6 +85,12 @@ TABLES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
         ("country", "restriction", "legal_basis", "year", "source", "note"),
         "country",
     ),
+    # what zones publish of their capacity beyond their area (matchmaking; the SEZ area is a parameter)
+    "zone_capacity": (
+        "zone_capacity.csv",
+        ("zone", "resource", "capacity", "unit", "basis", "year", "source", "note", "assumption"),
+        None,
+    ),
     # published freight quotes kopru's lanes are checked against (kopru data lanes, docs/lanes.md)
     "lane_quotes": (
         "lane_quotes.csv",
@@ -96,6 +102,8 @@ TABLES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     ),
 }
 INCENTIVE_STATUSES = ("applies", "listed", "abolished")
+# what an enterprise needs of a zone and a zone may cap (matchmaking), with the unit in the name
+ZONE_RESOURCES = ("land_ha", "power_mw", "water_m3_day")
 # operating: named in a 2024-2026 source; unverified: no recent source names the zone
 SEZ_STATUSES = ("operating", "unverified")
 INCENTIVE_INSTRUMENTS = (
@@ -151,6 +159,7 @@ class DataPack:
         "hs_nace",
         "restrictions",
         "lane_quotes",
+        "zone_capacity",
     )
 
     def table(self, name: str) -> pd.DataFrame:
@@ -401,6 +410,13 @@ def _validate_tables(t: dict[str, pd.DataFrame], sources: set[str]) -> None:
     _check_refs(markets, "markets.csv", "node", node_ids, "corridor node")
     _check_refs(markets, "markets.csv", "entry", node_ids, "corridor node")
     _check_refs(markets, "markets.csv", "territory", set(TERRITORIES), "customs territory")
+    capacity = t["zone_capacity"]
+    zone_ids = set(t["sez"]["id"]) | set(t["industrial_zones"]["id"])
+    _check_refs(capacity, "zone_capacity.csv", "zone", zone_ids, "zone (sez.csv or industrial_zones.csv)")
+    _check_refs(capacity, "zone_capacity.csv", "resource", set(ZONE_RESOURCES), "resource")
+    _numeric(capacity, "zone_capacity.csv", ("capacity",))
+    if (capacity["capacity"] < 0).any():
+        raise DataPackError("zone_capacity.csv: capacities must be >= 0")
     quotes = t["lane_quotes"]
     for col in ("origin", "destination"):
         _check_refs(quotes, "lane_quotes.csv", col, node_ids, "corridor node")

@@ -184,6 +184,11 @@ class Store:
         params, results = records.rank_results(result, samples, seed)
         return self.record("rank", profile, overrides, list(disruptions or ()), params, results)
 
+    def record_match(self, result: Any, params: dict[str, Any]) -> str:
+        """Record a matchmaking run: the portfolio's status and impact, each enterprise's zone."""
+        params, results = records.match_results(result, params)
+        return self.record("match", params=params, results=results)
+
     def record_sweep(self, result: Any, dask: bool = False) -> str:
         """Record a sweep: each scenario's best site, totals and saving."""
         params, results = records.sweep_results(result, dask)

@@ -63,6 +63,11 @@ def headline(kind: str, rows: list[dict[str, Any]], count: int) -> dict[str, Any
         item, metric = lowest("mean"), "mean"
         if item is not None:
             out["p_best"] = number(by_item[item].get("p_best"))
+    elif kind == "match":
+        portfolio = by_item.get("portfolio", {})
+        out.update(item="portfolio", metric="objective", value=number(portfolio.get("objective")))
+        out["enterprises"] = number(portfolio.get("enterprises"))
+        return out
     elif kind == "sweep":
         item, metric = lowest("best_total"), "best_total"
         if item is not None:
@@ -186,3 +191,31 @@ def sweep_results(result: Any, dask: bool) -> tuple[dict[str, Any], dict[str, An
     """Parameters (the scenario file, whether Dask ran it) and each scenario without its totals."""
     params = {"file": str(result.file), "dask": dask}
     return params, {"scenarios": [{k: v for k, v in s.items() if k != "totals"} for s in result.scenarios]}
+
+
+def match_results(result: Any, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Parameters (pipeline file, objective, hurdle, targets) and each enterprise's zone, saving and
+    value; the portfolio's status and impact as the item ``portfolio``."""
+    data = result.as_dict()
+    by_enterprise = {a["enterprise"]: a for a in data["assignments"]}
+    enterprises = [
+        {
+            "id": e["id"],
+            "zone": e["zone"],
+            "jobs": e["jobs"],
+            "investment_usd": e["investment_usd"],
+            "saving_usd": (by_enterprise.get(e["id"]) or {}).get("saving_usd"),
+            "advantage": (by_enterprise.get(e["id"]) or {}).get("advantage"),
+        }
+        for e in data["enterprises"]
+    ]
+    impact = {k: v for k, v in data["impact"].items() if k != "by_region"}
+    portfolio = {
+        "id": "portfolio",
+        "status": data["status"],
+        "objective": data["objective"],
+        "bound": data["bound"],
+        "gap": data["gap"],
+        **impact,
+    }
+    return params, {"portfolio": [portfolio], "enterprises": enterprises}

@@ -1,0 +1,151 @@
+"""``kopru match``: which enterprises of a pipeline to pitch to which zone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.table import Table
+
+from kopru import api
+from kopru.cli.common import (
+    JsonOpt,
+    NoStoreOpt,
+    OverridesOpt,
+    StoreOpt,
+    compact,
+    err,
+    interactive,
+    out,
+    print_json,
+    shown,
+)
+from kopru.errors import OptionError
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+def _targets(values: list[str] | None) -> dict[str, float]:
+    targets = {}
+    for raw in values or []:
+        region, sep, jobs = raw.partition("=")
+        try:
+            targets[region.strip()] = float(jobs)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise OptionError(
+                f"--min-jobs {raw!r}: expected REGION=JOBS, e.g. KZ-61=1000", field="--min-jobs"
+            )
+    return targets
+
+
+@app.command()
+def match(
+    pipeline: Annotated[Path, typer.Argument(help="Enterprises: CSV, YAML or Parquet (see examples/match).")],
+    zones: Annotated[
+        Path | None,
+        typer.Option("--zones", help="CSV zone,resource,capacity[,note]: capacities to use instead."),
+    ] = None,
+    objective: Annotated[
+        str, typer.Option("--objective", help="jobs, investment, exports, value_added, savings or weighted.")
+    ] = "jobs",
+    hurdle: Annotated[
+        float | None,
+        typer.Option(
+            "--hurdle",
+            help="Saving over the Turkish baseline an enterprise needs, %, where its row gives none.",
+        ),
+    ] = None,
+    min_jobs: Annotated[
+        list[str] | None,
+        typer.Option("--min-jobs", help="REGION=JOBS: at least so many jobs in a region (repeatable)."),
+    ] = None,
+    max_incentive_cost: Annotated[
+        float | None,
+        typer.Option(
+            "--max-incentive-cost", help="What the zones' incentives may cost the state, USD a year."
+        ),
+    ] = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the solver.")] = 60.0,
+    overrides: OverridesOpt = None,
+    as_json: JsonOpt = False,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for match.json, report.html, pitch/*.html, match.xlsx."),
+    ] = None,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
+) -> None:
+    """Match a pipeline of enterprises to zones: who fits where, within capacities, for the most jobs."""
+    targets = _targets(min_jobs)
+    with err.status("matching", spinner="dots") if interactive(as_json) else shown(None):
+        result = api.match(
+            pipeline, zones, objective, hurdle, targets, max_incentive_cost, time_limit, overrides
+        )
+    written = []
+    if out_dir is not None:
+        from kopru.report.portfolio import write_match_folder
+
+        written = write_match_folder(result, api.load_data(overrides), out_dir)
+    if not no_store:
+        params = {
+            "pipeline": str(pipeline.resolve()),
+            "zones": str(zones.resolve()) if zones else None,
+            "objective": objective,
+            "hurdle_pct": hurdle,
+            "min_jobs": targets,
+            "max_incentive_cost": max_incentive_cost,
+        }
+        api.open_store(store).record_match(result, params)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    _print(result)
+    if written:
+        out.print(
+            f"wrote [bold]{written[0]}[/], [bold]{written[1]}[/], [bold]{written[2]}[/]"
+            f" and {len(written) - 3} pitch sheets"
+        )
+
+
+def _print(result) -> None:
+    d = result.as_dict()
+    imp = d["impact"]
+    table = Table(
+        title=f"Portfolio for {d['objective_name'].replace('_', ' ')}: {d['status']}, gap {d['gap']:.1e}"
+        if d["gap"] is not None
+        else f"Portfolio: {d['status']}",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 0, 0, 1),
+    )
+    for col in ("enterprise", "zone", "saving", "jobs", "invest"):
+        table.add_column(
+            col,
+            justify="left" if col in ("enterprise", "zone") else "right",
+            no_wrap=True,
+            max_width=28 if col in ("enterprise", "zone") else None,
+            overflow="ellipsis",
+        )
+    for a in d["assignments"]:
+        table.add_row(
+            a["name"],
+            a["zone_name"],
+            f"{a['advantage']:.1%}",
+            f"{a['jobs']:,.0f}",
+            compact(a["investment_usd"]),
+        )
+    out.print(table)
+    out.print(
+        f"{imp['enterprises']} of {len(d['enterprises'])} enterprises placed: {imp['jobs']:,.0f} jobs,"
+        f" {compact(imp['investment_usd'])} USD invested, {compact(imp['exports_usd'])} USD exports a year,"
+        f" saving {compact(imp['saving_usd'])} USD a year;"
+        f" the zones' incentives cost {compact(imp['incentive_cost_usd'])} USD a year"
+    )
+    for u in d["unassigned"]:
+        out.print(f"[yellow]not placed:[/] {u['name']}: {u['why']}", highlight=False)
+    for n in d["notes"]:
+        out.print(f"[dim]{n}[/]")

@@ -1,0 +1,200 @@
+"""Every enterprise × zone pair at once: can it go there, what does it save, what does it bring.
+
+For each template the per-unit cost cube (sites × markets × components) is weighted by each of
+its enterprises' market shares in one matrix product, so the pipeline's costs are arrays of
+enterprises × zones, not one plan per enterprise. A pair is *possible* when the zone takes the
+enterprise's sector (an SEZ's priority sectors; industrial zones take any), lies in one of its
+regions, has a route to every market, and saves at least the enterprise's hurdle against its
+Turkish baseline (a new plant in its home province). Missing jobs and needs are estimated from
+the template, and the estimate is flagged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kopru.datapack import DataPack
+from kopru.datapack.loader import ZONE_RESOURCES
+from kopru.matchmaking.pipeline import Pipeline
+from kopru.matchmaking.templates import MATERIALS, TemplateCosts
+from kopru.matchmaking.zones import Zones
+from kopru.sites import sez_eligibility
+
+DEFAULT_HURDLE_PCT = 10.0  # saving over the Turkish baseline an enterprise needs by default (assumption)
+LOAD_FACTOR = 0.6  # average power over connected capacity, to estimate MW from kWh (assumption)
+HOURS_PER_YEAR = 8760.0
+# why a pair is impossible, in the order they are checked (the first that applies is reported)
+REASONS = ("sector", "region", "route", "hurdle")
+
+
+@dataclass
+class Pairs:
+    """Arrays over enterprises (E) and zones (Z); money in USD a year."""
+
+    volume: np.ndarray  # (E,) units a year
+    jobs: np.ndarray  # (E,)
+    investment: np.ndarray  # (E,) USD
+    needs: dict[str, np.ndarray]  # resource -> (E,), NaN where not needed
+    estimated: list[list[str]]  # per enterprise: the figures kopru estimated
+    baseline_cost: np.ndarray  # (E,) annual landed cost at the Turkish baseline
+    cost: np.ndarray  # (E, Z) annual landed cost in the zone (inf: no route)
+    advantage: np.ndarray  # (E, Z) 1 - cost / baseline_cost
+    hurdle: np.ndarray  # (E,) as a share
+    reason: np.ndarray  # (E, Z) int: -1 possible, else an index of REASONS
+    revenue: np.ndarray  # (E,)
+    exports: np.ndarray  # (E,) revenue from markets outside Kazakhstan
+    value_added: np.ndarray  # (E, Z) revenue less materials (with their freight and duties)
+    incentive_cost: np.ndarray  # (E, Z) what the zone's incentives cost the state a year
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def possible(self) -> np.ndarray:
+        return self.reason < 0
+
+    @property
+    def saving(self) -> np.ndarray:
+        return self.baseline_cost[:, None] - self.cost
+
+
+def _shares(rows, t: TemplateCosts) -> np.ndarray:
+    """(E_t, M) each enterprise's split of sales: its markets evenly, else the template's."""
+    out = np.tile(t.demand_share, (len(rows), 1))
+    index = {m: k for k, m in enumerate(t.market_ids)}
+    for e, markets in enumerate(rows["markets"]):
+        if markets:
+            out[e] = 0.0
+            out[e, [index[m] for m in markets]] = 1.0 / len(markets)
+    return out
+
+
+def pair_table(
+    pipeline: Pipeline,
+    zones: Zones,
+    templates: dict[str, TemplateCosts],
+    pack: DataPack,
+    hurdle_pct: float | None = None,
+) -> Pairs:
+    """Costs, savings, values and reasons for every enterprise × zone pair."""
+    df = pipeline.table
+    n_e, n_z = len(df), len(zones)
+    out = _empty(n_e, n_z)
+    for name, t in templates.items():
+        rows_idx = np.flatnonzero(df["template"].to_numpy() == name)
+        if len(rows_idx) == 0:
+            continue
+        _fill_template(out, df.iloc[rows_idx], rows_idx, t, zones, pack)
+    default = DEFAULT_HURDLE_PCT if hurdle_pct is None else hurdle_pct
+    given = df["hurdle_pct"].to_numpy(float)
+    out.hurdle = np.where(np.isnan(given), default, given) / 100.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out.advantage = 1.0 - out.cost / out.baseline_cost[:, None]
+    out.reason = _reasons(df, zones, templates, out)
+    return out
+
+
+def _empty(n_e: int, n_z: int) -> Pairs:
+    nan_e = np.full(n_e, np.nan)
+    return Pairs(
+        volume=nan_e.copy(),
+        jobs=nan_e.copy(),
+        investment=nan_e.copy(),
+        needs={r: nan_e.copy() for r in ZONE_RESOURCES},
+        estimated=[[] for _ in range(n_e)],
+        baseline_cost=nan_e.copy(),
+        cost=np.full((n_e, n_z), np.inf),
+        advantage=np.full((n_e, n_z), np.nan),
+        hurdle=nan_e.copy(),
+        reason=np.full((n_e, n_z), -1),
+        revenue=nan_e.copy(),
+        exports=nan_e.copy(),
+        value_added=np.zeros((n_e, n_z)),
+        incentive_cost=np.zeros((n_e, n_z)),
+    )
+
+
+def _fill_template(out: Pairs, rows, idx: np.ndarray, t: TemplateCosts, zones: Zones, pack: DataPack) -> None:
+    p = t.profile
+    capex = p.capex or np.nan
+    volume = rows["volume"].to_numpy(float)
+    scale_from_investment = rows["investment_usd"].to_numpy(float) / capex * t.volume
+    volume = np.where(np.isnan(volume), scale_from_investment, volume)
+    volume = np.where(np.isnan(volume), t.volume, volume)  # no size given: the template's plant
+    scale = volume / t.volume
+    given_investment = rows["investment_usd"].to_numpy(float)
+    investment = np.where(np.isnan(given_investment), capex * scale, given_investment)
+    hours_year = pack.param("KZ", "hours_per_month").value * 12.0
+    given_jobs = rows["jobs"].to_numpy(float)
+    jobs = np.where(np.isnan(given_jobs), p.labour_hours * volume / hours_year, given_jobs)
+    estimates = {
+        "volume": np.isnan(rows["volume"].to_numpy(float)),
+        "investment_usd": np.isnan(rows["investment_usd"].to_numpy(float)),
+        "jobs": np.isnan(rows["jobs"].to_numpy(float)),
+    }
+    need_default = {
+        "land_ha": p.land * scale / 1e4,
+        "power_mw": p.energy.electricity * volume / (HOURS_PER_YEAR * LOAD_FACTOR) / 1e3,
+        "water_m3_day": np.full(len(rows), np.nan),  # no template figure: only when given
+    }
+    shares = _shares(rows, t)  # (E_t, M)
+    unit = np.where(np.isfinite(t.cube), t.cube, np.inf).sum(axis=-1)  # (S, M)
+    materials = np.where(np.isfinite(t.cube[..., MATERIALS]), t.cube[..., MATERIALS], 0.0)
+    per_unit = _weighted(shares, unit)  # (E_t, S)
+    sites = [t.site(s) for s in zones.table["site"]]
+    home = [r if r else t.home for r in rows["home_province"]]
+    base_sites = [t.site(h) for h in home]
+    out.volume[idx], out.jobs[idx], out.investment[idx] = volume, jobs, investment
+    for name, default in need_default.items():
+        given = rows[name].to_numpy(float)
+        out.needs[name][idx] = np.where(np.isnan(given), default, given)
+        estimates[name] = np.isnan(given) & ~np.isnan(default)
+    for k, e in enumerate(idx):
+        out.estimated[e] = [f for f, mask in estimates.items() if mask[k]]
+    out.cost[idx] = volume[:, None] * per_unit[:, sites]
+    out.baseline_cost[idx] = volume * per_unit[np.arange(len(idx)), base_sites]
+    revenue_unit = shares @ t.price
+    domestic = np.array([pack.markets.at[m, "country"] == "KZ" for m in t.market_ids])
+    out.revenue[idx] = volume * revenue_unit
+    out.exports[idx] = volume * (shares[:, ~domestic] @ t.price[~domestic])
+    out.value_added[idx] = volume[:, None] * (revenue_unit[:, None] - (shares @ materials.T)[:, sites])
+    out.incentive_cost[idx] = volume[:, None] * t.incentive_per_unit[sites][None, :]
+
+
+def _weighted(shares: np.ndarray, unit: np.ndarray) -> np.ndarray:
+    """(E, S): each enterprise's cost per unit at each site over its markets (inf if a market has no
+    route from the site), as one matrix product."""
+    finite = np.isfinite(unit)
+    cost = shares @ np.where(finite, unit, 0.0).T
+    unreachable = (shares > 0) @ (~finite).T.astype(float) > 0
+    return np.where(unreachable, np.inf, cost)
+
+
+def _reasons(df, zones: Zones, templates: dict[str, TemplateCosts], out: Pairs) -> np.ndarray:
+    """(E, Z) the first reason a pair is impossible, -1 where it is possible."""
+    n_e, n_z = out.cost.shape
+    reason = np.full((n_e, n_z), -1)
+    sector_ok = np.ones((n_e, n_z), dtype=bool)
+    for name, t in templates.items():
+        rows = df["template"].to_numpy() == name
+        for z, zone in enumerate(zones.table.itertuples()):
+            if zone.kind == "sez":
+                sector_ok[rows, z] = sez_eligibility(zone.sectors, t.profile.sectors)[0]
+    region_ok = np.array(
+        [[not regions or zone in regions for zone in zones.table["region"]] for regions in df["regions"]]
+    ).reshape(n_e, n_z)
+    route_ok = np.isfinite(out.cost) & np.isfinite(out.baseline_cost)[:, None]
+    hurdle_ok = np.nan_to_num(out.advantage, nan=-np.inf) >= out.hurdle[:, None] - 1e-12
+    for k, ok in enumerate((sector_ok, region_ok, route_ok, hurdle_ok)):
+        reason = np.where((reason < 0) & ~ok, k, reason)
+    return reason
+
+
+def unit_components(t: TemplateCosts, markets: tuple[str, ...], site: int) -> np.ndarray:
+    """(C,) an enterprise's landed cost per unit at one site by component, over its markets."""
+    index = {m: k for k, m in enumerate(t.market_ids)}
+    shares = t.demand_share.copy()
+    if markets:
+        shares = np.zeros(len(t.market_ids))
+        shares[[index[m] for m in markets]] = 1.0 / len(markets)
+    return shares @ np.where(np.isfinite(t.cube[site]), t.cube[site], np.nan)

@@ -1,0 +1,170 @@
+"""A pipeline of enterprises to place: one row each, read from CSV, YAML or Parquet and validated.
+
+Each enterprise names a sector template (``template``: a shipped one such as ``apparel`` or a
+profile file next to the pipeline) and its size, as units a year (``volume``) or as its planned
+investment (``investment_usd``, scaled against the template's capex). Jobs and needs (``land_ha``,
+``power_mw``, ``water_m3_day``) are taken as given; missing ones are estimated from the template
+and flagged. ``regions`` (ISO codes joined by ``;``) limits where it would go, ``markets`` where it
+sells (market ids; default: the template's), ``home_province`` its Turkish baseline, and
+``hurdle_pct`` the saving over that baseline it needs before it would move. Without a size the
+enterprise is taken at its template's size, and that is flagged as an estimate.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kopru import documents
+from kopru.datapack import DataPack
+from kopru.datapack.loader import ZONE_RESOURCES
+from kopru.errors import MatchError
+
+REQUIRED = ("id", "name", "sector", "template")
+NUMBERS = ("volume", "investment_usd", "jobs", "hurdle_pct", *ZONE_RESOURCES)
+LISTS = ("regions", "markets")
+TEXT = ("parent", "nace", "hs", "home_province", "status", "date", "source", "quote", "note")
+MAX_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """The enterprises as a table (one row each, columns of :data:`REQUIRED`, :data:`NUMBERS`
+    (NaN where not given), :data:`LISTS` (tuples) and :data:`TEXT`) and the folder it came from."""
+
+    table: pd.DataFrame
+    folder: Path | None = None
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.table["id"])
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        import duckdb  # already a dependency (the scenario store): reads Parquet without pyarrow
+
+        if not path.is_file():
+            raise MatchError(f"pipeline {path} does not exist", file=path)
+        try:
+            frame = duckdb.sql(f"SELECT * FROM read_parquet('{path.as_posix()}')").df()
+        except duckdb.Error as exc:
+            raise MatchError(f"pipeline {path}: not a readable Parquet file ({exc})", file=path) from None
+        return frame.to_dict("records")
+    if suffix in (".yaml", ".yml", ".json"):
+        data = documents.read_document(path, "pipeline", error=MatchError)
+        if isinstance(data, dict):
+            data = data.get("enterprises")
+        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+            raise MatchError(
+                f"pipeline {path}: expected a list of enterprises (or 'enterprises: [...]')", file=path
+            )
+        return data
+    text = documents.read_text(path, "pipeline", error=MatchError)
+    header, rows = documents.csv_rows(text, f"pipeline {path}", error=MatchError)
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise MatchError(
+            f"pipeline {path}: missing column(s) {', '.join(missing)};"
+            f" expected at least {','.join(REQUIRED)}",
+            file=path,
+        )
+    return rows
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
+
+
+def _number(value: Any, where: str, name: str) -> float:
+    if _blank(value):
+        return math.nan
+    if isinstance(value, bool):
+        raise MatchError(f"{where}: {name} must be a number, got {value!r}", field=name)
+    try:
+        x = float(str(value).replace(",", "").strip())
+    except ValueError:
+        raise MatchError(f"{where}: {name} must be a number, got {value!r}", field=name) from None
+    if not math.isfinite(x) or x < 0:
+        raise MatchError(f"{where}: {name} must be a number >= 0, got {value!r}", field=name)
+    return x
+
+
+def _list(value: Any) -> tuple[str, ...]:
+    if _blank(value):
+        return ()
+    items = value if isinstance(value, list | tuple) else str(value).split(";")
+    return tuple(str(v).strip() for v in items if str(v).strip())
+
+
+def read_pipeline(path: str | Path, pack: DataPack, templates: set[str]) -> Pipeline:
+    """Read and check a pipeline; ``templates`` are the template names it may use."""
+    path = Path(path)
+    rows = _records(path)
+    if not rows:
+        raise MatchError(f"pipeline {path}: no enterprises; expected at least one row", file=path)
+    if len(rows) > MAX_ROWS:
+        raise MatchError(f"pipeline {path}: {len(rows):,} rows; at most {MAX_ROWS:,} are read", file=path)
+    seen: dict[str, int] = {}
+    out = []
+    for k, raw in enumerate(rows):
+        where = f"pipeline {path.name} row {k + 2}"
+        row = _row(raw, where, pack, templates, path.parent)
+        if row["id"] in seen:
+            raise MatchError(f"{where}: id {row['id']!r} repeats row {seen[row['id']] + 2}", field="id")
+        seen[row["id"]] = k
+        out.append(row)
+    return Pipeline(pd.DataFrame(out), path.parent)
+
+
+def _row(
+    raw: dict[str, Any], where: str, pack: DataPack, templates: set[str], folder: Path
+) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for name in REQUIRED:
+        value = raw.get(name)
+        if _blank(value):
+            raise MatchError(f"{where}: {name} is blank; every enterprise needs one", field=name)
+        row[name] = str(value).strip()
+    template = row["template"]
+    if template not in templates and not (folder / template).is_file():
+        known = ", ".join(sorted(templates))
+        raise MatchError(
+            f"{where}: template {template!r} is neither a sector template ({known}) nor a profile file",
+            field="template",
+        )
+    for name in NUMBERS:
+        row[name] = _number(raw.get(name), where, name)
+    if row["volume"] == 0 or row["investment_usd"] == 0:
+        raise MatchError(f"{where}: volume and investment_usd must be > 0 when given", field="volume")
+    if not math.isnan(row["hurdle_pct"]) and row["hurdle_pct"] >= 100:
+        raise MatchError(f"{where}: hurdle_pct is a saving in per cent, below 100", field="hurdle_pct")
+    for name in LISTS:
+        row[name] = _list(raw.get(name))
+    for name in TEXT:
+        row[name] = "" if _blank(raw.get(name)) else str(raw.get(name)).strip()
+    _check_ids(row, where, pack)
+    return row
+
+
+def _check_ids(row: dict[str, Any], where: str, pack: DataPack) -> None:
+    for region in row["regions"]:
+        if region not in pack.regions.index:
+            raise MatchError(
+                f"{where}: region {region!r} is not a Kazakh region (KZ-10 ... KZ-79)", field="regions"
+            )
+    for market in row["markets"]:
+        if market not in pack.markets.index:
+            raise MatchError(f"{where}: market {market!r} is not a market of the data pack", field="markets")
+    home = row["home_province"]
+    if home and home not in pack.provinces.index:
+        known = ", ".join(pack.provinces.index)
+        raise MatchError(f"{where}: home_province {home!r} is not one of {known}", field="home_province")

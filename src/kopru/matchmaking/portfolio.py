@@ -1,0 +1,418 @@
+"""The portfolio: which enterprise to pitch to which zone, as a generalized assignment problem.
+
+Zones are the agents and enterprises the jobs of :mod:`kopru.assignment`: each enterprise goes to
+at most one zone where the pair is possible (:mod:`~kopru.matchmaking.pairs`), within every zone's
+capacity per resource, under optional targets (at least N jobs in a region; a cap on what the
+zones' tax exemptions cost the state), maximising the chosen objective. Ties are then broken
+toward the largest saving: a second solve keeps the objective at its optimum and maximises the
+enterprises' annual saving against their Turkish baselines. The shadow value of a zone's resource
+is what one more unit of it (a hectare, a megawatt) would add to the objective, found by solving
+again with that unit added.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from kopru.assignment import GapProblem, GapSolution, SideConstraint, solve_gap
+from kopru.datapack.loader import ZONE_RESOURCES
+from kopru.errors import MatchError
+from kopru.highs import Status
+from kopru.matchmaking.pairs import REASONS, Pairs
+from kopru.matchmaking.pipeline import Pipeline
+from kopru.matchmaking.zones import Zones
+
+OBJECTIVES = ("jobs", "investment", "exports", "value_added", "savings", "weighted")
+WEIGHTED = ("jobs", "investment", "exports", "value_added")  # equal weights, each over its largest
+SHADOW_MAX_PAIRS = 20_000  # above this many pairs shadow values are not re-solved (say so)
+REASON_TEXT = {"route": "no zone it may use has a route to every one of its markets"}
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Optional portfolio targets: jobs per region (at least), the state's incentive cost (at most)."""
+
+    min_jobs: dict[str, float] = field(default_factory=dict)  # region id -> jobs
+    max_incentive_cost: float | None = None  # USD a year
+
+
+@dataclass
+class MatchResult:
+    """The portfolio and everything behind it (``as_dict`` is ``kopru match --json``)."""
+
+    objective_name: str
+    solution: GapSolution
+    refined: GapSolution | None  # the tie-break solve (largest saving at the optimum), if run
+    assignment: np.ndarray  # (E,) zone index, -1 unassigned
+    pipeline: Pipeline
+    zones: Zones
+    pairs: Pairs
+    values: np.ndarray  # (E, Z) the objective's value of each pair
+    shadow: dict[str, np.ndarray]  # resource -> (Z,) objective gained by one more unit; NaN: not computed
+    notes: list[str]
+    seconds: float
+    templates: dict[str, Any] = field(default_factory=dict, repr=False)  # name -> TemplateCosts
+
+    @property
+    def objective(self) -> float | None:
+        return self.solution.objective
+
+    def enterprise_rows(self) -> list[dict[str, Any]]:
+        df, p, z = self.pipeline.table, self.pairs, self.zones.table
+        rows = []
+        for e, r in enumerate(df.itertuples()):
+            zone = int(self.assignment[e])
+            rows.append(
+                {
+                    "id": r.id,
+                    "name": r.name,
+                    "sector": r.sector,
+                    "template": r.template,
+                    "status": r.status,
+                    "source": r.source,
+                    "volume": _num(p.volume[e]),
+                    "jobs": _num(p.jobs[e]),
+                    "investment_usd": _num(p.investment[e]),
+                    "needs": {k: _num(v[e]) for k, v in p.needs.items() if np.isfinite(v[e])},
+                    "estimated": p.estimated[e],
+                    "hurdle_pct": round(100 * float(p.hurdle[e]), 4),
+                    "baseline_cost_usd": _num(p.baseline_cost[e]),
+                    "zone": z["id"].iloc[zone] if zone >= 0 else None,
+                    "best_zones": self._best_zones(e),
+                }
+            )
+        return rows
+
+    def _best_zones(self, e: int, k: int = 3) -> list[dict[str, Any]]:
+        """The k zones with the largest saving among those its sector, regions and routes allow."""
+        p, z = self.pairs, self.zones.table
+        open_ = (p.reason[e] < 0) | (p.reason[e] == REASONS.index("hurdle"))
+        order = [i for i in np.argsort(-np.nan_to_num(p.advantage[e], nan=-np.inf)) if open_[i]][:k]
+        out = []
+        for i in order:
+            why = [
+                f"saves {p.advantage[e, i]:.1%} ({p.saving[e, i]:,.0f} USD a year)"
+                " against its Turkish baseline"
+            ]
+            if p.reason[e, i] == REASONS.index("hurdle"):
+                why.append(f"below its hurdle of {p.hurdle[e]:.0%}")
+            if p.incentive_cost[e, i] > 0:
+                why.append(f"zone incentives worth {p.incentive_cost[e, i]:,.0f} USD a year")
+            if self.assignment[e] == i:
+                why.append("assigned")
+            out.append(
+                {
+                    "zone": z["id"].iloc[i],
+                    "name": z["name"].iloc[i],
+                    "advantage": round(float(p.advantage[e, i]), 6),
+                    "saving_usd": round(float(p.saving[e, i]), 2),
+                    "reasons": why,
+                }
+            )
+        return out
+
+    def zone_rows(self) -> list[dict[str, Any]]:
+        p, z = self.pairs, self.zones
+        rows = []
+        for i, r in enumerate(z.table.itertuples()):
+            mine = self.assignment == i
+            resources = {}
+            for res in ZONE_RESOURCES:
+                cap = z.capacity[res][i]
+                used = float(np.nansum(p.needs[res][mine]))
+                if not np.isfinite(cap) and used == 0:
+                    continue
+                resources[res] = {
+                    "used": round(used, 6),
+                    "capacity": _num(cap),
+                    "basis": z.basis[res][i],
+                    "shadow": _num(self.shadow.get(res, np.full(len(z), np.nan))[i]),
+                }
+            rows.append(
+                {
+                    "id": r.id,
+                    "name": r.name,
+                    "kind": r.kind,
+                    "region": r.region,
+                    "lat": r.lat,
+                    "lon": r.lon,
+                    "enterprises": int(mine.sum()),
+                    "resources": resources,
+                }
+            )
+        return rows
+
+    def assignment_rows(self) -> list[dict[str, Any]]:
+        p, df, z = self.pairs, self.pipeline.table, self.zones.table
+        rows = []
+        for e in np.flatnonzero(self.assignment >= 0):
+            i = int(self.assignment[e])
+            rows.append(
+                {
+                    "enterprise": df["id"].iloc[e],
+                    "name": df["name"].iloc[e],
+                    "zone": z["id"].iloc[i],
+                    "zone_name": z["name"].iloc[i],
+                    "region": z["region"].iloc[i],
+                    "advantage": round(float(p.advantage[e, i]), 6),
+                    "saving_usd": round(float(p.saving[e, i]), 2),
+                    "jobs": _num(p.jobs[e]),
+                    "investment_usd": _num(p.investment[e]),
+                    "exports_usd": _num(p.exports[e]),
+                    "value_added_usd": _num(p.value_added[e, i]),
+                    "incentive_cost_usd": _num(p.incentive_cost[e, i]),
+                    "value": _num(self.values[e, i]),
+                }
+            )
+        return rows
+
+    def unassigned_rows(self) -> list[dict[str, Any]]:
+        df = self.pipeline.table
+        rows = []
+        for e in np.flatnonzero(self.assignment < 0):
+            rows.append({"enterprise": df["id"].iloc[e], "name": df["name"].iloc[e], "why": self.why_not(e)})
+        return rows
+
+    def why_not(self, e: int) -> str:
+        """Why an enterprise has no zone, in words."""
+        p = self.pairs
+        if p.possible[e].any():
+            return (
+                "capacity or targets: the zones that could host it are better used by other"
+                f" enterprises for {self.objective_name} (possible in {int(p.possible[e].sum())} zones)"
+            )
+        zones = self.zones.table
+        regions = self.pipeline.table["regions"].iloc[e]
+        local = np.array([not regions or reg in regions for reg in zones["region"]])
+        if not local.any():
+            return f"no zone lies in its regions ({', '.join(regions)})"
+        first = p.reason[e]
+        if (first[local] == REASONS.index("sector")).all():
+            names = ", ".join(zones["name"][local])
+            return f"the zones in its regions ({names}) do not take its sector (SEZ priority sectors)"
+        hurdle = first == REASONS.index("hurdle")
+        if hurdle.any():
+            best = int(np.nanargmax(np.where(hurdle, p.advantage[e], -np.inf)))
+            return (
+                f"no zone saves its {p.hurdle[e]:.0%} hurdle against its Turkish baseline: the best,"
+                f" {zones['name'].iloc[best]}, saves {p.advantage[e, best]:.1%}"
+            )
+        return REASON_TEXT["route"]
+
+    def impact(self) -> dict[str, Any]:
+        """The portfolio's totals, summed from the placed enterprises' own figures, and by region."""
+        p, a = self.pairs, self.assignment
+        placed = np.flatnonzero(a >= 0)
+        zone = a[placed]
+        per_pair = {
+            "jobs": p.jobs[placed],
+            "investment_usd": p.investment[placed],
+            "exports_usd": p.exports[placed],
+            "value_added_usd": p.value_added[placed, zone],
+            "saving_usd": p.saving[placed, zone],
+            "incentive_cost_usd": p.incentive_cost[placed, zone],
+        }
+        regions = self.zones.table["region"].to_numpy()[zone]
+        by_region = {
+            str(reg): {
+                "enterprises": int((regions == reg).sum()),
+                "jobs": float(p.jobs[placed][regions == reg].sum()),
+                "investment_usd": float(p.investment[placed][regions == reg].sum()),
+            }
+            for reg in sorted(set(regions))
+        }
+        return {
+            "enterprises": len(placed),
+            **{k: float(np.nansum(v)) for k, v in per_pair.items()},
+            "by_region": by_region,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        s = self.solution
+        return {
+            "status": s.status.value,
+            "objective_name": self.objective_name,
+            "objective": s.objective,
+            "bound": s.bound,
+            "gap": s.gap,
+            "seconds": round(self.seconds, 3),
+            "enterprises": self.enterprise_rows(),
+            "zones": self.zone_rows(),
+            "assignments": self.assignment_rows(),
+            "unassigned": self.unassigned_rows(),
+            "impact": self.impact(),
+            "notes": self.notes,
+        }
+
+
+def _num(x: Any) -> float | None:
+    return float(x) if x is not None and np.isfinite(x) else None
+
+
+def objective_values(objective: str, pairs: Pairs) -> np.ndarray:
+    """(E, Z) what assigning each enterprise to each zone adds to the objective."""
+    n_e, n_z = pairs.cost.shape
+    per_enterprise = {
+        "jobs": pairs.jobs,
+        "investment": pairs.investment,
+        "exports": pairs.exports,
+    }
+    if objective in per_enterprise:
+        return np.broadcast_to(per_enterprise[objective][:, None], (n_e, n_z)).copy()
+    if objective == "value_added":
+        return pairs.value_added.copy()
+    if objective == "savings":
+        return np.where(np.isfinite(pairs.saving), pairs.saving, 0.0)
+    if objective == "weighted":
+        total = np.zeros((n_e, n_z))
+        for name in WEIGHTED:
+            v = objective_values(name, pairs)
+            top = np.nanmax(np.abs(np.where(pairs.possible, v, np.nan))) if pairs.possible.any() else 0.0
+            total += v / top / len(WEIGHTED) if top and np.isfinite(top) else 0.0
+        return total
+    raise MatchError(
+        f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}", field="objective"
+    )
+
+
+def build_problem(
+    pairs: Pairs,
+    zones: Zones,
+    values: np.ndarray,
+    targets: Targets,
+    capacity: dict[str, np.ndarray] | None = None,
+) -> GapProblem:
+    """The assignment problem: zones × enterprises, one resource row per declared resource."""
+    cap = capacity or zones.capacity
+    used = [r for r in ZONE_RESOURCES if np.isfinite(cap[r]).any() and np.isfinite(pairs.needs[r]).any()]
+    n_z = len(zones)
+    weight = np.stack(
+        [np.broadcast_to(np.nan_to_num(pairs.needs[r])[None, :], (n_z, len(values))) for r in used]
+    )
+    # a capacity a zone does not declare does not bind: more than the whole pipeline needs
+    capacity_rows = np.stack(
+        [np.where(np.isfinite(cap[r]), cap[r], weight[k].sum() + 1.0) for k, r in enumerate(used)]
+    )
+    cost = np.where(pairs.possible, values, np.nan).T  # (Z, E)
+    side = []
+    region = zones.table["region"].to_numpy()
+    for reg, jobs in targets.min_jobs.items():
+        side.append(
+            SideConstraint(region == reg, np.nan_to_num(pairs.jobs), lower=jobs, name=f"jobs in {reg}")
+        )
+    if targets.max_incentive_cost is not None:
+        side.append(
+            SideConstraint(
+                None, pairs.incentive_cost.T, upper=targets.max_incentive_cost, name="incentive cost"
+            )
+        )
+    if not used:  # no resource declared anywhere: a dummy row keeps the shapes (R >= 1)
+        weight, capacity_rows = np.zeros((1, n_z, len(values))), np.ones((1, n_z))
+    return GapProblem(cost, weight, capacity_rows, maximize=True, optional=True, side=tuple(side))
+
+
+def solve_portfolio(
+    pipeline: Pipeline,
+    zones: Zones,
+    pairs: Pairs,
+    objective: str = "jobs",
+    targets: Targets | None = None,
+    time_limit: float | None = 60.0,
+    shadow: bool = True,
+    refine: bool = True,
+) -> MatchResult:
+    """Choose the portfolio, break ties toward savings and price each zone's resources."""
+    t0 = time.perf_counter()
+    targets = targets or Targets()
+    _check_targets(targets, zones)
+    values = objective_values(objective, pairs)
+    problem = build_problem(pairs, zones, values, targets)
+    solution = solve_gap(problem, time_limit=time_limit, gap=1e-6 if len(pipeline) > 500 else 1e-9)
+    notes = []
+    assignment = solution.assignment.copy() if solution.assignment is not None else np.full(len(pipeline), -1)
+    refined = None
+    if refine and solution.status is Status.OPTIMAL and solution.objective is not None:
+        refined = _refine(pairs, zones, values, targets, problem, solution.objective, time_limit)
+        if refined is not None and refined.assignment is not None:
+            assignment = refined.assignment.copy()
+    if solution.status is not Status.OPTIMAL:
+        notes.append(f"not proven optimal: status {solution.status.value}, gap {solution.gap}")
+    shadows = {r: np.full(len(zones), np.nan) for r in ZONE_RESOURCES}
+    if shadow and solution.status is Status.OPTIMAL:
+        if pairs.cost.size <= SHADOW_MAX_PAIRS:
+            shadows = _shadow_values(pairs, zones, values, targets, solution.objective, time_limit)
+        else:
+            notes.append(
+                f"shadow values not computed: {pairs.cost.size:,} pairs"
+                f" (they are re-solved up to {SHADOW_MAX_PAIRS:,})"
+            )
+    return MatchResult(
+        objective,
+        solution,
+        refined,
+        assignment,
+        pipeline,
+        zones,
+        pairs,
+        values,
+        shadows,
+        notes,
+        time.perf_counter() - t0,
+    )
+
+
+def _check_targets(targets: Targets, zones: Zones) -> None:
+    regions = set(zones.table["region"])
+    for reg, jobs in targets.min_jobs.items():
+        if reg not in regions:
+            raise MatchError(
+                f"--min-jobs: no zone lies in region {reg!r}; zones are in {', '.join(sorted(regions))}"
+            )
+        if not math.isfinite(jobs) or jobs < 0:
+            raise MatchError(f"--min-jobs {reg}: jobs must be a number >= 0, got {jobs}")
+    cap = targets.max_incentive_cost
+    if cap is not None and (not math.isfinite(cap) or cap < 0):
+        raise MatchError(f"--max-incentive-cost must be a number >= 0 (USD a year), got {cap}")
+
+
+def _refine(pairs, zones, values, targets, problem, optimum, time_limit) -> GapSolution | None:
+    """At the optimum of the objective, the plan with the largest saving (ties broken well)."""
+    keep = SideConstraint(
+        None,
+        np.nan_to_num(np.where(pairs.possible, values, 0.0)).T,
+        lower=optimum - 1e-6 * max(1.0, abs(optimum)),
+    )
+    savings = np.where(np.isfinite(pairs.saving), pairs.saving, 0.0)
+    tie = GapProblem(
+        np.where(pairs.possible, savings, np.nan).T,
+        problem.weight,
+        problem.capacity,
+        maximize=True,
+        optional=True,
+        side=(*problem.side, keep),
+    )
+    try:
+        s = solve_gap(tie, time_limit=time_limit)
+    except Exception:
+        return None
+    return s if s.status in (Status.OPTIMAL, Status.TIME_LIMIT) else None
+
+
+def _shadow_values(pairs, zones, values, targets, optimum, time_limit) -> dict[str, np.ndarray]:
+    """Objective gained by one more unit of each declared resource of each zone (a re-solve each)."""
+    out = {r: np.full(len(zones), np.nan) for r in ZONE_RESOURCES}
+    for r in ZONE_RESOURCES:
+        if not np.isfinite(pairs.needs[r]).any():
+            continue
+        for i in np.flatnonzero(np.isfinite(zones.capacity[r])):
+            cap = {k: v.copy() for k, v in zones.capacity.items()}
+            cap[r][i] += 1.0
+            s = solve_gap(build_problem(pairs, zones, values, targets, cap), time_limit=time_limit)
+            if s.status is Status.OPTIMAL and s.objective is not None:
+                out[r][i] = max(s.objective - optimum, 0.0)
+    return out

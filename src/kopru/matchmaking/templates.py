@@ -1,0 +1,114 @@
+"""Sector templates: a product profile standing for a typical plant of a sector, costed once.
+
+An enterprise of the pipeline is its template scaled to its size. Every cost of a profile scales
+with the plant (capex, fixed costs and land in proportion to output, an assumption of linear
+scaling), so the landed cost per unit of each site and market does not depend on the size: a
+template is planned once, for every Kazakh region, SEZ and Turkish province, and every enterprise
+of it reads its costs from that one cube (:mod:`~kopru.matchmaking.pairs`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kopru.costs import COMPONENTS, landed_cost
+from kopru.datapack import DataPack
+from kopru.errors import MatchError
+from kopru.inputs import PlanInputs, prepare
+from kopru.profile import Profile, load_profile
+
+EXAMPLES = resources.files("kopru") / "examples"
+# sector template -> profile shipped with kopru (the four examples and the match templates)
+TEMPLATES = {
+    "apparel": "apparel.yaml",
+    "appliances": "appliances.yaml",
+    "ceramics": "construction_materials.yaml",
+    "food": "food_processing.yaml",
+    "textiles": "match/templates/textiles.yaml",
+    "plastics": "match/templates/plastics.yaml",
+    "furniture": "match/templates/furniture.yaml",
+    "machinery": "match/templates/machinery.yaml",
+}
+MATERIALS = COMPONENTS.index("materials")
+
+
+@dataclass(frozen=True)
+class TemplateCosts:
+    """One template planned at every site: per-unit landed cost by site and market (USD)."""
+
+    name: str
+    profile: Profile
+    site_ids: tuple[str, ...]  # Kazakh regions, SEZs and every Turkish province (a new plant)
+    market_ids: tuple[str, ...]
+    cube: np.ndarray  # (S, M, C) USD per unit, components as kopru.costs.COMPONENTS
+    price: np.ndarray  # (M,) USD per unit delivered
+    demand_share: np.ndarray  # (M,) the template's own split of its sales over the markets
+    incentive_per_unit: np.ndarray  # (S,) USD a unit: the applied incentives' annual value
+    eligible_sez: np.ndarray  # (S,) bool: an SEZ whose priority sectors include the template's
+    inputs: PlanInputs  # for pitch sheets: routes, incentives and sources of each site
+    home: str  # the template's own Turkish province: an enterprise's baseline when it names none
+
+    def site(self, site_id: str) -> int:
+        return self.site_ids.index(site_id)
+
+    @property
+    def volume(self) -> float:
+        return self.profile.volume
+
+
+def template_path(name: str, folder: Path | None = None) -> Path | Any:
+    """The profile of a template name (shipped), or a profile file relative to ``folder``."""
+    if name in TEMPLATES:
+        return EXAMPLES / TEMPLATES[name]
+    if folder is not None and (folder / name).is_file():
+        return folder / name
+    raise MatchError(
+        f"template {name!r} is unknown; expected one of {', '.join(TEMPLATES)} or a profile file"
+    )
+
+
+def cost_template(
+    name: str, pack: DataPack, extra_markets: tuple[str, ...] = (), folder: Path | None = None
+) -> TemplateCosts:
+    """Plan a template at every site, with ``extra_markets`` (the pipeline's) added to its own."""
+    source = template_path(name, folder)
+    profile = load_profile(source)
+    data = profile.model_dump()
+    own = [m["id"] for m in data["markets"]]
+    home = profile.baseline[0].province if profile.baseline else str(pack.provinces.index[0])
+    # a market the template does not serve is added with a token demand: per-unit costs only
+    token = 1e-6 * profile.volume
+    data["markets"] = [
+        *data["markets"],
+        *({"id": m, "demand": token, "price": None} for m in extra_markets if m not in own),
+    ]
+    # every Turkish province as a new plant: the baseline of an enterprise is its home province
+    data["baseline"] = [{"province": p, "existing": False} for p in pack.provinces.index]
+    data["candidates"] = {**data["candidates"], "exclude": (), "kz_regions": True, "sez": True}
+    profile = Profile.model_validate(data)
+    pre = prepare(profile, pack)
+    cube = landed_cost(pre.x)  # USD
+    demand = np.array([m["demand"] for m in pre.markets], float)
+    price = np.array([m["price"] for m in pre.markets], float) / pre.fx
+    incentive = np.array(
+        [sum(i.annual_value or 0.0 for i in site if i.status == "applied") for site in pre.incentives]
+    ) / (pre.fx * profile.volume)
+    regime = pre.inputs.values["in_sez_regime"].astype(bool)
+    return TemplateCosts(
+        name=name,
+        profile=profile,
+        site_ids=tuple(pre.sites["id"]),
+        market_ids=tuple(m["id"] for m in pre.markets),
+        cube=cube,
+        price=price,
+        demand_share=demand / demand.sum(),
+        incentive_per_unit=incentive,
+        eligible_sez=regime,
+        inputs=pre,
+        home=home,
+    )

@@ -1,0 +1,129 @@
+"""The zones a pipeline is matched to: Kazakh SEZs and industrial zones, with what they can host.
+
+A zone is costed as a site of the landed-cost engine: an SEZ as itself (its tax and customs regime
+for its priority sectors), an industrial zone as its region (no special regime, no sector rule).
+Its capacity per resource (:data:`~kopru.datapack.loader.ZONE_RESOURCES`: land in ha, power in MW,
+water in m3 a day) comes from the data pack: an SEZ's land is its total area (the ``area``
+parameter: free land is not published), other figures are in ``zone_capacity.csv``, each with its
+basis and source. A resource a zone does not declare is not capped there (and says so). A user's
+zones file (CSV ``zone,resource,capacity[,note]``) replaces or adds capacities, for instance the
+free land a zone's management company quotes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kopru import documents
+from kopru.datapack import DataPack
+from kopru.datapack.loader import ZONE_RESOURCES
+from kopru.errors import MatchError
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True)
+class Zones:
+    """Zones as a table and their capacity per resource as arrays (NaN: not declared)."""
+
+    table: pd.DataFrame  # id, name, kind (sez | iz), region, lat, lon, sectors, site
+    capacity: dict[str, Array]  # resource -> (Z,)
+    basis: dict[str, list[str]] = field(default_factory=dict)  # resource -> (Z,) where it comes from
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.table["id"])
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
+def _zone_table(pack: DataPack) -> pd.DataFrame:
+    sez = pack.sez[pack.sez["status"] == "operating"]
+    rows = [
+        {
+            "id": sid,
+            "name": f"SEZ {z['name']}",
+            "kind": "sez",
+            "region": z["region"],
+            "lat": float(z["lat"]),
+            "lon": float(z["lon"]),
+            "sectors": z["sectors"],
+            "site": sid,  # costed as the SEZ itself
+        }
+        for sid, z in sez.iterrows()
+    ]
+    rows += [
+        {
+            "id": iid,
+            "name": z["name"],
+            "kind": "iz",
+            "region": z["region"],
+            "lat": float(z["lat"]),
+            "lon": float(z["lon"]),
+            "sectors": "",
+            "site": z["region"],  # costed as its region: no special regime
+        }
+        for iid, z in pack.industrial_zones.iterrows()
+    ]
+    return pd.DataFrame(rows)
+
+
+def load_zones(pack: DataPack, path: str | Path | None = None) -> Zones:
+    """The data pack's zones and capacities, with a user's zones file applied on top."""
+    table = _zone_table(pack)
+    index = {zid: i for i, zid in enumerate(table["id"])}
+    capacity = {r: np.full(len(table), np.nan) for r in ZONE_RESOURCES}
+    basis = {r: ["not published: not capped"] * len(table) for r in ZONE_RESOURCES}
+    for i, zid in enumerate(table["id"]):
+        if pack.has_param(zid, "area"):
+            p = pack.param(zid, "area")
+            capacity["land_ha"][i] = p.value
+            basis["land_ha"][i] = f"total area {p.year} ({p.source}); free land not published"
+    for r in pack.table("zone_capacity").to_dict("records"):
+        i = index.get(r["zone"])
+        if i is None:  # an unverified SEZ is not a zone to match
+            continue
+        capacity[r["resource"]][i] = float(r["capacity"])
+        basis[r["resource"]][i] = f"{r['basis'].replace('_', ' ')} {r['year']} ({r['source']})"
+    if path is not None:
+        _apply_user_file(Path(path), index, capacity, basis)
+    return Zones(table, capacity, basis)
+
+
+def _apply_user_file(path: Path, index: dict[str, int], capacity: dict, basis: dict) -> None:
+    text = documents.read_text(path, "zones file", error=MatchError)
+    header, rows = documents.csv_rows(text, str(path), error=MatchError)
+    missing = [c for c in ("zone", "resource", "capacity") if c not in header]
+    if missing:
+        raise MatchError(
+            f"zones file {path}: missing column(s) {', '.join(missing)};"
+            " expected zone,resource,capacity[,note]",
+            file=path,
+        )
+    for k, row in enumerate(rows):
+        where = f"zones file {path} row {k + 2}"
+        zid = str(row.get("zone") or "").strip()
+        if zid not in index:
+            raise MatchError(
+                f"{where}: zone {zid!r} is not a zone; see kopru data show sez / industrial_zones"
+            )
+        resource = str(row.get("resource") or "").strip()
+        if resource not in capacity:
+            raise MatchError(
+                f"{where}: resource {resource!r} is unknown; expected one of {', '.join(capacity)}"
+            )
+        raw = str(row.get("capacity") or "").strip()
+        try:
+            value = float(raw)
+        except ValueError:
+            raise MatchError(f"{where}: capacity {raw!r} is not a number") from None
+        if not np.isfinite(value) or value < 0:
+            raise MatchError(f"{where}: capacity must be a number >= 0, got {raw}")
+        capacity[resource][index[zid]] = value
+        note = str(row.get("note") or "").strip()
+        basis[resource][index[zid]] = f"user zones file {path.name}" + (f": {note}" if note else "")

@@ -1,0 +1,287 @@
+"""What a matchmaking run hands to people: a report with the map of the portfolio, a one-page pitch
+sheet per enterprise and an Excel workbook, written to one folder with ``match.json``.
+
+The map, like the plan report's, draws regions as polygons on plain axes (no tiles, no CDN); the
+pages inline plotly.js and work offline. A pitch sheet compares the enterprise's landed cost per
+unit in its zone with its Turkish baseline component by component, lists the zone's incentives
+with their legal basis, and the routes to its markets.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from jinja2 import Environment, PackageLoader, select_autoescape
+from plotly.offline import get_plotlyjs
+
+from kopru.costs import COMPONENTS
+from kopru.datapack import DataPack
+from kopru.geo import polygon_rings
+from kopru.matchmaking import MatchResult
+from kopru.matchmaking.pairs import unit_components
+from kopru.report.folder import prepare_folder
+
+_env = Environment(
+    loader=PackageLoader("kopru", "report/templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+KIND_COLOUR = {"sez": "#1f3b73", "iz": "#2a9d8f"}
+
+
+def match_map(result: MatchResult, pack: DataPack) -> go.Figure:
+    """Regions shaded by the jobs the portfolio brings, zones sized by the enterprises they host."""
+    jobs = {}
+    for a in result.assignment_rows():
+        jobs[a["region"]] = jobs.get(a["region"], 0.0) + (a["jobs"] or 0.0)
+    top = max(jobs.values(), default=0.0) or 1.0
+    fig = go.Figure()
+    for feature in pack.boundaries["features"]:
+        iso = feature["properties"]["iso"]
+        name = pack.regions.loc[iso, "name"]
+        share = jobs.get(iso, 0.0) / top
+        for ring in polygon_rings(feature["geometry"]):
+            lons, lats = zip(*[(p[0], p[1]) for p in ring], strict=True)
+            fig.add_scatter(
+                x=lons,
+                y=lats,
+                mode="lines",
+                fill="toself",
+                fillcolor=f"rgba(42, 157, 143, {0.08 + 0.6 * share:.3f})",
+                line=dict(color="#555", width=0.6),
+                showlegend=False,
+                hoverinfo="text",
+                text=f"{name}: {jobs.get(iso, 0.0):,.0f} jobs in the portfolio",
+            )
+    zones = result.zone_rows()
+    hosted: dict[str, list[str]] = {}
+    for a in result.assignment_rows():
+        hosted.setdefault(a["zone"], []).append(a["name"])
+    for kind, label in (("sez", "SEZ"), ("iz", "industrial zone")):
+        group = [z for z in zones if z["kind"] == kind]
+        fig.add_scatter(
+            x=[z["lon"] for z in group],
+            y=[z["lat"] for z in group],
+            mode="markers",
+            name=label,
+            marker=dict(
+                size=[8 + 4 * math.sqrt(z["enterprises"]) * 2 for z in group],
+                color=KIND_COLOUR[kind],
+                opacity=[0.9 if z["enterprises"] else 0.35 for z in group],
+                line=dict(color="white", width=1),
+            ),
+            text=[
+                f"{z['name']}: {z['enterprises']} enterprise(s)"
+                + ("<br>" + "<br>".join(hosted[z["id"]][:12]) if z["id"] in hosted else "")
+                for z in group
+            ],
+            hoverinfo="text",
+        )
+    fig.update_layout(
+        height=560,
+        margin=dict(l=10, r=10, t=40, b=10),
+        title="The portfolio: zones by the enterprises they host, regions by the jobs",
+        plot_bgcolor="#eaf2f8",
+        legend=dict(orientation="h", y=-0.02),
+        xaxis=dict(title="longitude", showgrid=False, zeroline=False),
+        yaxis=dict(
+            title="latitude",
+            showgrid=False,
+            zeroline=False,
+            scaleanchor="x",
+            scaleratio=1 / math.cos(math.radians(48)),
+        ),
+    )
+    return fig
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[:80] or "enterprise"
+
+
+def pitch_rows(result: MatchResult, e: int) -> dict[str, Any]:
+    """Everything a pitch sheet shows for enterprise ``e``: its zone (or best zone), the cost per
+    unit there and at its Turkish baseline by component, the zone's incentives and routes."""
+    df, p, zones = result.pipeline.table, result.pairs, result.zones.table
+    row = df.iloc[e]
+    t = result.templates[row["template"]]
+    assigned = int(result.assignment[e])
+    best = result.enterprise_rows()[e]["best_zones"]
+    z = assigned if assigned >= 0 else (zones["id"].tolist().index(best[0]["zone"]) if best else -1)
+    out: dict[str, Any] = {
+        "id": row["id"],
+        "name": row["name"],
+        "parent": row["parent"],
+        "sector": row["sector"],
+        "template": row["template"],
+        "product": t.profile.product,
+        "status": row["status"],
+        "date": row["date"],
+        "source": row["source"],
+        "quote": row["quote"],
+        "note": row["note"],
+        "volume": p.volume[e],
+        "jobs": p.jobs[e],
+        "investment": p.investment[e],
+        "estimated": p.estimated[e],
+        "hurdle": p.hurdle[e],
+        "assigned": assigned >= 0,
+        "why_not": None if assigned >= 0 else result.why_not(e),
+        "best_zones": best,
+        "zone": None,
+    }
+    if z < 0:
+        return out
+    home = row["home_province"] or t.home
+    zone_site, base_site = zones["site"].iloc[z], home
+    comp_zone = unit_components(t, row["markets"], t.site(zone_site))
+    comp_base = unit_components(t, row["markets"], t.site(base_site))
+    pre = t.inputs
+    site_index = t.site(zone_site)
+    routes = _routes(t, site_index, row["markets"])
+    out["zone"] = {
+        "id": zones["id"].iloc[z],
+        "name": zones["name"].iloc[z],
+        "region": zones["region"].iloc[z],
+        "baseline": pack_province_name(pre, base_site),
+        "advantage": float(p.advantage[e, z]),
+        "saving": float(p.saving[e, z]),
+        "components": [
+            {"name": c, "zone": float(comp_zone[k]), "baseline": float(comp_base[k])}
+            for k, c in enumerate(COMPONENTS)
+        ],
+        "total_zone": float(np.sum(comp_zone)),
+        "total_baseline": float(np.sum(comp_base)),
+        # the template's annual values, scaled to the enterprise's size
+        "incentives": [
+            {
+                **i.as_dict(),
+                "annual_value": None if i.annual_value is None else i.annual_value * p.volume[e] / t.volume,
+            }
+            for i in pre.incentives[site_index]
+        ],
+        "routes": routes,
+    }
+    return out
+
+
+def pack_province_name(pre: Any, site_id: str) -> str:
+    sites = pre.sites.set_index("id")
+    return f"{sites.at[site_id, 'name']} ({site_id})" if site_id in sites.index else site_id
+
+
+def _routes(t: Any, site_index: int, markets: tuple[str, ...]) -> list[dict[str, Any]]:
+    pre = t.inputs
+    wanted = set(markets) or {m for m, s in zip(t.market_ids, t.demand_share, strict=True) if s > 1e-3}
+    node = pre.sites["node"].iloc[site_index]
+    out = []
+    for m in pre.markets:
+        if m["id"] not in wanted:
+            continue
+        route = pre.network.routes([node], [m["node"]], "cost").get((node, m["node"]))
+        if route is None:
+            out.append({"market": m["name"], "path": "no route", "days": None, "cost": None, "modes": ""})
+            continue
+        names = pre.network.nodes["name"]
+        path = [node, *(leg.destination for leg in route.legs)]
+        out.append(
+            {
+                "market": m["name"],
+                "path": " > ".join(str(names.get(n, n)) for n in path),
+                "days": route.days,
+                "cost": route.cost_usd_per_teu,
+                "modes": ", ".join(route.modes),
+            }
+        )
+    return out
+
+
+def render_match_html(result: MatchResult, pack: DataPack) -> str:
+    to_div = dict(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+    data = result.as_dict()
+    return _env.get_template("match.html.j2").render(
+        d=data,
+        plotlyjs=get_plotlyjs(),
+        map=match_map(result, pack).to_html(div_id="match-map", **to_div),
+        pitch={r["id"]: f"pitch/{_slug(r['id'])}.html" for r in data["enterprises"]},
+    )
+
+
+def render_pitch_html(result: MatchResult, e: int) -> str:
+    return _env.get_template("pitch.html.j2").render(s=pitch_rows(result, e))
+
+
+def write_workbook(result: MatchResult, path: str | Path) -> Path:
+    """The portfolio as an Excel workbook: assignments, enterprises, zones, unassigned, impact."""
+    path = Path(path)
+    data = result.as_dict()
+    zones = []
+    for z in data["zones"]:
+        for res, v in (z["resources"] or {"": {}}).items():
+            zones.append(
+                {
+                    "zone": z["id"],
+                    "name": z["name"],
+                    "kind": z["kind"],
+                    "region": z["region"],
+                    "enterprises": z["enterprises"],
+                    "resource": res,
+                    **v,
+                }
+            )
+    enterprises = [
+        {
+            k: (", ".join(v) if isinstance(v, list) and k == "estimated" else v)
+            for k, v in r.items()
+            if k not in ("needs", "best_zones")
+        }
+        | {f"need_{k}": v for k, v in r["needs"].items()}
+        | {"best_zone": r["best_zones"][0]["name"] if r["best_zones"] else None}
+        for r in data["enterprises"]
+    ]
+    impact = {k: v for k, v in data["impact"].items() if k != "by_region"}
+    summary = {
+        "status": data["status"],
+        "objective": data["objective_name"],
+        "value": data["objective"],
+        "bound": data["bound"],
+        "gap": data["gap"],
+        **impact,
+    }
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        pd.DataFrame([summary]).T.rename(columns={0: "value"}).to_excel(xl, sheet_name="Summary")
+        pd.DataFrame(data["assignments"]).to_excel(xl, sheet_name="Assignments", index=False)
+        pd.DataFrame(enterprises).to_excel(xl, sheet_name="Enterprises", index=False)
+        pd.DataFrame(zones).to_excel(xl, sheet_name="Zones", index=False)
+        pd.DataFrame(data["unassigned"] or [{"enterprise": None, "name": None, "why": None}]).to_excel(
+            xl, sheet_name="Unassigned", index=False
+        )
+        by_region = pd.DataFrame(data["impact"]["by_region"]).T
+        by_region.index.name = "region"
+        by_region.to_excel(xl, sheet_name="By region")
+    return path
+
+
+def write_match_folder(result: MatchResult, pack: DataPack, out_dir: str | Path) -> list[Path]:
+    """``match.json``, ``report.html``, ``pitch/<enterprise>.html`` and ``match.xlsx`` in ``out_dir``."""
+    folder = prepare_folder(out_dir)
+    (folder / "pitch").mkdir(exist_ok=True)
+    written = [folder / "match.json", folder / "report.html", folder / "match.xlsx"]
+    written[0].write_text(
+        json.dumps(result.as_dict(), indent=1, ensure_ascii=False, allow_nan=False), encoding="utf-8"
+    )
+    written[1].write_text(render_match_html(result, pack), encoding="utf-8")
+    write_workbook(result, written[2])
+    for e, eid in enumerate(result.pipeline.ids):
+        path = folder / "pitch" / f"{_slug(eid)}.html"
+        path.write_text(render_pitch_html(result, e), encoding="utf-8")
+        written.append(path)
+    return written

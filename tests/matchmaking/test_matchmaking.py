@@ -1,0 +1,240 @@
+"""Investment matchmaking. Oracles: the plan engine (a pair's cost per unit is the template's plan),
+an independent solver (PuLP + CBC) on the same assignment problem, re-solving with one more unit
+for shadow values, and hand recomputation of the portfolio's impact from its assignments."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import EXAMPLES
+
+import kopru
+from kopru.errors import MatchError
+from kopru.matchmaking import REASONS
+from kopru.matchmaking.portfolio import build_problem, objective_values
+
+PIPELINE = EXAMPLES / "match" / "pipeline.csv"
+
+
+@pytest.fixture(scope="module")
+def result():
+    return kopru.match(PIPELINE)
+
+
+def test_portfolio_respects_capacities_hurdles_and_eligibility(result):
+    p, a = result.pairs, result.assignment
+    assert result.solution.status.value == "optimal"
+    placed = np.flatnonzero(a >= 0)
+    assert len(placed) >= 20
+    for e in placed:
+        z = a[e]
+        assert p.reason[e, z] == -1  # sector, region, route and hurdle all allow it
+        assert p.advantage[e, z] >= p.hurdle[e] - 1e-12
+    for res, cap in result.zones.capacity.items():
+        for z in range(len(result.zones)):
+            used = np.nansum(p.needs[res][a == z])
+            if np.isfinite(cap[z]):
+                assert used <= cap[z] + 1e-9
+
+
+def test_impact_recomputed_from_the_assignment(result):
+    # hand oracle: the impact is the sum over the placed enterprises of their own figures
+    d = result.as_dict()
+    p, a = result.pairs, result.assignment
+    placed = np.flatnonzero(a >= 0)
+    assert d["impact"]["enterprises"] == len(placed) == len(d["assignments"])
+    assert d["impact"]["jobs"] == pytest.approx(p.jobs[placed].sum(), abs=0.01)  # rounded to cents
+    assert d["impact"]["investment_usd"] == pytest.approx(p.investment[placed].sum(), abs=0.01)
+    saving = sum(p.saving[e, a[e]] for e in placed)
+    assert d["impact"]["saving_usd"] == pytest.approx(saving, abs=0.01)
+    # the objective (jobs) is the placed enterprises' jobs, and it is proven: bound = objective
+    assert d["objective"] == pytest.approx(p.jobs[placed].sum(), rel=1e-9)
+    assert d["bound"] == pytest.approx(d["objective"], rel=1e-9)
+    assert json.loads(json.dumps(d, allow_nan=False))  # no NaN reaches the JSON
+
+
+def test_pair_cost_is_the_template_plan():
+    # oracle: the plan engine; an enterprise of the apparel template selling to the template's own
+    # markets pays, per unit in each zone, what the apparel plan says for that site
+    result = kopru.match(PIPELINE)
+    df = result.pipeline.table
+    e = int(
+        np.flatnonzero((df["template"] == "textiles").to_numpy() & (df["markets"].map(len) == 0).to_numpy())[
+            0
+        ]
+    )
+    t = result.templates["textiles"]
+    profile = t.profile.model_dump()
+    profile["markets"] = [m for m in profile["markets"] if m["demand"] > 1e-3 * t.volume]
+    plan = kopru.plan(profile)
+    for z, site in enumerate(result.zones.table["site"]):
+        cost = result.pairs.cost[e, z] / result.pairs.volume[e]
+        if np.isfinite(cost) and plan.site(site).landed_cost.per_unit is not None:
+            assert cost == pytest.approx(plan.site(site).landed_cost.per_unit, rel=1e-6)
+
+
+def test_cbc_finds_the_same_optimum(result):
+    # oracle: an independent MILP solver (CBC via PuLP) on the same assignment problem
+    pulp = pytest.importorskip("pulp")
+    values = objective_values("jobs", result.pairs)
+    gp = build_problem(result.pairs, result.zones, values, kopru.matchmaking.Targets())
+    m, n = gp.shape
+    usable = gp.usable
+    prob = pulp.LpProblem("gap", pulp.LpMaximize)
+    pairs = [(i, j) for i in range(m) for j in range(n) if usable[i, j]]
+    x = {(i, j): prob.add_variable(f"x_{i}_{j}", 0, 1, cat="Integer") for i, j in pairs}
+    prob += pulp.lpSum(gp.cost[i, j] * v for (i, j), v in x.items())
+    for j in range(n):
+        prob += pulp.lpSum(v for (i, jj), v in x.items() if jj == j) <= 1
+    for r in range(gp.resources):
+        for i in range(m):
+            prob += (
+                pulp.lpSum(gp.weight[r, i, j] * v for (ii, j), v in x.items() if ii == i) <= gp.capacity[r, i]
+            )
+    with warnings.catch_warnings():  # PuLP warns of its own 4.0 renames; the bundled CBC is what we want
+        warnings.simplefilter("ignore", DeprecationWarning)
+        prob.solve(pulp.PULP_CBC_CMD(msg=False))
+    assert pulp.value(prob.objective) == pytest.approx(result.objective, rel=1e-7)
+
+
+def tight_zones(tmp_path: Path, extra: float = 0.0) -> Path:
+    """Land caps that bind: SEZ Turan and SEZ Aktobe with little land."""
+    path = tmp_path / f"zones_{extra}.csv"
+    path.write_text(
+        "zone,resource,capacity,note\n"
+        f"sez_turan,land_ha,{20 + extra},free land (test)\n"
+        "sez_aktobe,land_ha,10,free land (test)\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_shadow_value_is_one_more_hectare(tmp_path):
+    # oracle: solving again from the CLI's own inputs with one more hectare at SEZ Turan
+    tight = kopru.match(PIPELINE, zones=tight_zones(tmp_path))
+    z = tight.zones.ids.index("sez_turan")
+    used = np.nansum(tight.pairs.needs["land_ha"][tight.assignment == z])
+    assert used <= 20 + 1e-9
+    more = kopru.match(PIPELINE, zones=tight_zones(tmp_path, 1.0), shadow=False)
+    assert tight.shadow["land_ha"][z] == pytest.approx(more.objective - tight.objective, abs=1e-6)
+    rows = {r["id"]: r for r in tight.as_dict()["zones"]}
+    assert rows["sez_turan"]["resources"]["land_ha"]["basis"].startswith("user zones file")
+
+
+def test_targets_are_met(tmp_path):
+    base = kopru.match(PIPELINE, zones=tight_zones(tmp_path), shadow=False)
+    cap = base.as_dict()["impact"]["incentive_cost_usd"] * 0.5
+    capped = kopru.match(PIPELINE, zones=tight_zones(tmp_path), max_incentive_cost=cap, shadow=False)
+    assert capped.as_dict()["impact"]["incentive_cost_usd"] <= cap + 1e-6
+    assert capped.objective <= base.objective + 1e-9
+    forced = kopru.match(PIPELINE, zones=tight_zones(tmp_path), min_jobs={"KZ-15": 1000.0}, shadow=False)
+    assert forced.as_dict()["impact"]["by_region"]["KZ-15"]["jobs"] >= 1000 - 1e-9
+
+
+@pytest.mark.parametrize("objective", ["investment", "exports", "value_added", "savings", "weighted"])
+def test_every_objective_solves(objective):
+    r = kopru.match(PIPELINE, objective=objective, shadow=False)
+    assert r.solution.status.value == "optimal"
+    placed = np.flatnonzero(r.assignment >= 0)
+    assert r.objective == pytest.approx(sum(r.values[e, r.assignment[e]] for e in placed), rel=1e-6, abs=1e-6)
+
+
+def test_reasons_for_the_unplaced(result):
+    d = result.as_dict()
+    assert d["unassigned"]
+    for u in d["unassigned"]:
+        assert u["why"]
+    reasons = result.pairs.reason
+    assert set(np.unique(reasons)) <= {-1, *range(len(REASONS))}
+
+
+def bad_pipeline(tmp_path: Path, body: str, name: str = "p.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+HEAD = "id,name,sector,template,investment_usd,regions,markets,land_ha\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (HEAD, "no enterprises"),
+        ("id,name\na,b\n", "missing column(s) sector, template"),
+        (HEAD + "a,A,textiles,textiles,1e6,,,\na,B,textiles,textiles,1e6,,,\n", "id 'a' repeats row 2"),
+        (HEAD + "a,A,textiles,nope,1e6,,,\n", "template 'nope' is neither"),
+        (HEAD + "a,A,textiles,textiles,-5,,,\n", "investment_usd must be a number >= 0"),
+        (HEAD + "a,A,textiles,textiles,lots,,,\n", "investment_usd must be a number"),
+        (HEAD + "a,A,textiles,textiles,1e6,KZ-99,,\n", "region 'KZ-99' is not a Kazakh region"),
+        (HEAD + "a,A,textiles,textiles,1e6,,mkt_XX,\n", "market 'mkt_XX' is not a market"),
+        (HEAD + "a,A,textiles,textiles,1e6,,,-1\n", "land_ha must be a number >= 0"),
+        (HEAD + "a,,textiles,textiles,1e6,,,\n", "name is blank"),
+    ],
+)
+def test_bad_pipelines_are_one_line(tmp_path, body, message):
+    with pytest.raises(MatchError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        kopru.match(bad_pipeline(tmp_path, body))
+
+
+def test_bad_zones_and_requests(tmp_path):
+    good = bad_pipeline(tmp_path, HEAD + "a,A,textiles,textiles,1e6,,,\n")
+    zones = tmp_path / "z.csv"
+    zones.write_text("zone,resource,capacity\nsez_nowhere,land_ha,5\n", encoding="utf-8")
+    with pytest.raises(MatchError, match="zone 'sez_nowhere' is not a zone"):
+        kopru.match(good, zones=zones)
+    zones.write_text("zone,resource,capacity\nsez_turan,coal_t,5\n", encoding="utf-8")
+    with pytest.raises(MatchError, match="resource 'coal_t' is unknown"):
+        kopru.match(good, zones=zones)
+    water = bad_pipeline(
+        tmp_path, "id,name,sector,template,water_m3_day\na,A,textiles,textiles,50\n", "w.csv"
+    )
+    with pytest.raises(MatchError, match="water_m3_day is a need no zone declares"):
+        kopru.match(water)
+    with pytest.raises(MatchError, match="no zone lies in region 'KZ-99'"):
+        kopru.match(good, min_jobs={"KZ-99": 5})
+    with pytest.raises(kopru.OptionError, match="--objective must be one of"):
+        kopru.match(good, objective="happiness")
+
+
+def test_cli_match_json_and_folder(cli, tmp_path):
+    r = cli("match", PIPELINE, "--json", "--no-store", "--out", tmp_path / "m")
+    assert r.code == 0, r.err
+    data = json.loads(r.out)
+    assert {
+        "status",
+        "objective",
+        "bound",
+        "gap",
+        "enterprises",
+        "zones",
+        "assignments",
+        "unassigned",
+        "impact",
+    } <= set(data)
+    assert {"id", "name", "needs"} <= set(data["enterprises"][0])
+    assert {"id", "name", "resources"} <= set(data["zones"][0])
+    folder = tmp_path / "m"
+    assert (folder / "match.json").is_file() and (folder / "report.html").is_file()
+    sheets = sorted((folder / "pitch").glob("*.html"))
+    assert len(sheets) == len(data["enterprises"])
+    import openpyxl
+
+    book = openpyxl.load_workbook(folder / "match.xlsx")
+    assert {"Summary", "Assignments", "Enterprises", "Zones", "Unassigned", "By region"} <= set(
+        book.sheetnames
+    )
+    assert book["Assignments"].max_row == len(data["assignments"]) + 1
+
+
+def test_cli_bad_input_exit_2_and_nothing_written(cli, tmp_path):
+    bad = bad_pipeline(tmp_path, HEAD + "a,A,textiles,textiles,1e6,KZ-99,,\n")
+    r = cli("match", bad, "--no-store", "--out", tmp_path / "out")
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1 and "KZ-99" in r.err
+    assert not (tmp_path / "out").exists()
+    r = cli("match", PIPELINE, "--no-store", "--min-jobs", "KZ-61")
+    assert r.code == 2 and "expected REGION=JOBS" in r.err

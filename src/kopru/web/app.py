@@ -22,7 +22,7 @@ import kopru
 from kopru import api
 from kopru.web import errors
 from kopru.web.jobs import JobManager
-from kopru.web.routes import pages, plans, profiles, sites
+from kopru.web.routes import matches, pages, plans, profiles, sites
 from kopru.web.routes import store as store_routes
 from kopru.web.runs import MemoryRunStore, RunStore
 from kopru.web.state import WebState
@@ -86,7 +86,7 @@ def create_app(
         return response
 
     app.include_router(profiles.open_router)
-    for module in (profiles, plans, store_routes, sites):
+    for module in (profiles, plans, matches, store_routes, sites):
         app.include_router(module.router)
     pages.mount(app, auth=token is not None)
     return app

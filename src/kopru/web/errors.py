@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from kopru.errors import FieldIssue, KopruError, QueueFull
+from kopru.errors import FieldIssue, KopruError, MatchError, QueueFull
 from kopru.profile import field_path
 from kopru.web.schemas import FieldError, JobError
 
@@ -55,7 +55,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(KopruError)
     async def _kopru_error(_: Request, exc: KopruError) -> JSONResponse:
         err = job_error(exc)
-        prefix = ("body",) if exc.field == "file" else PROFILE
+        if isinstance(exc, MatchError):  # a pipeline's row and column, in the uploaded CSV
+            prefix: tuple[str, ...] = ("body", "pipeline_csv")
+        else:
+            prefix = ("body",) if exc.field == "file" else PROFILE
         found = detail(err.fields, prefix) or [
             {"loc": ["body"], "msg": err.message, "type": "value_error", "field": ""}
         ]

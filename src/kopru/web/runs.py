@@ -26,6 +26,7 @@ from kopru import api
 from kopru.planner import Plan
 
 if TYPE_CHECKING:
+    from kopru.matchmaking import MatchResult
     from kopru.montecarlo import RiskResult
 
 RUN_ID_PATTERN = r"^[0-9a-f]{32}$"
@@ -168,3 +169,34 @@ def _persist(
     except Exception as exc:  # a corrupt or locked store: the plan is still served, and logged
         logger.warning("run not recorded in the scenario store: %s", exc)
         return None
+
+
+@dataclass
+class MatchRun:
+    """A finished matchmaking run: the result whole (pages and downloads read it) and its source."""
+
+    id: str
+    result: MatchResult
+    source: str  # "example:pipeline" or "upload"
+    created: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    recorded: bool = False  # recorded in the scenario store (under this id)
+
+
+class MatchRuns:
+    """The match runs of this process, bounded like the plan runs (a run holds its arrays)."""
+
+    def __init__(self, capacity: int = 50) -> None:
+        self._runs: OrderedDict[str, MatchRun] = OrderedDict()
+        self._lock = threading.Lock()
+        self._capacity = capacity
+
+    def add(self, run: MatchRun) -> MatchRun:
+        with self._lock:
+            self._runs[run.id] = run
+            while len(self._runs) > self._capacity:
+                self._runs.popitem(last=False)
+        return run
+
+    def get(self, run_id: str) -> MatchRun | None:
+        with self._lock:
+            return self._runs.get(run_id)

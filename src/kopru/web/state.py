@@ -5,7 +5,7 @@ route modules serve any number of apps (one per test, with its own store and tok
 """
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +13,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from kopru.web.jobs import JobManager
-from kopru.web.runs import Run, RunStore
+from kopru.web.runs import MatchRuns, Run, RunStore
 
 
 @dataclass
@@ -22,6 +22,7 @@ class WebState:
     jobs: JobManager
     token: str | None  # None: no authentication
     scenario_store: str | Path | None  # None: KOPRU_STORE or the user's data folder, read per request
+    matches: MatchRuns = field(default_factory=MatchRuns)  # matchmaking runs of this process
 
 
 def web_state(request: Request) -> WebState:

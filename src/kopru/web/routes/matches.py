@@ -1,0 +1,188 @@
+"""Investment matchmaking from the web: a pipeline (the example or an uploaded CSV) matched to the
+zones as a background job, and its results, map, pitch sheets and downloads.
+
+The work is the Python API's ``kopru.match`` (as ``kopru match``); the pipeline is read and checked
+before the job is queued, so a bad file is answered at once (422, naming the row and the field).
+Runs are kept in memory here and recorded in the scenario store.
+"""
+
+import io
+import json
+import logging
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, Field
+
+from kopru import api
+from kopru.matchmaking import OBJECTIVES, MatchResult
+from kopru.matchmaking.templates import EXAMPLES
+from kopru.web.errors import job_error
+from kopru.web.jobs import JobProgress, JobView
+from kopru.web.runs import RUN_ID_PATTERN, MatchRun
+from kopru.web.state import State, WebState, authorized
+
+MAX_MATCH_SECONDS = 60.0
+MAX_PIPELINE_CHARS = 1_000_000
+EXAMPLE = EXAMPLES / "match" / "pipeline.csv"
+RunId = Annotated[str, PathParam(pattern=RUN_ID_PATTERN, description="a match run id")]
+logger = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/api", tags=["matchmaking"], dependencies=[Depends(authorized)])
+
+
+class MatchRequest(BaseModel):
+    """A pipeline to match: the shipped example, or a CSV's text (columns as in the example)."""
+
+    example: Literal["pipeline"] | None = Field(default=None, description="the shipped example pipeline")
+    pipeline_csv: str | None = Field(
+        default=None, max_length=MAX_PIPELINE_CHARS, description="a pipeline CSV, as text"
+    )
+    zones_csv: str | None = Field(
+        default=None, max_length=MAX_PIPELINE_CHARS, description="zone,resource,capacity[,note] rows"
+    )
+    objective: Literal[OBJECTIVES] = "jobs"  # type: ignore[valid-type]
+    hurdle_pct: float | None = Field(default=None, gt=-100, lt=100, description="default hurdle, %")
+    min_jobs: dict[Annotated[str, Field(pattern=r"^KZ-\d{2}$")], Annotated[float, Field(ge=0)]] = Field(
+        default={}, max_length=20, description="at least so many jobs in a region"
+    )
+    max_incentive_cost: float | None = Field(default=None, ge=0, description="USD a year")
+
+
+def _files(req: MatchRequest) -> tuple[Path, Path | None, str, tempfile.TemporaryDirectory | None]:
+    """The pipeline (and zones) as files the reader takes; uploads go to a private temporary folder."""
+    if (req.example is None) == (req.pipeline_csv is None):
+        raise HTTPException(status_code=422, detail="give either example: pipeline or pipeline_csv")
+    folder = tempfile.TemporaryDirectory(prefix="kopru-match-")
+    zones = None
+    if req.zones_csv is not None:
+        zones = Path(folder.name) / "zones.csv"
+        zones.write_text(req.zones_csv, encoding="utf-8")
+    if req.example is not None:
+        with EXAMPLE.open("rb") as f:
+            path = Path(folder.name) / "pipeline.csv"
+            path.write_bytes(f.read())
+        return path, zones, "example:pipeline", folder
+    path = Path(folder.name) / "pipeline.csv"
+    path.write_text(req.pipeline_csv or "", encoding="utf-8")
+    return path, zones, "upload", folder
+
+
+def _record(state: WebState, result: MatchResult, req: MatchRequest, source: str) -> str | None:
+    try:
+        params = {
+            "pipeline": source,
+            "objective": req.objective,
+            "hurdle_pct": req.hurdle_pct,
+            "min_jobs": req.min_jobs,
+            "max_incentive_cost": req.max_incentive_cost,
+        }
+        return api.open_store(state.scenario_store).record_match(result, params)
+    except Exception as exc:  # a locked or broken store must not fail the run
+        logger.warning("match run not recorded in the scenario store: %s", exc)
+        return None
+
+
+@router.post("/match", status_code=202)
+def submit_match(state: State, req: MatchRequest) -> JobView:
+    """Start matching a pipeline to the zones in the background; poll GET /api/jobs/{id}, then
+    GET /api/match/{run}. A pipeline that cannot be read is answered at once (422)."""
+    from kopru.matchmaking import TEMPLATES, load_zones, read_pipeline
+
+    pipeline, zones, source, folder = _files(req)
+    try:
+        pack = api.load_data()
+        read_pipeline(pipeline, pack, set(TEMPLATES))  # 422 now, not a failed job later
+        load_zones(pack, zones)
+    except Exception:
+        folder.cleanup()
+        raise
+
+    def work(progress: JobProgress) -> MatchRun:
+        try:
+            result = api.match(
+                pipeline,
+                zones,
+                req.objective,
+                req.hurdle_pct,
+                req.min_jobs,
+                req.max_incentive_cost,
+                MAX_MATCH_SECONDS,
+                progress=progress,
+            )
+        finally:
+            folder.cleanup()
+        stored = _record(state, result, req, source)
+        run = MatchRun(stored or uuid.uuid4().hex, result, source, recorded=stored is not None)
+        return state.matches.add(run)
+
+    return state.jobs.submit("match", work, job_error).view()
+
+
+def _run(state: WebState, run_id: str) -> MatchRun:
+    run = state.matches.get(run_id)
+    if run is None:
+        raise HTTPException(status_code=404, detail=f"no match run {run_id} on this server")
+    return run
+
+
+@router.get("/match/{run_id}")
+def match_result(state: State, run_id: RunId) -> dict[str, Any]:
+    """The portfolio, as ``kopru match --json``: status, objective, bound, gap, enterprises, zones,
+    assignments, unassigned and impact."""
+    run = _run(state, run_id)
+    return {"run": run.id, "source": run.source, "recorded": run.recorded, **run.result.as_dict()}
+
+
+@router.get("/match/{run_id}/figures")
+def match_figures(state: State, run_id: RunId) -> dict[str, Any]:
+    """The report's map of the portfolio as plotly figure JSON."""
+    from kopru.report.portfolio import match_map
+
+    run = _run(state, run_id)
+    return {"map": json.loads(match_map(run.result, api.load_data()).to_json())}
+
+
+@router.get("/match/{run_id}/pitch/{enterprise}", response_class=HTMLResponse)
+def match_pitch(
+    state: State, run_id: RunId, enterprise: Annotated[str, PathParam(max_length=200)]
+) -> HTMLResponse:
+    """One enterprise's one-page pitch sheet (HTML, printable)."""
+    from kopru.report.portfolio import render_pitch_html
+
+    run = _run(state, run_id)
+    ids = run.result.pipeline.ids
+    if enterprise not in ids:
+        raise HTTPException(status_code=404, detail=f"no enterprise {enterprise!r} in this run")
+    return HTMLResponse(render_pitch_html(run.result, ids.index(enterprise)))
+
+
+@router.get("/match/{run_id}/report.html", response_class=HTMLResponse)
+def match_report(state: State, run_id: RunId) -> HTMLResponse:
+    """The matchmaking report (map, assignments, zones, reasons) as a download."""
+    from kopru.report.portfolio import render_match_html
+
+    run = _run(state, run_id)
+    html = render_match_html(run.result, api.load_data())
+    return HTMLResponse(html, headers={"Content-Disposition": 'attachment; filename="match_report.html"'})
+
+
+@router.get("/match/{run_id}/match.xlsx")
+def match_workbook(state: State, run_id: RunId) -> Response:
+    """The portfolio as an Excel workbook."""
+    from kopru.report.portfolio import write_workbook
+
+    run = _run(state, run_id)
+    with tempfile.TemporaryDirectory(prefix="kopru-xlsx-") as d:
+        path = write_workbook(run.result, Path(d) / "match.xlsx")
+        data = io.BytesIO(path.read_bytes())
+    return Response(
+        data.getvalue(),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="match.xlsx"'},
+    )

@@ -1,0 +1,117 @@
+// Match page: choose a pipeline (the example or a CSV), run kopru.match as a job, show the portfolio.
+"use strict";
+
+(() => {
+  const form = document.getElementById("match-form");
+  const errors = document.getElementById("match-errors");
+  let currentRun = null;
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const pct = (v) => `${(100 * v).toFixed(1)} %`;
+
+  function showError(message) {
+    errors.hidden = false;
+    errors.textContent = message;
+  }
+
+  async function body() {
+    const out = { objective: document.getElementById("objective").value };
+    const hurdle = document.getElementById("hurdle").value.trim();
+    if (hurdle !== "") out.hurdle_pct = Number(hurdle);
+    const cap = document.getElementById("max-incentive").value.trim();
+    if (cap !== "") out.max_incentive_cost = Number(cap);
+    if (form.elements.source.value === "upload") {
+      const file = document.getElementById("pipeline-file").files[0];
+      if (!file) throw new Error("choose a pipeline CSV, or the example");
+      out.pipeline_csv = await file.text();
+    } else {
+      out.example = "pipeline";
+    }
+    return out;
+  }
+
+  async function run() {
+    errors.hidden = true;
+    const bar = document.getElementById("match-progress");
+    const text = document.getElementById("match-progress-text");
+    const button = document.getElementById("match-btn");
+    button.disabled = true;
+    try {
+      let job = await kopru.json("/api/match", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(await body()),
+      });
+      while (job.status === "queued" || job.status === "running") {
+        await sleep(250);
+        job = await kopru.json(`/api/jobs/${job.id}`);
+        bar.value = job.progress.length;
+        text.textContent = job.progress.length ? `${job.progress[job.progress.length - 1]}…` : job.status;
+      }
+      if (job.status === "failed") throw new Error(job.error ? job.error.message : "the match failed");
+      bar.value = bar.max;
+      text.textContent = "done";
+      await show(job.run);
+    } catch (e) {
+      showError(e.message);
+      text.textContent = "";
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  function pitchLink(enterprise) {
+    return `<button type="button" class="small pitch" data-enterprise="${kopru.esc(enterprise)}">pitch sheet</button>`;
+  }
+
+  async function show(runId) {
+    const [d, figures] = await Promise.all([
+      kopru.json(`/api/match/${runId}`),
+      kopru.json(`/api/match/${runId}/figures`),
+    ]);
+    currentRun = runId;
+    const imp = d.impact;
+    document.getElementById("match-results").hidden = false;
+    document.getElementById("match-summary").textContent =
+      `${imp.enterprises} of ${d.enterprises.length} enterprises placed (${d.status}, objective ${d.objective_name.replace("_", " ")}): ` +
+      `${kopru.money(imp.jobs)} jobs, ${kopru.money(imp.investment_usd / 1e6)} million USD invested, ` +
+      `${kopru.money(imp.exports_usd / 1e6)} million USD of exports a year, saving the enterprises ` +
+      `${kopru.money(imp.saving_usd / 1e6)} million USD a year; the zones' incentives cost ${kopru.money(imp.incentive_cost_usd / 1e6)} million USD a year.`;
+    document.querySelector("#match-assignments tbody").innerHTML = d.assignments.map((a) =>
+      `<tr><td>${kopru.esc(a.name)}</td><td>${kopru.esc(a.zone_name)}</td><td class="num">${pct(a.advantage)}</td>
+       <td class="num">${kopru.money(a.jobs)}</td><td class="num">${kopru.money(a.investment_usd / 1e6, 1)}</td>
+       <td>${pitchLink(a.enterprise)}</td></tr>`).join("");
+    const zoneRows = [];
+    for (const z of d.zones) {
+      for (const [res, v] of Object.entries(z.resources)) {
+        zoneRows.push(`<tr><td>${kopru.esc(z.name)}</td><td class="num">${z.enterprises}</td><td>${kopru.esc(res)}</td>
+          <td class="num">${kopru.money(v.used, 1)}</td><td class="num">${v.capacity === null ? "not capped" : kopru.money(v.capacity, 1)}</td>
+          <td class="num">${v.shadow === null ? "—" : kopru.money(v.shadow, 2)}</td></tr>`);
+      }
+    }
+    document.querySelector("#match-zones tbody").innerHTML = zoneRows.join("");
+    document.querySelector("#match-unassigned tbody").innerHTML = d.unassigned.map((u) =>
+      `<tr><td>${kopru.esc(u.name)}</td><td class="note">${kopru.esc(u.why)}</td><td>${pitchLink(u.enterprise)}</td></tr>`).join("");
+    await kopru.plot(document.getElementById("match-map"), figures.map);
+    document.getElementById("match-results").scrollIntoView({ behavior: "smooth" });
+  }
+
+  document.getElementById("match-btn").addEventListener("click", run);
+  document.getElementById("match-results").addEventListener("click", (event) => {
+    const button = event.target.closest("button.pitch");
+    if (!button || !currentRun) return;
+    const id = button.dataset.enterprise;
+    kopru.download(`/api/match/${currentRun}/pitch/${encodeURIComponent(id)}`, `pitch_${id}.html`);
+  });
+  document.getElementById("dl-match-json").addEventListener("click", async () => {
+    if (!currentRun) return;
+    const d = await kopru.json(`/api/match/${currentRun}`);
+    const url = URL.createObjectURL(new Blob([JSON.stringify(d, null, 1)], { type: "application/json" }));
+    const a = document.createElement("a");
+    a.href = url; a.download = "match.json"; document.body.appendChild(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  });
+  document.getElementById("dl-match-report").addEventListener("click", () =>
+    currentRun && kopru.download(`/api/match/${currentRun}/report.html`, "match_report.html"));
+  document.getElementById("dl-match-xlsx").addEventListener("click", () =>
+    currentRun && kopru.download(`/api/match/${currentRun}/match.xlsx`, "match.xlsx"));
+})();

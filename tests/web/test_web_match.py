@@ -1,0 +1,116 @@
+"""Matchmaking from the web: the API gives what kopru.match gives; a bad pipeline is a 422 naming its
+row and field; pitch sheets and the workbook download; the Match page works in Chromium offline."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from conftest import EXAMPLES
+from web_server import serving
+
+import kopru
+from kopru.web import create_app
+
+PIPELINE = EXAMPLES / "match" / "pipeline.csv"
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    with serving(create_app(token="")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(base: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base, timeout=60) as c:
+        yield c
+
+
+def finished(client: httpx.Client, job_id: str, seconds: float = 90) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/jobs/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} did not finish in {seconds} s")
+
+
+def test_match_job_is_the_python_api(client: httpx.Client) -> None:
+    r = client.post("/api/match", json={"example": "pipeline", "objective": "jobs"})
+    assert r.status_code == 202 and r.json()["kind"] == "match"
+    job = finished(client, r.json()["id"])
+    assert job["status"] == "done", job
+    served = client.get(f"/api/match/{job['run']}").json()
+    direct = kopru.match(PIPELINE).as_dict()
+    assert served["status"] == direct["status"] == "optimal"
+    assert served["objective"] == pytest.approx(direct["objective"], rel=1e-9)
+    pairs = {(a["enterprise"], a["zone"]) for a in served["assignments"]}
+    assert pairs == {(a["enterprise"], a["zone"]) for a in direct["assignments"]}
+    # the map, a pitch sheet and the workbook of that run
+    figures = client.get(f"/api/match/{job['run']}/figures").json()
+    assert figures["map"]["data"]
+    first = served["assignments"][0]["enterprise"]
+    sheet = client.get(f"/api/match/{job['run']}/pitch/{first}")
+    assert sheet.status_code == 200 and "Landed cost per unit" in sheet.text
+    assert client.get(f"/api/match/{job['run']}/pitch/nobody").status_code == 404
+    book = client.get(f"/api/match/{job['run']}/match.xlsx")
+    assert book.status_code == 200 and book.content[:2] == b"PK"  # a zip: xlsx
+
+
+def test_an_uploaded_csv_with_a_bad_row_is_a_422(client: httpx.Client) -> None:
+    csv = "id,name,sector,template,regions\na,A,textiles,textiles,KZ-99\n"
+    r = client.post("/api/match", json={"pipeline_csv": csv})
+    assert r.status_code == 422
+    detail = r.json()["detail"][0]
+    assert detail["loc"] == ["body", "pipeline_csv", "regions"] and "KZ-99" in detail["msg"]
+    r = client.post("/api/match", json={"example": "pipeline", "pipeline_csv": csv})
+    assert r.status_code == 422
+    r = client.post("/api/match", json={"example": "pipeline", "objective": "happiness"})
+    assert r.status_code == 422
+
+
+@pytest.mark.browser
+def test_match_page_runs_the_example(browser, base: str) -> None:
+    from test_web_browser import Watched
+
+    w = Watched(browser, base)
+    try:
+        page = w.page
+        page.goto(base + "/match")
+        page.click("#match-btn")
+        page.wait_for_selector("#match-map .main-svg", timeout=90_000)
+        assert page.locator("#match-progress-text").inner_text() == "done"
+        assert page.locator("#match-assignments tbody tr").count() >= 20
+        assert page.locator("#match-zones tbody tr").count() >= 10
+        assert page.locator("#match-unassigned tbody tr").count() >= 1
+        assert "enterprises placed" in page.locator("#match-summary").inner_text()
+        assert page.locator("#match-map g.points path.point").count() >= 20  # the zones
+        with page.expect_download() as dl:
+            page.locator("button.pitch").first.click()
+        assert dl.value.suggested_filename.startswith("pitch_")
+        w.shot("web-match.png", full_page=True)
+        w.check()
+    finally:
+        w.close()
+
+
+@pytest.mark.browser
+def test_match_page_fits_a_phone(browser, base: str) -> None:
+    from test_web_browser import Watched, _fits
+
+    phone = Watched(browser, base, viewport={"width": 390, "height": 844})
+    try:
+        page = phone.page
+        page.goto(base + "/match")
+        _fits(page)
+        page.click("#match-btn")
+        page.wait_for_selector("#match-map .main-svg", timeout=90_000)
+        _fits(page)
+        phone.shot("web-phone-match.png", full_page=True)
+        phone.check()
+    finally:
+        phone.close()

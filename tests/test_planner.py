@@ -176,3 +176,12 @@ def test_unverified_zones_are_left_out_unless_asked():
     assert "sez_burabay" in kopru.plan(data).ranking
     data["candidates"] = {**data["candidates"], "unverified_zones": False, "exclude": ["sez_burabay"]}
     assert "sez_burabay" not in kopru.plan(data).ranking  # naming it is not an error
+
+
+@pytest.mark.parametrize("example", ["apparel", "appliances", "construction_materials", "food_processing"])
+def test_recommendation_names_places_not_ids(example):
+    import re
+
+    text = kopru.plan(EXAMPLES / f"{example}.yaml").recommendation.text
+    assert not re.search(r"\b(mkt|sez|plant|iz)_\w+", text), text
+    assert not re.search(r"\bKZ-\d\d\b|\bTR-\d\d\b", text), text

@@ -523,12 +523,17 @@ def _recommend(site_plans, ranking, markets, cube, currency) -> Recommendation:
         )
     split = {best_by_market[m] for m in best_by_market}
     if len(split) > 1:
+        # people read names: "Russia: SEZ Aktobe", not "mkt_RU: sez_aktobe"
+        market_name = {m["id"]: m["name"] for m in markets}
+        others = [
+            f"{market_name.get(m, m)}: {by_id[s].name}" for m, s in best_by_market.items() if s != best.id
+        ]
+        shown = "; ".join(others[:5]) + (f"; and {len(others) - 5} more" if len(others) > 5 else "")
         text += (
-            " Market by market, the cheapest sources differ ("
-            + ", ".join(f"{m}: {s}" for m, s in best_by_market.items() if s != best.id)[:300]
-            + "): a second plant may pay (kopru optimize weighs it)."
+            f" Market by market, the cheapest sources differ ({shown}):"
+            " a second plant may pay (kopru optimize weighs it)."
         )
-    text += _restricted_sentence(best, currency)
+    text += _restricted_sentence(best, currency, markets)
     return Recommendation(
         site=best.id,
         name=best.name,
@@ -543,12 +548,18 @@ def _recommend(site_plans, ranking, markets, cube, currency) -> Recommendation:
     )
 
 
-def _restricted_sentence(site: SitePlan, currency: str) -> str:
+# names of the countries a restriction may name (restrictions.csv), for the sentence people read
+COUNTRY_NAMES = {"RU": "Russia", "BY": "Belarus"}
+
+
+def _restricted_sentence(site: SitePlan, currency: str, markets: list[dict[str, Any]]) -> str:
     """A sentence on the recommended site's routes through sanctioned countries, and the detour."""
     hits = {m: mc.restricted_transit for m, mc in site.by_market.items() if mc.restricted_transit}
     if not hits:
         return ""
-    countries = sorted({c for r in hits.values() for c in r.countries})
+    codes = sorted({c for r in hits.values() for c in r.countries})
+    countries = [COUNTRY_NAMES.get(c, c) for c in codes]
+    market_name = {m["id"]: m["name"] for m in markets}
     extra = [
         r.extra_cost_per_unit * site.by_market[m].demand
         for m, r in hits.items()
@@ -562,9 +573,9 @@ def _restricted_sentence(site: SitePlan, currency: str) -> str:
         else ""
     )
     return (
-        f" Its cheapest routes to {len(hits)} market(s) ({', '.join(hits)}) pass through"
+        f" Its cheapest routes to {', '.join(market_name.get(m, m) for m in hits)} pass through"
         f" {', '.join(countries)}, under sanctions or transit restrictions{around};"
-        f" plan with --avoid {' --avoid '.join(countries)} to use only such routes."
+        f" plan with --avoid {' --avoid '.join(codes)} to use only such routes."
     )
 
 

@@ -7,6 +7,12 @@ REQUESTS requests are done or TIME_CAP seconds pass. Each user repeats: one full
 a site's data with sources, the run list).
 
 python benchmarks/bench_web.py [--users 50] [--requests 2000] [--time-cap 120]
+
+``--burst N`` measures overload instead: N concurrent POST /api/plan fired at once (more than the
+job queue holds), the status codes they get (200, or 429 with Retry-After when the queue is full),
+and the latency of GET /api/health polled every 50 ms while the burst is answered.
+
+python benchmarks/bench_web.py --burst 200
 """
 
 from __future__ import annotations
@@ -110,16 +116,68 @@ async def load(port: int, users: int, requests: int, time_cap: float) -> None:
         )
 
 
+async def burst(port: int, n: int) -> None:
+    limits = httpx.Limits(max_connections=n + 1, max_keepalive_connections=n + 1)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120, limits=limits) as client:
+        await client.get("/api/health")  # warm: the data pack is loaded, connections are open
+        done = asyncio.Event()
+        health: list[float] = []
+
+        async def poll_health() -> None:
+            while not done.is_set():
+                t0 = time.perf_counter()
+                r = await client.get("/api/health")
+                health.append(time.perf_counter() - t0)
+                assert r.status_code == 200, r.status_code
+                await asyncio.sleep(0.05)
+
+        async def one(i: int) -> tuple[int, float, bool]:
+            t0 = time.perf_counter()
+            r = await client.post("/api/plan", json={"example": EXAMPLES[i % 4]})
+            return r.status_code, time.perf_counter() - t0, "retry-after" in r.headers
+
+        poller = asyncio.create_task(poll_health())
+        t0 = time.perf_counter()
+        answers = await asyncio.gather(*(one(i) for i in range(n)))
+        wall = time.perf_counter() - t0
+        done.set()
+        await poller
+    codes: dict[int, list[float]] = defaultdict(list)
+    for code, seconds, _ in answers:
+        codes[code].append(seconds)
+    print(f"burst of {n} concurrent POST /api/plan, all answered in {wall:.1f} s\n")
+    print("| answer | count | p50 | p99 | max |")
+    print("|---|---|---|---|---|")
+    for code in sorted(codes):
+        t = codes[code]
+        retry = code == 429 and all(a[2] for a in answers if a[0] == 429)
+        label = f"{code}" + (" (with Retry-After)" if retry else "")
+        print(
+            f"| {label} | {len(t)} | {pct(t, 50) * 1e3:,.0f} ms | {pct(t, 99) * 1e3:,.0f} ms"
+            f" | {max(t) * 1e3:,.0f} ms |"
+        )
+    print(
+        f"| GET /api/health during the burst | {len(health)} | {pct(health, 50) * 1e3:,.0f} ms"
+        f" | {pct(health, 99) * 1e3:,.0f} ms | {max(health) * 1e3:,.0f} ms |"
+    )
+    server_errors = sum(len(t) for c, t in codes.items() if c >= 500)
+    print(f"\n5xx answers: {server_errors}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--time-cap", type=float, default=120.0)
+    parser.add_argument("--burst", type=int, default=0, help="N concurrent plans at once instead")
     args = parser.parse_args()
     port = free_port()
     proc = start_server(port)
     try:
-        asyncio.run(load(port, args.users, args.requests, args.time_cap))
+        if args.burst:
+            asyncio.run(burst(port, args.burst))
+        else:
+            asyncio.run(load(port, args.users, args.requests, args.time_cap))
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -58,6 +58,7 @@ def test_annuity_factor_by_hand():
     assert annuity_factor(0.1, 2) == pytest.approx(1 / 1.1 + 1 / 1.21)
     assert annuity_factor(0.0, 3) == 3.0
     assert annuity_factor(0.1, 0) == 0.0
+    assert annuity_factor(1e-300, 10) == pytest.approx(10.0)  # no ZeroDivisionError for tiny rates
 
 
 def test_ramp_up_shares_by_hand():

@@ -137,7 +137,8 @@ def test_scenario_axis_broadcasts():
 
 @pytest.mark.parametrize(
     ("rate", "years", "expected"),
-    [(0.0, 10, 0.1), (0.10, 10, 0.16274539), (0.12, 1, 1.12)],  # annuity tables
+    # annuity tables; a tiny rate is no interest at all (it once divided 0 by 0)
+    [(0.0, 10, 0.1), (0.10, 10, 0.16274539), (0.12, 1, 1.12), (1e-300, 10, 0.1), (1e-12, 4, 0.25)],
 )
 def test_capital_recovery_factor(rate, years, expected):
     assert float(capital_recovery_factor(rate, years)) == pytest.approx(expected, rel=1e-7)

@@ -46,7 +46,15 @@ def test_units_are_converted():
     [
         ({"unit_weight": "3 kWh"}, r"unit_weight: .*'kWh' is a unit of energy"),
         ({"unit_weight": -1}, r"unit_weight: .*greater than 0"),
-        ({"markets": [{"id": "mkt_RU", "demand": -5}]}, r"markets\[0\]\.demand: .*greater than 0"),
+        (
+            {"markets": [{"id": "mkt_RU", "demand": -5}]},
+            r"markets\[0\]\.demand: .*greater than 0",
+        ),
+        ({"markets": [{"id": "mkt_RU", "demand": 1e-300}]}, r"demand: expected at least 1e-06 units a year"),
+        ({"markets": [{"id": "mkt_RU", "demand": 1e300}]}, r"markets\[0\]\.demand: expected at most 1e\+12"),
+        ({"price": 10**400}, r"price: expected a number up to 1e\+13, got one of 401 digits"),
+        ({"capex": float("inf")}, r"capex: expected a finite number, got inf"),
+        ({"labour_hours": "1e14 h"}, r"labour_hours: expected at most 1e\+06, got 1e14 h"),
         ({"markets": []}, r"markets: .*at least 1"),
         ({"hs": "61"}, r"hs: .*pattern"),
         ({"price": "cheap"}, r"price: "),

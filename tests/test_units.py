@@ -32,6 +32,12 @@ def test_parse(raw, dimension, expected):
         ("heavy", "mass", "expected a mass"),
         (True, "mass", "expected a mass"),
         ([1], "volume", "got list"),
+        (float("inf"), "mass", "as a finite number up to 1e\\+15, got inf"),
+        (float("nan"), "mass", "got nan"),
+        ("1e400 g", "mass", "got inf"),
+        (10**400, "mass", "a number too large to use"),
+        ("1e16 kg", "mass", "got 1e\\+16"),
+        ("inf kg", "mass", "got 'inf kg'"),
     ],
 )
 def test_parse_rejects(raw, dimension, message):

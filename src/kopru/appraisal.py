@@ -229,7 +229,7 @@ def annuity_factor(rate: float, years: float) -> float:
         return 0.0
     if rate == 0:
         return float(years)
-    return float((1.0 - (1.0 + rate) ** -years) / rate)
+    return float(-math.expm1(-years * math.log1p(rate)) / rate)  # exact for tiny rates too
 
 
 def finite(value: float | None) -> float | None:

@@ -43,9 +43,10 @@ def capital_recovery_factor(rate: float | Array, years: int | Array) -> Array:
     """Annuity that repays 1 over ``years`` at ``rate``: r(1+r)^n / ((1+r)^n - 1); 1/n at r=0."""
     rate = np.asarray(rate, dtype=float)
     years = np.asarray(years, dtype=float)
-    growth = np.power(1.0 + rate, years)
+    # expm1/log1p keep (1+r)^n - 1 exact for tiny rates (1e-300 would give 0 and a division by 0)
+    excess = np.expm1(years * np.log1p(rate))
     with np.errstate(invalid="ignore", divide="ignore"):
-        crf = np.where(rate > 0, rate * growth / (growth - 1.0), 1.0 / years)
+        crf = np.where(rate > 0, rate * (1.0 + excess) / excess, 1.0 / years)
     return crf
 
 

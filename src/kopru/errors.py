@@ -30,6 +30,7 @@ also carry what they are about as attributes, so a program never has to parse a 
     └── QueueFull                    the web app's job queue is full: retry after a few seconds
 
     KopruWarning (UserWarning)       the run goes on, but the user should know
+    ├── StoreFolderCreated           the store's missing folder was created (the CLI says "note:")
     └── SpaceWarning
         ├── StaleElementsWarning     an element set used far from its epoch
         └── PropagationWarning       SGP4 failed for a satellite at some times
@@ -175,6 +176,10 @@ class KopruWarning(UserWarning):
     """Base of kopru's warnings: the run goes on, but the user should know."""
 
 
+class StoreFolderCreated(KopruWarning):
+    """The scenario store's folder did not exist and was created for it."""
+
+
 class SpaceWarning(KopruWarning):
     """Base of the space planner's warnings."""
 
@@ -212,6 +217,6 @@ ERRORS = (
     ScheduleError,
     QueueFull,
 )
-WARNINGS = (KopruWarning, SpaceWarning, StaleElementsWarning, PropagationWarning)
+WARNINGS = (KopruWarning, StoreFolderCreated, SpaceWarning, StaleElementsWarning, PropagationWarning)
 
 __all__ = ["FieldIssue", *(c.__name__ for c in ERRORS + WARNINGS)]

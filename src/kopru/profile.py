@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -33,14 +34,29 @@ def _dimension(dim: str):
     return BeforeValidator(lambda raw: units.parse(raw, dim))
 
 
-Mass = Annotated[float, _dimension("mass"), Field(gt=0)]
-Volume = Annotated[float, _dimension("volume"), Field(gt=0)]
-Energy = Annotated[float, _dimension("energy"), Field(ge=0)]
-GasVolume = Annotated[float, _dimension("volume"), Field(ge=0)]
-Hours = Annotated[float, _dimension("time"), Field(ge=0)]
-Area = Annotated[float, _dimension("area"), Field(ge=0)]
+# Ceilings far above any honest product line (a 10,000 t unit, a trillion units a year) that keep
+# every product of two inputs finite: past them a typo, not a plan, is what the user typed.
+MAX_MONEY = 1e13
+MAX_UNITS = 1e12
+Mass = Annotated[float, _dimension("mass"), Field(gt=0, le=1e7)]
+Volume = Annotated[float, _dimension("volume"), Field(gt=0, le=1e6)]
+Energy = Annotated[float, _dimension("energy"), Field(ge=0, le=1e9)]
+GasVolume = Annotated[float, _dimension("volume"), Field(ge=0, le=1e8)]
+Hours = Annotated[float, _dimension("time"), Field(ge=0, le=1e6)]
+Area = Annotated[float, _dimension("area"), Field(ge=0, le=1e10)]
 Rate = Annotated[float, _dimension("fraction"), Field(ge=0, le=1)]
-Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Money = Annotated[float, Field(ge=0, le=MAX_MONEY, allow_inf_nan=False)]
+
+
+def _at_least_a_millionth(units: float) -> float:
+    if units < 1e-6:  # plants divide by it: 1e-300 units a year overflows every per-unit figure
+        raise ValueError(f"expected at least 1e-06 units a year, got {units:g}")
+    return units
+
+
+Units = Annotated[
+    float, Field(gt=0, le=MAX_UNITS, allow_inf_nan=False), AfterValidator(_at_least_a_millionth)
+]
 HSHeading = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
 
 
@@ -75,15 +91,13 @@ class Plant(Strict):
     province: str = Field(pattern=r"^TR-\d{2}$", description="ISO 3166-2:TR code, e.g. TR-16")
     name: str | None = None
     existing: bool = Field(default=True, description="existing plants carry no new capex")
-    capacity: float | None = Field(
-        default=None, gt=0, allow_inf_nan=False, description="units per year (default: annual_volume)"
-    )
+    capacity: Units | None = Field(default=None, description="units per year (default: annual_volume)")
 
 
 class CapacityLevel(Strict):
     """One size of plant a new site can be built at (modular capacity)."""
 
-    capacity: float = Field(gt=0, allow_inf_nan=False, description="units per year")
+    capacity: Units = Field(description="units per year")
     capex: Money
     fixed_costs: Money = 0.0
 
@@ -107,7 +121,7 @@ class OptimizeOptions(Strict):
 
 class MarketDemand(Strict):
     id: str = Field(min_length=1)
-    demand: float = Field(gt=0, allow_inf_nan=False, description="units per year")
+    demand: Units = Field(description="units per year")
     price: Money | None = Field(default=None, description="delivered selling price per unit")
 
 
@@ -180,9 +194,7 @@ class Profile(Strict):
         description="NACE Rev.2 activity of the plant (e.g. 14.14); default: from the HS heading",
     )
     currency: Literal["USD", "EUR", "TRY", "KZT"] = "USD"
-    annual_volume: float | None = Field(
-        default=None, gt=0, allow_inf_nan=False, description="plant output, units per year"
-    )
+    annual_volume: Units | None = Field(default=None, description="plant output, units per year")
     unit_weight: Mass
     unit_volume: Volume
     price: Money = Field(description="delivered selling price per unit, net of VAT")
@@ -256,6 +268,20 @@ def _clean(msg: str) -> str:
     return msg
 
 
+def _number_message(err: Any) -> str | None:
+    """Say what was wrong with a number pydantic refused in words a user acts on, or None."""
+    value = err.get("input")
+    if err["type"] == "finite_number":
+        return f"expected a finite number, got {value}"
+    if err["type"] in ("float_parsing", "float_type") and isinstance(value, int):
+        return f"expected a number up to {MAX_MONEY:.0e}, got one of {len(str(abs(value)))} digits"
+    if err["type"] == "less_than_equal":
+        return f"expected at most {err['ctx']['le']:,g}, got {value}"
+    if err["type"] == "greater_than_equal" and err["ctx"]["ge"] > 0:
+        return f"expected at least {err['ctx']['ge']:g}, got {value}"
+    return None
+
+
 def field_issues(exc: ValidationError) -> tuple[FieldIssue, ...]:
     """Every problem pydantic found, one per field, in the words the CLI and the web app use."""
     issues = []
@@ -265,7 +291,7 @@ def field_issues(exc: ValidationError) -> tuple[FieldIssue, ...]:
         elif err["type"] == "missing":
             msg = "missing required field"
         else:
-            msg = _clean(err["msg"])
+            msg = _number_message(err) or _clean(err["msg"])
         loc = tuple(err["loc"])
         issues.append(FieldIssue(field_path(loc) or "profile", msg, loc))
     return tuple(issues)

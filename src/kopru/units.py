@@ -6,6 +6,7 @@ own unit, which must measure the right thing: a mass for a weight, an energy for
 
 from __future__ import annotations
 
+import math
 import re
 
 DIMENSIONS: dict[str, dict[str, float]] = {
@@ -31,12 +32,13 @@ _QUANTITY = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(
 def parse(raw: object, dimension: str) -> float:
     """Value of ``raw`` in the canonical unit of ``dimension``; ValueError says what was expected."""
     table = DIMENSIONS[dimension]
-    expected = f"a {dimension} such as 12 {CANONICAL[dimension] or ''}".rstrip()
+    article = "an" if dimension[0] in "aeiou" else "a"
+    expected = f"{article} {dimension} such as 12 {CANONICAL[dimension] or ''}".rstrip()
     allowed = ", ".join(u for u in table if u) or "a plain number"
     if isinstance(raw, bool):
         raise ValueError(f"expected {expected}, got {raw!r}")
     if isinstance(raw, int | float):
-        return float(raw)
+        return _finite(raw, expected)
     if not isinstance(raw, str):
         raise ValueError(f"expected {expected}, got {type(raw).__name__}")
     match = _QUANTITY.match(raw)
@@ -47,4 +49,18 @@ def parse(raw: object, dimension: str) -> float:
         other = next((d for d, t in DIMENSIONS.items() if unit in t and d != dimension), None)
         what = f"{unit!r} is a unit of {other}" if other else f"unknown unit {unit!r}"
         raise ValueError(f"expected {expected} (units: {allowed}); {what}")
-    return number * table[unit]
+    return _finite(number * table[unit], expected)
+
+
+MAX_MAGNITUDE = 1e15  # no quantity of a profile comes near it; past it a value is a typing slip
+
+
+def _finite(value: float, expected: str) -> float:
+    """A finite float of sensible size; infinities, NaN and 400-digit numbers are refused."""
+    try:
+        x = float(value)
+    except OverflowError:
+        raise ValueError(f"expected {expected}, got a number too large to use") from None
+    if not math.isfinite(x) or abs(x) > MAX_MAGNITUDE:
+        raise ValueError(f"expected {expected} as a finite number up to {MAX_MAGNITUDE:g}, got {value!r}")
+    return x

@@ -276,6 +276,61 @@ def test_orlib_reader_errors(tmp_path):
         read_cap(ORLIB / "capa.txt")
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0 0\n", "m and n must be >= 1"),
+        ("2 1\n-5 10\n5 10\n3 1 2\n", "capacity of warehouse 1 is -5.0; expected a number from 0 to 1e15"),
+        ("2 1\n5 10\n-inf 10\n3 1 2\n", "capacity of warehouse 2 is -inf"),
+        ("2 1\nnan 10\n5 10\n3 1 2\n", "capacity of warehouse 1 is nan"),
+        ("2 1\n5 1e308\n5 10\n3 1 2\n", "fixed cost of warehouse 1 is 1e\\+308"),
+        ("2 1\n5 10\n5 10\n-3 1 2\n", "demand of customer 1 is -3.0"),
+        (
+            "2 1\n5 10\n5 10\n3 nan 2\n",
+            "cost row of customer 1 is nan; expected .* \\(or inf: cannot serve\\)",
+        ),
+    ],
+)
+def test_orlib_reader_refuses_hostile_numbers(tmp_path, text, message):
+    path = tmp_path / "hostile.txt"
+    path.write_text(text)
+    with pytest.raises(OrlibError, match=message):
+        read_cap(path)
+
+
+def test_orlib_inf_cost_means_cannot_serve(tmp_path):
+    """Hand-computed: warehouse 1 cannot serve the customer, so warehouse 2 opens (10 + 2 = 12)."""
+    path = tmp_path / "inf.txt"
+    path.write_text("2 1\n5 10\n5 10\n3 inf 2\n")
+    s = solve(read_cap(path))
+    assert s.status == "optimal" and s.objective == pytest.approx(12.0) and list(s.open) == [1]
+
+
+TOKENS = st.sampled_from(
+    ["0", "1", "-1", "2", "inf", "-inf", "nan", "1e400", "1e308", "7.5", "x", "capacity"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(TOKENS, min_size=0, max_size=14))
+def test_any_orlib_file_is_read_or_refused_by_name(tokens):
+    """Property: a file of any such numbers is a problem kopru solves or one OrlibError line."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "f.txt"
+        path.write_text(" ".join(["1", "1", *tokens]) if len(tokens) % 2 else " ".join(tokens))
+        try:
+            p = read_cap(path)
+        except OrlibError as exc:
+            assert "\n" not in str(exc)
+            return
+        s = solve(p, time_limit=10)
+        assert s.status in {"optimal", "infeasible"}
+        if s.status == "optimal":
+            assert np.isfinite(s.objective)
+
+
 # -- the bound over every arc, the integral-LP shortcut and the restricted solve -------------------
 def euclidean_problem(seed: int, n_i: int, n_j: int) -> FacilityProblem:
     """Sites and markets in the unit square; cost = distance x demand (like the benchmark's gen)."""

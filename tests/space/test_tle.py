@@ -1,8 +1,11 @@
 """Element sets: the shipped file parses; every kind of damage gets a clear error naming the line."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kopru.errors import KopruError
 from kopru.space import StaleElementsWarning, TLEError, parse_tle, read_tle
@@ -32,6 +35,11 @@ def test_checksum_matches_the_published_one():
     assert checksum(ISS[0]) == int(ISS[0][68]) and checksum(ISS[1]) == int(ISS[1][68])
 
 
+def _with_checksum(body: str) -> str:
+    """A 68-character line with its right modulo-10 checksum, so only the field under test is wrong."""
+    return body + str(checksum(body + "0"))
+
+
 def _damage(line: int, edit) -> str:
     lines = ["ISS", *ISS]
     lines[line] = edit(lines[line])
@@ -51,11 +59,16 @@ def _damage(line: int, edit) -> str:
         ),
         ("ISS\n" + ISS[0], "line 2: line 1 has no line 2"),
         ("", "no element sets found"),
+        (_damage(1, lambda s: s[:68] + "\u00b2"), "line 1 ends with '\u00b2', expected a checksum digit"),
+        (
+            _damage(1, lambda s: _with_checksum(s[:18] + "ABCDEFGHIJKLMN" + s[32:68])),
+            "the epoch (columns 19-32) is 'ABCDEFGHIJKLMN'; expected YYDDD",
+        ),
         ("\n".join(["A", *ISS, "B", *ISS]), "NORAD 25544 appears twice"),
     ],
 )
 def test_damaged_element_sets_are_named_errors(text, message):
-    with pytest.raises(TLEError, match=message.replace("(", r"\(")):
+    with pytest.raises(TLEError, match=re.escape(message)):
         parse_tle(text, "t.txt")
 
 
@@ -79,3 +92,24 @@ def test_old_element_sets_warn_but_do_not_fail():
         stale = sats.check_age(datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 9, 2, tzinfo=UTC))
     assert len(stale) == len(caught) == 17
     assert any("KAZEOSAT 1 (NORAD 39731)" in str(w.message) and "94 days" in str(w.message) for w in caught)
+
+
+LINE_CHARS = st.sampled_from(list("0123456789 .-+ABZ\u00b2\u0660\x00\t"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(line=st.integers(1, 2), column=st.integers(0, 68), char=LINE_CHARS, fix_checksum=st.booleans())
+def test_any_damaged_character_is_read_or_a_tle_error(line, column, char, fix_checksum):
+    """Property: one character changed anywhere (checksum kept right or not) parses or is a TLEError."""
+
+    def edit(s: str) -> str:
+        s = s[:column] + char + s[column + 1 :]
+        return _with_checksum(s[:68]) if fix_checksum and column < 68 else s
+
+    try:
+        sats = parse_tle(_damage(line, edit), "t.txt")
+    except TLEError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith("t.txt line")
+        return
+    elements = sats[0]
+    assert 0 < elements.norad < 100_000 and elements.epoch.year >= 1957

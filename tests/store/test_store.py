@@ -135,6 +135,40 @@ def test_corrupt_files_are_refused_and_untouched(tmp_path, content, message):
     assert path.read_bytes() == content
 
 
+def test_a_damaged_store_is_not_called_locked_and_leaves_no_lock_file(tmp_path):
+    """A corrupt file whose bytes spell 'block' was once reported as held by another program."""
+    path = tmp_path / "runs.duckdb"
+    content = b"\x00" * 8 + b"DUCK" + b"block " * 1000
+    path.write_bytes(content)
+    with pytest.raises(store.StoreError) as exc:
+        _record(path, 1)
+    assert "another program" not in str(exc.value) and "\n" not in str(exc.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["runs.duckdb"] and path.read_bytes() == content
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("/proc/self/status", "not a kopru store"),
+        ("/dev/null", "is not a regular file"),
+        ("/proc/kopru-runs.duckdb", "cannot write beside it"),
+    ],
+)
+def test_special_and_unwritable_targets_are_refused(target, message):
+    """/proc is read-only even for root, so it stands in for a read-only folder on any machine."""
+    with pytest.raises(store.StoreError, match=message):
+        _record(Path(target), 1)
+    with pytest.raises(store.StoreError):
+        store.open_store(target).list()
+
+
+def test_cli_store_errors_are_one_line(tmp_path, cli):
+    for target in ("/proc/self/status", "/dev/null", "/proc/kopru-runs.duckdb"):
+        for args in (("runs", "list"), ("plan", APPAREL, "--json")):
+            r = cli(*args, "--store", target)
+            assert r.code == 2 and len(r.err.strip().splitlines()) == 1 and "Traceback" not in r.err, r.err
+
+
 def test_foreign_duckdb_file_is_refused_and_untouched(tmp_path):
     path = tmp_path / "other.duckdb"
     con = duckdb.connect(str(path))
@@ -176,3 +210,14 @@ def test_cli_records_and_lists_runs(tmp_path, cli):
     r = cli("runs", "list", "--store", bad)
     assert r.code == 2 and "not a kopru store" in r.err and len(r.err.strip().splitlines()) == 1
     assert bad.read_text(encoding="utf-8") == "hello\n" * 10
+
+
+def test_a_missing_folder_is_created_and_said(tmp_path, cli):
+    path = tmp_path / "new" / "deeper" / "runs.duckdb"
+    r = cli("runs", "list", "--store", path)
+    assert r.code == 2 and "does not exist yet" in r.err and not (tmp_path / "new").exists()
+    r = cli("plan", APPAREL, "--json", "--store", path)
+    assert r.code == 0 and f"note: created the folder {tmp_path / 'new'}" in " ".join(r.err.split())
+    assert len(store.open_store(path).list()) == 1
+    r = cli("plan", APPAREL, "--json", "--store", path)
+    assert "note:" not in r.err

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from web_server import serving
+from web_server import serving, with_boom
 
 import kopru
 from kopru.planner import Plan
@@ -31,13 +31,8 @@ TOKEN = "s3cret-token-for-tests"
 
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
-    app = create_app(token="")  # "" = no auth, whatever KOPRU_TOKEN says in the environment
-
-    @app.get("/api/_boom", include_in_schema=False)
-    def boom() -> None:
-        raise RuntimeError("internal detail /etc/secret that must not leak")
-
-    with serving(app) as url:
+    # "" = no auth, whatever KOPRU_TOKEN says in the environment
+    with serving(with_boom(create_app(token=""))) as url:
         yield url
 
 
@@ -240,12 +235,14 @@ def test_token_auth() -> None:
         assert 'id="token"' in c.get("/plan").text  # the pages ask for it
 
 
-def test_full_queue_answers_503() -> None:
+def test_full_queue_answers_429_with_retry_after() -> None:
+    """A full queue is the client's signal to slow down (429), not a failure of the server (5xx)."""
     with serving(create_app(token="", workers=1, max_pending=1)) as url, httpx.Client(base_url=url) as c:
         first = c.post("/api/jobs", json={"example": "food_processing", "optimize": True})
         second = c.post("/api/jobs", json={"example": "apparel"})
         assert first.status_code == 202
-        assert second.status_code == 503 and second.headers["retry-after"]
+        assert second.status_code == 429 and second.headers["retry-after"]
+        assert "jobs are waiting" in second.json()["detail"]
         assert wait(c, first.json()["id"])["status"] == "done"
         third = c.post("/api/jobs", json={"example": "apparel"})
         assert third.status_code == 202

@@ -1,48 +1,84 @@
 """schemathesis against the app's own OpenAPI schema, on a live server: no input gives a 5xx.
 
-Bounded: a few examples per operation (the whole module runs in well under a minute).
+Every operation with positive and with negative (schema-violating) data, with the token unset and
+set (requests carrying it, and the same requests without it), and the stateful phase that follows
+the links schemathesis infers (a job's id into GET /api/jobs/{id}, a run's id into its downloads).
+Bounded: a few examples per operation; the module runs in about a minute.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from web_server import serving
 
 from kopru.web import create_app
 
-MAX_EXAMPLES = 20
+MAX_EXAMPLES = {GenerationMode.POSITIVE: 15, GenerationMode.NEGATIVE: 8}
+TOKEN = "fuzz-token"
+QUIET = {"deadline": None, "database": None, "suppress_health_check": list(HealthCheck)}
 
 
-@pytest.fixture(scope="module")
-def live() -> Iterator[tuple[str, schemathesis.schemas.BaseSchema]]:
-    app = create_app(token="")
+@pytest.fixture(scope="module", params=["", TOKEN], ids=["no-token", "token"])
+def live(request: pytest.FixtureRequest) -> Iterator[tuple[str, str, schemathesis.schemas.BaseSchema]]:
+    app = create_app(token=request.param, max_pending=16)
     with serving(app) as url:
-        yield url, schemathesis.openapi.from_dict(app.openapi())
+        yield url, request.param, schemathesis.openapi.from_dict(app.openapi())
 
 
-def test_no_server_errors(live: tuple[str, schemathesis.schemas.BaseSchema]) -> None:
-    url, schema = live
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+@pytest.mark.parametrize("mode", list(MAX_EXAMPLES), ids=lambda m: m.value)
+def test_no_server_errors(live: tuple[str, str, Any], mode: GenerationMode) -> None:
+    url, token, schema = live
     operations = [result.ok() for result in schema.get_all_operations()]
     statuses: list[int] = []
     assert len(operations) >= 15
     for operation in operations:
 
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=MAX_EXAMPLES,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
+        @given(case=operation.as_strategy(generation_mode=mode))
+        @settings(max_examples=MAX_EXAMPLES[mode], **QUIET)
         def check(case: schemathesis.Case) -> None:
-            response = case.call_and_validate(base_url=url, checks=[not_a_server_error], timeout=60)
+            response = case.call(base_url=url, headers=_auth(token), timeout=60)
+            case.validate_response(response, checks=[not_a_server_error])
             statuses.append(response.status_code)
+            if token and case.operation.path != "/api/health":  # the same request without the token
+                bare = case.call(base_url=url, timeout=60)
+                case.validate_response(bare, checks=[not_a_server_error])
+                # refused: 401, or 400/404/422 when the request is broken before the token is read
+                assert 400 <= bare.status_code < 500, (case.operation.path, bare.status_code)
 
-        check()
-    # the generated requests reach the handlers, not only the validation layer
-    assert sum(200 <= s < 300 for s in statuses) >= 10 and len(statuses) >= 5 * len(operations)
+        try:
+            check()
+        except Unsatisfiable:  # an operation without inputs has no negative cases (GET /api/health)
+            assert mode is GenerationMode.NEGATIVE and not operation.path_parameters
+    assert 500 not in statuses and len(statuses) >= 3 * len(operations)
+    if mode is GenerationMode.POSITIVE:  # the generated requests reach the handlers
+        assert sum(200 <= s < 300 for s in statuses) >= 10
+    else:  # and broken ones are refused as the client's mistake
+        assert sum(400 <= s < 500 for s in statuses) >= len(operations)
+
+
+def test_stateful_links_give_no_server_errors(live: tuple[str, str, Any]) -> None:
+    url, token, schema = live
+    calls: list[int] = []
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+            return {"base_url": url, "headers": _auth(token), "timeout": 60}
+
+        def validate_response(self, response: Any, case: schemathesis.Case, **kwargs: Any) -> None:
+            case.validate_response(response, checks=[not_a_server_error])
+            calls.append(response.status_code)
+
+    Workflow.run(settings=settings(max_examples=12, stateful_step_count=4, **QUIET))
+    assert calls and all(s < 500 for s in calls)

@@ -34,3 +34,13 @@ def serving(app: FastAPI) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def with_boom(app: FastAPI) -> FastAPI:
+    """``app`` with GET /api/_boom, which fails with internals in its message that must not leak."""
+
+    @app.get("/api/_boom", include_in_schema=False)
+    def boom() -> None:
+        raise RuntimeError("internal detail /etc/secret that must not leak")
+
+    return app

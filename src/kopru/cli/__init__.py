@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
 from kopru.cli.common import err
-from kopru.errors import KopruError
+from kopru.errors import KopruError, StoreFolderCreated
 
 # command -> (module, "command" or "group"): the order is the order of ``kopru --help``
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -67,10 +68,24 @@ def _root() -> None:
     """kopru: where to produce, for whom, at what landed cost — Kazakhstan and Türkiye."""
 
 
+def _note(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    """kopru's notices as one 'note:' line on stderr; other warnings as Python shows them."""
+    if issubclass(category, StoreFolderCreated):
+        err.print(f"[yellow]note:[/] {message}", highlight=False, soft_wrap=True)
+    else:
+        _show_warning(message, category, *args, **kwargs)
+
+
+_show_warning = warnings.showwarning
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: run the command, turning kopru's errors into one line and exit code 2."""
     try:
-        return app(args=argv if argv is not None else sys.argv[1:], prog_name="kopru")
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", StoreFolderCreated)
+            warnings.showwarning = _note
+            return app(args=argv if argv is not None else sys.argv[1:], prog_name="kopru")
     except KopruError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise SystemExit(2) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,9 +48,21 @@ StoreOpt = Annotated[
 NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not record this run in the scenario store.")]
 
 
+def finite_json(data: Any) -> Any:
+    """``data`` with every NaN or infinite number replaced by null (a value that cannot be computed)."""
+    if isinstance(data, dict):
+        return {k: finite_json(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [finite_json(v) for v in data]
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    return data
+
+
 def print_json(data: Any, indent: int | None = 1) -> None:
-    """Strict JSON on stdout: no NaN or Infinity ever reaches a user (they become an error)."""
-    sys.stdout.write(json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False, default=str) + "\n")
+    """Strict JSON on stdout: no NaN or Infinity ever reaches a user (they become null)."""
+    text = json.dumps(finite_json(data), indent=indent, ensure_ascii=False, allow_nan=False, default=str)
+    sys.stdout.write(text + "\n")
 
 
 def compact(value: float | None) -> str:

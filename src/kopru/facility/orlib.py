@@ -53,6 +53,10 @@ def read_cap(path: str | Path, capacity: float | None = None, single_source: boo
         body = np.array(tokens[2 + 2 * m :], dtype=float).reshape(n, 1 + m)
     except ValueError as exc:
         raise OrlibError(f"{path}: a value is not a number ({exc})", file=path) from None
+    _check_values(path, "capacity of warehouse", cap)
+    _check_values(path, "fixed cost of warehouse", fixed)
+    _check_values(path, "demand of customer", body[:, 0])
+    _check_values(path, "cost row of customer", body[:, 1:], inf_allowed=True)
     return FacilityProblem(
         fixed_cost=fixed,
         capacity=cap,
@@ -60,3 +64,21 @@ def read_cap(path: str | Path, capacity: float | None = None, single_source: boo
         assign_cost=np.ascontiguousarray(body[:, 1:].T),
         single_source=single_source,
     )
+
+
+MAX_VALUE = 1e15  # far above any OR-Library figure; beyond it sums of costs lose every digit
+
+
+def _check_values(path: Path, what: str, values: np.ndarray, inf_allowed: bool = False) -> None:
+    """Refuse NaN, negative and absurd numbers, naming the first one (1-based, as the file counts)."""
+    bad = (
+        np.isnan(values)
+        | (values < 0)
+        | ((np.abs(values) > MAX_VALUE) & ~(inf_allowed & np.isposinf(values)))
+    )
+    if bad.any():
+        index = np.argwhere(bad)[0]
+        expected = "a number from 0 to 1e15" + (" (or inf: cannot serve)" if inf_allowed else "")
+        raise OrlibError(
+            f"{path}: {what} {index[0] + 1} is {values[tuple(index)]}; expected {expected}", file=path
+        )

@@ -43,6 +43,15 @@ class FacilityProblem:
         i, j = self.assign_cost.shape
         if self.fixed_cost.shape != (i,) or self.capacity.shape != (i,) or self.demand.shape != (j,):
             raise OptionError("fixed_cost, capacity (I,) and demand (J,) must match assign_cost (I, J)")
+        for name, values in (
+            ("demand", self.demand),
+            ("capacity", self.capacity),
+            ("fixed cost", self.fixed_cost),
+        ):
+            if not np.isfinite(values).all():
+                raise OptionError(
+                    f"every {name} must be a finite number, found {values[~np.isfinite(values)][0]}"
+                )
         if (self.demand < 0).any() or (self.capacity < 0).any():
             raise OptionError("demand and capacity must be >= 0")
 

@@ -29,6 +29,7 @@ NUMBERS = ("volume", "investment_usd", "jobs", "hurdle_pct", *ZONE_RESOURCES)
 LISTS = ("regions", "markets")
 TEXT = ("parent", "nace", "hs", "home_province", "status", "date", "source", "quote", "note")
 MAX_ROWS = 100_000
+MAX_NUMBER = 1e13  # dollars, jobs, hectares: far above any enterprise; beyond it sums lose their digits
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,10 @@ def _number(value: Any, where: str, name: str) -> float:
         x = float(str(value).replace(",", "").strip())
     except ValueError:
         raise MatchError(f"{where}: {name} must be a number, got {value!r}", field=name) from None
-    if not math.isfinite(x) or x < 0:
-        raise MatchError(f"{where}: {name} must be a number >= 0, got {value!r}", field=name)
+    if not math.isfinite(x) or x < 0 or x > MAX_NUMBER:
+        raise MatchError(
+            f"{where}: {name} must be a number from 0 to {MAX_NUMBER:.0e}, got {value!r}", field=name
+        )
     return x
 
 

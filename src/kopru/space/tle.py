@@ -7,6 +7,7 @@ with ``sgp4``; anything else is a :class:`~kopru.errors.TLEError` naming the fil
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,8 +121,13 @@ class Constellation:
 
 def checksum(line: str) -> int:
     """The TLE mod-10 checksum of the first 68 columns: digits count, a minus sign counts 1."""
-    total = sum(int(c) for c in line[:68] if c.isdigit()) + line[:68].count("-")
+    # ASCII digits only: str.isdigit() also accepts '²' and other digits int() cannot read
+    total = sum(int(c) for c in line[:68] if c in DIGITS) + line[:68].count("-")
     return total % 10
+
+
+DIGITS = "0123456789"
+EPOCH = re.compile(r"\d{2}[\d ]{3}\.\d{8}")  # columns 19-32 of line 1: YYDDD.DDDDDDDD
 
 
 def _check_line(line: str, number: str, where: str) -> None:
@@ -134,7 +140,7 @@ def _check_line(line: str, number: str, where: str) -> None:
             f"{where}: line {number} has {len(line)} characters, a TLE line has exactly 69"
             " (check for a truncated or wrapped line)"
         )
-    if not line[68].isdigit():
+    if line[68] not in DIGITS:
         raise TLEError(f"{where}: line {number} ends with {line[68]!r}, expected a checksum digit")
     if checksum(line) != int(line[68]):
         raise TLEError(
@@ -147,6 +153,11 @@ def _check_line(line: str, number: str, where: str) -> None:
 def _element_set(name: str | None, l1: str, l2: str, where1: str, where2: str, source: str) -> ElementSet:
     _check_line(l1, "1", where1)
     _check_line(l2, "2", where2)
+    if not EPOCH.fullmatch(l1[18:32]):
+        raise TLEError(
+            f"{where1}: the epoch (columns 19-32) is {l1[18:32]!r}; expected YYDDD.DDDDDDDD,"
+            " a two-digit year and the day of the year"
+        )
     if l1[2:7] != l2[2:7]:
         raise TLEError(
             f"{where2}: NORAD catalogue number {l2[2:7].strip()!r} differs from line 1's"

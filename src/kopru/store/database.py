@@ -19,7 +19,9 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +29,7 @@ from typing import Any
 
 import duckdb
 
-from kopru.errors import RunNotFound, StoreBusy, StoreError, StoreMissing
+from kopru.errors import RunNotFound, StoreBusy, StoreError, StoreFolderCreated, StoreMissing
 from kopru.store import records
 from kopru.store.records import HEADLINE_METRICS, headline, run_rows
 
@@ -61,18 +63,29 @@ def _check_file(path: Path) -> bool:
         return False
     if path.is_dir():
         raise StoreError(f"--store {path} is a folder; give a file such as {path / 'runs.duckdb'}")
-    if path.stat().st_size == 0:
+    if not path.is_file():  # a device, pipe or /proc entry: reading it could block or mislead
+        raise StoreError(f"--store {path} is not a regular file; give a path such as ./runs.duckdb")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)  # not st_size: /proc files report 0 and still have content
+    except OSError as exc:
+        raise StoreError(
+            f"--store {path} cannot be read ({exc.strerror or exc}); choose another path"
+        ) from None
+    if not head:
         raise StoreError(
             f"--store {path} is an empty file, not a kopru store; remove it or choose another path"
         )
-    with path.open("rb") as fh:
-        head = fh.read(16)
     if head[8:12] != DUCKDB_MAGIC:
         raise StoreError(
             f"--store {path} is not a kopru store (not a DuckDB file); it was left untouched —"
             " choose another path"
         )
     return True
+
+
+# DuckDB's words for a file another process holds (not "block", which corrupt files mention)
+LOCKED = re.compile(r"Could not set lock|Conflicting lock|\block(ed)?\b", re.IGNORECASE)
 
 
 @dataclass
@@ -84,37 +97,75 @@ class Store:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _check_file(self.path)  # refuse a folder, a special or foreign file before touching anything
         lock = Path(f"{self.path}.lock")
-        with lock.open("a") as fh:
-            deadline = time.monotonic() + self.lock_timeout
-            while True:
+        try:
+            self._make_folder()
+            fresh = not lock.exists()
+            handle = lock.open("a")
+        except OSError as exc:
+            raise StoreError(
+                f"--store {self.path}: cannot write beside it ({exc.strerror or exc}); choose a path in"
+                " a folder you can write to"
+            ) from None
+        try:
+            with handle as fh:
+                self._wait_for(fh)
                 try:
-                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreBusy(
-                            f"store {self.path} is busy (another kopru has held it over"
-                            f" {self.lock_timeout:.0f} s); try again"
-                        ) from None
-                    time.sleep(0.02)
+                    yield
+                finally:
+                    fcntl.flock(fh, fcntl.LOCK_UN)
+        except StoreError:
+            if fresh:  # a refused target leaves nothing of ours behind
+                lock.unlink(missing_ok=True)
+            raise
+
+    def _make_folder(self) -> None:
+        """Create a missing folder for the store, and say so: a typo in a path should not pass unseen."""
+        parent = self.path.parent
+        if parent.is_dir():
+            return
+        missing = parent
+        while not missing.parent.exists() and missing.parent != missing:
+            missing = missing.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        warnings.warn(
+            StoreFolderCreated(f"created the folder {missing} for the scenario store {self.path}"),
+            stacklevel=4,
+        )
+
+    def _wait_for(self, fh: Any) -> None:
+        """Take the lock on ``fh``, waiting up to ``lock_timeout`` for another kopru to let go."""
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
             try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreBusy(
+                        f"store {self.path} is busy (another kopru has held it over"
+                        f" {self.lock_timeout:.0f} s); try again"
+                    ) from None
+                time.sleep(0.02)
 
     @contextlib.contextmanager
     def connect(self, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A checked connection under the lock; creates the store only where no file exists."""
+        if not write and not _check_file(self.path):  # a reader creates neither folders nor lock files
+            raise StoreMissing(
+                f"store {self.path} does not exist yet; run kopru plan, risk, rank, sweep or match first"
+            )
         with self._locked():
             existed = _check_file(self.path)
             if not existed and not write:
-                raise StoreMissing(f"store {self.path} does not exist yet; run kopru risk/rank/sweep first")
+                raise StoreMissing(
+                    f"store {self.path} does not exist yet; run kopru plan, risk, rank, sweep or match first"
+                )
             try:
                 con = duckdb.connect(str(self.path))
             except duckdb.Error as exc:
-                if "lock" in str(exc).lower():  # a process outside kopru (the duckdb shell) holds it
+                if LOCKED.search(str(exc)):  # a process outside kopru (the duckdb shell) holds it
                     raise StoreBusy(f"store {self.path} is held by another program: {exc}") from None
                 raise StoreError(f"--store {self.path} cannot be opened as a kopru store: {exc}") from None
             try:

@@ -10,13 +10,12 @@ lists the command line's runs too.
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import kopru
 from kopru import api
@@ -34,6 +33,40 @@ CSP = (
     "script-src 'self' 'unsafe-inline' 'unsafe-eval'; connect-src 'self'; font-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
 )
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+]
+
+
+class SecurityHeaders:
+    """Every answer carries the security headers, also the 413 and 500 that FastAPI sends from
+    outside the user middleware (a pure ASGI wrapper around the whole stack, so none escapes it)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class KopruApp(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 DESCRIPTION = (
     "Where to produce, for whom, at what landed cost — Kazakhstan and Türkiye. "
     "Plans run as background jobs: POST /api/jobs (or POST /api/risk for the Monte Carlo risk), "
@@ -64,7 +97,7 @@ def create_app(
         yield
         jobs.shutdown()
 
-    app = FastAPI(
+    app = KopruApp(
         title="kopru",
         version=kopru.__version__,
         description=DESCRIPTION,
@@ -76,14 +109,6 @@ def create_app(
     app.state.kopru = WebState(runs, jobs, token, scenario_store)
     app.state.runs, app.state.jobs = runs, jobs
     errors.install(app)
-
-    @app.middleware("http")
-    async def _headers(request: Request, call_next: Callable[[Request], Any]) -> Response:
-        response: Response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        return response
 
     app.include_router(profiles.open_router)
     for module in (profiles, plans, matches, store_routes, sites):

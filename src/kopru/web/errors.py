@@ -1,4 +1,5 @@
-"""How the web app answers errors: field messages for 422, Retry-After for 503, nothing internal.
+"""How the web app answers errors: field messages for 422, Retry-After for 429 (a full queue) and
+503 (a busy store), nothing internal.
 
 Every :class:`~kopru.errors.KopruError` carries the fields it is about (``fields`` for a profile
 that fails validation, ``field`` for one named value), so the answer names them without reading
@@ -49,7 +50,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(QueueFull)
     async def _queue_full(_: Request, exc: QueueFull) -> JSONResponse:
         return JSONResponse(
-            status_code=503, content={"detail": str(exc)}, headers={"Retry-After": RETRY_AFTER_S}
+            status_code=429, content={"detail": str(exc)}, headers={"Retry-After": RETRY_AFTER_S}
         )
 
     @app.exception_handler(KopruError)

@@ -10,6 +10,7 @@ for the lock and then answers 503 with Retry-After, rather than hold a request f
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from pathlib import Path
 from typing import Any, Literal
@@ -31,6 +32,8 @@ from kopru.store import (
 )
 from kopru.web.runs import RunStore
 from kopru.web.sites import catalogue
+
+log = logging.getLogger("kopru.web")
 
 READ_TIMEOUT = 3.0  # seconds a page waits for a store that another kopru is writing
 RETRY_AFTER = "2"
@@ -115,11 +118,19 @@ def store_at(path: str | Path | None) -> Store:
 
 
 def unavailable(exc: StoreError) -> HTTPException:
-    """A store that cannot be read now: busy (retry shortly) or unusable (the message says why)."""
+    """A store that cannot be read now: busy (retry shortly) or unusable. The full message, with the
+    server's paths, goes to the server log; the client reads what it can act on."""
+    log.warning("scenario store unavailable: %s", exc)
     if isinstance(exc, StoreBusy):
-        # "store X is busy (another kopru has held it over 3 s); try again", or held by another program
-        return HTTPException(status_code=503, detail=str(exc), headers={"Retry-After": RETRY_AFTER})
-    return HTTPException(status_code=503, detail=f"the scenario store cannot be read: {exc}")
+        who = (
+            "held by another program" if "another program" in str(exc) else "busy (another kopru is writing)"
+        )
+        return HTTPException(
+            status_code=503,
+            detail=f"the scenario store is {who}; try again shortly",
+            headers={"Retry-After": RETRY_AFTER},
+        )
+    return HTTPException(status_code=503, detail="the scenario store cannot be read; the server log says why")
 
 
 def site_names(pack: DataPack) -> dict[str, str]:
@@ -221,7 +232,8 @@ def _item_names(names: dict[str, str], inputs: dict[str, Any]) -> dict[str, str]
 
 
 def _show(store: Store, run_id: str) -> dict[str, Any]:
-    missing = HTTPException(status_code=404, detail=f"no run {run_id} in the scenario store {store.path}")
+    # the store's path is the server's business, not the client's
+    missing = HTTPException(status_code=404, detail=f"no run {run_id} in the scenario store")
     if not store.path.exists():  # nothing recorded yet; do not create the folder by locking it
         raise missing
     try:

@@ -3,8 +3,8 @@
 Why threads and not processes: a plan takes ~0.1 s and an optimization 1–2 s, most of it in NumPy
 and HiGHS, which release the GIL; threads share the loaded data pack (1 s to load) and the run
 store, and need no pickling of a ~1 MB plan. The pool bounds how many run at once, and the queue
-is bounded too: past ``max_pending`` waiting jobs, new ones are refused (HTTP 503) rather than
-queued for minutes.
+is bounded too: past ``max_pending`` waiting jobs, new ones are refused (HTTP 429 with Retry-After)
+rather than queued for minutes.
 """
 
 from __future__ import annotations

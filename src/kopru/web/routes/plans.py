@@ -75,7 +75,7 @@ def _work(state: WebState, req: JobRequest) -> tuple[Callable[[JobProgress], Run
 
 def _submit(state: WebState, req: JobRequest) -> JobView:
     work, kind = _work(state, req)
-    return state.jobs.submit(kind, work, job_error).view()  # a full queue is a QueueFull: 503
+    return state.jobs.submit(kind, work, job_error).view()  # a full queue is a QueueFull: 429
 
 
 @router.post("/jobs", status_code=202)

@@ -1,0 +1,181 @@
+"""Hostile profiles through every profile command: the contract is exit 2 with one line naming the
+field, or exit 0 with strict JSON and a right answer (every site still costed, finite totals).
+
+Oracle: the contract itself, checked on hypothesis-generated profiles in which one numeric field of
+the apparel example becomes infinite, NaN, overflowing, zero, negative, huge or tiny, bare or with
+its unit, or the company field becomes deeply nested. Bounded: about a minute in all.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+import yaml
+from conftest import EXAMPLES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+APPAREL = yaml.safe_load((EXAMPLES / "apparel.yaml").read_text(encoding="utf-8"))
+BASE_FEASIBLE = 38  # every candidate site of the apparel example has a route to every market
+
+
+def _numeric_paths(node: Any, path: tuple = ()) -> list[tuple]:
+    """Every leaf that is a number or a number with its unit ("200 g", "12 %")."""
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in _numeric_paths(v, (*path, k))]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in _numeric_paths(v, (*path, i))]
+    if isinstance(node, bool):
+        return []
+    if isinstance(node, int | float):
+        return [path]
+    if isinstance(node, str) and node[:1].isdigit() and " " in node:
+        return [path]
+    return []
+
+
+PATHS = _numeric_paths(APPAREL)
+NUMBERS = [math.inf, -math.inf, math.nan, 10**400, 0, -1, 1e300, 1e-300, 1e15, -1e-9]
+TEXTS = ["1e400", "inf", "nan", "-0", "1e-320", "9" * 400, "1,5", "²", "0x10", "1_000"]
+
+
+@st.composite
+def hostile(draw: st.DrawFn) -> tuple[tuple, Any]:
+    path = draw(st.sampled_from(PATHS))
+    number = draw(st.sampled_from(NUMBERS) | st.sampled_from(TEXTS))
+    old = _get(APPAREL, path)
+    if isinstance(old, str) and draw(st.booleans()):  # keep the unit: "inf kg", "1e400 g"
+        number = f"{number} {old.split(' ', 1)[1]}"
+    return path, number
+
+
+def _get(node: Any, path: tuple) -> Any:
+    for key in path:
+        node = node[key]
+    return node
+
+
+def _with(path: tuple, value: Any) -> dict:
+    data = json.loads(json.dumps(APPAREL))
+    parent = _get(data, path[:-1])
+    parent[path[-1]] = value
+    return data
+
+
+def _strict(text: str) -> Any:
+    def refuse(name: str) -> None:
+        raise AssertionError(f"{name} in JSON output")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def check_contract(r: Any, command: str) -> None:
+    assert "Traceback" not in r.err, r.err
+    if r.code == 2:
+        lines = [line for line in r.err.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith("error: "), r.err
+        return
+    assert r.code == 0, (r.code, r.err)
+    data = _strict(r.out)
+    if command == "plan":
+        assert sum(s["feasible"] for s in data["sites"]) == BASE_FEASIBLE
+        assert all(math.isfinite(s["landed_cost"]["total"]) for s in data["sites"])
+        assert data["recommendation"]["site"] == data["ranking"][0]
+    elif command == "risk":
+        assert all(math.isfinite(s["mean"]) for s in data["sites"])
+    elif command == "rank":
+        assert len(data["sites"]) == BASE_FEASIBLE
+        assert all(math.isfinite(s["score"]) for s in data["sites"])
+    elif command == "optimize":
+        network = data["network"]
+        assert network["status"] in {"optimal", "feasible"} and network["open"], network.get("message")
+        assert math.isfinite(network["objective"])
+
+
+ARGS = {
+    "plan": ["--json", "--no-store"],
+    "risk": ["--json", "--no-store", "--samples", "200"],
+    "rank": ["--json", "--no-store", "--samples", "200"],
+    "optimize": ["--json", "--no-store", "--time-limit", "20"],
+}
+EXAMPLES_PER_COMMAND = {"plan": 200, "risk": 50, "rank": 50, "optimize": 50}
+SUPPRESS = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+
+
+@pytest.mark.parametrize("command", list(ARGS))
+def test_hostile_numbers_get_one_line_or_a_right_answer(command, cli, tmp_path):
+    codes: list[int] = []
+
+    @settings(
+        max_examples=EXAMPLES_PER_COMMAND[command],
+        deadline=None,
+        database=None,
+        suppress_health_check=SUPPRESS,
+    )
+    @given(case=hostile())
+    def run(case: tuple[tuple, Any]) -> None:
+        path, value = case
+        profile = tmp_path / "p.yaml"
+        profile.write_text(yaml.safe_dump(_with(path, value), allow_unicode=True), encoding="utf-8")
+        r = cli(command, profile, *ARGS[command])
+        check_contract(r, command)
+        codes.append(r.code)
+        if r.code == 2:
+            field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+            assert field.split("[")[0].split(".")[0] in r.err, (field, r.err)
+
+    run()
+    assert 2 in codes and (0 in codes or command != "plan")  # both doors are exercised
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (("unit_weight",), ".inf", "unit_weight: expected a mass such as 12 kg as a finite number"),
+        (("unit_weight",), "1e400 g", "unit_weight: expected a mass"),
+        (("labour_hours",), ".inf", "labour_hours: expected a time"),
+        (("land",), ".inf", "land: expected an area"),
+        (("price",), "9" * 400, "price: expected a number up to 1e+13, got one of 400 digits"),
+        (("price",), "1.0e+300", "price: expected at most 1e+13"),
+        (("capex",), ".nan", "capex: expected a finite number, got nan"),
+        (("markets", 0, "demand"), "-.inf", "markets[0].demand: expected a finite number"),
+    ],
+)
+def test_the_reported_cases_name_their_field(path, value, message, cli, tmp_path):
+    """Issue 16's reproductions, written as YAML text so that .inf and 400 digits reach the reader."""
+    data = _with(path, "PLACEHOLDER")
+    text = yaml.safe_dump(data, allow_unicode=True).replace("PLACEHOLDER", value)
+    profile = tmp_path / "p.yaml"
+    profile.write_text(text, encoding="utf-8")
+    for command in ("plan", "risk", "rank", "optimize"):
+        r = cli(command, profile, *ARGS[command])
+        assert r.code == 2 and message in r.err and len(r.err.strip().splitlines()) == 1, (command, r.err)
+
+
+def test_tiny_wacc_gives_strict_json(cli, tmp_path):
+    """wacc 1e-300 once printed Infinity and NaN: the annuity is then 1/n (no interest)."""
+    profile = tmp_path / "p.yaml"
+    profile.write_text(yaml.safe_dump(_with(("wacc",), 1e-300)), encoding="utf-8")
+    for command in ("plan", "risk"):
+        r = cli(command, profile, *ARGS[command])
+        check_contract(r, command)
+        assert r.code == 0
+
+
+def test_deep_nesting_is_refused_without_recursion(cli, tmp_path):
+    for suffix, text in (
+        (".yaml", "company: " + "[" * 100_000 + "]" * 100_000 + "\n"),
+        (".json", '{"company": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+    ):
+        profile = tmp_path / f"deep{suffix}"
+        profile.write_text(text, encoding="utf-8")
+        r = cli("plan", profile, "--json", "--no-store")
+        assert r.code == 2 and "levels deep; at most 40" in r.err, r.err
+
+
+def test_long_file_name_is_a_one_line_error(cli, tmp_path):
+    r = cli("plan", tmp_path / ("x" * 300 + ".yaml"), "--json", "--no-store")
+    assert r.code == 2 and "Traceback" not in r.err and len(r.err.strip().splitlines()) == 1, r.err

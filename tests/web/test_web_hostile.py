@@ -1,0 +1,155 @@
+"""Hostile requests against a live server: no 5xx, no stall, no leak, the same headers on every answer.
+
+Oracles: the status codes and headers the contract names; the health endpoint's latency measured
+while a hostile upload is being answered (at most 1 s); the server's own store path, which must not
+appear in any answer; hypothesis-generated profiles with infinite, NaN, huge or tiny numbers, which
+must be refused by name (422) or planned with finite totals.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from conftest import EXAMPLES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from web_server import serving, with_boom
+
+import kopru
+from kopru.web import create_app
+
+APPAREL = yaml.safe_load((EXAMPLES / "apparel.yaml").read_text(encoding="utf-8"))
+NESTED = b"company: " + b"[" * 50_000 + b"]" * 50_000 + b"\n"  # the reported 100 KB stall
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("secret-server-folder") / "runs.duckdb"
+
+
+@pytest.fixture(scope="module")
+def base(store_path: Path) -> Iterator[str]:
+    with serving(with_boom(create_app(token="", scenario_store=store_path))) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(base: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base, timeout=60) as c:
+        yield c
+
+
+def _secure(r: httpx.Response) -> None:
+    assert "default-src 'self'" in r.headers.get("content-security-policy", ""), (r.status_code, r.headers)
+    assert r.headers.get("x-content-type-options") == "nosniff", (r.status_code, r.headers)
+
+
+def test_every_kind_of_answer_has_the_security_headers(client: httpx.Client) -> None:
+    too_large = client.post("/api/profiles/parse", files={"file": ("p.yaml", b"#" * 1_100_000)})
+    assert too_large.status_code == 413
+    boom = client.get("/api/_boom")
+    assert boom.status_code == 500
+    answers = [too_large, boom, client.get("/api/health"), client.get("/api/nothing-here")]
+    answers.append(client.post("/api/profiles/validate", json={"profile": {"company": 1}}))
+    for r in answers:
+        _secure(r)
+
+
+def test_not_found_answers_do_not_name_the_servers_store(client: httpx.Client, store_path: Path) -> None:
+    kopru.open_store(store_path).record_plan(kopru.plan(EXAMPLES / "apparel.yaml"))
+    one = client.get(f"/api/store/runs/{'a' * 32}")
+    two = client.get("/api/store/compare", params={"a": "a" * 32, "b": "b" * 32})
+    for r in (one, two):
+        assert r.status_code == 404 and "no run" in r.text
+        assert str(store_path.parent) not in r.text and "secret-server-folder" not in r.text
+
+
+def test_a_nested_upload_does_not_delay_health(client: httpx.Client, base: str) -> None:
+    """Issue 16: 50,000 nested brackets once held the server for over 120 s and health for 28 s."""
+    answers: dict[str, Any] = {}
+
+    def upload() -> None:
+        with httpx.Client(base_url=base, timeout=60) as c:
+            answers["upload"] = c.post("/api/profiles/parse", files={"file": ("p.yaml", NESTED)})
+
+    def upload_json() -> None:
+        with httpx.Client(base_url=base, timeout=60) as c:
+            deep = '{"profile": ' + "[" * 50_000 + "]" * 50_000 + "}"
+            answers["json"] = c.post(
+                "/api/profiles/validate", content=deep, headers={"content-type": "application/json"}
+            )
+
+    threads = [threading.Thread(target=upload), threading.Thread(target=upload_json)]
+    for t in threads:
+        t.start()
+    latencies = []
+    while any(t.is_alive() for t in threads) or len(latencies) < 5:
+        start = time.perf_counter()
+        assert client.get("/api/health").status_code == 200
+        latencies.append(time.perf_counter() - start)
+        time.sleep(0.02)
+    for t in threads:
+        t.join(timeout=60)
+    assert max(latencies) < 1.0, latencies
+    assert answers["upload"].status_code == 422
+    assert "levels deep" in answers["upload"].json()["detail"][0]["msg"]
+    assert answers["json"].status_code in (400, 422), answers["json"].text[:200]
+
+
+VALUES = [1e300, -1e300, 1e-300, 0, -1, 10**30, "inf", "nan", "1e400 g", "Infinity", "1e14 h", "-0 kg"]
+PATHS = [
+    ("unit_weight",),
+    ("labour_hours",),
+    ("price",),
+    ("capex",),
+    ("wacc",),
+    ("land",),
+    ("energy", "electricity"),
+    ("markets", 0, "demand"),
+    ("baseline", 0, "capacity"),
+    ("materials", 0, "weight"),
+]
+
+
+def _with(path: tuple, value: Any) -> dict:
+    data = json.loads(json.dumps(APPAREL))
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return data
+
+
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(path=st.sampled_from(PATHS), value=st.sampled_from(VALUES))
+def test_hostile_numbers_are_refused_by_name_or_planned(
+    client: httpx.Client, path: tuple, value: Any
+) -> None:
+    profile = _with(path, value)
+    checked = client.post("/api/profiles/validate", json={"profile": profile})
+    planned = client.post("/api/plan", json={"profile": profile})
+    assert checked.status_code in (200, 422) and planned.status_code in (200, 422)
+    assert (checked.status_code == 200) == (planned.status_code == 200), (checked.text, planned.text[:300])
+    if planned.status_code == 422:
+        fields = {e["field"] for e in planned.json()["detail"]}
+        assert any(f.startswith(str(path[0])) for f in fields), (path, fields)
+        return
+    plan = json.loads(planned.text, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+    assert all(math.isfinite(s["landed_cost"]["total"]) for s in plan["sites"] if s["feasible"])
+    assert sum(s["feasible"] for s in plan["sites"]) == len(plan["sites"])
+
+
+def test_infinity_in_a_json_body_is_not_valid(client: httpx.Client) -> None:
+    """Python's JSON reader accepts Infinity; a profile with it must still be refused by name."""
+    text = json.dumps({"profile": _with(("price",), "INF")}).replace('"INF"', "Infinity")
+    r = client.post("/api/profiles/validate", content=text, headers={"content-type": "application/json"})
+    assert r.status_code == 422 and any(e["field"] == "price" for e in r.json()["detail"]), r.text

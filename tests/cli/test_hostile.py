@@ -176,6 +176,20 @@ def test_deep_nesting_is_refused_without_recursion(cli, tmp_path):
         assert r.code == 2 and "levels deep; at most 40" in r.err, r.err
 
 
-def test_long_file_name_is_a_one_line_error(cli, tmp_path):
-    r = cli("plan", tmp_path / ("x" * 300 + ".yaml"), "--json", "--no-store")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("plan", "{long}.yaml", "--json", "--no-store"),
+        ("plan", EXAMPLES / "apparel.yaml", "--out", "{long}", "--no-store"),
+        ("plan", EXAMPLES / "apparel.yaml", "--json", "--store", "{long}.duckdb"),
+        ("runs", "list", "--store", "{long}.duckdb"),
+        ("cflp", "{long}.txt"),
+    ],
+    ids=["profile", "out", "store", "runs-list", "cflp"],
+)
+def test_a_300_character_file_name_is_a_one_line_error(cli, tmp_path, args):
+    """Issue 16: 'OSError: File name too long' was a traceback; every path a user gives is checked."""
+    long = str(tmp_path / ("x" * 300))
+    r = cli(*(str(a).replace("{long}", long) for a in args))
     assert r.code == 2 and "Traceback" not in r.err and len(r.err.strip().splitlines()) == 1, r.err
+    assert "too long" in r.err

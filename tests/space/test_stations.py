@@ -1,6 +1,9 @@
 """Station CSVs: the shipped file, blank heights, extra columns, and clear errors."""
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st_
 
 from kopru.space import StationError, parse_stations, read_stations
 
@@ -49,3 +52,27 @@ def test_bad_station_files_are_named_errors(text, message):
 def test_extra_columns_are_allowed():
     st = parse_stations("name,country,lat,lon,elev_m,antenna\na,KZ,1,2,3,9m\n")
     assert st.name == ("a",) and st.elev_m[0] == 3.0
+
+
+def test_a_field_longer_than_the_csv_modules_limit_is_read():
+    """Issue 16: a name over 131,072 characters raised _csv.Error; the reader allows 1 MB cells."""
+    st = parse_stations("name,country,lat,lon,elev_m\n" + "a" * 200_000 + ",KZ,1,2,\n")
+    assert len(st.name[0]) == 200_000
+
+
+CELLS = st_.sampled_from(["", "1", "-1", "91", "x", "inf", "nan", "1e400", "KZ", '"', "\x00", "²", "0.5"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st_.lists(st_.lists(CELLS, min_size=3, max_size=7), min_size=0, max_size=4))
+def test_any_station_file_is_read_or_a_station_error(rows):
+    """Property: a station CSV of any such cells gives stations with finite coordinates in range, or
+    one StationError line."""
+    text = "name,country,lat,lon,elev_m\n" + "\n".join(",".join(r) for r in rows)
+    try:
+        stations = parse_stations(text, "s.csv")
+    except StationError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert np.all(np.abs(stations.lat) <= 90) and np.all(np.abs(stations.lon) <= 180)
+    assert np.all(np.isfinite(stations.elev_m))

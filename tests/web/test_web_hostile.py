@@ -153,3 +153,17 @@ def test_infinity_in_a_json_body_is_not_valid(client: httpx.Client) -> None:
     text = json.dumps({"profile": _with(("price",), "INF")}).replace('"INF"', "Infinity")
     r = client.post("/api/profiles/validate", content=text, headers={"content-type": "application/json"})
     assert r.status_code == 422 and any(e["field"] == "price" for e in r.json()["detail"]), r.text
+
+
+def test_a_plan_that_outlasts_the_wait_is_a_job_to_poll(client: httpx.Client, monkeypatch) -> None:
+    """Once a 504: a busy pool is not a failure of the server, so the answer is 202 and the job."""
+    from kopru.web.routes import plans
+
+    monkeypatch.setattr(plans, "SYNC_TIMEOUT_SECONDS", 0.0)
+    r = client.post("/api/plan", json={"example": "apparel"})
+    assert r.status_code == 202 and r.headers["location"] == f"/api/jobs/{r.json()['id']}"
+    deadline = time.monotonic() + 60
+    while (job := client.get(r.headers["location"]).json())["status"] not in ("done", "failed"):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert job["status"] == "done" and client.get(f"/api/runs/{job['run']}").status_code == 200

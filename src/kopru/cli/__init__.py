@@ -79,6 +79,14 @@ def _note(message: Warning | str, category: type[Warning], *args: Any, **kwargs:
 _show_warning = warnings.showwarning
 
 
+def _os_problem(exc: OSError) -> str:
+    name = str(exc.filename or "")
+    if len(name) > 80:
+        name = f"{name[:40]}…{name[-36:]}"
+    where = f"{name}: " if name else ""
+    return f"{where}{exc.strerror or exc}; choose another path"
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: run the command, turning kopru's errors into one line and exit code 2."""
     try:
@@ -88,6 +96,9 @@ def main(argv: list[str] | None = None) -> Any:
             return app(args=argv if argv is not None else sys.argv[1:], prog_name="kopru")
     except KopruError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise SystemExit(2) from None
+    except OSError as exc:  # a path the user gave that the system refuses (too long, read-only, full)
+        err.print(f"[red]error:[/] {_os_problem(exc)}", highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
     except KeyboardInterrupt:
         err.print("interrupted")

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from kopru import api
 from kopru.planner import Plan
@@ -108,19 +108,25 @@ def _plan_response(plan: Plan, headers: dict[str, str] | None = None) -> Respons
     return Response(plan.model_dump_json(), media_type="application/json", headers=headers)
 
 
-@router.post("/plan", response_model=Plan)
+@router.post(
+    "/plan", response_model=Plan, responses={202: {"model": JobView, "description": "still running"}}
+)
 async def plan_now(state: State, req: PlanRequest) -> Response:
     """Compute a plan and return it (~0.1 s; runs in the same bounded pool as jobs).
 
-    The optimizer takes longer: run it through POST /api/jobs."""
+    When the pool is so busy that the plan is not done within 60 s, the answer is 202 with the job
+    (poll GET /api/jobs/{id}); a full queue is 429. The optimizer takes longer: use POST /api/jobs."""
     view = _submit(state, JobRequest(**req.model_dump()))
     j = state.jobs.get(view.id)
     assert j is not None and j.future is not None
     try:
         # a KopruError from the worker propagates to its handler (422)
-        run = await asyncio.wait_for(asyncio.wrap_future(j.future), SYNC_TIMEOUT_SECONDS)
-    except TimeoutError:
-        raise HTTPException(status_code=504, detail=f"job {view.id} is still running; poll it") from None
+        # shielded: a timeout must not cancel the job (a queued one would stay "queued" for ever)
+        run = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(j.future)), SYNC_TIMEOUT_SECONDS)
+    except TimeoutError:  # not a failure of the server: the plan goes on, as a job to poll
+        still = state.jobs.get(view.id)
+        body = (still.view() if still else view).model_dump(mode="json")
+        return JSONResponse(status_code=202, content=body, headers={"Location": f"/api/jobs/{view.id}"})
     return _plan_response(run.plan, {"X-Kopru-Run": run.id})
 
 

@@ -63,14 +63,84 @@ def test_each_scenario_equals_a_direct_plan():
     assert by_name["kz_power_subsidy"]["totals"]["sez_turan"] < by_name["baseline"]["totals"]["sez_turan"]
 
 
+def same(a: list, b: list) -> bool:
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
 def test_dask_equals_serial_and_grid_size(client):
     path = SCENARIOS / "appliances_grid.yaml"
     serial = api.sweep(path)
-    remote = api.sweep(path, client=client)
-    assert len(serial.scenarios) == 9
-    assert json.dumps(remote.as_dict(), sort_keys=True) == json.dumps(serial.as_dict(), sort_keys=True)
+    remote = sweep.sweep(path, client=client, min_cluster_seconds=0)
+    assert len(serial.scenarios) == 9 and serial.execution == "in-process"
+    assert remote.execution.startswith("dask: 4 tasks of up to 2 scenarios on 2 workers")
+    assert same(remote.scenarios, serial.scenarios)
     names = [s["name"] for s in serial.scenarios]
     assert "tenge_weak+no_ferry" in names
+
+
+def test_a_sweep_too_small_for_the_cluster_runs_here(client):
+    result = sweep.sweep(SCENARIOS / "apparel_what_if.yaml", client=client, min_cluster_seconds=3600)
+    assert result.execution.startswith("in-process: the other 7 scenarios take about")
+    assert same(result.scenarios, api.sweep(SCENARIOS / "apparel_what_if.yaml").scenarios)
+
+
+def grid_file(tmp_path: Path, optimize: str = "true") -> Path:
+    path = tmp_path / "grid.yaml"
+    path.write_text(
+        f"profile: {APPAREL}\noptimize: {optimize}\ngrid:\n"
+        "  fx: [{name: base}, {name: tenge_weak, fx_shock: {KZT: 1.3}}]\n"
+        "  corridor: [{name: open}, {name: no_ferry, close: [mode:ferry]}]\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_optimizer_in_every_scenario_equals_a_direct_optimize(tmp_path):
+    """Oracle: kopru.plan(..., optimize=True) with the scenario's overrides and closures."""
+    result = api.sweep(grid_file(tmp_path))
+    assert [s["name"] for s in result.scenarios] == [
+        "base+open",
+        "base+no_ferry",
+        "tenge_weak+open",
+        "tenge_weak+no_ferry",
+    ]
+    pack = api.load_data()
+    weak = {"KZT.fx_per_usd": {"value": pack.fx_per_usd("KZT") * 1.3}}
+    direct = api.plan(APPAREL, overrides=weak, disruptions=["mode:ferry"], optimize={"sensitivity": False})
+    got = result.scenarios[3]["optimizer"]
+    assert got["status"] == direct.network.status == "optimal"
+    assert got["objective"] == pytest.approx(direct.network.objective, rel=1e-9)
+    assert [o["site"] for o in got["open"]] == [o.site for o in direct.network.open]
+    assert got["open"][0]["name"] and got["gap"] is not None
+    # the optimizer is never worse than the best single site of the same scenario
+    for s in result.scenarios:
+        assert s["optimizer"]["objective"] <= s["best_total"] * (1 + 1e-9)
+
+
+def test_optimize_flag_and_key(tmp_path, cli):
+    plain = grid_file(tmp_path, optimize="false")
+    assert "optimizer" not in api.sweep(plain).scenarios[0]
+    assert "optimizer" in api.sweep(plain, optimize=True).scenarios[0]
+    r = cli("sweep", plain, "--optimize", "--json", "--no-store")
+    assert r.code == 0 and all(s["optimizer"]["status"] == "optimal" for s in json.loads(r.out)["scenarios"])
+    bad = grid_file(tmp_path, optimize="sometimes")
+    r = cli("sweep", bad, "--no-store")
+    assert r.code == 2 and "optimize must be true, false or a mapping" in r.err
+    bad = grid_file(tmp_path, optimize="{max_sites: 0}")
+    r = cli("sweep", bad, "--no-store")
+    assert r.code == 2 and "max_sites" in r.err
+
+
+def test_a_real_cluster_of_separate_processes_gives_the_serial_answer(tmp_path):
+    """--scheduler against a dask scheduler and two dask worker processes on loopback."""
+    from kopru.cluster import dask_client, external_cluster
+
+    path = grid_file(tmp_path)
+    serial = api.sweep(path)
+    with external_cluster(workers=2) as address, dask_client(scheduler=address) as c:
+        remote = sweep.sweep(path, client=c, min_cluster_seconds=0)
+    assert remote.execution.startswith("dask: 3 tasks of up to 1 scenarios on 2 workers")
+    assert same(remote.scenarios, serial.scenarios)
 
 
 def test_bad_scenario_files(tmp_path):

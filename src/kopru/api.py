@@ -273,13 +273,21 @@ def rank(
 
 
 def sweep(
-    path: str | Path, client: Any = None, progress: Counter | None = None, avoid: Countries = ()
+    path: str | Path,
+    client: Any = None,
+    progress: Counter | None = None,
+    avoid: Countries = (),
+    optimize: bool | Mapping[str, Any] | None = None,
 ) -> SweepResult:
     """Run every scenario of a scenario file (a list and/or a grid of what-ifs) through the plan;
-    ``avoid`` adds countries no route of any scenario may pass through."""
+    ``avoid`` adds countries no route of any scenario may pass through; ``optimize`` (True or
+    optimizer options; default: the file's ``optimize:``) runs the network optimizer in each.
+    With a Dask ``client``, scenarios go to the cluster in batches when the sweep is large enough
+    to pay (``SweepResult.execution`` says where it ran)."""
     from kopru.scenarios import sweep as run_sweep
 
-    return run_sweep(path, client, progress, tuple(avoid))
+    chosen = dict(optimize) if isinstance(optimize, Mapping) else optimize
+    return run_sweep(path, client, progress, tuple(avoid), chosen)
 
 
 def match(

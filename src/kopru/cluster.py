@@ -42,3 +42,87 @@ def dask_client(
         Client(cluster) as client,
     ):
         yield client
+
+
+@contextlib.contextmanager
+def external_cluster(workers: int = 2, timeout: float = 60.0) -> Iterator[str]:
+    """A real Dask cluster on loopback: a ``dask scheduler`` and ``workers`` single-threaded
+    ``dask worker`` processes, as on a multi-machine cluster but on 127.0.0.1; yields its address.
+
+    For tests and benchmarks of ``--scheduler`` (a ``LocalCluster`` shares more with the client
+    than a cluster of separate processes does). The processes are stopped on exit."""
+    import json
+    import subprocess
+    import sys
+    import tempfile
+    import time
+    from pathlib import Path
+
+    quiet = ["--no-dashboard"]
+    with tempfile.TemporaryDirectory(prefix="kopru-dask-") as folder:
+        info = Path(folder) / "scheduler.json"
+        procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "distributed.cli.dask_scheduler",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    "0",
+                    "--scheduler-file",
+                    str(info),
+                    *quiet,
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        ]
+        try:
+            deadline = time.monotonic() + timeout
+            while not info.exists() or not info.read_text().strip():
+                if time.monotonic() > deadline or procs[0].poll() is not None:
+                    raise SweepError("the Dask scheduler did not start")
+                time.sleep(0.1)
+            address = json.loads(info.read_text())["address"]
+            procs += [
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "distributed.cli.dask_worker",
+                        address,
+                        "--nthreads",
+                        "1",
+                        "--nworkers",
+                        "1",
+                        "--host",
+                        "127.0.0.1",
+                        *quiet,
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                for _ in range(workers)
+            ]
+            _wait_for_workers(address, workers, deadline)
+            yield address
+        finally:
+            for p in reversed(procs):
+                p.terminate()
+            for p in procs:
+                try:
+                    p.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+
+
+def _wait_for_workers(address: str, n: int, deadline: float) -> None:
+    import time
+
+    from distributed import Client
+
+    with Client(address, timeout="10s") as client:
+        client.wait_for_workers(n, timeout=max(1.0, deadline - time.monotonic()))

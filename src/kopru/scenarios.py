@@ -3,25 +3,36 @@
 A scenario file names a profile and a list (``scenarios:``) and/or a grid (``grid:``, every
 combination) of what-ifs. Shortcuts map onto data-pack overrides and corridor closures:
 ``vat: {KZ: 16}``, ``tariff: {EAEU_CCT.6109: 15}``, ``fx_shock: {KZT: 1.2}``,
-``close: [mode:ferry]``, or any ``overrides:`` key.
+``close: [mode:ferry]``, or any ``overrides:`` key. ``optimize: true`` (or a mapping of optimizer
+options) runs the network optimizer in every scenario.
+
+On Dask, scenarios travel in batches (a few per worker, so each task is worth its overhead), the
+profile is scattered once and each worker loads the data pack once (it is cached per process).
+A sweep too small for a cluster to pay runs in this process: the first scenario is timed here, and
+when the rest would take less than :data:`MIN_CLUSTER_SECONDS` the cluster is not used.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
 from kopru import datapack, documents
 from kopru.errors import KopruError, SweepError
 from kopru.planner import make_plan
-from kopru.profile import Profile, load_profile
+from kopru.profile import OptimizeOptions, Profile, explain, load_profile
 from kopru.progress import Counter
 
 # -- scenarios -----------------------------------------------------------------------------------
+MIN_CLUSTER_SECONDS = 2.0  # below this much serial work, shipping it to a cluster costs more than it saves
+TASKS_PER_WORKER = 3  # batches per worker: large enough to amortise a task, small enough to balance
 SCENARIO_KEYS = {"name", "overrides", "disruptions", "close", "avoid", "vat", "fx_shock", "tariff", "note"}
 
 
@@ -92,6 +103,25 @@ def _combine(parts: tuple[Scenario, ...]) -> Scenario:
 
 def read_scenarios(path: str | Path) -> tuple[Path, list[Scenario]]:
     """The profile path and the scenarios of a sweep file (a list, a grid, or both)."""
+    profile, scenarios, _ = read_sweep(path)
+    return profile, scenarios
+
+
+def _optimize_key(value: Any, path: Path) -> dict[str, Any] | None:
+    """The file's ``optimize:``: false/absent (None), true ({}), or a mapping of optimizer options."""
+    if value is None or value is False:
+        return None
+    if value is True:
+        return {}
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    raise SweepError(
+        f"scenario file {path}: optimize must be true, false or a mapping of optimizer options", file=path
+    )
+
+
+def read_sweep(path: str | Path) -> tuple[Path, list[Scenario], dict[str, Any] | None]:
+    """The profile path, the scenarios and the ``optimize:`` options (None: plans only) of a file."""
     path = Path(path)
     data = documents.read_mapping(path, "scenario file", error=SweepError, fmt="yaml")
     if "profile" not in data:
@@ -122,22 +152,30 @@ def read_scenarios(path: str | Path) -> tuple[Path, list[Scenario]]:
         raise SweepError(
             f"scenario file {path}: scenario names must be unique ({', '.join(sorted(dup))})", file=path
         )
-    return profile, scenarios
+    return profile, scenarios, _optimize_key(data.get("optimize"), path)
 
 
-def run_scenario(profile: Profile, scenario: Scenario, avoid: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Plan one scenario; a scenario that fails is reported, it does not stop the sweep."""
+def run_scenario(
+    profile: Profile,
+    scenario: Scenario,
+    avoid: tuple[str, ...] = (),
+    optimize: OptimizeOptions | None = None,
+) -> dict[str, Any]:
+    """Plan one scenario (and optimize it); a scenario that fails is reported, it does not stop
+    the sweep."""
     try:
         # a closure makes some lanes infinite; the engine's inf * 0 on them warns, but those sites are
         # already reported infeasible, so the warning says nothing new
         with np.errstate(invalid="ignore"):
             countries = tuple(dict.fromkeys((*avoid, *scenario.avoid)))
-            plan = make_plan(profile, scenario.overrides or None, scenario.disruptions, avoid=countries)
+            plan = make_plan(
+                profile, scenario.overrides or None, scenario.disruptions, network=optimize, avoid=countries
+            )
     except KopruError as exc:
         return {"name": scenario.name, "error": str(exc)}
     best = plan.site(plan.ranking[0])
     rec = plan.recommendation
-    return {
+    out = {
         "name": scenario.name,
         "best": best.id,
         "best_total": best.landed_cost.total,
@@ -147,6 +185,24 @@ def run_scenario(profile: Profile, scenario: Scenario, avoid: tuple[str, ...] = 
         "feasible_sites": sum(s.feasible for s in plan.sites),
         "totals": {s.id: s.landed_cost.total for s in plan.sites},
     }
+    if plan.network is not None:
+        net = plan.network
+        out["optimizer"] = {
+            "status": net.status,
+            "objective": net.objective,
+            "bound": net.bound,
+            "gap": net.gap,
+            "open": [{"site": o.site, "name": o.name, "units": o.units} for o in net.open],
+            "message": net.message,
+        }
+    return out
+
+
+def run_batch(
+    profile: Profile, scenarios: list[Scenario], avoid: tuple[str, ...], optimize: OptimizeOptions | None
+) -> list[dict[str, Any]]:
+    """One Dask task: several scenarios, so that a task is worth its scheduling and transfer."""
+    return [run_scenario(profile, s, avoid, optimize) for s in scenarios]
 
 
 @dataclass(frozen=True)
@@ -156,32 +212,86 @@ class SweepResult:
     file: Path
     profile: Path
     scenarios: list[dict[str, Any]]
+    # where it ran: "in-process", or "dask (N tasks on W workers)", or why the cluster was not used
+    execution: str = "in-process"
 
     def as_dict(self) -> dict[str, Any]:
-        """``kopru sweep --json``: the profile's path and one entry per scenario."""
-        return {"profile": str(self.profile), "scenarios": self.scenarios}
+        """``kopru sweep --json``: the profile's path, where it ran and one entry per scenario."""
+        return {"profile": str(self.profile), "execution": self.execution, "scenarios": self.scenarios}
 
 
 def sweep(
-    path: str | Path, client: Any = None, progress: Counter | None = None, avoid: tuple[str, ...] = ()
+    path: str | Path,
+    client: Any = None,
+    progress: Counter | None = None,
+    avoid: tuple[str, ...] = (),
+    optimize: bool | dict[str, Any] | None = None,
+    min_cluster_seconds: float = MIN_CLUSTER_SECONDS,
 ) -> SweepResult:
-    """Run every scenario of the file through the plan, on Dask when a ``client`` is given."""
-    profile_path, scenarios = read_scenarios(path)
+    """Run every scenario of the file through the plan (and the optimizer, when the file or
+    ``optimize`` asks), on Dask when a ``client`` is given and the sweep is large enough to pay."""
+    profile_path, scenarios, from_file = read_sweep(path)
     profile = load_profile(profile_path)
-    results: dict[str, dict[str, Any]] = {}
-    if client is None:
-        for i, s in enumerate(scenarios):
-            results[s.name] = run_scenario(profile, s, avoid)
-            if progress:
-                progress(i + 1, len(scenarios))
-    else:
-        from distributed import as_completed  # only with a cluster: Dask loads on demand
+    options = _options(profile, from_file if optimize is None else ({} if optimize is True else optimize))
+    results: list[dict[str, Any]] = []
 
-        # a fresh key per sweep: a content-hashed key races with the cleanup of the last sweep's copy
-        shared = client.scatter(profile, broadcast=True, hash=False)
-        futures = {client.submit(run_scenario, shared, s, avoid, pure=False): s.name for s in scenarios}
-        for i, future in enumerate(as_completed(futures)):
-            results[futures[future]] = future.result()
-            if progress:
-                progress(i + 1, len(scenarios))
-    return SweepResult(Path(path).resolve(), profile_path, [results[s.name] for s in scenarios])
+    def done(batch: list[dict[str, Any]]) -> None:
+        results.extend(batch)
+        if progress:
+            progress(len(results), len(scenarios))
+
+    execution = "in-process"
+    if client is None:
+        for s in scenarios:
+            done([run_scenario(profile, s, avoid, options)])
+    else:
+        start = time.perf_counter()
+        done([run_scenario(profile, scenarios[0], avoid, options)])
+        rest = scenarios[1:]
+        estimate = (time.perf_counter() - start) * len(rest)
+        if estimate < min_cluster_seconds:
+            execution = (
+                f"in-process: the other {len(rest)} scenarios take about {estimate:.1f} s here, less"
+                f" than the {min_cluster_seconds:g} s a cluster needs to pay"
+            )
+            for s in rest:
+                done([run_scenario(profile, s, avoid, options)])
+        elif rest:
+            execution = _on_dask(client, profile, rest, avoid, options, done)
+    by_name = {r["name"]: r for r in results}
+    return SweepResult(Path(path).resolve(), profile_path, [by_name[s.name] for s in scenarios], execution)
+
+
+def _options(profile: Profile, optimize: dict[str, Any] | bool | None) -> OptimizeOptions | None:
+    """Optimizer options for a sweep: the profile's, with the file's changes; no sensitivity
+    re-solves unless asked (a sweep is itself the sensitivity analysis)."""
+    if optimize is None or optimize is False:
+        return None
+    changes = {"sensitivity": False} | dict(optimize)
+    try:
+        return OptimizeOptions.model_validate(profile.optimize.model_dump() | changes)
+    except ValidationError as exc:
+        raise SweepError(str(explain(exc, "optimize"))) from None
+
+
+def _on_dask(
+    client: Any,
+    profile: Profile,
+    scenarios: list[Scenario],
+    avoid: tuple[str, ...],
+    options: OptimizeOptions | None,
+    done: Any,
+) -> str:
+    from distributed import as_completed  # only with a cluster: Dask loads on demand
+
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    tasks = min(len(scenarios), workers * TASKS_PER_WORKER)
+    size = math.ceil(len(scenarios) / tasks)
+    batches = [scenarios[i : i + size] for i in range(0, len(scenarios), size)]
+    # a fresh key per sweep: a content-hashed key races with the cleanup of the last sweep's copy
+    shared = client.scatter(profile, broadcast=True, hash=False)
+    futures = [client.submit(run_batch, shared, b, avoid, options, pure=False) for b in batches]
+    for future in as_completed(futures):
+        done(future.result())  # streamed back as each batch finishes
+        future.release()
+    return f"dask: {len(batches)} tasks of up to {size} scenarios on {workers} workers"

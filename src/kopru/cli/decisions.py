@@ -206,23 +206,37 @@ def sweep(
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
     avoid: AvoidOpt = None,
+    optimize: Annotated[
+        bool,
+        typer.Option("--optimize", help="Run the network optimizer in every scenario (or optimize: true)."),
+    ] = False,
 ) -> None:
     """Run a list or grid of what-if scenarios (VAT, closures, tariffs, FX shocks) through plan."""
     bar, count = count_bar(interactive(as_json), "scenarios")
     with dask_client(dask, scheduler) as client, shown(bar):
-        result = api.sweep(scenarios, client, count, avoid or ())
+        result = api.sweep(scenarios, client, count, avoid or (), True if optimize else None)
     if not no_store:
         api.open_store(store).record_sweep(result, dask=dask or scheduler is not None)
     if as_json:
         print_json(result.as_dict())
         return
+    optimized = any("optimizer" in s for s in result.scenarios)
     table = Table(title=f"Sweep of {scenarios.name}", box=box.SIMPLE_HEAD)
-    for col in ("scenario", "best site", "annual cost", "baseline", "saving"):
-        table.add_column(col, justify="right" if col in ("annual cost", "saving") else "left", no_wrap=True)
+    columns = ["scenario", "best site", "annual cost", "baseline", "saving"]
+    columns += ["optimizer", "network cost", "open sites"] if optimized else []
+    for col in columns:
+        right = col in ("annual cost", "saving", "network cost")
+        table.add_column(col, justify="right" if right else "left", no_wrap=col != "open sites")
     for s in result.scenarios:
         if "error" in s:
-            table.add_row(s["name"], f"[red]{s['error']}[/]", "", "", "")
+            table.add_row(s["name"], f"[red]{s['error']}[/]", *[""] * (len(columns) - 2))
             continue
         saving = "—" if s["saving_pct"] is None else f"{s['saving_pct']:.1%}"
-        table.add_row(s["name"], s["best"], money(s["best_total"]), s["baseline"] or "—", saving)
+        row = [s["name"], s["best"], money(s["best_total"]), s["baseline"] or "—", saving]
+        if optimized:
+            net = s.get("optimizer") or {}
+            cost = "—" if net.get("objective") is None else money(net["objective"])
+            row += [str(net.get("status", "—")), cost, ", ".join(o["name"] for o in net.get("open", []))]
+        table.add_row(*row)
     out.print(table)
+    out.print(f"[dim]ran {result.execution}[/]")

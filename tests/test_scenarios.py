@@ -186,3 +186,13 @@ def test_cli_sweep_json_and_store(tmp_path, capsys, monkeypatch):
 
     runs = open_store(store).list()
     assert [r["kind"] for r in runs] == ["sweep"]
+
+
+def test_the_shipped_optimize_file_reports_the_optimizer_in_every_scenario(cli):
+    r = cli("sweep", SCENARIOS / "apparel_optimize.yaml", "--json", "--no-store")
+    assert r.code == 0, r.err
+    result = json.loads(r.out)
+    assert len(result["scenarios"]) == 9 and result["execution"] == "in-process"
+    for s in result["scenarios"]:
+        net = s["optimizer"]
+        assert net["status"] == "optimal" and net["open"] and net["objective"] <= s["best_total"] * (1 + 1e-9)

@@ -178,8 +178,10 @@ def run_scenario(
     out = {
         "name": scenario.name,
         "best": best.id,
+        "best_name": best.name,
         "best_total": best.landed_cost.total,
         "baseline": rec.baseline_site,
+        "baseline_name": plan.site(rec.baseline_site).name if rec.baseline_site else None,
         "baseline_total": rec.baseline_total,
         "saving_pct": rec.saving_pct,
         "feasible_sites": sum(s.feasible for s in plan.sites),
@@ -214,10 +216,16 @@ class SweepResult:
     scenarios: list[dict[str, Any]]
     # where it ran: "in-process", or "dask (N tasks on W workers)", or why the cluster was not used
     execution: str = "in-process"
+    currency: str = "USD"  # of every total: the profile's
 
     def as_dict(self) -> dict[str, Any]:
         """``kopru sweep --json``: the profile's path, where it ran and one entry per scenario."""
-        return {"profile": str(self.profile), "execution": self.execution, "scenarios": self.scenarios}
+        return {
+            "profile": str(self.profile),
+            "currency": self.currency,
+            "execution": self.execution,
+            "scenarios": self.scenarios,
+        }
 
 
 def sweep(
@@ -259,7 +267,8 @@ def sweep(
         elif rest:
             execution = _on_dask(client, profile, rest, avoid, options, done)
     by_name = {r["name"]: r for r in results}
-    return SweepResult(Path(path).resolve(), profile_path, [by_name[s.name] for s in scenarios], execution)
+    ordered = [by_name[s.name] for s in scenarios]
+    return SweepResult(Path(path).resolve(), profile_path, ordered, execution, profile.currency)
 
 
 def _options(profile: Profile, optimize: dict[str, Any] | bool | None) -> OptimizeOptions | None:

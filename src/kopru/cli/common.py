@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +22,16 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-out = Console()
+
+def _width() -> int | None:
+    """The terminal's width; piped or redirected output (no terminal) gets 120 columns, not rich's 80,
+    so that names are not cut (COLUMNS, when set, wins)."""
+    if os.environ.get("COLUMNS") or sys.stdout.isatty():
+        return None
+    return 120
+
+
+out = Console(width=_width())
 err = Console(stderr=True)
 
 ProfileArg = Annotated[Path, typer.Argument(help="Company profile, YAML or JSON.")]

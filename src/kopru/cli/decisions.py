@@ -221,22 +221,27 @@ def sweep(
         print_json(result.as_dict())
         return
     optimized = any("optimizer" in s for s in result.scenarios)
-    table = Table(title=f"Sweep of {scenarios.name}", box=box.SIMPLE_HEAD)
-    columns = ["scenario", "best site", "annual cost", "baseline", "saving"]
-    columns += ["optimizer", "network cost", "open sites"] if optimized else []
-    for col in columns:
-        right = col in ("annual cost", "saving", "network cost")
-        table.add_column(col, justify="right" if right else "left", no_wrap=col != "open sites")
+    currency = result.currency
+    table = Table(title=f"Sweep of {scenarios.name} (costs in {currency} a year)", box=box.SIMPLE_HEAD)
+    table.add_column("scenario", overflow="fold", min_width=24)
+    table.add_column("best site", overflow="fold", min_width=28)
+    table.add_column("best cost", justify="right", no_wrap=True)
+    table.add_column("saving vs TR", justify="right", no_wrap=True)
+    if optimized:
+        table.add_column("network cost", justify="right", no_wrap=True)
+        table.add_column("optimizer opens", overflow="fold", min_width=28)
     for s in result.scenarios:
         if "error" in s:
-            table.add_row(s["name"], f"[red]{s['error']}[/]", *[""] * (len(columns) - 2))
+            table.add_row(s["name"], f"[red]{s['error']}[/]", *[""] * (len(table.columns) - 2))
             continue
         saving = "—" if s["saving_pct"] is None else f"{s['saving_pct']:.1%}"
-        row = [s["name"], s["best"], money(s["best_total"]), s["baseline"] or "—", saving]
+        row = [s["name"], s.get("best_name") or s["best"], money(s["best_total"]), saving]
         if optimized:
             net = s.get("optimizer") or {}
             cost = "—" if net.get("objective") is None else money(net["objective"])
-            row += [str(net.get("status", "—")), cost, ", ".join(o["name"] for o in net.get("open", []))]
+            opened = ", ".join(o["name"] for o in net.get("open", []))
+            status = net.get("status", "—")
+            row += [cost, opened if status == "optimal" else f"{opened} ({status})"]
         table.add_row(*row)
     out.print(table)
     out.print(f"[dim]ran {result.execution}[/]")

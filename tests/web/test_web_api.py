@@ -94,6 +94,27 @@ def test_optimize_job_polls_to_a_run_with_downloads(client: httpx.Client) -> Non
     assert listed[0]["id"] == run and listed[0]["optimized"] is True
 
 
+def test_a_run_downloads_as_excel_and_a_one_page_summary(client: httpx.Client) -> None:
+    import io
+
+    import openpyxl
+    from pypdf import PdfReader
+
+    run = client.post("/api/plan", json={"example": "appliances"}).headers["x-kopru-run"]
+    plan = client.get(f"/api/runs/{run}").json()
+    xlsx = client.get(f"/api/runs/{run}/plan.xlsx")
+    assert xlsx.status_code == 200 and 'filename="plan.xlsx"' in xlsx.headers["content-disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert book["Ranking"]["B2"].value == plan["recommendation"]["name"]
+    pdf = client.get(f"/api/runs/{run}/summary.pdf")
+    assert (
+        pdf.headers["content-type"] == "application/pdf"
+        and len(PdfReader(io.BytesIO(pdf.content)).pages) == 1
+    )
+    html = client.get(f"/api/runs/{run}/summary.html")
+    assert html.status_code == 200 and plan["recommendation"]["name"] in html.text
+
+
 def test_compare_two_runs(client: httpx.Client) -> None:
     a = client.post("/api/plan", json={"example": "apparel"}).headers["x-kopru-run"]
     b = client.post("/api/plan", json={"example": "apparel", "disruptions": ["mode:ferry"]}).headers[

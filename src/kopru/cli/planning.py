@@ -66,7 +66,8 @@ def run_plan(
         return
     print_plan(plan)
     if out_dir is not None:
-        out.print(f"wrote [bold]{out_dir / 'plan.json'}[/] and [bold]{out_dir / 'report.html'}[/]")
+        files = ("plan.json", "report.html", "plan.xlsx", "summary.pdf", "summary.html")
+        out.print("wrote " + ", ".join(f"[bold]{out_dir / f}[/]" for f in files), soft_wrap=True)
     recorded(run_id)
 
 

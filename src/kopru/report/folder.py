@@ -1,4 +1,5 @@
-"""A report folder: ``plan.json``, ``report.html`` and the views kept beside them.
+"""A report folder: ``plan.json``, ``report.html``, ``plan.xlsx``, the one-page ``summary.html`` and
+``summary.pdf``, and the views kept beside them.
 
 Each run of ``kopru risk --out DIR`` or ``kopru rank --out DIR`` keeps its view as ``risk.json`` or
 ``ranking.json`` and redraws the report with every view kept for the same inputs, so the two
@@ -18,7 +19,9 @@ from kopru.datapack import DataPack
 from kopru.errors import OptionError
 from kopru.planner import Plan
 from kopru.report.html import write_report
+from kopru.report.summary import write_summary
 from kopru.report.views import as_ranking_view, as_risk_view
+from kopru.report.workbook import write_plan_workbook
 from kopru.store.records import inputs_hash
 
 if TYPE_CHECKING:
@@ -37,6 +40,9 @@ class ReportFolder:
     report_html: Path
     views: tuple[str, ...]
     notes: tuple[str, ...]
+    workbook: Path | None = None  # plan.xlsx
+    summary_html: Path | None = None  # the one-page summary
+    summary_pdf: Path | None = None
 
 
 def inputs_key(plan: Plan) -> str:
@@ -90,7 +96,10 @@ def write_folder(
     plan_json.write_text(plan.model_dump_json(indent=1), encoding="utf-8")
     html = write_report(plan, pack, folder / "report.html", **views)
     shown = tuple(v for v in VIEWS if views[v] is not None)
-    return ReportFolder(folder, plan_json, html, shown, tuple(notes))
+    nodes = dict(zip(pack.nodes["id"], pack.nodes["name"], strict=True))
+    workbook = write_plan_workbook(plan, folder / "plan.xlsx", views["risk"], nodes)
+    summary_html, summary_pdf = write_summary(plan, folder, views["risk"])
+    return ReportFolder(folder, plan_json, html, shown, tuple(notes), workbook, summary_html, summary_pdf)
 
 
 def _read_view(path: Path, key: str) -> tuple[dict[str, Any] | None, str | None]:

@@ -7,7 +7,9 @@ steps as ``kopru risk --out``. Every run is kept whole in memory and recorded in
 
 import asyncio
 import json
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
@@ -26,6 +28,8 @@ from kopru.report import (
     site_label,
     site_map,
 )
+from kopru.report.summary import build_summary, render_summary_html, write_summary_pdf
+from kopru.report.workbook import write_plan_workbook
 from kopru.web.errors import job_error
 from kopru.web.examples import example_dict
 from kopru.web.jobs import JOB_ID_PATTERN, JobProgress, JobView
@@ -160,6 +164,45 @@ def run_report(state: State, run_id: RunId) -> HTMLResponse:
     run = get_run(state, run_id)
     html = render_html(run.plan, api.load_data(run.overrides), risk=run.risk)
     return HTMLResponse(html, headers={"Content-Disposition": 'attachment; filename="report.html"'})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _export(run: Run, name: str, media_type: str, write: Callable[[Path], Path]) -> Response:
+    """A file written by the report code into a temporary folder, returned as a download."""
+    with tempfile.TemporaryDirectory(prefix="kopru-export-") as folder:
+        content = write(Path(folder)).read_bytes()
+    return Response(
+        content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@router.get("/runs/{run_id}/plan.xlsx", response_class=Response)
+def run_workbook(state: State, run_id: RunId) -> Response:
+    """The plan as an Excel workbook: ranking, costs, markets, routes, incentives, risk, inputs, sources."""
+    run = get_run(state, run_id)
+    pack = api.load_data(run.overrides)
+    nodes = dict(zip(pack.nodes["id"], pack.nodes["name"], strict=True))
+    return _export(
+        run, "plan.xlsx", XLSX, lambda f: write_plan_workbook(run.plan, f / "plan.xlsx", run.risk, nodes)
+    )
+
+
+@router.get("/runs/{run_id}/summary.pdf", response_class=Response)
+def run_summary_pdf(state: State, run_id: RunId) -> Response:
+    """The one-page summary as a PDF: the recommendation, the top five sites, the main risks."""
+    run = get_run(state, run_id)
+    summary = build_summary(run.plan, run.risk)
+    return _export(run, "summary.pdf", "application/pdf", lambda f: write_summary_pdf(summary, f / "s.pdf"))
+
+
+@router.get("/runs/{run_id}/summary.html", response_class=HTMLResponse)
+def run_summary_html(state: State, run_id: RunId) -> HTMLResponse:
+    """The one-page summary as HTML that prints to one A4 page."""
+    run = get_run(state, run_id)
+    html = render_summary_html(build_summary(run.plan, run.risk))
+    return HTMLResponse(html, headers={"Content-Disposition": 'attachment; filename="summary.html"'})
 
 
 @router.get("/runs/{run_id}/figures")

@@ -70,7 +70,9 @@
     if (r.on_server) {
       html += ` <a class="small-link" href="/plan?run=${r.id}${r.kind === "risk" ? "&risk=1" : ""}">on the Plan page</a>
         <button class="small" data-dl="plan.json" data-run="${r.id}">plan.json</button>
-        <button class="small" data-dl="report.html" data-run="${r.id}">report</button>`;
+        <button class="small" data-dl="report.html" data-run="${r.id}">report</button>
+        <button class="small" data-dl="plan.xlsx" data-run="${r.id}">Excel</button>
+        <button class="small" data-dl="summary.pdf" data-run="${r.id}">summary</button>`;
     }
     return `<div class="actions">${html}</div>`;
   }

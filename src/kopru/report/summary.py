@@ -1,0 +1,253 @@
+"""The one-page summary a manager forwards: ``summary.html`` (prints to one A4 page) and ``summary.pdf``.
+
+One sentence of recommendation, the five cheapest sites against the best Turkish option, the main
+risks (the risk run's odds that another site wins, routes through sanctioned countries, inputs
+that are not the site's own figures, the oldest input) and the data's as-of date. Names, never ids.
+The PDF is drawn with fpdf2 and the DejaVu Sans font shipped in the package (Turkish and Kazakh
+letters need more than the PDF core fonts' Latin-1), so it needs no browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from kopru.planner import Plan
+
+FONTS = Path(__file__).parent / "fonts"
+TOP = 5
+# transit countries a route may cross, by ISO code (markets name their own countries)
+COUNTRIES = {
+    "RU": "Russia",
+    "IR": "Iran",
+    "BY": "Belarus",
+    "GE": "Georgia",
+    "AZ": "Azerbaijan",
+    "TM": "Turkmenistan",
+    "UZ": "Uzbekistan",
+    "CN": "China",
+    "KZ": "Kazakhstan",
+    "TR": "Türkiye",
+}
+MAX_RISKS = 5
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    rank: int | str
+    name: str
+    country: str
+    total: str
+    per_unit: str
+    versus: str  # against the best Turkish option
+    is_baseline: bool = False
+
+
+@dataclass(frozen=True)
+class Summary:
+    title: str
+    subtitle: str
+    sentence: str
+    currency: str
+    rows: list[SummaryRow]
+    risks: list[str]
+    as_of: str
+    made_by: str
+
+
+def _money(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def _per_unit(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.2f}"
+
+
+def build_summary(plan: Plan, risk: Mapping[str, Any] | None = None) -> Summary:
+    rec = plan.recommendation
+    base = rec.baseline_total
+    rows = []
+    for sid in plan.ranking[:TOP]:
+        s = plan.site(sid)
+        total = s.landed_cost.total
+        versus = "—" if not base or total is None else f"{(total - base) / base:+.1%}"
+        rows.append(
+            SummaryRow(
+                s.rank or "", s.name, s.country, _money(total), _per_unit(s.landed_cost.per_unit), versus
+            )
+        )
+    if rec.baseline_site and rec.baseline_site not in plan.ranking[:TOP]:
+        b = plan.site(rec.baseline_site)
+        rows.append(
+            SummaryRow(
+                b.rank or "",
+                b.name,
+                b.country,
+                _money(b.landed_cost.total),
+                _per_unit(b.landed_cost.per_unit),
+                "baseline",
+                is_baseline=True,
+            )
+        )
+    oldest = plan.oldest_input or {}
+    as_of = f"data pack {plan.data_pack_version}; plan made {plan.created[:10]}"
+    if oldest:
+        as_of += f"; the oldest input of the recommended site is from {oldest.get('year')}"
+    return Summary(
+        title=f"{plan.company}: where to make {plan.product}",
+        subtitle=(
+            f"HS {plan.hs} · {plan.volume:,.0f} units a year · {len(plan.markets)} markets · {plan.currency}"
+        ),
+        sentence=_sentence(plan),
+        currency=plan.currency,
+        rows=rows,
+        risks=main_risks(plan, risk)[:MAX_RISKS],
+        as_of=as_of,
+        made_by=f"kopru {plan.kopru_version}",
+    )
+
+
+def _sentence(plan: Plan) -> str:
+    rec = plan.recommendation
+    if rec.site is None or rec.total is None:
+        return "No site can serve every market: see the report for what blocks each one."
+    text = (
+        f"Produce at {rec.name}: {rec.total:,.0f} {plan.currency} a year landed at the markets"
+        f" ({rec.per_unit:,.2f} per unit)"
+    )
+    if rec.baseline_site and rec.saving_pct is not None:
+        base = plan.site(rec.baseline_site).name
+        word = "below" if rec.saving_pct >= 0 else "above"
+        text += f", {abs(rec.saving_pct):.1%} {word} the best Turkish option, {base}"
+    return text + "."
+
+
+def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None) -> list[str]:
+    """The few things that could overturn the recommendation, most telling first."""
+    rec = plan.recommendation
+    out: list[str] = []
+    if risk is not None and risk.get("p_recommendation_changes") is not None:
+        stats = next((s for s in risk["sites"] if s["id"] == rec.site), None)
+        text = (
+            f"In {risk['samples']:,} Monte Carlo draws of FX, energy, wages, freight, duties and demand,"
+            f" another site is cheaper in {risk['p_recommendation_changes']:.0%} of them"
+        )
+        if stats and stats["mean"]:
+            text += (
+                f"; the recommended site's p95 cost is {stats['p95'] / stats['mean'] - 1:+.0%} on its mean"
+            )
+        out.append(text + ".")
+    if rec.site is None:
+        return out
+    site = plan.site(rec.site)
+    names = {m["id"]: m["name"] for m in plan.markets}
+    restricted = {mid: mc.restricted_transit for mid, mc in site.by_market.items() if mc.restricted_transit}
+    if restricted:
+        countries = sorted({COUNTRIES.get(c, c) for r in restricted.values() for c in r.countries})
+        extra = [r.extra_cost_per_unit for r in restricted.values() if r.extra_cost_per_unit is not None]
+        text = (
+            f"Routes to {', '.join(names.get(m, m) for m in restricted)} pass through {', '.join(countries)},"
+            " under sanctions or transit restrictions"
+        )
+        if extra:
+            text += f"; routes around cost up to {max(extra):,.2f} {plan.currency} more per unit"
+        out.append(text + ".")
+    borrowed = [
+        q
+        for q, p in site.inputs.items()
+        if p.assumption or p.subject not in (site.id, site.region, site.country)
+    ]
+    if borrowed:
+        out.append(
+            f"{len(borrowed)} of the {len(site.inputs)} inputs of {site.name} are labelled assumptions"
+            f" or another region's figures ({', '.join(q.replace('_', ' ') for q in borrowed[:4])})."
+        )
+    oldest = plan.oldest_input
+    if oldest:
+        out.append(
+            f"The oldest figure under the recommended site's cost: {oldest['what']}, from {oldest['year']}."
+        )
+    if site.landed_cost.utilisation > 1:
+        out.append(f"{site.name} would run at {site.landed_cost.utilisation:.0%} of one plant's capacity.")
+    return out
+
+
+def render_summary_html(summary: Summary) -> str:
+    env = Environment(loader=PackageLoader("kopru.report", "templates"), autoescape=select_autoescape())
+    return env.get_template("summary.html.j2").render(s=summary)
+
+
+def write_summary_pdf(summary: Summary, path: str | Path) -> Path:
+    """An A4 page: the same content as summary.html, drawn with fpdf2."""
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    pdf.set_auto_page_break(auto=False)
+    pdf.set_margins(15, 15, 15)
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_title(summary.title)
+    pdf.set_creator(summary.made_by)
+    pdf.add_page()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    pdf.set_font("DejaVu", "B", 15)
+    pdf.multi_cell(width, 7, summary.title)
+    pdf.set_font("DejaVu", "", 9)
+    pdf.set_text_color(90, 90, 90)
+    pdf.multi_cell(width, 5, summary.subtitle)
+    pdf.set_text_color(0, 0, 0)
+    pdf.ln(3)
+    pdf.set_font("DejaVu", "B", 11)
+    pdf.multi_cell(width, 6, summary.sentence)
+    pdf.ln(4)
+    _pdf_table(pdf, summary, width)
+    pdf.ln(5)
+    pdf.set_font("DejaVu", "B", 11)
+    pdf.cell(width, 6, "Main risks", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 9)
+    for text in summary.risks or ["None found in this run."]:
+        pdf.multi_cell(width, 4.8, f"•  {text}", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+    pdf.set_y(pdf.h - 22)
+    pdf.set_font("DejaVu", "", 8)
+    pdf.set_text_color(90, 90, 90)
+    pdf.multi_cell(
+        width, 4, f"As of: {summary.as_of}. Made by {summary.made_by}; sources in plan.xlsx and report.html."
+    )
+    path = Path(path)
+    pdf.output(str(path))
+    return path
+
+
+def _pdf_table(pdf: Any, summary: Summary, width: float) -> None:
+    cur = summary.currency
+    headers = ["#", "Site", "Country", f"Annual cost ({cur})", f"Per unit ({cur})", "vs Türkiye"]
+    shares = [0.06, 0.40, 0.09, 0.17, 0.13, 0.15]
+    cols = [width * s for s in shares]
+    pdf.set_font("DejaVu", "B", 9)
+    pdf.set_fill_color(31, 59, 90)
+    pdf.set_text_color(255, 255, 255)
+    for h, w in zip(headers, cols, strict=True):
+        pdf.cell(w, 7, h, border=0, fill=True, align="L" if h in ("Site", "Country", "#") else "R")
+    pdf.ln()
+    pdf.set_text_color(0, 0, 0)
+    for row in summary.rows:
+        pdf.set_font("DejaVu", "B" if row.is_baseline else "", 9)
+        name = row.name if len(row.name) <= 44 else row.name[:43] + "…"
+        cells = [str(row.rank), name, row.country, row.total, row.per_unit, row.versus]
+        for text, w, h in zip(cells, cols, headers, strict=True):
+            pdf.cell(w, 6.5, text, border="B", align="L" if h in ("Site", "Country", "#") else "R")
+        pdf.ln()
+
+
+def write_summary(plan: Plan, folder: str | Path, risk: Mapping[str, Any] | None = None) -> tuple[Path, Path]:
+    """``summary.html`` and ``summary.pdf`` in ``folder``."""
+    folder = Path(folder)
+    summary = build_summary(plan, risk)
+    html = folder / "summary.html"
+    html.write_text(render_summary_html(summary), encoding="utf-8")
+    return html, write_summary_pdf(summary, folder / "summary.pdf")

@@ -1,0 +1,349 @@
+"""``plan.xlsx``: the plan as a workbook a manager forwards, one sheet per question, names not ids.
+
+Sheets: Summary (the recommendation and the data's as-of date), Ranking, Costs (annual cost by
+component), By market (cost per unit delivered to each market), Routes (the route used for each
+site and market, leg by leg), Incentives, Risk (when a risk run is given), Inputs (every data-pack
+value each site's cost rests on) and Sources. Every header names its unit; money is in the
+profile's currency, formatted with thousands separators; headers are frozen and filterable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kopru.planner import Plan
+
+HEADER_FILL = PatternFill("solid", fgColor="1F3B5A")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+MONEY = "#,##0"
+MONEY_2 = "#,##0.00"
+SHARE = "0.0%"
+NUMBER = "#,##0.0"
+Column = tuple[str, str | None]  # header, number format
+
+
+def write_plan_workbook(
+    plan: Plan,
+    path: str | Path,
+    risk: Mapping[str, Any] | None = None,
+    node_names: Mapping[str, str] | None = None,
+) -> Path:
+    """Write ``plan.xlsx`` for ``plan`` (and a risk view, as the report keeps it); ``node_names``
+    (the data pack's corridor nodes) name the legs' ends."""
+    path = Path(path)
+    book = Workbook()
+    book.remove(book.active)
+    cur = plan.currency
+    names = {s.id: s.name for s in plan.sites} | {m["id"]: m["name"] for m in plan.markets}
+    nodes = dict(node_names or {})
+    _summary(book.create_sheet("Summary"), plan)
+    _sheet(book, "Ranking", *_ranking(plan, cur))
+    _sheet(book, "Costs", *_costs(plan, cur))
+    _sheet(book, "By market", *_by_market(plan, cur, names))
+    _sheet(book, "Routes", *_routes(plan, names, nodes))
+    _sheet(book, "Incentives", *_incentives(plan, cur))
+    if risk is not None:
+        _sheet(book, "Risk", *_risk(risk, names))
+    _sheet(book, "Inputs", *_inputs(plan))
+    _sheet(book, "Sources", *_sources(plan))
+    book.save(path)
+    return path
+
+
+def _summary(ws: Worksheet, plan: Plan) -> None:
+    rec = plan.recommendation
+    oldest = plan.oldest_input or {}
+    rows: list[tuple[str, Any, str | None]] = [
+        ("Company", plan.company, None),
+        ("Product", f"{plan.product} (HS {plan.hs})", None),
+        ("Recommendation", rec.text, None),
+        (f"Recommended site's annual landed cost ({plan.currency})", rec.total, MONEY),
+        (f"Cost per unit ({plan.currency})", rec.per_unit, MONEY_2),
+        ("Best Turkish option", _name(plan, rec.baseline_site), None),
+        (f"Its annual landed cost ({plan.currency})", rec.baseline_total, MONEY),
+        ("Saving against it", rec.saving_pct, SHARE),
+        ("Units a year", plan.volume, MONEY),
+        ("Corridor parts closed", ", ".join(plan.disruptions) or "none", None),
+        ("Countries avoided", ", ".join(plan.avoid) or "none", None),
+        (
+            "Oldest input of the recommended site",
+            f"{oldest.get('what', '—')} ({oldest.get('year', '—')})",
+            None,
+        ),
+        ("Data pack", plan.data_pack_version, None),
+        ("Made by", f"kopru {plan.kopru_version}, {plan.created}", None),
+    ]
+    ws.append(["", ""])
+    ws["A1"], ws["B1"] = "What", "Value"
+    _style_header(ws, 2)
+    for label, value, fmt in rows:
+        ws.append([label, value])
+        if fmt:
+            ws.cell(ws.max_row, 2).number_format = fmt
+    ws.column_dimensions["A"].width = 44
+    ws.column_dimensions["B"].width = 100
+    for row in ws.iter_rows(min_row=2):
+        row[1].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+
+
+def _name(plan: Plan, site_id: str | None) -> str:
+    if site_id is None:
+        return "—"
+    try:
+        return plan.site(site_id).name
+    except KeyError:
+        return site_id
+
+
+def _ranking(plan: Plan, cur: str) -> tuple[list[Column], list[list[Any]]]:
+    base = plan.recommendation.baseline_total
+    cols = [
+        ("Rank", "0"),
+        ("Site", None),
+        ("Country", None),
+        ("Kind", None),
+        (f"Annual landed cost ({cur}/yr)", MONEY),
+        (f"Cost per unit ({cur})", MONEY_2),
+        ("Saving vs best Turkish option (%)", SHARE),
+        (f"NPV ({cur})", MONEY),
+        ("IRR (%)", SHARE),
+        ("Payback (years)", NUMBER),
+        ("Site id", None),
+    ]
+    rows = []
+    for sid in plan.ranking:
+        s = plan.site(sid)
+        a = s.appraisal
+        total = s.landed_cost.total
+        saving = (base - total) / base if base and total is not None else None
+        rows.append(
+            [
+                s.rank,
+                s.name,
+                s.country,
+                s.kind.replace("_", " "),
+                total,
+                s.landed_cost.per_unit,
+                saving,
+                a.npv if a else None,
+                a.irr if a else None,
+                a.payback_years if a else None,
+                s.id,
+            ]
+        )
+    return cols, rows
+
+
+def _costs(plan: Plan, cur: str) -> tuple[list[Column], list[list[Any]]]:
+    cols: list[Column] = [("Site", None), ("Country", None)]
+    cols += [(f"{c.capitalize()} ({cur}/yr)", MONEY) for c in plan.components]
+    cols += [(f"Total ({cur}/yr)", MONEY), ("Units a year", MONEY), ("Utilisation (%)", SHARE)]
+    rows = []
+    for sid in plan.ranking:
+        s = plan.site(sid)
+        lc = s.landed_cost
+        rows.append(
+            [
+                s.name,
+                s.country,
+                *(lc.components.get(c) for c in plan.components),
+                lc.total,
+                lc.units,
+                lc.utilisation,
+            ]
+        )
+    return cols, rows
+
+
+def _by_market(plan: Plan, cur: str, names: dict[str, str]) -> tuple[list[Column], list[list[Any]]]:
+    cols: list[Column] = [("Site", None), ("Market", None), (f"Cost per unit delivered ({cur})", MONEY_2)]
+    cols += [(f"{c.capitalize()} ({cur}/unit)", MONEY_2) for c in plan.components]
+    cols += [
+        ("Demand (units/yr)", MONEY),
+        (f"Annual ({cur}/yr)", MONEY),
+        ("Import duty (%)", "0.0"),
+        ("Duty basis", None),
+        ("Transit (days)", NUMBER),
+    ]
+    rows = []
+    for sid in plan.ranking:
+        s = plan.site(sid)
+        for mid, mc in s.by_market.items():
+            rows.append(
+                [
+                    s.name,
+                    names.get(mid, mid),
+                    mc.per_unit,
+                    *(mc.components.get(c) for c in plan.components),
+                    mc.demand,
+                    mc.annual,
+                    mc.duty.get("rate_pct"),
+                    mc.duty.get("basis"),
+                    mc.transit_days,
+                ]
+            )
+    return cols, rows
+
+
+def _routes(plan: Plan, names: dict[str, str], nodes: dict[str, str]) -> tuple[list[Column], list[list[Any]]]:
+    cols: list[Column] = [
+        ("Site", None),
+        ("Market", None),
+        ("Leg", "0"),
+        ("From", None),
+        ("To", None),
+        ("Mode", None),
+        ("Distance (km)", MONEY),
+        ("Days", NUMBER),
+        ("Cost (USD/TEU)", MONEY),
+        ("Source", None),
+    ]
+    rows = []
+    for sid in plan.ranking:
+        s = plan.site(sid)
+        for mid, mc in s.by_market.items():
+            route = plan.routes.get(mc.route or "")
+            for i, leg in enumerate(route.legs if route else [], start=1):
+                rows.append(
+                    [
+                        s.name,
+                        names.get(mid, mid),
+                        i,
+                        nodes.get(leg["from"]) or _place(leg["from"]),
+                        nodes.get(leg["to"]) or _place(leg["to"]),
+                        leg["mode"],
+                        leg.get("distance_km"),
+                        leg.get("days"),
+                        leg.get("cost_usd_per_teu"),
+                        leg.get("source"),
+                    ]
+                )
+    return cols, rows
+
+
+def _place(node: str) -> str:
+    """A node the data pack does not name: its id as words (aktau_port -> Aktau port)."""
+    return node.replace("_", " ").capitalize()
+
+
+def _incentives(plan: Plan, cur: str) -> tuple[list[Column], list[list[Any]]]:
+    cols: list[Column] = [
+        ("Site", None),
+        ("Incentive", None),
+        ("Scheme", None),
+        ("Status", None),
+        (f"Annual value ({cur}/yr)", MONEY),
+        ("Years", "0"),
+        ("Legal basis", None),
+        ("Note", None),
+    ]
+    rows = [
+        [s.name, i.name, i.scheme, i.status, i.annual_value, i.years, i.legal_basis, i.note]
+        for sid in plan.ranking
+        for s in [plan.site(sid)]
+        for i in s.incentives
+    ]
+    return cols, rows
+
+
+def _risk(risk: Mapping[str, Any], names: dict[str, str]) -> tuple[list[Column], list[list[Any]]]:
+    cur = risk.get("currency", "")
+    money = [(f"{k} ({cur}/yr)", MONEY) for k in ("Mean", "p5", "p50", "p95", "CVaR95")]
+    cols: list[Column] = [
+        ("Site", None),
+        *money,
+        ("P(best) (%)", SHARE),
+        (f"Expected regret ({cur}/yr)", MONEY),
+    ]
+    rows = [
+        [
+            s.get("name") or names.get(s["id"], s["id"]),
+            s["mean"],
+            s["p5"],
+            s["p50"],
+            s["p95"],
+            s["cvar95"],
+            s["p_best"],
+            s["expected_regret"],
+        ]
+        for s in risk["sites"]
+    ]
+    rows.append([f"{risk['samples']:,} samples, seed {risk['seed']}", *[None] * 7])
+    return cols, rows
+
+
+def _inputs(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
+    cols: list[Column] = [
+        ("Site", None),
+        ("Quantity", None),
+        ("Value", "#,##0.####"),
+        ("Unit", None),
+        ("Year", "0"),
+        ("Whose value", None),
+        ("Assumption", None),
+        ("Source", None),
+        ("Note", None),
+    ]
+    rows = [
+        [s.name, q, p.value, p.unit, p.year, p.subject, "yes" if p.assumption else "", p.source, p.note]
+        for sid in plan.ranking
+        for s in [plan.site(sid)]
+        for q, p in s.inputs.items()
+    ]
+    return cols, rows
+
+
+def _sources(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
+    cols: list[Column] = [
+        ("Id", None),
+        ("Title", None),
+        ("Publisher", None),
+        ("Year", None),
+        ("Address", None),
+    ]
+    rows = [
+        [s.get("id"), s.get("title"), s.get("publisher"), s.get("year"), s.get("url")] for s in plan.sources
+    ]
+    return cols, rows
+
+
+def _sheet(book: Workbook, title: str, cols: Sequence[Column], rows: Sequence[Sequence[Any]]) -> None:
+    ws = book.create_sheet(title)
+    ws.append([c for c, _ in cols])
+    _style_header(ws, len(cols))
+    for row in rows:
+        ws.append([_cell(v) for v in row])
+    for j, (header, fmt) in enumerate(cols, start=1):
+        letter = get_column_letter(j)
+        if fmt:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                cell.number_format = fmt
+        longest = max([len(header)] + [len(str(r[j - 1])) for r in rows[:200] if r[j - 1] is not None])
+        ws.column_dimensions[letter].width = min(max(10, longest + 2), 60)
+    ws.freeze_panes = "B2"
+    if rows:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(rows) + 1}"
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, float) and value != value:  # NaN: an empty cell, never the text 'nan'
+        return None
+    if isinstance(value, list | tuple | dict):
+        return str(value)
+    return value
+
+
+def _style_header(ws: Worksheet, n: int) -> None:
+    for j in range(1, n + 1):
+        cell = ws.cell(1, j)
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[1].height = 30

@@ -1,0 +1,122 @@
+"""What a manager forwards: plan.xlsx and the one-page summary.
+
+Oracles: the workbook read back with openpyxl (sheets, headers with units, the ranking and totals
+of plan.json, names not ids); the PDF's page count read with pypdf, an independent reader; the
+HTML summary printed by headless Chromium and its pages counted the same way; id patterns searched
+in everything a person reads.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import openpyxl
+import pytest
+from conftest import EXAMPLES
+from pypdf import PdfReader
+
+import kopru
+
+# what a site, market or plant id looks like: sez_turan, mkt_RU, plant_TR-20, KZ-75, TR-16
+ID = re.compile(r"\b(sez_[a-z_]+|mkt_[A-Z]{2}|plant_TR-\d\d|KZ-\d\d|TR-\d\d|iz_[a-z_]+)\b")
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    out = tmp_path_factory.mktemp("exports")
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    risk = kopru.risk(EXAMPLES / "apparel.yaml", samples=2000, seed=3)
+    kopru.write_report(plan, out, risk=risk)
+    return out, plan
+
+
+def test_the_workbook_has_a_sheet_per_question_with_units(folder):
+    out, plan = folder
+    book = openpyxl.load_workbook(out / "plan.xlsx")
+    assert book.sheetnames == [
+        "Summary",
+        "Ranking",
+        "Costs",
+        "By market",
+        "Routes",
+        "Incentives",
+        "Risk",
+        "Inputs",
+        "Sources",
+    ]
+    ranking = book["Ranking"]
+    headers = [c.value for c in ranking[1]]
+    assert "Annual landed cost (USD/yr)" in headers and "Cost per unit (USD)" in headers
+    rows = list(ranking.iter_rows(min_row=2, values_only=True))
+    assert [r[1] for r in rows] == [plan.site(s).name for s in plan.ranking]
+    assert rows[0][4] == pytest.approx(plan.recommendation.total)
+    assert ranking["E2"].number_format == "#,##0" and ranking.freeze_panes == "B2"
+    costs = [c.value for c in book["Costs"][1]]
+    assert costs[2:9] == [f"{c.capitalize()} (USD/yr)" for c in plan.components]
+    first = next(book["Costs"].iter_rows(min_row=2, values_only=True))
+    assert sum(first[2:9]) == pytest.approx(first[9], rel=1e-9)  # components add up to the total
+    risk = [c.value for c in book["Risk"][1]]
+    assert risk[:2] == ["Site", "Mean (USD/yr)"] and "P(best) (%)" in risk
+    legs = list(book["Routes"].iter_rows(min_row=2, max_row=3, values_only=True))
+    assert legs[0][3] and not ID.search(str(legs[0][3]))  # the leg's ends are named
+
+
+def test_no_id_where_a_person_reads_the_workbook(folder):
+    out, _ = folder
+    book = openpyxl.load_workbook(out / "plan.xlsx")
+    for sheet in ("Ranking", "Costs", "By market", "Routes", "Incentives", "Risk"):
+        ws = book[sheet]
+        for name in ("Site", "Market"):
+            headers = [c.value for c in ws[1]]
+            if name not in headers:
+                continue
+            j = headers.index(name)
+            found = [
+                r[j] for r in ws.iter_rows(min_row=2, values_only=True) if r[j] and ID.fullmatch(str(r[j]))
+            ]
+            assert not found, (sheet, name, found[:3])
+
+
+def test_the_summary_pdf_is_one_page_with_names(folder):
+    out, plan = folder
+    reader = PdfReader(io.BytesIO((out / "summary.pdf").read_bytes()))
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert plan.recommendation.name.split(" (")[0] in text
+    assert "Main risks" in text and "Monte Carlo draws" in text and "As of" in text
+    assert "Türkiye" in text  # the shipped font draws Turkish letters
+    assert not ID.search(text), ID.search(text)
+
+
+def test_the_summary_names_the_top_five_and_the_baseline(folder):
+    out, plan = folder
+    html = (out / "summary.html").read_text(encoding="utf-8")
+    for sid in plan.ranking[:5]:
+        assert plan.site(sid).name.replace("&", "&amp;") in html
+    assert plan.site(plan.recommendation.baseline_site).name in html
+    assert not ID.search(re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.browser
+def test_the_summary_html_prints_to_one_page(folder, browser):
+    out, _ = folder
+    page = browser.new_page()
+    page.goto((out / "summary.html").as_uri())
+    pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    page.close()
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+def test_cli_plan_out_writes_the_exports(cli, tmp_path):
+    r = cli("plan", EXAMPLES / "appliances.yaml", "--out", tmp_path, "--no-store")
+    assert r.code == 0, r.err
+    for name in ("plan.json", "report.html", "plan.xlsx", "summary.pdf", "summary.html"):
+        assert (tmp_path / name).stat().st_size > 1000, name
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    assert len(PdfReader(tmp_path / "summary.pdf").pages) == 1
+    assert (
+        openpyxl.load_workbook(tmp_path / "plan.xlsx")["Ranking"]["B2"].value
+        == plan["recommendation"]["name"]
+    )

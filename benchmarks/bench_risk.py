@@ -36,7 +36,16 @@ import pandas as pd
 from kopru import api
 from kopru import montecarlo as risk_mod
 from kopru.inputs import prepare
-from kopru.montecarlo import BLOCK, COUNTRY_CURRENCY, MODES, RiskModel, RiskResult
+from kopru.montecarlo import (
+    BLOCK,
+    COUNTRY_CURRENCY,
+    DAY_PARTS,
+    MODES,
+    SITE_INPUTS,
+    WAITS,
+    RiskModel,
+    RiskResult,
+)
 from kopru.montecarlo.sampling import block_bounds
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,8 +62,9 @@ def build(example: str) -> RiskModel:
 
 
 # -- the pandas peer -----------------------------------------------------------------------------
-def _draws(model: RiskModel, seed: int, samples: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """kopru's own draws (block-seeded) as tables, so both sides evaluate the very same samples."""
+def _draws(model: RiskModel, seed: int, samples: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """kopru's own draws (block-seeded) as tables, so both sides evaluate the very same samples:
+    the per-sample variables, the per-sample-and-site factors (site.*) and the demand factors."""
     values: list[dict[str, np.ndarray]] = []
     demand: list[np.ndarray] = []
     for b in range(-(-samples // BLOCK)):
@@ -62,8 +72,17 @@ def _draws(model: RiskModel, seed: int, samples: int) -> tuple[pd.DataFrame, pd.
         v, d = risk_mod.draw(model, seed, b, hi - lo)
         values.append(v)
         demand.append(d)
-    draws = pd.DataFrame({k: np.concatenate([v[k] for v in values]) for k in values[0]})
+    joined = {k: np.concatenate([v[k] for v in values]) for k in values[0]}
+    draws = pd.DataFrame({k: a for k, a in joined.items() if a.ndim == 1})
     draws.insert(0, "sample", np.arange(samples))
+    n_sites = len(model.site_ids)
+    site_factors = pd.DataFrame(
+        {
+            "sample": np.repeat(np.arange(samples), n_sites),
+            "site": np.tile(np.arange(n_sites), samples),
+            **{f"own_{n}": joined.get(f"site.{n}", np.ones((samples, n_sites))).ravel() for n in SITE_INPUTS},
+        }
+    )
     factors = np.concatenate(demand)
     n_markets = factors.shape[1]
     demand_long = pd.DataFrame(
@@ -73,7 +92,7 @@ def _draws(model: RiskModel, seed: int, samples: int) -> tuple[pd.DataFrame, pd.
             "factor": factors.ravel(),
         }
     )
-    return draws, demand_long
+    return draws, site_factors, demand_long
 
 
 def _pick(table: pd.DataFrame, long: pd.DataFrame, family: str, key: str, default: float) -> pd.Series:
@@ -87,11 +106,20 @@ def _pick(table: pd.DataFrame, long: pd.DataFrame, family: str, key: str, defaul
 def pandas_risk(model: RiskModel, seed: int, samples: int) -> pd.DataFrame:
     """The same Monte Carlo as a long sample × site × market (× route, × material) table."""
     x = model.x
-    draws, demand = _draws(model, seed, samples)
+    draws, site_factors, demand = _draws(model, seed, samples)
     for family, default in (("freight", 1.0), ("transit", 1.0)):
         for m in MODES:
             if f"{family}.{m}" not in draws:
                 draws[f"{family}.{m}"] = default
+    for w in WAITS:
+        if f"wait.{w}" not in draws:
+            draws[f"wait.{w}"] = 1.0
+    # units sold per sample move with demand, and the fixed costs are spread over them
+    volume = (
+        demand.assign(units=lambda d: d["factor"] * model.demand[d["market"].to_numpy()])
+        .groupby("sample", as_index=False)["units"]
+        .sum()
+    )
     for col, default in (("duty", 0.0), ("fx.EUR", 1.0)):
         if col not in draws:
             draws[col] = default
@@ -113,13 +141,14 @@ def pandas_risk(model: RiskModel, seed: int, samples: int) -> pd.DataFrame:
         }
     )
     # sample × site: the per-country and per-currency variables looked up by merge
-    ss = draws.merge(sites, how="cross")
+    ss = draws.merge(sites, how="cross").merge(site_factors, on=["sample", "site"]).merge(volume, on="sample")
     long = draws.melt(id_vars="sample", var_name="variable")
     fx = _pick(ss, long, "fx", "currency", 1.0)
     growth = np.maximum(1.0 + _pick(ss, long, "wage_growth", "country", 0.0), 0.01)
-    ss["wage"] = ss["wage0"] * growth / fx
-    ss["elec"] = ss["elec0"] * _pick(ss, long, "electricity", "country", 1.0) / fx
-    ss["gas"] = ss["gas0"] * _pick(ss, long, "gas", "country", 1.0) / fx
+    ss["wage"] = ss["wage0"] * growth * ss["own_wage"] / fx
+    ss["elec"] = ss["elec0"] * _pick(ss, long, "electricity", "country", 1.0) * ss["own_electricity"] / fx
+    ss["gas"] = ss["gas0"] * _pick(ss, long, "gas", "country", 1.0) * ss["own_gas"] / fx
+    ss["land"] = ss["land"] * ss["own_land"]
 
     # sample × site × material
     n_mat = x.material_cost_usd.shape[-1]
@@ -140,8 +169,10 @@ def pandas_risk(model: RiskModel, seed: int, samples: int) -> pd.DataFrame:
     ss["materials"] = ss["value"]
     ss["energy"] = x.electricity_kwh * ss["elec"] + x.gas_m3 * ss["gas"]
     ss["labour"] = x.labour_hours * ss["wage"] * (1.0 + ss["social"])
-    ss["capital"] = (ss["capex"] * x.capital_recovery + x.fixed_costs_usd + x.land_m2 * ss["land"]) / x.volume
-    ss["ptax_unit"] = ss["ptax"] * x.building_share * ss["capex"] / x.volume
+    ss["capital"] = (ss["capex"] * x.capital_recovery + x.fixed_costs_usd + x.land_m2 * ss["land"]) / ss[
+        "units"
+    ]
+    ss["ptax_unit"] = ss["ptax"] * x.building_share * ss["capex"] / ss["units"]
     ss["ex_works"] = ss["materials"] + ss["energy"] + ss["labour"] + ss["capital"]
 
     # sample × site × market × route: freight and days rebuilt from their split by mode
@@ -151,13 +182,15 @@ def pandas_risk(model: RiskModel, seed: int, samples: int) -> pd.DataFrame:
             "site": np.repeat(np.arange(n_sites), n_markets * n_routes),
             "market": np.tile(np.repeat(np.arange(n_markets), n_routes), n_sites),
             **{f"c_{m}": model.freight_by_mode[..., k].ravel() for k, m in enumerate(MODES)},
-            **{f"d_{m}": model.days_by_mode[..., k].ravel() for k, m in enumerate(MODES)},
+            **{f"d_{p}": model.days_by_mode[..., k].ravel() for k, p in enumerate(DAY_PARTS)},
         }
     )
-    modes = [*(f"freight.{m}" for m in MODES), *(f"transit.{m}" for m in MODES)]
+    # days: travel by mode moves with transit.<mode>, waiting at borders and ports with wait.<place>
+    day_factor = {p: f"transit.{p}" if p in MODES else f"wait.{p}" for p in DAY_PARTS}
+    modes = [*(f"freight.{m}" for m in MODES), *day_factor.values()]
     sr = routes.merge(draws[["sample", *modes]], how="cross")
     sr["freight"] = sum(sr[f"c_{m}"] * sr[f"freight.{m}"] for m in MODES)
-    sr["days"] = sum(sr[f"d_{m}"] * sr[f"transit.{m}"] for m in MODES)
+    sr["days"] = sum(sr[f"d_{p}"] * sr[day_factor[p]] for p in DAY_PARTS)
     sr = sr.merge(ss[["sample", "site", "ex_works"]], on=["sample", "site"])
     sr["logistics"] = sr["freight"] + sr["ex_works"] * x.carrying_rate * sr["days"] / 365.0
     lanes = sr.groupby(["sample", "site", "market"], as_index=False)["logistics"].min()
@@ -242,6 +275,20 @@ def child(impl: str, example: str, samples: int, seed: int) -> None:
     t0 = time.perf_counter()
     if impl == "kopru":
         risk_mod.run(model, samples, seed)
+    elif impl == "engine":  # the evaluation it replaced: kopru.costs.landed_cost on CostInputs
+        from kopru.montecarlo import sampling
+
+        def engine(m: RiskModel, values: Any, demand: Any) -> Any:
+            return sampling.annual_cost(m, sampling.sampled_inputs(m, values, len(demand), demand), demand)
+
+        sampling.annual_cost_direct = engine
+        risk_mod.run(model, samples, seed)
+    elif impl == "kopru-dask":  # a LocalCluster of one single-threaded worker process per core
+        from kopru.cluster import dask_client
+
+        with dask_client(local=True) as client:
+            t0 = time.perf_counter()  # the cluster's start-up is not the engine's time
+            risk_mod.run(model, samples, seed, client=client)
     elif impl == "pandas":
         pandas_risk(model, seed, samples)
     seconds = time.perf_counter() - t0
@@ -298,7 +345,8 @@ def part_throughput(example: str, kopru_sizes: list[int], pandas_sizes: list[int
     )
     print("| implementation | samples | cells | time | cells / s | RSS before | peak RSS | peak − before |")
     print("|---|---|---|---|---|---|---|---|")
-    rows = [("kopru (NumPy, chunked)", "kopru", n) for n in kopru_sizes]
+    rows = [("kopru (direct, by block)", "kopru", n) for n in kopru_sizes]
+    rows += [("kopru before (landed_cost on CostInputs)", "engine", n) for n in kopru_sizes[:3]]
     rows += [("pandas long table", "pandas", n) for n in pandas_sizes]
     for label, impl, n in rows:
         r = measure(impl, example, n)
@@ -311,16 +359,35 @@ def part_throughput(example: str, kopru_sizes: list[int], pandas_sizes: list[int
 
 
 def part_big(example: str, samples: int) -> None:
-    r = measure("kopru", example, samples)
-    cells = samples * r["sites"] * r["markets"]
-    verdict = "within" if r["rss"] <= 2 * GiB else "ABOVE"
-    print("\n| example | samples | cells | time | cells / s | RSS before | peak RSS | 2 GiB bar |")
-    print("|---|---|---|---|---|---|---|---|")
-    print(
-        f"| {example} | {samples:,} | {cells:,} | {r['seconds']:,.0f} s | {cells / r['seconds']:,.3g}"
-        f" | {_size(r['before'])} | {_size(r['rss'])} | {verdict} |",
-        flush=True,
-    )
+    print("\n| example | engine | samples | cells | time | cells / s | RSS before | peak RSS | 2 GiB bar |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for impl, label in (("kopru", "one process"), ("kopru-dask", "LocalCluster, 2 workers")):
+        r = measure(impl, example, samples)
+        cells = samples * r["sites"] * r["markets"]
+        verdict = "within" if r["rss"] <= 2 * GiB else "ABOVE"
+        print(
+            f"| {example} | {label} | {samples:,} | {cells:,} | {r['seconds']:,.0f} s"
+            f" | {cells / r['seconds']:,.3g} | {_size(r['before'])} | {_size(r['rss'])} | {verdict} |",
+            flush=True,
+        )
+
+
+def part_processes(example: str, samples: int, repeat: int) -> None:
+    """Whole processes, as a user runs them: ``kopru risk --samples N`` against one ``kopru plan``."""
+    profile = str(Path(__file__).resolve().parents[1] / "examples" / f"{example}.yaml")
+    kopru_cli = [str(Path(sys.executable).with_name("kopru"))]
+
+    def run(args: list[str]) -> float:
+        t0 = time.perf_counter()
+        subprocess.run([*kopru_cli, *args, "--json", "--no-store"], check=True, stdout=subprocess.DEVNULL)
+        return time.perf_counter() - t0
+
+    plan = statistics.median(run(["plan", profile]) for _ in range(repeat))
+    risk = statistics.median(run(["risk", profile, "--samples", str(samples)]) for _ in range(repeat))
+    print(f"\n| command | wall (median of {repeat}) | × one plan |")
+    print("|---|---|---|")
+    print(f"| kopru plan {example}.yaml | {plan:.2f} s | 1.0× |")
+    print(f"| kopru risk {example}.yaml --samples {samples:,} | {risk:.2f} s | {risk / plan:.1f}× |")
 
 
 def _timed(fn: Any, repeat: int, pause: float = 0.0) -> tuple[float, Any]:
@@ -368,13 +435,16 @@ def part_sweep(repeat: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--parts", nargs="+", default=["throughput", "big", "sweep"])
+    parser.add_argument("--parts", nargs="+", default=["throughput", "processes", "big", "sweep"])
+    parser.add_argument("--process-samples", type=int, default=2_000_000)
     parser.add_argument("--example", default="apparel")
     parser.add_argument("--kopru-samples", type=int, nargs="+", default=[2_000, 20_000, 200_000, 1_000_000])
     parser.add_argument("--pandas-samples", type=int, nargs="+", default=[2_000, 20_000])
     parser.add_argument("--big-samples", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--child", choices=["kopru", "pandas", "model"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=["kopru", "engine", "kopru-dask", "pandas", "model"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--samples", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=7, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -387,6 +457,8 @@ def main() -> None:
     )
     if "throughput" in args.parts:
         part_throughput(args.example, args.kopru_samples, args.pandas_samples)
+    if "processes" in args.parts:
+        part_processes(args.example, args.process_samples, args.repeat)
     if "big" in args.parts:
         part_big(args.example, args.big_samples)
     if "sweep" in args.parts:

@@ -324,3 +324,46 @@ def test_border_waits_move_on_their_own(tmp_path):
     border = m.days_by_mode[..., risk.DAY_PARTS.index("border")]
     assert border.max() > 0  # some lanes cross a border
     np.testing.assert_allclose(x.transit_days[0], m.x.transit_days + border, rtol=1e-12)
+
+
+# -- the direct evaluation against the cost engine on the same draws (issue 17) --------------------
+@pytest.mark.parametrize("example", ["apparel", "appliances", "construction_materials", "food_processing"])
+def test_direct_evaluation_equals_the_cost_engine_on_the_same_draws(example):
+    """Oracle: kopru.costs.landed_cost on sampled_inputs, the engine the plan uses, draw for draw."""
+    m = model(example)
+    for block in (0, 5):
+        values, demand = risk.draw(m, 11, block, 700)
+        engine = risk.annual_cost(m, risk.sampled_inputs(m, values, 700, demand), demand)
+        direct = risk.annual_cost_direct(m, values, demand)
+        np.testing.assert_allclose(direct, engine, rtol=1e-13, atol=0)
+
+
+def test_direct_evaluation_with_closures_overrides_and_no_materials():
+    pack = api.load_data({"KZT.fx_per_usd": {"value": 600.0}})
+    prof = api.load_profile(APPAREL)
+    bare = prof.model_copy(update={"materials": ()})
+    for p, closed in ((prof, ("mode:ferry", "khorgos")), (bare, ())):
+        m = risk.build_model(prepare(p, pack, closed), risk.load_uncertainty(None, pack))
+        values, demand = risk.draw(m, 2, 0, 500)
+        engine = risk.annual_cost(m, risk.sampled_inputs(m, values, 500, demand), demand)
+        np.testing.assert_allclose(risk.annual_cost_direct(m, values, demand), engine, rtol=1e-13, atol=0)
+
+
+def test_statistics_equal_the_engines_on_the_same_seed(monkeypatch):
+    """The run's statistics with the direct evaluation and with the engine it replaced."""
+    from kopru.montecarlo import sampling
+
+    m = model("appliances")
+    new = risk.run(m, 3000, 9)
+
+    def engine(model_, values, demand):
+        return sampling.annual_cost(
+            model_, sampling.sampled_inputs(model_, values, len(demand), demand), demand
+        )
+
+    monkeypatch.setattr(sampling, "annual_cost_direct", engine)
+    old = risk.run(m, 3000, 9)
+    for a, b in zip(new.sites, old.sites, strict=True):
+        assert a.id == b.id and a.p_best == b.p_best
+        for key in ("mean", "p5", "p50", "p95", "cvar95", "expected_regret"):
+            assert getattr(a, key) == pytest.approx(getattr(b, key), rel=1e-12, abs=1e-6), key

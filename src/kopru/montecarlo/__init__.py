@@ -2,8 +2,10 @@
 
 The uncertain inputs (:mod:`~kopru.montecarlo.spec`) are drawn with a Gaussian copula for their
 correlations, applied to the plan's base inputs split by transport mode
-(:mod:`~kopru.montecarlo.model`) and pushed through :func:`kopru.costs.landed_cost` in one
-broadcast per chunk of samples (:mod:`~kopru.montecarlo.sampling`);
+(:mod:`~kopru.montecarlo.model`) and evaluated block by block straight from the draws: route
+freight and transit as matrix products of the mode factors, the non-linear terms (route choice,
+duty minimums, the profit tax's floor) exactly where they act (:mod:`~kopru.montecarlo.sampling`;
+equal to :func:`kopru.costs.landed_cost` on the same draws, to rounding);
 :mod:`~kopru.montecarlo.statistics` turns the annual costs into mean, p5/p50/p95, CVaR95, P(best)
 and expected regret per site. The same seed gives bit-identical answers in one chunk, many chunks
 or on Dask workers.
@@ -13,7 +15,15 @@ package is named for its method, so that it does not shadow that verb.
 """
 
 from kopru.montecarlo.model import COUNTRY_CURRENCY, RiskModel, build_model
-from kopru.montecarlo.sampling import BLOCK, Chunk, annual_cost, compute_chunk, draw, sampled_inputs
+from kopru.montecarlo.sampling import (
+    BLOCK,
+    Chunk,
+    annual_cost,
+    annual_cost_direct,
+    compute_chunk,
+    draw,
+    sampled_inputs,
+)
 from kopru.montecarlo.spec import (
     DAY_PARTS,
     MODES,
@@ -49,6 +59,7 @@ __all__ = [
     "SiteRisk",
     "Uncertainty",
     "annual_cost",
+    "annual_cost_direct",
     "build_model",
     "compute_chunk",
     "draw",

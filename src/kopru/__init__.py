@@ -23,6 +23,7 @@ __version__ = "0.1.0"
 _API = (
     "check_data",
     "check_lanes",
+    "compare",
     "load_data",
     "load_profile",
     "match",

@@ -36,6 +36,7 @@ from kopru.progress import Counter, Steps
 
 if TYPE_CHECKING:
     from kopru.assignment import GapProblem, GapSolution
+    from kopru.comparison import SiteComparison
     from kopru.corridors import Criterion, Route
     from kopru.datapack import DataPack
     from kopru.datapack.freshness import DatedValue
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "check_data",
+    "compare",
     "load_data",
     "load_profile",
     "open_store",
@@ -270,6 +272,28 @@ def rank(
     the_plan = plan(prof, overrides, disruptions, avoid=avoid)
     result = risk(prof, samples, seed, overrides, disruptions, avoid=avoid)
     return rank_sites(the_plan, result, load_data(overrides), weights, method)
+
+
+def compare(
+    profile: ProfileLike,
+    sites: list[str] | tuple[str, ...],
+    samples: int = 0,
+    seed: int = 0,
+    overrides: Overrides = None,
+    disruptions: Disruptions = (),
+    avoid: Countries = (),
+) -> SiteComparison:
+    """Two or three sites of the plan side by side: cost by component and market, routes, duties,
+    incentives, appraisal, the data-pack inputs with their sources and, with ``samples``, risk.
+
+    Sites are named by id, by name or by a part of one name (``"Turan"``)."""
+    from kopru.comparison import compare_sites, resolve_sites
+
+    prof = as_profile(profile)
+    the_plan = plan(prof, overrides, disruptions, avoid=avoid)
+    chosen = resolve_sites(the_plan, list(sites))
+    result = risk(prof, samples, seed, overrides, disruptions, avoid=avoid) if samples else None
+    return compare_sites(the_plan, chosen, result)
 
 
 def sweep(

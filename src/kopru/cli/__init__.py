@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "risk": ("kopru.cli.decisions", "command"),
     "rank": ("kopru.cli.decisions", "command"),
     "sweep": ("kopru.cli.decisions", "command"),
+    "compare": ("kopru.cli.compare", "command"),
     "runs": ("kopru.cli.runs", "group"),
     "cflp": ("kopru.cli.cflp", "command"),
     "gap": ("kopru.cli.gap", "command"),

@@ -1,0 +1,225 @@
+"""Two or three sites side by side: what a plan knows of each, row by row, with units and sources.
+
+A :class:`SiteComparison` is a list of rows grouped in sections (cost, markets, incentives,
+appraisal, inputs, risk); each row has one value per site, a unit, and where it comes from.
+Sites are named as a person names them: by id, by name, or by a part of a name that fits one site
+only (``"Turan"``); anything else is an :class:`~kopru.errors.OptionError` that lists the close
+matches.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kopru.errors import OptionError
+from kopru.planner import Plan, SitePlan
+
+if TYPE_CHECKING:
+    from kopru.montecarlo import RiskResult
+
+MIN_SITES, MAX_SITES = 2, 3
+KEY_INPUTS = (
+    "wage",
+    "electricity_price_industrial",
+    "gas_price_industrial",
+    "land_lease",
+    "land_price",
+    "corporate_income_tax",
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    section: str
+    label: str
+    unit: str
+    values: list[Any]  # one per site, None where it does not apply
+    notes: list[str] = field(default_factory=list)  # one per site: source and year, or why
+    units: list[str] | None = None  # one per site when they differ (a wage in KZT and one in TRY)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {
+            "section": self.section,
+            "label": self.label,
+            "unit": self.unit,
+            "values": self.values,
+            "notes": self.notes,
+        }
+        if self.units is not None:
+            out["units"] = self.units
+        return out
+
+
+@dataclass(frozen=True)
+class SiteComparison:
+    company: str
+    product: str
+    currency: str
+    sites: list[dict[str, str]]  # id, name, country, kind
+    rows: list[Row]
+
+    def as_dict(self) -> dict[str, Any]:
+        """``kopru compare --json``: the sites and every row."""
+        return {
+            "company": self.company,
+            "product": self.product,
+            "currency": self.currency,
+            "sites": self.sites,
+            "rows": [r.as_dict() for r in self.rows],
+        }
+
+
+def resolve_sites(plan: Plan, queries: list[str]) -> list[SitePlan]:
+    """The sites a person named: by id, by whole name, or by a part of one name (any case)."""
+    if not MIN_SITES <= len(queries) <= MAX_SITES:
+        raise OptionError(f"compare takes 2 or 3 sites, got {len(queries)}", field="sites")
+    found = [_one(plan, q) for q in queries]
+    ids = [s.id for s in found]
+    if len(set(ids)) < len(ids):
+        twice = next(s for s in found if ids.count(s.id) > 1)
+        raise OptionError(f"{twice.name} is named twice; give 2 or 3 different sites", field="sites")
+    return found
+
+
+def _one(plan: Plan, query: str) -> SitePlan:
+    q = query.strip().casefold()
+    by_id = [s for s in plan.sites if s.id.casefold() == q]
+    by_name = [s for s in plan.sites if s.name.casefold() == q]
+    part = [s for s in plan.sites if q and q in s.name.casefold()]
+    for hits in (by_id, by_name, part):
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            names = "; ".join(s.name for s in hits[:6])
+            raise OptionError(f"'{query}' fits {len(hits)} sites ({names}); name one of them", field="sites")
+    close = difflib.get_close_matches(query, [s.name for s in plan.sites], n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(close)}?" if close else "; kopru plan lists the candidates"
+    raise OptionError(f"no site is called '{query}'{hint}", field="sites")
+
+
+def compare_sites(plan: Plan, sites: list[SitePlan], risk: RiskResult | None = None) -> SiteComparison:
+    cur = plan.currency
+    base = plan.recommendation.baseline_total
+    markets = {m["id"]: m["name"] for m in plan.markets}
+    rows: list[Row] = []
+
+    def add(section: str, label: str, unit: str, values: list[Any], notes: list[str] | None = None) -> None:
+        rows.append(Row(section, label, unit, values, notes or [""] * len(values)))
+
+    add("Site", "Rank among all sites", "", [s.rank for s in sites])
+    add("Site", "Country", "", [s.country for s in sites])
+    add("Site", "Kind", "", [s.kind.replace("_", " ") for s in sites])
+    add("Cost", "Annual landed cost", f"{cur}/yr", [s.landed_cost.total for s in sites])
+    add("Cost", "Cost per unit delivered", cur, [s.landed_cost.per_unit for s in sites])
+    add(
+        "Cost",
+        "Against the best Turkish option",
+        "%",
+        [
+            None if not base or s.landed_cost.total is None else (s.landed_cost.total - base) / base
+            for s in sites
+        ],
+    )
+    units = [s.landed_cost.units or 1.0 for s in sites]
+    for c in plan.components:
+        values = [
+            None if s.landed_cost.components.get(c) is None else s.landed_cost.components[c] / u
+            for s, u in zip(sites, units, strict=True)
+        ]
+        add("Cost", c.capitalize(), f"{cur}/unit", values)
+    for mid, name in markets.items():
+        per_unit = [s.by_market[mid].per_unit if mid in s.by_market else None for s in sites]
+        add("Markets", f"{name}: cost per unit", cur, per_unit)
+        days = [s.by_market[mid].transit_days if mid in s.by_market else None for s in sites]
+        routes = [_route_text(plan, s, mid) for s in sites]
+        add("Markets", f"{name}: transit", "days", days, routes)
+        duty = [_share(s.by_market[mid].duty.get("rate_pct")) if mid in s.by_market else None for s in sites]
+        basis = [str(s.by_market[mid].duty.get("basis", "")) if mid in s.by_market else "" for s in sites]
+        add("Markets", f"{name}: import duty", "%", duty, basis)
+    add(
+        "Incentives",
+        "Valued in the landed cost",
+        f"{cur}/yr",
+        [sum(i.annual_value or 0.0 for i in s.incentives if i.status == "applied") for s in sites],
+        ["; ".join(i.name for i in s.incentives if i.status == "applied") for s in sites],
+    )
+    add(
+        "Incentives",
+        "Listed, not valued",
+        "schemes",
+        [sum(1 for i in s.incentives if i.status != "applied") for s in sites],
+    )
+    add(
+        "Appraisal",
+        "NPV over the plant's life",
+        cur,
+        [s.appraisal.npv if s.appraisal else None for s in sites],
+    )
+    add("Appraisal", "IRR", "%", [s.appraisal.irr if s.appraisal else None for s in sites])
+    add("Appraisal", "Payback", "years", [s.appraisal.payback_years if s.appraisal else None for s in sites])
+    for q in KEY_INPUTS:
+        if not any(q in s.inputs for s in sites):
+            continue
+        params = [s.inputs.get(q) for s in sites]
+        units = [p.unit if p is not None else "" for p in params]
+        shares = all(u in ("%", "") for u in units)  # rates are shown as shares, like every % row
+        values = [None if p is None else (p.value / 100.0 if shares else p.value) for p in params]
+        notes = [
+            ""
+            if p is None
+            else f"{_cited(plan, p.source)}, {p.year}"
+            + (" (assumption)" if p.assumption else "")
+            + _whose(p.subject, s)
+            for p, s in zip(params, sites, strict=True)
+        ]
+        label = q.replace("_", " ").capitalize()
+        if shares:
+            add("Inputs", label, "%", values, notes)
+        else:
+            rows.append(Row("Inputs", label, "", values, notes, units))
+    if risk is not None:
+        by_id = {r.id: r for r in risk.sites}
+        stats = [by_id.get(s.id) for s in sites]
+        add(
+            "Risk",
+            f"Mean annual cost ({risk.samples:,} draws)",
+            f"{cur}/yr",
+            [r.mean if r else None for r in stats],
+        )
+        add("Risk", "p95 annual cost", f"{cur}/yr", [r.p95 if r else None for r in stats])
+        add("Risk", "Chance of being the cheapest site", "%", [r.p_best if r else None for r in stats])
+    return SiteComparison(
+        plan.company,
+        plan.product,
+        cur,
+        [{"id": s.id, "name": s.name, "country": s.country, "kind": s.kind} for s in sites],
+        rows,
+    )
+
+
+def _cited(plan: Plan, source: str) -> str:
+    """Source ids (``a;b``) as their publishers, which a reader recognises; the ids stay in plan.json."""
+    publishers = {s["id"]: s.get("publisher") or s.get("title") or s["id"] for s in plan.sources}
+    return "; ".join(dict.fromkeys(publishers.get(i, i) for i in source.split(";") if i))
+
+
+def _share(pct: float | None) -> float | None:
+    """A rate in percent as a share, like every other % row (51.0 -> 0.51)."""
+    return None if pct is None else pct / 100.0
+
+
+def _whose(subject: str, site: SitePlan) -> str:
+    if subject in (site.id, site.region):
+        return ""
+    return f"; {subject}'s figure"
+
+
+def _route_text(plan: Plan, site: SitePlan, market: str) -> str:
+    mc = site.by_market.get(market)
+    route = plan.routes.get(mc.route or "") if mc else None
+    if route is None:
+        return "no route"
+    modes = " + ".join(dict.fromkeys(route.modes))
+    return f"{modes}, {route.distance_km:,.0f} km"

@@ -1,0 +1,83 @@
+"""Sites side by side. Oracles: the plan's own figures (kopru.plan) and kopru.risk on the same seed,
+row by row; the components per unit add up to the cost per unit; names resolve as a person types
+them, and a name that fits several sites or none is refused with the candidates."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import EXAMPLES
+
+import kopru
+from kopru.comparison import compare_sites, resolve_sites
+from kopru.errors import OptionError
+
+APPAREL = EXAMPLES / "apparel.yaml"
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return kopru.plan(APPAREL)
+
+
+def test_sites_are_found_by_id_name_or_a_part_of_a_name(plan):
+    found = resolve_sites(plan, ["sez_turan", "SEZ Aktobe", "denizli"])
+    assert [s.id for s in found] == ["sez_turan", "sez_aktobe", "plant_TR-20"]
+
+
+@pytest.mark.parametrize(
+    ("queries", "message"),
+    [
+        (["Aktobe", "Turan"], r"'Aktobe' fits 2 sites \(Aktobe Region; SEZ Aktobe\)"),
+        (["Turan", "Atlantis"], r"no site is called 'Atlantis'"),
+        (["Turan", "SEZ Aktobee"], r"did you mean SEZ Aktobe"),
+        (["Turan"], r"compare takes 2 or 3 sites, got 1"),
+        (["Turan", "sez_turan"], r"named twice"),
+        (["a", "b", "c", "d"], r"got 4"),
+    ],
+)
+def test_names_that_fit_none_or_several_are_refused(plan, queries, message):
+    with pytest.raises(OptionError, match=message):
+        resolve_sites(plan, queries)
+
+
+def test_every_row_is_the_plans_own_figure(plan):
+    sites = resolve_sites(plan, ["Turan", "SEZ Aktobe", "Denizli"])
+    result = compare_sites(plan, sites)
+    rows = {(r.section, r.label): r for r in result.rows}
+    assert rows["Cost", "Annual landed cost"].values == [s.landed_cost.total for s in sites]
+    per_unit = rows["Cost", "Cost per unit delivered"].values
+    parts = [rows["Cost", c.capitalize()].values for c in plan.components]
+    for j in range(3):  # hand check: the components per unit add up to the cost per unit
+        assert sum(p[j] for p in parts) == pytest.approx(per_unit[j], rel=1e-12)
+    russia = rows["Markets", "Russia: cost per unit"].values
+    assert russia == [s.by_market["mkt_RU"].per_unit for s in sites]
+    duty = rows["Markets", "Türkiye: import duty"].values
+    assert duty == [s.by_market["mkt_TR"].duty["rate_pct"] / 100 for s in sites]
+    assert duty[2] == 0.0 and duty[0] > 0.3  # the İGV on apparel from Kazakhstan, none at home
+    wage = rows["Inputs", "Wage"]
+    assert wage.units == ["KZT/month", "KZT/month", "TRY/month"]
+    assert wage.values == [s.inputs["wage"].value for s in sites]
+    assert rows["Inputs", "Corporate income tax"].values[2] == pytest.approx(0.25)
+
+
+def test_risk_rows_are_kopru_risk_on_the_same_seed():
+    result = kopru.compare(APPAREL, ["Turan", "Denizli"], samples=600, seed=4)
+    risk = {s.id: s for s in kopru.risk(APPAREL, 600, 4).sites}
+    rows = {r.label: r for r in result.rows if r.section == "Risk"}
+    assert rows["p95 annual cost"].values == [risk["sez_turan"].p95, risk["plant_TR-20"].p95]
+    assert rows["Chance of being the cheapest site"].values[0] == risk["sez_turan"].p_best
+
+
+def test_cli_compare_reads_names_and_writes_strict_json(cli):
+    r = cli("compare", APPAREL, "Turan", "SEZ Aktobe")
+    assert r.code == 0, r.err
+    assert "SEZ Turan (formerly Turkistan)" in " ".join(r.out.split())
+    assert not re.search(r"\b(sez_[a-z]+|mkt_[A-Z]{2}|plant_TR-\d\d)\b", r.out)
+    r = cli("compare", APPAREL, "Turan", "Denizli", "--json")
+    data = json.loads(r.out, parse_constant=lambda c: pytest.fail(c))
+    assert [s["id"] for s in data["sites"]] == ["sez_turan", "plant_TR-20"]
+    r = cli("compare", APPAREL, "Turan", "Aktobe")
+    assert r.code == 2 and "fits 2 sites" in r.err and len(r.err.strip().splitlines()) == 1

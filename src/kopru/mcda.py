@@ -10,7 +10,7 @@ see ``datapack/data/criteria.yaml`` for each one's unit, direction and source).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -237,6 +237,7 @@ class RankResult:
     consistency_ratio: float | None
     table: pd.DataFrame  # sites × criteria, with score and rank
     higher_is_better: bool
+    names: dict[str, str] = field(default_factory=dict)  # site id -> the name a person reads
 
     def as_dict(self) -> dict[str, Any]:
         """``kopru rank --json``: method, weights, consistency ratio and the sites by rank."""
@@ -245,6 +246,7 @@ class RankResult:
             rows.append(
                 {
                     "id": sid,
+                    "name": self.names.get(sid, sid),
                     "rank": int(r["rank"]),
                     "score": float(r["score"]),
                     "criteria": {c: _finite(r[c]) for c in CRITERIA},
@@ -313,4 +315,5 @@ def rank_sites(
     order = np.lexsort((table.index.to_numpy(), -scores if higher else scores))
     ranks = np.empty(len(order), dtype=int)
     ranks[order] = np.arange(1, len(order) + 1)
-    return RankResult(method, w, cr, table.assign(rank=ranks), higher)
+    names = {s.id: s.name for s in plan.sites}
+    return RankResult(method, w, cr, table.assign(rank=ranks), higher, names)

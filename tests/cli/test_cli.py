@@ -1,6 +1,7 @@
 """The command line: every bad input gets exit code 2 and one short line naming the problem."""
 
 import json
+import re
 
 import pytest
 from conftest import EXAMPLES
@@ -154,3 +155,27 @@ def test_data_commands(cli):
     assert len(json.loads(r.out)) > 50
     r = cli("data", "show", "nothing-here")
     assert r.code == 2 and "neither a table" in r.err
+
+
+ID = re.compile(r"\b(sez_[a-z_]+|mkt_[A-Z]{2}|plant_TR-\d\d|iz_[a-z_]+)\b")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("plan", GOOD, "--no-store"),
+        ("risk", GOOD, "--samples", "300", "--no-store"),
+        ("rank", GOOD, "--samples", "300", "--no-store"),
+        ("sweep", EXAMPLES / "scenarios" / "apparel_what_if.yaml", "--no-store"),
+    ],
+    ids=["plan", "risk", "rank", "sweep"],
+)
+def test_tables_name_sites_in_full_and_show_no_ids(cli, monkeypatch, args):
+    """Issue 18: ids filled the risk and rank tables, and names were cut at ~16 characters."""
+    import kopru.cli.common as common
+
+    monkeypatch.setattr(common.out, "_width", 200)  # a 200-column terminal (every command prints to it)
+    r = cli(*args)
+    assert r.code == 0, r.err
+    assert not ID.search(r.out), ID.search(r.out)
+    assert "SEZ Turan (formerly Turkistan)" in r.out  # whole, on one line

@@ -107,12 +107,12 @@ def print_risk(result: Any) -> None:
         pad_edge=False,
         padding=(0, 0, 0, 1),
     )
-    table.add_column("site", no_wrap=True, max_width=16, overflow="ellipsis")
+    table.add_column("site", overflow="fold", min_width=18)
     for col in ("mean", "p5", "p50", "p95", "CVaR95", "P(best)", "regret"):
         table.add_column(col, justify="right", no_wrap=True, min_width=6)
     for s in result.sites[:15]:
         table.add_row(
-            s.id,
+            s.name,
             *(money(v) for v in (s.mean, s.p5, s.p50, s.p95, s.cvar95)),
             f"{s.p_best:.1%}",
             money(s.expected_regret),
@@ -169,10 +169,15 @@ def rank(
         padding=(0, 0, 0, 1),
     )
     table.add_column("#", justify="right")
-    table.add_column("site", no_wrap=True, max_width=16, overflow="ellipsis")
+    table.add_column("site", overflow="fold", min_width=18)
     info = data["criteria"]
     rows = [
-        [str(s["rank"]), s["id"], f"{s['score']:.3f}", *(_criterion(k, v) for k, v in s["criteria"].items())]
+        [
+            str(s["rank"]),
+            s["name"],
+            f"{s['score']:.3f}",
+            *(_criterion(k, v) for k, v in s["criteria"].items()),
+        ]
         for s in data["sites"][:15]
     ]
     for j, label in enumerate(["score", *(c["label"] for c in info.values())], start=2):

@@ -84,7 +84,7 @@ def print_plan(plan: Any) -> None:
         padding=(0, 0, 0, 1),
     )
     table.add_column("#", justify="right", min_width=2)
-    table.add_column("site", no_wrap=True, max_width=18, overflow="ellipsis")
+    table.add_column("site", overflow="fold", min_width=18)
     table.add_column("total", justify="right", no_wrap=True, min_width=6)
     table.add_column("unit", justify="right", no_wrap=True, min_width=5)
     for comp in plan.components:

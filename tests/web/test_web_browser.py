@@ -5,6 +5,7 @@ go to test-artifacts/."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -163,6 +164,31 @@ def test_sites_page_map_and_site_data(watched: Watched) -> None:
     watched.shot("web-sites.png")
     page.select_option("#site-select", "TR-16")
     page.wait_for_selector("#site-detail h2:has-text('Bursa')")
+    watched.check()
+
+
+def test_compare_page_puts_three_sites_side_by_side(watched: Watched) -> None:
+    page = watched.page
+    page.goto(watched.base + "/compare?example=apparel")
+    page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+    page.select_option("#cmp-site-2", "sez_aktobe")
+    page.fill("#cmp-samples", "500")
+    page.click("#cmp-run")
+    page.wait_for_selector("#cmp-result:not([hidden]) table.compare tbody tr")
+    heads = page.locator("#cmp-table thead th").all_inner_texts()
+    assert heads[2:] == [
+        "SEZ Turan (formerly Turkistan) (KZ)",
+        "SEZ Aktobe (KZ)",
+        "Denizli plant (existing) (TR)",
+    ]
+    sections = page.locator("#cmp-table tr.section th").all_inner_texts()
+    assert sections == ["Site", "Cost", "Markets", "Incentives", "Appraisal", "Inputs", "Risk"]
+    text = page.locator("#cmp-table").inner_text()
+    assert not re.search(r"\b(sez_[a-z]+|mkt_[A-Z]{2}|plant_TR-\d\d)\b", text)
+    watched.shot("web-compare.png", full_page=True)
+    page.select_option("#cmp-site-2", "sez_turan")  # the same site twice: refused with a message
+    page.click("#cmp-run")
+    page.wait_for_function("document.getElementById('cmp-error').textContent.includes('named twice')")
     watched.check()
 
 

@@ -21,7 +21,7 @@ import kopru
 from kopru import api
 from kopru.web import errors
 from kopru.web.jobs import JobManager
-from kopru.web.routes import matches, pages, plans, profiles, sites
+from kopru.web.routes import compare, matches, pages, plans, profiles, sites
 from kopru.web.routes import store as store_routes
 from kopru.web.runs import MemoryRunStore, RunStore
 from kopru.web.state import WebState
@@ -111,7 +111,7 @@ def create_app(
     errors.install(app)
 
     app.include_router(profiles.open_router)
-    for module in (profiles, plans, matches, store_routes, sites):
+    for module in (profiles, plans, matches, store_routes, sites, compare):
         app.include_router(module.router)
     pages.mount(app, auth=token is not None)
     return app

@@ -20,7 +20,7 @@ import kopru
 from kopru.web.schemas import DEFAULT_RISK_SAMPLES, MAX_RISK_SAMPLES, MAX_SEED, MIN_RISK_SAMPLES
 
 HERE = Path(__file__).resolve().parents[1]
-PAGES = {"plan": "Plan", "match": "Match", "sites": "Sites", "runs": "Runs"}
+PAGES = {"plan": "Plan", "match": "Match", "sites": "Sites", "compare": "Compare", "runs": "Runs"}
 
 
 def _plotly_js() -> Path:

@@ -1,0 +1,80 @@
+// The Compare page: pick an example and 2-3 of its sites by name; the table is kopru compare's.
+"use strict";
+
+(() => {
+  const example = document.getElementById("cmp-example");
+  const picks = [1, 2, 3].map((i) => document.getElementById(`cmp-site-${i}`));
+  const errorBox = document.getElementById("cmp-error");
+
+  async function loadExamples() {
+    const list = await kopru.json("/api/examples");
+    example.innerHTML = list.map((e) => `<option value="${kopru.esc(e.name)}">${kopru.esc(e.company)}: ${kopru.esc(e.product)}</option>`).join("");
+    const wanted = new URLSearchParams(location.search).get("example");
+    if (wanted) example.value = wanted;
+    await loadSites();
+  }
+
+  // the sites of this example's plan, cheapest first, by name (the id travels as the value)
+  async function loadSites() {
+    const plan = await kopru.json("/api/plan", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ example: example.value }),
+    });
+    const byId = Object.fromEntries(plan.sites.map((s) => [s.id, s]));
+    const ranked = plan.ranking.map((id) => byId[id]);
+    const options = ranked.map((s) => `<option value="${kopru.esc(s.id)}">${s.rank}. ${kopru.esc(s.name)} (${s.country})</option>`).join("");
+    picks.forEach((p, i) => { p.innerHTML = (i === 2 ? '<option value="">—</option>' : "") + options; });
+    picks[0].value = ranked[0].id;
+    picks[1].value = ranked[1].id;
+    picks[2].value = plan.recommendation.baseline_site || "";
+    document.body.dataset.ready = "1";
+  }
+
+  function cell(value, unit, ownUnit) {
+    if (value === null || value === undefined) return "—";
+    if (typeof value === "string") return kopru.esc(value);
+    if (unit === "%") return `${(value * 100).toFixed(1)} %`;
+    const text = Math.abs(value) >= 1000 ? value.toLocaleString("en-US", { maximumFractionDigits: 0 })
+      : Math.abs(value) >= 1 ? value.toLocaleString("en-US", { maximumFractionDigits: 2 }) : value.toPrecision(3);
+    return ownUnit ? `${text} ${kopru.esc(ownUnit)}` : text;
+  }
+
+  function render(result) {
+    document.getElementById("cmp-title").textContent = `${result.company}: ${result.product} (${result.currency})`;
+    const head = `<thead><tr><th></th><th>unit</th>${result.sites.map((s) => `<th title="${kopru.esc(s.id)}">${kopru.esc(s.name)} (${s.country})</th>`).join("")}</tr></thead>`;
+    let section = null;
+    const rows = [];
+    for (const r of result.rows) {
+      if (r.section !== section) {
+        section = r.section;
+        rows.push(`<tr class="section"><th colspan="${2 + result.sites.length}">${kopru.esc(section)}</th></tr>`);
+      }
+      const cells = r.values.map((v, j) => {
+        const note = r.notes[j] ? `<div class="note">${kopru.esc(r.notes[j])}</div>` : "";
+        return `<td>${cell(v, r.unit, r.units ? r.units[j] : "")}${note}</td>`;
+      });
+      rows.push(`<tr><th>${kopru.esc(r.label)}</th><td class="unit">${kopru.esc(r.unit)}</td>${cells.join("")}</tr>`);
+    }
+    document.getElementById("cmp-table").innerHTML = head + `<tbody>${rows.join("")}</tbody>`;
+    document.getElementById("cmp-result").hidden = false;
+  }
+
+  document.getElementById("compare-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    errorBox.textContent = "";
+    const sites = picks.map((p) => p.value).filter(Boolean);
+    try {
+      const result = await kopru.json("/api/compare-sites", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ example: example.value, sites, samples: Number(document.getElementById("cmp-samples").value) || 0 }),
+      });
+      render(result);
+    } catch (error) {
+      errorBox.textContent = error.message;
+    }
+  });
+  example.addEventListener("change", () => loadSites().catch((e) => kopru.toast(e.message)));
+  loadExamples().catch((e) => kopru.toast(e.message));
+})();

@@ -221,3 +221,33 @@ def test_a_missing_folder_is_created_and_said(tmp_path, cli):
     assert len(store.open_store(path).list()) == 1
     r = cli("plan", APPAREL, "--json", "--store", path)
     assert "note:" not in r.err
+
+
+def test_runs_show_and_compare_are_short_summaries_with_names(tmp_path, cli):
+    """Issue 18: runs show printed 386 rows sorted by id; compare did not say the profiles differ."""
+    import re
+
+    path = tmp_path / "runs.duckdb"
+    examples = APPAREL.parent
+    for args in (
+        ("plan", APPAREL),
+        ("plan", APPAREL, "--close", "mode:ferry"),
+        ("plan", examples / "appliances.yaml"),
+        ("risk", APPAREL, "--samples", "300"),
+    ):
+        assert cli(*args, "--json", "--store", path).code == 0
+    risk, appliances, ferry, apparel = (r["id"] for r in store.open_store(path).list())
+    r = cli("runs", "show", apparel[:10], "--store", path)
+    assert r.code == 0 and "Top 5 of 38 by rank" in r.out and "--all" in r.out
+    assert "SEZ Turan (formerly Turkistan)" in r.out
+    assert not re.search(r"\b(sez_[a-z]+|mkt_[A-Z]{2}|plant_TR-\d\d)\b", r.out)
+    assert len(r.out.splitlines()) < 20
+    full = cli("runs", "show", apparel[:10], "--all", "--store", path)
+    assert len(full.out.splitlines()) > 300 and not re.search(r"\b(sez_[a-z]+|plant_TR-\d\d)\b", full.out)
+    r = cli("runs", "show", risk[:10], "--store", path)
+    assert "by mean" in r.out and "p best" in r.out
+    r = cli("runs", "compare", apparel, appliances, "--store", path)
+    assert "different profiles" in " ".join(r.out.split())
+    r = cli("runs", "compare", apparel, ferry, "--store", path)
+    assert "Closed: a nothing, b ['mode:ferry']" in " ".join(r.out.split())
+    assert "The figures that moved most" in r.out

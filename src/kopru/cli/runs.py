@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich import box
@@ -11,6 +11,7 @@ from rich.table import Table
 
 from kopru import api
 from kopru.cli.common import JsonOpt, StoreOpt, out, print_json
+from kopru.display import item_names, site_names
 
 app = typer.Typer(
     help="The scenario store: every run of plan, risk, rank and sweep.",
@@ -46,27 +47,98 @@ def runs_list(
     out.print(table)
 
 
+# the metrics a summary shows, by kind of run, best first (the rest with --all or --json)
+SUMMARY: dict[str, tuple[tuple[str, ...], str, bool]] = {
+    "plan": (("rank", "total"), "rank", False),
+    "risk": (("mean", "p95", "p_best", "expected_regret"), "mean", False),
+    "rank": (("rank", "score"), "rank", False),
+    "sweep": (("best_total", "saving_pct"), "best_total", False),
+}
+TOP = 5
+AllOpt = Annotated[bool, typer.Option("--all", help="Every result row, not only the summary.")]
+
+
+def _names(run: dict[str, Any]) -> dict[str, str]:
+    return item_names(site_names(api.load_data()), run.get("inputs") or {})
+
+
+def _value(metric: str, value: Any, text: str | None = None) -> str:
+    if value is None:
+        return text or "—"
+    if metric in ("p_best", "saving_pct"):
+        return f"{value:.1%}"
+    if metric == "rank":
+        return f"{value:.0f}"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"
+
+
+def _by_item(run: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for r in run["results"]:
+        out.setdefault(r["item"], {})[r["metric"]] = r["value"] if r["value"] is not None else r["text"]
+    return out
+
+
 @app.command("show")
 def runs_show(
     run_id: Annotated[str, typer.Argument(help="Run id (or its first characters).")],
     store: StoreOpt = None,
     as_json: JsonOpt = False,
+    show_all: AllOpt = False,
 ) -> None:
-    """One run: its inputs, hash, data-pack version, overrides and results."""
+    """One run: what it was, its headline and the top sites; --all for every result row."""
     run = api.open_store(store).show(run_id)
     if as_json:
         print_json(run)
         return
-    out.print(f"[bold]{run['kind']}[/] {run['id']}  {run['created']}  {run['company'] or ''}")
-    out.print(f"inputs hash {run['inputs_hash']}, data pack {run['data_pack_version']}")
+    names = _names(run)
+    out.print(
+        f"[bold]{run['kind']}[/] run {run['id'][:12]} of {str(run['created'])[:16]}:"
+        f" {run['company'] or ''} — {run['product'] or ''}",
+        highlight=False,
+    )
+    out.print(f"data pack {run['data_pack_version']}, inputs hash {run['inputs_hash'][:12]}", highlight=False)
     if run["overrides"]:
         out.print(f"[red]overridden:[/] {', '.join(run['overrides'])}")
+    if run.get("disruptions"):
+        out.print(f"closed: {', '.join(run['disruptions'])}")
+    scalars = {k: v for k, v in (run.get("params") or {}).items() if isinstance(v, str | int | float | bool)}
+    if scalars:
+        out.print("options: " + ", ".join(f"{k} {v}" for k, v in scalars.items()), highlight=False)
+    rows = _by_item(run)
+    metrics, order, _ = SUMMARY.get(run["kind"], ((), "", False))
+    if show_all or not metrics:
+        _all_rows(run, names)
+        return
+    ranked = sorted(
+        (item for item in rows if isinstance(rows[item].get(order), int | float)),
+        key=lambda item: rows[item][order],
+    )
+    table = Table(title=f"Top {min(TOP, len(ranked))} of {len(rows)} by {order}", box=box.SIMPLE_HEAD)
+    table.add_column("site" if run["kind"] != "sweep" else "scenario", overflow="fold", min_width=24)
+    for m in metrics:
+        table.add_column(m.replace("_", " "), justify="right", no_wrap=True)
+    if run["kind"] == "sweep":
+        table.add_column("best site", overflow="fold")
+    for item in ranked[:TOP]:
+        cells = [_value(m, rows[item].get(m)) for m in metrics]
+        if run["kind"] == "sweep":
+            best = str(rows[item].get("best") or "").strip('"')
+            cells.append(names.get(best, best))
+        table.add_row(names.get(item, item), *cells)
+    out.print(table)
+    if len(rows) > TOP:
+        out.print(f"[dim]{len(rows) - TOP} more: kopru runs show {run['id'][:12]} --all[/]")
+
+
+def _all_rows(run: dict[str, Any], names: dict[str, str]) -> None:
     table = Table(box=box.SIMPLE_HEAD)
     for col in ("item", "metric", "value"):
         table.add_column(col, justify="right" if col == "value" else "left")
-    for r in run["results"]:
-        value = f"{r['value']:,.4g}" if r["value"] is not None else (r["text"] or "—")
-        table.add_row(r["item"], r["metric"], value)
+    for r in sorted(run["results"], key=lambda r: (names.get(r["item"], r["item"]), r["metric"])):
+        table.add_row(
+            names.get(r["item"], r["item"]), r["metric"], _value(r["metric"], r["value"], r["text"])
+        )
     out.print(table)
 
 
@@ -76,19 +148,67 @@ def runs_compare(
     b: Annotated[str, typer.Argument(help="Second run id.")],
     store: StoreOpt = None,
     as_json: JsonOpt = False,
+    show_all: AllOpt = False,
 ) -> None:
-    """Two runs side by side: every site (or scenario) and metric, with the difference."""
-    rows = api.open_store(store).compare(a, b)
+    """Two runs side by side: what differs between them, then the figures that moved most."""
+    s = api.open_store(store)
+    rows = s.compare(a, b)
     if as_json:
         print_json({"a": a, "b": b, "rows": rows})
         return
-    table = Table(box=box.SIMPLE_HEAD)
+    ra, rb = s.show(a), s.show(b)
+    names = item_names(_names(ra), rb.get("inputs") or {})
+    for line in _what_differs(ra, rb):
+        out.print(line, highlight=False)
+    if not show_all:
+        moved = [r for r in rows if r["diff"] not in (None, 0)]
+        moved.sort(key=lambda r: -abs(r["diff"] / r["a"]) if r["a"] else -abs(r["diff"]))
+        rows = moved[:10]
+        if not rows:
+            out.print("No figure differs between the two runs.")
+            return
+    table = Table(title=None if show_all else "The figures that moved most", box=box.SIMPLE_HEAD)
     for col in ("item", "metric", "a", "b", "b - a"):
-        table.add_column(col, justify="left" if col in ("item", "metric") else "right")
+        table.add_column(col, justify="left" if col in ("item", "metric") else "right", overflow="fold")
     for r in rows:
-        cells = [("—" if r[k] is None else f"{r[k]:,.4g}") for k in ("a", "b", "diff")]
-        table.add_row(r["item"], r["metric"], *cells)
+        cells = [_value(r["metric"], r[k]) for k in ("a", "b", "diff")]
+        table.add_row(names.get(r["item"], r["item"]), r["metric"], *cells)
     out.print(table)
+    if not show_all:
+        out.print(f"[dim]every figure: kopru runs compare {a[:12]} {b[:12]} --all[/]")
+
+
+def _what_differs(ra: dict[str, Any], rb: dict[str, Any]) -> list[str]:
+    """The sentences a reader needs before the numbers: are these comparable, and what changed."""
+    lines = []
+    same_product = (ra["company"], ra["product"]) == (rb["company"], rb["product"])
+    if ra["kind"] != rb["kind"]:
+        lines.append(
+            f"[yellow]a is a {ra['kind']} run, b a {rb['kind']} run: only the metrics they share compare.[/]"
+        )
+    if not same_product:
+        lines.append(
+            f"[yellow]These runs are of different profiles: a is {ra['company']} — {ra['product']},"
+            f" b is {rb['company']} — {rb['product']}; the differences are not like for like.[/]"
+        )
+    elif ra["inputs_hash"] != rb["inputs_hash"]:
+        changed = [
+            k
+            for k in sorted(set(ra.get("inputs") or {}) | set(rb.get("inputs") or {}))
+            if (ra.get("inputs") or {}).get(k) != (rb.get("inputs") or {}).get(k)
+        ]
+        lines.append(f"Same profile, different inputs: {', '.join(changed) or 'the profile'} changed.")
+    if ra["data_pack_version"] != rb["data_pack_version"]:
+        lines.append(f"Data pack {ra['data_pack_version']} against {rb['data_pack_version']}.")
+    if (ra.get("disruptions") or []) != (rb.get("disruptions") or []):
+        lines.append(
+            f"Closed: a {ra.get('disruptions') or 'nothing'}, b {rb.get('disruptions') or 'nothing'}."
+        )
+    if (ra.get("overrides") or []) != (rb.get("overrides") or []):
+        lines.append(
+            f"Overridden: a {ra.get('overrides') or 'nothing'}, b {rb.get('overrides') or 'nothing'}."
+        )
+    return lines
 
 
 @app.command("export")

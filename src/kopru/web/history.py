@@ -18,6 +18,7 @@ from typing import Any, Literal
 from fastapi import HTTPException
 from pydantic import BaseModel, Field
 
+from kopru import display
 from kopru.datapack import DataPack
 from kopru.store import (
     HEADLINE_METRICS,
@@ -31,7 +32,6 @@ from kopru.store import (
     result_text,
 )
 from kopru.web.runs import RunStore
-from kopru.web.sites import catalogue
 
 log = logging.getLogger("kopru.web")
 
@@ -134,12 +134,8 @@ def unavailable(exc: StoreError) -> HTTPException:
 
 
 def site_names(pack: DataPack) -> dict[str, str]:
-    """Names of every site id a run may name: regions, SEZs, Turkish provinces and their plants."""
-    names = {s.id: s.name for s in catalogue(pack)}
-    names |= {
-        f"plant_{s.id}": f"{s.name} (existing plant)" for s in catalogue(pack) if s.kind == "tr_province"
-    }
-    return names
+    """Names of every site id a run may name (:func:`kopru.display.site_names`)."""
+    return display.site_names(pack)
 
 
 def _finite(value: Any) -> float | None:
@@ -221,14 +217,7 @@ def listing(
     )
 
 
-def _item_names(names: dict[str, str], inputs: dict[str, Any]) -> dict[str, str]:
-    """The global names, with the run's own baseline plants' names (the profile may name them)."""
-    out = dict(names)
-    for plant in (inputs.get("profile") or {}).get("baseline") or []:
-        if isinstance(plant, dict) and plant.get("name") and plant.get("province"):
-            key = f"plant_{plant['province']}" if plant.get("existing", True) else plant["province"]
-            out[key] = str(plant["name"])
-    return out
+_item_names = display.item_names
 
 
 def _show(store: Store, run_id: str) -> dict[str, Any]:

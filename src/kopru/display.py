@@ -1,0 +1,32 @@
+"""What a person reads instead of an id: the names of sites, plants and markets.
+
+Every layer that shows a recorded run (``kopru runs``, the web app's Runs page) names its items
+with these, so a run recorded with ids reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kopru.datapack import DataPack
+
+
+def site_names(pack: DataPack) -> dict[str, str]:
+    """Names of every id a run may hold: regions, SEZs, Turkish provinces and their plants, markets."""
+    names = {str(i): str(r["name"]) for i, r in pack.regions.iterrows()}
+    names |= {str(i): f"SEZ {z['name']}" for i, z in pack.sez.iterrows()}
+    provinces = {str(i): str(p["name"]) for i, p in pack.provinces.iterrows()}
+    names |= provinces
+    names |= {f"plant_{i}": f"{n} (existing plant)" for i, n in provinces.items()}
+    names |= {str(i): str(m["name"]) for i, m in pack.markets.iterrows()}
+    return names
+
+
+def item_names(names: dict[str, str], inputs: dict[str, Any]) -> dict[str, str]:
+    """The global names, with the run's own baseline plants' names (the profile may name them)."""
+    out = dict(names)
+    for plant in (inputs.get("profile") or {}).get("baseline") or []:
+        if isinstance(plant, dict) and plant.get("name") and plant.get("province"):
+            key = f"plant_{plant['province']}" if plant.get("existing", True) else plant["province"]
+            out[key] = str(plant["name"])
+    return out

@@ -115,6 +115,19 @@ def test_a_run_downloads_as_excel_and_a_one_page_summary(client: httpx.Client) -
     assert html.status_code == 200 and plan["recommendation"]["name"] in html.text
 
 
+def test_the_same_plan_request_reuses_the_plan_as_a_new_run(client: httpx.Client) -> None:
+    from kopru.web.routes.plans import PLANS
+
+    body = {"example": "construction_materials", "disruptions": ["khorgos"]}
+    first = client.post("/api/plan", json=body)
+    hits = PLANS.hits
+    second = client.post("/api/plan", json=body)
+    assert PLANS.hits == hits + 1 and second.content == first.content  # the same plan, byte for byte
+    assert second.headers["x-kopru-run"] != first.headers["x-kopru-run"]  # recorded as a run of its own
+    other = client.post("/api/plan", json=body | {"disruptions": ["mode:ferry"]})
+    assert PLANS.hits == hits + 1 and other.json()["disruptions"] == ["mode:ferry"]
+
+
 def test_compare_two_runs(client: httpx.Client) -> None:
     a = client.post("/api/plan", json={"example": "apparel"}).headers["x-kopru-run"]
     b = client.post("/api/plan", json={"example": "apparel", "disruptions": ["mode:ferry"]}).headers[

@@ -213,7 +213,11 @@ class Store:
             con.execute("BEGIN")
             con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
             if rows:
-                con.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?)", rows)
+                # one columnar insert: executemany inserts row by row, ~150 ms for a plan's 300 rows
+                incoming = _results_table(rows)
+                con.register("incoming", incoming)
+                con.execute("INSERT INTO results SELECT * FROM incoming")
+                con.unregister("incoming")
             _pause_for_tests()
             con.execute("COMMIT")
         return row[0]
@@ -356,6 +360,22 @@ class Store:
                 con.execute(f"COPY ({sql}) TO '{escaped}' {options}", args)
                 written[table] = str(out)
         return written
+
+
+def _results_table(rows: list[tuple[Any, ...]]) -> Any:
+    """Result rows as a DataFrame with nullable columns, so that NULL stays NULL (not NaN)."""
+    import pandas as pd
+
+    run_id, item, metric, value, text = zip(*rows, strict=True)
+    return pd.DataFrame(
+        {
+            "run_id": pd.array(run_id, dtype="string"),
+            "item": pd.array(item, dtype="string"),
+            "metric": pd.array(metric, dtype="string"),
+            "value": pd.array(value, dtype="Float64"),
+            "text": pd.array(text, dtype="string"),
+        }
+    )
 
 
 def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

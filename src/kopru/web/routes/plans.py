@@ -30,6 +30,7 @@ from kopru.report import (
 )
 from kopru.report.summary import build_summary, render_summary_html, write_summary_pdf
 from kopru.report.workbook import write_plan_workbook
+from kopru.web.cache import PlanCache, plan_key
 from kopru.web.errors import job_error
 from kopru.web.examples import example_dict
 from kopru.web.jobs import JOB_ID_PATTERN, JobProgress, JobView
@@ -40,13 +41,16 @@ from kopru.web.state import State, WebState, authorized, get_run
 
 MAX_OPTIMIZE_SECONDS = 120.0  # a web job may not hold a worker longer, whatever the profile asks
 SYNC_TIMEOUT_SECONDS = 60.0
+PLANS = PlanCache()  # shared by every app of this process: the shipped data pack is the same
 RunId = Annotated[str, PathParam(pattern=RUN_ID_PATTERN, description="a run id from GET /api/runs")]
 
 router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(authorized)])
 
 
-def _work(state: WebState, req: JobRequest) -> tuple[Callable[[JobProgress], Run], str]:
-    """What a job does, and its kind; the profile is validated here, before the job is queued."""
+def _work(state: WebState, req: JobRequest, cached: bool = False) -> tuple[Callable[[JobProgress], Run], str]:
+    """What a job does, and its kind; the profile is validated here, before the job is queued.
+    ``cached``: a plan computed before for the same inputs is reused (POST /api/plan, whose
+    caller waits for the answer; a job's caller follows the steps of its own computation)."""
     if req.example is not None:
         profile, source = validate_profile(example_dict(req.example)), f"example:{req.example}"
     else:
@@ -55,8 +59,13 @@ def _work(state: WebState, req: JobRequest) -> tuple[Callable[[JobProgress], Run
     if req.optimize:
         optimize = {"time_limit": min(profile.optimize.time_limit, MAX_OPTIMIZE_SECONDS)}
 
+    key = plan_key(profile.model_dump(mode="json"), req.overrides, req.disruptions, optimize)
+
     def plan_of(progress: JobProgress) -> Plan:
-        return api.plan(profile, req.overrides, req.disruptions, progress, optimize)
+        def compute() -> Plan:
+            return api.plan(profile, req.overrides, req.disruptions, progress, optimize)
+
+        return PLANS.plan(key, compute) if cached else compute()
 
     if isinstance(req, RiskRequest):
 
@@ -77,8 +86,8 @@ def _work(state: WebState, req: JobRequest) -> tuple[Callable[[JobProgress], Run
     return work, "optimize" if req.optimize else "plan"
 
 
-def _submit(state: WebState, req: JobRequest) -> JobView:
-    work, kind = _work(state, req)
+def _submit(state: WebState, req: JobRequest, cached: bool = False) -> JobView:
+    work, kind = _work(state, req, cached)
     return state.jobs.submit(kind, work, job_error).view()  # a full queue is a QueueFull: 429
 
 
@@ -108,8 +117,9 @@ def job(state: State, job_id: Annotated[str, PathParam(pattern=JOB_ID_PATTERN)])
 
 def _plan_response(plan: Plan, headers: dict[str, str] | None = None) -> Response:
     # The plan is already a validated Plan: dumping it directly skips FastAPI's re-validation and
-    # encoding of ~0.8 MB (a third of a plan's cost under load). response_model keeps the schema.
-    return Response(plan.model_dump_json(), media_type="application/json", headers=headers)
+    # encoding of ~0.8 MB (a third of a plan's cost under load), and a cached plan is encoded once.
+    # response_model keeps the schema.
+    return Response(PLANS.json(plan), media_type="application/json", headers=headers)
 
 
 @router.post(
@@ -120,7 +130,7 @@ async def plan_now(state: State, req: PlanRequest) -> Response:
 
     When the pool is so busy that the plan is not done within 60 s, the answer is 202 with the job
     (poll GET /api/jobs/{id}); a full queue is 429. The optimizer takes longer: use POST /api/jobs."""
-    view = _submit(state, JobRequest(**req.model_dump()))
+    view = _submit(state, JobRequest(**req.model_dump()), cached=True)
     j = state.jobs.get(view.id)
     assert j is not None and j.future is not None
     try:

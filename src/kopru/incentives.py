@@ -186,8 +186,10 @@ def decide(profile: Profile, pack: DataPack, sites: pd.DataFrame, in_sez: Array)
     nace = nace_of(profile, pack)
     capex_usd = profile.capex / pack.fx_per_usd(profile.currency)
     reasons: dict[str, list[str]] = {sid: [] for sid in opts.schemes}
+    # each scheme's row built once, not once per site: a Series per iterrows step was half a plan's time
+    schemes = [row for _, row in table.iterrows()]
     for i, site in enumerate(sites.itertuples()):
-        for _, row in table.iterrows():
+        for row in schemes:
             if row["status"] == "abolished" or row["id"] in opts.exclude:
                 continue
             ok, why = _eligible(row, site, bool(in_sez[i]), nace, capex_usd, pack, profile)

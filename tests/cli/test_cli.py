@@ -167,8 +167,9 @@ ID = re.compile(r"\b(sez_[a-z_]+|mkt_[A-Z]{2}|plant_TR-\d\d|iz_[a-z_]+)\b")
         ("risk", GOOD, "--samples", "300", "--no-store"),
         ("rank", GOOD, "--samples", "300", "--no-store"),
         ("sweep", EXAMPLES / "scenarios" / "apparel_what_if.yaml", "--no-store"),
+        ("optimize", EXAMPLES / "food_processing.yaml", "--no-store"),
     ],
-    ids=["plan", "risk", "rank", "sweep"],
+    ids=["plan", "risk", "rank", "sweep", "optimize"],
 )
 def test_tables_name_sites_in_full_and_show_no_ids(cli, monkeypatch, args):
     """Issue 18: ids filled the risk and rank tables, and names were cut at ~16 characters."""

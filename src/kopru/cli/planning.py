@@ -156,19 +156,21 @@ def _print_network(plan: Any) -> None:
     if n.objective is None:
         out.print(f"[red]network optimizer: {n.status}[/] — {n.message}")
         return
+    names = {s.id: s.name for s in plan.sites} | {m["id"]: m["name"] for m in plan.markets}
     head = (
         f"[bold]Network plan[/] ({n.status}, gap {n.gap:.2%}, {n.seconds:.2f} s):"
         f" total {n.objective:,.0f} {n.currency} a year"
     )
     if n.saving_vs_single_site is not None:
-        head += f", {n.saving_vs_single_site:,.0f} below the best single site ({n.best_single_site})"
+        best = names.get(n.best_single_site, n.best_single_site)
+        head += f", {n.saving_vs_single_site:,.0f} below the best single site ({best})"
     out.print(head)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for col in ("open site", "capacity", "units", "use", "markets served"):
         table.add_column(col, justify="left" if col in ("open site", "markets served") else "right")
     for o in n.open:
         served = [
-            f"{f.market}" + (f" {f.share:.0%}" if f.share < 0.999 else "")
+            names.get(f.market, f.market) + (f" {f.share:.0%}" if f.share < 0.999 else "")
             for f in n.flows
             if f.site == o.site
         ]
@@ -178,7 +180,7 @@ def _print_network(plan: Any) -> None:
     out.print(table)
     if n.sensitivity:
         cheapest = [s for s in n.sensitivity if s.delta is not None][:3]
-        alt = "; ".join(f"{s.action} {s.site}: +{s.delta:,.0f}" for s in cheapest)
+        alt = "; ".join(f"{s.action} {names.get(s.site, s.site)}: +{s.delta:,.0f}" for s in cheapest)
         out.print(f"closest alternatives: {alt}")
 
 

@@ -206,8 +206,8 @@ def pool_cmd(
 def _print_pool(result: space.PoolResult, days: float, rate_mbps: float) -> None:
     table = Table(
         title=f"own stations vs pooled network, {days:g} day(s) from {result.window.iso(0)[0][:16]}",
-        caption=f"min/d: contact minutes a day; n: contacts; gap: longest without contact;"
-        f" GB at {rate_mbps:g} Mbit/s",
+        caption=f"min/d: contact minutes a day (average); n: contacts and GB: totals over the {days:g}"
+        f" day(s); gap: longest without contact; GB at {rate_mbps:g} Mbit/s",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         padding=(0, 0, 0, 1),

@@ -73,6 +73,9 @@ def test_plan_page_runs_an_example(watched: Watched) -> None:
     page.goto(watched.base + "/plan")
     page.wait_for_function("document.querySelector('[name=company]').value.length > 0")
     assert page.locator("#markets tbody tr").count() == 7  # the apparel example's markets
+    first = page.locator("#markets tbody tr:first-child select[data-m=id]")
+    # markets are picked by name; the profile keeps the id
+    assert first.input_value() == "mkt_RU" and first.locator("option:checked").inner_text() == "Russia"
     page.click("#run-btn")
     page.wait_for_selector("#plan-map .main-svg", timeout=30_000)
     page.wait_for_selector("#cost-chart .main-svg")

@@ -59,6 +59,21 @@ class SiteDetail(BaseModel):
     sources: list[SourceView]
 
 
+class MarketRow(BaseModel):
+    id: str
+    name: str
+    country: str
+
+
+def markets(pack: DataPack) -> list[MarketRow]:
+    """The data pack's markets, by name: what a profile's markets list picks from."""
+    rows = [
+        MarketRow(id=str(i), name=str(m["name"]), country=str(m["country"]))
+        for i, m in pack.markets.iterrows()
+    ]
+    return sorted(rows, key=lambda r: r.name)
+
+
 def catalogue(pack: DataPack) -> list[SiteRow]:
     """Every candidate site the data pack knows: regions, SEZs, Turkish provinces."""
     rows = [

@@ -27,6 +27,12 @@ def list_sites() -> list[site_views.SiteRow]:
     return site_views.catalogue(api.load_data())
 
 
+@router.get("/markets")
+def list_markets() -> list[site_views.MarketRow]:
+    """Every market a profile may name: its id (for the profile), name and country."""
+    return site_views.markets(api.load_data())
+
+
 @router.get("/sites/map")
 def sites_map() -> dict[str, Any]:
     """The Sites page's map as plotly figure JSON (regions, corridor lines, sites)."""

@@ -12,9 +12,20 @@
   let currentRun = null;
 
   // -- profile <-> form ----------------------------------------------------------------------
+  // markets are picked by name; the id is what the profile holds (and shows on hover)
+  let MARKETS = [];
+  const marketsLoaded = kopru.json("/api/markets").then((list) => { MARKETS = list; }).catch(() => {});
+
+  function marketOptions(selected) {
+    const known = MARKETS.some((k) => k.id === selected);
+    const extra = selected && !known ? `<option value="${kopru.esc(selected)}" selected>${kopru.esc(selected)}</option>` : "";
+    return '<option value="">choose a market…</option>' + extra + MARKETS.map((k) =>
+      `<option value="${kopru.esc(k.id)}" title="${kopru.esc(k.id)}"${k.id === selected ? " selected" : ""}>${kopru.esc(k.name)}</option>`).join("");
+  }
+
   function marketRow(m = {}) {
     const tr = document.createElement("tr");
-    tr.innerHTML = `<td><input data-m="id" size="12" value="${kopru.esc(m.id ?? "")}" placeholder="mkt_RU"></td>
+    tr.innerHTML = `<td><select data-m="id" title="${kopru.esc(m.id ?? "")}">${marketOptions(m.id ?? "")}</select></td>
       <td><input data-m="demand" size="10" inputmode="decimal" value="${kopru.esc(m.demand ?? "")}"></td>
       <td><input data-m="price" size="8" inputmode="decimal" value="${kopru.esc(m.price ?? "")}"></td>
       <td><button type="button" class="small remove" title="remove this market">×</button></td>`;
@@ -22,7 +33,8 @@
     marketsBody.appendChild(tr);
   }
 
-  function fill(profile) {
+  async function fill(profile) {
+    await marketsLoaded;
     const rest = { ...profile };
     for (const name of SCALARS) {
       const el = form.elements[name];
@@ -64,7 +76,7 @@
     }
     profile.markets = [...marketsBody.querySelectorAll("tr")].map((tr) => {
       const m = {};
-      for (const input of tr.querySelectorAll("input")) {
+      for (const input of tr.querySelectorAll("input, select")) {
         const v = value(input.value, input.dataset.m === "id");
         if (v !== undefined) m[input.dataset.m] = v;
       }
@@ -147,7 +159,7 @@
 
   async function loadExample(name) {
     const doc = await kopru.json(`/api/examples/${encodeURIComponent(name)}`);
-    fill(doc.profile);
+    await fill(doc.profile);
     source = `example:${name}`;
     document.getElementById("source-note").textContent = `Loaded the example “${name}”. Edit any field, then run.`;
   }
@@ -159,7 +171,7 @@
     body.append("file", file);
     try {
       const parsed = await kopru.json("/api/profiles/parse", { method: "POST", body });
-      fill(parsed.profile);
+      await fill(parsed.profile);
       source = `upload:${file.name}`;
       document.getElementById("example").value = "";
       document.getElementById("source-note").textContent = `Loaded ${file.name}.`;

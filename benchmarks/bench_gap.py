@@ -40,7 +40,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import subprocess
 import sys
@@ -50,6 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from machine import describe, fmt_s
 
 ROOT = Path(__file__).resolve().parents[1]
 ORLIB = ROOT / "tests" / "data" / "orlib-gap"  # or --orlib DIR
@@ -332,10 +332,6 @@ def ratio(kopru: dict | None, r: dict) -> str:
     return "— (neither proven; compare gaps)"
 
 
-def fmt_s(v: float | None) -> str:
-    return "—" if v is None else (f"{v:.3f}" if v < 10 else f"{v:.1f}")
-
-
 def table(inst: Instance, runs: list[dict]) -> str:
     ref = reference(inst, runs)
     kopru = next((r for r in runs if r["tool"] == "kopru"), None)
@@ -400,25 +396,8 @@ def summary(todo: list[Instance], results: dict[str, list[dict]]) -> str:
 
 
 def machine() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    def v(dist: str) -> str:
-        try:
-            return version(dist)
-        except PackageNotFoundError:
-            return "absent"
-
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        "?",
-    )
-    return (
-        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, NumPy {v('numpy')},"
-        f" highspy {v('highspy')}, PuLP {v('pulp')} (bundled CBC), OR-Tools {v('ortools')}"
+    return describe(
+        {"NumPy": "numpy", "highspy": "highspy", "PuLP (bundled CBC)": "pulp", "OR-Tools": "ortools"}
     )
 
 

@@ -39,7 +39,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import signal
 import subprocess
@@ -50,6 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from machine import describe, fmt_s
 
 ROOT = Path(__file__).resolve().parents[1]
 ORLIB = Path(os.environ.get("KOPRU_ORLIB", ROOT / "tests" / "data" / "orlib-cap"))  # or --orlib DIR
@@ -532,10 +532,6 @@ def run(inst: Instance, tool: str, workdir: Path) -> dict:
 
 
 # -- tables --------------------------------------------------------------------------------------
-def fmt_s(v: float | None) -> str:
-    if v is None:
-        return "—"
-    return f"{v:.3f}" if v < 10 else f"{v:.1f}"
 
 
 def fmt_load(v: float | None) -> str:
@@ -684,27 +680,16 @@ def summary_orlib(results: dict[str, list[dict]], opt: dict[str, float]) -> str:
 
 
 def machine() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    def v(dist: str) -> str:
-        try:
-            return version(dist)
-        except PackageNotFoundError:
-            return "absent"
-
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (
-        f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()},"
-        f" NumPy {v('numpy')}, SciPy {v('scipy')}, highspy {v('highspy')}, PuLP {v('pulp')} (bundled"
-        f" CBC), linopy {v('linopy')}, xarray {v('xarray')}, Pyomo {v('pyomo')}"
+    return describe(
+        {
+            "NumPy": "numpy",
+            "SciPy": "scipy",
+            "highspy": "highspy",
+            "PuLP (bundled CBC)": "pulp",
+            "linopy": "linopy",
+            "xarray": "xarray",
+            "Pyomo": "pyomo",
+        }
     )
 
 

@@ -27,10 +27,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from kopru.errors import OptionError
-from kopru.profile import OptimizeOptions, ProfileLike, as_profile, explain
+from kopru.profile import ProfileLike, as_profile, optimize_options
 from kopru.profile import load_profile as _load_profile
 from kopru.progress import Counter, Steps
 
@@ -151,16 +149,6 @@ def stale_data(months: int, overrides: Overrides = None, today: date | None = No
     return stale_values(load_data(overrides), months, today)
 
 
-def _optimize_options(profile: Profile, optimize: bool | Mapping[str, Any]) -> OptimizeOptions | None:
-    if not optimize:
-        return None
-    changes = dict(optimize) if isinstance(optimize, Mapping) else {}
-    try:
-        return OptimizeOptions.model_validate(profile.optimize.model_dump() | changes)
-    except ValidationError as exc:
-        raise explain(exc, "optimize options") from None
-
-
 def plan(
     profile: ProfileLike,
     overrides: Overrides = None,
@@ -180,7 +168,7 @@ def plan(
     from kopru.planner import make_plan
 
     prof = as_profile(profile)
-    options = _optimize_options(prof, optimize)
+    options = optimize_options(prof, optimize)
     return make_plan(prof, _overrides(overrides), tuple(disruptions), progress, options, tuple(avoid))
 
 

@@ -103,6 +103,7 @@ def compare_sites(plan: Plan, sites: list[SitePlan], risk: RiskResult | None = N
     cur = plan.currency
     base = plan.recommendation.baseline_total
     markets = {m["id"]: m["name"] for m in plan.markets}
+    publishers = {s["id"]: s.get("publisher") or s.get("title") or s["id"] for s in plan.sources}
     rows: list[Row] = []
 
     def add(section: str, label: str, unit: str, values: list[Any], notes: list[str] | None = None) -> None:
@@ -169,7 +170,7 @@ def compare_sites(plan: Plan, sites: list[SitePlan], risk: RiskResult | None = N
         notes = [
             ""
             if p is None
-            else f"{_cited(plan, p.source)}, {p.year}"
+            else f"{_cited(publishers, p.source)}, {p.year}"
             + (" (assumption)" if p.assumption else "")
             + _whose(p.subject, s)
             for p, s in zip(params, sites, strict=True)
@@ -199,9 +200,8 @@ def compare_sites(plan: Plan, sites: list[SitePlan], risk: RiskResult | None = N
     )
 
 
-def _cited(plan: Plan, source: str) -> str:
+def _cited(publishers: dict[str, str], source: str) -> str:
     """Source ids (``a;b``) as their publishers, which a reader recognises; the ids stay in plan.json."""
-    publishers = {s["id"]: s.get("publisher") or s.get("title") or s["id"] for s in plan.sources}
     return "; ".join(dict.fromkeys(publishers.get(i, i) for i in source.split(";") if i))
 
 

@@ -348,3 +348,15 @@ def as_profile(profile: ProfileLike) -> Profile:
     raise ProfileError(
         f"profile: expected a Profile, a path to a YAML/JSON file or a mapping, got {type(profile).__name__}"
     )
+
+
+def optimize_options(profile: Profile, optimize: bool | Mapping[str, Any] | None) -> OptimizeOptions | None:
+    """The profile's optimizer options with ``optimize``'s changes (True: none); None: do not
+    optimize. Bad changes are a ProfileError naming the option."""
+    if not optimize:
+        return None
+    changes = dict(optimize) if isinstance(optimize, Mapping) else {}
+    try:
+        return OptimizeOptions.model_validate(profile.optimize.model_dump() | changes)
+    except ValidationError as exc:
+        raise explain(exc, "optimize options") from None

@@ -22,12 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import ValidationError
 
 from kopru import datapack, documents
 from kopru.errors import KopruError, SweepError
 from kopru.planner import make_plan
-from kopru.profile import OptimizeOptions, Profile, explain, load_profile
+from kopru.profile import OptimizeOptions, Profile, load_profile, optimize_options
 from kopru.progress import Counter
 
 # -- scenarios -----------------------------------------------------------------------------------
@@ -276,11 +275,7 @@ def _options(profile: Profile, optimize: dict[str, Any] | bool | None) -> Optimi
     re-solves unless asked (a sweep is itself the sensitivity analysis)."""
     if optimize is None or optimize is False:
         return None
-    changes = {"sensitivity": False} | dict(optimize)
-    try:
-        return OptimizeOptions.model_validate(profile.optimize.model_dump() | changes)
-    except ValidationError as exc:
-        raise SweepError(str(explain(exc, "optimize"))) from None
+    return optimize_options(profile, {"sensitivity": False} | dict(optimize))
 
 
 def _on_dask(

@@ -48,11 +48,11 @@ def runs_list(
 
 
 # the metrics a summary shows, by kind of run, best first (the rest with --all or --json)
-SUMMARY: dict[str, tuple[tuple[str, ...], str, bool]] = {
-    "plan": (("rank", "total"), "rank", False),
-    "risk": (("mean", "p95", "p_best", "expected_regret"), "mean", False),
-    "rank": (("rank", "score"), "rank", False),
-    "sweep": (("best_total", "saving_pct"), "best_total", False),
+SUMMARY: dict[str, tuple[tuple[str, ...], str]] = {
+    "plan": (("rank", "total"), "rank"),
+    "risk": (("mean", "p95", "p_best", "expected_regret"), "mean"),
+    "rank": (("rank", "score"), "rank"),
+    "sweep": (("best_total", "saving_pct"), "best_total"),
 }
 TOP = 5
 AllOpt = Annotated[bool, typer.Option("--all", help="Every result row, not only the summary.")]
@@ -106,7 +106,7 @@ def runs_show(
     if scalars:
         out.print("options: " + ", ".join(f"{k} {v}" for k, v in scalars.items()), highlight=False)
     rows = _by_item(run)
-    metrics, order, _ = SUMMARY.get(run["kind"], ((), "", False))
+    metrics, order = SUMMARY.get(run["kind"], ((), ""))
     if show_all or not metrics:
         _all_rows(run, names)
         return

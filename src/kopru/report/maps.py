@@ -6,13 +6,11 @@ The map is drawn as filled polygons on plain longitude/latitude axes rather than
 
 from __future__ import annotations
 
-import math
-
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from kopru.datapack import DataPack
-from kopru.geo import polygon_rings
+from kopru.geo import latlon_axes, polygon_rings
 from kopru.planner import Plan
 
 COLORSCALE = "RdYlGn_r"
@@ -111,14 +109,7 @@ def site_map(plan: Plan, pack: DataPack) -> go.Figure:
         ),
         plot_bgcolor="#eaf2f8",
         legend=dict(orientation="h", y=-0.02),
-        xaxis=dict(title="longitude", showgrid=False, zeroline=False),
-        yaxis=dict(
-            title="latitude",
-            showgrid=False,
-            zeroline=False,
-            scaleanchor="x",
-            scaleratio=1 / math.cos(math.radians(mid_lat)),
-        ),
+        **latlon_axes(mid_lat),
     )
     return fig
 

@@ -23,7 +23,7 @@ from plotly.offline import get_plotlyjs
 
 from kopru.costs import COMPONENTS
 from kopru.datapack import DataPack
-from kopru.geo import polygon_rings
+from kopru.geo import latlon_axes, polygon_rings
 from kopru.matchmaking import MatchResult
 from kopru.matchmaking.pairs import unit_components
 from kopru.report.folder import prepare_folder
@@ -91,14 +91,7 @@ def match_map(result: MatchResult, pack: DataPack) -> go.Figure:
         title="The portfolio: zones by the enterprises they host, regions by the jobs",
         plot_bgcolor="#eaf2f8",
         legend=dict(orientation="h", y=-0.02),
-        xaxis=dict(title="longitude", showgrid=False, zeroline=False),
-        yaxis=dict(
-            title="latitude",
-            showgrid=False,
-            zeroline=False,
-            scaleanchor="x",
-            scaleratio=1 / math.cos(math.radians(48)),
-        ),
+        **latlon_axes(48.0),
     )
     return fig
 

@@ -7,7 +7,6 @@ base map from a CDN.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
@@ -15,7 +14,7 @@ import plotly.graph_objects as go
 from pydantic import BaseModel
 
 from kopru.datapack import DataPack
-from kopru.geo import polygon_rings
+from kopru.geo import latlon_axes, polygon_rings
 
 MODE_COLOURS = {"rail": "#6c4f9e", "road": "#c0392b", "sea": "#1f78b4", "ferry": "#17becf"}
 KINDS = {"kz_region": "Kazakh region", "sez": "special economic zone", "tr_province": "Turkish province"}
@@ -234,14 +233,7 @@ def figure(pack: DataPack) -> go.Figure:
         margin=dict(l=10, r=10, t=10, b=10),
         plot_bgcolor="#eaf2f8",
         legend=dict(orientation="h", y=-0.04),
-        xaxis=dict(showgrid=False, zeroline=False, title=None),
-        yaxis=dict(
-            showgrid=False,
-            zeroline=False,
-            scaleanchor="x",
-            scaleratio=1 / math.cos(math.radians(45.0)),
-            title=None,
-        ),
+        **latlon_axes(45.0, titles=False),
         hovermode="closest",
         clickmode="event",
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,17 +25,3 @@ def polygon_rings(geometry: dict[str, Any]) -> Iterator[list[list[float]]]:
     elif geometry["type"] == "MultiPolygon":
         for poly in geometry["coordinates"]:
             yield poly[0]
-
-
-def latlon_axes(mid_lat: float, titles: bool = True) -> dict[str, dict[str, Any]]:
-    """Plotly x/y axes for a longitude/latitude plot true to scale at ``mid_lat`` (equirectangular)."""
-    return {
-        "xaxis": {"title": "longitude" if titles else None, "showgrid": False, "zeroline": False},
-        "yaxis": {
-            "title": "latitude" if titles else None,
-            "showgrid": False,
-            "zeroline": False,
-            "scaleanchor": "x",
-            "scaleratio": 1 / math.cos(math.radians(mid_lat)),
-        },
-    }

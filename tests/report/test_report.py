@@ -2,6 +2,7 @@
 
 import pytest
 from conftest import EXAMPLES, ROOT
+from mapcheck import assert_basemap
 
 import kopru
 from kopru.report import render_html
@@ -23,10 +24,11 @@ def test_report_shows_map_and_chart_offline(browser, tmp_path, example):
     page.goto(path.as_uri())
     page.wait_for_selector("#site-map .main-svg")
     page.wait_for_selector("#cost-chart .main-svg")
-    # the map: one filled polygon per region ring at least, and the site markers
-    region_paths = page.locator("#site-map g.trace.scatter path.js-fill").count()
+    # the map: the base map (seas, neighbours), one shape per region, and the site markers
+    assert_basemap(page, "#site-map")
+    region_paths = page.locator("#site-map .choroplethlocation").count()
     assert region_paths >= 20
-    markers = page.locator("#site-map g.points path.point").count()
+    markers = page.locator("#site-map g.trace.scattergeo path.point").count()
     assert markers >= len(plan.sites)
     # the chart: stacked bars, one per component and site shown
     bars = page.locator("#cost-chart g.trace.bars path").count()
@@ -71,9 +73,12 @@ def test_optimized_report_draws_the_flows(browser, tmp_path):
     page.wait_for_selector("#site-map .main-svg")
     assert page.locator("#network-open tr").count() == len(plan.network.open) + 1
     assert page.locator("#network-flows tr").count() == len(plan.network.flows) + 1
-    # one line per flow, drawn over the region polygons
-    lines = page.locator("#site-map g.trace.scatter path.js-line").count()
-    assert lines >= len(plan.network.flows) + 20
+    # every flow that leaves its site's region is drawn along its route, a line per mode
+    # (tests/test_basemap.py checks the vertices are the route's nodes)
+    routed = [f for f in plan.network.flows if plan.routes[plan.site(f.site).by_market[f.market].route].legs]
+    lines = page.locator("#site-map g.trace.scattergeo path.js-line").count()
+    assert len(routed) >= 3 and lines >= len(routed)
+    assert_basemap(page, "#site-map")
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator("#site-map").screenshot(path=str(ARTIFACTS / "map-optimized-food_processing.png"))
     page.close()

@@ -44,10 +44,12 @@ def test_report_renders_map_and_timeline_offline(browser, tmp_path, report_html)
     page.goto(path.as_uri())
     page.wait_for_selector("#track-map .main-svg")
     page.wait_for_selector("#schedule-timeline .main-svg")
-    # map: the regions' fill, one line per track and per country's circles, the station markers
-    assert page.locator("#track-map g.trace.scatter path.js-fill").count() >= 1
-    assert page.locator("#track-map g.trace.scatter path.js-line").count() >= 6 + 4
-    assert page.locator("#track-map g.points path.point").count() >= len(read_stations())
+    # map: the base map, the regions' outlines, one line per track and per country's circles,
+    # the station markers
+    for layer in ("land", "ocean", "lakes", "countries"):
+        assert len(page.locator(f"#track-map .geo .layer.{layer} path").first.get_attribute("d")) > 1000
+    assert page.locator("#track-map g.trace.scattergeo path.js-line").count() >= 1 + 6 + 4
+    assert page.locator("#track-map g.trace.scattergeo path.point").count() >= len(read_stations())
     # timeline: one bar per scheduled contact
     n_contacts = page.locator("#schedule-timeline g.trace.bars g.point path").count()
     assert n_contacts >= 30

@@ -88,7 +88,8 @@ def test_optimize_job_polls_to_a_run_with_downloads(client: httpx.Client) -> Non
     report = client.get(f"/api/runs/{run}/report.html")
     assert report.status_code == 200 and "<html" in report.text[:500] and "cdn" not in report.text[:2000]
     figures = client.get(f"/api/runs/{run}/figures").json()
-    assert len(figures["map"]["data"]) > 20 and figures["chart"]["data"]
+    assert figures["map"]["layout"]["geo"]["projection"]["type"] == "conic conformal"
+    assert any(t["type"] == "choropleth" for t in figures["map"]["data"]) and figures["chart"]["data"]
     assert [t["type"] for t in figures["cash_flow"]["data"]] == ["bar", "scatter", "bar", "scatter"]
     listed = client.get("/api/runs").json()
     assert listed[0]["id"] == run and listed[0]["optimized"] is True

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import EXAMPLES
+from mapcheck import assert_basemap
 from web_server import serving
 
 import kopru
@@ -80,8 +81,9 @@ def test_plan_page_runs_an_example(watched: Watched) -> None:
     page.wait_for_selector("#plan-map .main-svg", timeout=30_000)
     page.wait_for_selector("#cost-chart .main-svg")
     assert page.locator("#progress-text").inner_text() == "done"
-    assert page.locator("#plan-map g.trace.scatter path.js-fill").count() >= 20  # region polygons
-    assert page.locator("#plan-map g.points path.point").count() >= 30  # sites and markets
+    assert page.locator("#plan-map .choroplethlocation").count() >= 20  # region shapes
+    assert page.locator("#plan-map g.trace.scattergeo path.point").count() >= 30  # sites and markets
+    assert_basemap(page, "#plan-map")  # seas and neighbours, from the app's /basemap/ folder
     assert page.locator("#cost-chart g.trace.bars path").count() >= 7 * 2
     assert page.locator("#ranking tbody tr").count() >= 30
     # the appraisal: NPV of the recommended site, its cash flows against the baseline, incentives
@@ -130,7 +132,8 @@ def test_optimize_draws_flows_and_runs_compare(watched: Watched) -> None:
     page.wait_for_selector("#network:not([hidden])", timeout=60_000)
     page.wait_for_selector("#plan-map .main-svg")
     assert page.locator("#network-open tbody tr").count() >= 1
-    assert page.locator("#plan-map g.trace.scatter path.js-line").count() > 20  # flows over the regions
+    # flows along their routes: one line per mode of each flow's route, over the regions
+    assert page.locator("#plan-map g.trace.scattergeo path.js-line").count() >= 5
     watched.shot("web-plan-optimized.png", full_page=True)
     # Runs: this run (from the scenario store) and one the command line recorded; the two newest
     # are ticked for comparison
@@ -151,11 +154,14 @@ def test_sites_page_map_and_site_data(watched: Watched) -> None:
     page = watched.page
     page.goto(watched.base + "/sites")
     page.wait_for_selector("#sites-map .main-svg")
-    assert page.locator("#sites-map g.trace.scatter path.js-fill").count() >= 20
-    assert page.locator("#sites-map g.points path.point").count() >= 20 + 17 + 12
+    assert page.locator("#sites-map .choroplethlocation").count() >= 20
+    assert page.locator("#sites-map g.trace.scattergeo path.point").count() >= 20 + 17 + 12
+    assert_basemap(page, "#sites-map")
+    # corridor lines in four styles: rail, road, sea, Caspian ferry
+    assert page.locator("#sites-map g.trace.scattergeo path.js-line").count() >= 4
     # click a SEZ marker on the map (diamonds are the second group of site markers; where a zone
     # shares its city's coordinates the region centre may be the point picked: either is a site)
-    point = page.locator("#sites-map g.trace.scatter").nth(-2).locator("path.point").first
+    point = page.locator("#sites-map g.trace.scattergeo").nth(-3).locator("path.point").first
     box = point.bounding_box()
     assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -167,6 +173,16 @@ def test_sites_page_map_and_site_data(watched: Watched) -> None:
     watched.shot("web-sites.png")
     page.select_option("#site-select", "TR-16")
     page.wait_for_selector("#site-detail h2:has-text('Bursa')")
+    # the site picked from the list is ringed on the map, at its own coordinates
+    ring = page.evaluate(
+        "(() => { const t = document.getElementById('sites-map').data.at(-1);"
+        " return [t.name, t.lon, t.lat, t.text]; })()"
+    )
+    bursa = kopru.load_data().provinces.loc["TR-16"]
+    assert ring[1:3] == [[bursa["lon"]], [bursa["lat"]]]
+    assert ring[0] == "selected site" and ring[3] == ["Bursa"]
+    assert page.locator("#sites-map g.trace.scattergeo").last.locator("path.point").count() == 1
+    watched.shot("web-sites-selected.png")
     watched.check()
 
 

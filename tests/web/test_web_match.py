@@ -88,7 +88,7 @@ def test_match_page_runs_the_example(browser, base: str) -> None:
         assert page.locator("#match-zones tbody tr").count() >= 10
         assert page.locator("#match-unassigned tbody tr").count() >= 1
         assert "enterprises placed" in page.locator("#match-summary").inner_text()
-        assert page.locator("#match-map g.points path.point").count() >= 20  # the zones
+        assert page.locator("#match-map g.trace.scattergeo path.point").count() >= 20  # the zones
         with page.expect_download() as dl:
             page.locator("button.pitch").first.click()
         assert dl.value.suggested_filename.startswith("pitch_")

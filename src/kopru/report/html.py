@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from plotly.offline import get_plotlyjs
 
+from kopru import basemap
 from kopru.datapack import DataPack
 from kopru.planner import Plan
 from kopru.report.charts import (
@@ -73,6 +74,7 @@ def render_html(
         plan=plan,
         best=best,
         plotlyjs=get_plotlyjs(),
+        basemap=basemap.preload_script(),
         chart=cost_chart(plan).to_html(div_id="cost-chart", **to_div),
         map=site_map(plan, pack).to_html(div_id="site-map", **to_div),
         sites=[plan.site(s) for s in plan.ranking],

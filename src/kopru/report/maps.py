@@ -1,56 +1,46 @@
 """The report's map: regions coloured by landed cost, sites, markets, and routes or optimizer flows.
 
-The map is drawn as filled polygons on plain longitude/latitude axes rather than on a plotly
-``geo`` subplot, because the geo subplot downloads its base map from the internet at view time.
+Drawn on plotly's ``geo`` subplot over the shipped Natural Earth base map (:mod:`kopru.basemap`):
+neighbouring countries, the Caspian and Black Seas, and every route along its legs.
 """
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
 
+from kopru import basemap
 from kopru.datapack import DataPack
-from kopru.geo import latlon_axes, polygon_rings
 from kopru.planner import Plan
 
 COLORSCALE = "RdYlGn_r"
 
 
 def site_map(plan: Plan, pack: DataPack) -> go.Figure:
-    """Kazakh regions coloured by landed cost, SEZs and Turkish sites as markers, routes as lines."""
+    """Kazakh regions coloured by landed cost, SEZs and Turkish sites as markers, routes along legs."""
     costs = {s.id: s.landed_cost.per_unit for s in plan.sites if s.feasible}
     values = [v for v in costs.values() if v is not None]
     lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
-    span = (hi - lo) or 1.0
-
-    def colour(v: float | None) -> str:
-        if v is None:
-            return "#cccccc"
-        return sample_colorscale(COLORSCALE, [(v - lo) / span])[0]
 
     fig = go.Figure()
-    for feature in pack.boundaries["features"]:
-        iso = feature["properties"]["iso"]
-        region = pack.regions.loc[iso]
-        value = costs.get(iso)
-        for ring in polygon_rings(feature["geometry"]):
-            lons, lats = zip(*[(p[0], p[1]) for p in ring], strict=True)
-            fig.add_scatter(
-                x=lons,
-                y=lats,
-                mode="lines",
-                fill="toself",
-                fillcolor=colour(value),
-                line=dict(color="#555", width=0.6),
-                name=region["name"],
-                showlegend=False,
-                hoverinfo="text",
-                text=f"{region['name']}: {value:,.2f} {plan.currency}/unit" if value else region["name"],
-            )
-    if plan.network is not None and plan.network.flows:
-        _draw_flows(fig, plan)
+    names = pack.regions["name"].to_dict()
+    basemap.add_regions(
+        fig,
+        pack,
+        {iso: costs.get(iso) for iso in names},
+        hover={
+            iso: f"{name}: {costs[iso]:,.2f} {plan.currency}/unit" if costs.get(iso) else name
+            for iso, name in names.items()
+        },
+        colorscale=COLORSCALE,
+        colorbar_title=f"{plan.currency}/unit",
+        zrange=(lo, hi),
+    )
+    flows = plan.network is not None and bool(plan.network.flows)
+    if flows:
+        _draw_flows(fig, plan, pack)
     else:
         _draw_routes(fig, plan, pack)
+    best = plan.recommendation.site
     for kind, symbol, label in (
         ("sez", "diamond", "SEZ"),
         ("tr_plant", "square", "Turkish site"),
@@ -59,10 +49,10 @@ def site_map(plan: Plan, pack: DataPack) -> go.Figure:
         group = [s for s in plan.sites if s.kind == kind]
         if not group:
             continue
-        fig.add_scatter(
-            x=[s.lon for s in group],
-            y=[s.lat for s in group],
-            mode="markers",
+        fig.add_scattergeo(
+            lon=[s.lon for s in group],
+            lat=[s.lat for s in group],
+            mode="markers+text" if kind != "kz_region" else "markers",
             name=label,
             marker=dict(
                 symbol=symbol,
@@ -71,11 +61,12 @@ def site_map(plan: Plan, pack: DataPack) -> go.Figure:
                 colorscale=COLORSCALE,
                 cmin=lo,
                 cmax=hi,
-                line=dict(color="black", width=1),
-                showscale=kind == "sez",
-                colorbar=dict(title=f"{plan.currency}/unit", len=0.6),
+                line=dict(color=["#000" if s.id != best else "#1f3b73" for s in group], width=1),
             ),
-            text=[
+            text=_labels(group, best),
+            textposition="top center",
+            textfont=dict(size=11, color="#1f3b73"),
+            hovertext=[
                 f"{s.name}: "
                 + (f"{s.landed_cost.per_unit:,.2f} {plan.currency}/unit" if s.feasible else "no route")
                 for s in group
@@ -83,76 +74,89 @@ def site_map(plan: Plan, pack: DataPack) -> go.Figure:
             hoverinfo="text",
         )
     markets = plan.markets
-    fig.add_scatter(
-        x=[m["lon"] for m in markets],
-        y=[m["lat"] for m in markets],
+    fig.add_scattergeo(
+        lon=[m["lon"] for m in markets],
+        lat=[m["lat"] for m in markets],
         mode="markers+text",
         marker=dict(symbol="star", size=10, color="#1f3b73"),
         name="market",
         text=[m["name"] if not m["id"].startswith("mkt_KZ") else "" for m in markets],
-        textposition="top center",
+        textposition="bottom center",
         textfont=dict(size=9),
         hoverinfo="text",
         hovertext=[f"{m['name']}: {m['demand']:,.0f} units/year" for m in markets],
     )
-    mid_lat = 45.0
     fig.update_layout(
         height=620,
         margin=dict(l=10, r=10, t=40, b=10),
         title=(
             "Landed cost per unit by site, and "
-            + (
-                "the optimizer's flows"
-                if plan.network and plan.network.flows
-                else "the recommended site's routes"
-            )
+            + ("the optimizer's flows along their routes" if flows else "the recommended site's routes")
         ),
-        plot_bgcolor="#eaf2f8",
         legend=dict(orientation="h", y=-0.02),
-        **latlon_axes(mid_lat),
+        geo=basemap.geo_layout(),
     )
     return fig
 
 
+def _labels(group: list, best: str | None) -> list[str]:
+    """The recommended site and the Turkish sites are labelled, one label per spot; others on hover."""
+    taken: set[tuple[float, float]] = set()
+    labels = []
+    for s in group:
+        spot = (round(s.lat, 2), round(s.lon, 2))
+        wanted = s.id == best or s.kind == "tr_plant"
+        labels.append(s.name if wanted and spot not in taken else "")
+        if wanted:
+            taken.add(spot)
+    return labels
+
+
+def _legs(plan: Plan, route_id: str) -> list[tuple[str, str, str]]:
+    return [(leg["from"], leg["to"], leg["mode"]) for leg in plan.routes[route_id].legs]
+
+
 def _draw_routes(fig: go.Figure, plan: Plan, pack: DataPack) -> None:
-    """The route actually used from the recommended site to each market, node by node."""
+    """The route actually used from the recommended site to each market, leg by leg."""
     best = plan.site(plan.recommendation.site) if plan.recommendation.site else None
     if best is None:
         return
+    markets = {m["id"]: m["name"] for m in plan.markets}
+    seen: set[str] = set()
     for market_id, mc in best.by_market.items():
-        if mc.route is None:
+        if mc.route is None or not plan.routes[mc.route].legs:
             continue
         route = plan.routes[mc.route]
-        if not route.legs:
-            continue
-        nodes = [route.legs[0]["from"]] + [leg["to"] for leg in route.legs]
-        xy = pack.nodes.loc[nodes, ["lon", "lat"]].to_numpy(float)
-        fig.add_scatter(
-            x=xy[:, 0],
-            y=xy[:, 1],
-            mode="lines",
-            line=dict(color="#1f3b73", width=2),
-            name=f"route to {market_id}",
-            showlegend=False,
-            hoverinfo="text",
-            text=f"{best.name} → {market_id}: {route.days:.1f} days",
+        basemap.add_legs(
+            fig,
+            pack,
+            _legs(plan, mc.route),
+            width=2.5,
+            hover=f"{best.name} → {markets.get(market_id, market_id)}: {route.days:.1f} days",
+            in_legend=seen,
+            group="route-",
         )
 
 
-def _draw_flows(fig: go.Figure, plan: Plan) -> None:
-    """The optimizer's flows: a line from each open site to each market it serves, width by volume."""
+def _draw_flows(fig: go.Figure, plan: Plan, pack: DataPack) -> None:
+    """The optimizer's flows along the routes they take, width by volume."""
     markets = {m["id"]: m for m in plan.markets}
     sites = {s.id: s for s in plan.sites}
     biggest = max(f.units for f in plan.network.flows)
+    seen: set[str] = set()
     for f in plan.network.flows:
         s, m = sites[f.site], markets[f.market]
-        fig.add_scatter(
-            x=[s.lon, m["lon"]],
-            y=[s.lat, m["lat"]],
-            mode="lines",
-            line=dict(color="#8e44ad", width=1 + 7 * f.units / biggest),
-            name="flow",
-            showlegend=False,
-            hoverinfo="text",
-            text=f"{s.name} → {m['name']}: {f.units:,.0f} units ({f.share:.0%})",
+        text = f"{s.name} → {m['name']}: {f.units:,.0f} units ({f.share:.0%})"
+        route_id = s.by_market[f.market].route if f.market in s.by_market else None
+        if route_id is None or not plan.routes[route_id].legs:
+            continue  # a site serving its own market has no leg to draw
+        basemap.add_legs(
+            fig,
+            pack,
+            _legs(plan, route_id),
+            width=1.5 + 6 * f.units / biggest,
+            hover=text,
+            in_legend=seen,
+            group="flow-",
+            opacity=0.8,
         )

@@ -21,9 +21,9 @@ import plotly.graph_objects as go
 from jinja2 import Environment, PackageLoader, select_autoescape
 from plotly.offline import get_plotlyjs
 
+from kopru import basemap
 from kopru.costs import COMPONENTS
 from kopru.datapack import DataPack
-from kopru.geo import latlon_axes, polygon_rings
 from kopru.matchmaking import MatchResult
 from kopru.matchmaking.pairs import unit_components
 from kopru.report.folder import prepare_folder
@@ -44,32 +44,27 @@ def match_map(result: MatchResult, pack: DataPack) -> go.Figure:
         jobs[a["region"]] = jobs.get(a["region"], 0.0) + (a["jobs"] or 0.0)
     top = max(jobs.values(), default=0.0) or 1.0
     fig = go.Figure()
-    for feature in pack.boundaries["features"]:
-        iso = feature["properties"]["iso"]
-        name = pack.regions.loc[iso, "name"]
-        share = jobs.get(iso, 0.0) / top
-        for ring in polygon_rings(feature["geometry"]):
-            lons, lats = zip(*[(p[0], p[1]) for p in ring], strict=True)
-            fig.add_scatter(
-                x=lons,
-                y=lats,
-                mode="lines",
-                fill="toself",
-                fillcolor=f"rgba(42, 157, 143, {0.08 + 0.6 * share:.3f})",
-                line=dict(color="#555", width=0.6),
-                showlegend=False,
-                hoverinfo="text",
-                text=f"{name}: {jobs.get(iso, 0.0):,.0f} jobs in the portfolio",
-            )
+    names = pack.regions["name"].to_dict()
+    basemap.add_regions(
+        fig,
+        pack,
+        {iso: jobs.get(iso, 0.0) for iso in names},
+        hover={
+            iso: f"{name}: {jobs.get(iso, 0.0):,.0f} jobs in the portfolio" for iso, name in names.items()
+        },
+        colorscale=[[0, "rgba(42, 157, 143, 0.08)"], [1, "rgba(42, 157, 143, 0.68)"]],
+        colorbar_title="jobs",
+        zrange=(0.0, top),
+    )
     zones = result.zone_rows()
     hosted: dict[str, list[str]] = {}
     for a in result.assignment_rows():
         hosted.setdefault(a["zone"], []).append(a["name"])
     for kind, label in (("sez", "SEZ"), ("iz", "industrial zone")):
         group = [z for z in zones if z["kind"] == kind]
-        fig.add_scatter(
-            x=[z["lon"] for z in group],
-            y=[z["lat"] for z in group],
+        fig.add_scattergeo(
+            lon=[z["lon"] for z in group],
+            lat=[z["lat"] for z in group],
             mode="markers",
             name=label,
             marker=dict(
@@ -89,9 +84,8 @@ def match_map(result: MatchResult, pack: DataPack) -> go.Figure:
         height=560,
         margin=dict(l=10, r=10, t=40, b=10),
         title="The portfolio: zones by the enterprises they host, regions by the jobs",
-        plot_bgcolor="#eaf2f8",
         legend=dict(orientation="h", y=-0.02),
-        **latlon_axes(48.0),
+        geo=basemap.geo_layout(lon_range=(45.0, 90.0), lat_range=(39.0, 56.5)),
     )
     return fig
 
@@ -203,6 +197,7 @@ def render_match_html(result: MatchResult, pack: DataPack) -> str:
     return _env.get_template("match.html.j2").render(
         d=data,
         plotlyjs=get_plotlyjs(),
+        basemap=basemap.preload_script(),
         map=match_map(result, pack).to_html(div_id="match-map", **to_div),
         pitch={r["id"]: f"pitch/{_slug(r['id'])}.html" for r in data["enterprises"]},
     )

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,7 +28,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
-from kopru import __version__, datapack
+from kopru import __version__, basemap, datapack
 from kopru.geo import polygon_rings
 from kopru.space.frames import Window
 from kopru.space.geometry import (
@@ -205,13 +204,12 @@ def track_map(
     spec: MapSpec,
 ) -> go.Figure:
     fig = go.Figure()
-    fig.add_scatter(
-        x=outlines[:, 0],
-        y=outlines[:, 1],
+    fig.add_scattergeo(
+        lon=outlines[:, 0],
+        lat=outlines[:, 1],
         mode="lines",
-        fill="toself",
-        fillcolor="#e4e7eb",
-        line=dict(color="#a7adb5", width=0.6),
+        # outlines only: the base map fills the land, and plotly's geo cannot fill a ring set
+        line=dict(color="#8a8170", width=0.6),
         name="Kazakhstan (regions)",
         hoverinfo="skip",
         showlegend=False,
@@ -220,9 +218,9 @@ def track_map(
     for country, colour in st_colour.items():
         lat, lon = _circle_centres(stations, countries == country)
         lat_c, lon_c = small_circle(lat, lon, spec.radius_deg)
-        fig.add_scatter(
-            x=np.round(_with_breaks(lon_c), 3),
-            y=np.round(_with_breaks(lat_c), 3),
+        fig.add_scattergeo(
+            lon=np.round(_with_breaks(lon_c), 3),
+            lat=np.round(_with_breaks(lat_c), 3),
             mode="lines",
             line=dict(color=colour, width=1.3, dash="dot"),
             name=f"{country}: visibility",
@@ -233,9 +231,9 @@ def track_map(
     for i, name in enumerate(sat_names):
         # the whole track thin and faint, the stretches in contact in the pooled schedule bold
         for part, width, opacity in ((np.ones_like(in_contact[i]), 0.8, 0.4), (in_contact[i], 2.2, 0.9)):
-            fig.add_scatter(
-                x=np.round(np.where(part, tracks.lon[i], np.nan), 3),
-                y=np.round(np.where(part, tracks.lat[i], np.nan), 3),
+            fig.add_scattergeo(
+                lon=np.round(np.where(part, tracks.lon[i], np.nan), 3),
+                lat=np.round(np.where(part, tracks.lat[i], np.nan), 3),
                 mode="lines",
                 line=dict(color=sat_colour[name], width=width),
                 opacity=opacity,
@@ -245,13 +243,13 @@ def track_map(
                 showlegend=width > 1.0,  # the legend swatch takes the trace's line style
                 customdata=np.round(tracks.minutes, 1),
                 hovertemplate=f"{html.escape(name)}<br>t+%{{customdata:.0f}} min<br>"
-                "%{y:.1f}°N %{x:.1f}°E<extra></extra>",
+                "%{lat:.1f}°N %{lon:.1f}°E<extra></extra>",
             )
     if sat_names:
         # where each satellite is at the window's start, so the direction of travel is readable
-        fig.add_scatter(
-            x=np.round(tracks.lon[:, 0], 3),
-            y=np.round(tracks.lat[:, 0], 3),
+        fig.add_scattergeo(
+            lon=np.round(tracks.lon[:, 0], 3),
+            lat=np.round(tracks.lat[:, 0], 3),
             mode="markers",
             marker=dict(
                 symbol="circle", size=8, color=[sat_colour[n] for n in sat_names], line=dict(width=1)
@@ -263,9 +261,9 @@ def track_map(
         )
     for country, colour in st_colour.items():
         idx = np.flatnonzero(countries == country)
-        fig.add_scatter(
-            x=stations.lon[idx],
-            y=stations.lat[idx],
+        fig.add_scattergeo(
+            lon=stations.lon[idx],
+            lat=stations.lat[idx],
             mode="markers",
             marker=dict(symbol="triangle-up", size=12, color=colour, line=dict(color="black", width=1)),
             name=f"{country} stations",
@@ -284,19 +282,8 @@ def track_map(
             f" {spec.min_elevation_deg:g}°: {spec.radius_deg:.1f}° of arc)",
             font=dict(size=14),
         ),
-        plot_bgcolor="#f4f8fb",
         legend=dict(font=dict(size=11), tracegroupgap=2),
-        xaxis=dict(title="longitude (°E)", range=[x0, x1], dtick=10, gridcolor="#dde3ea", zeroline=False),
-        yaxis=dict(
-            title="latitude (°N)",
-            range=[y0, y1],
-            dtick=10,
-            gridcolor="#dde3ea",
-            zeroline=False,
-            # an equirectangular map true to scale at the middle latitude
-            scaleanchor="x",
-            scaleratio=1.0 / math.cos(math.radians((y0 + y1) / 2.0)),
-        ),
+        geo=basemap.geo_layout(lon_range=(x0, x1), lat_range=(y0, y1)),
     )
     return fig
 
@@ -541,6 +528,7 @@ def render_space_report(
     w = result.window
     return _env.get_template("space_report.html.j2").render(
         plotlyjs=get_plotlyjs(),
+        basemap=basemap.preload_script(),
         version=__version__,
         start=w.iso(0.0)[0],
         end=w.iso(w.seconds)[0],

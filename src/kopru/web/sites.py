@@ -1,8 +1,7 @@
 """What the Sites page shows: the data pack's candidate sites on a map, and each site's sourced data.
 
 Read-only views of :func:`kopru.load_data`; nothing is computed here beyond picking rows. The map
-is drawn on plain lon/lat axes like the report's, because plotly's ``geo`` subplot downloads its
-base map from a CDN.
+is drawn over the shipped base map (:mod:`kopru.basemap`), like the report's.
 """
 
 from __future__ import annotations
@@ -13,10 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import BaseModel
 
+from kopru import basemap
 from kopru.datapack import DataPack
-from kopru.geo import latlon_axes, polygon_rings
 
-MODE_COLOURS = {"rail": "#6c4f9e", "road": "#c0392b", "sea": "#1f78b4", "ferry": "#17becf"}
 KINDS = {"kz_region": "Kazakh region", "sez": "special economic zone", "tr_province": "Turkish province"}
 
 
@@ -152,59 +150,28 @@ def detail(pack: DataPack, site_id: str) -> SiteDetail | None:
     return SiteDetail(site=site, facts=facts, parameters=views, sources=sources)
 
 
-def _polyline(pairs: list[tuple[tuple[float, float], tuple[float, float]]]) -> tuple[list, list]:
-    """Many segments as one trace: None between them breaks the line (one SVG path per mode)."""
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for (x0, y0), (x1, y1) in pairs:
-        xs += [x0, x1, None]
-        ys += [y0, y1, None]
-    return xs, ys
+SELECTED_TRACE = "selected site"
 
 
 def figure(pack: DataPack) -> go.Figure:
-    """Kazakh regions, corridor lines by mode, and the candidate sites as clickable markers."""
+    """The base map, Kazakh regions, corridor legs by mode, and the candidate sites as clickable markers.
+
+    The last trace is empty: the page puts the site picked from the list or the map into it, so
+    the selection is ringed on the map.
+    """
     fig = go.Figure()
-    for feature in pack.boundaries["features"]:
-        iso = feature["properties"]["iso"]
-        name = pack.regions.at[iso, "name"] if iso in pack.regions.index else iso
-        for ring in polygon_rings(feature["geometry"]):
-            fig.add_scatter(
-                x=[p[0] for p in ring],
-                y=[p[1] for p in ring],
-                mode="lines",
-                fill="toself",
-                fillcolor="#f4efe1",
-                line=dict(color="#8a8170", width=0.7),
-                showlegend=False,
-                hoverinfo="text",
-                text=name,
-            )
+    basemap.add_regions(fig, pack)
+    basemap.add_legs(
+        fig,
+        pack,
+        pack.edges[["from", "to", "mode"]].itertuples(index=False, name=None),
+        width=1.4,
+        opacity=0.75,
+    )
     nodes = pack.nodes
-    for mode, colour in MODE_COLOURS.items():
-        edges = pack.edges[pack.edges["mode"] == mode]
-        pairs = [
-            (
-                (nodes.at[e["from"], "lon"], nodes.at[e["from"], "lat"]),
-                (nodes.at[e["to"], "lon"], nodes.at[e["to"], "lat"]),
-            )
-            for _, e in edges.iterrows()
-        ]
-        if not pairs:
-            continue
-        xs, ys = _polyline(pairs)
-        fig.add_scatter(
-            x=xs,
-            y=ys,
-            mode="lines",
-            line=dict(color=colour, width=1.4, dash="dot" if mode in ("sea", "ferry") else "solid"),
-            name=f"{mode} link",
-            hoverinfo="skip",
-            opacity=0.75,
-        )
-    fig.add_scatter(
-        x=nodes["lon"].tolist(),
-        y=nodes["lat"].tolist(),
+    fig.add_scattergeo(
+        lon=nodes["lon"].tolist(),
+        lat=nodes["lat"].tolist(),
         mode="markers",
         marker=dict(size=4, color="#555"),
         name="corridor node",
@@ -218,9 +185,9 @@ def figure(pack: DataPack) -> go.Figure:
         ("tr_province", "square", 10, "#c0392b"),
     ):
         group = [s for s in sites if s.kind == kind]
-        fig.add_scatter(
-            x=[s.lon for s in group],
-            y=[s.lat for s in group],
+        fig.add_scattergeo(
+            lon=[s.lon for s in group],
+            lat=[s.lat for s in group],
             mode="markers",
             name=KINDS[kind],
             marker=dict(symbol=symbol, size=size, color=colour, line=dict(color="black", width=1)),
@@ -228,12 +195,22 @@ def figure(pack: DataPack) -> go.Figure:
             text=[f"{s.name} — click for data and sources" for s in group],
             hoverinfo="text",
         )
+    fig.add_scattergeo(
+        lon=[],
+        lat=[],
+        mode="markers+text",
+        name=SELECTED_TRACE,
+        marker=dict(symbol="circle-open", size=26, color="#e4007c", line=dict(width=3)),
+        textposition="top center",
+        textfont=dict(size=13, color="#e4007c"),
+        hoverinfo="skip",
+        showlegend=False,
+    )
     fig.update_layout(
         height=640,
         margin=dict(l=10, r=10, t=10, b=10),
-        plot_bgcolor="#eaf2f8",
         legend=dict(orientation="h", y=-0.04),
-        **latlon_axes(45.0, titles=False),
+        geo=basemap.geo_layout(),
         hovermode="closest",
         clickmode="event",
     )

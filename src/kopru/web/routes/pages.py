@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 import kopru
+from kopru import basemap
 from kopru.web.schemas import DEFAULT_RISK_SAMPLES, MAX_RISK_SAMPLES, MAX_SEED, MIN_RISK_SAMPLES
 
 HERE = Path(__file__).resolve().parents[1]
@@ -72,5 +73,14 @@ def mount(app: FastAPI, auth: bool) -> None:
         from plotly.offline import get_plotlyjs  # older plotly packages have no plotly.min.js file
 
         return Response(get_plotlyjs(), media_type="text/javascript", headers=headers)
+
+    @app.get(f"{basemap.URL_PATH}{basemap.TOPOJSON}.json", include_in_schema=False)
+    def basemap_topojson() -> Response:
+        # plotly's geo subplot asks for {topojsonURL}world_50m.json; the page points it here
+        return Response(
+            basemap.topojson_bytes(),
+            media_type="application/json",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

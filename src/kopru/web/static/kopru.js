@@ -113,7 +113,10 @@ const kopru = (() => {
     let layout = { ...figure.layout, autosize: true, ...extra };
     const width = element.clientWidth;
     if (width && width < 700) layout = fitTitles(layout, width);
-    return Plotly.newPlot(element, figure.data, layout, { displaylogo: false, responsive: true });
+    // a geo map keeps its projection's aspect (about 2:1 for kopru's extent): fit the height to the width
+    if (layout.geo && width) layout.height = Math.min(layout.height || 640, Math.round(width * 0.52) + 110);
+    // topojsonURL: the geo maps' base map is served by the app (kopru.basemap), never by plotly's CDN
+    return Plotly.newPlot(element, figure.data, layout, { displaylogo: false, responsive: true, topojsonURL: "/basemap/" });
   }
 
   const form = document.getElementById("token-form");

@@ -7,6 +7,13 @@
   const select = document.getElementById("site-select");
   const KIND = { kz_region: "Kazakh region", sez: "special economic zone", tr_province: "Turkish province" };
 
+  // the figure's last trace is the ring round the selected site (kopru.web.sites.figure)
+  function highlight(site) {
+    if (!mapDiv.data) return;
+    const last = mapDiv.data.length - 1;
+    Plotly.restyle(mapDiv, { lon: [[site.lon]], lat: [[site.lat]], text: [[site.name]] }, [last]);
+  }
+
   async function show(id) {
     if (!id) return;
     let d;
@@ -18,6 +25,7 @@
     }
     select.value = id;
     const s = d.site;
+    highlight(s);
     const facts = Object.entries(d.facts).filter(([k]) => k !== "source" && k !== "name")
       .map(([k, v]) => `<tr><th>${kopru.esc(k)}</th><td>${kopru.esc(String(v).replaceAll(";", "; "))}</td></tr>`).join("");
     // the note and source go on a second line: they are long, and a column would squeeze the table

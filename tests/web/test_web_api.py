@@ -257,6 +257,13 @@ def test_sites_and_their_sources(client: httpx.Client) -> None:
     assert client.get("/api/sites/KZ-99").status_code == 404
     fig = client.get("/api/sites/map").json()
     assert any(t.get("customdata") for t in fig["data"])
+    # the dossier: JSON and the HTML fragment of the site page; an unknown id says what is expected
+    dossier = client.get("/api/sites/sez_turan/dossier").json()
+    assert dossier["name"] == "SEZ Turan (formerly Turkistan)" and dossier["access"] and dossier["incentives"]
+    fragment = client.get("/api/sites/sez_turan/dossier.html")
+    assert fragment.status_code == 200 and 'data-name="SEZ Turan (formerly Turkistan)"' in fragment.text
+    missing = client.get("/api/sites/KZ-99/dossier")
+    assert missing.status_code == 404 and "expected a Kazakh region" in missing.text
 
 
 def test_token_auth() -> None:

@@ -1,6 +1,7 @@
 """Reports a person reads: the plan's HTML report, its charts and map, and report folders.
 
-- :mod:`~kopru.report.html`: the self-contained HTML report (plotly.js inlined, works offline);
+- :mod:`~kopru.report.html`: the self-contained HTML report (plotly.js inlined, works offline)
+  and a site's dossier as HTML;
 - :mod:`~kopru.report.charts`: cost by component, risk distributions, P(best) and regret;
 - :mod:`~kopru.report.maps`: regions coloured by landed cost, routes and optimizer flows;
 - :mod:`~kopru.report.views`: risk and ranking results as the plain dicts the report draws;
@@ -9,7 +10,7 @@
 
 from kopru.report.charts import cash_flow_chart, cost_chart, risk_best_chart, risk_distribution_chart
 from kopru.report.folder import ReportFolder, write_folder
-from kopru.report.html import render_html, write_report
+from kopru.report.html import dossier_html, render_html, write_report
 from kopru.report.maps import site_map
 from kopru.report.views import (
     DRAWS_SHOWN,
@@ -26,6 +27,7 @@ __all__ = [
     "ReportFolder",
     "cash_flow_chart",
     "cost_chart",
+    "dossier_html",
     "ranking_view",
     "render_html",
     "risk_best_chart",

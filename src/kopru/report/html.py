@@ -16,6 +16,7 @@ from plotly.offline import get_plotlyjs
 
 from kopru import basemap
 from kopru.datapack import DataPack
+from kopru.dossier import Dossier, dossier
 from kopru.planner import Plan
 from kopru.report.charts import (
     appraisal_sites,
@@ -37,6 +38,36 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def report_dossiers(plan: Plan, pack: DataPack, most: int = 4) -> list[Dossier]:
+    """The dossiers a report carries: the recommended site, the next of the ranking, the baseline.
+
+    A Turkish plant's dossier is its province's (the data pack holds provinces, not plants).
+    """
+
+    def subject(site_id: str | None) -> str | None:
+        site = plan.site(site_id) if site_id else None
+        if site is None:
+            return None
+        return site.region if site.kind == "tr_plant" else site.id
+
+    ids: list[str] = []
+    for site_id in [plan.recommendation.site, *plan.ranking]:
+        found = subject(site_id)
+        if found and found not in ids:
+            ids.append(found)
+        if len(ids) == most - 1:
+            break
+    baseline = subject(plan.recommendation.baseline_site)
+    if baseline and baseline not in ids:
+        ids.append(baseline)
+    return [dossier(pack, i) for i in ids[:most]]
+
+
+def dossier_html(d: Dossier) -> str:
+    """One site's dossier as an HTML fragment (the web app's site page shows the same)."""
+    return _env.get_template("dossier.html.j2").render(d=d)
 
 
 def render_html(
@@ -74,6 +105,7 @@ def render_html(
         plan=plan,
         best=best,
         plotlyjs=get_plotlyjs(),
+        dossiers=report_dossiers(plan, pack),
         basemap=basemap.preload_script(),
         chart=cost_chart(plan).to_html(div_id="cost-chart", **to_div),
         map=site_map(plan, pack).to_html(div_id="site-map", **to_div),

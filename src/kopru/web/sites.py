@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from kopru import basemap
 from kopru.datapack import DataPack
+from kopru.dossier import site_parameters, subjects
 
 KINDS = {"kz_region": "Kazakh region", "sez": "special economic zone", "tr_province": "Turkish province"}
 
@@ -111,14 +112,7 @@ def detail(pack: DataPack, site_id: str) -> SiteDetail | None:
         return None
     row = _table_for(site.kind, pack).loc[site_id]
     facts = {k: str(v) for k, v in row.items() if k not in ("id", "lat", "lon") and pd.notna(v) and str(v)}
-    # the subjects a site's values come from, most specific first (as kopru.sites looks them up)
-    subjects = [site_id]
-    if site.kind == "sez":
-        subjects += ["KZ-SEZ", site.region]
-    subjects.append(site.country)
-    params = pack.parameters[pack.parameters["subject"].isin(subjects)].copy()
-    params["order"] = params["subject"].map({s: i for i, s in enumerate(subjects)})
-    params = params.sort_values(["order", "quantity", "year"], kind="stable")
+    params = site_parameters(pack, subjects(site.kind, site_id, site.region, site.country))
     views = [
         ParamView(
             subject=p.subject,

@@ -52,6 +52,13 @@ def mount(app: FastAPI, auth: bool) -> None:
     for name, title in PAGES.items():
         app.add_api_route(f"/{name}", page(name, title), include_in_schema=False, response_class=HTMLResponse)
 
+    @app.get("/sites/{site_id}", include_in_schema=False, response_class=HTMLResponse)
+    def site_page(request: Request, site_id: str) -> HTMLResponse:
+        # the page asks /api/sites/{id}/dossier.html for its body, with the token like every page
+        return templates.TemplateResponse(
+            request, "site.html", {"page": "sites", "title": "Site profile", "site_id": site_id, **context}
+        )
+
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
         return get_swagger_ui_html(

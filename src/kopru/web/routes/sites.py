@@ -6,8 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse
 
 from kopru import api
+from kopru.dossier import Dossier, UnknownSite, dossier
+from kopru.report import dossier_html
 from kopru.web import sites as site_views
 from kopru.web.schemas import SITE_ID_PATTERN
 from kopru.web.state import authorized
@@ -46,3 +49,24 @@ def site(site_id: Annotated[str, PathParam(pattern=SITE_ID_PATTERN)]) -> site_vi
     if found is None:
         raise HTTPException(status_code=404, detail=f"no site {site_id} in the data pack")
     return found
+
+
+def _dossier(site_id: str) -> Dossier:
+    try:
+        return dossier(api.load_data(), site_id)
+    except UnknownSite as e:
+        raise HTTPException(status_code=404, detail=str(e)) from None
+
+
+@router.get("/sites/{site_id}/dossier")
+def site_dossier(site_id: Annotated[str, PathParam(pattern=SITE_ID_PATTERN)]) -> dict[str, Any]:
+    """Everything the data pack knows about a site: values by theme with whose value each is, its
+    date and sources; the zone's land and power; the incentive schemes of its place; the cheapest
+    routes to the main hubs."""
+    return _dossier(site_id).as_dict()
+
+
+@router.get("/sites/{site_id}/dossier.html", response_class=HTMLResponse)
+def site_dossier_html(site_id: Annotated[str, PathParam(pattern=SITE_ID_PATTERN)]) -> HTMLResponse:
+    """The site's dossier as the HTML fragment the site page and the report show."""
+    return HTMLResponse(dossier_html(_dossier(site_id)))

@@ -38,6 +38,8 @@
         <span class="muted">${kopru.esc(x.publisher)}${x.year ? ", " + kopru.esc(x.year) : ""}</span>
         ${x.url ? `<a href="${kopru.esc(x.url)}" rel="noopener noreferrer" target="_blank">link</a>` : ""}</li>`).join("");
     detail.innerHTML = `<h2>${kopru.esc(s.name)}</h2>
+      <p><a class="profile-link" href="/sites/${encodeURIComponent(s.id)}">Full site profile →</a>
+        <span class="muted">labour, energy, land, taxes, incentives, logistics access, each value sourced</span></p>
       <p class="muted">${KIND[s.kind] || s.kind} · <code>${kopru.esc(s.id)}</code> · ${s.lat.toFixed(3)}°N ${s.lon.toFixed(3)}°E</p>
       <div class="table-wrap"><table class="grid facts">${facts}</table></div>
       <h3>Values used for this site</h3>

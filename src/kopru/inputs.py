@@ -16,7 +16,7 @@ import pandas as pd
 from kopru.corridors import Lanes, Network, check_countries
 from kopru.costs import CostInputs, capital_recovery_factor
 from kopru.datapack import DataPack
-from kopru.errors import ProfileError
+from kopru.errors import FieldIssue, ProfileError
 from kopru.geo import haversine_km
 from kopru.incentives import Incentive, Terms, decide
 from kopru.incentives import apply as apply_incentives
@@ -67,6 +67,51 @@ class _Outbound:
     market_nodes: list[str]
 
 
+def reference_issues(profile: Profile, pack: DataPack) -> list[FieldIssue]:
+    """Every id of the profile that the data pack does not know: markets, material sources,
+    baseline provinces (the profile's schema cannot tell; the data pack can)."""
+    issues = []
+    markets = ", ".join(list(pack.markets.index)[:6])
+    for i, m in enumerate(profile.markets):
+        if m.id not in pack.markets.index:
+            issues.append(
+                FieldIssue(
+                    f"markets[{i}].id",
+                    f"unknown market {m.id!r}; expected one of the data pack's markets"
+                    f" (e.g. {markets}; see 'kopru data show markets')",
+                    ("markets", i, "id"),
+                )
+            )
+    for i, mat in enumerate(profile.materials):
+        if mat.origin != "local" and mat.origin not in pack.nodes.index:
+            issues.append(
+                FieldIssue(
+                    f"materials[{i}].origin",
+                    f"{mat.origin!r} is not a corridor node; use a node id such as istanbul, urumqi,"
+                    " moscow, tashkent (see 'kopru data show nodes') or 'local'",
+                    ("materials", i, "origin"),
+                )
+            )
+    provinces = ", ".join(f"{n} {i}" for i, n in pack.provinces["name"].items())
+    for i, plant in enumerate(profile.baseline or ()):
+        if plant.province not in pack.provinces.index:
+            issues.append(
+                FieldIssue(
+                    f"baseline[{i}].province",
+                    f"{plant.province!r} is not a province of the data pack; expected one of {provinces}",
+                    ("baseline", i, "province"),
+                )
+            )
+    return issues
+
+
+def check_references(profile: Profile, pack: DataPack) -> None:
+    """Raise one :class:`ProfileError` naming every unknown id of the profile, field by field."""
+    issues = reference_issues(profile, pack)
+    if issues:
+        raise ProfileError("; ".join(map(str, issues)), field=issues[0].field, fields=tuple(issues))
+
+
 def prepare(
     profile: Profile,
     pack: DataPack,
@@ -80,6 +125,7 @@ def prepare(
     market or a material source inside one is still reached or left by a single leg.
     """
     say = progress or quiet_steps
+    check_references(profile, pack)
     fx = pack.fx_per_usd(profile.currency)
     closed = tuple(profile.disruptions) + tuple(disruptions)
     avoid = tuple(dict.fromkeys((*profile.avoid, *avoid)))
@@ -215,14 +261,7 @@ def _duties(pack: DataPack, profile: Profile, sites: pd.DataFrame, markets: list
 def _market_table(pack: DataPack, profile: Profile):
     markets = pack.markets
     rows = []
-    for i, m in enumerate(profile.markets):
-        if m.id not in markets.index:
-            hint = ", ".join(list(markets.index)[:6])
-            raise ProfileError(
-                f"markets[{i}].id: unknown market {m.id!r}; expected one of the data pack's"
-                f" markets (e.g. {hint}; see 'kopru data show markets')",
-                field=f"markets[{i}].id",
-            )
+    for m in profile.markets:
         row = markets.loc[m.id]
         rows.append(
             dict(
@@ -275,13 +314,6 @@ def _materials(profile, pack, network, sites, connector_usd, payload_kg):
     if n_mat == 0:
         return freight, duty
     origins = [m.origin for m in profile.materials if m.origin != "local"]
-    for i, m in enumerate(profile.materials):
-        if m.origin != "local" and m.origin not in pack.nodes.index:
-            raise ProfileError(
-                f"materials[{i}].origin: {m.origin!r} is not a corridor node; use a node id"
-                " such as istanbul, urumqi, moscow, tashkent (see 'kopru data show nodes') or 'local'",
-                field=f"materials[{i}].origin",
-            )
     site_nodes = list(dict.fromkeys(sites["node"]))
     s_idx = np.array([site_nodes.index(n) for n in sites["node"]])
     lanes = network.lanes(list(dict.fromkeys(origins)), site_nodes, "cost") if origins else None

@@ -108,6 +108,44 @@ def test_plan_page_runs_an_example(watched: Watched) -> None:
     watched.check()
 
 
+def test_materials_and_baseline_are_edited_by_name(watched: Watched) -> None:
+    page = watched.page
+    page.goto(watched.base + "/plan")
+    page.wait_for_function("document.querySelectorAll('#materials tbody tr').length > 0")
+    # the apparel example: fabric from Tashkent, trims from Istanbul; Denizli and Gaziantep plants
+    origins = [i.input_value() for i in page.locator("#materials [data-m=origin]").all()]
+    assert origins == ["Tashkent", "Istanbul"]
+    provinces = [i.input_value() for i in page.locator("#baseline [data-m=province]").all()]
+    assert provinces == ["Denizli", "Gaziantep"]
+    assert page.locator("#energy-electricity").input_value() == "0.6 kWh"
+    other = page.locator("#other").input_value()
+    assert '"materials"' not in other and '"baseline"' not in other and '"energy"' not in other
+    # the pick lists search by name (a datalist); a typed name becomes the profile's id
+    assert page.locator("#dl-nodes option[value='Urumqi']").count() == 1
+    page.click("#add-material")
+    row = page.locator("#materials tbody tr").last
+    row.locator("[data-m=name]").fill("motors")
+    row.locator("[data-m=cost]").fill("4.5")
+    row.locator("[data-m=weight]").fill("1.2 kg")
+    row.locator("[data-m=origin]").fill("Urumqi")
+    page.click("#add-plant")
+    page.locator("#baseline tbody tr").last.locator("[data-m=province]").fill("Bursa")
+    with page.expect_request("**/api/profiles/validate") as sent:
+        page.click("#check-btn")
+    body = sent.value.post_data_json["profile"]
+    assert body["materials"][-1] == {"name": "motors", "cost": 4.5, "weight": "1.2 kg", "origin": "urumqi"}
+    assert body["baseline"][-1] == {"province": "TR-16", "existing": False}
+    assert body["energy"] == {"electricity": "0.6 kWh", "gas": "0.02 m3"}
+    page.wait_for_selector(".toast:has-text('The profile is valid')")
+    # an origin the data pack does not know is refused at its cell, before any run
+    row.locator("[data-m=origin]").fill("Atlantis")
+    page.click("#check-btn")
+    page.wait_for_selector("#materials [data-m=origin].invalid")
+    assert "is not a corridor node" in page.locator('small[data-for="materials"]').inner_text()
+    watched.shot("web-plan-materials.png")
+    watched.check(expected=("Unprocessable",))
+
+
 def test_plan_page_shows_field_errors(watched: Watched) -> None:
     page = watched.page
     page.goto(watched.base + "/plan")

@@ -72,6 +72,22 @@ def markets(pack: DataPack) -> list[MarketRow]:
     return sorted(rows, key=lambda r: r.name)
 
 
+class NodeRow(BaseModel):
+    id: str
+    name: str
+    kind: str
+    country: str
+
+
+def nodes(pack: DataPack) -> list[NodeRow]:
+    """The corridor nodes, by name: where a profile's materials may be bought."""
+    rows = [
+        NodeRow(id=str(i), name=str(n["name"]), kind=str(n["kind"]), country=str(n["country"]))
+        for i, n in pack.nodes.iterrows()
+    ]
+    return sorted(rows, key=lambda r: r.name)
+
+
 def catalogue(pack: DataPack) -> list[SiteRow]:
     """Every candidate site the data pack knows: regions, SEZs, Turkish provinces."""
     rows = [

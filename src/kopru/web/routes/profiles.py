@@ -9,6 +9,7 @@ from pydantic import ValidationError
 import kopru
 from kopru import api, documents
 from kopru.errors import KopruError, ProfileError
+from kopru.inputs import check_references
 from kopru.profile import Profile, explain, field_issues
 from kopru.web.errors import field_errors
 from kopru.web.examples import example_dict, example_text
@@ -93,4 +94,5 @@ async def parse_profile(
 def check_profile(body: ProfileCheck) -> ProfileOK:
     """Check a profile: 200 when valid, 422 with one message per field otherwise."""
     p = validate_profile(body.profile)
+    check_references(p, api.load_data())  # ids the data pack does not know: 422, field by field
     return ProfileOK(valid=True, company=p.company, volume=p.volume, markets=len(p.markets))

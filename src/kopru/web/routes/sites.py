@@ -36,6 +36,12 @@ def list_markets() -> list[site_views.MarketRow]:
     return site_views.markets(api.load_data())
 
 
+@router.get("/nodes")
+def list_nodes() -> list[site_views.NodeRow]:
+    """Every corridor node a material may come from: its id (for the profile), name, kind, country."""
+    return site_views.nodes(api.load_data())
+
+
 @router.get("/sites/map")
 def sites_map() -> dict[str, Any]:
     """The Sites page's map as plotly figure JSON (regions, corridor lines, sites)."""

@@ -33,8 +33,85 @@
     marketsBody.appendChild(tr);
   }
 
+  // materials' origins and baseline provinces are typed or picked by name (a datalist searches
+  // as one types); the profile keeps the id, and an id typed by hand is kept as it is
+  const PICKS = { nodes: [], provinces: [] };
+  const picksLoaded = Promise.all([
+    kopru.json("/api/nodes").then((list) => {
+      PICKS.nodes = [{ id: "local", name: "local (bought at the site)" }, ...list];
+    }),
+    kopru.json("/api/sites").then((list) => {
+      PICKS.provinces = list.filter((s) => s.kind === "tr_province");
+    }),
+  ]).then(() => {
+    for (const [list, id] of [["nodes", "dl-nodes"], ["provinces", "dl-provinces"]]) {
+      document.getElementById(id).innerHTML = PICKS[list].map((k) => `<option value="${kopru.esc(k.name)}"></option>`).join("");
+    }
+  }).catch(() => {});
+  const nameOf = (list, id) => (PICKS[list].find((k) => k.id === id) || { name: id ?? "" }).name;
+  function idOf(list, text) {
+    const t = text.trim();
+    const known = PICKS[list].find((k) => k.name === t) || PICKS[list].find((k) => k.id === t);
+    return known ? known.id : t;
+  }
+
+  // columns: key in the profile; text: keep as a string; pick: a list of PICKS; check: a checkbox;
+  // json: an object is edited as JSON (a material's {KZ: .., TR: ..} cost)
+  const TABLES = {
+    materials: {
+      body: document.querySelector("#materials tbody"),
+      columns: [
+        { key: "name", text: true, size: 22 }, { key: "cost", json: true, size: 8 }, { key: "weight", size: 8 },
+        { key: "origin", pick: "nodes", size: 24 }, { key: "hs", text: true, size: 5 }, { key: "duty_pct", size: 5 },
+      ],
+    },
+    baseline: {
+      body: document.querySelector("#baseline tbody"),
+      columns: [
+        { key: "province", pick: "provinces", size: 16 }, { key: "name", text: true, size: 26 },
+        { key: "existing", check: true }, { key: "capacity", size: 10 },
+      ],
+    },
+  };
+
+  function cell(c, item) {
+    const v = item[c.key];
+    if (c.check) return `<input type="checkbox" data-m="${c.key}"${v === false ? "" : " checked"}>`;
+    let shown = v ?? "";
+    if (c.pick) shown = v === undefined ? "" : nameOf(c.pick, v);
+    else if (c.json && v !== null && typeof v === "object") shown = JSON.stringify(v);
+    const list = c.pick ? ` list="dl-${c.pick}" title="${kopru.esc(v ?? "")}" autocomplete="off"` : "";
+    return `<input data-m="${c.key}" size="${c.size || 10}"${list} value="${kopru.esc(shown)}">`;
+  }
+
+  function tableRow(name, item = {}) {
+    const tr = document.createElement("tr");
+    tr.innerHTML = TABLES[name].columns.map((c) => `<td>${cell(c, item)}</td>`).join("") +
+      `<td><button type="button" class="small remove" title="remove this row">×</button></td>`;
+    tr.querySelector(".remove").addEventListener("click", () => tr.remove());
+    TABLES[name].body.appendChild(tr);
+  }
+
+  function readTable(name) {
+    const { body, columns } = TABLES[name];
+    return [...body.querySelectorAll("tr")].map((tr) => {
+      const item = {};
+      for (const c of columns) {
+        const input = tr.querySelector(`[data-m="${c.key}"]`);
+        if (c.check) { item[c.key] = input.checked; continue; }
+        const raw = input.value.trim();
+        if (raw === "") continue;
+        if (c.pick) item[c.key] = idOf(c.pick, raw);
+        else if (c.json && raw.startsWith("{")) {
+          try { item[c.key] = JSON.parse(raw); } catch (_) { item[c.key] = raw; }
+        } else item[c.key] = value(raw, c.text);
+      }
+      return item;
+    }).filter((item) => Object.keys(item).some((k) => k !== "existing"));
+  }
+
   async function fill(profile) {
-    await marketsLoaded;
+    await Promise.all([marketsLoaded, picksLoaded]);
     const rest = { ...profile };
     for (const name of SCALARS) {
       const el = form.elements[name];
@@ -44,6 +121,17 @@
     marketsBody.innerHTML = "";
     for (const m of profile.markets || []) marketRow(m);
     delete rest.markets;
+    for (const name of Object.keys(TABLES)) {
+      TABLES[name].body.innerHTML = "";
+      for (const item of profile[name] || []) tableRow(name, item);
+      delete rest[name];
+    }
+    const energy = { ...(profile.energy || {}) };
+    for (const input of form.querySelectorAll("[data-energy]")) {
+      input.value = energy[input.dataset.energy] ?? "";
+      delete energy[input.dataset.energy];
+    }
+    if (Object.keys(energy).length) rest.energy = energy; else delete rest.energy;
     other.value = JSON.stringify(rest, null, 2);
     clearErrors();
   }
@@ -82,6 +170,13 @@
       }
       return m;
     }).filter((m) => Object.keys(m).length);
+    for (const name of Object.keys(TABLES)) profile[name] = readTable(name);
+    const energy = { ...(profile.energy || {}) };
+    for (const input of form.querySelectorAll("[data-energy]")) {
+      const v = value(input.value, false);
+      if (v !== undefined) energy[input.dataset.energy] = v;
+    }
+    if (Object.keys(energy).length) profile.energy = energy;
     return { profile };
   }
 
@@ -104,7 +199,20 @@
       const field = e.field || "";
       const top = field.split(/[.[]/)[0];
       const market = field.match(/^markets\[(\d+)\]\.?(\w+)?/);
-      if (SCALARS.includes(top) || RUN_OPTIONS.includes(top)) {
+      const row = field.match(/^(materials|baseline)\[(\d+)\]\.?(\w+)?/);
+      const energy = field.match(/^energy\.(electricity|gas)/);
+      if (row || (top in TABLES)) {
+        if (row) {
+          const tr = TABLES[row[1]].body.querySelectorAll("tr")[Number(row[2])];
+          const input = tr && tr.querySelector(`[data-m="${row[3] || TABLES[row[1]].columns[0].key}"]`);
+          if (input) input.classList.add("invalid");
+        }
+        form.querySelector(`small[data-for="${row ? row[1] : top}"]`).textContent += `${field}: ${e.msg}. `;
+      } else if (energy) {
+        const input = form.querySelector(`[data-energy="${energy[1]}"]`);
+        input.classList.add("invalid");
+        input.parentElement.querySelector("small.err").textContent = e.msg;
+      } else if (SCALARS.includes(top) || RUN_OPTIONS.includes(top)) {
         const el = form.elements[top];
         el.classList.add("invalid");
         el.parentElement.querySelector("small.err").textContent = e.msg;
@@ -183,6 +291,8 @@
   });
 
   document.getElementById("add-market").addEventListener("click", () => marketRow());
+  document.getElementById("add-material").addEventListener("click", () => tableRow("materials"));
+  document.getElementById("add-plant").addEventListener("click", () => tableRow("baseline", { existing: false }));
 
   // -- check and run ----------------------------------------------------------------------------
   document.getElementById("check-btn").addEventListener("click", async () => {

@@ -20,7 +20,7 @@ import pandas as pd
 
 from kopru.corridors import Network
 from kopru.datapack import DataPack
-from kopru.errors import KopruError
+from kopru.errors import UnknownSite
 
 KINDS = {"kz_region": "Kazakh region", "sez": "special economic zone", "tr_province": "Turkish province"}
 
@@ -34,10 +34,6 @@ THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 # where a site's goods go: the hubs of the markets kopru serves (corridor node ids)
 HUBS: tuple[str, ...] = ("istanbul", "moscow", "almaty", "tashkent", "urumqi", "baku", "tbilisi")
-
-
-class UnknownSite(KopruError):
-    """A site id that is in none of the data pack's site tables."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ also carry what they are about as attributes, so a program never has to parse a 
     │   │                            binary, not UTF-8, malformed, nested too deep, YAML aliases
     │   └── OrlibError               an OR-Library facility-location file of the wrong shape
     ├── ProfileError                 a company profile is invalid (``.fields`` lists every field)
+    ├── UnknownSite                  a site id that no data-pack table holds (a dossier's site)
     ├── OptionError                  an option out of range (--capacity, --time-limit, samples, ...)
     ├── DataPackError                the data pack (shipped or overridden) is inconsistent
     │   └── FeedError                an official feed (exchange rates) cannot be reached or read
@@ -94,6 +95,10 @@ class OrlibError(DocumentError):
 
 class ProfileError(KopruError):
     """A company profile is missing, unreadable or invalid."""
+
+
+class UnknownSite(KopruError):
+    """A site id that is in none of the data pack's site tables (regions, SEZs, provinces)."""
 
 
 class OptionError(KopruError):
@@ -197,6 +202,7 @@ ERRORS = (
     DocumentError,
     OrlibError,
     ProfileError,
+    UnknownSite,
     OptionError,
     DataPackError,
     FeedError,

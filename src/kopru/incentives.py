@@ -85,6 +85,7 @@ class Terms:
     equipment_duty_saved_usd: Array  # (S,) one-off, at the investment
     rows: list[list[pd.Series]] = field(default_factory=list)  # applied rows per site
     listed: list[list[pd.Series]] = field(default_factory=list)  # available, not valued, per site
+    places: dict[str, str] = field(default_factory=dict)  # region and province names by code
 
     @classmethod
     def none(cls, n: int) -> Terms:
@@ -183,6 +184,7 @@ def decide(profile: Profile, pack: DataPack, sites: pd.DataFrame, in_sez: Array)
     opts = profile.incentives
     _check_named(opts.schemes, opts.exclude, table)
     terms = Terms.none(len(sites))
+    terms.places = pack.regions["name"].to_dict() | pack.provinces["name"].to_dict()
     nace = nace_of(profile, pack)
     capex_usd = profile.capex / pack.fx_per_usd(profile.currency)
     reasons: dict[str, list[str]] = {sid: [] for sid in opts.schemes}
@@ -374,7 +376,8 @@ def _incentive(row: pd.Series, status: str, value: float | None, terms: Terms, i
     if row["min_investment"] == row["min_investment"] and row["min_investment"]:
         conditions.append(f"minimum investment {row['min_investment']:,.0f} {row['min_investment_unit']}")
     if str(row["regions"]) not in ("KZ", "TR"):
-        conditions.append(f"regions: {row['regions']}")
+        places = [terms.places.get(code, code) for code in _codes(row["regions"])]
+        conditions.append(f"regions: {', '.join(places)}")
     note = str(row["note"])
     if row["instrument"] == "cit_rate_reduction" and np.isfinite(terms.cit_cap_usd[i]):
         note = f"{note} Capped at {terms.cit_cap_usd[i]:,.0f} USD of tax forgone.".strip()

@@ -52,7 +52,7 @@ BAD_PROFILES = {
     ),
     "unknown site": (
         lambda d: d.update(baseline=[{"province": "TR-99"}]),
-        "baseline[0].province: 'TR-99' is not in",
+        "baseline[0].province: 'TR-99' is not a province of the data pack",
     ),
     "unknown origin": (
         lambda d: d["materials"][0].update(origin="atlantis"),

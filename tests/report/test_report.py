@@ -1,5 +1,7 @@
 """The HTML report opened in headless Chromium (Debian's chromium): map and chart render offline."""
 
+import re
+
 import pytest
 from conftest import EXAMPLES, ROOT
 from mapcheck import assert_basemap
@@ -8,6 +10,10 @@ import kopru
 from kopru.report import render_html
 
 ARTIFACTS = ROOT / "test-artifacts"
+# what a site, market, plant, subject or corridor-node id looks like
+ID = re.compile(
+    r"\b(sez_[a-z_]+|mkt_[A-Z]{2}\w*|plant_TR-\d\d|KZ-\d\d|TR-\d\d|KZ-SEZ|iz_[a-z_]+|baku_alat|istanbul_ambarli)\b"
+)
 
 
 @pytest.mark.browser
@@ -30,6 +36,15 @@ def test_report_shows_map_and_chart_offline(browser, tmp_path, example):
     assert region_paths >= 20
     markers = page.locator("#site-map g.trace.scattergeo path.point").count()
     assert markers >= len(plan.sites)
+    # what a person reads names sites, markets, nodes and subjects, never their ids: headings,
+    # the recommendation, every row label (first cell) and what each assumption is about
+    readable = page.locator("h1, h2, h3, h4, #recommendation, #network-status, summary").all_inner_texts()
+    # (the Sources table's first column is the citation key the other tables cite: not a label)
+    readable += page.locator("table:not(#sources) tr > td:first-child").all_inner_texts()
+    readable += page.locator("#by-market td:nth-child(5)").all_inner_texts()  # the route, node by node
+    readable += [t.split(":")[0] for t in page.locator("#assumptions li").all_inner_texts()]
+    leaked = [t for t in readable if ID.search(t)]
+    assert not leaked, leaked[:5]
     # the chart: stacked bars, one per component and site shown
     bars = page.locator("#cost-chart g.trace.bars path").count()
     assert bars >= len(plan.components) * 2

@@ -99,6 +99,16 @@ def test_plan_page_runs_an_example(watched: Watched) -> None:
         "Produce at" in page.locator("#recommendation").inner_text()
         or "Keep" in page.locator("#recommendation").inner_text()
     )
+    # row labels and headings name sites, markets and regions, never their ids
+    readable = page.locator("#results h2, #results h3, #recommendation").all_inner_texts()
+    readable += page.locator("#results table tr > td:first-child").all_inner_texts()
+    readable += page.locator("#results table.incentives td").all_inner_texts()
+    leaked = [
+        t
+        for t in readable
+        if re.search(r"\b(sez_[a-z_]+|mkt_[A-Z]{2}\w*|plant_TR-\d\d|KZ-\d\d|TR-\d\d)\b", t)
+    ]
+    assert not [t for t in leaked if not re.fullmatch(r"[a-z0-9_;. ]+", t)], leaked[:5]  # citation keys may
     with page.expect_download() as dl:
         page.click("#dl-json")
     assert dl.value.suggested_filename == "plan.json"

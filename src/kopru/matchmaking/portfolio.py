@@ -191,7 +191,8 @@ class MatchResult:
         regions = self.pipeline.table["regions"].iloc[e]
         local = np.array([not regions or reg in regions for reg in zones["region"]])
         if not local.any():
-            return f"no zone lies in its regions ({', '.join(regions)})"
+            named = ", ".join(self.zones.region_names.get(r, r) for r in regions)
+            return f"no zone lies in its regions ({named})"
         first = p.reason[e]
         if (first[local] == REASONS.index("sector")).all():
             names = ", ".join(zones["name"][local])

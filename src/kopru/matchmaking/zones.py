@@ -33,6 +33,7 @@ class Zones:
     table: pd.DataFrame  # id, name, kind (sez | iz), region, lat, lon, sectors, site
     capacity: dict[str, Array]  # resource -> (Z,)
     basis: dict[str, list[str]] = field(default_factory=dict)  # resource -> (Z,) where it comes from
+    region_names: dict[str, str] = field(default_factory=dict)  # KZ-61 -> Turkistan Region
 
     @property
     def ids(self) -> list[str]:
@@ -92,7 +93,7 @@ def load_zones(pack: DataPack, path: str | Path | None = None) -> Zones:
         basis[r["resource"]][i] = f"{r['basis'].replace('_', ' ')} {r['year']} ({r['source']})"
     if path is not None:
         _apply_user_file(Path(path), index, capacity, basis)
-    return Zones(table, capacity, basis)
+    return Zones(table, capacity, basis, region_names=pack.regions["name"].to_dict())
 
 
 def _apply_user_file(path: Path, index: dict[str, int], capacity: dict, basis: dict) -> None:

@@ -16,6 +16,7 @@ from plotly.offline import get_plotlyjs
 
 from kopru import basemap
 from kopru.datapack import DataPack
+from kopru.display import site_names
 from kopru.dossier import Dossier, dossier
 from kopru.planner import Plan
 from kopru.report.charts import (
@@ -65,6 +66,17 @@ def report_dossiers(plan: Plan, pack: DataPack, most: int = 4) -> list[Dossier]:
     return [dossier(pack, i) for i in ids[:most]]
 
 
+def _names(plan: Plan, pack: DataPack) -> dict[str, str]:
+    """What a reader sees for each id the report would otherwise print: sites and plants (as the
+    plan names them), markets, corridor nodes, and the subjects of data-pack values."""
+    names = site_names(pack)
+    names |= {str(i): str(n) for i, n in pack.nodes["name"].items()}
+    names |= {"KZ-SEZ": "SEZ regime", "KZ": "Kazakhstan", "TR": "Türkiye"}
+    names |= {m["id"]: m["name"] for m in plan.markets}
+    names |= {s.id: s.name for s in plan.sites}
+    return names
+
+
 def dossier_html(d: Dossier) -> str:
     """One site's dossier as an HTML fragment (the web app's site page shows the same)."""
     return _env.get_template("dossier.html.j2").render(d=d)
@@ -100,7 +112,10 @@ def render_html(
         extra["ranking"] = rv
         extra["ranking_rows"] = [{**s, "label": site_label(plan, s["id"])} for s in rv["sites"]]
     extra |= _appraisal(plan, to_div)
-    template = _env.get_template("report.html.j2")
+    names = _names(plan, pack)
+    env = _env.overlay()
+    env.filters["name"] = lambda key: names.get(str(key), str(key))
+    template = env.get_template("report.html.j2")
     return template.render(
         plan=plan,
         best=best,

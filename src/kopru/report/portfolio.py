@@ -194,7 +194,10 @@ def _routes(t: Any, site_index: int, markets: tuple[str, ...]) -> list[dict[str,
 def render_match_html(result: MatchResult, pack: DataPack) -> str:
     to_div = dict(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
     data = result.as_dict()
-    return _env.get_template("match.html.j2").render(
+    env = _env.overlay()
+    regions = pack.regions["name"].to_dict()
+    env.filters["name"] = lambda key: regions.get(key, key)  # a zone's region, by name
+    return env.get_template("match.html.j2").render(
         d=data,
         plotlyjs=get_plotlyjs(),
         basemap=basemap.preload_script(),

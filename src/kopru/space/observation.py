@@ -42,28 +42,36 @@ class Opportunities:
         return {"opportunities": self.rows, "excluded": self.excluded}
 
 
+def _sez_names() -> dict[str, str]:
+    """SEZ id -> the name a reader sees (``sez_pit`` -> ``SEZ Park of Innovative Technologies ...``)."""
+    return {str(i): f"SEZ {r['name']}" for i, r in datapack.load().sez.iterrows()}
+
+
 def sez_sites() -> Stations:
-    """Every special economic zone of the data pack as an imaging site."""
+    """Every special economic zone of the data pack as an imaging site, named as people read it."""
     sez = datapack.load().sez
+    names = _sez_names()
     rows = [
-        {"name": r["id"], "country": "Kazakhstan", "lat": r["lat"], "lon": r["lon"]}
-        for _, r in sez.iterrows()
+        {"name": names[str(i)], "country": "Kazakhstan", "lat": r["lat"], "lon": r["lon"]}
+        for i, r in sez.iterrows()
     ]
     return Stations.from_rows(rows, "data pack sez table")
 
 
 def read_sites(spec: str | None) -> Stations:
-    """``SEZ`` (or None): every SEZ; ``SEZ:id,id``: some of them; otherwise a CSV with name, lat, lon
-    (country and elev_m optional)."""
+    """``SEZ`` (or None): every SEZ; ``SEZ:id,id``: some of them (by id, such as sez_pit, or by
+    name); otherwise a CSV with name, lat, lon (country and elev_m optional)."""
     if spec is None or spec.upper() == "SEZ":
         return sez_sites()
     if spec.upper().startswith("SEZ:"):
+        names = _sez_names()
         wanted = [s.strip() for s in spec[4:].split(",") if s.strip()]
-        sites = sez_sites()
-        unknown = [w for w in wanted if w not in sites.name]
+        unknown = [w for w in wanted if w not in names and w not in names.values()]
         if unknown:
-            raise StationError(f"unknown SEZ id {unknown[0]!r}; known: {', '.join(sites.name)}")
-        return sites.subset(np.isin(np.array(sites.name), wanted))
+            raise StationError(f"unknown SEZ id {unknown[0]!r}; known: {', '.join(names)}")
+        chosen = [names.get(w, w) for w in wanted]
+        sites = sez_sites()
+        return sites.subset(np.isin(np.array(sites.name), chosen))
     return parse_stations(read_text(spec, "sites"), spec, required=("name", "lat", "lon"))
 
 

@@ -192,6 +192,8 @@ def test_optimize_draws_flows_and_runs_compare(watched: Watched) -> None:
     page.wait_for_selector("#runs-table tbody input[type=checkbox]")
     assert page.locator("#runs-table tbody tr").count() == 2
     assert page.locator("#runs-table tbody tr").nth(1).locator("text=network optimized").count() == 1
+    runs_text = page.locator("#runs-table tbody").inner_text()
+    assert not re.search(r"\b(sez_[a-z_]+|mkt_[A-Z]{2}\w*|plant_TR-\d\d|KZ-\d\d|TR-\d\d)\b", runs_text)
     page.click("#compare-btn")
     page.wait_for_selector("#compare-chart .main-svg")
     assert page.locator("#compare-cols .side").count() == 2

@@ -3,6 +3,7 @@ row and field; pitch sheets and the workbook download; the Match page works in C
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 
@@ -89,6 +90,11 @@ def test_match_page_runs_the_example(browser, base: str) -> None:
         assert page.locator("#match-unassigned tbody tr").count() >= 1
         assert "enterprises placed" in page.locator("#match-summary").inner_text()
         assert page.locator("#match-map g.trace.scattergeo path.point").count() >= 20  # the zones
+        # every table cell names enterprises, zones and regions: no id a person would have to decode
+        cells = " ".join(
+            page.locator("#match-assignments td, #match-zones td, #match-unassigned td").all_inner_texts()
+        )
+        assert not re.search(r"\b(sez_[a-z_]+|iz_[a-z_]+|KZ-\d\d|TR-\d\d)\b", cells)
         with page.expect_download() as dl:
             page.locator("button.pitch").first.click()
         assert dl.value.suggested_filename.startswith("pitch_")

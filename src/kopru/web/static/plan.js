@@ -61,15 +61,16 @@
     materials: {
       body: document.querySelector("#materials tbody"),
       columns: [
-        { key: "name", text: true, size: 22 }, { key: "cost", json: true, size: 8 }, { key: "weight", size: 8 },
-        { key: "origin", pick: "nodes", size: 24 }, { key: "hs", text: true, size: 5 }, { key: "duty_pct", size: 5 },
+        { key: "name", text: true, size: 22, hint: "cotton fabric" }, { key: "cost", json: true, size: 8, hint: "1.30" },
+        { key: "weight", size: 8, hint: "220 g" }, { key: "origin", pick: "nodes", size: 24, hint: "Tashkent" },
+        { key: "hs", text: true, size: 5, hint: "5208" }, { key: "duty_pct", size: 5, hint: "%" },
       ],
     },
     baseline: {
       body: document.querySelector("#baseline tbody"),
       columns: [
-        { key: "province", pick: "provinces", size: 16 }, { key: "name", text: true, size: 26 },
-        { key: "existing", check: true }, { key: "capacity", size: 10 },
+        { key: "province", pick: "provinces", size: 16, hint: "Denizli" }, { key: "name", text: true, size: 26 },
+        { key: "existing", check: true }, { key: "capacity", size: 10, hint: "units / year" },
       ],
     },
   };
@@ -81,7 +82,8 @@
     if (c.pick) shown = v === undefined ? "" : nameOf(c.pick, v);
     else if (c.json && v !== null && typeof v === "object") shown = JSON.stringify(v);
     const list = c.pick ? ` list="dl-${c.pick}" title="${kopru.esc(v ?? "")}" autocomplete="off"` : "";
-    return `<input data-m="${c.key}" size="${c.size || 10}"${list} value="${kopru.esc(shown)}">`;
+    const hint = c.hint ? ` placeholder="${kopru.esc(c.hint)}"` : "";
+    return `<input data-m="${c.key}" size="${c.size || 10}"${list}${hint} value="${kopru.esc(shown)}">`;
   }
 
   function tableRow(name, item = {}) {

@@ -24,10 +24,13 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 
 import httpx
+
+import kopru
 
 EXAMPLES = ["apparel", "appliances", "construction_materials", "food_processing"]
 SITES = ["KZ-75", "sez_turan", "TR-16", "KZ-23", "sez_pit"]
@@ -39,10 +42,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, store: str) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "kopru.web.app:create_app", "--host", "127.0.0.1"]
     cmd += ["--port", str(port), "--ws", "none", "--log-level", "warning"]
-    env = dict(os.environ, KOPRU_TOKEN="")  # measure the API, not the auth check
+    # measure the API, not the auth check; a fresh scenario store, so its runs can be counted
+    env = dict(os.environ, KOPRU_TOKEN="", KOPRU_STORE=store)
     proc = subprocess.Popen(cmd, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -92,7 +96,7 @@ def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
-async def load(port: int, users: int, requests: int, time_cap: float) -> None:
+async def load(port: int, users: int, requests: int, time_cap: float) -> int:
     out: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     budget = [requests]
     limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
@@ -114,6 +118,7 @@ async def load(port: int, users: int, requests: int, time_cap: float) -> None:
             f"| {name} | {len(rows)} | {pct(times, 50) * 1e3:,.0f} ms | {pct(times, 99) * 1e3:,.0f} ms"
             f" | {max(times) * 1e3:,.0f} ms | {errors} |"
         )
+    return sum(ok for _, ok in out["POST /api/plan"])
 
 
 async def burst(port: int, n: int) -> None:
@@ -172,15 +177,21 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=0, help="N concurrent plans at once instead")
     args = parser.parse_args()
     port = free_port()
-    proc = start_server(port)
-    try:
-        if args.burst:
-            asyncio.run(burst(port, args.burst))
-        else:
-            asyncio.run(load(port, args.users, args.requests, args.time_cap))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with tempfile.TemporaryDirectory() as folder:
+        store = os.path.join(folder, "runs.duckdb")
+        proc = start_server(port, store)
+        try:
+            if args.burst:
+                asyncio.run(burst(port, args.burst))
+            else:
+                plans = asyncio.run(load(port, args.users, args.requests, args.time_cap))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+        if not args.burst:
+            # every plan answered is a run of its own in the scenario store
+            recorded = len(kopru.open_store(store).list())
+            print(f"\nplans answered: {plans}; runs recorded in the scenario store: {recorded}")
 
 
 if __name__ == "__main__":

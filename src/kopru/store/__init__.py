@@ -7,11 +7,12 @@ the command line, the Python API or the web app alike.
 """
 
 from kopru.errors import RunNotFound, StoreBusy, StoreError, StoreMissing
-from kopru.store.database import Store, default_path, open_store
+from kopru.store.database import Entry, Store, default_path, open_store
 from kopru.store.records import HEADLINE_METRICS, headline, inputs_hash, result_text
 
 __all__ = [
     "HEADLINE_METRICS",
+    "Entry",
     "RunNotFound",
     "Store",
     "StoreBusy",

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from kopru import api
 from kopru.planner import Plan
+from kopru.store import Entry, records
 
 if TYPE_CHECKING:
     from kopru.matchmaking import MatchResult
@@ -120,7 +121,7 @@ class MemoryRunStore:
         self._lock = threading.Lock()  # the worker threads add while request handlers read
         self._capacity = capacity
         self._record = record
-        self._store = store
+        self._writer = GroupWriter(store)
 
     def add(
         self,
@@ -131,7 +132,7 @@ class MemoryRunStore:
         risk_view: dict[str, Any] | None = None,
     ) -> Run:
         """Keep a plan (a risk run: its result and view too) and record it in the scenario store."""
-        stored = _persist(plan, overrides, risk, self._store) if self._record else None
+        stored = self._writer.record(plan, overrides, risk) if self._record else None
         run = Run(
             id=stored or uuid.uuid4().hex,
             plan=plan,
@@ -156,19 +157,64 @@ class MemoryRunStore:
         return [r.summary() for r in reversed(runs)]
 
 
-def _persist(
-    plan: Plan, overrides: dict[str, Any] | None, risk: RiskResult | None, store: str | Path | None
-) -> str | None:
-    """Record the run in the scenario store and return its id there; a store that cannot be
-    written must not fail the plan (None: the run is served from memory only)."""
-    try:
-        db = api.open_store(store)
-        if risk is not None:
-            return db.record_risk(risk, plan.profile, overrides, plan.disruptions)
-        return db.record_plan(plan, overrides)
-    except Exception as exc:  # a corrupt or locked store: the plan is still served, and logged
-        logger.warning("run not recorded in the scenario store: %s", exc)
-        return None
+def _entry(plan: Plan, overrides: dict[str, Any] | None, risk: RiskResult | None) -> Entry:
+    if risk is not None:
+        params, results = records.risk_results(risk)
+        return Entry("risk", plan.profile, overrides, plan.disruptions, params, results)
+    params, results = records.plan_results(plan)
+    return Entry("plan", plan.profile, overrides, plan.disruptions, params, results)
+
+
+@dataclass
+class _Pending:
+    entry: Entry
+    done: bool = False
+    run_id: str | None = None
+
+
+class GroupWriter:
+    """Group commit: the runs that wait to be recorded are written together.
+
+    Opening the DuckDB store and committing cost ~15 ms however little is written, and the store
+    takes one writer at a time. When many users plan at once, the thread that finds the writer
+    free records every run queued so far in one transaction; the others wait for it and return
+    their run's id, so a run is in the store when :meth:`record` returns, as before.
+    """
+
+    def __init__(self, store: str | Path | None = None) -> None:
+        self._store = store
+        self._ready = threading.Condition()
+        self._queue: list[_Pending] = []
+        self._writing = False
+
+    def record(
+        self, plan: Plan, overrides: dict[str, Any] | None, risk: RiskResult | None = None
+    ) -> str | None:
+        """The run's id in the store; None when the store cannot be written (the run is served
+        from memory only, and the reason is logged)."""
+        try:
+            mine = _Pending(_entry(plan, overrides, risk))
+        except Exception as exc:  # a run the store's tables cannot hold: served, not recorded
+            logger.warning("run not recorded in the scenario store: %s", exc)
+            return None
+        with self._ready:
+            self._queue.append(mine)
+            while not mine.done and self._writing:
+                self._ready.wait()
+            if mine.done:
+                return mine.run_id
+            batch, self._queue, self._writing = self._queue, [], True
+        try:
+            ids: list[str | None] = list(api.open_store(self._store).record_many([p.entry for p in batch]))
+        except Exception as exc:  # a corrupt or locked store: the plans are still served, and logged
+            logger.warning("%d run(s) not recorded in the scenario store: %s", len(batch), exc)
+            ids = [None] * len(batch)
+        with self._ready:
+            for pending, run_id in zip(batch, ids, strict=True):
+                pending.done, pending.run_id = True, run_id
+            self._writing = False
+            self._ready.notify_all()
+        return mine.run_id
 
 
 @dataclass

@@ -1,0 +1,59 @@
+"""Group commit of web runs (kopru.web.runs.GroupWriter): runs recorded by many threads at once are
+written together, each thread gets its own run's id back, and every run is in the store when
+``record`` returns. Oracle: the store's own listing and a count of transactions."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from conftest import EXAMPLES
+
+import kopru
+from kopru.store import Store
+from kopru.web.runs import GroupWriter
+
+
+def test_concurrent_runs_are_recorded_together_and_each_gets_its_id(tmp_path, monkeypatch):
+    path = tmp_path / "runs.duckdb"
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    batches: list[int] = []
+    real = Store.record_many
+
+    def slow_record_many(self, entries):
+        batches.append(len(entries))
+        time.sleep(0.05)  # a store write takes time: the others queue meanwhile
+        return real(self, entries)
+
+    monkeypatch.setattr(Store, "record_many", slow_record_many)
+    writer = GroupWriter(path)
+    ids: list[str | None] = [None] * 12
+    start = threading.Barrier(12)
+
+    def one(i: int) -> None:
+        start.wait()
+        run_id = writer.record(plan, None)
+        # recorded by the time record returns: the store lists it
+        assert run_id in {r["id"] for r in kopru.open_store(path).list()}
+        ids[i] = run_id
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert None not in ids and len(set(ids)) == 12
+    assert sum(batches) == 12 and len(batches) < 12  # fewer transactions than runs
+    assert {r["id"] for r in kopru.open_store(path).list()} == set(ids)
+
+
+def test_a_store_that_cannot_be_written_serves_the_run_unrecorded(tmp_path, monkeypatch):
+    from kopru.web import runs
+
+    said: list[str] = []
+    monkeypatch.setattr(runs.logger, "warning", lambda msg, *args: said.append(msg % args))
+    bad = tmp_path / "not-a-store.duckdb"
+    bad.write_text("this is not a DuckDB file")
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    assert GroupWriter(bad).record(plan, None) is None
+    assert said and "not recorded in the scenario store" in said[0]

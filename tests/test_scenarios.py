@@ -63,6 +63,38 @@ def test_each_scenario_equals_a_direct_plan():
     assert by_name["kz_power_subsidy"]["totals"]["sez_turan"] < by_name["baseline"]["totals"]["sez_turan"]
 
 
+@pytest.mark.parametrize("name", ["apparel_what_if.yaml", "appliances_grid.yaml", "numeric_mix"])
+def test_sweep_outcomes_equal_whole_plans_exactly(tmp_path, name):
+    """The sweep's shared-network, cost-only evaluation gives bit for bit what a whole plan of
+    each scenario gives (the previous engine), closures, tariffs, FX, VAT and overrides included."""
+    import numpy as np
+
+    from kopru.planner import make_plan
+    from kopru.profile import load_profile
+
+    path = SCENARIOS / name
+    if name == "numeric_mix":  # a grid that mixes every kind of change with closures
+        path = tmp_path / "mix.yaml"
+        path.write_text(
+            f"profile: {APPAREL}\n"
+            "grid:\n"
+            "  fx: [{name: base}, {name: kzt, fx_shock: {KZT: 1.3}}, {name: try, fx_shock: {TRY: 0.8}}]\n"
+            "  duty: [{name: d0}, {name: eaeu, tariff: {EAEU_CCT.6109: 25}}, {name: vat, vat: {TR: 18}}]\n"
+            "  place: [{name: open}, {name: ferry, close: [mode:ferry]},\n"
+            "          {name: wage, overrides: {KZ-61.wage_monthly_avg: 500000}},\n"
+            "          {name: rail, overrides: {mode:rail.cost_per_teu_km: 2.5}}]\n",
+            encoding="utf-8",
+        )
+    profile_path, scenarios, _ = sweep.read_sweep(path)
+    profile = load_profile(profile_path)
+    fast = sweep.sweep(path).scenarios
+    assert len(fast) == len(scenarios) >= 8
+    with np.errstate(invalid="ignore"):
+        for got, s in zip(fast, scenarios, strict=True):
+            plan = make_plan(profile, s.overrides or None, s.disruptions, avoid=s.avoid)
+            assert got == sweep.plan_outcome(plan, s.name), s.name  # the whole plan: the previous engine
+
+
 def same(a: list, b: list) -> bool:
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 

@@ -11,6 +11,8 @@ it for all pairs together.
 from __future__ import annotations
 
 import itertools
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Literal
 
@@ -135,6 +137,9 @@ class Network:
         self.index = {node: i for i, node in enumerate(self.nodes.index)}
         self.arcs = self._arcs(pack, self.closed)
         self._matrices: dict[str, csr_matrix] = {}
+        # a network does not change once built: what is asked of it twice is answered once
+        self._lanes: dict[tuple, Lanes] = {}
+        self._avoiding: dict[tuple, Network] = {}
 
     # -- construction ----------------------------------------------------------------------
     def _mode_rate(self, mode: str, quantity: str) -> float:
@@ -194,7 +199,10 @@ class Network:
     ) -> Network:
         """A copy that passes through no node of ``countries``; ``ends`` (origins or destinations in
         those countries) may still be reached or left by one leg from or to another country."""
-        return Network(self.pack, self.closed, tuple(countries), tuple(ends))
+        key = (tuple(countries), tuple(ends))
+        if key not in self._avoiding:
+            self._avoiding[key] = Network(self.pack, self.closed, *key)
+        return self._avoiding[key]
 
     def close(self, *names: str) -> Network:
         """A copy of the network with nodes, edges or whole modes closed.
@@ -231,8 +239,17 @@ class Network:
         destinations: list[str] | tuple[str, ...],
         criterion: Criterion = "cost",
     ) -> Lanes:
-        """Best-path totals for all origin × destination pairs at once."""
+        """Best-path totals for all origin × destination pairs at once (read-only arrays: the
+        network keeps them for the next caller)."""
         origins, destinations = tuple(origins), tuple(destinations)
+        key = (origins, destinations, criterion)
+        if key not in self._lanes:
+            self._lanes[key] = self._solve_lanes(origins, destinations, criterion)
+        return self._lanes[key]
+
+    def _solve_lanes(
+        self, origins: tuple[str, ...], destinations: tuple[str, ...], criterion: Criterion
+    ) -> Lanes:
         oi = self._node_indices(origins, "origin")
         di = self._node_indices(destinations, "destination")
         matrix, best = self._matrix(criterion)
@@ -261,6 +278,7 @@ class Network:
             cur = np.where(step, prev, cur)
         for col in totals:
             totals[col][unreachable] = np.inf
+            totals[col].flags.writeable = False
         return Lanes(
             origins=origins,
             destinations=destinations,
@@ -319,6 +337,39 @@ class Network:
                 legs = tuple(arcs[(u, v)] for u, v in itertools.pairwise(chain))
                 found[(names[o], names[d])] = Route(names[o], names[d], criterion, legs)
         return found
+
+
+ROUTING_OVERRIDES = ("edge.", "node.", "mode:")  # override keys that change the network
+_NETWORKS: OrderedDict[tuple, Network] = OrderedDict()
+_NETWORKS_LOCK = threading.Lock()
+NETWORKS_KEPT = 16
+
+
+def routing_key(pack: DataPack) -> tuple:
+    """What a network built from ``pack`` depends on: the shipped data and the overrides of its
+    edges, nodes and mode rates (an exchange rate or a wage does not move a route)."""
+    moved = sorted((o.key, o.new) for o in pack.overrides if o.key.startswith(ROUTING_OVERRIDES))
+    return (pack.version, tuple(moved))
+
+
+def network_for(pack: DataPack, closed: tuple[str, ...] = ()) -> Network:
+    """The network of ``pack`` with ``closed`` parts, built once per routing data and closures.
+
+    A sweep's scenarios that change only numbers (exchange rates, tariffs, prices, wages) share
+    one network and its lanes, so routing runs once per closure set; so do a server's plans.
+    """
+    key = (routing_key(pack), tuple(closed))
+    with _NETWORKS_LOCK:
+        found = _NETWORKS.get(key)
+        if found is not None:
+            _NETWORKS.move_to_end(key)
+            return found
+    built = Network(pack).close(*closed) if closed else Network(pack)
+    with _NETWORKS_LOCK:
+        _NETWORKS[key] = built
+        while len(_NETWORKS) > NETWORKS_KEPT:
+            _NETWORKS.popitem(last=False)
+    return built
 
 
 def _open_mask(arcs: pd.DataFrame, closed: tuple[str, ...], nodes: set[str], modes: set[str]):

@@ -25,6 +25,7 @@ plan is the annual cost the site would have without it, less its cost with every
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -83,8 +84,8 @@ class Terms:
     ssc_years: Array  # (S,)
     property_tax_exempt: NDArray[np.bool_]  # (S,)
     equipment_duty_saved_usd: Array  # (S,) one-off, at the investment
-    rows: list[list[pd.Series]] = field(default_factory=list)  # applied rows per site
-    listed: list[list[pd.Series]] = field(default_factory=list)  # available, not valued, per site
+    rows: list[list[dict[str, Any]]] = field(default_factory=list)  # applied rows per site
+    listed: list[list[dict[str, Any]]] = field(default_factory=list)  # available, not valued, per site
     places: dict[str, str] = field(default_factory=dict)  # region and province names by code
 
     @classmethod
@@ -118,7 +119,7 @@ def _codes(cell: str) -> list[str]:
     return [c.strip() for c in str(cell).split(";") if c.strip()]
 
 
-def _sector_match(row: pd.Series, nace: str | None) -> tuple[bool, str]:
+def _sector_match(row: Mapping[str, Any], nace: str | None) -> tuple[bool, str]:
     """Whether the activity is in the row's sector list (and not excluded), and why not."""
     sectors = str(row["sectors"]).strip()
     if sectors in ("all", "zone priority", "priority activities"):
@@ -135,7 +136,7 @@ def _sector_match(row: pd.Series, nace: str | None) -> tuple[bool, str]:
     return True, ""
 
 
-def _region_match(row: pd.Series, site: Any, in_sez: bool) -> bool:
+def _region_match(row: Mapping[str, Any], site: Any, in_sez: bool) -> bool:
     regions = str(row["regions"]).strip()
     if regions == "SEZ":
         return in_sez
@@ -145,7 +146,7 @@ def _region_match(row: pd.Series, site: Any, in_sez: bool) -> bool:
 
 
 def _eligible(
-    row: pd.Series,
+    row: Mapping[str, Any],
     site: Any,
     in_sez: bool,
     nace: str | None,
@@ -178,6 +179,17 @@ def _eligible(
     return True, ""
 
 
+_SCHEMES: dict[str, list[dict[str, Any]]] = {}
+
+
+def _scheme_rows(version: str, table: pd.DataFrame) -> list[dict[str, Any]]:
+    """The schemes as plain dicts, once per shipped data (no override changes incentives.csv): a
+    pandas Series lookup per (site, scheme, field) was a third of a sweep's time."""
+    if version not in _SCHEMES:
+        _SCHEMES[version] = table.to_dict("records")
+    return _SCHEMES[version]
+
+
 def decide(profile: Profile, pack: DataPack, sites: pd.DataFrame, in_sez: Array) -> Terms:
     """The incentives that apply at each site (and those only listed), with their terms."""
     table = pack.incentives
@@ -189,7 +201,7 @@ def decide(profile: Profile, pack: DataPack, sites: pd.DataFrame, in_sez: Array)
     capex_usd = profile.capex / pack.fx_per_usd(profile.currency)
     reasons: dict[str, list[str]] = {sid: [] for sid in opts.schemes}
     # each scheme's row built once, not once per site: a Series per iterrows step was half a plan's time
-    schemes = [row for _, row in table.iterrows()]
+    schemes = _scheme_rows(pack.version, table)
     for i, site in enumerate(sites.itertuples()):
         for row in schemes:
             if row["status"] == "abolished" or row["id"] in opts.exclude:
@@ -216,7 +228,7 @@ def decide(profile: Profile, pack: DataPack, sites: pd.DataFrame, in_sez: Array)
     return terms
 
 
-def _valued_listed(row: pd.Series, opts: Any) -> bool:
+def _valued_listed(row: Mapping[str, Any], opts: Any) -> bool:
     """A listed customs exemption is valued once the profile says what duty the machinery pays."""
     return row["instrument"] == "customs_exemption_machinery" and opts.equipment_duty_pct is not None
 
@@ -234,7 +246,13 @@ def _check_named(schemes: tuple[str, ...], exclude: tuple[str, ...], table: pd.D
 
 
 def _apply(
-    terms: Terms, i: int, row: pd.Series, capex_usd: float, profile: Profile, pack: DataPack, site: Any
+    terms: Terms,
+    i: int,
+    row: Mapping[str, Any],
+    capex_usd: float,
+    profile: Profile,
+    pack: DataPack,
+    site: Any,
 ) -> None:
     instrument, value = row["instrument"], float(row["value"]) if row["value"] == row["value"] else 0.0
     years = float(row["years"]) if row["years"] == row["years"] else np.inf
@@ -366,7 +384,7 @@ def _value_of(row, i, x_base, terms, values, profile, demand, with_all, without_
     return float(total(apply(x_base, without, values, profile, demand))[i] - with_all[i])
 
 
-def _incentive(row: pd.Series, status: str, value: float | None, terms: Terms, i: int) -> Incentive:
+def _incentive(row: Mapping[str, Any], status: str, value: float | None, terms: Terms, i: int) -> Incentive:
     years = float(row["years"]) if row["years"] == row["years"] else None
     conditions = []
     if str(row["sectors"]) not in ("all", ""):

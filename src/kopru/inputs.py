@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kopru.corridors import Lanes, Network, check_countries
+from kopru.corridors import Lanes, Network, check_countries, network_for
 from kopru.costs import CostInputs, capital_recovery_factor
 from kopru.datapack import DataPack
 from kopru.errors import FieldIssue, ProfileError
@@ -118,11 +118,14 @@ def prepare(
     disruptions: tuple[str, ...] = (),
     progress: Steps | None = None,
     avoid: tuple[str, ...] = (),
+    report: bool = True,
 ) -> PlanInputs:
     """Sites, markets, lanes, duties and every input of the cost engine for ``profile``.
 
     ``avoid`` (with the profile's own ``avoid``) names countries no route may pass through; a
     market or a material source inside one is still reached or left by a single leg.
+    ``report=False`` leaves out what only a plan's report shows (the detours around restricted
+    countries, each incentive's annual value): a sweep needs the costs alone.
     """
     say = progress or quiet_steps
     check_references(profile, pack)
@@ -131,7 +134,7 @@ def prepare(
     avoid = tuple(dict.fromkeys((*profile.avoid, *avoid)))
     check_countries(pack, avoid)
     say("building the corridor network")
-    base_network = Network(pack).close(*closed) if closed else Network(pack)
+    base_network = network_for(pack, closed)
     sites = candidate_table(pack, profile)
     markets = _market_table(pack, profile)
     market_nodes = list(dict.fromkeys(m["node"] for m in markets))
@@ -180,7 +183,7 @@ def prepare(
     )
     demand = np.array([m["demand"] for m in markets], dtype=float)
     x = apply_incentives(x_base, terms, v, profile, demand)
-    valued = value_incentives(x_base, x, terms, v, profile, demand, fx)
+    valued = value_incentives(x_base, x, terms, v, profile, demand, fx) if report else []
     return PlanInputs(
         profile,
         pack,
@@ -197,7 +200,7 @@ def prepare(
         out.market_nodes,
         closed,
         avoid,
-        _detours(pack, base_network, avoid, out.site_nodes, out.market_nodes),
+        _detours(pack, base_network, avoid, out.site_nodes, out.market_nodes) if report else None,
         x_base,
         terms,
         valued,

@@ -257,11 +257,21 @@ def build_plan(
     return plan
 
 
+def annual_costs(pre: PlanInputs) -> tuple[np.ndarray, np.ndarray]:
+    """Per unit delivered (S, M, C) and a year (S, C), in the plan's currency."""
+    cube = landed_cost(pre.x) * pre.fx
+    return cube, annual_totals(cube, pre.demand)
+
+
+def ranking_order(sites: Any, totals: np.ndarray) -> np.ndarray:
+    """Site indices as a plan ranks them: feasible by total cost (ties by id), then the rest."""
+    return np.lexsort((sites["id"].to_numpy(), np.where(np.isfinite(totals), totals, np.inf)))
+
+
 def plan_of(pre: PlanInputs, say: Steps = quiet_steps) -> Plan:
     """The plan of prepared inputs: landed cost, ranking, routes and recommendation."""
     say("computing landed cost")
-    cube = landed_cost(pre.x) * pre.fx  # plan currency
-    annual = annual_totals(cube, pre.demand)
+    cube, annual = annual_costs(pre)
     choice = np.where(np.isfinite(pre.days).all(axis=-1), route_choice(pre.x), 0)[..., None]
     arrays = _Arrays(
         cube=cube,
@@ -312,8 +322,7 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
     profile, pack, sites = pre.profile, pre.pack, pre.sites
     totals = a.annual.sum(axis=-1)
     feasible = np.isfinite(totals)
-    order = np.lexsort((sites["id"].to_numpy(), np.where(feasible, totals, np.inf)))
-    ranking = [sites["id"].iloc[i] for i in order]
+    ranking = [sites["id"].iloc[i] for i in ranking_order(sites, totals)]
     rank_of = {sid: r + 1 for r, sid in enumerate(ranking)}
     volume_served = pre.demand.sum()
     incentives = incentives_out(pre)

@@ -25,7 +25,8 @@ import numpy as np
 
 from kopru import datapack, documents
 from kopru.errors import KopruError, SweepError
-from kopru.planner import make_plan
+from kopru.inputs import PlanInputs, prepare
+from kopru.planner import annual_costs, make_plan, ranking_order
 from kopru.profile import OptimizeOptions, Profile, load_profile, optimize_options
 from kopru.progress import Counter
 
@@ -162,30 +163,19 @@ def run_scenario(
 ) -> dict[str, Any]:
     """Plan one scenario (and optimize it); a scenario that fails is reported, it does not stop
     the sweep."""
+    countries = tuple(dict.fromkeys((*avoid, *scenario.avoid)))
     try:
         # a closure makes some lanes infinite; the engine's inf * 0 on them warns, but those sites are
         # already reported infeasible, so the warning says nothing new
         with np.errstate(invalid="ignore"):
-            countries = tuple(dict.fromkeys((*avoid, *scenario.avoid)))
+            if optimize is None:
+                return _outcome(scenario.name, _costs(profile, scenario, countries))
             plan = make_plan(
                 profile, scenario.overrides or None, scenario.disruptions, network=optimize, avoid=countries
             )
     except KopruError as exc:
         return {"name": scenario.name, "error": str(exc)}
-    best = plan.site(plan.ranking[0])
-    rec = plan.recommendation
-    out = {
-        "name": scenario.name,
-        "best": best.id,
-        "best_name": best.name,
-        "best_total": best.landed_cost.total,
-        "baseline": rec.baseline_site,
-        "baseline_name": plan.site(rec.baseline_site).name if rec.baseline_site else None,
-        "baseline_total": rec.baseline_total,
-        "saving_pct": rec.saving_pct,
-        "feasible_sites": sum(s.feasible for s in plan.sites),
-        "totals": {s.id: s.landed_cost.total for s in plan.sites},
-    }
+    out = plan_outcome(plan, scenario.name)
     if plan.network is not None:
         net = plan.network
         out["optimizer"] = {
@@ -197,6 +187,64 @@ def run_scenario(
             "message": net.message,
         }
     return out
+
+
+def plan_outcome(plan: Any, name: str) -> dict[str, Any]:
+    """A scenario's outcome read off its whole plan: best site, totals, baseline and saving."""
+    best = plan.site(plan.ranking[0])
+    rec = plan.recommendation
+    return {
+        "name": name,
+        "best": best.id,
+        "best_name": best.name,
+        "best_total": best.landed_cost.total,
+        "baseline": rec.baseline_site,
+        "baseline_name": plan.site(rec.baseline_site).name if rec.baseline_site else None,
+        "baseline_total": rec.baseline_total,
+        "saving_pct": rec.saving_pct,
+        "feasible_sites": sum(s.feasible for s in plan.sites),
+        "totals": {s.id: s.landed_cost.total for s in plan.sites},
+    }
+
+
+def _costs(profile: Profile, scenario: Scenario, avoid: tuple[str, ...]) -> PlanInputs:
+    """The scenario's cost inputs, as its plan would have them, without what only a report shows;
+    the corridor network is built once per closure set and shared (kopru.corridors.network_for)."""
+    pack = datapack.load(scenario.overrides or None)
+    return prepare(profile, pack, scenario.disruptions, avoid=avoid, report=False)
+
+
+def _outcome(name: str, pre: PlanInputs) -> dict[str, Any]:
+    """:func:`plan_outcome` from the cost arrays alone, without building the plan: the same
+    totals, ranking, baseline and saving (the plan's own functions compute them)."""
+    _, annual = annual_costs(pre)
+    totals = annual.sum(axis=-1)
+    feasible = np.isfinite(totals)
+    ids, names = pre.sites["id"].to_numpy(), pre.sites["name"].to_numpy()
+    order = ranking_order(pre.sites, totals)
+    best = int(order[0])
+
+    def total(i: int | None) -> float | None:
+        return float(totals[i]) if i is not None and feasible[i] else None
+
+    base = next((int(i) for i in order if feasible[i] and pre.sites["country"].iat[i] == "TR"), None)
+    saving_pct = None
+    if feasible.any() and base is not None and base != best:
+        saving_pct = float((total(base) - total(best)) / total(base))
+    if not feasible.any():
+        base = None
+    return {
+        "name": name,
+        "best": str(ids[best]),
+        "best_name": str(names[best]),
+        "best_total": total(best),
+        "baseline": str(ids[base]) if base is not None else None,
+        "baseline_name": str(names[base]) if base is not None else None,
+        "baseline_total": total(base),
+        "saving_pct": saving_pct if saving_pct is None or np.isfinite(saving_pct) else None,
+        "feasible_sites": int(feasible.sum()),
+        "totals": {str(ids[i]): total(i) for i in range(len(ids))},
+    }
 
 
 def run_batch(

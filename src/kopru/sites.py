@@ -6,6 +6,8 @@ converted to USD, with the data-pack parameter behind each value kept for the re
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,7 +30,28 @@ class SiteInputs:
     notes: list[list[str]] = field(default_factory=list)
 
 
+_TABLES: OrderedDict[tuple[str, str], pd.DataFrame] = OrderedDict()
+_TABLES_LOCK = threading.Lock()
+
+
 def candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
+    """The candidate sites of ``profile``: Kazakh regions, SEZs and Turkish plants, one row each.
+
+    Built once per profile and shipped data (the site tables take no overrides) and copied out:
+    a sweep asks for the same table in every scenario."""
+    key = (pack.version, profile.model_dump_json())
+    with _TABLES_LOCK:
+        found = _TABLES.get(key)
+    if found is None:
+        found = _candidate_table(pack, profile)
+        with _TABLES_LOCK:
+            _TABLES[key] = found
+            while len(_TABLES) > 32:
+                _TABLES.popitem(last=False)
+    return found.copy()
+
+
+def _candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
     rows = []
     if profile.candidates.kz_regions:
         for rid, r in pack.regions.iterrows():

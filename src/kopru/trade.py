@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,8 +74,31 @@ class Treatment:
     min_eur_per_kg: float = 0.0  # specific minimum: the duty is the larger of the two
 
 
+_TREATMENTS: OrderedDict[tuple, Treatment] = OrderedDict()
+_TREATMENTS_LOCK = threading.Lock()
+TREATMENTS_KEPT = 4096
+
+
 def treatment(pack: DataPack, origin: str, territory: str, hs: str) -> Treatment:
-    """Duty on goods of HS heading ``hs`` made in ``origin`` entering ``territory``."""
+    """Duty on goods of HS heading ``hs`` made in ``origin`` entering ``territory``.
+
+    Looked up once per tariff data (the shipped tables and the tariff overrides): the trade rules
+    and tariffs are table scans, and a sweep asks the same questions for every scenario."""
+    moved = tuple(sorted((o.key, o.new) for o in pack.overrides if o.key.startswith("tariff.")))
+    key = (pack.version, moved, origin, territory, hs)
+    with _TREATMENTS_LOCK:
+        found = _TREATMENTS.get(key)
+    if found is not None:
+        return found
+    made = _treatment(pack, origin, territory, hs)
+    with _TREATMENTS_LOCK:
+        _TREATMENTS[key] = made
+        while len(_TREATMENTS) > TREATMENTS_KEPT:
+            _TREATMENTS.popitem(last=False)
+    return made
+
+
+def _treatment(pack: DataPack, origin: str, territory: str, hs: str) -> Treatment:
     if territory_of(origin) == territory:
         return Treatment(origin, territory, 0.0, "free", "same customs territory", "")
     rules = pack.trade_rules

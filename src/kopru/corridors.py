@@ -13,8 +13,9 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -138,8 +139,9 @@ class Network:
         self.arcs = self._arcs(pack, self.closed)
         self._matrices: dict[str, csr_matrix] = {}
         # a network does not change once built: what is asked of it twice is answered once
-        self._lanes: dict[tuple, Lanes] = {}
-        self._avoiding: dict[tuple, Network] = {}
+        # (bounded: a server asks with every profile's own markets)
+        self._lanes: OrderedDict[tuple, Lanes] = OrderedDict()
+        self._avoiding: OrderedDict[tuple, Network] = OrderedDict()
 
     # -- construction ----------------------------------------------------------------------
     def _mode_rate(self, mode: str, quantity: str) -> float:
@@ -200,9 +202,7 @@ class Network:
         """A copy that passes through no node of ``countries``; ``ends`` (origins or destinations in
         those countries) may still be reached or left by one leg from or to another country."""
         key = (tuple(countries), tuple(ends))
-        if key not in self._avoiding:
-            self._avoiding[key] = Network(self.pack, self.closed, *key)
-        return self._avoiding[key]
+        return _remember(self._avoiding, key, lambda: Network(self.pack, self.closed, *key))
 
     def close(self, *names: str) -> Network:
         """A copy of the network with nodes, edges or whole modes closed.
@@ -243,9 +243,7 @@ class Network:
         network keeps them for the next caller)."""
         origins, destinations = tuple(origins), tuple(destinations)
         key = (origins, destinations, criterion)
-        if key not in self._lanes:
-            self._lanes[key] = self._solve_lanes(origins, destinations, criterion)
-        return self._lanes[key]
+        return _remember(self._lanes, key, lambda: self._solve_lanes(origins, destinations, criterion))
 
     def _solve_lanes(
         self, origins: tuple[str, ...], destinations: tuple[str, ...], criterion: Criterion
@@ -337,6 +335,21 @@ class Network:
                 legs = tuple(arcs[(u, v)] for u, v in itertools.pairwise(chain))
                 found[(names[o], names[d])] = Route(names[o], names[d], criterion, legs)
         return found
+
+
+MEMO_KEPT = 16  # answers a network keeps of each kind (lanes, networks avoiding countries)
+
+
+def _remember(memo: OrderedDict, key: tuple, make: Callable[[], Any]) -> Any:
+    """``memo[key]``, made once; the least recently used answers go past :data:`MEMO_KEPT`."""
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = make()
+        while len(memo) > MEMO_KEPT:
+            memo.popitem(last=False)
+    else:
+        memo.move_to_end(key)
+    return found
 
 
 ROUTING_OVERRIDES = ("edge.", "node.", "mode:")  # override keys that change the network

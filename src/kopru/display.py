@@ -30,3 +30,9 @@ def item_names(names: dict[str, str], inputs: dict[str, Any]) -> dict[str, str]:
             key = f"plant_{plant['province']}" if plant.get("existing", True) else plant["province"]
             out[key] = str(plant["name"])
     return out
+
+
+def subject_names(pack: DataPack) -> dict[str, str]:
+    """Whose value a data-pack figure is, by name: regions, SEZs, provinces, the SEZ regime and
+    the two countries (``KZ-61.wage_monthly_avg`` is Turkistan Region's wage)."""
+    return site_names(pack) | {"KZ-SEZ": "SEZ regime", "KZ": "Kazakhstan", "TR": "Türkiye"}

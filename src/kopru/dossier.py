@@ -175,7 +175,9 @@ def _subject_name(pack: DataPack, subject: str, site_name: str, site_id: str) ->
 
 def _values(pack: DataPack, kind: str, site_id: str, name: str, region: str, country: str) -> list[Value]:
     params = site_parameters(pack, subjects(kind, site_id, region, country))
-    # the newest value of each quantity from the most specific subject is the one a plan uses
+    # each subject's newest value of each quantity, most specific subject first: the first is the
+    # one a plan uses, the others show what it stands in for (the SEZ regime's 0 % and the national
+    # corporate tax, a region's wage and the national average)
     params = params.sort_values(["quantity", "order", "year"], ascending=[True, True, False], kind="stable")
     params = params.drop_duplicates(["quantity", "subject"])
     out = []

@@ -21,7 +21,7 @@ from kopru.corridors import Network
 from kopru.costs import COMPONENTS, annual_totals, landed_cost, route_choice
 from kopru.datapack import DataPack
 from kopru.datapack.freshness import oldest_behind
-from kopru.display import site_names
+from kopru.display import subject_names
 from kopru.inputs import PlanInputs, prepare
 from kopru.profile import OptimizeOptions, Profile
 from kopru.progress import Steps, quiet_steps
@@ -359,7 +359,7 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
         )
     recommendation = _recommend(site_plans, ranking, pre.markets, a.cube, profile.currency)
     used_sources = _used_sources(pack, site_plans, pre.treat, routes)
-    subjects = site_names(pack) | {"KZ-SEZ": "SEZ regime", "KZ": "Kazakhstan", "TR": "Türkiye"}
+    subjects = subject_names(pack)
     assumptions = sorted(
         {
             f"{subjects.get(p.subject, p.subject)}, {p.quantity}: {p.note}"

@@ -42,6 +42,8 @@ def candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
     key = (pack.version, profile.model_dump_json())
     with _TABLES_LOCK:
         found = _TABLES.get(key)
+        if found is not None:
+            _TABLES.move_to_end(key)
     if found is None:
         found = _candidate_table(pack, profile)
         with _TABLES_LOCK:

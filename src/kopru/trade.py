@@ -88,6 +88,8 @@ def treatment(pack: DataPack, origin: str, territory: str, hs: str) -> Treatment
     key = (pack.version, moved, origin, territory, hs)
     with _TREATMENTS_LOCK:
         found = _TREATMENTS.get(key)
+        if found is not None:
+            _TREATMENTS.move_to_end(key)
     if found is not None:
         return found
     made = _treatment(pack, origin, territory, hs)

@@ -57,3 +57,24 @@ def test_a_store_that_cannot_be_written_serves_the_run_unrecorded(tmp_path, monk
     plan = kopru.plan(EXAMPLES / "apparel.yaml")
     assert GroupWriter(bad).record(plan, None) is None
     assert said and "not recorded in the scenario store" in said[0]
+
+
+def test_a_failing_run_in_a_batch_does_not_unrecord_the_others(tmp_path, monkeypatch):
+    """A batch that fails is retried run by run: only the run the store refuses goes unrecorded."""
+    path = tmp_path / "runs.duckdb"
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    real = Store.record_many
+
+    def refuse_the_marked_run(self, entries):
+        if any(e.overrides == {"bad": True} for e in entries):
+            raise RuntimeError("this run cannot be stored")
+        return real(self, entries)
+
+    monkeypatch.setattr(Store, "record_many", refuse_the_marked_run)
+    writer = GroupWriter(path)
+    from kopru.web.runs import _entry
+
+    entries = [_entry(plan, None, None), _entry(plan, {"bad": True}, None), _entry(plan, None, None)]
+    ids = writer._write(entries)
+    assert ids[1] is None and ids[0] and ids[2]
+    assert {r["id"] for r in kopru.open_store(path).list()} == {ids[0], ids[2]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -512,7 +512,3 @@ def load(overrides=None) -> DataPack:
     if overrides is None:
         return pack
     return apply_overrides(pack, overrides)
-
-
-def with_tables(pack: DataPack, **changes: Any) -> DataPack:
-    return replace(pack, **changes)

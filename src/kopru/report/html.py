@@ -16,7 +16,7 @@ from plotly.offline import get_plotlyjs
 
 from kopru import basemap
 from kopru.datapack import DataPack
-from kopru.display import site_names
+from kopru.display import subject_names
 from kopru.dossier import Dossier, dossier
 from kopru.planner import Plan
 from kopru.report.charts import (
@@ -69,9 +69,8 @@ def report_dossiers(plan: Plan, pack: DataPack, most: int = 4) -> list[Dossier]:
 def _names(plan: Plan, pack: DataPack) -> dict[str, str]:
     """What a reader sees for each id the report would otherwise print: sites and plants (as the
     plan names them), markets, corridor nodes, and the subjects of data-pack values."""
-    names = site_names(pack)
+    names = subject_names(pack)
     names |= {str(i): str(n) for i, n in pack.nodes["name"].items()}
-    names |= {"KZ-SEZ": "SEZ regime", "KZ": "Kazakhstan", "TR": "Türkiye"}
     names |= {m["id"]: m["name"] for m in plan.markets}
     names |= {s.id: s.name for s in plan.sites}
     return names
@@ -113,8 +112,14 @@ def render_html(
         extra["ranking_rows"] = [{**s, "label": site_label(plan, s["id"])} for s in rv["sites"]]
     extra |= _appraisal(plan, to_div)
     names = _names(plan, pack)
+    subjects = subject_names(pack)
     env = _env.overlay()
-    env.filters["name"] = lambda key: names.get(str(key), str(key))
+    # a dict of its own: overlay() shares the parent's filters, and reports render in parallel
+    env.filters = {
+        **_env.filters,
+        "name": lambda key: names.get(str(key), str(key)),
+        "subject": lambda key: subjects.get(str(key), str(key)),
+    }
     template = env.get_template("report.html.j2")
     return template.render(
         plan=plan,

@@ -196,7 +196,8 @@ def render_match_html(result: MatchResult, pack: DataPack) -> str:
     data = result.as_dict()
     env = _env.overlay()
     regions = pack.regions["name"].to_dict()
-    env.filters["name"] = lambda key: regions.get(key, key)  # a zone's region, by name
+    # a dict of its own: overlay() shares the parent's filters
+    env.filters = {**_env.filters, "name": lambda key: regions.get(key, key)}  # a zone's region
     return env.get_template("match.html.j2").render(
         d=data,
         plotlyjs=get_plotlyjs(),

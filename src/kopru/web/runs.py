@@ -204,17 +204,27 @@ class GroupWriter:
             if mine.done:
                 return mine.run_id
             batch, self._queue, self._writing = self._queue, [], True
+        ids: list[str | None] = [None] * len(batch)
         try:
-            ids: list[str | None] = list(api.open_store(self._store).record_many([p.entry for p in batch]))
-        except Exception as exc:  # a corrupt or locked store: the plans are still served, and logged
-            logger.warning("%d run(s) not recorded in the scenario store: %s", len(batch), exc)
-            ids = [None] * len(batch)
-        with self._ready:
-            for pending, run_id in zip(batch, ids, strict=True):
-                pending.done, pending.run_id = True, run_id
-            self._writing = False
-            self._ready.notify_all()
+            ids = self._write([p.entry for p in batch])
+        finally:  # whatever happens, the waiting threads are released and the writer is free
+            with self._ready:
+                for pending, run_id in zip(batch, ids, strict=True):
+                    pending.done, pending.run_id = True, run_id
+                self._writing = False
+                self._ready.notify_all()
         return mine.run_id
+
+    def _write(self, entries: list[Entry]) -> list[str | None]:
+        """Their ids in the store; a batch that fails is retried run by run, so that one bad run
+        does not leave the others unrecorded (None: not recorded, and the reason is logged)."""
+        try:
+            return list(api.open_store(self._store).record_many(entries))
+        except Exception as exc:  # a corrupt or locked store: the plans are still served, and logged
+            if len(entries) == 1:
+                logger.warning("run not recorded in the scenario store: %s", exc)
+                return [None]
+        return [self._write([e])[0] for e in entries]
 
 
 @dataclass

@@ -273,8 +273,10 @@ def child(impl: str, example: str, samples: int, seed: int) -> None:
         f.write("5")
     before = _status("VmRSS")
     t0 = time.perf_counter()
-    if impl == "kopru":
-        risk_mod.run(model, samples, seed)
+    if impl == "kopru":  # the engine in this one process
+        risk_mod.run(model, samples, seed, workers=1)
+    elif impl == "kopru-procs":  # one spawned worker process per core, writing into the run's file
+        risk_mod.run(model, samples, seed, workers=os.cpu_count() or 1)
     elif impl == "engine":  # the evaluation it replaced: kopru.costs.landed_cost on CostInputs
         from kopru.montecarlo import sampling
 
@@ -361,7 +363,11 @@ def part_throughput(example: str, kopru_sizes: list[int], pandas_sizes: list[int
 def part_big(example: str, samples: int) -> None:
     print("\n| example | engine | samples | cells | time | cells / s | RSS before | peak RSS | 2 GiB bar |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for impl, label in (("kopru", "one process"), ("kopru-dask", "LocalCluster, 2 workers")):
+    for impl, label in (
+        ("kopru", "one process"),
+        ("kopru-procs", f"{os.cpu_count()} worker processes (default)"),
+        ("kopru-dask", "LocalCluster, 2 workers"),
+    ):
         r = measure(impl, example, samples)
         cells = samples * r["sites"] * r["markets"]
         verdict = "within" if r["rss"] <= 2 * GiB else "ABOVE"
@@ -443,7 +449,9 @@ def main() -> None:
     parser.add_argument("--big-samples", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
-        "--child", choices=["kopru", "engine", "kopru-dask", "pandas", "model"], help=argparse.SUPPRESS
+        "--child",
+        choices=["kopru", "kopru-procs", "engine", "kopru-dask", "pandas", "model"],
+        help=argparse.SUPPRESS,
     )
     parser.add_argument("--samples", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=7, help=argparse.SUPPRESS)

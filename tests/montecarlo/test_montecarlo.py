@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from kopru import api
 from kopru import montecarlo as risk
-from kopru.errors import RiskError
+from kopru.errors import OptionError, RiskError
 from kopru.inputs import prepare
 from kopru.montecarlo.statistics import _Sink
 
@@ -151,6 +151,17 @@ def test_chunk_layout_does_not_change_results():
     assert _json(one) == _json(many) == _json(spilled)
     other_seed = risk.run(m, n, 8, blocks_per_chunk=8)
     assert _json(other_seed) != _json(one)
+
+
+def test_worker_processes_give_the_same_answer():
+    """Two spawned processes, each writing its chunks into the run's file: bit for bit the one-process run."""
+    m = model("apparel")
+    n = 5 * risk.BLOCK + 3
+    here = risk.run(m, n, 11, blocks_per_chunk=1, workers=1)
+    apart = risk.run(m, n, 11, blocks_per_chunk=1, workers=2)
+    assert _json(apart) == _json(here)
+    with pytest.raises(OptionError, match="workers must be a whole number >= 1"):
+        risk.run(m, n, 11, workers=0)
 
 
 def test_runs_are_prefixes_of_longer_runs():

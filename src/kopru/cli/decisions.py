@@ -75,6 +75,15 @@ def risk(
     ] = None,
     dask: DaskOpt = False,
     scheduler: SchedulerOpt = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes on this machine (default: one per core from 500,000 samples; 1: this one"
+            " only). The answer is the same.",
+        ),
+    ] = None,
     overrides: OverridesOpt = None,
     close: CloseOpt = None,
     as_json: JsonOpt = False,
@@ -87,7 +96,16 @@ def risk(
     bar, count = count_bar(interactive(as_json), "sampling")
     with dask_client(dask, scheduler) as client, shown(bar):
         result = api.risk(
-            profile, samples, seed, overrides, close or (), uncertainty, client, count, avoid=avoid or ()
+            profile,
+            samples,
+            seed,
+            overrides,
+            close or (),
+            uncertainty,
+            client,
+            count,
+            avoid=avoid or (),
+            workers=workers,
         )
     if not no_store:
         api.open_store(store).record_risk(result, profile, overrides, close or [])

@@ -377,7 +377,7 @@ def network_for(pack: DataPack, closed: tuple[str, ...] = ()) -> Network:
         if found is not None:
             _NETWORKS.move_to_end(key)
             return found
-    built = Network(pack).close(*closed) if closed else Network(pack)
+    built = Network(pack, tuple(closed))
     with _NETWORKS_LOCK:
         _NETWORKS[key] = built
         while len(_NETWORKS) > NETWORKS_KEPT:

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from kopru.corridors import Network
+from kopru.corridors import network_for
 from kopru.datapack import DataPack
 from kopru.errors import UnknownSite
 
@@ -231,7 +231,7 @@ def _incentives(pack: DataPack, kind: str, region: str, country: str) -> list[Sc
 def _access(pack: DataPack, node: str) -> list[Access]:
     names = pack.nodes["name"]
     hubs = [h for h in HUBS if h != node and h in pack.nodes.index]
-    routes = Network(pack).routes([node], hubs)
+    routes = network_for(pack).routes([node], hubs)  # the shipped network, built once
     out = []
     for hub in hubs:
         route = routes.get((node, hub))

@@ -11,11 +11,8 @@ it for all pairs together.
 from __future__ import annotations
 
 import itertools
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -26,6 +23,7 @@ from scipy.sparse.csgraph import dijkstra
 from kopru.datapack import DataPack
 from kopru.datapack.loader import MODES
 from kopru.errors import DataPackError, RouteError
+from kopru.memo import LRU
 
 Criterion = Literal["cost", "time", "distance"]
 WATER_MODES = ("ferry", "sea")
@@ -140,8 +138,8 @@ class Network:
         self._matrices: dict[str, csr_matrix] = {}
         # a network does not change once built: what is asked of it twice is answered once
         # (bounded: a server asks with every profile's own markets)
-        self._lanes: OrderedDict[tuple, Lanes] = OrderedDict()
-        self._avoiding: OrderedDict[tuple, Network] = OrderedDict()
+        self._lanes: LRU[Lanes] = LRU(MEMO_KEPT)
+        self._avoiding: LRU[Network] = LRU(MEMO_KEPT)
 
     # -- construction ----------------------------------------------------------------------
     def _mode_rate(self, mode: str, quantity: str) -> float:
@@ -202,7 +200,7 @@ class Network:
         """A copy that passes through no node of ``countries``; ``ends`` (origins or destinations in
         those countries) may still be reached or left by one leg from or to another country."""
         key = (tuple(countries), tuple(ends))
-        return _remember(self._avoiding, key, lambda: Network(self.pack, self.closed, *key))
+        return self._avoiding.get(key, lambda: Network(self.pack, self.closed, *key))
 
     def close(self, *names: str) -> Network:
         """A copy of the network with nodes, edges or whole modes closed.
@@ -243,7 +241,7 @@ class Network:
         network keeps them for the next caller)."""
         origins, destinations = tuple(origins), tuple(destinations)
         key = (origins, destinations, criterion)
-        return _remember(self._lanes, key, lambda: self._solve_lanes(origins, destinations, criterion))
+        return self._lanes.get(key, lambda: self._solve_lanes(origins, destinations, criterion))
 
     def _solve_lanes(
         self, origins: tuple[str, ...], destinations: tuple[str, ...], criterion: Criterion
@@ -340,22 +338,9 @@ class Network:
 MEMO_KEPT = 16  # answers a network keeps of each kind (lanes, networks avoiding countries)
 
 
-def _remember(memo: OrderedDict, key: tuple, make: Callable[[], Any]) -> Any:
-    """``memo[key]``, made once; the least recently used answers go past :data:`MEMO_KEPT`."""
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = make()
-        while len(memo) > MEMO_KEPT:
-            memo.popitem(last=False)
-    else:
-        memo.move_to_end(key)
-    return found
-
-
 ROUTING_OVERRIDES = ("edge.", "node.", "mode:")  # override keys that change the network
-_NETWORKS: OrderedDict[tuple, Network] = OrderedDict()
-_NETWORKS_LOCK = threading.Lock()
 NETWORKS_KEPT = 16
+_NETWORKS: LRU[Network] = LRU(NETWORKS_KEPT)
 
 
 def routing_key(pack: DataPack) -> tuple:
@@ -372,17 +357,7 @@ def network_for(pack: DataPack, closed: tuple[str, ...] = ()) -> Network:
     one network and its lanes, so routing runs once per closure set; so do a server's plans.
     """
     key = (routing_key(pack), tuple(closed))
-    with _NETWORKS_LOCK:
-        found = _NETWORKS.get(key)
-        if found is not None:
-            _NETWORKS.move_to_end(key)
-            return found
-    built = Network(pack, tuple(closed))
-    with _NETWORKS_LOCK:
-        _NETWORKS[key] = built
-        while len(_NETWORKS) > NETWORKS_KEPT:
-            _NETWORKS.popitem(last=False)
-    return built
+    return _NETWORKS.get(key, lambda: Network(pack, tuple(closed)))
 
 
 def _open_mask(arcs: pd.DataFrame, closed: tuple[str, ...], nodes: set[str], modes: set[str]):

@@ -6,8 +6,6 @@ converted to USD, with the data-pack parameter behind each value kept for the re
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,6 +13,7 @@ import pandas as pd
 
 from kopru.datapack import DataPack, Param
 from kopru.errors import DataPackError, ProfileError
+from kopru.memo import LRU
 from kopru.profile import Plant, Profile
 
 SEZ_REGIME = "KZ-SEZ"
@@ -30,8 +29,7 @@ class SiteInputs:
     notes: list[list[str]] = field(default_factory=list)
 
 
-_TABLES: OrderedDict[tuple[str, str], pd.DataFrame] = OrderedDict()
-_TABLES_LOCK = threading.Lock()
+_TABLES: LRU[pd.DataFrame] = LRU(32)
 
 
 def candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
@@ -40,17 +38,7 @@ def candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
     Built once per profile and shipped data (the site tables take no overrides) and copied out:
     a sweep asks for the same table in every scenario."""
     key = (pack.version, profile.model_dump_json())
-    with _TABLES_LOCK:
-        found = _TABLES.get(key)
-        if found is not None:
-            _TABLES.move_to_end(key)
-    if found is None:
-        found = _candidate_table(pack, profile)
-        with _TABLES_LOCK:
-            _TABLES[key] = found
-            while len(_TABLES) > 32:
-                _TABLES.popitem(last=False)
-    return found.copy()
+    return _TABLES.get(key, lambda: _candidate_table(pack, profile)).copy()
 
 
 def _candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:

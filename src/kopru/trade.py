@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,6 +10,7 @@ from numpy.typing import NDArray
 
 from kopru.datapack import DataPack
 from kopru.errors import DataPackError
+from kopru.memo import LRU
 
 EU_MEMBERS = frozenset(
     [
@@ -74,9 +73,8 @@ class Treatment:
     min_eur_per_kg: float = 0.0  # specific minimum: the duty is the larger of the two
 
 
-_TREATMENTS: OrderedDict[tuple, Treatment] = OrderedDict()
-_TREATMENTS_LOCK = threading.Lock()
 TREATMENTS_KEPT = 4096
+_TREATMENTS: LRU[Treatment] = LRU(TREATMENTS_KEPT)
 
 
 def treatment(pack: DataPack, origin: str, territory: str, hs: str) -> Treatment:
@@ -86,18 +84,7 @@ def treatment(pack: DataPack, origin: str, territory: str, hs: str) -> Treatment
     and tariffs are table scans, and a sweep asks the same questions for every scenario."""
     moved = tuple(sorted((o.key, o.new) for o in pack.overrides if o.key.startswith("tariff.")))
     key = (pack.version, moved, origin, territory, hs)
-    with _TREATMENTS_LOCK:
-        found = _TREATMENTS.get(key)
-        if found is not None:
-            _TREATMENTS.move_to_end(key)
-    if found is not None:
-        return found
-    made = _treatment(pack, origin, territory, hs)
-    with _TREATMENTS_LOCK:
-        _TREATMENTS[key] = made
-        while len(_TREATMENTS) > TREATMENTS_KEPT:
-            _TREATMENTS.popitem(last=False)
-    return made
+    return _TREATMENTS.get(key, lambda: _treatment(pack, origin, territory, hs))
 
 
 def _treatment(pack: DataPack, origin: str, territory: str, hs: str) -> Treatment:

@@ -21,6 +21,7 @@ import pandas as pd
 from kopru.corridors import network_for
 from kopru.datapack import DataPack
 from kopru.errors import UnknownSite
+from kopru.incentives import applies_in
 
 KINDS = {"kz_region": "Kazakh region", "sez": "special economic zone", "tr_province": "Turkish province"}
 
@@ -200,15 +201,9 @@ def _values(pack: DataPack, kind: str, site_id: str, name: str, region: str, cou
 
 
 def _incentives(pack: DataPack, kind: str, region: str, country: str) -> list[Scheme]:
-    rows = pack.incentives
     out = []
-    for r in rows.itertuples(index=False):
-        regions = str(r.regions).strip()
-        if r.country != country:
-            continue
-        if regions == "SEZ" and kind != "sez":
-            continue
-        if regions not in ("SEZ", "KZ", "TR") and region not in _split(regions):
+    for r in pack.incentives.itertuples(index=False):
+        if not applies_in(r._asdict(), country, region, kind == "sez"):  # the plan's own rule
             continue
         sectors = str(r.sectors)
         out.append(

@@ -136,13 +136,17 @@ def _sector_match(row: Mapping[str, Any], nace: str | None) -> tuple[bool, str]:
     return True, ""
 
 
-def _region_match(row: Mapping[str, Any], site: Any, in_sez: bool) -> bool:
+def applies_in(row: Mapping[str, Any], country: str, region: str, in_sez: bool) -> bool:
+    """Whether a scheme's country and regions take in a site of ``country`` and ``region``
+    (``in_sez``: under a special economic zone's regime); sector and size are checked apart."""
+    if row["country"] != country:
+        return False
     regions = str(row["regions"]).strip()
     if regions == "SEZ":
         return in_sez
     if regions in ("KZ", "TR"):
-        return site.country == regions
-    return site.region in _codes(regions)
+        return country == regions
+    return region in _codes(regions)
 
 
 def _eligible(
@@ -155,7 +159,7 @@ def _eligible(
     profile: Profile,
 ) -> tuple[bool, str]:
     """Whether ``row`` applies at ``site``, and why not."""
-    if row["country"] != site.country or not _region_match(row, site, in_sez):
+    if not applies_in(row, site.country, site.region, in_sez):
         return False, "not in the scheme's country or regions"
     if site.existing:  # every scheme rewards a new investment; an existing plant makes none
         return False, "an existing plant makes no new investment"

@@ -29,6 +29,7 @@ from kopru.inputs import PlanInputs, prepare
 from kopru.planner import annual_costs, make_plan, ranking_order
 from kopru.profile import OptimizeOptions, Profile, load_profile, optimize_options
 from kopru.progress import Counter
+from kopru.valuation import baseline_index
 
 # -- scenarios -----------------------------------------------------------------------------------
 MIN_CLUSTER_SECONDS = 2.0  # below this much serial work, shipping it to a cluster costs more than it saves
@@ -227,12 +228,10 @@ def _outcome(name: str, pre: PlanInputs) -> dict[str, Any]:
     def total(i: int | None) -> float | None:
         return float(totals[i]) if i is not None and feasible[i] else None
 
-    base = next((int(i) for i in order if feasible[i] and pre.sites["country"].iat[i] == "TR"), None)
+    base = baseline_index(pre.sites, totals)  # the cheapest feasible Turkish site, as the plan's
     saving_pct = None
-    if feasible.any() and base is not None and base != best:
+    if base is not None and base != best:
         saving_pct = float((total(base) - total(best)) / total(base))
-    if not feasible.any():
-        base = None
     return {
         "name": name,
         "best": str(ids[best]),

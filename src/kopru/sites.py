@@ -77,14 +77,9 @@ def _candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
                     capacity=profile.volume,
                 )
             )
+    # the provinces are known: kopru.inputs.check_references runs before, naming every unknown id
     plants = profile.baseline or tuple(_default_plant(pid) for pid in pack.provinces.index)
-    for i, plant in enumerate(plants):
-        if plant.province not in pack.provinces.index:
-            known = ", ".join(pack.provinces.index)
-            raise ProfileError(
-                f"baseline[{i}].province: {plant.province!r} is not in the data pack ({known})",
-                field=f"baseline[{i}].province",
-            )
+    for plant in plants:
         p = pack.provinces.loc[plant.province]
         sid = f"plant_{plant.province}" if plant.existing else plant.province
         rows.append(

@@ -28,7 +28,8 @@ def test_report_shows_map_and_chart_offline(browser, tmp_path, example):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(path.as_uri())
-    page.wait_for_selector("#site-map .main-svg")
+    # the region shapes are the map's last layer drawn
+    page.wait_for_selector("#site-map .choroplethlocation")
     page.wait_for_selector("#cost-chart .main-svg")
     # the map: the base map (seas, neighbours), one shape per region, and the site markers
     assert_basemap(page, "#site-map")
@@ -85,7 +86,7 @@ def test_optimized_report_draws_the_flows(browser, tmp_path):
     path.write_text(render_html(plan, kopru.load_data()), encoding="utf-8")
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(path.as_uri())
-    page.wait_for_selector("#site-map .main-svg")
+    page.wait_for_selector("#site-map .choroplethlocation")
     assert page.locator("#network-open tr").count() == len(plan.network.open) + 1
     assert page.locator("#network-flows tr").count() == len(plan.network.flows) + 1
     # every flow that leaves its site's region is drawn along its route, a line per mode

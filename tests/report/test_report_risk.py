@@ -89,7 +89,7 @@ def test_risk_view_and_ranking_render_offline(browser, tmp_path):
     change = f"{result.p_recommendation_changes:.1%}"
     assert plan.site(result.recommended).name in robust and f"changes in {change}" in robust
     # the plan's own sections are still there
-    page.wait_for_selector("#site-map .main-svg")
+    page.wait_for_selector("#site-map .choroplethlocation")
     page.wait_for_selector("#cost-chart .main-svg")
     assert not errors, errors
     assert _offline(requests) == [], f"report made network requests: {_offline(requests)}"

@@ -42,7 +42,7 @@ def test_report_renders_map_and_timeline_offline(browser, tmp_path, report_html)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(path.as_uri())
-    page.wait_for_selector("#track-map .main-svg")
+    page.wait_for_selector("#track-map .geo .layer.land path")
     page.wait_for_selector("#schedule-timeline .main-svg")
     # map: the base map, the regions' outlines, one line per track and per country's circles,
     # the station markers

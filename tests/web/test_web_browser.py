@@ -80,8 +80,8 @@ def test_plan_page_runs_an_example(watched: Watched) -> None:
     # markets are picked by name; the profile keeps the id
     assert first.input_value() == "mkt_RU" and first.locator("option:checked").inner_text() == "Russia"
     page.click("#run-btn")
-    page.wait_for_selector("#plan-map .main-svg", timeout=30_000)
-    page.wait_for_selector("#cost-chart .main-svg")
+    page.wait_for_selector("#plan-map[data-drawn='1']", timeout=30_000)
+    page.wait_for_selector("#cost-chart[data-drawn='1']")
     assert page.locator("#progress-text").inner_text() == "done"
     assert page.locator("#plan-map .choroplethlocation").count() >= 20  # region shapes
     assert page.locator("#plan-map g.trace.scattergeo path.point").count() >= 30  # sites and markets
@@ -89,7 +89,7 @@ def test_plan_page_runs_an_example(watched: Watched) -> None:
     assert page.locator("#cost-chart g.trace.bars path").count() >= 7 * 2
     assert page.locator("#ranking tbody tr").count() >= 30
     # the appraisal: NPV of the recommended site, its cash flows against the baseline, incentives
-    page.wait_for_selector("#cash-flow-chart .main-svg")
+    page.wait_for_selector("#cash-flow-chart[data-drawn='1']")
     assert page.locator("#cash-flow-chart g.trace.bars").count() == 2
     assert "NPV" in page.locator("#appraisal-summary").inner_text()
     assert page.locator("#appraisal-table tbody tr").count() >= 12
@@ -180,7 +180,7 @@ def test_optimize_draws_flows_and_runs_compare(watched: Watched) -> None:
     page.check("#optimize")
     page.click("#run-btn")
     page.wait_for_selector("#network:not([hidden])", timeout=60_000)
-    page.wait_for_selector("#plan-map .main-svg")
+    page.wait_for_selector("#plan-map[data-drawn='1']")
     assert page.locator("#network-open tbody tr").count() >= 1
     # flows along their routes: one line per mode of each flow's route, over the regions
     assert page.locator("#plan-map g.trace.scattergeo path.js-line").count() >= 5
@@ -195,7 +195,7 @@ def test_optimize_draws_flows_and_runs_compare(watched: Watched) -> None:
     runs_text = page.locator("#runs-table tbody").inner_text()
     assert not re.search(r"\b(sez_[a-z_]+|mkt_[A-Z]{2}\w*|plant_TR-\d\d|KZ-\d\d|TR-\d\d)\b", runs_text)
     page.click("#compare-btn")
-    page.wait_for_selector("#compare-chart .main-svg")
+    page.wait_for_selector("#compare-chart[data-drawn='1']")
     assert page.locator("#compare-cols .side").count() == 2
     assert page.locator("#compare-chart g.trace.bars path").count() >= 2
     watched.shot("web-runs.png", full_page=True)
@@ -205,7 +205,7 @@ def test_optimize_draws_flows_and_runs_compare(watched: Watched) -> None:
 def test_sites_page_map_and_site_data(watched: Watched) -> None:
     page = watched.page
     page.goto(watched.base + "/sites")
-    page.wait_for_selector("#sites-map .main-svg")
+    page.wait_for_selector("#sites-map[data-drawn='1']")
     assert page.locator("#sites-map .choroplethlocation").count() >= 20
     assert page.locator("#sites-map g.trace.scattergeo path.point").count() >= 20 + 17 + 12
     assert_basemap(page, "#sites-map")
@@ -241,7 +241,7 @@ def test_sites_page_map_and_site_data(watched: Watched) -> None:
 def test_site_page_shows_the_dossier_by_name(watched: Watched) -> None:
     page = watched.page
     page.goto(watched.base + "/sites")
-    page.wait_for_selector("#sites-map .main-svg")
+    page.wait_for_selector("#sites-map[data-drawn='1']")
     page.select_option("#site-select", "sez_seaport_aktau")
     page.click("a.profile-link")
     page.wait_for_selector("#site-profile[data-ready='1']")
@@ -306,8 +306,8 @@ def test_plan_page_runs_risk(watched: Watched) -> None:
     page.fill("#risk-samples", "2000")
     page.fill("#risk-seed", "11")
     page.click("#risk-btn")
-    page.wait_for_selector("#risk-chart .main-svg", timeout=60_000)
-    page.wait_for_selector("#risk-best-chart .main-svg")
+    page.wait_for_selector("#risk-chart[data-drawn='1']", timeout=60_000)
+    page.wait_for_selector("#risk-best-chart[data-drawn='1']")
     assert page.locator("#progress-text").inner_text() == "done"
     assert page.locator("#risk-samples.invalid").count() == 0
     # the distribution chart: one violin per shown site (12 cheapest and the Turkish baseline)
@@ -368,7 +368,7 @@ def test_runs_page_lists_the_store_and_compares_two_runs(watched: Watched) -> No
     assert a in page.locator("#run-detail").inner_text()
     # side by side: annual cost per site, A (ticked first: the newest) against B
     page.click("#compare-btn")
-    page.wait_for_selector("#compare-chart .main-svg")
+    page.wait_for_selector("#compare-chart[data-drawn='1']")
     assert page.locator("#compare-metric").input_value() == "total"
     assert page.locator("#compare-cols .side").count() == 2
     assert page.locator("#compare-chart g.trace.bars").count() == 2
@@ -396,7 +396,7 @@ def test_every_page_fits_a_phone(browser: Any, base: str) -> None:
     page = phone.page
     try:
         page.goto(base + "/sites")
-        page.wait_for_selector("#sites-map .main-svg")
+        page.wait_for_selector("#sites-map[data-drawn='1']")
         page.select_option("#site-select", "sez_turan")
         page.wait_for_selector("#site-detail table.params tbody tr.param")
         _fits(page)
@@ -406,8 +406,8 @@ def test_every_page_fits_a_phone(browser: Any, base: str) -> None:
         _fits(page)
         page.fill("#risk-samples", "1000")
         page.click("#risk-btn")
-        page.wait_for_selector("#risk-chart .main-svg", timeout=60_000)
-        page.wait_for_selector("#cost-chart .main-svg")
+        page.wait_for_selector("#risk-chart[data-drawn='1']", timeout=60_000)
+        page.wait_for_selector("#cost-chart[data-drawn='1']")
         _fits(page)
         phone.shot("web-phone-plan.png", full_page=True)
         page.evaluate("document.getElementById('risk').scrollIntoView()")

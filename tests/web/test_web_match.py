@@ -83,7 +83,7 @@ def test_match_page_runs_the_example(browser, base: str) -> None:
         page = w.page
         page.goto(base + "/match")
         page.click("#match-btn")
-        page.wait_for_selector("#match-map .main-svg", timeout=90_000)
+        page.wait_for_selector("#match-map[data-drawn='1']", timeout=90_000)
         assert page.locator("#match-progress-text").inner_text() == "done"
         assert page.locator("#match-assignments tbody tr").count() >= 20
         assert page.locator("#match-zones tbody tr").count() >= 10
@@ -114,7 +114,7 @@ def test_match_page_fits_a_phone(browser, base: str) -> None:
         page.goto(base + "/match")
         _fits(page)
         page.click("#match-btn")
-        page.wait_for_selector("#match-map .main-svg", timeout=90_000)
+        page.wait_for_selector("#match-map[data-drawn='1']", timeout=90_000)
         _fits(page)
         phone.shot("web-phone-match.png", full_page=True)
         phone.check()

@@ -110,13 +110,20 @@ const kopru = (() => {
 
   function plot(element, figure, extra = {}) {
     element.innerHTML = "";
+    // data-drawn: set once plotly has drawn everything, the fetched base map included (tests wait on it)
+    delete element.dataset.drawn;
     let layout = { ...figure.layout, autosize: true, ...extra };
     const width = element.clientWidth;
     if (width && width < 700) layout = fitTitles(layout, width);
     // a geo map keeps its projection's aspect (about 2:1 for kopru's extent): fit the height to the width
     if (layout.geo && width) layout.height = Math.min(layout.height || 640, Math.round(width * 0.52) + 110);
     // topojsonURL: the geo maps' base map is served by the app (kopru.basemap), never by plotly's CDN
-    return Plotly.newPlot(element, figure.data, layout, { displaylogo: false, responsive: true, topojsonURL: "/basemap/" });
+    return Plotly.newPlot(element, figure.data, layout, { displaylogo: false, responsive: true, topojsonURL: "/basemap/" }).then(
+      (gd) => {
+        element.dataset.drawn = "1";
+        return gd;
+      },
+    );
   }
 
   const form = document.getElementById("token-form");

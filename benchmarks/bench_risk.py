@@ -285,6 +285,14 @@ def child(impl: str, example: str, samples: int, seed: int) -> None:
 
         sampling.annual_cost_direct = engine
         risk_mod.run(model, samples, seed)
+    elif impl == "numpy":  # the NumPy evaluation and site draws the compiled kernels replaced
+        import numpy_direct
+
+        from kopru.montecarlo import sampling
+
+        sampling.annual_cost_direct = numpy_direct.annual_cost_direct
+        sampling._site_draws = numpy_direct._site_draws
+        risk_mod.run(model, samples, seed, workers=1)
     elif impl == "kopru-dask":  # a LocalCluster of one single-threaded worker process per core
         from kopru.cluster import dask_client
 
@@ -348,7 +356,8 @@ def part_throughput(example: str, kopru_sizes: list[int], pandas_sizes: list[int
     print("| implementation | samples | cells | time | cells / s | RSS before | peak RSS | peak − before |")
     print("|---|---|---|---|---|---|---|---|")
     rows = [("kopru (direct, by block)", "kopru", n) for n in kopru_sizes]
-    rows += [("kopru before (landed_cost on CostInputs)", "engine", n) for n in kopru_sizes[:3]]
+    rows += [("kopru before (NumPy direct, a551746)", "numpy", n) for n in kopru_sizes[:3]]
+    rows += [("kopru before that (landed_cost on CostInputs)", "engine", n) for n in kopru_sizes[:3]]
     rows += [("pandas long table", "pandas", n) for n in pandas_sizes]
     for label, impl, n in rows:
         r = measure(impl, example, n)
@@ -450,7 +459,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
         "--child",
-        choices=["kopru", "kopru-procs", "engine", "kopru-dask", "pandas", "model"],
+        choices=["kopru", "kopru-procs", "numpy", "engine", "kopru-dask", "pandas", "model"],
         help=argparse.SUPPRESS,
     )
     parser.add_argument("--samples", type=int, default=1, help=argparse.SUPPRESS)

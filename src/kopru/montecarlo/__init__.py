@@ -2,10 +2,11 @@
 
 The uncertain inputs (:mod:`~kopru.montecarlo.spec`) are drawn with a Gaussian copula for their
 correlations, applied to the plan's base inputs split by transport mode
-(:mod:`~kopru.montecarlo.model`) and evaluated block by block straight from the draws: route
-freight and transit as matrix products of the mode factors, the non-linear terms (route choice,
-duty minimums, the profit tax's floor) exactly where they act (:mod:`~kopru.montecarlo.sampling`;
-equal to :func:`kopru.costs.landed_cost` on the same draws, to rounding);
+(:mod:`~kopru.montecarlo.model`) and evaluated block by block straight from the draws in one
+compiled pass (:mod:`~kopru.montecarlo.kernels`): route freight and transit linear in the mode
+factors, the non-linear terms (route choice, duty minimums, the profit tax's floor) exactly where
+they act (:mod:`~kopru.montecarlo.sampling`; equal to :func:`kopru.costs.landed_cost` on the same
+draws, to rounding);
 :mod:`~kopru.montecarlo.statistics` turns the annual costs into mean, p5/p50/p95, CVaR95, P(best)
 and expected regret per site. The same seed gives bit-identical answers in one chunk, many chunks
 or on Dask workers.

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from kopru.costs import CostInputs, annual_totals, landed_cost
-from kopru.datapack.coverage import is_national
 from kopru.errors import RiskError
-from kopru.inputs import PlanInputs
 from kopru.montecarlo.spec import DAY_PARTS, MODES, SITE_INPUTS, Array, Uncertainty
+
+if TYPE_CHECKING:  # the worker processes of a run import this module: keep it light
+    from kopru.inputs import PlanInputs
 
 COUNTRY_CURRENCY = {"KZ": "KZT", "TR": "TRY"}  # currency of the sites' local prices and wages
 # the data-pack quantity behind each site input of SITE_INPUTS (land: a lease, else a price)
@@ -139,6 +140,8 @@ def build_model(pre: PlanInputs, uncertainty: Uncertainty) -> RiskModel:
 def _borrowed(pre: PlanInputs) -> NDArray[np.bool_]:
     """(S, len(SITE_INPUTS)): values that are not the site's own (another subject's, or assumed);
     a national value by rule (Türkiye's electricity tariff) is the site's own."""
+    from kopru.datapack.coverage import is_national
+
     out = np.zeros((len(pre.sites), len(SITE_INPUTS)), dtype=bool)
     for i, (site, used) in enumerate(zip(pre.sites.itertuples(), pre.inputs.params, strict=True)):
         own = {site.id, site.region}

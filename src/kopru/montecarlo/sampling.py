@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kopru.costs import CostInputs, landed_cost
+from kopru.montecarlo import kernels
 from kopru.montecarlo.model import COUNTRY_CURRENCY, RiskModel
 from kopru.montecarlo.spec import MODES, SITE_INPUTS, WAITS, Array
 
@@ -52,13 +53,13 @@ def _site_draws(model: RiskModel, seed: int, block: int, size: int) -> dict[str,
     n_sites = len(model.site_ids)
     shared = _rng(seed, block, 2).standard_normal((size, len(names), len(regions)))
     own = _rng(seed, block, 3).standard_normal((size, len(names), n_sites))
+    variables = [model.uncertainty.variables[name] for name in names]
+    within = np.array([d.params.get("within_region", 0.0) for d in variables])
+    z = kernels.mix_site_normals(shared, own, region_of, within)
     out = {}
-    for k, name in enumerate(names):
-        d = model.uncertainty.variables[name]
-        w = d.params.get("within_region", 0.0)
-        z = np.sqrt(w) * shared[:, k, region_of] + np.sqrt(1.0 - w) * own[:, k]
+    for k, (name, d) in enumerate(zip(names, variables, strict=True)):
         borrowed = model.site_borrowed[:, SITE_INPUTS.index(name.removeprefix("site."))]
-        out[name] = d.site_factor(z, borrowed)
+        out[name] = d.site_factor(z[k], borrowed)
     return out
 
 
@@ -72,6 +73,19 @@ def _per_site(
         if name in values:
             out[:, np.array(keys) == key] = values[name][:, None]
     return out
+
+
+def _keyed(
+    values: dict[str, Array], family: str, keys: tuple[str, ...], neutral: float, n: int
+) -> tuple[Array, NDArray[np.intp]]:
+    """A per-country (or per-currency) family as rows, (1 + drawn keys, n), and each site's row:
+    row 0 is ``neutral`` for the keys the family does not draw."""
+    drawn = sorted({k for k in keys if f"{family}.{k}" in values})
+    rows = np.full((1 + len(drawn), n), neutral)
+    for r, key in enumerate(drawn, start=1):
+        rows[r] = values[f"{family}.{key}"]
+    index = np.array([drawn.index(k) + 1 if k in drawn else 0 for k in keys], dtype=np.intp)
+    return rows, index
 
 
 def _mode_factors(values: dict[str, Array], family: str, n: int) -> Array:
@@ -148,14 +162,6 @@ def _sum_last(a: Array) -> Array:
     return out
 
 
-def _min_last(a: Array) -> Array:
-    """Minimum over a short last axis (route alternatives) as element-wise minimums of slices."""
-    out = a[..., 0].copy()
-    for r in range(1, a.shape[-1]):
-        np.minimum(out, a[..., r], out=out)
-    return out
-
-
 def annual_cost(model: RiskModel, x: CostInputs, demand_factor: Array) -> Array:
     """Annual landed cost per sample and site in the plan's currency, (n, S)."""
     per_unit = landed_cost(x).sum(axis=-1)  # (n, S, M)
@@ -163,61 +169,64 @@ def annual_cost(model: RiskModel, x: CostInputs, demand_factor: Array) -> Array:
     return np.matmul(per_unit, (model.demand * demand_factor)[:, :, None])[..., 0] * model.fx
 
 
+def _c(a: Array) -> Array:
+    """A C-ordered, writeable float64 array: the one type the compiled kernels take (a read-only
+    view or another layout would compile a second copy of the kernel)."""
+    return np.require(a, np.float64, ("C", "W"))
+
+
 def annual_cost_direct(model: RiskModel, values: dict[str, Array], demand_factor: Array) -> Array:
     """Annual landed cost per sample and site, (n, S): the same arithmetic as :func:`annual_cost`
     on :func:`sampled_inputs`, evaluated straight from the factor draws.
 
-    The freight and transit of every route are linear in the mode factors, so they come from two
-    matrix products ``(n, modes) @ (modes, S·M·R)``; per-site terms stay (n, S); the non-linear
+    One compiled pass (:func:`kopru.montecarlo.kernels.annual_costs`) per site with the sample
+    axis innermost: route freight and transit are linear in the mode factors, and the non-linear
     parts (the route choice, duties with their specific minimums and shifted rates, the profit
-    tax's floor at zero) are taken exactly where they act, on (n, S, M). No (n, S, M, components)
-    cube is built, and no CostInputs: the results equal the engine's to rounding (tested).
+    tax's floor at zero) are taken exactly where they act. No (n, S, M, R) array and no CostInputs
+    are built: the results equal the engine's to rounding (tested).
     """
     x = model.x
     n = len(demand_factor)
     n_sites, n_markets = x.duty_rate.shape
     currency = tuple(COUNTRY_CURRENCY.get(c, "USD") for c in model.site_country)
-    fx_site = _per_site(model, values, "fx", currency, n)
-    own = {name: values.get(f"site.{name}", 1.0) for name in SITE_INPUTS}
-    growth = np.maximum(1.0 + _growth(model, values, n), 0.01)
-    shift = values.get("duty", np.zeros(n)) / 100.0
-    volume = (model.demand * demand_factor).sum(axis=-1)[:, None] if demand_factor is not None else x.volume
-
-    labour = x.labour_hours * (x.wage_usd_per_hour * growth * own["wage"] / fx_site) * (1.0 + x.social_rate)
-    electricity = _per_site(model, values, "electricity", model.site_country, n)
-    gas = _per_site(model, values, "gas", model.site_country, n)
-    energy = x.electricity_kwh * (x.electricity_usd_per_kwh * electricity * own["electricity"] / fx_site)
-    energy = energy + x.gas_m3 * (x.gas_usd_per_m3 * gas * own["gas"] / fx_site)
-    land = x.land_usd_per_m2_year * own["land"]
-    capital = (x.capex_usd * x.capital_recovery + x.fixed_costs_usd + x.land_m2 * land) / volume
-    property_tax = x.property_tax_rate * x.building_share * x.capex_usd / volume
-
-    freight_f = _mode_factors(values, "freight", n)  # (n, 4)
-    k = model.material_freight_by_mode.shape[1]
-    by_mode = model.material_freight_by_mode.reshape(n_sites * k, freight_f.shape[1])
-    material_freight = (freight_f @ by_mode.T).reshape(n, n_sites, k)
-    material_duty = _shifted(x.material_duty_rate, shift)  # (n, S, K)
-    priced = (x.material_cost_usd + material_freight) * (1.0 + material_duty * x.input_duty_share[..., None])
-    materials = _sum_last(priced)
-    ex_works = materials + energy + labour + capital  # (n, S)
-
-    waits = np.stack([values.get(f"wait.{w}", np.ones(n)) for w in WAITS], axis=-1)
-    transit_f = np.concatenate([_mode_factors(values, "transit", n), waits], axis=-1)  # (n, DAY_PARTS)
-    lanes = (n_sites, n_markets, model.freight_by_mode.shape[2])
-    freight = freight_f @ model.freight_by_mode.reshape(-1, freight_f.shape[1]).T  # (n, S·M·R)
-    days = transit_f @ model.days_by_mode.reshape(-1, transit_f.shape[1]).T
-    # freight + ex-works value x carrying rate x days / 365, in place on the (n, S, M, R) arrays
-    route = days.reshape(n, *lanes)
-    route *= ex_works[..., None, None] * x.carrying_rate
-    route /= 365.0
-    route += freight.reshape(n, *lanes)
-    logistics = _min_last(route)  # (n, S, M): the cheaper alternative, as the engine chooses
-    customs = ex_works[..., None] + logistics
-    eur = values.get("fx.EUR", np.ones(n))
-    duties = np.maximum(_shifted(x.duty_rate, shift) * customs, x.duty_min_usd / eur[:, None, None])
-    pre_tax = customs + duties + property_tax[..., None]
-    total = pre_tax + x.corporate_tax_rate[..., None] * np.maximum(x.price_usd - pre_tax, 0.0)
-    return np.matmul(total, (model.demand * demand_factor)[:, :, None])[..., 0] * model.fx
+    keyed = [
+        _keyed(values, "fx", currency, 1.0, n),
+        _keyed(values, "wage_growth", model.site_country, 0.0, n),
+        _keyed(values, "electricity", model.site_country, 1.0, n),
+        _keyed(values, "gas", model.site_country, 1.0, n),
+    ]
+    rows = np.ones((len(keyed), max(len(k) for k, _ in keyed), n))
+    for f, (factors, _) in enumerate(keyed):
+        rows[f, : len(factors)] = factors
+    own = np.ones((len(SITE_INPUTS), n, n_sites))
+    for v, name in enumerate(SITE_INPUTS):
+        if f"site.{name}" in values:
+            own[v] = values[f"site.{name}"]
+    weight = model.demand * demand_factor  # (n, M) units sold
+    waits = np.stack([values.get(f"wait.{w}", np.ones(n)) for w in WAITS])
+    out = kernels.annual_costs(
+        _c(np.stack([np.broadcast_to(getattr(x, c), (n_sites,)) for c in kernels.SITE_COLUMNS], axis=1)),
+        np.array([float(getattr(x, c)) for c in kernels.SCALARS]),
+        rows,
+        np.array([index for _, index in keyed], dtype=np.intp),
+        own,
+        _c(weight.sum(axis=-1)),
+        _c(np.broadcast_to(x.material_cost_usd, x.material_duty_rate.shape)),
+        _c(x.material_duty_rate),
+        _c(model.material_freight_by_mode),
+        _c(_mode_factors(values, "freight", n).T),
+        _c(np.concatenate([_mode_factors(values, "transit", n).T, waits])),  # (DAY_PARTS, n)
+        _c(np.broadcast_to(values.get("duty", 0.0) / 100.0, (n,))),
+        _c(np.broadcast_to(values.get("fx.EUR", 1.0), (n,))),
+        _c(model.freight_by_mode),
+        _c(model.days_by_mode),
+        _c(x.duty_rate),
+        _c(x.duty_min_usd),
+        _c(np.broadcast_to(x.price_usd, (n_markets,))),
+        _c(weight.T),
+        np.empty((n_sites, n)),
+    )
+    return out.T * model.fx
 
 
 @dataclass(frozen=True)

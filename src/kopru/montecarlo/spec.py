@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import yaml
@@ -21,8 +21,10 @@ from numpy.typing import NDArray
 from scipy.special import ndtr
 
 from kopru import documents
-from kopru.datapack import DataPack
 from kopru.errors import RiskError
+
+if TYPE_CHECKING:  # the worker processes of a run import this module: keep it light
+    from kopru.datapack import DataPack
 
 Array = NDArray[np.float64]
 Kind = Literal["factor", "rate", "shift"]

@@ -1,0 +1,188 @@
+"""Compiled inner loops of the Monte Carlo: the route choice, duties and taxes per sample, site
+and market, and the mixing of the site factors' normals.
+
+NumPy evaluates these as a dozen passes over (samples, sites, markets, routes) arrays, each
+larger than the CPU's caches; compiled with Numba they are one pass with the sample axis
+innermost, so the compiler uses SIMD lanes across samples and nothing but (samples,) rows is
+written between steps. The arithmetic is the NumPy engine's, operation for operation and in
+the same order (no fused multiply-adds: Numba does not contract without ``fastmath``), so the
+results equal it to rounding (tests compare at 1e-13).
+
+Compiled code is cached beside this file (or in the user's cache directory when the package's
+is read-only); :func:`warm` compiles it in the parent before worker processes start, so that they
+load it instead of compiling it each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numba
+import numpy as np
+
+from kopru.montecarlo.spec import Array
+
+
+def _compiled(fn: Callable[..., Array]) -> Callable[..., Array]:
+    try:
+        return numba.njit(cache=True, nogil=True)(fn)
+    except RuntimeError:  # no writable cache directory at all: compile in each process instead
+        return numba.njit(nogil=True)(fn)
+
+
+# columns of the per-site constants and entries of the product's scalars given to annual_costs
+SITE_COLUMNS = (
+    "wage_usd_per_hour",
+    "social_rate",
+    "electricity_usd_per_kwh",
+    "gas_usd_per_m3",
+    "land_usd_per_m2_year",
+    "capex_usd",
+    "property_tax_rate",
+    "corporate_tax_rate",
+    "input_duty_share",
+)
+SCALARS = (
+    "labour_hours",
+    "electricity_kwh",
+    "gas_m3",
+    "land_m2",
+    "fixed_costs_usd",
+    "building_share",
+    "capital_recovery",
+    "carrying_rate",
+)
+# the per-country (or per-currency) factor families, in the order of annual_costs' ``keyed``
+FAMILIES = ("fx", "wage_growth", "electricity", "gas")
+
+
+@_compiled
+def annual_costs(
+    site: Array,  # (S, SITE_COLUMNS): base values
+    scalar: Array,  # (SCALARS,)
+    keyed: Array,  # (FAMILIES, keys, n): each family's factor per key (country or currency)
+    key_of: Array,  # (FAMILIES, S) int: the row of ``keyed`` each site reads
+    own: Array,  # (SITE_INPUTS, n, S): the site's own factors (wage, electricity, gas, land)
+    volume: Array,  # (n,): units produced and sold
+    material_cost: Array,  # (S, K)
+    material_duty: Array,  # (S, K): base duty rate on each bought input
+    material_by_mode: Array,  # (S, K, modes): inbound freight, USD per unit
+    freight_f: Array,  # (modes, n): freight factor by mode
+    transit_f: Array,  # (day parts, n): travel time factor by mode, then border and port waits
+    shift: Array,  # (n,): duty rate shift (fraction), applied where a rate is > 0
+    eur: Array,  # (n,): EUR factor (more EUR per USD makes the EUR minimums smaller)
+    freight_by_mode: Array,  # (S, M, R, modes): USD per unit
+    days_by_mode: Array,  # (S, M, R, day parts)
+    duty_rate: Array,  # (S, M)
+    duty_min: Array,  # (S, M): specific minimum duty per unit, USD at the base EUR rate
+    price: Array,  # (M,)
+    weight: Array,  # (M, n): units sold per market in each sample
+    out: Array,  # (S, n): annual landed cost, USD
+) -> Array:
+    """Annual landed cost per site and sample, the arithmetic of :func:`kopru.costs.landed_cost`:
+    ex-works cost (materials with inbound freight and duty, energy, labour, capital, land), the
+    cheaper route alternative per market with the carrying cost of goods in transit, duties with
+    their minimums, property and profit tax, summed over markets by units sold."""
+    n_sites, n = out.shape
+    n_markets, n_routes = freight_by_mode.shape[1], freight_by_mode.shape[2]
+    labour_hours, kwh, gas_m3, land_m2, fixed, building, recovery, carrying = scalar
+    ex_works = np.empty(n)
+    property_tax = np.empty(n)
+    best = np.empty(n)
+    freight = np.empty(n)
+    days = np.empty(n)
+    total = np.empty(n)
+    for s in range(n_sites):
+        wage, social, electricity, gas, land, capex, property_rate, tax, input_share = site[s]
+        fx, growth, el, gs = key_of[0, s], key_of[1, s], key_of[2, s], key_of[3, s]
+        for i in range(n):
+            rate_fx = keyed[0, fx, i]
+            # nominal local wage growth, floored so a far tail cannot make wages negative
+            labour = labour_hours * (wage * max(1.0 + keyed[1, growth, i], 0.01) * own[0, i, s] / rate_fx)
+            labour = labour * (1.0 + social)
+            energy = kwh * (electricity * keyed[2, el, i] * own[1, i, s] / rate_fx)
+            energy = energy + gas_m3 * (gas * keyed[3, gs, i] * own[2, i, s] / rate_fx)
+            capital = (capex * recovery + fixed + land_m2 * (land * own[3, i, s])) / volume[i]
+            materials = 0.0
+            for k in range(material_cost.shape[1]):
+                inbound = 0.0
+                for q in range(material_by_mode.shape[2]):
+                    inbound += freight_f[q, i] * material_by_mode[s, k, q]
+                rate = material_duty[s, k]
+                shifted = max(rate + shift[i], 0.0) if rate > 0 else 0.0
+                priced = (material_cost[s, k] + inbound) * (1.0 + shifted * input_share)
+                materials = priced if k == 0 else materials + priced
+            ex_works[i] = materials + energy + labour + capital
+            property_tax[i] = property_rate * building * capex / volume[i]
+            total[i] = 0.0
+        for m in range(n_markets):
+            for i in range(n):
+                best[i] = np.inf
+            for r in range(n_routes):
+                for i in range(n):
+                    freight[i] = 0.0
+                    days[i] = 0.0
+                for k in range(freight_by_mode.shape[3]):
+                    c = freight_by_mode[s, m, r, k]
+                    for i in range(n):
+                        freight[i] += freight_f[k, i] * c
+                for k in range(days_by_mode.shape[3]):
+                    c = days_by_mode[s, m, r, k]
+                    for i in range(n):
+                        days[i] += transit_f[k, i] * c
+                for i in range(n):
+                    # freight + ex-works value x carrying rate x days / 365, the engine's order
+                    best[i] = min(best[i], days[i] * (ex_works[i] * carrying) / 365.0 + freight[i])
+            rate, minimum, p = duty_rate[s, m], duty_min[s, m], price[m]
+            for i in range(n):
+                customs = ex_works[i] + best[i]
+                # a duty change moves rates that apply; duty-free trade (rate 0) stays free
+                shifted = max(rate + shift[i], 0.0) if rate > 0 else 0.0
+                pre_tax = customs + max(shifted * customs, minimum / eur[i]) + property_tax[i]
+                total[i] += (pre_tax + tax * max(p - pre_tax, 0.0)) * weight[m, i]
+        for i in range(n):
+            out[s, i] = total[i]
+    return out
+
+
+@_compiled
+def mix_site_normals(shared: Array, own: Array, region_of: Array, w: Array) -> Array:
+    """(V, n, S) normals of the site factors from the (n, V, regions) and (n, V, S) draws:
+    sqrt(w) x the region's normal + sqrt(1 - w) x the site's own, so two sites of one region
+    correlate by ``w[v]`` (per variable) and sites of two regions not at all."""
+    n, n_vars, n_sites = own.shape
+    out = np.empty((n_vars, n, n_sites))
+    for v in range(n_vars):
+        a, b = np.sqrt(w[v]), np.sqrt(1.0 - w[v])
+        for i in range(n):
+            for s in range(n_sites):
+                out[v, i, s] = a * shared[i, v, region_of[s]] + b * own[i, v, s]
+    return out
+
+
+def warm() -> None:
+    """Compile (or load from the cache) every kernel, on tiny arrays of the types used."""
+    one = np.ones((1, 1))
+    annual_costs(
+        np.ones((1, len(SITE_COLUMNS))),
+        np.ones(len(SCALARS)),
+        np.ones((len(FAMILIES), 1, 1)),
+        np.zeros((len(FAMILIES), 1), dtype=np.intp),
+        np.ones((4, 1, 1)),
+        np.ones(1),
+        one,
+        one,
+        np.ones((1, 1, 1)),
+        one,
+        one,
+        np.zeros(1),
+        np.ones(1),
+        np.ones((1, 1, 1, 1)),
+        np.ones((1, 1, 1, 1)),
+        one,
+        one,
+        np.ones(1),
+        one,
+        np.empty((1, 1)),
+    )
+    mix_site_normals(np.ones((1, 1, 1)), np.ones((1, 1, 1)), np.zeros(1, dtype=np.intp), np.ones(1) * 0.5)

@@ -1,0 +1,98 @@
+"""The compiled kernels against the NumPy arithmetic they replace (the oracle: the same formulas
+written as NumPy array expressions, and kopru.costs.landed_cost through the engine tests)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kopru.montecarlo import kernels
+from kopru.montecarlo.sampling import _keyed
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(1, 40),
+    n_vars=st.integers(1, 5),
+    n_sites=st.integers(1, 30),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_site_normals_mix_exactly_as_numpy_does(n: int, n_vars: int, n_sites: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    region_of = rng.integers(0, max(1, n_sites // 3), n_sites).astype(np.intp)
+    shared = rng.standard_normal((n, n_vars, region_of.max() + 1))
+    own = rng.standard_normal((n, n_vars, n_sites))
+    within = rng.uniform(0, 1, n_vars)
+    mixed = kernels.mix_site_normals(shared, own, region_of, within)
+    for v in range(n_vars):
+        expected = np.sqrt(within[v]) * shared[:, v, region_of] + np.sqrt(1.0 - within[v]) * own[:, v]
+        assert np.array_equal(mixed[v], expected)  # bit for bit: the draws of a seed do not move
+
+
+def test_sites_of_one_region_share_their_normal() -> None:
+    shared = np.array([[[1.0, -2.0]]])  # one sample, one variable, two regions
+    own = np.array([[[0.5, 0.5, 0.5]]])
+    mixed = kernels.mix_site_normals(shared, own, np.array([0, 1, 0], dtype=np.intp), np.array([1.0]))
+    assert mixed[0, 0].tolist() == [1.0, -2.0, 1.0]  # within_region 1: the region's normal alone
+
+
+def test_keyed_rows_put_undrawn_keys_on_the_neutral_row() -> None:
+    values = {"fx.KZT": np.array([1.1, 0.9]), "fx.TRY": np.array([1.3, 1.2])}
+    rows, index = _keyed(values, "fx", ("KZT", "USD", "TRY", "KZT"), 1.0, 2)
+    assert rows.tolist() == [[1.0, 1.0], [1.1, 0.9], [1.3, 1.2]]  # neutral, then KZT, TRY (sorted)
+    assert index.tolist() == [1, 0, 2, 1]
+
+
+def test_one_site_one_market_by_hand() -> None:
+    """A hand-computed landed cost: ex-works 100 (labour 40, energy 10 + 5, capital 20, one
+    material 25), two routes (freight 12 and 9 with 10 and 20 days), 10 % duty, 20 % profit tax."""
+    site = np.array([[10.0, 0.0, 0.1, 0.5, 2.0, 1000.0, 0.0, 0.2, 0.0]])  # kernels.SITE_COLUMNS
+    scalar = np.array([4.0, 100.0, 10.0, 5.0, 0.0, 0.5, 0.1, 0.365])  # kernels.SCALARS
+    volume = np.array([10.0])
+    # capital: (1000 x 0.1 + 0 + 5 m² x 2 USD) / 10 units = 11; + materials 34 -> ex-works 100
+    args = dict(
+        keyed=np.array([[[1.0]], [[0.0]], [[1.0]], [[1.0]]]),  # fx 1, wage growth 0, energy 1
+        key_of=np.zeros((4, 1), dtype=np.intp),
+        own=np.ones((4, 1, 1)),
+        material_cost=np.array([[30.0]]),
+        material_duty=np.array([[0.0]]),
+        material_by_mode=np.array([[[4.0, 0.0, 0.0, 0.0]]]),
+        freight_f=np.ones((4, 1)),
+        transit_f=np.ones((6, 1)),
+        shift=np.zeros(1),
+        eur=np.ones(1),
+        freight_by_mode=np.array([[[[12.0, 0, 0, 0], [0, 9.0, 0, 0]]]]),
+        days_by_mode=np.array([[[[10.0, 0, 0, 0, 0, 0], [0, 20.0, 0, 0, 0, 0]]]]),
+        duty_rate=np.array([[0.1]]),
+        duty_min=np.array([[0.0]]),
+        price=np.array([200.0]),
+        weight=np.array([[10.0]]),
+    )
+    out = kernels.annual_costs(site, scalar, volume=volume, out=np.empty((1, 1)), **args)
+    ex_works = 34.0 + (100 * 0.1 + 10 * 0.5) + 4 * 10.0 + 11.0
+    assert ex_works == 100.0
+    # carrying 0.365 a year: 0.1 per day on 100 -> road 12 + 1.0 = 13, rail 9 + 2.0 = 11: rail
+    logistics = 9 + 20 * 100 * 0.365 / 365
+    customs = ex_works + logistics
+    pre_tax = customs * 1.1
+    per_unit = pre_tax + 0.2 * (200 - pre_tax)
+    assert out[0, 0] == pytest.approx(per_unit * 10, rel=1e-14)
+
+
+def test_a_kernel_compiles_without_a_writable_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where no cache directory is writable (a read-only install), Numba refuses cache=True at
+    decoration; the kernel is then compiled in each process instead of failing the import."""
+    import numba
+
+    real = numba.njit
+
+    def njit(*args, **kwargs):
+        if kwargs.get("cache"):
+            raise RuntimeError("cannot cache function: no locator available")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(numba, "njit", njit)
+    twice = kernels._compiled(lambda a: a * 2.0)
+    assert twice(np.array([1.5])).tolist() == [3.0]

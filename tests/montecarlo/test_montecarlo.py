@@ -153,12 +153,24 @@ def test_chunk_layout_does_not_change_results():
     assert _json(other_seed) != _json(one)
 
 
-def test_worker_processes_give_the_same_answer():
-    """Two spawned processes, each writing its chunks into the run's file: bit for bit the one-process run."""
+@pytest.mark.parametrize("other_threads", [False, True], ids=["forked", "spawned"])
+def test_worker_processes_give_the_same_answer(monkeypatch: pytest.MonkeyPatch, other_threads: bool):
+    """Two worker processes, each writing its chunks into the run's file: bit for bit the
+    one-process run, whether they are forked (a single-threaded caller) or spawned (a caller
+    with other threads, such as the web server)."""
+    from kopru.montecarlo import statistics
+
     m = model("apparel")
     n = 5 * risk.BLOCK + 3
     here = risk.run(m, n, 11, blocks_per_chunk=1, workers=1)
+    contexts: list[str] = []
+    real = statistics.multiprocessing.get_context
+    monkeypatch.setattr(statistics.threading, "active_count", lambda: 3 if other_threads else 1)
+    monkeypatch.setattr(
+        statistics.multiprocessing, "get_context", lambda name: contexts.append(name) or real(name)
+    )
     apart = risk.run(m, n, 11, blocks_per_chunk=1, workers=2)
+    assert contexts == ["spawn" if other_threads else "fork"]
     assert _json(apart) == _json(here)
     with pytest.raises(OptionError, match="workers must be a whole number >= 1"):
         risk.run(m, n, 11, workers=0)

@@ -13,6 +13,7 @@ import math
 import multiprocessing
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -303,7 +304,10 @@ def _column_statistics_of(samples: int, site: int) -> tuple[float, float, float,
 @contextlib.contextmanager
 def _worker_pool(model: RiskModel, path: str | None, procs: int) -> Iterator[ProcessPoolExecutor]:
     """``procs`` spawned processes holding the model and the path of the run's site-major file."""
-    context = multiprocessing.get_context("spawn")  # no fork of a threaded server
+    # a single-threaded process (the command line) forks its workers, which then need no imports
+    # (about 0.8 s a run); a process with other threads (the web server, a progress display)
+    # spawns them, since a fork copies whatever locks those threads hold
+    context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
     kernels.warm()  # compiled here once and cached on disk, so that the workers only load it
     # one BLAS thread per worker: the workers are the parallelism, and a process of this run alone
     # already keeps every core's BLAS busy; both at once oversubscribe the cores (2M samples took

@@ -2,11 +2,12 @@
 
 The grid (``benchmarks/data/apparel_numeric_grid1000.yaml``) crosses 10 tenge rates, 10 EAEU
 duties on T-shirts and 10 electricity tariffs of Turkistan region for the apparel example: numbers
-only, no closure. ``kopru.sweep`` builds the corridor network once for the closure set and
-evaluates each scenario's costs without the report's extras; the peer is what a user would write
-with kopru's public API and what the sweep did before: ``make_plan`` for every scenario. Every
-scenario's outcome is checked identical (best site, totals of every site, baseline, saving) before
-the times count. One plan of the same profile (median of 5, warm) is the unit.
+only, no closure. ``kopru.sweep`` shares every look-up a scenario's changes cannot reach
+(``kopru.inputs.SharedSteps``) and evaluates each scenario's costs without the report's extras;
+the peer is what a user would write with kopru's public API: ``make_plan`` for every scenario.
+Every scenario's outcome is checked identical (best site, totals of every site, baseline, saving)
+before the times count. One plan of the same profile (median of 5, warm) is the unit; then whole
+processes as a user runs them, ``kopru sweep`` of the grid against one ``kopru plan`` (median of 3).
 
 python benchmarks/bench_numeric_sweep.py
 """
@@ -17,6 +18,8 @@ import json
 import os
 import platform
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -66,6 +69,20 @@ def main() -> None:
         f"| make_plan per scenario | {whole_s:.1f} s | {whole_s / n * 1e3:.1f} ms | {whole_s / plan_s:.0f}× |"
     )
     print(f"\nsweep / whole plans: {sweep_s / whole_s:.2f}")
+
+    cli = str(Path(sys.executable).with_name("kopru"))
+
+    def process(*args: str) -> float:
+        return timed(
+            lambda: subprocess.run([cli, *args, "--json", "--no-store"], check=True, capture_output=True)
+        )[0]
+
+    plan_p = statistics.median(process("plan", str(profile_path)) for _ in range(3))
+    sweep_p = statistics.median(process("sweep", str(GRID)) for _ in range(3))
+    print("\n| whole process | wall (median of 3) | × one plan |")
+    print("|---|---|---|")
+    print(f"| kopru plan {profile_path.name} | {plan_p:.2f} s | 1.0× |")
+    print(f"| kopru sweep {GRID.name} ({n} scenarios) | {sweep_p:.2f} s | {sweep_p / plan_p:.1f}× |")
 
 
 if __name__ == "__main__":

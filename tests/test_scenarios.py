@@ -65,8 +65,9 @@ def test_each_scenario_equals_a_direct_plan():
 
 @pytest.mark.parametrize("name", ["apparel_what_if.yaml", "appliances_grid.yaml", "numeric_mix"])
 def test_sweep_outcomes_equal_whole_plans_exactly(tmp_path, name):
-    """The sweep's shared-network, cost-only evaluation gives bit for bit what a whole plan of
-    each scenario gives (the previous engine), closures, tariffs, FX, VAT and overrides included."""
+    """The sweep's shared look-ups (kopru.inputs.SharedSteps) and cost-only evaluation give bit
+    for bit what a whole plan of each scenario gives (the previous engine): closures, tariffs, FX,
+    VAT, a parameter a region did not have, edges, ports and mode rates included."""
     import numpy as np
 
     from kopru.planner import make_plan
@@ -82,7 +83,11 @@ def test_sweep_outcomes_equal_whole_plans_exactly(tmp_path, name):
             "  duty: [{name: d0}, {name: eaeu, tariff: {EAEU_CCT.6109: 25}}, {name: vat, vat: {TR: 18}}]\n"
             "  place: [{name: open}, {name: ferry, close: [mode:ferry]},\n"
             "          {name: wage, overrides: {KZ-61.wage_monthly_avg: 500000}},\n"
-            "          {name: rail, overrides: {mode:rail.cost_per_teu_km: 2.5}}]\n",
+            "          {name: rail, overrides: {mode:rail.cost_per_teu_km: 2.5}},\n"
+            # a region that borrows the national tariff gets its own; an edge and a port change
+            "          {name: own_power, overrides: {KZ-10.electricity_price_industrial: 30}},\n"
+            "          {name: edge, overrides: {edge.almaty.altynkol.rail.cost_usd_per_teu: 900}},\n"
+            "          {name: port, overrides: {node.aktau.handling_usd_per_teu: 400}}]\n",
             encoding="utf-8",
         )
     profile_path, scenarios, _ = sweep.read_sweep(path)

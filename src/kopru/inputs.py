@@ -7,15 +7,19 @@ all start from.
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from kopru import datapack
 from kopru.corridors import Lanes, Network, check_countries, network_for
 from kopru.costs import CostInputs, capital_recovery_factor
-from kopru.datapack import DataPack
+from kopru.datapack import DataPack, reads
 from kopru.errors import FieldIssue, ProfileError
 from kopru.geo import haversine_km
 from kopru.incentives import Incentive, Terms, decide
@@ -127,32 +131,158 @@ def prepare(
     ``report=False`` leaves out what only a plan's report shows (the detours around restricted
     countries, each incentive's annual value): a sweep needs the costs alone.
     """
+    g = _gather(profile, lambda name, make, after=(), given=None: make(pack), disruptions, avoid, progress)
+    x_base, x = _cost_inputs(profile, g)
+    valued = value_incentives(x_base, x, g.terms, g.inputs.values, profile, g.demand, g.fx) if report else []
+    return PlanInputs(
+        profile,
+        pack,
+        g.sites,
+        g.markets,
+        g.inputs,
+        x,
+        g.fx,
+        g.treat,
+        g.out.days,
+        g.out.co2_unit,
+        g.network,
+        g.out.site_nodes,
+        g.out.market_nodes,
+        g.closed,
+        g.avoid,
+        _detours(pack, g.base_network, g.avoid, g.out.site_nodes, g.out.market_nodes) if report else None,
+        x_base,
+        g.terms,
+        valued,
+    )
+
+
+# step(name, make, after, given): make(pack), or the answer an earlier scenario's make gave, when
+# the step and the steps it builds on (``after``) read nothing this scenario changes, and what it
+# is given besides (``given``, hashable) is the same
+Step = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class _Gathered:
+    """What :func:`prepare` looks up in the data pack, before the cost inputs are put together."""
+
+    fx: float
+    closed: tuple[str, ...]
+    avoid: tuple[str, ...]
+    base_network: Network
+    network: Network
+    sites: pd.DataFrame
+    markets: list[dict[str, Any]]
+    inputs: SiteInputs
+    out: _Outbound
+    treat: dict
+    duty_rate: np.ndarray
+    duty_min: np.ndarray
+    material_freight: np.ndarray
+    material_duty: np.ndarray
+    terms: Terms
+
+    @property
+    def demand(self) -> np.ndarray:
+        return np.array([m["demand"] for m in self.markets], dtype=float)
+
+
+def _gather(
+    profile: Profile,
+    step: Step,
+    disruptions: tuple[str, ...],
+    avoid: tuple[str, ...],
+    progress: Steps | None = None,
+    per_site: bool = False,
+) -> _Gathered:
     say = progress or quiet_steps
-    check_references(profile, pack)
-    fx = pack.fx_per_usd(profile.currency)
     closed = tuple(profile.disruptions) + tuple(disruptions)
     avoid = tuple(dict.fromkeys((*profile.avoid, *avoid)))
-    check_countries(pack, avoid)
-    say("building the corridor network")
-    base_network = network_for(pack, closed)
-    sites = candidate_table(pack, profile)
-    markets = _market_table(pack, profile)
-    market_nodes = list(dict.fromkeys(m["node"] for m in markets))
-    network = base_network.avoiding(avoid, market_nodes) if avoid else base_network
+
+    def places(pack: DataPack):
+        check_references(profile, pack)
+        check_countries(pack, avoid)
+        say("building the corridor network")
+        base_network = network_for(pack, closed)
+        sites = candidate_table(pack, profile)
+        markets = _market_table(pack, profile)
+        market_nodes = list(dict.fromkeys(m["node"] for m in markets))
+        network = base_network.avoiding(avoid, market_nodes) if avoid else base_network
+        return base_network, network, sites, markets
+
+    base_network, network, sites, markets = step("places", places)
+    fx = step("fx", lambda pack: pack.fx_per_usd(profile.currency))
     say(f"looking up inputs for {len(sites)} sites")
-    inputs = site_inputs(pack, sites, profile.sectors)
-    payload_kg, teu_m3 = _teu(pack)
-    connector_km = _connector_km(pack, sites)
-    connector_usd = connector_km * pack.param("mode:road", "cost_per_teu_km").value
+    if per_site:
+        # when a scenario's changes reach some sites' inputs (one region's tariff), only those
+        # sites are looked up again; the others are kept per site
+        rows = step("rows", lambda pack: list(sites.itertuples()), ("places",))
+
+        def each_site(pack: DataPack) -> SiteInputs:
+            return _joined(sites, [_site_step(step, profile, sites, rows, i) for i in range(len(rows))])
+
+        inputs = step("site_inputs", each_site, ("places",))
+    else:
+        inputs = step("site_inputs", lambda pack: site_inputs(pack, sites, profile.sectors), ("places",))
+
+    def outbound(pack: DataPack):
+        payload_kg, teu_m3 = _teu(pack)
+        connector_km = _connector_km(pack, sites)
+        connector_usd = connector_km * pack.param("mode:road", "cost_per_teu_km").value
+        lanes = (network, sites, markets, connector_km, connector_usd, payload_kg, teu_m3)
+        return connector_usd, payload_kg, _outbound(pack, profile, *lanes)
+
     say("routing outbound lanes")
-    out = _outbound(pack, profile, network, sites, markets, connector_km, connector_usd, payload_kg, teu_m3)
+    connector_usd, payload_kg, out = step("outbound", outbound, ("places",))
     say("applying trade rules")
-    treat, duty_rate, duty_min = _duties(pack, profile, sites, markets)
-    sources = [m.origin for m in profile.materials if m.origin != "local"]
-    inbound = base_network.avoiding(avoid, sources) if avoid else base_network
-    material_freight, material_duty = _materials(profile, pack, inbound, sites, connector_usd, payload_kg)
-    v = inputs.values
-    terms = decide(profile, pack, sites, v["in_sez_regime"])
+    duties = step("duties", lambda pack: _duties(pack, profile, sites, markets), ("places",))
+    treat, duty_rate, duty_min = duties
+
+    def materials(pack: DataPack):
+        sources = [m.origin for m in profile.materials if m.origin != "local"]
+        inbound = base_network.avoiding(avoid, sources) if avoid else base_network
+        return _materials(profile, pack, inbound, sites, connector_usd, payload_kg)
+
+    material_freight, material_duty = step("materials", materials, ("places", "outbound"))
+    in_sez = inputs.values["in_sez_regime"]
+    # the incentives see the sites' inputs only through which sites are in an SEZ regime
+    terms = step("terms", lambda pack: decide(profile, pack, sites, in_sez), ("places",), in_sez.tobytes())
+    return _Gathered(
+        fx,
+        closed,
+        avoid,
+        base_network,
+        network,
+        sites,
+        markets,
+        inputs,
+        out,
+        treat,
+        duty_rate,
+        duty_min,
+        material_freight,
+        material_duty,
+        terms,
+    )
+
+
+def _site_step(step: Step, profile: Profile, sites: pd.DataFrame, rows: list[Any], i: int) -> SiteInputs:
+    def look_up(pack: DataPack) -> SiteInputs:
+        return site_inputs(pack, sites, profile.sectors, rows=[rows[i]])
+
+    return step(f"site {rows[i].id}", look_up, ("places",))
+
+
+def _joined(sites: pd.DataFrame, parts: list[SiteInputs]) -> SiteInputs:
+    """The inputs of every site from each site's own look-up (site_inputs treats sites apart)."""
+    values = {k: np.array([p.values[k][0] for p in parts]) for k in parts[0].values} if parts else {}
+    return SiteInputs(sites, values, [p.params[0] for p in parts], [p.notes[0] for p in parts])
+
+
+def _cost_inputs(profile: Profile, g: _Gathered) -> tuple[CostInputs, CostInputs]:
+    """The cost engine's inputs before and after the investment incentives."""
+    v, sites, markets, fx = g.inputs.values, g.sites, g.markets, g.fx
     x_base = CostInputs(
         wage_usd_per_hour=v["wage_usd_per_hour"],
         social_rate=v["social_rate"],
@@ -163,12 +293,12 @@ def prepare(
         property_tax_rate=v["property_tax_rate"],
         input_duty_share=v["input_duty_share"],
         capex_usd=np.where(sites["existing"].to_numpy(bool), 0.0, profile.capex / fx),
-        material_freight_usd=material_freight,
-        material_duty_rate=material_duty,
-        freight_usd=out.freight_unit,
-        transit_days=out.days,
-        duty_rate=duty_rate,
-        duty_min_usd=duty_min,
+        material_freight_usd=g.material_freight,
+        material_duty_rate=g.material_duty,
+        freight_usd=g.out.freight_unit,
+        transit_days=g.out.days,
+        duty_rate=g.duty_rate,
+        duty_min_usd=g.duty_min,
         material_cost_usd=_material_cost(profile, sites, fx),
         price_usd=np.array([m["price"] / fx for m in markets]),
         labour_hours=profile.labour_hours,
@@ -181,30 +311,71 @@ def prepare(
         volume=float(sum(m["demand"] for m in markets)),
         carrying_rate=profile.wacc,
     )
-    demand = np.array([m["demand"] for m in markets], dtype=float)
-    x = apply_incentives(x_base, terms, v, profile, demand)
-    valued = value_incentives(x_base, x, terms, v, profile, demand, fx) if report else []
-    return PlanInputs(
-        profile,
-        pack,
-        sites,
-        markets,
-        inputs,
-        x,
-        fx,
-        treat,
-        out.days,
-        out.co2_unit,
-        network,
-        out.site_nodes,
-        out.market_nodes,
-        closed,
-        avoid,
-        _detours(pack, base_network, avoid, out.site_nodes, out.market_nodes) if report else None,
-        x_base,
-        terms,
-        valued,
-    )
+    return x_base, apply_incentives(x_base, g.terms, v, profile, g.demand)
+
+
+class SharedSteps:
+    """The look-ups of :func:`prepare` shared by the scenarios of a sweep that change numbers.
+
+    Each step (the places, the sites' inputs, the outbound lanes, duties, materials, the
+    incentives that apply) is kept under the overrides it can see: those of the values it and
+    the steps it builds on read (recorded by :mod:`kopru.datapack.reads`). A scenario that
+    changes only the tenge's rate recomputes the sites' inputs but shares the lanes and duties;
+    one that changes only a tariff shares everything but the duties. Nothing is approximated:
+    a kept answer is the one this scenario's own look-up would give, since every value it read
+    is the same. The data pack of a scenario is loaded only when one of its steps is not kept.
+    """
+
+    KEPT = 2048  # answers kept (a few MB): a long sweep of all-different numbers stays bounded
+
+    def __init__(self, profile: Profile, disruptions: tuple[str, ...] = (), avoid: tuple[str, ...] = ()):
+        self.profile, self.disruptions, self.avoid = profile, tuple(disruptions), tuple(avoid)
+        self._reads: dict[str, set[reads.Read]] = {}
+        self._kept: OrderedDict[Hashable, Any] = OrderedDict()  # least recently used first
+        self._seen: dict[tuple[str, tuple[str, ...]], set[reads.Read]] = {}  # a step's and its after's
+
+    def costs(self, overrides: Mapping[str, Any]) -> tuple[pd.DataFrame, CostInputs, float, np.ndarray]:
+        """The scenario's sites, cost inputs (after incentives), plan currency per USD and demand."""
+        pack: list[DataPack] = []
+        # each override: what it changes, and its value as a key (a note or a unit is part of it)
+        changes = [
+            (reads.override_read(k), (k, json.dumps(v, sort_keys=True, default=str)))
+            for k, v in sorted(overrides.items())
+        ]
+
+        def step(
+            name: str, make: Callable[[DataPack], Any], after: tuple[str, ...] = (), given: Hashable = None
+        ) -> Any:
+            key = self._key(name, after, changes, given)
+            if key is not None and key in self._kept:
+                self._kept.move_to_end(key)
+                reads.note_all(self._seen[(name, after)])  # for a step this one is part of
+                return self._kept[key]
+            if not pack:
+                pack.append(datapack.load(dict(overrides) or None))
+            with reads.recording() as seen:
+                made = make(pack[0])
+            if not seen <= self._reads.setdefault(name, set()):
+                self._reads[name] |= seen
+                self._seen.clear()  # the unions of reads kept below are stale
+            self._kept[self._key(name, after, changes, given)] = made
+            while len(self._kept) > self.KEPT:
+                self._kept.popitem(last=False)
+            return made
+
+        g = _gather(self.profile, step, self.disruptions, self.avoid, per_site=True)
+        return g.sites, _cost_inputs(self.profile, g)[1], g.fx, g.demand
+
+    def _key(
+        self, name: str, after: tuple[str, ...], changes: list[tuple[reads.Read, tuple]], given: Hashable
+    ) -> Hashable | None:
+        if name not in self._reads:
+            return None
+        seen = self._seen.get((name, after))
+        if seen is None:
+            seen = self._reads[name].union(*(self._reads.get(a, ()) for a in after))
+            self._seen[(name, after)] = seen
+        return (name, given, tuple(kv for read, kv in changes if reads.visible(read, seen)))
 
 
 def _detours(pack: DataPack, network: Network, avoid, site_nodes, market_nodes) -> Lanes | None:

@@ -11,9 +11,13 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from contextvars import ContextVar
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
+# set while kopru.datapack.reads records what a computation reads: a kept answer would hide
+# the reads behind it, so every answer is made afresh (and not kept)
+BYPASS: ContextVar[bool] = ContextVar("kopru_memo_bypass", default=False)
 
 
 class LRU(Generic[V]):
@@ -26,6 +30,8 @@ class LRU(Generic[V]):
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, make: Callable[[], V]) -> V:
+        if BYPASS.get():
+            return make()
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)

@@ -10,6 +10,10 @@ On Dask, scenarios travel in batches (a few per worker, so each task is worth it
 profile is scattered once and each worker loads the data pack once (it is cached per process).
 A sweep too small for a cluster to pay runs in this process: the first scenario is timed here, and
 when the rest would take less than :data:`MIN_CLUSTER_SECONDS` the cluster is not used.
+
+The scenarios of a sweep (or of a batch) share every look-up their changes cannot reach
+(:class:`kopru.inputs.SharedSteps`), per closure set: a grid of numbers looks up again only the
+sites, duties or lanes its overrides touch.
 """
 
 from __future__ import annotations
@@ -24,9 +28,10 @@ from typing import Any
 import numpy as np
 
 from kopru import datapack, documents
+from kopru.costs import CostInputs, annual_totals, landed_cost
 from kopru.errors import KopruError, SweepError
-from kopru.inputs import PlanInputs, prepare
-from kopru.planner import annual_costs, make_plan, ranking_order
+from kopru.inputs import SharedSteps
+from kopru.planner import make_plan, ranking_order
 from kopru.profile import OptimizeOptions, Profile, load_profile, optimize_options
 from kopru.progress import Counter
 from kopru.valuation import baseline_index
@@ -161,16 +166,21 @@ def run_scenario(
     scenario: Scenario,
     avoid: tuple[str, ...] = (),
     optimize: OptimizeOptions | None = None,
+    shared: dict[tuple, SharedSteps] | None = None,
 ) -> dict[str, Any]:
     """Plan one scenario (and optimize it); a scenario that fails is reported, it does not stop
-    the sweep."""
+    the sweep. ``shared``: the look-ups of earlier scenarios of the sweep, per closure set."""
     countries = tuple(dict.fromkeys((*avoid, *scenario.avoid)))
     try:
         # a closure makes some lanes infinite; the engine's inf * 0 on them warns, but those sites are
         # already reported infeasible, so the warning says nothing new
         with np.errstate(invalid="ignore"):
             if optimize is None:
-                return _outcome(scenario.name, _costs(profile, scenario, countries))
+                group = (scenario.disruptions, countries)
+                steps = (shared or {}).get(group) or SharedSteps(profile, scenario.disruptions, countries)
+                if shared is not None:
+                    shared[group] = steps
+                return _outcome(scenario.name, *steps.costs(scenario.overrides))
             plan = make_plan(
                 profile, scenario.overrides or None, scenario.disruptions, network=optimize, avoid=countries
             )
@@ -208,27 +218,19 @@ def plan_outcome(plan: Any, name: str) -> dict[str, Any]:
     }
 
 
-def _costs(profile: Profile, scenario: Scenario, avoid: tuple[str, ...]) -> PlanInputs:
-    """The scenario's cost inputs, as its plan would have them, without what only a report shows;
-    the corridor network is built once per closure set and shared (kopru.corridors.network_for)."""
-    pack = datapack.load(scenario.overrides or None)
-    return prepare(profile, pack, scenario.disruptions, avoid=avoid, report=False)
-
-
-def _outcome(name: str, pre: PlanInputs) -> dict[str, Any]:
+def _outcome(name: str, sites: Any, x: CostInputs, fx: float, demand: np.ndarray) -> dict[str, Any]:
     """:func:`plan_outcome` from the cost arrays alone, without building the plan: the same
     totals, ranking, baseline and saving (the plan's own functions compute them)."""
-    _, annual = annual_costs(pre)
-    totals = annual.sum(axis=-1)
+    totals = annual_totals(landed_cost(x) * fx, demand).sum(axis=-1)  # as planner.annual_costs
     feasible = np.isfinite(totals)
-    ids, names = pre.sites["id"].to_numpy(), pre.sites["name"].to_numpy()
-    order = ranking_order(pre.sites, totals)
+    ids, names = sites["id"].to_numpy(), sites["name"].to_numpy()
+    order = ranking_order(sites, totals)
     best = int(order[0])
 
     def total(i: int | None) -> float | None:
         return float(totals[i]) if i is not None and feasible[i] else None
 
-    base = baseline_index(pre.sites, totals)  # the cheapest feasible Turkish site, as the plan's
+    base = baseline_index(sites, totals)  # the cheapest feasible Turkish site, as the plan's
     saving_pct = None
     if base is not None and base != best:
         saving_pct = float((total(base) - total(best)) / total(base))
@@ -249,8 +251,10 @@ def _outcome(name: str, pre: PlanInputs) -> dict[str, Any]:
 def run_batch(
     profile: Profile, scenarios: list[Scenario], avoid: tuple[str, ...], optimize: OptimizeOptions | None
 ) -> list[dict[str, Any]]:
-    """One Dask task: several scenarios, so that a task is worth its scheduling and transfer."""
-    return [run_scenario(profile, s, avoid, optimize) for s in scenarios]
+    """One Dask task: several scenarios, so that a task is worth its scheduling and transfer
+    (and shares its look-ups among them)."""
+    shared: dict[tuple, SharedSteps] = {}
+    return [run_scenario(profile, s, avoid, optimize, shared) for s in scenarios]
 
 
 @dataclass(frozen=True)
@@ -295,12 +299,13 @@ def sweep(
             progress(len(results), len(scenarios))
 
     execution = "in-process"
+    shared: dict[tuple, SharedSteps] = {}  # the look-ups of earlier scenarios, per closure set
     if client is None:
         for s in scenarios:
-            done([run_scenario(profile, s, avoid, options)])
+            done([run_scenario(profile, s, avoid, options, shared)])
     else:
         start = time.perf_counter()
-        done([run_scenario(profile, scenarios[0], avoid, options)])
+        done([run_scenario(profile, scenarios[0], avoid, options, shared)])
         rest = scenarios[1:]
         estimate = (time.perf_counter() - start) * len(rest)
         if estimate < min_cluster_seconds:
@@ -309,7 +314,7 @@ def sweep(
                 f" than the {min_cluster_seconds:g} s a cluster needs to pay"
             )
             for s in rest:
-                done([run_scenario(profile, s, avoid, options)])
+                done([run_scenario(profile, s, avoid, options, shared)])
         elif rest:
             execution = _on_dask(client, profile, rest, avoid, options, done)
     by_name = {r["name"]: r for r in results}

@@ -7,6 +7,7 @@ converted to USD, with the data-pack parameter behind each value kept for the re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -156,11 +157,15 @@ SITE_KEYS = (
 )
 
 
-def site_inputs(pack: DataPack, table: pd.DataFrame, sectors: tuple[str, ...] = ()) -> SiteInputs:
-    """Look up every site's sourced inputs (a handful of sites, so a plain pass over them)."""
-    values = {k: np.zeros(len(table)) for k in SITE_KEYS}
+def site_inputs(
+    pack: DataPack, table: pd.DataFrame, sectors: tuple[str, ...] = (), rows: list[Any] | None = None
+) -> SiteInputs:
+    """Look up every site's sourced inputs (a handful of sites, so a plain pass over them);
+    ``rows``: some of the table's rows (``itertuples``) to look up instead of all, each apart."""
+    rows = list(table.itertuples()) if rows is None else rows
+    values = {k: np.zeros(len(rows)) for k in SITE_KEYS}
     out = SiteInputs(table=table, values=values)
-    for i, site in enumerate(table.itertuples()):
+    for i, site in enumerate(rows):
         used: dict[str, Param] = {}
         notes: list[str] = []
         place = [site.id, site.region, site.country] if site.kind == "sez" else [site.region, site.country]

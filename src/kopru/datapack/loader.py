@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from kopru.datapack import reads
 from kopru.datapack.overrides import apply_overrides
 from kopru.errors import DataPackError
 
@@ -130,6 +131,9 @@ class Param:
     overridden: bool = False
 
 
+PARAM_FIELDS = tuple(Param.__dataclass_fields__)  # also the parameters table's columns
+
+
 @dataclass(frozen=True)
 class DataPack:
     """All tables of the data pack, validated. Tables are pandas DataFrames indexed by id."""
@@ -164,6 +168,7 @@ class DataPack:
 
     def table(self, name: str) -> pd.DataFrame:
         """A table by name: ``parameters``, ``sources`` or one of the CSV tables."""
+        reads.note("table", name)
         if name == "parameters":
             return self.parameters
         if name == "sources":
@@ -174,72 +179,90 @@ class DataPack:
 
     @property
     def regions(self) -> pd.DataFrame:
+        reads.note("table", "regions")
         return self.tables["regions"]
 
     @property
     def sez(self) -> pd.DataFrame:
+        reads.note("table", "sez")
         return self.tables["sez"]
 
     @property
     def industrial_zones(self) -> pd.DataFrame:
+        reads.note("table", "industrial_zones")
         return self.tables["industrial_zones"]
 
     @property
     def provinces(self) -> pd.DataFrame:
+        reads.note("table", "provinces")
         return self.tables["provinces"]
 
     @property
     def markets(self) -> pd.DataFrame:
+        reads.note("table", "markets")
         return self.tables["markets"]
 
     @property
     def tariffs(self) -> pd.DataFrame:
+        reads.note("table", "tariffs")
         return self.tables["tariffs"]
 
     @property
     def trade_rules(self) -> pd.DataFrame:
+        reads.note("table", "trade_rules")
         return self.tables["trade_rules"]
 
     @property
     def nodes(self) -> pd.DataFrame:
+        reads.note("table", "nodes")
         return self.tables["nodes"]
 
     @property
     def edges(self) -> pd.DataFrame:
+        reads.note("table", "edges")
         return self.tables["edges"]
 
     @property
     def incentives(self) -> pd.DataFrame:
+        reads.note("table", "incentives")
         return self.tables["incentives"]
 
     # -- parameters ---------------------------------------------------------------------------
     @functools.cached_property
     def _latest(self) -> dict[tuple[str, str], Param]:
         """(subject, quantity) -> the value of the latest year, built once per pack."""
-        latest: dict[tuple[str, str], Param] = {}
-        for row in self.parameters.sort_values("year", kind="stable").itertuples(index=False):
-            latest[(row.subject, row.quantity)] = Param(
-                subject=row.subject,
-                quantity=row.quantity,
-                value=float(row.value),
-                unit=row.unit,
-                year=int(row.year),
-                source=row.source,
-                note=row.note,
-                assumption=bool(row.assumption),
-                overridden=bool(row.overridden),
-            )
-        return latest
+        return _latest_params(self.parameters)
+
+    def with_parameters(
+        self, parameters: pd.DataFrame, changed: set[tuple[str, str]], **fields: Any
+    ) -> DataPack:
+        """A copy with ``parameters`` in which only the ``changed`` (subject, quantity) differ:
+        the latest values are carried over from this pack and rebuilt for those alone (a sweep
+        makes a pack per scenario; rebuilding them all took most of that)."""
+        new = replace(self, parameters=parameters, **fields)
+        if "_latest" in self.__dict__:
+            latest = dict(self._latest)
+            column = {c: parameters[c].to_numpy() for c in PARAM_FIELDS}
+            for subject, quantity in changed:
+                rows = np.flatnonzero((column["subject"] == subject) & (column["quantity"] == quantity))
+                years = column["year"][rows]
+                last = rows[np.flatnonzero(years == years.max())[-1]]  # as the stable sort by year
+                latest[(subject, quantity)] = _param(**{c: v[last] for c, v in column.items()})
+            new.__dict__["_latest"] = latest  # the cached_property's slot
+        return new
 
     def param(self, subject: str, quantity: str, fallback: str | None = None) -> Param:
         """The value of ``quantity`` for ``subject`` (latest year), else for ``fallback``."""
         for key in (subject, fallback):
+            if key is not None:
+                reads.note("param", key, quantity)
             if key is not None and (key, quantity) in self._latest:
                 return self._latest[(key, quantity)]
         where = subject if fallback is None else f"{subject} or {fallback}"
         raise DataPackError(f"data pack has no value of {quantity!r} for {where}")
 
     def has_param(self, subject: str, quantity: str) -> bool:
+        reads.note("param", subject, quantity)
         return (subject, quantity) in self._latest
 
     def fx_per_usd(self, currency: str) -> float:
@@ -503,6 +526,30 @@ def read(root) -> DataPack:
         tables=tables,
         boundaries=boundaries,
         version=_fingerprint(root),
+    )
+
+
+def _latest_params(parameters: pd.DataFrame) -> dict[tuple[str, str], Param]:
+    """(subject, quantity) -> the row of the latest year (of equal years, the last one)."""
+    latest: dict[tuple[str, str], Param] = {}
+    for row in parameters.sort_values("year", kind="stable").itertuples(index=False):
+        latest[(row.subject, row.quantity)] = _param(
+            **{c: getattr(row, c) for c in Param.__dataclass_fields__}
+        )
+    return latest
+
+
+def _param(subject, quantity, value, unit, year, source, note, assumption, overridden) -> Param:
+    return Param(
+        subject=subject,
+        quantity=quantity,
+        value=float(value),
+        unit=unit,
+        year=int(year),
+        source=source,
+        note=note,
+        assumption=bool(assumption),
+        overridden=bool(overridden),
     )
 
 

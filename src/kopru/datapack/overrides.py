@@ -12,10 +12,11 @@ The file is a mapping from a key to a value (or to ``{value, unit, note}``)::
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kopru import documents
@@ -82,6 +83,7 @@ def apply_overrides(pack, overrides: str | Path | dict[str, Any]):
         return tables[name]
 
     done: list[Override] = []
+    changed: set[tuple[str, str]] = set()  # the (subject, quantity) of parameter overrides
     for key, raw in mapping.items():
         key = str(key)
         value, unit, note = _number(key, raw)
@@ -95,7 +97,8 @@ def apply_overrides(pack, overrides: str | Path | dict[str, Any]):
         else:
             params, change = _parameter(pack, params, key, value, unit, note)
             done.append(change)
-    return replace(pack, parameters=params, tables=tables, overrides=tuple(done))
+            changed.add(tuple(key.partition(".")[::2]))
+    return pack.with_parameters(params, changed, tables=tables, overrides=tuple(done))
 
 
 def _parameter(pack, params: pd.DataFrame, key, value, unit, note):
@@ -108,9 +111,12 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note):
     if quantity not in pack.quantities:
         raise OverrideError(f"override {key}: unknown quantity {quantity!r} (see quantities.yaml)")
     allowed = pack.quantities[quantity]["units"]
-    mask = (params["subject"] == subject) & (params["quantity"] == quantity)
-    if mask.any():
-        latest = params[mask]["year"].idxmax()
+    rows = np.flatnonzero(
+        (params["subject"].to_numpy() == subject) & (params["quantity"].to_numpy() == quantity)
+    )
+    if len(rows):
+        years = params["year"].to_numpy()[rows]
+        latest = params.index[rows[np.argmax(years)]]  # the first row of the latest year, as idxmax
         old_unit = params.at[latest, "unit"]
         unit = unit or old_unit
         if unit != old_unit:

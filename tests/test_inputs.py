@@ -1,0 +1,69 @@
+"""The look-ups a sweep's scenarios share (kopru.inputs.SharedSteps): each scenario gets what
+its own prepare() would give (the oracle: prepare on the scenario's pack), and a step is done
+again only for the sites and tables a change can reach."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import kopru
+from kopru import inputs
+from kopru.profile import load_profile
+
+APPAREL = Path(__file__).parents[1] / "examples" / "apparel.yaml"
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the sites whose inputs are looked up, call by call."""
+    looked: list[str] = []
+    real = inputs.site_inputs
+
+    def counting(pack, table, sectors=(), rows=None):
+        looked.extend(r.id for r in (rows if rows is not None else table.itertuples()))
+        return real(pack, table, sectors, rows)
+
+    monkeypatch.setattr(inputs, "site_inputs", counting)
+    return looked
+
+
+def test_a_change_looks_up_again_only_what_it_reaches(counted: list[str]):
+    profile = load_profile(APPAREL)
+    shared = inputs.SharedSteps(profile)
+    sites, *_ = shared.costs({})
+    assert len(counted) == len(sites)  # the first scenario looks every site up
+    kz = set(sites["id"][sites["country"] == "KZ"])
+    turkistan = set(sites["id"][sites["region"] == "KZ-61"])
+    for overrides, again in [
+        ({"tariff.EAEU_CCT.6109": 8}, set()),  # a duty: no site's inputs
+        ({"KZ-61.electricity_price_industrial": 40}, turkistan),  # one region's sites
+        ({"KZT.fx_per_usd": 600}, kz),  # the tenge: every Kazakh site, no Turkish one
+        ({"KZT.fx_per_usd": 600, "tariff.EAEU_CCT.6109": 8}, set()),  # both seen before
+    ]:
+        counted.clear()
+        shared.costs(overrides)
+        assert set(counted) == again, overrides
+        assert len(counted) == len(again)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"KZT.fx_per_usd": 600, "tariff.EAEU_CCT.6109": 8},
+        {"KZ-10.electricity_price_industrial": 30},  # a region that had no value of its own
+        {"mode:rail.cost_per_teu_km": 2.5, "TR.corporate_income_tax": 30},
+    ],
+)
+def test_shared_look_ups_equal_a_scenario_own_prepare(overrides):
+    profile = load_profile(APPAREL)
+    shared = inputs.SharedSteps(profile)
+    shared.costs({"KZT.fx_per_usd": 500, "KZ-61.wage_monthly_avg": 400000})  # something kept first
+    sites, x, fx, demand = shared.costs(overrides)
+    own = inputs.prepare(profile, kopru.load_data(overrides or None), report=False)
+    assert sites.equals(own.sites) and fx == own.fx and np.array_equal(demand, own.demand)
+    for name in x.__dataclass_fields__:
+        assert np.array_equal(getattr(x, name), getattr(own.x, name)), name

@@ -25,7 +25,7 @@ def test_site_normals_mix_exactly_as_numpy_does(n: int, n_vars: int, n_sites: in
     shared = rng.standard_normal((n, n_vars, region_of.max() + 1))
     own = rng.standard_normal((n, n_vars, n_sites))
     within = rng.uniform(0, 1, n_vars)
-    mixed = kernels.mix_site_normals(shared, own, region_of, within)
+    mixed = kernels.mix_site_normals(shared, own, region_of, within, np.empty((n_vars, n, n_sites)))
     for v in range(n_vars):
         expected = np.sqrt(within[v]) * shared[:, v, region_of] + np.sqrt(1.0 - within[v]) * own[:, v]
         assert np.array_equal(mixed[v], expected)  # bit for bit: the draws of a seed do not move
@@ -34,7 +34,8 @@ def test_site_normals_mix_exactly_as_numpy_does(n: int, n_vars: int, n_sites: in
 def test_sites_of_one_region_share_their_normal() -> None:
     shared = np.array([[[1.0, -2.0]]])  # one sample, one variable, two regions
     own = np.array([[[0.5, 0.5, 0.5]]])
-    mixed = kernels.mix_site_normals(shared, own, np.array([0, 1, 0], dtype=np.intp), np.array([1.0]))
+    regions = np.array([0, 1, 0], dtype=np.intp)
+    mixed = kernels.mix_site_normals(shared, own, regions, np.array([1.0]), np.empty((1, 1, 3)))
     assert mixed[0, 0].tolist() == [1.0, -2.0, 1.0]  # within_region 1: the region's normal alone
 
 
@@ -55,7 +56,10 @@ def test_one_site_one_market_by_hand() -> None:
     args = dict(
         keyed=np.array([[[1.0]], [[0.0]], [[1.0]], [[1.0]]]),  # fx 1, wage growth 0, energy 1
         key_of=np.zeros((4, 1), dtype=np.intp),
-        own=np.ones((4, 1, 1)),
+        own_wage=np.ones((1, 1)),
+        own_electricity=np.ones((1, 1)),
+        own_gas=np.ones((1, 1)),
+        own_land=np.ones((1, 1)),
         material_cost=np.array([[30.0]]),
         material_duty=np.array([[0.0]]),
         material_by_mode=np.array([[[4.0, 0.0, 0.0, 0.0]]]),

@@ -20,7 +20,7 @@ from collections.abc import Callable
 import numba
 import numpy as np
 
-from kopru.montecarlo.spec import Array
+from kopru.montecarlo.spec import DAY_PARTS, MODES, Array
 
 
 def _compiled(fn: Callable[..., Array]) -> Callable[..., Array]:
@@ -62,7 +62,10 @@ def annual_costs(
     scalar: Array,  # (SCALARS,)
     keyed: Array,  # (FAMILIES, keys, n): each family's factor per key (country or currency)
     key_of: Array,  # (FAMILIES, S) int: the row of ``keyed`` each site reads
-    own: Array,  # (SITE_INPUTS, n, S): the site's own factors (wage, electricity, gas, land)
+    own_wage: Array,  # (n, S): the site's own factors (kopru.montecarlo.spec.SITE_INPUTS)
+    own_electricity: Array,  # (n, S)
+    own_gas: Array,  # (n, S)
+    own_land: Array,  # (n, S)
     volume: Array,  # (n,): units produced and sold
     material_cost: Array,  # (S, K)
     material_duty: Array,  # (S, K): base duty rate on each bought input
@@ -71,8 +74,8 @@ def annual_costs(
     transit_f: Array,  # (day parts, n): travel time factor by mode, then border and port waits
     shift: Array,  # (n,): duty rate shift (fraction), applied where a rate is > 0
     eur: Array,  # (n,): EUR factor (more EUR per USD makes the EUR minimums smaller)
-    freight_by_mode: Array,  # (S, M, R, modes): USD per unit
-    days_by_mode: Array,  # (S, M, R, day parts)
+    freight_by_mode: Array,  # (S, M, R, 4 modes): USD per unit
+    days_by_mode: Array,  # (S, M, R, 6 day parts: the modes, border and port waits)
     duty_rate: Array,  # (S, M)
     duty_min: Array,  # (S, M): specific minimum duty per unit, USD at the base EUR rate
     price: Array,  # (M,)
@@ -89,8 +92,6 @@ def annual_costs(
     ex_works = np.empty(n)
     property_tax = np.empty(n)
     best = np.empty(n)
-    freight = np.empty(n)
-    days = np.empty(n)
     total = np.empty(n)
     for s in range(n_sites):
         wage, social, electricity, gas, land, capex, property_rate, tax, input_share = site[s]
@@ -98,11 +99,11 @@ def annual_costs(
         for i in range(n):
             rate_fx = keyed[0, fx, i]
             # nominal local wage growth, floored so a far tail cannot make wages negative
-            labour = labour_hours * (wage * max(1.0 + keyed[1, growth, i], 0.01) * own[0, i, s] / rate_fx)
+            labour = labour_hours * (wage * max(1.0 + keyed[1, growth, i], 0.01) * own_wage[i, s] / rate_fx)
             labour = labour * (1.0 + social)
-            energy = kwh * (electricity * keyed[2, el, i] * own[1, i, s] / rate_fx)
-            energy = energy + gas_m3 * (gas * keyed[3, gs, i] * own[2, i, s] / rate_fx)
-            capital = (capex * recovery + fixed + land_m2 * (land * own[3, i, s])) / volume[i]
+            energy = kwh * (electricity * keyed[2, el, i] * own_electricity[i, s] / rate_fx)
+            energy = energy + gas_m3 * (gas * keyed[3, gs, i] * own_gas[i, s] / rate_fx)
+            capital = (capex * recovery + fixed + land_m2 * (land * own_land[i, s])) / volume[i]
             materials = 0.0
             for k in range(material_cost.shape[1]):
                 inbound = 0.0
@@ -119,20 +120,26 @@ def annual_costs(
             for i in range(n):
                 best[i] = np.inf
             for r in range(n_routes):
+                # four modes and six day parts written out: one pass over the samples per route
+                f0, f1, f2, f3 = freight_by_mode[s, m, r]
+                d0, d1, d2, d3, d4, d5 = days_by_mode[s, m, r]
                 for i in range(n):
-                    freight[i] = 0.0
-                    days[i] = 0.0
-                for k in range(freight_by_mode.shape[3]):
-                    c = freight_by_mode[s, m, r, k]
-                    for i in range(n):
-                        freight[i] += freight_f[k, i] * c
-                for k in range(days_by_mode.shape[3]):
-                    c = days_by_mode[s, m, r, k]
-                    for i in range(n):
-                        days[i] += transit_f[k, i] * c
-                for i in range(n):
+                    freight = (
+                        freight_f[0, i] * f0
+                        + freight_f[1, i] * f1
+                        + freight_f[2, i] * f2
+                        + freight_f[3, i] * f3
+                    )
+                    days = (
+                        transit_f[0, i] * d0
+                        + transit_f[1, i] * d1
+                        + transit_f[2, i] * d2
+                        + transit_f[3, i] * d3
+                        + transit_f[4, i] * d4
+                        + transit_f[5, i] * d5
+                    )
                     # freight + ex-works value x carrying rate x days / 365, the engine's order
-                    best[i] = min(best[i], days[i] * (ex_works[i] * carrying) / 365.0 + freight[i])
+                    best[i] = min(best[i], days * (ex_works[i] * carrying) / 365.0 + freight)
             rate, minimum, p = duty_rate[s, m], duty_min[s, m], price[m]
             for i in range(n):
                 customs = ex_works[i] + best[i]
@@ -146,12 +153,11 @@ def annual_costs(
 
 
 @_compiled
-def mix_site_normals(shared: Array, own: Array, region_of: Array, w: Array) -> Array:
-    """(V, n, S) normals of the site factors from the (n, V, regions) and (n, V, S) draws:
+def mix_site_normals(shared: Array, own: Array, region_of: Array, w: Array, out: Array) -> Array:
+    """(V, n, S) normals of the site factors, into ``out``, from the (n, V, regions) and (n, V, S) draws:
     sqrt(w) x the region's normal + sqrt(1 - w) x the site's own, so two sites of one region
     correlate by ``w[v]`` (per variable) and sites of two regions not at all."""
     n, n_vars, n_sites = own.shape
-    out = np.empty((n_vars, n, n_sites))
     for v in range(n_vars):
         a, b = np.sqrt(w[v]), np.sqrt(1.0 - w[v])
         for i in range(n):
@@ -168,21 +174,25 @@ def warm() -> None:
         np.ones(len(SCALARS)),
         np.ones((len(FAMILIES), 1, 1)),
         np.zeros((len(FAMILIES), 1), dtype=np.intp),
-        np.ones((4, 1, 1)),
+        one,
+        one,
+        one,
+        one,
         np.ones(1),
         one,
         one,
-        np.ones((1, 1, 1)),
-        one,
-        one,
+        np.ones((1, 1, len(MODES))),
+        np.ones((len(MODES), 1)),
+        np.ones((len(DAY_PARTS), 1)),
         np.zeros(1),
         np.ones(1),
-        np.ones((1, 1, 1, 1)),
-        np.ones((1, 1, 1, 1)),
+        np.ones((1, 1, 1, len(MODES))),
+        np.ones((1, 1, 1, len(DAY_PARTS))),
         one,
         one,
         np.ones(1),
         one,
         np.empty((1, 1)),
     )
-    mix_site_normals(np.ones((1, 1, 1)), np.ones((1, 1, 1)), np.zeros(1, dtype=np.intp), np.ones(1) * 0.5)
+    ones = np.ones((1, 1, 1))
+    mix_site_normals(ones, ones, np.zeros(1, dtype=np.intp), np.ones(1) * 0.5, np.empty((1, 1, 1)))

@@ -8,6 +8,7 @@ worker. A chunk holds a few blocks; its size follows sites × markets (:data:`CH
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -27,11 +28,15 @@ def _rng(seed: int, block: int, stream: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block, stream))))
 
 
-def draw(model: RiskModel, seed: int, block: int, size: int) -> tuple[dict[str, Array], Array]:
+def draw(
+    model: RiskModel, seed: int, block: int, size: int, scratch: bool = False
+) -> tuple[dict[str, Array], Array]:
     """The draws of one block: ``({variable: (size,) or (size, S) for site.*}, demand (size, M))``.
 
     The first ``size`` rows of a block do not depend on ``size`` (each array has its own stream,
-    filled row by row), so a run of n samples is a prefix of a run of more.
+    filled row by row), so a run of n samples is a prefix of a run of more. With ``scratch``, the
+    site factors live in this thread's buffer until the next scratch draw (a chunk evaluates each
+    block before it draws the next).
     """
     u = model.uncertainty
     z = _rng(seed, block, 0).standard_normal((size, len(u.copula_names))) @ u.cholesky.T
@@ -39,10 +44,12 @@ def draw(model: RiskModel, seed: int, block: int, size: int) -> tuple[dict[str, 
     demand = np.ones((size, len(model.demand)))
     if "demand" in u.variables:
         demand = u.variables["demand"].transform(_rng(seed, block, 1).standard_normal(demand.shape))
-    return values | _site_draws(model, seed, block, size), demand
+    return values | _site_draws(model, seed, block, size, scratch), demand
 
 
-def _site_draws(model: RiskModel, seed: int, block: int, size: int) -> dict[str, Array]:
+def _site_draws(
+    model: RiskModel, seed: int, block: int, size: int, scratch: bool = False
+) -> dict[str, Array]:
     """Site-level factors, (size, S) each: a region's common normal and the site's own, mixed so
     that two sites of one region correlate by ``within_region`` and sites of two regions not at all.
     """
@@ -51,16 +58,33 @@ def _site_draws(model: RiskModel, seed: int, block: int, size: int) -> dict[str,
         return {}
     regions, region_of = np.unique(np.array(model.site_region), return_inverse=True)
     n_sites = len(model.site_ids)
-    shared = _rng(seed, block, 2).standard_normal((size, len(names), len(regions)))
-    own = _rng(seed, block, 3).standard_normal((size, len(names), n_sites))
+    # the normals are mixed and dropped at once: drawn into this thread's buffers, the same values
+    shared = _rng(seed, block, 2).standard_normal(out=_buffer("shared", (size, len(names), len(regions))))
+    own = _rng(seed, block, 3).standard_normal(out=_buffer("own", (size, len(names), n_sites)))
     variables = [model.uncertainty.variables[name] for name in names]
     within = np.array([d.params.get("within_region", 0.0) for d in variables])
-    z = kernels.mix_site_normals(shared, own, region_of, within)
+    shape = (len(names), size, n_sites)  # the factors are computed in place, in this array
+    z = kernels.mix_site_normals(
+        shared, own, region_of, within, _buffer("factors", shape) if scratch else np.empty(shape)
+    )
     out = {}
     for k, (name, d) in enumerate(zip(names, variables, strict=True)):
         borrowed = model.site_borrowed[:, SITE_INPUTS.index(name.removeprefix("site."))]
-        out[name] = d.site_factor(z[k], borrowed)
+        out[name] = d.site_factor(z[k], borrowed, out=z[k])
     return out
+
+
+_BUFFERS = threading.local()
+
+
+def _buffer(name: str, shape: tuple[int, ...], fill: float | None = None) -> Array:
+    """A scratch array of this thread, kept between blocks (fresh arrays of this size cost their
+    page faults every block); with ``fill``, a constant array, filled once."""
+    kept = getattr(_BUFFERS, name, None)
+    if kept is None or kept.shape != shape:
+        kept = np.empty(shape) if fill is None else np.full(shape, fill)
+        setattr(_BUFFERS, name, kept)
+    return kept
 
 
 def _per_site(
@@ -198,10 +222,8 @@ def annual_cost_direct(model: RiskModel, values: dict[str, Array], demand_factor
     rows = np.ones((len(keyed), max(len(k) for k, _ in keyed), n))
     for f, (factors, _) in enumerate(keyed):
         rows[f, : len(factors)] = factors
-    own = np.ones((len(SITE_INPUTS), n, n_sites))
-    for v, name in enumerate(SITE_INPUTS):
-        if f"site.{name}" in values:
-            own[v] = values[f"site.{name}"]
+    none = _buffer("ones", (n, n_sites), fill=1.0)  # the factor of a site input with no draw
+    own = [_c(values.get(f"site.{name}", none)) for name in SITE_INPUTS]
     weight = model.demand * demand_factor  # (n, M) units sold
     waits = np.stack([values.get(f"wait.{w}", np.ones(n)) for w in WAITS])
     out = kernels.annual_costs(
@@ -209,7 +231,7 @@ def annual_cost_direct(model: RiskModel, values: dict[str, Array], demand_factor
         np.array([float(getattr(x, c)) for c in kernels.SCALARS]),
         rows,
         np.array([index for _, index in keyed], dtype=np.intp),
-        own,
+        *own,
         _c(weight.sum(axis=-1)),
         _c(np.broadcast_to(x.material_cost_usd, x.material_duty_rate.shape)),
         _c(x.material_duty_rate),
@@ -255,7 +277,7 @@ def compute_chunk(model: RiskModel, seed: int, first_block: int, stop_block: int
     costs, sums, best, regret = [], [], [], []
     for b in range(first_block, stop_block):
         lo, hi = block_bounds(samples, b)
-        values, demand = draw(model, seed, b, hi - lo)
+        values, demand = draw(model, seed, b, hi - lo, scratch=True)
         block = annual_cost_direct(model, values, demand)
         cheapest = block.min(axis=1, keepdims=True)
         costs.append(block)

@@ -95,14 +95,20 @@ class Distribution:
         right = high - np.sqrt((1.0 - u) * width * (high - mode))
         return np.where(u < cut, left, right)
 
-    def site_factor(self, z: Array, borrowed: NDArray[np.bool_]) -> Array:
+    def site_factor(self, z: Array, borrowed: NDArray[np.bool_], out: Array | None = None) -> Array:
         """A site.* factor per sample and site, (n, S), from standard normals ``z`` of that shape;
-        sites whose value is borrowed from elsewhere get the wider ``sigma_borrowed``."""
+        sites whose value is borrowed from elsewhere get the wider ``sigma_borrowed``. ``out``
+        (may be ``z``) receives it, with the same values as a new array."""
         p = self.params
+        out = np.empty_like(z) if out is None else out
         if self.dist == "fixed":
-            return np.full_like(z, p["value"])
+            out[...] = p["value"]
+            return out
         sigma = np.where(borrowed, p.get("sigma_borrowed", p["sigma"]), p["sigma"])
-        return p["median"] * np.exp(sigma * z)
+        np.multiply(sigma, z, out=out)
+        np.exp(out, out=out)
+        np.multiply(p["median"], out, out=out)
+        return out
 
     def positive(self) -> bool:
         """Whether every draw is > 0 (a multiplying factor must be)."""

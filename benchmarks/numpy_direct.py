@@ -79,9 +79,12 @@ def annual_cost_direct(model: RiskModel, values: dict[str, Array], demand_factor
     return np.matmul(total, (model.demand * demand_factor)[:, :, None])[..., 0] * model.fx
 
 
-def _site_draws(model: RiskModel, seed: int, block: int, size: int) -> dict[str, Array]:
+def _site_draws(
+    model: RiskModel, seed: int, block: int, size: int, scratch: bool = False
+) -> dict[str, Array]:
     """Site-level factors, (size, S) each: a region's common normal and the site's own, mixed so
     that two sites of one region correlate by ``within_region`` and sites of two regions not at all.
+    (``scratch`` is taken as today's draw passes it, and ignored: new arrays every block.)
     """
     names = model.uncertainty.site_names
     if not names or model.site_borrowed is None:

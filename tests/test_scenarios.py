@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+import kopru
 from kopru import api
 from kopru import scenarios as sweep
-from kopru.errors import SweepError
+from kopru.errors import KopruError, SweepError
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "examples" / "scenarios"
@@ -203,6 +204,32 @@ def test_a_failing_scenario_is_reported_not_fatal(tmp_path):
     )
     result = api.sweep(path)
     assert "error" in result.scenarios[1] and "best" in result.scenarios[0]
+
+
+def test_a_bad_override_is_reported_even_when_every_look_up_is_kept(tmp_path):
+    """A scenario whose overrides no look-up reads still gets its own pack's error (a reviewer
+    found that a kept look-up once hid it): the oracle is the scenario planned on its own."""
+    from kopru.datapack.overrides import apply_overrides
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        f"profile: {APPAREL}\n"
+        "scenarios:\n"
+        "  - {name: base}\n"
+        "  - {name: unknown_quantity, overrides: {KZ.no_such_quantity: 5}}\n"
+        "  - {name: negative, overrides: {KZ.vat_standard: -3}}\n"
+        "  - {name: wrong_unit, overrides: {KZ.vat_standard: {value: 12, unit: KZT/month}}}\n"
+        "  - {name: unknown_subject, overrides: {ATLANTIS.vat_standard: 12}}\n"
+        "  - {name: second_bad, overrides: {KZ.vat_standard: 12, KZ.no_such_quantity: 5}}\n",
+        encoding="utf-8",
+    )
+    _, scenarios = sweep.read_scenarios(path)
+    got = api.sweep(path).scenarios
+    assert "best" in got[0]
+    for outcome, s in zip(got[1:], scenarios[1:], strict=True):
+        with pytest.raises(KopruError) as own:
+            apply_overrides(kopru.load_data(), s.overrides)
+        assert outcome == {"name": s.name, "error": str(own.value)}, s.name
 
 
 def test_cli_sweep_json_and_store(tmp_path, capsys, monkeypatch):

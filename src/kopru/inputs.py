@@ -333,6 +333,7 @@ class SharedSteps:
         self._reads: dict[str, set[reads.Read]] = {}
         self._kept: OrderedDict[Hashable, Any] = OrderedDict()  # least recently used first
         self._seen: dict[tuple[str, tuple[str, ...]], set[reads.Read]] = {}  # a step's and its after's
+        self._valid: set[tuple[str, str]] = set()  # overrides already checked on the shipped pack
 
     def costs(self, overrides: Mapping[str, Any]) -> tuple[pd.DataFrame, CostInputs, float, np.ndarray]:
         """The scenario's sites, cost inputs (after incentives), plan currency per USD and demand."""
@@ -342,6 +343,7 @@ class SharedSteps:
             (reads.override_read(k), (k, json.dumps(v, sort_keys=True, default=str)))
             for k, v in sorted(overrides.items())
         ]
+        self._check(overrides)
 
         def step(
             name: str, make: Callable[[DataPack], Any], after: tuple[str, ...] = (), given: Hashable = None
@@ -365,6 +367,16 @@ class SharedSteps:
 
         g = _gather(self.profile, step, self.disruptions, self.avoid, per_site=True)
         return g.sites, _cost_inputs(self.profile, g)[1], g.fx, g.demand
+
+    def _check(self, overrides: Mapping[str, Any]) -> None:
+        """Raise the error the scenario's own data pack would (an unknown key, a wrong unit, a
+        negative value), even when every look-up is kept and that pack is never loaded: each
+        override is applied alone to the shipped pack once, in the scenario's order."""
+        for key, value in overrides.items():
+            kept = (key, json.dumps(value, sort_keys=True, default=str))
+            if kept not in self._valid:
+                datapack.load({key: value})
+                self._valid.add(kept)
 
     def _key(
         self, name: str, after: tuple[str, ...], changes: list[tuple[reads.Read, tuple]], given: Hashable

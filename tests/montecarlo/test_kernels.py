@@ -100,3 +100,86 @@ def test_a_kernel_compiles_without_a_writable_cache(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(numba, "njit", njit)
     twice = kernels._compiled(lambda a: a * 2.0)
     assert twice(np.array([1.5])).tolist() == [3.0]
+
+
+def _one_site(
+    freight: list[float], eur: float = 1.0, duty: float = 0.1, minimum: float = 0.0, oracle: bool = True
+):
+    """annual_costs on one site, one market, one sample with the given freight per route (road
+    only), and the same landed cost from kopru.costs (the oracle, which takes no NaN), per unit."""
+    from kopru.costs import CostInputs, landed_cost
+
+    site = np.array([[10.0, 0.0, 0.1, 0.5, 2.0, 1000.0, 0.0, 0.2, 0.0]])
+    scalar = np.array([4.0, 100.0, 10.0, 5.0, 0.0, 0.5, 0.1, 0.365])
+    routes = len(freight)
+    out = kernels.annual_costs(
+        site,
+        scalar,
+        np.array([[[1.0]], [[0.0]], [[1.0]], [[1.0]]]),
+        np.zeros((4, 1), dtype=np.intp),
+        *[np.ones((1, 1))] * 4,
+        np.array([10.0]),
+        np.array([[30.0]]),
+        np.array([[0.0]]),
+        np.array([[[4.0, 0.0, 0.0, 0.0]]]),
+        np.ones((4, 1)),
+        np.ones((6, 1)),
+        np.zeros(1),
+        np.array([eur]),
+        np.array([[[[f, 0.0, 0.0, 0.0] for f in freight]]]),
+        np.array([[[[10.0, 0, 0, 0, 0, 0]] * routes]]),
+        np.array([[duty]]),
+        np.array([[minimum]]),
+        np.array([200.0]),
+        np.array([[1.0]]),
+        np.empty((1, 1)),
+    )[0, 0]
+    if not oracle:
+        return out, None
+    x = CostInputs(
+        wage_usd_per_hour=np.array([10.0]),
+        social_rate=np.array([0.0]),
+        electricity_usd_per_kwh=np.array([0.1]),
+        gas_usd_per_m3=np.array([0.5]),
+        land_usd_per_m2_year=np.array([2.0]),
+        corporate_tax_rate=np.array([0.2]),
+        property_tax_rate=np.array([0.0]),
+        input_duty_share=np.array([0.0]),
+        capex_usd=np.array([1000.0]),
+        material_freight_usd=np.array([[4.0]]),
+        material_duty_rate=np.array([[0.0]]),
+        freight_usd=np.array([[freight]]),
+        transit_days=np.array([[[10.0] * routes]]),
+        duty_rate=np.array([[duty]]),
+        duty_min_usd=np.array([[minimum / eur]]),
+        material_cost_usd=np.array([[30.0]]),
+        price_usd=np.array([200.0]),
+        labour_hours=4.0,
+        electricity_kwh=100.0,
+        gas_m3=10.0,
+        land_m2=5.0,
+        fixed_costs_usd=0.0,
+        building_share=0.5,
+        capital_recovery=0.1,
+        volume=10.0,
+        carrying_rate=0.365,
+    )
+    return out, float(landed_cost(x).sum(axis=-1)[0, 0])
+
+
+@pytest.mark.parametrize(
+    "freight",
+    [[12.0, 9.0], [np.inf, 9.0], [np.inf, np.inf]],
+    ids=["both", "one unreachable", "none reachable"],
+)
+@pytest.mark.parametrize("duty", [0.1, 0.0])
+def test_unreachable_routes_as_the_engine_treats_them(freight, duty):
+    kernel, engine = _one_site(freight, duty=duty)
+    assert kernel == pytest.approx(engine, rel=1e-14) if np.isfinite(engine) else kernel == engine == np.inf
+
+
+def test_a_nan_is_passed_on_not_dropped():
+    """np.minimum and np.maximum pass a NaN on; so do the kernels (a route or a factor that went
+    wrong shows, instead of the other route or the duty minimum quietly standing in)."""
+    assert np.isnan(_one_site([12.0, np.nan], oracle=False)[0])
+    assert np.isnan(_one_site([12.0, 9.0], eur=np.nan, minimum=1.0, oracle=False)[0])

@@ -30,6 +30,18 @@ def _compiled(fn: Callable[..., Array]) -> Callable[..., Array]:
         return numba.njit(nogil=True)(fn)
 
 
+@_compiled
+def _minimum(a: float, b: float) -> float:
+    """As np.minimum: a NaN in either wins (Python's min would drop one in ``b``)."""
+    return a if (a < b or a != a) else b
+
+
+@_compiled
+def _maximum(a: float, b: float) -> float:
+    """As np.maximum: a NaN in either wins."""
+    return a if (a > b or a != a) else b
+
+
 # columns of the per-site constants and entries of the product's scalars given to annual_costs
 SITE_COLUMNS = (
     "wage_usd_per_hour",
@@ -99,7 +111,9 @@ def annual_costs(
         for i in range(n):
             rate_fx = keyed[0, fx, i]
             # nominal local wage growth, floored so a far tail cannot make wages negative
-            labour = labour_hours * (wage * max(1.0 + keyed[1, growth, i], 0.01) * own_wage[i, s] / rate_fx)
+            labour = labour_hours * (
+                wage * _maximum(1.0 + keyed[1, growth, i], 0.01) * own_wage[i, s] / rate_fx
+            )
             labour = labour * (1.0 + social)
             energy = kwh * (electricity * keyed[2, el, i] * own_electricity[i, s] / rate_fx)
             energy = energy + gas_m3 * (gas * keyed[3, gs, i] * own_gas[i, s] / rate_fx)
@@ -110,7 +124,7 @@ def annual_costs(
                 for q in range(material_by_mode.shape[2]):
                     inbound += freight_f[q, i] * material_by_mode[s, k, q]
                 rate = material_duty[s, k]
-                shifted = max(rate + shift[i], 0.0) if rate > 0 else 0.0
+                shifted = _maximum(rate + shift[i], 0.0) if rate > 0 else 0.0
                 priced = (material_cost[s, k] + inbound) * (1.0 + shifted * input_share)
                 materials = priced if k == 0 else materials + priced
             ex_works[i] = materials + energy + labour + capital
@@ -139,14 +153,16 @@ def annual_costs(
                         + transit_f[5, i] * d5
                     )
                     # freight + ex-works value x carrying rate x days / 365, the engine's order
-                    best[i] = min(best[i], days * (ex_works[i] * carrying) / 365.0 + freight)
+                    best[i] = _minimum(best[i], days * (ex_works[i] * carrying) / 365.0 + freight)
             rate, minimum, p = duty_rate[s, m], duty_min[s, m], price[m]
             for i in range(n):
                 customs = ex_works[i] + best[i]
                 # a duty change moves rates that apply; duty-free trade (rate 0) stays free
-                shifted = max(rate + shift[i], 0.0) if rate > 0 else 0.0
-                pre_tax = customs + max(shifted * customs, minimum / eur[i]) + property_tax[i]
-                total[i] += (pre_tax + tax * max(p - pre_tax, 0.0)) * weight[m, i]
+                shifted = _maximum(rate + shift[i], 0.0) if rate > 0 else 0.0
+                # an unreachable lane's infinite value stays infinite, even at a 0 % duty
+                ad_valorem = np.inf if customs == np.inf else shifted * customs
+                pre_tax = customs + _maximum(ad_valorem, minimum / eur[i]) + property_tax[i]
+                total[i] += (pre_tax + tax * _maximum(p - pre_tax, 0.0)) * weight[m, i]
         for i in range(n):
             out[s, i] = total[i]
     return out

@@ -10,8 +10,19 @@ from __future__ import annotations
 import numpy as np
 
 from kopru.montecarlo.model import COUNTRY_CURRENCY, RiskModel
-from kopru.montecarlo.sampling import _growth, _mode_factors, _per_site, _rng, _shifted, _sum_last
+from kopru.montecarlo.sampling import _mode_factors, _per_site, _rng, _shifted
 from kopru.montecarlo.spec import SITE_INPUTS, WAITS, Array
+
+
+def _sum_last(a: Array) -> Array:
+    """Sum over a short last axis (materials) as adds of slices, in index order as np.sum adds so
+    few terms: a reduce over a last axis of 2-8 is slow in NumPy."""
+    if a.shape[-1] == 0:  # a product made of no bought inputs
+        return np.zeros(a.shape[:-1])
+    out = a[..., 0].copy()
+    for k in range(1, a.shape[-1]):
+        out += a[..., k]
+    return out
 
 
 def _min_last(a: Array) -> Array:
@@ -36,15 +47,15 @@ def annual_cost_direct(model: RiskModel, values: dict[str, Array], demand_factor
     n = len(demand_factor)
     n_sites, n_markets = x.duty_rate.shape
     currency = tuple(COUNTRY_CURRENCY.get(c, "USD") for c in model.site_country)
-    fx_site = _per_site(model, values, "fx", currency, n)
+    fx_site = _per_site(values, "fx", currency, n)
     own = {name: values.get(f"site.{name}", 1.0) for name in SITE_INPUTS}
-    growth = np.maximum(1.0 + _growth(model, values, n), 0.01)
+    growth = np.maximum(1.0 + _per_site(values, "wage_growth", model.site_country, n, 0.0), 0.01)
     shift = values.get("duty", np.zeros(n)) / 100.0
     volume = (model.demand * demand_factor).sum(axis=-1)[:, None] if demand_factor is not None else x.volume
 
     labour = x.labour_hours * (x.wage_usd_per_hour * growth * own["wage"] / fx_site) * (1.0 + x.social_rate)
-    electricity = _per_site(model, values, "electricity", model.site_country, n)
-    gas = _per_site(model, values, "gas", model.site_country, n)
+    electricity = _per_site(values, "electricity", model.site_country, n)
+    gas = _per_site(values, "gas", model.site_country, n)
     energy = x.electricity_kwh * (x.electricity_usd_per_kwh * electricity * own["electricity"] / fx_site)
     energy = energy + x.gas_m3 * (x.gas_usd_per_m3 * gas * own["gas"] / fx_site)
     land = x.land_usd_per_m2_year * own["land"]

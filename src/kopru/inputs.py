@@ -338,12 +338,10 @@ class SharedSteps:
     def costs(self, overrides: Mapping[str, Any]) -> tuple[pd.DataFrame, CostInputs, float, np.ndarray]:
         """The scenario's sites, cost inputs (after incentives), plan currency per USD and demand."""
         pack: list[DataPack] = []
-        # each override: what it changes, and its value as a key (a note or a unit is part of it)
-        changes = [
-            (reads.override_read(k), (k, json.dumps(v, sort_keys=True, default=str)))
-            for k, v in sorted(overrides.items())
-        ]
-        self._check(overrides)
+        # each override as a key (a note or a unit is part of it), and what it changes
+        keyed = {k: (k, json.dumps(v, sort_keys=True, default=str)) for k, v in overrides.items()}
+        self._check(overrides, keyed)
+        changes = [(reads.override_read(k), keyed[k]) for k in sorted(keyed)]
 
         def step(
             name: str, make: Callable[[DataPack], Any], after: tuple[str, ...] = (), given: Hashable = None
@@ -368,15 +366,14 @@ class SharedSteps:
         g = _gather(self.profile, step, self.disruptions, self.avoid, per_site=True)
         return g.sites, _cost_inputs(self.profile, g)[1], g.fx, g.demand
 
-    def _check(self, overrides: Mapping[str, Any]) -> None:
+    def _check(self, overrides: Mapping[str, Any], keyed: dict[str, tuple[str, str]]) -> None:
         """Raise the error the scenario's own data pack would (an unknown key, a wrong unit, a
         negative value), even when every look-up is kept and that pack is never loaded: each
         override is applied alone to the shipped pack once, in the scenario's order."""
         for key, value in overrides.items():
-            kept = (key, json.dumps(value, sort_keys=True, default=str))
-            if kept not in self._valid:
+            if keyed[key] not in self._valid:
                 datapack.load({key: value})
-                self._valid.add(kept)
+                self._valid.add(keyed[key])
 
     def _key(
         self, name: str, after: tuple[str, ...], changes: list[tuple[reads.Read, tuple]], given: Hashable

@@ -176,11 +176,11 @@ def run_scenario(
         # already reported infeasible, so the warning says nothing new
         with np.errstate(invalid="ignore"):
             if optimize is None:
+                shared = {} if shared is None else shared
                 group = (scenario.disruptions, countries)
-                steps = (shared or {}).get(group) or SharedSteps(profile, scenario.disruptions, countries)
-                if shared is not None:
-                    shared[group] = steps
-                return _outcome(scenario.name, *steps.costs(scenario.overrides))
+                if group not in shared:
+                    shared[group] = SharedSteps(profile, scenario.disruptions, countries)
+                return _outcome(scenario.name, *shared[group].costs(scenario.overrides))
             plan = make_plan(
                 profile, scenario.overrides or None, scenario.disruptions, network=optimize, avoid=countries
             )

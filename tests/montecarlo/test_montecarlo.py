@@ -4,6 +4,7 @@ the decomposition of lanes by mode against the lanes themselves, invariance to t
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import types
@@ -81,7 +82,7 @@ def test_fx_shock_moves_local_costs_by_hand(tmp_path):
     u = risk.load_uncertainty(spec)
     fixed = {k: v for k, v in u.variables.items() if k == "fx.KZT"}
     one = risk.Uncertainty(fixed, np.eye(1), ("fx.KZT",))
-    mm = risk.RiskModel(**{**m.__dict__, "uncertainty": one})
+    mm = dataclasses.replace(m, uncertainty=one)
     values, _ = risk.draw(mm, 0, 0, 3)
     x = risk.sampled_inputs(mm, values, 3)
     kz = np.array([c == "KZ" for c in m.site_country])
@@ -341,7 +342,7 @@ def test_border_waits_move_on_their_own(tmp_path):
     m = model("apparel")
     u = risk.load_uncertainty(spec)
     one = risk.Uncertainty({"wait.border": u.variables["wait.border"]}, np.eye(1), ("wait.border",))
-    mm = risk.RiskModel(**{**m.__dict__, "uncertainty": one})
+    mm = dataclasses.replace(m, uncertainty=one)
     values, _ = risk.draw(mm, 0, 0, 2)
     x = risk.sampled_inputs(mm, values, 2)
     border = m.days_by_mode[..., risk.DAY_PARTS.index("border")]

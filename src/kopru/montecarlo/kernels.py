@@ -16,6 +16,7 @@ load it instead of compiling it each.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numba
 import numpy as np
@@ -40,6 +41,12 @@ def _minimum(a: float, b: float) -> float:
 def _maximum(a: float, b: float) -> float:
     """As np.maximum: a NaN in either wins."""
     return a if (a > b or a != a) else b
+
+
+def as_argument(a: Any) -> Array:
+    """A C-ordered, writeable float64 array: the one type the kernels take (a read-only view or
+    another layout would compile a second copy of a kernel)."""
+    return np.require(a, np.float64, ("C", "W"))
 
 
 # columns of the per-site constants and entries of the product's scalars given to annual_costs

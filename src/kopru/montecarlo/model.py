@@ -6,6 +6,7 @@ cannot reach every market at base values are left out (and named).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from numpy.typing import NDArray
 
 from kopru.costs import CostInputs, annual_totals, landed_cost
 from kopru.errors import RiskError
+from kopru.montecarlo import kernels
 from kopru.montecarlo.spec import DAY_PARTS, MODES, SITE_INPUTS, Array, Uncertainty
 
 if TYPE_CHECKING:  # the worker processes of a run import this module: keep it light
@@ -52,6 +54,49 @@ class RiskModel:
     # (S, len(SITE_INPUTS)): whether the site's value is borrowed (another region's, a national
     # figure, or labelled an assumption), which widens its site.* factor
     site_borrowed: NDArray[np.bool_] | None = None
+
+    @property
+    def site_currency(self) -> tuple[str, ...]:
+        """The currency of each site's local prices and wages."""
+        return tuple(COUNTRY_CURRENCY.get(c, "USD") for c in self.site_country)
+
+    @functools.cached_property
+    def kernel_constants(self) -> KernelConstants:
+        """What the compiled evaluation takes that no draw moves, laid out once per model."""
+        x = self.x
+        n_sites, n_markets = x.duty_rate.shape
+
+        c = kernels.as_argument
+        return KernelConstants(
+            site=c(
+                np.stack([np.broadcast_to(getattr(x, k), (n_sites,)) for k in kernels.SITE_COLUMNS], axis=1)
+            ),
+            scalar=np.array([float(getattr(x, k)) for k in kernels.SCALARS]),
+            material_cost=c(np.broadcast_to(x.material_cost_usd, x.material_duty_rate.shape)),
+            material_duty=c(x.material_duty_rate),
+            material_by_mode=c(self.material_freight_by_mode),
+            freight_by_mode=c(self.freight_by_mode),
+            days_by_mode=c(self.days_by_mode),
+            duty_rate=c(x.duty_rate),
+            duty_min=c(x.duty_min_usd),
+            price=c(np.broadcast_to(x.price_usd, (n_markets,))),
+        )
+
+
+@dataclass(frozen=True)
+class KernelConstants:
+    """A model's base inputs as :func:`kopru.montecarlo.kernels.annual_costs` takes them."""
+
+    site: Array  # (S, kernels.SITE_COLUMNS)
+    scalar: Array  # (kernels.SCALARS,)
+    material_cost: Array  # (S, K)
+    material_duty: Array  # (S, K)
+    material_by_mode: Array  # (S, K, modes)
+    freight_by_mode: Array  # (S, M, R, modes)
+    days_by_mode: Array  # (S, M, R, day parts)
+    duty_rate: Array  # (S, M)
+    duty_min: Array  # (S, M)
+    price: Array  # (M,)
 
 
 def _by_mode(routes: Mapping[tuple[str, str], Any], pairs: list[tuple[str, str]], attr: str) -> Array:

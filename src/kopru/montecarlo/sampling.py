@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from kopru.costs import CostInputs, landed_cost
 from kopru.montecarlo import kernels
-from kopru.montecarlo.model import COUNTRY_CURRENCY, RiskModel
+from kopru.montecarlo.model import RiskModel
 from kopru.montecarlo.spec import MODES, SITE_INPUTS, WAITS, Array
 
 BLOCK = 1024  # samples per seeding block: the unit of reproducibility, never changes with chunking
@@ -88,15 +88,15 @@ def _buffer(name: str, shape: tuple[int, ...], fill: float | None = None) -> Arr
 
 
 def _per_site(
-    model: RiskModel, values: dict[str, Array], family: str, keys: tuple[str, ...], n: int
+    values: dict[str, Array],
+    family: str,
+    keys: tuple[str, ...],
+    n: int,
+    neutral: float = 1.0,
 ) -> Array:
-    """(n, S) factor of a per-country (or per-currency) variable; 1 where none is given."""
-    out = np.ones((n, len(keys)))
-    for key in set(keys):
-        name = f"{family}.{key}"
-        if name in values:
-            out[:, np.array(keys) == key] = values[name][:, None]
-    return out
+    """(n, S) factor of a per-country (or per-currency) variable; ``neutral`` where none is given."""
+    rows, index = _keyed(values, family, keys, neutral, n)
+    return rows[index].T
 
 
 def _keyed(
@@ -124,13 +124,12 @@ def sampled_inputs(
     With ``demand_factor`` (n, M), the units sold move with it, and the fixed costs are spread over
     each sample's units (the one cost definition of :mod:`kopru.costs`)."""
     x = model.x
-    currency = tuple(COUNTRY_CURRENCY.get(c, "USD") for c in model.site_country)
     # local prices and wages are in the site's currency: more units per USD makes them cheaper in USD
-    fx_site = _per_site(model, values, "fx", currency, n)
+    fx_site = _per_site(values, "fx", model.site_currency, n)
     # nominal local wage growth; floored so that a far tail of a normal cannot make wages negative
-    growth = np.maximum(1.0 + _growth(model, values, n), 0.01)
-    electricity = _per_site(model, values, "electricity", model.site_country, n)
-    gas = _per_site(model, values, "gas", model.site_country, n)
+    growth = np.maximum(1.0 + _per_site(values, "wage_growth", model.site_country, n, 0.0), 0.01)
+    electricity = _per_site(values, "electricity", model.site_country, n)
+    gas = _per_site(values, "gas", model.site_country, n)
     freight_f = _mode_factors(values, "freight", n)
     waits = np.stack([values.get(f"wait.{w}", np.ones(n)) for w in WAITS], axis=-1)
     transit_f = np.concatenate([_mode_factors(values, "transit", n), waits], axis=-1)  # DAY_PARTS
@@ -156,17 +155,6 @@ def sampled_inputs(
     )
 
 
-def _growth(model: RiskModel, values: dict[str, Array], n: int) -> Array:
-    """Wage growth rate per sample and site, (n, S); 0 where the country has no variable."""
-    out = np.zeros((n, len(model.site_country)))
-    keys = np.array(model.site_country)
-    for country in set(model.site_country):
-        name = f"wage_growth.{country}"
-        if name in values:
-            out[:, keys == country] = values[name][:, None]
-    return out
-
-
 def _shifted(rate: Array, shift: Array) -> Array:
     """Rates moved by ``shift`` (n,), floored at 0; a rate of 0 (duty-free trade) stays 0."""
     expand = shift.reshape((-1,) + (1,) * np.ndim(rate))
@@ -175,28 +163,11 @@ def _shifted(rate: Array, shift: Array) -> Array:
     return shifted
 
 
-def _sum_last(a: Array) -> Array:
-    """Sum over a short last axis (materials) as adds of slices, in index order as np.sum adds so
-    few terms: a reduce over a last axis of 2-8 is slow in NumPy."""
-    if a.shape[-1] == 0:  # a product made of no bought inputs
-        return np.zeros(a.shape[:-1])
-    out = a[..., 0].copy()
-    for k in range(1, a.shape[-1]):
-        out += a[..., k]
-    return out
-
-
 def annual_cost(model: RiskModel, x: CostInputs, demand_factor: Array) -> Array:
     """Annual landed cost per sample and site in the plan's currency, (n, S)."""
     per_unit = landed_cost(x).sum(axis=-1)  # (n, S, M)
     # a batched matrix product over markets: much faster than a generic einsum here
     return np.matmul(per_unit, (model.demand * demand_factor)[:, :, None])[..., 0] * model.fx
-
-
-def _c(a: Array) -> Array:
-    """A C-ordered, writeable float64 array: the one type the compiled kernels take (a read-only
-    view or another layout would compile a second copy of the kernel)."""
-    return np.require(a, np.float64, ("C", "W"))
 
 
 def annual_cost_direct(model: RiskModel, values: dict[str, Array], demand_factor: Array) -> Array:
@@ -209,12 +180,12 @@ def annual_cost_direct(model: RiskModel, values: dict[str, Array], demand_factor
     tax's floor at zero) are taken exactly where they act. No (n, S, M, R) array and no CostInputs
     are built: the results equal the engine's to rounding (tested).
     """
-    x = model.x
     n = len(demand_factor)
-    n_sites, n_markets = x.duty_rate.shape
-    currency = tuple(COUNTRY_CURRENCY.get(c, "USD") for c in model.site_country)
+    n_sites = len(model.site_ids)
+    const = model.kernel_constants
+    arg = kernels.as_argument
     keyed = [
-        _keyed(values, "fx", currency, 1.0, n),
+        _keyed(values, "fx", model.site_currency, 1.0, n),
         _keyed(values, "wage_growth", model.site_country, 0.0, n),
         _keyed(values, "electricity", model.site_country, 1.0, n),
         _keyed(values, "gas", model.site_country, 1.0, n),
@@ -223,29 +194,29 @@ def annual_cost_direct(model: RiskModel, values: dict[str, Array], demand_factor
     for f, (factors, _) in enumerate(keyed):
         rows[f, : len(factors)] = factors
     none = _buffer("ones", (n, n_sites), fill=1.0)  # the factor of a site input with no draw
-    own = [_c(values.get(f"site.{name}", none)) for name in SITE_INPUTS]
+    own = [arg(values.get(f"site.{name}", none)) for name in SITE_INPUTS]
     weight = model.demand * demand_factor  # (n, M) units sold
     waits = np.stack([values.get(f"wait.{w}", np.ones(n)) for w in WAITS])
     out = kernels.annual_costs(
-        _c(np.stack([np.broadcast_to(getattr(x, c), (n_sites,)) for c in kernels.SITE_COLUMNS], axis=1)),
-        np.array([float(getattr(x, c)) for c in kernels.SCALARS]),
+        const.site,
+        const.scalar,
         rows,
         np.array([index for _, index in keyed], dtype=np.intp),
         *own,
-        _c(weight.sum(axis=-1)),
-        _c(np.broadcast_to(x.material_cost_usd, x.material_duty_rate.shape)),
-        _c(x.material_duty_rate),
-        _c(model.material_freight_by_mode),
-        _c(_mode_factors(values, "freight", n).T),
-        _c(np.concatenate([_mode_factors(values, "transit", n).T, waits])),  # (DAY_PARTS, n)
-        _c(np.broadcast_to(values.get("duty", 0.0) / 100.0, (n,))),
-        _c(np.broadcast_to(values.get("fx.EUR", 1.0), (n,))),
-        _c(model.freight_by_mode),
-        _c(model.days_by_mode),
-        _c(x.duty_rate),
-        _c(x.duty_min_usd),
-        _c(np.broadcast_to(x.price_usd, (n_markets,))),
-        _c(weight.T),
+        arg(weight.sum(axis=-1)),
+        const.material_cost,
+        const.material_duty,
+        const.material_by_mode,
+        arg(_mode_factors(values, "freight", n).T),
+        arg(np.concatenate([_mode_factors(values, "transit", n).T, waits])),  # (DAY_PARTS, n)
+        arg(np.broadcast_to(values.get("duty", 0.0) / 100.0, (n,))),
+        arg(np.broadcast_to(values.get("fx.EUR", 1.0), (n,))),
+        const.freight_by_mode,
+        const.days_by_mode,
+        const.duty_rate,
+        const.duty_min,
+        const.price,
+        arg(weight.T),
         np.empty((n_sites, n)),
     )
     return out.T * model.fx

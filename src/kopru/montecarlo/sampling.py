@@ -39,11 +39,11 @@ def draw(
     block before it draws the next).
     """
     u = model.uncertainty
-    z = _rng(seed, block, 0).standard_normal((size, len(u.copula_names))) @ u.cholesky.T
+    z = kernels.standard_normals(_rng(seed, block, 0), np.empty((size, len(u.copula_names)))) @ u.cholesky.T
     values = {name: u.variables[name].transform(z[:, j]) for j, name in enumerate(u.copula_names)}
     demand = np.ones((size, len(model.demand)))
     if "demand" in u.variables:
-        demand = u.variables["demand"].transform(_rng(seed, block, 1).standard_normal(demand.shape))
+        demand = u.variables["demand"].transform(kernels.standard_normals(_rng(seed, block, 1), demand))
     return values | _site_draws(model, seed, block, size, scratch), demand
 
 
@@ -59,8 +59,9 @@ def _site_draws(
     regions, region_of = np.unique(np.array(model.site_region), return_inverse=True)
     n_sites = len(model.site_ids)
     # the normals are mixed and dropped at once: drawn into this thread's buffers, the same values
-    shared = _rng(seed, block, 2).standard_normal(out=_buffer("shared", (size, len(names), len(regions))))
-    own = _rng(seed, block, 3).standard_normal(out=_buffer("own", (size, len(names), n_sites)))
+    normals = kernels.standard_normals
+    shared = normals(_rng(seed, block, 2), _buffer("shared", (size, len(names), len(regions))))
+    own = normals(_rng(seed, block, 3), _buffer("own", (size, len(names), n_sites)))
     variables = [model.uncertainty.variables[name] for name in names]
     within = np.array([d.params.get("within_region", 0.0) for d in variables])
     shape = (len(names), size, n_sites)  # the factors are computed in place, in this array

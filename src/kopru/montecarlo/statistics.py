@@ -66,7 +66,7 @@ class _Sink:
         if self.memory is not None:
             return self.memory[:, site]
         self.file.seek(site * self.samples * 8)
-        return np.frombuffer(self.file.read(self.samples * 8), dtype=np.float64)
+        return np.fromfile(self.file, dtype=np.float64, count=self.samples)
 
     def head(self, n: int) -> Array:
         """The first ``n`` samples of every site, (n, S)."""
@@ -422,7 +422,8 @@ def _column_statistics_of(samples: int, site: int) -> tuple[float, float, float,
     """A worker's task: :func:`column_statistics` of one site's column of the run's file."""
     with open(_WORKER["path"], "rb") as file:
         file.seek(site * samples * 8)
-        return column_statistics(np.frombuffer(file.read(samples * 8), dtype=np.float64))
+        # a writable array: the one type the sifting kernel is compiled (and cached) for
+        return column_statistics(np.fromfile(file, dtype=np.float64, count=samples))
 
 
 @contextlib.contextmanager

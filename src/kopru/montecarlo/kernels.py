@@ -176,18 +176,21 @@ def annual_costs(
     return out
 
 
-@_compiled
 def standard_normals(rng: np.random.Generator, out: Array) -> Array:
-    """``out`` filled with ``rng.standard_normal(out.shape)``'s values, in the same order.
+    """``out`` (C-ordered) filled with ``rng.standard_normal(out.shape)``'s values, in the same order.
 
     Numba's Generator runs NumPy's own algorithm (the ziggurat of ``random_standard_normal``) on
     the generator's bit stream, so the values are bit for bit NumPy's (tested) and the generator
     advances by as much; compiled, with the draw inlined, it takes a third of NumPy's time here
     (NumPy calls through a pointer per value, and branches on each sign)."""
-    flat = out.reshape(-1)
+    _fill_normals(rng, out.reshape(-1))  # a view: one compiled variant for every shape
+    return out
+
+
+@_compiled
+def _fill_normals(rng: np.random.Generator, flat: Array) -> None:
     for i in range(flat.size):
         flat[i] = rng.standard_normal()
-    return out
 
 
 @_compiled
@@ -270,5 +273,4 @@ def warm() -> None:
     mix_site_normals(ones, ones, np.zeros(1, dtype=np.intp), np.ones(1) * 0.5, np.empty((1, 1, 1)))
     counts = np.zeros(1, dtype=np.int64)
     sift(np.ones(1), np.ones(1), np.ones(1), np.empty((1, 1)), counts, np.zeros(2, dtype=np.int64))
-    for shape in ((1,), (1, 1), (1, 1, 1)):
-        standard_normals(np.random.default_rng(0), np.empty(shape))
+    standard_normals(np.random.default_rng(0), np.empty(1))

@@ -263,6 +263,16 @@ def _status(field: str) -> int:
         return next(int(line.split()[1]) * 1024 for line in f if line.startswith(field + ":"))
 
 
+def _numpy_draws_and_quantiles() -> None:
+    """The "before" rows draw with NumPy's own normals and take np.quantile, as they did."""
+    import numpy_direct
+
+    from kopru.montecarlo import kernels, statistics
+
+    kernels.standard_normals = numpy_direct.standard_normals
+    statistics.column_statistics = numpy_direct.column_statistics
+
+
 def child(impl: str, example: str, samples: int, seed: int) -> None:
     """Runs in the subprocess: build the model, time the Monte Carlo, print JSON."""
     model = build(example)
@@ -280,6 +290,8 @@ def child(impl: str, example: str, samples: int, seed: int) -> None:
     elif impl == "engine":  # the evaluation it replaced: kopru.costs.landed_cost on CostInputs
         from kopru.montecarlo import sampling
 
+        _numpy_draws_and_quantiles()
+
         def engine(m: RiskModel, values: Any, demand: Any) -> Any:
             return sampling.annual_cost(m, sampling.sampled_inputs(m, values, len(demand), demand), demand)
 
@@ -292,6 +304,7 @@ def child(impl: str, example: str, samples: int, seed: int) -> None:
 
         sampling.annual_cost_direct = numpy_direct.annual_cost_direct
         sampling._site_draws = numpy_direct._site_draws
+        _numpy_draws_and_quantiles()
         risk_mod.run(model, samples, seed, workers=1)
     elif impl == "kopru-dask":  # a LocalCluster of one single-threaded worker process per core
         from kopru.cluster import dask_client

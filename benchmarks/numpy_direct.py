@@ -1,5 +1,6 @@
 """The risk engine's NumPy evaluation as it was before the compiled kernels (commit a551746), kept
-so that ``bench_risk.py`` measures the two side by side on the same draws.
+so that ``bench_risk.py`` measures the two side by side on the same draws; with NumPy's own
+normals and np.quantile, as both "before" rows had them (the draws are the same values).
 
 Route freight and transit as matrix products of the mode factors, per-site terms on (n, S), the
 route choice, duty minimums and the profit tax's floor on (n, S, M) NumPy arrays.
@@ -112,3 +113,16 @@ def _site_draws(
         borrowed = model.site_borrowed[:, SITE_INPUTS.index(name.removeprefix("site."))]
         out[name] = d.site_factor(z, borrowed)
     return out
+
+
+def standard_normals(rng: np.random.Generator, out: Array) -> Array:
+    """NumPy's standard normals into ``out``: the values of kopru.montecarlo.kernels.standard_normals."""
+    return rng.standard_normal(out=out)
+
+
+def column_statistics(col: Array) -> tuple[float, float, float, float]:
+    """p5, p50, p95 and CVaR95 by np.quantile and a partition, as before the sifting pass."""
+    from kopru.montecarlo.statistics import tail_mean
+
+    p5, p50, p95 = (float(q) for q in np.quantile(col, [0.05, 0.5, 0.95]))
+    return p5, p50, p95, max(tail_mean(col), p95)

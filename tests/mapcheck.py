@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 from PIL import Image
 
 from kopru import basemap
@@ -54,3 +55,21 @@ def assert_basemap(page, selector: str, *, black_sea: bool = True) -> None:
         assert colours[name] == SEA, f"{name} is not drawn as sea: {colours[name]}"
     for name in LAND_POINTS:
         assert colours[name] == LAND, f"{name} is not drawn as a neighbouring country: {colours[name]}"
+
+
+def inside(rings: list[np.ndarray], pts: np.ndarray) -> np.ndarray:
+    """Even-odd rule over all rings (holes included): True where a (lon, lat) point is inside."""
+    inside = np.zeros(len(pts), dtype=bool)
+    x, y = pts[:, 0], pts[:, 1]
+    for r in rings:
+        lo, hi = r.min(axis=0), r.max(axis=0)
+        near = (x >= lo[0]) & (x <= hi[0]) & (y >= lo[1]) & (y <= hi[1])
+        if not near.any():
+            continue
+        x0, y0, x1, y1 = r[:-1, 0], r[:-1, 1], r[1:, 0], r[1:, 1]
+        px, py = x[near, None], y[near, None]
+        crosses = ((y0 > py) != (y1 > py)) & (
+            px < (x1 - x0) * (py - y0) / np.where(y1 == y0, 1, y1 - y0) + x0
+        )
+        inside[near] ^= (crosses.sum(axis=1) % 2).astype(bool)
+    return inside

@@ -13,6 +13,7 @@ import json
 import numpy as np
 import pytest
 from conftest import EXAMPLES
+from mapcheck import inside
 
 import kopru
 from kopru import basemap
@@ -44,24 +45,6 @@ def _rings(topo: dict, name: str) -> list[np.ndarray]:
         for poly in polys:
             out += [ring(r) for r in poly]
     return out
-
-
-def _inside(rings: list[np.ndarray], pts: np.ndarray) -> np.ndarray:
-    """Even-odd rule over all rings (holes included): True where a (lon, lat) point is inside."""
-    inside = np.zeros(len(pts), dtype=bool)
-    x, y = pts[:, 0], pts[:, 1]
-    for r in rings:
-        lo, hi = r.min(axis=0), r.max(axis=0)
-        near = (x >= lo[0]) & (x <= hi[0]) & (y >= lo[1]) & (y <= hi[1])
-        if not near.any():
-            continue
-        x0, y0, x1, y1 = r[:-1, 0], r[:-1, 1], r[1:, 0], r[1:, 1]
-        px, py = x[near, None], y[near, None]
-        crosses = ((y0 > py) != (y1 > py)) & (
-            px < (x1 - x0) * (py - y0) / np.where(y1 == y0, 1, y1 - y0) + x0
-        )
-        inside[near] ^= (crosses.sum(axis=1) % 2).astype(bool)
-    return inside
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +92,7 @@ def test_every_sea_and_ferry_leg_is_drawn_at_sea(pack, natural_earth):
         away = (haversine_km(pts[:, 1, None], pts[:, 0, None], ends[None, :, 1], ends[None, :, 0]) > 25).all(
             axis=1
         )
-        on_land = _inside(land, pts[away]) & ~_inside(lakes, pts[away])
+        on_land = inside(land, pts[away]) & ~inside(lakes, pts[away])
         assert not on_land.any(), (
             f"{e[0]} -> {e[1]} crosses land at {pts[away][on_land][:3].round(2).tolist()}"
         )
@@ -120,7 +103,7 @@ def test_without_waypoints_the_straight_line_would_cross_land(pack, natural_eart
     land, lakes = natural_earth
     ends = pack.nodes.loc[["mersin", "poti"], ["lon", "lat"]].to_numpy(float)
     pts = _great_circle(ends)
-    assert (_inside(land, pts) & ~_inside(lakes, pts)).mean() > 0.5
+    assert (inside(land, pts) & ~inside(lakes, pts)).mean() > 0.5
 
 
 def test_sea_lanes_name_sea_legs_and_run_both_ways(pack):

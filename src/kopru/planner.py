@@ -21,6 +21,7 @@ from kopru.corridors import Network
 from kopru.costs import COMPONENTS, annual_totals, landed_cost, route_choice
 from kopru.datapack import DataPack
 from kopru.datapack.freshness import oldest_behind
+from kopru.datapack.loader import BOUNDARIES_SOURCE
 from kopru.display import subject_names
 from kopru.inputs import PlanInputs, prepare
 from kopru.profile import OptimizeOptions, Profile
@@ -596,7 +597,7 @@ def _restricted_sentence(site: SitePlan, currency: str, markets: list[dict[str, 
 
 
 def _used_sources(pack: DataPack, site_plans, treat, routes) -> list[dict[str, str]]:
-    ids: set[str] = set()
+    ids: set[str] = {BOUNDARIES_SOURCE}  # the maps' regions
     for s in site_plans:
         ids |= {p.source for p in s.inputs.values()}
     for tr in treat.values():

@@ -21,6 +21,8 @@ from kopru.errors import DataPackError
 DATA = resources.files("kopru") / "datapack" / "data"
 
 MODES = ("road", "rail", "ferry", "sea")
+# the source of kz-adm1.geojson: every plan draws its regions, so every plan cites it (CC BY 4.0)
+BOUNDARIES_SOURCE = "kz_geokz_adm1_2024"
 NODE_KINDS = ("city", "border", "port", "rail_hub")
 TERRITORIES = ("EAEU", "UZ", "TJ", "TM", "AZ", "GE", "CN", "TR", "EU")
 
@@ -515,6 +517,8 @@ def read(root) -> DataPack:
         boundaries = json.loads((root / "kz-adm1.geojson").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise DataPackError(f"kz-adm1.geojson cannot be read: {exc}") from exc
+    if BOUNDARIES_SOURCE not in known:
+        raise DataPackError(f"kz-adm1.geojson: its source {BOUNDARIES_SOURCE} is not in sources/*.csv")
     isos = {f["properties"].get("iso") for f in boundaries.get("features", [])}
     missing = sorted(set(tables["regions"].index) - isos)
     if missing:

@@ -233,6 +233,8 @@ def _sifted_statistics(col: Array) -> tuple[float, float, float, float] | None:
     ranks = sorted(set(below) | set(above) | {n - k})
     pilot = np.sort(col[:: n // PILOT])
     groups, low, high, share = _brackets(pilot, n, ranks)
+    if n - k not in groups[-1]:
+        return None  # the tail's sum takes what lies above the last bracket: its rank must be there
     capacity = int(1.5 * share * n) + 1024  # room for the expected count and its spread
     kept = np.empty((len(groups), capacity))
     n_kept = np.zeros(len(groups), dtype=np.int64)
@@ -252,8 +254,6 @@ def _sifted_statistics(col: Array) -> tuple[float, float, float, float] | None:
         value.update((r, float(inside[j])) for r, j in zip(group, at, strict=True))
         if n - k in group:
             tail += float(inside[n - k - before :].sum())
-        elif group[0] > n - k:
-            tail += float(inside.sum())
     p5, p50, p95 = _interpolated(
         np.array([value[r] for r in below]), np.array([value[r] for r in above]), gamma
     )

@@ -47,6 +47,14 @@ def test_standard_normals_are_numpys_bit_for_bit(seed: int) -> None:
     assert rng_ours.random() == rng_theirs.random()
 
 
+@pytest.mark.parametrize(
+    "out", [np.zeros((3, 4))[:, :2], np.zeros((2, 3), order="F"), np.zeros(4, dtype=np.float32)]
+)
+def test_standard_normals_refuse_an_array_they_cannot_fill_in_place(out: np.ndarray) -> None:
+    with pytest.raises(ValueError, match="C-contiguous float64"):
+        kernels.standard_normals(np.random.default_rng(0), out)
+
+
 def test_sites_of_one_region_share_their_normal() -> None:
     shared = np.array([[[1.0, -2.0]]])  # one sample, one variable, two regions
     own = np.array([[[0.5, 0.5, 0.5]]])

@@ -183,6 +183,8 @@ def standard_normals(rng: np.random.Generator, out: Array) -> Array:
     the generator's bit stream, so the values are bit for bit NumPy's (tested) and the generator
     advances by as much; compiled, with the draw inlined, it takes a third of NumPy's time here
     (NumPy calls through a pointer per value, and branches on each sign)."""
+    if out.dtype != np.float64 or not out.flags.c_contiguous:  # else reshape would fill a copy
+        raise ValueError("out must be a C-contiguous float64 array")
     _fill_normals(rng, out.reshape(-1))  # a view: one compiled variant for every shape
     return out
 
@@ -213,11 +215,11 @@ def sift(values: Array, low: Array, high: Array, kept: Array, n_kept: Array, gap
     values inside bracket b go to ``kept[b]`` (``n_kept[b]`` counts them, also past its capacity),
     ``gaps[g]`` counts the values between bracket g - 1 and bracket g (``gaps[-1]``: above the
     last). Returns the sum of the values above the last bracket (compensated, so the order adds no
-    error), NaN when a value is NaN."""
+    error), NaN when a value is NaN (or +inf: the compensation turns it into NaN)."""
     n_brackets, capacity = kept.shape
     floor = np.empty(n_brackets + 1)
     floor[:n_brackets] = low
-    floor[n_brackets] = np.inf
+    floor[n_brackets] = np.nan  # nothing is kept above the last bracket, not even +inf
     total, carry = 0.0, 0.0
     nans = 0
     for i in range(values.size):

@@ -177,7 +177,8 @@ def column_statistics(col: Array) -> tuple[float, float, float, float]:
 
 
 def quantiles(values: Array, qs: tuple[float, ...]) -> tuple[float, ...]:
-    """``np.quantile(values, qs)`` (its default, linear method), bit for bit, in about half the time.
+    """``np.quantile(values, qs)`` (its default, linear method), bit for bit (but for the sign of
+    a zero), in about half the time.
 
     np.quantile partitions the whole column once at every rank it needs, plus the first and the
     last; here each rank is selected only within the stretch the previous selections left it in.
@@ -240,8 +241,8 @@ def _sifted_statistics(col: Array) -> tuple[float, float, float, float] | None:
     n_kept = np.zeros(len(groups), dtype=np.int64)
     gaps = np.zeros(len(groups) + 1, dtype=np.int64)
     above_sum = kernels.sift(np.ascontiguousarray(col, dtype=np.float64), low, high, kept, n_kept, gaps)
-    if np.isnan(above_sum) or n_kept.max() > capacity:
-        return None
+    if not np.isfinite(above_sum) or n_kept.max() > capacity:
+        return None  # a NaN or an infinity: NumPy's way, so its answer is NumPy's
     value: dict[int, float] = {}
     tail = above_sum
     for g, group in enumerate(groups):

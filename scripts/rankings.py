@@ -30,7 +30,10 @@ WHY = {
     ("materials", "KZ"): "freight on imported inputs (border charges and times, 2024 sea rates)",
     ("materials", "TR"): "freight on imported inputs, and İGV on inputs imported into Türkiye",
     ("energy", "KZ"): "regional electricity and gas rows now borrowed from the country, as stated",
-    ("labour", "KZ"): "regional wages (East Kazakhstan's own 2025 figure)",
+    ("labour", "KZ"): (
+        "regional wages (East Kazakhstan's own 2025 figure; Almaty Region, Karaganda, Kostanay and"
+        " Kyzylorda from their own Q3 2022 ratio instead of the national figure)"
+    ),
     ("labour", "TR"): "the national wage instead of per-province copies of it (same value)",
 }
 
@@ -119,6 +122,11 @@ def main() -> None:
         "   from P(best) 100 % and 0 % to about even).",
         "6. **Zones.** SEZ Burabay is left out (no 2024-2026 source names it); each example gained a new",
         "   Turkish plant option.",
+        "7. **Wages.** Almaty Region, Karaganda, Kostanay and Kyzylorda no longer take the national",
+        "   average wage (which every region outside the top five was below in 2025): each has an",
+        "   estimate from its own Q3 2022 ratio to the national wage, 8-16 % lower. SEZ Alatau (Almaty",
+        "   Region) moves up in two examples (apparel: from 5th to 3rd), and SEZ Saryarka (Karaganda)",
+        "   is the cheapest in more samples.",
         "",
         "The recommendation did not change in any example: the Kazakh SEZs stay ahead of the Turkish",
         "baselines by more than a third, because their corporate income tax exemption, low wages and",

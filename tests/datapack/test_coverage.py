@@ -22,8 +22,10 @@ def test_statuses_by_hand(status):
     # East Kazakhstan: its own 2025 wage (403,000 KZT, Kazinform); Abai: a ratio estimate
     assert status[("KZ-63", "wage")].status == "own" and status[("KZ-63", "wage")].subject == "KZ-63"
     assert status[("KZ-10", "wage")].status == "estimate"
-    # Karaganda has no wage of its own: the national figure, borrowed
-    assert status[("KZ-35", "wage")].status == "borrowed" and status[("KZ-35", "wage")].subject == "KZ"
+    # Karaganda: an estimate from its own 2022 ratio, its own row, not the country's
+    assert status[("KZ-35", "wage")].status == "estimate" and status[("KZ-35", "wage")].subject == "KZ-35"
+    # Turkish provinces have no wage of their own: the national figure, borrowed
+    assert status[("TR-34", "wage")].status == "borrowed" and status[("TR-34", "wage")].subject == "TR"
     # Türkiye's electricity tariff is national by rule (quantities.yaml), not borrowed
     assert status[("TR-34", "electricity")].status == "national"
     assert status[("KZ-10", "electricity")].status == "borrowed"

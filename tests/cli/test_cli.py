@@ -180,3 +180,18 @@ def test_tables_name_sites_in_full_and_show_no_ids(cli, monkeypatch, args):
     assert r.code == 0, r.err
     assert not ID.search(r.out), ID.search(r.out)
     assert "SEZ Turan (formerly Turkistan)" in r.out  # whole, on one line
+
+
+def test_the_risk_progress_bar_starts_no_thread():
+    # a risk run forks its workers only in a single-threaded process (else it spawns them, ~0.8 s
+    # more), so the command line's sampling bar is redrawn by its counts, not by a refresh thread
+    import threading
+
+    from kopru.cli.common import count_bar, shown
+
+    bar, count = count_bar(True, "sampling")
+    before = threading.active_count()
+    with shown(bar):
+        count(10, 100)
+        assert threading.active_count() == before
+    assert bar.tasks[0].completed == 10

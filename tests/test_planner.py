@@ -49,6 +49,24 @@ def test_plan_json_contract(plans, name):
     assert plan["sources"] and all(src["title"] for src in plan["sources"])
 
 
+def test_every_source_an_input_names_is_cited(plans):
+    # a cell may name several sources ("a;b"); each one is in the plan's Sources (a review found the
+    # combined cells dropped, e.g. the wage estimates' 2022 table)
+    pack = load()
+    for plan in (json.loads(p.model_dump_json()) for p in plans.values()):
+        cited = {src["id"] for src in plan["sources"]}
+        named = {
+            x.strip()
+            for site in plan["sites"]
+            for value in site["inputs"].values()
+            for x in str(value["source"]).split(";")
+            if x.strip() in pack.sources.index
+        }
+        assert named and named <= cited, sorted(named - cited)[:5]
+    apparel = json.loads(plans["apparel"].model_dump_json())
+    assert "kz_opendata_wages_2022q3" in {s["id"] for s in apparel["sources"]}
+
+
 def test_every_by_market_cost_sums_to_the_site_total(plans):
     plan = plans["appliances"]
     for s in plan.sites:

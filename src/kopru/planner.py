@@ -597,17 +597,17 @@ def _restricted_sentence(site: SitePlan, currency: str, markets: list[dict[str, 
 
 
 def _used_sources(pack: DataPack, site_plans, treat, routes) -> list[dict[str, str]]:
-    ids: set[str] = {BOUNDARIES_SOURCE}  # the maps' regions
+    cells: list[str] = [BOUNDARIES_SOURCE]  # the maps' regions
     for s in site_plans:
-        ids |= {p.source for p in s.inputs.values()}
-    for tr in treat.values():
-        ids |= {x.strip() for x in tr.source.split(";") if x.strip()}
+        cells += [p.source for p in s.inputs.values()]
+    cells += [tr.source for tr in treat.values()]
     for table in (pack.nodes, pack.edges, pack.markets, pack.regions, pack.sez, pack.provinces):
-        for cell in table["source"]:
-            ids |= {x.strip() for x in cell.split(";") if x.strip()}
-    transport = pack.parameters[pack.parameters["subject"].str.startswith(("mode:", "container:", "network"))]
-    ids |= set(transport["source"])
-    ids |= {p for p in pack.parameters[pack.parameters["quantity"] == "fx_per_usd"]["source"]}
+        cells += list(table["source"])
+    params = pack.parameters
+    cells += list(params[params["subject"].str.startswith(("mode:", "container:", "network"))]["source"])
+    cells += list(params[params["quantity"] == "fx_per_usd"]["source"])
+    # a cell may name several sources ("a;b"): each is cited
+    ids = {x.strip() for cell in cells for x in str(cell).split(";") if x.strip()}
     rows = pack.sources.loc[sorted(i for i in ids if i in pack.sources.index)]
     return [
         {k: str(r[k]) for k in ("id", "title", "publisher", "url", "year", "licence")}

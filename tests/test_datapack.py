@@ -185,6 +185,14 @@ def test_unknown_source_is_rejected(data_copy):
         read(data_copy)
 
 
+def test_boundaries_without_their_source_are_rejected(data_copy):
+    path = data_copy / "sources" / "kz_regions.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df[df["id"] != BOUNDARIES_SOURCE].to_csv(path, index=False)
+    with pytest.raises(DataPackError, match=f"its source {BOUNDARIES_SOURCE} is not in sources"):
+        read(data_copy)
+
+
 def test_bad_unit_is_rejected(data_copy):
     _edit_csv(
         data_copy / "parameters" / "taxes_fx.csv",

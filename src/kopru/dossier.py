@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from kopru.corridors import network_for
-from kopru.datapack import DataPack
+from kopru.datapack import DataPack, split_list
 from kopru.errors import UnknownSite
 from kopru.incentives import applies_in
 
@@ -119,13 +119,9 @@ def _theme(quantity: str) -> str:
     return "Other"
 
 
-def _split(cell: Any) -> list[str]:
-    return [s.strip() for s in str(cell).split(";") if s.strip()] if pd.notna(cell) else []
-
-
 def _refs(pack: DataPack, cell: Any) -> tuple[SourceRef, ...]:
     refs = []
-    for i in _split(cell):
+    for i in split_list(cell):
         if i not in pack.sources.index:
             continue
         row = pack.sources.loc[i]
@@ -212,7 +208,7 @@ def _incentives(pack: DataPack, kind: str, region: str, country: str) -> list[Sc
                 scheme=str(r.scheme),
                 value=f"{r.value:g} {r.unit}" if pd.notna(r.value) else str(r.unit),
                 years="" if pd.isna(r.years) else f"{r.years:g}",
-                sectors=sectors if len(sectors) <= 60 else f"{len(_split(sectors))} NACE sectors",
+                sectors=sectors if len(sectors) <= 60 else f"{len(split_list(sectors))} NACE sectors",
                 status=str(r.status),
                 legal_basis=str(r.legal_basis),
                 year=int(r.year),

@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 
 from kopru.appraisal import annuity_factor
 from kopru.costs import CostInputs, annual_totals, landed_cost
-from kopru.datapack import DataPack
+from kopru.datapack import DataPack, split_list
 from kopru.errors import ProfileError
 from kopru.profile import Profile
 
@@ -115,10 +115,6 @@ def nace_of(profile: Profile, pack: DataPack) -> str | None:
     return None
 
 
-def _codes(cell: str) -> list[str]:
-    return [c.strip() for c in str(cell).split(";") if c.strip()]
-
-
 def _sector_match(row: Mapping[str, Any], nace: str | None) -> tuple[bool, str]:
     """Whether the activity is in the row's sector list (and not excluded), and why not."""
     sectors = str(row["sectors"]).strip()
@@ -127,8 +123,8 @@ def _sector_match(row: Mapping[str, Any], nace: str | None) -> tuple[bool, str]:
     if nace is None:
         return False, "the product's NACE code is unknown: give the profile's nace"
     # NACE codes nest by prefix: division 23, group 23.5, class 23.51, subclass 23.51.01
-    listed = any(nace.startswith(c) for c in _codes(sectors))
-    excluded = any(nace.startswith(c) for c in _codes(row["excluded_sectors"]))
+    listed = any(nace.startswith(c) for c in split_list(sectors))
+    excluded = any(nace.startswith(c) for c in split_list(row["excluded_sectors"]))
     if not listed:
         return False, f"NACE {nace} is not among the scheme's sectors"
     if excluded:
@@ -146,7 +142,7 @@ def applies_in(row: Mapping[str, Any], country: str, region: str, in_sez: bool) 
         return in_sez
     if regions in ("KZ", "TR"):
         return country == regions
-    return region in _codes(regions)
+    return region in split_list(regions)
 
 
 def _eligible(
@@ -398,7 +394,7 @@ def _incentive(row: Mapping[str, Any], status: str, value: float | None, terms: 
     if row["min_investment"] == row["min_investment"] and row["min_investment"]:
         conditions.append(f"minimum investment {row['min_investment']:,.0f} {row['min_investment_unit']}")
     if str(row["regions"]) not in ("KZ", "TR"):
-        places = [terms.places.get(code, code) for code in _codes(row["regions"])]
+        places = [terms.places.get(code, code) for code in split_list(row["regions"])]
         conditions.append(f"regions: {', '.join(places)}")
     note = str(row["note"])
     if row["instrument"] == "cit_rate_reduction" and np.isfinite(terms.cit_cap_usd[i]):

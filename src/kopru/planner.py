@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from kopru import __version__, datapack
 from kopru.corridors import Network
 from kopru.costs import COMPONENTS, annual_totals, landed_cost, route_choice
-from kopru.datapack import DataPack
+from kopru.datapack import DataPack, split_list
 from kopru.datapack.freshness import oldest_behind
 from kopru.datapack.loader import BOUNDARIES_SOURCE
 from kopru.display import subject_names
@@ -606,8 +606,7 @@ def _used_sources(pack: DataPack, site_plans, treat, routes) -> list[dict[str, s
     params = pack.parameters
     cells += list(params[params["subject"].str.startswith(("mode:", "container:", "network"))]["source"])
     cells += list(params[params["quantity"] == "fx_per_usd"]["source"])
-    # a cell may name several sources ("a;b"): each is cited
-    ids = {x.strip() for cell in cells for x in str(cell).split(";") if x.strip()}
+    ids = {sid for cell in cells for sid in split_list(cell)}  # a cell may name several: each is cited
     rows = pack.sources.loc[sorted(i for i in ids if i in pack.sources.index)]
     return [
         {k: str(r[k]) for k in ("id", "title", "publisher", "url", "year", "licence")}

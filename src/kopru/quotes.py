@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from kopru.corridors import Network
-from kopru.datapack import DataPack
+from kopru.datapack import DataPack, split_list
 
 TOLERANCE = 0.25  # a kopru value within ±25 % of the quoted range counts as matching
 
@@ -49,17 +49,13 @@ class QuoteCheck:
         return {**asdict(self), "ratio": round(self.ratio, 4), "within": self.within}
 
 
-def _split(text: Any) -> tuple[str, ...]:
-    return tuple(s.strip() for s in str(text or "").split(";") if s.strip())
-
-
 def check_quotes(pack: DataPack) -> list[QuoteCheck]:
     """Every quote of the data pack against kopru's route for its lane (a few dozen routes)."""
     names = pack.nodes["name"]
     out = []
     for q in pack.table("lane_quotes").to_dict("records"):
-        network = Network(pack, _split(q["close"]))
-        avoid = _split(q["avoid"])
+        network = Network(pack, tuple(split_list(q["close"])))
+        avoid = tuple(split_list(q["avoid"]))
         if avoid:
             network = network.avoiding(avoid, (q["origin"], q["destination"]))
         route = network.route(q["origin"], q["destination"], q["criterion"])

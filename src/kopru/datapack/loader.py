@@ -314,9 +314,16 @@ def _numeric(df: pd.DataFrame, name: str, columns: tuple[str, ...], allow_empty=
         df[col] = values.astype(float)
 
 
+def split_list(cell: Any) -> list[str]:
+    """The items of a data-pack list cell ("a;b"): stripped, empty ones dropped; none when missing."""
+    if cell is None or (not isinstance(cell, str) and pd.isna(cell)):
+        return []
+    return [s.strip() for s in str(cell).split(";") if s.strip()]
+
+
 def _check_sources(df: pd.DataFrame, name: str, known: set[str]) -> None:
     for i, cell in enumerate(df["source"]):
-        ids = [s.strip() for s in cell.split(";") if s.strip()]
+        ids = split_list(cell)
         if not ids:
             raise DataPackError(f"data pack file {name}, row {i + 2}: no source given")
         for sid in ids:

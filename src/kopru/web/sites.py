@@ -6,14 +6,12 @@ is drawn over the shipped base map (:mod:`kopru.basemap`), like the report's.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 import plotly.graph_objects as go
 from pydantic import BaseModel
 
 from kopru import basemap
-from kopru.datapack import DataPack
+from kopru.datapack import DataPack, split_list
 from kopru.dossier import site_parameters, subjects
 
 KINDS = {"kz_region": "Kazakh region", "sez": "special economic zone", "tr_province": "Turkish province"}
@@ -117,10 +115,6 @@ def _table_for(kind: str, pack: DataPack) -> pd.DataFrame:
     return {"kz_region": pack.regions, "sez": pack.sez, "tr_province": pack.provinces}[kind]
 
 
-def _split(cell: Any) -> list[str]:
-    return [s.strip() for s in str(cell).split(";") if s.strip()]
-
-
 def detail(pack: DataPack, site_id: str) -> SiteDetail | None:
     """The site's data with every value's source; None for an id that is not in the data pack."""
     site = next((s for s in catalogue(pack) if s.id == site_id), None)
@@ -143,9 +137,9 @@ def detail(pack: DataPack, site_id: str) -> SiteDetail | None:
         )
         for p in params.itertuples(index=False)
     ]
-    ids = set(_split(row.get("source", "")))
+    ids = set(split_list(row.get("source", "")))
     for v in views:
-        ids |= set(_split(v.source))
+        ids |= set(split_list(v.source))
     known = sorted(i for i in ids if i in pack.sources.index)
     sources = [
         SourceView(

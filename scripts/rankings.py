@@ -34,6 +34,7 @@ WHY = {
         "regional wages (East Kazakhstan's own 2025 figure; Almaty Region, Karaganda, Kostanay and"
         " Kyzylorda from their own Q3 2022 ratio instead of the national figure)"
     ),
+    ("labour", "sez_ontustik"): "the zone placed in Shymkent (its wage), not Turkistan Region",
     ("labour", "TR"): "the national wage instead of per-province copies of it (same value)",
 }
 
@@ -75,7 +76,9 @@ def example_section(name: str, before: dict) -> list[str]:
         delta = {c: (now.components[c] or 0.0) - (old["components"].get(c) or 0.0) for c in plan.components}
         top = sorted(delta, key=lambda c: -abs(delta[c]))[:2]
         parts = ", ".join(f"{c} {delta[c]:+,.0f}" for c in top if abs(delta[c]) >= 1)
-        why = "; ".join(WHY.get((c, site.country), c) for c in top if abs(delta[c]) >= 1)
+        why = "; ".join(
+            WHY.get((c, sid), WHY.get((c, site.country), c)) for c in top if abs(delta[c]) >= 1
+        )
         lines.append(
             f"| {site.name} | {rank_before} → {site.rank} | {money(old['total'])} | {money(now.total)} |"
             f" {now.total / old['total'] - 1:+.1%} | {parts} | {why} |"
@@ -118,10 +121,12 @@ def main() -> None:
         "4. **Freight.** Black Sea sea legs at the 2024 market level, border times and charges from CPMM",
         "   2023, the port of Baku at Alat (see docs/lanes.md).",
         "5. **Risk.** Each site draws its own wage, electricity, gas and land factors, so near-ties are",
-        "   no longer certainties (the apparel example's two Turkistan-region SEZs, 0.06 % apart, went",
-        "   from P(best) 100 % and 0 % to about even).",
+        "   no longer certainties (before the next item, apparel's SEZ Turan and SEZ Ontustik, 0.06 %",
+        "   apart, went from P(best) 100 % and 0 % to about even).",
         "6. **Zones.** SEZ Burabay is left out (no 2024-2026 source names it); each example gained a new",
-        "   Turkish plant option.",
+        "   Turkish plant option. SEZ Ontustik is in Shymkent, not Turkistan Region (its coordinates lie",
+        "   in the city and two sources call it Shymkent's zone), so it takes Shymkent's wage, 9 % above",
+        "   Turkistan's: in apparel it is still second, now 1.7 % behind SEZ Turan.",
         "7. **Wages.** Almaty Region, Karaganda, Kostanay and Kyzylorda no longer take the national",
         "   average wage (which every region outside the top five was below in 2025): each has an",
         "   estimate from its own Q3 2022 ratio to the national wage, 8-17 % lower. SEZ Alatau (Almaty",

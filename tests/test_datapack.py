@@ -78,9 +78,6 @@ def test_places_lie_in_their_own_region(pack):
             pack.tables["industrial_zones"].set_index("id")[["region", "lat", "lon"]],
         ]
     )
-    # Sayram village, Ontustik's coordinates, lies inside Shymkent city's 2018 limits; its decree
-    # places the zone in Sayram district of the region (its note says the region is to be checked)
-    places = places.drop(index="sez_ontustik")
     outside = [
         pid
         for pid, row in places.iterrows()

@@ -29,10 +29,14 @@ WHY = {
     ("logistics", "TR"): "2024 Black Sea sea rates, CPMM 2023 border times and charges, Baku port at Alat",
     ("materials", "KZ"): "freight on imported inputs (border charges and times, 2024 sea rates)",
     ("materials", "TR"): "freight on imported inputs, and İGV on inputs imported into Türkiye",
-    ("energy", "KZ"): "regional electricity and gas rows now borrowed from the country, as stated",
+    ("energy", "KZ"): (
+        "regional electricity and gas rows (Astana's and Almaty's own 2026 electricity prices;"
+        " the other regions borrow the country's, as stated)"
+    ),
     ("labour", "KZ"): (
         "regional wages (East Kazakhstan's own 2025 figure; Almaty Region, Karaganda, Kostanay and"
-        " Kyzylorda from their own Q3 2022 ratio instead of the national figure)"
+        " Kyzylorda from their own Q3 2022 ratio, Jetisu from its own Q1 2025 ratio, instead of the"
+        " national figure or a doubtful news figure)"
     ),
     ("labour", "sez_ontustik"): "the zone placed in Shymkent (its wage), not Turkistan Region",
     ("labour", "TR"): "the national wage instead of per-province copies of it (same value)",
@@ -76,9 +80,7 @@ def example_section(name: str, before: dict) -> list[str]:
         delta = {c: (now.components[c] or 0.0) - (old["components"].get(c) or 0.0) for c in plan.components}
         top = sorted(delta, key=lambda c: -abs(delta[c]))[:2]
         parts = ", ".join(f"{c} {delta[c]:+,.0f}" for c in top if abs(delta[c]) >= 1)
-        why = "; ".join(
-            WHY.get((c, sid), WHY.get((c, site.country), c)) for c in top if abs(delta[c]) >= 1
-        )
+        why = "; ".join(WHY.get((c, sid), WHY.get((c, site.country), c)) for c in top if abs(delta[c]) >= 1)
         lines.append(
             f"| {site.name} | {rank_before} → {site.rank} | {money(old['total'])} | {money(now.total)} |"
             f" {now.total / old['total'] - 1:+.1%} | {parts} | {why} |"
@@ -129,9 +131,16 @@ def main() -> None:
         "   Turkistan's: in apparel it is still second, now 1.7 % behind SEZ Turan.",
         "7. **Wages.** Almaty Region, Karaganda, Kostanay and Kyzylorda no longer take the national",
         "   average wage (which every region outside the top five was below in 2025): each has an",
-        "   estimate from its own Q3 2022 ratio to the national wage, 8-17 % lower. SEZ Alatau (Almaty",
-        "   Region) is now 3rd in apparel and 4th in construction materials (5th and 6th with the",
-        "   national wage), and SEZ Saryarka (Karaganda) is the cheapest in more samples.",
+        "   estimate from its own Q3 2022 ratio to the national wage, 8-17 % lower. At that step SEZ",
+        "   Alatau (Almaty Region) moved up two places in apparel and in construction materials, and SEZ",
+        "   Saryarka (Karaganda) became the cheapest in more samples.",
+        "8. **Jetisu and the 2026 tariffs.** Jetisu's wage is now an estimate from its own Q1 2025 ratio",
+        "   (300,700 KZT instead of a news item's 340,000 for Q2, which was not the lowest region as it",
+        "   claimed), so SEZ Khorgos - Eastern Gate is 3rd in apparel and the cheapest in about one",
+        "   sample in eight. Astana and Almaty have their own 2026 electricity prices (32.74 and 43.13",
+        "   KZT/kWh excl. VAT, read through public code quoting the suppliers); the other regions keep",
+        "   2025 tariffs. SEZ Alatau falls back to 5th in apparel and 6th in construction materials,",
+        "   where energy is a larger share of cost.",
         "",
         "The recommendation did not change in any example: the Kazakh SEZs stay ahead of the Turkish",
         "baselines by more than a third, because their corporate income tax exemption, low wages and",

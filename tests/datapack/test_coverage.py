@@ -29,7 +29,7 @@ def test_statuses_by_hand(status):
     # Türkiye's electricity tariff is national by rule (quantities.yaml), not borrowed
     assert status[("TR-34", "electricity")].status == "national"
     assert status[("KZ-10", "electricity")].status == "borrowed"
-    assert status[("TR-35", "gas")].status == "own"  # İzmir's distributor tariff
+    assert status[("TR-41", "gas")].status == "own"  # Kocaeli's distributor tariff (İZGAZ, İzmit)
 
 
 def test_counts_add_up(pack):

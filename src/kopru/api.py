@@ -87,11 +87,12 @@ def check_data(overrides: Overrides = None) -> dict[str, Any]:
     say what it holds: ``{"version", "values", "sources", "nodes", "edges", "overrides"}``, and how
     much is sourced: ``"tables"`` (sourced and assumed rows per table), ``"families"`` (per family
     of regional values and country: regions with their own sourced value, an estimate, a borrowed
-    value or none) and ``"regions"`` (each region's status per family)."""
+    value or none), ``"regions"`` (each region's status per family) and ``"borrowed"`` (per family
+    and country, the regions on the country's value and that row's note: why)."""
     from dataclasses import asdict
 
     from kopru.corridors import Network, check_connected
-    from kopru.datapack.coverage import family_counts, region_values, table_counts
+    from kopru.datapack.coverage import borrowed, family_counts, region_values, table_counts
 
     pack = load_data(overrides)
     check_connected(Network(pack))
@@ -110,6 +111,7 @@ def check_data(overrides: Overrides = None) -> dict[str, Any]:
             for (f, c), row in families.iterrows()
         ],
         "regions": [asdict(v) for v in regions],
+        "borrowed": [asdict(b) for b in borrowed(pack, regions)],
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import kopru
-from kopru.datapack.coverage import FAMILIES, family_counts, region_values, table_counts
+from kopru.datapack.coverage import FAMILIES, borrowed, family_counts, region_values, table_counts
 
 
 @pytest.fixture(scope="module")
@@ -50,3 +50,28 @@ def test_cli_validate_prints_coverage(cli):
     assert "is valid" in r.out and "Regional values" in r.out and "electricity" in r.out
     r = cli("data", "validate", "--regions")
     assert "KZ-63 East Kazakhstan" in r.out.replace("\\n", " ")
+
+
+def test_borrowed_values_say_why(pack):
+    """Oracle: the borrowed column of family_counts, and the country rows read by hand."""
+    values = region_values(pack)
+    counts = family_counts(values)
+    groups = {(b.family, b.country): b for b in borrowed(pack, values)}
+    for (family, country), row in counts.iterrows():
+        n = len(groups[(family, country)].regions) if (family, country) in groups else 0
+        assert n == row["borrowed"]
+    electricity = groups[("electricity", "KZ")]
+    assert "Abai Region" in electricity.regions and "Kostanay Region" not in electricity.regions
+    assert electricity.value == 29.14 and "Kostanay" in electricity.note  # the EPK-forfait proxy
+    assert ("electricity", "TR") not in groups  # national by rule, not borrowed
+
+
+def test_cli_validate_regions_explains_borrowed_values(cli):
+    r = cli("data", "validate", "--regions")
+    assert r.code == 0, r.err
+    text = " ".join(r.out.split())
+    assert "Borrowed values, and why" in text
+    assert "electricity, KZ: 16 regions take 29.14 KZT/kWh" in text and "search passes" in text
+    assert "wage, TR: 12 provinces take" in text
+    data = kopru.api.check_data()
+    assert sum(len(b["regions"]) for b in data["borrowed"]) == sum(f["borrowed"] for f in data["families"])

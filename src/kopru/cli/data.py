@@ -120,6 +120,7 @@ def data_validate(
     out.print(families)
     if regions:
         _print_regions(s["regions"])
+        _print_borrowed(s["borrowed"])
     else:
         out.print("each region's status: [bold]kopru data validate --regions[/]")
 
@@ -147,6 +148,21 @@ def _print_regions(rows: list[dict]) -> None:
     for rid, marks in by_region.items():
         table.add_row(names[rid], *(marks[f] for f in families))
     out.print(table)
+
+
+PLACES = {"KZ": "regions", "TR": "provinces"}
+
+
+def _print_borrowed(groups: list[dict]) -> None:
+    if not groups:
+        return
+    out.print("[bold]Borrowed values, and why[/] (the note of the country's row they take):")
+    for g in groups:
+        names = ", ".join(g["regions"])
+        value = f"{g['value']:,.6g} {g['unit']} ({g['year']}, {g['source']})"
+        places = f"{len(g['regions'])} {PLACES.get(g['country'], 'regions')}"
+        out.print(f"\n[bold]{g['family']}, {g['country']}[/]: {places} take {value}: {names}.")
+        out.print(g["note"], highlight=False)
 
 
 @app.command("stale")

@@ -4,7 +4,7 @@ A site is costed with its region's value when the pack has one, else with its co
 value is *borrowed*, unless the quantity is national by rule there (quantities.yaml ``national``,
 e.g. Türkiye's equalised electricity tariff). A region's own value may still be an estimate
 (``assumption: true``, e.g. a ratio method). ``kopru data validate`` prints these counts per family
-of values and per region.
+of values and per region, and why values are borrowed: the note of the country row they take.
 """
 
 from __future__ import annotations
@@ -81,6 +81,41 @@ def region_values(pack: DataPack) -> list[RegionValue]:
                 )
             )
     return out
+
+
+@dataclass(frozen=True)
+class Borrowed:
+    """The regions of one country that take its value of one family, and why: the country row's
+    note says what the value is and what was searched for the regions' own."""
+
+    family: str
+    country: str
+    regions: tuple[str, ...]  # names, in the pack's order
+    quantity: str
+    value: float
+    unit: str
+    year: int
+    source: str
+    note: str
+
+
+def borrowed(pack: DataPack, values: list[RegionValue]) -> list[Borrowed]:
+    """Per family and country, the regions on a borrowed value, with the borrowed row's note."""
+    out = []
+    for (family, country), group in _borrowers(values).items():
+        p = next(pack.param(country, q) for q in FAMILIES[family] if pack.has_param(country, q))
+        out.append(
+            Borrowed(family, country, tuple(group), p.quantity, p.value, p.unit, p.year, p.source, p.note)
+        )
+    return out
+
+
+def _borrowers(values: list[RegionValue]) -> dict[tuple[str, str], list[str]]:
+    groups: dict[tuple[str, str], list[str]] = {}
+    for v in values:
+        if v.status == "borrowed":
+            groups.setdefault((v.family, v.country), []).append(v.name)
+    return groups
 
 
 def family_counts(values: list[RegionValue]) -> pd.DataFrame:

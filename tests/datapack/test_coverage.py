@@ -62,7 +62,7 @@ def test_borrowed_values_say_why(pack):
         assert n == row["borrowed"]
     electricity = groups[("electricity", "KZ")]
     assert "Abai Region" in electricity.regions and "Kostanay Region" not in electricity.regions
-    assert electricity.value == 29.14 and "Kostanay" in electricity.note  # the EPK-forfait proxy
+    assert electricity.param.value == 29.14 and "Kostanay" in electricity.param.note  # EPK-forfait
     assert ("electricity", "TR") not in groups  # national by rule, not borrowed
 
 

@@ -159,10 +159,11 @@ def _print_borrowed(groups: list[dict]) -> None:
     out.print("[bold]Borrowed values, and why[/] (the note of the country's row they take):")
     for g in groups:
         names = ", ".join(g["regions"])
-        value = f"{g['value']:,.6g} {g['unit']} ({g['year']}, {g['source']})"
+        p = g["param"]
+        value = f"{p['value']:,.6g} {p['unit']} ({p['year']}, {p['source']})"
         places = f"{len(g['regions'])} {PLACES.get(g['country'], 'regions')}"
         out.print(f"\n[bold]{g['family']}, {g['country']}[/]: {places} take {value}: {names}.")
-        out.print(g["note"], highlight=False)
+        out.print(p["note"], highlight=False)
 
 
 @app.command("stale")

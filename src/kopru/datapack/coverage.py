@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from kopru.datapack.loader import DataPack
+from kopru.datapack.loader import DataPack, Param
 
 Status = Literal["own", "estimate", "national", "borrowed", "missing"]
 # the regional families a site's cost reads, and the quantities behind each (first found wins,
@@ -91,12 +91,7 @@ class Borrowed:
     family: str
     country: str
     regions: tuple[str, ...]  # names, in the pack's order
-    quantity: str
-    value: float
-    unit: str
-    year: int
-    source: str
-    note: str
+    param: Param  # the country's row they take
 
 
 def borrowed(pack: DataPack, values: list[RegionValue]) -> list[Borrowed]:
@@ -104,9 +99,7 @@ def borrowed(pack: DataPack, values: list[RegionValue]) -> list[Borrowed]:
     out = []
     for (family, country), group in _borrowers(values).items():
         p = next(pack.param(country, q) for q in FAMILIES[family] if pack.has_param(country, q))
-        out.append(
-            Borrowed(family, country, tuple(group), p.quantity, p.value, p.unit, p.year, p.source, p.note)
-        )
+        out.append(Borrowed(family, country, tuple(group), p))
     return out
 
 

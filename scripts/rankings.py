@@ -30,8 +30,8 @@ WHY = {
     ("materials", "KZ"): "freight on imported inputs (border charges and times, 2024 sea rates)",
     ("materials", "TR"): "freight on imported inputs, and İGV on inputs imported into Türkiye",
     ("energy", "KZ"): (
-        "regional electricity and gas rows (Astana's and Almaty's own 2026 electricity prices;"
-        " the other regions borrow the country's, as stated)"
+        "regional electricity and gas rows (the 2026-27 gas caps; Astana's and Almaty's own 2026"
+        " electricity prices, the other regions borrowing the country's, as stated)"
     ),
     ("labour", "KZ"): (
         "regional wages (East Kazakhstan's own 2025 figure; Almaty Region, Karaganda, Kostanay and"
@@ -127,21 +127,26 @@ def main() -> None:
         "   apart, went from P(best) 100 % and 0 % to about even).",
         "6. **Zones.** SEZ Burabay is left out (no 2024-2026 source names it); each example gained a new",
         "   Turkish plant option. SEZ Ontustik is in Shymkent, not Turkistan Region (its coordinates lie",
-        "   in the city and two sources call it Shymkent's zone), so it takes Shymkent's wage, 9 % above",
-        "   Turkistan's: in apparel it is still second, now 1.7 % behind SEZ Turan.",
+        "   in the city, and after the 2018 split the region's governor said it stayed in the city), so",
+        "   it takes Shymkent's wage, 9 % above Turkistan's: in apparel it is still second, now 1.8 %",
+        "   behind SEZ Turan.",
         "7. **Wages.** Almaty Region, Karaganda, Kostanay and Kyzylorda no longer take the national",
         "   average wage (which every region outside the top five was below in 2025): each has an",
         "   estimate from its own Q3 2022 ratio to the national wage, 8-17 % lower. At that step SEZ",
         "   Alatau (Almaty Region) moved up two places in apparel and in construction materials, and SEZ",
         "   Saryarka (Karaganda) became the cheapest in more samples.",
-        "8. **Jetisu and the 2026 tariffs.** Jetisu's wage is now an estimate from its own Q1 2025 ratio",
-        "   (300,700 KZT instead of a news item's 340,000 for Q2, which was not the lowest region as it",
-        "   claimed), so SEZ Khorgos - Eastern Gate is 3rd in apparel and the cheapest in about one",
-        "   sample in eight. Astana and Almaty have their own 2026 electricity prices (32.74 and 43.13",
-        "   KZT/kWh excl. VAT, read through public code quoting the suppliers); the other regions keep",
-        "   2025 tariffs. SEZ Alatau falls back to 5th in apparel and 6th in construction materials,",
-        "   where energy is a larger share of cost. Manisa has its own 2025 OSB land price (4,000 TL/m2",
-        "   against the 2,500 median it took), so the appliances baseline costs a little more.",
+        "8. **Jetisu, the 2026 tariffs and land.** Jetisu's wage is now an estimate from its own Q1",
+        "   2025 ratio (300,700 KZT instead of a news item's 340,000 for Q2; the Q2 reports of the",
+        "   lowest regions disagree with each other and with the Q3 table), so SEZ Khorgos - Eastern",
+        "   Gate is 3rd in apparel and the cheapest in about one sample in eight. The 2026-27 wholesale",
+        "   gas caps replace 2025-26's (up 9-66 %, East Kazakhstan's unchanged), and Astana and Almaty",
+        "   have their own 2026 electricity prices (32.74 and 43.13 KZT/kWh excl. VAT, read through",
+        "   public code quoting the suppliers; the other regions keep 2025 tariffs). SEZ Alatau falls",
+        "   back to 5th in apparel and 6th in construction materials, where energy weighs more; in",
+        "   construction materials SEZ Turan is still first but the cheapest in about two samples of",
+        "   three (four of five before). Manisa has its own 2025 OSB land price (4,000 TL/m2), which",
+        "   also moves the median the other Turkish provinces take from 2,500 to 3,057 TL/m2, so the",
+        "   Turkish baselines cost a little more.",
         "",
         "The recommendation did not change in any example: the Kazakh SEZs stay ahead of the Turkish",
         "baselines by more than a third, because their corporate income tax exemption, low wages and",

@@ -71,11 +71,14 @@ def _rings(feature: dict) -> list[np.ndarray]:
 def test_places_lie_in_their_own_region(pack):
     """Oracle: the points' own region column; an even-odd test against the shipped boundaries."""
     rings = {f["properties"]["iso"]: _rings(f) for f in pack.boundaries["features"]}
+    markets = pack.tables["markets"].set_index("id")
+    kz_markets = markets[markets["country"] == "KZ"]
     places = pd.concat(
         [
             pack.regions.assign(region=pack.regions.index)[["region", "lat", "lon"]],
             pack.sez[["region", "lat", "lon"]],
             pack.tables["industrial_zones"].set_index("id")[["region", "lat", "lon"]],
+            kz_markets.assign(region=kz_markets.index.str.removeprefix("mkt_"))[["region", "lat", "lon"]],
         ]
     )
     outside = [
@@ -83,7 +86,8 @@ def test_places_lie_in_their_own_region(pack):
         for pid, row in places.iterrows()
         if not inside(rings[row["region"]], np.array([[row["lon"], row["lat"]]], dtype=float))[0]
     ]
-    assert len(places) > 40 and not outside
+    assert len(kz_markets) == 20 and len(places) == 40 + len(pack.sez) + len(pack.tables["industrial_zones"])
+    assert not outside, outside
 
 
 def test_boundaries_carry_a_licence_that_allows_redistribution(pack):

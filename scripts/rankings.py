@@ -28,7 +28,10 @@ WHY = {
     ("logistics", "KZ"): "2024 Black Sea sea rates, CPMM 2023 border times and charges, Baku port at Alat",
     ("logistics", "TR"): "2024 Black Sea sea rates, CPMM 2023 border times and charges, Baku port at Alat",
     ("materials", "KZ"): "freight on imported inputs (border charges and times, 2024 sea rates)",
-    ("materials", "TR"): "freight on imported inputs, and İGV on inputs imported into Türkiye",
+    (
+        "materials",
+        "TR",
+    ): "freight on imported inputs, and İGV on inputs imported into Türkiye (Uzbek ones too)",
     ("energy", "KZ"): (
         "regional electricity and gas rows (the 2026-27 gas caps; Astana's and Almaty's own 2026"
         " electricity prices, the other regions borrowing the country's, as stated)"
@@ -154,6 +157,10 @@ def main() -> None:
         "   the land changes of item 8, the recommended zone's saving over the Turkish baseline is now",
         "   35.8, 34.2, 44.1 and 38.0 % in the four examples (36.6, 34.4, 44.4 and 38.3 % at the previous",
         "   regeneration, with the year-end rate and a land median of 3,057).",
+        "10. **Uzbek inputs into Türkiye.** Türkiye's additional customs duty (İGV) applies to Uzbek goods",
+        "   too (a developing country in its list pays the 'other countries' İGV for these headings):",
+        "   the apparel example's Tashkent cotton fabric now pays 8 + 27 % into the Turkish plants",
+        "   instead of 8 %, and SEZ Turan's saving over the Denizli plant goes from 35.8 to 39.7 %.",
         "",
         "The recommendation did not change in any example: the Kazakh SEZs stay ahead of the Turkish",
         "baselines by more than a third, because their corporate income tax exemption, low wages and",

@@ -67,3 +67,29 @@ def test_shared_look_ups_equal_a_scenario_own_prepare(overrides):
     assert sites.equals(own.sites) and fx == own.fx and np.array_equal(demand, own.demand)
     for name in x.__dataclass_fields__:
         assert np.array_equal(getattr(x, name), getattr(own.x, name)), name
+
+
+def test_a_bought_input_pays_at_least_its_specific_minimum():
+    """Hand oracle: T-shirts (HS 6109) bought in Istanbul as an input of a Kazakh plant pay the EAEU
+    duty, the larger of its ad valorem rate and 1.75 EUR/kg (tariffs.csv), on price plus freight."""
+    from kopru.profile import as_profile
+    from kopru.trade import treatment
+
+    data = load_profile(APPAREL).model_dump()
+    data["materials"] = [
+        {"name": "blank T-shirts", "cost": 0.50, "weight": "200 g", "origin": "istanbul", "hs": "6109"}
+    ]
+    profile = as_profile(data)
+    pack = kopru.load_data()
+    pre = inputs.prepare(profile, pack, report=False)
+    x = pre.x_base
+    kz = np.flatnonzero((pre.sites["country"] == "KZ").to_numpy())
+    eaeu = treatment(pack, "TR", "EAEU", "6109")
+    assert eaeu.min_eur_per_kg == pytest.approx(1.75)
+    value = x.material_cost_usd[kz, 0] + x.material_freight_usd[kz, 0]
+    minimum = 1.75 / pack.fx_per_usd("EUR") * 0.2  # USD per T-shirt
+    expected = np.maximum(eaeu.rate, minimum / value)
+    assert np.allclose(x.material_duty_rate[kz, 0], expected)
+    assert (x.material_duty_rate[kz, 0] > eaeu.rate).all()  # the minimum binds on a 0.50 input
+    tr = np.flatnonzero((pre.sites["country"] == "TR").to_numpy())
+    assert np.all(x.material_duty_rate[tr, 0] == 0)  # bought in Türkiye: no duty

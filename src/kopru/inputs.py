@@ -181,6 +181,7 @@ class _Gathered:
     duty_min: np.ndarray
     material_freight: np.ndarray
     material_duty: np.ndarray
+    material_duty_min: np.ndarray  # (S, K) specific minimum duty, USD per product unit
     terms: Terms
 
     @property
@@ -244,7 +245,7 @@ def _gather(
         inbound = base_network.avoiding(avoid, sources) if avoid else base_network
         return _materials(profile, pack, inbound, sites, connector_usd, payload_kg)
 
-    material_freight, material_duty = step("materials", materials, ("places", "outbound"))
+    material_freight, material_duty, material_duty_min = step("materials", materials, ("places", "outbound"))
     in_sez = inputs.values["in_sez_regime"]
     # the incentives see the sites' inputs only through which sites are in an SEZ regime
     terms = step("terms", lambda pack: decide(profile, pack, sites, in_sez), ("places",), in_sez.tobytes())
@@ -263,6 +264,7 @@ def _gather(
         duty_min,
         material_freight,
         material_duty,
+        material_duty_min,
         terms,
     )
 
@@ -283,6 +285,7 @@ def _joined(sites: pd.DataFrame, parts: list[SiteInputs]) -> SiteInputs:
 def _cost_inputs(profile: Profile, g: _Gathered) -> tuple[CostInputs, CostInputs]:
     """The cost engine's inputs before and after the investment incentives."""
     v, sites, markets, fx = g.inputs.values, g.sites, g.markets, g.fx
+    material_cost = _material_cost(profile, sites, fx)
     x_base = CostInputs(
         wage_usd_per_hour=v["wage_usd_per_hour"],
         social_rate=v["social_rate"],
@@ -294,12 +297,14 @@ def _cost_inputs(profile: Profile, g: _Gathered) -> tuple[CostInputs, CostInputs
         input_duty_share=v["input_duty_share"],
         capex_usd=np.where(sites["existing"].to_numpy(bool), 0.0, profile.capex / fx),
         material_freight_usd=g.material_freight,
-        material_duty_rate=g.material_duty,
+        material_duty_rate=_with_minimum(
+            g.material_duty, g.material_duty_min, material_cost + g.material_freight
+        ),
         freight_usd=g.out.freight_unit,
         transit_days=g.out.days,
         duty_rate=g.duty_rate,
         duty_min_usd=g.duty_min,
-        material_cost_usd=_material_cost(profile, sites, fx),
+        material_cost_usd=material_cost,
         price_usd=np.array([m["price"] / fx for m in markets]),
         labour_hours=profile.labour_hours,
         electricity_kwh=profile.energy.electricity,
@@ -467,6 +472,15 @@ def _teu(pack: DataPack) -> tuple[float, float]:
     return pack.param("container:teu", "teu_payload").value, pack.param("container:teu", "teu_volume").value
 
 
+def _with_minimum(rate: np.ndarray, minimum: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """The duty rate on a material's customs value (price and freight) that pays at least its
+    specific minimum: the larger of the ad valorem rate and minimum / value. The cost engine
+    applies one rate to the value, so a minimum becomes the rate it amounts to at the base value."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        floor = np.where(value > 0, minimum / value, 0.0)
+    return np.maximum(rate, floor)
+
+
 def _material_cost(profile: Profile, sites, fx: float) -> np.ndarray:
     """Material prices per site (S, K): one price, or one per country of the site."""
     cost = np.zeros((len(sites), len(profile.materials)))
@@ -490,12 +504,15 @@ def _road_co2(pack: DataPack) -> float:
 
 
 def _materials(profile, pack, network, sites, connector_usd, payload_kg):
-    """Inbound freight (USD per product unit) and import duty rate per site × material."""
+    """Inbound freight (USD per product unit), import duty rate and specific minimum duty (USD per
+    product unit) per site × material."""
     n_sites, n_mat = len(sites), len(profile.materials)
     freight = np.zeros((n_sites, n_mat))
     duty = np.zeros((n_sites, n_mat))
+    duty_min = np.zeros((n_sites, n_mat))
     if n_mat == 0:
-        return freight, duty
+        return freight, duty, duty_min
+    usd_per_eur = 1.0 / pack.fx_per_usd("EUR")
     origins = [m.origin for m in profile.materials if m.origin != "local"]
     site_nodes = list(dict.fromkeys(sites["node"]))
     s_idx = np.array([site_nodes.index(n) for n in sites["node"]])
@@ -512,10 +529,12 @@ def _materials(profile, pack, network, sites, connector_usd, payload_kg):
             cols = np.array([t == territory for t in site_territories])
             if territory_of(origin_country) == territory:
                 continue
-            if m.duty_pct is not None:
+            if m.duty_pct is not None:  # the user's rate is all the duty
                 rate = m.duty_pct / 100.0
             elif m.hs is not None:
-                rate = treatment(pack, origin_country, territory, m.hs).rate
+                t = treatment(pack, origin_country, territory, m.hs)
+                rate = t.rate
+                duty_min[cols, k] = t.min_eur_per_kg * usd_per_eur * m.weight
             else:
                 raise ProfileError(
                     f"materials[{k}] ({m.name}): it comes from {origin_country} into {territory},"
@@ -523,4 +542,4 @@ def _materials(profile, pack, network, sites, connector_usd, payload_kg):
                     field=f"materials[{k}]",
                 )
             duty[cols, k] = rate
-    return freight, duty
+    return freight, duty, duty_min

@@ -33,11 +33,13 @@ WHY = {
         "TR",
     ): "freight on imported inputs, and İGV on inputs imported into Türkiye (Uzbek ones too)",
     ("energy", "KZ"): (
-        "regional electricity and gas rows (the 2026-27 gas caps; Astana's and Almaty's own 2026"
+        "the tenge's 2026 rate and regional electricity and gas rows (the 2026-27 gas caps; Astana's"
+        " and Almaty's own 2026"
         " electricity prices, the other regions borrowing the country's, as stated)"
     ),
     ("labour", "KZ"): (
-        "regional wages (East Kazakhstan's own 2025 figure; Almaty Region, Karaganda, Kostanay and"
+        "the tenge at its 2026 mean rate (+6.6 % in dollars); regional wages (East Kazakhstan's own"
+        " 2025 figure; Almaty Region, Karaganda, Kostanay and"
         " Kyzylorda from their own Q3 2022 ratio, Jetisu from its own Q1 2025 ratio, instead of the"
         " national figure or a doubtful news figure)"
     ),
@@ -123,8 +125,8 @@ def main() -> None:
         "   and optimizer agree; land is a cost at every site (price × WACC, or the lease), free in an SEZ.",
         "3. **Incentives on both sides.** New Turkish plants get the 2025 investment incentive system",
         "   (tax reduction, SGK premium support, OSB property tax); existing plants get none.",
-        "4. **Freight.** Black Sea sea legs at the 2024 market level, border times and charges from CPMM",
-        "   2023, the port of Baku at Alat (see docs/lanes.md).",
+        "4. **Freight.** Black Sea sea legs priced on one 2024 quote (a doubtful calibration, see",
+        "   docs/lanes.md), border times and charges from CPMM 2023, the port of Baku at Alat.",
         "5. **Risk.** Each site draws its own wage, electricity, gas and land factors, so near-ties are",
         "   no longer certainties (before the next item, apparel's SEZ Turan and SEZ Ontustik, 0.06 %",
         "   apart, went from P(best) 100 % and 0 % to about even).",

@@ -28,20 +28,18 @@ WHY = {
     ("logistics", "KZ"): "2024 Black Sea sea rates, CPMM 2023 border times and charges, Baku port at Alat",
     ("logistics", "TR"): "2024 Black Sea sea rates, CPMM 2023 border times and charges, Baku port at Alat",
     ("materials", "KZ"): "freight on imported inputs (border charges and times, 2024 sea rates)",
-    (
-        "materials",
-        "TR",
-    ): "freight on imported inputs, and İGV on inputs imported into Türkiye (Uzbek ones too)",
+    ("materials", "TR"): (
+        "freight on imported inputs, and İGV on inputs imported into Türkiye (Uzbek ones too)"
+    ),
     ("energy", "KZ"): (
         "the tenge's 2026 rate and regional electricity and gas rows (the 2026-27 gas caps; Astana's"
-        " and Almaty's own 2026"
-        " electricity prices, the other regions borrowing the country's, as stated)"
+        " and Almaty's own 2026 electricity prices, the other regions borrowing the country's, as"
+        " stated)"
     ),
     ("labour", "KZ"): (
         "the tenge at its 2026 mean rate (+6.6 % in dollars); regional wages (East Kazakhstan's own"
-        " 2025 figure; Almaty Region, Karaganda, Kostanay and"
-        " Kyzylorda from their own Q3 2022 ratio, Jetisu from its own Q1 2025 ratio, instead of the"
-        " national figure or a doubtful news figure)"
+        " 2025 figure; Almaty Region, Karaganda, Kostanay and Kyzylorda from their own Q3 2022 ratio,"
+        " Jetisu from its own Q1 2025 ratio, instead of the national figure or a doubtful news figure)"
     ),
     ("labour", "sez_ontustik"): "the zone placed in Shymkent (its wage), not Turkistan Region",
     ("labour", "TR"): "the national wage instead of per-province copies of it (same value)",

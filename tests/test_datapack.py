@@ -50,6 +50,22 @@ def test_sources_have_titles_and_publishers(pack):
     assert pack.sources["publisher"].str.len().gt(0).all()
 
 
+# One document, one source row: the same page under two ids had drifted into two notes that a reader
+# could not reconcile. Two files of one public repository, and one order read for two periods, are
+# separate reads and keep separate rows.
+SEPARATE_READS_OF_ONE_ADDRESS = {
+    "https://github.com/makenerzhan-gif/kazakhstan-economic-data",
+    "https://adilet.zan.kz/rus/docs/V2300032715",
+}
+
+
+def test_no_two_sources_cite_the_same_address(pack):
+    urls = pack.sources["url"].fillna("").str.strip().str.rstrip("/")
+    urls = urls[urls.ne("") & ~urls.isin(SEPARATE_READS_OF_ONE_ADDRESS)]
+    repeated = urls[urls.duplicated(keep=False)]
+    assert repeated.empty, repeated.sort_values().to_string()
+
+
 def test_twenty_first_level_units_after_2022(pack):
     regions = pack.regions
     assert len(regions) == 20

@@ -37,9 +37,9 @@ WHY = {
         " stated)"
     ),
     ("labour", "KZ"): (
-        "the tenge at its 2026 mean rate (+6.6 % in dollars); regional wages (East Kazakhstan's own"
-        " 2025 figure; Almaty Region, Karaganda, Kostanay and Kyzylorda from their own Q3 2022 ratio,"
-        " Jetisu from its own Q1 2025 ratio, instead of the national figure or a doubtful news figure)"
+        "the tenge at its 2026 mean rate (+6.6 % in dollars); every region's own 2025 annual wage from"
+        " one BNS table (about 7 % above the Q3 2025 figures of the series with small enterprises;"
+        " before, ten regions had the national figure or a figure of another quarter)"
     ),
     ("labour", "sez_ontustik"): "the zone placed in Shymkent (its wage), not Turkistan Region",
     ("labour", "TR"): "the national wage instead of per-province copies of it (same value)",

@@ -19,11 +19,14 @@ def status(pack):
 
 
 def test_statuses_by_hand(status):
-    # East Kazakhstan: its own 2025 wage (403,000 KZT, Kazinform); Abai: a ratio estimate
-    assert status[("KZ-63", "wage")].status == "own" and status[("KZ-63", "wage")].subject == "KZ-63"
-    assert status[("KZ-10", "wage")].status == "estimate"
-    # Karaganda: an estimate from its own 2022 ratio, its own row, not the country's
-    assert status[("KZ-35", "wage")].status == "estimate" and status[("KZ-35", "wage")].subject == "KZ-35"
+    # every Kazakh unit has its own 2025 annual wage from one BNS table (element 5676), e.g. East
+    # Kazakhstan 416,781 KZT and Abai 377,347 on rows of their own
+    kz = [v for (region, family), v in status.items() if family == "wage" and region.startswith("KZ-")]
+    assert len(kz) == 20 and all(v.status == "own" and v.subject == v.region for v in kz)
+    assert {v.source for v in kz} == {"kz_bns_wages_regions_2025"}
+    # Astana's 2026 electricity: an estimate (a supplier page quoted in public code), on its own row
+    assert status[("KZ-71", "electricity")].status == "estimate"
+    assert status[("KZ-71", "electricity")].subject == "KZ-71"
     # Turkish provinces have no wage of their own: the national figure, borrowed
     assert status[("TR-34", "wage")].status == "borrowed" and status[("TR-34", "wage")].subject == "TR"
     # Türkiye's electricity tariff is national by rule (quantities.yaml), not borrowed

@@ -52,3 +52,24 @@ def test_kazakh_goods_pay_turkeys_additional_duty(pack):
 def test_every_heading_has_an_additional_duty_row(pack):
     tariffs = pack.tariffs
     assert set(tariffs[tariffs["regime"] == "TR_IGV"]["hs"]) == set(tariffs["hs"])
+
+
+def test_every_mapped_heading_has_a_duty_in_every_regime(pack):
+    # hs_nace.csv maps a heading to an industry; a profile may name any of them, so each needs a row in
+    # every regime (8516, 7005 and 2009 had none, and such a profile stopped with an error)
+    tariffs = pack.tariffs
+    headings = {h for h in pack.table("hs_nace")["hs"].astype(str) if len(h) == 4}
+    for regime, rows in tariffs.groupby("regime"):
+        assert headings <= set(rows["hs"]), (regime, sorted(headings - set(rows["hs"])))
+
+
+def test_water_heaters_glass_and_juice_by_hand(pack):
+    # oracles: EEC CCT chapter files 85, 70, 20 (lines 8516 10 800 0: 10 %; 7005 29 350 0: 13 %;
+    # 2009 71 990 9: 14 %, not less than 0.065 EUR per litre = 0.062 EUR/kg at 1.045 kg/l) and the 2026
+    # Turkish list (8516.10: 2.7 % + İGV 30 %; apple juice 58.5 % for "other countries")
+    assert treatment(pack, "TR", "EAEU", "8516").rate == pytest.approx(0.10, abs=1e-12)
+    assert treatment(pack, "TR", "EAEU", "7005").rate == pytest.approx(0.13, abs=1e-12)
+    juice = treatment(pack, "TR", "EAEU", "2009")
+    assert juice.rate == pytest.approx(0.14, abs=1e-12) and juice.min_eur_per_kg == pytest.approx(0.062)
+    assert treatment(pack, "KZ", "TR", "8516").rate == pytest.approx(0.327, abs=1e-12)
+    assert treatment(pack, "KZ", "TR", "2009").rate == pytest.approx(0.585, abs=1e-12)

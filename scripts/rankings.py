@@ -26,7 +26,10 @@ WHY = {
     ("capital", "KZ"): "one cost definition: fixed costs spread over the units sold, not the capacity",
     ("capital", "TR"): "land counted at its price × WACC, and fixed costs over the units sold",
     ("logistics", "KZ"): "2024 Black Sea sea rates, CPMM 2023 border times and charges, Baku port at Alat",
-    ("logistics", "TR"): "2024 Black Sea sea rates, CPMM 2023 border times and charges, Baku port at Alat",
+    ("logistics", "TR"): (
+        "2024 Black Sea sea rates, CPMM 2023 border times and charges, Baku port at Alat; Turkish rail"
+        " distances from line km posts (Ankara-İzmit 485 km, Kayseri-Samsun 618, Adana-Mersin 67)"
+    ),
     ("materials", "KZ"): "freight on imported inputs (border charges and times, 2024 sea rates)",
     ("materials", "TR"): (
         "freight on imported inputs, and İGV on inputs imported into Türkiye (Uzbek ones too)"

@@ -172,9 +172,24 @@ def test_markets_and_tariff_headings(pack):
 
 
 def test_turkiye_has_no_fta_with_eaeu_and_a_customs_union_with_eu(pack):
-    rules = pack.trade_rules.set_index(["origin", "territory"])
-    assert rules.loc[("TR", "EAEU"), "treatment"] == "EAEU_CCT"
-    assert rules.loc[("TR", "EU"), "treatment"] == "free"
+    rules = pack.trade_rules.set_index(["origin", "territory", "hs"])
+    assert rules.loc[("TR", "EAEU", ""), "treatment"] == "EAEU_CCT"
+    assert rules.loc[("TR", "EU", ""), "treatment"] == "free"
+
+
+@pytest.mark.parametrize(
+    ("hs", "message"),
+    [("190", "'190' is not a 2-digit chapter"), ("2009", "two rules for goods from EU into TR")],
+)
+def test_bad_heading_rules_are_rejected(data_copy, hs, message):
+    def narrow(df):
+        row = df[(df["origin"] == "EU") & (df["territory"] == "TR")].iloc[[0]].assign(hs=hs)
+        return pd.concat([df, row], ignore_index=True)
+
+    path = data_copy / "trade_rules.csv"
+    narrow(pd.read_csv(path, dtype=str, keep_default_na=False)).to_csv(path, index=False)
+    with pytest.raises(DataPackError, match=message):
+        read(data_copy)
 
 
 def test_fx_rates_present(pack):

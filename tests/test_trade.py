@@ -73,3 +73,13 @@ def test_water_heaters_glass_and_juice_by_hand(pack):
     assert juice.rate == pytest.approx(0.14, abs=1e-12) and juice.min_eur_per_kg == pytest.approx(0.062)
     assert treatment(pack, "KZ", "TR", "8516").rate == pytest.approx(0.327, abs=1e-12)
     assert treatment(pack, "KZ", "TR", "2009").rate == pytest.approx(0.585, abs=1e-12)
+
+
+def test_a_heading_rule_overrides_the_pair_rule(pack):
+    # oracle: the 2026 Turkish agricultural list, 2009.71.99: 'AB / İngiltere' 58.5 %, the same as
+    # 'Diğer Ülkeler'; the customs union (Decision 1/95) covers industrial goods only, and the list
+    # gives 0 % for EU biscuits (1905.31), so the all-goods rule stands there
+    juice = treatment(pack, "EU", "TR", "2009")
+    assert juice.regime == "TR_MFN" and juice.rate == pytest.approx(0.585, abs=1e-12)
+    assert treatment(pack, "EU", "TR", "1905").rate == 0.0
+    assert treatment(pack, "EU", "TR", "6109").regime == "free"

@@ -91,12 +91,15 @@ def _treatment(pack: DataPack, origin: str, territory: str, hs: str) -> Treatmen
     if territory_of(origin) == territory:
         return Treatment(origin, territory, 0.0, "free", "same customs territory", "")
     rules = pack.trade_rules
-    row = rules[(rules["origin"] == rule_origin(origin)) & (rules["territory"] == territory)]
-    if row.empty:
+    pair = rules[(rules["origin"] == rule_origin(origin)) & (rules["territory"] == territory)]
+    # the most specific rule wins: a heading's, then its chapter's, then the one for all goods
+    # (a customs union or FTA may leave out agricultural chapters)
+    fits = pair[[hs.startswith(h) for h in pair["hs"]]]
+    if fits.empty:
         raise DataPackError(
             f"data pack has no trade rule for goods from {origin} into {territory} (trade_rules.csv)"
         )
-    rule = row.iloc[0]
+    rule = fits.loc[fits["hs"].str.len().idxmax()]
     if rule["treatment"] == "free":
         return Treatment(origin, territory, 0.0, "free", rule["basis"], rule["source"])
     # an MFN duty and an additional duty on top (TR_MFN+TR_IGV) add up

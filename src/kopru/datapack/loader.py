@@ -60,7 +60,7 @@ TABLES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     ),
     "trade_rules": (
         "trade_rules.csv",
-        ("origin", "territory", "treatment", "basis", "year", "source", "note"),
+        ("origin", "territory", "hs", "treatment", "basis", "year", "source", "note"),
         None,
     ),
     "nodes": (
@@ -483,6 +483,16 @@ def _validate_tables(t: dict[str, pd.DataFrame], sources: set[str]) -> None:
     parts = rules.assign(treatment=rules["treatment"].str.split("+")).explode("treatment")
     _check_refs(parts, "trade_rules.csv", "treatment", regimes, "treatment or regime")
     _check_refs(t["trade_rules"], "trade_rules.csv", "territory", set(TERRITORIES), "territory")
+    # a rule for one origin and territory may narrow to HS chapters or headings (empty: all goods)
+    bad = rules["hs"][~rules["hs"].str.fullmatch(r"(\d{2}|\d{4})?")]
+    if not bad.empty:
+        raise DataPackError(
+            f"trade_rules.csv: hs {bad.iloc[0]!r} is not a 2-digit chapter, a 4-digit heading or empty"
+        )
+    twice = rules[rules.duplicated(["origin", "territory", "hs"])]
+    if not twice.empty:
+        o, d, h = twice.iloc[0][["origin", "territory", "hs"]]
+        raise DataPackError(f"trade_rules.csv: two rules for goods from {o} into {d} (hs {h or 'all'})")
 
 
 def _fingerprint(root) -> str:

@@ -94,7 +94,7 @@ def _treatment(pack: DataPack, origin: str, territory: str, hs: str) -> Treatmen
     pair = rules[(rules["origin"] == rule_origin(origin)) & (rules["territory"] == territory)]
     # the most specific rule wins: a heading's, then its chapter's, then the one for all goods
     # (a customs union or FTA may leave out agricultural chapters)
-    fits = pair[[hs.startswith(h) for h in pair["hs"]]]
+    fits = pair[pair["hs"].map(hs.startswith)]
     if fits.empty:
         raise DataPackError(
             f"data pack has no trade rule for goods from {origin} into {territory} (trade_rules.csv)"

@@ -329,9 +329,7 @@ def test_near_ties_are_not_called_certain():
     # SEZ Turan and SEZ Ontustik were 0.06 % apart when Ontustik took Turkistan Region's wage; with
     # that wage given back to Shymkent they are again a near-tie of two zones with different inputs
     # (two identical zones, such as Astana's, would split about evenly whatever the noise)
-    params = load().parameters.set_index(["subject", "quantity"])
-    turkistan = params.loc[("KZ-61", "wage_monthly_avg"), "value"]
-    wage = {"KZ-79.wage_monthly_avg": float(turkistan)}
+    wage = {"KZ-79.wage_monthly_avg": load().param("KZ-61", "wage_monthly_avg").value}
     result = api.risk(APPAREL, samples=20_000, seed=3, overrides=wage)
     best = result.sites[0].mean
     near = [s for s in result.sites if s.mean <= best * 1.002]

@@ -47,6 +47,19 @@ def test_the_calibration_point_is_met_exactly(checks):
     assert by_id["mersin_poti_days"].kopru == pytest.approx(21.5, abs=1e-9)
 
 
+def test_the_caspian_ferry_calibration_still_holds(checks):
+    """Oracle: Interrail's through-tariffs Tashkent (Sergeli) - Derince of 1 April 2020, USD 2,305.42
+    per 20 ft via Turkmenbashi - Alat and 2,704.32 via Aktau - Baku, from which the ferry rate was
+    solved. Later rail, border and distance changes may move the lanes a little, not the calibration."""
+    by_id = {c.id: c for c in checks}
+    via_turkmenbashi = by_id["tashkent_derince_turkmenbashi_cost"]
+    via_aktau = by_id["tashkent_derince_aktau_cost"]
+    assert via_turkmenbashi.kopru == pytest.approx(2305.42, rel=0.02)
+    assert via_aktau.kopru == pytest.approx(2704.32, rel=0.02)
+    assert "Turkmenbashi" in via_turkmenbashi.route and "Aktau" not in via_turkmenbashi.route
+    assert "Aktau" in via_aktau.route and "Turkmenbashi" not in via_aktau.route
+
+
 def test_docs_table_is_current(checks):
     doc = (ROOT / "docs" / "lanes.md").read_text(encoding="utf-8")
     assert markdown(checks) in doc, "docs/lanes.md is stale: regenerate with kopru data lanes --markdown"

@@ -24,7 +24,10 @@ WHY = {
     ("taxes", "TR"): "profit tax on a lower profit (costs rose; an existing plant gets no new incentive)",
     ("taxes", "KZ"): "incentives re-valued (SEZ corporate income tax exemption)",
     ("capital", "KZ"): "one cost definition: fixed costs spread over the units sold, not the capacity",
-    ("capital", "TR"): "land counted at its price × WACC, and fixed costs over the units sold",
+    ("capital", "TR"): (
+        "land counted at its price × WACC, fixed costs over the units sold, and an existing plant short of"
+        " capacity pays for the expansion it needs (a new plant's capex per unit of capacity)"
+    ),
     ("logistics", "KZ"): "2024 Black Sea sea rates, CPMM 2023 border times and charges, Baku port at Alat",
     ("logistics", "TR"): (
         "2024 Black Sea sea rates, CPMM 2023 border times and charges, Baku port at Alat; Turkish rail"
@@ -48,7 +51,11 @@ WHY = {
         "the zone placed in Shymkent (its wage), not Turkistan Region; every region's own 2025 annual wage"
         " from one BNS table"
     ),
-    ("labour", "TR"): "the national wage instead of per-province copies of it (same value)",
+    ("labour", "TR"): (
+        "the national wage instead of per-province copies of it (same value); employer premiums at"
+        " 18.75 %: the 2026 statutory 23.75 % less the Treasury's 5 points for a manufacturer that pays"
+        " on time"
+    ),
 }
 
 
@@ -175,7 +182,16 @@ def main() -> None:
         "   92 %, construction materials 63 -> 72 %); SEZ Alatau is 4th in apparel.",
         "12. **Turkish rail distances.** Ankara-İzmit (485 km), Kayseri-Samsun (618) and Adana-Mersin (67)",
         "   come from the lines' km posts (docs/research/corridor.md), so some Turkish baselines pay more",
-        "   freight: the savings are now 38.3, 34.0, 44.0 and 37.5 %.",
+        "   freight: the savings were then 38.3, 34.0, 44.0 and 37.5 %.",
+        "13. **Two corrections to the Turkish baselines, in opposite directions.** A Turkish manufacturer's",
+        "   employer premiums are the 2026 statutory 23.75 % less the 5 points the Treasury pays for an",
+        "   employer that pays on time (18.75 %; before, the statutory rate was charged), which makes",
+        "   Turkish labour about 4 % cheaper. And an existing plant that cannot make what the markets buy",
+        "   now pays for the capacity it lacks, at a new plant's capex per unit of capacity (the Denizli",
+        "   plant makes 1.2 of the 3.0 million T-shirts, so it pays for 1.8 million of capacity, USD 3.6",
+        "   million; before, it was costed as if it could make them all with no investment). The second",
+        "   weighs more: the savings are now 40.0, 37.0, 46.0 and 39.1 %. The existing plants stay the",
+        "   best Turkish options, ahead of the new ones.",
         "",
         "The recommendation did not change in any example: the Kazakh SEZs stay ahead of the Turkish",
         "baselines by more than a third, because their corporate income tax exemption, low wages and",

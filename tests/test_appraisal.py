@@ -53,7 +53,7 @@ def test_payback_by_hand():
     # -100, +30, +40, +50: cumulative -100, -70, -30, +20: pays back 30/50 into year 3 -> 2.6
     assert payback_years(np.array([-100.0, 30.0, 40.0, 50.0])) == pytest.approx(2.6)
     assert payback_years(np.array([-100.0, 10.0, 10.0])) is None
-    assert payback_years(np.array([5.0, 5.0])) == 0.0
+    assert payback_years(np.array([5.0, 5.0])) is None  # nothing invested: no payback to show
 
 
 def test_annuity_factor_by_hand():

@@ -109,6 +109,43 @@ def test_labour_energy_and_capital_by_hand(plans):
     assert site.landed_cost.units == units and site.landed_cost.capacity == profile.annual_volume
 
 
+def test_a_turkish_plant_pays_the_statutory_premiums_less_the_treasury_relief(plans):
+    """Oracle: Law 7566 and Law 5510 art. 81(ı): 23.75 % statutory in 2026 (SGK 21.75 + unemployment
+    2), of which the Treasury pays 5 points for a manufacturer that pays on time: 18.75 %."""
+    pack = load()
+    profile = load_profile(EXAMPLES / "apparel.yaml")
+    site = plans["apparel"].site("plant_TR-20")  # Denizli, existing: no premium support of a new project
+    assert site.inputs["social_contributions_employer_relief"].value == 5
+    wage = pack.param("TR", "wage_monthly_avg").value / pack.fx_per_usd("TRY")
+    hours = pack.param("TR", "hours_per_month").value
+    labour = profile.labour_hours * wage / hours * (1 + 0.1875)
+    market = next(iter(site.by_market.values()))
+    assert market.components["labour"] == pytest.approx(labour, rel=1e-4)
+
+
+def test_an_existing_plant_short_of_capacity_pays_for_the_expansion(plans):
+    """By hand: the Denizli plant makes 1.2 M of the 3.0 M T-shirts sold; the 1.8 M it lacks cost
+    1.8 / 3.0 of the new plant's USD 6 M capex (USD 3.6 M), annualised like a new plant's."""
+    profile = load_profile(EXAMPLES / "apparel.yaml")
+    plan = plans["apparel"]
+    denizli, gaziantep = plan.site("plant_TR-20"), plan.site("TR-27")
+    crf = float(capital_recovery_factor(profile.wacc, profile.lifetime_years))
+    capital = {s.id: s.landed_cost.components["capital"] for s in (denizli, gaziantep)}
+    land = {
+        s.id: profile.land * s.inputs["land_price"].value / load().fx_per_usd("TRY") * profile.wacc
+        for s in (denizli, gaziantep)
+    }
+    expansion = 6_000_000 * (3_000_000 - 1_200_000) / 3_000_000
+    assert capital["plant_TR-20"] == pytest.approx(
+        expansion * crf + profile.fixed_costs + land["plant_TR-20"], rel=1e-4
+    )
+    assert capital["TR-27"] == pytest.approx(
+        profile.capex * crf + profile.fixed_costs + land["TR-27"], rel=1e-4
+    )
+    assert any("costed as an expansion" in n for n in denizli.notes)
+    assert sum(denizli.appraisal.cash_flows.capex) == pytest.approx(expansion)  # spent in year 0
+
+
 def test_sez_pays_no_corporate_tax_and_no_input_duty(plans):
     plan = plans["apparel"]
     sez = next(s for s in plan.sites if s.kind == "sez")

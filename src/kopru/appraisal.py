@@ -206,15 +206,16 @@ def irr(flows: Array) -> float | None:
 
 
 def payback_years(flows: Array) -> float | None:
-    """Years until the cumulative cash flow turns non-negative (interpolated), or None if never.
+    """Years until the cumulative cash flow turns non-negative (interpolated), or None if never, or
+    if it never was negative: with nothing invested there is nothing to pay back.
 
     Year 0 is the construction year, so a plant that pays back within its first production year
     has a payback between 0 and 1.
     """
     flows = np.asarray(flows, dtype=float)
     cumulative = np.cumsum(flows)
-    if cumulative[0] >= 0:
-        return 0.0
+    if (cumulative >= 0).all():
+        return None
     after = np.flatnonzero(cumulative >= 0)
     if len(after) == 0:
         return None

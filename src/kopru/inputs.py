@@ -282,6 +282,15 @@ def _joined(sites: pd.DataFrame, parts: list[SiteInputs]) -> SiteInputs:
     return SiteInputs(sites, values, [p.params[0] for p in parts], [p.notes[0] for p in parts])
 
 
+def capex_share(sites: pd.DataFrame, markets: list[dict[str, Any]], plant_volume: float) -> np.ndarray:
+    """Each site's capex as a share of a new plant's: 1 for a new plant; for an existing plant, the
+    capacity it lacks to make what the markets buy, at a new plant's capex per unit of capacity (an
+    expansion on its own land; 0 when it has the capacity)."""
+    units = float(sum(m["demand"] for m in markets))
+    lacking = np.maximum(units - sites["capacity"].to_numpy(float), 0.0) / plant_volume
+    return np.where(sites["existing"].to_numpy(bool), lacking, 1.0)
+
+
 def _cost_inputs(profile: Profile, g: _Gathered) -> tuple[CostInputs, CostInputs]:
     """The cost engine's inputs before and after the investment incentives."""
     v, sites, markets, fx = g.inputs.values, g.sites, g.markets, g.fx
@@ -295,7 +304,7 @@ def _cost_inputs(profile: Profile, g: _Gathered) -> tuple[CostInputs, CostInputs
         corporate_tax_rate=v["corporate_tax_rate"],
         property_tax_rate=v["property_tax_rate"],
         input_duty_share=v["input_duty_share"],
-        capex_usd=np.where(sites["existing"].to_numpy(bool), 0.0, profile.capex / fx),
+        capex_usd=profile.capex / fx * capex_share(sites, markets, profile.volume),
         material_freight_usd=g.material_freight,
         material_duty_rate=_with_minimum(
             g.material_duty, g.material_duty_min, material_cost + g.material_freight

@@ -201,6 +201,8 @@ class Plan(Model):
     network: NetworkPlan | None = None  # the optimizer's plan, when it was run
     # the oldest value the recommended site's cost rests on: {table, key, what, year, source}
     oldest_input: dict[str, Any] | None = None
+    # units of each currency per USD that turned the inputs into the plan's money (not USD itself)
+    exchange_rates: list[ParamRef] = []
 
     def site(self, site_id: str) -> SitePlan:
         for s in self.sites:
@@ -390,11 +392,22 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
         overrides=[o.as_dict() for o in pack.overrides],
         assumptions=assumptions,
         profile=profile.model_dump(mode="json"),
+        exchange_rates=_exchange_rates(pack, site_plans, profile.currency),
     )
     if recommendation.site is not None:
         oldest = oldest_behind(pack, plan, recommendation.site)
         plan.oldest_input = oldest.as_dict() if oldest is not None else None
     return plan
+
+
+def _exchange_rates(pack: DataPack, site_plans: list[SitePlan], currency: str) -> list[ParamRef]:
+    """The rates used: the currencies of the sites' inputs, the plan's, and the euro of specific duties."""
+    used = {p.unit.split("/")[0] for s in site_plans for p in s.inputs.values()} | {currency, "EUR"}
+    out = []
+    for code in sorted(used - {"USD"}):
+        if pack.has_param(code, "fx_per_usd"):
+            out.append(ParamRef(**_param_fields(pack.param(code, "fx_per_usd"))))
+    return out
 
 
 def _param_fields(p: Any) -> dict[str, Any]:
@@ -480,10 +493,19 @@ def _site_notes(pre: PlanInputs, a: _Arrays, i: int, site: Any) -> list[str]:
         notes.append(
             f"no route to {', '.join(unreachable)}" + (f" with {', '.join(closed)} closed" if closed else "")
         )
-    if site.existing:
-        notes.append("existing plant: no new capex counted")
     units = pre.demand.sum()
-    if units > site.capacity * (1 + 1e-9):
+    short = units > site.capacity * (1 + 1e-9)
+    if site.existing and short:
+        capex = float(pre.x_base.capex_usd[i]) * pre.fx
+        notes.append(
+            f"demand {units:,.0f} a year exceeds the existing plant's capacity {site.capacity:,.0f}:"
+            f" the {units - site.capacity:,.0f} it lacks are costed as an expansion at a new plant's capex"
+            f" per unit of capacity ({capex:,.0f} {pre.profile.currency}; an assumption: it fits on the"
+            " plant's land); kopru optimize sizes plants itself"
+        )
+    elif site.existing:
+        notes.append("existing plant: no new capex counted")
+    elif short:
         notes.append(
             f"demand {units:,.0f} a year exceeds the plant's capacity {site.capacity:,.0f}"
             f" ({units / site.capacity:.0%} utilisation): this cost assumes it could make it all;"

@@ -125,13 +125,17 @@ def _first(pack: DataPack, subjects: list[str], quantities: list[str]) -> Param 
     return None
 
 
+# the note of an SEZ whose incentives are counted without its priority sectors being known
+ASSUMED_INCENTIVES = "the zone's priority sectors are not sourced: incentives assumed to apply"
+
+
 def sez_eligibility(zone_sectors: str, product_sectors: tuple[str, ...]) -> tuple[bool, str | None]:
     """Whether SEZ incentives apply: only to priority activities of the zone."""
     zone = {s.strip().lower() for s in zone_sectors.split(";") if s.strip()}
     if not product_sectors:
         return True, "incentives assume the product is a priority activity of the zone (give sectors)"
     if not zone:
-        return True, "the zone's priority sectors are not sourced: incentives assumed to apply"
+        return True, ASSUMED_INCENTIVES
     wanted = {s.strip().lower() for s in product_sectors}
     if wanted & zone:
         return True, None
@@ -213,7 +217,13 @@ def _labour(pack: DataPack, site, place: list[str], i: int, values, used) -> Non
         if p is not None:
             used[q] = p
             social += p.value / 100.0
-    values["social_rate"][i] = social
+    # a relief every compliant employer gets (Türkiye's Treasury-paid points) is what the plant pays,
+    # so it comes off the statutory rate here, not as an incentive a project has to win
+    relief = _first(pack, [site.country], ["social_contributions_employer_relief"])
+    if relief is not None:
+        used["social_contributions_employer_relief"] = relief
+        social -= relief.value / 100.0
+    values["social_rate"][i] = max(social, 0.0)
 
 
 def _land(pack: DataPack, site, place: list[str], regime: list[str], i: int, values, used, notes) -> None:

@@ -178,7 +178,12 @@ def _flows_out(flows: CashFlows, i: int) -> CashFlowsOut:
 def _notes(pre: PlanInputs, i: int) -> list[str]:
     opts = pre.profile.appraisal
     notes = []
-    if pre.sites["existing"].iloc[i]:
+    if pre.sites["existing"].iloc[i] and pre.x.capex_usd[i] > 0:
+        notes.append(
+            "existing plant: the expansion it needs is spent in year 0 and the plant produces at full"
+            " output from year 1"
+        )
+    elif pre.sites["existing"].iloc[i]:
         notes.append("existing plant: no capex, producing at full output from year 1")
     else:
         notes.append(

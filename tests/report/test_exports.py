@@ -66,9 +66,9 @@ def test_the_workbook_has_a_sheet_per_question_with_units(folder):
 def test_no_id_where_a_person_reads_the_workbook(folder):
     out, _ = folder
     book = openpyxl.load_workbook(out / "plan.xlsx")
-    for sheet in ("Ranking", "Costs", "By market", "Routes", "Incentives", "Risk"):
+    for sheet in ("Ranking", "Costs", "By market", "Routes", "Incentives", "Risk", "Inputs"):
         ws = book[sheet]
-        for name in ("Site", "Market"):
+        for name in ("Site", "Market", "Whose value"):
             headers = [c.value for c in ws[1]]
             if name not in headers:
                 continue
@@ -77,6 +77,46 @@ def test_no_id_where_a_person_reads_the_workbook(folder):
                 r[j] for r in ws.iter_rows(min_row=2, values_only=True) if r[j] and ID.fullmatch(str(r[j]))
             ]
             assert not found, (sheet, name, found[:3])
+
+
+def test_the_inputs_sheet_names_quantities_and_the_exchange_rates(folder):
+    out, plan = folder
+    rows = list(openpyxl.load_workbook(out / "plan.xlsx")["Inputs"].iter_rows(min_row=2, values_only=True))
+    quantities = {r[1] for r in rows}
+    assert (
+        "average monthly nominal gross wage, all sectors" in quantities
+        and "wage_monthly_avg" not in quantities
+    )
+    rates = {r[5]: r[2] for r in rows if r[0] == "every site"}
+    assert rates.keys() >= {"KZT", "TRY", "EUR"}
+    assert rates["KZT"] == next(r.value for r in plan.exchange_rates if r.subject == "KZT")
+
+
+def test_the_summary_says_what_the_saving_rests_on(folder):
+    """The Turkish baseline's expansion, the exchange rates, every borrowed input of the recommended
+    site and the zones whose incentives are assumed are all on the page a manager forwards."""
+    out, plan = folder
+    text = " ".join(re.sub(r"<[^>]+>", " ", (out / "summary.html").read_text(encoding="utf-8")).split())
+    base = plan.site(plan.recommendation.baseline_site)
+    assert base.landed_cost.units > base.landed_cost.capacity  # the apparel plant makes 1.2 of 3.0 M
+    assert f"can make {base.landed_cost.capacity:,.0f} of the {base.landed_cost.units:,.0f} units" in text
+    assert "an expansion of 3,600,000 USD" in text  # 6 M capex x 1.8 / 3.0, by hand
+    assert re.search(r"per USD: EUR [\d.]+ \(2026\), KZT [\d.]+ \(2026\), TRY [\d.]+ \(2026\)", text)
+    best = plan.site(plan.recommendation.site)
+    borrowed = [
+        q
+        for q, p in best.inputs.items()
+        if p.assumption or p.subject not in (best.id, best.region, best.country)
+    ]
+    assert f"{len(borrowed)} of the {len(best.inputs)} inputs" in text
+    assert all(q.replace("_", " ") in text for q in borrowed)  # every one named, none cut off
+    assumed = [
+        plan.site(s).name
+        for s in plan.ranking[:5]
+        if any("assumed to apply" in n for n in plan.site(s).notes)
+    ]
+    for name in assumed:
+        assert f"{name} *" in text
 
 
 def test_the_summary_pdf_is_one_page_with_names(folder):

@@ -76,12 +76,13 @@ def print_json(data: Any, indent: int | None = 1) -> None:
 
 
 def compact(value: float | None) -> str:
-    """12,345,678 -> 12.3M: keeps a table inside an 80-column terminal."""
+    """12,345,678 -> 12.3M, 10,040,000 -> 10.0M: three significant digits, trailing zeros kept so
+    that 10.0M and 10.1M read as the different figures they are; keeps a table inside 80 columns."""
     if value is None:
         return "—"
     for div, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
         if abs(value) >= div:
-            return f"{value / div:.3g}{suffix}"
+            return f"{value / div:#.3g}".rstrip(".") + suffix
     return f"{value:.3g}"
 
 

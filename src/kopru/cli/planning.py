@@ -28,6 +28,7 @@ from kopru.cli.common import (
     shown,
     steps_bar,
 )
+from kopru.sites import ASSUMED_INCENTIVES
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Folder for plan.json and report.html.")]
@@ -92,13 +93,14 @@ def print_plan(plan: Any) -> None:
     sites = [plan.site(s) for s in plan.ranking]
     top = sites[:12] + [s for s in sites[12:] if s.country == "TR"]
     volume = sum(m["demand"] for m in plan.markets)
+    assumed = [s for s in top if ASSUMED_INCENTIVES in s.notes]
     for s in top:
         lc = s.landed_cost
         best = s.id == plan.recommendation.site
         style = "bold green" if best else ("yellow" if s.country == "TR" else None)
         table.add_row(
             str(s.rank or "—"),
-            f"{s.country} {s.name}",
+            f"{s.country} {s.name}" + (" *" if s in assumed else ""),
             compact(lc.total) if lc.total is not None else "no route",
             f"{lc.per_unit:.2f}" if lc.per_unit is not None else "—",
             *[_per_unit(lc.components[c], volume) for c in plan.components],
@@ -107,6 +109,8 @@ def print_plan(plan: Any) -> None:
     out.print(table)
     if len(sites) > len(top):
         out.print(f"({len(sites) - len(top)} more sites in plan.json and the report)")
+    if assumed:
+        out.print("* incentives counted without the zone's priority sectors being known")
     if plan.network is not None:
         _print_network(plan)
     if plan.overrides:

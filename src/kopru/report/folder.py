@@ -96,8 +96,7 @@ def write_folder(
     plan_json.write_text(plan.model_dump_json(indent=1), encoding="utf-8")
     html = write_report(plan, pack, folder / "report.html", **views)
     shown = tuple(v for v in VIEWS if views[v] is not None)
-    nodes = dict(zip(pack.nodes["id"], pack.nodes["name"], strict=True))
-    workbook = write_plan_workbook(plan, folder / "plan.xlsx", views["risk"], nodes)
+    workbook = write_plan_workbook(plan, folder / "plan.xlsx", views["risk"], pack)
     summary_html, summary_pdf = write_summary(plan, folder, views["risk"])
     return ReportFolder(folder, plan_json, html, shown, tuple(notes), workbook, summary_html, summary_pdf)
 

@@ -27,6 +27,7 @@ from kopru.report.charts import (
     risk_distribution_chart,
 )
 from kopru.report.maps import site_map
+from kopru.report.summary import volume_line
 from kopru.report.views import as_ranking_view, as_risk_view, site_label
 
 if TYPE_CHECKING:
@@ -113,12 +114,16 @@ def render_html(
     extra |= _appraisal(plan, to_div)
     names = _names(plan, pack)
     subjects = subject_names(pack)
+    titles = {src["id"]: src["title"] for src in plan.sources}
     env = _env.overlay()
     # a dict of its own: overlay() shares the parent's filters, and reports render in parallel
     env.filters = {
         **_env.filters,
         "name": lambda key: names.get(str(key), str(key)),
         "subject": lambda key: subjects.get(str(key), str(key)),
+        "label": lambda q: str(pack.quantities.get(str(q), {}).get("description", str(q).replace("_", " "))),
+        "figure": lambda v: f"{v:,.6g}" if abs(v) < 1e6 else f"{v:,.0f}",
+        "titles": lambda ids: "; ".join(titles.get(x.strip(), x.strip()) for x in str(ids).split(";")),
     }
     template = env.get_template("report.html.j2")
     return template.render(
@@ -130,6 +135,7 @@ def render_html(
         chart=cost_chart(plan).to_html(div_id="cost-chart", **to_div),
         map=site_map(plan, pack).to_html(div_id="site-map", **to_div),
         sites=[plan.site(s) for s in plan.ranking],
+        volume_line=volume_line(plan),
         esc=html.escape,
         **extra,
     )

@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from kopru.planner import Plan
+from kopru.sites import ASSUMED_INCENTIVES
 
 FONTS = Path(__file__).parent / "fonts"
 TOP = 5
@@ -33,7 +34,7 @@ COUNTRIES = {
     "KZ": "Kazakhstan",
     "TR": "Türkiye",
 }
-MAX_RISKS = 5
+MAX_RISKS = 6
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,10 @@ def build_summary(plan: Plan, risk: Mapping[str, Any] | None = None) -> Summary:
         s = plan.site(sid)
         total = s.landed_cost.total
         versus = "—" if not base or total is None else f"{(total - base) / base:+.1%}"
+        name = f"{s.name} *" if ASSUMED_INCENTIVES in s.notes else s.name
         rows.append(
             SummaryRow(
-                s.rank or "", s.name, s.country, _money(total), _per_unit(s.landed_cost.per_unit), versus
+                s.rank or "", name, s.country, _money(total), _per_unit(s.landed_cost.per_unit), versus
             )
         )
     if rec.baseline_site and rec.baseline_site not in plan.ranking[:TOP]:
@@ -97,11 +99,12 @@ def build_summary(plan: Plan, risk: Mapping[str, Any] | None = None) -> Summary:
     as_of = f"data pack {plan.data_pack_version}; plan made {plan.created[:10]}"
     if oldest:
         as_of += f"; the oldest input of the recommended site is from {oldest.get('year')}"
+    if plan.exchange_rates:
+        rates = ", ".join(f"{r.subject} {r.value:,.4g} ({r.year})" for r in plan.exchange_rates)
+        as_of += f"; per USD: {rates}"
     return Summary(
         title=f"{plan.company}: where to make {plan.product}",
-        subtitle=(
-            f"HS {plan.hs} · {plan.volume:,.0f} units a year · {len(plan.markets)} markets · {plan.currency}"
-        ),
+        subtitle=f"HS {plan.hs} · {volume_line(plan)} · {len(plan.markets)} markets · {plan.currency}",
         sentence=_sentence(plan),
         currency=plan.currency,
         rows=rows,
@@ -109,6 +112,14 @@ def build_summary(plan: Plan, risk: Mapping[str, Any] | None = None) -> Summary:
         as_of=as_of,
         made_by=f"kopru {plan.kopru_version}",
     )
+
+
+def volume_line(plan: Plan) -> str:
+    """The plant's size and, when they differ, the units sold, which every per-unit figure divides by."""
+    sold = sum(m["demand"] for m in plan.markets)
+    if abs(sold - plan.volume) <= 1e-9 * max(sold, 1.0):
+        return f"{plan.volume:,.0f} units a year"
+    return f"plant of {plan.volume:,.0f} units a year, {sold:,.0f} sold (per-unit figures are per unit sold)"
 
 
 def _sentence(plan: Plan) -> str:
@@ -143,6 +154,7 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None) -> list[str]:
         out.append(text + ".")
     if rec.site is None:
         return out
+    out.extend(_baseline_expansion(plan))
     site = plan.site(rec.site)
     names = {m["id"]: m["name"] for m in plan.markets}
     restricted = {mid: mc.restricted_transit for mid, mc in site.by_market.items() if mc.restricted_transit}
@@ -153,8 +165,16 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None) -> list[str]:
             f"Routes to {', '.join(names.get(m, m) for m in restricted)} pass through {', '.join(countries)},"
             " under sanctions or transit restrictions"
         )
+        a_year = sum(
+            r.extra_cost_per_unit * site.by_market[m].demand
+            for m, r in restricted.items()
+            if r.extra_cost_per_unit is not None
+        )
         if extra:
-            text += f"; routes around cost up to {max(extra):,.2f} {plan.currency} more per unit"
+            text += (
+                f"; routes around them cost {a_year:,.0f} {plan.currency} a year more"
+                f" (up to {max(extra):,.3f} per unit)"
+            )
         out.append(text + ".")
     borrowed = [
         q
@@ -164,7 +184,13 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None) -> list[str]:
     if borrowed:
         out.append(
             f"{len(borrowed)} of the {len(site.inputs)} inputs of {site.name} are labelled assumptions"
-            f" or another region's figures ({', '.join(q.replace('_', ' ') for q in borrowed[:4])})."
+            f" or another region's figures ({', '.join(q.replace('_', ' ') for q in borrowed)})."
+        )
+    assumed = [plan.site(s).name for s in plan.ranking[:TOP] if ASSUMED_INCENTIVES in plan.site(s).notes]
+    if assumed:
+        out.append(
+            f"* Incentives counted without the zone's priority sectors being known: {', '.join(assumed)}"
+            " (check that the product qualifies before relying on their rank)."
         )
     oldest = plan.oldest_input
     if oldest:
@@ -174,6 +200,23 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None) -> list[str]:
     if site.landed_cost.utilisation > 1:
         out.append(f"{site.name} would run at {site.landed_cost.utilisation:.0%} of one plant's capacity.")
     return out
+
+
+def _baseline_expansion(plan: Plan) -> list[str]:
+    """The Turkish baseline's cost includes an expansion when the existing plant lacks capacity."""
+    sid = plan.recommendation.baseline_site
+    if sid is None:
+        return []
+    base = plan.site(sid)
+    lc = base.landed_cost
+    if not base.existing or lc.units <= lc.capacity or base.appraisal is None:
+        return []
+    capex = sum(base.appraisal.cash_flows.capex)
+    return [
+        f"The Turkish baseline, {base.name}, can make {lc.capacity:,.0f} of the {lc.units:,.0f} units sold:"
+        f" its cost includes an expansion of {capex:,.0f} {plan.currency} at a new plant's capex per unit"
+        " of capacity (an assumption)."
+    ]
 
 
 def render_summary_html(summary: Summary) -> str:

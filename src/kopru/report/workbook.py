@@ -18,6 +18,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kopru.datapack import DataPack
+from kopru.display import subject_names
 from kopru.planner import Plan
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3B5A")
@@ -33,16 +35,18 @@ def write_plan_workbook(
     plan: Plan,
     path: str | Path,
     risk: Mapping[str, Any] | None = None,
-    node_names: Mapping[str, str] | None = None,
+    pack: DataPack | None = None,
 ) -> Path:
-    """Write ``plan.xlsx`` for ``plan`` (and a risk view, as the report keeps it); ``node_names``
-    (the data pack's corridor nodes) name the legs' ends."""
+    """Write ``plan.xlsx`` for ``plan`` (and a risk view, as the report keeps it); ``pack`` names
+    the legs' ends, whose value each input is and what each quantity means."""
     path = Path(path)
     book = Workbook()
     book.remove(book.active)
     cur = plan.currency
     names = {s.id: s.name for s in plan.sites} | {m["id"]: m["name"] for m in plan.markets}
-    nodes = dict(node_names or {})
+    nodes = dict(zip(pack.nodes["id"], pack.nodes["name"], strict=True)) if pack is not None else {}
+    subjects = subject_names(pack) if pack is not None else {}
+    labels = {q: str(d.get("description", q)) for q, d in pack.quantities.items()} if pack is not None else {}
     _summary(book.create_sheet("Summary"), plan)
     _sheet(book, "Ranking", *_ranking(plan, cur))
     _sheet(book, "Costs", *_costs(plan, cur))
@@ -51,7 +55,7 @@ def write_plan_workbook(
     _sheet(book, "Incentives", *_incentives(plan, cur))
     if risk is not None:
         _sheet(book, "Risk", *_risk(risk, names))
-    _sheet(book, "Inputs", *_inputs(plan))
+    _sheet(book, "Inputs", *_inputs(plan, subjects, labels))
     _sheet(book, "Sources", *_sources(plan))
     book.save(path)
     return path
@@ -280,7 +284,9 @@ def _risk(risk: Mapping[str, Any], names: dict[str, str]) -> tuple[list[Column],
     return cols, rows
 
 
-def _inputs(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
+def _inputs(
+    plan: Plan, subjects: Mapping[str, str], labels: Mapping[str, str]
+) -> tuple[list[Column], list[list[Any]]]:
     cols: list[Column] = [
         ("Site", None),
         ("Quantity", None),
@@ -292,13 +298,14 @@ def _inputs(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
         ("Source", None),
         ("Note", None),
     ]
-    rows = [
-        [s.name, q, p.value, p.unit, p.year, p.subject, "yes" if p.assumption else "", p.source, p.note]
-        for sid in plan.ranking
-        for s in [plan.site(sid)]
-        for q, p in s.inputs.items()
-    ]
-    return cols, rows
+
+    def row(site: str, p: Any) -> list[Any]:
+        label, whose = labels.get(p.quantity, p.quantity), subjects.get(p.subject, p.subject)
+        return [site, label, p.value, p.unit, p.year, whose, "yes" if p.assumption else "", p.source, p.note]
+
+    rows = [row(s.name, p) for sid in plan.ranking for s in [plan.site(sid)] for p in s.inputs.values()]
+    rates = [row("every site", r) for r in plan.exchange_rates]
+    return cols, rows + rates
 
 
 def _sources(plan: Plan) -> tuple[list[Column], list[list[Any]]]:

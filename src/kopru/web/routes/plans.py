@@ -193,9 +193,8 @@ def run_workbook(state: State, run_id: RunId) -> Response:
     """The plan as an Excel workbook: ranking, costs, markets, routes, incentives, risk, inputs, sources."""
     run = get_run(state, run_id)
     pack = api.load_data(run.overrides)
-    nodes = dict(zip(pack.nodes["id"], pack.nodes["name"], strict=True))
     return _export(
-        run, "plan.xlsx", XLSX, lambda f: write_plan_workbook(run.plan, f / "plan.xlsx", run.risk, nodes)
+        run, "plan.xlsx", XLSX, lambda f: write_plan_workbook(run.plan, f / "plan.xlsx", run.risk, pack)
     )
 
 

@@ -63,6 +63,19 @@ def test_every_row_is_the_plans_own_figure(plan):
     assert rows["Inputs", "Corporate income tax"].values[2] == pytest.approx(0.25)
 
 
+def test_a_specific_duty_is_shown_next_to_its_zero_ad_valorem_rate(plan):
+    """The EAEU charges T-shirts 1.75 EUR per kg and no ad valorem duty (CCT line 6109 10 000 0):
+    the 0 % row must say so, and the duty paid is the plan's duties component for that market."""
+    sites = resolve_sites(plan, ["Turan", "Denizli"])
+    rows = {(r.section, r.label): r for r in compare_sites(plan, sites).rows}
+    rate = rows["Markets", "Russia: import duty"]
+    assert rate.values[1] == 0.0 and rate.notes[1].endswith("at least 1.75 EUR/kg")
+    paid = rows["Markets", "Russia: import duty paid"].values
+    assert paid == [s.by_market["mkt_RU"].components["duties"] for s in sites]
+    eur_per_usd = kopru.load_data().fx_per_usd("EUR")
+    assert paid[0] == 0.0 and paid[1] == pytest.approx(0.2 * 1.75 / eur_per_usd, rel=1e-9)  # 200 g a shirt
+
+
 def test_risk_rows_are_kopru_risk_on_the_same_seed():
     result = kopru.compare(APPAREL, ["Turan", "Denizli"], samples=600, seed=4)
     risk = {s.id: s for s in kopru.risk(APPAREL, 600, 4).sites}

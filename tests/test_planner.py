@@ -241,3 +241,21 @@ def test_recommendation_names_places_not_ids(example):
     text = kopru.plan(EXAMPLES / f"{example}.yaml").recommendation.text
     assert not re.search(r"\b(mkt|sez|plant|iz)_\w+", text), text
     assert not re.search(r"\bKZ-\d\d\b|\bTR-\d\d\b", text), text
+
+
+def test_a_market_split_says_how_thin_it_is(plans):
+    """Each market whose cheapest source is not the recommended site carries the margin per unit,
+    recomputed here from the two sites' costs in that market."""
+    import re
+
+    plan = plans["appliances"]
+    rec = plan.recommendation
+    names = {m["name"]: m["id"] for m in plan.markets}
+    by_name = {s.name: s for s in plan.sites}
+    found = re.findall(r"([^();]+): ([^,;]+), ([\d.,]+) USD a unit less", rec.text)
+    assert len(found) == len([s for s in rec.best_by_market.values() if s != rec.site]) > 0
+    best = plan.site(rec.site)
+    for market, site, margin in found:
+        mid = names[market.strip()]
+        gap = best.by_market[mid].per_unit - by_name[site].by_market[mid].per_unit
+        assert float(margin.replace(",", "")) == pytest.approx(gap, abs=0.005)

@@ -137,8 +137,10 @@ def compare_sites(plan: Plan, sites: list[SitePlan], risk: RiskResult | None = N
         routes = [_route_text(plan, s, mid) for s in sites]
         add("Markets", f"{name}: transit", "days", days, routes)
         duty = [_share(s.by_market[mid].duty.get("rate_pct")) if mid in s.by_market else None for s in sites]
-        basis = [str(s.by_market[mid].duty.get("basis", "")) if mid in s.by_market else "" for s in sites]
+        basis = [_duty_basis(s.by_market[mid].duty) if mid in s.by_market else "" for s in sites]
         add("Markets", f"{name}: import duty", "%", duty, basis)
+        paid = [s.by_market[mid].components.get("duties") if mid in s.by_market else None for s in sites]
+        add("Markets", f"{name}: import duty paid", f"{cur}/unit", paid)
     add(
         "Incentives",
         "Valued in the landed cost",
@@ -223,3 +225,10 @@ def _route_text(plan: Plan, site: SitePlan, market: str) -> str:
         return "no route"
     modes = " + ".join(dict.fromkeys(route.modes))
     return f"{modes}, {route.distance_km:,.0f} km"
+
+
+def _duty_basis(duty: dict) -> str:
+    """The rule, and the specific minimum a 0 % ad valorem rate hides (the EAEU's EUR per kg)."""
+    basis = str(duty.get("basis", ""))
+    minimum = duty.get("min_eur_per_kg")
+    return f"{basis}; at least {minimum:g} EUR/kg" if minimum else basis

@@ -514,6 +514,11 @@ def _site_notes(pre: PlanInputs, a: _Arrays, i: int, site: Any) -> list[str]:
     return notes
 
 
+def _margin(cheaper: SitePlan, best: SitePlan, market: str) -> float:
+    """How much less a unit costs in ``market`` from ``cheaper`` than from ``best``."""
+    return (best.by_market[market].per_unit or 0.0) - (cheaper.by_market[market].per_unit or 0.0)
+
+
 def _recommend(site_plans, ranking, markets, cube, currency) -> Recommendation:
     by_id = {s.id: s for s in site_plans}
     feasible = [sid for sid in ranking if by_id[sid].feasible]
@@ -564,8 +569,13 @@ def _recommend(site_plans, ranking, markets, cube, currency) -> Recommendation:
     if len(split) > 1:
         # people read names: "Russia: SEZ Aktobe", not "mkt_RU: sez_aktobe"
         market_name = {m["id"]: m["name"] for m in markets}
+        # with the margin per unit, so a reader sees how thin a split is (a few cents can rest on
+        # one assumed duty)
         others = [
-            f"{market_name.get(m, m)}: {by_id[s].name}" for m, s in best_by_market.items() if s != best.id
+            f"{market_name.get(m, m)}: {by_id[s].name},"
+            f" {_margin(by_id[s], best, m):,.2f} {currency} a unit less"
+            for m, s in best_by_market.items()
+            if s != best.id
         ]
         shown = "; ".join(others[:5]) + (f"; and {len(others) - 5} more" if len(others) > 5 else "")
         text += (

@@ -79,6 +79,18 @@ def test_report_lists_sources_and_assumptions():
     assert "<script src=" not in html and '<link rel="stylesheet" href="http' not in html
 
 
+def test_routes_start_where_the_goods_leave_and_inputs_show_the_exchange_rates():
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    pack = kopru.load_data()
+    html = render_html(plan, pack)
+    best = plan.site(plan.recommendation.site)
+    origin = str(pack.nodes.set_index("id").loc[best.node, "name"])
+    assert f"<b>cheapest</b>: {origin} → " in html  # Turkistan → Kyzylorda → ..., not Kyzylorda → ...
+    for r in plan.exchange_rates:
+        assert f"exchange rate, {r.subject} per US dollar" in html
+    assert "wage_monthly_avg" not in html.split('id="inputs"')[1].split("</table>")[0]
+
+
 @pytest.mark.browser
 def test_optimized_report_draws_the_flows(browser, tmp_path):
     plan = kopru.optimize(EXAMPLES / "food_processing.yaml", sensitivity=False)

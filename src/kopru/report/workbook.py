@@ -174,6 +174,7 @@ def _by_market(plan: Plan, cur: str, names: dict[str, str]) -> tuple[list[Column
         ("Demand (units/yr)", MONEY),
         (f"Annual ({cur}/yr)", MONEY),
         ("Import duty (%)", "0.0"),
+        ("Specific minimum duty (EUR/kg)", "0.00"),
         ("Duty basis", None),
         ("Transit (days)", NUMBER),
     ]
@@ -190,6 +191,7 @@ def _by_market(plan: Plan, cur: str, names: dict[str, str]) -> tuple[list[Column
                     mc.demand,
                     mc.annual,
                     mc.duty.get("rate_pct"),
+                    mc.duty.get("min_eur_per_kg") or None,
                     mc.duty.get("basis"),
                     mc.transit_days,
                 ]

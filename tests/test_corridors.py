@@ -228,3 +228,32 @@ def test_legs_split_their_days_into_travel_and_waiting():
     assert sum(leg.wait_port_days for leg in route.legs) == pytest.approx(days["kuryk"] + days["baku_alat"])
     for leg in route.legs:
         assert 0 <= leg.wait_border_days + leg.wait_port_days <= leg.days
+
+
+def test_turkish_roads_between_provinces_are_kgms_distances():
+    """Oracle: KGM's inter-provincial distance table (ilmesafe.csv as converted in
+    snipeTR/Route_calculator_TPOS @148df53e), read by hand for each pair the network joins by road.
+    Bursa-Istanbul is the one exception: KGM's 244 km predates the Osmangazi bridge."""
+    kgm = {
+        ("istanbul", "kocaeli"): 113,
+        ("bursa", "kocaeli"): 131,
+        ("kocaeli", "sakarya"): 37,
+        ("izmir", "manisa"): 37,
+        ("izmir", "bursa"): 325,
+        ("denizli", "izmir"): 226,
+        ("ankara", "sakarya"): 305,
+        ("ankara", "konya"): 259,
+        ("ankara", "kayseri"): 315,
+        ("konya", "mersin"): 350,
+        ("kayseri", "adana"): 335,
+        ("adana", "mersin"): 70,
+        ("gaziantep", "adana"): 218,
+        ("ankara", "samsun"): 411,
+    }
+    pack = load()
+    for (a, b), km in kgm.items():
+        row = edge(pack, a, b, "road")
+        assert row["distance_km"] == km, (a, b)
+        assert "corr_kgm_ilmesafe" in row["source"] and row["assumption"] == "false"
+    bridge = edge(pack, "bursa", "istanbul", "road")
+    assert bridge["distance_km"] == 161 and bridge["assumption"] == "true"  # built over the bridge, labelled

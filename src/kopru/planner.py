@@ -560,10 +560,16 @@ def _recommend(site_plans, ranking, markets, cube, currency) -> Recommendation:
     else:
         saving = base.landed_cost.total - total
         saving_pct = saving / base.landed_cost.total
+        lc = base.landed_cost
+        expanded = (
+            f", expanded by the {lc.units - lc.capacity:,.0f} units a year it lacks"
+            if base.existing and lc.units > lc.capacity * (1 + 1e-9)
+            else ""
+        )
         text = (
             f"Produce at {best.name}: annual landed cost {total:,.0f} {currency}"
             f" ({best.landed_cost.per_unit:,.2f} per unit), {saving:,.0f} {currency}"
-            f" ({saving_pct:.1%}) below the best Turkish option, {base.name}."
+            f" ({saving_pct:.1%}) below the best Turkish option, {base.name}{expanded}."
         )
     split = {best_by_market[m] for m in best_by_market}
     if len(split) > 1:

@@ -22,7 +22,10 @@ WHY = {
     ("duties", "KZ"): "Türkiye's additional customs duty (İGV) on sales into Türkiye",
     ("duties", "TR"): "EAEU duties now include their specific minimums (1.75 EUR/kg on T-shirts)",
     ("taxes", "TR"): "profit tax on a lower profit (costs rose; an existing plant gets no new incentive)",
-    ("taxes", "KZ"): "incentives re-valued (SEZ corporate income tax exemption)",
+    ("taxes", "KZ"): (
+        "incentives re-valued (SEZ corporate income tax exemption), and the SEZ reliefs last as long as"
+        " the project's cost category allows (7 years for a category A project)"
+    ),
     ("capital", "KZ"): "one cost definition: fixed costs spread over the units sold, not the capacity",
     ("capital", "TR"): (
         "land counted at its price × WACC, fixed costs over the units sold, and an existing plant short of"
@@ -190,8 +193,15 @@ def main() -> None:
         "   now pays for the capacity it lacks, at a new plant's capex per unit of capacity (the Denizli",
         "   plant makes 1.2 of the 3.0 million T-shirts, so it pays for 1.8 million of capacity, USD 3.6",
         "   million; before, it was costed as if it could make them all with no investment). The second",
-        "   weighs more: the savings are now 40.0, 37.0, 46.0 and 39.1 %. The existing plants stay the",
+        "   weighs more: the savings were then 40.0, 37.0, 46.0 and 39.1 %. The existing plants stay the",
         "   best Turkish options, ahead of the new ones.",
+        "14. **SEZ reliefs last as long as the project's category allows.** Since 2024 the SEZ tax",
+        "   reliefs run 7, 15 or 25 years by the project's cost in MCI (category A up to 3,000,000 MCI;",
+        "   B up to 14,500,000, or from 1,000,000 for food, textiles, clothing, leather and electrical",
+        "   goods; C above), not the plant's whole life. The T-shirt plant (6 M USD, about 658,000 MCI)",
+        "   is in category A: it pays corporate and property tax in years 8-10, and SEZ Turan's saving",
+        "   falls from 40.0 to 36.3 %. The other three are in category B, whose 15 years outlast their",
+        "   plants, so they do not move.",
         "",
         "The recommendation did not change in any example: the Kazakh SEZs stay ahead of the Turkish",
         "baselines by more than a third, because their corporate income tax exemption, low wages and",

@@ -136,3 +136,69 @@ def test_ramp_up_longer_than_the_life_is_refused(apparel):
     data["appraisal"] = {"ramp_up_months": 200}
     with pytest.raises(kopru.ProfileError, match=r"ramp_up_months \(200\) is longer than the plant's life"):
         kopru.plan(data)
+
+
+@pytest.mark.parametrize(
+    ("example", "category", "years"),
+    [
+        ("apparel", "A", 7),  # 6 M USD: about 658,000 MCI, below 1,000,000 even for clothing
+        ("appliances", "B", 15),  # 60 M USD: about 6.6 M MCI
+        ("construction_materials", "B", 15),  # 45 M USD: about 4.9 M MCI, not a priority activity
+        ("food_processing", "B", 15),  # 18 M USD: about 2.0 M MCI, food enters B from 1 M
+    ],
+)
+def test_sez_relief_term_follows_the_projects_cost_category(example, category, years):
+    """Oracle: the 2024 categories (KPMG 2023; NIPT; SEZ Turkistan), A up to 3,000,000 MCI for 7 years,
+    B up to 14,500,000 for 15, C above for 25, and B from 1,000,000 MCI for food, textiles, clothing,
+    leather, electronics and electrical equipment; MCI 4,325 KZT in 2026, capex at the pack's rate."""
+    from kopru.incentives import nace_of, relief_term
+
+    pack = kopru.load_data()
+    profile = kopru.load_profile(EXAMPLES / f"{example}.yaml")
+    term = relief_term(profile, pack, nace_of(profile, pack))
+    mci = profile.capex * pack.fx_per_usd("KZT") / 4325
+    assert term.cost_mci == pytest.approx(mci, rel=1e-12)
+    assert (term.category, term.years) == (category, years)
+
+
+def test_a_category_a_project_pays_corporate_tax_after_seven_years(pre):
+    """SEZ Turan, apparel: no tax in production years 1-7, the standard 20 % from year 8 to 10; the
+    annual cost takes the exemption as its present-value share, 20 % x (1 - a(7) / a(10)) at 12 %."""
+    i = site_index(pre, "sez_turan")
+    share = annuity_factor(0.12, 7) / annuity_factor(0.12, 10)
+    assert pre.x_base.corporate_tax_rate[i] == pytest.approx(0.20)
+    assert pre.x.corporate_tax_rate[i] == pytest.approx(0.20 * (1 - share), rel=1e-12)
+    plan = kopru.plan(APPAREL)
+    turan = plan.site("sez_turan")
+    tax = turan.appraisal.cash_flows.tax
+    assert all(t == 0 for t in tax[1:8]) and all(t > 0 for t in tax[8:11])
+    cit = next(inc for inc in turan.incentives if inc.id == "KZ-SEZ-CIT")
+    assert cit.years == 7 and "category A" in cit.note
+
+
+def test_a_broken_relief_table_is_refused(tmp_path, monkeypatch):
+    import kopru.incentives as inc
+    from kopru.errors import DataPackError
+
+    bad = tmp_path / "sez_relief.yaml"
+    bad.write_text(
+        "categories: [{name: A, up_to_mci: 5, years: 7}, {name: B, up_to_mci: 3, years: 15},"
+        " {name: C, up_to_mci: null, years: 25}]\npriority: {from_mci: 1, category: B, nace_divisions: []}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(inc, "RELIEF_FILE", bad)
+    inc.relief_spec.cache_clear()
+    try:
+        with pytest.raises(DataPackError, match="must ascend"):
+            inc.relief_spec()
+    finally:
+        monkeypatch.undo()
+        inc.relief_spec.cache_clear()
+
+
+def test_the_relief_table_cites_sources_of_the_pack():
+    from kopru.datapack import split_list
+    from kopru.incentives import relief_spec
+
+    cited = split_list(relief_spec()["source"])
+    assert cited and set(cited) <= set(kopru.load_data().sources.index)

@@ -147,7 +147,9 @@ def test_an_existing_plant_short_of_capacity_pays_for_the_expansion(plans):
 
 
 def test_sez_pays_no_corporate_tax_and_no_input_duty(plans):
-    plan = plans["apparel"]
+    # appliances: a project of about 6.6 million MCI, category B, whose 15 years of relief outlast
+    # the plant's 12 (sez_relief.yaml)
+    plan = plans["appliances"]
     sez = next(s for s in plan.sites if s.kind == "sez")
     region = plan.site(sez.region)
     for mc in sez.by_market.values():
@@ -220,7 +222,10 @@ def test_sez_incentives_only_for_priority_sectors():
     textile = plan.site("sez_ontustik")
     assert any("not a priority sector" in n for n in chemical.notes)
     assert all(mc.components["taxes"] > 0 for mc in chemical.by_market.values())
-    assert all(mc.components["taxes"] == 0 for mc in textile.by_market.values())
+    # the T-shirt plant's reliefs last 7 of its 10 years (category A): it pays a fraction of the
+    # tax the chemical zone's plant pays there
+    for m, mc in textile.by_market.items():
+        assert 0 < mc.components["taxes"] < 0.5 * chemical.by_market[m].components["taxes"]
 
 
 def test_unverified_zones_are_left_out_unless_asked():

@@ -24,19 +24,22 @@ plan is the annual cost the site would have without it, less its cost with every
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 from numpy.typing import NDArray
 
 from kopru.appraisal import annuity_factor
 from kopru.costs import CostInputs, annual_totals, landed_cost
 from kopru.datapack import DataPack, split_list
-from kopru.errors import ProfileError
+from kopru.errors import DataPackError, ProfileError
 from kopru.profile import Profile
 
 Array = NDArray[np.float64]
@@ -51,6 +54,7 @@ VALUED = (
     "customs_exemption_machinery",
 )
 SEZ_INSTRUMENTS = ("cit_exemption", "property_tax_exemption", "land_free", "customs_free_zone")
+RELIEF_FILE = resources.files("kopru") / "datapack" / "data" / "sez_relief.yaml"
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,9 @@ class Terms:
     rows: list[list[dict[str, Any]]] = field(default_factory=list)  # applied rows per site
     listed: list[list[dict[str, Any]]] = field(default_factory=list)  # available, not valued, per site
     places: dict[str, str] = field(default_factory=dict)  # region and province names by code
+    # how long an SEZ's tax reliefs last for this project (its cost category), inf outside an SEZ
+    sez_years: Array = field(default_factory=lambda: np.zeros(0))
+    sez_term: str = ""  # the category and the project's cost in MCI, for the plan's notes
 
     @classmethod
     def none(cls, n: int) -> Terms:
@@ -101,7 +108,58 @@ class Terms:
             zeros.copy(),
             [[] for _ in range(n)],
             [[] for _ in range(n)],
+            sez_years=np.full(n, np.inf),
         )
+
+
+@dataclass(frozen=True)
+class ReliefTerm:
+    """How long a project's SEZ tax reliefs last, and why: its cost category."""
+
+    years: float
+    category: str
+    cost_mci: float
+
+    def describe(self) -> str:
+        return (
+            f"SEZ tax reliefs for {self.years:g} years: category {self.category}, a project of"
+            f" {self.cost_mci:,.0f} MCI (activity agreements from 2024)"
+        )
+
+
+@functools.lru_cache(maxsize=1)
+def relief_spec() -> dict[str, Any]:
+    """``sez_relief.yaml``, checked: categories ascending, the last open-ended, years positive."""
+    try:
+        spec = yaml.safe_load(RELIEF_FILE.read_text(encoding="utf-8"))
+        cats = spec["categories"]
+        limits = [c["up_to_mci"] for c in cats]
+        years = [float(c["years"]) for c in cats]
+        prio = spec["priority"]
+        float(prio["from_mci"]), str(prio["category"]), list(prio["nace_divisions"])
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
+        raise DataPackError(f"sez_relief.yaml cannot be read: {exc}") from exc
+    if not cats or limits[-1] is not None or any(x is None for x in limits[:-1]):
+        raise DataPackError("sez_relief.yaml: every category but the last needs up_to_mci, the last none")
+    if limits[:-1] != sorted(limits[:-1]) or min(years) <= 0:
+        raise DataPackError("sez_relief.yaml: categories must ascend in up_to_mci and last > 0 years")
+    if prio["category"] not in {c["name"] for c in cats}:
+        raise DataPackError(f"sez_relief.yaml: priority category {prio['category']!r} is not a category")
+    return spec
+
+
+def relief_term(profile: Profile, pack: DataPack, nace: str | None) -> ReliefTerm:
+    """The SEZ relief term of this project: its capex in MCI picks the category (priority activities
+    enter a higher one earlier)."""
+    spec = relief_spec()
+    kzt = profile.capex / pack.fx_per_usd(profile.currency) * pack.fx_per_usd("KZT")
+    cost = kzt / pack.param("KZ", "mci").value
+    cats = spec["categories"]
+    k = next(j for j, c in enumerate(cats) if c["up_to_mci"] is None or cost <= c["up_to_mci"])
+    prio = spec["priority"]
+    if nace and nace.split(".")[0] in {str(d) for d in prio["nace_divisions"]} and cost >= prio["from_mci"]:
+        k = max(k, next(j for j, c in enumerate(cats) if c["name"] == prio["category"]))
+    return ReliefTerm(float(cats[k]["years"]), str(cats[k]["name"]), cost)
 
 
 def nace_of(profile: Profile, pack: DataPack) -> str | None:
@@ -190,8 +248,15 @@ def _scheme_rows(version: str, table: pd.DataFrame) -> list[dict[str, Any]]:
     return _SCHEMES[version]
 
 
-def decide(profile: Profile, pack: DataPack, sites: pd.DataFrame, in_sez: Array) -> Terms:
-    """The incentives that apply at each site (and those only listed), with their terms."""
+def decide(
+    profile: Profile, pack: DataPack, sites: pd.DataFrame, in_sez: Array, sez_cit_cut: Array | None = None
+) -> Terms:
+    """The incentives that apply at each site (and those only listed), with their terms.
+
+    ``sez_cit_cut`` is the share of the standard corporate tax rate an SEZ regime removes (1 when its
+    rate is 0 %; less when a user's override raises it): the exemption is that cut of the standard
+    rate, for the relief term of the project's category."""
+    cut = np.ones(len(sites)) if sez_cit_cut is None else np.asarray(sez_cit_cut, dtype=float)
     table = pack.incentives
     opts = profile.incentives
     _check_named(opts.schemes, opts.exclude, table)
@@ -199,6 +264,10 @@ def decide(profile: Profile, pack: DataPack, sites: pd.DataFrame, in_sez: Array)
     terms.places = pack.regions["name"].to_dict() | pack.provinces["name"].to_dict()
     nace = nace_of(profile, pack)
     capex_usd = profile.capex / pack.fx_per_usd(profile.currency)
+    relief = relief_term(profile, pack, nace) if np.asarray(in_sez).any() else None
+    if relief is not None:
+        terms.sez_term = relief.describe()
+        terms.sez_years = np.where(np.asarray(in_sez, dtype=bool), relief.years, np.inf)
     reasons: dict[str, list[str]] = {sid: [] for sid in opts.schemes}
     # each scheme's row built once, not once per site: a Series per iterrows step was half a plan's time
     schemes = _scheme_rows(pack.version, table)
@@ -216,7 +285,7 @@ def decide(profile: Profile, pack: DataPack, sites: pd.DataFrame, in_sez: Array)
                 terms.listed[i].append(row)
                 continue
             terms.rows[i].append(row)
-            _apply(terms, i, row, capex_usd, profile, pack, site)
+            _apply(terms, i, row, capex_usd, profile, pack, site, float(cut[i]))
     for sid, why in reasons.items():
         if not any(r["id"] == sid for rows in terms.rows + terms.listed for r in rows):
             elsewhere = "not in the scheme's country or regions"
@@ -253,12 +322,16 @@ def _apply(
     profile: Profile,
     pack: DataPack,
     site: Any,
+    sez_cut: float = 1.0,
 ) -> None:
     instrument, value = row["instrument"], float(row["value"]) if row["value"] == row["value"] else 0.0
     years = float(row["years"]) if row["years"] == row["years"] else np.inf
     if instrument == "cit_rate_reduction":
         terms.cit_reduction[i] = value / 100.0
         terms.cit_years[i] = years
+    elif instrument == "cit_exemption":  # an SEZ's: the standard rate, spared for the relief term
+        terms.cit_reduction[i] = value / 100.0 * sez_cut
+        terms.cit_years[i] = min(years, terms.sez_years[i])
     elif instrument == "investment_contribution":
         terms.cit_cap_usd[i] = value / 100.0 * capex_usd
     elif instrument == "employer_ssc_support":
@@ -295,11 +368,17 @@ def apply(
     capex = np.maximum(x.capex_usd - terms.equipment_duty_saved_usd, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         keep_buildings = np.where(capex > 0, x.capex_usd / capex, 1.0)  # the buildings' tax base stays
+    # an SEZ's property tax relief ends with its term too: the standard rate for the years after
+    sez_share = np.array([annuity_factor(r, min(t, life)) / whole for t in terms.sez_years])
+    in_sez = values["in_sez_regime"] > 0
+    property_rate = np.where(
+        in_sez, x.property_tax_rate + values["std_property_tax_rate"] * (1.0 - sez_share), x.property_tax_rate
+    )
     return replace(
         x,
         corporate_tax_rate=x.corporate_tax_rate * (1.0 - terms.cit_reduction * cit_share),
         social_rate=np.maximum(x.social_rate - ssc_rate * ssc_share, 0.0),
-        property_tax_rate=np.where(terms.property_tax_exempt, 0.0, x.property_tax_rate * keep_buildings),
+        property_tax_rate=np.where(terms.property_tax_exempt, 0.0, property_rate * keep_buildings),
         capex_usd=capex,
     )
 
@@ -397,6 +476,10 @@ def _incentive(row: Mapping[str, Any], status: str, value: float | None, terms: 
         places = [terms.places.get(code, code) for code in split_list(row["regions"])]
         conditions.append(f"regions: {', '.join(places)}")
     note = str(row["note"])
+    timed = row["instrument"] in ("cit_exemption", "property_tax_exemption")
+    if row["regions"] == "SEZ" and timed and np.isfinite(terms.sez_years[i]):
+        years = float(terms.sez_years[i])
+        note = f"{note} {terms.sez_term}.".strip()
     if row["instrument"] == "cit_rate_reduction" and np.isfinite(terms.cit_cap_usd[i]):
         note = f"{note} Capped at {terms.cit_cap_usd[i]:,.0f} USD of tax forgone.".strip()
     return Incentive(

@@ -246,9 +246,19 @@ def _gather(
         return _materials(profile, pack, inbound, sites, connector_usd, payload_kg)
 
     material_freight, material_duty, material_duty_min = step("materials", materials, ("places", "outbound"))
-    in_sez = inputs.values["in_sez_regime"]
-    # the incentives see the sites' inputs only through which sites are in an SEZ regime
-    terms = step("terms", lambda pack: decide(profile, pack, sites, in_sez), ("places",), in_sez.tobytes())
+    v = inputs.values
+    in_sez = v["in_sez_regime"]
+    std = v["std_corporate_tax_rate"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cut = np.where((in_sez > 0) & (std > 0), 1.0 - v["corporate_tax_rate"] / std, 0.0)
+    # the incentives see the sites' inputs only through which sites are in an SEZ regime, and how
+    # much of the standard corporate tax its regime removes
+    terms = step(
+        "terms",
+        lambda pack: decide(profile, pack, sites, in_sez, cut),
+        ("places",),
+        in_sez.tobytes() + cut.tobytes(),
+    )
     return _Gathered(
         fx,
         closed,
@@ -301,7 +311,10 @@ def _cost_inputs(profile: Profile, g: _Gathered) -> tuple[CostInputs, CostInputs
         electricity_usd_per_kwh=v["electricity_usd_per_kwh"],
         gas_usd_per_m3=v["gas_usd_per_m3"],
         land_usd_per_m2_year=v["land_usd_per_m2_year"] + v["land_price_usd_per_m2"] * profile.wacc,
-        corporate_tax_rate=v["corporate_tax_rate"],
+        # an SEZ's exemption is a reduction of the standard rate for its term (incentives.decide)
+        corporate_tax_rate=np.where(
+            v["in_sez_regime"] > 0, v["std_corporate_tax_rate"], v["corporate_tax_rate"]
+        ),
         property_tax_rate=v["property_tax_rate"],
         input_duty_share=v["input_duty_share"],
         capex_usd=profile.capex / fx * capex_share(sites, markets, profile.volume),

@@ -264,3 +264,33 @@ def test_a_market_split_says_how_thin_it_is(plans):
         mid = names[market.strip()]
         gap = best.by_market[mid].per_unit - by_name[site].by_market[mid].per_unit
         assert float(margin.replace(",", "")) == pytest.approx(gap, abs=0.005)
+
+
+def test_when_a_turkish_plant_wins_it_is_compared_with_the_best_kazakh_site():
+    """Selling only in Türkiye from a Denizli plant big enough: it stays, and the sentence weighs it
+    against the cheapest Kazakh site, not the runner-up of the ranking (a Turkish new plant)."""
+    import yaml
+
+    data = yaml.safe_load((EXAMPLES / "apparel.yaml").read_text(encoding="utf-8"))
+    data["markets"] = [{"id": "mkt_TR", "demand": 1_000_000, "price": 6.0}]
+    data["baseline"][0]["capacity"] = 3_000_000
+    plan = kopru.plan(data)
+    best, second = (plan.site(s) for s in plan.ranking[:2])
+    assert best.id == "plant_TR-20" and second.country == "TR"
+    kazakh = next(plan.site(s) for s in plan.ranking if plan.site(s).country == "KZ")
+    text = plan.recommendation.text
+    assert text.startswith("Keep producing at Denizli plant (existing)")
+    assert text.endswith(f"below the best Kazakh alternative, {kazakh.name}.")
+    gap = kazakh.landed_cost.total - best.landed_cost.total
+    assert f"is {gap:,.0f} USD" in text
+
+
+def test_an_existing_plant_with_nothing_invested_has_no_payback_due():
+    """Denizli big enough for what it sells: no capex, so no payback to show (not 'never')."""
+    import yaml
+
+    data = yaml.safe_load((EXAMPLES / "apparel.yaml").read_text(encoding="utf-8"))
+    data["markets"] = [{"id": "mkt_TR", "demand": 1_000_000, "price": 6.0}]
+    data["baseline"][0]["capacity"] = 3_000_000
+    a = kopru.plan(data).site("plant_TR-20").appraisal
+    assert sum(a.cash_flows.capex) == 0 and a.payback_years is None and not a.outlay

@@ -30,6 +30,10 @@ KEY_INPUTS = (
 )
 
 
+KINDS = {"kz_region": "Kazakh region", "sez": "special economic zone", "tr_plant": "Turkish plant"}
+SUBJECTS = {"KZ-SEZ": "the SEZ regime", "KZ": "Kazakhstan", "TR": "Türkiye"}
+
+
 @dataclass(frozen=True)
 class Row:
     section: str
@@ -104,6 +108,8 @@ def compare_sites(plan: Plan, sites: list[SitePlan], risk: RiskResult | None = N
     base = plan.recommendation.baseline_total
     markets = {m["id"]: m["name"] for m in plan.markets}
     publishers = {s["id"]: s.get("publisher") or s.get("title") or s["id"] for s in plan.sources}
+    # whose figure an input is, by name: a region's (its site), the SEZ regime's or a country's
+    whose = {s.id: s.name for s in plan.sites} | SUBJECTS
     rows: list[Row] = []
 
     def add(section: str, label: str, unit: str, values: list[Any], notes: list[str] | None = None) -> None:
@@ -111,7 +117,7 @@ def compare_sites(plan: Plan, sites: list[SitePlan], risk: RiskResult | None = N
 
     add("Site", "Rank among all sites", "", [s.rank for s in sites])
     add("Site", "Country", "", [s.country for s in sites])
-    add("Site", "Kind", "", [s.kind.replace("_", " ") for s in sites])
+    add("Site", "Kind", "", [KINDS.get(s.kind, s.kind.replace("_", " ")) for s in sites])
     add("Cost", "Annual landed cost", f"{cur}/yr", [s.landed_cost.total for s in sites])
     add("Cost", "Cost per unit delivered", cur, [s.landed_cost.per_unit for s in sites])
     add(
@@ -174,7 +180,7 @@ def compare_sites(plan: Plan, sites: list[SitePlan], risk: RiskResult | None = N
             if p is None
             else f"{_cited(publishers, p.source)}, {p.year}"
             + (" (assumption)" if p.assumption else "")
-            + _whose(p.subject, s)
+            + _whose(p.subject, s, whose)
             for p, s in zip(params, sites, strict=True)
         ]
         label = q.replace("_", " ").capitalize()
@@ -212,10 +218,10 @@ def _share(pct: float | None) -> float | None:
     return None if pct is None else pct / 100.0
 
 
-def _whose(subject: str, site: SitePlan) -> str:
+def _whose(subject: str, site: SitePlan, names: dict[str, str]) -> str:
     if subject in (site.id, site.region):
         return ""
-    return f"; {subject}'s figure"
+    return f"; {names.get(subject, subject)}'s figure"
 
 
 def _route_text(plan: Plan, site: SitePlan, market: str) -> str:

@@ -547,11 +547,13 @@ def _recommend(site_plans, ranking, markets, cube, currency) -> Recommendation:
     total = best.landed_cost.total
     if base is None or base.id == best.id:
         saving = saving_pct = None
-        if base is not None and len(feasible) > 1:
-            runner = by_id[feasible[1]]
+        kazakh = [by_id[s] for s in feasible if by_id[s].country == "KZ"]
+        if base is not None and kazakh:
+            runner = kazakh[0]
             gap = runner.landed_cost.total - total
+            verb = "Keep producing at" if best.existing else "Produce at"
             text = (
-                f"Keep producing at {best.name}: its annual landed cost of {total:,.0f} {currency}"
+                f"{verb} {best.name}: its annual landed cost of {total:,.0f} {currency}"
                 f" is {gap:,.0f} {currency} ({gap / runner.landed_cost.total:.1%}) below the best"
                 f" Kazakh alternative, {runner.name}."
             )

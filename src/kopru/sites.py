@@ -255,8 +255,12 @@ def _taxes(pack: DataPack, site, regime: list[str], i: int, values, used) -> Non
         if p is None or std is None:
             raise DataPackError(f"data pack has no {quantity} for {site.country}")
         used[quantity] = p
+        if regime:  # the SEZ's relief ends with its term (incentives.relief_term): then this rate
+            used[f"{quantity}_after_relief"] = std
         values[key][i] = p.value / 100.0
         values[f"std_{key}"][i] = std.value / 100.0
+    if regime:  # the relief term's category is set in MCI
+        used["mci"] = pack.param(site.country, "mci")
     duty = _first(pack, regime, ["customs_duty_on_inputs"]) if regime else None
     values["input_duty_share"][i] = 1.0 if duty is None else duty.value / 100.0
     if duty is not None:

@@ -58,7 +58,8 @@ class Comparison(_Model):
     baseline: str
     npv: float | None  # this site's NPV less the baseline's
     irr: float | None  # of the difference in cash flows (None when it has none)
-    payback_years: float | None
+    payback_years: float | None  # None: never, or nothing to pay back (see ``outlay``)
+    outlay: bool = True  # the move costs more than staying in some year, so a payback is due
 
 
 class AppraisalOut(_Model):
@@ -67,8 +68,9 @@ class AppraisalOut(_Model):
     wacc: float
     npv: float | None
     irr: float | None
-    payback_years: float | None
+    payback_years: float | None  # None: never, or nothing to pay back (see ``outlay``)
     cash_flows: CashFlowsOut
+    outlay: bool = True  # the cumulative cash flow goes below zero (an investment to pay back)
     vs_baseline: Comparison | None
     notes: list[str]
 
@@ -144,6 +146,7 @@ def appraise(pre: PlanInputs, feasible: np.ndarray, baseline: int | None) -> lis
                 npv=finite(float(values[i] - values[baseline])),
                 irr=finite(irr(diff)),
                 payback_years=finite(payback_years(diff)),
+                outlay=bool((np.cumsum(diff) < 0).any()),
             )
         out.append(
             AppraisalOut(
@@ -151,6 +154,7 @@ def appraise(pre: PlanInputs, feasible: np.ndarray, baseline: int | None) -> lis
                 npv=finite(float(values[i])),
                 irr=finite(rate),
                 payback_years=finite(payback_years(free[i])),
+                outlay=bool((np.cumsum(free[i]) < 0).any()),
                 cash_flows=_flows_out(flows, i),
                 vs_baseline=vs,
                 notes=notes,

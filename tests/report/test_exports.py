@@ -160,3 +160,15 @@ def test_cli_plan_out_writes_the_exports(cli, tmp_path):
         openpyxl.load_workbook(tmp_path / "plan.xlsx")["Ranking"]["B2"].value
         == plan["recommendation"]["name"]
     )
+
+
+def test_the_pdf_keeps_the_subtitle_on_the_page(tmp_path):
+    """The title's cell once left the cursor at the right margin, pushing the subtitle off the page:
+    pypdf must read it whole, with the plant's size and the units sold."""
+    from kopru.report.summary import build_summary, write_summary_pdf
+
+    plan = kopru.plan(EXAMPLES / "appliances.yaml")
+    pdf = write_summary_pdf(build_summary(plan), tmp_path / "summary.pdf")
+    text = " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    assert "HS 8418 · plant of 250,000 units a year, 233,000 sold" in text
+    assert "9 markets · USD" in text

@@ -132,7 +132,10 @@ def _print_appraisal(plan: Any) -> None:
         return
     site = plan.site(rec.site)
     a = site.appraisal
-    payback = "never" if a.payback_years is None else f"{a.payback_years:.1f} years"
+    if a.payback_years is not None:
+        payback = f"{a.payback_years:.1f} years"
+    else:
+        payback = "never" if a.outlay else "none due (nothing invested)"
     line = (
         f"[bold]Appraisal:[/] {site.name}: NPV {a.npv:,.0f} {plan.currency} at a WACC of {a.wacc:.1%},"
         f" IRR {_rate(a.irr)}, payback {payback}"
@@ -151,7 +154,8 @@ def _print_appraisal(plan: Any) -> None:
             for i in applied
         ]
         out.print(
-            f"[bold]Incentives applied:[/] {'; '.join(parts)} (plan.json lists each with its legal basis)"
+            f"[bold]Incentives applied:[/] {'; '.join(parts)} (a year over the plant's life; plan.json lists"
+            " each with its term and legal basis)"
         )
 
 

@@ -238,14 +238,14 @@ def write_summary_pdf(summary: Summary, path: str | Path) -> Path:
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
     pdf.set_font("DejaVu", "B", 15)
-    pdf.multi_cell(width, 7, summary.title)
+    pdf.multi_cell(width, 7, summary.title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 9)
     pdf.set_text_color(90, 90, 90)
-    pdf.multi_cell(width, 5, summary.subtitle)
+    pdf.multi_cell(width, 5, summary.subtitle, new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.ln(3)
     pdf.set_font("DejaVu", "B", 11)
-    pdf.multi_cell(width, 6, summary.sentence)
+    pdf.multi_cell(width, 6, summary.sentence, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     _pdf_table(pdf, summary, width)
     pdf.ln(5)
@@ -269,9 +269,9 @@ def write_summary_pdf(summary: Summary, path: str | Path) -> Path:
 def _pdf_table(pdf: Any, summary: Summary, width: float) -> None:
     cur = summary.currency
     headers = ["#", "Site", "Country", f"Annual cost ({cur})", f"Per unit ({cur})", "vs Türkiye"]
-    shares = [0.06, 0.40, 0.09, 0.17, 0.13, 0.15]
+    shares = [0.05, 0.38, 0.09, 0.19, 0.16, 0.13]
     cols = [width * s for s in shares]
-    pdf.set_font("DejaVu", "B", 9)
+    pdf.set_font("DejaVu", "B", 8)
     pdf.set_fill_color(31, 59, 90)
     pdf.set_text_color(255, 255, 255)
     for h, w in zip(headers, cols, strict=True):

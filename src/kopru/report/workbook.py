@@ -73,7 +73,8 @@ def _summary(ws: Worksheet, plan: Plan) -> None:
         ("Best Turkish option", _name(plan, rec.baseline_site), None),
         (f"Its annual landed cost ({plan.currency})", rec.baseline_total, MONEY),
         ("Saving against it", rec.saving_pct, SHARE),
-        ("Units a year", plan.volume, MONEY),
+        ("Plant size (units a year)", plan.volume, MONEY),
+        ("Units sold a year (what per-unit costs divide by)", sum(m["demand"] for m in plan.markets), MONEY),
         ("Corridor parts closed", ", ".join(plan.disruptions) or "none", None),
         ("Countries avoided", ", ".join(plan.avoid) or "none", None),
         (
@@ -301,11 +302,13 @@ def _inputs(
         ("Note", None),
     ]
 
-    def row(site: str, p: Any) -> list[Any]:
+    def row(site: str, p: Any, key: str = "") -> list[Any]:
         label, whose = labels.get(p.quantity, p.quantity), subjects.get(p.subject, p.subject)
+        if key.endswith("_after_relief"):
+            label += ", once the SEZ relief has ended"
         return [site, label, p.value, p.unit, p.year, whose, "yes" if p.assumption else "", p.source, p.note]
 
-    rows = [row(s.name, p) for sid in plan.ranking for s in [plan.site(sid)] for p in s.inputs.values()]
+    rows = [row(s.name, p, k) for sid in plan.ranking for s in [plan.site(sid)] for k, p in s.inputs.items()]
     rates = [row("every site", r) for r in plan.exchange_rates]
     return cols, rows + rates
 

@@ -174,6 +174,12 @@ def test_a_category_a_project_pays_corporate_tax_after_seven_years(pre):
     assert all(t == 0 for t in tax[1:8]) and all(t > 0 for t in tax[8:11])
     cit = next(inc for inc in turan.incentives if inc.id == "KZ-SEZ-CIT")
     assert cit.years == 7 and "category A" in cit.note
+    # property tax too: nil while the relief runs, 1.5 % of the buildings' cost a year after it
+    profile = kopru.load_profile(APPAREL)
+    step = 0.015 * profile.building_share * profile.capex
+    operating = turan.appraisal.cash_flows.operating
+    assert operating[8] - operating[7] == pytest.approx(step, rel=1e-6)
+    assert operating[9] == pytest.approx(operating[8]) and operating[7] == pytest.approx(operating[6])
 
 
 def test_a_broken_relief_table_is_refused(tmp_path, monkeypatch):

@@ -132,7 +132,8 @@ def cash_flows(
     """Yearly cash flows of every site.
 
     ``revenue_full`` and ``variable_full`` (S,) are a full year's revenue and variable cost at the
-    plan's demand; ``fixed_operating`` (S,) a year's fixed operating cost once producing;
+    plan's demand; ``fixed_operating`` (S,) a year's fixed operating cost once producing, or (S, T)
+    one per year (a tax relief that ends);
     ``capex`` (S,) the investment; ``support`` (S,) a full year's operating-cost support (premium
     support), paid for ``support_years`` production years.
     """
@@ -140,7 +141,9 @@ def cash_flows(
     t = np.arange(schedule.years)
     producing = share > 0
     revenue = revenue_full[:, None] * share
-    operating = variable_full[:, None] * share + np.where(producing, fixed_operating[:, None], 0.0)
+    fixed = np.asarray(fixed_operating, dtype=float)
+    fixed = fixed[:, None] if fixed.ndim == 1 else fixed  # (S,) every year alike, or (S, T) year by year
+    operating = variable_full[:, None] * share + np.where(producing, fixed, 0.0)
     if support is not None and support_years is not None:
         within = (t[None, :] >= 1) & (t[None, :] <= support_years[:, None])
         operating = operating - support[:, None] * share * within

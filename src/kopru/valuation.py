@@ -107,12 +107,8 @@ def site_cash_flows(pre: PlanInputs) -> CashFlows:
     variable = np.einsum("smc,m->s", finite_cube[:, :, idx], demand)
     prices = np.array([m["price"] for m in pre.markets], dtype=float)
     revenue = np.full(len(pre.sites), float(prices @ demand))
-    fixed = (
-        x.fixed_costs_usd
-        + x.land_m2 * x.land_usd_per_m2_year
-        + x.property_tax_rate * x.building_share * x.capex_usd
-    ) * fx
     t = pre.terms
+    fixed = _fixed_by_year(pre, schedule.years) * fx
     employees = profile.labour_hours * demand.sum() / (pre.inputs.values["hours_per_month"] * 12.0)
     support = t.ssc_usd_per_employee_year * employees * fx
     tax = TaxTerms(base.corporate_tax_rate, t.cit_reduction, t.cit_cap_usd * fx, t.cit_years)
@@ -121,6 +117,23 @@ def site_cash_flows(pre: PlanInputs) -> CashFlows:
     return cash_flows(
         schedule, existing, revenue, variable, fixed, capex, tax, profile.wacc, support, t.ssc_years
     )
+
+
+def _fixed_by_year(pre: PlanInputs, years: int) -> np.ndarray:
+    """(S, T) fixed operating cost: an SEZ's property tax is nil while its relief runs and at the
+    standard rate after (the annual cost spreads it instead), the rest the same every year."""
+    x, base, t, v = pre.x, pre.x_base, pre.terms, pre.inputs.values
+    other = x.fixed_costs_usd + x.land_m2 * x.land_usd_per_m2_year
+    spread = x.property_tax_rate * x.building_share * x.capex_usd
+    buildings = base.building_share * base.capex_usd
+    year = np.arange(years)
+    ended = year[None, :] > t.sez_years[:, None]
+    stepped = (
+        np.where(ended, v["std_property_tax_rate"][:, None], base.property_tax_rate[:, None])
+        * buildings[:, None]
+    )
+    timed = (v["in_sez_regime"] > 0) & np.isfinite(t.sez_years)
+    return other[:, None] + np.where(timed[:, None], stepped, spread[:, None])
 
 
 def appraise(pre: PlanInputs, feasible: np.ndarray, baseline: int | None) -> list[AppraisalOut | None]:

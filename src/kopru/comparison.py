@@ -13,6 +13,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kopru.display import FIXED_SUBJECTS, KIND_NAMES
 from kopru.errors import OptionError
 from kopru.planner import Plan, SitePlan
 
@@ -28,10 +29,6 @@ KEY_INPUTS = (
     "land_price",
     "corporate_income_tax",
 )
-
-
-KINDS = {"kz_region": "Kazakh region", "sez": "special economic zone", "tr_plant": "Turkish plant"}
-SUBJECTS = {"KZ-SEZ": "the SEZ regime", "KZ": "Kazakhstan", "TR": "Türkiye"}
 
 
 @dataclass(frozen=True)
@@ -109,7 +106,7 @@ def compare_sites(plan: Plan, sites: list[SitePlan], risk: RiskResult | None = N
     markets = {m["id"]: m["name"] for m in plan.markets}
     publishers = {s["id"]: s.get("publisher") or s.get("title") or s["id"] for s in plan.sources}
     # whose figure an input is, by name: a region's (its site), the SEZ regime's or a country's
-    whose = {s.id: s.name for s in plan.sites} | SUBJECTS
+    whose = {s.id: s.name for s in plan.sites} | FIXED_SUBJECTS
     rows: list[Row] = []
 
     def add(section: str, label: str, unit: str, values: list[Any], notes: list[str] | None = None) -> None:
@@ -117,7 +114,7 @@ def compare_sites(plan: Plan, sites: list[SitePlan], risk: RiskResult | None = N
 
     add("Site", "Rank among all sites", "", [s.rank for s in sites])
     add("Site", "Country", "", [s.country for s in sites])
-    add("Site", "Kind", "", [KINDS.get(s.kind, s.kind.replace("_", " ")) for s in sites])
+    add("Site", "Kind", "", [KIND_NAMES.get(s.kind, s.kind.replace("_", " ")) for s in sites])
     add("Cost", "Annual landed cost", f"{cur}/yr", [s.landed_cost.total for s in sites])
     add("Cost", "Cost per unit delivered", cur, [s.landed_cost.per_unit for s in sites])
     add(

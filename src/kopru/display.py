@@ -32,7 +32,18 @@ def item_names(names: dict[str, str], inputs: dict[str, Any]) -> dict[str, str]:
     return out
 
 
+# subjects of data-pack figures that are not sites: the SEZ regime and the two countries
+FIXED_SUBJECTS = {"KZ-SEZ": "SEZ regime", "KZ": "Kazakhstan", "TR": "Türkiye"}
+# what kind of place a site or a dossier is, as a reader says it
+KIND_NAMES = {
+    "kz_region": "Kazakh region",
+    "sez": "special economic zone",
+    "tr_province": "Turkish province",
+    "tr_plant": "Turkish plant",
+}
+
+
 def subject_names(pack: DataPack) -> dict[str, str]:
     """Whose value a data-pack figure is, by name: regions, SEZs, provinces, the SEZ regime and
     the two countries (``KZ-61.wage_monthly_avg`` is Turkistan Region's wage)."""
-    return site_names(pack) | {"KZ-SEZ": "SEZ regime", "KZ": "Kazakhstan", "TR": "Türkiye"}
+    return site_names(pack) | FIXED_SUBJECTS

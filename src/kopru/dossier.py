@@ -20,10 +20,9 @@ import pandas as pd
 
 from kopru.corridors import network_for
 from kopru.datapack import DataPack, split_list
+from kopru.display import KIND_NAMES
 from kopru.errors import UnknownSite
 from kopru.incentives import applies_in
-
-KINDS = {"kz_region": "Kazakh region", "sez": "special economic zone", "tr_province": "Turkish province"}
 
 # the order a reader expects, and the quantities each theme holds (by prefix)
 THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -283,7 +282,7 @@ def dossier(pack: DataPack, site_id: str) -> Dossier:
         id=site_id,
         name=name,
         kind=kind,
-        kind_label=KINDS[kind],
+        kind_label=KIND_NAMES[kind],
         country=country,
         region=region_name,
         lat=float(row["lat"]),

@@ -292,11 +292,10 @@ def _joined(sites: pd.DataFrame, parts: list[SiteInputs]) -> SiteInputs:
     return SiteInputs(sites, values, [p.params[0] for p in parts], [p.notes[0] for p in parts])
 
 
-def capex_share(sites: pd.DataFrame, markets: list[dict[str, Any]], plant_volume: float) -> np.ndarray:
+def capex_share(sites: pd.DataFrame, units: float, plant_volume: float) -> np.ndarray:
     """Each site's capex as a share of a new plant's: 1 for a new plant; for an existing plant, the
-    capacity it lacks to make what the markets buy, at a new plant's capex per unit of capacity (an
-    expansion on its own land; 0 when it has the capacity)."""
-    units = float(sum(m["demand"] for m in markets))
+    capacity it lacks to make the ``units`` the markets buy, at a new plant's capex per unit of
+    capacity (an expansion on its own land; 0 when it has the capacity)."""
     lacking = np.maximum(units - sites["capacity"].to_numpy(float), 0.0) / plant_volume
     return np.where(sites["existing"].to_numpy(bool), lacking, 1.0)
 
@@ -305,6 +304,7 @@ def _cost_inputs(profile: Profile, g: _Gathered) -> tuple[CostInputs, CostInputs
     """The cost engine's inputs before and after the investment incentives."""
     v, sites, markets, fx = g.inputs.values, g.sites, g.markets, g.fx
     material_cost = _material_cost(profile, sites, fx)
+    units = float(sum(m["demand"] for m in markets))
     x_base = CostInputs(
         wage_usd_per_hour=v["wage_usd_per_hour"],
         social_rate=v["social_rate"],
@@ -317,7 +317,7 @@ def _cost_inputs(profile: Profile, g: _Gathered) -> tuple[CostInputs, CostInputs
         ),
         property_tax_rate=v["property_tax_rate"],
         input_duty_share=v["input_duty_share"],
-        capex_usd=profile.capex / fx * capex_share(sites, markets, profile.volume),
+        capex_usd=profile.capex / fx * capex_share(sites, units, profile.volume),
         material_freight_usd=g.material_freight,
         material_duty_rate=_with_minimum(
             g.material_duty, g.material_duty_min, material_cost + g.material_freight
@@ -335,7 +335,7 @@ def _cost_inputs(profile: Profile, g: _Gathered) -> tuple[CostInputs, CostInputs
         fixed_costs_usd=profile.fixed_costs / fx,
         building_share=profile.building_share,
         capital_recovery=float(capital_recovery_factor(profile.wacc, profile.lifetime_years)),
-        volume=float(sum(m["demand"] for m in markets)),
+        volume=units,
         carrying_rate=profile.wacc,
     )
     return x_base, apply_incentives(x_base, g.terms, v, profile, g.demand)

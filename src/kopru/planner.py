@@ -204,6 +204,11 @@ class Plan(Model):
     # units of each currency per USD that turned the inputs into the plan's money (not USD itself)
     exchange_rates: list[ParamRef] = []
 
+    @property
+    def units_sold(self) -> float:
+        """What the markets buy a year: every per-unit figure divides by it."""
+        return float(sum(m["demand"] for m in self.markets))
+
     def site(self, site_id: str) -> SitePlan:
         for s in self.sites:
             if s.id == site_id:

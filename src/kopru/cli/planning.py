@@ -92,7 +92,7 @@ def print_plan(plan: Any) -> None:
         table.add_column(SHORT.get(comp, comp), justify="right", no_wrap=True, min_width=4)
     sites = [plan.site(s) for s in plan.ranking]
     top = sites[:12] + [s for s in sites[12:] if s.country == "TR"]
-    volume = sum(m["demand"] for m in plan.markets)
+    volume = plan.units_sold
     assumed = [s for s in top if ASSUMED_INCENTIVES in s.notes]
     for s in top:
         lc = s.landed_cost

@@ -116,7 +116,7 @@ def build_summary(plan: Plan, risk: Mapping[str, Any] | None = None) -> Summary:
 
 def volume_line(plan: Plan) -> str:
     """The plant's size and, when they differ, the units sold, which every per-unit figure divides by."""
-    sold = sum(m["demand"] for m in plan.markets)
+    sold = plan.units_sold
     if abs(sold - plan.volume) <= 1e-9 * max(sold, 1.0):
         return f"{plan.volume:,.0f} units a year"
     return f"plant of {plan.volume:,.0f} units a year, {sold:,.0f} sold (per-unit figures are per unit sold)"

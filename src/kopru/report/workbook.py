@@ -74,7 +74,7 @@ def _summary(ws: Worksheet, plan: Plan) -> None:
         (f"Its annual landed cost ({plan.currency})", rec.baseline_total, MONEY),
         ("Saving against it", rec.saving_pct, SHARE),
         ("Plant size (units a year)", plan.volume, MONEY),
-        ("Units sold a year (what per-unit costs divide by)", sum(m["demand"] for m in plan.markets), MONEY),
+        ("Units sold a year (what per-unit costs divide by)", plan.units_sold, MONEY),
         ("Corridor parts closed", ", ".join(plan.disruptions) or "none", None),
         ("Countries avoided", ", ".join(plan.avoid) or "none", None),
         (

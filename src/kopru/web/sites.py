@@ -12,9 +12,8 @@ from pydantic import BaseModel
 
 from kopru import basemap
 from kopru.datapack import DataPack, split_list
+from kopru.display import KIND_NAMES
 from kopru.dossier import site_parameters, subjects
-
-KINDS = {"kz_region": "Kazakh region", "sez": "special economic zone", "tr_province": "Turkish province"}
 
 
 class SiteRow(BaseModel):
@@ -193,7 +192,7 @@ def figure(pack: DataPack) -> go.Figure:
             lon=[s.lon for s in group],
             lat=[s.lat for s in group],
             mode="markers",
-            name=KINDS[kind],
+            name=KIND_NAMES[kind],
             marker=dict(symbol=symbol, size=size, color=colour, line=dict(color="black", width=1)),
             customdata=[s.id for s in group],  # the page asks /api/sites/{id} on click
             text=[f"{s.name} — click for data and sources" for s in group],

@@ -82,6 +82,9 @@ def example_section(name: str, before: dict) -> list[str]:
         f"- **Now**: {rec.site}, {rec.saving_pct:.1%} below {rec.baseline_site}; P(best) "
         + ", ".join(f"{s.id} {s.p_best:.1%}" for s in risk.sites if s.p_best >= 0.005)
         + f"; the recommendation changes in {risk.p_recommendation_changes:.1%} of samples.",
+        f"- **Borrowed values at their unfavourable end** (kopru.borrowing): {plan.borrowed_stress.text}"
+        if plan.borrowed_stress
+        else "- Nothing the recommended site's cost rests on is borrowed.",
         "",
         f"| site | rank before → now | annual cost before ({plan.currency}) | now | change | largest"
         " changes by component | why |",
@@ -207,6 +210,17 @@ def main() -> None:
         "baselines by more than a third, because their corporate income tax exemption, low wages and",
         "duty-free EAEU sales outweigh the dearer routes to Türkiye and the EU; the new Turkish",
         "incentives apply to new plants, which cost more than the existing ones.",
+        "",
+        "**How much rests on borrowed values.** Each example's section now says what happens with every",
+        "value kopru had to borrow at its unfavourable end (the recommended site's up to the dearest",
+        "figure a region of its country has of its own, or two of the risk engine's spreads for a",
+        "borrowed value; every other site's down). SEZ Turan's electricity is the country row",
+        "(Kostanay's 2025 tariff) and its gas an estimate, so both are tried higher: at Almaty's 2026",
+        "43.13 KZT/kWh and at 1.5 times the gas estimate. In apparel and appliances SEZ Turan stays",
+        "first. In construction materials and food processing, where energy weighs more, another zone",
+        "would come first (electricity or gas alone is enough), but SEZ Turan would still be more than a",
+        "third below the Turkish baseline: the borrowed figures decide which Kazakh zone, not whether",
+        "Kazakhstan. Those are the figures to look up first (docs/research/kz_regions.md says where).",
         "",
     ]
     for name, data in before["examples"].items():

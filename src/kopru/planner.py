@@ -17,6 +17,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from kopru import __version__, datapack
+from kopru.borrowing import BorrowedStress
+from kopru.borrowing import stress as borrowed_stress
 from kopru.corridors import Network
 from kopru.costs import COMPONENTS, annual_totals, landed_cost, route_choice
 from kopru.datapack import DataPack, split_list
@@ -203,6 +205,8 @@ class Plan(Model):
     oldest_input: dict[str, Any] | None = None
     # units of each currency per USD that turned the inputs into the plan's money (not USD itself)
     exchange_rates: list[ParamRef] = []
+    # whether the recommendation survives the borrowed values at their unfavourable end
+    borrowed_stress: BorrowedStress | None = None
 
     @property
     def units_sold(self) -> float:
@@ -402,6 +406,8 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
     if recommendation.site is not None:
         oldest = oldest_behind(pack, plan, recommendation.site)
         plan.oldest_input = oldest.as_dict() if oldest is not None else None
+        winner = int(np.flatnonzero(sites["id"].to_numpy() == recommendation.site)[0])
+        plan.borrowed_stress = borrowed_stress(pre, winner, totals)
     return plan
 
 

@@ -118,6 +118,9 @@ def print_plan(plan: Any) -> None:
     if plan.disruptions:
         out.print(f"[red]closed:[/] {', '.join(plan.disruptions)}")
     out.print(f"[bold]Recommendation:[/] {plan.recommendation.text}")
+    if plan.borrowed_stress is not None:
+        colour = "green" if plan.borrowed_stress.holds else "yellow"
+        out.print(f"[bold {colour}]Borrowed values:[/] {plan.borrowed_stress.text}")
     _print_appraisal(plan)
 
 

@@ -14,22 +14,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from kopru.borrowing import borrowed_inputs
 from kopru.costs import CostInputs, annual_totals, landed_cost
 from kopru.errors import RiskError
 from kopru.montecarlo import kernels
-from kopru.montecarlo.spec import DAY_PARTS, MODES, SITE_INPUTS, Array, Uncertainty
+from kopru.montecarlo.spec import DAY_PARTS, MODES, Array, Uncertainty
 
 if TYPE_CHECKING:  # the worker processes of a run import this module: keep it light
     from kopru.inputs import PlanInputs
 
 COUNTRY_CURRENCY = {"KZ": "KZT", "TR": "TRY"}  # currency of the sites' local prices and wages
-# the data-pack quantity behind each site input of SITE_INPUTS (land: a lease, else a price)
-SITE_QUANTITIES = {
-    "wage": ("wage",),
-    "electricity": ("electricity_price_industrial",),
-    "gas": ("gas_price_industrial",),
-    "land": ("land_lease", "land_price"),
-}
 
 
 @dataclass(frozen=True)
@@ -178,26 +172,8 @@ def build_model(pre: PlanInputs, uncertainty: Uncertainty) -> RiskModel:
         baseline=_cheapest(x_kept, pre, keep, country="TR"),
         recommended=_cheapest(x_kept, pre, keep),
         site_region=tuple(sites["region"].iloc[keep]),
-        site_borrowed=_borrowed(pre)[keep],
+        site_borrowed=borrowed_inputs(pre)[keep],
     )
-
-
-def _borrowed(pre: PlanInputs) -> NDArray[np.bool_]:
-    """(S, len(SITE_INPUTS)): values that are not the site's own (another subject's, or assumed);
-    a national value by rule (Türkiye's electricity tariff) is the site's own."""
-    from kopru.datapack.coverage import is_national
-
-    out = np.zeros((len(pre.sites), len(SITE_INPUTS)), dtype=bool)
-    for i, (site, used) in enumerate(zip(pre.sites.itertuples(), pre.inputs.params, strict=True)):
-        own = {site.id, site.region}
-        for k, name in enumerate(SITE_INPUTS):
-            param = next((used[q] for q in SITE_QUANTITIES[name] if q in used), None)
-            if param is None:
-                out[i, k] = True
-                continue
-            national = param.subject == site.country and is_national(pre.pack, param.quantity, site.country)
-            out[i, k] = param.assumption or not (param.subject in own or national)
-    return out
 
 
 def _material_by_mode(pre: PlanInputs, payload_kg: float) -> Array:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -21,6 +20,7 @@ from numpy.typing import NDArray
 from scipy.special import ndtr
 
 from kopru import documents
+from kopru.borrowing import SITE_INPUTS, UNCERTAINTY
 from kopru.errors import RiskError
 
 if TYPE_CHECKING:  # the worker processes of a run import this module: keep it light
@@ -28,14 +28,12 @@ if TYPE_CHECKING:  # the worker processes of a run import this module: keep it l
 
 Array = NDArray[np.float64]
 Kind = Literal["factor", "rate", "shift"]
-SHIPPED = resources.files("kopru") / "datapack" / "data" / "uncertainty.yaml"
+SHIPPED = UNCERTAINTY
 MODES = ("road", "rail", "ferry", "sea")
 # where waiting happens on a route (corridor node handling days): the wait.* variables
 WAITS = ("border", "port")
 # the parts of a route's days: travel by mode, then waiting by place
 DAY_PARTS = (*MODES, *WAITS)
-# site inputs with a site-level factor (``site.wage`` ...), in this order in RiskModel.site_borrowed
-SITE_INPUTS = ("wage", "electricity", "gas", "land")
 # what a site.* variable may say besides its lognormal: the sigma of values borrowed from elsewhere
 # (a national figure, another region's tariff, an estimate) and the share of the variance that
 # sites of one region have in common (the same labour market, the same supplier)

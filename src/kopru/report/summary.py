@@ -186,6 +186,8 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None) -> list[str]:
             f"{len(borrowed)} of the {len(site.inputs)} inputs of {site.name} are labelled assumptions"
             f" or another region's figures ({', '.join(q.replace('_', ' ') for q in borrowed)})."
         )
+    if plan.borrowed_stress is not None:
+        out.append(plan.borrowed_stress.text)
     assumed = [plan.site(s).name for s in plan.ranking[:TOP] if ASSUMED_INCENTIVES in plan.site(s).notes]
     if assumed:
         out.append(

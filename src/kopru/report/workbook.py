@@ -78,6 +78,11 @@ def _summary(ws: Worksheet, plan: Plan) -> None:
         ("Corridor parts closed", ", ".join(plan.disruptions) or "none", None),
         ("Countries avoided", ", ".join(plan.avoid) or "none", None),
         (
+            "Borrowed values at their unfavourable end",
+            plan.borrowed_stress.text if plan.borrowed_stress else "nothing borrowed",
+            None,
+        ),
+        (
             "Oldest input of the recommended site",
             f"{oldest.get('what', '—')} ({oldest.get('year', '—')})",
             None,

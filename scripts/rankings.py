@@ -24,7 +24,8 @@ WHY = {
     ("taxes", "TR"): "profit tax on a lower profit (costs rose; an existing plant gets no new incentive)",
     ("taxes", "KZ"): (
         "incentives re-valued (SEZ corporate income tax exemption), and the SEZ reliefs last as long as"
-        " the project's cost category allows (7 years for a category A project)"
+        " the project's cost category allows (7 years for a category A project) and never past the"
+        " zone's own term (Ontustik: 1 July 2030)"
     ),
     ("capital", "KZ"): "one cost definition: fixed costs spread over the units sold, not the capacity",
     ("capital", "TR"): (
@@ -205,6 +206,18 @@ def main() -> None:
         "   is in category A: it pays corporate and property tax in years 8-10, and SEZ Turan's saving",
         "   falls from 40.0 to 36.3 %. The other three are in category B, whose 15 years outlast their",
         "   plants, so they do not move.",
+        "15. **An SEZ's advantages end with the zone.** Each zone is created for a term (sez.csv",
+        "   `term_until`, from its decree or resolution): Astana - New City until 1 January 2027, the Park",
+        "   of Innovative Technologies until 1 January 2028, Ontustik until 1 July 2030, NIPT until the end",
+        "   of 2032, Khorgos - Eastern Gate until 2035, SEZ Turan until 2043. kopru had granted the tax",
+        "   reliefs, free land and duty-free inputs for the plant's whole life. Counted from the plant's",
+        "   first year (2027: the year of the pack's prices plus a year of construction), Ontustik's",
+        "   reliefs last 3.5 years, so in apparel it falls from 2nd to 5th; Astana - New City's term ends",
+        "   before the plant starts, so it costs what a plant in Astana does and leaves the top places in",
+        "   all four examples; Khorgos - Eastern Gate's 8 years cut the 15 of a category B project (food",
+        "   processing: 5th to 8th). Three terms were not found (Saryarka, Qyzyljar, Aktobe): those zones",
+        "   keep their category's term, which favours them. SEZ Turan's term outlasts every plant, so the",
+        "   recommendation and the savings do not move.",
         "",
         "The recommendation did not change in any example: the Kazakh SEZs stay ahead of the Turkish",
         "baselines by more than a third, because their corporate income tax exemption, low wages and",

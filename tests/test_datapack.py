@@ -320,3 +320,37 @@ def test_overrides_file_errors(tmp_path):
     path.write_text("- 1\n")
     with pytest.raises(OverrideError, match="must be a mapping"):
         load(path)
+
+
+@pytest.mark.parametrize(
+    ("until", "source", "message"),
+    [
+        ("2030-13-01", "sez_decree_1605_ontustik", "term_until '2030-13-01' is not a date"),
+        ("2030-07-01", "", "term_until 2030-07-01 needs a term_source"),
+        ("2030-07-01", "nowhere", "term_source 'nowhere' is not in sources"),
+        ("", "sez_decree_1605_ontustik", "term_source given without a term_until date"),
+    ],
+)
+def test_bad_zone_terms_are_rejected(data_copy, until, source, message):
+    def edit(df):
+        row = df.index[df["id"] == "sez_ontustik"][0]
+        df.loc[row, ["term_until", "term_source"]] = [until, source]
+
+    _edit_csv(data_copy / "sez.csv", edit)
+    with pytest.raises(DataPackError, match=message):
+        read(data_copy)
+
+
+def test_zone_terms_quote_their_source(pack):
+    # oracle: each term_until is the date its cited source's note (or the zone's note) states, read
+    # with one convention: "until <year>" is 1 January of that year
+    sez = pack.sez
+    dated = sez[sez["term_until"] != ""]
+    assert len(dated) >= 13
+    for zid, row in dated.iterrows():
+        year = row["term_until"][:4]
+        cited = " ".join(pack.sources.loc[s, "note"] for s in row["term_source"].split(";"))
+        assert year in cited or year in row["note"], zid
+    assert sez.at["sez_ontustik", "term_until"] == "2030-07-01"
+    assert sez.at["sez_turan", "term_until"] == "2043-01-01"
+    assert sez.at["sez_saryarka", "term_until"] == "" and "Term not found" in sez.at["sez_saryarka", "note"]

@@ -208,3 +208,45 @@ def test_the_relief_table_cites_sources_of_the_pack():
 
     cited = split_list(relief_spec()["source"])
     assert cited and set(cited) <= set(kopru.load_data().sources.index)
+
+
+def test_an_sez_relief_ends_with_its_zone(pre):
+    """Oracle: the decrees' terms (sez.csv term_until) counted from 1 January of the plant's first year,
+    2027 (the tenge rate's year, 2026, plus 12 months of construction): Ontustik runs until 1 July 2030,
+    1,277 days; Turan until 2043, beyond category A's 7 years; Aktobe's term is not known."""
+    t = pre.terms
+    assert t.first_year == 2027
+    assert t.sez_years[site_index(pre, "sez_ontustik")] == pytest.approx(1277 / 365.25)
+    assert t.sez_years[site_index(pre, "sez_turan")] == 7
+    assert t.zone_years[site_index(pre, "sez_turan")] == pytest.approx(5844 / 365.25)
+    assert t.sez_years[site_index(pre, "sez_aktobe")] == 7 and np.isinf(
+        t.zone_years[site_index(pre, "sez_aktobe")]
+    )
+    assert t.zone_years[site_index(pre, "sez_astana_new_city")] == 0
+    assert np.isinf(t.zone_years[site_index(pre, "KZ-71")])  # not a zone
+
+
+def test_a_zone_past_its_term_costs_what_its_city_does(pre):
+    """Astana - New City's term ended on 1 January 2027, before the plant's first year: with none of
+    its advantages left, it is a plant in Astana (region KZ-71: same wage, energy and land price)."""
+    from kopru.costs import annual_totals, landed_cost
+
+    zone, city = site_index(pre, "sez_astana_new_city"), site_index(pre, "KZ-71")
+    annual = annual_totals(landed_cost(pre.x), pre.demand)
+    np.testing.assert_allclose(annual[zone], annual[city], rtol=1e-9)
+    assert pre.x.input_duty_share[zone] == 1.0
+    plan = kopru.plan(APPAREL)
+    notes = " ".join(plan.site("sez_astana_new_city").notes)
+    assert "1 January 2027" in notes and "none apply" in notes
+
+
+def test_the_first_year_moves_the_zone_terms():
+    """A plant that starts in 2026 gets one year of Astana - New City; free land and duty-free inputs
+    count for that year's present-value share of the plant's life."""
+    base = kopru.load_profile(APPAREL)
+    profile = base.model_copy(update={"appraisal": base.appraisal.model_copy(update={"first_year": 2026})})
+    pre = prepare(profile, kopru.load_data())
+    i = site_index(pre, "sez_astana_new_city")
+    assert pre.terms.zone_years[i] == pytest.approx(365 / 365.25)
+    share = annuity_factor(profile.wacc, 365 / 365.25) / annuity_factor(profile.wacc, profile.lifetime_years)
+    assert pre.x.input_duty_share[i] == pytest.approx(1 - share)

@@ -17,13 +17,17 @@ some; naming one that does not exist, is abolished or applies to no site is an e
 
 Time-limited incentives enter the steady-state annual cost as their share of the plant's life in
 present value: a support worth ``s`` a year for ``T`` years counts as ``s × a(T) / a(L)``, with
-``a(n)`` the annuity factor at the WACC and ``L`` the plant's life. The investment appraisal
+``a(n)`` the annuity factor at the WACC and ``L`` the plant's life. An SEZ's advantages end with the
+zone (its ``term_until`` in sez.csv, counted from the plant's first year): its tax reliefs last the
+shorter of that and the project category's term, its free land and duty-free inputs until the zone
+ends. The investment appraisal
 (:mod:`kopru.appraisal`) applies them year by year instead. Each incentive's annual value in the
 plan is the annual cost the site would have without it, less its cost with every incentive.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 from collections.abc import Mapping
@@ -91,9 +95,15 @@ class Terms:
     rows: list[list[dict[str, Any]]] = field(default_factory=list)  # applied rows per site
     listed: list[list[dict[str, Any]]] = field(default_factory=list)  # available, not valued, per site
     places: dict[str, str] = field(default_factory=dict)  # region and province names by code
-    # how long an SEZ's tax reliefs last for this project (its cost category), inf outside an SEZ
+    # how long an SEZ's tax reliefs last for this project (its cost category, at most the zone's
+    # remaining term), inf outside an SEZ
     sez_years: Array = field(default_factory=lambda: np.zeros(0))
     sez_term: str = ""  # the category and the project's cost in MCI, for the plan's notes
+    sez_category_years: float = np.inf  # the category's term alone
+    # years each site's zone still runs from the plant's first year (inf: no zone or no known term)
+    zone_years: Array = field(default_factory=lambda: np.zeros(0))
+    zone_until: list[str] = field(default_factory=list)  # the zone's end date, "" where not known
+    first_year: int = 0  # calendar year of the plant's first year of operation
 
     @classmethod
     def none(cls, n: int) -> Terms:
@@ -109,6 +119,8 @@ class Terms:
             [[] for _ in range(n)],
             [[] for _ in range(n)],
             sez_years=np.full(n, np.inf),
+            zone_years=np.full(n, np.inf),
+            zone_until=["" for _ in range(n)],
         )
 
 
@@ -160,6 +172,24 @@ def relief_term(profile: Profile, pack: DataPack, nace: str | None) -> ReliefTer
     if nace and nace.split(".")[0] in {str(d) for d in prio["nace_divisions"]} and cost >= prio["from_mci"]:
         k = max(k, next(j for j, c in enumerate(cats) if c["name"] == prio["category"]))
     return ReliefTerm(float(cats[k]["years"]), str(cats[k]["name"]), cost)
+
+
+def first_year(profile: Profile, pack: DataPack) -> int:
+    """Calendar year of the plant's first year of operation: the profile's, else the year of the data
+    pack's tenge rate (the year its prices are of) plus the construction time in whole years."""
+    if profile.appraisal.first_year is not None:
+        return profile.appraisal.first_year
+    return pack.param("KZT", "fx_per_usd").year + math.ceil(profile.appraisal.construction_months / 12)
+
+
+def zone_years_left(pack: DataPack, sites: pd.DataFrame, start: int) -> tuple[Array, list[str]]:
+    """Years each site's zone still runs from 1 January of ``start`` (0 once it has ended; inf outside
+    a zone or where its term is not known), and the zone's end date ("" where not known)."""
+    until = sites["id"].map(pack.sez["term_until"]).fillna("").astype(str)
+    end = pd.to_datetime(until.where(until != ""), format="%Y-%m-%d")
+    days = (end - pd.Timestamp(year=start, month=1, day=1)).dt.days.to_numpy(float)
+    years = np.where(np.isnan(days), np.inf, np.maximum(days / 365.25, 0.0))
+    return years, list(until)
 
 
 def nace_of(profile: Profile, pack: DataPack) -> str | None:
@@ -265,9 +295,14 @@ def decide(
     nace = nace_of(profile, pack)
     capex_usd = profile.capex / pack.fx_per_usd(profile.currency)
     relief = relief_term(profile, pack, nace) if np.asarray(in_sez).any() else None
+    terms.first_year = first_year(profile, pack)
+    terms.zone_years, terms.zone_until = zone_years_left(pack, sites, terms.first_year)
     if relief is not None:
         terms.sez_term = relief.describe()
-        terms.sez_years = np.where(np.asarray(in_sez, dtype=bool), relief.years, np.inf)
+        terms.sez_category_years = relief.years
+        terms.sez_years = np.where(
+            np.asarray(in_sez, dtype=bool), np.minimum(relief.years, terms.zone_years), np.inf
+        )
     reasons: dict[str, list[str]] = {sid: [] for sid in opts.schemes}
     # each scheme's row built once, not once per site: a Series per iterrows step was half a plan's time
     schemes = _scheme_rows(pack.version, table)
@@ -295,6 +330,26 @@ def decide(
                 field="incentives.schemes",
             )
     return terms
+
+
+def zone_note(terms: Terms, i: int) -> str:
+    """When the zone of site ``i`` ends, counted from the plant's first year."""
+    years = terms.zone_years[i]
+    until = dt.date.fromisoformat(terms.zone_until[i])
+    when = f"{until.day} {until:%B %Y}"  # people read "1 July 2030"
+    if years <= 0:
+        return f"The zone's term ends on {when}, before the plant's first year, {terms.first_year}."
+    return (
+        f"Until the zone's term ends on {when}: {years:.1f} years from the plant's first"
+        f" year ({terms.first_year})."
+    )
+
+
+def relief_note(terms: Terms, i: int) -> str:
+    """How long site ``i``'s SEZ tax reliefs last, and what bounds them: the category or the zone."""
+    if terms.zone_years[i] < terms.sez_category_years:
+        return f"{zone_note(terms, i)} The project's category alone would give more: {terms.sez_term}."
+    return f"{terms.sez_term}."
 
 
 def _valued_listed(row: Mapping[str, Any], opts: Any) -> bool:
@@ -374,12 +429,18 @@ def apply(
     property_rate = np.where(
         in_sez, x.property_tax_rate + values["std_property_tax_rate"] * (1.0 - sez_share), x.property_tax_rate
     )
+    # free land and duty-free inputs last as long as the zone: standard land price and duties after
+    zone_share = np.array([annuity_factor(r, min(t, life)) / whole for t in terms.zone_years])
+    after = np.where(in_sez, 1.0 - zone_share, 0.0)
+    std_land = values["std_land_price_usd_per_m2"] * r
     return replace(
         x,
         corporate_tax_rate=x.corporate_tax_rate * (1.0 - terms.cit_reduction * cit_share),
         social_rate=np.maximum(x.social_rate - ssc_rate * ssc_share, 0.0),
         property_tax_rate=np.where(terms.property_tax_exempt, 0.0, property_rate * keep_buildings),
         capex_usd=capex,
+        land_usd_per_m2_year=x.land_usd_per_m2_year + (std_land - x.land_usd_per_m2_year) * after,
+        input_duty_share=x.input_duty_share + (1.0 - x.input_duty_share) * after,
     )
 
 
@@ -479,7 +540,12 @@ def _incentive(row: Mapping[str, Any], status: str, value: float | None, terms: 
     timed = row["instrument"] in ("cit_exemption", "property_tax_exemption")
     if row["regions"] == "SEZ" and timed and np.isfinite(terms.sez_years[i]):
         years = float(terms.sez_years[i])
-        note = f"{note} {terms.sez_term}.".strip()
+        note = f"{note} {relief_note(terms, i)}".strip()
+    elif (
+        row["regions"] == "SEZ" and row["instrument"] in SEZ_INSTRUMENTS and np.isfinite(terms.zone_years[i])
+    ):
+        years = float(terms.zone_years[i])
+        note = f"{note} {zone_note(terms, i)}".strip()
     if row["instrument"] == "cit_rate_reduction" and np.isfinite(terms.cit_cap_usd[i]):
         note = f"{note} Capped at {terms.cit_cap_usd[i]:,.0f} USD of tax forgone.".strip()
     return Incentive(
@@ -489,7 +555,7 @@ def _incentive(row: Mapping[str, Any], status: str, value: float | None, terms: 
         instrument=str(row["instrument"]),
         status=status,
         annual_value=None if value is None else round(value, 2),
-        years=years,
+        years=None if years is None else round(years, 1),  # a zone's term gives fractions of a year
         legal_basis=str(row["legal_basis"]),
         source=str(row["source"]),
         conditions="; ".join(conditions),

@@ -25,6 +25,7 @@ from kopru.datapack import DataPack, split_list
 from kopru.datapack.freshness import oldest_behind
 from kopru.datapack.loader import BOUNDARIES_SOURCE
 from kopru.display import subject_names
+from kopru.incentives import zone_note
 from kopru.inputs import PlanInputs, prepare
 from kopru.profile import OptimizeOptions, Profile
 from kopru.progress import Steps, quiet_steps
@@ -503,6 +504,13 @@ def _site_notes(pre: PlanInputs, a: _Arrays, i: int, site: Any) -> list[str]:
         closed = pre.closed
         notes.append(
             f"no route to {', '.join(unreachable)}" + (f" with {', '.join(closed)} closed" if closed else "")
+        )
+    zone_years = pre.terms.zone_years[i]
+    in_regime = pre.inputs.values["in_sez_regime"][i] > 0
+    if in_regime and np.isfinite(zone_years) and round(zone_years, 1) < pre.profile.lifetime_years:
+        notes.append(
+            f"{zone_note(pre.terms, i)} Its advantages end then"
+            + (": none apply to this plant" if zone_years <= 0 else " (the cost counts them for those years)")
         )
     units = pre.demand.sum()
     short = units > site.capacity * (1 + 1e-9)

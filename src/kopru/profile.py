@@ -155,6 +155,13 @@ class IncentiveOptions(Strict):
 class AppraisalOptions(Strict):
     """How the investment appraisal unfolds over the plant's life."""
 
+    first_year: int | None = Field(
+        default=None,
+        ge=2000,
+        le=2100,
+        description="calendar year of the plant's first year of operation (an SEZ's advantages end with"
+        " the zone); default: the year of the data pack's prices plus the construction time",
+    )
     ramp_up_months: float = Field(default=12.0, ge=0, le=600, allow_inf_nan=False)
     construction_months: float = Field(default=12.0, ge=0, le=60, allow_inf_nan=False)
     working_capital_days: float = Field(default=60.0, ge=0, le=365, allow_inf_nan=False)

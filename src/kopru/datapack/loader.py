@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import json
@@ -39,7 +40,10 @@ TABLES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     ),
     "sez": (
         "sez.csv",
-        ("id", "name", "region", "city", "node", "lat", "lon", "sectors", "status", "source", "note"),
+        (
+            *("id", "name", "region", "city", "node", "lat", "lon", "sectors", "status"),
+            *("term_until", "term_source", "source", "note"),
+        ),
         "id",
     ),
     "industrial_zones": (
@@ -333,6 +337,26 @@ def _check_sources(df: pd.DataFrame, name: str, known: set[str]) -> None:
                 )
 
 
+def _check_terms(sez: pd.DataFrame, known: set[str]) -> None:
+    """A zone's term: an ISO date with its source, or neither (not found)."""
+    for i, (until, source) in enumerate(zip(sez["term_until"], sez["term_source"], strict=True)):
+        where = f"data pack file sez.csv, row {i + 2}"
+        if not until:
+            if source:
+                raise DataPackError(f"{where}: term_source given without a term_until date")
+            continue
+        try:
+            dt.date.fromisoformat(until)
+        except ValueError:
+            raise DataPackError(f"{where}: term_until {until!r} is not a date (YYYY-MM-DD)") from None
+        ids = split_list(source)
+        if not ids:
+            raise DataPackError(f"{where}: term_until {until} needs a term_source")
+        unknown = [s for s in ids if s not in known]
+        if unknown:
+            raise DataPackError(f"{where}: term_source {unknown[0]!r} is not in sources/*.csv")
+
+
 def _check_refs(df: pd.DataFrame, name: str, col: str, known: set[str], what: str) -> None:
     bad = ~df[col].isin(known)
     if bad.any():
@@ -436,6 +460,7 @@ def _validate_tables(t: dict[str, pd.DataFrame], sources: set[str]) -> None:
     ):
         _check_refs(t[key], fname, "node", node_ids, "corridor node")
     _check_refs(t["sez"], "sez.csv", "status", set(SEZ_STATUSES), "status (operating or unverified)")
+    _check_terms(t["sez"], sources)
     region_ids = set(t["regions"]["id"])
     _check_refs(t["sez"], "sez.csv", "region", region_ids, "Kazakh region (ISO 3166-2:KZ)")
     markets = t["markets"]

@@ -249,6 +249,10 @@ def test_turkish_roads_between_provinces_are_kgms_distances():
         ("adana", "mersin"): 70,
         ("gaziantep", "adana"): 218,
         ("ankara", "samsun"): 411,
+        ("denizli", "eskisehir"): 355,
+        ("eskisehir", "kocaeli"): 213,
+        ("ankara", "eskisehir"): 233,
+        ("eskisehir", "bursa"): 152,
     }
     pack = load()
     for (a, b), km in kgm.items():
@@ -257,3 +261,18 @@ def test_turkish_roads_between_provinces_are_kgms_distances():
         assert "corr_kgm_ilmesafe" in row["source"] and row["assumption"] == "false"
     bridge = edge(pack, "bursa", "istanbul", "road")
     assert bridge["distance_km"] == 161 and bridge["assumption"] == "true"  # built over the bridge, labelled
+
+
+def test_denizli_reaches_istanbul_by_the_afyon_eskisehir_line():
+    """Oracle: the Pamukkale Express's 426 km Denizli-Eskisehir (a 2019 travel report), Eskisehir at
+    km 321.6 and Izmit at km 91.3 of the 576.6 km Haydarpasa-Ankara line, and the 124 km Izmit-Istanbul
+    edge: 780 km by rail, not the 1,703 km detour by Izmir, Manisa and Ankara it took before."""
+    route = Network(load()).route("denizli", "istanbul", criterion="cost")
+    assert [leg.destination for leg in route.legs] == ["eskisehir", "kocaeli", "istanbul"]
+    assert {leg.mode for leg in route.legs} == {"rail"}
+    assert sum(leg.distance_km for leg in route.legs) == pytest.approx(426 + 230 + 124)
+    # the Ankara-Kocaeli line is split at Eskisehir, its length unchanged
+    pack = load()
+    assert edge(pack, "eskisehir", "ankara", "rail")["distance_km"] + edge(
+        pack, "eskisehir", "kocaeli", "rail"
+    )["distance_km"] == pytest.approx(485)

@@ -99,6 +99,8 @@ def test_plan_page_runs_an_example(watched: Watched) -> None:
         "Produce at" in page.locator("#recommendation").inner_text()
         or "Keep" in page.locator("#recommendation").inner_text()
     )
+    # the plan's stress test of its borrowed values, under the recommendation
+    assert "unfavourable end" in page.locator("#borrowed-stress").inner_text()
     # row labels and headings name sites, markets and regions, never their ids
     readable = page.locator("#results h2, #results h3, #recommendation").all_inner_texts()
     readable += page.locator("#results table tr > td:first-child").all_inner_texts()

@@ -479,6 +479,10 @@
     const oldest = plan.oldest_input;
     document.getElementById("recommendation").textContent = plan.recommendation.text +
       (oldest ? ` The oldest value it rests on: ${oldest.what} (${oldest.year}, ${oldest.source}).` : "");
+    // would the answer change with the borrowed values at their unfavourable end? (older runs lack it)
+    const stress = document.getElementById("borrowed-stress");
+    stress.hidden = !plan.borrowed_stress;
+    stress.textContent = plan.borrowed_stress ? `Borrowed values: ${plan.borrowed_stress.text}` : "";
     const cur = plan.currency;
     const rows = plan.ranking.map((id) => {
       const s = plan.sites.find((x) => x.id === id);

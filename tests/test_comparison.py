@@ -94,3 +94,12 @@ def test_cli_compare_reads_names_and_writes_strict_json(cli):
     assert [s["id"] for s in data["sites"]] == ["sez_turan", "plant_TR-20"]
     r = cli("compare", APPAREL, "Turan", "Aktobe")
     assert r.code == 2 and "fits 2 sites" in r.err and len(r.err.strip().splitlines()) == 1
+
+
+def test_cli_compare_reads_payback_to_a_tenth_of_a_year(cli):
+    # oracle: the appraisal's own payback, rounded as a reader reads it (months, not hours)
+    r = cli("compare", APPAREL, "Turan", "Denizli")
+    assert r.code == 0, r.err
+    payback = kopru.plan(APPAREL).site("sez_turan").appraisal.payback_years
+    line = next(ln for ln in r.out.splitlines() if "Payback" in ln)
+    assert f"{payback:.1f}" in line and f"{payback:.4g}" not in line

@@ -67,6 +67,8 @@ def _cell(value: Any, unit: str) -> str:
         return f"{value:,}"
     if unit == "%":
         return f"{value:.1%}"
+    if unit == "years":  # a payback is read to the month, not to the hour
+        return f"{value:.1f}"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.4g}"

@@ -238,6 +238,24 @@ def test_a_zone_past_its_term_costs_what_its_city_does(pre):
     plan = kopru.plan(APPAREL)
     notes = " ".join(plan.site("sez_astana_new_city").notes)
     assert "1 January 2027" in notes and "none apply" in notes
+    # and so does its appraisal, year by year: duties on inputs, land, taxes
+    zone_flows, city_flows = (plan.site(s).appraisal.cash_flows for s in ("sez_astana_new_city", "KZ-71"))
+    for part in ("operating", "tax", "capex"):
+        np.testing.assert_allclose(getattr(zone_flows, part), getattr(city_flows, part), rtol=1e-9)
+    assert plan.site("sez_astana_new_city").appraisal.npv == pytest.approx(plan.site("KZ-71").appraisal.npv)
+
+
+def test_a_relief_that_ends_mid_year_counts_pro_rata_in_the_appraisal():
+    """Ontustik's term ends on 1 July 2030, 3.5 production years after 1 January 2027: no corporate
+    income tax in years 1-3, about half of it in year 4 (1,277 days: 0.496 of the year left), all of
+    it from year 5; the annual cost takes the same 3.496 years."""
+    from kopru.appraisal import term_share
+
+    share = term_share(np.array([1277 / 365.25]), 7)[0]
+    np.testing.assert_allclose(share, [0, 1, 1, 1, 1277 / 365.25 - 3, 0, 0])
+    tax = kopru.plan(APPAREL).site("sez_ontustik").appraisal.cash_flows.tax
+    assert all(t == 0 for t in tax[1:4]) and tax[5] > 0
+    assert tax[4] / tax[5] == pytest.approx(1 - (1277 / 365.25 - 3), rel=0.02)  # years 4 and 5 alike
 
 
 def test_the_first_year_moves_the_zone_terms():

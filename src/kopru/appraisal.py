@@ -117,6 +117,15 @@ class TaxTerms:
     years: Array  # (S,) production years the reduction may last (inf: the plant's life)
 
 
+def term_share(years: Array, n_years: int) -> Array:
+    """(S, T) share of each year of the appraisal inside a term of ``years`` production years (S,):
+    nothing in year 0 (construction), 1 for the years the term covers, the covered part of the year
+    it ends in (a term of 3.5 years covers half of year 4), 0 after."""
+    t = np.arange(n_years, dtype=float)
+    share = np.clip(np.asarray(years, dtype=float)[:, None] - (t[None, :] - 1.0), 0.0, 1.0)
+    return np.where(t[None, :] >= 1, share, 0.0)
+
+
 def cash_flows(
     schedule: Schedule,
     existing: NDArray[np.bool_],
@@ -131,21 +140,23 @@ def cash_flows(
 ) -> CashFlows:
     """Yearly cash flows of every site.
 
-    ``revenue_full`` and ``variable_full`` (S,) are a full year's revenue and variable cost at the
-    plan's demand; ``fixed_operating`` (S,) a year's fixed operating cost once producing, or (S, T)
-    one per year (a tax relief that ends);
+    ``revenue_full`` (S,) is a full year's revenue at the plan's demand, ``variable_full`` (S,) a full
+    year's variable cost, or (S, T) one per year (duty-free inputs that end with a zone);
+    ``fixed_operating`` (S,) a year's fixed operating cost once producing, or (S, T) one per year (a
+    tax relief that ends);
     ``capex`` (S,) the investment; ``support`` (S,) a full year's operating-cost support (premium
     support), paid for ``support_years`` production years.
     """
     share = schedule.output_share(existing)  # (S, T)
-    t = np.arange(schedule.years)
     producing = share > 0
     revenue = revenue_full[:, None] * share
     fixed = np.asarray(fixed_operating, dtype=float)
     fixed = fixed[:, None] if fixed.ndim == 1 else fixed  # (S,) every year alike, or (S, T) year by year
-    operating = variable_full[:, None] * share + np.where(producing, fixed, 0.0)
+    variable = np.asarray(variable_full, dtype=float)
+    variable = variable[:, None] if variable.ndim == 1 else variable
+    operating = variable * share + np.where(producing, fixed, 0.0)
     if support is not None and support_years is not None:
-        within = (t[None, :] >= 1) & (t[None, :] <= support_years[:, None])
+        within = term_share(support_years, schedule.years)
         operating = operating - support[:, None] * share * within
     life = schedule.lifetime_years
     depreciation = np.where(producing, (capex / life)[:, None], 0.0)
@@ -167,11 +178,11 @@ def _tax_by_year(taxable: Array, tax: TaxTerms) -> Array:
     """Tax of each year, the reduction applied until its cap or its last year (all sites at once)."""
     paid = np.zeros_like(taxable)
     forgone = np.zeros(taxable.shape[0])
+    active = term_share(tax.years, taxable.shape[1])  # part of the year it ends in, pro rata
     for k in range(taxable.shape[1]):  # production starts in year 1; the cap couples the years
         full = tax.rate * taxable[:, k]
-        active = (k >= 1) & (k <= tax.years)
         room = np.maximum(tax.cap - forgone, 0.0)
-        relief = np.where(active, np.minimum(full * tax.reduction, room), 0.0)
+        relief = np.minimum(full * tax.reduction * active[:, k], room)
         forgone += relief
         paid[:, k] = full - relief
     return paid

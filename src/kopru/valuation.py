@@ -7,13 +7,24 @@ the plan's currency.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from kopru.appraisal import CashFlows, Schedule, TaxTerms, cash_flows, finite, irr, npv, payback_years
-from kopru.costs import COMPONENTS, landed_cost
+from kopru.appraisal import (
+    CashFlows,
+    Schedule,
+    TaxTerms,
+    cash_flows,
+    finite,
+    irr,
+    npv,
+    payback_years,
+    term_share,
+)
+from kopru.costs import COMPONENTS, CostInputs, landed_cost
 from kopru.inputs import PlanInputs
 
 VARIABLE = ("materials", "energy", "labour", "logistics", "duties")
@@ -101,13 +112,25 @@ def site_cash_flows(pre: PlanInputs) -> CashFlows:
         working_capital_days=opts.working_capital_days,
         terminal_growth=opts.terminal_growth,
     )
-    cube = landed_cost(base) * fx  # the premium support is applied year by year below
-    idx = [COMPONENTS.index(c) for c in VARIABLE]
-    finite_cube = np.where(np.isfinite(cube), cube, 0.0)
-    variable = np.einsum("smc,m->s", finite_cube[:, :, idx], demand)
+    t = pre.terms
+    # the premium support is applied year by year below; an SEZ's duty-free inputs end with its zone
+    variable = _variable(base, demand) * fx
+    zoned = (pre.inputs.values["in_sez_regime"] > 0) & np.isfinite(t.zone_years)
+    if zoned.any():
+        # after the zone: inputs pay duty, and land its price (in the ex-works value duties are on)
+        std_land = pre.inputs.values["std_land_price_usd_per_m2"] * profile.wacc
+        after = _variable(
+            replace(
+                base,
+                input_duty_share=np.where(zoned, 1.0, base.input_duty_share),
+                land_usd_per_m2_year=np.where(zoned, std_land, base.land_usd_per_m2_year),
+            ),
+            demand,
+        )
+        inside = term_share(t.zone_years, schedule.years)
+        variable = variable[:, None] * inside + after[:, None] * fx * (1.0 - inside)
     prices = np.array([m["price"] for m in pre.markets], dtype=float)
     revenue = np.full(len(pre.sites), float(prices @ demand))
-    t = pre.terms
     fixed = _fixed_by_year(pre, schedule.years) * fx
     employees = profile.labour_hours * demand.sum() / (pre.inputs.values["hours_per_month"] * 12.0)
     support = t.ssc_usd_per_employee_year * employees * fx
@@ -119,21 +142,36 @@ def site_cash_flows(pre: PlanInputs) -> CashFlows:
     )
 
 
+def _variable(x: CostInputs, demand: np.ndarray) -> np.ndarray:
+    """(S,) a full year's variable cost (materials, energy, labour, logistics, duties), USD."""
+    cube = landed_cost(x)
+    idx = [COMPONENTS.index(c) for c in VARIABLE]
+    finite_cube = np.where(np.isfinite(cube), cube, 0.0)
+    return np.einsum("smc,m->s", finite_cube[:, :, idx], demand)
+
+
 def _fixed_by_year(pre: PlanInputs, years: int) -> np.ndarray:
     """(S, T) fixed operating cost: an SEZ's property tax is nil while its relief runs and at the
-    standard rate after (the annual cost spreads it instead), the rest the same every year."""
+    standard rate after, its land free while the zone runs and at the standard price × WACC after
+    (the annual cost spreads both instead), the rest the same every year."""
     x, base, t, v = pre.x, pre.x_base, pre.terms, pre.inputs.values
-    other = x.fixed_costs_usd + x.land_m2 * x.land_usd_per_m2_year
-    spread = x.property_tax_rate * x.building_share * x.capex_usd
+    in_sez = v["in_sez_regime"] > 0
+    relief = term_share(t.sez_years, years)
+    zone = term_share(t.zone_years, years)
     buildings = base.building_share * base.capex_usd
-    year = np.arange(years)
-    ended = year[None, :] > t.sez_years[:, None]
-    stepped = (
-        np.where(ended, v["std_property_tax_rate"][:, None], base.property_tax_rate[:, None])
-        * buildings[:, None]
+    rate = base.property_tax_rate[:, None] * relief + v["std_property_tax_rate"][:, None] * (1.0 - relief)
+    property_tax = np.where(
+        (in_sez & np.isfinite(t.sez_years))[:, None],
+        rate * buildings[:, None],
+        (x.property_tax_rate * x.building_share * x.capex_usd)[:, None],
     )
-    timed = (v["in_sez_regime"] > 0) & np.isfinite(t.sez_years)
-    return other[:, None] + np.where(timed[:, None], stepped, spread[:, None])
+    std_land = v["std_land_price_usd_per_m2"] * pre.profile.wacc
+    land = np.where(
+        (in_sez & np.isfinite(t.zone_years))[:, None],
+        base.land_usd_per_m2_year[:, None] * zone + std_land[:, None] * (1.0 - zone),
+        x.land_usd_per_m2_year[:, None],
+    )
+    return x.fixed_costs_usd + x.land_m2 * land + property_tax
 
 
 def appraise(pre: PlanInputs, feasible: np.ndarray, baseline: int | None) -> list[AppraisalOut | None]:

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -20,6 +21,7 @@ from kopru.datapack.overrides import apply_overrides
 from kopru.errors import DataPackError
 
 DATA = resources.files("kopru") / "datapack" / "data"
+TERM_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # sez.csv term_until
 
 MODES = ("road", "rail", "ferry", "sea")
 # the source of kz-adm1.geojson: every plan draws its regions, so every plan cites it (CC BY 4.0)
@@ -345,10 +347,12 @@ def _check_terms(sez: pd.DataFrame, known: set[str]) -> None:
             if source:
                 raise DataPackError(f"{where}: term_source given without a term_until date")
             continue
-        try:
-            dt.date.fromisoformat(until)
+        try:  # fromisoformat alone takes 20300701 and week dates too
+            day = dt.date.fromisoformat(until) if TERM_DATE.fullmatch(until) else None
         except ValueError:
-            raise DataPackError(f"{where}: term_until {until!r} is not a date (YYYY-MM-DD)") from None
+            day = None
+        if day is None or not 1990 <= day.year <= 2200:
+            raise DataPackError(f"{where}: term_until {until!r} is not a date (YYYY-MM-DD, 1990-2200)")
         ids = split_list(source)
         if not ids:
             raise DataPackError(f"{where}: term_until {until} needs a term_source")

@@ -9,30 +9,39 @@ land) is stressed alone as well, so the reader knows which missing figure to loo
 
 The unfavourable end is a bound, not a forecast (``kopru risk`` gives the odds):
 
-* the recommended site's borrowed values go up, and so do those of the sites in its region (one
-  labour market, one electricity supplier); every other site's go down;
-* how far: the wider of two spreads. The risk engine's, two ``sigma_borrowed`` of its lognormal
-  (about 98 % of draws lie below the upper end); and the range of the figures the same country's
-  regions have of their own (sourced or estimated), so that a borrowed Kazakh tariff is tried at
-  least at the dearest tariff a Kazakh region is known to pay.
+* the recommended site's values go up, and so do those of the sites in its region (one labour
+  market, one electricity supplier); every other site's go down;
+* a value is moved when it is not the site's own sourced figure. A national value by rule
+  (Türkiye's equalised electricity tariff) is every site's own and does not move. A region's own
+  estimate moves by two of the risk engine's spreads for such a value. A value borrowed from another
+  subject (the country's row, another region's) moves by the wider of those two spreads and the
+  range of the figures the country's regions have of their own (sourced or estimated, read from the
+  whole data pack, not only the candidates), so that a borrowed Kazakh tariff is tried at least at
+  the dearest tariff a Kazakh region is known to pay;
+* an SEZ's free land is no value; what it pays for land after its zone ends is the region's price,
+  moved like any other.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 import yaml
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict
 
 from kopru.costs import annual_totals, landed_cost
+from kopru.datapack import DataPack, Param
 from kopru.datapack.coverage import is_national
 from kopru.display import subject_names
 from kopru.errors import DataPackError
+from kopru.memo import LRU
+from kopru.sites import land_price_param, places, site_inputs
 
 if TYPE_CHECKING:
     from kopru.inputs import PlanInputs
@@ -53,26 +62,42 @@ COST_FIELDS = {
     "gas": "gas_usd_per_m3",
     "land": "land_usd_per_m2_year",
 }
-# how many sigma_borrowed the unfavourable end lies from the borrowed value (the text says "two")
+# how many sigma_borrowed the unfavourable end lies from the value (the text says "two")
 SPREADS = 2.0
 UNCERTAINTY = resources.files("kopru") / "datapack" / "data" / "uncertainty.yaml"
+OWN, ESTIMATE, BORROWED = 0, 1, 2  # a site's value: its own, its own estimate, another subject's
+
+
+def _param(used: dict[str, Param], name: str) -> Param | None:
+    return next((used[q] for q in SITE_QUANTITIES[name] if q in used), None)
 
 
 def borrowed_inputs(pre: PlanInputs) -> NDArray[np.bool_]:
     """(S, len(SITE_INPUTS)): values that are not the site's own sourced figure (another subject's,
-    or labelled an assumption); a national value by rule (Türkiye's electricity tariff) is the
-    site's own."""
+    or labelled an assumption), whose draws the risk engine widens; a national value by rule
+    (Türkiye's electricity tariff) is the site's own unless it is labelled an assumption."""
     out = np.zeros((len(pre.sites), len(SITE_INPUTS)), dtype=bool)
     for i, (site, used) in enumerate(zip(pre.sites.itertuples(), pre.inputs.params, strict=True)):
         own = {site.id, site.region}
         for k, name in enumerate(SITE_INPUTS):
-            param = next((used[q] for q in SITE_QUANTITIES[name] if q in used), None)
+            param = _param(used, name)
             if param is None:
                 out[i, k] = True
                 continue
             national = param.subject == site.country and is_national(pre.pack, param.quantity, site.country)
             out[i, k] = param.assumption or not (param.subject in own or national)
     return out
+
+
+def _status(pack: DataPack, site: Any, param: Param | None) -> int:
+    """OWN, ESTIMATE or BORROWED: whose figure ``param`` is, for ``site``."""
+    if param is None:
+        return BORROWED
+    if param.subject == site.country and is_national(pack, param.quantity, site.country):
+        return OWN  # one value for the whole country by rule: nothing to borrow
+    if param.subject in (site.id, site.region):
+        return ESTIMATE if param.assumption else OWN
+    return BORROWED
 
 
 @functools.cache
@@ -95,9 +120,9 @@ class _Model(BaseModel):
 
 
 class StressedInput(_Model):
-    """One borrowed value of the recommended site, at its unfavourable end."""
+    """One value of the recommended site, at its unfavourable end."""
 
-    input: str  # wage, electricity, gas or land
+    input: str  # wage, electricity, gas or land (after the zone ends, for an SEZ)
     quantity: str
     subject: str  # whose figure the site takes, by name
     value: float
@@ -107,175 +132,269 @@ class StressedInput(_Model):
 
 
 class StressCase(_Model):
-    """The plan's ranking with some inputs' borrowed values at their unfavourable end."""
+    """The plan's ranking with some inputs' values at their unfavourable end."""
 
     inputs: list[str]
     first: str  # the site that comes first
     first_name: str
     holds: bool  # whether the recommended site is still first
     lead: float  # the recommended site's annual lead over the best other (negative: behind)
-    saving_pct: float | None  # the recommended site below the cheapest Turkish site, in this case
+    saving_pct: float | None  # the recommended site below the cheapest Turkish site (negative: above)
 
 
 class BorrowedStress(_Model):
-    """Would the recommendation survive the values kopru had to borrow?"""
+    """Would the recommendation survive the values kopru had to borrow or estimate?"""
 
     site: str
     name: str
-    raised: list[StressedInput]  # the recommended site's borrowed values, up
-    lowered: dict[str, int]  # per input, how many other sites' borrowed values went down
+    raised: list[StressedInput]  # the recommended site's values, up
+    lowered: dict[str, int]  # per input, how many other sites' values went down
     cases: list[StressCase]  # every stressed input together first, then each alone
     holds: bool
     text: str
 
 
-def stress(pre: PlanInputs, winner: int, totals: NDArray[np.float64]) -> BorrowedStress | None:
-    """The stress test of the recommended site ``winner`` (index into ``pre.sites``) against the
-    borrowed values, ``totals`` the plan's annual cost per site; None when nothing is borrowed."""
-    sites = pre.sites
-    feasible = np.isfinite(totals)
-    mask = borrowed_inputs(pre) & feasible[:, None]
-    stressed = [k for k in range(len(SITE_INPUTS)) if mask[:, k].any()]
+_REGIONS: LRU[tuple[pd.DataFrame, Any]] = LRU(8)
+
+
+def _regions(pack: DataPack) -> tuple[pd.DataFrame, Any]:
+    """Every Kazakh region and Turkish province of the pack as a site, with its looked-up inputs:
+    the figures a borrowed value is tried against, whatever the candidates are (once per data pack)."""
+    return _REGIONS.get(pack.version, lambda: _look_up_regions(pack))
+
+
+def _look_up_regions(pack: DataPack) -> tuple[pd.DataFrame, Any]:
+    kz = pack.regions.assign(kind="kz_region", country="KZ", region=pack.regions.index)
+    tr = pack.provinces.assign(kind="tr_plant", country="TR", region=pack.provinces.index)
+    table = pd.concat([kz, tr])[["name", "kind", "country", "region", "node", "lat", "lon"]]
+    table = table.rename_axis("id").reset_index().assign(existing=False, capacity=1.0)
+    return table, site_inputs(pack, table)
+
+
+def _values(values: dict[str, NDArray], wacc: float) -> NDArray:
+    """(S, F) each site input in the cost engine's units (land: lease + price × WACC)."""
+    land = values["land_usd_per_m2_year"] + values["land_price_usd_per_m2"] * wacc
+    return np.stack(
+        [values["wage_usd_per_hour"], values["electricity_usd_per_kwh"], values["gas_usd_per_m3"], land],
+        axis=1,
+    )
+
+
+def _ranges(pack: DataPack, wacc: float) -> dict[tuple[str, int], tuple[float, str, float, str]]:
+    """Per (country, input): the lowest and the highest figure a region has of its own, with the
+    region's name: (low, where, high, where)."""
+    table, found = _regions(pack)
+    values = _values(found.values, wacc)
+    out = {}
+    for k in range(len(SITE_INPUTS)):
+        own = [
+            (values[i, k], site.name, site.country)
+            for i, (site, used) in enumerate(zip(table.itertuples(), found.params, strict=True))
+            if values[i, k] > 0 and _status(pack, site, _param(used, SITE_INPUTS[k])) != BORROWED
+        ]
+        for country in {c for _, _, c in own}:
+            mine = [(v, n) for v, n, c in own if c == country]
+            low, high = min(mine), max(mine)
+            out[(country, k)] = (low[0], low[1], high[0], high[1])
+    return out
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """Per site and input: the value that can move, in the cost engine's units, whose it is, and the
+    parameter it comes from (for an SEZ's land: the price it pays after its zone ends)."""
+
+    base: NDArray  # (S, F)
+    status: NDArray  # (S, F) OWN, ESTIMATE or BORROWED
+    params: list[list[Param | None]]
+
+
+def _inputs(pre: PlanInputs) -> _Inputs:
+    v = pre.inputs.values
+    base = _values(v, pre.profile.wacc)
+    status = np.full(base.shape, OWN)
+    params: list[list[Param | None]] = []
+    land = SITE_INPUTS.index("land")
+    for i, (site, used) in enumerate(zip(pre.sites.itertuples(), pre.inputs.params, strict=True)):
+        row = [_param(used, name) for name in SITE_INPUTS]
+        if v["in_sez_regime"][i] > 0:  # free while the zone runs; its region's price after
+            row[land] = land_price_param(pre.pack, places(site))
+            base[i, land] = v["std_land_price_usd_per_m2"][i] * pre.profile.wacc
+        status[i] = [_status(pre.pack, site, p) for p in row]
+        params.append(row)
+    return _Inputs(base, status, params)
+
+
+def _bounds(pre: PlanInputs, inputs: _Inputs) -> tuple[NDArray, NDArray, list[list[str]]]:
+    """(S, F) factors to the low and the high end of each site's value, and why the high end is
+    where it is (for the text): a region's own estimate by two spreads; a borrowed value by the
+    wider of two spreads and the range of the country's own regional figures."""
+    sigma = np.array([borrowed_sigmas()[n] for n in SITE_INPUTS])
+    spread = np.exp(SPREADS * sigma)
+    low = np.where(inputs.status == OWN, 1.0, 1.0 / spread)
+    high = np.where(inputs.status == OWN, 1.0, spread)
+    why = [
+        [f"× {spread[k]:.2f}, two of the risk engine's {sigma[k]:.0%} spreads"] * len(pre.sites)
+        for k in range(len(SITE_INPUTS))
+    ]
+    ranges = _ranges(pre.pack, pre.profile.wacc)
+    countries = pre.sites["country"].to_numpy()
+    names = subject_names(pre.pack)
+    for i, k in zip(*np.nonzero((inputs.status == BORROWED) & (inputs.base > 0)), strict=True):
+        seen = ranges.get((countries[i], k))
+        if seen is None:
+            continue
+        lo, _, hi, where = seen
+        low[i, k] = min(low[i, k], lo / inputs.base[i, k])
+        if hi / inputs.base[i, k] > high[i, k]:
+            high[i, k] = hi / inputs.base[i, k]
+            why[k][i] = f"{where}'s, the dearest a region of {names.get(countries[i], countries[i])} has"
+    return low, high, why
+
+
+@dataclass(frozen=True)
+class Cases:
+    """What the stress test moves: per case, the inputs moved and every site's factor on each."""
+
+    inputs: _Inputs
+    moves: NDArray  # (S, F) whether the value moves at all
+    up: NDArray  # (S,) the recommended site and the sites of its region: their values go up
+    chosen: list[list[int]]  # per case, the inputs moved (all together first, then each alone)
+    factors: NDArray  # (cases, S, F)
+    why: list[list[str]]  # per input and site, why the high end is where it is
+
+
+def cases_of(pre: PlanInputs, winner: int, feasible: NDArray[np.bool_]) -> Cases | None:
+    """The cases of the stress test of site ``winner``; None when no value moves."""
+    inputs = _inputs(pre)
+    # a value moves when it is not the site's own and costs something (an SEZ's land only when its
+    # zone ends before the plant does)
+    cost = np.stack([getattr(pre.x, COST_FIELDS[n]) for n in SITE_INPUTS], axis=1)
+    moves = (inputs.status != OWN) & (inputs.base > 0) & (cost > 0) & feasible[:, None]
+    stressed = [k for k in range(len(SITE_INPUTS)) if moves[:, k].any()]
     if not stressed:
         return None
-    up = (sites["region"] == sites["region"].iloc[winner]).to_numpy()
-    low, high = _bounds(pre)
+    up = (pre.sites["region"] == pre.sites["region"].iloc[winner]).to_numpy()
+    low, high, why = _bounds(pre, inputs)
     per_input = np.where(up[:, None], high, low)  # (S, F)
-    cases = [stressed] + ([[k] for k in stressed] if len(stressed) > 1 else [])
-    factors = np.ones((len(cases), len(sites), len(SITE_INPUTS)))
-    for c, inputs in enumerate(cases):
-        factors[c][:, inputs] = np.where(mask[:, inputs], per_input[:, inputs], 1.0)
-    x = replace(
-        pre.x,
-        **{
-            COST_FIELDS[n]: getattr(pre.x, COST_FIELDS[n]) * factors[..., k]
-            for k, n in enumerate(SITE_INPUTS)
-        },
-    )
-    annual = annual_totals(landed_cost(x) * pre.fx, pre.demand).sum(axis=-1)  # (cases, S)
-    annual = np.where(feasible, annual, np.inf)
-    out = [_case(pre, annual[c], winner, [SITE_INPUTS[k] for k in inputs]) for c, inputs in enumerate(cases)]
-    names = subject_names(pre.pack)
-    raised = _raised(pre, winner, factors[0], mask[winner], names)
-    lowered = {SITE_INPUTS[k]: int((mask[:, k] & ~up).sum()) for k in stressed}
+    chosen = [stressed] + ([[k] for k in stressed] if len(stressed) > 1 else [])
+    factors = np.ones((len(chosen), len(pre.sites), len(SITE_INPUTS)))
+    for c, ks in enumerate(chosen):
+        factors[c][:, ks] = np.where(moves[:, ks], per_input[:, ks], 1.0)
+    return Cases(inputs, moves, up, chosen, factors, why)
+
+
+def stress(pre: PlanInputs, winner: int, totals: NDArray[np.float64]) -> BorrowedStress | None:
+    """The stress test of the recommended site ``winner`` (index into ``pre.sites``) against the
+    values it and the others borrow or estimate, ``totals`` the plan's annual cost per site; None
+    when nothing moves or no other site can serve every market (nothing to compare)."""
+    sites = pre.sites
+    feasible = np.isfinite(totals)
+    c = cases_of(pre, winner, feasible) if feasible.sum() >= 2 else None
+    if c is None:
+        return None
+    annual = annual_totals(landed_cost(_moved(pre, c.factors)) * pre.fx, pre.demand).sum(axis=-1)
+    annual = np.where(feasible, annual, np.inf)  # (cases, S)
+    out = [_case(pre, annual[n], winner, [SITE_INPUTS[k] for k in ks]) for n, ks in enumerate(c.chosen)]
+    down = c.moves & ~c.up[:, None]
     result = BorrowedStress(
         site=str(sites["id"].iloc[winner]),
         name=str(sites["name"].iloc[winner]),
-        raised=raised,
-        lowered={k: v for k, v in lowered.items() if v},
+        raised=_raised(pre, winner, c.inputs, c.factors[0], c.why),
+        lowered={SITE_INPUTS[k]: int(down[:, k].sum()) for k in c.chosen[0] if down[:, k].any()},
         cases=out,
         holds=out[0].holds,
         text="",
     )
-    result.text = describe(result, pre.profile.currency)
+    mates = (c.moves & c.up[:, None]).any(axis=1)
+    mates[winner] = False
+    result.text = describe(result, pre.profile.currency, raised_region=int(mates.sum()))
     return result
 
 
-def _bounds(pre: PlanInputs) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """(S, F) factors to the low and the high end of each site's values: the wider of the risk
-    engine's spread and the range of the country's own regional figures."""
-    sigma = np.array([borrowed_sigmas()[n] for n in SITE_INPUTS])
-    base = np.stack([getattr(pre.x_base, COST_FIELDS[n]) for n in SITE_INPUTS], axis=1)  # (S, F)
-    regional = _regional(pre)
-    country = pre.sites["country"].to_numpy()
-    low = np.broadcast_to(np.exp(-SPREADS * sigma), base.shape).copy()
-    high = np.broadcast_to(np.exp(SPREADS * sigma), base.shape).copy()
-    positive = base > 0
-    for c in np.unique(country):
-        rows = country == c
-        for k in range(len(SITE_INPUTS)):
-            seen = base[rows & regional[:, k] & positive[:, k], k]
-            if seen.size == 0:
-                continue
-            ok = rows & positive[:, k]
-            with np.errstate(divide="ignore"):
-                low[ok, k] = np.minimum(low[ok, k], seen.min() / base[ok, k])
-                high[ok, k] = np.maximum(high[ok, k], seen.max() / base[ok, k])
-    return low, high
+def _moved(pre: PlanInputs, factors: NDArray) -> Any:
+    """The plan's cost inputs with each site input times its factor, (cases, S) per field. The
+    Turkish premium support is a sum of money per worker: it does not move with the wage."""
+    x, base = pre.x, pre.x_base
+    f = {name: factors[..., k] for k, name in enumerate(SITE_INPUTS)}
+    support = base.social_rate - x.social_rate  # the support as a rate on the plan's wage
+    return replace(
+        x,
+        **{COST_FIELDS[n]: getattr(x, COST_FIELDS[n]) * f[n] for n in SITE_INPUTS},
+        social_rate=np.maximum(base.social_rate - support / f["wage"], 0.0),
+    )
 
 
-def _regional(pre: PlanInputs) -> NDArray[np.bool_]:
-    """(S, F): whether the site's value is a region's own figure (sourced or an estimate): the
-    figures whose range a borrowed value is tried against."""
-    out = np.zeros((len(pre.sites), len(SITE_INPUTS)), dtype=bool)
-    for i, (site, used) in enumerate(zip(pre.sites.itertuples(), pre.inputs.params, strict=True)):
-        for k, name in enumerate(SITE_INPUTS):
-            param = next((used[q] for q in SITE_QUANTITIES[name] if q in used), None)
-            out[i, k] = param is not None and param.subject == site.region
-    return out
-
-
-def _raised(pre, winner, factors, borrowed, names) -> list[StressedInput]:
-    used = pre.inputs.params[winner]
+def _raised(pre: PlanInputs, winner: int, inputs: _Inputs, factors: NDArray, why) -> list[StressedInput]:
+    names = subject_names(pre.pack)
     out = []
-    sigma = borrowed_sigmas()
     for k, name in enumerate(SITE_INPUTS):
-        param = next((used[q] for q in SITE_QUANTITIES[name] if q in used), None)
-        if not borrowed[k] or param is None or param.value == 0:
-            continue
+        param = inputs.params[winner][k]
         f = float(factors[winner, k])
-        spread = float(np.exp(SPREADS * sigma[name]))
-        country = names.get(pre.sites["country"].iloc[winner])
-        basis = (
-            f"two spreads of {sigma[name]:.0%}, the risk engine's for a borrowed value"
-            if np.isclose(f, spread)
-            else f"the dearest figure a region of {country} has of its own"
-        )
+        if param is None or f == 1.0:
+            continue
+        zone = name == "land" and pre.inputs.values["in_sez_regime"][winner] > 0
+        subject = names.get(param.subject, param.subject)
+        whose = f"{subject}'s own estimate" if inputs.status[winner, k] == ESTIMATE else f"{subject}'s figure"
         out.append(
             StressedInput(
-                input=name,
+                input="land once the zone has ended" if zone else name,
                 quantity=param.quantity,
-                subject=names.get(param.subject, param.subject),
+                subject=subject,
                 value=float(param.value),
                 stressed=float(param.value * f),
                 unit=param.unit,
-                basis=basis,
+                basis=f"{whose}; {why[k][winner]}",
             )
         )
     return out
 
 
 def _case(pre: PlanInputs, annual: NDArray[np.float64], winner: int, inputs: list[str]) -> StressCase:
-    others = np.delete(annual, winner)
-    other_ids = np.delete(np.arange(len(annual)), winner)
-    best_other = int(other_ids[np.argmin(others)]) if others.size else winner
+    others = np.where(np.arange(len(annual)) == winner, np.inf, annual)
+    best_other = int(np.argmin(others))
     first = winner if annual[winner] <= annual[best_other] else best_other
     turkish = np.where(pre.sites["country"].to_numpy() == "TR", annual, np.inf)
+    turkish[winner] = np.inf  # a Turkish winner is not its own baseline
     base = int(np.argmin(turkish))
     saving = None
-    if base != winner and np.isfinite(turkish[base]):
+    if pre.sites["country"].iloc[winner] != "TR" and np.isfinite(turkish[base]):
         saving = float((turkish[base] - annual[winner]) / turkish[base])
     return StressCase(
         inputs=inputs,
         first=str(pre.sites["id"].iloc[first]),
         first_name=str(pre.sites["name"].iloc[first]),
         holds=first == winner,
-        lead=float(annual[best_other] - annual[winner]) if others.size else 0.0,
+        lead=float(annual[best_other] - annual[winner]),
         saving_pct=saving,
     )
 
 
-def describe(s: BorrowedStress, currency: str) -> str:
+def describe(s: BorrowedStress, currency: str, raised_region: int = 0) -> str:
     """The stress test in two or three sentences, for the report, the summary and the CLI."""
     everything = s.cases[0]
     raised = " and ".join(
         f"{r.input} {_num(r.value)} → {_num(r.stressed)} {r.unit} ({r.basis})" for r in s.raised
     )
-    counts = [f"{n} at {k} {'site' if k == 1 else 'sites'}" for n, k in s.lowered.items()]
+    mates = {0: "", 1: ", and its region's other site's"}.get(
+        raised_region, f", and its region's {raised_region} other sites'"
+    )
+    counts = [f"{n} at {k}" + (" sites" if j == 0 else "") for j, (n, k) in enumerate(s.lowered.items())]
     lowered = ", ".join(counts[:-1]) + (" and " if len(counts) > 1 else "") + counts[-1] if counts else ""
-    text = "With every borrowed value at its unfavourable end ("
-    text += f"{s.name}'s {raised}" if raised else f"{s.name} borrows nothing that costs it"
-    text += f"; the other sites' borrowed {lowered} lowered)" if lowered else ")"
-    saving = (
-        f"{everything.saving_pct:.1%} below the best Turkish option"
-        if everything.saving_pct is not None
-        else None
+    parts = [f"{s.name}'s {raised}{mates} raised"] if raised else []
+    parts += [f"the other sites' {lowered} lowered"] if lowered else []
+    text = "Borrowed and estimated values at their unfavourable end: " + "; ".join(parts) + ". "
+    saving = everything.saving_pct
+    versus = (
+        ""
+        if saving is None
+        else f"{abs(saving):.1%} {'below' if saving >= 0 else 'above'} the best Turkish option"
     )
     if everything.holds:
-        text += f", {s.name} still comes first, {everything.lead:,.0f} {currency} a year ahead"
-        return text + (f" and {saving}." if saving else ".")
-    text += f", {everything.first_name} would come first, {-everything.lead:,.0f} {currency} a year cheaper"
-    text += f"; {s.name} would still be {saving}." if saving else "."
+        text += f"{s.name} still comes first, {everything.lead:,.0f} {currency} a year ahead"
+        return text + (f" and {versus}." if versus else ".")
+    text += f"{everything.first_name} would come first, {-everything.lead:,.0f} {currency} a year cheaper"
+    text += f"; {s.name} would be {versus}." if versus else "."
     alone = [c for c in s.cases[1:] if not c.holds]
     if alone:
         either = " or ".join(f"{c.inputs[0]} ({c.first_name} first)" for c in alone)

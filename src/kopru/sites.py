@@ -172,7 +172,7 @@ def site_inputs(
     for i, site in enumerate(rows):
         used: dict[str, Param] = {}
         notes: list[str] = []
-        place = [site.id, site.region, site.country] if site.kind == "sez" else [site.region, site.country]
+        place = places(site)
         _labour(pack, site, place, i, values, used)
         for key, quantity in (
             ("electricity_usd_per_kwh", "electricity_price_industrial"),
@@ -226,10 +226,20 @@ def _labour(pack: DataPack, site, place: list[str], i: int, values, used) -> Non
     values["social_rate"][i] = max(social, 0.0)
 
 
+def places(site: Any) -> list[str]:
+    """Where a site's values are looked up, most specific first: a zone, its region, its country."""
+    return [site.id, site.region, site.country] if site.kind == "sez" else [site.region, site.country]
+
+
+def land_price_param(pack: DataPack, place: list[str]) -> Param | None:
+    """The price of land a site pays when it pays for land (outside an SEZ, or after its zone ends)."""
+    return _first(pack, place, ["land_price"])
+
+
 def _land(pack: DataPack, site, place: list[str], regime: list[str], i: int, values, used, notes) -> None:
     """Leased land (free in an SEZ, by law, for a priority activity), or bought or owned land, whose
     annual cost is price × WACC (see quantities.yaml)."""
-    price = _first(pack, place, ["land_price"])
+    price = land_price_param(pack, place)
     if price is None:
         raise DataPackError(f"data pack has no land_price for site {site.id}")
     values["std_land_price_usd_per_m2"][i] = pack.to_usd(price)

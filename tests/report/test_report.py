@@ -137,3 +137,16 @@ def test_cash_flow_chart_ends_at_each_sites_npv():
         assert trace.y[-1] == pytest.approx(plan.site(sid).appraisal.npv, rel=1e-9)
     bars = [t for t in fig.data if t.type == "bar"]
     assert list(bars[0].y) == plan.site(want[0]).appraisal.cash_flows.free
+
+
+def test_a_site_without_a_route_is_drawn_grey_not_refused(tmp_path):
+    # a closed node leaves the Denizli plant without a route: the report and its map are still written,
+    # the site drawn in a grey trace of its own (a colour scale takes numbers only)
+    profile = kopru.load_profile(EXAMPLES / "apparel.yaml")
+    profile = profile.model_copy(
+        update={"candidates": profile.candidates.model_copy(update={"kz_regions": False, "sez": False})}
+    )
+    plan = kopru.plan(profile, disruptions=["denizli"])
+    assert not plan.site("plant_TR-20").feasible
+    html = kopru.write_report(plan, tmp_path).report_html.read_text(encoding="utf-8")
+    assert "Turkish site, no route" in html and "Denizli plant (existing): no route" in html

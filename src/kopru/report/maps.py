@@ -13,6 +13,7 @@ from kopru.datapack import DataPack
 from kopru.planner import Plan
 
 COLORSCALE = "RdYlGn_r"
+NO_ROUTE = "#9aa0a6"  # a site that cannot serve every market
 
 
 def site_map(plan: Plan, pack: DataPack) -> go.Figure:
@@ -46,33 +47,42 @@ def site_map(plan: Plan, pack: DataPack) -> go.Figure:
         ("tr_plant", "square", "Turkish site"),
         ("kz_region", "circle", "region centre"),
     ):
-        group = [s for s in plan.sites if s.kind == kind]
-        if not group:
-            continue
-        fig.add_scattergeo(
-            lon=[s.lon for s in group],
-            lat=[s.lat for s in group],
-            mode="markers+text" if kind != "kz_region" else "markers",
-            name=label,
-            marker=dict(
-                symbol=symbol,
-                size=11 if kind != "kz_region" else 6,
-                color=[s.landed_cost.per_unit if s.feasible else None for s in group],
-                colorscale=COLORSCALE,
-                cmin=lo,
-                cmax=hi,
-                line=dict(color=["#000" if s.id != best else "#1f3b73" for s in group], width=1),
-            ),
-            text=_labels(group, best),
-            textposition="top center",
-            textfont=dict(size=11, color="#1f3b73"),
-            hovertext=[
-                f"{s.name}: "
-                + (f"{s.landed_cost.per_unit:,.2f} {plan.currency}/unit" if s.feasible else "no route")
-                for s in group
-            ],
-            hoverinfo="text",
-        )
+        # sites that cannot serve every market have no cost to colour: grey, in a trace of their own
+        # (a colour scale takes numbers only)
+        for feasible in (True, False):
+            group = [s for s in plan.sites if s.kind == kind and s.feasible == feasible]
+            if not group:
+                continue
+            fig.add_scattergeo(
+                lon=[s.lon for s in group],
+                lat=[s.lat for s in group],
+                mode="markers+text" if kind != "kz_region" else "markers",
+                name=label if feasible else f"{label}, no route",
+                marker=dict(
+                    symbol=symbol,
+                    size=11 if kind != "kz_region" else 6,
+                    line=dict(color=["#000" if s.id != best else "#1f3b73" for s in group], width=1),
+                    **(
+                        dict(
+                            color=[s.landed_cost.per_unit for s in group],
+                            colorscale=COLORSCALE,
+                            cmin=lo,
+                            cmax=hi,
+                        )
+                        if feasible
+                        else dict(color=NO_ROUTE)
+                    ),
+                ),
+                text=_labels(group, best),
+                textposition="top center",
+                textfont=dict(size=11, color="#1f3b73"),
+                hovertext=[
+                    f"{s.name}: "
+                    + (f"{s.landed_cost.per_unit:,.2f} {plan.currency}/unit" if feasible else "no route")
+                    for s in group
+                ],
+                hoverinfo="text",
+            )
     markets = plan.markets
     fig.add_scattergeo(
         lon=[m["lon"] for m in markets],

@@ -100,6 +100,21 @@ def _status(pack: DataPack, site: Any, param: Param | None) -> int:
     return BORROWED
 
 
+def national_inputs(pre: PlanInputs) -> NDArray[np.bool_]:
+    """(S, len(SITE_INPUTS)): values national by rule, one for the whole country (Türkiye's
+    equalised electricity tariff): no site's value departs from it."""
+    out = np.zeros((len(pre.sites), len(SITE_INPUTS)), dtype=bool)
+    for i, (site, used) in enumerate(zip(pre.sites.itertuples(), pre.inputs.params, strict=True)):
+        for k, name in enumerate(SITE_INPUTS):
+            param = _param(used, name)
+            out[i, k] = (
+                param is not None
+                and param.subject == site.country
+                and is_national(pre.pack, param.quantity, site.country)
+            )
+    return out
+
+
 @functools.cache
 def borrowed_sigmas() -> dict[str, float]:
     """``sigma_borrowed`` of each site input in the shipped uncertainty.yaml, the spread the risk

@@ -399,3 +399,13 @@ def test_statistics_equal_the_engines_on_the_same_seed(monkeypatch):
         assert a.id == b.id and a.p_best == b.p_best
         for key in ("mean", "p5", "p50", "p95", "cvar95", "expected_regret"):
             assert getattr(a, key) == pytest.approx(getattr(b, key), rel=1e-12, abs=1e-6), key
+
+
+def test_a_national_tariff_draws_no_site_factor():
+    # Türkiye's electricity tariff is one for the country (EPDK's equalised tariff): every Turkish
+    # site's site.electricity factor is 1, the country's electricity.TR factor moves them all alike
+    m, logs = site_draws("site.electricity", blocks=4)
+    turkish = np.array([c == "TR" for c in m.site_country])
+    column = risk.SITE_INPUTS.index("electricity")
+    assert m.site_national[turkish, column].all() and not m.site_national[~turkish, column].any()
+    assert (logs[:, turkish] == 0.0).all() and (logs[:, ~turkish].std(axis=0) > 0).all()

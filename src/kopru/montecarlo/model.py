@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from kopru.borrowing import borrowed_inputs
+from kopru.borrowing import borrowed_inputs, national_inputs
 from kopru.costs import CostInputs, annual_totals, landed_cost
 from kopru.errors import RiskError
 from kopru.montecarlo import kernels
@@ -48,6 +48,9 @@ class RiskModel:
     # (S, len(SITE_INPUTS)): whether the site's value is borrowed (another region's, a national
     # figure, or labelled an assumption), which widens its site.* factor
     site_borrowed: NDArray[np.bool_] | None = None
+    # (S, len(SITE_INPUTS)): a national value by rule (Türkiye's electricity tariff), one for every
+    # site of the country: the country's factor moves it, no site draws its own
+    site_national: NDArray[np.bool_] | None = None
 
     @property
     def site_currency(self) -> tuple[str, ...]:
@@ -173,6 +176,7 @@ def build_model(pre: PlanInputs, uncertainty: Uncertainty) -> RiskModel:
         recommended=_cheapest(x_kept, pre, keep),
         site_region=tuple(sites["region"].iloc[keep]),
         site_borrowed=borrowed_inputs(pre)[keep],
+        site_national=national_inputs(pre)[keep],
     )
 
 

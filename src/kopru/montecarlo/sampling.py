@@ -70,8 +70,10 @@ def _site_draws(
     )
     out = {}
     for k, (name, d) in enumerate(zip(names, variables, strict=True)):
-        borrowed = model.site_borrowed[:, SITE_INPUTS.index(name.removeprefix("site."))]
-        out[name] = d.site_factor(z[k], borrowed, out=z[k])
+        column = SITE_INPUTS.index(name.removeprefix("site."))
+        out[name] = d.site_factor(z[k], model.site_borrowed[:, column], out=z[k])
+        if model.site_national is not None:
+            out[name][:, model.site_national[:, column]] = 1.0
     return out
 
 

@@ -105,6 +105,14 @@ def test_unreachable_lane_is_infinite_without_warnings():
     assert np.isfinite(c[1]).all() and np.isfinite(c[0, 0]).all()
 
 
+def test_a_site_without_materials_costs_infinite_not_nan_even_zero_days_away():
+    """No route for the inputs: an infinite ex-works value, carried 0 days to a market at the same
+    node, is an infinite cost, not inf × 0 = NaN (warnings are errors here)."""
+    c = landed_cost(two_by_two(material_freight_usd=np.array([[np.inf], [0.2]]), carrying_rate=0.12))
+    assert np.isinf(c[0, :, COMPONENTS.index("logistics")]).all() and not np.isnan(c).any()
+    assert np.isfinite(c[1]).all()
+
+
 def test_property_tax_on_new_buildings():
     c = landed_cost(two_by_two(property_tax_rate=np.array([0.015, 0.004])))
     taxes = c[..., COMPONENTS.index("taxes")]

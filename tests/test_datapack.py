@@ -361,3 +361,29 @@ def test_zone_terms_quote_their_source(pack):
     assert sez.at["sez_ontustik", "term_until"] == "2030-07-01"
     assert sez.at["sez_turan", "term_until"] == "2043-01-01"
     assert sez.at["sez_saryarka", "term_until"] == "" and "Term not found" in sez.at["sez_saryarka", "note"]
+
+
+def test_a_rate_others_divide_by_cannot_be_zero(data_copy):
+    # quantities.yaml marks fx_per_usd, hours_per_month and the container sizes positive: neither the
+    # pack nor an override may set them to 0 (every tenge value would divide by it)
+    with pytest.raises(OverrideError, match=r"KZT.fx_per_usd: value must be > 0"):
+        load({"KZT.fx_per_usd": 0})
+
+    def zero_rate(df):
+        row = df.index[(df["subject"] == "KZT") & (df["quantity"] == "fx_per_usd")][0]
+        df.loc[row, "value"] = "0"
+
+    _edit_csv(data_copy / "parameters" / "taxes_fx.csv", zero_rate)
+    with pytest.raises(DataPackError, match="fx_per_usd must be > 0"):
+        read(data_copy)
+
+
+def test_an_override_in_scientific_notation_is_a_number():
+    # YAML 1.1 reads 3e5 (no dot) as text; the override takes it as the number it is
+    import yaml
+
+    raw = yaml.safe_load("KZ-61.wage_monthly_avg: 3e5")
+    assert raw["KZ-61.wage_monthly_avg"] == "3e5"
+    assert load(raw).param("KZ-61", "wage_monthly_avg").value == 300000.0
+    with pytest.raises(OverrideError, match="must be a finite number"):
+        load({"KZ-61.wage_monthly_avg": "three hundred thousand"})

@@ -139,6 +139,13 @@ def test_weights_file_errors(tmp_path):
     path.write_text("weights: {cost: -1}\n", encoding="utf-8")
     with pytest.raises(RankError, match=">= 0"):
         mcda.read_weights(path)
+    # a NaN weight or weights too large to add would give every site the same score
+    path.write_text("weights: {cost: .nan}\n", encoding="utf-8")
+    with pytest.raises(RankError, match="finite number"):
+        mcda.read_weights(path)
+    path.write_text("weights: {cost: 1.0e+308, npv: 1.0e+308}\n", encoding="utf-8")
+    with pytest.raises(RankError, match="too large to add up"):
+        mcda.read_weights(path)
 
 
 @pytest.mark.parametrize("method", ["topsis", "vikor", "promethee2"])

@@ -260,3 +260,16 @@ def test_the_shipped_optimize_file_reports_the_optimizer_in_every_scenario(cli):
     for s in result["scenarios"]:
         net = s["optimizer"]
         assert net["status"] == "optimal" and net["open"] and net["objective"] <= s["best_total"] * (1 + 1e-9)
+
+
+def test_a_scenario_no_site_survives_names_no_best_site(tmp_path):
+    # closing road and rail cuts every site off: no "best" site, in the fast path and the whole plan
+    spec = tmp_path / "cut.yaml"
+    spec.write_text(
+        f"profile: {APPAREL}\nscenarios:\n  - name: base\n  - name: cut\n    close: [mode:rail, mode:road]\n",
+        encoding="utf-8",
+    )
+    cut = {s["name"]: s for s in api.sweep(spec).scenarios}["cut"]
+    assert cut["feasible_sites"] == 0 and cut["best"] is None and cut["best_total"] is None
+    whole = sweep.plan_outcome(api.plan(APPAREL, disruptions=["mode:rail", "mode:road"]), "cut")
+    assert whole["best"] is None and whole["best_total"] is None

@@ -9,7 +9,7 @@ from conftest import EXAMPLES
 import kopru
 from kopru.facility import solve
 from kopru.inputs import prepare
-from kopru.profile import load_profile
+from kopru.profile import load_profile, profile_from_dict
 from kopru.siting import best_single_site, build_problem
 
 PROFILES = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
@@ -86,10 +86,14 @@ def test_options_constrain_the_plan():
 
 
 def test_contradictions_are_explained_not_crashed():
-    n = kopru.optimize(
-        EXAMPLES / "apparel.yaml", force_open=("sez_turan",), force_closed=("sez_turan",), sensitivity=False
-    ).network
-    assert n.status == "infeasible" and "forced both open and closed" in n.message
+    # bad input, refused by name before any solving
+    with pytest.raises(kopru.ProfileError, match="'sez_turan' is forced both open and closed"):
+        kopru.optimize(
+            EXAMPLES / "apparel.yaml",
+            force_open=("sez_turan",),
+            force_closed=("sez_turan",),
+            sensitivity=False,
+        )
     with pytest.raises(kopru.ProfileError, match=r"optimize\.force_open: unknown site 'atlantis'"):
         kopru.optimize(EXAMPLES / "apparel.yaml", force_open=("atlantis",))
     with pytest.raises(kopru.ProfileError, match="optimize options: max_sites"):
@@ -140,3 +144,20 @@ def test_one_site_optimum_is_the_plans_total_for_that_site(example):
     assert net.network.status == "optimal"
     assert [o.site for o in net.network.open] == [best]
     assert net.network.objective == pytest.approx(plan.site(best).landed_cost.total, rel=1e-9)
+
+
+def test_a_site_forced_open_and_closed_is_refused_by_name():
+    from kopru.errors import ProfileError
+
+    profile = load_profile(EXAMPLES / "apparel.yaml")
+    data = profile.model_dump()
+    data["optimize"] = {"force_open": ["sez_turan"], "force_closed": ["sez_turan"]}
+    with pytest.raises(ProfileError, match="'sez_turan' is forced both open and closed"):
+        profile_from_dict(data)
+
+
+def test_markets_no_site_can_serve_are_named():
+    profile = load_profile(EXAMPLES / "apparel.yaml")
+    plan = kopru.plan(profile, disruptions=["mode:rail", "mode:road"], optimize=True)
+    assert plan.network.objective is None
+    assert "Russia" in plan.network.message and "market(s) 0" not in plan.network.message

@@ -140,7 +140,9 @@ def landed_cost(x: CostInputs) -> Array:
 
 def _route_costs(x: CostInputs, ex_works: Array) -> Array:
     """Freight plus in-transit carrying cost for each route alternative, (..., S, M, R)."""
-    return x.freight_usd + ex_works[..., None] * x.carrying_rate * x.transit_days / 365.0
+    with np.errstate(invalid="ignore"):  # a site that gets no materials (infinite value) times 0 days
+        carrying = ex_works[..., None] * x.carrying_rate * x.transit_days / 365.0
+    return x.freight_usd + np.where(np.isnan(carrying), np.inf, carrying)
 
 
 def route_choice(x: CostInputs) -> NDArray[np.intp]:

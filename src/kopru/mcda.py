@@ -10,6 +10,7 @@ see ``datapack/data/criteria.yaml`` for each one's unit, direction and source).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -169,9 +170,11 @@ def _normalised(raw: Any, where: str) -> dict[str, float]:
         raise RankError(f"{where}: weights must be a mapping criterion: weight")
     _known([str(k) for k in raw], where)
     for k, v in raw.items():
-        if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
-            raise RankError(f"{where}: weight of {k} must be a number >= 0, got {v!r}")
-    total = float(sum(raw.values()))
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v < 0:
+            raise RankError(f"{where}: weight of {k} must be a finite number >= 0, got {v!r}")
+    total = float(sum(float(v) for v in raw.values()))  # inf when they overflow (fsum would raise)
+    if not math.isfinite(total):
+        raise RankError(f"{where}: weights are too large to add up; use shares such as 0.5 and 0.3")
     if total <= 0:
         raise RankError(f"{where}: weights must not all be zero")
     return {str(k): float(v) / total for k, v in raw.items()}

@@ -48,6 +48,11 @@ Rate = Annotated[float, _dimension("fraction"), Field(ge=0, le=1)]
 Money = Annotated[float, Field(ge=0, le=MAX_MONEY, allow_inf_nan=False)]
 
 
+def _units(x: float) -> str:
+    """Units a year as a reader reads them: 3,000,000 but 0.001 (not 0)."""
+    return f"{x:,.0f}" if abs(x) >= 1 else f"{x:g}"
+
+
 def _at_least_a_millionth(units: float) -> float:
     if units < 1e-6:  # plants divide by it: 1e-300 units a year overflows every per-unit figure
         raise ValueError(f"expected at least 1e-06 units a year, got {units:g}")
@@ -117,6 +122,13 @@ class OptimizeOptions(Strict):
     time_limit: float = Field(default=60.0, gt=0, le=86_400)
     gap: float = Field(default=1e-6, ge=0, le=1)
     sensitivity: bool = True
+
+    @model_validator(mode="after")
+    def _open_or_closed(self) -> OptimizeOptions:
+        both = sorted(set(self.force_open) & set(self.force_closed))
+        if both:
+            raise ValueError(f"site {both[0]!r} is forced both open and closed; name it in one list only")
+        return self
 
 
 class MarketDemand(Strict):
@@ -242,7 +254,8 @@ class Profile(Strict):
         total = sum(m.demand for m in self.markets)
         if self.annual_volume is not None and total > self.annual_volume * (1 + 1e-9):
             raise ValueError(
-                f"total market demand {total:,.0f} exceeds annual_volume {self.annual_volume:,.0f}"
+                f"total market demand {_units(total)} exceeds annual_volume {_units(self.annual_volume)};"
+                " raise annual_volume or lower the markets' demand"
             )
         return self
 

@@ -202,13 +202,13 @@ def run_scenario(
 
 def plan_outcome(plan: Any, name: str) -> dict[str, Any]:
     """A scenario's outcome read off its whole plan: best site, totals, baseline and saving."""
-    best = plan.site(plan.ranking[0])
     rec = plan.recommendation
+    best = plan.site(rec.site) if rec.site is not None else None  # none when no site serves every market
     return {
         "name": name,
-        "best": best.id,
-        "best_name": best.name,
-        "best_total": best.landed_cost.total,
+        "best": best.id if best else None,
+        "best_name": best.name if best else None,
+        "best_total": best.landed_cost.total if best else None,
         "baseline": rec.baseline_site,
         "baseline_name": plan.site(rec.baseline_site).name if rec.baseline_site else None,
         "baseline_total": rec.baseline_total,
@@ -225,19 +225,19 @@ def _outcome(name: str, sites: Any, x: CostInputs, fx: float, demand: np.ndarray
     feasible = np.isfinite(totals)
     ids, names = sites["id"].to_numpy(), sites["name"].to_numpy()
     order = ranking_order(sites, totals)
-    best = int(order[0])
+    best = int(order[0]) if feasible[order[0]] else None  # none when no site serves every market
 
     def total(i: int | None) -> float | None:
         return float(totals[i]) if i is not None and feasible[i] else None
 
     base = baseline_index(sites, totals)  # the cheapest feasible Turkish site, as the plan's
     saving_pct = None
-    if base is not None and base != best:
+    if base is not None and best is not None and base != best:
         saving_pct = float((total(base) - total(best)) / total(base))
     return {
         "name": name,
-        "best": str(ids[best]),
-        "best_name": str(names[best]),
+        "best": str(ids[best]) if best is not None else None,
+        "best_name": str(names[best]) if best is not None else None,
         "best_total": total(best),
         "baseline": str(ids[base]) if base is not None else None,
         "baseline_name": str(names[base]) if base is not None else None,

@@ -85,6 +85,8 @@ def build_problem(pre: PlanInputs, options: OptimizeOptions) -> Candidates:
         force_open=lookup(options.force_open, "force_open"),
         force_closed=lookup(options.force_closed, "force_closed"),
         single_source=options.single_source,
+        site_names=tuple(pre.sites["name"]),
+        market_names=tuple(m["name"] for m in pre.markets),
     )
     return Candidates(problem, ids, np.array(rows_level), per_unit)
 

@@ -258,7 +258,10 @@ def sweep(
             table.add_row(s["name"], f"[red]{s['error']}[/]", *[""] * (len(table.columns) - 2))
             continue
         saving = "—" if s["saving_pct"] is None else f"{s['saving_pct']:.1%}"
-        row = [s["name"], s.get("best_name") or s["best"], money(s["best_total"]), saving]
+        if s["best"] is None:
+            row = [s["name"], "no site serves every market", "—", saving]
+        else:
+            row = [s["name"], s.get("best_name") or s["best"], money(s["best_total"]), saving]
         if optimized:
             net = s.get("optimizer") or {}
             cost = "—" if net.get("objective") is None else money(net["objective"])

@@ -423,6 +423,8 @@ def _read_parameters(root, quantities: dict, known_sources: set[str]) -> pd.Data
                     raise DataPackError(
                         f"{name}, row {i + 2}: assumption must be true or false, got {flag!r}"
                     )
+                if quantities[q].get("positive") and not df["value"].iloc[i] > 0:
+                    raise DataPackError(f"{name}, row {i + 2}: {q} must be > 0 (other values divide by it)")
             df["assumption"] = df["assumption"].str.lower() == "true"
             df["file"] = entry.name
             frames.append(df)

@@ -11,6 +11,7 @@ The file is a mapping from a key to a value (or to ``{value, unit, note}``)::
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,9 @@ def _number(key: str, raw: Any) -> tuple[float, str | None, str]:
             raise OverrideError(f"override {key}: expected a number or {{value, unit, note}}")
         unit, note = raw.get("unit"), str(raw.get("note", note))
         raw = raw["value"]
+    if isinstance(raw, str):  # YAML reads 1e6 (no dot, no sign) as text
+        with contextlib.suppress(ValueError):
+            raw = float(raw)
     if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
         raise OverrideError(f"override {key}: value must be a finite number, got {raw!r}", field=key)
     if raw < 0:
@@ -111,6 +115,8 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note):
     if quantity not in pack.quantities:
         raise OverrideError(f"override {key}: unknown quantity {quantity!r} (see quantities.yaml)")
     allowed = pack.quantities[quantity]["units"]
+    if pack.quantities[quantity].get("positive") and value <= 0:
+        raise OverrideError(f"override {key}: value must be > 0 (other values divide by it), got {value:g}")
     rows = np.flatnonzero(
         (params["subject"].to_numpy() == subject) & (params["quantity"].to_numpy() == quantity)
     )

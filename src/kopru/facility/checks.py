@@ -15,10 +15,12 @@ def explain_infeasibility(p: FacilityProblem) -> str | None:
     reachable = np.isfinite(p.assign_cost) & allowed[:, None]
     orphans = np.flatnonzero(~reachable.any(axis=0))
     if len(orphans):
-        return f"market(s) {', '.join(map(str, orphans[:10]))} cannot be served by any site that may open"
+        named = [p.market_names[j] if p.market_names else str(j) for j in orphans[:10]]
+        return f"market(s) {', '.join(named)} cannot be served by any site that may open"
     conflict = set(p.force_open) & set(p.force_closed)
     if conflict:
-        return f"site(s) {sorted(conflict)} are forced both open and closed"
+        named = [p.site_names[s] if p.site_names else str(s) for s in sorted(conflict)]
+        return f"site(s) {', '.join(named)} are forced both open and closed"
     best_cap = np.zeros(sites.max() + 1)
     np.maximum.at(best_cap, sites[allowed], p.capacity[allowed])
     total_demand = p.demand.sum()

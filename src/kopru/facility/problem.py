@@ -38,6 +38,9 @@ class FacilityProblem:
     force_open: frozenset[int] = field(default_factory=frozenset)  # site indices
     force_closed: frozenset[int] = field(default_factory=frozenset)  # site indices
     single_source: bool = False
+    # names for the sentences that say why no plan exists (default: the indices)
+    site_names: tuple[str, ...] = ()
+    market_names: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         i, j = self.assign_cost.shape

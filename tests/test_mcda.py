@@ -131,20 +131,20 @@ def test_inconsistent_ahp_is_rejected(tmp_path, cli):
     assert r.code == 2 and "consistency ratio" in r.err
 
 
-def test_weights_file_errors(tmp_path):
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("weights: {cost: 1, beauty: 2}", "unknown criterion 'beauty'"),
+        ("weights: {cost: -1}", ">= 0"),
+        # a NaN weight or weights too large to add would give every site the same score
+        ("weights: {cost: .nan}", "finite number"),
+        ("weights: {cost: 1.0e+308, npv: 1.0e+308}", "too large to add up"),
+    ],
+)
+def test_weights_file_errors(tmp_path, text, message):
     path = tmp_path / "w.yaml"
-    path.write_text("weights: {cost: 1, beauty: 2}\n", encoding="utf-8")
-    with pytest.raises(RankError, match="unknown criterion 'beauty'"):
-        mcda.read_weights(path)
-    path.write_text("weights: {cost: -1}\n", encoding="utf-8")
-    with pytest.raises(RankError, match=">= 0"):
-        mcda.read_weights(path)
-    # a NaN weight or weights too large to add would give every site the same score
-    path.write_text("weights: {cost: .nan}\n", encoding="utf-8")
-    with pytest.raises(RankError, match="finite number"):
-        mcda.read_weights(path)
-    path.write_text("weights: {cost: 1.0e+308, npv: 1.0e+308}\n", encoding="utf-8")
-    with pytest.raises(RankError, match="too large to add up"):
+    path.write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(RankError, match=message):
         mcda.read_weights(path)
 
 

@@ -273,3 +273,14 @@ def test_a_scenario_no_site_survives_names_no_best_site(tmp_path):
     assert cut["feasible_sites"] == 0 and cut["best"] is None and cut["best_total"] is None
     whole = sweep.plan_outcome(api.plan(APPAREL, disruptions=["mode:rail", "mode:road"]), "cut")
     assert whole["best"] is None and whole["best_total"] is None
+
+
+def test_a_sweep_whose_every_scenario_fails_exits_2(tmp_path, cli):
+    spec = tmp_path / "bad.yaml"
+    spec.write_text(
+        f"profile: {APPAREL}\nscenarios:\n  - name: no_rate\n    overrides: {{KZT.fx_per_usd: 0}}\n",
+        encoding="utf-8",
+    )
+    r = cli("sweep", str(spec), "--no-store")
+    assert r.code == 2 and "every scenario failed; the first, no_rate" in r.err
+    assert len(r.err.strip().splitlines()) == 1

@@ -28,6 +28,7 @@ from kopru.cli.common import (
     shown,
 )
 from kopru.cluster import dask_client
+from kopru.errors import SweepError
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 ReportOpt = Annotated[
@@ -242,6 +243,7 @@ def sweep(
         api.open_store(store).record_sweep(result, dask=dask or scheduler is not None)
     if as_json:
         print_json(result.as_dict())
+        _fail_if_all_failed(result.scenarios)
         return
     optimized = any("optimizer" in s for s in result.scenarios)
     currency = result.currency
@@ -271,3 +273,11 @@ def sweep(
         table.add_row(*row)
     out.print(table)
     out.print(f"[dim]ran {result.execution}[/]")
+    _fail_if_all_failed(result.scenarios)
+
+
+def _fail_if_all_failed(scenarios: list[dict]) -> None:
+    """A sweep none of whose scenarios ran is an error (exit 2), after the table that says why."""
+    failed = [s for s in scenarios if "error" in s]
+    if scenarios and len(failed) == len(scenarios):
+        raise SweepError(f"every scenario failed; the first, {failed[0]['name']}: {failed[0]['error']}")

@@ -193,3 +193,26 @@ def test_a_300_character_file_name_is_a_one_line_error(cli, tmp_path, args):
     r = cli(*(str(a).replace("{long}", long) for a in args))
     assert r.code == 2 and "Traceback" not in r.err and len(r.err.strip().splitlines()) == 1, r.err
     assert "too long" in r.err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("risk", EXAMPLES / "apparel.yaml", "--samples", "0", "--no-store"), "'--samples'"),
+        (("data", "stale", "--months", "-1"), "'--months'"),
+        (("plan",), "Missing argument 'profile'"),
+        (("plan", EXAMPLES / "apparel.yaml", "--bogus"), "No such option: --bogus"),
+        (("nosuchcommand",), "No such command 'nosuchcommand'"),
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_2(cli, args, message):
+    # typer would draw a framed box over several lines; the standard is one line naming the problem
+    r = cli(*args)
+    assert r.code == 2 and message in r.err
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and "--help" in lines[0]
+
+
+def test_help_still_exits_0(cli):
+    r = cli("plan", "--help")
+    assert r.code == 0 and "Usage: kopru plan" in r.out

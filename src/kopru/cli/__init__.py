@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import sys
 import warnings
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -88,13 +88,27 @@ def _os_problem(exc: OSError) -> str:
     return f"{where}{exc.strerror or exc}; choose another path"
 
 
-def main(argv: list[str] | None = None) -> Any:
+def main(argv: list[str] | None = None) -> NoReturn:
     """Entry point: run the command, turning kopru's errors into one line and exit code 2."""
+    args = argv if argv is not None else sys.argv[1:]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("always", StoreFolderCreated)
             warnings.showwarning = _note
-            return app(args=argv if argv is not None else sys.argv[1:], prog_name="kopru")
+            # not standalone: a usage error comes here as an exception, to be said in one line
+            code = app(args=args, prog_name="kopru", standalone_mode=False)
+    except _CLICK_ERROR as exc:  # an option out of range, a missing argument, an unknown option
+        message = exc.format_message()
+        if type(exc).__name__ == "NoArgsIsHelpError":  # 'kopru' alone: its help, as typer shows it
+            err.print(message, highlight=False)
+            raise SystemExit(2) from None
+        ctx = getattr(exc, "ctx", None)
+        help_of = f" (see '{ctx.command_path} --help')" if isinstance(exc, _USAGE_ERROR) and ctx else ""
+        err.print(f"[red]error:[/] {_one_line(message)}{help_of}", highlight=False, soft_wrap=True)
+        raise SystemExit(exc.exit_code) from None
+    except typer.Abort:
+        err.print("interrupted")
+        raise SystemExit(130) from None
     except KopruError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
@@ -104,6 +118,18 @@ def main(argv: list[str] | None = None) -> Any:
     except KeyboardInterrupt:
         err.print("interrupted")
         raise SystemExit(130) from None
+    # a command that ends early (typer.Exit, --help) returns its exit code, one that runs None; the
+    # exit is raised, as a standalone click program does
+    raise SystemExit(code if isinstance(code, int) and not isinstance(code, bool) else 0)
+
+
+# typer (0.29) vendors click: its usage errors are reached through the public BadParameter
+_USAGE_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+_CLICK_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
 
 
 __all__ = ["COMMANDS", "app", "main"]

@@ -167,3 +167,26 @@ def test_a_plan_that_outlasts_the_wait_is_a_job_to_poll(client: httpx.Client, mo
         assert time.monotonic() < deadline
         time.sleep(0.05)
     assert job["status"] == "done" and client.get(f"/api/runs/{job['run']}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "text"),
+    [
+        # a tiny exchange rate overflowed the costs into NaN: a 500 (web QA sweep)
+        ("/api/plan", {"example": "apparel", "overrides": {"KZT.fx_per_usd": 1e-308}}, "at least 1e-06"),
+        ("/api/plan", {"example": "apparel", "overrides": {"tariff.EAEU_CCT.6109": 1e308}}, "at most 1e+09"),
+        # a typo must not silently run another request than the one meant
+        ("/api/jobs", {"example": "apparel", "optimise": True}, "optimise"),
+        ("/api/compare-sites", {"example": "apparel", "sites": ["Turan", "Denizli"], "sample": 5}, "sample"),
+    ],
+)
+def test_out_of_range_overrides_and_unknown_fields_are_422(client: httpx.Client, path, body, text) -> None:
+    r = client.post(path, json=body)
+    assert r.status_code == 422, r.text
+    assert text in r.text and "Traceback" not in r.text
+
+
+def test_a_bad_pipeline_upload_names_the_field_not_the_servers_file(client: httpx.Client) -> None:
+    r = client.post("/api/match", json={"pipeline_csv": "name,nace\nA,14.14\n"})
+    assert r.status_code == 422, r.text
+    assert "pipeline_csv" in r.text and "/tmp" not in r.text and "kopru-match-" not in r.text

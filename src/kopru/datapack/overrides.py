@@ -26,6 +26,10 @@ from kopru.errors import OverrideError
 OVERRIDE_SOURCE = "user_override"
 EDGE_FIELDS = ("distance_km", "days", "cost_usd_per_teu")
 NODE_FIELDS = ("handling_usd_per_teu", "handling_days")
+# the largest value an override may give (a wage in som, a tariff in %, a leg in USD are far below)
+# and the smallest a rate others divide by may take (quantities.yaml 'positive')
+MAX_VALUE = 1e9
+MIN_POSITIVE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -64,11 +68,24 @@ def _number(key: str, raw: Any) -> tuple[float, str | None, str]:
     if isinstance(raw, str):  # YAML reads 1e6 (no dot, no sign) as text
         with contextlib.suppress(ValueError):
             raw = float(raw)
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
-        raise OverrideError(f"override {key}: value must be a finite number, got {raw!r}", field=key)
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not _finite(raw):
+        shown = f"{raw!r}" if len(repr(raw)) <= 40 else f"{repr(raw)[:37]}..."
+        raise OverrideError(f"override {key}: value must be a finite number, got {shown}", field=key)
     if raw < 0:
         raise OverrideError(f"override {key}: value must be >= 0, got {raw}")
+    if raw > MAX_VALUE:  # 1e308 would overflow the costs into inf and NaN
+        raise OverrideError(
+            f"override {key}: {raw:g} is beyond any value of this kind (at most {MAX_VALUE:g})"
+        )
     return float(raw), unit, note
+
+
+def _finite(x: int | float) -> bool:
+    """Whether ``x`` is a finite float (a 400-digit integer is not: it overflows a float)."""
+    try:
+        return math.isfinite(x)
+    except OverflowError:
+        return False
 
 
 def apply_overrides(pack, overrides: str | Path | dict[str, Any]):
@@ -115,8 +132,11 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note):
     if quantity not in pack.quantities:
         raise OverrideError(f"override {key}: unknown quantity {quantity!r} (see quantities.yaml)")
     allowed = pack.quantities[quantity]["units"]
-    if pack.quantities[quantity].get("positive") and value <= 0:
-        raise OverrideError(f"override {key}: value must be > 0 (other values divide by it), got {value:g}")
+    if pack.quantities[quantity].get("positive") and value < MIN_POSITIVE:
+        raise OverrideError(
+            f"override {key}: value must be at least {MIN_POSITIVE:g} (other values divide by it),"
+            f" got {value:g}"
+        )
     rows = np.flatnonzero(
         (params["subject"].to_numpy() == subject) & (params["quantity"].to_numpy() == quantity)
     )

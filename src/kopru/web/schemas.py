@@ -3,7 +3,7 @@
 from importlib import resources
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kopru.web.runs import RunSummary
 
@@ -36,6 +36,8 @@ class JobError(BaseModel):
 
 class PlanRequest(BaseModel):
     """A plan to compute: an example by name, or a profile as a mapping (the YAML file's content)."""
+
+    model_config = ConfigDict(extra="forbid")  # a typo ("optimise") would silently run a plain plan
 
     example: ExampleName | None = Field(default=None, description="one of GET /api/examples")
     profile: dict[str, Any] | None = Field(default=None, description="a company profile, as in the YAML")

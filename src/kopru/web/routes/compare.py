@@ -3,7 +3,7 @@
 from typing import Annotated, Any, Self
 
 from fastapi import APIRouter, Depends, HTTPException
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kopru import api
 from kopru.errors import OptionError
@@ -20,6 +20,8 @@ SiteName = Annotated[str, Field(min_length=1, max_length=200)]
 
 class CompareRequest(BaseModel):
     """Two or three sites of a profile's plan, named by id, name or a part of a name."""
+
+    model_config = ConfigDict(extra="forbid")
 
     example: ExampleName | None = Field(default=None, description="one of GET /api/examples")  # type: ignore[valid-type]
     profile: dict[str, Any] | None = Field(default=None, description="a company profile, as in the YAML")

@@ -17,9 +17,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from kopru import api
+from kopru.errors import KopruError
 from kopru.matchmaking import OBJECTIVES, MatchResult
 from kopru.matchmaking.templates import EXAMPLES
 from kopru.web.errors import job_error
@@ -38,6 +39,8 @@ router = APIRouter(prefix="/api", tags=["matchmaking"], dependencies=[Depends(au
 
 class MatchRequest(BaseModel):
     """A pipeline to match: the shipped example, or a CSV's text (columns as in the example)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     example: Literal["pipeline"] | None = Field(default=None, description="the shipped example pipeline")
     pipeline_csv: str | None = Field(
@@ -99,6 +102,13 @@ def submit_match(state: State, req: MatchRequest) -> JobView:
         pack = api.load_data()
         read_pipeline(pipeline, pack, set(TEMPLATES))  # 422 now, not a failed job later
         load_zones(pack, zones)
+    except KopruError as exc:  # name the upload, not the server's temporary file
+        folder.cleanup()
+        for path, name in ((pipeline, "pipeline_csv"), (zones, "zones_csv")):
+            if path is not None:
+                exc.message = exc.message.replace(str(path), name)
+        exc.args = (exc.message,)
+        raise
     except Exception:
         folder.cleanup()
         raise

@@ -213,3 +213,44 @@ def test_the_plan_carries_the_stress_into_its_report(tmp_path):
     assert 'id="borrowed-stress"' in html and "43.13" in html
     assert plan.borrowed_stress.text in build_summary(plan).risks
     assert type(plan).model_validate(plan.as_dict()).borrowed_stress == plan.borrowed_stress
+
+
+def test_the_stress_sees_the_plans_own_overrides_in_any_order():
+    # the regions' figures are read with the plan's overrides, not from a cache of an earlier plan
+    # (an override keeps the pack's version): an Almaty tariff of 90 bounds Turan's borrowed one at 90
+    dear = {"KZ-75.electricity_price_industrial": 90, "KZ-19.electricity_price_industrial": 90}
+    for first, second in ((dear, None), (None, dear)):
+        api.plan(APPAREL, overrides=first)
+        plan = api.plan(APPAREL, overrides=second)
+        el = next(r for r in plan.borrowed_stress.raised if r.input == "electricity")
+        assert el.stressed == pytest.approx(90 if second else 43.13, rel=1e-9)
+
+
+def test_the_turkish_premium_support_stays_a_sum_of_money():
+    # oracle by hand: the support is USD per worker a year, so moving the wage must not move it:
+    # (base rate - rate after support) × wage × hours is the same before and after the factor
+    from kopru.borrowing import _moved
+
+    pre = prepared("apparel")[0]
+    i = list(pre.sites["id"]).index("TR-27")  # a new plant in Gaziantep: two years of premium support
+    support = pre.x_base.social_rate[i] - pre.x.social_rate[i]
+    assert support > 0
+    factors = np.ones((1, len(pre.sites), len(SITE_INPUTS)))
+    factors[0, i, SITE_INPUTS.index("wage")] = 0.8
+    moved = _moved(pre, factors)
+    paid = (pre.x_base.social_rate[i] - moved.social_rate[0, i]) * moved.wage_usd_per_hour[0, i]
+    assert paid == pytest.approx(support * pre.x.wage_usd_per_hour[i], rel=1e-12)
+
+
+def test_a_tiny_override_does_not_overflow_the_factors():
+    plan = api.plan(APPAREL, overrides={"KZ.electricity_price_industrial": 1.0e-300})
+    for r in plan.borrowed_stress.raised:
+        assert np.isfinite(r.stressed) and r.stressed <= 1e3 * max(r.value, 1e-300)
+    assert "inf" not in plan.borrowed_stress.text
+
+
+def test_only_the_region_raised_is_said_so():
+    case = StressCase(inputs=["gas"], first="a", first_name="A", holds=True, lead=5.0, saving_pct=None)
+    s = BorrowedStress(site="a", name="A", raised=[], lowered={}, cases=[case], holds=True, text="")
+    text = describe(s, "USD", raised_region=2)
+    assert "the values of A's region's other sites raised." in text and ": ." not in text

@@ -366,7 +366,7 @@ def test_zone_terms_quote_their_source(pack):
 def test_a_rate_others_divide_by_cannot_be_zero(data_copy):
     # quantities.yaml marks fx_per_usd, hours_per_month and the container sizes positive: neither the
     # pack nor an override may set them to 0 (every tenge value would divide by it)
-    with pytest.raises(OverrideError, match=r"KZT.fx_per_usd: value must be > 0"):
+    with pytest.raises(OverrideError, match=r"KZT.fx_per_usd: value must be at least 1e-06"):
         load({"KZT.fx_per_usd": 0})
 
     def zero_rate(df):
@@ -387,3 +387,12 @@ def test_an_override_in_scientific_notation_is_a_number():
     assert load(raw).param("KZ-61", "wage_monthly_avg").value == 300000.0
     with pytest.raises(OverrideError, match="must be a finite number"):
         load({"KZ-61.wage_monthly_avg": "three hundred thousand"})
+
+
+def test_a_400_digit_override_is_one_line_not_an_overflow():
+    with pytest.raises(
+        OverrideError, match=r"must be a finite number, got 1000000000000000000000000000000000000\.\.\."
+    ):
+        load({"KZ-61.wage_monthly_avg": 10**400})
+    with pytest.raises(OverrideError, match="beyond any value of this kind"):
+        load({"KZ-61.wage_monthly_avg": 1e15})

@@ -212,13 +212,15 @@ def test_the_relief_table_cites_sources_of_the_pack():
 
 def test_an_sez_relief_ends_with_its_zone(pre):
     """Oracle: the decrees' terms (sez.csv term_until) counted from 1 January of the plant's first year,
-    2027 (the tenge rate's year, 2026, plus 12 months of construction): Ontustik runs until 1 July 2030,
-    1,277 days; Turan until 2043, beyond category A's 7 years; Aktobe's term is not known."""
+    2027 (the tenge rate's year, 2026, plus 12 months of construction), in calendar years: Ontustik runs
+    until 1 July 2030, 3 years and 181 of 2030's 365 days; Turan until 1 January 2043, 16 whole years,
+    beyond category A's 7; NIPT until 31 December 2032, 6 whole years; Aktobe's term is not known."""
     t = pre.terms
     assert t.first_year == 2027
-    assert t.sez_years[site_index(pre, "sez_ontustik")] == pytest.approx(1277 / 365.25)
+    assert t.sez_years[site_index(pre, "sez_ontustik")] == pytest.approx(3 + 181 / 365)
     assert t.sez_years[site_index(pre, "sez_turan")] == 7
-    assert t.zone_years[site_index(pre, "sez_turan")] == pytest.approx(5844 / 365.25)
+    assert t.zone_years[site_index(pre, "sez_turan")] == 16
+    assert t.zone_years[site_index(pre, "sez_nipt")] == 6
     assert t.sez_years[site_index(pre, "sez_aktobe")] == 7 and np.isinf(
         t.zone_years[site_index(pre, "sez_aktobe")]
     )
@@ -247,15 +249,15 @@ def test_a_zone_past_its_term_costs_what_its_city_does(pre):
 
 def test_a_relief_that_ends_mid_year_counts_pro_rata_in_the_appraisal():
     """Ontustik's term ends on 1 July 2030, 3.5 production years after 1 January 2027: no corporate
-    income tax in years 1-3, about half of it in year 4 (1,277 days: 0.496 of the year left), all of
-    it from year 5; the annual cost takes the same 3.496 years."""
+    income tax in years 1-3, about half of it in year 4 (181 of 365 days relieved), all of it from
+    year 5; the annual cost takes the same 3.496 years."""
     from kopru.appraisal import term_share
 
-    share = term_share(np.array([1277 / 365.25]), 7)[0]
-    np.testing.assert_allclose(share, [0, 1, 1, 1, 1277 / 365.25 - 3, 0, 0])
+    share = term_share(np.array([3 + 181 / 365]), 7)[0]
+    np.testing.assert_allclose(share, [0, 1, 1, 1, 181 / 365, 0, 0])
     tax = kopru.plan(APPAREL).site("sez_ontustik").appraisal.cash_flows.tax
     assert all(t == 0 for t in tax[1:4]) and tax[5] > 0
-    assert tax[4] / tax[5] == pytest.approx(1 - (1277 / 365.25 - 3), rel=0.02)  # years 4 and 5 alike
+    assert tax[4] / tax[5] == pytest.approx(1 - 181 / 365, rel=0.02)  # years 4 and 5 alike
 
 
 def test_the_first_year_moves_the_zone_terms():
@@ -265,6 +267,33 @@ def test_the_first_year_moves_the_zone_terms():
     profile = base.model_copy(update={"appraisal": base.appraisal.model_copy(update={"first_year": 2026})})
     pre = prepare(profile, kopru.load_data())
     i = site_index(pre, "sez_astana_new_city")
-    assert pre.terms.zone_years[i] == pytest.approx(365 / 365.25)
-    share = annuity_factor(profile.wacc, 365 / 365.25) / annuity_factor(profile.wacc, profile.lifetime_years)
+    assert pre.terms.zone_years[i] == 1
+    share = annuity_factor(profile.wacc, 1) / annuity_factor(profile.wacc, profile.lifetime_years)
     assert pre.x.input_duty_share[i] == pytest.approx(1 - share)
+
+
+@pytest.mark.parametrize(
+    ("years", "want"),
+    [
+        (2.0, [0, 1, 1, 0, 0]),  # a whole number of years: nothing of year 3
+        (0.0, [0, 0, 0, 0, 0]),
+        (np.inf, [0, 1, 1, 1, 1]),  # no end: every production year, never year 0 (construction)
+        (2.25, [0, 1, 1, 0.25, 0]),
+    ],
+)
+def test_term_share_by_hand(years, want):
+    from kopru.appraisal import term_share
+
+    np.testing.assert_allclose(term_share(np.array([years]), 5)[0], want)
+
+
+def test_a_capped_reduction_runs_out_within_a_year():
+    """Oracle by hand: 100 taxable a year at 20 %, the whole rate removed for 2.5 years but at most 30
+    forgone: year 1 forgoes 20, year 2 the 10 left of the cap; nothing after, however long the term."""
+    from kopru.appraisal import TaxTerms, _tax_by_year
+
+    taxable = np.array([[0.0, 100.0, 100.0, 100.0, 100.0]])
+    tax = TaxTerms(np.array([0.2]), np.array([1.0]), np.array([30.0]), np.array([2.5]))
+    np.testing.assert_allclose(_tax_by_year(taxable, tax)[0], [0, 0, 10, 20, 20])
+    half = TaxTerms(np.array([0.2]), np.array([1.0]), np.array([np.inf]), np.array([2.5]))
+    np.testing.assert_allclose(_tax_by_year(taxable, half)[0], [0, 0, 0, 10, 20])

@@ -40,7 +40,6 @@ from kopru.datapack import DataPack, Param
 from kopru.datapack.coverage import is_national
 from kopru.display import subject_names
 from kopru.errors import DataPackError
-from kopru.memo import LRU
 from kopru.sites import land_price_param, places, site_inputs
 
 if TYPE_CHECKING:
@@ -64,6 +63,7 @@ COST_FIELDS = {
 }
 # how many sigma_borrowed the unfavourable end lies from the value (the text says "two")
 SPREADS = 2.0
+MAX_FACTOR = 1e3  # no value moves by more than this factor either way
 UNCERTAINTY = resources.files("kopru") / "datapack" / "data" / "uncertainty.yaml"
 OWN, ESTIMATE, BORROWED = 0, 1, 2  # a site's value: its own, its own estimate, another subject's
 
@@ -169,16 +169,10 @@ class BorrowedStress(_Model):
     text: str
 
 
-_REGIONS: LRU[tuple[pd.DataFrame, Any]] = LRU(8)
-
-
 def _regions(pack: DataPack) -> tuple[pd.DataFrame, Any]:
     """Every Kazakh region and Turkish province of the pack as a site, with its looked-up inputs:
-    the figures a borrowed value is tried against, whatever the candidates are (once per data pack)."""
-    return _REGIONS.get(pack.version, lambda: _look_up_regions(pack))
-
-
-def _look_up_regions(pack: DataPack) -> tuple[pd.DataFrame, Any]:
+    the figures a borrowed value is tried against, whatever the candidates are. Looked up for every
+    plan (a few milliseconds): an override changes them but not the pack's version."""
     kz = pack.regions.assign(kind="kz_region", country="KZ", region=pack.regions.index)
     tr = pack.provinces.assign(kind="tr_plant", country="TR", region=pack.provinces.index)
     table = pd.concat([kz, tr])[["name", "kind", "country", "region", "node", "lat", "lon"]]
@@ -260,9 +254,10 @@ def _bounds(pre: PlanInputs, inputs: _Inputs) -> tuple[NDArray, NDArray, list[li
         if seen is None:
             continue
         lo, _, hi, where = seen
-        low[i, k] = min(low[i, k], lo / inputs.base[i, k])
+        # bounded: a value a thousand times off another region's is an error, not a range
+        low[i, k] = min(low[i, k], max(lo / inputs.base[i, k], 1.0 / MAX_FACTOR))
         if hi / inputs.base[i, k] > high[i, k]:
-            high[i, k] = hi / inputs.base[i, k]
+            high[i, k] = min(hi / inputs.base[i, k], MAX_FACTOR)
             why[k][i] = f"{where}'s, the dearest a region of {names.get(countries[i], countries[i])} has"
     return low, high, why
 
@@ -396,7 +391,14 @@ def describe(s: BorrowedStress, currency: str, raised_region: int = 0) -> str:
     )
     counts = [f"{n} at {k}" + (" sites" if j == 0 else "") for j, (n, k) in enumerate(s.lowered.items())]
     lowered = ", ".join(counts[:-1]) + (" and " if len(counts) > 1 else "") + counts[-1] if counts else ""
-    parts = [f"{s.name}'s {raised}{mates} raised"] if raised else []
+    if raised:
+        parts = [f"{s.name}'s {raised}{mates} raised"]
+    elif raised_region > 0:
+        parts = [
+            f"the values of {s.name}'s region's other {'site' if raised_region == 1 else 'sites'} raised"
+        ]
+    else:
+        parts = []
     parts += [f"the other sites' {lowered} lowered"] if lowered else []
     text = "Borrowed and estimated values at their unfavourable end: " + "; ".join(parts) + ". "
     saving = everything.saving_pct

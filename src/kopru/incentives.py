@@ -184,12 +184,15 @@ def first_year(profile: Profile, pack: DataPack) -> int:
 
 def zone_years_left(pack: DataPack, sites: pd.DataFrame, start: int) -> tuple[Array, list[str]]:
     """Years each site's zone still runs from 1 January of ``start`` (0 once it has ended; inf outside
-    a zone or where its term is not known), and the zone's end date ("" where not known)."""
+    a zone or where its term is not known), and the zone's end date ("" where not known).
+
+    Calendar years: a term ending on 1 January is a whole number of years, and the part of the year
+    it ends in is the share of that year's days (1 July 2030 from 2027: 3 + 181/365)."""
     until = sites["id"].map(pack.sez["term_until"]).fillna("").astype(str)
     end = pd.to_datetime(until.where(until != ""), format="%Y-%m-%d")
-    days = (end - pd.Timestamp(year=start, month=1, day=1)).dt.days.to_numpy(float)
-    years = np.where(np.isnan(days), np.inf, np.maximum(days / 365.25, 0.0))
-    return years, list(until)
+    days_in_year = np.where(end.dt.is_leap_year, 366.0, 365.0)
+    years = (end.dt.year - start).to_numpy(float) + (end.dt.day_of_year.to_numpy(float) - 1.0) / days_in_year
+    return np.where(np.isnan(years), np.inf, np.maximum(years, 0.0)), list(until)
 
 
 def nace_of(profile: Profile, pack: DataPack) -> str | None:

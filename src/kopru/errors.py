@@ -23,7 +23,8 @@ also carry what they are about as attributes, so a program never has to parse a 
     ├── StoreError                   the scenario store cannot be used
     │   ├── StoreMissing             nothing has been recorded yet: there is no store to read
     │   ├── StoreBusy                another process holds the store: try again shortly
-    │   └── RunNotFound              no run has this id (or the prefix is ambiguous)
+    │   ├── RunNotFound              no run has this id (or the prefix is ambiguous)
+    │   └── RunsNotComparable        two runs about different things (a plan and a match)
     ├── SpaceError                   the space planner's errors
     │   ├── TLEError                 an element-set file is malformed or fails a checksum
     │   ├── StationError             a station, satellite or site CSV holds a bad value
@@ -157,6 +158,10 @@ class RunNotFound(StoreError):
     """No run has this id (or the id prefix is ambiguous)."""
 
 
+class RunsNotComparable(StoreError):
+    """Two runs about different things (a plan's sites and a match's enterprises) do not compare."""
+
+
 class SpaceError(KopruError):
     """Base of the space planner's errors."""
 
@@ -217,6 +222,7 @@ ERRORS = (
     StoreMissing,
     StoreBusy,
     RunNotFound,
+    RunsNotComparable,
     SpaceError,
     TLEError,
     StationError,

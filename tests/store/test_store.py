@@ -251,3 +251,16 @@ def test_runs_show_and_compare_are_short_summaries_with_names(tmp_path, cli):
     r = cli("runs", "compare", apparel, ferry, "--store", path)
     assert "Closed: a nothing, b ['mode:ferry']" in " ".join(r.out.split())
     assert "The figures that moved most" in r.out
+
+
+def test_only_runs_about_the_same_things_compare(tmp_path):
+    import kopru
+
+    s = store.open_store(tmp_path / "runs.duckdb")
+    plan = kopru.plan(APPAREL)
+    a = s.record_plan(plan)
+    b = s.record_plan(plan)
+    m = s.record("match", params={}, results=[])
+    assert s.compare(a, b)  # two plans: site by site
+    with pytest.raises(store.RunsNotComparable, match=r"a plan run and run .* a match run"):
+        s.compare(a, m)

@@ -191,9 +191,12 @@ def test_upload_parse(client: httpx.Client) -> None:
 
 def test_body_over_one_megabyte_is_refused(client: httpx.Client) -> None:
     big = {"profile": {"company": "x" * 1_100_000}}
-    assert client.post("/api/profiles/validate", json=big).status_code == 413
+    refused = client.post("/api/profiles/validate", json=big)
+    assert refused.status_code == 413
+    # in JSON, with the limit, like every other error (FastAPI's own answer is plain text)
+    assert "1,000,000 bytes" in refused.json()["detail"] or "bytes" in refused.json()["detail"]
     upload = client.post("/api/profiles/parse", files={"file": ("p.yaml", b"#" * 1_100_000)})
-    assert upload.status_code == 413
+    assert upload.status_code == 413 and upload.headers["content-type"] == "application/json"
 
 
 @pytest.mark.parametrize(

@@ -190,3 +190,28 @@ def test_a_bad_pipeline_upload_names_the_field_not_the_servers_file(client: http
     r = client.post("/api/match", json={"pipeline_csv": "name,nace\nA,14.14\n"})
     assert r.status_code == 422, r.text
     assert "pipeline_csv" in r.text and "/tmp" not in r.text and "kopru-match-" not in r.text
+
+
+def test_an_override_error_points_at_the_overrides_and_does_not_echo_a_long_key(client: httpx.Client) -> None:
+    r = client.post("/api/plan", json={"example": "apparel", "overrides": {"KZT.fx_per_usd": "NaN"}})
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["body", "overrides", "KZT.fx_per_usd"]
+    long_key = "KZ." + "x" * 100_000
+    r = client.post("/api/plan", json={"example": "apparel", "overrides": {long_key: 1}})
+    assert r.status_code == 422 and len(r.content) < 2_000
+
+
+def test_the_store_lists_match_runs_and_compares_only_like_with_like(client: httpx.Client) -> None:
+    assert client.get("/api/store/runs", params={"kind": "match"}).status_code == 200
+    plan = client.post("/api/plan", json={"example": "apparel"})
+    assert plan.status_code == 200
+    job = client.post("/api/match", json={"example": "pipeline"}).json()
+    for _ in range(120):
+        state = client.get(f"/api/jobs/{job['id']}").json()
+        if state["status"] in ("done", "failed"):
+            break
+        time.sleep(0.5)
+    runs = client.get("/api/store/runs").json()["runs"]
+    by_kind = {r["kind"]: r["id"] for r in runs}
+    r = client.get("/api/store/compare", params={"a": by_kind["plan"], "b": by_kind["match"]})
+    assert r.status_code == 422 and "only runs about the same things compare" in r.text

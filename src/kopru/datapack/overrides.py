@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,19 +108,29 @@ def apply_overrides(pack, overrides: str | Path | dict[str, Any]):
     changed: set[tuple[str, str]] = set()  # the (subject, quantity) of parameter overrides
     for key, raw in mapping.items():
         key = str(key)
-        value, unit, note = _number(key, raw)
-        head, _, rest = key.partition(".")
-        if head == "tariff":
-            done.append(_tariff(writable("tariffs"), key, rest, value, note))
-        elif head == "edge":
-            done.append(_edge(writable("edges"), key, rest, value, note))
-        elif head == "node":
-            done.append(_node(writable("nodes"), key, rest, value, note))
-        else:
-            params, change = _parameter(pack, params, key, value, unit, note)
-            done.append(change)
-            changed.add(tuple(key.partition(".")[::2]))
+        try:
+            value, unit, note = _number(key, raw)
+            head, _, rest = key.partition(".")
+            if head == "tariff":
+                done.append(_tariff(writable("tariffs"), key, rest, value, note))
+            elif head == "edge":
+                done.append(_edge(writable("edges"), key, rest, value, note))
+            elif head == "node":
+                done.append(_node(writable("nodes"), key, rest, value, note))
+            else:
+                params, change = _parameter(pack, params, key, value, unit, note)
+                done.append(change)
+                changed.add(tuple(key.partition(".")[::2]))
+        except OverrideError as exc:
+            raise _about(exc, key) from None
     return pack.with_parameters(params, changed, tables=tables, overrides=tuple(done))
+
+
+def _about(exc: OverrideError, key: str) -> OverrideError:
+    """The error as about ``key`` (its field), a long key shortened (an error must not echo 100 kB)."""
+    shown = key if len(key) <= 80 else f"{key[:77]}..."
+    message = re.sub(r"\S{81,}", lambda m: f"{m.group()[:77]}...", exc.message.replace(key, shown))
+    return OverrideError(message, field=shown)
 
 
 def _parameter(pack, params: pd.DataFrame, key, value, unit, note):

@@ -6,7 +6,7 @@ runs); :mod:`~kopru.store.records` turns results into its rows. ``open_store(pat
 the command line, the Python API or the web app alike.
 """
 
-from kopru.errors import RunNotFound, StoreBusy, StoreError, StoreMissing
+from kopru.errors import RunNotFound, RunsNotComparable, StoreBusy, StoreError, StoreMissing
 from kopru.store.database import Entry, Store, default_path, open_store
 from kopru.store.records import HEADLINE_METRICS, headline, inputs_hash, result_text
 
@@ -14,6 +14,7 @@ __all__ = [
     "HEADLINE_METRICS",
     "Entry",
     "RunNotFound",
+    "RunsNotComparable",
     "Store",
     "StoreBusy",
     "StoreError",

@@ -29,12 +29,21 @@ from typing import Any
 
 import duckdb
 
-from kopru.errors import RunNotFound, StoreBusy, StoreError, StoreFolderCreated, StoreMissing
+from kopru.errors import (
+    RunNotFound,
+    RunsNotComparable,
+    StoreBusy,
+    StoreError,
+    StoreFolderCreated,
+    StoreMissing,
+)
 from kopru.store import records
 from kopru.store.records import HEADLINE_METRICS, headline, run_rows
 
 SCHEMA = "1"
 LOCK_TIMEOUT_S = 60.0
+# runs whose results are about the same items (sites) compare with each other
+COMPARABLE = {"plan": "sites", "risk": "sites", "rank": "sites"}
 DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
 
 DDL = (
@@ -354,6 +363,14 @@ class Store:
         """Every (item, metric) of two runs side by side, with the difference b - a."""
         with self.connect() as con:
             ra, rb = self._resolve(con, a), self._resolve(con, b)
+            kinds = dict(con.execute("SELECT id, kind FROM runs WHERE id IN (?, ?)", [ra, rb]).fetchall())
+            family = {k: COMPARABLE.get(k, k) for k in kinds.values()}
+            if len(set(family.values())) > 1:
+                raise RunsNotComparable(
+                    f"run {a} is a {kinds[ra]} run and run {b} a {kinds[rb]} run: only runs about the same"
+                    " things compare (plan, risk and rank runs with each other, a sweep with a sweep, a match"
+                    " with a match)"
+                )
             cur = con.execute(
                 """SELECT coalesce(x.item, y.item) AS item, coalesce(x.metric, y.metric) AS metric,
                           x.value AS a, y.value AS b, y.value - x.value AS diff

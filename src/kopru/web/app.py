@@ -9,6 +9,7 @@ lists the command line's runs too.
 """
 
 import asyncio
+import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -40,9 +41,15 @@ SECURITY_HEADERS = [
 ]
 
 
+TOO_LARGE = json.dumps(
+    {"detail": f"the request body is over {MAX_BODY_BYTES:,} bytes; send a smaller profile or file"}
+).encode()
+
+
 class SecurityHeaders:
     """Every answer carries the security headers, also the 413 and 500 that FastAPI sends from
-    outside the user middleware (a pure ASGI wrapper around the whole stack, so none escapes it)."""
+    outside the user middleware (a pure ASGI wrapper around the whole stack, so none escapes it).
+    FastAPI's 413 is plain text: it is answered in JSON, with the limit, like every other error."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -51,12 +58,29 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        too_large = False
 
         async def with_headers(message: Message) -> None:
+            nonlocal too_large
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
+                headers = message.get("headers", [])
+                if message["status"] == 413:
+                    too_large = True
+                    kept = [
+                        (k, v) for k, v in headers if k.lower() not in (b"content-type", b"content-length")
+                    ]
+                    headers = [
+                        *kept,
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(TOO_LARGE)).encode()),
+                    ]
+                present = {name.lower() for name, _ in headers}
                 extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
-                message["headers"] = [*message.get("headers", []), *extra]
+                message["headers"] = [*headers, *extra]
+            elif message["type"] == "http.response.body" and too_large:
+                if message.get("more_body", False):
+                    return  # the plain text's parts: replaced by one JSON body
+                message = {"type": "http.response.body", "body": TOO_LARGE, "more_body": False}
             await send(message)
 
         await self.app(scope, receive, with_headers)

@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from kopru.errors import FieldIssue, KopruError, MatchError, QueueFull
+from kopru.errors import FieldIssue, KopruError, MatchError, OverrideError, QueueFull
 from kopru.profile import field_path
 from kopru.web.schemas import FieldError, JobError
 
@@ -58,6 +58,8 @@ def install(app: FastAPI) -> None:
         err = job_error(exc)
         if isinstance(exc, MatchError):  # a pipeline's row and column, in the uploaded CSV
             prefix: tuple[str, ...] = ("body", "pipeline_csv")
+        elif isinstance(exc, OverrideError):  # a key of the request's overrides, not of its profile
+            prefix = ("body", "overrides")
         else:
             prefix = ("body",) if exc.field == "file" else PROFILE
         found = detail(err.fields, prefix) or [

@@ -23,6 +23,7 @@ from kopru.datapack import DataPack
 from kopru.store import (
     HEADLINE_METRICS,
     RunNotFound,
+    RunsNotComparable,
     Store,
     StoreBusy,
     StoreError,
@@ -37,7 +38,7 @@ log = logging.getLogger("kopru.web")
 
 READ_TIMEOUT = 3.0  # seconds a page waits for a store that another kopru is writing
 RETRY_AFTER = "2"
-Kind = Literal["plan", "risk", "rank", "sweep"]
+Kind = Literal["plan", "risk", "rank", "sweep", "match"]
 
 
 # -- response models ----------------------------------------------------------------------------
@@ -262,6 +263,8 @@ def comparison(
         raise HTTPException(
             status_code=404, detail="a run of the comparison is no longer in the store"
         ) from None
+    except RunsNotComparable as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
     except StoreError as exc:
         raise unavailable(exc) from None
     own = _item_names(_item_names(names, ra.get("inputs") or {}), rb.get("inputs") or {})

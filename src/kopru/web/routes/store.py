@@ -13,7 +13,7 @@ from kopru.web.state import State, authorized
 
 router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(authorized)])
 StoreKind = Annotated[
-    history.Kind | None, Query(description="only runs of this kind (plan, risk, rank, sweep)")
+    history.Kind | None, Query(description="only runs of this kind (plan, risk, rank, sweep, match)")
 ]
 RunPath = Annotated[str, PathParam(pattern=RUN_ID_PATTERN, description="a run id from GET /api/store/runs")]
 RunQuery = Annotated[str, Query(pattern=RUN_ID_PATTERN, description="a run id from GET /api/store/runs")]

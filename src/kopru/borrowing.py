@@ -38,8 +38,9 @@ from pydantic import BaseModel, ConfigDict
 from kopru.costs import annual_totals, landed_cost
 from kopru.datapack import DataPack, Param
 from kopru.datapack.coverage import is_national
-from kopru.display import subject_names
+from kopru.display import FIXED_SUBJECTS, subject_names
 from kopru.errors import DataPackError
+from kopru.memo import LRU
 from kopru.sites import land_price_param, places, site_inputs
 
 if TYPE_CHECKING:
@@ -171,8 +172,7 @@ class BorrowedStress(_Model):
 
 def _regions(pack: DataPack) -> tuple[pd.DataFrame, Any]:
     """Every Kazakh region and Turkish province of the pack as a site, with its looked-up inputs:
-    the figures a borrowed value is tried against, whatever the candidates are. Looked up for every
-    plan (a few milliseconds): an override changes them but not the pack's version."""
+    the figures a borrowed value is tried against, whatever the candidates are."""
     kz = pack.regions.assign(kind="kz_region", country="KZ", region=pack.regions.index)
     tr = pack.provinces.assign(kind="tr_plant", country="TR", region=pack.provinces.index)
     table = pd.concat([kz, tr])[["name", "kind", "country", "region", "node", "lat", "lon"]]
@@ -189,9 +189,17 @@ def _values(values: dict[str, NDArray], wacc: float) -> NDArray:
     )
 
 
+_RANGES: LRU[dict[tuple[str, int], tuple[float, str, float, str]]] = LRU(16)
+
+
 def _ranges(pack: DataPack, wacc: float) -> dict[tuple[str, int], tuple[float, str, float, str]]:
     """Per (country, input): the lowest and the highest figure a region has of its own, with the
-    region's name: (low, where, high, where)."""
+    region's name: (low, where, high, where). Kept per data pack, overrides (which change the figures,
+    not the pack's version) and WACC (land's annual cost)."""
+    return _RANGES.get((pack.version, pack.overrides, wacc), lambda: _look_up_ranges(pack, wacc))
+
+
+def _look_up_ranges(pack: DataPack, wacc: float) -> dict[tuple[str, int], tuple[float, str, float, str]]:
     table, found = _regions(pack)
     values = _values(found.values, wacc)
     out = {}
@@ -248,7 +256,6 @@ def _bounds(pre: PlanInputs, inputs: _Inputs) -> tuple[NDArray, NDArray, list[li
     ]
     ranges = _ranges(pre.pack, pre.profile.wacc)
     countries = pre.sites["country"].to_numpy()
-    names = subject_names(pre.pack)
     for i, k in zip(*np.nonzero((inputs.status == BORROWED) & (inputs.base > 0)), strict=True):
         seen = ranges.get((countries[i], k))
         if seen is None:
@@ -258,7 +265,9 @@ def _bounds(pre: PlanInputs, inputs: _Inputs) -> tuple[NDArray, NDArray, list[li
         low[i, k] = min(low[i, k], max(lo / inputs.base[i, k], 1.0 / MAX_FACTOR))
         if hi / inputs.base[i, k] > high[i, k]:
             high[i, k] = min(hi / inputs.base[i, k], MAX_FACTOR)
-            why[k][i] = f"{where}'s, the dearest a region of {names.get(countries[i], countries[i])} has"
+            why[k][i] = (
+                f"{where}'s, the dearest a region of {FIXED_SUBJECTS.get(countries[i], countries[i])} has"
+            )
     return low, high, why
 
 

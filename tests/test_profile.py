@@ -163,3 +163,23 @@ def test_valid_values_round_trip_through_yaml(weight, demand, hours):
     assert p.markets[0].demand == pytest.approx(demand)
     again = profile_from_dict(p.model_dump(mode="json"))
     assert again == p
+
+
+def test_union_arms_do_not_leak_into_field_names():
+    # pydantic names the arms of a union ('constrained-float', "dict[literal['KZ','TR'],...]"): a person
+    # wrote materials[0].cost, and that is the field the error names
+    import yaml
+
+    from kopru.errors import ProfileError
+    from kopru.profile import field_path, profile_from_dict
+
+    assert field_path(("materials", 0, "cost", "constrained-float")) == "materials[0].cost"
+    assert (
+        field_path(("materials", 0, "cost", "dict[literal['KZ','TR'],constrained-float]"))
+        == "materials[0].cost"
+    )
+    data = yaml.safe_load((EXAMPLES / "apparel.yaml").read_text(encoding="utf-8"))
+    data["materials"][0]["cost"] = 1e308
+    with pytest.raises(ProfileError) as caught:
+        profile_from_dict(data)
+    assert {i.field for i in caught.value.fields} == {"materials[0].cost"}

@@ -8,6 +8,7 @@ names the field and what is expected.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -274,10 +275,18 @@ class Profile(Strict):
         return self.annual_volume or sum(m.demand for m in self.markets)
 
 
+# the names pydantic gives the arms of a union ('constrained-float', 'dict[...]', 'function-after[...]'):
+# not fields a person wrote
+_UNION_ARM = re.compile(r"^(constrained-\w+|function-\w+\[.*\]|(dict|list|tuple|literal|union)\[.*\])$")
+
+
 def field_path(loc: tuple | list) -> str:
-    """('markets', 1, 'demand') -> 'markets[1].demand', as messages and forms name fields."""
+    """('markets', 1, 'demand') -> 'markets[1].demand', as messages and forms name fields (without the
+    names pydantic gives the arms of a union)."""
     out = ""
     for part in loc:
+        if isinstance(part, str) and _UNION_ARM.match(part):
+            continue
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 

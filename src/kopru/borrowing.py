@@ -41,7 +41,7 @@ from kopru.datapack.coverage import is_national
 from kopru.display import FIXED_SUBJECTS, subject_names
 from kopru.errors import DataPackError
 from kopru.memo import LRU
-from kopru.sites import land_price_param, places, site_inputs
+from kopru.sites import annual_land, land_price_param, places, site_inputs
 
 if TYPE_CHECKING:
     from kopru.inputs import PlanInputs
@@ -73,47 +73,55 @@ def _param(used: dict[str, Param], name: str) -> Param | None:
     return next((used[q] for q in SITE_QUANTITIES[name] if q in used), None)
 
 
+def _national(pack: DataPack, site: Any, param: Param | None) -> bool:
+    """Whether ``param`` is its country's one value by rule (Türkiye's equalised electricity tariff)."""
+    return (
+        param is not None
+        and param.subject == site.country
+        and is_national(pack, param.quantity, site.country)
+    )
+
+
+def _each_input(pre: PlanInputs, judge: Any) -> NDArray[np.bool_]:
+    """(S, len(SITE_INPUTS)): ``judge(site, param)`` for every site and site input."""
+    return np.array(
+        [
+            [judge(site, _param(used, name)) for name in SITE_INPUTS]
+            for site, used in zip(pre.sites.itertuples(), pre.inputs.params, strict=True)
+        ],
+        dtype=bool,
+    ).reshape(len(pre.sites), len(SITE_INPUTS))
+
+
 def borrowed_inputs(pre: PlanInputs) -> NDArray[np.bool_]:
     """(S, len(SITE_INPUTS)): values that are not the site's own sourced figure (another subject's,
     or labelled an assumption), whose draws the risk engine widens; a national value by rule
     (Türkiye's electricity tariff) is the site's own unless it is labelled an assumption."""
-    out = np.zeros((len(pre.sites), len(SITE_INPUTS)), dtype=bool)
-    for i, (site, used) in enumerate(zip(pre.sites.itertuples(), pre.inputs.params, strict=True)):
-        own = {site.id, site.region}
-        for k, name in enumerate(SITE_INPUTS):
-            param = _param(used, name)
-            if param is None:
-                out[i, k] = True
-                continue
-            national = param.subject == site.country and is_national(pre.pack, param.quantity, site.country)
-            out[i, k] = param.assumption or not (param.subject in own or national)
-    return out
+    return _each_input(
+        pre,
+        lambda site, p: (
+            p is None
+            or p.assumption
+            or not (p.subject in (site.id, site.region) or _national(pre.pack, site, p))
+        ),
+    )
+
+
+def national_inputs(pre: PlanInputs) -> NDArray[np.bool_]:
+    """(S, len(SITE_INPUTS)): values national by rule, one for the whole country (Türkiye's
+    equalised electricity tariff): no site's value departs from it."""
+    return _each_input(pre, lambda site, p: _national(pre.pack, site, p))
 
 
 def _status(pack: DataPack, site: Any, param: Param | None) -> int:
     """OWN, ESTIMATE or BORROWED: whose figure ``param`` is, for ``site``."""
     if param is None:
         return BORROWED
-    if param.subject == site.country and is_national(pack, param.quantity, site.country):
+    if _national(pack, site, param):
         return OWN  # one value for the whole country by rule: nothing to borrow
     if param.subject in (site.id, site.region):
         return ESTIMATE if param.assumption else OWN
     return BORROWED
-
-
-def national_inputs(pre: PlanInputs) -> NDArray[np.bool_]:
-    """(S, len(SITE_INPUTS)): values national by rule, one for the whole country (Türkiye's
-    equalised electricity tariff): no site's value departs from it."""
-    out = np.zeros((len(pre.sites), len(SITE_INPUTS)), dtype=bool)
-    for i, (site, used) in enumerate(zip(pre.sites.itertuples(), pre.inputs.params, strict=True)):
-        for k, name in enumerate(SITE_INPUTS):
-            param = _param(used, name)
-            out[i, k] = (
-                param is not None
-                and param.subject == site.country
-                and is_national(pre.pack, param.quantity, site.country)
-            )
-    return out
 
 
 @functools.cache
@@ -182,9 +190,13 @@ def _regions(pack: DataPack) -> tuple[pd.DataFrame, Any]:
 
 def _values(values: dict[str, NDArray], wacc: float) -> NDArray:
     """(S, F) each site input in the cost engine's units (land: lease + price × WACC)."""
-    land = values["land_usd_per_m2_year"] + values["land_price_usd_per_m2"] * wacc
     return np.stack(
-        [values["wage_usd_per_hour"], values["electricity_usd_per_kwh"], values["gas_usd_per_m3"], land],
+        [
+            values["wage_usd_per_hour"],
+            values["electricity_usd_per_kwh"],
+            values["gas_usd_per_m3"],
+            annual_land(values, wacc),
+        ],
         axis=1,
     )
 

@@ -27,7 +27,7 @@ from kopru.incentives import apply as apply_incentives
 from kopru.incentives import valued as value_incentives
 from kopru.profile import Profile
 from kopru.progress import Steps, quiet_steps
-from kopru.sites import SiteInputs, candidate_table, site_inputs
+from kopru.sites import SiteInputs, annual_land, candidate_table, site_inputs
 from kopru.trade import territory_of, treatment
 
 
@@ -310,7 +310,7 @@ def _cost_inputs(profile: Profile, g: _Gathered) -> tuple[CostInputs, CostInputs
         social_rate=v["social_rate"],
         electricity_usd_per_kwh=v["electricity_usd_per_kwh"],
         gas_usd_per_m3=v["gas_usd_per_m3"],
-        land_usd_per_m2_year=v["land_usd_per_m2_year"] + v["land_price_usd_per_m2"] * profile.wacc,
+        land_usd_per_m2_year=annual_land(v, profile.wacc),
         # an SEZ's exemption is a reduction of the standard rate for its term (incentives.decide)
         corporate_tax_rate=np.where(
             v["in_sez_regime"] > 0, v["std_corporate_tax_rate"], v["corporate_tax_rate"]

@@ -25,6 +25,7 @@ from kopru import documents
 from kopru.datapack import DataPack
 from kopru.errors import RankError
 from kopru.geo import haversine_km
+from kopru.units import brief, finite_number
 
 __all__ = [
     "CRITERIA",
@@ -165,21 +166,13 @@ def _known(names: list[str], where: str) -> None:
         raise RankError(f"{where}: unknown criterion {unknown[0]!r}; criteria are {', '.join(CRITERIA)}")
 
 
-def _finite(x: int | float) -> bool:
-    try:
-        return math.isfinite(x)
-    except OverflowError:  # a 400-digit integer
-        return False
-
-
 def _normalised(raw: Any, where: str) -> dict[str, float]:
     if not isinstance(raw, dict) or not raw:
         raise RankError(f"{where}: weights must be a mapping criterion: weight")
     _known([str(k) for k in raw], where)
     for k, v in raw.items():
-        if isinstance(v, bool) or not isinstance(v, int | float) or not _finite(v) or v < 0:
-            shown = f"{v!r}" if len(repr(v)) <= 40 else f"{repr(v)[:37]}..."
-            raise RankError(f"{where}: weight of {k} must be a finite number >= 0, got {shown}")
+        if not finite_number(v) or v < 0:
+            raise RankError(f"{where}: weight of {k} must be a finite number >= 0, got {brief(v)}")
     total = float(sum(float(v) for v in raw.values()))  # inf when they overflow (fsum would raise)
     if not math.isfinite(total):
         raise RankError(f"{where}: weights are too large to add up; use shares such as 0.5 and 0.3")

@@ -226,6 +226,11 @@ def _labour(pack: DataPack, site, place: list[str], i: int, values, used) -> Non
     values["social_rate"][i] = max(social, 0.0)
 
 
+def annual_land(values: dict[str, np.ndarray], wacc: float) -> np.ndarray:
+    """A year's cost of a m2 of land, USD: the lease, or the price × WACC (see quantities.yaml)."""
+    return values["land_usd_per_m2_year"] + values["land_price_usd_per_m2"] * wacc
+
+
 def places(site: Any) -> list[str]:
     """Where a site's values are looked up, most specific first: a zone, its region, its country."""
     return [site.id, site.region, site.country] if site.kind == "sez" else [site.region, site.country]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 
 DIMENSIONS: dict[str, dict[str, float]] = {
     "mass": {"kg": 1.0, "g": 1e-3, "t": 1000.0, "tonne": 1000.0, "lb": 0.45359237},
@@ -50,6 +51,22 @@ def parse(raw: object, dimension: str) -> float:
         what = f"{unit!r} is a unit of {other}" if other else f"unknown unit {unit!r}"
         raise ValueError(f"expected {expected} (units: {allowed}); {what}")
     return _finite(number * table[unit], expected)
+
+
+def finite_number(value: Any) -> bool:
+    """A real number (not a bool) that fits a float and is finite: a 400-digit integer is not."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+def brief(value: Any, limit: int = 40) -> str:
+    """``repr(value)`` cut to ``limit`` characters: an error must not echo a 400-digit number."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 MAX_MAGNITUDE = 1e15  # no quantity of a profile comes near it; past it a value is a typing slip

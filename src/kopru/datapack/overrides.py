@@ -12,7 +12,6 @@ The file is a mapping from a key to a value (or to ``{value, unit, note}``)::
 from __future__ import annotations
 
 import contextlib
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ import pandas as pd
 
 from kopru import documents
 from kopru.errors import OverrideError
+from kopru.units import brief, finite_number
 
 OVERRIDE_SOURCE = "user_override"
 EDGE_FIELDS = ("distance_km", "days", "cost_usd_per_teu")
@@ -69,9 +69,8 @@ def _number(key: str, raw: Any) -> tuple[float, str | None, str]:
     if isinstance(raw, str):  # YAML reads 1e6 (no dot, no sign) as text
         with contextlib.suppress(ValueError):
             raw = float(raw)
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or not _finite(raw):
-        shown = f"{raw!r}" if len(repr(raw)) <= 40 else f"{repr(raw)[:37]}..."
-        raise OverrideError(f"override {key}: value must be a finite number, got {shown}", field=key)
+    if not finite_number(raw):
+        raise OverrideError(f"override {key}: value must be a finite number, got {brief(raw)}", field=key)
     if raw < 0:
         raise OverrideError(f"override {key}: value must be >= 0, got {raw}")
     if raw > MAX_VALUE:  # 1e308 would overflow the costs into inf and NaN
@@ -79,14 +78,6 @@ def _number(key: str, raw: Any) -> tuple[float, str | None, str]:
             f"override {key}: {raw:g} is beyond any value of this kind (at most {MAX_VALUE:g})"
         )
     return float(raw), unit, note
-
-
-def _finite(x: int | float) -> bool:
-    """Whether ``x`` is a finite float (a 400-digit integer is not: it overflows a float)."""
-    try:
-        return math.isfinite(x)
-    except OverflowError:
-        return False
 
 
 def apply_overrides(pack, overrides: str | Path | dict[str, Any]):

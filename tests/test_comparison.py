@@ -103,3 +103,15 @@ def test_cli_compare_reads_payback_to_a_tenth_of_a_year(cli):
     payback = kopru.plan(APPAREL).site("sez_turan").appraisal.payback_years
     line = next(ln for ln in r.out.splitlines() if "Payback" in ln)
     assert f"{payback:.1f}" in line and f"{payback:.4g}" not in line
+
+
+def test_compare_without_a_feasible_site_keeps_its_table_and_says_why_risk_is_missing(cli):
+    """With --samples the risk engine refused, and the whole comparison was lost (exit 2; CLI QA)."""
+    closed = ["--close", "mode:road", "--close", "mode:sea"]
+    r = cli("compare", EXAMPLES / "apparel.yaml", "Turan", "Denizli", "--samples", "20", "--json", *closed)
+    assert r.code == 0, r.err
+    result = json.loads(r.out)
+    assert not any(row["section"] == "Risk" for row in result["rows"])
+    (note,) = result["notes"]
+    assert note.startswith("Risk rows not drawn: No candidate site can serve every target market")
+    assert "Kyrgyzstan" in note

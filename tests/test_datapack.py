@@ -378,6 +378,24 @@ def test_a_rate_others_divide_by_cannot_be_zero(data_copy):
         read(data_copy)
 
 
+def test_a_tax_rate_is_at_most_100_percent_and_a_duty_at_most_1000(data_copy):
+    # CLI QA: VAT 1600 (a slip for 16) planned silently; quantities.yaml marks shares of a whole max_pct
+    with pytest.raises(OverrideError, match=r"KZ.vat_standard: 1600 % is more than 100 %"):
+        load({"KZ.vat_standard": 1600})
+    assert load({"KZ.vat_standard": 100}).param("KZ", "vat_standard").value == 100
+    with pytest.raises(OverrideError, match=r"beyond any customs duty \(at most 1000 %"):
+        load({"tariff.EAEU_CCT.6109": 1500})
+    assert load({"tariff.EAEU_CCT.6109": 250}) is not None  # high duties exist (a few hundred %)
+
+    def sixteen_hundred_percent_vat(df):
+        row = df.index[(df["subject"] == "KZ") & (df["quantity"] == "vat_standard")][0]
+        df.loc[row, "value"] = "1600"
+
+    _edit_csv(data_copy / "parameters" / "taxes_fx.csv", sixteen_hundred_percent_vat)
+    with pytest.raises(DataPackError, match="vat_standard must be at most 100 %"):
+        read(data_copy)
+
+
 def test_an_override_in_scientific_notation_is_a_number():
     # YAML 1.1 reads 3e5 (no dot) as text; the override takes it as the number it is
     import yaml

@@ -299,3 +299,19 @@ def test_an_existing_plant_with_nothing_invested_has_no_payback_due():
     data["baseline"][0]["capacity"] = 3_000_000
     a = kopru.plan(data).site("plant_TR-20").appraisal
     assert sum(a.cash_flows.capex) == 0 and a.payback_years is None and not a.outlay
+
+
+def test_plan_and_risk_say_alike_why_no_site_serves_every_market():
+    """With every mode closed, plan and risk gave three different sentences (web QA); now one, naming
+    the markets no route reaches and the inputs no site can bring in."""
+    from kopru.errors import RiskError
+
+    closed = ["mode:road", "mode:rail", "mode:ferry", "mode:sea"]
+    plan = kopru.plan(EXAMPLES / "apparel.yaml", disruptions=closed)
+    text = plan.recommendation.text
+    assert plan.recommendation.site is None
+    assert "no route reaches Russia" in text and "European Union" in text
+    assert "no site can bring in cotton knitted fabric" in text
+    with pytest.raises(RiskError) as caught:
+        kopru.risk(EXAMPLES / "apparel.yaml", 10, 0, None, closed)
+    assert str(caught.value) == text

@@ -183,3 +183,30 @@ def test_union_arms_do_not_leak_into_field_names():
     with pytest.raises(ProfileError) as caught:
         profile_from_dict(data)
     assert {i.field for i in caught.value.fields} == {"materials[0].cost"}
+
+
+@pytest.mark.parametrize(
+    ("cost", "field", "says"),
+    [
+        # the number arm speaks for a number: the dict arm's 'a valid dictionary' is noise (web QA)
+        (-5, "materials[0].cost", "greater than or equal to 0"),
+        ({"KZ": -1, "TR": 2}, "materials[0].cost.KZ", "greater than or equal to 0"),
+        # neither arm fits: one message that says both
+        ("abc", "materials[0].cost", "a valid number or a mapping, got 'abc'"),
+        # a mapping's key: the key is named, without pydantic's '[key]' marker
+        ({"XX": 1}, "materials[0].cost", "unknown key 'XX': expected 'KZ' or 'TR'"),
+    ],
+)
+def test_a_union_error_comes_from_the_arm_the_value_is_for(cost, field, says):
+    import yaml
+
+    from kopru.errors import ProfileError
+    from kopru.profile import profile_from_dict
+
+    data = yaml.safe_load((EXAMPLES / "apparel.yaml").read_text(encoding="utf-8"))
+    data["materials"][0]["cost"] = cost
+    with pytest.raises(ProfileError) as caught:
+        profile_from_dict(data)
+    (issue,) = caught.value.fields
+    assert issue.field == field and says in issue.message
+    assert "dictionary" not in str(caught.value)

@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kopru.errors import OptionError
+from kopru.errors import OptionError, RiskError
 from kopru.profile import ProfileLike, as_profile, optimize_options
 from kopru.profile import load_profile as _load_profile
 from kopru.progress import Counter, Steps
@@ -284,8 +284,13 @@ def compare(
     prof = as_profile(profile)
     the_plan = plan(prof, overrides, disruptions, avoid=avoid)
     chosen = resolve_sites(the_plan, list(sites))
-    result = risk(prof, samples, seed, overrides, disruptions, avoid=avoid) if samples else None
-    return compare_sites(the_plan, chosen, result)
+    result, notes = None, []
+    if samples:
+        try:
+            result = risk(prof, samples, seed, overrides, disruptions, avoid=avoid)
+        except RiskError as exc:  # the comparison stands without its risk rows: say why they are missing
+            notes.append(f"Risk rows not drawn: {exc}")
+    return compare_sites(the_plan, chosen, result, notes)
 
 
 def sweep(

@@ -60,6 +60,7 @@ class SiteComparison:
     currency: str
     sites: list[dict[str, str]]  # id, name, country, kind
     rows: list[Row]
+    notes: list[str] = field(default_factory=list)  # what the table could not show, and why
 
     def as_dict(self) -> dict[str, Any]:
         """``kopru compare --json``: the sites and every row."""
@@ -69,6 +70,7 @@ class SiteComparison:
             "currency": self.currency,
             "sites": self.sites,
             "rows": [r.as_dict() for r in self.rows],
+            "notes": self.notes,
         }
 
 
@@ -100,7 +102,9 @@ def _one(plan: Plan, query: str) -> SitePlan:
     raise OptionError(f"no site is called '{query}'{hint}", field="sites")
 
 
-def compare_sites(plan: Plan, sites: list[SitePlan], risk: RiskResult | None = None) -> SiteComparison:
+def compare_sites(
+    plan: Plan, sites: list[SitePlan], risk: RiskResult | None = None, missing: list[str] | None = None
+) -> SiteComparison:
     cur = plan.currency
     base = plan.recommendation.baseline_total
     markets = {m["id"]: m["name"] for m in plan.markets}
@@ -202,6 +206,7 @@ def compare_sites(plan: Plan, sites: list[SitePlan], risk: RiskResult | None = N
         cur,
         [{"id": s.id, "name": s.name, "country": s.country, "kind": s.kind} for s in sites],
         rows,
+        list(missing or []),
     )
 
 

@@ -59,6 +59,22 @@ class PlanInputs:
     def demand(self) -> np.ndarray:
         return np.array([m["demand"] for m in self.markets])
 
+    def no_site_reason(self) -> str:
+        """Why no candidate site can serve every market, in the words plan, risk and optimize share."""
+        x = self.x
+        unreached = ~np.isfinite(x.freight_usd).any(axis=(0, 2))
+        stranded = ~np.isfinite(x.material_freight_usd).any(axis=0)
+        why = []
+        if unreached.any():
+            why.append(
+                "no route reaches " + ", ".join(m["name"] for m, u in zip(self.markets, unreached) if u)
+            )
+        if stranded.any():
+            names = [m.name for m, s in zip(self.profile.materials, stranded) if s]
+            why.append("no site can bring in " + ", ".join(names))
+        because = "; ".join(why) or "each market is reached by some site, but none reaches them all"
+        return f"No candidate site can serve every target market ({because}): reopen part of the corridor network"
+
 
 @dataclass(frozen=True)
 class _Outbound:

@@ -370,7 +370,7 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
                 notes=_site_notes(pre, a, i, site),
             )
         )
-    recommendation = _recommend(site_plans, ranking, pre.markets, a.cube, profile.currency)
+    recommendation = _recommend(site_plans, ranking, pre, a.cube, profile.currency)
     used_sources = _used_sources(pack, site_plans, pre.treat, routes)
     subjects = subject_names(pack)
     assumptions = sorted(
@@ -538,7 +538,8 @@ def _margin(cheaper: SitePlan, best: SitePlan, market: str) -> float:
     return (best.by_market[market].per_unit or 0.0) - (cheaper.by_market[market].per_unit or 0.0)
 
 
-def _recommend(site_plans, ranking, markets, cube, currency) -> Recommendation:
+def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommendation:
+    markets = pre.markets
     by_id = {s.id: s for s in site_plans}
     feasible = [sid for sid in ranking if by_id[sid].feasible]
     best_by_market = {}
@@ -558,7 +559,7 @@ def _recommend(site_plans, ranking, markets, cube, currency) -> Recommendation:
             saving=None,
             saving_pct=None,
             best_by_market=best_by_market,
-            text="No candidate site can serve every target market: check the disruptions.",
+            text=pre.no_site_reason(),
         )
     best = by_id[feasible[0]]
     turkish = [by_id[s] for s in feasible if by_id[s].country == "TR"]

@@ -280,12 +280,59 @@ class Profile(Strict):
 _UNION_ARM = re.compile(r"^(constrained-\w+|function-\w+\[.*\]|(dict|list|tuple|literal|union)\[.*\])$")
 
 
+# errors that only say the value is not of an arm's type: noise when another arm says what is wrong
+_TYPE_MISMATCH = frozenset(
+    {"dict_type", "float_type", "float_parsing", "int_type", "int_parsing", "string_type", "list_type"}
+    | {"model_type", "model_attributes_type", "bool_type", "bool_parsing"}
+)
+
+
+def _union_site(loc: tuple) -> tuple | None:
+    """The field a union's arm is about (the loc before the arm's name), or None outside a union."""
+    for i, part in enumerate(loc):
+        if isinstance(part, str) and _UNION_ARM.match(part):
+            return loc[:i]
+    return None
+
+
+def union_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pydantic's errors with a union's arms pruned: the arm that matches the value's type speaks
+    ('greater than or equal to 0', not also 'a valid dictionary'); when no arm matches, one error
+    lists what each arm expects ('a valid number or a valid dictionary')."""
+    sites: dict[tuple, list[dict[str, Any]]] = {}
+    for err in errors:
+        site = _union_site(tuple(err["loc"]))
+        if site is not None:
+            sites.setdefault(site, []).append(err)
+    out, done = [], set()
+    for err in errors:
+        site = _union_site(tuple(err["loc"]))
+        if site is None:
+            out.append(err)
+        elif site not in done:
+            done.add(site)
+            arms = sites[site]
+            telling = [e for e in arms if e["type"] not in _TYPE_MISMATCH]
+            out.extend(telling or [_no_arm_matches(site, arms)])
+    return out
+
+
+def _no_arm_matches(site: tuple, arms: list[dict[str, Any]]) -> dict[str, Any]:
+    wants = dict.fromkeys(
+        e["msg"].removeprefix("Input should be ").split(",")[0].replace("a valid dictionary", "a mapping")
+        for e in arms
+    )
+    value = arms[0].get("input")
+    msg = f"Input should be {' or '.join(wants)}, got {units.brief(value)}"
+    return {"loc": site, "type": "union_mismatch", "msg": msg, "input": value}
+
+
 def field_path(loc: tuple | list) -> str:
     """('markets', 1, 'demand') -> 'markets[1].demand', as messages and forms name fields (without the
-    names pydantic gives the arms of a union)."""
+    names pydantic gives the arms of a union, nor its '[key]' marker: the key is named before it)."""
     out = ""
     for part in loc:
-        if isinstance(part, str) and _UNION_ARM.match(part):
+        if isinstance(part, str) and (_UNION_ARM.match(part) or part == "[key]"):
             continue
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
@@ -314,14 +361,20 @@ def _number_message(err: Any) -> str | None:
 def field_issues(exc: ValidationError) -> tuple[FieldIssue, ...]:
     """Every problem pydantic found, one per field, in the words the CLI and the web app use."""
     issues = []
-    for err in exc.errors():
+    for err in union_errors(exc.errors()):
+        loc = tuple(err["loc"])
         if err["type"] == "extra_forbidden":
             msg = "unknown field (check the spelling)"
         elif err["type"] == "missing":
             msg = "missing required field"
+        elif loc[-1:] == ("[key]",):  # a mapping's key, not its value: say which key
+            loc = loc[:-1]
+            msg = (
+                f"unknown key {units.brief(loc[-1])}: expected {err['msg'].removeprefix('Input should be ')}"
+            )
+            loc = loc[:-1]
         else:
             msg = _number_message(err) or _clean(err["msg"])
-        loc = tuple(err["loc"])
         issues.append(FieldIssue(field_path(loc) or "profile", msg, loc))
     return tuple(issues)
 

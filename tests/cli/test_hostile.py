@@ -216,3 +216,15 @@ def test_usage_errors_are_one_line_with_exit_2(cli, args, message):
 def test_help_still_exits_0(cli):
     r = cli("plan", "--help")
     assert r.code == 0 and "Usage: kopru plan" in r.out
+
+
+def test_ctrl_c_in_a_command_says_interrupted_and_exits_130(cli, monkeypatch):
+    """typer turns a KeyboardInterrupt inside a command into exit 130 without a word (CLI QA)."""
+    from kopru import api
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api, "plan", interrupted)
+    r = cli("plan", EXAMPLES / "apparel.yaml", "--no-store")
+    assert r.code == 130 and r.err.strip() == "interrupted", r.err

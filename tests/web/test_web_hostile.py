@@ -215,3 +215,32 @@ def test_the_store_lists_match_runs_and_compares_only_like_with_like(client: htt
     by_kind = {r["kind"]: r["id"] for r in runs}
     r = client.get("/api/store/compare", params={"a": by_kind["plan"], "b": by_kind["match"]})
     assert r.status_code == 422 and "only runs about the same things compare" in r.text
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "status", "says"),
+    [
+        # FastAPI's own words were "There was an error parsing the body" (web QA)
+        ("[" * 5000 + "]" * 5000, "application/json", 400, "could not be parsed as JSON"),
+        ('{"example":', "application/json", 422, "not valid JSON (Expecting value at character 11)"),
+        ('{"example": "apparel"}', "text/plain", 422, "Content-Type: application/json, got 'text/plain'"),
+        ('["apparel"]', "application/json", 422, "expected the request body to be a JSON object"),
+        (
+            '{"example": "apparel", "samples": 1e308}',
+            "application/json",
+            422,
+            "samples: Input should be an integer",
+        ),
+    ],
+)
+def test_an_unreadable_body_says_what_to_send(
+    client: httpx.Client, content, content_type, status, says
+) -> None:
+    r = client.post("/api/risk", content=content, headers={"content-type": content_type})
+    assert r.status_code == status, r.text
+    body = r.json()
+    text = body["detail"] if status == 400 else body["message"]
+    assert says in text, text
+    if "JSON" in says and "Content-Type" not in says:  # the body as a whole: say what a body looks like
+        assert 'such as {"example": "apparel"}' in text, text
+    assert "valid dictionary" not in r.text and "input string" not in r.text

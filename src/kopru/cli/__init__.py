@@ -88,6 +88,9 @@ def _os_problem(exc: OSError) -> str:
     return f"{where}{exc.strerror or exc}; choose another path"
 
 
+INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl-C (128 + SIGINT)
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Entry point: run the command, turning kopru's errors into one line and exit code 2."""
     args = argv if argv is not None else sys.argv[1:]
@@ -108,7 +111,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         raise SystemExit(exc.exit_code) from None
     except typer.Abort:
         err.print("interrupted")
-        raise SystemExit(130) from None
+        raise SystemExit(INTERRUPTED) from None
     except KopruError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
@@ -117,7 +120,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
         raise SystemExit(2) from None
     except KeyboardInterrupt:
         err.print("interrupted")
-        raise SystemExit(130) from None
+        raise SystemExit(INTERRUPTED) from None
+    if code == INTERRUPTED:  # typer turns Ctrl-C inside a command into this exit code, silently
+        err.print("interrupted")
     # a command that ends early (typer.Exit, --help) returns its exit code, one that runs None; the
     # exit is raised, as a standalone click program does
     raise SystemExit(code if isinstance(code, int) and not isinstance(code, bool) else 0)

@@ -56,6 +56,8 @@ def compare(
             cells = [f"{c}\n[dim]{n}[/]" if n else c for c, n in zip(cells, row.notes, strict=True)]
         table.add_row(f"  {row.label}", row.unit, *cells)
     out.print(table)
+    for note in result.notes:
+        out.print(note, highlight=False)
 
 
 def _cell(value: Any, unit: str) -> str:

@@ -425,6 +425,10 @@ def _read_parameters(root, quantities: dict, known_sources: set[str]) -> pd.Data
                     )
                 if quantities[q].get("positive") and not df["value"].iloc[i] > 0:
                     raise DataPackError(f"{name}, row {i + 2}: {q} must be > 0 (other values divide by it)")
+                if unit == "%" and df["value"].iloc[i] > quantities[q].get("max_pct", np.inf):
+                    raise DataPackError(
+                        f"{name}, row {i + 2}: {q} must be at most {quantities[q]['max_pct']} %"
+                    )
             df["assumption"] = df["assumption"].str.lower() == "true"
             df["file"] = entry.name
             frames.append(df)

@@ -31,6 +31,7 @@ NODE_FIELDS = ("handling_usd_per_teu", "handling_days")
 # and the smallest a rate others divide by may take (quantities.yaml 'positive')
 MAX_VALUE = 1e9
 MIN_POSITIVE = 1e-6
+MAX_DUTY_PCT = 1000  # as a profile's duty_pct: the highest duties of any schedule are a few hundred %
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,11 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note):
     rows = np.flatnonzero(
         (params["subject"].to_numpy() == subject) & (params["quantity"].to_numpy() == quantity)
     )
+    most = pack.quantities[quantity].get("max_pct")
+    if most is not None and (unit or allowed[0]) == "%" and value > most:
+        raise OverrideError(
+            f"override {key}: {value:g} % is more than {most} % (a rate in percent: 16 means 16 %)"
+        )
     if len(rows):
         years = params["year"].to_numpy()[rows]
         latest = params.index[rows[np.argmax(years)]]  # the first row of the latest year, as idxmax
@@ -195,6 +201,10 @@ def _tariff(tariffs: pd.DataFrame, key, rest, value, note) -> Override:
     mask = (tariffs["regime"] == regime) & (tariffs["hs"] == hs)
     if not mask.any():
         raise OverrideError(f"override {key}: no tariff row for regime {regime!r} and HS {hs!r}")
+    if value > MAX_DUTY_PCT:
+        raise OverrideError(
+            f"override {key}: {value:g} % is beyond any customs duty (at most {MAX_DUTY_PCT} %; 12 means 12 %)"
+        )
     old = float(tariffs.loc[mask, "rate_pct"].iloc[0])
     _set(tariffs, tariffs.index[mask], rate_pct=value, source=OVERRIDE_SOURCE, note=note)
     return Override(key, old, value, "%", note)

@@ -132,7 +132,7 @@ def build_model(pre: PlanInputs, uncertainty: Uncertainty) -> RiskModel:
     x = pre.x
     feasible = np.isfinite(x.freight_usd).all(axis=(1, 2)) & np.isfinite(x.material_freight_usd).all(axis=1)
     if not feasible.any():
-        raise RiskError("no site can reach every market; reopen part of the corridor network")
+        raise RiskError(pre.no_site_reason())
     payload_kg = pre.pack.param("container:teu", "teu_payload").value
     teu_m3 = pre.pack.param("container:teu", "teu_volume").value
     p = pre.profile

@@ -11,14 +11,23 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kopru.errors import FieldIssue, KopruError, MatchError, OverrideError, QueueFull
-from kopru.profile import field_path
+from kopru.profile import field_path, union_errors
+from kopru.units import brief
 from kopru.web.schemas import FieldError, JobError
 
 log = logging.getLogger("kopru.web")
+EXAMPLE_BODY = 'such as {"example": "apparel"}'
+FASTAPI_PARSE_ERROR = "There was an error parsing the body"
+UNREADABLE_BODY = (
+    "the request body could not be parsed as JSON (nested too deeply or not JSON);"
+    f" expected a JSON object, {EXAMPLE_BODY}"
+)
 PROFILE = ("body", "profile")  # where a profile sits in a request body
 RETRY_AFTER_S = "5"
 
@@ -42,6 +51,23 @@ def detail(errors: list[FieldError], prefix: tuple[str, ...] = PROFILE) -> list[
         {"loc": [*prefix, *(e.loc or [e.field])], "msg": e.msg, "type": "value_error", "field": e.field}
         for e in errors
     ]
+
+
+def _request_message(request: Request, err: dict[str, Any]) -> str:
+    """What was wrong with a request, in words that say what to send instead."""
+    loc, kind = tuple(err["loc"]), err["type"]
+    if kind == "json_invalid":
+        where = f" at character {loc[1]}" if len(loc) > 1 else ""
+        reason = err.get("ctx", {}).get("error", "malformed")
+        return f"the request body is not valid JSON ({reason}{where}); expected a JSON object, {EXAMPLE_BODY}"
+    if loc == ("body",) and kind in ("model_attributes_type", "dict_type"):
+        sent = request.headers.get("content-type", "no Content-Type")
+        if "json" not in sent:
+            return f"expected a JSON body with Content-Type: application/json, got {brief(sent)}"
+        return f"expected the request body to be a JSON object, {EXAMPLE_BODY}"
+    if kind == "int_parsing_size":
+        return "Input should be an integer, and this one is too large to read"
+    return err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
 def install(app: FastAPI) -> None:
@@ -68,18 +94,27 @@ def install(app: FastAPI) -> None:
         return JSONResponse(status_code=422, content={"detail": found, "message": err.message})
 
     @app.exception_handler(RequestValidationError)
-    async def _request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _request_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         # FastAPI's default echoes the whole input back; a 1 MB profile would come back too
         found = [
             {
                 "loc": list(e["loc"]),
-                "msg": e["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, "),
+                "msg": _request_message(request, e),
                 "type": e["type"],
-                "field": field_path(e["loc"][1:]),
+                "field": "" if e["type"] == "json_invalid" else field_path(e["loc"][1:]),
             }
-            for e in exc.errors()
+            for e in union_errors(list(exc.errors()))
         ]
-        return JSONResponse(status_code=422, content={"detail": found})
+        first = found[0]
+        message = f"{first['field']}: {first['msg']}" if first["field"] else first["msg"]
+        return JSONResponse(status_code=422, content={"detail": found, "message": message})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and exc.detail == FASTAPI_PARSE_ERROR:
+            # FastAPI says only this when the JSON parser itself fails (a body nested thousands deep)
+            return JSONResponse(status_code=400, content={"detail": UNREADABLE_BODY})
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:

@@ -57,6 +57,7 @@
       rows.push(`<tr><th>${kopru.esc(r.label)}</th><td class="unit">${kopru.esc(r.unit)}</td>${cells.join("")}</tr>`);
     }
     document.getElementById("cmp-table").innerHTML = head + `<tbody>${rows.join("")}</tbody>`;
+    document.getElementById("cmp-notes").innerHTML = (result.notes || []).map((n) => `<p class="note">${kopru.esc(n)}</p>`).join("");
     document.getElementById("cmp-result").hidden = false;
   }
 

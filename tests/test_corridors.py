@@ -212,7 +212,7 @@ def test_routes_through_a_sanctioned_country_are_flagged_with_the_detour():
 
 def test_an_unknown_country_code_is_one_line(cli):
     r = cli("route", "almaty", "istanbul", "--avoid", "XX")
-    assert r.code == 2 and "avoid[0]: unknown country code 'XX'" in r.err
+    assert r.code == 2 and "avoid: unknown country code 'XX'" in r.err
     r = cli("plan", EXAMPLES / "apparel.yaml", "--avoid", "ZZ", "--no-store")
     assert r.code == 2 and "unknown country code 'ZZ'" in r.err and "Traceback" not in r.err
 
@@ -276,3 +276,19 @@ def test_denizli_reaches_istanbul_by_the_afyon_eskisehir_line():
     assert edge(pack, "eskisehir", "ankara", "rail")["distance_km"] + edge(
         pack, "eskisehir", "kocaeli", "rail"
     )["distance_km"] == pytest.approx(485)
+
+
+def test_route_takes_names_in_any_case_and_says_what_it_avoided(cli):
+    """CLI QA: 'route Almaty Istanbul' was refused (ids only, case-sensitive), a lower-case --avoid
+    code was unknown, and a route barred by --avoid said only 'no route'."""
+    import kopru
+
+    by_id = kopru.route("almaty", "istanbul_ambarli")
+    assert kopru.route("Almaty", "ISTANBUL_AMBARLI").cost_usd_per_teu == by_id.cost_usd_per_teu
+    r = cli("route", "Almaty", "Ambarli port complex (Istanbul)")
+    assert r.code == 0 and "Shu junction" in r.out and "shu" not in r.out.split()
+    assert kopru.route("almaty", "istanbul", avoid=["ru"]).cost_usd_per_teu > 0
+    r = cli("route", "almaty", "istanbul", "--avoid", "KZ")
+    assert r.code == 2 and "through no node of KZ but the two ends" in r.err
+    r = cli("route", "almaty", "Almaty")
+    assert r.code == 2 and "the same node (almaty)" in r.err

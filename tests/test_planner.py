@@ -315,3 +315,28 @@ def test_plan_and_risk_say_alike_why_no_site_serves_every_market():
     with pytest.raises(RiskError) as caught:
         kopru.risk(EXAMPLES / "apparel.yaml", 10, 0, None, closed)
     assert str(caught.value) == text
+
+
+def test_a_split_by_market_is_weighed_against_what_a_second_plant_costs():
+    """CFO review: 'a second plant may pay' was said for 0.03 USD a unit on one market (about 10,000
+    USD a year, against about 1 M USD a year for the smallest plant). Oracle: the margins times the
+    markets' demands, and the smallest capacity level's capex annuity plus fixed costs, by hand."""
+    profile = load_profile(EXAMPLES / "apparel.yaml")
+    plan = kopru.plan(profile)
+    rec = plan.recommendation
+    best = plan.site(rec.site)
+    demand = {m.id: m.demand for m in profile.markets}
+    stake = sum(
+        (best.by_market[m].per_unit - plan.site(s).by_market[m].per_unit) * demand[m]
+        for m, s in rec.best_by_market.items()
+        if s != rec.site
+    )
+    crf = float(capital_recovery_factor(profile.wacc, profile.lifetime_years))
+    levels = profile.optimize.capacity_levels or ()
+    plant = min(
+        [lv.capex * crf + lv.fixed_costs for lv in levels] or [profile.capex * crf + profile.fixed_costs]
+    )
+    assert 0 < stake < plant
+    assert f"by {stake:,.0f} USD a year in all" in rec.text
+    assert f"({plant:,.0f} USD for the smallest size" in rec.text and "one plant serves them all" in rec.text
+    assert "may pay" not in rec.text

@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kopru.errors import OptionError, RiskError
+from kopru.errors import OptionError, RiskError, RouteError
 from kopru.profile import ProfileLike, as_profile, optimize_options
 from kopru.profile import load_profile as _load_profile
 from kopru.progress import Counter, Steps
@@ -201,10 +201,14 @@ def route(
 ) -> Route:
     """The cheapest (``criterion="cost"``) or fastest (``"time"``) corridor route between nodes,
     through no node of the ``avoid`` countries (but the two ends)."""
-    from kopru.corridors import Network, check_countries
+    from kopru.corridors import Network, check_countries, node_id
 
     pack = load_data(overrides)
-    check_countries(pack, tuple(avoid))
+    avoid = tuple(str(c).strip().upper() for c in avoid)
+    check_countries(pack, avoid)
+    origin, destination = node_id(pack, origin, "origin"), node_id(pack, destination, "destination")
+    if origin == destination:
+        raise RouteError(f"origin and destination are the same node ({origin}); name two different nodes")
     network = Network(pack)
     if disruptions:
         network = network.close(*disruptions)
@@ -400,12 +404,14 @@ def solve_gap(
     out = []
     for p in problems:
         try:
-            out.append(solve(p, time_limit=time_limit, gap=gap))
+            solution = solve(p, time_limit=time_limit, gap=gap)
         except InfeasibleError as exc:  # an answer, not a usage error: reported like a solution
             m, n = p.shape
-            out.append(
-                GapSolution(Status.INFEASIBLE, None, None, None, 0.0, agents=m, jobs=n, message=str(exc))
+            solution = GapSolution(
+                Status.INFEASIBLE, None, None, None, 0.0, agents=m, jobs=n, message=str(exc)
             )
+        solution.maximize = p.maximize  # the sense the objective is read in (a file name may decide it)
+        out.append(solution)
     return out
 
 

@@ -290,7 +290,8 @@ class Network:
         found = self.routes([origin], [destination], criterion)
         if (origin, destination) not in found:
             closed = f" with {', '.join(self.closed)} closed" if self.closed else ""
-            raise RouteError(f"no route from {origin} to {destination}{closed}")
+            avoided = f" through no node of {', '.join(self.avoid)} but the two ends" if self.avoid else ""
+            raise RouteError(f"no route from {origin} to {destination}{closed}{avoided}")
         return found[(origin, destination)]
 
     def routes(
@@ -397,13 +398,29 @@ def check_connected(network: Network) -> None:
         )
 
 
+def node_id(pack: DataPack, name: str, role: str) -> str:
+    """A corridor node by its id or its name, in any case ('Almaty', 'ALMATY' and 'almaty' are one)."""
+    nodes = pack.nodes
+    if name in nodes.index:
+        return name
+    wanted = name.strip().lower()
+    for nid, node_name in nodes["name"].items():
+        if wanted in (str(nid).lower(), str(node_name).lower()):
+            return str(nid)
+    raise RouteError(
+        f"{role} {name!r} is not a node of the corridor network; see 'kopru data show nodes' for ids"
+        " and names (e.g. almaty, istanbul_ambarli)",
+        field=role,
+    )
+
+
 def check_countries(pack: DataPack, countries: tuple[str, ...]) -> None:
     """Refuse a country code that is neither a corridor node's nor a market's country."""
     known = set(pack.nodes["country"]) | set(pack.markets["country"]) | set(pack.table("restrictions").index)
-    for k, code in enumerate(countries):
+    for code in countries:
         if code not in known:
             raise RouteError(
-                f"avoid[{k}]: unknown country code {code!r};"
-                f" the corridor network has {', '.join(sorted(known))}",
-                field=f"avoid[{k}]",
+                f"avoid: unknown country code {code!r}; expected an ISO code the corridor network has:"
+                f" {', '.join(sorted(known))}",
+                field="avoid",
             )

@@ -33,6 +33,7 @@ import numpy as np
 import yaml
 
 from kopru.errors import DocumentError, KopruError
+from kopru.units import brief
 
 Format = Literal["yaml", "json"]
 MAX_BYTES = 1_000_000  # a profile or an overrides file is a page of YAML; anything larger is a mistake
@@ -113,7 +114,7 @@ def parse(text: str, what: str, fmt: Format = "yaml", *, error: type[KopruError]
         raise error(f"{what} is nested {depth} levels deep; at most {MAX_DEPTH} are accepted")
     if fmt == "json":
         try:
-            return json.loads(text, parse_constant=_no_constant)
+            return json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as exc:
             raise error(
                 f"{what}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
@@ -192,23 +193,76 @@ def csv_rows(
         raise error(f"{what}: malformed CSV at line {line}: {exc}", line=line) from None
     finally:
         csv.field_size_limit(limit)
+    if len(header) == 1:
+        for sep, name in ((";", "semicolons"), ("\t", "tabs")):
+            if sep in header[0]:
+                raise error(
+                    f"{what}: the header {brief(header[0], 60)} has its columns separated by {name};"
+                    " save the file comma-separated (CSV, with ',' between columns)"
+                )
     return header, rows
+
+
+def require_columns(
+    header: list[str],
+    required: tuple[str, ...] | list[str],
+    what: str,
+    expected: str,
+    *,
+    error: type[KopruError] = DocumentError,
+    **where: Any,
+) -> None:
+    """Refuse a table that lacks a required column, saying what its header holds instead."""
+    missing = [c for c in required if c not in header]
+    if not missing:
+        return
+    found = ",".join(header) or "nothing"
+    case = " (column names are lower case)" if all(c in {h.lower() for h in header} for c in missing) else ""
+    raise error(
+        f"{what}: missing column(s) {', '.join(missing)}{case}; expected {expected}"
+        f" (found {brief(found, 120)})",
+        **where,
+    )
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when a key repeats (json keeps the last silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"key {key!r} appears twice in one object; keep one")
+        out[key] = value
+    return out
 
 
 def _check_yaml_events(text: str, what: str, error: type[KopruError]) -> None:
     """Refuse aliases and nesting past :data:`MAX_DEPTH` on the event stream (no objects built)."""
     depth = 0
+    # per open collection: is it a mapping, is the next node a key, and the keys seen (with their line)
+    open_: list[tuple[bool, list[bool], dict[str, int]]] = []
     for event in yaml.parse(text, Loader=_Loader):
+        line = event.start_mark.line + 1 if event.start_mark else None
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            line = event.start_mark.line + 1 if event.start_mark else None
             raise error(f"{what}: YAML anchors and aliases (&, *) are not supported (line {line})", line=line)
+        if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent) and open_ and open_[-1][0]:
+            _, at_key, keys = open_[-1]
+            if at_key[0] and isinstance(event, yaml.ScalarEvent):
+                if event.value in keys:  # YAML would keep the last silently: a field typed twice
+                    raise error(
+                        f"{what}: key {event.value!r} appears twice in one mapping (lines"
+                        f" {keys[event.value]} and {line}); keep one",
+                        line=line,
+                    )
+                keys[event.value] = line or 0
+            at_key[0] = not at_key[0]
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                line = event.start_mark.line + 1 if event.start_mark else None
                 raise error(f"{what} is nested more than {MAX_DEPTH} levels deep (line {line})", line=line)
+            open_.append((isinstance(event, yaml.MappingStartEvent), [True], {}))
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+            open_.pop()
 
 
 def _flow_depth(text: str) -> int:

@@ -67,13 +67,17 @@ class PlanInputs:
         why = []
         if unreached.any():
             why.append(
-                "no route reaches " + ", ".join(m["name"] for m, u in zip(self.markets, unreached) if u)
+                "no route reaches "
+                + ", ".join(m["name"] for m, u in zip(self.markets, unreached, strict=True) if u)
             )
         if stranded.any():
-            names = [m.name for m, s in zip(self.profile.materials, stranded) if s]
+            names = [m.name for m, s in zip(self.profile.materials, stranded, strict=True) if s]
             why.append("no site can bring in " + ", ".join(names))
         because = "; ".join(why) or "each market is reached by some site, but none reaches them all"
-        return f"No candidate site can serve every target market ({because}): reopen part of the corridor network"
+        return (
+            f"No candidate site can serve every target market ({because}):"
+            " reopen part of the corridor network"
+        )
 
 
 @dataclass(frozen=True)
@@ -215,7 +219,7 @@ def _gather(
 ) -> _Gathered:
     say = progress or quiet_steps
     closed = tuple(profile.disruptions) + tuple(disruptions)
-    avoid = tuple(dict.fromkeys((*profile.avoid, *avoid)))
+    avoid = tuple(dict.fromkeys(str(c).strip().upper() for c in (*profile.avoid, *avoid)))  # 'ru' is RU
 
     def places(pack: DataPack):
         check_references(profile, pack)

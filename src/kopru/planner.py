@@ -20,7 +20,7 @@ from kopru import __version__, datapack
 from kopru.borrowing import BorrowedStress
 from kopru.borrowing import stress as borrowed_stress
 from kopru.corridors import Network
-from kopru.costs import COMPONENTS, annual_totals, landed_cost, route_choice
+from kopru.costs import COMPONENTS, annual_totals, capital_recovery_factor, landed_cost, route_choice
 from kopru.datapack import DataPack, split_list
 from kopru.datapack.freshness import oldest_behind
 from kopru.datapack.loader import BOUNDARIES_SOURCE
@@ -533,6 +533,15 @@ def _site_notes(pre: PlanInputs, a: _Arrays, i: int, site: Any) -> list[str]:
     return notes
 
 
+def _smallest_plant_a_year(profile: Profile) -> float:
+    """What the smallest plant the profile can build costs a year before it makes a unit: fixed costs
+    and its capex as an annuity over the plant's life at the WACC."""
+    crf = float(capital_recovery_factor(profile.wacc, profile.lifetime_years))
+    levels = profile.optimize.capacity_levels
+    sizes = [(lv.capex, lv.fixed_costs) for lv in levels] or [(profile.capex, profile.fixed_costs)]
+    return min(capex * crf + fixed for capex, fixed in sizes)
+
+
 def _margin(cheaper: SitePlan, best: SitePlan, market: str) -> float:
     """How much less a unit costs in ``market`` from ``cheaper`` than from ``best``."""
     return (best.by_market[market].per_unit or 0.0) - (cheaper.by_market[market].per_unit or 0.0)
@@ -606,9 +615,20 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
             if s != best.id
         ]
         shown = "; ".join(others[:5]) + (f"; and {len(others) - 5} more" if len(others) > 5 else "")
+        demand = {m["id"]: m["demand"] for m in markets}
+        moved = [(m, s) for m, s in best_by_market.items() if s != best.id]
+        at_stake = sum(_margin(by_id[s], best, m) * demand[m] for m, s in moved)
+        plant = _smallest_plant_a_year(pre.profile)
+        if at_stake > plant:
+            verdict = "a second plant may pay (kopru optimize weighs it)"
+        else:  # a few cents on a few markets do not carry a plant's fixed costs
+            verdict = (
+                f"less than a second plant costs a year ({plant:,.0f} {currency} for the smallest size,"
+                " fixed costs and capital): one plant serves them all"
+            )
         text += (
-            f" Market by market, the cheapest sources differ ({shown}):"
-            " a second plant may pay (kopru optimize weighs it)."
+            f" Market by market, the cheapest sources differ ({shown}), by {at_stake:,.0f}"
+            f" {currency} a year in all: {verdict}."
         )
     text += _restricted_sentence(best, currency, markets)
     return Recommendation(

@@ -342,7 +342,7 @@ def test_cli_json_gives_every_instance_with_its_assignment():
     data = json.loads(result.output)
     assert len(data["instances"]) == 5
     first = data["instances"][0]
-    assert set(first) == {"agents", "jobs", "status", "objective", "bound", "assignment"}
+    assert set(first) == {"agents", "jobs", "sense", "status", "objective", "bound", "assignment"}
     assert first["objective"] == 336 and first["status"] == "optimal"
     assert len(first["assignment"]) == 15 and all(0 <= a < 5 for a in first["assignment"])
 

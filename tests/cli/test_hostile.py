@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import EXAMPLES
+from conftest import EXAMPLES, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -228,3 +228,97 @@ def test_ctrl_c_in_a_command_says_interrupted_and_exits_130(cli, monkeypatch):
     monkeypatch.setattr(api, "plan", interrupted)
     r = cli("plan", EXAMPLES / "apparel.yaml", "--no-store")
     assert r.code == 130 and r.err.strip() == "interrupted", r.err
+
+
+MARKUP = "[/x] Evil [bold]Co"  # rich reads [..] as markup: '[/x]' closed no tag and crashed the CLI
+
+
+def test_text_that_looks_like_markup_is_printed_as_typed(cli, tmp_path):
+    """CLI QA: any user text with '[/...]' was a MarkupError traceback (exit 1), in an error message
+    or a table; '[bold]' in a name restyled the output and vanished from it."""
+    r = cli("route", "[/x]", "istanbul")
+    assert r.code == 2 and "origin '[/x]' is not a node" in r.err and "Traceback" not in r.err
+    r = cli("plan", tmp_path / "[/x]missing.yaml", "--no-store")
+    assert r.code == 2 and "[/x]missing.yaml" in r.err and len(r.err.strip().splitlines()) == 1
+    profile = yaml.safe_load((EXAMPLES / "apparel.yaml").read_text(encoding="utf-8"))
+    profile["company"] = MARKUP
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
+    r = cli("plan", path, "--no-store")
+    assert r.code == 0 and MARKUP in r.out, r.err
+
+
+def test_risk_refuses_more_samples_than_it_can_hold_and_warns_below_a_hundred(cli):
+    """CLI QA: --samples 1e12 was a 276 GiB MemoryError traceback, 1e23 a hang; one sample printed
+    p5/p95 and 'cheapest in 100.0 % of samples' as if they meant something."""
+    r = cli("risk", EXAMPLES / "apparel.yaml", "--samples", str(10**23), "--no-store")
+    assert r.code == 2 and "from 1 to 1,000,000,000" in r.err
+    r = cli("risk", EXAMPLES / "apparel.yaml", "--samples", "1", "--no-store")
+    assert r.code == 0 and "(1 sample, seed 0)" in " ".join(r.out.split())
+    assert "are rough" in " ".join(r.out.split())
+
+
+def test_risk_refuses_a_run_whose_costs_would_not_fit_the_disk(monkeypatch):
+    from kopru.errors import OptionError
+    from kopru.montecarlo import statistics
+
+    monkeypatch.setattr(statistics.shutil, "disk_usage", lambda _: type("U", (), {"free": 10**6})())
+    with pytest.raises(OptionError, match=r"GB of temporary space needed .* draw fewer samples"):
+        statistics._Sink(10**6, 40)  # 320 MB past the memory budget: spilled to disk
+
+
+def test_a_key_given_twice_is_refused_with_both_lines(cli, tmp_path):
+    # YAML keeps the last silently: 'company: First' then 'company: Second' ran as Second (CLI QA)
+    text = (EXAMPLES / "apparel.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "dup.yaml"
+    path.write_text("company: First\n" + text, encoding="utf-8")
+    r = cli("plan", path, "--no-store")
+    assert r.code == 2 and "key 'company' appears twice in one mapping (lines 1 and" in r.err
+    path = tmp_path / "dup.json"
+    path.write_text('{"company": "A", "company": "B"}', encoding="utf-8")
+    r = cli("plan", path, "--no-store")
+    assert r.code == 2 and "key 'company' appears twice" in r.err
+
+
+def test_a_run_id_is_a_literal_prefix(cli, tmp_path):
+    # the store matched ids with SQL LIKE: '%4cf' showed a run whose id does not start with it
+    store = tmp_path / "s.duckdb"
+    assert cli("plan", EXAMPLES / "apparel.yaml", "--store", store).code == 0
+    for wild in ("%", "_", "%4", ""):
+        r = cli("runs", "show", wild, "--store", store)
+        assert r.code == 2 and "is not a run id" in r.err, (wild, r.err)
+
+
+def test_avoid_is_part_of_a_recorded_run(cli, tmp_path):
+    """CLI QA: a plan with --avoid RU had the same inputs hash as one without, and neither
+    'runs show' nor 'runs compare' said the two differ."""
+    store = tmp_path / "s.duckdb"
+    assert cli("plan", EXAMPLES / "apparel.yaml", "--store", store).code == 0
+    assert cli("plan", EXAMPLES / "apparel.yaml", "--avoid", "RU", "--store", store).code == 0
+    runs = json.loads(cli("runs", "list", "--store", store, "--json").out)
+    runs = runs if isinstance(runs, list) else runs["runs"]
+    assert len({r["inputs_hash"] for r in runs}) == 2
+    avoided, plain = runs[0]["id"], runs[1]["id"]
+    assert "avoid RU" in cli("runs", "show", avoided[:12], "--store", store).out
+    r = cli("runs", "compare", plain[:12], avoided[:12], "--store", store)
+    assert "the options (avoid) changed" in r.out
+
+
+def test_gap_says_which_sense_it_solved_and_cflp_exits_2_when_infeasible(cli):
+    gap1 = ROOT / "tests" / "data" / "orlib-gap" / "gap1.txt"
+    r = cli("gap", gap1)
+    assert r.code == 0 and "maximise (by the file name" in " ".join(r.out.split())
+    data = json.loads(cli("gap", gap1, "--minimize", "--json").out)
+    assert {i["sense"] for i in data["instances"]} == {"minimise"}
+    cap = ROOT / "tests" / "data" / "orlib-cap" / "cap101.txt"
+    r = cli("cflp", cap, "--capacity", "1")
+    assert r.code == 2 and r.err.startswith("error: cap101.txt: infeasible") and not r.out
+    r = cli("cflp", cap, "--capacity", "1", "--json")
+    assert r.code == 2 and json.loads(r.out)["status"] == "infeasible"
+
+
+def test_space_dates_and_angles_out_of_range_are_one_line(cli):
+    r = cli("space", "passes", "--start", "9999-12-31")
+    assert r.code == 2 and "outside the years element sets can describe" in r.err
+    r = cli("space", "imaging", "--start", "2026-06-01", "--min-sun-elevation", "100")
+    assert r.code == 2 and "--min-sun-elevation must be in [-90, 90)" in r.err

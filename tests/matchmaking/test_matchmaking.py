@@ -240,3 +240,64 @@ def test_cli_bad_input_exit_2_and_nothing_written(cli, tmp_path):
     assert not (tmp_path / "out").exists()
     r = cli("match", PIPELINE, "--no-store", "--min-jobs", "KZ-61")
     assert r.code == 2 and "expected REGION=JOBS" in r.err
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        # CLI QA: '1,5' was read as 15 (a decimal comma taken for a thousands separator)
+        (HEAD + 'a,A,textiles,textiles,"1,5",,,\n', "investment_usd '1,5' is not a number; use a dot"),
+        ("id;name;sector;template\na;A;textiles;textiles\n", "has its columns separated by semicolons"),
+        ("ID,NAME,SECTOR,TEMPLATE\na,A,textiles,textiles\n", "(column names are lower case)"),
+        (
+            HEAD + "a,A,textiles,textiles,1e6,Atlantis,,\n",
+            "region 'Atlantis' is not a Kazakh region; expected",
+        ),
+    ],
+)
+def test_pipeline_slips_are_named(tmp_path, body, message):
+    with pytest.raises(MatchError) as caught:
+        kopru.match(bad_pipeline(tmp_path, body))
+    assert message in str(caught.value)
+
+
+def test_pipeline_numbers_with_thousands_and_regions_by_name(tmp_path):
+    # commas between groups of three are thousands; a region may be named as people name it
+    body = HEAD + 'a,A,textiles,textiles,"1,500,000",turkistan region,,\n'
+    r = kopru.match(bad_pipeline(tmp_path, body), shadow=False)
+    assert r.pairs.investment[0] == 1_500_000
+    assert r.pipeline.table["regions"].iloc[0] == ("KZ-61",)
+
+
+def test_a_yaml_pipeline_counts_items_not_rows(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "- {id: a, name: A, sector: textiles, template: textiles}\n"
+        "- {id: b, name: B, sector: textiles, template: textiles, jobs: '1,5'}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(MatchError, match=r"pipeline p\.yaml item 2: jobs '1,5'"):
+        kopru.match(path)
+
+
+def test_the_reason_names_the_incentive_budget_and_targets_read_region_names(tmp_path):
+    """CLI QA: with --max-incentive-cost 0 the unplaced were blamed on 'capacity or targets'; a
+    target's error said 'side[0] (jobs in KZ-79)' and refused a region by name."""
+    r = kopru.match(PIPELINE, max_incentive_cost=0.0, shadow=False)
+    reasons = {u["enterprise"]: u["why"] for u in r.as_dict()["unassigned"]}
+    budget = [w for w in reasons.values() if w.startswith("the incentive budget (0 USD a year)")]
+    assert budget and "does not cover the incentives of any zone" in budget[0]
+    with pytest.raises(kopru.InfeasibleError) as caught:
+        kopru.match(PIPELINE, min_jobs={"Shymkent": 1e9}, shadow=False)
+    assert "--min-jobs: jobs in Shymkent (KZ-79) needs at least 1e+09" in str(caught.value)
+    assert "side[" not in str(caught.value)
+
+
+def test_pitch_sheets_of_ids_that_read_alike_do_not_overwrite_each_other(tmp_path):
+    body = HEAD + "".join(f"{i},E{k},textiles,textiles,1e6,,,\n" for k, i in enumerate(["a_b", "a/b", "A_B"]))
+    from kopru.report.portfolio import write_match_folder
+
+    r = kopru.match(bad_pipeline(tmp_path, body), shadow=False)
+    write_match_folder(r, kopru.load_data(), tmp_path / "out")
+    sheets = sorted(p.name for p in (tmp_path / "out" / "pitch").iterdir())
+    assert sheets == ["A_B-3.html", "a_b-2.html", "a_b.html"]

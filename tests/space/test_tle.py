@@ -65,6 +65,15 @@ def _damage(line: int, edit) -> str:
             "the epoch (columns 19-32) is 'ABCDEFGHIJKLMN'; expected YYDDD",
         ),
         ("\n".join(["A", *ISS, "B", *ISS]), "NORAD 25544 appears twice"),
+        # CLI QA: fields out of their range passed when the checksum was right
+        (
+            _damage(2, lambda s: _with_checksum(s[:8] + "999.9999" + s[16:68])),
+            "line 3: inclination must be in [0, 180] degrees, got 999.9999",
+        ),
+        (
+            _damage(1, lambda s: _with_checksum(s[:20] + "999.00000000" + s[32:68])),
+            "line 2: the epoch's day of the year (columns 21-32) must be in [1, 367), got 999.00000000",
+        ),
     ],
 )
 def test_damaged_element_sets_are_named_errors(text, message):

@@ -188,6 +188,8 @@ def test_missing_store_and_unknown_run(tmp_path):
     path = tmp_path / "runs.duckdb"
     _record(path, 1)
     with pytest.raises(store.StoreError, match="no run"):
+        store.open_store(path).show("ffff0000")
+    with pytest.raises(store.StoreError, match="is not a run id"):
         store.open_store(path).show("zzzz")
 
 

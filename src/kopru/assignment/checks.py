@@ -40,7 +40,7 @@ def _side_reach(p: GapProblem, usable: np.ndarray) -> str | None:
         if p.optional:  # a job may also stay out, adding 0
             low, high = np.minimum(low, 0.0), np.maximum(high, 0.0)
         low, high = np.where(np.isfinite(low), low, 0.0), np.where(np.isfinite(high), high, 0.0)
-        name = f"side[{k}]" + (f" ({s.name})" if s.name else "")
+        name = s.name or f"side[{k}]"  # its own words when it has them (a portfolio's target), else the API's
         if high.sum() < s.lower - 1e-9 * max(1.0, abs(s.lower)):
             return f"{name} needs at least {s.lower:,.6g}, but at most {high.sum():,.6g} is reachable"
         if low.sum() > s.upper + 1e-9 * max(1.0, abs(s.upper)):

@@ -141,6 +141,7 @@ class GapSolution(SolveResult):
     build_seconds: float = 0.0
     lagrangian_seconds: float = 0.0
     fixed: int = 0  # pairs fixed (to 0 or 1) by Lagrangian reduced costs before the MIP
+    maximize: bool = False  # the problem's sense: the objective is a profit (True) or a cost
 
     def as_dict(self) -> dict[str, Any]:
         """``kopru gap --json``'s per-instance record: sizes, summary and the 0-based agent per job."""
@@ -148,6 +149,7 @@ class GapSolution(SolveResult):
         return {
             "agents": self.agents,
             "jobs": self.jobs,
+            "sense": "maximise" if self.maximize else "minimise",
             "status": summary["status"],
             "objective": summary["objective"],
             "bound": summary["bound"],

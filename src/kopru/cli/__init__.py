@@ -13,6 +13,7 @@ import warnings
 from typing import Any, NoReturn
 
 import typer
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from kopru.cli.common import err
@@ -72,7 +73,7 @@ def _root() -> None:
 def _note(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
     """kopru's notices as one 'note:' line on stderr; other warnings as Python shows them."""
     if issubclass(category, StoreFolderCreated):
-        err.print(f"[yellow]note:[/] {message}", highlight=False, soft_wrap=True)
+        err.print(f"[yellow]note:[/] {escape(str(message))}", highlight=False, soft_wrap=True)
     else:
         _show_warning(message, category, *args, **kwargs)
 
@@ -103,20 +104,20 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except _CLICK_ERROR as exc:  # an option out of range, a missing argument, an unknown option
         message = exc.format_message()
         if type(exc).__name__ == "NoArgsIsHelpError":  # 'kopru' alone: its help, as typer shows it
-            err.print(message, highlight=False)
+            err.print(message, highlight=False, markup=False)
             raise SystemExit(2) from None
         ctx = getattr(exc, "ctx", None)
         help_of = f" (see '{ctx.command_path} --help')" if isinstance(exc, _USAGE_ERROR) and ctx else ""
-        err.print(f"[red]error:[/] {_one_line(message)}{help_of}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error:[/] {escape(_one_line(message) + help_of)}", highlight=False, soft_wrap=True)
         raise SystemExit(exc.exit_code) from None
     except typer.Abort:
         err.print("interrupted")
         raise SystemExit(INTERRUPTED) from None
     except KopruError as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
     except OSError as exc:  # a path the user gave that the system refuses (too long, read-only, full)
-        err.print(f"[red]error:[/] {_os_problem(exc)}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error:[/] {escape(_os_problem(exc))}", highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
     except KeyboardInterrupt:
         err.print("interrupted")

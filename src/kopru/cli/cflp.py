@@ -13,6 +13,7 @@ import typer
 
 from kopru import api
 from kopru.cli.common import JsonOpt, out, print_json
+from kopru.errors import InfeasibleError
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -31,15 +32,21 @@ def cflp(
 ) -> None:
     """Solve an OR-Library CFLP instance (cap41 ... capc) to proven optimality or a time limit."""
     solution = api.solve_cflp(file, capacity, single_source, time_limit)
+    infeasible = solution.status.value == "infeasible"  # no plan can exist: a script must be able to tell
     if as_json:
         print_json(solution.as_dict(), indent=None)
+        if infeasible:
+            raise typer.Exit(2)
         return
+    if infeasible:
+        raise InfeasibleError(f"{file.name}: infeasible — {solution.message}")
     if solution.objective is None:
-        out.print(f"{file.name}: {solution.status.value} — {solution.message}")
+        out.print(f"{file.name}: {solution.status.value} — {solution.message}", markup=False)
         return
     out.print(
         f"{file.name}: {solution.status.value}, objective {solution.objective:,.3f}, bound"
         f" {solution.bound:,.3f}, gap {solution.gap:.2e}, {len(solution.open)} open"
         f" ({', '.join(map(str, solution.open))}), {solution.seconds:.2f} s"
-        f" (build {solution.build_seconds:.2f} s, {solution.formulation} linking)"
+        f" (build {solution.build_seconds:.2f} s, {solution.formulation} linking)",
+        markup=False,
     )

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from kopru import api
@@ -36,12 +37,16 @@ def compare(
         print_json(result.as_dict())
         return
     table = Table(
-        title=f"{result.company}: {result.product} ({result.currency})", box=box.SIMPLE_HEAD, show_lines=False
+        title=escape(f"{result.company}: {result.product} ({result.currency})"),
+        box=box.SIMPLE_HEAD,
+        show_lines=False,
     )
     table.add_column("", overflow="fold", min_width=24)
     table.add_column("unit", no_wrap=True)
     for s in result.sites:
-        table.add_column(f"{s['name']} ({s['country']})", justify="right", overflow="fold", min_width=16)
+        table.add_column(
+            escape(f"{s['name']} ({s['country']})"), justify="right", overflow="fold", min_width=16
+        )
     section = None
     for row in result.rows:
         if row.section != section:
@@ -49,15 +54,15 @@ def compare(
             table.add_row(f"[bold]{section}[/]", "", *[""] * len(result.sites))
         units = row.units or [row.unit] * len(row.values)
         cells = [
-            _cell(v, u) + (f" {u}" if row.units and v is not None else "")
+            escape(_cell(v, u) + (f" {u}" if row.units and v is not None else ""))
             for v, u in zip(row.values, units, strict=True)
         ]
         if any(row.notes):
-            cells = [f"{c}\n[dim]{n}[/]" if n else c for c, n in zip(cells, row.notes, strict=True)]
-        table.add_row(f"  {row.label}", row.unit, *cells)
+            cells = [f"{c}\n[dim]{escape(n)}[/]" if n else c for c, n in zip(cells, row.notes, strict=True)]
+        table.add_row(escape(f"  {row.label}"), escape(row.unit), *cells)
     out.print(table)
     for note in result.notes:
-        out.print(note, highlight=False)
+        out.print(note, highlight=False, markup=False)
 
 
 def _cell(value: Any, unit: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kopru import api
@@ -59,11 +60,11 @@ def data_show(
     if as_json:
         sys.stdout.write(df.to_json(orient="records", indent=1, force_ascii=False) + "\n")
         return
-    table = Table(title=what, show_lines=False)
+    table = Table(title=escape(what), show_lines=False)
     for col in df.columns:
         table.add_column(str(col), overflow="fold", max_width=48)
     for row in df.itertuples(index=False):
-        table.add_row(*["" if v is None else str(v) for v in row])
+        table.add_row(*["" if v is None else escape(str(v)) for v in row])
     out.print(table)
 
 
@@ -78,7 +79,7 @@ def data_sources(as_json: JsonOpt = False) -> None:
     for col in ("id", "title", "publisher", "year", "url"):
         table.add_column(col, overflow="fold", max_width=50)
     for _, r in df.iterrows():
-        table.add_row(r["id"], r["title"], r["publisher"], r["year"], r["url"])
+        table.add_row(*(escape(str(r[k])) for k in ("id", "title", "publisher", "year", "url")))
     out.print(table)
 
 
@@ -162,8 +163,8 @@ def _print_borrowed(groups: list[dict]) -> None:
         p = g["param"]
         value = f"{p['value']:,.6g} {p['unit']} ({p['year']}, {p['source']})"
         places = f"{len(g['regions'])} {PLACES.get(g['country'], 'regions')}"
-        out.print(f"\n[bold]{g['family']}, {g['country']}[/]: {places} take {value}: {names}.")
-        out.print(p["note"], highlight=False)
+        out.print(f"\n[bold]{g['family']}, {g['country']}[/]: {escape(f'{places} take {value}: {names}.')}")
+        out.print(p["note"], highlight=False, markup=False)
 
 
 @app.command("stale")
@@ -184,7 +185,7 @@ def data_stale(
     for col in ("year", "value", "key", "source"):
         table.add_column(col, overflow="fold", max_width=60 if col == "value" else 40)
     for v in stale:
-        table.add_row(str(v.year), v.what, v.key, v.source)
+        table.add_row(str(v.year), escape(v.what), escape(v.key), escape(v.source))
     out.print(table)
     if stale:
         out.print("replace one with an overrides file (--overrides), using the key shown")
@@ -202,8 +203,10 @@ def refresh_fx(
     written as an overrides file to use with --overrides. Needs the network."""
     rates = api.refresh_fx(out_file)
     for r in rates:
-        out.print(f"{r.currency}: {r.per_usd:,.4f} per USD on {r.date.isoformat()} ({r.publisher})")
-    out.print(f"written to {out_file}: use it with [bold]--overrides {out_file}[/]")
+        out.print(
+            f"{r.currency}: {r.per_usd:,.4f} per USD on {r.date.isoformat()} ({r.publisher})", markup=False
+        )
+    out.print(f"written to {escape(str(out_file))}: use it with [bold]--overrides {escape(str(out_file))}[/]")
 
 
 @app.command("lanes")
@@ -229,6 +232,6 @@ def data_lanes(
         quoted = f"{c.low:,.4g}" if c.low == c.high else f"{c.low:,.4g}-{c.high:,.4g}"
         unit = "USD/TEU" if c.quantity == "cost_usd_per_teu" else "days"
         mark = "yes" if c.within else "[red]no[/]"
-        table.add_row(c.lane, unit, quoted, f"{c.kopru:,.1f}", f"{c.ratio:.2f}", mark)
+        table.add_row(escape(c.lane), unit, escape(quoted), f"{c.kopru:,.1f}", f"{c.ratio:.2f}", mark)
     out.print(table)
     out.print("sources, conversions and why a lane differs: [bold]kopru data lanes --markdown[/]")

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from kopru import api
@@ -58,9 +59,9 @@ def _report(
     written = api.write_report(plan, out_dir, overrides=overrides, **view)
     console = err if as_json else out  # --json keeps stdout for the JSON alone
     for note in written.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     views = " and ".join(f"the {v} view" for v in written.views)
-    console.print(f"wrote [bold]{written.report_html}[/] with {views}", highlight=False)
+    console.print(f"wrote [bold]{escape(str(written.report_html))}[/] with {escape(views)}", highlight=False)
 
 
 @app.command()
@@ -109,7 +110,7 @@ def risk(
             workers=workers,
         )
     if not no_store:
-        api.open_store(store).record_risk(result, profile, overrides, close or [])
+        api.open_store(store).record_risk(result, profile, overrides, close or [], avoid or [])
     if out_dir is not None:
         _report(out_dir, profile, overrides, close or [], avoid or [], as_json, risk=result)
     if as_json:
@@ -118,9 +119,17 @@ def risk(
     print_risk(result)
 
 
+FEW_SAMPLES = 100  # below this a 5 % tail holds fewer than five draws
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def print_risk(result: Any) -> None:
     table = Table(
-        title=f"Annual landed cost under uncertainty ({result.samples:,} samples, seed {result.seed})",
+        title=f"Annual landed cost under uncertainty ({plural(result.samples, 'sample')},"
+        f" seed {result.seed})",
         caption=f"{result.currency} a year; CVaR95 = mean of the costliest 5 %",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -131,7 +140,7 @@ def print_risk(result: Any) -> None:
         table.add_column(col, justify="right", no_wrap=True, min_width=6)
     for s in result.sites[:15]:
         table.add_row(
-            s.name,
+            escape(s.name),
             *(money(v) for v in (s.mean, s.p5, s.p50, s.p95, s.cvar95)),
             f"{s.p_best:.1%}",
             money(s.expected_regret),
@@ -141,13 +150,19 @@ def print_risk(result: Any) -> None:
         out.print(f"({len(result.sites) - 15} more sites with --json)")
     change = result.p_recommendation_changes
     if change is not None:
-        name = next(s.name for s in result.sites if s.id == result.recommended)
+        name = escape(next(s.name for s in result.sites if s.id == result.recommended))
         out.print(
             f"The plan's pick, {name}, is the cheapest in {1 - change:.1%} of samples:"
             f" [bold]the recommendation changes in {change:.1%}[/]."
         )
+    if result.samples < FEW_SAMPLES:
+        out.print(
+            f"[yellow]note:[/] with {plural(result.samples, 'sample')} the percentiles, CVaR95 and P(best)"
+            f" are rough (a 5 % tail of {result.samples * 0.05:g} draws); draw {FEW_SAMPLES * 10:,} or more"
+            " to decide"
+        )
     if result.excluded:
-        out.print(f"[red]no route to every market, left out:[/] {', '.join(result.excluded)}")
+        out.print(f"[red]no route to every market, left out:[/] {escape(', '.join(result.excluded))}")
 
 
 @app.command()
@@ -173,7 +188,7 @@ def rank(
     with err.status("ranking", spinner="dots") if interactive(as_json) else shown(None):
         result = api.rank(profile, weights, method, samples, seed, overrides, close or (), avoid or ())  # type: ignore[arg-type]
     if not no_store:
-        api.open_store(store).record_rank(result, profile, samples, seed, overrides, close or [])
+        api.open_store(store).record_rank(result, profile, samples, seed, overrides, close or [], avoid or [])
     if out_dir is not None:
         _report(out_dir, profile, overrides, close or [], avoid or [], as_json, ranking=result)
     data = result.as_dict()
@@ -193,7 +208,7 @@ def rank(
     rows = [
         [
             str(s["rank"]),
-            s["name"],
+            escape(s["name"]),
             f"{s['score']:.3f}",
             *(_criterion(k, v) for k, v in s["criteria"].items()),
         ]
@@ -247,7 +262,9 @@ def sweep(
         return
     optimized = any("optimizer" in s for s in result.scenarios)
     currency = result.currency
-    table = Table(title=f"Sweep of {scenarios.name} (costs in {currency} a year)", box=box.SIMPLE_HEAD)
+    table = Table(
+        title=escape(f"Sweep of {scenarios.name} (costs in {currency} a year)"), box=box.SIMPLE_HEAD
+    )
     table.add_column("scenario", overflow="fold", min_width=24)
     table.add_column("best site", overflow="fold", min_width=28)
     table.add_column("best cost", justify="right", no_wrap=True)
@@ -257,17 +274,19 @@ def sweep(
         table.add_column("optimizer opens", overflow="fold", min_width=28)
     for s in result.scenarios:
         if "error" in s:
-            table.add_row(s["name"], f"[red]{s['error']}[/]", *[""] * (len(table.columns) - 2))
+            table.add_row(
+                escape(s["name"]), f"[red]{escape(s['error'])}[/]", *[""] * (len(table.columns) - 2)
+            )
             continue
         saving = "—" if s["saving_pct"] is None else f"{s['saving_pct']:.1%}"
         if s["best"] is None:
-            row = [s["name"], "no site serves every market", "—", saving]
+            row = [escape(s["name"]), "no site serves every market", "—", saving]
         else:
-            row = [s["name"], s.get("best_name") or s["best"], money(s["best_total"]), saving]
+            row = [escape(s["name"]), escape(s.get("best_name") or s["best"]), money(s["best_total"]), saving]
         if optimized:
             net = s.get("optimizer") or {}
             cost = "—" if net.get("objective") is None else money(net["objective"])
-            opened = ", ".join(o["name"] for o in net.get("open", []))
+            opened = escape(", ".join(o["name"] for o in net.get("open", [])))
             status = net.get("status", "—")
             row += [cost, opened if status == "optimal" else f"{opened} ({status})"]
         table.add_row(*row)

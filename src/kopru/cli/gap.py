@@ -34,16 +34,19 @@ def gap(
     """Solve every instance of an OR-Library GAP file to proven optimality or a time limit."""
     solutions = api.solve_gap(file, maximize, time_limit)
     if as_json:
-        keys = ("agents", "jobs", "status", "objective", "bound", "assignment")
+        keys = ("agents", "jobs", "sense", "status", "objective", "bound", "assignment")
         print_json({"instances": [{k: s.as_dict()[k] for k in keys} for s in solutions]}, indent=None)
         return
-    _table(file.name, solutions)
+    senses = {"maximise" if s.maximize else "minimise" for s in solutions}
+    how = "by the file name; --maximize or --minimize to set" if maximize is None else "as asked"
+    _table(f"{file.name}: {', '.join(sorted(senses))} ({how})", solutions)
 
 
-def _table(name: str, solutions: list) -> None:
+def _table(title: str, solutions: list) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=name, title_justify="left")
+    table = Table(title=escape(title), title_justify="left", highlight=False)
     for column in ("#", "agents × jobs", "status", "objective", "bound", "gap", "seconds"):
         table.add_column(column, justify="left" if column == "status" else "right")
     for k, s in enumerate(solutions, 1):
@@ -59,7 +62,7 @@ def _table(name: str, solutions: list) -> None:
     out.print(table)
     for k, s in enumerate(solutions, 1):
         if s.message:
-            out.print(f"{k}: {s.message}", highlight=False)
+            out.print(f"{k}: {s.message}", highlight=False, markup=False)
 
 
 def _number(value: float | None) -> str:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from kopru import api
@@ -106,7 +107,8 @@ def match(
     _print(result)
     if written:
         out.print(
-            f"wrote [bold]{written[0]}[/], [bold]{written[1]}[/], [bold]{written[2]}[/]"
+            f"wrote [bold]{escape(str(written[0]))}[/], [bold]{escape(str(written[1]))}[/],"
+            f" [bold]{escape(str(written[2]))}[/]"
             f" and {len(written) - 3} pitch sheets"
         )
 
@@ -122,18 +124,20 @@ def _print(result) -> None:
         pad_edge=False,
         padding=(0, 0, 0, 1),
     )
-    for col in ("enterprise", "zone", "saving", "jobs", "invest"):
+    for col in ("enterprise", "zone", "saving", "jobs", "invest USD"):
+        named = col in ("enterprise", "zone")
+        # names fold rather than end in '…': two enterprises of one group differ only at their ends
         table.add_column(
             col,
-            justify="left" if col in ("enterprise", "zone") else "right",
-            no_wrap=True,
-            max_width=28 if col in ("enterprise", "zone") else None,
-            overflow="ellipsis",
+            justify="left" if named else "right",
+            no_wrap=not named,
+            max_width=32 if named else None,
+            overflow="fold",
         )
     for a in d["assignments"]:
         table.add_row(
-            a["name"],
-            a["zone_name"],
+            escape(a["name"]),
+            escape(a["zone_name"]),
             f"{a['advantage']:.1%}",
             f"{a['jobs']:,.0f}",
             compact(a["investment_usd"]),
@@ -146,6 +150,6 @@ def _print(result) -> None:
         f" the zones' incentives cost {compact(imp['incentive_cost_usd'])} USD a year"
     )
     for u in d["unassigned"]:
-        out.print(f"[yellow]not placed:[/] {u['name']}: {u['why']}", highlight=False)
+        out.print(f"[yellow]not placed:[/] {escape(u['name'])}: {escape(u['why'])}", highlight=False)
     for n in d["notes"]:
-        out.print(f"[dim]{n}[/]")
+        out.print(f"[dim]{escape(n)}[/]")

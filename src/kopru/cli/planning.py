@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from kopru import api
@@ -68,7 +69,7 @@ def run_plan(
     print_plan(plan)
     if out_dir is not None:
         files = ("plan.json", "report.html", "plan.xlsx", "summary.pdf", "summary.html")
-        out.print("wrote " + ", ".join(f"[bold]{out_dir / f}[/]" for f in files), soft_wrap=True)
+        out.print("wrote " + ", ".join(f"[bold]{escape(str(out_dir / f))}[/]" for f in files), soft_wrap=True)
     recorded(run_id)
 
 
@@ -78,7 +79,7 @@ def _per_unit(annual: float | None, volume: float) -> str:
 
 def print_plan(plan: Any) -> None:
     table = Table(
-        title=f"{plan.company}: {plan.product}",
+        title=escape(f"{plan.company}: {plan.product}"),
         caption=f"total: annual landed cost; other columns: {plan.currency} per unit",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -100,7 +101,7 @@ def print_plan(plan: Any) -> None:
         style = "bold green" if best else ("yellow" if s.country == "TR" else None)
         table.add_row(
             str(s.rank or "—"),
-            f"{s.country} {s.name}" + (" *" if s in assumed else ""),
+            escape(f"{s.country} {s.name}") + (" *" if s in assumed else ""),
             compact(lc.total) if lc.total is not None else "no route",
             f"{lc.per_unit:.2f}" if lc.per_unit is not None else "—",
             *[_per_unit(lc.components[c], volume) for c in plan.components],
@@ -114,13 +115,13 @@ def print_plan(plan: Any) -> None:
     if plan.network is not None:
         _print_network(plan)
     if plan.overrides:
-        out.print(f"[red]overridden:[/] {', '.join(o['key'] for o in plan.overrides)}")
+        out.print(f"[red]overridden:[/] {escape(', '.join(o['key'] for o in plan.overrides))}")
     if plan.disruptions:
-        out.print(f"[red]closed:[/] {', '.join(plan.disruptions)}")
-    out.print(f"[bold]Recommendation:[/] {plan.recommendation.text}")
+        out.print(f"[red]closed:[/] {escape(', '.join(plan.disruptions))}")
+    out.print(f"[bold]Recommendation:[/] {escape(plan.recommendation.text)}")
     if plan.borrowed_stress is not None:
         colour = "green" if plan.borrowed_stress.holds else "yellow"
-        out.print(f"[bold {colour}]Borrowed values:[/] {plan.borrowed_stress.text}")
+        out.print(f"[bold {colour}]Borrowed values:[/] {escape(plan.borrowed_stress.text)}")
     _print_appraisal(plan)
 
 
@@ -140,12 +141,13 @@ def _print_appraisal(plan: Any) -> None:
     else:
         payback = "never" if a.outlay else "none due (nothing invested)"
     line = (
-        f"[bold]Appraisal:[/] {site.name}: NPV {a.npv:,.0f} {plan.currency} at a WACC of {a.wacc:.1%},"
+        f"[bold]Appraisal:[/] {escape(site.name)}: NPV {a.npv:,.0f} {plan.currency}"
+        f" at a WACC of {a.wacc:.1%},"
         f" IRR {_rate(a.irr)}, payback {payback}"
     )
     v = a.vs_baseline
     if v is not None and v.baseline != site.id and v.npv is not None:
-        base = plan.site(v.baseline).name
+        base = escape(plan.site(v.baseline).name)
         line += (
             f"; moving from {base} is worth {v.npv:+,.0f} {plan.currency} (IRR of the move {_rate(v.irr)})"
         )
@@ -153,7 +155,7 @@ def _print_appraisal(plan: Any) -> None:
     applied = [i for i in site.incentives if i.status == "applied"]
     if applied:
         parts = [
-            f"{i.name}" + (f" {i.annual_value:,.0f} a year" if i.annual_value is not None else "")
+            escape(i.name) + (f" {i.annual_value:,.0f} a year" if i.annual_value is not None else "")
             for i in applied
         ]
         out.print(
@@ -165,9 +167,9 @@ def _print_appraisal(plan: Any) -> None:
 def _print_network(plan: Any) -> None:
     n = plan.network
     if n.objective is None:
-        out.print(f"[red]network optimizer: {n.status}[/] — {n.message}")
+        out.print(f"[red]network optimizer: {n.status}[/] — {escape(n.message)}")
         return
-    names = {s.id: s.name for s in plan.sites} | {m["id"]: m["name"] for m in plan.markets}
+    names = {s.id: escape(s.name) for s in plan.sites} | {m["id"]: escape(m["name"]) for m in plan.markets}
     head = (
         f"[bold]Network plan[/] ({n.status}, gap {n.gap:.2%}, {n.seconds:.2f} s):"
         f" total {n.objective:,.0f} {n.currency} a year"
@@ -186,7 +188,7 @@ def _print_network(plan: Any) -> None:
             if f.site == o.site
         ]
         table.add_row(
-            o.name, compact(o.capacity), compact(o.units), f"{o.utilisation:.0%}", ", ".join(served)
+            escape(o.name), compact(o.capacity), compact(o.units), f"{o.utilisation:.0%}", ", ".join(served)
         )
     out.print(table)
     if n.sensitivity:
@@ -264,14 +266,14 @@ def demo(
 ) -> None:
     """Run the apparel example end to end: plan, table, plan.json and report.html."""
     with resources.as_file(EXAMPLES / "apparel.yaml") as path:
-        out.print(f"[dim]profile: {path}[/]")
+        out.print(f"[dim]profile: {escape(str(path))}[/]")
         run_plan(path, out_dir, False, None, None, no_store=no_store)
 
 
 @app.command()
 def route(
-    origin: Annotated[str, typer.Argument(help="Corridor node id, e.g. almaty.")],
-    destination: Annotated[str, typer.Argument(help="Corridor node id, e.g. istanbul.")],
+    origin: Annotated[str, typer.Argument(help="Corridor node id or name, e.g. almaty or Almaty.")],
+    destination: Annotated[str, typer.Argument(help="Corridor node id or name, e.g. istanbul_ambarli.")],
     fastest: Annotated[bool, typer.Option("--fastest", help="Minimise days, not cost.")] = False,
     close: CloseOpt = None,
     overrides: OverridesOpt = None,
@@ -283,13 +285,15 @@ def route(
     if as_json:
         print_json(r.as_dict())
         return
-    table = Table(title=f"{origin} → {destination} ({'fastest' if fastest else 'cheapest'})")
+    names = api.load_data(overrides).nodes["name"].to_dict()  # people read Alat (Baku port), not baku_alat
+    ends = f"{names.get(r.origin, r.origin)} → {names.get(r.destination, r.destination)}"
+    table = Table(title=escape(f"{ends} ({'fastest' if fastest else 'cheapest'})"))
     for col in ("from", "to", "mode", "km", "days", "USD/TEU", "kg CO2e/t"):
-        table.add_column(col, justify="right" if col[0].isdigit() or col in ("km", "days") else "left")
+        table.add_column(col, justify="left" if col in ("from", "to", "mode") else "right")
     for leg in r.legs:
         table.add_row(
-            leg.origin,
-            leg.destination,
+            escape(names.get(leg.origin, leg.origin)),
+            escape(names.get(leg.destination, leg.destination)),
             leg.mode,
             f"{leg.distance_km:,.0f}",
             f"{leg.days:.1f}",

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from kopru import api
@@ -62,6 +63,15 @@ def _names(run: dict[str, Any]) -> dict[str, str]:
     return item_names(site_names(api.load_data()), run.get("inputs") or {})
 
 
+def _option(value: Any) -> str | int | float | bool | None:
+    """A run parameter as one word or number ('RU, IR' for a list of codes); None for a table."""
+    if isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ", ".join(value)
+    return None
+
+
 def _value(metric: str, value: Any, text: str | None = None) -> str:
     if value is None:
         return text or "—"
@@ -94,17 +104,19 @@ def runs_show(
     names = _names(run)
     out.print(
         f"[bold]{run['kind']}[/] run {run['id'][:12]} of {str(run['created'])[:16]}:"
-        f" {run['company'] or ''} — {run['product'] or ''}",
+        f" {escape(run['company'] or '')} — {escape(run['product'] or '')}",
         highlight=False,
     )
     out.print(f"data pack {run['data_pack_version']}, inputs hash {run['inputs_hash'][:12]}", highlight=False)
     if run["overrides"]:
-        out.print(f"[red]overridden:[/] {', '.join(run['overrides'])}")
+        out.print(f"[red]overridden:[/] {escape(', '.join(run['overrides']))}")
     if run.get("disruptions"):
-        out.print(f"closed: {', '.join(run['disruptions'])}")
-    scalars = {k: v for k, v in (run.get("params") or {}).items() if isinstance(v, str | int | float | bool)}
+        out.print(f"closed: {', '.join(run['disruptions'])}", markup=False)
+    scalars = {k: _option(v) for k, v in (run.get("params") or {}).items() if _option(v) is not None}
     if scalars:
-        out.print("options: " + ", ".join(f"{k} {v}" for k, v in scalars.items()), highlight=False)
+        out.print(
+            "options: " + ", ".join(f"{k} {v}" for k, v in scalars.items()), highlight=False, markup=False
+        )
     rows = _by_item(run)
     metrics, order = SUMMARY.get(run["kind"], ((), ""))
     if show_all or not metrics:
@@ -124,8 +136,8 @@ def runs_show(
         cells = [_value(m, rows[item].get(m)) for m in metrics]
         if run["kind"] == "sweep":
             best = str(rows[item].get("best") or "").strip('"')
-            cells.append(names.get(best, best))
-        table.add_row(names.get(item, item), *cells)
+            cells.append(escape(names.get(best, best)))
+        table.add_row(escape(names.get(item, item)), *map(escape, cells))
     out.print(table)
     if len(rows) > TOP:
         out.print(f"[dim]{len(rows) - TOP} more: kopru runs show {run['id'][:12]} --all[/]")
@@ -136,9 +148,8 @@ def _all_rows(run: dict[str, Any], names: dict[str, str]) -> None:
     for col in ("item", "metric", "value"):
         table.add_column(col, justify="right" if col == "value" else "left")
     for r in sorted(run["results"], key=lambda r: (names.get(r["item"], r["item"]), r["metric"])):
-        table.add_row(
-            names.get(r["item"], r["item"]), r["metric"], _value(r["metric"], r["value"], r["text"])
-        )
+        cells = (names.get(r["item"], r["item"]), r["metric"], _value(r["metric"], r["value"], r["text"]))
+        table.add_row(*map(escape, cells))
     out.print(table)
 
 
@@ -172,10 +183,14 @@ def runs_compare(
         table.add_column(col, justify="left" if col in ("item", "metric") else "right", overflow="fold")
     for r in rows:
         cells = [_value(r["metric"], r[k]) for k in ("a", "b", "diff")]
-        table.add_row(names.get(r["item"], r["item"]), r["metric"], *cells)
+        table.add_row(escape(names.get(r["item"], r["item"])), escape(r["metric"]), *map(escape, cells))
     out.print(table)
     if not show_all:
         out.print(f"[dim]every figure: kopru runs compare {a[:12]} {b[:12]} --all[/]")
+
+
+def _differing(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    return [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
 
 
 def _what_differs(ra: dict[str, Any], rb: dict[str, Any]) -> list[str]:
@@ -188,16 +203,21 @@ def _what_differs(ra: dict[str, Any], rb: dict[str, Any]) -> list[str]:
         )
     if not same_product:
         lines.append(
-            f"[yellow]These runs are of different profiles: a is {ra['company']} — {ra['product']},"
-            f" b is {rb['company']} — {rb['product']}; the differences are not like for like.[/]"
+            "[yellow]"
+            + escape(
+                f"These runs are of different profiles: a is {ra['company']} — {ra['product']},"
+                f" b is {rb['company']} — {rb['product']}; the differences are not like for like."
+            )
+            + "[/]"
         )
     elif ra["inputs_hash"] != rb["inputs_hash"]:
-        changed = [
-            k
-            for k in sorted(set(ra.get("inputs") or {}) | set(rb.get("inputs") or {}))
-            if (ra.get("inputs") or {}).get(k) != (rb.get("inputs") or {}).get(k)
-        ]
-        lines.append(f"Same profile, different inputs: {', '.join(changed) or 'the profile'} changed.")
+        changed = _differing(ra.get("inputs") or {}, rb.get("inputs") or {})
+        if "params" in changed:  # say which option: 'avoid', not 'params'
+            params = _differing(ra["inputs"].get("params") or {}, rb["inputs"].get("params") or {})
+            changed[changed.index("params")] = f"the options ({', '.join(params)})"
+        lines.append(
+            escape(f"Same profile, different inputs: {', '.join(changed) or 'the profile'} changed.")
+        )
     if ra["data_pack_version"] != rb["data_pack_version"]:
         lines.append(f"Data pack {ra['data_pack_version']} against {rb['data_pack_version']}.")
     if (ra.get("disruptions") or []) != (rb.get("disruptions") or []):

@@ -15,6 +15,7 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from kopru import space
@@ -56,7 +57,7 @@ def statuses(text: str) -> tuple[str, ...]:
 def print_left_out(left_out: tuple[dict[str, str], ...] | list[dict[str, str]]) -> None:
     if left_out:
         rows = ", ".join(f"{r['name']} ({r['status'].replace('_', ' ')})" for r in left_out)
-        out.print(f"[dim]stations left out by status: {rows}[/]", soft_wrap=True)
+        out.print(f"[dim]stations left out by status: {escape(rows)}[/]")
 
 
 SatellitesOpt = Annotated[
@@ -76,7 +77,7 @@ def with_warnings(fn: Callable[[], T]) -> T:
         result = fn()
     for w in caught:
         if issubclass(w.category, SpaceWarning):
-            err.print(f"[yellow]warning:[/] {w.message}", highlight=False, soft_wrap=True)
+            err.print(f"[yellow]warning:[/] {escape(str(w.message))}", highlight=False, soft_wrap=True)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return result
@@ -96,7 +97,7 @@ def _write_rows(out_dir: Path, name: str, data: dict, rows: list[dict]) -> list[
 
 def _wrote(paths: list[Path]) -> None:
     # soft_wrap: a path broken over two lines cannot be copied
-    out.print("wrote " + " and ".join(f"[bold]{p}[/]" for p in paths), soft_wrap=True)
+    out.print("wrote " + " and ".join(f"[bold]{escape(str(p))}[/]" for p in paths), soft_wrap=True)
 
 
 @app.command()
@@ -131,8 +132,8 @@ def passes(
         table.add_column(col, no_wrap=True, min_width=width, justify="left" if width >= 8 else "right")
     for r, cont in zip(rows, result.continuous, strict=True):
         table.add_row(
-            str(r["satellite"]),
-            str(r["station"]),
+            escape(str(r["satellite"])),
+            escape(str(r["station"])),
             str(r["aos"])[5:19].replace("T", " "),
             str(r["tca"])[11:19],
             "whole" if cont else str(r["los"])[11:19],
@@ -141,7 +142,10 @@ def passes(
             f"{float(r['duration_s']) / 60:.1f}",
         )
     out.print(table)
-    out.print("[dim]whole: in view for the whole window (geostationary); az°: at AOS-LOS[/]")
+    out.print(
+        "[dim]AOS, TCA, LOS: rise, closest approach, set; max°: highest elevation; az°: azimuth at AOS-LOS;"
+        " min: minutes in view; whole: in view for the whole window (geostationary)[/]"
+    )
     print_left_out(result.stations.left_out)
     if written:
         _wrote(written)
@@ -231,8 +235,8 @@ def _print_pool(result: space.PoolResult, days: float, rate_mbps: float) -> None
     for s in result.satellites:
         o, p = s["own"], s["pooled"]
         table.add_row(
-            str(s["satellite"]),
-            str(s["country"]),
+            escape(str(s["satellite"])),
+            escape(str(s["country"])),
             f"{o['contact_min_per_day']:.1f}",
             f"{p['contact_min_per_day']:.1f}",
             str(o["contacts"]),
@@ -253,7 +257,7 @@ def _print_pool(result: space.PoolResult, days: float, rate_mbps: float) -> None
     if result.excluded:
         out.print(
             "[dim]left out: "
-            + ", ".join(f"{e['satellite']} ({e['reason']})" for e in result.excluded)
+            + escape(", ".join(f"{e['satellite']} ({e['reason']})" for e in result.excluded))
             + "[/]"
         )
 
@@ -309,8 +313,8 @@ def imaging(
     for r in sorted(result.rows, key=lambda r: str(r["time"])):
         table.add_row(
             str(r["time"])[:19].replace("T", " "),
-            str(r["satellite"]),
-            str(r["site"]),
+            escape(str(r["satellite"])),
+            escape(str(r["site"])),
             f"{r['off_nadir_deg']:.1f}°",
             f"{r['sun_elevation_deg']:.1f}°",
         )
@@ -318,7 +322,7 @@ def imaging(
     if result.excluded:
         out.print(
             "[dim]left out: "
-            + ", ".join(f"{e['satellite']} ({e['reason']})" for e in result.excluded)
+            + escape(", ".join(f"{e['satellite']} ({e['reason']})" for e in result.excluded))
             + "[/]"
         )
     if written:

@@ -203,7 +203,8 @@ def _tariff(tariffs: pd.DataFrame, key, rest, value, note) -> Override:
         raise OverrideError(f"override {key}: no tariff row for regime {regime!r} and HS {hs!r}")
     if value > MAX_DUTY_PCT:
         raise OverrideError(
-            f"override {key}: {value:g} % is beyond any customs duty (at most {MAX_DUTY_PCT} %; 12 means 12 %)"
+            f"override {key}: {value:g} % is beyond any customs duty"
+            f" (at most {MAX_DUTY_PCT} %; 12 means 12 %)"
         )
     old = float(tariffs.loc[mask, "rate_pct"].iloc[0])
     _set(tariffs, tariffs.index[mask], rate_pct=value, source=OVERRIDE_SOURCE, note=note)

@@ -13,6 +13,7 @@ enterprise is taken at its template's size, and that is flagged as an estimate.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,10 +56,11 @@ def _records(path: Path) -> list[dict[str, Any]]:
 
         if not path.is_file():
             raise MatchError(f"pipeline {path} does not exist", file=path)
-        try:
-            frame = duckdb.sql(f"SELECT * FROM read_parquet('{path.as_posix()}')").df()
+        try:  # the path as a parameter: a quote in a file name is not SQL
+            frame = duckdb.connect().execute("SELECT * FROM read_parquet(?)", [path.as_posix()]).df()
         except duckdb.Error as exc:
-            raise MatchError(f"pipeline {path}: not a readable Parquet file ({exc})", file=path) from None
+            reason = str(exc).strip().splitlines()[0]
+            raise MatchError(f"pipeline {path}: not a readable Parquet file ({reason})", file=path) from None
         return frame.to_dict("records")
     if suffix in (".yaml", ".yml", ".json"):
         data = documents.read_document(path, "pipeline", error=MatchError)
@@ -71,13 +73,8 @@ def _records(path: Path) -> list[dict[str, Any]]:
         return data
     text = documents.read_text(path, "pipeline", error=MatchError)
     header, rows = documents.csv_rows(text, f"pipeline {path}", error=MatchError)
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise MatchError(
-            f"pipeline {path}: missing column(s) {', '.join(missing)};"
-            f" expected at least {','.join(REQUIRED)}",
-            file=path,
-        )
+    expected = f"at least {','.join(REQUIRED)}"
+    documents.require_columns(header, REQUIRED, f"pipeline {path}", expected, error=MatchError, file=path)
     return rows
 
 
@@ -85,13 +82,25 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
 
 
+THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")  # 1,500,000 or 12,345.6
+
+
 def _number(value: Any, where: str, name: str) -> float:
     if _blank(value):
         return math.nan
     if isinstance(value, bool):
         raise MatchError(f"{where}: {name} must be a number, got {value!r}", field=name)
+    text = str(value).strip()
+    if "," in text:
+        if not THOUSANDS.fullmatch(text):  # "1,5" is a decimal comma: read as 15 it would be 10x off
+            raise MatchError(
+                f"{where}: {name} {text!r} is not a number; use a dot for decimals (1.5), commas only"
+                " between groups of three digits (1,500,000)",
+                field=name,
+            )
+        text = text.replace(",", "")
     try:
-        x = float(str(value).replace(",", "").strip())
+        x = float(text)
     except ValueError:
         raise MatchError(f"{where}: {name} must be a number, got {value!r}", field=name) from None
     if not math.isfinite(x) or x < 0 or x > MAX_NUMBER:
@@ -118,11 +127,14 @@ def read_pipeline(path: str | Path, pack: DataPack, templates: set[str]) -> Pipe
         raise MatchError(f"pipeline {path}: {len(rows):,} rows; at most {MAX_ROWS:,} are read", file=path)
     seen: dict[str, int] = {}
     out = []
+    # a table's rows are counted as a spreadsheet shows them (the header is row 1), a list's items from 1
+    tabular = path.suffix.lower() in (".csv", ".parquet")
+    place = (lambda k: f"row {k + 2}") if tabular else (lambda k: f"item {k + 1}")
     for k, raw in enumerate(rows):
-        where = f"pipeline {path.name} row {k + 2}"
+        where = f"pipeline {path.name} {place(k)}"
         row = _row(raw, where, pack, templates, path.parent)
         if row["id"] in seen:
-            raise MatchError(f"{where}: id {row['id']!r} repeats row {seen[row['id']] + 2}", field="id")
+            raise MatchError(f"{where}: id {row['id']!r} repeats {place(seen[row['id']])}", field="id")
         seen[row["id"]] = k
         out.append(row)
     return Pipeline(pd.DataFrame(out), path.parent)
@@ -159,15 +171,29 @@ def _row(
 
 
 def _check_ids(row: dict[str, Any], where: str, pack: DataPack) -> None:
-    for region in row["regions"]:
-        if region not in pack.regions.index:
-            raise MatchError(
-                f"{where}: region {region!r} is not a Kazakh region (KZ-10 ... KZ-79)", field="regions"
-            )
-    for market in row["markets"]:
-        if market not in pack.markets.index:
-            raise MatchError(f"{where}: market {market!r} is not a market of the data pack", field="markets")
-    home = row["home_province"]
-    if home and home not in pack.provinces.index:
-        known = ", ".join(pack.provinces.index)
-        raise MatchError(f"{where}: home_province {home!r} is not one of {known}", field="home_province")
+    """Regions, markets and the home province by code, or by name as people write them."""
+    regions, markets = pack.regions["name"], pack.markets["name"]
+    row["regions"] = tuple(
+        _code(r, regions, where, "regions", "region", "a Kazakh region") for r in row["regions"]
+    )
+    row["markets"] = tuple(_code(m, markets, where, "markets", "market", "a market") for m in row["markets"])
+    if row["home_province"]:
+        row["home_province"] = _code(
+            row["home_province"],
+            pack.provinces["name"],
+            where,
+            "home_province",
+            "home_province",
+            "a Turkish province",
+        )
+
+
+def _code(value: str, names: pd.Series, where: str, field: str, noun: str, what: str) -> str:
+    """``value`` as the code of ``names``' index: a code as it is, a name (any case) as its code."""
+    if value in names.index:
+        return value
+    by_name = {str(n).lower(): code for code, n in names.items()}
+    if value.strip().lower() in by_name:
+        return by_name[value.strip().lower()]
+    known = ", ".join(f"{n} {code}" for code, n in names.items())
+    raise MatchError(f"{where}: {noun} {value!r} is not {what}; expected one of {known}", field=field)

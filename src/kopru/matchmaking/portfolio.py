@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -58,6 +58,7 @@ class MatchResult:
     notes: list[str]
     seconds: float
     templates: dict[str, Any] = field(default_factory=dict, repr=False)  # name -> TemplateCosts
+    targets: Targets = field(default_factory=Targets)  # the portfolio's targets, for the reasons given
 
     @property
     def objective(self) -> float | None:
@@ -183,9 +184,22 @@ class MatchResult:
         """Why an enterprise has no zone, in words."""
         p = self.pairs
         if p.possible[e].any():
+            hosts = np.flatnonzero(p.possible[e])
+            budget = self.targets.max_incentive_cost
+            cheapest = hosts[np.argmin(p.incentive_cost[e, hosts])]
+            if budget is not None and p.incentive_cost[e, cheapest] > budget:
+                return (
+                    f"the incentive budget ({budget:,.0f} USD a year) does not cover the incentives of any"
+                    f" zone that could host it (the least, {self.zones.table['name'].iloc[cheapest]}'s:"
+                    f" {p.incentive_cost[e, cheapest]:,.0f} USD a year)"
+                )
+            limits = (
+                "capacity, targets or the incentive budget" if budget is not None else "capacity or targets"
+            )
+            zones = "1 zone" if len(hosts) == 1 else f"{len(hosts)} zones"
             return (
-                "capacity or targets: the zones that could host it are better used by other"
-                f" enterprises for {self.objective_name} (possible in {int(p.possible[e].sum())} zones)"
+                f"{limits}: the zones that could host it are better used by other"
+                f" enterprises for {self.objective_name} (possible in {zones})"
             )
         zones = self.zones.table
         regions = self.pipeline.table["regions"].iloc[e]
@@ -305,12 +319,20 @@ def build_problem(
     region = zones.table["region"].to_numpy()
     for reg, jobs in targets.min_jobs.items():
         side.append(
-            SideConstraint(region == reg, np.nan_to_num(pairs.jobs), lower=jobs, name=f"jobs in {reg}")
+            SideConstraint(
+                region == reg,
+                np.nan_to_num(pairs.jobs),
+                lower=jobs,
+                name=f"--min-jobs: jobs in {zones.region_names.get(reg, reg)} ({reg})",
+            )
         )
     if targets.max_incentive_cost is not None:
         side.append(
             SideConstraint(
-                None, pairs.incentive_cost.T, upper=targets.max_incentive_cost, name="incentive cost"
+                None,
+                pairs.incentive_cost.T,
+                upper=targets.max_incentive_cost,
+                name="--max-incentive-cost: the zones' incentives, USD a year",
             )
         )
     if not used:  # no resource declared anywhere: a dummy row keeps the shapes (R >= 1)
@@ -334,7 +356,7 @@ def solve_portfolio(
     ``gap``: the relative optimality gap to stop at; by default exact (1e-9) for pipelines of up
     to :data:`EXACT_UP_TO` enterprises and 0.1 % above (the answer says which it reached)."""
     t0 = time.perf_counter()
-    targets = targets or Targets()
+    targets = _by_code(targets or Targets(), zones)
     _check_targets(targets, zones)
     values = objective_values(objective, pairs)
     problem = build_problem(pairs, zones, values, targets)
@@ -371,16 +393,26 @@ def solve_portfolio(
         shadows,
         notes,
         time.perf_counter() - t0,
+        targets=targets,
     )
+
+
+def _by_code(targets: Targets, zones: Zones) -> Targets:
+    """Targets with regions named as people name them ('Shymkent', 'almaty region') given by code."""
+    codes = {name.lower(): code for code, name in zones.region_names.items()}
+    min_jobs = {
+        reg if reg in zones.region_names else codes.get(reg.strip().lower(), reg): jobs
+        for reg, jobs in targets.min_jobs.items()
+    }
+    return replace(targets, min_jobs=min_jobs)
 
 
 def _check_targets(targets: Targets, zones: Zones) -> None:
     regions = set(zones.table["region"])
     for reg, jobs in targets.min_jobs.items():
         if reg not in regions:
-            raise MatchError(
-                f"--min-jobs: no zone lies in region {reg!r}; zones are in {', '.join(sorted(regions))}"
-            )
+            named = ", ".join(f"{zones.region_names.get(r, r)} {r}" for r in sorted(regions))
+            raise MatchError(f"--min-jobs: no zone lies in region {reg!r}; zones are in {named}")
         if not math.isfinite(jobs) or jobs < 0:
             raise MatchError(f"--min-jobs {reg}: jobs must be a number >= 0, got {jobs}")
     cap = targets.max_incentive_cost

@@ -99,13 +99,14 @@ def load_zones(pack: DataPack, path: str | Path | None = None) -> Zones:
 def _apply_user_file(path: Path, index: dict[str, int], capacity: dict, basis: dict) -> None:
     text = documents.read_text(path, "zones file", error=MatchError)
     header, rows = documents.csv_rows(text, str(path), error=MatchError)
-    missing = [c for c in ("zone", "resource", "capacity") if c not in header]
-    if missing:
-        raise MatchError(
-            f"zones file {path}: missing column(s) {', '.join(missing)};"
-            " expected zone,resource,capacity[,note]",
-            file=path,
-        )
+    documents.require_columns(
+        header,
+        ("zone", "resource", "capacity"),
+        f"zones file {path}",
+        "zone,resource,capacity[,note]",
+        error=MatchError,
+        file=path,
+    )
     for k, row in enumerate(rows):
         where = f"zones file {path} row {k + 2}"
         zid = str(row.get("zone") or "").strip()

@@ -12,6 +12,7 @@ import contextlib
 import math
 import multiprocessing
 import os
+import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -28,9 +29,24 @@ from kopru.montecarlo.model import RiskModel
 from kopru.montecarlo.sampling import BLOCK, Chunk, chunk_blocks, compute_chunk
 from kopru.montecarlo.spec import Array, Uncertainty
 from kopru.progress import Counter
+from kopru.units import brief
 
 MEMORY_BUDGET = 256 * 2**20  # above this the per-sample annual costs spill to a temporary file
+DISK_SHARE = 0.8  # of the temporary folder's free space a run may fill
+MAX_SAMPLES = 10**9  # past a billion draws the exact quantiles need terabytes; no question asks for them
 DRAWS_KEPT = 2048  # samples per site a result keeps for distribution charts (the table uses all)
+
+
+def _check_disk(needed: int) -> None:
+    """Refuse a run whose per-sample costs would not fit the temporary folder's free space."""
+    folder = tempfile.gettempdir()
+    free = shutil.disk_usage(folder).free
+    if needed > free * DISK_SHARE:
+        raise OptionError(
+            f"samples: {needed / 1e9:,.1f} GB of temporary space needed for the per-sample costs,"
+            f" {free / 1e9:,.1f} GB free in {folder}; draw fewer samples (or set TMPDIR)",
+            field="samples",
+        )
 
 
 class _Sink:
@@ -47,7 +63,9 @@ class _Sink:
         self.path: str | None = None
         if samples * sites * 8 <= budget and not shared:
             self.memory = np.empty((samples, sites))
-        elif shared:
+            return
+        _check_disk(samples * sites * 8)
+        if shared:
             # worker processes write their chunks into it by path; unlinked in close()
             fd, self.path = tempfile.mkstemp(prefix="kopru-risk-")
             self.file = os.fdopen(fd, "w+b")
@@ -352,8 +370,10 @@ def run(
     :data:`PROCESS_MIN_SAMPLES` uses one process per core; each writes its chunks' costs straight
     into the run's file, so only the per-block sums travel back.
     """
-    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-        raise OptionError(f"samples must be a whole number >= 1, got {samples!r}", field="samples")
+    if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= MAX_SAMPLES:
+        raise OptionError(
+            f"samples must be a whole number from 1 to {MAX_SAMPLES:,}, got {brief(samples)}", field="samples"
+        )
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise OptionError(f"seed must be a whole number >= 0, got {seed!r}", field="seed")
     n_blocks = -(-samples // BLOCK)

@@ -94,6 +94,22 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[:80] or "enterprise"
 
 
+def pitch_files(ids: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """Each enterprise's pitch sheet, ``pitch/<id>.html``; ids that read alike as file names ('a/b'
+    and 'a_b', or 'A_B' on a file system that ignores case) get -2, -3: no sheet overwrites another."""
+    files: dict[str, str] = {}
+    taken: set[str] = set()
+    for eid in ids:
+        stem = _slug(eid)
+        name, n = stem, 1
+        while name.lower() in taken:
+            n += 1
+            name = f"{stem}-{n}"
+        taken.add(name.lower())
+        files[eid] = f"pitch/{name}.html"
+    return files
+
+
 def pitch_rows(result: MatchResult, e: int) -> dict[str, Any]:
     """Everything a pitch sheet shows for enterprise ``e``: its zone (or best zone), the cost per
     unit there and at its Turkish baseline by component, the zone's incentives and routes."""
@@ -203,7 +219,7 @@ def render_match_html(result: MatchResult, pack: DataPack) -> str:
         plotlyjs=get_plotlyjs(),
         basemap=basemap.preload_script(),
         map=match_map(result, pack).to_html(div_id="match-map", **to_div),
-        pitch={r["id"]: f"pitch/{_slug(r['id'])}.html" for r in data["enterprises"]},
+        pitch=pitch_files([r["id"] for r in data["enterprises"]]),
     )
 
 
@@ -272,8 +288,9 @@ def write_match_folder(result: MatchResult, pack: DataPack, out_dir: str | Path)
     )
     written[1].write_text(render_match_html(result, pack), encoding="utf-8")
     write_workbook(result, written[2])
+    files = pitch_files(result.pipeline.ids)
     for e, eid in enumerate(result.pipeline.ids):
-        path = folder / "pitch" / f"{_slug(eid)}.html"
+        path = folder / files[eid]
         path.write_text(render_pitch_html(result, e), encoding="utf-8")
         written.append(path)
     return written

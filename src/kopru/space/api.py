@@ -24,6 +24,10 @@ MAX_DAYS = 31.0
 PathLike = str | Path | None
 
 
+FIRST_EPOCH = datetime(1957, 10, 4, tzinfo=UTC)  # Sputnik 1: no element set is older
+END_OF_EPOCHS = datetime(2057, 1, 1, tzinfo=UTC)  # TLE years 57-99 are 1957-1999, 00-56 are 2000-2056
+
+
 def parse_start(when: str | datetime) -> datetime:
     """An ISO 8601 date or date-time (or a datetime); without an offset it is UTC."""
     if isinstance(when, datetime):
@@ -37,7 +41,14 @@ def parse_start(when: str | datetime) -> datetime:
                 " expected e.g. 2026-06-01T00:00Z",
                 field="--start",
             ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    if not FIRST_EPOCH <= moment < END_OF_EPOCHS:
+        raise OptionError(
+            f"--start {moment.date().isoformat()} is outside the years element sets can describe"
+            f" ({FIRST_EPOCH.year}-{END_OF_EPOCHS.year - 1}: a TLE epoch has a two-digit year)",
+            field="--start",
+        )
+    return moment
 
 
 def check_days(days: float) -> float:
@@ -113,6 +124,11 @@ def imaging(
     min_sun_elevation: float = 10.0,
 ) -> Opportunities:
     """Imaging opportunities of Earth-observation satellites over sites (default: every Kazakh SEZ)."""
+    if not -90.0 <= min_sun_elevation < 90.0:
+        raise OptionError(
+            f"--min-sun-elevation must be in [-90, 90) degrees, got {min_sun_elevation:g}",
+            field="--min-sun-elevation",
+        )
     constellation, when, days = _window(tle, start, days)
     return imaging_opportunities(
         constellation,

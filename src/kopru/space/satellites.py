@@ -31,11 +31,9 @@ class SatelliteInfo:
 
 def parse_satellites(text: str, source: str = "<text>") -> dict[int, SatelliteInfo]:
     header, rows = documents.csv_rows(text, source, error=StationError)
-    missing = [c for c in ("norad", "country") if c not in header]
-    if missing:
-        raise StationError(
-            f"{source}: missing column(s) {', '.join(missing)}; expected norad,country[,priority,active]"
-        )
+    documents.require_columns(
+        header, ("norad", "country"), source, "norad,country[,priority,active]", error=StationError
+    )
     out: dict[int, SatelliteInfo] = {}
     for i, raw in enumerate(rows):
         row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}

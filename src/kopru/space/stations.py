@@ -149,12 +149,9 @@ def _number(
 def parse_stations(text: str, source: str = "<text>", required: tuple[str, ...] = REQUIRED) -> Stations:
     """Parse a stations CSV; ``required`` names the columns that must be present."""
     header, rows = documents.csv_rows(text, source, error=StationError)
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise StationError(
-            f"{source}: missing column(s) {', '.join(missing)}; expected a header with"
-            f" {','.join(required)} (found {','.join(header) or 'nothing'})"
-        )
+    documents.require_columns(
+        header, required, source, f"a header with {','.join(required)}", error=StationError
+    )
     for i, row in enumerate(rows):
         if None in row.values() and "name" in row:
             raise StationError(f"{source} row {i + 2}: fewer fields than the header has columns")

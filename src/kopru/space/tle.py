@@ -127,6 +127,13 @@ def checksum(line: str) -> int:
 
 
 DIGITS = "0123456789"
+# line 2's angles, by column (1-based 9-16, 18-25, 35-42, 44-51), and the range each lies in
+ANGLES = (
+    (slice(8, 16), "inclination", 0.0, 180.0),
+    (slice(17, 25), "right ascension of the ascending node", 0.0, 360.0),
+    (slice(34, 42), "argument of perigee", 0.0, 360.0),
+    (slice(43, 51), "mean anomaly", 0.0, 360.0),
+)
 EPOCH = re.compile(r"\d{2}[\d ]{3}\.\d{8}")  # columns 19-32 of line 1: YYDDD.DDDDDDDD
 
 
@@ -150,6 +157,16 @@ def _check_line(line: str, number: str, where: str) -> None:
         )
 
 
+def _number(text: str, where: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise TLEError(f"{where}: {what} is {text.strip()!r}, not a number") from None
+    if not np.isfinite(value):
+        raise TLEError(f"{where}: {what} is {text.strip()!r}, not a finite number")
+    return value
+
+
 def _element_set(name: str | None, l1: str, l2: str, where1: str, where2: str, source: str) -> ElementSet:
     _check_line(l1, "1", where1)
     _check_line(l2, "2", where2)
@@ -158,6 +175,18 @@ def _element_set(name: str | None, l1: str, l2: str, where1: str, where2: str, s
             f"{where1}: the epoch (columns 19-32) is {l1[18:32]!r}; expected YYDDD.DDDDDDDD,"
             " a two-digit year and the day of the year"
         )
+    day = _number(l1[20:32], where1, "the epoch's day of the year (columns 21-32)")
+    if not 1.0 <= day < 367.0:
+        raise TLEError(
+            f"{where1}: the epoch's day of the year (columns 21-32) must be in [1, 367),"
+            f" got {l1[20:32].strip()}"
+        )
+    for columns, what, low, high in ANGLES:
+        value = _number(l2[columns], where2, what)
+        if not low <= value <= high:
+            raise TLEError(
+                f"{where2}: {what} must be in [{low:g}, {high:g}] degrees, got {l2[columns].strip()}"
+            )
     if l1[2:7] != l2[2:7]:
         raise TLEError(
             f"{where2}: NORAD catalogue number {l2[2:7].strip()!r} differs from line 1's"

@@ -39,6 +39,7 @@ from kopru.errors import (
 )
 from kopru.store import records
 from kopru.store.records import HEADLINE_METRICS, headline, run_rows
+from kopru.units import brief
 
 SCHEMA = "1"
 LOCK_TIMEOUT_S = 60.0
@@ -94,6 +95,7 @@ def _check_file(path: Path) -> bool:
 
 
 # DuckDB's words for a file another process holds (not "block", which corrupt files mention)
+RUN_PREFIX = re.compile(r"[0-9a-f]{1,32}")  # run ids are uuid4 hex; a user gives the first few
 LOCKED = re.compile(r"Could not set lock|Conflicting lock|\block(ed)?\b", re.IGNORECASE)
 
 
@@ -262,16 +264,25 @@ class Store:
         params, results = records.plan_results(plan)
         return self.record("plan", plan.profile, overrides, plan.disruptions, params, results)
 
-    def record_risk(self, result: Any, profile: Any, overrides: Any = None, disruptions: Any = ()) -> str:
+    def record_risk(
+        self, result: Any, profile: Any, overrides: Any = None, disruptions: Any = (), avoid: Any = ()
+    ) -> str:
         """Record a risk result: every site's statistics, with samples, seed and distributions."""
-        params, results = records.risk_results(result)
+        params, results = records.risk_results(result, avoid)
         return self.record("risk", profile, overrides, list(disruptions or ()), params, results)
 
     def record_rank(
-        self, result: Any, profile: Any, samples: int, seed: int, overrides: Any = None, disruptions: Any = ()
+        self,
+        result: Any,
+        profile: Any,
+        samples: int,
+        seed: int,
+        overrides: Any = None,
+        disruptions: Any = (),
+        avoid: Any = (),
     ) -> str:
         """Record an MCDA ranking: method, weights and every site's score and criteria."""
-        params, results = records.rank_results(result, samples, seed)
+        params, results = records.rank_results(result, samples, seed, avoid)
         return self.record("rank", profile, overrides, list(disruptions or ()), params, results)
 
     def record_match(self, result: Any, params: dict[str, Any]) -> str:
@@ -339,7 +350,15 @@ class Store:
         return total, runs
 
     def _resolve(self, con: duckdb.DuckDBPyConnection, run_id: str) -> str:
-        found = [r[0] for r in con.execute("SELECT id FROM runs WHERE id LIKE ?", [f"{run_id}%"]).fetchall()]
+        run_id = run_id.strip().lower()
+        if not RUN_PREFIX.fullmatch(run_id):  # a prefix, literally: '%' or '_' would match any character
+            raise RunNotFound(
+                f"run id {brief(run_id)} is not a run id; expected its first characters, such as c90b203e"
+                " (see 'kopru runs list')"
+            )
+        found = [
+            r[0] for r in con.execute("SELECT id FROM runs WHERE starts_with(id, ?)", [run_id]).fetchall()
+        ]
         if not found:
             raise RunNotFound(f"no run {run_id!r} in {self.path}; see 'kopru runs list'")
         if len(found) > 1:

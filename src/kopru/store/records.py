@@ -170,19 +170,30 @@ def plan_results(plan: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         }
         for s in plan.sites
     ]
-    return {"optimize": plan.network is not None}, {"sites": sites}
+    return {"optimize": plan.network is not None} | _avoided(plan.avoid), {"sites": sites}
 
 
-def risk_results(result: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Parameters (samples, seed, the distributions) and every site's statistics."""
+def _avoided(avoid: Any) -> dict[str, Any]:
+    """The countries no route passed through, as a parameter of the run (none: no key, so the inputs
+    hash of a run without them is what it always was)."""
+    return {"avoid": sorted(avoid)} if avoid else {}
+
+
+def risk_results(result: Any, avoid: Any = ()) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Parameters (samples, seed, the distributions, avoided countries) and every site's statistics."""
     params = {"samples": result.samples, "seed": result.seed, "uncertainty": result.uncertainty.as_dict()}
+    params |= _avoided(avoid)
     return params, {"sites": result.as_dict()["sites"]}
 
 
-def rank_results(result: Any, samples: int, seed: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Parameters (method, weights, the risk criterion's draws) and every site's score and criteria."""
+def rank_results(
+    result: Any, samples: int, seed: int, avoid: Any = ()
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Parameters (method, weights, the risk criterion's draws, avoided countries) and every site's
+    score and criteria."""
     data = result.as_dict()
     params = {"method": result.method, "weights": result.weights, "samples": samples, "seed": seed}
+    params |= _avoided(avoid)
     sites = [{"id": s["id"], "rank": s["rank"], "score": s["score"], **s["criteria"]} for s in data["sites"]]
     return params, {"sites": sites}
 

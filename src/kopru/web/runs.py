@@ -159,7 +159,7 @@ class MemoryRunStore:
 
 def _entry(plan: Plan, overrides: dict[str, Any] | None, risk: RiskResult | None) -> Entry:
     if risk is not None:
-        params, results = records.risk_results(risk)
+        params, results = records.risk_results(risk, plan.avoid)
         return Entry("risk", plan.profile, overrides, plan.disruptions, params, results)
     params, results = records.plan_results(plan)
     return Entry("plan", plan.profile, overrides, plan.disruptions, params, results)

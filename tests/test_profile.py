@@ -45,10 +45,10 @@ def test_units_are_converted():
     ("change", "message"),
     [
         ({"unit_weight": "3 kWh"}, r"unit_weight: .*'kWh' is a unit of energy"),
-        ({"unit_weight": -1}, r"unit_weight: .*greater than 0"),
+        ({"unit_weight": -1}, r"unit_weight: expected more than 0, got -1"),
         (
             {"markets": [{"id": "mkt_RU", "demand": -5}]},
-            r"markets\[0\]\.demand: .*greater than 0",
+            r"markets\[0\]\.demand: expected more than 0, got -5 \(market 'mkt_RU'\)$",
         ),
         ({"markets": [{"id": "mkt_RU", "demand": 1e-300}]}, r"demand: expected at least 1e-06 units a year"),
         ({"markets": [{"id": "mkt_RU", "demand": 1e300}]}, r"markets\[0\]\.demand: expected at most 1e\+12"),
@@ -56,7 +56,7 @@ def test_units_are_converted():
         ({"capex": float("inf")}, r"capex: expected a finite number, got inf"),
         ({"labour_hours": "1e14 h"}, r"labour_hours: expected at most 1e\+06, got 1e14 h"),
         ({"markets": []}, r"markets: .*at least 1"),
-        ({"hs": "61"}, r"hs: .*pattern"),
+        ({"hs": "61"}, r"hs: expected a 4-digit HS heading such as 6109, got '61'"),
         ({"price": "cheap"}, r"price: "),
         ({"colour": "red"}, r"colour: unknown field"),
         ({"annual_volume": 10}, r"exceeds annual_volume"),
@@ -210,3 +210,27 @@ def test_a_union_error_comes_from_the_arm_the_value_is_for(cost, field, says):
     (issue,) = caught.value.fields
     assert issue.field == field and says in issue.message
     assert "dictionary" not in str(caught.value)
+
+
+def test_errors_name_the_list_item_and_say_what_a_pattern_means():
+    """Web QA: 'markets[4].demand: Input should be greater than 0' and "String should match pattern
+    '^TR-\\d{2}$'" for a typed province name; the message now names the market and the expected form."""
+    import yaml
+
+    from kopru.errors import ProfileError
+    from kopru.profile import profile_from_dict
+
+    data = yaml.safe_load((EXAMPLES / "apparel.yaml").read_text(encoding="utf-8"))
+    data["markets"][1]["demand"] = 0
+    data["baseline"][0]["province"] = "Denizlii"
+    data["materials"][0]["hs"] = "61O9"
+    with pytest.raises(ProfileError) as caught:
+        profile_from_dict(data)
+    said = {i.field: i.message for i in caught.value.fields}
+    market = data["markets"][1]["id"]
+    assert said["markets[1].demand"] == f"expected more than 0, got 0 (market '{market}')"
+    assert said["baseline[0].province"].startswith(
+        "expected a Turkish province code such as TR-20 (Denizli),"
+    )
+    assert "got 'Denizlii'" in said["baseline[0].province"]
+    assert said["materials[0].hs"].startswith("expected a 4-digit HS heading such as 6109, got '61O9'")

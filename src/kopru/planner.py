@@ -672,7 +672,8 @@ def _restricted_sentence(site: SitePlan, currency: str, markets: list[dict[str, 
     return (
         f" Its cheapest routes to {', '.join(market_name.get(m, m) for m in hits)} pass through"
         f" {', '.join(countries)}, under sanctions or transit restrictions{around};"
-        f" plan with --avoid {' --avoid '.join(codes)} to use only such routes."
+        f" to use only such routes, plan with avoid: [{', '.join(codes)}] in the profile"
+        f" (--avoid {' --avoid '.join(codes)} on the command line)."
     )
 
 

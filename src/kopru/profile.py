@@ -355,13 +355,52 @@ def _number_message(err: Any) -> str | None:
         return f"expected at most {err['ctx']['le']:,g}, got {value}"
     if err["type"] == "greater_than_equal" and err["ctx"]["ge"] > 0:
         return f"expected at least {err['ctx']['ge']:g}, got {value}"
+    if err["type"] == "greater_than":
+        return f"expected more than {err['ctx']['gt']:g}, got {value}"
+    if err["type"] == "string_pattern_mismatch":
+        pattern = err["ctx"]["pattern"]
+        return f"expected {PATTERN_HINTS.get(pattern, f'text matching {pattern}')}, got {units.brief(value)}"
+    if err["type"] == "too_short" and err["ctx"].get("min_length"):
+        return f"needs at least {err['ctx']['min_length']} item(s), got {err['ctx'].get('actual_length', 0)}"
     return None
 
 
-def field_issues(exc: ValidationError) -> tuple[FieldIssue, ...]:
-    """Every problem pydantic found, one per field, in the words the CLI and the web app use."""
+# what a pattern means, for a person who typed something else
+PATTERN_HINTS = {
+    r"^TR-\d{2}$": "a Turkish province code such as TR-20 (Denizli)",
+    r"^\d{4}$": "a 4-digit HS heading such as 6109",
+    r"^[A-Z]{2}$": "a two-letter ISO country code such as RU",
+}
+# the name a list item goes by, so an error names the market or material, not only its position
+ITEM_NAMES = {"markets": ("market", "id"), "materials": ("material", "name"), "baseline": ("plant", "name")}
+
+
+def _item(data: Any, loc: tuple) -> str:
+    """' (market mkt_KG)' for an error inside markets[4] of ``data``, '' when it has no name."""
+    if len(loc) < 2 or loc[0] not in ITEM_NAMES or not isinstance(loc[1], int) or not isinstance(data, dict):
+        return ""
+    items = data.get(loc[0])
+    if (
+        not isinstance(items, list | tuple)
+        or not 0 <= loc[1] < len(items)
+        or not isinstance(items[loc[1]], dict)
+    ):
+        return ""
+    what, key = ITEM_NAMES[loc[0]]
+    name = items[loc[1]].get(key) or items[loc[1]].get("province")
+    return f" ({what} {units.brief(name, 60)})" if isinstance(name, str) and name else ""
+
+
+def field_issues(exc: ValidationError, data: Any = None) -> tuple[FieldIssue, ...]:
+    """Every problem pydantic found, one per field, in the words the CLI and the web app use;
+    ``data``, the document validated, lets a message name the list item (market, material) at fault."""
     issues = []
-    for err in union_errors(exc.errors()):
+    errors = union_errors(exc.errors())
+    inner = [tuple(e["loc"]) for e in errors]
+    for err in errors:
+        here = tuple(err["loc"])
+        if err["type"] == "too_short" and any(len(o) > len(here) and o[: len(here)] == here for o in inner):
+            continue  # a list emptied by its own bad items: the items' errors say what is wrong
         loc = tuple(err["loc"])
         if err["type"] == "extra_forbidden":
             msg = "unknown field (check the spelling)"
@@ -375,13 +414,14 @@ def field_issues(exc: ValidationError) -> tuple[FieldIssue, ...]:
             loc = loc[:-1]
         else:
             msg = _number_message(err) or _clean(err["msg"])
+        msg += _item(data, loc)
         issues.append(FieldIssue(field_path(loc) or "profile", msg, loc))
     return tuple(issues)
 
 
-def explain(exc: ValidationError, origin: str = "profile") -> ProfileError:
-    """One line for up to five fields: 'markets[1].demand: Input should be greater than 0'."""
-    issues = field_issues(exc)
+def explain(exc: ValidationError, origin: str = "profile", data: Any = None) -> ProfileError:
+    """One line for up to five fields: 'markets[1].demand: expected more than 0, got 0 (market mkt_KG)'."""
+    issues = field_issues(exc, data)
     more = len(issues) - 5
     tail = f" (and {more} more)" if more > 0 else ""
     text = f"{origin}: " + "; ".join(str(i) for i in issues[:5]) + tail
@@ -394,7 +434,7 @@ def profile_from_dict(data: Any, origin: str = "profile") -> Profile:
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
-        raise explain(exc, origin) from None
+        raise explain(exc, origin, data) from None
 
 
 def load_profile(path: str | Path) -> Profile:

@@ -44,7 +44,7 @@ BAD_PROFILES = {
     "wrong unit": (lambda d: d.update(unit_weight="2 kWh"), "unit_weight: expected a mass"),
     "negative volume": (
         lambda d: d.update(annual_volume=-5),
-        "annual_volume: Input should be greater than 0",
+        "annual_volume: expected more than 0, got -5",
     ),
     "unknown market": (
         lambda d: d.update(markets=[{"id": "mkt_MARS", "demand": 5}]),

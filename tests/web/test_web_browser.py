@@ -114,6 +114,17 @@ def test_plan_page_runs_an_example(watched: Watched) -> None:
     with page.expect_download() as dl:
         page.click("#dl-json")
     assert dl.value.suggested_filename == "plan.json"
+    # the run is in the address (web QA: Back and Reload lost it), and reopening it fills the form
+    # with the run's own profile
+    assert re.search(r"/plan\?run=[0-9a-f]{32}$", page.url), page.url
+    page.fill("[name=company]", "Another company")
+    page.reload()
+    page.wait_for_selector("#plan-map[data-drawn='1']", timeout=30_000)
+    page.wait_for_function(
+        "document.getElementById('source-note').textContent.includes('profile of the run')"
+    )
+    assert page.locator("[name=company]").input_value() != "Another company"
+    assert page.locator("#markets tbody tr").count() == 7
     watched.shot("web-plan.png", full_page=True)
     page.evaluate("document.getElementById('results').scrollIntoView()")
     watched.shot("web-plan-result.png")
@@ -166,7 +177,7 @@ def test_plan_page_shows_field_errors(watched: Watched) -> None:
     page.fill("#markets tbody tr:nth-child(2) [data-m=demand]", "0")
     page.click("#check-btn")
     page.wait_for_selector("#form-errors:not([hidden])")
-    assert "greater than 0" in page.locator("[name=annual_volume] + small.err").inner_text()
+    assert "expected more than 0, got -5" in page.locator("[name=annual_volume] + small.err").inner_text()
     assert "markets[1].demand" in page.locator("#form-errors").inner_text()
     assert page.locator("#markets tbody tr:nth-child(2) [data-m=demand].invalid").count() == 1
     watched.shot("web-plan-errors.png")

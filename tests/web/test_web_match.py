@@ -88,7 +88,7 @@ def test_match_page_runs_the_example(browser, base: str) -> None:
         assert page.locator("#match-assignments tbody tr").count() >= 20
         assert page.locator("#match-zones tbody tr").count() >= 10
         assert page.locator("#match-unassigned tbody tr").count() >= 1
-        assert "enterprises placed" in page.locator("#match-summary").inner_text()
+        assert "enterprises of the example pipeline placed" in page.locator("#match-summary").inner_text()
         assert page.locator("#match-map g.trace.scattergeo path.point").count() >= 20  # the zones
         # every table cell names enterprises, zones and regions: no id a person would have to decode
         cells = " ".join(
@@ -120,3 +120,27 @@ def test_match_page_fits_a_phone(browser, base: str) -> None:
         phone.check()
     finally:
         phone.close()
+
+
+@pytest.mark.browser
+def test_a_chosen_file_is_the_pipeline_matched(browser, base: str, tmp_path) -> None:
+    """Web QA: choosing a CSV left the radio on the example, which was matched instead, silently;
+    a bad row of the file was then never reported, and errors named 'pipeline.csv'."""
+    from test_web_browser import Watched
+
+    bad = tmp_path / "my_pipeline.csv"
+    bad.write_text("id,name,sector,template\na,A,textiles,textilez\n", encoding="utf-8")
+    w = Watched(browser, base)
+    try:
+        page = w.page
+        page.goto(base + "/match")
+        page.set_input_files("#pipeline-file", str(bad))
+        assert page.locator("input[name=source][value=upload]").is_checked()
+        page.click("#match-btn")
+        page.wait_for_selector("#match-errors:not([hidden])", timeout=30_000)
+        text = page.locator("#match-errors").inner_text()
+        assert "my_pipeline.csv row 2" in text and "textilez" in text, text
+        assert page.locator("#match-results").is_hidden()
+        w.check(expected=("422",))  # the refusal itself is logged by the browser
+    finally:
+        w.close()

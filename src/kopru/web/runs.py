@@ -102,6 +102,7 @@ class RunStore(Protocol):
         overrides: dict[str, Any] | None = None,
         risk: RiskResult | None = None,
         risk_view: dict[str, Any] | None = None,
+        record: bool = True,
     ) -> Run: ...
 
     def get(self, run_id: str) -> Run | None: ...
@@ -130,9 +131,11 @@ class MemoryRunStore:
         overrides: dict[str, Any] | None = None,
         risk: RiskResult | None = None,
         risk_view: dict[str, Any] | None = None,
+        record: bool = True,
     ) -> Run:
-        """Keep a plan (a risk run: its result and view too) and record it in the scenario store."""
-        stored = self._writer.record(plan, overrides, risk) if self._record else None
+        """Keep a plan (a risk run: its result and view too) and record it in the scenario store
+        (``record=False``: a look-up, such as the Compare page's list of sites, is not a run)."""
+        stored = self._writer.record(plan, overrides, risk) if self._record and record else None
         run = Run(
             id=stored or uuid.uuid4().hex,
             plan=plan,

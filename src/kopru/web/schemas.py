@@ -47,6 +47,10 @@ class PlanRequest(BaseModel):
     overrides: dict[str, Any] | None = Field(
         default=None, description="data-pack values to replace, as in an overrides YAML file"
     )
+    record: bool = Field(
+        default=True,
+        description="record the run in the scenario store; false for a look-up (a form's list of sites)",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> Self:

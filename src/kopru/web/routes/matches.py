@@ -9,6 +9,7 @@ Runs are kept in memory here and recorded in the scenario store.
 import io
 import json
 import logging
+import re
 import tempfile
 import uuid
 from pathlib import Path
@@ -46,6 +47,9 @@ class MatchRequest(BaseModel):
     pipeline_csv: str | None = Field(
         default=None, max_length=MAX_PIPELINE_CHARS, description="a pipeline CSV, as text"
     )
+    pipeline_name: str | None = Field(
+        default=None, max_length=200, description="the uploaded file's name, which messages name"
+    )
     zones_csv: str | None = Field(
         default=None, max_length=MAX_PIPELINE_CHARS, description="zone,resource,capacity[,note] rows"
     )
@@ -71,9 +75,15 @@ def _files(req: MatchRequest) -> tuple[Path, Path | None, str, tempfile.Temporar
             path = Path(folder.name) / "pipeline.csv"
             path.write_bytes(f.read())
         return path, zones, "example:pipeline", folder
-    path = Path(folder.name) / "pipeline.csv"
+    path = Path(folder.name) / _file_name(req.pipeline_name)
     path.write_text(req.pipeline_csv or "", encoding="utf-8")
-    return path, zones, "upload", folder
+    return path, zones, f"upload:{path.name}", folder
+
+
+def _file_name(name: str | None) -> str:
+    """The upload's own name, made safe as a file name (messages name the row of *that* file)."""
+    stem = re.sub(r"[^\w.\- ]+", "_", Path(name or "").name).strip(" .")[:100]
+    return stem if stem.lower().endswith(".csv") else f"{stem or 'pipeline'}.csv"
 
 
 def _record(state: WebState, result: MatchResult, req: MatchRequest, source: str) -> str | None:
@@ -104,7 +114,8 @@ def submit_match(state: State, req: MatchRequest) -> JobView:
         load_zones(pack, zones)
     except KopruError as exc:  # name the upload, not the server's temporary file
         folder.cleanup()
-        for path, name in ((pipeline, "pipeline_csv"), (zones, "zones_csv")):
+        shown = pipeline.name if req.pipeline_name else "pipeline_csv"
+        for path, name in ((pipeline, shown), (zones, "zones_csv")):
             if path is not None:
                 exc.message = exc.message.replace(str(path), name)
         exc.args = (exc.message,)

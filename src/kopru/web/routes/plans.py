@@ -81,7 +81,7 @@ def _work(state: WebState, req: JobRequest, cached: bool = False) -> tuple[Calla
         return risk_work, "risk"
 
     def work(progress: JobProgress) -> Run:
-        return state.runs.add(plan_of(progress), source, req.overrides)
+        return state.runs.add(plan_of(progress), source, req.overrides, record=req.record)
 
     return work, "optimize" if req.optimize else "plan"
 

@@ -37,7 +37,7 @@ def validate_profile(data: object) -> Profile:
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
-        raise explain(exc) from None
+        raise explain(exc, data=data) from None
 
 
 @open_router.get("/health")
@@ -76,7 +76,7 @@ def _read_upload(raw: bytes, filename: str) -> ParsedProfile:
         Profile.model_validate(data)
         errors: list[FieldError] = []
     except ValidationError as exc:
-        errors = field_errors(field_issues(exc))
+        errors = field_errors(field_issues(exc, data))
     return ParsedProfile(profile=data, errors=errors)
 
 

@@ -10,7 +10,8 @@
     const list = await kopru.json("/api/examples");
     example.innerHTML = list.map((e) => `<option value="${kopru.esc(e.name)}">${kopru.esc(e.company)}: ${kopru.esc(e.product)}</option>`).join("");
     const wanted = new URLSearchParams(location.search).get("example");
-    if (wanted) example.value = wanted;
+    if (wanted && list.some((e) => e.name === wanted)) example.value = wanted;
+    else if (wanted) errorBox.textContent = `There is no example “${wanted.slice(0, 40)}”; showing ${example.value}.`;
     await loadSites();
   }
 
@@ -19,7 +20,7 @@
     const plan = await kopru.json("/api/plan", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ example: example.value }),
+      body: JSON.stringify({ example: example.value, record: false }), // filling a list is not a run
     });
     const byId = Object.fromEntries(plan.sites.map((s) => [s.id, s]));
     const ranked = plan.ranking.map((id) => byId[id]);

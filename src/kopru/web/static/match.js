@@ -5,6 +5,7 @@
   const form = document.getElementById("match-form");
   const errors = document.getElementById("match-errors");
   let currentRun = null;
+  let lastSource = null; // which pipeline the shown portfolio is of: the example or a file's name
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const pct = (v) => `${(100 * v).toFixed(1)} %`;
 
@@ -23,6 +24,7 @@
       const file = document.getElementById("pipeline-file").files[0];
       if (!file) throw new Error("choose a pipeline CSV, or the example");
       out.pipeline_csv = await file.text();
+      out.pipeline_name = file.name;
     } else {
       out.example = "pipeline";
     }
@@ -36,11 +38,13 @@
     const button = document.getElementById("match-btn");
     button.disabled = true;
     try {
+      const request = await body();
       let job = await kopru.json("/api/match", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(await body()),
+        body: JSON.stringify(request),
       });
+      lastSource = request.pipeline_name ? `“${request.pipeline_name}”` : "the example pipeline";
       while (job.status === "queued" || job.status === "running") {
         await sleep(250);
         job = await kopru.json(`/api/jobs/${job.id}`);
@@ -70,9 +74,10 @@
     ]);
     currentRun = runId;
     const imp = d.impact;
+    const source = lastSource || "the example pipeline";
     document.getElementById("match-results").hidden = false;
     document.getElementById("match-summary").textContent =
-      `${imp.enterprises} of ${d.enterprises.length} enterprises placed (${d.status}, objective ${d.objective_name.replace("_", " ")}): ` +
+      `${imp.enterprises} of the ${d.enterprises.length} enterprises of ${source} placed (${d.status}, objective ${d.objective_name.replace("_", " ")}): ` +
       `${kopru.money(imp.jobs)} jobs, ${kopru.money(imp.investment_usd / 1e6)} million USD invested, ` +
       `${kopru.money(imp.exports_usd / 1e6)} million USD of exports a year, saving the enterprises ` +
       `${kopru.money(imp.saving_usd / 1e6)} million USD a year; the zones' incentives cost ${kopru.money(imp.incentive_cost_usd / 1e6)} million USD a year.`;
@@ -95,7 +100,11 @@
     document.getElementById("match-results").scrollIntoView({ behavior: "smooth" });
   }
 
-  document.getElementById("match-btn").addEventListener("click", run);
+  // choosing a file means matching it: the radio follows (a chosen file was silently ignored)
+  document.getElementById("pipeline-file").addEventListener("change", (event) => {
+    if (event.target.files.length) form.elements.source.value = "upload";
+  });
+  form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
   document.getElementById("match-results").addEventListener("click", (event) => {
     const button = event.target.closest("button.pitch");
     if (!button || !currentRun) return;

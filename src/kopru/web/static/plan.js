@@ -25,9 +25,9 @@
 
   function marketRow(m = {}) {
     const tr = document.createElement("tr");
-    tr.innerHTML = `<td><select data-m="id" title="${kopru.esc(m.id ?? "")}">${marketOptions(m.id ?? "")}</select></td>
-      <td><input data-m="demand" size="10" inputmode="decimal" value="${kopru.esc(m.demand ?? "")}"></td>
-      <td><input data-m="price" size="8" inputmode="decimal" value="${kopru.esc(m.price ?? "")}"></td>
+    tr.innerHTML = `<td data-label="market"><select data-m="id" aria-label="market">${marketOptions(m.id ?? "")}</select></td>
+      <td data-label="demand / year"><input data-m="demand" size="10" inputmode="decimal" aria-label="demand per year" value="${kopru.esc(m.demand ?? "")}"></td>
+      <td data-label="price (optional)"><input data-m="price" size="8" inputmode="decimal" aria-label="price per unit (optional)" value="${kopru.esc(m.price ?? "")}"></td>
       <td><button type="button" class="small remove" title="remove this market">×</button></td>`;
     tr.querySelector(".remove").addEventListener("click", () => tr.remove());
     marketsBody.appendChild(tr);
@@ -61,34 +61,40 @@
     materials: {
       body: document.querySelector("#materials tbody"),
       columns: [
-        { key: "name", text: true, size: 22, hint: "cotton fabric" }, { key: "cost", json: true, size: 8, hint: "1.30" },
-        { key: "weight", size: 8, hint: "220 g" }, { key: "origin", pick: "nodes", size: 24, hint: "Tashkent" },
-        { key: "hs", text: true, size: 5, hint: "5208" }, { key: "duty_pct", size: 5, hint: "%" },
+        { key: "name", label: "material", text: true, size: 22, hint: "cotton fabric" },
+        { key: "cost", label: "cost per unit of product", json: true, size: 8, hint: "1.30" },
+        { key: "weight", label: "weight per unit", size: 8, hint: "220 g" },
+        { key: "origin", label: "bought at", pick: "nodes", size: 24, hint: "Tashkent" },
+        { key: "hs", label: "HS heading", text: true, size: 5, hint: "6006" },
+        { key: "duty_pct", label: "duty %", size: 5, hint: "%" },
       ],
     },
     baseline: {
       body: document.querySelector("#baseline tbody"),
       columns: [
-        { key: "province", pick: "provinces", size: 16, hint: "Denizli" }, { key: "name", text: true, size: 26 },
-        { key: "existing", check: true }, { key: "capacity", size: 10, hint: "units / year" },
+        { key: "province", label: "province", pick: "provinces", size: 16, hint: "Denizli" },
+        { key: "name", label: "plant name", text: true, size: 26 },
+        { key: "existing", label: "existing", check: true },
+        { key: "capacity", label: "capacity, units / year", size: 10, hint: "units / year" },
       ],
     },
   };
 
   function cell(c, item) {
     const v = item[c.key];
-    if (c.check) return `<input type="checkbox" data-m="${c.key}"${v === false ? "" : " checked"}>`;
+    const named = ` aria-label="${kopru.esc(c.label)}"`;
+    if (c.check) return `<input type="checkbox" data-m="${c.key}"${named}${v === false ? "" : " checked"}>`;
     let shown = v ?? "";
     if (c.pick) shown = v === undefined ? "" : nameOf(c.pick, v);
     else if (c.json && v !== null && typeof v === "object") shown = JSON.stringify(v);
     const list = c.pick ? ` list="dl-${c.pick}" title="${kopru.esc(v ?? "")}" autocomplete="off"` : "";
     const hint = c.hint ? ` placeholder="${kopru.esc(c.hint)}"` : "";
-    return `<input data-m="${c.key}" size="${c.size || 10}"${list}${hint} value="${kopru.esc(shown)}">`;
+    return `<input data-m="${c.key}" size="${c.size || 10}"${named}${list}${hint} value="${kopru.esc(shown)}">`;
   }
 
   function tableRow(name, item = {}) {
     const tr = document.createElement("tr");
-    tr.innerHTML = TABLES[name].columns.map((c) => `<td>${cell(c, item)}</td>`).join("") +
+    tr.innerHTML = TABLES[name].columns.map((c) => `<td data-label="${kopru.esc(c.label)}">${cell(c, item)}</td>`).join("") +
       `<td><button type="button" class="small remove" title="remove this row">×</button></td>`;
     tr.querySelector(".remove").addEventListener("click", () => tr.remove());
     TABLES[name].body.appendChild(tr);
@@ -369,6 +375,8 @@
       }
       bar.value = bar.max;
       text.textContent = "done";
+      // the run in the address: Back and Reload bring it back (the page reopens /plan?run=<id>)
+      history.replaceState(null, "", `/plan?run=${job.run}${kind === "risk" ? "&risk=1" : ""}`);
       await showRun(job.run, kind === "risk");
     } catch (e) {
       text.textContent = "failed";
@@ -477,8 +485,11 @@
     const results = document.getElementById("results");
     results.hidden = false;
     const oldest = plan.oldest_input;
+    // sources by their publishers, which a reader knows, not the data pack's ids
+    const publisher = Object.fromEntries((plan.sources || []).map((s) => [s.id, s.publisher || s.title || s.id]));
+    const cited = (ids) => [...new Set(ids.split(";").filter(Boolean).map((id) => publisher[id] || id))].join("; ");
     document.getElementById("recommendation").textContent = plan.recommendation.text +
-      (oldest ? ` The oldest value it rests on: ${oldest.what} (${oldest.year}, ${oldest.source}).` : "");
+      (oldest ? ` The oldest value it rests on: ${oldest.what} (${oldest.year}, ${cited(oldest.source)}).` : "");
     // would the answer change with the borrowed values at their unfavourable end? (older runs lack it)
     const stress = document.getElementById("borrowed-stress");
     stress.hidden = !plan.borrowed_stress;
@@ -509,6 +520,7 @@
       withRisk ? showRisk(runId) : null,
     ]);
     results.scrollIntoView({ behavior: "smooth" });
+    return plan;
   }
 
   document.getElementById("dl-json").addEventListener("click", () => currentRun && kopru.download(`/api/runs/${currentRun}/plan.json`, "plan.json"));
@@ -519,7 +531,25 @@
   // /plan?run=<id> reopens a run from the Runs page (&risk=1: a risk run, with its distributions)
   const query = new URLSearchParams(location.search);
   const fromRuns = query.get("run");
-  loadExamples().then(() => {
-    if (fromRuns && /^[0-9a-f]{32}$/.test(fromRuns)) showRun(fromRuns, query.get("risk") === "1").catch((e) => kopru.toast(e.message));
+  const runButtons = [document.getElementById("run-btn"), document.getElementById("risk-btn")];
+  loadExamples().then(async () => {
+    if (fromRuns && /^[0-9a-f]{32}$/.test(fromRuns)) {
+      try {
+        // the form holds the run's own profile: editing and running again starts from it
+        const plan = await showRun(fromRuns, query.get("risk") === "1");
+        await fill(plan.profile);
+        source = "profile";
+        document.getElementById("example").value = "";
+        document.getElementById("source-note").textContent =
+          `Loaded the profile of the run shown below (${plan.company}). Edit any field, then run.`;
+      } catch (e) {
+        kopru.toast(e.message);
+      }
+    } else if (fromRuns) {
+      kopru.toast(`“${fromRuns.slice(0, 40)}” is not a run id; choose a run on the Runs page`);
+    }
+  }).finally(() => {
+    // a run pressed before the profile loaded posted an empty form, whose errors the load then wiped
+    runButtons.forEach((b) => { b.disabled = false; });
   });
 })();

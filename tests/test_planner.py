@@ -340,3 +340,53 @@ def test_a_split_by_market_is_weighed_against_what_a_second_plant_costs():
     assert f"by {stake:,.0f} USD a year in all" in rec.text
     assert f"({plant:,.0f} USD for the smallest size" in rec.text and "one plant serves them all" in rec.text
     assert "may pay" not in rec.text
+
+
+def test_profit_tax_and_the_saving_before_it():
+    """CFO review: the headline saving is after profit tax, where a tax holiday counts. Oracle: the
+    cost engine run again with every corporate tax rate at 0 gives each site's cost before profit tax."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from kopru.costs import annual_totals, landed_cost
+    from kopru.inputs import prepare
+
+    profile = load_profile(EXAMPLES / "apparel.yaml")
+    plan = kopru.plan(profile)
+    pre = prepare(profile, load())
+    untaxed = replace(pre.x, corporate_tax_rate=np.zeros_like(pre.x.corporate_tax_rate))
+    before = annual_totals(landed_cost(untaxed), pre.demand).sum(axis=-1) * pre.fx
+    ids = list(pre.sites["id"])
+    rec = plan.recommendation
+    for sid in (rec.site, rec.baseline_site):
+        lc = plan.site(sid).landed_cost
+        assert lc.total - lc.profit_tax == pytest.approx(before[ids.index(sid)], rel=1e-9)
+    base, best = before[ids.index(rec.baseline_site)], before[ids.index(rec.site)]
+    assert rec.saving_pct_before_profit_tax == pytest.approx((base - best) / base, rel=1e-9)
+    assert rec.saving_pct_before_profit_tax < rec.saving_pct  # the zone's tax holiday is part of the lead
+    assert f"{rec.saving_pct_before_profit_tax:.1%} before profit tax" in rec.text
+
+
+def test_a_pick_whose_sez_incentives_rest_on_manufacturing_alone_says_what_it_costs_without_them():
+    """CFO review: SEZ Turan's 0 % profit tax and free land followed from matching its priority list
+    ('tourism; construction; manufacturing') only through the apparel profile's 'manufacturing'. Oracle:
+    the same place outside the zone's regime is its region's site, planned alongside."""
+    from kopru.sites import GENERIC_MATCH, sez_eligibility
+
+    assert sez_eligibility("tourism;construction;manufacturing", ("textiles", "manufacturing")) == (
+        True,
+        GENERIC_MATCH,
+    )
+    assert sez_eligibility("cotton processing;textiles;garments", ("textiles", "manufacturing")) == (
+        True,
+        None,
+    )
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    best = plan.site(plan.recommendation.site)
+    assert GENERIC_MATCH in best.notes
+    region = plan.site(best.region)
+    assert f"without them it costs what {region.name} does, {region.landed_cost.total:,.0f} USD a year" in (
+        plan.recommendation.text
+    )
+    assert GENERIC_MATCH not in plan.site("sez_ontustik").notes  # the textile zone lists textiles itself

@@ -263,7 +263,7 @@ def _bounds(pre: PlanInputs, inputs: _Inputs) -> tuple[NDArray, NDArray, list[li
     low = np.where(inputs.status == OWN, 1.0, 1.0 / spread)
     high = np.where(inputs.status == OWN, 1.0, spread)
     why = [
-        [f"× {spread[k]:.2f}, two of the risk engine's {sigma[k]:.0%} spreads"] * len(pre.sites)
+        [f"× {spread[k]:.2f}, two standard deviations (the risk engine's σ {sigma[k]:.0%})"] * len(pre.sites)
         for k in range(len(SITE_INPUTS))
     ]
     ranges = _ranges(pre.pack, pre.profile.wacc)
@@ -407,13 +407,13 @@ def describe(s: BorrowedStress, currency: str, raised_region: int = 0) -> str:
     raised = " and ".join(
         f"{r.input} {_num(r.value)} → {_num(r.stressed)} {r.unit} ({r.basis})" for r in s.raised
     )
-    mates = {0: "", 1: ", and its region's other site's"}.get(
-        raised_region, f", and its region's {raised_region} other sites'"
+    mates = {0: "", 1: ", as are those of the other site in its region"}.get(
+        raised_region, f", as are those of the {raised_region} other sites in its region"
     )
     counts = [f"{n} at {k}" + (" sites" if j == 0 else "") for j, (n, k) in enumerate(s.lowered.items())]
     lowered = ", ".join(counts[:-1]) + (" and " if len(counts) > 1 else "") + counts[-1] if counts else ""
     if raised:
-        parts = [f"{s.name}'s {raised}{mates} raised"]
+        parts = [f"{s.name}'s {raised} raised{mates}"]
     elif raised_region > 0:
         parts = [
             f"the values of {s.name}'s region's other {'site' if raised_region == 1 else 'sites'} raised"

@@ -168,7 +168,8 @@ def compare_sites(
         [s.appraisal.npv if s.appraisal else None for s in sites],
     )
     add("Appraisal", "IRR", "%", [s.appraisal.irr if s.appraisal else None for s in sites])
-    add("Appraisal", "Payback", "years", [s.appraisal.payback_years if s.appraisal else None for s in sites])
+    paybacks = [s.appraisal.payback_years if s.appraisal else None for s in sites]
+    add("Appraisal", "Payback after construction (undiscounted)", "years", paybacks)
     for q in KEY_INPUTS:
         if not any(q in s.inputs for s in sites):
             continue

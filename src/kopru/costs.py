@@ -35,6 +35,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 COMPONENTS = ("materials", "energy", "labour", "logistics", "duties", "taxes", "capital")
+# what a component holds, where its one-word key would mislead a reader ('capital' has fixed costs too)
+COMPONENT_LABELS = {
+    "materials": "materials, with inbound freight and duty",
+    "taxes": "taxes (property and profit)",
+    "capital": "capital, fixed costs and land",
+}
+
+
+def component_label(key: str) -> str:
+    return COMPONENT_LABELS.get(key, key)
+
 
 Array = NDArray[np.float64]
 

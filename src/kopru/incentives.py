@@ -404,18 +404,22 @@ def _apply(
         terms.equipment_duty_saved_usd[i] = equipment * (opts.equipment_duty_pct or 0.0) / 100.0
 
 
+def cit_relief_years(x: CostInputs, terms: Terms, life: int, demand: Array) -> Array:
+    """(S,) years a profit-tax reduction lasts: its term, the plant's life, or until the tax it
+    forgoes at full output reaches its cap, whichever comes first."""
+    saving = terms.cit_reduction * _cit_annual(x, demand)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        capped = np.where(saving > 0, terms.cit_cap_usd / saving, np.inf)
+    return np.minimum(np.minimum(terms.cit_years, life), capped)
+
+
 def apply(
     x: CostInputs, terms: Terms, values: dict[str, Array], profile: Profile, demand: Array
 ) -> CostInputs:
     """The cost inputs with every applied incentive's effect, as its share of the plant's life."""
     life, r = profile.lifetime_years, profile.wacc
     whole = annuity_factor(r, life)
-    cit_annual = _cit_annual(x, demand)
-    saving = terms.cit_reduction * cit_annual
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lasts = np.minimum(
-            np.minimum(terms.cit_years, life), np.where(saving > 0, terms.cit_cap_usd / saving, np.inf)
-        )
+    lasts = cit_relief_years(x, terms, life, demand)
     cit_share = np.array([annuity_factor(r, t) / whole if np.isfinite(t) else 1.0 for t in lasts])
     ssc_share = np.array([annuity_factor(r, min(t, life)) / whole for t in terms.ssc_years])
     hours_a_year = values["hours_per_month"] * 12.0
@@ -492,12 +496,13 @@ def valued(
 
     with_all = total(x_all)
     without_sez = {k: total(v) for k, v in standard(x_all, values, profile.wacc).items()}
+    lasts = cit_relief_years(x_base, terms, profile.lifetime_years, demand)
     out: list[list[Incentive]] = []
     for i, rows in enumerate(terms.rows):
         site_out = []
         for row in rows:
             value = _value_of(row, i, x_base, terms, values, profile, demand, with_all, without_sez, total)
-            site_out.append(_incentive(row, "applied", value, terms, i))
+            site_out.append(_incentive(row, "applied", value, terms, i, float(lasts[i])))
         site_out += [_incentive(row, "listed", None, terms, i) for row in terms.listed[i]]
         out.append(site_out)
     return out
@@ -527,7 +532,9 @@ def _value_of(row, i, x_base, terms, values, profile, demand, with_all, without_
     return float(total(apply(x_base, without, values, profile, demand))[i] - with_all[i])
 
 
-def _incentive(row: Mapping[str, Any], status: str, value: float | None, terms: Terms, i: int) -> Incentive:
+def _incentive(
+    row: Mapping[str, Any], status: str, value: float | None, terms: Terms, i: int, lasts: float = np.inf
+) -> Incentive:
     years = float(row["years"]) if row["years"] == row["years"] else None
     conditions = []
     if str(row["sectors"]) not in ("all", ""):
@@ -551,6 +558,10 @@ def _incentive(row: Mapping[str, Any], status: str, value: float | None, terms: 
         note = f"{note} {zone_note(terms, i)}".strip()
     if row["instrument"] == "cit_rate_reduction" and np.isfinite(terms.cit_cap_usd[i]):
         note = f"{note} Capped at {terms.cit_cap_usd[i]:,.0f} USD of tax forgone.".strip()
+        if status == "applied" and years is not None and lasts < years:
+            # the cap, not the term, ends it: the years shown are the years it runs
+            note = f"{note} At full output the cap is reached after {lasts:.1f} of its {years:g} years."
+            years = lasts
     return Incentive(
         id=str(row["id"]),
         name=str(row["name"]),

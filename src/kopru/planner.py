@@ -29,6 +29,7 @@ from kopru.incentives import zone_note
 from kopru.inputs import PlanInputs, prepare
 from kopru.profile import OptimizeOptions, Profile
 from kopru.progress import Steps, quiet_steps
+from kopru.sites import unconfirmed_incentives
 from kopru.valuation import AppraisalOut, IncentiveOut, appraise, baseline_index, incentives_out
 
 
@@ -45,6 +46,9 @@ class LandedCost(Model):
     units: float  # units made and sold a year (the markets' demand)
     capacity: float  # units a year the plant can make (annual_volume, or an existing plant's)
     utilisation: float  # units / capacity; above 1 the site could not make it all
+    # the corporate income tax inside ``components['taxes']`` (the rest is property tax): a reader
+    # compares sites before profit tax too, where a tax holiday does not count
+    profit_tax: float | None = None
 
 
 class MarketCost(Model):
@@ -176,6 +180,8 @@ class Recommendation(Model):
     saving_pct: float | None
     best_by_market: dict[str, str]
     text: str
+    # the saving with neither site's profit tax: what a tax holiday is not behind
+    saving_pct_before_profit_tax: float | None = None
 
 
 class Plan(Model):
@@ -338,6 +344,9 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
     ranking = [sites["id"].iloc[i] for i in ranking_order(sites, totals)]
     rank_of = {sid: r + 1 for r, sid in enumerate(ranking)}
     volume_served = pre.demand.sum()
+    x = pre.x  # property tax is a fixed charge per unit; the rest of the taxes is profit tax
+    property_tax = x.property_tax_rate * x.building_share * x.capex_usd / x.volume * pre.fx * volume_served
+    profit_tax = a.annual[:, COMPONENTS.index("taxes")] - property_tax
     incentives = incentives_out(pre)
     appraisals = appraise(pre, feasible, baseline_index(sites, totals))
     site_plans = []
@@ -362,6 +371,7 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
                     units=float(volume_served),
                     capacity=float(site.capacity),
                     utilisation=float(volume_served / site.capacity),
+                    profit_tax=_num(profit_tax[i]),
                 ),
                 by_market=_by_market(pre, a, routes, i, site),
                 inputs={k: ParamRef(**_param_fields(p)) for k, p in pre.inputs.params[i].items()},
@@ -533,6 +543,32 @@ def _site_notes(pre: PlanInputs, a: _Arrays, i: int, site: Any) -> list[str]:
     return notes
 
 
+def _unconfirmed_sentence(
+    best: SitePlan, by_id: dict[str, SitePlan], base: SitePlan | None, currency: str
+) -> str:
+    """When the pick's SEZ incentives are not confirmed for the product, what it costs without them:
+    its region's cost (the same place outside the zone's regime)."""
+    if not unconfirmed_incentives(best.notes) or best.kind != "sez":
+        return ""
+    region = by_id.get(best.region or "")
+    if region is None or region.landed_cost.total is None:
+        return ""
+    total = region.landed_cost.total
+    text = (
+        f" Its SEZ incentives are counted without the product confirmed as a priority activity of the zone:"
+        f" without them it costs what {region.name} does, {total:,.0f} {currency} a year (rank {region.rank}"
+    )
+    if base is not None and base.landed_cost.total:
+        gap = (base.landed_cost.total - total) / base.landed_cost.total
+        text += f", {abs(gap):.1%} {'below' if gap >= 0 else 'above'} {base.name}"
+    return text + ")."
+
+
+def _before_profit_tax(site: SitePlan) -> float:
+    lc = site.landed_cost
+    return (lc.total or 0.0) - (lc.profit_tax or 0.0)
+
+
 def _smallest_plant_a_year(profile: Profile) -> float:
     """What the smallest plant the profile can build costs a year before it makes a unit: fixed costs
     and its capex as an annuity over the plant's life at the WACC."""
@@ -575,7 +611,7 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
     base = turkish[0] if turkish else None
     total = best.landed_cost.total
     if base is None or base.id == best.id:
-        saving = saving_pct = None
+        saving = saving_pct = saving_pct_pre_tax = None
         kazakh = [by_id[s] for s in feasible if by_id[s].country == "KZ"]
         if base is not None and kazakh:
             runner = kazakh[0]
@@ -591,6 +627,8 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
     else:
         saving = base.landed_cost.total - total
         saving_pct = saving / base.landed_cost.total
+        before_tax = _before_profit_tax(base) - _before_profit_tax(best)
+        saving_pct_pre_tax = before_tax / _before_profit_tax(base)
         lc = base.landed_cost
         expanded = (
             f", expanded by the {lc.units - lc.capacity:,.0f} units a year it lacks"
@@ -600,7 +638,8 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
         text = (
             f"Produce at {best.name}: annual landed cost {total:,.0f} {currency}"
             f" ({best.landed_cost.per_unit:,.2f} per unit), {saving:,.0f} {currency}"
-            f" ({saving_pct:.1%}) below the best Turkish option, {base.name}{expanded}."
+            f" ({saving_pct:.1%}; {saving_pct_pre_tax:.1%} before profit tax) below the best Turkish"
+            f" option, {base.name}{expanded}."
         )
     split = {best_by_market[m] for m in best_by_market}
     if len(split) > 1:
@@ -630,6 +669,7 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
             f" Market by market, the cheapest sources differ ({shown}), by {at_stake:,.0f}"
             f" {currency} a year in all: {verdict}."
         )
+    text += _unconfirmed_sentence(best, by_id, base, currency)
     text += _restricted_sentence(best, currency, markets)
     return Recommendation(
         site=best.id,
@@ -642,6 +682,7 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
         saving_pct=_num(saving_pct) if saving_pct is not None else None,
         best_by_market=best_by_market,
         text=text,
+        saving_pct_before_profit_tax=_num(saving_pct_pre_tax) if saving_pct_pre_tax is not None else None,
     )
 
 

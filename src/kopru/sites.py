@@ -127,6 +127,18 @@ def _first(pack: DataPack, subjects: list[str], quantities: list[str]) -> Param 
 
 # the note of an SEZ whose incentives are counted without its priority sectors being known
 ASSUMED_INCENTIVES = "the zone's priority sectors are not sourced: incentives assumed to apply"
+# ... or whose list matches the product only through a word as wide as "manufacturing": a zone's
+# priority activities are specific (its decree lists them), so the match needs confirming
+GENERIC_SECTORS = frozenset({"manufacturing"})
+GENERIC_MATCH = (
+    "matches the zone only through its general 'manufacturing': incentives counted, but confirm the product"
+    " is on the zone's list of priority activities"
+)
+
+
+def unconfirmed_incentives(notes: list[str] | tuple[str, ...]) -> bool:
+    """Whether a site's SEZ incentives are counted without the product confirmed as a priority activity."""
+    return ASSUMED_INCENTIVES in notes or GENERIC_MATCH in notes
 
 
 def sez_eligibility(zone_sectors: str, product_sectors: tuple[str, ...]) -> tuple[bool, str | None]:
@@ -137,7 +149,10 @@ def sez_eligibility(zone_sectors: str, product_sectors: tuple[str, ...]) -> tupl
     if not zone:
         return True, ASSUMED_INCENTIVES
     wanted = {s.strip().lower() for s in product_sectors}
-    if wanted & zone:
+    shared = wanted & zone
+    if shared and shared <= GENERIC_SECTORS:
+        return True, GENERIC_MATCH
+    if shared:
         return True, None
     return False, f"not a priority sector of this SEZ ({'; '.join(sorted(zone))}): no SEZ incentives"
 

@@ -18,6 +18,7 @@ from conftest import EXAMPLES
 from pypdf import PdfReader
 
 import kopru
+from kopru.costs import component_label
 
 # what a site, market or plant id looks like: sez_turan, mkt_RU, plant_TR-20, KZ-75, TR-16
 ID = re.compile(r"\b(sez_[a-z_]+|mkt_[A-Z]{2}|plant_TR-\d\d|KZ-\d\d|TR-\d\d|iz_[a-z_]+)\b")
@@ -42,6 +43,7 @@ def test_the_workbook_has_a_sheet_per_question_with_units(folder):
         "By market",
         "Routes",
         "Incentives",
+        "Cash flows",
         "Risk",
         "Inputs",
         "Sources",
@@ -54,13 +56,40 @@ def test_the_workbook_has_a_sheet_per_question_with_units(folder):
     assert rows[0][4] == pytest.approx(plan.recommendation.total)
     assert ranking["E2"].number_format == "#,##0" and ranking.freeze_panes == "B2"
     costs = [c.value for c in book["Costs"][1]]
-    assert costs[2:9] == [f"{c.capitalize()} (USD/yr)" for c in plan.components]
+    assert costs[2:9] == [f"{component_label(c).capitalize()} (USD/yr)" for c in plan.components]
+    assert costs[8] == "Capital, fixed costs and land (USD/yr)"  # CFO review: 'Capital' held fixed costs too
     first = next(book["Costs"].iter_rows(min_row=2, values_only=True))
-    assert sum(first[2:9]) == pytest.approx(first[9], rel=1e-9)  # components add up to the total
+    assert sum(first[2:9]) == pytest.approx(first[10], rel=1e-9)  # components add up to the total
+    assert 0 < first[9] <= first[7]  # the profit tax is part of the taxes
     risk = [c.value for c in book["Risk"][1]]
     assert risk[:2] == ["Site", "Mean (USD/yr)"] and "P(best) (%)" in risk
     legs = list(book["Routes"].iter_rows(min_row=2, max_row=3, values_only=True))
     assert legs[0][3] and not ID.search(str(legs[0][3]))  # the leg's ends are named
+
+
+def test_the_cash_flows_sheet_holds_what_the_npv_is_made_of(folder):
+    """CFO review: NPVs of 64 M on 6 M of capex with no cash flows to audit. Oracle: the sheet's free
+    cash flows discounted at the WACC give the plan's NPV; each year's parts add up to its free flow."""
+    out, plan = folder
+    rec = plan.site(plan.recommendation.site)
+    rows = [
+        r
+        for r in openpyxl.load_workbook(out / "plan.xlsx")["Cash flows"].iter_rows(
+            min_row=2, values_only=True
+        )
+    ]
+    mine = [r for r in rows if r[0] == rec.name]
+    wacc = rec.appraisal.wacc
+    assert sum(r[8] / (1 + wacc) ** r[1] for r in mine) == pytest.approx(rec.appraisal.npv, rel=1e-9)
+    for _, _, revenue, operating, tax, capex, wc, terminal, free in mine:
+        assert revenue - operating - tax - capex - wc + terminal == pytest.approx(free, abs=0.02)  # cents
+    assert {r[0] for r in rows} == {rec.name, plan.site(plan.recommendation.baseline_site).name}
+    summary = {
+        r[0]: r[1] for r in openpyxl.load_workbook(out / "plan.xlsx")["Summary"].iter_rows(values_only=True)
+    }
+    assert summary["Saving against it, before profit tax"] == pytest.approx(
+        plan.recommendation.saving_pct_before_profit_tax
+    )
 
 
 def test_no_id_where_a_person_reads_the_workbook(folder):
@@ -172,3 +201,39 @@ def test_the_pdf_keeps_the_subtitle_on_the_page(tmp_path):
     text = " ".join(PdfReader(pdf).pages[0].extract_text().split())
     assert "HS 8418 · plant of 250,000 units a year, 233,000 sold" in text
     assert "9 markets · USD" in text
+
+
+def test_the_summary_qualifies_a_pick_the_borrowed_values_overturn():
+    """CFO review: the one-pager said 'Produce at SEZ Turan' without qualification while the stress
+    test put SEZ Saryarka first; the baseline's own routes through Russia went unmentioned; there was
+    no investment case. Oracle: the plan's own stress case and routes."""
+    from kopru.report.summary import build_summary
+
+    plan = kopru.plan(EXAMPLES / "construction_materials.yaml")
+    stress = plan.borrowed_stress
+    assert stress is not None and not stress.holds
+    s = build_summary(plan)
+    assert s.sentence.endswith(f"with them at their unfavourable end, {stress.cases[0].first_name} would.")
+    assert s.risks[0] == stress.text  # what overturns the pick comes first
+    base = plan.site(plan.recommendation.baseline_site)
+    if any(mc.restricted_transit for mc in base.by_market.values()):
+        assert any(r.startswith(f"The Turkish baseline, {base.name}, is exposed too") for r in s.risks)
+    a = plan.site(plan.recommendation.site).appraisal
+    assert s.investment.startswith(
+        f"Investment case: {sum(a.cash_flows.capex):,.0f} USD of capex; NPV {a.npv:,.0f}"
+    )
+    assert "years after construction" in s.investment
+
+
+def test_a_capped_tax_reduction_shows_the_years_it_runs():
+    """CFO review: Gaziantep's tax reduction showed '10 years' while its cap ended it in year 2. Oracle:
+    the appraisal's own cash flows, where the site pays its full profit tax once the cap is used up."""
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    rows = [i for i in plan.site("TR-27").incentives if i.status == "applied" and "Capped at" in i.note]
+    assert rows
+    for i in rows:
+        assert i.years is not None and i.years < 10
+        assert f"the cap is reached after {i.years:.1f} of its 10 years" in i.note
+    # the appraisal pays the full tax from the third year (the first two ramp up), not after ten
+    taxes = plan.site("TR-27").appraisal.cash_flows.tax
+    assert next(y for y, t in enumerate(taxes) if t >= 0.999 * max(taxes)) == 3

@@ -29,7 +29,7 @@ from kopru.cli.common import (
     shown,
     steps_bar,
 )
-from kopru.sites import ASSUMED_INCENTIVES
+from kopru.sites import unconfirmed_incentives
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Folder for plan.json and report.html.")]
@@ -80,7 +80,10 @@ def _per_unit(annual: float | None, volume: float) -> str:
 def print_plan(plan: Any) -> None:
     table = Table(
         title=escape(f"{plan.company}: {plan.product}"),
-        caption=f"total: annual landed cost; other columns: {plan.currency} per unit",
+        caption=(
+            f"total: annual landed cost; other columns: {plan.currency} per unit; mat: with inbound freight"
+            " and duty; tax: property and profit; cap: capital, fixed costs and land"
+        ),
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         padding=(0, 0, 0, 1),
@@ -94,7 +97,7 @@ def print_plan(plan: Any) -> None:
     sites = [plan.site(s) for s in plan.ranking]
     top = sites[:12] + [s for s in sites[12:] if s.country == "TR"]
     volume = plan.units_sold
-    assumed = [s for s in top if ASSUMED_INCENTIVES in s.notes]
+    assumed = [s for s in top if unconfirmed_incentives(s.notes)]
     for s in top:
         lc = s.landed_cost
         best = s.id == plan.recommendation.site
@@ -111,7 +114,7 @@ def print_plan(plan: Any) -> None:
     if len(sites) > len(top):
         out.print(f"({len(sites) - len(top)} more sites in plan.json and the report)")
     if assumed:
-        out.print("* incentives counted without the zone's priority sectors being known")
+        out.print("* SEZ incentives counted without the product confirmed as a priority activity of the zone")
     if plan.network is not None:
         _print_network(plan)
     if plan.overrides:
@@ -137,7 +140,7 @@ def _print_appraisal(plan: Any) -> None:
     site = plan.site(rec.site)
     a = site.appraisal
     if a.payback_years is not None:
-        payback = f"{a.payback_years:.1f} years"
+        payback = f"{a.payback_years:.1f} years after construction (undiscounted)"
     else:
         payback = "never" if a.outlay else "none due (nothing invested)"
     line = (

@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from kopru.costs import component_label
 from kopru.planner import Plan
 from kopru.report.views import shown_risk_sites, site_label
 
@@ -37,10 +38,10 @@ def cost_chart(plan: Plan) -> go.Figure:
         fig.add_bar(
             y=labels,
             x=[s.landed_cost.components[comp] or 0.0 for s in shown],
-            name=comp,
+            name=component_label(comp),
             orientation="h",
             marker_color=COMPONENT_COLOURS.get(comp),
-            hovertemplate=f"%{{y}}<br>{comp}: %{{x:,.0f}} {plan.currency}<extra></extra>",
+            hovertemplate=f"%{{y}}<br>{component_label(comp)}: %{{x:,.0f}} {plan.currency}<extra></extra>",
         )
     fig.update_layout(
         barmode="stack",

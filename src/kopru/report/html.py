@@ -115,6 +115,7 @@ def render_html(
     names = _names(plan, pack)
     subjects = subject_names(pack)
     titles = {src["id"]: src["title"] for src in plan.sources}
+    publishers = {src["id"]: src.get("publisher") or src["title"] for src in plan.sources}
     env = _env.overlay()
     # a dict of its own: overlay() shares the parent's filters, and reports render in parallel
     env.filters = {
@@ -124,6 +125,10 @@ def render_html(
         "label": lambda q: str(pack.quantities.get(str(q), {}).get("description", str(q).replace("_", " "))),
         "figure": lambda v: f"{v:,.6g}" if abs(v) < 1e6 else f"{v:,.0f}",
         "titles": lambda ids: "; ".join(titles.get(x.strip(), x.strip()) for x in str(ids).split(";")),
+        # a source as a reader knows it (its publisher), the data pack's id kept in a tooltip
+        "publishers": lambda ids: "; ".join(
+            dict.fromkeys(publishers.get(x.strip(), x.strip()) for x in str(ids).split(";") if x.strip())
+        ),
     }
     template = env.get_template("report.html.j2")
     return template.render(

@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from kopru.planner import Plan
-from kopru.sites import ASSUMED_INCENTIVES
+from kopru.sites import unconfirmed_incentives
 
 FONTS = Path(__file__).parent / "fonts"
 TOP = 5
@@ -58,6 +58,7 @@ class Summary:
     risks: list[str]
     as_of: str
     made_by: str
+    investment: str = ""  # the recommended site's investment case in one line
 
 
 def _money(value: float | None) -> str:
@@ -76,7 +77,7 @@ def build_summary(plan: Plan, risk: Mapping[str, Any] | None = None) -> Summary:
         s = plan.site(sid)
         total = s.landed_cost.total
         versus = "—" if not base or total is None else f"{(total - base) / base:+.1%}"
-        name = f"{s.name} *" if ASSUMED_INCENTIVES in s.notes else s.name
+        name = f"{s.name} *" if unconfirmed_incentives(s.notes) else s.name
         rows.append(
             SummaryRow(
                 s.rank or "", name, s.country, _money(total), _per_unit(s.landed_cost.per_unit), versus
@@ -111,7 +112,27 @@ def build_summary(plan: Plan, risk: Mapping[str, Any] | None = None) -> Summary:
         risks=main_risks(plan, risk)[:MAX_RISKS],
         as_of=as_of,
         made_by=f"kopru {plan.kopru_version}",
+        investment=investment_line(plan),
     )
+
+
+def investment_line(plan: Plan) -> str:
+    """Capex, NPV, IRR and payback of the recommended site, each with its basis."""
+    rec = plan.recommendation
+    a = plan.site(rec.site).appraisal if rec.site else None
+    if a is None:
+        return ""
+    cur = plan.currency
+    capex = sum(a.cash_flows.capex)
+    irr = "—" if a.irr is None else f"{a.irr:.0%}"
+    payback = "never" if a.payback_years is None else f"{a.payback_years:.1f} years after construction"
+    text = (
+        f"Investment case: {capex:,.0f} {cur} of capex; NPV {a.npv:,.0f} {cur} over the plant's life at a"
+        f" WACC of {a.wacc:.1%}; IRR {irr}; simple payback {payback}"
+    )
+    if a.vs_baseline is not None and a.vs_baseline.npv is not None and rec.baseline_site:
+        text += f"; moving from {plan.site(rec.baseline_site).name} is worth {a.vs_baseline.npv:,.0f} {cur}"
+    return text + "."
 
 
 def volume_line(plan: Plan) -> str:
@@ -134,7 +155,16 @@ def _sentence(plan: Plan) -> str:
         base = plan.site(rec.baseline_site).name
         word = "below" if rec.saving_pct >= 0 else "above"
         text += f", {abs(rec.saving_pct):.1%} {word} the best Turkish option, {base}"
-    return text + "."
+        if rec.saving_pct_before_profit_tax is not None:
+            text += f" ({rec.saving_pct_before_profit_tax:.1%} before profit tax)"
+    text += "."
+    stress = plan.borrowed_stress
+    if stress is not None and not stress.holds:  # the headline must not read firmer than the data
+        text += (
+            f" Which site comes first rests on figures kopru had to borrow: with them at their unfavourable"
+            f" end, {stress.cases[0].first_name} would."
+        )
+    return text
 
 
 def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None) -> list[str]:
@@ -154,6 +184,8 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None) -> list[str]:
         out.append(text + ".")
     if rec.site is None:
         return out
+    if plan.borrowed_stress is not None and not plan.borrowed_stress.holds:
+        out.append(plan.borrowed_stress.text)  # it overturns the pick: first, not fourth
     out.extend(_baseline_expansion(plan))
     site = plan.site(rec.site)
     names = {m["id"]: m["name"] for m in plan.markets}
@@ -176,6 +208,7 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None) -> list[str]:
                 f" (up to {max(extra):,.3f} per unit)"
             )
         out.append(text + ".")
+    out.extend(_baseline_transit(plan, names))
     borrowed = [
         q
         for q, p in site.inputs.items()
@@ -186,12 +219,13 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None) -> list[str]:
             f"{len(borrowed)} of the {len(site.inputs)} inputs of {site.name} are labelled assumptions"
             f" or another region's figures ({', '.join(q.replace('_', ' ') for q in borrowed)})."
         )
-    if plan.borrowed_stress is not None:
+    if plan.borrowed_stress is not None and plan.borrowed_stress.holds:
         out.append(plan.borrowed_stress.text)
-    assumed = [plan.site(s).name for s in plan.ranking[:TOP] if ASSUMED_INCENTIVES in plan.site(s).notes]
+    assumed = [plan.site(s).name for s in plan.ranking[:TOP] if unconfirmed_incentives(plan.site(s).notes)]
     if assumed:
         out.append(
-            f"* Incentives counted without the zone's priority sectors being known: {', '.join(assumed)}"
+            f"* SEZ incentives counted without the product confirmed as a priority activity of the zone"
+            f" (its sectors are not sourced, or match only through 'manufacturing'): {', '.join(assumed)}"
             " (check that the product qualifies before relying on their rank)."
         )
     oldest = plan.oldest_input
@@ -202,6 +236,22 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None) -> list[str]:
     if site.landed_cost.utilisation > 1:
         out.append(f"{site.name} would run at {site.landed_cost.utilisation:.0%} of one plant's capacity.")
     return out
+
+
+def _baseline_transit(plan: Plan, names: Mapping[str, str]) -> list[str]:
+    """The status quo's own exposure: the Turkish baseline's routes that cross a restricted country."""
+    sid = plan.recommendation.baseline_site
+    if sid is None or sid == plan.recommendation.site:
+        return []
+    base = plan.site(sid)
+    crossing = {m: mc.restricted_transit for m, mc in base.by_market.items() if mc.restricted_transit}
+    if not crossing:
+        return []
+    countries = sorted({COUNTRIES.get(c, c) for r in crossing.values() for c in r.countries})
+    return [
+        f"The Turkish baseline, {base.name}, is exposed too: its routes to"
+        f" {', '.join(names.get(m, m) for m in crossing)} pass through {', '.join(countries)}."
+    ]
 
 
 def _baseline_expansion(plan: Plan) -> list[str]:
@@ -248,6 +298,10 @@ def write_summary_pdf(summary: Summary, path: str | Path) -> Path:
     pdf.ln(3)
     pdf.set_font("DejaVu", "B", 11)
     pdf.multi_cell(width, 6, summary.sentence, new_x="LMARGIN", new_y="NEXT")
+    if summary.investment:
+        pdf.ln(1)
+        pdf.set_font("DejaVu", "", 9)
+        pdf.multi_cell(width, 4.8, summary.investment, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     _pdf_table(pdf, summary, width)
     pdf.ln(5)
@@ -270,8 +324,8 @@ def write_summary_pdf(summary: Summary, path: str | Path) -> Path:
 
 def _pdf_table(pdf: Any, summary: Summary, width: float) -> None:
     cur = summary.currency
-    headers = ["#", "Site", "Country", f"Annual cost ({cur})", f"Per unit ({cur})", "vs Türkiye"]
-    shares = [0.05, 0.38, 0.09, 0.19, 0.16, 0.13]
+    headers = ["#", "Site", "Country", f"Annual cost ({cur})", f"Per unit ({cur})", "cost vs Türkiye"]
+    shares = [0.05, 0.36, 0.09, 0.18, 0.14, 0.18]
     cols = [width * s for s in shares]
     pdf.set_font("DejaVu", "B", 8)
     pdf.set_fill_color(31, 59, 90)

@@ -1,9 +1,10 @@
 """``plan.xlsx``: the plan as a workbook a manager forwards, one sheet per question, names not ids.
 
-Sheets: Summary (the recommendation and the data's as-of date), Ranking, Costs (annual cost by
-component), By market (cost per unit delivered to each market), Routes (the route used for each
-site and market, leg by leg), Incentives, Risk (when a risk run is given), Inputs (every data-pack
-value each site's cost rests on) and Sources. Every header names its unit; money is in the
+Sheets: Summary (the recommendation, the investment case and the data's as-of date), Ranking,
+Costs (annual cost by component), By market (cost per unit delivered to each market), Routes (the
+route used for each site and market, leg by leg), Incentives, Cash flows (the recommended site's and
+the baseline's, year by year), Risk (when a risk run is given), Inputs (every data-pack value each
+site's cost rests on) and Sources. Every header names its unit; money is in the
 profile's currency, formatted with thousands separators; headers are frozen and filterable.
 """
 
@@ -18,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kopru.costs import component_label
 from kopru.datapack import DataPack
 from kopru.display import subject_names
 from kopru.planner import Plan
@@ -53,6 +55,7 @@ def write_plan_workbook(
     _sheet(book, "By market", *_by_market(plan, cur, names))
     _sheet(book, "Routes", *_routes(plan, names, nodes))
     _sheet(book, "Incentives", *_incentives(plan, cur))
+    _sheet(book, "Cash flows", *_cash_flows(plan, cur))
     if risk is not None:
         _sheet(book, "Risk", *_risk(risk, names))
     _sheet(book, "Inputs", *_inputs(plan, subjects, labels))
@@ -72,7 +75,9 @@ def _summary(ws: Worksheet, plan: Plan) -> None:
         (f"Cost per unit ({plan.currency})", rec.per_unit, MONEY_2),
         ("Best Turkish option", _name(plan, rec.baseline_site), None),
         (f"Its annual landed cost ({plan.currency})", rec.baseline_total, MONEY),
-        ("Saving against it", rec.saving_pct, SHARE),
+        ("Saving against it, after profit tax (negative: dearer)", rec.saving_pct, SHARE),
+        ("Saving against it, before profit tax", rec.saving_pct_before_profit_tax, SHARE),
+        *_appraisal_rows(plan),
         ("Plant size (units a year)", plan.volume, MONEY),
         ("Units sold a year (what per-unit costs divide by)", plan.units_sold, MONEY),
         ("Corridor parts closed", ", ".join(plan.disruptions) or "none", None),
@@ -104,6 +109,54 @@ def _summary(ws: Worksheet, plan: Plan) -> None:
     ws.freeze_panes = "A2"
 
 
+def _appraisal_rows(plan: Plan) -> list[tuple[str, Any, str | None]]:
+    """The recommended site's investment case: capex, NPV, IRR and payback, with their basis."""
+    rec = plan.recommendation
+    site = plan.site(rec.site) if rec.site else None
+    a = site.appraisal if site else None
+    if a is None:
+        return []
+    cur = plan.currency
+    capex = sum(a.cash_flows.capex)
+    return [
+        (f"Investment of the recommended site ({cur})", -capex if capex < 0 else capex, MONEY),
+        (f"NPV over the plant's life at a WACC of {a.wacc:.1%} ({cur})", a.npv, MONEY),
+        ("IRR", a.irr, SHARE),
+        ("Payback (years after construction, undiscounted)", a.payback_years, NUMBER),
+        (
+            f"NPV of moving from {_name(plan, rec.baseline_site)} ({cur})",
+            a.vs_baseline.npv if a.vs_baseline else None,
+            MONEY,
+        ),
+    ]
+
+
+def _cash_flows(plan: Plan, cur: str) -> tuple[list[Column], list[list[Any]]]:
+    """Year by year, the recommended site's and the baseline's cash flows (the NPV's inputs)."""
+    cols: list[Column] = [("Site", None), ("Year (0: construction)", "0")]
+    labels = {  # costs are shown as positive amounts; the free cash flow is revenue less them, plus terminal
+        "revenue": "Revenue",
+        "operating": "Operating costs",
+        "tax": "Taxes paid",
+        "capex": "Capex",
+        "working_capital": "Working capital added",
+        "terminal": "Terminal value",
+        "free": "Free cash flow",
+    }
+    parts = tuple(labels)
+    cols += [(f"{labels[p]} ({cur})", MONEY) for p in parts]
+    rows = []
+    rec = plan.recommendation
+    for sid in dict.fromkeys(s for s in (rec.site, rec.baseline_site) if s):
+        site = plan.site(sid)
+        if site.appraisal is None:
+            continue
+        cf = site.appraisal.cash_flows
+        for k, year in enumerate(cf.year):
+            rows.append([site.name, year, *(getattr(cf, p)[k] for p in parts)])
+    return cols, rows
+
+
 def _name(plan: Plan, site_id: str | None) -> str:
     if site_id is None:
         return "—"
@@ -122,10 +175,10 @@ def _ranking(plan: Plan, cur: str) -> tuple[list[Column], list[list[Any]]]:
         ("Kind", None),
         (f"Annual landed cost ({cur}/yr)", MONEY),
         (f"Cost per unit ({cur})", MONEY_2),
-        ("Saving vs best Turkish option (%)", SHARE),
+        ("Saving vs best Turkish option (%; negative: dearer)", SHARE),
         (f"NPV ({cur})", MONEY),
         ("IRR (%)", SHARE),
-        ("Payback (years)", NUMBER),
+        ("Payback (years after construction, undiscounted)", NUMBER),
         ("Site id", None),
     ]
     rows = []
@@ -154,8 +207,14 @@ def _ranking(plan: Plan, cur: str) -> tuple[list[Column], list[list[Any]]]:
 
 def _costs(plan: Plan, cur: str) -> tuple[list[Column], list[list[Any]]]:
     cols: list[Column] = [("Site", None), ("Country", None)]
-    cols += [(f"{c.capitalize()} ({cur}/yr)", MONEY) for c in plan.components]
-    cols += [(f"Total ({cur}/yr)", MONEY), ("Units a year", MONEY), ("Utilisation (%)", SHARE)]
+    cols += [(f"{component_label(c).capitalize()} ({cur}/yr)", MONEY) for c in plan.components]
+    cols += [
+        (f"Profit tax, part of taxes ({cur}/yr)", MONEY),
+        (f"Total ({cur}/yr)", MONEY),
+        ("Units a year", MONEY),
+        # an existing plant's present lines: above 100 % its cost includes the expansion it needs
+        ("Use of the present capacity (%; above 100: expanded)", SHARE),
+    ]
     rows = []
     for sid in plan.ranking:
         s = plan.site(sid)
@@ -165,6 +224,7 @@ def _costs(plan: Plan, cur: str) -> tuple[list[Column], list[list[Any]]]:
                 s.name,
                 s.country,
                 *(lc.components.get(c) for c in plan.components),
+                lc.profit_tax,
                 lc.total,
                 lc.units,
                 lc.utilisation,
@@ -175,7 +235,7 @@ def _costs(plan: Plan, cur: str) -> tuple[list[Column], list[list[Any]]]:
 
 def _by_market(plan: Plan, cur: str, names: dict[str, str]) -> tuple[list[Column], list[list[Any]]]:
     cols: list[Column] = [("Site", None), ("Market", None), (f"Cost per unit delivered ({cur})", MONEY_2)]
-    cols += [(f"{c.capitalize()} ({cur}/unit)", MONEY_2) for c in plan.components]
+    cols += [(f"{component_label(c).capitalize()} ({cur}/unit)", MONEY_2) for c in plan.components]
     cols += [
         ("Demand (units/yr)", MONEY),
         (f"Annual ({cur}/yr)", MONEY),
@@ -298,7 +358,7 @@ def _inputs(
     cols: list[Column] = [
         ("Site", None),
         ("Quantity", None),
-        ("Value", "#,##0.####"),
+        ("Value", "General"),  # '#,##0.####' shows 6 as '6.' in Excel
         ("Unit", None),
         ("Year", "0"),
         ("Whose value", None),

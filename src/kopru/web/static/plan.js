@@ -432,7 +432,7 @@
 
   function incentiveTable(site) {
     if (!site.incentives.length) {
-      return `<p>${site.existing ? "An existing plant is not a new investment: no investment incentive applies." :
+      return `<p>${site.existing ? "An existing plant: kopru values no investment incentive for it. Where its cost includes an expansion, that expansion may qualify for a Turkish incentive certificate as an expansion (tevsi) investment; it is not valued here, which favours the new sites: check Presidential Decision 9903 when the comparison is close." :
         `No incentive scheme in the data pack applies to ${kopru.esc(site.name)}.`}</p>`;
     }
     const rows = site.incentives.map((i) => `<tr><td>${kopru.esc(i.name)}<br><small>${kopru.esc(i.scheme)}</small></td>

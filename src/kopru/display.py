@@ -12,13 +12,16 @@ from kopru.datapack import DataPack
 
 
 def site_names(pack: DataPack) -> dict[str, str]:
-    """Names of every id a run may hold: regions, SEZs, Turkish provinces and their plants, markets."""
+    """Names of every id a run may hold: regions, SEZs, Turkish provinces and their plants, markets,
+    industrial zones."""
     names = {str(i): str(r["name"]) for i, r in pack.regions.iterrows()}
     names |= {str(i): f"SEZ {z['name']}" for i, z in pack.sez.iterrows()}
     provinces = {str(i): str(p["name"]) for i, p in pack.provinces.iterrows()}
     names |= provinces
     names |= {f"plant_{i}": f"{n} (existing plant)" for i, n in provinces.items()}
     names |= {str(i): str(m["name"]) for i, m in pack.markets.iterrows()}
+    zones = pack.table("industrial_zones")  # a match run's zones are SEZs and industrial zones
+    names |= {str(z["id"] if "id" in zones.columns else i): str(z["name"]) for i, z in zones.iterrows()}
     return names
 
 

@@ -266,3 +266,26 @@ def test_only_runs_about_the_same_things_compare(tmp_path):
     assert s.compare(a, b)  # two plans: site by site
     with pytest.raises(store.RunsNotComparable, match=r"a plan run and run .* a match run"):
         s.compare(a, m)
+
+
+def test_runs_show_reads_a_match_run_by_names(tmp_path, cli):
+    """CLI QA: 'runs show' of a match run had a blank header and listed ids, metric by metric, with
+    names in quotes. Oracle: the match's own JSON, names and zones as it gives them."""
+    import json
+
+    from conftest import EXAMPLES
+
+    path = tmp_path / "runs.duckdb"
+    pipeline = EXAMPLES / "match" / "pipeline.csv"
+    r = cli("match", pipeline, "--store", path, "--json")
+    assert r.code == 0, r.err
+    result = json.loads(r.out)
+    run = store.open_store(path).list()[0]["id"]
+    shown = cli("runs", "show", run[:12], "--store", path)
+    assert shown.code == 0 and "the example pipeline" not in shown.out.splitlines()[0]  # a file, by its name
+    text = " ".join(shown.out.split())
+    placed = result["assignments"]
+    assert f"{len(placed)} of {len(result['enterprises'])} enterprises placed" in text
+    top = max(placed, key=lambda a: a["jobs"])
+    assert top["name"].split(" (")[0] in text and top["zone_name"].split(" (")[0] in text
+    assert '"' not in shown.out  # names as names, not their JSON

@@ -557,3 +557,13 @@ def test_store_headlines_of_rank_and_sweep_runs(client: httpx.Client, cli) -> No
 
 def direct_plan_pick() -> str:
     return kopru.plan(kopru.load_profile("examples/apparel.yaml")).recommendation.site
+
+
+def test_a_mistyped_address_is_a_page_for_a_browser_and_json_for_a_client(client: httpx.Client) -> None:
+    """Web QA: /nonexistent answered {"detail": "Not Found"} to a person in a browser."""
+    page = client.get("/nonexistent", headers={"accept": "text/html,application/xhtml+xml"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "Page not found" in page.text and 'href="/plan"' in page.text and "/nonexistent" in page.text
+    assert client.get("/nonexistent").json() == {"detail": "Not Found"}
+    api = client.get("/api/nothing-here", headers={"accept": "text/html"})
+    assert api.status_code == 404 and api.headers["content-type"].startswith("application/json")

@@ -215,6 +215,18 @@ def test_the_store_lists_match_runs_and_compares_only_like_with_like(client: htt
     by_kind = {r["kind"]: r["id"] for r in runs}
     r = client.get("/api/store/compare", params={"a": by_kind["plan"], "b": by_kind["match"]})
     assert r.status_code == 422 and "only runs about the same things compare" in r.text
+    # web QA: a match run's row read "portfolio: —" and counted the portfolio as a 36th site
+    match = client.get(f"/api/match/{state['run']}").json()
+    (listed,) = [
+        r
+        for r in client.get("/api/store/runs", params={"kind": "match"}).json()["runs"]
+        if r["id"] == by_kind["match"]
+    ]
+    assert listed["headline"]["enterprises"] == match["impact"]["enterprises"]
+    assert listed["headline"]["count"] == len(match["enterprises"])
+    results = client.get(f"/api/store/runs/{by_kind['match']}").json()["results"]
+    named = {r["item"]: r["text"] for r in results if r["metric"] == "enterprise"}
+    assert named[match["enterprises"][0]["id"]] == match["enterprises"][0]["name"]
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from rich.table import Table
 from kopru import api
 from kopru.cli.common import JsonOpt, StoreOpt, out, print_json
 from kopru.display import item_names, site_names
+from kopru.store.records import result_text
 
 app = typer.Typer(
     help="The scenario store: every run of plan, risk, rank and sweep.",
@@ -102,9 +103,13 @@ def runs_show(
         print_json(run)
         return
     names = _names(run)
+    if run["kind"] == "match":  # a pipeline, not a company's product
+        source = str((run.get("params") or {}).get("pipeline") or "")
+        about = "the example pipeline" if source == "example:pipeline" else f"pipeline {source}"
+    else:
+        about = f"{run['company'] or ''} — {run['product'] or ''}"
     out.print(
-        f"[bold]{run['kind']}[/] run {run['id'][:12]} of {str(run['created'])[:16]}:"
-        f" {escape(run['company'] or '')} — {escape(run['product'] or '')}",
+        f"[bold]{run['kind']}[/] run {run['id'][:12]} of {str(run['created'])[:16]}: {escape(about)}",
         highlight=False,
     )
     out.print(f"data pack {run['data_pack_version']}, inputs hash {run['inputs_hash'][:12]}", highlight=False)
@@ -118,6 +123,9 @@ def runs_show(
             "options: " + ", ".join(f"{k} {v}" for k, v in scalars.items()), highlight=False, markup=False
         )
     rows = _by_item(run)
+    if run["kind"] == "match" and not show_all:
+        _match_rows(rows, names)
+        return
     metrics, order = SUMMARY.get(run["kind"], ((), ""))
     if show_all or not metrics:
         _all_rows(run, names)
@@ -141,6 +149,33 @@ def runs_show(
     out.print(table)
     if len(rows) > TOP:
         out.print(f"[dim]{len(rows) - TOP} more: kopru runs show {run['id'][:12]} --all[/]")
+
+
+def _match_rows(rows: dict[str, dict[str, Any]], names: dict[str, str]) -> None:
+    """A match run: its portfolio in one line, then each placed enterprise by name with its zone."""
+    portfolio = rows.pop("portfolio", {})
+    placed = [e for e in rows.values() if result_text(e.get("zone")) not in (None, "")]
+    status = result_text(portfolio.get("status"))
+    out.print(
+        f"portfolio ({status}): {len(placed)} of {len(rows)} enterprises placed,"
+        f" {portfolio.get('jobs') or 0:,.0f} jobs, {portfolio.get('investment_usd') or 0:,.0f} USD invested",
+        highlight=False,
+        markup=False,
+    )
+    table = Table(box=box.SIMPLE_HEAD)
+    for col in ("enterprise", "zone", "saving", "jobs", "investment USD"):
+        table.add_column(col, justify="left" if col in ("enterprise", "zone") else "right", overflow="fold")
+    for e in sorted(placed, key=lambda e: -(e.get("jobs") or 0)):
+        zone = str(result_text(e.get("zone")))
+        saving = e.get("advantage")
+        table.add_row(
+            escape(str(result_text(e.get("enterprise")) or "")),
+            escape(names.get(zone, zone)),
+            "—" if not isinstance(saving, int | float) else f"{saving:.1%}",
+            f"{e.get('jobs') or 0:,.0f}",
+            f"{e.get('investment_usd') or 0:,.0f}",
+        )
+    out.print(table)
 
 
 def _all_rows(run: dict[str, Any], names: dict[str, str]) -> None:

@@ -30,7 +30,10 @@ def inputs_hash(inputs: dict[str, Any]) -> str:
 
 
 # -- the headline of a run: what a list of runs shows in one cell ---------------------------------
-HEADLINE_METRICS = ("rank", "total", "mean", "p_best", "score", "best", "best_total", "saving_pct")
+HEADLINE_METRICS = (
+    *("rank", "total", "mean", "p_best", "score", "best", "best_total", "saving_pct"),
+    *("objective", "enterprises"),  # a match run's portfolio
+)
 
 
 def headline(kind: str, rows: list[dict[str, Any]], count: int) -> dict[str, Any] | None:
@@ -67,6 +70,7 @@ def headline(kind: str, rows: list[dict[str, Any]], count: int) -> dict[str, Any
         portfolio = by_item.get("portfolio", {})
         out.update(item="portfolio", metric="objective", value=number(portfolio.get("objective")))
         out["enterprises"] = number(portfolio.get("enterprises"))
+        out["count"] = max(count - 1, 0)  # the enterprises, not the portfolio's own row
         return out
     elif kind == "sweep":
         item, metric = lowest("best_total"), "best_total"
@@ -212,6 +216,7 @@ def match_results(result: Any, params: dict[str, Any]) -> tuple[dict[str, Any], 
     enterprises = [
         {
             "id": e["id"],
+            "enterprise": e["name"],  # the store keys rows by id; the name is what a reader looks for
             "zone": e["zone"],
             "jobs": e["jobs"],
             "investment_usd": e["investment_usd"],

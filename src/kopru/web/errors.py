@@ -70,6 +70,13 @@ def _request_message(request: Request, err: dict[str, Any]) -> str:
     return err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
+def _wants_a_page(request: Request) -> bool:
+    """A browser asking for an address outside the API (which answers JSON to every client)."""
+    path = request.url.path
+    api = path.startswith(("/api/", "/static/", "/basemap/", "/docs", "/openapi"))
+    return not api and "text/html" in request.headers.get("accept", "")
+
+
 def install(app: FastAPI) -> None:
     """Register the app's error handlers."""
 
@@ -111,6 +118,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        page = getattr(request.app.state, "not_found_page", None)
+        if exc.status_code == 404 and page is not None and _wants_a_page(request):
+            return page(request)
         if exc.status_code == 400 and exc.detail == FASTAPI_PARSE_ERROR:
             # FastAPI says only this when the JSON parser itself fails (a body nested thousands deep)
             return JSONResponse(status_code=400, content={"detail": UNREADABLE_BODY})

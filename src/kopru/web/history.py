@@ -45,15 +45,18 @@ Kind = Literal["plan", "risk", "rank", "sweep", "match"]
 class Headline(BaseModel):
     """The first thing to read in a run's results (see :func:`kopru.store.headline`)."""
 
-    item: str | None = Field(description="site id (plan, risk, rank) or scenario name (sweep)")
+    item: str | None = Field(
+        description="site id (plan, risk, rank), scenario name (sweep) or 'portfolio' (match)"
+    )
     name: str | None = Field(default=None, description="the site's name, when item is a site")
-    metric: str | None = Field(description="total, mean, score or best_total")
+    metric: str | None = Field(description="total, mean, score, best_total or objective (match)")
     value: float | None
-    count: int = Field(description="sites or scenarios in the run's results")
+    count: int = Field(description="sites, scenarios or enterprises in the run's results")
     p_best: float | None = None
     text: str | None = Field(default=None, description="a sweep's best site in its cheapest scenario")
     text_name: str | None = None
     saving_pct: float | None = None
+    enterprises: float | None = Field(default=None, description="a match run's enterprises placed")
 
 
 class StoredRun(BaseModel):

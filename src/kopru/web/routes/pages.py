@@ -48,6 +48,12 @@ def mount(app: FastAPI, auth: bool) -> None:
 
         return render
 
+    def not_found(request: Request) -> HTMLResponse:
+        # a person who mistyped an address gets a page with the way back, not {"detail": "Not Found"}
+        shown = {"page": "", "title": "Page not found", "path": request.url.path[:200], **context}
+        return templates.TemplateResponse(request, "missing.html", shown, status_code=404)
+
+    app.state.not_found_page = not_found
     app.add_api_route("/", lambda: RedirectResponse("/plan"), include_in_schema=False)
     for name, title in PAGES.items():
         app.add_api_route(f"/{name}", page(name, title), include_in_schema=False, response_class=HTMLResponse)

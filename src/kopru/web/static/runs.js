@@ -9,15 +9,18 @@
   const hint = document.getElementById("compare-hint");
   const detail = document.getElementById("run-detail");
   const esc = kopru.esc;
-  const KIND = { plan: "plan", risk: "risk", rank: "ranking", sweep: "sweep" };
+  const KIND = { plan: "plan", risk: "risk", rank: "ranking", sweep: "sweep", match: "match" };
   const LABEL = {
     total: "annual cost", per_unit: "per unit", mean: "mean", p5: "p5", p50: "p50", p95: "p95",
     cvar95: "CVaR95", p_best: "P(best)", expected_regret: "regret", score: "score", rank: "rank",
     best: "best site", best_total: "best site's cost", baseline: "baseline", baseline_total: "baseline cost",
     saving_pct: "saving", feasible_sites: "feasible sites", error: "error",
+    name: "name", zone: "zone", jobs: "jobs", investment_usd: "investment, USD", saving_usd: "saving, USD a year",
+    advantage: "saving", enterprises: "enterprises placed", incentive_cost_usd: "incentives' cost, USD a year",
+    exports_usd: "exports, USD a year", value_added_usd: "value added, USD a year",
   };
-  const SHARES = new Set(["p_best", "saving_pct", "risk"]);
-  const COUNTS = new Set(["rank", "feasible_sites", "borders"]);
+  const SHARES = new Set(["p_best", "saving_pct", "risk", "advantage"]);
+  const COUNTS = new Set(["rank", "feasible_sites", "borders", "enterprises", "jobs"]);
   const FIRST_METRIC = { plan: "total", risk: "mean", rank: "score", sweep: "best_total" };
   let runs = [];
 
@@ -41,6 +44,11 @@
     if (r.kind === "risk") parts.push(`${kopru.money(p.samples)} samples, seed ${esc(p.seed)}`);
     if (r.kind === "rank") parts.push(`${esc(String(p.method || "").toUpperCase())}`);
     if (r.kind === "sweep" && p.file) parts.push(`file ${esc(base(p.file))}${p.dask ? " on Dask" : ""}`);
+    if (r.kind === "match") {
+      parts.push(`for ${esc(String(p.objective || "jobs").replaceAll("_", " "))}`);
+      if (p.hurdle_pct !== null && p.hurdle_pct !== undefined) parts.push(`hurdle ${esc(p.hurdle_pct)} %`);
+      if (p.max_incentive_cost !== null && p.max_incentive_cost !== undefined) parts.push(`incentives at most ${kopru.money(p.max_incentive_cost)} USD a year`);
+    }
     if (r.profile_path) parts.push(`profile ${esc(base(r.profile_path))}`);
     if (r.disruptions.length) parts.push(`closed ${esc(r.disruptions.join(", "))}`);
     if (r.overridden.length) parts.push(`${r.overridden.length} value${r.overridden.length > 1 ? "s" : ""} overridden`);
@@ -58,6 +66,10 @@
         (h.p_best !== null ? `, cheapest in ${(100 * h.p_best).toFixed(0)} % of samples` : "");
     }
     if (r.kind === "rank") return `first ${site}, score ${number("score", h.value)}`;
+    if (r.kind === "match") {
+      const objective = String((r.params || {}).objective || "jobs").replaceAll("_", " ");
+      return `<b>${kopru.money(h.enterprises)}</b> of ${h.count} enterprises placed; ${esc(objective)} ${kopru.money(h.value)}`;
+    }
     if (r.kind === "sweep") {
       return `${h.count} scenarios; cheapest “${esc(h.item)}”: <b>${esc(h.text_name || h.text || "—")}</b> ` +
         `${kopru.money(h.value)} ${cur}`;
@@ -122,7 +134,7 @@
         <td class="pick"><input type="checkbox" value="${r.id}" ${i < 2 ? "checked" : ""} aria-label="compare this run"></td>
         <td class="nowrap" data-label="when (UTC)">${when(r.created)}
           <span class="kind kind-${esc(r.kind)}">${esc(KIND[r.kind] || r.kind)}</span></td>
-        <td data-label="company · product">${esc(r.company || "—")}<br><span class="muted">${esc(r.product || "")}</span></td>
+        <td data-label="company · product">${r.kind === "match" ? `pipeline: ${esc(pipelineOf(r))}` : `${esc(r.company || "—")}<br><span class="muted">${esc(r.product || "")}</span>`}</td>
         <td data-label="options">${options(r) || "—"}</td><td data-label="headline result">${headline(r)}</td>
         <td data-label="open">${openCell(r)}</td></tr>`).join("");
     }
@@ -147,8 +159,16 @@
   }
 
   // -- one run ---------------------------------------------------------------------------------
-  function params(p) {
-    return Object.entries(p || {}).map(([k, v]) => {
+  // a match run's pipeline: the example, or the uploaded file's name
+  const pipelineOf = (r) => {
+    const source = String((r.params || {}).pipeline || "");
+    return source === "example:pipeline" ? "the example pipeline" : source.replace(/^upload:/, "") || "—";
+  };
+
+  function params(p, shown = []) {
+    // options not set (null, {}) say nothing; those shown elsewhere are not repeated
+    const set = (v) => v !== null && v !== undefined && !(typeof v === "object" && !Array.isArray(v) && !Object.keys(v).length);
+    return Object.entries(p || {}).filter(([k, v]) => set(v) && !shown.includes(k)).map(([k, v]) => {
       let text;
       if (k === "uncertainty" && v && v.variables) text = `${Object.keys(v.variables).length} uncertain inputs (${v.copula.length} correlated)`;
       else if (v !== null && typeof v === "object") text = JSON.stringify(v).slice(0, 160);
@@ -174,9 +194,12 @@
     // a plan's or a ranking's sites in rank order (the store keeps them in the data pack's order)
     const rank = (item) => cell.get(item).get("rank")?.value ?? Infinity;
     if (metrics.includes("rank")) items.sort((x, y) => rank(x) - rank(y));
+    if (metrics.includes("enterprise")) metrics.splice(metrics.indexOf("enterprise"), 1);
     const textual = new Set(metrics.filter((m) => results.every((r) => r.metric !== m || r.value === null)));
-    const head = `<tr><th>${kind === "sweep" ? "scenario" : "site"}</th>${metrics.map((m) => `<th${textual.has(m) ? "" : ' class="num"'}>${esc(label(m))}</th>`).join("")}</tr>`;
-    const rows = items.map((item) => `<tr><td>${esc(names[item] || item)}</td>${metrics.map((m) => {
+    const head = `<tr><th>${{ sweep: "scenario", match: "enterprise" }[kind] || "site"}</th>${metrics.map((m) => `<th${textual.has(m) ? "" : ' class="num"'}>${esc(label(m))}</th>`).join("")}</tr>`;
+    // a match run keeps each enterprise's name beside its id: the row is named by it
+    const named = (item) => names[item] || cell.get(item).get("enterprise")?.text || item;
+    const rows = items.map((item) => `<tr><td>${esc(named(item))}</td>${metrics.map((m) => {
       const r = cell.get(item).get(m);
       return `<td${r && r.value === null && r.text !== null ? "" : ' class="num"'}>${show(m, r)}</td>`;
     }).join("")}</tr>`).join("");
@@ -192,24 +215,26 @@
       return;
     }
     const over = Object.entries(r.overrides || {}).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join("; ");
-    detail.innerHTML = `<div class="row spread"><h2>${esc(KIND[r.kind] || r.kind)} run: ${esc(r.company || "")}</h2>
+    detail.innerHTML = `<div class="row spread"><h2>${esc(KIND[r.kind] || r.kind)} run: ${esc(r.kind === "match" ? pipelineOf(r) : r.company || "")}</h2>
         <button class="small" id="close-detail">close</button></div>
       <p>${headline(r)}</p>
       <div class="table-wrap"><table class="grid facts">
         <tr><th>run id</th><td><code>${esc(r.id)}</code></td></tr>
         <tr><th>when (UTC)</th><td>${when(r.created)}</td></tr>
+        ${r.kind === "match" ? `<tr><th>pipeline</th><td>${esc(pipelineOf(r))}</td></tr>` : `
         <tr><th>product</th><td>${esc(r.product || "—")}</td></tr>
         <tr><th>profile</th><td>${r.profile_path ? esc(r.profile_path) : "no file recorded (the profile itself is kept in the run's inputs)"}</td></tr>
         <tr><th>closed corridor parts</th><td>${esc(r.disruptions.join(", ") || "none")}</td></tr>
-        <tr><th>overridden values</th><td>${esc(over || "none")}</td></tr>
-        ${params(r.params)}
-        <tr><th>currency</th><td>${esc(r.currency || "—")}</td></tr>
+        <tr><th>overridden values</th><td>${esc(over || "none")}</td></tr>`}
+        ${params(r.params, r.kind === "match" ? ["pipeline"] : [])}
+        ${r.kind === "match" ? "" : `<tr><th>currency</th><td>${esc(r.currency || "—")}</td></tr>`}
         <tr><th>data pack · kopru</th><td>${esc(r.data_pack_version || "—")} · ${esc(r.kopru_version || "—")}</td></tr>
         <tr><th>inputs hash</th><td><code class="hash">${esc(r.inputs_hash)}</code> (equal inputs, equal hash)</td></tr>
       </table></div>
-      ${r.on_server ? `<p>${openCell(r, false)}</p>` : `<p class="muted">Recorded by the command line or an earlier server: the
+      ${r.kind === "match" ? `<p class="muted">The portfolio and each enterprise's zone, as the store keeps them; the
+        <a href="/match">Match page</a> runs a pipeline again.</p>` : r.on_server ? `<p>${openCell(r, false)}</p>` : `<p class="muted">Recorded by the command line or an earlier server: the
         results below are what the store keeps; <code>kopru runs show ${esc(r.id.slice(0, 12))}</code> prints them too.</p>`}
-      <h3>Results (${r.headline ? r.headline.count : 0} ${r.kind === "sweep" ? "scenarios" : "sites"})</h3>
+      <h3>Results (${r.headline ? r.headline.count : 0} ${{ sweep: "scenarios", match: "enterprises" }[r.kind] || "sites"})</h3>
       <div class="table-wrap scroll">${pivot(r.results, r.names, r.kind)}</div>`;
     detail.hidden = false;
     document.getElementById("close-detail").addEventListener("click", () => { detail.hidden = true; });

@@ -317,15 +317,19 @@ def test_plan_and_risk_say_alike_why_no_site_serves_every_market():
     assert str(caught.value) == text
 
 
-def test_a_split_by_market_is_weighed_against_what_a_second_plant_costs():
+@pytest.mark.parametrize("example", ["apparel", "appliances"])
+def test_a_split_by_market_is_weighed_against_what_a_second_plant_costs(example):
     """CFO review: 'a second plant may pay' was said for 0.03 USD a unit on one market (about 10,000
-    USD a year, against about 1 M USD a year for the smallest plant). Oracle: the margins times the
-    markets' demands, and the smallest capacity level's capex annuity plus fixed costs, by hand."""
-    profile = load_profile(EXAMPLES / "apparel.yaml")
+    USD a year). Oracle, by hand: the margins times the markets' demands, against what running the
+    cheaper source costs a year before it makes a unit: an existing plant's fixed costs (apparel: the
+    Denizli plant is cheaper for Türkiye), a new site's smallest capacity level's fixed costs plus its
+    capex as an annuity (appliances: SEZ Aktobe and Saryarka), as kopru optimize charges them."""
+    profile = load_profile(EXAMPLES / f"{example}.yaml")
     plan = kopru.plan(profile)
     rec = plan.recommendation
     best = plan.site(rec.site)
     demand = {m.id: m.demand for m in profile.markets}
+    moved = {s for s in rec.best_by_market.values() if s != rec.site}
     stake = sum(
         (best.by_market[m].per_unit - plan.site(s).by_market[m].per_unit) * demand[m]
         for m, s in rec.best_by_market.items()
@@ -333,12 +337,15 @@ def test_a_split_by_market_is_weighed_against_what_a_second_plant_costs():
     )
     crf = float(capital_recovery_factor(profile.wacc, profile.lifetime_years))
     levels = profile.optimize.capacity_levels or ()
-    plant = min(
+    new_plant = min(
         [lv.capex * crf + lv.fixed_costs for lv in levels] or [profile.capex * crf + profile.fixed_costs]
     )
-    assert 0 < stake < plant
+    costs = [profile.fixed_costs if plan.site(s).existing else new_plant for s in moved]
+    assert 0 < stake < min(costs)
     assert f"by {stake:,.0f} USD a year in all" in rec.text
-    assert f"({plant:,.0f} USD for the smallest size" in rec.text and "one plant serves them all" in rec.text
+    assert f"costs a year ({min(costs):,.0f} USD): one plant serves them all" in rec.text
+    if example == "apparel":
+        assert "keeping Denizli plant (existing) open (its fixed costs)" in rec.text
     assert "may pay" not in rec.text
 
 
@@ -390,3 +397,11 @@ def test_a_pick_whose_sez_incentives_rest_on_manufacturing_alone_says_what_it_co
         plan.recommendation.text
     )
     assert GENERIC_MATCH not in plan.site("sez_ontustik").notes  # the textile zone lists textiles itself
+
+
+def test_when_avoided_countries_leave_no_site_the_message_says_so():
+    """Review: with nothing closed, '--avoid' leaving no site was answered 'reopen part of the
+    corridor network'."""
+    plan = kopru.plan(EXAMPLES / "apparel.yaml", avoid=["KZ", "TR"])
+    assert plan.recommendation.site is None
+    assert plan.recommendation.text.endswith("allow routes through KZ, TR")

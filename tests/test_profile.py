@@ -195,6 +195,8 @@ def test_union_arms_do_not_leak_into_field_names():
         ("abc", "materials[0].cost", "a valid number or a mapping, got 'abc'"),
         # a mapping's key: the key is named, without pydantic's '[key]' marker
         ({"XX": 1}, "materials[0].cost", "unknown key 'XX': expected 'KZ' or 'TR'"),
+        # the mapping arm took the value and failed inside it: that failure speaks (review)
+        ({"KZ": "x"}, "materials[0].cost.KZ", "Input should be a valid number"),
     ],
 )
 def test_a_union_error_comes_from_the_arm_the_value_is_for(cost, field, says):

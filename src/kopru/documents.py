@@ -235,11 +235,31 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+_YAML_WORDS = frozenset({"true", "false", "null", "yes", "no", "on", "off", "y", "n"})  # YAML 1.1 values
+
+
+def _key(event: Any) -> Any:
+    """A mapping key as YAML reads it: 1 and '1' differ, null and ~ (or true and True) are one."""
+    if event.style:  # quoted or block ('' or None: plain): text as written
+        return (str, event.value)
+    if event.value.isidentifier() and event.value.lower() not in _YAML_WORDS:  # a field name: text
+        return (str, event.value)
+    try:
+        value = yaml.load(event.value, Loader=_Loader)
+    except yaml.YAMLError:
+        return (str, event.value)
+    return (
+        (type(value), value)
+        if isinstance(value, str | int | float | bool | type(None))
+        else (str, event.value)
+    )
+
+
 def _check_yaml_events(text: str, what: str, error: type[KopruError]) -> None:
     """Refuse aliases and nesting past :data:`MAX_DEPTH` on the event stream (no objects built)."""
     depth = 0
     # per open collection: is it a mapping, is the next node a key, and the keys seen (with their line)
-    open_: list[tuple[bool, list[bool], dict[str, int]]] = []
+    open_: list[tuple[bool, list[bool], dict[Any, int]]] = []
     for event in yaml.parse(text, Loader=_Loader):
         line = event.start_mark.line + 1 if event.start_mark else None
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
@@ -247,13 +267,14 @@ def _check_yaml_events(text: str, what: str, error: type[KopruError]) -> None:
         if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent) and open_ and open_[-1][0]:
             _, at_key, keys = open_[-1]
             if at_key[0] and isinstance(event, yaml.ScalarEvent):
-                if event.value in keys:  # YAML would keep the last silently: a field typed twice
+                key = _key(event)
+                if key in keys:  # YAML would keep the last silently: a field typed twice
                     raise error(
                         f"{what}: key {event.value!r} appears twice in one mapping (lines"
-                        f" {keys[event.value]} and {line}); keep one",
+                        f" {keys[key]} and {line}); keep one",
                         line=line,
                     )
-                keys[event.value] = line or 0
+                keys[key] = line or 0
             at_key[0] = not at_key[0]
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1

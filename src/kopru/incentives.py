@@ -407,10 +407,14 @@ def _apply(
 def cit_relief_years(x: CostInputs, terms: Terms, life: int, demand: Array) -> Array:
     """(S,) years a profit-tax reduction lasts: its term, the plant's life, or until the tax it
     forgoes at full output reaches its cap, whichever comes first."""
+    return np.minimum(np.minimum(terms.cit_years, life), _years_to_cap(x, terms, demand))
+
+
+def _years_to_cap(x: CostInputs, terms: Terms, demand: Array) -> Array:
+    """(S,) years until the tax a reduction forgoes at full output reaches its cap (inf: no cap)."""
     saving = terms.cit_reduction * _cit_annual(x, demand)
     with np.errstate(divide="ignore", invalid="ignore"):
-        capped = np.where(saving > 0, terms.cit_cap_usd / saving, np.inf)
-    return np.minimum(np.minimum(terms.cit_years, life), capped)
+        return np.where(saving > 0, terms.cit_cap_usd / saving, np.inf)
 
 
 def apply(
@@ -496,13 +500,14 @@ def valued(
 
     with_all = total(x_all)
     without_sez = {k: total(v) for k, v in standard(x_all, values, profile.wacc).items()}
-    lasts = cit_relief_years(x_base, terms, profile.lifetime_years, demand)
+    to_cap = _years_to_cap(x_base, terms, demand)
+    life = profile.lifetime_years
     out: list[list[Incentive]] = []
     for i, rows in enumerate(terms.rows):
         site_out = []
         for row in rows:
             value = _value_of(row, i, x_base, terms, values, profile, demand, with_all, without_sez, total)
-            site_out.append(_incentive(row, "applied", value, terms, i, float(lasts[i])))
+            site_out.append(_incentive(row, "applied", value, terms, i, float(to_cap[i]), life))
         site_out += [_incentive(row, "listed", None, terms, i) for row in terms.listed[i]]
         out.append(site_out)
     return out
@@ -533,7 +538,13 @@ def _value_of(row, i, x_base, terms, values, profile, demand, with_all, without_
 
 
 def _incentive(
-    row: Mapping[str, Any], status: str, value: float | None, terms: Terms, i: int, lasts: float = np.inf
+    row: Mapping[str, Any],
+    status: str,
+    value: float | None,
+    terms: Terms,
+    i: int,
+    to_cap: float = np.inf,
+    life: float = np.inf,
 ) -> Incentive:
     years = float(row["years"]) if row["years"] == row["years"] else None
     conditions = []
@@ -558,10 +569,10 @@ def _incentive(
         note = f"{note} {zone_note(terms, i)}".strip()
     if row["instrument"] == "cit_rate_reduction" and np.isfinite(terms.cit_cap_usd[i]):
         note = f"{note} Capped at {terms.cit_cap_usd[i]:,.0f} USD of tax forgone.".strip()
-        if status == "applied" and years is not None and lasts < years:
-            # the cap, not the term, ends it: the years shown are the years it runs
-            note = f"{note} At full output the cap is reached after {lasts:.1f} of its {years:g} years."
-            years = lasts
+        if status == "applied" and years is not None and to_cap < min(years, life):
+            # the cap, not the term nor the plant's life, ends it: the years shown are the years it runs
+            note = f"{note} At full output the cap is reached after {to_cap:.1f} of its {years:g} years."
+            years = to_cap
     return Incentive(
         id=str(row["id"]),
         name=str(row["name"]),

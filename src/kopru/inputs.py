@@ -74,10 +74,13 @@ class PlanInputs:
             names = [m.name for m, s in zip(self.profile.materials, stranded, strict=True) if s]
             why.append("no site can bring in " + ", ".join(names))
         because = "; ".join(why) or "each market is reached by some site, but none reaches them all"
-        return (
-            f"No candidate site can serve every target market ({because}):"
-            " reopen part of the corridor network"
-        )
+        remedies = []
+        if self.closed:
+            remedies.append(f"reopen part of what is closed ({', '.join(self.closed)})")
+        if self.avoid:
+            remedies.append(f"allow routes through {', '.join(self.avoid)}")
+        remedy = " or ".join(remedies) or "check the markets and the materials' origins"
+        return f"No candidate site can serve every target market ({because}): {remedy}"
 
 
 @dataclass(frozen=True)

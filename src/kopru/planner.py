@@ -569,13 +569,17 @@ def _before_profit_tax(site: SitePlan) -> float:
     return (lc.total or 0.0) - (lc.profit_tax or 0.0)
 
 
-def _smallest_plant_a_year(profile: Profile) -> float:
-    """What the smallest plant the profile can build costs a year before it makes a unit: fixed costs
-    and its capex as an annuity over the plant's life at the WACC."""
+def _second_plant_a_year(profile: Profile, site: SitePlan, currency: str) -> tuple[float, str]:
+    """What running ``site`` beside the pick costs a year before it makes a unit, and in words: an
+    existing plant's fixed costs (it is built), or the smallest new plant's fixed costs and capex as
+    an annuity over the plant's life at the WACC (as kopru optimize charges them)."""
+    if site.existing:
+        return profile.fixed_costs, f"keeping {site.name} open (its fixed costs)"
     crf = float(capital_recovery_factor(profile.wacc, profile.lifetime_years))
     levels = profile.optimize.capacity_levels
     sizes = [(lv.capex, lv.fixed_costs) for lv in levels] or [(profile.capex, profile.fixed_costs)]
-    return min(capex * crf + fixed for capex, fixed in sizes)
+    cheapest = min(capex * crf + fixed for capex, fixed in sizes)
+    return cheapest, "a second plant of the smallest size (fixed costs and capital)"
 
 
 def _margin(cheaper: SitePlan, best: SitePlan, market: str) -> float:
@@ -657,14 +661,11 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
         demand = {m["id"]: m["demand"] for m in markets}
         moved = [(m, s) for m, s in best_by_market.items() if s != best.id]
         at_stake = sum(_margin(by_id[s], best, m) * demand[m] for m, s in moved)
-        plant = _smallest_plant_a_year(pre.profile)
+        plant, what = min(_second_plant_a_year(pre.profile, by_id[s], currency) for _, s in moved)
         if at_stake > plant:
             verdict = "a second plant may pay (kopru optimize weighs it)"
         else:  # a few cents on a few markets do not carry a plant's fixed costs
-            verdict = (
-                f"less than a second plant costs a year ({plant:,.0f} {currency} for the smallest size,"
-                " fixed costs and capital): one plant serves them all"
-            )
+            verdict = f"less than {what} costs a year ({plant:,.0f} {currency}): one plant serves them all"
         text += (
             f" Market by market, the cheapest sources differ ({shown}), by {at_stake:,.0f}"
             f" {currency} a year in all: {verdict}."

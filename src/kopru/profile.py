@@ -312,7 +312,8 @@ def union_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
         elif site not in done:
             done.add(site)
             arms = sites[site]
-            telling = [e for e in arms if e["type"] not in _TYPE_MISMATCH]
+            # an arm that took the value's type and failed inside it ({KZ: "x"}) says what is wrong
+            telling = [e for e in arms if e["type"] not in _TYPE_MISMATCH or len(e["loc"]) > len(site) + 1]
             out.extend(telling or [_no_arm_matches(site, arms)])
     return out
 

@@ -246,6 +246,11 @@ def test_text_that_looks_like_markup_is_printed_as_typed(cli, tmp_path):
     path.write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
     r = cli("plan", path, "--no-store")
     assert r.code == 0 and MARKUP in r.out, r.err
+    # review: 'runs list' printed the recorded company as markup, and crashed on every call after
+    store = tmp_path / "s.duckdb"
+    assert cli("plan", path, "--store", store).code == 0
+    r = cli("runs", "list", "--store", store)
+    assert r.code == 0 and "[/x] Evil" in r.out, r.err
 
 
 def test_risk_refuses_more_samples_than_it_can_hold_and_warns_below_a_hundred(cli):
@@ -322,3 +327,29 @@ def test_space_dates_and_angles_out_of_range_are_one_line(cli):
     assert r.code == 2 and "outside the years element sets can describe" in r.err
     r = cli("space", "imaging", "--start", "2026-06-01", "--min-sun-elevation", "100")
     assert r.code == 2 and "--min-sun-elevation must be in [-90, 90)" in r.err
+
+
+@pytest.mark.parametrize(
+    ("text", "twice"),
+    [
+        ("1: a\n'1': b\n", None),  # an integer key and a string key: two keys
+        ("~: a\nnull: b\n", "null"),  # both null
+        ("true: a\nTrue: b\n", "True"),
+        ("a: 1\nb: {a: 2}\nc: [{a: 1}, {a: 2}]\n", None),  # the same name in other mappings
+        ("--- {a: 1}\n--- {a: 2}\n", None),
+    ],
+)
+def test_duplicate_keys_are_keys_as_yaml_reads_them(text, twice):
+    """Review: the check compared the keys' text, so 1 and '1' were refused and ~ and null passed."""
+    from kopru import documents
+    from kopru.errors import DocumentError
+
+    if twice is None:
+        if text.startswith("---"):
+            with pytest.raises(DocumentError):  # one document per file; the check does not mistake it
+                documents.parse(text, "t")
+            return
+        documents.parse(text, "t")
+    else:
+        with pytest.raises(DocumentError, match=f"key '{twice}' appears twice"):
+            documents.parse(text, "t")

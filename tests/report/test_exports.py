@@ -237,3 +237,22 @@ def test_a_capped_tax_reduction_shows_the_years_it_runs():
     # the appraisal pays the full tax from the third year (the first two ramp up), not after ten
     taxes = plan.site("TR-27").appraisal.cash_flows.tax
     assert next(y for y, t in enumerate(taxes) if t >= 0.999 * max(taxes)) == 3
+
+
+def test_the_investment_line_of_an_existing_plant_says_there_is_nothing_to_pay_back():
+    """Review: with the existing plant as the pick, the line read '0 USD of capex; IRR —; simple
+    payback never'. Oracle: the plant's own appraisal (no outlay) and its NPV."""
+    import yaml
+
+    from kopru.report.summary import build_summary
+
+    data = yaml.safe_load((EXAMPLES / "apparel.yaml").read_text(encoding="utf-8"))
+    data["candidates"] = {"kz_regions": False, "sez": False}
+    data["annual_volume"] = 1_000_000  # the existing plant's 1.2 M a year suffice
+    data["markets"] = [{"id": "mkt_TR", "demand": 1_000_000, "price": 6.8}]
+    plan = kopru.plan(data)
+    site = plan.site(plan.recommendation.site)
+    assert site.existing and not site.appraisal.outlay
+    line = build_summary(plan).investment
+    assert line.startswith(f"Investment case: no outlay to pay back; NPV {site.appraisal.npv:,.0f} USD")
+    assert "never" not in line and "IRR" not in line

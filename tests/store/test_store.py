@@ -289,3 +289,11 @@ def test_runs_show_reads_a_match_run_by_names(tmp_path, cli):
     top = max(placed, key=lambda a: a["jobs"])
     assert top["name"].split(" (")[0] in text and top["zone_name"].split(" (")[0] in text
     assert '"' not in shown.out  # names as names, not their JSON
+
+
+def test_avoided_countries_are_recorded_as_codes_once():
+    """Review: --avoid ru and --avoid RU recorded different inputs (and hashes) for risk and rank."""
+    from kopru.store.records import _avoided
+
+    assert _avoided(["ru", "RU", " ir"]) == {"avoid": ["IR", "RU"]}
+    assert _avoided(()) == {}  # a run without avoid keeps the hash it always had

@@ -256,3 +256,13 @@ def test_an_unreadable_body_says_what_to_send(
     if "JSON" in says and "Content-Type" not in says:  # the body as a whole: say what a body looks like
         assert 'such as {"example": "apparel"}' in text, text
     assert "valid dictionary" not in r.text and "input string" not in r.text
+
+
+def test_an_upload_named_like_the_zones_file_is_not_mistaken_for_it(client: httpx.Client) -> None:
+    """Review: a pipeline uploaded as zones.csv overwrote the uploaded zones file in the temp folder."""
+    pipeline = "id,name,sector,template\na,A,textiles,textiles\n"
+    zones = "zone,resource,capacity\nsez_turan,land_ha,50\n"
+    r = client.post(
+        "/api/match", json={"pipeline_csv": pipeline, "pipeline_name": "zones.csv", "zones_csv": zones}
+    )
+    assert r.status_code == 202, r.text

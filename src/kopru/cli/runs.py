@@ -42,7 +42,7 @@ def runs_list(
             r["id"][:12],
             r["kind"],
             str(r["created"])[:19],
-            r["company"] or "",
+            escape(r["company"] or ""),
             r["inputs_hash"][:12],
             r["data_pack_version"],
         )

@@ -124,6 +124,12 @@ def investment_line(plan: Plan) -> str:
         return ""
     cur = plan.currency
     capex = sum(a.cash_flows.capex)
+    if not a.outlay:  # an existing plant (or one that pays its way from the start): nothing to pay back
+        text = (
+            f"Investment case: no outlay to pay back; NPV {a.npv:,.0f} {cur} over the plant's life at a"
+            f" WACC of {a.wacc:.1%}" + (f", with {capex:,.0f} {cur} of capex" if capex else "")
+        )
+        return text + "."
     irr = "—" if a.irr is None else f"{a.irr:.0%}"
     payback = "never" if a.payback_years is None else f"{a.payback_years:.1f} years after construction"
     text = (

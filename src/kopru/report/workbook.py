@@ -212,8 +212,9 @@ def _costs(plan: Plan, cur: str) -> tuple[list[Column], list[list[Any]]]:
         (f"Profit tax, part of taxes ({cur}/yr)", MONEY),
         (f"Total ({cur}/yr)", MONEY),
         ("Units a year", MONEY),
-        # an existing plant's present lines: above 100 % its cost includes the expansion it needs
-        ("Use of the present capacity (%; above 100: expanded)", SHARE),
+        # units sold over the plant's capacity: above 100 % an existing plant's cost includes the
+        # expansion it needs, and a new plant of the profile's size could not make them all
+        ("Units sold / capacity (%; above 100: an existing plant expanded, a new one too small)", SHARE),
     ]
     rows = []
     for sid in plan.ranking:

@@ -41,13 +41,17 @@ def parse_start(when: str | datetime) -> datetime:
                 " expected e.g. 2026-06-01T00:00Z",
                 field="--start",
             ) from None
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    outside = OptionError(
+        f"--start {str(when)[:40]} is outside the years element sets can describe"
+        f" ({FIRST_EPOCH.year}-{END_OF_EPOCHS.year - 1}: a TLE epoch has a two-digit year)",
+        field="--start",
+    )
+    try:
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 lies before the calendar in UTC
+        raise outside from None
     if not FIRST_EPOCH <= moment < END_OF_EPOCHS:
-        raise OptionError(
-            f"--start {moment.date().isoformat()} is outside the years element sets can describe"
-            f" ({FIRST_EPOCH.year}-{END_OF_EPOCHS.year - 1}: a TLE epoch has a two-digit year)",
-            field="--start",
-        )
+        raise outside
     return moment
 
 

@@ -180,7 +180,8 @@ def plan_results(plan: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 def _avoided(avoid: Any) -> dict[str, Any]:
     """The countries no route passed through, as a parameter of the run (none: no key, so the inputs
     hash of a run without them is what it always was)."""
-    return {"avoid": sorted(avoid)} if avoid else {}
+    codes = sorted({str(c).strip().upper() for c in avoid or ()})  # 'ru' and 'RU' are one country
+    return {"avoid": codes} if codes else {}
 
 
 def risk_results(result: Any, avoid: Any = ()) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -66,6 +66,7 @@ class Run:
     created: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
     risk: dict[str, Any] | None = None
     recorded: bool = False
+    listed: bool = True  # a look-up (record=False) is kept for its answer, not shown as a run
 
     @property
     def kind(self) -> Literal["plan", "risk"]:
@@ -143,6 +144,7 @@ class MemoryRunStore:
             overrides=overrides,
             risk=risk_view if risk is not None else None,
             recorded=stored is not None,
+            listed=record,
         )
         with self._lock:
             self._runs[run.id] = run
@@ -157,7 +159,7 @@ class MemoryRunStore:
     def list(self) -> list[RunSummary]:
         with self._lock:
             runs = list(self._runs.values())
-        return [r.summary() for r in reversed(runs)]
+        return [r.summary() for r in reversed(runs) if r.listed]
 
 
 def _entry(plan: Plan, overrides: dict[str, Any] | None, risk: RiskResult | None) -> Entry:

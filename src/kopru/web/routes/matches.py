@@ -75,7 +75,9 @@ def _files(req: MatchRequest) -> tuple[Path, Path | None, str, tempfile.Temporar
             path = Path(folder.name) / "pipeline.csv"
             path.write_bytes(f.read())
         return path, zones, "example:pipeline", folder
-    path = Path(folder.name) / _file_name(req.pipeline_name)
+    own = Path(folder.name) / "upload"  # its own folder: an upload named zones.csv is not the zones file
+    own.mkdir()
+    path = own / _file_name(req.pipeline_name)
     path.write_text(req.pipeline_csv or "", encoding="utf-8")
     return path, zones, f"upload:{path.name}", folder
 

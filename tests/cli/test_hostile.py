@@ -353,3 +353,22 @@ def test_duplicate_keys_are_keys_as_yaml_reads_them(text, twice):
     else:
         with pytest.raises(DocumentError, match=f"key '{twice}' appears twice"):
             documents.parse(text, "t")
+
+
+def test_smaller_cli_qa_findings(cli):
+    """CLI QA sweep 9, the smaller items: each one line, naming what is wrong, or a reader's words."""
+    from kopru.cli.common import compact
+
+    assert (compact(9.9e12), compact(2.5e15)) == ("9.90T", "2.5e+15")  # was '9.90e+03G'
+    r = cli("data", "show", "atyrau region")
+    assert r.code == 0 and "Atyrau Region (KZ-23)" in r.out
+    r = cli("data", "stale", "--months", "100000")
+    assert r.code == 0 and r.out.startswith("No value of the data pack is older than 100000 months")
+    r = cli("space", "pool", "--start", "2026-06-01", "--rate-mbps", "0")
+    assert r.code == 2 and "--rate-mbps must be a number > 0, got 0" in r.err
+    cap41 = ROOT / "tests" / "data" / "orlib-cap" / "cap41.txt"
+    r = cli("cflp", cap41, "--capacity", "1e400")
+    assert r.code == 2 and "--capacity must be a number from 0 to 1e15, got inf" in r.err
+    r = cli("cflp", cap41)
+    assert r.code == 0 and "(warehouses 1, 2, 3" in " ".join(r.out.split()) and "numbered from 1" in r.out
+    assert "to read" in " ".join(cli("runs", "list", "--help").out.split())

@@ -45,8 +45,9 @@ def cflp(
         return
     out.print(
         f"{file.name}: {solution.status.value}, objective {solution.objective:,.3f}, bound"
-        f" {solution.bound:,.3f}, gap {solution.gap:.2e}, {len(solution.open)} open"
-        f" ({', '.join(map(str, solution.open))}), {solution.seconds:.2f} s"
+        f" {solution.bound:,.3f}, gap {solution.gap:.2e}, {len(solution.open)} open (warehouses"
+        f" {', '.join(str(i + 1) for i in solution.open)}, numbered from 1 as in the file),"
+        f" {solution.seconds:.2f} s"
         f" (build {solution.build_seconds:.2f} s, {solution.formulation} linking)",
         markup=False,
     )

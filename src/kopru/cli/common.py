@@ -55,6 +55,10 @@ StoreOpt = Annotated[
         "--store", help="Scenario store (DuckDB file) to record the run in; default: user data folder."
     ),
 ]
+ReadStoreOpt = Annotated[  # the runs commands read the store; they record nothing
+    Path | None,
+    typer.Option("--store", help="Scenario store (DuckDB file) to read; default: user data folder."),
+]
 NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not record this run in the scenario store.")]
 
 
@@ -80,7 +84,9 @@ def compact(value: float | None) -> str:
     that 10.0M and 10.1M read as the different figures they are; keeps a table inside 80 columns."""
     if value is None:
         return "—"
-    for div, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+    if abs(value) >= 1e15:  # past trillions a suffix reads worse than the exponent
+        return f"{value:.3g}"
+    for div, suffix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
         if abs(value) >= div:
             return f"{value / div:#.3g}".rstrip(".") + suffix
     return f"{value:.3g}"

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from kopru import api
 from kopru.cli.common import JsonOpt, OverridesOpt, out, print_json
+from kopru.display import subject_names
 from kopru.errors import KopruError
 
 app = typer.Typer(
@@ -48,19 +49,27 @@ def data_show(
 ) -> None:
     """Show a table, or every parameter of one subject, with units and sources."""
     pack = api.load_data(overrides)
+    title = what
     if what in pack.TABLE_NAMES:
         df = pack.table(what)
     else:
-        df = pack.parameters[pack.parameters["subject"] == what]
+        names = subject_names(pack)
+        # a subject by its code (KZ-23) or its name as people write it (Atyrau Region, atyrau region)
+        subjects = set(pack.parameters["subject"])  # a market shares its region's name and has no values
+        by_name = {n.lower(): c for c, n in names.items() if c in subjects}
+        code = what if what in subjects else by_name.get(what.strip().lower(), what)
+        df = pack.parameters[pack.parameters["subject"] == code]
         if df.empty:
             raise KopruError(
-                f"{what!r} is neither a table ({', '.join(pack.TABLE_NAMES)}) nor a subject with values"
+                f"{what!r} is neither a table ({', '.join(pack.TABLE_NAMES)}) nor a subject with values;"
+                " subjects are codes or names such as KZ-23 (Atyrau Region), TR-16 (Bursa), KZT or sez_turan"
             )
+        title = f"{names.get(code, code)} ({code})" if names.get(code, code) != code else code
     df = df.drop(columns=[c for c in ("file",) if c in df.columns])
     if as_json:
         sys.stdout.write(df.to_json(orient="records", indent=1, force_ascii=False) + "\n")
         return
-    table = Table(title=escape(what), show_lines=False)
+    table = Table(title=escape(title), show_lines=False)
     for col in df.columns:
         table.add_column(str(col), overflow="fold", max_width=48)
     for row in df.itertuples(index=False):
@@ -180,6 +189,9 @@ def data_stale(
         print_json(
             {"months": months, "today": today.isoformat(), "values": [v.as_dict(today) for v in stale]}
         )
+        return
+    if not stale:
+        out.print(f"No value of the data pack is older than {months} months (as of {today.isoformat()}).")
         return
     table = Table(title=f"{len(stale)} values older than {months} months (as of {today.isoformat()})")
     for col in ("year", "value", "key", "source"):

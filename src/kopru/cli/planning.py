@@ -269,8 +269,8 @@ def demo(
 ) -> None:
     """Run the apparel example end to end: plan, table, plan.json and report.html."""
     with resources.as_file(EXAMPLES / "apparel.yaml") as path:
-        out.print(f"[dim]profile: {escape(str(path))}[/]")
         run_plan(path, out_dir, False, None, None, no_store=no_store)
+        out.print(f"[dim]profile: {escape(str(path))}[/]")  # after the run: an --out error comes alone
 
 
 @app.command()

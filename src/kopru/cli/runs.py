@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kopru import api
-from kopru.cli.common import JsonOpt, StoreOpt, out, print_json
+from kopru.cli.common import JsonOpt, ReadStoreOpt, out, print_json
 from kopru.display import item_names, site_names
 from kopru.store.records import result_text
 
@@ -25,8 +25,8 @@ app = typer.Typer(
 
 @app.command("list")
 def runs_list(
-    store: StoreOpt = None,
-    limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
+    store: ReadStoreOpt = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the newest N runs.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List the recorded runs, newest first."""
@@ -93,7 +93,7 @@ def _by_item(run: dict[str, Any]) -> dict[str, dict[str, Any]]:
 @app.command("show")
 def runs_show(
     run_id: Annotated[str, typer.Argument(help="Run id (or its first characters).")],
-    store: StoreOpt = None,
+    store: ReadStoreOpt = None,
     as_json: JsonOpt = False,
     show_all: AllOpt = False,
 ) -> None:
@@ -192,7 +192,7 @@ def _all_rows(run: dict[str, Any], names: dict[str, str]) -> None:
 def runs_compare(
     a: Annotated[str, typer.Argument(help="First run id.")],
     b: Annotated[str, typer.Argument(help="Second run id.")],
-    store: StoreOpt = None,
+    store: ReadStoreOpt = None,
     as_json: JsonOpt = False,
     show_all: AllOpt = False,
 ) -> None:
@@ -271,7 +271,7 @@ def runs_export(
     target: Annotated[Path, typer.Argument(help="Folder for runs.<fmt> and results.<fmt>.")],
     run_id: Annotated[str | None, typer.Option("--run", help="Export one run only.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
-    store: StoreOpt = None,
+    store: ReadStoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Export the runs and their results to Parquet or CSV."""

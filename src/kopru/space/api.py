@@ -104,8 +104,17 @@ def pool(
 ) -> PoolResult:
     """Own stations alone against the pooled network: contact time, contacts, gaps and data volume
     (stations whose status is in ``station_status``: operational antennas by default)."""
-    if rate_mbps <= 0 or setup_s < 0 or min_contact_s < 0 or time_limit <= 0:
-        raise OptionError("--rate-mbps and --time-limit must be > 0, --setup-s and --min-contact-s >= 0")
+    for option, value, positive in (
+        ("--rate-mbps", rate_mbps, True),
+        ("--time-limit", time_limit, True),
+        ("--setup-s", setup_s, False),
+        ("--min-contact-s", min_contact_s, False),
+    ):
+        if not (value > 0 if positive else value >= 0) or (
+            value == float("inf") and option != "--time-limit"
+        ):
+            need = "> 0" if positive else ">= 0"
+            raise OptionError(f"{option} must be a number {need}, got {value:g}", field=option)
     options = PoolOptions(min_elevation, rate_mbps, setup_s, min_contact_s, time_limit, shorten)
     constellation, when, days = _window(tle, start, days)
     return pool_contacts(

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from kopru import basemap
 from kopru.datapack import DataPack, split_list
-from kopru.display import KIND_NAMES
+from kopru.display import KIND_NAMES, subject_names
 from kopru.dossier import site_parameters, subjects
 
 
@@ -29,6 +29,8 @@ class SiteRow(BaseModel):
 class ParamView(BaseModel):
     subject: str
     quantity: str
+    whose: str = Field(default="", description="the subject by name: Atyrau Region, Kazakhstan")
+    label: str = Field(default="", description="what the quantity is, in words")
     value: float
     unit: str
     year: int
@@ -122,10 +124,13 @@ def detail(pack: DataPack, site_id: str) -> SiteDetail | None:
     row = _table_for(site.kind, pack).loc[site_id]
     facts = {k: str(v) for k, v in row.items() if k not in ("id", "lat", "lon") and pd.notna(v) and str(v)}
     params = site_parameters(pack, subjects(site.kind, site_id, site.region, site.country))
+    names = subject_names(pack)
     views = [
         ParamView(
             subject=p.subject,
             quantity=p.quantity,
+            whose=names.get(p.subject, p.subject),
+            label=str(pack.quantities.get(p.quantity, {}).get("description", p.quantity.replace("_", " "))),
             value=float(p.value),
             unit=p.unit,
             year=int(p.year),

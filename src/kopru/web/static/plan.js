@@ -224,6 +224,11 @@
         const el = form.elements[top];
         el.classList.add("invalid");
         el.parentElement.querySelector("small.err").textContent = e.msg;
+      } else if (field === "file") {
+        // the uploaded file itself (binary, empty, malformed): said at the upload, not the JSON box
+        const upload = document.getElementById("upload");
+        upload.classList.add("invalid");
+        upload.parentElement.querySelector("small.err").textContent = e.msg.replace(/^the file: /, "");
       } else if (market || top === "markets") {
         if (market) {
           const row = marketsBody.querySelectorAll("tr")[Number(market[1])];
@@ -235,7 +240,8 @@
         other.classList.add("invalid");
         form.querySelector('small[data-for="other"]').textContent += `${field}: ${e.msg}. `;
       }
-      lines.push(`<li><b>${kopru.esc(field || "profile")}</b>: ${kopru.esc(e.msg)}</li>`);
+      const shown = field === "file" ? "uploaded file" : field || "profile";
+      lines.push(`<li><b>${kopru.esc(shown)}</b>: ${kopru.esc(e.msg.replace(/^the file: /, ""))}</li>`);
     }
     if (!lines.length && message) lines.push(`<li>${kopru.esc(message)}</li>`);
     box.innerHTML = `<p>Please fix ${lines.length === 1 ? "this" : "these"} before running:</p><ul>${lines.join("")}</ul>`;
@@ -395,6 +401,7 @@
 
   // -- the result ------------------------------------------------------------------------------
   const pct = (v) => `${(100 * v).toFixed(1)} %`;
+  const SITE_KINDS = { kz_region: "Kazakh region", sez: "SEZ", tr_plant: "Turkish plant", tr_province: "Turkish province" };
   const labelOf = (risk, id) => (risk.sites.find((s) => s.id === id) || { label: id }).label;
 
   async function showRisk(runId) {
@@ -498,8 +505,8 @@
     const rows = plan.ranking.map((id) => {
       const s = plan.sites.find((x) => x.id === id);
       const best = id === plan.recommendation.site ? ' class="best"' : "";
-      return `<tr${best}><td>${s.rank ?? "—"}</td><td>${kopru.esc(s.name)}</td><td>${kopru.esc(s.kind.replace("_", " "))}</td>
-        <td class="num">${kopru.money(s.landed_cost.total)} ${cur}</td><td class="num">${kopru.money(s.landed_cost.per_unit, 2)}</td>
+      return `<tr${best}><td>${s.rank ?? "—"}</td><td>${kopru.esc(s.name)}</td><td>${kopru.esc(SITE_KINDS[s.kind] || s.kind)}</td>
+        <td class="num">${kopru.money(s.landed_cost.total)} ${cur}</td><td class="num">${kopru.money(s.landed_cost.per_unit, 2)} ${cur}</td>
         <td class="note">${kopru.esc(s.notes.join("; "))}</td></tr>`;
     });
     document.querySelector("#ranking tbody").innerHTML = rows.join("");

@@ -30,7 +30,7 @@
       .map(([k, v]) => `<tr><th>${kopru.esc(k)}</th><td>${kopru.esc(String(v).replaceAll(";", "; "))}</td></tr>`).join("");
     // the note and source go on a second line: they are long, and a column would squeeze the table
     const params = d.parameters.map((p) => `<tr class="param${p.assumption ? " assumption" : ""}">
-        <td>${kopru.esc(p.subject)}</td><td>${kopru.esc(p.quantity)}</td>
+        <td title="${kopru.esc(p.subject)}">${kopru.esc(p.whose || p.subject)}</td><td title="${kopru.esc(p.quantity)}">${kopru.esc(p.label || p.quantity)}</td>
         <td class="num">${kopru.esc(p.value.toLocaleString("en-US"))}</td><td>${kopru.esc(p.unit)}</td><td>${p.year}</td></tr>
         <tr class="note-row${p.assumption ? " assumption" : ""}"><td colspan="5">${p.assumption ? "<b>assumption.</b> " : ""}${kopru.esc(p.note)}
         <span class="src">source: ${kopru.esc(p.source.replaceAll(";", "; "))}</span></td></tr>`).join("");
@@ -43,7 +43,7 @@
       <p class="muted">${KIND[s.kind] || s.kind} · <code>${kopru.esc(s.id)}</code> · ${s.lat.toFixed(3)}°N ${s.lon.toFixed(3)}°E</p>
       <div class="table-wrap"><table class="grid facts">${facts}</table></div>
       <h3>Values used for this site</h3>
-      <div class="table-wrap scroll short"><table class="grid params"><thead><tr><th>subject</th><th>quantity</th><th class="num">value</th>
+      <div class="table-wrap scroll short"><table class="grid params"><thead><tr><th>whose value</th><th>quantity</th><th class="num">value</th>
         <th>unit</th><th>year</th></tr></thead><tbody>${params || '<tr><td colspan="5">none</td></tr>'}</tbody></table></div>
       <h3>Sources</h3><ul class="sources">${sources}</ul>`;
     detail.prepend(select.parentElement);

@@ -419,7 +419,26 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
         plan.oldest_input = oldest.as_dict() if oldest is not None else None
         winner = int(np.flatnonzero(sites["id"].to_numpy() == recommendation.site)[0])
         plan.borrowed_stress = borrowed_stress(pre, winner, totals)
+        stress = plan.borrowed_stress
+        if stress is not None and not stress.holds:  # the headline must not read firmer than the data
+            plan.recommendation.text = _qualified(recommendation.text, stress)
     return plan
+
+
+def stress_clause(stress: BorrowedStress) -> str:
+    """What overturns the pick, for the headline of every document."""
+    return (
+        f"with the values borrowed from other regions or estimated at their unfavourable end,"
+        f" {stress.cases[0].first_name} would come first instead"
+    )
+
+
+def _qualified(text: str, stress: BorrowedStress) -> str:
+    """The recommendation with the stress test's verdict after its first sentence."""
+    head, sep, rest = text.partition(". ")
+    return (
+        f"{head}; {stress_clause(stress)}{sep or '.'}{rest}" if sep else f"{text} ({stress_clause(stress)})."
+    )
 
 
 def _exchange_rates(pack: DataPack, site_plans: list[SitePlan], currency: str) -> list[ParamRef]:
@@ -544,24 +563,37 @@ def _site_notes(pre: PlanInputs, a: _Arrays, i: int, site: Any) -> list[str]:
 
 
 def _unconfirmed_sentence(
-    best: SitePlan, by_id: dict[str, SitePlan], base: SitePlan | None, currency: str
+    best: SitePlan, by_id: dict[str, SitePlan], ranking: list[str], base: SitePlan | None, currency: str
 ) -> str:
-    """When the pick's SEZ incentives are not confirmed for the product, what it costs without them:
-    its region's cost (the same place outside the zone's regime)."""
+    """When the pick's SEZ incentives are not confirmed for the product: what it costs without them
+    (its region's site, the same place outside the zone's regime), and the best site whose
+    incentives need no such confirmation."""
     if not unconfirmed_incentives(best.notes) or best.kind != "sez":
         return ""
     region = by_id.get(best.region or "")
     if region is None or region.landed_cost.total is None:
         return ""
-    total = region.landed_cost.total
+
+    def against_base(site: SitePlan) -> str:
+        if base is None or not base.landed_cost.total or site.landed_cost.total is None:
+            return ""
+        gap = (base.landed_cost.total - site.landed_cost.total) / base.landed_cost.total
+        return f", {abs(gap):.1%} {'below' if gap >= 0 else 'above'} {base.name}"
+
     text = (
-        f" Its SEZ incentives are counted without the product confirmed as a priority activity of the zone:"
-        f" without them it costs what {region.name} does, {total:,.0f} {currency} a year (rank {region.rank}"
+        f" {best.name}'s SEZ incentives are counted without the product confirmed as a priority activity of"
+        f" the zone: without them it costs what {region.name} does, {region.landed_cost.total:,.0f}"
+        f" {currency} a year (rank {region.rank}{against_base(region)})"
     )
-    if base is not None and base.landed_cost.total:
-        gap = (base.landed_cost.total - total) / base.landed_cost.total
-        text += f", {abs(gap):.1%} {'below' if gap >= 0 else 'above'} {base.name}"
-    return text + ")."
+    sure = next(
+        (by_id[s] for s in ranking if by_id[s].feasible and not unconfirmed_incentives(by_id[s].notes)), None
+    )
+    if sure is not None and sure.id != region.id and sure.country == "KZ":
+        text += (
+            f"; the best site whose incentives need no such check is {sure.name} (rank {sure.rank},"
+            f" {sure.landed_cost.total:,.0f} {currency} a year{against_base(sure)})"
+        )
+    return text + "."
 
 
 def _before_profit_tax(site: SitePlan) -> float:
@@ -670,7 +702,7 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
             f" Market by market, the cheapest sources differ ({shown}), by {at_stake:,.0f}"
             f" {currency} a year in all: {verdict}."
         )
-    text += _unconfirmed_sentence(best, by_id, base, currency)
+    text += _unconfirmed_sentence(best, by_id, ranking, base, currency)
     text += _restricted_sentence(best, currency, markets)
     return Recommendation(
         site=best.id,
@@ -712,7 +744,7 @@ def _restricted_sentence(site: SitePlan, currency: str, markets: list[dict[str, 
         else ""
     )
     return (
-        f" Its cheapest routes to {', '.join(market_name.get(m, m) for m in hits)} pass through"
+        f" {site.name}'s cheapest routes to {', '.join(market_name.get(m, m) for m in hits)} pass through"
         f" {', '.join(countries)}, under sanctions or transit restrictions{around};"
         f" to use only such routes, plan with avoid: [{', '.join(codes)}] in the profile"
         f" (--avoid {' --avoid '.join(codes)} on the command line)."
@@ -723,6 +755,7 @@ def _used_sources(pack: DataPack, site_plans, treat, routes) -> list[dict[str, s
     cells: list[str] = [BOUNDARIES_SOURCE]  # the maps' regions
     for s in site_plans:
         cells += [p.source for p in s.inputs.values()]
+        cells += [i.source for i in s.incentives]  # the schemes' laws and programmes, cited in the report
     cells += [tr.source for tr in treat.values()]
     for table in (pack.nodes, pack.edges, pack.markets, pack.regions, pack.sez, pack.provinces):
         cells += list(table["source"])

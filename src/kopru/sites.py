@@ -127,12 +127,13 @@ def _first(pack: DataPack, subjects: list[str], quantities: list[str]) -> Param 
 
 # the note of an SEZ whose incentives are counted without its priority sectors being known
 ASSUMED_INCENTIVES = "the zone's priority sectors are not sourced: incentives assumed to apply"
-# ... or whose list matches the product only through a word as wide as "manufacturing": a zone's
-# priority activities are specific (its decree lists them), so the match needs confirming
-GENERIC_SECTORS = frozenset({"manufacturing"})
+# ... or whose list matches the product only through a word as wide as "manufacturing" or
+# "construction" (building, or a building-materials plant?): a zone's priority activities are specific
+# (its decree lists them), so the match needs confirming
+GENERIC_SECTORS = frozenset({"manufacturing", "construction"})
 GENERIC_MATCH = (
-    "matches the zone only through its general 'manufacturing': incentives counted, but confirm the product"
-    " is on the zone's list of priority activities"
+    "matches the zone only through a general word ('manufacturing', 'construction'): incentives counted,"
+    " but confirm the product is on the zone's list of priority activities"
 )
 
 

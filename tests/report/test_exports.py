@@ -213,7 +213,14 @@ def test_the_summary_qualifies_a_pick_the_borrowed_values_overturn():
     stress = plan.borrowed_stress
     assert stress is not None and not stress.holds
     s = build_summary(plan)
-    assert s.sentence.endswith(f"with them at their unfavourable end, {stress.cases[0].first_name} would.")
+    assert s.sentence.endswith(
+        f"at their unfavourable end, {stress.cases[0].first_name} would come first instead."
+    )
+    # ... and so does the recommendation every other document shows (second CFO review)
+    assert f"{stress.cases[0].first_name} would come first instead" in plan.recommendation.text.split(". ")[0]
+    # every incentive's source is in the plan's list, so the report names its publisher
+    cited = {i for s in plan.sites for inc in s.incentives for i in inc.source.split(";") if i}
+    assert cited <= {src["id"] for src in plan.sources}
     assert s.risks[0] == stress.text  # what overturns the pick comes first
     base = plan.site(plan.recommendation.baseline_site)
     if any(mc.restricted_transit for mc in base.by_market.values()):

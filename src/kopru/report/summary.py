@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from kopru.planner import Plan
+from kopru.planner import Plan, stress_clause
 from kopru.sites import unconfirmed_incentives
 
 FONTS = Path(__file__).parent / "fonts"
@@ -160,16 +160,14 @@ def _sentence(plan: Plan) -> str:
     if rec.baseline_site and rec.saving_pct is not None:
         base = plan.site(rec.baseline_site).name
         word = "below" if rec.saving_pct >= 0 else "above"
-        text += f", {abs(rec.saving_pct):.1%} {word} the best Turkish option, {base}"
+        text += f", {abs(rec.saving_pct):.1%} {word} the best Turkish option, {base}, after profit tax"
         if rec.saving_pct_before_profit_tax is not None:
-            text += f" ({rec.saving_pct_before_profit_tax:.1%} before profit tax)"
+            text += f" ({rec.saving_pct_before_profit_tax:.1%} before it)"
     text += "."
     stress = plan.borrowed_stress
     if stress is not None and not stress.holds:  # the headline must not read firmer than the data
-        text += (
-            f" Which site comes first rests on figures kopru had to borrow: with them at their unfavourable"
-            f" end, {stress.cases[0].first_name} would."
-        )
+        clause = stress_clause(stress)
+        text += f" But {clause}."
     return text
 
 
@@ -231,7 +229,7 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None) -> list[str]:
     if assumed:
         out.append(
             f"* SEZ incentives counted without the product confirmed as a priority activity of the zone"
-            f" (its sectors are not sourced, or match only through 'manufacturing'): {', '.join(assumed)}"
+            f" (its sectors are not sourced, or match only through a general word): {', '.join(assumed)}"
             " (check that the product qualifies before relying on their rank)."
         )
     oldest = plan.oldest_input

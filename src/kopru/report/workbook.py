@@ -314,7 +314,7 @@ def _incentives(plan: Plan, cur: str) -> tuple[list[Column], list[list[Any]]]:
         ("Scheme", None),
         ("Status", None),
         (f"Annual value ({cur}/yr)", MONEY),
-        ("Years", "0"),
+        ("Years", "0.0"),  # a zone's term or a capped relief gives fractions of a year
         ("Legal basis", None),
         ("Note", None),
     ]

@@ -185,12 +185,22 @@ def csv_rows(
     limit = csv.field_size_limit()
     csv.field_size_limit(MAX_CSV_FIELD)
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
+        # strict: a quote left open runs to the end of the file, swallowing every row after it
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         header = [(c or "").strip() for c in reader.fieldnames or []]
-        rows = [{(k or "").strip(): v for k, v in row.items()} for row in reader]
+        rows = []
+        for row in reader:
+            if None in row:  # more fields than the header names: an unquoted comma moved them
+                raise error(
+                    f"{what}: line {reader.line_num} has {len(header) + len(row[None])} fields, the header"
+                    f" {len(header)}; quote a text that holds a comma",
+                    line=reader.line_num,
+                )
+            rows.append({(k or "").strip(): v for k, v in row.items()})
     except csv.Error as exc:
         line = reader.line_num if "reader" in locals() else None
-        raise error(f"{what}: malformed CSV at line {line}: {exc}", line=line) from None
+        hint = " (a quote opened and never closed?)" if "end of data" in str(exc) else ""
+        raise error(f"{what}: malformed CSV at line {line}: {exc}{hint}", line=line) from None
     finally:
         csv.field_size_limit(limit)
     if len(header) == 1:

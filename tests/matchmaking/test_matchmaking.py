@@ -187,7 +187,14 @@ def test_bad_zones_and_requests(tmp_path):
     good = bad_pipeline(tmp_path, HEAD + "a,A,textiles,textiles,1e6,,,\n")
     zones = tmp_path / "z.csv"
     zones.write_text("zone,resource,capacity\nsez_nowhere,land_ha,5\n", encoding="utf-8")
-    with pytest.raises(MatchError, match="zone 'sez_nowhere' is not a zone"):
+    with pytest.raises(MatchError, match="zone 'sez_nowhere' is neither a zone's id nor its name"):
+        kopru.match(good, zones=zones)
+    # a zone by its name (CLI QA: 'SEZ Ontustik' was refused), and a row given twice refused (was last-wins)
+    zones.write_text("zone,resource,capacity\nSEZ Ontustik,land_ha,5\n", encoding="utf-8")
+    named = kopru.match(good, zones=zones, shadow=False)
+    assert named.zones.capacity["land_ha"][named.zones.ids.index("sez_ontustik")] == 5
+    zones.write_text("zone,resource,capacity\nsez_turan,land_ha,5\nsez_turan,land_ha,6\n", encoding="utf-8")
+    with pytest.raises(MatchError, match="has its land_ha given already in row 2"):
         kopru.match(good, zones=zones)
     zones.write_text("zone,resource,capacity\nsez_turan,coal_t,5\n", encoding="utf-8")
     with pytest.raises(MatchError, match="resource 'coal_t' is unknown"):
@@ -253,6 +260,12 @@ def test_cli_bad_input_exit_2_and_nothing_written(cli, tmp_path):
             HEAD + "a,A,textiles,textiles,1e6,Atlantis,,\n",
             "region 'Atlantis' is not a Kazakh region; expected",
         ),
+        # a quote never closed swallowed the rest of the file ('sector is blank'); extra fields were dropped
+        (
+            HEAD + 'a,"A,textiles,textiles,1e6,,,\nb,B,textiles,textiles,1e6,,,\n',
+            "a quote opened and never closed?",
+        ),
+        (HEAD + "a,A,textiles,textiles,1e6,,,,extra\n", "line 2 has 9 fields, the header 8; quote a text"),
     ],
 )
 def test_pipeline_slips_are_named(tmp_path, body, message):

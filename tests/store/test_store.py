@@ -297,3 +297,19 @@ def test_avoided_countries_are_recorded_as_codes_once():
 
     assert _avoided(["ru", "RU", " ir"]) == {"avoid": ["IR", "RU"]}
     assert _avoided(()) == {}  # a run without avoid keeps the hash it always had
+
+
+def test_every_recording_command_says_which_run_it_recorded(tmp_path, cli):
+    """CLI QA: plan said 'recorded as run ...'; match, risk and rank recorded silently."""
+    from conftest import EXAMPLES
+
+    path = tmp_path / "runs.duckdb"
+    for args in (
+        ("match", EXAMPLES / "match" / "pipeline.csv"),
+        ("risk", EXAMPLES / "apparel.yaml", "--samples", "200"),
+        ("rank", EXAMPLES / "apparel.yaml", "--samples", "200"),
+    ):
+        r = cli(*args, "--store", path)
+        assert r.code == 0 and "recorded as run" in r.out, (args[0], r.err)
+    ids = {run["id"] for run in store.open_store(path).list()}
+    assert len(ids) == 3

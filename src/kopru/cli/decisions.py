@@ -26,6 +26,7 @@ from kopru.cli.common import (
     money,
     out,
     print_json,
+    recorded,
     shown,
 )
 from kopru.cluster import dask_client
@@ -109,14 +110,16 @@ def risk(
             avoid=avoid or (),
             workers=workers,
         )
+    run_id = None
     if not no_store:
-        api.open_store(store).record_risk(result, profile, overrides, close or [], avoid or [])
+        run_id = api.open_store(store).record_risk(result, profile, overrides, close or [], avoid or [])
     if out_dir is not None:
         _report(out_dir, profile, overrides, close or [], avoid or [], as_json, risk=result)
     if as_json:
         print_json(result.as_dict())
         return
     print_risk(result)
+    recorded(run_id)
 
 
 FEW_SAMPLES = 100  # below this a 5 % tail holds fewer than five draws
@@ -187,8 +190,11 @@ def rank(
     access to a seaport (units and sources: criteria.yaml)."""
     with err.status("ranking", spinner="dots") if interactive(as_json) else shown(None):
         result = api.rank(profile, weights, method, samples, seed, overrides, close or (), avoid or ())  # type: ignore[arg-type]
+    run_id = None
     if not no_store:
-        api.open_store(store).record_rank(result, profile, samples, seed, overrides, close or [], avoid or [])
+        run_id = api.open_store(store).record_rank(
+            result, profile, samples, seed, overrides, close or [], avoid or []
+        )
     if out_dir is not None:
         _report(out_dir, profile, overrides, close or [], avoid or [], as_json, ranking=result)
     data = result.as_dict()
@@ -224,6 +230,7 @@ def rank(
     out.print(f"weights: {', '.join(f'{k} {v:.2f}' for k, v in result.weights.items())}")
     if result.consistency_ratio is not None:
         out.print(f"AHP consistency ratio: {result.consistency_ratio:.3f} (<= 0.10)")
+    recorded(run_id)
 
 
 def _criterion(name: str, value: float | None) -> str:

@@ -21,6 +21,7 @@ from kopru.cli.common import (
     interactive,
     out,
     print_json,
+    recorded,
     shown,
 )
 from kopru.errors import OptionError
@@ -91,6 +92,7 @@ def match(
         from kopru.report.portfolio import write_match_folder
 
         written = write_match_folder(result, api.load_data(overrides), out_dir)
+    run_id = None
     if not no_store:
         params = {
             "pipeline": str(pipeline.resolve()),
@@ -100,7 +102,7 @@ def match(
             "min_jobs": targets,
             "max_incentive_cost": max_incentive_cost,
         }
-        api.open_store(store).record_match(result, params)
+        run_id = api.open_store(store).record_match(result, params)
     if as_json:
         print_json(result.as_dict())
         return
@@ -111,6 +113,7 @@ def match(
             f" [bold]{escape(str(written[2]))}[/]"
             f" and {len(written) - 3} pitch sheets"
         )
+    recorded(run_id)
 
 
 def _print(result) -> None:

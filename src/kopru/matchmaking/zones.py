@@ -92,7 +92,11 @@ def load_zones(pack: DataPack, path: str | Path | None = None) -> Zones:
         capacity[r["resource"]][i] = float(r["capacity"])
         basis[r["resource"]][i] = f"{r['basis'].replace('_', ' ')} {r['year']} ({r['source']})"
     if path is not None:
-        _apply_user_file(Path(path), index, capacity, basis)
+        # a zone by id or by its name as the tables show it ('SEZ Ontustik', 'Saran industrial zone')
+        named = {str(n).strip().lower(): zid for zid, n in zip(table["id"], table["name"], strict=True)}
+        _apply_user_file(
+            Path(path), index | {n: index[z] for n, z in named.items() if n not in index}, capacity, basis
+        )
     return Zones(table, capacity, basis, region_names=pack.regions["name"].to_dict())
 
 
@@ -107,12 +111,15 @@ def _apply_user_file(path: Path, index: dict[str, int], capacity: dict, basis: d
         error=MatchError,
         file=path,
     )
+    given: dict[tuple[int, str], int] = {}
     for k, row in enumerate(rows):
         where = f"zones file {path} row {k + 2}"
         zid = str(row.get("zone") or "").strip()
+        zid = zid if zid in index else zid.lower()
         if zid not in index:
             raise MatchError(
-                f"{where}: zone {zid!r} is not a zone; see kopru data show sez / industrial_zones"
+                f"{where}: zone {row.get('zone')!r} is neither a zone's id nor its name (such as sez_ontustik"
+                " or SEZ Ontustik); see kopru data show sez / industrial_zones"
             )
         resource = str(row.get("resource") or "").strip()
         if resource not in capacity:
@@ -126,6 +133,12 @@ def _apply_user_file(path: Path, index: dict[str, int], capacity: dict, basis: d
             raise MatchError(f"{where}: capacity {raw!r} is not a number") from None
         if not np.isfinite(value) or value < 0:
             raise MatchError(f"{where}: capacity must be a number >= 0, got {raw}")
+        if (index[zid], resource) in given:  # the last would win silently
+            raise MatchError(
+                f"{where}: zone {row.get('zone')!r} has its {resource} given already in row"
+                f" {given[index[zid], resource]}; keep one"
+            )
+        given[index[zid], resource] = k + 2
         capacity[resource][index[zid]] = value
         note = str(row.get("note") or "").strip()
         basis[resource][index[zid]] = f"user zones file {path.name}" + (f": {note}" if note else "")

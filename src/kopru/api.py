@@ -202,9 +202,10 @@ def route(
     """The cheapest (``criterion="cost"``) or fastest (``"time"``) corridor route between nodes,
     through no node of the ``avoid`` countries (but the two ends)."""
     from kopru.corridors import Network, check_countries, node_id
+    from kopru.units import country_codes
 
     pack = load_data(overrides)
-    avoid = tuple(str(c).strip().upper() for c in avoid)
+    avoid = country_codes(avoid)
     check_countries(pack, avoid)
     origin, destination = node_id(pack, origin, "origin"), node_id(pack, destination, "destination")
     if origin == destination:

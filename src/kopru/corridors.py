@@ -22,6 +22,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from kopru.datapack import DataPack
 from kopru.datapack.loader import MODES
+from kopru.display import code_of
 from kopru.errors import DataPackError, RouteError
 from kopru.memo import LRU
 
@@ -400,13 +401,9 @@ def check_connected(network: Network) -> None:
 
 def node_id(pack: DataPack, name: str, role: str) -> str:
     """A corridor node by its id or its name, in any case ('Almaty', 'ALMATY' and 'almaty' are one)."""
-    nodes = pack.nodes
-    if name in nodes.index:
-        return name
-    wanted = name.strip().lower()
-    for nid, node_name in nodes["name"].items():
-        if wanted in (str(nid).lower(), str(node_name).lower()):
-            return str(nid)
+    found = code_of(name, pack.nodes["name"].to_dict())
+    if found is not None:
+        return found
     raise RouteError(
         f"{role} {name!r} is not a node of the corridor network; see 'kopru data show nodes' for ids"
         " and names (e.g. almaty, istanbul_ambarli)",

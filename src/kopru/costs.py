@@ -106,6 +106,11 @@ class CostInputs:
                 raise ValueError(f"cost input {f.name} contains NaN")
 
 
+def property_tax_per_unit(x: CostInputs) -> Array:
+    """(..., S) property tax on the buildings' share of capex, spread over the plant's units."""
+    return x.property_tax_rate * x.building_share * x.capex_usd / x.volume
+
+
 def landed_cost(x: CostInputs) -> Array:
     """C[..., site, market, component], USD per unit delivered."""
     materials = np.sum(
@@ -118,7 +123,7 @@ def landed_cost(x: CostInputs) -> Array:
     capital = (
         x.capex_usd * x.capital_recovery + x.fixed_costs_usd + x.land_m2 * x.land_usd_per_m2_year
     ) / x.volume
-    property_tax = x.property_tax_rate * x.building_share * x.capex_usd / x.volume
+    property_tax = property_tax_per_unit(x)
 
     ex_works = (materials + energy + labour + capital)[..., None]
     logistics = np.min(_route_costs(x, ex_works), axis=-1)

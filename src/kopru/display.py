@@ -6,6 +6,7 @@ with these, so a run recorded with ids reads the same everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from kopru.datapack import DataPack
@@ -23,6 +24,15 @@ def site_names(pack: DataPack) -> dict[str, str]:
     zones = pack.table("industrial_zones")  # a match run's zones are SEZs and industrial zones
     names |= {str(z["id"] if "id" in zones.columns else i): str(z["name"]) for i, z in zones.iterrows()}
     return names
+
+
+def code_of(text: str, names: Mapping[str, str]) -> str | None:
+    """The code a person means by ``text``: a code of ``names`` as it is, or a code or a name in any
+    case ('Almaty', 'almaty region', 'kz-19'); None when it is neither."""
+    if text in names:
+        return text
+    wanted = text.strip().lower()
+    return next((str(c) for c, n in names.items() if wanted in (str(c).lower(), str(n).lower())), None)
 
 
 def item_names(names: dict[str, str], inputs: dict[str, Any]) -> dict[str, str]:

@@ -29,6 +29,7 @@ from kopru.profile import Profile
 from kopru.progress import Steps, quiet_steps
 from kopru.sites import SiteInputs, annual_land, candidate_table, site_inputs
 from kopru.trade import territory_of, treatment
+from kopru.units import country_codes
 
 
 @dataclass
@@ -222,7 +223,7 @@ def _gather(
 ) -> _Gathered:
     say = progress or quiet_steps
     closed = tuple(profile.disruptions) + tuple(disruptions)
-    avoid = tuple(dict.fromkeys(str(c).strip().upper() for c in (*profile.avoid, *avoid)))  # 'ru' is RU
+    avoid = country_codes((*profile.avoid, *avoid))
 
     def places(pack: DataPack):
         check_references(profile, pack)

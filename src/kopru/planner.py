@@ -20,7 +20,7 @@ from kopru import __version__, datapack
 from kopru.borrowing import BorrowedStress
 from kopru.borrowing import stress as borrowed_stress
 from kopru.corridors import Network
-from kopru.costs import COMPONENTS, annual_totals, capital_recovery_factor, landed_cost, route_choice
+from kopru.costs import COMPONENTS, annual_totals, landed_cost, property_tax_per_unit, route_choice
 from kopru.datapack import DataPack, split_list
 from kopru.datapack.freshness import oldest_behind
 from kopru.datapack.loader import BOUNDARIES_SOURCE
@@ -344,8 +344,8 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
     ranking = [sites["id"].iloc[i] for i in ranking_order(sites, totals)]
     rank_of = {sid: r + 1 for r, sid in enumerate(ranking)}
     volume_served = pre.demand.sum()
-    x = pre.x  # property tax is a fixed charge per unit; the rest of the taxes is profit tax
-    property_tax = x.property_tax_rate * x.building_share * x.capex_usd / x.volume * pre.fx * volume_served
+    # property tax is a fixed charge per unit; the rest of the taxes is profit tax
+    property_tax = property_tax_per_unit(pre.x) * pre.fx * volume_served
     profit_tax = a.annual[:, COMPONENTS.index("taxes")] - property_tax
     incentives = incentives_out(pre)
     appraisals = appraise(pre, feasible, baseline_index(sites, totals))
@@ -436,9 +436,7 @@ def stress_clause(stress: BorrowedStress) -> str:
 def _qualified(text: str, stress: BorrowedStress) -> str:
     """The recommendation with the stress test's verdict after its first sentence."""
     head, sep, rest = text.partition(". ")
-    return (
-        f"{head}; {stress_clause(stress)}{sep or '.'}{rest}" if sep else f"{text} ({stress_clause(stress)})."
-    )
+    return f"{head}; {stress_clause(stress)}. {rest}" if sep else f"{text} ({stress_clause(stress)})."
 
 
 def _exchange_rates(pack: DataPack, site_plans: list[SitePlan], currency: str) -> list[ParamRef]:
@@ -601,13 +599,13 @@ def _before_profit_tax(site: SitePlan) -> float:
     return (lc.total or 0.0) - (lc.profit_tax or 0.0)
 
 
-def _second_plant_a_year(profile: Profile, site: SitePlan, currency: str) -> tuple[float, str]:
+def _second_plant_a_year(pre: PlanInputs, site: SitePlan) -> tuple[float, str]:
     """What running ``site`` beside the pick costs a year before it makes a unit, and in words: an
     existing plant's fixed costs (it is built), or the smallest new plant's fixed costs and capex as
     an annuity over the plant's life at the WACC (as kopru optimize charges them)."""
+    profile, crf = pre.profile, pre.x.capital_recovery
     if site.existing:
         return profile.fixed_costs, f"keeping {site.name} open (its fixed costs)"
-    crf = float(capital_recovery_factor(profile.wacc, profile.lifetime_years))
     levels = profile.optimize.capacity_levels
     sizes = [(lv.capex, lv.fixed_costs) for lv in levels] or [(profile.capex, profile.fixed_costs)]
     cheapest = min(capex * crf + fixed for capex, fixed in sizes)
@@ -693,7 +691,7 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
         demand = {m["id"]: m["demand"] for m in markets}
         moved = [(m, s) for m, s in best_by_market.items() if s != best.id]
         at_stake = sum(_margin(by_id[s], best, m) * demand[m] for m, s in moved)
-        plant, what = min(_second_plant_a_year(pre.profile, by_id[s], currency) for _, s in moved)
+        plant, what = min(_second_plant_a_year(pre, by_id[s]) for _, s in moved)
         if at_stake > plant:
             verdict = "a second plant may pay (kopru optimize weighs it)"
         else:  # a few cents on a few markets do not carry a plant's fixed costs

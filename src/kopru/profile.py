@@ -339,7 +339,8 @@ def field_path(loc: tuple | list) -> str:
     return out
 
 
-def _clean(msg: str) -> str:
+def clean_message(msg: str) -> str:
+    """Pydantic's message without the prefix it puts on a validator's own words."""
     for prefix in ("Value error, ", "Assertion failed, "):
         msg = msg.removeprefix(prefix)
     return msg
@@ -414,7 +415,7 @@ def field_issues(exc: ValidationError, data: Any = None) -> tuple[FieldIssue, ..
             )
             loc = loc[:-1]
         else:
-            msg = _number_message(err) or _clean(err["msg"])
+            msg = _number_message(err) or clean_message(err["msg"])
         msg += _item(data, loc)
         issues.append(FieldIssue(field_path(loc) or "profile", msg, loc))
     return tuple(issues)

@@ -69,6 +69,11 @@ def brief(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
+def country_codes(codes: Any) -> tuple[str, ...]:
+    """ISO country codes as a person may type them ('ru', ' RU'), upper case and once each, in order."""
+    return tuple(dict.fromkeys(str(c).strip().upper() for c in codes or ()))
+
+
 MAX_MAGNITUDE = 1e15  # no quantity of a profile comes near it; past it a value is a typing slip
 
 

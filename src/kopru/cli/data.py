@@ -13,7 +13,7 @@ from rich.table import Table
 
 from kopru import api
 from kopru.cli.common import JsonOpt, OverridesOpt, out, print_json
-from kopru.display import subject_names
+from kopru.display import code_of, subject_names
 from kopru.errors import KopruError
 
 app = typer.Typer(
@@ -56,8 +56,7 @@ def data_show(
         names = subject_names(pack)
         # a subject by its code (KZ-23) or its name as people write it (Atyrau Region, atyrau region)
         subjects = set(pack.parameters["subject"])  # a market shares its region's name and has no values
-        by_name = {n.lower(): c for c, n in names.items() if c in subjects}
-        code = what if what in subjects else by_name.get(what.strip().lower(), what)
+        code = code_of(what, {c: n for c, n in names.items() if c in subjects}) or what
         df = pack.parameters[pack.parameters["subject"] == code]
         if df.empty:
             raise KopruError(

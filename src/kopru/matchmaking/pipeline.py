@@ -23,6 +23,7 @@ import pandas as pd
 from kopru import documents
 from kopru.datapack import DataPack
 from kopru.datapack.loader import ZONE_RESOURCES
+from kopru.display import code_of
 from kopru.errors import MatchError
 
 REQUIRED = ("id", "name", "sector", "template")
@@ -190,10 +191,8 @@ def _check_ids(row: dict[str, Any], where: str, pack: DataPack) -> None:
 
 def _code(value: str, names: pd.Series, where: str, field: str, noun: str, what: str) -> str:
     """``value`` as the code of ``names``' index: a code as it is, a name (any case) as its code."""
-    if value in names.index:
-        return value
-    by_name = {str(n).lower(): code for code, n in names.items()}
-    if value.strip().lower() in by_name:
-        return by_name[value.strip().lower()]
+    found = code_of(value, names.to_dict())
+    if found is not None:
+        return found
     known = ", ".join(f"{n} {code}" for code, n in names.items())
     raise MatchError(f"{where}: {noun} {value!r} is not {what}; expected one of {known}", field=field)

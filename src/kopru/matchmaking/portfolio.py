@@ -21,6 +21,7 @@ import numpy as np
 
 from kopru.assignment import GapProblem, GapSolution, SideConstraint, solve_gap
 from kopru.datapack.loader import ZONE_RESOURCES
+from kopru.display import code_of
 from kopru.errors import MatchError
 from kopru.highs import Status
 from kopru.matchmaking.pairs import REASONS, Pairs
@@ -399,11 +400,7 @@ def solve_portfolio(
 
 def _by_code(targets: Targets, zones: Zones) -> Targets:
     """Targets with regions named as people name them ('Shymkent', 'almaty region') given by code."""
-    codes = {name.lower(): code for code, name in zones.region_names.items()}
-    min_jobs = {
-        reg if reg in zones.region_names else codes.get(reg.strip().lower(), reg): jobs
-        for reg, jobs in targets.min_jobs.items()
-    }
+    min_jobs = {code_of(reg, zones.region_names) or reg: jobs for reg, jobs in targets.min_jobs.items()}
     return replace(targets, min_jobs=min_jobs)
 
 

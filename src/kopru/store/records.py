@@ -18,6 +18,7 @@ from typing import Any
 
 from kopru import __version__, datapack
 from kopru.profile import as_profile
+from kopru.units import country_codes
 
 
 def _canonical(data: Any) -> str:
@@ -180,7 +181,7 @@ def plan_results(plan: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 def _avoided(avoid: Any) -> dict[str, Any]:
     """The countries no route passed through, as a parameter of the run (none: no key, so the inputs
     hash of a run without them is what it always was)."""
-    codes = sorted({str(c).strip().upper() for c in avoid or ()})  # 'ru' and 'RU' are one country
+    codes = sorted(country_codes(avoid))  # 'ru' and 'RU' are one country
     return {"avoid": codes} if codes else {}
 
 

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kopru.errors import FieldIssue, KopruError, MatchError, OverrideError, QueueFull
-from kopru.profile import field_path, union_errors
+from kopru.profile import clean_message, field_path, union_errors
 from kopru.units import brief
 from kopru.web.schemas import FieldError, JobError
 
@@ -67,7 +67,7 @@ def _request_message(request: Request, err: dict[str, Any]) -> str:
         return f"expected the request body to be a JSON object, {EXAMPLE_BODY}"
     if kind == "int_parsing_size":
         return "Input should be an integer, and this one is too large to read"
-    return err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return clean_message(err["msg"])
 
 
 def _wants_a_page(request: Request) -> bool:

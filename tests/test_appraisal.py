@@ -7,7 +7,16 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from kopru.appraisal import Schedule, TaxTerms, annuity_factor, cash_flows, irr, npv, payback_years
+from kopru.appraisal import (
+    Schedule,
+    TaxTerms,
+    annuity_factor,
+    cash_flows,
+    expansion_flows,
+    irr,
+    npv,
+    payback_years,
+)
 
 
 def test_npv_and_irr_match_numpy_financial():
@@ -69,6 +78,25 @@ def test_ramp_up_shares_by_hand():
     share = Schedule(5, ramp_up_months=18).output_share(np.array([False, True]))
     np.testing.assert_allclose(share[0], [0, 1 / 3, 11 / 12, 1, 1, 1])
     np.testing.assert_allclose(share[1], [0, 1, 1, 1, 1, 1])  # an existing plant: full from year 1
+    # a plant making 60 % of the output expands by 40 %, which ramps up like a new plant
+    part = Schedule(5, ramp_up_months=18).output_share(np.array([0.6]))
+    np.testing.assert_allclose(part[0], 0.6 * np.array([0, 1, 1, 1, 1, 1]) + 0.4 * share[0])
+
+
+def test_an_expansion_s_own_cash_flows_by_hand():
+    """An existing plant making 60 of the 100 units it sells expands by 40: capex 100 in year 0, no
+    ramp-up, no tax, no working capital. Full revenue 200, variable cost 100, fixed 30: the expansion
+    adds 0.4 × (200 - 100) = 40 a year and the fixed cost is the plant's either way, so its flows are
+    -100, 40, 40, 40 (IRR 9.7 %, numpy_financial; payback 2.5 years)."""
+    schedule = Schedule(3, ramp_up_months=0, construction_months=12, working_capital_days=0)
+    tax = TaxTerms(np.array([0.0]), np.array([0.0]), np.array([np.inf]), np.array([np.inf]))
+    args = (schedule, np.array([0.6]), np.array([200.0]), np.array([100.0]), np.array([30.0]))
+    f = expansion_flows(*args, np.array([100.0]), tax, 0.1)
+    np.testing.assert_allclose(f.free[0], [-100, 40, 40, 40])
+    assert irr(f.free[0]) == pytest.approx(npf.irr([-100, 40, 40, 40]), abs=1e-10)
+    assert payback_years(f.free[0]) == pytest.approx(2.5)
+    whole = cash_flows(*args, np.array([100.0]), tax, 0.1)
+    np.testing.assert_allclose(whole.free[0], [-100, 70, 70, 70])  # the plant: 200 - 100 - 30
 
 
 def test_cash_flows_of_a_two_year_plant_by_hand():

@@ -303,6 +303,21 @@ def test_an_existing_plant_with_nothing_invested_has_no_payback_due():
     assert sum(a.cash_flows.capex) == 0 and a.payback_years is None and not a.outlay
 
 
+def test_an_existing_plant_s_irr_and_payback_are_its_expansion_s():
+    """CFO review: Denizli's IRR was 192.5 %, its whole business against the expansion's capex alone,
+    and the expansion produced at full output in its first year. Oracle: the expansion's flows by
+    hand from the plant's own cash flows: what the added units earn, less its capex."""
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    site = plan.site("plant_TR-20")
+    flows, units = site.appraisal.cash_flows, plan.volume
+    made = site.landed_cost.capacity / units  # the share of the output it makes already
+    assert 0 < made < 1 and flows.capex[0] > 0
+    assert flows.revenue[1] < flows.revenue[2] == flows.revenue[-1]  # the expansion ramps up
+    assert flows.revenue[1] == pytest.approx(flows.revenue[2] * (made + (1 - made) / 2))  # 12-month ramp
+    assert site.appraisal.irr < 1.5  # it was 1.92 with the whole plant's margin
+    assert any("expansion's own" in n for n in site.appraisal.notes)
+
+
 def test_plan_and_risk_say_alike_why_no_site_serves_every_market():
     """With every mode closed, plan and risk gave three different sentences (web QA); now one, naming
     the markets no route reaches and the inputs no site can bring in."""

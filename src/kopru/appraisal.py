@@ -22,8 +22,11 @@ This module turns the same inputs into yearly free cash flows for every site at 
 - a terminal value, when ``terminal_growth`` is given, is the Gordon perpetuity of the last year's
   operating cash flow; otherwise the plant is worth nothing after its life.
 
-An existing plant has no capex and no ramp-up: its appraisal is the value of staying. The
-comparison a board reads is the difference between a site and that baseline (``vs_baseline``).
+An existing plant makes what its capacity allows from year 1; the capacity it lacks is an
+expansion, built and ramped up like a new plant. Its appraisal is the value of staying; its IRR and
+payback are the expansion's own (:func:`expansion_flows`), since the plant it already has needs no
+investment to recover. The comparison a board reads is the difference between a site and that
+baseline (``vs_baseline``).
 
 IRR is the rate at which the NPV is zero, found by bracketing and Brent's method on the NPV
 polynomial (checked against ``numpy_financial.irr`` in the tests); a cash-flow series with no sign
@@ -58,11 +61,14 @@ class Schedule:
         """Columns of the cash-flow arrays: year 0 (construction) and the production years."""
         return self.lifetime_years + 1
 
-    def output_share(self, existing: NDArray[np.bool_]) -> Array:
+    def output_share(self, running: NDArray[np.float64] | NDArray[np.bool_]) -> Array:
         """(S, T) share of full output in each year: 0 in year 0 for a new plant, then the ramp.
 
-        Output grows linearly from 0 to full over ``ramp_up_months``; a year's share is the
-        average over its 12 months, the integral of min(m / R, 1) divided by 12.
+        ``running`` (S,) is the share of full output a site makes already (1 for an existing plant
+        with the capacity, capacity / output for one that expands, 0 for a new plant): that share
+        is made from year 1, the rest ramps up as a new plant does. Output grows linearly from 0 to
+        full over ``ramp_up_months``; a year's share is the average over its 12 months, the
+        integral of min(m / R, 1) divided by 12.
         """
         t = np.arange(self.years, dtype=float)
         a = np.clip(t - 1.0, 0.0, None) * 12.0  # months of production before year t
@@ -76,8 +82,9 @@ class Schedule:
         else:
             share = np.ones_like(t)
         new = np.where(t >= 1, share, 0.0)
-        old = np.where(t >= 1, 1.0, 0.0)  # an existing plant produces from year 1 at full output
-        return np.where(existing[:, None], old[None, :], new[None, :])
+        old = np.where(t >= 1, 1.0, 0.0)
+        kept = np.clip(np.asarray(running, dtype=float), 0.0, 1.0)[:, None]
+        return kept * old[None, :] + (1.0 - kept) * new[None, :]
 
     def capex_share(self) -> Array:
         """(T,) share of a new plant's capex spent in each year (construction in years 0 and 1)."""
@@ -128,7 +135,7 @@ def term_share(years: Array, n_years: int) -> Array:
 
 def cash_flows(
     schedule: Schedule,
-    existing: NDArray[np.bool_],
+    running: NDArray[np.float64] | NDArray[np.bool_],
     revenue_full: Array,
     variable_full: Array,
     fixed_operating: Array,
@@ -140,14 +147,16 @@ def cash_flows(
 ) -> CashFlows:
     """Yearly cash flows of every site.
 
-    ``revenue_full`` (S,) is a full year's revenue at the plan's demand, ``variable_full`` (S,) a full
-    year's variable cost, or (S, T) one per year (duty-free inputs that end with a zone);
+    ``running`` (S,) is the share of full output each site makes already (see
+    :meth:`Schedule.output_share`); ``revenue_full`` (S,) is a full year's revenue at the plan's
+    demand, ``variable_full`` (S,) a full year's variable cost, or (S, T) one per year (duty-free
+    inputs that end with a zone);
     ``fixed_operating`` (S,) a year's fixed operating cost once producing, or (S, T) one per year (a
     tax relief that ends);
     ``capex`` (S,) the investment; ``support`` (S,) a full year's operating-cost support (premium
     support), paid for ``support_years`` production years.
     """
-    share = schedule.output_share(existing)  # (S, T)
+    share = schedule.output_share(running)  # (S, T)
     producing = share > 0
     revenue = revenue_full[:, None] * share
     fixed = np.asarray(fixed_operating, dtype=float)
@@ -172,6 +181,41 @@ def cash_flows(
         last = revenue[:, -1] - operating[:, -1] - paid[:, -1]
         terminal[:, -1] = last * (1.0 + g) / (wacc - g)
     return CashFlows(revenue, operating, paid, spent, change, terminal)
+
+
+def expansion_flows(
+    schedule: Schedule,
+    running: Array,
+    revenue_full: Array,
+    variable_full: Array,
+    fixed_operating: Array,
+    capex: Array,
+    tax: TaxTerms,
+    wacc: float,
+    support: Array | None = None,
+    support_years: Array | None = None,
+) -> CashFlows:
+    """The cash flows an existing plant's expansion adds: the plant with it less the plant without
+    it, which makes the ``running`` share of the output at full from year 1 with no capex (its
+    fixed costs are the same either way). Arguments as :func:`cash_flows`."""
+    kept = np.clip(np.asarray(running, dtype=float), 0.0, 1.0)
+    variable = np.asarray(variable_full, dtype=float)
+    whole = cash_flows(
+        schedule, kept, revenue_full, variable, fixed_operating, capex, tax, wacc, support, support_years
+    )
+    without = cash_flows(
+        schedule,
+        np.ones_like(kept),
+        revenue_full * kept,
+        variable * (kept if variable.ndim == 1 else kept[:, None]),
+        fixed_operating,
+        np.zeros_like(capex),
+        tax,
+        wacc,
+        None if support is None else support * kept,
+        support_years,
+    )
+    return CashFlows(*(getattr(whole, f) - getattr(without, f) for f in CashFlows.__dataclass_fields__))
 
 
 def _tax_by_year(taxable: Array, tax: TaxTerms) -> Array:

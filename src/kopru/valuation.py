@@ -18,6 +18,7 @@ from kopru.appraisal import (
     Schedule,
     TaxTerms,
     cash_flows,
+    expansion_flows,
     finite,
     irr,
     npv,
@@ -102,6 +103,11 @@ def incentives_out(pre: PlanInputs) -> list[list[IncentiveOut]]:
 
 def site_cash_flows(pre: PlanInputs) -> CashFlows:
     """Cash flows of every site over the plant's life, the incentives year by year."""
+    return cash_flows(**_flow_terms(pre))
+
+
+def _flow_terms(pre: PlanInputs) -> dict[str, Any]:
+    """The arguments of :func:`kopru.appraisal.cash_flows` for every site of a plan."""
     profile, fx, x, base = pre.profile, pre.fx, pre.x, pre.x_base
     demand = pre.demand
     opts = profile.appraisal
@@ -135,11 +141,26 @@ def site_cash_flows(pre: PlanInputs) -> CashFlows:
     employees = profile.labour_hours * demand.sum() / (pre.inputs.values["hours_per_month"] * 12.0)
     support = t.ssc_usd_per_employee_year * employees * fx
     tax = TaxTerms(base.corporate_tax_rate, t.cit_reduction, t.cit_cap_usd * fx, t.cit_years)
-    existing = pre.sites["existing"].to_numpy(bool)
-    capex = x.capex_usd * fx
-    return cash_flows(
-        schedule, existing, revenue, variable, fixed, capex, tax, profile.wacc, support, t.ssc_years
+    return dict(
+        schedule=schedule,
+        running=_running(pre.sites, float(demand.sum())),
+        revenue_full=revenue,
+        variable_full=variable,
+        fixed_operating=fixed,
+        capex=x.capex_usd * fx,
+        tax=tax,
+        wacc=profile.wacc,
+        support=support,
+        support_years=t.ssc_years,
     )
+
+
+def _running(sites: Any, units: float) -> np.ndarray:
+    """(S,) share of the output each site makes already: an existing plant's capacity, up to the
+    units the markets buy; nothing for a new plant."""
+    capacity = sites["capacity"].to_numpy(float)
+    made = np.minimum(np.nan_to_num(capacity, nan=0.0), units) / units if units > 0 else np.zeros(len(sites))
+    return np.where(sites["existing"].to_numpy(bool), made, 0.0)
 
 
 def _variable(x: CostInputs, demand: np.ndarray) -> np.ndarray:
@@ -176,8 +197,12 @@ def _fixed_by_year(pre: PlanInputs, years: int) -> np.ndarray:
 
 def appraise(pre: PlanInputs, feasible: np.ndarray, baseline: int | None) -> list[AppraisalOut | None]:
     """Every feasible site's appraisal, and its comparison with the baseline site."""
-    flows = site_cash_flows(pre)
+    terms = _flow_terms(pre)
+    flows = cash_flows(**terms)
     free = flows.free
+    # an existing plant's IRR and payback are its expansion's: the plant it has recovers nothing
+    expanding = pre.sites["existing"].to_numpy(bool) & (pre.x.capex_usd > 0)
+    own = np.where(expanding[:, None], expansion_flows(**terms).free, free) if expanding.any() else free
     wacc = pre.profile.wacc
     values = npv(wacc, free)
     out: list[AppraisalOut | None] = []
@@ -186,8 +211,10 @@ def appraise(pre: PlanInputs, feasible: np.ndarray, baseline: int | None) -> lis
             out.append(None)
             continue
         notes = _notes(pre, i)
-        rate = irr(free[i])
-        if rate is None:
+        rate = irr(own[i])
+        if rate is None and pre.sites["existing"].iloc[i] and not expanding[i]:
+            notes.append("no IRR or payback: an existing plant with the capacity invests nothing")
+        elif rate is None:
             notes.append("no IRR: the cash flows never change sign (no investment, or no return)")
         vs = None
         if baseline is not None and baseline != i:
@@ -204,7 +231,7 @@ def appraise(pre: PlanInputs, feasible: np.ndarray, baseline: int | None) -> lis
                 wacc=wacc,
                 npv=finite(float(values[i])),
                 irr=finite(rate),
-                payback_years=finite(payback_years(free[i])),
+                payback_years=finite(payback_years(own[i])),
                 outlay=bool((np.cumsum(free[i]) < 0).any()),
                 cash_flows=_flows_out(flows, i),
                 vs_baseline=vs,
@@ -234,9 +261,15 @@ def _notes(pre: PlanInputs, i: int) -> list[str]:
     opts = pre.profile.appraisal
     notes = []
     if pre.sites["existing"].iloc[i] and pre.x.capex_usd[i] > 0:
+        made = float(min(pre.sites["capacity"].iloc[i], pre.demand.sum()))
         notes.append(
-            "existing plant: the expansion it needs is spent in year 0 and the plant produces at full"
-            " output from year 1"
+            f"existing plant: its {made:,.0f} units a year of capacity produce from year 1; the"
+            f" expansion is built over {opts.construction_months:g} months (year 0) and ramps up over"
+            f" {opts.ramp_up_months:g} months, like a new plant"
+        )
+        notes.append(
+            "IRR and payback are the expansion's own (its capex against the margin of the units it"
+            " adds); the NPV is the whole plant's"
         )
     elif pre.sites["existing"].iloc[i]:
         notes.append("existing plant: no capex, producing at full output from year 1")

@@ -47,6 +47,7 @@ def random_inputs(n_sites: int, n_markets: int, n_materials: int = 5, seed: int 
         fixed_costs_usd=1e6,
         building_share=0.4,
         capital_recovery=0.15,
+        depreciation=0.1,
         volume=1e6,
         carrying_rate=0.12,
     )

@@ -35,6 +35,7 @@ def two_by_two(**change) -> CostInputs:
         fixed_costs_usd=50_000.0,
         building_share=0.4,
         capital_recovery=0.1,
+        depreciation=0.1,  # the capital charge equals depreciation: the tax base is the margin
         volume=100_000.0,
     )
     base.update(change)
@@ -111,6 +112,20 @@ def test_a_site_without_materials_costs_infinite_not_nan_even_zero_days_away():
     c = landed_cost(two_by_two(material_freight_usd=np.array([[np.inf], [0.2]]), carrying_rate=0.12))
     assert np.isinf(c[0, :, COMPONENTS.index("logistics")]).all() and not np.isnan(c).any()
     assert np.isfinite(c[1]).all()
+
+
+def test_profit_tax_deducts_depreciation_not_the_capital_charge():
+    """CFO review: the tax base took off the whole capital charge (capex x CRF, a return on capital
+    included), the cash flows straight-line depreciation. By hand: a taxed site with capex 1,000,000,
+    a capital charge of 0.15 a year and depreciation of 0.1 adds back 1e6 x 0.05 / 1e5 = 0.5 a unit
+    to the margin, so 25 % of it, 0.125, more tax a unit."""
+    taxed = dict(corporate_tax_rate=np.array([0.25, 0.25]), capital_recovery=0.15)
+    charge = landed_cost(two_by_two(**taxed, depreciation=0.15))  # as before: the whole charge off
+    deduct = landed_cost(two_by_two(**taxed, depreciation=0.1))
+    k = COMPONENTS.index("taxes")
+    np.testing.assert_allclose(deduct[0, :, k] - charge[0, :, k], 0.25 * 0.5)
+    np.testing.assert_allclose(deduct[1, :, k], charge[1, :, k])  # no capex at site 1: no change
+    np.testing.assert_allclose(np.delete(deduct, k, axis=-1), np.delete(charge, k, axis=-1))
 
 
 def test_property_tax_on_new_buildings():

@@ -96,6 +96,7 @@ class CostInputs:
     fixed_costs_usd: float
     building_share: float
     capital_recovery: float
+    depreciation: float  # share of capex the tax base deducts a year (straight line: 1 / life)
     volume: float | Array  # units produced and sold a year: the fixed costs are spread over them
     carrying_rate: float = 0.0  # annual cost of capital tied up in goods in transit
 
@@ -109,6 +110,13 @@ class CostInputs:
 def property_tax_per_unit(x: CostInputs) -> Array:
     """(..., S) property tax on the buildings' share of capex, spread over the plant's units."""
     return x.property_tax_rate * x.building_share * x.capex_usd / x.volume
+
+
+def _allowance(x: CostInputs) -> Array:
+    """(..., S, 1) what the tax base adds back per unit: the capital charge recovers the capex with
+    a return on it, which no tax code deducts; profit tax is on the margin after depreciation, as
+    in the appraisal's cash flows (:mod:`kopru.appraisal`)."""
+    return (x.capex_usd * (x.capital_recovery - x.depreciation) / x.volume)[..., None]
 
 
 def landed_cost(x: CostInputs) -> Array:
@@ -132,7 +140,7 @@ def landed_cost(x: CostInputs) -> Array:
         ad_valorem = np.where(np.isinf(customs_value), np.inf, x.duty_rate * customs_value)
     duties = np.maximum(ad_valorem, x.duty_min_usd)
     pre_tax = ex_works + logistics + duties + property_tax[..., None]
-    profit_tax = x.corporate_tax_rate[..., None] * np.maximum(x.price_usd - pre_tax, 0.0)
+    profit_tax = x.corporate_tax_rate[..., None] * np.maximum(x.price_usd - pre_tax + _allowance(x), 0.0)
     taxes = property_tax[..., None] + profit_tax
 
     shape = np.broadcast_shapes(logistics.shape, duties.shape, taxes.shape)

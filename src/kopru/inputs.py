@@ -359,6 +359,7 @@ def _cost_inputs(profile: Profile, g: _Gathered) -> tuple[CostInputs, CostInputs
         fixed_costs_usd=profile.fixed_costs / fx,
         building_share=profile.building_share,
         capital_recovery=float(capital_recovery_factor(profile.wacc, profile.lifetime_years)),
+        depreciation=1.0 / profile.lifetime_years,
         volume=units,
         carrying_rate=profile.wacc,
     )

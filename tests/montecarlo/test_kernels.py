@@ -72,9 +72,10 @@ def test_keyed_rows_put_undrawn_keys_on_the_neutral_row() -> None:
 
 def test_one_site_one_market_by_hand() -> None:
     """A hand-computed landed cost: ex-works 100 (labour 40, energy 10 + 5, capital 20, one
-    material 25), two routes (freight 12 and 9 with 10 and 20 days), 10 % duty, 20 % profit tax."""
+    material 25), two routes (freight 12 and 9 with 10 and 20 days), 10 % duty, 20 % profit tax on
+    the margin after depreciation (0.04 of capex a year, where the capital charge takes 0.1)."""
     site = np.array([[10.0, 0.0, 0.1, 0.5, 2.0, 1000.0, 0.0, 0.2, 0.0]])  # kernels.SITE_COLUMNS
-    scalar = np.array([4.0, 100.0, 10.0, 5.0, 0.0, 0.5, 0.1, 0.365])  # kernels.SCALARS
+    scalar = np.array([4.0, 100.0, 10.0, 5.0, 0.0, 0.5, 0.1, 0.365, 0.04])  # kernels.SCALARS
     volume = np.array([10.0])
     # capital: (1000 x 0.1 + 0 + 5 m² x 2 USD) / 10 units = 11; + materials 34 -> ex-works 100
     args = dict(
@@ -105,7 +106,8 @@ def test_one_site_one_market_by_hand() -> None:
     logistics = 9 + 20 * 100 * 0.365 / 365
     customs = ex_works + logistics
     pre_tax = customs * 1.1
-    per_unit = pre_tax + 0.2 * (200 - pre_tax)
+    allowance = 1000 * (0.1 - 0.04) / 10  # the return on capital is not deductible
+    per_unit = pre_tax + 0.2 * (200 - pre_tax + allowance)
     assert out[0, 0] == pytest.approx(per_unit * 10, rel=1e-14)
 
 
@@ -134,7 +136,7 @@ def _one_site(
     from kopru.costs import CostInputs, landed_cost
 
     site = np.array([[10.0, 0.0, 0.1, 0.5, 2.0, 1000.0, 0.0, 0.2, 0.0]])
-    scalar = np.array([4.0, 100.0, 10.0, 5.0, 0.0, 0.5, 0.1, 0.365])
+    scalar = np.array([4.0, 100.0, 10.0, 5.0, 0.0, 0.5, 0.1, 0.365, 0.04])
     routes = len(freight)
     out = kernels.annual_costs(
         site,
@@ -185,6 +187,7 @@ def _one_site(
         fixed_costs_usd=0.0,
         building_share=0.5,
         capital_recovery=0.1,
+        depreciation=0.04,
         volume=10.0,
         carrying_rate=0.365,
     )

@@ -71,6 +71,7 @@ SCALARS = (
     "building_share",
     "capital_recovery",
     "carrying_rate",
+    "depreciation",
 )
 # the per-country (or per-currency) factor families, in the order of annual_costs' ``keyed``
 FAMILIES = ("fx", "wage_growth", "electricity", "gas")
@@ -108,9 +109,10 @@ def annual_costs(
     their minimums, property and profit tax, summed over markets by units sold."""
     n_sites, n = out.shape
     n_markets, n_routes = freight_by_mode.shape[1], freight_by_mode.shape[2]
-    labour_hours, kwh, gas_m3, land_m2, fixed, building, recovery, carrying = scalar
+    labour_hours, kwh, gas_m3, land_m2, fixed, building, recovery, carrying, depreciation = scalar
     ex_works = np.empty(n)
     property_tax = np.empty(n)
+    allowance = np.empty(n)
     best = np.empty(n)
     total = np.empty(n)
     for s in range(n_sites):
@@ -137,6 +139,8 @@ def annual_costs(
                 materials = priced if k == 0 else materials + priced
             ex_works[i] = materials + energy + labour + capital
             property_tax[i] = property_rate * building * capex / volume[i]
+            # the tax base deducts depreciation, not the capital charge's return on capital
+            allowance[i] = capex * (recovery - depreciation) / volume[i]
             total[i] = 0.0
         for m in range(n_markets):
             for i in range(n):
@@ -170,7 +174,7 @@ def annual_costs(
                 # an unreachable lane's infinite value stays infinite, even at a 0 % duty
                 ad_valorem = np.inf if customs == np.inf else shifted * customs
                 pre_tax = customs + _maximum(ad_valorem, minimum / eur[i]) + property_tax[i]
-                total[i] += (pre_tax + tax * _maximum(p - pre_tax, 0.0)) * weight[m, i]
+                total[i] += (pre_tax + tax * _maximum(p - pre_tax + allowance[i], 0.0)) * weight[m, i]
         for i in range(n):
             out[s, i] = total[i]
     return out

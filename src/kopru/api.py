@@ -327,6 +327,8 @@ def match(
     overrides: Overrides = None,
     progress: Steps | None = None,
     shadow: bool = True,
+    include_operating: bool = False,
+    prefer: str = "state_cost",
 ) -> MatchResult:
     """Match a pipeline of enterprises (CSV, YAML or Parquet) to the zones (the data pack's SEZs and
     industrial zones; ``zones`` a CSV of capacities replacing or adding to theirs): each enterprise
@@ -334,7 +336,9 @@ def match(
     saves its hurdle (``hurdle_pct``, default 10 %) against its Turkish baseline, within the zones'
     capacities, maximising ``objective`` (jobs, investment, exports, value_added, savings or
     weighted), with optional targets (at least ``min_jobs[region]`` jobs in a region; the zones'
-    incentives costing the state at most ``max_incentive_cost`` USD a year)."""
+    incentives costing the state at most ``max_incentive_cost`` USD a year). Plants already
+    operating are placed only with ``include_operating``; ties at the optimum go to the least cost
+    to the state (``prefer="state_cost"``) or the largest saving for the enterprises ("saving")."""
     from kopru.matchmaking import (
         OBJECTIVES,
         TEMPLATES,
@@ -345,15 +349,17 @@ def match(
         read_pipeline,
         solve_portfolio,
     )
+    from kopru.provenance import provenance
 
     say = progress or (lambda _msg: None)
     if objective not in OBJECTIVES:
         raise OptionError(
             f"--objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}", field="--objective"
         )
-    if hurdle_pct is not None and not -100 < hurdle_pct < 100:
+    if hurdle_pct is not None and not 0 <= hurdle_pct < 100:  # as a row's hurdle_pct
         raise OptionError(
-            f"--hurdle must be a saving in per cent, in (-100, 100), got {hurdle_pct:g}", field="--hurdle"
+            f"--hurdle must be a saving in per cent, from 0 to below 100, got {hurdle_pct:g}",
+            field="--hurdle",
         )
     if time_limit is not None and not time_limit > 0:
         raise OptionError(f"--time-limit must be > 0, got {time_limit:g}", field="--time-limit")
@@ -378,11 +384,12 @@ def match(
         name: cost_template(name, pack, markets, pipe.folder) for name in sorted(set(pipe.table["template"]))
     }
     say("pricing every enterprise × zone pair")
-    pairs = pair_table(pipe, zone_table, templates, pack, hurdle_pct)
+    pairs = pair_table(pipe, zone_table, templates, pack, hurdle_pct, include_operating)
     say("choosing the portfolio")
     targets = Targets(dict(min_jobs or {}), max_incentive_cost)
-    result = solve_portfolio(pipe, zone_table, pairs, objective, targets, time_limit, shadow)
+    result = solve_portfolio(pipe, zone_table, pairs, objective, targets, time_limit, shadow, prefer=prefer)
     result.templates = templates
+    result.provenance = provenance(pack.version)
     return result
 
 

@@ -9,14 +9,13 @@ optimizer (:mod:`kopru.siting`) also decides which sites to open; its answer is 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from kopru import __version__, datapack
+from kopru import datapack
 from kopru.borrowing import BorrowedStress
 from kopru.borrowing import stress as borrowed_stress
 from kopru.corridors import Network
@@ -29,6 +28,7 @@ from kopru.incentives import zone_note
 from kopru.inputs import PlanInputs, prepare
 from kopru.profile import OptimizeOptions, Profile
 from kopru.progress import Steps, quiet_steps
+from kopru.provenance import provenance
 from kopru.sites import unconfirmed_incentives
 from kopru.valuation import AppraisalOut, IncentiveOut, appraise, baseline_index, incentives_out
 
@@ -190,6 +190,7 @@ class Plan(Model):
     kopru_version: str
     data_pack_version: str
     created: str
+    code_digest: str = ""  # the package's source files (kopru.provenance): two edits of one version differ
     company: str
     product: str
     hs: str
@@ -392,9 +393,7 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
         }
     )
     plan = Plan(
-        kopru_version=__version__,
-        data_pack_version=pack.version,
-        created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        **provenance(pack.version),
         company=profile.company,
         product=profile.product,
         hs=profile.hs,

@@ -85,7 +85,9 @@ def test_match_page_runs_the_example(browser, base: str) -> None:
         page.click("#match-btn")
         page.wait_for_selector("#match-map[data-drawn='1']", timeout=90_000)
         assert page.locator("#match-progress-text").inner_text() == "done"
-        assert page.locator("#match-assignments tbody tr").count() >= 20
+        assert page.locator("#match-assignments tbody tr").count() >= 15
+        summary = page.locator("#match-summary").inner_text()
+        assert "cost the state an estimated" in summary and "Ties broken toward" in summary
         assert page.locator("#match-zones tbody tr").count() >= 10
         assert page.locator("#match-unassigned tbody tr").count() >= 1
         assert "enterprises of the example pipeline placed" in page.locator("#match-summary").inner_text()

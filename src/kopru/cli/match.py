@@ -33,6 +33,10 @@ def _targets(values: list[str] | None) -> dict[str, float]:
     targets = {}
     for raw in values or []:
         region, sep, jobs = raw.partition("=")
+        if sep and region.strip() in targets:  # one would silently win
+            raise OptionError(
+                f"--min-jobs gives {region.strip()!r} twice; give each region once", field="--min-jobs"
+            )
         try:
             targets[region.strip()] = float(jobs)
         except ValueError:
@@ -71,6 +75,20 @@ def match(
             "--max-incentive-cost", help="What the zones' incentives may cost the state, USD a year."
         ),
     ] = None,
+    include_operating: Annotated[
+        bool,
+        typer.Option(
+            "--include-operating", help="Place plants whose status is 'operating' too, as if they were new."
+        ),
+    ] = False,
+    prefer: Annotated[
+        str,
+        typer.Option(
+            "--prefer",
+            help="Among portfolios equal on the objective: state_cost (the least the zones' incentives"
+            " cost the state) or saving (the most the enterprises save).",
+        ),
+    ] = "state_cost",
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the solver.")] = 60.0,
     overrides: OverridesOpt = None,
     as_json: JsonOpt = False,
@@ -85,7 +103,16 @@ def match(
     targets = _targets(min_jobs)
     with err.status("matching", spinner="dots") if interactive(as_json) else shown(None):
         result = api.match(
-            pipeline, zones, objective, hurdle, targets, max_incentive_cost, time_limit, overrides
+            pipeline,
+            zones,
+            objective,
+            hurdle,
+            targets,
+            max_incentive_cost,
+            time_limit,
+            overrides,
+            include_operating=include_operating,
+            prefer=prefer,
         )
     written = []
     if out_dir is not None:
@@ -101,6 +128,8 @@ def match(
             "hurdle_pct": hurdle,
             "min_jobs": targets,
             "max_incentive_cost": max_incentive_cost,
+            "include_operating": include_operating,
+            "prefer": prefer,
         }
         run_id = api.open_store(store).record_match(result, params)
     if as_json:
@@ -118,7 +147,6 @@ def match(
 
 def _print(result) -> None:
     d = result.as_dict()
-    imp = d["impact"]
     table = Table(
         title=f"Portfolio for {d['objective_name'].replace('_', ' ')}: {d['status']}, gap {d['gap']:.1e}"
         if d["gap"] is not None
@@ -139,20 +167,56 @@ def _print(result) -> None:
         )
     for a in d["assignments"]:
         table.add_row(
-            escape(a["name"]),
-            escape(a["zone_name"]),
+            escape(a["name"]) + ("" if "jobs" not in a["estimated"] else " [dim](jobs estimated)[/]"),
+            escape(a["zone_name"]) + ("" if a["confirmed"] else " *"),
             f"{a['advantage']:.1%}",
             f"{a['jobs']:,.0f}",
             compact(a["investment_usd"]),
         )
     out.print(table)
-    out.print(
-        f"{imp['enterprises']} of {len(d['enterprises'])} enterprises placed: {imp['jobs']:,.0f} jobs,"
-        f" {compact(imp['investment_usd'])} USD invested, {compact(imp['exports_usd'])} USD exports a year,"
-        f" saving {compact(imp['saving_usd'])} USD a year;"
-        f" the zones' incentives cost {compact(imp['incentive_cost_usd'])} USD a year"
-    )
+    out.print(headline(d), highlight=False)
+    for line in caveats(d):
+        out.print(f"[yellow]{escape(line)}[/]", highlight=False)
     for u in d["unassigned"]:
         out.print(f"[yellow]not placed:[/] {escape(u['name'])}: {escape(u['why'])}", highlight=False)
     for n in d["notes"]:
         out.print(f"[dim]{escape(n)}[/]")
+
+
+def headline(d: dict) -> str:
+    """The portfolio in one sentence, with how much of it is kopru's estimate."""
+    imp = d["impact"]
+    est = imp["estimated"]
+    guessed = (
+        f" (of which kopru's estimates: {est['jobs']:,.0f} jobs, {compact(est['investment_usd'])} USD)"
+        if est["jobs"] or est["investment_usd"]
+        else ""
+    )
+    per_job = imp["incentive_cost_per_job_usd"]
+    return (
+        f"{imp['enterprises']} of {len(d['enterprises'])} enterprises placed: {imp['jobs']:,.0f} jobs,"
+        f" {compact(imp['investment_usd'])} USD invested{guessed}, {compact(imp['exports_usd'])} USD exports"
+        f" a year, saving {compact(imp['saving_usd'])} USD a year; the zones' incentives cost the state an"
+        f" estimated {compact(imp['incentive_cost_usd'])} USD a year"
+        + (f" ({compact(per_job)} USD per job)" if per_job else "")
+    )
+
+
+def caveats(d: dict) -> list[str]:
+    """What the headline rests on: unconfirmed SEZ eligibility, the tie-break's alternative."""
+    imp, out = d["impact"], []
+    un = imp["unconfirmed"]
+    if un["enterprises"]:
+        out.append(
+            f"* {un['enterprises']} placements ({un['jobs']:,.0f} jobs,"
+            f" {compact(un['incentive_cost_usd'])} USD a year of the incentives) count SEZ incentives"
+            " without the sector confirmed as a priority activity of the zone: check before pitching"
+        )
+    alt = d["tie_break"]["alternative"]
+    if alt:
+        out.append(
+            f"ties broken toward {d['tie_break']['rule']}; the equal portfolio with {alt['rule']} would"
+            f" cost the state {compact(alt['incentive_cost_usd'])} USD a year"
+            f" (--prefer {alt['prefer']}, {alt['moved']} enterprises elsewhere)"
+        )
+    return out

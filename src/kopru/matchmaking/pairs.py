@@ -2,11 +2,14 @@
 
 For each template the per-unit cost cube (sites × markets × components) is weighted by each of
 its enterprises' market shares in one matrix product, so the pipeline's costs are arrays of
-enterprises × zones, not one plan per enterprise. A pair is *possible* when the zone takes the
-enterprise's sector (an SEZ's priority sectors; industrial zones take any), lies in one of its
-regions, has a route to every market, and saves at least the enterprise's hurdle against its
-Turkish baseline (a new plant in its home province). Missing jobs and needs are estimated from
-the template, and the estimate is flagged.
+enterprises × zones, not one plan per enterprise. A pair is *possible* when the enterprise is a
+new project (a plant already operating is not placed unless asked), the zone takes its sector (an
+SEZ's priority sectors, read against the enterprise's own sector and its template's; industrial
+zones take any), lies in one of its regions, has a route to every market, and saves at least the
+enterprise's hurdle against its Turkish baseline (a new plant in its home province). Missing jobs
+and needs are estimated from the template, and the estimate is flagged. A pair whose SEZ
+incentives rest only on a general word ('manufacturing') or on a zone without a sourced sector
+list is possible but *unconfirmed*, as in a plan.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ DEFAULT_HURDLE_PCT = 10.0  # saving over the Turkish baseline an enterprise need
 LOAD_FACTOR = 0.6  # average power over connected capacity, to estimate MW from kWh (assumption)
 HOURS_PER_YEAR = 8760.0
 # why a pair is impossible, in the order they are checked (the first that applies is reported)
-REASONS = ("sector", "region", "route", "hurdle")
+REASONS = ("status", "sector", "region", "route", "hurdle")
+ALREADY_BUILT = ("operating",)  # statuses of a plant that exists: not a project to place
+SCALE_FLAG = 3.0  # an enterprise this many times its template's size (or 1/this) is flagged
 
 
 @dataclass
@@ -47,6 +52,9 @@ class Pairs:
     exports: np.ndarray  # (E,) revenue from markets outside Kazakhstan
     value_added: np.ndarray  # (E, Z) revenue less materials (with their freight and duties)
     incentive_cost: np.ndarray  # (E, Z) what the zone's incentives cost the state a year
+    confirmed: np.ndarray  # (E, Z) bool: the zone's incentives need no check of the sector
+    scale: np.ndarray  # (E,) the enterprise's output over its template's
+    workers: np.ndarray  # (E,) the head count its labour cost is for (the template's hours per unit)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -75,8 +83,10 @@ def pair_table(
     templates: dict[str, TemplateCosts],
     pack: DataPack,
     hurdle_pct: float | None = None,
+    include_operating: bool = False,
 ) -> Pairs:
-    """Costs, savings, values and reasons for every enterprise × zone pair."""
+    """Costs, savings, values and reasons for every enterprise × zone pair; plants already
+    operating are placed only with ``include_operating``."""
     df = pipeline.table
     n_e, n_z = len(df), len(zones)
     out = _empty(n_e, n_z)
@@ -90,7 +100,8 @@ def pair_table(
     out.hurdle = np.where(np.isnan(given), default, given) / 100.0
     with np.errstate(invalid="ignore", divide="ignore"):
         out.advantage = 1.0 - out.cost / out.baseline_cost[:, None]
-    out.reason = _reasons(df, zones, templates, out)
+    out.reason, confirmed = _reasons(df, zones, templates, out, include_operating)
+    out.confirmed = confirmed | (out.incentive_cost <= 0)  # no incentive counted: nothing to confirm
     return out
 
 
@@ -111,22 +122,28 @@ def _empty(n_e: int, n_z: int) -> Pairs:
         exports=nan_e.copy(),
         value_added=np.zeros((n_e, n_z)),
         incentive_cost=np.zeros((n_e, n_z)),
+        confirmed=np.ones((n_e, n_z), dtype=bool),
+        scale=nan_e.copy(),
+        workers=nan_e.copy(),
     )
 
 
 def _fill_template(out: Pairs, rows, idx: np.ndarray, t: TemplateCosts, zones: Zones, pack: DataPack) -> None:
     p = t.profile
     capex = p.capex or np.nan
+    hours_year = pack.param("KZ", "hours_per_month").value * 12.0
+    given_jobs = rows["jobs"].to_numpy(float)
     volume = rows["volume"].to_numpy(float)
     scale_from_investment = rows["investment_usd"].to_numpy(float) / capex * t.volume
     volume = np.where(np.isnan(volume), scale_from_investment, volume)
+    # a size from its jobs next: a stated head count says more than the template's plant
+    volume = np.where(np.isnan(volume), given_jobs * hours_year / p.labour_hours, volume)
     volume = np.where(np.isnan(volume), t.volume, volume)  # no size given: the template's plant
     scale = volume / t.volume
     given_investment = rows["investment_usd"].to_numpy(float)
     investment = np.where(np.isnan(given_investment), capex * scale, given_investment)
-    hours_year = pack.param("KZ", "hours_per_month").value * 12.0
-    given_jobs = rows["jobs"].to_numpy(float)
-    jobs = np.where(np.isnan(given_jobs), p.labour_hours * volume / hours_year, given_jobs)
+    workers = p.labour_hours * volume / hours_year
+    jobs = np.where(np.isnan(given_jobs), workers, given_jobs)
     estimates = {
         "volume": np.isnan(rows["volume"].to_numpy(float)),
         "investment_usd": np.isnan(rows["investment_usd"].to_numpy(float)),
@@ -145,6 +162,7 @@ def _fill_template(out: Pairs, rows, idx: np.ndarray, t: TemplateCosts, zones: Z
     home = [r if r else t.home for r in rows["home_province"]]
     base_sites = [t.site(h) for h in home]
     out.volume[idx], out.jobs[idx], out.investment[idx] = volume, jobs, investment
+    out.scale[idx], out.workers[idx] = scale, workers
     for name, default in need_default.items():
         given = rows[name].to_numpy(float)
         out.needs[name][idx] = np.where(np.isnan(given), default, given)
@@ -170,24 +188,32 @@ def _weighted(shares: np.ndarray, unit: np.ndarray) -> np.ndarray:
     return np.where(unreachable, np.inf, cost)
 
 
-def _reasons(df, zones: Zones, templates: dict[str, TemplateCosts], out: Pairs) -> np.ndarray:
-    """(E, Z) the first reason a pair is impossible, -1 where it is possible."""
+def _reasons(
+    df, zones: Zones, templates: dict[str, TemplateCosts], out: Pairs, include_operating: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """(E, Z) the first reason a pair is impossible, -1 where it is possible; and (E, Z) whether a
+    zone's incentives need no check of the enterprise's sector."""
     n_e, n_z = out.cost.shape
     reason = np.full((n_e, n_z), -1)
     sector_ok = np.ones((n_e, n_z), dtype=bool)
-    for name, t in templates.items():
-        rows = df["template"].to_numpy() == name
-        for z, zone in enumerate(zones.table.itertuples()):
-            if zone.kind == "sez":
-                sector_ok[rows, z] = sez_eligibility(zone.sectors, t.profile.sectors)[0]
+    confirmed = np.ones((n_e, n_z), dtype=bool)
+    sez = [z for z, kind in enumerate(zones.table["kind"]) if kind == "sez"]
+    for e, (sector, template) in enumerate(zip(df["sector"], df["template"], strict=True)):
+        # its own sector first ('petrochemicals' on the plastics template), then its template's
+        sectors = (sector.replace("_", " "), *templates[template].profile.sectors)
+        for z in sez:
+            ok, note = sez_eligibility(zones.table["sectors"].iloc[z], sectors)
+            sector_ok[e, z], confirmed[e, z] = ok, ok and note is None
     region_ok = np.array(
         [[not regions or zone in regions for zone in zones.table["region"]] for regions in df["regions"]]
     ).reshape(n_e, n_z)
     route_ok = np.isfinite(out.cost) & np.isfinite(out.baseline_cost)[:, None]
     hurdle_ok = np.nan_to_num(out.advantage, nan=-np.inf) >= out.hurdle[:, None] - 1e-12
-    for k, ok in enumerate((sector_ok, region_ok, route_ok, hurdle_ok)):
+    new = df["status"].str.strip().str.lower().isin(ALREADY_BUILT).to_numpy()
+    status_ok = np.broadcast_to(~new[:, None] | include_operating, (n_e, n_z))
+    for k, ok in enumerate((status_ok, sector_ok, region_ok, route_ok, hurdle_ok)):
         reason = np.where((reason < 0) & ~ok, k, reason)
-    return reason
+    return reason, confirmed
 
 
 def unit_components(t: TemplateCosts, markets: tuple[str, ...], site: int) -> np.ndarray:

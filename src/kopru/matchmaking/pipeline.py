@@ -1,13 +1,15 @@
 """A pipeline of enterprises to place: one row each, read from CSV, YAML or Parquet and validated.
 
 Each enterprise names a sector template (``template``: a shipped one such as ``apparel`` or a
-profile file next to the pipeline) and its size, as units a year (``volume``) or as its planned
-investment (``investment_usd``, scaled against the template's capex). Jobs and needs (``land_ha``,
-``power_mw``, ``water_m3_day``) are taken as given; missing ones are estimated from the template
-and flagged. ``regions`` (ISO codes joined by ``;``) limits where it would go, ``markets`` where it
-sells (market ids; default: the template's), ``home_province`` its Turkish baseline, and
-``hurdle_pct`` the saving over that baseline it needs before it would move. Without a size the
-enterprise is taken at its template's size, and that is flagged as an estimate.
+profile file next to the pipeline) and its size, as units a year (``volume``), as its planned
+investment (``investment_usd``, or ``investment_kzt`` converted at the data pack's tenge rate,
+scaled against the template's capex) or as its jobs (at the template's hours per unit). Jobs and
+needs (``land_ha``, ``power_mw``, ``water_m3_day``) are taken as given; missing ones are
+estimated from the template and flagged. ``regions`` (ISO codes joined by ``;``) limits where
+it would go, ``markets`` where it sells (market ids; default: the template's),
+``home_province`` its Turkish baseline, and ``hurdle_pct`` the saving over that baseline it needs
+before it would move. Without a size the enterprise is taken at its template's size, and that is
+flagged as an estimate. ``status`` says whether the plant operates already.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from kopru.display import code_of
 from kopru.errors import MatchError
 
 REQUIRED = ("id", "name", "sector", "template")
-NUMBERS = ("volume", "investment_usd", "jobs", "hurdle_pct", *ZONE_RESOURCES)
+NUMBERS = ("volume", "investment_usd", "investment_kzt", "jobs", "hurdle_pct", *ZONE_RESOURCES)
 LISTS = ("regions", "markets")
 TEXT = ("parent", "nace", "hs", "home_province", "status", "date", "source", "quote", "note")
 MAX_ROWS = 100_000
@@ -159,8 +161,17 @@ def _row(
         )
     for name in NUMBERS:
         row[name] = _number(raw.get(name), where, name)
-    if row["volume"] == 0 or row["investment_usd"] == 0:
-        raise MatchError(f"{where}: volume and investment_usd must be > 0 when given", field="volume")
+    if row["volume"] == 0 or row["investment_usd"] == 0 or row["investment_kzt"] == 0:
+        raise MatchError(
+            f"{where}: volume, investment_usd and investment_kzt must be > 0 when given", field="volume"
+        )
+    if not math.isnan(row["investment_usd"]) and not math.isnan(row["investment_kzt"]):
+        raise MatchError(
+            f"{where}: investment_usd and investment_kzt are both given; give one (the other is derived)",
+            field="investment_kzt",
+        )
+    if not math.isnan(row["investment_kzt"]):  # the pack's rate: a source's own USD figure is better
+        row["investment_usd"] = row["investment_kzt"] / pack.param("KZT", "fx_per_usd").value
     if not math.isnan(row["hurdle_pct"]) and row["hurdle_pct"] >= 100:
         raise MatchError(f"{where}: hurdle_pct is a saving in per cent, below 100", field="hurdle_pct")
     for name in LISTS:

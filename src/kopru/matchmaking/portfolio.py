@@ -4,8 +4,10 @@ Zones are the agents and enterprises the jobs of :mod:`kopru.assignment`: each e
 at most one zone where the pair is possible (:mod:`~kopru.matchmaking.pairs`), within every zone's
 capacity per resource, under optional targets (at least N jobs in a region; a cap on what the
 zones' tax exemptions cost the state), maximising the chosen objective. Ties are then broken
-toward the largest saving: a second solve keeps the objective at its optimum and maximises the
-enterprises' annual saving against their Turkish baselines. The shadow value of a zone's resource
+toward the least cost to the state: a second solve keeps the objective at its optimum and
+minimises what the zones' incentives cost (then favours the enterprises' saving); a third finds
+the portfolio of the same objective that saves the enterprises most, so the report can say what
+that choice would cost the state (``prefer="saving"`` swaps the two). The shadow value of a zone's resource
 is what one more unit of it (a hectare, a megawatt) would add to the objective, found by solving
 again with that unit added.
 """
@@ -24,7 +26,7 @@ from kopru.datapack.loader import ZONE_RESOURCES
 from kopru.display import code_of
 from kopru.errors import MatchError
 from kopru.highs import Status
-from kopru.matchmaking.pairs import REASONS, Pairs
+from kopru.matchmaking.pairs import REASONS, SCALE_FLAG, Pairs
 from kopru.matchmaking.pipeline import Pipeline
 from kopru.matchmaking.zones import Zones
 
@@ -33,6 +35,18 @@ WEIGHTED = ("jobs", "investment", "exports", "value_added")  # equal weights, ea
 EXACT_UP_TO = 500  # enterprises solved to proven optimality by default; larger pipelines to 0.1 %
 SHADOW_MAX_PAIRS = 20_000  # above this many pairs shadow values are not re-solved (say so)
 REASON_TEXT = {"route": "no zone it may use has a route to every one of its markets"}
+# how ties at the optimum are broken: the portfolio a promotion agency should prefer by default
+PREFER = {
+    "state_cost": "the least cost to the state of the zones' incentives",
+    "saving": "the largest saving for the enterprises",
+}
+INCENTIVE_COST_BASIS = (
+    "an estimate: the annual value to the enterprise of each zone's applied incentives (corporate"
+    " income tax exempted on the template's margin, property tax, free land, duty-free inputs), each"
+    " spread over the plant's life by its term; VAT, one-off equipment duties, grants and the zones'"
+    " infrastructure are not in it, and it is revenue forgone only if the plant would have come"
+    " without the incentives"
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +63,7 @@ class MatchResult:
 
     objective_name: str
     solution: GapSolution
-    refined: GapSolution | None  # the tie-break solve (largest saving at the optimum), if run
+    refined: GapSolution | None  # the tie-break solve (see PREFER), if run
     assignment: np.ndarray  # (E,) zone index, -1 unassigned
     pipeline: Pipeline
     zones: Zones
@@ -60,6 +74,9 @@ class MatchResult:
     seconds: float
     templates: dict[str, Any] = field(default_factory=dict, repr=False)  # name -> TemplateCosts
     targets: Targets = field(default_factory=Targets)  # the portfolio's targets, for the reasons given
+    prefer: str = "state_cost"  # how ties at the optimum were broken (PREFER)
+    alternative: np.ndarray | None = None  # (E,) the tied portfolio the other preference picks
+    provenance: dict[str, Any] = field(default_factory=dict)  # versions and time, as a plan has
 
     @property
     def objective(self) -> float | None:
@@ -83,6 +100,7 @@ class MatchResult:
                     "investment_usd": _num(p.investment[e]),
                     "needs": {k: _num(v[e]) for k, v in p.needs.items() if np.isfinite(v[e])},
                     "estimated": p.estimated[e],
+                    "scale": _num(p.scale[e]),
                     "hurdle_pct": round(100 * float(p.hurdle[e]), 4),
                     "baseline_cost_usd": _num(p.baseline_cost[e]),
                     "zone": z["id"].iloc[zone] if zone >= 0 else None,
@@ -106,6 +124,8 @@ class MatchResult:
                 why.append(f"below its hurdle of {p.hurdle[e]:.0%}")
             if p.incentive_cost[e, i] > 0:
                 why.append(f"zone incentives worth {p.incentive_cost[e, i]:,.0f} USD a year")
+                if not p.confirmed[e, i]:
+                    why.append("the sector's eligibility for them is not confirmed")
             if self.assignment[e] == i:
                 why.append("assigned")
             out.append(
@@ -162,8 +182,12 @@ class MatchResult:
                     "zone": z["id"].iloc[i],
                     "zone_name": z["name"].iloc[i],
                     "region": z["region"].iloc[i],
+                    "status": df["status"].iloc[e],
                     "advantage": round(float(p.advantage[e, i]), 6),
                     "saving_usd": round(float(p.saving[e, i]), 2),
+                    # SEZ incentives counted on a general word or an unsourced sector list
+                    "confirmed": bool(p.confirmed[e, i]),
+                    "estimated": p.estimated[e],
                     "jobs": _num(p.jobs[e]),
                     "investment_usd": _num(p.investment[e]),
                     "exports_usd": _num(p.exports[e]),
@@ -184,6 +208,11 @@ class MatchResult:
     def why_not(self, e: int) -> str:
         """Why an enterprise has no zone, in words."""
         p = self.pairs
+        if (p.reason[e] == REASONS.index("status")).all():
+            return (
+                f"it operates already (status {self.pipeline.table['status'].iloc[e]!r}): not a new"
+                " project to place (--include-operating places it as if it were)"
+            )
         if p.possible[e].any():
             hosts = np.flatnonzero(p.possible[e])
             budget = self.targets.max_incentive_cost
@@ -235,6 +264,11 @@ class MatchResult:
             "incentive_cost_usd": p.incentive_cost[placed, zone],
         }
         regions = self.zones.table["region"].to_numpy()[zone]
+        estimated = [self.pairs.estimated[e] for e in placed]
+        unconfirmed = ~p.confirmed[placed, zone]
+        statuses = np.array([s or "not stated" for s in self.pipeline.table["status"].iloc[placed]])
+        jobs = float(np.nansum(p.jobs[placed]))
+        cost = float(np.nansum(p.incentive_cost[placed, zone]))
         by_region = {
             str(reg): {
                 "enterprises": int((regions == reg).sum()),
@@ -246,12 +280,56 @@ class MatchResult:
         return {
             "enterprises": len(placed),
             **{k: float(np.nansum(v)) for k, v in per_pair.items()},
+            "incentive_cost_per_job_usd": cost / jobs if jobs > 0 else None,
+            # how much of the headline is kopru's estimate, not the sources' figures
+            "estimated": {
+                k: float(np.nansum([v for v, est in zip(per_pair[k], estimated, strict=True) if f in est]))
+                for k, f in (("jobs", "jobs"), ("investment_usd", "investment_usd"))
+            },
+            # placements whose SEZ incentives rest on a general word or an unsourced sector list
+            "unconfirmed": {
+                "enterprises": int(unconfirmed.sum()),
+                **{k: float(np.nansum(per_pair[k][unconfirmed])) for k in ("jobs", "investment_usd")},
+                "incentive_cost_usd": float(np.nansum(per_pair["incentive_cost_usd"][unconfirmed])),
+            },
+            "by_status": {
+                str(st): {
+                    "enterprises": int((statuses == st).sum()),
+                    "jobs": float(np.nansum(per_pair["jobs"][statuses == st])),
+                    "investment_usd": float(np.nansum(per_pair["investment_usd"][statuses == st])),
+                }
+                for st in sorted(set(statuses))
+            },
             "by_region": by_region,
         }
+
+    def tie_break(self) -> dict[str, Any]:
+        """How ties at the optimum were broken, and what the other preference's portfolio gives."""
+        out: dict[str, Any] = {"prefer": self.prefer, "rule": PREFER[self.prefer], "alternative": None}
+        if self.alternative is None:
+            return out
+        p = self.pairs
+
+        def totals(a: np.ndarray) -> tuple[float, float]:
+            e = np.flatnonzero(a >= 0)
+            return float(np.nansum(p.incentive_cost[e, a[e]])), float(np.nansum(p.saving[e, a[e]]))
+
+        (cost, saving), (alt_cost, alt_saving) = totals(self.assignment), totals(self.alternative)
+        if abs(alt_cost - cost) > 0.5 or abs(alt_saving - saving) > 0.5:
+            other = next(k for k in PREFER if k != self.prefer)
+            out["alternative"] = {
+                "prefer": other,
+                "rule": PREFER[other],
+                "incentive_cost_usd": alt_cost,
+                "saving_usd": alt_saving,
+                "moved": int((self.alternative != self.assignment).sum()),
+            }
+        return out
 
     def as_dict(self) -> dict[str, Any]:
         s = self.solution
         return {
+            **self.provenance,
             "status": s.status.value,
             "objective_name": self.objective_name,
             "objective": s.objective,
@@ -263,6 +341,8 @@ class MatchResult:
             "assignments": self.assignment_rows(),
             "unassigned": self.unassigned_rows(),
             "impact": self.impact(),
+            "incentive_cost_basis": INCENTIVE_COST_BASIS,
+            "tie_break": self.tie_break(),
             "notes": self.notes,
         }
 
@@ -351,12 +431,15 @@ def solve_portfolio(
     shadow: bool = True,
     refine: bool = True,
     gap: float | None = None,
+    prefer: str = "state_cost",
 ) -> MatchResult:
-    """Choose the portfolio, break ties toward savings and price each zone's resources.
+    """Choose the portfolio, break ties by ``prefer`` (:data:`PREFER`) and price each zone's resources.
 
     ``gap``: the relative optimality gap to stop at; by default exact (1e-9) for pipelines of up
     to :data:`EXACT_UP_TO` enterprises and 0.1 % above (the answer says which it reached)."""
     t0 = time.perf_counter()
+    if prefer not in PREFER:
+        raise MatchError(f"--prefer must be one of {', '.join(PREFER)}, got {prefer!r}", field="--prefer")
     targets = _by_code(targets or Targets(), zones)
     _check_targets(targets, zones)
     values = objective_values(objective, pairs)
@@ -366,13 +449,18 @@ def solve_portfolio(
     solution = solve_gap(problem, time_limit=time_limit, gap=gap)
     notes = []
     assignment = solution.assignment.copy() if solution.assignment is not None else np.full(len(pipeline), -1)
-    refined = None
+    refined = alternative = None
     if refine and solution.status is Status.OPTIMAL and solution.objective is not None:
-        refined = _refine(pairs, zones, values, targets, problem, solution.objective, time_limit)
+        refined = _refine(pairs, values, problem, solution.objective, time_limit, prefer)
         if refined is not None and refined.assignment is not None:
             assignment = refined.assignment.copy()
+            other = next(k for k in PREFER if k != prefer)
+            second = _refine(pairs, values, problem, solution.objective, time_limit, other)
+            if second is not None and second.assignment is not None:
+                alternative = second.assignment.copy()
     if solution.status is not Status.OPTIMAL:
         notes.append(f"not proven optimal: status {solution.status.value}, gap {solution.gap}")
+    notes.extend(_scale_notes(pipeline, pairs, assignment))
     shadows = {r: np.full(len(zones), np.nan) for r in ZONE_RESOURCES}
     if shadow and solution.status is Status.OPTIMAL:
         if pairs.cost.size <= SHADOW_MAX_PAIRS:
@@ -395,12 +483,53 @@ def solve_portfolio(
         notes,
         time.perf_counter() - t0,
         targets=targets,
+        prefer=prefer,
+        alternative=alternative,
     )
+
+
+def _scale_notes(pipeline: Pipeline, pairs: Pairs, assignment: np.ndarray) -> list[str]:
+    """A note for each placed enterprise far from its template's size (costs, land and sales scale
+    linearly with it, an assumption) or whose stated jobs are far from the labour it is costed for."""
+    out = []
+    df = pipeline.table
+    for e in np.flatnonzero(assignment >= 0):
+        name, scale, said = df["name"].iloc[e], pairs.scale[e], df["jobs"].iloc[e]
+        parts = []
+        if scale > SCALE_FLAG:
+            parts.append(
+                f"{scale:,.1f} times its template ({df['template'].iloc[e]}): its costs, land and sales"
+                f" are the template's scaled up linearly (an assumption), selling {scale:,.1f} times"
+                " what the template's markets buy"
+            )
+        elif scale < 1.0 / SCALE_FLAG:
+            parts.append(
+                f"{scale:,.2f} times its template ({df['template'].iloc[e]}): costed per unit as the"
+                " template (an assumption: a plant this small likely costs more per unit)"
+            )
+        workers = pairs.workers[e]
+        if np.isfinite(said) and said > 0 and not 1.0 / SCALE_FLAG <= workers / said <= SCALE_FLAG:
+            parts.append(
+                f"its labour is costed for about {workers:,.0f} workers, against the {said:,.0f} jobs stated"
+            )
+        if parts:
+            out.append(
+                f"{name} is " + "; ".join(parts) if parts[0][0].isdigit() else f"{name}: " + "; ".join(parts)
+            )
+    return out
 
 
 def _by_code(targets: Targets, zones: Zones) -> Targets:
     """Targets with regions named as people name them ('Shymkent', 'almaty region') given by code."""
-    min_jobs = {code_of(reg, zones.region_names) or reg: jobs for reg, jobs in targets.min_jobs.items()}
+    min_jobs: dict[str, float] = {}
+    given: dict[str, str] = {}
+    for reg, jobs in targets.min_jobs.items():
+        code = code_of(reg, zones.region_names) or reg
+        if code in min_jobs:  # 'Shymkent' and 'KZ-79': one would silently win
+            raise MatchError(
+                f"--min-jobs gives region {code} twice ({given[code]!r} and {reg!r}); give each region once"
+            )
+        min_jobs[code], given[code] = jobs, reg
     return replace(targets, min_jobs=min_jobs)
 
 
@@ -417,16 +546,24 @@ def _check_targets(targets: Targets, zones: Zones) -> None:
         raise MatchError(f"--max-incentive-cost must be a number >= 0 (USD a year), got {cap}")
 
 
-def _refine(pairs, zones, values, targets, problem, optimum, time_limit) -> GapSolution | None:
-    """At the optimum of the objective, the plan with the largest saving (ties broken well)."""
+def tie_values(pairs: Pairs, prefer: str) -> np.ndarray:
+    """(E, Z) what the tie-break maximises: the enterprises' saving, or the least cost to the state
+    (then the saving, a thousandth as much, so equal costs still go to the larger saving)."""
+    savings = np.where(np.isfinite(pairs.saving), pairs.saving, 0.0)
+    if prefer == "saving":
+        return savings
+    return -np.nan_to_num(pairs.incentive_cost) + 1e-3 * savings
+
+
+def _refine(pairs, values, problem, optimum, time_limit, prefer: str) -> GapSolution | None:
+    """At the optimum of the objective, the portfolio ``prefer`` picks (ties broken well)."""
     keep = SideConstraint(
         None,
         np.nan_to_num(np.where(pairs.possible, values, 0.0)).T,
         lower=optimum - 1e-6 * max(1.0, abs(optimum)),
     )
-    savings = np.where(np.isfinite(pairs.saving), pairs.saving, 0.0)
     tie = GapProblem(
-        np.where(pairs.possible, savings, np.nan).T,
+        np.where(pairs.possible, tie_values(pairs, prefer), np.nan).T,
         problem.weight,
         problem.capacity,
         maximize=True,

@@ -140,6 +140,7 @@ def pitch_rows(result: MatchResult, e: int) -> dict[str, Any]:
         "why_not": None if assigned >= 0 else result.why_not(e),
         "best_zones": best,
         "zone": None,
+        **result.provenance,
     }
     if z < 0:
         return out
@@ -157,6 +158,7 @@ def pitch_rows(result: MatchResult, e: int) -> dict[str, Any]:
         "baseline": pack_province_name(pre, base_site),
         "advantage": float(p.advantage[e, z]),
         "saving": float(p.saving[e, z]),
+        "confirmed": bool(p.confirmed[e, z]),
         "components": [
             {"name": c, "zone": float(comp_zone[k]), "baseline": float(comp_base[k])}
             for k, c in enumerate(COMPONENTS)
@@ -255,18 +257,31 @@ def write_workbook(result: MatchResult, path: str | Path) -> Path:
         | {"best_zone": r["best_zones"][0]["name"] if r["best_zones"] else None}
         for r in data["enterprises"]
     ]
-    impact = {k: v for k, v in data["impact"].items() if k != "by_region"}
+    impact = {}
+    for k, v in data["impact"].items():
+        if k in ("by_region", "by_status"):
+            continue
+        if isinstance(v, dict):  # estimated, unconfirmed: one row each of their figures
+            impact |= {f"{k}_{kk}": vv for kk, vv in v.items()}
+        else:
+            impact[k] = v
     summary = {
+        **{k: data[k] for k in ("kopru_version", "code_digest", "data_pack_version", "created") if k in data},
         "status": data["status"],
         "objective": data["objective_name"],
         "value": data["objective"],
         "bound": data["bound"],
         "gap": data["gap"],
         **impact,
+        "incentive_cost_basis": data["incentive_cost_basis"],
+        "tie_break": data["tie_break"]["rule"],
     }
+    assignments = [
+        {k: (", ".join(v) if k == "estimated" else v) for k, v in a.items()} for a in data["assignments"]
+    ]
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         pd.DataFrame([summary]).T.rename(columns={0: "value"}).to_excel(xl, sheet_name="Summary")
-        pd.DataFrame(data["assignments"]).to_excel(xl, sheet_name="Assignments", index=False)
+        pd.DataFrame(assignments).to_excel(xl, sheet_name="Assignments", index=False)
         pd.DataFrame(enterprises).to_excel(xl, sheet_name="Enterprises", index=False)
         pd.DataFrame(zones).to_excel(xl, sheet_name="Zones", index=False)
         pd.DataFrame(data["unassigned"] or [{"enterprise": None, "name": None, "why": None}]).to_excel(
@@ -293,4 +308,7 @@ def write_match_folder(result: MatchResult, pack: DataPack, out_dir: str | Path)
         path = folder / files[eid]
         path.write_text(render_pitch_html(result, e), encoding="utf-8")
         written.append(path)
+    # an earlier run's sheets would sit beside this run's and could be sent by mistake
+    for stale in set((folder / "pitch").glob("*.html")) - set(written):
+        stale.unlink()
     return written

@@ -54,11 +54,15 @@ class MatchRequest(BaseModel):
         default=None, max_length=MAX_PIPELINE_CHARS, description="zone,resource,capacity[,note] rows"
     )
     objective: Literal[OBJECTIVES] = "jobs"  # type: ignore[valid-type]
-    hurdle_pct: float | None = Field(default=None, gt=-100, lt=100, description="default hurdle, %")
+    hurdle_pct: float | None = Field(default=None, ge=0, lt=100, description="default hurdle, %")
     min_jobs: dict[Annotated[str, Field(pattern=r"^KZ-\d{2}$")], Annotated[float, Field(ge=0)]] = Field(
         default={}, max_length=20, description="at least so many jobs in a region"
     )
     max_incentive_cost: float | None = Field(default=None, ge=0, description="USD a year")
+    include_operating: bool = Field(default=False, description="place plants already operating too")
+    prefer: Literal["state_cost", "saving"] = Field(
+        default="state_cost", description="ties at the optimum: least cost to the state, or most saving"
+    )
 
 
 def _files(req: MatchRequest) -> tuple[Path, Path | None, str, tempfile.TemporaryDirectory | None]:
@@ -96,6 +100,8 @@ def _record(state: WebState, result: MatchResult, req: MatchRequest, source: str
             "hurdle_pct": req.hurdle_pct,
             "min_jobs": req.min_jobs,
             "max_incentive_cost": req.max_incentive_cost,
+            "include_operating": req.include_operating,
+            "prefer": req.prefer,
         }
         return api.open_store(state.scenario_store).record_match(result, params)
     except Exception as exc:  # a locked or broken store must not fail the run
@@ -137,6 +143,8 @@ def submit_match(state: State, req: MatchRequest) -> JobView:
                 req.max_incentive_cost,
                 MAX_MATCH_SECONDS,
                 progress=progress,
+                include_operating=req.include_operating,
+                prefer=req.prefer,
             )
         finally:
             folder.cleanup()

@@ -76,14 +76,31 @@
     const imp = d.impact;
     const source = lastSource || "the example pipeline";
     document.getElementById("match-results").hidden = false;
-    document.getElementById("match-summary").textContent =
+    const est = imp.estimated, un = imp.unconfirmed, tie = d.tie_break;
+    const lines = [
       `${imp.enterprises} of the ${d.enterprises.length} enterprises of ${source} placed (${d.status}, objective ${d.objective_name.replace("_", " ")}): ` +
       `${kopru.money(imp.jobs)} jobs, ${kopru.money(imp.investment_usd / 1e6)} million USD invested, ` +
       `${kopru.money(imp.exports_usd / 1e6)} million USD of exports a year, saving the enterprises ` +
-      `${kopru.money(imp.saving_usd / 1e6)} million USD a year; the zones' incentives cost ${kopru.money(imp.incentive_cost_usd / 1e6)} million USD a year.`;
+      `${kopru.money(imp.saving_usd / 1e6)} million USD a year; the zones' incentives cost the state an estimated ` +
+      `${kopru.money(imp.incentive_cost_usd / 1e6, 1)} million USD a year` +
+      (imp.incentive_cost_per_job_usd ? ` (${kopru.money(imp.incentive_cost_per_job_usd)} USD per job).` : "."),
+    ];
+    if (est.jobs || est.investment_usd) {
+      lines.push(`Of these, kopru estimated ${kopru.money(est.jobs)} jobs and ${kopru.money(est.investment_usd / 1e6)} million USD of investment from the sector templates.`);
+    }
+    if (un.enterprises) {
+      lines.push(`* ${un.enterprises} placements (${kopru.money(un.jobs)} jobs) count SEZ incentives without the sector confirmed as a priority activity of the zone: check before pitching.`);
+    }
+    if (tie.alternative) {
+      lines.push(`Ties broken toward ${tie.rule}; the equal portfolio with ${tie.alternative.rule} would cost the state ${kopru.money(tie.alternative.incentive_cost_usd / 1e6, 1)} million USD a year.`);
+    }
+    const summary = document.getElementById("match-summary");
+    summary.replaceChildren(...lines.map((text) => Object.assign(document.createElement("p"), { textContent: text })));
+    const star = (a) => a.confirmed ? "" : ' <span class="assume" title="SEZ incentives counted without the sector confirmed">*</span>';
+    const guess = (a, field) => a.estimated.includes(field) ? ' <span class="assume" title="kopru\'s estimate from the sector template">est.</span>' : "";
     document.querySelector("#match-assignments tbody").innerHTML = d.assignments.map((a) =>
-      `<tr><td>${kopru.esc(a.name)}</td><td>${kopru.esc(a.zone_name)}</td><td class="num">${pct(a.advantage)}</td>
-       <td class="num">${kopru.money(a.jobs)}</td><td class="num">${kopru.money(a.investment_usd / 1e6, 1)}</td>
+      `<tr><td>${kopru.esc(a.name)}</td><td>${kopru.esc(a.zone_name)}${star(a)}</td><td class="num">${pct(a.advantage)}</td>
+       <td class="num">${kopru.money(a.jobs)}${guess(a, "jobs")}</td><td class="num">${kopru.money(a.investment_usd / 1e6, 1)}${guess(a, "investment_usd")}</td>
        <td>${pitchLink(a.enterprise)}</td></tr>`).join("");
     const zoneRows = [];
     for (const z of d.zones) {

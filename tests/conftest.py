@@ -68,3 +68,26 @@ def browser():
         b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# The space review's "EO only" network: the two antennas whose sources show LEO EO downlink, with
+# the coordinates and countries of the shipped ground-stations.csv
+EO_ONLY_CSV = (
+    "name,country,lat,lon,elev_m\n"
+    "KGS Astana,Kazakhstan,51.13,71.43,\n"
+    "TÜBİTAK UZAY METU,Türkiye,39.89,32.78,\n"
+)
+
+
+@pytest.fixture(scope="session")
+def eo_only():
+    from kopru.space import parse_stations
+
+    return parse_stations(EO_ONLY_CSV, "eo_only.csv")
+
+
+@pytest.fixture
+def eo_only_file(tmp_path):
+    path = tmp_path / "eo_only.csv"
+    path.write_text(EO_ONLY_CSV, encoding="utf-8")
+    return path

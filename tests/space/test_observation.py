@@ -1,5 +1,6 @@
 """Imaging: the low-precision Sun against skyfield with a JPL ephemeris, and the opportunity filters."""
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -88,3 +89,74 @@ def test_bad_sites_are_named_errors(tmp_path):
     f.write_text("name,lat\nx,1\n")
     with pytest.raises(StationError, match="missing column"):
         read_sites(str(f))
+
+
+@pytest.fixture(scope="module")
+def week():
+    from kopru import space
+
+    return space.imaging("2026-06-01", 7)
+
+
+def test_revisit_per_site_matches_the_reviews_table(week):
+    """Review finding 8, recomputed by the reviewer from the JSON (longest gap over 7 days,
+    window edges included): Kazakh satellites alone → every satellite."""
+    expected = {
+        "SEZ Ontustik": (71.6, 23.7),
+        "SEZ Turan (formerly Turkistan)": (71.6, 23.7),
+        "SEZ Pavlodar": (53.7, 20.5),
+        "SEZ Atyrau": (48.3, 22.8),
+        "SEZ Saryarka": (43.4, 43.4),
+    }
+    sites = {s["site"]: s for s in week.sites}
+    for name, (own, every) in expected.items():
+        assert (sites[name]["own"]["longest_gap_h"], sites[name]["all"]["longest_gap_h"]) == (own, every)
+    assert sites["SEZ Ontustik"]["own_satellites"] == ["KazEOSat-1", "KazEOSat-2", "KazSTSAT"]
+
+
+def test_revisit_gaps_match_a_plain_loop(week):
+    """Brute force: per site and scope, sort the opportunity times and take the largest step,
+    window start and end included."""
+    span = 7 * 86400.0
+    t0 = datetime(2026, 6, 1, tzinfo=UTC).timestamp()
+    for s in week.sites:
+        for scope in ("own", "all"):
+            times = sorted(
+                datetime.fromisoformat(r["time"].replace("Z", "+00:00")).timestamp() - t0
+                for r in week.rows
+                if r["site"] == s["site"] and (scope == "all" or r["country"] == s["country"])
+            )
+            edges = [0.0, *times, span]
+            gap = max(b - a for a, b in itertools.pairwise(edges))
+            assert s[scope]["opportunities"] == len(times)
+            assert s[scope]["longest_gap_h"] == pytest.approx(gap / 3600, abs=0.051)
+
+
+def test_longest_gaps_by_hand():
+    from kopru.space.observation import longest_gaps
+
+    # group 0: events at 2 and 5 in [0, 10] → gaps 2, 3, 5; group 1: one at 9 → 9; group 2: none → 10
+    got = longest_gaps(np.array([0, 1, 0]), np.array([5.0, 9.0, 2.0]), 3, 10.0)
+    np.testing.assert_array_equal(got, [5.0, 9.0, 10.0])
+
+
+def test_sites_at_one_point_are_named_and_counted(week):
+    """Review finding 9: three SEZ pairs share one centroid in the data pack, so their
+    opportunities repeat; each row names the other site and repeated() counts the repeats."""
+    pairs = {r["site"]: r["same_point_as"] for r in week.rows if r["same_point_as"]}
+    assert pairs["SEZ Astana - New City"] == ["SEZ Astana - Technopolis"]
+    assert pairs["SEZ Atyrau"] == ["SEZ National Industrial Petrochemical Technopark"]
+    keys = [(r["satellite"], r["time"], min(r["site"], *r["same_point_as"])) for r in week.rows]
+    assert week.repeated() == len(keys) - len(set(keys)) > 0
+
+
+def test_rows_name_the_owner_and_unknown_satellites_are_said(tmp_path):
+    from kopru import space
+    from kopru.errors import SpaceWarning
+
+    assert {r["country"] for r in space.imaging("2026-06-01", 1).rows} == {"Kazakhstan", "Türkiye"}
+    f = tmp_path / "one.csv"
+    f.write_text("norad,country\n39731,Kazakhstan\n", encoding="utf-8")
+    with pytest.warns(SpaceWarning, match="no row in .*one.csv.* kept as Earth-observation satellites"):
+        o = space.imaging("2026-06-01", 1, satellites=f)
+    assert "" in {r["country"] for r in o.rows} and o.as_dict()["warnings"]

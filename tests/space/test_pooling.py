@@ -1,17 +1,28 @@
-"""Pooling: optimal schedules on both sides, and no satellite worse off in the pooled network."""
+"""Pooling: optimal schedules on both sides, the one guarantee (total contact time) and the flags
+on everything else, the shortened-contact model, LEO-capable antennas and data mismatches."""
 
 import itertools
+import warnings
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 
-from kopru.space import PoolOptions, read_satellites, read_stations, read_tle
+from kopru.errors import SpaceWarning, StationError
+from kopru.space import PoolOptions, find_passes, parse_stations, read_satellites, read_stations, read_tle
 from kopru.space.pooling import pool
+from kopru.space.satellites import parse_satellites
+
+START = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+def seconds(iso: str) -> float:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() - START.timestamp()
 
 
 @pytest.fixture(scope="module")
 def result():
-    return pool(read_tle(), read_stations(), datetime(2026, 6, 1, tzinfo=UTC), 1.0, read_satellites())
+    return pool(read_tle(), read_stations(), START, 1.0, read_satellites())
 
 
 def test_both_schedules_are_proven_optimal(result):
@@ -20,12 +31,13 @@ def test_both_schedules_are_proven_optimal(result):
         assert rep.bound == pytest.approx(rep.objective, rel=1e-6)
 
 
-def test_pooling_never_makes_a_satellite_worse_off_and_helps_overall(result):
+def test_pooling_never_gives_less_total_contact_and_helps_overall(result):
     own = sum(s["own"]["contact_min_per_day"] for s in result.satellites)
     pooled = sum(s["pooled"]["contact_min_per_day"] for s in result.satellites)
     for s in result.satellites:
         assert s["pooled"]["contact_min_per_day"] >= s["own"]["contact_min_per_day"] - 0.01
-        assert s["pooled"]["volume_gb"] == pytest.approx(
+        # capacity is rate × contact time: 100 Mbit/s × 60 s/min / 8 bit/byte / 1000 MB/GB
+        assert s["pooled"]["downlink_capacity_gb"] == pytest.approx(
             s["pooled"]["contact_min_per_day"] * 60 * 100 / 8000, rel=1e-3
         )
     assert pooled > 1.2 * own
@@ -45,11 +57,9 @@ def test_geostationary_and_retired_satellites_are_left_out_with_a_reason(result)
 
 
 def test_schedule_respects_setup_and_min_contact(result):
-    from datetime import datetime as dt
-
     by_station: dict[str, list[tuple[float, float]]] = {}
     for c in result.schedule:
-        a, b = dt.fromisoformat(c["start"]).timestamp(), dt.fromisoformat(c["end"]).timestamp()
+        a, b = seconds(c["start"]), seconds(c["end"])
         assert b - a >= result.options.min_contact_s - 1e-3
         by_station.setdefault(c["station"], []).append((a, b))
     for spans in by_station.values():
@@ -58,13 +68,154 @@ def test_schedule_respects_setup_and_min_contact(result):
             assert start >= end + result.options.setup_s - 1e-3
 
 
-def test_shortening_mode_runs_and_reports_its_gap():
-    r = pool(
-        read_tle(),
-        read_stations(),
-        datetime(2026, 6, 1, tzinfo=UTC),
-        0.25,
-        read_satellites(),
-        PoolOptions(shorten=True, time_limit_s=5.0),
+def test_only_antennas_that_track_leo_satellites_are_pooled(result):
+    """The shipped file's serves column, read by hand: KGS Astana and TÜBİTAK UZAY METU serve LEO,
+    Azercosmos Main both; Akkol, Kokterek and the two Türksat centres are GEO control only."""
+    used = {c["station"].split(",")[0].split(" (")[0] for c in result.schedule}
+    assert used <= {
+        "KGS National Space Centre",
+        "TÜBİTAK UZAY ground station",
+        "Azercosmos Main Satellite Ground Control Station",
+    }
+    refused = {r["name"].split(" ")[0]: r["serves"] for r in result.stations_not_for_leo}
+    assert (
+        refused == {"Akkol": "geo", "Kokterek": "geo", "Türksat": "geo"}
+        and len(result.stations_not_for_leo) == 4
     )
-    assert r.pooled.status in ("optimal", "time_limit") and r.pooled.gap >= 0
+    assert all("no source found" in r["reason"] for r in result.stations_not_for_leo)
+    assert len(result.as_dict()["stations_not_for_leo"]) == 4
+
+
+def test_assuming_leo_antennas_offers_the_geo_centres():
+    r = pool(
+        read_tle(), read_stations(), START, 1.0, read_satellites(), PoolOptions(assume_leo_antennas=True)
+    )
+    assert r.stations_not_for_leo == () and len(r.stations) == 7
+    assert any(c["station"].startswith(("Akkol", "Kokterek", "Türksat")) for c in r.schedule)
+
+
+def test_no_station_that_tracks_leo_is_a_named_error():
+    geo_only = parse_stations("name,country,lat,lon,elev_m,serves\nAkkol,Kazakhstan,51.99,70.94,,geo\n")
+    with pytest.raises(StationError, match=r"no station used tracks LEO satellites .* --assume-leo-antennas"):
+        pool(read_tle(), geo_only, START, 0.25, read_satellites())
+
+
+def test_shortened_contacts_are_scheduled_and_hand_over_between_antennas(eo_only):
+    """Review finding 1: --shorten was ignored. Whole passes are feasible contacts of the shortened
+    model, so its optimum is at least the whole-pass one; over two antennas 2 500 km apart a
+    satellite often sees both at once, so a hand-over mid-pass gains contact time."""
+    whole = pool(read_tle(), eo_only, START, 1.0, read_satellites())
+    cut = pool(read_tle(), eo_only, START, 1.0, read_satellites(), PoolOptions(shorten=True, time_limit_s=30))
+    assert whole.pooled.n_binaries == whole.pooled.n_contacts  # one binary per pass
+    assert cut.pooled.n_binaries > cut.pooled.n_contacts  # and order binaries: the big-M model
+    assert cut.pooled.status == "optimal" and cut.pooled.objective > whole.pooled.objective + 60.0
+    # every contact lies inside a pass of its satellite over its antenna, and some are cut short
+    passes = find_passes(read_tle(), eo_only, START, 1.0, cut.options.min_elevation_deg)
+    names = read_tle().names
+    shorter = 0
+    for c in cut.schedule:
+        a, b = seconds(c["start"]), seconds(c["end"])
+        mine = (passes.sat == names.index(c["satellite"])) & (
+            passes.station == eo_only.name.index(c["station"])
+        )
+        inside = mine & (passes.aos <= a + 1e-3) & (passes.los >= b - 1e-3)
+        assert inside.sum() == 1, c
+        shorter += bool(b - a < float(passes.duration_s[inside][0]) - 1.0)
+    assert shorter > 0
+    # a hand-over: one contact ends on an antenna as the next of the same satellite starts on another
+    by_sat: dict[str, list[tuple[float, float, str]]] = {}
+    for c in cut.schedule:
+        by_sat.setdefault(c["satellite"], []).append((seconds(c["start"]), seconds(c["end"]), c["station"]))
+    handovers = [
+        (x, y)
+        for spans in by_sat.values()
+        for x, y in itertools.pairwise(sorted(spans))
+        if x[2] != y[2] and abs(y[0] - x[1]) < 1.0
+    ]
+    assert handovers
+
+
+@pytest.fixture(scope="module")
+def eo_week(eo_only):
+    """The review's case: only KGS Astana and METU, 7 days from 2026-06-01."""
+    return pool(read_tle(), eo_only, START, 7.0, read_satellites())
+
+
+def test_a_longer_gap_when_pooled_is_flagged(eo_week):
+    """Review finding 3: İMECE's longest gap grows from 13.4 h to 21.1 h (2026-06-06 22:39 to
+    06-07 19:44 UTC) and 2026-06-07 has 19.8 min of contact pooled against 25.6 min own, while its
+    total contact time still grows. The longest gap is recomputed here from the schedule alone."""
+    imece = next(s for s in eo_week.satellites if s["satellite"] == "IMECE")
+    assert imece["pooled"]["contact_min_per_day"] > imece["own"]["contact_min_per_day"]
+    worse = {w["metric"]: w for w in imece["worse_when_pooled"]}
+    assert set(worse) == {"longest_gap_min"}
+    assert worse["longest_gap_min"]["own"] / 60 == pytest.approx(13.4, abs=0.05)
+    assert worse["longest_gap_min"]["pooled"] / 60 == pytest.approx(21.1, abs=0.05)
+    spans = sorted(
+        (seconds(c["start"]), seconds(c["end"])) for c in eo_week.schedule if c["satellite"] == "IMECE"
+    )
+    edges = [0.0, *itertools.chain.from_iterable(spans), 7 * 86400.0]
+    gaps = [edges[k + 1] - edges[k] for k in range(0, len(edges), 2)]
+    assert max(gaps) / 3600 == pytest.approx(21.1, abs=0.05)
+    assert imece["days_with_less_contact"] == ["2026-06-07"]
+    day = next(d for d in imece["days"] if d["date"] == "2026-06-07")
+    assert (day["own"]["contact_min"], day["pooled"]["contact_min"]) == pytest.approx((25.6, 19.8), abs=0.05)
+    # the satellites that lose nothing carry no flag
+    assert not next(s for s in eo_week.satellites if s["satellite"] == "GOKTURK 2")["worse_when_pooled"]
+    assert "total contact time over the window" in eo_week.as_dict()["guarantee"]
+
+
+def test_worst_day_counts_whole_days_only(eo_only):
+    """Over 1.5 days the half day would always look worst: the worst day is the one whole day."""
+    r = pool(read_tle(), eo_only, START, 1.5, read_satellites())
+    for s in r.satellites:
+        assert [d["date"] for d in s["days"]] == ["2026-06-01", "2026-06-02"]
+        for side in ("own", "pooled"):
+            assert s[side]["worst_day_contact_min"] == s["days"][0][side]["contact_min"]
+
+
+def test_satellites_without_a_row_are_left_out_and_said():
+    """Review finding 6: with a satellites file holding only KazEOSat-1, retired RASAT competed for
+    antenna time as an active satellite of unknown country."""
+    owners = parse_satellites("norad,country\n39731,Kazakhstan\n", "one_sat.csv")
+    with pytest.warns(SpaceWarning, match=r"no row in one_sat.csv and are left out of the pool"):
+        r = pool(read_tle(), read_stations(), START, 0.25, owners, satellites_file="one_sat.csv")
+    assert [s["satellite"] for s in r.satellites] == ["KAZEOSAT 1"]
+    reasons = {e["satellite"]: e["reason"] for e in r.excluded}
+    assert reasons["RASAT"] == "no row in one_sat.csv: owner and status unknown"
+    assert any("RASAT (NORAD 37791)" in w for w in r.as_dict()["warnings"])
+
+
+def test_a_country_without_a_station_is_said():
+    """Review finding 6: stations spelled 'Turkey' gave every Turkish satellite zero own contact
+    and pooling a gain from nothing, silently."""
+    turkey = parse_stations(
+        "name,country,lat,lon,elev_m\nKGS Astana,Kazakhstan,51.13,71.43,\nMETU,Turkey,39.89,32.78,\n"
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SpaceWarning)
+        r = pool(read_tle(), turkey, START, 0.25, read_satellites())
+    notes = [str(w.message) for w in caught]
+    assert len(notes) == 1 and "(country 'Türkiye'): no station of that country" in notes[0]
+    assert "Kazakhstan, Turkey" in notes[0] and notes == r.as_dict()["warnings"]
+
+
+def test_assumptions_are_labelled_and_a_users_value_is_not():
+    own_rate = PoolOptions(rate_mbps=320.0).assumptions()
+    basis = {a["parameter"]: a["basis"] for a in own_rate}
+    assert basis["rate_mbps"] == "given by the user"
+    assert {k for k, v in basis.items() if v.startswith("assumption")} == {
+        "setup_s",
+        "min_elevation_deg",
+        "min_contact_s",
+    }
+
+
+def test_stale_element_sets_are_in_the_result(eo_only):
+    r = pool(read_tle(), eo_only, datetime(2026, 9, 11, tzinfo=UTC), 0.25, read_satellites())
+    data = r.as_dict()
+    ages = {a["norad"]: a for a in data["element_sets"]}
+    # KazEOSat-1's epoch 26150.60611006 is 2026-05-30 14:32:48 UTC: 103.39 days before 2026-09-11
+    assert ages[39731]["age_at_start_days"] == pytest.approx(103.39, abs=0.01) and ages[39731]["stale"]
+    assert "minutes after two to three months" in data["warnings"][0]
+    assert np.isfinite([a["age_at_start_days"] for a in data["element_sets"]]).all()

@@ -1,6 +1,7 @@
 """``kopru space``: JSON shapes and exit code 2 on bad files. The app is run as the main CLI runs
 it (``KopruError`` → one line on stderr, exit 2) until it is mounted as ``kopru space``."""
 
+import csv
 import json
 import sys
 
@@ -21,6 +22,8 @@ PASS_KEYS = {
     "aos_azimuth_deg",
     "los_azimuth_deg",
     "duration_s",
+    "truncated_start",
+    "truncated_end",
 }
 
 
@@ -49,7 +52,8 @@ def test_passes_json_shape_with_shipped_defaults(space):
     )
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"passes", "stations_left_out"} and data["passes"]
+    assert set(data) == {"passes", "element_sets", "warnings", "stations_left_out", "stations_not_for_leo"}
+    assert data["passes"] and data["warnings"] == [] and len(data["element_sets"]) == 17
     assert all(set(p) == PASS_KEYS for p in data["passes"])
     # only operational antennas by default; the others are named with their status
     left = {r["name"].split(" (")[0].split(",")[0]: r["status"] for r in data["stations_left_out"]}
@@ -74,10 +78,69 @@ def test_tables_print(space):
     assert code == 0 and "pooled schedule: optimal" in " ".join(out.split())
 
 
-def test_stale_elements_warn_on_stderr_and_run(space):
+def test_stale_elements_warn_in_every_output(space, tmp_path):
+    """Review finding 4: the warning was on stderr only, and said km-level errors."""
     code, out, err = space("passes", "--start", "2026-09-01", "--days", "0.1", "--json")
-    assert code == 0 and json.loads(out)["passes"]
-    assert "warning: KAZSAT-2 (NORAD 37749)" in err
+    data = json.loads(out)
+    assert code == 0 and data["passes"]
+    assert "warning: stale element sets" in err and "KazSat-2 (NORAD 37749" in err
+    assert "minutes after two to three months" in data["warnings"][0]
+    # İMECE's set (26 June) is the youngest: 66 days old on 1 September
+    assert all(a["stale"] and a["age_at_start_days"] > 65 for a in data["element_sets"])
+    code, out, _ = space("passes", "--start", "2026-09-01", "--days", "0.1", "--out", tmp_path / "p")
+    with (tmp_path / "p" / "passes.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert (
+        code == 0
+        and rows
+        and all(" days from the window: its along-track error" in r["elements_warning"] for r in rows)
+    )
+    assert {"elements_epoch", "elements_age_at_start_days", "truncated_start"} <= set(rows[0])
+    for verb in ("pool", "imaging"):
+        code, out, _ = space(verb, "--start", "2026-09-01", "--days", "0.25", "--json")
+        assert code == 0 and "minutes after" in json.loads(out)["warnings"][0], verb
+
+
+@pytest.mark.parametrize("value", ["-30", "95", "nan"])
+def test_pool_min_elevation_is_checked_as_passes_does(space, value):
+    """Review finding 5: pool ran with masks of -30° and 95° (and NaN)."""
+    for verb in ("passes", "pool"):
+        code, out, err = space(verb, "--start", "2026-06-01", "--min-elevation", value)
+        assert code == 2 and not out, verb
+        assert err.strip() == f"error: --min-elevation must be in [-10, 90) degrees, got {value}"
+
+
+@pytest.mark.parametrize("value", ["0", "90", "nan"])
+def test_imaging_off_nadir_is_checked(space, value):
+    code, _, err = space("imaging", "--start", "2026-06-01", "--max-off-nadir", value)
+    assert code == 2 and err.strip() == f"error: --max-off-nadir must be in (0, 90) degrees, got {value}"
+
+
+def test_pool_table_flags_what_gets_worse_and_labels_assumptions(space, eo_only_file):
+    code, out, _ = space("pool", "--start", "2026-06-01", "--days", "7", "--stations", eo_only_file)
+    text = " ".join(out.split())
+    assert code == 0 and "7 day(s) from 2026-06-01T00:00 UTC" in text
+    assert (
+        "worse when pooled İMECE: longest gap 13.4 h → 21.1 h; less contact on 1 day(s): 2026-06-07" in text
+    )
+    assert "pooling guarantees only this: no satellite gets less total contact time over the window" in text
+    assert "GB: downlink capacity, rate × contact time (not data delivered)" in text
+    assert "assumed, no source: 100 Mbit/s downlink" in text and "120 s antenna set-up" in text
+
+
+def test_tables_mark_cut_passes_and_imaging_revisits(space):
+    code, out, _ = space("passes", "--start", "2026-06-01", "--days", "0.2")
+    assert code == 0 and "…06-01 00:00:00" in out and "cut by the window's edge" in " ".join(out.split())
+    code, out, _ = space("imaging", "--start", "2026-06-01", "--days", "7")
+    text = " ".join(out.split())
+    assert (
+        code == 0
+        and "revisit per site over 7 day(s)" in text
+        and "SEZ Ontustik Kazakhstan 6 14 71.6 23.7" in text
+    )
+    assert (
+        "5 of the opportunities repeat another's" in text or "of the opportunities repeat another's" in text
+    )
 
 
 @pytest.mark.parametrize(
@@ -112,3 +175,15 @@ def test_mounted_under_the_main_cli(cli):
     r = cli("space", "passes", "--start", "2026-06-01", "--days", "0.2", "--json")
     assert r.code == 0 and set(json.loads(r.out)["passes"][0]) == PASS_KEYS
     assert cli("space", "stations-typo").code == 2
+
+
+def test_pool_shorten_reaches_the_scheduler(space, eo_only_file):
+    """Review finding 1: --shorten was reported as applied but the whole-pass model ran."""
+    runs = {}
+    for flag in ((), ("--shorten",)):
+        code, out, _ = space("pool", "--start", "2026-06-01", "--stations", eo_only_file, "--json", *flag)
+        assert code == 0
+        runs[bool(flag)] = json.loads(out)
+    whole, cut = runs[False]["solver"]["pooled"], runs[True]["solver"]["pooled"]
+    assert runs[True]["parameters"]["shorten"] and cut["binaries"] > cut["contacts"]
+    assert whole["binaries"] == whole["contacts"] and cut["objective"] > whole["objective"]

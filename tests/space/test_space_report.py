@@ -76,3 +76,28 @@ def test_pool_out_writes_the_report_and_the_json(tmp_path):
     data = json.loads((out / "pool.json").read_text(encoding="utf-8"))
     assert data["solver"]["pooled"]["status"] == "optimal" and data["schedule"]
     assert "schedule-timeline" in (out / "space_report.html").read_text(encoding="utf-8")
+
+
+def test_report_states_its_limits_at_the_top(eo_only):
+    """Review findings 2, 3, 4 and 7 in the page: the claim is total contact time only and losses
+    are named; stale element sets are warned of before the results; the GEO control centres are
+    listed as not offered to LEO satellites, with their evidence; the link figures are tagged
+    as assumptions and the volume is called downlink capacity."""
+    sats = read_tle()
+    week = pool(sats, eo_only, START, 7.0, read_satellites())
+    page = render_space_report(week, sats, eo_only)
+    summary = page[page.index('id="summary"') : page.index("<h2>")]
+    assert "no satellite gets less total contact time over the window" in summary
+    assert "IMECE: longest gap 13.4 h → 21.1 h; less contact on 2026-06-07" in summary
+    assert 'class="num loss">21.1</td>' in page
+    assert page.count('<span class="assume"') >= 4 and "downlink capacity, GB" in page
+    assert 'id="warnings"' not in page  # element sets two days old: nothing to warn of
+
+    stale_start = datetime(2026, 12, 5, tzinfo=UTC)
+    late = pool(sats, read_stations(), stale_start, 0.25, read_satellites())
+    page = render_space_report(late, sats, read_stations())
+    top = page[page.index('id="warnings"') : page.index('id="summary"')]
+    assert "stale element sets" in top and "minutes after two to three months" in top
+    refused = page[page.index('id="stations-not-for-leo"') :]
+    assert "Akkol Space Communication Centre" in refused and "operates in the Ku-band" in refused
+    assert "serves" in page[page.index('id="station-sources"') :]

@@ -24,6 +24,46 @@ def test_only_operational_antennas_by_default():
     assert len(read_stations(statuses=("operational", "backup"))) == 8
 
 
+def test_shipped_rows_say_what_they_serve_with_a_source():
+    """Review finding 2: the GEO control centres were offered to LEO imaging satellites. Oracle: the
+    serves column read by hand against its sources (SOURCE.md): of the 7 operational rows, KGS
+    Astana and TÜBİTAK UZAY METU track LEO satellites, Azercosmos Main both, and Akkol, Kokterek
+    and the two Türksat centres are geostationary control only."""
+    import csv
+    from importlib import resources
+
+    st = read_stations()
+    serves = dict(zip((n.split(" ")[0] for n in st.name), st.serving(), strict=True))
+    assert serves == {
+        "KGS": "leo",
+        "Akkol": "geo",
+        "Kokterek": "geo",
+        "Türksat": "geo",
+        "TÜBİTAK": "leo",
+        "Azercosmos": "both",
+    }
+    assert st.tracks_leo().sum() == 3 and st.tracks_leo(assume_leo_antennas=True).sum() == 7
+    text = (resources.files("kopru.space") / "data" / "ground-stations.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    for row in rows:
+        assert row["serves_basis"] in ("source", "assumption") and row["serves_source"], row["name"]
+        # an assumption says so in its text; a sourced LEO claim cites a page
+        assert (row["serves_basis"] == "assumption") == row["serves_source"].startswith("ASSUMPTION")
+        if row["serves"] in ("leo", "both"):
+            assert "http" in row["serves_source"], row["name"]
+    multi = {r["name"].split(",")[0]: r["site_antennas"] for r in rows if r["site_antennas"][:1].isdigit()}
+    assert multi["Türksat Gölbaşı Satellite Ground Control Centre"].startswith("2 ")
+    assert multi["Türksat Kahramankazan ground-systems backup centre (13.2 m Ka + 2x9 m Ku)"].startswith("3 ")
+
+
+def test_serves_is_checked_and_defaults_to_both():
+    with pytest.raises(StationError, match="row 2: 'serves' is 'meo'; expected one of leo, geo, both, none"):
+        parse_stations("name,country,lat,lon,elev_m,serves\na,KZ,1,2,,meo\n", "s.csv")
+    assert parse_stations("name,country,lat,lon,elev_m\na,KZ,1,2,\n").serving() == ("both",)
+    st = parse_stations("name,country,lat,lon,elev_m,serves\na,KZ,1,2,,GEO\nb,KZ,1,3,,\n")
+    assert st.serving() == ("geo", "both") and st.not_for_leo()[0]["name"] == "a"
+
+
 def test_status_errors_name_the_row_and_the_choices():
     with pytest.raises(StationError, match="row 2: 'status' is 'closed'; expected one of operational"):
         parse_stations("name,country,lat,lon,elev_m,status\na,KZ,1,2,,closed\n", "s.csv")

@@ -96,11 +96,27 @@ def test_errors_are_kopru_errors_and_files_are_checked(tmp_path):
 def test_old_element_sets_warn_but_do_not_fail():
     sats = read_tle()
     start = datetime(2026, 6, 1, tzinfo=UTC)
-    assert sats.check_age(start, start) == []
+    assert sats.check_age(start, start) == ""
     with pytest.warns(StaleElementsWarning) as caught:
-        stale = sats.check_age(datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 9, 2, tzinfo=UTC))
-    assert len(stale) == len(caught) == 17
-    assert any("KAZEOSAT 1 (NORAD 39731)" in str(w.message) and "94 days" in str(w.message) for w in caught)
+        message = sats.check_age(datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 9, 2, tzinfo=UTC))
+    # one line naming all 17 satellites, with the effect in realistic terms
+    assert len(caught) == 1 and str(caught[0].message) == message and message.count("(NORAD ") == 17
+    assert "KAZEOSAT 1 (NORAD 39731, epoch 2026-05-30) 94 days" in message
+    assert "minutes after two to three months" in message and "km-level" not in message
+
+
+def test_element_set_ages_are_hand_computed():
+    """KazEOSat-1's epoch 26150.60611006: day 150 of 2026 is 30 May, 0.60611006 d is 14:32:47.9, so
+    at 2026-06-01 00:00 the set is 1 + (1 − 0.60611006) = 1.39389 days old; IMECE's epoch
+    26177.98385801 (26 June 23:36:45) is 25.98 days after it."""
+    ages = {
+        a["norad"]: a
+        for a in read_tle().ages(datetime(2026, 6, 1, tzinfo=UTC), datetime(2026, 6, 2, tzinfo=UTC))
+    }
+    assert ages[39731]["epoch"] == "2026-05-30T14:32:47Z"
+    assert ages[39731]["age_at_start_days"] == pytest.approx(1.39, abs=0.005)
+    assert ages[39731]["days_from_epoch_max"] == pytest.approx(2.39, abs=0.005) and not ages[39731]["stale"]
+    assert ages[56178]["age_at_start_days"] == pytest.approx(-25.98, abs=0.005)
 
 
 LINE_CHARS = st.sampled_from(list("0123456789 .-+ABZ\u00b2\u0660\x00\t"))

@@ -112,5 +112,47 @@ def test_records_have_the_documented_keys_and_utc_times():
         "aos_azimuth_deg",
         "los_azimuth_deg",
         "duration_s",
+        "truncated_start",
+        "truncated_end",
     }
     assert all(r["aos"].endswith("Z") and r["aos"] <= r["tca"] <= r["los"] for r in rec)
+
+
+def test_passes_cut_by_the_window_are_flagged():
+    """A window that starts at a pass's TCA cuts it: AOS is the window's start and the maximum is
+    the elevation there (the satellite only sinks afterwards), as skyfield computes it."""
+    from skyfield.api import EarthSatellite, load, wgs84
+
+    sats, st = read_tle(), read_stations()
+    day = find_passes(sats, st, datetime(2026, 6, 1, tzinfo=UTC), 1.0, 0.0)
+    s, g = sats.names.index("KAZEOSAT 1"), 0  # KGS Astana
+    k = np.flatnonzero((day.sat == s) & (day.station == g) & (day.max_elevation_deg > 20))[0]
+    start = datetime(2026, 6, 1, tzinfo=UTC) + timedelta(seconds=float(day.tca[k]) + 60.0)
+    cut = find_passes(sats, st, start, 0.5, 0.0)
+    first = np.flatnonzero((cut.sat == s) & (cut.station == g))[0]
+    rec = cut.records()[first]
+    assert rec["truncated_start"] and not rec["truncated_end"] and rec["aos"] == rec["tca"]
+    ts = load.timescale(builtin=True)
+    topo = wgs84.latlon(st.lat[g], st.lon[g], st.elev_m[g])
+    alt = (EarthSatellite(sats[s].line1, sats[s].line2, ts=ts) - topo).at(ts.from_datetime(start)).altaz()[0]
+    assert rec["max_elevation_deg"] == pytest.approx(alt.degrees, abs=0.01)
+    assert rec["max_elevation_deg"] < day.max_elevation_deg[k]
+    whole = [r for r in cut.records() if not (r["truncated_start"] or r["truncated_end"])]
+    assert whole and all(0 < float(r["duration_s"]) < 0.5 * 86400 for r in whole)
+
+
+def test_leo_satellites_get_only_antennas_that_track_them():
+    from kopru import space
+
+    p = space.passes("2026-06-01", 0.5)
+    refused = {r["name"] for r in p.stations_not_for_leo}
+    assert len(refused) == 4 and all(r["serves"] == "geo" for r in p.stations_not_for_leo)
+    geo = {e.name for e in p.constellation if e.is_geostationary}
+    for r in p.records():
+        assert r["station"] not in refused or r["satellite"] in geo
+    # geostationary satellites stay in view of their control centres
+    assert any(r["station"] in refused for r in p.records())
+    everywhere = space.passes("2026-06-01", 0.5, assume_leo_antennas=True)
+    assert everywhere.stations_not_for_leo == () and len(everywhere) > len(p)
+    # people read names: the satellites file's, not the catalogue's
+    assert {"Göktürk-1", "İMECE", "KazEOSat-1"} <= {r["satellite"] for r in p.records()}

@@ -11,7 +11,7 @@ import json
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, TypeVar, cast
 
 import typer
 from rich import box
@@ -22,6 +22,7 @@ from kopru import space
 from kopru.cli.common import JsonOpt, err, out, print_json
 from kopru.errors import SpaceWarning
 from kopru.report.folder import prepare_folder
+from kopru.space.pooling import GUARANTEE
 
 app = typer.Typer(
     help="Pooled ground stations and imaging for Kazakh, Turkish and OTS satellites.",
@@ -58,6 +59,24 @@ def print_left_out(left_out: tuple[dict[str, str], ...] | list[dict[str, str]]) 
     if left_out:
         rows = ", ".join(f"{r['name']} ({r['status'].replace('_', ' ')})" for r in left_out)
         out.print(f"[dim]stations left out by status: {escape(rows)}[/]")
+
+
+def print_not_for_leo(refused: tuple[dict[str, str], ...] | list[dict[str, str]]) -> None:
+    if refused:
+        rows = ", ".join(f"{r['name']} (serves {r['serves']})" for r in refused)
+        out.print(
+            f"[dim]stations not offered to LEO satellites (no source of a LEO antenna; --assume-leo-antennas"
+            f" offers the geo ones): {escape(rows)}[/]"
+        )
+
+
+AssumeLeoOpt = Annotated[
+    bool,
+    typer.Option(
+        "--assume-leo-antennas",
+        help="Offer LEO satellites the geostationary control centres too, as if they had LEO antennas.",
+    ),
+]
 
 
 SatellitesOpt = Annotated[
@@ -108,15 +127,28 @@ def passes(
     days: DaysOpt = 1.0,
     min_elevation: Annotated[float, typer.Option("--min-elevation", help="Degrees above the horizon.")] = 0.0,
     station_status: StatusOpt = "operational",
+    satellites: SatellitesOpt = None,
+    assume_leo_antennas: AssumeLeoOpt = False,
     as_json: JsonOpt = False,
     out_dir: OutOpt("passes.json and passes.csv") = None,
 ) -> None:
     """Every pass of each satellite over each station: AOS, TCA, LOS (UTC), max elevation, azimuths."""
     result = with_warnings(
-        lambda: space.passes(start, days, tle, stations, min_elevation, statuses(station_status))
+        lambda: space.passes(
+            start,
+            days,
+            tle,
+            stations,
+            min_elevation,
+            statuses(station_status),
+            satellites,
+            assume_leo_antennas,
+        )
     )
     rows = result.records()
-    written = _write_rows(out_dir, "passes", result.as_dict(), rows) if out_dir is not None else []
+    written = (
+        _write_rows(out_dir, "passes", result.as_dict(), result.csv_rows()) if out_dir is not None else []
+    )
     if as_json:
         print_json(result.as_dict())
         return
@@ -131,12 +163,14 @@ def passes(
     for col, width in (("AOS", 14), ("TCA", 8), ("LOS", 8), ("max°", 4), ("az°", 7), ("min", 6)):
         table.add_column(col, no_wrap=True, min_width=width, justify="left" if width >= 8 else "right")
     for r, cont in zip(rows, result.continuous, strict=True):
+        # a cut pass's AOS or LOS is the window's edge, not a rise or a set
+        cut_aos, cut_los = ("…" if r["truncated_start"] else ""), ("…" if r["truncated_end"] else "")
         table.add_row(
             escape(str(r["satellite"])),
             escape(str(r["station"])),
-            str(r["aos"])[5:19].replace("T", " "),
+            cut_aos + str(r["aos"])[5:19].replace("T", " "),
             str(r["tca"])[11:19],
-            "whole" if cont else str(r["los"])[11:19],
+            "whole" if cont else str(r["los"])[11:19] + cut_los,
             f"{r['max_elevation_deg']:.1f}",
             f"{r['aos_azimuth_deg']:.0f}-{r['los_azimuth_deg']:.0f}",
             f"{float(r['duration_s']) / 60:.1f}",
@@ -144,9 +178,11 @@ def passes(
     out.print(table)
     out.print(
         "[dim]AOS, TCA, LOS: rise, closest approach, set; max°: highest elevation; az°: azimuth at AOS-LOS;"
-        " min: minutes in view; whole: in view for the whole window (geostationary)[/]"
+        " min: minutes in view; whole: in view for the whole window (geostationary); …: cut by the"
+        " window's edge (the pass began before it or ends after it; max° is the highest within it)[/]"
     )
     print_left_out(result.stations.left_out)
+    print_not_for_leo(result.stations_not_for_leo)
     if written:
         _wrote(written)
 
@@ -172,10 +208,11 @@ def pool_cmd(
     ] = False,
     time_limit: Annotated[float, typer.Option("--time-limit", help="Solver time limit per MILP, s.")] = 60.0,
     station_status: StatusOpt = "operational",
+    assume_leo_antennas: AssumeLeoOpt = False,
     as_json: JsonOpt = False,
     out_dir: OutOpt("space_report.html (tracks, coverage, timeline) and pool.json") = None,
 ) -> None:
-    """Own stations alone vs the pooled network: contact time, contacts, gaps, data volume per day."""
+    """Own stations alone vs the pooled network: contact time, contacts, gaps, downlink capacity."""
     if out_dir is not None:
         prepare_folder(out_dir)
 
@@ -193,6 +230,7 @@ def pool_cmd(
             time_limit,
             shorten,
             statuses(station_status),
+            assume_leo_antennas,
         )
 
     result = with_warnings(run)
@@ -201,17 +239,26 @@ def pool_cmd(
     if as_json:
         print_json(result.as_dict())
         return
-    _print_pool(result, days, rate_mbps)
+    _print_pool(result, days)
     print_left_out(result.stations.left_out if result.stations is not None else ())
+    print_not_for_leo(result.stations_not_for_leo)
     if out_dir is not None:
         _wrote([out_dir / "space_report.html", out_dir / "pool.json"])
 
 
-def _print_pool(result: space.PoolResult, days: float, rate_mbps: float) -> None:
+def _print_pool(result: space.PoolResult, days: float) -> None:
+    assumed = [a for a in result.options.assumptions() if str(a["basis"]).startswith("assumption")]
     table = Table(
-        title=f"own stations vs pooled network, {days:g} day(s) from {result.window.iso(0)[0][:16]}",
+        title=f"own stations vs pooled network, {days:g} day(s) from {result.window.iso(0)[0][:16]} UTC",
         caption=f"min/d: contact minutes a day (average); n: contacts and GB: totals over the {days:g}"
-        f" day(s); gap: longest without contact; GB at {rate_mbps:g} Mbit/s",
+        " day(s); gap: longest without contact; GB: downlink capacity, rate × contact time (not data"
+        " delivered); red: worse than own stations alone"
+        + (
+            "; assumed, no source: "
+            + "; ".join(f"{a['value']:g}{_unit(a['unit'])} {a['meaning']}" for a in assumed)
+            if assumed
+            else ""
+        ),
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         padding=(0, 0, 0, 1),
@@ -234,19 +281,26 @@ def _print_pool(result: space.PoolResult, days: float, rate_mbps: float) -> None
         )
     for s in result.satellites:
         o, p = s["own"], s["pooled"]
+        worse = {w["metric"] for w in s["worse_when_pooled"]}
+
+        def cell(metric: str, text: str, worse: set[str] = worse) -> str:
+            return f"[red]{text}[/]" if metric in worse else text
+
         table.add_row(
             escape(str(s["satellite"])),
             escape(str(s["country"])),
             f"{o['contact_min_per_day']:.1f}",
-            f"{p['contact_min_per_day']:.1f}",
+            cell("contact_min_per_day", f"{p['contact_min_per_day']:.1f}"),
             str(o["contacts"]),
-            str(p["contacts"]),
+            cell("contacts", str(p["contacts"])),
             f"{o['longest_gap_min'] / 60:.1f}",
-            f"{p['longest_gap_min'] / 60:.1f}",
-            f"{o['volume_gb']:.0f}",
-            f"{p['volume_gb']:.0f}",
+            cell("longest_gap_min", f"{p['longest_gap_min'] / 60:.1f}"),
+            f"{o['downlink_capacity_gb']:.0f}",
+            f"{p['downlink_capacity_gb']:.0f}",
         )
     out.print(table)
+    out.print(f"[bold]pooling guarantees only this:[/] {escape(GUARANTEE)}")
+    _print_worse(result.satellites)
     for name, rep in (("own", result.own), ("pooled", result.pooled)):
         number = lambda v, fmt: "—" if v is None else format(v, fmt)  # noqa: E731
         out.print(
@@ -260,6 +314,30 @@ def _print_pool(result: space.PoolResult, days: float, rate_mbps: float) -> None
             + escape(", ".join(f"{e['satellite']} ({e['reason']})" for e in result.excluded))
             + "[/]"
         )
+
+
+def _unit(unit: object) -> str:
+    return str(unit) if unit == "°" else f" {unit}"
+
+
+def _print_worse(satellites: list[dict[str, object]]) -> None:
+    """One line per satellite for which pooling makes any metric worse, with both values."""
+    for s in satellites:
+        worse = cast(list[dict[str, object]], s["worse_when_pooled"])
+        if not worse:
+            continue
+        items = [f"{w['label']} {_value(w, 'own')} → {_value(w, 'pooled')}" for w in worse]
+        days = cast(list[str], s["days_with_less_contact"])
+        if days:
+            items.append(f"less contact on {len(days)} day(s): {', '.join(days)}")
+        out.print(f"[red]worse when pooled[/] {escape(str(s['satellite']))}: {escape('; '.join(items))}")
+
+
+def _value(worse: dict[str, object], side: str) -> str:
+    value = float(cast(float, worse[side]))
+    if worse["metric"] == "longest_gap_min":
+        return f"{value / 60:.1f} h"
+    return f"{value:.0f}" if worse["metric"] == "contacts" else f"{value:.1f} min"
 
 
 def _write_pool_outputs(out_dir: Path, result: space.PoolResult, stations_path: Path | None) -> None:
@@ -303,22 +381,32 @@ def imaging(
     result = with_warnings(
         lambda: space.imaging(start, days, tle, sites, satellites, max_off_nadir, min_sun_elevation)
     )
-    written = _write_rows(out_dir, "imaging", result.as_dict(), result.rows) if out_dir is not None else []
+    written = (
+        _write_rows(out_dir, "imaging", result.as_dict(), result.csv_rows()) if out_dir is not None else []
+    )
     if as_json:
         print_json(result.as_dict())
         return
     table = Table(title=f"{len(result.rows)} imaging opportunities", box=box.SIMPLE_HEAD)
-    for col in ("time (UTC)", "satellite", "site", "off-nadir", "sun el"):
+    for col in ("time (UTC)", "satellite", "country", "site", "off-nadir", "sun el"):
         table.add_column(col)
     for r in sorted(result.rows, key=lambda r: str(r["time"])):
         table.add_row(
             str(r["time"])[:19].replace("T", " "),
             escape(str(r["satellite"])),
-            escape(str(r["site"])),
+            escape(str(r["country"]) or "—"),
+            escape(str(r["site"])) + (" =" if r["same_point_as"] else ""),
             f"{r['off_nadir_deg']:.1f}°",
             f"{r['sun_elevation_deg']:.1f}°",
         )
     out.print(table)
+    repeated = result.repeated()
+    if repeated:
+        out.print(
+            f"[dim]=: a site at the same point as another (the data pack gives them one centroid), so"
+            f" {repeated} of the opportunities repeat another's: {len(result.rows) - repeated} distinct[/]"
+        )
+    _print_revisits(result.sites, days)
     if result.excluded:
         out.print(
             "[dim]left out: "
@@ -327,3 +415,26 @@ def imaging(
         )
     if written:
         _wrote(written)
+
+
+def _print_revisits(sites: list[dict[str, object]], days: float) -> None:
+    """Per site: opportunities and the longest gap, own country's satellites alone vs all."""
+    table = Table(
+        title=f"revisit per site over {days:g} day(s): own country's satellites alone vs all satellites",
+        caption="n: imaging opportunities; gap: the longest time without one, from the window's start to"
+        " its end",
+        box=box.SIMPLE_HEAD,
+    )
+    for col in ("site", "country", "n own", "all", "gap h own", "all"):
+        table.add_column(col, justify="left" if col in ("site", "country") else "right")
+    for s in sites:
+        own, every = cast(dict[str, float] | None, s["own"]), cast(dict[str, float], s["all"])
+        table.add_row(
+            escape(str(s["site"])),
+            escape(str(s["country"]) or "—"),
+            "—" if own is None else f"{own['opportunities']:.0f}",
+            f"{every['opportunities']:.0f}",
+            "—" if own is None else f"{own['longest_gap_h']:.1f}",
+            f"{every['longest_gap_h']:.1f}",
+        )
+    out.print(table)

@@ -2,26 +2,36 @@
 
 Each takes the observation window (``start``, a datetime or ISO 8601 text, UTC if it has no
 offset; ``days``) and optional files (element sets, stations, satellites, sites): ``None`` means
-the shipped Kazakh, Turkish and OTS satellites and ground stations. Element sets used far from
-their epoch raise a :class:`~kopru.errors.StaleElementsWarning` and the run goes on.
+the shipped Kazakh, Turkish and OTS satellites and ground stations. Satellites are called by their
+name in the satellites file where it has one. Element sets used far from their epoch raise a
+:class:`~kopru.errors.StaleElementsWarning` and the run goes on; every result carries the element
+sets' epochs and ages and its warnings, so its JSON, CSV and report say them too.
+
+Satellites that are not geostationary get only the stations whose ``serves`` column says they
+track LEO satellites; ``assume_leo_antennas`` also gives them the geostationary control centres.
 """
 
 from __future__ import annotations
 
+import warnings
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from kopru.errors import OptionError
+import numpy as np
+
+from kopru.errors import OptionError, SpaceWarning
 from kopru.space.observation import Opportunities, imaging_opportunities, read_sites
 from kopru.space.pooling import PoolOptions, PoolResult
 from kopru.space.pooling import pool as pool_contacts
-from kopru.space.satellites import read_satellites
+from kopru.space.satellites import SatelliteInfo, named, read_satellites
 from kopru.space.stations import DEFAULT_STATUSES, read_stations
 from kopru.space.tle import Constellation, read_tle
 from kopru.space.visibility import Passes, find_passes
 
 MAX_DAYS = 31.0
 PathLike = str | Path | None
+ASSUME_HINT = "; --assume-leo-antennas uses the geostationary control centres as if they had LEO antennas"
 
 
 FIRST_EPOCH = datetime(1957, 10, 4, tzinfo=UTC)  # Sputnik 1: no element set is older
@@ -61,11 +71,36 @@ def check_days(days: float) -> float:
     return float(days)
 
 
-def _window(tle: PathLike, start: str | datetime, days: float) -> tuple[Constellation, datetime, float]:
+def check_min_elevation(degrees: float) -> float:
+    """An antenna mask: [-10°, 90°) (below the horizon for a station on a height)."""
+    if not -10.0 <= degrees < 90.0:
+        raise OptionError(
+            f"--min-elevation must be in [-10, 90) degrees, got {degrees:g}", field="--min-elevation"
+        )
+    return float(degrees)
+
+
+def check_max_off_nadir(degrees: float) -> float:
+    if not 0.0 < degrees < 90.0:
+        raise OptionError(
+            f"--max-off-nadir must be in (0, 90) degrees, got {degrees:g}", field="--max-off-nadir"
+        )
+    return float(degrees)
+
+
+def _window(
+    tle: PathLike, start: str | datetime, days: float, owners: dict[int, SatelliteInfo]
+) -> tuple[Constellation, datetime, float]:
+    """The element sets, named as the satellites file names them, and the checked window."""
     when, days = parse_start(start), check_days(days)
-    constellation = read_tle(tle)
+    constellation = named(read_tle(tle), owners)
     constellation.check_age(when, when + timedelta(days=days))
     return constellation, when, days
+
+
+def _warn(message: str) -> str:
+    warnings.warn(message, SpaceWarning, stacklevel=3)
+    return message
 
 
 def passes(
@@ -75,17 +110,24 @@ def passes(
     stations: PathLike = None,
     min_elevation: float = 0.0,
     station_status: tuple[str, ...] = DEFAULT_STATUSES,
+    satellites: PathLike = None,
+    assume_leo_antennas: bool = False,
 ) -> Passes:
     """Every pass of each satellite over each station whose status is in ``station_status``
-    (operational antennas by default): AOS, TCA, LOS, maximum elevation, azimuths."""
-    if not -10.0 <= min_elevation < 90.0:
-        raise OptionError(
-            f"--min-elevation must be in [-10, 90) degrees, got {min_elevation:g}", field="--min-elevation"
-        )
-    constellation, when, days = _window(tle, start, days)
-    return find_passes(
-        constellation, read_stations(stations, tuple(station_status)), when, days, min_elevation
-    )
+    (operational antennas by default): AOS, TCA, LOS, maximum elevation, azimuths. Satellites that
+    are not geostationary are listed only over stations that track them (see the module)."""
+    check_min_elevation(min_elevation)
+    constellation, when, days = _window(tle, start, days, read_satellites(satellites))
+    sites = read_stations(stations, tuple(station_status))
+    found = find_passes(constellation, sites, when, days, min_elevation)
+    geostationary = np.array([e.is_geostationary for e in constellation], dtype=bool)
+    tracks = sites.tracks_leo(assume_leo_antennas)
+    kept = found.where(geostationary[found.sat] | tracks[found.station])
+    refused = sites.not_for_leo(assume_leo_antennas)
+    notes = ()
+    if refused and not geostationary.all() and not tracks.any():
+        notes = (_warn("no station used tracks LEO satellites, so they have no passes" + ASSUME_HINT),)
+    return replace(kept, stations_not_for_leo=refused, warnings=notes)
 
 
 def pool(
@@ -101,9 +143,11 @@ def pool(
     time_limit: float = 60.0,
     shorten: bool = False,
     station_status: tuple[str, ...] = DEFAULT_STATUSES,
+    assume_leo_antennas: bool = False,
 ) -> PoolResult:
-    """Own stations alone against the pooled network: contact time, contacts, gaps and data volume
-    (stations whose status is in ``station_status``: operational antennas by default)."""
+    """Own stations alone against the pooled network: contact time, contacts, gaps and downlink
+    capacity (stations whose status is in ``station_status``: operational antennas by default,
+    and of those the ones that track LEO satellites unless ``assume_leo_antennas``)."""
     for option, value, positive in (
         ("--rate-mbps", rate_mbps, True),
         ("--time-limit", time_limit, True),
@@ -115,15 +159,20 @@ def pool(
         ):
             need = "> 0" if positive else ">= 0"
             raise OptionError(f"{option} must be a number {need}, got {value:g}", field=option)
-    options = PoolOptions(min_elevation, rate_mbps, setup_s, min_contact_s, time_limit, shorten)
-    constellation, when, days = _window(tle, start, days)
+    check_min_elevation(min_elevation)
+    options = PoolOptions(
+        min_elevation, rate_mbps, setup_s, min_contact_s, time_limit, shorten, assume_leo_antennas
+    )
+    owners = read_satellites(satellites)
+    constellation, when, days = _window(tle, start, days, owners)
     return pool_contacts(
         constellation,
         read_stations(stations, tuple(station_status)),
         when,
         days,
-        read_satellites(satellites),
+        owners,
         options,
+        satellites_file=str(satellites or "satellites.csv (shipped)"),
     )
 
 
@@ -137,18 +186,21 @@ def imaging(
     min_sun_elevation: float = 10.0,
 ) -> Opportunities:
     """Imaging opportunities of Earth-observation satellites over sites (default: every Kazakh SEZ)."""
+    check_max_off_nadir(max_off_nadir)
     if not -90.0 <= min_sun_elevation < 90.0:
         raise OptionError(
             f"--min-sun-elevation must be in [-90, 90) degrees, got {min_sun_elevation:g}",
             field="--min-sun-elevation",
         )
-    constellation, when, days = _window(tle, start, days)
+    owners = read_satellites(satellites)
+    constellation, when, days = _window(tle, start, days, owners)
     return imaging_opportunities(
         constellation,
         read_sites(sites),
         when,
         days,
-        read_satellites(satellites),
+        owners,
         max_off_nadir,
         min_sun_elevation,
+        satellites_file=str(satellites or "satellites.csv (shipped)"),
     )

@@ -4,6 +4,13 @@ An opportunity is a pass of a non-geostationary, active satellite over a site wh
 approach (taken as the time of maximum elevation of the satellite seen from the site) has an
 off-nadir angle within the sensor's limit and the Sun high enough for optical imaging.
 
+Per site, the result also gives the revisit that pooling the satellites buys: the number of
+opportunities and the longest time without one (from the window's start to its end) with the
+site's own country's satellites alone and with every satellite. Sites at the same point (the
+data pack gives some SEZs one city-level centroid) repeat each other's opportunities; each row
+names the others (``same_point_as``). A satellite without a row in the satellites file is kept as
+an Earth-observation satellite of unknown country, with a warning.
+
 The off-nadir angle is measured at the satellite between the geocentric nadir and the site. The
 pass search runs at the elevation that the off-nadir limit allows at the satellite's highest
 altitude, on a polar-radius Earth, minus a margin — a conservative threshold — and every
@@ -13,20 +20,21 @@ candidate is then checked with the exact angle.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
 
 from kopru import datapack
-from kopru.errors import StationError
+from kopru.errors import SpaceWarning, StationError
 from kopru.space.frames import Window
 from kopru.space.propagation import PairPropagator
 from kopru.space.satellites import SatelliteInfo
 from kopru.space.stations import Stations, parse_stations, read_text
 from kopru.space.sun import sun_elevation_deg
 from kopru.space.tle import Constellation
-from kopru.space.visibility import find_passes
+from kopru.space.visibility import element_columns, find_passes
 
 POLAR_RADIUS_KM = 6356.752
 THRESHOLD_MARGIN_DEG = 1.0
@@ -37,9 +45,36 @@ class Opportunities:
     window: Window
     rows: list[dict[str, object]]
     excluded: list[dict[str, object]]
+    sites: list[dict[str, object]] = field(default_factory=list)  # revisit per site
+    constellation: Constellation | None = field(default=None, repr=False)  # every element set read
+    warnings: tuple[str, ...] = ()  # besides stale element sets, which as_dict adds
 
     def as_dict(self) -> dict[str, object]:
-        return {"opportunities": self.rows, "excluded": self.excluded}
+        start, end = self.window.start, self.window.end
+        stale = self.constellation.stale_warning(start, end) if self.constellation else ""
+        return {
+            "opportunities": self.rows,
+            "sites": self.sites,
+            "element_sets": self.constellation.ages(start, end) if self.constellation else [],
+            "warnings": [w for w in (stale, *self.warnings) if w],
+            "excluded": self.excluded,
+        }
+
+    def csv_rows(self) -> list[dict[str, object]]:
+        """The opportunities with each satellite's element-set epoch, age and warning (see
+        :meth:`kopru.space.visibility.Passes.csv_rows`)."""
+        if self.constellation is None:
+            return self.rows
+        ages = {a["norad"]: a for a in self.constellation.ages(self.window.start, self.window.end)}
+        return [
+            {**r, "same_point_as": "; ".join(r["same_point_as"]), **element_columns(ages[r["norad"]])}
+            for r in self.rows
+        ]
+
+    def repeated(self) -> int:
+        """Opportunities that repeat another's over a site at the same point."""
+        seen = {(r["norad"], r["time"], frozenset([r["site"], *r["same_point_as"]])) for r in self.rows}
+        return len(self.rows) - len(seen)
 
 
 def _sez_names() -> dict[str, str]:
@@ -90,6 +125,7 @@ def imaging_opportunities(
     owners: dict[int, SatelliteInfo] | None = None,
     max_off_nadir_deg: float = 30.0,
     min_sun_elevation_deg: float = 10.0,
+    satellites_file: str = "the satellites file",
 ) -> Opportunities:
     owners = owners or {}
     if not 0.0 < max_off_nadir_deg < 90.0:
@@ -104,15 +140,16 @@ def imaging_opportunities(
             excluded.append({"satellite": e.name, "norad": e.norad, "reason": reason})
         keep.append(not reason)
     sats = constellation.subset(keep)
+    notes = _unknown_satellites(sats, owners, satellites_file)
+    window = Window(start, days * 86400.0)
     if len(sats) == 0:
-        return Opportunities(Window(start, days * 86400.0), [], excluded)
+        return Opportunities(window, [], excluded, [], constellation, notes)
     apogee = max(
         (398600.4418 / (e.satrec.no_kozai / 60.0) ** 2) ** (1 / 3) * (1 + e.eccentricity) - POLAR_RADIUS_KM
         for e in sats
     )
     threshold = max(0.0, off_nadir_limit_elevation_deg(max_off_nadir_deg, apogee) - THRESHOLD_MARGIN_DEG)
     passes = find_passes(sats, sites, start, days, threshold)
-    window = passes.window
     jd0, fr0 = window.jd
     r, _, ok = PairPropagator(sats, window, passes.sat)(passes.tca)
     to_site = sites.topocentric.position[passes.station] - r
@@ -122,16 +159,20 @@ def imaging_opportunities(
     off_nadir = np.degrees(np.arccos(np.clip(cos_nadir, -1.0, 1.0)))
     sun = sun_elevation_deg(sites.topocentric, passes.station, jd0, fr0 + passes.tca / 86400.0)
     good = ok & (off_nadir <= max_off_nadir_deg) & (sun >= min_sun_elevation_deg)
+    owner = np.array([owners[e.norad].country if e.norad in owners else "" for e in sats], dtype=object)
+    same_point = co_located(sites)
     times = window.iso(passes.tca[good])
     rows = [
         {
             "satellite": sats[int(s)].name,
             "norad": sats[int(s)].norad,
+            "country": owner[int(s)],
             "site": sites.name[int(g)],
             "time": t,
             "off_nadir_deg": round(float(o), 2),
             "sun_elevation_deg": round(float(z), 2),
             "elevation_deg": round(float(el), 2),
+            "same_point_as": same_point[int(g)],
         }
         for s, g, t, o, z, el in zip(
             passes.sat[good],
@@ -143,4 +184,77 @@ def imaging_opportunities(
             strict=True,
         )
     ]
-    return Opportunities(window, rows, excluded)
+    revisit = site_revisits(
+        sites, sats, owner, passes.sat[good], passes.station[good], passes.tca[good], window.seconds
+    )
+    return Opportunities(window, rows, excluded, revisit, constellation, notes)
+
+
+def _unknown_satellites(
+    sats: Constellation, owners: dict[int, SatelliteInfo], satellites_file: str
+) -> tuple[str, ...]:
+    names = [f"{e.name} (NORAD {e.norad})" for e in sats if e.norad not in owners]
+    if not names:
+        return ()
+    note = (
+        f"{len(names)} satellite(s) have no row in {satellites_file}: {', '.join(names)} — kept as"
+        " Earth-observation satellites of unknown country (no site's own satellites)"
+    )
+    warnings.warn(note, SpaceWarning, stacklevel=3)
+    return (note,)
+
+
+def co_located(sites: Stations) -> list[list[str]]:
+    """For each site, the other sites at the same coordinates (to 1e-6°, about 0.1 m)."""
+    _, point = np.unique(np.round(np.c_[sites.lat, sites.lon], 6), axis=0, return_inverse=True)
+    point = point.ravel()
+    return [[sites.name[j] for j in np.flatnonzero(point == point[i]) if j != i] for i in range(len(sites))]
+
+
+def longest_gaps(group: np.ndarray, t: np.ndarray, n_groups: int, span: float) -> np.ndarray:
+    """Per group, the longest time in [0, span] without an event: between two events, or from the
+    window's start to the first or from the last to the end; ``span`` for a group with none."""
+    o = np.lexsort((t, group))
+    g, t = group[o], t[o]
+    first = np.r_[True, g[1:] != g[:-1]] if len(g) else np.zeros(0, bool)
+    last = np.r_[g[1:] != g[:-1], True] if len(g) else np.zeros(0, bool)
+    longest = np.where(np.bincount(g, minlength=n_groups) > 0, 0.0, span)
+    np.maximum.at(longest, g, t - np.where(first, 0.0, np.r_[0.0, t[:-1]]))
+    np.maximum.at(longest, g[last], span - t[last])
+    return longest
+
+
+def site_revisits(
+    sites: Stations,
+    sats: Constellation,
+    owner: np.ndarray,
+    sat: np.ndarray,
+    site: np.ndarray,
+    t: np.ndarray,
+    span: float,
+) -> list[dict[str, object]]:
+    """Per site: opportunities and the longest gap with the site's own country's satellites alone
+    (None when the site has no country) and with every satellite."""
+    n = len(sites)
+    site_country = np.array(sites.country, dtype=object)
+    own = (owner[sat] == site_country[site]) & (site_country[site] != "")
+    counts = {"all": np.bincount(site, minlength=n), "own": np.bincount(site[own], minlength=n)}
+    gaps = {"all": longest_gaps(site, t, n, span), "own": longest_gaps(site[own], t[own], n, span)}
+    same_point = co_located(sites)
+
+    def scope(key: str, g: int) -> dict[str, object]:
+        return {"opportunities": int(counts[key][g]), "longest_gap_h": round(float(gaps[key][g]) / 3600.0, 1)}
+
+    return [
+        {
+            "site": sites.name[g],
+            "country": sites.country[g],
+            "own_satellites": [
+                e.name for e, c in zip(sats, owner, strict=True) if c and c == sites.country[g]
+            ],
+            "own": scope("own", g) if sites.country[g] else None,
+            "all": scope("all", g),
+            "same_point_as": same_point[g],
+        }
+        for g in range(n)
+    ]

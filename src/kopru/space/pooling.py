@@ -1,37 +1,81 @@
-"""Own stations alone versus the pooled network: contact time, contacts, gaps and data volume.
+"""Own stations alone versus the pooled network: contact time, contacts, gaps and downlink capacity.
 
 Both sides are scheduled by the same optimal MILP (:mod:`kopru.space.schedule`), so the
 comparison is like for like:
 
 - **own**: each country's satellites on its own antennas only (countries share nothing, so one
   MILP holds them all and decomposes);
-- **pooled**: every satellite on every antenna, with the guarantee that each satellite gets at
-  least its own-network contact time (pooling never makes a member worse off), started from the
-  own schedule.
+- **pooled**: every satellite on every antenna, started from the own schedule, with one
+  guarantee: each satellite gets at least its own-network contact time over the window. That is
+  all the MILP promises: a satellite's longest gap, its worst day or its number of contacts can
+  still get worse, and every metric that does is flagged per satellite (``worse_when_pooled``).
 
-Geostationary satellites are left out: they sit in permanent view of their own control stations
-on dedicated antennas and would only block shared ones. Inactive satellites are left out too.
-Every left-out satellite is listed with its reason.
+Only antennas that track LEO satellites are used (the stations file's ``serves`` column);
+``assume_leo_antennas`` adds the geostationary control centres, as if they had such antennas.
+The stations not used are listed with their reason.
+
+Left out of the pool, each listed with its reason: geostationary satellites (in permanent view
+of their own control stations on dedicated antennas, they would only block shared ones);
+inactive satellites; and satellites without a row in the satellites file (no member vouches for
+them, so they get no member's antenna time).
+
+Downlink capacity is rate × contact time: what the link could carry, not the data delivered (no
+elevation-dependent link budget, TT&C share, onboard storage or imaging demand). The rate, the
+set-up time, the mask and the shortest contact are assumptions unless the user gives them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
 import numpy as np
 
+from kopru.errors import SpaceWarning, StationError
 from kopru.space.frames import Window
 from kopru.space.satellites import SatelliteInfo
 from kopru.space.schedule import Schedule, SolveReport, schedule_contacts
 from kopru.space.stations import Stations
 from kopru.space.tle import Constellation
-from kopru.space.visibility import find_passes
+from kopru.space.visibility import Passes, find_passes
+
+#: The one promise of the pooled schedule, in every output that states the result.
+GUARANTEE = (
+    "no satellite gets less total contact time over the window than from its own country's stations"
+    " alone; its longest gap, worst day or number of contacts can still get worse (worse_when_pooled)"
+)
+#: The link parameters kopru assumes when the user gives none, and why each is only an assumption.
+ASSUMED = {
+    "rate_mbps": (
+        "Mbit/s",
+        "downlink, one rate for every satellite and antenna (no per-satellite rate is sourced)",
+    ),
+    "setup_s": ("s", "antenna set-up between two contacts (slew back, reconfigure)"),
+    "min_elevation_deg": ("°", "antenna elevation mask"),
+    "min_contact_s": ("s", "shortest contact worth booking"),
+}
+#: Per-satellite metrics compared for ``worse_when_pooled``: +1 if more is worse, -1 if less is
+#: worse, and the smallest change flagged — half a minute of contact, a minute of gap: below that
+#: the two schedules differ by the seconds of a pass's edge, which no operator would notice.
+WORSE_IF = {
+    "contact_min_per_day": (-1, 0.5),
+    "contacts": (-1, 0),
+    "longest_gap_min": (+1, 1.0),
+    "worst_day_contact_min": (-1, 0.5),
+}
+LESS_CONTACT_MIN = 0.5  # a day's contact counts as less when pooled falls short by more than this
+METRIC_LABELS = {
+    "contact_min_per_day": "contact time",
+    "contacts": "contacts",
+    "longest_gap_min": "longest gap",
+    "worst_day_contact_min": "worst day's contact",
+}
 
 
 @dataclass(frozen=True)
 class PoolOptions:
-    """The operator's parameters; defaults are typical X-band EO downlink figures (assumptions)."""
+    """The operator's parameters; the link defaults are assumptions (:data:`ASSUMED`)."""
 
     min_elevation_deg: float = 5.0
     rate_mbps: float = 100.0
@@ -39,6 +83,23 @@ class PoolOptions:
     min_contact_s: float = 60.0
     time_limit_s: float = 60.0
     shorten: bool = False  # allow contacts shorter than the pass (see kopru.space.schedule)
+    assume_leo_antennas: bool = False  # offer geostationary control centres to LEO satellites
+
+    def assumptions(self) -> list[dict[str, object]]:
+        """Each link parameter, with whether it is kopru's unsourced default or the user's value."""
+        defaults = {f.name: f.default for f in fields(PoolOptions)}
+        return [
+            {
+                "parameter": name,
+                "value": getattr(self, name),
+                "unit": unit,
+                "meaning": meaning,
+                "basis": "assumption: kopru's default, no source"
+                if getattr(self, name) == defaults[name]
+                else "given by the user",
+            }
+            for name, (unit, meaning) in ASSUMED.items()
+        ]
 
 
 @dataclass(frozen=True)
@@ -50,17 +111,31 @@ class PoolResult:
     own: SolveReport
     pooled: SolveReport
     schedule: list[dict[str, object]]
-    constellation: Constellation | None = field(default=None, repr=False)  # what was scheduled
-    stations: Stations | None = field(default=None, repr=False)
+    constellation: Constellation | None = field(default=None, repr=False)  # every element set read
+    stations: Stations | None = field(default=None, repr=False)  # the antennas scheduled
+    stations_not_for_leo: tuple[dict[str, str], ...] = ()
+    warnings: tuple[str, ...] = ()  # besides stale element sets, which as_dict adds
+
+    def all_warnings(self) -> list[str]:
+        stale = (
+            self.constellation.stale_warning(self.window.start, self.window.end) if self.constellation else ""
+        )
+        return [w for w in (stale, *self.warnings) if w]
 
     def as_dict(self) -> dict[str, object]:
+        ages = self.constellation.ages(self.window.start, self.window.end) if self.constellation else []
         return {
             "start": self.window.iso(0.0)[0],
             "end": self.window.iso(self.window.seconds)[0],
+            "guarantee": GUARANTEE,
             "parameters": self.options.__dict__,
+            "assumptions": self.options.assumptions(),
+            "element_sets": ages,
+            "warnings": self.all_warnings(),
             "solver": {"own": self.own.as_dict(), "pooled": self.pooled.as_dict()},
             "excluded": self.excluded,
             "stations_left_out": list(self.stations.left_out) if self.stations is not None else [],
+            "stations_not_for_leo": list(self.stations_not_for_leo),
             "satellites": self.satellites,
             "schedule": self.schedule,
         }
@@ -73,26 +148,29 @@ def pool(
     days: float,
     owners: dict[int, SatelliteInfo],
     options: PoolOptions | None = None,
+    satellites_file: str = "the satellites file",
 ) -> PoolResult:
     """Compare each satellite's contacts from its own country's stations with the pooled network."""
     options = options or PoolOptions()
-    keep, excluded = [], []
-    for e in constellation:
-        info = owners.get(e.norad)
-        if e.is_geostationary:
-            excluded.append({"satellite": e.name, "norad": e.norad, "reason": "geostationary"})
-        elif info is not None and not info.active:
-            excluded.append({"satellite": e.name, "norad": e.norad, "reason": "inactive"})
-        keep.append(not e.is_geostationary and (info is None or info.active))
+    keep, excluded = _members(constellation, owners, satellites_file)
     sats = constellation.subset(keep)
-    country = np.array([owners[e.norad].country if e.norad in owners else "" for e in sats], dtype=object)
-    priority = np.array([owners[e.norad].priority if e.norad in owners else 1.0 for e in sats])
-    passes = find_passes(sats, stations, start, days, options.min_elevation_deg)
+    antennas, refused = _leo_antennas(stations, options.assume_leo_antennas)
+    country = np.array([owners[e.norad].country for e in sats], dtype=object)
+    priority = np.array([owners[e.norad].priority for e in sats])
+    notes = _missing_rows(constellation, owners, satellites_file) + _countries_without_station(
+        sats, country, antennas, satellites_file
+    )
+    for note in notes:
+        warnings.warn(note, SpaceWarning, stacklevel=2)
+    passes = find_passes(sats, antennas, start, days, options.min_elevation_deg)
     window = passes.window
-    st_country = np.array(stations.country, dtype=object)
+    st_country = np.array(antennas.country, dtype=object)
     own_mask = st_country[passes.station] == country[passes.sat]
     args = dict(
-        setup_s=options.setup_s, min_contact_s=options.min_contact_s, time_limit_s=options.time_limit_s
+        setup_s=options.setup_s,
+        min_contact_s=options.min_contact_s,
+        time_limit_s=options.time_limit_s,
+        shorten=options.shorten,
     )
 
     own_idx = np.flatnonzero(own_mask)
@@ -121,13 +199,33 @@ def pool(
     own_m = _metrics(passes.sat[own_idx], own, len(sats), window, n_days, options.rate_mbps)
     pool_m = _metrics(passes.sat, pooled, len(sats), window, n_days, options.rate_mbps)
     rows = _satellite_rows(sats, country, window, n_days, own_m, pool_m)
+    return PoolResult(
+        window,
+        options,
+        rows,
+        excluded,
+        own.report,
+        pooled.report,
+        _schedule_rows(sats, antennas, passes, pooled, own_mask),
+        constellation=constellation,
+        stations=antennas,
+        stations_not_for_leo=refused,
+        warnings=tuple(notes),
+    )
+
+
+def _schedule_rows(
+    sats: Constellation, antennas: Stations, passes: Passes, pooled: Schedule, own_mask: np.ndarray
+) -> list[dict[str, object]]:
+    """The pooled schedule's contacts in time order, by satellite and station name."""
     used = np.flatnonzero(pooled.used)
-    schedule = [
+    window = passes.window
+    return [
         {
             "satellite": sats[int(passes.sat[k])].name,
             "norad": sats[int(passes.sat[k])].norad,
-            "station": stations.name[int(passes.station[k])],
-            "station_country": stations.country[int(passes.station[k])],
+            "station": antennas.name[int(passes.station[k])],
+            "station_country": antennas.country[int(passes.station[k])],
             "own_station": bool(own_mask[k]),
             "start": window.iso(pooled.start[k])[0],
             "end": window.iso(pooled.end[k])[0],
@@ -135,14 +233,80 @@ def pool(
         }
         for k in used[np.argsort(pooled.start[used], kind="stable")]
     ]
-    return PoolResult(
-        window, options, rows, excluded, own.report, pooled.report, schedule, constellation, stations
-    )
+
+
+def _members(
+    constellation: Constellation, owners: dict[int, SatelliteInfo], satellites_file: str
+) -> tuple[list[bool], list[dict[str, object]]]:
+    """Which satellites enter the pool, and the others with their reason."""
+    keep, excluded = [], []
+    for e in constellation:
+        info = owners.get(e.norad)
+        if e.is_geostationary:
+            reason = "geostationary"
+        elif info is None:
+            reason = f"no row in {satellites_file}: owner and status unknown"
+        elif not info.active:
+            reason = "inactive"
+        else:
+            reason = ""
+        if reason:
+            excluded.append({"satellite": e.name, "norad": e.norad, "reason": reason})
+        keep.append(not reason)
+    return keep, excluded
+
+
+def _leo_antennas(
+    stations: Stations, assume_leo_antennas: bool
+) -> tuple[Stations, tuple[dict[str, str], ...]]:
+    """The stations that track LEO satellites, and the others named with their reason."""
+    tracks = stations.tracks_leo(assume_leo_antennas)
+    if not tracks.any():
+        found = ", ".join(sorted(set(stations.serving())))
+        raise StationError(
+            f"no station used tracks LEO satellites (their 'serves' column has {found}); expected leo or"
+            " both — --assume-leo-antennas uses the geostationary control centres as if they had LEO antennas"
+        )
+    return stations.subset(tracks), stations.not_for_leo(assume_leo_antennas)
+
+
+def _missing_rows(
+    constellation: Constellation, owners: dict[int, SatelliteInfo], satellites_file: str
+) -> list[str]:
+    names = [
+        f"{e.name} (NORAD {e.norad})"
+        for e in constellation
+        if e.norad not in owners and not e.is_geostationary
+    ]
+    if not names:
+        return []
+    return [
+        f"{len(names)} satellite(s) have no row in {satellites_file} and are left out of the pool (owner and"
+        f" status unknown, so no member's antenna time): {', '.join(names)} — add rows norad,country[,active]"
+        " to pool them"
+    ]
+
+
+def _countries_without_station(
+    sats: Constellation, country: np.ndarray, antennas: Stations, satellites_file: str
+) -> list[str]:
+    """One warning per owner country (as the satellites file spells it) with no antenna of its
+    own: its satellites' own-network figures are zero and any pooled contact looks like a gain."""
+    have = sorted(set(antennas.country))
+    notes = []
+    for owner in dict.fromkeys(c for c in country if c not in have):
+        names = ", ".join(e.name for e, c in zip(sats, country, strict=True) if c == owner)
+        who = f"country {owner!r}" if owner else f"no country in {satellites_file}"
+        notes.append(
+            f"{names} ({who}): no station of that country among the antennas used (their countries:"
+            f" {', '.join(have)}), so their own-network contact is zero — check the spelling in both files"
+        )
+    return notes
 
 
 def _metrics(sat: np.ndarray, sched: Schedule, n_sats: int, window: Window, n_days: int, rate_mbps: float):
     """Per satellite × day: contact seconds, contacts started, longest gap touching the day (its full
-    length, so a gap across midnight is not cut in two), and volume in GB."""
+    length, so a gap across midnight is not cut in two), and downlink capacity in GB."""
     day_lo = np.arange(n_days) * 86400.0
     day_hi = np.minimum(day_lo + 86400.0, window.seconds)
     u = np.flatnonzero(sched.used)
@@ -166,44 +330,69 @@ def _metrics(sat: np.ndarray, sched: Schedule, n_sats: int, window: Window, n_da
     longest = np.zeros((n_sats, n_days))
     gi, di = np.nonzero(touches)
     np.maximum.at(longest, (g_sat[gi], di), (g_hi - g_lo)[gi])
-    volume = seconds * rate_mbps / 8.0 / 1000.0  # Mbit/s × s → GB
-    return seconds, count, longest, volume
+    capacity = seconds * rate_mbps / 8.0 / 1000.0  # Mbit/s × s → GB
+    return seconds, count, longest, capacity
 
 
 def _satellite_rows(sats, country, window, n_days, own_m, pool_m) -> list[dict[str, object]]:
+    day_lo = np.arange(n_days) * 86400.0
+    full = (np.minimum(day_lo + 86400.0, window.seconds) - day_lo) >= 86400.0 - 1e-6
+    # the worst day among whole days: a partial last day would always look worst
+    worst_days = full if full.any() else np.ones(n_days, bool)
+
     def day(m, i, d) -> dict[str, object]:
-        seconds, count, longest, volume = m
+        seconds, count, longest, capacity = m
         return {
             "contact_min": round(float(seconds[i, d]) / 60.0, 2),
             "contacts": int(count[i, d]),
             "longest_gap_min": round(float(longest[i, d]) / 60.0, 1),
-            "volume_gb": round(float(volume[i, d]), 3),
+            "downlink_capacity_gb": round(float(capacity[i, d]), 3),
         }
 
     def total(m, i) -> dict[str, object]:
-        seconds, count, _, volume = m
+        seconds, count, longest, capacity = m
         return {
             "contact_min_per_day": round(float(seconds[i].sum()) / 60.0 / (window.seconds / 86400.0), 2),
             "contacts": int(count[i].sum()),
-            "longest_gap_min": round(float(m[2][i].max()) / 60.0, 1),
-            "volume_gb": round(float(volume[i].sum()), 3),
+            "longest_gap_min": round(float(longest[i].max()) / 60.0, 1),
+            "worst_day_contact_min": round(float(seconds[i, worst_days].min()) / 60.0, 2),
+            "downlink_capacity_gb": round(float(capacity[i].sum()), 3),
         }
 
+    rows = []
+    for i, e in enumerate(sats):
+        own, pooled = total(own_m, i), total(pool_m, i)
+        days = [
+            {
+                "date": (window.start + timedelta(days=d)).date().isoformat(),
+                "own": day(own_m, i, d),
+                "pooled": day(pool_m, i, d),
+            }
+            for d in range(n_days)
+        ]
+        rows.append(
+            {
+                "satellite": e.name,
+                "norad": e.norad,
+                "country": country[i],
+                "own": own,
+                "pooled": pooled,
+                "worse_when_pooled": worse_when_pooled(own, pooled),
+                "days_with_less_contact": [
+                    d["date"]
+                    for d in days
+                    if d["pooled"]["contact_min"] < d["own"]["contact_min"] - LESS_CONTACT_MIN
+                ],
+                "days": days,
+            }
+        )
+    return rows
+
+
+def worse_when_pooled(own: dict[str, object], pooled: dict[str, object]) -> list[dict[str, object]]:
+    """The metrics (:data:`WORSE_IF`) on which the pooled schedule does worse than the own one."""
     return [
-        {
-            "satellite": e.name,
-            "norad": e.norad,
-            "country": country[i],
-            "own": total(own_m, i),
-            "pooled": total(pool_m, i),
-            "days": [
-                {
-                    "date": (window.start + timedelta(days=d)).date().isoformat(),
-                    "own": day(own_m, i, d),
-                    "pooled": day(pool_m, i, d),
-                }
-                for d in range(n_days)
-            ],
-        }
-        for i, e in enumerate(sats)
+        {"metric": name, "label": METRIC_LABELS[name], "own": own[name], "pooled": pooled[name]}
+        for name, (sign, tolerance) in WORSE_IF.items()
+        if sign * (float(pooled[name]) - float(own[name])) > tolerance
     ]

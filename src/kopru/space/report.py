@@ -40,9 +40,9 @@ from kopru.space.geometry import (
     small_circle,
     typical_altitude_km,
 )
-from kopru.space.pooling import PoolResult
+from kopru.space.pooling import GUARANTEE, PoolResult
 from kopru.space.stations import Stations
-from kopru.space.tle import STALE_AFTER_DAYS, Constellation, read_tle
+from kopru.space.tle import STALE_AFTER_DAYS, STALE_EFFECT, Constellation, read_tle
 
 DATA = resources.files("kopru.space") / "data"
 #: The map's default extent: Türkiye to western China; widened to take in every station.
@@ -73,6 +73,16 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def metric_text(value: float, metric: str) -> str:
+    """A per-satellite metric of :mod:`kopru.space.pooling` as a reader reads it."""
+    if metric == "longest_gap_min":
+        return f"{value / 60:.1f} h"
+    return f"{value:.0f}" if metric == "contacts" else f"{value:.1f} min"
+
+
+_env.filters["metric"] = metric_text
 
 
 def _circle_centres(stations: Stations, sel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -465,7 +475,7 @@ def element_rows(constellation: Constellation, window: Window) -> list[dict[str,
 
 def station_rows(stations: Stations, raw: dict[str, dict[str, str]]) -> list[dict[str, object]]:
     rows = []
-    status = stations.statuses()
+    status, serves = stations.statuses(), stations.serving()
     for i, name in enumerate(stations.name):
         source = raw.get(name, {}).get("source", "")
         rows.append(
@@ -473,6 +483,10 @@ def station_rows(stations: Stations, raw: dict[str, dict[str, str]]) -> list[dic
                 "name": name,
                 "country": stations.country[i],
                 "status": status[i].replace("_", " "),
+                "serves": serves[i],
+                "serves_basis": raw.get(name, {}).get("serves_basis", "") or "file has no serves column",
+                "serves_source": rich_text(raw.get(name, {}).get("serves_source", "")),
+                "site_antennas": raw.get(name, {}).get("site_antennas", ""),
                 "lat": float(stations.lat[i]),
                 "lon": float(stations.lon[i]),
                 "elev_m": float(stations.elev_m[i]) if raw.get(name, {}).get("elev_m") else None,
@@ -488,6 +502,27 @@ def left_out_rows(stations: Stations, raw: dict[str, dict[str, str]]) -> list[di
     return [{**r, "evidence": raw.get(r["name"], {}).get("status_source", "")} for r in stations.left_out]
 
 
+def not_for_leo_rows(result: PoolResult, raw: dict[str, dict[str, str]]) -> list[dict[str, object]]:
+    """The stations not offered to LEO satellites, with the evidence of what they serve."""
+    return [
+        {**r, "evidence": rich_text(raw.get(r["name"], {}).get("serves_source", ""))}
+        for r in result.stations_not_for_leo
+    ]
+
+
+def losses(result: PoolResult) -> list[dict[str, object]]:
+    """Satellites for which pooling makes a metric worse: name, the metrics, the days with less."""
+    return [
+        {
+            "satellite": s["satellite"],
+            "worse": s["worse_when_pooled"],
+            "days": s["days_with_less_contact"],
+        }
+        for s in result.satellites
+        if s["worse_when_pooled"] or s["days_with_less_contact"]
+    ]
+
+
 # --- the page -------------------------------------------------------------------------------
 
 
@@ -500,8 +535,11 @@ def render_space_report(
     track_hours: float = TRACK_HOURS,
 ) -> str:
     """The report as one HTML string with plotly.js inlined. ``constellation`` and ``stations``
-    are what :func:`~kopru.space.pooling.pool` was given; ``stations_path`` is their file (None:
-    the shipped one), read again for its ``source`` column."""
+    are what :func:`~kopru.space.pooling.pool` was given (of the stations, the antennas it
+    scheduled are drawn); ``stations_path`` is their file (None: the shipped one), read again for
+    its ``source`` columns."""
+    if result.stations is not None:
+        stations = result.stations
     pooled = {cast(int, s["norad"]) for s in result.satellites}
     sats = constellation.subset([e.norad in pooled for e in constellation])
     owner = {cast(int, s["norad"]): str(s["country"]) for s in result.satellites}
@@ -526,6 +564,7 @@ def render_space_report(
     own_total = sum(minutes_per_day(s, "own") for s in result.satellites)
     pooled_total = sum(minutes_per_day(s, "pooled") for s in result.satellites)
     w = result.window
+    raw = station_sources(stations_path)
     return _env.get_template("space_report.html.j2").render(
         plotlyjs=get_plotlyjs(),
         basemap=basemap.preload_script(),
@@ -556,8 +595,14 @@ def render_space_report(
         ),
         contacts=contact_chart(result).to_html(div_id="contact-chart", **to_div) if len(sats) else "",
         elements=element_rows(constellation, w),
-        stations=station_rows(stations, station_sources(stations_path)),
-        left_out=left_out_rows(stations, station_sources(stations_path)),
+        stations=station_rows(stations, raw),
+        left_out=left_out_rows(stations, raw),
+        not_for_leo=not_for_leo_rows(result, raw),
+        warnings=result.all_warnings(),
+        guarantee=GUARANTEE,
+        assumptions=result.options.assumptions(),
+        losses=losses(result),
+        stale_effect=STALE_EFFECT,
         notes=source_notes(),
         shipped_stations=stations_path is None,
         stations_file=str(stations_path or "ground-stations.csv (shipped)"),

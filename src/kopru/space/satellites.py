@@ -1,19 +1,23 @@
 """Who owns each satellite, what it is for, whether it is active, and its scheduling priority.
 
 A CSV with ``norad,country`` and optional ``name,mission,active,priority`` columns. The shipped
-``satellites.csv`` covers the shipped element sets; satellites missing from it are treated as
-active, of unknown country (they have no "own" stations) and priority 1.
+``satellites.csv`` covers the shipped element sets. A satellite missing from the file has no known
+owner or status: pooling leaves it out (no member vouches for it, so it gets no member's antenna
+time) and imaging keeps it as an Earth-observation satellite of unknown country; both say so.
+Where a row has a ``name``, outputs use it instead of the catalogue name (``GOKTURK 1A`` is
+Göktürk-1).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
 from kopru import documents
 from kopru.errors import StationError
 from kopru.space.stations import read_text
+from kopru.space.tle import Constellation
 
 DATA = resources.files("kopru.space") / "data"
 TRUE, FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n"}
@@ -64,3 +68,19 @@ def read_satellites(path: str | Path | None = None) -> dict[int, SatelliteInfo]:
     if path is None:
         return parse_satellites((DATA / "satellites.csv").read_text(encoding="utf-8"), "satellites.csv")
     return parse_satellites(read_text(path, "satellites"), str(path))
+
+
+def named(constellation: Constellation, owners: dict[int, SatelliteInfo]) -> Constellation:
+    """The constellation with each satellite called by its ``name`` in ``owners`` (the catalogue
+    name kept in ``catalogue_name``). Names are keys of reports and schedules, so a name that two
+    satellites would share is not used."""
+    wanted = [
+        owners[e.norad].name if e.norad in owners and owners[e.norad].name else e.name for e in constellation
+    ]
+    taken = {n: wanted.count(n) for n in wanted}
+    return Constellation(
+        tuple(
+            replace(e, name=n, catalogue_name=e.name) if n != e.name and taken[n] == 1 else e
+            for e, n in zip(constellation, wanted, strict=True)
+        )
+    )

@@ -1,16 +1,22 @@
-"""Ground stations (and imaging sites): a CSV of ``name,country,lat,lon,elev_m`` and ``status``.
+"""Ground stations (and imaging sites): a CSV of ``name,country,lat,lon,elev_m``, ``status`` and ``serves``.
 
 Each row is one antenna: the scheduler lets it serve one satellite at a time, so a site with two
-antennas is two rows. ``elev_m`` may be blank (taken as 0 m: an error of a few hundred metres in
-height moves AOS/LOS of a LEO pass by well under a second). ``status`` says what the row is
+usable antennas is two rows (the shipped file keeps a multi-antenna site as one row, its
+``site_antennas`` column saying so, because which antenna could take a LEO pass is not
+published). ``elev_m`` may be blank (taken as 0 m: an error of a few hundred metres in height
+moves AOS/LOS of a LEO pass by well under a second). ``status`` says what the row is
 (:data:`STATUSES`; blank or absent: ``operational``, the user vouches for their own file); passes
 and pooling use the statuses asked for and keep the rows they left out, so reports can name them.
-Other extra columns are kept but unused.
+``serves`` says which satellites the antenna can work (:data:`SERVES`): ``leo`` (it tracks
+satellites across the sky: EO downlink and TT&C), ``geo`` (a geostationary control centre, no
+known tracking antenna), ``both`` or ``none``; blank or absent: ``both``, as for ``status``.
+Satellites that are not geostationary get only ``leo``/``both`` antennas unless the caller assumes
+otherwise. Other extra columns are kept but unused.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -24,6 +30,14 @@ REQUIRED = ("name", "country", "lat", "lon", "elev_m")
 # what a row of a stations file is: an antenna in use, a backup, one to come, or not a station at all
 STATUSES = ("operational", "backup", "planned", "not_a_station")
 DEFAULT_STATUSES = ("operational",)
+# which satellites an antenna can work: tracking (leo), geostationary only (geo), both, or none
+SERVES = ("leo", "geo", "both", "none")
+TRACKS_LEO = ("leo", "both")
+NOT_FOR_LEO = {
+    "geo": "a geostationary control centre: no source found of an antenna that tracks LEO satellites"
+    " (--assume-leo-antennas uses it as if it had one)",
+    "none": "no antenna for these satellites",
+}
 DATA = resources.files("kopru.space") / "data"
 MAX_FILE_BYTES = 10_000_000
 
@@ -40,6 +54,7 @@ class Stations:
     status: tuple[str, ...] = ()  # one per row; empty: every row operational
     # rows of the file left out by status: {"name", "country", "status"}
     left_out: tuple[dict[str, str], ...] = ()
+    serves: tuple[str, ...] = ()  # one per row; empty: every row serves both
 
     def __len__(self) -> int:
         return len(self.name)
@@ -51,9 +66,31 @@ class Stations:
     def statuses(self) -> tuple[str, ...]:
         return self.status or ("operational",) * len(self.name)
 
+    def serving(self) -> tuple[str, ...]:
+        return self.serves or ("both",) * len(self.name)
+
+    def tracks_leo(self, assume_leo_antennas: bool = False) -> np.ndarray:
+        """Rows that may work satellites which are not geostationary; ``assume_leo_antennas`` also
+        takes the geostationary control centres (as if they had tracking antennas), never ``none``."""
+        wanted = TRACKS_LEO + (("geo",) if assume_leo_antennas else ())
+        return np.array([s in wanted for s in self.serving()], dtype=bool)
+
+    def not_for_leo(self, assume_leo_antennas: bool = False) -> tuple[dict[str, str], ...]:
+        """The rows :meth:`tracks_leo` refuses, named for reports: {"name", "country", "serves", "reason"}."""
+        serves = self.serving()
+        return tuple(
+            {
+                "name": self.name[i],
+                "country": self.country[i],
+                "serves": serves[i],
+                "reason": NOT_FOR_LEO[serves[i]],
+            }
+            for i in np.flatnonzero(~self.tracks_leo(assume_leo_antennas))
+        )
+
     def subset(self, mask: np.ndarray) -> Stations:
         idx = np.flatnonzero(mask)
-        status = self.statuses()
+        status, serves = self.statuses(), self.serving()
         return Stations(
             tuple(self.name[i] for i in idx),
             tuple(self.country[i] for i in idx),
@@ -62,6 +99,7 @@ class Stations:
             self.elev_m[idx],
             tuple(status[i] for i in idx),
             self.left_out,
+            tuple(serves[i] for i in idx),
         )
 
     def with_status(self, wanted: tuple[str, ...] = DEFAULT_STATUSES) -> Stations:
@@ -83,23 +121,14 @@ class Stations:
             {"name": self.name[i], "country": self.country[i], "status": status[i]}
             for i in np.flatnonzero(~keep)
         )
-        picked = self.subset(keep)
-        return Stations(
-            picked.name,
-            picked.country,
-            picked.lat,
-            picked.lon,
-            picked.elev_m,
-            picked.status,
-            self.left_out + dropped,
-        )
+        return replace(self.subset(keep), left_out=self.left_out + dropped)
 
     @classmethod
     def from_rows(cls, rows: list[dict[str, object]], source: str = "<rows>") -> Stations:
         """Validate dicts with name, country, lat, lon and optional elev_m (blank → 0)."""
         if not rows:
             raise StationError(f"{source}: no rows; expected at least one site")
-        names, countries, lats, lons, elevs, statuses = [], [], [], [], [], []
+        names, countries, lats, lons, elevs, statuses, serves = [], [], [], [], [], [], []
         for i, row in enumerate(rows):
             where = f"{source} row {i + 2}"  # row 1 is the header
             name = str(row.get("name") or "").strip()
@@ -109,6 +138,10 @@ class Stations:
             if status not in STATUSES:
                 raise StationError(f"{where}: 'status' is {status!r}; expected one of {', '.join(STATUSES)}")
             statuses.append(status)
+            serve = str(row.get("serves") or "").strip().lower() or "both"
+            if serve not in SERVES:
+                raise StationError(f"{where}: 'serves' is {serve!r}; expected one of {', '.join(SERVES)}")
+            serves.append(serve)
             lat = _number(row.get("lat"), "lat", where, -90.0, 90.0)
             lon = _number(row.get("lon"), "lon", where, -180.0, 360.0)
             elev = _number(row.get("elev_m"), "elev_m", where, -500.0, 9000.0, blank=0.0)
@@ -121,7 +154,13 @@ class Stations:
         if dupes:
             raise StationError(f"{source}: site name {dupes[0]!r} appears twice; names must be unique")
         return cls(
-            tuple(names), tuple(countries), np.array(lats), np.array(lons), np.array(elevs), tuple(statuses)
+            tuple(names),
+            tuple(countries),
+            np.array(lats),
+            np.array(lons),
+            np.array(elevs),
+            tuple(statuses),
+            serves=tuple(serves),
         )
 
 

@@ -25,9 +25,19 @@ from kopru.errors import StaleElementsWarning, TLEError
 DEEP_SPACE_PERIOD_MIN = 225.0
 #: Near-geostationary: about one revolution per sidereal day, nearly circular and equatorial.
 GEO_REVS_PER_DAY = (0.9, 1.1)
-#: Element sets older (or younger) than this at the time of use get a warning: SGP4's error grows
-#: by roughly 1–3 km a day for LEO, which moves AOS/LOS by seconds.
+#: Element sets older (or younger) than this at the time of use get a warning (see STALE_EFFECT).
+#: At 39 days a KazEOSat-1 set moves AOS by about 5 s against a fresher one (SOURCE.md), so 30
+#: days still gives second-level times; the error then grows fast.
 STALE_AFTER_DAYS = 30.0
+#: What a stale element set does to the results, in every output that carries the warning. Drag
+#: is mismodelled by an error in the mean motion's decay, and a rate error integrated twice makes
+#: the along-track error grow with the square of the age.
+STALE_EFFECT = (
+    "SGP4's along-track error grows roughly with the square of the element set's age under atmospheric"
+    " drag: seconds of pass timing after a few weeks, minutes after two to three months (a review measured"
+    " Göktürk-2's AOS 5-6 min early with a 104-day-old set against a fresh one) — use element sets from"
+    " within a few days of the window"
+)
 MAX_FILE_BYTES = 50_000_000
 
 DATA = resources.files("kopru.space") / "data"
@@ -43,6 +53,7 @@ class ElementSet:
     line2: str
     satrec: Satrec
     source: str = ""
+    catalogue_name: str = ""  # the element file's name line, when ``name`` is a reader's name instead
 
     @property
     def epoch(self) -> datetime:
@@ -100,23 +111,48 @@ class Constellation:
     def subset(self, mask: Sequence[bool] | np.ndarray) -> Constellation:
         return Constellation(tuple(e for e, keep in zip(self.elements, mask, strict=True) if keep))
 
-    def check_age(
-        self, start: datetime, end: datetime, max_days: float = STALE_AFTER_DAYS
-    ) -> list[tuple[str, float]]:
-        """Warn (``StaleElementsWarning``) for each element set used over ``max_days`` from its epoch."""
-        stale = []
+    def ages(self, start: datetime, end: datetime) -> list[dict[str, object]]:
+        """Each element set's epoch, its age at ``start`` (start − epoch, days; negative when the
+        epoch is later), the farthest the window gets from the epoch, and whether that is stale."""
+        rows = []
         for e in self.elements:
-            age = max(abs((start - e.epoch).total_seconds()), abs((end - e.epoch).total_seconds())) / 86400
-            if age > max_days:
-                stale.append((e.name, age))
-                warnings.warn(
-                    f"{e.name} (NORAD {e.norad}): element set epoch {e.epoch:%Y-%m-%d %H:%M} UTC is"
-                    f" {age:.0f} days from the requested window; SGP4 errors grow with age"
-                    f" (more than {max_days:.0f} days: expect km-level errors) — use a fresher element set",
-                    StaleElementsWarning,
-                    stacklevel=2,
-                )
-        return stale
+            at_start = (start - e.epoch).total_seconds() / 86400.0
+            farthest = max(abs(at_start), abs((end - e.epoch).total_seconds() / 86400.0))
+            rows.append(
+                {
+                    "satellite": e.name,
+                    "catalogue_name": e.catalogue_name or e.name,
+                    "norad": e.norad,
+                    "epoch": e.epoch.isoformat(timespec="seconds").replace("+00:00", "Z"),
+                    "age_at_start_days": round(at_start, 2),
+                    "days_from_epoch_max": round(farthest, 2),
+                    "stale": farthest > STALE_AFTER_DAYS,
+                }
+            )
+        return rows
+
+    def stale_warning(self, start: datetime, end: datetime) -> str:
+        """One line naming every element set used over :data:`STALE_AFTER_DAYS` days from its epoch
+        and what that does to the results; empty when none is."""
+        stale = [a for a in self.ages(start, end) if a["stale"]]
+        if not stale:
+            return ""
+        listed = ", ".join(
+            f"{a['satellite']} (NORAD {a['norad']}, epoch {str(a['epoch'])[:10]})"
+            f" {a['days_from_epoch_max']:.0f} days"
+            for a in stale
+        )
+        return (
+            f"stale element sets, more than {STALE_AFTER_DAYS:.0f} days from the window: {listed}."
+            f" {STALE_EFFECT}."
+        )
+
+    def check_age(self, start: datetime, end: datetime) -> str:
+        """Warn (one ``StaleElementsWarning``) when any element set is stale; return the warning."""
+        message = self.stale_warning(start, end)
+        if message:
+            warnings.warn(message, StaleElementsWarning, stacklevel=2)
+        return message
 
 
 def checksum(line: str) -> int:

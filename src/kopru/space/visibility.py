@@ -4,7 +4,8 @@ Method (cost grows with the number of passes, not with a fine time grid):
 
 1. Elevation on a coarse grid, vectorized over satellites × stations × times. The step bounds
    how far the satellite moves along its orbit between samples (3.6° of mean anomaly, scaled for
-   the faster motion at perigee): about 57 s for LEO, about 14 min for GEO.
+   the faster motion at perigee): about 115 s for LEO (0.02 of a ~96-minute orbit), 15 min for
+   GEO (0.02 of a sidereal day is 29 min, capped at ``MAX_STEP_S``).
 2. Every sign change of elevation − threshold brackets an AOS or LOS. A pass shorter than the
    step can fall between samples, so every local maximum of the sampled elevation is also
    refined: elevation over a pass rises to one maximum and falls (the satellite crosses the
@@ -13,15 +14,17 @@ Method (cost grows with the number of passes, not with a fine time grid):
 3. Vectorized bisection refines the crossings on the elevation and the maxima on its analytic
    time derivative, to ``tol_s`` (1 ms by default).
 
-Passes cut by the window start at its start or end at its end. A geostationary satellite in view
-for the whole window is therefore one entry spanning the window ("continuous visibility"); one
-never in view has none. Elevations are geometric (no refraction), as skyfield's ``find_events``.
+Passes cut by the window start at its start or end at its end, and say so (``truncated_start``,
+``truncated_end``): their maximum elevation is the highest within the window. A geostationary
+satellite in view for the whole window is therefore one entry spanning the window ("continuous
+visibility"); one never in view has none. Elevations are geometric (no refraction), as
+skyfield's ``find_events``.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -55,23 +58,65 @@ class Passes:
     max_elevation_deg: np.ndarray
     aos_azimuth_deg: np.ndarray
     los_azimuth_deg: np.ndarray
+    # stations not offered to satellites that are not geostationary: {"name", "country", "serves", "reason"}
+    stations_not_for_leo: tuple[dict[str, str], ...] = ()
+    warnings: tuple[str, ...] = ()  # besides stale element sets, which as_dict adds
 
     def __len__(self) -> int:
         return len(self.sat)
+
+    def where(self, keep: np.ndarray) -> Passes:
+        """The passes marked in ``keep``, in the same order."""
+        columns = (
+            "sat",
+            "station",
+            "aos",
+            "tca",
+            "los",
+            "max_elevation_deg",
+            "aos_azimuth_deg",
+            "los_azimuth_deg",
+        )
+        return replace(self, **{c: getattr(self, c)[keep] for c in columns})
 
     @property
     def duration_s(self) -> np.ndarray:
         return self.los - self.aos
 
     @property
+    def truncated_start(self) -> np.ndarray:
+        """Passes already in progress at the window's start: their AOS is the window's start."""
+        return self.aos <= 0.0
+
+    @property
+    def truncated_end(self) -> np.ndarray:
+        """Passes still in progress at the window's end: their LOS is the window's end."""
+        return self.los >= self.window.seconds
+
+    @property
     def continuous(self) -> np.ndarray:
         """Passes in view for the whole window (geostationary satellites)."""
-        return (self.aos <= 0.0) & (self.los >= self.window.seconds)
+        return self.truncated_start & self.truncated_end
 
     def as_dict(self) -> dict[str, object]:
-        """``kopru space passes --json``: ``{"passes": [...], "stations_left_out": [...]}``, one row
-        per pass, and the stations of the file not used (by status)."""
-        return {"passes": self.records(), "stations_left_out": list(self.stations.left_out)}
+        """``kopru space passes --json``: one row per pass; the element sets' epochs and ages; the
+        warnings; the stations of the file not used (by status) and those not offered to LEO
+        satellites."""
+        start, end = self.window.start, self.window.end
+        stale = self.constellation.stale_warning(start, end)
+        return {
+            "passes": self.records(),
+            "element_sets": self.constellation.ages(start, end),
+            "warnings": [w for w in (stale, *self.warnings) if w],
+            "stations_left_out": list(self.stations.left_out),
+            "stations_not_for_leo": list(self.stations_not_for_leo),
+        }
+
+    def csv_rows(self) -> list[dict[str, object]]:
+        """:meth:`records` with each satellite's element-set epoch, age at the window's start and,
+        when stale, the warning: a CSV read alone still says how far its times can be trusted."""
+        ages = {a["norad"]: a for a in self.constellation.ages(self.window.start, self.window.end)}
+        return [{**r, **element_columns(ages[r["norad"]])} for r in self.records()]
 
     def records(self) -> list[dict[str, object]]:
         """JSON-ready rows with the keys of ``kopru space passes --json``."""
@@ -90,9 +135,25 @@ class Passes:
                 "aos_azimuth_deg": round(float(self.aos_azimuth_deg[k]), 2),
                 "los_azimuth_deg": round(float(self.los_azimuth_deg[k]), 2),
                 "duration_s": round(float(self.duration_s[k]), 3),
+                "truncated_start": bool(self.truncated_start[k]),
+                "truncated_end": bool(self.truncated_end[k]),
             }
             for k, (s, g) in enumerate(zip(self.sat.tolist(), self.station.tolist(), strict=True))
         ]
+
+
+def element_columns(age: dict[str, object]) -> dict[str, object]:
+    """CSV columns for one satellite's element set (an entry of ``Constellation.ages``)."""
+    return {
+        "elements_epoch": age["epoch"],
+        "elements_age_at_start_days": age["age_at_start_days"],
+        "elements_warning": (
+            f"element set {float(age['days_from_epoch_max']):.0f} days from the window: its along-track error"
+            " grows with the square of its age (minutes after two to three months)"
+            if age["stale"]
+            else ""
+        ),
+    }
 
 
 def grid_step_s(constellation: Constellation) -> float:

@@ -3,6 +3,7 @@
 import json
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from conftest import EXAMPLES
 
@@ -103,7 +104,7 @@ def test_contradictions_are_explained_not_crashed():
 def test_optimize_cli(cli, tmp_path):
     r = cli("optimize", EXAMPLES / "appliances.yaml", "--out", tmp_path, "--no-sensitivity")
     assert r.code == 0, r.err
-    assert "Network plan (optimal" in " ".join(r.out.split())
+    assert "Network plan (proven optimal" in " ".join(r.out.split())
     plan = json.loads((tmp_path / "plan.json").read_text())
     assert plan["network"]["status"] == "optimal" and plan["network"]["open"]
     html = (tmp_path / "report.html").read_text()
@@ -161,3 +162,39 @@ def test_markets_no_site_can_serve_are_named():
     plan = kopru.plan(profile, disruptions=["mode:rail", "mode:road"], optimize=True)
     assert plan.network.objective is None
     assert "Russia" in plan.network.message and "market(s) 0" not in plan.network.message
+
+
+def test_an_existing_plant_may_expand_and_a_closed_one_is_named():
+    """OR review: optimize dropped the Denizli plant without a word and could not expand it, though
+    the plan costs it expanded. Oracle: the plan's own total for Denizli expanded is the optimizer's
+    total when only Denizli may open; the default network names Denizli as closed."""
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    denizli = plan.site("plant_TR-20")
+    only = kopru.optimize(
+        EXAMPLES / "apparel.yaml",
+        force_closed=tuple(s.id for s in plan.sites if s.id != "plant_TR-20"),
+        sensitivity=False,
+    ).network
+    assert [o.site for o in only.open] == ["plant_TR-20"] and only.open[0].capacity == plan.volume
+    assert only.objective == pytest.approx(denizli.landed_cost.total, rel=1e-9)
+    default = kopru.optimize(EXAMPLES / "apparel.yaml", sensitivity=False).network
+    assert [c.site for c in default.closed] == ["plant_TR-20"]
+    assert default.closed[0].fixed_cost > 0
+
+
+def test_a_budget_no_plan_can_meet_is_explained_and_exits_1(cli):
+    """OR review: '--capex-budget 1000' printed 'the solver proved ...' and exited 0. Oracle by hand:
+    the least capex to make 3,000,000 units is Denizli's 1,200,000 free, then 1,800,000 at its
+    expansion's 2 USD a unit of capacity (capex 6 M for a 3 M plant): 3,600,000."""
+    from kopru.facility.checks import _hull_segments
+
+    assert _hull_segments(np.array([1.2e6, 3e6]), np.array([0.0, 3.6e6])) == [(0.0, 1.2e6), (2.0, 1.8e6)]
+    plan = kopru.optimize(EXAMPLES / "apparel.yaml", capex_budget=1000, sensitivity=False)
+    assert plan.network.objective is None
+    assert "needs capex of at least 3,600,000" in plan.network.message
+    r = cli("optimize", EXAMPLES / "apparel.yaml", "--capex-budget", "1000", "--no-sensitivity", "--no-store")
+    assert r.code == 1 and "at least 3,600,000" in " ".join(r.out.split())
+    r = cli("optimize", EXAMPLES / "apparel.yaml", "--no-sensitivity", "--no-store")
+    assert (
+        r.code == 0 and "-0 below" not in r.out and "the best single site's plan" in " ".join(r.out.split())
+    )

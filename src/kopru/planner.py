@@ -87,6 +87,14 @@ class OpenSite(Model):
     fixed_cost: float
 
 
+class ClosedSite(Model):
+    """An existing plant the network plan does not keep open."""
+
+    site: str
+    name: str
+    fixed_cost: float  # what closing it saves a year (fixed costs and land); closure costs not modelled
+
+
 class Flow(Model):
     site: str
     market: str
@@ -117,6 +125,7 @@ class NetworkPlan(Model):
     currency: str
     open: list[OpenSite]
     flows: list[Flow]
+    closed: list[ClosedSite] = []  # existing plants left closed: the plan moves their output
     best_single_site: str | None
     best_single_site_cost: float | None
     saving_vs_single_site: float | None
@@ -178,7 +187,7 @@ class Recommendation(Model):
     baseline_total: float | None
     saving: float | None
     saving_pct: float | None
-    best_by_market: dict[str, str]
+    best_by_market: dict[str, str]  # market -> cheapest source at the margin (beyond fixed costs)
     text: str
     # the saving with neither site's profit tax: what a tax holiday is not behind
     saving_pct_before_profit_tax: float | None = None
@@ -611,17 +620,29 @@ def _second_plant_a_year(pre: PlanInputs, site: SitePlan) -> tuple[float, str]:
     return cheapest, "a second plant of the smallest size (fixed costs and capital)"
 
 
-def _margin(cheaper: SitePlan, best: SitePlan, market: str) -> float:
-    """How much less a unit costs in ``market`` from ``cheaper`` than from ``best``."""
-    return (best.by_market[market].per_unit or 0.0) - (cheaper.by_market[market].per_unit or 0.0)
+def variable_per_unit(pre: PlanInputs, cube: np.ndarray) -> np.ndarray:
+    """(S, M) what a unit delivered costs beyond a site's fixed costs (capital, fixed costs, land,
+    property tax): the cost of serving one more unit from a plant that runs anyway, as kopru optimize
+    charges it."""
+    fixed = cube[:, :, COMPONENTS.index("capital")] + (property_tax_per_unit(pre.x) * pre.fx)[:, None]
+    return cube.sum(axis=-1) - fixed
 
 
 def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommendation:
     markets = pre.markets
     by_id = {s.id: s for s in site_plans}
+    index = {s.id: i for i, s in enumerate(site_plans)}
     feasible = [sid for sid in ranking if by_id[sid].feasible]
     best_by_market = {}
-    per_unit = cube.sum(axis=-1)
+    # a market's cheapest source at the margin: a second plant's fixed costs are weighed apart
+    per_unit = variable_per_unit(pre, cube)
+    column = {m["id"]: j for j, m in enumerate(markets)}
+
+    def _margin(cheaper: SitePlan, best: SitePlan, market: str) -> float:
+        """How much less a unit costs in ``market`` from ``cheaper`` than from ``best``, at the margin."""
+        j = column[market]
+        return float(per_unit[index[best.id], j] - per_unit[index[cheaper.id], j])
+
     for j, m in enumerate(markets):
         col = np.where(np.isfinite(per_unit[:, j]), per_unit[:, j], np.inf)
         if np.isfinite(col).any():
@@ -696,7 +717,8 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
         else:  # a few cents on a few markets do not carry a plant's fixed costs
             verdict = f"less than {what} costs a year ({plant:,.0f} {currency}): one plant serves them all"
         text += (
-            f" Market by market, the cheapest sources differ ({shown}), by {at_stake:,.0f}"
+            f" Market by market, the cheapest sources at the margin (beyond each plant's fixed costs)"
+            f" differ ({shown}), by {at_stake:,.0f}"
             f" {currency} a year in all: {verdict}."
         )
     text += _unconfirmed_sentence(best, by_id, ranking, base, currency)

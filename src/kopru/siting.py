@@ -17,7 +17,7 @@ from kopru.costs import COMPONENTS, landed_cost
 from kopru.errors import InfeasibleError, ProfileError
 from kopru.facility import FacilityProblem, Solution, Status, solve
 from kopru.inputs import PlanInputs
-from kopru.planner import Flow, NetworkPlan, OpenSite, Sensitivity
+from kopru.planner import ClosedSite, Flow, NetworkPlan, OpenSite, Sensitivity
 from kopru.profile import OptimizeOptions
 
 
@@ -42,11 +42,15 @@ def build_problem(pre: PlanInputs, options: OptimizeOptions) -> Candidates:
     existing = pre.sites["existing"].to_numpy(bool)
     capacity = pre.sites["capacity"].to_numpy(float)
     levels = options.capacity_levels or ()
+    demand_total = float(pre.demand.sum())
     rows_site, rows_level, caps, fixed, capex = [], [], [], [], []
     for s in range(len(pre.sites)):
         default = (capacity[s], profile.capex, profile.fixed_costs)
         if existing[s]:
             options_s = [(capacity[s], 0.0, profile.fixed_costs)]
+            if capacity[s] < demand_total:  # or expanded to what the markets buy, as a plan costs it
+                extra = profile.capex * (demand_total - capacity[s]) / profile.volume
+                options_s.append((demand_total, extra, profile.fixed_costs))
         else:
             options_s = [(lv.capacity, lv.capex, lv.fixed_costs) for lv in levels] or [default]
         for lvl, (cap, cpx, fc) in enumerate(options_s):
@@ -93,14 +97,22 @@ def build_problem(pre: PlanInputs, options: OptimizeOptions) -> Candidates:
 
 def best_single_site(cands: Candidates) -> tuple[str, float] | None:
     """The cheapest plan that serves every market from one site at one level, if any can."""
+    i = _single_site_candidate(cands)
+    if i is None:
+        return None
     p = cands.problem
-    can = (p.capacity >= p.demand.sum()) & np.isfinite(p.assign_cost).all(axis=1)
+    return cands.site_ids[int(p.sites[i])], float(p.fixed_cost[i] + p.assign_cost[i].sum())
+
+
+def _single_site_candidate(cands: Candidates) -> int | None:
+    """The candidate (site and level) of the cheapest one-site plan, if any serves every market."""
+    p = cands.problem
+    can = (p.capacity >= p.demand.sum() * (1 - 1e-12)) & np.isfinite(p.assign_cost).all(axis=1)
     can &= ~np.isin(p.sites, list(p.force_closed))
     if not can.any():
         return None
     total = np.where(can, p.fixed_cost + np.where(can[:, None], p.assign_cost, 0.0).sum(axis=1), np.inf)
-    i = int(np.argmin(total))
-    return cands.site_ids[int(p.sites[i])], float(total[i])
+    return int(np.argmin(total))
 
 
 def optimize(pre: PlanInputs, options: OptimizeOptions | None = None) -> NetworkPlan:
@@ -109,8 +121,13 @@ def optimize(pre: PlanInputs, options: OptimizeOptions | None = None) -> Network
     cands = build_problem(pre, options)
     p = cands.problem
     best_single = best_single_site(cands)
+    single = _single_site_candidate(cands)
+    start = None
+    if single is not None:  # a plan cut short by its time limit is then no worse than one site
+        start = np.zeros(len(p.fixed_cost), dtype=bool)
+        start[single] = True
     try:
-        sol = solve(p, time_limit=options.time_limit, gap=options.gap)
+        sol = solve(p, time_limit=options.time_limit, gap=options.gap, start=start)
     except InfeasibleError as exc:
         return _empty(pre, options, str(exc))
     if sol.status in (Status.INFEASIBLE, Status.NO_SOLUTION):
@@ -177,6 +194,16 @@ def _network_plan(pre, cands, sol: Solution, options, sensitivity, best_single) 
     saving = None
     if best_single is not None and sol.objective is not None:
         saving = best_single[1] - sol.objective
+    kept = {int(p.sites[i]) for i in sol.open}
+    closed = [
+        ClosedSite(
+            site=cands.site_ids[s],
+            name=names[s],
+            fixed_cost=float(p.fixed_cost[np.flatnonzero(p.sites == s)].min()),
+        )
+        for s in np.flatnonzero(pre.sites["existing"].to_numpy(bool))
+        if int(s) not in kept and (p.sites == s).any()
+    ]
     return NetworkPlan(
         status=sol.status.value,
         objective=sol.objective,
@@ -188,6 +215,7 @@ def _network_plan(pre, cands, sol: Solution, options, sensitivity, best_single) 
         currency=pre.profile.currency,
         open=opened,
         flows=flows,
+        closed=closed,
         best_single_site=best_single[0] if best_single else None,
         best_single_site_cost=best_single[1] if best_single else None,
         saving_vs_single_site=saving,

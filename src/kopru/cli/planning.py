@@ -55,7 +55,7 @@ def run_plan(
     store: Path | None = None,
     no_store: bool = False,
     avoid: list[str] | None = None,
-) -> None:
+) -> Any:
     """Plan, write the report folder, record the run, print: the shared body of plan and optimize."""
     bar, step = steps_bar(interactive(as_json))
     with shown(bar):
@@ -65,12 +65,13 @@ def run_plan(
     run_id = None if no_store else api.open_store(store).record_plan(plan, overrides)
     if as_json:
         sys.stdout.write(plan.model_dump_json(indent=1) + "\n")
-        return
+        return plan
     print_plan(plan)
     if out_dir is not None:
         files = ("plan.json", "report.html", "plan.xlsx", "summary.pdf", "summary.html")
         out.print("wrote " + ", ".join(f"[bold]{escape(str(out_dir / f))}[/]" for f in files), soft_wrap=True)
     recorded(run_id)
+    return plan
 
 
 def _per_unit(annual: float | None, volume: float) -> str:
@@ -167,19 +168,33 @@ def _print_appraisal(plan: Any) -> None:
         )
 
 
+STATUS_TEXT = {
+    "optimal": "proven optimal",
+    "time_limit": "time limit reached",
+    "no_solution": "no plan found within the time limit",
+    "infeasible": "infeasible",
+}
+
+
 def _print_network(plan: Any) -> None:
     n = plan.network
+    status = STATUS_TEXT.get(n.status, n.status.replace("_", " "))
     if n.objective is None:
-        out.print(f"[red]network optimizer: {n.status}[/] — {escape(n.message)}")
+        out.print(f"[red]network optimizer: {status}[/] — {escape(n.message)}")
         return
     names = {s.id: escape(s.name) for s in plan.sites} | {m["id"]: escape(m["name"]) for m in plan.markets}
     head = (
-        f"[bold]Network plan[/] ({n.status}, gap {n.gap:.2%}, {n.seconds:.2f} s):"
+        f"[bold]Network plan[/] ({status}, gap {n.gap:.2%}, {n.seconds:.2f} s):"
         f" total {n.objective:,.0f} {n.currency} a year"
     )
     if n.saving_vs_single_site is not None:
         best = names.get(n.best_single_site, n.best_single_site)
-        head += f", {n.saving_vs_single_site:,.0f} below the best single site ({best})"
+        saving = n.saving_vs_single_site
+        if abs(saving) < 0.5:  # "-0 below" read as a loss
+            head += f", the best single site's plan ({best})"
+        else:
+            word = "below" if saving > 0 else "above"
+            head += f", {abs(saving):,.0f} {word} the best single site ({best})"
     out.print(head)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for col in ("open site", "capacity", "units", "use", "markets served"):
@@ -194,6 +209,11 @@ def _print_network(plan: Any) -> None:
             escape(o.name), compact(o.capacity), compact(o.units), f"{o.utilisation:.0%}", ", ".join(served)
         )
     out.print(table)
+    for c in n.closed:
+        out.print(
+            f"closed: {escape(c.name)}, saving its fixed costs and land ({c.fixed_cost:,.0f} {n.currency} a"
+            " year); closure costs (severance, write-offs) are not modelled"
+        )
     if n.sensitivity:
         cheapest = [s for s in n.sensitivity if s.delta is not None][:3]
         alt = "; ".join(f"{s.action} {names.get(s.site, s.site)}: +{s.delta:,.0f}" for s in cheapest)
@@ -259,7 +279,9 @@ def optimize_cmd(
         "sensitivity": sensitivity,
     }
     options = {k: v for k, v in given.items() if v is not None}
-    run_plan(profile, out_dir, as_json, overrides, close, options, store, no_store, avoid)
+    plan = run_plan(profile, out_dir, as_json, overrides, close, options, store, no_store, avoid)
+    if plan.network is not None and plan.network.objective is None:
+        raise typer.Exit(1)  # asked for a network plan and got none: scripts must see it
 
 
 @app.command()

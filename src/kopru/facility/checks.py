@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from kopru.facility.problem import FacilityProblem
@@ -52,6 +54,13 @@ def explain_infeasibility(p: FacilityProblem) -> str | None:
             return (
                 f"the forced sites need capex {sum(cheapest.values()):,.0f}, above the budget {p.budget:,.0f}"
             )
+    if p.budget is not None and p.capex is not None:
+        least = _least_capex(p, allowed, total_demand)
+        if least > p.budget * (1 + 1e-12):
+            return (
+                f"making the demand of {total_demand:,.0f} needs capex of at least {least:,.0f} (the sites"
+                f" with the least capex per unit of capacity), above the budget {p.budget:,.0f}"
+            )
     if p.min_share > 0 and p.share_mask is not None:
         share_cap = np.zeros(sites.max() + 1)
         mask = allowed & p.share_mask
@@ -62,3 +71,41 @@ def explain_infeasibility(p: FacilityProblem) -> str | None:
                 f" below {p.min_share:.0%} of demand ({p.min_share * total_demand:,.0f})"
             )
     return None
+
+
+def _least_capex(p: FacilityProblem, allowed: np.ndarray, demand: float) -> float:
+    """A lower bound on the capex of any plan that can make ``demand``.
+
+    A site's capex for making q is its cheapest level of capacity >= q; the lower convex hull of
+    its levels (capacity, capex) and (0, 0) lies below that (the chord to any level does), so the
+    hull's segments, cheapest capex per unit first across every site, filled up to the demand
+    (the last fractionally), cost no more than any plan."""
+    segments: list[tuple[float, float]] = []  # (capex per unit, units)
+    for s in np.unique(p.sites[allowed]):
+        rows = np.flatnonzero(allowed & (p.sites == s))
+        segments += _hull_segments(p.capacity[rows], p.capex[rows])
+    segments.sort()
+    least, left = 0.0, demand
+    for slope, units in segments:
+        take = min(units, left)
+        least, left = least + slope * take, left - take
+        if left <= 0:
+            break
+    return least
+
+
+def _hull_segments(capacity: np.ndarray, capex: np.ndarray) -> list[tuple[float, float]]:
+    """The lower convex hull from (0, 0) through a site's levels, as (slope, length) segments."""
+    points = sorted(zip(capacity.tolist(), capex.tolist(), strict=True))
+    hull = [(0.0, 0.0)]
+    for c, k in points:
+        if c <= hull[-1][0]:
+            continue
+        while len(hull) >= 2:
+            (c0, k0), (c1, k1) = hull[-2], hull[-1]
+            if (k1 - k0) * (c - c0) >= (k - k0) * (c1 - c0):  # the middle point is not below the chord
+                hull.pop()
+            else:
+                break
+        hull.append((c, k))
+    return [((k1 - k0) / (c1 - c0), c1 - c0) for (c0, k0), (c1, k1) in itertools.pairwise(hull)]

@@ -55,8 +55,12 @@ def solve(
     gap: float = 1e-9,
     formulation: str = "auto",
     lagrange: bool = True,
+    start: NDArray[np.bool_] | None = None,
 ) -> Solution:
     """Solve to proven optimality (or to the time limit, reporting the gap).
+
+    ``start`` (one flag per candidate) is a plan HiGHS searches from when no better one is at hand,
+    so a run cut short by its time limit is never worse than it (when it is feasible).
 
     ``formulation`` is ``"strong"`` (every linking row), ``"aggregated"`` (capacity rows only),
     ``"cuts"`` (aggregated, then the linking rows the LP relaxation violates) or ``"auto"``.
@@ -73,7 +77,7 @@ def solve(
     if formulation == "auto" and np.isfinite(p.assign_cost).sum() > RESTRICT_MIN_ARCS:
         return _solve_restricted(p, gap, t0, deadline)
     form = choose_formulation(p) if formulation == "auto" else formulation
-    return _solve_model(p, gap, form, lagrange, t0, deadline)
+    return _solve_model(p, gap, form, lagrange, t0, deadline, start)
 
 
 def _solve_model(

@@ -32,12 +32,27 @@ def test_caspian_ferries_match_published_crossing_times():
 
 
 def test_khorgos_to_aktau_runs_by_rail(network):
-    route = network.route("altynkol", "aktau")
+    route = network.route("khorgos_sez", "aktau")
     assert [leg.mode for leg in route.legs] == ["rail"]
     assert route.distance_km == pytest.approx(3128)  # KTZ block train Altynkol-Aktau, 2024
     from_khorgos = network.route("khorgos", "aktau")
     assert "rail" in from_khorgos.modes
     assert from_khorgos.legs[-1].destination == "aktau"
+
+
+def test_the_khorgos_zones_reach_kazakh_markets_without_a_border(network):
+    """OR review: SEZ Khorgos sat on the road-border node, so every domestic lane crossed the Altynkol
+    rail border (3.5 days): Khorgos to Almaty took 4.2 days for 372 km. The zones now sit on the dry
+    port node inside Kazakhstan; a lane from China still crosses one border."""
+    pack = load()
+    assert set(pack.sez.loc[["sez_khorgos_eastern_gate", "sez_icbc_khorgos"], "node"]) == {"khorgos_sez"}
+    kind = pack.nodes["kind"]
+    for market in ("almaty", "astana", "aktau"):
+        route = network.route("khorgos_sez", market)
+        assert not [leg for leg in route.legs if kind[leg.destination] == "border"], market
+    assert network.route("khorgos_sez", "almaty").days < 1.0
+    from_china = network.route("urumqi", "almaty")
+    assert sum(kind[leg.destination] == "border" for leg in from_china.legs) == 1
 
 
 def test_baku_tbilisi_kars_is_826_km_of_rail(network):
@@ -223,7 +238,8 @@ def test_legs_split_their_days_into_travel_and_waiting():
     pack = load()
     days = pack.nodes["handling_days"]
     route = Network(pack).avoiding(("RU",), ()).route("urumqi", "baku_alat")
-    assert [leg.destination for leg in route.legs] == ["altynkol", "aktau", "kuryk", "baku_alat"]
+    path = ["altynkol", "khorgos_sez", "aktau", "kuryk", "baku_alat"]  # the train starts at the dry port
+    assert [leg.destination for leg in route.legs] == path
     assert sum(leg.wait_border_days for leg in route.legs) == pytest.approx(days["altynkol"])
     assert sum(leg.wait_port_days for leg in route.legs) == pytest.approx(days["kuryk"] + days["baku_alat"])
     for leg in route.legs:

@@ -161,6 +161,21 @@ def test_sez_relief_term_follows_the_projects_cost_category(example, category, y
     assert (term.category, term.years) == (category, years)
 
 
+def test_a_category_given_in_the_profile_sets_the_term():
+    """An investor who knows its activity agreement's category gives it (incentives.sez_category);
+    the cost in MCI is still computed, and the note says the category was given."""
+    from kopru.incentives import nace_of, relief_term
+
+    pack = kopru.load_data()
+    profile = kopru.load_profile(EXAMPLES / "apparel.yaml")
+    given = profile.model_copy(
+        update={"incentives": profile.incentives.model_copy(update={"sez_category": "C"})}
+    )
+    term = relief_term(given, pack, nace_of(given, pack))
+    assert term.years == 25 and term.category == "C (given in the profile)"
+    assert term.cost_mci == relief_term(profile, pack, nace_of(profile, pack)).cost_mci
+
+
 def test_a_category_a_project_pays_corporate_tax_after_seven_years(pre):
     """SEZ Turan, apparel: no tax in production years 1-7, the standard 20 % from year 8 to 10; the
     annual cost takes the exemption as its present-value share, 20 % x (1 - a(7) / a(10)) at 12 %."""

@@ -162,10 +162,19 @@ def relief_spec() -> dict[str, Any]:
 
 def relief_term(profile: Profile, pack: DataPack, nace: str | None) -> ReliefTerm:
     """The SEZ relief term of this project: its capex in MCI picks the category (priority activities
-    enter a higher one earlier)."""
+    enter a higher one earlier), unless the profile names its agreement's category."""
+    term = relief_for_cost(profile.capex / pack.fx_per_usd(profile.currency), pack, nace)
+    given = profile.incentives.sez_category
+    if given is None or given == term.category:
+        return term
+    years = next(c["years"] for c in relief_spec()["categories"] if c["name"] == given)
+    return ReliefTerm(float(years), f"{given} (given in the profile)", term.cost_mci)
+
+
+def relief_for_cost(capex_usd: float, pack: DataPack, nace: str | None) -> ReliefTerm:
+    """The SEZ relief term of a project costing ``capex_usd``."""
     spec = relief_spec()
-    kzt = profile.capex / pack.fx_per_usd(profile.currency) * pack.fx_per_usd("KZT")
-    cost = kzt / pack.param("KZ", "mci").value
+    cost = capex_usd * pack.fx_per_usd("KZT") / pack.param("KZ", "mci").value
     cats = spec["categories"]
     k = next(j for j, c in enumerate(cats) if c["up_to_mci"] is None or cost <= c["up_to_mci"])
     prio = spec["priority"]

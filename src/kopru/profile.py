@@ -163,6 +163,11 @@ class IncentiveOptions(Strict):
     imported_equipment_share: Rate = Field(
         default=0.5, description="share of the non-building capex that is imported machinery"
     )
+    sez_category: Literal["A", "B", "C"] | None = Field(
+        default=None,
+        description="the SEZ cost category of the project's activity agreement (sez_relief.yaml), when"
+        " known; default: from the capex",
+    )
 
 
 class AppraisalOptions(Strict):

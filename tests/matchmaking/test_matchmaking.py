@@ -433,3 +433,28 @@ def test_pitch_sheets_of_ids_that_read_alike_do_not_overwrite_each_other(tmp_pat
     write_match_folder(r, kopru.load_data(), tmp_path / "out")
     sheets = sorted(p.name for p in (tmp_path / "out" / "pitch").iterdir())
     assert sheets == ["A_B-3.html", "a_b-2.html", "a_b.html"]
+
+
+def test_a_small_project_gets_its_own_sez_relief_category(tmp_path):
+    """Analyst review: every food plant read the template's category B (15 years of relief), so a
+    3 M USD plant's incentives were about 31 % too high. Oracle: the plan engine on the food profile
+    scaled to 3 M USD (category A, 7 years): its incentives per unit at SEZ Turan equal the pair's."""
+    import yaml
+
+    body = "id,name,sector,template,investment_usd\nsmall,Small,food,food,3e6\nbig,Big,food,food,\n"
+    r = kopru.match(bad_pipeline(tmp_path, body), shadow=False)
+    assert r.pairs.category == ["A", r.templates["food"].category] and r.templates["food"].category != "A"
+    data = yaml.safe_load((EXAMPLES / "food_processing.yaml").read_text(encoding="utf-8"))
+    f = 3e6 / data["capex"]
+    for key in ("capex", "fixed_costs", "annual_volume"):
+        data[key] = data[key] * f
+    data["land"] = f"{40000 * f} m2"
+    assert (EXAMPLES / "food_processing.yaml").read_text(encoding="utf-8").count("land: 40000 m2") == 1
+    data["markets"] = [{**m, "demand": m["demand"] * f} for m in data["markets"]]
+    site = kopru.plan(data).site("sez_turan")
+    per_unit = (
+        sum(i.annual_value or 0 for i in site.incentives if i.status == "applied") / data["annual_volume"]
+    )
+    z = r.zones.ids.index("sez_turan")
+    assert r.pairs.incentive_cost[0, z] / r.pairs.volume[0] == pytest.approx(per_unit, rel=1e-6)
+    assert r.pairs.incentive_cost[0, z] / r.pairs.volume[0] < r.pairs.incentive_cost[1, z] / r.pairs.volume[1]

@@ -55,6 +55,7 @@ class Pairs:
     confirmed: np.ndarray  # (E, Z) bool: the zone's incentives need no check of the sector
     scale: np.ndarray  # (E,) the enterprise's output over its template's
     workers: np.ndarray  # (E,) the head count its labour cost is for (the template's hours per unit)
+    category: list[str]  # (E,) its SEZ relief category, by its own investment (sez_relief.yaml)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -125,6 +126,7 @@ def _empty(n_e: int, n_z: int) -> Pairs:
         confirmed=np.ones((n_e, n_z), dtype=bool),
         scale=nan_e.copy(),
         workers=nan_e.copy(),
+        category=["" for _ in range(n_e)],
     )
 
 
@@ -154,13 +156,6 @@ def _fill_template(out: Pairs, rows, idx: np.ndarray, t: TemplateCosts, zones: Z
         "power_mw": p.energy.electricity * volume / (HOURS_PER_YEAR * LOAD_FACTOR) / 1e3,
         "water_m3_day": np.full(len(rows), np.nan),  # no template figure: only when given
     }
-    shares = _shares(rows, t)  # (E_t, M)
-    unit = np.where(np.isfinite(t.cube), t.cube, np.inf).sum(axis=-1)  # (S, M)
-    materials = np.where(np.isfinite(t.cube[..., MATERIALS]), t.cube[..., MATERIALS], 0.0)
-    per_unit = _weighted(shares, unit)  # (E_t, S)
-    sites = [t.site(s) for s in zones.table["site"]]
-    home = [r if r else t.home for r in rows["home_province"]]
-    base_sites = [t.site(h) for h in home]
     out.volume[idx], out.jobs[idx], out.investment[idx] = volume, jobs, investment
     out.scale[idx], out.workers[idx] = scale, workers
     for name, default in need_default.items():
@@ -169,6 +164,27 @@ def _fill_template(out: Pairs, rows, idx: np.ndarray, t: TemplateCosts, zones: Z
         estimates[name] = np.isnan(given) & ~np.isnan(default)
     for k, e in enumerate(idx):
         out.estimated[e] = [f for f, mask in estimates.items() if mask[k]]
+    # the SEZ relief term goes by each project's own cost (and NACE), not the template's
+    naces = [str(n).split(";")[0].strip() or None for n in rows["nace"]]
+    categories = np.array([t.category_of(c, n) for c, n in zip(investment, naces, strict=True)])
+    for category in sorted(set(categories)):
+        mine = categories == category
+        for e in idx[mine]:
+            out.category[e] = category
+        _fill_costs(out, rows[mine], idx[mine], t.in_category(category), volume[mine], zones, pack)
+
+
+def _fill_costs(
+    out: Pairs, rows, idx: np.ndarray, t: TemplateCosts, volume: np.ndarray, zones: Zones, pack: DataPack
+) -> None:
+    """Costs, revenue and values of enterprises of one template (and SEZ category) at every zone."""
+    shares = _shares(rows, t)  # (E_t, M)
+    unit = np.where(np.isfinite(t.cube), t.cube, np.inf).sum(axis=-1)  # (S, M)
+    materials = np.where(np.isfinite(t.cube[..., MATERIALS]), t.cube[..., MATERIALS], 0.0)
+    per_unit = _weighted(shares, unit)  # (E_t, S)
+    sites = [t.site(s) for s in zones.table["site"]]
+    home = [r if r else t.home for r in rows["home_province"]]
+    base_sites = [t.site(h) for h in home]
     out.cost[idx] = volume[:, None] * per_unit[:, sites]
     out.baseline_cost[idx] = volume * per_unit[np.arange(len(idx)), base_sites]
     revenue_unit = shares @ t.price

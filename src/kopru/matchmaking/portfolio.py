@@ -80,7 +80,12 @@ class MatchResult:
 
     @property
     def objective(self) -> float | None:
-        return self.solution.objective
+        """The objective of the portfolio shown: the tie-break may give up to a millionth of the
+        first solve's optimum (its solver tolerance), so it is summed from the assignment itself."""
+        if self.solution.objective is None:
+            return None
+        placed = np.flatnonzero(self.assignment >= 0)
+        return float(np.sum(self.values[placed, self.assignment[placed]]))
 
     def enterprise_rows(self) -> list[dict[str, Any]]:
         df, p, z = self.pipeline.table, self.pairs, self.zones.table
@@ -101,6 +106,7 @@ class MatchResult:
                     "needs": {k: _num(v[e]) for k, v in p.needs.items() if np.isfinite(v[e])},
                     "estimated": p.estimated[e],
                     "scale": _num(p.scale[e]),
+                    "sez_category": p.category[e],  # its SEZ relief category, by its own investment
                     "hurdle_pct": round(100 * float(p.hurdle[e]), 4),
                     "baseline_cost_usd": _num(p.baseline_cost[e]),
                     "zone": z["id"].iloc[zone] if zone >= 0 else None,
@@ -332,7 +338,7 @@ class MatchResult:
             **self.provenance,
             "status": s.status.value,
             "objective_name": self.objective_name,
-            "objective": s.objective,
+            "objective": self.objective,
             "bound": s.bound,
             "gap": s.gap,
             "seconds": round(self.seconds, 3),

@@ -4,12 +4,15 @@ An enterprise of the pipeline is its template scaled to its size. Every cost of 
 with the plant (capex, fixed costs and land in proportion to output, an assumption of linear
 scaling), so the landed cost per unit of each site and market does not depend on the size: a
 template is planned once, for every Kazakh region, SEZ and Turkish province, and every enterprise
-of it reads its costs from that one cube (:mod:`~kopru.matchmaking.pairs`).
+of it reads its costs from that one cube (:mod:`~kopru.matchmaking.pairs`). The one thing size
+changes is the SEZ relief term (its category goes by the project's cost in MCI): an enterprise in
+another category than its template reads the template planned in that category
+(:meth:`TemplateCosts.in_category`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,7 @@ import numpy as np
 from kopru.costs import COMPONENTS, landed_cost
 from kopru.datapack import DataPack
 from kopru.errors import MatchError
+from kopru.incentives import nace_of, relief_for_cost, relief_term
 from kopru.inputs import PlanInputs, prepare
 from kopru.profile import Profile, load_profile
 
@@ -52,9 +56,27 @@ class TemplateCosts:
     eligible_sez: np.ndarray  # (S,) bool: an SEZ whose priority sectors include the template's
     inputs: PlanInputs  # for pitch sheets: routes, incentives and sources of each site
     home: str  # the template's own Turkish province: an enterprise's baseline when it names none
+    category: str = ""  # the SEZ relief category of the template's own capex
+    pack: DataPack | None = field(default=None, repr=False)
+    variants: dict[str, TemplateCosts] = field(default_factory=dict, repr=False)  # category -> costs
 
     def site(self, site_id: str) -> int:
         return self.site_ids.index(site_id)
+
+    def category_of(self, capex_usd: float, nace: str | None = None) -> str:
+        """The SEZ relief category of a project of this template costing ``capex_usd``."""
+        assert self.pack is not None
+        return relief_for_cost(capex_usd, self.pack, nace or nace_of(self.profile, self.pack)).category
+
+    def in_category(self, category: str) -> TemplateCosts:
+        """The template planned with its SEZ reliefs in ``category`` (itself when it is its own)."""
+        if category in ("", self.category) or self.pack is None:
+            return self
+        if category not in self.variants:
+            options = self.profile.incentives.model_copy(update={"sez_category": category})
+            profile = self.profile.model_copy(update={"incentives": options})
+            self.variants[category] = _costed(self.name, profile, self.pack, self.home)
+        return self.variants[category]
 
     @property
     def volume(self) -> float:
@@ -91,6 +113,11 @@ def cost_template(
     data["baseline"] = [{"province": p, "existing": False} for p in pack.provinces.index]
     data["candidates"] = {**data["candidates"], "exclude": (), "kz_regions": True, "sez": True}
     profile = Profile.model_validate(data)
+    return _costed(name, profile, pack, home)
+
+
+def _costed(name: str, profile: Profile, pack: DataPack, home: str) -> TemplateCosts:
+    """One template profile planned at every site."""
     pre = prepare(profile, pack)
     cube = landed_cost(pre.x)  # USD
     demand = np.array([m["demand"] for m in pre.markets], float)
@@ -111,4 +138,6 @@ def cost_template(
         eligible_sez=regime,
         inputs=pre,
         home=home,
+        category=relief_term(profile, pack, nace_of(profile, pack)).category.split(" ")[0],
+        pack=pack,
     )

@@ -115,7 +115,8 @@ def pitch_rows(result: MatchResult, e: int) -> dict[str, Any]:
     unit there and at its Turkish baseline by component, the zone's incentives and routes."""
     df, p, zones = result.pipeline.table, result.pairs, result.zones.table
     row = df.iloc[e]
-    t = result.templates[row["template"]]
+    # the template as costed for this enterprise: its own SEZ relief category
+    t = result.templates[row["template"]].in_category(p.category[e])
     assigned = int(result.assignment[e])
     best = result.enterprise_rows()[e]["best_zones"]
     z = assigned if assigned >= 0 else (zones["id"].tolist().index(best[0]["zone"]) if best else -1)
@@ -135,6 +136,7 @@ def pitch_rows(result: MatchResult, e: int) -> dict[str, Any]:
         "jobs": p.jobs[e],
         "investment": p.investment[e],
         "estimated": p.estimated[e],
+        "sez_category": p.category[e],
         "hurdle": p.hurdle[e],
         "assigned": assigned >= 0,
         "why_not": None if assigned >= 0 else result.why_not(e),

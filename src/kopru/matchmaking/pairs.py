@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kopru.costs import COMPONENTS
 from kopru.datapack import DataPack
 from kopru.datapack.loader import ZONE_RESOURCES
 from kopru.matchmaking.pipeline import Pipeline
-from kopru.matchmaking.templates import MATERIALS, TemplateCosts
+from kopru.matchmaking.templates import TemplateCosts
 from kopru.matchmaking.zones import Zones
 from kopru.sites import sez_eligibility
 
@@ -29,6 +30,7 @@ DEFAULT_HURDLE_PCT = 10.0  # saving over the Turkish baseline an enterprise need
 LOAD_FACTOR = 0.6  # average power over connected capacity, to estimate MW from kWh (assumption)
 HOURS_PER_YEAR = 8760.0
 # why a pair is impossible, in the order they are checked (the first that applies is reported)
+BOUGHT_IN = [COMPONENTS.index(c) for c in ("materials", "energy", "logistics", "duties")]
 REASONS = ("status", "sector", "region", "route", "hurdle")
 ALREADY_BUILT = ("operating",)  # statuses of a plant that exists: not a project to place
 SCALE_FLAG = 3.0  # an enterprise this many times its template's size (or 1/this) is flagged
@@ -50,7 +52,7 @@ class Pairs:
     reason: np.ndarray  # (E, Z) int: -1 possible, else an index of REASONS
     revenue: np.ndarray  # (E,)
     exports: np.ndarray  # (E,) revenue from markets outside Kazakhstan
-    value_added: np.ndarray  # (E, Z) revenue less materials (with their freight and duties)
+    value_added: np.ndarray  # (E, Z) revenue less what is bought in: materials, energy, freight, duties
     incentive_cost: np.ndarray  # (E, Z) what the zone's incentives cost the state a year
     confirmed: np.ndarray  # (E, Z) bool: the zone's incentives need no check of the sector
     scale: np.ndarray  # (E,) the enterprise's output over its template's
@@ -180,7 +182,10 @@ def _fill_costs(
     """Costs, revenue and values of enterprises of one template (and SEZ category) at every zone."""
     shares = _shares(rows, t)  # (E_t, M)
     unit = np.where(np.isfinite(t.cube), t.cube, np.inf).sum(axis=-1)  # (S, M)
-    materials = np.where(np.isfinite(t.cube[..., MATERIALS]), t.cube[..., MATERIALS], 0.0)
+    # value added is what the plant adds: wages, capital, taxes on it and profit, so everything
+    # bought in (materials, energy, the freight to the markets, the import duties there) comes off
+    bought = t.cube[..., BOUGHT_IN].sum(axis=-1)
+    bought = np.where(np.isfinite(bought), bought, 0.0)
     per_unit = _weighted(shares, unit)  # (E_t, S)
     sites = [t.site(s) for s in zones.table["site"]]
     home = [r if r else t.home for r in rows["home_province"]]
@@ -191,7 +196,7 @@ def _fill_costs(
     domestic = np.array([pack.markets.at[m, "country"] == "KZ" for m in t.market_ids])
     out.revenue[idx] = volume * revenue_unit
     out.exports[idx] = volume * (shares[:, ~domestic] @ t.price[~domestic])
-    out.value_added[idx] = volume[:, None] * (revenue_unit[:, None] - (shares @ materials.T)[:, sites])
+    out.value_added[idx] = volume[:, None] * (revenue_unit[:, None] - (shares @ bought.T)[:, sites])
     out.incentive_cost[idx] = volume[:, None] * t.incentive_per_unit[sites][None, :]
 
 

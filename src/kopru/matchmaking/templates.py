@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from kopru.costs import COMPONENTS, landed_cost
+from kopru.costs import landed_cost
 from kopru.datapack import DataPack
 from kopru.errors import MatchError
 from kopru.incentives import nace_of, relief_for_cost, relief_term
@@ -38,7 +38,6 @@ TEMPLATES = {
     "furniture": "match/templates/furniture.yaml",
     "machinery": "match/templates/machinery.yaml",
 }
-MATERIALS = COMPONENTS.index("materials")
 
 
 @dataclass(frozen=True)

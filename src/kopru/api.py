@@ -349,6 +349,7 @@ def match(
         read_pipeline,
         solve_portfolio,
     )
+    from kopru.matchmaking.portfolio import EXACT_UP_TO, trade_offs
     from kopru.provenance import provenance
 
     say = progress or (lambda _msg: None)
@@ -390,6 +391,9 @@ def match(
     result = solve_portfolio(pipe, zone_table, pairs, objective, targets, time_limit, shadow, prefer=prefer)
     result.templates = templates
     result.provenance = provenance(pack.version)
+    if shadow and len(pipe) <= EXACT_UP_TO:  # a few solves more; a large pipeline skips them
+        say("comparing the objectives")
+        result.trade_offs = trade_offs(result, time_limit)
     return result
 
 

@@ -482,3 +482,19 @@ def test_value_added_leaves_out_everything_bought_in(result):
     bought = comp["materials"] + comp["energy"] + comp["logistics"] + comp["duties"]
     assert p.value_added[e, z] == pytest.approx(p.revenue[e] - p.volume[e] * bought, rel=1e-9)
     assert p.value_added[e, z] < p.revenue[e] - p.volume[e] * comp["materials"]
+
+
+def test_each_objective_s_row_is_best_on_its_own_measure(tmp_path):
+    """Analyst review: the trade-off between objectives and the cost of a target were invisible.
+    Oracle: optimality itself: each objective's portfolio is at least as good on its measure as every
+    other row's, the chosen row is the run's own impact, and dropping the targets never lowers it."""
+    r = kopru.match(PIPELINE, zones=tight_zones(tmp_path), min_jobs={"KZ-15": 500.0})
+    rows = r.as_dict()["trade_offs"]
+    measure = {"jobs": "jobs", "investment": "investment_usd", "exports": "exports_usd"}
+    for name, key in measure.items():
+        own = next(x for x in rows if x["objective"] == name and x["targets"])
+        assert all(own[key] >= x[key] - 1e-6 for x in rows if x["targets"])
+    chosen = next(x for x in rows if x["objective"] == "jobs" and x["targets"])
+    assert chosen["jobs"] == pytest.approx(r.as_dict()["impact"]["jobs"])
+    free = next(x for x in rows if not x["targets"])
+    assert free["objective"] == "jobs" and free["jobs"] >= chosen["jobs"] - 1e-6

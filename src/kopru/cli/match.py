@@ -177,6 +177,7 @@ def _print(result) -> None:
     out.print(headline(d), highlight=False)
     for line in caveats(d):
         out.print(f"[yellow]{escape(line)}[/]", highlight=False)
+    _print_trade_offs(d)
     for u in d["unassigned"]:
         out.print(f"[yellow]not placed:[/] {escape(u['name'])}: {escape(u['why'])}", highlight=False)
     for n in d["notes"]:
@@ -220,3 +221,39 @@ def caveats(d: dict) -> list[str]:
             f" (--prefer {alt['prefer']}, {alt['moved']} enterprises elsewhere)"
         )
     return out
+
+
+def _print_trade_offs(d: dict) -> None:
+    """What each objective's portfolio gives: the choice of objective is a choice between these."""
+    rows = d.get("trade_offs") or []
+    if not rows:
+        return
+    table = Table(
+        title="What each objective gives (same pipeline, zones and targets)",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 0, 0, 1),
+    )
+    for col in (
+        "objective",
+        "placed",
+        "jobs",
+        "invest",
+        "exports/yr",
+        "value added/yr",
+        "saving/yr",
+        "state cost/yr",
+    ):
+        table.add_column(col, justify="left" if col == "objective" else "right", no_wrap=True)
+    for r in rows:
+        name = r["objective"].replace("_", " ") + ("" if r["targets"] else " (no targets)")
+        chosen = r["objective"] == d["objective_name"] and r["targets"]
+        table.add_row(
+            name,
+            str(r["enterprises"]),
+            f"{r['jobs']:,.0f}",
+            *(compact(r[k]) for k in ("investment_usd", "exports_usd", "value_added_usd", "saving_usd")),
+            compact(r["incentive_cost_usd"]),
+            style="bold" if chosen else None,
+        )
+    out.print(table)

@@ -77,6 +77,7 @@ class MatchResult:
     prefer: str = "state_cost"  # how ties at the optimum were broken (PREFER)
     alternative: np.ndarray | None = None  # (E,) the tied portfolio the other preference picks
     provenance: dict[str, Any] = field(default_factory=dict)  # versions and time, as a plan has
+    trade_offs: list[dict[str, Any]] = field(default_factory=list)  # what each objective's portfolio gives
 
     @property
     def objective(self) -> float | None:
@@ -349,6 +350,7 @@ class MatchResult:
             "impact": self.impact(),
             "incentive_cost_basis": INCENTIVE_COST_BASIS,
             "tie_break": self.tie_break(),
+            "trade_offs": self.trade_offs,
             "notes": self.notes,
         }
 
@@ -492,6 +494,43 @@ def solve_portfolio(
         prefer=prefer,
         alternative=alternative,
     )
+
+
+TRADE_OFF_KEYS = ("enterprises", "jobs", "investment_usd", "exports_usd", "value_added_usd", "saving_usd")
+
+
+def trade_offs(result: MatchResult, time_limit: float | None) -> list[dict[str, Any]]:
+    """What the portfolio of each objective gives, and, with targets, what they cost: the same
+    pipeline, zones and preference solved again for every objective (and without the targets)."""
+    runs = [(name, result.targets) for name in OBJECTIVES]
+    if result.targets.min_jobs or result.targets.max_incentive_cost is not None:
+        runs.append((result.objective_name, Targets()))
+    rows = []
+    for name, targets in runs:
+        if name == result.objective_name and targets is result.targets:
+            other = result
+        else:
+            other = solve_portfolio(
+                result.pipeline,
+                result.zones,
+                result.pairs,
+                name,
+                targets,
+                time_limit,
+                shadow=False,
+                prefer=result.prefer,
+            )
+        impact = other.impact()
+        rows.append(
+            {
+                "objective": name,
+                "targets": targets is result.targets,
+                "status": other.solution.status.value,
+                **{k: impact[k] for k in TRADE_OFF_KEYS},
+                "incentive_cost_usd": impact["incentive_cost_usd"],
+            }
+        )
+    return rows
 
 
 def _scale_notes(pipeline: Pipeline, pairs: Pairs, assignment: np.ndarray) -> list[str]:

@@ -498,3 +498,31 @@ def test_each_objective_s_row_is_best_on_its_own_measure(tmp_path):
     assert chosen["jobs"] == pytest.approx(r.as_dict()["impact"]["jobs"])
     free = next(x for x in rows if not x["targets"])
     assert free["objective"] == "jobs" and free["jobs"] >= chosen["jobs"] - 1e-6
+
+
+def test_a_capacity_loss_names_the_zone_the_room_left_and_what_would_let_it_in(tmp_path):
+    """Analyst review: 'capacity, targets or the incentive budget: the zones that could host it are
+    better used by other enterprises' named nothing. Oracle by hand: Turan's 25 ha less Alpha's 12
+    leave 13 for Gamma's 20, so 7 more hectares there would let it in; every other zone is smaller."""
+    pipe = bad_pipeline(
+        tmp_path,
+        "id,name,sector,template,investment_usd,regions,land_ha\n"
+        "a,Alpha,ceramics,ceramics,45e6,KZ-61,12\n"
+        "b,Beta,ceramics,ceramics,45e6,KZ-61,12\n"
+        "c,Gamma,ceramics,ceramics,20e6,KZ-61,20\n",
+    )
+    zones = tmp_path / "z.csv"
+    zones.write_text(
+        "zone,resource,capacity\nsez_turan,land_ha,25\niz_turkistan,land_ha,12\niz_kentau,land_ha,0\n"
+        "iz_icic_central_asia,land_ha,0\niz_kazakh_turkish,land_ha,5\n",
+        encoding="utf-8",
+    )
+    r = kopru.match(pipe, zones=zones, shadow=False)
+    why = {u["name"]: u["why"] for u in r.as_dict()["unassigned"]}
+    assert why["Gamma"] == (
+        "5 of the 5 zones that could host it are full; nearest, SEZ Turan (formerly Turkistan) has 13.0 ha"
+        " of land left (taken by Alpha) for its 20.0: 7.0 ha more there would let it in"
+    )
+    capped = kopru.match(pipe, zones=zones, max_incentive_cost=100, shadow=False)
+    for text in (u["why"] for u in capped.as_dict()["unassigned"]):
+        assert "the incentives would break the budget (SEZ Turan (formerly Turkistan)'s cost" in text

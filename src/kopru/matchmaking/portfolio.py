@@ -34,6 +34,7 @@ OBJECTIVES = ("jobs", "investment", "exports", "value_added", "savings", "weight
 WEIGHTED = ("jobs", "investment", "exports", "value_added")  # equal weights, each over its largest
 EXACT_UP_TO = 500  # enterprises solved to proven optimality by default; larger pipelines to 0.1 %
 SHADOW_MAX_PAIRS = 20_000  # above this many pairs shadow values are not re-solved (say so)
+RESOURCE_UNITS = {"land_ha": "ha", "power_mw": "MW", "water_m3_day": "m3 a day"}
 REASON_TEXT = {"route": "no zone it may use has a route to every one of its markets"}
 # how ties at the optimum are broken: the portfolio a promotion agency should prefer by default
 PREFER = {
@@ -230,13 +231,44 @@ class MatchResult:
                     f" zone that could host it (the least, {self.zones.table['name'].iloc[cheapest]}'s:"
                     f" {p.incentive_cost[e, cheapest]:,.0f} USD a year)"
                 )
-            limits = (
-                "capacity, targets or the incentive budget" if budget is not None else "capacity or targets"
-            )
-            zones = "1 zone" if len(hosts) == 1 else f"{len(hosts)} zones"
+            full = self._full_zones(e, hosts)
+            blocked = {name for name, *_ in full}
+            over = []  # hosts with room whose incentives the budget has no room left for
+            if budget is not None:
+                placed = np.flatnonzero(self.assignment >= 0)
+                left = budget - float(np.nansum(p.incentive_cost[placed, self.assignment[placed]]))
+                for i in hosts:
+                    name = str(self.zones.table["name"].iloc[i])
+                    if name not in blocked and p.incentive_cost[e, i] > left + 1e-6:
+                        over.append((name, float(p.incentive_cost[e, i]), left))
+            parts = []
+            if full:
+                zone, res, need, room, users = min(full, key=lambda f: f[2] - f[3])
+                taken = (
+                    f" (taken by {', '.join(users[:3])}{' and others' if len(users) > 3 else ''})"
+                    if users
+                    else ""
+                )
+                unit = RESOURCE_UNITS.get(res, "")
+                parts.append(
+                    f"{len(full)} of the {len(hosts)} zones that could host it are full; nearest, {zone} has"
+                    f" {room:,.1f} {unit} of {res.split('_')[0]} left{taken} for its {need:,.1f}:"
+                    f" {need - room:,.1f} {unit} more there would let it in"
+                )
+            if over:
+                zone, cost, room = min(over, key=lambda o: o[1])
+                parts.append(
+                    f"in {len(over)} the incentives would break the budget ({zone}'s cost"
+                    f" {cost:,.0f} USD a year, {max(room, 0.0):,.0f} left of {budget:,.0f})"
+                )
+            if len(full) + len(over) == len(hosts):
+                return "; ".join(parts)
+            limits = "targets or the incentive budget" if budget is not None else "targets"
+            free = len(hosts) - len(full) - len(over)
             return (
-                f"{limits}: the zones that could host it are better used by other"
-                f" enterprises for {self.objective_name} (possible in {zones})"
+                f"{limits}: it fits in {free} zone{'s' if free > 1 else ''} with room, but the portfolio"
+                f" that meets the {limits} with the most {self.objective_name.replace('_', ' ')}"
+                " leaves it out"
             )
         zones = self.zones.table
         regions = self.pipeline.table["regions"].iloc[e]
@@ -309,6 +341,26 @@ class MatchResult:
             },
             "by_region": by_region,
         }
+
+    def _full_zones(self, e: int, hosts: np.ndarray) -> list[tuple[str, str, float, float, list[str]]]:
+        """For each host zone without room for enterprise ``e``: the zone's name, the resource short,
+        what ``e`` needs, what is left, and who uses it."""
+        p, z = self.pairs, self.zones
+        names = self.pipeline.table["name"]
+        out = []
+        for i in hosts:
+            mine = self.assignment == i
+            for res in ZONE_RESOURCES:
+                need, cap = p.needs[res][e], z.capacity[res][i]
+                if not (np.isfinite(need) and np.isfinite(cap)):
+                    continue
+                left = cap - float(np.nansum(p.needs[res][mine]))
+                if need > left + 1e-9:
+                    out.append(
+                        (str(z.table["name"].iloc[i]), res, float(need), max(left, 0.0), list(names[mine]))
+                    )
+                    break
+        return out
 
     def tie_break(self) -> dict[str, Any]:
         """How ties at the optimum were broken, and what the other preference's portfolio gives."""

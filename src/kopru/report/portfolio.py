@@ -35,6 +35,16 @@ _env = Environment(
     lstrip_blocks=True,
 )
 KIND_COLOUR = {"sez": "#1f3b73", "iz": "#2a9d8f"}
+# the pipeline's field names as a reader says them, on the pitch sheets
+ESTIMATE_WORDS = {
+    "volume": "output",
+    "investment_usd": "investment",
+    "jobs": "jobs",
+    "land_ha": "land",
+    "power_mw": "power",
+    "water_m3_day": "water",
+}
+_env.filters["estimate_word"] = lambda name: ESTIMATE_WORDS.get(name, name.replace("_", " "))
 
 
 def match_map(result: MatchResult, pack: DataPack) -> go.Figure:

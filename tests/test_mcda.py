@@ -9,7 +9,9 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
+import scipy.stats
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -222,3 +224,107 @@ def test_a_criterion_without_values_is_named():
     table = _table().assign(npv=np.nan)
     with pytest.raises(RankError, match=r"criterion npv has no value for .*give it weight 0"):
         mcda.score(table, {"cost": 0.5, "npv": 0.5}, "topsis")
+
+
+# -- the operations review (findings 5 and 14) -----------------------------------------------------
+def test_weights_not_summing_to_one_are_rescaled_with_a_note(tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_text("weights: {cost: 0.3, npv: 0.6}\n", encoding="utf-8")
+    given = mcda.load_weights(path)
+    assert given.weights == pytest.approx({"cost": 1 / 3, "npv": 2 / 3})  # by hand: 0.3 / 0.9, 0.6 / 0.9
+    assert given.note == f"weights in {path} sum to 0.9, not 1: rescaled to cost 0.333, npv 0.667"
+    assert mcda.read_weights(path) == (given.weights, None)  # the older reader gives the same weights
+    path.write_text(
+        "weights: {cost: 0.4, risk: 0.15, npv: 0.15, distance: 0.1, crossings: 0.1, port_access: 0.1}\n"
+    )
+    assert mcda.load_weights(path).note is None  # sums to 1 up to rounding
+    assert mcda.load_weights(None).note is None  # criteria.yaml's defaults
+
+
+def test_collinear_criteria_match_scipys_pearson():
+    rng = np.random.default_rng(4)
+    cost = rng.uniform(8e6, 12e6, 30)
+    table = pd.DataFrame(
+        {
+            "cost": cost,
+            "npv": -6.0 * cost + rng.normal(0, 1e5, 30),  # nearly collinear, opposite sign
+            "distance": rng.uniform(1000, 3000, 30),
+            "crossings": np.full(30, 0.77),  # equal for every site: correlates with nothing
+            "port_access": cost + rng.normal(0, 1e5, 30),  # collinear with cost, but weighted 0
+            "risk": rng.uniform(0.1, 0.2, 30),
+        }
+    )
+    weights = {"cost": 0.4, "npv": 0.2, "distance": 0.2, "crossings": 0.1, "risk": 0.1, "port_access": 0.0}
+    found = mcda.collinear_criteria(table, weights)
+    r, _ = scipy.stats.pearsonr(table["cost"], table["npv"])
+    assert [(c.a, c.b) for c in found] == [("cost", "npv")]
+    assert found[0].r == pytest.approx(r, rel=1e-12) and found[0].r < -0.95
+    assert (found[0].weight_a, found[0].weight_b) == (0.4, 0.2)
+    info = mcda.criteria_info()
+    assert "count one dimension twice (0.60 in all)" in found[0].text(info)
+    for a, b in [("cost", "distance"), ("npv", "risk")]:
+        assert abs(scipy.stats.pearsonr(table[a], table[b])[0]) < 0.95
+
+
+def test_the_stated_normalisation_is_the_one_pymcdm_needs_to_agree():
+    """Oracle: pymcdm, configured as the JSON says, reproduces the scores on the apparel table;
+    TOPSIS with pymcdm's default (min-max) does not, so the statement is not idle."""
+    from pymcdm.normalizations import minmax_normalization
+
+    table = _table()
+    weights = mcda.read_weights(None)[0]
+    spec = mcda.criteria_info()
+    x = table[list(weights)].to_numpy(float)
+    w = np.array(list(weights.values()))
+    types = np.array([1 if spec[c]["direction"] == "benefit" else -1 for c in weights])
+    stated = {
+        "vector": TOPSIS(normalization_function=vector_normalization),
+        "linear (min-max)": VIKOR(v=0.5),
+        "none (pairwise differences)": PROMETHEE_II("usual"),
+    }
+    for method in ("topsis", "vikor", "promethee2"):
+        ours, _ = mcda.score(table, weights, method)
+        theirs = stated[mcda.METHODS[method]["normalisation"]](x, w, types, validation=False)
+        np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
+    minmax = TOPSIS(normalization_function=minmax_normalization)(x, w, types, validation=False)
+    topsis, _ = mcda.score(table, weights, "topsis")
+    assert not np.allclose(minmax, topsis, rtol=1e-3)
+
+
+def _ranked(weights: dict[str, float], tmp_path: Path) -> mcda.RankResult:
+    from kopru import api
+
+    path = tmp_path / "w.yaml"
+    path.write_text(json.dumps({"weights": weights}), encoding="utf-8")
+    profile = api.load_profile(APPAREL)
+    return mcda.rank_sites(api.plan(profile), api.risk(profile, 300, 1), api.load_data(), path)
+
+
+def test_first_against_the_cheapest_is_said(tmp_path):
+    on_cost = _ranked({"cost": 1.0}, tmp_path)
+    assert on_cost.first == on_cost.cheapest and on_cost.cheapest_note() is None
+    on_port = _ranked({"port_access": 1.0}, tmp_path)
+    t = on_port.table
+    assert t.at[on_port.first, "port_access"] == t["port_access"].min()  # a seaport SEZ, 0 km
+    cheapest = t["cost"].idxmin()  # brute force over the table
+    assert on_port.cheapest == cheapest != on_port.first
+    gap = t.at[on_port.first, "cost"] - t.at[cheapest, "cost"]
+    note = on_port.cheapest_note()
+    assert on_port.names[on_port.first] in note and on_port.names[cheapest] in note
+    assert f"{gap:,.0f} USD a year" in note and f"#{t.at[cheapest, 'rank']} here" in note
+    data = on_port.as_dict()
+    assert data["cheapest"]["id"] == cheapest and data["cheapest"]["first_costs_more_by"] == gap
+
+
+def test_the_risk_criterion_is_labelled_an_assumption(tmp_path):
+    """Oracle: uncertainty.yaml read as plain YAML, its assumption flags counted."""
+    import yaml
+
+    from kopru.borrowing import UNCERTAINTY
+
+    shipped = yaml.safe_load(UNCERTAINTY.read_text(encoding="utf-8"))["variables"]
+    assumed = sum(bool(v.get("assumption")) for v in shipped.values())
+    result = _ranked({"cost": 0.5, "risk": 0.5}, tmp_path)
+    assert f"{assumed} of the {len(shipped)} distributions" in result.assumed["risk"]
+    assert yaml.safe_load(mcda.CRITERIA_FILE.read_text(encoding="utf-8"))["criteria"]["risk"]["assumption"]
+    assert any(n.startswith("tail (risk):") for n in result.notes())

@@ -48,6 +48,38 @@ CRITERIA = ("cost", "risk", "npv", "distance", "crossings", "port_access")
 # Saaty's random consistency index by matrix size (Saaty 1980, Table 1.7 of "The Analytic Hierarchy Process")
 RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49}
 MAX_CR = 0.10
+COLLINEAR = 0.95  # |Pearson r| across the sites from which two criteria measure one thing twice
+WEIGHT_SUM_TOLERANCE = 1e-6  # a weights file summing to 1 within this is taken as meant to
+
+# how each method scales the criteria and what it measures a site against: a score means nothing
+# without them (the operations review: TOPSIS with min-max instead of vector normalisation moved a
+# seaport SEZ from 2nd to 8th)
+METHODS: dict[str, dict[str, str]] = {
+    "topsis": {
+        "normalisation": "vector",
+        "reference": "ideal and anti-ideal: the best and the worst weighted value of each criterion among"
+        " the sites ranked",
+        "text": "TOPSIS (Hwang and Yoon 1981): each criterion divided by the square root of its sum of"
+        " squares over the sites (vector normalisation), then weighted; the score is the distance to the"
+        " anti-ideal over the sum of the distances to the ideal and the anti-ideal (the best and the worst"
+        " weighted value of each criterion among these sites), so it moves when sites are added or left"
+        " out; higher is better",
+    },
+    "vikor": {
+        "normalisation": "linear (min-max)",
+        "reference": "the best and the worst value of each criterion among the sites ranked",
+        "text": "VIKOR (Opricovic 1998), v = 0.5: each criterion's gap to the best site as a share of the"
+        " range between the best and the worst site (min-max normalisation), weighted; Q averages the"
+        " sum of the weighted gaps and the largest one, each rescaled over the sites; lower is better",
+    },
+    "promethee2": {
+        "normalisation": "none (pairwise differences)",
+        "reference": "every other site, pair by pair",
+        "text": "PROMETHEE II (Brans and Vincke 1985), usual criterion: in each pair of sites a criterion"
+        " gives its whole weight to the better one however small the difference (no normalisation, no"
+        " indifference threshold); the score is the net outranking flow; higher is better",
+    },
+}
 
 
 # -- methods -------------------------------------------------------------------------------------
@@ -126,10 +158,26 @@ def _criteria_spec() -> dict[str, Any]:
     return data
 
 
+@dataclass(frozen=True)
+class Weights:
+    """Weights by criterion (summing to 1), the AHP consistency ratio when a matrix gave them, and
+    a note when the file's weights were rescaled to sum to 1."""
+
+    weights: dict[str, float]
+    consistency_ratio: float | None = None
+    note: str | None = None
+
+
 def read_weights(path: str | Path | None) -> tuple[dict[str, float], float | None]:
     """Weights by criterion (summing to 1) and the AHP consistency ratio when a matrix was given."""
+    w = load_weights(path)
+    return w.weights, w.consistency_ratio
+
+
+def load_weights(path: str | Path | None) -> Weights:
+    """:func:`read_weights`, with a note when the weights given do not sum to 1 and were rescaled."""
     if path is None:
-        return _normalised(_criteria_spec()["weights"], "criteria.yaml"), None
+        return _normalised(_criteria_spec()["weights"], "criteria.yaml")
     path = Path(path)
     data = documents.read_document(path, "weights file", error=RankError, fmt="yaml")
     if not isinstance(data, dict) or not ({"weights", "ahp"} & set(data)):
@@ -137,7 +185,7 @@ def read_weights(path: str | Path | None) -> tuple[dict[str, float], float | Non
             f"weights file {path}: expected 'weights: {{criterion: w}}' or 'ahp: {{criteria, matrix}}'"
         )
     if "weights" in data:
-        return _normalised(data["weights"], str(path)), None
+        return _normalised(data["weights"], str(path))
     ahp = data["ahp"]
     if not isinstance(ahp, dict) or "criteria" not in ahp or "matrix" not in ahp:
         raise RankError(f"weights file {path}: ahp needs 'criteria' (a list) and 'matrix' (rows)")
@@ -157,7 +205,7 @@ def read_weights(path: str | Path | None) -> tuple[dict[str, float], float | Non
             f"weights file {path}: the AHP matrix is inconsistent (consistency ratio {cr:.3f} > {MAX_CR});"
             " revise the comparisons that contradict each other (if A > B and B > C, then A > C)"
         )
-    return dict(zip(names, (float(x) for x in w), strict=True)), cr
+    return Weights(dict(zip(names, (float(x) for x in w), strict=True)), cr)
 
 
 def _known(names: list[str], where: str) -> None:
@@ -166,7 +214,7 @@ def _known(names: list[str], where: str) -> None:
         raise RankError(f"{where}: unknown criterion {unknown[0]!r}; criteria are {', '.join(CRITERIA)}")
 
 
-def _normalised(raw: Any, where: str) -> dict[str, float]:
+def _normalised(raw: Any, where: str) -> Weights:
     if not isinstance(raw, dict) or not raw:
         raise RankError(f"{where}: weights must be a mapping criterion: weight")
     _known([str(k) for k in raw], where)
@@ -178,7 +226,13 @@ def _normalised(raw: Any, where: str) -> dict[str, float]:
         raise RankError(f"{where}: weights are too large to add up; use shares such as 0.5 and 0.3")
     if total <= 0:
         raise RankError(f"{where}: weights must not all be zero")
-    return {str(k): float(v) / total for k, v in raw.items()}
+    weights = {str(k): float(v) / total for k, v in raw.items()}
+    note = None
+    if abs(total - 1.0) > WEIGHT_SUM_TOLERANCE:
+        # a typo in one weight changes every other: say what was used
+        shares = ", ".join(f"{k} {v:.3f}" for k, v in weights.items())
+        note = f"weights in {where} sum to {total:.4g}, not 1: rescaled to {shares}"
+    return Weights(weights, None, note)
 
 
 # -- the criteria of a plan ----------------------------------------------------------------------
@@ -242,9 +296,52 @@ class RankResult:
     table: pd.DataFrame  # sites × criteria, with score and rank
     higher_is_better: bool
     names: dict[str, str] = field(default_factory=dict)  # site id -> the name a person reads
+    currency: str = ""
+    warnings: tuple[str, ...] = ()  # about the inputs: weights rescaled
+    collinear: tuple[Collinear, ...] = ()  # weighted criteria that tell the sites apart alike
+    assumed: dict[str, str] = field(default_factory=dict)  # criterion -> what it assumes
+
+    @property
+    def first(self) -> str:
+        return str(self.table["rank"].idxmin())
+
+    @property
+    def cheapest(self) -> str:
+        """The site of the lowest annual cost, ties broken by id (the plan's order)."""
+        cost = self.table["cost"]
+        return str(min(cost.index, key=lambda sid: (cost[sid], sid)))
+
+    def cheapest_note(self) -> str | None:
+        """When the ranking's #1 is not the cheapest site: both, and what the #1 costs more."""
+        first, cheapest = self.first, self.cheapest
+        if first == cheapest:
+            return None
+        t = self.table
+        gap = float(t.at[first, "cost"] - t.at[cheapest, "cost"])
+        money = f"{gap:,.0f} {self.currency}".strip()
+        return (
+            f"{self.method.upper()}'s #1, {self.names.get(first, first)}, costs {money} a year"
+            f" ({gap / t.at[cheapest, 'cost']:.1%}) more than the cheapest site,"
+            f" {self.names.get(cheapest, cheapest)} (#{int(t.at[cheapest, 'rank'])} here): the other"
+            " criteria outweigh that gap at these weights"
+        )
+
+    def notes(self) -> list[str]:
+        """What a reader must know to read the scores: method, #1 against the cheapest, criteria
+        counted twice, criteria resting on assumptions."""
+        info = criteria_info()
+        texts = [f"{METHODS[self.method]['text']}."]
+        cheapest = self.cheapest_note()
+        if cheapest:
+            texts.append(cheapest + ".")
+        texts += [c.text(info) for c in self.collinear]
+        texts += [f"{info[c]['label']} ({c}): {why}." for c, why in self.assumed.items()]
+        return texts
 
     def as_dict(self) -> dict[str, Any]:
-        """``kopru rank --json``: method, weights, consistency ratio and the sites by rank."""
+        """``kopru rank --json``: method (with its normalisation and reference points), weights,
+        consistency ratio, the cheapest site against the #1, collinear criteria, assumptions,
+        warnings and the sites by rank."""
         rows = []
         for sid, r in self.table.sort_values("rank").iterrows():
             rows.append(
@@ -256,14 +353,83 @@ class RankResult:
                     "criteria": {c: _finite(r[c]) for c in CRITERIA},
                 }
             )
+        cheapest = self.cheapest
+        t = self.table
         return {
             "method": self.method,
+            "method_notes": METHODS[self.method],
             "weights": self.weights,
             "consistency_ratio": self.consistency_ratio,
             "higher_is_better": self.higher_is_better,
             "criteria": criteria_info(),
+            "cheapest": {
+                "id": cheapest,
+                "name": self.names.get(cheapest, cheapest),
+                "rank": int(t.at[cheapest, "rank"]),
+                "cost": float(t.at[cheapest, "cost"]),
+                "first_costs_more_by": float(t.at[self.first, "cost"] - t.at[cheapest, "cost"]),
+            },
+            "collinear": [c.as_dict() for c in self.collinear],
+            "assumptions": self.assumed,
+            "warnings": list(self.warnings),
+            "notes": self.notes(),
             "sites": rows,
         }
+
+
+@dataclass(frozen=True)
+class Collinear:
+    """Two weighted criteria nearly collinear across the sites: their weights count one thing twice."""
+
+    a: str
+    b: str
+    r: float  # Pearson's correlation across the sites ranked
+    weight_a: float
+    weight_b: float
+
+    def text(self, info: dict[str, dict[str, str]]) -> str:
+        return (
+            f"{info[self.a]['label']} and {info[self.b]['label']} are nearly collinear across the sites"
+            f" (Pearson r = {self.r:+.3f}): their weights, {self.weight_a:.2f} and {self.weight_b:.2f},"
+            f" count one dimension twice ({self.weight_a + self.weight_b:.2f} in all); weigh one of them"
+            " only, or split the weight (--weights)."
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "r": self.r, "weights": [self.weight_a, self.weight_b]}
+
+
+def collinear_criteria(table: pd.DataFrame, weights: dict[str, float]) -> tuple[Collinear, ...]:
+    """Pairs of weighted criteria whose values across the sites correlate by more than
+    :data:`COLLINEAR` in absolute value (a criterion equal for every site correlates with none)."""
+    used = [c for c in CRITERIA if weights.get(c, 0) > 0 and c in table]
+    x = table[used].to_numpy(float)
+    varies = np.isfinite(x).all(axis=0) & (np.nanstd(x, axis=0) > 0)
+    found = []
+    for i, a in enumerate(used):
+        for j in range(i + 1, len(used)):
+            if not (varies[i] and varies[j]):
+                continue
+            r = float(np.corrcoef(x[:, i], x[:, j])[0, 1])
+            if abs(r) > COLLINEAR:
+                found.append(Collinear(a, used[j], r, weights[a], weights[used[j]]))
+    return tuple(found)
+
+
+def assumed_criteria(risk_result: Any) -> dict[str, str]:
+    """Criteria that rest on assumptions: as criteria.yaml labels them, and the risk criterion
+    whenever the distributions it is drawn from are labelled assumptions (the run's, not the file's)."""
+    spec = _criteria_spec()["criteria"]
+    assumed = {c: "labelled an assumption in criteria.yaml" for c in CRITERIA if spec[c].get("assumption")}
+    variables = risk_result.uncertainty.variables.values() if risk_result.uncertainty else ()
+    guessed = [d for d in variables if d.assumption]
+    if guessed:
+        assumed["risk"] = (
+            f"{len(guessed)} of the {len(variables)} distributions it is drawn from are labelled"
+            f" assumptions, and it is a tail of the annual cost over {risk_result.samples:,} draws, which"
+            " moves mostly with the units sold (kopru risk --per-unit shows the cost without the volume)"
+        )
+    return assumed
 
 
 def _finite(value: Any) -> float | None:
@@ -312,7 +478,8 @@ def rank_sites(
     """Rank a plan's sites on cost, the risk result's tail and the non-cost criteria with ``method``."""
     if method not in ("topsis", "vikor", "promethee2"):
         raise RankError(f"method must be topsis, vikor or promethee2, got {method!r}", field="method")
-    w, cr = read_weights(weights)
+    given = load_weights(weights)
+    w = given.weights
     table = criteria_table(plan, risk_result, pack)
     scores, higher = score(table, w, method)
     table = table.assign(score=scores)
@@ -320,4 +487,15 @@ def rank_sites(
     ranks = np.empty(len(order), dtype=int)
     ranks[order] = np.arange(1, len(order) + 1)
     names = {s.id: s.name for s in plan.sites}
-    return RankResult(method, w, cr, table.assign(rank=ranks), higher, names)
+    return RankResult(
+        method,
+        w,
+        given.consistency_ratio,
+        table.assign(rank=ranks),
+        higher,
+        names,
+        currency=plan.currency,
+        warnings=(given.note,) if given.note else (),
+        collinear=collinear_criteria(table, w),
+        assumed=assumed_criteria(risk_result),
+    )

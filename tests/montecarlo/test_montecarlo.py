@@ -278,11 +278,20 @@ def test_cli_risk_json(cli):
     r = cli("risk", APPAREL, "--samples", "2000", "--seed", "7", "--json", "--no-store")
     assert r.code == 0, r.err
     data = json.loads(r.out)
-    assert list(data) == ["samples", "seed", "recommended", "p_recommendation_changes", "sites"]
+    assert list(data) == [
+        *("samples", "seed", "currency", "horizon", "recommended", "recommended_name"),
+        *("p_recommendation_changes", "p_recommendation_changes_se", "reconciliation", "units_sold"),
+        *("conditions", "notes", "sites", "excluded", "inputs"),
+    ]
     assert data["samples"] == 2000 and data["seed"] == 7
     p_best = {s["id"]: s["p_best"] for s in data["sites"]}
     assert data["p_recommendation_changes"] == pytest.approx(1 - p_best[data["recommended"]])
-    assert list(data["sites"][0]) == ["id", "mean", "p5", "p50", "p95", "cvar95", "p_best", "expected_regret"]
+    assert list(data["sites"][0]) == [
+        *("id", "name", "base", "at_means", "mean", "mean_se", "p5", "p50", "p95", "cvar95"),
+        *("p_best", "p_best_se", "expected_regret"),
+        *(f"per_unit_{k}" for k in ("base", "mean", "p5", "p50", "p95", "cvar95")),
+        *("capacity", "p_over_capacity", "incentives_unconfirmed", "p_best_if_unconfirmed_incentives_fail"),
+    ]
     assert sum(s["p_best"] for s in data["sites"]) == pytest.approx(1.0)
 
 

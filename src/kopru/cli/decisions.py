@@ -31,6 +31,7 @@ from kopru.cli.common import (
 )
 from kopru.cluster import dask_client
 from kopru.errors import SweepError
+from kopru.montecarlo import explain
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 ReportOpt = Annotated[
@@ -94,8 +95,25 @@ def risk(
     no_store: NoStoreOpt = False,
     out_dir: ReportOpt = None,
     avoid: AvoidOpt = None,
+    per_unit: Annotated[
+        bool,
+        typer.Option(
+            "--per-unit",
+            help="Show the cost per unit sold in each draw (the risk without the volume) instead of the"
+            " annual cost.",
+        ),
+    ] = False,
+    show_inputs: Annotated[
+        bool,
+        typer.Option(
+            "--show-inputs",
+            help="List the distributions drawn: what each moves, median, mean, spread and source (always"
+            " in --json).",
+        ),
+    ] = False,
 ) -> None:
-    """Monte Carlo risk of every site's annual landed cost: mean, p5/p50/p95, CVaR95, P(best), regret."""
+    """Monte Carlo risk of every site's annual landed cost: mean, p5/p50/p95, CVaR95, P(best), regret,
+    against the plan's cost, with the cost per unit sold and what P(best) takes as given."""
     bar, count = count_bar(interactive(as_json), "sampling")
     with dask_client(dask, scheduler) as client, shown(bar):
         result = api.risk(
@@ -118,39 +136,24 @@ def risk(
     if as_json:
         print_json(result.as_dict())
         return
-    print_risk(result)
+    print_risk(result, per_unit)
+    if show_inputs:
+        print_inputs(result)
     recorded(run_id)
 
 
 FEW_SAMPLES = 100  # below this a 5 % tail holds fewer than five draws
+SITES_SHOWN = 15  # rows of the risk table; --json has them all
 
 
 def plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-def print_risk(result: Any) -> None:
-    table = Table(
-        title=f"Annual landed cost under uncertainty ({plural(result.samples, 'sample')},"
-        f" seed {result.seed})",
-        caption=f"{result.currency} a year; CVaR95 = mean of the costliest 5 %",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        padding=(0, 0, 0, 1),
-    )
-    table.add_column("site", overflow="fold", min_width=18)
-    for col in ("mean", "p5", "p50", "p95", "CVaR95", "P(best)", "regret"):
-        table.add_column(col, justify="right", no_wrap=True, min_width=6)
-    for s in result.sites[:15]:
-        table.add_row(
-            escape(s.name),
-            *(money(v) for v in (s.mean, s.p5, s.p50, s.p95, s.cvar95)),
-            f"{s.p_best:.1%}",
-            money(s.expected_regret),
-        )
-    out.print(table)
-    if len(result.sites) > 15:
-        out.print(f"({len(result.sites) - 15} more sites with --json)")
+def print_risk(result: Any, per_unit: bool = False) -> None:
+    out.print(_risk_table(result, per_unit))
+    if len(result.sites) > SITES_SHOWN:
+        out.print(f"({len(result.sites) - SITES_SHOWN} more sites with --json)")
     change = result.p_recommendation_changes
     if change is not None:
         name = escape(next(s.name for s in result.sites if s.id == result.recommended))
@@ -158,6 +161,17 @@ def print_risk(result: Any) -> None:
             f"The plan's pick, {name}, is the cheapest in {1 - change:.1%} of samples:"
             f" [bold]the recommendation changes in {change:.1%}[/]."
         )
+    for line in (
+        explain.reconciliation_text(result),
+        explain.volume_text(result),
+        explain.per_unit_text(result),
+    ):
+        if line:
+            out.print(escape(line), highlight=False)
+    out.print(f"[yellow]note:[/] {escape(explain.conditions_text(result))}", highlight=False)
+    error = explain.error_text(result)
+    if error:
+        out.print(escape(error), highlight=False)
     if result.samples < FEW_SAMPLES:
         out.print(
             f"[yellow]note:[/] with {plural(result.samples, 'sample')} the percentiles, CVaR95 and P(best)"
@@ -166,6 +180,73 @@ def print_risk(result: Any) -> None:
         )
     if result.excluded:
         out.print(f"[red]no route to every market, left out:[/] {escape(', '.join(result.excluded))}")
+
+
+def _risk_table(result: Any, per_unit: bool) -> Table:
+    """The sites' statistics: of the annual cost, or of the cost per unit sold in each draw."""
+    horizon = f", {result.uncertainty.horizon}" if result.uncertainty.horizon else ""
+    what = "Cost per unit sold" if per_unit else "Annual landed cost"
+    unit = (
+        f"{result.currency} a unit"
+        if per_unit
+        else f"{result.currency} a year for the units sold in each draw"
+    )
+    table = Table(
+        title=escape(
+            f"{what} under uncertainty{horizon} ({plural(result.samples, 'sample')}, seed {result.seed})"
+        ),
+        caption=f"{unit}; plan = every input at the data pack's value; CVaR95 = mean of the costliest 5 %",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 0, 0, 1),
+    )
+    table.add_column("site", overflow="fold", min_width=18)
+    # regret is a year's money: it has no per-unit column (P(best) is the same per unit)
+    columns = ("plan", "mean", "p5", "p50", "p95", "CVaR95", "P(best)", *(() if per_unit else ("regret",)))
+    for col in columns:
+        table.add_column(col, justify="right", no_wrap=True, min_width=6)
+    for s in result.sites[:SITES_SHOWN]:
+        regret = () if per_unit else (money(s.expected_regret),)
+        table.add_row(escape(s.name), *_statistics(s, per_unit), f"{s.p_best:.1%}", *regret)
+    return table
+
+
+def _statistics(s: Any, per_unit: bool) -> list[str]:
+    """plan, mean, p5, p50, p95 and CVaR95 of one site, as the table shows them."""
+    if per_unit:
+        u = s.per_unit
+        if u is None:
+            return ["—"] * 6
+        return [f"{v:,.3f}" for v in (u.base, u.mean, u.p5, u.p50, u.p95, u.cvar95)]
+    plan = "—" if s.base is None else money(s.base)
+    return [plan, *(money(v) for v in (s.mean, s.p5, s.p50, s.p95, s.cvar95))]
+
+
+def print_inputs(result: Any) -> None:
+    """The distributions drawn, with the horizon: what each moves, median, mean, spread, source."""
+    u = result.uncertainty
+    table = Table(
+        title=escape(f"Inputs drawn ({u.horizon or 'horizon not stated'})"),
+        caption="factors multiply the data pack's value (1 = unchanged); rates and points are added",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 0, 0, 1),
+    )
+    for col in ("input", "moves", "median", "mean", "spread", "source"):
+        table.add_column(col, overflow="fold", justify="right" if col in ("median", "mean") else "left")
+    for row in u.describe():
+        source = row["source"] or ""
+        if row["assumption"]:
+            source = f"assumption{'; ' + source if source else ''}"
+        table.add_row(
+            escape(row["name"]),
+            escape(row["applies_to"]),
+            f"{row['median']:.4g}",
+            f"{row['mean']:.4g}",
+            escape(row["spread"]),
+            escape(source.replace(";", "; ")),
+        )
+    out.print(table)
 
 
 @app.command()
@@ -197,6 +278,8 @@ def rank(
         )
     if out_dir is not None:
         _report(out_dir, profile, overrides, close or [], avoid or [], as_json, ranking=result)
+    for warning in result.warnings:  # stderr: under --json too, and stdout stays the JSON alone
+        err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     data = result.as_dict()
     if as_json:
         print_json(data)
@@ -230,6 +313,10 @@ def rank(
     out.print(f"weights: {', '.join(f'{k} {v:.2f}' for k, v in result.weights.items())}")
     if result.consistency_ratio is not None:
         out.print(f"AHP consistency ratio: {result.consistency_ratio:.3f} (<= 0.10)")
+    method, *notes = result.notes()
+    out.print(f"method: {escape(method)}", highlight=False)
+    for note in notes:
+        out.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     recorded(run_id)
 
 

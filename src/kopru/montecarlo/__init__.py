@@ -8,14 +8,20 @@ factors, the non-linear terms (route choice, duty minimums, the profit tax's flo
 they act (:mod:`~kopru.montecarlo.sampling`; equal to :func:`kopru.costs.landed_cost` on the same
 draws, to rounding);
 :mod:`~kopru.montecarlo.statistics` turns the annual costs into mean, p5/p50/p95, CVaR95, P(best)
-and expected regret per site. The same seed gives bit-identical answers in one chunk, many chunks
-or on Dask workers.
+and expected regret per site, with their Monte Carlo standard errors, the same of the cost per unit
+sold (the annual cost is of the units each draw sells; capacity is not enforced) and P(best) should
+no unconfirmed SEZ incentive hold. The same seed gives bit-identical answers in one chunk, many
+chunks or on Dask workers. :mod:`~kopru.montecarlo.reconcile` splits the mean's difference from
+the plan's cost into the inputs' one-year-ahead means and their spreads;
+:mod:`~kopru.montecarlo.explain` says all this in the sentences the command, its JSON and the
+report share.
 
 ``kopru.risk(profile, samples, seed, ...)`` (in :mod:`kopru.api`) wires them together; the
 package is named for its method, so that it does not shadow that verb.
 """
 
 from kopru.montecarlo.model import COUNTRY_CURRENCY, RiskModel, build_model
+from kopru.montecarlo.reconcile import InputShifts, Reconciliation, input_shifts
 from kopru.montecarlo.sampling import (
     BLOCK,
     Chunk,
@@ -39,6 +45,8 @@ from kopru.montecarlo.statistics import (
     MEMORY_BUDGET,
     RiskResult,
     SiteRisk,
+    UnitCost,
+    UnitsSold,
     run,
     summarize,
     tail_mean,
@@ -55,15 +63,20 @@ __all__ = [
     "WAITS",
     "Chunk",
     "Distribution",
+    "InputShifts",
+    "Reconciliation",
     "RiskModel",
     "RiskResult",
     "SiteRisk",
     "Uncertainty",
+    "UnitCost",
+    "UnitsSold",
     "annual_cost",
     "annual_cost_direct",
     "build_model",
     "compute_chunk",
     "draw",
+    "input_shifts",
     "load_uncertainty",
     "run",
     "sampled_inputs",

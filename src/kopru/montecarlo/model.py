@@ -51,6 +51,13 @@ class RiskModel:
     # (S, len(SITE_INPUTS)): a national value by rule (Türkiye's electricity tariff), one for every
     # site of the country: the country's factor moves it, no site draws its own
     site_national: NDArray[np.bool_] | None = None
+    base: Array | None = None  # (S,) annual cost at the data pack's values: the plan's, plan currency
+    # (S,) units a year each site can make: a new plant's design volume; an existing plant as the plan
+    # costs it, expanded to the profile's demand when short. The draws do not respect it (see statistics)
+    capacity: Array | None = None
+    # (S,) SEZ incentives counted without the product confirmed as a priority activity of the zone
+    # (kopru.sites.unconfirmed_incentives): the plan's caveat, which no draw moves
+    unconfirmed: NDArray[np.bool_] | None = None
 
     @property
     def site_currency(self) -> tuple[str, ...]:
@@ -159,6 +166,7 @@ def build_model(pre: PlanInputs, uncertainty: Uncertainty) -> RiskModel:
     keep = np.flatnonzero(feasible)
     sites = pre.sites
     x_kept = _take_sites(x, keep)
+    base = annual_totals(landed_cost(x_kept) * pre.fx, pre.demand).sum(axis=-1)
     return RiskModel(
         site_ids=tuple(sites["id"].iloc[keep]),
         site_names=tuple(sites["name"].iloc[keep]),
@@ -172,12 +180,29 @@ def build_model(pre: PlanInputs, uncertainty: Uncertainty) -> RiskModel:
         fx=float(pre.fx),
         currency=p.currency,
         uncertainty=uncertainty,
-        baseline=_cheapest(x_kept, pre, keep, country="TR"),
-        recommended=_cheapest(x_kept, pre, keep),
+        baseline=_cheapest(base, pre, keep, country="TR"),
+        recommended=_cheapest(base, pre, keep),
         site_region=tuple(sites["region"].iloc[keep]),
         site_borrowed=borrowed_inputs(pre)[keep],
         site_national=national_inputs(pre)[keep],
+        base=base,
+        capacity=_capacity(pre)[keep],
+        unconfirmed=_unconfirmed(pre)[keep],
     )
+
+
+def _capacity(pre: PlanInputs) -> Array:
+    """Units a year each site can make as the plan costs it: an existing plant short of the demand
+    is expanded to it (kopru.inputs.capex_share), any other keeps its capacity."""
+    capacity = pre.sites["capacity"].to_numpy(float)
+    existing = pre.sites["existing"].to_numpy(bool)
+    return np.where(existing, np.maximum(capacity, pre.demand.sum()), capacity)
+
+
+def _unconfirmed(pre: PlanInputs) -> NDArray[np.bool_]:
+    from kopru.sites import unconfirmed_incentives  # the parent only: workers never build a model
+
+    return np.array([unconfirmed_incentives(notes) for notes in pre.inputs.notes], dtype=bool)
 
 
 def _material_by_mode(pre: PlanInputs, payload_kg: float) -> Array:
@@ -222,11 +247,10 @@ def _take_sites(x: CostInputs, keep: NDArray[np.intp]) -> CostInputs:
 
 
 def _cheapest(
-    x: CostInputs, pre: PlanInputs, keep: NDArray[np.intp], country: str | None = None
+    totals: Array, pre: PlanInputs, keep: NDArray[np.intp], country: str | None = None
 ) -> str | None:
     """The cheapest site (of ``country``) at base values, ties broken by id, as the plan ranks them:
     the plan's recommendation, or with country TR its baseline."""
-    totals = annual_totals(landed_cost(x) * pre.fx, pre.demand).sum(axis=-1)
     sites = pre.sites.iloc[keep]
     among = np.flatnonzero(sites["country"].to_numpy() == country) if country else np.arange(len(sites))
     if len(among) == 0:

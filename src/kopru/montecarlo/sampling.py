@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -235,6 +236,13 @@ class Chunk:
     sums: Array  # (blocks, S) sum of the cost per block
     best: NDArray[np.int64]  # (blocks, S) how often each site was the cheapest
     regret: Array  # (blocks, S) sum of cost minus the sample's cheapest cost
+    units: Array  # (n_chunk,) units sold in each sample: the same for every site
+    squares: Array  # (blocks, S) sum of the squared deviations from the block's mean cost
+    unit_sums: Array  # (blocks, S) sum of the cost per unit sold
+    units_sums: Array  # (blocks,) sum of the units sold
+    # (blocks, S) how often each site was the cheapest of the sites whose incentives need no
+    # confirmation (kopru.sites.unconfirmed_incentives): zero for the others
+    best_confirmed: NDArray[np.int64]
 
 
 def block_bounds(samples: int, block: int) -> tuple[int, int]:
@@ -248,24 +256,73 @@ def compute_chunk(model: RiskModel, seed: int, first_block: int, stop_block: int
     Each block is drawn and evaluated on its own: its arrays fit in the CPU's caches (one block of
     the apparel example is ~4 MB per site x market x route array; several blocks at once ran 20-40 %
     slower), and the arithmetic of a sample never depends on how the run was cut into chunks."""
-    costs, sums, best, regret = [], [], [], []
-    for b in range(first_block, stop_block):
-        lo, hi = block_bounds(samples, b)
-        values, demand = draw(model, seed, b, hi - lo, scratch=True)
-        block = annual_cost_direct(model, values, demand)
-        cheapest = block.min(axis=1, keepdims=True)
-        costs.append(block)
-        sums.append(block.sum(axis=0))
-        best.append(np.bincount(np.argmin(block, axis=1), minlength=block.shape[1]))
-        regret.append((block - cheapest).sum(axis=0))
+    blocks = [_block(model, seed, b, samples) for b in range(first_block, stop_block)]
+
+    def stacked(name: str, dtype: type = np.float64) -> Array:
+        return np.array([getattr(b, name) for b in blocks], dtype=dtype)
+
     return Chunk(
         first_block,
         first_block * BLOCK,
-        np.concatenate(costs),
-        np.array(sums),
-        np.array(best, dtype=np.int64),
-        np.array(regret),
+        np.concatenate([b.costs for b in blocks]),
+        stacked("sums"),
+        stacked("best", np.int64),
+        stacked("regret"),
+        np.concatenate([b.units for b in blocks]),
+        stacked("squares"),
+        stacked("unit_sums"),
+        stacked("units_sum"),
+        stacked("best_confirmed", np.int64),
     )
+
+
+class _Block(NamedTuple):
+    """One block's costs and units sold, and its sums (see :class:`Chunk`)."""
+
+    costs: Array
+    units: Array
+    sums: Array
+    best: NDArray[np.int64]
+    regret: Array
+    squares: Array
+    unit_sums: Array
+    units_sum: float
+    best_confirmed: NDArray[np.int64]
+
+
+def _block(model: RiskModel, seed: int, b: int, samples: int) -> _Block:
+    """Block ``b`` drawn and evaluated, with its sums."""
+    lo, hi = block_bounds(samples, b)
+    values, demand = draw(model, seed, b, hi - lo, scratch=True)
+    cost = annual_cost_direct(model, values, demand)
+    units = (model.demand * demand).sum(axis=-1)  # the kernel's volume, to the bit
+    total = cost.sum(axis=0)
+    n_sites = cost.shape[1]
+    return _Block(
+        cost,
+        units,
+        total,
+        np.bincount(np.argmin(cost, axis=1), minlength=n_sites),
+        (cost - cost.min(axis=1, keepdims=True)).sum(axis=0),
+        ((cost - total / len(cost)) ** 2).sum(axis=0),
+        # one divisor for every site: per unit sold, the cheapest site of each draw stays the same
+        (cost / units[:, None]).sum(axis=0),
+        float(units.sum()),
+        _best_confirmed(model, cost),
+    )
+
+
+def _best_confirmed(model: RiskModel, cost: Array) -> NDArray[np.int64]:
+    """How often each site is the cheapest of the sites whose incentives need no confirmation: the
+    world in which no unconfirmed SEZ incentive holds (such a zone then costs what its region does,
+    a site of its own)."""
+    n_sites = cost.shape[1]
+    unconfirmed = model.unconfirmed if model.unconfirmed is not None else np.zeros(n_sites, dtype=bool)
+    confirmed = np.flatnonzero(~unconfirmed)
+    wins = np.zeros(n_sites, dtype=np.int64)
+    if len(confirmed):
+        wins[confirmed] = np.bincount(np.argmin(cost[:, confirmed], axis=1), minlength=len(confirmed))
+    return wins
 
 
 def chunk_blocks(model: RiskModel) -> int:

@@ -53,6 +53,44 @@ FAMILIES: dict[str, tuple[Kind, str]] = {
     "demand": ("factor", ""),
     "site": ("factor", "input"),
 }
+# what each family moves, for the list of inputs a user reads ({} is the variable's suffix)
+APPLIES_TO: dict[str, str] = {
+    "fx": "{} per USD: the local prices and wages of sites paying in {}",
+    "electricity": "electricity price of sites in {} (local currency)",
+    "gas": "gas price of sites in {} (local currency)",
+    "wage_growth": "nominal wage growth over the year of sites in {}",
+    "freight": "{} freight rates, outbound and inbound",
+    "transit": "days on {} legs (goods in transit carry a cost)",
+    "wait": "days waiting at {}s",
+    "vat": "VAT of {} (recoverable: it does not move the landed cost)",
+    "duty": "every ad valorem duty that applies, in points (duty-free trade stays free)",
+    "demand": "units each market buys, drawn independently per market",
+    "site": "each site's own {} beyond its country's, drawn per site",
+}
+# a variable in a sentence: "wage growth in Kazakhstan +10 %"
+LABELS: dict[str, str] = {
+    "fx": "{} per USD",
+    "electricity": "electricity in {}",
+    "gas": "gas in {}",
+    "wage_growth": "wage growth in {}",
+    "freight": "{} freight",
+    "transit": "{} transit days",
+    "wait": "{} waits",
+    "vat": "VAT in {}",
+    "duty": "duties",
+    "demand": "demand",
+    "site": "each site's own {}",
+}
+SITE_WORDS = {
+    "wage": "wage",
+    "electricity": "electricity price",
+    "gas": "gas price",
+    "land": "land price or lease",
+}
+FX_EUR = "EUR per USD: the EAEU's specific minimum duties, quoted in EUR"
+COUNTRY_NAMES = {"KZ": "Kazakhstan", "TR": "Türkiye"}
+NEUTRAL = {"factor": 1.0, "rate": 0.0, "shift": 0.0}  # a variable's value at the data pack's figure
+
 DISTS: dict[str, tuple[str, ...]] = {
     "lognormal": ("median", "sigma"),
     "normal": ("mean", "sd"),
@@ -60,6 +98,11 @@ DISTS: dict[str, tuple[str, ...]] = {
     "uniform": ("low", "high"),
     "fixed": ("value",),
 }
+
+
+def _percent(share: float) -> str:
+    """0.15 -> '15%', 0.035 -> '3.5%'."""
+    return f"{share * 100:.3g}%"
 
 
 @dataclass(frozen=True)
@@ -108,6 +151,87 @@ class Distribution:
         np.multiply(p["median"], out, out=out)
         return out
 
+    @property
+    def median(self) -> float:
+        """The value drawn at the copula's median (z = 0)."""
+        return float(self.transform(np.zeros(1))[0])
+
+    @property
+    def mean(self) -> float:
+        """The expected value (of a site.* factor: for a site whose value is its own region's)."""
+        p = self.params
+        if self.dist == "lognormal":
+            return p["median"] * math.exp(p["sigma"] ** 2 / 2)
+        if self.dist == "normal":
+            return p["mean"]
+        if self.dist == "triangular":
+            return (p["low"] + p["mode"] + p["high"]) / 3
+        if self.dist == "uniform":
+            return (p["low"] + p["high"]) / 2
+        return p["value"]
+
+    def site_mean(self, borrowed: NDArray[np.bool_]) -> Array:
+        """The expected site.* factor per site: a lognormal's exp(sigma^2 / 2) with each site's sigma."""
+        p = self.params
+        if self.dist == "fixed":
+            return np.full(borrowed.shape, p["value"])
+        sigma = np.where(borrowed, p.get("sigma_borrowed", p["sigma"]), p["sigma"])
+        return p["median"] * np.exp(sigma**2 / 2)
+
+    @property
+    def applies_to(self) -> str:
+        family, _, suffix = self.name.partition(".")
+        if self.name == "fx.EUR":
+            return FX_EUR
+        word = SITE_WORDS[suffix] if family == "site" else COUNTRY_NAMES.get(suffix, suffix)
+        return APPLIES_TO[family].format(word, word)
+
+    @property
+    def label(self) -> str:
+        """The variable in a sentence, with its mean: 'wage growth in Kazakhstan +10 %'."""
+        family, _, suffix = self.name.partition(".")
+        word = SITE_WORDS[suffix] if family == "site" else COUNTRY_NAMES.get(suffix, suffix)
+        label = LABELS[family].format(word)
+        if self.kind == "rate":
+            return f"{label} {self.mean:+.0%}"
+        if self.kind == "shift":
+            return f"{label} {self.mean:+.2g} points"
+        return f"{label} ×{self.mean:.4g}"
+
+    @property
+    def spread(self) -> str:
+        """The distribution's width in words: a lognormal's sigma, a normal's sd, a range."""
+        p = self.params
+        if self.dist == "lognormal":
+            text = f"log-σ {_percent(p['sigma'])}"
+            if "sigma_borrowed" in p:
+                text += f", {_percent(p['sigma_borrowed'])} where the value is borrowed"
+            if "within_region" in p:
+                text += f"; {p['within_region']:.0%} of it shared by a region's sites"
+            return text
+        if self.dist == "normal":
+            return f"sd {p['sd']:.3g}"
+        if self.dist == "triangular":
+            return f"{p['low']:g} to {p['high']:g}, most likely {p['mode']:g}"
+        if self.dist == "uniform":
+            return f"{p['low']:g} to {p['high']:g}"
+        return "fixed"
+
+    def describe(self) -> dict[str, Any]:
+        """The variable as a user reads it: what it moves, its median, mean, spread and source."""
+        return {
+            "name": self.name,
+            "applies_to": self.applies_to,
+            "dist": self.dist,
+            "params": dict(self.params),
+            "median": self.median,
+            "mean": self.mean,
+            "spread": self.spread,
+            "source": self.source or None,
+            "assumption": self.assumption,
+            "note": self.note or None,
+        }
+
     def positive(self) -> bool:
         """Whether every draw is > 0 (a multiplying factor must be)."""
         p = self.params
@@ -125,6 +249,7 @@ class Uncertainty:
     variables: dict[str, Distribution]
     correlation: Array  # over ``copula_names``
     copula_names: tuple[str, ...]  # every variable but demand and site.* (drawn per market or site)
+    horizon: str = ""  # when the draws are for, relative to the data pack's values (uncertainty.yaml)
 
     @property
     def site_names(self) -> tuple[str, ...]:
@@ -134,6 +259,22 @@ class Uncertainty:
     @property
     def cholesky(self) -> Array:
         return np.linalg.cholesky(self.correlation)
+
+    def describe(self) -> list[dict[str, Any]]:
+        """Every variable as :meth:`Distribution.describe` gives it, with the variables its copula
+        normal is correlated with, by name."""
+        rows = []
+        for name in sorted(self.variables):
+            row = self.variables[name].describe()
+            if name in self.copula_names:
+                i = self.copula_names.index(name)
+                row["correlated_with"] = {
+                    other: float(self.correlation[i, j])
+                    for j, other in enumerate(self.copula_names)
+                    if j != i and self.correlation[i, j] != 0
+                }
+            rows.append(row)
+        return rows
 
     def as_dict(self) -> dict[str, Any]:
         """A plain description, for the scenario store (inputs and their hash)."""
@@ -270,6 +411,7 @@ def load_uncertainty(
     shipped = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))  # package data, checked below
     variables = dict(shipped.get("variables") or {})
     correlations = shipped.get("correlations")
+    horizon = str(shipped.get("horizon") or "")
     if path is not None:
         user = _read_yaml(Path(path), "uncertainty file")
         unknown = set(user) - {"variables", "correlations", "version", "horizon"}
@@ -278,6 +420,8 @@ def load_uncertainty(
         variables |= user.get("variables") or {}
         if "correlations" in user:
             correlations = user["correlations"]
+        if "horizon" in user:
+            horizon = str(user["horizon"] or "")
     dists = {str(k): _distribution(str(k), v, pack) for k, v in variables.items()}
     names = tuple(sorted(k for k in dists if k != "demand" and not k.startswith("site.")))
-    return Uncertainty(dists, _correlation(correlations, names), names)
+    return Uncertainty(dists, _correlation(correlations, names), names, horizon)

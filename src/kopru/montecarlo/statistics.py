@@ -18,14 +18,15 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from kopru.errors import OptionError
-from kopru.montecarlo import kernels
+from kopru.montecarlo import explain, kernels
 from kopru.montecarlo.model import RiskModel
+from kopru.montecarlo.reconcile import InputShifts, Reconciliation, input_shifts, reconcile
 from kopru.montecarlo.sampling import BLOCK, Chunk, chunk_blocks, compute_chunk
 from kopru.montecarlo.spec import Array, Uncertainty
 from kopru.progress import Counter
@@ -50,47 +51,58 @@ def _check_disk(needed: int) -> None:
 
 
 class _Sink:
-    """Annual cost per sample and site: in memory, or site-major in a temporary file when large.
+    """Annual cost per sample and site: in memory, or site-major in a temporary file when large;
+    with ``units``, one more column after the sites' holds the units sold in each sample.
 
     The file is written with plain writes (page cache, not this process's memory) so the
     resident size stays bounded however many samples there are.
     """
 
-    def __init__(self, samples: int, sites: int, budget: int = MEMORY_BUDGET, shared: bool = False) -> None:
-        self.samples, self.sites = samples, sites
+    def __init__(
+        self, samples: int, sites: int, budget: int = MEMORY_BUDGET, shared: bool = False, units: bool = False
+    ) -> None:
+        self.samples, self.sites, self.units = samples, sites, units
         self.memory: Array | None = None
         self.file = None
         self.path: str | None = None
-        if samples * sites * 8 <= budget and not shared:
-            self.memory = np.empty((samples, sites))
+        size = samples * (sites + units) * 8
+        if size <= budget and not shared:
+            self.memory = np.empty((samples, sites + units))
             return
-        _check_disk(samples * sites * 8)
+        _check_disk(size)
         if shared:
             # worker processes write their chunks into it by path; unlinked in close()
             fd, self.path = tempfile.mkstemp(prefix="kopru-risk-")
             self.file = os.fdopen(fd, "w+b")
-            self.file.truncate(samples * sites * 8)
+            self.file.truncate(size)
         else:
             # closed in close(), called from run()'s finally: the file lives across many writes
             self.file = tempfile.TemporaryFile(prefix="kopru-risk-")  # noqa: SIM115
 
-    def write(self, start: int, costs: Array) -> None:
+    def write(self, start: int, costs: Array, units: Array | None = None) -> None:
         if self.memory is not None:
-            self.memory[start : start + len(costs)] = costs
+            self.memory[start : start + len(costs), : self.sites] = costs
+            if units is not None:
+                self.memory[start : start + len(costs), self.sites] = units
             return
-        write_columns(self.file, self.samples, start, costs)
+        write_columns(self.file, self.samples, start, costs, units)
 
     def column(self, site: int) -> Array:
+        """One site's costs over every sample; ``site`` = the number of sites: the units sold."""
         if self.memory is not None:
             return self.memory[:, site]
         self.file.seek(site * self.samples * 8)
         return np.fromfile(self.file, dtype=np.float64, count=self.samples)
 
+    def units_column(self) -> Array | None:
+        """The units sold in each sample (contiguous), when the sink keeps them."""
+        return np.ascontiguousarray(self.column(self.sites)) if self.units else None
+
     def head(self, n: int) -> Array:
         """The first ``n`` samples of every site, (n, S)."""
         n = min(n, self.samples)
         if self.memory is not None:
-            return self.memory[:n].copy()
+            return self.memory[:n, : self.sites].copy()
         cols = []
         for s in range(self.sites):
             self.file.seek(s * self.samples * 8)
@@ -104,16 +116,23 @@ class _Sink:
             os.unlink(self.path)
 
 
-def write_columns(file: Any, samples: int, start: int, costs: Array) -> None:
-    """A chunk's costs (n, S) into a site-major file of ``samples`` rows per site."""
+def write_columns(file: Any, samples: int, start: int, costs: Array, units: Array | None = None) -> None:
+    """A chunk's costs (n, S) into a site-major file of ``samples`` rows per site, and the units
+    sold (n,) into the column after the sites'."""
     by_site = np.ascontiguousarray(costs.T)
     for s in range(by_site.shape[0]):
         file.seek((s * samples + start) * 8)
         file.write(by_site[s].tobytes())
+    if units is not None:
+        file.seek((by_site.shape[0] * samples + start) * 8)
+        file.write(np.ascontiguousarray(units, dtype=np.float64).tobytes())
 
 
 @dataclass(frozen=True)
 class SiteRisk:
+    """One site's statistics over the draws; the fields after ``expected_regret`` are None when the
+    run did not keep what they need (a result summarised from bare sums)."""
+
     id: str
     name: str
     mean: float
@@ -123,10 +142,59 @@ class SiteRisk:
     cvar95: float
     p_best: float
     expected_regret: float
+    base: float | None = None  # the plan's annual cost: every input at the data pack's value
+    at_means: float | None = None  # every input at its mean, without spread
+    mean_se: float | None = None  # Monte Carlo standard error of the mean
+    p_best_se: float | None = None  # binomial standard error of P(best)
+    per_unit: UnitCost | None = None  # the annual cost over the units sold in each draw
+    capacity: float | None = None  # units a year the site can make; the draws do not enforce it
+    p_over_capacity: float | None = None  # share of draws selling more than the capacity
+    incentives_unconfirmed: bool = False  # SEZ incentives counted without the product confirmed
+    # P(best) when no unconfirmed SEZ incentive holds (None for a site whose incentives are unconfirmed)
+    p_best_confirmed: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        keys = ("id", "mean", "p5", "p50", "p95", "cvar95", "p_best", "expected_regret")
-        return {k: getattr(self, k) for k in keys}
+        keys = ("id", "name", "base", "at_means", "mean", "mean_se", "p5", "p50", "p95", "cvar95")
+        data = {k: getattr(self, k) for k in keys}
+        data |= {"p_best": self.p_best, "p_best_se": self.p_best_se, "expected_regret": self.expected_regret}
+        unit = self.per_unit
+        data |= {f"per_unit_{k}": getattr(unit, k) if unit else None for k in UnitCost.KEYS}
+        data |= {
+            "capacity": self.capacity,
+            "p_over_capacity": self.p_over_capacity,
+            "incentives_unconfirmed": self.incentives_unconfirmed,
+            "p_best_if_unconfirmed_incentives_fail": self.p_best_confirmed,
+        }
+        return data
+
+
+@dataclass(frozen=True)
+class UnitCost:
+    """A site's annual cost over the units sold in each draw (plan currency a unit): with the units
+    the same for every site in a draw, the cheapest site of each draw, and so P(best), is the same
+    per unit."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("base", "mean", "p5", "p50", "p95", "cvar95")
+    base: float  # the plan's cost per unit
+    mean: float
+    p5: float
+    p50: float
+    p95: float
+    cvar95: float
+
+
+@dataclass(frozen=True)
+class UnitsSold:
+    """Units sold a year over the draws: demand varies by market, capacity is not enforced."""
+
+    base: float  # the profile's demand
+    mean: float
+    p5: float
+    p50: float
+    p95: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: getattr(self, k) for k in ("base", "mean", "p5", "p50", "p95")}
 
 
 @dataclass(frozen=True)
@@ -143,6 +211,10 @@ class RiskResult:
     # annual cost of the run's first samples (at most DRAWS_KEPT) per site id, for charts
     draws: dict[str, Array] = field(default_factory=dict, repr=False)
     recommended: str | None = None  # the plan's pick: the cheapest site at base values
+    units: UnitsSold | None = None
+    reconciliation: Reconciliation | None = None  # the recommended site's mean against the plan
+    # an SEZ whose incentives are unconfirmed -> the site of its region: what it costs without them
+    without_incentives: dict[str, str] = field(default_factory=dict)
 
     @property
     def p_recommendation_changes(self) -> float | None:
@@ -152,15 +224,30 @@ class RiskResult:
             return None
         return 1.0 - p_best[self.recommended]
 
+    def site(self, site_id: str | None) -> SiteRisk | None:
+        return next((s for s in self.sites if s.id == site_id), None)
+
     def as_dict(self) -> dict[str, Any]:
-        """``kopru risk --json``: the run's size, seed, the recommendation's robustness and every
-        site's statistics."""
+        """``kopru risk --json``: the run's size, seed, horizon and inputs, the recommendation's
+        robustness and what it is conditional on, the reconciliation with the plan, the units sold
+        and every site's statistics."""
+        pick = self.site(self.recommended)
         return {
             "samples": self.samples,
             "seed": self.seed,
+            "currency": self.currency,
+            "horizon": self.uncertainty.horizon or None,
             "recommended": self.recommended,
+            "recommended_name": pick.name if pick else None,
             "p_recommendation_changes": self.p_recommendation_changes,
+            "p_recommendation_changes_se": pick.p_best_se if pick else None,
+            "reconciliation": self.reconciliation.as_dict() if self.reconciliation else None,
+            "units_sold": self.units.as_dict() if self.units else None,
+            "conditions": explain.conditions(self),
+            "notes": explain.notes(self),
             "sites": [s.as_dict() for s in self.sites],
+            "excluded": list(self.excluded),
+            "inputs": self.uncertainty.describe(),
         }
 
 
@@ -304,6 +391,42 @@ def _brackets(pilot: Array, n: int, ranks: list[int]) -> tuple[list[list[int]], 
     return groups, low, high, share
 
 
+Stats = tuple[float, float, float, float]  # p5, p50, p95, CVaR95
+
+
+def site_statistics(col: Array, units: Array | None) -> tuple[Stats, Stats | None]:
+    """:func:`column_statistics` of a site's annual costs and, given the units sold in each sample,
+    of its cost per unit sold."""
+    per_unit = column_statistics(col / units) if units is not None else None
+    return column_statistics(col), per_unit
+
+
+@dataclass
+class Totals:
+    """A run's per-block sums, in block order: added up only at the end, so however the run was cut
+    into chunks the statistics are the same, bit for bit."""
+
+    sums: Array  # (blocks, S)
+    best: NDArray[np.int64]  # (blocks, S)
+    regret: Array  # (blocks, S)
+    squares: Array  # (blocks, S) about each block's mean
+    unit_sums: Array  # (blocks, S)
+    units_sums: Array  # (blocks,)
+    best_confirmed: NDArray[np.int64]  # (blocks, S)
+
+    @classmethod
+    def zeros(cls, n_blocks: int, n_sites: int) -> Totals:
+        def z(dtype: type = np.float64) -> Any:
+            return np.zeros((n_blocks, n_sites), dtype=dtype)
+
+        return cls(z(), z(np.int64), z(), z(), z(), np.zeros(n_blocks), z(np.int64))
+
+    def add(self, chunk: Chunk) -> None:
+        rows = slice(chunk.first_block, chunk.first_block + len(chunk.sums))
+        for name in ("sums", "best", "regret", "squares", "unit_sums", "units_sums", "best_confirmed"):
+            getattr(self, name)[rows] = getattr(chunk, name)
+
+
 def summarize(
     model: RiskModel,
     chunks_sums: Array,
@@ -311,19 +434,25 @@ def summarize(
     regret: Array,
     sink: _Sink,
     seed: int,
-    columns: list[tuple[float, float, float, float]] | None = None,
+    columns: list[tuple[Stats, Stats | None]] | None = None,
+    totals: Totals | None = None,
+    shifts: InputShifts | None = None,
 ) -> RiskResult:
     """Combine per-block sums (in block order) and per-site columns into the statistics;
-    ``columns``: each site's :func:`column_statistics` when worker processes computed them."""
+    ``columns``: each site's :func:`site_statistics` when worker processes computed them;
+    ``totals`` (the run's other sums) and ``shifts`` (the cost at the inputs' means) add the
+    standard errors, the cost per unit sold, capacity and the reconciliation with the plan."""
     n = sink.samples
     mean = chunks_sums.sum(axis=0) / n
     p_best = best.sum(axis=0) / n
     exp_regret = regret.sum(axis=0) / n
+    units = sink.units_column()
     if columns is None:
-        columns = [column_statistics(sink.column(s)) for s in range(len(model.site_ids))]
+        columns = [site_statistics(sink.column(s), units) for s in range(len(model.site_ids))]
+    extra = _extras(model, totals, units, n, (mean, p_best), columns, shifts)
     sites = []
     for s, sid in enumerate(model.site_ids):
-        p5, p50, p95, cvar = columns[s]
+        p5, p50, p95, cvar = columns[s][0]
         sites.append(
             SiteRisk(
                 sid,
@@ -335,11 +464,13 @@ def summarize(
                 cvar,
                 float(p_best[s]),
                 max(float(exp_regret[s]), 0.0),
+                **extra[s],
             )
         )
     sites.sort(key=lambda r: (r.mean, r.id))
     head = sink.head(DRAWS_KEPT)
     draws = {sid: head[:, s] for s, sid in enumerate(model.site_ids)}
+    complete = totals is not None and shifts is not None
     return RiskResult(
         n,
         seed,
@@ -350,7 +481,100 @@ def summarize(
         model.baseline,
         draws,
         model.recommended,
+        _units_sold(model, totals, units) if complete else None,
+        _reconciliation(model, sites, shifts) if complete else None,
+        _without_incentives(model) if complete else {},
     )
+
+
+def _extras(
+    model: RiskModel,
+    totals: Totals | None,
+    units: Array | None,
+    n: int,
+    moments: tuple[Array, Array],
+    columns: list[tuple[Stats, Stats | None]],
+    shifts: InputShifts | None,
+) -> list[dict[str, Any]]:
+    """Each site's fields of :class:`SiteRisk` past the basic statistics, as keyword arguments;
+    ``moments``: the sites' mean costs and P(best)."""
+    mean, p_best = moments
+    n_sites = len(model.site_ids)
+    if totals is None or shifts is None or model.base is None:
+        return [{} for _ in range(n_sites)]
+    se = _standard_errors(totals, mean, n)
+    unit_mean = totals.unit_sums.sum(axis=0) / n
+    base_unit = model.base / model.demand.sum()
+    over = _over_capacity(model.capacity, units, n_sites)
+    unconfirmed = model.unconfirmed if model.unconfirmed is not None else np.zeros(n_sites, dtype=bool)
+    confirmed = totals.best_confirmed.sum(axis=0) / n
+    out = []
+    for s in range(n_sites):
+        unit = columns[s][1]
+        out.append(
+            {
+                "base": float(model.base[s]),
+                "at_means": float(shifts.together[s]),
+                "mean_se": se[s],
+                "p_best_se": math.sqrt(p_best[s] * (1.0 - p_best[s]) / n),
+                "per_unit": UnitCost(float(base_unit[s]), float(unit_mean[s]), *unit) if unit else None,
+                "capacity": float(model.capacity[s]) if model.capacity is not None else None,
+                "p_over_capacity": over[s],
+                "incentives_unconfirmed": bool(unconfirmed[s]),
+                "p_best_confirmed": None if unconfirmed[s] else float(confirmed[s]),
+            }
+        )
+    return out
+
+
+def _standard_errors(totals: Totals, mean: Array, n: int) -> list[float | None]:
+    """The Monte Carlo standard error of each site's mean, sqrt(s^2 / n): the blocks' squared
+    deviations about their own means combined with their means' deviations (Chan et al. 1979), so
+    that no large sum of squares cancels."""
+    if n < 2:
+        return [None] * len(mean)
+    sizes = np.minimum(BLOCK, n - BLOCK * np.arange(len(totals.sums)))[:, None].astype(np.float64)
+    between = (sizes * (totals.sums / sizes - mean) ** 2).sum(axis=0)
+    variance = (totals.squares.sum(axis=0) + between) / (n - 1)
+    return [float(v) for v in np.sqrt(variance / n)]
+
+
+def _over_capacity(capacity: Array | None, units: Array | None, n_sites: int) -> list[float | None]:
+    """Per site, the share of samples whose units sold exceed its capacity (a part in 1e9 spared
+    for the rounding of a demand equal to it); one pass per distinct capacity."""
+    if capacity is None or units is None:
+        return [None] * n_sites
+    share = {c: np.count_nonzero(units > c * (1 + 1e-9)) / len(units) for c in np.unique(capacity)}
+    return [float(share[c]) for c in capacity]
+
+
+def _units_sold(model: RiskModel, totals: Totals, units: Array | None) -> UnitsSold | None:
+    if units is None:
+        return None
+    p5, p50, p95, _ = column_statistics(units)
+    return UnitsSold(float(model.demand.sum()), float(totals.units_sums.sum() / len(units)), p5, p50, p95)
+
+
+def _reconciliation(model: RiskModel, sites: list[SiteRisk], shifts: InputShifts) -> Reconciliation | None:
+    """The recommended site's mean against the plan's cost (or the cheapest site's on average)."""
+    pick = next((s for s in sites if s.id == model.recommended), sites[0] if sites else None)
+    if pick is None or pick.base is None:
+        return None
+    column = model.site_ids.index(pick.id)
+    return reconcile(shifts, column, pick.id, pick.name, pick.base, pick.mean, pick.mean_se)
+
+
+def _without_incentives(model: RiskModel) -> dict[str, str]:
+    """Each SEZ whose incentives are unconfirmed and the site of its region, which the plan says it
+    costs as without them (kopru.planner's recommendation)."""
+    if model.unconfirmed is None or not model.site_region:
+        return {}
+    ids = set(model.site_ids)
+    return {
+        sid: region
+        for sid, region, unconfirmed in zip(model.site_ids, model.site_region, model.unconfirmed, strict=True)
+        if unconfirmed and region in ids
+    }
 
 
 def run(
@@ -380,11 +604,9 @@ def run(
     step = blocks_per_chunk or chunk_blocks(model)
     spans = [(b, min(b + step, n_blocks)) for b in range(0, n_blocks, step)]
     n_sites = len(model.site_ids)
-    sums = np.zeros((n_blocks, n_sites))
-    best = np.zeros((n_blocks, n_sites), dtype=np.int64)
-    regret = np.zeros((n_blocks, n_sites))
+    totals = Totals.zeros(n_blocks, n_sites)
     procs = _processes(workers, samples) if client is None else 1
-    sink = _Sink(samples, n_sites, memory_budget, shared=procs > 1)
+    sink = _Sink(samples, n_sites, memory_budget, shared=procs > 1, units=True)
     done = 0
     try:
         with _worker_pool(model, sink.path, procs) if procs > 1 else contextlib.nullcontext() as pool:
@@ -394,10 +616,9 @@ def run(
                 else _chunks(model, seed, spans, samples, client)
             )
             for chunk in chunks:
-                rows = slice(chunk.first_block, chunk.first_block + len(chunk.sums))
-                sums[rows], best[rows], regret[rows] = chunk.sums, chunk.best, chunk.regret
+                totals.add(chunk)
                 if len(chunk.costs):  # a worker process has written its own into the file
-                    sink.write(chunk.start, chunk.costs)
+                    sink.write(chunk.start, chunk.costs, chunk.units)
                 done = max(done, min((chunk.first_block + len(chunk.sums)) * BLOCK, samples))
                 if progress is not None:
                     progress(done, samples)
@@ -407,7 +628,8 @@ def run(
                 if procs > 1
                 else None
             )
-        return summarize(model, sums, best, regret, sink, seed, columns)
+        shifts = input_shifts(model)
+        return summarize(model, totals.sums, totals.best, totals.regret, sink, seed, columns, totals, shifts)
     finally:
         sink.close()
 
@@ -432,19 +654,23 @@ def _start_worker(model: RiskModel, path: str) -> None:
 
 
 def _chunk_into_file(seed: int, first: int, stop: int, samples: int) -> Chunk:
-    """A worker's task: compute the chunk, write its costs into the run's file, return the sums."""
+    """A worker's task: compute the chunk, write its costs and units into the run's file, return
+    the sums."""
     chunk = compute_chunk(_WORKER["model"], seed, first, stop, samples)
     with open(_WORKER["path"], "r+b") as file:
-        write_columns(file, samples, chunk.start, chunk.costs)
-    return replace(chunk, costs=chunk.costs[:0])
+        write_columns(file, samples, chunk.start, chunk.costs, chunk.units)
+    return replace(chunk, costs=chunk.costs[:0], units=chunk.units[:0])
 
 
-def _column_statistics_of(samples: int, site: int) -> tuple[float, float, float, float]:
-    """A worker's task: :func:`column_statistics` of one site's column of the run's file."""
+def _column_statistics_of(samples: int, site: int) -> tuple[Stats, Stats | None]:
+    """A worker's task: :func:`site_statistics` of one site's column of the run's file."""
+    n_sites = len(_WORKER["model"].site_ids)
     with open(_WORKER["path"], "rb") as file:
+        # writable arrays: the one type the sifting kernel is compiled (and cached) for
         file.seek(site * samples * 8)
-        # a writable array: the one type the sifting kernel is compiled (and cached) for
-        return column_statistics(np.fromfile(file, dtype=np.float64, count=samples))
+        col = np.fromfile(file, dtype=np.float64, count=samples)
+        file.seek(n_sites * samples * 8)  # the units sold: the column after the sites'
+        return site_statistics(col, np.fromfile(file, dtype=np.float64, count=samples))
 
 
 @contextlib.contextmanager

@@ -185,6 +185,12 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None) -> list[str]:
             text += (
                 f"; the recommended site's p95 cost is {stats['p95'] / stats['mean'] - 1:+.0%} on its mean"
             )
+            if stats.get("per_unit_p95") and stats.get("per_unit_mean"):
+                # the annual cost's spread is mostly the units sold: the cost per unit is the cost risk
+                unit = stats["per_unit_p95"] / stats["per_unit_mean"] - 1
+                text += f", {unit:+.0%} per unit sold (the rest is sales volume)"
+        if risk.get("conditions"):
+            text += "; all of it assumes the incentives are granted as the plan counts them (not drawn)"
         out.append(text + ".")
     if rec.site is None:
         return out

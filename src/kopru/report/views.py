@@ -39,7 +39,8 @@ def risk_view(result: RiskResult, limit: int = DRAWS_SHOWN) -> dict[str, Any]:
     rounded to whole currency units, so that the report stays small. Without draws the chart shows
     the p5-p95 range, median, mean and CVaR95 of each site instead of its distribution.
     """
-    sites = [{"id": s.id, "name": s.name, **{k: getattr(s, k) for k in STAT_KEYS}} for s in result.sites]
+    data = result.as_dict()
+    sites = data["sites"]  # STAT_KEYS, the plan's cost, the cost per unit sold, standard errors
     view: dict[str, Any] = {
         "samples": result.samples,
         "seed": result.seed,
@@ -50,6 +51,9 @@ def risk_view(result: RiskResult, limit: int = DRAWS_SHOWN) -> dict[str, Any]:
         "excluded": list(result.excluded),
         "sites": sites,
         "draws": None,
+        # what the numbers mean: the horizon, the reconciliation with the plan, the units sold, what
+        # P(best) assumes, the Monte Carlo error, and the distributions drawn
+        **{k: data[k] for k in ("horizon", "reconciliation", "units_sold", "conditions", "notes", "inputs")},
     }
     if result.draws:
         shown = shown_risk_sites([s["id"] for s in sites], result.baseline)

@@ -88,6 +88,22 @@ class RiskSite(BaseModel):
     cvar95: float = Field(description="mean of the costliest 5 % of samples")
     p_best: float = Field(description="share of samples in which the site is the cheapest")
     expected_regret: float = Field(description="mean of (this site's cost - the cheapest site's cost)")
+    base: float | None = Field(None, description="the plan's cost: every input at the data pack's value")
+    at_means: float | None = Field(None, description="the cost with every input at its mean")
+    mean_se: float | None = Field(None, description="Monte Carlo standard error of the mean")
+    p_best_se: float | None = Field(None, description="Monte Carlo standard error of P(best)")
+    per_unit_base: float | None = Field(None, description="the plan's cost per unit sold")
+    per_unit_mean: float | None = None
+    per_unit_p5: float | None = None
+    per_unit_p50: float | None = None
+    per_unit_p95: float | None = None
+    per_unit_cvar95: float | None = None
+    capacity: float | None = Field(None, description="units a year the site's plant can make")
+    p_over_capacity: float | None = Field(None, description="share of draws selling more than capacity")
+    incentives_unconfirmed: bool | None = Field(
+        None, description="its SEZ incentives rest on a sector match the zone has not confirmed"
+    )
+    p_best_if_unconfirmed_incentives_fail: float | None = None
 
 
 class RiskOut(BaseModel):

@@ -170,7 +170,7 @@ def test_inputs_are_listed_with_the_horizon(tmp_path):
 def test_per_unit_statistics_equal_numpys_on_the_same_draws():
     costs, units = per_sample()
     per_unit = costs / units[:, None]
-    result = run()
+    result = risk.run(dataclasses.replace(model(), per_unit_all=True), N, SEED)
     k = math.ceil(0.05 * N)
     for s, sid in enumerate(model().site_ids):
         u = result.site(sid).per_unit
@@ -181,6 +181,13 @@ def test_per_unit_statistics_equal_numpys_on_the_same_draws():
     # one divisor per draw for every site: per unit, the cheapest site of each draw is the same
     wins = np.bincount(per_unit.argmin(axis=1), minlength=costs.shape[1]) / N
     assert [result.site(sid).p_best for sid in model().site_ids] == wins.tolist()
+    # by default only the sites the output names get per-unit quantiles (they double the sorting)
+    default = run()
+    named = {default.recommended, default.baseline}
+    for sid in model().site_ids:
+        u = default.site(sid).per_unit
+        assert u.mean == result.site(sid).per_unit.mean
+        assert (u.p95 is not None) == (sid in named)
 
 
 def test_units_sold_and_capacity_equal_numpys():

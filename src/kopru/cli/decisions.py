@@ -127,6 +127,7 @@ def risk(
             count,
             avoid=avoid or (),
             workers=workers,
+            per_unit=per_unit,
         )
     run_id = None
     if not no_store:

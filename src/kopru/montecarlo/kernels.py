@@ -21,6 +21,7 @@ from typing import Any
 
 import numba
 import numpy as np
+from numpy.typing import NDArray
 
 from kopru.montecarlo.spec import DAY_PARTS, MODES, Array
 
@@ -214,6 +215,50 @@ def mix_site_normals(shared: Array, own: Array, region_of: Array, w: Array, out:
 
 
 @_compiled
+def block_sums(
+    cost: Array,  # (n, S) annual cost of each sample and site
+    units: Array,  # (n,) units sold in each sample
+    confirmed: NDArray[np.bool_],  # (S,) sites whose incentives need no confirmation
+    sums: Array,  # (S,) out: sum of the cost
+    best: NDArray[np.int64],  # (S,) out: how often the site is the cheapest
+    regret: Array,  # (S,) out: sum of the cost less the sample's cheapest
+    squares: Array,  # (S,) out: sum of the squared deviations from the block's mean
+    unit_sums: Array,  # (S,) out: sum of the cost per unit sold
+    best_confirmed: NDArray[np.int64],  # (S,) out: cheapest among the confirmed sites
+) -> float:
+    """A block's sums in two passes over its costs (numpy took seven), into zeroed ``out`` arrays;
+    returns the units sold in all. Ties go to the first site, as np.argmin's."""
+    n, n_sites = cost.shape
+    sold = 0.0
+    for i in range(n):
+        low, k = cost[i, 0], 0
+        low_confirmed, kc = np.inf, -1
+        per_unit = 1.0 / units[i]
+        for s in range(n_sites):
+            c = cost[i, s]
+            sums[s] += c
+            unit_sums[s] += c * per_unit
+            if c < low:
+                low, k = c, s
+            if confirmed[s] and c < low_confirmed:
+                low_confirmed, kc = c, s
+        best[k] += 1
+        if kc >= 0:
+            best_confirmed[kc] += 1
+        for s in range(n_sites):
+            regret[s] += cost[i, s] - low
+        sold += units[i]
+    for s in range(n_sites):
+        mean = sums[s] / n
+        total = 0.0
+        for i in range(n):
+            d = cost[i, s] - mean
+            total += d * d
+        squares[s] = total
+    return sold
+
+
+@_compiled
 def sift(values: Array, low: Array, high: Array, kept: Array, n_kept: Array, gaps: Array) -> float:
     """One pass over ``values`` through sorted brackets [low[b], high[b]] (high increasing): the
     values inside bracket b go to ``kept[b]`` (``n_kept[b]`` counts them, also past its capacity),
@@ -279,4 +324,8 @@ def warm() -> None:
     mix_site_normals(ones, ones, np.zeros(1, dtype=np.intp), np.ones(1) * 0.5, np.empty((1, 1, 1)))
     counts = np.zeros(1, dtype=np.int64)
     sift(np.ones(1), np.ones(1), np.ones(1), np.empty((1, 1)), counts, np.zeros(2, dtype=np.int64))
+    z, k = np.zeros(1), np.zeros(1, dtype=np.int64)
+    block_sums(
+        np.ones((1, 1)), np.ones(1), np.ones(1, dtype=np.bool_), z, k, z.copy(), z.copy(), z.copy(), k.copy()
+    )
     standard_normals(np.random.default_rng(0), np.empty(1))

@@ -59,6 +59,14 @@ class RiskModel:
     # (kopru.sites.unconfirmed_incentives): the plan's caveat, which no draw moves
     unconfirmed: NDArray[np.bool_] | None = None
 
+    # per-unit quantiles cost as much again as the annual ones, a second sort of every column; by
+    # default only the sites the output names (the pick and the Turkish baseline) get them
+    per_unit_all: bool = False
+
+    def wants_per_unit(self, site: int) -> bool:
+        """Whether the run takes site ``site``'s per-unit quantiles (its per-unit mean it always has)."""
+        return self.per_unit_all or self.site_ids[site] in (self.recommended, self.baseline)
+
     @property
     def site_currency(self) -> tuple[str, ...]:
         """The currency of each site's local prices and wages."""

@@ -294,35 +294,18 @@ def _block(model: RiskModel, seed: int, b: int, samples: int) -> _Block:
     """Block ``b`` drawn and evaluated, with its sums."""
     lo, hi = block_bounds(samples, b)
     values, demand = draw(model, seed, b, hi - lo, scratch=True)
-    cost = annual_cost_direct(model, values, demand)
-    units = (model.demand * demand).sum(axis=-1)  # the kernel's volume, to the bit
-    total = cost.sum(axis=0)
+    cost = np.ascontiguousarray(annual_cost_direct(model, values, demand))
+    units = np.ascontiguousarray((model.demand * demand).sum(axis=-1))  # the kernel's volume, to the bit
     n_sites = cost.shape[1]
-    return _Block(
-        cost,
-        units,
-        total,
-        np.bincount(np.argmin(cost, axis=1), minlength=n_sites),
-        (cost - cost.min(axis=1, keepdims=True)).sum(axis=0),
-        ((cost - total / len(cost)) ** 2).sum(axis=0),
-        # one divisor for every site: per unit sold, the cheapest site of each draw stays the same
-        (cost / units[:, None]).sum(axis=0),
-        float(units.sum()),
-        _best_confirmed(model, cost),
-    )
-
-
-def _best_confirmed(model: RiskModel, cost: Array) -> NDArray[np.int64]:
-    """How often each site is the cheapest of the sites whose incentives need no confirmation: the
-    world in which no unconfirmed SEZ incentive holds (such a zone then costs what its region does,
-    a site of its own)."""
-    n_sites = cost.shape[1]
+    # the cheapest of the sites whose incentives need no confirmation: the world in which no
+    # unconfirmed SEZ incentive holds (such a zone then costs what its region does, a site of its own)
     unconfirmed = model.unconfirmed if model.unconfirmed is not None else np.zeros(n_sites, dtype=bool)
-    confirmed = np.flatnonzero(~unconfirmed)
-    wins = np.zeros(n_sites, dtype=np.int64)
-    if len(confirmed):
-        wins[confirmed] = np.bincount(np.argmin(cost[:, confirmed], axis=1), minlength=len(confirmed))
-    return wins
+    sums, regret, squares, unit_sums = (np.zeros(n_sites) for _ in range(4))
+    best, best_confirmed = np.zeros(n_sites, dtype=np.int64), np.zeros(n_sites, dtype=np.int64)
+    sold = kernels.block_sums(
+        cost, units, ~unconfirmed, sums, best, regret, squares, unit_sums, best_confirmed
+    )
+    return _Block(cost, units, sums, best, regret, squares, unit_sums, sold, best_confirmed)
 
 
 def chunk_blocks(model: RiskModel) -> int:

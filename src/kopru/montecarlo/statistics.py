@@ -177,10 +177,11 @@ class UnitCost:
     KEYS: ClassVar[tuple[str, ...]] = ("base", "mean", "p5", "p50", "p95", "cvar95")
     base: float  # the plan's cost per unit
     mean: float
-    p5: float
-    p50: float
-    p95: float
-    cvar95: float
+    # the quantiles: None where the run did not take them (ask for every site with per_unit)
+    p5: float | None = None
+    p50: float | None = None
+    p95: float | None = None
+    cvar95: float | None = None
 
 
 @dataclass(frozen=True)
@@ -396,7 +397,7 @@ Stats = tuple[float, float, float, float]  # p5, p50, p95, CVaR95
 
 def site_statistics(col: Array, units: Array | None) -> tuple[Stats, Stats | None]:
     """:func:`column_statistics` of a site's annual costs and, given the units sold in each sample,
-    of its cost per unit sold."""
+    of its cost per unit sold (``units`` None: not wanted)."""
     per_unit = column_statistics(col / units) if units is not None else None
     return column_statistics(col), per_unit
 
@@ -448,7 +449,10 @@ def summarize(
     exp_regret = regret.sum(axis=0) / n
     units = sink.units_column()
     if columns is None:
-        columns = [site_statistics(sink.column(s), units) for s in range(len(model.site_ids))]
+        wants = getattr(model, "wants_per_unit", lambda _s: True)  # a bare model: every site
+        columns = [
+            site_statistics(sink.column(s), units if wants(s) else None) for s in range(len(model.site_ids))
+        ]
     extra = _extras(model, totals, units, n, (mean, p_best), columns, shifts)
     sites = []
     for s, sid in enumerate(model.site_ids):
@@ -517,7 +521,7 @@ def _extras(
                 "at_means": float(shifts.together[s]),
                 "mean_se": se[s],
                 "p_best_se": math.sqrt(p_best[s] * (1.0 - p_best[s]) / n),
-                "per_unit": UnitCost(float(base_unit[s]), float(unit_mean[s]), *unit) if unit else None,
+                "per_unit": UnitCost(float(base_unit[s]), float(unit_mean[s]), *(unit or ())),
                 "capacity": float(model.capacity[s]) if model.capacity is not None else None,
                 "p_over_capacity": over[s],
                 "incentives_unconfirmed": bool(unconfirmed[s]),
@@ -669,6 +673,8 @@ def _column_statistics_of(samples: int, site: int) -> tuple[Stats, Stats | None]
         # writable arrays: the one type the sifting kernel is compiled (and cached) for
         file.seek(site * samples * 8)
         col = np.fromfile(file, dtype=np.float64, count=samples)
+        if not _WORKER["model"].wants_per_unit(site):
+            return site_statistics(col, None)
         file.seek(n_sites * samples * 8)  # the units sold: the column after the sites'
         return site_statistics(col, np.fromfile(file, dtype=np.float64, count=samples))
 

@@ -210,3 +210,32 @@ def test_a_nan_is_passed_on_not_dropped():
     wrong shows, instead of the other route or the duty minimum quietly standing in)."""
     assert np.isnan(_one_site([12.0, np.nan], oracle=False)[0])
     assert np.isnan(_one_site([12.0, 9.0], eur=np.nan, minimum=1.0, oracle=False)[0])
+
+
+def test_block_sums_equal_numpys() -> None:
+    """The fused block sums against NumPy's passes on the same costs (ties to the first site, as
+    np.argmin; the cheapest confirmed site among a mask)."""
+    rng = np.random.default_rng(3)
+    cost = np.round(rng.lognormal(2.0, 0.3, (257, 6)), 1)  # rounded: ties happen
+    units = rng.lognormal(5.0, 0.1, 257)
+    confirmed = np.array([True, False, True, True, False, True])
+    out = [
+        np.zeros(6),
+        np.zeros(6, dtype=np.int64),
+        np.zeros(6),
+        np.zeros(6),
+        np.zeros(6),
+        np.zeros(6, dtype=np.int64),
+    ]
+    sums, best, regret, squares, unit_sums, best_confirmed = out
+    sold = kernels.block_sums(cost, units, confirmed, *out)
+    assert sold == pytest.approx(units.sum(), rel=1e-14)
+    np.testing.assert_allclose(sums, cost.sum(axis=0), rtol=1e-13)
+    assert best.tolist() == np.bincount(cost.argmin(axis=1), minlength=6).tolist()
+    np.testing.assert_allclose(regret, (cost - cost.min(axis=1, keepdims=True)).sum(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(squares, ((cost - cost.mean(axis=0)) ** 2).sum(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(unit_sums, (cost / units[:, None]).sum(axis=0), rtol=1e-12)
+    idx = np.flatnonzero(confirmed)
+    want = np.zeros(6, dtype=np.int64)
+    want[idx] = np.bincount(cost[:, idx].argmin(axis=1), minlength=len(idx))
+    assert best_confirmed.tolist() == want.tolist()

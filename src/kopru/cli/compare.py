@@ -11,9 +11,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from kopru import api
-from kopru.cli.common import AvoidOpt, CloseOpt, JsonOpt, OverridesOpt, out, print_json
+from kopru.cli.common import AvoidOpt, CloseOpt, JsonOpt, NoStoreOpt, OverridesOpt, out, print_json
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
 
 @app.command()
@@ -30,8 +30,10 @@ def compare(
     overrides: OverridesOpt = None,
     close: CloseOpt = None,
     avoid: AvoidOpt = None,
+    no_store: NoStoreOpt = False,  # accepted as by its siblings: a comparison is a look-up, never recorded
 ) -> None:
-    """Two or three sites side by side: costs, markets, duties, incentives, appraisal, inputs, risk."""
+    """Two or three sites side by side: costs, markets, duties, incentives, appraisal, inputs, risk
+    (a look-up: not recorded in the scenario store)."""
     result = api.compare(profile, sites, samples, seed, overrides, close or (), avoid or ())
     if as_json:
         print_json(result.as_dict())

@@ -284,3 +284,25 @@ def test_a_sweep_whose_every_scenario_fails_exits_2(tmp_path, cli):
     r = cli("sweep", str(spec), "--no-store")
     assert r.code == 2 and "every scenario failed; the first, no_rate" in r.err
     assert len(r.err.strip().splitlines()) == 1
+
+
+def test_a_sweep_names_the_sites_a_closure_leaves_without_a_route(tmp_path, cli):
+    """OR review: the khorgos_closed scenario removed two zones and the table was silent. Oracle: the
+    plan with the same closure, whose sites that cannot serve every market are the scenario's."""
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        f"profile: {APPAREL.as_posix()}\nscenarios:\n  - name: baseline\n  - name: no_rail\n"
+        "    close: [mode:rail]\n",
+        encoding="utf-8",
+    )
+    result = api.sweep(spec)
+    by_name = {s["name"]: s for s in result.scenarios}
+    plan = api.plan(APPAREL, disruptions=["mode:rail"])
+    assert by_name["no_rail"]["unserved"] == [s.name for s in plan.sites if not s.feasible]
+    assert by_name["baseline"]["unserved"] == []
+    r = cli("sweep", spec, "--no-store")
+    lost = by_name["no_rail"]["unserved"]
+    assert lost  # closing rail leaves a site without a route to every market
+    assert f"no_rail: {len(lost)} site(s) no longer serve every market against baseline" in " ".join(
+        r.out.split()
+    )

@@ -214,6 +214,7 @@ def plan_outcome(plan: Any, name: str) -> dict[str, Any]:
         "baseline_total": rec.baseline_total,
         "saving_pct": rec.saving_pct,
         "feasible_sites": sum(s.feasible for s in plan.sites),
+        "unserved": [s.name for s in plan.sites if not s.feasible],  # sites no route serves every market from
         "totals": {s.id: s.landed_cost.total for s in plan.sites},
     }
 
@@ -244,6 +245,7 @@ def _outcome(name: str, sites: Any, x: CostInputs, fx: float, demand: np.ndarray
         "baseline_total": total(base),
         "saving_pct": saving_pct if saving_pct is None or np.isfinite(saving_pct) else None,
         "feasible_sites": int(feasible.sum()),
+        "unserved": [str(names[i]) for i in np.flatnonzero(~feasible)],
         "totals": {str(ids[i]): total(i) for i in range(len(ids))},
     }
 

@@ -386,8 +386,27 @@ def sweep(
             row += [cost, opened if status == "optimal" else f"{opened} ({status})"]
         table.add_row(*row)
     out.print(table)
+    _print_lost_sites(result.scenarios)
     out.print(f"[dim]ran {result.execution}[/]")
     _fail_if_all_failed(result.scenarios)
+
+
+def _print_lost_sites(scenarios: list[dict]) -> None:
+    """The sites a scenario leaves without a route to every market, against the first scenario:
+    a closure can remove a candidate, not only move costs (OR review)."""
+    ran = [s for s in scenarios if "error" not in s and "unserved" in s]
+    if len(ran) < 2:
+        return
+    first = set(ran[0]["unserved"])
+    for s in ran[1:]:
+        lost = [n for n in s["unserved"] if n not in first]
+        if lost:
+            shown = ", ".join(lost[:6]) + (f" and {len(lost) - 6} more" if len(lost) > 6 else "")
+            out.print(
+                f"[yellow]{escape(s['name'])}:[/] {len(lost)} site(s) no longer serve every market against"
+                f" {escape(ran[0]['name'])}: {escape(shown)}",
+                highlight=False,
+            )
 
 
 def _fail_if_all_failed(scenarios: list[dict]) -> None:

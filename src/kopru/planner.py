@@ -188,9 +188,17 @@ class Recommendation(Model):
     saving: float | None
     saving_pct: float | None
     best_by_market: dict[str, str]  # market -> cheapest source at the margin (beyond fixed costs)
-    text: str
+    text: str  # the headline and every point, as one paragraph
     # the saving with neither site's profit tax: what a tax holiday is not behind
     saving_pct_before_profit_tax: float | None = None
+    headline: str = ""  # the decision in one sentence (qualified when the borrowed values overturn it)
+    points: list[str] = []  # what the headline rests on: split markets, unconfirmed incentives, routes
+
+    def qualify(self, clause: str) -> None:
+        """Put ``clause`` into the headline: the decision must not read firmer than the data."""
+        head = self.headline.removesuffix(".")
+        self.headline = f"{head}; {clause}."
+        self.text = " ".join([self.headline, *self.points])
 
 
 class Plan(Model):
@@ -429,7 +437,7 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
         plan.borrowed_stress = borrowed_stress(pre, winner, totals)
         stress = plan.borrowed_stress
         if stress is not None and not stress.holds:  # the headline must not read firmer than the data
-            plan.recommendation.text = _qualified(recommendation.text, stress)
+            plan.recommendation.qualify(stress_clause(stress))
     return plan
 
 
@@ -439,12 +447,6 @@ def stress_clause(stress: BorrowedStress) -> str:
         f"with the values borrowed from other regions or estimated at their unfavourable end,"
         f" {stress.cases[0].first_name} would come first instead"
     )
-
-
-def _qualified(text: str, stress: BorrowedStress) -> str:
-    """The recommendation with the stress test's verdict after its first sentence."""
-    head, sep, rest = text.partition(". ")
-    return f"{head}; {stress_clause(stress)}. {rest}" if sep else f"{text} ({stress_clause(stress)})."
 
 
 def _exchange_rates(pack: DataPack, site_plans: list[SitePlan], currency: str) -> list[ParamRef]:
@@ -659,6 +661,7 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
             saving_pct=None,
             best_by_market=best_by_market,
             text=pre.no_site_reason(),
+            headline=pre.no_site_reason(),
         )
     best = by_id[feasible[0]]
     turkish = [by_id[s] for s in feasible if by_id[s].country == "TR"]
@@ -695,6 +698,7 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
             f" ({saving_pct:.1%}; {saving_pct_pre_tax:.1%} before profit tax) below the best Turkish"
             f" option, {base.name}{expanded}."
         )
+    points: list[str] = []
     split = {best_by_market[m] for m in best_by_market}
     if len(split) > 1:
         # people read names: "Russia: SEZ Aktobe", not "mkt_RU: sez_aktobe"
@@ -716,13 +720,19 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
             verdict = "a second plant may pay (kopru optimize weighs it)"
         else:  # a few cents on a few markets do not carry a plant's fixed costs
             verdict = f"less than {what} costs a year ({plant:,.0f} {currency}): one plant serves them all"
-        text += (
-            f" Market by market, the cheapest sources at the margin (beyond each plant's fixed costs)"
+        points.append(
+            f"Market by market, the cheapest sources at the margin (beyond each plant's fixed costs)"
             f" differ ({shown}), by {at_stake:,.0f}"
             f" {currency} a year in all: {verdict}."
         )
-    text += _unconfirmed_sentence(best, by_id, ranking, base, currency)
-    text += _restricted_sentence(best, currency, markets)
+    points += [
+        p.strip()
+        for p in (
+            _unconfirmed_sentence(best, by_id, ranking, base, currency),
+            _restricted_sentence(best, currency, markets),
+        )
+        if p.strip()
+    ]
     return Recommendation(
         site=best.id,
         name=best.name,
@@ -733,8 +743,10 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
         saving=_num(saving) if saving is not None else None,
         saving_pct=_num(saving_pct) if saving_pct is not None else None,
         best_by_market=best_by_market,
-        text=text,
+        text=" ".join([text, *points]),
         saving_pct_before_profit_tax=_num(saving_pct_pre_tax) if saving_pct_pre_tax is not None else None,
+        headline=text,
+        points=points,
     )
 
 

@@ -45,7 +45,11 @@ def test_plan_and_optimize(cli):
         kopru.optimize(APPAREL, disruptions=["mode:ferry"], sensitivity=False).as_dict(),
     )
     r = cli("plan", APPAREL, "--no-store")
-    assert " ".join(kopru.plan(APPAREL).recommendation.text.split()) in " ".join(r.out.split())
+    rec = kopru.plan(APPAREL).recommendation
+    shown = " ".join(r.out.split())
+    assert rec.points and rec.text == " ".join([rec.headline, *rec.points])
+    for part in (rec.headline, *rec.points):  # the decision, then each point it rests on
+        assert " ".join(part.split()) in shown
 
 
 def test_demo_is_the_apparel_plan(cli, tmp_path):

@@ -122,7 +122,10 @@ def print_plan(plan: Any) -> None:
         out.print(f"[red]overridden:[/] {escape(', '.join(o['key'] for o in plan.overrides))}")
     if plan.disruptions:
         out.print(f"[red]closed:[/] {escape(', '.join(plan.disruptions))}")
-    out.print(f"[bold]Recommendation:[/] {escape(plan.recommendation.text)}")
+    rec = plan.recommendation
+    out.print(f"[bold]Recommendation:[/] {escape(rec.headline or rec.text)}")
+    for point in rec.points if rec.headline else []:
+        out.print(f"  • {escape(point)}")
     if plan.borrowed_stress is not None:
         colour = "green" if plan.borrowed_stress.holds else "yellow"
         out.print(f"[bold {colour}]Borrowed values:[/] {escape(plan.borrowed_stress.text)}")

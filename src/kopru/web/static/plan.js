@@ -495,8 +495,16 @@
     // sources by their publishers, which a reader knows, not the data pack's ids
     const publisher = Object.fromEntries((plan.sources || []).map((s) => [s.id, s.publisher || s.title || s.id]));
     const cited = (ids) => [...new Set(ids.split(";").filter(Boolean).map((id) => publisher[id] || id))].join("; ");
-    document.getElementById("recommendation").textContent = plan.recommendation.text +
-      (oldest ? ` The oldest value it rests on: ${oldest.what} (${oldest.year}, ${cited(oldest.source)}).` : "");
+    // the decision first, then what it rests on (older runs have the text only)
+    const rec = plan.recommendation;
+    const box = document.getElementById("recommendation");
+    const head = Object.assign(document.createElement("p"), { textContent: rec.headline || rec.text });
+    head.className = "headline";
+    const points = (rec.headline ? rec.points || [] : []).slice();
+    if (oldest) points.push(`The oldest value it rests on: ${oldest.what} (${oldest.year}, ${cited(oldest.source)}).`);
+    const list = document.createElement("ul");
+    list.replaceChildren(...points.map((t) => Object.assign(document.createElement("li"), { textContent: t })));
+    box.replaceChildren(head, ...(points.length ? [list] : []));
     // would the answer change with the borrowed values at their unfavourable end? (older runs lack it)
     const stress = document.getElementById("borrowed-stress");
     stress.hidden = !plan.borrowed_stress;

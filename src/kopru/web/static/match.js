@@ -102,10 +102,19 @@
       `<tr><td>${kopru.esc(a.name)}</td><td>${kopru.esc(a.zone_name)}${star(a)}</td><td class="num">${pct(a.advantage)}</td>
        <td class="num">${kopru.money(a.jobs)}${guess(a, "jobs")}</td><td class="num">${kopru.money(a.investment_usd / 1e6, 1)}${guess(a, "investment_usd")}</td>
        <td>${pitchLink(a.enterprise)}</td></tr>`).join("");
+    const m = (v) => kopru.money(v / 1e6, 1);
+    document.querySelector("#match-trade-offs tbody").innerHTML = (d.trade_offs || []).map((r) => {
+      const chosen = r.objective === d.objective_name && r.targets ? ' class="chosen"' : "";
+      const name = r.objective.replace("_", " ") + (r.targets ? "" : " (no targets)");
+      return `<tr${chosen}><td>${kopru.esc(name)}</td><td class="num">${r.enterprises}</td><td class="num">${kopru.money(r.jobs)}</td>
+        <td class="num">${m(r.investment_usd)}</td><td class="num">${m(r.exports_usd)}</td><td class="num">${m(r.value_added_usd)}</td>
+        <td class="num">${m(r.saving_usd)}</td><td class="num">${m(r.incentive_cost_usd)}</td></tr>`;
+    }).join("");
+    const RESOURCE = { land_ha: "land, ha", power_mw: "power, MW", water_m3_day: "water, m3 a day" };
     const zoneRows = [];
     for (const z of d.zones) {
       for (const [res, v] of Object.entries(z.resources)) {
-        zoneRows.push(`<tr><td>${kopru.esc(z.name)}</td><td class="num">${z.enterprises}</td><td>${kopru.esc(res)}</td>
+        zoneRows.push(`<tr><td>${kopru.esc(z.name)}</td><td class="num">${z.enterprises}</td><td>${kopru.esc(RESOURCE[res] || res)}</td>
           <td class="num">${kopru.money(v.used, 1)}</td><td class="num">${v.capacity === null ? "not capped" : kopru.money(v.capacity, 1)}</td>
           <td class="num">${v.shadow === null ? "—" : kopru.money(v.shadow, 2)}</td></tr>`);
       }

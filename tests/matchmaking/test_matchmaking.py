@@ -358,6 +358,20 @@ def test_cli_match_json_and_folder(cli, tmp_path):
         book.sheetnames
     )
     assert book["Assignments"].max_row == len(data["assignments"]) + 1
+    # analyst review: General formats, bare field names, no units; now headers with units, formats
+    sheet = book["Assignments"]
+    header = [c.value for c in sheet[1]]
+    col = {h: i for i, h in enumerate(header)}
+    assert sheet.cell(2, col["saving vs Turkish baseline"] + 1).number_format == "0.0%"
+    assert sheet.cell(2, col["investment, USD"] + 1).number_format == "#,##0"
+    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref
+    invested = sum(r[col["investment, USD"]] for r in sheet.iter_rows(min_row=2, values_only=True))
+    assert invested == pytest.approx(data["impact"]["investment_usd"])  # hand oracle: the impact's sum
+    summary = {r[0]: r[1] for r in book["Summary"].iter_rows(min_row=2, values_only=True)}
+    assert (
+        summary["cost to the state, USD a year (estimate)"] == f"{data['impact']['incentive_cost_usd']:,.0f}"
+    )
+    assert "Objectives" in book.sheetnames or not data["trade_offs"]
 
 
 def test_cli_bad_input_exit_2_and_nothing_written(cli, tmp_path):

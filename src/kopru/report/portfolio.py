@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 from jinja2 import Environment, PackageLoader, select_autoescape
 from plotly.offline import get_plotlyjs
@@ -242,67 +241,203 @@ def render_pitch_html(result: MatchResult, e: int) -> str:
 
 
 def write_workbook(result: MatchResult, path: str | Path) -> Path:
-    """The portfolio as an Excel workbook: assignments, enterprises, zones, unassigned, impact."""
+    """The portfolio as an Excel workbook a promotion team forwards: Summary, Assignments,
+    Enterprises, Zones, Unassigned, By region and Objectives; every header names its unit, money
+    has thousands separators, shares are per cent, headers are frozen and filterable."""
+    from openpyxl import Workbook
+
+    from kopru.report.workbook import MONEY, NUMBER, SHARE, add_sheet
+
     path = Path(path)
     data = result.as_dict()
-    zones = []
-    for z in data["zones"]:
-        for res, v in (z["resources"] or {"": {}}).items():
-            zones.append(
-                {
-                    "zone": z["id"],
-                    "name": z["name"],
-                    "kind": z["kind"],
-                    "region": z["region"],
-                    "enterprises": z["enterprises"],
-                    "resource": res,
-                    **v,
-                }
-            )
-    enterprises = [
-        {
-            k: (", ".join(v) if isinstance(v, list) and k == "estimated" else v)
-            for k, v in r.items()
-            if k not in ("needs", "best_zones")
-        }
-        | {f"need_{k}": v for k, v in r["needs"].items()}
-        | {"best_zone": r["best_zones"][0]["name"] if r["best_zones"] else None}
-        for r in data["enterprises"]
-    ]
-    impact = {}
-    for k, v in data["impact"].items():
-        if k in ("by_region", "by_status"):
-            continue
-        if isinstance(v, dict):  # estimated, unconfirmed: one row each of their figures
-            impact |= {f"{k}_{kk}": vv for kk, vv in v.items()}
-        else:
-            impact[k] = v
-    summary = {
-        **{k: data[k] for k in ("kopru_version", "code_digest", "data_pack_version", "created") if k in data},
-        "status": data["status"],
-        "objective": data["objective_name"],
-        "value": data["objective"],
-        "bound": data["bound"],
-        "gap": data["gap"],
-        **impact,
-        "incentive_cost_basis": data["incentive_cost_basis"],
-        "tie_break": data["tie_break"]["rule"],
-    }
-    assignments = [
-        {k: (", ".join(v) if k == "estimated" else v) for k, v in a.items()} for a in data["assignments"]
-    ]
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        pd.DataFrame([summary]).T.rename(columns={0: "value"}).to_excel(xl, sheet_name="Summary")
-        pd.DataFrame(assignments).to_excel(xl, sheet_name="Assignments", index=False)
-        pd.DataFrame(enterprises).to_excel(xl, sheet_name="Enterprises", index=False)
-        pd.DataFrame(zones).to_excel(xl, sheet_name="Zones", index=False)
-        pd.DataFrame(data["unassigned"] or [{"enterprise": None, "name": None, "why": None}]).to_excel(
-            xl, sheet_name="Unassigned", index=False
+    names = {z["id"]: z["name"] for z in data["zones"]}
+    book = Workbook()
+    book.remove(book.active)
+    add_sheet(book, "Summary", [("item", None), ("value", None)], _summary_rows(data))
+    add_sheet(
+        book,
+        "Assignments",
+        [
+            ("enterprise", None),
+            ("status", None),
+            ("zone", None),
+            ("region", None),
+            ("saving vs Turkish baseline", SHARE),
+            ("saving, USD a year", MONEY),
+            ("jobs", MONEY),
+            ("investment, USD", MONEY),
+            ("exports, USD a year", MONEY),
+            ("value added, USD a year", MONEY),
+            ("cost to the state, USD a year (estimate)", MONEY),
+            ("SEZ eligibility", None),
+            ("kopru's estimates", None),
+        ],
+        [
+            [
+                a["name"],
+                a["status"] or "not stated",
+                a["zone_name"],
+                result.zones.region_names.get(a["region"], a["region"]),
+                a["advantage"],
+                a["saving_usd"],
+                round(a["jobs"] or 0),
+                a["investment_usd"],
+                a["exports_usd"],
+                a["value_added_usd"],
+                a["incentive_cost_usd"],
+                "confirmed" if a["confirmed"] else "unconfirmed: check",
+                ", ".join(ESTIMATE_WORDS.get(f, f) for f in a["estimated"]),
+            ]
+            for a in data["assignments"]
+        ],
+    )
+    add_sheet(
+        book,
+        "Enterprises",
+        [
+            ("enterprise", None),
+            ("sector", None),
+            ("template", None),
+            ("status", None),
+            ("jobs", MONEY),
+            ("investment, USD", MONEY),
+            ("SEZ relief category", None),
+            ("size, times the template", NUMBER),
+            ("kopru's estimates", None),
+            ("zone", None),
+            ("best zone", None),
+            ("source", None),
+        ],
+        [
+            [
+                r["name"],
+                r["sector"],
+                r["template"],
+                r["status"] or "not stated",
+                round(r["jobs"] or 0),
+                r["investment_usd"],
+                r["sez_category"],
+                r["scale"],
+                ", ".join(ESTIMATE_WORDS.get(f, f) for f in r["estimated"]),
+                names.get(r["zone"], "") if r["zone"] else "not placed",
+                r["best_zones"][0]["name"] if r["best_zones"] else None,
+                r["source"],
+            ]
+            for r in data["enterprises"]
+        ],
+    )
+    add_sheet(
+        book,
+        "Zones",
+        [
+            ("zone", None),
+            ("kind", None),
+            ("region", None),
+            ("enterprises", None),
+            ("resource", None),
+            ("used", NUMBER),
+            ("capacity", NUMBER),
+            ("shadow value (objective per unit)", NUMBER),
+            ("basis", None),
+        ],
+        [
+            [
+                z["name"],
+                "SEZ" if z["kind"] == "sez" else "industrial zone",
+                result.zones.region_names.get(z["region"], z["region"]),
+                z["enterprises"],
+                RESOURCE_WORDS.get(res, res),
+                v.get("used"),
+                v.get("capacity"),
+                v.get("shadow"),
+                v.get("basis"),
+            ]
+            for z in data["zones"]
+            for res, v in (z["resources"] or {"": {}}).items()
+        ],
+    )
+    add_sheet(
+        book,
+        "Unassigned",
+        [("enterprise", None), ("why", None)],
+        [[u["name"], u["why"]] for u in data["unassigned"]] or [["(none)", "every enterprise has a zone"]],
+    )
+    add_sheet(
+        book,
+        "By region",
+        [("region", None), ("enterprises", None), ("jobs", MONEY), ("investment, USD", MONEY)],
+        [
+            [result.zones.region_names.get(reg, reg), v["enterprises"], round(v["jobs"]), v["investment_usd"]]
+            for reg, v in data["impact"]["by_region"].items()
+        ],
+    )
+    if data["trade_offs"]:
+        add_sheet(
+            book,
+            "Objectives",
+            [
+                ("objective", None),
+                ("targets", None),
+                ("placed", None),
+                ("jobs", MONEY),
+                ("investment, USD", MONEY),
+                ("exports, USD a year", MONEY),
+                ("value added, USD a year", MONEY),
+                ("saving, USD a year", MONEY),
+                ("cost to the state, USD a year", MONEY),
+            ],
+            [
+                [
+                    r["objective"].replace("_", " "),
+                    "as given" if r["targets"] else "none",
+                    r["enterprises"],
+                    round(r["jobs"]),
+                    *(r[k] for k in ("investment_usd", "exports_usd", "value_added_usd", "saving_usd")),
+                    r["incentive_cost_usd"],
+                ]
+                for r in data["trade_offs"]
+            ],
         )
-        by_region = pd.DataFrame(data["impact"]["by_region"]).T
-        by_region.index.name = "region"
-        by_region.to_excel(xl, sheet_name="By region")
+    book.save(path)
     return path
+
+
+RESOURCE_WORDS = {"land_ha": "land, ha", "power_mw": "power, MW", "water_m3_day": "water, m3 a day"}
+
+
+def _summary_rows(data: dict[str, Any]) -> list[list[Any]]:
+    """The Summary sheet: the run, the portfolio's totals in words and numbers, what they rest on."""
+    imp, tie = data["impact"], data["tie_break"]
+    rows = [
+        ["prepared", data.get("created")],
+        [
+            "kopru, code, data pack",
+            f"{data.get('kopru_version')}, {data.get('code_digest')}, {data.get('data_pack_version')}",
+        ],
+        ["objective", data["objective_name"].replace("_", " ")],
+        ["status", data["status"]],
+        ["enterprises placed", f"{imp['enterprises']} of {len(data['enterprises'])}"],
+        ["jobs", f"{imp['jobs']:,.0f} (kopru's estimates: {imp['estimated']['jobs']:,.0f})"],
+        [
+            "investment, USD",
+            f"{imp['investment_usd']:,.0f} (kopru's estimates: {imp['estimated']['investment_usd']:,.0f})",
+        ],
+        ["exports, USD a year (delivered value)", f"{imp['exports_usd']:,.0f}"],
+        ["value added, USD a year", f"{imp['value_added_usd']:,.0f}"],
+        ["saving to the enterprises, USD a year", f"{imp['saving_usd']:,.0f}"],
+        ["cost to the state, USD a year (estimate)", f"{imp['incentive_cost_usd']:,.0f}"],
+        ["what the cost to the state is", data["incentive_cost_basis"]],
+        [
+            "placements on unconfirmed SEZ eligibility",
+            f"{imp['unconfirmed']['enterprises']} ({imp['unconfirmed']['jobs']:,.0f} jobs)",
+        ],
+        ["ties broken toward", tie["rule"]],
+    ]
+    if tie["alternative"]:
+        alt = tie["alternative"]
+        rows.append([f"with {alt['rule']}", f"cost to the state {alt['incentive_cost_usd']:,.0f} USD a year"])
+    rows += [["note", n] for n in data["notes"]]
+    return rows
 
 
 def write_match_folder(result: MatchResult, pack: DataPack, out_dir: str | Path) -> list[Path]:

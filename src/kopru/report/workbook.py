@@ -50,16 +50,16 @@ def write_plan_workbook(
     subjects = subject_names(pack) if pack is not None else {}
     labels = {q: str(d.get("description", q)) for q, d in pack.quantities.items()} if pack is not None else {}
     _summary(book.create_sheet("Summary"), plan)
-    _sheet(book, "Ranking", *_ranking(plan, cur))
-    _sheet(book, "Costs", *_costs(plan, cur))
-    _sheet(book, "By market", *_by_market(plan, cur, names))
-    _sheet(book, "Routes", *_routes(plan, names, nodes))
-    _sheet(book, "Incentives", *_incentives(plan, cur))
-    _sheet(book, "Cash flows", *_cash_flows(plan, cur))
+    add_sheet(book, "Ranking", *_ranking(plan, cur))
+    add_sheet(book, "Costs", *_costs(plan, cur))
+    add_sheet(book, "By market", *_by_market(plan, cur, names))
+    add_sheet(book, "Routes", *_routes(plan, names, nodes))
+    add_sheet(book, "Incentives", *_incentives(plan, cur))
+    add_sheet(book, "Cash flows", *_cash_flows(plan, cur))
     if risk is not None:
-        _sheet(book, "Risk", *_risk(risk, names))
-    _sheet(book, "Inputs", *_inputs(plan, subjects, labels))
-    _sheet(book, "Sources", *_sources(plan))
+        add_sheet(book, "Risk", *_risk(risk, names))
+    add_sheet(book, "Inputs", *_inputs(plan, subjects, labels))
+    add_sheet(book, "Sources", *_sources(plan))
     book.save(path)
     return path
 
@@ -393,7 +393,8 @@ def _sources(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
     return cols, rows
 
 
-def _sheet(book: Workbook, title: str, cols: Sequence[Column], rows: Sequence[Sequence[Any]]) -> None:
+def add_sheet(book: Workbook, title: str, cols: Sequence[Column], rows: Sequence[Sequence[Any]]) -> None:
+    """A sheet of ``rows`` under ``cols`` (header, number format): frozen, filterable headers."""
     ws = book.create_sheet(title)
     ws.append([c for c, _ in cols])
     _style_header(ws, len(cols))

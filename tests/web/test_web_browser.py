@@ -184,6 +184,20 @@ def test_plan_page_shows_field_errors(watched: Watched) -> None:
     watched.check()
 
 
+def test_a_server_that_does_not_answer_is_said_in_words(watched: Watched) -> None:
+    """Web QA: an unreachable server showed the browser's 'Failed to fetch'. The request is aborted
+    as a dead server's would be; the page says what to check."""
+    page = watched.page
+    page.goto(watched.base + "/plan")
+    page.wait_for_function("document.querySelector('[name=company]').value.length > 0")
+    page.route("**/api/profiles/validate", lambda route: route.abort())
+    page.click("#check-btn")
+    page.wait_for_selector("#form-errors:not([hidden])")
+    shown = page.locator("#form-errors").inner_text()
+    assert "the kopru server did not answer" in shown and "Failed to fetch" not in shown
+    watched.check(expected=("net::ERR_FAILED",))
+
+
 def test_optimize_draws_flows_and_runs_compare(watched: Watched) -> None:
     page = watched.page
     page.goto(watched.base + "/plan")

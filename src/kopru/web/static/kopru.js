@@ -21,7 +21,14 @@ const kopru = (() => {
   async function api(path, options = {}) {
     const headers = new Headers(options.headers || {});
     if (token()) headers.set("Authorization", `Bearer ${token()}`);
-    const response = await fetch(path, { ...options, headers });
+    let response;
+    try {
+      response = await fetch(path, { ...options, headers });
+    } catch (_) {  // the browser's own words ("Failed to fetch") name no cause a reader can act on
+      const error = new Error("the kopru server did not answer: is it still running (kopru serve), and is this machine online?");
+      error.status = 0;
+      throw error;
+    }
     if (response.status === 401) {
       toast("This server needs an access token: enter it at the top right.");
       const box = document.getElementById("token");

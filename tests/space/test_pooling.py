@@ -219,3 +219,20 @@ def test_stale_element_sets_are_in_the_result(eo_only):
     assert ages[39731]["age_at_start_days"] == pytest.approx(103.39, abs=0.01) and ages[39731]["stale"]
     assert "minutes after two to three months" in data["warnings"][0]
     assert np.isfinite([a["age_at_start_days"] for a in data["element_sets"]]).all()
+
+
+def test_each_antenna_s_load_adds_up_from_the_schedule(result):
+    """An operator asks what pooling asks of each antenna (space review, left last time). Oracle by
+    hand: the pooled schedule's contacts summed per station, and the partners' share of them."""
+    seconds = result.window.seconds
+    rows = {a["station"]: a for a in result.antennas()}
+    assert rows and sum(a["contacts"] for a in rows.values()) == len(result.schedule)
+    for station, a in rows.items():
+        mine = [c for c in result.schedule if c["station"] == station]
+        busy = sum(c["duration_s"] for c in mine)
+        partner = sum(c["duration_s"] for c in mine if not c["own_station"])
+        assert a["busy_share"] == pytest.approx(busy / seconds, abs=1e-6)
+        assert a["contact_min_per_day"] == pytest.approx(busy / 60 / (seconds / 86400), abs=1e-3)
+        assert a["partner_share"] == pytest.approx(partner / busy, abs=1e-6)
+        assert 0 <= a["busy_share"] <= 1
+    assert result.as_dict()["antennas"] == result.antennas()

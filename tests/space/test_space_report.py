@@ -32,6 +32,14 @@ def test_report_is_self_contained_and_lists_provenance(report_html):
     assert "Baikonur Cosmodrome" in left and "re-entered on 9-10 January 2015" in left
 
 
+def test_report_shows_each_antenna_s_load(report_html):
+    """What pooling asks of each antenna: a row per antenna of the pooled schedule, KGS Astana among
+    them (the LEO-capable Kazakh station)."""
+    table = report_html[report_html.index('id="antennas"') :]
+    table = table[: table.index("</table>")]
+    assert "KGS National Space Centre" in table and "of which for partners" in table
+
+
 @pytest.mark.browser
 def test_report_renders_map_and_timeline_offline(browser, tmp_path, report_html):
     path = tmp_path / "space_report.html"

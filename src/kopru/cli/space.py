@@ -301,6 +301,13 @@ def _print_pool(result: space.PoolResult, days: float) -> None:
     out.print(table)
     out.print(f"[bold]pooling guarantees only this:[/] {escape(GUARANTEE)}")
     _print_worse(result.satellites)
+    load = "; ".join(
+        f"{a['station']} {a['contact_min_per_day']:.0f} min/d ({a['busy_share']:.1%} of the time,"
+        f" {a['partner_share']:.0%} for partners)"
+        for a in result.antennas()
+    )
+    if load:
+        out.print(f"[bold]antennas in the pooled schedule:[/] {escape(load)}", highlight=False)
     for name, rep in (("own", result.own), ("pooled", result.pooled)):
         number = lambda v, fmt: "—" if v is None else format(v, fmt)  # noqa: E731
         out.print(

@@ -122,6 +122,39 @@ class PoolResult:
         )
         return [w for w in (stale, *self.warnings) if w]
 
+    def antennas(self) -> list[dict[str, object]]:
+        """Each antenna's load in the pooled schedule: contacts, minutes a day, share of the window
+        in contact, and how much of it goes to partners' satellites (what pooling asks of it)."""
+        days = self.window.seconds / 86400.0
+        rows: dict[str, dict[str, object]] = {}
+        for c in self.schedule:
+            row = rows.setdefault(
+                str(c["station"]),
+                {
+                    "station": c["station"],
+                    "country": c["station_country"],
+                    "contacts": 0,
+                    "_s": 0.0,
+                    "_partner": 0.0,
+                },
+            )
+            row["contacts"] = int(row["contacts"]) + 1
+            row["_s"] = float(row["_s"]) + float(c["duration_s"])
+            if not c["own_station"]:
+                row["_partner"] = float(row["_partner"]) + float(c["duration_s"])
+        out = []
+        for row in sorted(rows.values(), key=lambda r: -float(r["_s"])):
+            busy, partner = float(row.pop("_s")), float(row.pop("_partner"))
+            out.append(
+                row
+                | {
+                    "contact_min_per_day": round(busy / 60.0 / days, 3),
+                    "busy_share": round(busy / self.window.seconds, 6),
+                    "partner_share": round(partner / busy, 6) if busy else 0.0,
+                }
+            )
+        return out
+
     def as_dict(self) -> dict[str, object]:
         ages = self.constellation.ages(self.window.start, self.window.end) if self.constellation else []
         return {
@@ -137,6 +170,7 @@ class PoolResult:
             "stations_left_out": list(self.stations.left_out) if self.stations is not None else [],
             "stations_not_for_leo": list(self.stations_not_for_leo),
             "satellites": self.satellites,
+            "antennas": self.antennas(),
             "schedule": self.schedule,
         }
 

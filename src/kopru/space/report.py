@@ -578,6 +578,7 @@ def render_space_report(
         pooled_total=pooled_total,
         satellites=result.satellites,
         schedule=result.schedule,
+        antennas=result.antennas(),
         excluded=result.excluded,
         solver=(("own", result.own), ("pooled", result.pooled)),
         map=track_map(

@@ -540,3 +540,21 @@ def test_a_capacity_loss_names_the_zone_the_room_left_and_what_would_let_it_in(t
     capped = kopru.match(pipe, zones=zones, max_incentive_cost=100, shadow=False)
     for text in (u["why"] for u in capped.as_dict()["unassigned"]):
         assert "the incentives would break the budget (SEZ Turan (formerly Turkistan)'s cost" in text
+
+
+def test_a_pitch_sheet_gives_the_zone_s_figures_with_their_sources(result):
+    """Analyst review: a sheet a Turkish company receives should say what the zone offers: its wage,
+    energy, land and tax figures. Oracle: the same values in the template's plan inputs for the site,
+    and the caveat where the plan marks an assumption."""
+    from kopru.report.portfolio import pitch_rows
+
+    result.provenance = result.provenance or {"created": "", "kopru_version": "", "code_digest": ""}
+    e = int(np.flatnonzero(result.assignment >= 0)[0])
+    rows = pitch_rows(result, e)
+    facts = {f["what"]: f for f in rows["zone"]["facts"]}
+    t = result.templates[result.pipeline.table["template"].iloc[e]].in_category(result.pairs.category[e])
+    params = t.inputs.inputs.params[t.site(result.zones.table["site"].iloc[result.assignment[e]])]
+    assert facts["average wage"]["value"] == params["wage"].value
+    assert facts["average wage"]["source"] == params["wage"].source
+    electricity = params["electricity_price_industrial"]
+    assert (facts["electricity for industry"]["caveat"] == "assumption") == electricity.assumption

@@ -185,8 +185,42 @@ def pitch_rows(result: MatchResult, e: int) -> dict[str, Any]:
             for i in pre.incentives[site_index]
         ],
         "routes": routes,
+        "facts": _zone_facts(pre, site_index),
     }
     return out
+
+
+# what an investor asks of a zone first, from the data pack values its costs rest on
+ZONE_FACTS = {
+    "wage": "average wage",
+    "electricity_price_industrial": "electricity for industry",
+    "gas_price_industrial": "gas for industry",
+    "land_lease": "land lease",
+    "corporate_income_tax": "corporate income tax",
+    "property_tax": "property tax",
+    "customs_duty_on_inputs": "customs duty on imported inputs",
+}
+
+
+def _zone_facts(pre: Any, site: int) -> list[dict[str, Any]]:
+    """The zone's wage, energy prices, land and tax rates, each with its unit, year and source, and
+    whether it is an assumption or another place's figure."""
+    params = pre.inputs.params[site]
+    own = {pre.sites["id"].iloc[site], pre.sites["region"].iloc[site], pre.sites["country"].iloc[site]}
+    return [
+        {
+            "what": label,
+            "value": params[key].value,
+            "unit": params[key].unit,
+            "year": params[key].year,
+            "source": params[key].source,
+            "caveat": "assumption"
+            if params[key].assumption
+            else ("" if params[key].subject in own else "borrowed"),
+        }
+        for key, label in ZONE_FACTS.items()
+        if key in params
+    ]
 
 
 def pack_province_name(pre: Any, site_id: str) -> str:

@@ -97,6 +97,9 @@ def test_an_expansion_s_own_cash_flows_by_hand():
     assert payback_years(f.free[0]) == pytest.approx(2.5)
     whole = cash_flows(*args, np.array([100.0]), tax, 0.1)
     np.testing.assert_allclose(whole.free[0], [-100, 70, 70, 70])  # the plant: 200 - 100 - 30
+    # the expansion's buildings pay 5 a year of property tax the plant without them would not
+    taxed = expansion_flows(*args, np.array([100.0]), tax, 0.1, fixed_without=np.array([25.0]))
+    np.testing.assert_allclose(taxed.free[0], [-100, 35, 35, 35])
 
 
 def test_cash_flows_of_a_two_year_plant_by_hand():

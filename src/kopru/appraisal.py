@@ -194,10 +194,12 @@ def expansion_flows(
     wacc: float,
     support: Array | None = None,
     support_years: Array | None = None,
+    fixed_without: Array | None = None,
 ) -> CashFlows:
     """The cash flows an existing plant's expansion adds: the plant with it less the plant without
-    it, which makes the ``running`` share of the output at full from year 1 with no capex (its
-    fixed costs are the same either way). Arguments as :func:`cash_flows`."""
+    it, which makes the ``running`` share of the output at full from year 1 with no capex and
+    ``fixed_without`` fixed costs (default: the same; the expansion's property tax is the
+    difference). Arguments as :func:`cash_flows`."""
     kept = np.clip(np.asarray(running, dtype=float), 0.0, 1.0)
     variable = np.asarray(variable_full, dtype=float)
     whole = cash_flows(
@@ -208,7 +210,7 @@ def expansion_flows(
         np.ones_like(kept),
         revenue_full * kept,
         variable * (kept if variable.ndim == 1 else kept[:, None]),
-        fixed_operating,
+        fixed_operating if fixed_without is None else fixed_without,
         np.zeros_like(capex),
         tax,
         wacc,

@@ -127,7 +127,13 @@ def optimize(pre: PlanInputs, options: OptimizeOptions | None = None) -> Network
         start = np.zeros(len(p.fixed_cost), dtype=bool)
         start[single] = True
     try:
-        sol = solve(p, time_limit=options.time_limit, gap=options.gap, start=start)
+        sol = solve(
+            p,
+            time_limit=options.time_limit,
+            gap=options.gap,
+            start=start,
+            start_cost=best_single[1] if best_single else None,
+        )
     except InfeasibleError as exc:
         return _empty(pre, options, str(exc))
     if sol.status in (Status.INFEASIBLE, Status.NO_SOLUTION):

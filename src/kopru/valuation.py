@@ -202,7 +202,16 @@ def appraise(pre: PlanInputs, feasible: np.ndarray, baseline: int | None) -> lis
     free = flows.free
     # an existing plant's IRR and payback are its expansion's: the plant it has recovers nothing
     expanding = pre.sites["existing"].to_numpy(bool) & (pre.x.capex_usd > 0)
-    own = np.where(expanding[:, None], expansion_flows(**terms).free, free) if expanding.any() else free
+    if expanding.any():
+        # without the expansion its buildings pay no property tax: the one fixed cost it adds
+        x = pre.x
+        added = x.property_tax_rate * x.building_share * x.capex_usd * pre.fx
+        fixed = np.asarray(terms["fixed_operating"], dtype=float)
+        without = fixed - (added if fixed.ndim == 1 else added[:, None])
+        added_flows = expansion_flows(**terms, fixed_without=without)
+        own = np.where(expanding[:, None], added_flows.free, free)
+    else:
+        own = free
     wacc = pre.profile.wacc
     values = npv(wacc, free)
     out: list[AppraisalOut | None] = []

@@ -558,3 +558,26 @@ def test_a_pitch_sheet_gives_the_zone_s_figures_with_their_sources(result):
     assert facts["average wage"]["source"] == params["wage"].source
     electricity = params["electricity_price_industrial"]
     assert (facts["electricity for industry"]["caveat"] == "assumption") == electricity.assumption
+
+
+def test_the_least_cost_to_the_state_comes_first_however_large_the_saving():
+    """Diff review: with the saving weighed at a thousandth of the cost, a zone saving the firm
+    1,200,000 at a cost of 100 beat one saving 1,000,000 at no cost. Oracle by hand: two zones, one
+    enterprise, the same jobs: the least cost to the state is zone 0, then the saving decides."""
+    from types import SimpleNamespace
+
+    from kopru.assignment import GapProblem
+    from kopru.matchmaking.portfolio import _refine
+
+    values = np.array([[10.0, 10.0]])  # jobs, the same in both zones
+    problem = GapProblem(values.T, np.zeros((1, 2, 1)), np.ones((1, 2)), maximize=True, optional=True)
+    pairs = SimpleNamespace(
+        possible=np.array([[True, True]]),
+        incentive_cost=np.array([[0.0, 100.0]]),
+        saving=np.array([[1_000_000.0, 1_200_000.0]]),
+    )
+    assert _refine(pairs, values, problem, 10.0, 10.0, "state_cost").assignment.tolist() == [0]
+    assert _refine(pairs, values, problem, 10.0, 10.0, "saving").assignment.tolist() == [1]
+    # equal costs: the larger saving
+    pairs.incentive_cost = np.array([[50.0, 50.0]])
+    assert _refine(pairs, values, problem, 10.0, 10.0, "state_cost").assignment.tolist() == [1]

@@ -56,11 +56,13 @@ def solve(
     formulation: str = "auto",
     lagrange: bool = True,
     start: NDArray[np.bool_] | None = None,
+    start_cost: float | None = None,
 ) -> Solution:
     """Solve to proven optimality (or to the time limit, reporting the gap).
 
-    ``start`` (one flag per candidate) is a plan HiGHS searches from when no better one is at hand,
-    so a run cut short by its time limit is never worse than it (when it is feasible).
+    ``start`` (one flag per candidate, costing ``start_cost``) is a plan HiGHS searches from unless
+    the Lagrangian heuristic finds a cheaper one, so a run cut short by its time limit is never worse
+    than it (when it is feasible).
 
     ``formulation`` is ``"strong"`` (every linking row), ``"aggregated"`` (capacity rows only),
     ``"cuts"`` (aggregated, then the linking rows the LP relaxation violates) or ``"auto"``.
@@ -77,7 +79,7 @@ def solve(
     if formulation == "auto" and np.isfinite(p.assign_cost).sum() > RESTRICT_MIN_ARCS:
         return _solve_restricted(p, gap, t0, deadline)
     form = choose_formulation(p) if formulation == "auto" else formulation
-    return _solve_model(p, gap, form, lagrange, t0, deadline, start)
+    return _solve_model(p, gap, form, lagrange, t0, deadline, start, start_cost)
 
 
 def _solve_model(
@@ -88,6 +90,7 @@ def _solve_model(
     t0: float,
     deadline: float,
     start: NDArray[np.bool_] | None = None,
+    start_cost: float | None = None,
 ) -> Solution:
     keep = ~np.isin(p.sites, list(p.force_closed))
     lag = None
@@ -101,7 +104,9 @@ def _solve_model(
         if np.isfinite(lag.upper):
             keep &= ~reduced_cost_fixing(p, lag, lag.upper)
             keep |= lag.open  # never drop the start plan's candidates
-            start = lag.open if start is None else start
+            # the cheaper of the two plans (a single site is often far from the heuristic's)
+            if start is None or start_cost is None or lag.upper <= start_cost:
+                start = lag.open
         lag.seconds = time.perf_counter() - relaxing  # the bound, its plans and the fixing
     if start is not None:
         keep |= start

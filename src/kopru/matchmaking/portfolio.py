@@ -644,28 +644,40 @@ def _check_targets(targets: Targets, zones: Zones) -> None:
 
 
 def tie_values(pairs: Pairs, prefer: str) -> np.ndarray:
-    """(E, Z) what the tie-break maximises: the enterprises' saving, or the least cost to the state
-    (then the saving, a thousandth as much, so equal costs still go to the larger saving)."""
-    savings = np.where(np.isfinite(pairs.saving), pairs.saving, 0.0)
+    """(E, Z) what the tie-break maximises first: the enterprises' saving, or minus the cost to the
+    state (equal costs then go to the larger saving, in a second solve: :func:`_refine`)."""
     if prefer == "saving":
-        return savings
-    return -np.nan_to_num(pairs.incentive_cost) + 1e-3 * savings
+        return np.where(np.isfinite(pairs.saving), pairs.saving, 0.0)
+    return -np.nan_to_num(pairs.incentive_cost)
 
 
 def _refine(pairs, values, problem, optimum, time_limit, prefer: str) -> GapSolution | None:
-    """At the optimum of the objective, the portfolio ``prefer`` picks (ties broken well)."""
-    keep = SideConstraint(
-        None,
-        np.nan_to_num(np.where(pairs.possible, values, 0.0)).T,
-        lower=optimum - 1e-6 * max(1.0, abs(optimum)),
-    )
+    """At the optimum of the objective, the portfolio ``prefer`` picks: for the least cost to the
+    state, that least cost first and then, at it, the largest saving (lexicographic, two solves: a
+    small weight on the saving could outbid a small cost)."""
+    keep = _at_least(np.where(pairs.possible, values, 0.0), optimum)
+    first = _solve_tie(pairs, tie_values(pairs, prefer), problem, (keep,), time_limit)
+    if prefer == "saving" or first is None or first.objective is None:
+        return first
+    cost = _at_least(-np.nan_to_num(pairs.incentive_cost), first.objective)
+    savings = np.where(np.isfinite(pairs.saving), pairs.saving, 0.0)
+    second = _solve_tie(pairs, savings, problem, (keep, cost), time_limit)
+    return second if second is not None and second.assignment is not None else first
+
+
+def _at_least(values: np.ndarray, best: float) -> SideConstraint:
+    """Keep the sum of ``values`` (E, Z) over the portfolio at ``best``, within the solver's tolerance."""
+    return SideConstraint(None, np.nan_to_num(values).T, lower=best - 1e-6 * max(1.0, abs(best)))
+
+
+def _solve_tie(pairs, values, problem, keep, time_limit) -> GapSolution | None:
     tie = GapProblem(
-        np.where(pairs.possible, tie_values(pairs, prefer), np.nan).T,
+        np.where(pairs.possible, values, np.nan).T,
         problem.weight,
         problem.capacity,
         maximize=True,
         optional=True,
-        side=(*problem.side, keep),
+        side=(*problem.side, *keep),
     )
     try:
         s = solve_gap(tie, time_limit=time_limit)

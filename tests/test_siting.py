@@ -6,6 +6,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from conftest import EXAMPLES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kopru
 from kopru.facility import solve
@@ -198,3 +200,35 @@ def test_a_budget_no_plan_can_meet_is_explained_and_exits_1(cli):
     assert (
         r.code == 0 and "-0 below" not in r.out and "the best single site's plan" in " ".join(r.out.split())
     )
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(st.floats(1.0, 100.0), st.floats(0.0, 100.0)), min_size=1, max_size=3),
+        min_size=1,
+        max_size=4,
+    ),
+    st.floats(1.0, 250.0),
+)
+def test_the_least_capex_is_a_lower_bound_of_every_plan(levels, demand):
+    """Diff review: the capex bound was checked on one hand case. Oracle: brute force over every way
+    of opening at most one level per site that makes the demand; the bound never exceeds its minimum."""
+    import itertools
+    from types import SimpleNamespace
+
+    from kopru.facility.checks import _least_capex
+
+    sites = np.array([s for s, lv in enumerate(levels) for _ in lv])
+    capacity = np.array([c for lv in levels for c, _ in lv])
+    capex = np.array([k for lv in levels for _, k in lv])
+    p = SimpleNamespace(sites=sites, capacity=capacity, capex=capex)
+    options = [[None, *[i for i in range(len(sites)) if sites[i] == s]] for s in range(len(levels))]
+    plans = [
+        sum(capex[i] for i in pick if i is not None)
+        for pick in itertools.product(*options)
+        if sum(capacity[i] for i in pick if i is not None) >= demand
+    ]
+    bound = _least_capex(p, np.ones(len(sites), dtype=bool), demand)
+    if plans:
+        assert bound <= min(plans) + 1e-9 * max(1.0, min(plans))

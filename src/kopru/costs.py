@@ -107,9 +107,14 @@ class CostInputs:
                 raise ValueError(f"cost input {f.name} contains NaN")
 
 
+def property_tax_a_year(x: CostInputs) -> Array:
+    """(..., S) property tax on the buildings' share of capex, USD a year."""
+    return x.property_tax_rate * x.building_share * x.capex_usd
+
+
 def property_tax_per_unit(x: CostInputs) -> Array:
     """(..., S) property tax on the buildings' share of capex, spread over the plant's units."""
-    return x.property_tax_rate * x.building_share * x.capex_usd / x.volume
+    return property_tax_a_year(x) / x.volume
 
 
 def _allowance(x: CostInputs) -> Array:

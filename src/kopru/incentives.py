@@ -41,7 +41,7 @@ import yaml
 from numpy.typing import NDArray
 
 from kopru.appraisal import annuity_factor
-from kopru.costs import CostInputs, annual_totals, landed_cost
+from kopru.costs import CostInputs, annual_totals, landed_cost, property_tax_a_year
 from kopru.datapack import DataPack, split_list
 from kopru.errors import DataPackError, ProfileError
 from kopru.profile import Profile
@@ -468,7 +468,7 @@ def _cit_annual(x: CostInputs, demand: Array) -> Array:
     """Corporate income tax a site pays a year at its rates, (S,): its taxes less property tax."""
     cube = landed_cost(x)
     taxes = annual_totals(cube, demand)[:, 5]
-    property_tax = x.property_tax_rate * x.building_share * x.capex_usd
+    property_tax = property_tax_a_year(x)
     return np.where(np.isfinite(taxes), np.maximum(taxes - property_tax, 0.0), 0.0)
 
 

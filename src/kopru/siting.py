@@ -13,11 +13,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from kopru.costs import COMPONENTS, landed_cost
+from kopru.costs import landed_cost
 from kopru.errors import InfeasibleError, ProfileError
 from kopru.facility import FacilityProblem, Solution, Status, solve
 from kopru.inputs import PlanInputs
-from kopru.planner import ClosedSite, Flow, NetworkPlan, OpenSite, Sensitivity
+from kopru.planner import ClosedSite, Flow, NetworkPlan, OpenSite, Sensitivity, variable_per_unit
 from kopru.profile import OptimizeOptions
 
 
@@ -32,11 +32,8 @@ class Candidates:
 def build_problem(pre: PlanInputs, options: OptimizeOptions) -> Candidates:
     """Candidates (site × capacity level), their fixed costs, and per-market assignment costs."""
     x, fx, profile = pre.x, pre.fx, pre.profile
-    cube = landed_cost(x) * fx
-    capital = cube[:, 0, COMPONENTS.index("capital")] * x.volume
-    property_tax = x.property_tax_rate * x.building_share * x.capex_usd * fx
     # what is paid per unit shipped: the landed cost less its per-site fixed parts
-    per_unit = cube.sum(axis=-1) - (capital / x.volume + property_tax / x.volume)[:, None]
+    per_unit = variable_per_unit(pre, landed_cost(x) * fx)
     land = x.land_m2 * x.land_usd_per_m2_year * fx
     crf = x.capital_recovery
     existing = pre.sites["existing"].to_numpy(bool)

@@ -25,7 +25,7 @@ from kopru.appraisal import (
     payback_years,
     term_share,
 )
-from kopru.costs import COMPONENTS, CostInputs, landed_cost
+from kopru.costs import COMPONENTS, CostInputs, landed_cost, property_tax_a_year
 from kopru.inputs import PlanInputs
 
 VARIABLE = ("materials", "energy", "labour", "logistics", "duties")
@@ -184,7 +184,7 @@ def _fixed_by_year(pre: PlanInputs, years: int) -> np.ndarray:
     property_tax = np.where(
         (in_sez & np.isfinite(t.sez_years))[:, None],
         rate * buildings[:, None],
-        (x.property_tax_rate * x.building_share * x.capex_usd)[:, None],
+        property_tax_a_year(x)[:, None],
     )
     std_land = v["std_land_price_usd_per_m2"] * pre.profile.wacc
     land = np.where(
@@ -204,8 +204,7 @@ def appraise(pre: PlanInputs, feasible: np.ndarray, baseline: int | None) -> lis
     expanding = pre.sites["existing"].to_numpy(bool) & (pre.x.capex_usd > 0)
     if expanding.any():
         # without the expansion its buildings pay no property tax: the one fixed cost it adds
-        x = pre.x
-        added = x.property_tax_rate * x.building_share * x.capex_usd * pre.fx
+        added = property_tax_a_year(pre.x) * pre.fx
         fixed = np.asarray(terms["fixed_operating"], dtype=float)
         without = fixed - (added if fixed.ndim == 1 else added[:, None])
         added_flows = expansion_flows(**terms, fixed_without=without)

@@ -219,12 +219,15 @@ def _reasons(
     sector_ok = np.ones((n_e, n_z), dtype=bool)
     confirmed = np.ones((n_e, n_z), dtype=bool)
     sez = [z for z, kind in enumerate(zones.table["kind"]) if kind == "sez"]
-    for e, (sector, template) in enumerate(zip(df["sector"], df["template"], strict=True)):
+    zone_sectors = zones.table["sectors"].to_numpy()
+    # one check per sector and template (a pipeline repeats them), written to all its enterprises
+    groups = df.groupby(["sector", "template"], sort=False).indices
+    for (sector, template), rows in groups.items():
         # its own sector first ('petrochemicals' on the plastics template), then its template's
         sectors = (sector.replace("_", " "), *templates[template].profile.sectors)
         for z in sez:
-            ok, note = sez_eligibility(zones.table["sectors"].iloc[z], sectors)
-            sector_ok[e, z], confirmed[e, z] = ok, ok and note is None
+            ok, note = sez_eligibility(zone_sectors[z], sectors)
+            sector_ok[rows, z], confirmed[rows, z] = ok, ok and note is None
     region_ok = np.array(
         [[not regions or zone in regions for zone in zones.table["region"]] for regions in df["regions"]]
     ).reshape(n_e, n_z)

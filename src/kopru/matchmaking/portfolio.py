@@ -492,6 +492,7 @@ def solve_portfolio(
     refine: bool = True,
     gap: float | None = None,
     prefer: str = "state_cost",
+    alternative: bool = True,
 ) -> MatchResult:
     """Choose the portfolio, break ties by ``prefer`` (:data:`PREFER`) and price each zone's resources.
 
@@ -509,15 +510,16 @@ def solve_portfolio(
     solution = solve_gap(problem, time_limit=time_limit, gap=gap)
     notes = []
     assignment = solution.assignment.copy() if solution.assignment is not None else np.full(len(pipeline), -1)
-    refined = alternative = None
+    refined = other_assignment = None
     if refine and solution.status is Status.OPTIMAL and solution.objective is not None:
         refined = _refine(pairs, values, problem, solution.objective, time_limit, prefer)
         if refined is not None and refined.assignment is not None:
             assignment = refined.assignment.copy()
-            other = next(k for k in PREFER if k != prefer)
-            second = _refine(pairs, values, problem, solution.objective, time_limit, other)
-            if second is not None and second.assignment is not None:
-                alternative = second.assignment.copy()
+            if alternative:  # what the other preference would give, for the report
+                other = next(k for k in PREFER if k != prefer)
+                second = _refine(pairs, values, problem, solution.objective, time_limit, other)
+                if second is not None and second.assignment is not None:
+                    other_assignment = second.assignment.copy()
     if solution.status is not Status.OPTIMAL:
         notes.append(f"not proven optimal: status {solution.status.value}, gap {solution.gap}")
     notes.extend(_scale_notes(pipeline, pairs, assignment))
@@ -544,7 +546,7 @@ def solve_portfolio(
         time.perf_counter() - t0,
         targets=targets,
         prefer=prefer,
-        alternative=alternative,
+        alternative=other_assignment,
     )
 
 
@@ -571,6 +573,7 @@ def trade_offs(result: MatchResult, time_limit: float | None) -> list[dict[str, 
                 time_limit,
                 shadow=False,
                 prefer=result.prefer,
+                alternative=False,  # only each portfolio's own totals are shown
             )
         impact = other.impact()
         rows.append(

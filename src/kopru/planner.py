@@ -30,6 +30,7 @@ from kopru.profile import OptimizeOptions, Profile
 from kopru.progress import Steps, quiet_steps
 from kopru.provenance import provenance
 from kopru.sites import unconfirmed_incentives
+from kopru.switching import SwitchingValues
 from kopru.valuation import AppraisalOut, IncentiveOut, appraise, baseline_index, incentives_out
 
 
@@ -232,6 +233,8 @@ class Plan(Model):
     exchange_rates: list[ParamRef] = []
     # whether the recommendation survives the borrowed values at their unfavourable end
     borrowed_stress: BorrowedStress | None = None
+    # how far each uncertain input must move alone to change the answer, and the tornado of the saving
+    switching: SwitchingValues | None = None
 
     @property
     def units_sold(self) -> float:
@@ -438,7 +441,18 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
         stress = plan.borrowed_stress
         if stress is not None and not stress.holds:  # the headline must not read firmer than the data
             plan.recommendation.qualify(stress_clause(stress))
+        plan.switching = switching_of(pre, recommendation.site)
     return plan
+
+
+def switching_of(pre: PlanInputs, site: str) -> SwitchingValues | None:
+    """The switching values of the plan's pick on the risk engine's shipped distributions (which
+    ``kopru risk --uncertainty`` may replace; its own output has them on the user's)."""
+    from kopru.montecarlo import build_model  # compiled kernels: only when planning
+    from kopru.montecarlo.spec import shipped_uncertainty
+    from kopru.montecarlo.switching import switching_values
+
+    return switching_values(build_model(pre, shipped_uncertainty(pre.pack)), site)
 
 
 def stress_clause(stress: BorrowedStress) -> str:

@@ -281,7 +281,7 @@ def test_cli_risk_json(cli):
     assert list(data) == [
         *("samples", "seed", "currency", "horizon", "recommended", "recommended_name"),
         *("p_recommendation_changes", "p_recommendation_changes_se", "reconciliation", "units_sold"),
-        *("conditions", "notes", "sites", "excluded", "inputs"),
+        *("conditions", "notes", "sites", "excluded", "inputs", "switching"),
     ]
     assert data["samples"] == 2000 and data["seed"] == 7
     p_best = {s["id"]: s["p_best"] for s in data["sites"]}

@@ -44,6 +44,8 @@ def test_the_workbook_has_a_sheet_per_question_with_units(folder):
         "Routes",
         "Incentives",
         "Cash flows",
+        "Switching values",
+        "Tornado",
         "Risk",
         "Inputs",
         "Sources",

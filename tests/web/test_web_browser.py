@@ -101,6 +101,8 @@ def test_plan_page_runs_an_example(watched: Watched) -> None:
     )
     # the plan's stress test of its borrowed values, under the recommendation
     assert "unfavourable end" in page.locator("#borrowed-stress").inner_text()
+    # and how far one input alone must move to change it
+    assert "switching value" in page.locator("#switching").inner_text()
     # row labels and headings name sites, markets and regions, never their ids
     readable = page.locator("#results h2, #results h3, #recommendation").all_inner_texts()
     readable += page.locator("#results table tr > td:first-child").all_inner_texts()

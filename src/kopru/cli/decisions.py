@@ -169,6 +169,8 @@ def print_risk(result: Any, per_unit: bool = False) -> None:
     ):
         if line:
             out.print(escape(line), highlight=False)
+    if result.switching is not None:
+        out.print(f"[bold]Switching values:[/] {escape(result.switching.text)}", highlight=False)
     out.print(f"[yellow]note:[/] {escape(explain.conditions_text(result))}", highlight=False)
     error = explain.error_text(result)
     if error:

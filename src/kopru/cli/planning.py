@@ -129,6 +129,8 @@ def print_plan(plan: Any) -> None:
     if plan.borrowed_stress is not None:
         colour = "green" if plan.borrowed_stress.holds else "yellow"
         out.print(f"[bold {colour}]Borrowed values:[/] {escape(plan.borrowed_stress.text)}")
+    if plan.switching is not None:
+        out.print(f"[bold]Switching values:[/] {escape(plan.switching.text)}")
     _print_appraisal(plan)
 
 

@@ -22,6 +22,7 @@ from scipy.special import ndtr
 from kopru import documents
 from kopru.borrowing import SITE_INPUTS, UNCERTAINTY
 from kopru.errors import RiskError
+from kopru.memo import LRU
 
 if TYPE_CHECKING:  # the worker processes of a run import this module: keep it light
     from kopru.datapack import DataPack
@@ -401,6 +402,15 @@ def _correlation(raw: Any, names: tuple[str, ...]) -> Array:
             " lower some of the rho values"
         )
     return corr
+
+
+_SHIPPED: LRU[Uncertainty] = LRU(8)
+
+
+def shipped_uncertainty(pack: DataPack) -> Uncertainty:
+    """The shipped distributions checked against ``pack``, read once per data pack and overrides
+    (every plan's switching values use them)."""
+    return _SHIPPED.get((pack.version, pack.overrides), lambda: load_uncertainty(None, pack))
 
 
 def load_uncertainty(

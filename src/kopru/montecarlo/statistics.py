@@ -29,7 +29,9 @@ from kopru.montecarlo.model import RiskModel
 from kopru.montecarlo.reconcile import InputShifts, Reconciliation, input_shifts, reconcile
 from kopru.montecarlo.sampling import BLOCK, Chunk, chunk_blocks, compute_chunk
 from kopru.montecarlo.spec import Array, Uncertainty
+from kopru.montecarlo.switching import switching_values
 from kopru.progress import Counter
+from kopru.switching import SwitchingValues
 from kopru.units import brief
 
 MEMORY_BUDGET = 256 * 2**20  # above this the per-sample annual costs spill to a temporary file
@@ -216,6 +218,8 @@ class RiskResult:
     reconciliation: Reconciliation | None = None  # the recommended site's mean against the plan
     # an SEZ whose incentives are unconfirmed -> the site of its region: what it costs without them
     without_incentives: dict[str, str] = field(default_factory=dict)
+    # how far each input must move alone to change the recommendation, on this run's distributions
+    switching: SwitchingValues | None = None
 
     @property
     def p_recommendation_changes(self) -> float | None:
@@ -249,6 +253,7 @@ class RiskResult:
             "sites": [s.as_dict() for s in self.sites],
             "excluded": list(self.excluded),
             "inputs": self.uncertainty.describe(),
+            "switching": self.switching.model_dump(mode="json") if self.switching else None,
         }
 
 
@@ -633,7 +638,10 @@ def run(
                 else None
             )
         shifts = input_shifts(model)
-        return summarize(model, totals.sums, totals.best, totals.regret, sink, seed, columns, totals, shifts)
+        result = summarize(
+            model, totals.sums, totals.best, totals.regret, sink, seed, columns, totals, shifts
+        )
+        return replace(result, switching=switching_values(model))
     finally:
         sink.close()
 

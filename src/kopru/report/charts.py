@@ -1,4 +1,5 @@
-"""The report's charts: annual landed cost by component, and the risk distributions and P(best)."""
+"""The report's charts: annual landed cost by component, the tornado of the saving, and the risk
+distributions and P(best)."""
 
 from __future__ import annotations
 
@@ -169,6 +170,67 @@ def risk_best_chart(view: Mapping[str, Any], plan: Plan) -> go.Figure:
         plot_bgcolor="white",
     )
     return fig
+
+
+TORNADO_BARS = 12
+LOW_COLOUR, HIGH_COLOUR, RANGE_COLOUR = "#2b7a78", "#c0392b", "#c9d6e8"
+
+
+def tornado_chart(plan: Plan) -> go.Figure:
+    """The saving over the comparator with each input alone at its 5th and its 95th percentile,
+    widest bar at the top, from the saving at the data pack's values."""
+    v = plan.switching
+    assert v is not None
+    swings = list(reversed(v.swings[:TORNADO_BARS]))
+    labels = [s.label for s in swings]
+    low = [s.saving_pct_low for s in swings]
+    high = [s.saving_pct_high for s in swings]
+    fig = go.Figure()
+    # a floating bar between the two ends: with a drift both ends may lie on one side of the line
+    fig.add_bar(
+        y=labels,
+        x=[abs(h - lo) for lo, h in zip(low, high, strict=True)],
+        base=[min(lo, h) for lo, h in zip(low, high, strict=True)],
+        orientation="h",
+        marker_color=RANGE_COLOUR,
+        name="range of the saving",
+        hoverinfo="skip",
+    )
+    for end, colour, symbol, name in (
+        ("low", LOW_COLOUR, "circle", "5th percentile"),
+        ("high", HIGH_COLOUR, "diamond", "95th percentile"),
+    ):
+        values = [getattr(s, f"saving_pct_{end}") for s in swings]
+        inputs = [_input_value(s.kind, getattr(s, end)) for s in swings]
+        fig.add_scatter(
+            y=labels,
+            x=values,
+            mode="markers",
+            marker=dict(color=colour, symbol=symbol, size=11, line=dict(color="white", width=1)),
+            name=f"input at its {name}",
+            customdata=inputs,
+            hovertemplate="%{y} at %{customdata}: saving %{x:.1%}<extra></extra>",
+        )
+    fig.add_vline(x=v.saving_pct, line_color="#1d2430", line_width=1)
+    fig.update_layout(
+        barmode="overlay",
+        height=max(320, 28 * len(swings) + 130),
+        margin=dict(l=10, r=10, t=50, b=40),
+        title=f"{v.name}: saving over {v.comparator}, one input at a time",
+        legend=dict(orientation="h", y=-0.12),
+        xaxis=dict(tickformat=".0%", gridcolor="#e5e8ec", title="below the comparator's annual cost"),
+        plot_bgcolor="white",
+    )
+    return fig
+
+
+def _input_value(kind: str, value: float) -> str:
+    """An input's value as the tornado's hover says it: ×1.18, +12 %, +3 points."""
+    if kind == "factor":
+        return f"×{value:.3g}"
+    if kind == "rate":
+        return f"{value:+.1%}"
+    return f"{value:+.3g} points"
 
 
 def appraisal_sites(plan: Plan) -> list[str]:

@@ -25,6 +25,7 @@ from kopru.report.charts import (
     cost_chart,
     risk_best_chart,
     risk_distribution_chart,
+    tornado_chart,
 )
 from kopru.report.maps import site_map
 from kopru.report.summary import volume_line
@@ -112,6 +113,8 @@ def render_html(
         extra["ranking"] = rv
         extra["ranking_rows"] = [{**s, "label": site_label(plan, s["id"])} for s in rv["sites"]]
     extra |= _appraisal(plan, to_div)
+    if plan.switching is not None and plan.switching.swings:
+        extra["tornado_chart"] = tornado_chart(plan).to_html(div_id="tornado-chart", **to_div)
     names = _names(plan, pack)
     subjects = subject_names(pack)
     titles = {src["id"]: src["title"] for src in plan.sources}

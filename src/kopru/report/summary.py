@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from kopru.planner import Plan, stress_clause
 from kopru.sites import unconfirmed_incentives
+from kopru.switching import brief as brief_switching
 
 FONTS = Path(__file__).parent / "fonts"
 TOP = 5
@@ -231,6 +232,8 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None) -> list[str]:
         )
     if plan.borrowed_stress is not None and plan.borrowed_stress.holds:
         out.append(plan.borrowed_stress.text)
+    if plan.switching is not None:
+        out.append(brief_switching(plan.switching))
     assumed = [plan.site(s).name for s in plan.ranking[:TOP] if unconfirmed_incentives(plan.site(s).notes)]
     if assumed:
         out.append(

@@ -3,7 +3,8 @@
 Sheets: Summary (the recommendation, the investment case and the data's as-of date), Ranking,
 Costs (annual cost by component), By market (cost per unit delivered to each market), Routes (the
 route used for each site and market, leg by leg), Incentives, Cash flows (the recommended site's and
-the baseline's, year by year), Risk (when a risk run is given), Inputs (every data-pack value each
+the baseline's, year by year), Switching values and Tornado (what one input alone would take to
+change the answer), Risk (when a risk run is given), Inputs (every data-pack value each
 site's cost rests on) and Sources. Every header names its unit; money is in the
 profile's currency, formatted with thousands separators; headers are frozen and filterable.
 """
@@ -56,6 +57,9 @@ def write_plan_workbook(
     add_sheet(book, "Routes", *_routes(plan, names, nodes))
     add_sheet(book, "Incentives", *_incentives(plan, cur))
     add_sheet(book, "Cash flows", *_cash_flows(plan, cur))
+    if plan.switching is not None:
+        add_sheet(book, "Switching values", *_switching(plan))
+        add_sheet(book, "Tornado", *_tornado(plan))
     if risk is not None:
         add_sheet(book, "Risk", *_risk(risk, names))
     add_sheet(book, "Inputs", *_inputs(plan, subjects, labels))
@@ -85,6 +89,11 @@ def _summary(ws: Worksheet, plan: Plan) -> None:
         (
             "Borrowed values at their unfavourable end",
             plan.borrowed_stress.text if plan.borrowed_stress else "nothing borrowed",
+            None,
+        ),
+        (
+            "Switching values (one input at a time)",
+            plan.switching.text if plan.switching else "not computed",
             None,
         ),
         (
@@ -350,6 +359,45 @@ def _risk(risk: Mapping[str, Any], names: dict[str, str]) -> tuple[list[Column],
         for s in risk["sites"]
     ]
     rows.append([f"{risk['samples']:,} samples, seed {risk['seed']}", *[None] * 7])
+    return cols, rows
+
+
+def _switching(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
+    """How far each input must move alone to change the answer, most likely first."""
+    v = plan.switching
+    assert v is not None
+    cols: list[Column] = [
+        ("Input, alone", None),
+        ("Switching value (move from the data pack's)", None),
+        ("Then first", None),
+        ("What changes", None),
+        ("Share of its distribution beyond", None),
+    ]
+    rows = [[r["input"], r["change"], r["first"], r["what"], r["chance"]] for r in v.rows()]
+    rows.append([v.note, None, None, None, None])
+    return cols, rows
+
+
+def _tornado(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
+    """The saving over the comparator with each input alone at its 5th and 95th percentiles."""
+    v = plan.switching
+    assert v is not None
+    cur = plan.currency
+    cols: list[Column] = [
+        ("Input", None),
+        ("Its 5th percentile", "0.000"),
+        ("Its 95th percentile", "0.000"),
+        (f"Saving at the 5th ({cur}/yr)", MONEY),
+        (f"Saving at the 95th ({cur}/yr)", MONEY),
+        ("Saving at the 5th (% of the comparator)", SHARE),
+        ("Saving at the 95th (% of the comparator)", SHARE),
+    ]
+    rows = [
+        [s.label, s.low, s.high, s.saving_low, s.saving_high, s.saving_pct_low, s.saving_pct_high]
+        for s in v.swings
+    ]
+    at_base = f"At the data pack's values, over {v.comparator}"
+    rows.append([at_base, None, None, v.saving, None, v.saving_pct, None])
     return cols, rows
 
 

@@ -509,6 +509,10 @@
     const stress = document.getElementById("borrowed-stress");
     stress.hidden = !plan.borrowed_stress;
     stress.textContent = plan.borrowed_stress ? `Borrowed values: ${plan.borrowed_stress.text}` : "";
+    // how far one input alone must move to change the answer (older runs lack it)
+    const switching = document.getElementById("switching");
+    switching.hidden = !plan.switching;
+    switching.textContent = plan.switching ? `Switching values: ${plan.switching.text}` : "";
     const cur = plan.currency;
     const rows = plan.ranking.map((id) => {
       const s = plan.sites.find((x) => x.id === id);

@@ -1,0 +1,186 @@
+"""Switching values and the tornado of a recommendation: what it would take to change the answer.
+
+The types a plan and ``kopru risk`` carry, and the sentences that say them; the arithmetic is in
+:mod:`kopru.montecarlo.switching` (here nothing imports the compiled Monte Carlo kernels, so a plan
+can be read without them).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from kopru.display import FIXED_SUBJECTS
+
+Direction = Literal["up", "down"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Swing(_Model):
+    """One bar of the tornado: the saving with one input at the 5th and at the 95th percentile of
+    its distribution, the others at the data pack's values."""
+
+    input: str  # the variable (``site.wage`` for a site's own: see ``site``)
+    site: str | None  # whose own value, for a site-level input
+    label: str  # the input in words
+    kind: str  # factor, rate or shift (percentage points)
+    low: float  # the input's 5th percentile
+    high: float  # its 95th
+    saving_low: float  # the recommended site's lead over its comparator, plan currency a year
+    saving_high: float
+    saving_pct_low: float  # the lead as a share of the comparator's cost (the plan's "below")
+    saving_pct_high: float
+
+    @property
+    def width(self) -> float:
+        """The bar's length: the saving's range in points of the comparator's cost."""
+        return abs(self.saving_pct_high - self.saving_pct_low)
+
+
+class Switch(_Model):
+    """How far one input must move alone for the answer to change."""
+
+    input: str
+    site: str | None
+    label: str
+    kind: str
+    question: Literal["site", "country"]  # another site first / first place leaves the country
+    direction: Direction
+    value: float  # the input's switching value (a factor, a growth rate or percentage points)
+    change: str  # the move in words: "+38 %", "x0.62", "+12 points"
+    first: str  # the site that comes first beyond it
+    first_name: str
+    p_beyond: float | None  # what the input's own distribution puts beyond it (None: no distribution)
+
+
+class SwitchingValues(_Model):
+    """The recommendation's switching values and tornado."""
+
+    site: str
+    name: str
+    country: str
+    comparator: str  # what the saving is over: "the best Turkish site" or "the best other site"
+    saving: float  # at the data pack's values, plan currency a year
+    saving_pct: float  # as a share of the comparator's cost
+    currency: str
+    swings: list[Swing]  # widest first
+    switches: list[Switch]  # most likely (largest p_beyond) first
+    unchanged: list[str]  # levers searched that change nothing within reach, in words
+    no_effect: list[str]  # inputs that do not move any site's cost (VAT: recoverable)
+    text: str
+
+    def rows(self) -> list[dict[str, str]]:
+        """The switches as a table reads them, most likely first: one row per input and direction,
+        saying whether first place only changes site or leaves the country as well."""
+        where = FIXED_SUBJECTS.get(self.country, self.country)
+        leaves = {(s.input, s.site, s.direction, s.first) for s in self.switches if s.question == "country"}
+        out, seen = [], set()
+        for s in self.switches:
+            key = (s.input, s.site, s.direction)
+            if (*key, s.question) in seen:
+                continue
+            both = s.question == "site" and (*key, s.first) in leaves
+            if s.question == "country" and (*key, "site") in seen:
+                continue  # said with its site row
+            seen.add((*key, s.question))
+            what = "another site first" if s.question == "site" else f"first place leaves {where}"
+            out.append(
+                {
+                    "input": s.label,
+                    "change": s.change,
+                    "first": s.first_name,
+                    "what": f"another site first, and first place leaves {where}" if both else what,
+                    "chance": chance(s.p_beyond),
+                }
+            )
+        return out
+
+    note: str = (
+        "One input at a time, the others at the data pack's values; correlations between inputs are left"
+        " to kopru risk. The probability is what the input's own distribution puts beyond the switching"
+        " value, not the odds that the recommendation changes."
+    )
+
+
+def chance(p: float | None) -> str:
+    """A small probability in words: '3 %', '1 in 400', 'under 1 in a million'."""
+    if p is None:
+        return "not drawn"
+    if p >= 0.01:
+        return f"{p:.0%}"
+    if p < 1e-6:
+        return "under 1 in a million"
+    return f"1 in {_round(1 / p):,}"
+
+
+def _round(x: float) -> int:
+    """Two significant figures: 1 in 2,345 reads 1 in 2,300."""
+    digits = max(int(np.floor(np.log10(x))) - 1, 0)
+    return int(round(x, -digits))
+
+
+def _odds(s: Switch) -> str:
+    return "not drawn" if s.p_beyond is None else f"{chance(s.p_beyond)} of its distribution beyond"
+
+
+def describe(v: SwitchingValues) -> str:
+    """The switching values in two to four sentences, for the CLI, the report and plan.json."""
+    where = FIXED_SUBJECTS.get(v.country, v.country)
+    out = []
+    drawn = [s for s in v.switches if s.p_beyond is not None]
+    for question, what in (("site", f"{v.name} stays first"), ("country", f"First place stays in {where}")):
+        near = [s for s in drawn if s.question == question][:2]
+        if not near:
+            out.append(f"{what} whichever drawn input moves alone, as far as kopru looks (1/20 to 20 times).")
+            continue
+        unless = " or ".join(f"{s.label} {s.change} ({s.first_name} first; {_odds(s)})" for s in near)
+        out.append(f"{what} until one input alone reaches its switching value: {unless}.")
+    capex = [s for s in v.switches if s.input == "capex" and s.site == v.site]
+    if capex:
+        outside = f"a site outside {where}"
+        said = [
+            f"{s.change} before {s.first_name if s.question == 'site' else outside} came first"
+            for s in capex
+            if s.direction == "up"
+        ]
+        if said:
+            out.append(f"Its capex, which kopru does not draw, could rise by {' and by '.join(said)}.")
+    if v.swings:
+        s = v.swings[0]
+        out.append(
+            f"Of the inputs each across its 5-95 % range, {s.label} moves the saving over {v.comparator}"
+            f" most: {s.saving_pct_low:.1%} to {s.saving_pct_high:.1%} ({v.saving_pct:.1%} at the data"
+            " pack's values)."
+        )
+    return " ".join(out)
+
+
+def brief(v: SwitchingValues) -> str:
+    """The nearest switching value of each question in one sentence (the one-page summary's)."""
+    where = FIXED_SUBJECTS.get(v.country, v.country)
+    parts = []
+    for question in ("site", "country"):
+        s = next((s for s in v.switches if s.question == question and s.p_beyond is not None), None)
+        if s is None:
+            continue
+        what = f"{s.first_name} comes first" if question == "site" else f"first place leaves {where}"
+        parts.append(f"{what} if {s.label} moves {s.change} ({_odds(s)})")
+    if not parts:
+        return f"No single input moves first place from {v.name} within reach."
+    return f"Switching values, one input alone: {'; '.join(parts)}."
+
+
+def likelihood_order(s: Switch) -> tuple[float, float]:
+    """Most likely first; among the unlikely, the smallest move first."""
+    if s.kind == "factor":
+        move = abs(float(np.log(s.value)))
+    elif s.kind == "rate":
+        move = abs(float(np.log1p(s.value)))
+    else:
+        move = abs(s.value) / 100
+    return (-round(s.p_beyond or 0.0, 9), move)

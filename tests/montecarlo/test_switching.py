@@ -1,0 +1,271 @@
+"""Switching values and the tornado (kopru.montecarlo.switching).
+
+Oracles: the NumPy cost engine (:func:`kopru.costs.landed_cost` on
+:func:`kopru.montecarlo.sampled_inputs`, not the compiled kernel the search uses) on either side of
+every switching value and on a dense grid inside it (for a site's capex, which the search costs
+with the NumPy engine, the compiled kernel on a model with that capex); a whole plan with the data
+pack's KZT rate overridden (the path a user's override takes); a risk run drawing from a file in which every
+input is fixed (the draw path); scipy.stats for the percentiles and tail shares, and by hand for a
+lognormal's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.stats import norm
+
+from kopru import api
+from kopru import montecarlo as risk
+from kopru.inputs import prepare
+from kopru.montecarlo.spec import NEUTRAL
+from kopru.montecarlo.switching import switching_values
+from kopru.switching import SwitchingValues, brief, chance
+
+ROOT = Path(__file__).resolve().parents[2]
+APPAREL = ROOT / "examples" / "apparel.yaml"
+FOOD = ROOT / "examples" / "food_processing.yaml"
+NUDGE = 1e-6  # either side of a switching value, relative (the search narrows to about 1e-11)
+
+
+@functools.cache
+def model(profile: Path = APPAREL, overrides: tuple = ()) -> risk.RiskModel:
+    pack = api.load_data(dict(overrides) or None)
+    return risk.build_model(prepare(api.load_profile(profile), pack), risk.load_uncertainty(None, pack))
+
+
+@functools.cache
+def values_of(profile: Path = APPAREL) -> SwitchingValues:
+    v = switching_values(model(profile))
+    assert v is not None
+    return v
+
+
+def engine_costs(m: risk.RiskModel, variable: str, site: str | None, values: np.ndarray) -> np.ndarray:
+    """(n, S) annual cost with ``variable`` (at ``site`` only, for a site-level one) at each value,
+    every other input at the data pack's, by the NumPy engine; a site's capex (which the search
+    evaluates with the NumPy engine) by the compiled kernel, on a model with that capex."""
+    n, n_sites = len(values), len(m.site_ids)
+    if variable == "capex":
+        rows = []
+        for factor in values:
+            capex = np.broadcast_to(m.x.capex_usd, (n_sites,)).astype(float)
+            capex[m.site_ids.index(site)] *= factor
+            moved = dataclasses.replace(m, x=dataclasses.replace(m.x, capex_usd=capex))
+            rows.append(risk.annual_cost_direct(moved, {}, np.ones((1, len(m.demand))))[0])
+        return np.array(rows)
+    drawn = {}
+    for name, d in m.uncertainty.variables.items():
+        if name.startswith("site."):
+            drawn[name] = np.ones((n, n_sites))
+        elif name != "demand":
+            drawn[name] = np.full(n, NEUTRAL[d.kind])
+    demand = np.ones((n, len(m.demand)))
+    if variable == "demand":
+        demand[:] = values[:, None]
+    elif site is not None:
+        drawn[variable][:, m.site_ids.index(site)] = values
+    else:
+        drawn[variable][:] = values
+    return risk.annual_cost(m, risk.sampled_inputs(m, drawn, n, demand), demand)
+
+
+def first(m: risk.RiskModel, costs: np.ndarray) -> list[str]:
+    """The cheapest site of each row, ties to the smaller id (as the plan ranks)."""
+    ids = np.array(m.site_ids)
+    return [str(ids[np.lexsort((ids, row))[0]]) for row in costs]
+
+
+def either_side(kind: str, value: float) -> tuple[float, float]:
+    """A value just inside (towards the neutral value) and just outside a switching value."""
+    if kind == "factor":
+        inside, outside = (value * (1 - NUDGE), value * (1 + NUDGE))
+        return (inside, outside) if value > 1 else (outside, inside)
+    step = NUDGE * max(abs(value), 1.0)
+    return (value - step, value + step) if value > 0 else (value + step, value - step)
+
+
+@pytest.mark.parametrize("profile", [APPAREL, FOOD])
+def test_every_switching_value_flips_the_numpy_engine(profile):
+    m, v = model(profile), values_of(profile)
+    assert v.switches, "the examples have switching values within reach"
+    for s in v.switches:
+        inside, outside = either_side(s.kind, s.value)
+        costs = engine_costs(m, s.input, s.site, np.array([inside, outside]))
+        where = [m.site_country[m.site_ids.index(f)] for f in first(m, costs)]
+        if s.question == "site":
+            assert first(m, costs)[0] == v.site, s.label
+            assert first(m, costs)[1] == s.first != v.site, s.label
+        else:
+            assert where[0] == v.country != where[1], s.label
+            assert first(m, costs)[1] == s.first, s.label
+
+
+@pytest.mark.parametrize("profile", [APPAREL, FOOD])
+def test_nothing_between_the_data_packs_value_and_a_switching_value_changes_the_answer(profile):
+    """The nearest switching value each way: a dense grid inside it keeps the answer."""
+    m, v = model(profile), values_of(profile)
+    for s in v.switches:
+        neutral = NEUTRAL[s.kind]
+        if s.kind == "factor":
+            grid = np.exp(np.linspace(0, math.log(s.value), 402)[1:-1])
+        else:
+            grid = np.linspace(neutral, s.value, 402)[1:-1]
+        firsts = first(m, engine_costs(m, s.input, s.site, grid))
+        if s.question == "site":
+            assert set(firsts) == {v.site}, s.label
+        else:
+            assert {m.site_country[m.site_ids.index(f)] for f in firsts} == {v.country}, s.label
+
+
+def test_the_tenges_switching_value_against_a_plan_with_the_rate_overridden():
+    """Kazakhstan loses first place only when the tenge is about 3.8 times stronger; the oracle is
+    a whole plan with the data pack's KZT per USD overridden either side of it (SEZ Turan's land is
+    free and Denizli pays in lira, so the plan moves nothing the risk model keeps fixed)."""
+    v = values_of()
+    s = next(s for s in v.switches if s.input == "fx.KZT" and s.question == "country")
+    assert s.direction == "down" and s.first == "plant_TR-20"
+    assert 0.2 < s.value < 0.3
+    rate = api.load_data().param("KZT", "fx_per_usd").value
+    stronger = api.plan(APPAREL, overrides={"KZT.fx_per_usd": rate * s.value * 0.995})
+    weaker = api.plan(APPAREL, overrides={"KZT.fx_per_usd": rate * s.value * 1.005})
+    assert stronger.recommendation.site == "plant_TR-20"
+    assert weaker.site(weaker.recommendation.site).country == "KZ"
+
+
+def test_a_run_with_every_input_fixed_beyond_a_switching_value_picks_the_other_site(tmp_path):
+    """The draw path: with every input fixed (one at just past its switching value), every draw
+    is the same and P(best) is 0 or 1."""
+    v = values_of()
+    s = next(s for s in v.switches if s.site is None and s.question == "site")
+    for value, best in zip(either_side(s.kind, s.value), (v.site, s.first), strict=True):
+        lines = [
+            f"  {name}: {{dist: fixed, value: {value if name == s.input else NEUTRAL[d.kind]!r},"
+            " assumption: true}"
+            for name, d in risk.load_uncertainty().variables.items()
+        ]
+        path = tmp_path / "fixed.yaml"
+        path.write_text("variables:\n" + "\n".join(lines) + "\ncorrelations: []\n", encoding="utf-8")
+        pack = api.load_data()
+        pre = prepare(api.load_profile(APPAREL), pack)
+        result = risk.run(risk.build_model(pre, risk.load_uncertainty(path, pack)), 64, 0)
+        assert result.site(best).p_best == 1.0
+
+
+def test_the_tornados_ends_are_the_inputs_percentiles_and_the_engines_savings():
+    m, v = model(), values_of()
+    spec = m.uncertainty.variables
+    z = norm.ppf(0.95)
+    for s in v.swings:
+        d = spec[s.input]
+        if d.dist == "lognormal":  # by hand: median x exp(-+1.645 sigma), a site's own sigma
+            sigma = d.params["sigma"]
+            if s.site is not None:
+                column = risk.SITE_INPUTS.index(s.input.removeprefix("site."))
+                if m.site_borrowed[m.site_ids.index(s.site), column]:
+                    sigma = d.params.get("sigma_borrowed", sigma)
+            assert s.low == pytest.approx(d.params["median"] * math.exp(-z * sigma), rel=1e-12)
+            assert s.high == pytest.approx(d.params["median"] * math.exp(z * sigma), rel=1e-12)
+        costs = engine_costs(m, s.input, s.site, np.array([s.low, s.high]))
+        turkish = [i for i, c in enumerate(m.site_country) if c == "TR"]
+        cheapest = costs[:, turkish].min(axis=1)
+        lead = cheapest - costs[:, m.site_ids.index(v.site)]
+        assert [s.saving_low, s.saving_high] == pytest.approx(lead.tolist(), rel=1e-9)
+        assert [s.saving_pct_low, s.saving_pct_high] == pytest.approx((lead / cheapest).tolist(), rel=1e-9)
+    widths = [s.width for s in v.swings]
+    assert widths == sorted(widths, reverse=True)
+
+
+def test_the_share_beyond_is_the_distributions_tail():
+    """A lognormal's tail by hand: 1 - Phi(ln(x / median) / sigma) above, Phi(...) below."""
+    m, v = model(), values_of()
+    for s in v.switches:
+        if s.input == "capex":
+            assert s.p_beyond is None  # not drawn
+            continue
+        d = m.uncertainty.variables[s.input]
+        if d.dist != "lognormal" or s.site is not None:
+            continue
+        zed = math.log(s.value / d.params["median"]) / d.params["sigma"]
+        expected = norm.sf(zed) if s.direction == "up" else norm.cdf(zed)
+        assert s.p_beyond == pytest.approx(expected, rel=1e-9, abs=1e-300)
+
+
+def test_the_saving_at_the_data_packs_values_is_the_plans():
+    plan = api.plan(APPAREL)
+    v = plan.switching
+    assert v is not None and v.site == plan.recommendation.site
+    rec = plan.recommendation
+    assert v.saving == pytest.approx(rec.baseline_total - rec.total, rel=1e-12)
+    assert v.saving_pct == pytest.approx(plan.recommendation.saving_pct, rel=1e-12)
+    assert v.comparator == "the best Turkish site"
+    assert "VAT in Kazakhstan" in v.no_effect  # recoverable: it moves no cost
+    assert v.text.startswith(f"{v.name} stays first until one input alone reaches its switching value")
+
+
+def test_a_turkish_pick_is_compared_with_every_other_site():
+    """With the tenge five times stronger (an override), a Turkish site comes first: its saving is
+    over the best other site, and first place leaving Türkiye is the country question."""
+    pack = api.load_data()
+    rate = pack.param("KZT", "fx_per_usd").value
+    m = model(APPAREL, (("KZT.fx_per_usd", rate * 0.2),))
+    v = switching_values(m)
+    assert v is not None and v.country == "TR" and v.comparator == "the best other site"
+    country = [s for s in v.switches if s.question == "country"]
+    assert country and all(m.site_country[m.site_ids.index(s.first)] != "TR" for s in country)
+    assert v.saving > 0
+
+
+def test_no_switching_values_for_a_site_that_is_not_first():
+    m = model()
+    assert switching_values(m, "no_such_site") is None
+    assert switching_values(m, m.baseline) is None  # Denizli is not first: there is no answer to keep
+
+
+def test_the_recommended_sites_capex_has_a_switching_value():
+    """Capex is not drawn, so it has a switching value but no tornado bar. Every new plant has the same
+    capex, so SEZ Turan's overrun that lets SEZ Khorgos first is close to the saving on Khorgos' that
+    does (not equal: the two zones' property and profit taxes on capex differ)."""
+    v = values_of()
+    up = next(s for s in v.switches if s.input == "capex" and s.site == v.site)
+    down = next(s for s in v.switches if s.input == "capex" and s.site == "sez_khorgos_eastern_gate")
+    assert up.direction == "up" and down.direction == "down" and up.first == down.first == down.site
+    assert up.value - 1 == pytest.approx(1 - down.value, rel=0.01)
+    assert "capex" not in {s.input for s in v.swings}
+    assert f"Its capex, which kopru does not draw, could rise by {up.change} before" in v.text
+
+
+def test_words():
+    assert chance(0.056) == "6%"
+    assert chance(1 / 2345) == "1 in 2,300"
+    assert chance(1e-9) == "under 1 in a million"
+    v = values_of()
+    assert brief(v).startswith("Switching values, one input alone: SEZ Khorgos - Eastern Gate comes first if")
+    rows = v.rows()
+    both = [r for r in rows if r["input"] == "KZT per USD"]
+    assert len(both) == 1 and both[0]["what"] == "another site first, and first place leaves Kazakhstan"
+
+
+def test_plan_outputs_carry_the_switching_values(tmp_path, cli):
+    result = cli("plan", str(APPAREL), "--no-store", "--out", str(tmp_path))
+    assert result.code == 0
+    assert "Switching values:" in " ".join(result.out.split())
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert 'id="switching"' in html and 'id="tornado-chart"' in html and 'id="switching-values"' in html
+    from openpyxl import load_workbook
+
+    book = load_workbook(tmp_path / "plan.xlsx")
+    assert {"Switching values", "Tornado"} <= set(book.sheetnames)
+    assert book["Switching values"]["A2"].value == values_of().rows()[0]["input"]
+
+
+def test_risk_json_carries_the_switching_values_on_its_own_distributions():
+    result = api.risk(APPAREL, samples=2_000, seed=1)
+    data = result.as_dict()
+    assert data["switching"]["site"] == result.recommended
+    assert data["switching"]["switches"] == values_of().model_dump(mode="json")["switches"]

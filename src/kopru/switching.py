@@ -35,6 +35,9 @@ class Swing(_Model):
     saving_high: float
     saving_pct_low: float  # the lead as a share of the comparator's cost (the plan's "below")
     saving_pct_high: float
+    # the lead over the best other site, whichever country (what first place turns on)
+    lead_low: float = 0.0
+    lead_high: float = 0.0
 
     @property
     def width(self) -> float:
@@ -56,6 +59,8 @@ class Switch(_Model):
     first: str  # the site that comes first beyond it
     first_name: str
     p_beyond: float | None  # what the input's own distribution puts beyond it (None: no distribution)
+    # a freight, transit or waiting input: the value holds today's routes (the planner may re-route)
+    on_todays_routes: bool = False
 
 
 class SwitchingValues(_Model):
@@ -89,21 +94,29 @@ class SwitchingValues(_Model):
                 continue  # said with its site row
             seen.add((*key, s.question))
             what = "another site first" if s.question == "site" else f"first place leaves {where}"
+            if s.on_todays_routes:
+                what += " (on today's routes: re-routing may avoid it)"
             out.append(
                 {
                     "input": s.label,
                     "change": s.change,
                     "first": s.first_name,
-                    "what": f"another site first, and first place leaves {where}" if both else what,
+                    "what": f"another site first, and first place leaves {where}"
+                    + (" (on today's routes: re-routing may avoid it)" if s.on_todays_routes else "")
+                    if both
+                    else what,
                     "chance": chance(s.p_beyond),
                 }
             )
         return out
 
     note: str = (
-        "One input at a time, the others at the data pack's values; correlations between inputs are left"
-        " to kopru risk. The probability is what the input's own distribution puts beyond the switching"
-        " value, not the odds that the recommendation changes."
+        "One input at a time, the others at the data pack's values: inputs that move together change the"
+        " answer more often than any one alone, and kopru risk gives those odds with the inputs'"
+        " correlations. The share beside a switching value is what that input's own distribution puts"
+        " beyond it. Freight, transit and waiting inputs keep today's routes (the planner may re-route"
+        " around a dearer leg), so their switching values are bounds and stay out of the sentences above."
+        " Demand is all markets together, its range the total of independently drawn markets."
     )
 
 
@@ -111,6 +124,8 @@ def chance(p: float | None) -> str:
     """A small probability in words: '3 %', '1 in 400', 'under 1 in a million'."""
     if p is None:
         return "not drawn"
+    if p == 0:
+        return "outside its range"
     if p >= 0.01:
         return f"{p:.0%}"
     if p < 1e-6:
@@ -125,37 +140,71 @@ def _round(x: float) -> int:
 
 
 def _odds(s: Switch) -> str:
-    return "not drawn" if s.p_beyond is None else f"{chance(s.p_beyond)} of its distribution beyond"
+    if s.p_beyond is None:
+        return "not drawn"
+    if s.p_beyond == 0:
+        return "outside its distribution's range"
+    text = f"{chance(s.p_beyond)} of its distribution beyond"
+    # the data pack's value sits in a tail: a year ahead the input is more likely past it than not
+    return text + ": likely within the year" if s.p_beyond > 0.5 else text
+
+
+REACH_WORDS = "factors 1/20 to 20 times, growth rates -95 % to +400 %, duties ±100 points"
+
+
+def _key(s: Switch) -> tuple:
+    return (s.input, s.site, s.direction, round(s.value, 9))
+
+
+def headline_switches(v: SwitchingValues, question: str, n: int = 2) -> list[Switch]:
+    """The nearest switching values of drawn inputs that hold whatever the routes (a freight,
+    transit or waiting input's holds today's routes, which the planner may leave)."""
+    return [
+        s for s in v.switches if s.question == question and s.p_beyond is not None and not s.on_todays_routes
+    ][:n]
 
 
 def describe(v: SwitchingValues) -> str:
     """The switching values in two to four sentences, for the CLI, the report and plan.json."""
     where = FIXED_SUBJECTS.get(v.country, v.country)
     out = []
-    drawn = [s for s in v.switches if s.p_beyond is not None]
-    for question, what in (("site", f"{v.name} stays first"), ("country", f"First place stays in {where}")):
-        near = [s for s in drawn if s.question == question][:2]
-        if not near:
-            out.append(f"{what} whichever drawn input moves alone, as far as kopru looks (1/20 to 20 times).")
-            continue
-        unless = " or ".join(f"{s.label} {s.change} ({s.first_name} first; {_odds(s)})" for s in near)
-        out.append(f"{what} until one input alone reaches its switching value: {unless}.")
-    capex = [s for s in v.switches if s.input == "capex" and s.site == v.site]
+    near_site = headline_switches(v, "site")
+    if near_site:
+        unless = " or ".join(f"{s.label} {s.change} ({s.first_name} first; {_odds(s)})" for s in near_site)
+        out.append(f"{v.name} stays first until one input alone reaches its switching value: {unless}.")
+    else:
+        out.append(
+            f"{v.name} stays first whichever drawn input moves alone, as far as kopru looks ({REACH_WORDS})."
+        )
+    said = {_key(s) for s in near_site}
+    near_country = [s for s in headline_switches(v, "country") if _key(s) not in said]
+    also = [s for s in headline_switches(v, "country") if _key(s) in said]
+    if near_country:
+        unless = " or ".join(f"{s.label} {s.change} ({s.first_name} first; {_odds(s)})" for s in near_country)
+        out.append(
+            f"First place stays in {where} until one input alone reaches its switching value: {unless}."
+        )
+    elif also:
+        out.append(f"The same value{'s' if len(also) > 1 else ''} would take first place out of {where}.")
+    else:
+        out.append(f"First place stays in {where} whichever drawn input moves alone, as far as kopru looks.")
+    capex = {}
+    for s in v.switches:
+        if s.input == "capex" and s.site == v.site and s.direction == "up":
+            capex.setdefault(_key(s), s)
     if capex:
         outside = f"a site outside {where}"
-        said = [
+        said_capex = [
             f"{s.change} before {s.first_name if s.question == 'site' else outside} came first"
-            for s in capex
-            if s.direction == "up"
+            for s in capex.values()
         ]
-        if said:
-            out.append(f"Its capex, which kopru does not draw, could rise by {' and by '.join(said)}.")
+        out.append(f"Its capex, which kopru does not draw, could rise by {' and by '.join(said_capex)}.")
     if v.swings:
         s = v.swings[0]
         out.append(
-            f"Of the inputs each across its 5-95 % range, {s.label} moves the saving over {v.comparator}"
-            f" most: {s.saving_pct_low:.1%} to {s.saving_pct_high:.1%} ({v.saving_pct:.1%} at the data"
-            " pack's values)."
+            f"Of the inputs each across its 5-95 % range, {s.label} spans the widest range of the saving over"
+            f" {v.comparator}: {s.saving_pct_low:.1%} to {s.saving_pct_high:.1%} ({v.saving_pct:.1%} at the"
+            " data pack's values)."
         )
     return " ".join(out)
 
@@ -163,11 +212,13 @@ def describe(v: SwitchingValues) -> str:
 def brief(v: SwitchingValues) -> str:
     """The nearest switching value of each question in one sentence (the one-page summary's)."""
     where = FIXED_SUBJECTS.get(v.country, v.country)
-    parts = []
+    parts, said = [], set()
     for question in ("site", "country"):
-        s = next((s for s in v.switches if s.question == question and s.p_beyond is not None), None)
-        if s is None:
+        near = headline_switches(v, question, 1)
+        if not near or _key(near[0]) in said:
             continue
+        s = near[0]
+        said.add(_key(s))
         what = f"{s.first_name} comes first" if question == "site" else f"first place leaves {where}"
         parts.append(f"{what} if {s.label} moves {s.change} ({_odds(s)})")
     if not parts:

@@ -59,6 +59,10 @@ class RiskModel:
     # (kopru.sites.unconfirmed_incentives): the plan's caveat, which no draw moves
     unconfirmed: NDArray[np.bool_] | None = None
 
+    # units of each currency per USD at the data pack's rate (KZT, TRY, EUR): switching values of the
+    # exchange rates are said in them
+    fx_per_usd: tuple[tuple[str, float], ...] = ()
+
     # per-unit quantiles cost as much again as the annual ones, a second sort of every column; by
     # default only the sites the output names (the pick and the Turkish baseline) get them
     per_unit_all: bool = False
@@ -196,6 +200,11 @@ def build_model(pre: PlanInputs, uncertainty: Uncertainty) -> RiskModel:
         base=base,
         capacity=_capacity(pre)[keep],
         unconfirmed=_unconfirmed(pre)[keep],
+        fx_per_usd=tuple(
+            (c, float(pre.pack.param(c, "fx_per_usd").value))
+            for c in ("KZT", "TRY", "EUR")
+            if pre.pack.has_param(c, "fx_per_usd")
+        ),
     )
 
 

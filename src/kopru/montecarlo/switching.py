@@ -46,7 +46,11 @@ REFINEMENTS = 9  # steps: a grid step / 16^9, about 1e-12 relative
 # how far each kind of input is searched, each way from its neutral value
 REACH = {"factor": (1 / 20, 20.0), "rate": (-0.95, 4.0), "shift": (-100.0, 100.0)}
 TAIL = 0.05  # the tornado's range: the 5th and 95th percentiles of each input
+ADJECTIVES = {"TR": "Turkish", "KZ": "Kazakh"}
+# inputs of the routes: their switching values hold today's routes (the planner may re-route)
+ROUTE_FAMILIES = ("freight", "transit", "wait")
 CAPEX = "capex"  # the lever of a site's capital expenditure: not drawn, so a switching value only
+TINY = 1e-300  # the share beyond a switching value far out in a normal's or lognormal's tail
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,7 @@ def switching_values(model: RiskModel, site: str | None = None) -> SwitchingValu
         site=site,
         name=model.site_names[r],
         country=country,
-        comparator="the best Turkish site" if country != "TR" and comparator.any() else "the best other site",
+        comparator=_comparator_words(model, comparator, r),
         saving=saving,
         saving_pct=saving_pct,
         currency=model.currency,
@@ -112,12 +116,20 @@ def switching_values(model: RiskModel, site: str | None = None) -> SwitchingValu
 
 
 def _comparators(model: RiskModel, r: int) -> NDArray[np.bool_]:
-    """The sites the saving is over: the Turkish ones for a site elsewhere (the plan's baseline),
-    else every other site."""
+    """The sites the saving is over, as the plan's headline compares: those of the other country
+    (the best Turkish site for a Kazakh pick, the best Kazakh one for a Turkish pick), else every
+    other site."""
     country = np.array(model.site_country)
     others = np.arange(len(country)) != r
-    turkish = others & (country == "TR")
-    return turkish if model.site_country[r] != "TR" and turkish.any() else others
+    abroad = others & (country != model.site_country[r])
+    return abroad if abroad.any() else others
+
+
+def _comparator_words(model: RiskModel, among: NDArray[np.bool_], r: int) -> str:
+    countries = {model.site_country[i] for i in np.flatnonzero(among)}
+    if len(countries) == 1 and countries != {model.site_country[r]}:
+        return f"the best {ADJECTIVES.get(next(iter(countries)), next(iter(countries)))} site"
+    return "the best other site"
 
 
 def _levers(model: RiskModel, r: int) -> tuple[list[_Lever], list[str]]:
@@ -126,6 +138,9 @@ def _levers(model: RiskModel, r: int) -> tuple[list[_Lever], list[str]]:
     levers, no_effect = [], []
     for name in sorted(spec.variables):
         d = spec.variables[name]
+        if name == "demand":
+            levers.append(_Lever(name, None, _total_demand(model, d), None, _label(name)))
+            continue
         if not name.startswith("site."):
             levers.append(_Lever(name, None, d, None, _label(name)))
             continue
@@ -134,10 +149,12 @@ def _levers(model: RiskModel, r: int) -> tuple[list[_Lever], list[str]]:
         column = SITE_INPUTS.index(name.removeprefix("site."))
         for s in _named_sites(model, r):
             national = model.site_national is not None and model.site_national[s, column]
-            if national or d.dist != "lognormal":
+            if national:
                 continue
             borrowed = bool(model.site_borrowed[s, column])
-            sigma = d.params.get("sigma_borrowed", d.params["sigma"]) if borrowed else d.params["sigma"]
+            sigma = None  # a distribution other than the lognormal is the same for every site
+            if d.dist == "lognormal":
+                sigma = d.params.get("sigma_borrowed", d.params["sigma"]) if borrowed else d.params["sigma"]
             word = SITE_WORDS[name.removeprefix("site.")]
             levers.append(_Lever(name, s, d, sigma, f"{model.site_names[s]}'s own {word}"))
     capex = np.broadcast_to(model.x.capex_usd, (len(model.site_ids),))
@@ -150,6 +167,26 @@ def _levers(model: RiskModel, r: int) -> tuple[list[_Lever], list[str]]:
         no_effect += [_label(n) for n in spec.variables if n.startswith("vat.")]
         levers = [lv for lv in levers if not lv.variable.startswith("vat.")]
     return levers, no_effect
+
+
+def _total_demand(model: RiskModel, d: Distribution) -> Distribution:
+    """The factor on the units sold in all markets together, when each market's is drawn on its own
+    from ``d``: a lognormal with the sum's mean and variance (Fenton-Wilkinson), so its range is the
+    total's, not one market's (the draws average out across markets)."""
+    if d.dist == "fixed":
+        return d
+    if d.dist == "lognormal":
+        sigma, median = d.params["sigma"], d.params["median"]
+        mean, var = median * math.exp(sigma**2 / 2), median**2 * math.exp(sigma**2) * math.expm1(sigma**2)
+    else:
+        frozen = _marginal(_Lever(d.name, None, d, None, ""))
+        mean, var = float(frozen.mean()), float(frozen.var())
+    weights = model.demand / model.demand.sum()
+    var_total = var * float(np.sum(weights**2))
+    sigma2 = math.log1p(var_total / mean**2)
+    params = {"median": mean * math.exp(-sigma2 / 2), "sigma": math.sqrt(sigma2)}
+    note = f"the total of {len(weights)} markets drawn independently (Fenton-Wilkinson); {d.note}"
+    return replace(d, dist="lognormal", params=params, note=note)
 
 
 def _named_sites(model: RiskModel, r: int) -> list[int]:
@@ -169,7 +206,7 @@ def _label(name: str) -> str:
     family, _, suffix = name.partition(".")
     word = COUNTRY_NAMES.get(suffix, suffix)
     if name == "demand":
-        return "demand in every market at once"
+        return "demand, all markets together"
     return LABELS[family].format(word)
 
 
@@ -308,10 +345,11 @@ def _switches(model: RiskModel, levers: list[_Lever], grids: list[Array], grid_c
                 question=question,
                 direction="up" if d == 0 else "down",
                 value=value,
-                change=_change(lever.kind, value),
+                change=_change(model, lever, value),
                 first=model.site_ids[first[i]],
                 first_name=model.site_names[first[i]],
                 p_beyond=_beyond(lever, value, up=d == 0),
+                on_todays_routes=lever.variable.partition(".")[0] in ROUTE_FAMILIES,
             )
         )
     return out
@@ -323,7 +361,10 @@ def _swings(model: RiskModel, levers: list[_Lever], r: int, among: NDArray[np.bo
         return []
     ends = np.array([_quantiles(lv) for lv in levers]).ravel()
     owner = np.repeat(np.arange(len(levers)), 2)
-    lead, pct = (a.reshape(-1, 2) for a in _lead(_evaluate(model, levers, owner, ends), r, among))
+    cost = _evaluate(model, levers, owner, ends)
+    lead, pct = (a.reshape(-1, 2) for a in _lead(cost, r, among))
+    others = np.arange(len(model.site_ids)) != r
+    first_lead = _lead(cost, r, others)[0].reshape(-1, 2)
     return [
         Swing(
             input=lv.variable,
@@ -336,6 +377,8 @@ def _swings(model: RiskModel, levers: list[_Lever], r: int, among: NDArray[np.bo
             saving_high=float(lead[k, 1]),
             saving_pct_low=float(pct[k, 0]),
             saving_pct_high=float(pct[k, 1]),
+            lead_low=float(first_lead[k, 0]),
+            lead_high=float(first_lead[k, 1]),
         )
         for k, lv in enumerate(levers)
     ]
@@ -358,6 +401,8 @@ def _quantiles(lever: _Lever) -> tuple[float, float]:
     percentiles (a site's lognormal with that site's sigma)."""
     assert lever.dist is not None
     z = ndtri(np.array([TAIL, 1 - TAIL]))
+    if lever.dist.dist == "fixed" or _spread(lever) == 0:
+        return (lever.dist.median, lever.dist.median)
     if lever.sigma is not None:
         low, high = lever.dist.params["median"] * np.exp(lever.sigma * z)
     else:
@@ -371,16 +416,46 @@ def _beyond(lever: _Lever, value: float, up: bool) -> float | None:
     if d is None:
         return None  # not drawn: how far is for the reader to judge
     p = d.params
-    if d.dist == "fixed":
-        return float(p["value"] >= value if up else p["value"] <= value)
+    if d.dist == "fixed" or _spread(lever) == 0:  # all its mass at one value
+        return float(d.median >= value if up else d.median <= value)
     if d.dist in ("lognormal", "normal"):
         sigma = lever.sigma if lever.sigma is not None else p.get("sigma")
         z = math.log(value / p["median"]) / sigma if d.dist == "lognormal" else (value - p["mean"]) / p["sd"]
-        return float(ndtr(-z) if up else ndtr(z))
+        # an unbounded tail is never empty, though far out it is below a float's range
+        return max(float(ndtr(-z) if up else ndtr(z)), TINY)
     return float(lever.marginal.sf(value) if up else lever.marginal.cdf(value))
 
 
-def _change(kind: str, value: float) -> str:
+def _spread(lever: _Lever) -> float:
+    """The width of a lever's distribution (0: every draw the same)."""
+    d = lever.dist
+    assert d is not None
+    p = d.params
+    if d.dist == "lognormal":
+        return lever.sigma if lever.sigma is not None else p["sigma"]
+    if d.dist == "normal":
+        return p["sd"]
+    if d.dist in ("uniform", "triangular"):
+        return p["high"] - p["low"]
+    return 0.0
+
+
+def _change(model: RiskModel, lever: _Lever, value: float) -> str:
+    """A lever's switching value as a reader says it: an exchange rate in its own units, a growth
+    rate beside its expected one, else the move from the data pack's value."""
+    rate = (
+        dict(model.fx_per_usd).get(lever.variable.removeprefix("fx."))
+        if lever.variable.startswith("fx.")
+        else None
+    )
+    if rate:
+        return f"at {rate * value:,.4g} instead of {rate:,.4g}"
+    if lever.kind == "rate" and lever.dist is not None:
+        return f"{value * 100:+.3g} % over the year ({lever.dist.mean * 100:+.3g} % expected)"
+    return _move(lever.kind, value)
+
+
+def _move(kind: str, value: float) -> str:
     """A lever's value as a move from the data pack's: '+38 %', '-62 %', '+12 points'."""
     if kind == "factor":
         return f"{(value - 1) * 100:+.3g} %" if value < 10 else f"×{value:.3g}"

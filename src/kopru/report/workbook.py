@@ -391,13 +391,18 @@ def _tornado(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
         (f"Saving at the 95th ({cur}/yr)", MONEY),
         ("Saving at the 5th (% of the comparator)", SHARE),
         ("Saving at the 95th (% of the comparator)", SHARE),
+        (f"Lead over the best other site at the 5th ({cur}/yr)", MONEY),
+        (f"Lead over the best other site at the 95th ({cur}/yr)", MONEY),
     ]
     rows = [
-        [s.label, s.low, s.high, s.saving_low, s.saving_high, s.saving_pct_low, s.saving_pct_high]
+        [
+            *(s.label, s.low, s.high, s.saving_low, s.saving_high, s.saving_pct_low, s.saving_pct_high),
+            *(s.lead_low, s.lead_high),
+        ]
         for s in v.swings
     ]
     at_base = f"At the data pack's values, over {v.comparator}"
-    rows.append([at_base, None, None, v.saving, None, v.saving_pct, None])
+    rows.append([at_base, None, None, v.saving, None, v.saving_pct, None, None, None])
     return cols, rows
 
 

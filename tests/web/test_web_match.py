@@ -57,6 +57,10 @@ def test_match_job_is_the_python_api(client: httpx.Client) -> None:
     first = served["assignments"][0]["enterprise"]
     sheet = client.get(f"/api/match/{job['run']}/pitch/{first}")
     assert sheet.status_code == 200 and "Landed cost per unit" in sheet.text
+    # the same sheet in Turkish, for the company; a language kopru does not write is a 422
+    turkish = client.get(f"/api/match/{job['run']}/pitch/{first}", params={"lang": "tr"})
+    assert turkish.status_code == 200 and "Birim başına teslim maliyeti" in turkish.text
+    assert client.get(f"/api/match/{job['run']}/pitch/{first}", params={"lang": "de"}).status_code == 422
     assert client.get(f"/api/match/{job['run']}/pitch/nobody").status_code == 404
     book = client.get(f"/api/match/{job['run']}/match.xlsx")
     assert book.status_code == 200 and book.content[:2] == b"PK"  # a zip: xlsx

@@ -25,6 +25,7 @@ from kopru.cli.common import (
     shown,
 )
 from kopru.errors import OptionError
+from kopru.language import LANGUAGES, check_language
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -96,10 +97,19 @@ def match(
         Path | None,
         typer.Option("--out", help="Folder for match.json, report.html, pitch/*.html, match.xlsx."),
     ] = None,
+    languages: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--lang",
+            help="With --out, also write the pitch sheets in this language (tr: Türkçe, in pitch/tr/);"
+            " the English ones are always written.",
+        ),
+    ] = None,
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
 ) -> None:
     """Match a pipeline of enterprises to zones: who fits where, within capacities, for the most jobs."""
+    languages = [check_language(lang) for lang in languages or []]  # refused before the solve
     targets = _targets(min_jobs)
     with err.status("matching", spinner="dots") if interactive(as_json) else shown(None):
         result = api.match(
@@ -118,7 +128,7 @@ def match(
     if out_dir is not None:
         from kopru.report.portfolio import write_match_folder
 
-        written = write_match_folder(result, api.load_data(overrides), out_dir)
+        written = write_match_folder(result, api.load_data(overrides), out_dir, tuple(languages))
     run_id = None
     if not no_store:
         params = {
@@ -137,10 +147,12 @@ def match(
         return
     _print(result)
     if written:
+        extra = [lang for lang in dict.fromkeys(languages) if lang != "en"]
+        languages_said = f" (English{''.join(', ' + LANGUAGES[lang] for lang in extra)})" if extra else ""
         out.print(
             f"wrote [bold]{escape(str(written[0]))}[/], [bold]{escape(str(written[1]))}[/],"
             f" [bold]{escape(str(written[2]))}[/]"
-            f" and {len(written) - 3} pitch sheets"
+            f" and {len(written) - 3} pitch sheets{languages_said}"
         )
     recorded(run_id)
 

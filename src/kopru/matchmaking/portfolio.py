@@ -26,6 +26,7 @@ from kopru.datapack.loader import ZONE_RESOURCES
 from kopru.display import code_of
 from kopru.errors import MatchError
 from kopru.highs import Status
+from kopru.language import ENGLISH, Words
 from kopru.matchmaking.pairs import REASONS, SCALE_FLAG, Pairs
 from kopru.matchmaking.pipeline import Pipeline
 from kopru.matchmaking.zones import Zones
@@ -117,35 +118,43 @@ class MatchResult:
             )
         return rows
 
-    def _best_zones(self, e: int, k: int = 3) -> list[dict[str, Any]]:
+    def _best_zones(self, e: int, k: int = 3, words: Words | None = None) -> list[dict[str, Any]]:
         """The k zones with the largest saving among those its sector, regions and routes allow."""
         p, z = self.pairs, self.zones.table
         open_ = (p.reason[e] < 0) | (p.reason[e] == REASONS.index("hurdle"))
         order = [i for i in np.argsort(-np.nan_to_num(p.advantage[e], nan=-np.inf)) if open_[i]][:k]
-        out = []
-        for i in order:
-            why = [
-                f"saves {p.advantage[e, i]:.1%} ({p.saving[e, i]:,.0f} USD a year)"
-                " against its Turkish baseline"
-            ]
-            if p.reason[e, i] == REASONS.index("hurdle"):
-                why.append(f"below its hurdle of {p.hurdle[e]:.0%}")
-            if p.incentive_cost[e, i] > 0:
-                why.append(f"zone incentives worth {p.incentive_cost[e, i]:,.0f} USD a year")
-                if not p.confirmed[e, i]:
-                    why.append("the sector's eligibility for them is not confirmed")
-            if self.assignment[e] == i:
-                why.append("assigned")
-            out.append(
-                {
-                    "zone": z["id"].iloc[i],
-                    "name": z["name"].iloc[i],
-                    "advantage": round(float(p.advantage[e, i]), 6),
-                    "saving_usd": round(float(p.saving[e, i]), 2),
-                    "reasons": why,
-                }
+        return [
+            {
+                "zone": z["id"].iloc[i],
+                "name": z["name"].iloc[i],
+                "advantage": round(float(p.advantage[e, i]), 6),
+                "saving_usd": round(float(p.saving[e, i]), 2),
+                "reasons": self.zone_reasons(e, i, words),
+            }
+            for i in order
+        ]
+
+    def zone_reasons(self, e: int, i: int, words: Words | None = None) -> list[str]:
+        """What speaks for (and against) zone i for enterprise e, in words."""
+        w, p = words or ENGLISH, self.pairs
+        why = [
+            w(
+                "saves %(share)s (%(saving)s USD a year) against its Turkish baseline",
+                share=w.share(p.advantage[e, i], 1),
+                saving=w.number(p.saving[e, i]),
             )
-        return out
+        ]
+        if p.reason[e, i] == REASONS.index("hurdle"):
+            why.append(w("below its hurdle of %(hurdle)s", hurdle=w.share(p.hurdle[e], 0)))
+        if p.incentive_cost[e, i] > 0:
+            why.append(
+                w("zone incentives worth %(value)s USD a year", value=w.number(p.incentive_cost[e, i]))
+            )
+            if not p.confirmed[e, i]:
+                why.append(w("the sector's eligibility for them is not confirmed"))
+        if self.assignment[e] == i:
+            why.append(w("assigned"))
+        return why
 
     def zone_rows(self) -> list[dict[str, Any]]:
         p, z = self.pairs, self.zones
@@ -213,81 +222,125 @@ class MatchResult:
             rows.append({"enterprise": df["id"].iloc[e], "name": df["name"].iloc[e], "why": self.why_not(e)})
         return rows
 
-    def why_not(self, e: int) -> str:
-        """Why an enterprise has no zone, in words."""
+    def why_not(self, e: int, words: Words | None = None) -> str:
+        """Why an enterprise has no zone, in words (English, or ``words``' language)."""
+        w = words or ENGLISH
         p = self.pairs
         if (p.reason[e] == REASONS.index("status")).all():
-            return (
-                f"it operates already (status {self.pipeline.table['status'].iloc[e]!r}): not a new"
-                " project to place (--include-operating places it as if it were)"
+            return w(
+                "it operates already (status '%(status)s'): not a new project to place"
+                " (--include-operating places it as if it were)",
+                status=w(str(self.pipeline.table["status"].iloc[e])),
             )
         if p.possible[e].any():
-            hosts = np.flatnonzero(p.possible[e])
-            budget = self.targets.max_incentive_cost
-            cheapest = hosts[np.argmin(p.incentive_cost[e, hosts])]
-            if budget is not None and p.incentive_cost[e, cheapest] > budget:
-                return (
-                    f"the incentive budget ({budget:,.0f} USD a year) does not cover the incentives of any"
-                    f" zone that could host it (the least, {self.zones.table['name'].iloc[cheapest]}'s:"
-                    f" {p.incentive_cost[e, cheapest]:,.0f} USD a year)"
-                )
-            full = self._full_zones(e, hosts)
-            blocked = {name for name, *_ in full}
-            over = []  # hosts with room whose incentives the budget has no room left for
-            if budget is not None:
-                placed = np.flatnonzero(self.assignment >= 0)
-                left = budget - float(np.nansum(p.incentive_cost[placed, self.assignment[placed]]))
-                for i in hosts:
-                    name = str(self.zones.table["name"].iloc[i])
-                    if name not in blocked and p.incentive_cost[e, i] > left + 1e-6:
-                        over.append((name, float(p.incentive_cost[e, i]), left))
-            parts = []
-            if full:
-                zone, res, need, room, users = min(full, key=lambda f: f[2] - f[3])
-                taken = (
-                    f" (taken by {', '.join(users[:3])}{' and others' if len(users) > 3 else ''})"
-                    if users
-                    else ""
-                )
-                unit = RESOURCE_UNITS.get(res, "")
-                parts.append(
-                    f"{len(full)} of the {len(hosts)} zones that could host it are full; nearest, {zone} has"
-                    f" {room:,.1f} {unit} of {res.split('_')[0]} left{taken} for its {need:,.1f}:"
-                    f" {need - room:,.1f} {unit} more there would let it in"
-                )
-            if over:
-                zone, cost, room = min(over, key=lambda o: o[1])
-                parts.append(
-                    f"in {len(over)} the incentives would break the budget ({zone}'s cost"
-                    f" {cost:,.0f} USD a year, {max(room, 0.0):,.0f} left of {budget:,.0f})"
-                )
-            if len(full) + len(over) == len(hosts):
-                return "; ".join(parts)
-            limits = "targets or the incentive budget" if budget is not None else "targets"
-            free = len(hosts) - len(full) - len(over)
-            return (
-                f"{limits}: it fits in {free} zone{'s' if free > 1 else ''} with room, but the portfolio"
-                f" that meets the {limits} with the most {self.objective_name.replace('_', ' ')}"
-                " leaves it out"
-            )
+            return self._why_left_out(e, w)
         zones = self.zones.table
         regions = self.pipeline.table["regions"].iloc[e]
         local = np.array([not regions or reg in regions for reg in zones["region"]])
         if not local.any():
-            named = ", ".join(self.zones.region_names.get(r, r) for r in regions)
-            return f"no zone lies in its regions ({named})"
+            named = ", ".join(w(self.zones.region_names.get(r, r)) for r in regions)
+            return w("no zone lies in its regions (%(regions)s)", regions=named)
         first = p.reason[e]
         if (first[local] == REASONS.index("sector")).all():
             names = ", ".join(zones["name"][local])
-            return f"the zones in its regions ({names}) do not take its sector (SEZ priority sectors)"
+            return w(
+                "the zones in its regions (%(zones)s) do not take its sector (SEZ priority sectors)",
+                zones=names,
+            )
         hurdle = first == REASONS.index("hurdle")
         if hurdle.any():
             best = int(np.nanargmax(np.where(hurdle, p.advantage[e], -np.inf)))
-            return (
-                f"no zone saves its {p.hurdle[e]:.0%} hurdle against its Turkish baseline: the best,"
-                f" {zones['name'].iloc[best]}, saves {p.advantage[e, best]:.1%}"
+            return w(
+                "no zone saves its %(hurdle)s hurdle against its Turkish baseline: the best, %(zone)s,"
+                " saves %(share)s",
+                hurdle=w.share(p.hurdle[e], 0),
+                zone=zones["name"].iloc[best],
+                share=w.share(p.advantage[e, best], 1),
             )
-        return REASON_TEXT["route"]
+        return w(REASON_TEXT["route"])
+
+    def _why_left_out(self, e: int, w: Words) -> str:
+        """Why an enterprise some zone could host has none: full zones, the budget or the targets."""
+        p = self.pairs
+        hosts = np.flatnonzero(p.possible[e])
+        budget = self.targets.max_incentive_cost
+        cheapest = hosts[np.argmin(p.incentive_cost[e, hosts])]
+        if budget is not None and p.incentive_cost[e, cheapest] > budget:
+            return w(
+                "the incentive budget (%(budget)s USD a year) does not cover the incentives of any zone that"
+                " could host it (the least, %(zone)s's: %(cost)s USD a year)",
+                budget=w.number(budget),
+                zone=self.zones.table["name"].iloc[cheapest],
+                cost=w.number(p.incentive_cost[e, cheapest]),
+            )
+        full = self._full_zones(e, hosts)
+        blocked = {name for name, *_ in full}
+        over = []  # hosts with room whose incentives the budget has no room left for
+        if budget is not None:
+            placed = np.flatnonzero(self.assignment >= 0)
+            left = budget - float(np.nansum(p.incentive_cost[placed, self.assignment[placed]]))
+            for i in hosts:
+                name = str(self.zones.table["name"].iloc[i])
+                if name not in blocked and p.incentive_cost[e, i] > left + 1e-6:
+                    over.append((name, float(p.incentive_cost[e, i]), left))
+        parts = []
+        if full:
+            zone, res, need, room, users = min(full, key=lambda f: f[2] - f[3])
+            taken = ""
+            if users:
+                others = w(" and others") if len(users) > 3 else ""
+                taken = w(" (taken by %(users)s%(others)s)", users=", ".join(users[:3]), others=others)
+            unit = w(RESOURCE_UNITS.get(res, ""))
+            parts.append(
+                w(
+                    "%(full)s of the %(hosts)s zones that could host it are full; nearest, %(zone)s has"
+                    " %(room)s %(unit)s of %(resource)s left%(taken)s for its %(need)s: %(more)s %(unit)s"
+                    " more there would let it in",
+                    full=len(full),
+                    hosts=len(hosts),
+                    zone=zone,
+                    room=w.number(room, 1),
+                    unit=unit,
+                    resource=w(res.split("_")[0]),
+                    taken=taken,
+                    need=w.number(need, 1),
+                    more=w.number(need - room, 1),
+                )
+            )
+        if over:
+            zone, cost, room = min(over, key=lambda o: o[1])
+            parts.append(
+                w(
+                    "in %(zones)s the incentives would break the budget (%(zone)s's cost %(cost)s USD a year,"
+                    " %(left)s left of %(budget)s)",
+                    zones=len(over),
+                    zone=zone,
+                    cost=w.number(cost),
+                    left=w.number(max(room, 0.0)),
+                    budget=w.number(budget),
+                )
+            )
+        if len(full) + len(over) == len(hosts):
+            return "; ".join(parts)
+        free = len(hosts) - len(full) - len(over)
+        what = w(self.objective_name.replace("_", " "))
+        if budget is not None:
+            return w.plural(
+                "targets or the incentive budget: it fits in %(n)s zone with room, but the portfolio that"
+                " meets the targets or the incentive budget with the most %(what)s leaves it out",
+                "targets or the incentive budget: it fits in %(n)s zones with room, but the portfolio that"
+                " meets the targets or the incentive budget with the most %(what)s leaves it out",
+                free,
+                what=what,
+            )
+        return w.plural(
+            "targets: it fits in %(n)s zone with room, but the portfolio that meets the targets with the"
+            " most %(what)s leaves it out",
+            "targets: it fits in %(n)s zones with room, but the portfolio that meets the targets with the"
+            " most %(what)s leaves it out",
+            free,
+            what=what,
+        )
 
     def impact(self) -> dict[str, Any]:
         """The portfolio's totals, summed from the placed enterprises' own figures, and by region."""

@@ -9,6 +9,7 @@ with their legal basis, and the routes to its markets.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -17,12 +18,14 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, Template, select_autoescape
+from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from kopru import basemap
-from kopru.costs import COMPONENTS
+from kopru.costs import COMPONENTS, component_label
 from kopru.datapack import DataPack
+from kopru.language import ENGLISH, LANGUAGES, Words, check_language
 from kopru.matchmaking import MatchResult
 from kopru.matchmaking.pairs import unit_components
 from kopru.report.folder import prepare_folder
@@ -119,15 +122,16 @@ def pitch_files(ids: list[str] | tuple[str, ...]) -> dict[str, str]:
     return files
 
 
-def pitch_rows(result: MatchResult, e: int) -> dict[str, Any]:
+def pitch_rows(result: MatchResult, e: int, words: Words = ENGLISH) -> dict[str, Any]:
     """Everything a pitch sheet shows for enterprise ``e``: its zone (or best zone), the cost per
-    unit there and at its Turkish baseline by component, the zone's incentives and routes."""
+    unit there and at its Turkish baseline by component, the zone's incentives and routes; the
+    sentences kopru writes (why it is not placed, what speaks for each zone) in ``words``' language."""
     df, p, zones = result.pipeline.table, result.pairs, result.zones.table
     row = df.iloc[e]
     # the template as costed for this enterprise: its own SEZ relief category
     t = result.templates[row["template"]].in_category(p.category[e])
     assigned = int(result.assignment[e])
-    best = result.enterprise_rows()[e]["best_zones"]
+    best = result._best_zones(e, words=words)
     z = assigned if assigned >= 0 else (zones["id"].tolist().index(best[0]["zone"]) if best else -1)
     out: dict[str, Any] = {
         "id": row["id"],
@@ -148,7 +152,7 @@ def pitch_rows(result: MatchResult, e: int) -> dict[str, Any]:
         "sez_category": p.category[e],
         "hurdle": p.hurdle[e],
         "assigned": assigned >= 0,
-        "why_not": None if assigned >= 0 else result.why_not(e),
+        "why_not": None if assigned >= 0 else result.why_not(e, words),
         "best_zones": best,
         "zone": None,
         **result.provenance,
@@ -171,7 +175,12 @@ def pitch_rows(result: MatchResult, e: int) -> dict[str, Any]:
         "saving": float(p.saving[e, z]),
         "confirmed": bool(p.confirmed[e, z]),
         "components": [
-            {"name": c, "zone": float(comp_zone[k]), "baseline": float(comp_base[k])}
+            {
+                "name": c,
+                "label": component_label(c),
+                "zone": float(comp_zone[k]),
+                "baseline": float(comp_base[k]),
+            }
             for k, c in enumerate(COMPONENTS)
         ],
         "total_zone": float(np.sum(comp_zone)),
@@ -238,7 +247,7 @@ def _routes(t: Any, site_index: int, markets: tuple[str, ...]) -> list[dict[str,
             continue
         route = pre.network.routes([node], [m["node"]], "cost").get((node, m["node"]))
         if route is None:
-            out.append({"market": m["name"], "path": "no route", "days": None, "cost": None, "modes": ""})
+            out.append({"market": m["name"], "path": "no route", "days": None, "cost": None, "modes": []})
             continue
         names = pre.network.nodes["name"]
         path = [node, *(leg.destination for leg in route.legs)]
@@ -248,13 +257,15 @@ def _routes(t: Any, site_index: int, markets: tuple[str, ...]) -> list[dict[str,
                 "path": " > ".join(str(names.get(n, n)) for n in path),
                 "days": route.days,
                 "cost": route.cost_usd_per_teu,
-                "modes": ", ".join(route.modes),
+                "modes": list(route.modes),
             }
         )
     return out
 
 
-def render_match_html(result: MatchResult, pack: DataPack) -> str:
+def render_match_html(result: MatchResult, pack: DataPack, languages: tuple[str, ...] = ()) -> str:
+    """The matchmaking report; ``languages`` are those the pitch sheets are also written in (linked
+    from each row, ``pitch/<lang>/<id>.html``)."""
     to_div = dict(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
     data = result.as_dict()
     env = _env.overlay()
@@ -267,11 +278,36 @@ def render_match_html(result: MatchResult, pack: DataPack) -> str:
         basemap=basemap.preload_script(),
         map=match_map(result, pack).to_html(div_id="match-map", **to_div),
         pitch=pitch_files([r["id"] for r in data["enterprises"]]),
+        languages=languages,
     )
 
 
-def render_pitch_html(result: MatchResult, e: int) -> str:
-    return _env.get_template("pitch.html.j2").render(s=pitch_rows(result, e))
+def render_pitch_html(result: MatchResult, e: int, lang: str = "en") -> str:
+    """Enterprise ``e``'s pitch sheet in ``lang`` (``kopru.language.LANGUAGES``)."""
+    words = Words(lang)
+    return _pitch_template(words.lang).render(s=pitch_rows(result, e, words), w=words)
+
+
+def _has_words(text: str) -> bool:
+    return any(c.isalpha() for c in text)
+
+
+def _message(words: Words, message: str, values: dict[str, Any]) -> Markup:
+    """A template's own message (trusted: its HTML is kept) with the values escaped into it."""
+    text = Markup(words(message))
+    return text % values if values else text
+
+
+@functools.cache
+def _pitch_template(lang: str) -> Template:
+    """The pitch sheet's template with ``_`` for its own messages (HTML in them kept, the values put
+    into them escaped) and ``tr`` for words that come from data (escaped like any value)."""
+    env = _env.overlay()
+    words = Words(lang)
+    # a unit such as "%" or "USD/TEU" is the same in every language (and "%" is no message)
+    env.filters = {**_env.filters, "tr": lambda text: words(str(text)) if _has_words(str(text)) else text}
+    env.globals = {**_env.globals, "_": lambda message, **values: _message(words, message, values)}
+    return env.get_template("pitch.html.j2")
 
 
 def write_workbook(result: MatchResult, path: str | Path) -> Path:
@@ -474,22 +510,34 @@ def _summary_rows(data: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
-def write_match_folder(result: MatchResult, pack: DataPack, out_dir: str | Path) -> list[Path]:
-    """``match.json``, ``report.html``, ``pitch/<enterprise>.html`` and ``match.xlsx`` in ``out_dir``."""
+def write_match_folder(
+    result: MatchResult, pack: DataPack, out_dir: str | Path, languages: tuple[str, ...] = ()
+) -> list[Path]:
+    """``match.json``, ``report.html``, ``pitch/<enterprise>.html`` and ``match.xlsx`` in ``out_dir``;
+    for each of ``languages`` besides English (``tr``), the pitch sheets again in ``pitch/<lang>/``."""
+    extra = tuple(dict.fromkeys(lang for lang in map(check_language, languages) if lang != "en"))
     folder = prepare_folder(out_dir)
-    (folder / "pitch").mkdir(exist_ok=True)
     written = [folder / "match.json", folder / "report.html", folder / "match.xlsx"]
     written[0].write_text(
         json.dumps(result.as_dict(), indent=1, ensure_ascii=False, allow_nan=False), encoding="utf-8"
     )
-    written[1].write_text(render_match_html(result, pack), encoding="utf-8")
+    written[1].write_text(render_match_html(result, pack, extra), encoding="utf-8")
     write_workbook(result, written[2])
     files = pitch_files(result.pipeline.ids)
-    for e, eid in enumerate(result.pipeline.ids):
-        path = folder / files[eid]
-        path.write_text(render_pitch_html(result, e), encoding="utf-8")
-        written.append(path)
-    # an earlier run's sheets would sit beside this run's and could be sent by mistake
-    for stale in set((folder / "pitch").glob("*.html")) - set(written):
-        stale.unlink()
+    for lang in ("en", *extra):
+        sheets = folder / "pitch" if lang == "en" else folder / "pitch" / lang
+        sheets.mkdir(parents=True, exist_ok=True)
+        mine = []
+        for e, eid in enumerate(result.pipeline.ids):
+            path = sheets / Path(files[eid]).name
+            path.write_text(render_pitch_html(result, e, lang), encoding="utf-8")
+            mine.append(path)
+        # an earlier run's sheets would sit beside this run's and could be sent by mistake
+        for stale in set(sheets.glob("*.html")) - set(mine):
+            stale.unlink()
+        written += mine
+    for lang in LANGUAGES:  # a language not asked for this time: its old sheets go
+        if lang != "en" and lang not in extra and (folder / "pitch" / lang).is_dir():
+            for stale in (folder / "pitch" / lang).glob("*.html"):
+                stale.unlink()
     return written

@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -181,16 +181,21 @@ def match_figures(state: State, run_id: RunId) -> dict[str, Any]:
 
 @router.get("/match/{run_id}/pitch/{enterprise}", response_class=HTMLResponse)
 def match_pitch(
-    state: State, run_id: RunId, enterprise: Annotated[str, PathParam(max_length=200)]
+    state: State,
+    run_id: RunId,
+    enterprise: Annotated[str, PathParam(max_length=200)],
+    lang: Annotated[
+        Literal["en", "tr"], Query(description="the sheet's language: en (English) or tr (Türkçe)")
+    ] = "en",
 ) -> HTMLResponse:
-    """One enterprise's one-page pitch sheet (HTML, printable)."""
+    """One enterprise's one-page pitch sheet (HTML, printable), in English or Turkish."""
     from kopru.report.portfolio import render_pitch_html
 
     run = _run(state, run_id)
     ids = run.result.pipeline.ids
     if enterprise not in ids:
         raise HTTPException(status_code=404, detail=f"no enterprise {enterprise!r} in this run")
-    return HTMLResponse(render_pitch_html(run.result, ids.index(enterprise)))
+    return HTMLResponse(render_pitch_html(run.result, ids.index(enterprise), lang))
 
 
 @router.get("/match/{run_id}/report.html", response_class=HTMLResponse)

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kopru
+from kopru.costs import landed_cost
 from kopru.facility import solve
 from kopru.inputs import prepare
 from kopru.profile import load_profile, profile_from_dict
@@ -182,6 +183,35 @@ def test_an_existing_plant_may_expand_and_a_closed_one_is_named():
     default = kopru.optimize(EXAMPLES / "apparel.yaml", sensitivity=False).network
     assert [c.site for c in default.closed] == ["plant_TR-20"]
     assert default.closed[0].fixed_cost > 0
+
+
+def test_each_candidate_is_costed_with_its_own_capex():
+    """OR review (left in the tenth session): every candidate's cost per unit took the plan's capex,
+    so Denizli left unexpanded deducted the depreciation of an expansion it does not make from its
+    profit tax base (and carried its capital in the customs value). Oracle: the plan of the same
+    profile with Denizli's plant already big enough (no expansion, no capex) gives the unexpanded
+    candidate's cost per unit; the plan as shipped gives the expanded one's."""
+    from kopru.planner import variable_per_unit
+    from kopru.profile import optimize_options
+
+    path = EXAMPLES / "apparel.yaml"
+    profile = kopru.load_profile(path)
+    pre = prepare(profile, kopru.load_data())
+    cands = build_problem(pre, optimize_options(profile, True))
+    s = list(pre.sites["id"]).index("plant_TR-20")
+    unexpanded, expanded = np.flatnonzero(cands.problem.sites == s)
+    assert cands.problem.capex[unexpanded] == 0 and cands.problem.capex[expanded] > 0
+    shipped = variable_per_unit(pre, landed_cost(pre.x) * pre.fx)[s]
+    assert cands.per_unit[expanded] == pytest.approx(shipped, rel=1e-12)
+    data = profile.model_dump(mode="json")
+    data["baseline"][0]["capacity"] = 3_000_000  # Denizli makes what the markets buy as it stands
+    big = prepare(profile_from_dict(data), kopru.load_data())
+    assert big.x.capex_usd[s] == 0
+    as_is = variable_per_unit(big, landed_cost(big.x) * big.fx)[s]
+    assert cands.per_unit[unexpanded] == pytest.approx(as_is, rel=1e-12)
+    # what the review measured: the unexpanded plant's own tax, about 90k USD a year dearer
+    gap = (cands.per_unit[unexpanded] - cands.per_unit[expanded]) @ pre.demand
+    assert 60_000 < gap < 120_000
 
 
 def test_a_budget_no_plan_can_meet_is_explained_and_exits_1(cli):

@@ -29,7 +29,7 @@ VAT is left out on purpose: a registered manufacturer recovers it, so it is not 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -105,6 +105,35 @@ class CostInputs:
             value = getattr(self, f.name)
             if isinstance(value, np.ndarray) and np.isnan(value).any():
                 raise ValueError(f"cost input {f.name} contains NaN")
+
+    def at_sites(self, index: NDArray[np.intp]) -> CostInputs:
+        """The inputs of the sites ``index`` (in that order, repeats allowed): every array with a
+        site axis first is taken along it."""
+        changes = {k: np.asarray(getattr(self, k))[index] for k in SITE_AXIS}
+        cost = np.asarray(self.material_cost_usd)
+        if cost.ndim == 2:
+            changes["material_cost_usd"] = cost[index]
+        return replace(self, **changes)
+
+
+# the inputs with a site axis first (material_cost_usd has one when it is (S, K))
+SITE_AXIS = (
+    "wage_usd_per_hour",
+    "social_rate",
+    "electricity_usd_per_kwh",
+    "gas_usd_per_m3",
+    "land_usd_per_m2_year",
+    "corporate_tax_rate",
+    "property_tax_rate",
+    "input_duty_share",
+    "capex_usd",
+    "material_freight_usd",
+    "material_duty_rate",
+    "freight_usd",
+    "transit_days",
+    "duty_rate",
+    "duty_min_usd",
+)
 
 
 def property_tax_a_year(x: CostInputs) -> Array:

@@ -13,11 +13,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from kopru.costs import landed_cost
+from kopru.costs import COMPONENTS, landed_cost, property_tax_per_unit
 from kopru.errors import InfeasibleError, ProfileError
 from kopru.facility import FacilityProblem, Solution, Status, solve
 from kopru.inputs import PlanInputs
-from kopru.planner import ClosedSite, Flow, NetworkPlan, OpenSite, Sensitivity, variable_per_unit
+from kopru.planner import ClosedSite, Flow, NetworkPlan, OpenSite, Sensitivity
 from kopru.profile import OptimizeOptions
 
 
@@ -26,14 +26,12 @@ class Candidates:
     problem: FacilityProblem
     site_ids: list[str]
     level: np.ndarray  # (I,) level index of each candidate
-    per_unit: np.ndarray  # (S, M) variable cost per unit, plan currency
+    per_unit: np.ndarray  # (I, M) each candidate's variable cost per unit, plan currency
 
 
 def build_problem(pre: PlanInputs, options: OptimizeOptions) -> Candidates:
     """Candidates (site × capacity level), their fixed costs, and per-market assignment costs."""
     x, fx, profile = pre.x, pre.fx, pre.profile
-    # what is paid per unit shipped: the landed cost less its per-site fixed parts
-    per_unit = variable_per_unit(pre, landed_cost(x) * fx)
     land = x.land_m2 * x.land_usd_per_m2_year * fx
     crf = x.capital_recovery
     existing = pre.sites["existing"].to_numpy(bool)
@@ -59,7 +57,8 @@ def build_problem(pre: PlanInputs, options: OptimizeOptions) -> Candidates:
             fixed.append(cpx * crf + fc + land[s] + ptax)
     site = np.array(rows_site)
     demand = pre.demand
-    assign = per_unit[site] * demand[None, :]
+    per_unit = candidate_per_unit(pre, site, np.array(capex, dtype=float))
+    assign = per_unit * demand[None, :]
     ids = list(pre.sites["id"])
     index = {sid: i for i, sid in enumerate(ids)}
 
@@ -90,6 +89,17 @@ def build_problem(pre: PlanInputs, options: OptimizeOptions) -> Candidates:
         market_names=tuple(m["name"] for m in pre.markets),
     )
     return Candidates(problem, ids, np.array(rows_level), per_unit)
+
+
+def candidate_per_unit(pre: PlanInputs, site: np.ndarray, capex: np.ndarray) -> np.ndarray:
+    """(I, M) what a unit delivered costs from each candidate beyond its fixed costs, plan currency:
+    the plan's variable cost, but with the candidate's own capex in the profit tax's base (its
+    depreciation is deducted there), not the plan's (an existing plant left unexpanded deducts no
+    expansion; a capacity level its own plant's)."""
+    x = replace(pre.x.at_sites(site), capex_usd=capex)
+    cube = landed_cost(x) * pre.fx
+    fixed = cube[:, :, COMPONENTS.index("capital")] + (property_tax_per_unit(x) * pre.fx)[:, None]
+    return cube.sum(axis=-1) - fixed
 
 
 def best_single_site(cands: Candidates) -> tuple[str, float] | None:

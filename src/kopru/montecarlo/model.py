@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -177,7 +177,7 @@ def build_model(pre: PlanInputs, uncertainty: Uncertainty) -> RiskModel:
     )
     keep = np.flatnonzero(feasible)
     sites = pre.sites
-    x_kept = _take_sites(x, keep)
+    x_kept = x.at_sites(keep)
     base = annual_totals(landed_cost(x_kept) * pre.fx, pre.demand).sum(axis=-1)
     return RiskModel(
         site_ids=tuple(sites["id"].iloc[keep]),
@@ -235,32 +235,6 @@ def _material_by_mode(pre: PlanInputs, payload_kg: float) -> Array:
         pairs = [(m.origin, node) for node in pre.sites["node"]]
         out[:, k] = _by_mode(routes, pairs, "cost_usd_per_teu") * m.weight / payload_kg
     return out
-
-
-def _take_sites(x: CostInputs, keep: NDArray[np.intp]) -> CostInputs:
-    """The cost inputs of some sites: every array with a site axis first is sliced."""
-    site_axis = {
-        "wage_usd_per_hour",
-        "social_rate",
-        "electricity_usd_per_kwh",
-        "gas_usd_per_m3",
-        "land_usd_per_m2_year",
-        "corporate_tax_rate",
-        "property_tax_rate",
-        "input_duty_share",
-        "capex_usd",
-        "material_freight_usd",
-        "material_duty_rate",
-        "freight_usd",
-        "transit_days",
-        "duty_rate",
-        "duty_min_usd",
-    }
-    changes = {k: np.asarray(getattr(x, k))[keep] for k in site_axis}
-    cost = np.asarray(x.material_cost_usd)
-    if cost.ndim == 2:
-        changes["material_cost_usd"] = cost[keep]
-    return replace(x, **changes)
 
 
 def _cheapest(

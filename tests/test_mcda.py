@@ -328,3 +328,34 @@ def test_the_risk_criterion_is_labelled_an_assumption(tmp_path):
     assert f"{assumed} of the {len(shipped)} distributions" in result.assumed["risk"]
     assert yaml.safe_load(mcda.CRITERIA_FILE.read_text(encoding="utf-8"))["criteria"]["risk"]["assumption"]
     assert any(n.startswith("tail (risk):") for n in result.notes())
+
+
+def test_the_tail_criterion_is_of_the_cost_per_unit_sold():
+    """OR review (left in the tenth session): the tail was of the annual cost, whose spread is mostly
+    the units each draw sells, the same at every site. Oracle: the run's per-sample costs and units
+    recomputed block by block (kopru.montecarlo.compute_chunk), each site's cost per unit's mean of
+    its dearest 5 % against its mean, in NumPy."""
+    import math
+
+    from kopru import api
+    from kopru import montecarlo as risk
+    from kopru.inputs import prepare
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "apparel.yaml"
+    n, seed = 3 * risk.BLOCK, 4
+    result = api.rank(path, samples=n, seed=seed)
+    pack = api.load_data()
+    model = risk.build_model(prepare(api.load_profile(path), pack), risk.load_uncertainty(None, pack))
+    chunk = risk.compute_chunk(model, seed, 0, math.ceil(n / risk.BLOCK), n)
+    per_unit = chunk.costs / chunk.units[:, None]
+    worst = math.ceil(0.05 * n)
+    tails = {}
+    for s, sid in enumerate(model.site_ids):
+        col = np.sort(per_unit[:, s])
+        tails[sid] = (col[-worst:].mean() - col.mean()) / col.mean()
+    shown = {row["id"]: row["criteria"]["risk"] for row in result.as_dict()["sites"]}
+    assert len(shown) > 20
+    for sid, value in shown.items():
+        assert value == pytest.approx(tails[sid], rel=1e-6)
+    spread = np.ptp(list(shown.values()))
+    assert spread > 0.01  # the sites' own risks differ; the annual cost's tails barely did

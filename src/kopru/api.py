@@ -272,7 +272,8 @@ def rank(
 
     prof = as_profile(profile)
     the_plan = plan(prof, overrides, disruptions, avoid=avoid)
-    result = risk(prof, samples, seed, overrides, disruptions, avoid=avoid)
+    # every site's cost per unit sold: the tail criterion is of the cost, not of the volume sold
+    result = risk(prof, samples, seed, overrides, disruptions, avoid=avoid, per_unit=True)
     return rank_sites(the_plan, result, load_data(overrides), weights, method)
 
 

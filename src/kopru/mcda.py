@@ -238,7 +238,7 @@ def _normalised(raw: Any, where: str) -> Weights:
 # -- the criteria of a plan ----------------------------------------------------------------------
 def criteria_table(plan: Any, risk_result: Any, pack: Any) -> pd.DataFrame:
     """Sites × criteria for the sites that can serve every market."""
-    tail = {s.id: (s.cvar95 - s.mean) / s.mean for s in risk_result.sites}
+    tail = {s.id: tail_of(s) for s in risk_result.sites}
     sites = [s for s in plan.sites if s.landed_cost.total is not None and s.id in tail]
     demand = np.array([m["demand"] for m in plan.markets], float)
     share = demand / demand.sum()
@@ -262,6 +262,15 @@ def criteria_table(plan: Any, risk_result: Any, pack: Any) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows).set_index("id")
+
+
+def tail_of(site: Any) -> float:
+    """A site's cost tail, (CVaR95 - mean) / mean, of its cost per unit sold where the run has it:
+    the annual cost's tail is mostly the units each draw sells, the same at every site."""
+    unit = site.per_unit
+    if unit is not None and unit.cvar95 is not None:
+        return (unit.cvar95 - unit.mean) / unit.mean
+    return (site.cvar95 - site.mean) / site.mean
 
 
 def _crossings(plan: Any, pack: Any, site: Any, share: Array) -> float:
@@ -424,10 +433,16 @@ def assumed_criteria(risk_result: Any) -> dict[str, str]:
     variables = risk_result.uncertainty.variables.values() if risk_result.uncertainty else ()
     guessed = [d for d in variables if d.assumption]
     if guessed:
+        per_unit = all(x.per_unit is not None and x.per_unit.cvar95 is not None for x in risk_result.sites)
+        of = (
+            f"a tail of the cost per unit sold over {risk_result.samples:,} draws"
+            if per_unit
+            else f"a tail of the annual cost over {risk_result.samples:,} draws, which moves mostly with"
+            " the units sold (kopru risk --per-unit shows the cost without the volume)"
+        )
         assumed["risk"] = (
             f"{len(guessed)} of the {len(variables)} distributions it is drawn from are labelled"
-            f" assumptions, and it is a tail of the annual cost over {risk_result.samples:,} draws, which"
-            " moves mostly with the units sold (kopru risk --per-unit shows the cost without the volume)"
+            f" assumptions, and it is {of}"
         )
     return assumed
 

@@ -30,7 +30,7 @@ from kopru.switching import SwitchingValues, brief, chance
 ROOT = Path(__file__).resolve().parents[2]
 APPAREL = ROOT / "examples" / "apparel.yaml"
 FOOD = ROOT / "examples" / "food_processing.yaml"
-NUDGE = 1e-6  # either side of a switching value, relative (the search narrows to about 1e-11)
+NUDGE = 1e-6  # either side of a switching value, relative (the search narrows to about 5e-10)
 
 
 @functools.cache

@@ -11,7 +11,7 @@ Everything is one input at a time, the others at the data pack's values (the pla
 risk model's arithmetic (:func:`kopru.montecarlo.sampling.annual_cost_direct`). Correlations are
 left out by design: the Monte Carlo run has them. A switching value is searched outward from the
 data pack's value on a grid (factors from 1/20 to 20 times, growth rates from -95 % to +400 %,
-duties ±100 points), then the bracket is cut in sixteen, nine times over, to about 1e-12 of a
+duties ±100 points), then the bracket is cut in sixteen, seven times over, to about 5e-10 of a
 value; every lever's grid is one compiled evaluation, and so is each refinement step of all
 brackets at once. The probability
 beside it is what the input's own distribution puts beyond it: how far outside its range it lies,
@@ -31,7 +31,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 from scipy.special import ndtr, ndtri
 
 from kopru.costs import annual_totals, landed_cost
@@ -40,9 +39,9 @@ from kopru.montecarlo.sampling import annual_cost_direct
 from kopru.montecarlo.spec import COUNTRY_NAMES, LABELS, NEUTRAL, SITE_INPUTS, SITE_WORDS, Array, Distribution
 from kopru.switching import Swing, Switch, SwitchingValues, describe, likelihood_order
 
-GRID = 32  # grid points each way from the data pack's value (1/20..20 in 32 log steps: 9.8 % each)
+GRID = 24  # grid points each way from the data pack's value (1/20..20 in 24 log steps: 13 % each)
 SECTIONS = 16  # a refinement step cuts every bracket into this many parts
-REFINEMENTS = 9  # steps: a grid step / 16^9, about 1e-12 relative
+REFINEMENTS = 7  # steps: a grid step / 16^7, about 5e-10 relative
 # how far each kind of input is searched, each way from its neutral value
 REACH = {"factor": (1 / 20, 20.0), "rate": (-0.95, 4.0), "shift": (-100.0, 100.0)}
 TAIL = 0.05  # the tornado's range: the 5th and 95th percentiles of each input
@@ -387,6 +386,8 @@ def _swings(model: RiskModel, levers: list[_Lever], r: int, among: NDArray[np.bo
 def _marginal(lever: _Lever) -> Any:
     """A triangular or uniform lever's distribution as a scipy.stats frozen one, for its tail share
     (a lognormal's or a normal's is one normal CDF: see :func:`_beyond`)."""
+    from scipy import stats  # a second to import: only for the distributions that need it
+
     d = lever.dist
     assert d is not None
     p = d.params

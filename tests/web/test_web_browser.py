@@ -4,6 +4,7 @@ go to test-artifacts/."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Iterator
@@ -11,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import EXAMPLES
 from mapcheck import assert_basemap
 from web_server import serving
 
 import kopru
 from kopru.web import create_app
+from kopru.web.schemas import MAX_RISK_SAMPLES, MIN_RISK_SAMPLES
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 pytestmark = pytest.mark.browser
@@ -419,8 +422,77 @@ def _fits(page: Any) -> None:
     assert width <= inner, f"{page.url}: the page is {width} px wide in a {inner} px window"
 
 
+# A long company name, and one with no space to break at: on a phone both wrap inside their box
+LONG_COMPANY = "Example Örme Tekstil Sanayi ve Ticaret Anonim Şirketi Denizli Şubesi (illustrative)"
+UNBROKEN_COMPANY = "ÖrmeTekstilSanayiveTicaretAnonimŞirketiDenizliŞubesiKonfeksiyonİhracat (illustrative)"
+
+
+def _wraps(page: Any, selector: str) -> None:
+    """Every element of ``selector`` shows all its content within its own width and the window's."""
+    found = page.evaluate(
+        """(sel) => [...document.querySelectorAll(sel)].filter((e) => e.clientWidth).map((e) =>
+            [e.textContent.trim().slice(0, 60), e.scrollWidth, e.clientWidth,
+             Math.round(e.getBoundingClientRect().right)])""",
+        selector,
+    )
+    assert found, f"nothing matches {selector}"
+    inner = page.evaluate("window.innerWidth")
+    wide = [f for f in found if f[1] > f[2] or f[3] > inner]
+    assert not wide, f"{selector}: [text, scrollWidth, clientWidth, right edge] {wide[:3]}"
+
+
+# the boxes of a drawn plotly chart, in page pixels: the figure, its plot areas (a map's too), its
+# legend and every text it draws (titles, tick labels, legend entries, colour bar)
+CHART_BOXES = """(sel) => {
+  const gd = document.querySelector(sel);
+  const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const legend = gd.querySelector("g.legend");
+  const texts = gd.querySelectorAll(".g-gtitle text, .xtick text, .ytick text, .g-xtitle text,"
+    + " .g-ytitle text, .annotation-text, .legendtext, g.colorbar text");
+  return {
+    figure: box(gd.querySelector("svg.main-svg")),
+    plots: [...gd.querySelectorAll(".draglayer .nsewdrag, .geolayer .bg")].map(box),
+    legend: legend && legend.getBBox().width ? box(legend) : null,
+    texts: [...texts].filter((t) => t.textContent.trim() && t.getBBox().width)
+      .map((t) => [t.textContent, ...box(t)]),
+    yticks: [...gd.querySelectorAll(".ytick text")].filter((t) => t.textContent.trim()).map(box),
+    window: window.innerWidth,
+  };
+}"""
+
+
+def _overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
+
+
+def _chart_reads(page: Any, selector: str) -> None:
+    """On a phone the chart is no wider than the window, its legend covers no plot, no title or label
+    is cut off, category labels do not overlap and leave the plot at least half the width."""
+    c = page.evaluate(CHART_BOXES, selector)
+    fig = c["figure"]
+    assert fig[0] >= 0 and fig[2] <= c["window"], f"{selector}: the chart spans {fig[0]:.0f}–{fig[2]:.0f} px"
+    assert c["plots"], f"{selector}: no plot area"
+    for plot in c["plots"]:
+        assert plot[2] - plot[0] >= 0.5 * (fig[2] - fig[0]), (
+            f"{selector}: a plot {plot[2] - plot[0]:.0f} px wide"
+        )
+        assert c["legend"] is None or not _overlap(c["legend"], plot), (
+            f"{selector}: the legend covers the plot"
+        )
+    cut = [
+        t
+        for t in c["texts"]
+        if t[1] < fig[0] - 1 or t[3] > fig[2] + 1 or t[2] < fig[1] - 1 or t[4] > fig[3] + 1
+    ]
+    assert not cut, f"{selector}: texts cut off at the edge: {cut[:3]}"
+    ticks = sorted(c["yticks"], key=lambda b: b[1])
+    crowded = [(a, b) for a, b in itertools.pairwise(ticks) if _overlap(a, b)]
+    assert not crowded, f"{selector}: axis labels drawn over each other: {crowded[:2]}"
+
+
 def test_every_page_fits_a_phone(browser: Any, base: str) -> None:
-    """At 390 x 844 nothing overflows sideways: wide tables and charts scroll inside their box."""
+    """At 390 x 844 nothing overflows sideways: wide tables scroll inside their box or become cards,
+    charts are laid out for the screen, long names wrap."""
     phone = Watched(browser, base, viewport={"width": 390, "height": 844})
     page = phone.page
     try:
@@ -429,7 +501,14 @@ def test_every_page_fits_a_phone(browser: Any, base: str) -> None:
         page.select_option("#site-select", "sez_turan")
         page.wait_for_selector("#site-detail table.params tbody tr.param")
         _fits(page)
+        _chart_reads(page, "#sites-map")
         phone.shot("web-phone-sites.png", full_page=True)
+        # a site's profile: each value a block, each scheme and route a card, none wider than the screen
+        page.goto(base + "/sites/sez_turan")
+        page.wait_for_selector("#site-profile[data-ready='1']")
+        _fits(page)
+        _wraps(page, "#site-profile table.dossier-values tr, #site-profile table.cards tr")
+        phone.shot("web-phone-site.png", full_page=True)
         page.goto(base + "/plan")
         page.wait_for_function("document.querySelector('[name=company]').value.length > 0")
         _fits(page)
@@ -437,19 +516,33 @@ def test_every_page_fits_a_phone(browser: Any, base: str) -> None:
         page.click("#risk-btn")
         page.wait_for_selector("#risk-chart[data-drawn='1']", timeout=60_000)
         page.wait_for_selector("#cost-chart[data-drawn='1']")
+        page.wait_for_selector("#cash-flow-chart[data-drawn='1']")
         _fits(page)
+        for chart in ("#plan-map", "#cost-chart", "#cash-flow-chart", "#risk-chart", "#risk-best-chart"):
+            _chart_reads(page, chart)
+        _wraps(page, "#ranking tr, table.incentives tr")  # cards on a phone
         phone.shot("web-phone-plan.png", full_page=True)
         page.evaluate("document.getElementById('risk').scrollIntoView()")
         phone.shot("web-phone-plan-risk.png")
+        # the run history with long company names: the two newest, ticked for comparison
         kopru.open_store().record_plan(kopru.plan(EXAMPLES / "apparel.yaml", disruptions=["khorgos"]))
+        apparel = yaml.safe_load((EXAMPLES / "apparel.yaml").read_text(encoding="utf-8"))
+        for company in (LONG_COMPANY, UNBROKEN_COMPANY):
+            kopru.open_store().record_plan(kopru.plan({**apparel, "company": company}))
         page.goto(base + "/runs")
         page.wait_for_selector("#runs-table tbody input[type=checkbox]")
-        assert page.locator("#runs-table tbody tr").count() == 2
+        assert page.locator("#runs-table tbody tr").count() == 4
         _fits(page)
+        _wraps(page, "#runs-table tbody td")
         page.locator("#runs-table tbody tr").first.locator("button[data-open]").click()
         page.wait_for_selector("#run-detail table.results")
+        assert UNBROKEN_COMPANY in page.locator("#run-detail h2").inner_text()
+        _wraps(page, "#run-detail h2")
         page.click("#compare-btn")
-        page.wait_for_selector("#comparison:not([hidden])")
+        page.wait_for_selector("#compare-chart[data-drawn='1']")
+        assert LONG_COMPANY in page.locator("#compare-cols").inner_text()
+        _wraps(page, "#compare-cols h3, #compare-cols p")
+        _chart_reads(page, "#compare-chart")
         _fits(page)
         phone.shot("web-phone-runs.png", full_page=True)
         page.goto(base + "/docs")
@@ -457,3 +550,64 @@ def test_every_page_fits_a_phone(browser: Any, base: str) -> None:
         phone.check()
     finally:
         phone.close()
+
+
+def test_compare_and_match_fit_a_phone(browser: Any, base: str) -> None:
+    """The Compare page's columns fold into one column of figures, each with the sites' values side by
+    side under the sites' names; the Match page and its map fit the screen."""
+    phone = Watched(browser, base, viewport={"width": 390, "height": 844})
+    page = phone.page
+    try:
+        page.goto(base + "/compare?example=apparel")
+        page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+        page.fill("#cmp-samples", "500")
+        page.click("#cmp-run")
+        page.wait_for_selector("#cmp-result:not([hidden]) table.compare tbody tr")
+        _fits(page)
+        # no sideways scrolling inside the table either
+        _wraps(page, "#cmp-result .table-wrap, #cmp-table tr")
+        row = page.locator("#cmp-table tbody tr", has=page.locator("th", has_text="Annual landed cost"))
+        boxes = [c.bounding_box() for c in row.locator("td:not(.unit)").all()]
+        assert len(boxes) == 3 and all(b is not None for b in boxes)
+        assert len({round(b["y"]) for b in boxes}) == 1  # the three sites' values on one line
+        assert max(b["x"] + b["width"] for b in boxes) <= 390
+        # the sites' names stay in view while the figures scroll under them
+        page.evaluate("window.scrollTo(0, document.getElementById('cmp-table').offsetTop + 1500)")
+        head = page.locator("#cmp-table thead").bounding_box()
+        assert head is not None and -1 <= head["y"] <= 1, head
+        phone.shot("web-phone-compare.png")
+        page.goto(base + "/match")
+        page.click("#match-btn")
+        page.wait_for_selector("#match-map[data-drawn='1']", timeout=120_000)
+        _fits(page)
+        _chart_reads(page, "#match-map")
+        phone.shot("web-phone-match.png", full_page=True)
+        phone.check()
+    finally:
+        phone.close()
+
+
+def test_risk_draws_take_any_count_the_server_takes(watched: Watched) -> None:
+    """The draws fields take every whole number in the server's bounds (no step of 100 or 500 that
+    makes the browser refuse 1,050); the server still checks them and says what is wrong."""
+    page = watched.page
+    fields = (
+        ("/plan", "#risk-samples", MIN_RISK_SAMPLES, MAX_RISK_SAMPLES),
+        ("/compare", "#cmp-samples", 0, 20_000),
+    )
+    for path, field, low, high in fields:
+        page.goto(watched.base + path)
+        box = page.locator(field)
+        assert [box.get_attribute("min"), box.get_attribute("max")] == [str(low), str(high)]
+        for count in ("1000", "20000", "1050", str(low), str(high)):
+            box.fill(count)
+            assert box.evaluate("e => e.checkValidity()"), f"{field} refuses {count}"
+        box.fill(str(high + 1))
+        assert not box.evaluate("e => e.checkValidity()")
+    # the Compare page sends what was typed: the server's message says what is wrong
+    page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+    page.fill("#cmp-samples", "25000")
+    page.click("#cmp-run")
+    page.wait_for_function("document.getElementById('cmp-error').textContent.includes('20000')")
+    assert page.locator("#cmp-samples.invalid").count() == 1
+    watched.check(expected=("Unprocessable",))

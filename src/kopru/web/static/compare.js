@@ -5,6 +5,7 @@
   const example = document.getElementById("cmp-example");
   const picks = [1, 2, 3].map((i) => document.getElementById(`cmp-site-${i}`));
   const errorBox = document.getElementById("cmp-error");
+  const samples = document.getElementById("cmp-samples");
 
   async function loadExamples() {
     const list = await kopru.json("/api/examples");
@@ -55,9 +56,13 @@
         const note = r.notes[j] ? `<div class="note">${kopru.esc(r.notes[j])}</div>` : "";
         return `<td>${cell(v, r.unit, r.units ? r.units[j] : "")}${note}</td>`;
       });
-      rows.push(`<tr><th>${kopru.esc(r.label)}</th><td class="unit">${kopru.esc(r.unit)}</td>${cells.join("")}</tr>`);
+      // data-unit: on a phone the unit column folds into the row's name
+      const unit = r.unit ? ` data-unit="${kopru.esc(r.unit)}"` : "";
+      rows.push(`<tr><th${unit}>${kopru.esc(r.label)}</th><td class="unit">${kopru.esc(r.unit)}</td>${cells.join("")}</tr>`);
     }
-    document.getElementById("cmp-table").innerHTML = head + `<tbody>${rows.join("")}</tbody>`;
+    const table = document.getElementById("cmp-table");
+    table.innerHTML = head + `<tbody>${rows.join("")}</tbody>`;
+    table.style.setProperty("--sites", result.sites.length); // a phone shows the sites' values side by side
     document.getElementById("cmp-notes").innerHTML = (result.notes || []).map((n) => `<p class="note">${kopru.esc(n)}</p>`).join("");
     document.getElementById("cmp-result").hidden = false;
   }
@@ -65,16 +70,20 @@
   document.getElementById("compare-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     errorBox.textContent = "";
+    samples.classList.remove("invalid");
     const sites = picks.map((p) => p.value).filter(Boolean);
     try {
       const result = await kopru.json("/api/compare-sites", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ example: example.value, sites, samples: Number(document.getElementById("cmp-samples").value) || 0 }),
+        body: JSON.stringify({ example: example.value, sites, samples: Number(samples.value) || 0 }),
       });
       render(result);
     } catch (error) {
+      // the server checks the draws (the field's bounds only mirror its own): its word is shown
       errorBox.textContent = error.message;
+      const fields = error.body && Array.isArray(error.body.detail) ? error.body.detail.map((d) => d.field) : [];
+      if (fields.includes("samples")) samples.classList.add("invalid");
     }
   });
   example.addEventListener("change", () => loadSites().catch((e) => kopru.toast(e.message)));

@@ -442,12 +442,14 @@
       return `<p>${site.existing ? "An existing plant: kopru values no investment incentive for it. Where its cost includes an expansion, that expansion may qualify for a Turkish incentive certificate as an expansion (tevsi) investment; it is not valued here, which favours the new sites: check Presidential Decision 9903 when the comparison is close." :
         `No incentive scheme in the data pack applies to ${kopru.esc(site.name)}.`}</p>`;
     }
-    const rows = site.incentives.map((i) => `<tr><td>${kopru.esc(i.name)}<br><small>${kopru.esc(i.scheme)}</small></td>
-      <td>${i.status === "applied" ? "<b>applied</b>" : kopru.esc(i.status)}</td>
-      <td class="num">${i.annual_value === null ? "—" : kopru.money(i.annual_value)}</td>
-      <td>${kopru.esc(i.legal_basis)}</td><td class="note">${kopru.esc(i.conditions.replaceAll(";", "; ") || "—")}</td>
-      <td><code>${kopru.esc(i.source.replaceAll(";", "; "))}</code></td><td class="note">${kopru.esc(i.note)}</td></tr>`);
-    return `<div class="table-wrap scroll"><table class="grid incentives" data-site="${kopru.esc(site.id)}">
+    const rows = site.incentives.map((i) => `<tr><td data-label="scheme">${kopru.esc(i.name)}<br><small>${kopru.esc(i.scheme)}</small></td>
+      <td data-label="status">${i.status === "applied" ? "<b>applied</b>" : kopru.esc(i.status)}</td>
+      <td class="num" data-label="annual value">${i.annual_value === null ? "—" : kopru.money(i.annual_value)}</td>
+      <td data-label="legal basis">${kopru.esc(i.legal_basis)}</td>
+      <td class="note" data-label="conditions">${kopru.esc(i.conditions.replaceAll(";", "; ") || "—")}</td>
+      <td data-label="source" data-full><code>${kopru.esc(i.source.replaceAll(";", "; "))}</code></td>
+      <td class="note" data-label="note">${kopru.esc(i.note)}</td></tr>`);
+    return `<div class="table-wrap scroll"><table class="grid incentives cards" data-site="${kopru.esc(site.id)}">
       <thead><tr><th>scheme</th><th>status</th><th class="num">annual value</th><th>legal basis</th><th>conditions</th>
       <th>source</th><th>note</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
   }
@@ -517,9 +519,12 @@
     const rows = plan.ranking.map((id) => {
       const s = plan.sites.find((x) => x.id === id);
       const best = id === plan.recommendation.site ? ' class="best"' : "";
-      return `<tr${best}><td>${s.rank ?? "—"}</td><td>${kopru.esc(s.name)}</td><td>${kopru.esc(SITE_KINDS[s.kind] || s.kind)}</td>
-        <td class="num">${kopru.money(s.landed_cost.total)} ${cur}</td><td class="num">${kopru.money(s.landed_cost.per_unit, 2)} ${cur}</td>
-        <td class="note">${kopru.esc(s.notes.join("; "))}</td></tr>`;
+      // data-label: on a phone each row is a card whose cells say what they are
+      return `<tr${best}><td data-label="#">${s.rank ?? "—"}</td><td data-label="site">${kopru.esc(s.name)}</td>
+        <td data-label="kind">${kopru.esc(SITE_KINDS[s.kind] || s.kind)}</td>
+        <td class="num" data-label="annual cost">${kopru.money(s.landed_cost.total)} ${cur}</td>
+        <td class="num" data-label="per unit">${kopru.money(s.landed_cost.per_unit, 2)} ${cur}</td>
+        <td class="note" data-label="notes">${kopru.esc(s.notes.join("; "))}</td></tr>`;
     });
     document.querySelector("#ranking tbody").innerHTML = rows.join("");
     const net = plan.network;

@@ -13,6 +13,18 @@
     return;
   }
   box.innerHTML = await response.text();
+  // on a phone the wide tables (incentive schemes, logistics access) become cards whose cells say
+  // their column's name, long texts across the card (the values' tables have their own layout)
+  for (const table of box.querySelectorAll("table.grid:not(.facts):not(.dossier-values)")) {
+    const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+    for (const tr of table.querySelectorAll("tbody tr")) {
+      [...tr.children].forEach((td, i) => {
+        if (heads[i]) td.dataset.label = heads[i];
+        if (td.textContent.trim().length > 40) td.dataset.full = "";
+      });
+    }
+    table.classList.add("cards");
+  }
   const name = box.querySelector("section.dossier").dataset.name;
   title.textContent = name;
   document.title = `${name} · kopru`;

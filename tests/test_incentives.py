@@ -57,9 +57,50 @@ def test_turkish_new_plant_gets_hedef_terms_by_hand(pre):
     assert pre.x.property_tax_rate[i] == 0.0 and pre.x_base.property_tax_rate[i] > 0
 
 
-def test_existing_plant_gets_no_investment_incentive(pre):
+def test_an_expansion_gets_the_certificate_on_its_share_by_hand(pre):
+    """Denizli (region 2) makes 1.2 of the 3.0 million units the markets buy: the plan expands it by
+    1.8 million at a new plant's capex per unit (3.6 M USD), and that expansion (tevsi) gets the
+    certificate a new plant in Denizli gets, an assumption said in each row's note: the reduced rate
+    on its 60 % share of the profit (1.8 / 3.0, the existing lines at a new plant's capex per unit of
+    capacity) until 20 % of its own capex is forgone, and the premium support on the 60 % of the jobs
+    it adds (3,592.01 TL a worker-month for 1 year). By hand, as the new-plant test above."""
+    pack, profile = pre.pack, pre.profile
     i = site_index(pre, "plant_TR-20")
-    assert pre.incentives[i] == []
+    share = 1.8 / 3.0
+    extra = profile.capex / pack.fx_per_usd(profile.currency) * 1.8 / 3.0
+    assert pre.x_base.capex_usd[i] == pytest.approx(extra, rel=1e-12)
+    assert {row.id for row in pre.incentives[i] if row.status == "applied"} == {
+        "TR-HEDEF-VI-R2",
+        "TR-HEDEF-YKO-R2",
+        "TR-HEDEF-SGK-R2",
+    }
+    assert all(
+        "tevsi" in row.note and "assumption" in row.note
+        for row in pre.incentives[i]
+        if row.status == "applied"
+    )
+    life, r = profile.lifetime_years, profile.wacc
+    whole = annuity_factor(r, life)
+    per_worker_year = 3592.01 * 12 / pack.fx_per_usd("TRY") * share
+    hours_a_year = pack.param("TR", "hours_per_month").value * 12
+    cut = per_worker_year / (pre.x_base.wage_usd_per_hour[i] * hours_a_year) * annuity_factor(r, 1) / whole
+    assert pre.x.social_rate[i] == pytest.approx(pre.x_base.social_rate[i] - cut, rel=1e-12)
+    from kopru.incentives import _cit_annual
+
+    spared_a_year = 0.6 * share * _cit_annual(pre.x_base, pre.demand)[i]
+    years = min(10, life, 0.20 * extra / spared_a_year)
+    rate = pre.x_base.corporate_tax_rate[i] * (1 - 0.6 * share * annuity_factor(r, years) / whole)
+    assert pre.x.corporate_tax_rate[i] == pytest.approx(rate, rel=1e-12)
+
+
+def test_an_existing_plant_with_the_capacity_gets_no_investment_incentive(apparel):
+    data = copy.deepcopy(apparel)
+    data["baseline"][0]["capacity"] = 3_000_000  # Denizli makes what the markets buy as it stands
+    from kopru.profile import profile_from_dict
+
+    pre = prepare(profile_from_dict(data), kopru.load_data())
+    i = site_index(pre, "plant_TR-20")
+    assert pre.x.capex_usd[i] == 0 and pre.incentives[i] == []
     assert pre.x.corporate_tax_rate[i] == pre.x_base.corporate_tax_rate[i]
 
 

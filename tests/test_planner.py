@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 from conftest import EXAMPLES
 
@@ -113,9 +114,14 @@ def test_labour_energy_and_capital_by_hand(plans):
 def test_a_turkish_plant_pays_the_statutory_premiums_less_the_treasury_relief(plans):
     """Oracle: Law 7566 and Law 5510 art. 81(ı): 23.75 % statutory in 2026 (SGK 21.75 + unemployment
     2), of which the Treasury pays 5 points for a manufacturer that pays on time: 18.75 %."""
+    import yaml
+
     pack = load()
     profile = load_profile(EXAMPLES / "apparel.yaml")
-    site = plans["apparel"].site("plant_TR-20")  # Denizli, existing: no premium support of a new project
+    # Denizli big enough as it stands: no expansion, so no premium support of a new investment
+    data = yaml.safe_load((EXAMPLES / "apparel.yaml").read_text(encoding="utf-8"))
+    data["baseline"][0]["capacity"] = 3_000_000
+    site = kopru.plan(data).site("plant_TR-20")
     assert site.inputs["social_contributions_employer_relief"].value == 5
     wage = pack.param("TR", "wage_monthly_avg").value / pack.fx_per_usd("TRY")
     hours = pack.param("TR", "hours_per_month").value
@@ -262,9 +268,16 @@ def _variable_cost(example: str):
 
     profile = load_profile(EXAMPLES / f"{example}.yaml")
     pre = prepare(profile, kopru.load_data())
-    per_unit = build_problem(pre, profile.optimize).per_unit
+    cands = build_problem(pre, profile.optimize)
     markets = [m["id"] for m in pre.markets]
-    return {sid: dict(zip(markets, per_unit[i], strict=True)) for i, sid in enumerate(pre.sites["id"])}
+    out = {}
+    for i, sid in enumerate(pre.sites["id"]):
+        # the candidate the plan costs: the largest level (the examples' design plant), an existing
+        # plant expanded to what the markets buy
+        mine = np.flatnonzero(cands.problem.sites == i)
+        top = mine[np.argmax(cands.problem.capacity[mine])]
+        out[sid] = dict(zip(markets, cands.per_unit[top], strict=True))
+    return out
 
 
 def test_a_market_split_says_how_thin_it_is(plans):

@@ -45,6 +45,7 @@ from kopru.costs import CostInputs, annual_totals, landed_cost, property_tax_a_y
 from kopru.datapack import DataPack, split_list
 from kopru.errors import DataPackError, ProfileError
 from kopru.profile import Profile
+from kopru.sites import capex_share
 
 Array = NDArray[np.float64]
 # instruments whose effect kopru computes; the others are listed with the reason they are not valued
@@ -58,6 +59,17 @@ VALUED = (
     "customs_exemption_machinery",
 )
 SEZ_INSTRUMENTS = ("cit_exemption", "property_tax_exemption", "land_free", "customs_free_zone")
+# what an investment incentive certificate gives an expansion (tevsi yatırımı) of a Turkish plant, as it
+# gives a new one: an assumption for Decision 9903 (see expansion_note)
+EXPANSION_INSTRUMENTS = (
+    "cit_rate_reduction",
+    "investment_contribution",
+    "employer_ssc_support",
+    "customs_exemption_machinery",
+    "vat_exemption_machinery",
+    "interest_support",
+)
+EXPANSION_SOURCES = "tr_tevsi_communique_2012;tr_tevsi_kvk32a_practice"
 RELIEF_FILE = resources.files("kopru") / "datapack" / "data" / "sez_relief.yaml"
 
 
@@ -104,6 +116,9 @@ class Terms:
     zone_years: Array = field(default_factory=lambda: np.zeros(0))
     zone_until: list[str] = field(default_factory=list)  # the zone's end date, "" where not known
     first_year: int = 0  # calendar year of the plant's first year of operation
+    # (S,) an existing plant's expansion as a share of the expanded plant (0: a new plant, or an
+    # existing one with the capacity): the share of its profit and jobs the certificate covers
+    expansion: Array = field(default_factory=lambda: np.zeros(0))
 
     @classmethod
     def none(cls, n: int) -> Terms:
@@ -121,6 +136,7 @@ class Terms:
             sez_years=np.full(n, np.inf),
             zone_years=np.full(n, np.inf),
             zone_until=["" for _ in range(n)],
+            expansion=zeros.copy(),
         )
 
 
@@ -257,8 +273,10 @@ def _eligible(
     """Whether ``row`` applies at ``site``, and why not."""
     if not applies_in(row, site.country, site.region, in_sez):
         return False, "not in the scheme's country or regions"
-    if site.existing:  # every scheme rewards a new investment; an existing plant makes none
-        return False, "an existing plant makes no new investment"
+    if site.existing and capex_usd <= 0:  # every scheme rewards an investment; this plant makes none
+        return False, "an existing plant with the capacity makes no new investment"
+    if site.existing and not (row["country"] == "TR" and row["instrument"] in EXPANSION_INSTRUMENTS):
+        return False, "an expansion of an existing plant does not get it"
     ok, why = _sector_match(row, nace)
     if not ok:
         return False, why
@@ -318,11 +336,15 @@ def decide(
     reasons: dict[str, list[str]] = {sid: [] for sid in opts.schemes}
     # each scheme's row built once, not once per site: a Series per iterrows step was half a plan's time
     schemes = _scheme_rows(pack.version, table)
+    units = float(sum(m.demand for m in profile.markets))
+    invested = capex_share(sites, units, profile.volume)  # 1 for a new plant, an expansion's share
+    terms.expansion = np.where(sites["existing"].to_numpy(bool), invested * profile.volume / units, 0.0)
     for i, site in enumerate(sites.itertuples()):
+        site_capex = capex_usd * invested[i]
         for row in schemes:
             if row["status"] == "abolished" or row["id"] in opts.exclude:
                 continue
-            ok, why = _eligible(row, site, bool(in_sez[i]), nace, capex_usd, pack, profile)
+            ok, why = _eligible(row, site, bool(in_sez[i]), nace, site_capex, pack, profile)
             if row["id"] in reasons and not ok:
                 reasons[row["id"]].append(f"{site.id}: {why}")
             wanted = opts.auto or row["id"] in opts.schemes or row["regions"] == "SEZ"
@@ -331,8 +353,10 @@ def decide(
             if row["status"] == "listed" and not _valued_listed(row, opts):
                 terms.listed[i].append(row)
                 continue
+            if terms.expansion[i] > 0:  # an expansion's share of the plant: an assumption, said
+                row = {**row, "note": f"{expansion_note(terms.expansion[i])} {row['note']}".strip()}
             terms.rows[i].append(row)
-            _apply(terms, i, row, capex_usd, profile, pack, site, float(cut[i]))
+            _apply(terms, i, row, site_capex, profile, pack, site, float(cut[i]))
     for sid, why in reasons.items():
         if not any(r["id"] == sid for rows in terms.rows + terms.listed for r in rows):
             elsewhere = "not in the scheme's country or regions"
@@ -342,6 +366,19 @@ def decide(
                 field="incentives.schemes",
             )
     return terms
+
+
+def expansion_note(share: float) -> str:
+    """What kopru assumes when it gives an existing plant's expansion a new plant's certificate."""
+    return (
+        "An expansion (tevsi yatırımı) of the existing plant, assumed to get an investment incentive"
+        " certificate as a new investment does (the 2012 system's Communiqué 2012/1 counts expansions"
+        " as investments; the text of Decision 9903 on them was not at hand: an assumption). The reduced"
+        " rate applies to the plant's profit times the expansion's share of its gross fixed assets, as"
+        " tax practice under CIT Law 32/A does when the expansion's profit is not accounted apart, and"
+        f" the premium support to the jobs it adds: {share:.0%} here, the existing lines valued at a new"
+        f" plant's capex per unit of capacity (an assumption). Sources: {EXPANSION_SOURCES}."
+    )
 
 
 def zone_note(terms: Terms, i: int) -> str:
@@ -393,8 +430,10 @@ def _apply(
 ) -> None:
     instrument, value = row["instrument"], float(row["value"]) if row["value"] == row["value"] else 0.0
     years = float(row["years"]) if row["years"] == row["years"] else np.inf
+    # an expansion's profit and new jobs are its share of the expanded plant's (1 for a new plant)
+    share = terms.expansion[i] if site.existing else 1.0
     if instrument == "cit_rate_reduction":
-        terms.cit_reduction[i] = value / 100.0
+        terms.cit_reduction[i] = value / 100.0 * share
         terms.cit_years[i] = years
     elif instrument == "cit_exemption":  # an SEZ's: the standard rate, spared for the relief term
         terms.cit_reduction[i] = value / 100.0 * sez_cut
@@ -403,11 +442,11 @@ def _apply(
         terms.cit_cap_usd[i] = value / 100.0 * capex_usd
     elif instrument == "employer_ssc_support":
         unit = str(row["unit"]).split("/")[0]
-        terms.ssc_usd_per_employee_year[i] = value * 12.0 / pack.fx_per_usd(unit)
+        terms.ssc_usd_per_employee_year[i] = value * 12.0 / pack.fx_per_usd(unit) * share
         terms.ssc_years[i] = years
     elif instrument == "property_tax_exemption" and site.country == "TR":
         terms.property_tax_exempt[i] = True
-    elif instrument == "customs_exemption_machinery" and not site.existing:
+    elif instrument == "customs_exemption_machinery":  # a new plant's machinery, or an expansion's
         opts = profile.incentives
         equipment = capex_usd * (1.0 - profile.building_share) * opts.imported_equipment_share
         terms.equipment_duty_saved_usd[i] = equipment * (opts.equipment_duty_pct or 0.0) / 100.0

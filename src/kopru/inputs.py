@@ -27,7 +27,7 @@ from kopru.incentives import apply as apply_incentives
 from kopru.incentives import valued as value_incentives
 from kopru.profile import Profile
 from kopru.progress import Steps, quiet_steps
-from kopru.sites import SiteInputs, annual_land, candidate_table, site_inputs
+from kopru.sites import SiteInputs, annual_land, candidate_table, capex_share, site_inputs
 from kopru.trade import territory_of, treatment
 from kopru.units import country_codes
 
@@ -314,14 +314,6 @@ def _joined(sites: pd.DataFrame, parts: list[SiteInputs]) -> SiteInputs:
     """The inputs of every site from each site's own look-up (site_inputs treats sites apart)."""
     values = {k: np.array([p.values[k][0] for p in parts]) for k in parts[0].values} if parts else {}
     return SiteInputs(sites, values, [p.params[0] for p in parts], [p.notes[0] for p in parts])
-
-
-def capex_share(sites: pd.DataFrame, units: float, plant_volume: float) -> np.ndarray:
-    """Each site's capex as a share of a new plant's: 1 for a new plant; for an existing plant, the
-    capacity it lacks to make the ``units`` the markets buy, at a new plant's capex per unit of
-    capacity (an expansion on its own land; 0 when it has the capacity)."""
-    lacking = np.maximum(units - sites["capacity"].to_numpy(float), 0.0) / plant_volume
-    return np.where(sites["existing"].to_numpy(bool), lacking, 1.0)
 
 
 def _cost_inputs(profile: Profile, g: _Gathered) -> tuple[CostInputs, CostInputs]:

@@ -296,3 +296,11 @@ def _taxes(pack: DataPack, site, regime: list[str], i: int, values, used) -> Non
     values["input_duty_share"][i] = 1.0 if duty is None else duty.value / 100.0
     if duty is not None:
         used["customs_duty_on_inputs"] = duty
+
+
+def capex_share(sites: pd.DataFrame, units: float, plant_volume: float) -> np.ndarray:
+    """Each site's capex as a share of a new plant's: 1 for a new plant; for an existing plant, the
+    capacity it lacks to make the ``units`` the markets buy, at a new plant's capex per unit of
+    capacity (an expansion on its own land; 0 when it has the capacity)."""
+    lacking = np.maximum(units - sites["capacity"].to_numpy(float), 0.0) / plant_volume
+    return np.where(sites["existing"].to_numpy(bool), lacking, 1.0)

@@ -95,8 +95,17 @@ def candidate_per_unit(pre: PlanInputs, site: np.ndarray, capex: np.ndarray) -> 
     """(I, M) what a unit delivered costs from each candidate beyond its fixed costs, plan currency:
     the plan's variable cost, but with the candidate's own capex in the profit tax's base (its
     depreciation is deducted there), not the plan's (an existing plant left unexpanded deducts no
-    expansion; a capacity level its own plant's)."""
-    x = replace(pre.x.at_sites(site), capex_usd=capex)
+    expansion, and gets none of its incentives; a capacity level its own plant's)."""
+    x, base = pre.x.at_sites(site), pre.x_base.at_sites(site)
+    # an existing plant left as it is invests nothing: no incentive certificate (kopru.incentives
+    # gives its expansion one), so its tax and premiums are those before incentives
+    idle = pre.sites["existing"].to_numpy(bool)[site] & (capex <= 0)
+    x = replace(
+        x,
+        capex_usd=capex,
+        corporate_tax_rate=np.where(idle, base.corporate_tax_rate, x.corporate_tax_rate),
+        social_rate=np.where(idle, base.social_rate, x.social_rate),
+    )
     cube = landed_cost(x) * pre.fx
     fixed = cube[:, :, COMPONENTS.index("capital")] + (property_tax_per_unit(x) * pre.fx)[:, None]
     return cube.sum(axis=-1) - fixed

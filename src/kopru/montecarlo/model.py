@@ -210,7 +210,7 @@ def build_model(pre: PlanInputs, uncertainty: Uncertainty) -> RiskModel:
 
 def _capacity(pre: PlanInputs) -> Array:
     """Units a year each site can make as the plan costs it: an existing plant short of the demand
-    is expanded to it (kopru.inputs.capex_share), any other keeps its capacity."""
+    is expanded to it (kopru.sites.capex_share), any other keeps its capacity."""
     capacity = pre.sites["capacity"].to_numpy(float)
     existing = pre.sites["existing"].to_numpy(bool)
     return np.where(existing, np.maximum(capacity, pre.demand.sum()), capacity)

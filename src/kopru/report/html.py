@@ -159,7 +159,7 @@ def _appraisal(plan: Plan, to_div: dict[str, Any]) -> dict[str, Any]:
         {"site": s, "incentives": sum(i.annual_value or 0.0 for i in s.incentives if i.status == "applied")}
         for s in shown
     ]
-    # an existing plant gets no investment incentive: show the best new Turkish plant's as well
+    # an existing plant gets a certificate on its expansion only: show the best new Turkish plant's as well
     new_tr = next((s.id for s in shown if s.country == "TR" and not s.existing), None)
     ids = appraisal_sites(plan) + [s for s in [new_tr] if s and s not in appraisal_sites(plan)]
     blocks = [

@@ -439,7 +439,7 @@
 
   function incentiveTable(site) {
     if (!site.incentives.length) {
-      return `<p>${site.existing ? "An existing plant: kopru values no investment incentive for it. Where its cost includes an expansion, that expansion may qualify for a Turkish incentive certificate as an expansion (tevsi) investment; it is not valued here, which favours the new sites: check Presidential Decision 9903 when the comparison is close." :
+      return `<p>${site.existing ? "An existing plant that already makes what its markets buy invests nothing, so no investment incentive applies. (An expansion would get a new plant's certificate on its share: see the note of each applied scheme.)" :
         `No incentive scheme in the data pack applies to ${kopru.esc(site.name)}.`}</p>`;
     }
     const rows = site.incentives.map((i) => `<tr><td data-label="scheme">${kopru.esc(i.name)}<br><small>${kopru.esc(i.scheme)}</small></td>

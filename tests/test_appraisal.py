@@ -102,6 +102,25 @@ def test_an_expansion_s_own_cash_flows_by_hand():
     np.testing.assert_allclose(taxed.free[0], [-100, 35, 35, 35])
 
 
+def test_an_expansion_s_certificate_is_its_own_by_hand():
+    """The same plant taxed at 20 %, with a certificate that halves the rate, the expansion's.
+    With the expansion the plant pays 10 % on 200 - 100 - 30 - 33.33 of depreciation (capex 100 over
+    3 years) = 36.67: 3.67 a year. Without it (60 of the 100 units: 120 - 60 - 30 = 30 taxable) it has
+    no certificate and pays 20 %: 6 a year. The expansion adds 66.33 - 24 = 42.33 a year (39.33 when
+    the plant without the expansion kept the certificate: a review of the eleventh session)."""
+    schedule = Schedule(3, ramp_up_months=0, construction_months=12, working_capital_days=0)
+    tax = TaxTerms(np.array([0.2]), np.array([0.5]), np.array([np.inf]), np.array([np.inf]))
+    args = (schedule, np.array([0.6]), np.array([200.0]), np.array([100.0]), np.array([30.0]))
+    f = expansion_flows(*args, np.array([100.0]), tax, 0.1, certified=np.array([True]))
+    np.testing.assert_allclose(
+        f.free[0], [-100, 70 - 3.6666667 - 24, 70 - 3.6666667 - 24, 70 - 3.6666667 - 24]
+    )
+    kept = expansion_flows(*args, np.array([100.0]), tax, 0.1)  # a relief the plant has anyway
+    np.testing.assert_allclose(
+        kept.free[0], [-100, 70 - 3.6666667 - 27, 70 - 3.6666667 - 27, 70 - 3.6666667 - 27]
+    )
+
+
 def test_cash_flows_of_a_two_year_plant_by_hand():
     """One new plant: capex 1,000 in year 0, no ramp-up, revenue 2,000, variable 1,000, fixed 200,
     tax 25 % on revenue - costs - depreciation (500 a year), 36.5 days of working capital."""

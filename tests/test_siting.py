@@ -214,6 +214,18 @@ def test_each_candidate_is_costed_with_its_own_capex():
     # the expanded plant's alone
     gap = (cands.per_unit[unexpanded] - cands.per_unit[expanded]) @ pre.demand
     assert 150_000 < gap < 260_000
+    # a certificate that spares the machinery's duty nets it from every level's capex, as the plan does
+    data = profile.model_dump(mode="json")
+    data["incentives"]["equipment_duty_pct"] = 10
+    duty = profile_from_dict(data)
+    spared = prepare(duty, kopru.load_data())
+    cands = build_problem(spared, optimize_options(duty, True))
+    plan_cost = variable_per_unit(spared, landed_cost(spared.x) * spared.fx)
+    assert spared.x.capex_usd[s] < spared.x_base.capex_usd[s]
+    for site in (s, list(spared.sites["id"]).index("TR-27")):
+        mine = np.flatnonzero(cands.problem.sites == site)
+        top = mine[np.argmax(cands.problem.capacity[mine])]
+        assert cands.per_unit[top] == pytest.approx(plan_cost[site], rel=1e-12)
 
 
 def test_a_budget_no_plan_can_meet_is_explained_and_exits_1(cli):

@@ -37,7 +37,7 @@ reaches zero, interpolated within the year.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -195,16 +195,22 @@ def expansion_flows(
     support: Array | None = None,
     support_years: Array | None = None,
     fixed_without: Array | None = None,
+    certified: Array | None = None,
 ) -> CashFlows:
     """The cash flows an existing plant's expansion adds: the plant with it less the plant without
     it, which makes the ``running`` share of the output at full from year 1 with no capex and
     ``fixed_without`` fixed costs (default: the same; the expansion's property tax is the
-    difference). Arguments as :func:`cash_flows`."""
+    difference). Where ``certified`` (S,) is true, the tax reduction and premium support are the
+    expansion's incentive certificate: the plant without the expansion has neither. Arguments as
+    :func:`cash_flows`."""
     kept = np.clip(np.asarray(running, dtype=float), 0.0, 1.0)
     variable = np.asarray(variable_full, dtype=float)
     whole = cash_flows(
         schedule, kept, revenue_full, variable, fixed_operating, capex, tax, wacc, support, support_years
     )
+    uncertified = np.zeros(len(kept), dtype=bool) if certified is None else np.asarray(certified, dtype=bool)
+    tax_without = replace(tax, reduction=np.where(uncertified, 0.0, tax.reduction))
+    support_without = None if support is None else np.where(uncertified, 0.0, support) * kept
     without = cash_flows(
         schedule,
         np.ones_like(kept),
@@ -212,9 +218,9 @@ def expansion_flows(
         variable * (kept if variable.ndim == 1 else kept[:, None]),
         fixed_operating if fixed_without is None else fixed_without,
         np.zeros_like(capex),
-        tax,
+        tax_without,
         wacc,
-        None if support is None else support * kept,
+        support_without,
         support_years,
     )
     return CashFlows(*(getattr(whole, f) - getattr(without, f) for f in CashFlows.__dataclass_fields__))

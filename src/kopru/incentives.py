@@ -10,7 +10,8 @@ both are data (``datapack/data/incentives.csv``, every row with its legal basis 
 both reach the cost the same way.
 
 Eligibility is decided per site from the data: the country and region the row names, the plant
-being new (investment incentives reward investment; an existing plant gets none), the activity's
+being new (investment incentives reward investment: an existing plant gets them only on the share
+of it an expansion adds, an assumption for Türkiye, see :func:`expansion_note`), the activity's
 NACE code against the scheme's sector list (``profile.nace``, or the HS heading's division), and
 the minimum fixed investment. A profile may instead name the schemes it qualifies for, or exclude
 some; naming one that does not exist, is abolished or applies to no site is an error that says why.
@@ -354,7 +355,12 @@ def decide(
                 terms.listed[i].append(row)
                 continue
             if terms.expansion[i] > 0:  # an expansion's share of the plant: an assumption, said
-                row = {**row, "note": f"{expansion_note(terms.expansion[i])} {row['note']}".strip()}
+                share = f"{terms.expansion[i]:.0%}"
+                row = {
+                    **row,
+                    "name": f"{row['name']} (expansion: on its {share} of the plant)",
+                    "note": f"{expansion_note(terms.expansion[i])} {row['note']}".strip(),
+                }
             terms.rows[i].append(row)
             _apply(terms, i, row, site_capex, profile, pack, site, float(cut[i]))
     for sid, why in reasons.items():

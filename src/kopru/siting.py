@@ -100,9 +100,12 @@ def candidate_per_unit(pre: PlanInputs, site: np.ndarray, capex: np.ndarray) -> 
     # an existing plant left as it is invests nothing: no incentive certificate (kopru.incentives
     # gives its expansion one), so its tax and premiums are those before incentives
     idle = pre.sites["existing"].to_numpy(bool)[site] & (capex <= 0)
+    # the machinery duty a certificate spares (incentives.apply) is the same share of any level's capex
+    with np.errstate(divide="ignore", invalid="ignore"):
+        net = np.where(base.capex_usd > 0, x.capex_usd / base.capex_usd, 1.0)
     x = replace(
         x,
-        capex_usd=capex,
+        capex_usd=capex * np.where(idle, 1.0, net),
         corporate_tax_rate=np.where(idle, base.corporate_tax_rate, x.corporate_tax_rate),
         social_rate=np.where(idle, base.social_rate, x.social_rate),
     )

@@ -61,6 +61,14 @@ class Switch(_Model):
     p_beyond: float | None  # what the input's own distribution puts beyond it (None: no distribution)
     # a freight, transit or waiting input: the value holds today's routes (the planner may re-route)
     on_todays_routes: bool = False
+    # demand: the value holds today's plant sizes (an existing plant's expansion, and its incentives,
+    # follow demand in the plan)
+    at_todays_sizes: bool = False
+
+    @property
+    def bound(self) -> bool:
+        """A value that holds something the plan would change: a bound, kept out of the sentences."""
+        return self.on_todays_routes or self.at_todays_sizes
 
 
 class SwitchingValues(_Model):
@@ -94,17 +102,13 @@ class SwitchingValues(_Model):
                 continue  # said with its site row
             seen.add((*key, s.question))
             what = "another site first" if s.question == "site" else f"first place leaves {where}"
-            if s.on_todays_routes:
-                what += " (on today's routes: re-routing may avoid it)"
+            what += _held(s)
             out.append(
                 {
                     "input": s.label,
                     "change": s.change,
                     "first": s.first_name,
-                    "what": f"another site first, and first place leaves {where}"
-                    + (" (on today's routes: re-routing may avoid it)" if s.on_todays_routes else "")
-                    if both
-                    else what,
+                    "what": f"another site first, and first place leaves {where}{_held(s)}" if both else what,
                     "chance": chance(s.p_beyond),
                 }
             )
@@ -115,8 +119,10 @@ class SwitchingValues(_Model):
         " answer more often than any one alone, and kopru risk gives those odds with the inputs'"
         " correlations. The share beside a switching value is what that input's own distribution puts"
         " beyond it. Freight, transit and waiting inputs keep today's routes (the planner may re-route"
-        " around a dearer leg), so their switching values are bounds and stay out of the sentences above."
-        " Demand is all markets together, its range the total of independently drawn markets."
+        " around a dearer leg), and demand today's plant sizes (the plan resizes an existing plant's"
+        " expansion, and its incentives, with demand), so their switching values are bounds and stay out"
+        " of the sentences above. Demand is all markets together, its range the total of independently"
+        " drawn markets."
     )
 
 
@@ -139,6 +145,14 @@ def _round(x: float) -> int:
     return int(round(x, -digits))
 
 
+def _held(s: Switch) -> str:
+    if s.on_todays_routes:
+        return " (on today's routes: re-routing may avoid it)"
+    if s.at_todays_sizes:
+        return " (at today's plant sizes: the plan would resize an expansion with demand)"
+    return ""
+
+
 def _odds(s: Switch) -> str:
     if s.p_beyond is None:
         return "not drawn"
@@ -159,9 +173,7 @@ def _key(s: Switch) -> tuple:
 def headline_switches(v: SwitchingValues, question: str, n: int = 2) -> list[Switch]:
     """The nearest switching values of drawn inputs that hold whatever the routes (a freight,
     transit or waiting input's holds today's routes, which the planner may leave)."""
-    return [
-        s for s in v.switches if s.question == question and s.p_beyond is not None and not s.on_todays_routes
-    ][:n]
+    return [s for s in v.switches if s.question == question and s.p_beyond is not None and not s.bound][:n]
 
 
 def describe(v: SwitchingValues) -> str:

@@ -207,7 +207,9 @@ def appraise(pre: PlanInputs, feasible: np.ndarray, baseline: int | None) -> lis
         added = property_tax_a_year(pre.x) * pre.fx
         fixed = np.asarray(terms["fixed_operating"], dtype=float)
         without = fixed - (added if fixed.ndim == 1 else added[:, None])
-        added_flows = expansion_flows(**terms, fixed_without=without)
+        # the expansion's certificate (kopru.incentives): the plant without the expansion has none
+        certified = pre.terms.expansion > 0 if len(pre.terms.expansion) else None
+        added_flows = expansion_flows(**terms, fixed_without=without, certified=certified)
         own = np.where(expanding[:, None], added_flows.free, free)
     else:
         own = free

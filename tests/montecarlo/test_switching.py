@@ -297,6 +297,10 @@ def test_words():
     sea = [s for s in v.switches if s.input.startswith(("freight.", "transit.", "wait."))]
     assert sea and all(s.on_todays_routes for s in sea)
     assert not any(f"{s.label} {s.change}" in v.text for s in sea)
+    # demand holds today's plant sizes (the plan resizes an existing plant's expansion with it)
+    demand = [s for s in v.switches if s.input == "demand"]
+    assert demand and all(s.at_todays_sizes and s.bound for s in demand)
+    assert not any(f"{s.label} {s.change}" in v.text for s in demand)
     rows = v.rows()
     both = [r for r in rows if r["input"] == "KZT per USD"]
     assert len(both) == 1 and both[0]["what"] == "another site first, and first place leaves Kazakhstan"

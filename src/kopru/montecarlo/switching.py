@@ -205,7 +205,7 @@ def _label(name: str) -> str:
     family, _, suffix = name.partition(".")
     word = COUNTRY_NAMES.get(suffix, suffix)
     if name == "demand":
-        return "demand, all markets together"
+        return "demand, all markets together (today's plant sizes)"
     return LABELS[family].format(word)
 
 
@@ -349,6 +349,7 @@ def _switches(model: RiskModel, levers: list[_Lever], grids: list[Array], grid_c
                 first_name=model.site_names[first[i]],
                 p_beyond=_beyond(lever, value, up=d == 0),
                 on_todays_routes=lever.variable.partition(".")[0] in ROUTE_FAMILIES,
+                at_todays_sizes=lever.variable == "demand",
             )
         )
     return out

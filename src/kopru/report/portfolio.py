@@ -171,6 +171,7 @@ def pitch_rows(result: MatchResult, e: int, words: Words = ENGLISH) -> dict[str,
         "name": zones["name"].iloc[z],
         "region": zones["region"].iloc[z],
         "baseline": pack_province_name(pre, base_site),
+        "baseline_province": _province(pre, base_site),
         "advantage": float(p.advantage[e, z]),
         "saving": float(p.saving[e, z]),
         "confirmed": bool(p.confirmed[e, z]),
@@ -230,6 +231,16 @@ def _zone_facts(pre: Any, site: int) -> list[dict[str, Any]]:
         for key, label in ZONE_FACTS.items()
         if key in params
     ]
+
+
+def _province(pre: Any, site_id: str) -> str:
+    """The baseline plant's province and code, 'Konya (TR-42)': a place name in every language."""
+    sites = pre.sites.set_index("id")
+    if site_id not in sites.index:
+        return site_id
+    region = str(sites.at[site_id, "region"])
+    names = pre.pack.provinces["name"]
+    return f"{names.get(region, region)} ({region})"
 
 
 def pack_province_name(pre: Any, site_id: str) -> str:

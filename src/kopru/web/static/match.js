@@ -64,7 +64,10 @@
   }
 
   function pitchLink(enterprise) {
-    return `<button type="button" class="small pitch" data-enterprise="${kopru.esc(enterprise)}">pitch sheet</button>`;
+    const id = kopru.esc(enterprise);
+    // the Turkish sheet is for the company the agency pitches to
+    return `<button type="button" class="small pitch" data-enterprise="${id}">pitch sheet</button>
+      <button type="button" class="small pitch" data-enterprise="${id}" data-lang="tr" lang="tr" title="Türkçe sunum">TR</button>`;
   }
 
   async function show(runId) {
@@ -135,7 +138,9 @@
     const button = event.target.closest("button.pitch");
     if (!button || !currentRun) return;
     const id = button.dataset.enterprise;
-    kopru.download(`/api/match/${currentRun}/pitch/${encodeURIComponent(id)}`, `pitch_${id}.html`);
+    const lang = button.dataset.lang || "en";
+    const suffix = lang === "en" ? "" : `_${lang}`;
+    kopru.download(`/api/match/${currentRun}/pitch/${encodeURIComponent(id)}?lang=${lang}`, `pitch_${id}${suffix}.html`);
   });
   document.getElementById("dl-match-json").addEventListener("click", async () => {
     if (!currentRun) return;

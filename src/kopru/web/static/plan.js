@@ -439,7 +439,7 @@
 
   function incentiveTable(site) {
     if (!site.incentives.length) {
-      return `<p>${site.existing ? "An existing plant that already makes what its markets buy invests nothing, so no investment incentive applies. (An expansion would get a new plant's certificate on its share: see the note of each applied scheme.)" :
+      return `<p>${site.existing ? "No investment incentive applies to this existing plant: it invests nothing when it already makes what its markets buy, and its expansion gets a certificate only where a new plant in its province would (the best new Turkish plant's schemes are shown too)." :
         `No incentive scheme in the data pack applies to ${kopru.esc(site.name)}.`}</p>`;
     }
     const rows = site.incentives.map((i) => `<tr><td data-label="scheme">${kopru.esc(i.name)}<br><small>${kopru.esc(i.scheme)}</small></td>

@@ -24,6 +24,9 @@ PASS_KEYS = {
     "duration_s",
     "truncated_start",
     "truncated_end",
+    "timezone",
+    "aos_local",
+    "los_local",
 }
 
 

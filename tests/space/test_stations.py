@@ -116,3 +116,9 @@ def test_any_station_file_is_read_or_a_station_error(rows):
         return
     assert np.all(np.abs(stations.lat) <= 90) and np.all(np.abs(stations.lon) <= 180)
     assert np.all(np.isfinite(stations.elev_m))
+
+
+@pytest.mark.parametrize("zone", ["Asia/Nowhere", "../etc/passwd", "Europe/"])
+def test_a_zone_tzdata_does_not_know_is_a_named_error(zone):
+    with pytest.raises(StationError, match=r"row 2: 'timezone' is .*; expected an IANA zone name"):
+        parse_stations(f"name,country,lat,lon,elev_m,timezone\nX,Kazakhstan,50,70,0,{zone}\n")

@@ -114,8 +114,36 @@ def test_records_have_the_documented_keys_and_utc_times():
         "duration_s",
         "truncated_start",
         "truncated_end",
+        "timezone",
+        "aos_local",
+        "los_local",
     }
     assert all(r["aos"].endswith("Z") and r["aos"] <= r["tca"] <= r["los"] for r in rec)
+
+
+def test_each_pass_is_on_its_station_s_clock_too():
+    """Oracle by hand: Kazakhstan keeps one zone, UTC+5, since 1 March 2024 (tzdata 2024a); Türkiye
+    UTC+3 all year since 2016; Azerbaijan UTC+4. A station file may name its own zone: Budapest is
+    UTC+2 in June and UTC+1 in January (summer time)."""
+    p = find_passes(read_tle(), read_stations(), datetime(2026, 6, 1, tzinfo=UTC), 0.25, 10.0)
+    offsets = {"Kazakhstan": 5, "Türkiye": 3, "Azerbaijan": 4}
+    for r in p.records():
+        hours = offsets[r["country"]]
+        aos = datetime.fromisoformat(r["aos"].replace("Z", "+00:00"))
+        expected = (aos + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + f"+0{hours}:00"
+        assert r["aos_local"] == expected
+    from kopru.space import parse_stations
+
+    mine = parse_stations(
+        "name,country,lat,lon,elev_m,timezone\nBudapest,Hungary,47.5,19.0,100,Europe/Budapest\n"
+    )
+    for month, offset in ((6, "+02:00"), (1, "+01:00")):
+        q = find_passes(read_tle(), mine, datetime(2026, month, 1, tzinfo=UTC), 1.0, 10.0)
+        assert q.records() and all(r["aos_local"].endswith(offset) for r in q.records())
+    # no zone and no country kopru knows: UTC, said as such
+    there = parse_stations("name,country,lat,lon,elev_m\nSomewhere,Atlantis,40,60,0\n")
+    q = find_passes(read_tle(), there, datetime(2026, 6, 1, tzinfo=UTC), 0.5, 10.0)
+    assert all(r["timezone"] == "UTC" and r["aos_local"].endswith("+00:00") for r in q.records())
 
 
 def test_passes_cut_by_the_window_are_flagged():

@@ -160,7 +160,15 @@ def passes(
     )
     table.add_column("satellite", no_wrap=True, max_width=10, overflow="ellipsis")
     table.add_column("station", no_wrap=True, max_width=12, overflow="ellipsis")
-    for col, width in (("AOS", 14), ("TCA", 8), ("LOS", 8), ("max°", 4), ("az°", 7), ("min", 6)):
+    for col, width in (
+        ("AOS", 14),
+        ("local", 5),
+        ("TCA", 8),
+        ("LOS", 8),
+        ("max°", 4),
+        ("az°", 7),
+        ("min", 6),
+    ):
         table.add_column(col, no_wrap=True, min_width=width, justify="left" if width >= 8 else "right")
     for r, cont in zip(rows, result.continuous, strict=True):
         # a cut pass's AOS or LOS is the window's edge, not a rise or a set
@@ -169,6 +177,7 @@ def passes(
             escape(str(r["satellite"])),
             escape(str(r["station"])),
             cut_aos + str(r["aos"])[5:19].replace("T", " "),
+            str(r["aos_local"])[11:16],
             str(r["tca"])[11:19],
             "whole" if cont else str(r["los"])[11:19] + cut_los,
             f"{r['max_elevation_deg']:.1f}",
@@ -177,7 +186,8 @@ def passes(
         )
     out.print(table)
     out.print(
-        "[dim]AOS, TCA, LOS: rise, closest approach, set; max°: highest elevation; az°: azimuth at AOS-LOS;"
+        "[dim]AOS, TCA, LOS: rise, closest approach, set (UTC); local: AOS on the station's clock (its"
+        " zone in --json); max°: highest elevation; az°: azimuth at AOS-LOS;"
         " min: minutes in view; whole: in view for the whole window (geostationary); …: cut by the"
         " window's edge (the pass began before it or ends after it; max° is the highest within it)[/]"
     )

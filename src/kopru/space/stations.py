@@ -11,14 +11,21 @@ and pooling use the statuses asked for and keep the rows they left out, so repor
 satellites across the sky: EO downlink and TT&C), ``geo`` (a geostationary control centre, no
 known tracking antenna), ``both`` or ``none``; blank or absent: ``both``, as for ``status``.
 Satellites that are not geostationary get only ``leo``/``both`` antennas unless the caller assumes
-otherwise. Other extra columns are kept but unused.
+otherwise. ``timezone`` (an IANA name such as ``Asia/Almaty``) gives the station's local time;
+blank or absent, the country's (:data:`COUNTRY_ZONES`, one zone each for the countries of these
+stations: Kazakhstan has kept one, UTC+5, since 1 March 2024), else UTC. Zones are read from the
+``tzdata`` package kopru depends on, not the machine's, so local times do not differ by machine.
+Other extra columns are kept but unused.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
@@ -39,6 +46,19 @@ NOT_FOR_LEO = {
     "none": "no antenna for these satellites",
 }
 DATA = resources.files("kopru.space") / "data"
+# a country's zone where the whole country keeps one (by the names the stations files use)
+COUNTRY_ZONES = {
+    "Kazakhstan": "Asia/Almaty",
+    "Türkiye": "Europe/Istanbul",
+    "Turkey": "Europe/Istanbul",
+    "Azerbaijan": "Asia/Baku",
+    "Uzbekistan": "Asia/Tashkent",
+    "Kyrgyzstan": "Asia/Bishkek",
+    "Turkmenistan": "Asia/Ashgabat",
+    "Tajikistan": "Asia/Dushanbe",
+    "Hungary": "Europe/Budapest",
+    "Georgia": "Asia/Tbilisi",
+}
 MAX_FILE_BYTES = 10_000_000
 
 
@@ -55,6 +75,10 @@ class Stations:
     # rows of the file left out by status: {"name", "country", "status"}
     left_out: tuple[dict[str, str], ...] = ()
     serves: tuple[str, ...] = ()  # one per row; empty: every row serves both
+    timezone: tuple[str, ...] = ()  # one IANA zone per row; empty: UTC for every row
+
+    def zones(self) -> tuple[str, ...]:
+        return self.timezone or ("UTC",) * len(self.name)
 
     def __len__(self) -> int:
         return len(self.name)
@@ -90,7 +114,7 @@ class Stations:
 
     def subset(self, mask: np.ndarray) -> Stations:
         idx = np.flatnonzero(mask)
-        status, serves = self.statuses(), self.serving()
+        status, serves, zones = self.statuses(), self.serving(), self.zones()
         return Stations(
             tuple(self.name[i] for i in idx),
             tuple(self.country[i] for i in idx),
@@ -100,6 +124,7 @@ class Stations:
             tuple(status[i] for i in idx),
             self.left_out,
             tuple(serves[i] for i in idx),
+            tuple(zones[i] for i in idx),
         )
 
     def with_status(self, wanted: tuple[str, ...] = DEFAULT_STATUSES) -> Stations:
@@ -128,7 +153,7 @@ class Stations:
         """Validate dicts with name, country, lat, lon and optional elev_m (blank → 0)."""
         if not rows:
             raise StationError(f"{source}: no rows; expected at least one site")
-        names, countries, lats, lons, elevs, statuses, serves = [], [], [], [], [], [], []
+        names, countries, lats, lons, elevs, statuses, serves, zones = [], [], [], [], [], [], [], []
         for i, row in enumerate(rows):
             where = f"{source} row {i + 2}"  # row 1 is the header
             name = str(row.get("name") or "").strip()
@@ -147,6 +172,7 @@ class Stations:
             elev = _number(row.get("elev_m"), "elev_m", where, -500.0, 9000.0, blank=0.0)
             names.append(name)
             countries.append(str(row.get("country") or "").strip())
+            zones.append(_zone_name(row.get("timezone"), countries[-1], where))
             lats.append(lat)
             lons.append(((lon + 180.0) % 360.0) - 180.0)
             elevs.append(elev)
@@ -161,7 +187,32 @@ class Stations:
             np.array(elevs),
             tuple(statuses),
             serves=tuple(serves),
+            timezone=tuple(zones),
         )
+
+
+def _zone_name(value: object, country: str, where: str) -> str:
+    """The row's IANA zone: its own, else its country's, else UTC; one tzdata does not know is refused."""
+    name = str(value or "").strip() or COUNTRY_ZONES.get(country, "UTC")
+    try:
+        zone(name)
+    except (ValueError, OSError, ZoneInfoNotFoundError):
+        raise StationError(
+            f"{where}: 'timezone' is {name!r}; expected an IANA zone name such as Asia/Almaty"
+            " or Europe/Istanbul"
+        ) from None
+    return name
+
+
+@functools.cache
+def zone(name: str) -> ZoneInfo:
+    """An IANA zone from the tzdata package (pinned in kopru's dependencies), not the machine's files."""
+    parts = name.split("/")
+    if not all(re.fullmatch(r"[A-Za-z0-9_+-]+", p) for p in parts):
+        raise ValueError(f"not a zone name: {name!r}")
+    path = resources.files("tzdata").joinpath("zoneinfo", *parts)
+    with path.open("rb") as f:
+        return ZoneInfo.from_file(f, key=name)
 
 
 def _number(

@@ -31,7 +31,7 @@ import numpy as np
 
 from kopru.space.frames import EARTH_RATE, MU_KM3_S2, Topocentric, Window, look_angles, sin_elevation_grid
 from kopru.space.propagation import PairPropagator, propagate_grid
-from kopru.space.stations import Stations
+from kopru.space.stations import Stations, zone
 from kopru.space.tle import Constellation
 
 #: Mean anomaly swept between grid samples, in revolutions (3.6°).
@@ -122,6 +122,7 @@ class Passes:
         """JSON-ready rows with the keys of ``kopru space passes --json``."""
         aos, tca, los = self.window.iso(self.aos), self.window.iso(self.tca), self.window.iso(self.los)
         names, norads = self.constellation.names, self.constellation.norads
+        zones = self.stations.zones()
         return [
             {
                 "satellite": names[s],
@@ -131,6 +132,10 @@ class Passes:
                 "aos": aos[k],
                 "tca": tca[k],
                 "los": los[k],
+                # the station's own clock, for the people who work it
+                "timezone": zones[g],
+                "aos_local": local(aos[k], zones[g]),
+                "los_local": local(los[k], zones[g]),
                 "max_elevation_deg": round(float(self.max_elevation_deg[k]), 3),
                 "aos_azimuth_deg": round(float(self.aos_azimuth_deg[k]), 2),
                 "los_azimuth_deg": round(float(self.los_azimuth_deg[k]), 2),
@@ -140,6 +145,13 @@ class Passes:
             }
             for k, (s, g) in enumerate(zip(self.sat.tolist(), self.station.tolist(), strict=True))
         ]
+
+
+def local(utc_iso: str, zone_name: str) -> str:
+    """An ISO 8601 UTC time ('…Z') on a station's clock, with its offset:
+    '2026-06-01T14:00:00.000+05:00' for 09:00 UTC in Astana."""
+    when = datetime.fromisoformat(utc_iso.replace("Z", "+00:00"))
+    return when.astimezone(zone(zone_name)).isoformat(timespec="milliseconds")
 
 
 def element_columns(age: dict[str, object]) -> dict[str, object]:

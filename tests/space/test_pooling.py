@@ -236,3 +236,51 @@ def test_each_antenna_s_load_adds_up_from_the_schedule(result):
         assert a["partner_share"] == pytest.approx(partner / busy, abs=1e-6)
         assert 0 <= a["busy_share"] <= 1
     assert result.as_dict()["antennas"] == result.antennas()
+
+
+def test_passes_given_up_on_a_shared_antenna_by_brute_force(result):
+    """What a member gives up to the pool, pass by pass (space review: no conflict list). Oracle: all
+    pairs of passes (find_passes again, not the pool's conflict sweep) against the pooled schedule's
+    contacts, in plain Python: a pass is listed exactly when another satellite's contact takes its
+    antenna within the set-up time while the pass is cut, and the satellite is out of contact for
+    more than a second of it; its lost time is the pass less the union of its satellite's contacts."""
+    setup = result.options.setup_s
+    passes = find_passes(
+        read_tle().subset([e.norad in {s["norad"] for s in result.satellites} for e in read_tle()]),
+        result.stations,
+        START,
+        1.0,
+        result.options.min_elevation_deg,
+    )
+    names = {s["norad"]: s["satellite"] for s in result.satellites}
+    contacts = [(c["norad"], c["station"], seconds(c["start"]), seconds(c["end"])) for c in result.schedule]
+    expected = {}
+    for k in range(len(passes)):
+        norad = int(passes.constellation.norads[passes.sat[k]])
+        station = result.stations.name[int(passes.station[k])]
+        aos, los = float(passes.aos[k]), float(passes.los[k])
+        kept = sum(
+            e - s
+            for n, st, s, e in contacts
+            if n == norad and st == station and s >= aos - 1e-3 and e <= los + 1e-3
+        )
+        if kept >= los - aos - 1e-6:
+            continue
+        takers = {
+            names[n]
+            for n, st, s, e in contacts
+            if st == station and n != norad and s < los + setup and e > aos - setup
+        }
+        covered = sum(max(0.0, min(e, los) - max(s, aos)) for n, _, s, e in contacts if n == norad)
+        if takers and los - aos - covered > 1.0:
+            expected[(names[norad], station, round(aos, 1))] = (sorted(takers), los - aos - covered)
+    got = {(c["satellite"], c["station"], round(seconds(c["aos"]), 1)): c for c in result.contested}
+    assert got.keys() == expected.keys() and got
+    for key, (takers, lost) in expected.items():
+        assert got[key]["taken_by"] == takers
+        assert got[key]["lost_s"] == pytest.approx(lost, abs=1e-2)
+    by_sat = {r["satellite"]: r for r in result.as_dict()["contested_by_satellite"]}
+    for name, row in by_sat.items():
+        mine = [c for c in result.contested if c["satellite"] == name]
+        assert row["passes"] == len(mine)
+        assert row["minutes"] == pytest.approx(sum(c["lost_s"] for c in mine) / 60, abs=1e-3)

@@ -22,7 +22,7 @@ from kopru import space
 from kopru.cli.common import JsonOpt, err, out, print_json
 from kopru.errors import SpaceWarning
 from kopru.report.folder import prepare_folder
-from kopru.space.pooling import GUARANTEE
+from kopru.space.pooling import GUARANTEE, contested_by_satellite
 
 app = typer.Typer(
     help="Pooled ground stations and imaging for Kazakh, Turkish and OTS satellites.",
@@ -318,6 +318,18 @@ def _print_pool(result: space.PoolResult, days: float) -> None:
     )
     if load:
         out.print(f"[bold]antennas in the pooled schedule:[/] {escape(load)}", highlight=False)
+    given = contested_by_satellite(result.contested)
+    if given:
+        text = "; ".join(
+            f"{g['satellite']} {g['passes']} ({g['minutes']:.1f} min, {g['on_own_stations']} on its own"
+            " country's antennas)"
+            for g in given
+        )
+        out.print(
+            f"[bold]passes given up to another satellite on a shared antenna:[/] {escape(text)}"
+            " (each pass, who took it and when: 'contested' in --json)",
+            highlight=False,
+        )
     for name, rep in (("own", result.own), ("pooled", result.pooled)):
         number = lambda v, fmt: "—" if v is None else format(v, fmt)  # noqa: E731
         out.print(

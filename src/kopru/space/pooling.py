@@ -35,7 +35,7 @@ import numpy as np
 from kopru.errors import SpaceWarning, StationError
 from kopru.space.frames import Window
 from kopru.space.satellites import SatelliteInfo
-from kopru.space.schedule import Schedule, SolveReport, schedule_contacts
+from kopru.space.schedule import Schedule, SolveReport, conflict_pairs, schedule_contacts
 from kopru.space.stations import Stations
 from kopru.space.tle import Constellation
 from kopru.space.visibility import Passes, find_passes
@@ -112,6 +112,8 @@ class PoolResult:
     pooled: SolveReport
     schedule: list[dict[str, object]]
     constellation: Constellation | None = field(default=None, repr=False)  # every element set read
+    # passes the pooled schedule leaves out (or shortens) for another satellite's on the same antenna
+    contested: list[dict[str, object]] = field(default_factory=list)
     stations: Stations | None = field(default=None, repr=False)  # the antennas scheduled
     stations_not_for_leo: tuple[dict[str, str], ...] = ()
     warnings: tuple[str, ...] = ()  # besides stale element sets, which as_dict adds
@@ -171,6 +173,8 @@ class PoolResult:
             "stations_not_for_leo": list(self.stations_not_for_leo),
             "satellites": self.satellites,
             "antennas": self.antennas(),
+            "contested": self.contested,
+            "contested_by_satellite": contested_by_satellite(self.contested),
             "schedule": self.schedule,
         }
 
@@ -241,6 +245,7 @@ def pool(
         own.report,
         pooled.report,
         _schedule_rows(sats, antennas, passes, pooled, own_mask),
+        contested=_contested(sats, antennas, passes, pooled, own_mask, options.setup_s),
         constellation=constellation,
         stations=antennas,
         stations_not_for_leo=refused,
@@ -267,6 +272,74 @@ def _schedule_rows(
         }
         for k in used[np.argsort(pooled.start[used], kind="stable")]
     ]
+
+
+def _contested(
+    sats: Constellation,
+    antennas: Stations,
+    passes: Passes,
+    pooled: Schedule,
+    own_mask: np.ndarray,
+    setup_s: float,
+) -> list[dict[str, object]]:
+    """Each pass that competes on one antenna with another satellite's (their windows, widened by
+    the set-up time, overlap) and that the pooled schedule leaves out or shortens, while the
+    satellite is in contact with no other antenna for at least a second of it: whose, where, when,
+    what it kept, the time it loses and the satellites that took the antenna. What a member gives up
+    to the pool, pass by pass, in time order."""
+    pairs = conflict_pairs(passes.station, passes.aos, passes.los, setup_s)
+    rival = passes.sat[pairs[0]] != passes.sat[pairs[1]]
+    pairs = pairs[:, rival]
+    full = passes.los - passes.aos
+    kept = np.where(pooled.used, pooled.end - pooled.start, 0.0)
+    lost = kept < full - 1e-6  # left out, or shortened to make room
+    takers: dict[int, set[int]] = {}
+    for p, q in pairs.T.tolist():
+        for loser, winner in ((p, q), (q, p)):
+            if lost[loser] and pooled.used[winner]:
+                takers.setdefault(loser, set()).add(int(passes.sat[winner]))
+    window = passes.window
+    used = np.flatnonzero(pooled.used)
+    rows = []
+    for k in sorted(takers, key=lambda k: (passes.aos[k], k)):
+        # the time the satellite spends in contact anyway, on this antenna or another, is not lost
+        mine = used[passes.sat[used] == passes.sat[k]]
+        covered = np.maximum(
+            np.minimum(pooled.end[mine], passes.los[k]) - np.maximum(pooled.start[mine], passes.aos[k]), 0.0
+        ).sum()
+        lost_s = float(full[k] - covered)
+        if lost_s <= 1.0:
+            continue
+        rows.append(
+            {
+                "satellite": sats[int(passes.sat[k])].name,
+                "norad": sats[int(passes.sat[k])].norad,
+                "station": antennas.name[int(passes.station[k])],
+                "own_station": bool(own_mask[k]),
+                "aos": window.iso(passes.aos[k])[0],
+                "los": window.iso(passes.los[k])[0],
+                "pass_s": round(float(full[k]), 3),
+                "kept_s": round(float(kept[k]), 3),
+                "lost_s": round(lost_s, 3),  # not in contact with any antenna meanwhile
+                "taken_by": sorted(sats[s].name for s in takers[k]),
+            }
+        )
+    return rows
+
+
+def contested_by_satellite(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Per satellite: the passes it gives up, or shortens, for others on a shared antenna, and the
+    minutes, on its own country's antennas and on partners'."""
+    out: dict[str, dict[str, object]] = {}
+    for r in rows:
+        row = out.setdefault(
+            str(r["satellite"]),
+            {"satellite": r["satellite"], "passes": 0, "minutes": 0.0, "on_own_stations": 0},
+        )
+        row["passes"] = int(row["passes"]) + 1
+        row["minutes"] = round(float(row["minutes"]) + float(r["lost_s"]) / 60.0, 3)
+        row["on_own_stations"] = int(row["on_own_stations"]) + bool(r["own_station"])
+    return sorted(out.values(), key=lambda r: -float(r["minutes"]))
 
 
 def _members(

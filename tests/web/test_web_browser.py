@@ -106,6 +106,8 @@ def test_plan_page_runs_an_example(watched: Watched) -> None:
     assert "unfavourable end" in page.locator("#borrowed-stress").inner_text()
     # and how far one input alone must move to change it
     assert "switching value" in page.locator("#switching").inner_text()
+    # and the tornado of the saving, one bar per input (the report's chart)
+    assert page.locator("#tornado-chart g.trace.bars path").count() >= 8
     # row labels and headings name sites, markets and regions, never their ids
     readable = page.locator("#results h2, #results h3, #recommendation").all_inner_texts()
     readable += page.locator("#results table tr > td:first-child").all_inner_texts()
@@ -518,7 +520,14 @@ def test_every_page_fits_a_phone(browser: Any, base: str) -> None:
         page.wait_for_selector("#cost-chart[data-drawn='1']")
         page.wait_for_selector("#cash-flow-chart[data-drawn='1']")
         _fits(page)
-        for chart in ("#plan-map", "#cost-chart", "#cash-flow-chart", "#risk-chart", "#risk-best-chart"):
+        for chart in (
+            "#plan-map",
+            "#cost-chart",
+            "#tornado-chart",
+            "#cash-flow-chart",
+            "#risk-chart",
+            "#risk-best-chart",
+        ):
             _chart_reads(page, chart)
         _wraps(page, "#ranking tr, table.incentives tr")  # cards on a phone
         phone.shot("web-phone-plan.png", full_page=True)

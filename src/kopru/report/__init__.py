@@ -8,7 +8,13 @@
 - :mod:`~kopru.report.folder`: ``plan.json`` + ``report.html`` + kept views in one folder.
 """
 
-from kopru.report.charts import cash_flow_chart, cost_chart, risk_best_chart, risk_distribution_chart
+from kopru.report.charts import (
+    cash_flow_chart,
+    cost_chart,
+    risk_best_chart,
+    risk_distribution_chart,
+    tornado_chart,
+)
 from kopru.report.folder import ReportFolder, write_folder
 from kopru.report.html import dossier_html, render_html, write_report
 from kopru.report.maps import site_map
@@ -36,6 +42,7 @@ __all__ = [
     "shown_risk_sites",
     "site_label",
     "site_map",
+    "tornado_chart",
     "write_folder",
     "write_report",
 ]

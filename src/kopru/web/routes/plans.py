@@ -27,6 +27,7 @@ from kopru.report import (
     risk_view,
     site_label,
     site_map,
+    tornado_chart,
 )
 from kopru.report.summary import build_summary, render_summary_html, write_summary_pdf
 from kopru.report.workbook import write_plan_workbook
@@ -216,13 +217,16 @@ def run_summary_html(state: State, run_id: RunId) -> HTMLResponse:
 
 @router.get("/runs/{run_id}/figures")
 def run_figures(state: State, run_id: RunId) -> dict[str, Any]:
-    """The report's map, cost chart and cash-flow chart as plotly figure JSON, for the Plan page."""
+    """The report's map, cost chart, cash-flow chart and the tornado of the saving (None for a plan
+    without switching values, such as one stored before them) as plotly figure JSON, for the Plan page."""
     run = get_run(state, run_id)
     pack = api.load_data(run.overrides)
+    switching = run.plan.switching
     return {
         "map": json.loads(site_map(run.plan, pack).to_json()),
         "chart": json.loads(cost_chart(run.plan).to_json()),
         "cash_flow": json.loads(cash_flow_chart(run.plan).to_json()),
+        "tornado": json.loads(tornado_chart(run.plan).to_json()) if switching and switching.swings else None,
     }
 
 

@@ -16,6 +16,14 @@
   let MARKETS = [];
   const marketsLoaded = kopru.json("/api/markets").then((list) => { MARKETS = list; }).catch(() => {});
 
+  // the saving over the comparator with each input at its 5th and 95th percentile (plans stored
+  // before switching values have none)
+  function showTornado(figure) {
+    const box = document.getElementById("tornado-chart");
+    box.hidden = !figure;
+    return figure ? kopru.plot(box, figure) : null;
+  }
+
   function marketOptions(selected) {
     const known = MARKETS.some((k) => k.id === selected);
     const extra = selected && !known ? `<option value="${kopru.esc(selected)}" selected>${kopru.esc(selected)}</option>` : "";
@@ -541,6 +549,7 @@
       kopru.plot(document.getElementById("plan-map"), figures.map),
       kopru.plot(document.getElementById("cost-chart"), figures.chart),
       shownAppraisal ? kopru.plot(document.getElementById("cash-flow-chart"), figures.cash_flow) : null,
+      showTornado(figures.tornado),
       withRisk ? showRisk(runId) : null,
     ]);
     results.scrollIntoView({ behavior: "smooth" });

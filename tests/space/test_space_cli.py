@@ -190,3 +190,22 @@ def test_pool_shorten_reaches_the_scheduler(space, eo_only_file):
     whole, cut = runs[False]["solver"]["pooled"], runs[True]["solver"]["pooled"]
     assert runs[True]["parameters"]["shorten"] and cut["binaries"] > cut["contacts"]
     assert whole["binaries"] == whole["contacts"] and cut["objective"] > whole["objective"]
+
+
+def test_element_sets_too_far_from_the_window_are_refused_on_request(space):
+    """Space review: very stale element sets were only warned about. With --max-elements-age the
+    run stops (exit 2) naming each set and its age; the shipped sets (epochs 30 May and 26 June 2026)
+    are 189 and 162 days from a window starting on 5 December 2026, and within 10 days of 1 June."""
+    code, out, err = space("passes", "--start", "2026-12-05", "--max-elements-age", "30")
+    assert code == 2 and not out
+    assert err.startswith(
+        "error: element sets more than 30 days from the window: KazSat-2 (epoch 2026-05-30, 189 days)"
+    )
+    assert "İMECE (epoch 2026-06-26, 162 days)" in err
+    for verb in ("passes", "pool", "imaging"):
+        code, out, _ = space(
+            verb, "--start", "2026-06-01", "--days", "0.2", "--max-elements-age", "30", "--json"
+        )
+        assert code == 0 and out, verb
+    code, _, err = space("pool", "--start", "2026-06-01", "--max-elements-age", "-1")
+    assert code == 2 and "--max-elements-age must be a number of days > 0, got -1" in err

@@ -70,6 +70,13 @@ def print_not_for_leo(refused: tuple[dict[str, str], ...] | list[dict[str, str]]
         )
 
 
+MaxAgeOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--max-elements-age",
+        help="Refuse element sets more than this many days from the window (default: warn past 30).",
+    ),
+]
 AssumeLeoOpt = Annotated[
     bool,
     typer.Option(
@@ -129,6 +136,7 @@ def passes(
     station_status: StatusOpt = "operational",
     satellites: SatellitesOpt = None,
     assume_leo_antennas: AssumeLeoOpt = False,
+    max_elements_age: MaxAgeOpt = None,
     as_json: JsonOpt = False,
     out_dir: OutOpt("passes.json and passes.csv") = None,
 ) -> None:
@@ -143,6 +151,7 @@ def passes(
             statuses(station_status),
             satellites,
             assume_leo_antennas,
+            max_elements_age,
         )
     )
     rows = result.records()
@@ -219,6 +228,7 @@ def pool_cmd(
     time_limit: Annotated[float, typer.Option("--time-limit", help="Solver time limit per MILP, s.")] = 60.0,
     station_status: StatusOpt = "operational",
     assume_leo_antennas: AssumeLeoOpt = False,
+    max_elements_age: MaxAgeOpt = None,
     as_json: JsonOpt = False,
     out_dir: OutOpt("space_report.html (tracks, coverage, timeline) and pool.json") = None,
 ) -> None:
@@ -241,6 +251,7 @@ def pool_cmd(
             shorten,
             statuses(station_status),
             assume_leo_antennas,
+            max_elements_age,
         )
 
     result = with_warnings(run)
@@ -403,12 +414,15 @@ def imaging(
     min_sun_elevation: Annotated[
         float, typer.Option("--min-sun-elevation", help="Sun above the site's horizon, degrees.")
     ] = 10.0,
+    max_elements_age: MaxAgeOpt = None,
     as_json: JsonOpt = False,
     out_dir: OutOpt("imaging.json and imaging.csv") = None,
 ) -> None:
     """Imaging opportunities of Earth-observation satellites over sites (default: every Kazakh SEZ)."""
     result = with_warnings(
-        lambda: space.imaging(start, days, tle, sites, satellites, max_off_nadir, min_sun_elevation)
+        lambda: space.imaging(
+            start, days, tle, sites, satellites, max_off_nadir, min_sun_elevation, max_elements_age
+        )
     )
     written = (
         _write_rows(out_dir, "imaging", result.as_dict(), result.csv_rows()) if out_dir is not None else []

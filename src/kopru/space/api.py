@@ -89,12 +89,22 @@ def check_max_off_nadir(degrees: float) -> float:
 
 
 def _window(
-    tle: PathLike, start: str | datetime, days: float, owners: dict[int, SatelliteInfo]
+    tle: PathLike,
+    start: str | datetime,
+    days: float,
+    owners: dict[int, SatelliteInfo],
+    max_elements_age: float | None = None,
 ) -> tuple[Constellation, datetime, float]:
-    """The element sets, named as the satellites file names them, and the checked window."""
+    """The element sets, named as the satellites file names them, and the checked window; element
+    sets farther than ``max_elements_age`` days from it are refused."""
     when, days = parse_start(start), check_days(days)
+    if max_elements_age is not None and not 0 < max_elements_age < float("inf"):
+        raise OptionError(
+            f"--max-elements-age must be a number of days > 0, got {max_elements_age:g}",
+            field="--max-elements-age",
+        )
     constellation = named(read_tle(tle), owners)
-    constellation.check_age(when, when + timedelta(days=days))
+    constellation.check_age(when, when + timedelta(days=days), max_elements_age)
     return constellation, when, days
 
 
@@ -112,12 +122,13 @@ def passes(
     station_status: tuple[str, ...] = DEFAULT_STATUSES,
     satellites: PathLike = None,
     assume_leo_antennas: bool = False,
+    max_elements_age: float | None = None,
 ) -> Passes:
     """Every pass of each satellite over each station whose status is in ``station_status``
     (operational antennas by default): AOS, TCA, LOS, maximum elevation, azimuths. Satellites that
     are not geostationary are listed only over stations that track them (see the module)."""
     check_min_elevation(min_elevation)
-    constellation, when, days = _window(tle, start, days, read_satellites(satellites))
+    constellation, when, days = _window(tle, start, days, read_satellites(satellites), max_elements_age)
     sites = read_stations(stations, tuple(station_status))
     found = find_passes(constellation, sites, when, days, min_elevation)
     geostationary = np.array([e.is_geostationary for e in constellation], dtype=bool)
@@ -144,6 +155,7 @@ def pool(
     shorten: bool = False,
     station_status: tuple[str, ...] = DEFAULT_STATUSES,
     assume_leo_antennas: bool = False,
+    max_elements_age: float | None = None,
 ) -> PoolResult:
     """Own stations alone against the pooled network: contact time, contacts, gaps and downlink
     capacity (stations whose status is in ``station_status``: operational antennas by default,
@@ -164,7 +176,7 @@ def pool(
         min_elevation, rate_mbps, setup_s, min_contact_s, time_limit, shorten, assume_leo_antennas
     )
     owners = read_satellites(satellites)
-    constellation, when, days = _window(tle, start, days, owners)
+    constellation, when, days = _window(tle, start, days, owners, max_elements_age)
     return pool_contacts(
         constellation,
         read_stations(stations, tuple(station_status)),
@@ -184,6 +196,7 @@ def imaging(
     satellites: PathLike = None,
     max_off_nadir: float = 30.0,
     min_sun_elevation: float = 10.0,
+    max_elements_age: float | None = None,
 ) -> Opportunities:
     """Imaging opportunities of Earth-observation satellites over sites (default: every Kazakh SEZ)."""
     check_max_off_nadir(max_off_nadir)
@@ -193,7 +206,7 @@ def imaging(
             field="--min-sun-elevation",
         )
     owners = read_satellites(satellites)
-    constellation, when, days = _window(tle, start, days, owners)
+    constellation, when, days = _window(tle, start, days, owners, max_elements_age)
     return imaging_opportunities(
         constellation,
         read_sites(sites),

@@ -147,8 +147,22 @@ class Constellation:
             f" {STALE_EFFECT}."
         )
 
-    def check_age(self, start: datetime, end: datetime) -> str:
-        """Warn (one ``StaleElementsWarning``) when any element set is stale; return the warning."""
+    def check_age(self, start: datetime, end: datetime, max_days: float | None = None) -> str:
+        """Warn (one ``StaleElementsWarning``) when any element set is stale; return the warning.
+        With ``max_days``, refuse (a ``TLEError`` naming them) element sets farther than that from
+        the window: an operator's schedule must not rest on minutes-off passes."""
+        if max_days is not None:
+            old = [a for a in self.ages(start, end) if float(a["days_from_epoch_max"]) > max_days]
+            if old:
+                listed = ", ".join(
+                    f"{a['satellite']} (epoch {str(a['epoch'])[:10]},"
+                    f" {float(a['days_from_epoch_max']):.0f} days)"
+                    for a in old
+                )
+                raise TLEError(
+                    f"element sets more than {max_days:g} days from the window: {listed}; give fresher ones"
+                    " with --tle (or a larger --max-elements-age)"
+                )
         message = self.stale_warning(start, end)
         if message:
             warnings.warn(message, StaleElementsWarning, stacklevel=2)

@@ -359,3 +359,42 @@ def test_the_tail_criterion_is_of_the_cost_per_unit_sold():
         assert value == pytest.approx(tails[sid], rel=1e-6)
     spread = np.ptp(list(shown.values()))
     assert spread > 0.01  # the sites' own risks differ; the annual cost's tails barely did
+
+
+@pytest.mark.parametrize("method", ["topsis", "promethee2"])
+def test_each_weight_s_range_keeps_the_first_site_by_pymcdm(method):
+    """MCDA practice reads a ranking's robustness from each weight's stability interval. Oracle:
+    pymcdm's TOPSIS (vector normalisation) and PROMETHEE II (usual preference) on the same table,
+    with the weight just inside each end (the #1 first) and just outside (the named site first)."""
+    from kopru import api
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "apparel.yaml"
+    result = api.rank(path, samples=2_000, seed=2, method=method)
+    table = result.table
+    spec = mcda._criteria_spec()["criteria"]
+    ids = table.index.to_numpy()
+
+    def first(weights: dict[str, float]) -> str:
+        used = [c for c in mcda.CRITERIA if weights.get(c, 0) > 0]
+        x = table[used].to_numpy(float)
+        types = np.array([1 if spec[c]["direction"] == "benefit" else -1 for c in used])
+        w = np.array([weights[c] for c in used])
+        if method == "topsis":
+            pref = TOPSIS(normalization_function=vector_normalization)(x, w, types)
+        else:
+            pref = PROMETHEE_II("usual")(x, w, types)
+        return str(ids[np.lexsort((ids, -pref))[0]])
+
+    assert first(result.weights) == result.first
+    assert result.stability and any(r.below or r.above for r in result.stability)
+    for r in result.stability:
+        assert r.low <= r.weight <= r.high
+        for edge, outside, who in ((r.low, -1e-6, r.below), (r.high, 1e-6, r.above)):
+            if who is None:
+                continue
+            inside = mcda._moved(result.weights, r.criterion, edge - outside)
+            beyond = mcda._moved(result.weights, r.criterion, edge + outside)
+            assert first(inside) == result.first, (r.criterion, edge)
+            assert first(beyond) == who, (r.criterion, edge)
+    text = result.stability_text()
+    assert text.startswith(f"{result.names[result.first]} stays first while each weight")

@@ -309,6 +309,8 @@ class RankResult:
     warnings: tuple[str, ...] = ()  # about the inputs: weights rescaled
     collinear: tuple[Collinear, ...] = ()  # weighted criteria that tell the sites apart alike
     assumed: dict[str, str] = field(default_factory=dict)  # criterion -> what it assumes
+    # each weight's range over which the #1 stays first (the others rescaled in proportion)
+    stability: tuple[WeightRange, ...] = ()
 
     @property
     def first(self) -> str:
@@ -345,7 +347,8 @@ class RankResult:
             texts.append(cheapest + ".")
         texts += [c.text(info) for c in self.collinear]
         texts += [f"{info[c]['label']} ({c}): {why}." for c, why in self.assumed.items()]
-        return texts
+        stability = self.stability_text()
+        return texts + ([stability] if stability else [])
 
     def as_dict(self) -> dict[str, Any]:
         """``kopru rank --json``: method (with its normalisation and reference points), weights,
@@ -382,8 +385,112 @@ class RankResult:
             "assumptions": self.assumed,
             "warnings": list(self.warnings),
             "notes": self.notes(),
+            "weight_stability": [r.as_dict() for r in self.stability],
             "sites": rows,
         }
+
+    def stability_text(self) -> str | None:
+        """Each weight's range over which the #1 stays first, in one sentence."""
+        if not self.stability:
+            return None
+        info = criteria_info()
+        first = self.names.get(self.first, self.first)
+        ranges = "; ".join(r.text(info[r.criterion]["label"], self.names) for r in self.stability)
+        return (
+            f"{first} stays first while each weight alone (the others rescaled in proportion) stays in"
+            f" its range: {ranges}."
+        )
+
+
+@dataclass(frozen=True)
+class WeightRange:
+    """How far one criterion's weight may move, the others rescaled in proportion so that the
+    weights still sum to 1, before another site comes first."""
+
+    criterion: str
+    weight: float  # as given
+    low: float  # the least weight at which the #1 stays first (0: all the way down)
+    high: float  # the greatest (1: all the way up)
+    below: str | None  # the site first just below ``low`` (None: the #1 holds at 0)
+    above: str | None  # the site first just above ``high`` (None: it holds at 1)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    def text(self, label: str, names: dict[str, str]) -> str:
+        parts = []
+        if self.below is not None:
+            parts.append(f"below {self.low:.3g} {names.get(self.below, self.below)} comes first")
+        if self.above is not None:
+            parts.append(f"above {self.high:.3g} {names.get(self.above, self.above)}")
+        if not parts:
+            return f"{label} {self.weight:.3g}: any weight from 0 to 1"
+        return f"{label} {self.weight:.3g}: {self.low:.3g} to {self.high:.3g} ({'; '.join(parts)})"
+
+
+STABILITY_GRID = 200  # steps of a weight from 0 to 1; each edge found is then bisected
+STABILITY_BISECTIONS = 30
+
+
+def weight_stability(table: pd.DataFrame, weights: dict[str, float], method: Method) -> list[WeightRange]:
+    """For each criterion with a value at every site: the range of its weight, the others rescaled
+    in proportion, over which the ranking's #1 stays first (a weight-sensitivity interval, as MCDA
+    practice reads a ranking's robustness), and who comes first beyond each end."""
+    first = _top(table, weights, method)
+    out = []
+    for c in CRITERIA:
+        if not np.isfinite(table[c].to_numpy(float)).all():
+            continue
+        w0 = float(weights.get(c, 0.0))
+        grid = np.linspace(0.0, 1.0, STABILITY_GRID + 1)
+        tops = [_top(table, _moved(weights, c, t), method) for t in grid]
+        here = int(np.searchsorted(grid, w0))
+        here = min(here, STABILITY_GRID)
+        # walk out from the given weight to the first grid point where another site is first
+        lo_i = next((i for i in range(here, -1, -1) if tops[i] != first and grid[i] < w0), None)
+        hi_i = next((i for i in range(here, STABILITY_GRID + 1) if tops[i] != first and grid[i] > w0), None)
+        # bisect between the grid point nearest the change on the #1's side and the change
+        low, below = (0.0, None)
+        if lo_i is not None:
+            low, below = _edge(table, weights, c, method, first, grid[lo_i], min(grid[lo_i + 1], w0))
+        high, above = (1.0, None)
+        if hi_i is not None:
+            high, above = _edge(table, weights, c, method, first, grid[hi_i], max(grid[hi_i - 1], w0))
+        out.append(WeightRange(c, w0, low, high, below, above))
+    return out
+
+
+def _moved(weights: dict[str, float], c: str, t: float) -> dict[str, float]:
+    """Criterion c at weight t, the others rescaled in proportion to sum to 1 - t."""
+    rest = sum(v for k, v in weights.items() if k != c)
+    scale = (1.0 - t) / rest if rest > 0 else 0.0
+    return {k: (t if k == c else v * scale) for k, v in weights.items()} | {c: t}
+
+
+def _top(table: pd.DataFrame, weights: dict[str, float], method: Method) -> str:
+    """The first site at these weights, ties to the smaller id, as rank_sites orders them."""
+    scores, higher = score(table, weights, method)
+    order = np.lexsort((table.index.to_numpy(), -scores if higher else scores))
+    return str(table.index[order[0]])
+
+
+def _edge(
+    table: pd.DataFrame,
+    weights: dict[str, float],
+    c: str,
+    method: Method,
+    first: str,
+    out: float,
+    inside: float,
+) -> tuple[float, str]:
+    """Bisect between a weight where ``first`` is first (``inside``) and one where it is not."""
+    for _ in range(STABILITY_BISECTIONS):
+        mid = (out + inside) / 2
+        if _top(table, _moved(weights, c, mid), method) == first:
+            inside = mid
+        else:
+            out = mid
+    return inside, _top(table, _moved(weights, c, out), method)
 
 
 @dataclass(frozen=True)
@@ -513,4 +620,5 @@ def rank_sites(
         warnings=(given.note,) if given.note else (),
         collinear=collinear_criteria(table, w),
         assumed=assumed_criteria(risk_result),
+        stability=tuple(weight_stability(table.drop(columns=["score"]), w, method)),
     )

@@ -436,27 +436,25 @@ def weight_stability(table: pd.DataFrame, weights: dict[str, float], method: Met
     """For each criterion with a value at every site: the range of its weight, the others rescaled
     in proportion, over which the ranking's #1 stays first (a weight-sensitivity interval, as MCDA
     practice reads a ranking's robustness), and who comes first beyond each end."""
-    first = _top(table, weights, method)
+    ranker = _Ranker.of(table, method)
+    first = ranker.top(weights)
+    grid = np.linspace(0.0, 1.0, STABILITY_GRID + 1)
     out = []
-    for c in CRITERIA:
-        if not np.isfinite(table[c].to_numpy(float)).all():
-            continue
+    for c in ranker.cols:
         w0 = float(weights.get(c, 0.0))
-        grid = np.linspace(0.0, 1.0, STABILITY_GRID + 1)
-        tops = [_top(table, _moved(weights, c, t), method) for t in grid]
-        here = int(np.searchsorted(grid, w0))
-        here = min(here, STABILITY_GRID)
+        tops = [ranker.top(_moved(weights, c, t)) for t in grid]
+        here = min(int(np.searchsorted(grid, w0)), STABILITY_GRID)
         # walk out from the given weight to the first grid point where another site is first
         lo_i = next((i for i in range(here, -1, -1) if tops[i] != first and grid[i] < w0), None)
         hi_i = next((i for i in range(here, STABILITY_GRID + 1) if tops[i] != first and grid[i] > w0), None)
         # bisect between the grid point nearest the change on the #1's side and the change
         low, below = (0.0, None)
         if lo_i is not None:
-            low, below = _edge(table, weights, c, method, first, grid[lo_i], min(grid[lo_i + 1], w0))
+            low, below = ranker.edge(weights, c, first, grid[lo_i], min(grid[lo_i + 1], w0))
         high, above = (1.0, None)
         if hi_i is not None:
-            high, above = _edge(table, weights, c, method, first, grid[hi_i], max(grid[hi_i - 1], w0))
-        out.append(WeightRange(c, w0, low, high, below, above))
+            high, above = ranker.edge(weights, c, first, grid[hi_i], max(grid[hi_i - 1], w0))
+        out.append(WeightRange(c, w0, float(low), float(high), below, above))
     return out
 
 
@@ -467,30 +465,47 @@ def _moved(weights: dict[str, float], c: str, t: float) -> dict[str, float]:
     return {k: (t if k == c else v * scale) for k, v in weights.items()} | {c: t}
 
 
-def _top(table: pd.DataFrame, weights: dict[str, float], method: Method) -> str:
-    """The first site at these weights, ties to the smaller id, as rank_sites orders them."""
-    scores, higher = score(table, weights, method)
-    order = np.lexsort((table.index.to_numpy(), -scores if higher else scores))
-    return str(table.index[order[0]])
+@dataclass(frozen=True)
+class _Ranker:
+    """The sites' criteria as one matrix, ranked again and again at other weights (a criterion of
+    weight 0 adds nothing to TOPSIS's distances, VIKOR's regrets or PROMETHEE's flows, so keeping
+    its column changes no score)."""
 
+    cols: list[str]
+    x: Array
+    benefit: NDArray[np.bool_]
+    ids: NDArray[np.str_]
+    method: Method
 
-def _edge(
-    table: pd.DataFrame,
-    weights: dict[str, float],
-    c: str,
-    method: Method,
-    first: str,
-    out: float,
-    inside: float,
-) -> tuple[float, str]:
-    """Bisect between a weight where ``first`` is first (``inside``) and one where it is not."""
-    for _ in range(STABILITY_BISECTIONS):
-        mid = (out + inside) / 2
-        if _top(table, _moved(weights, c, mid), method) == first:
-            inside = mid
+    @classmethod
+    def of(cls, table: pd.DataFrame, method: Method) -> _Ranker:
+        spec = _criteria_spec()["criteria"]
+        cols = [c for c in CRITERIA if np.isfinite(table[c].to_numpy(float)).all()]
+        benefit = np.array([spec[c]["direction"] == "benefit" for c in cols])
+        return cls(cols, table[cols].to_numpy(float), benefit, table.index.to_numpy(str), method)
+
+    def top(self, weights: dict[str, float]) -> str:
+        """The first site at these weights, ties to the smaller id, as rank_sites orders them."""
+        w = np.array([weights.get(c, 0.0) for c in self.cols])
+        if self.method == "topsis":
+            scores, higher = topsis(self.x, w, self.benefit), True
+        elif self.method == "vikor":
+            scores, higher = vikor(self.x, w, self.benefit), False
         else:
-            out = mid
-    return inside, _top(table, _moved(weights, c, out), method)
+            scores, higher = promethee2(self.x, w, self.benefit), True
+        return str(self.ids[np.lexsort((self.ids, -scores if higher else scores))[0]])
+
+    def edge(
+        self, weights: dict[str, float], c: str, first: str, out: float, inside: float
+    ) -> tuple[float, str]:
+        """Bisect between a weight where ``first`` is first (``inside``) and one where it is not."""
+        for _ in range(STABILITY_BISECTIONS):
+            mid = (out + inside) / 2
+            if self.top(_moved(weights, c, mid)) == first:
+                inside = mid
+            else:
+                out = mid
+        return inside, self.top(_moved(weights, c, out))
 
 
 @dataclass(frozen=True)

@@ -487,12 +487,7 @@ class _Ranker:
     def top(self, weights: dict[str, float]) -> str:
         """The first site at these weights, ties to the smaller id, as rank_sites orders them."""
         w = np.array([weights.get(c, 0.0) for c in self.cols])
-        if self.method == "topsis":
-            scores, higher = topsis(self.x, w, self.benefit), True
-        elif self.method == "vikor":
-            scores, higher = vikor(self.x, w, self.benefit), False
-        else:
-            scores, higher = promethee2(self.x, w, self.benefit), True
+        scores, higher = scores_of(self.x, w, self.benefit, self.method)
         return str(self.ids[np.lexsort((self.ids, -scores if higher else scores))[0]])
 
     def edge(
@@ -596,6 +591,11 @@ def score(table: pd.DataFrame, weights: dict[str, float], method: Method) -> tup
         )
     w = np.array([weights[c] for c in used])
     benefit = np.array([spec[c]["direction"] == "benefit" for c in used])
+    return scores_of(x, w, benefit, method)
+
+
+def scores_of(x: Array, w: Array, benefit: NDArray[np.bool_], method: Method) -> tuple[Array, bool]:
+    """The method's scores of the rows of ``x`` at weights ``w``, and whether higher is better."""
     if method == "topsis":
         return topsis(x, w, benefit), True
     if method == "vikor":

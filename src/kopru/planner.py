@@ -640,7 +640,13 @@ def variable_per_unit(pre: PlanInputs, cube: np.ndarray) -> np.ndarray:
     """(S, M) what a unit delivered costs beyond a site's fixed costs (capital, fixed costs, land,
     property tax): the cost of serving one more unit from a plant that runs anyway, as kopru optimize
     charges it."""
-    fixed = cube[:, :, COMPONENTS.index("capital")] + (property_tax_per_unit(pre.x) * pre.fx)[:, None]
+    return beyond_fixed(pre.x, cube, pre.fx)
+
+
+def beyond_fixed(x: Any, cube: np.ndarray, fx: float) -> np.ndarray:
+    """(S, M) the landed cost ``cube`` (plan currency) less the per-site fixed parts that ``x``
+    charges per unit: capital, fixed costs, land and property tax."""
+    fixed = cube[:, :, COMPONENTS.index("capital")] + (property_tax_per_unit(x) * fx)[:, None]
     return cube.sum(axis=-1) - fixed
 
 

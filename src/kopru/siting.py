@@ -13,11 +13,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from kopru.costs import COMPONENTS, landed_cost, property_tax_per_unit
+from kopru.costs import landed_cost
 from kopru.errors import InfeasibleError, ProfileError
 from kopru.facility import FacilityProblem, Solution, Status, solve
 from kopru.inputs import PlanInputs
-from kopru.planner import ClosedSite, Flow, NetworkPlan, OpenSite, Sensitivity
+from kopru.planner import ClosedSite, Flow, NetworkPlan, OpenSite, Sensitivity, beyond_fixed
 from kopru.profile import OptimizeOptions
 
 
@@ -109,9 +109,7 @@ def candidate_per_unit(pre: PlanInputs, site: np.ndarray, capex: np.ndarray) -> 
         corporate_tax_rate=np.where(idle, base.corporate_tax_rate, x.corporate_tax_rate),
         social_rate=np.where(idle, base.social_rate, x.social_rate),
     )
-    cube = landed_cost(x) * pre.fx
-    fixed = cube[:, :, COMPONENTS.index("capital")] + (property_tax_per_unit(x) * pre.fx)[:, None]
-    return cube.sum(axis=-1) - fixed
+    return beyond_fixed(x, landed_cost(x) * pre.fx, pre.fx)
 
 
 def best_single_site(cands: Candidates) -> tuple[str, float] | None:

@@ -39,7 +39,7 @@ def input_shifts(model: RiskModel) -> InputShifts:
     row moves them all (a loop over the variables, never over samples)."""
     names = tuple(sorted(model.uncertainty.variables))
     n = len(names) + 1
-    values = _neutral(model, names, n)
+    values = neutral_values(model, names, n)
     demand = np.ones((n, len(model.demand)))
     for v, name in enumerate(names):
         mean = _mean_of(model, name)
@@ -52,7 +52,7 @@ def input_shifts(model: RiskModel) -> InputShifts:
     return InputShifts(names, cost[:-1], cost[-1])
 
 
-def _neutral(model: RiskModel, names: tuple[str, ...], n: int) -> dict[str, Array]:
+def neutral_values(model: RiskModel, names: tuple[str, ...], n: int) -> dict[str, Array]:
     """Each variable the draws move, at the data pack's value (factor 1, rate and shift 0), n rows;
     the site factors only where the draws make them (a model with sites' borrowing known)."""
     n_sites = len(model.site_ids)

@@ -35,6 +35,7 @@ from scipy.special import ndtr, ndtri
 
 from kopru.costs import annual_totals, landed_cost
 from kopru.montecarlo.model import RiskModel
+from kopru.montecarlo.reconcile import neutral_values
 from kopru.montecarlo.sampling import annual_cost_direct
 from kopru.montecarlo.spec import COUNTRY_NAMES, LABELS, NEUTRAL, SITE_INPUTS, SITE_WORDS, Array, Distribution
 from kopru.switching import Swing, Switch, SwitchingValues, describe, likelihood_order
@@ -209,10 +210,6 @@ def _label(name: str) -> str:
     return LABELS[family].format(word)
 
 
-def _neutral_value(kind: str) -> float:
-    return NEUTRAL[kind]
-
-
 def _grid(kind: str) -> Array:
     """(2, GRID) values up, then down, from next to the neutral value out to the reach."""
     low, high = REACH[kind]
@@ -245,14 +242,8 @@ def _with_capex(model: RiskModel, sites: list[int | None], factor: Array) -> Arr
 
 
 def _drawn(model: RiskModel, levers: list[_Lever], owner: NDArray[np.intp], value: Array) -> Array:
-    n, n_sites = len(owner), len(model.site_ids)
-    values: dict[str, Array] = {}
-    for name, d in model.uncertainty.variables.items():
-        if name.startswith("site."):
-            if model.site_borrowed is not None:
-                values[name] = np.ones((n, n_sites))
-        elif name != "demand":
-            values[name] = np.full(n, NEUTRAL[d.kind])
+    n = len(owner)
+    values = neutral_values(model, tuple(model.uncertainty.variables), n)
     demand = np.ones((n, len(model.demand)))
     for k, lever in enumerate(levers):
         rows = np.flatnonzero(owner == k)
@@ -303,7 +294,7 @@ def _switches(model: RiskModel, levers: list[_Lever], grids: list[Array], grid_c
                 if holds.all():
                     continue
                 j = int(np.argmin(holds))
-                inside = grids[k][d, j - 1] if j else _neutral_value(lever.kind)
+                inside = grids[k][d, j - 1] if j else NEUTRAL[lever.kind]
                 found.append((k, d, question, float(inside), float(grids[k][d, j])))
     if not found:
         return []

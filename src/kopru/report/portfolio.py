@@ -170,7 +170,6 @@ def pitch_rows(result: MatchResult, e: int, words: Words = ENGLISH) -> dict[str,
         "id": zones["id"].iloc[z],
         "name": zones["name"].iloc[z],
         "region": zones["region"].iloc[z],
-        "baseline": pack_province_name(pre, base_site),
         "baseline_province": _province(pre, base_site),
         "advantage": float(p.advantage[e, z]),
         "saving": float(p.saving[e, z]),
@@ -241,11 +240,6 @@ def _province(pre: Any, site_id: str) -> str:
     region = str(sites.at[site_id, "region"])
     names = pre.pack.provinces["name"]
     return f"{names.get(region, region)} ({region})"
-
-
-def pack_province_name(pre: Any, site_id: str) -> str:
-    sites = pre.sites.set_index("id")
-    return f"{sites.at[site_id, 'name']} ({site_id})" if site_id in sites.index else site_id
 
 
 def _routes(t: Any, site_index: int, markets: tuple[str, ...]) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -82,6 +83,7 @@ def test_optimize_job_polls_to_a_run_with_downloads(client: httpx.Client) -> Non
     run = job["run"]
     plan = client.get(f"/api/runs/{run}").json()
     assert plan["network"]["status"] == "optimal" and plan["network"]["flows"]
+    assert plan["network"]["marginals"]["markets"] and plan["network"]["marginals"]["text"]
     dl = client.get(f"/api/runs/{run}/plan.json")
     assert "attachment" in dl.headers["content-disposition"]
     assert Plan.model_validate_json(dl.content).network is not None
@@ -292,6 +294,19 @@ def test_full_queue_answers_429_with_retry_after() -> None:
         third = c.post("/api/jobs", json={"example": "apparel"})
         assert third.status_code == 202
         assert wait(c, third.json()["id"])["status"] == "done"  # no job outlives its test
+
+
+def test_a_match_the_queue_refuses_or_shutdown_cancels_leaves_no_folder() -> None:
+    """A match's upload goes to a temporary folder its job removes; refused by a full queue (429) or
+    cancelled while queued at shutdown, the job never runs, and the folder was left for garbage
+    collection (a ResourceWarning that failed a test's teardown)."""
+    before = set(Path(tempfile.gettempdir()).glob("kopru-match-*"))
+    with serving(create_app(token="", workers=1, max_pending=2)) as url, httpx.Client(base_url=url) as c:
+        assert c.post("/api/jobs", json={"example": "food_processing", "optimize": True}).status_code == 202
+        assert c.post("/api/match", json={"example": "pipeline"}).status_code == 202  # queued
+        refused = c.post("/api/match", json={"example": "pipeline"})
+        assert refused.status_code == 429
+    assert set(Path(tempfile.gettempdir()).glob("kopru-match-*")) <= before
 
 
 def test_a_job_running_when_the_server_stops_finishes_first(tmp_path) -> None:

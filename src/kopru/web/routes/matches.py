@@ -152,7 +152,14 @@ def submit_match(state: State, req: MatchRequest) -> JobView:
         run = MatchRun(stored or uuid.uuid4().hex, result, source, recorded=stored is not None)
         return state.matches.add(run)
 
-    return state.jobs.submit("match", work, job_error).view()
+    try:
+        job = state.jobs.submit("match", work, job_error)
+    except BaseException:  # a full queue: the folder goes now, not when garbage collection finds it
+        folder.cleanup()
+        raise
+    if job.future is not None:  # also a job cancelled at shutdown
+        job.future.add_done_callback(lambda _: folder.cleanup())
+    return job.view()
 
 
 def _run(state: WebState, run_id: str) -> MatchRun:

@@ -112,6 +112,8 @@ def test_optimize_cli(cli, tmp_path):
     assert plan["network"]["status"] == "optimal" and plan["network"]["open"]
     html = (tmp_path / "report.html").read_text()
     assert "network-open" in html and "network-flows" in html
+    assert "network-marginal-markets" in html and "network-marginal-capacity" in html
+    assert "Marginal values: One more unit sold adds" in " ".join(r.out.split())
     r = cli("plan", EXAMPLES / "apparel.yaml", "--optimize", "--json")
     assert r.code == 0 and json.loads(r.out)["network"]["sensitivity"]
 
@@ -276,3 +278,109 @@ def test_the_least_capex_is_a_lower_bound_of_every_plan(levels, demand):
     bound = _least_capex(p, np.ones(len(sites), dtype=bool), demand)
     if plans:
         assert bound <= min(plans) + 1e-9 * max(1.0, min(plans))
+
+
+@pytest.mark.parametrize("name", ["appliances", "food_processing"])
+def test_the_next_unit_costs_what_the_open_plant_charges_a_unit(optimized, name):
+    """Hand-derived: one open plant with room to spare makes the next unit of every market at its own
+    cost per unit, which the plan's flows carry independently (a flow's cost over its units), until
+    the spare capacity is used; more capacity saves nothing."""
+    n = optimized[name].network
+    (plant,) = n.open
+    assert plant.units < plant.capacity
+    spare = plant.capacity - plant.units
+    per_flow = {f.market: f.cost / f.units for f in n.flows}
+    prices = {m["id"]: m.get("price") for m in optimized[name].markets}
+    for m in n.marginals.markets:
+        assert m.cost == pytest.approx(per_flow[m.market], rel=1e-9)
+        assert m.saving == pytest.approx(per_flow[m.market], rel=1e-9)
+        assert m.cost_holds_to == pytest.approx(m.demand + spare, rel=1e-9)
+        assert m.saving_holds_to == 0.0
+        assert m.margin == pytest.approx(prices[m.market] - m.cost)
+    (cap,) = n.marginals.capacity
+    assert cap.spare == pytest.approx(spare) and cap.value == 0 and cap.value_holds_to is None
+    assert "One more unit sold adds" in n.marginals.text
+
+
+def test_a_full_plant_has_no_room_for_the_next_unit(optimized):
+    """The apparel plan's one plant makes exactly what is sold: no market can take one more unit
+    (no value, said in words), one fewer saves its own cost per unit, and a unit less capacity
+    would leave a market unserved."""
+    n = optimized["apparel"].network
+    (plant,) = n.open
+    assert plant.units == pytest.approx(plant.capacity)
+    per_flow = {f.market: f.cost / f.units for f in n.flows}
+    for m in n.marginals.markets:
+        assert m.cost is None and m.cost_holds_to is None and m.margin is None
+        assert m.saving == pytest.approx(per_flow[m.market], rel=1e-9)
+    (cap,) = n.marginals.capacity
+    assert cap.value == 0 and cap.loss is None
+    assert "No market can take one more unit" in n.marginals.text
+
+
+def test_marginal_values_are_not_claimed_under_single_sourcing():
+    plan = kopru.optimize(EXAMPLES / "appliances.yaml", single_source=True, sensitivity=False)
+    m = plan.network.marginals
+    assert not m.markets and "single sourcing" in m.note and "single sourcing" in m.text
+    assert json.loads(plan.model_dump_json())["network"]["marginals"]["note"]
+
+
+def _described(cost, cap, demand, mask=None, share=0.0):
+    """marginals_of and its sentences on plain arrays: Plant0.. serving Market0.. (all open)."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from kopru.siting import describe_marginals, marginals_of
+
+    k, j = np.shape(cost)
+    pre = SimpleNamespace(
+        sites=pd.DataFrame({"name": [f"Plant{i}" for i in range(k)]}),
+        markets=[{"id": f"m{i}", "name": f"Market{i}"} for i in range(j)],
+    )
+    problem = SimpleNamespace(
+        single_source=False,
+        capacity=np.asarray(cap, float),
+        demand=np.asarray(demand, float),
+        share_mask=None if mask is None else np.asarray(mask),
+        min_share=share,
+        sites=np.arange(k),
+    )
+    cands = SimpleNamespace(
+        problem=problem, per_unit=np.asarray(cost, float), site_ids=[f"s{i}" for i in range(k)]
+    )
+    m = marginals_of(pre, cands, SimpleNamespace(open=np.arange(k)))
+    return m, " ".join(describe_marginals(m, "USD"))
+
+
+def test_sentences_name_the_markets_without_room_and_why():
+    """Review: a plant that serves one market alone is full while another has room; the sentence
+    said the blocked market 'can' take one more unit, and that the full plant made all that is sold."""
+    _, text = _described([[1.0, np.inf], [np.inf, 2.0]], [5, 100], [5, 5])
+    assert "Market0 cannot take one more unit: the open sites that can ship there are full" in text
+    assert "One more unit sold adds 2.00 USD a unit (Market1)" in text
+    assert "Plant0 is full, but more capacity there would save nothing at the margin" in text
+    assert "Plant1 has 95 units of capacity spare" in text and "makes all that is sold" not in text
+
+
+def test_a_full_plant_is_full_despite_rounding():
+    """Review: a solver's rounding left 7e-15 units 'spare', and the sentence said more capacity
+    saves nothing where it saves 1.00 a unit (market 1 moves from the dearer plant)."""
+    m, text = _described([[1.0, 2.0], [3.0, 3.0]], [63.9, 1000.0], [10.8, 57.7])
+    assert m.capacity[0].spare == 0 and m.capacity[0].value == pytest.approx(1.0)
+    assert "Plant0 is full: each unit of capacity more would save 1.00 USD a year" in text
+
+
+def test_a_binding_share_the_kazakh_sites_cannot_raise_is_said_to_bind():
+    """Review: the minimum share, binding and at the Kazakh plant's capacity (half of 10 units from a
+    plant of 5), read 'does not bind'; and no market has room because of it, not for want of capacity."""
+    m, text = _described([[1.0, 1.0], [3.0, 3.0]], [100, 5], [5, 5], mask=[False, True], share=0.5)
+    assert m.share.cost_per_point is None
+    assert "(50%) binds, and the Kazakh sites open cannot make a point more" in text
+    assert "or the minimum share made in Kazakhstan leaves them no room" in text
+    assert "does not bind" not in text
+
+
+def test_equal_costs_read_once():
+    _, text = _described([[2.0, 2.0]], [100], [5, 5])
+    assert "adds 2.00 USD a unit in every such market" in text and "to 2.00" not in text

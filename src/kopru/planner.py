@@ -113,6 +113,56 @@ class Sensitivity(Model):
     note: str
 
 
+class MarketMargin(Model):
+    """What one more (or one fewer) unit sold in a market does to the plan's annual cost, its open
+    sites and their sizes held fixed (kopru.facility.marginal), and over which demand it holds."""
+
+    market: str
+    name: str
+    demand: float
+    cost: float | None  # one more unit adds (plan currency); None: no open site has room for it
+    cost_holds_to: float | None  # demand up to which `cost` holds; None: without limit, or no room
+    saving: float | None  # one unit fewer saves
+    saving_holds_to: float | None  # demand down to which `saving` holds
+    price: float | None = None  # the profile's delivered price per unit, where given
+    margin: float | None = None  # price less `cost`: what one more unit sold there earns
+    reachable: bool = True  # some open site can ship there
+
+
+class CapacityMargin(Model):
+    """What one more (or one less) unit of capacity at an open site would save (or cost) a year."""
+
+    site: str
+    name: str
+    capacity: float
+    spare: float  # units of capacity the plan leaves unused
+    value: float | None  # one more unit of capacity saves (0 with room to spare)
+    value_holds_to: float | None  # capacity up to which `value` holds; None: without limit
+    loss: float | None  # one unit less costs; None: the markets could no longer all be served
+    loss_holds_to: float | None  # capacity down to which `loss` holds
+
+
+class ShareMargin(Model):
+    """What one point (1 %) more of the minimum share made in Kazakhstan costs a year."""
+
+    share: float  # the minimum share asked
+    cost_per_point: float | None  # one point more costs; None: the open sites cannot make more
+    cost_holds_to: float | None  # share up to which it holds
+    saving_per_point: float | None  # one point less saves
+    saving_holds_to: float | None
+
+
+class Marginals(Model):
+    """Marginal values of the network plan (the transportation LP's duals and their ranges)."""
+
+    held_fixed: str = "the open sites and their capacity levels, as the plan chose them"
+    markets: list[MarketMargin] = []
+    capacity: list[CapacityMargin] = []
+    share: ShareMargin | None = None
+    note: str = ""  # why none were computed, where so
+    text: str = ""  # the values in sentences (kopru.siting.describe_marginals)
+
+
 class NetworkPlan(Model):
     """The optimizer's answer, as plan.json carries it."""
 
@@ -133,6 +183,7 @@ class NetworkPlan(Model):
     sensitivity: list[Sensitivity]
     options: dict[str, Any]
     message: str
+    marginals: Marginals | None = None
 
 
 class ParamRef(Model):

@@ -16,8 +16,20 @@ import numpy as np
 from kopru.costs import landed_cost
 from kopru.errors import InfeasibleError, ProfileError
 from kopru.facility import FacilityProblem, Solution, Status, solve
+from kopru.facility.marginal import Side, marginal_values
 from kopru.inputs import PlanInputs
-from kopru.planner import ClosedSite, Flow, NetworkPlan, OpenSite, Sensitivity, beyond_fixed
+from kopru.planner import (
+    CapacityMargin,
+    ClosedSite,
+    Flow,
+    Marginals,
+    MarketMargin,
+    NetworkPlan,
+    OpenSite,
+    Sensitivity,
+    ShareMargin,
+    beyond_fixed,
+)
 from kopru.profile import OptimizeOptions
 
 
@@ -156,7 +168,10 @@ def optimize(pre: PlanInputs, options: OptimizeOptions | None = None) -> Network
     if sol.status in (Status.INFEASIBLE, Status.NO_SOLUTION):
         return _empty(pre, options, sol.message, sol)
     sensitivity = _sensitivity(pre, cands, sol, options) if options.sensitivity else []
-    return _network_plan(pre, cands, sol, options, sensitivity, best_single)
+    plan = _network_plan(pre, cands, sol, options, sensitivity, best_single)
+    marginals = marginals_of(pre, cands, sol)
+    text = " ".join(describe_marginals(marginals, pre.profile.currency))
+    return plan.model_copy(update={"marginals": marginals.model_copy(update={"text": text})})
 
 
 def _empty(
@@ -289,3 +304,149 @@ def _sensitivity(pre, cands, sol: Solution, options) -> list[Sensitivity]:
     with ThreadPoolExecutor(max_workers=2) as pool:  # HiGHS releases the GIL while it solves
         results = list(pool.map(run, jobs))
     return sorted(results, key=lambda r: (r.delta is None, r.delta if r.delta is not None else 0.0))
+
+
+def marginals_of(pre: PlanInputs, cands: Candidates, sol: Solution) -> Marginals:
+    """The plan's marginal values by market, open site and minimum share (kopru.facility.marginal)."""
+    p = cands.problem
+    if p.single_source:
+        return Marginals(
+            note="not computed: under single sourcing each market's supplier is a yes-or-no choice, so the"
+            " plan has no marginal values (re-solve with a changed demand or capacity instead)"
+        )
+    m = marginal_values(cands.per_unit, p.capacity, p.demand, sol.open, p.share_mask, p.min_share)
+    names = pre.sites["name"].tolist()
+    reach = np.isfinite(cands.per_unit[sol.open]).any(axis=0)  # (J,) some open site can ship there
+    markets = [
+        MarketMargin(
+            market=mk["id"],
+            name=mk["name"],
+            demand=float(p.demand[j]),
+            cost=_num(m.cost_up.value[j]),
+            cost_holds_to=_reach(m.cost_up, j),
+            saving=_num(m.cost_down.value[j]),
+            saving_holds_to=_reach(m.cost_down, j),
+            price=mk.get("price"),
+            reachable=bool(reach[j]),
+            margin=None
+            if mk.get("price") is None or _num(m.cost_up.value[j]) is None
+            else float(mk["price"] - m.cost_up.value[j]),
+        )
+        for j, mk in enumerate(pre.markets)
+    ]
+    capacity = [
+        CapacityMargin(
+            site=cands.site_ids[int(p.sites[i])],
+            name=names[int(p.sites[i])],
+            capacity=float(p.capacity[i]),
+            spare=float(m.spare[k]),
+            value=_num(m.capacity_up.value[k]),
+            value_holds_to=_reach(m.capacity_up, k),
+            loss=_num(m.capacity_down.value[k]),
+            loss_holds_to=_reach(m.capacity_down, k),
+        )
+        for k, i in enumerate(sol.open)
+    ]
+    share = None
+    if m.share_up is not None and m.share_down is not None:
+        share = ShareMargin(
+            share=p.min_share,
+            cost_per_point=_num(m.share_up.value[0]),
+            cost_holds_to=_reach(m.share_up, 0),
+            saving_per_point=_num(m.share_down.value[0]),
+            saving_holds_to=_reach(m.share_down, 0),
+        )
+    return Marginals(markets=markets, capacity=capacity, share=share)
+
+
+def _num(value: float) -> float | None:
+    return float(value) + 0.0 if np.isfinite(value) else None  # + 0.0: no "-0" in JSON
+
+
+def _reach(side: Side, e: int) -> float | None:
+    """How far a marginal value holds; None without limit or where the value itself is missing."""
+    return _num(side.until[e]) if np.isfinite(side.value[e]) else None
+
+
+def describe_marginals(m: Marginals, currency: str) -> list[str]:
+    """The marginal values in sentences (CLI, report, web): markets, open sites, the share."""
+    if m.note:
+        return [f"Marginal values {m.note}."]
+    lines = _market_lines(m, currency)
+    sold = sum(x.demand for x in m.markets)
+    for c in m.capacity:
+        if c.value:
+            reach = f" up to a capacity of {c.value_holds_to:,.0f}" if c.value_holds_to is not None else ""
+            lines.append(
+                f"{c.name} is full: each unit of capacity more would save {c.value:,.2f} {currency}"
+                f" a year{reach}."
+            )
+        elif c.spare > 0:
+            lines.append(f"{c.name} has {c.spare:,.0f} units of capacity spare: more saves nothing.")
+        elif c.capacity > 0 and abs(c.capacity - sold) <= 1e-9 * max(1.0, sold):
+            lines.append(
+                f"{c.name} is full and makes all that is sold: more capacity saves nothing at today's demand."
+            )
+        elif c.capacity > 0:
+            lines.append(f"{c.name} is full, but more capacity there would save nothing at the margin.")
+    lines += _share_lines(m.share, currency)
+    return lines
+
+
+def _market_lines(m: Marginals, currency: str) -> list[str]:
+    lines = []
+    room = [x for x in m.markets if x.cost is not None]
+    blocked = [x for x in m.markets if x.cost is None and x.reachable]
+    if room:
+        lo, hi = min(room, key=lambda x: x.cost), max(room, key=lambda x: x.cost)
+        if hi.cost - lo.cost < 0.005:
+            span = f"{lo.cost:,.2f} {currency} a unit" + (
+                " in every such market" if len(room) > 1 else f" ({lo.name})"
+            )
+        else:
+            span = f"{lo.cost:,.2f} to {hi.cost:,.2f} {currency} a unit ({lo.name} to {hi.name})"
+        text = f"One more unit sold adds {span} to the annual cost, the open sites held as they are"
+        more = [x.cost_holds_to - x.demand for x in room if x.cost_holds_to is not None]
+        if more:
+            text += f", for at least {min(more):,.0f} more units in any one market alone"
+        lines.append(text + ".")
+        margins = [x.margin for x in room if x.margin is not None]
+        if margins:
+            lines.append(
+                f"At the profile's prices each unit more earns {min(margins):,.2f} to {max(margins):,.2f}"
+                f" {currency} over that cost."
+            )
+    if blocked:
+        if not room:
+            fewer = [x for x in blocked if x.saving is not None]
+            if fewer:
+                lo, hi = min(fewer, key=lambda x: x.saving), max(fewer, key=lambda x: x.saving)
+                lines.append(
+                    f"One unit fewer sold saves {lo.saving:,.2f} to {hi.saving:,.2f} {currency} a unit"
+                    f" ({lo.name} to {hi.name}), the open sites held as they are."
+                )
+        who = "No market" if not room else ", ".join(x.name for x in blocked)
+        verb = "can" if not room else "cannot"
+        why = "the open sites that can ship there are full"
+        if m.share is not None and m.share.cost_per_point != 0:
+            why += ", or the minimum share made in Kazakhstan leaves them no room"
+        lines.append(
+            f"{who} {verb} take one more unit: {why}; the next unit needs a larger plant or another site."
+        )
+    unreached = [x.name for x in m.markets if not x.reachable]
+    if unreached:
+        lines.append(f"No open site can ship to {', '.join(unreached)}.")
+    return lines
+
+
+def _share_lines(s: ShareMargin | None, currency: str) -> list[str]:
+    if s is None:
+        return []
+    asked = f"The minimum share made in Kazakhstan ({s.share:.0%})"
+    if s.cost_per_point is None:
+        return [f"{asked} binds, and the Kazakh sites open cannot make a point more."]
+    if s.cost_per_point == 0:
+        made = f" (the plan makes {s.cost_holds_to:.0%} there)" if s.cost_holds_to is not None else ""
+        return [f"{asked} does not bind{made}."]
+    reach = f" up to {s.cost_holds_to:.1%}" if s.cost_holds_to is not None else ""
+    return [f"{asked} binds: each point more costs {s.cost_per_point:,.2f} {currency} a year{reach}."]

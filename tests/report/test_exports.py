@@ -265,3 +265,21 @@ def test_the_investment_line_of_an_existing_plant_says_there_is_nothing_to_pay_b
     line = build_summary(plan).investment
     assert line.startswith(f"Investment case: no outlay to pay back; NPV {site.appraisal.npv:,.0f} USD")
     assert "never" not in line and "IRR" not in line
+
+
+def test_an_optimized_plan_adds_the_network_and_its_marginal_values(tmp_path):
+    """Read back with openpyxl: the flows sum to the network's total with the open sites' fixed
+    costs, and each market's next unit is the plan.json value, by name."""
+    plan = kopru.optimize(EXAMPLES / "food_processing.yaml", sensitivity=False)
+    kopru.write_report(plan, tmp_path)
+    book = openpyxl.load_workbook(tmp_path / "plan.xlsx")
+    assert book.sheetnames.index("Network") < book.sheetnames.index("Marginal values")
+    net = [r for r in book["Network"].iter_rows(min_row=2, values_only=True) if r[1] is not None]
+    fixed = {r[0]: r[3] for r in net}
+    assert sum(fixed.values()) + sum(r[7] for r in net) == pytest.approx(plan.network.objective, rel=1e-9)
+    rows = {r[0]: r for r in book["Marginal values"].iter_rows(min_row=2, values_only=True)}
+    for m in plan.network.marginals.markets:
+        assert rows[m.name][2] == pytest.approx(m.cost) and rows[m.name][7] == pytest.approx(m.margin)
+    for sheet in ("Network", "Marginal values"):
+        cells = [str(v) for r in book[sheet].iter_rows(values_only=True) for v in r if v is not None]
+        assert not [c for c in cells if ID.search(c)], sheet

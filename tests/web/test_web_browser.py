@@ -216,6 +216,9 @@ def test_optimize_draws_flows_and_runs_compare(watched: Watched) -> None:
     page.wait_for_selector("#network:not([hidden])", timeout=60_000)
     page.wait_for_selector("#plan-map[data-drawn='1']")
     assert page.locator("#network-open tbody tr").count() >= 1
+    # the marginal values in words: the food example's plant has room, and its prices are given
+    marginals = page.locator("#network-marginals").inner_text()
+    assert "One more unit sold adds" in marginals and "earns" in marginals
     # flows along their routes: one line per mode of each flow's route, over the regions
     assert page.locator("#plan-map g.trace.scattergeo path.js-line").count() >= 5
     watched.shot("web-plan-optimized.png", full_page=True)

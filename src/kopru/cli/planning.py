@@ -219,6 +219,8 @@ def _print_network(plan: Any) -> None:
             f"closed: {escape(c.name)}, saving its fixed costs and land ({c.fixed_cost:,.0f} {n.currency} a"
             " year); closure costs (severance, write-offs) are not modelled"
         )
+    if n.marginals is not None:
+        out.print(f"[bold]Marginal values:[/] {escape(n.marginals.text)}")
     if n.sensitivity:
         cheapest = [s for s in n.sensitivity if s.delta is not None][:3]
         alt = "; ".join(f"{s.action} {names.get(s.site, s.site)}: +{s.delta:,.0f}" for s in cheapest)

@@ -8,7 +8,8 @@ One module per part of the model family, in the order a solve runs through them:
 - :mod:`~kopru.facility.lagrangian`: bounds, start plans and reduced-cost fixing;
 - :mod:`~kopru.facility.model`: the MILP built from arrays for HiGHS;
 - :mod:`~kopru.facility.solver`: the solve itself (formulation by size, cutting planes, restarts);
-- :mod:`~kopru.facility.orlib`: OR-Library instance files.
+- :mod:`~kopru.facility.orlib`: OR-Library instance files;
+- :mod:`~kopru.facility.marginal`: what the next unit sold, or of capacity, is worth to a plan.
 
 :mod:`kopru.siting` turns a company's plan into such a problem and the solution back into sites.
 """

@@ -4,8 +4,9 @@ Sheets: Summary (the recommendation, the investment case and the data's as-of da
 Costs (annual cost by component), By market (cost per unit delivered to each market), Routes (the
 route used for each site and market, leg by leg), Incentives, Cash flows (the recommended site's and
 the baseline's, year by year), Switching values and Tornado (what one input alone would take to
-change the answer), Risk (when a risk run is given), Inputs (every data-pack value each
-site's cost rests on) and Sources. Every header names its unit; money is in the
+change the answer), Network and Marginal values (when the network was optimized: who serves whom,
+and what the next unit sold or of capacity is worth), Risk (when a risk run is given), Inputs
+(every data-pack value each site's cost rests on) and Sources. Every header names its unit; money is in the
 profile's currency, formatted with thousands separators; headers are frozen and filterable.
 """
 
@@ -60,6 +61,10 @@ def write_plan_workbook(
     if plan.switching is not None:
         add_sheet(book, "Switching values", *_switching(plan))
         add_sheet(book, "Tornado", *_tornado(plan))
+    if plan.network is not None and plan.network.objective is not None:
+        add_sheet(book, "Network", *_network(plan, names))
+        if plan.network.marginals is not None and plan.network.marginals.markets:
+            add_sheet(book, "Marginal values", *_marginals(plan))
     if risk is not None:
         add_sheet(book, "Risk", *_risk(risk, names))
     add_sheet(book, "Inputs", *_inputs(plan, subjects, labels))
@@ -375,6 +380,61 @@ def _switching(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
     ]
     rows = [[r["input"], r["change"], r["first"], r["what"], r["chance"]] for r in v.rows()]
     rows.append([v.note, None, None, None, None])
+    return cols, rows
+
+
+def _network(plan: Plan, names: Mapping[str, str]) -> tuple[list[Column], list[list[Any]]]:
+    """The optimized network: each flow from an open site to a market, with the site's use."""
+    n = plan.network
+    assert n is not None
+    cur = plan.currency
+    cols: list[Column] = [
+        ("Open site", None),
+        ("Capacity (units/yr)", MONEY),
+        ("Utilisation", SHARE),
+        (f"Fixed cost ({cur}/yr)", MONEY),
+        ("Market", None),
+        ("Units a year", MONEY),
+        ("Share of the market", SHARE),
+        (f"Variable cost ({cur}/yr)", MONEY),
+    ]
+    sites = {o.site: o for o in n.open}
+    rows = [
+        [
+            *(names.get(f.site, f.site), sites[f.site].capacity, sites[f.site].utilisation),
+            *(sites[f.site].fixed_cost, names.get(f.market, f.market), f.units, f.share, f.cost),
+        ]
+        for f in n.flows
+        if f.site in sites
+    ]
+    rows.append([f"Total {n.objective:,.0f} {cur} a year ({n.status}, gap {n.gap or 0:.4%})", *[None] * 7])
+    return cols, rows
+
+
+def _marginals(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
+    """What the next unit sold in each market, or of capacity at each open site, is worth."""
+    m = plan.network.marginals if plan.network is not None else None
+    assert m is not None
+    cur = plan.currency
+    cols: list[Column] = [
+        ("Market or open site", None),
+        ("Demand or capacity (units/yr)", MONEY),
+        (f"One more unit adds ({cur}/unit) or saves ({cur}/yr)", MONEY_2),
+        ("Holds up to (units/yr)", MONEY),
+        (f"One unit fewer saves ({cur}/unit) or costs ({cur}/yr)", MONEY_2),
+        ("Holds down to (units/yr)", MONEY),
+        (f"Price ({cur}/unit)", MONEY_2),
+        (f"Earns over that cost ({cur}/unit)", MONEY_2),
+    ]
+    rows: list[list[Any]] = [
+        [x.name, x.demand, x.cost, x.cost_holds_to, x.saving, x.saving_holds_to, x.price, x.margin]
+        for x in m.markets
+    ]
+    rows += [
+        [f"capacity at {c.name}", c.capacity, c.value, c.value_holds_to, c.loss, c.loss_holds_to, None, None]
+        for c in m.capacity
+    ]
+    rows.append([m.text, None, None, None, None, None, None, None])
     return cols, rows
 
 

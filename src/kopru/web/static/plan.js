@@ -543,6 +543,9 @@
       document.querySelector("#network-open tbody").innerHTML = net.open.map((o) =>
         `<tr><td>${kopru.esc(o.name)}</td><td class="num">${kopru.money(o.capacity)}</td><td class="num">${kopru.money(o.units)}</td>
          <td class="num">${(100 * o.utilisation).toFixed(0)} %</td></tr>`).join("");
+      const marginals = net.marginals;
+      document.getElementById("network-marginals").textContent =
+        marginals && marginals.text ? `What the next unit is worth: ${marginals.text}` : "";
     }
     const shownAppraisal = showAppraisal(plan);
     await Promise.all([

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from kopru.cli.space import app
+from kopru.cli.space import app, station_label
 from kopru.errors import KopruError
 
 PASS_KEYS = {
@@ -129,6 +129,32 @@ def test_pool_table_flags_what_gets_worse_and_labels_assumptions(space, eo_only_
     assert "pooling guarantees only this: no satellite gets less total contact time over the window" in text
     assert "GB: downlink capacity, rate × contact time (not data delivered)" in text
     assert "assumed, no source: 100 Mbit/s downlink" in text and "120 s antenna set-up" in text
+
+
+def test_the_passes_table_reads_station_names_whole(space):
+    """People read names: the table cut every station to 12 characters ("KGS Nationa…"); it now shows
+    each name up to the data's description (after a comma or bracket), wrapped, never cut."""
+    code, out, _ = space("passes", "--start", "2026-06-01", "--days", "0.2", "--json")
+    stations = {p["station"] for p in json.loads(out)["passes"]}
+    code, out, _ = space("passes", "--start", "2026-06-01", "--days", "0.2")
+    assert code == 0
+    header = next(line for line in out.splitlines() if " station " in line and " AOS " in line)
+    start, end = header.index("station"), header.index("AOS")
+    rows = out.split("─")[-1]
+    station_column = " ".join(line[start:end] for line in rows.splitlines())
+    words = " ".join(station_column.split())
+    for name in stations:
+        assert station_label(name) in words, name
+    assert "KGS National Space Centre" in words and "Nationa…" not in out
+
+
+def test_station_label_drops_the_description():
+    assert station_label("KGS National Space Centre, Astana (KazEOSat/KazSTSAT mission control)") == (
+        "KGS National Space Centre"
+    )
+    akkol = "Akkol Space Communication Centre"
+    assert station_label(f"{akkol} (KazSat main)") == akkol
+    assert station_label("Svalbard") == "Svalbard"
 
 
 def test_tables_mark_cut_passes_and_imaging_revisits(space):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -167,43 +168,53 @@ def passes(
         pad_edge=False,
         padding=(0, 0, 0, 1),
     )
-    table.add_column("satellite", no_wrap=True, max_width=10, overflow="ellipsis")
-    table.add_column("station", no_wrap=True, max_width=12, overflow="ellipsis")
-    for col, width in (
-        ("AOS", 14),
-        ("local", 5),
-        ("TCA", 8),
-        ("LOS", 8),
-        ("max°", 4),
-        ("az°", 7),
-        ("min", 6),
-    ):
+    # below 100 columns the closest approach and the azimuths give way (they stay in --json and the
+    # CSV): otherwise the terminal squeezes out the station's name, which a reader needs more
+    narrow = out.width < 100
+    table.add_column("satellite", no_wrap=True, max_width=12, overflow="ellipsis")
+    table.add_column("station", min_width=12, max_width=28, overflow="fold")  # wraps: a name is read whole
+    widths = {"AOS": 14, "local": 5, "TCA": 8, "LOS": 8, "max°": 4, "az°": 7, "min": 6}
+    shown = [c for c in widths if not (narrow and c in ("TCA", "az°"))]
+    for col in shown:
+        width = widths[col]
         table.add_column(col, no_wrap=True, min_width=width, justify="left" if width >= 8 else "right")
     for r, cont in zip(rows, result.continuous, strict=True):
         # a cut pass's AOS or LOS is the window's edge, not a rise or a set
         cut_aos, cut_los = ("…" if r["truncated_start"] else ""), ("…" if r["truncated_end"] else "")
+        cells = {
+            "AOS": cut_aos + str(r["aos"])[5:19].replace("T", " "),
+            "local": str(r["aos_local"])[11:16],
+            "TCA": str(r["tca"])[11:19],
+            "LOS": "whole" if cont else str(r["los"])[11:19] + cut_los,
+            "max°": f"{r['max_elevation_deg']:.1f}",
+            "az°": f"{r['aos_azimuth_deg']:.0f}-{r['los_azimuth_deg']:.0f}",
+            "min": f"{float(r['duration_s']) / 60:.1f}",
+        }
         table.add_row(
             escape(str(r["satellite"])),
-            escape(str(r["station"])),
-            cut_aos + str(r["aos"])[5:19].replace("T", " "),
-            str(r["aos_local"])[11:16],
-            str(r["tca"])[11:19],
-            "whole" if cont else str(r["los"])[11:19] + cut_los,
-            f"{r['max_elevation_deg']:.1f}",
-            f"{r['aos_azimuth_deg']:.0f}-{r['los_azimuth_deg']:.0f}",
-            f"{float(r['duration_s']) / 60:.1f}",
+            escape(station_label(str(r["station"]))),
+            *(cells[c] for c in shown),
         )
     out.print(table)
     out.print(
-        "[dim]AOS, TCA, LOS: rise, closest approach, set (UTC); local: AOS on the station's clock (its"
+        "[dim]station: its name before the first comma or bracket (in full in --json and the CSV);"
+        " AOS, TCA, LOS: rise, closest approach, set (UTC); local: AOS on the station's clock (its"
         " zone in --json); max°: highest elevation; az°: azimuth at AOS-LOS;"
         " min: minutes in view; whole: in view for the whole window (geostationary); …: cut by the"
-        " window's edge (the pass began before it or ends after it; max° is the highest within it)[/]"
+        " window's edge (the pass began before it or ends after it; max° is the highest within it)"
+        + ("; TCA and az° need 100 columns (they are in --json and the CSV)" if narrow else "")
+        + "[/]"
     )
     print_left_out(result.stations.left_out)
     print_not_for_leo(result.stations_not_for_leo)
     if written:
         _wrote(written)
+
+
+def station_label(name: str) -> str:
+    """A station's name without the description the data adds after a comma or bracket:
+    "KGS National Space Centre, Astana (KazEOSat/...)" reads "KGS National Space Centre"."""
+    return re.split(r",\s| \(", name, maxsplit=1)[0].strip() or name
 
 
 @app.command("pool")

@@ -71,6 +71,29 @@ class Switch(_Model):
         return self.on_todays_routes or self.at_todays_sizes
 
 
+class TwoWayAxis(_Model):
+    """One input of a two-way table: its values at the table's percentiles, and those in words."""
+
+    input: str
+    site: str | None
+    label: str
+    values: list[float]
+    changes: list[str]  # each value as a table's header says it: "+12 %", an exchange rate "540.2"
+
+
+class TwoWay(_Model):
+    """The two inputs that swing the saving most, moved together over a grid of their percentiles
+    (independently: each cell is one pair of values, the other inputs at the data pack's values)."""
+
+    rows: TwoWayAxis
+    columns: TwoWayAxis
+    percentiles: list[float]  # of each input's one-year distribution, the grid's rows and columns
+    first: list[list[str]]  # [row][column]: the site that comes first
+    first_name: list[list[str]]
+    saving_pct: list[list[float]]  # the recommended site's saving over its comparator
+    holds: float  # share of the cells where the recommended site stays first
+
+
 class SwitchingValues(_Model):
     """The recommendation's switching values and tornado."""
 
@@ -86,6 +109,7 @@ class SwitchingValues(_Model):
     unchanged: list[str]  # levers searched that change nothing within reach, in words
     no_effect: list[str]  # inputs that do not move any site's cost (VAT: recoverable)
     text: str
+    two_way: TwoWay | None = None  # the two widest bars of the tornado moved together
 
     def rows(self) -> list[dict[str, str]]:
         """The switches as a table reads them, most likely first: one row per input and direction,
@@ -122,7 +146,8 @@ class SwitchingValues(_Model):
         " around a dearer leg), and demand today's plant sizes (the plan resizes an existing plant's"
         " expansion, and its incentives, with demand), so their switching values are bounds and stay out"
         " of the sentences above. Demand is all markets together, its range the total of independently"
-        " drawn markets."
+        " drawn markets. The two-way table moves the tornado's two widest inputs together, each pair of"
+        " percentiles as if independent, the others at the data pack's values."
     )
 
 
@@ -218,7 +243,32 @@ def describe(v: SwitchingValues) -> str:
             f" {v.comparator}: {s.saving_pct_low:.1%} to {s.saving_pct_high:.1%} ({v.saving_pct:.1%} at the"
             " data pack's values)."
         )
+    if v.two_way is not None:
+        out.append(two_way_sentence(v))
     return " ".join(out)
+
+
+def two_way_sentence(v: SwitchingValues) -> str:
+    """How often the recommendation stays first with the tornado's two widest inputs moved together."""
+    t = v.two_way
+    assert t is not None
+    cells = [name for row in t.first_name for name in row]
+    kept = sum(f == v.site for row in t.first for f in row)
+    pct = [x for row in t.saving_pct for x in row]
+    span = f"{min(pct):.1%} to {max(pct):.1%} below {v.comparator}"
+    both = f"{t.rows.label} and {t.columns.label} moved together over their 5-95 % ranges"
+    if kept == len(cells):
+        return f"With {both}, {v.name} stays first in all {len(cells)} combinations ({span})."
+    others = {}
+    for row_f, row_n in zip(t.first, t.first_name, strict=True):
+        for f, name in zip(row_f, row_n, strict=True):
+            if f != v.site:
+                others[name] = others.get(name, 0) + 1
+    lost = ", ".join(f"{name} in {n}" for name, n in sorted(others.items(), key=lambda x: -x[1]))
+    return (
+        f"With {both}, {v.name} stays first in {kept} of {len(cells)} combinations ({span}); first"
+        f" instead: {lost}."
+    )
 
 
 def brief(v: SwitchingValues) -> str:

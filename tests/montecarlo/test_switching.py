@@ -315,7 +315,11 @@ def test_plan_outputs_carry_the_switching_values(tmp_path, cli):
     from openpyxl import load_workbook
 
     book = load_workbook(tmp_path / "plan.xlsx")
-    assert {"Switching values", "Tornado"} <= set(book.sheetnames)
+    assert {"Switching values", "Tornado", "Two-way"} <= set(book.sheetnames)
+    assert 'id="two-way-table"' in html
+    t = values_of().two_way
+    assert book["Two-way"]["B2"].value == pytest.approx(t.saving_pct[0][0])
+    assert book["Two-way"]["H8"].value == pytest.approx(t.saving_pct[6][6])
     assert book["Switching values"]["A2"].value == values_of().rows()[0]["input"]
 
 
@@ -324,3 +328,102 @@ def test_risk_json_carries_the_switching_values_on_its_own_distributions():
     data = result.as_dict()
     assert data["switching"]["site"] == result.recommended
     assert data["switching"]["switches"] == values_of().model_dump(mode="json")["switches"]
+
+
+def test_the_two_way_table_moves_the_two_widest_inputs_at_their_percentiles():
+    """The apparel table moves the tenge and the lira together (its two widest tornado bars); each
+    axis is that input's percentiles (by hand: median × exp(z σ)), and each cell's saving the NumPy
+    engine's (not the compiled kernel the table uses) with both inputs at the cell's values."""
+    m, v = model(), values_of()
+    t = v.two_way
+    assert t is not None and [t.rows.input, t.columns.input] == [s.input for s in v.swings[:2]]
+    assert t.percentiles == [5, 10, 25, 50, 75, 90, 95]
+    spec = m.uncertainty.variables
+    for axis in (t.rows, t.columns):
+        d = spec[axis.input]
+        expected = d.params["median"] * np.exp(norm.ppf(np.array(t.percentiles) / 100) * d.params["sigma"])
+        assert axis.values == pytest.approx(expected.tolist(), rel=1e-12)
+    n = 49
+    drawn = {
+        name: np.ones((n, len(m.site_ids))) if name.startswith("site.") else np.full(n, NEUTRAL[d.kind])
+        for name, d in spec.items()
+        if name != "demand"
+    }
+    drawn[t.rows.input] = np.repeat(t.rows.values, 7)
+    drawn[t.columns.input] = np.tile(t.columns.values, 7)
+    demand = np.ones((n, len(m.demand)))
+    cost = risk.annual_cost(m, risk.sampled_inputs(m, drawn, n, demand), demand).reshape(7, 7, -1)
+    turkish = [i for i, c in enumerate(m.site_country) if c == "TR"]
+    cheapest = cost[..., turkish].min(axis=-1)
+    pct = (cheapest - cost[..., m.site_ids.index(v.site)]) / cheapest
+    assert np.array(t.saving_pct) == pytest.approx(pct, rel=1e-9)
+    assert t.holds == 1.0 and all(f == v.site for row in t.first for f in row)
+    assert "stays first in all 49 combinations" in v.text
+
+
+def test_the_two_way_table_against_whole_plans_with_both_rates_overridden():
+    """Oracle: whole plans with the data pack's KZT and TRY per USD overridden to a corner cell's
+    values (the path a user's override takes): the same site first, and the same saving over the best
+    Turkish site to 0.1 points; every component but one agrees exactly. The exception: the plan also
+    recomputes Denizli's effective profit-tax rate under its expansion certificate (its tax reduction
+    is capped), which the risk model holds at the plan's: up to 9,500 USD of Denizli's 14 M a year at
+    the weakest lira, 0.05 points of the saving."""
+    v = values_of()
+    t = v.two_way
+    assert {t.rows.input, t.columns.input} == {"fx.KZT", "fx.TRY"}
+    pack = api.load_data()
+    for i, j in ((0, 0), (6, 6), (0, 6)):
+        factors = {t.rows.input: t.rows.values[i], t.columns.input: t.columns.values[j]}
+        overrides = {
+            f"{cur}.fx_per_usd": pack.param(cur, "fx_per_usd").value * factors[f"fx.{cur}"]
+            for cur in ("KZT", "TRY")
+        }
+        plan = api.plan(APPAREL, overrides=overrides)
+        assert plan.recommendation.site == t.first[i][j]
+        assert plan.recommendation.saving_pct == pytest.approx(t.saving_pct[i][j], abs=1e-3)
+
+
+def test_land_priced_in_lira_moves_with_the_lira():
+    """Review of the two-way table: a plan with the lira overridden moved Denizli's land (leased in
+    TRY) while the risk model held it in USD. Oracle: each Turkish site's capital component (capex,
+    fixed costs and land) in a whole plan with TRY per USD overridden equals the risk model's with
+    the lira's factor drawn at the same value."""
+    from kopru.costs import COMPONENTS, landed_cost
+
+    m = model()
+    assert m.land_local is not None and m.land_local[m.site_ids.index("plant_TR-20")]
+    rate = api.load_data().param("TRY", "fx_per_usd").value
+    factor = 1.3
+    plan = api.plan(APPAREL, overrides={"TRY.fx_per_usd": rate * factor})
+    drawn = {
+        name: np.ones((1, len(m.site_ids))) if name.startswith("site.") else np.full(1, NEUTRAL[d.kind])
+        for name, d in m.uncertainty.variables.items()
+        if name != "demand"
+    }
+    drawn["fx.TRY"] = np.array([factor])
+    x = risk.sampled_inputs(m, drawn, 1, np.ones((1, len(m.demand))))
+    capital = (landed_cost(x)[0, :, :, COMPONENTS.index("capital")] * m.demand).sum(axis=-1) * m.fx
+    for i, sid in enumerate(m.site_ids):
+        if m.site_country[i] == "TR":
+            assert capital[i] == pytest.approx(plan.site(sid).landed_cost.components["capital"], rel=1e-9), (
+                sid
+            )
+    direct = risk.annual_cost_direct(m, drawn, np.ones((1, len(m.demand))))[0]
+    engine = risk.annual_cost(m, x, np.ones((1, len(m.demand))))[0]
+    assert direct == pytest.approx(engine, rel=1e-9)  # the compiled kernel moves the land too
+
+
+def test_the_two_way_sentence_counts_the_cells_another_site_takes():
+    from kopru.switching import two_way_sentence
+
+    v = values_of()
+    t = v.two_way
+    first = [list(r) for r in t.first]
+    names = [list(r) for r in t.first_name]
+    for i, j in ((6, 5), (6, 6), (5, 6)):
+        first[i][j], names[i][j] = "sez_aktobe", "SEZ Aktobe"
+    moved = v.model_copy(update={"two_way": t.model_copy(update={"first": first, "first_name": names})})
+    text = two_way_sentence(moved)
+    assert (
+        f"{v.name} stays first in 46 of 49 combinations" in text and "first instead: SEZ Aktobe in 3" in text
+    )

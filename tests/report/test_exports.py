@@ -46,6 +46,7 @@ def test_the_workbook_has_a_sheet_per_question_with_units(folder):
         "Cash flows",
         "Switching values",
         "Tornado",
+        "Two-way",
         "Risk",
         "Inputs",
         "Sources",

@@ -58,6 +58,9 @@ class RiskModel:
     # (S,) SEZ incentives counted without the product confirmed as a priority activity of the zone
     # (kopru.sites.unconfirmed_incentives): the plan's caveat, which no draw moves
     unconfirmed: NDArray[np.bool_] | None = None
+    # (S,) land priced in the site's own currency (a lease or price in KZT or TRY): the site's
+    # exchange rate moves it in USD, as it moves wages and energy
+    land_local: NDArray[np.bool_] | None = None
 
     # units of each currency per USD at the data pack's rate (KZT, TRY, EUR): switching values of the
     # exchange rates are said in them
@@ -200,6 +203,7 @@ def build_model(pre: PlanInputs, uncertainty: Uncertainty) -> RiskModel:
         base=base,
         capacity=_capacity(pre)[keep],
         unconfirmed=_unconfirmed(pre)[keep],
+        land_local=_land_local(pre)[keep],
         fx_per_usd=tuple(
             (c, float(pre.pack.param(c, "fx_per_usd").value))
             for c in ("KZT", "TRY", "EUR")
@@ -214,6 +218,17 @@ def _capacity(pre: PlanInputs) -> Array:
     capacity = pre.sites["capacity"].to_numpy(float)
     existing = pre.sites["existing"].to_numpy(bool)
     return np.where(existing, np.maximum(capacity, pre.demand.sum()), capacity)
+
+
+def _land_local(pre: PlanInputs) -> NDArray[np.bool_]:
+    """Whether each site's land (the lease it pays, else the price it pays or owns) is quoted in the
+    currency of the site's country."""
+    out = np.zeros(len(pre.sites), dtype=bool)
+    for i, (params, country) in enumerate(zip(pre.inputs.params, pre.sites["country"], strict=True)):
+        land = params.get("land_lease") or params.get("land_price")
+        if land is not None:
+            out[i] = land.unit.split("/")[0] == COUNTRY_CURRENCY.get(country)
+    return out
 
 
 def _unconfirmed(pre: PlanInputs) -> NDArray[np.bool_]:

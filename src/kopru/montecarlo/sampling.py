@@ -145,8 +145,8 @@ def sampled_inputs(
         wage_usd_per_hour=x.wage_usd_per_hour * growth * own["wage"] / fx_site,
         electricity_usd_per_kwh=x.electricity_usd_per_kwh * electricity * own["electricity"] / fx_site,
         gas_usd_per_m3=x.gas_usd_per_m3 * gas * own["gas"] / fx_site,
-        # land prices are quoted in KZT, TRY or USD (see land.csv): only the site factor moves them
-        land_usd_per_m2_year=x.land_usd_per_m2_year * own["land"],
+        # land quoted in the site's currency moves with its exchange rate, like wages (land.csv)
+        land_usd_per_m2_year=x.land_usd_per_m2_year * own["land"] * _land_fx(model, fx_site),
         freight_usd=np.einsum("smrk,nk->nsmr", model.freight_by_mode, freight_f),
         transit_days=np.einsum("smrk,nk->nsmr", model.days_by_mode, transit_f),
         material_freight_usd=np.einsum("skq,nq->nsk", model.material_freight_by_mode, freight_f),
@@ -157,6 +157,14 @@ def sampled_inputs(
         duty_min_usd=x.duty_min_usd / eur[:, None, None],
         volume=x.volume if demand_factor is None else (model.demand * demand_factor).sum(axis=-1)[:, None],
     )
+
+
+def _land_fx(model: RiskModel, fx_site: Array) -> Array | float:
+    """(n, S) the factor an exchange-rate draw puts on each site's land in USD: 1 / the site's fx
+    factor where the land is quoted in the site's currency, else 1."""
+    if model.land_local is None or not model.land_local.any():
+        return 1.0
+    return np.where(model.land_local, 1.0 / fx_site, 1.0)
 
 
 def _shifted(rate: Array, shift: Array) -> Array:
@@ -198,7 +206,11 @@ def annual_cost_direct(model: RiskModel, values: dict[str, Array], demand_factor
     for f, (factors, _) in enumerate(keyed):
         rows[f, : len(factors)] = factors
     none = _buffer("ones", (n, n_sites), fill=1.0)  # the factor of a site input with no draw
-    own = [arg(values.get(f"site.{name}", none)) for name in SITE_INPUTS]
+    own = [values.get(f"site.{name}", none) for name in SITE_INPUTS]
+    land = SITE_INPUTS.index("land")
+    if model.land_local is not None and model.land_local.any():
+        own[land] = own[land] * _land_fx(model, _per_site(values, "fx", model.site_currency, n))
+    own = [arg(o) for o in own]
     weight = model.demand * demand_factor  # (n, M) units sold
     waits = np.stack([values.get(f"wait.{w}", np.ones(n)) for w in WAITS])
     out = kernels.annual_costs(

@@ -38,7 +38,15 @@ from kopru.montecarlo.model import RiskModel
 from kopru.montecarlo.reconcile import neutral_values
 from kopru.montecarlo.sampling import annual_cost_direct
 from kopru.montecarlo.spec import COUNTRY_NAMES, LABELS, NEUTRAL, SITE_INPUTS, SITE_WORDS, Array, Distribution
-from kopru.switching import Swing, Switch, SwitchingValues, describe, likelihood_order
+from kopru.switching import (
+    Swing,
+    Switch,
+    SwitchingValues,
+    TwoWay,
+    TwoWayAxis,
+    describe,
+    likelihood_order,
+)
 
 GRID = 24  # grid points each way from the data pack's value (1/20..20 in 24 log steps: 13 % each)
 SECTIONS = 16  # a refinement step cuts every bracket into this many parts
@@ -46,6 +54,7 @@ REFINEMENTS = 7  # steps: a grid step / 16^7, about 5e-10 relative
 # how far each kind of input is searched, each way from its neutral value
 REACH = {"factor": (1 / 20, 20.0), "rate": (-0.95, 4.0), "shift": (-100.0, 100.0)}
 TAIL = 0.05  # the tornado's range: the 5th and 95th percentiles of each input
+TWO_WAY_PERCENTILES = (5, 10, 25, 50, 75, 90, 95)  # the two-way table's grid, each input
 ADJECTIVES = {"TR": "Turkish", "KZ": "Kazakh"}
 # inputs of the routes: their switching values hold today's routes (the planner may re-route)
 ROUTE_FAMILIES = ("freight", "transit", "wait")
@@ -97,6 +106,8 @@ def switching_values(model: RiskModel, site: str | None = None) -> SwitchingValu
     kept = [lv for k, lv in enumerate(levers) if moved[k] and lv.dist is not None]
     swings = _swings(model, kept, r, comparator)
     saving, saving_pct = (float(a[0]) for a in _lead(base[None], r, comparator))
+    by_width = sorted((k for k in range(len(swings)) if swings[k].width > 0), key=lambda k: -swings[k].width)
+    pair = [kept[k] for k in by_width[:2]]
     result = SwitchingValues(
         site=site,
         name=model.site_names[r],
@@ -111,8 +122,56 @@ def switching_values(model: RiskModel, site: str | None = None) -> SwitchingValu
         no_effect=sorted(set(no_effect)),
         text="",
     )
+    if len(pair) == 2:
+        result.two_way = _two_way(model, pair, r, comparator)
     result.text = describe(result)
     return result
+
+
+def _two_way(model: RiskModel, pair: list[_Lever], r: int, among: NDArray[np.bool_]) -> TwoWay:
+    """The two inputs that swing the saving most, moved together over a grid of their percentiles
+    (rows: the first, columns: the second), the others at the data pack's values."""
+    p = np.array(TWO_WAY_PERCENTILES) / 100
+    a, b = (_percentiles(lv, p) for lv in pair)
+    n = len(p)
+    rows, cols = np.repeat(np.arange(n), n), np.tile(np.arange(n), n)
+    cost = _drawn_together(
+        model,
+        pair,
+        [(np.zeros(n * n, dtype=np.intp), a[rows]), (np.ones(n * n, dtype=np.intp), b[cols])],
+    )
+    first = _first(model, cost).reshape(n, n)
+    pct = _lead(cost, r, among)[1].reshape(n, n)
+    names = np.array(model.site_names)
+    return TwoWay(
+        rows=_axis(model, pair[0], a),
+        columns=_axis(model, pair[1], b),
+        percentiles=list(TWO_WAY_PERCENTILES),
+        first=[[model.site_ids[i] for i in row] for row in first],
+        first_name=[list(names[row]) for row in first],
+        saving_pct=pct.tolist(),
+        holds=float((first == r).mean()),
+    )
+
+
+def _axis(model: RiskModel, lever: _Lever, values: Array) -> TwoWayAxis:
+    return TwoWayAxis(
+        input=lever.variable,
+        site=model.site_ids[lever.site] if lever.site is not None else None,
+        label=lever.label,
+        values=[float(v) for v in values],
+        changes=[_short_change(model, lever, float(v)) for v in values],
+    )
+
+
+def _short_change(model: RiskModel, lever: _Lever, value: float) -> str:
+    """A value as a table's header says it: an exchange rate in its own units, else the move."""
+    rate = (
+        dict(model.fx_per_usd).get(lever.variable.removeprefix("fx."))
+        if lever.variable.startswith("fx.")
+        else None
+    )
+    return f"{rate * value:,.4g}" if rate else _move(lever.kind, value)
 
 
 def _comparators(model: RiskModel, r: int) -> NDArray[np.bool_]:
@@ -242,19 +301,28 @@ def _with_capex(model: RiskModel, sites: list[int | None], factor: Array) -> Arr
 
 
 def _drawn(model: RiskModel, levers: list[_Lever], owner: NDArray[np.intp], value: Array) -> Array:
-    n = len(owner)
+    return _drawn_together(model, levers, [(owner, value)])
+
+
+def _drawn_together(
+    model: RiskModel, levers: list[_Lever], moves: list[tuple[NDArray[np.intp], Array]]
+) -> Array:
+    """(n, S) annual cost with, for each (owner, value) of ``moves``, lever ``owner[i]`` at
+    ``value[i]`` in row i (-1: none): one lever a row, or two for a two-way table."""
+    n = len(moves[0][0])
     values = neutral_values(model, tuple(model.uncertainty.variables), n)
     demand = np.ones((n, len(model.demand)))
-    for k, lever in enumerate(levers):
-        rows = np.flatnonzero(owner == k)
-        if not len(rows):
-            continue
-        if lever.variable == "demand":
-            demand[rows] = value[rows, None]
-        elif lever.site is not None:
-            values[lever.variable][rows, lever.site] = value[rows]
-        else:
-            values[lever.variable][rows] = value[rows]
+    for owner, value in moves:
+        for k, lever in enumerate(levers):
+            rows = np.flatnonzero(owner == k)
+            if not len(rows):
+                continue
+            if lever.variable == "demand":
+                demand[rows] = value[rows, None]
+            elif lever.site is not None:
+                values[lever.variable][rows, lever.site] = value[rows]
+            else:
+                values[lever.variable][rows] = value[rows]
     return annual_cost_direct(model, values, demand)
 
 
@@ -390,17 +458,21 @@ def _marginal(lever: _Lever) -> Any:
 
 
 def _quantiles(lever: _Lever) -> tuple[float, float]:
-    """The lever's 5th and 95th percentiles: the draws' own map of the copula's normals at those
-    percentiles (a site's lognormal with that site's sigma)."""
-    assert lever.dist is not None
-    z = ndtri(np.array([TAIL, 1 - TAIL]))
-    if lever.dist.dist == "fixed" or _spread(lever) == 0:
-        return (lever.dist.median, lever.dist.median)
-    if lever.sigma is not None:
-        low, high = lever.dist.params["median"] * np.exp(lever.sigma * z)
-    else:
-        low, high = lever.dist.transform(z)
+    """The lever's 5th and 95th percentiles."""
+    low, high = _percentiles(lever, np.array([TAIL, 1 - TAIL]))
     return float(low), float(high)
+
+
+def _percentiles(lever: _Lever, p: Array) -> Array:
+    """The lever's values at probabilities ``p``: the draws' own map of the copula's normals there
+    (a site's lognormal with that site's sigma)."""
+    assert lever.dist is not None
+    if lever.dist.dist == "fixed" or _spread(lever) == 0:
+        return np.full(len(p), lever.dist.median)
+    z = ndtri(np.asarray(p, dtype=float))
+    if lever.sigma is not None:
+        return lever.dist.params["median"] * np.exp(lever.sigma * z)
+    return np.asarray(lever.dist.transform(z), dtype=float)
 
 
 def _beyond(lever: _Lever, value: float, up: bool) -> float | None:

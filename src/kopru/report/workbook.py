@@ -3,11 +3,12 @@
 Sheets: Summary (the recommendation, the investment case and the data's as-of date), Ranking,
 Costs (annual cost by component), By market (cost per unit delivered to each market), Routes (the
 route used for each site and market, leg by leg), Incentives, Cash flows (the recommended site's and
-the baseline's, year by year), Switching values and Tornado (what one input alone would take to
-change the answer), Network and Marginal values (when the network was optimized: who serves whom,
-and what the next unit sold or of capacity is worth), Risk (when a risk run is given), Inputs
-(every data-pack value each site's cost rests on) and Sources. Every header names its unit; money is in the
-profile's currency, formatted with thousands separators; headers are frozen and filterable.
+the baseline's, year by year), Switching values, Tornado and Two-way (what one input alone, or the
+two that swing the saving most together, would take to change the answer), Network and Marginal
+values (when the network was optimized: who serves whom, and what the next unit sold or of capacity
+is worth), Risk (when a risk run is given), Inputs (every data-pack value each site's cost rests on)
+and Sources. Every header names its unit; money is in the profile's currency, formatted with
+thousands separators; headers are frozen and filterable.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ def write_plan_workbook(
     if plan.switching is not None:
         add_sheet(book, "Switching values", *_switching(plan))
         add_sheet(book, "Tornado", *_tornado(plan))
+        if plan.switching.two_way is not None:
+            add_sheet(book, "Two-way", *_two_way(plan))
     if plan.network is not None and plan.network.objective is not None:
         add_sheet(book, "Network", *_network(plan, names))
         if plan.network.marginals is not None and plan.network.marginals.markets:
@@ -436,6 +439,24 @@ def _marginals(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
     ]
     rows.append([m.text, None, None, None, None, None, None, None])
     return cols, rows
+
+
+def _two_way(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
+    """The saving with the tornado's two widest inputs together: rows the first, columns the second."""
+    v = plan.switching
+    assert v is not None and v.two_way is not None
+    t = v.two_way
+    cols: list[Column] = [(f"{t.rows.label} (down) / {t.columns.label} (across)", None)]
+    cols += [(f"{p:g}th: {c}", SHARE) for p, c in zip(t.percentiles, t.columns.changes, strict=True)]
+    rows: list[list[Any]] = [
+        [f"{p:g}th: {c}", *t.saving_pct[i]]
+        for i, (p, c) in enumerate(zip(t.percentiles, t.rows.changes, strict=True))
+    ]
+    others = sorted({(i, j) for i, r in enumerate(t.first) for j, f in enumerate(r) if f != v.site})
+    for i, j in others:
+        rows.append([f"{t.rows.changes[i]} with {t.columns.changes[j]}: {t.first_name[i][j]} first"])
+    rows.append([f"{v.name}'s saving over {v.comparator} (share of its cost); {v.note}"])
+    return cols, [r + [None] * (len(cols) - len(r)) for r in rows]
 
 
 def _tornado(plan: Plan) -> tuple[list[Column], list[list[Any]]]:

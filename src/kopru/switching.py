@@ -92,6 +92,7 @@ class TwoWay(_Model):
     first_name: list[list[str]]
     saving_pct: list[list[float]]  # the recommended site's saving over its comparator
     holds: float  # share of the cells where the recommended site stays first
+    holds_country: float = 1.0  # share of the cells where first place stays in its country
 
 
 class SwitchingValues(_Model):
@@ -146,8 +147,10 @@ class SwitchingValues(_Model):
         " around a dearer leg), and demand today's plant sizes (the plan resizes an existing plant's"
         " expansion, and its incentives, with demand), so their switching values are bounds and stay out"
         " of the sentences above. Demand is all markets together, its range the total of independently"
-        " drawn markets. The two-way table moves the tornado's two widest inputs together, each pair of"
-        " percentiles as if independent, the others at the data pack's values."
+        " drawn markets. The two-way table moves the tornado's two widest inputs together over their"
+        " percentiles, every other input at the data pack's values, including those the two move with in"
+        " kopru risk (the lira's with Turkish wage growth and energy, for one): its middle cell is the"
+        " inputs' medians, not the plan."
     )
 
 
@@ -249,26 +252,32 @@ def describe(v: SwitchingValues) -> str:
 
 
 def two_way_sentence(v: SwitchingValues) -> str:
-    """How often the recommendation stays first with the tornado's two widest inputs moved together."""
+    """How often first place stays, with only the tornado's two widest inputs moved together."""
     t = v.two_way
     assert t is not None
-    cells = [name for row in t.first_name for name in row]
+    where = FIXED_SUBJECTS.get(v.country, v.country)
+    n = sum(len(row) for row in t.first)
     kept = sum(f == v.site for row in t.first for f in row)
+    in_country = round(t.holds_country * n)
     pct = [x for row in t.saving_pct for x in row]
-    span = f"{min(pct):.1%} to {max(pct):.1%} below {v.comparator}"
-    both = f"{t.rows.label} and {t.columns.label} moved together over their 5-95 % ranges"
-    if kept == len(cells):
-        return f"With {both}, {v.name} stays first in all {len(cells)} combinations ({span})."
-    others = {}
+    low, high = min(pct), max(pct)
+    if low >= 0:
+        span = f"{low:.1%} to {high:.1%} below {v.comparator}"
+    else:
+        span = f"from {-low:.1%} above to {high:.1%} below {v.comparator}"
+    both = (
+        f"With only {t.rows.label} and {t.columns.label} moved, together over their 5-95 % ranges,"
+        f" first place stays in {where} in {in_country} of {n} combinations"
+    )
+    if kept == n:
+        return f"{both}, at {v.name} in all of them ({span})."
+    others: dict[str, int] = {}
     for row_f, row_n in zip(t.first, t.first_name, strict=True):
         for f, name in zip(row_f, row_n, strict=True):
             if f != v.site:
                 others[name] = others.get(name, 0) + 1
-    lost = ", ".join(f"{name} in {n}" for name, n in sorted(others.items(), key=lambda x: -x[1]))
-    return (
-        f"With {both}, {v.name} stays first in {kept} of {len(cells)} combinations ({span}); first"
-        f" instead: {lost}."
-    )
+    lost = ", ".join(f"{name} in {k}" for name, k in sorted(others.items(), key=lambda x: -x[1]))
+    return f"{both}, at {v.name} in {kept} ({span}); first instead: {lost}."
 
 
 def brief(v: SwitchingValues) -> str:

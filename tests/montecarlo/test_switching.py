@@ -358,7 +358,8 @@ def test_the_two_way_table_moves_the_two_widest_inputs_at_their_percentiles():
     pct = (cheapest - cost[..., m.site_ids.index(v.site)]) / cheapest
     assert np.array(t.saving_pct) == pytest.approx(pct, rel=1e-9)
     assert t.holds == 1.0 and all(f == v.site for row in t.first for f in row)
-    assert "stays first in all 49 combinations" in v.text
+    assert t.holds_country == 1.0
+    assert "first place stays in Kazakhstan in 49 of 49 combinations, at SEZ Turan" in v.text
 
 
 def test_the_two_way_table_against_whole_plans_with_both_rates_overridden():
@@ -424,6 +425,9 @@ def test_the_two_way_sentence_counts_the_cells_another_site_takes():
         first[i][j], names[i][j] = "sez_aktobe", "SEZ Aktobe"
     moved = v.model_copy(update={"two_way": t.model_copy(update={"first": first, "first_name": names})})
     text = two_way_sentence(moved)
-    assert (
-        f"{v.name} stays first in 46 of 49 combinations" in text and "first instead: SEZ Aktobe in 3" in text
-    )
+    assert f"stays in Kazakhstan in 49 of 49 combinations, at {v.name} in 46" in text
+    assert "first instead: SEZ Aktobe in 3" in text
+    pct = [list(r) for r in t.saving_pct]
+    pct[0][0] = -0.25
+    low = moved.model_copy(update={"two_way": moved.two_way.model_copy(update={"saving_pct": pct})})
+    assert "from 25.0% above to" in two_way_sentence(low)

@@ -221,13 +221,17 @@ def _capacity(pre: PlanInputs) -> Array:
 
 
 def _land_local(pre: PlanInputs) -> NDArray[np.bool_]:
-    """Whether each site's land (the lease it pays, else the price it pays or owns) is quoted in the
-    currency of the site's country."""
+    """Whether each site's land (the lease it pays, else the price it pays or owns; for a zone whose
+    land is free, its region's price, which it pays once the zone ends) is quoted in the currency of
+    the site's country."""
+    from kopru.sites import land_price_param, places  # the parent only: workers never build a model
+
     out = np.zeros(len(pre.sites), dtype=bool)
-    for i, (params, country) in enumerate(zip(pre.inputs.params, pre.sites["country"], strict=True)):
-        land = params.get("land_lease") or params.get("land_price")
+    for i, site in enumerate(pre.sites.itertuples(index=False)):
+        lease = pre.inputs.params[i].get("land_lease")
+        land = lease if lease is not None and lease.value > 0 else land_price_param(pre.pack, places(site))
         if land is not None:
-            out[i] = land.unit.split("/")[0] == COUNTRY_CURRENCY.get(country)
+            out[i] = land.unit.split("/")[0] == COUNTRY_CURRENCY.get(site.country)
     return out
 
 

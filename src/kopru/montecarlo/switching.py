@@ -151,6 +151,7 @@ def _two_way(model: RiskModel, pair: list[_Lever], r: int, among: NDArray[np.boo
         first_name=[list(names[row]) for row in first],
         saving_pct=pct.tolist(),
         holds=float((first == r).mean()),
+        holds_country=float((np.array(model.site_country)[first] == model.site_country[r]).mean()),
     )
 
 

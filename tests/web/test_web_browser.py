@@ -108,6 +108,10 @@ def test_plan_page_runs_an_example(watched: Watched) -> None:
     assert "switching value" in page.locator("#switching").inner_text()
     # and the tornado of the saving, one bar per input (the report's chart)
     assert page.locator("#tornado-chart g.trace.bars path").count() >= 8
+    # and the two widest inputs together: a header row and a row per percentile of the first
+    assert page.locator("#two-way-table tr").count() == 8
+    assert page.locator("#two-way-table tr").nth(1).locator("td").count() == 7
+    assert "Two inputs together" in page.locator("#two-way-title").inner_text()
     # row labels and headings name sites, markets and regions, never their ids
     readable = page.locator("#results h2, #results h3, #recommendation").all_inner_texts()
     readable += page.locator("#results table tr > td:first-child").all_inner_texts()

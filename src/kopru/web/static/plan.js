@@ -24,6 +24,28 @@
     return figure ? kopru.plot(box, figure) : null;
   }
 
+  // the saving with the tornado's two widest inputs together, a cell per pair of percentiles;
+  // shaded where another site comes first (plans stored before two-way tables have none)
+  function showTwoWay(plan) {
+    const v = plan.switching, t = v && v.two_way;
+    document.getElementById("two-way").hidden = !t;
+    if (!t) return;
+    const pct = (x) => `${(100 * x).toFixed(1)} %`;
+    document.getElementById("two-way-title").textContent = `Two inputs together: ${t.rows.label} × ${t.columns.label}`;
+    const head = `<tr><th>${kopru.esc(t.rows.label)} ↓ · ${kopru.esc(t.columns.label)} →</th>` +
+      t.columns.changes.map((c, j) => `<th class="num">${t.percentiles[j]}th<br><small>${kopru.esc(c)}</small></th>`).join("") + "</tr>";
+    const rows = t.saving_pct.map((row, i) => `<tr><th>${t.percentiles[i]}th <small>${kopru.esc(t.rows.changes[i])}</small></th>` +
+      row.map((x, j) => {
+        const other = t.first[i][j] !== v.site;
+        const who = other ? `<br><small>${kopru.esc(t.first_name[i][j])} first</small>` : "";
+        return `<td class="num${other ? " flip" : ""}">${pct(x)}${who}</td>`;
+      }).join("") + "</tr>").join("");
+    document.getElementById("two-way-table").innerHTML = head + rows;
+    document.getElementById("two-way-note").textContent =
+      `${v.name}'s saving over ${v.comparator}; the other inputs at the data pack's values. ` +
+      `${v.name} first in ${Math.round(100 * t.holds)} % of the cells.`;
+  }
+
   function marketOptions(selected) {
     const known = MARKETS.some((k) => k.id === selected);
     const extra = selected && !known ? `<option value="${kopru.esc(selected)}" selected>${kopru.esc(selected)}</option>` : "";
@@ -523,6 +545,7 @@
     const switching = document.getElementById("switching");
     switching.hidden = !plan.switching;
     switching.textContent = plan.switching ? `Switching values: ${plan.switching.text}` : "";
+    showTwoWay(plan);
     const cur = plan.currency;
     const rows = plan.ranking.map((id) => {
       const s = plan.sites.find((x) => x.id === id);

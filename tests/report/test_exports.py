@@ -284,3 +284,20 @@ def test_an_optimized_plan_adds_the_network_and_its_marginal_values(tmp_path):
     for sheet in ("Network", "Marginal values"):
         cells = [str(v) for r in book[sheet].iter_rows(values_only=True) for v in r if v is not None]
         assert not [c for c in cells if ID.search(c)], sheet
+
+
+def test_notes_sit_under_a_sheet_outside_its_filter(folder):
+    """Sorting a filtered sheet must not mix its notes into the data: the filter ends at the last
+    data row, and each note is in column A after a blank row."""
+    out, plan = folder
+    book = openpyxl.load_workbook(out / "plan.xlsx")
+    for sheet in ("Risk", "Switching values", "Tornado", "Two-way"):
+        ws = book[sheet]
+        last = int(ws.auto_filter.ref.split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        assert all(c.value is None for c in ws[last + 1]), sheet
+        notes = [ws.cell(r, 1).value for r in range(last + 2, ws.max_row + 1)]
+        assert notes and all(isinstance(n, str) and n for n in notes), sheet
+    tornado = book["Tornado"]
+    assert len(
+        list(tornado.iter_rows(min_row=2, max_row=int(tornado.auto_filter.ref.split(":")[1][1:])))
+    ) == len(plan.switching.swings)

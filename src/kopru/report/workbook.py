@@ -34,6 +34,7 @@ MONEY_2 = "#,##0.00"
 SHARE = "0.0%"
 NUMBER = "#,##0.0"
 Column = tuple[str, str | None]  # header, number format
+Sheet = tuple[list[Column], list[list[Any]], list[str]]  # columns, rows, notes under the table
 
 
 def write_plan_workbook(
@@ -344,7 +345,7 @@ def _incentives(plan: Plan, cur: str) -> tuple[list[Column], list[list[Any]]]:
     return cols, rows
 
 
-def _risk(risk: Mapping[str, Any], names: dict[str, str]) -> tuple[list[Column], list[list[Any]]]:
+def _risk(risk: Mapping[str, Any], names: dict[str, str]) -> Sheet:
     cur = risk.get("currency", "")
     money = [(f"{k} ({cur}/yr)", MONEY) for k in ("Mean", "p5", "p50", "p95", "CVaR95")]
     cols: list[Column] = [
@@ -366,11 +367,10 @@ def _risk(risk: Mapping[str, Any], names: dict[str, str]) -> tuple[list[Column],
         ]
         for s in risk["sites"]
     ]
-    rows.append([f"{risk['samples']:,} samples, seed {risk['seed']}", *[None] * 7])
-    return cols, rows
+    return cols, rows, [f"{risk['samples']:,} samples, seed {risk['seed']}"]
 
 
-def _switching(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
+def _switching(plan: Plan) -> Sheet:
     """How far each input must move alone to change the answer, most likely first."""
     v = plan.switching
     assert v is not None
@@ -382,11 +382,10 @@ def _switching(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
         ("Share of its distribution beyond", None),
     ]
     rows = [[r["input"], r["change"], r["first"], r["what"], r["chance"]] for r in v.rows()]
-    rows.append([v.note, None, None, None, None])
-    return cols, rows
+    return cols, rows, [v.note]
 
 
-def _network(plan: Plan, names: Mapping[str, str]) -> tuple[list[Column], list[list[Any]]]:
+def _network(plan: Plan, names: Mapping[str, str]) -> Sheet:
     """The optimized network: each flow from an open site to a market, with the site's use."""
     n = plan.network
     assert n is not None
@@ -410,11 +409,10 @@ def _network(plan: Plan, names: Mapping[str, str]) -> tuple[list[Column], list[l
         for f in n.flows
         if f.site in sites
     ]
-    rows.append([f"Total {n.objective:,.0f} {cur} a year ({n.status}, gap {n.gap or 0:.4%})", *[None] * 7])
-    return cols, rows
+    return cols, rows, [f"Total {n.objective:,.0f} {cur} a year ({n.status}, gap {n.gap or 0:.4%})"]
 
 
-def _marginals(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
+def _marginals(plan: Plan) -> Sheet:
     """What the next unit sold in each market, or of capacity at each open site, is worth."""
     m = plan.network.marginals if plan.network is not None else None
     assert m is not None
@@ -437,11 +435,10 @@ def _marginals(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
         [f"capacity at {c.name}", c.capacity, c.value, c.value_holds_to, c.loss, c.loss_holds_to, None, None]
         for c in m.capacity
     ]
-    rows.append([m.text, None, None, None, None, None, None, None])
-    return cols, rows
+    return cols, rows, [m.text, f"Held fixed: {m.held_fixed}."]
 
 
-def _two_way(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
+def _two_way(plan: Plan) -> Sheet:
     """The saving with the tornado's two widest inputs together: rows the first, columns the second."""
     v = plan.switching
     assert v is not None and v.two_way is not None
@@ -453,13 +450,14 @@ def _two_way(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
         for i, (p, c) in enumerate(zip(t.percentiles, t.rows.changes, strict=True))
     ]
     others = sorted({(i, j) for i, r in enumerate(t.first) for j, f in enumerate(r) if f != v.site})
-    for i, j in others:
-        rows.append([f"{t.rows.changes[i]} with {t.columns.changes[j]}: {t.first_name[i][j]} first"])
-    rows.append([f"{v.name}'s saving over {v.comparator} (share of its cost); {v.note}"])
-    return cols, [r + [None] * (len(cols) - len(r)) for r in rows]
+    notes = [
+        f"{t.rows.changes[i]} with {t.columns.changes[j]}: {t.first_name[i][j]} first" for i, j in others
+    ]
+    notes.append(f"{v.name}'s saving over {v.comparator} (share of its cost); {v.note}")
+    return cols, rows, notes
 
 
-def _tornado(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
+def _tornado(plan: Plan) -> Sheet:
     """The saving over the comparator with each input alone at its 5th and 95th percentiles."""
     v = plan.switching
     assert v is not None
@@ -482,9 +480,11 @@ def _tornado(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
         ]
         for s in v.swings
     ]
-    at_base = f"At the data pack's values, over {v.comparator}"
-    rows.append([at_base, None, None, v.saving, None, v.saving_pct, None, None, None])
-    return cols, rows
+    at_base = (
+        f"At the data pack's values, the saving over {v.comparator}: {v.saving:,.0f} {cur} a year,"
+        f" {v.saving_pct:.1%}"
+    )
+    return cols, rows, [at_base]
 
 
 def _inputs(
@@ -527,8 +527,15 @@ def _sources(plan: Plan) -> tuple[list[Column], list[list[Any]]]:
     return cols, rows
 
 
-def add_sheet(book: Workbook, title: str, cols: Sequence[Column], rows: Sequence[Sequence[Any]]) -> None:
-    """A sheet of ``rows`` under ``cols`` (header, number format): frozen, filterable headers."""
+def add_sheet(
+    book: Workbook,
+    title: str,
+    cols: Sequence[Column],
+    rows: Sequence[Sequence[Any]],
+    notes: Sequence[str] = (),
+) -> None:
+    """A sheet of ``rows`` under ``cols`` (header, number format): frozen, filterable headers; then
+    ``notes``, each in a row of its own under a blank one, outside the filter (sorting leaves them)."""
     ws = book.create_sheet(title)
     ws.append([c for c, _ in cols])
     _style_header(ws, len(cols))
@@ -544,6 +551,11 @@ def add_sheet(book: Workbook, title: str, cols: Sequence[Column], rows: Sequence
     ws.freeze_panes = "B2"
     if rows:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(rows) + 1}"
+    if notes:
+        ws.append([])
+        for note in notes:
+            ws.append([note])
+            ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=False)
 
 
 def _cell(value: Any) -> Any:

@@ -325,8 +325,9 @@ def test_marginal_values_are_not_claimed_under_single_sourcing():
     assert json.loads(plan.model_dump_json())["network"]["marginals"]["note"]
 
 
-def _described(cost, cap, demand, mask=None, share=0.0):
-    """marginals_of and its sentences on plain arrays: Plant0.. serving Market0.. (all open)."""
+def _described(cost, cap, demand, mask=None, share=0.0, sites=None, open_=None, fixed=None, prices=None):
+    """marginals_of and its sentences on plain arrays: Plant0.. serving Market0.. (all open, unless
+    ``open_``; candidates of one site share its name through ``sites``)."""
     from types import SimpleNamespace
 
     import pandas as pd
@@ -334,9 +335,13 @@ def _described(cost, cap, demand, mask=None, share=0.0):
     from kopru.siting import describe_marginals, marginals_of
 
     k, j = np.shape(cost)
+    sites = np.arange(k) if sites is None else np.asarray(sites)
     pre = SimpleNamespace(
-        sites=pd.DataFrame({"name": [f"Plant{i}" for i in range(k)]}),
-        markets=[{"id": f"m{i}", "name": f"Market{i}"} for i in range(j)],
+        sites=pd.DataFrame({"name": [f"Plant{i}" for i in range(sites.max() + 1)]}),
+        markets=[
+            {"id": f"m{i}", "name": f"Market{i}", **({} if prices is None else {"price": prices[i]})}
+            for i in range(j)
+        ],
     )
     problem = SimpleNamespace(
         single_source=False,
@@ -344,12 +349,13 @@ def _described(cost, cap, demand, mask=None, share=0.0):
         demand=np.asarray(demand, float),
         share_mask=None if mask is None else np.asarray(mask),
         min_share=share,
-        sites=np.arange(k),
+        sites=sites,
+        fixed_cost=np.zeros(k) if fixed is None else np.asarray(fixed, float),
     )
-    cands = SimpleNamespace(
-        problem=problem, per_unit=np.asarray(cost, float), site_ids=[f"s{i}" for i in range(k)]
-    )
-    m = marginals_of(pre, cands, SimpleNamespace(open=np.arange(k)))
+    ids = [f"s{i}" for i in range(sites.max() + 1)]
+    cands = SimpleNamespace(problem=problem, per_unit=np.asarray(cost, float), site_ids=ids)
+    opened = np.arange(k) if open_ is None else np.asarray(open_)
+    m = marginals_of(pre, cands, SimpleNamespace(open=opened))
     return m, " ".join(describe_marginals(m, "USD"))
 
 
@@ -384,3 +390,21 @@ def test_a_binding_share_the_kazakh_sites_cannot_raise_is_said_to_bind():
 def test_equal_costs_read_once():
     _, text = _described([[2.0, 2.0]], [100], [5, 5])
     assert "adds 2.00 USD a unit in every such market" in text and "to 2.00" not in text
+
+
+def test_a_full_site_names_its_next_size_and_what_a_unit_made_there_earns():
+    """Hand-computed: Plant0 open at its 10-unit level (fixed 100) and full; its 25-unit level costs
+    160 a year, so the next size adds 15 units at 4.00 a unit a year. At prices 9 and 7 against costs
+    per unit of 2 and 3, a unit made there earns 4.00 to 7.00."""
+    cost = [[2.0, 3.0], [2.0, 3.0], [8.0, 9.0]]
+    m, text = _described(
+        cost, [10, 25, 100], [6, 6], sites=[0, 0, 1], open_=[0, 2], fixed=[100, 160, 50], prices=[9.0, 7.0]
+    )
+    plant0 = m.capacity[0]
+    assert (
+        plant0.spare == 0 and plant0.next_capacity == 25 and plant0.next_cost_per_unit == pytest.approx(4.0)
+    )
+    assert (plant0.earns_low, plant0.earns_high) == (pytest.approx(4.0), pytest.approx(7.0))
+    assert "The next size of Plant0 adds 15 units a year for 4.00 USD a unit a year" in text
+    assert "a unit made there and sold earns 4.00 to 7.00 USD" in text
+    assert m.capacity[1].next_capacity is None  # Plant1 has one level

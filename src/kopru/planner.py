@@ -140,6 +140,14 @@ class CapacityMargin(Model):
     value_holds_to: float | None  # capacity up to which `value` holds; None: without limit
     loss: float | None  # one unit less costs; None: the markets could no longer all be served
     loss_holds_to: float | None  # capacity down to which `loss` holds
+    # the site's next larger capacity level, if the profile has one: the units it adds and what each
+    # costs a year in capital, fixed costs and land (the difference of the two levels' fixed costs)
+    next_capacity: float | None = None
+    next_cost_per_unit: float | None = None
+    # what a unit made here and sold earns over its cost beyond the fixed parts, at the profile's
+    # prices: the lowest and highest over the markets with a price
+    earns_low: float | None = None
+    earns_high: float | None = None
 
 
 class ShareMargin(Model):

@@ -317,6 +317,7 @@ def marginals_of(pre: PlanInputs, cands: Candidates, sol: Solution) -> Marginals
     m = marginal_values(cands.per_unit, p.capacity, p.demand, sol.open, p.share_mask, p.min_share)
     names = pre.sites["name"].tolist()
     reach = np.isfinite(cands.per_unit[sol.open]).any(axis=0)  # (J,) some open site can ship there
+    prices = np.array([np.nan if mk.get("price") is None else mk["price"] for mk in pre.markets], dtype=float)
     markets = [
         MarketMargin(
             market=mk["id"],
@@ -344,6 +345,8 @@ def marginals_of(pre: PlanInputs, cands: Candidates, sol: Solution) -> Marginals
             value_holds_to=_reach(m.capacity_up, k),
             loss=_num(m.capacity_down.value[k]),
             loss_holds_to=_reach(m.capacity_down, k),
+            **_next_level(p, int(i)),
+            **_earns(cands.per_unit[i], prices),
         )
         for k, i in enumerate(sol.open)
     ]
@@ -357,6 +360,27 @@ def marginals_of(pre: PlanInputs, cands: Candidates, sol: Solution) -> Marginals
             saving_holds_to=_reach(m.share_down, 0),
         )
     return Marginals(markets=markets, capacity=capacity, share=share)
+
+
+def _next_level(p: FacilityProblem, i: int) -> dict[str, float]:
+    """The smallest larger capacity level of candidate i's site, and what each unit it adds costs a
+    year in the fixed part of the cost (capital, fixed costs, land); nothing if there is none."""
+    same = np.flatnonzero((p.sites == p.sites[i]) & (p.capacity > p.capacity[i]))
+    if not len(same):
+        return {}
+    nxt = same[np.argmin(p.capacity[same])]
+    extra = float(p.capacity[nxt] - p.capacity[i])
+    return {
+        "next_capacity": float(p.capacity[nxt]),
+        "next_cost_per_unit": float(p.fixed_cost[nxt] - p.fixed_cost[i]) / extra,
+    }
+
+
+def _earns(per_unit: np.ndarray, prices: np.ndarray) -> dict[str, float]:
+    """The range over priced markets of price less a site's cost per unit beyond the fixed parts."""
+    margin = prices - per_unit
+    margin = margin[np.isfinite(margin)]
+    return {"earns_low": float(margin.min()), "earns_high": float(margin.max())} if len(margin) else {}
 
 
 def _num(value: float) -> float | None:
@@ -389,7 +413,30 @@ def describe_marginals(m: Marginals, currency: str) -> list[str]:
             )
         elif c.capacity > 0:
             lines.append(f"{c.name} is full, but more capacity there would save nothing at the margin.")
+    lines += _next_size_lines(m, currency)
     lines += _share_lines(m.share, currency)
+    return lines
+
+
+def _next_size_lines(m: Marginals, currency: str) -> list[str]:
+    """For each full site, what its next size would add and cost a year, against what a unit earns."""
+    lines = []
+    for c in m.capacity:
+        if c.spare > 0 or c.capacity <= 0:
+            continue
+        if c.next_capacity is None or c.next_cost_per_unit is None:
+            lines.append(f"No larger size of {c.name} is among the profile's capacity levels.")
+            continue
+        text = (
+            f"The next size of {c.name} adds {c.next_capacity - c.capacity:,.0f} units a year for"
+            f" {c.next_cost_per_unit:,.2f} {currency} a unit a year in capital, fixed costs and land"
+        )
+        if c.earns_low is not None and c.earns_high is not None:
+            text += (
+                f"; a unit made there and sold earns {c.earns_low:,.2f} to {c.earns_high:,.2f} {currency}"
+                " over its cost beyond the fixed parts, at the profile's prices"
+            )
+        lines.append(text + ".")
     return lines
 
 

@@ -90,9 +90,12 @@ class TwoWay(_Model):
     percentiles: list[float]  # of each input's one-year distribution, the grid's rows and columns
     first: list[list[str]]  # [row][column]: the site that comes first
     first_name: list[list[str]]
-    saving_pct: list[list[float]]  # the recommended site's saving over its comparator
+    # the recommended site's saving over its comparator (measure "saving"), or its lead over the best
+    # other site (measure "lead"), as a share of that site's cost
+    saving_pct: list[list[float]]
     holds: float  # share of the cells where the recommended site stays first
     holds_country: float = 1.0  # share of the cells where first place stays in its country
+    measure: Literal["saving", "lead"] = "saving"
 
 
 class SwitchingValues(_Model):
@@ -111,6 +114,8 @@ class SwitchingValues(_Model):
     no_effect: list[str]  # inputs that do not move any site's cost (VAT: recoverable)
     text: str
     two_way: TwoWay | None = None  # the two widest bars of the tornado moved together
+    # the two inputs that move the lead over the best other site most, together: which site first
+    two_way_site: TwoWay | None = None
 
     def rows(self) -> list[dict[str, str]]:
         """The switches as a table reads them, most likely first: one row per input and direction,
@@ -248,7 +253,30 @@ def describe(v: SwitchingValues) -> str:
         )
     if v.two_way is not None:
         out.append(two_way_sentence(v))
+    if v.two_way_site is not None:
+        out.append(two_way_site_sentence(v))
     return " ".join(out)
+
+
+def two_way_site_sentence(v: SwitchingValues) -> str:
+    """Which site comes first with the two inputs that move the lead over the best other most."""
+    t = v.two_way_site
+    assert t is not None
+    n = sum(len(row) for row in t.first)
+    kept = sum(f == v.site for row in t.first for f in row)
+    others: dict[str, int] = {}
+    for row_f, row_n in zip(t.first, t.first_name, strict=True):
+        for f, name in zip(row_f, row_n, strict=True):
+            if f != v.site:
+                others[name] = others.get(name, 0) + 1
+    head = (
+        f"Which site comes first turns most on {t.rows.label} and {t.columns.label}: moved together over"
+        f" their 5-95 % ranges, {v.name} stays first in {kept} of {n} combinations"
+    )
+    if not others:
+        return head + "."
+    lost = ", ".join(f"{name} in {k}" for name, k in sorted(others.items(), key=lambda x: -x[1]))
+    return f"{head}; first instead: {lost}."
 
 
 def two_way_sentence(v: SwitchingValues) -> str:

@@ -316,7 +316,7 @@ def test_plan_outputs_carry_the_switching_values(tmp_path, cli):
 
     book = load_workbook(tmp_path / "plan.xlsx")
     assert {"Switching values", "Tornado", "Two-way"} <= set(book.sheetnames)
-    assert 'id="two-way-table"' in html
+    assert 'id="two-way-table"' in html and 'id="two-way-site-table"' in html
     t = values_of().two_way
     assert book["Two-way"]["B2"].value == pytest.approx(t.saving_pct[0][0])
     assert book["Two-way"]["H8"].value == pytest.approx(t.saving_pct[6][6])
@@ -431,3 +431,36 @@ def test_the_two_way_sentence_counts_the_cells_another_site_takes():
     pct[0][0] = -0.25
     low = moved.model_copy(update={"two_way": moved.two_way.model_copy(update={"saving_pct": pct})})
     assert "from 25.0% above to" in two_way_sentence(low)
+
+
+def test_the_which_site_table_moves_the_two_inputs_that_move_the_lead_most():
+    """The second table answers the other question: which site comes first. Its pair is the two
+    inputs whose 5-95 % range moves the lead over the best other site most (apparel: SEZ Khorgos's
+    and SEZ Turan's own wages); each cell's lead and first site by the NumPy engine with both sites'
+    own wage factors at the cell's values."""
+    m, v = model(), values_of()
+    t = v.two_way_site
+    assert t is not None and t.measure == "lead"
+    widths = sorted(v.swings, key=lambda s: -abs(s.lead_high - s.lead_low))
+    assert [(t.rows.input, t.rows.site), (t.columns.input, t.columns.site)] == [
+        (s.input, s.site) for s in widths[:2]
+    ]
+    assert {t.rows.site, t.columns.site} == {"sez_turan", "sez_khorgos_eastern_gate"}
+    n = 49
+    drawn = {
+        name: np.ones((n, len(m.site_ids))) if name.startswith("site.") else np.full(n, NEUTRAL[d.kind])
+        for name, d in m.uncertainty.variables.items()
+        if name != "demand"
+    }
+    drawn["site.wage"][:, m.site_ids.index(t.rows.site)] = np.repeat(t.rows.values, 7)
+    drawn["site.wage"][:, m.site_ids.index(t.columns.site)] = np.tile(t.columns.values, 7)
+    demand = np.ones((n, len(m.demand)))
+    cost = risk.annual_cost(m, risk.sampled_inputs(m, drawn, n, demand), demand)
+    r = m.site_ids.index(v.site)
+    others = np.delete(cost, r, axis=1).min(axis=1)
+    assert np.array(t.saving_pct).ravel() == pytest.approx(
+        (others - cost[:, r]) / others, rel=1e-9, abs=1e-12
+    )
+    assert [f for row in t.first for f in row] == first(m, cost)
+    assert 0 < t.holds < 1  # the two wages decide between the two zones within their ranges
+    assert "Which site comes first turns most on" in v.text

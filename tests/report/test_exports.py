@@ -47,6 +47,7 @@ def test_the_workbook_has_a_sheet_per_question_with_units(folder):
         "Switching values",
         "Tornado",
         "Two-way",
+        "Two-way, which site",
         "Risk",
         "Inputs",
         "Sources",
@@ -291,7 +292,7 @@ def test_notes_sit_under_a_sheet_outside_its_filter(folder):
     data row, and each note is in column A after a blank row."""
     out, plan = folder
     book = openpyxl.load_workbook(out / "plan.xlsx")
-    for sheet in ("Risk", "Switching values", "Tornado", "Two-way"):
+    for sheet in ("Risk", "Switching values", "Tornado", "Two-way", "Two-way, which site"):
         ws = book[sheet]
         last = int(ws.auto_filter.ref.split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
         assert all(c.value is None for c in ws[last + 1]), sheet

@@ -112,6 +112,8 @@ def test_plan_page_runs_an_example(watched: Watched) -> None:
     assert page.locator("#two-way-table tr").count() == 8
     assert page.locator("#two-way-table tr").nth(1).locator("td").count() == 7
     assert "Two inputs together" in page.locator("#two-way-title").inner_text()
+    assert page.locator("#two-way-site-table tr").count() == 8
+    assert "Which site comes first" in page.locator("#two-way-site-title").inner_text()
     # row labels and headings name sites, markets and regions, never their ids
     readable = page.locator("#results h2, #results h3, #recommendation").all_inner_texts()
     readable += page.locator("#results table tr > td:first-child").all_inner_texts()

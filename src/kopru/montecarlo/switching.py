@@ -106,8 +106,9 @@ def switching_values(model: RiskModel, site: str | None = None) -> SwitchingValu
     kept = [lv for k, lv in enumerate(levers) if moved[k] and lv.dist is not None]
     swings = _swings(model, kept, r, comparator)
     saving, saving_pct = (float(a[0]) for a in _lead(base[None], r, comparator))
-    by_width = sorted((k for k in range(len(swings)) if swings[k].width > 0), key=lambda k: -swings[k].width)
-    pair = [kept[k] for k in by_width[:2]]
+    pair = _widest(kept, [s.width for s in swings])
+    # the other question's pair: the inputs that move the lead over the best other site most
+    pair_site = _widest(kept, [abs(s.lead_high - s.lead_low) for s in swings])
     result = SwitchingValues(
         site=site,
         name=model.site_names[r],
@@ -124,13 +125,25 @@ def switching_values(model: RiskModel, site: str | None = None) -> SwitchingValu
     )
     if len(pair) == 2:
         result.two_way = _two_way(model, pair, r, comparator)
+    if len(pair_site) == 2 and {id(lv) for lv in pair_site} != {id(lv) for lv in pair}:
+        others = np.arange(len(model.site_ids)) != r
+        result.two_way_site = _two_way(model, pair_site, r, others, measure="lead")
     result.text = describe(result)
     return result
 
 
-def _two_way(model: RiskModel, pair: list[_Lever], r: int, among: NDArray[np.bool_]) -> TwoWay:
-    """The two inputs that swing the saving most, moved together over a grid of their percentiles
-    (rows: the first, columns: the second), the others at the data pack's values."""
+def _widest(levers: list[_Lever], widths: list[float]) -> list[_Lever]:
+    """The two levers of the largest widths (none of zero width), widest first."""
+    order = sorted((k for k in range(len(levers)) if widths[k] > 0), key=lambda k: -widths[k])
+    return [levers[k] for k in order[:2]]
+
+
+def _two_way(
+    model: RiskModel, pair: list[_Lever], r: int, among: NDArray[np.bool_], measure: str = "saving"
+) -> TwoWay:
+    """Two inputs moved together over a grid of their percentiles (rows: the first, columns: the
+    second), the others at the data pack's values: who comes first, and site r's lead over the
+    cheapest of ``among`` as a share of its cost."""
     p = np.array(TWO_WAY_PERCENTILES) / 100
     a, b = (_percentiles(lv, p) for lv in pair)
     n = len(p)
@@ -152,6 +165,7 @@ def _two_way(model: RiskModel, pair: list[_Lever], r: int, among: NDArray[np.boo
         saving_pct=pct.tolist(),
         holds=float((first == r).mean()),
         holds_country=float((np.array(model.site_country)[first] == model.site_country[r]).mean()),
+        measure=measure,
     )
 
 

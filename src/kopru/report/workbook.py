@@ -3,8 +3,8 @@
 Sheets: Summary (the recommendation, the investment case and the data's as-of date), Ranking,
 Costs (annual cost by component), By market (cost per unit delivered to each market), Routes (the
 route used for each site and market, leg by leg), Incentives, Cash flows (the recommended site's and
-the baseline's, year by year), Switching values, Tornado and Two-way (what one input alone, or the
-two that swing the saving most together, would take to change the answer), Network and Marginal
+the baseline's, year by year), Switching values, Tornado, Two-way and Two-way, which site (what one
+input alone, or two together, would take to change the answer), Network and Marginal
 values (when the network was optimized: who serves whom, and what the next unit sold or of capacity
 is worth), Risk (when a risk run is given), Inputs (every data-pack value each site's cost rests on)
 and Sources. Every header names its unit; money is in the profile's currency, formatted with
@@ -65,6 +65,8 @@ def write_plan_workbook(
         add_sheet(book, "Tornado", *_tornado(plan))
         if plan.switching.two_way is not None:
             add_sheet(book, "Two-way", *_two_way(plan))
+        if plan.switching.two_way_site is not None:
+            add_sheet(book, "Two-way, which site", *_two_way(plan, "two_way_site"))
     if plan.network is not None and plan.network.objective is not None:
         add_sheet(book, "Network", *_network(plan, names))
         if plan.network.marginals is not None and plan.network.marginals.markets:
@@ -438,13 +440,16 @@ def _marginals(plan: Plan) -> Sheet:
     return cols, rows, [m.text, f"Held fixed: {m.held_fixed}."]
 
 
-def _two_way(plan: Plan) -> Sheet:
-    """The saving with the tornado's two widest inputs together: rows the first, columns the second."""
+def _two_way(plan: Plan, which: str = "two_way") -> Sheet:
+    """Two inputs together, rows the first, columns the second: the tornado's two widest and the
+    saving over the comparator ("two_way"), or the two that move the lead over the best other site
+    most and that lead ("two_way_site")."""
     v = plan.switching
-    assert v is not None and v.two_way is not None
-    t = v.two_way
+    t = getattr(v, which) if v is not None else None
+    assert v is not None and t is not None
     cols: list[Column] = [(f"{t.rows.label} (down) / {t.columns.label} (across)", None)]
-    cols += [(f"{p:g}th: {c}", SHARE) for p, c in zip(t.percentiles, t.columns.changes, strict=True)]
+    fmt = "+0.00%" if t.measure == "lead" else SHARE
+    cols += [(f"{p:g}th: {c}", fmt) for p, c in zip(t.percentiles, t.columns.changes, strict=True)]
     rows: list[list[Any]] = [
         [f"{p:g}th: {c}", *t.saving_pct[i]]
         for i, (p, c) in enumerate(zip(t.percentiles, t.rows.changes, strict=True))
@@ -453,7 +458,8 @@ def _two_way(plan: Plan) -> Sheet:
     notes = [
         f"{t.rows.changes[i]} with {t.columns.changes[j]}: {t.first_name[i][j]} first" for i, j in others
     ]
-    notes.append(f"{v.name}'s saving over {v.comparator} (share of its cost); {v.note}")
+    what = f"saving over {v.comparator}" if t.measure == "saving" else "lead over the best other site"
+    notes.append(f"{v.name}'s {what} (share of that site's cost); {v.note}")
     return cols, rows, notes
 
 

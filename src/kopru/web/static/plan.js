@@ -24,26 +24,33 @@
     return figure ? kopru.plot(box, figure) : null;
   }
 
-  // the saving with the tornado's two widest inputs together, a cell per pair of percentiles;
-  // shaded where another site comes first (plans stored before two-way tables have none)
+  // two inputs together, a cell per pair of percentiles, shaded where another site comes first: the
+  // tornado's two widest (the saving over the other country) and the two that move the lead over
+  // the best other site most (which site comes first); plans stored before either have none
   function showTwoWay(plan) {
-    const v = plan.switching, t = v && v.two_way;
-    document.getElementById("two-way").hidden = !t;
-    if (!t) return;
-    const pct = (x) => `${(100 * x).toFixed(1)} %`;
-    document.getElementById("two-way-title").textContent = `Two inputs together: ${t.rows.label} × ${t.columns.label}`;
-    const head = `<tr><th>${kopru.esc(t.rows.label)} ↓ · ${kopru.esc(t.columns.label)} →</th>` +
-      t.columns.changes.map((c, j) => `<th class="num">${t.percentiles[j]}th<br><small>${kopru.esc(c)}</small></th>`).join("") + "</tr>";
-    const rows = t.saving_pct.map((row, i) => `<tr><th>${t.percentiles[i]}th <small>${kopru.esc(t.rows.changes[i])}</small></th>` +
-      row.map((x, j) => {
-        const other = t.first[i][j] !== v.site;
-        const who = other ? `<br><small>${kopru.esc(t.first_name[i][j])} first</small>` : "";
-        return `<td class="num${other ? " flip" : ""}">${pct(x)}${who}</td>`;
-      }).join("") + "</tr>").join("");
-    document.getElementById("two-way-table").innerHTML = head + rows;
-    document.getElementById("two-way-note").textContent =
-      `${v.name}'s saving over ${v.comparator}; the other inputs at the data pack's values. ` +
-      `${v.name} first in ${Math.round(100 * t.holds)} % of the cells.`;
+    const v = plan.switching;
+    const tables = [
+      ["two-way", v && v.two_way, "Two inputs together", `saving over ${v ? v.comparator : ""}`],
+      ["two-way-site", v && v.two_way_site, "Which site comes first", "lead over the best other site (negative: behind)"],
+    ];
+    for (const [id, t, title, measure] of tables) {
+      document.getElementById(id).hidden = !t;
+      if (!t) continue;
+      const pct = (x) => t.measure === "lead" ? `${x >= 0 ? "+" : ""}${(100 * x).toFixed(2)} %` : `${(100 * x).toFixed(1)} %`;
+      document.getElementById(`${id}-title`).textContent = `${title}: ${t.rows.label} × ${t.columns.label}`;
+      const head = `<tr><th>${kopru.esc(t.rows.label)} ↓ · ${kopru.esc(t.columns.label)} →</th>` +
+        t.columns.changes.map((c, j) => `<th class="num">${t.percentiles[j]}th<br><small>${kopru.esc(c)}</small></th>`).join("") + "</tr>";
+      const rows = t.saving_pct.map((row, i) => `<tr><th>${t.percentiles[i]}th <small>${kopru.esc(t.rows.changes[i])}</small></th>` +
+        row.map((x, j) => {
+          const other = t.first[i][j] !== v.site;
+          const who = other ? `<br><small>${kopru.esc(t.first_name[i][j])} first</small>` : "";
+          return `<td class="num${other ? " flip" : ""}">${pct(x)}${who}</td>`;
+        }).join("") + "</tr>").join("");
+      document.getElementById(`${id}-table`).innerHTML = head + rows;
+      document.getElementById(`${id}-note`).textContent =
+        `${v.name}'s ${measure}; the other inputs at the data pack's values. ` +
+        `${v.name} first in ${Math.round(100 * t.holds)} % of the cells.`;
+    }
   }
 
   function marketOptions(selected) {

@@ -55,7 +55,15 @@ def test_passes_json_shape_with_shipped_defaults(space):
     )
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"passes", "element_sets", "warnings", "stations_left_out", "stations_not_for_leo"}
+    assert set(data) == {
+        "passes",
+        "refraction",
+        "element_sets",
+        "warnings",
+        "stations_left_out",
+        "stations_not_for_leo",
+    }
+    assert data["refraction"] == "none"  # geometric elevations unless asked, as skyfield's find_events
     assert data["passes"] and data["warnings"] == [] and len(data["element_sets"]) == 17
     assert all(set(p) == PASS_KEYS for p in data["passes"])
     # only operational antennas by default; the others are named with their status

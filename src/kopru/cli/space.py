@@ -78,6 +78,13 @@ MaxAgeOpt = Annotated[
         help="Refuse element sets more than this many days from the window (default: warn past 30).",
     ),
 ]
+RefractionOpt = Annotated[
+    str,
+    typer.Option(
+        "--refraction",
+        help="Mask on the apparent elevation: radio (ITU-R P.834), optical (Bennett) or none (geometric).",
+    ),
+]
 AssumeLeoOpt = Annotated[
     bool,
     typer.Option(
@@ -138,6 +145,7 @@ def passes(
     satellites: SatellitesOpt = None,
     assume_leo_antennas: AssumeLeoOpt = False,
     max_elements_age: MaxAgeOpt = None,
+    refraction: RefractionOpt = "none",
     as_json: JsonOpt = False,
     out_dir: OutOpt("passes.json and passes.csv") = None,
 ) -> None:
@@ -153,6 +161,7 @@ def passes(
             satellites,
             assume_leo_antennas,
             max_elements_age,
+            refraction,
         )
     )
     rows = result.records()
@@ -163,7 +172,9 @@ def passes(
         print_json(result.as_dict())
         return
     table = Table(
-        title=f"{len(rows)} passes above {min_elevation:g}° (UTC)",
+        title=f"{len(rows)} passes above {min_elevation:g}°"
+        + (f" apparent ({refraction} refraction)" if refraction != "none" else "")
+        + " (UTC)",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         padding=(0, 0, 0, 1),
@@ -240,6 +251,7 @@ def pool_cmd(
     station_status: StatusOpt = "operational",
     assume_leo_antennas: AssumeLeoOpt = False,
     max_elements_age: MaxAgeOpt = None,
+    refraction: RefractionOpt = "none",
     as_json: JsonOpt = False,
     out_dir: OutOpt("space_report.html (tracks, coverage, timeline) and pool.json") = None,
 ) -> None:
@@ -263,6 +275,7 @@ def pool_cmd(
             statuses(station_status),
             assume_leo_antennas,
             max_elements_age,
+            refraction,
         )
 
     result = with_warnings(run)

@@ -24,6 +24,7 @@ from kopru.errors import OptionError, SpaceWarning
 from kopru.space.observation import Opportunities, imaging_opportunities, read_sites
 from kopru.space.pooling import PoolOptions, PoolResult
 from kopru.space.pooling import pool as pool_contacts
+from kopru.space.refraction import check_refraction
 from kopru.space.satellites import SatelliteInfo, named, read_satellites
 from kopru.space.stations import DEFAULT_STATUSES, read_stations
 from kopru.space.tle import Constellation, read_tle
@@ -123,14 +124,16 @@ def passes(
     satellites: PathLike = None,
     assume_leo_antennas: bool = False,
     max_elements_age: float | None = None,
+    refraction: str = "none",
 ) -> Passes:
     """Every pass of each satellite over each station whose status is in ``station_status``
     (operational antennas by default): AOS, TCA, LOS, maximum elevation, azimuths. Satellites that
     are not geostationary are listed only over stations that track them (see the module)."""
     check_min_elevation(min_elevation)
+    check_refraction(refraction)
     constellation, when, days = _window(tle, start, days, read_satellites(satellites), max_elements_age)
     sites = read_stations(stations, tuple(station_status))
-    found = find_passes(constellation, sites, when, days, min_elevation)
+    found = find_passes(constellation, sites, when, days, min_elevation, refraction=refraction)
     geostationary = np.array([e.is_geostationary for e in constellation], dtype=bool)
     tracks = sites.tracks_leo(assume_leo_antennas)
     kept = found.where(geostationary[found.sat] | tracks[found.station])
@@ -156,6 +159,7 @@ def pool(
     station_status: tuple[str, ...] = DEFAULT_STATUSES,
     assume_leo_antennas: bool = False,
     max_elements_age: float | None = None,
+    refraction: str = "none",
 ) -> PoolResult:
     """Own stations alone against the pooled network: contact time, contacts, gaps and downlink
     capacity (stations whose status is in ``station_status``: operational antennas by default,
@@ -173,7 +177,14 @@ def pool(
             raise OptionError(f"{option} must be a number {need}, got {value:g}", field=option)
     check_min_elevation(min_elevation)
     options = PoolOptions(
-        min_elevation, rate_mbps, setup_s, min_contact_s, time_limit, shorten, assume_leo_antennas
+        min_elevation,
+        rate_mbps,
+        setup_s,
+        min_contact_s,
+        time_limit,
+        shorten,
+        assume_leo_antennas,
+        check_refraction(refraction),
     )
     owners = read_satellites(satellites)
     constellation, when, days = _window(tle, start, days, owners, max_elements_age)

@@ -84,6 +84,7 @@ class PoolOptions:
     time_limit_s: float = 60.0
     shorten: bool = False  # allow contacts shorter than the pass (see kopru.space.schedule)
     assume_leo_antennas: bool = False  # offer geostationary control centres to LEO satellites
+    refraction: str = "none"  # the mask on the apparent elevation (kopru.space.refraction)
 
     def assumptions(self) -> list[dict[str, object]]:
         """Each link parameter, with whether it is kopru's unsourced default or the user's value."""
@@ -200,7 +201,9 @@ def pool(
     )
     for note in notes:
         warnings.warn(note, SpaceWarning, stacklevel=2)
-    passes = find_passes(sats, antennas, start, days, options.min_elevation_deg)
+    passes = find_passes(
+        sats, antennas, start, days, options.min_elevation_deg, refraction=options.refraction
+    )
     window = passes.window
     st_country = np.array(antennas.country, dtype=object)
     own_mask = st_country[passes.station] == country[passes.sat]

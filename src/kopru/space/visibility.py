@@ -18,7 +18,8 @@ Passes cut by the window start at its start or end at its end, and say so (``tru
 ``truncated_end``): their maximum elevation is the highest within the window. A geostationary
 satellite in view for the whole window is therefore one entry spanning the window ("continuous
 visibility"); one never in view has none. Elevations are geometric (no refraction), as
-skyfield's ``find_events``.
+skyfield's ``find_events``, unless a refraction model is asked for (:mod:`kopru.space.refraction`):
+then the mask and the maxima are apparent elevations, as the antenna sees them.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import numpy as np
 
 from kopru.space.frames import EARTH_RATE, MU_KM3_S2, Topocentric, Window, look_angles, sin_elevation_grid
 from kopru.space.propagation import PairPropagator, propagate_grid
+from kopru.space.refraction import apparent_deg, check_refraction, geometric_threshold_deg
 from kopru.space.stations import Stations, zone
 from kopru.space.tle import Constellation
 
@@ -61,6 +63,7 @@ class Passes:
     # stations not offered to satellites that are not geostationary: {"name", "country", "serves", "reason"}
     stations_not_for_leo: tuple[dict[str, str], ...] = ()
     warnings: tuple[str, ...] = ()  # besides stale element sets, which as_dict adds
+    refraction: str = "none"  # the model the mask and maxima are apparent in (kopru.space.refraction)
 
     def __len__(self) -> int:
         return len(self.sat)
@@ -106,6 +109,7 @@ class Passes:
         stale = self.constellation.stale_warning(start, end)
         return {
             "passes": self.records(),
+            "refraction": self.refraction,
             "element_sets": self.constellation.ages(start, end),
             "warnings": [w for w in (stale, *self.warnings) if w],
             "stations_left_out": list(self.stations.left_out),
@@ -184,20 +188,27 @@ def find_passes(
     days: float,
     min_elevation_deg: float = 0.0,
     tol_s: float = 1e-3,
+    refraction: str = "none",
 ) -> Passes:
-    """Every pass of every satellite over every station in ``[start, start + days]``."""
+    """Every pass of every satellite over every station in ``[start, start + days]``; with a
+    ``refraction`` model (:mod:`kopru.space.refraction`) the mask is on the apparent elevation."""
     window = Window(start, days * 86400.0)
+    height_km = stations.elev_m / 1000.0
+    thresholds = geometric_threshold_deg(check_refraction(refraction), min_elevation_deg, height_km)
     parts = []
     deep = np.array([e.is_deep_space for e in constellation], dtype=bool)
     for mask in (~deep, deep):
         if mask.any():
             index = np.flatnonzero(mask)
-            parts.append(_group_passes(constellation, index, stations, window, min_elevation_deg, tol_s))
+            parts.append(_group_passes(constellation, index, stations, window, thresholds, tol_s))
     cols = [np.concatenate([p[k] for p in parts]) if parts else np.empty(0) for k in range(8)]
     sat, station = cols[0].astype(np.int64), cols[1].astype(np.int64)
     order = np.lexsort((station, sat, cols[2]))
     sat, station, *rest = (c[order] for c in [sat, station, *cols[2:]])
-    return Passes(window, constellation, stations, min_elevation_deg, sat, station, *rest)
+    rest[3] = apparent_deg(refraction, rest[3], height_km[station])  # the maximum, as the antenna sees it
+    return Passes(
+        window, constellation, stations, min_elevation_deg, sat, station, *rest, refraction=refraction
+    )
 
 
 def _max_speed_km_s(group: Constellation) -> float:
@@ -266,7 +277,7 @@ def _group_passes(
     index: np.ndarray,
     stations: Stations,
     window: Window,
-    min_elevation_deg: float,
+    thresholds_deg: np.ndarray,
     tol_s: float,
 ) -> list[np.ndarray]:
     group = constellation.subset(np.isin(np.arange(len(constellation)), index))
@@ -275,10 +286,11 @@ def _group_passes(
     t = np.linspace(0.0, window.seconds, n_t)
     dt = t[1] - t[0]
     sites = stations.topocentric
-    threshold = math.sin(math.radians(min_elevation_deg))
+    threshold = np.sin(np.radians(thresholds_deg))  # (G,) of sin(elevation), one per station
     # the horizon-plane pruning is valid for thresholds >= 0 (the visible cone lies above the plane)
-    reach = _max_speed_km_s(group) * dt if min_elevation_deg >= 0 else np.inf
+    reach = _max_speed_km_s(group) * dt if thresholds_deg.min() >= 0 else np.inf
     n_s, n_g = len(group), len(stations)
+    series_threshold = np.tile(threshold, n_s)  # series s * n_g + g
     ev = _Events([], [], [], [], [], [], [], [])
     chunk = max(1, CHUNK_CELLS // (n_s * n_g))
     for a in range(0, n_t, chunk):
@@ -288,7 +300,7 @@ def _group_passes(
         sin_el, h = sin_elevation_grid(r, sites)  # (S, T, G)
         sin_el = np.where(ok[..., None], sin_el, BELOW)
         h = np.where(ok[..., None], h, -np.inf)
-        f = sin_el.transpose(0, 2, 1).reshape(n_s * n_g, hi - lo) - threshold
+        f = sin_el.transpose(0, 2, 1).reshape(n_s * n_g, hi - lo) - series_threshold[:, None]
         _scan(f, h.transpose(0, 2, 1).reshape(n_s * n_g, hi - lo), reach, a, b, lo, n_t, ev)
     rise, fall, peak, hidden, rise_f, fall_f, peak_f, hidden_f = (
         np.concatenate(x, axis=1)
@@ -349,7 +361,7 @@ def _group_passes(
         los_az[edge] = refine.evaluate(e_series, los[edge])[3]
 
     # 3. short passes between samples: a sampled maximum below the threshold, refined above it
-    h_idx = n_p + np.flatnonzero(m_sin[n_p:] >= threshold)
+    h_idx = n_p + np.flatnonzero(m_sin[n_p:] >= series_threshold[m_series[n_p:]])
     h_series = m_series[h_idx]
     mid_a, mid_b = 0.5 * (m_lo[h_idx] + m_t[h_idx]), 0.5 * (m_t[h_idx] + m_hi[h_idx])
     h_aos, _, h_aos_az = refine.crossing(h_series, m_lo[h_idx], m_t[h_idx], mid_a, +1)
@@ -399,7 +411,7 @@ class _Refiner:
         window: Window,
         n_g: int,
         tol_s: float,
-        threshold: float,
+        threshold: np.ndarray,
     ) -> None:
         self.group, self.sites, self.window = group, sites, window
         self.n_g, self.tol_s, self.threshold = n_g, tol_s, threshold
@@ -428,7 +440,7 @@ class _Refiner:
             xa, la, ha = x[active], lo[active], hi[active]
             s, s1, s2, az = self._angles(prop, site[active], xa)
             s_out[active], az_out[active] = s, az
-            g, dg = (s - self.threshold, s1) if which == 0 else (s1, s2)
+            g, dg = (s - self.threshold[site[active]], s1) if which == 0 else (s1, s2)
             right = sign * g >= 0
             ha, la = np.where(right, xa, ha), np.where(right, la, xa)
             with np.errstate(divide="ignore", invalid="ignore"):

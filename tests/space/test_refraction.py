@@ -116,3 +116,73 @@ def test_the_command_line_takes_and_reports_the_model(cli):
     bad = cli("space", "passes", "--start", "2026-06-01", "--refraction", "metric")
     assert bad.code == 2 and "--refraction must be one of none, radio, optical" in bad.err
     assert "Traceback" not in bad.err
+
+
+def test_a_mask_below_the_horizon_is_refused_with_a_model(cli):
+    """Review: ITU-R P.834's eq. (9) has a pole near -2.3° and Bennett's is cut off at -1°; with a
+    negative mask the refraction grew to 7° or turned negative, widening or shrinking passes."""
+    sats, st = read_tle(), read_stations()
+    for mask in (-1.0, -2.0, -5.0):
+        with pytest.raises(OptionError, match="needs --min-elevation of 0 or more"):
+            find_passes(sats, st, START, 0.1, mask, refraction="radio")
+    assert len(find_passes(sats, st, START, 0.1, -2.0)) > 0  # without a model a negative mask stays
+    r = cli("space", "passes", "--start", "2026-06-01", "--min-elevation", "-2", "--refraction", "optical")
+    assert r.code == 2 and "use --refraction none" in r.err
+
+
+def test_apparent_elevation_is_the_root_at_every_height():
+    e = np.linspace(-0.7, 89.0, 400)
+    for h in (0.0, 1.5, 2.9):
+        for model in ("radio", "optical"):
+            theta = apparent_deg(model, e, h)
+            from kopru.space.refraction import refraction_deg
+
+            assert theta - refraction_deg(model, theta, h) == pytest.approx(e, abs=1e-10)
+            assert np.all(np.diff(theta) > 0)
+
+
+def test_stations_at_different_heights_get_their_own_mask(tmp_path):
+    """Three antennas at one place, at sea level, 1.5 km and 2.9 km: the radio refraction at the
+    horizon is 1/1.314 = 0.7610°, 1/(1.314 + 1.5 × 0.2305 + 0.008583 × 2.25) = 0.5956° and
+    1/(1.314 + 2.9 × 0.2305 + 0.008583 × 8.41) = 0.4867° (eq. (9) by hand), so each sees a satellite
+    rise at its own geometric elevation; oracle: skyfield's geometry at each AOS (Astana's place)."""
+    from skyfield.api import EarthSatellite, load, wgs84
+
+    from kopru.space import read_stations as read
+
+    path = tmp_path / "heights.csv"
+    path.write_text(
+        "name,country,lat,lon,elev_m,status,serves\n"
+        + "".join(f"H{h},KZ,51.1,71.4,{h},operational,LEO\n" for h in (0, 1500, 2900)),
+        encoding="utf-8",
+    )
+    st = read(path)
+    heights = st.elev_m / 1000
+    assert radio_deg(0.0, heights) == pytest.approx([0.761035, 0.595571, 0.486705], abs=2e-6)
+    sats = read_tle()
+    found = find_passes(sats, st, START, 1.0, 0.0, refraction="radio")
+    ts = load.timescale(builtin=True)
+    s = sats.names.index("KAZEOSAT 1")
+    sat = EarthSatellite(sats[s].line1, sats[s].line2, ts=ts)
+    seen = 0
+    for k in np.flatnonzero((found.sat == s) & (found.aos > 0)):
+        g = found.station[k]
+        topo = wgs84.latlon(st.lat[g], st.lon[g], st.elev_m[g])
+        true = (
+            (sat - topo)
+            .at(ts.from_datetime(START + timedelta(seconds=float(found.aos[k]))))
+            .altaz()[0]
+            .degrees
+        )
+        assert true == pytest.approx(-float(radio_deg(0.0, heights[g])), abs=5e-3)
+        seen += 1
+    assert seen >= 6
+    # the higher antenna sees less bending: it sees the same satellite rise later
+    first = {g: found.aos[(found.sat == s) & (found.station == g) & (found.aos > 0)][0] for g in range(3)}
+    assert first[0] < first[1] < first[2]
+
+
+def test_the_csv_says_which_elevations_it_holds():
+    sats, st = read_tle(), read_stations()
+    rows = find_passes(sats, st, START, 0.1, 5.0, refraction="radio").csv_rows()
+    assert rows and all(r["refraction"] == "radio" for r in rows)

@@ -130,7 +130,7 @@ def passes(
     (operational antennas by default): AOS, TCA, LOS, maximum elevation, azimuths. Satellites that
     are not geostationary are listed only over stations that track them (see the module)."""
     check_min_elevation(min_elevation)
-    check_refraction(refraction)
+    check_refraction(refraction, min_elevation)
     constellation, when, days = _window(tle, start, days, read_satellites(satellites), max_elements_age)
     sites = read_stations(stations, tuple(station_status))
     found = find_passes(constellation, sites, when, days, min_elevation, refraction=refraction)
@@ -184,7 +184,7 @@ def pool(
         time_limit,
         shorten,
         assume_leo_antennas,
-        check_refraction(refraction),
+        check_refraction(refraction, min_elevation),
     )
     owners = read_satellites(satellites)
     constellation, when, days = _window(tle, start, days, owners, max_elements_age)

@@ -120,7 +120,9 @@ class Passes:
         """:meth:`records` with each satellite's element-set epoch, age at the window's start and,
         when stale, the warning: a CSV read alone still says how far its times can be trusted."""
         ages = {a["norad"]: a for a in self.constellation.ages(self.window.start, self.window.end)}
-        return [{**r, **element_columns(ages[r["norad"]])} for r in self.records()]
+        return [
+            {**r, "refraction": self.refraction, **element_columns(ages[r["norad"]])} for r in self.records()
+        ]
 
     def records(self) -> list[dict[str, object]]:
         """JSON-ready rows with the keys of ``kopru space passes --json``."""
@@ -194,7 +196,8 @@ def find_passes(
     ``refraction`` model (:mod:`kopru.space.refraction`) the mask is on the apparent elevation."""
     window = Window(start, days * 86400.0)
     height_km = stations.elev_m / 1000.0
-    thresholds = geometric_threshold_deg(check_refraction(refraction), min_elevation_deg, height_km)
+    check_refraction(refraction, min_elevation_deg)
+    thresholds = geometric_threshold_deg(refraction, min_elevation_deg, height_km)
     parts = []
     deep = np.array([e.is_deep_space for e in constellation], dtype=bool)
     for mask in (~deep, deep):

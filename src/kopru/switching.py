@@ -7,6 +7,7 @@ can be read without them).
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Literal
 
 import numpy as np
@@ -264,19 +265,23 @@ def two_way_site_sentence(v: SwitchingValues) -> str:
     assert t is not None
     n = sum(len(row) for row in t.first)
     kept = sum(f == v.site for row in t.first for f in row)
-    others: dict[str, int] = {}
-    for row_f, row_n in zip(t.first, t.first_name, strict=True):
-        for f, name in zip(row_f, row_n, strict=True):
-            if f != v.site:
-                others[name] = others.get(name, 0) + 1
+    lost = _first_instead(t, v.site)
     head = (
         f"Which site comes first turns most on {t.rows.label} and {t.columns.label}: moved together over"
         f" their 5-95 % ranges, {v.name} stays first in {kept} of {n} combinations"
     )
-    if not others:
-        return head + "."
-    lost = ", ".join(f"{name} in {k}" for name, k in sorted(others.items(), key=lambda x: -x[1]))
-    return f"{head}; first instead: {lost}."
+    return f"{head}; first instead: {lost}." if lost else head + "."
+
+
+def _first_instead(t: TwoWay, site: str) -> str:
+    """The sites that come first in a table's cells instead of ``site``, with their counts, most first."""
+    taken = Counter(
+        name
+        for row_f, row_n in zip(t.first, t.first_name, strict=True)
+        for f, name in zip(row_f, row_n, strict=True)
+        if f != site
+    )
+    return ", ".join(f"{name} in {k}" for name, k in taken.most_common())
 
 
 def two_way_sentence(v: SwitchingValues) -> str:
@@ -299,13 +304,7 @@ def two_way_sentence(v: SwitchingValues) -> str:
     )
     if kept == n:
         return f"{both}, at {v.name} in all of them ({span})."
-    others: dict[str, int] = {}
-    for row_f, row_n in zip(t.first, t.first_name, strict=True):
-        for f, name in zip(row_f, row_n, strict=True):
-            if f != v.site:
-                others[name] = others.get(name, 0) + 1
-    lost = ", ".join(f"{name} in {k}" for name, k in sorted(others.items(), key=lambda x: -x[1]))
-    return f"{both}, at {v.name} in {kept} ({span}); first instead: {lost}."
+    return f"{both}, at {v.name} in {kept} ({span}); first instead: {_first_instead(t, v.site)}."
 
 
 def brief(v: SwitchingValues) -> str:

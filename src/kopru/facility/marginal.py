@@ -71,7 +71,6 @@ class MarginalValues:
 
 @dataclass
 class _Lp:
-    h: object
     z: float
     col_value: Array
     col_dual: Array
@@ -188,8 +187,10 @@ def _pass(h, c, ki, kj, n_k, n_j, cap, demand, mask, min_share) -> None:
     """Columns y (arcs) then q (sales); rows: market balances, capacities, the share."""
     n_y = len(ki)
     cols = np.arange(n_y)
-    h.addVars(n_y + n_j, np.zeros(n_y + n_j), np.concatenate([np.full(n_y, _INF), demand]))
-    h.changeColsBounds(n_j, n_y + np.arange(n_j, dtype=np.int32), demand, demand)
+    # arcs from 0 up; each market's sales fixed at its demand
+    h.addVars(
+        n_y + n_j, np.concatenate([np.zeros(n_y), demand]), np.concatenate([np.full(n_y, _INF), demand])
+    )
     h.changeColsCost(n_y, cols.astype(np.int32), c)
     rows, idx, val = [kj, n_j + ki], [cols, cols], [np.ones(n_y), np.ones(n_y)]
     rows.append(np.arange(n_j))
@@ -228,7 +229,6 @@ def _solve(h) -> _Lp | None:
     status, ranging = h.getRanging()
     basic = highspy.HighsBasisStatus.kBasic
     return _Lp(
-        h=h,
         z=h.getInfo().objective_function_value,
         col_value=np.asarray(sol.col_value, dtype=float),
         col_dual=np.asarray(sol.col_dual, dtype=float),

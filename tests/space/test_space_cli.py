@@ -243,3 +243,43 @@ def test_element_sets_too_far_from_the_window_are_refused_on_request(space):
         assert code == 0 and out, verb
     code, _, err = space("pool", "--start", "2026-06-01", "--max-elements-age", "-1")
     assert code == 2 and "--max-elements-age must be a number of days > 0, got -1" in err
+
+
+def test_latency_table_json_and_files(space, tmp_path):
+    code, out, err = space(
+        "latency", "--start", "2026-06-01", "--days", "1", "--sites", "SEZ:sez_pit,sez_turan"
+    )
+    text = " ".join(out.split())
+    assert code == 0 and not err
+    assert "request to image on the ground, hours" in text and "image to ground, minutes" in text
+    assert "SEZ Turan (formerly Turkistan)" in out and "İMECE" in out
+    assert "assumed, no source: downlink_s 120 s" in text
+    code, out, _ = space(
+        "latency", "--start", "2026-06-01", "--days", "1", "--sites", "SEZ:sez_pit", "--json"
+    )
+    data = json.loads(out)
+    assert code == 0 and [s["site"] for s in data["sites"]] == [
+        "SEZ Park of Innovative Technologies (Alatau)"
+    ]
+    code, out, _ = space(
+        "latency", "--start", "2026-06-01", "--days", "1", "--sites", "SEZ:sez_pit", "--out", tmp_path / "l"
+    )
+    with (tmp_path / "l" / "latency.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert code == 0 and rows and rows[0]["site"] == "SEZ Park of Innovative Technologies (Alatau)"
+    assert json.loads((tmp_path / "l" / "latency.json").read_text(encoding="utf-8"))["images"]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--downlink-s", "-5", "--downlink-s must be a number of seconds >= 0, got -5"),
+        ("--follow-days", "10", "--follow-days must be in [0, 7], got 10"),
+        ("--sites", "SEZ:nowhere", "unknown SEZ id 'nowhere'"),
+    ],
+)
+def test_latency_bad_options_exit_2(space, option, value, message):
+    code, out, err = space("latency", "--start", "2026-06-01", option, value)
+    assert (
+        code == 2 and not out and err.startswith(f"error: {message}") and len(err.strip().splitlines()) == 1
+    )

@@ -100,6 +100,20 @@ SatellitesOpt = Annotated[
 ]
 
 
+SitesOpt = Annotated[
+    str,
+    typer.Option("--sites", help="SEZ (every SEZ of the data pack), SEZ:id,id, or a CSV name,lat,lon."),
+]
+MaxOffNadirOpt = Annotated[float, typer.Option("--max-off-nadir", help="Sensor limit, degrees.")]
+MinSunOpt = Annotated[
+    float, typer.Option("--min-sun-elevation", help="Sun above the site's horizon, degrees.")
+]
+MaskOpt = Annotated[float, typer.Option("--min-elevation", help="Antenna mask, degrees.")]
+SetupOpt = Annotated[float, typer.Option("--setup-s", help="Antenna set-up time between contacts, s.")]
+MinContactOpt = Annotated[float, typer.Option("--min-contact-s", help="Shortest useful contact, s.")]
+TimeLimitOpt = Annotated[float, typer.Option("--time-limit", help="Solver time limit per MILP, s.")]
+
+
 def OutOpt(what: str):
     return Annotated[Path | None, typer.Option("--out", help=f"Folder for {what}.")]
 
@@ -236,18 +250,14 @@ def pool_cmd(
     days: DaysOpt = 1.0,
     satellites: SatellitesOpt = None,
     rate_mbps: Annotated[float, typer.Option("--rate-mbps", help="Downlink rate, Mbit/s.")] = 100.0,
-    setup_s: Annotated[
-        float, typer.Option("--setup-s", help="Antenna set-up time between contacts, s.")
-    ] = 120.0,
-    min_contact_s: Annotated[
-        float, typer.Option("--min-contact-s", help="Shortest useful contact, s.")
-    ] = 60.0,
-    min_elevation: Annotated[float, typer.Option("--min-elevation", help="Antenna mask, degrees.")] = 5.0,
+    setup_s: SetupOpt = 120.0,
+    min_contact_s: MinContactOpt = 60.0,
+    min_elevation: MaskOpt = 5.0,
     shorten: Annotated[
         bool,
         typer.Option("--shorten", help="Allow contacts shorter than the pass (slower; may report a gap)."),
     ] = False,
-    time_limit: Annotated[float, typer.Option("--time-limit", help="Solver time limit per MILP, s.")] = 60.0,
+    time_limit: TimeLimitOpt = 60.0,
     station_status: StatusOpt = "operational",
     assume_leo_antennas: AssumeLeoOpt = False,
     max_elements_age: MaxAgeOpt = None,
@@ -427,17 +437,12 @@ def _write_pool_outputs(out_dir: Path, result: space.PoolResult, stations_path: 
 @app.command()
 def imaging(
     tle: TleOpt = None,
-    sites: Annotated[
-        str,
-        typer.Option("--sites", help="SEZ (every SEZ of the data pack), SEZ:id,id, or a CSV name,lat,lon."),
-    ] = "SEZ",
+    sites: SitesOpt = "SEZ",
     start: StartOpt = ...,
     days: DaysOpt = 1.0,
     satellites: SatellitesOpt = None,
-    max_off_nadir: Annotated[float, typer.Option("--max-off-nadir", help="Sensor limit, degrees.")] = 30.0,
-    min_sun_elevation: Annotated[
-        float, typer.Option("--min-sun-elevation", help="Sun above the site's horizon, degrees.")
-    ] = 10.0,
+    max_off_nadir: MaxOffNadirOpt = 30.0,
+    min_sun_elevation: MinSunOpt = 10.0,
     max_elements_age: MaxAgeOpt = None,
     as_json: JsonOpt = False,
     out_dir: OutOpt("imaging.json and imaging.csv") = None,
@@ -504,4 +509,167 @@ def _print_revisits(sites: list[dict[str, object]], days: float) -> None:
             "—" if own is None else f"{own['longest_gap_h']:.1f}",
             f"{every['longest_gap_h']:.1f}",
         )
+    out.print(table)
+
+
+@app.command()
+def latency(
+    tle: TleOpt = None,
+    stations: StationsOpt = None,
+    sites: SitesOpt = "SEZ",
+    start: StartOpt = ...,
+    days: DaysOpt = 1.0,
+    satellites: SatellitesOpt = None,
+    downlink_s: Annotated[
+        float, typer.Option("--downlink-s", help="Contact time to bring one image down, s.")
+    ] = 120.0,
+    follow_days: Annotated[
+        float,
+        typer.Option(
+            "--follow-days", help="Days after the window in which late requests are still answered."
+        ),
+    ] = 3.0,
+    max_off_nadir: MaxOffNadirOpt = 30.0,
+    min_sun_elevation: MinSunOpt = 10.0,
+    min_elevation: MaskOpt = 5.0,
+    setup_s: SetupOpt = 120.0,
+    min_contact_s: MinContactOpt = 60.0,
+    time_limit: TimeLimitOpt = 60.0,
+    station_status: StatusOpt = "operational",
+    assume_leo_antennas: AssumeLeoOpt = False,
+    max_elements_age: MaxAgeOpt = None,
+    refraction: RefractionOpt = "none",
+    as_json: JsonOpt = False,
+    out_dir: OutOpt("latency.json and latency.csv (one row per image)") = None,
+) -> None:
+    """From a request to the image on the ground, per site: own satellites and antennas, with
+    partners' satellites, and pooled."""
+    result = with_warnings(
+        lambda: space.latency(
+            start,
+            days,
+            tle,
+            stations,
+            sites,
+            satellites,
+            downlink_s,
+            follow_days,
+            max_off_nadir,
+            min_sun_elevation,
+            min_elevation,
+            setup_s,
+            min_contact_s,
+            time_limit,
+            False,
+            statuses(station_status),
+            assume_leo_antennas,
+            max_elements_age,
+            refraction,
+        )
+    )
+    written = (
+        _write_rows(out_dir, "latency", result.as_dict(), result.csv_rows()) if out_dir is not None else []
+    )
+    if as_json:
+        print_json(result.as_dict())
+        return
+    _print_request_times(result.sites, days, follow_days)
+    _print_image_latency(result.satellites, days)
+    assumed = [a for a in result.as_dict()["assumptions"] if str(a["basis"]).startswith("assumption")]
+    out.print(
+        "[dim]assumed, no source: "
+        + escape(
+            "; ".join(
+                f"{a['parameter']} {a['value']:g}{_unit(a['unit'])}: {a['meaning']}"
+                if a["value"] is not None
+                else f"{a['parameter']}: {a['meaning']}"
+                for a in assumed
+            )
+        )
+        + "[/]"
+    )
+    if result.excluded:
+        out.print(
+            "[dim]left out: "
+            + escape(", ".join(f"{e['satellite']} ({e['reason']})" for e in result.excluded))
+            + "[/]"
+        )
+    if written:
+        _wrote(written)
+
+
+def _hours_cell(value: object) -> str:
+    return "—" if value is None else f"{float(cast(float, value)):.1f}"
+
+
+def _print_request_times(sites: list[dict[str, object]], days: float, follow_days: float) -> None:
+    """Per site: median and worst hours from a request to the image on the ground, per network."""
+    table = Table(
+        title=f"request to image on the ground, hours, requests over {days:g} day(s): own satellites and"
+        " antennas | with partners' satellites | pooled",
+        caption="median and worst over one request a minute; n: images taken in the window; —: own for a"
+        f" site of no country, or requests with no image down within {follow_days:g} day(s) after the"
+        " window (their share below)",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 0, 0, 1),
+    )
+    for col in ("site", "n own", "all", "median own", "+sats", "pool", "worst own", "+sats", "pool"):
+        table.add_column(col, justify="left" if col == "site" else "right", no_wrap=col == "site")
+    unanswered = []
+    for s in sites:
+        nets = [cast(dict[str, object] | None, s[n]) for n in space.NETWORKS]
+        request = [cast(dict[str, object], n["request_h"]) if n else None for n in nets]
+        table.add_row(
+            escape(str(s["site"])) + (" =" if s["same_point_as"] else ""),
+            "—" if nets[0] is None else str(nets[0]["images"]),
+            str(cast(dict[str, object], nets[2])["images"]),
+            *(_hours_cell(r["median"] if r else None) for r in request),
+            *(_hours_cell(r["worst"] if r else None) for r in request),
+        )
+        shares = [
+            f"{label} {float(cast(float, n['requests_unanswered'])):.0%}"
+            for label, n in zip(("own", "with partners' satellites", "pooled"), nets, strict=True)
+            if n and float(cast(float, n["requests_unanswered"])) > 0
+        ]
+        if shares:
+            unanswered.append(f"{s['site']}: {', '.join(shares)}")
+    out.print(table)
+    if unanswered:
+        out.print(
+            f"[dim]requests with no image down within {follow_days:g} day(s) after the window: "
+            + escape("; ".join(unanswered))
+            + "[/]"
+        )
+    if any(s["same_point_as"] for s in sites):
+        out.print("[dim]=: a site at the same point as another (the data pack gives them one centroid)[/]")
+
+
+def _minutes_cell(hours: object) -> str:
+    return "—" if hours is None else f"{float(cast(float, hours)) * 60:.0f}"
+
+
+def _print_image_latency(satellites: list[dict[str, object]], days: float) -> None:
+    """Per satellite: minutes from an image to its end of downlink, own antennas vs pooled."""
+    table = Table(
+        title=f"image to ground, minutes, images over {days:g} day(s): own country's antennas | pooled",
+        caption="from the imaging opportunity to the end of its downlink in the satellite's next"
+        " scheduled contact that has --downlink-s left; —: not down within the window and its follow-up;"
+        " red: worse when pooled",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 0, 0, 1),
+    )
+    for col in ("satellite", "country", "images", "median own", "pool", "p90 own", "pool", "max own", "pool"):
+        table.add_column(col, justify="left" if col in ("satellite", "country") else "right")
+    labels = {"median_h": "median", "p90_h": "90th percentile", "max_h": "longest"}
+    for s in satellites:
+        own, pooled = cast(dict[str, object], s["own"]), cast(dict[str, object], s["pooled"])
+        worse = set(cast(list[str], s["worse_when_pooled"]))
+        cells = []
+        for key, label in labels.items():
+            cells.append(_minutes_cell(own[key]))
+            text = _minutes_cell(pooled[key])
+            cells.append(f"[red]{text}[/]" if label in worse else text)
+        table.add_row(escape(str(s["satellite"])), escape(str(s["country"])), str(s["images"]), *cells)
     out.print(table)

@@ -6,6 +6,8 @@ and imaging opportunities, for Kazakh, Turkish and OTS satellites.
     print(passes.records()[0])
     result = space.pool("2026-06-01", days=7)                     # own stations vs the pooled network
     print(result.as_dict()["satellites"][0])
+    waits = space.latency("2026-06-01", days=7)                   # request to image on the ground, per SEZ
+    print(waits.as_dict()["sites"][0])
 
 The verbs (:mod:`kopru.space.api`) wire the parts, one module per concept: element sets
 (:mod:`~kopru.space.tle`), stations and satellites (:mod:`~kopru.space.stations`,
@@ -13,7 +15,8 @@ The verbs (:mod:`kopru.space.api`) wire the parts, one module per concept: eleme
 package vectorized with ``SatrecArray``) and frames (:mod:`~kopru.space.frames`), passes found on a
 coarse grid and refined by root finding (:mod:`~kopru.space.visibility`), optimal schedules as
 MILPs solved by HiGHS (:mod:`~kopru.space.schedule`, :mod:`~kopru.space.pooling`), imaging
-opportunities (:mod:`~kopru.space.observation`), ground-track geometry
+opportunities (:mod:`~kopru.space.observation`), the time from a request to the image on the
+ground (:mod:`~kopru.space.delivery`), ground-track geometry
 (:mod:`~kopru.space.geometry`) and the HTML report (:mod:`~kopru.space.report`).
 """
 
@@ -26,7 +29,8 @@ from kopru.errors import (
     StationError,
     TLEError,
 )
-from kopru.space.api import imaging, parse_start, passes, pool
+from kopru.space.api import imaging, latency, parse_start, passes, pool
+from kopru.space.delivery import NETWORKS, Latency, LatencyOptions
 from kopru.space.observation import Opportunities, imaging_opportunities, read_sites, sez_sites
 from kopru.space.pooling import PoolOptions, PoolResult
 from kopru.space.satellites import SatelliteInfo, read_satellites
@@ -37,8 +41,11 @@ from kopru.space.tle import Constellation, ElementSet, parse_tle, read_tle
 from kopru.space.visibility import Passes, find_passes
 
 __all__ = [
+    "NETWORKS",
     "Constellation",
     "ElementSet",
+    "Latency",
+    "LatencyOptions",
     "Opportunities",
     "Passes",
     "PoolOptions",
@@ -57,6 +64,7 @@ __all__ = [
     "find_passes",
     "imaging",
     "imaging_opportunities",
+    "latency",
     "parse_start",
     "parse_stations",
     "parse_tle",

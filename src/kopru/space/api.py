@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from kopru.errors import OptionError, SpaceWarning
+from kopru.space.delivery import Latency, LatencyOptions, measure
 from kopru.space.observation import Opportunities, imaging_opportunities, read_sites
 from kopru.space.pooling import PoolOptions, PoolResult
 from kopru.space.pooling import pool as pool_contacts
@@ -89,6 +90,14 @@ def check_max_off_nadir(degrees: float) -> float:
     return float(degrees)
 
 
+def check_min_sun_elevation(degrees: float) -> float:
+    if not -90.0 <= degrees < 90.0:
+        raise OptionError(
+            f"--min-sun-elevation must be in [-90, 90) degrees, got {degrees:g}", field="--min-sun-elevation"
+        )
+    return float(degrees)
+
+
 def _window(
     tle: PathLike,
     start: str | datetime,
@@ -144,6 +153,41 @@ def passes(
     return replace(kept, stations_not_for_leo=refused, warnings=notes)
 
 
+def _pool_options(
+    rate_mbps: float,
+    setup_s: float,
+    min_contact_s: float,
+    min_elevation: float,
+    time_limit: float,
+    shorten: bool,
+    assume_leo_antennas: bool,
+    refraction: str,
+) -> PoolOptions:
+    """The pool's parameters, each checked, as one line naming the option when it is wrong."""
+    for option, value, positive in (
+        ("--rate-mbps", rate_mbps, True),
+        ("--time-limit", time_limit, True),
+        ("--setup-s", setup_s, False),
+        ("--min-contact-s", min_contact_s, False),
+    ):
+        if not (value > 0 if positive else value >= 0) or (
+            value == float("inf") and option != "--time-limit"
+        ):
+            need = "> 0" if positive else ">= 0"
+            raise OptionError(f"{option} must be a number {need}, got {value:g}", field=option)
+    check_min_elevation(min_elevation)
+    return PoolOptions(
+        min_elevation,
+        rate_mbps,
+        setup_s,
+        min_contact_s,
+        time_limit,
+        shorten,
+        assume_leo_antennas,
+        check_refraction(refraction, min_elevation),
+    )
+
+
 def pool(
     start: str | datetime,
     days: float = 1.0,
@@ -164,27 +208,15 @@ def pool(
     """Own stations alone against the pooled network: contact time, contacts, gaps and downlink
     capacity (stations whose status is in ``station_status``: operational antennas by default,
     and of those the ones that track LEO satellites unless ``assume_leo_antennas``)."""
-    for option, value, positive in (
-        ("--rate-mbps", rate_mbps, True),
-        ("--time-limit", time_limit, True),
-        ("--setup-s", setup_s, False),
-        ("--min-contact-s", min_contact_s, False),
-    ):
-        if not (value > 0 if positive else value >= 0) or (
-            value == float("inf") and option != "--time-limit"
-        ):
-            need = "> 0" if positive else ">= 0"
-            raise OptionError(f"{option} must be a number {need}, got {value:g}", field=option)
-    check_min_elevation(min_elevation)
-    options = PoolOptions(
-        min_elevation,
+    options = _pool_options(
         rate_mbps,
         setup_s,
         min_contact_s,
+        min_elevation,
         time_limit,
         shorten,
         assume_leo_antennas,
-        check_refraction(refraction, min_elevation),
+        refraction,
     )
     owners = read_satellites(satellites)
     constellation, when, days = _window(tle, start, days, owners, max_elements_age)
@@ -211,11 +243,7 @@ def imaging(
 ) -> Opportunities:
     """Imaging opportunities of Earth-observation satellites over sites (default: every Kazakh SEZ)."""
     check_max_off_nadir(max_off_nadir)
-    if not -90.0 <= min_sun_elevation < 90.0:
-        raise OptionError(
-            f"--min-sun-elevation must be in [-90, 90) degrees, got {min_sun_elevation:g}",
-            field="--min-sun-elevation",
-        )
+    check_min_sun_elevation(min_sun_elevation)
     owners = read_satellites(satellites)
     constellation, when, days = _window(tle, start, days, owners, max_elements_age)
     return imaging_opportunities(
@@ -228,3 +256,60 @@ def imaging(
         min_sun_elevation,
         satellites_file=str(satellites or "satellites.csv (shipped)"),
     )
+
+
+MAX_FOLLOW_DAYS = 7.0
+
+
+def latency(
+    start: str | datetime,
+    days: float = 1.0,
+    tle: PathLike = None,
+    stations: PathLike = None,
+    sites: str | None = "SEZ",
+    satellites: PathLike = None,
+    downlink_s: float = 120.0,
+    follow_days: float = 3.0,
+    max_off_nadir: float = 30.0,
+    min_sun_elevation: float = 10.0,
+    min_elevation: float = 5.0,
+    setup_s: float = 120.0,
+    min_contact_s: float = 60.0,
+    time_limit: float = 60.0,
+    shorten: bool = False,
+    station_status: tuple[str, ...] = DEFAULT_STATUSES,
+    assume_leo_antennas: bool = False,
+    max_elements_age: float | None = None,
+    refraction: str = "none",
+) -> Latency:
+    """From a request to the image on the ground, per site, with each country's own satellites and
+    antennas, with partners' satellites, and pooled (:mod:`kopru.space.delivery`). Requests fall in
+    the window; contacts and images are found ``follow_days`` beyond it."""
+    if not 0.0 <= downlink_s < float("inf"):
+        raise OptionError(
+            f"--downlink-s must be a number of seconds >= 0, got {downlink_s:g}", field="--downlink-s"
+        )
+    if not 0.0 <= follow_days <= MAX_FOLLOW_DAYS:
+        raise OptionError(
+            f"--follow-days must be in [0, {MAX_FOLLOW_DAYS:g}], got {follow_days:g}", field="--follow-days"
+        )
+    check_max_off_nadir(max_off_nadir)
+    check_min_sun_elevation(min_sun_elevation)
+    pool_options = _pool_options(
+        100.0, setup_s, min_contact_s, min_elevation, time_limit, shorten, assume_leo_antennas, refraction
+    )
+    owners = read_satellites(satellites)
+    constellation, when, days = _window(tle, start, days, owners, max_elements_age)
+    site_table = read_sites(sites)
+    name = str(satellites or "satellites.csv (shipped)")
+    span = days + follow_days
+    pooled = pool_contacts(
+        constellation, read_stations(stations, tuple(station_status)), when, span, owners, pool_options, name
+    )
+    with warnings.catch_warnings():
+        # the pool has said which satellites it leaves out; imaging would keep them as of unknown country
+        warnings.simplefilter("ignore", SpaceWarning)
+        found = imaging_opportunities(
+            constellation, site_table, when, span, owners, max_off_nadir, min_sun_elevation, name
+        )
+    return measure(pooled, found, site_table, days * 86400.0, LatencyOptions(downlink_s, follow_days))

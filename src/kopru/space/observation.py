@@ -48,6 +48,11 @@ class Opportunities:
     sites: list[dict[str, object]] = field(default_factory=list)  # revisit per site
     constellation: Constellation | None = field(default=None, repr=False)  # every element set read
     warnings: tuple[str, ...] = ()  # besides stale element sets, which as_dict adds
+    # the rows as arrays, in the same order: NORAD number, row of the sites table, seconds from the
+    # window's start (kopru.space.delivery reads these)
+    norad: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    site: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    t: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
 
     def as_dict(self) -> dict[str, object]:
         start, end = self.window.start, self.window.end
@@ -187,7 +192,18 @@ def imaging_opportunities(
     revisit = site_revisits(
         sites, sats, owner, passes.sat[good], passes.station[good], passes.tca[good], window.seconds
     )
-    return Opportunities(window, rows, excluded, revisit, constellation, notes)
+    norads = np.array([e.norad for e in sats], dtype=np.int64)
+    return Opportunities(
+        window,
+        rows,
+        excluded,
+        revisit,
+        constellation,
+        notes,
+        norad=norads[passes.sat[good]],
+        site=passes.station[good].astype(np.int64),
+        t=passes.tca[good].astype(float),
+    )
 
 
 def _unknown_satellites(

@@ -104,6 +104,29 @@ class PoolOptions:
 
 
 @dataclass(frozen=True)
+class Contacts:
+    """Scheduled contacts as arrays: each one's satellite (NORAD number), antenna (row of the
+    antennas scheduled) and start and end (seconds from the window's start), in time order."""
+
+    norad: np.ndarray
+    station: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+    @classmethod
+    def chosen(cls, norads: np.ndarray, passes: Passes, rows: np.ndarray, sched: Schedule) -> Contacts:
+        """The contacts ``sched`` books among the passes ``rows`` (the passes it was given)."""
+        used = np.flatnonzero(sched.used)
+        order = used[np.argsort(sched.start[used], kind="stable")]
+        return cls(
+            norads[passes.sat[rows[order]]],
+            passes.station[rows[order]],
+            sched.start[order],
+            sched.end[order],
+        )
+
+
+@dataclass(frozen=True)
 class PoolResult:
     window: Window
     options: PoolOptions
@@ -118,6 +141,9 @@ class PoolResult:
     stations: Stations | None = field(default=None, repr=False)  # the antennas scheduled
     stations_not_for_leo: tuple[dict[str, str], ...] = ()
     warnings: tuple[str, ...] = ()  # besides stale element sets, which as_dict adds
+    # both schedules as arrays, for what is computed from them (kopru.space.delivery)
+    own_contacts: Contacts | None = field(default=None, repr=False)
+    pooled_contacts: Contacts | None = field(default=None, repr=False)
 
     def all_warnings(self) -> list[str]:
         stale = (
@@ -196,6 +222,7 @@ def pool(
     antennas, refused = _leo_antennas(stations, options.assume_leo_antennas)
     country = np.array([owners[e.norad].country for e in sats], dtype=object)
     priority = np.array([owners[e.norad].priority for e in sats])
+    norads = np.array([e.norad for e in sats], dtype=np.int64)
     notes = _missing_rows(constellation, owners, satellites_file) + _countries_without_station(
         sats, country, antennas, satellites_file
     )
@@ -253,6 +280,8 @@ def pool(
         stations=antennas,
         stations_not_for_leo=refused,
         warnings=tuple(notes),
+        own_contacts=Contacts.chosen(norads, passes, own_idx, own),
+        pooled_contacts=Contacts.chosen(norads, passes, np.arange(len(passes)), pooled),
     )
 
 

@@ -276,6 +276,7 @@ def test_latency_table_json_and_files(space, tmp_path):
         ("--downlink-s", "-5", "--downlink-s must be a number of seconds >= 0, got -5"),
         ("--follow-days", "10", "--follow-days must be in [0, 7], got 10"),
         ("--sites", "SEZ:nowhere", "unknown SEZ id 'nowhere'"),
+        ("--sites", "SEZ:", "--sites 'SEZ:' names no SEZ; expected SEZ:id[,id...], e.g. SEZ:sez_pit"),
     ],
 )
 def test_latency_bad_options_exit_2(space, option, value, message):

@@ -539,6 +539,14 @@ def latency(
     assume_leo_antennas: AssumeLeoOpt = False,
     max_elements_age: MaxAgeOpt = None,
     refraction: RefractionOpt = "none",
+    store_and_forward: Annotated[
+        bool,
+        typer.Option(
+            "--store-and-forward",
+            help="An image waits for the next contact that begins after it (default: one taken in view of"
+            " an antenna goes down at once).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
     out_dir: OutOpt("latency.json and latency.csv (one row per image)") = None,
 ) -> None:
@@ -565,6 +573,7 @@ def latency(
             assume_leo_antennas,
             max_elements_age,
             refraction,
+            not store_and_forward,
         )
     )
     written = (
@@ -581,13 +590,16 @@ def latency(
         + escape(
             "; ".join(
                 f"{a['parameter']} {a['value']:g}{_unit(a['unit'])}: {a['meaning']}"
-                if a["value"] is not None
+                if isinstance(a["value"], int | float) and not isinstance(a["value"], bool)
                 else f"{a['parameter']}: {a['meaning']}"
                 for a in assumed
             )
         )
         + "[/]"
     )
+    for name, rep in (("own", result.pool.own), ("pooled", result.pool.pooled)):
+        gap = "—" if rep.gap is None else f"{rep.gap:.2%}"
+        out.print(f"[dim]{name} schedule: {rep.status.value}, gap {gap}, {rep.seconds:.2f} s[/]")
     if result.excluded:
         out.print(
             "[dim]left out: "
@@ -609,7 +621,7 @@ def _print_request_times(sites: list[dict[str, object]], days: float, follow_day
         " antennas | with partners' satellites | pooled",
         caption="median and worst over one request a minute; n: images taken in the window; —: own for a"
         f" site of no country, or requests with no image down within {follow_days:g} day(s) after the"
-        " window (their share below)",
+        " window (how many below); red: worse pooled than with partners' satellites on their own antennas",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         padding=(0, 0, 0, 1),
@@ -620,17 +632,27 @@ def _print_request_times(sites: list[dict[str, object]], days: float, follow_day
     for s in sites:
         nets = [cast(dict[str, object] | None, s[n]) for n in space.NETWORKS]
         request = [cast(dict[str, object], n["request_h"]) if n else None for n in nets]
+        worse = set(cast(list[str], s["worse_when_pooled"]))
+
+        def pooled(text: str, level: str, worse: set[str] = worse) -> str:
+            return f"[red]{text}[/]" if level in worse else text
+
+        median = [_hours_cell(r["median"] if r else None) for r in request]
+        worst = [_hours_cell(r["worst"] if r else None) for r in request]
         table.add_row(
             escape(str(s["site"])) + (" =" if s["same_point_as"] else ""),
             "—" if nets[0] is None else str(nets[0]["images"]),
             str(cast(dict[str, object], nets[2])["images"]),
-            *(_hours_cell(r["median"] if r else None) for r in request),
-            *(_hours_cell(r["worst"] if r else None) for r in request),
+            *median[:2],
+            pooled(median[2], "median"),
+            *worst[:2],
+            pooled(worst[2], "longest"),
         )
         shares = [
-            f"{label} {float(cast(float, n['requests_unanswered'])):.0%}"
+            f"{label} {n['requests_unanswered']} of {n['requests']}"
+            f" ({float(cast(float, n['unanswered_share'])):.2%})"
             for label, n in zip(("own", "with partners' satellites", "pooled"), nets, strict=True)
-            if n and float(cast(float, n["requests_unanswered"])) > 0
+            if n and int(cast(int, n["requests_unanswered"])) > 0
         ]
         if shares:
             unanswered.append(f"{s['site']}: {', '.join(shares)}")
@@ -654,8 +676,8 @@ def _print_image_latency(satellites: list[dict[str, object]], days: float) -> No
     table = Table(
         title=f"image to ground, minutes, images over {days:g} day(s): own country's antennas | pooled",
         caption="from the imaging opportunity to the end of its downlink in the satellite's next"
-        " scheduled contact that has --downlink-s left; —: not down within the window and its follow-up;"
-        " red: worse when pooled",
+        " scheduled contact that has --downlink-s left; —: no image taken, or none down within the window"
+        " and its follow-up (counts in --json); red: worse when pooled",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         padding=(0, 0, 0, 1),

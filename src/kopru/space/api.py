@@ -104,9 +104,11 @@ def _window(
     days: float,
     owners: dict[int, SatelliteInfo],
     max_elements_age: float | None = None,
+    follow_days: float = 0.0,
 ) -> tuple[Constellation, datetime, float]:
     """The element sets, named as the satellites file names them, and the checked window; element
-    sets farther than ``max_elements_age`` days from it are refused."""
+    sets farther than ``max_elements_age`` days from it (and the ``follow_days`` after it that the
+    run also computes) are refused."""
     when, days = parse_start(start), check_days(days)
     if max_elements_age is not None and not 0 < max_elements_age < float("inf"):
         raise OptionError(
@@ -114,7 +116,7 @@ def _window(
             field="--max-elements-age",
         )
     constellation = named(read_tle(tle), owners)
-    constellation.check_age(when, when + timedelta(days=days), max_elements_age)
+    constellation.check_age(when, when + timedelta(days=days + follow_days), max_elements_age)
     return constellation, when, days
 
 
@@ -281,6 +283,7 @@ def latency(
     assume_leo_antennas: bool = False,
     max_elements_age: float | None = None,
     refraction: str = "none",
+    direct_downlink: bool = True,
 ) -> Latency:
     """From a request to the image on the ground, per site, with each country's own satellites and
     antennas, with partners' satellites, and pooled (:mod:`kopru.space.delivery`). Requests fall in
@@ -299,7 +302,7 @@ def latency(
         100.0, setup_s, min_contact_s, min_elevation, time_limit, shorten, assume_leo_antennas, refraction
     )
     owners = read_satellites(satellites)
-    constellation, when, days = _window(tle, start, days, owners, max_elements_age)
+    constellation, when, days = _window(tle, start, days, owners, max_elements_age, follow_days)
     site_table = read_sites(sites)
     name = str(satellites or "satellites.csv (shipped)")
     span = days + follow_days
@@ -312,4 +315,10 @@ def latency(
         found = imaging_opportunities(
             constellation, site_table, when, span, owners, max_off_nadir, min_sun_elevation, name
         )
-    return measure(pooled, found, site_table, days * 86400.0, LatencyOptions(downlink_s, follow_days))
+    return measure(
+        pooled,
+        found,
+        site_table,
+        days * 86400.0,
+        LatencyOptions(downlink_s, follow_days, direct_downlink=direct_downlink),
+    )

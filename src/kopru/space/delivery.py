@@ -3,13 +3,19 @@ partners' satellites, and with the pooled network.
 
 Revisit (:mod:`kopru.space.observation`) says how often a site can be imaged; contact time
 (:mod:`kopru.space.pooling`) how long satellites talk to the ground. What a customer of an image
-feels joins the two: from a request to the image on the ground. Pooling helps twice: more
-satellites pass over the site, and more antennas send commands up and bring images down.
+feels joins the two: from a request to the image on the ground. Pooling can help twice: more
+satellites pass over the site, and more antennas send commands up and bring images down. It can
+also hurt: the pooled schedule maximises contact time under its guarantee, not latency, and may
+drop the contact a request needed; a site or satellite whose times get worse is flagged
+(``worse_when_pooled``).
 
 Two measures, each on three networks:
 
 - **image latency**: from an imaging opportunity to the end of its downlink, in the first
-  scheduled contact of that satellite that has ``downlink_s`` seconds left after the image;
+  scheduled contact of that satellite that has ``downlink_s`` seconds left after the image (with
+  ``direct_downlink``, the default, an image taken in view of an antenna goes down at once, as a
+  satellite with real-time downlink does; without it the image waits for the next contact that
+  begins after it: store and forward);
 - **request to image on the ground**: from a request at time τ (one every ``step_s`` over the
   window) to the first image of the site on the ground. The command goes up at the satellite's
   first scheduled contact at or after τ, the satellite takes its first opportunity over the site
@@ -29,17 +35,19 @@ answer by then is counted as unanswered and has no number (``None`` in JSON), ne
 What this leaves out, each listed as an assumption in the result: a command takes no time and
 any scheduled contact carries it; a satellite takes every opportunity it is asked for (no other
 request competes for it, no agility or power limit); an image needs ``downlink_s`` of one
-contact and does not wait for other images in the satellite's memory; the ground processes it in
-no time.
+contact (with ``shorten``, a contact handed over between two antennas counts as two) and does not
+wait for other images in the satellite's memory; the ground processes it in no time. A schedule
+that stops short of optimal (a time limit) is said in the warnings.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from kopru.errors import StationError
+from kopru.errors import SpaceWarning, StationError
 from kopru.space.frames import Window
 from kopru.space.observation import Opportunities, co_located
 from kopru.space.pooling import Contacts, PoolResult
@@ -62,6 +70,7 @@ class LatencyOptions:
     downlink_s: float = 120.0
     follow_days: float = 3.0
     step_s: float = STEP_S
+    direct_downlink: bool = True
 
     def assumptions(self) -> list[dict[str, object]]:
         defaults = LatencyOptions()
@@ -82,6 +91,17 @@ class LatencyOptions:
                 "unit": "d",
                 "meaning": "time after the window in which late requests and images are still answered",
                 "basis": "kopru's default" if self.follow_days == defaults.follow_days else given,
+            },
+            {
+                "parameter": "direct_downlink",
+                "value": self.direct_downlink,
+                "unit": "",
+                "meaning": "an image taken in view of an antenna goes down at once (real-time downlink)"
+                if self.direct_downlink
+                else "an image waits for the next contact that begins after it (store and forward)",
+                "basis": "assumption: kopru's default, no source"
+                if self.direct_downlink == defaults.direct_downlink
+                else given,
             },
             {
                 "parameter": "command",
@@ -123,6 +143,7 @@ class Latency:
             "assumptions": self.options.assumptions()
             + [a for a in self.pool.options.assumptions() if a["parameter"] != "rate_mbps"],
             "warnings": list(self.warnings),
+            "solver": {"own": self.pool.own.as_dict(), "pooled": self.pool.pooled.as_dict()},
             "sites": self.sites,
             "satellites": self.satellites,
             "images": self.images,
@@ -169,7 +190,8 @@ def earliest_in_contact(
     running = np.minimum.accumulate(backwards)
     last_record = np.maximum.accumulate(np.where(backwards == running, np.arange(len(rows)), 0))
     best_row = rows[::-1][last_record][::-1]  # its start is read back exactly, not decoded
-    at = np.searchsorted(key, g_query * span + np.where(finite, t, np.inf) + need_s, side="left")
+    # the same tolerance as the contacts' length, so a contact that fits is found
+    at = np.searchsorted(key, g_query * span + np.where(finite, t, np.inf) + need_s - EPS_S, side="left")
     inside = at < len(key)
     at_ = np.minimum(at, len(key) - 1)
     ok = inside & (g_sorted[at_] == g_query) & finite
@@ -243,7 +265,8 @@ def measure(
     down, via = {}, {}
     for name, contacts in schedules.items():
         assert contacts is not None
-        down[name], via[name] = earliest_in_contact(contacts, img_norad, img_t, options.downlink_s)
+        sending = contacts if options.direct_downlink else store_and_forward(contacts, options.downlink_s)
+        down[name], via[name] = earliest_in_contact(sending, img_norad, img_t, options.downlink_s)
     tau = np.arange(0.0, request_s, options.step_s)
     site_country = np.array(sites.country, dtype=object)
     mine = (country[:, None] == site_country[None, :]) & (site_country != "")[None, :]
@@ -257,8 +280,34 @@ def measure(
         window, pooled, sites, eo, country, sat_names, img_sat, img_site, img_t, in_window, down, via
     )
     excluded = {int(e["norad"]): e for e in [*opportunities.excluded, *pooled.excluded]}
-    notes = tuple(pooled.all_warnings())  # the same element sets and window as the opportunities'
+    notes = tuple(pooled.all_warnings()) + unproven(pooled)  # the same element sets as the opportunities'
     return Latency(window, options, site_rows, sat_rows, image_rows, list(excluded.values()), pooled, notes)
+
+
+def store_and_forward(contacts: Contacts, downlink_s: float) -> Contacts:
+    """The contacts as store and forward sees them: a downlink can only begin as a contact begins,
+    so each contact long enough is cut to its first ``downlink_s`` (and a shorter one to nothing).
+    The first contact then found after an image is the first that begins after it."""
+    fits = contacts.end - contacts.start >= downlink_s - EPS_S
+    end = np.where(fits, contacts.start + downlink_s, contacts.start)
+    return Contacts(contacts.norad, contacts.station, contacts.start, end)
+
+
+def unproven(pooled: PoolResult) -> tuple[str, ...]:
+    """A warning for each schedule the solver did not prove optimal: the times read from it are
+    those of a feasible schedule (or of none), not of the best one."""
+    notes = []
+    for name, rep in (("own", pooled.own), ("pooled", pooled.pooled)):
+        status = rep.status.value
+        if status == "optimal":
+            continue
+        gap = "" if rep.gap is None else f", gap {rep.gap:.2%}"
+        notes.append(
+            f"the {name} schedule stopped with status {status}{gap}: the times read from it are not those"
+            " of a proven best schedule (raise --time-limit)"
+        )
+        warnings.warn(notes[-1], SpaceWarning, stacklevel=3)
+    return tuple(notes)
 
 
 def _responses(eo, img_sat, img_site, img_t, down, schedules, mine, tau, n_sites) -> dict[str, np.ndarray]:
@@ -297,9 +346,30 @@ def _hours(seconds: np.ndarray, q: float) -> float | None:
     return round(v / 3600.0, 3) if np.isfinite(v) else None
 
 
+#: Times are worse when pooled by more than a minute (the seconds of a pass's edge between two
+#: schedules are not worth a flag).
+WORSE_BY_S = 60.0
+LEVELS = (("median", 0.5), ("90th percentile", 0.9), ("longest", 1.0))
+
+
+def _levels(seconds: np.ndarray) -> list[float]:
+    """The median, 90th percentile and maximum (inf when unanswered; 0 when there is nothing)."""
+    return [float(np.quantile(seconds, q, method="inverted_cdf")) if len(seconds) else 0.0 for _, q in LEVELS]
+
+
+def _worse(before: np.ndarray, pooled: np.ndarray) -> list[str]:
+    """The levels (:data:`LEVELS`) at which the pooled times exceed the others by over a minute."""
+    return [
+        label
+        for (label, _), a, b in zip(LEVELS, _levels(before), _levels(pooled), strict=True)
+        if b > a + WORSE_BY_S
+    ]
+
+
 def _site_rows(sites, sat_names, mine, img_sat, img_site, img_t, in_window, down, response):
     """Per site and network: images taken, their latency, and the time from a request to the
-    first image on the ground (median, 90th percentile, worst; None where unanswered)."""
+    first image on the ground (median, 90th percentile, worst; None where unanswered); and where
+    pooling the antennas makes requests wait longer than partners' satellites on their own antennas."""
     same_point = co_located(sites)
     rows = []
     for g in range(len(sites)):
@@ -313,6 +383,7 @@ def _site_rows(sites, sat_names, mine, img_sat, img_site, img_t, in_window, down
             taken = here & (mine[img_sat, img_site] if net == "own" else True)
             late = down[schedule][taken] - img_t[taken]
             wait = response[net][g]
+            unanswered = int(np.isinf(wait).sum())
             nets[net] = {
                 "images": int(taken.sum()),
                 "image_latency_h": {"median": _hours(late, 0.5), "p90": _hours(late, 0.9)},
@@ -322,7 +393,9 @@ def _site_rows(sites, sat_names, mine, img_sat, img_site, img_t, in_window, down
                     "p90": _hours(wait, 0.9),
                     "worst": _hours(wait, 1.0),
                 },
-                "requests_unanswered": round(float(np.isinf(wait).mean()), 4) if len(wait) else 0.0,
+                "requests": len(wait),
+                "requests_unanswered": unanswered,
+                "unanswered_share": round(unanswered / len(wait), 6) if len(wait) else 0.0,
             }
         rows.append(
             {
@@ -330,29 +403,20 @@ def _site_rows(sites, sat_names, mine, img_sat, img_site, img_t, in_window, down
                 "country": sites.country[g],
                 "own_satellites": [n for n, m in zip(sat_names, mine[:, g], strict=True) if m],
                 **nets,
+                "worse_when_pooled": _worse(response["partners"][g], response["pooled"][g]),
                 "same_point_as": same_point[g],
             }
         )
     return rows
 
 
-#: A satellite's image latency is worse when pooled by more than a minute (the seconds of a pass's
-#: edge between two schedules are not worth a flag).
-WORSE_BY_S = 60.0
-
-
 def _satellite_rows(eo, country, sat_names, img_sat, img_t, in_window, down):
     """Per satellite: images taken in the window and their latency on the own and pooled schedules,
     and what gets worse when pooled."""
-    levels = (("median", 0.5), ("90th percentile", 0.9), ("longest", 1.0))
     rows = []
     for i, norad in enumerate(eo):
         taken = in_window & (img_sat == i)
         late = {side: down[side][taken] - img_t[taken] for side in ("own", "pooled")}
-        q = {
-            side: [float(np.quantile(v, p, method="inverted_cdf")) if len(v) else 0.0 for _, p in levels]
-            for side, v in late.items()
-        }
         rows.append(
             {
                 "satellite": sat_names[i],
@@ -369,11 +433,7 @@ def _satellite_rows(eo, country, sat_names, img_sat, img_t, in_window, down):
                     }
                     for side, v in late.items()
                 },
-                "worse_when_pooled": [
-                    label
-                    for (label, _), a, b in zip(levels, q["own"], q["pooled"], strict=True)
-                    if b > a + WORSE_BY_S
-                ],
+                "worse_when_pooled": _worse(late["own"], late["pooled"]),
             }
         )
     return rows

@@ -329,6 +329,62 @@ def test_compare_page_puts_three_sites_side_by_side(watched: Watched) -> None:
     watched.check()
 
 
+def test_space_page_compares_own_antennas_with_the_pool(watched: Watched) -> None:
+    """The Space page shows the numbers the API gives (oracle: the same request made directly),
+    flags in red what gets worse when pooled, names satellites and zones, and refuses a bad
+    window with the server's words on the field."""
+    import httpx
+
+    page = watched.page
+    page.goto(watched.base + "/space")
+    page.fill("#sp-days", "7")
+    page.click("#sp-run")
+    page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+    assert page.locator("#sp-contact tbody tr").count() == 6
+    assert page.locator("#sp-request tbody tr").count() == 17
+    assert page.locator("#sp-image tbody tr").count() == 6
+    body = {
+        "start": "2026-06-01",
+        "days": 7,
+        "min_elevation": 5,
+        "refraction": "none",
+        "assume_leo_antennas": False,
+    }
+    want = httpx.post(
+        watched.base + "/api/space/latency", json={**body, "downlink_s": 120}, timeout=60
+    ).json()
+    turan = next(s for s in want["sites"] if s["site"].startswith("SEZ Turan"))
+    row = page.locator("#sp-request tbody tr", has_text="SEZ Turan").locator("td").all_inner_texts()
+    assert row[2:5] == [f"{turan[n]['request_h']['median']:.1f}" for n in ("own", "partners", "pooled")]
+    red = page.locator("#sp-image td.worse").count() + page.locator("#sp-contact td.worse").count()
+    flagged = sum(len(s["worse_when_pooled"]) for s in want["satellites"])
+    # a week from 1 June: KazSTSAT's longest wait, 2 min on Astana alone, is 91 min pooled
+    assert flagged >= 1 and page.locator("#sp-image td.worse").count() == flagged and red >= flagged
+    assert "Assumed, no source: downlink_s 120 s" in page.locator("#sp-notes").inner_text()
+    watched.shot("web-space.png", full_page=True)
+    page.fill("#sp-days", "40")
+    page.click("#sp-run")
+    page.wait_for_function("document.getElementById('sp-error').textContent.includes('days')")
+    assert "less than or equal to 14" in page.locator("#sp-error").inner_text()
+    assert "invalid" in (page.locator("#sp-days").get_attribute("class") or "")
+    watched.check(expected=("422",))
+
+
+def test_space_page_fits_a_phone(browser: Any, base: str) -> None:
+    """At 390 x 844 the form stacks and the three tables scroll inside their boxes."""
+    phone = Watched(browser, base, viewport={"width": 390, "height": 844})
+    try:
+        phone.page.goto(base + "/space")
+        phone.page.fill("#sp-days", "1")
+        phone.page.click("#sp-run")
+        phone.page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+        _fits(phone.page)
+        phone.shot("web-phone-space.png", full_page=True)
+        phone.check()
+    finally:
+        phone.close()
+
+
 def test_api_docs_render_offline(watched: Watched) -> None:
     page = watched.page
     page.goto(watched.base + "/docs")

@@ -22,7 +22,7 @@ import kopru
 from kopru import api
 from kopru.web import errors
 from kopru.web.jobs import JobManager
-from kopru.web.routes import compare, matches, pages, plans, profiles, sites
+from kopru.web.routes import compare, matches, pages, plans, profiles, sites, space
 from kopru.web.routes import store as store_routes
 from kopru.web.runs import MemoryRunStore, RunStore
 from kopru.web.state import WebState
@@ -95,7 +95,8 @@ DESCRIPTION = (
     "Where to produce, for whom, at what landed cost — Kazakhstan and Türkiye. "
     "Plans run as background jobs: POST /api/jobs (or POST /api/risk for the Monte Carlo risk), "
     "poll GET /api/jobs/{id}, then GET /api/runs/{run}. GET /api/store/runs lists every run "
-    "recorded in the scenario store, the command line's too."
+    "recorded in the scenario store, the command line's too. POST /api/space/pool and "
+    "/api/space/latency compare the partners' own ground stations with the pooled network."
 )
 
 
@@ -135,7 +136,7 @@ def create_app(
     errors.install(app)
 
     app.include_router(profiles.open_router)
-    for module in (profiles, plans, matches, store_routes, sites, compare):
+    for module in (profiles, plans, matches, store_routes, sites, compare, space):
         app.include_router(module.router)
     pages.mount(app, auth=token is not None)
     return app

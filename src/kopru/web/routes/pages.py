@@ -1,4 +1,5 @@
-"""The pages (Plan, Sites, Runs), the API docs and the static files, all served by the app itself.
+"""The pages (Plan, Match, Sites, Compare, Space, Runs), the API docs and the static files, all
+served by the app itself.
 
 Nothing the browser loads comes from outside the server: plotly.js is served from the installed
 plotly package, Swagger UI from vendored files, and the Content-Security-Policy forbids other
@@ -18,10 +19,18 @@ from fastapi.templating import Jinja2Templates
 
 import kopru
 from kopru import basemap
+from kopru.web.routes.space import MAX_WEB_DAYS
 from kopru.web.schemas import DEFAULT_RISK_SAMPLES, MAX_RISK_SAMPLES, MAX_SEED, MIN_RISK_SAMPLES
 
 HERE = Path(__file__).resolve().parents[1]
-PAGES = {"plan": "Plan", "match": "Match", "sites": "Sites", "compare": "Compare", "runs": "Runs"}
+PAGES = {
+    "plan": "Plan",
+    "match": "Match",
+    "sites": "Sites",
+    "compare": "Compare",
+    "space": "Space",
+    "runs": "Runs",
+}
 
 
 def _plotly_js() -> Path:
@@ -38,6 +47,7 @@ def mount(app: FastAPI, auth: bool) -> None:
         "risk_max": MAX_RISK_SAMPLES,
         "risk_default": DEFAULT_RISK_SAMPLES,
         "max_seed": MAX_SEED,
+        "space_max_days": MAX_WEB_DAYS,
     }
 
     def page(name: str, title: str) -> Callable[[Request], HTMLResponse]:

@@ -1,0 +1,124 @@
+"""The space planner on the shipped satellites and ground stations, for the Space page: own
+antennas against the pooled network (``kopru space pool``), and the time from a request to the
+image on the ground (``kopru space latency``).
+
+A request runs the same verbs as the CLI, synchronously (a week takes about a second); its window
+is bounded tighter than the CLI's so that one request cannot hold a worker for minutes.
+"""
+
+import re
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel, ConfigDict, Field
+
+from kopru import space
+from kopru.errors import KopruError
+from kopru.web.state import authorized
+
+MAX_WEB_DAYS = 14.0  # the CLI allows 31; two MILPs over a fortnight stay within seconds
+WEB_TIME_LIMIT_S = 20.0  # per MILP; the result says its gap if a schedule stops there
+SITES_PATTERN = r"^SEZ(:[A-Za-z0-9_]{1,40}(,[A-Za-z0-9_]{1,40}){0,30})?$"
+
+router = APIRouter(prefix="/api/space", tags=["space"], dependencies=[Depends(authorized)])
+
+
+class Window(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)  # NaN would pass no bound's test
+
+    start: str = Field(
+        default="2026-06-01",
+        max_length=40,
+        description="window start, ISO 8601 (UTC without an offset); the shipped element sets date from"
+        " late May / June 2026",
+    )
+    days: float = Field(default=7.0, gt=0, le=MAX_WEB_DAYS, description="window length, days")
+    min_elevation: float = Field(default=5.0, ge=0, lt=90, description="antenna mask, degrees")
+    setup_s: float = Field(default=120.0, ge=0, le=3600, description="antenna set-up between contacts, s")
+    min_contact_s: float = Field(default=60.0, ge=0, le=3600, description="shortest contact worth booking, s")
+    refraction: Literal["none", "radio", "optical"] = Field(
+        default="none", description="the mask on the apparent elevation: radio (ITU-R P.834), optical"
+    )
+    assume_leo_antennas: bool = Field(
+        default=False, description="offer the geostationary control centres to LEO satellites too"
+    )
+
+
+class LatencyRequest(Window):
+    sites: str = Field(
+        default="SEZ", pattern=SITES_PATTERN, description="SEZ (every SEZ) or SEZ:id,id (GET /api/sites)"
+    )
+    downlink_s: float = Field(
+        default=120.0, ge=0, le=3600, description="contact time to bring one image down, s"
+    )
+    follow_days: float = Field(
+        default=3.0, ge=0, le=7, description="days after the window in which late requests are still answered"
+    )
+    max_off_nadir: float = Field(default=30.0, gt=0, lt=90, description="sensor's off-nadir limit, degrees")
+    min_sun_elevation: float = Field(default=10.0, ge=-90, lt=90, description="Sun above the site, degrees")
+    direct_downlink: bool = Field(
+        default=True,
+        description="an image taken in view of an antenna goes down at once; false: store and forward",
+    )
+
+
+def _field(exc: KopruError) -> str:
+    """The request's field an error is about: ``--start`` reads ``start``."""
+    return (exc.field or "").lstrip("-").replace("-", "_")
+
+
+def _refused(exc: KopruError) -> HTTPException:
+    """A 422 naming the request's field; the verbs' messages name the CLI's options, which read
+    here as the request's fields (``--start`` as ``start``)."""
+    field = _field(exc)
+    msg = re.sub(r"--([a-z][a-z-]*)", lambda m: m.group(1).replace("-", "_"), str(exc))
+    where = ["body", field] if field else ["body"]
+    return HTTPException(
+        status_code=422, detail=[{"loc": where, "msg": msg, "type": "value_error", "field": field}]
+    )
+
+
+@router.post("/pool")
+def pool(req: Window) -> dict[str, Any]:
+    """Each satellite's contact time, contacts, longest gap and downlink capacity from its own
+    country's antennas alone and from the pooled network (both optimal schedules)."""
+    try:
+        result = space.pool(
+            req.start,
+            req.days,
+            min_elevation=req.min_elevation,
+            setup_s=req.setup_s,
+            min_contact_s=req.min_contact_s,
+            time_limit=WEB_TIME_LIMIT_S,
+            assume_leo_antennas=req.assume_leo_antennas,
+            refraction=req.refraction,
+        )
+    except KopruError as exc:
+        raise _refused(exc) from None
+    return result.as_dict()
+
+
+@router.post("/latency")
+def latency(req: LatencyRequest) -> dict[str, Any]:
+    """Hours from a request to the image on the ground per site (own satellites and antennas, with
+    partners' satellites, pooled) and minutes from an image to its downlink per satellite."""
+    try:
+        result = space.latency(
+            req.start,
+            req.days,
+            sites=req.sites,
+            downlink_s=req.downlink_s,
+            follow_days=req.follow_days,
+            max_off_nadir=req.max_off_nadir,
+            min_sun_elevation=req.min_sun_elevation,
+            min_elevation=req.min_elevation,
+            setup_s=req.setup_s,
+            min_contact_s=req.min_contact_s,
+            time_limit=WEB_TIME_LIMIT_S,
+            assume_leo_antennas=req.assume_leo_antennas,
+            refraction=req.refraction,
+            direct_downlink=req.direct_downlink,
+        )
+    except KopruError as exc:
+        raise _refused(exc) from None
+    return result.as_dict()

@@ -1,0 +1,111 @@
+// The Space page: own antennas against the pooled network, and request-to-ground times per zone.
+"use strict";
+
+(() => {
+  const form = document.getElementById("space-form");
+  const errorBox = document.getElementById("sp-error");
+  const inputs = {
+    start: document.getElementById("sp-start"),
+    days: document.getElementById("sp-days"),
+    min_elevation: document.getElementById("sp-mask"),
+    downlink_s: document.getElementById("sp-downlink"),
+  };
+  const hours = (v) => (v === null || v === undefined ? "—" : v.toFixed(1));
+  const minutes = (v) => (v === null || v === undefined ? "—" : (v * 60).toFixed(0));
+  const num = (text, worse) => `<td class="num${worse ? " worse" : ""}">${text}</td>`;
+
+  function contactTable(pool) {
+    const head = "<thead><tr><th>satellite</th><th>country</th><th class=num>min/day own</th><th class=num>pooled</th>"
+      + "<th class=num>contacts own</th><th class=num>pooled</th><th class=num>longest gap h own</th><th class=num>pooled</th></tr></thead>";
+    const rows = pool.satellites.map((s) => {
+      const worse = new Set(s.worse_when_pooled.map((w) => w.metric));
+      return `<tr><th>${kopru.esc(s.satellite)}</th><td>${kopru.esc(s.country)}</td>`
+        + num(s.own.contact_min_per_day.toFixed(1)) + num(s.pooled.contact_min_per_day.toFixed(1), worse.has("contact_min_per_day"))
+        + num(s.own.contacts) + num(s.pooled.contacts, worse.has("contacts"))
+        + num((s.own.longest_gap_min / 60).toFixed(1)) + num((s.pooled.longest_gap_min / 60).toFixed(1), worse.has("longest_gap_min"))
+        + "</tr>";
+    });
+    document.getElementById("sp-contact").innerHTML = head + `<tbody>${rows.join("")}</tbody>`;
+    document.getElementById("sp-guarantee").textContent = `Pooling guarantees only this: ${pool.guarantee}. Red: worse than own antennas alone.`;
+  }
+
+  function requestTable(latency) {
+    const nets = ["own", "partners", "pooled"];
+    const head = "<thead><tr><th>zone</th><th class=num>images own</th><th class=num>all</th>"
+      + "<th class=num>median own</th><th class=num>+ satellites</th><th class=num>pooled</th>"
+      + "<th class=num>worst own</th><th class=num>+ satellites</th><th class=num>pooled</th></tr></thead>";
+    const rows = latency.sites.map((s) => {
+      const r = nets.map((n) => (s[n] ? s[n].request_h : null));
+      const same = s.same_point_as.length ? ` <span class="muted" title="at the same point as ${kopru.esc(s.same_point_as.join(", "))}">=</span>` : "";
+      return `<tr><th>${kopru.esc(s.site)}${same}</th>`
+        + num(s.own ? s.own.images : "—") + num(s.pooled.images)
+        + r.map((x) => num(hours(x && x.median))).join("")
+        + r.map((x) => num(hours(x && x.worst))).join("") + "</tr>";
+    });
+    document.getElementById("sp-request").innerHTML = head + `<tbody>${rows.join("")}</tbody>`;
+  }
+
+  function imageTable(latency) {
+    const head = "<thead><tr><th>satellite</th><th>country</th><th class=num>images</th>"
+      + "<th class=num>median own</th><th class=num>pooled</th><th class=num>90 % own</th><th class=num>pooled</th>"
+      + "<th class=num>longest own</th><th class=num>pooled</th></tr></thead>";
+    const rows = latency.satellites.map((s) => {
+      const worse = new Set(s.worse_when_pooled);
+      return `<tr><th>${kopru.esc(s.satellite)}</th><td>${kopru.esc(s.country)}</td>` + num(s.images)
+        + num(minutes(s.own.median_h)) + num(minutes(s.pooled.median_h), worse.has("median"))
+        + num(minutes(s.own.p90_h)) + num(minutes(s.pooled.p90_h), worse.has("90th percentile"))
+        + num(minutes(s.own.max_h)) + num(minutes(s.pooled.max_h), worse.has("longest")) + "</tr>";
+    });
+    document.getElementById("sp-image").innerHTML = head + `<tbody>${rows.join("")}</tbody>`;
+  }
+
+  function notes(pool, latency) {
+    const assumed = latency.assumptions.filter((a) => a.basis.startsWith("assumption"))
+      .map((a) => `${a.parameter}${typeof a.value === "number" ? ` ${a.value} ${a.unit}` : ""}: ${a.meaning}`);
+    const out = [`Assumed, no source: ${assumed.join("; ")}.`];
+    if (latency.excluded.length) out.push(`Left out: ${latency.excluded.map((e) => `${e.satellite} (${e.reason})`).join(", ")}.`);
+    const stations = pool.stations_left_out.map((s) => `${s.name} (${s.status.replace(/_/g, " ")})`);
+    if (stations.length) out.push(`Stations left out by status: ${stations.join("; ")}.`);
+    for (const w of [...new Set([...pool.warnings, ...latency.warnings])]) out.push(`Warning: ${w}`);
+    document.getElementById("sp-notes").innerHTML = out.map((t) => `<p class="note">${kopru.esc(t)}</p>`).join("");
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    errorBox.textContent = "";
+    Object.values(inputs).forEach((i) => i.classList.remove("invalid"));
+    const window = {
+      start: inputs.start.value,
+      days: Number(inputs.days.value),
+      min_elevation: Number(inputs.min_elevation.value),
+      refraction: document.getElementById("sp-refraction").value,
+      assume_leo_antennas: document.getElementById("sp-assume").checked,
+    };
+    const post = (path, body) => kopru.json(path, {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+    });
+    const button = document.getElementById("sp-run");
+    button.disabled = true;
+    document.body.dataset.ready = "";
+    try {
+      const pool = await post("/api/space/pool", window);
+      const latency = await post("/api/space/latency", {
+        ...window,
+        downlink_s: Number(inputs.downlink_s.value),
+        direct_downlink: !document.getElementById("sp-store").checked,
+      });
+      contactTable(pool);
+      requestTable(latency);
+      imageTable(latency);
+      notes(pool, latency);
+      document.getElementById("sp-result").hidden = false;
+      document.body.dataset.ready = "1";
+    } catch (error) {
+      errorBox.textContent = error.message;  // the server names the field and the range it expects
+      const fields = error.body && Array.isArray(error.body.detail) ? error.body.detail.map((d) => d.field) : [];
+      for (const [name, input] of Object.entries(inputs)) if (fields.includes(name)) input.classList.add("invalid");
+    } finally {
+      button.disabled = false;
+    }
+  });
+})();

@@ -1,0 +1,86 @@
+"""The Space API: the same answers as ``kopru.space.pool`` and ``kopru.space.latency`` (the
+oracle: the Python API on the same inputs), and bad requests as 422s naming the field."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from web_server import serving
+
+from kopru import space
+from kopru.web import create_app
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[httpx.Client]:
+    with serving(create_app(token="")) as url, httpx.Client(base_url=url, timeout=120) as c:
+        yield c
+
+
+def test_pool_and_latency_answer_as_the_python_api(client: httpx.Client) -> None:
+    body = {"start": "2026-06-01", "days": 2, "min_elevation": 10, "downlink_s": 90}
+    pool = client.post("/api/space/pool", json={k: v for k, v in body.items() if k != "downlink_s"})
+    assert pool.status_code == 200
+    expected = space.pool("2026-06-01", 2, min_elevation=10, time_limit=20).as_dict()
+    got = pool.json()
+    assert got["satellites"] == json.loads(json.dumps(expected["satellites"]))
+    assert got["guarantee"] == expected["guarantee"]
+    latency = client.post("/api/space/latency", json=body)
+    assert latency.status_code == 200
+    want = space.latency("2026-06-01", 2, min_elevation=10, downlink_s=90, time_limit=20).as_dict()
+    got = latency.json()
+    assert got["sites"] == json.loads(json.dumps(want["sites"])) and len(got["sites"]) == 17
+    assert got["satellites"] == json.loads(json.dumps(want["satellites"]))
+    assert got["parameters"]["downlink_s"] == 90
+
+
+def test_one_zone_store_and_forward(client: httpx.Client) -> None:
+    body = {"days": 1, "sites": "SEZ:sez_turan", "direct_downlink": False}
+    got = client.post("/api/space/latency", json=body).json()
+    assert [s["site"] for s in got["sites"]] == ["SEZ Turan (formerly Turkistan)"]
+    assumed = {a["parameter"]: a for a in got["assumptions"]}
+    assert (
+        assumed["direct_downlink"]["value"] is False
+        and "store and forward" in assumed["direct_downlink"]["meaning"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ({"days": 20}, "days", "less than or equal to 14"),
+        ({"start": "tomorrow"}, "start", "start 'tomorrow' is not an ISO 8601 date"),
+        ({"start": "1900-01-01"}, "start", "outside the years element sets can describe"),
+        ({"sites": "SEZ:nowhere"}, "sites", "unknown SEZ id 'nowhere'"),
+        ({"sites": "../etc/passwd"}, "sites", "should match pattern"),
+        ({"refraction": "x"}, "refraction", "'none', 'radio' or 'optical'"),
+        ({"downlink_s": -1}, "downlink_s", "greater than or equal to 0"),
+        ({"follow_days": 8}, "follow_days", "less than or equal to 7"),
+        ({"optimise": True}, "optimise", "Extra inputs are not permitted"),
+    ],
+)
+def test_bad_requests_name_the_field(client: httpx.Client, body: dict, field: str, words: str) -> None:
+    r = client.post("/api/space/latency", json=body)
+    assert r.status_code == 422
+    detail = r.json()["detail"][0]
+    assert detail["field"] == field and words in detail["msg"], detail
+
+
+def test_the_page_is_served_and_in_the_menu(client: httpx.Client) -> None:
+    page = client.get("/space")
+    assert page.status_code == 200 and 'id="space-form"' in page.text
+    assert '<a href="/space" class="active">Space</a>' in page.text
+    assert '<a href="/space"' in client.get("/plan").text
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"), [('{"days": NaN}', "days"), ('{"downlink_s": Infinity}', "downlink_s")]
+)
+def test_nan_and_infinity_are_refused_as_such(client: httpx.Client, raw: str, field: str) -> None:
+    """Python's JSON reader takes NaN and Infinity; NaN would pass no bound's test."""
+    r = client.post("/api/space/latency", content=raw, headers={"Content-Type": "application/json"})
+    detail = r.json()["detail"][0]
+    assert r.status_code == 422 and detail["field"] == field and "finite number" in detail["msg"]

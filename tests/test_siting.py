@@ -318,11 +318,23 @@ def test_a_full_plant_has_no_room_for_the_next_unit(optimized):
     assert "No market can take one more unit" in n.marginals.text
 
 
-def test_marginal_values_are_not_claimed_under_single_sourcing():
+def test_single_sourcing_gives_steps_not_rates():
+    """Under single sourcing there are no duals: each value is the assignment re-solved with one
+    unit more or less (kopru.facility.marginal.single_source_steps, tested against enumeration and
+    CBC). The appliances plan opens one site with room to spare, so by hand one more unit in a
+    market costs what a unit there costs now, and capacity saves nothing."""
     plan = kopru.optimize(EXAMPLES / "appliances.yaml", single_source=True, sensitivity=False)
-    m = plan.network.marginals
-    assert not m.markets and "single sourcing" in m.note and "single sourcing" in m.text
-    assert json.loads(plan.model_dump_json())["network"]["marginals"]["note"]
+    n = plan.network
+    m = n.marginals
+    assert m.method == "steps" and not m.note and len(m.markets) == len(plan.markets)
+    per_flow = {f.market: f.cost / f.units for f in n.flows}
+    for x in m.markets:
+        assert x.cost == pytest.approx(per_flow[x.market], rel=1e-7) and x.cost_holds_to is None
+        assert x.saving == pytest.approx(per_flow[x.market], rel=1e-7) and x.saving_holds_to is None
+    (cap,) = m.capacity
+    assert cap.spare > 0 and cap.value == 0
+    assert "steps, not rates" in m.text and "One more unit sold adds" in m.text
+    assert json.loads(plan.model_dump_json())["network"]["marginals"]["method"] == "steps"
 
 
 def _described(cost, cap, demand, mask=None, share=0.0, sites=None, open_=None, fixed=None, prices=None):

@@ -10,7 +10,7 @@ optimizer (:mod:`kopru.siting`) also decides which sites to open; its answer is 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -161,9 +161,13 @@ class ShareMargin(Model):
 
 
 class Marginals(Model):
-    """Marginal values of the network plan (the transportation LP's duals and their ranges)."""
+    """Marginal values of the network plan (the transportation LP's duals and their ranges; under
+    single sourcing, steps of one unit re-solved)."""
 
     held_fixed: str = "the open sites and their capacity levels, as the plan chose them"
+    # duals: the transportation LP's duals and HiGHS's ranging; steps: under single sourcing, the
+    # assignment MIP re-solved with one unit more or less (no range)
+    method: Literal["duals", "steps"] = "duals"
     markets: list[MarketMargin] = []
     capacity: list[CapacityMargin] = []
     share: ShareMargin | None = None

@@ -16,7 +16,7 @@ import numpy as np
 from kopru.costs import landed_cost
 from kopru.errors import InfeasibleError, ProfileError
 from kopru.facility import FacilityProblem, Solution, Status, solve
-from kopru.facility.marginal import Side, marginal_values
+from kopru.facility.marginal import Side, marginal_values, single_source_steps
 from kopru.inputs import PlanInputs
 from kopru.planner import (
     CapacityMargin,
@@ -309,12 +309,10 @@ def _sensitivity(pre, cands, sol: Solution, options) -> list[Sensitivity]:
 def marginals_of(pre: PlanInputs, cands: Candidates, sol: Solution) -> Marginals:
     """The plan's marginal values by market, open site and minimum share (kopru.facility.marginal)."""
     p = cands.problem
-    if p.single_source:
-        return Marginals(
-            note="not computed: under single sourcing each market's supplier is a yes-or-no choice, so the"
-            " plan has no marginal values (re-solve with a changed demand or capacity instead)"
-        )
-    m = marginal_values(cands.per_unit, p.capacity, p.demand, sol.open, p.share_mask, p.min_share)
+    if p.single_source:  # no duals: each market's supplier is a yes-or-no choice; re-solve a step
+        m = single_source_steps(cands.per_unit, p.capacity, p.demand, sol.open, p.share_mask, p.min_share)
+    else:
+        m = marginal_values(cands.per_unit, p.capacity, p.demand, sol.open, p.share_mask, p.min_share)
     names = pre.sites["name"].tolist()
     reach = np.isfinite(cands.per_unit[sol.open]).any(axis=0)  # (J,) some open site can ship there
     prices = np.array([np.nan if mk.get("price") is None else mk["price"] for mk in pre.markets], dtype=float)
@@ -359,7 +357,8 @@ def marginals_of(pre: PlanInputs, cands: Candidates, sol: Solution) -> Marginals
             saving_per_point=_num(m.share_down.value[0]),
             saving_holds_to=_reach(m.share_down, 0),
         )
-    return Marginals(markets=markets, capacity=capacity, share=share)
+    method = "steps" if p.single_source else "duals"
+    return Marginals(markets=markets, capacity=capacity, share=share, method=method)
 
 
 def _next_level(p: FacilityProblem, i: int) -> dict[str, float]:
@@ -396,6 +395,8 @@ def describe_marginals(m: Marginals, currency: str) -> list[str]:
     """The marginal values in sentences (CLI, report, web): markets, open sites, the share."""
     if m.note:
         return [f"Marginal values {m.note}."]
+    if m.method == "steps":
+        return _step_lines(m, currency)
     lines = _market_lines(m, currency)
     sold = sum(x.demand for x in m.markets)
     for c in m.capacity:
@@ -413,6 +414,31 @@ def describe_marginals(m: Marginals, currency: str) -> list[str]:
             )
         elif c.capacity > 0:
             lines.append(f"{c.name} is full, but more capacity there would save nothing at the margin.")
+    lines += _next_size_lines(m, currency)
+    lines += _share_lines(m.share, currency)
+    return lines
+
+
+def _step_lines(m: Marginals, currency: str) -> list[str]:
+    """Under single sourcing: what one unit more or less costs, re-solved, in sentences."""
+    lines = [
+        "Under single sourcing each market is served whole by one site, so these are steps, not rates:"
+        " the assignment re-solved exactly with one unit more or one less, the open sites held as they"
+        " are; a larger change can move a whole market to another site."
+    ]
+    lines += _market_lines(m, currency)
+    for c in m.capacity:
+        if c.value:
+            lines.append(
+                f"One unit of capacity more at {c.name} would save {c.value:,.2f} {currency} a year."
+            )
+        elif c.spare > 0:
+            lines.append(
+                f"{c.name} has {c.spare:,.0f} units spare; one unit more saves nothing"
+                + (" (no market fits in the room whole)." if c.loss else ".")
+            )
+        elif c.capacity > 0:
+            lines.append(f"{c.name} is full, but one unit of capacity more there saves nothing.")
     lines += _next_size_lines(m, currency)
     lines += _share_lines(m.share, currency)
     return lines

@@ -267,3 +267,107 @@ def test_one_sided_values_are_ordered_and_match_re_solves(seed, sites, markets, 
             assert np.isnan(m.cost_up.value[j])
         else:
             assert up - z == pytest.approx(m.cost_up.value[j], abs=1e-7)
+
+
+def _brute_assignment(cost, cap, demand, mask=None, share=0.0):
+    """The cheapest single-source assignment by enumerating every one (NaN where none fits)."""
+    import itertools
+
+    n_k, n_j = cost.shape
+    best = np.inf
+    for a in itertools.product(range(n_k), repeat=n_j):
+        a = np.array(a, dtype=int)
+        c = cost[a, np.arange(n_j)]
+        if not np.isfinite(c).all() or (np.bincount(a, weights=demand, minlength=n_k) > cap + 1e-9).any():
+            continue
+        if mask is not None and demand[mask[a]].sum() < share * demand.sum() - 1e-9:
+            continue
+        best = min(best, float((c * demand).sum()))
+    return best if np.isfinite(best) else np.nan
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    sites=st.integers(1, 3),
+    markets=st.integers(1, 4),
+    with_share=st.booleans(),
+)
+def test_single_source_steps_against_enumeration(seed, sites, markets, with_share):
+    """Oracle: every assignment enumerated, with one unit more or less of each demand, capacity and
+    (where asked) a point of the minimum share."""
+    from kopru.facility.marginal import single_source_steps
+
+    rng = np.random.default_rng(seed)
+    cost = rng.uniform(1, 10, (sites, markets)).round(2)
+    cost[rng.random((sites, markets)) < 0.15] = np.inf
+    demand = rng.integers(0, 6, markets).astype(float)
+    cap = rng.integers(3, 15, sites).astype(float)
+    mask = rng.random(sites) < 0.5 if with_share else None
+    share = float(rng.choice([0.3, 0.6])) if with_share else 0.0
+    base = _brute_assignment(cost, cap, demand, mask, share)
+    if np.isnan(base):
+        with pytest.raises(ValueError, match="cannot serve the demand whole"):
+            single_source_steps(cost, cap, demand, np.arange(sites), mask, share)
+        return
+    m = single_source_steps(cost, cap, demand, np.arange(sites), mask, share)
+    assert m.objective == pytest.approx(base, abs=1e-6)
+
+    def same(got, want):
+        assert (np.isnan(got) and np.isnan(want)) or got == pytest.approx(want, abs=1e-6), (got, want)
+
+    for j in range(markets):
+        e = np.eye(markets)[j]
+        same(m.cost_up.value[j], _brute_assignment(cost, cap, demand + e, mask, share) - base)
+        less = _brute_assignment(cost, cap, demand - e, mask, share) if demand[j] > 0 else np.nan
+        same(m.cost_down.value[j], base - less)
+    for k in range(sites):
+        e = np.eye(sites)[k]
+        same(m.capacity_up.value[k], base - _brute_assignment(cost, cap + e, demand, mask, share))
+        same(
+            m.capacity_down.value[k],
+            _brute_assignment(cost, np.maximum(cap - e, 0), demand, mask, share) - base,
+        )
+    if with_share:
+        same(m.share_up.value[0], _brute_assignment(cost, cap, demand, mask, share + 0.01) - base)
+        same(m.share_down.value[0], base - _brute_assignment(cost, cap, demand, mask, share - 0.01))
+    assert np.isnan(m.cost_up.until).all()  # a step: no range is claimed
+
+
+def test_single_source_steps_against_cbc():
+    """Oracle: CBC (through PuLP) re-solving the single-source assignment of OR-Library's cap71 over
+    the plan's open sites, with one unit more in three markets and one unit more capacity at the
+    busiest open site."""
+    pulp = pytest.importorskip("pulp")
+    from kopru.facility.marginal import single_source_steps
+
+    p = read_cap(ORLIB / "cap71.txt", single_source=True)
+    sol = solve(p)
+    per_unit = p.assign_cost / np.where(p.demand > 0, p.demand, 1.0)
+    cost, cap, d = per_unit[sol.open], p.capacity[sol.open], p.demand
+    m = single_source_steps(per_unit, p.capacity, p.demand, sol.open)
+
+    def cbc(demand, capacity):
+        prob = pulp.LpProblem("gap", pulp.LpMinimize)
+        x = {
+            (k, j): prob.add_variable(f"x_{k}_{j}", 0, 1, pulp.LpBinary)
+            for k in range(len(capacity))
+            for j in range(len(demand))
+        }
+        prob += pulp.lpSum(cost[k, j] * demand[j] * v for (k, j), v in x.items())
+        for j in range(len(demand)):
+            prob += pulp.lpSum(x[k, j] for k in range(len(capacity))) == 1
+        for k in range(len(capacity)):
+            prob += pulp.lpSum(demand[j] * x[k, j] for j in range(len(demand))) <= capacity[k]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            prob.solve(pulp.PULP_CBC_CMD(msg=False, gapRel=0))
+        return pulp.value(prob.objective)
+
+    base = cbc(d, cap)
+    assert m.objective == pytest.approx(base, rel=1e-9)
+    for j in (0, 17, 42):
+        assert m.cost_up.value[j] == pytest.approx(cbc(d + np.eye(len(d))[j], cap) - base, abs=1e-4)
+    busiest = int(np.argmin(m.spare))
+    more = cap + np.eye(len(cap))[busiest]
+    assert m.capacity_up.value[busiest] == pytest.approx(base - cbc(d, more), abs=1e-4)

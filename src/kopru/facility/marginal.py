@@ -19,6 +19,10 @@ plan's, and a side on which no step is feasible (no room left anywhere open) has
 which is itself the answer: the next unit needs a larger plant or another site, which only
 re-solving the whole plan weighs.
 
+Under single sourcing each market is served whole by one site, a yes-or-no choice with no dual:
+:func:`single_source_steps` re-solves the assignment (an exact MIP) with one unit more or less
+instead, a step rather than a rate, with no range (a larger change can move a whole market).
+
 These are marginal values of a plan, not of the decision to open: a change large enough to make
 another site or level worth opening is what ``kopru optimize``'s sensitivity re-solves answer.
 """
@@ -36,7 +40,7 @@ from scipy import sparse
 from kopru.facility.problem import Array
 from kopru.highs import new_highs
 
-__all__ = ["MarginalValues", "Side", "marginal_values"]
+__all__ = ["MarginalValues", "Side", "marginal_values", "single_source_steps"]
 
 _INF = highspy.kHighsInf
 
@@ -181,6 +185,115 @@ def marginal_values(
         share_down=share_down,
         objective=lp.z,
     )
+
+
+def single_source_steps(
+    per_unit: Array,
+    capacity: Array,
+    demand: Array,
+    open_: NDArray[np.int64],
+    share_mask: NDArray[np.bool_] | None = None,
+    min_share: float = 0.0,
+    step: float = 1.0,
+    time_limit_s: float = 10.0,
+) -> MarginalValues:
+    """Under single sourcing, where each market is served whole by one open candidate: what one
+    unit more or less costs, found by re-solving the assignment (an exact MIP, a generalised
+    assignment problem) with that unit changed. A step, not a rate: there is no dual to range, and a
+    larger change can move a whole market to another site (``until`` is NaN: unknown). A step that
+    cannot be served, or whose MIP does not finish within ``time_limit_s``, has no value (NaN)."""
+    cand = np.asarray(open_, dtype=np.int64)
+    cost = np.asarray(per_unit, dtype=float)[cand]
+    cap, demand = np.asarray(capacity, dtype=float)[cand], np.asarray(demand, dtype=float)
+    mask = share_mask[cand] if share_mask is not None and min_share > 0 else None
+    n_k, n_j = cost.shape
+
+    def z(d: Array = demand, q: Array = cap, share: float = min_share) -> tuple[float, Array | None]:
+        return _assignment(cost, q, d, mask, share, time_limit_s)
+
+    base, assign = z()
+    if assign is None:
+        raise ValueError("the open sites cannot serve the demand whole: no marginal values without a plan")
+    unit = np.eye(n_j) * step
+    more = np.array([z(d=demand + unit[j])[0] for j in range(n_j)])
+    less = np.array(
+        [z(d=np.maximum(demand - unit[j], 0.0))[0] if demand[j] > 0 else np.nan for j in range(n_j)]
+    )
+    room = np.eye(n_k) * step
+    cap_more = np.array([z(q=cap + room[k])[0] for k in range(n_k)])
+    cap_less = np.array([z(q=np.maximum(cap - room[k], 0.0))[0] for k in range(n_k)])
+    used = np.zeros(n_k)
+    np.add.at(used, assign, demand)
+    unknown = np.full(n_j, np.nan)
+    share_up = share_down = None
+    if mask is not None:
+        up = (z(share=min(min_share + 0.01, 1.0))[0] - base) if min_share < 1.0 else np.nan
+        down = base - z(share=max(min_share - 0.01, 0.0))[0]
+        share_up, share_down = (
+            Side(np.array([up]), np.full(1, np.nan)),
+            Side(np.array([down]), np.full(1, np.nan)),
+        )
+    return MarginalValues(
+        cost_up=Side((more - base) / step, unknown.copy()),
+        cost_down=Side((base - less) / step, unknown.copy()),
+        capacity_up=Side((base - cap_more) / step, np.full(n_k, np.nan)),
+        capacity_down=Side((cap_less - base) / step, np.full(n_k, np.nan)),
+        spare=np.maximum(cap - used, 0.0),
+        share_up=share_up,
+        share_down=share_down,
+        objective=base,
+    )
+
+
+def _assignment(
+    cost: Array,
+    cap: Array,
+    demand: Array,
+    mask: NDArray[np.bool_] | None,
+    min_share: float,
+    time_limit_s: float,
+) -> tuple[float, NDArray[np.int64] | None]:
+    """The cheapest single-source assignment of markets to the candidates (rows of ``cost``, inf
+    where there is no arc): its cost and each market's candidate; (NaN, None) if none is found."""
+    n_k, n_j = cost.shape
+    ki, kj = np.nonzero(np.isfinite(cost))
+    h = new_highs()
+    h.setOptionValue("time_limit", float(time_limit_s))
+    h.setOptionValue("mip_rel_gap", 0.0)
+    n = len(ki)
+    h.addVars(n, np.zeros(n), np.ones(n))
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), cost[ki, kj] * demand[kj])
+    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger))
+    a = sparse.csr_matrix((np.ones(n), (kj, np.arange(n))), shape=(n_j, n))
+    h.addRows(
+        n_j,
+        np.ones(n_j),
+        np.ones(n_j),
+        a.nnz,
+        a.indptr[:-1].astype(np.int32),
+        a.indices.astype(np.int32),
+        a.data,
+    )
+    b = sparse.csr_matrix((demand[kj], (ki, np.arange(n))), shape=(n_k, n))
+    h.addRows(
+        n_k,
+        np.full(n_k, -_INF),
+        cap,
+        b.nnz,
+        b.indptr[:-1].astype(np.int32),
+        b.indices.astype(np.int32),
+        b.data,
+    )
+    if mask is not None:
+        counted = np.flatnonzero(mask[ki])
+        h.addRow(min_share * demand.sum(), _INF, len(counted), counted.astype(np.int32), demand[kj[counted]])
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return np.nan, None
+    x = np.asarray(h.getSolution().col_value) > 0.5
+    assign = np.full(n_j, -1, dtype=np.int64)
+    assign[kj[x]] = ki[x]
+    return float(h.getInfo().objective_function_value), assign
 
 
 def _pass(h, c, ki, kj, n_k, n_j, cap, demand, mask, min_share) -> None:

@@ -168,6 +168,7 @@ class Marginals(Model):
     # duals: the transportation LP's duals and HiGHS's ranging; steps: under single sourcing, the
     # assignment MIP re-solved with one unit more or less (no range)
     method: Literal["duals", "steps"] = "duals"
+    unfinished: int = 0  # steps the time limit left unsolved (their values missing, not zero)
     markets: list[MarketMargin] = []
     capacity: list[CapacityMargin] = []
     share: ShareMargin | None = None

@@ -310,7 +310,10 @@ def marginals_of(pre: PlanInputs, cands: Candidates, sol: Solution) -> Marginals
     """The plan's marginal values by market, open site and minimum share (kopru.facility.marginal)."""
     p = cands.problem
     if p.single_source:  # no duals: each market's supplier is a yes-or-no choice; re-solve a step
-        m = single_source_steps(cands.per_unit, p.capacity, p.demand, sol.open, p.share_mask, p.min_share)
+        try:
+            m = single_source_steps(cands.per_unit, p.capacity, p.demand, sol.open, p.share_mask, p.min_share)
+        except TimeoutError as exc:
+            return Marginals(method="steps", note=f"not computed under single sourcing: {exc}")
     else:
         m = marginal_values(cands.per_unit, p.capacity, p.demand, sol.open, p.share_mask, p.min_share)
     names = pre.sites["name"].tolist()
@@ -358,7 +361,7 @@ def marginals_of(pre: PlanInputs, cands: Candidates, sol: Solution) -> Marginals
             saving_holds_to=_reach(m.share_down, 0),
         )
     method = "steps" if p.single_source else "duals"
-    return Marginals(markets=markets, capacity=capacity, share=share, method=method)
+    return Marginals(markets=markets, capacity=capacity, share=share, method=method, unfinished=m.unfinished)
 
 
 def _next_level(p: FacilityProblem, i: int) -> dict[str, float]:
@@ -441,6 +444,11 @@ def _step_lines(m: Marginals, currency: str) -> list[str]:
             lines.append(f"{c.name} is full, but one unit of capacity more there saves nothing.")
     lines += _next_size_lines(m, currency)
     lines += _share_lines(m.share, currency)
+    if m.unfinished:
+        lines.append(
+            f"{m.unfinished} of the re-solves did not finish in the time allowed: their values are missing,"
+            " not zero."
+        )
     return lines
 
 

@@ -371,3 +371,27 @@ def test_single_source_steps_against_cbc():
     busiest = int(np.argmin(m.spare))
     more = cap + np.eye(len(cap))[busiest]
     assert m.capacity_up.value[busiest] == pytest.approx(base - cbc(d, more), abs=1e-4)
+
+
+def test_single_source_steps_the_clock_stops_are_missing_not_zero(monkeypatch):
+    """Re-solves the time limit stops are counted and left without a value (NaN), never 0; a plan
+    whose own assignment is not re-solved in time gives no steps at all."""
+    from kopru.facility import marginal
+
+    real = marginal._assignment
+    calls = []
+
+    def first_only(*args):
+        calls.append(1)
+        return real(*args) if len(calls) == 1 else (None, None)
+
+    monkeypatch.setattr(marginal, "_assignment", first_only)
+    m = marginal.single_source_steps(COST, CAPACITY, DEMAND, np.arange(2))
+    assert (
+        m.unfinished == 2 * 2 + 2 * 2
+        and np.isnan(m.cost_up.value).all()
+        and np.isnan(m.capacity_up.value).all()
+    )
+    monkeypatch.setattr(marginal, "_assignment", lambda *args: (None, None))
+    with pytest.raises(TimeoutError, match="not re-solved within 30 s"):
+        marginal.single_source_steps(COST, CAPACITY, DEMAND, np.arange(2))

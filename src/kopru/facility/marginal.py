@@ -29,6 +29,7 @@ another site or level worth opening is what ``kopru optimize``'s sensitivity re-
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -71,6 +72,7 @@ class MarginalValues:
     share_up: Side | None
     share_down: Side | None
     objective: float  # the transportation LP's cost (the plan's cost beyond its fixed costs)
+    unfinished: int = 0  # single sourcing: re-solves the time limit left unsolved (their values NaN)
 
 
 @dataclass
@@ -195,23 +197,34 @@ def single_source_steps(
     share_mask: NDArray[np.bool_] | None = None,
     min_share: float = 0.0,
     step: float = 1.0,
-    time_limit_s: float = 10.0,
+    time_limit_s: float = 30.0,
 ) -> MarginalValues:
     """Under single sourcing, where each market is served whole by one open candidate: what one
     unit more or less costs, found by re-solving the assignment (an exact MIP, a generalised
     assignment problem) with that unit changed. A step, not a rate: there is no dual to range, and a
     larger change can move a whole market to another site (``until`` is NaN: unknown). A step that
-    cannot be served, or whose MIP does not finish within ``time_limit_s``, has no value (NaN)."""
+    cannot be served has no value (NaN); so has one left unsolved when all the re-solves together
+    reach ``time_limit_s`` (counted in ``unfinished``)."""
     cand = np.asarray(open_, dtype=np.int64)
     cost = np.asarray(per_unit, dtype=float)[cand]
     cap, demand = np.asarray(capacity, dtype=float)[cand], np.asarray(demand, dtype=float)
     mask = share_mask[cand] if share_mask is not None and min_share > 0 else None
     n_k, n_j = cost.shape
 
+    deadline = time.monotonic() + time_limit_s
+    unfinished = [0]
+
     def z(d: Array = demand, q: Array = cap, share: float = min_share) -> tuple[float, Array | None]:
-        return _assignment(cost, q, d, mask, share, time_limit_s)
+        left = deadline - time.monotonic()
+        value, assign = _assignment(cost, q, d, mask, share, left) if left > 0 else (None, None)
+        if value is None:  # stopped by the clock: unknown, not infeasible
+            unfinished[0] += 1
+            return np.nan, None
+        return value, assign
 
     base, assign = z()
+    if assign is None and unfinished[0]:
+        raise TimeoutError(f"the plan's assignment was not re-solved within {time_limit_s:g} s")
     if assign is None:
         raise ValueError("the open sites cannot serve the demand whole: no marginal values without a plan")
     unit = np.eye(n_j) * step
@@ -242,6 +255,7 @@ def single_source_steps(
         share_up=share_up,
         share_down=share_down,
         objective=base,
+        unfinished=unfinished[0],
     )
 
 
@@ -288,7 +302,10 @@ def _assignment(
         counted = np.flatnonzero(mask[ki])
         h.addRow(min_share * demand.sum(), _INF, len(counted), counted.astype(np.int32), demand[kj[counted]])
     h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kTimeLimit:
+        return None, None
+    if status != highspy.HighsModelStatus.kOptimal:
         return np.nan, None
     x = np.asarray(h.getSolution().col_value) > 0.5
     assign = np.full(n_j, -1, dtype=np.int64)

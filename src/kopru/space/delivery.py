@@ -177,8 +177,11 @@ def earliest_in_contact(
     fits = np.flatnonzero(contacts.end - contacts.start >= need_s - EPS_S)
     if not len(fits) or not t.size:
         return when, which
-    _, group = np.unique(np.r_[contacts.norad[fits], sat.ravel()], return_inverse=True)
-    g_contact, g_query = group[: len(fits)], group[len(fits) :].reshape(t.shape)
+    ids, g_contact = np.unique(contacts.norad[fits], return_inverse=True)
+    # a query's satellite by binary search among the contacts' (no sort of the queries); one with
+    # no contact gets the group past the last, which no contact has
+    g_query = np.searchsorted(ids, sat)
+    g_query = np.where(ids[np.minimum(g_query, len(ids) - 1)] == sat, g_query, len(ids))
     finite = np.isfinite(t)
     span = float(max(contacts.end[fits].max(), t[finite].max(initial=0.0)) + need_s + 1.0)
     key = g_contact * span + contacts.end[fits]

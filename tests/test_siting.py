@@ -337,7 +337,9 @@ def test_single_sourcing_gives_steps_not_rates():
     assert json.loads(plan.model_dump_json())["network"]["marginals"]["method"] == "steps"
 
 
-def _described(cost, cap, demand, mask=None, share=0.0, sites=None, open_=None, fixed=None, prices=None):
+def _described(
+    cost, cap, demand, mask=None, share=0.0, sites=None, open_=None, fixed=None, prices=None, flows=None
+):
     """marginals_of and its sentences on plain arrays: Plant0.. serving Market0.. (all open, unless
     ``open_``; candidates of one site share its name through ``sites``)."""
     from types import SimpleNamespace
@@ -356,7 +358,7 @@ def _described(cost, cap, demand, mask=None, share=0.0, sites=None, open_=None, 
         ],
     )
     problem = SimpleNamespace(
-        single_source=False,
+        single_source=flows is not None,
         capacity=np.asarray(cap, float),
         demand=np.asarray(demand, float),
         share_mask=None if mask is None else np.asarray(mask),
@@ -367,8 +369,24 @@ def _described(cost, cap, demand, mask=None, share=0.0, sites=None, open_=None, 
     ids = [f"s{i}" for i in range(sites.max() + 1)]
     cands = SimpleNamespace(problem=problem, per_unit=np.asarray(cost, float), site_ids=ids)
     opened = np.arange(k) if open_ is None else np.asarray(open_)
-    m = marginals_of(pre, cands, SimpleNamespace(open=opened))
+    m = marginals_of(pre, cands, SimpleNamespace(open=opened, flows=flows))
     return m, " ".join(describe_marginals(m, "USD"))
+
+
+def test_single_sourcing_sentences_price_a_lumpy_share_and_a_plan_short_of_its_best():
+    """Found in review: under single sourcing a point of share moves no market while the share
+    costs 80 a year against none (by hand, kopru.facility's test_a_lumpy_share_is_priced_whole);
+    and a plan whose own assignment is not the cheapest for its open sites (a solver's gap) is said
+    to be, with by how much, since the steps are measured from the cheapest."""
+    cost, cap, demand = [[1.0, 1.0], [5.0, 9.0]], [100.0, 100.0], [3.0, 10.0]
+    best = np.array([[1.0, 0.0], [0.0, 1.0]])  # market 0 at plant 0, market 1 at plant 1: 93
+    m, text = _described(cost, cap, demand, mask=[False, True], share=0.5, flows=best)
+    assert m.method == "steps" and m.share_cost == pytest.approx(80.0) and m.above_cheapest is None
+    assert "(50%) costs 80 USD a year against none; a point more costs nothing more" in text
+    worse = np.array([[0.0, 0.0], [1.0, 1.0]])  # both at plant 1: 5 x 3 + 9 x 10 = 105
+    m, text = _described(cost, cap, demand, mask=[False, True], share=0.5, flows=worse)
+    assert m.above_cheapest == pytest.approx(12.0)
+    assert "costs 12 USD a year more than the cheapest one for its open sites" in text
 
 
 def test_sentences_name_the_markets_without_room_and_why():

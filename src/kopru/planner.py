@@ -168,7 +168,8 @@ class Marginals(Model):
     # duals: the transportation LP's duals and HiGHS's ranging; steps: under single sourcing, the
     # assignment MIP re-solved with one unit more or less (no range)
     method: Literal["duals", "steps"] = "duals"
-    unfinished: int = 0  # steps the time limit left unsolved (their values missing, not zero)
+    share_cost: float | None = None  # steps: what the minimum share costs a year against none
+    above_cheapest: float | None = None  # steps: the plan's assignment's cost above the cheapest
     markets: list[MarketMargin] = []
     capacity: list[CapacityMargin] = []
     share: ShareMargin | None = None

@@ -309,11 +309,13 @@ def _sensitivity(pre, cands, sol: Solution, options) -> list[Sensitivity]:
 def marginals_of(pre: PlanInputs, cands: Candidates, sol: Solution) -> Marginals:
     """The plan's marginal values by market, open site and minimum share (kopru.facility.marginal)."""
     p = cands.problem
+    extra = None
     if p.single_source:  # no duals: each market's supplier is a yes-or-no choice; re-solve a step
         try:
             m = single_source_steps(cands.per_unit, p.capacity, p.demand, sol.open, p.share_mask, p.min_share)
-        except TimeoutError as exc:
+        except (TimeoutError, ValueError) as exc:
             return Marginals(method="steps", note=f"not computed under single sourcing: {exc}")
+        extra = _above_cheapest(cands.per_unit, p.demand, sol.flows, m.objective)
     else:
         m = marginal_values(cands.per_unit, p.capacity, p.demand, sol.open, p.share_mask, p.min_share)
     names = pre.sites["name"].tolist()
@@ -361,7 +363,24 @@ def marginals_of(pre: PlanInputs, cands: Candidates, sol: Solution) -> Marginals
             saving_holds_to=_reach(m.share_down, 0),
         )
     method = "steps" if p.single_source else "duals"
-    return Marginals(markets=markets, capacity=capacity, share=share, method=method, unfinished=m.unfinished)
+    return Marginals(
+        markets=markets,
+        capacity=capacity,
+        share=share,
+        method=method,
+        share_cost=None if m.share_cost is None else _num(m.share_cost),
+        above_cheapest=extra,
+    )
+
+
+def _above_cheapest(per_unit: np.ndarray, demand: np.ndarray, flows: np.ndarray | None, cheapest: float):
+    """How much more a year the plan's own assignment costs than the cheapest one for its open
+    sites (a plan the solver stopped with a gap); None when it is the cheapest."""
+    if flows is None:
+        return None
+    served = flows > 0
+    plan = float((np.where(served, per_unit, 0.0) * demand[None, :] * np.where(served, flows, 0.0)).sum())
+    return plan - cheapest if plan - cheapest > 1e-7 * max(1.0, abs(plan)) else None
 
 
 def _next_level(p: FacilityProblem, i: int) -> dict[str, float]:
@@ -429,6 +448,12 @@ def _step_lines(m: Marginals, currency: str) -> list[str]:
         " the assignment re-solved exactly with one unit more or one less, the open sites held as they"
         " are; a larger change can move a whole market to another site."
     ]
+    if m.above_cheapest is not None:
+        lines.append(
+            f"The plan's own assignment costs {m.above_cheapest:,.0f} {currency} a year more than the"
+            " cheapest one for its open sites (the solver stopped before proving it best): the steps and"
+            " the spare capacity below are measured from the cheapest."
+        )
     lines += _market_lines(m, currency)
     for c in m.capacity:
         if c.value:
@@ -436,20 +461,31 @@ def _step_lines(m: Marginals, currency: str) -> list[str]:
                 f"One unit of capacity more at {c.name} would save {c.value:,.2f} {currency} a year."
             )
         elif c.spare > 0:
-            lines.append(
-                f"{c.name} has {c.spare:,.0f} units spare; one unit more saves nothing"
-                + (" (no market fits in the room whole)." if c.loss else ".")
-            )
+            lines.append(f"{c.name} has {c.spare:,.0f} units spare; one unit more saves nothing.")
         elif c.capacity > 0:
             lines.append(f"{c.name} is full, but one unit of capacity more there saves nothing.")
     lines += _next_size_lines(m, currency)
-    lines += _share_lines(m.share, currency)
-    if m.unfinished:
-        lines.append(
-            f"{m.unfinished} of the re-solves did not finish in the time allowed: their values are missing,"
-            " not zero."
-        )
+    if m.share is not None:
+        lines.append(_share_step_line(m.share, m.share_cost, currency))
     return lines
+
+
+def _share_step_line(s: ShareMargin, total: float | None, currency: str) -> str:
+    """Under single sourcing a point of share often moves nothing while the share as a whole costs:
+    say both, the whole against none first."""
+    asked = f"The minimum share made in Kazakhstan ({s.share:.0%})"
+    whole = (
+        f" costs {total:,.0f} {currency} a year against none"
+        if total is not None and total > 0
+        else " costs nothing against none"
+    )
+    if s.cost_per_point is None:
+        point = "; the Kazakh sites open cannot make a point more"
+    elif s.cost_per_point > 0:
+        point = f"; a point more costs {s.cost_per_point:,.2f} {currency} a year"
+    else:
+        point = "; a point more costs nothing more (no market moves)"
+    return f"{asked}{whole}{point}."
 
 
 def _next_size_lines(m: Marginals, currency: str) -> list[str]:

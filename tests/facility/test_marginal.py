@@ -373,9 +373,9 @@ def test_single_source_steps_against_cbc():
     assert m.capacity_up.value[busiest] == pytest.approx(base - cbc(d, more), abs=1e-4)
 
 
-def test_single_source_steps_the_clock_stops_are_missing_not_zero(monkeypatch):
-    """Re-solves the time limit stops are counted and left without a value (NaN), never 0; a plan
-    whose own assignment is not re-solved in time gives no steps at all."""
+def test_single_source_steps_refuse_a_set_the_clock_cut_short(monkeypatch):
+    """A step the time limit stops is not a step that cannot be served: rather than mix the two,
+    the whole set is refused (TimeoutError, which the plan turns into a note)."""
     from kopru.facility import marginal
 
     real = marginal._assignment
@@ -386,12 +386,37 @@ def test_single_source_steps_the_clock_stops_are_missing_not_zero(monkeypatch):
         return real(*args) if len(calls) == 1 else (None, None)
 
     monkeypatch.setattr(marginal, "_assignment", first_only)
-    m = marginal.single_source_steps(COST, CAPACITY, DEMAND, np.arange(2))
-    assert (
-        m.unfinished == 2 * 2 + 2 * 2
-        and np.isnan(m.cost_up.value).all()
-        and np.isnan(m.capacity_up.value).all()
-    )
-    monkeypatch.setattr(marginal, "_assignment", lambda *args: (None, None))
-    with pytest.raises(TimeoutError, match="not re-solved within 30 s"):
+    with pytest.raises(TimeoutError, match=r"did not finish within 30 s \(1 done\)"):
         marginal.single_source_steps(COST, CAPACITY, DEMAND, np.arange(2))
+
+
+def test_single_source_partial_steps_are_per_unit_of_the_step_taken():
+    """Found in review: a demand of half a unit steps down by half a unit, a share of 99.5 % up by
+    half a point; each value is per unit (per point) of the step actually taken. By hand: one plant
+    at 2 a unit, the other at 3."""
+    from kopru.facility.marginal import single_source_steps
+
+    cost = np.array([[2.0, 2.0], [3.0, 3.0]])
+    m = single_source_steps(cost, np.array([100.0, 100.0]), np.array([0.5, 10.0]), np.arange(2))
+    assert m.cost_down.value[0] == pytest.approx(2.0) and m.cost_up.value[0] == pytest.approx(2.0)
+    zero = single_source_steps(cost, np.array([100.0, 0.0]), np.array([0.5, 10.0]), np.arange(2))
+    assert np.isnan(zero.capacity_down.value[1])  # no capacity to take a unit from
+
+
+def test_a_lumpy_share_is_priced_whole():
+    """Found in review: one point of share moves no market, yet the share costs. By hand: 1 a unit at
+    the uncounted plant, 5 and 9 at the counted one, demands 3 and 10, half of the 13 units to be
+    made at the counted plant: the market of 10 must go there (9 x 10) and the 3 stay (1 x 3), 93,
+    against 13 with no share: the share costs 80."""
+    from kopru.facility.marginal import single_source_steps
+
+    m = single_source_steps(
+        np.array([[1.0, 1.0], [5.0, 9.0]]),
+        np.array([100.0, 100.0]),
+        np.array([3.0, 10.0]),
+        np.arange(2),
+        np.array([False, True]),
+        0.5,
+    )
+    assert m.objective == pytest.approx(93.0) and m.share_cost == pytest.approx(80.0)
+    assert m.share_up.value[0] == pytest.approx(0.0)  # 50 % -> 51 %: the same assignment holds

@@ -72,7 +72,7 @@ class MarginalValues:
     share_up: Side | None
     share_down: Side | None
     objective: float  # the transportation LP's cost (the plan's cost beyond its fixed costs)
-    unfinished: int = 0  # single sourcing: re-solves the time limit left unsolved (their values NaN)
+    share_cost: float | None = None  # single sourcing: what the minimum share costs against none
 
 
 @dataclass
@@ -202,61 +202,72 @@ def single_source_steps(
     """Under single sourcing, where each market is served whole by one open candidate: what one
     unit more or less costs, found by re-solving the assignment (an exact MIP, a generalised
     assignment problem) with that unit changed. A step, not a rate: there is no dual to range, and a
-    larger change can move a whole market to another site (``until`` is NaN: unknown). A step that
-    cannot be served has no value (NaN); so has one left unsolved when all the re-solves together
-    reach ``time_limit_s`` (counted in ``unfinished``)."""
+    larger change can move a whole market to another site (``until`` is NaN: unknown). Each value
+    is per unit of the step actually taken (a demand or capacity below one unit steps down to zero,
+    a share near 100 % up to 100 %). A step that cannot be served has no value (NaN); all the
+    re-solves share ``time_limit_s``, and if any is left unsolved the whole set is refused
+    (:class:`TimeoutError`): a missing value must not read as a step that cannot be served.
+    ``share_cost`` is what the minimum share costs against none."""
     cand = np.asarray(open_, dtype=np.int64)
     cost = np.asarray(per_unit, dtype=float)[cand]
     cap, demand = np.asarray(capacity, dtype=float)[cand], np.asarray(demand, dtype=float)
     mask = share_mask[cand] if share_mask is not None and min_share > 0 else None
     n_k, n_j = cost.shape
-
     deadline = time.monotonic() + time_limit_s
-    unfinished = [0]
+    solves = [0]
 
     def z(d: Array = demand, q: Array = cap, share: float = min_share) -> tuple[float, Array | None]:
         left = deadline - time.monotonic()
         value, assign = _assignment(cost, q, d, mask, share, left) if left > 0 else (None, None)
         if value is None:  # stopped by the clock: unknown, not infeasible
-            unfinished[0] += 1
-            return np.nan, None
+            raise TimeoutError(
+                f"the single-sourcing re-solves did not finish within {time_limit_s:g} s ({solves[0]} done)"
+            )
+        solves[0] += 1
         return value, assign
 
     base, assign = z()
-    if assign is None and unfinished[0]:
-        raise TimeoutError(f"the plan's assignment was not re-solved within {time_limit_s:g} s")
     if assign is None:
         raise ValueError("the open sites cannot serve the demand whole: no marginal values without a plan")
-    unit = np.eye(n_j) * step
-    more = np.array([z(d=demand + unit[j])[0] for j in range(n_j)])
-    less = np.array(
-        [z(d=np.maximum(demand - unit[j], 0.0))[0] if demand[j] > 0 else np.nan for j in range(n_j)]
+
+    def stepped(values: Array, j: int, by: float) -> Array:
+        out = values.copy()
+        out[j] += by
+        return out
+
+    d_down = np.minimum(demand, step)  # a demand below one unit steps down to zero
+    q_down = np.minimum(cap, step)
+    more = np.array([z(d=stepped(demand, j, step))[0] for j in range(n_j)])
+    less = np.array([z(d=stepped(demand, j, -d_down[j]))[0] if d_down[j] > 0 else np.nan for j in range(n_j)])
+    cap_more = np.array([z(q=stepped(cap, k, step))[0] for k in range(n_k)])
+    cap_less = np.array(
+        [z(q=stepped(cap, k, -q_down[k]))[0] if q_down[k] > 0 else np.nan for k in range(n_k)]
     )
-    room = np.eye(n_k) * step
-    cap_more = np.array([z(q=cap + room[k])[0] for k in range(n_k)])
-    cap_less = np.array([z(q=np.maximum(cap - room[k], 0.0))[0] for k in range(n_k)])
     used = np.zeros(n_k)
     np.add.at(used, assign, demand)
-    unknown = np.full(n_j, np.nan)
     share_up = share_down = None
+    share_cost = None
     if mask is not None:
-        up = (z(share=min(min_share + 0.01, 1.0))[0] - base) if min_share < 1.0 else np.nan
-        down = base - z(share=max(min_share - 0.01, 0.0))[0]
+        up_to, down_to = min(min_share + 0.01, 1.0), max(min_share - 0.01, 0.0)
+        up = (z(share=up_to)[0] - base) / ((up_to - min_share) / 0.01) if up_to > min_share else np.nan
+        down = (base - z(share=down_to)[0]) / ((min_share - down_to) / 0.01)
         share_up, share_down = (
             Side(np.array([up]), np.full(1, np.nan)),
             Side(np.array([down]), np.full(1, np.nan)),
         )
-    return MarginalValues(
-        cost_up=Side((more - base) / step, unknown.copy()),
-        cost_down=Side((base - less) / step, unknown.copy()),
-        capacity_up=Side((base - cap_more) / step, np.full(n_k, np.nan)),
-        capacity_down=Side((cap_less - base) / step, np.full(n_k, np.nan)),
-        spare=np.maximum(cap - used, 0.0),
-        share_up=share_up,
-        share_down=share_down,
-        objective=base,
-        unfinished=unfinished[0],
-    )
+        share_cost = base - z(share=0.0)[0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return MarginalValues(
+            cost_up=Side((more - base) / step, np.full(n_j, np.nan)),
+            cost_down=Side((base - less) / d_down, np.full(n_j, np.nan)),
+            capacity_up=Side((base - cap_more) / step, np.full(n_k, np.nan)),
+            capacity_down=Side((cap_less - base) / q_down, np.full(n_k, np.nan)),
+            spare=np.maximum(cap - used, 0.0),
+            share_up=share_up,
+            share_down=share_down,
+            objective=base,
+            share_cost=share_cost,
+        )
 
 
 def _assignment(

@@ -52,7 +52,8 @@ def test_one_zone_store_and_forward(client: httpx.Client) -> None:
     ("body", "field", "words"),
     [
         ({"days": 20}, "days", "less than or equal to 14"),
-        ({"start": "tomorrow"}, "start", "start 'tomorrow' is not an ISO 8601 date"),
+        ({"start": "tomorrow"}, "start", "'tomorrow' is not an ISO 8601 date"),
+        ({"days": None}, "days", "valid number"),
         ({"start": "1900-01-01"}, "start", "outside the years element sets can describe"),
         ({"sites": "SEZ:nowhere"}, "sites", "unknown SEZ id 'nowhere'"),
         ({"sites": "../etc/passwd"}, "sites", "should match pattern"),
@@ -67,6 +68,7 @@ def test_bad_requests_name_the_field(client: httpx.Client, body: dict, field: st
     assert r.status_code == 422
     detail = r.json()["detail"][0]
     assert detail["field"] == field and words in detail["msg"], detail
+    assert r.json()["message"].startswith(f"{field}: ")  # as every other 422 of the app
 
 
 def test_the_page_is_served_and_in_the_menu(client: httpx.Client) -> None:

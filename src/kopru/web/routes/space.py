@@ -9,7 +9,8 @@ is bounded tighter than the CLI's so that one request cannot hold a worker for m
 import re
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from kopru import space
@@ -67,19 +68,22 @@ def _field(exc: KopruError) -> str:
     return (exc.field or "").lstrip("-").replace("-", "_")
 
 
-def _refused(exc: KopruError) -> HTTPException:
-    """A 422 naming the request's field; the verbs' messages name the CLI's options, which read
-    here as the request's fields (``--start`` as ``start``)."""
+def _refused(exc: KopruError) -> JSONResponse:
+    """A 422 naming the request's field, shaped as the app's other 422s; the verbs' messages name
+    the CLI's options, which read here as the request's fields (``--start`` as ``start``)."""
     field = _field(exc)
     msg = re.sub(r"--([a-z][a-z-]*)", lambda m: m.group(1).replace("-", "_"), str(exc))
+    if field:
+        msg = msg.removeprefix(f"{field} ")  # the page shows "start: ..." already
     where = ["body", field] if field else ["body"]
-    return HTTPException(
-        status_code=422, detail=[{"loc": where, "msg": msg, "type": "value_error", "field": field}]
+    detail = [{"loc": where, "msg": msg, "type": "value_error", "field": field}]
+    return JSONResponse(
+        status_code=422, content={"detail": detail, "message": f"{field}: {msg}" if field else msg}
     )
 
 
-@router.post("/pool")
-def pool(req: Window) -> dict[str, Any]:
+@router.post("/pool", response_model=None)
+def pool(req: Window) -> dict[str, Any] | JSONResponse:
     """Each satellite's contact time, contacts, longest gap and downlink capacity from its own
     country's antennas alone and from the pooled network (both optimal schedules)."""
     try:
@@ -94,12 +98,12 @@ def pool(req: Window) -> dict[str, Any]:
             refraction=req.refraction,
         )
     except KopruError as exc:
-        raise _refused(exc) from None
+        return _refused(exc)
     return result.as_dict()
 
 
-@router.post("/latency")
-def latency(req: LatencyRequest) -> dict[str, Any]:
+@router.post("/latency", response_model=None)
+def latency(req: LatencyRequest) -> dict[str, Any] | JSONResponse:
     """Hours from a request to the image on the ground per site (own satellites and antennas, with
     partners' satellites, pooled) and minutes from an image to its downlink per satellite."""
     try:
@@ -120,5 +124,5 @@ def latency(req: LatencyRequest) -> dict[str, Any]:
             direct_downlink=req.direct_downlink,
         )
     except KopruError as exc:
-        raise _refused(exc) from None
+        return _refused(exc)
     return result.as_dict()

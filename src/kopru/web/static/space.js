@@ -29,20 +29,31 @@
     document.getElementById("sp-guarantee").textContent = `Pooling guarantees only this: ${pool.guarantee}. Red: worse than own antennas alone.`;
   }
 
+  const labels = { own: "own", partners: "with partners' satellites", pooled: "pooled" };
+
   function requestTable(latency) {
     const nets = ["own", "partners", "pooled"];
     const head = "<thead><tr><th>zone</th><th class=num>images own</th><th class=num>all</th>"
       + "<th class=num>median own</th><th class=num>+ satellites</th><th class=num>pooled</th>"
       + "<th class=num>worst own</th><th class=num>+ satellites</th><th class=num>pooled</th></tr></thead>";
+    const unanswered = [];
     const rows = latency.sites.map((s) => {
       const r = nets.map((n) => (s[n] ? s[n].request_h : null));
+      const worse = new Set(s.worse_when_pooled); // pooled against partners' satellites on their own antennas
       const same = s.same_point_as.length ? ` <span class="muted" title="at the same point as ${kopru.esc(s.same_point_as.join(", "))}">=</span>` : "";
+      const left = nets.filter((n) => s[n] && s[n].requests_unanswered > 0)
+        .map((n) => `${labels[n]} ${s[n].requests_unanswered.toLocaleString("en-US")} of ${s[n].requests.toLocaleString("en-US")}`);
+      if (left.length) unanswered.push(`${s.site}: ${left.join(", ")}`);
       return `<tr><th>${kopru.esc(s.site)}${same}</th>`
         + num(s.own ? s.own.images : "—") + num(s.pooled.images)
-        + r.map((x) => num(hours(x && x.median))).join("")
-        + r.map((x) => num(hours(x && x.worst))).join("") + "</tr>";
+        + r.map((x, i) => num(hours(x && x.median), i === 2 && worse.has("median"))).join("")
+        + r.map((x, i) => num(hours(x && x.worst), i === 2 && worse.has("longest"))).join("") + "</tr>";
     });
     document.getElementById("sp-request").innerHTML = head + `<tbody>${rows.join("")}</tbody>`;
+    const follow = latency.parameters.follow_days;
+    document.getElementById("sp-unanswered").textContent = unanswered.length
+      ? `Requests with no image on the ground within ${follow} day(s) after the window (—): ${unanswered.join("; ")}.`
+      : "";
   }
 
   function imageTable(latency) {
@@ -74,10 +85,13 @@
     event.preventDefault();
     errorBox.textContent = "";
     Object.values(inputs).forEach((i) => i.classList.remove("invalid"));
+    document.getElementById("sp-result").hidden = true; // a failed run must not leave the last one's tables
+    // an empty box is sent as null, which the server refuses naming the field (Number("") would be 0)
+    const numberOf = (input) => (input.value.trim() === "" ? null : Number(input.value));
     const window = {
       start: inputs.start.value,
-      days: Number(inputs.days.value),
-      min_elevation: Number(inputs.min_elevation.value),
+      days: numberOf(inputs.days),
+      min_elevation: numberOf(inputs.min_elevation),
       refraction: document.getElementById("sp-refraction").value,
       assume_leo_antennas: document.getElementById("sp-assume").checked,
     };
@@ -91,7 +105,7 @@
       const pool = await post("/api/space/pool", window);
       const latency = await post("/api/space/latency", {
         ...window,
-        downlink_s: Number(inputs.downlink_s.value),
+        downlink_s: numberOf(inputs.downlink_s),
         direct_downlink: !document.getElementById("sp-store").checked,
       });
       contactTable(pool);

@@ -355,3 +355,14 @@ def test_element_sets_are_checked_over_the_follow_up_too():
 
     with pytest.raises(TLEError, match="35 days"):
         space.latency(START, days=27.0, follow_days=7.0, max_elements_age=31.0, sites="SEZ:sez_pit")
+
+
+def test_a_window_too_short_for_any_pass_warns_nothing_numpy():
+    """Found in review: a window with no pass to refine took the mean of no sidereal rates
+    (NumPy's "Mean of empty slice"); the web page reaches such windows."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        r = space.latency(START, days=1e-4, sites="SEZ:sez_pit", follow_days=0.0)
+    assert r.sites[0]["pooled"]["requests"] == 1 and r.sites[0]["pooled"]["images"] == 0

@@ -61,7 +61,8 @@ def gmst82(jd: float | np.ndarray, fr: float | np.ndarray) -> tuple[np.ndarray, 
     theta = (jd % 1.0 + fr % 1.0 + (g / DAY_S) % 1.0) % 1.0 * TAU
     dg = 8640184.812866 + (0.093104 * 2.0 + (-6.2e-6 * 3.0) * t) * t
     rate = (1.0 + dg / (DAY_S * 36525.0)) * TAU / DAY_S
-    return theta, float(np.mean(rate))
+    # no times (a window with no passes to refine): the rate is not used; no mean of nothing
+    return theta, float(np.mean(rate)) if rate.size else EARTH_RATE
 
 
 def teme_to_ecef(

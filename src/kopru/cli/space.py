@@ -62,6 +62,13 @@ def print_left_out(left_out: tuple[dict[str, str], ...] | list[dict[str, str]]) 
         out.print(f"[dim]stations left out by status: {escape(rows)}[/]")
 
 
+def print_excluded(excluded: list[dict[str, object]]) -> None:
+    """The satellites left out, each with its reason, on one dim line."""
+    if excluded:
+        rows = ", ".join(f"{e['satellite']} ({e['reason']})" for e in excluded)
+        out.print(f"[dim]left out: {escape(rows)}[/]")
+
+
 def print_not_for_leo(refused: tuple[dict[str, str], ...] | list[dict[str, str]]) -> None:
     if refused:
         rows = ", ".join(f"{r['name']} (serves {r['serves']})" for r in refused)
@@ -382,12 +389,7 @@ def _print_pool(result: space.PoolResult, days: float) -> None:
             f" bound {number(rep.bound, ',.0f')}, gap {number(rep.gap, '.2%')}, {rep.n_contacts} candidate"
             f" contacts, {rep.seconds:.2f} s"
         )
-    if result.excluded:
-        out.print(
-            "[dim]left out: "
-            + escape(", ".join(f"{e['satellite']} ({e['reason']})" for e in result.excluded))
-            + "[/]"
-        )
+    print_excluded(result.excluded)
 
 
 def _unit(unit: object) -> str:
@@ -479,12 +481,7 @@ def imaging(
             f" {repeated} of the opportunities repeat another's: {len(result.rows) - repeated} distinct[/]"
         )
     _print_revisits(result.sites, days)
-    if result.excluded:
-        out.print(
-            "[dim]left out: "
-            + escape(", ".join(f"{e['satellite']} ({e['reason']})" for e in result.excluded))
-            + "[/]"
-        )
+    print_excluded(result.excluded)
     if written:
         _wrote(written)
 
@@ -600,12 +597,7 @@ def latency(
     for name, rep in (("own", result.pool.own), ("pooled", result.pool.pooled)):
         gap = "—" if rep.gap is None else f"{rep.gap:.2%}"
         out.print(f"[dim]{name} schedule: {rep.status.value}, gap {gap}, {rep.seconds:.2f} s[/]")
-    if result.excluded:
-        out.print(
-            "[dim]left out: "
-            + escape(", ".join(f"{e['satellite']} ({e['reason']})" for e in result.excluded))
-            + "[/]"
-        )
+    print_excluded(result.excluded)
     if written:
         _wrote(written)
 

@@ -86,3 +86,19 @@ def test_nan_and_infinity_are_refused_as_such(client: httpx.Client, raw: str, fi
     r = client.post("/api/space/latency", content=raw, headers={"Content-Type": "application/json"})
     detail = r.json()["detail"][0]
     assert r.status_code == 422 and detail["field"] == field and "finite number" in detail["msg"]
+
+
+def test_a_busy_planner_says_come_back(client: httpx.Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each answer is CPU-bound for up to seconds: beyond MAX_RUNNING at once a request gets 429 with
+    Retry-After, the app's answer to a full queue, not a pile-up of threads."""
+    import threading
+
+    from kopru.web.routes import space as routes
+
+    full = threading.BoundedSemaphore(1)
+    full.acquire()
+    monkeypatch.setattr(routes, "_running", full)
+    r = client.post("/api/space/latency", json={"days": 1})
+    assert r.status_code == 429 and r.headers["retry-after"] and "try again" in r.json()["detail"]
+    monkeypatch.setattr(routes, "_running", threading.BoundedSemaphore(1))
+    assert client.post("/api/space/pool", json={"days": 0.5}).status_code == 200

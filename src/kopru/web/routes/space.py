@@ -7,6 +7,9 @@ is bounded tighter than the CLI's so that one request cannot hold a worker for m
 """
 
 import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends
@@ -14,12 +17,30 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from kopru import space
-from kopru.errors import KopruError
+from kopru.errors import KopruError, QueueFull
 from kopru.web.state import authorized
 
 MAX_WEB_DAYS = 14.0  # the CLI allows 31; two MILPs over a fortnight stay within seconds
 WEB_TIME_LIMIT_S = 20.0  # per MILP; the result says its gap if a schedule stops there
 SITES_PATTERN = r"^SEZ(:[A-Za-z0-9_]{1,40}(,[A-Za-z0-9_]{1,40}){0,30})?$"
+
+# Each answer is CPU-bound for up to seconds on a machine of a few cores: more at once would only
+# slow every one of them down, so a request beyond these is told to come back (429, Retry-After).
+MAX_RUNNING = 2
+_running = threading.BoundedSemaphore(MAX_RUNNING)
+
+
+@contextmanager
+def _slot() -> Iterator[None]:
+    if not _running.acquire(blocking=False):
+        raise QueueFull(
+            f"the space planner is answering {MAX_RUNNING} requests already; try again in a few seconds"
+        )
+    try:
+        yield
+    finally:
+        _running.release()
+
 
 router = APIRouter(prefix="/api/space", tags=["space"], dependencies=[Depends(authorized)])
 
@@ -82,12 +103,21 @@ def _refused(exc: KopruError) -> JSONResponse:
     )
 
 
+def _answer(compute: Callable[[], Any]) -> dict[str, Any] | JSONResponse:
+    """The verb's result as JSON, or a 422 naming the field; 429 while the planner is busy."""
+    with _slot():
+        try:
+            return compute().as_dict()
+        except KopruError as exc:
+            return _refused(exc)
+
+
 @router.post("/pool", response_model=None)
 def pool(req: Window) -> dict[str, Any] | JSONResponse:
     """Each satellite's contact time, contacts, longest gap and downlink capacity from its own
     country's antennas alone and from the pooled network (both optimal schedules)."""
-    try:
-        result = space.pool(
+    return _answer(
+        lambda: space.pool(
             req.start,
             req.days,
             min_elevation=req.min_elevation,
@@ -97,17 +127,15 @@ def pool(req: Window) -> dict[str, Any] | JSONResponse:
             assume_leo_antennas=req.assume_leo_antennas,
             refraction=req.refraction,
         )
-    except KopruError as exc:
-        return _refused(exc)
-    return result.as_dict()
+    )
 
 
 @router.post("/latency", response_model=None)
 def latency(req: LatencyRequest) -> dict[str, Any] | JSONResponse:
     """Hours from a request to the image on the ground per site (own satellites and antennas, with
     partners' satellites, pooled) and minutes from an image to its downlink per satellite."""
-    try:
-        result = space.latency(
+    return _answer(
+        lambda: space.latency(
             req.start,
             req.days,
             sites=req.sites,
@@ -123,6 +151,4 @@ def latency(req: LatencyRequest) -> dict[str, Any] | JSONResponse:
             refraction=req.refraction,
             direct_downlink=req.direct_downlink,
         )
-    except KopruError as exc:
-        return _refused(exc)
-    return result.as_dict()
+    )

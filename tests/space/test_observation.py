@@ -160,3 +160,29 @@ def test_rows_name_the_owner_and_unknown_satellites_are_said(tmp_path):
     with pytest.warns(SpaceWarning, match="no row in .*one.csv.* kept as Earth-observation satellites"):
         o = space.imaging("2026-06-01", 1, satellites=f)
     assert "" in {r["country"] for r in o.rows} and o.as_dict()["warnings"]
+
+
+def test_a_satellites_own_sensor_limit_is_used(tmp_path):
+    """A satellites file may give a sensor's own off-nadir limit (max_off_nadir_deg); that
+    satellite's opportunities keep to it, the others to the run's limit; a bad value is one line."""
+    from kopru.space.satellites import DATA, parse_satellites
+
+    header, *rows = (DATA / "satellites.csv").read_text(encoding="utf-8").splitlines()
+    limited = [r + (",10" if r.startswith("40010,") else ",") for r in rows]  # KazEOSat-2 at 10°
+    path = tmp_path / "satellites.csv"
+    path.write_text("\n".join([header + ",max_off_nadir_deg", *limited]) + "\n", encoding="utf-8")
+    start = datetime(2026, 6, 1, tzinfo=UTC)
+    wide = imaging_opportunities(read_tle(), read_sites("SEZ"), start, 3.0, read_satellites(), 30.0)
+    narrow = imaging_opportunities(read_tle(), read_sites("SEZ"), start, 3.0, read_satellites(path), 30.0)
+    mine = [r for r in narrow.rows if r["norad"] == 40010]
+    assert mine and all(r["off_nadir_deg"] <= 10.0 + 1e-9 for r in mine)
+    assert len(mine) < len([r for r in wide.rows if r["norad"] == 40010])
+
+    def others(o):
+        return sorted((r["norad"], r["site"], r["time"]) for r in o.rows if r["norad"] != 40010)
+
+    assert others(narrow) == others(wide)
+    with pytest.raises(
+        StationError, match=r"row 2: 'max_off_nadir_deg' is '95', expected degrees in \(0, 90\)"
+    ):
+        parse_satellites("norad,country,max_off_nadir_deg\n40010,Kazakhstan,95\n", "s.csv")

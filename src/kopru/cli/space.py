@@ -103,7 +103,10 @@ AssumeLeoOpt = Annotated[
 
 SatellitesOpt = Annotated[
     Path | None,
-    typer.Option("--satellites", help="CSV norad,country[,priority,active,mission] (default: shipped)."),
+    typer.Option(
+        "--satellites",
+        help="CSV norad,country[,priority,active,mission,max_off_nadir_deg] (default: shipped).",
+    ),
 ]
 
 

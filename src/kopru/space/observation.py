@@ -2,7 +2,8 @@
 
 An opportunity is a pass of a non-geostationary, active satellite over a site whose closest
 approach (taken as the time of maximum elevation of the satellite seen from the site) has an
-off-nadir angle within the sensor's limit and the Sun high enough for optical imaging.
+off-nadir angle within the sensor's limit (the satellites file's ``max_off_nadir_deg`` where it
+gives one, else the run's) and the Sun high enough for optical imaging.
 
 Per site, the result also gives the revisit that pooling the satellites buys: the number of
 opportunities and the longest time without one (from the window's start to its end) with the
@@ -153,11 +154,14 @@ def imaging_opportunities(
     window = Window(start, days * 86400.0)
     if len(sats) == 0:
         return Opportunities(window, [], excluded, [], constellation, notes)
+    # each satellite's own sensor limit where the satellites file gives one, else the run's
+    own_limits = {n: i.max_off_nadir_deg for n, i in owners.items() if i.max_off_nadir_deg is not None}
+    limit = np.array([own_limits.get(e.norad, max_off_nadir_deg) for e in sats])
     apogee = max(
         (398600.4418 / (e.satrec.no_kozai / 60.0) ** 2) ** (1 / 3) * (1 + e.eccentricity) - POLAR_RADIUS_KM
         for e in sats
     )
-    threshold = max(0.0, off_nadir_limit_elevation_deg(max_off_nadir_deg, apogee) - THRESHOLD_MARGIN_DEG)
+    threshold = max(0.0, off_nadir_limit_elevation_deg(float(limit.max()), apogee) - THRESHOLD_MARGIN_DEG)
     passes = find_passes(sats, sites, start, days, threshold)
     jd0, fr0 = window.jd
     r, _, ok = PairPropagator(sats, window, passes.sat)(passes.tca)
@@ -167,7 +171,7 @@ def imaging_opportunities(
     )
     off_nadir = np.degrees(np.arccos(np.clip(cos_nadir, -1.0, 1.0)))
     sun = sun_elevation_deg(sites.topocentric, passes.station, jd0, fr0 + passes.tca / 86400.0)
-    good = ok & (off_nadir <= max_off_nadir_deg) & (sun >= min_sun_elevation_deg)
+    good = ok & (off_nadir <= limit[passes.sat]) & (sun >= min_sun_elevation_deg)
     owner = np.array([owners[e.norad].country if e.norad in owners else "" for e in sats], dtype=object)
     same_point = co_located(sites)
     times = window.iso(passes.tca[good])

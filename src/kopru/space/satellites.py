@@ -31,12 +31,18 @@ class SatelliteInfo:
     mission: str = ""
     active: bool = True
     priority: float = 1.0
+    # the sensor's own off-nadir limit, degrees (an optional column); None: the run's --max-off-nadir
+    max_off_nadir_deg: float | None = None
 
 
 def parse_satellites(text: str, source: str = "<text>") -> dict[int, SatelliteInfo]:
     header, rows = documents.csv_rows(text, source, error=StationError)
     documents.require_columns(
-        header, ("norad", "country"), source, "norad,country[,priority,active]", error=StationError
+        header,
+        ("norad", "country"),
+        source,
+        "norad,country[,priority,active,mission,max_off_nadir_deg]",
+        error=StationError,
     )
     out: dict[int, SatelliteInfo] = {}
     for i, raw in enumerate(rows):
@@ -58,9 +64,28 @@ def parse_satellites(text: str, source: str = "<text>") -> dict[int, SatelliteIn
         if not priority >= 0:
             raise StationError(f"{where}: 'priority' is {priority:g}, expected a number >= 0")
         out[norad] = SatelliteInfo(
-            norad, row.get("name", ""), row["country"], row.get("mission", ""), active in TRUE, priority
+            norad,
+            row.get("name", ""),
+            row["country"],
+            row.get("mission", ""),
+            active in TRUE,
+            priority,
+            _off_nadir(row.get("max_off_nadir_deg", ""), where),
         )
     return out
+
+
+def _off_nadir(text: str, where: str) -> float | None:
+    """An optional sensor limit in (0, 90) degrees; empty: none of its own."""
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 < value < 90.0:
+        raise StationError(f"{where}: 'max_off_nadir_deg' is {text!r}, expected degrees in (0, 90) or empty")
+    return value
 
 
 def read_satellites(path: str | Path | None = None) -> dict[int, SatelliteInfo]:

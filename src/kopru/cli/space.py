@@ -550,8 +550,7 @@ def latency(
     as_json: JsonOpt = False,
     out_dir: OutOpt("latency.json and latency.csv (one row per image)") = None,
 ) -> None:
-    """From a request to the image on the ground, per site: own satellites and antennas, with
-    partners' satellites, and pooled."""
+    """Hours from a request to the image on the ground, per site: own network, partners', pooled."""
     result = with_warnings(
         lambda: space.latency(
             start,

@@ -159,6 +159,25 @@ class Latency:
         ]
 
 
+def first_at_or_after(
+    group: np.ndarray, time: np.ndarray, q_group: np.ndarray, q_time: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Items sorted by (group, time), and for each query the sorted position of the first item of
+    its group at or after its time (-1 if none): one binary search for every query. Groups are
+    integers >= 0 and times >= 0; the search key, group × span + time, carries a time to about
+    1e-7 s (a 52-bit mantissa at 2^29 s), far below the 1 ms to which passes are refined. A query
+    time past every item's spills into the next group's keys, and the group check refuses it."""
+    span = float(time.max()) + 1.0
+    key = group * span + time
+    order = np.argsort(key, kind="stable")
+    key, g_sorted = key[order], group[order]
+    finite = np.isfinite(q_time)
+    at = np.searchsorted(key, q_group * span + np.where(finite, q_time, np.inf), side="left")
+    at_ = np.minimum(at, len(key) - 1)
+    ok = (at < len(key)) & (g_sorted[at_] == q_group) & finite
+    return order, np.where(ok, at_, -1)
+
+
 def earliest_in_contact(
     contacts: Contacts, sat: np.ndarray, t: np.ndarray, need_s: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -169,9 +188,7 @@ def earliest_in_contact(
     A contact serves the query when it ends at or after ``t + need_s`` and lasts ``need_s``; the
     best of those starts earliest, so the answer is max(its start, t) + need_s. Contacts are
     sorted by (satellite, end); a running minimum of the start from the last contact backwards,
-    per satellite, answers every query with one binary search. The search key, satellite × span +
-    time, carries a time to about 1e-7 s (a 52-bit mantissa at 2^29 s), far below the 1 ms to which
-    passes are refined."""
+    per satellite, answers every query with one binary search (:func:`first_at_or_after`)."""
     sat, t = np.broadcast_arrays(np.asarray(sat), np.asarray(t, dtype=float))
     when, which = np.full(t.shape, np.inf), np.full(t.shape, -1, dtype=np.int64)
     fits = np.flatnonzero(contacts.end - contacts.start >= need_s - EPS_S)
@@ -182,24 +199,19 @@ def earliest_in_contact(
     # no contact gets the group past the last, which no contact has
     g_query = np.searchsorted(ids, sat)
     g_query = np.where(ids[np.minimum(g_query, len(ids) - 1)] == sat, g_query, len(ids))
-    finite = np.isfinite(t)
-    span = float(max(contacts.end[fits].max(), t[finite].max(initial=0.0)) + need_s + 1.0)
-    key = g_contact * span + contacts.end[fits]
-    order = np.argsort(key, kind="stable")
-    key, rows, g_sorted = key[order], fits[order], g_contact[order]
+    # the same tolerance as the contacts' length, so a contact that fits is found
+    order, at = first_at_or_after(g_contact, contacts.end[fits], g_query, t + need_s - EPS_S)
+    rows, g_sorted = fits[order], g_contact[order]
     # Read backwards, satellites come in decreasing order, so adding g·span makes every earlier-read
     # satellite's value larger than this one's: the running minimum never leaves the satellite.
+    span = float(contacts.start[fits].max()) + 1.0
     backwards = (contacts.start[rows] + g_sorted * span)[::-1]
     running = np.minimum.accumulate(backwards)
     last_record = np.maximum.accumulate(np.where(backwards == running, np.arange(len(rows)), 0))
     best_row = rows[::-1][last_record][::-1]  # its start is read back exactly, not decoded
-    # the same tolerance as the contacts' length, so a contact that fits is found
-    at = np.searchsorted(key, g_query * span + np.where(finite, t, np.inf) + need_s - EPS_S, side="left")
-    inside = at < len(key)
-    at_ = np.minimum(at, len(key) - 1)
-    ok = inside & (g_sorted[at_] == g_query) & finite
-    when[ok] = np.maximum(contacts.start[best_row[at_][ok]], t[ok]) + need_s
-    which[ok] = best_row[at_][ok]
+    ok = at >= 0
+    which[ok] = best_row[at[ok]]
+    when[ok] = np.maximum(contacts.start[which[ok]], t[ok]) + need_s
     return when, which
 
 
@@ -221,17 +233,14 @@ def first_image_down(
     if not len(image_t):
         return out
     n_sites = int(max(image_site.max(), site.max(initial=0))) + 1
-    g_image = image_sat.astype(np.int64) * n_sites + image_site
-    g_query = sat.astype(np.int64) * n_sites + site
-    span = float(np.max(image_t) + 1.0)
-    key = g_image * span + image_t
-    order = np.argsort(key, kind="stable")
-    key, g_sorted, down = key[order], g_image[order], image_down[order]
-    finite = np.isfinite(after)
-    at = np.searchsorted(key, g_query * span + np.where(finite, after, np.inf), side="left")
-    at_ = np.minimum(at, len(key) - 1)
-    ok = (at < len(key)) & (g_sorted[at_] == g_query) & finite
-    out[ok] = down[at_][ok]
+    order, at = first_at_or_after(
+        image_sat.astype(np.int64) * n_sites + image_site,
+        image_t,
+        sat.astype(np.int64) * n_sites + site,
+        after,
+    )
+    ok = at >= 0
+    out[ok] = image_down[order[at[ok]]]
     return out
 
 
@@ -374,6 +383,7 @@ def _site_rows(sites, sat_names, mine, img_sat, img_site, img_t, in_window, down
     first image on the ground (median, 90th percentile, worst; None where unanswered); and where
     pooling the antennas makes requests wait longer than partners' satellites on their own antennas."""
     same_point = co_located(sites)
+    by_own = mine[img_sat, img_site]  # each image taken by a satellite of its site's country
     rows = []
     for g in range(len(sites)):
         here = in_window & (img_site == g)
@@ -383,7 +393,7 @@ def _site_rows(sites, sat_names, mine, img_sat, img_site, img_t, in_window, down
                 nets[net] = None
                 continue
             schedule = "own" if net != "pooled" else "pooled"
-            taken = here & (mine[img_sat, img_site] if net == "own" else True)
+            taken = here & by_own if net == "own" else here
             late = down[schedule][taken] - img_t[taken]
             wait = response[net][g]
             unanswered = int(np.isinf(wait).sum())

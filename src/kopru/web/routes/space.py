@@ -46,6 +46,8 @@ router = APIRouter(prefix="/api/space", tags=["space"], dependencies=[Depends(au
 
 
 class Window(BaseModel):
+    """The window and antennas of a request; each field is the verb's parameter of the same name."""
+
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)  # NaN would pass no bound's test
 
     start: str = Field(
@@ -116,39 +118,11 @@ def _answer(compute: Callable[[], Any]) -> dict[str, Any] | JSONResponse:
 def pool(req: Window) -> dict[str, Any] | JSONResponse:
     """Each satellite's contact time, contacts, longest gap and downlink capacity from its own
     country's antennas alone and from the pooled network (both optimal schedules)."""
-    return _answer(
-        lambda: space.pool(
-            req.start,
-            req.days,
-            min_elevation=req.min_elevation,
-            setup_s=req.setup_s,
-            min_contact_s=req.min_contact_s,
-            time_limit=WEB_TIME_LIMIT_S,
-            assume_leo_antennas=req.assume_leo_antennas,
-            refraction=req.refraction,
-        )
-    )
+    return _answer(lambda: space.pool(**req.model_dump(), time_limit=WEB_TIME_LIMIT_S))
 
 
 @router.post("/latency", response_model=None)
 def latency(req: LatencyRequest) -> dict[str, Any] | JSONResponse:
     """Hours from a request to the image on the ground per site (own satellites and antennas, with
     partners' satellites, pooled) and minutes from an image to its downlink per satellite."""
-    return _answer(
-        lambda: space.latency(
-            req.start,
-            req.days,
-            sites=req.sites,
-            downlink_s=req.downlink_s,
-            follow_days=req.follow_days,
-            max_off_nadir=req.max_off_nadir,
-            min_sun_elevation=req.min_sun_elevation,
-            min_elevation=req.min_elevation,
-            setup_s=req.setup_s,
-            min_contact_s=req.min_contact_s,
-            time_limit=WEB_TIME_LIMIT_S,
-            assume_leo_antennas=req.assume_leo_antennas,
-            refraction=req.refraction,
-            direct_downlink=req.direct_downlink,
-        )
-    )
+    return _answer(lambda: space.latency(**req.model_dump(), time_limit=WEB_TIME_LIMIT_S))

@@ -38,6 +38,7 @@ def random_inputs(n_sites: int, n_markets: int, n_materials: int = 5, seed: int 
         transit_days=rng.uniform(2, 40, (n_sites, n_markets, 2)),
         duty_rate=rng.uniform(0, 0.2, (n_sites, n_markets)),
         duty_min_usd=rng.uniform(0, 0.5, (n_sites, n_markets)),
+        input_duty_due=rng.choice([0.0, 1.0], (n_sites, n_markets)),
         material_cost_usd=rng.uniform(0.1, 10, n_materials),
         price_usd=rng.uniform(20, 40, n_markets),
         labour_hours=0.5,

@@ -41,9 +41,13 @@ WHY = {
         " distances from line km posts (Ankara-İzmit 485 km, Kayseri-Samsun 618, Adana-Mersin 67), and"
         " Denizli's line by Eskişehir (780 km to Istanbul, was 1,703 by İzmir and Ankara)"
     ),
-    ("materials", "KZ"): "freight on imported inputs (border charges and times, 2024 sea rates)",
+    ("materials", "KZ"): (
+        "freight on imported inputs (border charges and times, 2024 sea rates); no duty on the inputs of"
+        " goods exported out of the EAEU (inward processing)"
+    ),
     ("materials", "TR"): (
-        "freight on imported inputs, and İGV on inputs imported into Türkiye (Uzbek ones too)"
+        "freight on imported inputs, and İGV on inputs imported into Türkiye (Uzbek ones too), waived on"
+        " the inputs of exports outside the EU and FTA partners (inward processing, DİR)"
     ),
     ("energy", "KZ"): (
         "the tenge's 2026 rate and regional electricity and gas rows (the 2026-27 gas caps; Astana's"
@@ -62,7 +66,7 @@ WHY = {
     ("labour", "TR"): (
         "the national wage instead of per-province copies of it (same value); employer premiums at"
         " 18.75 %: the 2026 statutory 23.75 % less the Treasury's 5 points for a manufacturer that pays"
-        " on time"
+        " on time; 187.1 working hours a month net of public holidays (was 195)"
     ),
 }
 
@@ -261,6 +265,21 @@ def main() -> None:
         "   the premium support on the expansion's share of the plant (60 % for Denizli), capped at 20 %",
         "   of its own capex: the baselines cost 0.5-1 % less and the savings fall by 0.4-0.6 points",
         "   (apparel 35.8 %); docs/research/turkiye_taxes_fx.md, ninth pass.",
+        "22. **Inward processing: exports carry no duty on their inputs.** Both countries waive the",
+        "   import duty on the inputs of goods a plant exports (Türkiye's Dahilde İşleme Rejimi, Decision",
+        "   2005/8391; the EAEU's processing in the customs territory, Customs Code art. 163;",
+        "   inward_processing.csv), and kopru charged it on every unit. Türkiye collects it back as a",
+        "   compensatory levy (telafi edici vergi) on goods that enter the EU or an FTA partner under a",
+        "   preference, so those keep it. The Denizli plant's T-shirts for the EAEU and Uzbekistan no longer",
+        "   carry the 8 + 27 % on their Uzbek fabric (0.46 USD a shirt), and SEZ Turan's saving in apparel",
+        "   falls from 35.8 to about 32 %; a Kazakh plant outside a zone exports to Türkiye and the EU",
+        "   without duty on its inputs too. A profile may turn it off (inward_processing: false), for a",
+        "   firm that does not hold the authorisation.",
+        "23. **Turkish working hours net of public holidays.** Türkiye's 195 hours a month (45 x 52 / 12)",
+        "   counted public holidays as worked, Kazakhstan's working-time balance (165.33) did not: both",
+        "   now leave them out (Türkiye 2026: 249.5 working days x 9 h / 12 = 187.1 h, Law 2429 and the",
+        "   python-holidays calendar), so a Turkish hour costs about 4 % more. The Turkish baselines'",
+        "   labour rises by as much.",
         "",
         "The recommendation did not change in any example: the Kazakh SEZs stay ahead of the Turkish",
         "baselines by more than a third, because their corporate income tax exemption, low wages and",

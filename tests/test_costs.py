@@ -26,6 +26,7 @@ def two_by_two(**change) -> CostInputs:
         transit_days=np.zeros((2, 2, 1)),
         duty_rate=np.array([[0.0, 0.05], [0.10, 0.0]]),
         duty_min_usd=np.zeros((2, 2)),
+        input_duty_due=np.ones((2, 2)),
         material_cost_usd=np.array([2.0]),
         price_usd=np.array([20.0, 20.0]),
         labour_hours=0.5,
@@ -200,3 +201,29 @@ def test_cost_is_monotone_in_wage_and_price_only_raises_tax(wage, social, freigh
     pre_tax = [c for c in COMPONENTS if c != "taxes"]
     idx = [COMPONENTS.index(c) for c in pre_tax]
     assert (high[..., idx].sum(-1) >= low[..., idx].sum(-1) - 1e-9).all()
+
+
+def test_inward_processing_drops_the_input_duty_on_exported_units_only():
+    """Hand case: site 1 pays 10 % on its input (2.0 + 0.2 freight): 0.22 a unit where the units
+    stay in its customs territory (market 0), none on units it exports under inward processing
+    (market 1); the duty's customs value and the profit tax follow the lower ex-works cost."""
+    due = np.array([[1.0, 1.0], [1.0, 0.0]])
+    paid, waived = landed_cost(two_by_two()), landed_cost(two_by_two(input_duty_due=due))
+    k = COMPONENTS.index("materials")
+    assert waived[1, 0, k] == pytest.approx(2.42) and waived[1, 1, k] == pytest.approx(2.2)
+    assert paid[1, 1, k] == pytest.approx(2.42)
+    np.testing.assert_array_equal(waived[0], paid[0])  # the SEZ pays no input duty anyway
+    np.testing.assert_array_equal(waived[1, 0], paid[1, 0])
+    d = COMPONENTS.index("duties")  # 0 % into market 1, so only the profit tax moves there
+    assert waived[1, 1, d] == paid[1, 1, d] == 0.0
+    t = COMPONENTS.index("taxes")
+    assert waived[1, 1, t] == pytest.approx(paid[1, 1, t] + 0.25 * 0.22)
+
+
+def test_an_unreachable_dutiable_input_exported_duty_free_is_infinite_not_nan():
+    """inf x a waived duty (0) must not turn into NaN: the site simply cannot get its input."""
+    freight = np.array([[0.5], [np.inf]])
+    due = np.array([[1.0, 1.0], [1.0, 0.0]])
+    c = landed_cost(two_by_two(material_freight_usd=freight, input_duty_due=due))
+    assert not np.isnan(c).any()
+    assert np.isinf(c[1, :, COMPONENTS.index("materials")]).all()

@@ -11,6 +11,7 @@ from kopru.costs import capital_recovery_factor
 from kopru.datapack import load
 from kopru.planner import stress_clause
 from kopru.profile import load_profile
+from kopru.trade import treatment
 
 PROFILES = sorted(EXAMPLES.glob("*.yaml"))
 
@@ -343,7 +344,8 @@ def test_an_existing_plant_s_irr_and_payback_are_its_expansion_s():
     plan = kopru.plan(EXAMPLES / "apparel.yaml")
     site = plan.site("plant_TR-20")
     flows, units = site.appraisal.cash_flows, plan.volume
-    made = site.landed_cost.capacity / units  # the share of the output it makes already
+    lc = site.landed_cost
+    made = (lc.capacity - lc.expansion) / units  # the share of the output it makes already
     assert 0 < made < 1 and flows.capex[0] > 0
     assert flows.revenue[1] < flows.revenue[2] == flows.revenue[-1]  # the expansion ramps up
     assert flows.revenue[1] == pytest.approx(flows.revenue[2] * (made + (1 - made) / 2))  # 12-month ramp
@@ -465,3 +467,22 @@ def test_when_avoided_countries_leave_no_site_the_message_says_so():
     plan = kopru.plan(EXAMPLES / "apparel.yaml", avoid=["KZ", "TR"])
     assert plan.recommendation.site is None
     assert plan.recommendation.text.endswith("allow routes through KZ, TR")
+
+
+def test_inward_processing_in_the_apparel_plan(plans):
+    """Denizli buys Uzbek fabric at Türkiye's MFN 8 % plus 27 % additional duty (trade_rules.csv):
+    its shirts for the EAEU and Uzbekistan carry no input duty (DİR), those sold in Türkiye and, under
+    the compensatory levy, in the EU do; the difference is the duty, 35 % of the fabric's value."""
+    denizli = plans["apparel"].site("plant_TR-20")
+    mat = {m: mc.components["materials"] for m, mc in denizli.by_market.items()}
+    waived = {m for m, mc in denizli.by_market.items() if mc.duty["inputs_duty_waived"]}
+    assert waived == {"mkt_RU", "mkt_KZ-75", "mkt_KZ-71", "mkt_UZ", "mkt_KG"}
+    assert mat["mkt_TR"] == mat["mkt_EU"] > mat["mkt_RU"] == mat["mkt_UZ"]
+    rate = treatment(kopru.load_data(), "UZ", "TR", "6006").rate
+    assert rate == pytest.approx(0.35)
+    fabric = (mat["mkt_TR"] - mat["mkt_RU"]) / rate  # 1.30 at the mill plus a few cents' freight
+    assert 1.30 < fabric < 1.35
+    assert "2005/8391" in denizli.by_market["mkt_RU"].duty["inputs_basis"]
+    assert {"tr_dir_tev_ekovergi_2022", "eaeu_customs_code_2017_art163"} <= {
+        s["id"] for s in json.loads(plans["apparel"].model_dump_json())["sources"]
+    }

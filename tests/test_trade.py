@@ -7,7 +7,7 @@ import pytest
 from conftest import EXAMPLES
 
 import kopru
-from kopru.trade import treatment
+from kopru.trade import input_duty_due, treatment
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +83,35 @@ def test_a_heading_rule_overrides_the_pair_rule(pack):
     assert juice.regime == "TR_MFN" and juice.rate == pytest.approx(0.585, abs=1e-12)
     assert treatment(pack, "EU", "TR", "1905").rate == 0.0
     assert treatment(pack, "EU", "TR", "6109").regime == "free"
+
+
+def test_inward_processing_waives_input_duty_on_exports_only(pack):
+    """Türkiye's DİR and the EAEU's processing in the customs territory (inward_processing.csv):
+    inputs of units that stay home pay duty; of exports, none, unless Türkiye's compensatory levy
+    (telafi edici vergi) restores it on goods entering the EU or an FTA partner under a preference."""
+    assert input_duty_due(pack, "TR", "TR", "6109") == 1.0  # sold at home
+    assert input_duty_due(pack, "TR", "EAEU", "6109") == 0.0  # MFN into the EAEU: waived
+    assert input_duty_due(pack, "TR", "UZ", "6109") == 0.0
+    assert input_duty_due(pack, "TR", "EU", "6109") == 1.0  # A.TR into the EU: levy
+    assert input_duty_due(pack, "TR", "GE", "6109") == 1.0  # FTA with Georgia: levy
+    assert input_duty_due(pack, "KZ", "EAEU", "6109") == 1.0  # Russia is inside the Union
+    assert input_duty_due(pack, "KZ", "TR", "6109") == 0.0
+    assert input_duty_due(pack, "KZ", "UZ", "6109") == 0.0  # CIS FTA: no levy (labelled assumption)
+    assert pack.table("inward_processing").at["EAEU", "assumption"]
+    assert input_duty_due(pack, "CN", "EAEU", "6109") == 1.0  # no regime in the pack: duty paid
+
+
+def test_inward_processing_flags_are_checked(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from kopru.datapack.loader import DATA, read
+    from kopru.errors import DataPackError
+
+    root = tmp_path / "pack"
+    shutil.copytree(Path(str(DATA)), root)
+    path = root / "inward_processing.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(",true,true,", ",yes,true,", 1), encoding="utf-8")
+    with pytest.raises(DataPackError, match=r"row 2: waives_input_duty_on_exports must be true or false"):
+        read(root)

@@ -101,7 +101,8 @@ def check_data(overrides: Overrides = None) -> dict[str, Any]:
     families = family_counts(regions)
     return {
         "version": pack.version,
-        "values": len(pack.parameters),
+        "values": len(pack.parameters),  # every parameter row, earlier years' included
+        "current_values": len(pack.parameters.drop_duplicates(["subject", "quantity"])),
         "sources": len(pack.sources),
         "nodes": len(pack.nodes),
         "edges": len(pack.edges),

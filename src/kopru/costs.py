@@ -7,7 +7,8 @@ samples) broadcast through, so one code path serves one plan and a million draws
 Components (USD per unit delivered to the market):
 
 - materials: purchase cost + inbound freight, plus import duty on them where the site is not
-  in the material's customs territory (none inside a free customs zone);
+  in the material's customs territory (none inside a free customs zone, and none on the inputs of
+  units exported under inward processing: ``input_duty_due`` per site and market);
 - energy: electricity and gas at the site's industrial prices;
 - labour: direct hours × hourly wage × (1 + employer social charges);
 - logistics: outbound freight from the site to the market (full container loads) plus the
@@ -84,6 +85,9 @@ class CostInputs:
     # per site and market (..., S, M)
     duty_rate: Array
     duty_min_usd: Array  # specific minimum duty per unit (0 where the duty is ad valorem only)
+    # share of the inputs' import duty due on units sold in the market: 0 where inward processing
+    # waives it on exports (kopru.trade.input_duty_due), 1 where the units stay in the territory
+    input_duty_due: Array
     # per site and material (..., S, K), or per material (K,)
     material_cost_usd: Array
     # per market (M,)
@@ -133,6 +137,7 @@ SITE_AXIS = (
     "transit_days",
     "duty_rate",
     "duty_min_usd",
+    "input_duty_due",
 )
 
 
@@ -155,11 +160,15 @@ def _allowance(x: CostInputs) -> Array:
 
 def landed_cost(x: CostInputs) -> Array:
     """C[..., site, market, component], USD per unit delivered."""
-    materials = np.sum(
-        (x.material_cost_usd + x.material_freight_usd)
-        * (1.0 + x.material_duty_rate * x.input_duty_share[..., None]),
-        axis=-1,
-    )
+    value = x.material_cost_usd + x.material_freight_usd
+    rate = x.material_duty_rate * x.input_duty_share[..., None]
+    # an unreachable input's infinite value pays no duty where none is due (inf x 0 would be NaN);
+    # its materials stay infinite through the sum of the values
+    with np.errstate(invalid="ignore"):
+        duty = np.sum(np.where(rate > 0, value * rate, 0.0), axis=-1)[..., None]
+        due = np.where(x.input_duty_due > 0, duty * x.input_duty_due, 0.0)
+    # (..., S, M): the inputs of exported units may be duty-free (inward processing)
+    materials = np.sum(value, axis=-1)[..., None] + due
     energy = x.electricity_kwh * x.electricity_usd_per_kwh + x.gas_m3 * x.gas_usd_per_m3
     labour = x.labour_hours * x.wage_usd_per_hour * (1.0 + x.social_rate)
     capital = (
@@ -167,7 +176,7 @@ def landed_cost(x: CostInputs) -> Array:
     ) / x.volume
     property_tax = property_tax_per_unit(x)
 
-    ex_works = (materials + energy + labour + capital)[..., None]
+    ex_works = materials + (energy + labour + capital)[..., None]
     logistics = np.min(_route_costs(x, ex_works), axis=-1)
     customs_value = ex_works + logistics
     with np.errstate(invalid="ignore"):  # a 0 % duty on an unreachable lane's infinite value
@@ -184,7 +193,7 @@ def landed_cost(x: CostInputs) -> Array:
 
     return np.stack(
         [
-            per_market(materials),
+            np.broadcast_to(materials, shape),
             per_market(energy),
             per_market(labour),
             np.broadcast_to(logistics, shape),
@@ -206,7 +215,7 @@ def _route_costs(x: CostInputs, ex_works: Array) -> Array:
 def route_choice(x: CostInputs) -> NDArray[np.intp]:
     """Index of the route alternative the engine uses for each site and market, (..., S, M)."""
     c = landed_cost(x)
-    ex_works = c[..., 0, [0, 1, 2, 6]].sum(axis=-1)[..., None]
+    ex_works = c[..., [0, 1, 2, 6]].sum(axis=-1)
     return np.argmin(_route_costs(x, ex_works), axis=-1)
 
 

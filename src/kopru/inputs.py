@@ -28,7 +28,7 @@ from kopru.incentives import valued as value_incentives
 from kopru.profile import Profile
 from kopru.progress import Steps, quiet_steps
 from kopru.sites import SiteInputs, annual_land, candidate_table, capex_share, site_inputs
-from kopru.trade import territory_of, treatment
+from kopru.trade import input_duty_due, territory_of, treatment
 from kopru.units import country_codes
 
 
@@ -203,6 +203,7 @@ class _Gathered:
     treat: dict
     duty_rate: np.ndarray
     duty_min: np.ndarray
+    input_due: np.ndarray  # (S, M) share of the inputs' duty due (0: waived on exports)
     material_freight: np.ndarray
     material_duty: np.ndarray
     material_duty_min: np.ndarray  # (S, K) specific minimum duty, USD per product unit
@@ -262,7 +263,7 @@ def _gather(
     connector_usd, payload_kg, out = step("outbound", outbound, ("places",))
     say("applying trade rules")
     duties = step("duties", lambda pack: _duties(pack, profile, sites, markets), ("places",))
-    treat, duty_rate, duty_min = duties
+    treat, duty_rate, duty_min, input_due = duties
 
     def materials(pack: DataPack):
         sources = [m.origin for m in profile.materials if m.origin != "local"]
@@ -296,6 +297,7 @@ def _gather(
         treat,
         duty_rate,
         duty_min,
+        input_due,
         material_freight,
         material_duty,
         material_duty_min,
@@ -342,6 +344,7 @@ def _cost_inputs(profile: Profile, g: _Gathered) -> tuple[CostInputs, CostInputs
         transit_days=g.out.days,
         duty_rate=g.duty_rate,
         duty_min_usd=g.duty_min,
+        input_duty_due=g.input_due,
         material_cost_usd=material_cost,
         price_usd=np.array([m["price"] / fx for m in markets]),
         labour_hours=profile.labour_hours,
@@ -482,7 +485,13 @@ def _duties(pack: DataPack, profile: Profile, sites: pd.DataFrame, markets: list
     duty_min = np.array(
         [[treat[(c, m["territory"])].min_eur_per_kg for m in markets] for c in sites["country"]]
     ) * (usd_per_eur * profile.unit_weight)
-    return treat, duty_rate, duty_min
+    due = {
+        (c, t): input_duty_due(pack, c, t, profile.hs) if profile.inward_processing else 1.0
+        for c in site_countries
+        for t in territories
+    }
+    input_due = np.array([[due[(c, m["territory"])] for m in markets] for c in sites["country"]])
+    return treat, duty_rate, duty_min, input_due.reshape(duty_rate.shape)
 
 
 def _market_table(pack: DataPack, profile: Profile):

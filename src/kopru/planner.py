@@ -31,6 +31,7 @@ from kopru.progress import Steps, quiet_steps
 from kopru.provenance import provenance
 from kopru.sites import unconfirmed_incentives
 from kopru.switching import SwitchingValues
+from kopru.trade import territory_of
 from kopru.valuation import AppraisalOut, IncentiveOut, appraise, baseline_index, incentives_out
 
 
@@ -45,8 +46,11 @@ class LandedCost(Model):
     per_unit: float | None  # total / units
     components: dict[str, float | None]
     units: float  # units made and sold a year (the markets' demand)
-    capacity: float  # units a year the plant can make (annual_volume, or an existing plant's)
+    # units a year the plant can make: annual_volume, or an existing plant's with the expansion
+    # the cost includes when demand exceeds it
+    capacity: float
     utilisation: float  # units / capacity; above 1 the site could not make it all
+    expansion: float = 0.0  # units a year of capacity an existing plant adds (in ``capacity``)
     # the corporate income tax inside ``components['taxes']`` (the rest is property tax): a reader
     # compares sites before profit tax too, where a tax holiday does not count
     profit_tax: float | None = None
@@ -455,8 +459,9 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
                     per_unit=_num(totals[i] / volume_served),
                     components={c: _num(a.annual[i, k]) for k, c in enumerate(COMPONENTS)},
                     units=float(volume_served),
-                    capacity=float(site.capacity),
-                    utilisation=float(volume_served / site.capacity),
+                    capacity=(capacity := _capacity_costed(site, volume_served)),
+                    utilisation=float(volume_served / capacity),
+                    expansion=capacity - float(site.capacity),
                     profit_tax=_num(profit_tax[i]),
                 ),
                 by_market=_by_market(pre, a, routes, i, site),
@@ -546,6 +551,9 @@ def _param_fields(p: Any) -> dict[str, Any]:
 def _by_market(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary], i: int, site: Any):
     """One site's cost, duty, route and transit to each market."""
     out = {}
+    x = pre.x
+    due = np.broadcast_to(x.input_duty_due, x.duty_rate.shape)[i]
+    taxed_inputs = bool((x.material_duty_rate[i] * x.input_duty_share[i] > 0).any())
     for j, m in enumerate(pre.markets):
         per_unit = a.cube[i, j].sum()
         cheap_key = f"{site.node}>{m['node']}:cost"
@@ -561,6 +569,9 @@ def _by_market(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary], i: 
                 "rate_pct": round(tr.rate * 100, 3),
                 "min_eur_per_kg": tr.min_eur_per_kg,
                 "basis": tr.basis,
+                # the plant's bought inputs pay no import duty on the units it exports here
+                "inputs_duty_waived": (waived := bool(taxed_inputs and due[j] == 0)),
+                "inputs_basis": _inward_basis(pre.pack, site.country) if waived else None,
             },
             route=(cheap_key, fast_key)[a.choice[i, j]] if cheap_key in routes else None,
             cheapest_route=cheap_key if cheap_key in routes else None,
@@ -570,6 +581,11 @@ def _by_market(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary], i: 
             restricted_transit=_restricted(pre, routes, site, m),
         )
     return out
+
+
+def _inward_basis(pack: DataPack, country: str) -> str:
+    """The law under which a plant's exports carry no duty on its inputs (inward_processing.csv)."""
+    return str(pack.table("inward_processing").at[territory_of(country), "legal_basis"])
 
 
 def _restricted(
@@ -647,6 +663,13 @@ def _site_notes(pre: PlanInputs, a: _Arrays, i: int, site: Any) -> list[str]:
             " kopru optimize respects capacity"
         )
     return notes
+
+
+def _capacity_costed(site: Any, units: float) -> float:
+    """The capacity the site's cost pays for: an existing plant short of the demand is costed with
+    the expansion it lacks (sites.expansion_share), so it makes all it sells."""
+    capacity = float(site.capacity)
+    return max(capacity, float(units)) if site.existing else capacity
 
 
 def _unconfirmed_sentence(
@@ -873,6 +896,7 @@ def _used_sources(pack: DataPack, site_plans, treat, routes) -> list[dict[str, s
         cells += [p.source for p in s.inputs.values()]
         cells += [i.source for i in s.incentives]  # the schemes' laws and programmes, cited in the report
     cells += [tr.source for tr in treat.values()]
+    cells += list(pack.table("inward_processing")["source"])  # whether inputs of exports pay duty
     for table in (pack.nodes, pack.edges, pack.markets, pack.regions, pack.sez, pack.provinces):
         cells += list(table["source"])
     params = pack.parameters

@@ -241,6 +241,11 @@ class Profile(Strict):
     avoid: tuple[Annotated[str, Field(pattern=r"^[A-Z]{2}$")], ...] = Field(
         default=(), description="ISO country codes no route may pass through (e.g. RU)"
     )
+    inward_processing: bool = Field(
+        default=True,
+        description="use the customs territory's inward processing: no duty on the inputs of exported"
+        " units (Türkiye's DİR, the EAEU's processing in the customs territory; inward_processing.csv)",
+    )
     incentives: IncentiveOptions = IncentiveOptions()
     appraisal: AppraisalOptions = AppraisalOptions()
     optimize: OptimizeOptions = OptimizeOptions()

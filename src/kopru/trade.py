@@ -135,3 +135,20 @@ def duty_matrix(
     table = [[treatment(pack, o, t, hs) for t in territories] for o in origins]
     rates = np.array([[tr.rate for tr in row] for row in table], dtype=float)
     return rates.reshape(len(origins), len(territories)), table
+
+
+def input_duty_due(pack: DataPack, origin: str, territory: str, hs: str) -> float:
+    """Share of the import duty on a plant's bought inputs that its goods of heading ``hs`` carry
+    when made in ``origin`` and sold into ``territory`` (inward_processing.csv): 0 where the
+    plant's customs territory waives it on exports, 1 where the goods stay in that territory, the
+    territory has no such regime, or a compensatory levy restores it because the goods enter
+    under a preference (Türkiye's telafi edici vergi on exports to the EU and FTA partners)."""
+    home = territory_of(origin)
+    regimes = pack.table("inward_processing")
+    if home == territory or home not in regimes.index:
+        return 1.0
+    regime = regimes.loc[home]
+    if not regime["waives_input_duty_on_exports"]:
+        return 1.0
+    preferential = treatment(pack, origin, territory, hs).regime == "free"
+    return 1.0 if preferential and regime["levy_on_preferential_exports"] else 0.0

@@ -120,7 +120,8 @@ def test_data(cli):
     assert len(json_of(cli, "data", "sources", "--json")) == len(pack.sources)
     checked = kopru.check_data()
     r = cli("data", "validate")
-    assert r.code == 0 and f"{checked['values']} values, {checked['sources']} sources" in r.out
+    assert r.code == 0 and f"{checked['values']} parameter rows" in r.out
+    assert f"{checked['current_values']} current values" in r.out and f"{checked['sources']} sources" in r.out
 
 
 @pytest.mark.parametrize(

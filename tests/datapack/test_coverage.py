@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import kopru
@@ -51,6 +53,11 @@ def test_cli_validate_prints_coverage(cli):
     r = cli("data", "validate")
     assert r.code == 0, r.err
     assert "is valid" in r.out and "Regional values" in r.out and "electricity" in r.out
+    # the header's count and the table's say what they count: all rows, and the current values
+    params = kopru.load_data().parameters
+    current = len(params.drop_duplicates(["subject", "quantity"]))
+    assert f"{len(params)} parameter rows ({current} current values" in r.out
+    assert re.search(rf"│ parameters +│ +{current} │", r.out)
     r = cli("data", "validate", "--regions")
     assert "KZ-63 East Kazakhstan" in r.out.replace("\\n", " ")
 

@@ -44,6 +44,25 @@ def test_oldest_input_of_the_recommendation(pack):
     # brute force over the recommended site's inputs: none is older
     site = plan.site(plan.recommendation.site)
     assert all(ref.year >= oldest.year for ref in site.inputs.values())
+    # ... and over the rates of its routes' legs: an edge without a cost of its own is priced by its
+    # mode's rates (SEZ Turan's routes to Türkiye and the EU have sea legs, whose terminal charge
+    # is of 2018), so those count as well as the edge's year
+    edges, params = pack.edges, pack.parameters
+    years = []
+    for mc in site.by_market.values():
+        for leg in plan.routes[mc.route].legs:
+            pair = ((edges["from"] == leg["from"]) & (edges["to"] == leg["to"])) | (
+                (edges["from"] == leg["to"]) & (edges["to"] == leg["from"])
+            )
+            row = edges[pair & (edges["mode"] == leg["mode"])].iloc[0]
+            years.append(int(row["year"]))
+            if row["cost_usd_per_teu"] != row["cost_usd_per_teu"]:  # NaN: priced by the mode
+                rates = params[
+                    (params["subject"] == f"mode:{leg['mode']}") & params["quantity"].str.startswith("cost_")
+                ]
+                years.append(int(rates.groupby("quantity")["year"].max().min()))
+    assert min(years) == oldest.year
+    assert (oldest.key, oldest.year) == ("mode:sea.cost_fixed_per_teu", 2018)
 
 
 def test_cli_stale(cli):

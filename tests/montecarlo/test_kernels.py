@@ -96,6 +96,7 @@ def test_one_site_one_market_by_hand() -> None:
         days_by_mode=np.array([[[[10.0, 0, 0, 0, 0, 0], [0, 20.0, 0, 0, 0, 0]]]]),
         duty_rate=np.array([[0.1]]),
         duty_min=np.array([[0.0]]),
+        input_due=np.array([[1.0]]),
         price=np.array([200.0]),
         weight=np.array([[10.0]]),
     )
@@ -156,6 +157,7 @@ def _one_site(
         np.array([[[[10.0, 0, 0, 0, 0, 0]] * routes]]),
         np.array([[duty]]),
         np.array([[minimum]]),
+        np.array([[1.0]]),
         np.array([200.0]),
         np.array([[1.0]]),
         np.empty((1, 1)),
@@ -178,6 +180,7 @@ def _one_site(
         transit_days=np.array([[[10.0] * routes]]),
         duty_rate=np.array([[duty]]),
         duty_min_usd=np.array([[minimum / eur]]),
+        input_duty_due=np.array([[1.0]]),
         material_cost_usd=np.array([[30.0]]),
         price_usd=np.array([200.0]),
         labour_hours=4.0,

@@ -131,8 +131,9 @@ def test_the_summary_says_what_the_saving_rests_on(folder):
     out, plan = folder
     text = " ".join(re.sub(r"<[^>]+>", " ", (out / "summary.html").read_text(encoding="utf-8")).split())
     base = plan.site(plan.recommendation.baseline_site)
-    assert base.landed_cost.units > base.landed_cost.capacity  # the apparel plant makes 1.2 of 3.0 M
-    assert f"can make {base.landed_cost.capacity:,.0f} of the {base.landed_cost.units:,.0f} units" in text
+    lc = base.landed_cost  # the apparel plant makes 1.2 of 3.0 M and is costed with 1.8 M more
+    assert (lc.capacity, lc.expansion, lc.units, lc.utilisation) == (3_000_000, 1_800_000, 3_000_000, 1.0)
+    assert "can make 1,200,000 of the 3,000,000 units" in text
     assert "an expansion of 3,600,000 USD" in text  # 6 M capex x 1.8 / 3.0, by hand
     assert re.search(r"per USD: EUR [\d.]+ \(2026\), KZT [\d.]+ \(2026\), TRY [\d.]+ \(2026\)", text)
     best = plan.site(plan.recommendation.site)

@@ -106,11 +106,13 @@ def data_validate(
         print_json(s)
         return
     out.print(
-        f"[green]data pack {s['version']} is valid[/]: {s['values']} values, {s['sources']} sources,"
+        f"[green]data pack {s['version']} is valid[/]: {s['values']} parameter rows"
+        f" ({s['current_values']} current values, {s['values'] - s['current_values']} of earlier years),"
+        f" {s['sources']} sources,"
         f" {s['nodes']} nodes, {s['edges']} edges, every value names its source"
         + (f"; {s['overrides']} overrides applied" if s["overrides"] else "")
     )
-    tables = Table(title="Rows by table", title_justify="left")
+    tables = Table(title="Rows by table (parameters: the latest year of each)", title_justify="left")
     for col in ("table", "rows", "sourced", "assumptions"):
         tables.add_column(col, justify="left" if col == "table" else "right")
     for t in s["tables"]:

@@ -164,7 +164,8 @@ def _print_appraisal(plan: Any) -> None:
     applied = [i for i in site.incentives if i.status == "applied"]
     if applied:
         parts = [
-            escape(i.name) + (f" {i.annual_value:,.0f} a year" if i.annual_value is not None else "")
+            escape(i.name)
+            + (f" {i.annual_value:,.0f} {plan.currency} a year" if i.annual_value is not None else "")
             for i in applied
         ]
         out.print(

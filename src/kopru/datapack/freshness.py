@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from kopru.datapack.loader import DataPack
+from kopru.trade import territory_of, treatment
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,41 @@ def stale_values(pack: DataPack, months: int, today: date | None = None) -> list
     return [v for v in dated_values(pack) if v.months_old(today) > months]
 
 
+MODE_RATES = ("cost_per_teu_km", "cost_fixed_per_teu")  # what prices an edge with no rate of its own
+
+
+def _edges_without_rate(pack: DataPack) -> set[str]:
+    """Keys of the edges priced by their mode's rates (no cost of their own)."""
+    edges = pack.edges
+    bare = edges[edges["cost_usd_per_teu"].isna()]
+    return {f"edge.{a}.{b}.{m}" for a, b, m in zip(bare["from"], bare["to"], bare["mode"], strict=True)}
+
+
+def _input_tariffs(
+    pack: DataPack, plan: Any, country: str, tariffs: dict[str, DatedValue]
+) -> list[DatedValue]:
+    """The tariff rows behind the duty a site pays on the inputs it buys from another territory."""
+    found = []
+    home = territory_of(country)
+    for m in plan.profile.get("materials") or ():
+        origin, hs = m.get("origin"), m.get("hs")
+        if (
+            not hs
+            or m.get("duty_pct") is not None
+            or origin in (None, "local")
+            or origin not in pack.nodes.index
+        ):
+            continue
+        source = pack.nodes.at[origin, "country"]
+        if territory_of(source) == home:
+            continue
+        for regime in treatment(pack, source, home, hs).regime.split("+"):
+            hit = tariffs.get(f"tariff.{regime}.{hs}")
+            if hit is not None:
+                found.append(hit)
+    return found
+
+
 def _parameters(pack: DataPack) -> Iterable[DatedValue]:
     params = pack.parameters
     latest = params.sort_values("year").drop_duplicates(["subject", "quantity"], keep="last")
@@ -74,8 +110,10 @@ def _edges(pack: DataPack) -> Iterable[DatedValue]:
 
 
 def oldest_behind(pack: DataPack, plan: Any, site_id: str) -> DatedValue | None:
-    """The oldest value the site's cost rests on: its inputs, the legs of the routes it uses and
-    the duties it pays (ties broken by key)."""
+    """The oldest value the site's cost rests on: its inputs, the legs of the routes it uses (an
+    edge's own rate, or the mode's rates that price an edge without one), the duties it pays on
+    its product and the duties on its bought inputs (ties broken by key). The inbound freight's
+    legs are not traced: they are routed per material, not kept in the plan."""
     site = plan.site(site_id)
     found: list[DatedValue] = []
     for ref in site.inputs.values():
@@ -85,15 +123,21 @@ def oldest_behind(pack: DataPack, plan: Any, site_id: str) -> DatedValue | None:
         )
     edges = {v.key: v for v in _edges(pack)}
     tariffs = {v.key: v for v in _tariffs(pack)}
+    params = {v.key: v for v in _parameters(pack)}
+    priced_by_mode = _edges_without_rate(pack)
     for market in site.by_market.values():
         route = plan.routes.get(market.route) if market.route else None
         for leg in route.legs if route is not None else ():
             a, b, mode = leg["from"], leg["to"], leg["mode"]
-            edge = edges.get(f"edge.{a}.{b}.{mode}") or edges.get(f"edge.{b}.{a}.{mode}")
-            if edge is not None:
-                found.append(edge)
+            key = next((k for k in (f"edge.{a}.{b}.{mode}", f"edge.{b}.{a}.{mode}") if k in edges), None)
+            if key is None:
+                continue
+            found.append(edges[key])
+            if key in priced_by_mode:
+                found += [params[f"mode:{mode}.{q}"] for q in MODE_RATES if f"mode:{mode}.{q}" in params]
         for regime in str(market.duty.get("regime", "free")).split("+"):
             hit = tariffs.get(f"tariff.{regime}.{plan.hs}")
             if hit is not None:
                 found.append(hit)
+    found += _input_tariffs(pack, plan, site.country, tariffs)
     return min(found, key=lambda v: (v.year, v.key), default=None)

@@ -100,6 +100,15 @@ TABLES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
         ("zone", "resource", "capacity", "unit", "basis", "year", "source", "note", "assumption"),
         None,
     ),
+    # which customs territories waive the duty on inputs of exported goods (inward processing)
+    "inward_processing": (
+        "inward_processing.csv",
+        (
+            *("territory", "waives_input_duty_on_exports", "levy_on_preferential_exports"),
+            *("legal_basis", "year", "source", "assumption", "note"),
+        ),
+        "territory",
+    ),
     # published freight quotes kopru's lanes are checked against (kopru data lanes, docs/lanes.md)
     "lane_quotes": (
         "lane_quotes.csv",
@@ -172,6 +181,7 @@ class DataPack:
         "restrictions",
         "lane_quotes",
         "zone_capacity",
+        "inward_processing",
     )
 
     def table(self, name: str) -> pd.DataFrame:
@@ -524,10 +534,28 @@ def _validate_tables(t: dict[str, pd.DataFrame], sources: set[str]) -> None:
         raise DataPackError(
             f"trade_rules.csv: hs {bad.iloc[0]!r} is not a 2-digit chapter, a 4-digit heading or empty"
         )
+    _check_inward_processing(t["inward_processing"])
     twice = rules[rules.duplicated(["origin", "territory", "hs"])]
     if not twice.empty:
         o, d, h = twice.iloc[0][["origin", "territory", "hs"]]
         raise DataPackError(f"trade_rules.csv: two rules for goods from {o} into {d} (hs {h or 'all'})")
+
+
+INWARD_FLAGS = ("waives_input_duty_on_exports", "levy_on_preferential_exports", "assumption")
+
+
+def _check_inward_processing(df: pd.DataFrame) -> None:
+    """Territories known, flags true or false (turned into booleans in place)."""
+    _check_refs(df, "inward_processing.csv", "territory", set(TERRITORIES), "customs territory")
+    for col in INWARD_FLAGS:
+        flags = df[col].str.lower()
+        bad = ~flags.isin(("true", "false"))
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0]) + 2
+            raise DataPackError(
+                f"inward_processing.csv, row {row}: {col} must be true or false, got {df[col][bad].iloc[0]!r}"
+            )
+        df[col] = flags == "true"
 
 
 def _fingerprint(root) -> str:

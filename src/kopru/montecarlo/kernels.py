@@ -100,6 +100,7 @@ def annual_costs(
     days_by_mode: Array,  # (S, M, R, 6 day parts: the modes, border and port waits)
     duty_rate: Array,  # (S, M)
     duty_min: Array,  # (S, M): specific minimum duty per unit, USD at the base EUR rate
+    input_due: Array,  # (S, M): share of the inputs' duty due on units sold in the market
     price: Array,  # (M,)
     weight: Array,  # (M, n): units sold per market in each sample
     out: Array,  # (S, n): annual landed cost, USD
@@ -112,6 +113,7 @@ def annual_costs(
     n_markets, n_routes = freight_by_mode.shape[1], freight_by_mode.shape[2]
     labour_hours, kwh, gas_m3, land_m2, fixed, building, recovery, carrying, depreciation = scalar
     ex_works = np.empty(n)
+    materials_free, input_duty, rest = np.empty(n), np.empty(n), np.empty(n)
     property_tax = np.empty(n)
     allowance = np.empty(n)
     best = np.empty(n)
@@ -129,23 +131,32 @@ def annual_costs(
             energy = kwh * (electricity * keyed[2, el, i] * own_electricity[i, s] / rate_fx)
             energy = energy + gas_m3 * (gas * keyed[3, gs, i] * own_gas[i, s] / rate_fx)
             capital = (capex * recovery + fixed + land_m2 * (land * own_land[i, s])) / volume[i]
-            materials = 0.0
+            bought, duty = 0.0, 0.0
             for k in range(material_cost.shape[1]):
                 inbound = 0.0
                 for q in range(material_by_mode.shape[2]):
                     inbound += freight_f[q, i] * material_by_mode[s, k, q]
                 rate = material_duty[s, k]
                 shifted = _maximum(rate + shift[i], 0.0) if rate > 0 else 0.0
-                priced = (material_cost[s, k] + inbound) * (1.0 + shifted * input_share)
-                materials = priced if k == 0 else materials + priced
-            ex_works[i] = materials + energy + labour + capital
+                value = material_cost[s, k] + inbound
+                bought = value if k == 0 else bought + value
+                # an unreachable input's infinite value at a 0 % duty pays none (inf x 0 is NaN)
+                factor = shifted * input_share
+                levied = value * factor if factor > 0 else 0.0
+                duty = levied if k == 0 else duty + levied
+            materials_free[i], input_duty[i] = bought, duty
+            rest[i] = energy + labour + capital
             property_tax[i] = property_rate * building * capex / volume[i]
             # the tax base deducts depreciation, not the capital charge's return on capital
             allowance[i] = capex * (recovery - depreciation) / volume[i]
             total[i] = 0.0
         for m in range(n_markets):
+            due = input_due[s, m]
             for i in range(n):
                 best[i] = np.inf
+                # the inputs of exported units may be duty-free (inward processing)
+                levied = input_duty[i] * due if due > 0 else 0.0  # inf x 0 would be NaN
+                ex_works[i] = (materials_free[i] + levied) + rest[i]
             for r in range(n_routes):
                 # four modes and six day parts written out: one pass over the samples per route
                 f0, f1, f2, f3 = freight_by_mode[s, m, r]
@@ -314,6 +325,7 @@ def warm() -> None:
         np.ones(1),
         np.ones((1, 1, 1, len(MODES))),
         np.ones((1, 1, 1, len(DAY_PARTS))),
+        one,
         one,
         one,
         np.ones(1),

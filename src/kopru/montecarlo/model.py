@@ -98,6 +98,7 @@ class RiskModel:
             days_by_mode=c(self.days_by_mode),
             duty_rate=c(x.duty_rate),
             duty_min=c(x.duty_min_usd),
+            input_due=c(np.broadcast_to(x.input_duty_due, x.duty_rate.shape)),
             price=c(np.broadcast_to(x.price_usd, (n_markets,))),
         )
 
@@ -115,6 +116,7 @@ class KernelConstants:
     days_by_mode: Array  # (S, M, R, day parts)
     duty_rate: Array  # (S, M)
     duty_min: Array  # (S, M)
+    input_due: Array  # (S, M)
     price: Array  # (M,)
 
 

@@ -231,6 +231,7 @@ def annual_cost_direct(model: RiskModel, values: dict[str, Array], demand_factor
         const.days_by_mode,
         const.duty_rate,
         const.duty_min,
+        const.input_due,
         const.price,
         arg(weight.T),
         np.empty((n_sites, n)),

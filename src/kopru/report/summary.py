@@ -274,11 +274,12 @@ def _baseline_expansion(plan: Plan) -> list[str]:
         return []
     base = plan.site(sid)
     lc = base.landed_cost
-    if not base.existing or lc.units <= lc.capacity or base.appraisal is None:
+    if not base.existing or lc.expansion <= 0 or base.appraisal is None:
         return []
     capex = sum(base.appraisal.cash_flows.capex)
     return [
-        f"The Turkish baseline, {base.name}, can make {lc.capacity:,.0f} of the {lc.units:,.0f} units sold:"
+        f"The Turkish baseline, {base.name}, can make {lc.capacity - lc.expansion:,.0f} of the"
+        f" {lc.units:,.0f} units sold:"
         f" its cost includes an expansion of {capex:,.0f} {plan.currency} at a new plant's capex per unit"
         " of capacity (an assumption)."
     ]

@@ -130,7 +130,28 @@ def reference_issues(profile: Profile, pack: DataPack) -> list[FieldIssue]:
                     ("baseline", i, "province"),
                 )
             )
+    forced = {"force_open": profile.optimize.force_open, "force_closed": profile.optimize.force_closed}
+    if not issues and any(forced.values()):  # the candidates need the baseline's provinces
+        ids = list(candidate_table(pack, profile)["id"])
+        for field, names in forced.items():
+            for j, name in enumerate(names):
+                if name not in ids:
+                    issues.append(
+                        FieldIssue(
+                            f"optimize.{field}[{j}]",
+                            f"unknown site {name!r}; expected a candidate site id such as"
+                            f" {_some_sites(ids)} (plan.json lists every site, as does the web app's"
+                            " GET /api/sites)",
+                            ("optimize", field, j),
+                        )
+                    )
     return issues
+
+
+def _some_sites(ids: list[str]) -> str:
+    """A few candidate ids of each kind (a zone, a region, a Turkish plant), for a message."""
+    picks = [next((i for i in ids if i.startswith(p)), None) for p in ("sez_", "KZ-", "plant_", "TR-")]
+    return ", ".join(i for i in picks if i)
 
 
 def check_references(profile: Profile, pack: DataPack) -> None:

@@ -266,3 +266,65 @@ def test_an_upload_named_like_the_zones_file_is_not_mistaken_for_it(client: http
         "/api/match", json={"pipeline_csv": pipeline, "pipeline_name": "zones.csv", "zones_csv": zones}
     )
     assert r.status_code == 202, r.text
+
+
+def _finished(client: httpx.Client, job_id: str, seconds: float = 120) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/jobs/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not finish in {seconds} s")
+
+
+def test_control_characters_in_names_do_not_break_the_workbook(client: httpx.Client) -> None:
+    """A web review: a BEL in the company name was planned and stored, then plan.xlsx answered 500
+    (openpyxl refuses control characters). The workbook now drops them; the other files keep the name."""
+    profile = {**APPAREL, "company": "Acme\u0007 Ltd"}
+    r = client.post("/api/plan", json={"profile": profile})
+    assert r.status_code == 200, r.text
+    book = client.get(f"/api/runs/{r.headers['x-kopru-run']}/plan.xlsx")
+    assert book.status_code == 200 and book.content[:2] == b"PK"
+    import io
+
+    import openpyxl
+
+    summary = openpyxl.load_workbook(io.BytesIO(book.content))["Summary"]
+    assert "Acme Ltd" in {str(c.value) for row in summary.iter_rows() for c in row}
+
+
+def test_a_risk_run_asked_not_to_be_recorded_is_not(client: httpx.Client) -> None:
+    """``record: false`` was honoured by plans and jobs but not by risk runs (web review)."""
+    job = client.post("/api/risk", json={"example": "apparel", "samples": 500, "record": False})
+    assert job.status_code == 202, job.text
+    done = _finished(client, job.json()["id"])
+    assert done["status"] == "done", done
+    assert client.get(f"/api/runs/{done['run']}/risk").status_code == 200  # kept for its answer
+    assert done["run"] not in {r["id"] for r in client.get("/api/runs").json()}
+    assert done["run"] not in {r["id"] for r in client.get("/api/store/runs?kind=risk").json()["runs"]}
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ('{"example": "pipeline", "min_jobs": {"KZ-79": Infinity}}', "min_jobs"),
+        ('{"example": "pipeline", "max_incentive_cost": Infinity}', "max_incentive_cost"),
+        ('{"example": "pipeline", "hurdle_pct": NaN}', "hurdle_pct"),
+    ],
+)
+def test_non_finite_match_numbers_are_refused_at_once(client: httpx.Client, body: str, field: str) -> None:
+    """They were accepted (202) and the job failed seconds later in the CLI's words (web review)."""
+    r = client.post("/api/match", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert field in r.text and "finite" in r.text
+
+
+def test_validate_refuses_a_forced_site_that_is_not_a_candidate(client: httpx.Client) -> None:
+    """Validate said 200 to optimize.force_open: [atlantis], and the job failed later with a pointer
+    to plan.json, which a web user does not have (web review)."""
+    profile = {**APPAREL, "optimize": {"force_open": ["atlantis"], "force_closed": ["sez_turan"]}}
+    r = client.post("/api/profiles/validate", json={"profile": profile})
+    assert r.status_code == 422, r.text
+    assert "optimize.force_open[0]" in r.text and "'atlantis'" in r.text and "/api/sites" in r.text
+    assert "force_closed" not in r.text  # sez_turan is a candidate

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -119,7 +120,7 @@ def _summary(ws: Worksheet, plan: Plan) -> None:
     ws["A1"], ws["B1"] = "What", "Value"
     _style_header(ws, 2)
     for label, value, fmt in rows:
-        ws.append([label, value])
+        ws.append([_cell(label), _cell(value)])
         if fmt:
             ws.cell(ws.max_row, 2).number_format = fmt
     ws.column_dimensions["A"].width = 44
@@ -543,7 +544,7 @@ def add_sheet(
     """A sheet of ``rows`` under ``cols`` (header, number format): frozen, filterable headers; then
     ``notes``, each in a row of its own under a blank one, outside the filter (sorting leaves them)."""
     ws = book.create_sheet(title)
-    ws.append([c for c, _ in cols])
+    ws.append([_cell(c) for c, _ in cols])
     _style_header(ws, len(cols))
     for row in rows:
         ws.append([_cell(v) for v in row])
@@ -560,7 +561,7 @@ def add_sheet(
     if notes:
         ws.append([])
         for note in notes:
-            ws.append([note])
+            ws.append([_cell(note)])
             ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=False)
 
 
@@ -568,7 +569,9 @@ def _cell(value: Any) -> Any:
     if isinstance(value, float) and value != value:  # NaN: an empty cell, never the text 'nan'
         return None
     if isinstance(value, list | tuple | dict):
-        return str(value)
+        value = str(value)
+    if isinstance(value, str):  # a control character in a name (BEL, ESC) is illegal in a workbook
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 

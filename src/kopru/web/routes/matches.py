@@ -41,7 +41,7 @@ router = APIRouter(prefix="/api", tags=["matchmaking"], dependencies=[Depends(au
 class MatchRequest(BaseModel):
     """A pipeline to match: the shipped example, or a CSV's text (columns as in the example)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)  # NaN would pass no bound's test
 
     example: Literal["pipeline"] | None = Field(default=None, description="the shipped example pipeline")
     pipeline_csv: str | None = Field(

@@ -77,7 +77,8 @@ def _work(state: WebState, req: JobRequest, cached: bool = False) -> tuple[Calla
                 profile, req.samples, req.seed, req.overrides, req.disruptions, progress=progress.count
             )
             progress("summarising the distributions")
-            return state.runs.add(plan, source, req.overrides, risk=result, risk_view=risk_view(result))
+            view = risk_view(result)
+            return state.runs.add(plan, source, req.overrides, risk=result, risk_view=view, record=req.record)
 
         return risk_work, "risk"
 

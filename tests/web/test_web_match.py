@@ -64,6 +64,14 @@ def test_match_job_is_the_python_api(client: httpx.Client) -> None:
     assert client.get(f"/api/match/{job['run']}/pitch/nobody").status_code == 404
     book = client.get(f"/api/match/{job['run']}/match.xlsx")
     assert book.status_code == 200 and book.content[:2] == b"PK"  # a zip: xlsx
+    # the downloaded report links each pitch sheet to this server (no files lie beside a download):
+    # a web review found its pitch/x1.html links broken
+    report = client.get(f"/api/match/{job['run']}/report.html").text
+    links = re.findall(r'<a href="([^"]+)"[^>]*>(?:pitch|best zones|TR)</a>', report)
+    assert links and all(link.startswith(str(client.base_url)) for link in links)
+    for link in links[:4]:
+        page = client.get(link.replace("&amp;", "&"))
+        assert page.status_code == 200 and ("Birim" in page.text or "Landed cost" in page.text), link
 
 
 def test_an_uploaded_csv_with_a_bad_row_is_a_422(client: httpx.Client) -> None:

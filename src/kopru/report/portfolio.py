@@ -13,6 +13,7 @@ import functools
 import json
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -268,9 +269,22 @@ def _routes(t: Any, site_index: int, markets: tuple[str, ...]) -> list[dict[str,
     return out
 
 
-def render_match_html(result: MatchResult, pack: DataPack, languages: tuple[str, ...] = ()) -> str:
+def render_match_html(
+    result: MatchResult,
+    pack: DataPack,
+    languages: tuple[str, ...] = (),
+    pitch_link: Callable[[str, str | None], str] | None = None,
+) -> str:
     """The matchmaking report; ``languages`` are those the pitch sheets are also written in (linked
-    from each row, ``pitch/<lang>/<id>.html``)."""
+    from each row). ``pitch_link(enterprise, language or None)`` is each sheet's address: by
+    default the files :func:`write_match_folder` writes beside the report, ``pitch/<lang>/<id>.html``
+    (a server gives its own addresses, as a downloaded report has no such files beside it)."""
+    if pitch_link is None:
+        files = pitch_files(result.pipeline.ids)
+
+        def pitch_link(eid: str, lang: str | None = None) -> str:
+            return files[eid] if lang is None else files[eid].replace("pitch/", f"pitch/{lang}/", 1)
+
     to_div = dict(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
     data = result.as_dict()
     env = _env.overlay()
@@ -282,7 +296,7 @@ def render_match_html(result: MatchResult, pack: DataPack, languages: tuple[str,
         plotlyjs=get_plotlyjs(),
         basemap=basemap.preload_script(),
         map=match_map(result, pack).to_html(div_id="match-map", **to_div),
-        pitch=pitch_files([r["id"] for r in data["enterprises"]]),
+        pitch=pitch_link,
         languages=languages,
     )
 

@@ -14,8 +14,9 @@ import tempfile
 import uuid
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -206,12 +207,18 @@ def match_pitch(
 
 
 @router.get("/match/{run_id}/report.html", response_class=HTMLResponse)
-def match_report(state: State, run_id: RunId) -> HTMLResponse:
-    """The matchmaking report (map, assignments, zones, reasons) as a download."""
+def match_report(state: State, run_id: RunId, request: Request) -> HTMLResponse:
+    """The matchmaking report (map, assignments, zones, reasons) as a download; its pitch links
+    are this server's sheets, in English and Turkish (the download has no files beside it)."""
     from kopru.report.portfolio import render_match_html
 
     run = _run(state, run_id)
-    html = render_match_html(run.result, api.load_data())
+    base = str(request.url_for("match_pitch", run_id=run.id, enterprise="-")).removesuffix("/-")
+
+    def pitch_link(eid: str, lang: str | None = None) -> str:
+        return f"{base}/{quote(eid, safe='')}" + (f"?lang={lang}" if lang else "")
+
+    html = render_match_html(run.result, api.load_data(), ("tr",), pitch_link)
     return HTMLResponse(html, headers={"Content-Disposition": 'attachment; filename="match_report.html"'})
 
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 import kopru
 from kopru import api
@@ -196,40 +197,70 @@ def test_bad_scenario_files(tmp_path):
         sweep.read_scenarios(path)
 
 
-def test_a_failing_scenario_is_reported_not_fatal(tmp_path):
+def test_a_failing_scenario_is_reported_not_fatal():
+    """A scenario that fails when it runs is a row with its error (the file's scenarios are checked
+    before they run, so this is what a scenario built in code meets)."""
+    profile = kopru.load_profile(APPAREL)
+    bad = sweep.run_scenario(profile, sweep.Scenario("bad", {"KZT.fx_per_usd": 0}, ()))
+    assert bad == {"name": "bad", "error": bad["error"]} and "KZT.fx_per_usd" in bad["error"]
+    assert "best" in sweep.run_scenario(profile, sweep.Scenario("ok", {}, ()))
+
+
+@pytest.mark.parametrize(
+    ("scenario", "message"),
+    [
+        ("{name: bad, close: [atlantis]}", "scenario 'bad': cannot close 'atlantis'"),
+        ("{name: bad, close: khorgos}", r"scenarios\[1\].close: expected a list"),
+        ("{name: bad, tariff: {FOO.6109: 5}}", "scenario 'bad': override tariff.FOO.6109: no tariff row"),
+        ("{name: bad, vat: {XX: 12}}", "scenario 'bad': override XX.vat_standard: unknown subject"),
+    ],
+)
+def test_a_scenario_that_cannot_run_is_refused_before_any_runs(tmp_path, scenario, message):
+    """A CLI review: such a scenario failed only when its turn came, and a sweep whose other
+    scenarios succeeded exited 0 with the error in one row; a closure written as a string was
+    closed letter by letter ('cannot close k')."""
     path = tmp_path / "s.yaml"
-    path.write_text(
-        f"profile: {APPAREL}\nscenarios:\n  - {{name: ok}}\n  - {{name: bad, close: [atlantis]}}\n",
-        encoding="utf-8",
-    )
-    result = api.sweep(path)
-    assert "error" in result.scenarios[1] and "best" in result.scenarios[0]
+    path.write_text(f"profile: {APPAREL}\nscenarios:\n  - {{name: ok}}\n  - {scenario}\n", encoding="utf-8")
+    with pytest.raises(SweepError, match=message):
+        sweep.read_sweep(path)
 
 
-def test_a_bad_override_is_reported_even_when_every_look_up_is_kept(tmp_path):
-    """A scenario whose overrides no look-up reads still gets its own pack's error (a reviewer
-    found that a kept look-up once hid it): the oracle is the scenario planned on its own."""
+def test_a_grid_too_large_is_refused_before_it_is_built(tmp_path):
+    """Eight axes of ten: 10^8 scenarios took 2.2 GB and two minutes before anything ran (CLI review)."""
+    axes = "".join(f"  a{k}: [{', '.join(f'{{name: v{k}{j}}}' for j in range(10))}]\n" for k in range(8))
+    path = tmp_path / "g.yaml"
+    path.write_text(f"profile: {APPAREL}\ngrid:\n{axes}", encoding="utf-8")
+    with pytest.raises(SweepError, match=r"the grid makes 100,000,000 scenarios \(10 a0 x 10 a1"):
+        sweep.read_sweep(path)
+
+
+def test_a_bad_override_is_refused_with_its_own_packs_error(tmp_path):
+    """Each bad override of a sweep is refused before any scenario runs, with the error its own
+    data pack gives (the oracle: the scenario's overrides applied alone)."""
     from kopru.datapack.overrides import apply_overrides
 
-    path = tmp_path / "bad.yaml"
-    path.write_text(
-        f"profile: {APPAREL}\n"
-        "scenarios:\n"
-        "  - {name: base}\n"
-        "  - {name: unknown_quantity, overrides: {KZ.no_such_quantity: 5}}\n"
-        "  - {name: negative, overrides: {KZ.vat_standard: -3}}\n"
-        "  - {name: wrong_unit, overrides: {KZ.vat_standard: {value: 12, unit: KZT/month}}}\n"
-        "  - {name: unknown_subject, overrides: {ATLANTIS.vat_standard: 12}}\n"
-        "  - {name: second_bad, overrides: {KZ.vat_standard: 12, KZ.no_such_quantity: 5}}\n",
-        encoding="utf-8",
-    )
-    _, scenarios = sweep.read_scenarios(path)
-    got = api.sweep(path).scenarios
-    assert "best" in got[0]
-    for outcome, s in zip(got[1:], scenarios[1:], strict=True):
+    bad = {
+        "unknown_quantity": "{KZ.no_such_quantity: 5}",
+        "negative": "{KZ.vat_standard: -3}",
+        "wrong_unit": "{KZ.vat_standard: {value: 12, unit: KZT/month}}",
+        "unknown_subject": "{ATLANTIS.vat_standard: 12}",
+        "second_bad": "{KZ.vat_standard: 12, KZ.no_such_quantity: 5}",
+    }
+    for name, overrides in bad.items():
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(
+            f"profile: {APPAREL}\nscenarios:\n  - {{name: base}}\n"
+            f"  - {{name: {name}, overrides: {overrides}}}\n",
+            encoding="utf-8",
+        )
+        with pytest.raises(SweepError) as refused:
+            sweep.read_sweep(path)
+        scenario = sweep.scenario_from_dict(
+            yaml.safe_load(path.read_text())["scenarios"][1], "s", kopru.load_data()
+        )
         with pytest.raises(KopruError) as own:
-            apply_overrides(kopru.load_data(), s.overrides)
-        assert outcome == {"name": s.name, "error": str(own.value)}, s.name
+            apply_overrides(kopru.load_data(), scenario.overrides)
+        assert str(refused.value).endswith(f"scenario {name!r}: {own.value}"), name
 
 
 def test_cli_sweep_json_and_store(tmp_path, capsys, monkeypatch):
@@ -275,14 +306,14 @@ def test_a_scenario_no_site_survives_names_no_best_site(tmp_path):
     assert whole["best"] is None and whole["best_total"] is None
 
 
-def test_a_sweep_whose_every_scenario_fails_exits_2(tmp_path, cli):
+def test_a_sweep_with_a_scenario_that_cannot_run_exits_2(tmp_path, cli):
     spec = tmp_path / "bad.yaml"
     spec.write_text(
         f"profile: {APPAREL}\nscenarios:\n  - name: no_rate\n    overrides: {{KZT.fx_per_usd: 0}}\n",
         encoding="utf-8",
     )
     r = cli("sweep", str(spec), "--no-store")
-    assert r.code == 2 and "every scenario failed; the first, no_rate" in r.err
+    assert r.code == 2 and "scenario 'no_rate': override KZT.fx_per_usd" in r.err
     assert len(r.err.strip().splitlines()) == 1
 
 

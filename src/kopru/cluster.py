@@ -29,6 +29,12 @@ def dask_client(
     if scheduler is not None:
         try:
             client = Client(scheduler, timeout="10s")
+        except ValueError as exc:  # 'garbage', 'http://...': not an address Dask can parse
+            raise SweepError(
+                f"--scheduler {scheduler!r} is not a Dask scheduler address ({exc}); expected"
+                " tcp://host:port, such as tcp://127.0.0.1:8786",
+                field="--scheduler",
+            ) from None
         except (OSError, TimeoutError) as exc:
             raise SweepError(
                 f"cannot reach the Dask scheduler {scheduler}: {exc}", field="--scheduler"

@@ -195,3 +195,11 @@ def test_the_risk_progress_bar_starts_no_thread():
         count(10, 100)
         assert threading.active_count() == before
     assert bar.tasks[0].completed == 10
+
+
+@pytest.mark.parametrize("address", ["garbage", "http://localhost:8786"])
+def test_a_malformed_scheduler_address_is_one_line(cli, address):
+    """It was a 73-line traceback (ValueError from Dask's address parser): CLI review."""
+    r = cli("risk", EXAMPLES / "apparel.yaml", "--no-store", "--samples", "10", "--scheduler", address)
+    assert r.code == 2 and "Traceback" not in r.err + r.out
+    assert "is not a Dask scheduler address" in r.err and "tcp://host:port" in r.err

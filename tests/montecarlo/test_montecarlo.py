@@ -241,6 +241,17 @@ def test_copula_gives_the_correlations_and_marginals():
             "unknown key",
         ),
         ("correlations:\n  - {a: site.wage, b: fx.TRY, rho: 0.3}\n", "drawn per site"),
+        # a CLI review: sigma 50 overflowed (a traceback), wage growth of 1e300 gave inf and NaN
+        ("variables:\n  fx.KZT: {dist: lognormal, median: 1, sigma: 50, assumption: true}\n", "at most 2"),
+        (
+            "variables:\n  wage_growth.KZ: {dist: uniform, low: 1e300, high: 1e301, assumption: true}\n",
+            r"1e\+300 is out of range; expected a rate a year",
+        ),
+        (
+            "variables:\n  duty: {dist: normal, mean: 0, sd: 500, assumption: true}\n",
+            "sd must be at most 200",
+        ),
+        ("variables:\n  demand: {dist: fixed, value: 5000, assumption: true}\n", "at most 1,000"),
     ],
 )
 def test_bad_uncertainty_files_are_explained(tmp_path, body, message):

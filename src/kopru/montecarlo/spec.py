@@ -334,7 +334,7 @@ def _distribution(name: str, raw: Any, pack: DataPack | None) -> Distribution:
     extras = SITE_EXTRAS if site and dist == "lognormal" else ()
     params: dict[str, float] = {}
     for key in (*DISTS[dist], *(k for k in extras if k in raw)):
-        value = raw.get(key)
+        value = _number(raw.get(key))
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             raise RiskError(f"uncertain variable {name}: {dist} needs a number {key!r}, got {value!r}")
         params[key] = float(value)
@@ -352,6 +352,7 @@ def _distribution(name: str, raw: Any, pack: DataPack | None) -> Distribution:
         if unknown:
             raise RiskError(f"uncertain variable {name}: source {unknown[0]!r} is not in the data pack")
     _check_params(name, dist, params)
+    _check_range(name, kind, dist, params)
     d = Distribution(name, kind, dist, params, source, assumption, str(raw.get("note", "")).strip())
     if kind == "factor" and not d.positive():
         raise RiskError(
@@ -359,6 +360,49 @@ def _distribution(name: str, raw: Any, pack: DataPack | None) -> Distribution:
             " triangular/uniform with low > 0"
         )
     return d
+
+
+def _number(value: Any) -> Any:
+    """YAML 1.1 reads 1e300 (no dot) as text: such a string is the number it spells."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
+# what a draw of each kind may be: a factor of the data pack's value, a growth rate (a fraction a
+# year) or a shift in percentage points; beyond these the arithmetic overflows (a lognormal sigma
+# of 50) or means nothing (wage growth of 1e300), so the file is refused when it is read
+RANGES: dict[str, tuple[float, float, str]] = {
+    "factor": (0.0, 1000.0, "a factor of the data pack's value, above 0 and at most 1,000"),
+    "rate": (-1.0, 10.0, "a rate a year, from -1 (-100 %) to 10 (+1,000 %)"),
+    "shift": (-100.0, 100.0, "a shift in percentage points, from -100 to 100"),
+}
+MAX_SIGMA = 2.0  # a lognormal's sigma: one standard deviation is a factor of e^2 = 7.4
+
+
+def _check_range(name: str, kind: str, dist: str, p: dict[str, float]) -> None:
+    low, high, what = RANGES[kind]
+    if dist == "lognormal":
+        sigmas = [p["sigma"], p.get("sigma_borrowed", 0.0)]
+        if max(sigmas) > MAX_SIGMA:
+            raise RiskError(
+                f"uncertain variable {name}: lognormal sigma must be at most {MAX_SIGMA:g} (a factor"
+                f" of e^{MAX_SIGMA:g} = {math.exp(MAX_SIGMA):.1f} at one standard deviation),"
+                f" got {max(sigmas):g}"
+            )
+        values = [p["median"]]
+    elif dist == "normal":
+        values = [p["mean"]]
+        if p["sd"] > high - low:
+            raise RiskError(f"uncertain variable {name}: normal sd must be at most {high - low:g} ({what})")
+    else:
+        values = [p[k] for k in DISTS[dist]]
+    outside = [v for v in values if not low <= v <= high]
+    if outside:
+        raise RiskError(f"uncertain variable {name}: {outside[0]:g} is out of range; expected {what}")
 
 
 def _check_params(name: str, dist: str, p: dict[str, float]) -> None:

@@ -131,15 +131,20 @@ def refresh_fx(out: str | Path, client: Any = None) -> list[Any]:
     ``httpx.Client`` (one is made when None); offline, a :class:`~kopru.errors.FeedError` says so."""
     import httpx
 
-    from kopru.datapack.fxfeeds import fetch_rates, write_overrides
+    from kopru.datapack.fxfeeds import check_target, fetch_rates, write_overrides
 
+    out = check_target(out)  # before asking the network: a file kopru must not overwrite is refused
     if client is None:
         with httpx.Client(headers={"User-Agent": "kopru"}) as own:
             rates = fetch_rates(own)
     else:
         rates = fetch_rates(client)
-    write_overrides(rates, out)
-    load_data(out)  # the file must be a valid overrides file of this data pack
+    draft = write_overrides(rates, out.with_name(out.name + ".part"))
+    try:
+        load_data(draft)  # a valid overrides file of this data pack, or the old file stays
+        draft.replace(out)
+    finally:
+        draft.unlink(missing_ok=True)
     return rates
 
 

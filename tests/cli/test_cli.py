@@ -203,3 +203,13 @@ def test_a_malformed_scheduler_address_is_one_line(cli, address):
     r = cli("risk", EXAMPLES / "apparel.yaml", "--no-store", "--samples", "10", "--scheduler", address)
     assert r.code == 2 and "Traceback" not in r.err + r.out
     assert "is not a Dask scheduler address" in r.err and "tcp://host:port" in r.err
+
+
+def test_serve_refuses_a_store_that_is_not_one_before_serving(cli, tmp_path):
+    """`kopru serve --store notes.txt` (or a folder) started the app; plan and runs refused the path."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n", encoding="utf-8")
+    for target, words in ((notes, "not a kopru store"), (tmp_path, "is a folder")):
+        r = cli("serve", "--store", target, "--port", "1")
+        assert r.code == 2 and words in r.err and "Traceback" not in r.err, r.err
+    assert notes.read_text(encoding="utf-8") == "my notes\n"

@@ -13,7 +13,7 @@ from conftest import ROOT
 
 import kopru
 from kopru.datapack.fxfeeds import fetch_rates, parse_cbrt, parse_ecb, parse_nbk
-from kopru.errors import FeedError
+from kopru.errors import FeedError, OptionError
 
 FX = ROOT / "tests" / "data" / "fx"
 ANSWERS = {"nationalbank.kz": "nbk.xml", "www.tcmb.gov.tr": "cbrt.xml", "www.ecb.europa.eu": "ecb.xml"}
@@ -54,6 +54,23 @@ def test_refresh_writes_overrides_the_pack_accepts(tmp_path: Path):
     pack = kopru.load_data(out)
     assert pack.fx_per_usd("TRY") == 49.948
     assert pack.param("TRY", "fx_per_usd").overridden
+
+
+def test_refresh_never_overwrites_a_file_it_did_not_write(tmp_path: Path):
+    """A CLI review: --out pointed at a user's own overrides file would have replaced it. A file
+    refresh wrote before is refreshed; a user's file, or a folder, is refused before the network."""
+    own = tmp_path / "mine.yaml"
+    own.write_text("KZ.vat_standard: 16\n", encoding="utf-8")
+    with httpx.Client(transport=httpx.MockTransport(feeds)) as client:
+        with pytest.raises(OptionError, match="was not written by kopru data refresh fx"):
+            kopru.refresh_fx(own, client=client)
+        with pytest.raises(OptionError, match="is a folder"):
+            kopru.refresh_fx(tmp_path, client=client)
+        again = tmp_path / "fx.yaml"
+        kopru.refresh_fx(again, client=client)
+        kopru.refresh_fx(again, client=client)  # its own file: refreshed
+    assert own.read_text(encoding="utf-8") == "KZ.vat_standard: 16\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fx.yaml", "mine.yaml"]  # no draft left
 
 
 def test_offline_is_one_clear_error(tmp_path: Path):

@@ -182,6 +182,24 @@ def test_foreign_duckdb_file_is_refused_and_untouched(tmp_path):
     assert path.read_bytes() == before
 
 
+def test_a_store_missing_a_table_is_refused_and_untouched(tmp_path, cli):
+    """A CLI review: a store whose results table was dropped by hand gave a CatalogException."""
+    from conftest import EXAMPLES
+
+    path = tmp_path / "runs.duckdb"
+    run = _record(path, 1)
+    con = duckdb.connect(str(path))
+    con.execute("DROP TABLE results")
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(store.StoreError, match="damaged: its table results is missing"):
+        store.open_store(path).show(run)
+    for args in (("plan", EXAMPLES / "apparel.yaml"), ("runs", "show", run)):
+        r = cli(*args, "--store", path)
+        assert r.code == 2 and "damaged" in r.err and "Traceback" not in r.err + r.out, r.err
+    assert path.read_bytes() == before
+
+
 def test_missing_store_and_unknown_run(tmp_path):
     with pytest.raises(store.StoreError, match="does not exist"):
         store.open_store(tmp_path / "none.duckdb").list()

@@ -28,7 +28,10 @@ def serve(
     """Serve the web app (Sites, Plan, Runs, API docs at /docs). Set KOPRU_TOKEN to require a token."""
     import uvicorn  # the server and the app load only when this command runs
 
+    from kopru.store import open_store
     from kopru.web.app import create_app
+
+    open_store(store).check()  # a text file or a folder given as --store: refused before serving
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(

@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 import yaml
 
-from kopru.errors import FeedError
+from kopru.errors import FeedError, OptionError
 
 TIMEOUT_S = 20.0
 ECB_NS = {"e": "http://www.ecb.int/vocabulary/2002-08-01/eurofxref"}
@@ -134,10 +134,33 @@ def fetch_rates(client: httpx.Client, today: dt.date | None = None) -> list[Rate
     return [parse(_get(client, url, feed), url) for feed, url, parse in feeds]
 
 
+HEADER = "# Official exchange rates written by `kopru data refresh fx`; use with --overrides.\n"
+
+
 def write_overrides(rates: list[Rate], path: str | Path) -> Path:
     """Write the rates as an overrides file (``CCY.fx_per_usd: {value, unit, note}``)."""
     path = Path(path)
     data = {f"{r.currency}.fx_per_usd": r.override() for r in rates}
-    header = "# Official exchange rates written by `kopru data refresh fx`; use with --overrides.\n"
-    path.write_text(header + yaml.safe_dump(data, sort_keys=True, allow_unicode=True), encoding="utf-8")
+    path.write_text(HEADER + yaml.safe_dump(data, sort_keys=True, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def check_target(path: str | Path) -> Path:
+    """The file ``refresh fx`` may write: new, or one it wrote before (its first line is HEADER);
+    never a user's own overrides file or a folder, which it would destroy."""
+    path = Path(path)
+    if path.is_dir():
+        raise OptionError(f"--out {path} is a folder; give a file such as {path / 'fx.yaml'}", field="--out")
+    if path.exists():
+        try:
+            with path.open(encoding="utf-8", errors="replace") as fh:
+                first = fh.readline()
+        except OSError as exc:
+            raise OptionError(f"--out {path} cannot be read ({exc.strerror or exc})", field="--out") from None
+        if first != HEADER:
+            raise OptionError(
+                f"--out {path} exists and was not written by kopru data refresh fx; it was left untouched"
+                " — give another file, or remove it first",
+                field="--out",
+            )
     return path

@@ -56,6 +56,7 @@ DDL = (
     """CREATE TABLE IF NOT EXISTS results (
         run_id VARCHAR, item VARCHAR, metric VARCHAR, value DOUBLE, text VARCHAR)""",
 )
+TABLES = tuple(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", " ".join(DDL)))  # what a store must have
 
 
 def default_path() -> Path:
@@ -200,6 +201,13 @@ class Store:
             finally:
                 con.close()
 
+    def check(self) -> None:
+        """Refuse a path that is not a kopru store (a folder, a text file, a foreign or damaged
+        DuckDB file) now, not at the first run; a missing file is fine: the first run creates it."""
+        if _check_file(self.path):
+            with self.connect():
+                pass
+
     def _check_schema(self, con: duckdb.DuckDBPyConnection) -> None:
         try:
             row = con.execute("SELECT value FROM kopru_meta WHERE key = 'schema'").fetchone()
@@ -212,6 +220,13 @@ class Store:
             )
         if row[0] != SCHEMA:
             raise StoreError(f"store {self.path} has schema {row[0]}; this kopru reads schema {SCHEMA}")
+        have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        missing = [t for t in TABLES if t not in have]
+        if missing:  # a damaged store (a table dropped by hand): say so, never a CatalogException
+            raise StoreError(
+                f"store {self.path} is damaged: its table {missing[0]} is missing; it was left untouched"
+                " — move it aside (kopru starts a new store) or give another --store"
+            )
 
     def _create(self, con: duckdb.DuckDBPyConnection) -> None:
         con.execute("BEGIN")

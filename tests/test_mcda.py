@@ -133,6 +133,41 @@ def test_inconsistent_ahp_is_rejected(tmp_path, cli):
     assert r.code == 2 and "consistency ratio" in r.err
 
 
+def test_ahp_entries_as_people_write_them(tmp_path):
+    """A CLI review: 0.333 for 1/3 was refused as not reciprocal, and '1/3' was not read. Both now give
+    the weights of the exact matrix (the lower half is taken as the reciprocal of the upper)."""
+    exact = mcda.ahp_weights(np.array([[1, 3], [1 / 3, 1]]))[0]
+    for third in ("0.333", "'1/3'", "0.3333"):
+        path = tmp_path / "w.yaml"
+        path.write_text(
+            f"ahp:\n  criteria: [cost, risk]\n  matrix: [[1, 3], [{third}, 1]]\n", encoding="utf-8"
+        )
+        weights, _ = mcda.read_weights(path)
+        assert [weights["cost"], weights["risk"]] == pytest.approx(list(exact), rel=1e-12), third
+    assert exact == pytest.approx([0.75, 0.25])  # by hand: 3 : 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "ahp:\n  criteria: [cost, cost, risk]\n  matrix: [[1, 1, 6], [1, 1, 6], [0.1667, 0.1667, 1]]",
+            "twice",
+        ),
+        ("ahp:\n  criteria: [cost, risk]\n  matrix: [[1, 1000], [0.001, 1]]", "from 1/9 to 9"),
+        ("ahp:\n  criteria: [cost, risk]\n  matrix: [[2, 3], [0.3333, 0.5]]", "reciprocal"),
+        ("weights: {cost: 1}\nahp:\n  criteria: [cost]\n  matrix: [[1]]", "not both"),
+    ],
+)
+def test_ahp_files_that_would_mislead_are_refused(tmp_path, text, message):
+    """Duplicate criteria summed to a weight of 0.43 and turned 6:1 into 3:1; 1000 passed a check
+    whose message says 1/9 .. 9; a file with both keys dropped 'ahp' silently (CLI review)."""
+    path = tmp_path / "w.yaml"
+    path.write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(RankError, match=message):
+        mcda.read_weights(path)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -134,10 +135,15 @@ def ahp_weights(pairwise: Array) -> tuple[Array, float]:
     n = a.shape[0]
     if a.ndim != 2 or a.shape != (n, n) or n < 1:
         raise RankError(f"AHP matrix must be square, got shape {a.shape}")
-    if (a <= 0).any() or not np.isfinite(a).all():
-        raise RankError("AHP matrix entries must be positive numbers (1/9 .. 9)")
-    if not np.allclose(a * a.T, 1.0, rtol=1e-6):
-        raise RankError("AHP matrix must be reciprocal: a[j][i] = 1 / a[i][j] and a[i][i] = 1")
+    if not np.isfinite(a).all() or (a < 1 / 9 - 1e-9).any() or (a > 9 + 1e-9).any():
+        raise RankError("AHP matrix entries must be numbers from 1/9 to 9 (Saaty's scale)")
+    # 0.333 for 1/3 is reciprocal enough (1 %); the matrix is then made exactly so from its upper half
+    if not np.allclose(np.diag(a), 1.0) or not np.allclose(a * a.T, 1.0, rtol=0.01):
+        raise RankError(
+            "AHP matrix must be reciprocal: a[j][i] = 1 / a[i][j] (write 1/3 or 0.333) and a[i][i] = 1"
+        )
+    upper = np.triu(a, 1)
+    a = upper + np.tril(1.0 / a.T, -1) + np.eye(n)
     values, vectors = np.linalg.eig(a)
     k = int(np.argmax(values.real))
     w = np.abs(vectors[:, k].real)
@@ -184,6 +190,8 @@ def load_weights(path: str | Path | None) -> Weights:
         raise RankError(
             f"weights file {path}: expected 'weights: {{criterion: w}}' or 'ahp: {{criteria, matrix}}'"
         )
+    if "weights" in data and "ahp" in data:
+        raise RankError(f"weights file {path}: give either 'weights' or 'ahp', not both")
     if "weights" in data:
         return _normalised(data["weights"], str(path))
     ahp = data["ahp"]
@@ -191,10 +199,13 @@ def load_weights(path: str | Path | None) -> Weights:
         raise RankError(f"weights file {path}: ahp needs 'criteria' (a list) and 'matrix' (rows)")
     names = [str(c) for c in ahp["criteria"]]
     _known(names, str(path))
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise RankError(f"weights file {path}: ahp criteria list {twice[0]!r} twice; name each once")
     try:
-        matrix = np.array(ahp["matrix"], dtype=float)
-    except (TypeError, ValueError):
-        raise RankError(f"weights file {path}: ahp matrix must be rows of numbers") from None
+        matrix = np.array([[_ratio(x) for x in row] for row in ahp["matrix"]], dtype=float)
+    except (TypeError, ValueError, ZeroDivisionError):
+        raise RankError(f"weights file {path}: ahp matrix must be rows of numbers (3, 0.5 or 1/3)") from None
     if matrix.shape != (len(names), len(names)):
         raise RankError(
             f"weights file {path}: ahp matrix must be {len(names)} × {len(names)}, got {matrix.shape}"
@@ -206,6 +217,15 @@ def load_weights(path: str | Path | None) -> Weights:
             " revise the comparisons that contradict each other (if A > B and B > C, then A > C)"
         )
     return Weights(dict(zip(names, (float(x) for x in w), strict=True)), cr)
+
+
+def _ratio(x: Any) -> float:
+    """An AHP entry: a number, or a fraction written as text ('1/3')."""
+    if isinstance(x, str):
+        return float(Fraction(x.strip()))
+    if isinstance(x, bool):
+        raise TypeError("a comparison is a number")
+    return float(x)
 
 
 def _known(names: list[str], where: str) -> None:

@@ -425,6 +425,11 @@ def test_a_yaml_pipeline_counts_items_not_rows(tmp_path):
     )
     with pytest.raises(MatchError, match=r"pipeline p\.yaml item 2: jobs '1,5'"):
         kopru.match(path)
+    # .nan in YAML is a value, not a blank (a CLI review found it silently estimated)
+    nan_row = "- {id: a, name: A, sector: textiles, template: textiles, jobs: .nan}\n"
+    path.write_text(nan_row, encoding="utf-8")
+    with pytest.raises(MatchError, match=r"pipeline p\.yaml item 1: jobs is NaN; give a number"):
+        kopru.match(path)
 
 
 def test_the_reason_names_the_incentive_budget_and_targets_read_region_names(tmp_path):

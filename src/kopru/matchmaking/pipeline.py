@@ -73,6 +73,15 @@ def _records(path: Path) -> list[dict[str, Any]]:
             raise MatchError(
                 f"pipeline {path}: expected a list of enterprises (or 'enterprises: [...]')", file=path
             )
+        for i, row in enumerate(data):  # .nan written in YAML is not a blank (as a Parquet null is)
+            nan = next((k for k, v in row.items() if isinstance(v, float) and math.isnan(v)), None)
+            if nan is not None:
+                raise MatchError(
+                    f"pipeline {path.name} item {i + 1}: {nan} is NaN; give a number, or leave it out to"
+                    " have it estimated",
+                    field=str(nan),
+                    file=path,
+                )
         return data
     text = documents.read_text(path, "pipeline", error=MatchError)
     header, rows = documents.csv_rows(text, f"pipeline {path}", error=MatchError)

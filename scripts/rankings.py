@@ -19,8 +19,14 @@ RISK = {"samples": 5000, "seed": 3}  # as the before run
 
 # why a component moved, by component and by the country of the site (what changed since 6ce665f)
 WHY = {
-    ("duties", "KZ"): "Türkiye's additional customs duty (İGV) on sales into Türkiye",
-    ("duties", "TR"): "EAEU duties now include their specific minimums (1.75 EUR/kg on T-shirts)",
+    ("duties", "KZ"): (
+        "Türkiye's additional customs duty (İGV) on sales into Türkiye, charged on the customs value"
+        " (the price less the duty), not the plant's cost"
+    ),
+    ("duties", "TR"): (
+        "EAEU duties now include their specific minimums (1.75 EUR/kg on T-shirts), and ad valorem"
+        " duties are charged on the customs value (the price less the duty), not the plant's cost"
+    ),
     ("taxes", "TR"): (
         "profit tax on a lower profit (costs rose), less what an expansion's incentive certificate"
         " spares (an assumption: docs/research/turkiye_taxes_fx.md, ninth pass)"
@@ -280,9 +286,17 @@ def main() -> None:
         "   now leave them out (Türkiye 2026: 249.5 working days x 9 h / 12 = 187.1 h, Law 2429 and the",
         "   python-holidays calendar), so a Turkish hour costs about 4 % more. The Turkish baselines'",
         "   labour rises by as much, and the savings become 32.4, 36.4, 46.0 and 39.1 %.",
+        "24. **Duty on the customs value, not on the plant's cost.** An ad valorem duty is charged on",
+        "   the transaction value of the goods at the border, which includes the seller's margin; kopru",
+        "   charged it on the plant's ex-works cost and freight. It now takes the delivered price less",
+        "   the duty, price / (1 + rate) (WTO Customs Valuation Agreement art. 1; the inland freight",
+        "   after the border is not deducted). Kazakh T-shirts sold in Türkiye pay 12 + 39 % of 3.97 USD",
+        "   instead of 2.67, so for Türkiye a Turkish plant becomes the cheaper source at the margin;",
+        "   Turkish goods pay more where the EAEU's duty is ad valorem. The savings become 29.6, 38.6,",
+        "   47.4 and 40.7 %.",
         "",
         "The recommendation did not change in any example: the Kazakh SEZs stay ahead of the Turkish",
-        "baselines by about a third or more, because their corporate income tax exemption, low wages and",
+        "baselines by 30 to 47 %, because their corporate income tax exemption, low wages and",
         "duty-free EAEU sales outweigh the dearer routes to Türkiye and the EU; the new Turkish",
         "incentives apply in full to new plants, which cost more than the existing ones, and to an",
         "expansion on its share only.",

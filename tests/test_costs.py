@@ -60,10 +60,11 @@ def test_hand_computed_two_sites_two_markets():
     assert comp["capital"][1, 0] == pytest.approx((50_000 + 2000) / 100_000)
     assert comp["logistics"][1, 0] == pytest.approx(1.0)
     ex_works_1 = 2.42 + 1.36 + 3.7125 + 0.52
-    assert comp["duties"][1, 0] == pytest.approx(0.10 * (ex_works_1 + 1.0))
+    # the customs value is the delivered price 20 less the duty: 20 / 1.1, not the plant's cost
+    assert comp["duties"][1, 0] == pytest.approx(0.10 * 20.0 / 1.1)
     assert comp["duties"][0, 0] == 0.0
     # taxes at the TR plant: no new capex so no property tax; 25 % of the margin to the price
-    pre_tax = ex_works_1 + 1.0 + 0.10 * (ex_works_1 + 1.0)
+    pre_tax = ex_works_1 + 1.0 + 0.10 * 20.0 / 1.1
     assert comp["taxes"][1, 0] == pytest.approx(0.25 * (20.0 - pre_tax))
     # SEZ: corporate income tax and property tax are zero
     assert comp["taxes"][0].tolist() == [0.0, 0.0]

@@ -14,8 +14,8 @@ Components (USD per unit delivered to the market):
 - logistics: outbound freight from the site to the market (full container loads) plus the
   carrying cost of the goods in transit (ex-works value × annual rate × days / 365), on the
   route alternative (cheapest or fastest) for which that sum is lower;
-- duties: the market's import duty on the customs value (ex-works cost + freight), or its
-  specific minimum per kg where that is larger;
+- duties: the market's import duty on the customs value (the delivered price less the duty:
+  :func:`customs_value`), or its specific minimum per kg where that is larger;
 - taxes: property tax on the new buildings, and corporate income tax on the margin
   between the selling price and the cost (zero in a SEZ);
 - capital: annualised capex (capital recovery factor), fixed costs and land, per unit.
@@ -178,9 +178,9 @@ def landed_cost(x: CostInputs) -> Array:
 
     ex_works = materials + (energy + labour + capital)[..., None]
     logistics = np.min(_route_costs(x, ex_works), axis=-1)
-    customs_value = ex_works + logistics
-    with np.errstate(invalid="ignore"):  # a 0 % duty on an unreachable lane's infinite value
-        ad_valorem = np.where(np.isinf(customs_value), np.inf, x.duty_rate * customs_value)
+    delivered = ex_works + logistics
+    # an unreachable lane (infinite cost) pays infinite duty, even at 0 %
+    ad_valorem = np.where(np.isinf(delivered), np.inf, x.duty_rate * customs_value(x.price_usd, x.duty_rate))
     duties = np.maximum(ad_valorem, x.duty_min_usd)
     pre_tax = ex_works + logistics + duties + property_tax[..., None]
     profit_tax = x.corporate_tax_rate[..., None] * np.maximum(x.price_usd - pre_tax + _allowance(x), 0.0)
@@ -203,6 +203,14 @@ def landed_cost(x: CostInputs) -> Array:
         ],
         axis=-1,
     )
+
+
+def customs_value(price: Array, rate: Array) -> Array:
+    """The value an ad valorem duty is charged on: the transaction value of the goods at the
+    border, the delivered selling price less the duty itself, price / (1 + rate) (WTO Customs
+    Valuation Agreement art. 1; the price includes the seller's margin, which a plant's cost
+    does not). The inland freight after the border is not deducted, so it is an upper bound."""
+    return price / (1.0 + rate)
 
 
 def _route_costs(x: CostInputs, ex_works: Array) -> Array:

@@ -72,7 +72,8 @@ def test_keyed_rows_put_undrawn_keys_on_the_neutral_row() -> None:
 
 def test_one_site_one_market_by_hand() -> None:
     """A hand-computed landed cost: ex-works 100 (labour 40, energy 10 + 5, capital 20, one
-    material 25), two routes (freight 12 and 9 with 10 and 20 days), 10 % duty, 20 % profit tax on
+    material 25), two routes (freight 12 and 9 with 10 and 20 days), 10 % duty on the price less
+    the duty, 20 % profit tax on
     the margin after depreciation (0.04 of capex a year, where the capital charge takes 0.1)."""
     site = np.array([[10.0, 0.0, 0.1, 0.5, 2.0, 1000.0, 0.0, 0.2, 0.0]])  # kernels.SITE_COLUMNS
     scalar = np.array([4.0, 100.0, 10.0, 5.0, 0.0, 0.5, 0.1, 0.365, 0.04])  # kernels.SCALARS
@@ -105,8 +106,8 @@ def test_one_site_one_market_by_hand() -> None:
     assert ex_works == 100.0
     # carrying 0.365 a year: 0.1 per day on 100 -> road 12 + 1.0 = 13, rail 9 + 2.0 = 11: rail
     logistics = 9 + 20 * 100 * 0.365 / 365
-    customs = ex_works + logistics
-    pre_tax = customs * 1.1
+    # 10 % duty on the customs value, the price 200 less the duty: 200 / 1.1
+    pre_tax = ex_works + logistics + 0.1 * 200 / 1.1
     allowance = 1000 * (0.1 - 0.04) / 10  # the return on capital is not deductible
     per_unit = pre_tax + 0.2 * (200 - pre_tax + allowance)
     assert out[0, 0] == pytest.approx(per_unit * 10, rel=1e-14)

@@ -107,8 +107,8 @@ def annual_costs(
 ) -> Array:
     """Annual landed cost per site and sample, the arithmetic of :func:`kopru.costs.landed_cost`:
     ex-works cost (materials with inbound freight and duty, energy, labour, capital, land), the
-    cheaper route alternative per market with the carrying cost of goods in transit, duties with
-    their minimums, property and profit tax, summed over markets by units sold."""
+    cheaper route alternative per market with the carrying cost of goods in transit, duties on the
+    customs value with their minimums, property and profit tax, summed over markets by units sold."""
     n_sites, n = out.shape
     n_markets, n_routes = freight_by_mode.shape[1], freight_by_mode.shape[2]
     labour_hours, kwh, gas_m3, land_m2, fixed, building, recovery, carrying, depreciation = scalar
@@ -180,12 +180,13 @@ def annual_costs(
                     best[i] = _minimum(best[i], days * (ex_works[i] * carrying) / 365.0 + freight)
             rate, minimum, p = duty_rate[s, m], duty_min[s, m], price[m]
             for i in range(n):
-                customs = ex_works[i] + best[i]
+                delivered = ex_works[i] + best[i]
                 # a duty change moves rates that apply; duty-free trade (rate 0) stays free
                 shifted = _maximum(rate + shift[i], 0.0) if rate > 0 else 0.0
-                # an unreachable lane's infinite value stays infinite, even at a 0 % duty
-                ad_valorem = np.inf if customs == np.inf else shifted * customs
-                pre_tax = customs + _maximum(ad_valorem, minimum / eur[i]) + property_tax[i]
+                # on the customs value, price / (1 + rate) (kopru.costs.customs_value); an unreachable
+                # lane's infinite cost stays infinite, even at a 0 % duty
+                ad_valorem = np.inf if delivered == np.inf else shifted * (p / (1.0 + shifted))
+                pre_tax = delivered + _maximum(ad_valorem, minimum / eur[i]) + property_tax[i]
                 total[i] += (pre_tax + tax * _maximum(p - pre_tax + allowance[i], 0.0)) * weight[m, i]
         for i in range(n):
             out[s, i] = total[i]

@@ -63,11 +63,12 @@ WHY = {
     ("labour", "KZ"): (
         "the tenge at its 2026 mean rate (+6.6 % in dollars); every region's own 2025 annual wage from"
         " one BNS table (about 7 % above the Q3 2025 figures of the series with small enterprises;"
-        " before, ten regions had the national figure or a figure of another quarter)"
+        " before, ten regions had the national figure or a figure of another quarter), brought to 2026"
+        " by the 2025 wage growth (+9.3 %)"
     ),
     ("labour", "sez_ontustik"): (
         "the zone placed in Shymkent (its wage), not Turkistan Region; every region's own 2025 annual wage"
-        " from one BNS table"
+        " from one BNS table, brought to 2026 (+9.3 %)"
     ),
     ("labour", "TR"): (
         "the national wage instead of per-province copies of it (same value); employer premiums at"
@@ -294,9 +295,15 @@ def main() -> None:
         "   instead of 2.67, so for Türkiye a Turkish plant becomes the cheaper source at the margin;",
         "   Turkish goods pay more where the EAEU's duty is ad valorem. The savings become 29.6, 38.6,",
         "   47.4 and 40.7 %.",
+        "25. **Wages of one year.** Kazakhstan's regional wages are 2025 annual averages, converted at",
+        "   the tenge's 2026 rate beside Türkiye's 2026 wage; they are now brought to 2026 by the 2025",
+        "   growth of the national average, +9.3 % (BNS; carried to 2026 as an assumption: the Ministry",
+        "   of National Economy's forecast implies +18.4 %, the risk engine's spread covers both), and",
+        "   the growth is listed among each Kazakh site's inputs. Kazakh labour costs 9.3 % more: the",
+        "   savings become 28.5, 38.3, 47.1 and 40.2 %.",
         "",
         "The recommendation did not change in any example: the Kazakh SEZs stay ahead of the Turkish",
-        "baselines by 30 to 47 %, because their corporate income tax exemption, low wages and",
+        "baselines by 28 to 47 %, because their corporate income tax exemption, low wages and",
         "duty-free EAEU sales outweigh the dearer routes to Türkiye and the EU; the new Turkish",
         "incentives apply in full to new plants, which cost more than the existing ones, and to an",
         "expansion on its share only.",

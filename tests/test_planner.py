@@ -88,7 +88,10 @@ def test_labour_energy_and_capital_by_hand(plans):
     site = plans["apparel"].site("KZ-23")  # Atyrau region
     market = next(iter(site.by_market.values()))
     fx = pack.fx_per_usd("KZT")
-    wage = pack.param("KZ-23", "wage_monthly_avg").value / fx
+    # the 2025 wage brought to 2026, the tenge rate's year, by a year of the country's wage growth
+    wage_row, growth = pack.param("KZ-23", "wage_monthly_avg"), pack.param("KZ", "wage_growth_nominal")
+    assert (wage_row.year, pack.param("KZT", "fx_per_usd").year, growth.value) == (2025, 2026, 9.3)
+    wage = wage_row.value * 1.093 / fx
     hours = pack.param("KZ", "hours_per_month").value
     social = (
         pack.param("KZ", "social_tax_employer").value
@@ -110,6 +113,24 @@ def test_labour_energy_and_capital_by_hand(plans):
     capital = (profile.capex * crf + profile.fixed_costs + land) / units
     assert market.components["capital"] == pytest.approx(capital, rel=1e-4)
     assert site.landed_cost.units == units and site.landed_cost.capacity == profile.annual_volume
+
+
+def test_a_wage_of_the_rates_year_is_not_indexed_and_a_missing_growth_is_named(plans):
+    """Türkiye's wage is of 2026, the lira rate's year: no growth applies (audit: Kazakh wages were of
+    2025 beside it). A Kazakh wage two years older than the tenge's rate takes two years' growth."""
+    turkish = plans["apparel"].site("TR-27")
+    assert "wage_growth_nominal" not in turkish.inputs
+    from dataclasses import replace
+
+    from kopru.sites import _wage_index
+
+    pack = load()
+    two_years = replace(pack.param("KZ-23", "wage_monthly_avg"), year=2024)
+    used = {}
+    assert _wage_index(pack, "KZ", two_years, used) == pytest.approx(1.093**2)
+    assert used["wage_growth_nominal"].year == 2026 and used["wage_growth_nominal"].assumption
+    with pytest.raises(kopru.DataPackError, match="needs wage_growth_nominal for UZ"):
+        _wage_index(pack, "UZ", two_years, {})
 
 
 def test_a_turkish_plant_pays_the_statutory_premiums_less_the_treasury_relief(plans):

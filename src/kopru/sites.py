@@ -225,7 +225,8 @@ def _labour(pack: DataPack, site, place: list[str], i: int, values, used) -> Non
         raise DataPackError(f"data pack has no wage for site {site.id}")
     hours = pack.param(site.country, "hours_per_month")
     used["wage"], used["hours_per_month"] = wage, hours
-    values["wage_usd_per_hour"][i] = pack.to_usd(wage) / hours.value
+    index = _wage_index(pack, site.country, wage, used)
+    values["wage_usd_per_hour"][i] = pack.to_usd(wage) * index / hours.value
     values["hours_per_month"][i] = hours.value
     social = 0.0
     for q in ("social_tax_employer", "social_contributions_employer"):
@@ -240,6 +241,24 @@ def _labour(pack: DataPack, site, place: list[str], i: int, values, used) -> Non
         used["social_contributions_employer_relief"] = relief
         social -= relief.value / 100.0
     values["social_rate"][i] = max(social, 0.0)
+
+
+def _wage_index(pack: DataPack, country: str, wage: Param, used: dict[str, Param]) -> float:
+    """A wage of an earlier year than the exchange rate it is converted at, brought to that year
+    by the country's nominal wage growth (Kazakhstan's 2025 regional wages to the prices of 2026,
+    the year of the tenge's rate and of Türkiye's wage); 1 when the years agree."""
+    currency = wage.unit.split("/")[0]
+    years = pack.param(currency, "fx_per_usd").year - wage.year if currency != "USD" else 0
+    if years <= 0:
+        return 1.0
+    if not pack.has_param(country, "wage_growth_nominal"):
+        raise DataPackError(
+            f"the wage of {wage.subject} is of {wage.year}, the {currency} rate of {wage.year + years}:"
+            f" the data pack needs wage_growth_nominal for {country} to bring it to that year"
+        )
+    growth = pack.param(country, "wage_growth_nominal")
+    used["wage_growth_nominal"] = growth
+    return (1.0 + growth.value / 100.0) ** years
 
 
 def annual_land(values: dict[str, np.ndarray], wacc: float) -> np.ndarray:

@@ -124,7 +124,7 @@ def test_nothing_between_the_data_packs_value_and_a_switching_value_changes_the_
 
 
 def test_the_tenges_switching_value_against_a_plan_with_the_rate_overridden():
-    """Kazakhstan loses first place only when the tenge is about 3.3 times stronger; the oracle is
+    """Kazakhstan loses first place only when the tenge is about 3 times stronger; the oracle is
     a whole plan with the data pack's KZT per USD overridden either side of it (SEZ Turan's land is
     free and Denizli pays in lira, so the plan moves nothing the risk model keeps fixed)."""
     v = values_of()

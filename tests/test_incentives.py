@@ -268,15 +268,16 @@ def test_the_relief_table_cites_sources_of_the_pack():
 
 def test_an_sez_relief_ends_with_its_zone(pre):
     """Oracle: the decrees' terms (sez.csv term_until) counted from 1 January of the plant's first year,
-    2027 (the tenge rate's year, 2026, plus 12 months of construction), in calendar years: Ontustik runs
-    until 1 July 2030, 3 years and 181 of 2030's 365 days; Turan until 1 January 2043, 16 whole years,
-    beyond category A's 7; NIPT until 31 December 2032, 6 whole years; Aktobe's term is not known."""
+    2028 (a plan on the prices of 2026, the tenge rate's year, is decided at its end; 12 months of
+    construction in 2027), in calendar years: Ontustik runs until 1 July 2030, 2 years and 181 of
+    2030's 365 days; Turan until 1 January 2043, 15 whole years, beyond category A's 7; NIPT until
+    31 December 2032, 5 whole years; Aktobe's term is not known."""
     t = pre.terms
-    assert t.first_year == 2027
-    assert t.sez_years[site_index(pre, "sez_ontustik")] == pytest.approx(3 + 181 / 365)
+    assert t.first_year == 2028
+    assert t.sez_years[site_index(pre, "sez_ontustik")] == pytest.approx(2 + 181 / 365)
     assert t.sez_years[site_index(pre, "sez_turan")] == 7
-    assert t.zone_years[site_index(pre, "sez_turan")] == 16
-    assert t.zone_years[site_index(pre, "sez_nipt")] == 6
+    assert t.zone_years[site_index(pre, "sez_turan")] == 15
+    assert t.zone_years[site_index(pre, "sez_nipt")] == 5
     assert t.sez_years[site_index(pre, "sez_aktobe")] == 7 and np.isinf(
         t.zone_years[site_index(pre, "sez_aktobe")]
     )
@@ -304,16 +305,16 @@ def test_a_zone_past_its_term_costs_what_its_city_does(pre):
 
 
 def test_a_relief_that_ends_mid_year_counts_pro_rata_in_the_appraisal():
-    """Ontustik's term ends on 1 July 2030, 3.5 production years after 1 January 2027: no corporate
-    income tax in years 1-3, about half of it in year 4 (181 of 365 days relieved), all of it from
-    year 5; the annual cost takes the same 3.496 years."""
+    """Ontustik's term ends on 1 July 2030, 2.5 production years after 1 January 2028: no corporate
+    income tax in years 1-2, about half of it in year 3 (181 of 365 days relieved), all of it from
+    year 4; the annual cost takes the same 2.496 years."""
     from kopru.appraisal import term_share
 
-    share = term_share(np.array([3 + 181 / 365]), 7)[0]
-    np.testing.assert_allclose(share, [0, 1, 1, 1, 181 / 365, 0, 0])
+    share = term_share(np.array([2 + 181 / 365]), 7)[0]
+    np.testing.assert_allclose(share, [0, 1, 1, 181 / 365, 0, 0, 0])
     tax = kopru.plan(APPAREL).site("sez_ontustik").appraisal.cash_flows.tax
-    assert all(t == 0 for t in tax[1:4]) and tax[5] > 0
-    assert tax[4] / tax[5] == pytest.approx(1 - 181 / 365, rel=0.02)  # years 4 and 5 alike
+    assert all(t == 0 for t in tax[1:3]) and tax[4] > 0
+    assert tax[3] / tax[4] == pytest.approx(1 - 181 / 365, rel=0.02)  # years 3 and 4 alike
 
 
 def test_the_first_year_moves_the_zone_terms():

@@ -252,11 +252,11 @@ def test_sez_incentives_only_for_priority_sectors():
     assert any("not a priority sector" in n for n in chemical.notes)
     assert all(mc.components["taxes"] > 0 for mc in chemical.by_market.values())
     # the T-shirt plant's reliefs would last 7 of its 10 years (category A), but Ontustik's term ends
-    # on 1 July 2030, 3.5 years into them: it pays about 1 - a(3.5)/a(10) at 12 % of the tax the
-    # chemical zone's plant pays there (its profit, and so its tax base, is a little larger)
+    # on 1 July 2030, 2.5 years into them (first year 2028): it pays about 1 - a(2.5)/a(10) at 12 %
+    # of the tax the chemical zone's plant pays there (its profit, and so its tax base, is larger)
     from kopru.appraisal import annuity_factor
 
-    left = 1 - annuity_factor(0.12, 3 + 181 / 365) / annuity_factor(0.12, 10)
+    left = 1 - annuity_factor(0.12, 2 + 181 / 365) / annuity_factor(0.12, 10)
     for m, mc in textile.by_market.items():
         ratio = mc.components["taxes"] / chemical.by_market[m].components["taxes"]
         assert ratio == pytest.approx(left, rel=0.05)

@@ -201,11 +201,14 @@ def relief_for_cost(capex_usd: float, pack: DataPack, nace: str | None) -> Relie
 
 
 def first_year(profile: Profile, pack: DataPack) -> int:
-    """Calendar year of the plant's first year of operation: the profile's, else the year of the data
-    pack's tenge rate (the year its prices are of) plus the construction time in whole years."""
+    """Calendar year of the plant's first year of operation: the profile's, else the year after the
+    data pack's prices (the tenge rate's year: a plan made on them is decided at its end, as this one
+    is in December 2026) plus the construction time in whole years (12 months: 2026 prices, built in
+    2027, operating from 2028)."""
     if profile.appraisal.first_year is not None:
         return profile.appraisal.first_year
-    return pack.param("KZT", "fx_per_usd").year + math.ceil(profile.appraisal.construction_months / 12)
+    decided = pack.param("KZT", "fx_per_usd").year + 1
+    return decided + math.ceil(profile.appraisal.construction_months / 12)
 
 
 def zone_years_left(pack: DataPack, sites: pd.DataFrame, start: int) -> tuple[Array, list[str]]:

@@ -178,7 +178,7 @@ class AppraisalOptions(Strict):
         ge=2000,
         le=2100,
         description="calendar year of the plant's first year of operation (an SEZ's advantages end with"
-        " the zone); default: the year of the data pack's prices plus the construction time",
+        " the zone); default: the year after the data pack's prices plus the construction time",
     )
     ramp_up_months: float = Field(default=12.0, ge=0, le=600, allow_inf_nan=False)
     construction_months: float = Field(default=12.0, ge=0, le=60, allow_inf_nan=False)

@@ -349,10 +349,10 @@ def test_near_ties_are_not_called_certain():
     # SEZ Turan and SEZ Ontustik were 0.06 % apart when Ontustik took Turkistan Region's wage; with
     # that wage given back to Shymkent they are again a near-tie of two zones with different inputs
     # (two identical zones, such as Astana's, would split about evenly whatever the noise). Ontustik's
-    # term ends on 1 July 2030, 3.5 years into the plant's life: over a 3-year life both zones' reliefs
-    # last the whole life, as they did before the zones' terms bounded them
+    # term ends on 1 July 2030, 2.5 years into the plant's life (first year 2028): over a 2-year life
+    # both zones' reliefs last the whole life, as they did before the zones' terms bounded them
     wage = {"KZ-79.wage_monthly_avg": load().param("KZ-61", "wage_monthly_avg").value}
-    profile = api.load_profile(APPAREL).model_copy(update={"lifetime_years": 3})
+    profile = api.load_profile(APPAREL).model_copy(update={"lifetime_years": 2})
     result = api.risk(profile, samples=20_000, seed=3, overrides=wage)
     best = result.sites[0].mean
     near = [s for s in result.sites if s.mean <= best * 1.002]

@@ -6,6 +6,7 @@ with these, so a run recorded with ids reads the same everywhere.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,8 +32,15 @@ def code_of(text: str, names: Mapping[str, str]) -> str | None:
     case ('Almaty', 'almaty region', 'kz-19'); None when it is neither."""
     if text in names:
         return text
-    wanted = text.strip().lower()
-    return next((str(c) for c, n in names.items() if wanted in (str(c).lower(), str(n).lower())), None)
+    wanted = fold(text)
+    return next((str(c) for c, n in names.items() if wanted in (fold(str(c)), fold(str(n)))), None)
+
+
+def fold(text: str) -> str:
+    """``text`` as a person may type it: any case, accents and dots left out ('İstanbul', 'istanbul'
+    and 'ISTANBUL' alike; 'Öskemen' and 'Oskemen'). Python lowercases 'İ' to 'i' and a combining dot."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def item_names(names: dict[str, str], inputs: dict[str, Any]) -> dict[str, str]:

@@ -213,3 +213,13 @@ def test_serve_refuses_a_store_that_is_not_one_before_serving(cli, tmp_path):
         r = cli("serve", "--store", target, "--port", "1")
         assert r.code == 2 and words in r.err and "Traceback" not in r.err, r.err
     assert notes.read_text(encoding="utf-8") == "my notes\n"
+
+
+def test_names_are_read_in_any_case_and_with_or_without_accents(cli):
+    """`kopru route İstanbul almaty` failed: Python lowercases 'İ' to 'i' and a combining dot (CLI review)."""
+    from kopru.display import code_of, fold
+
+    assert fold("İstanbul") == fold("ISTANBUL") == "istanbul" and fold("Öskemen") == "oskemen"
+    assert code_of("İzmir", {"izmir": "İzmir"}) == "izmir" and code_of("Izmir", {"TR-35": "İzmir"}) == "TR-35"
+    r = cli("route", "İstanbul", "almaty")
+    assert r.code == 0 and "Istanbul → Almaty" in r.out, r.err

@@ -337,3 +337,9 @@ def test_a_sweep_names_the_sites_a_closure_leaves_without_a_route(tmp_path, cli)
     assert f"no_rail: {len(lost)} site(s) no longer serve every market against baseline" in " ".join(
         r.out.split()
     )
+
+
+def test_a_recorded_sweep_says_so_like_the_other_commands(tmp_path, cli):
+    """plan, risk and rank print the run's id; sweep recorded silently (CLI review)."""
+    r = cli("sweep", SCENARIOS / "apparel_what_if.yaml", "--store", tmp_path / "runs.duckdb")
+    assert r.code == 0 and "recorded as run " in r.out, r.err

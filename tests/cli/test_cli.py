@@ -223,3 +223,9 @@ def test_names_are_read_in_any_case_and_with_or_without_accents(cli):
     assert code_of("İzmir", {"izmir": "İzmir"}) == "izmir" and code_of("Izmir", {"TR-35": "İzmir"}) == "TR-35"
     r = cli("route", "İstanbul", "almaty")
     assert r.code == 0 and "Istanbul → Almaty" in r.out, r.err
+
+
+def test_plan_without_out_says_where_the_other_sites_are(cli):
+    """It pointed at plan.json and the report, which only --out writes (CLI review)."""
+    r = cli("plan", GOOD, "--no-store")
+    assert r.code == 0 and "more sites in --out DIR's plan.json and report, or --json" in r.out

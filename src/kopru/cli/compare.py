@@ -25,7 +25,9 @@ def compare(
     samples: Annotated[
         int, typer.Option("--samples", min=0, help="Monte Carlo draws for the risk rows (0: none).")
     ] = 0,
-    seed: Annotated[int, typer.Option("--seed", min=0)] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Seed of the risk draws: same seed, same answer.")
+    ] = 0,
     as_json: JsonOpt = False,
     overrides: OverridesOpt = None,
     close: CloseOpt = None,

@@ -261,7 +261,9 @@ def rank(
     ] = None,
     method: Annotated[str, typer.Option("--method", help="topsis, vikor or promethee2.")] = "topsis",
     samples: Annotated[int, typer.Option("--samples", min=1, help="Draws for the risk criterion.")] = 5_000,
-    seed: Annotated[int, typer.Option("--seed", min=0)] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Seed of the risk draws: same seed, same answer.")
+    ] = 0,
     overrides: OverridesOpt = None,
     close: CloseOpt = None,
     as_json: JsonOpt = False,
@@ -351,8 +353,9 @@ def sweep(
     bar, count = count_bar(interactive(as_json), "scenarios")
     with dask_client(dask, scheduler) as client, shown(bar):
         result = api.sweep(scenarios, client, count, avoid or (), True if optimize else None)
-    if not no_store:
-        api.open_store(store).record_sweep(result, dask=dask or scheduler is not None)
+    run_id = (
+        None if no_store else api.open_store(store).record_sweep(result, dask=dask or scheduler is not None)
+    )
     if as_json:
         print_json(result.as_dict())
         _fail_if_all_failed(result.scenarios)
@@ -390,6 +393,7 @@ def sweep(
     out.print(table)
     _print_lost_sites(result.scenarios)
     out.print(f"[dim]ran {result.execution}[/]")
+    recorded(run_id)
     _fail_if_all_failed(result.scenarios)
 
 

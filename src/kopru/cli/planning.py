@@ -66,7 +66,7 @@ def run_plan(
     if as_json:
         sys.stdout.write(plan.model_dump_json(indent=1) + "\n")
         return plan
-    print_plan(plan)
+    print_plan(plan, written=out_dir is not None)
     if out_dir is not None:
         files = ("plan.json", "report.html", "plan.xlsx", "summary.pdf", "summary.html")
         out.print("wrote " + ", ".join(f"[bold]{escape(str(out_dir / f))}[/]" for f in files), soft_wrap=True)
@@ -78,7 +78,9 @@ def _per_unit(annual: float | None, volume: float) -> str:
     return "—" if annual is None else f"{annual / volume:.2f}"
 
 
-def print_plan(plan: Any) -> None:
+def print_plan(plan: Any, written: bool = False) -> None:
+    """The ranking table and the recommendation; ``written``: a report folder was written (the
+    sites left out of the table are in it)."""
     table = Table(
         title=escape(f"{plan.company}: {plan.product}"),
         caption=(
@@ -113,7 +115,8 @@ def print_plan(plan: Any) -> None:
         )
     out.print(table)
     if len(sites) > len(top):
-        out.print(f"({len(sites) - len(top)} more sites in plan.json and the report)")
+        where = "plan.json and the report" if written else "--out DIR's plan.json and report, or --json"
+        out.print(f"({len(sites) - len(top)} more sites in {where})")
     if assumed:
         out.print("* SEZ incentives counted without the product confirmed as a priority activity of the zone")
     if plan.network is not None:

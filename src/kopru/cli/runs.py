@@ -16,7 +16,7 @@ from kopru.display import item_names, site_names
 from kopru.store.records import result_text
 
 app = typer.Typer(
-    help="The scenario store: every run of plan, risk, rank and sweep.",
+    help="The scenario store: every run of plan, optimize, risk, rank, sweep and match.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

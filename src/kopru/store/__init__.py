@@ -1,4 +1,4 @@
-"""The scenario store: every run of plan, risk, rank and sweep, in one DuckDB file.
+"""The scenario store: every run of plan, optimize, risk, rank, sweep and match, in one DuckDB file.
 
 :mod:`~kopru.store.database` holds the file (schema, locking, recording, reading and comparing
 runs); :mod:`~kopru.store.records` turns results into its rows. ``open_store(path).record_plan``

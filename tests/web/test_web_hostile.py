@@ -328,3 +328,23 @@ def test_validate_refuses_a_forced_site_that_is_not_a_candidate(client: httpx.Cl
     assert r.status_code == 422, r.text
     assert "optimize.force_open[0]" in r.text and "'atlantis'" in r.text and "/api/sites" in r.text
     assert "force_closed" not in r.text  # sez_turan is a candidate
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/api/runs/deadbeef", "is not a run id (32 hexadecimal characters"),
+        ("/api/jobs/deadbeef", "is not a job id"),
+        ("/api/store/runs/xyz", "is not a run id"),
+    ],
+)
+def test_an_id_of_the_wrong_form_is_said_in_words(client: httpx.Client, path: str, words: str) -> None:
+    """A web review: the answer quoted the regular expression ('should match pattern ^[0-9a-f]{32}$')."""
+    r = client.get(path)
+    assert r.status_code == 422 and words in r.json()["message"] and "should match" not in r.text, r.text
+
+
+def test_a_region_code_of_the_wrong_form_is_said_in_words(client: httpx.Client) -> None:
+    r = client.post("/api/match", json={"example": "pipeline", "min_jobs": {"Almaty": 5}})
+    assert r.status_code == 422 and "a Kazakh region code such as KZ-75" in r.text
+    assert "should match" not in r.text

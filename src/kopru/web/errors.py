@@ -19,7 +19,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kopru.errors import FieldIssue, KopruError, MatchError, OverrideError, QueueFull
 from kopru.profile import clean_message, field_path, union_errors
 from kopru.units import brief
-from kopru.web.schemas import FieldError, JobError
+from kopru.web.runs import RUN_ID_PATTERN
+from kopru.web.schemas import REGION_PATTERN, SITE_ID_PATTERN, SITES_PATTERN, FieldError, JobError
 
 log = logging.getLogger("kopru.web")
 EXAMPLE_BODY = 'such as {"example": "apparel"}'
@@ -67,7 +68,21 @@ def _request_message(request: Request, err: dict[str, Any]) -> str:
         return f"expected the request body to be a JSON object, {EXAMPLE_BODY}"
     if kind == "int_parsing_size":
         return "Input should be an integer, and this one is too large to read"
+    if kind == "string_pattern_mismatch":  # a regular expression is not a message a person reads
+        pattern = err.get("ctx", {}).get("pattern", "")
+        wanted = JOB_WORDS if loc[-1] == "job_id" else PATTERN_WORDS.get(pattern, "a value of another form")
+        return f"{brief(str(err.get('input', '')))} is not {wanted}"
     return clean_message(err["msg"])
+
+
+# what each pattern of the API's ids and codes asks for, in words (a job id has a run id's form)
+JOB_WORDS = "a job id (32 hexadecimal characters, as POST /api/jobs returns it)"
+PATTERN_WORDS = {
+    RUN_ID_PATTERN: "a run id (32 hexadecimal characters, as GET /api/runs and /api/store/runs list them)",
+    SITE_ID_PATTERN: "a site id (letters, digits, _ : -; GET /api/sites lists them)",
+    SITES_PATTERN: "SEZ (every zone) or SEZ:id,id with zone ids from GET /api/sites (such as SEZ:sez_turan)",
+    REGION_PATTERN: "a Kazakh region code such as KZ-75 (GET /api/sites names the regions)",
+}
 
 
 def _wants_a_page(request: Request) -> bool:

@@ -12,6 +12,8 @@ from kopru.web.runs import RunSummary
 MIN_RISK_SAMPLES, MAX_RISK_SAMPLES, DEFAULT_RISK_SAMPLES = 100, 100_000, 10_000
 MAX_SEED = 2**32 - 1
 SITE_ID_PATTERN = r"^[A-Za-z0-9_:-]{1,64}$"
+SITES_PATTERN = r"^SEZ(:[A-Za-z0-9_]{1,40}(,[A-Za-z0-9_]{1,40}){0,30})?$"  # every SEZ, or SEZ:id,id
+REGION_PATTERN = r"^KZ-\d{2}$"
 
 _EXAMPLES_DIR = resources.files("kopru") / "examples"
 # The fixed list of examples: a request names one of these, never a path.

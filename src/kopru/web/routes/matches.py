@@ -28,6 +28,7 @@ from kopru.matchmaking.templates import EXAMPLES
 from kopru.web.errors import job_error
 from kopru.web.jobs import JobProgress, JobView
 from kopru.web.runs import RUN_ID_PATTERN, MatchRun
+from kopru.web.schemas import REGION_PATTERN
 from kopru.web.state import State, WebState, authorized
 
 MAX_MATCH_SECONDS = 60.0
@@ -56,7 +57,7 @@ class MatchRequest(BaseModel):
     )
     objective: Literal[OBJECTIVES] = "jobs"  # type: ignore[valid-type]
     hurdle_pct: float | None = Field(default=None, ge=0, lt=100, description="default hurdle, %")
-    min_jobs: dict[Annotated[str, Field(pattern=r"^KZ-\d{2}$")], Annotated[float, Field(ge=0)]] = Field(
+    min_jobs: dict[Annotated[str, Field(pattern=REGION_PATTERN)], Annotated[float, Field(ge=0)]] = Field(
         default={}, max_length=20, description="at least so many jobs in a region"
     )
     max_incentive_cost: float | None = Field(default=None, ge=0, description="USD a year")

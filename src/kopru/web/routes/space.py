@@ -18,11 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kopru import space
 from kopru.errors import KopruError, QueueFull
+from kopru.web.schemas import SITES_PATTERN
 from kopru.web.state import authorized
 
 MAX_WEB_DAYS = 14.0  # the CLI allows 31; two MILPs over a fortnight stay within seconds
 WEB_TIME_LIMIT_S = 20.0  # per MILP; the result says its gap if a schedule stops there
-SITES_PATTERN = r"^SEZ(:[A-Za-z0-9_]{1,40}(,[A-Za-z0-9_]{1,40}){0,30})?$"
 
 # Each answer is CPU-bound for up to seconds on a machine of a few cores: more at once would only
 # slow every one of them down, so a request beyond these is told to come back (429, Retry-After).

@@ -145,6 +145,8 @@ def test_ahp_entries_as_people_write_them(tmp_path):
         weights, _ = mcda.read_weights(path)
         assert [weights["cost"], weights["risk"]] == pytest.approx(list(exact), rel=1e-12), third
     assert exact == pytest.approx([0.75, 0.25])  # by hand: 3 : 1
+    ninth = mcda.ahp_weights(np.array([[1, 9], [0.111, 1]]))[0]  # 0.111 for 1/9 is on the scale
+    assert ninth == pytest.approx([0.9, 0.1])
 
 
 @pytest.mark.parametrize(

@@ -129,6 +129,9 @@ def test_a_wage_of_the_rates_year_is_not_indexed_and_a_missing_growth_is_named(p
     used = {}
     assert _wage_index(pack, "KZ", two_years, used) == pytest.approx(1.093**2)
     assert used["wage_growth_nominal"].year == 2026 and used["wage_growth_nominal"].assumption
+    # a wage an override gives is taken as of the rate's year (a user types today's wage), not grown
+    given = load({"KZ-75.wage_monthly_avg": 500000}).param("KZ-75", "wage_monthly_avg")
+    assert given.overridden and given.year == 2025 and _wage_index(pack, "KZ", given, {}) == 1.0
     with pytest.raises(kopru.DataPackError, match="needs wage_growth_nominal for UZ"):
         _wage_index(pack, "UZ", two_years, {})
 
@@ -150,6 +153,12 @@ def test_a_turkish_plant_pays_the_statutory_premiums_less_the_treasury_relief(pl
     labour = profile.labour_hours * wage / hours * (1 + 0.1875)
     market = next(iter(site.by_market.values()))
     assert market.components["labour"] == pytest.approx(labour, rel=1e-4)
+
+
+def test_the_recommendation_says_the_turkish_baseline_is_expanded(plans):
+    """A review found the clause gone once the capacity reported included the expansion."""
+    rec = plans["apparel"].recommendation
+    assert "Denizli plant (existing), expanded by the 1,800,000 units a year it lacks" in rec.text
 
 
 def test_an_existing_plant_short_of_capacity_pays_for_the_expansion(plans):

@@ -40,7 +40,8 @@ def fold(text: str) -> str:
     """``text`` as a person may type it: any case, accents and dots left out ('İstanbul', 'istanbul'
     and 'ISTANBUL' alike; 'Öskemen' and 'Oskemen'). Python lowercases 'İ' to 'i' and a combining dot."""
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Turkish dotless ı has no decomposition: 'Kırıkkale' and 'KIRIKKALE' fold alike only so
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ı", "i")
 
 
 def item_names(names: dict[str, str], inputs: dict[str, Any]) -> dict[str, str]:

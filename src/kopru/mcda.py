@@ -135,7 +135,8 @@ def ahp_weights(pairwise: Array) -> tuple[Array, float]:
     n = a.shape[0]
     if a.ndim != 2 or a.shape != (n, n) or n < 1:
         raise RankError(f"AHP matrix must be square, got shape {a.shape}")
-    if not np.isfinite(a).all() or (a < 1 / 9 - 1e-9).any() or (a > 9 + 1e-9).any():
+    # 0.111 for 1/9 is on the scale, as 0.333 is reciprocal enough for 1/3 (1 %)
+    if not np.isfinite(a).all() or (a < 0.99 / 9).any() or (a > 9 * 1.01).any():
         raise RankError("AHP matrix entries must be numbers from 1/9 to 9 (Saaty's scale)")
     # 0.333 for 1/3 is reciprocal enough (1 %); the matrix is then made exactly so from its upper half
     if not np.allclose(np.diag(a), 1.0) or not np.allclose(a * a.T, 1.0, rtol=0.01):

@@ -504,9 +504,9 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
         exchange_rates=_exchange_rates(pack, site_plans, profile.currency),
     )
     if recommendation.site is not None:
-        oldest = oldest_behind(pack, plan, recommendation.site)
-        plan.oldest_input = oldest.as_dict() if oldest is not None else None
         winner = int(np.flatnonzero(sites["id"].to_numpy() == recommendation.site)[0])
+        oldest = oldest_behind(pack, plan, recommendation.site, _pays_input_duty(pre, winner))
+        plan.oldest_input = oldest.as_dict() if oldest is not None else None
         plan.borrowed_stress = borrowed_stress(pre, winner, totals)
         stress = plan.borrowed_stress
         if stress is not None and not stress.holds:  # the headline must not read firmer than the data
@@ -581,6 +581,14 @@ def _by_market(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary], i: 
             restricted_transit=_restricted(pre, routes, site, m),
         )
     return out
+
+
+def _pays_input_duty(pre: PlanInputs, i: int) -> bool:
+    """Whether site ``i`` pays import duty on any bought input on any unit it sells (not inside a
+    free customs zone for the plant's life, nor on exports under inward processing alone)."""
+    x = pre.x
+    due = np.broadcast_to(x.input_duty_due, x.duty_rate.shape)[i]
+    return bool((x.material_duty_rate[i] * x.input_duty_share[i] > 0).any() and (due > 0).any())
 
 
 def _inward_basis(pack: DataPack, country: str) -> str:
@@ -796,8 +804,8 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
         saving_pct_pre_tax = before_tax / _before_profit_tax(base)
         lc = base.landed_cost
         expanded = (
-            f", expanded by the {lc.units - lc.capacity:,.0f} units a year it lacks"
-            if base.existing and lc.units > lc.capacity * (1 + 1e-9)
+            f", expanded by the {lc.expansion:,.0f} units a year it lacks"
+            if base.existing and lc.expansion > 0
             else ""
         )
         text = (

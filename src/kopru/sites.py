@@ -246,10 +246,12 @@ def _labour(pack: DataPack, site, place: list[str], i: int, values, used) -> Non
 def _wage_index(pack: DataPack, country: str, wage: Param, used: dict[str, Param]) -> float:
     """A wage of an earlier year than the exchange rate it is converted at, brought to that year
     by the country's nominal wage growth (Kazakhstan's 2025 regional wages to the prices of 2026,
-    the year of the tenge's rate and of Türkiye's wage); 1 when the years agree."""
+    the year of the tenge's rate and of Türkiye's wage); 1 when the years agree, and for a wage an
+    override gives (taken as of the rate's year: a user types today's wage). Every year of the gap
+    grows at the latest growth the pack has (one year today)."""
     currency = wage.unit.split("/")[0]
     years = pack.param(currency, "fx_per_usd").year - wage.year if currency != "USD" else 0
-    if years <= 0:
+    if years <= 0 or wage.overridden:
         return 1.0
     if not pack.has_param(country, "wage_growth_nominal"):
         raise DataPackError(

@@ -123,7 +123,7 @@ def _flow_terms(pre: PlanInputs) -> dict[str, Any]:
     variable = _variable(base, demand) * fx
     zoned = (pre.inputs.values["in_sez_regime"] > 0) & np.isfinite(t.zone_years)
     if zoned.any():
-        # after the zone: inputs pay duty, and land its price (in the ex-works value duties are on)
+        # after the zone: inputs pay duty, and land its price (in the ex-works value)
         std_land = pre.inputs.values["std_land_price_usd_per_m2"] * profile.wacc
         after = _variable(
             replace(

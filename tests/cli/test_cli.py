@@ -220,6 +220,7 @@ def test_names_are_read_in_any_case_and_with_or_without_accents(cli):
     from kopru.display import code_of, fold
 
     assert fold("İstanbul") == fold("ISTANBUL") == "istanbul" and fold("Öskemen") == "oskemen"
+    assert fold("Kırıkkale") == fold("KIRIKKALE") == "kirikkale"  # the dotless ı has no decomposition
     assert code_of("İzmir", {"izmir": "İzmir"}) == "izmir" and code_of("Izmir", {"TR-35": "İzmir"}) == "TR-35"
     r = cli("route", "İstanbul", "almaty")
     assert r.code == 0 and "Istanbul → Almaty" in r.out, r.err

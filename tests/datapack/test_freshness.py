@@ -73,3 +73,17 @@ def test_cli_stale(cli):
     data = json.loads(r.out)
     assert data["months"] == 36 and data["values"]
     assert all(v["months_old"] > 36 for v in data["values"])
+
+
+def test_input_tariffs_count_only_where_the_site_pays_them(pack):
+    """A review: a zone whose inputs are duty-free for the plant's life (SEZ Turan) was dated by the
+    tariff on an input it never pays; a Turkish plant that pays it on its home sales is."""
+    from kopru.datapack.freshness import _input_tariffs, _tariffs
+
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    tariffs = {v.key: v for v in _tariffs(pack)}
+    paid = _input_tariffs(pack, plan, "TR", tariffs)
+    assert {v.key for v in paid} >= {"tariff.TR_MFN.6006", "tariff.TR_IGV.6006"}
+    turan = oldest_behind(pack, plan, "sez_turan", pays_input_duty=False)
+    assert turan.key not in {v.key for v in paid}
+    assert oldest_behind(pack, plan, "plant_TR-20").year <= min(v.year for v in paid)

@@ -160,3 +160,16 @@ def test_a_chosen_file_is_the_pipeline_matched(browser, base: str, tmp_path) -> 
         w.check(expected=("422",))  # the refusal itself is logged by the browser
     finally:
         w.close()
+
+
+def test_a_pitch_link_of_an_id_with_a_slash_opens(client: httpx.Client) -> None:
+    """An id such as 'a/b' was quoted to a%2F, which the router decodes and then does not match (review)."""
+    text = PIPELINE.read_text(encoding="utf-8").replace("\nball_textiles,", "\nball/textiles,", 1)
+    r = client.post("/api/match", json={"pipeline_csv": text, "include_operating": True})
+    assert r.status_code == 202, r.text
+    job = finished(client, r.json()["id"])
+    assert job["status"] == "done", job
+    report = client.get(f"/api/match/{job['run']}/report.html").text
+    link = next(u for u in re.findall(r'<a href="([^"]+)"', report) if "/pitch/ball/textiles" in u)
+    page = client.get(link.replace("&amp;", "&"))
+    assert page.status_code == 200 and "Ball Textiles" in page.text

@@ -109,11 +109,12 @@ def _edges(pack: DataPack) -> Iterable[DatedValue]:
         yield DatedValue("edges", f"edge.{a}.{b}.{mode}", what, int(r["year"]), r["source"])
 
 
-def oldest_behind(pack: DataPack, plan: Any, site_id: str) -> DatedValue | None:
-    """The oldest value the site's cost rests on: its inputs, the legs of the routes it uses (an
-    edge's own rate, or the mode's rates that price an edge without one), the duties it pays on
-    its product and the duties on its bought inputs (ties broken by key). The inbound freight's
-    legs are not traced: they are routed per material, not kept in the plan."""
+def oldest_behind(pack: DataPack, plan: Any, site_id: str, pays_input_duty: bool = True) -> DatedValue | None:
+    """The oldest value the site's cost rests on, ties broken by key: its inputs, the legs of the
+    routes it uses (an edge's own rate, or the mode's rates that price an edge without one), the
+    duties it pays on its product and, where it pays any (``pays_input_duty``: not in a free
+    customs zone for the plant's life, nor only on exports), the duties on its bought inputs. The
+    inbound freight's legs are not traced: they are routed per material, not kept in the plan."""
     site = plan.site(site_id)
     found: list[DatedValue] = []
     for ref in site.inputs.values():
@@ -139,5 +140,6 @@ def oldest_behind(pack: DataPack, plan: Any, site_id: str) -> DatedValue | None:
             hit = tariffs.get(f"tariff.{regime}.{plan.hs}")
             if hit is not None:
                 found.append(hit)
-    found += _input_tariffs(pack, plan, site.country, tariffs)
+    if pays_input_duty:
+        found += _input_tariffs(pack, plan, site.country, tariffs)
     return min(found, key=lambda v: (v.year, v.key), default=None)

@@ -188,7 +188,7 @@ def match_figures(state: State, run_id: RunId) -> dict[str, Any]:
     return {"map": json.loads(match_map(run.result, api.load_data()).to_json())}
 
 
-@router.get("/match/{run_id}/pitch/{enterprise}", response_class=HTMLResponse)
+@router.get("/match/{run_id}/pitch/{enterprise:path}", response_class=HTMLResponse)
 def match_pitch(
     state: State,
     run_id: RunId,
@@ -217,7 +217,8 @@ def match_report(state: State, run_id: RunId, request: Request) -> HTMLResponse:
     base = str(request.url_for("match_pitch", run_id=run.id, enterprise="-")).removesuffix("/-")
 
     def pitch_link(eid: str, lang: str | None = None) -> str:
-        return f"{base}/{quote(eid, safe='')}" + (f"?lang={lang}" if lang else "")
+        # '/' kept: the route takes a path, as an id such as 'a/b' is one (a %2F would not route)
+        return f"{base}/{quote(eid, safe='/')}" + (f"?lang={lang}" if lang else "")
 
     html = render_match_html(run.result, api.load_data(), ("tr",), pitch_link)
     return HTMLResponse(html, headers={"Content-Disposition": 'attachment; filename="match_report.html"'})

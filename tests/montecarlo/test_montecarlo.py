@@ -351,7 +351,10 @@ def test_near_ties_are_not_called_certain():
     # (two identical zones, such as Astana's, would split about evenly whatever the noise). Ontustik's
     # term ends on 1 July 2030, 2.5 years into the plant's life (first year 2028): over a 2-year life
     # both zones' reliefs last the whole life, as they did before the zones' terms bounded them
-    wage = {"KZ-79.wage_monthly_avg": load().param("KZ-61", "wage_monthly_avg").value}
+    # an overridden wage is of 2026, the pack's 2025 wage grows by a year (+9.3 %) to it
+    pack = load()
+    growth = 1 + pack.param("KZ", "wage_growth_nominal").value / 100
+    wage = {"KZ-79.wage_monthly_avg": pack.param("KZ-61", "wage_monthly_avg").value * growth}
     profile = api.load_profile(APPAREL).model_copy(update={"lifetime_years": 2})
     result = api.risk(profile, samples=20_000, seed=3, overrides=wage)
     best = result.sites[0].mean

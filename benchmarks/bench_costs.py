@@ -79,15 +79,26 @@ def pandas_landed_cost(x: CostInputs) -> pd.DataFrame:
             "duty": x.material_duty_rate.ravel(),
         }
     ).merge(sites[["site", "share"]], on="site")
-    mats["value"] = (mats["cost"] + mats["freight"]) * (1 + mats["duty"] * mats["share"])
-    sites = sites.merge(mats.groupby("site", as_index=False)["value"].sum(), on="site")
-    sites["materials"] = sites["value"]
+    mats["value"] = mats["cost"] + mats["freight"]
+    mats["input_duty"] = mats["value"] * mats["duty"] * mats["share"]
+    sites = sites.merge(mats.groupby("site", as_index=False)[["value", "input_duty"]].sum(), on="site")
     sites["energy"] = x.electricity_kwh * sites["elec"] + x.gas_m3 * sites["gas"]
     sites["labour"] = x.labour_hours * sites["wage"] * (1 + sites["social"])
     sites["capital"] = (
         sites["capex"] * x.capital_recovery + x.fixed_costs_usd + x.land_m2 * sites["land"]
     ) / x.volume
     sites["ptax_unit"] = sites["ptax"] * x.building_share * sites["capex"] / x.volume
+    sites["allowance"] = sites["capex"] * (x.capital_recovery - x.depreciation) / x.volume
+    # the inputs' duty is due on units sold in a market unless exported under inward processing
+    pairs = pd.DataFrame(
+        {
+            "site": np.repeat(np.arange(n_sites), n_markets),
+            "market": np.tile(np.arange(n_markets), n_sites),
+            "due": np.broadcast_to(x.input_duty_due, (n_sites, n_markets)).ravel(),
+        }
+    ).merge(sites[["site", "value", "input_duty", "energy", "labour", "capital"]], on="site")
+    pairs["materials"] = pairs["value"] + pairs["input_duty"] * pairs["due"]
+    pairs["ex_works"] = pairs["materials"] + (pairs["energy"] + pairs["labour"] + pairs["capital"])
     n_routes = x.freight_usd.shape[-1]
     routes = pd.DataFrame(
         {
@@ -96,19 +107,21 @@ def pandas_landed_cost(x: CostInputs) -> pd.DataFrame:
             "freight": x.freight_usd.ravel(),
             "days": x.transit_days.ravel(),
         }
-    ).merge(sites[["site", "materials", "energy", "labour", "capital"]], on="site")
-    routes["ex_works"] = routes[["materials", "energy", "labour", "capital"]].sum(axis=1)
+    ).merge(pairs[["site", "market", "ex_works"]], on=["site", "market"])
     routes["logistics"] = routes["freight"] + routes["ex_works"] * x.carrying_rate * routes["days"] / 365
     lanes = routes.groupby(["site", "market"], as_index=False)["logistics"].min()
     lanes["rate"] = x.duty_rate.ravel()
     lanes["minimum"] = x.duty_min_usd.ravel()
-    lanes = lanes.merge(sites, on="site").merge(
-        pd.DataFrame({"market": np.arange(n_markets), "price": x.price_usd}), on="market"
+    lanes = (
+        lanes.merge(pairs.drop(columns=["value", "input_duty", "due"]), on=["site", "market"])
+        .merge(sites[["site", "cit", "ptax_unit", "allowance"]], on="site")
+        .merge(pd.DataFrame({"market": np.arange(n_markets), "price": x.price_usd}), on="market")
     )
-    ex_works = lanes["materials"] + lanes["energy"] + lanes["labour"] + lanes["capital"]
-    lanes["duties"] = np.maximum(lanes["rate"] * (ex_works + lanes["logistics"]), lanes["minimum"])
-    pre_tax = ex_works + lanes["logistics"] + lanes["duties"] + lanes["ptax_unit"]
-    lanes["taxes"] = lanes["ptax_unit"] + lanes["cit"] * (lanes["price"] - pre_tax).clip(lower=0)
+    # duty on the customs value: the delivered price less the duty
+    lanes["duties"] = np.maximum(lanes["rate"] * lanes["price"] / (1 + lanes["rate"]), lanes["minimum"])
+    pre_tax = lanes["ex_works"] + lanes["logistics"] + lanes["duties"] + lanes["ptax_unit"]
+    margin = (lanes["price"] - pre_tax + lanes["allowance"]).clip(lower=0)
+    lanes["taxes"] = lanes["ptax_unit"] + lanes["cit"] * margin
     return lanes.sort_values(["site", "market"])[["site", "market", *COMPONENTS]]
 
 

@@ -148,7 +148,9 @@ def pandas_risk(model: RiskModel, seed: int, samples: int) -> pd.DataFrame:
     ss["wage"] = ss["wage0"] * growth * ss["own_wage"] / fx
     ss["elec"] = ss["elec0"] * _pick(ss, long, "electricity", "country", 1.0) * ss["own_electricity"] / fx
     ss["gas"] = ss["gas0"] * _pick(ss, long, "gas", "country", 1.0) * ss["own_gas"] / fx
-    ss["land"] = ss["land"] * ss["own_land"]
+    # land quoted in the site's own currency moves with its exchange rate, as wages do
+    local = np.asarray(model.land_local if model.land_local is not None else np.zeros(n_sites, bool))
+    ss["land"] = ss["land"] * ss["own_land"] / np.where(local[ss["site"].to_numpy()], fx, 1.0)
 
     # sample × site × material
     n_mat = x.material_cost_usd.shape[-1]
@@ -164,16 +166,30 @@ def pandas_risk(model: RiskModel, seed: int, samples: int) -> pd.DataFrame:
     sm = mats.merge(draws[["sample", "duty", *(f"freight.{m}" for m in MODES)]], how="cross")
     sm["freight"] = sum(sm[f"mf_{m}"] * sm[f"freight.{m}"] for m in MODES)
     sm["duty_rate"] = np.where(sm["rate"] > 0, np.maximum(sm["rate"] + sm["duty"] / 100.0, 0.0), 0.0)
-    sm["value"] = (sm["cost"] + sm["freight"]) * (1.0 + sm["duty_rate"] * sm["share"])
-    ss = ss.merge(sm.groupby(["sample", "site"], as_index=False)["value"].sum(), on=["sample", "site"])
-    ss["materials"] = ss["value"]
+    sm["value"] = sm["cost"] + sm["freight"]
+    sm["input_duty"] = sm["value"] * sm["duty_rate"] * sm["share"]
+    bought = sm.groupby(["sample", "site"], as_index=False)[["value", "input_duty"]].sum()
+    ss = ss.merge(bought, on=["sample", "site"])
     ss["energy"] = x.electricity_kwh * ss["elec"] + x.gas_m3 * ss["gas"]
     ss["labour"] = x.labour_hours * ss["wage"] * (1.0 + ss["social"])
     ss["capital"] = (ss["capex"] * x.capital_recovery + x.fixed_costs_usd + x.land_m2 * ss["land"]) / ss[
         "units"
     ]
     ss["ptax_unit"] = ss["ptax"] * x.building_share * ss["capex"] / ss["units"]
-    ss["ex_works"] = ss["materials"] + ss["energy"] + ss["labour"] + ss["capital"]
+    ss["allowance"] = ss["capex"] * (x.capital_recovery - x.depreciation) / ss["units"]
+    # sample × site × market: the inputs' duty is due unless the units are exported under inward
+    # processing, so the ex-works value is per market
+    dues = pd.DataFrame(
+        {
+            "site": np.repeat(np.arange(n_sites), n_markets),
+            "market": np.tile(np.arange(n_markets), n_sites),
+            "due": np.broadcast_to(x.input_duty_due, (n_sites, n_markets)).ravel(),
+        }
+    )
+    sx = ss[["sample", "site", "value", "input_duty", "energy", "labour", "capital"]].merge(dues, on="site")
+    sx["ex_works"] = (sx["value"] + sx["input_duty"] * sx["due"]) + (
+        sx["energy"] + sx["labour"] + sx["capital"]
+    )
 
     # sample × site × market × route: freight and days rebuilt from their split by mode
     n_routes = model.freight_by_mode.shape[2]
@@ -191,7 +207,7 @@ def pandas_risk(model: RiskModel, seed: int, samples: int) -> pd.DataFrame:
     sr = routes.merge(draws[["sample", *modes]], how="cross")
     sr["freight"] = sum(sr[f"c_{m}"] * sr[f"freight.{m}"] for m in MODES)
     sr["days"] = sum(sr[f"d_{p}"] * sr[day_factor[p]] for p in DAY_PARTS)
-    sr = sr.merge(ss[["sample", "site", "ex_works"]], on=["sample", "site"])
+    sr = sr.merge(sx[["sample", "site", "market", "ex_works"]], on=["sample", "site", "market"])
     sr["logistics"] = sr["freight"] + sr["ex_works"] * x.carrying_rate * sr["days"] / 365.0
     lanes = sr.groupby(["sample", "site", "market"], as_index=False)["logistics"].min()
 
@@ -210,15 +226,18 @@ def pandas_risk(model: RiskModel, seed: int, samples: int) -> pd.DataFrame:
         .merge(markets, on="market")
         .merge(demand, on=["sample", "market"])
         .merge(
-            ss[["sample", "site", "duty", "fx.EUR", "cit", "ptax_unit", "ex_works"]],
+            ss[["sample", "site", "duty", "fx.EUR", "cit", "ptax_unit", "allowance"]],
             on=["sample", "site"],
         )
+        .merge(sx[["sample", "site", "market", "ex_works"]], on=["sample", "site", "market"])
     )
     rate = np.where(lanes["rate0"] > 0, np.maximum(lanes["rate0"] + lanes["duty"] / 100.0, 0.0), 0.0)
     minimum = lanes["minimum0"] / lanes["fx.EUR"]
-    lanes["duties"] = np.maximum(rate * (lanes["ex_works"] + lanes["logistics"]), minimum)
+    # duty on the customs value: the delivered price less the duty
+    lanes["duties"] = np.maximum(rate * (lanes["price"] / (1.0 + rate)), minimum)
     pre_tax = lanes["ex_works"] + lanes["logistics"] + lanes["duties"] + lanes["ptax_unit"]
-    lanes["taxes"] = lanes["ptax_unit"] + lanes["cit"] * (lanes["price"] - pre_tax).clip(lower=0.0)
+    margin = (lanes["price"] - pre_tax + lanes["allowance"]).clip(lower=0.0)
+    lanes["taxes"] = lanes["ptax_unit"] + lanes["cit"] * margin
     lanes["per_unit"] = lanes["ex_works"] + lanes["logistics"] + lanes["duties"] + lanes["taxes"]
     lanes["annual"] = lanes["per_unit"] * lanes["demand0"] * lanes["factor"] * model.fx
     annual = lanes.groupby(["sample", "site"], as_index=False)["annual"].sum()

@@ -309,7 +309,7 @@ def test_avoid_is_part_of_a_recorded_run(cli, tmp_path):
     assert "the options (avoid) changed" in r.out
 
 
-def test_gap_says_which_sense_it_solved_and_cflp_exits_2_when_infeasible(cli):
+def test_gap_says_which_sense_it_solved_and_cflp_exits_2_when_infeasible(cli, tmp_path):
     gap1 = ROOT / "tests" / "data" / "orlib-gap" / "gap1.txt"
     r = cli("gap", gap1)
     assert r.code == 0 and "maximise (by the file name" in " ".join(r.out.split())
@@ -320,6 +320,13 @@ def test_gap_says_which_sense_it_solved_and_cflp_exits_2_when_infeasible(cli):
     assert r.code == 2 and r.err.startswith("error: cap101.txt: infeasible") and not r.out
     r = cli("cflp", cap, "--capacity", "1", "--json")
     assert r.code == 2 and json.loads(r.out)["status"] == "infeasible"
+    # and gap does too, after its answer (it exited 0 on an infeasible instance: CLI review)
+    infeasible = tmp_path / "g.txt"  # 2 agents of capacity 1, 2 jobs each needing 5 to 8: none fits
+    infeasible.write_text("1\n2 2\n1 2\n3 4\n5 6\n7 8\n1 1\n", encoding="utf-8")
+    r = cli("gap", infeasible)
+    assert r.code == 2 and "infeasible" in r.out and "instance 1 of 1 infeasible" in r.err
+    r = cli("gap", infeasible, "--json")
+    assert r.code == 2 and json.loads(r.out)["instances"][0]["status"] == "infeasible"
 
 
 def test_space_dates_and_angles_out_of_range_are_one_line(cli):

@@ -586,3 +586,19 @@ def test_the_least_cost_to_the_state_comes_first_however_large_the_saving():
     # equal costs: the larger saving
     pairs.incentive_cost = np.array([[50.0, 50.0]])
     assert _refine(pairs, values, problem, 10.0, 10.0, "state_cost").assignment.tolist() == [1]
+
+
+def test_a_status_outside_the_pipelines_words_is_refused(tmp_path):
+    """A CLI review: 'in operation' instead of 'operating' placed seven existing plants as new
+    projects. Known words in any case are read, 'operational' is 'operating', others are refused."""
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "- {id: a, name: A, sector: textiles, template: textiles, regions: [KZ-79], status: Operational}\n"
+        "- {id: b, name: B, sector: textiles, template: textiles, status: UNDER CONSTRUCTION}\n",
+        encoding="utf-8",
+    )
+    table = kopru.match(path).pipeline.table
+    assert list(table["status"]) == ["operating", "under construction"]
+    path.write_text("- {id: a, name: A, sector: textiles, template: textiles, status: in production}\n")
+    with pytest.raises(MatchError, match=r"item 1: status 'in production' is not one of announced, MoU"):
+        kopru.match(path)

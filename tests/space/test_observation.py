@@ -1,6 +1,7 @@
 """Imaging: the low-precision Sun against skyfield with a JPL ephemeris, and the opportunity filters."""
 
 import itertools
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -186,3 +187,23 @@ def test_a_satellites_own_sensor_limit_is_used(tmp_path):
         StationError, match=r"row 2: 'max_off_nadir_deg' is '95', expected degrees in \(0, 90\)"
     ):
         parse_satellites("norad,country,max_off_nadir_deg\n40010,Kazakhstan,95\n", "s.csv")
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("norad,country\n40010,Kazakhstan\n40010,Türkiye\n", "NORAD 40010 is listed already in row 2"),
+        ("norad,country\n-5,Kazakhstan\n", "'norad' is -5, expected a catalogue number from 1"),
+        ("norad,country,mission\n40010,Kazakhstan,imaging\n", "'mission' is 'imaging', expected one of"),
+    ],
+)
+def test_a_satellites_file_that_would_mislead_is_refused(text, words):
+    """A CLI review: a duplicate row silently replaced the first (with another country), a negative
+    catalogue number passed, and a mission in another case dropped a satellite from imaging."""
+    from kopru.errors import StationError
+    from kopru.space.satellites import parse_satellites
+
+    with pytest.raises(StationError, match=re.escape(words)):
+        parse_satellites(text, "s.csv")
+    sat = parse_satellites("norad,country,mission\n40010,Kazakhstan,Earth Observation\n", "s.csv")
+    assert sat[40010].mission == "earth-observation"  # any case, spaces for hyphens

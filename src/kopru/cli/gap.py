@@ -13,6 +13,7 @@ import typer
 
 from kopru import api
 from kopru.cli.common import JsonOpt, out, print_json
+from kopru.errors import InfeasibleError
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -33,13 +34,22 @@ def gap(
 ) -> None:
     """Solve every instance of an OR-Library GAP file to proven optimality or a time limit."""
     solutions = api.solve_gap(file, maximize, time_limit)
+    # an instance no assignment can satisfy: exit 2 after the answer, as kopru cflp does
+    infeasible = [k for k, s in enumerate(solutions, 1) if s.status.value == "infeasible"]
     if as_json:
         keys = ("agents", "jobs", "sense", "status", "objective", "bound", "assignment")
         print_json({"instances": [{k: s.as_dict()[k] for k in keys} for s in solutions]}, indent=None)
+        if infeasible:
+            raise typer.Exit(2)
         return
     senses = {"maximise" if s.maximize else "minimise" for s in solutions}
     how = "by the file name; --maximize or --minimize to set" if maximize is None else "as asked"
     _table(f"{file.name}: {', '.join(sorted(senses))} ({how})", solutions)
+    if infeasible:
+        which = ", ".join(map(str, infeasible))
+        raise InfeasibleError(
+            f"{file.name}: instance {which} of {len(solutions)} infeasible (no assignment fits)"
+        )
 
 
 def _table(title: str, solutions: list) -> None:

@@ -90,6 +90,25 @@ def _records(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+# a project's stage, as the sources say it; 'operating' plants exist already and are not placed
+STATUSES = ("announced", "MoU", "agreement", "under construction", "operating")
+STATUS_WORDS = {"operational": "operating", "in operation": "operating", "memorandum": "MoU"}
+
+
+def _status(text: str, where: str) -> str:
+    """The row's status in the pipeline's words (any case; 'operational' is 'operating'): a free
+    word such as 'in production' would have placed a plant that exists as a new project."""
+    if not text:
+        return ""
+    key = " ".join(text.replace("_", " ").replace("-", " ").split()).lower()
+    known = {st.lower(): st for st in STATUSES} | STATUS_WORDS
+    if key not in known:
+        raise MatchError(
+            f"{where}: status {text!r} is not one of {', '.join(STATUSES)} (or empty)", field="status"
+        )
+    return known[key]
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
 
@@ -187,6 +206,7 @@ def _row(
         row[name] = _list(raw.get(name))
     for name in TEXT:
         row[name] = "" if _blank(raw.get(name)) else str(raw.get(name)).strip()
+    row["status"] = _status(row["status"], where)
     _check_ids(row, where, pack)
     return row
 

@@ -52,6 +52,15 @@ def parse_satellites(text: str, source: str = "<text>") -> dict[int, SatelliteIn
             norad = int(row["norad"])
         except ValueError:
             raise StationError(f"{where}: 'norad' is {row['norad']!r}, expected a catalogue number") from None
+        if not 0 < norad <= MAX_NORAD:
+            raise StationError(
+                f"{where}: 'norad' is {norad}, expected a catalogue number from 1 to {MAX_NORAD}"
+            )
+        if norad in out:  # a second row for one satellite would silently replace the first
+            first = next(k for k, r in enumerate(rows) if (r.get("norad") or "").strip() == row["norad"]) + 2
+            raise StationError(
+                f"{where}: NORAD {norad} is listed already in row {first}; give each satellite once"
+            )
         active = (row.get("active") or "true").lower()
         if active not in TRUE | FALSE:
             raise StationError(f"{where}: 'active' is {active!r}, expected true or false")
@@ -67,12 +76,25 @@ def parse_satellites(text: str, source: str = "<text>") -> dict[int, SatelliteIn
             norad,
             row.get("name", ""),
             row["country"],
-            row.get("mission", ""),
+            _mission(row.get("mission", ""), where),
             active in TRUE,
             priority,
             _off_nadir(row.get("max_off_nadir_deg", ""), where),
         )
     return out
+
+
+MAX_NORAD = 999_999_999  # catalogue numbers run past 99,999 (Alpha-5 and beyond): a sanity bound
+MISSIONS = ("earth-observation", "communications", "navigation", "science", "technology")
+
+
+def _mission(text: str, where: str) -> str:
+    """A mission in any case ('Earth-Observation'), one of MISSIONS or empty: a typo would silently
+    leave an imaging satellite out of imaging."""
+    mission = text.strip().lower().replace(" ", "-").replace("_", "-")
+    if mission and mission not in MISSIONS:
+        raise StationError(f"{where}: 'mission' is {text!r}, expected one of {', '.join(MISSIONS)} or empty")
+    return mission
 
 
 def _off_nadir(text: str, where: str) -> float | None:

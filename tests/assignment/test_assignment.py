@@ -365,5 +365,6 @@ def test_cli_reports_an_infeasible_instance_as_an_answer(tmp_path):
     path = tmp_path / "short.txt"
     path.write_text("1\n2 3\n1 1 1\n1 1 1\n3 3 3\n3 3 3\n4 4\n")
     result = CliRunner().invoke(app, [str(path), "--json"])
-    assert result.exit_code == 0
+    # the answer is printed whole, and the exit code tells a script, as kopru cflp's does
+    assert result.exit_code == 2
     assert json.loads(result.output)["instances"][0]["status"] == "infeasible"

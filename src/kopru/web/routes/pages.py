@@ -18,7 +18,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 import kopru
-from kopru import basemap
+from kopru import api, basemap
+from kopru.web import sites as site_views
 from kopru.web.routes.space import MAX_WEB_DAYS
 from kopru.web.schemas import DEFAULT_RISK_SAMPLES, MAX_RISK_SAMPLES, MAX_SEED, MIN_RISK_SAMPLES
 
@@ -70,9 +71,14 @@ def mount(app: FastAPI, auth: bool) -> None:
 
     @app.get("/sites/{site_id}", include_in_schema=False, response_class=HTMLResponse)
     def site_page(request: Request, site_id: str) -> HTMLResponse:
-        # the page asks /api/sites/{id}/dossier.html for its body, with the token like every page
+        # the page asks /api/sites/{id}/dossier.html for its body, with the token like every page;
+        # an id the data pack does not know is answered 404, the page saying what it expected
+        known = site_views.detail(api.load_data(), site_id) is not None
         return templates.TemplateResponse(
-            request, "site.html", {"page": "sites", "title": "Site profile", "site_id": site_id, **context}
+            request,
+            "site.html",
+            {"page": "sites", "title": "Site profile", "site_id": site_id, **context},
+            status_code=200 if known else 404,
         )
 
     @app.get("/docs", include_in_schema=False)

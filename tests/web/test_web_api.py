@@ -14,14 +14,13 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
-from web_server import serving, with_boom
+from web_server import finished, serving, with_boom
 
 import kopru
 from kopru.planner import Plan
@@ -41,16 +40,6 @@ def base() -> Iterator[str]:
 def client(base: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=base, timeout=60) as c:
         yield c
-
-
-def wait(client: httpx.Client, job_id: str, seconds: float = 60) -> dict:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        job = client.get(f"/api/jobs/{job_id}").json()
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not finish in {seconds} s")
 
 
 def test_health_and_examples(client: httpx.Client) -> None:
@@ -77,7 +66,7 @@ def test_plan_is_the_python_api_plan(client: httpx.Client) -> None:
 def test_optimize_job_polls_to_a_run_with_downloads(client: httpx.Client) -> None:
     submitted = client.post("/api/jobs", json={"example": "food_processing", "optimize": True})
     assert submitted.status_code == 202
-    job = wait(client, submitted.json()["id"])
+    job = finished(client, submitted.json()["id"])
     assert job["status"] == "done", job
     assert "optimizing the network" in job["progress"]
     run = job["run"]
@@ -157,7 +146,7 @@ def test_invalid_profile_gets_field_messages(client: httpx.Client) -> None:
 def test_profile_error_found_while_planning_names_the_field(client: httpx.Client) -> None:
     profile = kopru.load_profile("examples/apparel.yaml").model_dump(mode="json")
     profile["baseline"][0]["province"] = "TR-99"
-    job = wait(client, client.post("/api/jobs", json={"profile": profile}).json()["id"])
+    job = finished(client, client.post("/api/jobs", json={"profile": profile}).json()["id"])
     assert job["status"] == "failed"
     assert job["error"]["fields"][0]["field"] == "baseline[0].province"
     r = client.post("/api/plan", json={"profile": profile})
@@ -290,10 +279,10 @@ def test_full_queue_answers_429_with_retry_after() -> None:
         assert first.status_code == 202
         assert second.status_code == 429 and second.headers["retry-after"]
         assert "jobs are waiting" in second.json()["detail"]
-        assert wait(c, first.json()["id"])["status"] == "done"
+        assert finished(c, first.json()["id"])["status"] == "done"
         third = c.post("/api/jobs", json={"example": "apparel"})
         assert third.status_code == 202
-        assert wait(c, third.json()["id"])["status"] == "done"  # no job outlives its test
+        assert finished(c, third.json()["id"])["status"] == "done"  # no job outlives its test
 
 
 def test_a_match_the_queue_refuses_or_shutdown_cancels_leaves_no_folder() -> None:
@@ -484,7 +473,7 @@ def test_web_runs_are_listed_from_the_store_with_their_downloads(client: httpx.C
 def test_risk_job_gives_the_numbers_of_kopru_risk(client: httpx.Client) -> None:
     submitted = client.post("/api/risk", json={"example": "apparel", "samples": 1500, "seed": 7})
     assert submitted.status_code == 202 and submitted.json()["kind"] == "risk"
-    job = wait(client, submitted.json()["id"])
+    job = finished(client, submitted.json()["id"])
     assert job["status"] == "done", job
     assert "drawing 1,500 samples" in job["progress"] and "computing landed cost" in job["progress"]
     run = job["run"]

@@ -22,7 +22,7 @@ import yaml
 from conftest import EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from web_server import serving, with_boom
+from web_server import finished, serving, with_boom
 
 import kopru
 from kopru.web import create_app
@@ -268,16 +268,6 @@ def test_an_upload_named_like_the_zones_file_is_not_mistaken_for_it(client: http
     assert r.status_code == 202, r.text
 
 
-def _finished(client: httpx.Client, job_id: str, seconds: float = 120) -> dict:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        job = client.get(f"/api/jobs/{job_id}").json()
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not finish in {seconds} s")
-
-
 def test_control_characters_in_names_do_not_break_the_workbook(client: httpx.Client) -> None:
     """A web review: a BEL in the company name was planned and stored, then plan.xlsx answered 500
     (openpyxl refuses control characters). The workbook now drops them; the other files keep the name."""
@@ -298,7 +288,7 @@ def test_a_risk_run_asked_not_to_be_recorded_is_not(client: httpx.Client) -> Non
     """``record: false`` was honoured by plans and jobs but not by risk runs (web review)."""
     job = client.post("/api/risk", json={"example": "apparel", "samples": 500, "record": False})
     assert job.status_code == 202, job.text
-    done = _finished(client, job.json()["id"])
+    done = finished(client, job.json()["id"])
     assert done["status"] == "done", done
     assert client.get(f"/api/runs/{done['run']}/risk").status_code == 200  # kept for its answer
     assert done["run"] not in {r["id"] for r in client.get("/api/runs").json()}

@@ -4,13 +4,12 @@ row and field; pitch sheets and the workbook download; the Match page works in C
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from conftest import EXAMPLES
-from web_server import serving
+from web_server import finished, serving
 
 import kopru
 from kopru.web import create_app
@@ -28,16 +27,6 @@ def base() -> Iterator[str]:
 def client(base: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=base, timeout=60) as c:
         yield c
-
-
-def finished(client: httpx.Client, job_id: str, seconds: float = 90) -> dict:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        job = client.get(f"/api/jobs/{job_id}").json()
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.1)
-    raise AssertionError(f"job {job_id} did not finish in {seconds} s")
 
 
 def test_match_job_is_the_python_api(client: httpx.Client) -> None:

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
 
@@ -44,3 +45,14 @@ def with_boom(app: FastAPI) -> FastAPI:
         raise RuntimeError("internal detail /etc/secret that must not leak")
 
     return app
+
+
+def finished(client: httpx.Client, job_id: str, seconds: float = 120) -> dict:
+    """Poll GET /api/jobs/{id} until the job is done or failed (an AssertionError after ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/jobs/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not finish in {seconds} s")

@@ -551,9 +551,7 @@ def _param_fields(p: Any) -> dict[str, Any]:
 def _by_market(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary], i: int, site: Any):
     """One site's cost, duty, route and transit to each market."""
     out = {}
-    x = pre.x
-    due = np.broadcast_to(x.input_duty_due, x.duty_rate.shape)[i]
-    taxed_inputs = bool((x.material_duty_rate[i] * x.input_duty_share[i] > 0).any())
+    taxed_inputs, due = _input_duty(pre, i)
     for j, m in enumerate(pre.markets):
         per_unit = a.cube[i, j].sum()
         cheap_key = f"{site.node}>{m['node']}:cost"
@@ -583,12 +581,19 @@ def _by_market(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary], i: 
     return out
 
 
+def _input_duty(pre: PlanInputs, i: int) -> tuple[bool, np.ndarray]:
+    """Whether site ``i`` buys any input that pays import duty there (inside a free customs zone
+    for the plant's life, none does), and the share of that duty due per market (M,)."""
+    x = pre.x
+    taxed = bool((x.material_duty_rate[i] * x.input_duty_share[i] > 0).any())
+    return taxed, np.broadcast_to(x.input_duty_due, x.duty_rate.shape)[i]
+
+
 def _pays_input_duty(pre: PlanInputs, i: int) -> bool:
     """Whether site ``i`` pays import duty on any bought input on any unit it sells (not inside a
     free customs zone for the plant's life, nor on exports under inward processing alone)."""
-    x = pre.x
-    due = np.broadcast_to(x.input_duty_due, x.duty_rate.shape)[i]
-    return bool((x.material_duty_rate[i] * x.input_duty_share[i] > 0).any() and (due > 0).any())
+    taxed, due = _input_duty(pre, i)
+    return taxed and bool((due > 0).any())
 
 
 def _inward_basis(pack: DataPack, country: str) -> str:

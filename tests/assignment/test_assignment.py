@@ -223,19 +223,20 @@ def test_total_capacity_short_is_explained():
 
 def test_a_job_no_agent_can_take_is_explained():
     cost = np.array([[1.0, np.nan, 2.0], [1.0, 5.0, 2.0]])
-    weight = np.array([[1.0, 1.0, 1.0], [1.0, 9.0, 1.0]])  # job 1: forbidden at 0, too big for 1
+    weight = np.array([[1.0, 1.0, 1.0], [1.0, 9.0, 1.0]])  # job 2: forbidden at one, too big for the other
     p = GapProblem(cost, weight, np.array([5.0, 5.0]))
-    with pytest.raises(InfeasibleError, match=r"job\(s\) 1 can go to no agent"):
+    # counted from 1, as the jobs of an OR-Library file are
+    with pytest.raises(InfeasibleError, match=r"job\(s\) 2 \(counted from 1\) can go to no agent"):
         solve_gap(p)
     allowed = np.array([[True, True, False], [True, True, False]])
     q = GapProblem(np.ones((2, 3)), np.ones((2, 3)), np.array([5.0, 5.0]), allowed=allowed)
-    assert "job(s) 2 can go to no agent" in explain_infeasibility(q)
+    assert "job(s) 3 (counted from 1) can go to no agent" in explain_infeasibility(q)
 
 
 def test_a_resource_short_among_several_is_named():
     weight = np.stack([np.ones((2, 3)), np.full((2, 3), 4.0)])
     p = GapProblem(np.ones((2, 3)), weight, np.array([[5.0, 5.0], [4.0, 4.0]]))
-    assert "capacity of resource 1 (8)" in explain_infeasibility(p)
+    assert "capacity of resource 2 (8)" in explain_infeasibility(p)  # the second resource
 
 
 def test_unreachable_side_constraints_are_explained():

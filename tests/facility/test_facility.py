@@ -261,8 +261,22 @@ def test_market_no_site_can_serve():
     p = random_problem(3, 3, 4)
     cost = p.assign_cost.copy()
     cost[:, 2] = np.inf
-    with pytest.raises(InfeasibleError, match=r"market.* 2 cannot be served"):
+    # without names a market is counted from 1, as in an OR-Library file
+    with pytest.raises(InfeasibleError, match=r"market\(s\) 3 cannot be served"):
         solve(replace(p, assign_cost=cost))
+    named = replace(p, assign_cost=cost, market_names=("Almaty", "Tashkent", "Baku", "Moscow"))
+    with pytest.raises(InfeasibleError, match=r"market\(s\) Baku cannot be served"):
+        solve(named)
+
+
+def test_single_sourcing_names_the_market_too_big_for_any_site():
+    p = random_problem(3, 3, 4)
+    demand = np.array([10.0, 150.0, 10.0, 10.0])  # the second market needs more than any one site's 100
+    big = replace(p, demand=demand, capacity=np.full(3, 100.0), single_source=True)
+    with pytest.raises(InfeasibleError, match=r"single sourcing: market 2 demands 150"):
+        solve(big)
+    with pytest.raises(InfeasibleError, match=r"single sourcing: market Tashkent demands 150"):
+        solve(replace(big, market_names=("Almaty", "Tashkent", "Baku", "Moscow")))
 
 
 def test_orlib_reader_errors(tmp_path):

@@ -13,16 +13,17 @@ def explain_infeasibility(p: GapProblem) -> str | None:
     if not p.optional:
         orphans = np.flatnonzero(~usable.any(axis=0))
         if len(orphans):
-            shown = ", ".join(map(str, orphans[:10])) + (" ..." if len(orphans) > 10 else "")
+            # numbered from 1, as an OR-Library file and a reader count them
+            shown = ", ".join(map(str, orphans[:10] + 1)) + (" ..." if len(orphans) > 10 else "")
             return (
-                f"job(s) {shown} can go to no agent (every pair is forbidden or needs more than"
-                " the agent's whole capacity)"
+                f"job(s) {shown} (counted from 1) can go to no agent (every pair is forbidden or needs"
+                " more than the agent's whole capacity)"
             )
         for r in range(p.resources):
             need = np.where(usable, p.weight[r], np.inf).min(axis=0).sum()
             total = p.capacity[r].sum()
             if need > total * (1 + 1e-12) + 1e-9:
-                what = "capacity" if p.resources == 1 else f"capacity of resource {r}"
+                what = "capacity" if p.resources == 1 else f"capacity of resource {r + 1}"
                 return (
                     f"total {what} ({total:,.6g}) is below the least the jobs need, each at its"
                     f" smallest use ({need:,.6g})"

@@ -17,11 +17,11 @@ def explain_infeasibility(p: FacilityProblem) -> str | None:
     reachable = np.isfinite(p.assign_cost) & allowed[:, None]
     orphans = np.flatnonzero(~reachable.any(axis=0))
     if len(orphans):
-        named = [p.market_names[j] if p.market_names else str(j) for j in orphans[:10]]
+        named = [_name(p.market_names, j) for j in orphans[:10]] + (["..."] if len(orphans) > 10 else [])
         return f"market(s) {', '.join(named)} cannot be served by any site that may open"
     conflict = set(p.force_open) & set(p.force_closed)
     if conflict:
-        named = [p.site_names[s] if p.site_names else str(s) for s in sorted(conflict)]
+        named = [_name(p.site_names, s) for s in sorted(conflict)]
         return f"site(s) {', '.join(named)} are forced both open and closed"
     best_cap = np.zeros(sites.max() + 1)
     np.maximum.at(best_cap, sites[allowed], p.capacity[allowed])
@@ -42,8 +42,8 @@ def explain_infeasibility(p: FacilityProblem) -> str | None:
         if len(too_big):
             j = int(too_big[0])
             return (
-                f"single sourcing: market {j} demands {p.demand[j]:,.0f}, more than any one site"
-                f" can supply ({p.capacity[allowed].max(initial=0):,.0f})"
+                f"single sourcing: market {_name(p.market_names, j)} demands {p.demand[j]:,.0f}, more than"
+                f" any one site can supply ({p.capacity[allowed].max(initial=0):,.0f})"
             )
     if p.budget is not None and p.capex is not None:
         forced = np.isin(sites, list(p.force_open))
@@ -71,6 +71,11 @@ def explain_infeasibility(p: FacilityProblem) -> str | None:
                 f" below {p.min_share:.0%} of demand ({p.min_share * total_demand:,.0f})"
             )
     return None
+
+
+def _name(names: tuple[str, ...], index: int) -> str:
+    """A site's or market's name, or its number counted from 1 as in an OR-Library file."""
+    return names[index] if names else str(index + 1)
 
 
 def _least_capex(p: FacilityProblem, allowed: np.ndarray, demand: float) -> float:

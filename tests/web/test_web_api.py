@@ -570,6 +570,47 @@ def test_a_mistyped_address_is_a_page_for_a_browser_and_json_for_a_client(client
     page = client.get("/nonexistent", headers={"accept": "text/html,application/xhtml+xml"})
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
     assert "Page not found" in page.text and 'href="/plan"' in page.text and "/nonexistent" in page.text
-    assert client.get("/nonexistent").json() == {"detail": "Not Found"}
+    assert client.get("/nonexistent").json() == {"detail": "Not Found", "message": "Not Found"}
     api = client.get("/api/nothing-here", headers={"accept": "text/html"})
     assert api.status_code == 404 and api.headers["content-type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("GET", "/api/nothing-here", None, 404),
+        ("GET", f"/api/runs/{'0' * 32}", None, 404),
+        ("GET", f"/api/store/runs/{'0' * 32}", None, 404),
+        ("GET", f"/api/jobs/{'0' * 32}", None, 404),
+        ("GET", "/api/sites/no_such_site", None, 404),
+        ("DELETE", "/api/health", None, 405),
+        ("POST", "/api/jobs", {"example": "no-such-example"}, 422),
+        ("POST", "/api/match", {}, 422),  # neither the example pipeline nor a CSV
+        ("POST", "/api/risk", "not json", 422),
+    ],
+)
+def test_every_error_answer_has_one_message_line(client: httpx.Client, method, path, body, status) -> None:
+    """Web review: 404s and some 422s answered {"detail": "..."} and others {"detail": [...],
+    "message": "..."}; a client now reads ``message`` whatever the status, and every 422 lists
+    field entries."""
+    kwargs = {"json": body} if isinstance(body, dict) else {"content": body} if body else {}
+    r = client.request(method, path, **kwargs)
+    assert r.status_code == status, r.text
+    answer = r.json()
+    assert isinstance(answer["message"], str) and answer["message"].strip(), answer
+    assert "\n" not in answer["message"] and "Traceback" not in r.text
+    if status == 422:
+        assert isinstance(answer["detail"], list) and {"loc", "msg", "field"} <= set(answer["detail"][0])
+    else:
+        assert answer["detail"] == answer["message"]
+
+
+@pytest.mark.parametrize("path", ["/api/health", "/api/sites", "/plan", "/static/kopru.css"])
+def test_head_answers_what_get_would_without_a_body(client: httpx.Client, path: str) -> None:
+    """Web review: HEAD (curl -I, link checkers, monitors) got 405 on every page and route."""
+    got, head = client.get(path), client.head(path)
+    assert got.status_code == 200, (path, got.status_code)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert "content-security-policy" in head.headers
+    assert client.head("/api/nothing-here").status_code == 404

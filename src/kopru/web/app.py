@@ -42,7 +42,7 @@ SECURITY_HEADERS = [
 
 
 TOO_LARGE = json.dumps(
-    {"detail": f"the request body is over {MAX_BODY_BYTES:,} bytes; send a smaller profile or file"}
+    errors.plain(f"the request body is over {MAX_BODY_BYTES:,} bytes; send a smaller profile or file")
 ).encode()
 
 
@@ -86,9 +86,31 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+class HeadAsGet:
+    """HEAD answers what GET would, without the body (HTTP's rule; FastAPI's routes list GET only,
+    so `curl -I` got 405)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
+
+
 class KopruApp(FastAPI):
     def build_middleware_stack(self) -> ASGIApp:
-        return SecurityHeaders(super().build_middleware_stack())
+        return SecurityHeaders(HeadAsGet(super().build_middleware_stack()))
 
 
 DESCRIPTION = (

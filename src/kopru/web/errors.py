@@ -1,5 +1,6 @@
 """How the web app answers errors: field messages for 422, Retry-After for 429 (a full queue) and
-503 (a busy store), nothing internal.
+503 (a busy store), nothing internal. Every error body has ``message``, one line a person reads,
+whatever the status, so a client needs one key to show what went wrong.
 
 Every :class:`~kopru.errors.KopruError` carries the fields it is about (``fields`` for a profile
 that fails validation, ``field`` for one named value), so the answer names them without reading
@@ -97,9 +98,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(QueueFull)
     async def _queue_full(_: Request, exc: QueueFull) -> JSONResponse:
-        return JSONResponse(
-            status_code=429, content={"detail": str(exc)}, headers={"Retry-After": RETRY_AFTER_S}
-        )
+        return JSONResponse(status_code=429, content=plain(str(exc)), headers={"Retry-After": RETRY_AFTER_S})
 
     @app.exception_handler(KopruError)
     async def _kopru_error(_: Request, exc: KopruError) -> JSONResponse:
@@ -138,10 +137,32 @@ def install(app: FastAPI) -> None:
             return page(request)
         if exc.status_code == 400 and exc.detail == FASTAPI_PARSE_ERROR:
             # FastAPI says only this when the JSON parser itself fails (a body nested thousands deep)
-            return JSONResponse(status_code=400, content={"detail": UNREADABLE_BODY})
-        return await http_exception_handler(request, exc)
+            return JSONResponse(status_code=400, content=plain(UNREADABLE_BODY))
+        if exc.status_code in (204, 304):  # no body may follow
+            return await http_exception_handler(request, exc)
+        return JSONResponse(status_code=exc.status_code, content=_http_body(exc), headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return JSONResponse(status_code=500, content={"detail": "internal error; the server log has details"})
+        return JSONResponse(status_code=500, content=plain("internal error; the server log has details"))
+
+
+def plain(message: str) -> dict[str, str]:
+    """The body of an error that is about the request as a whole, not one of its fields."""
+    return {"detail": message, "message": message}
+
+
+def _http_body(exc: StarletteHTTPException) -> dict[str, Any]:
+    """An HTTPException's body: a 422's words as field entries (like every other 422), a message."""
+    if isinstance(exc.detail, list):  # already field entries
+        first = exc.detail[0] if exc.detail else {}
+        words = f"{first.get('field')}: {first.get('msg')}" if first.get("field") else first.get("msg", "")
+        return {"detail": exc.detail, "message": words or "the request is not valid"}
+    message = str(exc.detail)
+    if exc.status_code == 422:
+        return {
+            "detail": [{"loc": ["body"], "msg": message, "type": "value_error", "field": ""}],
+            "message": message,
+        }
+    return plain(message)

@@ -74,8 +74,9 @@ def test_sigmas_are_the_risk_engines():
 
 def test_a_borrowed_kazakh_tariff_is_tried_at_the_dearest_own_regional_tariff():
     # oracle: the pack's electricity rows, region by region: Turan (Turkistan Region) takes the country
-    # row (Kostanay's 2025 tariff); the dearest region's own figure, Almaty's 2026 one, lies further
-    # than two spreads; Turkistan Region's own gas figure is an estimate: two spreads above it
+    # row (Kostanay's 2025 tariff, indexed to 2026 by a year of inflation, shown in 2026 money); the
+    # dearest region's own figure, Almaty's 2026 one (43.13), lies within two spreads of it, so the two
+    # spreads bound it; Turkistan Region's own gas figure is an estimate: two spreads above it
     pre, totals, winner = prepared("apparel")
     assert pre.sites["id"].iloc[winner] == "sez_turan"
     s = stress(pre, winner, totals)
@@ -83,23 +84,33 @@ def test_a_borrowed_kazakh_tariff_is_tried_at_the_dearest_own_regional_tariff():
     pack = pre.pack
     dearest = max(own_regional("electricity_price_industrial").values())
     el = raised["electricity"]
-    assert el.value == pytest.approx(pack.param("KZ", "electricity_price_industrial").value)
-    assert el.stressed == pytest.approx(dearest, rel=1e-9) and dearest == pytest.approx(43.13)
-    assert el.stressed > el.value * np.exp(2 * borrowed_sigmas()["electricity"])
-    assert "the dearest a region of Kazakhstan has" in el.basis
+    kz = pack.param("KZ", "electricity_price_industrial")
+    inflation = pack.param("KZ", "consumer_price_inflation").value / 100
+    assert kz.year == 2025 and el.value == pytest.approx(kz.value * (1 + inflation))
+    assert "of 2025, indexed to the exchange rate's year" in el.basis
+    two_spreads = el.value * np.exp(2 * borrowed_sigmas()["electricity"])
+    assert dearest == pytest.approx(43.13) and two_spreads > dearest
+    assert el.stressed == pytest.approx(two_spreads, rel=1e-9) and "two standard deviations" in el.basis
     gas = raised["gas"]
     assert gas.stressed == pytest.approx(gas.value * np.exp(2 * borrowed_sigmas()["gas"]), rel=1e-9)
     assert "own estimate" in gas.basis
     assert "land" not in raised and "land once the zone has ended" not in raised  # Turan's zone outlives it
+    # a dearer region beyond two spreads bounds it instead (Almaty at 60 KZT/kWh)
+    dear = {"KZ-75.electricity_price_industrial": 60, "KZ-19.electricity_price_industrial": 60}
+    el = next(r for r in api.plan(APPAREL, overrides=dear).borrowed_stress.raised if r.input == "electricity")
+    assert el.stressed == pytest.approx(60, rel=1e-9) and "the dearest a region of Kazakhstan has" in el.basis
 
 
 def test_the_range_comes_from_the_pack_not_the_candidates():
     # without any Almaty site among the candidates, Almaty's tariff still bounds the borrowed one
     excluded = with_candidates(exclude=("KZ-75", "KZ-19", "sez_pit", "sez_alatau"))
-    pre, totals, winner = prepared_profile(excluded)
-    s = stress(pre, winner, totals)
-    el = next(r for r in s.raised if r.input == "electricity")
-    assert el.stressed == pytest.approx(43.13, rel=1e-9)
+    dear = {"KZ-75.electricity_price_industrial": 60, "KZ-19.electricity_price_industrial": 60}
+    pre = prepare(excluded, load(dear))
+    totals = annual_costs(pre)[1].sum(axis=-1)
+    winner = int(np.nanargmin(np.where(np.isfinite(totals), totals, np.nan)))
+    assert not {"KZ-75", "KZ-19"} & set(pre.sites["id"])
+    el = next(r for r in stress(pre, winner, totals).raised if r.input == "electricity")
+    assert el.stressed == pytest.approx(60, rel=1e-9)
 
 
 def test_only_values_not_the_sites_own_move():
@@ -217,13 +228,15 @@ def test_the_plan_carries_the_stress_into_its_report(tmp_path):
 
 def test_the_stress_sees_the_plans_own_overrides_in_any_order():
     # the regions' figures are read with the plan's overrides, not from a cache of an earlier plan
-    # (an override keeps the pack's version): an Almaty tariff of 90 bounds Turan's borrowed one at 90
+    # (an override keeps the pack's version): an Almaty tariff of 90 bounds Turan's borrowed one at 90;
+    # without it, two spreads do
     dear = {"KZ-75.electricity_price_industrial": 90, "KZ-19.electricity_price_industrial": 90}
     for first, second in ((dear, None), (None, dear)):
         api.plan(APPAREL, overrides=first)
         plan = api.plan(APPAREL, overrides=second)
         el = next(r for r in plan.borrowed_stress.raised if r.input == "electricity")
-        assert el.stressed == pytest.approx(90 if second else 43.13, rel=1e-9)
+        spreads = el.value * np.exp(2 * borrowed_sigmas()["electricity"])
+        assert el.stressed == pytest.approx(90 if second else spreads, rel=1e-9)
 
 
 def test_the_turkish_premium_support_stays_a_sum_of_money():

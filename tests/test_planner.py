@@ -99,7 +99,12 @@ def test_labour_energy_and_capital_by_hand(plans):
     ) / 100
     labour = profile.labour_hours * wage / hours * (1 + social)
     assert market.components["labour"] == pytest.approx(labour, rel=1e-4)
-    kwh = pack.param("KZ-23", "electricity_price_industrial", "KZ").value / fx
+    # Atyrau borrows the country's 2025 tariff: a year of consumer price inflation brings it to 2026;
+    # its gas cap is of 2026 already
+    inflation = pack.param("KZ", "consumer_price_inflation")
+    assert (pack.param("KZ-23", "electricity_price_industrial", "KZ").year, inflation.value) == (2025, 12.3)
+    kwh = pack.param("KZ-23", "electricity_price_industrial", "KZ").value * 1.123 / fx
+    assert pack.param("KZ-23", "gas_price_industrial", "KZ").year == 2026
     gas = pack.param("KZ-23", "gas_price_industrial", "KZ").value / fx
     energy = profile.energy.electricity * kwh + profile.energy.gas * gas
     assert market.components["energy"] == pytest.approx(energy, rel=1e-4)
@@ -107,8 +112,8 @@ def test_labour_energy_and_capital_by_hand(plans):
     # land bought (Atyrau has no land lease): its annual cost is price × WACC; fixed costs are spread
     # over the units sold (the markets' demand), not the plant's capacity
     price = site.inputs["land_price"]
-    assert "land_lease" not in site.inputs and price.unit == "KZT/m2"
-    land = profile.land * price.value / fx * profile.wacc
+    assert "land_lease" not in site.inputs and (price.unit, price.year) == ("KZT/m2", 2025)
+    land = profile.land * price.value * 1.123 / fx * profile.wacc  # a 2025 price, indexed to 2026
     units = sum(m.demand for m in profile.markets)
     capital = (profile.capex * crf + profile.fixed_costs + land) / units
     assert market.components["capital"] == pytest.approx(capital, rel=1e-4)
@@ -134,6 +139,39 @@ def test_a_wage_of_the_rates_year_is_not_indexed_and_a_missing_growth_is_named(p
     assert given.overridden and given.year == 2025 and _wage_index(pack, "KZ", given, {}) == 1.0
     with pytest.raises(kopru.DataPackError, match="needs wage_growth_nominal for UZ"):
         _wage_index(pack, "UZ", two_years, {})
+
+
+def test_a_price_of_an_earlier_year_is_indexed_by_inflation_to_the_rates_year(plans):
+    """Data review: the 2025 lira gas tariff and the 2024-2025 land prices were converted at the 2026
+    rate unchanged, as if lira prices had not risen since (TÜİK: +30.89 % in 2025). Oracle: the
+    rows' own figures, (1 + g)^years by hand."""
+
+    from kopru.sites import _price_index
+
+    pack = load()
+    gas = pack.param("TR", "gas_price_industrial")
+    assert (gas.year, pack.param("TRY", "fx_per_usd").year) == (2025, 2026)
+    used = {}
+    assert _price_index(pack, "TR", gas, used) == pytest.approx(1.3089)
+    assert used["consumer_price_inflation"].subject == "TR" and used["consumer_price_inflation"].assumption
+    adana = pack.param("TR-01", "land_price")  # a 2024 reserve price: two years
+    assert adana.year == 2024 and _price_index(pack, "TR", adana, {}) == pytest.approx(1.3089**2)
+    # a price of the rate's year, a USD price and an override are not indexed
+    assert _price_index(pack, "TR", pack.param("TR", "electricity_price_industrial"), {}) == 1.0
+    assert _price_index(pack, "TR", pack.param("TR-34", "land_price"), {}) == 1.0
+    given = load({"TR.gas_price_industrial": 20.0}).param("TR", "gas_price_industrial")
+    assert given.overridden and _price_index(pack, "TR", given, {}) == 1.0
+    with pytest.raises(kopru.DataPackError, match="needs consumer_price_inflation for UZ"):
+        _price_index(pack, "UZ", gas, {})  # a country without the row (a lira price, for the test)
+    # in a plan: a Turkish site's energy is the indexed tariff, and its inputs name the inflation used
+    bursa = plans["apparel"].site("TR-27")  # Gaziantep
+    assert bursa.inputs["consumer_price_inflation"].value == 30.89
+    profile = load_profile(EXAMPLES / "apparel.yaml")
+    kwh = pack.param("TR", "electricity_price_industrial").value / pack.fx_per_usd("TRY")
+    m3 = gas.value * 1.3089 / pack.fx_per_usd("TRY")
+    market = next(iter(bursa.by_market.values()))
+    energy = profile.energy.electricity * kwh + profile.energy.gas * m3
+    assert market.components["energy"] == pytest.approx(energy, rel=1e-4)
 
 
 def test_a_turkish_plant_pays_the_statutory_premiums_less_the_treasury_relief(plans):
@@ -169,8 +207,11 @@ def test_an_existing_plant_short_of_capacity_pays_for_the_expansion(plans):
     denizli, gaziantep = plan.site("plant_TR-20"), plan.site("TR-27")
     crf = float(capital_recovery_factor(profile.wacc, profile.lifetime_years))
     capital = {s.id: s.landed_cost.components["capital"] for s in (denizli, gaziantep)}
+    # both take the country's 2025 land price, indexed to 2026 (the lira rate's year) by a year of
+    # consumer price inflation (30.89 %)
+    assert {s.inputs["land_price"].year for s in (denizli, gaziantep)} == {2025}
     land = {
-        s.id: profile.land * s.inputs["land_price"].value / load().fx_per_usd("TRY") * profile.wacc
+        s.id: profile.land * s.inputs["land_price"].value * 1.3089 / load().fx_per_usd("TRY") * profile.wacc
         for s in (denizli, gaziantep)
     }
     expansion = 6_000_000 * (3_000_000 - 1_200_000) / 3_000_000

@@ -41,7 +41,7 @@ from kopru.datapack.coverage import is_national
 from kopru.display import FIXED_SUBJECTS, subject_names
 from kopru.errors import DataPackError
 from kopru.memo import LRU
-from kopru.sites import annual_land, land_price_param, places, site_inputs
+from kopru.sites import annual_land, land_price_param, places, rate_year_index, site_inputs
 
 if TYPE_CHECKING:
     from kopru.inputs import PlanInputs
@@ -367,13 +367,18 @@ def _raised(pre: PlanInputs, winner: int, inputs: _Inputs, factors: NDArray, why
         zone = name == "land" and pre.inputs.values["in_sez_regime"][winner] > 0
         subject = names.get(param.subject, param.subject)
         whose = f"{subject}'s own estimate" if inputs.status[winner, k] == ESTIMATE else f"{subject}'s figure"
+        # in the money of the exchange rate's year, as the engine costs it and as the dearer
+        # region's figure it is compared with is
+        index = rate_year_index(pre.pack, pre.sites["country"].iat[winner], param)
+        if index != 1.0:
+            whose += f" of {param.year}, indexed to the exchange rate's year"
         out.append(
             StressedInput(
                 input="land once the zone has ended" if zone else name,
                 quantity=param.quantity,
                 subject=subject,
-                value=float(param.value),
-                stressed=float(param.value * f),
+                value=float(param.value * index),
+                stressed=float(param.value * index * f),
                 unit=param.unit,
                 basis=f"{whose}; {why[k][winner]}",
             )

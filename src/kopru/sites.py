@@ -196,7 +196,7 @@ def site_inputs(
         ):
             p = _required(pack, place, quantity, site.id)
             used[quantity] = p
-            values[key][i] = pack.to_usd(p)
+            values[key][i] = pack.to_usd(p) * _price_index(pack, site.country, p, used)
         regime = []
         if site.kind == "sez":
             eligible, why = sez_eligibility(pack.sez.at[site.id, "sectors"], sectors)
@@ -246,20 +246,43 @@ def _labour(pack: DataPack, site, place: list[str], i: int, values, used) -> Non
 def _wage_index(pack: DataPack, country: str, wage: Param, used: dict[str, Param]) -> float:
     """A wage of an earlier year than the exchange rate it is converted at, brought to that year
     by the country's nominal wage growth (Kazakhstan's 2025 regional wages to the prices of 2026,
-    the year of the tenge's rate and of Türkiye's wage); 1 when the years agree, and for a wage an
-    override gives (taken as of the rate's year: a user types today's wage). Every year of the gap
-    grows at the latest growth the pack has (one year today)."""
-    currency = wage.unit.split("/")[0]
-    years = pack.param(currency, "fx_per_usd").year - wage.year if currency != "USD" else 0
-    if years <= 0 or wage.overridden:
+    the year of the tenge's rate and of Türkiye's wage)."""
+    return _index(pack, country, wage, "wage_growth_nominal", used)
+
+
+def _price_index(pack: DataPack, country: str, price: Param, used: dict[str, Param]) -> float:
+    """A price of an earlier year than the exchange rate it is converted at (a 2025 tariff, a 2024
+    land price), brought to that year by the country's consumer price inflation: converting it
+    unchanged at a later year's rate would price it at the old level in the new money."""
+    return _index(pack, country, price, "consumer_price_inflation", used)
+
+
+def rate_year_index(pack: DataPack, country: str, value: Param) -> float:
+    """The factor that brings a site's wage, tariff or land price to the year of the exchange rate,
+    as the cost engine applies it (for a reader who shows the value in that year's money)."""
+    growth = "wage_growth_nominal" if value.quantity.startswith("wage_") else "consumer_price_inflation"
+    return _index(pack, country, value, growth, {})
+
+
+def _index(pack: DataPack, country: str, value: Param, growth_quantity: str, used: dict[str, Param]) -> float:
+    """(1 + g)^(rate year - value year) for a local-currency value, g the country's latest
+    ``growth_quantity``; 1 when the years agree, for a USD value, and for a value an override gives
+    (taken as of the rate's year: a user types today's figure). Every year of the gap grows at the
+    latest growth the pack has."""
+    currency = value.unit.split("/")[0]
+    if currency in ("USD", "%"):
         return 1.0
-    if not pack.has_param(country, "wage_growth_nominal"):
+    years = pack.param(currency, "fx_per_usd").year - value.year
+    if years <= 0 or value.overridden:
+        return 1.0
+    if not pack.has_param(country, growth_quantity):
         raise DataPackError(
-            f"the wage of {wage.subject} is of {wage.year}, the {currency} rate of {wage.year + years}:"
-            f" the data pack needs wage_growth_nominal for {country} to bring it to that year"
+            f"the {value.quantity} of {value.subject} is of {value.year}, the {currency} rate of"
+            f" {value.year + years}: the data pack needs {growth_quantity} for {country} to bring it"
+            " to that year"
         )
-    growth = pack.param(country, "wage_growth_nominal")
-    used["wage_growth_nominal"] = growth
+    growth = pack.param(country, growth_quantity)
+    used[growth_quantity] = growth
     return (1.0 + growth.value / 100.0) ** years
 
 
@@ -284,14 +307,17 @@ def _land(pack: DataPack, site, place: list[str], regime: list[str], i: int, val
     price = land_price_param(pack, place)
     if price is None:
         raise DataPackError(f"data pack has no land_price for site {site.id}")
-    values["std_land_price_usd_per_m2"][i] = pack.to_usd(price)
+    indexed: dict[str, Param] = {}  # the inflation that indexes the price, listed when the price is used
+    price_usd = pack.to_usd(price) * _price_index(pack, site.country, price, indexed)
+    values["std_land_price_usd_per_m2"][i] = price_usd
     land = _first(pack, regime + place, ["land_lease"])
     if land is not None:
         used["land_lease"] = land
-        values["land_usd_per_m2_year"][i] = pack.to_usd(land)
+        values["land_usd_per_m2_year"][i] = pack.to_usd(land) * _price_index(pack, site.country, land, used)
         return
     used["land_price"] = price
-    values["land_price_usd_per_m2"][i] = pack.to_usd(price)
+    used.update(indexed)
+    values["land_price_usd_per_m2"][i] = price_usd
     if site.existing:
         notes.append("land owned: counted at its opportunity cost, land price × WACC")
 

@@ -344,10 +344,27 @@ def test_a_site_whose_requests_wait_longer_when_pooled_is_flagged():
 
 
 def test_a_schedule_stopped_by_the_time_limit_is_said():
+    """Over six hours HiGHS proves the own schedule in presolve, while the pooled one, at a
+    time limit of 1e-9 s, keeps the own schedule it was handed as its start (feasible, unproven)."""
     with pytest.warns(Warning, match="stopped with status"):
-        r = space.latency(START, days=1.0, sites="SEZ:sez_pit", time_limit=1e-9)
-    assert any("stopped with status" in w for w in r.warnings)
-    assert r.as_dict()["solver"]["pooled"]["status"] != "optimal"
+        r = space.latency(START, days=0.25, follow_days=0.0, sites="SEZ:sez_pit", time_limit=1e-9)
+    assert r.warnings == (
+        "the pooled schedule stopped with status time_limit, gap unknown (no finite bound): it is not"
+        " proven the best schedule, so figures read from it may fall short of the best's (raise"
+        " --time-limit)",
+    )
+    assert r.as_dict()["solver"]["pooled"]["status"] == "time_limit"
+
+
+def test_no_schedule_at_all_is_an_error_not_zeros():
+    """Over a day, 1e-9 s is too short for HiGHS to find any own schedule: the times would all be
+    unanswered, read from no schedule at all."""
+    from kopru.errors import ScheduleError
+
+    message = "no own schedule was found within the time limit of 1e-09 s; give a longer --time-limit"
+    with pytest.raises(ScheduleError) as caught:
+        space.latency(START, days=1.0, sites="SEZ:sez_pit", time_limit=1e-9)
+    assert str(caught.value) == message and caught.value.field == "--time-limit"
 
 
 def test_element_sets_are_checked_over_the_follow_up_too():

@@ -207,3 +207,20 @@ def test_a_satellites_file_that_would_mislead_is_refused(text, words):
         parse_satellites(text, "s.csv")
     sat = parse_satellites("norad,country,mission\n40010,Kazakhstan,Earth Observation\n", "s.csv")
     assert sat[40010].mission == "earth-observation"  # any case, spaces for hyphens
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [("inf", "inf"), ("-inf", "-inf"), ("nan", "nan"), ("-1", "-1"), ("high", "'high'")]
+)
+def test_a_priority_that_is_not_a_finite_number_is_refused_where_it_is(value, shown):
+    """Review: 'inf' passed `not priority >= 0` and failed later in the scheduler without naming the
+    file, row or column."""
+    from kopru.errors import StationError
+    from kopru.space.satellites import parse_satellites
+
+    with pytest.raises(StationError) as caught:
+        parse_satellites(
+            f"norad,country,priority\n40010,Kazakhstan,1\n39731,Kazakhstan,2\n43783,x,{value}\n", "sat.csv"
+        )
+    assert str(caught.value) == f"sat.csv row 4: 'priority' is {shown}, expected a finite number >= 0"
+    assert parse_satellites("norad,country,priority\n40010,Kazakhstan,0\n")[40010].priority == 0.0

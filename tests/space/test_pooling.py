@@ -12,6 +12,7 @@ from kopru.errors import SpaceWarning, StationError
 from kopru.space import PoolOptions, find_passes, parse_stations, read_satellites, read_stations, read_tle
 from kopru.space.pooling import pool
 from kopru.space.satellites import parse_satellites
+from kopru.space.tle import parse_tle as parse_tle_text
 
 START = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -284,3 +285,98 @@ def test_passes_given_up_on_a_shared_antenna_by_brute_force(result):
         mine = [c for c in result.contested if c["satellite"] == name]
         assert row["passes"] == len(mine)
         assert row["minutes"] == pytest.approx(sum(c["lost_s"] for c in mine) / 60, abs=1e-3)
+
+
+def test_an_unproven_schedule_is_said_with_its_status_and_gap():
+    """Oracle by hand: objective 100 under a bound of 103.2 is a gap of 3.20%; an optimal schedule
+    needs no warning."""
+    from kopru.highs import Status
+    from kopru.space.pooling import unproven
+    from kopru.space.schedule import SolveReport
+
+    proven = SolveReport(Status.OPTIMAL, 100.0, 100.0, 0.0, 0.1)
+    stopped = SolveReport(Status.TIME_LIMIT, 100.0, 103.2, 0.032, 60.0)
+    with pytest.warns(SpaceWarning) as caught:
+        notes = unproven(proven, stopped)
+    assert notes == [
+        "the pooled schedule stopped with status time_limit, gap 3.20%: it is not proven the best schedule,"
+        " so figures read from it may fall short of the best's (raise --time-limit)"
+    ]
+    assert [str(w.message) for w in caught] == notes
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert unproven(proven, proven) == []
+
+
+def test_no_schedule_within_the_time_limit_is_an_error():
+    from kopru.errors import ScheduleError
+
+    with pytest.raises(ScheduleError) as caught:
+        pool(read_tle(), read_stations(), START, 1.0, read_satellites(), PoolOptions(time_limit_s=1e-9))
+    assert str(caught.value) == (
+        "no own schedule was found within the time limit of 1e-09 s; give a longer --time-limit"
+    )
+
+
+SAME_NAME_TLE = """KAZEOSAT 1
+1 40010U 14033A   26150.58151813  .00001200  00000+0  14488-3 0  9992
+2 40010  97.5416 351.1236 0009320  26.8922 333.2775 14.85448035646348
+KAZEOSAT 1
+1 39731U 14024A   26150.60611006  .00000525  00000+0  17277-3 0  9996
+2 39731  98.3214 223.4898 0001572  82.8897 277.2472 14.42073180636023
+"""
+
+
+def test_satellites_that_share_a_name_are_kept_apart():
+    """Review: two element sets named "KAZEOSAT 1" (or CelesTrak's "TBA - TO BE ASSIGNED") were merged
+    in the per-satellite summaries, which are keyed by name. Each now carries its NORAD number, and
+    each row counts the contacts the schedule books for that NORAD number, not both satellites'."""
+    sats = parse_tle_text(SAME_NAME_TLE)
+    assert [e.name for e in sats] == ["KAZEOSAT 1 (NORAD 40010)", "KAZEOSAT 1 (NORAD 39731)"]
+    assert {e.catalogue_name for e in sats} == {"KAZEOSAT 1"}
+    owners = parse_satellites("norad,country\n40010,Kazakhstan\n39731,Kazakhstan\n", "s.csv")
+    result = pool(sats, read_stations(), START, 1.0, owners)
+    rows = {s["norad"]: s for s in result.satellites}
+    assert {s["satellite"] for s in result.satellites} == {
+        "KAZEOSAT 1 (NORAD 40010)",
+        "KAZEOSAT 1 (NORAD 39731)",
+    }
+    # each row is that satellite's own: its contacts are those the schedule books for its NORAD number
+    for norad, row in rows.items():
+        mine = [c for c in result.schedule if c["norad"] == norad]
+        assert row["pooled"]["contacts"] == len(mine) > 0
+        assert {c["satellite"] for c in mine} == {row["satellite"]}
+    ages = {a["norad"]: a for a in result.as_dict()["element_sets"]}
+    assert ages[40010]["catalogue_name"] == "KAZEOSAT 1" == ages[39731]["catalogue_name"]
+
+
+def test_passes_given_up_are_summed_per_satellite_not_per_name():
+    from kopru.space.pooling import contested_by_satellite
+
+    rows = [
+        {"satellite": "TBA - TO BE ASSIGNED", "norad": 1, "lost_s": 60.0, "own_station": True},
+        {"satellite": "TBA - TO BE ASSIGNED", "norad": 2, "lost_s": 120.0, "own_station": False},
+        {"satellite": "TBA - TO BE ASSIGNED", "norad": 2, "lost_s": 60.0, "own_station": True},
+    ]
+    assert contested_by_satellite(rows) == [
+        {"satellite": "TBA - TO BE ASSIGNED", "norad": 2, "passes": 2, "minutes": 3.0, "on_own_stations": 1},
+        {"satellite": "TBA - TO BE ASSIGNED", "norad": 1, "passes": 1, "minutes": 1.0, "on_own_stations": 1},
+    ]
+
+
+def test_a_pool_of_no_satellite_is_refused_naming_who_is_left_out():
+    from kopru.space.pooling import check_members
+
+    sats = parse_tle_text(SAME_NAME_TLE)
+    owners = parse_satellites("norad,country,active\n40010,Kazakhstan,false\n", "s.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SpaceWarning)  # 39731 has no row: said, and left out
+        result = pool(sats, read_stations(), START, 0.25, owners, satellites_file="s.csv")
+    assert result.satellites == []
+    with pytest.raises(StationError) as caught:
+        check_members(result, "s.csv")
+    assert str(caught.value) == (
+        "no satellite to pool: every satellite is left out: KAZEOSAT 1 (NORAD 40010) (inactive),"
+        " KAZEOSAT 1 (NORAD 39731) (no row in s.csv: owner and status unknown); expected at least one"
+        " active satellite that is not geostationary, with a row norad,country in s.csv"
+    )

@@ -284,3 +284,149 @@ def test_latency_bad_options_exit_2(space, option, value, message):
     assert (
         code == 2 and not out and err.startswith(f"error: {message}") and len(err.strip().splitlines()) == 1
     )
+
+
+def strict_json(text: str) -> dict:
+    """JSON as any strict reader takes it: NaN or Infinity is an error."""
+
+    def refuse(name: str) -> None:
+        raise AssertionError(f"{name} in JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_sgp4_failures_are_in_the_warnings_of_every_verb(space, tmp_path):
+    """Review: "SGP4 fails at 817 of 817 sample times" went to stderr only; passes, pool and imaging
+    now carry it in their JSON and the passes CSV beside the rows of the satellite it concerns."""
+    from test_visibility import FAILING_TLE, GRID_SAMPLES
+
+    tle, sats = tmp_path / "failing.tle", tmp_path / "sats.csv"
+    tle.write_text(FAILING_TLE, encoding="utf-8")
+    sats.write_text(
+        "norad,country,mission\n90002,Kazakhstan,earth-observation\n90003,Kazakhstan,earth-observation\n"
+        "39731,Kazakhstan,earth-observation\n",
+        encoding="utf-8",
+    )
+    decayed = (
+        f"DECAYED (NORAD 90002): SGP4 fails at {GRID_SAMPLES} of {GRID_SAMPLES} sample times (decayed or"
+        " diverging orbit); no passes are reported at those times"
+    )
+    common = ("--tle", tle, "--satellites", sats, "--start", "2026-06-01", "--json")
+    for verb, extra in (("passes", ("--out", tmp_path / "p")), ("pool", ()), ("imaging", ())):
+        code, out, err = space(verb, *common, *extra)
+        warned = strict_json(out)["warnings"]
+        assert code == 0 and f"warning: {decayed}" in " ".join(err.split()), verb
+        assert decayed in warned and any(
+            w.startswith("DECAYING (NORAD 90003): SGP4 fails at") for w in warned
+        )
+    with (tmp_path / "p" / "passes.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["norad"] == "90003"]
+    assert rows and all(r["elements_warning"].startswith("DECAYING (NORAD 90003): SGP4 fails") for r in rows)
+
+
+def test_a_pool_without_a_schedule_is_refused_and_an_unproven_one_said(space):
+    """Review: --time-limit 1e-9 printed zeros (0.0 min/d, 48 h gap) from no schedule at all, and a
+    schedule stopped by the time limit was not said. Over a day HiGHS finds no own schedule in 1e-9 s;
+    over six hours it proves the own one in presolve and keeps the pooled one's start (unproven)."""
+    code, out, err = space("pool", "--start", "2026-06-01", "--days", "1", "--time-limit", "1e-9")
+    assert code == 2 and not out
+    assert (
+        err
+        == "error: no own schedule was found within the time limit of 1e-09 s; give a longer --time-limit\n"
+    )
+    code, out, err = space(
+        "pool", "--start", "2026-06-01", "--days", "0.25", "--time-limit", "1e-9", "--json"
+    )
+    unproven = (
+        "the pooled schedule stopped with status time_limit, gap unknown (no finite bound): it is not proven"
+        " the best schedule, so figures read from it may fall short of the best's (raise --time-limit)"
+    )
+    data = strict_json(out)
+    assert code == 0 and data["warnings"] == [unproven] and data["solver"]["pooled"]["bound"] is None
+    assert f"warning: {unproven}" in " ".join(err.split())
+    code, out, _ = space("pool", "--start", "2026-06-01", "--days", "0.25", "--time-limit", "1e-9")
+    assert code == 0 and "pooled schedule: time_limit, objective 4,499, bound —" in " ".join(out.split())
+
+
+def test_the_solver_line_says_what_the_objective_counts(space, tmp_path):
+    """Review: "objective 94,165, bound 94,165" had no unit. The objective is Σ priority × contact
+    seconds over the window (kopru.space.schedule): with every priority 1 it is the contact seconds
+    of every satellite, which the JSON's per-satellite minutes a day give back."""
+    code, out, _ = space("pool", "--start", "2026-06-01", "--days", "0.5", "--json")
+    data = strict_json(out)
+    seconds = sum(s["pooled"]["contact_min_per_day"] * 60 * 0.5 for s in data["satellites"])
+    assert data["solver"]["pooled"]["objective"] == pytest.approx(
+        seconds, abs=0.01 * 60 * len(data["satellites"])
+    )
+    assert data["solver"]["pooled"]["objective_unit"] == "priority × contact seconds, summed over the window"
+    code, out, _ = space("pool", "--start", "2026-06-01", "--days", "0.5")
+    objective = f"{data['solver']['pooled']['objective']:,.0f}"
+    assert code == 0 and (
+        f"pooled schedule: optimal, objective {objective}, bound {objective} (priority × contact seconds,"
+        " summed over the window), gap 0.00%"
+    ) in " ".join(out.split())
+
+
+def test_a_station_status_naming_nothing_says_so(space):
+    """Review: --station-status "," said "no station has status  (the file has …)" with a blank."""
+    code, out, err = space("passes", "--start", "2026-06-01", "--station-status", ",")
+    assert code == 2 and not out
+    assert err == (
+        "error: --station-status names no status; expected one or more of operational, backup, planned,"
+        " not_a_station, comma-separated\n"
+    )
+
+
+def test_csvs_without_rows_have_their_columns(space, tmp_path):
+    """Review: an empty passes CSV had the header "none". Oracle: the header of a CSV with rows."""
+    kz1 = tmp_path / "kz1.tle"
+    kz1.write_text(
+        "KAZEOSAT 1\n1 39731U 14024A   26150.60611006  .00000525  00000+0  17277-3 0  9996\n"
+        "2 39731  98.3214 223.4898 0001572  82.8897 277.2472 14.42073180636023\n",
+        encoding="utf-8",
+    )
+
+    def header_and_rows(folder, name):
+        with (folder / f"{name}.csv").open(encoding="utf-8") as fh:
+            reader = csv.reader(fh)
+            return next(reader), list(reader)
+
+    runs = {
+        "passes": (("passes", "--start", "2026-06-01", "--days", "1"), ("--days", "0.001")),
+        "imaging": (("imaging", "--start", "2026-06-01", "--days", "1"), ("--days", "0.001")),
+        "latency": (
+            ("latency", "--start", "2026-06-01", "--days", "1", "--sites", "SEZ:sez_pit"),
+            ("--days", "0.001", "--follow-days", "0"),
+        ),
+    }
+    for name, (full, short) in runs.items():
+        code, _, _ = space(*full, "--out", tmp_path / f"{name}-full")
+        columns, rows = header_and_rows(tmp_path / f"{name}-full", name)
+        assert code == 0 and rows and columns != ["none"], name
+        code, _, _ = space(*full, *short, "--tle", kz1, "--out", tmp_path / f"{name}-empty")
+        assert code == 0 and header_and_rows(tmp_path / f"{name}-empty", name) == (columns, []), name
+
+
+def test_pool_and_imaging_refuse_when_no_satellite_qualifies(space, tmp_path):
+    """Review: with only a geostationary satellite, latency said so (exit 2) while pool and imaging
+    printed empty tables (exit 0). All three now refuse, naming each satellite left out and why."""
+    geo = tmp_path / "geo.tle"
+    geo.write_text(
+        "KAZSAT-2\n1 37749U 11035B   26150.52028483 -.00000186  00000+0  00000+0 0  9990\n"
+        "2 37749   0.0394 258.5447 0000926 223.2041  40.1148  1.00272585 53224\n",
+        encoding="utf-8",
+    )
+    expected = {
+        "pool": "no satellite to pool: every satellite is left out: KazSat-2 (geostationary); expected at"
+        " least one active satellite that is not geostationary, with a row norad,country in satellites.csv"
+        " (shipped)",
+        "imaging": "no satellite to image: every satellite is left out: KazSat-2 (geostationary); expected"
+        " at least one active Earth-observation satellite that is not geostationary (the satellites file's"
+        " mission and active columns)",
+        "latency": "no active Earth-observation satellite with a row in the satellites file, so no image to"
+        " bring down (left out: KazSat-2 (geostationary)); expected rows with mission earth-observation and"
+        " active true",
+    }
+    for verb, message in expected.items():
+        code, out, err = space(verb, "--tle", geo, "--start", "2026-06-01", "--json")
+        assert (code, out, err) == (2, "", f"error: {message}\n"), verb

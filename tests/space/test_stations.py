@@ -122,3 +122,28 @@ def test_any_station_file_is_read_or_a_station_error(rows):
 def test_a_zone_tzdata_does_not_know_is_a_named_error(zone):
     with pytest.raises(StationError, match=r"row 2: 'timezone' is .*; expected an IANA zone name"):
         parse_stations(f"name,country,lat,lon,elev_m,timezone\nX,Kazakhstan,50,70,0,{zone}\n")
+
+
+def test_a_station_status_given_as_a_string_is_one_status_not_its_letters():
+    """Review: space.passes(..., station_status='backup') asked for statuses 'b', 'a', 'c', ...
+    Oracle: the shipped file has one backup row, Azercosmos's Nakhchivan station."""
+    from kopru import space
+    from kopru.space.api import station_statuses
+
+    assert station_statuses("backup") == ("backup",)
+    assert station_statuses("operational, backup") == ("operational", "backup")
+    assert station_statuses(("backup",)) == ("backup",) and station_statuses(",") == ()
+    with pytest.warns(space.SpaceWarning, match="no station used tracks LEO satellites"):  # a GEO centre
+        found = space.passes("2026-06-01", 0.2, station_status="backup")
+    assert set(found.stations.name) == {
+        "Azercosmos backup ground control station, Nakhchivan AR (Julfa district)"
+    }
+    assert found.records()  # the geostationary satellites in its view
+    with pytest.warns(space.SpaceWarning, match="no station used tracks LEO satellites"):
+        assert found.records() == space.passes("2026-06-01", 0.2, station_status=("backup",)).records()
+    with pytest.raises(StationError) as caught:
+        space.pool("2026-06-01", 0.2, station_status="")
+    assert str(caught.value) == (
+        "--station-status names no status; expected one or more of operational, backup, planned,"
+        " not_a_station, comma-separated"
+    )

@@ -138,3 +138,32 @@ def test_any_damaged_character_is_read_or_a_tle_error(line, column, char, fix_ch
         return
     elements = sats[0]
     assert 0 < elements.norad < 100_000 and elements.epoch.year >= 1957
+
+
+def test_names_two_element_sets_share_get_their_norad_numbers():
+    """Review: CelesTrak calls new objects "TBA - TO BE ASSIGNED"; reports keyed by name merged them.
+    The name line is kept as the catalogue name; a name no other set has is left alone."""
+    from kopru.space.satellites import named, parse_satellites
+
+    text = (
+        "0 TBA - TO BE ASSIGNED\n1 40010U 14033A   26150.58151813  .00001200  00000+0  14488-3 0  9992\n"
+        "2 40010  97.5416 351.1236 0009320  26.8922 333.2775 14.85448035646348\n"
+        "0 TBA - TO BE ASSIGNED\n1 39731U 14024A   26150.60611006  .00000525  00000+0  17277-3 0  9996\n"
+        "2 39731  98.3214 223.4898 0001572  82.8897 277.2472 14.42073180636023\n"
+        f"ISS (ZARYA)\n{ISS[0][:-1]}{checksum(ISS[0])}\n{ISS[1]}\n"
+    )
+    sats = parse_tle(text, "t.tle")
+    assert sats.names == [
+        "TBA - TO BE ASSIGNED (NORAD 40010)",
+        "TBA - TO BE ASSIGNED (NORAD 39731)",
+        "ISS (ZARYA)",
+    ]
+    assert [e.catalogue_name for e in sats] == ["TBA - TO BE ASSIGNED", "TBA - TO BE ASSIGNED", ""]
+    # a satellites file's name replaces one; the catalogue name stays the name line, not the suffixed one
+    owners = parse_satellites("norad,name,country\n40010,KazEOSat-2,Kazakhstan\n", "s.csv")
+    renamed = named(sats, owners)
+    assert renamed.names[0] == "KazEOSat-2" and renamed[0].catalogue_name == "TBA - TO BE ASSIGNED"
+    assert renamed.names[1:] == sats.names[1:]
+    # a name two rows of the satellites file give is not used, so the satellites stay apart
+    owners = parse_satellites("norad,name,country\n40010,KazEOSat,Kazakhstan\n39731,KazEOSat,Kazakhstan\n")
+    assert named(sats, owners).names == sats.names

@@ -184,3 +184,64 @@ def test_leo_satellites_get_only_antennas_that_track_them():
     assert everywhere.stations_not_for_leo == () and len(everywhere) > len(p)
     # people read names: the satellites file's, not the catalogue's
     assert {"Göktürk-1", "İMECE", "KazEOSat-1"} <= {r["satellite"] for r in p.records()}
+
+
+# Two satellites SGP4 cannot follow through 1 June 2026: one decayed before the window (epoch 30 May,
+# B* 0.5), one that decays during it (epoch 1 June 00:00, B* 0.2: the sgp4 package fails from minute
+# 905), and KazEOSat-1, which it follows throughout.
+FAILING_TLE = """DECAYED
+1 90002U          26150.50000000  .00000000  00000-0  50000-1 0    09
+2 90002  51.6000 100.0000 0005000   0.0000   0.0000 16.30000000    01
+DECAYING
+1 90003U          26152.00000000  .00000000  00000-0  20000-1 0    04
+2 90003  97.5000 100.0000 0005000   0.0000   0.0000 16.10000000    09
+KAZEOSAT 1
+1 39731U 14024A   26150.60611006  .00000525  00000+0  17277-3 0  9996
+2 39731  98.3214 223.4898 0001572  82.8897 277.2472 14.42073180636023
+"""
+# The coarse grid's step, by hand: 0.02 of the fastest orbit (16.3 rev/d: 5300.6 s) at perigee,
+# 106.01 s × (1 − e²)^1.5 / (1 + e)² with e = 0.0005, = 105.91 s; ceil(86400 / 105.91) + 1 samples.
+GRID_SAMPLES = 817
+
+
+def sgp4_failures(line1: str, line2: str, start: datetime, t: np.ndarray) -> int:
+    """Samples at which the sgp4 package's own Satrec fails, called directly (the oracle)."""
+    from sgp4.api import Satrec, jday
+
+    sat = Satrec.twoline2rv(line1, line2)
+    jd, fr = jday(start.year, start.month, start.day, 0, 0, 0.0)
+    err, _, _ = sat.sgp4_array(np.full(len(t), jd), fr + t / 86400.0)
+    return int((err != 0).sum())
+
+
+@pytest.mark.parametrize("chunk_cells", [4_000_000, 500])
+def test_sgp4_failures_are_one_warning_per_satellite_and_in_the_result(monkeypatch, chunk_cells):
+    """Review: the failure went to stderr only, and once per chunk of the grid. It is now one warning
+    per satellite over the whole window, counted once however the grid is cut, and in the result."""
+    from kopru.errors import PropagationWarning
+    from kopru.space import parse_tle, visibility
+
+    monkeypatch.setattr(visibility, "CHUNK_CELLS", chunk_cells)
+    start = datetime(2026, 6, 1, tzinfo=UTC)
+    sats = parse_tle(FAILING_TLE)
+    with pytest.warns(PropagationWarning) as caught:
+        found = find_passes(sats, read_stations(), start, 1.0)
+    t = np.linspace(0.0, 86400.0, GRID_SAMPLES)
+    lines = FAILING_TLE.splitlines()
+    failing = {
+        norad: sgp4_failures(lines[k + 1], lines[k + 2], start, t) for norad, k in ((90002, 0), (90003, 3))
+    }
+    assert failing[90002] == GRID_SAMPLES and 0 < failing[90003] < GRID_SAMPLES
+    expected = tuple(
+        f"{name} (NORAD {norad}): SGP4 fails at {failing[norad]} of {GRID_SAMPLES} sample times (decayed or"
+        " diverging orbit); no passes are reported at those times"
+        for name, norad in (("DECAYED", 90002), ("DECAYING", 90003))
+    )
+    assert tuple(str(w.message) for w in caught) == expected
+    assert found.warnings == expected and found.as_dict()["warnings"] == list(expected)
+    # the decaying satellite still has its passes before it decays, and its CSV rows say it
+    decaying = [r for r in found.csv_rows() if r["norad"] == 90003]
+    first_failure = t[GRID_SAMPLES - failing[90003]]
+    assert decaying and all(float(p) <= first_failure for p in found.los[found.sat == 1])
+    assert all(r["elements_warning"] == expected[1] for r in decaying)
+    assert all(r["elements_warning"] == "" for r in found.csv_rows() if r["norad"] == 39731)

@@ -102,3 +102,20 @@ def test_a_busy_planner_says_come_back(client: httpx.Client, monkeypatch: pytest
     assert r.status_code == 429 and r.headers["retry-after"] and "try again" in r.json()["detail"]
     monkeypatch.setattr(routes, "_running", threading.BoundedSemaphore(1))
     assert client.post("/api/space/pool", json={"days": 0.5}).status_code == 200
+
+
+def test_no_schedule_within_the_webs_time_limit_is_a_clear_422(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review: a pool with no schedule at all came back as zeros. A request cannot raise the web's
+    time limit, so the answer says what it can do instead (1e-9 s finds no own schedule over a day)."""
+    from kopru.web.routes import space as routes
+
+    monkeypatch.setattr(routes, "WEB_TIME_LIMIT_S", 1e-9)
+    for verb in ("pool", "latency"):
+        r = client.post(f"/api/space/{verb}", json={"days": 1})
+        assert r.status_code == 422, verb
+        assert r.json()["message"] == (
+            "no own schedule was found within the time limit of 1e-09 s, the web's limit for each schedule;"
+            " ask for fewer days, or run kopru space on the command line with a longer --time-limit"
+        )

@@ -1,13 +1,15 @@
 """``kopru space``: passes, pooled ground stations and imaging opportunities.
 
-A thin layer over :mod:`kopru.space`'s verbs. Warnings (stale element sets, SGP4 failures) go to
-stderr as one line each and the run goes on.
+A thin layer over :mod:`kopru.space`'s verbs. Warnings (stale element sets, SGP4 failures, schedules
+not proven optimal) go to stderr as one line each, are in the result's ``warnings`` (JSON, report)
+too, and the run goes on.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 import warnings
 from collections.abc import Callable
@@ -24,6 +26,7 @@ from kopru.cli.common import JsonOpt, err, out, print_json
 from kopru.errors import SpaceWarning
 from kopru.report.folder import prepare_folder
 from kopru.space.pooling import GUARANTEE, contested_by_satellite
+from kopru.space.schedule import OBJECTIVE_UNIT
 
 app = typer.Typer(
     help="Pooled ground stations and imaging for Kazakh, Turkish and OTS satellites.",
@@ -141,13 +144,14 @@ def with_warnings(fn: Callable[[], T]) -> T:
     return result
 
 
-def _write_rows(out_dir: Path, name: str, data: dict, rows: list[dict]) -> list[Path]:
-    """``name.json`` (the same JSON as --json) and ``name.csv`` (one row per record)."""
+def _write_rows(out_dir: Path, name: str, data: dict, rows: list[dict], columns: list[str]) -> list[Path]:
+    """``name.json`` (the same JSON as --json) and ``name.csv`` (one row per record, under the header
+    ``columns`` even when there is no row)."""
     folder = prepare_folder(out_dir)
     json_path, csv_path = folder / f"{name}.json", folder / f"{name}.csv"
     json_path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     with csv_path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["none"])
+        writer = csv.DictWriter(fh, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
     return [json_path, csv_path]
@@ -190,7 +194,9 @@ def passes(
     )
     rows = result.records()
     written = (
-        _write_rows(out_dir, "passes", result.as_dict(), result.csv_rows()) if out_dir is not None else []
+        _write_rows(out_dir, "passes", result.as_dict(), result.csv_rows(), result.csv_columns())
+        if out_dir is not None
+        else []
     )
     if as_json:
         print_json(result.as_dict())
@@ -386,11 +392,11 @@ def _print_pool(result: space.PoolResult, days: float) -> None:
             highlight=False,
         )
     for name, rep in (("own", result.own), ("pooled", result.pooled)):
-        number = lambda v, fmt: "—" if v is None else format(v, fmt)  # noqa: E731
+        number = lambda v, fmt: "—" if v is None or not math.isfinite(v) else format(v, fmt)  # noqa: E731
         out.print(
             f"[bold]{name}[/] schedule: {rep.status.value}, objective {number(rep.objective, ',.0f')},"
-            f" bound {number(rep.bound, ',.0f')}, gap {number(rep.gap, '.2%')}, {rep.n_contacts} candidate"
-            f" contacts, {rep.seconds:.2f} s"
+            f" bound {number(rep.bound, ',.0f')} ({OBJECTIVE_UNIT}),"
+            f" gap {number(rep.gap, '.2%')}, {rep.n_contacts} candidate contacts, {rep.seconds:.2f} s"
         )
     print_excluded(result.excluded)
 
@@ -459,7 +465,9 @@ def imaging(
         )
     )
     written = (
-        _write_rows(out_dir, "imaging", result.as_dict(), result.csv_rows()) if out_dir is not None else []
+        _write_rows(out_dir, "imaging", result.as_dict(), result.csv_rows(), result.csv_columns())
+        if out_dir is not None
+        else []
     )
     if as_json:
         print_json(result.as_dict())
@@ -576,7 +584,9 @@ def latency(
         )
     )
     written = (
-        _write_rows(out_dir, "latency", result.as_dict(), result.csv_rows()) if out_dir is not None else []
+        _write_rows(out_dir, "latency", result.as_dict(), result.csv_rows(), result.csv_columns())
+        if out_dir is not None
+        else []
     )
     if as_json:
         print_json(result.as_dict())

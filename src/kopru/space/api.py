@@ -9,6 +9,12 @@ sets' epochs and ages and its warnings, so its JSON, CSV and report say them too
 
 Satellites that are not geostationary get only the stations whose ``serves`` column says they
 track LEO satellites; ``assume_leo_antennas`` also gives them the geostationary control centres.
+``station_status`` is a tuple of statuses or a string of one (or several, comma-separated).
+
+``pool``, ``imaging`` and ``latency`` refuse (a :class:`~kopru.errors.StationError` naming every
+satellite left out and why) when no satellite qualifies, and ``pool`` and ``latency`` refuse (a
+:class:`~kopru.errors.ScheduleError`) a schedule the solver found none of within the time limit:
+an empty or all-zero table would read as a result.
 """
 
 from __future__ import annotations
@@ -22,8 +28,8 @@ import numpy as np
 
 from kopru.errors import OptionError, SpaceWarning
 from kopru.space.delivery import Latency, LatencyOptions, measure
-from kopru.space.observation import Opportunities, imaging_opportunities, read_sites
-from kopru.space.pooling import PoolOptions, PoolResult
+from kopru.space.observation import Opportunities, check_satellites, imaging_opportunities, read_sites
+from kopru.space.pooling import PoolOptions, PoolResult, check_members
 from kopru.space.pooling import pool as pool_contacts
 from kopru.space.refraction import check_refraction
 from kopru.space.satellites import SatelliteInfo, named, read_satellites
@@ -120,6 +126,13 @@ def _window(
     return constellation, when, days
 
 
+def station_statuses(wanted: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The statuses asked for: a string is one status, or several comma-separated as on the command
+    line ('operational,backup'), never its characters; blanks are dropped."""
+    items = wanted.split(",") if isinstance(wanted, str) else wanted
+    return tuple(s.strip() for s in items if s.strip())
+
+
 def _warn(message: str) -> str:
     warnings.warn(message, SpaceWarning, stacklevel=3)
     return message
@@ -131,7 +144,7 @@ def passes(
     tle: PathLike = None,
     stations: PathLike = None,
     min_elevation: float = 0.0,
-    station_status: tuple[str, ...] = DEFAULT_STATUSES,
+    station_status: str | tuple[str, ...] = DEFAULT_STATUSES,
     satellites: PathLike = None,
     assume_leo_antennas: bool = False,
     max_elements_age: float | None = None,
@@ -143,7 +156,7 @@ def passes(
     check_min_elevation(min_elevation)
     check_refraction(refraction, min_elevation)
     constellation, when, days = _window(tle, start, days, read_satellites(satellites), max_elements_age)
-    sites = read_stations(stations, tuple(station_status))
+    sites = read_stations(stations, station_statuses(station_status))
     found = find_passes(constellation, sites, when, days, min_elevation, refraction=refraction)
     geostationary = np.array([e.is_geostationary for e in constellation], dtype=bool)
     tracks = sites.tracks_leo(assume_leo_antennas)
@@ -152,7 +165,7 @@ def passes(
     notes = ()
     if refused and not geostationary.all() and not tracks.any():
         notes = (_warn("no station used tracks LEO satellites, so they have no passes" + ASSUME_HINT),)
-    return replace(kept, stations_not_for_leo=refused, warnings=notes)
+    return replace(kept, stations_not_for_leo=refused, warnings=found.warnings + notes)
 
 
 def _pool_options(
@@ -202,7 +215,7 @@ def pool(
     min_elevation: float = 5.0,
     time_limit: float = 60.0,
     shorten: bool = False,
-    station_status: tuple[str, ...] = DEFAULT_STATUSES,
+    station_status: str | tuple[str, ...] = DEFAULT_STATUSES,
     assume_leo_antennas: bool = False,
     max_elements_age: float | None = None,
     refraction: str = "none",
@@ -222,15 +235,17 @@ def pool(
     )
     owners = read_satellites(satellites)
     constellation, when, days = _window(tle, start, days, owners, max_elements_age)
-    return pool_contacts(
+    name = str(satellites or "satellites.csv (shipped)")
+    result = pool_contacts(
         constellation,
-        read_stations(stations, tuple(station_status)),
+        read_stations(stations, station_statuses(station_status)),
         when,
         days,
         owners,
         options,
-        satellites_file=str(satellites or "satellites.csv (shipped)"),
+        satellites_file=name,
     )
+    return check_members(result, name)
 
 
 def imaging(
@@ -248,7 +263,7 @@ def imaging(
     check_min_sun_elevation(min_sun_elevation)
     owners = read_satellites(satellites)
     constellation, when, days = _window(tle, start, days, owners, max_elements_age)
-    return imaging_opportunities(
+    found = imaging_opportunities(
         constellation,
         read_sites(sites),
         when,
@@ -258,6 +273,7 @@ def imaging(
         min_sun_elevation,
         satellites_file=str(satellites or "satellites.csv (shipped)"),
     )
+    return check_satellites(found)
 
 
 MAX_FOLLOW_DAYS = 7.0
@@ -279,7 +295,7 @@ def latency(
     min_contact_s: float = 60.0,
     time_limit: float = 60.0,
     shorten: bool = False,
-    station_status: tuple[str, ...] = DEFAULT_STATUSES,
+    station_status: str | tuple[str, ...] = DEFAULT_STATUSES,
     assume_leo_antennas: bool = False,
     max_elements_age: float | None = None,
     refraction: str = "none",
@@ -307,7 +323,13 @@ def latency(
     name = str(satellites or "satellites.csv (shipped)")
     span = days + follow_days
     pooled = pool_contacts(
-        constellation, read_stations(stations, tuple(station_status)), when, span, owners, pool_options, name
+        constellation,
+        read_stations(stations, station_statuses(station_status)),
+        when,
+        span,
+        owners,
+        pool_options,
+        name,
     )
     with warnings.catch_warnings():
         # the pool has said which satellites it leaves out; imaging would keep them as of unknown country

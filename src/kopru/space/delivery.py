@@ -42,12 +42,11 @@ that stops short of optimal (a time limit) is said in the warnings.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from kopru.errors import SpaceWarning, StationError
+from kopru.errors import StationError
 from kopru.space.frames import Window
 from kopru.space.observation import Opportunities, co_located
 from kopru.space.pooling import Contacts, PoolResult
@@ -149,6 +148,11 @@ class Latency:
             "images": self.images,
             "excluded": self.excluded,
         }
+
+    def csv_columns(self) -> list[str]:
+        """The columns of :meth:`csv_rows`, in order: a CSV without an image still has its header."""
+        down = [f"{side}_{k}" for side in ("own", "pooled") for k in ("down_at", "latency_h", "station")]
+        return ["satellite", "norad", "country", "site", "time", *down]
 
     def csv_rows(self) -> list[dict[str, object]]:
         """One row per image taken in the window, with its downlink on the own and pooled schedules."""
@@ -292,7 +296,8 @@ def measure(
         window, pooled, sites, eo, country, sat_names, img_sat, img_site, img_t, in_window, down, via
     )
     excluded = {int(e["norad"]): e for e in [*opportunities.excluded, *pooled.excluded]}
-    notes = tuple(pooled.all_warnings()) + unproven(pooled)  # the same element sets as the opportunities'
+    # the pool's warnings: element sets (the opportunities' too), SGP4 failures, unproven schedules
+    notes = tuple(pooled.all_warnings())
     return Latency(window, options, site_rows, sat_rows, image_rows, list(excluded.values()), pooled, notes)
 
 
@@ -303,23 +308,6 @@ def store_and_forward(contacts: Contacts, downlink_s: float) -> Contacts:
     fits = contacts.end - contacts.start >= downlink_s - EPS_S
     end = np.where(fits, contacts.start + downlink_s, contacts.start)
     return Contacts(contacts.norad, contacts.station, contacts.start, end)
-
-
-def unproven(pooled: PoolResult) -> tuple[str, ...]:
-    """A warning for each schedule the solver did not prove optimal: the times read from it are
-    those of a feasible schedule (or of none), not of the best one."""
-    notes = []
-    for name, rep in (("own", pooled.own), ("pooled", pooled.pooled)):
-        status = rep.status.value
-        if status == "optimal":
-            continue
-        gap = "" if rep.gap is None else f", gap {rep.gap:.2%}"
-        notes.append(
-            f"the {name} schedule stopped with status {status}{gap}: the times read from it are not those"
-            " of a proven best schedule (raise --time-limit)"
-        )
-        warnings.warn(notes[-1], SpaceWarning, stacklevel=3)
-    return tuple(notes)
 
 
 def _responses(eo, img_sat, img_site, img_t, down, schedules, mine, tau, n_sites) -> dict[str, np.ndarray]:

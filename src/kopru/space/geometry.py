@@ -9,12 +9,10 @@ and times.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-from kopru.errors import PropagationWarning
 from kopru.space.frames import WGS84_A_KM, WGS84_F, Window
 from kopru.space.propagation import propagate_grid
 from kopru.space.tle import Constellation
@@ -104,10 +102,7 @@ def ground_tracks(
     t = np.arange(0.0, min(hours * 3600.0, window.seconds) + step_s / 2, step_s)
     if not len(constellation):
         return Tracks(np.zeros((0, len(t))), np.zeros((0, len(t))), t / 60.0)
-    with warnings.catch_warnings():
-        # pool() has already warned about these failures over the same window, once
-        warnings.simplefilter("ignore", PropagationWarning)
-        r, ok = propagate_grid(constellation, window, t)
+    r, ok = propagate_grid(constellation, window, t)  # failures were said by the passes over the window
     lat, lon = geodetic_lat_lon(r)
     # blanking the sample after a ±180° jump drops one point near the antimeridian, far off the map
     wrap = np.zeros_like(ok)

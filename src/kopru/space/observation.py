@@ -35,9 +35,21 @@ from kopru.space.satellites import SatelliteInfo
 from kopru.space.stations import Stations, parse_stations, read_text
 from kopru.space.sun import sun_elevation_deg
 from kopru.space.tle import Constellation
-from kopru.space.visibility import element_columns, find_passes
+from kopru.space.visibility import ELEMENT_COLUMNS, element_columns, find_passes
 
 POLAR_RADIUS_KM = 6356.752
+#: The keys of an opportunity's row, in order.
+OPPORTUNITY_COLUMNS = (
+    "satellite",
+    "norad",
+    "country",
+    "site",
+    "time",
+    "off_nadir_deg",
+    "sun_elevation_deg",
+    "elevation_deg",
+    "same_point_as",
+)
 THRESHOLD_MARGIN_DEG = 1.0
 
 
@@ -51,6 +63,8 @@ class Opportunities:
     warnings: tuple[str, ...] = ()  # besides stale element sets, which as_dict adds
     # the rows as arrays, in the same order: NORAD number, row of the sites table, seconds from the
     # window's start (kopru.space.delivery reads these)
+    # by NORAD number, the warning of each satellite whose SGP4 fails in the window (also in warnings)
+    failures: dict[int, str] = field(default_factory=dict, repr=False)
     norad: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     site: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     t: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
@@ -73,9 +87,17 @@ class Opportunities:
             return self.rows
         ages = {a["norad"]: a for a in self.constellation.ages(self.window.start, self.window.end)}
         return [
-            {**r, "same_point_as": "; ".join(r["same_point_as"]), **element_columns(ages[r["norad"]])}
+            {
+                **r,
+                "same_point_as": "; ".join(r["same_point_as"]),
+                **element_columns(ages[r["norad"]], self.failures.get(int(r["norad"]), "")),
+            }
             for r in self.rows
         ]
+
+    def csv_columns(self) -> list[str]:
+        """The columns of :meth:`csv_rows`, in order: a CSV without an opportunity still has its header."""
+        return [*OPPORTUNITY_COLUMNS, *(ELEMENT_COLUMNS if self.constellation is not None else ())]
 
     def repeated(self) -> int:
         """Opportunities that repeat another's over a site at the same point."""
@@ -163,6 +185,7 @@ def imaging_opportunities(
     )
     threshold = max(0.0, off_nadir_limit_elevation_deg(float(limit.max()), apogee) - THRESHOLD_MARGIN_DEG)
     passes = find_passes(sats, sites, start, days, threshold)
+    notes += passes.warnings  # SGP4 failures
     jd0, fr0 = window.jd
     r, _, ok = PairPropagator(sats, window, passes.sat)(passes.tca)
     to_site = sites.topocentric.position[passes.station] - r
@@ -208,9 +231,23 @@ def imaging_opportunities(
         revisit,
         constellation,
         notes,
+        failures=passes.failures,
         norad=norads[passes.sat[good]],
         site=passes.station[good].astype(np.int64),
         t=passes.tca[good].astype(float),
+    )
+
+
+def check_satellites(found: Opportunities) -> Opportunities:
+    """The opportunities, or a :class:`StationError` naming every satellite left out and why when
+    none could image: an empty table would read as satellites that never pass over the sites."""
+    if found.constellation is None or len(found.excluded) < len(found.constellation):
+        return found
+    left = ", ".join(f"{e['satellite']} ({e['reason']})" for e in found.excluded)
+    raise StationError(
+        f"no satellite to image: every satellite is left out: {left}; expected at least one active"
+        " Earth-observation satellite that is not geostationary (the satellites file's mission and"
+        " active columns)"
     )
 
 

@@ -19,6 +19,10 @@ of their own control stations on dedicated antennas, they would only block share
 inactive satellites; and satellites without a row in the satellites file (no member vouches for
 them, so they get no member's antenna time).
 
+A schedule the solver proves optimal is used as it is; one stopped by the time limit is used with
+a warning naming it, its status and its gap (:func:`unproven`); none found at all is an error
+(:func:`_check_solved`), never a table of zeros.
+
 Downlink capacity is rate × contact time: what the link could carry, not the data delivered (no
 elevation-dependent link budget, TT&C share, onboard storage or imaging demand). The rate, the
 set-up time, the mask and the shortest contact are assumptions unless the user gives them.
@@ -32,7 +36,8 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from kopru.errors import SpaceWarning, StationError
+from kopru.errors import ScheduleError, SpaceWarning, StationError
+from kopru.highs import Status
 from kopru.space.frames import Window
 from kopru.space.satellites import SatelliteInfo
 from kopru.space.schedule import Schedule, SolveReport, conflict_pairs, schedule_contacts
@@ -231,6 +236,7 @@ def pool(
     passes = find_passes(
         sats, antennas, start, days, options.min_elevation_deg, refraction=options.refraction
     )
+    notes += passes.warnings  # SGP4 failures
     window = passes.window
     st_country = np.array(antennas.country, dtype=object)
     own_mask = st_country[passes.station] == country[passes.sat]
@@ -250,6 +256,7 @@ def pool(
         priority[passes.sat[own_idx]],
         **args,
     )
+    _check_solved("own", own.report, options.time_limit_s)
     own_seconds = np.bincount(passes.sat[own_idx], weights=own.duration, minlength=len(sats))
     start_used, start_s, start_e = np.zeros(len(passes), bool), passes.aos.copy(), passes.aos.copy()
     start_used[own_idx], start_s[own_idx], start_e[own_idx] = own.used, own.start, own.end
@@ -263,6 +270,8 @@ def pool(
         initial=(start_used, start_s, start_e),
         **args,
     )
+    _check_solved("pooled", pooled.report, options.time_limit_s)
+    notes += unproven(own.report, pooled.report)
     n_days = max(1, int(np.ceil(days - 1e-9)))
     own_m = _metrics(passes.sat[own_idx], own, len(sats), window, n_days, options.rate_mbps)
     pool_m = _metrics(passes.sat, pooled, len(sats), window, n_days, options.rate_mbps)
@@ -282,6 +291,49 @@ def pool(
         warnings=tuple(notes),
         own_contacts=Contacts.chosen(norads, passes, own_idx, own),
         pooled_contacts=Contacts.chosen(norads, passes, np.arange(len(passes)), pooled),
+    )
+
+
+def _check_solved(name: str, report: SolveReport, time_limit_s: float) -> None:
+    """Refuse a schedule the solver did not find: its figures would be zeros, not a result."""
+    if report.status is Status.NO_SOLUTION:
+        raise ScheduleError(
+            f"no {name} schedule was found within the time limit of {time_limit_s:g} s;"
+            " give a longer --time-limit",
+            field="--time-limit",
+        )
+    if report.status is Status.INFEASIBLE:  # the own schedule is a feasible start, so never expected
+        raise ScheduleError(
+            f"the {name} schedule is infeasible: no schedule gives every satellite its own-network contact"
+            " time, which the own schedule does; expected a feasible model, so report this as a bug"
+        )
+
+
+def unproven(own: SolveReport, pooled: SolveReport) -> list[str]:
+    """A warning for each schedule the solver found but did not prove optimal (a time limit): its
+    figures are those of a feasible schedule, not of the best one."""
+    notes = []
+    for name, rep in (("own", own), ("pooled", pooled)):
+        if rep.status is Status.OPTIMAL:
+            continue
+        gap = "unknown (no finite bound)" if rep.gap is None else f"{rep.gap:.2%}"
+        notes.append(
+            f"the {name} schedule stopped with status {rep.status.value}, gap {gap}: it is not proven the"
+            " best schedule, so figures read from it may fall short of the best's (raise --time-limit)"
+        )
+        warnings.warn(notes[-1], SpaceWarning, stacklevel=3)
+    return notes
+
+
+def check_members(result: PoolResult, satellites_file: str) -> PoolResult:
+    """The result, or a :class:`StationError` naming every satellite left out and why when none is
+    pooled: an empty table would read as satellites with no contact."""
+    if result.satellites:
+        return result
+    left = ", ".join(f"{e['satellite']} ({e['reason']})" for e in result.excluded)
+    raise StationError(
+        f"no satellite to pool: every satellite is left out: {left}; expected at least one active"
+        f" satellite that is not geostationary, with a row norad,country in {satellites_file}"
     )
 
 
@@ -362,11 +414,17 @@ def _contested(
 def contested_by_satellite(rows: list[dict[str, object]]) -> list[dict[str, object]]:
     """Per satellite: the passes it gives up, or shortens, for others on a shared antenna, and the
     minutes, on its own country's antennas and on partners'."""
-    out: dict[str, dict[str, object]] = {}
+    out: dict[int, dict[str, object]] = {}
     for r in rows:
         row = out.setdefault(
-            str(r["satellite"]),
-            {"satellite": r["satellite"], "passes": 0, "minutes": 0.0, "on_own_stations": 0},
+            int(r["norad"]),
+            {
+                "satellite": r["satellite"],
+                "norad": r["norad"],
+                "passes": 0,
+                "minutes": 0.0,
+                "on_own_stations": 0,
+            },
         )
         row["passes"] = int(row["passes"]) + 1
         row["minutes"] = round(float(row["minutes"]) + float(r["lost_s"]) / 60.0, 3)

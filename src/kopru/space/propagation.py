@@ -20,27 +20,30 @@ from kopru.space.tle import Constellation
 def propagate_grid(
     constellation: Constellation, window: Window, t: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Earth-fixed positions (S, T, 3) km and a validity mask (S, T) at seconds ``t`` of ``window``."""
+    """Earth-fixed positions (S, T, 3) km and a validity mask (S, T) at seconds ``t`` of ``window``;
+    the caller says what the failures mean (:func:`failure_notes`)."""
     jd0, fr0 = window.jd
     fr = fr0 + t / DAY_S
     jd = np.full_like(fr, jd0)
     err, r, v = constellation.satrec_array().sgp4(jd, fr)
     theta, rate = gmst82(jd, fr)
     r_ecef, _ = teme_to_ecef(r, v, theta[None, :], rate)
-    ok = err == 0
-    _warn_failures(constellation, ok)
-    return r_ecef, ok
+    return r_ecef, err == 0
 
 
-def _warn_failures(constellation: Constellation, ok: np.ndarray) -> None:
-    for s in np.flatnonzero(~ok.all(axis=1)):
+def failure_notes(constellation: Constellation, failed: np.ndarray, n_samples: int) -> dict[int, str]:
+    """A warning, by NORAD number, for each satellite whose SGP4 fails at some of the ``n_samples``
+    sample times (``failed`` counts them per satellite), raised as a :class:`PropagationWarning` and
+    returned, so results carry it in their ``warnings`` as well as on stderr."""
+    notes = {}
+    for s in np.flatnonzero(failed):
         e = constellation[int(s)]
-        warnings.warn(
-            f"{e.name} (NORAD {e.norad}): SGP4 fails at {int((~ok[s]).sum())} of {ok.shape[1]} sample times"
-            " (decayed or diverging orbit); no passes are reported at those times",
-            PropagationWarning,
-            stacklevel=3,
+        notes[e.norad] = (
+            f"{e.name} (NORAD {e.norad}): SGP4 fails at {int(failed[s])} of {n_samples} sample times"
+            " (decayed or diverging orbit); no passes are reported at those times"
         )
+        warnings.warn(notes[e.norad], PropagationWarning, stacklevel=4)
+    return notes
 
 
 class PairPropagator:

@@ -17,7 +17,7 @@ from pathlib import Path
 from kopru import documents
 from kopru.errors import StationError
 from kopru.space.stations import read_text
-from kopru.space.tle import Constellation
+from kopru.space.tle import Constellation, unique_names
 
 DATA = resources.files("kopru.space") / "data"
 TRUE, FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n"}
@@ -68,10 +68,10 @@ def parse_satellites(text: str, source: str = "<text>") -> dict[int, SatelliteIn
             priority = float(row.get("priority") or 1.0)
         except ValueError:
             raise StationError(
-                f"{where}: 'priority' is {row.get('priority')!r}, expected a number >= 0"
+                f"{where}: 'priority' is {row.get('priority')!r}, expected a finite number >= 0"
             ) from None
-        if not priority >= 0:
-            raise StationError(f"{where}: 'priority' is {priority:g}, expected a number >= 0")
+        if not 0 <= priority < float("inf"):  # NaN fails both tests; infinity would break the MILP later
+            raise StationError(f"{where}: 'priority' is {priority:g}, expected a finite number >= 0")
         out[norad] = SatelliteInfo(
             norad,
             row.get("name", ""),
@@ -120,14 +120,19 @@ def read_satellites(path: str | Path | None = None) -> dict[int, SatelliteInfo]:
 def named(constellation: Constellation, owners: dict[int, SatelliteInfo]) -> Constellation:
     """The constellation with each satellite called by its ``name`` in ``owners`` (the catalogue
     name kept in ``catalogue_name``). Names are keys of reports and schedules, so a name that two
-    satellites would share is not used."""
+    satellites would share is not used, and one they share anyway is followed by each one's NORAD
+    number (:func:`~kopru.space.tle.unique_names`)."""
     wanted = [
         owners[e.norad].name if e.norad in owners and owners[e.norad].name else e.name for e in constellation
     ]
     taken = {n: wanted.count(n) for n in wanted}
     return Constellation(
-        tuple(
-            replace(e, name=n, catalogue_name=e.name) if n != e.name and taken[n] == 1 else e
-            for e, n in zip(constellation, wanted, strict=True)
+        unique_names(
+            [
+                replace(e, name=n, catalogue_name=e.catalogue_name or e.name)
+                if n != e.name and taken[n] == 1
+                else e
+                for e, n in zip(constellation, wanted, strict=True)
+            ]
         )
     )

@@ -44,6 +44,8 @@ import numpy as np
 from kopru.errors import ScheduleError
 from kopru.highs import SolveResult, Status, new_highs, status_of
 
+#: What the objective and bound count: each contact's seconds times its satellite's priority.
+OBJECTIVE_UNIT = "priority × contact seconds, summed over the window"
 #: Guarantees are relaxed by this much (seconds) so round-off cannot make them infeasible.
 GUARANTEE_SLACK_S = 1e-3
 
@@ -62,6 +64,7 @@ class SolveReport(SolveResult):
             **self.summary(),
             "objective": None if self.objective is None else round(self.objective, 6),
             "bound": None if self.bound is None or not np.isfinite(self.bound) else round(self.bound, 6),
+            "objective_unit": OBJECTIVE_UNIT,
             "seconds": round(self.seconds, 3),
             "contacts": self.n_contacts,
             "binaries": self.n_binaries,

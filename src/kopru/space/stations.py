@@ -129,6 +129,12 @@ class Stations:
 
     def with_status(self, wanted: tuple[str, ...] = DEFAULT_STATUSES) -> Stations:
         """The rows whose status is in ``wanted``; the others are kept in ``left_out``."""
+        if not wanted:
+            raise StationError(
+                f"--station-status names no status; expected one or more of {', '.join(STATUSES)},"
+                " comma-separated",
+                field="--station-status",
+            )
         unknown = [s for s in wanted if s not in STATUSES]
         if unknown:
             raise StationError(

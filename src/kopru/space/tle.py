@@ -2,15 +2,17 @@
 
 A file may mix element sets with and without a name line (CelesTrak's ``0 NAME`` form too). Each
 line 1 and line 2 must carry a valid mod-10 checksum, the same NORAD catalogue number, and parse
-with ``sgp4``; anything else is a :class:`~kopru.errors.TLEError` naming the file and line.
+with ``sgp4``; anything else is a :class:`~kopru.errors.TLEError` naming the file and line. A name
+that two element sets share is made unique with each one's NORAD number (:func:`unique_names`).
 """
 
 from __future__ import annotations
 
 import re
 import warnings
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -287,7 +289,20 @@ def parse_tle(text: str, source: str = "<text>") -> Constellation:
         seen[es.norad] = n1
         out.append(es)
         i += 2
-    return Constellation(tuple(out))
+    return Constellation(unique_names(out))
+
+
+def unique_names(elements: Sequence[ElementSet]) -> tuple[ElementSet, ...]:
+    """The element sets with every name that two or more share followed by each one's NORAD number
+    ("KAZEOSAT 1 (NORAD 40010)"), its name line kept in ``catalogue_name``: names are the keys of
+    reports and schedules, and CelesTrak calls every new object "TBA - TO BE ASSIGNED"."""
+    count = Counter(e.name for e in elements)
+    return tuple(
+        replace(e, name=f"{e.name} (NORAD {e.norad})", catalogue_name=e.catalogue_name or e.name)
+        if count[e.name] > 1
+        else e
+        for e in elements
+    )
 
 
 def read_tle(path: str | Path | None = None) -> Constellation:

@@ -25,13 +25,13 @@ then the mask and the maxima are apparent elevations, as the antenna sees them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
 
 from kopru.space.frames import EARTH_RATE, MU_KM3_S2, Topocentric, Window, look_angles, sin_elevation_grid
-from kopru.space.propagation import PairPropagator, propagate_grid
+from kopru.space.propagation import PairPropagator, failure_notes, propagate_grid
 from kopru.space.refraction import apparent_deg, check_refraction, geometric_threshold_deg
 from kopru.space.stations import Stations, zone
 from kopru.space.tle import Constellation
@@ -42,6 +42,26 @@ MIN_STEP_S, MAX_STEP_S = 5.0, 900.0
 #: Cells (satellites × stations × times) evaluated at once; bounds memory on large jobs.
 CHUNK_CELLS = 4_000_000
 BELOW = -2.0  # sin(elevation) used where SGP4 failed: below any threshold
+#: The keys of :meth:`Passes.records`, in order, and the element-set columns CSVs add to them.
+PASS_COLUMNS = (
+    "satellite",
+    "norad",
+    "station",
+    "country",
+    "aos",
+    "tca",
+    "los",
+    "timezone",
+    "aos_local",
+    "los_local",
+    "max_elevation_deg",
+    "aos_azimuth_deg",
+    "los_azimuth_deg",
+    "duration_s",
+    "truncated_start",
+    "truncated_end",
+)
+ELEMENT_COLUMNS = ("elements_epoch", "elements_age_at_start_days", "elements_warning")
 
 
 @dataclass(frozen=True)
@@ -64,6 +84,8 @@ class Passes:
     stations_not_for_leo: tuple[dict[str, str], ...] = ()
     warnings: tuple[str, ...] = ()  # besides stale element sets, which as_dict adds
     refraction: str = "none"  # the model the mask and maxima are apparent in (kopru.space.refraction)
+    # by NORAD number, the warning of each satellite whose SGP4 fails in the window (also in warnings)
+    failures: dict[int, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.sat)
@@ -121,11 +143,20 @@ class Passes:
         when stale, the warning: a CSV read alone still says how far its times can be trusted."""
         ages = {a["norad"]: a for a in self.constellation.ages(self.window.start, self.window.end)}
         return [
-            {**r, "refraction": self.refraction, **element_columns(ages[r["norad"]])} for r in self.records()
+            {
+                **r,
+                "refraction": self.refraction,
+                **element_columns(ages[r["norad"]], self.failures.get(int(r["norad"]), "")),
+            }
+            for r in self.records()
         ]
 
+    def csv_columns(self) -> list[str]:
+        """The columns of :meth:`csv_rows`, in order: a CSV without a pass still has its header."""
+        return [*PASS_COLUMNS, "refraction", *ELEMENT_COLUMNS]
+
     def records(self) -> list[dict[str, object]]:
-        """JSON-ready rows with the keys of ``kopru space passes --json``."""
+        """JSON-ready rows with the keys of ``kopru space passes --json`` (:data:`PASS_COLUMNS`)."""
         aos, tca, los = self.window.iso(self.aos), self.window.iso(self.tca), self.window.iso(self.los)
         names, norads = self.constellation.names, self.constellation.norads
         zones = self.stations.zones()
@@ -160,17 +191,19 @@ def local(utc_iso: str, zone_name: str) -> str:
     return when.astimezone(zone(zone_name)).isoformat(timespec="milliseconds")
 
 
-def element_columns(age: dict[str, object]) -> dict[str, object]:
-    """CSV columns for one satellite's element set (an entry of ``Constellation.ages``)."""
+def element_columns(age: dict[str, object], failure: str = "") -> dict[str, object]:
+    """CSV columns for one satellite's element set (an entry of ``Constellation.ages``) and, when
+    SGP4 fails with it in the window, that warning (:func:`~kopru.space.propagation.failure_notes`)."""
+    stale = (
+        f"element set {float(age['days_from_epoch_max']):.0f} days from the window: its along-track error"
+        " grows with the square of its age (minutes after two to three months)"
+        if age["stale"]
+        else ""
+    )
     return {
         "elements_epoch": age["epoch"],
         "elements_age_at_start_days": age["age_at_start_days"],
-        "elements_warning": (
-            f"element set {float(age['days_from_epoch_max']):.0f} days from the window: its along-track error"
-            " grows with the square of its age (minutes after two to three months)"
-            if age["stale"]
-            else ""
-        ),
+        "elements_warning": "; ".join(w for w in (stale, failure) if w),
     }
 
 
@@ -198,19 +231,30 @@ def find_passes(
     height_km = stations.elev_m / 1000.0
     check_refraction(refraction, min_elevation_deg)
     thresholds = geometric_threshold_deg(refraction, min_elevation_deg, height_km)
-    parts = []
+    parts, failures = [], {}
     deep = np.array([e.is_deep_space for e in constellation], dtype=bool)
     for mask in (~deep, deep):
         if mask.any():
             index = np.flatnonzero(mask)
-            parts.append(_group_passes(constellation, index, stations, window, thresholds, tol_s))
+            columns, failed = _group_passes(constellation, index, stations, window, thresholds, tol_s)
+            parts.append(columns)
+            failures |= failed
     cols = [np.concatenate([p[k] for p in parts]) if parts else np.empty(0) for k in range(8)]
     sat, station = cols[0].astype(np.int64), cols[1].astype(np.int64)
     order = np.lexsort((station, sat, cols[2]))
     sat, station, *rest = (c[order] for c in [sat, station, *cols[2:]])
     rest[3] = apparent_deg(refraction, rest[3], height_km[station])  # the maximum, as the antenna sees it
     return Passes(
-        window, constellation, stations, min_elevation_deg, sat, station, *rest, refraction=refraction
+        window,
+        constellation,
+        stations,
+        min_elevation_deg,
+        sat,
+        station,
+        *rest,
+        warnings=tuple(failures.values()),
+        refraction=refraction,
+        failures=failures,
     )
 
 
@@ -282,7 +326,10 @@ def _group_passes(
     window: Window,
     thresholds_deg: np.ndarray,
     tol_s: float,
-) -> list[np.ndarray]:
+) -> tuple[list[np.ndarray], dict[int, str]]:
+    """The passes of the satellites ``index`` of ``constellation`` as columns, and a warning by NORAD
+    number for each satellite whose SGP4 fails at some sample times
+    (:func:`~kopru.space.propagation.failure_notes`)."""
     group = constellation.subset(np.isin(np.arange(len(constellation)), index))
     step = grid_step_s(group)
     n_t = max(2, math.ceil(window.seconds / step) + 1)
@@ -296,10 +343,12 @@ def _group_passes(
     series_threshold = np.tile(threshold, n_s)  # series s * n_g + g
     ev = _Events([], [], [], [], [], [], [], [])
     chunk = max(1, CHUNK_CELLS // (n_s * n_g))
+    failed = np.zeros(n_s, dtype=np.int64)  # per satellite, samples where SGP4 fails
     for a in range(0, n_t, chunk):
         b = min(a + chunk, n_t)
         lo, hi = max(a - 1, 0), min(b + 1, n_t)
         r, ok = propagate_grid(group, window, t[lo:hi])
+        failed += (~ok[:, a - lo : b - lo]).sum(axis=1)  # the chunk's own samples, not its overlap
         sin_el, h = sin_elevation_grid(r, sites)  # (S, T, G)
         sin_el = np.where(ok[..., None], sin_el, BELOW)
         h = np.where(ok[..., None], h, -np.inf)
@@ -372,7 +421,7 @@ def _group_passes(
 
     series = np.r_[p_series, h_series].astype(np.int64)
     max_el = np.degrees(np.arcsin(np.clip(np.r_[m_sin[:n_p], m_sin[h_idx]], -1.0, 1.0)))
-    return [
+    columns = [
         index[series // n_g],
         series % n_g,
         np.r_[aos, h_aos],
@@ -382,6 +431,7 @@ def _group_passes(
         np.r_[aos_az, h_aos_az],
         np.r_[los_az, h_los_az],
     ]
+    return columns, failure_notes(group, failed, n_t)
 
 
 def _secant(t: np.ndarray, j: np.ndarray, f: np.ndarray) -> np.ndarray:

@@ -105,13 +105,25 @@ def _refused(exc: KopruError) -> JSONResponse:
     )
 
 
+def _no_schedule(exc: KopruError) -> JSONResponse:
+    """A 422 for a schedule not found within the web's time limit, which a request cannot raise:
+    it says what a request can do instead."""
+    found = str(exc).split(";")[0]
+    msg = (
+        f"{found}, the web's limit for each schedule; ask for fewer days, or run kopru space on the"
+        " command line with a longer --time-limit"
+    )
+    detail = [{"loc": ["body"], "msg": msg, "type": "value_error", "field": ""}]
+    return JSONResponse(status_code=422, content={"detail": detail, "message": msg})
+
+
 def _answer(compute: Callable[[], Any]) -> dict[str, Any] | JSONResponse:
     """The verb's result as JSON, or a 422 naming the field; 429 while the planner is busy."""
     with _slot():
         try:
             return compute().as_dict()
         except KopruError as exc:
-            return _refused(exc)
+            return _no_schedule(exc) if _field(exc) == "time_limit" else _refused(exc)
 
 
 @router.post("/pool", response_model=None)

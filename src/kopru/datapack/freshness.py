@@ -3,8 +3,10 @@
 Values carry a year, not a day, so a value of year Y counts as of 31 December Y, the latest it can
 be: a value is called stale only when even that date is more than N months ago. Only measured
 values in use are looked at: the latest year of each parameter, every tariff (the year of the
-schedule read) and every corridor edge (the year of its rate). Trade rules, incentives and
-restrictions carry the year their law was made, which does not age while it is in force.
+schedule read) and every corridor edge (the year of its own figures: its rate, or, for an edge
+its mode's rates price, its distance and time; a plan's oldest value adds those rates). Trade
+rules, incentives and restrictions carry the year their law was made, which does not age while
+it is in force.
 """
 
 from __future__ import annotations

@@ -351,6 +351,9 @@ def match(
     incentives costing the state at most ``max_incentive_cost`` USD a year). Plants already
     operating are placed only with ``include_operating``; ties at the optimum go to the least cost
     to the state (``prefer="state_cost"``) or the largest saving for the enterprises ("saving")."""
+    import math
+    import time
+
     from kopru.matchmaking import (
         OBJECTIVES,
         TEMPLATES,
@@ -400,12 +403,18 @@ def match(
     pairs = pair_table(pipe, zone_table, templates, pack, hurdle_pct, include_operating)
     say("choosing the portfolio")
     targets = Targets(dict(min_jobs or {}), max_incentive_cost)
-    result = solve_portfolio(pipe, zone_table, pairs, objective, targets, time_limit, shadow, prefer=prefer)
+    # the time limit is one budget for every solve: portfolio, tie-breaks, shadow values, trade-offs
+    started = time.perf_counter()
+    deadline = started + time_limit if time_limit is not None else math.inf
+    result = solve_portfolio(
+        pipe, zone_table, pairs, objective, targets, time_limit, shadow, prefer=prefer, deadline=deadline
+    )
     result.templates = templates
     result.provenance = provenance(pack.version)
     if shadow and len(pipe) <= EXACT_UP_TO:  # a few solves more; a large pipeline skips them
         say("comparing the objectives")
-        result.trade_offs = trade_offs(result, time_limit)
+        result.trade_offs = trade_offs(result, deadline)
+    result.seconds = time.perf_counter() - started  # every solve, the trade-off table's too
     return result
 
 
@@ -430,9 +439,21 @@ def solve_gap(
         try:
             solution = solve(p, time_limit=time_limit, gap=gap)
         except InfeasibleError as exc:  # an answer, not a usage error: reported like a solution
+            import numpy as np
+
             m, n = p.shape
+            # the shape the solver's own proof gives: every job unassigned, nothing used
             solution = GapSolution(
-                Status.INFEASIBLE, None, None, None, 0.0, agents=m, jobs=n, message=str(exc)
+                Status.INFEASIBLE,
+                None,
+                None,
+                None,
+                0.0,
+                assignment=-np.ones(n, dtype=np.int64),
+                used=np.zeros((p.resources, m)),
+                agents=m,
+                jobs=n,
+                message=str(exc),
             )
         solution.maximize = p.maximize  # the sense the objective is read in (a file name may decide it)
         out.append(solution)

@@ -70,15 +70,59 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return max(0.0, (objective - bound) / max(abs(objective), 1e-12))
 
 
+_LIMITS = frozenset(
+    {
+        highspy.HighsModelStatus.kTimeLimit,
+        highspy.HighsModelStatus.kIterationLimit,
+        highspy.HighsModelStatus.kSolutionLimit,
+        highspy.HighsModelStatus.kObjectiveBound,
+        highspy.HighsModelStatus.kObjectiveTarget,
+        highspy.HighsModelStatus.kInterrupt,
+        highspy.HighsModelStatus.kHighsInterrupt,
+    }
+)
+
+
 def status_of(h: Any) -> Status:
-    """The :class:`Status` of a HiGHS instance after ``run()``."""
+    """The :class:`Status` of a HiGHS instance after ``run()`` (an LP or a MIP).
+
+    ``kModelEmpty`` (no columns) is optimal when every row admits 0, else infeasible (HiGHS does
+    not check the rows of a model without columns). ``kUnboundedOrInfeasible`` on a model whose
+    columns are all bounded can only be infeasible. A limit (time, iterations, solutions,
+    interrupt) is ``time_limit`` with a plan and ``no_solution`` without; any other status is a
+    solver failure, not a limit, and raises :class:`RuntimeError` naming it.
+    """
     model = h.getModelStatus()
+    if model == highspy.HighsModelStatus.kModelEmpty:
+        return Status.OPTIMAL if _rows_admit_zero(h) else Status.INFEASIBLE
     if model == highspy.HighsModelStatus.kInfeasible:
         return Status.INFEASIBLE
+    if model == highspy.HighsModelStatus.kUnboundedOrInfeasible and _columns_bounded(h):
+        return Status.INFEASIBLE
     has_plan = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
-    if model == highspy.HighsModelStatus.kOptimal and has_plan:
-        return Status.OPTIMAL
-    return Status.TIME_LIMIT if has_plan else Status.NO_SOLUTION
+    if model == highspy.HighsModelStatus.kOptimal:
+        return Status.OPTIMAL if has_plan else Status.NO_SOLUTION
+    if model in _LIMITS:
+        return Status.TIME_LIMIT if has_plan else Status.NO_SOLUTION
+    words = h.modelStatusToString(model)
+    raise RuntimeError(f"HiGHS stopped with status {words!r}: neither an answer nor a limit it was given")
+
+
+def empty_model(h: Any) -> bool:
+    """Whether HiGHS reported the model it was given as empty (no columns)."""
+    return h.getModelStatus() == highspy.HighsModelStatus.kModelEmpty
+
+
+def _rows_admit_zero(h: Any, tol: float = 1e-9) -> bool:
+    lp = h.getLp()
+    lower, upper = np.asarray(lp.row_lower_, dtype=float), np.asarray(lp.row_upper_, dtype=float)
+    return bool((lower <= tol).all() and (upper >= -tol).all())
+
+
+def _columns_bounded(h: Any) -> bool:
+    lp = h.getLp()
+    lower, upper = np.asarray(lp.col_lower_, dtype=float), np.asarray(lp.col_upper_, dtype=float)
+    return bool(np.isfinite(lower).all() and np.isfinite(upper).all())
 
 
 def new_highs() -> Any:

@@ -343,7 +343,8 @@ def test_cli_json_gives_every_instance_with_its_assignment():
     data = json.loads(result.output)
     assert len(data["instances"]) == 5
     first = data["instances"][0]
-    assert set(first) == {"agents", "jobs", "sense", "status", "objective", "bound", "assignment"}
+    assert set(first) == {"agents", "jobs", "sense", "status", "objective", "bound", "assignment", "message"}
+    assert first["message"] == ""
     assert first["objective"] == 336 and first["status"] == "optimal"
     assert len(first["assignment"]) == 15 and all(0 <= a < 5 for a in first["assignment"])
 
@@ -369,3 +370,112 @@ def test_cli_reports_an_infeasible_instance_as_an_answer(tmp_path):
     # the answer is printed whole, and the exit code tells a script, as kopru cflp's does
     assert result.exit_code == 2
     assert json.loads(result.output)["instances"][0]["status"] == "infeasible"
+
+
+@pytest.mark.parametrize("engine", ["auto", "lagrangian", "mip"])
+@pytest.mark.parametrize("cost", [[5.0, 7.0], [5.5, 7.0]])
+def test_optional_jobs_with_no_usable_pair_assign_nothing_optimally(engine, cost):
+    """Review: HiGHS answers kModelEmpty for a model without columns, which came back as
+    'the time limit came before the LP relaxation' with no time limit. Oracle: brute force over
+    every assignment (each job to the agent or to none): only 'none' fits, worth 0."""
+    p = GapProblem(np.array([cost]), np.array([[2.0, 2.0]]), np.array([1.0]), maximize=True, optional=True)
+    if engine == "lagrangian" and choose_engine(p) != "lagrangian":
+        pytest.skip("fractional costs: the lagrangian engine does not apply")
+    best = max(
+        sum(cost[j] for j in range(2) if plan[j] == 0)
+        for plan in itertools.product([-1, 0], repeat=2)
+        if sum(2.0 for j in range(2) if plan[j] == 0) <= 1.0
+    )
+    s = solve_gap(p, engine=engine)
+    assert s.status is Status.OPTIMAL and s.message == ""
+    assert s.objective == best == 0 and s.bound == 0
+    assert str(s.objective) == "0.0"  # never -0.0
+    assert (s.assignment == -1).all()
+
+
+def test_status_of_reads_an_empty_model_by_its_rows():
+    """HiGHS says kModelEmpty for a model without columns whatever its rows say; 0 in [1, 1] is
+    infeasible, 0 in [0, 1] optimal."""
+    import highspy
+
+    from kopru.highs import new_highs, status_of
+
+    for row_lower, expected in ((0.0, Status.OPTIMAL), (1.0, Status.INFEASIBLE)):
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = 0, 1
+        lp.row_lower_, lp.row_upper_ = np.array([row_lower]), np.array([1.0])
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_, lp.a_matrix_.num_row_ = np.array([0]), 1
+        h = new_highs()
+        h.passModel(lp)
+        h.run()
+        assert h.getModelStatus() == highspy.HighsModelStatus.kModelEmpty
+        assert status_of(h) is expected
+
+
+def test_gap_json_says_why_an_instance_is_infeasible_whoever_proves_it(tmp_path):
+    """Review: --json dropped the reason, and the pre-check's record had an empty assignment where
+    the solver's had one entry per job. Oracle: brute force over every assignment of each instance
+    (none fits), the exact reasons, and one record shape for both."""
+    precheck = "1\n2 3\n1 2 3\n4 5 6\n1 1 1\n1 1 1\n1 1\n"  # capacity 2 for 3 jobs of use 1
+    solver = "1\n2 3\n1 2 3\n4 5 6\n2 2 2\n2 2 2\n3 3\n"  # each agent holds one job of use 2
+    for text in (precheck, solver):
+        weight = np.array([[1, 1, 1], [1, 1, 1]]) if text is precheck else np.full((2, 3), 2)
+        cap = [1, 1] if text is precheck else [3, 3]
+        fits = [
+            plan
+            for plan in itertools.product(range(2), repeat=3)
+            if all(sum(weight[i, j] for j in range(3) if plan[j] == i) <= cap[i] for i in range(2))
+        ]
+        assert fits == []
+    records = []
+    for name, text in (("pre.txt", precheck), ("solver.txt", solver)):
+        path = tmp_path / name
+        path.write_text(text)
+        result = CliRunner().invoke(app, [str(path), "--json"])
+        assert result.exit_code == 2
+        records.append(json.loads(result.stdout)["instances"][0])
+    assert records[0]["message"] == (
+        "no assignment can exist: total capacity (2) is below the least the jobs need, each at its"
+        " smallest use (3)"
+    )
+    assert records[1]["message"] == "the solver proved that no assignment meets every constraint"
+    for r in records:
+        assert r["status"] == "infeasible" and r["assignment"] == [-1, -1, -1]
+    assert records[0].keys() == records[1].keys()
+    ok = tmp_path / "ok.txt"
+    ok.write_text("1\n2 3\n1 2 3\n4 5 6\n1 1 1\n1 1 1\n5 5\n")
+    record = json.loads(CliRunner().invoke(app, [str(ok), "--json"]).stdout)["instances"][0]
+    assert record.keys() == records[0].keys() and record["message"] == ""
+
+
+def test_status_of_maps_every_highs_status_honestly():
+    """A limit is a limit (with or without a plan); a bounded model HiGHS calls unbounded-or-
+    infeasible is infeasible; a solver failure is an error, never a 'time limit'."""
+    from types import SimpleNamespace
+
+    import highspy
+
+    from kopru.highs import status_of
+
+    S = highspy.HighsModelStatus
+
+    def fake(model, plan=False, col_upper=(1.0,)):
+        lp = SimpleNamespace(col_lower_=[0.0], col_upper_=list(col_upper), row_lower_=[], row_upper_=[])
+        return SimpleNamespace(
+            getModelStatus=lambda: model,
+            getInfo=lambda: SimpleNamespace(primal_solution_status=2 if plan else 0),
+            getLp=lambda: lp,
+            modelStatusToString=lambda m: str(m),
+        )
+
+    assert status_of(fake(S.kOptimal, plan=True)) is Status.OPTIMAL
+    assert status_of(fake(S.kTimeLimit, plan=True)) is Status.TIME_LIMIT
+    assert status_of(fake(S.kIterationLimit)) is Status.NO_SOLUTION
+    assert status_of(fake(S.kInfeasible)) is Status.INFEASIBLE
+    assert status_of(fake(S.kUnboundedOrInfeasible)) is Status.INFEASIBLE
+    for model in (S.kSolveError, S.kModelError, S.kMemoryLimit, S.kUnbounded):
+        with pytest.raises(RuntimeError, match="HiGHS stopped with status"):
+            status_of(fake(model))
+    with pytest.raises(RuntimeError):
+        status_of(fake(S.kUnboundedOrInfeasible, col_upper=(float("inf"),)))

@@ -119,13 +119,32 @@ GOOD = "1\n2 3\n1 2 3\n4 5 6\n1 1 1\n1 1 1\n5 5\n"
         ("", "is empty"),
         ("1\n2 3\n1 2 3\n4 5 6\n1 1 1\n", r"needs 14 numbers after 'm n', found 9"),
         (GOOD + "7\n", r"1 instance\(s\) read but 1 number\(s\) are left over"),
-        (GOOD.replace("4 5 6", "4 x 6"), r"instance 1 holds 'x', not a number"),
+        (GOOD.replace("4 5 6", "4 x 6"), r"instance 1, the cost of agent 2 for job 2 is 'x', not a number$"),
         ("two\n", r"the number of instances P must be a whole number, got 'two'"),
         ("0\n", r"P must be >= 1, got 0"),
         ("2\n" + GOOD[2:], r"the file ends where m of instance 2 should be"),
         ("1\n0 3\n", r"needs m, n >= 1, got m=0, n=3"),
-        (GOOD.replace("5 5", "5 -5"), r"negative resource use or capacity"),
-        (GOOD.replace("4 5 6", "4 nan 6"), r"not a finite number"),
+        # review: the negative number quoted was the least of every value, costs included
+        (
+            "1\n2 3\n-10 2 3\n4 5 6\n1 1 1\n1 1 1\n5 -5\n",
+            r"instance 1, the capacity of agent 2 is -5; expected a number >= 0$",
+        ),
+        (
+            "1\n2 3\n-10 2 3\n4 5 6\n1 1 1\n1 -2 1\n5 5\n",
+            r"instance 1, the resource use of agent 2 for job 2 is -2; expected a number >= 0$",
+        ),
+        (
+            GOOD.replace("4 5 6", "4 nan 6"),
+            r"instance 1, the cost of agent 2 for job 2 is 'nan'; expected a finite",
+        ),
+        (
+            GOOD.replace("5 5", "5 inf"),
+            r"instance 1, the capacity of agent 2 is 'inf'; expected a finite number$",
+        ),
+        (
+            "2\n" + GOOD[2:] + GOOD[2:].replace("1 1 1\n1 1 1", "1 1 1\n1 1 -inf"),
+            r"instance 2, the resource use of agent 2 for job 3 is '-inf'; expected a finite number$",
+        ),
     ],
 )
 def test_bad_files_are_refused_in_one_line(tmp_path, text, message):

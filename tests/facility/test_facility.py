@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 import kopru.facility.solver as net
-from kopru.errors import InfeasibleError, OrlibError
+from kopru.errors import InfeasibleError, OptionError, OrlibError
 from kopru.facility import FacilityProblem, Status, explain_infeasibility, plan_cost, read_cap, solve
 from kopru.facility.lagrangian import _Relaxation, dual_bound, lagrangian, reduced_cost_fixing
 from kopru.facility.solver import _restrict
@@ -243,6 +243,30 @@ def test_time_limit_reports_the_gap():
         assert s.gap is not None and s.gap > 0 and s.bound <= s.objective
 
 
+def test_a_time_limit_keeps_the_lagrangian_plan():
+    """Review: capb at 5,000 with 6 s came back no_solution though the Lagrangian had a plan 0.4 %
+    above the optimum. Oracle: the published optimum (13,656,379.578) bounds the plan from below
+    and the bound from above; the plan's cost recomputes from its flows."""
+    optimum = 13656379.578
+    p = read_cap(ORLIB / "capb.txt", capacity=5000)
+    s = solve(p, time_limit=1)
+    assert s.status in (Status.TIME_LIMIT, Status.OPTIMAL) and s.objective is not None
+    assert_feasible(p, s)
+    assert s.objective >= optimum * (1 - 1e-9) and s.bound <= optimum * (1 + 1e-9)
+    assert s.gap == pytest.approx((s.objective - s.bound) / s.objective)
+
+
+def test_the_lagrangian_stops_at_its_deadline(monkeypatch):
+    """A deadline already passed: one evaluation (the bound at the start) and one plan, not 600."""
+    p = read_cap(ORLIB / "capb.txt", capacity=5000)
+    calls = []
+    evaluate = _Relaxation.evaluate
+    monkeypatch.setattr(_Relaxation, "evaluate", lambda self, u: calls.append(1) or evaluate(self, u))
+    lag = lagrangian(p, deadline=0.0)
+    assert len(calls) == 1 and np.isfinite(lag.bound) and np.isfinite(lag.upper)
+    assert lag.bound <= 13656379.578 <= lag.upper
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -432,3 +456,70 @@ def test_restrict_keeps_each_markets_cheapest_arcs():
     unit = p.assign_cost / p.demand
     for j in range(30):  # brute force: the 4 cheapest of sites 1..11
         assert set(np.flatnonzero(kept[:, j])) == set(1 + np.argsort(unit[1:, j])[:4])
+
+
+BASE = FacilityProblem(
+    np.array([10.0, 10.0, 10.0]),
+    np.array([50.0, 50.0, 50.0]),
+    np.array([20.0, 30.0]),
+    np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 3.0]]),
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            {"force_open": frozenset({7})},
+            "force_open",
+            "force_open names site 7, not a site of the problem; sites are 0 to 2",
+        ),
+        (
+            {"force_closed": frozenset({-1})},
+            "force_closed",
+            "force_closed names site -1, not a site of the problem; sites are 0 to 2",
+        ),
+        (
+            {"budget": float("nan"), "capex": np.ones(3)},
+            "budget",
+            "budget must be a finite number >= 0, got nan",
+        ),
+        ({"budget": -1.0, "capex": np.ones(3)}, "budget", "budget must be a finite number >= 0, got -1.0"),
+        ({"max_sites": -1}, "max_sites", "max_sites must be an integer >= 0, got -1"),
+        ({"max_sites": 1.5}, "max_sites", "max_sites must be an integer >= 0, got 1.5"),
+        (
+            {"min_share": 2.0, "share_mask": np.array([True, False, False])},
+            "min_share",
+            "min_share must be a share from 0 to 1, got 2.0",
+        ),
+        ({"min_share": float("nan")}, "min_share", "min_share must be a share from 0 to 1, got nan"),
+        ({"site": np.array([0, 1])}, "site", "site must have one value per candidate (3), got shape (2,)"),
+        ({"capex": np.ones(4)}, "capex", "capex must have one value per candidate (3), got shape (4,)"),
+        (
+            {"share_mask": np.ones(2, dtype=bool)},
+            "share_mask",
+            "share_mask must have one value per candidate (3), got shape (2,)",
+        ),
+        ({"site": np.array([0.0, 1.0, 1.0])}, "site", "site must hold site indices, integers >= 0"),
+        (
+            {"assign_cost": np.array([[np.nan, 2.0], [2.0, 1.0], [3.0, 3.0]])},
+            "assign_cost",
+            "assign_cost must be a number or inf (no arc) for every pair, found NaN",
+        ),
+    ],
+)
+def test_facility_problem_refuses_bad_options_by_name(change, field, message):
+    """Review: these were ignored (forced ids outside the sites), misread (budget NaN as a time
+    limit) or failed inside numpy. Oracle: the exact one-line message and the field it names."""
+    with pytest.raises(OptionError) as caught:
+        replace(BASE, **change)
+    assert str(caught.value) == message and caught.value.field == field
+
+
+def test_forcing_a_site_of_a_multi_level_problem_counts_sites_not_candidates():
+    p = replace(BASE, site=np.array([0, 0, 1]), force_open=frozenset({1}))
+    assert 2 in solve(p).open
+    with pytest.raises(
+        OptionError, match="force_open names site 2, not a site of the problem; sites are 0 to 1"
+    ):
+        replace(p, force_open=frozenset({2}))

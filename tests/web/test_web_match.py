@@ -162,3 +162,16 @@ def test_a_pitch_link_of_an_id_with_a_slash_opens(client: httpx.Client) -> None:
     link = next(u for u in re.findall(r'<a href="([^"]+)"', report) if "/pitch/ball/textiles" in u)
     page = client.get(link.replace("&amp;", "&"))
     assert page.status_code == 200 and "Ball Textiles" in page.text
+
+
+def test_targets_are_checked_up_front_and_named_by_their_web_field(client: httpx.Client) -> None:
+    """Review: an unknown min_jobs region failed the job later with a message naming --min-jobs and
+    no fields. Oracle: the exact words, and the body's field in loc, field and message."""
+    r = client.post("/api/match", json={"example": "pipeline", "min_jobs": {"KZ-11": 100}})
+    assert r.status_code == 422
+    body = r.json()
+    entry = body["detail"][0]
+    assert entry["loc"] == ["body", "min_jobs"] and entry["field"] == "min_jobs"
+    assert entry["msg"].startswith("no zone lies in region 'KZ-11'; zones are in ")
+    assert body["message"].startswith("min_jobs: no zone lies in region 'KZ-11'")
+    assert "--min-jobs" not in body["message"]

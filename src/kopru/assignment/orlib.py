@@ -45,12 +45,8 @@ def read_gap(path: str | Path, maximize: bool | None = None) -> list[GapProblem]
                 f" found {len(body)}",
                 file=path,
             )
-        values = _numbers(path, body, k)
-        if (values[m * n :] < 0).any():
-            raise OrlibError(
-                f"{path}: instance {k + 1} holds a negative resource use or capacity ({values.min():g})",
-                file=path,
-            )
+        values = _numbers(path, body, k, m, n)
+        _non_negative(path, values, k, m, n)
         problems.append(
             GapProblem(
                 cost=values[: m * n].reshape(m, n),
@@ -84,15 +80,40 @@ def _integer(path: Path, tokens: list[str], at: int, what: str) -> int:
         ) from None
 
 
-def _numbers(path: Path, body: list[str], k: int) -> np.ndarray:
+def _where(k: int, m: int, n: int, at: int) -> str:
+    """Which number of instance ``k`` (0-based) the ``at``-th of its body is, counted from 1."""
+    if at < 2 * m * n:
+        what = "cost" if at < m * n else "resource use"
+        i, j = divmod(at % (m * n), n)
+        return f"instance {k + 1}, the {what} of agent {i + 1} for job {j + 1}"
+    return f"instance {k + 1}, the capacity of agent {at - 2 * m * n + 1}"
+
+
+def _numbers(path: Path, body: list[str], k: int, m: int, n: int) -> np.ndarray:
     try:
         values = np.array(body, dtype=float)
     except ValueError:
-        bad = next(t for t in body if not _is_number(t))
-        raise OrlibError(f"{path}: instance {k + 1} holds {bad[:20]!r}, not a number", file=path) from None
-    if not np.isfinite(values).all():
-        raise OrlibError(f"{path}: instance {k + 1} holds a value that is not a finite number", file=path)
+        at = next(t for t, token in enumerate(body) if not _is_number(token))
+        raise OrlibError(
+            f"{path}: {_where(k, m, n, at)} is {body[at][:20]!r}, not a number", file=path
+        ) from None
+    bad = np.flatnonzero(~np.isfinite(values))
+    if len(bad):
+        at = int(bad[0])
+        raise OrlibError(
+            f"{path}: {_where(k, m, n, at)} is {body[at][:20]!r}; expected a finite number", file=path
+        )
     return values
+
+
+def _non_negative(path: Path, values: np.ndarray, k: int, m: int, n: int) -> None:
+    """Resource uses and capacities are >= 0 (costs may be negative)."""
+    negative = np.flatnonzero(values[m * n :] < 0)
+    if len(negative):
+        at = m * n + int(negative[0])
+        raise OrlibError(
+            f"{path}: {_where(k, m, n, at)} is {values[at]:g}; expected a number >= 0", file=path
+        )
 
 
 def _is_number(token: str) -> bool:

@@ -53,7 +53,7 @@ from kopru.assignment.lagrangian import (
 from kopru.assignment.model import assignment_of, build, set_start
 from kopru.assignment.problem import Array, GapProblem, GapSolution, Mask
 from kopru.errors import InfeasibleError, OptionError
-from kopru.highs import Status, new_highs, relative_gap, status_of
+from kopru.highs import Status, empty_model, new_highs, relative_gap, status_of
 
 STEP = 2e-4  # first threshold above the bound, relative (at least 1 with integer costs)
 
@@ -232,9 +232,9 @@ class _Run:
         h.setOptionValue("solve_relaxation", True)
         h.setOptionValue("time_limit", float(self.remaining()))
         h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        if status_of(h) is not Status.OPTIMAL:
             return -math.inf, None
-        bound = float(h.getInfo().objective_function_value)
+        bound = 0.0 if empty_model(h) else float(h.getInfo().objective_function_value)
         if p.side:
             return bound, None
         x = np.zeros(p.shape)
@@ -249,11 +249,13 @@ class _Run:
         h.setOptionValue("solve_relaxation", True)
         h.setOptionValue("time_limit", float(self.remaining()))
         h.run()
-        status = h.getModelStatus()
-        if status == highspy.HighsModelStatus.kInfeasible:
+        status = status_of(h)
+        if status is Status.INFEASIBLE:
             return math.inf, None
-        if status != highspy.HighsModelStatus.kOptimal:
+        if status is not Status.OPTIMAL:
             return -math.inf, None
+        if empty_model(h):  # no usable pair: assigning nothing is the only plan, and it costs 0
+            return 0.0, np.zeros(self.p.shape[1])
         u = np.asarray(h.getSolution().row_dual)[: self.p.shape[1]].copy()
         return float(h.getInfo().objective_function_value), u
 
@@ -330,7 +332,7 @@ class _Run:
 
     def _sense(self, value: float) -> float:
         """Minimisation form back to the problem's own sense (profits positive again)."""
-        return -value if self.p.maximize else value
+        return (-value if self.p.maximize else value) + 0.0  # never -0.0
 
 
 def _inside(plan: NDArray[np.int64], keep: Mask, ones: Mask, optional: bool) -> bool:

@@ -38,7 +38,9 @@ def gap(
     infeasible = [k for k, s in enumerate(solutions, 1) if s.status.value == "infeasible"]
     if as_json:
         keys = ("agents", "jobs", "sense", "status", "objective", "bound", "assignment")
-        print_json({"instances": [{k: s.as_dict()[k] for k in keys} for s in solutions]}, indent=None)
+        # every instance has the same keys: message is "" unless something needs saying (why not)
+        records = [{**{k: s.as_dict()[k] for k in keys}, "message": s.message} for s in solutions]
+        print_json({"instances": records}, indent=None)
         if infeasible:
             raise typer.Exit(2)
         return

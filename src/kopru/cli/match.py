@@ -90,7 +90,14 @@ def match(
             " cost the state) or saving (the most the enterprises save).",
         ),
     ] = "state_cost",
-    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the solver.")] = 60.0,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit",
+            help="Seconds for every solve together: the portfolio, its tie-breaks, shadow values and"
+            " the trade-off table (what the time does not reach is left out, with a note).",
+        ),
+    ] = 60.0,
     overrides: OverridesOpt = None,
     as_json: JsonOpt = False,
     out_dir: Annotated[
@@ -181,7 +188,7 @@ def _print(result) -> None:
         table.add_row(
             escape(a["name"]) + ("" if "jobs" not in a["estimated"] else " [dim](jobs estimated)[/]"),
             escape(a["zone_name"]) + ("" if a["confirmed"] else " *"),
-            f"{a['advantage']:.1%}",
+            "–" if a["advantage"] is None else f"{a['advantage']:.1%}",
             f"{a['jobs']:,.0f}",
             compact(a["investment_usd"]),
         )

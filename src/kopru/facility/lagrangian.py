@@ -103,12 +103,17 @@ class _Relaxation:
 
 
 def lagrangian(
-    p: FacilityProblem, iterations: int = 600, primal_rounds: int = 3, patience: int = 20
+    p: FacilityProblem,
+    iterations: int = 600,
+    primal_rounds: int = 3,
+    patience: int = 20,
+    deadline: float = np.inf,
 ) -> Lagrangian:
     """Subgradient optimisation of the assignment-relaxed multi-source CFLP (Beasley 1988 style).
 
     Steps follow Polyak's rule towards the best plan found so far; a plan is rebuilt from the
     relaxation's open set a few times (a transportation LP each), which keeps the target honest.
+    Stops at ``deadline`` (a ``time.perf_counter()`` value) with the best bound and plan so far.
     """
     t0 = time.perf_counter()
     rel = _Relaxation.of(p)
@@ -118,6 +123,8 @@ def lagrangian(
     checkpoints = set(np.linspace(0, iterations - 1, primal_rounds).astype(int).tolist())
     step_scale, stall = 2.0, 0
     for it in range(iterations):
+        if it > 0 and time.perf_counter() >= deadline:
+            break
         bound, values, g = rel.evaluate(u)
         if bound > best_bound + 1e-12 * abs(bound):
             best_bound, best_u, best_values, stall = bound, u.copy(), values.copy(), 0
@@ -136,9 +143,10 @@ def lagrangian(
             break
         target = best_upper if np.isfinite(best_upper) else abs(bound) * 1.1 + 1.0
         u = u + step_scale * max(target - bound, 0.0) / norm * g
-    plan, cost = _primal_from_values(p, best_values)
-    if plan is not None and cost < best_upper:
-        best_upper, best_open = cost, plan
+    if time.perf_counter() < deadline or not np.isfinite(best_upper):
+        plan, cost = _primal_from_values(p, best_values)
+        if plan is not None and cost < best_upper:
+            best_upper, best_open = cost, plan
     return Lagrangian(
         bound=best_bound,
         multipliers=best_u,
@@ -226,6 +234,13 @@ def _primal_from_values(p: FacilityProblem, values: Array) -> tuple[NDArray[np.b
 
 def _transport_cost(p: FacilityProblem, open_: NDArray[np.bool_]) -> float | None:
     """Optimal multi-source assignment to a fixed set of open candidates (an LP)."""
+    plan = transport_plan(p, open_)
+    return None if plan is None else plan[0]
+
+
+def transport_plan(p: FacilityProblem, open_: NDArray[np.bool_]) -> tuple[float, Array] | None:
+    """The cost of the optimal multi-source assignment to the open candidates and its flows (I, J):
+    the fraction of each market's demand each candidate serves. None when none exists."""
     idx = np.flatnonzero(open_)
     cost = p.assign_cost[idx]
     usable = np.isfinite(cost)
@@ -249,4 +264,6 @@ def _transport_cost(p: FacilityProblem, open_: NDArray[np.bool_]) -> float | Non
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
-    return float(h.getInfo().objective_function_value)
+    flows = np.zeros(p.shape)
+    flows[idx[xi], xj] = np.clip(np.asarray(h.getSolution().col_value), 0.0, 1.0)
+    return float(h.getInfo().objective_function_value), flows

@@ -8,6 +8,7 @@ demand that i serves; ``inf`` marks an arc that does not exist.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,8 +56,47 @@ class FacilityProblem:
                 raise OptionError(
                     f"every {name} must be a finite number, found {values[~np.isfinite(values)][0]}"
                 )
+        if np.isnan(self.assign_cost).any():
+            raise OptionError(
+                "assign_cost must be a number or inf (no arc) for every pair, found NaN", field="assign_cost"
+            )
         if (self.demand < 0).any() or (self.capacity < 0).any():
             raise OptionError("demand and capacity must be >= 0")
+        self._check_options(i)
+
+    def _check_options(self, i: int) -> None:
+        """The per-candidate arrays, the limits and the forced sites: each named with its range."""
+        for name, values in (("site", self.site), ("capex", self.capex), ("share_mask", self.share_mask)):
+            if values is not None and np.shape(values) != (i,):
+                raise OptionError(
+                    f"{name} must have one value per candidate ({i}), got shape {np.shape(values)}",
+                    field=name,
+                )
+        if self.site is not None and (
+            not np.issubdtype(np.asarray(self.site).dtype, np.integer) or (i and np.min(self.site) < 0)
+        ):
+            raise OptionError("site must hold site indices, integers >= 0", field="site")
+        if self.capex is not None and not np.isfinite(self.capex).all():
+            raise OptionError("every capex must be a finite number", field="capex")
+        if self.budget is not None and not (math.isfinite(self.budget) and self.budget >= 0):
+            raise OptionError(f"budget must be a finite number >= 0, got {self.budget}", field="budget")
+        if self.max_sites is not None and (
+            isinstance(self.max_sites, bool) or int(self.max_sites) != self.max_sites or self.max_sites < 0
+        ):
+            raise OptionError(f"max_sites must be an integer >= 0, got {self.max_sites}", field="max_sites")
+        if not (isinstance(self.min_share, int | float) and 0 <= self.min_share <= 1):
+            raise OptionError(
+                f"min_share must be a share from 0 to 1, got {self.min_share}", field="min_share"
+            )
+        known = set(self.sites.tolist())
+        for name, ids in (("force_open", self.force_open), ("force_closed", self.force_closed)):
+            unknown = sorted(set(ids) - known, key=str)
+            if unknown:
+                raise OptionError(
+                    f"{name} names site {unknown[0]}, not a site of the problem; sites are"
+                    f" {_ranges(sorted(known))}",
+                    field=name,
+                )
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -94,6 +134,15 @@ class Solution(SolveResult):
             "build_seconds": round(self.build_seconds, 4),
             **({"message": self.message} if self.message else {}),
         }
+
+
+def _ranges(ids: list[int]) -> str:
+    """0-99, or a list when the ids are not one run."""
+    if not ids:
+        return "none"
+    if ids == list(range(ids[0], ids[-1] + 1)):
+        return f"{ids[0]} to {ids[-1]}"
+    return ", ".join(str(k) for k in ids[:20]) + (", ..." if len(ids) > 20 else "")
 
 
 def plan_cost(p: FacilityProblem, open_: NDArray[np.int64], flows: Array) -> float:

@@ -26,7 +26,14 @@ from numpy.typing import NDArray
 
 from kopru.errors import InfeasibleError, OptionError
 from kopru.facility.checks import explain_infeasibility
-from kopru.facility.lagrangian import Lagrangian, _Relaxation, dual_bound, lagrangian, reduced_cost_fixing
+from kopru.facility.lagrangian import (
+    Lagrangian,
+    _Relaxation,
+    dual_bound,
+    lagrangian,
+    reduced_cost_fixing,
+    transport_plan,
+)
 from kopru.facility.model import _build, _linking_rows, _set_integrality, _set_start
 from kopru.facility.problem import Array, FacilityProblem, Solution
 from kopru.highs import Status, new_highs, relative_gap, status_of
@@ -100,7 +107,8 @@ def _solve_model(
     # 37 OR-Library sets); above that, its start plan and fixing pay (capb: 47 of 100 fixed)
     relaxing = time.perf_counter()
     if lagrange and simple and STRONG_MAX_ARCS < arcs <= LAGRANGE_MAX_ARCS:
-        lag = lagrangian(p)
+        # at most half the time left: the MIP that follows needs the rest
+        lag = lagrangian(p, deadline=relaxing + 0.5 * (deadline - relaxing))
         if np.isfinite(lag.upper):
             keep &= ~reduced_cost_fixing(p, lag, lag.upper)
             keep |= lag.open  # never drop the start plan's candidates
@@ -150,7 +158,7 @@ def _solve_model(
     elif start is not None:
         _set_start(h, start[cand].astype(float))
     h.run()
-    return _result(h, p, cand, xi, xj, loop, **done)
+    return _result(h, p, cand, xi, xj, loop, incumbent, **done)
 
 
 def _lp_guided_plan(h, lp, k: int, loop: _CutLoop, remaining) -> tuple[float, Array] | None:
@@ -313,28 +321,51 @@ def _integral(values: Array, k: int, single_source: bool, tol: float = 1e-9) -> 
     return bool(np.all(np.minimum(np.abs(part), np.abs(1.0 - part)) <= tol))
 
 
-def _result(h, p, cand, xi, xj, loop: _CutLoop, **done) -> Solution:
+def _result(h, p, cand, xi, xj, loop: _CutLoop, incumbent: tuple[float, Array] | None, **done) -> Solution:
+    """The solver's plan when it is proven optimal; otherwise the cheapest plan known (HiGHS's,
+    the LP-guided one's, the Lagrangian heuristic's) with status ``time_limit``, and
+    ``no_solution`` only when there is none."""
     status = status_of(h)
     info = h.getInfo()
-    if status in (Status.INFEASIBLE, Status.NO_SOLUTION):
-        infeasible = status is Status.INFEASIBLE
-        lag = done["lag"]
+    lag = done["lag"]
+    if status is Status.INFEASIBLE:
         return Solution.empty(
             status,
-            "the solver proved that no plan meets every constraint together"
-            if infeasible
-            else "no plan was found before the time limit",
-            bound=None if infeasible else _best_bound(info.mip_dual_bound, loop, lag),
+            "the solver proved that no plan meets every constraint together",
             seconds=time.perf_counter() - done["t0"],
             build_seconds=done["build_seconds"],
             lagrangian_seconds=lag.seconds if lag else 0.0,
             fixed_closed=done["fixed_closed"],
             formulation=done["form"],
         )
-    values = np.asarray(h.getSolution().col_value)
-    objective = float(info.objective_function_value)
-    bound = _best_bound(info.mip_dual_bound, loop, done["lag"])
-    return _finish(p, cand, xi, xj, values, objective, bound, status is Status.OPTIMAL, loop, **done)
+    bound = _best_bound(info.mip_dual_bound, loop, lag)
+    if status is Status.OPTIMAL:
+        values = np.asarray(h.getSolution().col_value)
+        objective = float(info.objective_function_value)
+        return _finish(p, cand, xi, xj, values, objective, bound, True, loop, **done)
+    plans = []  # (objective, column values of this model) or (objective, open flags, flows)
+    if status is Status.TIME_LIMIT:
+        plans.append((float(info.objective_function_value), np.asarray(h.getSolution().col_value)))
+    if incumbent is not None:
+        plans.append(incumbent)
+    best = min(plans, key=lambda plan: plan[0], default=None)
+    if lag is not None and np.isfinite(lag.upper) and (best is None or lag.upper < best[0]):
+        found = transport_plan(p, lag.open)
+        if found is not None:
+            objective = float(p.fixed_cost[lag.open].sum()) + found[0]
+            return _plan(np.flatnonzero(lag.open), found[1], objective, bound, False, loop, **done)
+    if best is None:
+        return Solution.empty(
+            Status.NO_SOLUTION,
+            "no plan was found before the time limit",
+            bound=bound if np.isfinite(bound) else None,
+            seconds=time.perf_counter() - done["t0"],
+            build_seconds=done["build_seconds"],
+            lagrangian_seconds=lag.seconds if lag else 0.0,
+            fixed_closed=done["fixed_closed"],
+            formulation=done["form"],
+        )
+    return _finish(p, cand, xi, xj, best[1], best[0], bound, False, loop, **done)
 
 
 def _best_bound(mip_bound: float, loop: _CutLoop, lag: Lagrangian | None) -> float:
@@ -346,18 +377,26 @@ def _best_bound(mip_bound: float, loop: _CutLoop, lag: Lagrangian | None) -> flo
 def _finish(
     p, cand, xi, xj, values, objective, bound, optimal, loop, *, t0, build_seconds, lag, fixed_closed, form
 ) -> Solution:
+    done = dict(t0=t0, build_seconds=build_seconds, lag=lag, fixed_closed=fixed_closed, form=form)
     k = len(cand)
     y = values[:k] > 0.5
     flows = np.zeros(p.shape)
     flows[cand[xi], xj] = np.clip(values[k:], 0.0, 1.0)
     if p.single_source:  # integer columns come back within the solver's tolerance of 0 or 1
         flows = np.round(flows)
+    return _plan(np.sort(cand[y]), flows, objective, bound, optimal, loop, **done)
+
+
+def _plan(
+    open_, flows, objective, bound, optimal, loop, *, t0, build_seconds, lag, fixed_closed, form
+) -> Solution:
+    """A solution from a plan: its open candidates, flows and objective, and the best bound."""
     return Solution(
         status=Status.OPTIMAL if optimal else Status.TIME_LIMIT,
         objective=objective,
         bound=bound,
         gap=relative_gap(objective, bound),
-        open=np.sort(cand[y]),
+        open=open_,
         flows=flows,
         seconds=time.perf_counter() - t0,
         build_seconds=build_seconds,

@@ -189,10 +189,9 @@ def _row(
         )
     for name in NUMBERS:
         row[name] = _number(raw.get(name), where, name)
-    if row["volume"] == 0 or row["investment_usd"] == 0 or row["investment_kzt"] == 0:
-        raise MatchError(
-            f"{where}: volume, investment_usd and investment_kzt must be > 0 when given", field="volume"
-        )
+    for name in ("volume", "investment_usd", "investment_kzt", "jobs"):  # each sizes the plant
+        if row[name] == 0:
+            raise MatchError(f"{where}: {name} must be > 0 when given, got 0", field=name)
     if not math.isnan(row["investment_usd"]) and not math.isnan(row["investment_kzt"]):
         raise MatchError(
             f"{where}: investment_usd and investment_kzt are both given; give one (the other is derived)",

@@ -127,8 +127,8 @@ class MatchResult:
             {
                 "zone": z["id"].iloc[i],
                 "name": z["name"].iloc[i],
-                "advantage": round(float(p.advantage[e, i]), 6),
-                "saving_usd": round(float(p.saving[e, i]), 2),
+                "advantage": _num(p.advantage[e, i], 6),
+                "saving_usd": _num(p.saving[e, i], 2),
                 "reasons": self.zone_reasons(e, i, words),
             }
             for i in order
@@ -137,13 +137,18 @@ class MatchResult:
     def zone_reasons(self, e: int, i: int, words: Words | None = None) -> list[str]:
         """What speaks for (and against) zone i for enterprise e, in words."""
         w, p = words or ENGLISH, self.pairs
-        why = [
-            w(
-                "saves %(share)s (%(saving)s USD a year) against its Turkish baseline",
-                share=w.share(p.advantage[e, i], 1),
-                saving=w.number(p.saving[e, i]),
-            )
-        ]
+        share, saving = p.advantage[e, i], p.saving[e, i]
+        why = (
+            [
+                w(
+                    "saves %(share)s (%(saving)s USD a year) against its Turkish baseline",
+                    share=w.share(share, 1),
+                    saving=w.number(saving),
+                )
+            ]
+            if math.isfinite(share) and math.isfinite(saving)
+            else [w("its saving against its Turkish baseline is not known")]
+        )
         if p.reason[e, i] == REASONS.index("hurdle"):
             why.append(w("below its hurdle of %(hurdle)s", hurdle=w.share(p.hurdle[e], 0)))
         if p.incentive_cost[e, i] > 0:
@@ -200,8 +205,8 @@ class MatchResult:
                     "zone_name": z["name"].iloc[i],
                     "region": z["region"].iloc[i],
                     "status": df["status"].iloc[e],
-                    "advantage": round(float(p.advantage[e, i]), 6),
-                    "saving_usd": round(float(p.saving[e, i]), 2),
+                    "advantage": _num(p.advantage[e, i], 6),
+                    "saving_usd": _num(p.saving[e, i], 2),
                     # SEZ incentives counted on a general word or an unsourced sector list
                     "confirmed": bool(p.confirmed[e, i]),
                     "estimated": p.estimated[e],
@@ -229,7 +234,7 @@ class MatchResult:
         if (p.reason[e] == REASONS.index("status")).all():
             return w(
                 "it operates already (status '%(status)s'): not a new project to place"
-                " (--include-operating places it as if it were)",
+                " (include_operating, --include-operating on the command line, places it as if it were)",
                 status=w(str(self.pipeline.table["status"].iloc[e])),
             )
         if p.possible[e].any():
@@ -460,8 +465,11 @@ class MatchResult:
         }
 
 
-def _num(x: Any) -> float | None:
-    return float(x) if x is not None and np.isfinite(x) else None
+def _num(x: Any, digits: int | None = None) -> float | None:
+    """A JSON-ready number: None for a missing or non-finite one (never NaN), rounded if asked."""
+    if x is None or not np.isfinite(x):
+        return None
+    return float(x) if digits is None else round(float(x), digits)
 
 
 def objective_values(objective: str, pairs: Pairs) -> np.ndarray:
@@ -517,7 +525,7 @@ def build_problem(
                 region == reg,
                 np.nan_to_num(pairs.jobs),
                 lower=jobs,
-                name=f"--min-jobs: jobs in {zones.region_names.get(reg, reg)} ({reg})",
+                name=f"min_jobs (--min-jobs): jobs in {zones.region_names.get(reg, reg)} ({reg})",
             )
         )
     if targets.max_incentive_cost is not None:
@@ -526,7 +534,7 @@ def build_problem(
                 None,
                 pairs.incentive_cost.T,
                 upper=targets.max_incentive_cost,
-                name="--max-incentive-cost: the zones' incentives, USD a year",
+                name="max_incentive_cost (--max-incentive-cost): the zones' incentives, USD a year",
             )
         )
     if not used:  # no resource declared anywhere: a dummy row keeps the shapes (R >= 1)
@@ -546,31 +554,41 @@ def solve_portfolio(
     gap: float | None = None,
     prefer: str = "state_cost",
     alternative: bool = True,
+    deadline: float | None = None,
 ) -> MatchResult:
     """Choose the portfolio, break ties by ``prefer`` (:data:`PREFER`) and price each zone's resources.
+
+    ``time_limit`` is the budget in seconds for every solve of the run together (the portfolio,
+    its tie-breaks and the shadow values), unless ``deadline`` (a ``time.perf_counter()`` value)
+    sets the end of a longer run that this is part of. Each solve gets the time left; a tie-break
+    or shadow value the time does not reach is left out, and a note says so.
 
     ``gap``: the relative optimality gap to stop at; by default exact (1e-9) for pipelines of up
     to :data:`EXACT_UP_TO` enterprises and 0.1 % above (the answer says which it reached)."""
     t0 = time.perf_counter()
+    if deadline is None:
+        deadline = t0 + time_limit if time_limit is not None else math.inf
     if prefer not in PREFER:
-        raise MatchError(f"--prefer must be one of {', '.join(PREFER)}, got {prefer!r}", field="--prefer")
+        raise MatchError(
+            f"prefer (--prefer) must be one of {', '.join(PREFER)}, got {prefer!r}", field="prefer"
+        )
     targets = _by_code(targets or Targets(), zones)
     _check_targets(targets, zones)
     values = objective_values(objective, pairs)
     problem = build_problem(pairs, zones, values, targets)
     if gap is None:
         gap = 1e-9 if len(pipeline) <= EXACT_UP_TO else 1e-3
-    solution = solve_gap(problem, time_limit=time_limit, gap=gap)
+    solution = solve_gap(problem, time_limit=_left(deadline, at_least=0.01), gap=gap)
     notes = []
     assignment = solution.assignment.copy() if solution.assignment is not None else np.full(len(pipeline), -1)
     refined = other_assignment = None
     if refine and solution.status is Status.OPTIMAL and solution.objective is not None:
-        refined = _refine(pairs, values, problem, solution.objective, time_limit, prefer)
+        refined = _refine(pairs, values, problem, solution.objective, deadline, prefer)
         if refined is not None and refined.assignment is not None:
             assignment = refined.assignment.copy()
             if alternative:  # what the other preference would give, for the report
                 other = next(k for k in PREFER if k != prefer)
-                second = _refine(pairs, values, problem, solution.objective, time_limit, other)
+                second = _refine(pairs, values, problem, solution.objective, deadline, other)
                 if second is not None and second.assignment is not None:
                     other_assignment = second.assignment.copy()
     if solution.status is not Status.OPTIMAL:
@@ -579,7 +597,9 @@ def solve_portfolio(
     shadows = {r: np.full(len(zones), np.nan) for r in ZONE_RESOURCES}
     if shadow and solution.status is Status.OPTIMAL:
         if pairs.cost.size <= SHADOW_MAX_PAIRS:
-            shadows = _shadow_values(pairs, zones, values, targets, solution.objective, time_limit)
+            shadows, skipped = _shadow_values(pairs, zones, values, targets, solution.objective, deadline)
+            if skipped:
+                notes.append(f"{skipped} shadow value(s) not computed: the time limit ran out first")
         else:
             notes.append(
                 f"shadow values not computed: {pairs.cost.size:,} pairs"
@@ -606,9 +626,11 @@ def solve_portfolio(
 TRADE_OFF_KEYS = ("enterprises", "jobs", "investment_usd", "exports_usd", "value_added_usd", "saving_usd")
 
 
-def trade_offs(result: MatchResult, time_limit: float | None) -> list[dict[str, Any]]:
+def trade_offs(result: MatchResult, deadline: float = math.inf) -> list[dict[str, Any]]:
     """What the portfolio of each objective gives, and, with targets, what they cost: the same
-    pipeline, zones and preference solved again for every objective (and without the targets)."""
+    pipeline, zones and preference solved again for every objective (and without the targets),
+    each within the time left before ``deadline`` (a ``time.perf_counter()`` value); a portfolio
+    the time does not reach is left out of the table, and a note on the result says so."""
     runs = [(name, result.targets) for name in OBJECTIVES]
     if result.targets.min_jobs or result.targets.max_incentive_cost is not None:
         runs.append((result.objective_name, Targets()))
@@ -616,6 +638,10 @@ def trade_offs(result: MatchResult, time_limit: float | None) -> list[dict[str, 
     for name, targets in runs:
         if name == result.objective_name and targets is result.targets:
             other = result
+        elif _left(deadline) is not None and _left(deadline) <= 0:
+            label = name + ("" if targets is result.targets else " (no targets)")
+            result.notes.append(f"trade-off for {label} not solved: the time limit ran out first")
+            continue
         else:
             other = solve_portfolio(
                 result.pipeline,
@@ -623,10 +649,11 @@ def trade_offs(result: MatchResult, time_limit: float | None) -> list[dict[str, 
                 result.pairs,
                 name,
                 targets,
-                time_limit,
+                None,
                 shadow=False,
                 prefer=result.prefer,
                 alternative=False,  # only each portfolio's own totals are shown
+                deadline=deadline,
             )
         impact = other.impact()
         rows.append(
@@ -680,7 +707,9 @@ def _by_code(targets: Targets, zones: Zones) -> Targets:
         code = code_of(reg, zones.region_names) or reg
         if code in min_jobs:  # 'Shymkent' and 'KZ-79': one would silently win
             raise MatchError(
-                f"--min-jobs gives region {code} twice ({given[code]!r} and {reg!r}); give each region once"
+                f"min_jobs (--min-jobs) gives region {code} twice ({given[code]!r} and {reg!r});"
+                " give each region once",
+                field="min_jobs",
             )
         min_jobs[code], given[code] = jobs, reg
     return replace(targets, min_jobs=min_jobs)
@@ -691,12 +720,20 @@ def _check_targets(targets: Targets, zones: Zones) -> None:
     for reg, jobs in targets.min_jobs.items():
         if reg not in regions:
             named = ", ".join(f"{zones.region_names.get(r, r)} {r}" for r in sorted(regions))
-            raise MatchError(f"--min-jobs: no zone lies in region {reg!r}; zones are in {named}")
+            raise MatchError(
+                f"min_jobs (--min-jobs): no zone lies in region {reg!r}; zones are in {named}",
+                field="min_jobs",
+            )
         if not math.isfinite(jobs) or jobs < 0:
-            raise MatchError(f"--min-jobs {reg}: jobs must be a number >= 0, got {jobs}")
+            raise MatchError(
+                f"min_jobs (--min-jobs) {reg}: jobs must be a number >= 0, got {jobs}", field="min_jobs"
+            )
     cap = targets.max_incentive_cost
     if cap is not None and (not math.isfinite(cap) or cap < 0):
-        raise MatchError(f"--max-incentive-cost must be a number >= 0 (USD a year), got {cap}")
+        raise MatchError(
+            f"max_incentive_cost (--max-incentive-cost) must be a number >= 0 (USD a year), got {cap}",
+            field="max_incentive_cost",
+        )
 
 
 def tie_values(pairs: Pairs, prefer: str) -> np.ndarray:
@@ -707,17 +744,25 @@ def tie_values(pairs: Pairs, prefer: str) -> np.ndarray:
     return -np.nan_to_num(pairs.incentive_cost)
 
 
-def _refine(pairs, values, problem, optimum, time_limit, prefer: str) -> GapSolution | None:
+def _left(deadline: float, at_least: float | None = None) -> float | None:
+    """Seconds left before ``deadline`` (None without one), at least ``at_least`` if given."""
+    if not math.isfinite(deadline):
+        return None
+    left = deadline - time.perf_counter()
+    return max(left, at_least) if at_least is not None else left
+
+
+def _refine(pairs, values, problem, optimum, deadline: float, prefer: str) -> GapSolution | None:
     """At the optimum of the objective, the portfolio ``prefer`` picks: for the least cost to the
     state, that least cost first and then, at it, the largest saving (lexicographic, two solves: a
     small weight on the saving could outbid a small cost)."""
     keep = _at_least(np.where(pairs.possible, values, 0.0), optimum)
-    first = _solve_tie(pairs, tie_values(pairs, prefer), problem, (keep,), time_limit)
+    first = _solve_tie(pairs, tie_values(pairs, prefer), problem, (keep,), deadline)
     if prefer == "saving" or first is None or first.objective is None:
         return first
     cost = _at_least(-np.nan_to_num(pairs.incentive_cost), first.objective)
     savings = np.where(np.isfinite(pairs.saving), pairs.saving, 0.0)
-    second = _solve_tie(pairs, savings, problem, (keep, cost), time_limit)
+    second = _solve_tie(pairs, savings, problem, (keep, cost), deadline)
     return second if second is not None and second.assignment is not None else first
 
 
@@ -726,7 +771,10 @@ def _at_least(values: np.ndarray, best: float) -> SideConstraint:
     return SideConstraint(None, np.nan_to_num(values).T, lower=best - 1e-6 * max(1.0, abs(best)))
 
 
-def _solve_tie(pairs, values, problem, keep, time_limit) -> GapSolution | None:
+def _solve_tie(pairs, values, problem, keep, deadline: float) -> GapSolution | None:
+    left = _left(deadline)
+    if left is not None and left <= 0:
+        return None
     tie = GapProblem(
         np.where(pairs.possible, values, np.nan).T,
         problem.weight,
@@ -736,22 +784,37 @@ def _solve_tie(pairs, values, problem, keep, time_limit) -> GapSolution | None:
         side=(*problem.side, *keep),
     )
     try:
-        s = solve_gap(tie, time_limit=time_limit)
+        s = solve_gap(tie, time_limit=left)
     except Exception:
         return None
     return s if s.status in (Status.OPTIMAL, Status.TIME_LIMIT) else None
 
 
-def _shadow_values(pairs, zones, values, targets, optimum, time_limit) -> dict[str, np.ndarray]:
-    """Objective gained by one more unit of each declared resource of each zone (a re-solve each)."""
+def _shadow_values(
+    pairs, zones, values, targets, optimum, deadline: float = math.inf
+) -> tuple[dict[str, np.ndarray], int]:
+    """Objective gained by one more unit of each declared resource of each zone (a re-solve each,
+    within the time left before ``deadline``; NaN where the time ran out, and how many did).
+
+    A zone whose capacity already holds everything every enterprise that may go there needs gains
+    nothing from one more unit (the row cannot bind): its value is 0 without a re-solve."""
     out = {r: np.full(len(zones), np.nan) for r in ZONE_RESOURCES}
+    skipped = 0
     for r in ZONE_RESOURCES:
         if not np.isfinite(pairs.needs[r]).any():
             continue
+        need = np.nan_to_num(pairs.needs[r])
         for i in np.flatnonzero(np.isfinite(zones.capacity[r])):
+            if need[pairs.possible[:, i]].sum() <= zones.capacity[r][i]:
+                out[r][i] = 0.0
+                continue
+            left = _left(deadline)
+            if left is not None and left <= 0:
+                skipped += 1
+                continue
             cap = {k: v.copy() for k, v in zones.capacity.items()}
             cap[r][i] += 1.0
-            s = solve_gap(build_problem(pairs, zones, values, targets, cap), time_limit=time_limit)
+            s = solve_gap(build_problem(pairs, zones, values, targets, cap), time_limit=left)
             if s.status is Status.OPTIMAL and s.objective is not None:
                 out[r][i] = max(s.objective - optimum, 0.0)
-    return out
+    return out, skipped

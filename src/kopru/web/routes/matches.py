@@ -111,6 +111,25 @@ def _record(state: WebState, result: MatchResult, req: MatchRequest, source: str
         return None
 
 
+def _check_targets(req: MatchRequest, zones: Any) -> None:
+    """The targets' regions and numbers against the zones, before any solve: a 422 on the field."""
+    from kopru.errors import MatchError
+    from kopru.matchmaking import Targets
+    from kopru.matchmaking.portfolio import _by_code
+    from kopru.matchmaking.portfolio import _check_targets as check
+
+    try:
+        check(_by_code(Targets(dict(req.min_jobs), req.max_incentive_cost), zones), zones)
+    except MatchError as exc:
+        field = exc.field or "min_jobs"
+        # the body's field leads the answer's message; the CLI's flag after it would only repeat it
+        msg = re.sub(rf"^{field} \(--[a-z-]+\):? ", "", exc.message)
+        raise HTTPException(
+            status_code=422,
+            detail=[{"loc": ["body", field], "msg": msg, "type": "value_error", "field": field}],
+        ) from None
+
+
 @router.post("/match", status_code=202)
 def submit_match(state: State, req: MatchRequest) -> JobView:
     """Start matching a pipeline to the zones in the background; poll GET /api/jobs/{id}, then
@@ -121,7 +140,7 @@ def submit_match(state: State, req: MatchRequest) -> JobView:
     try:
         pack = api.load_data()
         read_pipeline(pipeline, pack, set(TEMPLATES))  # 422 now, not a failed job later
-        load_zones(pack, zones)
+        _check_targets(req, load_zones(pack, zones))
     except KopruError as exc:  # name the upload, not the server's temporary file
         folder.cleanup()
         shown = pipeline.name if req.pipeline_name else "pipeline_csv"

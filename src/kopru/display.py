@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kopru.datapack import DataPack
+from kopru.datapack.labels import MODE_NAMES, QUANTITY_LABELS, quantity_label  # noqa: F401 - re-exported
 
 
 def site_names(pack: DataPack) -> dict[str, str]:
@@ -69,3 +70,11 @@ def subject_names(pack: DataPack) -> dict[str, str]:
     """Whose value a data-pack figure is, by name: regions, SEZs, provinces, the SEZ regime and
     the two countries (``KZ-61.wage_monthly_avg`` is Turkistan Region's wage)."""
     return site_names(pack) | FIXED_SUBJECTS
+
+
+def and_list(items: list[str] | tuple[str, ...]) -> str:
+    """'a', 'a and b', 'a, b and c': a list as a sentence says it."""
+    items = [str(i) for i in items]
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -685,12 +685,18 @@ def _capacity_costed(site: Any, units: float) -> float:
     return max(capacity, float(units)) if site.existing else capacity
 
 
-def _unconfirmed_sentence(
-    best: SitePlan, by_id: dict[str, SitePlan], ranking: list[str], base: SitePlan | None, currency: str
+def unconfirmed_sentence(
+    best: SitePlan,
+    by_id: dict[str, SitePlan],
+    ranking: list[str],
+    base: SitePlan | None,
+    currency: str,
+    said: bool = False,
 ) -> str:
     """When the pick's SEZ incentives are not confirmed for the product: what it costs without them
     (its region's site, the same place outside the zone's regime), and the best site whose
-    incentives need no such confirmation."""
+    incentives need no such confirmation. ``said``: the reader was told already that they are not
+    confirmed (the summary's footnote), so the sentence starts at what it costs without them."""
     if not unconfirmed_incentives(best.notes) or best.kind != "sez":
         return ""
     region = by_id.get(best.region or "")
@@ -703,10 +709,15 @@ def _unconfirmed_sentence(
         gap = (base.landed_cost.total - site.landed_cost.total) / base.landed_cost.total
         return f", {abs(gap):.1%} {'below' if gap >= 0 else 'above'} {base.name}"
 
+    costs = (
+        f"what {region.name} does, {region.landed_cost.total:,.0f} {currency} a year"
+        f" (rank {region.rank}{against_base(region)})"
+    )
     text = (
-        f" {best.name}'s SEZ incentives are counted without the product confirmed as a priority activity of"
-        f" the zone: without them it costs what {region.name} does, {region.landed_cost.total:,.0f}"
-        f" {currency} a year (rank {region.rank}{against_base(region)})"
+        f" Without them {best.name} costs {costs}"
+        if said
+        else f" {best.name}'s SEZ incentives are counted without the product confirmed as a priority"
+        f" activity of the zone: without them it costs {costs}"
     )
     sure = next(
         (by_id[s] for s in ranking if by_id[s].feasible and not unconfirmed_incentives(by_id[s].notes)), None
@@ -815,7 +826,7 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
         )
         text = (
             f"Produce at {best.name}: annual landed cost {total:,.0f} {currency}"
-            f" ({best.landed_cost.per_unit:,.2f} per unit), {saving:,.0f} {currency}"
+            f" ({best.landed_cost.per_unit:,.2f} {currency} per unit), {saving:,.0f} {currency}"
             f" ({saving_pct:.1%}; {saving_pct_pre_tax:.1%} before profit tax) below the best Turkish"
             f" option, {base.name}{expanded}."
         )
@@ -849,7 +860,7 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
     points += [
         p.strip()
         for p in (
-            _unconfirmed_sentence(best, by_id, ranking, base, currency),
+            unconfirmed_sentence(best, by_id, ranking, base, currency),
             _restricted_sentence(best, currency, markets),
         )
         if p.strip()

@@ -318,7 +318,9 @@ def brief(v: SwitchingValues) -> str:
         s = near[0]
         said.add(_key(s))
         what = f"{s.first_name} comes first" if question == "site" else f"first place leaves {where}"
-        parts.append(f"{what} if {s.label} moves {s.change} ({_odds(s)})")
+        # a change "at X instead of Y" reads as a level, not as a move
+        verb = "is" if s.change.startswith("at ") else "moves"
+        parts.append(f"{what} if {s.label} {verb} {s.change} ({_odds(s)})")
     if not parts:
         return f"No single input moves first place from {v.name} within reach."
     return f"Switching values, one input alone: {'; '.join(parts)}."

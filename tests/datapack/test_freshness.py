@@ -41,6 +41,11 @@ def test_oldest_input_of_the_recommendation(pack):
     plan = kopru.plan(EXAMPLES / "apparel.yaml")
     oldest = oldest_behind(pack, plan, plan.recommendation.site)
     assert plan.oldest_input == oldest.as_dict()
+    # named as a person reads it (a CFO review found "cost_fixed_per_teu of mode:sea")
+    assert (oldest.key, oldest.what) == (
+        "mode:sea.cost_fixed_per_teu",
+        "sea freight's terminal charge per TEU",
+    )
     # brute force over the recommended site's inputs: none is older
     site = plan.site(plan.recommendation.site)
     assert all(ref.year >= oldest.year for ref in site.inputs.values())

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from kopru.datapack.labels import value_label
 from kopru.datapack.loader import DataPack
 from kopru.trade import territory_of, treatment
 
@@ -88,13 +89,19 @@ def _input_tariffs(
     return found
 
 
+def _subject_names(pack: DataPack) -> dict[str, str]:
+    from kopru.display import subject_names  # kopru.display reads the data pack: imported late
+
+    return subject_names(pack)
+
+
 def _parameters(pack: DataPack) -> Iterable[DatedValue]:
     params = pack.parameters
     latest = params.sort_values("year").drop_duplicates(["subject", "quantity"], keep="last")
+    names = _subject_names(pack)
     for r in latest.itertuples():
-        yield DatedValue(
-            "parameters", f"{r.subject}.{r.quantity}", f"{r.quantity} of {r.subject}", int(r.year), r.source
-        )
+        what = value_label(r.subject, r.quantity, names)
+        yield DatedValue("parameters", f"{r.subject}.{r.quantity}", what, int(r.year), r.source)
 
 
 def _tariffs(pack: DataPack) -> Iterable[DatedValue]:
@@ -118,9 +125,10 @@ def oldest_behind(pack: DataPack, plan: Any, site_id: str, pays_input_duty: bool
     customs zone for the plant's life, nor only on exports), the duties on its bought inputs. The
     inbound freight's legs are not traced: they are routed per material, not kept in the plan."""
     site = plan.site(site_id)
+    names = _subject_names(pack)
     found: list[DatedValue] = []
     for ref in site.inputs.values():
-        what = f"{ref.quantity} of {ref.subject}"
+        what = value_label(ref.subject, ref.quantity, names)
         found.append(
             DatedValue("parameters", f"{ref.subject}.{ref.quantity}", what, int(ref.year), ref.source)
         )

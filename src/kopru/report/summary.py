@@ -16,7 +16,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from kopru.planner import Plan, stress_clause
+from kopru.display import and_list, quantity_label
+from kopru.planner import Plan, stress_clause, unconfirmed_sentence
 from kopru.sites import unconfirmed_incentives
 from kopru.switching import brief as brief_switching
 
@@ -60,6 +61,7 @@ class Summary:
     as_of: str
     made_by: str
     investment: str = ""  # the recommended site's investment case in one line
+    footnote: str = ""  # what the table's asterisks mean: always shown, never cut like a risk
 
 
 def _money(value: float | None) -> str:
@@ -114,7 +116,27 @@ def build_summary(plan: Plan, risk: Mapping[str, Any] | None = None) -> Summary:
         as_of=as_of,
         made_by=f"kopru {plan.kopru_version}",
         investment=investment_line(plan),
+        footnote=_footnote(plan),
     )
+
+
+def _footnote(plan: Plan) -> str:
+    """The asterisk: SEZ incentives counted without the product confirmed for the zone, and what the
+    recommended site costs without them (a review found the note cut as the seventh of six risks)."""
+    assumed = [plan.site(s).name for s in plan.ranking[:TOP] if unconfirmed_incentives(plan.site(s).notes)]
+    if not assumed:
+        return ""
+    text = (
+        "* SEZ incentives counted without the product confirmed as a priority activity of the zone"
+        f" (its sectors are not sourced, or match only through a general word): {and_list(assumed)};"
+        " check that the product qualifies before relying on their rank."
+    )
+    rec = plan.recommendation
+    if rec.site is not None:
+        by_id = {s.id: s for s in plan.sites}
+        base = by_id.get(rec.baseline_site or "")
+        text += unconfirmed_sentence(by_id[rec.site], by_id, plan.ranking, base, plan.currency, said=True)
+    return text
 
 
 def investment_line(plan: Plan) -> str:
@@ -156,7 +178,7 @@ def _sentence(plan: Plan) -> str:
         return "No site can serve every market: see the report for what blocks each one."
     text = (
         f"Produce at {rec.name}: {rec.total:,.0f} {plan.currency} a year landed at the markets"
-        f" ({rec.per_unit:,.2f} per unit)"
+        f" ({rec.per_unit:,.2f} {plan.currency} per unit)"
     )
     if rec.baseline_site and rec.saving_pct is not None:
         base = plan.site(rec.baseline_site).name
@@ -197,15 +219,30 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None) -> list[str]:
         return out
     if plan.borrowed_stress is not None and not plan.borrowed_stress.holds:
         out.append(plan.borrowed_stress.text)  # it overturns the pick: first, not fourth
+    out.extend(_profit_tax(plan))
+    if plan.switching is not None:  # how far the pick is from changing: before what it rests on
+        out.append(brief_switching(plan.switching))
     out.extend(_baseline_expansion(plan))
     site = plan.site(rec.site)
     names = {m["id"]: m["name"] for m in plan.markets}
+    borrowed = [
+        q
+        for q, p in site.inputs.items()
+        if p.assumption or p.subject not in (site.id, site.region, site.country)
+    ]
+    if borrowed:
+        out.append(
+            f"{len(borrowed)} of the {len(site.inputs)} inputs of {site.name} are labelled assumptions"
+            f" or another region's figures ({and_list([quantity_label(q) for q in borrowed])})."
+        )
+    if plan.borrowed_stress is not None and plan.borrowed_stress.holds:
+        out.append(plan.borrowed_stress.text)
     restricted = {mid: mc.restricted_transit for mid, mc in site.by_market.items() if mc.restricted_transit}
     if restricted:
         countries = sorted({COUNTRIES.get(c, c) for r in restricted.values() for c in r.countries})
         extra = [r.extra_cost_per_unit for r in restricted.values() if r.extra_cost_per_unit is not None]
         text = (
-            f"Routes to {', '.join(names.get(m, m) for m in restricted)} pass through {', '.join(countries)},"
+            f"Routes to {and_list([names.get(m, m) for m in restricted])} pass through {and_list(countries)},"
             " under sanctions or transit restrictions"
         )
         a_year = sum(
@@ -216,31 +253,10 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None) -> list[str]:
         if extra:
             text += (
                 f"; routes around them cost {a_year:,.0f} {plan.currency} a year more"
-                f" (up to {max(extra):,.3f} per unit)"
+                f" (up to {max(extra):,.3f} {plan.currency} per unit)"
             )
         out.append(text + ".")
     out.extend(_baseline_transit(plan, names))
-    borrowed = [
-        q
-        for q, p in site.inputs.items()
-        if p.assumption or p.subject not in (site.id, site.region, site.country)
-    ]
-    if borrowed:
-        out.append(
-            f"{len(borrowed)} of the {len(site.inputs)} inputs of {site.name} are labelled assumptions"
-            f" or another region's figures ({', '.join(q.replace('_', ' ') for q in borrowed)})."
-        )
-    if plan.borrowed_stress is not None and plan.borrowed_stress.holds:
-        out.append(plan.borrowed_stress.text)
-    if plan.switching is not None:
-        out.append(brief_switching(plan.switching))
-    assumed = [plan.site(s).name for s in plan.ranking[:TOP] if unconfirmed_incentives(plan.site(s).notes)]
-    if assumed:
-        out.append(
-            f"* SEZ incentives counted without the product confirmed as a priority activity of the zone"
-            f" (its sectors are not sourced, or match only through a general word): {', '.join(assumed)}"
-            " (check that the product qualifies before relying on their rank)."
-        )
     oldest = plan.oldest_input
     if oldest:
         out.append(
@@ -249,6 +265,27 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None) -> list[str]:
     if site.landed_cost.utilisation > 1:
         out.append(f"{site.name} would run at {site.landed_cost.utilisation:.0%} of one plant's capacity.")
     return out
+
+
+def _profit_tax(plan: Plan) -> list[str]:
+    """How much of the saving is profit tax, and whether the rate behind it is an assumption (a CFO
+    review: most of a zone's lead can be its corporate income tax exemption)."""
+    rec = plan.recommendation
+    if rec.site is None or rec.baseline_site is None or not rec.baseline_total:
+        return []
+    site, base = plan.site(rec.site), plan.site(rec.baseline_site)
+    ours, theirs = site.landed_cost.profit_tax or 0.0, base.landed_cost.profit_tax or 0.0
+    saving = rec.baseline_total - (site.landed_cost.total or 0.0)
+    if saving <= 0 or theirs - ours <= 0.2 * saving:
+        return []
+    cit = site.inputs.get("corporate_income_tax")
+    why = ""
+    if cit is not None and cit.assumption:
+        why = f"; the {cit.value:g} % rate {site.name} is counted at for {cit.year} is an assumption"
+    return [
+        f"{theirs - ours:,.0f} of the {saving:,.0f} {plan.currency} a year saved is profit tax:"
+        f" {site.name} pays {ours:,.0f} {plan.currency} of it, {base.name} {theirs:,.0f}{why}."
+    ]
 
 
 def _baseline_transit(plan: Plan, names: Mapping[str, str]) -> list[str]:
@@ -318,11 +355,20 @@ def write_summary_pdf(summary: Summary, path: str | Path) -> Path:
         pdf.multi_cell(width, 4.8, summary.investment, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     _pdf_table(pdf, summary, width)
+    if summary.footnote:
+        pdf.ln(1.5)
+        pdf.set_font("DejaVu", "", 8)
+        pdf.multi_cell(width, 4.2, summary.footnote, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(5)
     pdf.set_font("DejaVu", "B", 11)
     pdf.cell(width, 6, "Main risks", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 9)
     for text in summary.risks or ["None found in this run."]:
+        height = pdf.multi_cell(width, 4.8, f"•  {text}", dry_run=True, output="HEIGHT")
+        if pdf.get_y() + height > pdf.h - 26:  # the footer's place: the rest are in the report
+            more = "•  More in summary.html and report.html."
+            pdf.multi_cell(width, 4.8, more, new_x="LMARGIN", new_y="NEXT")
+            break
         pdf.multi_cell(width, 4.8, f"•  {text}", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
     pdf.set_y(pdf.h - 22)

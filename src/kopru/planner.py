@@ -20,8 +20,9 @@ from kopru.borrowing import BorrowedStress
 from kopru.borrowing import stress as borrowed_stress
 from kopru.corridors import Network
 from kopru.costs import COMPONENTS, annual_totals, landed_cost, property_tax_per_unit, route_choice
-from kopru.datapack import DataPack, split_list
+from kopru.datapack import DataPack, Param, split_list
 from kopru.datapack.freshness import oldest_behind
+from kopru.datapack.labels import value_label
 from kopru.datapack.loader import BOUNDARIES_SOURCE
 from kopru.display import subject_names
 from kopru.incentives import zone_note
@@ -29,7 +30,7 @@ from kopru.inputs import PlanInputs, prepare
 from kopru.profile import OptimizeOptions, Profile
 from kopru.progress import Steps, quiet_steps
 from kopru.provenance import provenance
-from kopru.sites import unconfirmed_incentives
+from kopru.sites import ASSUMED_INCENTIVES, GENERIC_MATCH, unconfirmed_incentives
 from kopru.switching import SwitchingValues
 from kopru.trade import territory_of
 from kopru.valuation import AppraisalOut, IncentiveOut, appraise, baseline_index, incentives_out
@@ -474,14 +475,7 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
     recommendation = _recommend(site_plans, ranking, pre, a.cube, profile.currency)
     used_sources = _used_sources(pack, site_plans, pre.treat, routes)
     subjects = subject_names(pack)
-    assumptions = sorted(
-        {
-            f"{subjects.get(p.subject, p.subject)}, {p.quantity}: {p.note}"
-            for s in site_plans
-            for p in s.inputs.values()
-            if p.assumption
-        }
-    )
+    assumptions = _assumptions(site_plans, recommendation.site, subjects)
     plan = Plan(
         **provenance(pack.version),
         company=profile.company,
@@ -653,6 +647,8 @@ def _site_notes(pre: PlanInputs, a: _Arrays, i: int, site: Any) -> list[str]:
     zone_years = pre.terms.zone_years[i]
     in_regime = pre.inputs.values["in_sez_regime"][i] > 0
     if in_regime and np.isfinite(zone_years) and round(zone_years, 1) < pre.profile.lifetime_years:
+        if zone_years <= 0:  # no incentive is counted, so none needs confirming (a review: it said both)
+            notes = [n for n in notes if n not in (ASSUMED_INCENTIVES, GENERIC_MATCH)]
         notes.append(
             f"{zone_note(pre.terms, i)} Its advantages end then"
             + (": none apply to this plant" if zone_years <= 0 else " (the cost counts them for those years)")
@@ -728,6 +724,21 @@ def unconfirmed_sentence(
             f" {sure.landed_cost.total:,.0f} {currency} a year{against_base(sure)})"
         )
     return text + "."
+
+
+def _assumptions(site_plans: list[SitePlan], pick: str | None, subjects: dict[str, str]) -> list[str]:
+    """Every assumption a site's cost uses, named as a person reads it; the recommended site's first
+    (a CFO review: its few were lost among 39 gas caps of other regions, in alphabetical order)."""
+    mine = {
+        (p.subject, p.quantity) for s in site_plans if s.id == pick for p in s.inputs.values() if p.assumption
+    }
+    found = {(p.subject, p.quantity): p for s in site_plans for p in s.inputs.values() if p.assumption}
+
+    def line(p: Param) -> str:
+        return f"{value_label(p.subject, p.quantity, subjects)} ({p.year}): {p.note}"
+
+    first = sorted(line(p) for k, p in found.items() if k in mine)
+    return first + sorted(line(p) for k, p in found.items() if k not in mine)
 
 
 def _before_profit_tax(site: SitePlan) -> float:

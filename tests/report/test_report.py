@@ -150,3 +150,36 @@ def test_a_site_without_a_route_is_drawn_grey_not_refused(tmp_path):
     assert not plan.site("plant_TR-20").feasible
     html = kopru.write_report(plan, tmp_path).report_html.read_text(encoding="utf-8")
     assert "Turkish site, no route" in html and "Denizli plant (existing): no route" in html
+
+
+def test_cfo_review_fixes_in_the_report():
+    """A CFO review of the apparel report: the expanded Denizli plant's IRR and payback are its
+    expansion's while its NPV is the whole plant's (now marked and explained); assumptions are named
+    as values, the recommended site's first; a zone whose term ends before the plant runs carries no
+    'incentives counted' note; the tornado's ticks are not whole percents repeated."""
+    from kopru.report import tornado_chart
+
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    html = render_html(plan, kopru.load_data())
+    table = html.split('id="appraisal-table"')[1].split("</table>")[0]
+    denizli = plan.site(plan.recommendation.baseline_site)
+    assert denizli.existing and denizli.landed_cost.expansion == 1_800_000
+    row = next(r for r in table.split("<tr") if denizli.name in r)
+    assert row.count("\u2020") == 2  # IRR and payback
+    assert "its IRR and payback are those of its expansion" in html
+    # assumptions: "Kazakhstan's industrial electricity price (2025): ...", the pick's first
+    best = plan.site(plan.recommendation.site)
+    mine = [p for p in best.inputs.values() if p.assumption]
+    assert plan.assumptions[: len(mine)] == sorted(plan.assumptions[: len(mine)])
+    assert any(a.startswith("Kazakhstan's industrial electricity price (2025): ") for a in plan.assumptions)
+    assert not any("_price_industrial" in a.split(":")[0] for a in plan.assumptions)
+    for a in plan.assumptions[: len(mine)]:
+        assert any(a.endswith(p.note) for p in mine)
+    # SEZ Astana - New City ends on 1 January 2027: no incentive counted, none to confirm
+    new_city = next(s for s in plan.sites if s.id == "sez_astana_new_city")
+    assert any("none apply to this plant" in n for n in new_city.notes)
+    assert not any("incentives counted" in n or "incentives assumed" in n for n in new_city.notes)
+    # the appliances tornado spans about 3 points: ticks with one decimal
+    fig = tornado_chart(kopru.plan(EXAMPLES / "appliances.yaml"))
+    assert fig.layout.xaxis.tickformat == ".1%"
+    assert tornado_chart(plan).layout.xaxis.tickformat in (".0%", ".1%")

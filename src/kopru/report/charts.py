@@ -3,6 +3,7 @@ distributions and P(best)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -218,10 +219,20 @@ def tornado_chart(plan: Plan) -> go.Figure:
         margin=dict(l=10, r=10, t=50, b=40),
         title=f"{v.name}: saving over {v.comparator}, one input at a time",
         legend=dict(orientation="h", y=-0.12),
-        xaxis=dict(tickformat=".0%", gridcolor="#e5e8ec", title="below the comparator's annual cost"),
+        # whole percents repeat when the bars span a few points (a review read "38% 38% 39%")
+        xaxis=dict(
+            tickformat=".1%" if _span([*low, *high, v.saving_pct]) < 0.06 else ".0%",
+            gridcolor="#e5e8ec",
+            title="below the comparator's annual cost",
+        ),
         plot_bgcolor="white",
     )
     return fig
+
+
+def _span(values: list[float]) -> float:
+    finite = [x for x in values if x is not None and math.isfinite(x)]
+    return max(finite) - min(finite) if finite else 0.0
 
 
 def _input_value(kind: str, value: float) -> str:

@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kopru.costs import component_label
 from kopru.datapack import DataPack
-from kopru.display import subject_names
+from kopru.display import KIND_NAMES, subject_names
 from kopru.planner import Plan
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3B5A")
@@ -213,7 +213,7 @@ def _ranking(plan: Plan, cur: str) -> tuple[list[Column], list[list[Any]]]:
                 s.rank,
                 s.name,
                 s.country,
-                s.kind.replace("_", " "),
+                _kind(s),
                 total,
                 s.landed_cost.per_unit,
                 saving,
@@ -224,6 +224,12 @@ def _ranking(plan: Plan, cur: str) -> tuple[list[Column], list[list[Any]]]:
             ]
         )
     return cols, rows
+
+
+def _kind(site: Any) -> str:
+    """What kind of site, in words; an expanded plant's IRR and payback are its expansion's."""
+    expanded = site.existing and site.landed_cost.expansion > 0
+    return KIND_NAMES.get(site.kind, site.kind) + ("; IRR and payback of its expansion" if expanded else "")
 
 
 def _costs(plan: Plan, cur: str) -> tuple[list[Column], list[list[Any]]]:

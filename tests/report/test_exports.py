@@ -327,3 +327,17 @@ def test_notes_sit_under_a_sheet_outside_its_filter(folder):
     assert len(
         list(tornado.iter_rows(min_row=2, max_row=int(tornado.auto_filter.ref.split(":")[1][1:])))
     ) == len(plan.switching.swings)
+
+
+def test_the_workbook_says_an_expanded_plant_is_costed_with_its_expansion(folder):
+    """A CFO review: the Costs sheet's header said an expanded plant shows above 100 %, but its
+    capacity includes the expansion (Denizli: 1.2 M + 1.8 M = 3.0 M, 100 %)."""
+    out, plan = folder
+    rows = list(openpyxl.load_workbook(out / "plan.xlsx")["Costs"].iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(rows) if r and "Units sold / capacity" in " ".join(map(str, r)))
+    cols = list(rows[at])
+    denizli = plan.site(plan.recommendation.baseline_site)
+    row = next(r for r in rows[at + 1 :] if r and r[0] == denizli.name)
+    assert row[cols.index("Expansion of an existing plant (units a year)")] == 1_800_000
+    assert row[next(i for i, c in enumerate(cols) if c and str(c).startswith("Units sold / capacity"))] == 1.0
+    assert "above 100" not in " ".join(str(c) for c in cols)

@@ -239,9 +239,10 @@ def _costs(plan: Plan, cur: str) -> tuple[list[Column], list[list[Any]]]:
         (f"Profit tax, part of taxes ({cur}/yr)", MONEY),
         (f"Total ({cur}/yr)", MONEY),
         ("Units a year", MONEY),
-        # units sold over the plant's capacity: above 100 % an existing plant's cost includes the
-        # expansion it needs, and a new plant of the profile's size could not make them all
-        ("Units sold / capacity (%; above 100: an existing plant expanded, a new one too small)", SHARE),
+        # an existing plant's capacity includes the expansion its cost pays for (a CFO review: the
+        # header still said such a plant shows above 100 %)
+        ("Units sold / capacity (%; an existing plant's capacity includes its expansion)", SHARE),
+        ("Expansion of an existing plant (units a year)", MONEY),
     ]
     rows = []
     for sid in plan.ranking:
@@ -256,6 +257,7 @@ def _costs(plan: Plan, cur: str) -> tuple[list[Column], list[list[Any]]]:
                 lc.total,
                 lc.units,
                 lc.utilisation,
+                lc.expansion if s.existing else None,
             ]
         )
     return cols, rows

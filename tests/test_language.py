@@ -162,3 +162,17 @@ def test_cli_writes_turkish_sheets_beside_the_english_and_refuses_another(tmp_pa
     assert not list((out / "pitch" / "tr").glob("*.html"))
     bad = cli("match", str(PIPELINE), "--no-store", "--lang", "de")
     assert bad.code == 2 and "language 'de' is not one kopru writes" in bad.err
+
+
+def test_turkish_pitch_reads_as_a_turkish_reader_expects():
+    """A Turkish-speaking review: the estimate note ran into the category ("A)şablondan"), headings
+    were word-for-word ("Bir bakışta X"), and a machine's cost per unit had three decimals."""
+    result = api.match(PIPELINE)
+    ids = list(result.pipeline.ids)
+    afko = portfolio.render_pitch_html(result, ids.index("afko_atyrau"), "tr")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", afko))
+    assert ")şablondan" not in text and "kategorisi A) " in text
+    assert ": genel bakış" in afko and "Bir bakışta" not in afko
+    assert "Pazarlara giden güzergâhlar" in afko
+    costs = afko.split('id="components"')[1].split("</table>")[0]
+    assert not re.search(r"\d,\d{3}<", costs)  # no thousandths on a cost of thousands of USD

@@ -128,6 +128,7 @@ def test_every_message_the_turkish_sheets_ask_for_is_translated(requested):
 def visible_text(page: str) -> str:
     page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
     page = re.sub(r"<code>.*?</code>", " ", page, flags=re.S)  # source ids
+    page = re.sub(r"<cite>.*?</cite>", " ", page, flags=re.S)  # sources' own titles
     page = page.split("Kaynak (yatırım tanıtım ekibi için)")[0]  # the research note stays as written
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
@@ -176,3 +177,18 @@ def test_turkish_pitch_reads_as_a_turkish_reader_expects():
     assert "Pazarlara giden güzergâhlar" in afko
     costs = afko.split('id="components"')[1].split("</table>")[0]
     assert not re.search(r"\d,\d{3}<", costs)  # no thousandths on a cost of thousands of USD
+
+
+def test_a_pitch_sheet_names_its_sources_not_their_ids():
+    """A Turkish-speaking review: the sheets cited "sez_law_242vi; sez_investgov_benefits" where the
+    English report names the documents. Oracle: the data pack's sources table."""
+    result = api.match(PIPELINE)
+    pack = api.load_data()
+    pages = (portfolio.render_pitch_html(result, i, "tr") for i in range(len(result.pipeline.ids)))
+    page = next(p for p in pages if 'id="incentives"' in p)
+    cells = page.split('id="incentives"')[1].split("</table>")[0]
+    cited = re.findall(r"<cite>(.*?)</cite>", cells, flags=re.S)
+    assert cited and "<code>" not in cells
+    titles = set(pack.sources["title"])
+    texts = [html.unescape(re.sub(r"<[^>]+>", "", c)) for c in cited]
+    assert all(any(t.startswith(title + " (") for title in titles) for t in texts), texts

@@ -197,6 +197,25 @@ def pitch_rows(result: MatchResult, e: int, words: Words = ENGLISH) -> dict[str,
         "routes": routes,
         "facts": _zone_facts(pre, site_index),
     }
+    rows = [*out["zone"]["incentives"], *out["zone"]["facts"]]
+    cited = {i for r in rows for i in str(r["source"]).split(";")}
+    out["zone"]["sources"] = _source_titles(pre.pack, cited)
+    return out
+
+
+def _source_titles(pack: Any, ids: set[str]) -> dict[str, dict[str, str]]:
+    """Title, publisher, year and address of each cited source id the data pack knows: an investor
+    reads "Law 242-VI ... (adilet.zan.kz, 2019)", not "sez_law_242vi"."""
+    table = pack.sources
+    out = {}
+    for sid in sorted(i.strip() for i in ids if i.strip() in table.index):
+        row = table.loc[sid]
+        out[sid] = {
+            "title": str(row["title"]),
+            "publisher": str(row["publisher"]),
+            "year": str(row["year"]),
+            "url": str(row["url"]) if str(row["url"]).startswith("http") else "",
+        }
     return out
 
 

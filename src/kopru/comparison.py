@@ -95,7 +95,7 @@ def _one(plan: Plan, query: str) -> SitePlan:
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
-            names = "; ".join(s.name for s in hits[:6])
+            names = "; ".join(s.name for s in hits[:6]) + ("; …" if len(hits) > 6 else "")
             raise OptionError(f"'{query}' fits {len(hits)} sites ({names}); name one of them", field="sites")
     close = difflib.get_close_matches(query, [s.name for s in plan.sites], n=3, cutoff=0.5)
     hint = f"; did you mean {' or '.join(close)}?" if close else "; kopru plan lists the candidates"

@@ -92,3 +92,21 @@ def test_input_tariffs_count_only_where_the_site_pays_them(pack):
     turan = oldest_behind(pack, plan, "sez_turan", pays_input_duty=False)
     assert turan.key not in {v.key for v in paid}
     assert oldest_behind(pack, plan, "plant_TR-20").year <= min(v.year for v in paid)
+
+
+def test_a_site_away_from_its_node_rests_on_the_road_circuity_too(pack):
+    """Data review: the road circuity (2018) prices every connector from a site to its corridor node,
+    but the oldest-value check did not see it. SEZ Ontustik lies 7 km from Shymkent's node; SEZ Turan
+    sits on its node and does not rest on it."""
+    from kopru.geo import haversine_km
+
+    plan = kopru.plan(EXAMPLES / "construction_materials.yaml")
+    ontustik, turan = plan.site("sez_ontustik"), plan.site("sez_turan")
+    for site, away in ((ontustik, True), (turan, False)):
+        node = pack.nodes.loc[site.node]
+        km = float(haversine_km(site.lat, site.lon, float(node["lat"]), float(node["lon"])))
+        assert (km > 0.5) is away
+    circuity = pack.param("network", "road_circuity")
+    assert circuity.year == 2018
+    assert oldest_behind(pack, plan, "sez_ontustik").key == "network.road_circuity"
+    assert oldest_behind(pack, plan, "sez_turan").key != "network.road_circuity"

@@ -18,6 +18,7 @@ from typing import Any
 
 from kopru.datapack.labels import value_label
 from kopru.datapack.loader import DataPack
+from kopru.geo import haversine_km
 from kopru.trade import territory_of, treatment
 
 
@@ -110,6 +111,12 @@ def _tariffs(pack: DataPack) -> Iterable[DatedValue]:
         yield DatedValue("tariffs", f"tariff.{r.regime}.{r.hs}", what, int(r.year), r.source)
 
 
+def _connector_km(pack: DataPack, site: Any) -> float:
+    """Great-circle km from a site to its corridor node (the road connector kopru.inputs prices)."""
+    node = pack.nodes.loc[site.node]
+    return float(haversine_km(site.lat, site.lon, float(node["lat"]), float(node["lon"])))
+
+
 def _edges(pack: DataPack) -> Iterable[DatedValue]:
     names = pack.nodes["name"]
     for r in pack.edges.to_dict("records"):
@@ -120,7 +127,8 @@ def _edges(pack: DataPack) -> Iterable[DatedValue]:
 
 def oldest_behind(pack: DataPack, plan: Any, site_id: str, pays_input_duty: bool = True) -> DatedValue | None:
     """The oldest value the site's cost rests on, ties broken by key: its inputs, the legs of the
-    routes it uses (an edge's own rate, or the mode's rates that price an edge without one), the
+    routes it uses (an edge's own rate, or the mode's rates that price an edge without one; the road
+    circuity and rate of its connector to its node, when it is away from it), the
     duties it pays on its product and, where it pays any (``pays_input_duty``: not in a free
     customs zone for the plant's life, nor only on exports), the duties on its bought inputs. The
     inbound freight's legs are not traced: they are routed per material, not kept in the plan."""
@@ -136,6 +144,9 @@ def oldest_behind(pack: DataPack, plan: Any, site_id: str, pays_input_duty: bool
     tariffs = {v.key: v for v in _tariffs(pack)}
     params = {v.key: v for v in _parameters(pack)}
     priced_by_mode = _edges_without_rate(pack)
+    if _connector_km(pack, site) > 0.5:  # a site away from its node reaches it by road
+        keys = ("network.road_circuity", "mode:road.cost_per_teu_km")
+        found += [params[k] for k in keys if k in params]
     for market in site.by_market.values():
         route = plan.routes.get(market.route) if market.route else None
         for leg in route.legs if route is not None else ():

@@ -136,7 +136,9 @@ def test_the_summary_says_what_the_saving_rests_on(folder):
     assert (lc.capacity, lc.expansion, lc.units, lc.utilisation) == (3_000_000, 1_800_000, 3_000_000, 1.0)
     assert "can make 1,200,000 of the 3,000,000 units" in text
     assert "an expansion of 3,600,000 USD" in text  # 6 M capex x 1.8 / 3.0, by hand
-    assert re.search(r"per USD: EUR [\d.]+ \(2026\), KZT [\d.]+ \(2026\), TRY [\d.]+ \(2026\)", text)
+    # each rate says it is a mean of 2026 so far, not a spot rate
+    to_date = r"\(mean of 2026 to date\)"
+    assert re.search(rf"per USD: EUR [\d.]+ {to_date}, KZT [\d.]+ {to_date}, TRY [\d.]+ {to_date}", text)
     best = plan.site(plan.recommendation.site)
     borrowed = [
         q

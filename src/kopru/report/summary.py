@@ -104,7 +104,7 @@ def build_summary(plan: Plan, risk: Mapping[str, Any] | None = None) -> Summary:
     if oldest:
         as_of += f"; the oldest input of the recommended site is from {oldest.get('year')}"
     if plan.exchange_rates:
-        rates = ", ".join(f"{r.subject} {r.value:,.4g} ({r.year})" for r in plan.exchange_rates)
+        rates = ", ".join(f"{r.subject} {r.value:,.4g} ({_rate_basis(r)})" for r in plan.exchange_rates)
         as_of += f"; per USD: {rates}"
     return Summary(
         title=f"{plan.company}: where to make {plan.product}",
@@ -137,6 +137,16 @@ def _footnote(plan: Plan) -> str:
         base = by_id.get(rec.baseline_site or "")
         text += unconfirmed_sentence(by_id[rec.site], by_id, plan.ranking, base, plan.currency, said=True)
     return text
+
+
+def _rate_basis(rate: Any) -> str:
+    """What an exchange rate is: a mean of its year, or of the year so far (a CFO review: a mean to
+    October sat beside October's own rates, which move the saving by two points)."""
+    if rate.overridden:
+        return "given"
+    if "year to date" in rate.note:
+        return f"mean of {rate.year} to date"
+    return f"mean of {rate.year}" if "mean" in rate.note.lower() else str(rate.year)
 
 
 def investment_line(plan: Plan) -> str:

@@ -16,6 +16,7 @@ also carry what they are about as attributes, so a program never has to parse a 
     ├── OverrideError                an override names a value that does not exist, or a bad value
     ├── RouteError                   no corridor route exists, or a name is not a node, edge or mode
     ├── InfeasibleError              an optimisation problem has no solution (the message says why)
+    ├── SolverError                  the solver failed (out of memory, a numerical failure): not an answer
     ├── RiskError                    an uncertainty file or a risk request is invalid
     ├── RankError                    MCDA weights, an AHP matrix or a ranking request is invalid
     ├── SweepError                   a scenario file is invalid, or the Dask cluster cannot be reached
@@ -124,6 +125,11 @@ class RouteError(KopruError):
 
 class InfeasibleError(KopruError):
     """An optimisation problem has no solution; the message says why."""
+
+
+class SolverError(KopruError):
+    """The solver stopped with neither an answer nor a limit it was given (memory, a numerical
+    failure); the message names its status and what to try."""
 
 
 class RiskError(KopruError):

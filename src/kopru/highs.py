@@ -26,6 +26,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from kopru.errors import SolverError
+
 _lock = threading.Lock()  # fd 1 is process-wide: one construction at a time
 
 
@@ -78,6 +80,7 @@ _LIMITS = frozenset(
         highspy.HighsModelStatus.kObjectiveBound,
         highspy.HighsModelStatus.kObjectiveTarget,
         highspy.HighsModelStatus.kInterrupt,
+        highspy.HighsModelStatus.kMemoryLimit,
         highspy.HighsModelStatus.kHighsInterrupt,
     }
 )
@@ -105,7 +108,10 @@ def status_of(h: Any) -> Status:
     if model in _LIMITS:
         return Status.TIME_LIMIT if has_plan else Status.NO_SOLUTION
     words = h.modelStatusToString(model)
-    raise RuntimeError(f"HiGHS stopped with status {words!r}: neither an answer nor a limit it was given")
+    raise SolverError(
+        f"HiGHS stopped with status {words!r}, neither an answer nor a limit it was given;"
+        " expected a solvable model: try a smaller instance or a longer time limit"
+    )
 
 
 def empty_model(h: Any) -> bool:

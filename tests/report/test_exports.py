@@ -343,3 +343,21 @@ def test_the_workbook_says_an_expanded_plant_is_costed_with_its_expansion(folder
     assert row[cols.index("Expansion of an existing plant (units a year)")] == 1_800_000
     assert row[next(i for i, c in enumerate(cols) if c and str(c).startswith("Units sold / capacity"))] == 1.0
     assert "above 100" not in " ".join(str(c) for c in cols)
+
+
+def test_a_saving_that_is_all_profit_tax_is_said_so():
+    """Diff review: with the tenge at 80 per USD the pick is dearer before tax and wins on profit tax
+    alone; the line read "3,941,437 of the 1,041,180 USD a year saved is profit tax". Oracle: the
+    plan's own profit tax and totals."""
+    from kopru.report.summary import main_risks
+
+    plan = kopru.plan(EXAMPLES / "construction_materials.yaml", overrides={"KZT.fx_per_usd": 80})
+    rec = plan.recommendation
+    best, base = plan.site(rec.site), plan.site(rec.baseline_site)
+    gap = base.landed_cost.profit_tax - best.landed_cost.profit_tax
+    saving = rec.baseline_total - best.landed_cost.total
+    assert gap > saving > 0
+    line = next(r for r in main_risks(plan) if "profit tax" in r)
+    assert line.startswith(f"All of the {saving:,.0f} USD a year saved is profit tax")
+    assert f"costs {gap - saving:,.0f} USD a year more than {base.name}" in line
+    assert f"{saving:,.0f} USD a year saved is profit tax" in line and f"{gap:,.0f} of the" not in line

@@ -291,11 +291,16 @@ def _profit_tax(plan: Plan) -> list[str]:
     cit = site.inputs.get("corporate_income_tax")
     why = ""
     if cit is not None and cit.assumption:
-        why = f"; the {cit.value:g} % rate {site.name} is counted at for {cit.year} is an assumption"
-    return [
-        f"{theirs - ours:,.0f} of the {saving:,.0f} {plan.currency} a year saved is profit tax:"
-        f" {site.name} pays {ours:,.0f} {plan.currency} of it, {base.name} {theirs:,.0f}{why}."
-    ]
+        # the row's rate holds while the zone's relief lasts; the standard rate follows it
+        why = f"; the {cit.value:g} % rate {site.name} pays while its relief lasts is an assumption"
+    gap, cur = theirs - ours, plan.currency
+    paid = f"{site.name} pays {ours:,.0f} {cur} of profit tax a year, {base.name} {theirs:,.0f}"
+    if gap >= saving:  # before tax the pick is not cheaper: the tax is all of its lead
+        return [
+            f"All of the {saving:,.0f} {cur} a year saved is profit tax: before it {site.name} costs"
+            f" {gap - saving:,.0f} {cur} a year more than {base.name} ({paid}{why})."
+        ]
+    return [f"{gap:,.0f} of the {saving:,.0f} {cur} a year saved is profit tax: {paid}{why}."]
 
 
 def _baseline_transit(plan: Plan, names: Mapping[str, str]) -> list[str]:
@@ -375,7 +380,7 @@ def write_summary_pdf(summary: Summary, path: str | Path) -> Path:
     pdf.set_font("DejaVu", "", 9)
     for text in summary.risks or ["None found in this run."]:
         height = pdf.multi_cell(width, 4.8, f"•  {text}", dry_run=True, output="HEIGHT")
-        if pdf.get_y() + height > pdf.h - 26:  # the footer's place: the rest are in the report
+        if pdf.get_y() + height > pdf.h - 28:  # room for the "more" line above the footer (h - 22)
             more = "•  More in summary.html and report.html."
             pdf.multi_cell(width, 4.8, more, new_x="LMARGIN", new_y="NEXT")
             break

@@ -220,6 +220,7 @@ ERRORS = (
     OverrideError,
     RouteError,
     InfeasibleError,
+    SolverError,
     RiskError,
     RankError,
     SweepError,

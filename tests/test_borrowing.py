@@ -267,3 +267,14 @@ def test_only_the_region_raised_is_said_so():
     s = BorrowedStress(site="a", name="A", raised=[], lowered={}, cases=[case], holds=True, text="")
     text = describe(s, "USD", raised_region=2)
     assert "the values of A's region's other sites raised." in text and ": ." not in text
+
+
+def test_the_lead_says_whom_it_is_over():
+    """A CFO review: "still comes first, 19,287 USD a year ahead" named no one. Oracle: the stressed
+    costs of every other site; the lead is over the cheapest of them."""
+    pre, totals, winner = prepared("apparel")
+    s = stress(pre, winner, totals)
+    everything = s.cases[0]
+    assert everything.holds and everything.runner_up
+    assert everything.runner_up != pre.sites["name"].iloc[winner]
+    assert f"a year ahead of {everything.runner_up}" in s.text

@@ -164,6 +164,7 @@ class StressCase(_Model):
     holds: bool  # whether the recommended site is still first
     lead: float  # the recommended site's annual lead over the best other (negative: behind)
     saving_pct: float | None  # the recommended site below the cheapest Turkish site (negative: above)
+    runner_up: str = ""  # the best other site's name, whom the lead is over (a CFO review)
 
 
 class BorrowedStress(_Model):
@@ -403,6 +404,7 @@ def _case(pre: PlanInputs, annual: NDArray[np.float64], winner: int, inputs: lis
         holds=first == winner,
         lead=float(annual[best_other] - annual[winner]),
         saving_pct=saving,
+        runner_up=str(pre.sites["name"].iloc[best_other]),
     )
 
 
@@ -434,7 +436,8 @@ def describe(s: BorrowedStress, currency: str, raised_region: int = 0) -> str:
         else f"{abs(saving):.1%} {'below' if saving >= 0 else 'above'} the best Turkish option"
     )
     if everything.holds:
-        text += f"{s.name} still comes first, {everything.lead:,.0f} {currency} a year ahead"
+        ahead_of = f" of {everything.runner_up}" if everything.runner_up else ""
+        text += f"{s.name} still comes first, {everything.lead:,.0f} {currency} a year ahead{ahead_of}"
         return text + (f" and {versus}." if versus else ".")
     text += f"{everything.first_name} would come first, {-everything.lead:,.0f} {currency} a year cheaper"
     text += f"; {s.name} would be {versus}." if versus else "."

@@ -329,6 +329,20 @@ def test_notes_sit_under_a_sheet_outside_its_filter(folder):
     assert len(
         list(tornado.iter_rows(min_row=2, max_row=int(tornado.auto_filter.ref.split(":")[1][1:])))
     ) == len(plan.switching.swings)
+    # each input says what its percentiles are (a CFO review: multipliers, growth rates and duty
+    # points shared one unlabelled column)
+    header = [c.value for c in tornado[1]]
+    kinds = {
+        r[header.index("What its percentiles are")] for r in tornado.iter_rows(min_row=2, values_only=True)
+    }
+    want = {
+        {
+            "factor": "a multiple of the data pack's value (1 = unchanged)",
+            "rate": "a growth over the year (0.10 = 10 %)",
+        }.get(s.kind, "a change in percentage points")
+        for s in plan.switching.swings
+    }
+    assert want <= kinds and len(want) >= 2
 
 
 def test_the_workbook_says_an_expanded_plant_is_costed_with_its_expansion(folder):

@@ -472,6 +472,14 @@ def _two_way(plan: Plan, which: str = "two_way") -> Sheet:
     return cols, rows, notes
 
 
+# what a tornado input's percentiles are, by its kind (a CFO review: one unlabelled column mixed
+# multipliers, growth rates and duty points)
+PERCENTILE_KINDS = {
+    "factor": "a multiple of the data pack's value (1 = unchanged)",
+    "rate": "a growth over the year (0.10 = 10 %)",
+}
+
+
 def _tornado(plan: Plan) -> Sheet:
     """The saving over the comparator with each input alone at its 5th and 95th percentiles."""
     v = plan.switching
@@ -479,6 +487,7 @@ def _tornado(plan: Plan) -> Sheet:
     cur = plan.currency
     cols: list[Column] = [
         ("Input", None),
+        ("What its percentiles are", None),
         ("Its 5th percentile", "0.000"),
         ("Its 95th percentile", "0.000"),
         (f"Saving at the 5th ({cur}/yr)", MONEY),
@@ -490,7 +499,9 @@ def _tornado(plan: Plan) -> Sheet:
     ]
     rows = [
         [
-            *(s.label, s.low, s.high, s.saving_low, s.saving_high, s.saving_pct_low, s.saving_pct_high),
+            s.label,
+            PERCENTILE_KINDS.get(s.kind, "a change in percentage points"),
+            *(s.low, s.high, s.saving_low, s.saving_high, s.saving_pct_low, s.saving_pct_high),
             *(s.lead_low, s.lead_high),
         ]
         for s in v.swings

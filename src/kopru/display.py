@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from kopru.datapack import DataPack
-from kopru.datapack.labels import MODE_NAMES, QUANTITY_LABELS, quantity_label  # noqa: F401 - re-exported
 
 
 def site_names(pack: DataPack) -> dict[str, str]:

@@ -275,9 +275,9 @@ def _gather(
 
     def outbound(pack: DataPack):
         payload_kg, teu_m3 = _teu(pack)
-        connector_km = _connector_km(pack, sites)
-        connector_usd = connector_km * pack.param("mode:road", "cost_per_teu_km").value
-        lanes = (network, sites, markets, connector_km, connector_usd, payload_kg, teu_m3)
+        connector = connector_km(pack, sites)
+        connector_usd = connector * pack.param("mode:road", "cost_per_teu_km").value
+        lanes = (network, sites, markets, connector, connector_usd, payload_kg, teu_m3)
         return connector_usd, payload_kg, _outbound(pack, profile, *lanes)
 
     say("routing outbound lanes")
@@ -464,14 +464,14 @@ def _detours(pack: DataPack, network: Network, avoid, site_nodes, market_nodes) 
     return network.avoiding((*avoid, *restricted), market_nodes).lanes(site_nodes, market_nodes, "cost")
 
 
-def _connector_km(pack: DataPack, sites: pd.DataFrame) -> np.ndarray:
+def connector_km(pack: DataPack, sites: pd.DataFrame) -> np.ndarray:
     """Road distance from each site (an SEZ away from its node city) to its corridor node."""
     circuity = pack.param("network", "road_circuity").value
     node_xy = pack.nodes.loc[sites["node"], ["lat", "lon"]].to_numpy(float)
     return circuity * haversine_km(sites["lat"], sites["lon"], node_xy[:, 0], node_xy[:, 1])
 
 
-def _outbound(pack, profile, network, sites, markets, connector_km, connector_usd, payload_kg, teu_m3):
+def _outbound(pack, profile, network, sites, markets, road_km, connector_usd, payload_kg, teu_m3):
     """Freight, days and CO2 per unit from every site to every market, both route alternatives."""
     units_per_teu = min(payload_kg / profile.unit_weight, teu_m3 / profile.unit_volume)
     road_speed = pack.param("mode:road", "speed_km_per_day").value
@@ -489,10 +489,8 @@ def _outbound(pack, profile, network, sites, markets, connector_km, connector_us
         return both + connector[:, None, None]
 
     freight_unit = alternatives("cost_usd_per_teu", connector_usd) / units_per_teu
-    days = alternatives("days", connector_km / road_speed)
-    co2_unit = alternatives("co2_kg_per_t", connector_km * _road_co2(pack) / 1000) * (
-        profile.unit_weight / 1000.0
-    )
+    days = alternatives("days", road_km / road_speed)
+    co2_unit = alternatives("co2_kg_per_t", road_km * _road_co2(pack) / 1000) * (profile.unit_weight / 1000.0)
     return _Outbound(freight_unit, days, co2_unit, site_nodes, market_nodes)
 
 

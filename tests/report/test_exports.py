@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 import kopru
 from kopru.costs import component_label
-from kopru.display import quantity_label
+from kopru.datapack.labels import quantity_label
 
 # what a site, market or plant id looks like: sez_turan, mkt_RU, plant_TR-20, KZ-75, TR-16
 ID = re.compile(r"\b(sez_[a-z_]+|mkt_[A-Z]{2}|plant_TR-\d\d|KZ-\d\d|TR-\d\d|iz_[a-z_]+)\b")

@@ -16,9 +16,10 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+import pandas as pd
+
 from kopru.datapack.labels import value_label
 from kopru.datapack.loader import DataPack
-from kopru.geo import haversine_km
 from kopru.trade import territory_of, treatment
 
 
@@ -112,9 +113,10 @@ def _tariffs(pack: DataPack) -> Iterable[DatedValue]:
 
 
 def _connector_km(pack: DataPack, site: Any) -> float:
-    """Great-circle km from a site to its corridor node (the road connector kopru.inputs prices)."""
-    node = pack.nodes.loc[site.node]
-    return float(haversine_km(site.lat, site.lon, float(node["lat"]), float(node["lon"])))
+    """Road km from a site to its corridor node, as the cost engine prices the connector."""
+    from kopru.inputs import connector_km  # kopru.inputs reads the data pack: imported late
+
+    return float(connector_km(pack, pd.DataFrame([{"lat": site.lat, "lon": site.lon, "node": site.node}]))[0])
 
 
 def _edges(pack: DataPack) -> Iterable[DatedValue]:

@@ -330,20 +330,14 @@ def _result(h, p, cand, xi, xj, loop: _CutLoop, incumbent: tuple[float, Array] |
     lag = done["lag"]
     if status is Status.INFEASIBLE:
         return Solution.empty(
-            status,
-            "the solver proved that no plan meets every constraint together",
-            seconds=time.perf_counter() - done["t0"],
-            build_seconds=done["build_seconds"],
-            lagrangian_seconds=lag.seconds if lag else 0.0,
-            fixed_closed=done["fixed_closed"],
-            formulation=done["form"],
+            status, "the solver proved that no plan meets every constraint together", **_timing(**done)
         )
     bound = _best_bound(info.mip_dual_bound, loop, lag)
     if status is Status.OPTIMAL:
         values = np.asarray(h.getSolution().col_value)
         objective = float(info.objective_function_value)
         return _finish(p, cand, xi, xj, values, objective, bound, True, loop, **done)
-    plans = []  # (objective, column values of this model) or (objective, open flags, flows)
+    plans = []  # (objective, this model's column values): HiGHS's incumbent, the LP-guided plan
     if status is Status.TIME_LIMIT:
         plans.append((float(info.objective_function_value), np.asarray(h.getSolution().col_value)))
     if incumbent is not None:
@@ -359,11 +353,7 @@ def _result(h, p, cand, xi, xj, loop: _CutLoop, incumbent: tuple[float, Array] |
             Status.NO_SOLUTION,
             "no plan was found before the time limit",
             bound=bound if np.isfinite(bound) else None,
-            seconds=time.perf_counter() - done["t0"],
-            build_seconds=done["build_seconds"],
-            lagrangian_seconds=lag.seconds if lag else 0.0,
-            fixed_closed=done["fixed_closed"],
-            formulation=done["form"],
+            **_timing(**done),
         )
     return _finish(p, cand, xi, xj, best[1], best[0], bound, False, loop, **done)
 
@@ -374,10 +364,8 @@ def _best_bound(mip_bound: float, loop: _CutLoop, lag: Lagrangian | None) -> flo
     return max(mip, loop.bound, lag.bound if lag is not None else -np.inf)
 
 
-def _finish(
-    p, cand, xi, xj, values, objective, bound, optimal, loop, *, t0, build_seconds, lag, fixed_closed, form
-) -> Solution:
-    done = dict(t0=t0, build_seconds=build_seconds, lag=lag, fixed_closed=fixed_closed, form=form)
+def _finish(p, cand, xi, xj, values, objective, bound, optimal, loop, **done) -> Solution:
+    """A solution from this model's column values (open flags, then flows)."""
     k = len(cand)
     y = values[:k] > 0.5
     flows = np.zeros(p.shape)
@@ -387,9 +375,7 @@ def _finish(
     return _plan(np.sort(cand[y]), flows, objective, bound, optimal, loop, **done)
 
 
-def _plan(
-    open_, flows, objective, bound, optimal, loop, *, t0, build_seconds, lag, fixed_closed, form
-) -> Solution:
+def _plan(open_, flows, objective, bound, optimal, loop, **done) -> Solution:
     """A solution from a plan: its open candidates, flows and objective, and the best bound."""
     return Solution(
         status=Status.OPTIMAL if optimal else Status.TIME_LIMIT,
@@ -398,10 +384,17 @@ def _plan(
         gap=relative_gap(objective, bound),
         open=open_,
         flows=flows,
-        seconds=time.perf_counter() - t0,
-        build_seconds=build_seconds,
-        lagrangian_seconds=lag.seconds if lag else 0.0,
-        fixed_closed=fixed_closed,
-        formulation=form,
         duals=loop.duals,
+        **_timing(**done),
     )
+
+
+def _timing(*, t0, build_seconds, lag, fixed_closed, form) -> dict:
+    """What every result of the model reports besides its plan: times, and how it was built."""
+    return {
+        "seconds": time.perf_counter() - t0,
+        "build_seconds": build_seconds,
+        "lagrangian_seconds": lag.seconds if lag else 0.0,
+        "fixed_closed": fixed_closed,
+        "formulation": form,
+    }

@@ -16,7 +16,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from kopru.display import and_list, quantity_label
+from kopru.datapack.labels import quantity_label
+from kopru.display import and_list
 from kopru.planner import Plan, stress_clause, unconfirmed_sentence
 from kopru.sites import unconfirmed_incentives
 from kopru.switching import brief as brief_switching

@@ -201,6 +201,15 @@ def test_version_is_stable(pack):
     assert load().version == pack.version
 
 
+def test_version_is_the_datas_not_the_installs(pack, data_copy):
+    """A copy of the same data elsewhere (another clone, another virtual environment) has the same
+    version; one changed byte gives another."""
+    assert read(data_copy).version == pack.version
+    regions = data_copy / "regions.csv"
+    regions.write_bytes(regions.read_bytes() + b"\n")
+    assert read(data_copy).version != pack.version
+
+
 # -- bad data is caught at load time ----------------------------------------------------------
 def _edit_csv(path: Path, edit) -> None:
     df = pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -559,9 +559,11 @@ def _check_inward_processing(df: pd.DataFrame) -> None:
 
 
 def _fingerprint(root) -> str:
+    """The data's version: its files' paths within the pack and their bytes (not where the pack is
+    installed: two copies of the same data have one version)."""
     digest = hashlib.sha256()
     for entry in sorted(_walk(root), key=lambda p: str(p)):
-        digest.update(str(entry).encode())
+        digest.update(str(entry.relative_to(root)).encode())
         digest.update(entry.read_bytes())
     return digest.hexdigest()[:12]
 

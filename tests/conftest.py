@@ -1,3 +1,4 @@
+import gettext
 import os
 import shutil
 import sys
@@ -91,3 +92,22 @@ def eo_only_file(tmp_path):
     path = tmp_path / "eo_only.csv"
     path.write_text(EO_ONLY_CSV, encoding="utf-8")
     return path
+
+
+def recording_turkish(asked: set[str]) -> gettext.NullTranslations:
+    """The Turkish catalog, noting in ``asked`` every message a document asks of it: the tests of
+    the Turkish documents check each one has a translation."""
+    from kopru.language import translations
+
+    real = translations("tr")
+
+    class Recording(gettext.NullTranslations):
+        def gettext(self, message):
+            asked.add(message)
+            return real.gettext(message)
+
+        def ngettext(self, one, many, n):
+            asked.add(one)
+            return real.ngettext(one, many, n)
+
+    return Recording()

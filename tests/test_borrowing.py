@@ -264,8 +264,10 @@ def test_a_tiny_override_does_not_overflow_the_factors():
 
 def test_only_the_region_raised_is_said_so():
     case = StressCase(inputs=["gas"], first="a", first_name="A", holds=True, lead=5.0, saving_pct=None)
-    s = BorrowedStress(site="a", name="A", raised=[], lowered={}, cases=[case], holds=True, text="")
-    text = describe(s, "USD", raised_region=2)
+    s = BorrowedStress(
+        site="a", name="A", raised=[], lowered={}, cases=[case], holds=True, text="", raised_region=2
+    )
+    text = describe(s, "USD")
     assert "the values of A's region's other sites raised." in text and ": ." not in text
 
 

@@ -8,7 +8,6 @@ each language's conventions (CLDR: 1.234,5 and %36,4 in Turkish).
 
 from __future__ import annotations
 
-import gettext
 import html
 import re
 from pathlib import Path
@@ -16,12 +15,15 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract
 from babel.messages.pofile import read_po
+from conftest import recording_turkish
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jinja2.ext import babel_extract
 
 from kopru import api
 from kopru import language as lang_module
 from kopru.errors import OptionError
-from kopru.language import Words, catalog_path, check_language, translations
+from kopru.language import Words, catalog_path, check_language
 from kopru.report import portfolio
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,6 +44,28 @@ def test_numbers_as_each_language_writes_them():
     assert tr.signed(-0.2041, 3) == "-0,204" and tr.signed(0.0131, 3) == "+0,013"
     # the float's own value is rounded, as Python's formatting does (2.85 is 2.850000000000000088...)
     assert en.number(2.85, 1) == f"{2.85:.1f}" == "2.9"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.one_of(
+        st.floats(-50, 50, allow_nan=False),
+        st.integers(-20_000, 20_000).map(lambda k: k / 20_000),  # a share of samples: ties at k/n
+        st.integers(-1_000, 1_000).map(lambda k: k / 1_000),
+    ),
+    st.sampled_from([1e-7, 1e-3, 1.0, 1e3, 1e7]),
+)
+def test_english_numbers_are_pythons_own(value, scale):
+    """English documents were written with f-strings; Words("en") must write the same characters
+    (ties at k/n samples, small negatives, shares over 1,000 %, values too small for four figures)."""
+    en = Words("en")
+    for digits in (0, 1):
+        assert en.share(value, digits) == f"{value:.{digits}%}"
+    assert en.signed_share(value, 1) == f"{value:+.1%}"
+    assert en.number(value * scale) == f"{value * scale:,.0f}"
+    assert en.number(value * scale, 2) == f"{value * scale:,.2f}"
+    assert en.significant(value * scale, 4) == f"{value * scale:,.4g}"
+    assert en.signed_figures(value, 3) == f"{value * 100:+.3g}%"
 
 
 def test_an_unknown_language_is_refused_in_words():
@@ -85,21 +109,11 @@ def requested(monkeypatch_module):
     """Every message the Turkish pitch sheets of the example pipeline ask for, run four ways (as
     is, with plants already operating placed, under a small incentive budget, with a high hurdle)
     so that every reason for leaving an enterprise out is written; and the sheets."""
-    real = translations("tr")
     asked: set[str] = set()
-
-    class Recording(gettext.NullTranslations):
-        def gettext(self, message):
-            asked.add(message)
-            return real.gettext(message)
-
-        def ngettext(self, one, many, n):
-            asked.add(one)
-            return real.ngettext(one, many, n)
-
+    recording = recording_turkish(asked)
     original = lang_module.translations
     monkeypatch_module.setattr(
-        lang_module, "translations", lambda lang: Recording() if lang == "tr" else original(lang)
+        lang_module, "translations", lambda lang: recording if lang == "tr" else original(lang)
     )
     portfolio._pitch_template.cache_clear()
     sheets = []

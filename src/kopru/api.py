@@ -23,7 +23,7 @@ by the verbs that need them.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -496,16 +496,18 @@ def write_report(
     ranking: RankResult | Mapping[str, Any] | None = None,
     overrides: Overrides = None,
     keep_views: bool = True,
+    languages: Sequence[str] = (),
 ) -> ReportFolder:
     """Write ``plan.json`` and ``report.html`` into the folder ``out``, with the risk and ranking views.
 
     Views are kept beside the report (``risk.json``, ``ranking.json``): a later call for the same
     inputs adds its view to those kept, so a risk run and a ranking into one folder give one report.
     ``keep_views=False`` draws only what is given. ``overrides`` are the plan's, for the sources.
+    ``languages``: the one-page summary also in these (``tr``: ``tr/summary.html`` and ``.pdf``).
     """
     from kopru.report import write_folder
 
-    return write_folder(out, plan, load_data(overrides), risk, ranking, keep_views)
+    return write_folder(out, plan, load_data(overrides), risk, ranking, keep_views, tuple(languages))
 
 
 def _overrides(overrides: Overrides) -> Any:

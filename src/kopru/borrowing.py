@@ -40,6 +40,7 @@ from kopru.datapack import DataPack, Param
 from kopru.datapack.coverage import is_national
 from kopru.display import FIXED_SUBJECTS, subject_names
 from kopru.errors import DataPackError
+from kopru.language import ENGLISH, Words
 from kopru.memo import LRU
 from kopru.sites import annual_land, land_price_param, places, rate_year_index, site_inputs
 
@@ -177,6 +178,7 @@ class BorrowedStress(_Model):
     cases: list[StressCase]  # every stressed input together first, then each alone
     holds: bool
     text: str
+    raised_region: int = 0  # how many other sites of its region had their values raised with it
 
 
 def _regions(pack: DataPack) -> tuple[pd.DataFrame, Any]:
@@ -340,7 +342,8 @@ def stress(pre: PlanInputs, winner: int, totals: NDArray[np.float64]) -> Borrowe
     )
     mates = (c.moves & c.up[:, None]).any(axis=1)
     mates[winner] = False
-    result.text = describe(result, pre.profile.currency, raised_region=int(mates.sum()))
+    result.raised_region = int(mates.sum())
+    result.text = describe(result, pre.profile.currency)
     return result
 
 
@@ -408,48 +411,90 @@ def _case(pre: PlanInputs, annual: NDArray[np.float64], winner: int, inputs: lis
     )
 
 
-def describe(s: BorrowedStress, currency: str, raised_region: int = 0) -> str:
-    """The stress test in two or three sentences, for the report, the summary and the CLI."""
+def describe(s: BorrowedStress, currency: str, words: Words = ENGLISH) -> str:
+    """The stress test in two or three sentences, for the report, the summary and the CLI. In a
+    language other than English the reason for each raised value is left to the report: it is
+    written from the data pack's notes."""
     everything = s.cases[0]
-    raised = " and ".join(
-        f"{r.input} {_num(r.value)} → {_num(r.stressed)} {r.unit} ({r.basis})" for r in s.raised
+
+    def raised_value(r: StressedInput) -> str:
+        values = {"input": words(r.input), "value": _num(r.value, words), "unit": r.unit}
+        values["stressed"] = _num(r.stressed, words)
+        if words.lang == "en":
+            return words("%(input)s %(value)s → %(stressed)s %(unit)s (%(basis)s)", basis=r.basis, **values)
+        return words("%(input)s %(value)s → %(stressed)s %(unit)s", **values)
+
+    raised = words(" and ").join(raised_value(r) for r in s.raised)
+    n = s.raised_region
+    mates = (
+        ""
+        if n == 0
+        else words(", as are those of the other site in its region")
+        if n == 1
+        else words(", as are those of the %(n)s other sites in its region", n=n)
     )
-    mates = {0: "", 1: ", as are those of the other site in its region"}.get(
-        raised_region, f", as are those of the {raised_region} other sites in its region"
+    counts = [
+        words("%(input)s at %(n)s sites" if j == 0 else "%(input)s at %(n)s", n=k, input=words(name))
+        for j, (name, k) in enumerate(s.lowered.items())
+    ]
+    lowered = (
+        words("%(items)s and %(last)s", items=", ".join(counts[:-1]), last=counts[-1])
+        if len(counts) > 1
+        else "".join(counts)
     )
-    counts = [f"{n} at {k}" + (" sites" if j == 0 else "") for j, (n, k) in enumerate(s.lowered.items())]
-    lowered = ", ".join(counts[:-1]) + (" and " if len(counts) > 1 else "") + counts[-1] if counts else ""
     if raised:
-        parts = [f"{s.name}'s {raised} raised{mates}"]
-    elif raised_region > 0:
-        parts = [
-            f"the values of {s.name}'s region's other {'site' if raised_region == 1 else 'sites'} raised"
-        ]
+        parts = [words("%(site)s's %(inputs)s raised%(mates)s", site=s.name, inputs=raised, mates=mates)]
+    elif n > 0:
+        message = (
+            "the values of %(site)s's region's other site raised"
+            if n == 1
+            else "the values of %(site)s's region's other sites raised"
+        )
+        parts = [words(message, site=s.name)]
     else:
         parts = []
-    parts += [f"the other sites' {lowered} lowered"] if lowered else []
-    text = "Borrowed and estimated values at their unfavourable end: " + "; ".join(parts) + ". "
-    saving = everything.saving_pct
-    versus = (
-        ""
-        if saving is None
-        else f"{abs(saving):.1%} {'below' if saving >= 0 else 'above'} the best Turkish option"
+    parts += [words("the other sites' %(inputs)s lowered", inputs=lowered)] if lowered else []
+    text = words(
+        "Borrowed and estimated values at their unfavourable end: %(parts)s. ", parts="; ".join(parts)
     )
+    saving = everything.saving_pct
+    versus = ""
+    if saving is not None:
+        message = (
+            "%(share)s below the best Turkish option"
+            if saving >= 0
+            else "%(share)s above the best Turkish option"
+        )
+        versus = words(message, share=words.share(abs(saving), 1))
+    values = {"site": s.name, "currency": currency}
     if everything.holds:
-        ahead_of = f" of {everything.runner_up}" if everything.runner_up else ""
-        text += f"{s.name} still comes first, {everything.lead:,.0f} {currency} a year ahead{ahead_of}"
-        return text + (f" and {versus}." if versus else ".")
-    text += f"{everything.first_name} would come first, {-everything.lead:,.0f} {currency} a year cheaper"
-    text += f"; {s.name} would be {versus}." if versus else "."
+        lead = words.number(everything.lead)
+        if everything.runner_up:
+            message = "%(site)s still comes first, %(lead)s %(currency)s a year ahead of %(runner)s"
+            text += words(message, lead=lead, runner=everything.runner_up, **values)
+        else:
+            text += words(
+                "%(site)s still comes first, %(lead)s %(currency)s a year ahead", lead=lead, **values
+            )
+        return text + (words(" and %(versus)s.", versus=versus) if versus else ".")
+    message = "%(first)s would come first, %(lead)s %(currency)s a year cheaper"
+    text += words(message, first=everything.first_name, lead=words.number(-everything.lead), **values)
+    text += words("; %(site)s would be %(versus)s.", versus=versus, **values) if versus else "."
     alone = [c for c in s.cases[1:] if not c.holds]
     if alone:
-        either = " or ".join(f"{c.inputs[0]} ({c.first_name} first)" for c in alone)
-        which = "that figure" if len(alone) == 1 else "those figures"
-        text += f" Alone, {either} would be enough: check {which} first."
+        either = words(" or ").join(
+            words("%(input)s (%(site)s first)", input=words(c.inputs[0]), site=c.first_name) for c in alone
+        )
+        if len(alone) == 1:
+            text += words(" Alone, %(inputs)s would be enough: check that figure first.", inputs=either)
+        else:
+            text += words(" Alone, %(inputs)s would be enough: check those figures first.", inputs=either)
     elif len(s.cases) > 1:
-        text += " No input alone is enough; only together do they change the answer."
+        text += words(" No input alone is enough; only together do they change the answer.")
+    if words.lang != "en":
+        text += words(" Why each value moves as far as it does: report.html.")
     return text
 
 
-def _num(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.4g}"
+def _num(v: float, words: Words = ENGLISH) -> str:
+    return words.number(v) if abs(v) >= 1000 else words.significant(v, 4)

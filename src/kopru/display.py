@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kopru.datapack import DataPack
+from kopru.language import ENGLISH, Words
 
 
 def site_names(pack: DataPack) -> dict[str, str]:
@@ -71,9 +72,9 @@ def subject_names(pack: DataPack) -> dict[str, str]:
     return site_names(pack) | FIXED_SUBJECTS
 
 
-def and_list(items: list[str] | tuple[str, ...]) -> str:
+def and_list(items: list[str] | tuple[str, ...], words: Words = ENGLISH) -> str:
     """'a', 'a and b', 'a, b and c': a list as a sentence says it."""
     items = [str(i) for i in items]
     if len(items) < 2:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return words("%(items)s and %(last)s", items=", ".join(items[:-1]), last=items[-1])

@@ -17,13 +17,14 @@ from __future__ import annotations
 import functools
 import gettext
 import io
+import math
 from decimal import Decimal
 from importlib import resources
 
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal
 
 from kopru.errors import OptionError
 
@@ -87,10 +88,37 @@ class Words:
         text = self.number(abs(value), digits)
         return ("-" if value < 0 and text.strip("0.,") else "+") + text
 
+    def signed_share(self, value: float, digits: int = 1) -> str:
+        """A change as a share with its sign, as ``%+.1%`` writes it: '+9.6%' / '+%9,6'."""
+        return ("-" if _negative(value) else "+") + self.share(abs(value), digits)
+
+    def signed_figures(self, value: float, figures: int = 3) -> str:
+        """A change as a share to ``figures`` significant figures, trailing zeros dropped, as ``%+.3g``
+        writes it: 0.855 -> '+85.5%' / '+%85,5', -0.38 -> '-38%' / '-%38'."""
+        return ("-" if _negative(value) else "+") + self._percent(self.significant(abs(value) * 100, figures))
+
+    def significant(self, value: float, digits: int = 4) -> str:
+        """``digits`` significant figures, grouped, as ``%,.4g`` writes them: 512.3, 1,234 / 512,3,
+        1.234 (and 1.234e-05 for a value too small for them)."""
+        symbols = self.locale.number_symbols["latn"]
+        text = f"{value:,.{digits}g}"
+        return text.translate(str.maketrans({",": symbols["group"], ".": symbols["decimal"]}))
+
     def share(self, value: float, digits: int = 1) -> str:
-        """0.364 -> '36.4%' / '%36,4': the language's own percent pattern, with ``digits`` decimals."""
-        pattern = self.locale.percent_formats[None].pattern.replace("#,##0", "#,##0" + ("." + "0" * digits))
-        return format_percent(Decimal(value), format=pattern if digits else None, locale=self.locale)
+        """0.364 -> '36.4%' / '%36,4': the language's own percent pattern, with ``digits`` decimals,
+        rounded and ungrouped as ``%.1%`` does (the float ``value * 100``, then its exact value)."""
+        pattern = "0" + ("." + "0" * digits if digits else "")
+        number = format_decimal(Decimal(abs(value) * 100), format=pattern, locale=self.locale)
+        return ("-" if _negative(value) else "") + self._percent(number)
+
+    def _percent(self, number: str) -> str:
+        """A number in the language's percent pattern: '36.4%' / '%36,4'."""
+        return self.locale.percent_formats[None].pattern.replace("#,##0", number)
+
+
+def _negative(value: float) -> bool:
+    """The sign Python's formatting writes: -0.0 is negative too (f"{-0.0:.1%}" is '-0.0%')."""
+    return math.copysign(1.0, value) < 0
 
 
 ENGLISH = Words("en")  # what kopru writes when no language is asked for

@@ -27,6 +27,7 @@ from kopru.datapack.loader import BOUNDARIES_SOURCE
 from kopru.display import subject_names
 from kopru.incentives import zone_note
 from kopru.inputs import PlanInputs, prepare
+from kopru.language import ENGLISH, Words
 from kopru.profile import OptimizeOptions, Profile
 from kopru.progress import Steps, quiet_steps
 from kopru.provenance import provenance
@@ -519,11 +520,12 @@ def switching_of(pre: PlanInputs, site: str) -> SwitchingValues | None:
     return switching_values(build_model(pre, shipped_uncertainty(pre.pack)), site)
 
 
-def stress_clause(stress: BorrowedStress) -> str:
+def stress_clause(stress: BorrowedStress, words: Words = ENGLISH) -> str:
     """What overturns the pick, for the headline of every document."""
-    return (
-        f"with the values borrowed from other regions or estimated at their unfavourable end,"
-        f" {stress.cases[0].first_name} would come first instead"
+    return words(
+        "with the values borrowed from other regions or estimated at their unfavourable end,"
+        " %(site)s would come first instead",
+        site=stress.cases[0].first_name,
     )
 
 
@@ -688,6 +690,7 @@ def unconfirmed_sentence(
     base: SitePlan | None,
     currency: str,
     said: bool = False,
+    words: Words = ENGLISH,
 ) -> str:
     """When the pick's SEZ incentives are not confirmed for the product: what it costs without them
     (its region's site, the same place outside the zone's regime), and the best site whose
@@ -699,29 +702,42 @@ def unconfirmed_sentence(
     if region is None or region.landed_cost.total is None:
         return ""
 
-    def against_base(site: SitePlan) -> str:
+    def against(site: SitePlan) -> str:
         if base is None or not base.landed_cost.total or site.landed_cost.total is None:
             return ""
         gap = (base.landed_cost.total - site.landed_cost.total) / base.landed_cost.total
-        return f", {abs(gap):.1%} {'below' if gap >= 0 else 'above'} {base.name}"
+        message = ", %(gap)s below %(base)s" if gap >= 0 else ", %(gap)s above %(base)s"
+        return words(message, gap=words.share(abs(gap), 1), base=base.name)
 
-    costs = (
-        f"what {region.name} does, {region.landed_cost.total:,.0f} {currency} a year"
-        f" (rank {region.rank}{against_base(region)})"
-    )
-    text = (
-        f" Without them {best.name} costs {costs}"
-        if said
-        else f" {best.name}'s SEZ incentives are counted without the product confirmed as a priority"
-        f" activity of the zone: without them it costs {costs}"
-    )
+    def cost(site: SitePlan) -> dict[str, str]:
+        total = words.number(site.landed_cost.total or 0.0)
+        return {"cost": total, "currency": currency, "rank": str(site.rank), "against": against(site)}
+
+    region_cost = words("%(cost)s %(currency)s a year (rank %(rank)s%(against)s)", **cost(region))
+    if said:
+        text = words(
+            " Without them %(site)s costs what %(region)s does, %(cost)s",
+            site=best.name,
+            region=region.name,
+            cost=region_cost,
+        )
+    else:
+        text = words(
+            " %(site)s's SEZ incentives are counted without the product confirmed as a priority activity of"
+            " the zone: without them it costs what %(region)s does, %(cost)s",
+            site=best.name,
+            region=region.name,
+            cost=region_cost,
+        )
     sure = next(
         (by_id[s] for s in ranking if by_id[s].feasible and not unconfirmed_incentives(by_id[s].notes)), None
     )
     if sure is not None and sure.id != region.id and sure.country == "KZ":
-        text += (
-            f"; the best site whose incentives need no such check is {sure.name} (rank {sure.rank},"
-            f" {sure.landed_cost.total:,.0f} {currency} a year{against_base(sure)})"
+        text += words(
+            "; the best site whose incentives need no such check is %(site)s (rank %(rank)s,"
+            " %(cost)s %(currency)s a year%(against)s)",
+            site=sure.name,
+            **cost(sure),
         )
     return text + "."
 

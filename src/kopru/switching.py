@@ -14,8 +14,31 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from kopru.display import FIXED_SUBJECTS
+from kopru.language import ENGLISH, Words
 
 Direction = Literal["up", "down"]
+# a variable in a sentence: "wage growth in Kazakhstan +10 %"
+LABELS: dict[str, str] = {
+    "fx": "{} per USD",
+    "electricity": "electricity in {}",
+    "gas": "gas in {}",
+    "wage_growth": "wage growth in {}",
+    "freight": "{} freight",
+    "transit": "{} transit days",
+    "wait": "{} waits",
+    "vat": "VAT in {}",
+    "duty": "duties",
+    "demand": "demand",
+    "site": "each site's own {}",
+}
+SITE_WORDS = {
+    "wage": "wage",
+    "electricity": "electricity price",
+    "gas": "gas price",
+    "land": "land price or lease",
+}
+COUNTRY_NAMES = {"KZ": "Kazakhstan", "TR": "Türkiye"}
+DEMAND_LABEL = "demand, all markets together (today's plant sizes)"
 
 
 class _Model(BaseModel):
@@ -65,6 +88,8 @@ class Switch(_Model):
     # demand: the value holds today's plant sizes (an existing plant's expansion, and its incentives,
     # follow demand in the plan)
     at_todays_sizes: bool = False
+    reference: float | None = None  # an exchange rate's value in the data pack (the change is a level)
+    expected: float | None = None  # a growth rate's expected value over the year
 
     @property
     def bound(self) -> bool:
@@ -160,17 +185,17 @@ class SwitchingValues(_Model):
     )
 
 
-def chance(p: float | None) -> str:
+def chance(p: float | None, words: Words = ENGLISH) -> str:
     """A small probability in words: '3 %', '1 in 400', 'under 1 in a million'."""
     if p is None:
-        return "not drawn"
+        return words("not drawn")
     if p == 0:
-        return "outside its range"
+        return words("outside its range")
     if p >= 0.01:
-        return f"{p:.0%}"
+        return words.share(p, 0)
     if p < 1e-6:
-        return "under 1 in a million"
-    return f"1 in {_round(1 / p):,}"
+        return words("under 1 in a million")
+    return words("1 in %(n)s", n=words.number(_round(1 / p)))
 
 
 def _round(x: float) -> int:
@@ -187,14 +212,63 @@ def _held(s: Switch) -> str:
     return ""
 
 
-def _odds(s: Switch) -> str:
+def _odds(s: Switch, words: Words = ENGLISH) -> str:
     if s.p_beyond is None:
-        return "not drawn"
+        return words("not drawn")
     if s.p_beyond == 0:
-        return "outside its distribution's range"
-    text = f"{chance(s.p_beyond)} of its distribution beyond"
+        return words("outside its distribution's range")
     # the data pack's value sits in a tail: a year ahead the input is more likely past it than not
-    return text + ": likely within the year" if s.p_beyond > 0.5 else text
+    if s.p_beyond > 0.5:
+        return words(
+            "%(chance)s of its distribution beyond: likely within the year", chance=chance(s.p_beyond, words)
+        )
+    return words("%(chance)s of its distribution beyond", chance=chance(s.p_beyond, words))
+
+
+def switch_label(s: Switch, words: Words = ENGLISH) -> str:
+    """The switch's input in ``words``' language (the English label is the one the plan keeps)."""
+    if words.lang == "en":
+        return s.label
+    family, _, suffix = s.input.partition(".")
+    if family == "site":
+        word = SITE_WORDS[suffix]
+        site = s.label.removesuffix(f"'s own {word}")
+        return words("%(site)s's own %(input)s", site=site, input=words(word))
+    if s.input == "capex":
+        return words("%(site)s's capex", site=s.label.removesuffix("'s capex"))
+    if s.input == "demand":
+        return words(DEMAND_LABEL)
+    country = COUNTRY_NAMES.get(suffix)
+    # a currency code stays as it is; a country, a mode or a place of waiting is a word
+    word = words(country) if country else suffix if family == "fx" else words(suffix)
+    return words(LABELS[family]).format(word)
+
+
+def switch_change(s: Switch, words: Words = ENGLISH) -> str:
+    """The switching value as a move in ``words``' language ('+38 %', 'at 540.2 instead of 500')."""
+    old = (s.change.startswith("at ") and s.reference is None) or (
+        "expected" in s.change and s.expected is None
+    )
+    if words.lang == "en" or old:  # a plan stored before the values behind the words were kept
+        return s.change
+    if s.reference is not None:
+        return words(
+            "at %(value)s instead of %(reference)s",
+            value=words.significant(s.reference * s.value),
+            reference=words.significant(s.reference),
+        )
+    if s.kind == "rate" and s.expected is not None:
+        return words(
+            "%(growth)s over the year (%(expected)s expected)",
+            growth=words.signed_figures(s.value),
+            expected=words.signed_figures(s.expected),
+        )
+    if s.kind == "factor":
+        return words.signed_figures(s.value - 1) if s.value < 10 else "×" + words.significant(s.value, 3)
+    if s.kind == "rate":
+        return words.signed_figures(s.value)
+    sign = "-" if s.value < 0 else "+"
+    return words("%(n)s points", n=sign + words.significant(abs(s.value), 3))
 
 
 REACH_WORDS = "factors 1/20 to 20 times, growth rates -95 % to +400 %, duties ±100 points"
@@ -307,9 +381,9 @@ def two_way_sentence(v: SwitchingValues) -> str:
     return f"{both}, at {v.name} in {kept} ({span}); first instead: {_first_instead(t, v.site)}."
 
 
-def brief(v: SwitchingValues) -> str:
+def brief(v: SwitchingValues, words: Words = ENGLISH) -> str:
     """The nearest switching value of each question in one sentence (the one-page summary's)."""
-    where = FIXED_SUBJECTS.get(v.country, v.country)
+    where = words(FIXED_SUBJECTS.get(v.country, v.country))
     parts, said = [], set()
     for question in ("site", "country"):
         near = headline_switches(v, question, 1)
@@ -317,13 +391,23 @@ def brief(v: SwitchingValues) -> str:
             continue
         s = near[0]
         said.add(_key(s))
-        what = f"{s.first_name} comes first" if question == "site" else f"first place leaves {where}"
+        if question == "site":
+            what = words("%(site)s comes first", site=s.first_name)
+        else:
+            what = words("first place leaves %(country)s", country=where)
+        values = {"what": what, "input": switch_label(s, words), "change": switch_change(s, words)}
         # a change "at X instead of Y" reads as a level, not as a move
-        verb = "is" if s.change.startswith("at ") else "moves"
-        parts.append(f"{what} if {s.label} {verb} {s.change} ({_odds(s)})")
+        if s.change.startswith("at "):
+            parts.append(
+                words("%(what)s if %(input)s is %(change)s (%(odds)s)", odds=_odds(s, words), **values)
+            )
+        else:
+            parts.append(
+                words("%(what)s if %(input)s moves %(change)s (%(odds)s)", odds=_odds(s, words), **values)
+            )
     if not parts:
-        return f"No single input moves first place from {v.name} within reach."
-    return f"Switching values, one input alone: {'; '.join(parts)}."
+        return words("No single input moves first place from %(site)s within reach.", site=v.name)
+    return words("Switching values, one input alone: %(parts)s.", parts="; ".join(parts))
 
 
 def likelihood_order(s: Switch) -> tuple[float, float]:

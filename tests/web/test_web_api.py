@@ -105,6 +105,15 @@ def test_a_run_downloads_as_excel_and_a_one_page_summary(client: httpx.Client) -
     )
     html = client.get(f"/api/runs/{run}/summary.html")
     assert html.status_code == 200 and plan["recommendation"]["name"] in html.text
+    # in Turkish: the same page in a Turkish board's words; another language is refused by name
+    turkish = client.get(f"/api/runs/{run}/summary.html", params={"lang": "tr"})
+    assert turkish.status_code == 200 and '<html lang="tr">' in turkish.text
+    assert "Başlıca riskler" in turkish.text and plan["recommendation"]["name"] in turkish.text
+    pdf_tr = client.get(f"/api/runs/{run}/summary.pdf", params={"lang": "tr"})
+    text = PdfReader(io.BytesIO(pdf_tr.content)).pages[0].extract_text()
+    assert "Başlıca riskler" in " ".join(text.split())
+    bad = client.get(f"/api/runs/{run}/summary.pdf", params={"lang": "de"})
+    assert bad.status_code == 422 and "lang" in bad.json()["message"]
 
 
 def test_the_same_plan_request_reuses_the_plan_as_a_new_run(client: httpx.Client) -> None:

@@ -15,6 +15,7 @@ import pytest
 import yaml
 from conftest import EXAMPLES
 from mapcheck import assert_basemap
+from pypdf import PdfReader
 from web_server import serving
 
 import kopru
@@ -127,6 +128,12 @@ def test_plan_page_runs_an_example(watched: Watched) -> None:
     with page.expect_download() as dl:
         page.click("#dl-json")
     assert dl.value.suggested_filename == "plan.json"
+    # the one-page summary for a Turkish board: a PDF in Turkish, read with pypdf
+    with page.expect_download() as dl:
+        page.click("#dl-summary-tr")
+    assert dl.value.suggested_filename == "ozet.pdf"
+    summary = " ".join(PdfReader(dl.value.path()).pages[0].extract_text().split())
+    assert "Önerilen üretim yeri" in summary and "Başlıca riskler" in summary
     # the run is in the address (web QA: Back and Reload lost it), and reopening it fills the form
     # with the run's own profile
     assert re.search(r"/plan\?run=[0-9a-f]{32}$", page.url), page.url

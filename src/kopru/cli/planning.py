@@ -29,10 +29,20 @@ from kopru.cli.common import (
     shown,
     steps_bar,
 )
+from kopru.errors import OptionError
+from kopru.language import check_language
 from kopru.sites import unconfirmed_incentives
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Folder for plan.json and report.html.")]
+LangOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--lang",
+        help="With --out, also write the one-page summary in this language (tr: Türkçe, in tr/);"
+        " the English one is always written.",
+    ),
+]
 EXAMPLES = resources.files("kopru") / "examples"
 SHORT = {
     "materials": "mat",
@@ -55,21 +65,30 @@ def run_plan(
     store: Path | None = None,
     no_store: bool = False,
     avoid: list[str] | None = None,
+    languages: list[str] | None = None,
 ) -> Any:
     """Plan, write the report folder, record the run, print: the shared body of plan and optimize."""
+    languages = [check_language(lang) for lang in languages or []]  # refused before the plan
+    if languages and out_dir is None:
+        raise OptionError(
+            "--lang writes the summary into the --out folder; give --out DIR as well", field="lang"
+        )
     bar, step = steps_bar(interactive(as_json))
     with shown(bar):
         plan = api.plan(profile, overrides, close or (), step, optimize, avoid or ())
     if out_dir is not None:
-        api.write_report(plan, out_dir, overrides=overrides, keep_views=False)
+        written = api.write_report(plan, out_dir, overrides=overrides, keep_views=False, languages=languages)
     run_id = None if no_store else api.open_store(store).record_plan(plan, overrides)
     if as_json:
         sys.stdout.write(plan.model_dump_json(indent=1) + "\n")
         return plan
     print_plan(plan, written=out_dir is not None)
     if out_dir is not None:
-        files = ("plan.json", "report.html", "plan.xlsx", "summary.pdf", "summary.html")
-        out.print("wrote " + ", ".join(f"[bold]{escape(str(out_dir / f))}[/]" for f in files), soft_wrap=True)
+        files = [
+            out_dir / f for f in ("plan.json", "report.html", "plan.xlsx", "summary.pdf", "summary.html")
+        ]
+        files += written.translated
+        out.print("wrote " + ", ".join(f"[bold]{escape(str(f))}[/]" for f in files), soft_wrap=True)
     recorded(run_id)
     return plan
 
@@ -244,9 +263,10 @@ def plan(
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
     avoid: AvoidOpt = None,
+    languages: LangOpt = None,
 ) -> None:
     """Landed cost of every candidate site for every market, ranked, with a report."""
-    run_plan(profile, out_dir, as_json, overrides, close, optimize, store, no_store, avoid)
+    run_plan(profile, out_dir, as_json, overrides, close, optimize, store, no_store, avoid, languages)
 
 
 @app.command("optimize")
@@ -277,6 +297,7 @@ def optimize_cmd(
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
     avoid: AvoidOpt = None,
+    languages: LangOpt = None,
 ) -> None:
     """Which sites to open, at what capacity, and who serves whom (a facility-location MILP)."""
     given = {
@@ -290,7 +311,7 @@ def optimize_cmd(
         "sensitivity": sensitivity,
     }
     options = {k: v for k, v in given.items() if v is not None}
-    plan = run_plan(profile, out_dir, as_json, overrides, close, options, store, no_store, avoid)
+    plan = run_plan(profile, out_dir, as_json, overrides, close, options, store, no_store, avoid, languages)
     if plan.network is not None and plan.network.objective is None:
         raise typer.Exit(1)  # asked for a network plan and got none: scripts must see it
 

@@ -11,15 +11,16 @@ it is in force.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
-from kopru.datapack.labels import value_label
+from kopru.datapack.labels import quantity_label, value_label
 from kopru.datapack.loader import DataPack
+from kopru.language import ENGLISH, Words
 from kopru.trade import territory_of, treatment
 
 
@@ -42,6 +43,29 @@ class DatedValue:
         if today is not None:
             out["months_old"] = self.months_old(today)
         return out
+
+
+def dated_label(value: Mapping[str, Any], words: Words = ENGLISH) -> str:
+    """A dated value's readable name (``DatedValue.as_dict()``) in ``words``' language: the names of
+    places, regimes and products stay as the data gives them."""
+    what = str(value["what"])
+    if words.lang == "en":
+        return what
+    table, key = value.get("table"), str(value.get("key", ""))
+    if table == "parameters":
+        subject, _, quantity = key.partition(".")
+        whose = what.removesuffix(f"'s {quantity_label(quantity)}")
+        return value_label(subject, quantity, {subject: whose}, words)
+    if table == "tariffs":
+        _, regime, hs = key.split(".", 2)
+        description = what.removeprefix(f"{regime} duty on HS {hs} (").removesuffix(")")
+        return words(
+            "%(regime)s duty on HS %(hs)s (%(description)s)", regime=regime, hs=hs, description=description
+        )
+    if table == "edges":
+        mode = key.rsplit(".", 1)[-1]
+        return f"{words(mode)} {what.removeprefix(f'{mode} ')}"
+    return what
 
 
 def dated_values(pack: DataPack) -> list[DatedValue]:

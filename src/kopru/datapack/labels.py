@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kopru.language import ENGLISH, Words
+
 # what a data-pack quantity is called in a sentence (its id is for overrides files)
 QUANTITY_LABELS = {
     "wage_monthly_avg": "average wage",
@@ -34,13 +36,17 @@ MODE_NAMES = {
 }
 
 
-def quantity_label(quantity: str) -> str:
+def quantity_label(quantity: str, words: Words = ENGLISH) -> str:
     """A quantity as a sentence names it ('industrial gas price', not 'gas_price_industrial')."""
-    return QUANTITY_LABELS.get(quantity, quantity.replace("_", " "))
+    label = QUANTITY_LABELS.get(quantity)
+    return words(label) if label else quantity.replace("_", " ")
 
 
-def value_label(subject: str, quantity: str, names: dict[str, str] | None = None) -> str:
+def value_label(
+    subject: str, quantity: str, names: dict[str, str] | None = None, words: Words = ENGLISH
+) -> str:
     """One value as a sentence names it: "sea freight's terminal charge per TEU", "Kazakhstan's
     industrial electricity price" (``names``: subject ids to names)."""
-    whose = MODE_NAMES.get(subject) or (names or {}).get(subject) or subject
-    return f"{whose}'s {quantity_label(quantity)}"
+    mode = MODE_NAMES.get(subject)
+    whose = words(mode) if mode else (names or {}).get(subject) or subject
+    return words("%(whose)s's %(what)s", whose=whose, what=quantity_label(quantity, words))

@@ -23,6 +23,7 @@ from kopru import documents
 from kopru.borrowing import SITE_INPUTS, UNCERTAINTY
 from kopru.errors import RiskError
 from kopru.memo import LRU
+from kopru.switching import COUNTRY_NAMES, LABELS, SITE_WORDS
 
 if TYPE_CHECKING:  # the worker processes of a run import this module: keep it light
     from kopru.datapack import DataPack
@@ -68,28 +69,7 @@ APPLIES_TO: dict[str, str] = {
     "demand": "units each market buys, drawn independently per market",
     "site": "each site's own {} beyond its country's, drawn per site",
 }
-# a variable in a sentence: "wage growth in Kazakhstan +10 %"
-LABELS: dict[str, str] = {
-    "fx": "{} per USD",
-    "electricity": "electricity in {}",
-    "gas": "gas in {}",
-    "wage_growth": "wage growth in {}",
-    "freight": "{} freight",
-    "transit": "{} transit days",
-    "wait": "{} waits",
-    "vat": "VAT in {}",
-    "duty": "duties",
-    "demand": "demand",
-    "site": "each site's own {}",
-}
-SITE_WORDS = {
-    "wage": "wage",
-    "electricity": "electricity price",
-    "gas": "gas price",
-    "land": "land price or lease",
-}
 FX_EUR = "EUR per USD: the EAEU's specific minimum duties, quoted in EUR"
-COUNTRY_NAMES = {"KZ": "Kazakhstan", "TR": "Türkiye"}
 NEUTRAL = {"factor": 1.0, "rate": 0.0, "shift": 0.0}  # a variable's value at the data pack's figure
 
 DISTS: dict[str, tuple[str, ...]] = {

@@ -424,6 +424,8 @@ def _switches(model: RiskModel, levers: list[_Lever], grids: list[Array], grid_c
                 p_beyond=_beyond(lever, value, up=d == 0),
                 on_todays_routes=lever.variable.partition(".")[0] in ROUTE_FAMILIES,
                 at_todays_sizes=lever.variable == "demand",
+                reference=_reference(model, lever),
+                expected=lever.dist.mean if lever.kind == "rate" and lever.dist is not None else None,
             )
         )
     return out
@@ -523,16 +525,19 @@ def _spread(lever: _Lever) -> float:
 def _change(model: RiskModel, lever: _Lever, value: float) -> str:
     """A lever's switching value as a reader says it: an exchange rate in its own units, a growth
     rate beside its expected one, else the move from the data pack's value."""
-    rate = (
-        dict(model.fx_per_usd).get(lever.variable.removeprefix("fx."))
-        if lever.variable.startswith("fx.")
-        else None
-    )
+    rate = _reference(model, lever)
     if rate:
         return f"at {rate * value:,.4g} instead of {rate:,.4g}"
     if lever.kind == "rate" and lever.dist is not None:
         return f"{value * 100:+.3g} % over the year ({lever.dist.mean * 100:+.3g} % expected)"
     return _move(lever.kind, value)
+
+
+def _reference(model: RiskModel, lever: _Lever) -> float | None:
+    """An exchange rate's value in the data pack: its switching value is said as a level."""
+    if not lever.variable.startswith("fx."):
+        return None
+    return dict(model.fx_per_usd).get(lever.variable.removeprefix("fx.")) or None
 
 
 def _move(kind: str, value: float) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from kopru.datapack import DataPack
 from kopru.errors import OptionError
+from kopru.language import LANGUAGES, check_language
 from kopru.planner import Plan
 from kopru.report.html import write_report
 from kopru.report.summary import write_summary
@@ -43,6 +44,7 @@ class ReportFolder:
     workbook: Path | None = None  # plan.xlsx
     summary_html: Path | None = None  # the one-page summary
     summary_pdf: Path | None = None
+    translated: tuple[Path, ...] = ()  # the summary in other languages: tr/summary.html, tr/summary.pdf
 
 
 def inputs_key(plan: Plan) -> str:
@@ -68,11 +70,15 @@ def write_folder(
     risk: RiskResult | Mapping[str, Any] | None = None,
     ranking: RankResult | Mapping[str, Any] | None = None,
     keep_views: bool = True,
+    languages: tuple[str, ...] = (),
 ) -> ReportFolder:
     """Write plan.json and report.html; keep the given views and add those kept for the same inputs.
 
-    With ``keep_views=False`` (``kopru plan --out``) the report shows only what is given.
+    With ``keep_views=False`` (``kopru plan --out``) the report shows only what is given, and the
+    summary only in English and ``languages``; else the summaries of other languages already in the
+    folder are written again too, so none is left older than the report.
     """
+    languages = tuple(check_language(lang) for lang in languages)  # refused before anything is written
     folder = prepare_folder(out_dir)
     key = inputs_key(plan)
     given = {"risk": as_risk_view(risk) if risk is not None else None}
@@ -98,7 +104,29 @@ def write_folder(
     shown = tuple(v for v in VIEWS if views[v] is not None)
     workbook = write_plan_workbook(plan, folder / "plan.xlsx", views["risk"], pack)
     summary_html, summary_pdf = write_summary(plan, folder, views["risk"])
-    return ReportFolder(folder, plan_json, html, shown, tuple(notes), workbook, summary_html, summary_pdf)
+    translated = _write_translations(folder, plan, views["risk"], languages, keep_views)
+    return ReportFolder(
+        folder, plan_json, html, shown, tuple(notes), workbook, summary_html, summary_pdf, translated
+    )
+
+
+def _write_translations(
+    folder: Path, plan: Plan, risk: Mapping[str, Any] | None, languages: tuple[str, ...], keep: bool
+) -> tuple[Path, ...]:
+    """The summary in each other language asked for (and, keeping, in those already there); a
+    summary of a language not asked for is removed when not keeping: it would describe another plan."""
+    others = [lang for lang in LANGUAGES if lang != "en"]
+    present = [lang for lang in others if (folder / lang / "summary.html").exists()]
+    written: list[Path] = []
+    for lang in others:
+        if lang in languages or (keep and lang in present):
+            written += write_summary(plan, folder / lang, risk, lang)
+        elif (folder / lang).is_dir():
+            for name in ("summary.html", "summary.pdf"):
+                (folder / lang / name).unlink(missing_ok=True)
+            if not any((folder / lang).iterdir()):
+                (folder / lang).rmdir()
+    return tuple(written)
 
 
 def _read_view(path: Path, key: str) -> tuple[dict[str, Any] | None, str | None]:

@@ -5,19 +5,25 @@ risks (the risk run's odds that another site wins, routes through sanctioned cou
 that are not the site's own figures, the oldest input) and the data's as-of date. Names, never ids.
 The PDF is drawn with fpdf2 and the DejaVu Sans font shipped in the package (Turkish and Kazakh
 letters need more than the PDF core fonts' Latin-1), so it needs no browser.
+
+In English and in Turkish (``kopru plan --lang tr``: ``tr/summary.html``, ``tr/summary.pdf``), a
+board's language: the messages are gettext's, numbers written as each language writes them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from kopru.borrowing import describe as describe_stress
+from kopru.datapack.freshness import dated_label
 from kopru.datapack.labels import quantity_label
 from kopru.display import and_list
+from kopru.language import ENGLISH, Words
 from kopru.planner import Plan, stress_clause, unconfirmed_sentence
 from kopru.sites import unconfirmed_incentives
 from kopru.switching import brief as brief_switching
@@ -63,28 +69,52 @@ class Summary:
     made_by: str
     investment: str = ""  # the recommended site's investment case in one line
     footnote: str = ""  # what the table's asterisks mean: always shown, never cut like a risk
+    lang: str = "en"
+    # the page's own words: headings, column headers, the footer
+    labels: Mapping[str, str] = field(default_factory=dict)
 
 
-def _money(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f}"
+def _money(value: float | None, words: Words) -> str:
+    return "—" if value is None else words.number(value)
 
 
-def _per_unit(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.2f}"
+def _per_unit(value: float | None, words: Words) -> str:
+    return "—" if value is None else words.number(value, 2)
 
 
-def build_summary(plan: Plan, risk: Mapping[str, Any] | None = None) -> Summary:
+def page_labels(currency: str, words: Words = ENGLISH) -> dict[str, str]:
+    """The summary's headings and column headers in ``words``' language."""
+    return {
+        "site": words("Site"),
+        "country": words("Country"),
+        "annual": words("Annual cost (%(currency)s)", currency=currency),
+        "per_unit": words("Per unit (%(currency)s)", currency=currency),
+        "versus": words("cost vs Türkiye"),
+        "risks": words("Main risks"),
+        "no_risk": words("None found in this run."),
+        "more": words("More in summary.html and report.html."),
+        "as_of": words("As of"),
+        "made_by": words("Made by %(maker)s; sources in plan.xlsx and report.html."),
+    }
+
+
+def build_summary(plan: Plan, risk: Mapping[str, Any] | None = None, words: Words = ENGLISH) -> Summary:
     rec = plan.recommendation
     base = rec.baseline_total
     rows = []
     for sid in plan.ranking[:TOP]:
         s = plan.site(sid)
         total = s.landed_cost.total
-        versus = "—" if not base or total is None else f"{(total - base) / base:+.1%}"
+        versus = "—" if not base or total is None else words.signed_share((total - base) / base, 1)
         name = f"{s.name} *" if unconfirmed_incentives(s.notes) else s.name
         rows.append(
             SummaryRow(
-                s.rank or "", name, s.country, _money(total), _per_unit(s.landed_cost.per_unit), versus
+                s.rank or "",
+                name,
+                s.country,
+                _money(total, words),
+                _per_unit(s.landed_cost.per_unit, words),
+                versus,
             )
         )
     if rec.baseline_site and rec.baseline_site not in plan.ranking[:TOP]:
@@ -94,146 +124,189 @@ def build_summary(plan: Plan, risk: Mapping[str, Any] | None = None) -> Summary:
                 b.rank or "",
                 b.name,
                 b.country,
-                _money(b.landed_cost.total),
-                _per_unit(b.landed_cost.per_unit),
-                "baseline",
+                _money(b.landed_cost.total, words),
+                _per_unit(b.landed_cost.per_unit, words),
+                words("baseline"),
                 is_baseline=True,
             )
         )
-    oldest = plan.oldest_input or {}
-    as_of = f"data pack {plan.data_pack_version}; plan made {plan.created[:10]}"
-    if oldest:
-        as_of += f"; the oldest input of the recommended site is from {oldest.get('year')}"
-    if plan.exchange_rates:
-        rates = ", ".join(f"{r.subject} {r.value:,.4g} ({_rate_basis(r)})" for r in plan.exchange_rates)
-        as_of += f"; per USD: {rates}"
     return Summary(
-        title=f"{plan.company}: where to make {plan.product}",
-        subtitle=f"HS {plan.hs} · {volume_line(plan)} · {len(plan.markets)} markets · {plan.currency}",
-        sentence=_sentence(plan),
+        title=words("%(company)s: where to make %(product)s", company=plan.company, product=plan.product),
+        subtitle=words(
+            "HS %(hs)s · %(volume)s · %(markets)s markets · %(currency)s",
+            hs=plan.hs,
+            volume=volume_line(plan, words),
+            markets=len(plan.markets),
+            currency=plan.currency,
+        ),
+        sentence=_sentence(plan, words),
         currency=plan.currency,
         rows=rows,
-        risks=main_risks(plan, risk)[:MAX_RISKS],
-        as_of=as_of,
+        risks=main_risks(plan, risk, words)[:MAX_RISKS],
+        as_of=_as_of(plan, words),
         made_by=f"kopru {plan.kopru_version}",
-        investment=investment_line(plan),
-        footnote=_footnote(plan),
+        investment=investment_line(plan, words),
+        footnote=_footnote(plan, words),
+        lang=words.lang,
+        labels=page_labels(plan.currency, words),
     )
 
 
-def _footnote(plan: Plan) -> str:
+def _as_of(plan: Plan, words: Words) -> str:
+    text = words(
+        "data pack %(version)s; plan made %(date)s", version=plan.data_pack_version, date=plan.created[:10]
+    )
+    oldest = plan.oldest_input or {}
+    if oldest:
+        text += words("; the oldest input of the recommended site is from %(year)s", year=oldest.get("year"))
+    if plan.exchange_rates:
+        rates = ", ".join(
+            f"{r.subject} {words.significant(r.value, 4)} ({_rate_basis(r, words)})"
+            for r in plan.exchange_rates
+        )
+        text += words("; per USD: %(rates)s", rates=rates)
+    return text
+
+
+def _footnote(plan: Plan, words: Words = ENGLISH) -> str:
     """The asterisk: SEZ incentives counted without the product confirmed for the zone, and what the
     recommended site costs without them (a review found the note cut as the seventh of six risks)."""
     assumed = [plan.site(s).name for s in plan.ranking[:TOP] if unconfirmed_incentives(plan.site(s).notes)]
     if not assumed:
         return ""
-    text = (
+    text = words(
         "* SEZ incentives counted without the product confirmed as a priority activity of the zone"
-        f" (its sectors are not sourced, or match only through a general word): {and_list(assumed)};"
-        " check that the product qualifies before relying on their rank."
+        " (its sectors are not sourced, or match only through a general word): %(sites)s;"
+        " check that the product qualifies before relying on their rank.",
+        sites=and_list(assumed, words),
     )
     rec = plan.recommendation
     if rec.site is not None:
         by_id = {s.id: s for s in plan.sites}
         base = by_id.get(rec.baseline_site or "")
-        text += unconfirmed_sentence(by_id[rec.site], by_id, plan.ranking, base, plan.currency, said=True)
+        text += unconfirmed_sentence(
+            by_id[rec.site], by_id, plan.ranking, base, plan.currency, said=True, words=words
+        )
     return text
 
 
-def _rate_basis(rate: Any) -> str:
+def _rate_basis(rate: Any, words: Words = ENGLISH) -> str:
     """What an exchange rate is: a mean of its year, or of the year so far (a CFO review: a mean to
     October sat beside October's own rates, which move the saving by two points)."""
     if rate.overridden:
-        return "given"
+        return words("given")
     if "year to date" in rate.note:
-        return f"mean of {rate.year} to date"
-    return f"mean of {rate.year}" if "mean" in rate.note.lower() else str(rate.year)
+        return words("mean of %(year)s to date", year=rate.year)
+    return words("mean of %(year)s", year=rate.year) if "mean" in rate.note.lower() else str(rate.year)
 
 
-def investment_line(plan: Plan) -> str:
+def investment_line(plan: Plan, words: Words = ENGLISH) -> str:
     """Capex, NPV, IRR and payback of the recommended site, each with its basis."""
     rec = plan.recommendation
     a = plan.site(rec.site).appraisal if rec.site else None
     if a is None:
         return ""
-    cur = plan.currency
-    capex = sum(a.cash_flows.capex)
+    values = {
+        "currency": plan.currency,
+        "capex": words.number(sum(a.cash_flows.capex)),
+        "npv": words.number(a.npv),
+        "wacc": words.share(a.wacc, 1),
+    }
     if not a.outlay:  # an existing plant (or one that pays its way from the start): nothing to pay back
-        text = (
-            f"Investment case: no outlay to pay back; NPV {a.npv:,.0f} {cur} over the plant's life at a"
-            f" WACC of {a.wacc:.1%}" + (f", with {capex:,.0f} {cur} of capex" if capex else "")
-        )
-        return text + "."
-    irr = "—" if a.irr is None else f"{a.irr:.0%}"
-    payback = "never" if a.payback_years is None else f"{a.payback_years:.1f} years after construction"
-    text = (
-        f"Investment case: {capex:,.0f} {cur} of capex; NPV {a.npv:,.0f} {cur} over the plant's life at a"
-        f" WACC of {a.wacc:.1%}; IRR {irr}; simple payback {payback}"
+        if sum(a.cash_flows.capex):
+            message = (
+                "Investment case: no outlay to pay back; NPV %(npv)s %(currency)s over the plant's life at a"
+                " WACC of %(wacc)s, with %(capex)s %(currency)s of capex."
+            )
+        else:
+            message = (
+                "Investment case: no outlay to pay back; NPV %(npv)s %(currency)s over the plant's life at a"
+                " WACC of %(wacc)s."
+            )
+        return words(message, **values)
+    irr = "—" if a.irr is None else words.share(a.irr, 0)
+    if a.payback_years is None:
+        payback = words("never")
+    else:
+        payback = words("%(years)s years after construction", years=words.number(a.payback_years, 1))
+    text = words(
+        "Investment case: %(capex)s %(currency)s of capex; NPV %(npv)s %(currency)s over the plant's life at"
+        " a WACC of %(wacc)s; IRR %(irr)s; simple payback %(payback)s",
+        irr=irr,
+        payback=payback,
+        **values,
     )
     if a.vs_baseline is not None and a.vs_baseline.npv is not None and rec.baseline_site:
-        text += f"; moving from {plan.site(rec.baseline_site).name} is worth {a.vs_baseline.npv:,.0f} {cur}"
+        text += words(
+            "; moving from %(base)s is worth %(npv)s %(currency)s",
+            base=plan.site(rec.baseline_site).name,
+            npv=words.number(a.vs_baseline.npv),
+            currency=plan.currency,
+        )
     return text + "."
 
 
-def volume_line(plan: Plan) -> str:
+def volume_line(plan: Plan, words: Words = ENGLISH) -> str:
     """The plant's size and, when they differ, the units sold, which every per-unit figure divides by."""
     sold = plan.units_sold
     if abs(sold - plan.volume) <= 1e-9 * max(sold, 1.0):
-        return f"{plan.volume:,.0f} units a year"
-    return f"plant of {plan.volume:,.0f} units a year, {sold:,.0f} sold (per-unit figures are per unit sold)"
+        return words("%(volume)s units a year", volume=words.number(plan.volume))
+    return words(
+        "plant of %(volume)s units a year, %(sold)s sold (per-unit figures are per unit sold)",
+        volume=words.number(plan.volume),
+        sold=words.number(sold),
+    )
 
 
-def _sentence(plan: Plan) -> str:
+def _sentence(plan: Plan, words: Words = ENGLISH) -> str:
     rec = plan.recommendation
     if rec.site is None or rec.total is None:
-        return "No site can serve every market: see the report for what blocks each one."
-    text = (
-        f"Produce at {rec.name}: {rec.total:,.0f} {plan.currency} a year landed at the markets"
-        f" ({rec.per_unit:,.2f} {plan.currency} per unit)"
+        return words("No site can serve every market: see the report for what blocks each one.")
+    cur = plan.currency
+    text = words(
+        "Produce at %(site)s: %(total)s %(currency)s a year landed at the markets (%(per_unit)s %(currency)s"
+        " per unit)",
+        site=rec.name,
+        total=words.number(rec.total),
+        per_unit=words.number(rec.per_unit or 0.0, 2),
+        currency=cur,
     )
     if rec.baseline_site and rec.saving_pct is not None:
-        base = plan.site(rec.baseline_site).name
-        word = "below" if rec.saving_pct >= 0 else "above"
-        text += f", {abs(rec.saving_pct):.1%} {word} the best Turkish option, {base}, after profit tax"
+        message = (
+            ", %(share)s below the best Turkish option, %(base)s, after profit tax"
+            if rec.saving_pct >= 0
+            else ", %(share)s above the best Turkish option, %(base)s, after profit tax"
+        )
+        text += words(
+            message, share=words.share(abs(rec.saving_pct), 1), base=plan.site(rec.baseline_site).name
+        )
         if rec.saving_pct_before_profit_tax is not None:
-            text += f" ({rec.saving_pct_before_profit_tax:.1%} before it)"
+            text += words(" (%(share)s before it)", share=words.share(rec.saving_pct_before_profit_tax, 1))
     text += "."
     stress = plan.borrowed_stress
     if stress is not None and not stress.holds:  # the headline must not read firmer than the data
-        clause = stress_clause(stress)
-        text += f" But {clause}."
+        text += words(" But %(clause)s.", clause=stress_clause(stress, words))
     return text
 
 
-def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None) -> list[str]:
+def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None, words: Words = ENGLISH) -> list[str]:
     """The few things that could overturn the recommendation, most telling first."""
     rec = plan.recommendation
     out: list[str] = []
     if risk is not None and risk.get("p_recommendation_changes") is not None:
-        stats = next((s for s in risk["sites"] if s["id"] == rec.site), None)
-        text = (
-            f"In {risk['samples']:,} Monte Carlo draws of FX, energy, wages, freight, duties and demand,"
-            f" another site is cheaper in {risk['p_recommendation_changes']:.0%} of them"
-        )
-        if stats and stats["mean"]:
-            text += (
-                f"; the recommended site's p95 cost is {stats['p95'] / stats['mean'] - 1:+.0%} on its mean"
-            )
-            if stats.get("per_unit_p95") and stats.get("per_unit_mean"):
-                # the annual cost's spread is mostly the units sold: the cost per unit is the cost risk
-                unit = stats["per_unit_p95"] / stats["per_unit_mean"] - 1
-                text += f", {unit:+.0%} per unit sold (the rest is sales volume)"
-        if risk.get("conditions"):
-            text += "; all of it assumes the incentives are granted as the plan counts them (not drawn)"
-        out.append(text + ".")
+        out.append(_monte_carlo(plan, risk, words))
     if rec.site is None:
         return out
-    if plan.borrowed_stress is not None and not plan.borrowed_stress.holds:
-        out.append(plan.borrowed_stress.text)  # it overturns the pick: first, not fourth
-    out.extend(_profit_tax(plan))
+    stress = plan.borrowed_stress
+    stress_text = ""
+    if stress is not None:  # in English, the plan's own sentence (a plan stored before Words kept it)
+        stress_text = stress.text if words.lang == "en" else describe_stress(stress, plan.currency, words)
+    if stress is not None and not stress.holds:
+        out.append(stress_text)  # it overturns the pick: first, not fourth
+    out.extend(_profit_tax(plan, words))
     if plan.switching is not None:  # how far the pick is from changing: before what it rests on
-        out.append(brief_switching(plan.switching))
-    out.extend(_baseline_expansion(plan))
+        out.append(brief_switching(plan.switching, words))
+    out.extend(_baseline_expansion(plan, words))
     site = plan.site(rec.site)
     names = {m["id"]: m["name"] for m in plan.markets}
     borrowed = [
@@ -243,42 +316,100 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None) -> list[str]:
     ]
     if borrowed:
         out.append(
-            f"{len(borrowed)} of the {len(site.inputs)} inputs of {site.name} are labelled assumptions"
-            f" or another region's figures ({and_list([quantity_label(q) for q in borrowed])})."
-        )
-    if plan.borrowed_stress is not None and plan.borrowed_stress.holds:
-        out.append(plan.borrowed_stress.text)
-    restricted = {mid: mc.restricted_transit for mid, mc in site.by_market.items() if mc.restricted_transit}
-    if restricted:
-        countries = sorted({COUNTRIES.get(c, c) for r in restricted.values() for c in r.countries})
-        extra = [r.extra_cost_per_unit for r in restricted.values() if r.extra_cost_per_unit is not None]
-        text = (
-            f"Routes to {and_list([names.get(m, m) for m in restricted])} pass through {and_list(countries)},"
-            " under sanctions or transit restrictions"
-        )
-        a_year = sum(
-            r.extra_cost_per_unit * site.by_market[m].demand
-            for m, r in restricted.items()
-            if r.extra_cost_per_unit is not None
-        )
-        if extra:
-            text += (
-                f"; routes around them cost {a_year:,.0f} {plan.currency} a year more"
-                f" (up to {max(extra):,.3f} {plan.currency} per unit)"
+            words(
+                "%(n)s of the %(of)s inputs of %(site)s are labelled assumptions or another region's figures"
+                " (%(inputs)s).",
+                n=len(borrowed),
+                of=len(site.inputs),
+                site=site.name,
+                inputs=and_list([quantity_label(q, words) for q in borrowed], words),
             )
-        out.append(text + ".")
-    out.extend(_baseline_transit(plan, names))
+        )
+    if stress is not None and stress.holds:
+        out.append(stress_text)
+    out.extend(_restricted(plan, names, words))
+    out.extend(_baseline_transit(plan, names, words))
     oldest = plan.oldest_input
     if oldest:
         out.append(
-            f"The oldest figure under the recommended site's cost: {oldest['what']}, from {oldest['year']}."
+            words(
+                "The oldest figure under the recommended site's cost: %(what)s, from %(year)s.",
+                what=dated_label(oldest, words),
+                year=oldest["year"],
+            )
         )
     if site.landed_cost.utilisation > 1:
-        out.append(f"{site.name} would run at {site.landed_cost.utilisation:.0%} of one plant's capacity.")
+        out.append(
+            words(
+                "%(site)s would run at %(share)s of one plant's capacity.",
+                site=site.name,
+                share=words.share(site.landed_cost.utilisation, 0),
+            )
+        )
     return out
 
 
-def _profit_tax(plan: Plan) -> list[str]:
+def _monte_carlo(plan: Plan, risk: Mapping[str, Any], words: Words) -> str:
+    """The risk run's odds that another site wins, and the spread of the pick's cost."""
+    stats = next((s for s in risk["sites"] if s["id"] == plan.recommendation.site), None)
+    text = words(
+        "In %(n)s Monte Carlo draws of FX, energy, wages, freight, duties and demand, another site is cheaper"
+        " in %(share)s of them",
+        n=words.number(risk["samples"]),
+        share=words.share(risk["p_recommendation_changes"], 0),
+    )
+    if stats and stats["mean"]:
+        text += words(
+            "; the recommended site's p95 cost is %(spread)s on its mean",
+            spread=words.signed_share(stats["p95"] / stats["mean"] - 1, 0),
+        )
+        if stats.get("per_unit_p95") and stats.get("per_unit_mean"):
+            # the annual cost's spread is mostly the units sold: the cost per unit is the cost risk
+            unit = stats["per_unit_p95"] / stats["per_unit_mean"] - 1
+            text += words(
+                ", %(spread)s per unit sold (the rest is sales volume)", spread=words.signed_share(unit, 0)
+            )
+    if risk.get("conditions"):
+        text += words("; all of it assumes the incentives are granted as the plan counts them (not drawn)")
+    return text + "."
+
+
+def _restricted(plan: Plan, names: Mapping[str, str], words: Words) -> list[str]:
+    """The recommended site's routes through sanctioned or restricted countries, and what avoiding
+    them costs."""
+    site = plan.site(plan.recommendation.site or "")
+    restricted = {mid: mc.restricted_transit for mid, mc in site.by_market.items() if mc.restricted_transit}
+    if not restricted:
+        return []
+    countries = sorted({_country(c, words) for r in restricted.values() for c in r.countries})
+    extra = [r.extra_cost_per_unit for r in restricted.values() if r.extra_cost_per_unit is not None]
+    text = words(
+        "Routes to %(markets)s pass through %(countries)s, under sanctions or transit restrictions",
+        markets=and_list([names.get(m, m) for m in restricted], words),
+        countries=and_list(countries, words),
+    )
+    a_year = sum(
+        r.extra_cost_per_unit * site.by_market[m].demand
+        for m, r in restricted.items()
+        if r.extra_cost_per_unit is not None
+    )
+    if extra:
+        text += words(
+            "; routes around them cost %(a_year)s %(currency)s a year more (up to %(per_unit)s %(currency)s"
+            " per unit)",
+            a_year=words.number(a_year),
+            per_unit=words.number(max(extra), 3),
+            currency=plan.currency,
+        )
+    return [text + "."]
+
+
+def _country(code: str, words: Words) -> str:
+    name = COUNTRIES.get(code)
+    return words(name) if name else code
+
+
+def _profit_tax(plan: Plan, words: Words = ENGLISH) -> list[str]:
     """How much of the saving is profit tax, and whether the rate behind it is an assumption (a CFO
     review: most of a zone's lead can be its corporate income tax exemption)."""
     rec = plan.recommendation
@@ -293,18 +424,32 @@ def _profit_tax(plan: Plan) -> list[str]:
     why = ""
     if cit is not None and cit.assumption:
         # the row's rate holds while the zone's relief lasts; the standard rate follows it
-        why = f"; the {cit.value:g} % rate {site.name} pays while its relief lasts is an assumption"
+        why = words(
+            "; the %(rate)s %% rate %(site)s pays while its relief lasts is an assumption",
+            rate=words.significant(cit.value, 6),
+            site=site.name,
+        )
     gap, cur = theirs - ours, plan.currency
-    paid = f"{site.name} pays {ours:,.0f} {cur} of profit tax a year, {base.name} {theirs:,.0f}"
+    paid = words(
+        "%(site)s pays %(ours)s %(currency)s of profit tax a year, %(base)s %(theirs)s",
+        site=site.name,
+        ours=words.number(ours),
+        currency=cur,
+        base=base.name,
+        theirs=words.number(theirs),
+    )
+    values = {"saving": words.number(saving), "currency": cur, "paid": paid, "why": why}
     if gap >= saving:  # before tax the pick is not cheaper: the tax is all of its lead
-        return [
-            f"All of the {saving:,.0f} {cur} a year saved is profit tax: before it {site.name} costs"
-            f" {gap - saving:,.0f} {cur} a year more than {base.name} ({paid}{why})."
-        ]
-    return [f"{gap:,.0f} of the {saving:,.0f} {cur} a year saved is profit tax: {paid}{why}."]
+        message = (
+            "All of the %(saving)s %(currency)s a year saved is profit tax: before it %(site)s costs"
+            " %(more)s %(currency)s a year more than %(base)s (%(paid)s%(why)s)."
+        )
+        return [words(message, site=site.name, base=base.name, more=words.number(gap - saving), **values)]
+    message = "%(gap)s of the %(saving)s %(currency)s a year saved is profit tax: %(paid)s%(why)s."
+    return [words(message, gap=words.number(gap), **values)]
 
 
-def _baseline_transit(plan: Plan, names: Mapping[str, str]) -> list[str]:
+def _baseline_transit(plan: Plan, names: Mapping[str, str], words: Words = ENGLISH) -> list[str]:
     """The status quo's own exposure: the Turkish baseline's routes that cross a restricted country."""
     sid = plan.recommendation.baseline_site
     if sid is None or sid == plan.recommendation.site:
@@ -313,14 +458,19 @@ def _baseline_transit(plan: Plan, names: Mapping[str, str]) -> list[str]:
     crossing = {m: mc.restricted_transit for m, mc in base.by_market.items() if mc.restricted_transit}
     if not crossing:
         return []
-    countries = sorted({COUNTRIES.get(c, c) for r in crossing.values() for c in r.countries})
+    countries = sorted({_country(c, words) for r in crossing.values() for c in r.countries})
     return [
-        f"The Turkish baseline, {base.name}, is exposed too: its routes to"
-        f" {', '.join(names.get(m, m) for m in crossing)} pass through {', '.join(countries)}."
+        words(
+            "The Turkish baseline, %(base)s, is exposed too: its routes to %(markets)s pass through"
+            " %(countries)s.",
+            base=base.name,
+            markets=", ".join(names.get(m, m) for m in crossing),
+            countries=", ".join(countries),
+        )
     ]
 
 
-def _baseline_expansion(plan: Plan) -> list[str]:
+def _baseline_expansion(plan: Plan, words: Words = ENGLISH) -> list[str]:
     """The Turkish baseline's cost includes an expansion when the existing plant lacks capacity."""
     sid = plan.recommendation.baseline_site
     if sid is None:
@@ -329,18 +479,23 @@ def _baseline_expansion(plan: Plan) -> list[str]:
     lc = base.landed_cost
     if not base.existing or lc.expansion <= 0 or base.appraisal is None:
         return []
-    capex = sum(base.appraisal.cash_flows.capex)
     return [
-        f"The Turkish baseline, {base.name}, can make {lc.capacity - lc.expansion:,.0f} of the"
-        f" {lc.units:,.0f} units sold:"
-        f" its cost includes an expansion of {capex:,.0f} {plan.currency} at a new plant's capex per unit"
-        " of capacity (an assumption)."
+        words(
+            "The Turkish baseline, %(base)s, can make %(can)s of the %(units)s units sold: its cost includes"
+            " an expansion of %(capex)s %(currency)s at a new plant's capex per unit of capacity"
+            " (an assumption).",
+            base=base.name,
+            can=words.number(lc.capacity - lc.expansion),
+            units=words.number(lc.units),
+            capex=words.number(sum(base.appraisal.cash_flows.capex)),
+            currency=plan.currency,
+        )
     ]
 
 
 def render_summary_html(summary: Summary) -> str:
     env = Environment(loader=PackageLoader("kopru.report", "templates"), autoescape=select_autoescape())
-    return env.get_template("summary.html.j2").render(s=summary)
+    return env.get_template("summary.html.j2").render(s=summary, t=summary.labels, footer=footer(summary))
 
 
 def write_summary_pdf(summary: Summary, path: str | Path) -> Path:
@@ -377,12 +532,12 @@ def write_summary_pdf(summary: Summary, path: str | Path) -> Path:
         pdf.multi_cell(width, 4.2, summary.footnote, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(5)
     pdf.set_font("DejaVu", "B", 11)
-    pdf.cell(width, 6, "Main risks", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 6, summary.labels["risks"], new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 9)
-    for text in summary.risks or ["None found in this run."]:
+    for text in summary.risks or [summary.labels["no_risk"]]:
         height = pdf.multi_cell(width, 4.8, f"•  {text}", dry_run=True, output="HEIGHT")
         if pdf.get_y() + height > pdf.h - 28:  # room for the "more" line above the footer (h - 22)
-            more = "•  More in summary.html and report.html."
+            more = f"•  {summary.labels['more']}"
             pdf.multi_cell(width, 4.8, more, new_x="LMARGIN", new_y="NEXT")
             break
         pdf.multi_cell(width, 4.8, f"•  {text}", new_x="LMARGIN", new_y="NEXT")
@@ -390,24 +545,23 @@ def write_summary_pdf(summary: Summary, path: str | Path) -> Path:
     pdf.set_y(pdf.h - 22)
     pdf.set_font("DejaVu", "", 8)
     pdf.set_text_color(90, 90, 90)
-    pdf.multi_cell(
-        width, 4, f"As of: {summary.as_of}. Made by {summary.made_by}; sources in plan.xlsx and report.html."
-    )
+    pdf.multi_cell(width, 4, footer(summary))
     path = Path(path)
     pdf.output(str(path))
     return path
 
 
 def _pdf_table(pdf: Any, summary: Summary, width: float) -> None:
-    cur = summary.currency
-    headers = ["#", "Site", "Country", f"Annual cost ({cur})", f"Per unit ({cur})", "cost vs Türkiye"]
+    t = summary.labels
+    headers = ["#", t["site"], t["country"], t["annual"], t["per_unit"], t["versus"]]
+    left = headers[:3]
     shares = [0.05, 0.36, 0.09, 0.18, 0.14, 0.18]
     cols = [width * s for s in shares]
     pdf.set_font("DejaVu", "B", 8)
     pdf.set_fill_color(31, 59, 90)
     pdf.set_text_color(255, 255, 255)
     for h, w in zip(headers, cols, strict=True):
-        pdf.cell(w, 7, h, border=0, fill=True, align="L" if h in ("Site", "Country", "#") else "R")
+        pdf.cell(w, 7, h, border=0, fill=True, align="L" if h in left else "R")
     pdf.ln()
     pdf.set_text_color(0, 0, 0)
     for row in summary.rows:
@@ -415,14 +569,23 @@ def _pdf_table(pdf: Any, summary: Summary, width: float) -> None:
         name = row.name if len(row.name) <= 44 else row.name[:43] + "…"
         cells = [str(row.rank), name, row.country, row.total, row.per_unit, row.versus]
         for text, w, h in zip(cells, cols, headers, strict=True):
-            pdf.cell(w, 6.5, text, border="B", align="L" if h in ("Site", "Country", "#") else "R")
+            pdf.cell(w, 6.5, text, border="B", align="L" if h in left else "R")
         pdf.ln()
 
 
-def write_summary(plan: Plan, folder: str | Path, risk: Mapping[str, Any] | None = None) -> tuple[Path, Path]:
-    """``summary.html`` and ``summary.pdf`` in ``folder``."""
+def footer(summary: Summary) -> str:
+    """The page's last line: as of when, made by what, sources where."""
+    made_by = summary.labels["made_by"] % {"maker": summary.made_by}
+    return f"{summary.labels['as_of']}: {summary.as_of}. {made_by}"
+
+
+def write_summary(
+    plan: Plan, folder: str | Path, risk: Mapping[str, Any] | None = None, lang: str = "en"
+) -> tuple[Path, Path]:
+    """``summary.html`` and ``summary.pdf`` in ``folder``, in ``lang``."""
     folder = Path(folder)
-    summary = build_summary(plan, risk)
+    folder.mkdir(parents=True, exist_ok=True)
+    summary = build_summary(plan, risk, Words(lang))
     html = folder / "summary.html"
     html.write_text(render_summary_html(summary), encoding="utf-8")
     return html, write_summary_pdf(summary, folder / "summary.pdf")

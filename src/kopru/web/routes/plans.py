@@ -10,13 +10,14 @@ import json
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from kopru import api
+from kopru.language import Words
 from kopru.planner import Plan
 from kopru.report import (
     cash_flow_chart,
@@ -200,19 +201,24 @@ def run_workbook(state: State, run_id: RunId) -> Response:
     )
 
 
+Lang = Annotated[
+    Literal["en", "tr"], Query(description="the summary's language: en (English) or tr (Türkçe)")
+]
+
+
 @router.get("/runs/{run_id}/summary.pdf", response_class=Response)
-def run_summary_pdf(state: State, run_id: RunId) -> Response:
+def run_summary_pdf(state: State, run_id: RunId, lang: Lang = "en") -> Response:
     """The one-page summary as a PDF: the recommendation, the top five sites, the main risks."""
     run = get_run(state, run_id)
-    summary = build_summary(run.plan, run.risk)
+    summary = build_summary(run.plan, run.risk, Words(lang))
     return _export(run, "summary.pdf", "application/pdf", lambda f: write_summary_pdf(summary, f / "s.pdf"))
 
 
 @router.get("/runs/{run_id}/summary.html", response_class=HTMLResponse)
-def run_summary_html(state: State, run_id: RunId) -> HTMLResponse:
+def run_summary_html(state: State, run_id: RunId, lang: Lang = "en") -> HTMLResponse:
     """The one-page summary as HTML that prints to one A4 page."""
     run = get_run(state, run_id)
-    html = render_summary_html(build_summary(run.plan, run.risk))
+    html = render_summary_html(build_summary(run.plan, run.risk, Words(lang)))
     return HTMLResponse(html, headers={"Content-Disposition": 'attachment; filename="summary.html"'})
 
 

@@ -593,6 +593,7 @@
   document.getElementById("dl-report").addEventListener("click", () => currentRun && kopru.download(`/api/runs/${currentRun}/report.html`, "report.html"));
   document.getElementById("dl-xlsx").addEventListener("click", () => currentRun && kopru.download(`/api/runs/${currentRun}/plan.xlsx`, "plan.xlsx"));
   document.getElementById("dl-summary").addEventListener("click", () => currentRun && kopru.download(`/api/runs/${currentRun}/summary.pdf`, "summary.pdf"));
+  document.getElementById("dl-summary-tr").addEventListener("click", () => currentRun && kopru.download(`/api/runs/${currentRun}/summary.pdf?lang=tr`, "ozet.pdf"));
 
   // /plan?run=<id> reopens a run from the Runs page (&risk=1: a risk run, with its distributions)
   const query = new URLSearchParams(location.search);

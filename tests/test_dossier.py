@@ -75,3 +75,17 @@ def test_the_report_carries_the_leaders_and_the_baselines_dossiers(pack):
     assert html.count('class="dossier"') == 4 and 'id="site-profiles"' in html
     section = html[html.index('id="site-profiles"') : html.index("Assumptions used")]
     assert "Logistics access" in section and "Incentive schemes of this place" in section
+
+
+def test_a_zones_facts_name_their_sources_not_their_ids(pack):
+    """A browser review: the site page's 'term source' row read 'sez_kazpravda_aktau_2025; ...'.
+    Oracle: the data pack's sources table (every id, and the publisher the row names)."""
+    ids = set(pack.sources.index)
+    for zone in pack.sez.index:
+        d = dossier(pack, zone)
+        shown = " ".join(d.facts.values())
+        assert [i for i in ids if i in shown] == [], zone
+        for source in str(pack.sez.at[zone, "term_source"]).split(";"):
+            if source in ids:
+                assert pack.sources.at[source, "publisher"] in d.facts["term_source"]
+                assert source in {s.id for s in d.sources}  # and cited in the list of sources

@@ -133,6 +133,21 @@ def _refs(pack: DataPack, cell: Any) -> tuple[SourceRef, ...]:
     return tuple(refs)
 
 
+def _cited(pack: DataPack, cell: Any) -> str:
+    """Sources as a reader names them ('Kazpravda, 2025; Kazinform, 2025'), not by their ids."""
+    refs = _refs(pack, cell)
+    if not refs:
+        return str(cell).replace(";", "; ")
+    return "; ".join(f"{r.publisher or r.title}" + (f", {r.year}" if r.year else "") for r in refs)
+
+
+def _named(pack: DataPack, text: str) -> str:
+    """A note with the sources it cites by id named instead ('... (Kazinform, 2025)')."""
+    for i in sorted((i for i in pack.sources.index if i in text), key=len, reverse=True):
+        text = text.replace(i, _cited(pack, i))
+    return text
+
+
 def _where(pack: DataPack, site_id: str) -> tuple[str, pd.Series]:
     for kind, table in (("kz_region", pack.regions), ("sez", pack.sez), ("tr_province", pack.provinces)):
         if site_id in table.index:
@@ -250,7 +265,7 @@ def dossier(pack: DataPack, site_id: str) -> Dossier:
     region_name = str(pack.regions.at[region, "name"]) if region in pack.regions.index else name
     node = str(row["node"])
     facts = {
-        k: str(v).replace(";", "; ")
+        k: _cited(pack, v) if k.endswith("_source") else _named(pack, str(v).replace(";", "; "))
         for k, v in row.items()
         if k not in ("id", "name", "lat", "lon", "node", "region", "source", "kind")
         and pd.notna(v)
@@ -274,6 +289,8 @@ def dossier(pack: DataPack, site_id: str) -> Dossier:
     values = _values(pack, kind, site_id, name, region, country)
     incentives = _incentives(pack, kind, region, country)
     cited: dict[str, SourceRef] = {s.id: s for s in _refs(pack, row.get("source"))}
+    for k in row.index[row.index.str.endswith("_source")]:  # a fact's own source (the zone's term)
+        cited.update({s.id: s for s in _refs(pack, row[k])})
     for item in [*values, *incentives]:
         cited.update({s.id: s for s in item.sources})
     for c in capacity:

@@ -296,7 +296,8 @@ def test_site_page_shows_the_dossier_by_name(watched: Watched) -> None:
     page.click("a.profile-link")
     page.wait_for_selector("#site-profile[data-ready='1']")
     assert page.locator("#site-title").inner_text() == "SEZ Seaport Aktau"
-    heads = page.locator("#site-profile h4").all_inner_texts()
+    # its headings under the page title: h2, as the page has only an h1 above (axe: heading-order)
+    heads = page.locator("#site-profile h2").all_inner_texts()
     for theme in ("Labour", "Energy", "Land and premises", "Taxes", "Logistics access", "Sources"):
         assert theme in heads
     # whose value each figure is, by name; no id in the headings, subjects or destinations

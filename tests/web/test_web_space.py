@@ -74,7 +74,7 @@ def test_bad_requests_name_the_field(client: httpx.Client, body: dict, field: st
 def test_the_page_is_served_and_in_the_menu(client: httpx.Client) -> None:
     page = client.get("/space")
     assert page.status_code == 200 and 'id="space-form"' in page.text
-    assert '<a href="/space" class="active">Space</a>' in page.text
+    assert '<a href="/space" class="active" aria-current="page">Space</a>' in page.text
     assert '<a href="/space"' in client.get("/plan").text
 
 

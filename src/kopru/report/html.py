@@ -78,9 +78,10 @@ def _names(plan: Plan, pack: DataPack) -> dict[str, str]:
     return names
 
 
-def dossier_html(d: Dossier) -> str:
-    """One site's dossier as an HTML fragment (the web app's site page shows the same)."""
-    return _env.get_template("dossier.html.j2").render(d=d)
+def dossier_html(d: Dossier, heading: int = 4) -> str:
+    """One site's dossier as an HTML fragment (the web app's site page shows the same), its
+    headings at level ``heading`` (under the page's own: a page of its own starts at 2)."""
+    return _env.get_template("dossier.html.j2").render(d=d, heading=heading)
 
 
 def render_html(

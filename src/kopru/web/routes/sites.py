@@ -75,4 +75,4 @@ def site_dossier(site_id: Annotated[str, PathParam(pattern=SITE_ID_PATTERN)]) ->
 @router.get("/sites/{site_id}/dossier.html", response_class=HTMLResponse)
 def site_dossier_html(site_id: Annotated[str, PathParam(pattern=SITE_ID_PATTERN)]) -> HTMLResponse:
     """The site's dossier as the HTML fragment the site page and the report show."""
-    return HTMLResponse(dossier_html(_dossier(site_id)))
+    return HTMLResponse(dossier_html(_dossier(site_id), heading=2))

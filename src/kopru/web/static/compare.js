@@ -44,7 +44,7 @@
 
   function render(result) {
     document.getElementById("cmp-title").textContent = `${result.company}: ${result.product} (${result.currency})`;
-    const head = `<thead><tr><th></th><th>unit</th>${result.sites.map((s) => `<th title="${kopru.esc(s.id)}">${kopru.esc(s.name)} (${s.country})</th>`).join("")}</tr></thead>`;
+    const head = `<thead><tr><th>figure</th><th>unit</th>${result.sites.map((s) => `<th title="${kopru.esc(s.id)}">${kopru.esc(s.name)} (${s.country})</th>`).join("")}</tr></thead>`;
     let section = null;
     const rows = [];
     for (const r of result.rows) {

@@ -320,9 +320,51 @@ const kopru = (() => {
     const config = { displaylogo: false, responsive: true, topojsonURL: "/basemap/", ...(narrow ? PHONE_CONFIG : {}) };
     const drawn = fresh ? Plotly.newPlot(element, data, layout, config) : Plotly.react(element, data, layout, config);
     return drawn.then((gd) => (narrow ? fitDrawn(gd, fix) : null)).then(() => {
+      nameFigure(element, layout);
       element.dataset.drawn = "1";
       return element;
     });
+  }
+
+  // A figure for a screen reader: one named figure, not plotly's svg layers read out as piles of
+  // tick labels (the mode bar's buttons stay reachable; the numbers are in the page's tables).
+  function nameFigure(element, layout) {
+    const title = layout.title && (layout.title.text || layout.title);
+    const text = typeof title === "string" ? title.replace(/<br>/g, " ").replace(/<[^>]+>/g, "") : "";
+    element.setAttribute("role", "figure");
+    element.setAttribute("aria-label", text || element.getAttribute("aria-label") || element.id.replace(/-/g, " "));
+    element.querySelectorAll(".main-svg").forEach((svg) => svg.setAttribute("aria-hidden", "true"));
+  }
+
+  // A table in a scrolling box: reachable from the keyboard and named by its heading (axe's
+  // scrollable-region-focusable), whether the page drew it at load or after a run.
+  function nameScrollRegions(root) {
+    root.querySelectorAll(".table-wrap.scroll:not([tabindex])").forEach((box) => {
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      let heading = null;
+      for (let el = box; el && !heading; el = el.parentElement) {
+        for (let sib = el.previousElementSibling; sib && !heading; sib = sib.previousElementSibling) {
+          if (/^H[1-6]$/.test(sib.tagName)) heading = sib;
+        }
+      }
+      const table = box.querySelector("table");
+      const name = (heading && heading.textContent.trim()) || (table && table.id.replace(/-/g, " ")) || "table";
+      box.setAttribute("aria-label", `${name} (scrolls)`);
+    });
+  }
+  nameScrollRegions(document);
+  new MutationObserver(() => nameScrollRegions(document)).observe(document.querySelector("main") || document.body, {
+    childList: true, subtree: true,
+  });
+
+  // After a run: focus the result's heading (the run button was disabled under the keyboard's
+  // focus, which fell to the page) without scrolling; the page scrolls where it wants.
+  function focusResult(section) {
+    const heading = section && section.querySelector("h2, h3");
+    if (!heading) return;
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: true });
   }
 
   // A phone turned sideways, or a window narrowed past NARROW: the figures are laid out again. The
@@ -352,5 +394,5 @@ const kopru = (() => {
     });
   }
 
-  return { api, json, download, esc, money, plot, toast, describe };
+  return { api, json, download, esc, money, plot, toast, describe, focusResult };
 })();

@@ -55,11 +55,13 @@
       bar.value = bar.max;
       text.textContent = "done";
       await show(job.run);
+      kopru.focusResult(document.getElementById("match-results"));
     } catch (e) {
       showError(e.message);
       text.textContent = "";
     } finally {
       button.disabled = false;
+      if (document.activeElement === document.body) button.focus({ preventScroll: true });
     }
   }
 

@@ -65,7 +65,7 @@
     tr.innerHTML = `<td data-label="market"><select data-m="id" aria-label="market">${marketOptions(m.id ?? "")}</select></td>
       <td data-label="demand / year"><input data-m="demand" size="10" inputmode="decimal" aria-label="demand per year" value="${kopru.esc(m.demand ?? "")}"></td>
       <td data-label="price (optional)"><input data-m="price" size="8" inputmode="decimal" aria-label="price per unit (optional)" value="${kopru.esc(m.price ?? "")}"></td>
-      <td><button type="button" class="small remove" title="remove this market">×</button></td>`;
+      <td><button type="button" class="small remove" title="remove this market" aria-label="remove this market">×</button></td>`;
     tr.querySelector(".remove").addEventListener("click", () => tr.remove());
     marketsBody.appendChild(tr);
   }
@@ -132,7 +132,7 @@
   function tableRow(name, item = {}) {
     const tr = document.createElement("tr");
     tr.innerHTML = TABLES[name].columns.map((c) => `<td data-label="${kopru.esc(c.label)}">${cell(c, item)}</td>`).join("") +
-      `<td><button type="button" class="small remove" title="remove this row">×</button></td>`;
+      `<td><button type="button" class="small remove" title="remove this row" aria-label="remove this row">×</button></td>`;
     tr.querySelector(".remove").addEventListener("click", () => tr.remove());
     TABLES[name].body.appendChild(tr);
   }
@@ -228,8 +228,30 @@
   // -- field-level messages --------------------------------------------------------------------
   const RUN_OPTIONS = ["samples", "seed"]; // the risk options: fields of the request, not of the profile
 
+  let noteIds = 0;
+  // a field in error: red, and said so to a screen reader, with its message as its description
+  function flag(input, note) {
+    input.classList.add("invalid");
+    input.setAttribute("aria-invalid", "true");
+    if (!note) return;
+    if (!note.id) note.id = `field-note-${++noteIds}`;
+    input.setAttribute("aria-describedby", note.id);
+  }
+
+  // a scalar field as its label names it ("Annual volume (units)", not annual_volume)
+  function fieldLabel(field) {
+    const el = SCALARS.includes(field) || RUN_OPTIONS.includes(field) ? form.elements[field] : null;
+    const label = el && el.closest && el.closest("label");
+    if (!label) return "";
+    return [...label.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join(" ").trim();
+  }
+
   function clearErrors() {
     form.querySelectorAll(".invalid").forEach((el) => el.classList.remove("invalid"));
+    form.querySelectorAll("[aria-invalid]").forEach((el) => {
+      el.removeAttribute("aria-invalid");
+      el.removeAttribute("aria-describedby");
+    });
     form.querySelectorAll("small.err").forEach((el) => { el.textContent = ""; });
     const box = document.getElementById("form-errors");
     box.hidden = true;
@@ -250,44 +272,47 @@
         if (row) {
           const tr = TABLES[row[1]].body.querySelectorAll("tr")[Number(row[2])];
           const input = tr && tr.querySelector(`[data-m="${row[3] || TABLES[row[1]].columns[0].key}"]`);
-          if (input) input.classList.add("invalid");
+          if (input) flag(input, form.querySelector(`small[data-for="${row[1]}"]`));
         }
         form.querySelector(`small[data-for="${row ? row[1] : top}"]`).textContent += `${field}: ${e.msg}. `;
       } else if (energy) {
         const input = form.querySelector(`[data-energy="${energy[1]}"]`);
-        input.classList.add("invalid");
+        flag(input, input.parentElement.querySelector("small.err"));
         input.parentElement.querySelector("small.err").textContent = e.msg;
       } else if (SCALARS.includes(top) || RUN_OPTIONS.includes(top)) {
         const el = form.elements[top];
-        el.classList.add("invalid");
+        flag(el, el.parentElement.querySelector("small.err"));
         el.parentElement.querySelector("small.err").textContent = e.msg;
       } else if (field === "file") {
         // the uploaded file itself (binary, empty, malformed): said at the upload, not the JSON box
         const upload = document.getElementById("upload");
-        upload.classList.add("invalid");
+        flag(upload, upload.parentElement.querySelector("small.err"));
         upload.parentElement.querySelector("small.err").textContent = e.msg.replace(/^the file: /, "");
       } else if (market || top === "markets") {
         if (market) {
           const row = marketsBody.querySelectorAll("tr")[Number(market[1])];
           const input = row && row.querySelector(`[data-m="${market[2] || "id"}"]`);
-          if (input) input.classList.add("invalid");
+          if (input) flag(input, form.querySelector('small[data-for="markets"]'));
         }
         form.querySelector('small[data-for="markets"]').textContent += `${field}: ${e.msg}. `;
       } else {
-        other.classList.add("invalid");
+        flag(other, form.querySelector('small[data-for="other"]'));
         form.querySelector('small[data-for="other"]').textContent += `${field}: ${e.msg}. `;
       }
-      const shown = field === "file" ? "uploaded file" : field || "profile";
+      const shown = field === "file" ? "uploaded file" : fieldLabel(field) || field || "profile";
       lines.push(`<li><b>${kopru.esc(shown)}</b>: ${kopru.esc(e.msg.replace(/^the file: /, ""))}</li>`);
     }
     if (!lines.length && message) lines.push(`<li>${kopru.esc(message)}</li>`);
     box.innerHTML = `<p>Please fix ${lines.length === 1 ? "this" : "these"} before running:</p><ul>${lines.join("")}</ul>`;
     if (errors.length && errors.every((e) => RUN_OPTIONS.includes((e.field || "").split(/[.[]/)[0]))) {
       box.hidden = true; // a risk option: its message is next to its field, no need to scroll up
-      form.elements[errors[0].field.split(/[.[]/)[0]].scrollIntoView({ behavior: "smooth", block: "center" });
+      const field = form.elements[errors[0].field.split(/[.[]/)[0]];
+      field.focus({ preventScroll: true });
+      field.scrollIntoView({ behavior: "smooth", block: "center" });
       return;
     }
     box.hidden = false;
+    box.focus({ preventScroll: true });
     box.scrollIntoView({ behavior: "smooth", block: "center" });
   }
 
@@ -585,6 +610,7 @@
       showTornado(figures.tornado),
       withRisk ? showRisk(runId) : null,
     ]);
+    kopru.focusResult(results);
     results.scrollIntoView({ behavior: "smooth" });
     return plan;
   }

@@ -78,13 +78,15 @@
   }
 
   function openCell(r, details = true) {
-    let html = details ? `<button class="small" data-open="${r.id}">details</button>` : "";
+    // each row's buttons say whose run they act on (a screen reader lists them out of their row)
+    const of = `the run of ${when(r.created)}`;
+    let html = details ? `<button class="small" data-open="${r.id}" aria-label="details of ${of}">details</button>` : "";
     if (r.on_server) {
-      html += ` <a class="small-link" href="/plan?run=${r.id}${r.kind === "risk" ? "&risk=1" : ""}">on the Plan page</a>
-        <button class="small" data-dl="plan.json" data-run="${r.id}">plan.json</button>
-        <button class="small" data-dl="report.html" data-run="${r.id}">report</button>
-        <button class="small" data-dl="plan.xlsx" data-run="${r.id}">Excel</button>
-        <button class="small" data-dl="summary.pdf" data-run="${r.id}">summary</button>`;
+      html += ` <a class="small-link" href="/plan?run=${r.id}${r.kind === "risk" ? "&risk=1" : ""}" aria-label="${of} on the Plan page">on the Plan page</a>
+        <button class="small" data-dl="plan.json" data-run="${r.id}" aria-label="plan.json of ${of}">plan.json</button>
+        <button class="small" data-dl="report.html" data-run="${r.id}" aria-label="report of ${of}">report</button>
+        <button class="small" data-dl="plan.xlsx" data-run="${r.id}" aria-label="Excel workbook of ${of}">Excel</button>
+        <button class="small" data-dl="summary.pdf" data-run="${r.id}" aria-label="summary of ${of}">summary</button>`;
     }
     return `<div class="actions">${html}</div>`;
   }
@@ -131,7 +133,7 @@
     } else {
       // data-label: on a narrow screen each row becomes a card and the cells say what they are
       body.innerHTML = runs.map((r, i) => `<tr data-run="${r.id}">
-        <td class="pick"><input type="checkbox" value="${r.id}" ${i < 2 ? "checked" : ""} aria-label="compare this run"></td>
+        <td class="pick"><input type="checkbox" value="${r.id}" ${i < 2 ? "checked" : ""} aria-label="compare the run of ${when(r.created)}"></td>
         <td class="nowrap" data-label="when (UTC)">${when(r.created)}
           <span class="kind kind-${esc(r.kind)}">${esc(KIND[r.kind] || r.kind)}</span></td>
         <td data-label="company · product">${r.kind === "match" ? `pipeline: ${esc(pipelineOf(r))}` : `${esc(r.company || "—")}<br><span class="muted">${esc(r.product || "")}</span>`}</td>

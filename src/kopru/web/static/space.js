@@ -84,7 +84,11 @@
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     errorBox.textContent = "";
-    Object.values(inputs).forEach((i) => i.classList.remove("invalid"));
+    Object.values(inputs).forEach((i) => {
+      i.classList.remove("invalid");
+      i.removeAttribute("aria-invalid");
+      i.removeAttribute("aria-describedby");
+    });
     document.getElementById("sp-result").hidden = true; // a failed run must not leave the last one's tables
     // an empty box is sent as null, which the server refuses naming the field (Number("") would be 0)
     const numberOf = (input) => (input.value.trim() === "" ? null : Number(input.value));
@@ -113,13 +117,20 @@
       imageTable(latency);
       notes(pool, latency);
       document.getElementById("sp-result").hidden = false;
+      kopru.focusResult(document.getElementById("sp-result"));
       document.body.dataset.ready = "1";
     } catch (error) {
       errorBox.textContent = error.message;  // the server names the field and the range it expects
       const fields = error.body && Array.isArray(error.body.detail) ? error.body.detail.map((d) => d.field) : [];
-      for (const [name, input] of Object.entries(inputs)) if (fields.includes(name)) input.classList.add("invalid");
+      for (const [name, input] of Object.entries(inputs)) {
+        if (!fields.includes(name)) continue;
+        input.classList.add("invalid");
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", "sp-error");
+      }
     } finally {
       button.disabled = false;
+      if (document.activeElement === document.body) button.focus({ preventScroll: true });
     }
   });
 })();

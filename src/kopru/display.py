@@ -10,7 +10,9 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from kopru.datapack import DataPack
+import pandas as pd
+
+from kopru.datapack import DataPack, split_list
 from kopru.language import ENGLISH, Words
 
 
@@ -70,6 +72,21 @@ def subject_names(pack: DataPack) -> dict[str, str]:
     """Whose value a data-pack figure is, by name: regions, SEZs, provinces, the SEZ regime and
     the two countries (``KZ-61.wage_monthly_avg`` is Turkistan Region's wage)."""
     return site_names(pack) | FIXED_SUBJECTS
+
+
+def source_names(pack: DataPack, cell: Any) -> str:
+    """Sources as a reader names them ('Kazakhstanskaya Pravda, 2025; Kazinform, 2025'), not by their
+    ids (an id the pack does not know stays as it is)."""
+    names = []
+    for sid in split_list(cell):
+        if sid not in pack.sources.index:
+            names.append(sid)
+            continue
+        row = pack.sources.loc[sid]
+        who = next((str(row[k]) for k in ("publisher", "title") if pd.notna(row[k]) and str(row[k])), sid)
+        year = str(row["year"]) if pd.notna(row["year"]) and str(row["year"]) else ""
+        names.append(f"{who}, {year}" if year else who)
+    return "; ".join(names)
 
 
 def and_list(items: list[str] | tuple[str, ...], words: Words = ENGLISH) -> str:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from kopru.corridors import network_for
 from kopru.datapack import DataPack, split_list
-from kopru.display import KIND_NAMES
+from kopru.display import KIND_NAMES, source_names
 from kopru.errors import UnknownSite
 from kopru.incentives import applies_in
 
@@ -133,18 +133,10 @@ def _refs(pack: DataPack, cell: Any) -> tuple[SourceRef, ...]:
     return tuple(refs)
 
 
-def _cited(pack: DataPack, cell: Any) -> str:
-    """Sources as a reader names them ('Kazpravda, 2025; Kazinform, 2025'), not by their ids."""
-    refs = _refs(pack, cell)
-    if not refs:
-        return str(cell).replace(";", "; ")
-    return "; ".join(f"{r.publisher or r.title}" + (f", {r.year}" if r.year else "") for r in refs)
-
-
 def _named(pack: DataPack, text: str) -> str:
     """A note with the sources it cites by id named instead ('... (Kazinform, 2025)')."""
     for i in sorted((i for i in pack.sources.index if i in text), key=len, reverse=True):
-        text = text.replace(i, _cited(pack, i))
+        text = text.replace(i, source_names(pack, i))
     return text
 
 
@@ -265,7 +257,7 @@ def dossier(pack: DataPack, site_id: str) -> Dossier:
     region_name = str(pack.regions.at[region, "name"]) if region in pack.regions.index else name
     node = str(row["node"])
     facts = {
-        k: _cited(pack, v) if k.endswith("_source") else _named(pack, str(v).replace(";", "; "))
+        k: source_names(pack, v) if k.endswith("_source") else _named(pack, str(v).replace(";", "; "))
         for k, v in row.items()
         if k not in ("id", "name", "lat", "lon", "node", "region", "source", "kind")
         and pd.notna(v)

@@ -117,6 +117,10 @@ def match(
 ) -> None:
     """Match a pipeline of enterprises to zones: who fits where, within capacities, for the most jobs."""
     languages = [check_language(lang) for lang in languages or []]  # refused before the solve
+    if languages and out_dir is None:
+        raise OptionError(
+            "--lang writes the pitch sheets into the --out folder; give --out DIR as well", field="lang"
+        )
     targets = _targets(min_jobs)
     with err.status("matching", spinner="dots") if interactive(as_json) else shown(None):
         result = api.match(
@@ -164,6 +168,10 @@ def match(
     recorded(run_id)
 
 
+# a row's figures that are kopru's estimates (the table shows jobs and investment)
+EST_WORDS = {"jobs": "jobs", "investment_usd": "investment"}
+
+
 def _print(result) -> None:
     d = result.as_dict()
     table = Table(
@@ -185,8 +193,9 @@ def _print(result) -> None:
             overflow="fold",
         )
     for a in d["assignments"]:
+        guessed = [EST_WORDS[k] for k in EST_WORDS if k in a["estimated"]]
         table.add_row(
-            escape(a["name"]) + ("" if "jobs" not in a["estimated"] else " [dim](jobs estimated)[/]"),
+            escape(a["name"]) + (f" [dim]({' and '.join(guessed)} estimated)[/]" if guessed else ""),
             escape(a["zone_name"]) + ("" if a["confirmed"] else " *"),
             "–" if a["advantage"] is None else f"{a['advantage']:.1%}",
             f"{a['jobs']:,.0f}",
@@ -203,6 +212,11 @@ def _print(result) -> None:
         out.print(f"[dim]{escape(n)}[/]")
 
 
+def _plural(n: int, noun: str) -> str:
+    """'1 enterprise', '35 enterprises'."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def headline(d: dict) -> str:
     """The portfolio in one sentence, with how much of it is kopru's estimate."""
     imp = d["impact"]
@@ -214,7 +228,8 @@ def headline(d: dict) -> str:
     )
     per_job = imp["incentive_cost_per_job_usd"]
     return (
-        f"{imp['enterprises']} of {len(d['enterprises'])} enterprises placed: {imp['jobs']:,.0f} jobs,"
+        f"{imp['enterprises']} of {_plural(len(d['enterprises']), 'enterprise')} placed:"
+        f" {imp['jobs']:,.0f} jobs,"
         f" {compact(imp['investment_usd'])} USD invested{guessed}, {compact(imp['exports_usd'])} USD exports"
         f" a year, saving {compact(imp['saving_usd'])} USD a year; the zones' incentives cost the state an"
         f" estimated {compact(imp['incentive_cost_usd'])} USD a year"
@@ -228,7 +243,7 @@ def caveats(d: dict) -> list[str]:
     un = imp["unconfirmed"]
     if un["enterprises"]:
         out.append(
-            f"* {un['enterprises']} placements ({un['jobs']:,.0f} jobs,"
+            f"* {_plural(un['enterprises'], 'placement')} ({un['jobs']:,.0f} jobs,"
             f" {compact(un['incentive_cost_usd'])} USD a year of the incentives) count SEZ incentives"
             " without the sector confirmed as a priority activity of the zone: check before pitching"
         )
@@ -237,7 +252,7 @@ def caveats(d: dict) -> list[str]:
         out.append(
             f"ties broken toward {d['tie_break']['rule']}; the equal portfolio with {alt['rule']} would"
             f" cost the state {compact(alt['incentive_cost_usd'])} USD a year"
-            f" (--prefer {alt['prefer']}, {alt['moved']} enterprises elsewhere)"
+            f" (--prefer {alt['prefer']}, {_plural(alt['moved'], 'enterprise')} elsewhere)"
         )
     return out
 

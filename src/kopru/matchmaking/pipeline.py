@@ -14,6 +14,7 @@ flagged as an estimate. ``status`` says whether the plant operates already.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from dataclasses import dataclass
@@ -156,6 +157,7 @@ def read_pipeline(path: str | Path, pack: DataPack, templates: set[str]) -> Pipe
         raise MatchError(f"pipeline {path}: no enterprises; expected at least one row", file=path)
     if len(rows) > MAX_ROWS:
         raise MatchError(f"pipeline {path}: {len(rows):,} rows; at most {MAX_ROWS:,} are read", file=path)
+    _check_columns(rows, path)
     seen: dict[str, int] = {}
     out = []
     # a table's rows are counted as a spreadsheet shows them (the header is row 1), a list's items from 1
@@ -169,6 +171,29 @@ def read_pipeline(path: str | Path, pack: DataPack, templates: set[str]) -> Pipe
         seen[row["id"]] = k
         out.append(row)
     return Pipeline(pd.DataFrame(out), path.parent)
+
+
+COLUMNS = (*REQUIRED, *NUMBERS, *LISTS, *TEXT)
+
+
+def _check_columns(rows: list[dict[str, Any]], path: Path) -> None:
+    """A column kopru does not read is refused, not skipped: a misspelt 'investmnet_usd' would have
+    sized the plant at its template's defaults (an analyst's review), and a file of another kind
+    (a match.json) would have been read as enterprises."""
+    found = dict.fromkeys(str(k) for row in rows for k in row if not str(k).startswith("__"))
+    unknown = [k for k in found if k.strip() not in COLUMNS]
+    if not unknown:
+        return
+    hints = []
+    for k in unknown:
+        near = difflib.get_close_matches(k.strip().lower(), COLUMNS, n=1, cutoff=0.75)
+        hints.append(f"{k!r}" + (f" (did you mean {near[0]}?)" if near else ""))
+    raise MatchError(
+        f"pipeline {path.name}: {'column' if len(unknown) == 1 else 'columns'} {', '.join(hints)} not read by"
+        f" kopru; the columns are {', '.join(COLUMNS)} (what else you know of an enterprise goes in note)",
+        field=unknown[0],
+        file=path,
+    )
 
 
 def _row(

@@ -21,6 +21,7 @@ import pandas as pd
 from kopru import documents
 from kopru.datapack import DataPack
 from kopru.datapack.loader import ZONE_RESOURCES
+from kopru.display import source_names
 from kopru.errors import MatchError
 
 Array = np.ndarray
@@ -84,13 +85,17 @@ def load_zones(pack: DataPack, path: str | Path | None = None) -> Zones:
         if pack.has_param(zid, "area"):
             p = pack.param(zid, "area")
             capacity["land_ha"][i] = p.value
-            basis["land_ha"][i] = f"total area {p.year} ({p.source}); free land not published"
+            basis["land_ha"][i] = (
+                f"total area {p.year} ({source_names(pack, p.source)}); free land not published"
+            )
     for r in pack.table("zone_capacity").to_dict("records"):
         i = index.get(r["zone"])
         if i is None:  # an unverified SEZ is not a zone to match
             continue
         capacity[r["resource"]][i] = float(r["capacity"])
-        basis[r["resource"]][i] = f"{r['basis'].replace('_', ' ')} {r['year']} ({r['source']})"
+        basis[r["resource"]][i] = (
+            f"{r['basis'].replace('_', ' ')} {r['year']} ({source_names(pack, r['source'])})"
+        )
     if path is not None:
         # a zone by id or by its name as the tables show it ('SEZ Ontustik', 'Saran industrial zone')
         named = {str(n).strip().lower(): zid for zid, n in zip(table["id"], table["name"], strict=True)}

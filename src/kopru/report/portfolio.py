@@ -191,6 +191,9 @@ def pitch_rows(result: MatchResult, e: int, words: Words = ENGLISH) -> dict[str,
             {
                 **i.as_dict(),
                 "annual_value": None if i.annual_value is None else i.annual_value * p.volume[e] / t.volume,
+                # applied with no year left (the zone's term ends before the plant starts): ended
+                "status": "ended" if i.status == "applied" and i.years == 0 else i.status,
+                "term": _term(i.years, words),
             }
             for i in pre.incentives[site_index]
         ],
@@ -231,13 +234,21 @@ ZONE_FACTS = {
 }
 
 
+# the tax rates the cost engine uses over the plant's life, incentives and their terms applied
+COSTED_RATES = {"corporate_income_tax": "corporate_tax_rate", "property_tax": "property_tax_rate"}
+
+
 def _zone_facts(pre: Any, site: int) -> list[dict[str, Any]]:
     """The zone's wage, energy prices, land and tax rates, each with its unit, year and source, and
-    whether it is an assumption or another place's figure."""
+    whether it is an assumption or another place's figure; a tax rate the plant does not pay all
+    its life (a zone's relief that ends with its term) with the rate it is costed at."""
     params = pre.inputs.params[site]
     own = {pre.sites["id"].iloc[site], pre.sites["region"].iloc[site], pre.sites["country"].iloc[site]}
-    return [
-        {
+    out = []
+    for key, label in ZONE_FACTS.items():
+        if key not in params:
+            continue
+        fact = {
             "what": label,
             "value": params[key].value,
             "unit": params[key].unit,
@@ -246,10 +257,29 @@ def _zone_facts(pre: Any, site: int) -> list[dict[str, Any]]:
             "caveat": "assumption"
             if params[key].assumption
             else ("" if params[key].subject in own else "borrowed"),
+            "costed": None,
         }
-        for key, label in ZONE_FACTS.items()
-        if key in params
-    ]
+        if key in COSTED_RATES and params[key].unit == "%":
+            costed = 100.0 * float(
+                np.broadcast_to(getattr(pre.x, COSTED_RATES[key]), (len(pre.sites),))[site]
+            )
+            if abs(costed - params[key].value) > 0.005:
+                fact["costed"] = costed
+        out.append(fact)
+    return out
+
+
+def _term(years: float | None, words: Words) -> str:
+    """How long an incentive lasts, as the pitch says it."""
+    if years is None:
+        return words("the plant's life or the zone's term")
+    if years == 0:
+        return words("ended before the plant's first year")
+    return (
+        words.plural("%(n)s year", "%(n)s years", int(years))
+        if float(years).is_integer()
+        else words("%(years)s years", years=words.number(years, 1))
+    )
 
 
 def _province(pre: Any, site_id: str) -> str:
@@ -361,7 +391,9 @@ def write_workbook(result: MatchResult, path: str | Path) -> Path:
     names = {z["id"]: z["name"] for z in data["zones"]}
     book = Workbook()
     book.remove(book.active)
-    add_sheet(book, "Summary", [("item", None), ("value", None)], _summary_rows(data))
+    add_sheet(
+        book, "Summary", [("item", None), ("value", MONEY), ("what it rests on", None)], _summary_rows(data)
+    )
     add_sheet(
         book,
         "Assignments",
@@ -419,8 +451,8 @@ def write_workbook(result: MatchResult, path: str | Path) -> Path:
         [
             [
                 r["name"],
-                r["sector"],
-                r["template"],
+                r["sector"].replace("_", " "),
+                r["template"].replace("_", " "),
                 r["status"] or "not stated",
                 round(r["jobs"] or 0),
                 r["investment_usd"],
@@ -514,37 +546,41 @@ RESOURCE_WORDS = {"land_ha": "land, ha", "power_mw": "power, MW", "water_m3_day"
 
 
 def _summary_rows(data: dict[str, Any]) -> list[list[Any]]:
-    """The Summary sheet: the run, the portfolio's totals in words and numbers, what they rest on."""
+    """The Summary sheet: the run, the portfolio's totals as numbers (an analyst's review: they were
+    text, which a spreadsheet cannot add up) with what each rests on beside it."""
     imp, tie = data["impact"], data["tie_break"]
-    rows = [
-        ["prepared", data.get("created")],
+    est = imp["estimated"]
+    rows: list[list[Any]] = [
+        ["prepared", data.get("created"), None],
         [
             "kopru, code, data pack",
             f"{data.get('kopru_version')}, {data.get('code_digest')}, {data.get('data_pack_version')}",
+            None,
         ],
-        ["objective", data["objective_name"].replace("_", " ")],
-        ["status", data["status"]],
-        ["enterprises placed", f"{imp['enterprises']} of {len(data['enterprises'])}"],
-        ["jobs", f"{imp['jobs']:,.0f} (kopru's estimates: {imp['estimated']['jobs']:,.0f})"],
+        ["objective", data["objective_name"].replace("_", " "), None],
+        ["status", data["status"], None],
+        ["enterprises placed", imp["enterprises"], f"of {len(data['enterprises'])}"],
+        ["jobs", imp["jobs"], f"of which kopru's estimates: {est['jobs']:,.0f}"],
         [
             "investment, USD",
-            f"{imp['investment_usd']:,.0f} (kopru's estimates: {imp['estimated']['investment_usd']:,.0f})",
+            imp["investment_usd"],
+            f"of which kopru's estimates: {est['investment_usd']:,.0f}",
         ],
-        ["exports, USD a year (delivered value)", f"{imp['exports_usd']:,.0f}"],
-        ["value added, USD a year", f"{imp['value_added_usd']:,.0f}"],
-        ["saving to the enterprises, USD a year", f"{imp['saving_usd']:,.0f}"],
-        ["cost to the state, USD a year (estimate)", f"{imp['incentive_cost_usd']:,.0f}"],
-        ["what the cost to the state is", data["incentive_cost_basis"]],
+        ["exports, USD a year (delivered value)", imp["exports_usd"], None],
+        ["value added, USD a year", imp["value_added_usd"], None],
+        ["saving to the enterprises, USD a year", imp["saving_usd"], None],
+        ["cost to the state, USD a year (estimate)", imp["incentive_cost_usd"], data["incentive_cost_basis"]],
         [
             "placements on unconfirmed SEZ eligibility",
-            f"{imp['unconfirmed']['enterprises']} ({imp['unconfirmed']['jobs']:,.0f} jobs)",
+            imp["unconfirmed"]["enterprises"],
+            f"{imp['unconfirmed']['jobs']:,.0f} jobs",
         ],
-        ["ties broken toward", tie["rule"]],
+        ["ties broken toward", tie["rule"], None],
     ]
     if tie["alternative"]:
         alt = tie["alternative"]
-        rows.append([f"with {alt['rule']}", f"cost to the state {alt['incentive_cost_usd']:,.0f} USD a year"])
-    rows += [["note", n] for n in data["notes"]]
+        rows.append([f"with {alt['rule']}: cost to the state, USD a year", alt["incentive_cost_usd"], None])
+    rows += [["note", n, None] for n in data["notes"]]
     return rows
 
 

@@ -858,3 +858,18 @@ def test_the_notes_say_what_the_totals_rest_on(result):
     land = np.nansum(p.needs["land_ha"][free])
     note = next(n for n in result.notes if "zones whose land is not published" in n)
     assert note.startswith(f"{len(free)} enterprises ({land:,.0f} ha)")
+
+
+def test_targets_are_said_back_met_or_binding(cli, tmp_path):
+    """An analyst's review: targets given with --min-jobs or --max-incentive-cost were never said
+    back. Oracle: the portfolio's own jobs by region and cost to the state."""
+    r = kopru.match(PIPELINE, min_jobs={"KZ-15": 1000}, max_incentive_cost=5e6)
+    d = r.as_dict()
+    jobs, cost = d["impact"]["by_region"]["KZ-15"]["jobs"], d["impact"]["incentive_cost_usd"]
+    region, budget = d["targets"]
+    assert region["target"] == "at least 1,000 jobs in Aktobe Region" and region["reached"] == jobs
+    assert region["met"] == (jobs >= 1000) and budget["met"] == (cost <= 5e6) and budget["reached"] == cost
+    out = cli("match", PIPELINE, "--no-store", "--min-jobs", "KZ-15=1000", "--out", tmp_path / "m")
+    assert out.code == 0 and "target: at least 1,000 jobs in Aktobe Region" in out.out
+    report = (tmp_path / "m" / "report.html").read_text(encoding="utf-8")
+    assert 'id="targets"' in report and 'id="by-region"' in report and "Aktobe Region" in report

@@ -205,6 +205,9 @@ def _print(result) -> None:
     out.print(headline(d), highlight=False)
     for line in caveats(d):
         out.print(f"[yellow]{escape(line)}[/]", highlight=False)
+    for t in d["targets"]:
+        met = ("met, and binding" if t["binding"] else "met") if t["met"] else "[red]not met[/]"
+        out.print(f"target: {escape(t['target'])}: {t['reached']:,.0f}, {met}", highlight=False)
     _print_trade_offs(d)
     for u in d["unassigned"]:
         out.print(f"[yellow]not placed:[/] {escape(u['name'])}: {escape(u['why'])}", highlight=False)

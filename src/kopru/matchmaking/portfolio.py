@@ -495,9 +495,42 @@ class MatchResult:
             "impact": self.impact(),
             "incentive_cost_basis": INCENTIVE_COST_BASIS,
             "tie_break": self.tie_break(),
+            "targets": self.target_rows(),
             "trade_offs": self.trade_offs,
             "notes": self.notes,
         }
+
+    def target_rows(self) -> list[dict[str, Any]]:
+        """Each target given, what the portfolio reaches and whether it binds (the portfolio sits on
+        it: without it another would be chosen), named as people name regions (an analyst's review:
+        targets were never said back)."""
+        impact, out = self.impact(), []
+        for region, wanted in self.targets.min_jobs.items():
+            reached = impact["by_region"].get(region, {}).get("jobs", 0.0)
+            out.append(
+                {
+                    "target": f"at least {wanted:,.0f} jobs in {self.zones.region_names.get(region, region)}",
+                    "region": region,
+                    "wanted": wanted,
+                    "reached": reached,
+                    "met": reached >= wanted - 1e-6 * max(wanted, 1.0),
+                    "binding": abs(reached - wanted) <= 1e-6 * max(wanted, 1.0),
+                }
+            )
+        cap = self.targets.max_incentive_cost
+        if cap is not None:
+            used = impact["incentive_cost_usd"]
+            out.append(
+                {
+                    "target": f"the zones' incentives cost the state at most {cap:,.0f} USD a year",
+                    "region": None,
+                    "wanted": cap,
+                    "reached": used,
+                    "met": used <= cap + 1e-6 * max(cap, 1.0),
+                    "binding": abs(used - cap) <= 1e-6 * max(cap, 1.0),
+                }
+            )
+        return out
 
 
 def _num(x: Any, digits: int | None = None) -> float | None:

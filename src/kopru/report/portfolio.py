@@ -580,6 +580,9 @@ def _summary_rows(data: dict[str, Any]) -> list[list[Any]]:
     if tie["alternative"]:
         alt = tie["alternative"]
         rows.append([f"with {alt['rule']}: cost to the state, USD a year", alt["incentive_cost_usd"], None])
+    for t in data.get("targets", []):
+        met = ("met, and binding" if t["binding"] else "met") if t["met"] else "not met"
+        rows.append([f"target: {t['target']}", t["reached"], met])
     rows += [["note", n, None] for n in data["notes"]]
     return rows
 

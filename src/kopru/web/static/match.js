@@ -99,6 +99,14 @@
     if (tie.alternative) {
       lines.push(`Ties broken toward ${tie.rule}; the equal portfolio with ${tie.alternative.rule} would cost the state ${kopru.money(tie.alternative.incentive_cost_usd / 1e6, 1)} million USD a year.`);
     }
+    for (const t of d.targets || []) {
+      const met = t.met ? (t.binding ? "met, and binding: the portfolio sits on it" : "met") : "not met";
+      lines.push(`Target: ${t.target}: ${kopru.money(t.reached)}, ${met}.`);
+    }
+    for (const n of d.notes || []) {
+      // what the totals rest on (scaled-up rows, zones whose land is not capped)
+      if (/times (its|their) template's size give|zones whose land is not published/.test(n)) lines.push(`Note: ${n}.`);
+    }
     const summary = document.getElementById("match-summary");
     summary.replaceChildren(...lines.map((text) => Object.assign(document.createElement("p"), { textContent: text })));
     const star = (a) => a.confirmed ? "" : ' <span class="assume" title="SEZ incentives counted without the sector confirmed">*</span>';

@@ -72,6 +72,12 @@ def _read_upload(raw: bytes, filename: str) -> ParsedProfile:
         raise ProfileError(str(exc), field="file") from None
     if not isinstance(data, dict):
         raise ProfileError("expected a mapping of fields (company, product, ...)", field="file")
+    unnamed = [k for k in data if not isinstance(k, str)]  # YAML's '?' or '1: x': null or a number
+    if unnamed:
+        raise ProfileError(
+            f"a field is named {unnamed[0]!r}, not by text; expected fields such as company, product",
+            field="file",
+        )
     try:
         Profile.model_validate(data)
         errors: list[FieldError] = []

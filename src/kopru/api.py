@@ -341,6 +341,7 @@ def match(
     shadow: bool = True,
     include_operating: bool = False,
     prefer: str = "state_cost",
+    confirmed_only: bool = False,
 ) -> MatchResult:
     """Match a pipeline of enterprises (CSV, YAML or Parquet) to the zones (the data pack's SEZs and
     industrial zones; ``zones`` a CSV of capacities replacing or adding to theirs): each enterprise
@@ -350,7 +351,8 @@ def match(
     weighted), with optional targets (at least ``min_jobs[region]`` jobs in a region; the zones'
     incentives costing the state at most ``max_incentive_cost`` USD a year). Plants already
     operating are placed only with ``include_operating``; ties at the optimum go to the least cost
-    to the state (``prefer="state_cost"``) or the largest saving for the enterprises ("saving")."""
+    to the state (``prefer="state_cost"``) or the largest saving for the enterprises ("saving");
+    ``confirmed_only`` places in an SEZ only where its priority sectors confirm the enterprise's."""
     import math
     import time
 
@@ -400,7 +402,7 @@ def match(
         name: cost_template(name, pack, markets, pipe.folder) for name in sorted(set(pipe.table["template"]))
     }
     say("pricing every enterprise × zone pair")
-    pairs = pair_table(pipe, zone_table, templates, pack, hurdle_pct, include_operating)
+    pairs = pair_table(pipe, zone_table, templates, pack, hurdle_pct, include_operating, confirmed_only)
     say("choosing the portfolio")
     targets = Targets(dict(min_jobs or {}), max_incentive_cost)
     # the time limit is one budget for every solve: portfolio, tie-breaks, shadow values, trade-offs

@@ -873,3 +873,23 @@ def test_targets_are_said_back_met_or_binding(cli, tmp_path):
     assert out.code == 0 and "target: at least 1,000 jobs in Aktobe Region" in out.out
     report = (tmp_path / "m" / "report.html").read_text(encoding="utf-8")
     assert 'id="targets"' in report and 'id="by-region"' in report and "Aktobe Region" in report
+
+
+def test_confirmed_only_pitches_no_sez_whose_eligibility_needs_a_check(result, cli):
+    """An analyst's review: with value added or savings, 16 of 17 placements rested on SEZ
+    eligibility to be checked. Oracle: the default run's pairs (the same costs; the unconfirmed
+    SEZ pairs taken out)."""
+    sure = kopru.match(PIPELINE, confirmed_only=True, shadow=False)
+    placed = np.flatnonzero(sure.assignment >= 0)
+    assert len(placed) >= 5
+    assert sure.pairs.confirmed[placed, sure.assignment[placed]].all()
+    assert sure.as_dict()["impact"]["unconfirmed"]["enterprises"] == 0
+    # the pairs it refuses are exactly the default run's possible but unconfirmed ones
+    was = (result.pairs.reason < 0) & ~result.pairs.confirmed
+    assert (
+        (sure.pairs.reason == REASONS.index("sector"))
+        == ((result.pairs.reason == REASONS.index("sector")) | was)
+    ).all()
+    np.testing.assert_allclose(sure.pairs.saving, result.pairs.saving)
+    r = cli("match", PIPELINE, "--no-store", "--confirmed-only")
+    assert r.code == 0 and "count SEZ incentives without the sector confirmed" not in " ".join(r.out.split())

@@ -82,6 +82,14 @@ def match(
             "--include-operating", help="Place plants whose status is 'operating' too, as if they were new."
         ),
     ] = False,
+    confirmed_only: Annotated[
+        bool,
+        typer.Option(
+            "--confirmed-only",
+            help="Place in an SEZ only where its priority sectors confirm the enterprise's (no"
+            " eligibility to check before pitching).",
+        ),
+    ] = False,
     prefer: Annotated[
         str,
         typer.Option(
@@ -134,6 +142,7 @@ def match(
             overrides,
             include_operating=include_operating,
             prefer=prefer,
+            confirmed_only=confirmed_only,
         )
     written = []
     if out_dir is not None:
@@ -151,6 +160,7 @@ def match(
             "max_incentive_cost": max_incentive_cost,
             "include_operating": include_operating,
             "prefer": prefer,
+            "confirmed_only": confirmed_only,
         }
         run_id = api.open_store(store).record_match(result, params)
     if as_json:

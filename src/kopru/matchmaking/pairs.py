@@ -59,6 +59,7 @@ class Pairs:
     workers: np.ndarray  # (E,) the head count its labour cost is for (the template's hours per unit)
     category: list[str]  # (E,) its SEZ relief category, by its own investment (sez_relief.yaml)
     notes: list[str] = field(default_factory=list)
+    confirmed_only: bool = False  # SEZ pairs whose eligibility is not confirmed are not possible
 
     @property
     def possible(self) -> np.ndarray:
@@ -87,9 +88,11 @@ def pair_table(
     pack: DataPack,
     hurdle_pct: float | None = None,
     include_operating: bool = False,
+    confirmed_only: bool = False,
 ) -> Pairs:
     """Costs, savings, values and reasons for every enterprise × zone pair; plants already
-    operating are placed only with ``include_operating``."""
+    operating are placed only with ``include_operating``; with ``confirmed_only`` an SEZ only where
+    its incentives need no check of the enterprise's sector (a portfolio to pitch without caveats)."""
     df = pipeline.table
     n_e, n_z = len(df), len(zones)
     out = _empty(n_e, n_z)
@@ -105,6 +108,9 @@ def pair_table(
         out.advantage = 1.0 - out.cost / out.baseline_cost[:, None]
     out.reason, confirmed = _reasons(df, zones, templates, out, include_operating)
     out.confirmed = confirmed | (out.incentive_cost <= 0)  # no incentive counted: nothing to confirm
+    if confirmed_only:
+        out.reason = np.where((out.reason < 0) & ~out.confirmed, REASONS.index("sector"), out.reason)
+        out.confirmed_only = True
     return out
 
 

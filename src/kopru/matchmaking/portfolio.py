@@ -283,6 +283,12 @@ class MatchResult:
         first = p.reason[e]
         if (first[local] == REASONS.index("sector")).all():
             names = ", ".join(zones["name"][local])
+            if p.confirmed_only:
+                return w(
+                    "the zones in its regions (%(zones)s) do not take its sector with its eligibility"
+                    " confirmed (only those were allowed: --confirmed-only)",
+                    zones=names,
+                )
             return w(
                 "the zones in its regions (%(zones)s) do not take its sector (SEZ priority sectors)",
                 zones=names,

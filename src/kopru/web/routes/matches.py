@@ -62,6 +62,9 @@ class MatchRequest(BaseModel):
     )
     max_incentive_cost: float | None = Field(default=None, ge=0, description="USD a year")
     include_operating: bool = Field(default=False, description="place plants already operating too")
+    confirmed_only: bool = Field(
+        default=False, description="an SEZ only where its priority sectors confirm the enterprise's"
+    )
     prefer: Literal["state_cost", "saving"] = Field(
         default="state_cost", description="ties at the optimum: least cost to the state, or most saving"
     )
@@ -104,6 +107,7 @@ def _record(state: WebState, result: MatchResult, req: MatchRequest, source: str
             "max_incentive_cost": req.max_incentive_cost,
             "include_operating": req.include_operating,
             "prefer": req.prefer,
+            "confirmed_only": req.confirmed_only,
         }
         return api.open_store(state.scenario_store).record_match(result, params)
     except Exception as exc:  # a locked or broken store must not fail the run
@@ -166,6 +170,7 @@ def submit_match(state: State, req: MatchRequest) -> JobView:
                 progress=progress,
                 include_operating=req.include_operating,
                 prefer=req.prefer,
+                confirmed_only=req.confirmed_only,
             )
         finally:
             folder.cleanup()

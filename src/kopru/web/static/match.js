@@ -20,6 +20,7 @@
     if (hurdle !== "") out.hurdle_pct = Number(hurdle);
     const cap = document.getElementById("max-incentive").value.trim();
     if (cap !== "") out.max_incentive_cost = Number(cap);
+    if (document.getElementById("confirmed-only").checked) out.confirmed_only = true;
     if (form.elements.source.value === "upload") {
       const file = document.getElementById("pipeline-file").files[0];
       if (!file) throw new Error("choose a pipeline CSV, or the example");

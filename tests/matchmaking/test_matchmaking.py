@@ -893,3 +893,16 @@ def test_confirmed_only_pitches_no_sez_whose_eligibility_needs_a_check(result, c
     np.testing.assert_allclose(sure.pairs.saving, result.pairs.saving)
     r = cli("match", PIPELINE, "--no-store", "--confirmed-only")
     assert r.code == 0 and "count SEZ incentives without the sector confirmed" not in " ".join(r.out.split())
+
+
+def test_an_enterprise_with_no_zone_in_its_regions_hears_where_else(result):
+    """An analyst's review: Koç, Tat and Yıldızlar (Kyzylorda) got nothing to talk about. Oracle:
+    the pairs: zones outside its regions that its sector, routes and hurdle allow, by saving."""
+    p, z = result.pairs, result.zones.table
+    ids = result.pipeline.ids
+    e = ids.index("koc_kyzylorda")
+    why = result.why_not(e)
+    assert why.startswith("no zone lies in its regions (Kyzylorda Region); outside them, ")
+    fits = (p.reason[e] == REASONS.index("region")) & (p.advantage[e] >= p.hurdle[e]) & np.isfinite(p.cost[e])
+    best = int(np.argmax(np.where(fits, p.advantage[e], -np.inf)))
+    assert f"{z['name'].iloc[best]} (" in why and f"saves {p.advantage[e, best]:.1%})" in why

@@ -167,6 +167,30 @@ class MatchResult:
             why.extend(self._over(e, i, w))
         return why
 
+    def _elsewhere(self, e: int, w: Words, k: int = 2) -> str:
+        """The zones outside its regions that would take it otherwise (its sector, a route, its
+        hurdle), those that save it most first: somewhere to start the talk (an analyst's review)."""
+        p, z = self.pairs, self.zones.table
+        outside = p.reason[e] == REASONS.index("region")  # status and sector allow it
+        fits = (
+            outside
+            & np.isfinite(p.cost[e])
+            & (np.nan_to_num(p.advantage[e], nan=-np.inf) >= p.hurdle[e] - 1e-12)
+        )
+        order = [int(i) for i in np.argsort(-np.where(fits, p.advantage[e], -np.inf))[:k] if fits[i]]
+        if not order:
+            return ""
+        named = ", ".join(
+            w(
+                "%(zone)s (%(region)s, saves %(share)s)",
+                zone=z["name"].iloc[i],
+                share=w.share(p.advantage[e, i], 1),
+                region=w(self.zones.region_names.get(z["region"].iloc[i], z["region"].iloc[i])),
+            )
+            for i in order
+        )
+        return w("; outside them, %(zones)s would take it", zones=named)
+
     def _over(self, e: int, i: int, w: Words) -> list[str]:
         """Why the assigned zone i and not the open zone that saves enterprise e more: what each
         costs the state; the portfolio's objective, the zones' land and power and the tie-break
@@ -279,7 +303,8 @@ class MatchResult:
         local = np.array([not regions or reg in regions for reg in zones["region"]])
         if not local.any():
             named = ", ".join(w(self.zones.region_names.get(r, r)) for r in regions)
-            return w("no zone lies in its regions (%(regions)s)", regions=named)
+            text = w("no zone lies in its regions (%(regions)s)", regions=named)
+            return text + self._elsewhere(e, w)
         first = p.reason[e]
         if (first[local] == REASONS.index("sector")).all():
             names = ", ".join(zones["name"][local])

@@ -130,3 +130,81 @@ def test_importing_kopru_and_planning_load_no_engine_they_do_not_need():
     )
     done = subprocess.run([sys.executable, "-c", cflp], capture_output=True, text=True)
     assert '"status": "optimal"' in done.stdout and done.stderr.strip() == "False"
+
+
+def test_the_package_and_its_api_module_export_the_same_verbs():
+    """A library user's review: kopru.api.__all__ left out match, solve_gap and three more."""
+    import kopru.api
+
+    assert set(kopru.__all__) - set(errors.__all__) - {"__version__"} == set(kopru.api.__all__)
+    assert "space" in dir(kopru)
+
+
+def test_a_single_name_is_one_name_not_its_letters(apparel):
+    """plan(P, disruptions="khorgos") closed 'k', avoid="RU" asked for country 'R'."""
+    one = kopru.plan(apparel, disruptions="khorgos", avoid="RU")
+    listed = kopru.plan(apparel, disruptions=["khorgos"], avoid=["RU"])
+    assert one.disruptions == listed.disruptions and one.ranking == listed.ranking
+    with pytest.raises(kopru.OptionError, match="disruptions must be names") as caught:
+        kopru.plan(apparel, disruptions=[3])
+    assert caught.value.field == "disruptions"
+
+
+@pytest.mark.parametrize(
+    ("call", "field", "words"),
+    [
+        (lambda: kopru.route("baku", "kars", criterion="fast"), "criterion", "cost, time or distance"),
+        (lambda: kopru.route(1, 2), "origin", "a node's id or name"),
+        (lambda: kopru.plan(EXAMPLES / "apparel.yaml", overrides=123), "overrides", "a YAML file's path"),
+        (
+            lambda: kopru.plan(EXAMPLES / "apparel.yaml", optimize="yes"),
+            "optimize",
+            "True, False or a mapping",
+        ),
+    ],
+)
+def test_a_wrong_type_is_a_kopru_error_naming_the_argument(call, field, words):
+    """They were KeyError, AttributeError and TypeError, or 'yes' ran the optimizer."""
+    with pytest.raises(kopru.OptionError, match=words) as caught:
+        call()
+    assert caught.value.field == field
+
+
+def test_an_unknown_site_of_a_plan_is_named(apparel):
+    plan = kopru.plan(apparel)
+    with pytest.raises(kopru.UnknownSite, match="no site 'nowhere' in this plan; its sites are ids such as"):
+        plan.site("nowhere")
+
+
+def test_the_data_pack_a_user_changes_is_their_own_copy():
+    """load_data() handed out kopru's own pack: multiplying its edge costs by 20 changed every route.
+    Oracle: the route's cost before the change."""
+    before = kopru.route("baku", "kars").cost_usd_per_teu
+    pack = kopru.load_data()
+    pack.edges["cost_usd_per_teu"] *= 20
+    assert kopru.route("baku", "kars").cost_usd_per_teu == before
+    assert kopru.load_data().edges["cost_usd_per_teu"].sum() < pack.edges["cost_usd_per_teu"].sum()
+
+
+def test_a_store_exports_to_a_folder_named_by_text(apparel, tmp_path):
+    store = kopru.open_store(str(tmp_path / "s.duckdb"))
+    store.record_plan(kopru.plan(apparel))
+    written = store.export(str(tmp_path / "out"), "csv")
+    assert written and all((tmp_path / "out" / f"{name}.csv").exists() for name in written)
+
+
+def test_rank_takes_its_weights_as_a_mapping_too(apparel):
+    """A library user's review: weights={"cost": 0.5, "risk": 0.5} was a TypeError; only a file
+    was read. Oracle: the same weights from a YAML file."""
+    import tempfile
+    from pathlib import Path
+
+    given = {"cost": 0.5, "risk": 0.5}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "w.yaml"
+        path.write_text(yaml.safe_dump({"weights": given}), encoding="utf-8")
+        from_file = kopru.rank(apparel, weights=path, samples=200)
+    from_mapping = kopru.rank(apparel, weights=given, samples=200)
+    assert list(from_mapping.table.index) == list(from_file.table.index)
+    with pytest.raises(kopru.RankError, match="unknown criterion 'costs'"):
+        kopru.rank(apparel, weights={"costs": 1.0}, samples=200)

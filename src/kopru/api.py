@@ -52,16 +52,21 @@ if TYPE_CHECKING:
 
 __all__ = [
     "check_data",
+    "check_lanes",
     "compare",
     "load_data",
     "load_profile",
+    "match",
     "open_store",
     "optimize",
     "plan",
     "rank",
+    "refresh_fx",
     "risk",
     "route",
     "solve_cflp",
+    "solve_gap",
+    "stale_data",
     "sweep",
     "write_report",
 ]
@@ -72,10 +77,18 @@ Countries = tuple[str, ...] | list[str]
 
 
 def load_data(overrides: Overrides = None) -> DataPack:
-    """The validated data pack, with the user's overrides (a YAML file or a mapping) applied."""
+    """The validated data pack, with the user's overrides (a YAML file or a mapping) applied: a copy
+    of its own, to change freely (kopru's plans and routes keep reading the pack as shipped)."""
+    import copy
+
+    return copy.deepcopy(data_pack(overrides))
+
+
+def data_pack(overrides: Overrides = None) -> DataPack:
+    """The data pack kopru itself reads, shared by every call (not to be changed: see load_data)."""
     from kopru import datapack
 
-    return datapack.load(dict(overrides) if isinstance(overrides, Mapping) else overrides)
+    return datapack.load(_overrides(overrides))
 
 
 def load_profile(path: str | Path) -> Profile:
@@ -95,7 +108,7 @@ def check_data(overrides: Overrides = None) -> dict[str, Any]:
     from kopru.corridors import Network, check_connected
     from kopru.datapack.coverage import borrowed, family_counts, region_values, table_counts
 
-    pack = load_data(overrides)
+    pack = data_pack(overrides)
     check_connected(Network(pack))
     regions = region_values(pack)
     families = family_counts(regions)
@@ -122,7 +135,7 @@ def check_lanes(overrides: Overrides = None) -> list[QuoteCheck]:
     the same lane: kopru's cost per TEU or days, the ratio and whether it lies within ±25 %."""
     from kopru.quotes import check_quotes
 
-    return check_quotes(load_data(overrides))
+    return check_quotes(data_pack(overrides))
 
 
 def refresh_fx(out: str | Path, client: Any = None) -> list[Any]:
@@ -141,7 +154,7 @@ def refresh_fx(out: str | Path, client: Any = None) -> list[Any]:
         rates = fetch_rates(client)
     draft = write_overrides(rates, out.with_name(out.name + ".part"))
     try:
-        load_data(draft)  # a valid overrides file of this data pack, or the old file stays
+        data_pack(draft)  # a valid overrides file of this data pack, or the old file stays
         draft.replace(out)
     finally:
         draft.unlink(missing_ok=True)
@@ -155,7 +168,7 @@ def stale_data(months: int, overrides: Overrides = None, today: date | None = No
 
     if isinstance(months, bool) or not isinstance(months, int) or months < 0:
         raise OptionError(f"months must be a whole number >= 0, got {months!r}", field="months")
-    return stale_values(load_data(overrides), months, today)
+    return stale_values(data_pack(overrides), months, today)
 
 
 def plan(
@@ -177,8 +190,20 @@ def plan(
     from kopru.planner import make_plan
 
     prof = as_profile(profile)
+    if not isinstance(optimize, bool | Mapping):
+        raise OptionError(
+            f"optimize must be True, False or a mapping of optimizer options, got {optimize!r}",
+            field="optimize",
+        )
     options = optimize_options(prof, optimize)
-    return make_plan(prof, _overrides(overrides), tuple(disruptions), progress, options, tuple(avoid))
+    return make_plan(
+        prof,
+        _overrides(overrides),
+        _names(disruptions, "disruptions"),
+        progress,
+        options,
+        _names(avoid, "avoid"),
+    )
 
 
 def optimize(
@@ -211,15 +236,20 @@ def route(
     from kopru.corridors import Network, check_countries, node_id
     from kopru.units import country_codes
 
-    pack = load_data(overrides)
-    avoid = country_codes(avoid)
+    if criterion not in ("cost", "time", "distance"):
+        raise OptionError(f"criterion must be cost, time or distance, got {criterion!r}", field="criterion")
+    for name, node in (("origin", origin), ("destination", destination)):
+        if not isinstance(node, str):
+            raise OptionError(f"{name} must be a node's id or name (text), got {node!r}", field=name)
+    pack = data_pack(overrides)
+    avoid = country_codes(_names(avoid, "avoid"))
     check_countries(pack, avoid)
     origin, destination = node_id(pack, origin, "origin"), node_id(pack, destination, "destination")
     if origin == destination:
         raise RouteError(f"origin and destination are the same node ({origin}); name two different nodes")
     network = Network(pack)
     if disruptions:
-        network = network.close(*disruptions)
+        network = network.close(*_names(disruptions, "disruptions"))
     if avoid:
         network = network.avoiding(tuple(avoid), (origin, destination))
     return network.route(origin, destination, criterion)
@@ -251,16 +281,18 @@ def risk(
     from kopru.montecarlo import build_model, load_uncertainty, run
 
     prof = as_profile(profile)
-    pack = load_data(overrides)
+    pack = data_pack(overrides)
     spec = load_uncertainty(uncertainty, pack)
-    model = build_model(prepare(prof, pack, tuple(disruptions), avoid=tuple(avoid)), spec)
+    model = build_model(
+        prepare(prof, pack, _names(disruptions, "disruptions"), avoid=_names(avoid, "avoid")), spec
+    )
     model = dataclasses.replace(model, per_unit_all=per_unit)
     return run(model, samples, seed, blocks_per_chunk, client, progress, workers=workers)
 
 
 def rank(
     profile: ProfileLike,
-    weights: str | Path | None = None,
+    weights: str | Path | Mapping[str, Any] | None = None,
     method: Method = "topsis",
     samples: int = 5_000,
     seed: int = 0,
@@ -271,7 +303,8 @@ def rank(
     """Rank the sites on cost, cost risk, NPV, distance to markets, border crossings and
     access to a seaport (see ``datapack/data/criteria.yaml``).
 
-    ``weights`` is a YAML file (``weights: {cost: 0.5, ...}`` or an AHP pairwise matrix); the risk
+    ``weights`` is a YAML file (``weights: {cost: 0.5, ...}`` or an AHP pairwise matrix) or its
+    content as a mapping (``{"cost": 0.5, ...}`` alone will do); the risk
     criterion comes from ``samples`` Monte Carlo draws with ``seed``.
     """
     from kopru.mcda import rank_sites
@@ -280,7 +313,7 @@ def rank(
     the_plan = plan(prof, overrides, disruptions, avoid=avoid)
     # every site's cost per unit sold: the tail criterion is of the cost, not of the volume sold
     result = risk(prof, samples, seed, overrides, disruptions, avoid=avoid, per_unit=True)
-    return rank_sites(the_plan, result, load_data(overrides), weights, method)
+    return rank_sites(the_plan, result, data_pack(overrides), weights, method)
 
 
 def compare(
@@ -300,7 +333,7 @@ def compare(
 
     prof = as_profile(profile)
     the_plan = plan(prof, overrides, disruptions, avoid=avoid)
-    chosen = resolve_sites(the_plan, list(sites))
+    chosen = resolve_sites(the_plan, list(_names(sites, "sites")))
     result, notes = None, []
     if samples:
         try:
@@ -325,7 +358,7 @@ def sweep(
     from kopru.scenarios import sweep as run_sweep
 
     chosen = dict(optimize) if isinstance(optimize, Mapping) else optimize
-    return run_sweep(path, client, progress, tuple(avoid), chosen)
+    return run_sweep(path, client, progress, _names(avoid, "avoid"), chosen)
 
 
 def match(
@@ -381,7 +414,7 @@ def match(
         )
     if time_limit is not None and not time_limit > 0:
         raise OptionError(f"--time-limit must be > 0, got {time_limit:g}", field="--time-limit")
-    pack = load_data(overrides)
+    pack = data_pack(overrides)
     say("reading the pipeline and the zones")
     pipe = read_pipeline(pipeline, pack, set(TEMPLATES))
     zone_table = load_zones(pack, zones)
@@ -509,8 +542,31 @@ def write_report(
     """
     from kopru.report import write_folder
 
-    return write_folder(out, plan, load_data(overrides), risk, ranking, keep_views, tuple(languages))
+    return write_folder(out, plan, data_pack(overrides), risk, ranking, keep_views, tuple(languages))
 
 
 def _overrides(overrides: Overrides) -> Any:
-    return dict(overrides) if isinstance(overrides, Mapping) else overrides
+    if overrides is None or isinstance(overrides, str | Path):
+        return overrides
+    if isinstance(overrides, Mapping):
+        return dict(overrides)
+    raise OptionError(
+        f"overrides must be a YAML file's path or a mapping of key to value, got {type(overrides).__name__}",
+        field="overrides",
+    )
+
+
+def _names(value: Any, field: str) -> tuple[str, ...]:
+    """Names given one or several ways: 'khorgos' or ['khorgos', 'mode:ferry'] (a single string is
+    one name, not its letters)."""
+    if value is None:
+        return ()
+    items = (value,) if isinstance(value, str) else value
+    try:
+        items = tuple(items)
+    except TypeError:
+        raise OptionError(f"{field} must be a name or a list of names, got {value!r}", field=field) from None
+    bad = [v for v in items if not isinstance(v, str)]
+    if bad:
+        raise OptionError(f"{field} must be names (text), got {bad[0]!r}", field=field)
+    return items

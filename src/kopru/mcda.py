@@ -11,6 +11,7 @@ see ``datapack/data/criteria.yaml`` for each one's unit, direction and source).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from importlib import resources
@@ -175,18 +176,23 @@ class Weights:
     note: str | None = None
 
 
-def read_weights(path: str | Path | None) -> tuple[dict[str, float], float | None]:
+def read_weights(path: str | Path | Mapping[str, Any] | None) -> tuple[dict[str, float], float | None]:
     """Weights by criterion (summing to 1) and the AHP consistency ratio when a matrix was given."""
     w = load_weights(path)
     return w.weights, w.consistency_ratio
 
 
-def load_weights(path: str | Path | None) -> Weights:
-    """:func:`read_weights`, with a note when the weights given do not sum to 1 and were rescaled."""
+def load_weights(path: str | Path | Mapping[str, Any] | None) -> Weights:
+    """:func:`read_weights`, with a note when the weights given do not sum to 1 and were rescaled;
+    ``path`` a YAML file, or its content as a mapping ({criterion: w} alone will do)."""
     if path is None:
         return _normalised(_criteria_spec()["weights"], "criteria.yaml")
-    path = Path(path)
-    data = documents.read_document(path, "weights file", error=RankError, fmt="yaml")
+    if isinstance(path, Mapping):
+        data: Any = dict(path) if {"weights", "ahp"} & set(path) else {"weights": dict(path)}
+        path = "weights"  # what the messages name (a mapping has no file name)
+    else:
+        path = Path(path)
+        data = documents.read_document(path, "weights file", error=RankError, fmt="yaml")
     if not isinstance(data, dict) or not ({"weights", "ahp"} & set(data)):
         raise RankError(
             f"weights file {path}: expected 'weights: {{criterion: w}}' or 'ahp: {{criteria, matrix}}'"
@@ -630,7 +636,7 @@ def rank_sites(
     plan: Any,
     risk_result: Any,
     pack: DataPack,
-    weights: str | Path | None = None,
+    weights: str | Path | Mapping[str, Any] | None = None,
     method: Method = "topsis",
 ) -> RankResult:
     """Rank a plan's sites on cost, the risk result's tail and the non-cost criteria with ``method``."""

@@ -25,6 +25,7 @@ from kopru.datapack.freshness import oldest_behind
 from kopru.datapack.labels import value_label
 from kopru.datapack.loader import BOUNDARIES_SOURCE
 from kopru.display import subject_names
+from kopru.errors import UnknownSite
 from kopru.incentives import zone_note
 from kopru.inputs import PlanInputs, prepare
 from kopru.language import ENGLISH, Words
@@ -313,10 +314,15 @@ class Plan(Model):
         return float(sum(m["demand"] for m in self.markets))
 
     def site(self, site_id: str) -> SitePlan:
+        """One site of the plan by its id (``sez_turan``); :class:`~kopru.errors.UnknownSite` else."""
         for s in self.sites:
             if s.id == site_id:
                 return s
-        raise KeyError(site_id)
+        first = ", ".join(self.ranking[:5])
+        raise UnknownSite(
+            f"no site {site_id!r} in this plan; its sites are ids such as {first} (plan.ranking lists them)",
+            field="site_id",
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """plan.json as a mapping (``kopru plan --json`` prints it)."""

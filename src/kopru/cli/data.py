@@ -27,7 +27,7 @@ app = typer.Typer(
 @app.command("list")
 def data_list(overrides: OverridesOpt = None, as_json: JsonOpt = False) -> None:
     """The tables of the data pack and their sizes."""
-    pack = api.load_data(overrides)
+    pack = api.data_pack(overrides)
     sizes = {name: len(pack.table(name)) for name in pack.TABLE_NAMES}
     if as_json:
         print_json({"version": pack.version, "tables": sizes})
@@ -48,7 +48,7 @@ def data_show(
     as_json: JsonOpt = False,
 ) -> None:
     """Show a table, or every parameter of one subject, with units and sources."""
-    pack = api.load_data(overrides)
+    pack = api.data_pack(overrides)
     title = what
     if what in pack.TABLE_NAMES:
         df = pack.table(what)
@@ -79,7 +79,7 @@ def data_show(
 @app.command("sources")
 def data_sources(as_json: JsonOpt = False) -> None:
     """Every source of the data pack."""
-    df = api.load_data().sources.drop(columns=["file"])
+    df = api.data_pack().sources.drop(columns=["file"])
     if as_json:
         sys.stdout.write(df.to_json(orient="records", indent=1, force_ascii=False) + "\n")
         return

@@ -148,7 +148,7 @@ def match(
     if out_dir is not None:
         from kopru.report.portfolio import write_match_folder
 
-        written = write_match_folder(result, api.load_data(overrides), out_dir, tuple(languages))
+        written = write_match_folder(result, api.data_pack(overrides), out_dir, tuple(languages))
     run_id = None
     if not no_store:
         params = {

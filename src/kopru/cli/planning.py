@@ -342,7 +342,7 @@ def route(
     if as_json:
         print_json(r.as_dict())
         return
-    names = api.load_data(overrides).nodes["name"].to_dict()  # people read Alat (Baku port), not baku_alat
+    names = api.data_pack(overrides).nodes["name"].to_dict()  # people read Alat (Baku port), not baku_alat
     ends = f"{names.get(r.origin, r.origin)} → {names.get(r.destination, r.destination)}"
     table = Table(title=escape(f"{ends} ({'fastest' if fastest else 'cheapest'})"))
     for col in ("from", "to", "mode", "km", "days", "USD/TEU", "kg CO2e/t"):

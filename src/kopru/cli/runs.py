@@ -61,7 +61,7 @@ AllOpt = Annotated[bool, typer.Option("--all", help="Every result row, not only 
 
 
 def _names(run: dict[str, Any]) -> dict[str, str]:
-    return item_names(site_names(api.load_data()), run.get("inputs") or {})
+    return item_names(site_names(api.data_pack()), run.get("inputs") or {})
 
 
 def _option(value: Any) -> str | int | float | bool | None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kopru.errors import KopruError
+from kopru.errors import KopruError, UnknownSite
 from kopru.montecarlo import DRAWS_KEPT
 from kopru.planner import Plan
 
@@ -73,7 +73,7 @@ def ranking_view(result: RankResult) -> dict[str, Any]:
 def site_label(plan: Plan, site_id: str, fallback: str | None = None) -> str:
     try:
         s = plan.site(site_id)
-    except KeyError:  # a stale view may name a site the plan no longer has
+    except UnknownSite:  # a stale view may name a site the plan no longer has
         return fallback or site_id
     return f"{s.name} ({s.country})"
 

@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kopru.costs import component_label
 from kopru.datapack import DataPack
 from kopru.display import KIND_NAMES, subject_names
+from kopru.errors import UnknownSite
 from kopru.planner import Plan
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3B5A")
@@ -183,7 +184,7 @@ def _name(plan: Plan, site_id: str | None) -> str:
         return "—"
     try:
         return plan.site(site_id).name
-    except KeyError:
+    except UnknownSite:
         return site_id
 
 

@@ -416,8 +416,9 @@ class Store:
             )
             return _dicts(cur)
 
-    def export(self, target: Path, fmt: str, run_id: str | None = None) -> dict[str, str]:
+    def export(self, target: str | Path, fmt: str, run_id: str | None = None) -> dict[str, str]:
         """Write ``runs`` and ``results`` (all, or one run's) as Parquet or CSV files in ``target``."""
+        target = Path(target)
         if fmt not in ("parquet", "csv"):
             raise StoreError(f"export format must be parquet or csv, got {fmt!r}")
         if target.exists() and not target.is_dir():

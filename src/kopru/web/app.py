@@ -140,7 +140,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # load the data pack once before the first request rather than during it (~1 s)
-        await asyncio.to_thread(api.load_data)
+        await asyncio.to_thread(api.data_pack)
         yield
         jobs.shutdown()
 

@@ -1,7 +1,7 @@
 """What the Sites page shows: the data pack's candidate sites on a map, and each site's sourced data.
 
-Read-only views of :func:`kopru.load_data`; nothing is computed here beyond picking rows. The map
-is drawn over the shipped base map (:mod:`kopru.basemap`), like the report's.
+Read-only views of the data pack (:func:`kopru.api.data_pack`); nothing is computed here beyond
+picking rows. The map is drawn over the shipped base map (:mod:`kopru.basemap`), like the report's.
 """
 
 from __future__ import annotations

@@ -142,7 +142,7 @@ def submit_match(state: State, req: MatchRequest) -> JobView:
 
     pipeline, zones, source, folder = _files(req)
     try:
-        pack = api.load_data()
+        pack = api.data_pack()
         read_pipeline(pipeline, pack, set(TEMPLATES))  # 422 now, not a failed job later
         _check_targets(req, load_zones(pack, zones))
     except KopruError as exc:  # name the upload, not the server's temporary file
@@ -209,7 +209,7 @@ def match_figures(state: State, run_id: RunId) -> dict[str, Any]:
     from kopru.report.portfolio import match_map
 
     run = _run(state, run_id)
-    return {"map": json.loads(match_map(run.result, api.load_data()).to_json())}
+    return {"map": json.loads(match_map(run.result, api.data_pack()).to_json())}
 
 
 @router.get("/match/{run_id}/pitch/{enterprise:path}", response_class=HTMLResponse)
@@ -244,7 +244,7 @@ def match_report(state: State, run_id: RunId, request: Request) -> HTMLResponse:
         # '/' kept: the route takes a path, as an id such as 'a/b' is one (a %2F would not route)
         return f"{base}/{quote(eid, safe='/')}" + (f"?lang={lang}" if lang else "")
 
-    html = render_match_html(run.result, api.load_data(), ("tr",), pitch_link)
+    html = render_match_html(run.result, api.data_pack(), ("tr",), pitch_link)
     return HTMLResponse(html, headers={"Content-Disposition": 'attachment; filename="match_report.html"'})
 
 

@@ -73,7 +73,7 @@ def mount(app: FastAPI, auth: bool) -> None:
     def site_page(request: Request, site_id: str) -> HTMLResponse:
         # the page asks /api/sites/{id}/dossier.html for its body, with the token like every page;
         # an id the data pack does not know is answered 404, the page saying what it expected
-        known = site_views.detail(api.load_data(), site_id) is not None
+        known = site_views.detail(api.data_pack(), site_id) is not None
         return templates.TemplateResponse(
             request,
             "site.html",

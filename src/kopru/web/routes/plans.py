@@ -175,7 +175,7 @@ def run_plan_json(state: State, run_id: RunId) -> Response:
 def run_report(state: State, run_id: RunId) -> HTMLResponse:
     """The self-contained HTML report (plotly.js inlined) as a download."""
     run = get_run(state, run_id)
-    html = render_html(run.plan, api.load_data(run.overrides), risk=run.risk)
+    html = render_html(run.plan, api.data_pack(run.overrides), risk=run.risk)
     return HTMLResponse(html, headers={"Content-Disposition": 'attachment; filename="report.html"'})
 
 
@@ -195,7 +195,7 @@ def _export(run: Run, name: str, media_type: str, write: Callable[[Path], Path])
 def run_workbook(state: State, run_id: RunId) -> Response:
     """The plan as an Excel workbook: ranking, costs, markets, routes, incentives, risk, inputs, sources."""
     run = get_run(state, run_id)
-    pack = api.load_data(run.overrides)
+    pack = api.data_pack(run.overrides)
     return _export(
         run, "plan.xlsx", XLSX, lambda f: write_plan_workbook(run.plan, f / "plan.xlsx", run.risk, pack)
     )
@@ -227,7 +227,7 @@ def run_figures(state: State, run_id: RunId) -> dict[str, Any]:
     """The report's map, cost chart, cash-flow chart and the tornado of the saving (None for a plan
     without switching values, such as one stored before them) as plotly figure JSON, for the Plan page."""
     run = get_run(state, run_id)
-    pack = api.load_data(run.overrides)
+    pack = api.data_pack(run.overrides)
     switching = run.plan.switching
     return {
         "map": json.loads(site_map(run.plan, pack).to_json()),

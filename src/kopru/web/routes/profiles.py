@@ -43,7 +43,7 @@ def validate_profile(data: object) -> Profile:
 @open_router.get("/health")
 def health() -> Health:
     """Liveness: open even when a token is required."""
-    return Health(status="ok", version=kopru.__version__, data_pack=api.load_data().version)
+    return Health(status="ok", version=kopru.__version__, data_pack=api.data_pack().version)
 
 
 @router.get("/examples")
@@ -100,5 +100,5 @@ async def parse_profile(
 def check_profile(body: ProfileCheck) -> ProfileOK:
     """Check a profile: 200 when valid, 422 with one message per field otherwise."""
     p = validate_profile(body.profile)
-    check_references(p, api.load_data())  # ids the data pack does not know: 422, field by field
+    check_references(p, api.data_pack())  # ids the data pack does not know: 422, field by field
     return ProfileOK(valid=True, company=p.company, volume=p.volume, markets=len(p.markets))

@@ -21,25 +21,25 @@ router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(authorized
 @cache
 def _sites_figure() -> dict[str, Any]:
     # the shipped pack does not change while the server runs: build the figure once
-    return json.loads(site_views.figure(api.load_data()).to_json())
+    return json.loads(site_views.figure(api.data_pack()).to_json())
 
 
 @router.get("/sites")
 def list_sites() -> list[site_views.SiteRow]:
     """Every candidate site of the data pack: Kazakh regions, SEZs, Turkish provinces."""
-    return site_views.catalogue(api.load_data())
+    return site_views.catalogue(api.data_pack())
 
 
 @router.get("/markets")
 def list_markets() -> list[site_views.MarketRow]:
     """Every market a profile may name: its id (for the profile), name and country."""
-    return site_views.markets(api.load_data())
+    return site_views.markets(api.data_pack())
 
 
 @router.get("/nodes")
 def list_nodes() -> list[site_views.NodeRow]:
     """Every corridor node a material may come from: its id (for the profile), name, kind, country."""
-    return site_views.nodes(api.load_data())
+    return site_views.nodes(api.data_pack())
 
 
 @router.get("/sites/map")
@@ -51,7 +51,7 @@ def sites_map() -> dict[str, Any]:
 @router.get("/sites/{site_id}")
 def site(site_id: Annotated[str, PathParam(pattern=SITE_ID_PATTERN)]) -> site_views.SiteDetail:
     """A site's data-pack row and parameters, each with its source."""
-    found = site_views.detail(api.load_data(), site_id)
+    found = site_views.detail(api.data_pack(), site_id)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no site {site_id} in the data pack")
     return found
@@ -59,7 +59,7 @@ def site(site_id: Annotated[str, PathParam(pattern=SITE_ID_PATTERN)]) -> site_vi
 
 def _dossier(site_id: str) -> Dossier:
     try:
-        return dossier(api.load_data(), site_id)
+        return dossier(api.data_pack(), site_id)
     except UnknownSite as e:
         raise HTTPException(status_code=404, detail=str(e)) from None
 

@@ -21,7 +21,7 @@ RunQuery = Annotated[str, Query(pattern=RUN_ID_PATTERN, description="a run id fr
 
 @cache
 def _site_names() -> dict[str, str]:
-    return history.site_names(api.load_data())
+    return history.site_names(api.data_pack())
 
 
 @router.get("/store/runs")

@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict
 from kopru.costs import annual_totals, landed_cost
 from kopru.datapack import DataPack, Param
 from kopru.datapack.coverage import is_national
-from kopru.display import FIXED_SUBJECTS, subject_names
+from kopru.display import FIXED_SUBJECTS, and_list, subject_names
 from kopru.errors import DataPackError
 from kopru.language import ENGLISH, Words
 from kopru.memo import LRU
@@ -437,11 +437,7 @@ def describe(s: BorrowedStress, currency: str, words: Words = ENGLISH) -> str:
         words("%(input)s at %(n)s sites" if j == 0 else "%(input)s at %(n)s", n=k, input=words(name))
         for j, (name, k) in enumerate(s.lowered.items())
     ]
-    lowered = (
-        words("%(items)s and %(last)s", items=", ".join(counts[:-1]), last=counts[-1])
-        if len(counts) > 1
-        else "".join(counts)
-    )
+    lowered = and_list(counts, words)
     if raised:
         parts = [words("%(site)s's %(inputs)s raised%(mates)s", site=s.name, inputs=raised, mates=mates)]
     elif n > 0:

@@ -397,14 +397,12 @@ def brief(v: SwitchingValues, words: Words = ENGLISH) -> str:
             what = words("first place leaves %(country)s", country=where)
         values = {"what": what, "input": switch_label(s, words), "change": switch_change(s, words)}
         # a change "at X instead of Y" reads as a level, not as a move
-        if s.change.startswith("at "):
-            parts.append(
-                words("%(what)s if %(input)s is %(change)s (%(odds)s)", odds=_odds(s, words), **values)
-            )
-        else:
-            parts.append(
-                words("%(what)s if %(input)s moves %(change)s (%(odds)s)", odds=_odds(s, words), **values)
-            )
+        message = (
+            "%(what)s if %(input)s is %(change)s (%(odds)s)"
+            if s.change.startswith("at ")
+            else "%(what)s if %(input)s moves %(change)s (%(odds)s)"
+        )
+        parts.append(words(message, odds=_odds(s, words), **values))
     if not parts:
         return words("No single input moves first place from %(site)s within reach.", site=v.name)
     return words("Switching values, one input alone: %(parts)s.", parts="; ".join(parts))

@@ -124,7 +124,7 @@ class MatchResult:
         the zone it is assigned to when that is not among them (an analyst's review: the sheet pitched
         a zone its list did not show)."""
         p, z = self.pairs, self.zones.table
-        open_ = (p.reason[e] < 0) | (p.reason[e] == REASONS.index("hurdle"))
+        open_ = self._open(e)
         order = [i for i in np.argsort(-np.nan_to_num(p.advantage[e], nan=-np.inf)) if open_[i]][:k]
         if self.assignment[e] >= 0 and int(self.assignment[e]) not in order:
             order.append(int(self.assignment[e]))
@@ -167,6 +167,10 @@ class MatchResult:
             why.extend(self._over(e, i, w))
         return why
 
+    def _open(self, e: int) -> np.ndarray:
+        """(Z,) the zones enterprise e could go to but for its hurdle: those a pitch may name."""
+        return (self.pairs.reason[e] < 0) | (self.pairs.reason[e] == REASONS.index("hurdle"))
+
     def _elsewhere(self, e: int, w: Words, k: int = 2) -> str:
         """The zones outside its regions that would take it otherwise (its sector, a route, its
         hurdle), those that save it most first: somewhere to start the talk (an analyst's review)."""
@@ -196,8 +200,7 @@ class MatchResult:
         costs the state; the portfolio's objective, the zones' land and power and the tie-break
         (``prefer``) decide, and the sheet says which facts differ, not a cause it cannot know."""
         p, z = self.pairs, self.zones.table
-        open_ = (p.reason[e] < 0) | (p.reason[e] == REASONS.index("hurdle"))
-        saving = np.where(open_, np.nan_to_num(p.advantage[e], nan=-np.inf), -np.inf)
+        saving = np.where(self._open(e), np.nan_to_num(p.advantage[e], nan=-np.inf), -np.inf)
         best = int(np.argmax(saving))
         if best == i or not saving[best] > np.nan_to_num(p.advantage[e, i], nan=-np.inf):
             return []
@@ -510,7 +513,7 @@ class MatchResult:
         return out
 
     def as_dict(self) -> dict[str, Any]:
-        s = self.solution
+        s, impact = self.solution, self.impact()
         return {
             **self.provenance,
             "status": s.status.value,
@@ -523,44 +526,46 @@ class MatchResult:
             "zones": self.zone_rows(),
             "assignments": self.assignment_rows(),
             "unassigned": self.unassigned_rows(),
-            "impact": self.impact(),
+            "impact": impact,
             "incentive_cost_basis": INCENTIVE_COST_BASIS,
             "tie_break": self.tie_break(),
-            "targets": self.target_rows(),
+            "targets": self.target_rows(impact),
             "trade_offs": self.trade_offs,
             "notes": self.notes,
         }
 
-    def target_rows(self) -> list[dict[str, Any]]:
+    def target_rows(self, impact: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Each target given, what the portfolio reaches and whether it binds (the portfolio sits on
         it: without it another would be chosen), named as people name regions (an analyst's review:
-        targets were never said back)."""
-        impact, out = self.impact(), []
-        for region, wanted in self.targets.min_jobs.items():
-            reached = impact["by_region"].get(region, {}).get("jobs", 0.0)
-            out.append(
-                {
-                    "target": f"at least {wanted:,.0f} jobs in {self.zones.region_names.get(region, region)}",
-                    "region": region,
-                    "wanted": wanted,
-                    "reached": reached,
-                    "met": reached >= wanted - 1e-6 * max(wanted, 1.0),
-                    "binding": abs(reached - wanted) <= 1e-6 * max(wanted, 1.0),
-                }
+        targets were never said back). ``impact``: :meth:`impact`, when it is at hand."""
+        impact = impact or self.impact()
+
+        def row(target: str, region: str | None, wanted: float, reached: float, at_least: bool) -> dict:
+            slack = 1e-6 * max(wanted, 1.0)
+            met = reached >= wanted - slack if at_least else reached <= wanted + slack
+            return {
+                "target": target,
+                "region": region,
+                "wanted": wanted,
+                "reached": reached,
+                "met": met,
+                "binding": abs(reached - wanted) <= slack,
+            }
+
+        out = [
+            row(
+                f"at least {wanted:,.0f} jobs in {self.zones.region_names.get(region, region)}",
+                region,
+                wanted,
+                impact["by_region"].get(region, {}).get("jobs", 0.0),
+                at_least=True,
             )
+            for region, wanted in self.targets.min_jobs.items()
+        ]
         cap = self.targets.max_incentive_cost
         if cap is not None:
-            used = impact["incentive_cost_usd"]
-            out.append(
-                {
-                    "target": f"the zones' incentives cost the state at most {cap:,.0f} USD a year",
-                    "region": None,
-                    "wanted": cap,
-                    "reached": used,
-                    "met": used <= cap + 1e-6 * max(cap, 1.0),
-                    "binding": abs(used - cap) <= 1e-6 * max(cap, 1.0),
-                }
-            )
+            target = f"the zones' incentives cost the state at most {cap:,.0f} USD a year"
+            out.append(row(target, None, cap, impact["incentive_cost_usd"], at_least=False))
         return out
 
 

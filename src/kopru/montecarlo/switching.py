@@ -37,8 +37,11 @@ from kopru.costs import annual_totals, landed_cost
 from kopru.montecarlo.model import RiskModel
 from kopru.montecarlo.reconcile import neutral_values
 from kopru.montecarlo.sampling import annual_cost_direct
-from kopru.montecarlo.spec import COUNTRY_NAMES, LABELS, NEUTRAL, SITE_INPUTS, SITE_WORDS, Array, Distribution
+from kopru.montecarlo.spec import NEUTRAL, SITE_INPUTS, Array, Distribution
 from kopru.switching import (
+    COUNTRY_NAMES,
+    LABELS,
+    SITE_WORDS,
     Swing,
     Switch,
     SwitchingValues,

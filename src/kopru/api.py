@@ -279,15 +279,15 @@ def risk(
     """
     from kopru.inputs import prepare
     from kopru.montecarlo import build_model, load_uncertainty, run
+    from kopru.provenance import RunInputs
 
     prof = as_profile(profile)
     pack = data_pack(overrides)
     spec = load_uncertainty(uncertainty, pack)
-    model = build_model(
-        prepare(prof, pack, _names(disruptions, "disruptions"), avoid=_names(avoid, "avoid")), spec
-    )
-    model = dataclasses.replace(model, per_unit_all=per_unit)
-    return run(model, samples, seed, blocks_per_chunk, client, progress, workers=workers)
+    prepared = prepare(prof, pack, _names(disruptions, "disruptions"), avoid=_names(avoid, "avoid"))
+    model = dataclasses.replace(build_model(prepared, spec), per_unit_all=per_unit)
+    result = run(model, samples, seed, blocks_per_chunk, client, progress, workers=workers)
+    return dataclasses.replace(result, inputs=RunInputs.of_prepared(prepared))
 
 
 def rank(

@@ -11,6 +11,8 @@ also carry what they are about as attributes, so a program never has to parse a 
     ├── ProfileError                 a company profile is invalid (``.fields`` lists every field)
     ├── UnknownSite                  a site id that no data-pack table holds (a dossier's site)
     ├── OptionError                  an option out of range (--capacity, --time-limit, samples, ...)
+    ├── InputsMismatch               results of different inputs put together (a plan and the risk of
+    │                                another profile in one report, a result recorded under others)
     ├── DataPackError                the data pack (shipped or overridden) is inconsistent
     │   └── FeedError                an official feed (exchange rates) cannot be reached or read
     ├── OverrideError                an override names a value that does not exist, or a bad value
@@ -105,6 +107,11 @@ class UnknownSite(KopruError):
 
 class OptionError(KopruError):
     """An option (of a command, an API call or a request) is outside its allowed range."""
+
+
+class InputsMismatch(KopruError):
+    """Results computed from different inputs (profile, overrides, closures, avoided countries) were
+    put together: a plan's report with another profile's risk, a result recorded under other inputs."""
 
 
 class DataPackError(KopruError):
@@ -215,6 +222,7 @@ ERRORS = (
     ProfileError,
     UnknownSite,
     OptionError,
+    InputsMismatch,
     DataPackError,
     FeedError,
     OverrideError,

@@ -27,6 +27,7 @@ from kopru import documents
 from kopru.datapack import DataPack
 from kopru.errors import RankError
 from kopru.geo import haversine_km
+from kopru.provenance import RunInputs
 from kopru.units import brief, finite_number
 
 __all__ = [
@@ -338,6 +339,10 @@ class RankResult:
     assumed: dict[str, str] = field(default_factory=dict)  # criterion -> what it assumes
     # each weight's range over which the #1 stays first (the others rescaled in proportion)
     stability: tuple[WeightRange, ...] = ()
+    # the risk criterion's draws, and what the plan and the draws were computed from (kopru.rank)
+    samples: int = 0
+    seed: int = 0
+    inputs: RunInputs | None = None
 
     @property
     def first(self) -> str:
@@ -663,4 +668,7 @@ def rank_sites(
         collinear=collinear_criteria(table, w),
         assumed=assumed_criteria(risk_result),
         stability=tuple(weight_stability(table.drop(columns=["score"]), w, method)),
+        samples=risk_result.samples,
+        seed=risk_result.seed,
+        inputs=RunInputs.of_plan(plan),
     )

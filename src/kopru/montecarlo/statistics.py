@@ -31,6 +31,7 @@ from kopru.montecarlo.sampling import BLOCK, Chunk, chunk_blocks, compute_chunk
 from kopru.montecarlo.spec import Array, Uncertainty
 from kopru.montecarlo.switching import switching_values
 from kopru.progress import Counter
+from kopru.provenance import RunInputs
 from kopru.switching import SwitchingValues
 from kopru.units import brief
 
@@ -220,6 +221,7 @@ class RiskResult:
     without_incentives: dict[str, str] = field(default_factory=dict)
     # how far each input must move alone to change the recommendation, on this run's distributions
     switching: SwitchingValues | None = None
+    inputs: RunInputs | None = None  # what it was computed from (kopru.risk sets it)
 
     @property
     def p_recommendation_changes(self) -> float | None:

@@ -3,8 +3,9 @@
 
 Each run of ``kopru risk --out DIR`` or ``kopru rank --out DIR`` keeps its view as ``risk.json`` or
 ``ranking.json`` and redraws the report with every view kept for the same inputs, so the two
-commands into one folder add up to one report. A kept view of another profile, other overrides or
-other closures is left out of the report, with a note saying so.
+commands into one folder add up to one report. A kept view of another profile, other overrides,
+other closures or other avoided countries is left out of the report, with a note saying so; a risk
+or ranking result handed in for other inputs than the plan's is refused.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kopru.datapack import DataPack
-from kopru.errors import OptionError
+from kopru.errors import InputsMismatch, OptionError
 from kopru.language import LANGUAGES, check_language
 from kopru.planner import Plan
+from kopru.provenance import RunInputs
 from kopru.report.html import write_report
 from kopru.report.summary import write_summary
 from kopru.report.views import as_ranking_view, as_risk_view
@@ -48,9 +50,15 @@ class ReportFolder:
 
 
 def inputs_key(plan: Plan) -> str:
-    """What a kept view was computed for: the profile, the overrides and the closures of the plan."""
+    """What a kept view was computed for: the profile, the overrides, the closures and the countries
+    avoided of the plan."""
     return inputs_hash(
-        {"profile": plan.profile, "overrides": plan.overrides, "close": sorted(plan.disruptions)}
+        {
+            "profile": plan.profile,
+            "overrides": plan.overrides,
+            "close": sorted(plan.disruptions),
+            "avoid": sorted(plan.avoid),
+        }
     )
 
 
@@ -79,6 +87,7 @@ def write_folder(
     folder are written again too, so none is left older than the report.
     """
     languages = tuple(check_language(lang) for lang in languages)  # refused before anything is written
+    check_results(plan, risk, ranking)
     folder = prepare_folder(out_dir)
     key = inputs_key(plan)
     given = {"risk": as_risk_view(risk) if risk is not None else None}
@@ -108,6 +117,42 @@ def write_folder(
     return ReportFolder(
         folder, plan_json, html, shown, tuple(notes), workbook, summary_html, summary_pdf, translated
     )
+
+
+def check_results(plan: Any, risk: Any, ranking: Any) -> None:
+    """Refuse what is not a plan, a risk result or a ranking, and results of other inputs than the
+    plan's: the report would show another profile's risk under this plan's name."""
+    if not isinstance(plan, Plan):
+        raise OptionError(f"plan must be a Plan (what kopru.plan returns), got {_kind(plan)}", field="plan")
+    for name, result, verb in (("risk", risk, "kopru.risk"), ("ranking", ranking, "kopru.rank")):
+        if result is None or isinstance(result, Mapping):
+            continue
+        if not isinstance(result, _result_class(name)):
+            raise OptionError(
+                f"{name} must be what {verb} returns (or its view), got {_kind(result)}", field=name
+            )
+        differences = result.inputs.differences(RunInputs.of_plan(plan), "the plan") if result.inputs else []
+        if differences:
+            raise InputsMismatch(
+                f"the {name} result was computed for other inputs than the plan: {'; '.join(differences)};"
+                f" run {verb} with the plan's profile, overrides, closures and countries avoided",
+                field=name,
+            )
+
+
+def _result_class(view: str) -> type:
+    # imported only when such a result is given: a plan's report needs neither engine
+    if view == "risk":
+        from kopru.montecarlo import RiskResult
+
+        return RiskResult
+    from kopru.mcda import RankResult
+
+    return RankResult
+
+
+def _kind(value: Any) -> str:
+    return type(value).__name__
 
 
 def _write_translations(

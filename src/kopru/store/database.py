@@ -30,6 +30,8 @@ from typing import Any
 import duckdb
 
 from kopru.errors import (
+    InputsMismatch,
+    OptionError,
     RunNotFound,
     RunsNotComparable,
     StoreBusy,
@@ -275,30 +277,70 @@ class Store:
         return [row[0] for row, _ in made]
 
     def record_plan(self, plan: Any, overrides: Any = None) -> str:
-        """Record a :class:`~kopru.planner.Plan` (``kopru plan``, ``optimize``): ranking and totals."""
+        """Record a :class:`~kopru.planner.Plan` (``kopru plan``, ``optimize``): ranking and totals.
+
+        ``overrides`` (the file or mapping the plan was made with) defaults to the plan's own."""
+        from kopru.planner import Plan
+        from kopru.provenance import RunInputs
+
+        if not isinstance(plan, Plan):
+            raise OptionError(
+                f"record_plan takes what kopru.plan returns, got {type(plan).__name__}", field="plan"
+            )
+        inputs = RunInputs.of_plan(plan)
+        _check_given("plan", inputs, inputs.given(overrides=overrides))
         params, results = records.plan_results(plan)
-        return self.record("plan", plan.profile, overrides, plan.disruptions, params, results)
+        recorded = inputs.overrides_mapping() if overrides is None else overrides
+        return self.record("plan", plan.profile, recorded, plan.disruptions, params, results)
 
     def record_risk(
-        self, result: Any, profile: Any, overrides: Any = None, disruptions: Any = (), avoid: Any = ()
+        self,
+        result: Any,
+        profile: Any = None,
+        overrides: Any = None,
+        disruptions: Any = None,
+        avoid: Any = None,
     ) -> str:
-        """Record a risk result: every site's statistics, with samples, seed and distributions."""
+        """Record a risk result: every site's statistics, with samples, seed and distributions.
+
+        The profile, overrides, closures and avoided countries default to those the result was
+        computed for; given, they must be the same (a path to the profile keeps its path)."""
+        from kopru.montecarlo import RiskResult
+
+        profile, overrides, disruptions, avoid = _inputs_to_record(
+            "risk", result, RiskResult, profile, overrides, disruptions, avoid
+        )
         params, results = records.risk_results(result, avoid)
-        return self.record("risk", profile, overrides, list(disruptions or ()), params, results)
+        return self.record("risk", profile, overrides, disruptions, params, results)
 
     def record_rank(
         self,
         result: Any,
-        profile: Any,
-        samples: int,
-        seed: int,
+        profile: Any = None,
+        samples: int | None = None,
+        seed: int | None = None,
         overrides: Any = None,
-        disruptions: Any = (),
-        avoid: Any = (),
+        disruptions: Any = None,
+        avoid: Any = None,
     ) -> str:
-        """Record an MCDA ranking: method, weights and every site's score and criteria."""
-        params, results = records.rank_results(result, samples, seed, avoid)
-        return self.record("rank", profile, overrides, list(disruptions or ()), params, results)
+        """Record an MCDA ranking: method, weights and every site's score and criteria; the inputs
+        (and the risk criterion's samples and seed) default to the result's, as in record_risk."""
+        from kopru.mcda import RankResult
+
+        profile, overrides, disruptions, avoid = _inputs_to_record(
+            "rank", result, RankResult, profile, overrides, disruptions, avoid
+        )
+        for name, given, own in (("samples", samples, result.samples), ("seed", seed, result.seed)):
+            if given is not None and result.inputs is not None and given != own:
+                raise InputsMismatch(
+                    f"record_rank was given {name}={given}, but the ranking's risk criterion drew with"
+                    f" {name}={own}; leave {name} out to record the result's",
+                    field=name,
+                )
+        chosen_samples = result.samples if samples is None else samples
+        chosen_seed = result.seed if seed is None else seed
+        params, results = records.rank_results(result, chosen_samples, chosen_seed, avoid)
+        return self.record("rank", profile, overrides, disruptions, params, results)
 
     def record_match(self, result: Any, params: dict[str, Any]) -> str:
         """Record a matchmaking run: the portfolio's status and impact, each enterprise's zone."""
@@ -475,3 +517,37 @@ def open_store(path: str | Path | Store | None = None) -> Store:
     if isinstance(path, Store):
         return path
     return Store(Path(path) if path is not None else default_path())
+
+
+def _inputs_to_record(
+    kind: str, result: Any, cls: type, profile: Any, overrides: Any, disruptions: Any, avoid: Any
+) -> tuple[Any, Any, list[str], tuple[str, ...]]:
+    """What a risk or rank run is recorded under: the arguments given, checked against the inputs the
+    result carries, and the result's own for those left out."""
+    verb = f"record_{kind}"
+    if not isinstance(result, cls):
+        raise OptionError(
+            f"{verb} takes what kopru.{kind} returns, got {type(result).__name__}", field="result"
+        )
+    inputs = result.inputs
+    if inputs is None:  # built by hand: the caller's word is all there is
+        if profile is None:
+            raise OptionError(
+                f"{verb} needs the profile: this result does not carry the inputs it was computed from",
+                field="profile",
+            )
+        return profile, overrides, list(disruptions or ()), tuple(avoid or ())
+    _check_given(kind, inputs, inputs.given(profile, overrides, disruptions, avoid))
+    recorded_profile = inputs.profile if profile is None else profile  # a path keeps its path
+    recorded_overrides = inputs.overrides_mapping() if overrides is None else overrides
+    return recorded_profile, recorded_overrides, list(inputs.disruptions), tuple(inputs.avoid)
+
+
+def _check_given(kind: str, inputs: Any, given: Any) -> None:
+    differences = given.differences(inputs, "the result")
+    if differences:
+        raise InputsMismatch(
+            f"record_{kind} was given other inputs than the result was computed for: given"
+            f" {'; '.join(differences)}; leave them out to record the result's own",
+            field="inputs",
+        )

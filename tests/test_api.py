@@ -6,6 +6,7 @@ import pkgutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import yaml
 from conftest import EXAMPLES
@@ -208,3 +209,29 @@ def test_rank_takes_its_weights_as_a_mapping_too(apparel):
     assert list(from_mapping.table.index) == list(from_file.table.index)
     with pytest.raises(kopru.RankError, match="unknown criterion 'costs'"):
         kopru.rank(apparel, weights={"costs": 1.0}, samples=200)
+
+
+def test_a_plan_and_its_results_come_as_data_frames(apparel):
+    """A notebook user's review: every figure was a walk through nested models. Oracles: the
+    models' own values, and the identities the plan keeps (components and markets add up)."""
+    plan = kopru.plan(apparel, disruptions="khorgos")
+    sites = plan.to_frame()
+    assert list(sites.index[: len(plan.ranking)]) == plan.ranking
+    for sid in plan.ranking[:3]:
+        assert sites.loc[sid, "total"] == plan.site(sid).landed_cost.total
+        assert sites.loc[sid, "name"] == plan.site(sid).name
+    costed = sites[sites["feasible"]]
+    assert (costed[plan.components].sum(axis=1) - costed["total"]).abs().max() < 1e-6 * costed["total"].max()
+    markets = plan.markets_frame()
+    by_site = markets["annual"].groupby(level="site").sum()
+    assert np.allclose(by_site[costed.index], costed["total"], rtol=1e-9)
+    assert set(markets.xs("mkt_RU", level="market")["market_name"]) == {"Russia"}
+
+    risk = kopru.risk(apparel, samples=500)
+    stats = risk.to_frame()
+    assert stats.loc[risk.recommended, "mean"] == risk.site(risk.recommended).mean
+    assert stats["p_best"].sum() == pytest.approx(1.0)
+
+    ranked = kopru.rank(apparel, samples=500).to_frame()
+    assert list(ranked["rank"]) == list(range(1, len(ranked) + 1))
+    assert ranked["name"].iloc[0] == plan.site(ranked.index[0]).name

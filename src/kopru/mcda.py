@@ -348,6 +348,13 @@ class RankResult:
     def first(self) -> str:
         return str(self.table["rank"].idxmin())
 
+    def to_frame(self) -> pd.DataFrame:
+        """The ranking as a table a person reads: sites by rank, with their names first, then the
+        criteria, the score and the rank (``table`` is the same, by id, unordered)."""
+        frame = self.table.sort_values(["rank"]).copy()
+        frame.insert(0, "name", [self.names.get(str(sid), str(sid)) for sid in frame.index])
+        return frame
+
     @property
     def cheapest(self) -> str:
         """The site of the lowest annual cost, ties broken by id (the plan's order)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from kopru import datapack
@@ -327,6 +328,64 @@ class Plan(Model):
     def as_dict(self) -> dict[str, Any]:
         """plan.json as a mapping (``kopru plan --json`` prints it)."""
         return self.model_dump(mode="json")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per site in the plan's order (cheapest first, sites that cannot serve every
+        market last), indexed by id: name, country, region, kind, rank, the annual total and per
+        unit sold, each cost component, the profit tax inside ``taxes``, units and utilisation;
+        NaN where a site has no cost."""
+        rows = []
+        for s in self._in_order():
+            cost = s.landed_cost
+            rows.append(
+                {
+                    "id": s.id,
+                    **{k: getattr(s, k) for k in ("name", "country", "region", "kind", "rank", "feasible")},
+                    "total": cost.total,
+                    "per_unit": cost.per_unit,
+                    **{k: cost.components.get(k) for k in self.components},
+                    "profit_tax": cost.profit_tax,
+                    "units": cost.units,
+                    "utilisation": cost.utilisation,
+                }
+            )
+        frame = pd.DataFrame(rows).set_index("id")
+        numeric = ["total", "per_unit", *self.components, "profit_tax"]
+        frame[numeric] = frame[numeric].astype(float)
+        frame["rank"] = frame["rank"].astype("Int64")  # a site without a cost has no rank
+        return frame
+
+    def _in_order(self) -> list[SitePlan]:
+        order = {sid: i for i, sid in enumerate(self.ranking)}
+        return sorted(self.sites, key=lambda s: (order.get(s.id, len(order)), s.id))
+
+    def markets_frame(self) -> pd.DataFrame:
+        """One row per site and market (long), indexed by (site, market): cost per unit delivered
+        and a year, demand, the duty's regime and rate, the route used, days in transit and CO2."""
+        names = {m["id"]: m["name"] for m in self.markets}
+        rows = []
+        for s in self._in_order():
+            for market, m in s.by_market.items():
+                rows.append(
+                    {
+                        "site": s.id,
+                        "market": market,
+                        "site_name": s.name,
+                        "market_name": names.get(market, market),
+                        "per_unit": m.per_unit,
+                        "annual": m.annual,
+                        "demand": m.demand,
+                        "duty_regime": m.duty.get("regime"),
+                        "duty_pct": m.duty.get("rate_pct"),
+                        "route": m.route,
+                        "transit_days": m.transit_days,
+                        "co2_kg_per_unit": m.co2_kg_per_unit,
+                    }
+                )
+        frame = pd.DataFrame(rows).set_index(["site", "market"])
+        numeric = ["per_unit", "annual", "duty_pct", "transit_days", "co2_kg_per_unit"]
+        frame[numeric] = frame[numeric].astype(float)
+        return frame
 
 
 def make_plan(

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,6 +34,9 @@ from kopru.progress import Counter
 from kopru.provenance import RunInputs
 from kopru.switching import SwitchingValues
 from kopru.units import brief
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MEMORY_BUDGET = 256 * 2**20  # above this the per-sample annual costs spill to a temporary file
 DISK_SHARE = 0.8  # of the temporary folder's free space a run may fill
@@ -233,6 +236,16 @@ class RiskResult:
 
     def site(self, site_id: str | None) -> SiteRisk | None:
         return next((s for s in self.sites if s.id == site_id), None)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every site's statistics (the columns of ``as_dict()['sites']``), indexed by id, in the
+        result's order; NaN where a statistic was not kept."""
+        import pandas as pd
+
+        frame = pd.DataFrame([s.as_dict() for s in self.sites]).set_index("id")
+        numbers = frame.columns.difference(["name", "incentives_unconfirmed"])
+        frame[numbers] = frame[numbers].astype(float)
+        return frame
 
     def as_dict(self) -> dict[str, Any]:
         """``kopru risk --json``: the run's size, seed, horizon and inputs, the recommendation's

@@ -235,3 +235,19 @@ def test_a_plan_and_its_results_come_as_data_frames(apparel):
     ranked = kopru.rank(apparel, samples=500).to_frame()
     assert list(ranked["rank"]) == list(range(1, len(ranked) + 1))
     assert ranked["name"].iloc[0] == plan.site(ranked.index[0]).name
+
+
+SUBJECTS = {"route": 2, "compare": 2, "write_report": 2}  # the verbs whose subject is two arguments
+
+
+def test_every_option_after_a_verbs_subject_is_named():
+    """kopru.risk(profile, 7) read 7 as samples, and the verbs ordered the same options differently
+    (overrides third in plan, fourth in risk, sixth in rank): an option is now always named."""
+    from kopru import api
+
+    for verb in api.__all__:
+        params = list(inspect.signature(getattr(api, verb)).parameters.values())
+        positional = [p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD]
+        assert len(positional) <= SUBJECTS.get(verb, 1), (verb, positional)
+    with pytest.raises(TypeError, match="positional argument"):
+        kopru.risk(EXAMPLES / "apparel.yaml", 7)  # type: ignore[misc]

@@ -78,7 +78,7 @@ def test_a_specific_duty_is_shown_next_to_its_zero_ad_valorem_rate(plan):
 
 def test_risk_rows_are_kopru_risk_on_the_same_seed():
     result = kopru.compare(APPAREL, ["Turan", "Denizli"], samples=600, seed=4)
-    risk = {s.id: s for s in kopru.risk(APPAREL, 600, 4).sites}
+    risk = {s.id: s for s in kopru.risk(APPAREL, samples=600, seed=4).sites}
     rows = {r.label: r for r in result.rows if r.section == "Risk"}
     assert rows["p95 annual cost"].values == [risk["sez_turan"].p95, risk["plant_TR-20"].p95]
     assert rows["Chance of being the cheapest site"].values[0] == risk["sez_turan"].p_best

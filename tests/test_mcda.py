@@ -334,7 +334,7 @@ def _ranked(weights: dict[str, float], tmp_path: Path) -> mcda.RankResult:
     path = tmp_path / "w.yaml"
     path.write_text(json.dumps({"weights": weights}), encoding="utf-8")
     profile = api.load_profile(APPAREL)
-    return mcda.rank_sites(api.plan(profile), api.risk(profile, 300, 1), api.load_data(), path)
+    return mcda.rank_sites(api.plan(profile), api.risk(profile, samples=300, seed=1), api.load_data(), path)
 
 
 def test_first_against_the_cheapest_is_said(tmp_path):

@@ -440,7 +440,7 @@ def test_plan_and_risk_say_alike_why_no_site_serves_every_market():
     assert "no route reaches Russia" in text and "European Union" in text
     assert "no site can bring in cotton knitted fabric" in text
     with pytest.raises(RiskError) as caught:
-        kopru.risk(EXAMPLES / "apparel.yaml", 10, 0, None, closed)
+        kopru.risk(EXAMPLES / "apparel.yaml", samples=10, seed=0, disruptions=closed)
     assert str(caught.value) == text
 
 

@@ -138,7 +138,7 @@ def check_lanes(overrides: Overrides = None) -> list[QuoteCheck]:
     return check_quotes(data_pack(overrides))
 
 
-def refresh_fx(out: str | Path, client: Any = None) -> list[Any]:
+def refresh_fx(out: str | Path, *, client: Any = None) -> list[Any]:
     """Ask the National Bank of Kazakhstan, the CBRT and the ECB for their latest rates per US
     dollar and write them to the overrides file ``out``; returns the rates. ``client`` is an
     ``httpx.Client`` (one is made when None); offline, a :class:`~kopru.errors.FeedError` says so."""
@@ -161,7 +161,7 @@ def refresh_fx(out: str | Path, client: Any = None) -> list[Any]:
     return rates
 
 
-def stale_data(months: int, overrides: Overrides = None, today: date | None = None) -> list[DatedValue]:
+def stale_data(months: int, *, overrides: Overrides = None, today: date | None = None) -> list[DatedValue]:
     """Values of the data pack older than ``months`` months (a year Y counts as of 31 December Y),
     oldest first; each names the key an overrides file replaces it with."""
     from kopru.datapack.freshness import stale_values
@@ -173,6 +173,7 @@ def stale_data(months: int, overrides: Overrides = None, today: date | None = No
 
 def plan(
     profile: ProfileLike,
+    *,
     overrides: Overrides = None,
     disruptions: Disruptions = (),
     progress: Steps | None = None,
@@ -208,6 +209,7 @@ def plan(
 
 def optimize(
     profile: ProfileLike,
+    *,
     overrides: Overrides = None,
     disruptions: Disruptions = (),
     progress: Steps | None = None,
@@ -220,12 +222,20 @@ def optimize(
     ``capex_budget``, ``min_kz_share``, ``force_open``, ``force_closed``, ``time_limit``, ``gap``,
     ``sensitivity``, ``capacity_levels``.
     """
-    return plan(profile, overrides, disruptions, progress, optimize=options or True, avoid=avoid)
+    return plan(
+        profile,
+        overrides=overrides,
+        disruptions=disruptions,
+        progress=progress,
+        optimize=options or True,
+        avoid=avoid,
+    )
 
 
 def route(
     origin: str,
     destination: str,
+    *,
     criterion: Criterion = "cost",
     disruptions: Disruptions = (),
     overrides: Overrides = None,
@@ -257,6 +267,7 @@ def route(
 
 def risk(
     profile: ProfileLike,
+    *,
     samples: int = 10_000,
     seed: int = 0,
     overrides: Overrides = None,
@@ -292,6 +303,7 @@ def risk(
 
 def rank(
     profile: ProfileLike,
+    *,
     weights: str | Path | Mapping[str, Any] | None = None,
     method: Method = "topsis",
     samples: int = 5_000,
@@ -310,15 +322,24 @@ def rank(
     from kopru.mcda import rank_sites
 
     prof = as_profile(profile)
-    the_plan = plan(prof, overrides, disruptions, avoid=avoid)
+    the_plan = plan(prof, overrides=overrides, disruptions=disruptions, avoid=avoid)
     # every site's cost per unit sold: the tail criterion is of the cost, not of the volume sold
-    result = risk(prof, samples, seed, overrides, disruptions, avoid=avoid, per_unit=True)
+    result = risk(
+        prof,
+        samples=samples,
+        seed=seed,
+        overrides=overrides,
+        disruptions=disruptions,
+        avoid=avoid,
+        per_unit=True,
+    )
     return rank_sites(the_plan, result, data_pack(overrides), weights, method)
 
 
 def compare(
     profile: ProfileLike,
     sites: list[str] | tuple[str, ...],
+    *,
     samples: int = 0,
     seed: int = 0,
     overrides: Overrides = None,
@@ -332,12 +353,14 @@ def compare(
     from kopru.comparison import compare_sites, resolve_sites
 
     prof = as_profile(profile)
-    the_plan = plan(prof, overrides, disruptions, avoid=avoid)
+    the_plan = plan(prof, overrides=overrides, disruptions=disruptions, avoid=avoid)
     chosen = resolve_sites(the_plan, list(_names(sites, "sites")))
     result, notes = None, []
     if samples:
         try:
-            result = risk(prof, samples, seed, overrides, disruptions, avoid=avoid)
+            result = risk(
+                prof, samples=samples, seed=seed, overrides=overrides, disruptions=disruptions, avoid=avoid
+            )
         except RiskError as exc:  # the comparison stands without its risk rows: say why they are missing
             notes.append(f"Risk rows not drawn: {exc}")
     return compare_sites(the_plan, chosen, result, notes)
@@ -345,6 +368,7 @@ def compare(
 
 def sweep(
     path: str | Path,
+    *,
     client: Any = None,
     progress: Counter | None = None,
     avoid: Countries = (),
@@ -363,6 +387,7 @@ def sweep(
 
 def match(
     pipeline: str | Path,
+    *,
     zones: str | Path | None = None,
     objective: str = "jobs",
     hurdle_pct: float | None = None,
@@ -455,6 +480,7 @@ def match(
 
 def solve_gap(
     problem: str | Path | GapProblem,
+    *,
     maximize: bool | None = None,
     time_limit: float | None = None,
     gap: float = 1e-9,
@@ -497,6 +523,7 @@ def solve_gap(
 
 def solve_cflp(
     problem: str | Path | FacilityProblem,
+    *,
     capacity: float | None = None,
     single_source: bool = False,
     time_limit: float | None = None,
@@ -527,6 +554,7 @@ def open_store(path: str | Path | None = None) -> Store:
 def write_report(
     plan: Plan,
     out: str | Path,
+    *,
     risk: RiskResult | Mapping[str, Any] | None = None,
     ranking: RankResult | Mapping[str, Any] | None = None,
     overrides: Overrides = None,

@@ -30,7 +30,9 @@ def flat(text: str) -> str:
 def risk_json() -> dict:
     from kopru import api
 
-    return _no_nan(json.dumps(api.risk(APPAREL, int(SAMPLES), int(SEED)).as_dict(), allow_nan=False))
+    return _no_nan(
+        json.dumps(api.risk(APPAREL, samples=int(SAMPLES), seed=int(SEED)).as_dict(), allow_nan=False)
+    )
 
 
 def test_risk_prints_the_plans_cost_the_reconciliation_the_conditions_and_the_errors(cli):

@@ -62,7 +62,7 @@ def test_route(cli):
     same(json_of(cli, "route", "almaty", "istanbul", "--json"), kopru.route("almaty", "istanbul").as_dict())
     same(
         json_of(cli, "route", "almaty", "poti", "--fastest", "--close", "khorgos", "--json"),
-        kopru.route("almaty", "poti", "time", ["khorgos"]).as_dict(),
+        kopru.route("almaty", "poti", criterion="time", disruptions=["khorgos"]).as_dict(),
     )
 
 

@@ -27,7 +27,7 @@ SEED = 3
 def views() -> tuple[Any, Any, dict[str, Any], Any]:
     """(plan, risk result, risk view with draws, rank result) of the apparel example."""
     plan = kopru.plan(APPAREL)
-    result = kopru.risk(APPAREL, SAMPLES, SEED)
+    result = kopru.risk(APPAREL, samples=SAMPLES, seed=SEED)
     ranking = kopru.rank(APPAREL, samples=SAMPLES, seed=SEED)
     return plan, result, risk_view(result), ranking
 

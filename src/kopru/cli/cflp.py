@@ -31,7 +31,7 @@ def cflp(
     as_json: JsonOpt = False,
 ) -> None:
     """Solve an OR-Library CFLP instance (cap41 ... capc) to proven optimality or a time limit."""
-    solution = api.solve_cflp(file, capacity, single_source, time_limit)
+    solution = api.solve_cflp(file, capacity=capacity, single_source=single_source, time_limit=time_limit)
     infeasible = solution.status.value == "infeasible"  # no plan can exist: a script must be able to tell
     if as_json:
         print_json(solution.as_dict(), indent=None)

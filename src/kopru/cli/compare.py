@@ -36,7 +36,15 @@ def compare(
 ) -> None:
     """Two or three sites side by side: costs, markets, duties, incentives, appraisal, inputs, risk
     (a look-up: not recorded in the scenario store)."""
-    result = api.compare(profile, sites, samples, seed, overrides, close or (), avoid or ())
+    result = api.compare(
+        profile,
+        sites,
+        samples=samples,
+        seed=seed,
+        overrides=overrides,
+        disruptions=close or (),
+        avoid=avoid or (),
+    )
     if as_json:
         print_json(result.as_dict())
         return

@@ -185,7 +185,7 @@ def data_stale(
 ) -> None:
     """Values older than N months (a value of year Y counts as of 31 December Y), oldest first."""
     today = date.today()
-    stale = api.stale_data(months, overrides, today)
+    stale = api.stale_data(months, overrides=overrides, today=today)
     if as_json:
         print_json(
             {"months": months, "today": today.isoformat(), "values": [v.as_dict(today) for v in stale]}

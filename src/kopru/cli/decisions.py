@@ -57,7 +57,7 @@ def _report(
     **view: Any,
 ) -> None:
     """Redraw the report folder with this view; notes and the path go to stderr under --json."""
-    plan = api.plan(profile, overrides, close, avoid=avoid)
+    plan = api.plan(profile, overrides=overrides, disruptions=close, avoid=avoid)
     written = api.write_report(plan, out_dir, overrides=overrides, **view)
     console = err if as_json else out  # --json keeps stdout for the JSON alone
     for note in written.notes:
@@ -118,13 +118,13 @@ def risk(
     with dask_client(dask, scheduler) as client, shown(bar):
         result = api.risk(
             profile,
-            samples,
-            seed,
-            overrides,
-            close or (),
-            uncertainty,
-            client,
-            count,
+            samples=samples,
+            seed=seed,
+            overrides=overrides,
+            disruptions=close or (),
+            uncertainty=uncertainty,
+            client=client,
+            progress=count,
             avoid=avoid or (),
             workers=workers,
             per_unit=per_unit,
@@ -275,7 +275,16 @@ def rank(
     """Rank the sites on cost, cost risk, NPV, distance to markets, border crossings and
     access to a seaport (units and sources: criteria.yaml)."""
     with err.status("ranking", spinner="dots") if interactive(as_json) else shown(None):
-        result = api.rank(profile, weights, method, samples, seed, overrides, close or (), avoid or ())  # type: ignore[arg-type]
+        result = api.rank(
+            profile,
+            weights=weights,
+            method=method,  # type: ignore[arg-type]
+            samples=samples,
+            seed=seed,
+            overrides=overrides,
+            disruptions=close or (),
+            avoid=avoid or (),
+        )
     run_id = None
     if not no_store:
         run_id = api.open_store(store).record_rank(
@@ -352,7 +361,9 @@ def sweep(
     """Run a list or grid of what-if scenarios (VAT, closures, tariffs, FX shocks) through plan."""
     bar, count = count_bar(interactive(as_json), "scenarios")
     with dask_client(dask, scheduler) as client, shown(bar):
-        result = api.sweep(scenarios, client, count, avoid or (), True if optimize else None)
+        result = api.sweep(
+            scenarios, client=client, progress=count, avoid=avoid or (), optimize=True if optimize else None
+        )
     run_id = (
         None if no_store else api.open_store(store).record_sweep(result, dask=dask or scheduler is not None)
     )

@@ -33,7 +33,7 @@ def gap(
     as_json: JsonOpt = False,
 ) -> None:
     """Solve every instance of an OR-Library GAP file to proven optimality or a time limit."""
-    solutions = api.solve_gap(file, maximize, time_limit)
+    solutions = api.solve_gap(file, maximize=maximize, time_limit=time_limit)
     # an instance no assignment can satisfy: exit 2 after the answer, as kopru cflp does
     infeasible = [k for k, s in enumerate(solutions, 1) if s.status.value == "infeasible"]
     if as_json:

@@ -75,7 +75,14 @@ def run_plan(
         )
     bar, step = steps_bar(interactive(as_json))
     with shown(bar):
-        plan = api.plan(profile, overrides, close or (), step, optimize, avoid or ())
+        plan = api.plan(
+            profile,
+            overrides=overrides,
+            disruptions=close or (),
+            progress=step,
+            optimize=optimize,
+            avoid=avoid or (),
+        )
     if out_dir is not None:
         written = api.write_report(plan, out_dir, overrides=overrides, keep_views=False, languages=languages)
     run_id = None if no_store else api.open_store(store).record_plan(plan, overrides)
@@ -338,7 +345,14 @@ def route(
     avoid: AvoidOpt = None,
 ) -> None:
     """The cheapest (or fastest) corridor route between two nodes, leg by leg."""
-    r = api.route(origin, destination, "time" if fastest else "cost", close or (), overrides, avoid or ())
+    r = api.route(
+        origin,
+        destination,
+        criterion="time" if fastest else "cost",
+        disruptions=close or (),
+        overrides=overrides,
+        avoid=avoid or (),
+    )
     if as_json:
         print_json(r.as_dict())
         return

@@ -42,7 +42,7 @@ def compare_sites(req: CompareRequest) -> dict[str, Any]:
     appraisal, the inputs with their publishers and years, and with ``samples`` their risk."""
     profile = validate_profile(example_dict(req.example) if req.example else req.profile)
     try:
-        result = api.compare(profile, req.sites, req.samples, req.seed)
+        result = api.compare(profile, req.sites, samples=req.samples, seed=req.seed)
     except OptionError as exc:  # a name that fits no site or several: the client's to fix
         raise HTTPException(
             status_code=422,

@@ -161,12 +161,12 @@ def submit_match(state: State, req: MatchRequest) -> JobView:
         try:
             result = api.match(
                 pipeline,
-                zones,
-                req.objective,
-                req.hurdle_pct,
-                req.min_jobs,
-                req.max_incentive_cost,
-                MAX_MATCH_SECONDS,
+                zones=zones,
+                objective=req.objective,
+                hurdle_pct=req.hurdle_pct,
+                min_jobs=req.min_jobs,
+                max_incentive_cost=req.max_incentive_cost,
+                time_limit=MAX_MATCH_SECONDS,
                 progress=progress,
                 include_operating=req.include_operating,
                 prefer=req.prefer,

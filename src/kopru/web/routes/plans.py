@@ -65,7 +65,13 @@ def _work(state: WebState, req: JobRequest, cached: bool = False) -> tuple[Calla
 
     def plan_of(progress: JobProgress) -> Plan:
         def compute() -> Plan:
-            return api.plan(profile, req.overrides, req.disruptions, progress, optimize)
+            return api.plan(
+                profile,
+                overrides=req.overrides,
+                disruptions=req.disruptions,
+                progress=progress,
+                optimize=optimize,
+            )
 
         return PLANS.plan(key, compute) if cached else compute()
 
@@ -75,7 +81,12 @@ def _work(state: WebState, req: JobRequest, cached: bool = False) -> tuple[Calla
             plan = plan_of(progress)
             progress(f"drawing {req.samples:,} samples")
             result = api.risk(
-                profile, req.samples, req.seed, req.overrides, req.disruptions, progress=progress.count
+                profile,
+                samples=req.samples,
+                seed=req.seed,
+                overrides=req.overrides,
+                disruptions=req.disruptions,
+                progress=progress.count,
             )
             progress("summarising the distributions")
             view = risk_view(result)

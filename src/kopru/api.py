@@ -430,15 +430,15 @@ def match(
     say = progress or (lambda _msg: None)
     if objective not in OBJECTIVES:
         raise OptionError(
-            f"--objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}", field="--objective"
+            f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}", field="objective"
         )
     if hurdle_pct is not None and not 0 <= hurdle_pct < 100:  # as a row's hurdle_pct
         raise OptionError(
-            f"--hurdle must be a saving in per cent, from 0 to below 100, got {hurdle_pct:g}",
-            field="--hurdle",
+            f"hurdle_pct must be a saving in per cent, from 0 to below 100, got {hurdle_pct:g}",
+            field="hurdle_pct",
         )
     if time_limit is not None and not time_limit > 0:
-        raise OptionError(f"--time-limit must be > 0, got {time_limit:g}", field="--time-limit")
+        raise OptionError(f"time_limit must be > 0, got {time_limit:g}", field="time_limit")
     pack = data_pack(overrides)
     say("reading the pipeline and the zones")
     pipe = read_pipeline(pipeline, pack, set(TEMPLATES))
@@ -493,7 +493,7 @@ def solve_gap(
     from kopru.errors import InfeasibleError
 
     if time_limit is not None and not time_limit > 0:
-        raise OptionError(f"--time-limit must be > 0, got {time_limit:g}", field="--time-limit")
+        raise OptionError(f"time_limit must be > 0, got {time_limit:g}", field="time_limit")
     problems = [problem] if isinstance(problem, GapProblem) else read_gap(problem, maximize)
     out = []
     for p in problems:
@@ -534,9 +534,9 @@ def solve_cflp(
     from kopru.facility import FacilityProblem, Solution, Status, read_cap, solve
 
     if capacity is not None and not 0 < capacity <= 1e15:
-        raise OptionError(f"--capacity must be a number from 0 to 1e15, got {capacity:g}", field="--capacity")
+        raise OptionError(f"capacity must be a number from 0 to 1e15, got {capacity:g}", field="capacity")
     if time_limit is not None and not time_limit > 0:
-        raise OptionError(f"--time-limit must be > 0, got {time_limit:g}", field="--time-limit")
+        raise OptionError(f"time_limit must be > 0, got {time_limit:g}", field="time_limit")
     p = problem if isinstance(problem, FacilityProblem) else read_cap(problem, capacity, single_source)
     try:
         return solve(p, time_limit=time_limit)

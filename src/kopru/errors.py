@@ -65,7 +65,8 @@ class FieldIssue:
 class KopruError(ValueError):
     """Base of every error kopru raises on bad input or bad data.
 
-    ``field`` names the field at fault (``markets[1].demand``, ``--capacity``), ``file`` the file,
+    ``field`` names the field at fault (``markets[1].demand``, the argument ``time_limit``; the command
+    line says it as its option, ``--time-limit``), ``file`` the file,
     ``line`` and ``column`` the place in it (1-based), ``fields`` every field at fault when there
     are several. Any of them may be None (or empty) when it does not apply.
     """

@@ -230,3 +230,23 @@ def test_plan_without_out_says_where_the_other_sites_are(cli):
     """It pointed at plan.json and the report, which only --out writes (CLI review)."""
     r = cli("plan", GOOD, "--no-store")
     assert r.code == 0 and "more sites in --out DIR's plan.json and report, or --json" in r.out
+
+
+def test_the_verbs_name_their_arguments_and_the_command_line_its_options():
+    """kopru.match(..., hurdle_pct=120) said '--hurdle must be ...' and named the field '--hurdle',
+    which a Python caller cannot pass; the command line says its own option for the same error."""
+    import kopru
+    from kopru.cli import in_flags
+
+    with pytest.raises(kopru.OptionError) as caught:
+        kopru.match(EXAMPLES / "match" / "pipeline.csv", hurdle_pct=120)
+    assert caught.value.field == "hurdle_pct" and str(caught.value).startswith("hurdle_pct must be")
+    said = in_flags(caught.value, ["match", "pipeline.csv", "--hurdle", "120"])
+    assert said.startswith("--hurdle must be a saving in per cent")
+    with pytest.raises(kopru.OptionError) as caught:
+        kopru.space.pool("2026-06-01", days=1, time_limit=1e-9, min_elevation=95)
+    assert caught.value.field == "min_elevation"
+    assert in_flags(caught.value, ["space", "pool"]).startswith("--min-elevation must be in [-10, 90)")
+    # an argument's name with an underscore inside a message reads as the option too
+    late = kopru.OptionError("no schedule; give a longer time_limit", field="time_limit")
+    assert in_flags(late, ["space", "pool"]) == "no schedule; give a longer --time-limit"

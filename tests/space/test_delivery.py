@@ -264,10 +264,10 @@ def test_requests_late_in_the_window_wait_for_the_follow_up():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"downlink_s": -1.0}, "--downlink-s must be a number of seconds >= 0, got -1"),
-        ({"downlink_s": float("nan")}, "--downlink-s must be a number of seconds >= 0, got nan"),
-        ({"follow_days": 8.0}, "--follow-days must be in [0, 7], got 8"),
-        ({"max_off_nadir": 95.0}, "--max-off-nadir must be in (0, 90) degrees, got 95"),
+        ({"downlink_s": -1.0}, "downlink_s must be a number of seconds >= 0, got -1"),
+        ({"downlink_s": float("nan")}, "downlink_s must be a number of seconds >= 0, got nan"),
+        ({"follow_days": 8.0}, "follow_days must be in [0, 7], got 8"),
+        ({"max_off_nadir": 95.0}, "max_off_nadir must be in (0, 90) degrees, got 95"),
     ],
 )
 def test_bad_options_are_one_line(kwargs, message):
@@ -361,10 +361,10 @@ def test_no_schedule_at_all_is_an_error_not_zeros():
     unanswered, read from no schedule at all."""
     from kopru.errors import ScheduleError
 
-    message = "no own schedule was found within the time limit of 1e-09 s; give a longer --time-limit"
+    message = "no own schedule was found within the time limit of 1e-09 s; give a longer time_limit"
     with pytest.raises(ScheduleError) as caught:
         space.latency(START, days=1.0, sites="SEZ:sez_pit", time_limit=1e-9)
-    assert str(caught.value) == message and caught.value.field == "--time-limit"
+    assert str(caught.value) == message and caught.value.field == "time_limit"
 
 
 def test_element_sets_are_checked_over_the_follow_up_too():

@@ -314,7 +314,7 @@ def test_no_schedule_within_the_time_limit_is_an_error():
     with pytest.raises(ScheduleError) as caught:
         pool(read_tle(), read_stations(), START, 1.0, read_satellites(), PoolOptions(time_limit_s=1e-9))
     assert str(caught.value) == (
-        "no own schedule was found within the time limit of 1e-09 s; give a longer --time-limit"
+        "no own schedule was found within the time limit of 1e-09 s; give a longer time_limit"
     )
 
 

@@ -1,5 +1,5 @@
 """``kopru space``: JSON shapes and exit code 2 on bad files. The app is run as the main CLI runs
-it (``KopruError`` → one line on stderr, exit 2) until it is mounted as ``kopru space``."""
+it (``KopruError`` → one line on stderr naming the options, exit 2), in this process."""
 
 import csv
 import json
@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from kopru.cli import in_flags
 from kopru.cli.space import app, station_label
 from kopru.errors import KopruError
 
@@ -37,7 +38,7 @@ def space(capsys):
             app(list(map(str, args)), standalone_mode=False)
             code = 0
         except KopruError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {in_flags(exc, ['space', *map(str, args)])}", file=sys.stderr)
             code = 2
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else 1

@@ -144,6 +144,6 @@ def test_a_station_status_given_as_a_string_is_one_status_not_its_letters():
     with pytest.raises(StationError) as caught:
         space.pool("2026-06-01", 0.2, station_status="")
     assert str(caught.value) == (
-        "--station-status names no status; expected one or more of operational, backup, planned,"
+        "station_status names no status; expected one or more of operational, backup, planned,"
         " not_a_station, comma-separated"
     )

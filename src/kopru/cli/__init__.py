@@ -8,6 +8,7 @@ so ``kopru cflp`` never imports pandas and ``kopru plan`` never imports the sate
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 import warnings
 from typing import Any, NoReturn
@@ -89,6 +90,40 @@ def _os_problem(exc: OSError) -> str:
     return f"{where}{exc.strerror or exc}; choose another path"
 
 
+def in_flags(exc: KopruError, args: list[str]) -> str:
+    """The error as the command line says it: the verbs name their Python arguments (``time_limit
+    must be > 0``), which read here as the running command's options (``--time-limit must be > 0``):
+    the field the message starts with, and any argument name with an underscore in it."""
+    message = str(exc)
+    flags = _flags_of(args)
+    if not flags:
+        return message
+    field = exc.field or ""
+    if field in flags and message.startswith(f"{field} "):
+        message = flags[field] + message[len(field) :]
+    return re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", lambda m: flags.get(m.group(), m.group()), message)
+
+
+def _flags_of(args: list[str]) -> dict[str, str]:
+    """The options of the command ``args`` run, by their Python argument's name and by the name
+    their flag spells (``out_dir`` and ``out`` for ``--out``)."""
+    command: Any = typer.main.get_command(app)
+    for token in args:
+        if not isinstance(command, TyperGroup):
+            break
+        found = command.get_command(command.context_class(command), token)
+        if found is None:
+            break
+        command = found
+    flags: dict[str, str] = {}
+    for param in getattr(command, "params", ()):
+        long = [o for o in param.opts if o.startswith("--")]
+        if param.param_type_name == "option" and long:
+            flags[long[0][2:].replace("-", "_")] = long[0]
+            flags[param.name] = long[0]
+    return flags
+
+
 INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl-C (128 + SIGINT)
 
 
@@ -114,7 +149,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         err.print("interrupted")
         raise SystemExit(INTERRUPTED) from None
     except KopruError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error:[/] {escape(in_flags(exc, args))}", highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
     except OSError as exc:  # a path the user gave that the system refuses (too long, read-only, full)
         err.print(f"[red]error:[/] {escape(_os_problem(exc))}", highlight=False, soft_wrap=True)

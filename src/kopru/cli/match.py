@@ -59,7 +59,7 @@ def match(
     objective: Annotated[
         str, typer.Option("--objective", help="jobs, investment, exports, value_added, savings or weighted.")
     ] = "jobs",
-    hurdle: Annotated[
+    hurdle_pct: Annotated[
         float | None,
         typer.Option(
             "--hurdle",
@@ -135,7 +135,7 @@ def match(
             pipeline,
             zones=zones,
             objective=objective,
-            hurdle_pct=hurdle,
+            hurdle_pct=hurdle_pct,
             min_jobs=targets,
             max_incentive_cost=max_incentive_cost,
             time_limit=time_limit,
@@ -155,7 +155,7 @@ def match(
             "pipeline": str(pipeline.resolve()),
             "zones": str(zones.resolve()) if zones else None,
             "objective": objective,
-            "hurdle_pct": hurdle,
+            "hurdle_pct": hurdle_pct,
             "min_jobs": targets,
             "max_incentive_cost": max_incentive_cost,
             "include_operating": include_operating,

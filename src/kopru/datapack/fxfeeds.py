@@ -150,17 +150,17 @@ def check_target(path: str | Path) -> Path:
     never a user's own overrides file or a folder, which it would destroy."""
     path = Path(path)
     if path.is_dir():
-        raise OptionError(f"--out {path} is a folder; give a file such as {path / 'fx.yaml'}", field="--out")
+        raise OptionError(f"out {path} is a folder; give a file such as {path / 'fx.yaml'}", field="out")
     if path.exists():
         try:
             with path.open(encoding="utf-8", errors="replace") as fh:
                 first = fh.readline()
         except OSError as exc:
-            raise OptionError(f"--out {path} cannot be read ({exc.strerror or exc})", field="--out") from None
+            raise OptionError(f"out {path} cannot be read ({exc.strerror or exc})", field="out") from None
         if first != HEADER:
             raise OptionError(
-                f"--out {path} exists and was not written by kopru data refresh fx; it was left untouched"
+                f"out {path} exists and was not written by kopru data refresh fx; it was left untouched"
                 " — give another file, or remove it first",
-                field="--out",
+                field="out",
             )
     return path

@@ -66,7 +66,7 @@ def prepare_folder(out_dir: str | Path) -> Path:
     """The folder, created if needed; a path that is a file is refused."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
-        raise OptionError(f"--out {out_dir} is a file; expected a folder", field="--out")
+        raise OptionError(f"out {out_dir} is a file; expected a folder", field="out")
     out_dir.mkdir(parents=True, exist_ok=True)
     return out_dir
 

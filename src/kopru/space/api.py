@@ -55,14 +55,13 @@ def parse_start(when: str | datetime) -> datetime:
             moment = datetime.fromisoformat(str(when).strip().replace("Z", "+00:00"))
         except ValueError:
             raise OptionError(
-                f"--start {str(when)[:40]!r} is not an ISO 8601 date or time;"
-                " expected e.g. 2026-06-01T00:00Z",
-                field="--start",
+                f"start {str(when)[:40]!r} is not an ISO 8601 date or time; expected e.g. 2026-06-01T00:00Z",
+                field="start",
             ) from None
     outside = OptionError(
-        f"--start {str(when)[:40]} is outside the years element sets can describe"
+        f"start {str(when)[:40]} is outside the years element sets can describe"
         f" ({FIRST_EPOCH.year}-{END_OF_EPOCHS.year - 1}: a TLE epoch has a two-digit year)",
-        field="--start",
+        field="start",
     )
     try:
         moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
@@ -75,7 +74,7 @@ def parse_start(when: str | datetime) -> datetime:
 
 def check_days(days: float) -> float:
     if not 0.0 < days <= MAX_DAYS:
-        raise OptionError(f"--days must be in (0, {MAX_DAYS:g}], got {days:g}", field="--days")
+        raise OptionError(f"days must be in (0, {MAX_DAYS:g}], got {days:g}", field="days")
     return float(days)
 
 
@@ -83,23 +82,21 @@ def check_min_elevation(degrees: float) -> float:
     """An antenna mask: [-10°, 90°) (below the horizon for a station on a height)."""
     if not -10.0 <= degrees < 90.0:
         raise OptionError(
-            f"--min-elevation must be in [-10, 90) degrees, got {degrees:g}", field="--min-elevation"
+            f"min_elevation must be in [-10, 90) degrees, got {degrees:g}", field="min_elevation"
         )
     return float(degrees)
 
 
 def check_max_off_nadir(degrees: float) -> float:
     if not 0.0 < degrees < 90.0:
-        raise OptionError(
-            f"--max-off-nadir must be in (0, 90) degrees, got {degrees:g}", field="--max-off-nadir"
-        )
+        raise OptionError(f"max_off_nadir must be in (0, 90) degrees, got {degrees:g}", field="max_off_nadir")
     return float(degrees)
 
 
 def check_min_sun_elevation(degrees: float) -> float:
     if not -90.0 <= degrees < 90.0:
         raise OptionError(
-            f"--min-sun-elevation must be in [-90, 90) degrees, got {degrees:g}", field="--min-sun-elevation"
+            f"min_sun_elevation must be in [-90, 90) degrees, got {degrees:g}", field="min_sun_elevation"
         )
     return float(degrees)
 
@@ -118,8 +115,8 @@ def _window(
     when, days = parse_start(start), check_days(days)
     if max_elements_age is not None and not 0 < max_elements_age < float("inf"):
         raise OptionError(
-            f"--max-elements-age must be a number of days > 0, got {max_elements_age:g}",
-            field="--max-elements-age",
+            f"max_elements_age must be a number of days > 0, got {max_elements_age:g}",
+            field="max_elements_age",
         )
     constellation = named(read_tle(tle), owners)
     constellation.check_age(when, when + timedelta(days=days + follow_days), max_elements_age)
@@ -306,11 +303,11 @@ def latency(
     the window; contacts and images are found ``follow_days`` beyond it."""
     if not 0.0 <= downlink_s < float("inf"):
         raise OptionError(
-            f"--downlink-s must be a number of seconds >= 0, got {downlink_s:g}", field="--downlink-s"
+            f"downlink_s must be a number of seconds >= 0, got {downlink_s:g}", field="downlink_s"
         )
     if not 0.0 <= follow_days <= MAX_FOLLOW_DAYS:
         raise OptionError(
-            f"--follow-days must be in [0, {MAX_FOLLOW_DAYS:g}], got {follow_days:g}", field="--follow-days"
+            f"follow_days must be in [0, {MAX_FOLLOW_DAYS:g}], got {follow_days:g}", field="follow_days"
         )
     check_max_off_nadir(max_off_nadir)
     check_min_sun_elevation(min_sun_elevation)

@@ -131,11 +131,11 @@ def read_sites(spec: str | None) -> Stations:
         wanted = [s.strip() for s in spec[4:].split(",") if s.strip()]
         if not wanted:
             raise StationError(
-                f"--sites {spec!r} names no SEZ; expected SEZ:id[,id...], e.g. SEZ:sez_pit", field="--sites"
+                f"sites {spec!r} names no SEZ; expected SEZ:id[,id...], e.g. SEZ:sez_pit", field="sites"
             )
         unknown = [w for w in wanted if w not in names and w not in names.values()]
         if unknown:
-            raise StationError(f"unknown SEZ id {unknown[0]!r}; known: {', '.join(names)}", field="--sites")
+            raise StationError(f"unknown SEZ id {unknown[0]!r}; known: {', '.join(names)}", field="sites")
         chosen = [names.get(w, w) for w in wanted]
         sites = sez_sites()
         return sites.subset(np.isin(np.array(sites.name), chosen))

@@ -299,8 +299,8 @@ def _check_solved(name: str, report: SolveReport, time_limit_s: float) -> None:
     if report.status is Status.NO_SOLUTION:
         raise ScheduleError(
             f"no {name} schedule was found within the time limit of {time_limit_s:g} s;"
-            " give a longer --time-limit",
-            field="--time-limit",
+            " give a longer time_limit",
+            field="time_limit",
         )
     if report.status is Status.INFEASIBLE:  # the own schedule is a feasible start, so never expected
         raise ScheduleError(

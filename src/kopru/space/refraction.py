@@ -35,14 +35,12 @@ def check_refraction(model: str, mask_deg: float = 0.0) -> str:
     refused for a mask below the horizon, where neither formula holds (ITU-R P.834's holds down to
     about -0.9 √h degrees, Bennett's is cut off at -1°)."""
     if model not in MODELS:
-        raise OptionError(
-            f"--refraction must be one of {', '.join(MODELS)}, got {model!r}", field="--refraction"
-        )
+        raise OptionError(f"refraction must be one of {', '.join(MODELS)}, got {model!r}", field="refraction")
     if model != "none" and mask_deg < 0:
         raise OptionError(
-            f"--refraction {model} needs --min-elevation of 0 or more (the refraction models hold above"
-            f" the horizon), got {mask_deg:g}; for a mask below the horizon use --refraction none",
-            field="--refraction",
+            f"refraction {model} needs min_elevation of 0 or more (the refraction models hold above"
+            f" the horizon), got {mask_deg:g}; for a mask below the horizon choose the model 'none'",
+            field="refraction",
         )
     return model
 

@@ -131,9 +131,9 @@ class Stations:
         """The rows whose status is in ``wanted``; the others are kept in ``left_out``."""
         if not wanted:
             raise StationError(
-                f"--station-status names no status; expected one or more of {', '.join(STATUSES)},"
+                f"station_status names no status; expected one or more of {', '.join(STATUSES)},"
                 " comma-separated",
-                field="--station-status",
+                field="station_status",
             )
         unknown = [s for s in wanted if s not in STATUSES]
         if unknown:

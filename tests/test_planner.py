@@ -134,9 +134,16 @@ def test_a_wage_of_the_rates_year_is_not_indexed_and_a_missing_growth_is_named(p
     used = {}
     assert _wage_index(pack, "KZ", two_years, used) == pytest.approx(1.093**2)
     assert used["wage_growth_nominal"].year == 2026 and used["wage_growth_nominal"].assumption
-    # a wage an override gives is taken as of the rate's year (a user types today's wage), not grown
+    # a wage an override gives is of the year of the wage it replaces, grown as that one is (a
+    # manufacturer's review: re-entering the pack's own wage changed the plan, and 1.3 x it gave
+    # +18.9 %), unless the override names its year (today's wage: the rate's year)
     given = load({"KZ-75.wage_monthly_avg": 500000}).param("KZ-75", "wage_monthly_avg")
-    assert given.overridden and given.year == 2025 and _wage_index(pack, "KZ", given, {}) == 1.0
+    assert given.overridden and given.year == 2025
+    assert _wage_index(pack, "KZ", given, {}) == pytest.approx(1.093)
+    today = load({"KZ-75.wage_monthly_avg": {"value": 500000, "year": 2026}}).param(
+        "KZ-75", "wage_monthly_avg"
+    )
+    assert today.year == 2026 and _wage_index(pack, "KZ", today, {}) == 1.0
     with pytest.raises(kopru.DataPackError, match="needs wage_growth_nominal for UZ"):
         _wage_index(pack, "UZ", two_years, {})
 
@@ -156,11 +163,15 @@ def test_a_price_of_an_earlier_year_is_indexed_by_inflation_to_the_rates_year(pl
     assert used["consumer_price_inflation"].subject == "TR" and used["consumer_price_inflation"].assumption
     adana = pack.param("TR-01", "land_price")  # a 2024 reserve price: two years
     assert adana.year == 2024 and _price_index(pack, "TR", adana, {}) == pytest.approx(1.3089**2)
-    # a price of the rate's year, a USD price and an override are not indexed
+    # a price of the rate's year, a USD price and an override of the rate's year are not indexed
     assert _price_index(pack, "TR", pack.param("TR", "electricity_price_industrial"), {}) == 1.0
     assert _price_index(pack, "TR", pack.param("TR-34", "land_price"), {}) == 1.0
     given = load({"TR.gas_price_industrial": 20.0}).param("TR", "gas_price_industrial")
-    assert given.overridden and _price_index(pack, "TR", given, {}) == 1.0
+    assert given.overridden and _price_index(pack, "TR", given, {}) == pytest.approx(1.3089)
+    today = load({"TR.gas_price_industrial": {"value": 20.0, "year": 2026}}).param(
+        "TR", "gas_price_industrial"
+    )
+    assert _price_index(pack, "TR", today, {}) == 1.0
     with pytest.raises(kopru.DataPackError, match="needs consumer_price_inflation for UZ"):
         _price_index(pack, "UZ", gas, {})  # a country without the row (a lira price, for the test)
     # in a plan: a Turkish site's energy is the indexed tariff, and its inputs name the inflation used
@@ -561,3 +572,23 @@ def test_inward_processing_in_the_apparel_plan(plans):
     assert {"tr_dir_tev_ekovergi_2022", "eaeu_customs_code_2017_art163"} <= {
         s["id"] for s in json.loads(plans["apparel"].model_dump_json())["sources"]
     }
+
+
+def test_an_override_of_the_packs_own_figure_changes_nothing_and_a_share_more_is_that_share():
+    """A manufacturer's review: re-entering Turkistan Region's wage as the pack lists it (318,990
+    KZT, of 2025) lowered SEZ Turan's cost by 149,879 USD, and 1.3 x it raised labour by 18.9 %: an
+    override skipped the year's wage growth the pack's figure gets. Oracle: the plan without it."""
+    pack = load()
+    wage = pack.param("KZ-61", "wage_monthly_avg")
+    base = kopru.plan(EXAMPLES / "apparel.yaml").site("sez_turan").landed_cost
+    same = kopru.plan(EXAMPLES / "apparel.yaml", overrides={"KZ-61.wage_monthly_avg": wage.value})
+    assert same.site("sez_turan").landed_cost.total == pytest.approx(base.total, rel=1e-12)
+    more = kopru.plan(EXAMPLES / "apparel.yaml", overrides={"KZ-61.wage_monthly_avg": wage.value * 1.3})
+    labour = more.site("sez_turan").landed_cost.components["labour"]
+    # labour is the wage bill plus what scales with it: all of it moves with the wage
+    assert labour == pytest.approx(base.components["labour"] * 1.3, rel=1e-9)
+    assert more.overrides[0]["year"] == wage.year
+    with pytest.raises(kopru.OverrideError, match="year must be a whole year from 1990 to 2100, got 26"):
+        load({"KZ-61.wage_monthly_avg": {"value": 1, "year": 26}})
+    with pytest.raises(kopru.OverrideError, match="year applies to a parameter's value, not a tariff's"):
+        load({"tariff.EAEU_CCT.6109": {"value": 5, "year": 2026}})

@@ -266,14 +266,14 @@ def rate_year_index(pack: DataPack, country: str, value: Param) -> float:
 
 def _index(pack: DataPack, country: str, value: Param, growth_quantity: str, used: dict[str, Param]) -> float:
     """(1 + g)^(rate year - value year) for a local-currency value, g the country's latest
-    ``growth_quantity``; 1 when the years agree, for a USD value, and for a value an override gives
-    (taken as of the rate's year: a user types today's figure). Every year of the gap grows at the
-    latest growth the pack has."""
+    ``growth_quantity``; 1 when the years agree and for a USD value. A value an override gives is of
+    the year of the value it replaced, or of the year it names (kopru.datapack.overrides). Every year
+    of the gap grows at the latest growth the pack has."""
     currency = value.unit.split("/")[0]
     if currency in ("USD", "%"):
         return 1.0
     years = pack.param(currency, "fx_per_usd").year - value.year
-    if years <= 0 or value.overridden:
+    if years <= 0:
         return 1.0
     if not pack.has_param(country, growth_quantity):
         raise DataPackError(

@@ -354,7 +354,12 @@ def test_near_ties_are_not_called_certain():
     # an overridden wage is of 2026, the pack's 2025 wage grows by a year (+9.3 %) to it
     pack = load()
     growth = 1 + pack.param("KZ", "wage_growth_nominal").value / 100
-    wage = {"KZ-79.wage_monthly_avg": pack.param("KZ-61", "wage_monthly_avg").value * growth}
+    wage = {
+        "KZ-79.wage_monthly_avg": {
+            "value": pack.param("KZ-61", "wage_monthly_avg").value * growth,
+            "year": 2026,
+        }
+    }
     profile = api.load_profile(APPAREL).model_copy(update={"lifetime_years": 2})
     result = api.risk(profile, samples=20_000, seed=3, overrides=wage)
     best = result.sites[0].mean

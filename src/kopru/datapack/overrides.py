@@ -1,9 +1,14 @@
 """User overrides: replace any value of the data pack from a YAML file, and remember what changed.
 
-The file is a mapping from a key to a value (or to ``{value, unit, note}``)::
+The file is a mapping from a key to a value (or to ``{value, unit, note, year}``)::
 
     KZ-ATY.wage_monthly_avg: 600000          # a parameter: <subject>.<quantity>
+    KZ-61.wage_monthly_avg: {value: 380000, year: 2026}   # a figure of 2026 money
     KZT.fx_per_usd: {value: 520, note: "bank forecast 2027"}
+
+A parameter's override is of the year of the value it replaces (so that re-entering the pack's own
+figure changes nothing, and 1.3 × it is 30 % more, however the cost engine brings that year to the
+exchange rate's); ``year`` says the figure is of another year (today's wage: the rate's year).
     tariff.EAEU_CCT.6109: 12                 # a duty rate, % ad valorem
     edge.aktau.baku_alat.ferry.cost_usd_per_teu: 1500
     node.khorgos.handling_days: 3
@@ -43,6 +48,7 @@ class Override:
     new: float
     unit: str
     note: str
+    year: int | None = None  # of the money the new value is in (a parameter's; None for a table's)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +57,7 @@ class Override:
             "new": self.new,
             "unit": self.unit,
             "note": self.note,
+            "year": self.year,
         }
 
 
@@ -59,13 +66,16 @@ def read_overrides(path: str | Path) -> dict[str, Any]:
     return documents.read_mapping(path, "overrides file", error=OverrideError, fmt="yaml")
 
 
-def _number(key: str, raw: Any) -> tuple[float, str | None, str]:
-    unit, note = None, "user override"
+FIRST_YEAR, LAST_YEAR = 1990, 2100  # a year an override's money may be of
+
+
+def _number(key: str, raw: Any) -> tuple[float, str | None, str, int | None]:
+    unit, note, year = None, "user override", None
     if isinstance(raw, dict):
-        unknown = set(raw) - {"value", "unit", "note"}
+        unknown = set(raw) - {"value", "unit", "note", "year"}
         if unknown or "value" not in raw:
-            raise OverrideError(f"override {key}: expected a number or {{value, unit, note}}")
-        unit, note = raw.get("unit"), str(raw.get("note", note))
+            raise OverrideError(f"override {key}: expected a number or {{value, unit, note, year}}")
+        unit, note, year = raw.get("unit"), str(raw.get("note", note)), _year(key, raw.get("year"))
         raw = raw["value"]
     if isinstance(raw, str):  # YAML reads 1e6 (no dot, no sign) as text
         with contextlib.suppress(ValueError):
@@ -78,7 +88,18 @@ def _number(key: str, raw: Any) -> tuple[float, str | None, str]:
         raise OverrideError(
             f"override {key}: {raw:g} is beyond any value of this kind (at most {MAX_VALUE:g})"
         )
-    return float(raw), unit, note
+    return float(raw), unit, note, year
+
+
+def _year(key: str, raw: Any) -> int | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int) or not FIRST_YEAR <= raw <= LAST_YEAR:
+        raise OverrideError(
+            f"override {key}: year must be a whole year from {FIRST_YEAR} to {LAST_YEAR}, got {brief(raw)}",
+            field=key,
+        )
+    return raw
 
 
 def apply_overrides(pack, overrides: str | Path | dict[str, Any]):
@@ -101,8 +122,10 @@ def apply_overrides(pack, overrides: str | Path | dict[str, Any]):
     for key, raw in mapping.items():
         key = str(key)
         try:
-            value, unit, note = _number(key, raw)
+            value, unit, note, year = _number(key, raw)
             head, _, rest = key.partition(".")
+            if year is not None and head in ("tariff", "edge", "node"):
+                raise OverrideError(f"override {key}: year applies to a parameter's value, not a {head}'s")
             if head == "tariff":
                 done.append(_tariff(writable("tariffs"), key, rest, value, note))
             elif head == "edge":
@@ -110,7 +133,7 @@ def apply_overrides(pack, overrides: str | Path | dict[str, Any]):
             elif head == "node":
                 done.append(_node(writable("nodes"), key, rest, value, note))
             else:
-                params, change = _parameter(pack, params, key, value, unit, note)
+                params, change = _parameter(pack, params, key, value, unit, note, year)
                 done.append(change)
                 changed.add(tuple(key.partition(".")[::2]))
         except OverrideError as exc:
@@ -125,7 +148,7 @@ def _about(exc: OverrideError, key: str) -> OverrideError:
     return OverrideError(message, field=shown)
 
 
-def _parameter(pack, params: pd.DataFrame, key, value, unit, note):
+def _parameter(pack, params: pd.DataFrame, key, value, unit, note, year=None):
     subject, _, quantity = key.partition(".")
     if not quantity:
         raise OverrideError(
@@ -156,16 +179,18 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note):
         if unit != old_unit:
             raise OverrideError(f"override {key}: unit must be {old_unit} (the data pack's), got {unit}")
         old = float(params.at[latest, "value"])
+        year = int(params.at[latest, "year"]) if year is None else year
         _set(
             params,
             [latest],
             value=value,
+            year=year,
             source=OVERRIDE_SOURCE,
             note=note,
             overridden=True,
             assumption=False,
         )
-        return params, Override(key, old, value, unit, note)
+        return params, Override(key, old, value, unit, note, year)
     known = set(params["subject"]) | set(pack.regions.index) | set(pack.sez.index)
     known |= set(pack.provinces.index)
     if subject not in known:
@@ -178,7 +203,7 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note):
         "quantity": quantity,
         "value": value,
         "unit": unit,
-        "year": int(params["year"].max()),
+        "year": int(params["year"].max()) if year is None else year,
         "source": OVERRIDE_SOURCE,
         "note": note,
         "assumption": False,
@@ -186,7 +211,7 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note):
         "overridden": True,
     }
     params = pd.concat([params, pd.DataFrame([row])], ignore_index=True)
-    return params, Override(key, None, value, unit, note)
+    return params, Override(key, None, value, unit, note, row["year"])
 
 
 def _set(table: pd.DataFrame, rows: Any, **values: Any) -> None:

@@ -592,3 +592,23 @@ def test_an_override_of_the_packs_own_figure_changes_nothing_and_a_share_more_is
         load({"KZ-61.wage_monthly_avg": {"value": 1, "year": 26}})
     with pytest.raises(kopru.OverrideError, match="year applies to a parameter's value, not a tariff's"):
         load({"tariff.EAEU_CCT.6109": {"value": 5, "year": 2026}})
+
+
+def test_no_site_serving_everything_says_what_each_group_of_sites_lacks():
+    """A manufacturer's review: with the Caspian ferry closed and Russia avoided the plan said 'each
+    market is reached by some site, but none reaches them all', while the blocker was inputs: no
+    Kazakh site can bring in the trims from Istanbul, no Turkish one the fabric from Tashkent. Oracle:
+    the profile's materials and the sites of each country."""
+    plan = kopru.plan(EXAMPLES / "apparel.yaml", disruptions="mode:ferry", avoid="RU")
+    kz = sum(s.country == "KZ" for s in plan.sites)
+    tr = sum(s.country == "TR" for s in plan.sites)
+    text = plan.recommendation.text
+    assert f"{kz} sites in Kazakhstan cannot bring in trims, labels and poly bags (from Istanbul)" in text
+    assert f"{tr} sites in Türkiye cannot bring in cotton knitted fabric (from Tashkent)" in text
+    assert "reopen part of what is closed (mode:ferry) or allow routes through RU" in text
+    turan = plan.site("sez_turan")
+    assert any(
+        n.startswith("no route to Türkiye, European Union; no route in for trims")
+        and n.endswith("with mode:ferry closed and routes through RU avoided")
+        for n in turan.notes
+    )

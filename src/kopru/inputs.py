@@ -60,6 +60,21 @@ class PlanInputs:
     def demand(self) -> np.ndarray:
         return np.array([m["demand"] for m in self.markets])
 
+    def missing(self, i: int) -> tuple[list[str], list[str]]:
+        """What site ``i`` lacks a route for: the markets it cannot reach and the materials it cannot
+        bring in ('trims (from Istanbul)'), by name."""
+        markets = ~np.isfinite(self.x.freight_usd[i]).any(axis=1)
+        materials = ~np.isfinite(self.x.material_freight_usd[i])
+        nodes = self.pack.nodes["name"]
+        return (
+            [m["name"] for m, u in zip(self.markets, markets, strict=True) if u],
+            [
+                f"{m.name} (from {nodes.get(m.origin, m.origin)})"
+                for m, s in zip(self.profile.materials, materials, strict=True)
+                if s
+            ],
+        )
+
     def no_site_reason(self) -> str:
         """Why no candidate site can serve every market, in the words plan, risk and optimize share."""
         x = self.x
@@ -74,7 +89,7 @@ class PlanInputs:
         if stranded.any():
             names = [m.name for m, s in zip(self.profile.materials, stranded, strict=True) if s]
             why.append("no site can bring in " + ", ".join(names))
-        because = "; ".join(why) or "each market is reached by some site, but none reaches them all"
+        because = "; ".join(why) or self._what_each_site_lacks()
         remedies = []
         if self.closed:
             remedies.append(f"reopen part of what is closed ({', '.join(self.closed)})")
@@ -82,6 +97,28 @@ class PlanInputs:
             remedies.append(f"allow routes through {', '.join(self.avoid)}")
         remedy = " or ".join(remedies) or "check the markets and the materials' origins"
         return f"No candidate site can serve every target market ({because}): {remedy}"
+
+    def _what_each_site_lacks(self) -> str:
+        """Every market and material is reached by some site, but no site reaches them all: what
+        the sites lack, grouped (the largest groups first, three at most)."""
+        groups: dict[tuple[str, tuple[str, ...], tuple[str, ...]], int] = {}
+        for i, country in enumerate(self.sites["country"]):
+            markets, materials = self.missing(i)
+            key = (str(country), tuple(markets), tuple(materials))
+            groups[key] = groups.get(key, 0) + 1
+        names = {"KZ": "Kazakhstan", "TR": "Türkiye"}
+        parts = []
+        for (country, markets, materials), n in sorted(groups.items(), key=lambda g: -g[1])[:3]:
+            lacks = []
+            if materials:
+                lacks.append("bring in " + " or ".join(materials))
+            if markets:
+                lacks.append("reach " + ", ".join(markets))
+            where = names.get(country, country)
+            parts.append(f"{n} site{'s' if n > 1 else ''} in {where} cannot {' or '.join(lacks)}")
+        return "every market and material is reached by some site, but none reaches them all: " + "; ".join(
+            parts
+        )
 
 
 @dataclass(frozen=True)

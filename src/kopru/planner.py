@@ -705,12 +705,15 @@ def units_per_teu(pre: PlanInputs) -> float:
 
 def _site_notes(pre: PlanInputs, a: _Arrays, i: int, site: Any) -> list[str]:
     notes = list(pre.inputs.notes[i])
-    unreachable = [m["id"] for j, m in enumerate(pre.markets) if not np.isfinite(a.cube[i, j]).all()]
-    if unreachable:
-        closed = pre.closed
-        notes.append(
-            f"no route to {', '.join(unreachable)}" + (f" with {', '.join(closed)} closed" if closed else "")
+    markets, materials = pre.missing(i)
+    if markets or materials:
+        lacks = ([f"no route to {', '.join(markets)}"] if markets else []) + (
+            [f"no route in for {' or '.join(materials)}"] if materials else []
         )
+        given = ([f"{', '.join(pre.closed)} closed"] if pre.closed else []) + (
+            [f"routes through {', '.join(pre.avoid)} avoided"] if pre.avoid else []
+        )
+        notes.append("; ".join(lacks) + (f" with {' and '.join(given)}" if given else ""))
     zone_years = pre.terms.zone_years[i]
     in_regime = pre.inputs.values["in_sez_regime"][i] > 0
     if in_regime and np.isfinite(zone_years) and round(zone_years, 1) < pre.profile.lifetime_years:

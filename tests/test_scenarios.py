@@ -5,6 +5,7 @@ the serial run; the grid has the product of its axes."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -213,6 +214,8 @@ def test_a_failing_scenario_is_reported_not_fatal():
         ("{name: bad, close: khorgos}", r"scenarios\[1\].close: expected a list"),
         ("{name: bad, tariff: {FOO.6109: 5}}", "scenario 'bad': override tariff.FOO.6109: no tariff row"),
         ("{name: bad, vat: {XX: 12}}", "scenario 'bad': override XX.vat_standard: unknown subject"),
+        # a manufacturer's review: this one ran, and the sweep exited 0 with its error in one row
+        ("{name: bad, avoid: [Russia]}", "scenario 'bad': avoid: unknown country code 'RUSSIA'"),
     ],
 )
 def test_a_scenario_that_cannot_run_is_refused_before_any_runs(tmp_path, scenario, message):
@@ -343,3 +346,21 @@ def test_a_recorded_sweep_says_so_like_the_other_commands(tmp_path, cli):
     """plan, risk and rank print the run's id; sweep recorded silently (CLI review)."""
     r = cli("sweep", SCENARIOS / "apparel_what_if.yaml", "--store", tmp_path / "runs.duckdb")
     assert r.code == 0 and "recorded as run " in r.out, r.err
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("optimise: true", "unknown key 'optimise' (did you mean 'optimize'?)"),
+        ("scenario: [{name: a}]", "unknown key 'scenario' (did you mean 'scenarios'?)"),
+        ("notes: board pack", "unknown key 'notes'; a scenario file has profile, scenarios, grid, optimize"),
+    ],
+)
+def test_a_scenario_files_unknown_key_is_refused_by_name(tmp_path, line, message):
+    """A manufacturer's review: 'optimise: true' was read as nothing (no optimizer ran), 'scenario:'
+    as no scenarios at all."""
+    path = tmp_path / "s.yaml"
+    path.write_text(f"profile: {APPAREL}\nscenarios:\n  - {{name: ok}}\n{line}\n", encoding="utf-8")
+    with pytest.raises(SweepError, match=re.escape(message)) as caught:
+        sweep.read_sweep(path)
+    assert caught.value.field == line.split(":")[0]

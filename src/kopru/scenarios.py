@@ -18,6 +18,7 @@ sites, duties or lanes its overrides touch.
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import json
 import math
@@ -29,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from kopru import datapack, documents
-from kopru.corridors import network_for
+from kopru.corridors import check_countries, network_for
 from kopru.costs import CostInputs, annual_totals, landed_cost
 from kopru.datapack.overrides import apply_overrides
 from kopru.errors import KopruError, SweepError
@@ -37,12 +38,14 @@ from kopru.inputs import SharedSteps
 from kopru.planner import make_plan, ranking_order
 from kopru.profile import OptimizeOptions, Profile, load_profile, optimize_options
 from kopru.progress import Counter
+from kopru.units import country_codes
 from kopru.valuation import baseline_index
 
 # -- scenarios -----------------------------------------------------------------------------------
 MIN_CLUSTER_SECONDS = 2.0  # below this much serial work, shipping it to a cluster costs more than it saves
 TASKS_PER_WORKER = 3  # batches per worker: large enough to amortise a task, small enough to balance
 MAX_SCENARIOS = 100_000  # a sweep's scenarios are built in memory first (1,000 run in about 2 s)
+FILE_KEYS = ("profile", "scenarios", "grid", "optimize")
 SCENARIO_KEYS = {"name", "overrides", "disruptions", "close", "avoid", "vat", "fx_shock", "tariff", "note"}
 
 
@@ -137,6 +140,16 @@ def read_sweep(path: str | Path) -> tuple[Path, list[Scenario], dict[str, Any] |
     """The profile path, the scenarios and the ``optimize:`` options (None: plans only) of a file."""
     path = Path(path)
     data = documents.read_mapping(path, "scenario file", error=SweepError, fmt="yaml")
+    unknown = sorted(str(k) for k in data if k not in FILE_KEYS)
+    if unknown:  # 'optimise: true' or 'scenario:' were read as nothing
+        near = difflib.get_close_matches(unknown[0], FILE_KEYS, n=1, cutoff=0.6)
+        raise SweepError(
+            f"scenario file {path}: unknown key {unknown[0]!r}"
+            + (f" (did you mean {near[0]!r}?)" if near else "")
+            + f"; a scenario file has {', '.join(FILE_KEYS)}",
+            file=path,
+            field=unknown[0],
+        )
     if "profile" not in data:
         raise SweepError(
             f"scenario file {path}: expected 'profile:' and 'scenarios:' (a list) and/or 'grid:'", file=path
@@ -202,6 +215,10 @@ def _check_scenarios(pack: Any, scenarios: list[Scenario], path: Path) -> None:
                     network_for(pack, (name,))
                 except KopruError as exc:
                     raise SweepError(f"scenario file {path}, scenario {s.name!r}: {exc}", file=path) from None
+        try:
+            check_countries(pack, country_codes(s.avoid))
+        except KopruError as exc:
+            raise SweepError(f"scenario file {path}, scenario {s.name!r}: {exc}", file=path) from None
 
 
 def run_scenario(

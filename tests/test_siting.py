@@ -438,3 +438,32 @@ def test_a_full_site_names_its_next_size_and_what_a_unit_made_there_earns():
     assert "The next size of Plant0 adds 15 units a year for 4.00 USD a unit a year" in text
     assert "a unit made there and sold earns 4.00 to 7.00 USD" in text
     assert m.capacity[1].next_capacity is None  # Plant1 has one level
+
+
+def test_the_headline_says_what_the_optimizer_does_within_the_users_limits():
+    """A manufacturer's review: 'Produce at SEZ Turan' (6,000,000 USD of capex) headed a plan whose
+    network optimizer, within a 4,000,000 USD budget, kept Denizli; with 3,000,000 no network plan
+    existed and the headline still said Turan. Oracles: the network plan's own figures."""
+    from kopru.language import Words
+    from kopru.report.summary import _sentence as headline
+
+    profile = EXAMPLES / "apparel.yaml"
+    alone = kopru.plan(profile).recommendation.headline
+    held = kopru.optimize(profile, capex_budget=4_000_000, max_sites=2, sensitivity=False)
+    n, rec = held.network, held.recommendation
+    assert [o.name for o in n.open] != [rec.name]
+    clause = (
+        f"within a capex budget of 4,000,000 USD and at most 2 sites, the network optimizer opens"
+        f" {n.open[0].name} instead ({n.objective:,.0f} USD a year,"
+        f" {n.objective - n.best_single_site_cost:,.0f} more than {rec.name} alone)"
+    )
+    assert rec.headline == f"{alone.removesuffix('.')}; {clause}."
+    assert f"But {clause}." in headline(held)
+    assert "Ancak 4.000.000 USD yatırım bütçesi ve en fazla 2 tesis sınırları içinde ağ optimizasyonu" in (
+        headline(held, Words("tr"))
+    )
+    short = kopru.optimize(profile, capex_budget=3_000_000, sensitivity=False).recommendation.headline
+    assert "; within a capex budget of 3,000,000 USD, no network plan exists (making the demand of" in short
+    free = kopru.optimize(profile, sensitivity=False)
+    assert [o.site for o in free.network.open] == [free.recommendation.site]
+    assert free.recommendation.headline == alone  # the optimizer agrees: nothing to add

@@ -25,7 +25,7 @@ from kopru.datapack import DataPack, Param, split_list
 from kopru.datapack.freshness import oldest_behind
 from kopru.datapack.labels import value_label
 from kopru.datapack.loader import BOUNDARIES_SOURCE
-from kopru.display import subject_names
+from kopru.display import and_list, subject_names
 from kopru.errors import UnknownSite
 from kopru.incentives import zone_note
 from kopru.inputs import PlanInputs, prepare
@@ -424,6 +424,9 @@ def build_plan(
         from kopru.siting import optimize
 
         plan.network = n = optimize(pre, network)
+        clause = network_clause(n, plan.recommendation, {s.id: s.name for s in plan.sites})
+        if clause:
+            plan.recommendation.qualify(clause)
         if n.objective is not None:
             sites = ", ".join(o.name for o in n.open)
             plan.recommendation.text += (
@@ -431,6 +434,70 @@ def build_plan(
                 f" {n.currency} a year."
             )
     return plan
+
+
+def limits_said(options: dict[str, Any], currency: str, names: dict[str, str], words: Words = ENGLISH) -> str:
+    """The optimizer's limits a user set, as a sentence says them ('a capex budget of 4,000,000 USD
+    and at most 2 sites'); empty when none is set."""
+    said = []
+    if options.get("capex_budget") is not None:
+        said.append(
+            words(
+                "a capex budget of %(amount)s %(currency)s",
+                amount=words.number(options["capex_budget"]),
+                currency=currency,
+            )
+        )
+    if options.get("max_sites") is not None:
+        said.append(words.plural("at most %(n)s site", "at most %(n)s sites", int(options["max_sites"])))
+    if options.get("min_kz_share"):
+        said.append(
+            words("at least %(share)s made in Kazakhstan", share=words.share(options["min_kz_share"], 0))
+        )
+    for key, message in (("force_open", "%(sites)s kept open"), ("force_closed", "%(sites)s kept closed")):
+        if options.get(key):
+            said.append(words(message, sites=and_list([names.get(s, s) for s in options[key]], words)))
+    if options.get("single_source"):
+        said.append(words("each market served from one site"))
+    return and_list(said, words)
+
+
+def network_clause(
+    n: NetworkPlan, rec: Recommendation, names: dict[str, str], words: Words = ENGLISH, why: bool = True
+) -> str:
+    """What the headline must say when the network optimizer's answer is not the single site it
+    names (a manufacturer's review: 'Produce at SEZ Turan, 6,000,000 USD of capex' stood beside a
+    network plan kept within a 4,000,000 USD budget at Denizli); ``why`` adds the optimizer's reason
+    when no plan exists (its own English words)."""
+    limits = limits_said(n.options, n.currency, names, words)
+    within = words("within %(limits)s, ", limits=limits) if limits else ""
+    if n.objective is None:
+        reason = n.message.removeprefix("no plan can exist: ") if why else ""
+        clause = within + words("no network plan exists")
+        return f"{clause} ({reason})" if reason else clause
+    if [o.site for o in n.open] == [rec.site]:
+        return ""
+    values = {
+        "sites": and_list([o.name for o in n.open], words),
+        "total": words.number(n.objective),
+        "currency": n.currency,
+        "site": rec.name,
+    }
+    single = n.best_single_site_cost
+    if single is None:
+        message = "the network optimizer opens %(sites)s instead (%(total)s %(currency)s a year)"
+    elif n.objective > single:
+        message = (
+            "the network optimizer opens %(sites)s instead (%(total)s %(currency)s a year,"
+            " %(difference)s more than %(site)s alone)"
+        )
+    else:
+        message = (
+            "the network optimizer opens %(sites)s instead (%(total)s %(currency)s a year,"
+            " %(difference)s less than %(site)s alone)"
+        )
+    difference = words.number(abs(n.objective - single)) if single is not None else ""
+    return within + words(message, difference=difference, **values)
 
 
 def annual_costs(pre: PlanInputs) -> tuple[np.ndarray, np.ndarray]:

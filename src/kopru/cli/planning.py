@@ -254,7 +254,8 @@ def _print_network(plan: Any) -> None:
     if n.sensitivity:
         cheapest = [s for s in n.sensitivity if s.delta is not None][:3]
         alt = "; ".join(f"{s.action} {names.get(s.site, s.site)}: +{s.delta:,.0f}" for s in cheapest)
-        out.print(f"closest alternatives: {alt}")
+        if alt:  # every move infeasible, or none tried: no line at all rather than an empty one
+            out.print(f"closest alternatives: {alt}")
 
 
 @app.command()

@@ -24,7 +24,7 @@ from kopru.datapack.freshness import dated_label
 from kopru.datapack.labels import quantity_label
 from kopru.display import and_list
 from kopru.language import ENGLISH, Words
-from kopru.planner import Plan, stress_clause, unconfirmed_sentence
+from kopru.planner import Plan, network_clause, stress_clause, unconfirmed_sentence
 from kopru.sites import unconfirmed_incentives
 from kopru.switching import brief as brief_switching
 
@@ -286,6 +286,11 @@ def _sentence(plan: Plan, words: Words = ENGLISH) -> str:
     stress = plan.borrowed_stress
     if stress is not None and not stress.holds:  # the headline must not read firmer than the data
         text += words(" But %(clause)s.", clause=stress_clause(stress, words))
+    if plan.network is not None:  # nor firmer than the optimizer's answer within the user's limits
+        names = {s.id: s.name for s in plan.sites}
+        clause = network_clause(plan.network, rec, names, words, why=words.lang == "en")
+        if clause:
+            text += words(" But %(clause)s.", clause=clause)
     return text
 
 

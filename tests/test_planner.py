@@ -612,3 +612,22 @@ def test_no_site_serving_everything_says_what_each_group_of_sites_lacks():
         and n.endswith("with mode:ferry closed and routes through RU avoided")
         for n in turan.notes
     )
+
+
+def test_an_override_no_site_reads_is_said_to_be_without_effect(tmp_path):
+    """A manufacturer's review: 'Kazakh wages +30 %' as KZ.wage_monthly_avg left every site's cost
+    unchanged to the dollar (every region has a wage of its own) and nothing said so. Oracle: the
+    plan without the override, and the region's own wage that does move the cost."""
+    base = kopru.plan(EXAMPLES / "apparel.yaml")
+    national = load().param("KZ", "wage_monthly_avg").value
+    given = {"KZ.wage_monthly_avg": national * 1.3, "KZ-61.wage_monthly_avg": 400_000}
+    plan = kopru.plan(EXAMPLES / "apparel.yaml", overrides=given)
+    assert {o["key"]: o["read"] for o in plan.overrides} == {
+        "KZ.wage_monthly_avg": False,
+        "KZ-61.wage_monthly_avg": True,
+    }
+    assert "read by no site of this plan, so without effect: KZ.wage_monthly_avg" in plan.recommendation.text
+    assert plan.site("KZ-63").landed_cost.total == base.site("KZ-63").landed_cost.total  # East Kazakhstan
+    assert plan.site("KZ-61").landed_cost.total > base.site("KZ-61").landed_cost.total
+    report = kopru.write_report(plan, tmp_path).report_html.read_text(encoding="utf-8")
+    assert "no: without effect" in report

@@ -21,7 +21,7 @@ from kopru.borrowing import BorrowedStress
 from kopru.borrowing import stress as borrowed_stress
 from kopru.corridors import Network
 from kopru.costs import COMPONENTS, annual_totals, landed_cost, property_tax_per_unit, route_choice
-from kopru.datapack import DataPack, Param, split_list
+from kopru.datapack import DataPack, Param, reads, split_list
 from kopru.datapack.freshness import oldest_behind
 from kopru.datapack.labels import value_label
 from kopru.datapack.loader import BOUNDARIES_SOURCE
@@ -416,8 +416,14 @@ def build_plan(
     no route may pass through.
     """
     say = progress or quiet_steps
-    pre = prepare(profile, pack, disruptions, say, avoid)
-    plan = plan_of(pre, say)
+    if pack.overrides:  # which of them the plan reads: one nobody reads is a what-if that did nothing
+        with reads.recording() as seen:
+            pre = prepare(profile, pack, disruptions, say, avoid)
+            plan = plan_of(pre, say)
+        _mark_unread(plan, seen)
+    else:
+        pre = prepare(profile, pack, disruptions, say, avoid)
+        plan = plan_of(pre, say)
     if network is not None:
         say("optimizing the network")
         # HiGHS (0.1 s to import) loads only for the plans that ask for the optimizer
@@ -434,6 +440,24 @@ def build_plan(
                 f" {n.currency} a year."
             )
     return plan
+
+
+def _mark_unread(plan: Plan, seen: set[reads.Read]) -> None:
+    """Mark each override ``read`` or not, and say the unread ones (a manufacturer's review: Kazakh
+    wages +30 % as ``KZ.wage_monthly_avg`` left every cost unchanged, since every region has its
+    own wage, and nothing said so)."""
+    unread = []
+    for o in plan.overrides:
+        o["read"] = reads.visible(reads.override_read(o["key"]), seen)
+        if not o["read"]:
+            unread.append(o["key"])
+    if unread:
+        plan.recommendation.points.append(
+            f"Overridden but read by no site of this plan, so without effect: {', '.join(unread)} (a site"
+            " takes its own zone's, region's or province's value before its country's, and a value of the"
+            " exchange rates' year is not grown)."
+        )
+        plan.recommendation.text = " ".join([plan.recommendation.headline, *plan.recommendation.points])
 
 
 def limits_said(options: dict[str, Any], currency: str, names: dict[str, str], words: Words = ENGLISH) -> str:

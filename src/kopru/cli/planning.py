@@ -149,6 +149,9 @@ def print_plan(plan: Any, written: bool = False) -> None:
         _print_network(plan)
     if plan.overrides:
         out.print(f"[red]overridden:[/] {escape(', '.join(o['key'] for o in plan.overrides))}")
+        unread = [o["key"] for o in plan.overrides if o.get("read") is False]
+        if unread:
+            out.print(f"[yellow]read by no site, so without effect:[/] {escape(', '.join(unread))}")
     if plan.disruptions:
         out.print(f"[red]closed:[/] {escape(', '.join(plan.disruptions))}")
     rec = plan.recommendation

@@ -136,9 +136,13 @@ def test_revisit_gaps_match_a_plain_loop(week):
 def test_longest_gaps_by_hand():
     from kopru.space.observation import longest_gaps
 
-    # group 0: events at 2 and 5 in [0, 10] → gaps 2, 3, 5; group 1: one at 9 → 9; group 2: none → 10
-    got = longest_gaps(np.array([0, 1, 0]), np.array([5.0, 9.0, 2.0]), 3, 10.0)
-    np.testing.assert_array_equal(got, [5.0, 9.0, 10.0])
+    # group 0: events at 2 and 5 in [0, 10] → gaps 2, 3, 5; group 1: one at 9 → 9; group 2: none → 10;
+    # group 3: events at 1 and 8 → gaps 1, 7, 2: the longest lies inside the window
+    got, at_edge = longest_gaps(np.array([0, 1, 0, 3, 3]), np.array([5.0, 9.0, 2.0, 1.0, 8.0]), 4, 10.0)
+    np.testing.assert_array_equal(got, [5.0, 9.0, 10.0, 7.0])
+    # a satellite operator's review: a gap cut by the window's edge read as the gap itself (22.3 h
+    # over a day, 71.6 h over a week); only the inner one is not a lower bound
+    np.testing.assert_array_equal(at_edge, [True, True, True, False])
 
 
 def test_sites_at_one_point_are_named_and_counted(week):

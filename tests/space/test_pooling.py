@@ -380,3 +380,22 @@ def test_a_pool_of_no_satellite_is_refused_naming_who_is_left_out():
         " KAZEOSAT 1 (NORAD 39731) (no row in s.csv: owner and status unknown); expected at least one"
         " active satellite that is not geostationary, with a row norad,country in s.csv"
     )
+
+
+def test_a_longest_gap_running_to_the_windows_edge_is_marked_a_lower_bound(result):
+    """A satellite operator's review: KazSTSAT's pooled longest gap over a day was its last contact
+    to the window's end (7.3 h), shown as if it were the gap; a week's schedule has 9.85 h there.
+    Oracle: the pooled schedule's own contacts, gap by gap."""
+    window = result.window.seconds
+    for s in result.satellites:
+        mine = sorted(
+            (seconds(c["start"]), seconds(c["end"])) for c in result.schedule if c["norad"] == s["norad"]
+        )
+        if not mine:
+            assert s["pooled"]["longest_gap_at_least"]
+            continue
+        edges = [mine[0][0], window - mine[-1][1]]
+        inner = [b[0] - a[1] for a, b in itertools.pairwise(mine)]
+        longest = max(edges + inner)
+        assert s["pooled"]["longest_gap_min"] == pytest.approx(longest / 60, abs=0.06)
+        assert s["pooled"]["longest_gap_at_least"] == (max(edges) >= longest)

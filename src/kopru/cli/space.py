@@ -322,7 +322,8 @@ def _print_pool(result: space.PoolResult, days: float) -> None:
     table = Table(
         title=f"own stations vs pooled network, {days:g} day(s) from {result.window.iso(0)[0][:16]} UTC",
         caption=f"min/d: contact minutes a day (average); n: contacts and GB: totals over the {days:g}"
-        " day(s); gap: longest without contact; GB: downlink capacity, rate × contact time (not data"
+        " day(s); gap: longest without contact, h (≥: it runs to the window's edge, so it is at least"
+        " that long; a longer --days sees past it); GB: downlink capacity, rate × contact time (not data"
         " delivered); red: worse than own stations alone"
         + (
             "; assumed, no source: "
@@ -364,8 +365,8 @@ def _print_pool(result: space.PoolResult, days: float) -> None:
             cell("contact_min_per_day", f"{p['contact_min_per_day']:.1f}"),
             str(o["contacts"]),
             cell("contacts", str(p["contacts"])),
-            f"{o['longest_gap_min'] / 60:.1f}",
-            cell("longest_gap_min", f"{p['longest_gap_min'] / 60:.1f}"),
+            _gap(o["longest_gap_min"] / 60, o["longest_gap_at_least"]),
+            cell("longest_gap_min", _gap(p["longest_gap_min"] / 60, p["longest_gap_at_least"])),
             f"{o['downlink_capacity_gb']:.0f}",
             f"{p['downlink_capacity_gb']:.0f}",
         )
@@ -497,12 +498,18 @@ def imaging(
         _wrote(written)
 
 
+def _gap(hours: float, at_least: bool) -> str:
+    """A longest gap in hours, '≥' when it runs to the window's edge (a lower bound)."""
+    return f"{'≥' if at_least else ''}{hours:.1f}"
+
+
 def _print_revisits(sites: list[dict[str, object]], days: float) -> None:
     """Per site: opportunities and the longest gap, own country's satellites alone vs all."""
     table = Table(
         title=f"revisit per site over {days:g} day(s): own country's satellites alone vs all satellites",
         caption="n: imaging opportunities; gap: the longest time without one, from the window's start to"
-        " its end",
+        " its end (≥: it runs to the window's start or end, so it is at least that long; a longer --days"
+        " sees past it)",
         box=box.SIMPLE_HEAD,
     )
     for col in ("site", "country", "n own", "all", "gap h own", "all"):
@@ -514,8 +521,8 @@ def _print_revisits(sites: list[dict[str, object]], days: float) -> None:
             escape(str(s["country"]) or "—"),
             "—" if own is None else f"{own['opportunities']:.0f}",
             f"{every['opportunities']:.0f}",
-            "—" if own is None else f"{own['longest_gap_h']:.1f}",
-            f"{every['longest_gap_h']:.1f}",
+            "—" if own is None else _gap(own["longest_gap_h"], bool(own["longest_gap_at_least"])),
+            _gap(every["longest_gap_h"], bool(every["longest_gap_at_least"])),
         )
     out.print(table)
 

@@ -272,17 +272,25 @@ def co_located(sites: Stations) -> list[list[str]]:
     return [[sites.name[j] for j in np.flatnonzero(point == point[i]) if j != i] for i in range(len(sites))]
 
 
-def longest_gaps(group: np.ndarray, t: np.ndarray, n_groups: int, span: float) -> np.ndarray:
+def longest_gaps(
+    group: np.ndarray, t: np.ndarray, n_groups: int, span: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Per group, the longest time in [0, span] without an event: between two events, or from the
-    window's start to the first or from the last to the end; ``span`` for a group with none."""
+    window's start to the first or from the last to the end; ``span`` for a group with none. And
+    whether that longest gap runs to an edge of the window: it is then only a lower bound (what
+    comes before the start or after the end is not computed)."""
     o = np.lexsort((t, group))
     g, t = group[o], t[o]
     first = np.r_[True, g[1:] != g[:-1]] if len(g) else np.zeros(0, bool)
     last = np.r_[g[1:] != g[:-1], True] if len(g) else np.zeros(0, bool)
     longest = np.where(np.bincount(g, minlength=n_groups) > 0, 0.0, span)
-    np.maximum.at(longest, g, t - np.where(first, 0.0, np.r_[0.0, t[:-1]]))
+    inner = t - np.where(first, 0.0, np.r_[0.0, t[:-1]])
+    np.maximum.at(longest, g, inner)
     np.maximum.at(longest, g[last], span - t[last])
-    return longest
+    at_edge = np.bincount(g, minlength=n_groups) == 0
+    at_edge[g[first & (inner >= longest[g])]] = True
+    at_edge[g[last][span - t[last] >= longest[g[last]]]] = True
+    return longest, at_edge
 
 
 def site_revisits(
@@ -304,7 +312,12 @@ def site_revisits(
     same_point = co_located(sites)
 
     def scope(key: str, g: int) -> dict[str, object]:
-        return {"opportunities": int(counts[key][g]), "longest_gap_h": round(float(gaps[key][g]) / 3600.0, 1)}
+        longest, at_edge = gaps[key]
+        return {
+            "opportunities": int(counts[key][g]),
+            "longest_gap_h": round(float(longest[g]) / 3600.0, 1),
+            "longest_gap_at_least": bool(at_edge[g]),  # it runs to the window's edge: a lower bound
+        }
 
     return [
         {

@@ -528,7 +528,14 @@ def _metrics(sat: np.ndarray, sched: Schedule, n_sats: int, window: Window, n_da
     gi, di = np.nonzero(touches)
     np.maximum.at(longest, (g_sat[gi], di), (g_hi - g_lo)[gi])
     capacity = seconds * rate_mbps / 8.0 / 1000.0  # Mbit/s × s → GB
-    return seconds, count, longest, capacity
+    # whether a satellite's longest gap runs to the window's start or end: then it is a lower bound
+    length = g_hi - g_lo
+    worst = np.zeros(n_sats)
+    np.maximum.at(worst, g_sat, length)
+    at_edge = np.zeros(n_sats, bool)
+    edge = ((g_lo <= 0.0) | (g_hi >= window.seconds)) & (length >= worst[g_sat]) & (length > 0)
+    at_edge[g_sat[edge]] = True
+    return seconds, count, longest, capacity, at_edge
 
 
 def _satellite_rows(sats, country, window, n_days, own_m, pool_m) -> list[dict[str, object]]:
@@ -538,7 +545,7 @@ def _satellite_rows(sats, country, window, n_days, own_m, pool_m) -> list[dict[s
     worst_days = full if full.any() else np.ones(n_days, bool)
 
     def day(m, i, d) -> dict[str, object]:
-        seconds, count, longest, capacity = m
+        seconds, count, longest, capacity, _ = m
         return {
             "contact_min": round(float(seconds[i, d]) / 60.0, 2),
             "contacts": int(count[i, d]),
@@ -547,11 +554,13 @@ def _satellite_rows(sats, country, window, n_days, own_m, pool_m) -> list[dict[s
         }
 
     def total(m, i) -> dict[str, object]:
-        seconds, count, longest, capacity = m
+        seconds, count, longest, capacity, at_edge = m
         return {
             "contact_min_per_day": round(float(seconds[i].sum()) / 60.0 / (window.seconds / 86400.0), 2),
             "contacts": int(count[i].sum()),
             "longest_gap_min": round(float(longest[i].max()) / 60.0, 1),
+            # the longest gap runs to the window's edge: at least this long (a longer window sees past it)
+            "longest_gap_at_least": bool(at_edge[i]),
             "worst_day_contact_min": round(float(seconds[i, worst_days].min()) / 60.0, 2),
             "downlink_capacity_gb": round(float(capacity[i].sum()), 3),
         }

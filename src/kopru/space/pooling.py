@@ -237,6 +237,15 @@ def pool(
         sats, antennas, start, days, options.min_elevation_deg, refraction=options.refraction
     )
     notes += passes.warnings  # SGP4 failures
+    bookable = (passes.los - passes.aos) >= options.min_contact_s
+    if not bookable.any():  # every figure would be a zero, and every gap the window (a review: silent)
+        nothing = (
+            f"no pass of any satellite over any antenna reaches the {options.min_elevation_deg:g}° mask for"
+            f" {options.min_contact_s:g} s or more in the window: every contact figure is zero; lower"
+            " the elevation mask or the shortest contact, or widen the window"
+        )
+        warnings.warn(nothing, SpaceWarning, stacklevel=2)
+        notes.append(nothing)
     window = passes.window
     st_country = np.array(antennas.country, dtype=object)
     own_mask = st_country[passes.station] == country[passes.sat]

@@ -375,3 +375,24 @@ def test_a_saving_that_is_all_profit_tax_is_said_so():
     assert line.startswith(f"All of the {saving:,.0f} USD a year saved is profit tax")
     assert f"costs {gap - saving:,.0f} USD a year more than {base.name}" in line
     assert f"{saving:,.0f} USD a year saved is profit tax" in line and f"{gap:,.0f} of the" not in line
+
+
+def test_the_report_links_every_file_beside_it_and_each_link_is_there(tmp_path):
+    """A reader of report.html did not learn that the one-page summary, the workbook or the Turkish
+    summary were in the same folder. Oracle: the folder's own files."""
+
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    written = kopru.write_report(plan, tmp_path, languages=["tr"])
+    html = written.report_html.read_text(encoding="utf-8")
+    links = dict(
+        re.findall(r'<a href="([^"#:]+)"[^>]*>([^<]+)</a>', html.split('id="files"')[1].split("</p>")[0])
+    )
+    assert links == {
+        "summary.pdf": "one-page summary (PDF)",
+        "summary.html": "one-page summary (HTML)",
+        "plan.xlsx": "workbook (Excel)",
+        "plan.json": "plan.json",
+        "tr/summary.pdf": "one-page summary in Turkish (PDF)",
+        "tr/summary.html": "one-page summary in Turkish (HTML)",
+    }
+    assert all((tmp_path / href).is_file() for href in links)

@@ -32,6 +32,13 @@ if TYPE_CHECKING:
     from kopru.montecarlo import RiskResult
 
 VIEWS = ("risk", "ranking")
+# what the report's link to each file beside it says
+_LABELS = {
+    "summary.pdf": "one-page summary (PDF)",
+    "summary.html": "one-page summary (HTML)",
+    "plan.xlsx": "workbook (Excel)",
+    "plan.json": "plan.json",
+}
 
 
 @dataclass(frozen=True)
@@ -109,14 +116,29 @@ def write_folder(
             views[name] = None
     plan_json = folder / "plan.json"
     plan_json.write_text(plan.model_dump_json(indent=1), encoding="utf-8")
-    html = write_report(plan, pack, folder / "report.html", **views)
     shown = tuple(v for v in VIEWS if views[v] is not None)
+    # the files beside the report first, so that the report links only to what is there
     workbook = write_plan_workbook(plan, folder / "plan.xlsx", views["risk"], pack)
     summary_html, summary_pdf = write_summary(plan, folder, views["risk"])
     translated = _write_translations(folder, plan, views["risk"], languages, keep_views)
+    files = [(path, _LABELS[path.name]) for path in (summary_pdf, summary_html, workbook, plan_json)]
+    files += [
+        (path, _in_language(path))
+        for path in sorted(translated, key=lambda p: (p.parent.name, p.suffix != ".pdf"))
+    ]
+    links = [(path.relative_to(folder).as_posix(), label) for path, label in files if path is not None]
+    html = write_report(plan, pack, folder / "report.html", files=links, **views)
     return ReportFolder(
         folder, plan_json, html, shown, tuple(notes), workbook, summary_html, summary_pdf, translated
     )
+
+
+def _in_language(path: Path) -> str:
+    """'one-page summary in Turkish (PDF)' for tr/summary.pdf."""
+    from babel import Locale
+
+    language = Locale.parse(path.parent.name).get_display_name("en")
+    return _LABELS[path.name].replace("summary (", f"summary in {language} (")
 
 
 def check_results(plan: Any, risk: Any, ranking: Any) -> None:

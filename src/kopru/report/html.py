@@ -89,6 +89,7 @@ def render_html(
     pack: DataPack,
     risk: RiskResult | Mapping[str, Any] | None = None,
     ranking: RankResult | Mapping[str, Any] | None = None,
+    files: list[tuple[str, str]] | None = None,
 ) -> str:
     """The report as one HTML string with plotly.js inlined.
 
@@ -98,7 +99,7 @@ def render_html(
     """
     to_div = dict(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
     best = plan.site(plan.recommendation.site) if plan.recommendation.site else None
-    extra: dict[str, Any] = {"risk": None, "ranking": None}
+    extra: dict[str, Any] = {"risk": None, "ranking": None, "files": files or []}
     if risk is not None:
         view = as_risk_view(risk)
         extra["risk"] = view
@@ -188,7 +189,9 @@ def write_report(
     path: str | Path,
     risk: RiskResult | Mapping[str, Any] | None = None,
     ranking: RankResult | Mapping[str, Any] | None = None,
+    files: list[tuple[str, str]] | None = None,
 ) -> Path:
+    """The report at ``path``; ``files`` (relative link, label) are the files beside it it links to."""
     path = Path(path)
-    path.write_text(render_html(plan, pack, risk, ranking), encoding="utf-8")
+    path.write_text(render_html(plan, pack, risk, ranking, files), encoding="utf-8")
     return path

@@ -6,8 +6,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import EXAMPLES
 from mapcheck import inside
 
+import kopru
 from kopru.datapack import load
 from kopru.datapack.loader import BOUNDARIES_SOURCE, DATA, read
 from kopru.errors import DataPackError, OverrideError
@@ -423,3 +425,48 @@ def test_a_400_digit_override_is_one_line_not_an_overflow():
         load({"KZ-61.wage_monthly_avg": 10**400})
     with pytest.raises(OverrideError, match="beyond any value of this kind"):
         load({"KZ-61.wage_monthly_avg": 1e15})
+
+
+def test_a_tariffs_specific_minimum_can_be_overridden_and_a_rate_under_it_is_flagged():
+    """A manufacturer's review: 'tariff: {EAEU_CCT.6109: 0}' (an EAEU-Türkiye FTA) changed nothing,
+    since the row's duty is a specific 1.75 EUR/kg, which no key reached. Oracle: the Denizli plant's
+    duty to Russia before and after, and the row's own minimum."""
+
+    base = kopru.plan(EXAMPLES / "apparel.yaml")
+    denizli = next(s.id for s in base.sites if "Denizli" in s.name)
+    assert base.site(denizli).by_market["mkt_RU"].components["duties"] > 0
+    rate_only = kopru.plan(EXAMPLES / "apparel.yaml", overrides={"tariff.EAEU_CCT.6109": 0})
+    assert rate_only.site(denizli).by_market["mkt_RU"].components["duties"] == pytest.approx(
+        base.site(denizli).by_market["mkt_RU"].components["duties"]
+    )
+    assert "specific minimum of 1.75 EUR/kg still applies" in rate_only.overrides[0]["check"]
+    free = {"tariff.EAEU_CCT.6109": 0, "tariff.EAEU_CCT.6109.min_eur_per_kg": 0}
+    both = kopru.plan(EXAMPLES / "apparel.yaml", overrides=free)
+    assert both.site(denizli).by_market["mkt_RU"].components["duties"] == 0
+    assert [o["check"] for o in both.overrides] == ["", ""]
+    assert both.overrides[1] | {"read": True} == {
+        "key": "tariff.EAEU_CCT.6109.min_eur_per_kg",
+        "old": 1.75,
+        "new": 0.0,
+        "unit": "EUR/kg",
+        "note": "user override",
+        "year": None,
+        "check": "",
+        "read": True,
+    }
+    with pytest.raises(kopru.OverrideError, match=r"a tariff row.s field is rate_pct .* or min_eur_per_kg"):
+        load({"tariff.EAEU_CCT.6109.max": 1})
+
+
+def test_a_percentage_given_as_a_fraction_is_flagged():
+    """A manufacturer's review: KZ.corporate_income_tax 0.2 (meant 20 %) was read as 0.2 % and cut
+    Turkistan Region's cost by 2.5 million USD a year without a word."""
+
+    plan = kopru.plan(EXAMPLES / "apparel.yaml", overrides={"KZ.corporate_income_tax": 0.2})
+    check = plan.overrides[0]["check"]
+    assert check.startswith("0.2 % where the data pack has 20 %: a rate in per cent (20 means 20 %)")
+    assert f"Check the overrides: KZ.corporate_income_tax: {check}" in plan.recommendation.text
+    assert (
+        kopru.plan(EXAMPLES / "apparel.yaml", overrides={"KZ.corporate_income_tax": 15}).overrides[0]["check"]
+        == ""
+    )

@@ -364,3 +364,18 @@ def test_a_scenario_files_unknown_key_is_refused_by_name(tmp_path, line, message
     with pytest.raises(SweepError, match=re.escape(message)) as caught:
         sweep.read_sweep(path)
     assert caught.value.field == line.split(":")[0]
+
+
+def test_an_fx_shock_that_reads_as_a_percentage_is_refused(tmp_path):
+    """A manufacturer's review: fx_shock {KZT: 20} (meant 20 %) made the tenge 20 times weaker and
+    the saving 46.5 %, without a word."""
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        f"profile: {APPAREL}\nscenarios:\n  - {{name: weak, fx_shock: {{KZT: 20}}}}\n", encoding="utf-8"
+    )
+    with pytest.raises(SweepError, match=re.escape("fx_shock.KZT: 20 makes the currency 20 times weaker")):
+        sweep.read_sweep(path)
+    path.write_text(
+        f"profile: {APPAREL}\nscenarios:\n  - {{name: weak, fx_shock: {{KZT: 1.2}}}}\n", encoding="utf-8"
+    )
+    assert sweep.read_sweep(path)[1][0].overrides["KZT.fx_per_usd"]["value"] > 0

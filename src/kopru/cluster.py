@@ -28,6 +28,7 @@ def dask_client(
 
     if scheduler is not None:
         try:
+            _check_address(scheduler)  # before Dask starts its IO loop for an address it cannot use
             client = Client(scheduler, timeout="10s")
         except ValueError as exc:  # 'garbage', 'http://...': not an address Dask can parse
             raise SweepError(
@@ -132,3 +133,15 @@ def _wait_for_workers(address: str, n: int, deadline: float) -> None:
 
     with Client(address, timeout="10s") as client:
         client.wait_for_workers(n, timeout=max(1.0, deadline - time.monotonic()))
+
+
+def _check_address(address: str) -> None:
+    """ValueError for an address Dask cannot connect to: an unknown scheme ('http://...') or a
+    TCP address without a port ('garbage'), as Dask's own parsers say it."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import get_backend
+
+    scheme, location = parse_address(address)
+    get_backend(scheme)
+    if scheme in ("tcp", "tls"):
+        parse_host_port(location)

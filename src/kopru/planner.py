@@ -420,7 +420,7 @@ def build_plan(
         with reads.recording() as seen:
             pre = prepare(profile, pack, disruptions, say, avoid)
             plan = plan_of(pre, say)
-        _mark_unread(plan, seen)
+        _say_overrides(plan, seen)
     else:
         pre = prepare(profile, pack, disruptions, say, avoid)
         plan = plan_of(pre, say)
@@ -442,21 +442,26 @@ def build_plan(
     return plan
 
 
-def _mark_unread(plan: Plan, seen: set[reads.Read]) -> None:
-    """Mark each override ``read`` or not, and say the unread ones (a manufacturer's review: Kazakh
-    wages +30 % as ``KZ.wage_monthly_avg`` left every cost unchanged, since every region has its
-    own wage, and nothing said so)."""
+def _say_overrides(plan: Plan, seen: set[reads.Read]) -> None:
+    """Mark each override ``read`` or not, and say the unread ones and those that look like a slip
+    (a manufacturer's review: Kazakh wages +30 % as ``KZ.wage_monthly_avg`` left every cost
+    unchanged, since every region has its own wage; 0.2 for a 20 % tax read as 0.2 %; nothing
+    said so)."""
     unread = []
     for o in plan.overrides:
         o["read"] = reads.visible(reads.override_read(o["key"]), seen)
         if not o["read"]:
             unread.append(o["key"])
+    checks = [f"{o['key']}: {o['check']}" for o in plan.overrides if o.get("check")]
+    if checks:
+        plan.recommendation.points.append(f"Check the overrides: {' '.join(checks)}")
     if unread:
         plan.recommendation.points.append(
             f"Overridden but read by no site of this plan, so without effect: {', '.join(unread)} (a site"
             " takes its own zone's, region's or province's value before its country's, and a value of the"
             " exchange rates' year is not grown)."
         )
+    if unread or checks:
         plan.recommendation.text = " ".join([plan.recommendation.headline, *plan.recommendation.points])
 
 

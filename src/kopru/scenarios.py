@@ -45,6 +45,7 @@ from kopru.valuation import baseline_index
 MIN_CLUSTER_SECONDS = 2.0  # below this much serial work, shipping it to a cluster costs more than it saves
 TASKS_PER_WORKER = 3  # batches per worker: large enough to amortise a task, small enough to balance
 MAX_SCENARIOS = 100_000  # a sweep's scenarios are built in memory first (1,000 run in about 2 s)
+MAX_FX_FACTOR = 5.0  # an fx_shock beyond it is far likelier a percentage typed as a factor
 FILE_KEYS = ("profile", "scenarios", "grid", "optimize")
 SCENARIO_KEYS = {"name", "overrides", "disruptions", "close", "avoid", "vat", "fx_shock", "tariff", "note"}
 
@@ -86,6 +87,12 @@ def scenario_from_dict(raw: Any, where: str, pack: Any) -> Scenario:
         if isinstance(factor, bool) or not isinstance(factor, int | float) or factor <= 0:
             raise SweepError(
                 f"{where}.fx_shock.{currency}: expected a factor > 0 (1.2 = 20 % weaker), got {factor!r}"
+            )
+        if not 1 / MAX_FX_FACTOR <= factor <= MAX_FX_FACTOR:  # a review: 20 meant 20 %, read as 20 x
+            raise SweepError(
+                f"{where}.fx_shock.{currency}: {factor:g} makes the currency {factor:g} times weaker; a"
+                f" factor is 1.2 for 20 % weaker, 0.9 for 10 % stronger (from 1/{MAX_FX_FACTOR:g} to"
+                f" {MAX_FX_FACTOR:g}; give a larger move as an override of {currency}.fx_per_usd)"
             )
         if not pack.has_param(currency, "fx_per_usd"):
             raise SweepError(f"{where}.fx_shock: the data pack has no fx_per_usd for {currency!r}")

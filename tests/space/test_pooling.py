@@ -401,12 +401,15 @@ def test_a_longest_gap_running_to_the_windows_edge_is_marked_a_lower_bound(resul
         assert s["pooled"]["longest_gap_at_least"] == (max(edges) >= longest)
 
 
-def test_a_mask_no_pass_reaches_is_said_not_shown_as_zeros():
+def test_a_mask_no_pass_reaches_is_refused_not_shown_as_zeros():
     """A satellite operator's review: --min-elevation 89 printed every satellite at 0.0 min with
     24-hour gaps, exit 0, and no word that no pass reaches the mask."""
-    with pytest.warns(SpaceWarning, match="no pass of any satellite over any antenna reaches the 89° mask"):
-        quiet = pool(
-            read_tle(), read_stations(), START, 0.25, read_satellites(), PoolOptions(min_elevation_deg=89)
-        )
-    assert all(s["pooled"]["contact_min_per_day"] == 0 for s in quiet.satellites)
-    assert any("reaches the 89° mask" in w for w in quiet.warnings)
+    from kopru import space
+    from kopru.errors import OptionError
+
+    with pytest.raises(
+        OptionError, match="no pass of any satellite over any antenna reaches the 89° mask"
+    ) as e:
+        space.pool(START, days=0.25, min_elevation=89)
+    assert e.value.field == "min_elevation"
+    assert space.pool(START, days=0.25).satellites  # a mask passes reach: the pool as before

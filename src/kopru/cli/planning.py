@@ -152,6 +152,9 @@ def print_plan(plan: Any, written: bool = False) -> None:
         unread = [o["key"] for o in plan.overrides if o.get("read") is False]
         if unread:
             out.print(f"[yellow]read by no site, so without effect:[/] {escape(', '.join(unread))}")
+        for o in plan.overrides:
+            if o.get("check"):
+                out.print(f"[yellow]check:[/] {escape(o['key'])}: {escape(o['check'])}", highlight=False)
     if plan.disruptions:
         out.print(f"[red]closed:[/] {escape(', '.join(plan.disruptions))}")
     rec = plan.recommendation

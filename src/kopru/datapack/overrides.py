@@ -10,6 +10,7 @@ A parameter's override is of the year of the value it replaces (so that re-enter
 figure changes nothing, and 1.3 × it is 30 % more, however the cost engine brings that year to the
 exchange rate's); ``year`` says the figure is of another year (today's wage: the rate's year).
     tariff.EAEU_CCT.6109: 12                 # a duty rate, % ad valorem
+    tariff.EAEU_CCT.6109.min_eur_per_kg: 0   # its specific minimum, EUR per kg
     edge.aktau.baku_alat.ferry.cost_usd_per_teu: 1500
     node.khorgos.handling_days: 3
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ class Override:
     unit: str
     note: str
     year: int | None = None  # of the money the new value is in (a parameter's; None for a table's)
+    check: str = ""  # what looks like a slip and is worth a look (a fraction given for a percentage)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +60,7 @@ class Override:
             "unit": self.unit,
             "note": self.note,
             "year": self.year,
+            "check": self.check,
         }
 
 
@@ -138,6 +141,7 @@ def apply_overrides(pack, overrides: str | Path | dict[str, Any]):
                 changed.add(tuple(key.partition(".")[::2]))
         except OverrideError as exc:
             raise _about(exc, key) from None
+    done = _floor_checks(done, tables["tariffs"])
     return pack.with_parameters(params, changed, tables=tables, overrides=tuple(done))
 
 
@@ -190,7 +194,8 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note, year=None):
             overridden=True,
             assumption=False,
         )
-        return params, Override(key, old, value, unit, note, year)
+        check = _fraction_check(value, old) if unit == "%" else ""
+        return params, Override(key, old, value, unit, note, year, check)
     known = set(params["subject"]) | set(pack.regions.index) | set(pack.sez.index)
     known |= set(pack.provinces.index)
     if subject not in known:
@@ -223,9 +228,19 @@ def _set(table: pd.DataFrame, rows: Any, **values: Any) -> None:
 
 def _tariff(tariffs: pd.DataFrame, key, rest, value, note) -> Override:
     regime, _, hs = rest.partition(".")
+    hs, _, column = hs.partition(".")
     mask = (tariffs["regime"] == regime) & (tariffs["hs"] == hs)
     if not mask.any():
         raise OverrideError(f"override {key}: no tariff row for regime {regime!r} and HS {hs!r}")
+    if column == "min_eur_per_kg":  # a specific duty's floor: 'no duty' needs it gone too (a review)
+        old_min = tariffs.loc[mask, "min_eur_per_kg"].iloc[0]
+        _set(tariffs, tariffs.index[mask], min_eur_per_kg=value, source=OVERRIDE_SOURCE, note=note)
+        return Override(key, None if pd.isna(old_min) else float(old_min), value, "EUR/kg", note)
+    if column:
+        raise OverrideError(
+            f"override {key}: a tariff row's field is rate_pct (tariff.{regime}.{hs}) or min_eur_per_kg"
+            f" (tariff.{regime}.{hs}.min_eur_per_kg), got {column!r}"
+        )
     if value > MAX_DUTY_PCT:
         raise OverrideError(
             f"override {key}: {value:g} % is beyond any customs duty"
@@ -233,7 +248,37 @@ def _tariff(tariffs: pd.DataFrame, key, rest, value, note) -> Override:
         )
     old = float(tariffs.loc[mask, "rate_pct"].iloc[0])
     _set(tariffs, tariffs.index[mask], rate_pct=value, source=OVERRIDE_SOURCE, note=note)
-    return Override(key, old, value, "%", note)
+    return Override(key, old, value, "%", note, check=_fraction_check(value, old))
+
+
+def _floor_checks(done: list[Override], tariffs: pd.DataFrame) -> list[Override]:
+    """A tariff rate changed on a row whose specific minimum still applies, once every override is in
+    (a manufacturer's review: 'tariff 0', an FTA, left the 1.75 EUR/kg floor and changed nothing)."""
+    out = []
+    for o in done:
+        parts = o.key.split(".")
+        if parts[0] == "tariff" and len(parts) == 3:
+            row = tariffs[(tariffs["regime"] == parts[1]) & (tariffs["hs"] == parts[2])]
+            floor = row["min_eur_per_kg"].iloc[0]
+            if pd.notna(floor) and floor > 0:
+                said = (
+                    f"Its specific minimum of {floor:g} EUR/kg still applies"
+                    f" ({o.key}.min_eur_per_kg changes it)."
+                )
+                o = replace(o, check=f"{o.check} {said}".strip())
+        out.append(o)
+    return out
+
+
+def _fraction_check(value: float, old: float | None) -> str:
+    """A percentage given as a fraction (0.2 for 20 %) reads as 0.2 %: worth a look when the pack's
+    value is a whole percentage or more (a manufacturer's review: KZ.corporate_income_tax 0.2)."""
+    if old is not None and 0 < value < 1 and old >= 2:
+        return (
+            f"{value:g} % where the data pack has {old:g} %: a rate in per cent ({old:g} means {old:g} %);"
+            f" {value:g} is taken as {value:g} %."
+        )
+    return ""
 
 
 def _edge(edges: pd.DataFrame, key, rest, value, note) -> Override:

@@ -241,6 +241,7 @@ def pool(
         owners,
         options,
         satellites_file=name,
+        refuse_empty=True,
     )
     return check_members(result, name)
 

@@ -36,7 +36,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from kopru.errors import ScheduleError, SpaceWarning, StationError
+from kopru.errors import OptionError, ScheduleError, SpaceWarning, StationError
 from kopru.highs import Status
 from kopru.space.frames import Window
 from kopru.space.satellites import SatelliteInfo
@@ -219,8 +219,10 @@ def pool(
     owners: dict[int, SatelliteInfo],
     options: PoolOptions | None = None,
     satellites_file: str = "the satellites file",
+    refuse_empty: bool = False,
 ) -> PoolResult:
-    """Compare each satellite's contacts from its own country's stations with the pooled network."""
+    """Compare each satellite's contacts from its own country's stations with the pooled network;
+    ``refuse_empty``: refuse a window in which no pass is long enough to book (every figure zero)."""
     options = options or PoolOptions()
     keep, excluded = _members(constellation, owners, satellites_file)
     sats = constellation.subset(keep)
@@ -237,15 +239,15 @@ def pool(
         sats, antennas, start, days, options.min_elevation_deg, refraction=options.refraction
     )
     notes += passes.warnings  # SGP4 failures
-    bookable = (passes.los - passes.aos) >= options.min_contact_s
-    if not bookable.any():  # every figure would be a zero, and every gap the window (a review: silent)
-        nothing = (
+    if refuse_empty and len(sats) and not ((passes.los - passes.aos) >= options.min_contact_s).any():
+        # every figure would be a zero and every gap the window (a satellite operator's review: that
+        # was printed, exit 0, with no word why)
+        raise OptionError(
             f"no pass of any satellite over any antenna reaches the {options.min_elevation_deg:g}° mask for"
-            f" {options.min_contact_s:g} s or more in the window: every contact figure is zero; lower"
-            " the elevation mask or the shortest contact, or widen the window"
+            f" {options.min_contact_s:g} s or more in the window, so there is nothing to pool; lower"
+            " min_elevation or min_contact_s, or give more days",
+            field="min_elevation",
         )
-        warnings.warn(nothing, SpaceWarning, stacklevel=2)
-        notes.append(nothing)
     window = passes.window
     st_country = np.array(antennas.country, dtype=object)
     own_mask = st_country[passes.station] == country[passes.sat]

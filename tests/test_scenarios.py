@@ -379,3 +379,26 @@ def test_an_fx_shock_that_reads_as_a_percentage_is_refused(tmp_path):
         f"profile: {APPAREL}\nscenarios:\n  - {{name: weak, fx_shock: {{KZT: 1.2}}}}\n", encoding="utf-8"
     )
     assert sweep.read_sweep(path)[1][0].overrides["KZT.fx_per_usd"]["value"] > 0
+
+
+def test_the_sweep_table_marks_a_scenario_that_puts_another_site_first(tmp_path, cli):
+    """A manufacturer's review: Turkistan Region's wage +30 % put SEZ Khorgos - Eastern Gate first,
+    and the table showed only another name: no mark, no change against the first row, no Turkish
+    cost. Oracle: the two scenarios' own plans."""
+    wage = kopru.load_data().param("KZ-61", "wage_monthly_avg").value
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        f"profile: {APPAREL}\nscenarios:\n  - {{name: baseline}}\n"
+        f"  - {{name: wage_up, overrides: {{KZ-61.wage_monthly_avg: {wage * 1.3}}}}}\n",
+        encoding="utf-8",
+    )
+    base = kopru.plan(APPAREL)
+    up = kopru.plan(APPAREL, overrides={"KZ-61.wage_monthly_avg": wage * 1.3})
+    assert up.recommendation.site != base.recommendation.site  # the case the mark is for
+    r = cli("sweep", path, "--no-store")
+    assert r.code == 0
+    row = next(line for line in r.out.splitlines() if line.strip().startswith("wage_up"))
+    assert f"{up.recommendation.name} ◆" in row
+    change = up.recommendation.total / base.recommendation.total - 1
+    assert f"{change:+.1%}" in row
+    assert "◆: the first site differs from baseline's" in " ".join(r.out.split())

@@ -373,12 +373,24 @@ def sweep(
         return
     optimized = any("optimizer" in s for s in result.scenarios)
     currency = result.currency
+    # a manufacturer's review: a scenario that puts another site first read as one more name
+    reference = next((s for s in result.scenarios if s.get("best")), None)
+    caption = (
+        f"◆: the first site differs from {reference['name']}'s ({reference['best_name']}); vs first row:"
+        " the best cost's change against it; best TR: the cheapest Turkish option"
+        if reference
+        else None
+    )
     table = Table(
-        title=escape(f"Sweep of {scenarios.name} (costs in {currency} a year)"), box=box.SIMPLE_HEAD
+        title=escape(f"Sweep of {scenarios.name} (costs in {currency} a year)"),
+        caption=escape(caption) if caption else None,
+        box=box.SIMPLE_HEAD,
     )
     table.add_column("scenario", overflow="fold", min_width=24)
     table.add_column("best site", overflow="fold", min_width=28)
     table.add_column("best cost", justify="right", no_wrap=True)
+    table.add_column("vs first row", justify="right", no_wrap=True)
+    table.add_column("best TR", justify="right", no_wrap=True)
     table.add_column("saving vs TR", justify="right", no_wrap=True)
     if optimized:
         table.add_column("network cost", justify="right", no_wrap=True)
@@ -390,10 +402,20 @@ def sweep(
             )
             continue
         saving = "—" if s["saving_pct"] is None else f"{s['saving_pct']:.1%}"
+        turkish = "—" if s.get("baseline_total") is None else money(s["baseline_total"])
         if s["best"] is None:
-            row = [escape(s["name"]), "no site serves every market", "—", saving]
+            row = [escape(s["name"]), "no site serves every market", "—", "—", turkish, saving]
         else:
-            row = [escape(s["name"]), escape(s.get("best_name") or s["best"]), money(s["best_total"]), saving]
+            flip = " ◆" if reference and s["best"] != reference["best"] else ""
+            change = s["best_total"] / reference["best_total"] - 1 if reference else None
+            row = [
+                escape(s["name"]),
+                escape(s.get("best_name") or s["best"]) + flip,
+                money(s["best_total"]),
+                "—" if change is None or s is reference else f"{change:+.1%}",
+                turkish,
+                saving,
+            ]
         if optimized:
             net = s.get("optimizer") or {}
             cost = "—" if net.get("objective") is None else money(net["objective"])

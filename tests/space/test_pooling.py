@@ -241,10 +241,13 @@ def test_each_antenna_s_load_adds_up_from_the_schedule(result):
 
 def test_passes_given_up_on_a_shared_antenna_by_brute_force(result):
     """What a member gives up to the pool, pass by pass (space review: no conflict list). Oracle: all
-    pairs of passes (find_passes again, not the pool's conflict sweep) against the pooled schedule's
-    contacts, in plain Python: a pass is listed exactly when another satellite's contact takes its
-    antenna within the set-up time while the pass is cut, and the satellite is out of contact for
-    more than a second of it; its lost time is the pass less the union of its satellite's contacts."""
+    passes (find_passes again, not the pool's conflict sweep) against both schedules' contacts, in
+    plain Python: a contact of the own-country schedule is listed exactly when the pooled schedule
+    cuts its pass, another satellite's contact takes the antenna within the set-up time, and the
+    satellite is out of contact for at least MIN_LOSS_S of what it had (a satellite operator's
+    review: passes its own schedule never had, or of 2 s, were listed as given up to the pool)."""
+    from kopru.space.pooling import MIN_LOSS_S
+
     setup = result.options.setup_s
     passes = find_passes(
         read_tle().subset([e.norad in {s["norad"] for s in result.satellites} for e in read_tle()]),
@@ -254,27 +257,32 @@ def test_passes_given_up_on_a_shared_antenna_by_brute_force(result):
         result.options.min_elevation_deg,
     )
     names = {s["norad"]: s["satellite"] for s in result.satellites}
-    contacts = [(c["norad"], c["station"], seconds(c["start"]), seconds(c["end"])) for c in result.schedule]
+
+    def contacts(rows):
+        return [(c["norad"], c["station"], seconds(c["start"]), seconds(c["end"])) for c in rows]
+
+    pooled, own = contacts(result.schedule), contacts(result.schedule_own)
     expected = {}
     for k in range(len(passes)):
         norad = int(passes.constellation.norads[passes.sat[k]])
         station = result.stations.name[int(passes.station[k])]
         aos, los = float(passes.aos[k]), float(passes.los[k])
-        kept = sum(
-            e - s
-            for n, st, s, e in contacts
-            if n == norad and st == station and s >= aos - 1e-3 and e <= los + 1e-3
-        )
-        if kept >= los - aos - 1e-6:
+
+        def within(c, norad=norad, station=station, aos=aos, los=los):
+            return c[0] == norad and c[1] == station and c[2] >= aos - 1e-3 and c[3] <= los + 1e-3
+
+        had = [c for c in own if within(c)]
+        if not had or sum(e - s for *_, s, e in filter(within, pooled)) >= los - aos - 1e-6:
             continue
+        (_, _, s0, e0) = had[0]
         takers = {
             names[n]
-            for n, st, s, e in contacts
+            for n, st, s, e in pooled
             if st == station and n != norad and s < los + setup and e > aos - setup
         }
-        covered = sum(max(0.0, min(e, los) - max(s, aos)) for n, _, s, e in contacts if n == norad)
-        if takers and los - aos - covered > 1.0:
-            expected[(names[norad], station, round(aos, 1))] = (sorted(takers), los - aos - covered)
+        covered = sum(max(0.0, min(e, e0) - max(s, s0)) for n, _, s, e in pooled if n == norad)
+        if takers and (e0 - s0) - covered >= MIN_LOSS_S:
+            expected[(names[norad], station, round(aos, 1))] = (sorted(takers), (e0 - s0) - covered)
     got = {(c["satellite"], c["station"], round(seconds(c["aos"]), 1)): c for c in result.contested}
     assert got.keys() == expected.keys() and got
     for key, (takers, lost) in expected.items():

@@ -33,6 +33,8 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 
@@ -141,6 +143,9 @@ class PoolResult:
     pooled: SolveReport
     schedule: list[dict[str, object]]
     constellation: Constellation | None = field(default=None, repr=False)  # every element set read
+    # the own-country schedule every 'own' figure rests on (a satellite operator's review: only the
+    # pooled one was given, so an operator could not see the bookings compared against)
+    schedule_own: list[dict[str, object]] = field(default_factory=list)
     # passes the pooled schedule leaves out (or shortens) for another satellite's on the same antenna
     contested: list[dict[str, object]] = field(default_factory=list)
     stations: Stations | None = field(default=None, repr=False)  # the antennas scheduled
@@ -208,6 +213,7 @@ class PoolResult:
             "contested": self.contested,
             "contested_by_satellite": contested_by_satellite(self.contested),
             "schedule": self.schedule,
+            "schedule_own": self.schedule_own,
         }
 
 
@@ -295,7 +301,12 @@ def pool(
         own.report,
         pooled.report,
         _schedule_rows(sats, antennas, passes, pooled, own_mask),
-        contested=_contested(sats, antennas, passes, pooled, own_mask, options.setup_s),
+        contested=_contested(
+            sats, antennas, passes, pooled, own_mask, options.setup_s, (start_used, start_s, start_e)
+        ),
+        schedule_own=_schedule_rows(
+            sats, antennas, passes, SimpleNamespace(used=start_used, start=start_s, end=start_e), own_mask
+        ),
         constellation=constellation,
         stations=antennas,
         stations_not_for_leo=refused,
@@ -349,9 +360,10 @@ def check_members(result: PoolResult, satellites_file: str) -> PoolResult:
 
 
 def _schedule_rows(
-    sats: Constellation, antennas: Stations, passes: Passes, pooled: Schedule, own_mask: np.ndarray
+    sats: Constellation, antennas: Stations, passes: Passes, pooled: Any, own_mask: np.ndarray
 ) -> list[dict[str, object]]:
-    """The pooled schedule's contacts in time order, by satellite and station name."""
+    """A schedule's contacts (``used``, ``start``, ``end`` per pass) in time order, by satellite and
+    station name."""
     used = np.flatnonzero(pooled.used)
     window = passes.window
     return [
@@ -369,6 +381,9 @@ def _schedule_rows(
     ]
 
 
+MIN_LOSS_S = 30.0  # half a minute: below it a pass is not said to be given up (as the flags above)
+
+
 def _contested(
     sats: Constellation,
     antennas: Stations,
@@ -376,12 +391,18 @@ def _contested(
     pooled: Schedule,
     own_mask: np.ndarray,
     setup_s: float,
+    own_contacts: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> list[dict[str, object]]:
-    """Each pass that competes on one antenna with another satellite's (their windows, widened by
-    the set-up time, overlap) and that the pooled schedule leaves out or shortens, while the
-    satellite is in contact with no other antenna for at least a second of it: whose, where, when,
-    what it kept, the time it loses and the satellites that took the antenna. What a member gives up
-    to the pool, pass by pass, in time order."""
+    """Each contact a satellite had in its own country's schedule that the pooled schedule leaves
+    out or shortens to give its antenna to another satellite (their windows, widened by the set-up
+    time, overlap), while the satellite is in contact with no other antenna for at least
+    MIN_LOSS_S of it: whose, where, when, what it had and kept, the time it loses and the satellites
+    that took the antenna. What a member gives up to the pool, pass by pass, in time order.
+
+    ``own_contacts`` (used, start, end per pass) is the own-country schedule: a satellite operator's
+    review found passes counted as given up that the own schedule had never booked either (taken
+    by a satellite of the same country) or that were too short to book at all."""
+    own_used, own_start, own_end = own_contacts
     pairs = conflict_pairs(passes.station, passes.aos, passes.los, setup_s)
     rival = passes.sat[pairs[0]] != passes.sat[pairs[1]]
     pairs = pairs[:, rival]
@@ -397,13 +418,16 @@ def _contested(
     used = np.flatnonzero(pooled.used)
     rows = []
     for k in sorted(takers, key=lambda k: (passes.aos[k], k)):
+        if not own_used[k]:  # not the satellite's contact without the pool: nothing given up
+            continue
         # the time the satellite spends in contact anyway, on this antenna or another, is not lost
         mine = used[passes.sat[used] == passes.sat[k]]
         covered = np.maximum(
-            np.minimum(pooled.end[mine], passes.los[k]) - np.maximum(pooled.start[mine], passes.aos[k]), 0.0
+            np.minimum(pooled.end[mine], own_end[k]) - np.maximum(pooled.start[mine], own_start[k]), 0.0
         ).sum()
-        lost_s = float(full[k] - covered)
-        if lost_s <= 1.0:
+        had = float(own_end[k] - own_start[k])
+        lost_s = had - float(covered)
+        if lost_s < MIN_LOSS_S:
             continue
         rows.append(
             {
@@ -414,6 +438,7 @@ def _contested(
                 "aos": window.iso(passes.aos[k])[0],
                 "los": window.iso(passes.los[k])[0],
                 "pass_s": round(float(full[k]), 3),
+                "had_s": round(had, 3),  # the contact in the own-country schedule
                 "kept_s": round(float(kept[k]), 3),
                 "lost_s": round(lost_s, 3),  # not in contact with any antenna meanwhile
                 "taken_by": sorted(sats[s].name for s in takers[k]),

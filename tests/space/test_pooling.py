@@ -421,3 +421,22 @@ def test_a_mask_no_pass_reaches_is_refused_not_shown_as_zeros():
         space.pool(START, days=0.25, min_elevation=89)
     assert e.value.field == "min_elevation"
     assert space.pool(START, days=0.25).satellites  # a mask passes reach: the pool as before
+
+
+def test_the_country_balance_adds_up_to_the_partner_contacts(result):
+    """A satellite operator's review: the headline gain hid who donates antenna time. Oracle: the
+    pooled schedule's contacts, summed by hand per station country and satellite country."""
+    days = result.window.seconds / 86400.0
+    owner = {s["norad"]: s["country"] for s in result.satellites}
+    partner = [c for c in result.schedule if c["station_country"] != owner[c["norad"]]]
+    assert partner and all(not c["own_station"] for c in partner)
+    balance = {b["country"]: b for b in result.balance()}
+    for country, row in balance.items():
+        gives = sum(c["duration_s"] for c in partner if c["station_country"] == country) / 60 / days
+        gets = sum(c["duration_s"] for c in partner if owner[c["norad"]] == country) / 60 / days
+        assert row["given_min_per_day"] == pytest.approx(gives, abs=0.006)
+        assert row["received_min_per_day"] == pytest.approx(gets, abs=0.006)
+    total = sum(c["duration_s"] for c in partner) / 60 / days
+    assert sum(b["given_min_per_day"] for b in balance.values()) == pytest.approx(total, abs=0.05)
+    assert sum(b["net_min_per_day"] for b in balance.values()) == pytest.approx(0, abs=0.05)
+    assert result.as_dict()["country_balance"] == result.balance()

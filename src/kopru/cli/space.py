@@ -380,6 +380,16 @@ def _print_pool(result: space.PoolResult, days: float) -> None:
     )
     if load:
         out.print(f"[bold]antennas in the pooled schedule:[/] {escape(load)}", highlight=False)
+    balance = "; ".join(
+        f"{b['country']} gives {b['given_min_per_day']:.0f}, receives {b['received_min_per_day']:.0f}"
+        for b in result.balance()
+    )
+    if balance:
+        out.print(
+            f"[bold]antenna time between countries, min a day:[/] {escape(balance)}"
+            " (given: its antennas' contacts with other countries' satellites)",
+            highlight=False,
+        )
     given = contested_by_satellite(result.contested)
     if given:
         text = "; ".join(

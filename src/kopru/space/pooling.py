@@ -161,6 +161,34 @@ class PoolResult:
         )
         return [w for w in (stale, *self.warnings) if w]
 
+    def balance(self) -> list[dict[str, object]]:
+        """Per country, in the pooled schedule: antenna minutes a day its antennas give to other
+        countries' satellites, those its satellites receive from other countries' antennas, and the
+        net (a satellite operator's review: the headline gain hid who donates the antenna time)."""
+        days = self.window.seconds / 86400.0
+        owner = {s["norad"]: s["country"] for s in self.satellites}
+        given: dict[str, float] = {}
+        received: dict[str, float] = {}
+        for c in self.schedule:
+            if c["own_station"]:
+                continue
+            seconds = float(c["duration_s"])
+            station_country, sat_country = str(c["station_country"]), str(owner.get(c["norad"], ""))
+            given[station_country] = given.get(station_country, 0.0) + seconds
+            received[sat_country] = received.get(sat_country, 0.0) + seconds
+        rows = []
+        for country in sorted(set(given) | set(received)):
+            g, r = given.get(country, 0.0) / 60.0 / days, received.get(country, 0.0) / 60.0 / days
+            rows.append(
+                {
+                    "country": country,
+                    "given_min_per_day": round(g, 2),
+                    "received_min_per_day": round(r, 2),
+                    "net_min_per_day": round(g - r, 2),
+                }
+            )
+        return rows
+
     def antennas(self) -> list[dict[str, object]]:
         """Each antenna's load in the pooled schedule: contacts, minutes a day, share of the window
         in contact, and how much of it goes to partners' satellites (what pooling asks of it)."""
@@ -210,6 +238,7 @@ class PoolResult:
             "stations_not_for_leo": list(self.stations_not_for_leo),
             "satellites": self.satellites,
             "antennas": self.antennas(),
+            "country_balance": self.balance(),
             "contested": self.contested,
             "contested_by_satellite": contested_by_satellite(self.contested),
             "schedule": self.schedule,

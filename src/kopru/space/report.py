@@ -579,6 +579,7 @@ def render_space_report(
         satellites=result.satellites,
         schedule=result.schedule,
         antennas=result.antennas(),
+        balance=result.balance(),
         contested=result.contested,
         excluded=result.excluded,
         solver=(("own", result.own), ("pooled", result.pooled)),

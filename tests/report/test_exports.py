@@ -396,3 +396,39 @@ def test_the_report_links_every_file_beside_it_and_each_link_is_there(tmp_path):
         "tr/summary.html": "one-page summary in Turkish (HTML)",
     }
     assert all((tmp_path / href).is_file() for href in links)
+
+
+def test_the_investment_line_gives_the_moves_own_return_and_what_closing_is_not_counted():
+    """A manufacturer's review: the summary led with the standalone IRR (147 %) and payback (1.0
+    years) as if every sale were new, and said only in the optimizer's output that closing Denizli
+    (severance, write-offs) is not modelled. Oracle: the recommended site's appraisal against the
+    baseline, as plan.json carries it."""
+    from kopru.report.summary import build_summary
+
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    move = plan.site(plan.recommendation.site).appraisal.vs_baseline
+    base = plan.site(plan.recommendation.baseline_site)
+    assert base.existing and move.outlay
+    line = build_summary(plan).investment
+    assert (
+        f"moving from {base.name} is worth {move.npv:,.0f} USD (its IRR {move.irr:.0%},"
+        f" payback {move.payback_years:.1f} years)"
+    ) in line
+    assert line.endswith(f"; not counted: the costs of closing {base.name}.")
+
+
+def test_the_longest_turkish_summary_prints_to_one_page(tmp_path, browser):
+    """The Turkish wording runs about a fifth longer: the food example's summary.html printed to two
+    pages. Oracle: Chromium's own A4 print."""
+    plan = kopru.plan(EXAMPLES / "food_processing.yaml")
+    kopru.write_report(
+        plan,
+        tmp_path,
+        risk=kopru.risk(EXAMPLES / "food_processing.yaml", samples=2000, seed=3),
+        languages=["tr"],
+    )
+    page = browser.new_page()
+    page.goto((tmp_path / "tr" / "summary.html").as_uri())
+    pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    page.close()
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1

@@ -236,13 +236,27 @@ def investment_line(plan: Plan, words: Words = ENGLISH) -> str:
         payback=payback,
         **values,
     )
-    if a.vs_baseline is not None and a.vs_baseline.npv is not None and rec.baseline_site:
+    move = a.vs_baseline
+    if move is not None and move.npv is not None and rec.baseline_site:
+        base = plan.site(rec.baseline_site)
         text += words(
             "; moving from %(base)s is worth %(npv)s %(currency)s",
-            base=plan.site(rec.baseline_site).name,
-            npv=words.number(a.vs_baseline.npv),
+            base=base.name,
+            npv=words.number(move.npv),
             currency=plan.currency,
         )
+        # a manufacturer's review: the board read the standalone IRR as the move's
+        if move.outlay and move.irr is not None:
+            paid_back = (
+                words("never")
+                if move.payback_years is None
+                else words("%(years)s years", years=words.number(move.payback_years, 1))
+            )
+            text += words(
+                " (its IRR %(irr)s, payback %(payback)s)", irr=words.share(move.irr, 0), payback=paid_back
+            )
+        if base.existing:  # nor that closing the plant has costs of its own
+            text += words("; not counted: the costs of closing %(base)s", base=base.name)
     return text + "."
 
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from kopru.cli import in_flags
-from kopru.cli.space import app, station_label
+from kopru.cli.space import app, local_time, station_label
 from kopru.errors import KopruError
 
 PASS_KEYS = {
@@ -431,3 +431,11 @@ def test_pool_and_imaging_refuse_when_no_satellite_qualifies(space, tmp_path):
     for verb, message in expected.items():
         code, out, err = space(verb, "--tle", geo, "--start", "2026-06-01", "--json")
         assert (code, out, err) == (2, "", f"error: {message}\n"), verb
+
+
+def test_the_local_time_says_when_the_stations_date_is_another():
+    """A satellite operator's review: Göktürk-1 rising over KGS at 19:20 UTC on 1 June read '00:20'
+    local, which is 2 June in Astana. Oracle: the clock by hand."""
+    assert local_time("2026-06-01T19:20:00Z", "2026-06-02T00:20:00+05:00") == "00:20+1d"
+    assert local_time("2026-06-01T02:10:00Z", "2026-05-31T23:10:00-03:00") == "23:10-1d"
+    assert local_time("2026-06-01T09:00:00Z", "2026-06-01T14:00:00+05:00") == "14:00"

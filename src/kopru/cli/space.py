@@ -13,6 +13,7 @@ import math
 import re
 import warnings
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Annotated, TypeVar, cast
 
@@ -214,7 +215,7 @@ def passes(
     narrow = out.width < 100
     table.add_column("satellite", no_wrap=True, max_width=12, overflow="ellipsis")
     table.add_column("station", min_width=12, max_width=28, overflow="fold")  # wraps: a name is read whole
-    widths = {"AOS": 14, "local": 5, "TCA": 8, "LOS": 8, "max°": 4, "az°": 7, "min": 6}
+    widths = {"AOS": 14, "local": 8, "TCA": 8, "LOS": 8, "max°": 4, "az°": 7, "min": 6}
     shown = [c for c in widths if not (narrow and c in ("TCA", "az°"))]
     for col in shown:
         width = widths[col]
@@ -224,8 +225,8 @@ def passes(
         cut_aos, cut_los = ("…" if r["truncated_start"] else ""), ("…" if r["truncated_end"] else "")
         cells = {
             "AOS": cut_aos + str(r["aos"])[5:19].replace("T", " "),
-            "local": str(r["aos_local"])[11:16],
-            "TCA": str(r["tca"])[11:19],
+            "local": local_time(str(r["aos"]), str(r["aos_local"])),
+            "TCA": "—" if cont else str(r["tca"])[11:19],  # a geostationary 'pass' has no closest approach
             "LOS": "whole" if cont else str(r["los"])[11:19] + cut_los,
             "max°": f"{r['max_elevation_deg']:.1f}",
             "az°": f"{r['aos_azimuth_deg']:.0f}-{r['los_azimuth_deg']:.0f}",
@@ -239,8 +240,8 @@ def passes(
     out.print(table)
     out.print(
         "[dim]station: its name before the first comma or bracket (in full in --json and the CSV);"
-        " AOS, TCA, LOS: rise, closest approach, set (UTC); local: AOS on the station's clock (its"
-        " zone in --json); max°: highest elevation; az°: azimuth at AOS-LOS;"
+        " AOS, TCA, LOS: rise, closest approach, set (UTC); local: AOS on the station's clock, +1d on"
+        " the next day there (its zone in --json); max°: highest elevation; az°: azimuth at AOS-LOS;"
         " min: minutes in view; whole: in view for the whole window (geostationary); …: cut by the"
         " window's edge (the pass began before it or ends after it; max° is the highest within it)"
         + ("; TCA and az° need 100 columns (they are in --json and the CSV)" if narrow else "")
@@ -511,6 +512,13 @@ def imaging(
 def _gap(hours: float, at_least: bool) -> str:
     """A longest gap in hours, '≥' when it runs to the window's edge (a lower bound)."""
     return f"{'≥' if at_least else ''}{hours:.1f}"
+
+
+def local_time(utc: str, local: str) -> str:
+    """'00:20+1d': the station's clock at a moment, with the days its date is off the UTC date (a
+    satellite operator's review: 19:20 UTC at Astana read '00:20', a day early)."""
+    shift = (date.fromisoformat(local[:10]) - date.fromisoformat(utc[:10])).days
+    return local[11:16] + (f"{shift:+d}d" if shift else "")
 
 
 def _print_revisits(sites: list[dict[str, object]], days: float) -> None:

@@ -101,20 +101,23 @@ class PlanInputs:
     def _what_each_site_lacks(self) -> str:
         """Every market and material is reached by some site, but no site reaches them all: what
         the sites lack, grouped (the largest groups first, three at most)."""
-        groups: dict[tuple[str, tuple[str, ...], tuple[str, ...]], int] = {}
-        for i, country in enumerate(self.sites["country"]):
-            markets, materials = self.missing(i)
-            key = (str(country), tuple(markets), tuple(materials))
-            groups[key] = groups.get(key, 0) + 1
-        names = {"KZ": "Kazakhstan", "TR": "Türkiye"}
+        from kopru.display import FIXED_SUBJECTS
+
+        lacking = pd.DataFrame(
+            np.c_[~np.isfinite(self.x.freight_usd).any(axis=2), ~np.isfinite(self.x.material_freight_usd)]
+        )
+        lacking.insert(0, "country", self.sites["country"].to_numpy())
+        groups = lacking.groupby(list(lacking.columns), sort=False).indices  # one site stands for each
         parts = []
-        for (country, markets, materials), n in sorted(groups.items(), key=lambda g: -g[1])[:3]:
+        for rows in sorted(groups.values(), key=len, reverse=True)[:3]:
+            n, country = len(rows), str(self.sites["country"].iloc[rows[0]])
+            markets, materials = self.missing(int(rows[0]))
             lacks = []
             if materials:
                 lacks.append("bring in " + " or ".join(materials))
             if markets:
                 lacks.append("reach " + ", ".join(markets))
-            where = names.get(country, country)
+            where = FIXED_SUBJECTS.get(country, country)
             parts.append(f"{n} site{'s' if n > 1 else ''} in {where} cannot {' or '.join(lacks)}")
         return "every market and material is reached by some site, but none reaches them all: " + "; ".join(
             parts

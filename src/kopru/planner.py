@@ -268,6 +268,11 @@ class Recommendation(Model):
     headline: str = ""  # the decision in one sentence (qualified when the borrowed values overturn it)
     points: list[str] = []  # what the headline rests on: split markets, unconfirmed incentives, routes
 
+    def add_point(self, point: str) -> None:
+        """One more thing the headline rests on, said after the others."""
+        self.points.append(point)
+        self.text = " ".join([self.headline, *self.points])
+
     def qualify(self, clause: str) -> None:
         """Put ``clause`` into the headline: the decision must not read firmer than the data."""
         head = self.headline.removesuffix(".")
@@ -454,15 +459,13 @@ def _say_overrides(plan: Plan, seen: set[reads.Read]) -> None:
             unread.append(o["key"])
     checks = [f"{o['key']}: {o['check']}" for o in plan.overrides if o.get("check")]
     if checks:
-        plan.recommendation.points.append(f"Check the overrides: {' '.join(checks)}")
+        plan.recommendation.add_point(f"Check the overrides: {' '.join(checks)}")
     if unread:
-        plan.recommendation.points.append(
+        plan.recommendation.add_point(
             f"Overridden but read by no site of this plan, so without effect: {', '.join(unread)} (a site"
             " takes its own zone's, region's or province's value before its country's, and a value of the"
             " exchange rates' year is not grown)."
         )
-    if unread or checks:
-        plan.recommendation.text = " ".join([plan.recommendation.headline, *plan.recommendation.points])
 
 
 def limits_said(options: dict[str, Any], currency: str, names: dict[str, str], words: Words = ENGLISH) -> str:

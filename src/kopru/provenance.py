@@ -78,6 +78,8 @@ class RunInputs:
         from kopru.profile import as_profile
         from kopru.units import country_codes
 
+        if profile is None and overrides is None and disruptions is None and avoid is None:
+            return self
         prof = as_profile(self.profile if profile is None else profile)
         return RunInputs(
             self.profile if profile is None else prof.model_dump(mode="json"),

@@ -5,14 +5,14 @@ The file is a mapping from a key to a value (or to ``{value, unit, note, year}``
     KZ-ATY.wage_monthly_avg: 600000          # a parameter: <subject>.<quantity>
     KZ-61.wage_monthly_avg: {value: 380000, year: 2026}   # a figure of 2026 money
     KZT.fx_per_usd: {value: 520, note: "bank forecast 2027"}
-
-A parameter's override is of the year of the value it replaces (so that re-entering the pack's own
-figure changes nothing, and 1.3 × it is 30 % more, however the cost engine brings that year to the
-exchange rate's); ``year`` says the figure is of another year (today's wage: the rate's year).
     tariff.EAEU_CCT.6109: 12                 # a duty rate, % ad valorem
     tariff.EAEU_CCT.6109.min_eur_per_kg: 0   # its specific minimum, EUR per kg
     edge.aktau.baku_alat.ferry.cost_usd_per_teu: 1500
     node.khorgos.handling_days: 3
+
+A parameter's override is of the year of the value it replaces (so that re-entering the pack's own
+figure changes nothing, and 1.3 × it is 30 % more, however the cost engine brings that year to the
+exchange rate's); ``year`` says the figure is of another year (today's wage: the rate's year).
 """
 
 from __future__ import annotations

@@ -306,6 +306,7 @@ def pool(
     own_seconds = np.bincount(passes.sat[own_idx], weights=own.duration, minlength=len(sats))
     start_used, start_s, start_e = np.zeros(len(passes), bool), passes.aos.copy(), passes.aos.copy()
     start_used[own_idx], start_s[own_idx], start_e[own_idx] = own.used, own.start, own.end
+    own_all = SimpleNamespace(used=start_used, start=start_s, end=start_e)  # the own schedule, every pass
     pooled = schedule_contacts(
         passes.station,
         passes.sat,
@@ -330,12 +331,8 @@ def pool(
         own.report,
         pooled.report,
         _schedule_rows(sats, antennas, passes, pooled, own_mask),
-        contested=_contested(
-            sats, antennas, passes, pooled, own_mask, options.setup_s, (start_used, start_s, start_e)
-        ),
-        schedule_own=_schedule_rows(
-            sats, antennas, passes, SimpleNamespace(used=start_used, start=start_s, end=start_e), own_mask
-        ),
+        contested=_contested(sats, antennas, passes, pooled, own_mask, options.setup_s, own_all),
+        schedule_own=_schedule_rows(sats, antennas, passes, own_all, own_mask),
         constellation=constellation,
         stations=antennas,
         stations_not_for_leo=refused,
@@ -420,7 +417,7 @@ def _contested(
     pooled: Schedule,
     own_mask: np.ndarray,
     setup_s: float,
-    own_contacts: tuple[np.ndarray, np.ndarray, np.ndarray],
+    own_all: Any,
 ) -> list[dict[str, object]]:
     """Each contact a satellite had in its own country's schedule that the pooled schedule leaves
     out or shortens to give its antenna to another satellite (their windows, widened by the set-up
@@ -428,10 +425,10 @@ def _contested(
     MIN_LOSS_S of it: whose, where, when, what it had and kept, the time it loses and the satellites
     that took the antenna. What a member gives up to the pool, pass by pass, in time order.
 
-    ``own_contacts`` (used, start, end per pass) is the own-country schedule: a satellite operator's
+    ``own_all`` (used, start, end per pass) is the own-country schedule: a satellite operator's
     review found passes counted as given up that the own schedule had never booked either (taken
     by a satellite of the same country) or that were too short to book at all."""
-    own_used, own_start, own_end = own_contacts
+    own_used, own_start, own_end = own_all.used, own_all.start, own_all.end
     pairs = conflict_pairs(passes.station, passes.aos, passes.los, setup_s)
     rival = passes.sat[pairs[0]] != passes.sat[pairs[1]]
     pairs = pairs[:, rival]

@@ -19,8 +19,19 @@ def serving(app: FastAPI) -> Iterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))  # port 0: the OS picks a free one, no race with a guessed number
     port = sock.getsockname()[1]
-    # ws="none": uvicorn would otherwise import websockets, whose deprecation warnings fail tests
-    config = uvicorn.Config(app, log_level="warning", ws="none", lifespan="on", timeout_graceful_shutdown=2)
+    # ws="none": uvicorn would otherwise import websockets, whose deprecation warnings fail tests.
+    # timeout_keep_alive: uvicorn closes an idle connection after 5 s by default, and a test whose
+    # client waits about that long between requests (command-line runs in between) could send on a
+    # connection the server was closing: "Server disconnected without sending a response" (seen once
+    # on a fresh clone). The tests' client keeps its connections; the server keeps them as long.
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        ws="none",
+        lifespan="on",
+        timeout_graceful_shutdown=2,
+        timeout_keep_alive=120,
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -299,6 +299,60 @@ def test_override_tariff_edge_and_node(pack):
     ]
 
 
+def test_a_pattern_with_a_factor_scales_every_value_it_matches(pack):
+    """A manufacturer's review: 'Kazakh wages +30 %' took one override per region, and
+    KZ.wage_monthly_avg alone moved no site. Oracle: each value of the shipped pack × 1.3, in its
+    own year; subjects the pattern does not match keep theirs."""
+    changed = load({"KZ*.wage_monthly_avg": {"factor": 1.3, "note": "wage push"}})
+    kazakh = [s for s in pack.parameters.query("quantity == 'wage_monthly_avg'")["subject"].unique()]
+    kazakh = sorted(s for s in kazakh if s.startswith("KZ"))
+    assert len(kazakh) == 21  # the national row and the 20 regions
+    for subject in kazakh:
+        before, after = pack.param(subject, "wage_monthly_avg"), changed.param(subject, "wage_monthly_avg")
+        assert after.value == pytest.approx(before.value * 1.3, rel=1e-12)
+        assert after.year == before.year and after.overridden
+    assert changed.param("TR", "wage_monthly_avg").value == pack.param("TR", "wage_monthly_avg").value
+    (o,) = changed.overrides
+    assert (o.key, o.old, o.new, o.unit, o.factor, o.note) == (
+        "KZ*.wage_monthly_avg",
+        None,
+        1.3,
+        "×",
+        True,
+        "wage push",
+    )
+    assert list(o.matched) == kazakh
+    # a value on a pattern sets each one; a factor on one subject is recorded as the value it gives
+    flat = load({"KZ-6?.wage_monthly_avg": 300_000})
+    assert {s: flat.param(s, "wage_monthly_avg").value for s in ("KZ-61", "KZ-62", "KZ-63", "KZ-59")} == {
+        "KZ-61": 300_000,
+        "KZ-62": 300_000,
+        "KZ-63": 300_000,
+        "KZ-59": pack.param("KZ-59", "wage_monthly_avg").value,
+    }
+    one = load({"KZ-61.wage_monthly_avg": {"factor": 2}}).overrides[0]
+    wage = pack.param("KZ-61", "wage_monthly_avg")
+    assert (one.old, one.new, one.year, one.factor) == (wage.value, 2 * wage.value, wage.year, False)
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        ({"XX*.wage_monthly_avg": {"factor": 1.3}}, "no subject matching 'XX\\*' has a wage_monthly_avg"),
+        ({"KZ*.wage_monthly_avg": {"factor": 0}}, "factor must be more than 0 and at most 100"),
+        ({"KZ*.wage_monthly_avg": {"factor": 443315}}, "factor must be more than 0 and at most 100"),
+        ({"KZ*.wage_monthly_avg": {"factor": 1.3, "year": 2026}}, "a factor keeps each value's unit"),
+        ({"KZ*.wage_monthly_avg": {"factor": 1.3, "value": 1}}, "expected a number, {value, unit"),
+        ({"tariff.EAEU_CCT.6109": {"factor": 2}}, "a factor applies to a parameter's value, not a tariff's"),
+        ({"KZ*.corporate_income_tax": {"factor": 10}}, "% is more than 100 %"),
+        ({"KZ*.wage_monthly_avg": {"value": 1, "unit": "USD/month"}}, "unit must be KZT/month"),
+    ],
+)
+def test_bad_pattern_and_factor_overrides(mapping, message):
+    with pytest.raises(OverrideError, match=message):
+        load(mapping)
+
+
 @pytest.mark.parametrize(
     ("mapping", "message"),
     [
@@ -452,6 +506,8 @@ def test_a_tariffs_specific_minimum_can_be_overridden_and_a_rate_under_it_is_fla
         "note": "user override",
         "year": None,
         "check": "",
+        "factor": False,
+        "matched": [],
         "read": True,
     }
     with pytest.raises(kopru.OverrideError, match=r"a tariff row.s field is rate_pct .* or min_eur_per_kg"):

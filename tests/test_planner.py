@@ -11,6 +11,7 @@ from kopru.costs import capital_recovery_factor
 from kopru.datapack import load
 from kopru.planner import stress_clause
 from kopru.profile import load_profile
+from kopru.provenance import RunInputs
 from kopru.trade import treatment
 
 PROFILES = sorted(EXAMPLES.glob("*.yaml"))
@@ -592,6 +593,35 @@ def test_an_override_of_the_packs_own_figure_changes_nothing_and_a_share_more_is
         load({"KZ-61.wage_monthly_avg": {"value": 1, "year": 26}})
     with pytest.raises(kopru.OverrideError, match="year applies to a parameter's value, not a tariff's"):
         load({"tariff.EAEU_CCT.6109": {"value": 5, "year": 2026}})
+
+
+def test_a_national_what_if_in_one_override_moves_every_kazakh_site(tmp_path):
+    """'Kazakh wages +30 %' as one pattern key: every Kazakh site's labour × 1.3, no Turkish one
+    moves, the override is read, and the risk re-run from the plan's inputs applies the same factor.
+    Oracle: the plan without it (labour is the wage bill and what scales with it)."""
+    base = kopru.plan(EXAMPLES / "apparel.yaml")
+    given = {"KZ*.wage_monthly_avg": {"factor": 1.3}}
+    plan = kopru.plan(EXAMPLES / "apparel.yaml", overrides=given)
+    for site in plan.sites:
+        ratio = site.landed_cost.components["labour"] / base.site(site.id).landed_cost.components["labour"]
+        assert ratio == pytest.approx(1.3 if site.country == "KZ" else 1.0, rel=1e-9), site.id
+    (o,) = plan.overrides
+    assert o["read"] and o["factor"] and len(o["matched"]) == 21
+    assert RunInputs.of_plan(plan).overrides_mapping() == {
+        "KZ*.wage_monthly_avg": {"factor": 1.3, "note": "user override"}
+    }
+    report = kopru.write_report(plan, tmp_path).report_html.read_text(encoding="utf-8")
+    assert "× 1.3 on 21 values: KZ, KZ-10," in report
+
+
+def test_an_override_given_with_a_year_is_re_applied_with_it():
+    """A risk or stress run re-applies the plan's overrides from its record: a figure given as of
+    2026 must stay of 2026 there (the record had dropped the year, so the wage grew once more)."""
+    given = {"KZ-61.wage_monthly_avg": {"value": 380_000, "year": 2026}}
+    plan = kopru.plan(EXAMPLES / "apparel.yaml", overrides=given)
+    again = kopru.plan(EXAMPLES / "apparel.yaml", overrides=RunInputs.of_plan(plan).overrides_mapping())
+    assert again.site("KZ-61").landed_cost.total == plan.site("KZ-61").landed_cost.total
+    assert again.overrides[0]["year"] == 2026
 
 
 def test_no_site_serving_everything_says_what_each_group_of_sites_lacks():

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import kopru
+from kopru.datapack.overrides import as_given
 
 CODE_SUFFIXES = (".py", ".j2", ".js", ".css", ".html")
 
@@ -111,10 +112,11 @@ class RunInputs:
         return out
 
     def overrides_mapping(self) -> dict[str, Any] | None:
-        """The overrides as an overrides file gives them (``{key: {value, unit, note}}``), or None."""
+        """The overrides as an overrides file gives them (``{key: {value, unit, note, year}}`` or
+        ``{key: {factor, note}}``), or None."""
         if not self.overrides:
             return None
-        return {o["key"]: {"value": o["new"], "unit": o["unit"], "note": o["note"]} for o in self.overrides}
+        return {o["key"]: as_given(o) for o in self.overrides}
 
 
 def _profile_label(profile: dict[str, Any]) -> str:

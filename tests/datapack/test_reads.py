@@ -55,6 +55,14 @@ def test_what_an_override_changes(key, read):
     assert reads.override_read(key) == read
 
 
+def test_a_pattern_is_seen_by_a_read_of_any_subject_it_matches():
+    seen = {("param", "KZ-61", "wage_monthly_avg"), ("param", "TR", "vat_standard")}
+    assert reads.visible(reads.override_read("KZ*.wage_monthly_avg"), seen)
+    assert reads.visible(("param", "KZ-6?", "wage_monthly_avg"), seen)
+    assert not reads.visible(("param", "KZ-7*", "wage_monthly_avg"), seen)  # no such read
+    assert not reads.visible(("param", "KZ*", "vat_standard"), seen)  # TR does not match
+
+
 def test_reading_the_whole_parameters_table_sees_every_parameter():
     assert reads.visible(("param", "KZ", "vat_standard"), {("table", "parameters")})
     assert not reads.visible(("table", "tariffs"), {("table", "parameters")})

@@ -148,7 +148,9 @@ def print_plan(plan: Any, written: bool = False) -> None:
     if plan.network is not None:
         _print_network(plan)
     if plan.overrides:
-        out.print(f"[red]overridden:[/] {escape(', '.join(o['key'] for o in plan.overrides))}")
+        counts = [f" ({len(o['matched'])} values)" if o.get("matched") else "" for o in plan.overrides]
+        keys = [o["key"] + n for o, n in zip(plan.overrides, counts, strict=True)]
+        out.print(f"[red]overridden:[/] {escape(', '.join(keys))}")
         unread = [o["key"] for o in plan.overrides if o.get("read") is False]
         if unread:
             out.print(f"[yellow]read by no site, so without effect:[/] {escape(', '.join(unread))}")

@@ -5,6 +5,7 @@ The file is a mapping from a key to a value (or to ``{value, unit, note, year}``
     KZ-ATY.wage_monthly_avg: 600000          # a parameter: <subject>.<quantity>
     KZ-61.wage_monthly_avg: {value: 380000, year: 2026}   # a figure of 2026 money
     KZT.fx_per_usd: {value: 520, note: "bank forecast 2027"}
+    KZ*.wage_monthly_avg: {factor: 1.3}      # every Kazakh wage (national and regional) x 1.3
     tariff.EAEU_CCT.6109: 12                 # a duty rate, % ad valorem
     tariff.EAEU_CCT.6109.min_eur_per_kg: 0   # its specific minimum, EUR per kg
     edge.aktau.baku_alat.ferry.cost_usd_per_teu: 1500
@@ -13,11 +14,17 @@ The file is a mapping from a key to a value (or to ``{value, unit, note, year}``
 A parameter's override is of the year of the value it replaces (so that re-entering the pack's own
 figure changes nothing, and 1.3 × it is 30 % more, however the cost engine brings that year to the
 exchange rate's); ``year`` says the figure is of another year (today's wage: the rate's year).
+
+A subject with ``*``, ``?`` or ``[...]`` (shell-style, as ``fnmatch``) replaces the value of every
+subject it matches that has the quantity, and ``{factor: x}`` multiplies each value it replaces
+(of its own year) instead of setting one: a national what-if ('Kazakh wages +30 %') in one line,
+where ``KZ.wage_monthly_avg`` alone moves no region that has a wage of its own.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,6 +45,8 @@ NODE_FIELDS = ("handling_usd_per_teu", "handling_days")
 MAX_VALUE = 1e9
 MIN_POSITIVE = 1e-6
 MAX_DUTY_PCT = 1000  # as a profile's duty_pct: the highest duties of any schedule are a few hundred %
+MAX_FACTOR = 100  # a factor beyond it is a value typed as a factor (1.3 means +30 %)
+WILDCARDS = re.compile(r"[*?\[]")
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,8 @@ class Override:
     note: str
     year: int | None = None  # of the money the new value is in (a parameter's; None for a table's)
     check: str = ""  # what looks like a slip and is worth a look (a fraction given for a percentage)
+    factor: bool = False  # ``new`` multiplies each value replaced (``old`` is then None)
+    matched: tuple[str, ...] = ()  # the subjects a pattern key replaced
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -61,7 +72,20 @@ class Override:
             "note": self.note,
             "year": self.year,
             "check": self.check,
+            "factor": self.factor,
+            "matched": list(self.matched),
         }
+
+
+def as_given(record: dict[str, Any]) -> dict[str, Any]:
+    """An override's record (``Override.as_dict()``) as an overrides file gives it: applied again,
+    it sets the same values (its year too: a figure given as of 2026 stays of 2026)."""
+    if record.get("factor"):
+        return {"factor": record["new"], "note": record["note"]}
+    given = {"value": record["new"], "unit": record["unit"], "note": record["note"]}
+    if record.get("year") is not None:
+        given["year"] = record["year"]
+    return given
 
 
 def read_overrides(path: str | Path) -> dict[str, Any]:
@@ -72,14 +96,23 @@ def read_overrides(path: str | Path) -> dict[str, Any]:
 FIRST_YEAR, LAST_YEAR = 1990, 2100  # a year an override's money may be of
 
 
-def _number(key: str, raw: Any) -> tuple[float, str | None, str, int | None]:
-    unit, note, year = None, "user override", None
+def _number(key: str, raw: Any) -> tuple[float, str | None, str, int | None, bool]:
+    """The value (or factor), unit, note, year and whether it is a factor."""
+    unit, note, year, factor = None, "user override", None, False
     if isinstance(raw, dict):
-        unknown = set(raw) - {"value", "unit", "note", "year"}
-        if unknown or "value" not in raw:
-            raise OverrideError(f"override {key}: expected a number or {{value, unit, note, year}}")
+        unknown = set(raw) - {"value", "factor", "unit", "note", "year"}
+        if unknown or len({"value", "factor"} & set(raw)) != 1:
+            raise OverrideError(
+                f"override {key}: expected a number, {{value, unit, note, year}} or {{factor, note}}"
+            )
         unit, note, year = raw.get("unit"), str(raw.get("note", note)), _year(key, raw.get("year"))
-        raw = raw["value"]
+        factor = "factor" in raw
+        if factor and (unit is not None or year is not None):
+            raise OverrideError(
+                f"override {key}: a factor keeps each value's unit and year; give {{value, unit, year}}"
+                " to set a value of another unit or year"
+            )
+        raw = raw["factor" if factor else "value"]
     if isinstance(raw, str):  # YAML reads 1e6 (no dot, no sign) as text
         with contextlib.suppress(ValueError):
             raw = float(raw)
@@ -91,7 +124,12 @@ def _number(key: str, raw: Any) -> tuple[float, str | None, str, int | None]:
         raise OverrideError(
             f"override {key}: {raw:g} is beyond any value of this kind (at most {MAX_VALUE:g})"
         )
-    return float(raw), unit, note, year
+    if factor and not 0 < raw <= MAX_FACTOR:
+        raise OverrideError(
+            f"override {key}: factor must be more than 0 and at most {MAX_FACTOR} (1.3 means 30 % more),"
+            f" got {raw:g}"
+        )
+    return float(raw), unit, note, year, factor
 
 
 def _year(key: str, raw: Any) -> int | None:
@@ -125,16 +163,25 @@ def apply_overrides(pack, overrides: str | Path | dict[str, Any]):
     for key, raw in mapping.items():
         key = str(key)
         try:
-            value, unit, note, year = _number(key, raw)
+            value, unit, note, year, factor = _number(key, raw)
             head, _, rest = key.partition(".")
             if year is not None and head in ("tariff", "edge", "node"):
                 raise OverrideError(f"override {key}: year applies to a parameter's value, not a {head}'s")
+            if factor and head in ("tariff", "edge", "node"):
+                raise OverrideError(
+                    f"override {key}: a factor applies to a parameter's value, not a {head}'s"
+                )
             if head == "tariff":
                 done.append(_tariff(writable("tariffs"), key, rest, value, note))
             elif head == "edge":
                 done.append(_edge(writable("edges"), key, rest, value, note))
             elif head == "node":
                 done.append(_node(writable("nodes"), key, rest, value, note))
+            elif factor or WILDCARDS.search(head):
+                params, change = _parameters(pack, params, key, value, unit, note, year, factor)
+                done.append(change)
+                quantity = key.partition(".")[2]
+                changed |= {(subject, quantity) for subject in change.matched or (head,)}
             else:
                 params, change = _parameter(pack, params, key, value, unit, note, year)
                 done.append(change)
@@ -217,6 +264,55 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note, year=None):
     }
     params = pd.concat([params, pd.DataFrame([row])], ignore_index=True)
     return params, Override(key, None, value, unit, note, row["year"])
+
+
+def _parameters(pack, params: pd.DataFrame, key, value, unit, note, year, factor: bool):
+    """Every value a pattern key matches (the latest of each subject), or one value times a factor."""
+    pattern, _, quantity = key.partition(".")
+    if quantity not in pack.quantities:
+        raise OverrideError(f"override {key}: unknown quantity {quantity!r} (see quantities.yaml)")
+    regex = fnmatch.translate(pattern)
+    rows = params[(params["quantity"] == quantity) & params["subject"].str.match(regex)]
+    if rows.empty:
+        is_pattern = WILDCARDS.search(pattern)
+        raise OverrideError(
+            f"override {key}: no subject matching {pattern!r} has a {quantity} value in the data pack"
+            if is_pattern
+            else f"override {key}: the data pack has no {key} value to multiply (give a value instead)"
+        )
+    latest = rows.groupby("subject", sort=True)["year"].idxmax()  # the first row of the latest year
+    old = params.loc[latest, "value"].to_numpy(float)
+    new = old * value if factor else np.full(len(old), value)
+    units = set(params.loc[latest, "unit"])
+    if unit is not None and units != {unit}:
+        raise OverrideError(f"override {key}: unit must be {' or '.join(sorted(units))} (the data pack's)")
+    _check_range(pack, key, quantity, new, units)
+    years = params.loc[latest, "year"].to_numpy() if year is None else np.full(len(old), year)
+    for row, v, y in zip(latest, new, years, strict=True):
+        _set(params, [row], value=float(v), year=int(y), source=OVERRIDE_SOURCE, note=note)
+        _set(params, [row], overridden=True, assumption=False)
+    matched = tuple(latest.index)
+    if not WILDCARDS.search(pattern):  # one value times a factor: recorded as the value it gives
+        said = f"{note} ({value:g} × the data pack's {old[0]:g})"
+        return params, Override(key, float(old[0]), float(new[0]), units.pop(), said, int(years[0]))
+    unit = "×" if factor else units.pop()
+    return params, Override(key, None, value, unit, note, year, factor=factor, matched=matched)
+
+
+def _check_range(pack, key: str, quantity: str, values: np.ndarray, units: set[str]) -> None:
+    """The bounds a value of ``quantity`` keeps, on every value a key sets."""
+    if pack.quantities[quantity].get("positive") and values.min() < MIN_POSITIVE:
+        raise OverrideError(
+            f"override {key}: value must be at least {MIN_POSITIVE:g} (other values divide by it),"
+            f" got {values.min():g}"
+        )
+    most = pack.quantities[quantity].get("max_pct")
+    if most is not None and units == {"%"} and values.max() > most:
+        raise OverrideError(
+            f"override {key}: {values.max():g} % is more than {most} % (a rate in percent: 16 means 16 %)"
+        )
+    if values.max() > MAX_VALUE:
+        raise OverrideError(f"override {key}: {values.max():g} is beyond any value of this kind")
 
 
 def _set(table: pd.DataFrame, rows: Any, **values: Any) -> None:

@@ -12,6 +12,7 @@ that a cached answer does not hide the reads behind it.
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 from collections.abc import Iterator
 from contextvars import ContextVar
 
@@ -64,5 +65,10 @@ def override_read(key: str) -> Read:
 
 def visible(read: Read, reads: set[Read]) -> bool:
     """Whether a computation with ``reads`` could see a change of ``read`` (reading the whole
-    parameters table sees every parameter)."""
-    return read in reads or (read[0] == "param" and ("table", "parameters") in reads)
+    parameters table sees every parameter; a subject pattern, ``KZ*``, every subject it matches)."""
+    if read in reads or (read[0] == "param" and ("table", "parameters") in reads):
+        return True
+    if read[0] != "param" or not any(c in read[1] for c in "*?["):
+        return False
+    _, pattern, quantity = read
+    return any(r[0] == "param" and r[2] == quantity and fnmatch.fnmatchcase(r[1], pattern) for r in reads)

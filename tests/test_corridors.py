@@ -184,10 +184,10 @@ def test_avoiding_a_country_leaves_no_node_of_it_on_the_route():
 
     nodes = kopru.load_data().nodes
     plain = kopru.route("almaty", "istanbul")
-    assert "RU" in {nodes.at[leg.destination, "country"] for leg in plain.legs}  # via Novorossiysk today
-    around = kopru.route("almaty", "istanbul", avoid=["RU"])
+    assert "IR" in {nodes.at[leg.destination, "country"] for leg in plain.legs}  # via Tehran and Van today
+    around = kopru.route("almaty", "istanbul", avoid=["IR", "RU"])
     touched = {nodes.at[n, "country"] for leg in around.legs for n in (leg.origin, leg.destination)}
-    assert "RU" not in touched
+    assert not {"IR", "RU"} & touched
     assert around.cost_usd_per_teu >= plain.cost_usd_per_teu  # a constraint never makes it cheaper
 
 
@@ -211,18 +211,72 @@ def test_plan_avoiding_russia_uses_only_such_routes():
         assert all(nodes.at[n, "country"] != "RU" for n in inner), key
         assert route.legs == [] or route.legs[-1]["to"] == market_node
     assert plan.avoid == ["RU"]
-    assert not any(mc.restricted_transit for s in plan.sites for mc in s.by_market.values())
+    flagged = {
+        c
+        for s in plan.sites
+        for mc in s.by_market.values()
+        if mc.restricted_transit
+        for c in mc.restricted_transit.countries
+    }
+    assert flagged == {"IR"}  # the routes through Iran stay, and flagged
 
 
 def test_routes_through_a_sanctioned_country_are_flagged_with_the_detour():
     import kopru
 
     plan = kopru.plan(EXAMPLES / "apparel.yaml")
-    flagged = plan.site(plan.recommendation.site).by_market["mkt_EU"].restricted_transit
+    by_market = plan.site(plan.recommendation.site).by_market
+    flagged = by_market["mkt_EU"].restricted_transit
     assert flagged is not None and flagged.countries == ["RU"]
-    detour = kopru.route("turkistan", "constanta", avoid=["RU"])
+    # the detour goes around every country under restrictions at once
+    detour = kopru.route("turkistan", "constanta", avoid=["IR", "RU"])
     assert flagged.detour_cost_usd_per_teu == pytest.approx(detour.cost_usd_per_teu, abs=0.01)
-    assert "--avoid RU" in plan.recommendation.text
+    through_iran = by_market["mkt_TR"].restricted_transit
+    assert through_iran is not None and through_iran.countries == ["IR"]
+    detour = kopru.route("turkistan", "istanbul", avoid=["IR", "RU"])
+    assert through_iran.detour_cost_usd_per_teu == pytest.approx(detour.cost_usd_per_teu, abs=0.01)
+    assert "pass through Iran, Russia, under sanctions" in plan.recommendation.text
+    assert "--avoid IR --avoid RU" in plan.recommendation.text
+
+
+def test_the_southern_road_through_iran_costs_its_legs_and_crossings():
+    """The TIR road from Istanbul to Tashkent through Iran and Turkmenistan (the Turkish truckers'
+    route to Central Asia). Oracle, by hand from the data pack's rows: ten legs at the CPMM road rate
+    (USD 1.89 per TEU-km over 4,455 km = 8,419.95), the Turkmen transit leg Sarakhs-Farap at its own
+    cost (454 km x 591/500 + fees 250 + 100 + 80 = 967) and the three border crossings (Gürbulak 208,
+    Sarakhs 140, Farap 144): USD 9,878.95; days 4,909 km / 561.6 + 3 + 0.46 + 0.3."""
+    import kopru
+
+    road = kopru.route(
+        "istanbul", "tashkent", avoid=["RU"], disruptions=["mode:rail", "mode:ferry", "mode:sea"]
+    )
+    assert [leg.destination for leg in road.legs][4:] == [
+        *("gurbulak", "tabriz", "tehran", "mashhad", "sarakhs", "farap", "tashkent")
+    ]
+    assert road.cost_usd_per_teu == pytest.approx(4455 * 1.89 + 967 + 208 + 140 + 144, abs=0.01)
+    assert road.distance_km == 4909
+    assert road.days == pytest.approx(
+        sum(round(d / 561.6, 2) for d in (113, 37, 305, 315, 934, 288, 660, 954, 186, 454, 663)) + 3.76,
+        abs=0.01,
+    )
+    with pytest.raises(RouteError, match="no route"):
+        kopru.route(
+            "istanbul", "tashkent", avoid=["RU", "IR"], disruptions=["mode:rail", "mode:ferry", "mode:sea"]
+        )
+
+
+def test_the_caspian_closed_and_russia_avoided_leaves_the_route_through_iran():
+    """A manufacturer's review: 'around Russia' meant only the Caspian ferry, so closing it left the
+    Kazakh sites without inputs from Istanbul. Now the road through Iran carries them, flagged."""
+    import kopru
+
+    plan = kopru.plan(EXAMPLES / "apparel.yaml", disruptions="mode:ferry", avoid="RU")
+    turan = plan.site("sez_turan")
+    assert turan.landed_cost.total > 0 and plan.recommendation.site is not None
+    assert "pass through Iran" in plan.recommendation.text
+    assert not any(n.startswith("no route") for n in turan.notes)
+    trims_in = kopru.route("istanbul", "turkistan", disruptions="mode:ferry", avoid="RU")  # the trims
+    assert "gurbulak" in [leg.destination for leg in trims_in.legs]
 
 
 def test_an_unknown_country_code_is_one_line(cli):

@@ -1,4 +1,4 @@
-"""The multimodal corridor network (road, rail, Caspian ferry, sea) and the lanes through it.
+"""The multimodal corridor network (road, rail, ferry, sea) and the lanes through it.
 
 Nodes are cities, border crossings, ports and rail hubs; edges carry a mode, a distance, a
 transit time and a cost per TEU. Handling (cost and days) is charged on every arc that enters a
@@ -28,6 +28,7 @@ from kopru.memo import LRU
 
 Criterion = Literal["cost", "time", "distance"]
 WATER_MODES = ("ferry", "sea")
+PORT_KINDS = ("port", "pier")  # where a ship is loaded or unloaded (a pier: a lake ferry's)
 _WEIGHT = {"cost": "cost", "time": "days", "distance": "distance_km"}
 
 
@@ -160,10 +161,10 @@ class Network:
         arcs = arcs[self._avoid_mask(arcs)]
         # A border or hub is handled by every path through it; a port only where the container
         # is loaded onto or unloaded from a ship, so a train passing through Aktau pays nothing.
-        kind = self.nodes["kind"]
+        is_port = self.nodes["kind"].isin(PORT_KINDS)
         waterborne = arcs["mode"].isin(WATER_MODES)
-        at_v = (arcs["v"].map(kind) != "port") | waterborne
-        at_u = (arcs["u"].map(kind) == "port") & waterborne
+        at_v = ~arcs["v"].map(is_port) | waterborne
+        at_u = arcs["u"].map(is_port) & waterborne
         for col, handling in (("cost", "handling_usd_per_teu"), ("days", "handling_days")):
             base = arcs["leg_cost"] if col == "cost" else arcs["days"]
             per_node = self.nodes[handling]
@@ -174,7 +175,7 @@ class Network:
         days_at = self.nodes["handling_days"]
         at_v_days = arcs["v"].map(days_at).where(at_v, 0.0)
         at_u_days = arcs["u"].map(days_at).where(at_u, 0.0)
-        v_port = arcs["v"].map(kind) == "port"
+        v_port = arcs["v"].map(is_port)
         arcs["wait_port_days"] = at_v_days.where(v_port, 0.0) + at_u_days
         arcs["wait_border_days"] = at_v_days.where(~v_port, 0.0)
         arcs["iu"] = arcs["u"].map(self.index).astype(np.int64)

@@ -57,6 +57,20 @@ def item_names(names: dict[str, str], inputs: dict[str, Any]) -> dict[str, str]:
     return out
 
 
+# countries by ISO code, as a reader names them: transit countries a route may cross and those a
+# restriction names (markets name their own countries)
+COUNTRY_NAMES = {
+    "RU": "Russia",
+    "IR": "Iran",
+    "BY": "Belarus",
+    "GE": "Georgia",
+    "AZ": "Azerbaijan",
+    "TM": "Turkmenistan",
+    "UZ": "Uzbekistan",
+    "CN": "China",
+    "KZ": "Kazakhstan",
+    "TR": "Türkiye",
+}
 # subjects of data-pack figures that are not sites: the SEZ regime and the two countries
 FIXED_SUBJECTS = {"KZ-SEZ": "SEZ regime", "KZ": "Kazakhstan", "TR": "Türkiye"}
 # what kind of place a site or a dossier is, as a reader says it

@@ -20,6 +20,7 @@ from kopru import datapack
 from kopru.corridors import Lanes, Network, check_countries, network_for
 from kopru.costs import CostInputs, capital_recovery_factor
 from kopru.datapack import DataPack, reads
+from kopru.display import COUNTRY_NAMES
 from kopru.errors import FieldIssue, ProfileError
 from kopru.geo import haversine_km
 from kopru.incentives import Incentive, Terms, decide
@@ -94,7 +95,7 @@ class PlanInputs:
         if self.closed:
             remedies.append(f"reopen part of what is closed ({', '.join(self.closed)})")
         if self.avoid:
-            remedies.append(f"allow routes through {', '.join(self.avoid)}")
+            remedies.append(f"allow routes through {', '.join(COUNTRY_NAMES.get(c, c) for c in self.avoid)}")
         remedy = " or ".join(remedies) or "check the markets and the materials' origins"
         return f"No candidate site can serve every target market ({because}): {remedy}"
 

@@ -25,7 +25,7 @@ from kopru.datapack import DataPack, Param, reads, split_list
 from kopru.datapack.freshness import oldest_behind
 from kopru.datapack.labels import value_label
 from kopru.datapack.loader import BOUNDARIES_SOURCE
-from kopru.display import and_list, subject_names
+from kopru.display import COUNTRY_NAMES, and_list, subject_names
 from kopru.errors import UnknownSite
 from kopru.incentives import zone_note
 from kopru.inputs import PlanInputs, prepare
@@ -810,7 +810,9 @@ def _site_notes(pre: PlanInputs, a: _Arrays, i: int, site: Any) -> list[str]:
             [f"no route in for {' or '.join(materials)}"] if materials else []
         )
         given = ([f"{', '.join(pre.closed)} closed"] if pre.closed else []) + (
-            [f"routes through {', '.join(pre.avoid)} avoided"] if pre.avoid else []
+            [f"routes through {', '.join(COUNTRY_NAMES.get(c, c) for c in pre.avoid)} avoided"]
+            if pre.avoid
+            else []
         )
         notes.append("; ".join(lacks) + (f" with {' and '.join(given)}" if given else ""))
     zone_years = pre.terms.zone_years[i]
@@ -1074,10 +1076,6 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
         headline=text,
         points=points,
     )
-
-
-# names of the countries a restriction may name (restrictions.csv), for the sentence people read
-COUNTRY_NAMES = {"RU": "Russia", "BY": "Belarus"}
 
 
 def _restricted_sentence(site: SitePlan, currency: str, markets: list[dict[str, Any]]) -> str:

@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from kopru.display import FIXED_SUBJECTS
+from kopru.display import COUNTRY_NAMES, FIXED_SUBJECTS
 from kopru.language import ENGLISH, Words
 
 Direction = Literal["up", "down"]
@@ -37,7 +37,6 @@ SITE_WORDS = {
     "gas": "gas price",
     "land": "land price or lease",
 }
-COUNTRY_NAMES = {"KZ": "Kazakhstan", "TR": "Türkiye"}
 DEMAND_LABEL = "demand, all markets together (today's plant sizes)"
 
 

@@ -105,12 +105,11 @@ def test_every_word_a_sentence_looks_up_is_translated():
     risk engine's variables and site inputs, transit countries, the stressed inputs."""
     from kopru.borrowing import SITE_INPUTS
     from kopru.datapack.labels import MODE_NAMES, QUANTITY_LABELS
-    from kopru.display import FIXED_SUBJECTS
-    from kopru.report.summary import COUNTRIES
-    from kopru.switching import COUNTRY_NAMES, DEMAND_LABEL, LABELS, SITE_WORDS
+    from kopru.display import COUNTRY_NAMES, FIXED_SUBJECTS
+    from kopru.switching import DEMAND_LABEL, LABELS, SITE_WORDS
 
     words = {*QUANTITY_LABELS.values(), *MODE_NAMES.values(), *LABELS.values(), *SITE_WORDS.values()}
-    words |= {*COUNTRY_NAMES.values(), *COUNTRIES.values(), *FIXED_SUBJECTS.values(), DEMAND_LABEL}
+    words |= {*COUNTRY_NAMES.values(), *FIXED_SUBJECTS.values(), DEMAND_LABEL}
     # the suffixes of the risk engine's variables (freight.sea, wait.port) and the stressed inputs
     words |= {"sea", "rail", "road", "ferry", "border", "port", *SITE_INPUTS, "land once the zone has ended"}
     cat = catalog()

@@ -259,7 +259,7 @@ def test_sites_page_map_and_site_data(watched: Watched) -> None:
     assert page.locator("#sites-map .choroplethlocation").count() >= 20
     assert page.locator("#sites-map g.trace.scattergeo path.point").count() >= 20 + 17 + 12
     assert_basemap(page, "#sites-map")
-    # corridor lines in four styles: rail, road, sea, Caspian ferry
+    # corridor lines in four styles: rail, road, sea, ferry
     assert page.locator("#sites-map g.trace.scattergeo path.js-line").count() >= 4
     # click a SEZ marker on the map (diamonds are the second group of site markers; where a zone
     # shares its city's coordinates the region centre may be the point picked: either is a site)

@@ -54,7 +54,7 @@ MODES: dict[str, ModeStyle] = {
     "rail": ModeStyle("rail", "#6c4f9e", "solid"),
     "road": ModeStyle("road", "#c0392b", "dash"),
     "sea": ModeStyle("sea", "#1f78b4", "dot"),
-    "ferry": ModeStyle("Caspian ferry", "#0f9fb4", "dashdot"),
+    "ferry": ModeStyle("ferry", "#0f9fb4", "dashdot"),
 }
 
 

@@ -26,7 +26,8 @@ TERM_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # sez.csv term_until
 MODES = ("road", "rail", "ferry", "sea")
 # the source of kz-adm1.geojson: every plan draws its regions, so every plan cites it (CC BY 4.0)
 BOUNDARIES_SOURCE = "kz_geokz_adm1_2024"
-NODE_KINDS = ("city", "border", "port", "rail_hub")
+# a pier is a lake ferry's (Lake Van): handled like a port, but not a way to the sea
+NODE_KINDS = ("city", "border", "port", "pier", "rail_hub")
 TERRITORIES = ("EAEU", "UZ", "TJ", "TM", "AZ", "GE", "CN", "TR", "EU")
 
 NODE_COLUMNS = (

@@ -22,7 +22,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from kopru.borrowing import describe as describe_stress
 from kopru.datapack.freshness import dated_label
 from kopru.datapack.labels import quantity_label
-from kopru.display import and_list
+from kopru.display import COUNTRY_NAMES, and_list
 from kopru.language import ENGLISH, Words
 from kopru.planner import Plan, network_clause, stress_clause, unconfirmed_sentence
 from kopru.sites import unconfirmed_incentives
@@ -30,19 +30,6 @@ from kopru.switching import brief as brief_switching
 
 FONTS = Path(__file__).parent / "fonts"
 TOP = 5
-# transit countries a route may cross, by ISO code (markets name their own countries)
-COUNTRIES = {
-    "RU": "Russia",
-    "IR": "Iran",
-    "BY": "Belarus",
-    "GE": "Georgia",
-    "AZ": "Azerbaijan",
-    "TM": "Turkmenistan",
-    "UZ": "Uzbekistan",
-    "CN": "China",
-    "KZ": "Kazakhstan",
-    "TR": "Türkiye",
-}
 MAX_RISKS = 6
 
 
@@ -424,7 +411,7 @@ def _restricted(plan: Plan, names: Mapping[str, str], words: Words) -> list[str]
 
 
 def _country(code: str, words: Words) -> str:
-    name = COUNTRIES.get(code)
+    name = COUNTRY_NAMES.get(code)
     return words(name) if name else code
 
 

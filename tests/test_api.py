@@ -237,7 +237,12 @@ def test_a_plan_and_its_results_come_as_data_frames(apparel):
     assert ranked["name"].iloc[0] == plan.site(ranked.index[0]).name
 
 
-SUBJECTS = {"route": 2, "compare": 2, "write_report": 2}  # the verbs whose subject is two arguments
+SUBJECTS = {
+    "route": 2,
+    "compare": 2,
+    "write_report": 2,
+    "write_sweep": 2,
+}  # the verbs whose subject is two arguments
 
 
 def test_every_option_after_a_verbs_subject_is_named():

@@ -100,7 +100,8 @@ def test_sweep_outcomes_equal_whole_plans_exactly(tmp_path, name):
     with np.errstate(invalid="ignore"):
         for got, s in zip(fast, scenarios, strict=True):
             plan = make_plan(profile, s.overrides or None, s.disruptions, avoid=s.avoid)
-            assert got == sweep.plan_outcome(plan, s.name), s.name  # the whole plan: the previous engine
+            # the whole plan: the previous engine (the outcome also records what the scenario changes)
+            assert got == sweep.plan_outcome(plan, s.name) | {"given": s.given()}, s.name
 
 
 def same(a: list, b: list) -> bool:
@@ -402,3 +403,51 @@ def test_the_sweep_table_marks_a_scenario_that_puts_another_site_first(tmp_path,
     change = up.recommendation.total / base.recommendation.total - 1
     assert f"{change:+.1%}" in row
     assert "◆: the first site differs from baseline's" in " ".join(r.out.split())
+
+
+def test_a_sweep_writes_a_board_pack_with_what_each_scenario_changes(tmp_path, cli):
+    """A manufacturer's review: the sweep had no --out, so its table could not go into a board pack.
+    Oracle: the scenarios' own plans (the first site, its cost, the Turkish baseline) and the
+    sweep's JSON (every site's cost, the leading sites' ranks by sorting it)."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        f"profile: {APPAREL}\nscenarios:\n  - {{name: baseline}}\n"
+        "  - {name: wages_up, note: a national wage push,"
+        " overrides: {KZ-61.wage_monthly_avg: {factor: 1.3}}}\n"
+        "  - {name: no_ferry, close: [mode:ferry], fx_shock: {KZT: 1.2}}\n",
+        encoding="utf-8",
+    )
+    r = cli("sweep", path, "--no-store", "--out", tmp_path / "pack")
+    assert r.code == 0, r.err
+    folder = tmp_path / "pack"
+    data = json.loads((folder / "sweep.json").read_text(encoding="utf-8"))
+    up = kopru.plan(APPAREL, overrides={"KZ-61.wage_monthly_avg": {"factor": 1.3}})
+    by_name = {s["name"]: s for s in data["scenarios"]}
+    assert by_name["wages_up"]["best_name"] == up.recommendation.name != by_name["baseline"]["best_name"]
+    assert by_name["wages_up"]["given"] == {
+        "note": "a national wage push",
+        "overrides": {"KZ-61.wage_monthly_avg": {"factor": 1.3}},
+        "closed": [],
+        "avoid": [],
+    }
+    assert by_name["no_ferry"]["given"]["closed"] == ["mode:ferry"]
+    html = (folder / "sweep.html").read_text(encoding="utf-8")
+    assert f'{up.recommendation.name} <span class="flip"' in html  # the ◆ of another first site
+    assert "KZ-61.wage_monthly_avg × 1.3" in html and "closed: mode:ferry" in html
+    assert f"{up.recommendation.total:,.0f}" in html and "a national wage push" in html
+    book = load_workbook(folder / "sweep.xlsx")
+    rows = list(book["Scenarios"].iter_rows(min_row=2, max_row=4, values_only=True))
+    assert [row[0] for row in rows] == ["baseline", "wages_up", "no_ferry"]
+    assert rows[1][3] == up.recommendation.name and rows[1][4] == "yes"
+    assert rows[1][5] == pytest.approx(up.recommendation.total)
+    assert rows[1][8] == pytest.approx(up.recommendation.baseline_total)
+    leading = list(book["Leading sites"].iter_rows(min_row=2, max_row=9, values_only=True))
+    base_totals = by_name["baseline"]["totals"]
+    cheapest = sorted(base_totals, key=base_totals.get)[:8]
+    assert [row[1] for row in leading] == pytest.approx([base_totals[i] for i in cheapest])
+    up_totals = by_name["wages_up"]["totals"]
+    up_rank = sorted(up_totals, key=up_totals.get)
+    assert [row[5] for row in leading] == [up_rank.index(i) + 1 for i in cheapest]  # ranks in wages_up
+    assert f"wrote {folder / 'sweep.json'}" in " ".join(r.out.split())

@@ -39,6 +39,7 @@ _API = (
     "stale_data",
     "sweep",
     "write_report",
+    "write_sweep",
 )
 __all__ = ["__version__", *_ERRORS, *_API]
 

@@ -69,6 +69,7 @@ __all__ = [
     "stale_data",
     "sweep",
     "write_report",
+    "write_sweep",
 ]
 
 Overrides = str | Path | Mapping[str, Any] | None
@@ -383,6 +384,15 @@ def sweep(
 
     chosen = dict(optimize) if isinstance(optimize, Mapping) else optimize
     return run_sweep(path, client, progress, _names(avoid, "avoid"), chosen)
+
+
+def write_sweep(result: SweepResult, out: str | Path) -> list[Path]:
+    """Write a sweep's ``sweep.json``, ``sweep.html`` and ``sweep.xlsx`` into the folder ``out``: each
+    scenario with what it changes, the site that comes first and its cost against the first scenario
+    and the best Turkish option, and the leading sites' cost and rank in every scenario."""
+    from kopru.report.sweep import write_sweep_folder
+
+    return write_sweep_folder(result, data_pack(), out)
 
 
 def match(

@@ -60,6 +60,16 @@ class Scenario:
     note: str = ""
     avoid: tuple[str, ...] = ()
 
+    def given(self) -> dict[str, Any]:
+        """What the scenario changes, as its outcome records it (the shortcuts as the overrides they
+        map onto)."""
+        return {
+            "note": self.note,
+            "overrides": self.overrides,
+            "closed": list(self.disruptions),
+            "avoid": list(self.avoid),
+        }
+
 
 def _mapping(value: Any, where: str) -> dict[str, Any]:
     if value is None:
@@ -387,7 +397,7 @@ def sweep(
         elif rest:
             execution = _on_dask(client, profile, rest, avoid, options, done)
     by_name = {r["name"]: r for r in results}
-    ordered = [by_name[s.name] for s in scenarios]
+    ordered = [by_name[s.name] | {"given": s.given()} for s in scenarios]
     return SweepResult(Path(path).resolve(), profile_path, ordered, execution, profile.currency)
 
 

@@ -357,6 +357,9 @@ def sweep(
         bool,
         typer.Option("--optimize", help="Run the network optimizer in every scenario (or optimize: true)."),
     ] = False,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder for sweep.json, sweep.html and sweep.xlsx.")
+    ] = None,
 ) -> None:
     """Run a list or grid of what-if scenarios (VAT, closures, tariffs, FX shocks) through plan."""
     bar, count = count_bar(interactive(as_json), "scenarios")
@@ -367,6 +370,7 @@ def sweep(
     run_id = (
         None if no_store else api.open_store(store).record_sweep(result, dask=dask or scheduler is not None)
     )
+    written = api.write_sweep(result, out_dir) if out_dir is not None else []
     if as_json:
         print_json(result.as_dict())
         _fail_if_all_failed(result.scenarios)
@@ -426,6 +430,8 @@ def sweep(
     out.print(table)
     _print_lost_sites(result.scenarios)
     out.print(f"[dim]ran {result.execution}[/]")
+    if written:
+        out.print(f"wrote {escape(', '.join(str(p) for p in written))}")
     recorded(run_id)
     _fail_if_all_failed(result.scenarios)
 

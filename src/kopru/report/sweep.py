@@ -1,0 +1,226 @@
+"""A sweep's folder for a board pack: ``sweep.json``, ``sweep.html`` and ``sweep.xlsx``.
+
+Each scenario says what it changed (its overrides, closures, countries avoided and note), which
+site comes first and at what cost, how that compares with the first scenario and with the best
+Turkish option, and which sites lose every route; a second table follows the leading sites'
+annual cost and rank across the scenarios, so a reader sees who moves, not only who wins.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from kopru import __version__
+from kopru.datapack import DataPack
+from kopru.display import item_names, site_names
+from kopru.profile import load_profile
+from kopru.provenance import code_digest
+from kopru.report.folder import prepare_folder
+from kopru.scenarios import SweepResult
+
+LEADING = 8  # sites followed across the scenarios: the first scenario's best ones
+FILES = ("sweep.json", "sweep.html", "sweep.xlsx")
+
+
+def write_sweep_folder(result: SweepResult, pack: DataPack, out_dir: str | Path) -> list[Path]:
+    """``sweep.json``, ``sweep.html`` and ``sweep.xlsx`` in ``out_dir``."""
+    folder = prepare_folder(out_dir)
+    paths = [folder / name for name in FILES]
+    view = sweep_view(result, pack)
+    paths[0].write_text(
+        json.dumps(result.as_dict(), indent=1, ensure_ascii=False, allow_nan=False), encoding="utf-8"
+    )
+    paths[1].write_text(render_sweep_html(view), encoding="utf-8")
+    write_sweep_workbook(view, paths[2])
+    return paths
+
+
+def sweep_view(result: SweepResult, pack: DataPack) -> dict[str, Any]:
+    """What the page and the workbook show: the scenario rows and the leading sites' costs."""
+    profile = load_profile(result.profile)
+    names = item_names(site_names(pack), {"profile": profile.model_dump(mode="json")})
+    ran = [s for s in result.scenarios if "error" not in s]
+    reference = next((s for s in ran if s.get("best")), None)
+    return {
+        "file": result.file.name,
+        "profile": result.profile.name,
+        "company": profile.company,
+        "product": profile.product,
+        "currency": result.currency,
+        "execution": result.execution,
+        "kopru_version": __version__,
+        "code_digest": code_digest(),
+        "data_pack_version": pack.version,
+        "reference": reference["name"] if reference else None,
+        "rows": [_row(s, reference) for s in result.scenarios],
+        "leading": _leading(ran, reference, names),
+        "scenario_names": [s["name"] for s in ran],
+    }
+
+
+def _row(s: Mapping[str, Any], reference: Mapping[str, Any] | None) -> dict[str, Any]:
+    given = s.get("given") or {}
+    row = {
+        "name": s["name"],
+        "changes": _changes(given),
+        "note": given.get("note", ""),
+        "error": s.get("error"),
+    }
+    if s.get("error"):
+        return row
+    best = s.get("best")
+    change = None
+    if reference and best is not None and s is not reference:
+        change = s["best_total"] / reference["best_total"] - 1
+    row |= {
+        "best": s.get("best_name") or best,
+        "flip": bool(reference and best is not None and best != reference["best"]),
+        "best_total": s.get("best_total"),
+        "change": change,
+        "baseline": s.get("baseline_name"),
+        "baseline_total": s.get("baseline_total"),
+        "saving_pct": s.get("saving_pct"),
+        "unserved": list(s.get("unserved") or []),
+        "optimizer": s.get("optimizer"),
+    }
+    return row
+
+
+def _changes(given: Mapping[str, Any]) -> list[str]:
+    """A scenario's changes as a reader reads them: 'KZ-61.electricity_price_industrial = 20',
+    'closed: mode:ferry', 'avoiding: RU'."""
+    out = []
+    for key, value in (given.get("overrides") or {}).items():
+        if isinstance(value, Mapping):
+            shown = (
+                f"× {_number(value['factor'])}" if "factor" in value else f"= {_number(value.get('value'))}"
+            )
+            year = f" ({value['year']} money)" if value.get("year") else ""
+            out.append(f"{key} {shown}{year}")
+        else:
+            out.append(f"{key} = {_number(value)}")
+    if given.get("closed"):
+        out.append("closed: " + ", ".join(given["closed"]))
+    if given.get("avoid"):
+        out.append("avoiding: " + ", ".join(given["avoid"]))
+    return out or ["nothing (the data pack as shipped)"]
+
+
+def _number(value: Any) -> str:
+    """A value as typed, without the float's tail (569.5079999999 is 569.508)."""
+    return f"{value:,.6g}" if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+
+
+def _leading(
+    ran: list[Mapping[str, Any]], reference: Mapping[str, Any] | None, names: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The first scenario's leading sites, with their cost and rank in every scenario (a rank of
+    None: no route to every market there)."""
+    if reference is None:
+        return []
+    ids = list(reference["totals"])
+    costs = np.array([[_cost(s["totals"].get(i)) for i in ids] for s in ran])  # scenarios × sites
+    # rank within each scenario: ties and infeasible sites (inf) last, as the plan orders them
+    ranks = np.argsort(np.argsort(costs, axis=1, kind="stable"), axis=1) + 1
+    first = costs[ran.index(reference)]
+    order = [j for j in np.argsort(first, kind="stable") if np.isfinite(first[j])][:LEADING]
+    return [
+        {
+            "id": ids[j],
+            "name": names.get(ids[j], ids[j]),
+            "costs": [None if not np.isfinite(c) else float(c) for c in costs[:, j]],
+            "ranks": [
+                int(r) if np.isfinite(c) else None for r, c in zip(ranks[:, j], costs[:, j], strict=True)
+            ],
+        }
+        for j in order
+    ]
+
+
+def _pairs(ranks: np.ndarray, costs: np.ndarray) -> zip:
+    return zip(ranks, costs, strict=True)
+
+
+def _cost(value: Any) -> float:
+    return float(value) if value is not None else np.inf
+
+
+def render_sweep_html(view: Mapping[str, Any]) -> str:
+    env = Environment(loader=PackageLoader("kopru.report", "templates"), autoescape=select_autoescape())
+    env.filters["money"] = lambda v: "—" if v is None else f"{v:,.0f}"
+    env.filters["pct"] = lambda v, signed=False: "—" if v is None else (f"{v:+.1%}" if signed else f"{v:.1%}")
+    return env.get_template("sweep.html.j2").render(v=view)
+
+
+def write_sweep_workbook(view: Mapping[str, Any], path: str | Path) -> Path:
+    """Scenarios (one row each, what it changed and what came first) and Leading sites (annual cost
+    and rank of the first scenario's leading sites in every scenario)."""
+    from openpyxl import Workbook
+
+    from kopru.report.workbook import MONEY, SHARE, add_sheet
+
+    book = Workbook()
+    book.remove(book.active)
+    cur = view["currency"]
+    add_sheet(
+        book,
+        "Scenarios",
+        [
+            ("scenario", None),
+            ("what it changes", None),
+            ("note", None),
+            ("first site", None),
+            ("first differs from the first scenario's", None),
+            (f"best annual cost, {cur}", MONEY),
+            ("change vs the first scenario", SHARE),
+            ("best Turkish option", None),
+            (f"its annual cost, {cur}", MONEY),
+            ("saving vs the best Turkish option", SHARE),
+            ("sites without a route to every market", None),
+            ("error", None),
+        ],
+        [
+            [
+                r["name"],
+                "; ".join(r["changes"]),
+                r["note"],
+                r.get("best"),
+                "yes" if r.get("flip") else ("" if r.get("error") else "no"),
+                r.get("best_total"),
+                r.get("change"),
+                r.get("baseline"),
+                r.get("baseline_total"),
+                r.get("saving_pct"),
+                ", ".join(r.get("unserved") or []),
+                r.get("error") or "",
+            ]
+            for r in view["rows"]
+        ],
+        notes=[
+            f"kopru {view['kopru_version']} (code {view['code_digest']}),"
+            f" data pack {view['data_pack_version']}; scenario file {view['file']},"
+            f" profile {view['profile']}; ran {view['execution']}",
+        ],
+    )
+    scenarios = view["scenario_names"]
+    add_sheet(
+        book,
+        "Leading sites",
+        [
+            ("site", None),
+            *[(f"{s}: {cur} a year", MONEY) for s in scenarios],
+            *[(f"{s}: rank", None) for s in scenarios],
+        ],
+        [[site["name"], *site["costs"], *site["ranks"]] for site in view["leading"]],
+        notes=[
+            f"The {LEADING} cheapest sites of the first scenario; an empty cell: no route to every market."
+        ],
+    )
+    book.save(path)
+    return Path(path)

@@ -43,16 +43,15 @@ def test_oldest_input_of_the_recommendation(pack):
     assert plan.oldest_input == oldest.as_dict()
     # named as a person reads it (a CFO review found "cost_fixed_per_teu of mode:sea")
     assert (oldest.key, oldest.what) == (
-        "edge.mashhad.sarakhs.rail",
-        "rail Mashhad - Sarakhs - Saragt (IR-TM road and rail)",
+        "mode:sea.cost_fixed_per_teu",
+        "sea freight's terminal charge per TEU",
     )
     # brute force over the recommended site's inputs: none is older
     site = plan.site(plan.recommendation.site)
     assert all(ref.year >= oldest.year for ref in site.inputs.values())
     # ... and over the rates of its routes' legs: an edge without a cost of its own is priced by its
-    # mode's rates (SEZ Turan's route to the EU has sea legs, whose terminal charge is of 2018), so
-    # those count as well as the edge's year (its route to Türkiye runs on the Mashhad-Sarakhs line,
-    # whose length is of 1996)
+    # mode's rates (SEZ Turan's routes to Türkiye and the EU have sea legs, whose terminal charge
+    # is of 2018), so those count as well as the edge's year
     edges, params = pack.edges, pack.parameters
     years = []
     for mc in site.by_market.values():
@@ -68,7 +67,7 @@ def test_oldest_input_of_the_recommendation(pack):
                 ]
                 years.append(int(rates.groupby("quantity")["year"].max().min()))
     assert min(years) == oldest.year
-    assert (oldest.key, oldest.year) == ("edge.mashhad.sarakhs.rail", 1996)
+    assert (oldest.key, oldest.year) == ("mode:sea.cost_fixed_per_teu", 2018)
 
 
 def test_cli_stale(cli):

@@ -79,6 +79,8 @@ def test_pool_and_imaging_json(space):
     assert code == 0
     data = json.loads(out)
     assert data["solver"]["pooled"]["status"] == "optimal" and data["satellites"][0]["days"]
+    # a satellite operator's review: the gain assumes every antenna works every member's satellite
+    assert data["interoperability"].startswith("every antenna that serves a satellite's orbit")
     code, out, _ = space(
         "imaging", "--start", "2026-06-01", "--days", "1", "--sites", "SEZ:sez_pit", "--json"
     )
@@ -88,6 +90,7 @@ def test_pool_and_imaging_json(space):
 def test_tables_print(space):
     code, out, _ = space("pool", "--start", "2026-06-01", "--days", "0.25")
     assert code == 0 and "pooled schedule: optimal" in " ".join(out.split())
+    assert "and assumes: every antenna that serves a satellite's orbit" in " ".join(out.split())
 
 
 def test_stale_elements_warn_in_every_output(space, tmp_path):

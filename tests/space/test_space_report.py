@@ -96,6 +96,9 @@ def test_report_states_its_limits_at_the_top(eo_only):
     page = render_space_report(week, sats, eo_only)
     summary = page[page.index('id="summary"') : page.index("<h2>")]
     assert "no satellite gets less total contact time over the window" in summary
+    # the gain is full interoperability's: no band, licence or agreement is checked
+    assert "bands, licences and agreements are not checked: an upper bound" in " ".join(summary.split())
+    assert 'id="interoperability">It assumes that every antenna that serves' in page
     assert "IMECE: longest gap 13.4 h → 21.1 h; less contact on 2026-06-07" in summary
     assert 'class="num loss">21.1</td>' in page
     assert page.count('<span class="assume"') >= 4 and "downlink capacity, GB" in page

@@ -26,7 +26,7 @@ from kopru import space
 from kopru.cli.common import JsonOpt, err, out, print_json
 from kopru.errors import SpaceWarning
 from kopru.report.folder import prepare_folder
-from kopru.space.pooling import GUARANTEE, contested_by_satellite
+from kopru.space.pooling import GUARANTEE, INTEROPERABLE, contested_by_satellite
 from kopru.space.schedule import OBJECTIVE_UNIT
 
 app = typer.Typer(
@@ -373,6 +373,7 @@ def _print_pool(result: space.PoolResult, days: float) -> None:
         )
     out.print(table)
     out.print(f"[bold]pooling guarantees only this:[/] {escape(GUARANTEE)}")
+    out.print(f"[bold]and assumes:[/] {escape(INTEROPERABLE)}")
     _print_worse(result.satellites)
     load = "; ".join(
         f"{a['station']} {a['contact_min_per_day']:.0f} min/d ({a['busy_share']:.1%} of the time,"

@@ -52,6 +52,14 @@ GUARANTEE = (
     "no satellite gets less total contact time over the window than from its own country's stations"
     " alone; its longest gap, worst day or number of contacts can still get worse (worse_when_pooled)"
 )
+#: What the pooled figures take for granted (a satellite operator's review: the headline gain read
+#: as what an agreement would bring, while no antenna's band or licence is known).
+INTEROPERABLE = (
+    "every antenna that serves a satellite's orbit (the stations' serves column) is taken to work every"
+    " member's satellite of that orbit: frequency bands, modems, licences and the operators' agreements"
+    " are not checked, so the pooled figures are what full interoperability gives, an upper bound of"
+    " what an agreement brings"
+)
 #: The link parameters kopru assumes when the user gives none, and why each is only an assumption.
 ASSUMED = {
     "rate_mbps": (
@@ -228,6 +236,7 @@ class PoolResult:
             "start": self.window.iso(0.0)[0],
             "end": self.window.iso(self.window.seconds)[0],
             "guarantee": GUARANTEE,
+            "interoperability": INTEROPERABLE,
             "parameters": self.options.__dict__,
             "assumptions": self.options.assumptions(),
             "element_sets": ages,

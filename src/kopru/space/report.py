@@ -40,7 +40,7 @@ from kopru.space.geometry import (
     small_circle,
     typical_altitude_km,
 )
-from kopru.space.pooling import GUARANTEE, PoolResult
+from kopru.space.pooling import GUARANTEE, INTEROPERABLE, PoolResult
 from kopru.space.stations import Stations
 from kopru.space.tle import STALE_AFTER_DAYS, STALE_EFFECT, Constellation, read_tle
 
@@ -603,6 +603,7 @@ def render_space_report(
         not_for_leo=not_for_leo_rows(result, raw),
         warnings=result.all_warnings(),
         guarantee=GUARANTEE,
+        interoperable=INTEROPERABLE,
         assumptions=result.options.assumptions(),
         losses=losses(result),
         stale_effect=STALE_EFFECT,

@@ -63,6 +63,26 @@ def test_every_row_is_the_plans_own_figure(plan):
     assert rows["Inputs", "Corporate income tax"].values[2] == pytest.approx(0.25)
 
 
+def test_inputs_of_other_currencies_and_years_are_shown_as_costed_too(plan):
+    """A manufacturer's review: compare set a 2025 KZT wage beside a TRY one, figures no reader can
+    weigh against each other. Oracle, by hand from the data pack: Turkistan Region's 318,990 KZT of
+    2025, grown by Kazakhstan's 9.3 % nominal wage growth to 2026 and converted at the 2026 rate."""
+    pack = kopru.load_data()
+    sites = resolve_sites(plan, ["Turan", "Denizli"])
+    rows = {(r.section, r.label): r for r in compare_sites(plan, sites).rows}
+    wage = rows["Inputs", "Wage, as costed (2026 USD)"]
+    kzt = pack.param("KZT", "fx_per_usd").value
+    growth = pack.param("KZ", "wage_growth_nominal").value / 100
+    assert wage.unit == "USD/month"
+    assert wage.values[0] == pytest.approx(318_990 / kzt * (1 + growth), rel=1e-12)
+    denizli = sites[1].inputs["wage"]
+    assert denizli.year == 2026  # of the rate's year: converted, not grown
+    assert wage.values[1] == pytest.approx(denizli.value / pack.param("TRY", "fx_per_usd").value, rel=1e-12)
+    assert wage.notes[0] == "318,990 KZT/month of 2025, grown to 2026 and converted at its rate"
+    assert rows["Inputs", "Electricity price industrial, as costed (2026 USD)"].unit == "USD/kWh"
+    assert ("Inputs", "Corporate income tax, as costed (2026 USD)") not in rows  # a rate is not money
+
+
 def test_a_specific_duty_is_shown_next_to_its_zero_ad_valorem_rate(plan):
     """The EAEU charges T-shirts 1.75 EUR per kg and no ad valorem duty (CCT line 6109 10 000 0):
     the 0 % row must say so, and the duty paid is the plan's duties component for that market."""

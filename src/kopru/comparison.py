@@ -111,6 +111,8 @@ def compare_sites(
     publishers = {s["id"]: s.get("publisher") or s.get("title") or s["id"] for s in plan.sources}
     # whose figure an input is, by name: a region's (its site), the SEZ regime's or a country's
     whose = {s.id: s.name for s in plan.sites} | FIXED_SUBJECTS
+    # the year of the exchange rates: the money every input is costed in
+    money_year = max((r.year for r in plan.exchange_rates), default=None)
     rows: list[Row] = []
 
     def add(section: str, label: str, unit: str, values: list[Any], notes: list[str] | None = None) -> None:
@@ -188,8 +190,13 @@ def compare_sites(
         label = q.replace("_", " ").capitalize()
         if shares:
             add("Inputs", label, "%", values, notes)
-        else:
-            rows.append(Row("Inputs", label, "", values, notes, units))
+            continue
+        rows.append(Row("Inputs", label, "", values, notes, units))
+        costed = [p.costed if p is not None else None for p in params]
+        if any(c is not None for c in costed):  # the figures above are of their own currency and year
+            unit = next(p.costed_unit for p in params if p is not None and p.costed_unit)
+            said = ["" if p is None or p.costed is None else _as_costed(p, money_year) for p in params]
+            rows.append(Row("Inputs", f"{label}, as costed ({money_year} USD)", unit, costed, said))
     if risk is not None:
         by_id = {r.id: r for r in risk.sites}
         stats = [by_id.get(s.id) for s in sites]
@@ -219,6 +226,13 @@ def _cited(publishers: dict[str, str], source: str) -> str:
 def _share(pct: float | None) -> float | None:
     """A rate in percent as a share, like every other % row (51.0 -> 0.51)."""
     return None if pct is None else pct / 100.0
+
+
+def _as_costed(p: Any, money_year: int | None) -> str:
+    """How an input's figure became the costed one: converted, and grown when it is older."""
+    if money_year is None or p.year >= money_year:
+        return f"{p.value:,.6g} {p.unit} at the {money_year or ''} rate".replace("  ", " ")
+    return f"{p.value:,.6g} {p.unit} of {p.year}, grown to {money_year} and converted at its rate"
 
 
 def _whose(subject: str, site: SitePlan, names: dict[str, str]) -> str:

@@ -218,6 +218,10 @@ class ParamRef(Model):
     assumption: bool
     overridden: bool
     note: str
+    # the value as the cost engine uses it: in USD at the exchange rate's year, a wage or tariff of
+    # an earlier year grown to it (a review: compare put a 2025 KZT wage beside a 2023 TRY one)
+    costed: float | None = None
+    costed_unit: str | None = None
 
 
 class SitePlan(Model):
@@ -631,7 +635,10 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
                     profit_tax=_num(profit_tax[i]),
                 ),
                 by_market=_by_market(pre, a, routes, i, site),
-                inputs={k: ParamRef(**_param_fields(p)) for k, p in pre.inputs.params[i].items()},
+                inputs={
+                    k: ParamRef(**_param_fields(p), **_costed(pre, k, i))
+                    for k, p in pre.inputs.params[i].items()
+                },
                 incentives=incentives[i],
                 appraisal=appraisals[i],
                 notes=_site_notes(pre, a, i, site),
@@ -701,6 +708,24 @@ def _exchange_rates(pack: DataPack, site_plans: list[SitePlan], currency: str) -
         if pack.has_param(code, "fx_per_usd"):
             out.append(ParamRef(**_param_fields(pack.param(code, "fx_per_usd"))))
     return out
+
+
+# an input's value as the engine costs it: (the site arrays that give it, their product's unit)
+COSTED = {
+    "wage": (("wage_usd_per_hour", "hours_per_month"), "USD/month"),
+    "electricity_price_industrial": (("electricity_usd_per_kwh",), "USD/kWh"),
+    "gas_price_industrial": (("gas_usd_per_m3",), "USD/m3"),
+    "land_lease": (("land_usd_per_m2_year",), "USD/m2/year"),
+    "land_price": (("land_price_usd_per_m2",), "USD/m2"),
+}
+
+
+def _costed(pre: PlanInputs, key: str, i: int) -> dict[str, Any]:
+    """``costed`` and ``costed_unit`` of site ``i``'s input ``key`` (none for a rate or a count)."""
+    if key not in COSTED:
+        return {}
+    arrays, unit = COSTED[key]
+    return {"costed": _num(float(np.prod([pre.inputs.values[a][i] for a in arrays]))), "costed_unit": unit}
 
 
 def _param_fields(p: Any) -> dict[str, Any]:

@@ -527,13 +527,17 @@ def _inputs(
         ("Assumption", None),
         ("Source", None),
         ("Note", None),
+        ("As costed (USD of the rates' year)", "General"),
+        ("Its unit", None),
     ]
 
     def row(site: str, p: Any, key: str = "") -> list[Any]:
         label, whose = labels.get(p.quantity, p.quantity), subjects.get(p.subject, p.subject)
         if key.endswith("_after_relief"):
             label += ", once the SEZ relief has ended"
-        return [site, label, p.value, p.unit, p.year, whose, "yes" if p.assumption else "", p.source, p.note]
+        assumed = "yes" if p.assumption else ""
+        costed = [p.costed, p.costed_unit or ""]
+        return [site, label, p.value, p.unit, p.year, whose, assumed, p.source, p.note, *costed]
 
     rows = [row(s.name, p, k) for sid in plan.ranking for s in [plan.site(sid)] for k, p in s.inputs.items()]
     rates = [row("every site", r) for r in plan.exchange_rates]

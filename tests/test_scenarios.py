@@ -66,7 +66,9 @@ def test_each_scenario_equals_a_direct_plan():
     assert by_name["kz_power_subsidy"]["totals"]["sez_turan"] < by_name["baseline"]["totals"]["sez_turan"]
 
 
-@pytest.mark.parametrize("name", ["apparel_what_if.yaml", "appliances_grid.yaml", "numeric_mix"])
+@pytest.mark.parametrize(
+    "name", ["apparel_what_if.yaml", "appliances_grid.yaml", "apparel_fx.yaml", "numeric_mix"]
+)
 def test_sweep_outcomes_equal_whole_plans_exactly(tmp_path, name):
     """The sweep's shared look-ups (kopru.inputs.SharedSteps) and cost-only evaluation give bit
     for bit what a whole plan of each scenario gives (the previous engine): closures, tariffs, FX,
@@ -451,3 +453,60 @@ def test_a_sweep_writes_a_board_pack_with_what_each_scenario_changes(tmp_path, c
     up_rank = sorted(up_totals, key=up_totals.get)
     assert [row[5] for row in leading] == [up_rank.index(i) + 1 for i in cheapest]  # ranks in wages_up
     assert f"wrote {folder / 'sweep.json'}" in " ".join(r.out.split())
+
+
+def test_a_currency_shock_can_pass_through_to_local_prices(tmp_path):
+    """A CFO's review: a weaker tenge read as pure gain, the tenge wages and tariffs left where they
+    were. Oracle: with all of a 20 % shock passed through, a Kazakh site's labour and energy cost in
+    dollars what they did without the shock; with none, what the shock alone gives; half way, the
+    square root of 1.2 on the local prices (by hand from the two)."""
+    from kopru.planner import make_plan
+    from kopru.profile import load_profile
+
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        f"profile: {APPAREL}\nscenarios:\n  - {{name: base}}\n"
+        "  - {name: shock, fx_shock: {KZT: 1.2}}\n"
+        "  - {name: all, fx_shock: {KZT: 1.2}, pass_through: {KZT: 1}}\n"
+        "  - {name: half, fx_shock: {KZT: 1.2}, pass_through: {KZT: 0.5}}\n",
+        encoding="utf-8",
+    )
+    profile_path, scenarios, _ = sweep.read_sweep(path)
+    profile = load_profile(profile_path)
+    plans = {s.name: make_plan(profile, s.overrides or None) for s in scenarios}
+    assert scenarios[2].overrides["KZ*.wage_monthly_avg"] == {
+        "factor": 1.2,
+        "note": "1 of the KZT shock passed through (all)",
+    }
+    assert "TR*.wage_monthly_avg" not in scenarios[2].overrides  # the lira's prices stay
+
+    def part(name: str, site: str, component: str) -> float:
+        return plans[name].site(site).landed_cost.components[component]
+
+    for site in ("sez_turan", "KZ-75"):
+        for component in ("labour", "energy"):
+            base, shock = part("base", site, component), part("shock", site, component)
+            assert shock == pytest.approx(base / 1.2, rel=1e-9)  # the shock alone: cheaper in dollars
+            assert part("all", site, component) == pytest.approx(base, rel=1e-9)
+            assert part("half", site, component) == pytest.approx(base / 1.2**0.5, rel=1e-9)
+    denizli = [part(n, "plant_TR-20", "labour") for n in ("base", "all")]
+    assert denizli[0] == denizli[1]
+    fast = {s["name"]: s for s in sweep.sweep(path).scenarios}
+    assert fast["all"]["totals"]["sez_turan"] == pytest.approx(
+        plans["all"].site("sez_turan").landed_cost.total
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{name: x, pass_through: {KZT: 0.3}}", "passes through an fx_shock the scenario does not give"),
+        ("{name: x, fx_shock: {KZT: 1.2}, pass_through: {KZT: 30}}", "expected a share from 0 to 1"),
+        ("{name: x, fx_shock: {EUR: 1.2}, pass_through: {EUR: 0.3}}", "'EUR' has no local prices"),
+    ],
+)
+def test_a_bad_pass_through_is_refused(tmp_path, line, message):
+    path = tmp_path / "s.yaml"
+    path.write_text(f"profile: {APPAREL}\nscenarios:\n  - {line}\n", encoding="utf-8")
+    with pytest.raises(SweepError, match=re.escape(message)):
+        sweep.read_sweep(path)

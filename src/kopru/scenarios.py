@@ -47,7 +47,16 @@ TASKS_PER_WORKER = 3  # batches per worker: large enough to amortise a task, sma
 MAX_SCENARIOS = 100_000  # a sweep's scenarios are built in memory first (1,000 run in about 2 s)
 MAX_FX_FACTOR = 5.0  # an fx_shock beyond it is far likelier a percentage typed as a factor
 FILE_KEYS = ("profile", "scenarios", "grid", "optimize")
-SCENARIO_KEYS = {"name", "overrides", "disruptions", "close", "avoid", "vat", "fx_shock", "tariff", "note"}
+SCENARIO_KEYS = {
+    *("name", "overrides", "disruptions", "close", "avoid", "vat", "fx_shock", "pass_through"),
+    *("tariff", "note"),
+}
+# the country whose local prices a currency's pass-through moves, and the prices it moves
+PASS_THROUGH_COUNTRY = {"KZT": "KZ", "TRY": "TR"}
+LOCAL_PRICES = (
+    *("wage_monthly_avg", "wage_monthly_manufacturing", "electricity_price_industrial"),
+    *("gas_price_industrial", "land_price", "land_lease"),
+)
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,9 @@ def scenario_from_dict(raw: Any, where: str, pack: Any) -> Scenario:
             "value": base * factor,
             "note": f"FX shock x{factor} ({raw['name']})",
         }
+    shocks = _mapping(raw.get("fx_shock"), f"{where}.fx_shock")
+    for currency, share in _mapping(raw.get("pass_through"), f"{where}.pass_through").items():
+        overrides |= _passed_through(where, raw["name"], currency, share, shocks, pack)
     for key in ("disruptions", "close"):  # a string would be closed letter by letter
         if not isinstance(raw.get(key) or [], list):
             raise SweepError(f"{where}.{key}: expected a list of names such as [mode:ferry, khorgos]")
@@ -121,6 +133,42 @@ def scenario_from_dict(raw: Any, where: str, pack: Any) -> Scenario:
     if not isinstance(avoid, list) or not all(isinstance(c, str) for c in avoid):
         raise SweepError(f"{where}.avoid: expected a list of country codes such as RU")
     return Scenario(str(raw["name"]), overrides, tuple(closed), str(raw.get("note", "")), tuple(avoid))
+
+
+def _passed_through(
+    where: str, name: str, currency: str, share: Any, shocks: dict[str, Any], pack: Any
+) -> dict[str, Any]:
+    """The local prices of ``currency``'s country (wages, energy, land, in that currency) times the
+    shock to the power ``share``: a CFO's review found a weaker tenge read as pure gain, the tenge
+    wages and tariffs left where they were. ``share`` is the user's (0: none, 1: all of it, in
+    dollars nothing moves); kopru has no sourced pass-through."""
+    if currency not in shocks:
+        raise SweepError(
+            f"{where}.pass_through.{currency}: passes through an fx_shock the scenario does not give;"
+            f" add fx_shock: {{{currency}: 1.2}}"
+        )
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+        raise SweepError(
+            f"{where}.pass_through.{currency}: expected a share from 0 to 1 (0.3 = 30 % of the"
+            f" currency's move reaches local prices), got {share!r}"
+        )
+    country = PASS_THROUGH_COUNTRY.get(currency)
+    if country is None:
+        raise SweepError(
+            f"{where}.pass_through: {currency!r} has no local prices in the data pack;"
+            f" use {', '.join(PASS_THROUGH_COUNTRY)}"
+        )
+    factor = float(shocks[currency]) ** float(share)
+    params = pack.parameters
+    local = params["subject"].str.match(rf"{country}(-|$)") & params["unit"].str.startswith(f"{currency}/")
+    return {
+        f"{country}*.{q}": {
+            "factor": factor,
+            "note": f"{share:g} of the {currency} shock passed through ({name})",
+        }
+        for q in LOCAL_PRICES
+        if (local & (params["quantity"] == q)).any()
+    }
 
 
 def _combine(parts: tuple[Scenario, ...]) -> Scenario:

@@ -440,3 +440,21 @@ def test_the_country_balance_adds_up_to_the_partner_contacts(result):
     assert sum(b["given_min_per_day"] for b in balance.values()) == pytest.approx(total, abs=0.05)
     assert sum(b["net_min_per_day"] for b in balance.values()) == pytest.approx(0, abs=0.05)
     assert result.as_dict()["country_balance"] == result.balance()
+
+
+def test_an_antennas_own_mask_holds_in_both_schedules():
+    """A satellite operator's review: terrain or a licence sets an antenna's mask. Oracle: every
+    contact scheduled on the masked antenna lies inside a pass of that mask (find_passes alone)."""
+    rows = read_stations()
+    leo = rows.subset(rows.tracks_leo())
+    name = leo.name[0]
+    masked = type(leo)(**{**leo.__dict__, "mask_deg": np.where(np.arange(len(leo)) == 0, 30.0, np.nan)})
+    r = pool(read_tle(), masked, START, 1.0, read_satellites())
+    assert r.as_dict()["antenna_masks_deg"] == {name: 30.0}
+    high = find_passes(read_tle(), leo.subset(np.arange(len(leo)) == 0), START, 1.0, 30.0)
+    windows = [(seconds(p["aos"]), seconds(p["los"]), p["satellite"]) for p in high.records()]
+    on_it = [c for c in (*r.schedule, *r.schedule_own) if c["station"] == name]
+    assert on_it  # the masked antenna is used
+    for c in on_it:
+        start, end = seconds(c["start"]), seconds(c["end"])
+        assert any(a - 1e-3 <= start and end <= b + 1e-3 and s == c["satellite"] for a, b, s in windows), c

@@ -63,7 +63,10 @@ def test_passes_json_shape_with_shipped_defaults(space):
         "warnings",
         "stations_left_out",
         "stations_not_for_leo",
+        "min_elevation_deg",
+        "antenna_masks_deg",
     }
+    assert data["min_elevation_deg"] == 10 and data["antenna_masks_deg"] == {}  # the shipped file has none
     assert data["refraction"] == "none"  # geometric elevations unless asked, as skyfield's find_events
     assert data["passes"] and data["warnings"] == [] and len(data["element_sets"]) == 17
     assert all(set(p) == PASS_KEYS for p in data["passes"])

@@ -245,3 +245,28 @@ def test_sgp4_failures_are_one_warning_per_satellite_and_in_the_result(monkeypat
     assert decaying and all(float(p) <= first_failure for p in found.los[found.sat == 1])
     assert all(r["elements_warning"] == expected[1] for r in decaying)
     assert all(r["elements_warning"] == "" for r in found.csv_rows() if r["norad"] == 39731)
+
+
+def test_an_antenna_with_its_own_mask_sees_the_passes_of_that_mask():
+    """A satellite operator's review: one mask for every antenna, while terrain or a licence sets
+    each its own. Oracle: the same antenna alone, run at its own mask (AOS, LOS and maximum
+    elevation identical); the other antenna keeps the run's mask; an out-of-range mask is refused."""
+    from kopru.errors import StationError
+    from kopru.space import parse_stations
+
+    header = "name,country,lat,lon,elev_m,min_elevation_deg\n"
+    both = parse_stations(header + "Astana,Kazakhstan,51.13,71.43,350,20\nAnkara,Türkiye,39.89,32.78,900,\n")
+    start = datetime(2026, 6, 1, tzinfo=UTC)
+    mixed = find_passes(read_tle(), both, start, 1.0, 5.0).records()
+    alone = {
+        "Astana": find_passes(read_tle(), both.subset(np.array([True, False])), start, 1.0, 20.0).records(),
+        "Ankara": find_passes(read_tle(), both.subset(np.array([False, True])), start, 1.0, 5.0).records(),
+    }
+    keys = ("satellite", "aos", "los", "max_elevation_deg")
+    for name, oracle in alone.items():
+        mine = [tuple(r[k] for k in keys) for r in mixed if r["station"] == name]
+        assert mine and mine == [tuple(r[k] for k in keys) for r in oracle], name
+    assert all(r["max_elevation_deg"] >= 20.0 for r in mixed if r["station"] == "Astana")
+    assert find_passes(read_tle(), both, start, 0.2, 5.0).as_dict()["antenna_masks_deg"] == {"Astana": 20.0}
+    with pytest.raises(StationError, match=r"row 2: 'min_elevation_deg' is 95, out of range"):
+        parse_stations(header + "Astana,Kazakhstan,51.13,71.43,350,95\n")

@@ -238,6 +238,8 @@ class PoolResult:
             "guarantee": GUARANTEE,
             "interoperability": INTEROPERABLE,
             "parameters": self.options.__dict__,
+            # the antennas whose own mask replaces min_elevation_deg (the stations file's column)
+            "antenna_masks_deg": self.stations.own_masks() if self.stations is not None else {},
             "assumptions": self.options.assumptions(),
             "element_sets": ages,
             "warnings": self.all_warnings(),

@@ -86,10 +86,14 @@ def refraction_deg(model: str, apparent_deg: ArrayLike, height_km: ArrayLike) ->
     return np.zeros(np.broadcast(above, np.asarray(height_km)).shape)
 
 
-def geometric_threshold_deg(model: str, mask_deg: float, height_km: ArrayLike) -> NDArray[np.float64]:
-    """(G,) the geometric elevation at which each station's antenna sees a satellite at its mask."""
+def geometric_threshold_deg(
+    model: str, mask_deg: float | ArrayLike, height_km: ArrayLike
+) -> NDArray[np.float64]:
+    """(G,) the geometric elevation at which each station's antenna sees a satellite at its mask
+    (one for all, or each antenna's own)."""
     h = np.asarray(height_km, dtype=float)
-    return mask_deg - refraction_deg(model, np.full(h.shape, mask_deg), h)
+    mask = np.broadcast_to(np.asarray(mask_deg, dtype=float), h.shape)
+    return mask - refraction_deg(model, mask, h)
 
 
 def apparent_deg(model: str, geometric_deg: ArrayLike, height_km: ArrayLike) -> NDArray[np.float64]:

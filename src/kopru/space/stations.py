@@ -15,7 +15,8 @@ otherwise. ``timezone`` (an IANA name such as ``Asia/Almaty``) gives the station
 blank or absent, the country's (:data:`COUNTRY_ZONES`, one zone each for the countries of these
 stations: Kazakhstan has kept one, UTC+5, since 1 March 2024), else UTC. Zones are read from the
 ``tzdata`` package kopru depends on, not the machine's, so local times do not differ by machine.
-Other extra columns are kept but unused.
+``min_elevation_deg`` is the antenna's own elevation mask (terrain, buildings, a radome or a
+licence); blank or absent, the run's (``--min-elevation``). Other extra columns are kept but unused.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ DEFAULT_STATUSES = ("operational",)
 # which satellites an antenna can work: tracking (leo), geostationary only (geo), both, or none
 SERVES = ("leo", "geo", "both", "none")
 TRACKS_LEO = ("leo", "both")
+MASK_RANGE = (-10.0, 89.0)  # an antenna's own mask, degrees (a run's is checked by kopru.space.api)
 NOT_FOR_LEO = {
     "geo": "a geostationary control centre: no source found of an antenna that tracks LEO satellites"
     " (--assume-leo-antennas uses it as if it had one)",
@@ -76,6 +78,19 @@ class Stations:
     left_out: tuple[dict[str, str], ...] = ()
     serves: tuple[str, ...] = ()  # one per row; empty: every row serves both
     timezone: tuple[str, ...] = ()  # one IANA zone per row; empty: UTC for every row
+    # each antenna's own elevation mask in degrees (terrain, a radome, a licence), NaN: the run's
+    mask_deg: np.ndarray | None = None
+
+    def masks(self, default_deg: float) -> np.ndarray:
+        """(G,) each antenna's elevation mask: its own, else the run's ``default_deg``."""
+        own = np.full(len(self.name), np.nan) if self.mask_deg is None else self.mask_deg
+        return np.where(np.isnan(own), default_deg, own)
+
+    def own_masks(self) -> dict[str, float]:
+        """The antennas with a mask of their own, by name."""
+        if self.mask_deg is None:
+            return {}
+        return {self.name[i]: float(self.mask_deg[i]) for i in np.flatnonzero(~np.isnan(self.mask_deg))}
 
     def zones(self) -> tuple[str, ...]:
         return self.timezone or ("UTC",) * len(self.name)
@@ -125,6 +140,7 @@ class Stations:
             self.left_out,
             tuple(serves[i] for i in idx),
             tuple(zones[i] for i in idx),
+            None if self.mask_deg is None else self.mask_deg[idx],
         )
 
     def with_status(self, wanted: tuple[str, ...] = DEFAULT_STATUSES) -> Stations:
@@ -160,6 +176,7 @@ class Stations:
         if not rows:
             raise StationError(f"{source}: no rows; expected at least one site")
         names, countries, lats, lons, elevs, statuses, serves, zones = [], [], [], [], [], [], [], []
+        masks: list[float] = []
         for i, row in enumerate(rows):
             where = f"{source} row {i + 2}"  # row 1 is the header
             name = str(row.get("name") or "").strip()
@@ -176,6 +193,10 @@ class Stations:
             lat = _number(row.get("lat"), "lat", where, -90.0, 90.0)
             lon = _number(row.get("lon"), "lon", where, -180.0, 360.0)
             elev = _number(row.get("elev_m"), "elev_m", where, -500.0, 9000.0, blank=0.0)
+            mask = _number(
+                row.get("min_elevation_deg"), "min_elevation_deg", where, *MASK_RANGE, blank=np.nan
+            )
+            masks.append(mask)
             names.append(name)
             countries.append(str(row.get("country") or "").strip())
             zones.append(_zone_name(row.get("timezone"), countries[-1], where))
@@ -194,6 +215,7 @@ class Stations:
             tuple(statuses),
             serves=tuple(serves),
             timezone=tuple(zones),
+            mask_deg=np.array(masks) if not np.isnan(masks).all() else None,
         )
 
 

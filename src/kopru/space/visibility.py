@@ -136,6 +136,8 @@ class Passes:
             "warnings": [w for w in (stale, *self.warnings) if w],
             "stations_left_out": list(self.stations.left_out),
             "stations_not_for_leo": list(self.stations_not_for_leo),
+            "min_elevation_deg": self.min_elevation_deg,
+            "antenna_masks_deg": self.stations.own_masks(),  # each replaces min_elevation_deg
         }
 
     def csv_rows(self) -> list[dict[str, object]]:
@@ -229,8 +231,9 @@ def find_passes(
     ``refraction`` model (:mod:`kopru.space.refraction`) the mask is on the apparent elevation."""
     window = Window(start, days * 86400.0)
     height_km = stations.elev_m / 1000.0
-    check_refraction(refraction, min_elevation_deg)
-    thresholds = geometric_threshold_deg(refraction, min_elevation_deg, height_km)
+    masks = stations.masks(min_elevation_deg)  # an antenna's own, else the run's
+    check_refraction(refraction, float(masks.min()) if len(masks) else min_elevation_deg)
+    thresholds = geometric_threshold_deg(refraction, masks, height_km)
     parts, failures = [], {}
     deep = np.array([e.is_deep_space for e in constellation], dtype=bool)
     for mask in (~deep, deep):

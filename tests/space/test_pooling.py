@@ -458,3 +458,38 @@ def test_an_antennas_own_mask_holds_in_both_schedules():
     for c in on_it:
         start, end = seconds(c["start"]), seconds(c["end"])
         assert any(a - 1e-3 <= start and end <= b + 1e-3 and s == c["satellite"] for a, b, s in windows), c
+
+
+def test_a_satellites_own_downlink_rate_sets_its_capacity(result):
+    """A satellite operator's review: one rate for every satellite. Oracle: the rate does not enter
+    the schedules, so a satellite with 4 times the run's rate has 4 times the capacity over the same
+    contact time, and the others keep theirs; a rate that is not one is refused."""
+    text = read_text_of_shipped_satellites()
+    header, *lines = text.splitlines()
+    faster = "\n".join(
+        [
+            header + ",downlink_mbps",
+            *(line + (",400" if line.startswith("40010,") else ",") for line in lines),
+        ]
+    )
+    owners = parse_satellites(faster, "rates.csv")
+    r = pool(read_tle(), read_stations(), START, 1.0, owners)
+    base = {s["norad"]: s for s in result.satellites}
+    for s in r.satellites:
+        b = base[s["norad"]]
+        assert s["pooled"]["contact_min_per_day"] == pytest.approx(b["pooled"]["contact_min_per_day"])
+        factor = 4.0 if s["norad"] == 40010 else 1.0
+        assert s["downlink_mbps"] == 100.0 * factor
+        for which in ("own", "pooled"):
+            assert s[which]["downlink_capacity_gb"] == pytest.approx(
+                factor * b[which]["downlink_capacity_gb"], abs=2e-3
+            )
+    assert any(s["norad"] == 40010 and s["pooled"]["downlink_capacity_gb"] > 0 for s in r.satellites)
+    with pytest.raises(StationError, match=r"'downlink_mbps' is 'fast', expected Mbit/s above 0"):
+        parse_satellites("norad,country,downlink_mbps\n40010,Kazakhstan,fast\n", "s.csv")
+
+
+def read_text_of_shipped_satellites() -> str:
+    from importlib import resources
+
+    return (resources.files("kopru.space") / "data" / "satellites.csv").read_text(encoding="utf-8")

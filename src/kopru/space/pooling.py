@@ -64,7 +64,8 @@ INTEROPERABLE = (
 ASSUMED = {
     "rate_mbps": (
         "Mbit/s",
-        "downlink, one rate for every satellite and antenna (no per-satellite rate is sourced)",
+        "downlink, one rate for every satellite and antenna (no per-satellite rate is sourced), but those"
+        " a satellites file gives its own (downlink_mbps)",
     ),
     "setup_s": ("s", "antenna set-up between two contacts (slew back, reconfigure)"),
     "min_elevation_deg": ("°", "antenna elevation mask"),
@@ -275,6 +276,8 @@ def pool(
     antennas, refused = _leo_antennas(stations, options.assume_leo_antennas)
     country = np.array([owners[e.norad].country for e in sats], dtype=object)
     priority = np.array([owners[e.norad].priority for e in sats])
+    own_rate = [owners[e.norad].downlink_mbps for e in sats]  # a satellite's own, else the run's
+    rates = np.array([options.rate_mbps if r is None else r for r in own_rate], dtype=float)
     norads = np.array([e.norad for e in sats], dtype=np.int64)
     notes = _missing_rows(constellation, owners, satellites_file) + _countries_without_station(
         sats, country, antennas, satellites_file
@@ -331,9 +334,9 @@ def pool(
     _check_solved("pooled", pooled.report, options.time_limit_s)
     notes += unproven(own.report, pooled.report)
     n_days = max(1, int(np.ceil(days - 1e-9)))
-    own_m = _metrics(passes.sat[own_idx], own, len(sats), window, n_days, options.rate_mbps)
-    pool_m = _metrics(passes.sat, pooled, len(sats), window, n_days, options.rate_mbps)
-    rows = _satellite_rows(sats, country, window, n_days, own_m, pool_m)
+    own_m = _metrics(passes.sat[own_idx], own, len(sats), window, n_days, rates)
+    pool_m = _metrics(passes.sat, pooled, len(sats), window, n_days, rates)
+    rows = _satellite_rows(sats, country, window, n_days, own_m, pool_m, rates)
     return PoolResult(
         window,
         options,
@@ -574,7 +577,9 @@ def _countries_without_station(
     return notes
 
 
-def _metrics(sat: np.ndarray, sched: Schedule, n_sats: int, window: Window, n_days: int, rate_mbps: float):
+def _metrics(
+    sat: np.ndarray, sched: Schedule, n_sats: int, window: Window, n_days: int, rate_mbps: np.ndarray
+):
     """Per satellite × day: contact seconds, contacts started, longest gap touching the day (its full
     length, so a gap across midnight is not cut in two), and downlink capacity in GB."""
     day_lo = np.arange(n_days) * 86400.0
@@ -600,7 +605,7 @@ def _metrics(sat: np.ndarray, sched: Schedule, n_sats: int, window: Window, n_da
     longest = np.zeros((n_sats, n_days))
     gi, di = np.nonzero(touches)
     np.maximum.at(longest, (g_sat[gi], di), (g_hi - g_lo)[gi])
-    capacity = seconds * rate_mbps / 8.0 / 1000.0  # Mbit/s × s → GB
+    capacity = seconds * rate_mbps[:, None] / 8.0 / 1000.0  # each satellite's Mbit/s × s → GB
     # whether a satellite's longest gap runs to the window's start or end: then it is a lower bound
     length = g_hi - g_lo
     worst = np.zeros(n_sats)
@@ -611,7 +616,7 @@ def _metrics(sat: np.ndarray, sched: Schedule, n_sats: int, window: Window, n_da
     return seconds, count, longest, capacity, at_edge
 
 
-def _satellite_rows(sats, country, window, n_days, own_m, pool_m) -> list[dict[str, object]]:
+def _satellite_rows(sats, country, window, n_days, own_m, pool_m, rates) -> list[dict[str, object]]:
     day_lo = np.arange(n_days) * 86400.0
     full = (np.minimum(day_lo + 86400.0, window.seconds) - day_lo) >= 86400.0 - 1e-6
     # the worst day among whole days: a partial last day would always look worst
@@ -654,6 +659,7 @@ def _satellite_rows(sats, country, window, n_days, own_m, pool_m) -> list[dict[s
                 "satellite": e.name,
                 "norad": e.norad,
                 "country": country[i],
+                "downlink_mbps": float(rates[i]),
                 "own": own,
                 "pooled": pooled,
                 "worse_when_pooled": worse_when_pooled(own, pooled),

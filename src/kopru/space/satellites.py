@@ -1,6 +1,7 @@
 """Who owns each satellite, what it is for, whether it is active, and its scheduling priority.
 
-A CSV with ``norad,country`` and optional ``name,mission,active,priority`` columns. The shipped
+A CSV with ``norad,country`` and optional ``name,mission,active,priority,max_off_nadir_deg,
+downlink_mbps`` columns (``downlink_mbps``: the satellite's own downlink rate, else the run's). The shipped
 ``satellites.csv`` covers the shipped element sets. A satellite missing from the file has no known
 owner or status: pooling leaves it out (no member vouches for it, so it gets no member's antenna
 time) and imaging keeps it as an Earth-observation satellite of unknown country; both say so.
@@ -33,6 +34,8 @@ class SatelliteInfo:
     priority: float = 1.0
     # the sensor's own off-nadir limit, degrees (an optional column); None: the run's --max-off-nadir
     max_off_nadir_deg: float | None = None
+    # the satellite's own downlink rate, Mbit/s (an optional column); None: the run's --rate-mbps
+    downlink_mbps: float | None = None
 
 
 def parse_satellites(text: str, source: str = "<text>") -> dict[int, SatelliteInfo]:
@@ -41,7 +44,7 @@ def parse_satellites(text: str, source: str = "<text>") -> dict[int, SatelliteIn
         header,
         ("norad", "country"),
         source,
-        "norad,country[,priority,active,mission,max_off_nadir_deg]",
+        "norad,country[,priority,active,mission,max_off_nadir_deg,downlink_mbps]",
         error=StationError,
     )
     out: dict[int, SatelliteInfo] = {}
@@ -80,6 +83,7 @@ def parse_satellites(text: str, source: str = "<text>") -> dict[int, SatelliteIn
             active in TRUE,
             priority,
             _off_nadir(row.get("max_off_nadir_deg", ""), where),
+            _rate(row.get("downlink_mbps", ""), where),
         )
     return out
 
@@ -107,6 +111,25 @@ def _off_nadir(text: str, where: str) -> float | None:
         value = float("nan")
     if not 0.0 < value < 90.0:
         raise StationError(f"{where}: 'max_off_nadir_deg' is {text!r}, expected degrees in (0, 90) or empty")
+    return value
+
+
+MAX_RATE_MBPS = 100_000.0  # 100 Gbit/s: beyond any satellite downlink (a sanity bound)
+
+
+def _rate(text: str, where: str) -> float | None:
+    """An optional downlink rate in (0, MAX_RATE_MBPS] Mbit/s; empty: the run's."""
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 < value <= MAX_RATE_MBPS:
+        raise StationError(
+            f"{where}: 'downlink_mbps' is {text!r}, expected Mbit/s above 0 and at most"
+            f" {MAX_RATE_MBPS:g}, or empty"
+        )
     return value
 
 

@@ -70,7 +70,7 @@ def test_inputs_of_other_currencies_and_years_are_shown_as_costed_too(plan):
     pack = kopru.load_data()
     sites = resolve_sites(plan, ["Turan", "Denizli"])
     rows = {(r.section, r.label): r for r in compare_sites(plan, sites).rows}
-    wage = rows["Inputs", "Wage, as costed (2026 USD)"]
+    wage = rows["Inputs", "Wage, as costed (USD)"]
     kzt = pack.param("KZT", "fx_per_usd").value
     growth = pack.param("KZ", "wage_growth_nominal").value / 100
     assert wage.unit == "USD/month"
@@ -79,8 +79,9 @@ def test_inputs_of_other_currencies_and_years_are_shown_as_costed_too(plan):
     assert denizli.year == 2026  # of the rate's year: converted, not grown
     assert wage.values[1] == pytest.approx(denizli.value / pack.param("TRY", "fx_per_usd").value, rel=1e-12)
     assert wage.notes[0] == "318,990 KZT/month of 2025, grown to 2026 and converted at its rate"
-    assert rows["Inputs", "Electricity price industrial, as costed (2026 USD)"].unit == "USD/kWh"
-    assert ("Inputs", "Corporate income tax, as costed (2026 USD)") not in rows  # a rate is not money
+    assert wage.notes[1] == f"{denizli.value:,.6g} TRY/month converted at the 2026 rate"
+    assert rows["Inputs", "Electricity price industrial, as costed (USD)"].unit == "USD/kWh"
+    assert ("Inputs", "Corporate income tax, as costed (USD)") not in rows  # a rate is not money
 
 
 def test_a_specific_duty_is_shown_next_to_its_zero_ad_valorem_rate(plan):

@@ -335,6 +335,27 @@ def test_a_pattern_with_a_factor_scales_every_value_it_matches(pack):
     assert (one.old, one.new, one.year, one.factor) == (wage.value, 2 * wage.value, wage.year, False)
 
 
+def test_overrides_apply_in_one_order_whatever_the_files(pack):
+    """A review: KZ* x 1.3 with KZ-61 = 400000 gave 400000 one way round and 520000 the other, while
+    the sweep's caches key overrides sorted. Patterns' values first, then factors, then a subject's
+    own value, which wins. Oracle: both orders, and the pack's own values x 1.3 for the others."""
+    one = {"KZ*.wage_monthly_avg": {"factor": 1.3}, "KZ-61.wage_monthly_avg": 400_000}
+    two = dict(reversed(list(one.items())))
+    for mapping in (one, two):
+        changed = load(mapping)
+        assert changed.param("KZ-61", "wage_monthly_avg").value == 400_000
+        expected = pack.param("KZ-75", "wage_monthly_avg").value * 1.3
+        assert changed.param("KZ-75", "wage_monthly_avg").value == pytest.approx(expected)
+    with pytest.raises(OverrideError, match=r"KZ-61.wage_monthly_avg is set by KZ-6.* too"):
+        load({"KZ-6?.wage_monthly_avg": 300_000, "KZ-6[1-2].wage_monthly_avg": 310_000})
+    with pytest.raises(OverrideError, match="give land_price in TRY/m2 and USD/m2; one value cannot be both"):
+        load({"TR*.land_price": 300})
+    mixed = load({"TR*.land_price": {"factor": 2}})  # a factor keeps each value's own unit
+    for subject in ("TR-16", "TR-38"):
+        before, after = pack.param(subject, "land_price"), mixed.param(subject, "land_price")
+        assert (after.value, after.unit) == (before.value * 2, before.unit)
+
+
 @pytest.mark.parametrize(
     ("mapping", "message"),
     [

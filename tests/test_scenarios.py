@@ -510,3 +510,46 @@ def test_a_bad_pass_through_is_refused(tmp_path, line, message):
     path.write_text(f"profile: {APPAREL}\nscenarios:\n  - {line}\n", encoding="utf-8")
     with pytest.raises(SweepError, match=re.escape(message)):
         sweep.read_sweep(path)
+
+
+def test_a_pass_through_moves_only_prices_in_its_currency_and_never_hides_a_users_override(tmp_path):
+    """A review: a lira pass-through raised the Turkish land prices the pack gives in dollars, and a
+    user's own factor on the same key was silently replaced. Oracle: the pack's units."""
+    pack = kopru.load_data()
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        f"profile: {APPAREL}\nscenarios:\n"
+        "  - {name: lira, fx_shock: {TRY: 1.3}, pass_through: {TRY: 1}}\n",
+        encoding="utf-8",
+    )
+    _, (lira,), _ = sweep.read_sweep(path)
+    land = {k.split(".")[0] for k in lira.overrides if k.endswith(".land_price")}
+    priced_in_lira = {s for s in land if pack.param(s, "land_price").unit.startswith("TRY/")}
+    assert land == priced_in_lira and "TR-16" not in land and "TR-34" not in land  # in USD/m2
+    assert pack.param("TR-16", "land_price").unit == "USD/m2"
+    path.write_text(
+        f"profile: {APPAREL}\nscenarios:\n  - {{name: both, fx_shock: {{KZT: 1.2}}, pass_through: {{KZT: 1}},"
+        " overrides: {KZ*.wage_monthly_avg: {factor: 1.1}}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SweepError, match=r"pass_through.KZT and overrides both set KZ\*.wage_monthly_avg"):
+        sweep.read_sweep(path)
+
+
+def test_a_sweep_pack_takes_any_yaml_value_and_refuses_a_file_for_a_folder(tmp_path, cli):
+    """A review: a note YAML reads as a date crashed the JSON after the whole sweep had run, and a
+    file given as the folder was found only then."""
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        f"profile: {APPAREL}\nscenarios:\n  - {{name: base}}\n"
+        "  - {name: dated, overrides: {KZ-61.wage_monthly_avg: {value: 400000, note: 2026-01-01}}}\n",
+        encoding="utf-8",
+    )
+    r = cli("sweep", path, "--no-store", "--out", tmp_path / "pack")
+    assert r.code == 0, r.err
+    data = json.loads((tmp_path / "pack" / "sweep.json").read_text(encoding="utf-8"))
+    assert data["scenarios"][1]["given"]["overrides"]["KZ-61.wage_monthly_avg"]["note"] == "2026-01-01"
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x", encoding="utf-8")
+    r = cli("sweep", path, "--no-store", "--out", blocker)
+    assert r.code == 2 and "is a file; expected a folder" in r.err and "Traceback" not in r.err

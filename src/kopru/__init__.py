@@ -40,6 +40,7 @@ _API = (
     "sweep",
     "write_report",
     "write_sweep",
+    "check_out_folder",
 )
 __all__ = ["__version__", *_ERRORS, *_API]
 

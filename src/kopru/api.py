@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = [
     "check_data",
     "check_lanes",
+    "check_out_folder",
     "compare",
     "load_data",
     "load_profile",
@@ -384,6 +385,14 @@ def sweep(
 
     chosen = dict(optimize) if isinstance(optimize, Mapping) else optimize
     return run_sweep(path, client, progress, _names(avoid, "avoid"), chosen)
+
+
+def check_out_folder(out: str | Path) -> Path:
+    """The folder ``out``, created if needed; a path that is a file is an OptionError (checked
+    before a long run, not after it)."""
+    from kopru.report.folder import prepare_folder
+
+    return prepare_folder(out)
 
 
 def write_sweep(result: SweepResult, out: str | Path) -> list[Path]:

@@ -111,8 +111,8 @@ def compare_sites(
     publishers = {s["id"]: s.get("publisher") or s.get("title") or s["id"] for s in plan.sources}
     # whose figure an input is, by name: a region's (its site), the SEZ regime's or a country's
     whose = {s.id: s.name for s in plan.sites} | FIXED_SUBJECTS
-    # the year of the exchange rates: the money every input is costed in
-    money_year = max((r.year for r in plan.exchange_rates), default=None)
+    # each currency's rate year: the money its inputs are costed in
+    rate_years = {r.subject: r.year for r in plan.exchange_rates}
     rows: list[Row] = []
 
     def add(section: str, label: str, unit: str, values: list[Any], notes: list[str] | None = None) -> None:
@@ -195,8 +195,8 @@ def compare_sites(
         costed = [p.costed if p is not None else None for p in params]
         if any(c is not None for c in costed):  # the figures above are of their own currency and year
             unit = next(p.costed_unit for p in params if p is not None and p.costed_unit)
-            said = ["" if p is None or p.costed is None else _as_costed(p, money_year) for p in params]
-            rows.append(Row("Inputs", f"{label}, as costed ({money_year} USD)", unit, costed, said))
+            said = ["" if p is None or p.costed is None else _as_costed(p, rate_years) for p in params]
+            rows.append(Row("Inputs", f"{label}, as costed (USD)", unit, costed, said))
     if risk is not None:
         by_id = {r.id: r for r in risk.sites}
         stats = [by_id.get(s.id) for s in sites]
@@ -228,11 +228,16 @@ def _share(pct: float | None) -> float | None:
     return None if pct is None else pct / 100.0
 
 
-def _as_costed(p: Any, money_year: int | None) -> str:
-    """How an input's figure became the costed one: converted, and grown when it is older."""
-    if money_year is None or p.year >= money_year:
-        return f"{p.value:,.6g} {p.unit} at the {money_year or ''} rate".replace("  ", " ")
-    return f"{p.value:,.6g} {p.unit} of {p.year}, grown to {money_year} and converted at its rate"
+def _as_costed(p: Any, rate_years: dict[str, int]) -> str:
+    """How an input's figure became the costed one: a local currency's converted at its rate (and
+    grown to the rate's year when older); a dollar figure is taken as it is."""
+    currency = p.unit.split("/")[0]
+    year = rate_years.get(currency)
+    if currency == "USD" or year is None:
+        return f"{p.value:,.6g} {p.unit} of {p.year}, as given (not converted, not grown)"
+    if p.year >= year:
+        return f"{p.value:,.6g} {p.unit} converted at the {year} rate"
+    return f"{p.value:,.6g} {p.unit} of {p.year}, grown to {year} and converted at its rate"
 
 
 def _whose(subject: str, site: SitePlan, names: dict[str, str]) -> str:

@@ -458,7 +458,11 @@ def _say_overrides(plan: Plan, seen: set[reads.Read]) -> None:
     said so)."""
     unread = []
     for o in plan.overrides:
-        o["read"] = reads.visible(reads.override_read(o["key"]), seen)
+        quantity = o["key"].partition(".")[2]
+        if o.get("matched"):  # a pattern is read when a subject it changed is (not any it could match)
+            o["read"] = any(reads.visible(("param", s, quantity), seen) for s in o["matched"])
+        else:
+            o["read"] = reads.visible(reads.override_read(o["key"]), seen)
         if not o["read"]:
             unread.append(o["key"])
     checks = [f"{o['key']}: {o['check']}" for o in plan.overrides if o.get("check")]

@@ -122,7 +122,14 @@ def scenario_from_dict(raw: Any, where: str, pack: Any) -> Scenario:
         }
     shocks = _mapping(raw.get("fx_shock"), f"{where}.fx_shock")
     for currency, share in _mapping(raw.get("pass_through"), f"{where}.pass_through").items():
-        overrides |= _passed_through(where, raw["name"], currency, share, shocks, pack)
+        passed = _passed_through(where, raw["name"], currency, share, shocks, pack)
+        both = sorted(set(passed) & set(overrides))
+        if both:  # one would silently replace the other
+            raise SweepError(
+                f"{where}: pass_through.{currency} and overrides both set {both[0]}; give the factor"
+                " you want in overrides, or drop it there"
+            )
+        overrides |= passed
     for key in ("disruptions", "close"):  # a string would be closed letter by letter
         if not isinstance(raw.get(key) or [], list):
             raise SweepError(f"{where}.{key}: expected a list of names such as [mode:ferry, khorgos]")
@@ -159,16 +166,22 @@ def _passed_through(
             f" use {', '.join(PASS_THROUGH_COUNTRY)}"
         )
     factor = float(shocks[currency]) ** float(share)
+    given = {"factor": factor, "note": f"{share:g} of the {currency} shock passed through ({name})"}
     params = pack.parameters
-    local = params["subject"].str.match(rf"{country}(-|$)") & params["unit"].str.startswith(f"{currency}/")
-    return {
-        f"{country}*.{q}": {
-            "factor": factor,
-            "note": f"{share:g} of the {currency} shock passed through ({name})",
-        }
-        for q in LOCAL_PRICES
-        if (local & (params["quantity"] == q)).any()
-    }
+    ours = params["subject"].str.match(rf"{country}(-|$)")
+    out: dict[str, Any] = {}
+    for q in LOCAL_PRICES:
+        rows = params[ours & (params["quantity"] == q)]
+        if rows.empty:
+            continue
+        # each subject's latest value, as an override replaces it: in this currency or not
+        latest = rows.loc[rows.groupby("subject")["year"].idxmax()]
+        local = latest["unit"].str.startswith(f"{currency}/")
+        if local.all():
+            out[f"{country}*.{q}"] = given
+        elif local.any():  # some are priced in dollars (a province's land): those do not move
+            out |= {f"{subject}.{q}": given for subject in latest.loc[local, "subject"]}
+    return out
 
 
 def _combine(parts: tuple[Scenario, ...]) -> Scenario:

@@ -6,6 +6,7 @@ own unit, which must measure the right thing: a mass for a weight, an energy for
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from typing import Any
@@ -61,6 +62,23 @@ def finite_number(value: Any) -> bool:
         return math.isfinite(value)
     except OverflowError:
         return False
+
+
+def finite_json(data: Any) -> Any:
+    """``data`` with every NaN or infinite number replaced by null (a value that cannot be computed)."""
+    if isinstance(data, dict):
+        return {k: finite_json(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [finite_json(v) for v in data]
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    return data
+
+
+def strict_json(data: Any, indent: int | None = 1) -> str:
+    """JSON no reader chokes on: NaN and infinities as null, dates and other objects as text (a
+    YAML date in a scenario's note), non-ASCII letters as they are."""
+    return json.dumps(finite_json(data), indent=indent, ensure_ascii=False, allow_nan=False, default=str)
 
 
 def brief(value: Any, limit: int = 40) -> str:

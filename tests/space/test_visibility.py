@@ -270,3 +270,18 @@ def test_an_antenna_with_its_own_mask_sees_the_passes_of_that_mask():
     assert find_passes(read_tle(), both, start, 0.2, 5.0).as_dict()["antenna_masks_deg"] == {"Astana": 20.0}
     with pytest.raises(StationError, match=r"row 2: 'min_elevation_deg' is 95, out of range"):
         parse_stations(header + "Astana,Kazakhstan,51.13,71.43,350,95\n")
+
+
+def test_an_antennas_mask_below_the_horizon_with_refraction_is_named():
+    from kopru.errors import OptionError
+    from kopru.space import parse_stations
+
+    low = parse_stations(
+        "name,country,lat,lon,elev_m,min_elevation_deg\nValley,Kazakhstan,43.2,76.9,800,-5\n"
+    )
+    start = datetime(2026, 6, 1, tzinfo=UTC)
+    with pytest.raises(
+        OptionError, match="refraction radio needs antenna 'Valley''s min_elevation_deg of 0 or more"
+    ):
+        find_passes(read_tle(), low, start, 0.1, 10.0, refraction="radio")
+    assert find_passes(read_tle(), low, start, 0.1, 10.0).records() is not None  # geometric: allowed

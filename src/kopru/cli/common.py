@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
-import math
 import os
 import sys
 from collections.abc import Iterator
@@ -21,6 +19,8 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+
+from kopru.units import strict_json
 
 
 def _width() -> int | None:
@@ -62,21 +62,9 @@ ReadStoreOpt = Annotated[  # the runs commands read the store; they record nothi
 NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not record this run in the scenario store.")]
 
 
-def finite_json(data: Any) -> Any:
-    """``data`` with every NaN or infinite number replaced by null (a value that cannot be computed)."""
-    if isinstance(data, dict):
-        return {k: finite_json(v) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [finite_json(v) for v in data]
-    if isinstance(data, float) and not math.isfinite(data):
-        return None
-    return data
-
-
 def print_json(data: Any, indent: int | None = 1) -> None:
     """Strict JSON on stdout: no NaN or Infinity ever reaches a user (they become null)."""
-    text = json.dumps(finite_json(data), indent=indent, ensure_ascii=False, allow_nan=False, default=str)
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(strict_json(data, indent) + "\n")
 
 
 def compact(value: float | None) -> str:

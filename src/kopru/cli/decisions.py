@@ -362,6 +362,8 @@ def sweep(
     ] = None,
 ) -> None:
     """Run a list or grid of what-if scenarios (VAT, closures, tariffs, FX shocks) through plan."""
+    if out_dir is not None:  # a folder that cannot be written is said before the sweep runs
+        api.check_out_folder(out_dir)
     bar, count = count_bar(interactive(as_json), "scenarios")
     with dask_client(dask, scheduler) as client, shown(bar):
         result = api.sweep(

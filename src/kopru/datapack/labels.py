@@ -32,7 +32,7 @@ MODE_NAMES = {
     "mode:sea": "sea freight",
     "mode:rail": "rail freight",
     "mode:road": "road freight",
-    "mode:ferry": "Caspian ferry",
+    "mode:ferry": "ferry (Caspian, Lake Van)",
 }
 
 

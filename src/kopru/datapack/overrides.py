@@ -160,7 +160,8 @@ def apply_overrides(pack, overrides: str | Path | dict[str, Any]):
 
     done: list[Override] = []
     changed: set[tuple[str, str]] = set()  # the (subject, quantity) of parameter overrides
-    for key, raw in mapping.items():
+    valued: dict[tuple[str, str], str] = {}  # (subject, quantity) -> the value pattern that set it
+    for key, raw in sorted(mapping.items(), key=_precedence):
         key = str(key)
         try:
             value, unit, note, year, factor = _number(key, raw)
@@ -178,7 +179,7 @@ def apply_overrides(pack, overrides: str | Path | dict[str, Any]):
             elif head == "node":
                 done.append(_node(writable("nodes"), key, rest, value, note))
             elif factor or WILDCARDS.search(head):
-                params, change = _parameters(pack, params, key, value, unit, note, year, factor)
+                params, change = _parameters(pack, params, key, value, unit, note, year, factor, valued)
                 done.append(change)
                 quantity = key.partition(".")[2]
                 changed |= {(subject, quantity) for subject in change.matched or (head,)}
@@ -190,6 +191,19 @@ def apply_overrides(pack, overrides: str | Path | dict[str, Any]):
             raise _about(exc, key) from None
     done = _floor_checks(done, tables["tariffs"])
     return pack.with_parameters(params, changed, tables=tables, overrides=tuple(done))
+
+
+def _precedence(item: tuple[Any, Any]) -> int:
+    """The order overrides apply in, whatever the file's: values a pattern sets, then factors
+    (which commute), then a subject's own value, which wins (``KZ*`` × 1.3 with ``KZ-61`` = 400000
+    gives Turkistan Region 400000 either way round: the sweep's caches key overrides sorted)."""
+    key, raw = str(item[0]), item[1]
+    head = key.partition(".")[0]
+    if head in ("tariff", "edge", "node"):
+        return 2
+    if isinstance(raw, dict) and "factor" in raw:
+        return 1
+    return 0 if WILDCARDS.search(head) else 2
 
 
 def _about(exc: OverrideError, key: str) -> OverrideError:
@@ -266,8 +280,9 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note, year=None):
     return params, Override(key, None, value, unit, note, row["year"])
 
 
-def _parameters(pack, params: pd.DataFrame, key, value, unit, note, year, factor: bool):
-    """Every value a pattern key matches (the latest of each subject), or one value times a factor."""
+def _parameters(pack, params: pd.DataFrame, key, value, unit, note, year, factor: bool, valued: dict):
+    """Every value a pattern key matches (the latest of each subject), or one value times a factor;
+    ``valued``: the values earlier patterns set, which a second pattern's value may not set again."""
     pattern, _, quantity = key.partition(".")
     if quantity not in pack.quantities:
         raise OverrideError(f"override {key}: unknown quantity {quantity!r} (see quantities.yaml)")
@@ -286,6 +301,19 @@ def _parameters(pack, params: pd.DataFrame, key, value, unit, note, year, factor
     units = set(params.loc[latest, "unit"])
     if unit is not None and units != {unit}:
         raise OverrideError(f"override {key}: unit must be {' or '.join(sorted(units))} (the data pack's)")
+    if not factor and len(units) > 1:  # one number in two units (lira and dollar land prices)
+        raise OverrideError(
+            f"override {key}: the subjects it matches give {quantity} in {' and '.join(sorted(units))};"
+            " one value cannot be both: narrow the pattern or give a factor"
+        )
+    if not factor:
+        twice = [s for s in latest.index if (s, quantity) in valued]
+        if twice:
+            raise OverrideError(
+                f"override {key}: {twice[0]}.{quantity} is set by {valued[(twice[0], quantity)]} too;"
+                " give each subject one value"
+            )
+        valued |= {(s, quantity): key for s in latest.index}
     _check_range(pack, key, quantity, new, units)
     years = params.loc[latest, "year"].to_numpy() if year is None else np.full(len(old), year)
     for row, v, y in zip(latest, new, years, strict=True):

@@ -8,7 +8,6 @@ annual cost and rank across the scenarios, so a reader sees who moves, not only 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,8 +22,9 @@ from kopru.profile import load_profile
 from kopru.provenance import code_digest
 from kopru.report.folder import prepare_folder
 from kopru.scenarios import SweepResult
+from kopru.units import strict_json
 
-LEADING = 8  # sites followed across the scenarios: the first scenario's best ones
+LEADING = 8  # sites followed across the scenarios: the reference scenario's best ones
 FILES = ("sweep.json", "sweep.html", "sweep.xlsx")
 
 
@@ -33,9 +33,7 @@ def write_sweep_folder(result: SweepResult, pack: DataPack, out_dir: str | Path)
     folder = prepare_folder(out_dir)
     paths = [folder / name for name in FILES]
     view = sweep_view(result, pack)
-    paths[0].write_text(
-        json.dumps(result.as_dict(), indent=1, ensure_ascii=False, allow_nan=False), encoding="utf-8"
-    )
+    paths[0].write_text(strict_json(result.as_dict()), encoding="utf-8")
     paths[1].write_text(render_sweep_html(view), encoding="utf-8")
     write_sweep_workbook(view, paths[2])
     return paths
@@ -168,6 +166,7 @@ def write_sweep_workbook(view: Mapping[str, Any], path: str | Path) -> Path:
     book = Workbook()
     book.remove(book.active)
     cur = view["currency"]
+    ref = view["reference"] or "the reference scenario"  # the first that has a site serving every market
     add_sheet(
         book,
         "Scenarios",
@@ -176,9 +175,9 @@ def write_sweep_workbook(view: Mapping[str, Any], path: str | Path) -> Path:
             ("what it changes", None),
             ("note", None),
             ("first site", None),
-            ("first differs from the first scenario's", None),
+            (f"first differs from {ref}'s", None),
             (f"best annual cost, {cur}", MONEY),
-            ("change vs the first scenario", SHARE),
+            (f"change vs {ref}", SHARE),
             ("best Turkish option", None),
             (f"its annual cost, {cur}", MONEY),
             ("saving vs the best Turkish option", SHARE),
@@ -191,7 +190,7 @@ def write_sweep_workbook(view: Mapping[str, Any], path: str | Path) -> Path:
                 "; ".join(r["changes"]),
                 r["note"],
                 r.get("best"),
-                "yes" if r.get("flip") else ("" if r.get("error") else "no"),
+                "yes" if r.get("flip") else ("no" if r.get("best") else ""),
                 r.get("best_total"),
                 r.get("change"),
                 r.get("baseline"),

@@ -527,7 +527,7 @@ def _inputs(
         ("Assumption", None),
         ("Source", None),
         ("Note", None),
-        ("As costed (USD of the rates' year)", "General"),
+        ("As costed, USD (at its currency's rate, grown to the rate's year)", "General"),
         ("Its unit", None),
     ]
 

@@ -292,7 +292,8 @@ def pool(
         # every figure would be a zero and every gap the window (a satellite operator's review: that
         # was printed, exit 0, with no word why)
         raise OptionError(
-            f"no pass of any satellite over any antenna reaches the {options.min_elevation_deg:g}° mask for"
+            f"no pass of any satellite over any antenna reaches the {options.min_elevation_deg:g}° mask"
+            f"{' (or the antennas’ own)' if antennas.own_masks() else ''} for"
             f" {options.min_contact_s:g} s or more in the window, so there is nothing to pool; lower"
             " min_elevation or min_contact_s, or give more days",
             field="min_elevation",

@@ -30,7 +30,7 @@ MODELS = ("none", "radio", "optical")
 TEMPERATURE_C = 10.0  # the optical model's air temperature (Bennett's own reference)
 
 
-def check_refraction(model: str, mask_deg: float = 0.0) -> str:
+def check_refraction(model: str, mask_deg: float = 0.0, whose: str = "min_elevation") -> str:
     """The refraction model by name, or a one-line error naming the ones there are; a model is
     refused for a mask below the horizon, where neither formula holds (ITU-R P.834's holds down to
     about -0.9 √h degrees, Bennett's is cut off at -1°)."""
@@ -38,7 +38,7 @@ def check_refraction(model: str, mask_deg: float = 0.0) -> str:
         raise OptionError(f"refraction must be one of {', '.join(MODELS)}, got {model!r}", field="refraction")
     if model != "none" and mask_deg < 0:
         raise OptionError(
-            f"refraction {model} needs min_elevation of 0 or more (the refraction models hold above"
+            f"refraction {model} needs {whose} of 0 or more (the refraction models hold above"
             f" the horizon), got {mask_deg:g}; for a mask below the horizon choose the model 'none'",
             field="refraction",
         )

@@ -232,7 +232,12 @@ def find_passes(
     window = Window(start, days * 86400.0)
     height_km = stations.elev_m / 1000.0
     masks = stations.masks(min_elevation_deg)  # an antenna's own, else the run's
-    check_refraction(refraction, float(masks.min()) if len(masks) else min_elevation_deg)
+    check_refraction(refraction, min_elevation_deg)
+    below = [n for n, m in stations.own_masks().items() if m < 0]
+    if refraction != "none" and below:  # the run's mask passed, an antenna's own does not
+        check_refraction(
+            refraction, stations.own_masks()[below[0]], f"antenna {below[0]!r}'s min_elevation_deg"
+        )
     thresholds = geometric_threshold_deg(refraction, masks, height_km)
     parts, failures = [], {}
     deep = np.array([e.is_deep_space for e in constellation], dtype=bool)

@@ -430,14 +430,19 @@ def test_a_sweep_writes_a_board_pack_with_what_each_scenario_changes(tmp_path, c
     assert by_name["wages_up"]["best_name"] == up.recommendation.name != by_name["baseline"]["best_name"]
     assert by_name["wages_up"]["given"] == {
         "note": "a national wage push",
+        "shortcuts": {},
         "overrides": {"KZ-61.wage_monthly_avg": {"factor": 1.3}},
+        "from_shortcuts": [],
         "closed": [],
         "avoid": [],
     }
-    assert by_name["no_ferry"]["given"]["closed"] == ["mode:ferry"]
+    no_ferry = by_name["no_ferry"]["given"]
+    assert no_ferry["closed"] == ["mode:ferry"] and no_ferry["shortcuts"] == {"fx_shock": {"KZT": 1.2}}
+    assert no_ferry["from_shortcuts"] == ["KZT.fx_per_usd"]
     html = (folder / "sweep.html").read_text(encoding="utf-8")
     assert f'{up.recommendation.name} <span class="flip"' in html  # the ◆ of another first site
     assert "KZ-61.wage_monthly_avg × 1.3" in html and "closed: mode:ferry" in html
+    assert "KZT weaker × 1.2" in html and "KZT.fx_per_usd" not in html  # the shortcut as written
     assert f"{up.recommendation.total:,.0f}" in html and "a national wage push" in html
     book = load_workbook(folder / "sweep.xlsx")
     rows = list(book["Scenarios"].iter_rows(min_row=2, max_row=4, values_only=True))

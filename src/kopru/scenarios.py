@@ -51,6 +51,7 @@ SCENARIO_KEYS = {
     *("name", "overrides", "disruptions", "close", "avoid", "vat", "fx_shock", "pass_through"),
     *("tariff", "note"),
 }
+SHORTCUTS = ("vat", "tariff", "fx_shock", "pass_through")  # keys that map onto overrides
 # the country whose local prices a currency's pass-through moves, and the prices it moves
 PASS_THROUGH_COUNTRY = {"KZT": "KZ", "TRY": "TR"}
 LOCAL_PRICES = (
@@ -68,13 +69,18 @@ class Scenario:
     disruptions: tuple[str, ...] = ()
     note: str = ""
     avoid: tuple[str, ...] = ()
+    # the shortcuts as written ({"fx_shock": {"KZT": 1.2}, ...}) and the override keys they became
+    shortcuts: dict[str, Any] = field(default_factory=dict)
+    from_shortcuts: frozenset[str] = frozenset()
 
     def given(self) -> dict[str, Any]:
-        """What the scenario changes, as its outcome records it (the shortcuts as the overrides they
-        map onto)."""
+        """What the scenario changes, as its outcome records it: the shortcuts as written, and
+        every override (those the shortcuts map onto included, listed in ``from_shortcuts``)."""
         return {
             "note": self.note,
+            "shortcuts": self.shortcuts,
             "overrides": self.overrides,
+            "from_shortcuts": sorted(self.from_shortcuts),
             "closed": list(self.disruptions),
             "avoid": list(self.avoid),
         }
@@ -98,6 +104,7 @@ def scenario_from_dict(raw: Any, where: str, pack: Any) -> Scenario:
             f"{where}: unknown key(s) {', '.join(sorted(unknown))}; use {', '.join(sorted(SCENARIO_KEYS))}"
         )
     overrides = _mapping(raw.get("overrides"), f"{where}.overrides")
+    own = set(overrides)
     for country, pct in _mapping(raw.get("vat"), f"{where}.vat").items():
         overrides[f"{country}.vat_standard"] = pct  # recorded; VAT is recoverable, so no landed-cost effect
     for regime_hs, pct in _mapping(raw.get("tariff"), f"{where}.tariff").items():
@@ -139,7 +146,16 @@ def scenario_from_dict(raw: Any, where: str, pack: Any) -> Scenario:
     avoid = raw.get("avoid") or []
     if not isinstance(avoid, list) or not all(isinstance(c, str) for c in avoid):
         raise SweepError(f"{where}.avoid: expected a list of country codes such as RU")
-    return Scenario(str(raw["name"]), overrides, tuple(closed), str(raw.get("note", "")), tuple(avoid))
+    shortcuts = {k: raw[k] for k in SHORTCUTS if raw.get(k)}
+    return Scenario(
+        str(raw["name"]),
+        overrides,
+        tuple(closed),
+        str(raw.get("note", "")),
+        tuple(avoid),
+        shortcuts,
+        frozenset(overrides) - own,
+    )
 
 
 def _passed_through(
@@ -192,7 +208,18 @@ def _combine(parts: tuple[Scenario, ...]) -> Scenario:
         overrides |= p.overrides
         closed += [c for c in p.disruptions if c not in closed]
         avoid += [c for c in p.avoid if c not in avoid]
-    return Scenario("+".join(p.name for p in parts), overrides, tuple(closed), avoid=tuple(avoid))
+    shortcuts: dict[str, Any] = {}
+    for p in parts:  # each axis's shortcuts, merged by kind ({fx_shock: {KZT: 1.2, TRY: 1.3}})
+        for kind, given in p.shortcuts.items():
+            shortcuts[kind] = {**shortcuts.get(kind, {}), **given}
+    return Scenario(
+        "+".join(p.name for p in parts),
+        overrides,
+        tuple(closed),
+        avoid=tuple(avoid),
+        shortcuts=shortcuts,
+        from_shortcuts=frozenset().union(*(p.from_shortcuts for p in parts)),
+    )
 
 
 def read_scenarios(path: str | Path) -> tuple[Path, list[Scenario]]:

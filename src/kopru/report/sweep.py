@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from kopru import __version__
 from kopru.datapack import DataPack
@@ -93,8 +94,11 @@ def _row(s: Mapping[str, Any], reference: Mapping[str, Any] | None) -> dict[str,
 def _changes(given: Mapping[str, Any]) -> list[str]:
     """A scenario's changes as a reader reads them: 'KZ-61.electricity_price_industrial = 20',
     'closed: mode:ferry', 'avoiding: RU'."""
-    out = []
+    out = [_shortcut(kind, written) for kind, written in (given.get("shortcuts") or {}).items()]
+    mapped = set(given.get("from_shortcuts") or ())  # said by their shortcut above
     for key, value in (given.get("overrides") or {}).items():
+        if key in mapped:
+            continue
         if isinstance(value, Mapping):
             shown = (
                 f"× {_number(value['factor'])}" if "factor" in value else f"= {_number(value.get('value'))}"
@@ -108,6 +112,20 @@ def _changes(given: Mapping[str, Any]) -> list[str]:
     if given.get("avoid"):
         out.append("avoiding: " + ", ".join(given["avoid"]))
     return out or ["nothing (the data pack as shipped)"]
+
+
+SHORTCUT_WORDS = {
+    "fx_shock": ("{k} weaker × {v}", "currency shock"),
+    "pass_through": ("{v} of the {k} shock reaches local prices", "pass-through"),
+    "vat": ("{k} VAT {v} %", "VAT"),
+    "tariff": ("duty {k} {v} %", "duty"),
+}
+
+
+def _shortcut(kind: str, written: Mapping[str, Any]) -> str:
+    """A shortcut as written ('KZT weaker × 1.2'), one line for all its entries."""
+    pattern = SHORTCUT_WORDS.get(kind, ("{k} {v}", kind))[0]
+    return "; ".join(pattern.format(k=k, v=_number(v)) for k, v in written.items())
 
 
 def _number(value: Any) -> str:
@@ -152,6 +170,8 @@ def _cost(value: Any) -> float:
 def render_sweep_html(view: Mapping[str, Any]) -> str:
     env = Environment(loader=PackageLoader("kopru.report", "templates"), autoescape=select_autoescape())
     env.filters["money"] = lambda v: "—" if v is None else f"{v:,.0f}"
+    # a grid's names join its axes ('tenge_weaker_20pct+lira_as_is'): let a line break after + and _
+    env.filters["soft"] = lambda v: Markup(str(escape(v)).replace("+", "+\u200b").replace("_", "_\u200b"))
     env.filters["pct"] = lambda v, signed=False: "—" if v is None else (f"{v:+.1%}" if signed else f"{v:.1%}")
     return env.get_template("sweep.html.j2").render(v=view)
 

@@ -207,6 +207,7 @@ def test_assumptions_are_labelled_and_a_users_value_is_not():
     assert basis["rate_mbps"] == "given by the user"
     assert {k for k, v in basis.items() if v.startswith("assumption")} == {
         "setup_s",
+        "handover_s",
         "min_elevation_deg",
         "min_contact_s",
     }

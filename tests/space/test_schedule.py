@@ -137,3 +137,31 @@ def test_guarantees_are_kept_and_bad_input_is_refused():
         schedule_contacts(**{**inst, "setup_s": -1.0})
     with pytest.raises(ScheduleError, match="los >= aos"):
         schedule_contacts(**{**inst, "los": inst["aos"] - 1})
+
+
+@pytest.mark.parametrize("shorten", [False, True])
+def test_a_satellite_needs_its_handover_time_between_two_antennas(shorten):
+    """A satellite operator's review: --shorten handed a satellite from one antenna to the next with
+    no gap. Oracle by hand: one satellite, two antennas whose passes overlap by 100 s; with a
+    hand-over of 30 s the second contact starts at least 30 s after the first ends, and whole passes
+    that close cannot both be booked."""
+    antenna, satellite = np.array([0, 1]), np.array([0, 0])
+    aos, los = np.array([0.0, 500.0]), np.array([600.0, 1100.0])
+    free = schedule_contacts(antenna, satellite, aos, los, min_contact_s=60.0, shorten=shorten)
+    held = schedule_contacts(
+        antenna, satellite, aos, los, min_contact_s=60.0, shorten=shorten, handover_s=30.0
+    )
+    used = np.flatnonzero(held.used)
+    if shorten:
+        assert len(used) == 2
+        first, second = sorted(used, key=lambda i: held.start[i])
+        assert held.start[second] >= held.end[first] + 30.0 - 1e-6
+        assert held.objective() == pytest.approx(free.objective() - 30.0, abs=1e-6)  # 30 s given up
+    else:
+        assert len(used) == 1 and len(np.flatnonzero(free.used)) == 1  # overlapping: one pass either way
+    wide = schedule_contacts(
+        antenna, satellite, np.array([0.0, 620.0]), np.array([600.0, 1200.0]), handover_s=30.0
+    )
+    assert wide.used.sum() == 1  # 20 s apart: within the hand-over, so one pass only
+    with pytest.raises(ScheduleError, match="hand-over must be >= 0 s"):
+        schedule_contacts(antenna, satellite, aos, los, handover_s=-1.0)

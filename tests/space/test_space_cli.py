@@ -445,3 +445,12 @@ def test_the_local_time_says_when_the_stations_date_is_another():
     assert local_time("2026-06-01T19:20:00Z", "2026-06-02T00:20:00+05:00") == "00:20+1d"
     assert local_time("2026-06-01T02:10:00Z", "2026-05-31T23:10:00-03:00") == "23:10-1d"
     assert local_time("2026-06-01T09:00:00Z", "2026-06-01T14:00:00+05:00") == "14:00"
+
+
+def test_pool_takes_a_handover_time(space):
+    code, out, _ = space("pool", "--start", "2026-06-01", "--days", "0.25", "--handover-s", "20", "--json")
+    assert code == 0
+    given = {a["parameter"]: a for a in json.loads(out)["assumptions"]}
+    assert given["handover_s"]["value"] == 20 and given["handover_s"]["basis"] == "given by the user"
+    code, _, err = space("pool", "--start", "2026-06-01", "--days", "0.25", "--handover-s", "-1")
+    assert code == 2 and "--handover-s must be a number >= 0, got -1" in err

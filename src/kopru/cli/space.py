@@ -124,6 +124,9 @@ MinSunOpt = Annotated[
 ]
 MaskOpt = Annotated[float, typer.Option("--min-elevation", help="Antenna mask, degrees.")]
 SetupOpt = Annotated[float, typer.Option("--setup-s", help="Antenna set-up time between contacts, s.")]
+HandoverOpt = Annotated[
+    float, typer.Option("--handover-s", help="Time a satellite needs between two antennas' contacts, s.")
+]
 MinContactOpt = Annotated[float, typer.Option("--min-contact-s", help="Shortest useful contact, s.")]
 TimeLimitOpt = Annotated[float, typer.Option("--time-limit", help="Solver time limit per MILP, s.")]
 
@@ -268,6 +271,7 @@ def pool_cmd(
     satellites: SatellitesOpt = None,
     rate_mbps: Annotated[float, typer.Option("--rate-mbps", help="Downlink rate, Mbit/s.")] = 100.0,
     setup_s: SetupOpt = 120.0,
+    handover_s: HandoverOpt = 0.0,
     min_contact_s: MinContactOpt = 60.0,
     min_elevation: MaskOpt = 5.0,
     shorten: Annotated[
@@ -303,6 +307,7 @@ def pool_cmd(
             assume_leo_antennas,
             max_elements_age,
             refraction,
+            handover_s,
         )
 
     result = with_warnings(run)

@@ -174,6 +174,7 @@ def _pool_options(
     shorten: bool,
     assume_leo_antennas: bool,
     refraction: str,
+    handover_s: float = 0.0,
 ) -> PoolOptions:
     """The pool's parameters, each checked, as one line naming the option when it is wrong."""
     for option, value, positive in (
@@ -181,6 +182,7 @@ def _pool_options(
         ("--time-limit", time_limit, True),
         ("--setup-s", setup_s, False),
         ("--min-contact-s", min_contact_s, False),
+        ("--handover-s", handover_s, False),
     ):
         if not (value > 0 if positive else value >= 0) or (
             value == float("inf") and option != "--time-limit"
@@ -197,6 +199,7 @@ def _pool_options(
         shorten,
         assume_leo_antennas,
         check_refraction(refraction, min_elevation),
+        handover_s,
     )
 
 
@@ -216,6 +219,7 @@ def pool(
     assume_leo_antennas: bool = False,
     max_elements_age: float | None = None,
     refraction: str = "none",
+    handover_s: float = 0.0,
 ) -> PoolResult:
     """Own stations alone against the pooled network: contact time, contacts, gaps and downlink
     capacity (stations whose status is in ``station_status``: operational antennas by default,
@@ -229,6 +233,7 @@ def pool(
         shorten,
         assume_leo_antennas,
         refraction,
+        handover_s,
     )
     owners = read_satellites(satellites)
     constellation, when, days = _window(tle, start, days, owners, max_elements_age)

@@ -68,6 +68,7 @@ ASSUMED = {
         " a satellites file gives its own (downlink_mbps)",
     ),
     "setup_s": ("s", "antenna set-up between two contacts (slew back, reconfigure)"),
+    "handover_s": ("s", "a satellite's hand-over between two antennas (the next one acquiring it)"),
     "min_elevation_deg": ("°", "antenna elevation mask"),
     "min_contact_s": ("s", "shortest contact worth booking"),
 }
@@ -101,6 +102,7 @@ class PoolOptions:
     shorten: bool = False  # allow contacts shorter than the pass (see kopru.space.schedule)
     assume_leo_antennas: bool = False  # offer geostationary control centres to LEO satellites
     refraction: str = "none"  # the mask on the apparent elevation (kopru.space.refraction)
+    handover_s: float = 0.0  # between two contacts of one satellite on different antennas
 
     def assumptions(self) -> list[dict[str, object]]:
         """Each link parameter, with whether it is kopru's unsourced default or the user's value."""
@@ -303,6 +305,7 @@ def pool(
     own_mask = st_country[passes.station] == country[passes.sat]
     args = dict(
         setup_s=options.setup_s,
+        handover_s=options.handover_s,
         min_contact_s=options.min_contact_s,
         time_limit_s=options.time_limit_s,
         shorten=options.shorten,

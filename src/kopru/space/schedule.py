@@ -4,8 +4,9 @@ Each candidate contact is one pass of one satellite over one antenna, usable in 
 [aos, los]. The operator's rules:
 
 - an antenna serves one satellite at a time, with ``setup_s`` seconds between two contacts
-  (slewing back, reconfiguring); a satellite talks to one antenna at a time (one downlink chain;
-  a hand-over between antennas needs no set-up);
+  (slewing back, reconfiguring); a satellite talks to one antenna at a time (one downlink chain),
+  with ``handover_s`` seconds between two of its contacts (the next antenna acquiring it; 0 by
+  default, as before it was a parameter);
 - a contact lasts at least ``min_contact_s`` (passes shorter than that are never used);
 - the objective is the priority-weighted contact time, Σ weight · (end − start);
 - optionally each satellite keeps at least a guaranteed contact time (used by pooling: no member
@@ -124,6 +125,7 @@ def schedule_contacts(
     time_limit_s: float = 60.0,
     mip_rel_gap: float = 1e-6,
     shorten: bool = False,
+    handover_s: float = 0.0,
 ) -> Schedule:
     """Choose and time contacts to maximize the weighted contact time (see the module docstring).
 
@@ -133,7 +135,7 @@ def schedule_contacts(
     aos, los = np.asarray(aos, float), np.asarray(los, float)
     n = len(aos)
     weight = np.broadcast_to(np.asarray(weight, float), (n,)).copy()
-    _check(antenna, satellite, aos, los, weight, setup_s, min_contact_s)
+    _check(antenna, satellite, aos, los, weight, setup_s, min_contact_s, handover_s)
     usable = (los - aos) >= min_contact_s
     m = float(min_contact_s)
     if not shorten:
@@ -143,7 +145,7 @@ def schedule_contacts(
             aos,
             los,
             weight,
-            setup_s,
+            (setup_s, handover_s),
             usable,
             guarantee_s,
             initial,
@@ -153,10 +155,10 @@ def schedule_contacts(
 
     # competing pairs: (p, q, gap) on the same antenna (with set-up) or the same satellite
     pa = conflict_pairs(antenna, aos, los, setup_s)
-    ps = conflict_pairs(satellite, aos, los, 0.0)
+    ps = conflict_pairs(satellite, aos, los, handover_s)
     p = np.r_[pa[0], ps[0]]
     q = np.r_[pa[1], ps[1]]
-    gap = np.r_[np.full(pa.shape[1], float(setup_s)), np.zeros(ps.shape[1])]
+    gap = np.r_[np.full(pa.shape[1], float(setup_s)), np.full(ps.shape[1], float(handover_s))]
     # a pair listed both ways (same antenna and same satellite) keeps the larger gap
     key = np.minimum(p, q) * n + np.maximum(p, q)
     order = np.lexsort((-gap, key))
@@ -220,13 +222,15 @@ def schedule_contacts(
 
 
 def _whole_passes(
-    antenna, satellite, aos, los, weight, setup_s, usable, guarantee_s, initial, time_limit_s, mip_rel_gap
+    antenna, satellite, aos, los, weight, gaps, usable, guarantee_s, initial, time_limit_s, mip_rel_gap
 ) -> Schedule:
-    """x_p ∈ {0, 1} per pass; one clique row per contact start, per antenna and per satellite."""
+    """x_p ∈ {0, 1} per pass; one clique row per contact start, per antenna and per satellite;
+    ``gaps``: (set-up on an antenna, hand-over of a satellite)."""
     n = len(aos)
     dur = los - aos
     rows = _Rows()
-    for group, gap in ((antenna, float(setup_s)), (satellite, 0.0)):
+    setup_s, handover_s = gaps
+    for group, gap in ((antenna, float(setup_s)), (satellite, float(handover_s))):
         p, q = conflict_pairs(group, aos, los, gap)
         # the clique at q's start: q and every earlier p still in progress (or setting up)
         order = np.argsort(q, kind="stable")
@@ -267,13 +271,14 @@ def _whole_passes(
     return Schedule(used, np.where(used, aos, aos), np.where(used, los, aos), sched.report, weight)
 
 
-def _check(antenna, satellite, aos, los, weight, setup_s, min_contact_s) -> None:
+def _check(antenna, satellite, aos, los, weight, setup_s, min_contact_s, handover_s=0.0) -> None:
     n = len(aos)
     if not (len(antenna) == len(satellite) == len(los) == n):
         raise ScheduleError("antenna, satellite, aos and los must have the same length")
-    if setup_s < 0 or min_contact_s < 0:
+    if setup_s < 0 or min_contact_s < 0 or not 0 <= handover_s < float("inf"):
         raise ScheduleError(
-            f"set-up time and minimum contact must be >= 0 s, got {setup_s:g} and {min_contact_s:g}"
+            "set-up time, minimum contact and hand-over must be >= 0 s, got"
+            f" {setup_s:g}, {min_contact_s:g} and {handover_s:g}"
         )
     if np.any(los < aos) or not np.all(np.isfinite(np.r_[aos, los])):
         raise ScheduleError("every contact needs finite times with los >= aos")

@@ -206,3 +206,21 @@ def test_a_pitch_sheet_names_its_sources_not_their_ids():
     titles = set(pack.sources["title"])
     texts = [html.unescape(re.sub(r"<[^>]+>", "", c)) for c in cited]
     assert all(any(t.startswith(title + " (") for title in titles) for t in texts), texts
+
+
+def test_every_message_of_the_sweep_pack_is_translated():
+    """The sweep pack's page (``w(...)`` in sweep.html.j2) and its code (``w(...)`` in
+    kopru.report.sweep, and the shortcut phrases it looks up) have a Turkish translation each."""
+    from kopru.report.sweep import SHORTCUT_WORDS
+
+    wanted = set(SHORTCUT_WORDS.values())
+    with open(SRC / "report" / "templates" / "sweep.html.j2", "rb") as f:
+        for _, _, message, _ in babel_extract(f, ("w",), [], {}):
+            wanted.add(message if isinstance(message, str) else message[0])
+    with open(SRC / "report" / "sweep.py", "rb") as f:
+        for _, message, _, _ in extract("python", f, keywords={"w": None}):
+            wanted.add(message if isinstance(message, str) else message[0])
+    cat = catalog()
+    assert len(wanted) > 35
+    missing = sorted(m for m in wanted if not (cat.get(m) and (cat.get(m).string or "")))
+    assert missing == []

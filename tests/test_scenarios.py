@@ -558,3 +558,24 @@ def test_a_sweep_pack_takes_any_yaml_value_and_refuses_a_file_for_a_folder(tmp_p
     blocker.write_text("x", encoding="utf-8")
     r = cli("sweep", path, "--no-store", "--out", blocker)
     assert r.code == 2 and "is a file; expected a folder" in r.err and "Traceback" not in r.err
+
+
+def test_the_sweep_pack_in_turkish(tmp_path, cli):
+    """A Turkish board reads the pack in Turkish: tr/sweep.html with the same figures, Turkish words
+    and Turkish number formats (9.474.660; %28,6). Oracle: the English page's figures."""
+    path = SCENARIOS / "apparel_what_if.yaml"
+    r = cli("sweep", path, "--no-store", "--out", tmp_path / "pack", "--lang", "tr")
+    assert r.code == 0, r.err
+    en = json.loads((tmp_path / "pack" / "sweep.json").read_text(encoding="utf-8"))
+    tr = (tmp_path / "pack" / "tr" / "sweep.html").read_text(encoding="utf-8")
+    assert (
+        '<html lang="tr">' in tr
+        and "Ya-olursa senaryoları" in tr
+        and "Senaryolar boyunca öndeki yerler" in tr
+    )
+    base = en["scenarios"][0]
+    assert f"{base['best_total']:,.0f}".replace(",", ".") in tr
+    assert f"%{base['saving_pct'] * 100:.1f}".replace(".", ",") in tr
+    assert "KZT değer kaybı × 1,2" in tr and "kapalı: mode:ferry" in tr
+    r = cli("sweep", path, "--no-store", "--lang", "tr")
+    assert r.code == 2 and "--lang writes sweep.html into the --out folder" in r.err

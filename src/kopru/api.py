@@ -395,13 +395,14 @@ def check_out_folder(out: str | Path) -> Path:
     return prepare_folder(out)
 
 
-def write_sweep(result: SweepResult, out: str | Path) -> list[Path]:
+def write_sweep(result: SweepResult, out: str | Path, *, languages: Sequence[str] = ()) -> list[Path]:
     """Write a sweep's ``sweep.json``, ``sweep.html`` and ``sweep.xlsx`` into the folder ``out``: each
-    scenario with what it changes, the site that comes first and its cost against the first scenario
-    and the best Turkish option, and the leading sites' cost and rank in every scenario."""
+    scenario with what it changes, the site that comes first and its cost against the reference
+    scenario and the best Turkish option, and the leading sites' cost and rank in every scenario;
+    ``languages``: the page also in these (``tr``: ``tr/sweep.html``)."""
     from kopru.report.sweep import write_sweep_folder
 
-    return write_sweep_folder(result, data_pack(), out)
+    return write_sweep_folder(result, data_pack(), out, tuple(languages))
 
 
 def match(

@@ -30,7 +30,8 @@ from kopru.cli.common import (
     shown,
 )
 from kopru.cluster import dask_client
-from kopru.errors import SweepError
+from kopru.errors import OptionError, SweepError
+from kopru.language import check_language
 from kopru.montecarlo import explain
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -360,8 +361,19 @@ def sweep(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Folder for sweep.json, sweep.html and sweep.xlsx.")
     ] = None,
+    languages: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--lang", help="With --out, also write sweep.html in this language (tr: Türkçe, in tr/)."
+        ),
+    ] = None,
 ) -> None:
     """Run a list or grid of what-if scenarios (VAT, closures, tariffs, FX shocks) through plan."""
+    languages = [check_language(lang) for lang in languages or []]  # refused before the sweep
+    if languages and out_dir is None:
+        raise OptionError(
+            "--lang writes sweep.html into the --out folder; give --out DIR as well", field="lang"
+        )
     if out_dir is not None:  # a folder that cannot be written is said before the sweep runs
         api.check_out_folder(out_dir)
     bar, count = count_bar(interactive(as_json), "scenarios")
@@ -372,7 +384,7 @@ def sweep(
     run_id = (
         None if no_store else api.open_store(store).record_sweep(result, dask=dask or scheduler is not None)
     )
-    written = api.write_sweep(result, out_dir) if out_dir is not None else []
+    written = api.write_sweep(result, out_dir, languages=languages) if out_dir is not None else []
     if as_json:
         print_json(result.as_dict())
         _fail_if_all_failed(result.scenarios)

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from kopru import __version__
 from kopru.datapack import DataPack
 from kopru.display import item_names, site_names
+from kopru.language import ENGLISH, Words, check_language
 from kopru.profile import load_profile
 from kopru.provenance import code_digest
 from kopru.report.folder import prepare_folder
@@ -29,18 +30,28 @@ LEADING = 8  # sites followed across the scenarios: the reference scenario's bes
 FILES = ("sweep.json", "sweep.html", "sweep.xlsx")
 
 
-def write_sweep_folder(result: SweepResult, pack: DataPack, out_dir: str | Path) -> list[Path]:
-    """``sweep.json``, ``sweep.html`` and ``sweep.xlsx`` in ``out_dir``."""
+def write_sweep_folder(
+    result: SweepResult, pack: DataPack, out_dir: str | Path, languages: tuple[str, ...] = ()
+) -> list[Path]:
+    """``sweep.json``, ``sweep.html`` and ``sweep.xlsx`` in ``out_dir``; for each of ``languages``
+    besides English (``tr``), the page again in ``<lang>/sweep.html``."""
+    extra = tuple(dict.fromkeys(lang for lang in map(check_language, languages) if lang != "en"))
     folder = prepare_folder(out_dir)
     paths = [folder / name for name in FILES]
     view = sweep_view(result, pack)
     paths[0].write_text(strict_json(result.as_dict()), encoding="utf-8")
     paths[1].write_text(render_sweep_html(view), encoding="utf-8")
     write_sweep_workbook(view, paths[2])
+    for lang in extra:
+        words = Words(lang)
+        (folder / lang).mkdir(exist_ok=True)
+        page = folder / lang / "sweep.html"
+        page.write_text(render_sweep_html(sweep_view(result, pack, words), words), encoding="utf-8")
+        paths.append(page)
     return paths
 
 
-def sweep_view(result: SweepResult, pack: DataPack) -> dict[str, Any]:
+def sweep_view(result: SweepResult, pack: DataPack, words: Words = ENGLISH) -> dict[str, Any]:
     """What the page and the workbook show: the scenario rows and the leading sites' costs."""
     profile = load_profile(result.profile)
     names = item_names(site_names(pack), {"profile": profile.model_dump(mode="json")})
@@ -57,17 +68,17 @@ def sweep_view(result: SweepResult, pack: DataPack) -> dict[str, Any]:
         "code_digest": code_digest(),
         "data_pack_version": pack.version,
         "reference": reference["name"] if reference else None,
-        "rows": [_row(s, reference) for s in result.scenarios],
+        "rows": [_row(s, reference, words) for s in result.scenarios],
         "leading": _leading(ran, reference, names),
         "scenario_names": [s["name"] for s in ran],
     }
 
 
-def _row(s: Mapping[str, Any], reference: Mapping[str, Any] | None) -> dict[str, Any]:
+def _row(s: Mapping[str, Any], reference: Mapping[str, Any] | None, words: Words) -> dict[str, Any]:
     given = s.get("given") or {}
     row = {
         "name": s["name"],
-        "changes": _changes(given),
+        "changes": _changes(given, words),
         "note": given.get("note", ""),
         "error": s.get("error"),
     }
@@ -91,46 +102,51 @@ def _row(s: Mapping[str, Any], reference: Mapping[str, Any] | None) -> dict[str,
     return row
 
 
-def _changes(given: Mapping[str, Any]) -> list[str]:
-    """A scenario's changes as a reader reads them: 'KZ-61.electricity_price_industrial = 20',
-    'closed: mode:ferry', 'avoiding: RU'."""
-    out = [_shortcut(kind, written) for kind, written in (given.get("shortcuts") or {}).items()]
+def _changes(given: Mapping[str, Any], w: Words = ENGLISH) -> list[str]:
+    """A scenario's changes as a reader reads them: the shortcuts as written ('KZT weaker × 1.2'),
+    then the other overrides ('KZ-61.electricity_price_industrial = 20'), closures and countries
+    avoided."""
+    out = [_shortcut(kind, written, w) for kind, written in (given.get("shortcuts") or {}).items()]
     mapped = set(given.get("from_shortcuts") or ())  # said by their shortcut above
     for key, value in (given.get("overrides") or {}).items():
         if key in mapped:
             continue
         if isinstance(value, Mapping):
             shown = (
-                f"× {_number(value['factor'])}" if "factor" in value else f"= {_number(value.get('value'))}"
+                f"× {_number(value['factor'], w)}"
+                if "factor" in value
+                else f"= {_number(value.get('value'), w)}"
             )
-            year = f" ({value['year']} money)" if value.get("year") else ""
+            year = w(" (%(year)s money)", year=value["year"]) if value.get("year") else ""
             out.append(f"{key} {shown}{year}")
         else:
-            out.append(f"{key} = {_number(value)}")
+            out.append(f"{key} = {_number(value, w)}")
     if given.get("closed"):
-        out.append("closed: " + ", ".join(given["closed"]))
+        out.append(w("closed: %(names)s", names=", ".join(given["closed"])))
     if given.get("avoid"):
-        out.append("avoiding: " + ", ".join(given["avoid"]))
-    return out or ["nothing (the data pack as shipped)"]
+        out.append(w("avoiding: %(names)s", names=", ".join(given["avoid"])))
+    return out or [w("nothing (the data pack as shipped)")]
 
 
 SHORTCUT_WORDS = {
-    "fx_shock": ("{k} weaker × {v}", "currency shock"),
-    "pass_through": ("{v} of the {k} shock reaches local prices", "pass-through"),
-    "vat": ("{k} VAT {v} %", "VAT"),
-    "tariff": ("duty {k} {v} %", "duty"),
+    "fx_shock": "%(k)s weaker × %(v)s",
+    "pass_through": "%(v)s of the %(k)s shock reaches local prices",
+    "vat": "%(k)s VAT %(v)s %%",
+    "tariff": "duty %(k)s %(v)s %%",
 }
 
 
-def _shortcut(kind: str, written: Mapping[str, Any]) -> str:
+def _shortcut(kind: str, written: Mapping[str, Any], w: Words = ENGLISH) -> str:
     """A shortcut as written ('KZT weaker × 1.2'), one line for all its entries."""
-    pattern = SHORTCUT_WORDS.get(kind, ("{k} {v}", kind))[0]
-    return "; ".join(pattern.format(k=k, v=_number(v)) for k, v in written.items())
+    pattern = SHORTCUT_WORDS.get(kind, "%(k)s %(v)s")
+    return "; ".join(w(pattern, k=k, v=_number(v, w)) for k, v in written.items())
 
 
-def _number(value: Any) -> str:
+def _number(value: Any, w: Words = ENGLISH) -> str:
     """A value as typed, without the float's tail (569.5079999999 is 569.508)."""
-    return f"{value:,.6g}" if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return w.significant(float(value), 6)
+    return str(value)
 
 
 def _leading(
@@ -167,13 +183,15 @@ def _cost(value: Any) -> float:
     return float(value) if value is not None else np.inf
 
 
-def render_sweep_html(view: Mapping[str, Any]) -> str:
+def render_sweep_html(view: Mapping[str, Any], words: Words = ENGLISH) -> str:
     env = Environment(loader=PackageLoader("kopru.report", "templates"), autoescape=select_autoescape())
-    env.filters["money"] = lambda v: "—" if v is None else f"{v:,.0f}"
+    env.filters["money"] = lambda v: "—" if v is None else words.number(v)
     # a grid's names join its axes ('tenge_weaker_20pct+lira_as_is'): let a line break after + and _
     env.filters["soft"] = lambda v: Markup(str(escape(v)).replace("+", "+\u200b").replace("_", "_\u200b"))
-    env.filters["pct"] = lambda v, signed=False: "—" if v is None else (f"{v:+.1%}" if signed else f"{v:.1%}")
-    return env.get_template("sweep.html.j2").render(v=view)
+    env.filters["pct"] = lambda v, signed=False: (
+        "—" if v is None else (words.signed_share(v) if signed else words.share(v))
+    )
+    return env.get_template("sweep.html.j2").render(v=view, w=words, lang=words.lang)
 
 
 def write_sweep_workbook(view: Mapping[str, Any], path: str | Path) -> Path:

@@ -59,3 +59,15 @@ def test_geodetic_inverse_recovers_a_station_and_tracks_are_leo():
     assert tracks.lat.shape == (len(sats), 241)
     # sun-synchronous orbits reach beyond ±80° of latitude within an orbit
     assert np.nanmax(np.abs(tracks.lat)) > 80.0
+
+
+def test_small_circles_take_one_radius_per_centre():
+    """Oracle: each circle drawn alone with its own radius."""
+    from kopru.space.geometry import small_circle
+
+    lat, lon, radius = np.array([51.1, 39.9]), np.array([71.4, 32.8]), np.array([20.0, 12.5])
+    both = small_circle(lat, lon, radius)
+    for i in range(2):
+        alone = small_circle(lat[i : i + 1], lon[i : i + 1], float(radius[i]))
+        np.testing.assert_allclose(both[0][i], alone[0][0])
+        np.testing.assert_allclose(both[1][i], alone[1][0])

@@ -112,3 +112,19 @@ def test_report_states_its_limits_at_the_top(eo_only):
     refused = page[page.index('id="stations-not-for-leo"') :]
     assert "Akkol Space Communication Centre" in refused and "operates in the Ku-band" in refused
     assert "serves" in page[page.index('id="station-sources"') :]
+
+
+def test_an_antennas_own_mask_draws_its_own_visibility_circle():
+    """A review: the map drew every circle at the run's mask. Oracle: the title says so, and a
+    masked antenna's circle is the smaller (a higher mask sees a smaller cap)."""
+    import numpy as np
+
+    from kopru.space.geometry import earth_central_angle_deg
+
+    rows = read_stations()
+    leo = rows.subset(rows.tracks_leo())
+    masked = type(leo)(**{**leo.__dict__, "mask_deg": np.where(np.arange(len(leo)) == 0, 30.0, np.nan)})
+    result = pool(read_tle(), masked, START, 0.25, read_satellites())
+    page = render_space_report(result, read_tle(), masked)
+    assert "an antenna with a mask of its own: its own" in page
+    assert earth_central_angle_deg(700.0, 30.0) < earth_central_angle_deg(700.0, 5.0)

@@ -41,9 +41,10 @@ def earth_central_angle_deg(
 
 
 def small_circle(
-    lat_deg: np.ndarray, lon_deg: np.ndarray, radius_deg: float, n: int = CIRCLE_POINTS
+    lat_deg: np.ndarray, lon_deg: np.ndarray, radius_deg: float | np.ndarray, n: int = CIRCLE_POINTS
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Closed polylines (N, n) of the points ``radius_deg`` of arc from each of N centres, on a
+    """Closed polylines (N, n) of the points ``radius_deg`` of arc (one, or one per centre) from
+    each of N centres, on a
     sphere (the great-circle destination formula over n bearings).
 
     Longitudes are unwrapped along each circle so a circle crossing ±180° stays one line; a circle
@@ -51,7 +52,7 @@ def small_circle(
     """
     phi = np.radians(np.asarray(lat_deg, dtype=float))[:, None]
     lam = np.radians(np.asarray(lon_deg, dtype=float))[:, None]
-    delta = np.radians(radius_deg)
+    delta = np.radians(np.broadcast_to(np.asarray(radius_deg, dtype=float), phi.shape[:1]))[:, None]
     theta = np.linspace(0.0, 2.0 * np.pi, n)[None, :]
     lat2 = np.arcsin(np.sin(phi) * np.cos(delta) + np.cos(phi) * np.sin(delta) * np.cos(theta))
     lon2 = lam + np.arctan2(

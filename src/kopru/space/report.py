@@ -16,7 +16,7 @@ import csv
 import html
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -85,13 +85,12 @@ def metric_text(value: float, metric: str) -> str:
 _env.filters["metric"] = metric_text
 
 
-def _circle_centres(stations: Stations, sel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The selected stations' positions, one per 1° cell: antennas of one site (or of one city,
-    as the five around Ankara) would otherwise draw the same ~20° circle several times over."""
-    cells = np.round(np.c_[stations.lat[sel], stations.lon[sel]])
+def _circle_centres(stations: Stations, sel: np.ndarray, masks: np.ndarray) -> np.ndarray:
+    """The selected stations to draw, one per 1° cell and mask: antennas of one site (or of one
+    city, as the five around Ankara) would otherwise draw the same ~20° circle several times over."""
+    cells = np.round(np.c_[stations.lat[sel], stations.lon[sel], masks[sel]])
     _, first = np.unique(cells, axis=0, return_index=True)
-    idx = np.flatnonzero(sel)[np.sort(first)]
-    return stations.lat[idx], stations.lon[idx]
+    return np.flatnonzero(sel)[np.sort(first)]
 
 
 def in_contact(result: PoolResult, sat_names: list[str], minutes: np.ndarray) -> np.ndarray:
@@ -190,6 +189,7 @@ class MapSpec:
     extent: tuple[float, float, float, float]
     track_hours: float
     altitude_basis: str  # how the altitude was chosen, for the caption
+    masks_deg: np.ndarray = field(default_factory=lambda: np.zeros(0))  # each station's, for its circle
 
 
 def map_extent(stations: Stations) -> tuple[float, float, float, float]:
@@ -226,8 +226,9 @@ def track_map(
     )
     countries = np.array(stations.country, dtype=object)
     for country, colour in st_colour.items():
-        lat, lon = _circle_centres(stations, countries == country)
-        lat_c, lon_c = small_circle(lat, lon, spec.radius_deg)
+        idx = _circle_centres(stations, countries == country, spec.masks_deg)
+        radius = earth_central_angle_deg(spec.altitude_km, spec.masks_deg[idx])  # each antenna's own mask
+        lat_c, lon_c = small_circle(stations.lat[idx], stations.lon[idx], radius)
         fig.add_scattergeo(
             lon=np.round(_with_breaks(lon_c), 3),
             lat=np.round(_with_breaks(lat_c), 3),
@@ -289,7 +290,13 @@ def track_map(
         title=dict(
             text=f"Ground tracks over the first {spec.track_hours:g} h, ground stations and their"
             f" visibility circles (satellite at {spec.altitude_km:g} km, elevation ≥"
-            f" {spec.min_elevation_deg:g}°: {spec.radius_deg:.1f}° of arc)",
+            f" {spec.min_elevation_deg:g}°: {spec.radius_deg:.1f}° of arc"
+            + (
+                "; an antenna with a mask of its own: its own"
+                if (spec.masks_deg != spec.min_elevation_deg).any()
+                else ""
+            )
+            + ")",
             font=dict(size=14),
         ),
         legend=dict(font=dict(size=11), tracegroupgap=2),
@@ -552,6 +559,7 @@ def render_space_report(
         altitude_km=altitude,
         min_elevation_deg=elevation,
         radius_deg=float(earth_central_angle_deg(altitude, elevation)),
+        masks_deg=stations.masks(elevation),
         extent=map_extent(stations),
         track_hours=min(track_hours, result.window.seconds / 3600.0),
         altitude_basis="the median altitude of the satellites shown"

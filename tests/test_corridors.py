@@ -367,3 +367,26 @@ def test_route_takes_names_in_any_case_and_says_what_it_avoided(cli):
     assert r.code == 2 and "through no node of KZ but the two ends" in r.err
     r = cli("route", "almaty", "Almaty")
     assert r.code == 2 and "the same node (almaty)" in r.err
+
+
+def test_a_route_through_a_country_under_restrictions_says_so_and_prices_the_way_around(cli):
+    """A manufacturer's review: kopru route showed a route through Iran with no word of the
+    sanctions. Oracle: the data pack's restrictions and the route avoiding all of them."""
+    import json
+
+    import kopru
+
+    r = kopru.route("almaty", "istanbul")
+    assert [c["country"] for c in r.restricted] == ["IR"]
+    assert r.restricted[0]["restriction"] == kopru.load_data().table("restrictions").at["IR", "restriction"]
+    assert kopru.route("almaty", "moscow").restricted == ()  # an end in Russia is reached, not crossed
+    out = cli("route", "almaty", "istanbul")
+    assert out.code == 0 and "passes through Iran: UN sanctions re-applied" in " ".join(out.out.split())
+    around = kopru.route("almaty", "istanbul", avoid=["RU", "BY", "IR"])
+    text = " ".join(out.out.split())
+    flags = "--avoid RU --avoid BY --avoid IR"
+    assert (
+        f"around every country under restrictions ({flags}): {around.cost_usd_per_teu:,.0f} USD/TEU" in text
+    )
+    data = json.loads(cli("route", "almaty", "istanbul", "--json").out)
+    assert data["restricted"][0]["name"] == "Iran"

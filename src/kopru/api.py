@@ -264,7 +264,24 @@ def route(
         network = network.close(*_names(disruptions, "disruptions"))
     if avoid:
         network = network.avoiding(tuple(avoid), (origin, destination))
-    return network.route(origin, destination, criterion)
+    found = network.route(origin, destination, criterion)
+    return dataclasses.replace(found, restricted=_restricted_transit(pack, found))
+
+
+def _restricted_transit(pack: Any, found: Route) -> tuple[dict[str, str], ...]:
+    """The countries under restrictions a route passes through, the countries of its two ends left
+    out (a market or a source in such a country is reached, not crossed), in the order it meets them."""
+    from kopru.display import COUNTRY_NAMES
+
+    rules = pack.table("restrictions")
+    country = pack.nodes["country"]
+    ends = {country.get(found.origin), country.get(found.destination)}
+    inner = [leg.destination for leg in found.legs[:-1]]
+    met = dict.fromkeys(c for c in (country.get(n) for n in inner) if c in rules.index and c not in ends)
+    return tuple(
+        {"country": c, "name": COUNTRY_NAMES.get(c, c), "restriction": str(rules.at[c, "restriction"])}
+        for c in met
+    )
 
 
 def risk(

@@ -69,6 +69,9 @@ class Route:
     destination: str
     criterion: Criterion
     legs: tuple[Leg, ...]
+    # the countries under restrictions it passes through (restrictions.csv; not its two ends):
+    # {"country", "name", "restriction"}, set by kopru.route
+    restricted: tuple[dict[str, str], ...] = ()
 
     @property
     def cost_usd_per_teu(self) -> float:
@@ -100,6 +103,7 @@ class Route:
             "distance_km": round(self.distance_km, 1),
             "co2_kg_per_t": round(self.co2_kg_per_t, 2),
             "legs": [leg.as_dict() for leg in self.legs],
+            "restricted": list(self.restricted),
         }
 
 

@@ -354,14 +354,18 @@ def route(
     avoid: AvoidOpt = None,
 ) -> None:
     """The cheapest (or fastest) corridor route between two nodes, leg by leg."""
-    r = api.route(
-        origin,
-        destination,
-        criterion="time" if fastest else "cost",
-        disruptions=close or (),
-        overrides=overrides,
-        avoid=avoid or (),
-    )
+
+    def find(countries: list[str]) -> Any:
+        return api.route(
+            origin,
+            destination,
+            criterion="time" if fastest else "cost",
+            disruptions=close or (),
+            overrides=overrides,
+            avoid=countries,
+        )
+
+    r = find(list(avoid or ()))
     if as_json:
         print_json(r.as_dict())
         return
@@ -391,10 +395,10 @@ def route(
         style="bold",
     )
     out.print(table)
-    _say_restricted(r, origin, destination, fastest, close, overrides, avoid)
+    _say_restricted(r, find, overrides, avoid)
 
 
-def _say_restricted(r: Any, origin: str, destination: str, fastest: bool, close, overrides, avoid) -> None:
+def _say_restricted(r: Any, find: Any, overrides: Any, avoid: list[str] | None) -> None:
     """The countries under restrictions the route passes through, and the best route around them
     (a manufacturer's review: the table showed a route through Iran with no word of sanctions)."""
     if not r.restricted:
@@ -408,14 +412,7 @@ def _say_restricted(r: Any, origin: str, destination: str, fastest: bool, close,
     codes = [c for c in listed if c not in (avoid or ())]
     flags = " ".join(f"--avoid {c}" for c in codes)
     try:
-        around = api.route(
-            origin,
-            destination,
-            criterion="time" if fastest else "cost",
-            disruptions=close or (),
-            overrides=overrides,
-            avoid=[*(avoid or ()), *codes],
-        )
+        around = find([*(avoid or ()), *codes])
     except KopruError:
         out.print(f"[yellow]no route around them[/] ({flags})")
         return

@@ -11,6 +11,7 @@ Göktürk-1).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -101,35 +102,33 @@ def _mission(text: str, where: str) -> str:
     return mission
 
 
+MAX_RATE_MBPS = 100_000.0  # 100 Gbit/s: beyond any satellite downlink (a sanity bound)
+
+
 def _off_nadir(text: str, where: str) -> float | None:
     """An optional sensor limit in (0, 90) degrees; empty: none of its own."""
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 0.0 < value < 90.0:
-        raise StationError(f"{where}: 'max_off_nadir_deg' is {text!r}, expected degrees in (0, 90) or empty")
-    return value
-
-
-MAX_RATE_MBPS = 100_000.0  # 100 Gbit/s: beyond any satellite downlink (a sanity bound)
+    return _optional(
+        text, where, "max_off_nadir_deg", lambda v: 0.0 < v < 90.0, "degrees in (0, 90) or empty"
+    )
 
 
 def _rate(text: str, where: str) -> float | None:
     """An optional downlink rate in (0, MAX_RATE_MBPS] Mbit/s; empty: the run's."""
+    expected = f"Mbit/s above 0 and at most {MAX_RATE_MBPS:g}, or empty"
+    return _optional(text, where, "downlink_mbps", lambda v: 0.0 < v <= MAX_RATE_MBPS, expected)
+
+
+def _optional(text: str, where: str, column: str, ok: Callable[[float], bool], expected: str) -> float | None:
+    """An optional number of a column: None when empty, else a value ``ok`` accepts (text that is no
+    number, or NaN, never is)."""
     if not text:
         return None
     try:
         value = float(text)
     except ValueError:
         value = float("nan")
-    if not 0.0 < value <= MAX_RATE_MBPS:
-        raise StationError(
-            f"{where}: 'downlink_mbps' is {text!r}, expected Mbit/s above 0 and at most"
-            f" {MAX_RATE_MBPS:g}, or empty"
-        )
+    if not ok(value):
+        raise StationError(f"{where}: {column!r} is {text!r}, expected {expected}")
     return value
 
 

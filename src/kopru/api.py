@@ -271,13 +271,13 @@ def route(
 def _restricted_transit(pack: Any, found: Route) -> tuple[dict[str, str], ...]:
     """The countries under restrictions a route passes through, the countries of its two ends left
     out (a market or a source in such a country is reached, not crossed), in the order it meets them."""
+    from kopru.corridors import restricted_crossed
     from kopru.display import COUNTRY_NAMES
 
     rules = pack.table("restrictions")
     country = pack.nodes["country"]
     ends = {country.get(found.origin), country.get(found.destination)}
-    inner = [leg.destination for leg in found.legs[:-1]]
-    met = dict.fromkeys(c for c in (country.get(n) for n in inner) if c in rules.index and c not in ends)
+    met = restricted_crossed(pack, [leg.destination for leg in found.legs[:-1]], ends)
     return tuple(
         {"country": c, "name": COUNTRY_NAMES.get(c, c), "restriction": str(rules.at[c, "restriction"])}
         for c in met
@@ -437,6 +437,7 @@ def match(
     include_operating: bool = False,
     prefer: str = "state_cost",
     confirmed_only: bool = False,
+    avoid: Countries = (),
 ) -> MatchResult:
     """Match a pipeline of enterprises (CSV, YAML or Parquet) to the zones (the data pack's SEZs and
     industrial zones; ``zones`` a CSV of capacities replacing or adding to theirs): each enterprise
@@ -447,10 +448,13 @@ def match(
     incentives costing the state at most ``max_incentive_cost`` USD a year). Plants already
     operating are placed only with ``include_operating``; ties at the optimum go to the least cost
     to the state (``prefer="state_cost"``) or the largest saving for the enterprises ("saving");
-    ``confirmed_only`` places in an SEZ only where its priority sectors confirm the enterprise's."""
+    ``confirmed_only`` places in an SEZ only where its priority sectors confirm the enterprise's;
+    ``avoid`` names countries no route may pass through (a market or a source in one is still
+    reached), as a plan's ``avoid`` does."""
     import math
     import time
 
+    from kopru.corridors import check_countries
     from kopru.matchmaking import (
         OBJECTIVES,
         TEMPLATES,
@@ -463,6 +467,7 @@ def match(
     )
     from kopru.matchmaking.portfolio import EXACT_UP_TO, trade_offs
     from kopru.provenance import provenance
+    from kopru.units import country_codes
 
     say = progress or (lambda _msg: None)
     if objective not in OBJECTIVES:
@@ -477,6 +482,8 @@ def match(
     if time_limit is not None and not time_limit > 0:
         raise OptionError(f"time_limit must be > 0, got {time_limit:g}", field="time_limit")
     pack = data_pack(overrides)
+    avoid = tuple(country_codes(_names(avoid, "avoid")))
+    check_countries(pack, avoid)
     say("reading the pipeline and the zones")
     pipe = read_pipeline(pipeline, pack, set(TEMPLATES))
     zone_table = load_zones(pack, zones)
@@ -494,7 +501,8 @@ def match(
     say("costing each sector template at every site")
     markets = tuple(sorted({m for ms in pipe.table["markets"] for m in ms}))
     templates = {
-        name: cost_template(name, pack, markets, pipe.folder) for name in sorted(set(pipe.table["template"]))
+        name: cost_template(name, pack, markets, pipe.folder, avoid)
+        for name in sorted(set(pipe.table["template"]))
     }
     say("pricing every enterprise × zone pair")
     pairs = pair_table(pipe, zone_table, templates, pack, hurdle_pct, include_operating, confirmed_only)
@@ -507,6 +515,7 @@ def match(
         pipe, zone_table, pairs, objective, targets, time_limit, shadow, prefer=prefer, deadline=deadline
     )
     result.templates = templates
+    result.avoid = avoid
     result.provenance = provenance(pack.version)
     if shadow and len(pipe) <= EXACT_UP_TO:  # a few solves more; a large pipeline skips them
         say("comparing the objectives")

@@ -426,3 +426,13 @@ def check_countries(pack: DataPack, countries: tuple[str, ...]) -> None:
                 f" {', '.join(sorted(known))}",
                 field="avoid",
             )
+
+
+def restricted_crossed(pack: DataPack, passed: list[str] | tuple[str, ...], ends: set[str]) -> list[str]:
+    """The countries under restrictions (restrictions.csv) of the nodes a route ``passed`` through,
+    in the order it meets them; the countries in ``ends`` are left out (a market or a source in such
+    a country is reached, not crossed)."""
+    rules = pack.table("restrictions").index
+    country = pack.nodes["country"]
+    met = (country.get(n) for n in passed)
+    return list(dict.fromkeys(c for c in met if c in rules and c not in ends))

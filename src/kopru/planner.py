@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from kopru import datapack
 from kopru.borrowing import BorrowedStress
 from kopru.borrowing import stress as borrowed_stress
-from kopru.corridors import Network
+from kopru.corridors import Network, restricted_crossed
 from kopru.costs import COMPONENTS, annual_totals, landed_cost, property_tax_per_unit, route_choice
 from kopru.datapack import DataPack, Param, reads, split_list
 from kopru.datapack.freshness import oldest_behind
@@ -798,10 +798,9 @@ def _restricted(
     rules = pre.pack.table("restrictions")
     if route is None or not route.legs:
         return None
-    country = pre.pack.nodes["country"]
     inner = [leg["to"] for leg in route.legs[:-1]]  # the nodes passed through, not the two ends
     # entering the market's own country is selling there, not transit
-    crossed = sorted(({country[n] for n in inner} - {m["country"]}) & set(rules.index))
+    crossed = sorted(restricted_crossed(pre.pack, inner, {m["country"]}))
     if not crossed:
         return None
     basis = "; ".join(f"{c}: {rules.at[c, 'legal_basis']}" for c in crossed)

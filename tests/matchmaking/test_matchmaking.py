@@ -906,3 +906,92 @@ def test_an_enterprise_with_no_zone_in_its_regions_hears_where_else(result):
     fits = (p.reason[e] == REASONS.index("region")) & (p.advantage[e] >= p.hurdle[e]) & np.isfinite(p.cost[e])
     best = int(np.argmax(np.where(fits, p.advantage[e], -np.inf)))
     assert f"{z['name'].iloc[best]} (" in why and f"saves {p.advantage[e, best]:.1%})" in why
+
+
+def test_a_pitch_names_the_restricted_countries_its_routes_cross_and_the_way_around(result):
+    """Analyst review: a pitch sheet sent a Turkish company its route to Türkiye through Russia without
+    a word, where a plan flags it. Oracle: kopru.route between the same nodes (its restricted countries)
+    and kopru.route around every country under restrictions (the cost and days of the way around)."""
+    from kopru.report.portfolio import pitch_rows, render_pitch_html
+
+    result.provenance = result.provenance or {"created": "", "kopru_version": "", "code_digest": ""}
+    restricted = tuple(kopru.load_data().table("restrictions").index)
+    seen = 0
+    for e in np.flatnonzero(result.assignment >= 0):
+        zone = pitch_rows(result, int(e))["zone"]
+        t = result.templates[result.pipeline.table["template"].iloc[e]]
+        node = t.inputs.sites.set_index("id").at[
+            result.zones.table["site"].iloc[result.assignment[e]], "node"
+        ]
+        nodes = {m["name"]: m["node"] for m in t.inputs.markets}
+        for r in zone["routes"]:
+            if not r["through"]:
+                continue
+            seen += 1
+            direct = kopru.route(node, nodes[r["market"]])
+            assert r["through"] == [c["country"] for c in direct.restricted]
+            assert r["cost"] == pytest.approx(direct.cost_usd_per_teu)
+            market_country = kopru.load_data().nodes.at[nodes[r["market"]], "country"]
+            around = kopru.route(
+                node, nodes[r["market"]], avoid=[c for c in restricted if c != market_country]
+            )
+            assert r["around"]["cost"] == pytest.approx(around.cost_usd_per_teu)
+            assert r["around"]["extra_days"] == pytest.approx(around.days - direct.days)
+            html = render_pitch_html(result, int(e))
+            assert "under sanctions or transit restrictions" in html
+            assert f"the cheapest route to {r['market']} costs" in html
+            assert "yaptırım ya da transit kısıtlaması" in render_pitch_html(result, int(e), "tr")
+    assert seen > 0  # the example pipeline has such routes (to Türkiye through Russia)
+
+
+def test_avoid_places_and_prices_with_routes_around_the_countries(cli, tmp_path):
+    """``avoid`` (``--avoid``) as in a plan: no pitch route passes through the country, the report says
+    so, and a pair's cost is the template's plan with the same avoid (oracle: kopru.plan)."""
+    from kopru.report.portfolio import pitch_rows
+
+    avoided = kopru.match(PIPELINE, avoid=["ru"])
+    assert avoided.avoid == ("RU",) and avoided.as_dict()["avoid"] == ["RU"]
+    country = kopru.load_data().nodes["country"]
+    avoided.provenance = {"created": "", "kopru_version": "", "code_digest": ""}
+    for e in np.flatnonzero(avoided.assignment >= 0):
+        for r in pitch_rows(avoided, int(e))["zone"]["routes"]:
+            assert "RU" not in r.get("through", [])
+    t = avoided.templates["textiles"]
+    profile = t.profile.model_dump()
+    assert tuple(profile["avoid"]) == ("RU",)
+    profile["markets"] = [m for m in profile["markets"] if m["demand"] > 1e-3 * t.volume]
+    plan = kopru.plan(profile)
+    df = avoided.pipeline.table
+    e = int(
+        np.flatnonzero((df["template"] == "textiles").to_numpy() & (df["markets"].map(len) == 0).to_numpy())[
+            0
+        ]
+    )
+    checked = 0
+    for z, site in enumerate(avoided.zones.table["site"]):
+        cost = avoided.pairs.cost[e, z] / avoided.pairs.volume[e]
+        if np.isfinite(cost) and plan.site(site).landed_cost.per_unit is not None:
+            assert cost == pytest.approx(plan.site(site).landed_cost.per_unit, rel=1e-6)
+            checked += 1
+    assert checked > 0 and "RU" in set(country)
+    r = cli("match", PIPELINE, "--avoid", "RU", "--no-store", "--out", tmp_path / "m")
+    assert r.code == 0, r.err
+    assert "No route passes through Russia (avoid)" in (tmp_path / "m" / "report.html").read_text()
+    assert "no route passes through Russia (--avoid" in " ".join(r.out.split())
+    bad = cli("match", PIPELINE, "--avoid", "XX", "--no-store")
+    assert bad.code == 2 and "unknown country code 'XX'" in bad.err and "Traceback" not in bad.err
+
+
+def test_the_report_counts_the_placements_whose_routes_cross_a_restricted_country(result, tmp_path):
+    """Oracle: the pitch rows of every placed enterprise, counted by hand."""
+    from kopru.report.portfolio import pitch_rows, render_match_html
+
+    result.provenance = result.provenance or {"created": "", "kopru_version": "", "code_digest": ""}
+    crossing = sum(
+        any(r["through"] for r in pitch_rows(result, int(e))["zone"]["routes"] if "through" in r)
+        for e in np.flatnonzero(result.assignment >= 0)
+    )
+    html = render_match_html(result, kopru.load_data())
+    assert crossing > 0
+    assert f"{crossing} placements route to some of their markets through" in html
+    assert "--avoid RU" in html

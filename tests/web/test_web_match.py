@@ -175,3 +175,43 @@ def test_targets_are_checked_up_front_and_named_by_their_web_field(client: httpx
     assert entry["msg"].startswith("no zone lies in region 'KZ-11'; zones are in ")
     assert body["message"].startswith("min_jobs: no zone lies in region 'KZ-11'")
     assert "--min-jobs" not in body["message"]
+
+
+def test_avoid_is_a_field_checked_up_front(client: httpx.Client) -> None:
+    """The web takes ``avoid`` as the CLI's --avoid: an unknown code is a 422 before any job; a known
+    one gives the Python API's portfolio with the same avoid (oracle: kopru.match)."""
+    r = client.post("/api/match", json={"example": "pipeline", "avoid": ["XX"]})
+    assert r.status_code == 422 and "unknown country code 'XX'" in r.text
+    r = client.post("/api/match", json={"example": "pipeline", "avoid": ["RU"]})
+    assert r.status_code == 202, r.text
+    job = finished(client, r.json()["id"])
+    assert job["status"] == "done", job
+    served = client.get(f"/api/match/{job['run']}").json()
+    direct = kopru.match(PIPELINE, avoid=["RU"]).as_dict()
+    assert served["avoid"] == direct["avoid"] == ["RU"]
+    assert served["objective"] == pytest.approx(direct["objective"], rel=1e-9)
+
+
+@pytest.mark.browser
+def test_the_match_page_routes_around_the_restricted_countries_when_asked(browser, base: str) -> None:
+    """The check box sends the data pack's countries under restrictions as avoid (oracle: the
+    restrictions table), and the summary reads the run made with them."""
+    from test_web_browser import Watched
+
+    w = Watched(browser, base)
+    try:
+        page = w.page
+        page.goto(base + "/match")
+        label = page.locator("label:has(#avoid-restricted)").inner_text()
+        codes = list(kopru.load_data().table("restrictions").index)
+        assert "Russia" in label and "Iran" in label
+        page.check("#avoid-restricted")
+        with page.expect_request(lambda r: r.url.endswith("/api/match") and r.method == "POST") as sent:
+            page.click("#match-btn")
+        assert sent.value.post_data_json["avoid"] == codes
+        page.wait_for_selector("#match-map[data-drawn='1']", timeout=90_000)
+        assert page.locator("#match-progress-text").inner_text() == "done"
+        assert "No route passes through Russia, Belarus, Iran" in page.locator("#match-summary").inner_text()
+        w.check()
+    finally:
+        w.close()

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from kopru import api
 from kopru.cli.common import (
+    AvoidOpt,
     JsonOpt,
     NoStoreOpt,
     OverridesOpt,
@@ -107,6 +108,7 @@ def match(
         ),
     ] = 60.0,
     overrides: OverridesOpt = None,
+    avoid: AvoidOpt = None,
     as_json: JsonOpt = False,
     out_dir: Annotated[
         Path | None,
@@ -143,6 +145,7 @@ def match(
             include_operating=include_operating,
             prefer=prefer,
             confirmed_only=confirmed_only,
+            avoid=avoid or (),
         )
     written = []
     if out_dir is not None:
@@ -161,6 +164,7 @@ def match(
             "include_operating": include_operating,
             "prefer": prefer,
             "confirmed_only": confirmed_only,
+            "avoid": list(result.avoid),
         }
         run_id = api.open_store(store).record_match(result, params)
     if as_json:
@@ -266,6 +270,11 @@ def caveats(d: dict) -> list[str]:
             f"ties broken toward {d['tie_break']['rule']}; the equal portfolio with {alt['rule']} would"
             f" cost the state {compact(alt['incentive_cost_usd'])} USD a year"
             f" (--prefer {alt['prefer']}, {_plural(alt['moved'], 'enterprise')} elsewhere)"
+        )
+    if d.get("avoid_names"):
+        out.append(
+            f"no route passes through {', '.join(d['avoid_names'])}"
+            " (--avoid; a market there is still reached)"
         )
     return out
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from kopru.assignment import GapProblem, GapSolution, SideConstraint, solve_gap
 from kopru.datapack.loader import ZONE_RESOURCES
-from kopru.display import and_list, code_of
+from kopru.display import COUNTRY_NAMES, and_list, code_of
 from kopru.errors import MatchError
 from kopru.highs import Status
 from kopru.language import ENGLISH, Words
@@ -81,6 +81,7 @@ class MatchResult:
     alternative: np.ndarray | None = None  # (E,) the tied portfolio the other preference picks
     provenance: dict[str, Any] = field(default_factory=dict)  # versions and time, as a plan has
     trade_offs: list[dict[str, Any]] = field(default_factory=list)  # what each objective's portfolio gives
+    avoid: tuple[str, ...] = ()  # countries no route passes through (ISO codes)
 
     @property
     def objective(self) -> float | None:
@@ -531,6 +532,8 @@ class MatchResult:
             "tie_break": self.tie_break(),
             "targets": self.target_rows(impact),
             "trade_offs": self.trade_offs,
+            "avoid": list(self.avoid),
+            "avoid_names": [COUNTRY_NAMES.get(c, c) for c in self.avoid],
             "notes": self.notes,
         }
 

@@ -94,9 +94,14 @@ def template_path(name: str, folder: Path | None = None) -> Path | Any:
 
 
 def cost_template(
-    name: str, pack: DataPack, extra_markets: tuple[str, ...] = (), folder: Path | None = None
+    name: str,
+    pack: DataPack,
+    extra_markets: tuple[str, ...] = (),
+    folder: Path | None = None,
+    avoid: tuple[str, ...] = (),
 ) -> TemplateCosts:
-    """Plan a template at every site, with ``extra_markets`` (the pipeline's) added to its own."""
+    """Plan a template at every site, with ``extra_markets`` (the pipeline's) added to its own and
+    no route through the ``avoid`` countries (ISO codes) besides the template's own."""
     source = template_path(name, folder)
     profile = load_profile(source)
     data = profile.model_dump()
@@ -111,6 +116,7 @@ def cost_template(
     # every Turkish province as a new plant: the baseline of an enterprise is its home province
     data["baseline"] = [{"province": p, "existing": False} for p in pack.provinces.index]
     data["candidates"] = {**data["candidates"], "exclude": (), "kz_regions": True, "sez": True}
+    data["avoid"] = list(dict.fromkeys([*data["avoid"], *avoid]))
     profile = Profile.model_validate(data)
     return _costed(name, profile, pack, home)
 

@@ -24,8 +24,10 @@ from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from kopru import basemap
+from kopru.corridors import restricted_crossed
 from kopru.costs import COMPONENTS, component_label
 from kopru.datapack import DataPack
+from kopru.display import COUNTRY_NAMES
 from kopru.language import ENGLISH, LANGUAGES, Words, check_language
 from kopru.matchmaking import MatchResult
 from kopru.matchmaking.pairs import unit_components
@@ -48,6 +50,7 @@ ESTIMATE_WORDS = {
     "water_m3_day": "water",
 }
 _env.filters["estimate_word"] = lambda name: ESTIMATE_WORDS.get(name, name.replace("_", " "))
+_env.filters["country"] = lambda code: COUNTRY_NAMES.get(code, code)
 
 
 def match_map(result: MatchResult, pack: DataPack) -> go.Figure:
@@ -293,9 +296,13 @@ def _province(pre: Any, site_id: str) -> str:
 
 
 def _routes(t: Any, site_index: int, markets: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The cheapest route from a zone to each of the enterprise's markets; one through a country under
+    restrictions names it (``through``, codes) with the cheapest route around them all (``around``)."""
     pre = t.inputs
     wanted = set(markets) or {m for m, s in zip(t.market_ids, t.demand_share, strict=True) if s > 1e-3}
     node = pre.sites["node"].iloc[site_index]
+    country = pre.pack.nodes["country"]
+    names = pre.network.nodes["name"]
     out = []
     for m in pre.markets:
         if m["id"] not in wanted:
@@ -304,8 +311,8 @@ def _routes(t: Any, site_index: int, markets: tuple[str, ...]) -> list[dict[str,
         if route is None:
             out.append({"market": m["name"], "path": "no route", "days": None, "cost": None, "modes": []})
             continue
-        names = pre.network.nodes["name"]
         path = [node, *(leg.destination for leg in route.legs)]
+        through = restricted_crossed(pre.pack, path[1:-1], {country.get(node), m["country"]})
         out.append(
             {
                 "market": m["name"],
@@ -313,9 +320,28 @@ def _routes(t: Any, site_index: int, markets: tuple[str, ...]) -> list[dict[str,
                 "days": route.days,
                 "cost": route.cost_usd_per_teu,
                 "modes": list(route.modes),
+                "through": through,
+                "around": _around(pre, node, m["node"], route) if through else None,
             }
         )
     return out
+
+
+def _around(pre: Any, node: str, market_node: str, route: Any) -> dict[str, float] | None:
+    """The cheapest route around every country under restrictions, against ``route`` (None: none)."""
+    lanes = pre.detours
+    if lanes is None:
+        return None
+    o, d = lanes.origins.index(node), lanes.destinations.index(market_node)
+    cost, days = float(lanes.cost_usd_per_teu[o, d]), float(lanes.days[o, d])
+    if not np.isfinite(cost):
+        return None
+    return {
+        "cost": cost,
+        "days": days,
+        "extra_cost": cost - route.cost_usd_per_teu,
+        "extra_days": days - route.days,
+    }
 
 
 def render_match_html(
@@ -347,7 +373,31 @@ def render_match_html(
         map=match_map(result, pack).to_html(div_id="match-map", **to_div),
         pitch=pitch_link,
         languages=languages,
+        transit=_restricted_placements(result),
+        avoided=[COUNTRY_NAMES.get(c, c) for c in result.avoid],
     )
+
+
+def _restricted_placements(result: MatchResult) -> dict[str, Any] | None:
+    """The placed enterprises whose zone's routes to their markets cross a country under restrictions:
+    how many, and which countries (names and codes)."""
+    df, zones = result.pipeline.table, result.zones.table
+    placed, codes = 0, set()
+    for e in np.flatnonzero(result.assignment >= 0):
+        row = df.iloc[e]
+        t = result.templates[row["template"]].in_category(result.pairs.category[e])
+        site = t.site(zones["site"].iloc[int(result.assignment[e])])
+        crossed = {c for r in _routes(t, site, row["markets"]) for c in r.get("through", ())}
+        placed += bool(crossed)
+        codes |= crossed
+    if not placed:
+        return None
+    codes_sorted = sorted(codes)
+    return {
+        "enterprises": placed,
+        "countries": [COUNTRY_NAMES.get(c, c) for c in codes_sorted],
+        "codes": codes_sorted,
+    }
 
 
 def render_pitch_html(result: MatchResult, e: int, lang: str = "en") -> str:

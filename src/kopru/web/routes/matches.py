@@ -68,6 +68,9 @@ class MatchRequest(BaseModel):
     prefer: Literal["state_cost", "saving"] = Field(
         default="state_cost", description="ties at the optimum: least cost to the state, or most saving"
     )
+    avoid: list[Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]] = Field(
+        default=[], max_length=20, description="countries no route may pass through, ISO codes (RU)"
+    )
 
 
 def _files(req: MatchRequest) -> tuple[Path, Path | None, str, tempfile.TemporaryDirectory | None]:
@@ -108,6 +111,7 @@ def _record(state: WebState, result: MatchResult, req: MatchRequest, source: str
             "include_operating": req.include_operating,
             "prefer": req.prefer,
             "confirmed_only": req.confirmed_only,
+            "avoid": list(result.avoid),
         }
         return api.open_store(state.scenario_store).record_match(result, params)
     except Exception as exc:  # a locked or broken store must not fail the run
@@ -138,13 +142,16 @@ def _check_targets(req: MatchRequest, zones: Any) -> None:
 def submit_match(state: State, req: MatchRequest) -> JobView:
     """Start matching a pipeline to the zones in the background; poll GET /api/jobs/{id}, then
     GET /api/match/{run}. A pipeline that cannot be read is answered at once (422)."""
+    from kopru.corridors import check_countries
     from kopru.matchmaking import TEMPLATES, load_zones, read_pipeline
+    from kopru.units import country_codes
 
     pipeline, zones, source, folder = _files(req)
     try:
         pack = api.data_pack()
         read_pipeline(pipeline, pack, set(TEMPLATES))  # 422 now, not a failed job later
         _check_targets(req, load_zones(pack, zones))
+        check_countries(pack, country_codes(req.avoid))
     except KopruError as exc:  # name the upload, not the server's temporary file
         folder.cleanup()
         shown = pipeline.name if req.pipeline_name else "pipeline_csv"
@@ -171,6 +178,7 @@ def submit_match(state: State, req: MatchRequest) -> JobView:
                 include_operating=req.include_operating,
                 prefer=req.prefer,
                 confirmed_only=req.confirmed_only,
+                avoid=req.avoid,
             )
         finally:
             folder.cleanup()

@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 import kopru
 from kopru import api, basemap
+from kopru.display import COUNTRY_NAMES
 from kopru.web import sites as site_views
 from kopru.web.routes.space import MAX_WEB_DAYS
 from kopru.web.schemas import DEFAULT_RISK_SAMPLES, MAX_RISK_SAMPLES, MAX_SEED, MIN_RISK_SAMPLES
@@ -49,6 +50,8 @@ def mount(app: FastAPI, auth: bool) -> None:
         "risk_default": DEFAULT_RISK_SAMPLES,
         "max_seed": MAX_SEED,
         "space_max_days": MAX_WEB_DAYS,
+        # the countries under restrictions a match may route around (the Match page's check box)
+        "restricted": {c: COUNTRY_NAMES.get(c, c) for c in api.data_pack().table("restrictions").index},
     }
 
     def page(name: str, title: str) -> Callable[[Request], HTMLResponse]:

@@ -21,6 +21,8 @@
     const cap = document.getElementById("max-incentive").value.trim();
     if (cap !== "") out.max_incentive_cost = Number(cap);
     if (document.getElementById("confirmed-only").checked) out.confirmed_only = true;
+    const around = document.getElementById("avoid-restricted");
+    if (around.checked) out.avoid = around.dataset.avoid.split(",");
     if (form.elements.source.value === "upload") {
       const file = document.getElementById("pipeline-file").files[0];
       if (!file) throw new Error("choose a pipeline CSV, or the example");
@@ -99,6 +101,9 @@
     }
     if (tie.alternative) {
       lines.push(`Ties broken toward ${tie.rule}; the equal portfolio with ${tie.alternative.rule} would cost the state ${kopru.money(tie.alternative.incentive_cost_usd / 1e6, 1)} million USD a year.`);
+    }
+    if ((d.avoid_names || []).length) {
+      lines.push(`No route passes through ${d.avoid_names.join(", ")} (a market there is still reached).`);
     }
     for (const t of d.targets || []) {
       const met = t.met ? (t.binding ? "met, and binding: the portfolio sits on it" : "met") : "not met";

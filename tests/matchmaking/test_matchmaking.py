@@ -472,7 +472,9 @@ def test_a_small_project_gets_its_own_sez_relief_category(tmp_path):
         data[key] = data[key] * f
     data["land"] = f"{40000 * f} m2"
     assert (EXAMPLES / "food_processing.yaml").read_text(encoding="utf-8").count("land: 40000 m2") == 1
-    data["markets"] = [{**m, "demand": m["demand"] * f} for m in data["markets"]]
+    # a template's plant sells its whole volume (kopru.matchmaking.templates)
+    bought = sum(m["demand"] for m in data["markets"])
+    data["markets"] = [{**m, "demand": m["demand"] * data["annual_volume"] / bought} for m in data["markets"]]
     site = kopru.plan(data).site("sez_turan")
     per_unit = (
         sum(i.annual_value or 0 for i in site.incentives if i.status == "applied") / data["annual_volume"]
@@ -995,3 +997,68 @@ def test_the_report_counts_the_placements_whose_routes_cross_a_restricted_countr
     assert crossing > 0
     assert f"{crossing} placements route to some of their markets through" in html
     assert "--avoid RU" in html
+
+
+def _selling_its_volume(t, markets=()):
+    """The template's profile with its sales made its whole volume, split as ``markets`` (evenly) or
+    as the template's own: the plant a pair's appraisal stands for."""
+    profile = t.profile.model_dump()
+    shares = t.market_shares(tuple(markets))
+    profile["markets"] = [
+        {**m, "demand": float(s * t.volume)} for m, s in zip(profile["markets"], shares, strict=True) if s > 0
+    ]
+    return profile
+
+
+@pytest.mark.parametrize("markets", [(), ("mkt_TR", "mkt_RU")])
+def test_a_pair_s_npv_is_the_plan_s_appraisal_of_a_plant_selling_its_volume(result, markets):
+    """Analyst review: a pitch gave the annual saving, not what the move is worth over the plant's
+    life. Oracle: kopru.plan's appraisal (NPV, IRR, payback) of the template's profile selling its
+    whole volume in the enterprise's markets, at every site."""
+    from kopru.appraisal import irr, npv, payback_years
+
+    t = result.templates["textiles"]
+    plan = kopru.plan(_selling_its_volume(t, markets))
+    flows = t.cash_flows(markets)
+    values = npv(t.profile.wacc, flows.free)
+    checked = 0
+    for k, site in enumerate(t.site_ids):
+        appraisal = plan.site(site).appraisal
+        if appraisal is None:
+            continue
+        checked += 1
+        assert values[k] == pytest.approx(appraisal.npv, rel=1e-9)
+        assert irr(flows.free[k]) == pytest.approx(appraisal.irr, rel=1e-9)
+        assert payback_years(flows.free[k]) == pytest.approx(appraisal.payback_years, rel=1e-9)
+    assert checked == len(t.site_ids)
+
+
+def test_an_enterprise_s_npv_is_its_template_s_scaled_and_the_pitch_shows_the_move(result):
+    """A plant k times the template has k times its cash flows (the module's linear scaling): the
+    pair's NPV and the pitch's figures are the template's times k, the gain the zone's less the
+    baseline's, and IRR and payback the plan's (oracle: kopru.plan, as above)."""
+    from kopru.report.portfolio import pitch_rows, render_pitch_html
+
+    result.provenance = result.provenance or {"created": "", "kopru_version": "", "code_digest": ""}
+    p, df, zones = result.pairs, result.pipeline.table, result.zones.table
+    e = int(np.flatnonzero((df["template"] == "textiles").to_numpy() & (result.assignment >= 0))[0])
+    z = int(result.assignment[e])
+    t = result.templates["textiles"].in_category(p.category[e])
+    plan = kopru.plan(_selling_its_volume(t, df["markets"].iloc[e]))
+    scale = p.volume[e] / t.volume
+    site, home = zones["site"].iloc[z], df["home_province"].iloc[e] or t.home
+    zone_plan, home_plan = plan.site(site).appraisal, plan.site(home).appraisal
+    assert p.npv[e, z] == pytest.approx(scale * zone_plan.npv, rel=1e-9)
+    assert p.baseline_npv[e] == pytest.approx(scale * home_plan.npv, rel=1e-9)
+    assert p.npv_gain[e, z] == pytest.approx(scale * (zone_plan.npv - home_plan.npv), rel=1e-9)
+    a = pitch_rows(result, e)["zone"]["appraisal"]
+    assert a["zone"]["npv"] == pytest.approx(p.npv[e, z], rel=1e-9)
+    assert a["move"]["npv"] == pytest.approx(p.npv_gain[e, z], rel=1e-9)
+    assert a["zone"]["irr"] == pytest.approx(zone_plan.irr, rel=1e-9)
+    assert a["baseline"]["payback_years"] == pytest.approx(home_plan.payback_years, rel=1e-9)
+    assert a["zone"]["capex"] == pytest.approx(scale * t.profile.capex, rel=1e-9)
+    row = next(r for r in result.as_dict()["assignments"] if r["enterprise"] == df["id"].iloc[e])
+    assert row["npv_gain_usd"] == round(p.npv_gain[e, z])
+    html = render_pitch_html(result, e)
+    assert "What producing there is worth" in html and f"{p.npv_gain[e, z]:+,.0f}" in html
+    assert "Orada üretmenin değeri" in render_pitch_html(result, e, "tr")

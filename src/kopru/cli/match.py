@@ -196,7 +196,7 @@ def _print(result) -> None:
         pad_edge=False,
         padding=(0, 0, 0, 1),
     )
-    for col in ("enterprise", "zone", "saving", "jobs", "invest USD"):
+    for col in ("enterprise", "zone", "saving", "NPV gain USD", "jobs", "invest USD"):
         named = col in ("enterprise", "zone")
         # names fold rather than end in '…': two enterprises of one group differ only at their ends
         table.add_column(
@@ -212,6 +212,7 @@ def _print(result) -> None:
             escape(a["name"]) + (f" [dim]({' and '.join(guessed)} estimated)[/]" if guessed else ""),
             escape(a["zone_name"]) + ("" if a["confirmed"] else " *"),
             "–" if a["advantage"] is None else f"{a['advantage']:.1%}",
+            "–" if a["npv_gain_usd"] is None else compact(a["npv_gain_usd"]),
             f"{a['jobs']:,.0f}",
             compact(a["investment_usd"]),
         )

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kopru.appraisal import npv
 from kopru.costs import COMPONENTS
 from kopru.datapack import DataPack
 from kopru.datapack.loader import ZONE_RESOURCES
@@ -58,6 +59,9 @@ class Pairs:
     scale: np.ndarray  # (E,) the enterprise's output over its template's
     workers: np.ndarray  # (E,) the head count its labour cost is for (the template's hours per unit)
     category: list[str]  # (E,) its SEZ relief category, by its own investment (sez_relief.yaml)
+    # NPV at the template's WACC over the plant's life, USD (kopru.valuation; NaN: a market unpriced)
+    npv: np.ndarray  # (E, Z) of a new plant in the zone
+    baseline_npv: np.ndarray  # (E,) of a new plant at its Turkish baseline
     notes: list[str] = field(default_factory=list)
     confirmed_only: bool = False  # SEZ pairs whose eligibility is not confirmed are not possible
 
@@ -69,16 +73,17 @@ class Pairs:
     def saving(self) -> np.ndarray:
         return self.baseline_cost[:, None] - self.cost
 
+    @property
+    def npv_gain(self) -> np.ndarray:
+        """(E, Z) what producing in the zone is worth over its Turkish baseline, as an NPV (USD)."""
+        return self.npv - self.baseline_npv[:, None]
+
 
 def _shares(rows, t: TemplateCosts) -> np.ndarray:
     """(E_t, M) each enterprise's split of sales: its markets evenly, else the template's."""
-    out = np.tile(t.demand_share, (len(rows), 1))
-    index = {m: k for k, m in enumerate(t.market_ids)}
-    for e, markets in enumerate(rows["markets"]):
-        if markets:
-            out[e] = 0.0
-            out[e, [index[m] for m in markets]] = 1.0 / len(markets)
-    return out
+    return np.array([t.market_shares(tuple(markets)) for markets in rows["markets"]]).reshape(
+        len(rows), len(t.market_ids)
+    )
 
 
 def pair_table(
@@ -135,6 +140,8 @@ def _empty(n_e: int, n_z: int) -> Pairs:
         scale=nan_e.copy(),
         workers=nan_e.copy(),
         category=["" for _ in range(n_e)],
+        npv=np.full((n_e, n_z), np.nan),
+        baseline_npv=nan_e.copy(),
     )
 
 
@@ -204,6 +211,13 @@ def _fill_costs(
     out.exports[idx] = volume * (shares[:, ~domestic] @ t.price[~domestic])
     out.value_added[idx] = volume[:, None] * (revenue_unit[:, None] - (shares @ bought.T)[:, sites])
     out.incentive_cost[idx] = volume[:, None] * t.incentive_per_unit[sites][None, :]
+    # a plant k times the template's has k times its cash flows: one appraisal per market mix
+    mixes = [tuple(m) for m in rows["markets"]]
+    per_mix = {mix: npv(t.profile.wacc, t.cash_flows(mix).free) / t.inputs.fx for mix in dict.fromkeys(mixes)}
+    by_site = np.array([per_mix[mix] for mix in mixes]).reshape(len(idx), len(t.site_ids))
+    scale = volume / t.volume
+    out.npv[idx] = scale[:, None] * by_site[:, sites]
+    out.baseline_npv[idx] = scale * by_site[np.arange(len(idx)), base_sites]
 
 
 def _weighted(shares: np.ndarray, unit: np.ndarray) -> np.ndarray:
@@ -248,9 +262,4 @@ def _reasons(
 
 def unit_components(t: TemplateCosts, markets: tuple[str, ...], site: int) -> np.ndarray:
     """(C,) an enterprise's landed cost per unit at one site by component, over its markets."""
-    index = {m: k for k, m in enumerate(t.market_ids)}
-    shares = t.demand_share.copy()
-    if markets:
-        shares = np.zeros(len(t.market_ids))
-        shares[[index[m] for m in markets]] = 1.0 / len(markets)
-    return shares @ np.where(np.isfinite(t.cube[site]), t.cube[site], np.nan)
+    return t.market_shares(markets) @ np.where(np.isfinite(t.cube[site]), t.cube[site], np.nan)

@@ -270,6 +270,9 @@ class MatchResult:
                     "status": df["status"].iloc[e],
                     "advantage": _num(p.advantage[e, i], 6),
                     "saving_usd": _num(p.saving[e, i], 2),
+                    # over the plant's life at the template's WACC: in the zone, and less at its baseline
+                    "npv_usd": _num(p.npv[e, i], 0),
+                    "npv_gain_usd": _num(p.npv_gain[e, i], 0),
                     # SEZ incentives counted on a general word or an unsourced sector list
                     "confirmed": bool(p.confirmed[e, i]),
                     "estimated": p.estimated[e],

@@ -12,19 +12,21 @@ another category than its template reads the template planned in that category
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from kopru.appraisal import CashFlows
 from kopru.costs import landed_cost
 from kopru.datapack import DataPack
 from kopru.errors import MatchError
 from kopru.incentives import nace_of, relief_for_cost, relief_term
 from kopru.inputs import PlanInputs, prepare
 from kopru.profile import Profile, load_profile
+from kopru.valuation import site_cash_flows
 
 EXAMPLES = resources.files("kopru") / "examples"
 # sector template -> profile shipped with kopru (the four examples and the match templates)
@@ -58,9 +60,42 @@ class TemplateCosts:
     category: str = ""  # the SEZ relief category of the template's own capex
     pack: DataPack | None = field(default=None, repr=False)
     variants: dict[str, TemplateCosts] = field(default_factory=dict, repr=False)  # category -> costs
+    _flows: dict[tuple[str, ...], CashFlows] = field(default_factory=dict, repr=False)  # markets -> flows
 
     def site(self, site_id: str) -> int:
         return self.site_ids.index(site_id)
+
+    def market_shares(self, markets: tuple[str, ...] = ()) -> np.ndarray:
+        """(M,) a split of the sales over the markets: ``markets`` evenly, else the template's own."""
+        if not markets:
+            return self.demand_share.copy()
+        shares = np.zeros(len(self.market_ids))
+        shares[[self.market_ids.index(m) for m in markets]] = 1.0 / len(markets)
+        return shares
+
+    def cash_flows(self, markets: tuple[str, ...] = ()) -> CashFlows:
+        """(S, T) every site's cash flows over the plant's life (:mod:`kopru.valuation`, USD) for a
+        plant of the template's size selling its output in ``markets`` (evenly; none: the template's
+        split). Every cost scales with the plant (the module's assumption), and so does the tax, its
+        cap (a share of capex) and the terminal value: a plant ``k`` times the size has ``k`` times
+        these flows."""
+        key = tuple(markets)
+        if key not in self._flows:
+            demand = self.market_shares(key) * self.volume
+            pre = self.inputs
+            markets_sold = [{**m, "demand": float(d)} for m, d in zip(pre.markets, demand, strict=True)]
+            # the fixed costs spread over the units sold: all the plant makes (the template sells
+            # a little less), as the plan of a profile selling its volume spreads them
+            sold = float(demand.sum())
+            self._flows[key] = site_cash_flows(
+                replace(
+                    pre,
+                    markets=markets_sold,
+                    x=replace(pre.x, volume=sold),
+                    x_base=replace(pre.x_base, volume=sold),
+                )
+            )
+        return self._flows[key]
 
     def category_of(self, capex_usd: float, nace: str | None = None) -> str:
         """The SEZ relief category of a project of this template costing ``capex_usd``."""
@@ -107,6 +142,12 @@ def cost_template(
     data = profile.model_dump()
     own = [m["id"] for m in data["markets"]]
     home = profile.baseline[0].province if profile.baseline else str(pack.provinces.index[0])
+    # an enterprise's size is what it makes and sells a year: the template's plant sells its whole
+    # volume in its own split (a template whose markets buy less would spread its fixed costs over
+    # fewer units than an enterprise of its size sells)
+    bought = sum(m["demand"] for m in data["markets"])
+    if bought > 0:
+        data["markets"] = [{**m, "demand": m["demand"] * profile.volume / bought} for m in data["markets"]]
     # a market the template does not serve is added with a token demand: per-unit costs only
     token = 1e-6 * profile.volume
     data["markets"] = [

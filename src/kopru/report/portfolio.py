@@ -24,6 +24,7 @@ from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from kopru import basemap
+from kopru.appraisal import finite, irr, npv, payback_years
 from kopru.corridors import restricted_crossed
 from kopru.costs import COMPONENTS, component_label
 from kopru.datapack import DataPack
@@ -202,11 +203,38 @@ def pitch_rows(result: MatchResult, e: int, words: Words = ENGLISH) -> dict[str,
         ],
         "routes": routes,
         "facts": _zone_facts(pre, site_index),
+        "appraisal": _appraisal(t, row["markets"], (site_index, t.site(base_site)), p.volume[e] / t.volume),
     }
     rows = [*out["zone"]["incentives"], *out["zone"]["facts"]]
     cited = {i for r in rows for i in str(r["source"]).split(";")}
     out["zone"]["sources"] = _source_titles(pre.pack, cited)
     return out
+
+
+def _appraisal(t: Any, markets: tuple[str, ...], sites: tuple[int, int], scale: float) -> dict[str, Any]:
+    """The zone's plant and the baseline's over the plant's life (kopru.valuation): capex, NPV at the
+    template's WACC, IRR and payback of each, and of producing in the zone rather than at home (the
+    difference of their cash flows); USD, both plants the enterprise's size."""
+    flows = t.cash_flows(tuple(markets))
+    free = flows.free[list(sites)] * scale / t.inputs.fx
+    capex = flows.capex[list(sites)].sum(axis=1) * scale / t.inputs.fx
+    wacc = t.profile.wacc
+
+    def measures(series: np.ndarray) -> dict[str, float | None]:
+        return {
+            "npv": finite(float(npv(wacc, series))),
+            "irr": finite(irr(series)),
+            "payback_years": finite(payback_years(series)),
+        }
+
+    return {
+        "wacc": wacc,
+        "years": t.profile.lifetime_years,
+        "terminal_growth": t.profile.appraisal.terminal_growth,
+        "zone": {"capex": float(capex[0]), **measures(free[0])},
+        "baseline": {"capex": float(capex[1]), **measures(free[1])},
+        "move": measures(free[0] - free[1]),
+    }
 
 
 def _source_titles(pack: Any, ids: set[str]) -> dict[str, dict[str, str]]:
@@ -454,6 +482,8 @@ def write_workbook(result: MatchResult, path: str | Path) -> Path:
             ("region", None),
             ("saving vs Turkish baseline", SHARE),
             ("saving, USD a year", MONEY),
+            ("NPV in the zone, USD", MONEY),
+            ("NPV gain over the Turkish baseline, USD", MONEY),
             ("jobs", MONEY),
             ("investment, USD", MONEY),
             ("exports, USD a year", MONEY),
@@ -470,6 +500,8 @@ def write_workbook(result: MatchResult, path: str | Path) -> Path:
                 result.zones.region_names.get(a["region"], a["region"]),
                 a["advantage"],
                 a["saving_usd"],
+                a["npv_usd"],
+                a["npv_gain_usd"],
                 round(a["jobs"] or 0),
                 a["investment_usd"],
                 a["exports_usd"],

@@ -119,6 +119,7 @@
     const guess = (a, field) => a.estimated.includes(field) ? ' <span class="assume" title="kopru\'s estimate from the sector template">est.</span>' : "";
     document.querySelector("#match-assignments tbody").innerHTML = d.assignments.map((a) =>
       `<tr><td>${kopru.esc(a.name)}</td><td>${kopru.esc(a.zone_name)}${star(a)}</td><td class="num">${pct(a.advantage)}</td>
+       <td class="num">${a.npv_gain_usd === null ? "—" : kopru.money(a.npv_gain_usd / 1e6, 1)}</td>
        <td class="num">${kopru.money(a.jobs)}${guess(a, "jobs")}</td><td class="num">${kopru.money(a.investment_usd / 1e6, 1)}${guess(a, "investment_usd")}</td>
        <td>${pitchLink(a.enterprise)}</td></tr>`).join("");
     const m = (v) => kopru.money(v / 1e6, 1);

@@ -54,6 +54,8 @@ def test_impact_recomputed_from_the_assignment(result):
     assert d["impact"]["investment_usd"] == pytest.approx(p.investment[placed].sum(), abs=0.01)
     saving = sum(p.saving[e, a[e]] for e in placed)
     assert d["impact"]["saving_usd"] == pytest.approx(saving, abs=0.01)
+    gain = sum(r["npv_gain_usd"] for r in d["assignments"])  # each rounded to a dollar
+    assert d["impact"]["npv_gain_usd"] == pytest.approx(gain, abs=len(placed))
     # the objective (jobs) is the placed enterprises' jobs, and it is proven: bound = objective
     assert d["objective"] == pytest.approx(p.jobs[placed].sum(), rel=1e-9)
     assert d["bound"] == pytest.approx(d["objective"], rel=1e-9)

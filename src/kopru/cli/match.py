@@ -249,7 +249,8 @@ def headline(d: dict) -> str:
         f"{imp['enterprises']} of {_plural(len(d['enterprises']), 'enterprise')} placed:"
         f" {imp['jobs']:,.0f} jobs,"
         f" {compact(imp['investment_usd'])} USD invested{guessed}, {compact(imp['exports_usd'])} USD exports"
-        f" a year, saving {compact(imp['saving_usd'])} USD a year; the zones' incentives cost the state an"
+        f" a year, saving {compact(imp['saving_usd'])} USD a year (NPV gain {compact(imp['npv_gain_usd'])}"
+        " USD over the plants' lives); the zones' incentives cost the state an"
         f" estimated {compact(imp['incentive_cost_usd'])} USD a year"
         + (f" ({compact(per_job)} USD per job)" if per_job else "")
     )

@@ -431,6 +431,7 @@ class MatchResult:
             "exports_usd": p.exports[placed],
             "value_added_usd": p.value_added[placed, zone],
             "saving_usd": p.saving[placed, zone],
+            "npv_gain_usd": p.npv_gain[placed, zone],
             "incentive_cost_usd": p.incentive_cost[placed, zone],
         }
         regions = self.zones.table["region"].to_numpy()[zone]

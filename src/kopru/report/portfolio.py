@@ -651,6 +651,11 @@ def _summary_rows(data: dict[str, Any]) -> list[list[Any]]:
         ["exports, USD a year (delivered value)", imp["exports_usd"], None],
         ["value added, USD a year", imp["value_added_usd"], None],
         ["saving to the enterprises, USD a year", imp["saving_usd"], None],
+        [
+            "NPV gain to the enterprises, USD",
+            imp["npv_gain_usd"],
+            "each plant in its zone against a new one at its Turkish baseline, over the template's life",
+        ],
         ["cost to the state, USD a year (estimate)", imp["incentive_cost_usd"], data["incentive_cost_basis"]],
         [
             "placements on unconfirmed SEZ eligibility",

@@ -89,7 +89,8 @@
       `${imp.enterprises} of the ${d.enterprises.length} enterprises of ${source} placed (${d.status}, objective ${d.objective_name.replace("_", " ")}): ` +
       `${kopru.money(imp.jobs)} jobs, ${kopru.money(imp.investment_usd / 1e6)} million USD invested, ` +
       `${kopru.money(imp.exports_usd / 1e6)} million USD of exports a year, saving the enterprises ` +
-      `${kopru.money(imp.saving_usd / 1e6)} million USD a year; the zones' incentives cost the state an estimated ` +
+      `${kopru.money(imp.saving_usd / 1e6)} million USD a year (an NPV gain of ${kopru.money(imp.npv_gain_usd / 1e6)} million USD over the plants' lives); ` +
+      `the zones' incentives cost the state an estimated ` +
       `${kopru.money(imp.incentive_cost_usd / 1e6, 1)} million USD a year` +
       (imp.incentive_cost_per_job_usd ? ` (${kopru.money(imp.incentive_cost_per_job_usd)} USD per job).` : "."),
     ];

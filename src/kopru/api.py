@@ -484,6 +484,12 @@ def match(
     pack = data_pack(overrides)
     avoid = tuple(country_codes(_names(avoid, "avoid")))
     check_countries(pack, avoid)
+    if {"KZ", "TR"} & set(avoid):
+        raise OptionError(
+            "avoid cannot name Kazakhstan (KZ) or Türkiye (TR): every zone is in the one and every"
+            " baseline in the other; name countries routes pass through, such as RU",
+            field="avoid",
+        )
     say("reading the pipeline and the zones")
     pipe = read_pipeline(pipeline, pack, set(TEMPLATES))
     zone_table = load_zones(pack, zones)

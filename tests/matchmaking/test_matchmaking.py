@@ -1064,3 +1064,71 @@ def test_an_enterprise_s_npv_is_its_template_s_scaled_and_the_pitch_shows_the_mo
     html = render_pitch_html(result, e)
     assert "What producing there is worth" in html and f"{p.npv_gain[e, z]:+,.0f}" in html
     assert "Orada üretmenin değeri" in render_pitch_html(result, e, "tr")
+
+
+def test_a_template_in_lira_reads_a_row_s_dollars_at_the_pack_s_rate(tmp_path):
+    """Review: a template priced in TRY had its capex read as USD, so a row's investment gave a size
+    off by the exchange rate. Oracle: hand arithmetic, 64 M USD against a capex of 32 M USD at the
+    rate the template is costed at is twice the template."""
+    import yaml
+
+    data = yaml.safe_load((EXAMPLES / "match" / "templates" / "textiles.yaml").read_text(encoding="utf-8"))
+    data["currency"] = "TRY"
+    data["capex"] = 32e6 * 40.0  # any amount of lira: the row's size goes by its dollar value
+    data.pop("optimize", None)
+    (tmp_path / "lira.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    body = "id,name,sector,template,investment_usd\nx,X,textiles,lira.yaml,64e6\ny,Y,textiles,lira.yaml,\n"
+    r = kopru.match(bad_pipeline(tmp_path, body), shadow=False)
+    t = r.templates["lira.yaml"]
+    capex_usd = 32e6 * 40.0 / t.inputs.fx
+    assert t.inputs.fx > 1 and t.capex_usd == pytest.approx(capex_usd)
+    assert r.pairs.scale[0] == pytest.approx(64e6 / capex_usd, rel=1e-12)
+    assert r.pairs.investment[1] == pytest.approx(capex_usd, rel=1e-12)  # estimated: the template's, in USD
+
+
+def test_a_pitch_says_when_its_capex_is_not_the_investment_the_row_states(result, tmp_path):
+    """Review: a row with a volume and an investment had its cash flows spend the template's capex
+    scaled by volume while the sheet's header gave the row's investment. Oracle: the row's figures."""
+    from kopru.report.portfolio import pitch_rows, render_pitch_html
+
+    body = "id,name,sector,template,volume,investment_usd\nd,D,textiles,textiles,6e6,3e6\n"
+    r = kopru.match(bad_pipeline(tmp_path, body), shadow=False, hurdle_pct=0)
+    r.provenance = {"created": "", "kopru_version": "", "code_digest": ""}
+    a = pitch_rows(r, 0)["zone"]["appraisal"]
+    assert a["zone"]["capex"] == pytest.approx(32e6 * 6e6 / 20e6)  # the template's 32 M for 20 M m2
+    assert a["stated_investment"] == 3e6
+    assert "against the 3,000,000 USD it states" in render_pitch_html(r, 0)
+
+
+def test_avoid_refuses_the_countries_of_the_zones_and_baselines():
+    with pytest.raises(kopru.OptionError, match=r"avoid cannot name Kazakhstan \(KZ\) or Türkiye \(TR\)"):
+        kopru.match(PIPELINE, avoid=["KZ"])
+
+
+def test_the_restricted_transit_is_in_the_json_the_cli_and_the_workbook(result, cli, tmp_path):
+    """Oracle: the pitch rows' own crossings, counted by hand; the suggested avoid is every country
+    their detours go round."""
+    from kopru.report.portfolio import pitch_rows
+
+    result.provenance = result.provenance or {"created": "", "kopru_version": "", "code_digest": ""}
+    placed = np.flatnonzero(result.assignment >= 0)
+    rows = [pitch_rows(result, int(e))["zone"]["routes"] for e in placed]
+    crossing = [r for routes in rows for r in routes if r["through"]]
+    transit = result.as_dict()["restricted_transit"]
+    assert transit["enterprises"] == sum(any(r["through"] for r in routes) for routes in rows)
+    assert transit["countries"] == sorted({c for r in crossing for c in r["through"]})
+    assert set(transit["avoid"]) == {c for r in crossing for c in r["around"]["avoids"]} | set(
+        transit["countries"]
+    )
+    out = cli("match", PIPELINE, "--no-store", "--out", tmp_path / "m")
+    assert out.code == 0, out.err
+    said = " ".join(out.out.split())
+    assert f"{transit['enterprises']} placements route to some of their markets through" in said
+    import openpyxl
+
+    summary = {
+        r[0]: r[1]
+        for r in openpyxl.load_workbook(tmp_path / "m" / "match.xlsx")["Summary"].iter_rows(values_only=True)
+    }
+    assert summary["placements whose routes cross a country under restrictions"] == transit["enterprises"]
+    assert summary["routes avoid"] == "no country"

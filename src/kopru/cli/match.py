@@ -273,6 +273,14 @@ def caveats(d: dict) -> list[str]:
             f" cost the state {compact(alt['incentive_cost_usd'])} USD a year"
             f" (--prefer {alt['prefer']}, {_plural(alt['moved'], 'enterprise')} elsewhere)"
         )
+    transit = d.get("restricted_transit")
+    if transit:
+        out.append(
+            f"{_plural(transit['enterprises'], 'placement')} route to some of their markets through"
+            f" {', '.join(transit['names'])}, under sanctions or transit restrictions (each pitch sheet gives"
+            f" the cheapest route through none of them; --avoid {' --avoid '.join(transit['avoid'])} places"
+            " and prices on such routes)"
+        )
     if d.get("avoid_names"):
         out.append(
             f"no route passes through {', '.join(d['avoid_names'])}"

@@ -59,7 +59,7 @@ class Pairs:
     scale: np.ndarray  # (E,) the enterprise's output over its template's
     workers: np.ndarray  # (E,) the head count its labour cost is for (the template's hours per unit)
     category: list[str]  # (E,) its SEZ relief category, by its own investment (sez_relief.yaml)
-    # NPV at the template's WACC over the plant's life, USD (kopru.valuation; NaN: a market unpriced)
+    # NPV at the template's WACC over the plant's life, USD (kopru.valuation's cash flows)
     npv: np.ndarray  # (E, Z) of a new plant in the zone
     baseline_npv: np.ndarray  # (E,) of a new plant at its Turkish baseline
     notes: list[str] = field(default_factory=list)
@@ -147,7 +147,7 @@ def _empty(n_e: int, n_z: int) -> Pairs:
 
 def _fill_template(out: Pairs, rows, idx: np.ndarray, t: TemplateCosts, zones: Zones, pack: DataPack) -> None:
     p = t.profile
-    capex = p.capex or np.nan
+    capex = t.capex_usd  # a row's investment is in USD, whatever the template's currency
     hours_year = pack.param("KZ", "hours_per_month").value * 12.0
     given_jobs = rows["jobs"].to_numpy(float)
     volume = rows["volume"].to_numpy(float)
@@ -213,7 +213,7 @@ def _fill_costs(
     out.incentive_cost[idx] = volume[:, None] * t.incentive_per_unit[sites][None, :]
     # a plant k times the template's has k times its cash flows: one appraisal per market mix
     mixes = [tuple(m) for m in rows["markets"]]
-    per_mix = {mix: npv(t.profile.wacc, t.cash_flows(mix).free) / t.inputs.fx for mix in dict.fromkeys(mixes)}
+    per_mix = {mix: npv(t.profile.wacc, t.free_cash_usd(mix)) for mix in dict.fromkeys(mixes)}
     by_site = np.array([per_mix[mix] for mix in mixes]).reshape(len(idx), len(t.site_ids))
     scale = volume / t.volume
     out.npv[idx] = scale[:, None] * by_site[:, sites]

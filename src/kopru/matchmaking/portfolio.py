@@ -82,6 +82,7 @@ class MatchResult:
     provenance: dict[str, Any] = field(default_factory=dict)  # versions and time, as a plan has
     trade_offs: list[dict[str, Any]] = field(default_factory=list)  # what each objective's portfolio gives
     avoid: tuple[str, ...] = ()  # countries no route passes through (ISO codes)
+    _transit: dict[bytes, dict[str, Any] | None] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def objective(self) -> float | None:
@@ -517,6 +518,38 @@ class MatchResult:
             }
         return out
 
+    def template_at(self, e: int, z: int) -> tuple[Any, int]:
+        """Enterprise ``e``'s template as costed for it (its SEZ relief category) and zone ``z``'s
+        site in it."""
+        t = self.templates[self.pipeline.table["template"].iloc[e]].in_category(self.pairs.category[e])
+        return t, t.site(self.zones.table["site"].iloc[z])
+
+    def restricted_transit(self) -> dict[str, Any] | None:
+        """The placements whose routes to their markets cross a country under restrictions: how
+        many, which countries (codes and names), and the countries a portfolio priced on routes
+        through none of them would avoid (their codes, for ``avoid``); None when there are none."""
+        key = self.assignment.tobytes()
+        if key in self._transit:
+            return self._transit[key]
+        placed, crossed, avoids = 0, set(), set(self.avoid)
+        for e in np.flatnonzero(self.assignment >= 0) if self.templates else ():
+            t, site = self.template_at(int(e), int(self.assignment[e]))
+            markets = self.pipeline.table["markets"].iloc[e]
+            routes = [r for r in t.market_routes(site, markets) if r["through"]]
+            placed += bool(routes)
+            crossed.update(c for r in routes for c in r["through"])
+            avoids.update(c for r in routes for c in r["around"]["avoids"])
+        found = None
+        if placed:
+            found = {
+                "enterprises": placed,
+                "countries": sorted(crossed),
+                "names": [COUNTRY_NAMES.get(c, c) for c in sorted(crossed)],
+                "avoid": sorted(avoids | crossed),
+            }
+        self._transit[key] = found
+        return found
+
     def as_dict(self) -> dict[str, Any]:
         s, impact = self.solution, self.impact()
         return {
@@ -538,6 +571,7 @@ class MatchResult:
             "trade_offs": self.trade_offs,
             "avoid": list(self.avoid),
             "avoid_names": [COUNTRY_NAMES.get(c, c) for c in self.avoid],
+            "restricted_transit": self.restricted_transit(),
             "notes": self.notes,
         }
 
@@ -825,6 +859,7 @@ def _resting_notes(pairs: Pairs, zones: Zones, assignment: np.ndarray) -> list[s
         totals = {
             "exports": pairs.exports[placed],
             "saving": pairs.saving[placed, zone],
+            "NPV gain": pairs.npv_gain[placed, zone],
             "cost to the state": pairs.incentive_cost[placed, zone],
         }
         shares = {k: float(np.nansum(v[big]) / np.nansum(v)) for k, v in totals.items() if np.nansum(v) > 0}

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from kopru.appraisal import CashFlows
+from kopru.corridors import Route, restricted_crossed
 from kopru.costs import landed_cost
 from kopru.datapack import DataPack
 from kopru.errors import MatchError
@@ -41,6 +42,8 @@ TEMPLATES = {
     "machinery": "match/templates/machinery.yaml",
 }
 
+KEPT: dict[str, Any] = dict(default_factory=dict, init=False, repr=False, compare=False)  # a cache field
+
 
 @dataclass(frozen=True)
 class TemplateCosts:
@@ -60,7 +63,9 @@ class TemplateCosts:
     category: str = ""  # the SEZ relief category of the template's own capex
     pack: DataPack | None = field(default=None, repr=False)
     variants: dict[str, TemplateCosts] = field(default_factory=dict, repr=False)  # category -> costs
-    _flows: dict[tuple[str, ...], CashFlows] = field(default_factory=dict, repr=False)  # markets -> flows
+    # what is asked of a template again and again (per market mix; its zones' routes), kept
+    _flows: dict[tuple[str, ...], CashFlows] = field(**KEPT)
+    _routes: dict[tuple[str, str], Route] = field(**KEPT)
 
     def site(self, site_id: str) -> int:
         return self.site_ids.index(site_id)
@@ -74,18 +79,18 @@ class TemplateCosts:
         return shares
 
     def cash_flows(self, markets: tuple[str, ...] = ()) -> CashFlows:
-        """(S, T) every site's cash flows over the plant's life (:mod:`kopru.valuation`, USD) for a
-        plant of the template's size selling its output in ``markets`` (evenly; none: the template's
-        split). Every cost scales with the plant (the module's assumption), and so does the tax, its
-        cap (a share of capex) and the terminal value: a plant ``k`` times the size has ``k`` times
-        these flows."""
+        """(S, T) every site's cash flows over the plant's life (:mod:`kopru.valuation`, in the
+        profile's currency) for a plant of the template's size selling its volume in ``markets``
+        (evenly; none: the template's split). Every cost scales with the plant (the module's
+        assumption), and so does the tax, its cap (a share of capex) and the terminal value: a
+        plant ``k`` times the size has ``k`` times these flows."""
         key = tuple(markets)
         if key not in self._flows:
             demand = self.market_shares(key) * self.volume
             pre = self.inputs
             markets_sold = [{**m, "demand": float(d)} for m, d in zip(pre.markets, demand, strict=True)]
-            # the fixed costs spread over the units sold: all the plant makes (the template sells
-            # a little less), as the plan of a profile selling its volume spreads them
+            # its fixed costs spread over its volume, without the token demand of the markets it
+            # does not sell in (a plan of a profile selling just that spreads them so)
             sold = float(demand.sum())
             self._flows[key] = site_cash_flows(
                 replace(
@@ -96,6 +101,83 @@ class TemplateCosts:
                 )
             )
         return self._flows[key]
+
+    def free_cash_usd(self, markets: tuple[str, ...] = (), scale: float = 1.0) -> np.ndarray:
+        """(S, T) free cash flow by year, USD, of a plant ``scale`` times the template's at every site."""
+        return self.cash_flows(markets).free * (scale / self.inputs.fx)
+
+    @property
+    def capex_usd(self) -> float:
+        """The template's capex in USD (NaN when the profile gives none)."""
+        return (self.profile.capex or np.nan) / self.inputs.fx
+
+    def route(self, site: int, market: int) -> Route | None:
+        """The cheapest route from a site to a market (None: unreachable); every site's routes to
+        every market are found at once, the first time one is asked for."""
+        pre = self.inputs
+        if not self._routes:
+            nodes = list(dict.fromkeys(pre.sites["node"]))
+            markets = list(dict.fromkeys(m["node"] for m in pre.markets))
+            self._routes.update(pre.network.routes(nodes, markets, "cost"))
+        return self._routes.get((pre.sites["node"].iloc[site], pre.markets[market]["node"]))
+
+    def market_routes(self, site: int, markets: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        """The cheapest route from ``site`` to each market an enterprise sells in (``markets``, else
+        the template's own): the path by node names, days, USD/TEU and modes. One through a country
+        under restrictions (restrictions.csv) names them, ``through`` (codes), with the cheapest
+        route through none of them, ``around``: its cost and days, their difference and the
+        countries it ``avoids`` (every one under restrictions and those avoided; cost None: none)."""
+        pre = self.inputs
+        own = zip(self.market_ids, self.demand_share, strict=True)
+        wanted = set(markets) or {m for m, share in own if share > 1e-3}
+        node = pre.sites["node"].iloc[site]
+        country = pre.pack.nodes["country"]
+        names = pre.network.nodes["name"]
+        out: list[dict[str, Any]] = []
+        for k, m in enumerate(pre.markets):
+            if m["id"] not in wanted:
+                continue
+            route = self.route(site, k)
+            if route is None:
+                out.append({"market": m["name"], "path": "no route", "days": None, "cost": None, "modes": []})
+                out[-1].update(through=[], around=None)
+                continue
+            path = [node, *(leg.destination for leg in route.legs)]
+            through = restricted_crossed(pre.pack, path[1:-1], {country.get(node), m["country"]})
+            out.append(
+                {
+                    "market": m["name"],
+                    "path": " > ".join(str(names.get(n, n)) for n in path),
+                    "days": route.days,
+                    "cost": route.cost_usd_per_teu,
+                    "modes": list(route.modes),
+                    "through": through,
+                    "around": self._around(site, k, route) if through else None,
+                }
+            )
+        return out
+
+    def _around(self, site: int, market: int, route: Route) -> dict[str, Any]:
+        """The cheapest route from a site to a market through no country under restrictions (nor
+        one avoided), against ``route``; the market's own country is still reached."""
+        pre = self.inputs
+        avoids = [*pre.avoid, *(c for c in pre.pack.table("restrictions").index if c not in pre.avoid)]
+        out: dict[str, Any] = {"avoids": [c for c in avoids if c != pre.markets[market]["country"]]}
+        lanes = pre.detours
+        cost = days = np.inf
+        if lanes is not None:
+            o = lanes.origins.index(pre.sites["node"].iloc[site])
+            d = lanes.destinations.index(pre.markets[market]["node"])
+            cost, days = float(lanes.cost_usd_per_teu[o, d]), float(lanes.days[o, d])
+        if not np.isfinite(cost):
+            return {**out, "cost": None, "days": None, "extra_cost": None, "extra_days": None}
+        return {
+            **out,
+            "cost": cost,
+            "days": days,
+            "extra_cost": cost - route.cost_usd_per_teu,
+            "extra_days": days - route.days,
+        }
 
     def category_of(self, capex_usd: float, nace: str | None = None) -> str:
         """The SEZ relief category of a project of this template costing ``capex_usd``."""

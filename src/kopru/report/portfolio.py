@@ -25,7 +25,6 @@ from plotly.offline import get_plotlyjs
 
 from kopru import basemap
 from kopru.appraisal import finite, irr, npv, payback_years
-from kopru.corridors import restricted_crossed
 from kopru.costs import COMPONENTS, component_label
 from kopru.datapack import DataPack
 from kopru.display import COUNTRY_NAMES
@@ -159,6 +158,7 @@ def pitch_rows(result: MatchResult, e: int, words: Words = ENGLISH) -> dict[str,
         "assigned": assigned >= 0,
         "why_not": None if assigned >= 0 else result.why_not(e, words),
         "best_zones": best,
+        "avoided": [COUNTRY_NAMES.get(c, c) for c in result.avoid],
         "zone": None,
         **result.provenance,
     }
@@ -170,7 +170,7 @@ def pitch_rows(result: MatchResult, e: int, words: Words = ENGLISH) -> dict[str,
     comp_base = unit_components(t, row["markets"], t.site(base_site))
     pre = t.inputs
     site_index = t.site(zone_site)
-    routes = _routes(t, site_index, row["markets"])
+    routes = t.market_routes(site_index, row["markets"])
     out["zone"] = {
         "id": zones["id"].iloc[z],
         "name": zones["name"].iloc[z],
@@ -203,7 +203,13 @@ def pitch_rows(result: MatchResult, e: int, words: Words = ENGLISH) -> dict[str,
         ],
         "routes": routes,
         "facts": _zone_facts(pre, site_index),
-        "appraisal": _appraisal(t, row["markets"], (site_index, t.site(base_site)), p.volume[e] / t.volume),
+        "appraisal": _appraisal(
+            t,
+            row["markets"],
+            (site_index, t.site(base_site)),
+            p.volume[e] / t.volume,
+            np.nan if "investment_usd" in p.estimated[e] else p.investment[e],
+        ),
     }
     rows = [*out["zone"]["incentives"], *out["zone"]["facts"]]
     cited = {i for r in rows for i in str(r["source"]).split(";")}
@@ -211,22 +217,28 @@ def pitch_rows(result: MatchResult, e: int, words: Words = ENGLISH) -> dict[str,
     return out
 
 
-def _appraisal(t: Any, markets: tuple[str, ...], sites: tuple[int, int], scale: float) -> dict[str, Any]:
+def _appraisal(
+    t: Any, markets: tuple[str, ...], sites: tuple[int, int], scale: float, stated: float
+) -> dict[str, Any]:
     """The zone's plant and the baseline's over the plant's life (kopru.valuation): capex, NPV at the
     template's WACC, IRR and payback of each, and of producing in the zone rather than at home (the
-    difference of their cash flows); USD, both plants the enterprise's size."""
-    flows = t.cash_flows(tuple(markets))
-    free = flows.free[list(sites)] * scale / t.inputs.fx
-    capex = flows.capex[list(sites)].sum(axis=1) * scale / t.inputs.fx
+    difference of their cash flows); USD, both plants the enterprise's size. ``stated``: the
+    investment the enterprise's row gives (NaN: none), against the template's capex scaled."""
+    free = t.free_cash_usd(tuple(markets), scale)[list(sites)]
+    capex = t.cash_flows(tuple(markets)).capex[list(sites)].sum(axis=1) * scale / t.inputs.fx
     wacc = t.profile.wacc
 
-    def measures(series: np.ndarray) -> dict[str, float | None]:
+    def measures(series: np.ndarray) -> dict[str, Any]:
         return {
             "npv": finite(float(npv(wacc, series))),
             "irr": finite(irr(series)),
             "payback_years": finite(payback_years(series)),
+            # it needs cash in some year, so a payback is due (none when it never does)
+            "outlay": bool((np.cumsum(series) < 0).any()),
         }
 
+    # a row's stated investment is not what the cash flows spend when its size came from elsewhere
+    differs = bool(np.isfinite(stated) and abs(capex[0] / stated - 1.0) > 0.1) if stated > 0 else False
     return {
         "wacc": wacc,
         "years": t.profile.lifetime_years,
@@ -234,6 +246,7 @@ def _appraisal(t: Any, markets: tuple[str, ...], sites: tuple[int, int], scale: 
         "zone": {"capex": float(capex[0]), **measures(free[0])},
         "baseline": {"capex": float(capex[1]), **measures(free[1])},
         "move": measures(free[0] - free[1]),
+        "stated_investment": float(stated) if differs else None,
     }
 
 
@@ -323,55 +336,6 @@ def _province(pre: Any, site_id: str) -> str:
     return f"{names.get(region, region)} ({region})"
 
 
-def _routes(t: Any, site_index: int, markets: tuple[str, ...]) -> list[dict[str, Any]]:
-    """The cheapest route from a zone to each of the enterprise's markets; one through a country under
-    restrictions names it (``through``, codes) with the cheapest route around them all (``around``)."""
-    pre = t.inputs
-    wanted = set(markets) or {m for m, s in zip(t.market_ids, t.demand_share, strict=True) if s > 1e-3}
-    node = pre.sites["node"].iloc[site_index]
-    country = pre.pack.nodes["country"]
-    names = pre.network.nodes["name"]
-    out = []
-    for m in pre.markets:
-        if m["id"] not in wanted:
-            continue
-        route = pre.network.routes([node], [m["node"]], "cost").get((node, m["node"]))
-        if route is None:
-            out.append({"market": m["name"], "path": "no route", "days": None, "cost": None, "modes": []})
-            continue
-        path = [node, *(leg.destination for leg in route.legs)]
-        through = restricted_crossed(pre.pack, path[1:-1], {country.get(node), m["country"]})
-        out.append(
-            {
-                "market": m["name"],
-                "path": " > ".join(str(names.get(n, n)) for n in path),
-                "days": route.days,
-                "cost": route.cost_usd_per_teu,
-                "modes": list(route.modes),
-                "through": through,
-                "around": _around(pre, node, m["node"], route) if through else None,
-            }
-        )
-    return out
-
-
-def _around(pre: Any, node: str, market_node: str, route: Any) -> dict[str, float] | None:
-    """The cheapest route around every country under restrictions, against ``route`` (None: none)."""
-    lanes = pre.detours
-    if lanes is None:
-        return None
-    o, d = lanes.origins.index(node), lanes.destinations.index(market_node)
-    cost, days = float(lanes.cost_usd_per_teu[o, d]), float(lanes.days[o, d])
-    if not np.isfinite(cost):
-        return None
-    return {
-        "cost": cost,
-        "days": days,
-        "extra_cost": cost - route.cost_usd_per_teu,
-        "extra_days": days - route.days,
-    }
-
-
 def render_match_html(
     result: MatchResult,
     pack: DataPack,
@@ -401,31 +365,8 @@ def render_match_html(
         map=match_map(result, pack).to_html(div_id="match-map", **to_div),
         pitch=pitch_link,
         languages=languages,
-        transit=_restricted_placements(result),
         avoided=[COUNTRY_NAMES.get(c, c) for c in result.avoid],
     )
-
-
-def _restricted_placements(result: MatchResult) -> dict[str, Any] | None:
-    """The placed enterprises whose zone's routes to their markets cross a country under restrictions:
-    how many, and which countries (names and codes)."""
-    df, zones = result.pipeline.table, result.zones.table
-    placed, codes = 0, set()
-    for e in np.flatnonzero(result.assignment >= 0):
-        row = df.iloc[e]
-        t = result.templates[row["template"]].in_category(result.pairs.category[e])
-        site = t.site(zones["site"].iloc[int(result.assignment[e])])
-        crossed = {c for r in _routes(t, site, row["markets"]) for c in r.get("through", ())}
-        placed += bool(crossed)
-        codes |= crossed
-    if not placed:
-        return None
-    codes_sorted = sorted(codes)
-    return {
-        "enterprises": placed,
-        "countries": [COUNTRY_NAMES.get(c, c) for c in codes_sorted],
-        "codes": codes_sorted,
-    }
 
 
 def render_pitch_html(result: MatchResult, e: int, lang: str = "en") -> str:
@@ -663,7 +604,18 @@ def _summary_rows(data: dict[str, Any]) -> list[list[Any]]:
             f"{imp['unconfirmed']['jobs']:,.0f} jobs",
         ],
         ["ties broken toward", tie["rule"], None],
+        ["routes avoid", ", ".join(data["avoid_names"]) or "no country", None],
     ]
+    transit = data["restricted_transit"]
+    if transit:
+        rows.append(
+            [
+                "placements whose routes cross a country under restrictions",
+                transit["enterprises"],
+                f"through {', '.join(transit['names'])}; avoid {', '.join(transit['avoid'])} to price"
+                " routes through none of them",
+            ]
+        )
     if tie["alternative"]:
         alt = tie["alternative"]
         rows.append([f"with {alt['rule']}: cost to the state, USD a year", alt["incentive_cost_usd"], None])

@@ -223,6 +223,7 @@ def match_results(result: Any, params: dict[str, Any]) -> tuple[dict[str, Any], 
             "jobs": e["jobs"],
             "investment_usd": e["investment_usd"],
             "saving_usd": (by_enterprise.get(e["id"]) or {}).get("saving_usd"),
+            "npv_gain_usd": (by_enterprise.get(e["id"]) or {}).get("npv_gain_usd"),
             "advantage": (by_enterprise.get(e["id"]) or {}).get("advantage"),
         }
         for e in data["enterprises"]

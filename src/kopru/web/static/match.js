@@ -103,6 +103,10 @@
     if (tie.alternative) {
       lines.push(`Ties broken toward ${tie.rule}; the equal portfolio with ${tie.alternative.rule} would cost the state ${kopru.money(tie.alternative.incentive_cost_usd / 1e6, 1)} million USD a year.`);
     }
+    const transit = d.restricted_transit;
+    if (transit) {
+      lines.push(`! ${transit.enterprises} placement${transit.enterprises === 1 ? " routes" : "s route"} to some of their markets through ${transit.names.join(", ")}, under sanctions or transit restrictions: each pitch sheet gives the cheapest route through none of them; tick "routes around" to place and price on such routes.`);
+    }
     if ((d.avoid_names || []).length) {
       lines.push(`No route passes through ${d.avoid_names.join(", ")} (a market there is still reached).`);
     }

@@ -17,7 +17,7 @@
     saving_pct: "saving", feasible_sites: "feasible sites", error: "error",
     name: "name", zone: "zone", jobs: "jobs", investment_usd: "investment, USD", saving_usd: "saving, USD a year",
     advantage: "saving", enterprises: "enterprises placed", incentive_cost_usd: "incentives' cost, USD a year",
-    exports_usd: "exports, USD a year", value_added_usd: "value added, USD a year",
+    exports_usd: "exports, USD a year", value_added_usd: "value added, USD a year", npv_gain_usd: "NPV gain, USD",
   };
   const SHARES = new Set(["p_best", "saving_pct", "risk", "advantage"]);
   const COUNTS = new Set(["rank", "feasible_sites", "borders", "enterprises", "jobs"]);

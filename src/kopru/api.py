@@ -443,7 +443,7 @@ def match(
     industrial zones; ``zones`` a CSV of capacities replacing or adding to theirs): each enterprise
     to at most one zone where its sector and regions allow, that has a route to its markets and
     saves its hurdle (``hurdle_pct``, default 10 %) against its Turkish baseline, within the zones'
-    capacities, maximising ``objective`` (jobs, investment, exports, value_added, savings or
+    capacities, maximising ``objective`` (jobs, investment, exports, value_added, savings, npv_gain or
     weighted), with optional targets (at least ``min_jobs[region]`` jobs in a region; the zones'
     incentives costing the state at most ``max_incentive_cost`` USD a year). Plants already
     operating are placed only with ``include_operating``; ties at the optimum go to the least cost

@@ -89,7 +89,7 @@ def test_match_page_runs_the_example(browser, base: str) -> None:
         assert page.locator("#match-assignments tbody tr").count() >= 15
         summary = page.locator("#match-summary").inner_text()
         assert "cost the state an estimated" in summary and "Ties broken toward" in summary
-        assert page.locator("#match-trade-offs tbody tr").count() == 6  # one row per objective
+        assert page.locator("#match-trade-offs tbody tr").count() == 7  # one row per objective
         assert page.locator("#match-trade-offs tr.chosen").inner_text().startswith("jobs")
         assert page.locator("#match-zones tbody tr").count() >= 10
         assert page.locator("#match-unassigned tbody tr").count() >= 1

@@ -58,7 +58,10 @@ def match(
         typer.Option("--zones", help="CSV zone,resource,capacity[,note]: capacities to use instead."),
     ] = None,
     objective: Annotated[
-        str, typer.Option("--objective", help="jobs, investment, exports, value_added, savings or weighted.")
+        str,
+        typer.Option(
+            "--objective", help="jobs, investment, exports, value_added, savings, npv_gain or weighted."
+        ),
     ] = "jobs",
     hurdle_pct: Annotated[
         float | None,
@@ -308,6 +311,7 @@ def _print_trade_offs(d: dict) -> None:
         "exports/yr",
         "value added/yr",
         "saving/yr",
+        "NPV gain",
         "state cost/yr",
     ):
         table.add_column(col, justify="left" if col == "objective" else "right", no_wrap=True)
@@ -318,7 +322,10 @@ def _print_trade_offs(d: dict) -> None:
             name,
             str(r["enterprises"]),
             f"{r['jobs']:,.0f}",
-            *(compact(r[k]) for k in ("investment_usd", "exports_usd", "value_added_usd", "saving_usd")),
+            *(
+                compact(r[k])
+                for k in ("investment_usd", "exports_usd", "value_added_usd", "saving_usd", "npv_gain_usd")
+            ),
             compact(r["incentive_cost_usd"]),
             style="bold" if chosen else None,
         )

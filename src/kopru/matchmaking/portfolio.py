@@ -32,7 +32,7 @@ from kopru.matchmaking.pairs import REASONS, SCALE_FLAG, Pairs
 from kopru.matchmaking.pipeline import Pipeline
 from kopru.matchmaking.zones import Zones
 
-OBJECTIVES = ("jobs", "investment", "exports", "value_added", "savings", "weighted")
+OBJECTIVES = ("jobs", "investment", "exports", "value_added", "savings", "npv_gain", "weighted")
 WEIGHTED = ("jobs", "investment", "exports", "value_added")  # equal weights, each over its largest
 EXACT_UP_TO = 500  # enterprises solved to proven optimality by default; larger pipelines to 0.1 %
 SHADOW_MAX_PAIRS = 20_000  # above this many pairs shadow values are not re-solved (say so)
@@ -631,6 +631,8 @@ def objective_values(objective: str, pairs: Pairs) -> np.ndarray:
         return pairs.value_added.copy()
     if objective == "savings":
         return np.where(np.isfinite(pairs.saving), pairs.saving, 0.0)
+    if objective == "npv_gain":  # over the plants' lives: a zone's incentives count for their terms
+        return np.where(np.isfinite(pairs.npv_gain), pairs.npv_gain, 0.0)
     if objective == "weighted":
         total = np.zeros((n_e, n_z))
         for name in WEIGHTED:
@@ -769,7 +771,15 @@ def solve_portfolio(
     )
 
 
-TRADE_OFF_KEYS = ("enterprises", "jobs", "investment_usd", "exports_usd", "value_added_usd", "saving_usd")
+TRADE_OFF_KEYS = (
+    "enterprises",
+    "jobs",
+    "investment_usd",
+    "exports_usd",
+    "value_added_usd",
+    "saving_usd",
+    "npv_gain_usd",
+)
 
 
 def trade_offs(result: MatchResult, deadline: float = math.inf) -> list[dict[str, Any]]:

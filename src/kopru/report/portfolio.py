@@ -547,6 +547,7 @@ def write_workbook(result: MatchResult, path: str | Path) -> Path:
                 ("exports, USD a year", MONEY),
                 ("value added, USD a year", MONEY),
                 ("saving, USD a year", MONEY),
+                ("NPV gain, USD", MONEY),
                 ("cost to the state, USD a year", MONEY),
             ],
             [
@@ -556,6 +557,7 @@ def write_workbook(result: MatchResult, path: str | Path) -> Path:
                     r["enterprises"],
                     round(r["jobs"]),
                     *(r[k] for k in ("investment_usd", "exports_usd", "value_added_usd", "saving_usd")),
+                    r["npv_gain_usd"],
                     r["incentive_cost_usd"],
                 ]
                 for r in data["trade_offs"]

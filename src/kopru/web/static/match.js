@@ -133,7 +133,7 @@
       const name = r.objective.replace("_", " ") + (r.targets ? "" : " (no targets)");
       return `<tr${chosen}><td>${kopru.esc(name)}</td><td class="num">${r.enterprises}</td><td class="num">${kopru.money(r.jobs)}</td>
         <td class="num">${m(r.investment_usd)}</td><td class="num">${m(r.exports_usd)}</td><td class="num">${m(r.value_added_usd)}</td>
-        <td class="num">${m(r.saving_usd)}</td><td class="num">${m(r.incentive_cost_usd)}</td></tr>`;
+        <td class="num">${m(r.saving_usd)}</td><td class="num">${m(r.npv_gain_usd)}</td><td class="num">${m(r.incentive_cost_usd)}</td></tr>`;
     }).join("");
     const RESOURCE = { land_ha: "land, ha", power_mw: "power, MW", water_m3_day: "water, m3 a day" };
     const zoneRows = [];

@@ -577,5 +577,28 @@ def test_the_sweep_pack_in_turkish(tmp_path, cli):
     assert f"{base['best_total']:,.0f}".replace(",", ".") in tr
     assert f"%{base['saving_pct'] * 100:.1f}".replace(".", ",") in tr
     assert "KZT değer kaybı × 1,2" in tr and "kapalı: mode:ferry" in tr
+    # the workbook too: every header and note in Turkish, the same numbers as the English one's
+    import openpyxl
+
+    from kopru.language import Words
+
+    english = openpyxl.load_workbook(tmp_path / "pack" / "sweep.xlsx")
+    turkish = openpyxl.load_workbook(tmp_path / "pack" / "tr" / "sweep.xlsx")
+    assert (
+        turkish.sheetnames == [Words("tr")("Scenarios"), Words("tr")("Leading sites")] != english.sheetnames
+    )
+    for en_sheet, tr_sheet in zip(english.worksheets, turkish.worksheets, strict=True):
+        en_rows = list(en_sheet.iter_rows(values_only=True))
+        tr_rows = list(tr_sheet.iter_rows(values_only=True))
+        assert len(en_rows) == len(tr_rows)
+        numbers = [[v for v in row if isinstance(v, float | int)] for row in en_rows]
+        assert numbers == [[v for v in row if isinstance(v, float | int)] for row in tr_rows]
+        scenario_names = {s["name"] for s in en["scenarios"]}
+        for en_header, tr_header in zip(en_rows[0], tr_rows[0], strict=True):
+            # a header differs from the English one unless it is a scenario's or a site's name alone
+            assert en_header != tr_header or en_header in {"site", *scenario_names}, en_header
+    assert "veri paketi" in " ".join(
+        str(v) for row in turkish["Senaryolar"].iter_rows(values_only=True) for v in row if v
+    )
     r = cli("sweep", path, "--no-store", "--lang", "tr")
     assert r.code == 2 and "--lang writes sweep.html into the --out folder" in r.err

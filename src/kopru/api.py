@@ -416,7 +416,7 @@ def write_sweep(result: SweepResult, out: str | Path, *, languages: Sequence[str
     """Write a sweep's ``sweep.json``, ``sweep.html`` and ``sweep.xlsx`` into the folder ``out``: each
     scenario with what it changes, the site that comes first and its cost against the reference
     scenario and the best Turkish option, and the leading sites' cost and rank in every scenario;
-    ``languages``: the page also in these (``tr``: ``tr/sweep.html``)."""
+    ``languages``: the page and the workbook also in these (``tr``: ``tr/sweep.html``, ``tr/sweep.xlsx``)."""
     from kopru.report.sweep import write_sweep_folder
 
     return write_sweep_folder(result, data_pack(), out, tuple(languages))

@@ -364,7 +364,8 @@ def sweep(
     languages: Annotated[
         list[str] | None,
         typer.Option(
-            "--lang", help="With --out, also write sweep.html in this language (tr: Türkçe, in tr/)."
+            "--lang",
+            help="With --out, also write sweep.html and sweep.xlsx in this language (tr: Türkçe, in tr/).",
         ),
     ] = None,
 ) -> None:

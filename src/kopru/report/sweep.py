@@ -34,7 +34,7 @@ def write_sweep_folder(
     result: SweepResult, pack: DataPack, out_dir: str | Path, languages: tuple[str, ...] = ()
 ) -> list[Path]:
     """``sweep.json``, ``sweep.html`` and ``sweep.xlsx`` in ``out_dir``; for each of ``languages``
-    besides English (``tr``), the page again in ``<lang>/sweep.html``."""
+    besides English (``tr``), the page and the workbook again in ``<lang>/``."""
     extra = tuple(dict.fromkeys(lang for lang in map(check_language, languages) if lang != "en"))
     folder = prepare_folder(out_dir)
     paths = [folder / name for name in FILES]
@@ -45,9 +45,11 @@ def write_sweep_folder(
     for lang in extra:
         words = Words(lang)
         (folder / lang).mkdir(exist_ok=True)
-        page = folder / lang / "sweep.html"
-        page.write_text(render_sweep_html(sweep_view(result, pack, words), words), encoding="utf-8")
-        paths.append(page)
+        page, book = folder / lang / "sweep.html", folder / lang / "sweep.xlsx"
+        translated = sweep_view(result, pack, words)
+        page.write_text(render_sweep_html(translated, words), encoding="utf-8")
+        write_sweep_workbook(translated, book, words)
+        paths += [page, book]
     return paths
 
 
@@ -194,9 +196,10 @@ def render_sweep_html(view: Mapping[str, Any], words: Words = ENGLISH) -> str:
     return env.get_template("sweep.html.j2").render(v=view, w=words, lang=words.lang)
 
 
-def write_sweep_workbook(view: Mapping[str, Any], path: str | Path) -> Path:
+def write_sweep_workbook(view: Mapping[str, Any], path: str | Path, w: Words = ENGLISH) -> Path:
     """Scenarios (one row each, what it changed and what came first) and Leading sites (annual cost
-    and rank of the first scenario's leading sites in every scenario)."""
+    and rank of the first scenario's leading sites in every scenario), headers and notes in ``w``'s
+    language (the view's own sentences are in the language it was made in)."""
     from openpyxl import Workbook
 
     from kopru.report.workbook import MONEY, SHARE, add_sheet
@@ -204,23 +207,24 @@ def write_sweep_workbook(view: Mapping[str, Any], path: str | Path) -> Path:
     book = Workbook()
     book.remove(book.active)
     cur = view["currency"]
-    ref = view["reference"] or "the reference scenario"  # the first that has a site serving every market
+    # the first that has a site serving every market
+    ref = view["reference"] or w("the reference scenario")
     add_sheet(
         book,
-        "Scenarios",
+        w("Scenarios"),
         [
-            ("scenario", None),
-            ("what it changes", None),
-            ("note", None),
-            ("first site", None),
-            (f"first differs from {ref}'s", None),
-            (f"best annual cost, {cur}", MONEY),
-            (f"change vs {ref}", SHARE),
-            ("best Turkish option", None),
-            (f"its annual cost, {cur}", MONEY),
-            ("saving vs the best Turkish option", SHARE),
-            ("sites without a route to every market", None),
-            ("error", None),
+            (w("scenario"), None),
+            (w("what it changes"), None),
+            (w("note"), None),
+            (w("first site"), None),
+            (w("first differs from %(reference)s's", reference=ref), None),
+            (w("best annual cost, %(currency)s", currency=cur), MONEY),
+            (w("change vs %(reference)s", reference=ref), SHARE),
+            (w("best Turkish option"), None),
+            (w("its annual cost, %(currency)s", currency=cur), MONEY),
+            (w("saving vs the best Turkish option"), SHARE),
+            (w("sites without a route to every market"), None),
+            (w("error"), None),
         ],
         [
             [
@@ -228,7 +232,7 @@ def write_sweep_workbook(view: Mapping[str, Any], path: str | Path) -> Path:
                 "; ".join(r["changes"]),
                 r["note"],
                 r.get("best"),
-                "yes" if r.get("flip") else ("no" if r.get("best") else ""),
+                w("yes") if r.get("flip") else (w("no") if r.get("best") else ""),
                 r.get("best_total"),
                 r.get("change"),
                 r.get("baseline"),
@@ -240,23 +244,33 @@ def write_sweep_workbook(view: Mapping[str, Any], path: str | Path) -> Path:
             for r in view["rows"]
         ],
         notes=[
-            f"kopru {view['kopru_version']} (code {view['code_digest']}),"
-            f" data pack {view['data_pack_version']}; scenario file {view['file']},"
-            f" profile {view['profile']}; ran {view['execution']}",
+            w(
+                "kopru %(version)s (code %(digest)s), data pack %(pack)s; scenario file %(file)s, profile"
+                " %(profile)s; ran %(execution)s",
+                version=view["kopru_version"],
+                digest=view["code_digest"],
+                pack=view["data_pack_version"],
+                file=view["file"],
+                profile=view["profile"],
+                execution=view["execution"],
+            ),
         ],
     )
     scenarios = view["scenario_names"]
     add_sheet(
         book,
-        "Leading sites",
+        w("Leading sites"),
         [
-            ("site", None),
-            *[(f"{s}: {cur} a year", MONEY) for s in scenarios],
-            *[(f"{s}: rank", None) for s in scenarios],
+            (w("site"), None),
+            *[(w("%(scenario)s: %(currency)s a year", scenario=s, currency=cur), MONEY) for s in scenarios],
+            *[(w("%(scenario)s: rank", scenario=s), None) for s in scenarios],
         ],
         [[site["name"], *site["costs"], *site["ranks"]] for site in view["leading"]],
         notes=[
-            f"The {LEADING} cheapest sites of the first scenario; an empty cell: no route to every market."
+            w(
+                "The %(n)s cheapest sites of the first scenario; an empty cell: no route to every market.",
+                n=LEADING,
+            )
         ],
     )
     book.save(path)

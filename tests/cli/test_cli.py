@@ -246,7 +246,7 @@ def test_the_verbs_name_their_arguments_and_the_command_line_its_options():
     with pytest.raises(kopru.OptionError) as caught:
         kopru.space.pool("2026-06-01", days=1, time_limit=1e-9, min_elevation=95)
     assert caught.value.field == "min_elevation"
-    assert in_flags(caught.value, ["space", "pool"]).startswith("--min-elevation must be in [-10, 90)")
+    assert in_flags(caught.value, ["space", "pool"]).startswith("--min-elevation must be in [-10, 89]")
     # an argument's name with an underscore inside a message reads as the option too
     late = kopru.OptionError("no schedule; give a longer time_limit", field="time_limit")
     assert in_flags(late, ["space", "pool"]) == "no schedule; give a longer --time-limit"

@@ -125,7 +125,7 @@ def test_pool_min_elevation_is_checked_as_passes_does(space, value):
     for verb in ("passes", "pool"):
         code, out, err = space(verb, "--start", "2026-06-01", "--min-elevation", value)
         assert code == 2 and not out, verb
-        assert err.strip() == f"error: --min-elevation must be in [-10, 90) degrees, got {value}"
+        assert err.strip() == f"error: --min-elevation must be in [-10, 89] degrees, got {value}"
 
 
 @pytest.mark.parametrize("value", ["0", "90", "nan"])
@@ -454,3 +454,31 @@ def test_pool_takes_a_handover_time(space):
     assert given["handover_s"]["value"] == 20 and given["handover_s"]["basis"] == "given by the user"
     code, _, err = space("pool", "--start", "2026-06-01", "--days", "0.25", "--handover-s", "-1")
     assert code == 2 and "--handover-s must be a number >= 0, got -1" in err
+
+
+def test_a_handover_time_past_an_hour_is_refused_and_latency_takes_one(space):
+    """Review: --handover-s 100000 (a slip of units) left one contact per satellite without a word;
+    latency listed handover_s as an assumption it had no option for, and its pooled figures did not
+    say they assume full interoperability."""
+    code, _, err = space("pool", "--start", "2026-06-01", "--days", "0.25", "--handover-s", "100000")
+    assert code == 2 and "--handover-s must be at most 3600 s" in err and "Traceback" not in err
+    code, out, _ = space("latency", "--start", "2026-06-01", "--days", "0.25", "--handover-s", "30", "--json")
+    assert code == 0
+    data = json.loads(out)
+    given = {a["parameter"]: a for a in data["assumptions"]}
+    assert given["handover_s"]["value"] == 30 and given["handover_s"]["basis"] == "given by the user"
+    assert "full interoperability" in data["interoperability"] and data["antenna_masks_deg"] == {}
+
+
+def test_the_text_output_names_the_antennas_with_a_mask_of_their_own(space, tmp_path):
+    """Review: 'passes above 5°' when two antennas of the file use 0° and 10°. Oracle: the file."""
+    path = tmp_path / "st.csv"
+    path.write_text(
+        "name,country,lat,lon,elev_m,min_elevation_deg\n"
+        "Hill,Kazakhstan,43.2,76.9,800,10\nPlain,Kazakhstan,51.1,71.4,350,\n",
+        encoding="utf-8",
+    )
+    code, out, _ = space("passes", "--start", "2026-06-01", "--days", "0.25", "--stations", path)
+    assert code == 0
+    said = " ".join(out.split())
+    assert "passes above 0°, antennas with a mask of their own: Hill 10° (UTC)" in said

@@ -128,3 +128,34 @@ def test_an_antennas_own_mask_draws_its_own_visibility_circle():
     page = render_space_report(result, read_tle(), masked)
     assert "an antenna with a mask of its own: its own" in page
     assert earth_central_angle_deg(700.0, 30.0) < earth_central_angle_deg(700.0, 5.0)
+
+
+def test_with_refraction_each_circle_is_where_the_geometric_elevation_is():
+    """Review: with --refraction the map drew the apparent mask as if it were geometric, a circle too
+    small by about 17 km at 5°. Oracle: ITU-R P.834-7 eq. (9) by hand at each antenna's height, and
+    the great-circle radius of the drawn circle."""
+    import numpy as np
+
+    from kopru.space.geometry import earth_central_angle_deg
+    from kopru.space.pooling import PoolOptions
+    from kopru.space.report import map_spec
+
+    rows = read_stations()
+    leo = rows.subset(rows.tracks_leo())
+    result = pool(read_tle(), leo, START, 0.25, read_satellites(), PoolOptions(refraction="radio"))
+    spec = map_spec(result, read_tle(), result.stations)
+    h, theta = result.stations.elev_m / 1000.0, 5.0
+    tau = 1.0 / (
+        1.314
+        + 0.6437 * theta
+        + 0.02869 * theta**2
+        + h * (0.2305 + 0.09428 * theta + 0.01096 * theta**2)
+        + 0.008583 * h**2
+    )
+    assert np.allclose(spec.masks_deg, 5.0) and np.allclose(spec.circle_deg, 5.0 - tau, atol=1e-12)
+    assert 0.15 < tau.max() < 0.2  # a fifth of a degree at 5°: tens of kilometres of circle
+    assert earth_central_angle_deg(spec.altitude_km, spec.circle_deg).min() > earth_central_angle_deg(
+        spec.altitude_km, 5.0
+    )
+    page = render_space_report(result, read_tle(), result.stations)
+    assert "visibility" in page

@@ -281,7 +281,9 @@ def test_an_antennas_mask_below_the_horizon_with_refraction_is_named():
     )
     start = datetime(2026, 6, 1, tzinfo=UTC)
     with pytest.raises(
-        OptionError, match="refraction radio needs antenna 'Valley''s min_elevation_deg of 0 or more"
+        OptionError,
+        match="refraction radio needs the min_elevation_deg the stations file gives antenna 'Valley'"
+        " of 0 or more",
     ):
         find_passes(read_tle(), low, start, 0.1, 10.0, refraction="radio")
     assert find_passes(read_tle(), low, start, 0.1, 10.0).records() is not None  # geometric: allowed

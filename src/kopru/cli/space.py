@@ -125,7 +125,13 @@ MinSunOpt = Annotated[
 MaskOpt = Annotated[float, typer.Option("--min-elevation", help="Antenna mask, degrees.")]
 SetupOpt = Annotated[float, typer.Option("--setup-s", help="Antenna set-up time between contacts, s.")]
 HandoverOpt = Annotated[
-    float, typer.Option("--handover-s", help="Time a satellite needs between two antennas' contacts, s.")
+    float,
+    typer.Option(
+        "--handover-s",
+        help="Time a satellite needs between two antennas' contacts, s (0 to 3600). Whole passes feel"
+        " it only where two antennas' passes come closer than this; with --shorten a hand-over mid-pass"
+        " loses it.",
+    ),
 ]
 MinContactOpt = Annotated[float, typer.Option("--min-contact-s", help="Shortest useful contact, s.")]
 TimeLimitOpt = Annotated[float, typer.Option("--time-limit", help="Solver time limit per MILP, s.")]
@@ -208,6 +214,7 @@ def passes(
     table = Table(
         title=f"{len(rows)} passes above {min_elevation:g}°"
         + (f" apparent ({refraction} refraction)" if refraction != "none" else "")
+        + _own_masks(result.stations.own_masks())
         + " (UTC)",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -336,7 +343,8 @@ def _print_pool(result: space.PoolResult, days: float) -> None:
             + "; ".join(f"{a['value']:g}{_unit(a['unit'])} {a['meaning']}" for a in assumed)
             if assumed
             else ""
-        ),
+        )
+        + _own_masks(result.stations.own_masks() if result.stations is not None else {}),
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         padding=(0, 0, 0, 1),
@@ -578,6 +586,7 @@ def latency(
     assume_leo_antennas: AssumeLeoOpt = False,
     max_elements_age: MaxAgeOpt = None,
     refraction: RefractionOpt = "none",
+    handover_s: HandoverOpt = 0.0,
     store_and_forward: Annotated[
         bool,
         typer.Option(
@@ -612,6 +621,7 @@ def latency(
             max_elements_age,
             refraction,
             not store_and_forward,
+            handover_s,
         )
     )
     written = (
@@ -624,6 +634,7 @@ def latency(
         return
     _print_request_times(result.sites, days, follow_days)
     _print_image_latency(result.satellites, days)
+    out.print(f"[bold]pooled figures assume:[/] {escape(INTEROPERABLE)}")
     assumed = [a for a in result.as_dict()["assumptions"] if str(a["basis"]).startswith("assumption")]
     out.print(
         "[dim]assumed, no source: "
@@ -643,6 +654,13 @@ def latency(
     print_excluded(result.excluded)
     if written:
         _wrote(written)
+
+
+def _own_masks(masks: dict[str, float]) -> str:
+    """', antennas with a mask of their own: A 10°, B 0°' (the stations file's min_elevation_deg)."""
+    if not masks:
+        return ""
+    return ", antennas with a mask of their own: " + ", ".join(f"{n} {m:g}°" for n, m in masks.items())
 
 
 def _hours_cell(value: object) -> str:

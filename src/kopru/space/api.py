@@ -33,7 +33,7 @@ from kopru.space.pooling import PoolOptions, PoolResult, check_members
 from kopru.space.pooling import pool as pool_contacts
 from kopru.space.refraction import check_refraction
 from kopru.space.satellites import SatelliteInfo, named, read_satellites
-from kopru.space.stations import DEFAULT_STATUSES, read_stations
+from kopru.space.stations import DEFAULT_STATUSES, MASK_RANGE, read_stations
 from kopru.space.tle import Constellation, read_tle
 from kopru.space.visibility import Passes, find_passes
 
@@ -72,6 +72,9 @@ def parse_start(when: str | datetime) -> datetime:
     return moment
 
 
+MAX_HANDOVER_S = 3600.0  # an hour: a LEO satellite's passes over one antenna are an orbit apart
+
+
 def check_days(days: float) -> float:
     if not 0.0 < days <= MAX_DAYS:
         raise OptionError(f"days must be in (0, {MAX_DAYS:g}], got {days:g}", field="days")
@@ -79,10 +82,12 @@ def check_days(days: float) -> float:
 
 
 def check_min_elevation(degrees: float) -> float:
-    """An antenna mask: [-10°, 90°) (below the horizon for a station on a height)."""
-    if not -10.0 <= degrees < 90.0:
+    """An antenna mask: [-10°, 89°] (below the horizon for a station on a height), as an antenna's own
+    in a stations file (:data:`kopru.space.stations.MASK_RANGE`)."""
+    lo, hi = MASK_RANGE
+    if not lo <= degrees <= hi:
         raise OptionError(
-            f"min_elevation must be in [-10, 90) degrees, got {degrees:g}", field="min_elevation"
+            f"min_elevation must be in [{lo:g}, {hi:g}] degrees, got {degrees:g}", field="min_elevation"
         )
     return float(degrees)
 
@@ -189,6 +194,12 @@ def _pool_options(
         ):
             need = "> 0" if positive else ">= 0"
             raise OptionError(f"{option} must be a number {need}, got {value:g}", field=option)
+    if handover_s > MAX_HANDOVER_S:  # a slip of units would leave one contact per satellite
+        raise OptionError(
+            f"--handover-s must be at most {MAX_HANDOVER_S:g} s (an antenna acquiring a satellite takes"
+            f" seconds to minutes), got {handover_s:g}",
+            field="--handover-s",
+        )
     check_min_elevation(min_elevation)
     return PoolOptions(
         min_elevation,
@@ -303,6 +314,7 @@ def latency(
     max_elements_age: float | None = None,
     refraction: str = "none",
     direct_downlink: bool = True,
+    handover_s: float = 0.0,
 ) -> Latency:
     """From a request to the image on the ground, per site, with each country's own satellites and
     antennas, with partners' satellites, and pooled (:mod:`kopru.space.delivery`). Requests fall in
@@ -318,7 +330,15 @@ def latency(
     check_max_off_nadir(max_off_nadir)
     check_min_sun_elevation(min_sun_elevation)
     pool_options = _pool_options(
-        100.0, setup_s, min_contact_s, min_elevation, time_limit, shorten, assume_leo_antennas, refraction
+        100.0,
+        setup_s,
+        min_contact_s,
+        min_elevation,
+        time_limit,
+        shorten,
+        assume_leo_antennas,
+        refraction,
+        handover_s,
     )
     owners = read_satellites(satellites)
     constellation, when, days = _window(tle, start, days, owners, max_elements_age, follow_days)

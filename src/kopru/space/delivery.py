@@ -49,7 +49,7 @@ import numpy as np
 from kopru.errors import StationError
 from kopru.space.frames import Window
 from kopru.space.observation import Opportunities, co_located
-from kopru.space.pooling import Contacts, PoolResult
+from kopru.space.pooling import INTEROPERABLE, Contacts, PoolResult
 from kopru.space.stations import Stations
 
 NETWORKS = ("own", "partners", "pooled")
@@ -142,6 +142,9 @@ class Latency:
             "assumptions": self.options.assumptions()
             + [a for a in self.pool.options.assumptions() if a["parameter"] != "rate_mbps"],
             "warnings": list(self.warnings),
+            # the pooled latencies rest on every antenna working every member's satellite
+            "interoperability": INTEROPERABLE,
+            "antenna_masks_deg": self.pool.stations.own_masks() if self.pool.stations is not None else {},
             "solver": {"own": self.pool.own.as_dict(), "pooled": self.pool.pooled.as_dict()},
             "sites": self.sites,
             "satellites": self.satellites,

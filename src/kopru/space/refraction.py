@@ -2,9 +2,10 @@
 
 The troposphere bends a ray down towards the ground, so a satellite low in the sky appears higher
 than its geometric (free-space) elevation: by about 0.76° at the horizon for a radio link from sea
-level, 0.1° at 10°, and almost nothing near the zenith. An antenna's mask is on the elevation it
-sees, so with refraction a pass begins a little earlier and ends a little later (a few seconds to
-tens of seconds for a low orbit).
+level, 0.1° at 10°, and almost nothing near the zenith. With a model (not ``none``, the default,
+where a mask is on the geometric elevation) an antenna's mask is on the elevation it sees, so a
+pass begins a little earlier and ends a little later (a few seconds to tens of seconds for a low
+orbit), and a map's visibility circle is drawn where the geometric elevation is.
 
 Two models, both of the *apparent* elevation θ in degrees:
 

@@ -41,6 +41,7 @@ from kopru.space.geometry import (
     typical_altitude_km,
 )
 from kopru.space.pooling import GUARANTEE, INTEROPERABLE, PoolResult
+from kopru.space.refraction import geometric_threshold_deg
 from kopru.space.stations import Stations
 from kopru.space.tle import STALE_AFTER_DAYS, STALE_EFFECT, Constellation, read_tle
 
@@ -88,7 +89,8 @@ _env.filters["metric"] = metric_text
 def _circle_centres(stations: Stations, sel: np.ndarray, masks: np.ndarray) -> np.ndarray:
     """The selected stations to draw, one per 1° cell and mask: antennas of one site (or of one
     city, as the five around Ankara) would otherwise draw the same ~20° circle several times over."""
-    cells = np.round(np.c_[stations.lat[sel], stations.lon[sel], masks[sel]])
+    # a tenth of a degree of mask is about 9 km of circle at 600 km: masks are told apart to it
+    cells = np.round(np.c_[stations.lat[sel], stations.lon[sel], masks[sel] * 10.0])
     _, first = np.unique(cells, axis=0, return_index=True)
     return np.flatnonzero(sel)[np.sort(first)]
 
@@ -189,7 +191,9 @@ class MapSpec:
     extent: tuple[float, float, float, float]
     track_hours: float
     altitude_basis: str  # how the altitude was chosen, for the caption
-    masks_deg: np.ndarray = field(default_factory=lambda: np.zeros(0))  # each station's, for its circle
+    masks_deg: np.ndarray = field(default_factory=lambda: np.zeros(0))  # each station's mask
+    # each station's circle: the geometric elevation its mask stands for (lower with refraction)
+    circle_deg: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def map_extent(stations: Stations) -> tuple[float, float, float, float]:
@@ -227,7 +231,8 @@ def track_map(
     countries = np.array(stations.country, dtype=object)
     for country, colour in st_colour.items():
         idx = _circle_centres(stations, countries == country, spec.masks_deg)
-        radius = earth_central_angle_deg(spec.altitude_km, spec.masks_deg[idx])  # each antenna's own mask
+        circle = spec.circle_deg if len(spec.circle_deg) else spec.masks_deg
+        radius = earth_central_angle_deg(spec.altitude_km, circle[idx])  # each antenna's own mask
         lat_c, lon_c = small_circle(stations.lat[idx], stations.lon[idx], radius)
         fig.add_scattergeo(
             lon=np.round(_with_breaks(lon_c), 3),
@@ -533,6 +538,32 @@ def losses(result: PoolResult) -> list[dict[str, object]]:
 # --- the page -------------------------------------------------------------------------------
 
 
+def map_spec(
+    result: PoolResult, sats: Constellation, stations: Stations, track_hours: float = TRACK_HOURS
+) -> MapSpec:
+    """What the map draws: the satellites' typical altitude, each antenna's mask and the circle it
+    sees (with refraction a mask is on the apparent elevation, and the circle lies where the
+    geometric elevation is that much lower), the extent and the hours of track."""
+    altitude = typical_altitude_km(sats) if len(sats) else FALLBACK_ALTITUDE_KM
+    elevation = result.options.min_elevation_deg
+    masks = stations.masks(elevation)
+    refraction = result.options.refraction
+    return MapSpec(
+        altitude_km=altitude,
+        min_elevation_deg=elevation,
+        radius_deg=float(
+            earth_central_angle_deg(altitude, geometric_threshold_deg(refraction, elevation, 0.0))
+        ),
+        masks_deg=masks,
+        circle_deg=geometric_threshold_deg(refraction, masks, stations.elev_m / 1000.0),
+        extent=map_extent(stations),
+        track_hours=min(track_hours, result.window.seconds / 3600.0),
+        altitude_basis="the median altitude of the satellites shown"
+        if len(sats)
+        else "a typical LEO altitude: no satellite is scheduled",
+    )
+
+
 def render_space_report(
     result: PoolResult,
     constellation: Constellation,
@@ -553,19 +584,7 @@ def render_space_report(
     sat_names = [e.name for e in sats]
     sat_colour = satellite_colours(sat_names, [owner[e.norad] for e in sats])
     st_colour = country_colours(list(stations.country))
-    altitude = typical_altitude_km(sats) if len(sats) else FALLBACK_ALTITUDE_KM
-    elevation = result.options.min_elevation_deg
-    spec = MapSpec(
-        altitude_km=altitude,
-        min_elevation_deg=elevation,
-        radius_deg=float(earth_central_angle_deg(altitude, elevation)),
-        masks_deg=stations.masks(elevation),
-        extent=map_extent(stations),
-        track_hours=min(track_hours, result.window.seconds / 3600.0),
-        altitude_basis="the median altitude of the satellites shown"
-        if len(sats)
-        else "a typical LEO altitude: no satellite is scheduled",
-    )
+    spec = map_spec(result, sats, stations, track_hours)
     tracks = ground_tracks(sats, result.window, track_hours)
     outlines = region_outlines(load_boundaries())
     to_div = dict(full_html=False, include_plotlyjs=False, config={"displaylogo": False})

@@ -16,7 +16,9 @@ blank or absent, the country's (:data:`COUNTRY_ZONES`, one zone each for the cou
 stations: Kazakhstan has kept one, UTC+5, since 1 March 2024), else UTC. Zones are read from the
 ``tzdata`` package kopru depends on, not the machine's, so local times do not differ by machine.
 ``min_elevation_deg`` is the antenna's own elevation mask (terrain, buildings, a radome or a
-licence); blank or absent, the run's (``--min-elevation``). Other extra columns are kept but unused.
+licence), in [-10°, 89°] as the run's; blank or absent, the run's (``--min-elevation``). Like the
+run's, it is on the geometric elevation, or on the apparent one with a ``--refraction`` model.
+Other extra columns are kept but unused.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ DEFAULT_STATUSES = ("operational",)
 # which satellites an antenna can work: tracking (leo), geostationary only (geo), both, or none
 SERVES = ("leo", "geo", "both", "none")
 TRACKS_LEO = ("leo", "both")
-MASK_RANGE = (-10.0, 89.0)  # an antenna's own mask, degrees (a run's is checked by kopru.space.api)
+MASK_RANGE = (-10.0, 89.0)  # an elevation mask, degrees: an antenna's own and a run's (kopru.space.api)
 NOT_FOR_LEO = {
     "geo": "a geostationary control centre: no source found of an antenna that tracks LEO satellites"
     " (--assume-leo-antennas uses it as if it had one)",

@@ -236,7 +236,9 @@ def find_passes(
     below = [n for n, m in stations.own_masks().items() if m < 0]
     if refraction != "none" and below:  # the run's mask passed, an antenna's own does not
         check_refraction(
-            refraction, stations.own_masks()[below[0]], f"antenna {below[0]!r}'s min_elevation_deg"
+            refraction,
+            stations.own_masks()[below[0]],
+            f"the min_elevation_deg the stations file gives antenna {below[0]!r}",
         )
     thresholds = geometric_threshold_deg(refraction, masks, height_km)
     parts, failures = [], {}

@@ -11,7 +11,7 @@ import pytest
 
 import kopru
 from kopru import inputs
-from kopru.profile import load_profile
+from kopru.profile import Profile, load_profile
 
 APPAREL = Path(__file__).parents[1] / "examples" / "apparel.yaml"
 
@@ -93,3 +93,23 @@ def test_a_bought_input_pays_at_least_its_specific_minimum():
     assert (x.material_duty_rate[kz, 0] > eaeu.rate).all()  # the minimum binds on a 0.50 input
     tr = np.flatnonzero((pre.sites["country"] == "TR").to_numpy())
     assert np.all(x.material_duty_rate[tr, 0] == 0)  # bought in Türkiye: no duty
+
+
+def test_a_bulky_input_pays_for_the_space_it_takes_in_the_box():
+    """Review note: inbound freight went by weight alone, so a light, bulky input (foam, cartons)
+    travelled almost free. Oracle: hand arithmetic on the shipped container: an input pays the share
+    of a TEU its weight takes of the payload, or its volume of the box where that is more."""
+    pack = kopru.load_data()
+    payload = pack.param("container:teu", "teu_payload").value
+    box = pack.param("container:teu", "teu_volume").value
+    data = load_profile(APPAREL).model_dump()
+    by_weight = inputs.prepare(load_profile(APPAREL), pack).x.material_freight_usd[:, 1]
+    trims_kg = data["materials"][1]["weight"]
+    data["materials"][1]["volume"] = 20 * trims_kg / payload * box  # 20 times its weight's share
+    bulky = inputs.prepare(Profile.model_validate(data), pack).x.material_freight_usd[:, 1]
+    reached = np.isfinite(by_weight) & (by_weight > 0)
+    assert reached.any()
+    assert bulky[reached] == pytest.approx(20 * by_weight[reached], rel=1e-12)
+    data["materials"][1]["volume"] = 0.5 * trims_kg / payload * box  # weight fills the box first
+    light = inputs.prepare(Profile.model_validate(data), pack).x.material_freight_usd[:, 1]
+    assert light[reached] == pytest.approx(by_weight[reached], rel=1e-12)

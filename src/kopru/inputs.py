@@ -319,10 +319,10 @@ def _gather(
         connector = connector_km(pack, sites)
         connector_usd = connector * pack.param("mode:road", "cost_per_teu_km").value
         lanes = (network, sites, markets, connector, connector_usd, payload_kg, teu_m3)
-        return connector_usd, payload_kg, _outbound(pack, profile, *lanes)
+        return connector_usd, _outbound(pack, profile, *lanes)
 
     say("routing outbound lanes")
-    connector_usd, payload_kg, out = step("outbound", outbound, ("places",))
+    connector_usd, out = step("outbound", outbound, ("places",))
     say("applying trade rules")
     duties = step("duties", lambda pack: _duties(pack, profile, sites, markets), ("places",))
     treat, duty_rate, duty_min, input_due = duties
@@ -330,7 +330,7 @@ def _gather(
     def materials(pack: DataPack):
         sources = [m.origin for m in profile.materials if m.origin != "local"]
         inbound = base_network.avoiding(avoid, sources) if avoid else base_network
-        return _materials(profile, pack, inbound, sites, connector_usd, payload_kg)
+        return _materials(profile, pack, inbound, sites, connector_usd, _teu(pack))
 
     material_freight, material_duty, material_duty_min = step("materials", materials, ("places", "outbound"))
     v = inputs.values
@@ -611,9 +611,11 @@ def _road_co2(pack: DataPack) -> float:
     return pack.param("mode:road", "co2_per_tkm").value
 
 
-def _materials(profile, pack, network, sites, connector_usd, payload_kg):
+def _materials(profile, pack, network, sites, connector_usd, teu):
     """Inbound freight (USD per product unit), import duty rate and specific minimum duty (USD per
-    product unit) per site × material."""
+    product unit) per site × material. An input pays the share of a container's cost its weight takes
+    of the payload, or its volume of the box where that is more (``teu``: payload kg, volume m3)."""
+    payload_kg, teu_m3 = teu
     n_sites, n_mat = len(sites), len(profile.materials)
     freight = np.zeros((n_sites, n_mat))
     duty = np.zeros((n_sites, n_mat))
@@ -631,7 +633,8 @@ def _materials(profile, pack, network, sites, connector_usd, payload_kg):
         if m.origin == "local":
             continue
         per_teu = lanes.cost_usd_per_teu[origin_order.index(m.origin), s_idx] + connector_usd
-        freight[:, k] = per_teu * m.weight / payload_kg
+        share = max(m.weight / payload_kg, (m.volume or 0.0) / teu_m3)  # what fills the box first
+        freight[:, k] = per_teu * share
         origin_country = pack.nodes.at[m.origin, "country"]
         for territory in set(site_territories):
             cols = np.array([t == territory for t in site_territories])

@@ -79,6 +79,11 @@ class Material(Strict):
         " {KZ: .., TR: ..} when a local input costs differently in each country"
     )
     weight: Mass = Field(description="mass of this input per unit of product")
+    volume: Volume | None = Field(
+        default=None,
+        description="space this input takes in a container per unit of product, packed; a light, bulky"
+        " input fills a box before its weight does (none: its freight goes by weight alone)",
+    )
     origin: str = Field(
         min_length=1, description="corridor node where it is bought, or 'local' (at the site)"
     )

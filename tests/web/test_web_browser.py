@@ -170,13 +170,21 @@ def test_materials_and_baseline_are_edited_by_name(watched: Watched) -> None:
     row.locator("[data-m=name]").fill("motors")
     row.locator("[data-m=cost]").fill("4.5")
     row.locator("[data-m=weight]").fill("1.2 kg")
+    row.locator("[data-m=volume]").fill("3 l")  # packed: a bulky input pays for its space
     row.locator("[data-m=origin]").fill("Urumqi")
     page.click("#add-plant")
     page.locator("#baseline tbody tr").last.locator("[data-m=province]").fill("Bursa")
     with page.expect_request("**/api/profiles/validate") as sent:
         page.click("#check-btn")
     body = sent.value.post_data_json["profile"]
-    assert body["materials"][-1] == {"name": "motors", "cost": 4.5, "weight": "1.2 kg", "origin": "urumqi"}
+    assert body["materials"][-1] == {
+        "name": "motors",
+        "cost": 4.5,
+        "weight": "1.2 kg",
+        "volume": "3 l",
+        "origin": "urumqi",
+    }
+    assert "volume" not in body["materials"][0]  # left blank: freight by weight alone
     assert body["baseline"][-1] == {"province": "TR-16", "existing": False}
     assert body["energy"] == {"electricity": "0.6 kWh", "gas": "0.02 m3"}
     page.wait_for_selector(".toast:has-text('The profile is valid')")

@@ -611,6 +611,12 @@ def _road_co2(pack: DataPack) -> float:
     return pack.param("mode:road", "co2_per_tkm").value
 
 
+def container_share(material: Any, payload_kg: float, teu_m3: float) -> float:
+    """The share of a container's cost one product unit's worth of an input pays: its weight's
+    share of the payload, or its packed volume's of the box where that is more (it fills it first)."""
+    return max(material.weight / payload_kg, (material.volume or 0.0) / teu_m3)
+
+
 def _materials(profile, pack, network, sites, connector_usd, teu):
     """Inbound freight (USD per product unit), import duty rate and specific minimum duty (USD per
     product unit) per site × material. An input pays the share of a container's cost its weight takes
@@ -633,8 +639,7 @@ def _materials(profile, pack, network, sites, connector_usd, teu):
         if m.origin == "local":
             continue
         per_teu = lanes.cost_usd_per_teu[origin_order.index(m.origin), s_idx] + connector_usd
-        share = max(m.weight / payload_kg, (m.volume or 0.0) / teu_m3)  # what fills the box first
-        freight[:, k] = per_teu * share
+        freight[:, k] = per_teu * container_share(m, payload_kg, teu_m3)
         origin_country = pack.nodes.at[m.origin, "country"]
         for territory in set(site_territories):
             cols = np.array([t == territory for t in site_territories])

@@ -1137,3 +1137,21 @@ def test_the_restricted_transit_is_in_the_json_the_cli_and_the_workbook(result, 
     }
     assert summary["placements whose routes cross a country under restrictions"] == transit["enterprises"]
     assert summary["routes avoid"] == "no country"
+
+
+def test_under_npv_gain_a_plant_worth_less_in_every_zone_hears_so():
+    """Review: a pair may clear the saving hurdle and still be worth less than the baseline over the
+    plant's life (incentives end); the solver leaves it out and the reason said 'targets'. Oracle:
+    the values set negative by hand for one enterprise's zones."""
+    r = kopru.match(PIPELINE, objective="npv_gain", shadow=False)
+    r.provenance = {"created": "", "kopru_version": "", "code_digest": ""}
+    e = int(np.flatnonzero(r.assignment >= 0)[0])
+    hosts = np.flatnonzero(r.pairs.possible[e])
+    r.values = r.values.copy()
+    r.values[e, hosts] = -1000.0 - np.arange(len(hosts))
+    r.assignment = r.assignment.copy()
+    r.assignment[e] = -1
+    why = r.why_not(e)
+    best = r.zones.table["name"].iloc[hosts[0]]
+    assert why.startswith("no zone it may use adds to the npv gain: at best, " + best)
+    assert "-1,000 USD" in why

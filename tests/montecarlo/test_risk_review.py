@@ -319,3 +319,21 @@ def test_a_site_factors_mean_uses_each_sites_own_spread(tmp_path):
             assert abs(site.mean - (m.base[s] + other)) > 4 * site.mean_se
             checked += 1
     assert checked >= 10
+
+
+def test_a_bulky_input_s_freight_is_split_by_the_modes_of_its_route():
+    """Review: the risk engine split a material's freight by weight alone and put the rest on road,
+    so a bulky input's rail and sea freight escaped their shocks. Oracle: the split without volume,
+    scaled: each mode's share of the input's freight is the same whichever measure fills the box."""
+    from kopru.profile import Profile
+
+    pack = api.load_data()
+    data = api.load_profile(APPAREL).model_dump()
+    payload = pack.param("container:teu", "teu_payload").value
+    box = pack.param("container:teu", "teu_volume").value
+    data["materials"][1]["volume"] = 20 * data["materials"][1]["weight"] / payload * box
+    bulky = risk.build_model(prepare(Profile.model_validate(data), pack), risk.load_uncertainty(None, pack))
+    by_weight = model().material_freight_by_mode[:, 1]
+    by_volume = bulky.material_freight_by_mode[:, 1]
+    assert by_volume == pytest.approx(20 * by_weight, rel=1e-9)
+    assert (by_weight[:, 1:].sum(axis=1) > 0).any()  # some of it goes by rail, ferry or sea

@@ -342,6 +342,16 @@ class MatchResult:
         """Why an enterprise some zone could host has none: full zones, the budget or the targets."""
         p = self.pairs
         hosts = np.flatnonzero(p.possible[e])
+        # an NPV gain can be negative (the saving clears the hurdle, the incentives end): no gain
+        if self.objective_name == "npv_gain" and (self.values[e, hosts] <= 0).all():
+            best = hosts[np.argmax(self.values[e, hosts])]
+            return w(
+                "no zone it may use adds to the %(what)s: at best, %(zone)s, producing there is worth"
+                " %(value)s USD against a new plant at its Turkish baseline over the plant's life",
+                what=w(self.objective_name.replace("_", " ")),
+                zone=self.zones.table["name"].iloc[best],
+                value=w.signed(float(self.values[e, best]), 0),
+            )
         budget = self.targets.max_incentive_cost
         cheapest = hosts[np.argmin(p.incentive_cost[e, hosts])]
         if budget is not None and p.incentive_cost[e, cheapest] > budget:

@@ -176,7 +176,7 @@ def build_model(pre: PlanInputs, uncertainty: Uncertainty) -> RiskModel:
     days = np.stack([d for _, d in outbound], axis=1).reshape((*shape, len(DAY_PARTS)))
     freight = _with_residual_on_road(freight, np.where(np.isfinite(x.freight_usd), x.freight_usd, 0.0))
     days = _with_residual_on_road(days, np.where(np.isfinite(x.transit_days), x.transit_days, 0.0))
-    material = _material_by_mode(pre, payload_kg)
+    material = _material_by_mode(pre, payload_kg, teu_m3)
     material = _with_residual_on_road(
         material, np.where(np.isfinite(x.material_freight_usd), x.material_freight_usd, 0.0)
     )
@@ -243,7 +243,10 @@ def _unconfirmed(pre: PlanInputs) -> NDArray[np.bool_]:
     return np.array([unconfirmed_incentives(notes) for notes in pre.inputs.notes], dtype=bool)
 
 
-def _material_by_mode(pre: PlanInputs, payload_kg: float) -> Array:
+def _material_by_mode(pre: PlanInputs, payload_kg: float, teu_m3: float) -> Array:
+    """(S, K, modes) each input's freight per product unit, split by the modes of its route."""
+    from kopru.inputs import container_share  # the parent only, as the model is built
+
     materials = pre.profile.materials
     out = np.zeros((len(pre.sites), len(materials), len(MODES)))
     origins = sorted({m.origin for m in materials if m.origin != "local"})
@@ -254,7 +257,7 @@ def _material_by_mode(pre: PlanInputs, payload_kg: float) -> Array:
         if m.origin == "local":
             continue
         pairs = [(m.origin, node) for node in pre.sites["node"]]
-        out[:, k] = _by_mode(routes, pairs, "cost_usd_per_teu") * m.weight / payload_kg
+        out[:, k] = _by_mode(routes, pairs, "cost_usd_per_teu") * container_share(m, payload_kg, teu_m3)
     return out
 
 

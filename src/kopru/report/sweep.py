@@ -208,7 +208,7 @@ def write_sweep_workbook(view: Mapping[str, Any], path: str | Path, w: Words = E
     book.remove(book.active)
     cur = view["currency"]
     # the first that has a site serving every market
-    ref = view["reference"] or w("the reference scenario")
+    ref = view["reference"] or w("reference")
     add_sheet(
         book,
         w("Scenarios"),

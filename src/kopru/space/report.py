@@ -194,6 +194,7 @@ class MapSpec:
     masks_deg: np.ndarray = field(default_factory=lambda: np.zeros(0))  # each station's mask
     # each station's circle: the geometric elevation its mask stands for (lower with refraction)
     circle_deg: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    refraction: str = "none"  # the masks are on the apparent elevation with a model
 
 
 def map_extent(stations: Stations) -> tuple[float, float, float, float]:
@@ -295,7 +296,9 @@ def track_map(
         title=dict(
             text=f"Ground tracks over the first {spec.track_hours:g} h, ground stations and their"
             f" visibility circles (satellite at {spec.altitude_km:g} km, elevation ≥"
-            f" {spec.min_elevation_deg:g}°: {spec.radius_deg:.1f}° of arc"
+            f" {spec.min_elevation_deg:g}°"
+            + (f" apparent ({spec.refraction} refraction)" if spec.refraction != "none" else "")
+            + f": {spec.radius_deg:.1f}° of arc"
             + (
                 "; an antenna with a mask of its own: its own"
                 if (spec.masks_deg != spec.min_elevation_deg).any()
@@ -556,6 +559,7 @@ def map_spec(
         ),
         masks_deg=masks,
         circle_deg=geometric_threshold_deg(refraction, masks, stations.elev_m / 1000.0),
+        refraction=refraction,
         extent=map_extent(stations),
         track_hours=min(track_hours, result.window.seconds / 3600.0),
         altitude_basis="the median altitude of the satellites shown"

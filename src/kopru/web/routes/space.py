@@ -57,7 +57,7 @@ class Window(BaseModel):
         " late May / June 2026",
     )
     days: float = Field(default=7.0, gt=0, le=MAX_WEB_DAYS, description="window length, days")
-    min_elevation: float = Field(default=5.0, ge=0, le=89, description="antenna mask, degrees")
+    min_elevation: float = Field(default=5.0, ge=-10, le=89, description="antenna mask, degrees")
     setup_s: float = Field(default=120.0, ge=0, le=3600, description="antenna set-up between contacts, s")
     min_contact_s: float = Field(default=60.0, ge=0, le=3600, description="shortest contact worth booking, s")
     refraction: Literal["none", "radio", "optical"] = Field(

@@ -101,7 +101,7 @@
         { key: "name", label: "material", text: true, size: 22, hint: "cotton fabric" },
         { key: "cost", label: "cost per unit of product", json: true, size: 8, hint: "1.30" },
         { key: "weight", label: "weight per unit", size: 8, hint: "220 g" },
-        { key: "volume", label: "packed volume per unit", size: 8, hint: "optional" },
+        { key: "volume", label: "packed volume per unit", size: 8, hint: "2 l" },
         { key: "origin", label: "bought at", pick: "nodes", size: 24, hint: "Tashkent" },
         { key: "hs", label: "HS heading", text: true, size: 5, hint: "6006" },
         { key: "duty_pct", label: "duty %", size: 5, hint: "%" },

@@ -1068,6 +1068,8 @@ def test_an_enterprise_s_npv_is_its_template_s_scaled_and_the_pitch_shows_the_mo
     assert row["npv_gain_usd"] == round(p.npv_gain[e, z])
     html = render_pitch_html(result, e)
     assert "What producing there is worth" in html and f"{p.npv_gain[e, z]:+,.0f}" in html
+    best = {b["zone"]: b for b in pitch_rows(result, e)["best_zones"]}
+    assert best[zones["id"].iloc[z]]["npv_gain_usd"] == round(p.npv_gain[e, z])  # the same figure
     assert "Orada üretmenin değeri" in render_pitch_html(result, e, "tr")
 
 

@@ -136,6 +136,7 @@ class MatchResult:
                 "name": z["name"].iloc[i],
                 "advantage": _num(p.advantage[e, i], 6),
                 "saving_usd": _num(p.saving[e, i], 2),
+                "npv_gain_usd": _num(p.npv_gain[e, i], 0),
                 "reasons": self.zone_reasons(e, i, words),
             }
             for i in order

@@ -454,11 +454,11 @@ def match(
     import math
     import time
 
-    from kopru.corridors import check_countries
     from kopru.matchmaking import (
         OBJECTIVES,
         TEMPLATES,
         Targets,
+        check_match_avoid,
         cost_template,
         load_zones,
         pair_table,
@@ -467,7 +467,6 @@ def match(
     )
     from kopru.matchmaking.portfolio import EXACT_UP_TO, trade_offs
     from kopru.provenance import provenance
-    from kopru.units import country_codes
 
     say = progress or (lambda _msg: None)
     if objective not in OBJECTIVES:
@@ -482,14 +481,7 @@ def match(
     if time_limit is not None and not time_limit > 0:
         raise OptionError(f"time_limit must be > 0, got {time_limit:g}", field="time_limit")
     pack = data_pack(overrides)
-    avoid = tuple(country_codes(_names(avoid, "avoid")))
-    check_countries(pack, avoid)
-    if {"KZ", "TR"} & set(avoid):
-        raise OptionError(
-            "avoid cannot name Kazakhstan (KZ) or Türkiye (TR): every zone is in the one and every"
-            " baseline in the other; name countries routes pass through, such as RU",
-            field="avoid",
-        )
+    avoid = check_match_avoid(pack, _names(avoid, "avoid"))
     say("reading the pipeline and the zones")
     pipe = read_pipeline(pipeline, pack, set(TEMPLATES))
     zone_table = load_zones(pack, zones)

@@ -182,6 +182,8 @@ def test_avoid_is_a_field_checked_up_front(client: httpx.Client) -> None:
     one gives the Python API's portfolio with the same avoid (oracle: kopru.match)."""
     r = client.post("/api/match", json={"example": "pipeline", "avoid": ["XX"]})
     assert r.status_code == 422 and "unknown country code 'XX'" in r.text
+    r = client.post("/api/match", json={"example": "pipeline", "avoid": ["kz"]})  # not a job that fails
+    assert r.status_code == 422 and "avoid cannot name Kazakhstan (KZ)" in r.text
     r = client.post("/api/match", json={"example": "pipeline", "avoid": ["RU"]})
     assert r.status_code == 202, r.text
     job = finished(client, r.json()["id"])

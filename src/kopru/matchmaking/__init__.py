@@ -13,7 +13,7 @@ wires them together; ``kopru match`` and the web app's Match page call it.
 from kopru.matchmaking.pairs import DEFAULT_HURDLE_PCT, REASONS, Pairs, pair_table
 from kopru.matchmaking.pipeline import Pipeline, read_pipeline
 from kopru.matchmaking.portfolio import OBJECTIVES, MatchResult, Targets, solve_portfolio
-from kopru.matchmaking.templates import TEMPLATES, TemplateCosts, cost_template
+from kopru.matchmaking.templates import TEMPLATES, TemplateCosts, check_match_avoid, cost_template
 from kopru.matchmaking.zones import Zones, load_zones
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "Targets",
     "TemplateCosts",
     "Zones",
+    "check_match_avoid",
     "cost_template",
     "load_zones",
     "pair_table",

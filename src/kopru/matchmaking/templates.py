@@ -20,13 +20,14 @@ from typing import Any
 import numpy as np
 
 from kopru.appraisal import CashFlows
-from kopru.corridors import Route, restricted_crossed
+from kopru.corridors import Route, check_countries, restricted_crossed
 from kopru.costs import landed_cost
 from kopru.datapack import DataPack
-from kopru.errors import MatchError
+from kopru.errors import MatchError, OptionError
 from kopru.incentives import nace_of, relief_for_cost, relief_term
 from kopru.inputs import PlanInputs, prepare
 from kopru.profile import Profile, load_profile
+from kopru.units import country_codes
 from kopru.valuation import site_cash_flows
 
 EXAMPLES = resources.files("kopru") / "examples"
@@ -197,6 +198,20 @@ class TemplateCosts:
     @property
     def volume(self) -> float:
         return self.profile.volume
+
+
+def check_match_avoid(pack: DataPack, countries: Any) -> tuple[str, ...]:
+    """The countries a match's routes avoid, as ISO codes: known ones, and neither Kazakhstan (every
+    zone is there) nor Türkiye (every baseline)."""
+    avoid = country_codes(countries)
+    check_countries(pack, avoid)
+    if {"KZ", "TR"} & set(avoid):
+        raise OptionError(
+            "avoid cannot name Kazakhstan (KZ) or Türkiye (TR): every zone is in the one and every"
+            " baseline in the other; name countries routes pass through, such as RU",
+            field="avoid",
+        )
+    return avoid
 
 
 def template_path(name: str, folder: Path | None = None) -> Path | Any:

@@ -142,16 +142,14 @@ def _check_targets(req: MatchRequest, zones: Any) -> None:
 def submit_match(state: State, req: MatchRequest) -> JobView:
     """Start matching a pipeline to the zones in the background; poll GET /api/jobs/{id}, then
     GET /api/match/{run}. A pipeline that cannot be read is answered at once (422)."""
-    from kopru.corridors import check_countries
-    from kopru.matchmaking import TEMPLATES, load_zones, read_pipeline
-    from kopru.units import country_codes
+    from kopru.matchmaking import TEMPLATES, check_match_avoid, load_zones, read_pipeline
 
     pipeline, zones, source, folder = _files(req)
     try:
         pack = api.data_pack()
         read_pipeline(pipeline, pack, set(TEMPLATES))  # 422 now, not a failed job later
         _check_targets(req, load_zones(pack, zones))
-        check_countries(pack, country_codes(req.avoid))
+        check_match_avoid(pack, req.avoid)
     except KopruError as exc:  # name the upload, not the server's temporary file
         folder.cleanup()
         shown = pipeline.name if req.pipeline_name else "pipeline_csv"

@@ -136,3 +136,22 @@ def test_compare_without_a_feasible_site_keeps_its_table_and_says_why_risk_is_mi
     (note,) = result["notes"]
     assert note.startswith("Risk rows not drawn: No candidate site can serve every target market")
     assert "Kyrgyzstan" in note
+
+
+def test_a_route_through_a_restricted_country_is_flagged_as_the_plan_flags_it(plan):
+    """A manufacturer's review: compare showed the route to Türkiye by rail and sea without saying it
+    runs through Russia, which the plan's summary flags. Oracle: the plan's own restricted_transit."""
+    flagged = [
+        (s, m, mc.restricted_transit)
+        for s in plan.sites
+        for m, mc in s.by_market.items()
+        if mc.restricted_transit and mc.restricted_transit.extra_cost_per_unit is not None
+    ]
+    assert flagged
+    site, market, crossed = flagged[0]
+    other = next(s for s in plan.sites if s.id != site.id and s.landed_cost.total is not None)
+    table = compare_sites(plan, [site, other])
+    name = next(m["name"] for m in plan.markets if m["id"] == market)
+    row = next(r for r in table.rows if r.label == f"{name}: transit")
+    assert "under sanctions or transit restrictions" in row.notes[0]
+    assert f"{crossed.extra_cost_per_unit:+,.3f} {plan.currency}/unit" in row.notes[0]

@@ -13,7 +13,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kopru.display import FIXED_SUBJECTS, KIND_NAMES
+from kopru.display import COUNTRY_NAMES, FIXED_SUBJECTS, KIND_NAMES
 from kopru.errors import OptionError
 from kopru.planner import Plan, SitePlan
 
@@ -252,7 +252,17 @@ def _route_text(plan: Plan, site: SitePlan, market: str) -> str:
     if route is None:
         return "no route"
     modes = " + ".join(dict.fromkeys(route.modes))
-    return f"{modes}, {route.distance_km:,.0f} km"
+    text = f"{modes}, {route.distance_km:,.0f} km"
+    crossed = mc.restricted_transit if mc else None
+    if crossed:  # as the plan flags it: the countries, and what the way around them costs
+        names = ", ".join(COUNTRY_NAMES.get(c, c) for c in crossed.countries)
+        text += f"; through {names}, under sanctions or transit restrictions"
+        if crossed.extra_cost_per_unit is not None and crossed.extra_days is not None:
+            text += (
+                f" (around: {crossed.extra_cost_per_unit:+,.3f} {plan.currency}/unit,"
+                f" {crossed.extra_days:+.1f} days)"
+            )
+    return text
 
 
 def _duty_basis(duty: dict) -> str:

@@ -17,6 +17,10 @@ settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+# pytest-xdist's workers set COLUMNS=80; the CLI tests read output as a pipe gets it (120 columns)
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.pop("COLUMNS", None)
+
 
 @pytest.fixture(autouse=True)
 def scenario_store(tmp_path_factory, monkeypatch):

@@ -3,7 +3,7 @@
 Every operation with positive and with negative (schema-violating) data, with the token unset and
 set (requests carrying it, and the same requests without it), and the stateful phase that follows
 the links schemathesis infers (a job's id into GET /api/jobs/{id}, a run's id into its downloads).
-Bounded: a few examples per operation; the module runs in about a minute.
+Bounded: a few examples per operation; the module runs in under a minute.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from web_server import serving
 
 from kopru.web import create_app
 
-MAX_EXAMPLES = {GenerationMode.POSITIVE: 15, GenerationMode.NEGATIVE: 8}
+MAX_EXAMPLES = {GenerationMode.POSITIVE: 10, GenerationMode.NEGATIVE: 6}
 TOKEN = "fuzz-token"
 QUIET = {"deadline": None, "database": None, "suppress_health_check": list(HealthCheck)}
 

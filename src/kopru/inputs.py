@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -26,7 +26,7 @@ from kopru.geo import haversine_km
 from kopru.incentives import Incentive, Terms, decide
 from kopru.incentives import apply as apply_incentives
 from kopru.incentives import valued as value_incentives
-from kopru.profile import Profile
+from kopru.profile import Option, Profile, field_path
 from kopru.progress import Steps, quiet_steps
 from kopru.sites import SiteInputs, annual_land, candidate_table, capex_share, site_inputs
 from kopru.trade import input_duty_due, territory_of, treatment
@@ -56,6 +56,8 @@ class PlanInputs:
     x_base: CostInputs  # the inputs before the investment incentives (SEZ regimes included)
     terms: Terms  # what the applied incentives change, per site
     incentives: list[list[Incentive]]  # per site: applied (with annual values) and listed schemes
+    sources: np.ndarray  # (S, K) the origin each site buys each material from ('local' or a node)
+    source_costs: np.ndarray  # (S, C) USD per unit each source lands its material for (material_options)
 
     @property
     def demand(self) -> np.ndarray:
@@ -67,10 +69,14 @@ class PlanInputs:
         markets = ~np.isfinite(self.x.freight_usd[i]).any(axis=1)
         materials = ~np.isfinite(self.x.material_freight_usd[i])
         nodes = self.pack.nodes["name"]
+
+        def origins(m: Any) -> str:  # a material unreachable at a site is so from every source
+            return " or ".join(nodes.get(o.origin, o.origin) for o in m.options)
+
         return (
             [m["name"] for m, u in zip(self.markets, markets, strict=True) if u],
             [
-                f"{m.name} (from {nodes.get(m.origin, m.origin)})"
+                f"{m.name} (from {origins(m)})"
                 for m, s in zip(self.profile.materials, materials, strict=True)
                 if s
             ],
@@ -152,15 +158,20 @@ def reference_issues(profile: Profile, pack: DataPack) -> list[FieldIssue]:
                 )
             )
     for i, mat in enumerate(profile.materials):
-        if mat.origin != "local" and mat.origin not in pack.nodes.index:
-            issues.append(
-                FieldIssue(
-                    f"materials[{i}].origin",
-                    f"{mat.origin!r} is not a corridor node; use a node id such as istanbul, urumqi,"
-                    " moscow, tashkent (see 'kopru data show nodes') or 'local'",
-                    ("materials", i, "origin"),
+        places = [((), mat.origin)] + [
+            (("alternatives", j), a.origin) for j, a in enumerate(mat.alternatives)
+        ]
+        for at, origin in places:
+            if origin != "local" and origin not in pack.nodes.index:
+                where = ("materials", i, *at, "origin")
+                issues.append(
+                    FieldIssue(
+                        field_path(where),
+                        f"{origin!r} is not a corridor node; use a node id such as istanbul, urumqi,"
+                        " moscow, tashkent (see 'kopru data show nodes') or 'local'",
+                        where,
+                    )
                 )
-            )
     provinces = ", ".join(f"{n} {i}" for i, n in pack.provinces["name"].items())
     for i, plant in enumerate(profile.baseline or ()):
         if plant.province not in pack.provinces.index:
@@ -218,7 +229,7 @@ def prepare(
     countries, each incentive's annual value): a sweep needs the costs alone.
     """
     g = _gather(profile, lambda name, make, after=(), given=None: make(pack), disruptions, avoid, progress)
-    x_base, x = _cost_inputs(profile, g)
+    x_base, x, chosen, landed = _cost_inputs(profile, g)
     valued = value_incentives(x_base, x, g.terms, g.inputs.values, profile, g.demand, g.fx) if report else []
     return PlanInputs(
         profile,
@@ -240,6 +251,8 @@ def prepare(
         x_base,
         g.terms,
         valued,
+        _source_origins(profile, chosen, len(g.sites)),
+        landed,
     )
 
 
@@ -328,7 +341,7 @@ def _gather(
     treat, duty_rate, duty_min, input_due = duties
 
     def materials(pack: DataPack):
-        sources = [m.origin for m in profile.materials if m.origin != "local"]
+        sources = [o.origin for _, _, o in material_options(profile) if o.origin != "local"]
         inbound = base_network.avoiding(avoid, sources) if avoid else base_network
         return _materials(profile, pack, inbound, sites, connector_usd, _teu(pack))
 
@@ -380,8 +393,14 @@ def _joined(sites: pd.DataFrame, parts: list[SiteInputs]) -> SiteInputs:
     return SiteInputs(sites, values, [p.params[0] for p in parts], [p.notes[0] for p in parts])
 
 
-def _cost_inputs(profile: Profile, g: _Gathered) -> tuple[CostInputs, CostInputs]:
-    """The cost engine's inputs before and after the investment incentives."""
+def _cost_inputs(
+    profile: Profile, g: _Gathered
+) -> tuple[CostInputs, CostInputs, np.ndarray | None, np.ndarray]:
+    """The cost engine's inputs before and after the investment incentives, with each site's
+    materials from the source that lands them cheapest there; the sources chosen ((S, K), or None
+    when no material has an alternative) and what every source lands its material for ((S, C),
+    :func:`landed_by_source`). One choice for both, so that an incentive's value is what it is
+    worth at the sources the site buys from."""
     v, sites, markets, fx = g.inputs.values, g.sites, g.markets, g.fx
     material_cost = _material_cost(profile, sites, fx)
     units = float(sum(m["demand"] for m in markets))
@@ -420,7 +439,14 @@ def _cost_inputs(profile: Profile, g: _Gathered) -> tuple[CostInputs, CostInputs
         volume=units,
         carrying_rate=profile.wacc,
     )
-    return x_base, apply_incentives(x_base, g.terms, v, profile, g.demand)
+    # the incentives see one source per material; the source they let a site buy from cheapest is
+    # chosen at the share of input duty they leave due (a free customs zone's), which no source moves
+    first = _chosen_sources(profile, x_base, g.demand)
+    x = apply_incentives(_bought(x_base, first), g.terms, v, profile, g.demand)
+    chosen = _chosen_sources(profile, _with_share(x_base, x), g.demand)
+    if chosen is not None and not np.array_equal(chosen, first):
+        x = apply_incentives(_bought(x_base, chosen), g.terms, v, profile, g.demand)
+    return _bought(x_base, chosen), x, chosen, landed_by_source(_with_share(x_base, x), g.demand)
 
 
 class SharedSteps:
@@ -589,21 +615,32 @@ def _with_minimum(rate: np.ndarray, minimum: np.ndarray, value: np.ndarray) -> n
     return np.maximum(rate, floor)
 
 
+def material_options(profile: Profile) -> list[tuple[int, int, Option]]:
+    """Every source of every material, in order: (material k, alternative j or -1 for its own, option)."""
+    return [(k, j - 1, o) for k, m in enumerate(profile.materials) for j, o in enumerate(m.options)]
+
+
+def _option_field(k: int, j: int, name: str) -> str:
+    return f"materials[{k}].{name}" if j < 0 else f"materials[{k}].alternatives[{j}].{name}"
+
+
 def _material_cost(profile: Profile, sites, fx: float) -> np.ndarray:
-    """Material prices per site (S, K): one price, or one per country of the site."""
-    cost = np.zeros((len(sites), len(profile.materials)))
-    for k, m in enumerate(profile.materials):
-        if isinstance(m.cost, dict):
+    """Material prices per site (S, C) for each source of each material (:func:`material_options`): one
+    price, or one per country of the site."""
+    options = material_options(profile)
+    cost = np.zeros((len(sites), len(options)))
+    for c, (k, j, o) in enumerate(options):
+        if isinstance(o.cost, dict):
             for country in set(sites["country"]):
-                if country not in m.cost:
+                if country not in o.cost:
                     raise ProfileError(
-                        f"materials[{k}].cost: no price for {country}; give one for each of"
+                        f"{_option_field(k, j, 'cost')}: no price for {country}; give one for each of"
                         f" {', '.join(sorted(set(sites['country'])))}",
-                        field=f"materials[{k}].cost",
+                        field=_option_field(k, j, "cost"),
                     )
-                cost[(sites["country"] == country).to_numpy(), k] = m.cost[country] / fx
+                cost[(sites["country"] == country).to_numpy(), c] = o.cost[country] / fx
         else:
-            cost[:, k] = m.cost / fx
+            cost[:, c] = o.cost / fx
     return cost
 
 
@@ -619,43 +656,101 @@ def container_share(material: Any, payload_kg: float, teu_m3: float) -> float:
 
 def _materials(profile, pack, network, sites, connector_usd, teu):
     """Inbound freight (USD per product unit), import duty rate and specific minimum duty (USD per
-    product unit) per site × material. An input pays the share of a container's cost its weight takes
-    of the payload, or its volume of the box where that is more (``teu``: payload kg, volume m3)."""
+    product unit) per site × source of each material (:func:`material_options`). An input pays the share of
+    a container's cost its weight takes of the payload, or its volume of the box where that is more
+    (``teu``: payload kg, volume m3)."""
     payload_kg, teu_m3 = teu
-    n_sites, n_mat = len(sites), len(profile.materials)
-    freight = np.zeros((n_sites, n_mat))
-    duty = np.zeros((n_sites, n_mat))
-    duty_min = np.zeros((n_sites, n_mat))
-    if n_mat == 0:
+    options = material_options(profile)
+    n_sites, n_opt = len(sites), len(options)
+    freight = np.zeros((n_sites, n_opt))
+    duty = np.zeros((n_sites, n_opt))
+    duty_min = np.zeros((n_sites, n_opt))
+    origins = list(dict.fromkeys(o.origin for _, _, o in options if o.origin != "local"))
+    if not origins:
         return freight, duty, duty_min
     usd_per_eur = 1.0 / pack.fx_per_usd("EUR")
-    origins = [m.origin for m in profile.materials if m.origin != "local"]
     site_nodes = list(dict.fromkeys(sites["node"]))
     s_idx = np.array([site_nodes.index(n) for n in sites["node"]])
-    lanes = network.lanes(list(dict.fromkeys(origins)), site_nodes, "cost") if origins else None
-    origin_order = list(dict.fromkeys(origins))
+    lanes = network.lanes(origins, site_nodes, "cost")
     site_territories = [territory_of(c) for c in sites["country"]]
-    for k, m in enumerate(profile.materials):
-        if m.origin == "local":
+    for c, (k, j, o) in enumerate(options):
+        if o.origin == "local":
             continue
-        per_teu = lanes.cost_usd_per_teu[origin_order.index(m.origin), s_idx] + connector_usd
-        freight[:, k] = per_teu * container_share(m, payload_kg, teu_m3)
-        origin_country = pack.nodes.at[m.origin, "country"]
+        m = profile.materials[k]
+        per_teu = lanes.cost_usd_per_teu[origins.index(o.origin), s_idx] + connector_usd
+        freight[:, c] = per_teu * container_share(m, payload_kg, teu_m3)
+        origin_country = pack.nodes.at[o.origin, "country"]
         for territory in set(site_territories):
             cols = np.array([t == territory for t in site_territories])
             if territory_of(origin_country) == territory:
                 continue
-            if m.duty_pct is not None:  # the user's rate is all the duty
-                rate = m.duty_pct / 100.0
+            if o.duty_pct is not None:  # the user's rate is all the duty
+                rate = o.duty_pct / 100.0
             elif m.hs is not None:
                 t = treatment(pack, origin_country, territory, m.hs)
                 rate = t.rate
-                duty_min[cols, k] = t.min_eur_per_kg * usd_per_eur * m.weight
+                duty_min[cols, c] = t.min_eur_per_kg * usd_per_eur * m.weight
             else:
                 raise ProfileError(
-                    f"materials[{k}] ({m.name}): it comes from {origin_country} into {territory},"
-                    " so give its hs heading or duty_pct",
+                    f"{_option_field(k, j, 'origin')} ({m.name}): it comes from {origin_country} into"
+                    f" {territory}, so give its hs heading or duty_pct",
                     field=f"materials[{k}]",
                 )
-            duty[cols, k] = rate
+            duty[cols, c] = rate
     return freight, duty, duty_min
+
+
+def _source_origins(profile: Profile, chosen: np.ndarray | None, n_sites: int) -> np.ndarray:
+    """(S, K) origins of the chosen sources (each material's own origin without alternatives)."""
+    origins = np.array([o.origin for _, _, o in material_options(profile)], dtype=object)
+    if chosen is None:
+        return np.broadcast_to(origins, (n_sites, len(origins)))
+    return origins[chosen]
+
+
+def landed_by_source(x: CostInputs, demand: np.ndarray) -> np.ndarray:
+    """(S, C) what each source of each material (:func:`material_options`) lands it for at each site, USD
+    per product unit: price, inbound freight and the duty due on the site's market mix (inputs of
+    exported units may be duty-free); infinite where no route brings it in."""
+    value = x.material_cost_usd + x.material_freight_usd
+    rate = x.material_duty_rate * x.input_duty_share[:, None]
+    due = np.broadcast_to(x.input_duty_due, x.duty_rate.shape) @ (demand / demand.sum())  # (S,)
+    with np.errstate(invalid="ignore"):
+        return value + np.where(rate > 0, value * rate, 0.0) * due[:, None]
+
+
+def _chosen_sources(profile: Profile, x: CostInputs, demand: np.ndarray) -> np.ndarray | None:
+    """(S, K) the source (:func:`material_options` index) each site buys each material from: the one that
+    lands it cheapest there (:func:`landed_by_source`) at the share of input duty ``x`` leaves
+    due; its own origin on a tie. None when no material has an alternative."""
+    options = material_options(profile)
+    if len(options) == len(profile.materials):
+        return None
+    landed = landed_by_source(x, demand)
+    owner = np.array([k for k, _, _ in options])
+    chosen = np.empty((len(landed), len(profile.materials)), dtype=np.intp)
+    for k in range(len(profile.materials)):
+        cols = np.flatnonzero(owner == k)
+        chosen[:, k] = cols[np.argmin(landed[:, cols], axis=1)]  # argmin keeps the first on a tie
+    return chosen
+
+
+def _with_share(x_base: CostInputs, x: CostInputs) -> CostInputs:
+    """Every source's inputs at the share of input duty the incentives leave due (``x``'s)."""
+    return replace(x_base, input_duty_share=x.input_duty_share)
+
+
+def _bought(x: CostInputs, chosen: np.ndarray | None) -> CostInputs:
+    """The cost inputs with each site's materials from its chosen source (S, K)."""
+    if chosen is None:
+        return x
+
+    def pick(a: np.ndarray) -> np.ndarray:
+        return np.take_along_axis(a, chosen, axis=-1)
+
+    return replace(
+        x,
+        material_cost_usd=pick(x.material_cost_usd),
+        material_freight_usd=pick(x.material_freight_usd),
+        material_duty_rate=pick(x.material_duty_rate),
+    )

@@ -28,7 +28,7 @@ from kopru.datapack.loader import BOUNDARIES_SOURCE
 from kopru.display import COUNTRY_NAMES, and_list, subject_names
 from kopru.errors import UnknownSite
 from kopru.incentives import zone_note
-from kopru.inputs import PlanInputs, prepare
+from kopru.inputs import PlanInputs, material_options, prepare
 from kopru.language import ENGLISH, Words
 from kopru.profile import OptimizeOptions, Profile
 from kopru.progress import Steps, quiet_steps
@@ -224,6 +224,16 @@ class ParamRef(Model):
     costed_unit: str | None = None
 
 
+class MaterialSource(Model):
+    """Where a site buys a material that has other sources, and what each lands it for there."""
+
+    material: str
+    origin: str  # corridor node id, or 'local' (at the site)
+    name: str  # the origin as people read it
+    landed: float | None  # plan currency per unit of product: price, inbound freight, duty due
+    landed_by_source: dict[str, float | None]  # every source by name; None: no route brings it in
+
+
 class SitePlan(Model):
     id: str
     name: str
@@ -242,6 +252,8 @@ class SitePlan(Model):
     incentives: list[IncentiveOut]  # applied (valued in the landed cost) and listed schemes
     appraisal: AppraisalOut | None  # NPV, IRR, payback over the plant's life; None without a route
     notes: list[str]
+    # the materials with alternatives (the profile's alternatives): where this site buys each
+    sources: list[MaterialSource] = []
 
 
 class RouteSummary(Model):
@@ -646,6 +658,7 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
                 incentives=incentives[i],
                 appraisal=appraisals[i],
                 notes=_site_notes(pre, a, i, site),
+                sources=_sources(pre, i),
             )
         )
     recommendation = _recommend(site_plans, ranking, pre, a.cube, profile.currency)
@@ -830,8 +843,52 @@ def units_per_teu(pre: PlanInputs) -> float:
     return min(payload / pre.profile.unit_weight, volume / pre.profile.unit_volume)
 
 
+def _origin_name(pack: DataPack, origin: str) -> str:
+    return "local" if origin == "local" else str(pack.nodes["name"].get(origin, origin))
+
+
+def _sources(pre: PlanInputs, i: int) -> list[MaterialSource]:
+    """Where site ``i`` buys each material that has alternatives, and what each source costs there."""
+    options = material_options(pre.profile)
+    out = []
+    for k, m in enumerate(pre.profile.materials):
+        if not m.alternatives:
+            continue
+        landed = {
+            _origin_name(pre.pack, o.origin): _num(pre.source_costs[i, c] * pre.fx)
+            for c, (owner, _, o) in enumerate(options)
+            if owner == k
+        }
+        origin = str(pre.sources[i, k])
+        name = _origin_name(pre.pack, origin)
+        out.append(
+            MaterialSource(
+                material=m.name, origin=origin, name=name, landed=landed[name], landed_by_source=landed
+            )
+        )
+    return out
+
+
+def _source_notes(pre: PlanInputs, i: int) -> list[str]:
+    """A note for each material a site buys elsewhere than at its own origin, with the difference."""
+    notes = []
+    for s, m in zip(_sources(pre, i), [m for m in pre.profile.materials if m.alternatives], strict=True):
+        own = _origin_name(pre.pack, m.origin)
+        if s.origin == m.origin or s.landed is None:
+            continue
+        at_own = s.landed_by_source[own]
+        if at_own is None:
+            saving = f": no route brings it in from {own}"
+        else:
+            less = at_own - s.landed
+            saving = f": {less:,.2f}" if less >= 0.1 else f": {less:.2g}"
+            saving += f" {pre.profile.currency} a unit less than from {own}"
+        notes.append(f"buys {m.name} {'locally' if s.origin == 'local' else 'from ' + s.name}{saving}")
+    return notes
+
+
 def _site_notes(pre: PlanInputs, a: _Arrays, i: int, site: Any) -> list[str]:
-    notes = list(pre.inputs.notes[i])
+    notes = list(pre.inputs.notes[i]) + _source_notes(pre, i)
     markets, materials = pre.missing(i)
     if markets or materials:
         lacks = ([f"no route to {', '.join(markets)}"] if markets else []) + (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -70,11 +71,35 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+PriceAtOrigin = Money | dict[Literal["KZ", "TR"], Money]
+
+
+class Source(Strict):
+    """Another place the same input can be bought, at its own price (and the user's own duty rate
+    from there, when the material gives one)."""
+
+    origin: str = Field(min_length=1, description="corridor node where it is bought, or 'local'")
+    cost: PriceAtOrigin = Field(description="price per unit of product there, profile currency")
+    duty_pct: float | None = Field(
+        default=None, ge=0, le=1000, description="the duty from this origin (default: the material's)"
+    )
+
+
+@dataclass(frozen=True)
+class Option:
+    """One source of a material as the cost engine reads it: the material's own or an alternative."""
+
+    origin: str
+    cost: float | dict[str, float]
+    duty_pct: float | None
+
+
 class Material(Strict):
-    """An input consumed per unit of product, bought at ``origin``."""
+    """An input consumed per unit of product, bought at ``origin`` (or at whichever of its
+    ``alternatives`` lands it cheapest at a site)."""
 
     name: str = Field(min_length=1)
-    cost: Money | dict[Literal["KZ", "TR"], Money] = Field(
+    cost: PriceAtOrigin = Field(
         description="price per unit of product at the origin, profile currency; a mapping"
         " {KZ: .., TR: ..} when a local input costs differently in each country"
     )
@@ -89,6 +114,30 @@ class Material(Strict):
     )
     hs: HSHeading | None = Field(default=None, pattern=r"^\d{4}$")
     duty_pct: float | None = Field(default=None, ge=0, le=1000)
+    alternatives: tuple[Source, ...] = Field(
+        default=(),
+        max_length=20,
+        description="other origins of the same input, each at its own price: every site buys from the"
+        " one that lands it cheapest there (price, inbound freight and duty)",
+    )
+
+    @model_validator(mode="after")
+    def _distinct_origins(self) -> Material:
+        origins = [self.origin, *(a.origin for a in self.alternatives)]
+        twice = sorted({o for o in origins if origins.count(o) > 1})
+        if twice:
+            raise ValueError(f"origin {twice[0]!r} is given twice; give each source once")
+        return self
+
+    @property
+    def options(self) -> tuple[Option, ...]:
+        """Its sources, its own origin first (the one kept on a tie)."""
+        own = Option(self.origin, self.cost, self.duty_pct)
+        others = (
+            Option(a.origin, a.cost, a.duty_pct if a.duty_pct is not None else self.duty_pct)
+            for a in self.alternatives
+        )
+        return (own, *others)
 
 
 class Energy_(Strict):

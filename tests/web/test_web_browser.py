@@ -5,6 +5,7 @@ go to test-artifacts/."""
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -232,6 +233,13 @@ def test_optimize_draws_flows_and_runs_compare(watched: Watched) -> None:
     page.wait_for_function("document.querySelector('[name=company]').value.length > 0")
     page.select_option("#example", "food_processing")
     page.wait_for_function("document.querySelector('[name=company]').value.includes('Gıda')")
+    # the bakery fat's other source has its column, and reaches the server as the example gives it
+    given = [{"origin": "local", "cost": {"KZ": 0.225, "TR": 0.21}}]
+    fat = page.locator("#materials tbody tr").nth(2).locator("[data-m=alternatives]")
+    assert json.loads(fat.input_value()) == given
+    with page.expect_request("**/api/profiles/validate") as sent:
+        page.click("#check-btn")
+    assert sent.value.post_data_json["profile"]["materials"][2]["alternatives"] == given
     page.check("#optimize")
     page.click("#run-btn")
     page.wait_for_selector("#network:not([hidden])", timeout=60_000)

@@ -209,6 +209,39 @@ def _print_appraisal(plan: Any) -> None:
             f"[bold]Incentives applied:[/] {'; '.join(parts)} (a year over the plant's life; plan.json lists"
             " each with its term and legal basis)"
         )
+    _print_sources(plan, site)
+
+
+def _print_sources(plan: Any, site: Any) -> None:
+    """Where the recommended site and the best Turkish one buy the inputs that have alternatives."""
+    base = plan.site(plan.recommendation.baseline_site) if plan.recommendation.baseline_site else None
+    there = {b.material: b for b in base.sources} if base is not None else {}
+    parts = []
+    for s in site.sources:
+        part = f"{escape(s.material)} {_bought_at(s)}"
+        if s.material in there:
+            part += f"; at {escape(base.name)} {_bought_at(there[s.material])}"
+        parts.append(part)
+    if parts:
+        out.print(
+            f"[bold]Inputs bought[/] where each lands cheapest ({plan.currency} a unit: price, inbound"
+            f" freight and duty): at {escape(site.name)}: {'. '.join(parts)}"
+        )
+
+
+def _bought_at(s: Any) -> str:
+    """'locally 0.200 (Istanbul 0.224)': the source a site buys at, and what the others would land at."""
+    others = ", ".join(
+        f"{escape(name)} {_unit_cost(v) if v is not None else 'no route'}"
+        for name, v in s.landed_by_source.items()
+        if name != s.name
+    )
+    where = "locally" if s.origin == "local" else f"from {escape(s.name)}"
+    return f"{where} {_unit_cost(s.landed)} ({others})"
+
+
+def _unit_cost(v: float) -> str:
+    return f"{v:,.2f}" if v >= 1 else f"{v:.3f}"
 
 
 STATUS_TEXT = {

@@ -249,15 +249,16 @@ def _material_by_mode(pre: PlanInputs, payload_kg: float, teu_m3: float) -> Arra
 
     materials = pre.profile.materials
     out = np.zeros((len(pre.sites), len(materials), len(MODES)))
-    origins = sorted({m.origin for m in materials if m.origin != "local"})
+    origins = sorted({str(o) for o in np.unique(pre.sources) if o != "local"})
     if not origins:
         return out
     routes = pre.network.routes(origins, pre.site_nodes, "cost")
     for k, m in enumerate(materials):
-        if m.origin == "local":
+        bought = np.flatnonzero(pre.sources[:, k] != "local")  # each site from the source it buys at
+        if len(bought) == 0:
             continue
-        pairs = [(m.origin, node) for node in pre.sites["node"]]
-        out[:, k] = _by_mode(routes, pairs, "cost_usd_per_teu") * container_share(m, payload_kg, teu_m3)
+        pairs = [(pre.sources[s, k], pre.sites["node"].iat[s]) for s in bought]
+        out[bought, k] = _by_mode(routes, pairs, "cost_usd_per_teu") * container_share(m, payload_kg, teu_m3)
     return out
 
 

@@ -139,6 +139,7 @@ def render_html(
     return template.render(
         plan=plan,
         best=best,
+        home=plan.site(plan.recommendation.baseline_site) if plan.recommendation.baseline_site else None,
         plotlyjs=get_plotlyjs(),
         dossiers=report_dossiers(plan, pack),
         basemap=basemap.preload_script(),

@@ -93,7 +93,7 @@
   }
 
   // columns: key in the profile; text: keep as a string; pick: a list of PICKS; check: a checkbox;
-  // json: an object is edited as JSON (a material's {KZ: .., TR: ..} cost)
+  // json: an object is edited as JSON (a material's {KZ: .., TR: ..} cost, its alternatives)
   const TABLES = {
     materials: {
       body: document.querySelector("#materials tbody"),
@@ -105,6 +105,7 @@
         { key: "origin", label: "bought at", pick: "nodes", size: 24, hint: "Tashkent" },
         { key: "hs", label: "HS heading", text: true, size: 5, hint: "6006" },
         { key: "duty_pct", label: "duty %", size: 5, hint: "%" },
+        { key: "alternatives", label: "other sources", json: true, size: 20, hint: '[{"origin": "local", "cost": 0.2}]' },
       ],
     },
     baseline: {
@@ -148,7 +149,7 @@
         const raw = input.value.trim();
         if (raw === "") continue;
         if (c.pick) item[c.key] = idOf(c.pick, raw);
-        else if (c.json && raw.startsWith("{")) {
+        else if (c.json && (raw.startsWith("{") || raw.startsWith("["))) {
           try { item[c.key] = JSON.parse(raw); } catch (_) { item[c.key] = raw; }
         } else item[c.key] = value(raw, c.text);
       }

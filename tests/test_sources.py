@@ -1,0 +1,148 @@
+"""A material with alternatives: each site buys it where it lands cheapest (price, inbound freight,
+the duty due on its market mix). Oracle: the same profile with each source alone, planned apart
+(brute force over the sources), and the cost engine's own components."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from kopru import api, datapack
+from kopru.errors import ProfileError
+from kopru.inputs import prepare
+from kopru.montecarlo.model import _material_by_mode, _with_residual_on_road
+from kopru.profile import as_profile
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+FOOD = yaml.safe_load((EXAMPLES / "food_processing.yaml").read_text(encoding="utf-8"))
+FAT = 2  # vegetable fat: Istanbul, or a local supplier (the example's alternative)
+
+
+def _alone(origin: str, cost) -> dict:
+    """The food profile with vegetable fat from one source only."""
+    d = copy.deepcopy(FOOD)
+    fat = d["materials"][FAT]
+    fat.pop("alternatives")
+    fat["origin"], fat["cost"] = origin, cost
+    return d
+
+
+def _components(plan) -> dict[str, dict[str, float]]:
+    return {s.id: s.landed_cost.components for s in plan.sites}
+
+
+def test_each_site_costs_what_the_plan_with_its_chosen_source_alone_costs():
+    fat = FOOD["materials"][FAT]
+    assert fat["alternatives"], "the food example shows a material with an alternative"
+    both = api.plan(FOOD)
+    alone = {
+        "Istanbul": api.plan(_alone("istanbul", fat["cost"])),
+        "local": api.plan(_alone("local", fat["alternatives"][0]["cost"])),
+    }
+    chosen = {s.id: s.sources[0].name for s in both.sites}
+    # the example is one where the choice differs by site: free customs zones import, regions buy locally
+    assert set(chosen.values()) == {"Istanbul", "local"}
+    for site in both.sites:
+        same = alone[chosen[site.id]].site(site.id)
+        assert site.landed_cost.total == pytest.approx(same.landed_cost.total, rel=1e-12), site.id
+        # the materials component is the cheaper of the two, site by site
+        mats = [p.site(site.id).landed_cost.components["materials"] for p in alone.values()]
+        assert site.landed_cost.components["materials"] == pytest.approx(min(mats), rel=1e-12), site.id
+        # what plan.json says each source lands it for is what that source's plan costs per unit
+        per_unit = {n: p.site(site.id).landed_cost.components["materials"] for n, p in alone.items()}
+        landed = site.sources[0].landed_by_source
+        assert landed["Istanbul"] - landed["local"] == pytest.approx(
+            (per_unit["Istanbul"] - per_unit["local"]) / site.landed_cost.units, rel=1e-9, abs=1e-12
+        )
+        # a cheaper input never makes a site dearer (profit tax takes less than it saves)
+        assert site.landed_cost.total <= min(p.site(site.id).landed_cost.total for p in alone.values())
+
+
+def test_a_free_customs_zone_imports_what_a_region_buys_locally():
+    """Hand check at two sites of the example: the fat's 5 % duty is due outside a free customs zone
+    on the share of units sold in the EAEU (exports' inputs go duty-free), not inside one."""
+    both = api.plan(FOOD)
+    zone, region = both.site("sez_turan"), both.site("KZ-61")  # the zone and its own region
+    assert zone.sources[0].name == "Istanbul" and region.sources[0].name == "local"
+    at_zone, at_region = zone.sources[0].landed_by_source, region.sources[0].landed_by_source
+    assert at_zone["local"] == at_region["local"] == pytest.approx(0.225)
+    assert at_region["Istanbul"] > 0.225 > at_zone["Istanbul"] > 0.21
+    assert any(
+        n.startswith("buys vegetable fat locally: ") and "less than from Istanbul" in n for n in region.notes
+    )
+
+
+def test_the_risk_engine_routes_each_sites_freight_from_the_source_it_buys_at():
+    pack = datapack.load()
+    teu = [pack.param("container:teu", k).value for k in ("teu_payload", "teu_volume")]
+    pre = prepare(as_profile(FOOD), pack)
+    by_mode = _material_by_mode(pre, *teu)
+    fat = FOOD["materials"][FAT]
+    istanbul = _material_by_mode(prepare(as_profile(_alone("istanbul", fat["cost"])), pack), *teu)
+    local = pre.sources[:, FAT] == "local"
+    assert local.any() and (~local).any()
+    assert (by_mode[local, FAT] == 0).all()  # a local source has no legs to draw
+    np.testing.assert_array_equal(by_mode[~local, FAT], istanbul[~local, FAT])
+    assert (by_mode[~local, FAT].sum(axis=-1) > 0).all()
+    # with the road connector to the site put on road, as the risk model does, the split adds up to
+    # the plan's inbound freight at the chosen source
+    whole = _with_residual_on_road(by_mode, pre.x.material_freight_usd)
+    np.testing.assert_allclose(whole.sum(axis=-1), pre.x.material_freight_usd, rtol=1e-12, atol=1e-15)
+
+
+def test_cli_says_where_the_inputs_are_bought_and_the_report_tabulates_it(cli, tmp_path):
+    r = cli("plan", EXAMPLES / "food_processing.yaml", "--no-store", "--out", tmp_path)
+    assert r.code == 0, r.err
+    said = " ".join(r.out.split())
+    assert "Inputs bought where each lands cheapest (USD a unit: price, inbound freight and duty)" in said
+    assert (
+        "vegetable fat from Istanbul 0.224 (local 0.225); at Gaziantep plant (existing) locally 0.210" in said
+    )
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert 'id="sources"' in html and "the other sources would land it at" in html
+
+
+@pytest.mark.parametrize(
+    ("alternative", "field", "expected"),
+    [
+        ({"origin": "istanbul", "cost": 0.2}, "materials[2]", "origin 'istanbul' is given twice"),
+        (
+            {"origin": "atlantis", "cost": 0.2},
+            "materials[2].alternatives[0].origin",
+            "is not a corridor node",
+        ),
+        ({"origin": "local", "cost": {"KZ": 0.2}}, "materials[2].alternatives[0].cost", "no price for TR"),
+    ],
+)
+def test_a_wrong_alternative_is_named_with_what_is_expected(alternative, field, expected):
+    d = copy.deepcopy(FOOD)
+    d["materials"][FAT]["alternatives"] = [alternative]
+    with pytest.raises(ProfileError) as info:
+        api.plan(d)
+    message = str(info.value)
+    assert field in message and expected in message and "\n" not in message
+
+
+def test_a_sweep_prices_each_scenario_at_the_sources_it_would_choose(tmp_path):
+    """The sweep's shared look-ups re-choose the sources per scenario: a dearer local fat sends
+    every site to Istanbul, exactly as a whole plan of that scenario does."""
+    from kopru import scenarios as sweep
+    from kopru.planner import make_plan
+
+    profile = tmp_path / "food.yaml"
+    profile.write_text(yaml.safe_dump(FOOD, allow_unicode=True), encoding="utf-8")
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        f"profile: {profile}\nscenarios:\n  - {{name: base}}\n  - {{name: lira, fx_shock: {{TRY: 0.5}}}}\n"
+        "  - {name: road, overrides: {mode:road.cost_per_teu_km: 6}}\n",
+        encoding="utf-8",
+    )
+    profile_path, scenarios, _ = sweep.read_sweep(path)
+    got = sweep.sweep(path).scenarios
+    for outcome, s in zip(got, scenarios, strict=True):
+        plan = make_plan(as_profile(profile_path), s.overrides or None, s.disruptions, avoid=s.avoid)
+        assert outcome == sweep.plan_outcome(plan, s.name) | {"given": s.given()}, s.name

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from openpyxl import load_workbook
 
 from kopru import api, datapack
 from kopru.errors import ProfileError
@@ -104,6 +105,12 @@ def test_cli_says_where_the_inputs_are_bought_and_the_report_tabulates_it(cli, t
     )
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert 'id="sources"' in html and "the other sources would land it at" in html
+    sheet = load_workbook(tmp_path / "plan.xlsx")["Materials bought"]
+    rows = list(sheet.iter_rows(min_row=2, max_row=39, values_only=True))
+    assert len(rows) == 38  # every site, by rank, with its one material that has an alternative
+    first = rows[0]
+    assert first[:4] == ("SEZ Turan (formerly Turkistan)", 1, "vegetable fat", "Istanbul")
+    assert first[4] == pytest.approx(0.2236, abs=1e-4) and first[5] == "local 0.225"
 
 
 @pytest.mark.parametrize(

@@ -61,6 +61,8 @@ def write_plan_workbook(
     add_sheet(book, "By market", *_by_market(plan, cur, names))
     add_sheet(book, "Routes", *_routes(plan, names, nodes))
     add_sheet(book, "Incentives", *_incentives(plan, cur))
+    if any(s.sources for s in plan.sites):
+        add_sheet(book, "Materials bought", *_materials_bought(plan, cur))
     add_sheet(book, "Cash flows", *_cash_flows(plan, cur))
     if plan.switching is not None:
         add_sheet(book, "Switching values", *_switching(plan))
@@ -355,6 +357,39 @@ def _incentives(plan: Plan, cur: str) -> tuple[list[Column], list[list[Any]]]:
         for i in s.incentives
     ]
     return cols, rows
+
+
+def _materials_bought(plan: Plan, cur: str) -> Sheet:
+    """Where each site buys each input that has other sources, and what every source lands it for."""
+    cols: list[Column] = [
+        ("Site", None),
+        ("Rank", "0"),
+        ("Material", None),
+        ("Bought from", None),
+        (f"Landed ({cur}/unit)", "#,##0.000"),
+        ("The other sources would land it at", None),
+    ]
+    rows = [
+        [
+            site.name,
+            site.rank,
+            s.material,
+            s.name,
+            s.landed,
+            "; ".join(
+                f"{name} {v:,.3f}" if v is not None else f"{name}: no route"
+                for name, v in s.landed_by_source.items()
+                if name != s.name
+            ),
+        ]
+        for site in sorted(plan.sites, key=lambda x: (x.rank is None, x.rank or 0))
+        for s in site.sources
+    ]
+    notes = [
+        "Landed: price, inbound freight and the import duty due on the site's market mix (inputs of"
+        " exported units may be duty-free), per unit of product; each site buys where it is least."
+    ]
+    return cols, rows, notes
 
 
 def _risk(risk: Mapping[str, Any], names: dict[str, str]) -> Sheet:

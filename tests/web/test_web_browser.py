@@ -244,6 +244,10 @@ def test_optimize_draws_flows_and_runs_compare(watched: Watched) -> None:
     page.click("#run-btn")
     page.wait_for_selector("#network:not([hidden])", timeout=60_000)
     page.wait_for_selector("#plan-map[data-drawn='1']")
+    # where the fat is bought: the recommended zone imports it, the Gaziantep plant buys it locally
+    bought = page.locator("#sources-table tbody tr").all_inner_texts()
+    assert len(bought) == 2 and page.locator("#sources-bought").is_visible()
+    assert "Istanbul" in bought[0].split("local")[0] and "Gaziantep" in bought[1] and "\tlocal" in bought[1]
     assert page.locator("#network-open tbody tr").count() >= 1
     # the marginal values in words: the food example's plant has room, and its prices are given
     marginals = page.locator("#network-marginals").inner_text()

@@ -518,6 +518,22 @@
       <th>source</th><th>note</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
   }
 
+  // where the recommended site and the best Turkish one buy each input that has other sources
+  function showSources(plan) {
+    const rec = plan.sites.find((s) => s.id === plan.recommendation.site);
+    const base = plan.sites.find((s) => s.id === plan.recommendation.baseline_site);
+    const cur = kopru.esc(plan.currency);
+    const unit = (v) => (v === null ? "no route" : kopru.money(v, 3));
+    const rows = [rec, base].filter((s, i, all) => s && all.indexOf(s) === i).flatMap((site) =>
+      site.sources.map((b) => `<tr><td data-label="input">${kopru.esc(b.material)}</td>
+        <td data-label="site">${kopru.esc(site.name)}</td><td data-label="bought from"><b>${kopru.esc(b.name)}</b></td>
+        <td class="num" data-label="landed / unit">${unit(b.landed)} ${cur}</td>
+        <td data-label="the other sources would land it at">${Object.entries(b.landed_by_source)
+          .filter(([name]) => name !== b.name).map(([name, v]) => `${kopru.esc(name)} ${unit(v)}`).join("; ")}</td></tr>`));
+    document.querySelector("#sources-table tbody").innerHTML = rows.join("");
+    document.getElementById("sources-bought").hidden = !rows.length;
+  }
+
   function showAppraisal(plan) {
     const box = document.getElementById("appraisal");
     const feasible = plan.ranking.map((id) => plan.sites.find((s) => s.id === id)).filter((s) => s.feasible && s.appraisal);
@@ -604,6 +620,7 @@
       document.getElementById("network-marginals").textContent =
         marginals && marginals.text ? `What the next unit is worth: ${marginals.text}` : "";
     }
+    showSources(plan);
     const shownAppraisal = showAppraisal(plan);
     await Promise.all([
       kopru.plot(document.getElementById("plan-map"), figures.map),

@@ -72,6 +72,11 @@ def test_a_free_customs_zone_imports_what_a_region_buys_locally():
     at_zone, at_region = zone.sources[0].landed_by_source, region.sources[0].landed_by_source
     assert at_zone["local"] == at_region["local"] == pytest.approx(0.225)
     assert at_region["Istanbul"] > 0.225 > at_zone["Istanbul"] > 0.21
+    # in the region: (price + freight) x (1 + 5 % x the EAEU's share of the units sold: Astana,
+    # Almaty, Shymkent and Kyrgyzstan, 10.5 of 23.5 million kg; the rest is exported duty-free)
+    pre = prepare(as_profile(_alone("istanbul", 0.21)), datapack.load())
+    freight = pre.x.material_freight_usd[list(pre.sites["id"]).index("KZ-61"), FAT]
+    assert at_region["Istanbul"] == pytest.approx((0.21 + freight) * (1 + 0.05 * 10.5 / 23.5), rel=1e-12)
     assert any(
         n.startswith("buys vegetable fat locally: ") and "less than from Istanbul" in n for n in region.notes
     )
@@ -135,8 +140,9 @@ def test_a_wrong_alternative_is_named_with_what_is_expected(alternative, field, 
 
 
 def test_a_sweep_prices_each_scenario_at_the_sources_it_would_choose(tmp_path):
-    """The sweep's shared look-ups re-choose the sources per scenario: a dearer local fat sends
-    every site to Istanbul, exactly as a whole plan of that scenario does."""
+    """The sweep's shared look-ups choose the sources again per scenario: dearer rail sends five
+    of the zones that import the fat to the local supplier, exactly as a whole plan of that
+    scenario does."""
     from kopru import scenarios as sweep
     from kopru.planner import make_plan
 
@@ -145,11 +151,110 @@ def test_a_sweep_prices_each_scenario_at_the_sources_it_would_choose(tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text(
         f"profile: {profile}\nscenarios:\n  - {{name: base}}\n  - {{name: lira, fx_shock: {{TRY: 0.5}}}}\n"
-        "  - {name: road, overrides: {mode:road.cost_per_teu_km: 6}}\n",
+        "  - {name: rail, overrides: {mode:rail.cost_per_teu_km: 3}}\n",
         encoding="utf-8",
     )
     profile_path, scenarios, _ = sweep.read_sweep(path)
     got = sweep.sweep(path).scenarios
+    imports = {}
     for outcome, s in zip(got, scenarios, strict=True):
         plan = make_plan(as_profile(profile_path), s.overrides or None, s.disruptions, avoid=s.avoid)
         assert outcome == sweep.plan_outcome(plan, s.name) | {"given": s.given()}, s.name
+        imports[s.name] = {site.id for site in plan.sites if site.sources[0].name == "Istanbul"}
+    assert len(imports["base"]) == 6 and len(imports["rail"]) == 1 and imports["rail"] < imports["base"]
+
+
+def test_an_incentive_is_worth_what_the_site_would_pay_without_it_at_the_sources_it_would_then_buy():
+    """Without its free customs zone a zone site pays duty on Istanbul's fat, so it would buy it
+    locally: the zone is worth the cheaper of the two single-source plans without it (each one's
+    total plus the zone's value there) less the cost with it."""
+    fat = FOOD["materials"][FAT]
+    both = api.plan(FOOD)
+    alone = [
+        api.plan(_alone("istanbul", fat["cost"])),
+        api.plan(_alone("local", fat["alternatives"][0]["cost"])),
+    ]
+
+    def zone_value(site) -> float:
+        return sum(
+            i.annual_value or 0.0
+            for i in site.incentives
+            if i.status == "applied" and "customs zone" in i.name
+        )
+
+    checked = 0
+    for site in both.sites:
+        if site.rank is None or not zone_value(site):
+            continue
+        without = min(p.site(site.id).landed_cost.total + zone_value(p.site(site.id)) for p in alone)
+        assert zone_value(site) == pytest.approx(without - site.landed_cost.total, abs=0.01), site.id
+        checked += 1
+    assert checked >= 5
+
+
+def test_a_source_without_a_route_is_never_chosen():
+    """A closed origin's infinite cost times no duty due (an all-export market mix) is not a NaN that
+    wins: the sites buy where a route is, as if that source were not offered."""
+    d = copy.deepcopy(FOOD)
+    d["markets"] = [{"id": "mkt_UZ", "demand": 5_000_000}]
+    without = api.plan(d)
+    d["materials"][FAT]["alternatives"].append({"origin": "urumqi", "cost": 0.05, "duty_pct": 5})
+    d["disruptions"] = ["urumqi"]
+    closed = api.plan(d)
+    assert closed.ranking == without.ranking and len(closed.ranking) == len(closed.sites)
+    for site in closed.sites:
+        assert site.sources[0].name != "Urumqi" and site.sources[0].landed_by_source["Urumqi"] is None
+        assert site.landed_cost.total == pytest.approx(without.site(site.id).landed_cost.total, rel=1e-12)
+
+
+def test_a_bought_alternative_pays_its_own_freight_and_tariff():
+    """Apparel's fabric from Istanbul as well as Tashkent: a non-local alternative whose duty comes
+    from the material's hs heading (6006 from Türkiye into the EAEU, from Uzbekistan into Türkiye).
+    Each site costs what the plan with its chosen source alone costs."""
+    apparel = yaml.safe_load((EXAMPLES / "apparel.yaml").read_text(encoding="utf-8"))
+    d = copy.deepcopy(apparel)
+    d["materials"][0]["alternatives"] = [{"origin": "istanbul", "cost": 1.23}]
+    both = api.plan(d)
+    single = {}
+    for origin, cost, name in (("tashkent", 1.3, "Tashkent"), ("istanbul", 1.23, "Istanbul")):
+        one = copy.deepcopy(apparel)
+        one["materials"][0].update(origin=origin, cost=cost)
+        single[name] = api.plan(one)
+    chosen = {s.id: s.sources[0].name for s in both.sites}
+    assert chosen["plant_TR-20"] == "Istanbul" and "Tashkent" in chosen.values()
+    for site in both.sites:
+        same = single[chosen[site.id]].site(site.id)
+        assert site.landed_cost.total == pytest.approx(same.landed_cost.total, rel=1e-12), site.id
+
+
+def test_a_turkish_recommendation_says_its_sources_once(cli, tmp_path):
+    d = copy.deepcopy(FOOD)
+    d["markets"] = [{"id": "mkt_TR", "demand": 3_000_000, "price": 2.3}]
+    path = tmp_path / "tr.yaml"
+    path.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
+    r = cli("plan", path, "--no-store", "--out", tmp_path / "out")
+    assert r.code == 0, r.err
+    said = " ".join(r.out.split())
+    line = said[said.index("Inputs bought") :]
+    assert line.count("Gaziantep") == 1 and "vegetable fat locally 0.210 (Istanbul" in line
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    table = html[
+        html.index('<table id="sources">') : html.index("</table>", html.index('<table id="sources">'))
+    ]
+    assert table.count("<tr>") == 2  # the header and the one site
+
+
+def test_an_alternative_from_another_territory_without_a_rate_asks_for_one():
+    d = copy.deepcopy(FOOD)
+    fat = d["materials"][FAT]
+    fat.pop("duty_pct")
+    fat.update(
+        origin="local", cost={"KZ": 0.225, "TR": 0.21}, alternatives=[{"origin": "urumqi", "cost": 0.2}]
+    )
+    with pytest.raises(ProfileError) as info:
+        api.plan(d)
+    assert str(info.value) == (
+        "materials[2].alternatives[0].origin (vegetable fat): it comes from CN into EAEU, so give the"
+        " material its hs heading, or this alternative a duty_pct"
+    )
+    assert info.value.field == "materials[2].alternatives[0]"

@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
@@ -548,12 +548,14 @@ def valued(
     profile: Profile,
     demand: Array,
     fx: float,
+    rebuy: Callable[[CostInputs], CostInputs] | None = None,
 ) -> list[list[Incentive]]:
     """Every site's incentives with their annual values (plan currency): each one's cost without it
-    less the cost with all of them."""
+    less the cost with all of them; ``rebuy`` lets a site without an incentive buy its materials
+    where they would then land cheapest (profiles whose materials have alternatives)."""
 
     def total(x: CostInputs) -> Array:
-        return annual_totals(landed_cost(x), demand).sum(axis=-1) * fx
+        return annual_totals(landed_cost(rebuy(x) if rebuy else x), demand).sum(axis=-1) * fx
 
     with_all = total(x_all)
     without_sez = {k: total(v) for k, v in standard(x_all, values, profile.wacc).items()}

@@ -229,8 +229,12 @@ def prepare(
     countries, each incentive's annual value): a sweep needs the costs alone.
     """
     g = _gather(profile, lambda name, make, after=(), given=None: make(pack), disruptions, avoid, progress)
-    x_base, x, chosen, landed = _cost_inputs(profile, g)
-    valued = value_incentives(x_base, x, g.terms, g.inputs.values, profile, g.demand, g.fx) if report else []
+    x_base, x, chosen, landed, rebuy = _cost_inputs(profile, g)
+    valued = (
+        value_incentives(x_base, x, g.terms, g.inputs.values, profile, g.demand, g.fx, rebuy)
+        if report
+        else []
+    )
     return PlanInputs(
         profile,
         pack,
@@ -395,12 +399,12 @@ def _joined(sites: pd.DataFrame, parts: list[SiteInputs]) -> SiteInputs:
 
 def _cost_inputs(
     profile: Profile, g: _Gathered
-) -> tuple[CostInputs, CostInputs, np.ndarray | None, np.ndarray]:
+) -> tuple[CostInputs, CostInputs, np.ndarray | None, np.ndarray, Any]:
     """The cost engine's inputs before and after the investment incentives, with each site's
-    materials from the source that lands them cheapest there; the sources chosen ((S, K), or None
-    when no material has an alternative) and what every source lands its material for ((S, C),
-    :func:`landed_by_source`). One choice for both, so that an incentive's value is what it is
-    worth at the sources the site buys from."""
+    materials from the source that lands them cheapest there (one choice for both); the sources
+    chosen ((S, K), or None when no material has an alternative), what every source lands its
+    material for ((S, C), :func:`landed_by_source`) and how to choose again for inputs without an
+    incentive (:func:`_rebuyer`)."""
     v, sites, markets, fx = g.inputs.values, g.sites, g.markets, g.fx
     material_cost = _material_cost(profile, sites, fx)
     units = float(sum(m["demand"] for m in markets))
@@ -446,7 +450,31 @@ def _cost_inputs(
     chosen = _chosen_sources(profile, _with_share(x_base, x), g.demand)
     if chosen is not None and not np.array_equal(chosen, first):
         x = apply_incentives(_bought(x_base, chosen), g.terms, v, profile, g.demand)
-    return _bought(x_base, chosen), x, chosen, landed_by_source(_with_share(x_base, x), g.demand)
+    landed = landed_by_source(_with_share(x_base, x), g.demand)
+    return _bought(x_base, chosen), x, chosen, landed, _rebuyer(profile, x_base, chosen, g.demand)
+
+
+def _rebuyer(
+    profile: Profile, options: CostInputs, chosen: np.ndarray | None, demand: np.ndarray
+) -> Callable[[CostInputs], CostInputs] | None:
+    """For inputs without an incentive (a free customs zone's duty-free inputs, say), the same
+    inputs with each site's materials bought where they would then land cheapest: an incentive is
+    worth what the site pays without it at the sources it would then choose. None when no
+    material has an alternative."""
+    if chosen is None:
+        return None
+
+    def rebuy(x: CostInputs) -> CostInputs:
+        again = _chosen_sources(profile, replace(options, input_duty_share=x.input_duty_share), demand)
+        bought = _bought(options, again)
+        return replace(
+            x,
+            material_cost_usd=bought.material_cost_usd,
+            material_freight_usd=bought.material_freight_usd,
+            material_duty_rate=bought.material_duty_rate,
+        )
+
+    return rebuy
 
 
 class SharedSteps:
@@ -631,7 +659,7 @@ def _material_cost(profile: Profile, sites, fx: float) -> np.ndarray:
     cost = np.zeros((len(sites), len(options)))
     for c, (k, j, o) in enumerate(options):
         if isinstance(o.cost, dict):
-            for country in set(sites["country"]):
+            for country in dict.fromkeys(sites["country"]):
                 if country not in o.cost:
                     raise ProfileError(
                         f"{_option_field(k, j, 'cost')}: no price for {country}; give one for each of"
@@ -680,7 +708,7 @@ def _materials(profile, pack, network, sites, connector_usd, teu):
         per_teu = lanes.cost_usd_per_teu[origins.index(o.origin), s_idx] + connector_usd
         freight[:, c] = per_teu * container_share(m, payload_kg, teu_m3)
         origin_country = pack.nodes.at[o.origin, "country"]
-        for territory in set(site_territories):
+        for territory in dict.fromkeys(site_territories):  # in the sites' order: one message every run
             cols = np.array([t == territory for t in site_territories])
             if territory_of(origin_country) == territory:
                 continue
@@ -691,10 +719,15 @@ def _materials(profile, pack, network, sites, connector_usd, teu):
                 rate = t.rate
                 duty_min[cols, c] = t.min_eur_per_kg * usd_per_eur * m.weight
             else:
+                ask = (
+                    "give the material its hs heading or a duty_pct"
+                    if j < 0
+                    else "give the material its hs heading, or this alternative a duty_pct"
+                )
                 raise ProfileError(
                     f"{_option_field(k, j, 'origin')} ({m.name}): it comes from {origin_country} into"
-                    f" {territory}, so give its hs heading or duty_pct",
-                    field=f"materials[{k}]",
+                    f" {territory}, so {ask}",
+                    field=f"materials[{k}]" if j < 0 else f"materials[{k}].alternatives[{j}]",
                 )
             duty[cols, c] = rate
     return freight, duty, duty_min
@@ -715,8 +748,11 @@ def landed_by_source(x: CostInputs, demand: np.ndarray) -> np.ndarray:
     value = x.material_cost_usd + x.material_freight_usd
     rate = x.material_duty_rate * x.input_duty_share[:, None]
     due = np.broadcast_to(x.input_duty_due, x.duty_rate.shape) @ (demand / demand.sum())  # (S,)
+    # no duty where none is due: an unreachable source's infinite value times 0 would be NaN, which
+    # argmin would take for the cheapest
+    owed = (rate > 0) & (due[:, None] > 0)
     with np.errstate(invalid="ignore"):
-        return value + np.where(rate > 0, value * rate, 0.0) * due[:, None]
+        return value + np.where(owed, value * rate * due[:, None], 0.0)
 
 
 def _chosen_sources(profile: Profile, x: CostInputs, demand: np.ndarray) -> np.ndarray | None:

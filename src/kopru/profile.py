@@ -81,7 +81,11 @@ class Source(Strict):
     origin: str = Field(min_length=1, description="corridor node where it is bought, or 'local'")
     cost: PriceAtOrigin = Field(description="price per unit of product there, profile currency")
     duty_pct: float | None = Field(
-        default=None, ge=0, le=1000, description="the duty from this origin (default: the material's)"
+        default=None,
+        ge=0,
+        le=1000,
+        description="the duty from this origin, all of it (default: the tariff of the material's hs"
+        " heading from this origin's country; the material's own duty_pct when it gives no hs)",
     )
 
 
@@ -133,8 +137,10 @@ class Material(Strict):
     def options(self) -> tuple[Option, ...]:
         """Its sources, its own origin first (the one kept on a tie)."""
         own = Option(self.origin, self.cost, self.duty_pct)
+        # a rate depends on the origin: the material's own holds elsewhere only when no hs is given
+        inherited = self.duty_pct if self.hs is None else None
         others = (
-            Option(a.origin, a.cost, a.duty_pct if a.duty_pct is not None else self.duty_pct)
+            Option(a.origin, a.cost, a.duty_pct if a.duty_pct is not None else inherited)
             for a in self.alternatives
         )
         return (own, *others)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import yaml
 from conftest import EXAMPLES
 
 import kopru
@@ -87,10 +88,20 @@ def test_input_tariffs_count_only_where_the_site_pays_them(pack):
 
     plan = kopru.plan(EXAMPLES / "apparel.yaml")
     tariffs = {v.key: v for v in _tariffs(pack)}
-    paid = _input_tariffs(pack, plan, "TR", tariffs)
+    paid = _input_tariffs(pack, plan, plan.site("plant_TR-20"), tariffs)
     assert {v.key for v in paid} >= {"tariff.TR_MFN.6006", "tariff.TR_IGV.6006"}
     turan = oldest_behind(pack, plan, "sez_turan", pays_input_duty=False)
     assert turan.key not in {v.key for v in paid}
+    # with Turkish fabric as an alternative the Denizli plant buys at home: no tariff on Uzbek fabric
+    profile = yaml.safe_load((EXAMPLES / "apparel.yaml").read_text(encoding="utf-8"))
+    profile["materials"][0]["alternatives"] = [{"origin": "istanbul", "cost": 1.23}]
+    plan = kopru.plan(profile)
+    denizli = plan.site("plant_TR-20")
+    assert denizli.sources[0].name == "Istanbul"
+    assert not {v.key for v in _input_tariffs(pack, plan, denizli, tariffs)} & {
+        "tariff.TR_MFN.6006",
+        "tariff.TR_IGV.6006",
+    }
     assert oldest_behind(pack, plan, "plant_TR-20").year <= min(v.year for v in paid)
 
 

@@ -215,7 +215,7 @@ def _print_appraisal(plan: Any) -> None:
 def _print_sources(plan: Any, site: Any) -> None:
     """Where the recommended site and the best Turkish one buy the inputs that have alternatives."""
     base = plan.site(plan.recommendation.baseline_site) if plan.recommendation.baseline_site else None
-    there = {b.material: b for b in base.sources} if base is not None else {}
+    there = {b.material: b for b in base.sources} if base is not None and base.id != site.id else {}
     parts = []
     for s in site.sources:
         part = f"{escape(s.material)} {_bought_at(s)}"

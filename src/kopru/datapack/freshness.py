@@ -90,20 +90,27 @@ def _edges_without_rate(pack: DataPack) -> set[str]:
     return {f"edge.{a}.{b}.{m}" for a, b, m in zip(bare["from"], bare["to"], bare["mode"], strict=True)}
 
 
-def _input_tariffs(
-    pack: DataPack, plan: Any, country: str, tariffs: dict[str, DatedValue]
-) -> list[DatedValue]:
-    """The tariff rows behind the duty a site pays on the inputs it buys from another territory."""
+def _bought(m: dict[str, Any], site: Any) -> tuple[Any, Any]:
+    """The origin a site buys material ``m`` at (its own, or the alternative the plan chose there)
+    and the user's duty rate from it, if any."""
+    chosen = next((s.origin for s in getattr(site, "sources", ()) if s.material == m.get("name")), None)
+    if chosen is None or chosen == m.get("origin"):
+        return m.get("origin"), m.get("duty_pct")
+    alternative = next((a for a in m.get("alternatives") or () if a.get("origin") == chosen), {})
+    inherited = m.get("duty_pct") if not m.get("hs") else None
+    own = alternative.get("duty_pct")
+    return chosen, own if own is not None else inherited
+
+
+def _input_tariffs(pack: DataPack, plan: Any, site: Any, tariffs: dict[str, DatedValue]) -> list[DatedValue]:
+    """The tariff rows behind the duty a site pays on the inputs it buys from another territory (at
+    the source it buys each at)."""
     found = []
-    home = territory_of(country)
+    home = territory_of(site.country)
     for m in plan.profile.get("materials") or ():
-        origin, hs = m.get("origin"), m.get("hs")
-        if (
-            not hs
-            or m.get("duty_pct") is not None
-            or origin in (None, "local")
-            or origin not in pack.nodes.index
-        ):
+        hs = m.get("hs")
+        origin, duty_pct = _bought(m, site)
+        if not hs or duty_pct is not None or origin in (None, "local") or origin not in pack.nodes.index:
             continue
         source = pack.nodes.at[origin, "country"]
         if territory_of(source) == home:
@@ -188,5 +195,5 @@ def oldest_behind(pack: DataPack, plan: Any, site_id: str, pays_input_duty: bool
             if hit is not None:
                 found.append(hit)
     if pays_input_duty:
-        found += _input_tariffs(pack, plan, site.country, tariffs)
+        found += _input_tariffs(pack, plan, site, tariffs)
     return min(found, key=lambda v: (v.year, v.key), default=None)

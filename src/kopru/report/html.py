@@ -139,7 +139,10 @@ def render_html(
     return template.render(
         plan=plan,
         best=best,
-        home=plan.site(plan.recommendation.baseline_site) if plan.recommendation.baseline_site else None,
+        # the best Turkish site beside the recommendation, unless it is the recommendation
+        home=plan.site(rec.baseline_site)
+        if (rec := plan.recommendation).baseline_site not in (None, rec.site)
+        else None,
         plotlyjs=get_plotlyjs(),
         dossiers=report_dossiers(plan, pack),
         basemap=basemap.preload_script(),

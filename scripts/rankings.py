@@ -49,7 +49,9 @@ WHY = {
     ),
     ("materials", "KZ"): (
         "freight on imported inputs (border charges and times, 2024 sea rates); no duty on the inputs of"
-        " goods exported out of the EAEU (inward processing)"
+        " goods exported out of the EAEU (inward processing); in the food example, its packaging"
+        " freighted by the space it takes (0.5 l a kg, the example's assumption) and its bakery fat"
+        " bought locally or from Istanbul, whichever lands cheaper at the site"
     ),
     ("materials", "TR"): (
         "freight on imported inputs, and İGV on inputs imported into Türkiye (Uzbek ones too), waived on"

@@ -5,6 +5,7 @@ the duty due on its market mix). Oracle: the same profile with each source alone
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import numpy as np
@@ -258,3 +259,12 @@ def test_an_alternative_from_another_territory_without_a_rate_asks_for_one():
         " material its hs heading, or this alternative a duty_pct"
     )
     assert info.value.field == "materials[2].alternatives[0]"
+
+
+def test_compare_puts_each_sites_source_side_by_side(cli):
+    r = cli("compare", EXAMPLES / "food_processing.yaml", "sez_turan", "KZ-61", "--no-store", "--json")
+    assert r.code == 0, r.err
+    rows = {row["label"]: row for row in json.loads(r.out)["rows"]}
+    fat = rows["vegetable fat: landed"]
+    assert fat["values"] == [pytest.approx(0.2236, abs=1e-4), pytest.approx(0.225)]
+    assert fat["notes"] == ["from Istanbul", "locally"]

@@ -139,6 +139,16 @@ def compare_sites(
             for s, u in zip(sites, units, strict=True)
         ]
         add("Cost", c.capitalize(), f"{cur}/unit", values)
+    # an input with other sources: where each site buys it and what it lands for there
+    for material in dict.fromkeys(b.material for s in sites for b in s.sources):
+        bought = [next((b for b in s.sources if b.material == material), None) for s in sites]
+        add(
+            "Cost",
+            f"{material}: landed",
+            f"{cur}/unit",
+            [b.landed if b else None for b in bought],
+            [("" if not b else "locally" if b.origin == "local" else f"from {b.name}") for b in bought],
+        )
     for mid, name in markets.items():
         per_unit = [s.by_market[mid].per_unit if mid in s.by_market else None for s in sites]
         add("Markets", f"{name}: cost per unit", cur, per_unit)

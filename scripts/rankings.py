@@ -49,9 +49,14 @@ WHY = {
     ),
     ("materials", "KZ"): (
         "freight on imported inputs (border charges and times, 2024 sea rates); no duty on the inputs of"
-        " goods exported out of the EAEU (inward processing); in the food example, its packaging"
-        " freighted by the space it takes (0.5 l a kg, the example's assumption) and its bakery fat"
-        " bought locally or from Istanbul, whichever lands cheaper at the site"
+        " goods exported out of the EAEU (inward processing)"
+    ),
+    # what changed in one example's own inputs, said beside its sites' materials only
+    ("materials", "KZ", "food_processing"): (
+        "freight on imported inputs (border charges and times, 2024 sea rates); no duty on the inputs of"
+        " goods exported out of the EAEU (inward processing); its packaging freighted by the space it"
+        " takes (0.5 l a kg, the example's assumption) and its bakery fat bought locally or from"
+        " Istanbul, whichever lands cheaper at the site"
     ),
     ("materials", "TR"): (
         "freight on imported inputs, and İGV on inputs imported into Türkiye (Uzbek ones too), waived on"
@@ -120,7 +125,11 @@ def example_section(name: str, before: dict) -> list[str]:
         delta = {c: (now.components[c] or 0.0) - (old["components"].get(c) or 0.0) for c in plan.components}
         top = sorted(delta, key=lambda c: -abs(delta[c]))[:2]
         parts = ", ".join(f"{c} {delta[c]:+,.0f}" for c in top if abs(delta[c]) >= 1)
-        why = "; ".join(WHY.get((c, sid), WHY.get((c, site.country), c)) for c in top if abs(delta[c]) >= 1)
+        why = "; ".join(
+            WHY.get((c, site.country, name), WHY.get((c, sid), WHY.get((c, site.country), c)))
+            for c in top
+            if abs(delta[c]) >= 1
+        )
         lines.append(
             f"| {site.name} | {rank_before} → {site.rank} | {money(old['total'])} | {money(now.total)} |"
             f" {now.total / old['total'] - 1:+.1%} | {parts} | {why} |"

@@ -84,8 +84,9 @@ def test_sweep_outcomes_equal_whole_plans_exactly(tmp_path, name):
         path.write_text(
             f"profile: {APPAREL}\n"
             "grid:\n"
-            # two values per axis but the places: every change is still met with and without the others
-            "  fx: [{name: base}, {name: fx, fx_shock: {KZT: 1.3, TRY: 0.8}}]\n"
+            # each currency alone; the duty changes together (VAT moves no landed cost): every change
+            # is still met with and without the others
+            "  fx: [{name: base}, {name: kzt, fx_shock: {KZT: 1.3}}, {name: try, fx_shock: {TRY: 0.8}}]\n"
             "  duty: [{name: d0}, {name: duty, tariff: {EAEU_CCT.6109: 25}, vat: {TR: 18}}]\n"
             "  place: [{name: open}, {name: ferry, close: [mode:ferry]},\n"
             "          {name: wage, overrides: {KZ-61.wage_monthly_avg: 500000}},\n"

@@ -110,7 +110,7 @@ def test_cli_says_where_the_inputs_are_bought_and_the_report_tabulates_it(cli, t
         "vegetable fat from Istanbul 0.224 (local 0.225); at Gaziantep plant (existing) locally 0.210" in said
     )
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert 'id="sources"' in html and "the other sources would land it at" in html
+    assert 'id="sources-bought-table"' in html and "the other sources would land it at" in html
     sheet = load_workbook(tmp_path / "plan.xlsx")["Materials bought"]
     rows = list(sheet.iter_rows(min_row=2, max_row=39, values_only=True))
     assert len(rows) == 38  # every site, by rank, with its one material that has an alternative
@@ -239,9 +239,8 @@ def test_a_turkish_recommendation_says_its_sources_once(cli, tmp_path):
     line = said[said.index("Inputs bought") :]
     assert line.count("Gaziantep") == 1 and "vegetable fat locally 0.210 (Istanbul" in line
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
-    table = html[
-        html.index('<table id="sources">') : html.index("</table>", html.index('<table id="sources">'))
-    ]
+    start = html.index('<table id="sources-bought-table">')
+    table = html[start : html.index("</table>", start)]
     assert table.count("<tr>") == 2  # the header and the one site
 
 

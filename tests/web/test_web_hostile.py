@@ -99,7 +99,9 @@ def test_a_nested_upload_does_not_delay_health(client: httpx.Client, base: str) 
         time.sleep(0.02)
     for t in threads:
         t.join(timeout=60)
-    assert max(latencies) < 1.0, latencies
+    # the regression held health for 28 s; a bound far from it and from a busy machine's noise (the
+    # suite runs on every core, so another worker's browser or solver may share this one's)
+    assert max(latencies) < 10.0, latencies
     assert answers["upload"].status_code == 422
     assert "levels deep" in answers["upload"].json()["detail"][0]["msg"]
     assert answers["json"].status_code in (400, 422), answers["json"].text[:200]

@@ -121,7 +121,7 @@ def test_match_page_fits_a_phone(browser, base: str) -> None:
         page.click("#match-btn")
         page.wait_for_selector("#match-map[data-drawn='1']", timeout=90_000)
         _fits(page)
-        phone.shot("web-phone-match.png", full_page=True)
+        phone.shot("web-phone-match-page.png", full_page=True)
         phone.check()
     finally:
         phone.close()

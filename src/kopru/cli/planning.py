@@ -232,7 +232,7 @@ def _print_sources(plan: Any, site: Any) -> None:
 def _bought_at(s: Any) -> str:
     """'locally 0.200 (Istanbul 0.224)': the source a site buys at, and what the others would land at."""
     others = ", ".join(
-        f"{escape(name)} {_unit_cost(v) if v is not None else 'no route'}"
+        f"{escape(name)} {_unit_cost(v)}" if v is not None else f"{escape(name)}: no route"
         for name, v in s.landed_by_source.items()
         if name != s.name
     )

@@ -374,7 +374,7 @@ def _materials_bought(plan: Plan, cur: str) -> Sheet:
             site.name,
             site.rank,
             s.material,
-            s.name,
+            "locally" if s.origin == "local" else s.name,
             s.landed,
             "; ".join(
                 f"{name} {v:,.3f}" if v is not None else f"{name}: no route"

@@ -105,7 +105,7 @@
         { key: "origin", label: "bought at", pick: "nodes", size: 24, hint: "Tashkent" },
         { key: "hs", label: "HS heading", text: true, size: 5, hint: "6006" },
         { key: "duty_pct", label: "duty %", size: 5, hint: "%" },
-        { key: "alternatives", label: "other sources", json: true, size: 20, hint: '[{"origin": "local", "cost": 0.2}]' },
+        { key: "alternatives", label: "other sources", json: true, origins: true, size: 20, hint: '[{"origin": "Istanbul", "cost": 0.2}]' },
       ],
     },
     baseline: {
@@ -119,13 +119,21 @@
     },
   };
 
+  // a material's other sources name their origins as the "bought at" column does (Istanbul, not
+  // istanbul): ``as`` is nameOf to show them, idOf to send them; anything else is left as typed
+  function originsAs(sources, as) {
+    if (!Array.isArray(sources)) return sources;
+    return sources.map((a) => (a && typeof a === "object" && typeof a.origin === "string" ? { ...a, origin: as("nodes", a.origin) } : a));
+  }
+
   function cell(c, item) {
     const v = item[c.key];
     const named = ` aria-label="${kopru.esc(c.label)}"`;
     if (c.check) return `<input type="checkbox" data-m="${c.key}"${named}${v === false ? "" : " checked"}>`;
     let shown = v ?? "";
     if (c.pick) shown = v === undefined ? "" : nameOf(c.pick, v);
-    else if (c.json && v !== null && typeof v === "object") shown = JSON.stringify(v);
+    else if (Array.isArray(v) && !v.length) shown = ""; // a stored run's profile lists none as []
+    else if (c.json && v !== null && typeof v === "object") shown = JSON.stringify(c.origins ? originsAs(v, nameOf) : v);
     const list = c.pick ? ` list="dl-${c.pick}" title="${kopru.esc(v ?? "")}" autocomplete="off"` : "";
     const hint = c.hint ? ` placeholder="${kopru.esc(c.hint)}"` : "";
     return `<input data-m="${c.key}" size="${c.size || 10}"${named}${list}${hint} value="${kopru.esc(shown)}">`;
@@ -150,7 +158,10 @@
         if (raw === "") continue;
         if (c.pick) item[c.key] = idOf(c.pick, raw);
         else if (c.json && (raw.startsWith("{") || raw.startsWith("["))) {
-          try { item[c.key] = JSON.parse(raw); } catch (_) { item[c.key] = raw; }
+          try {
+            const parsed = JSON.parse(raw);
+            item[c.key] = c.origins ? originsAs(parsed, idOf) : parsed;
+          } catch (_) { item[c.key] = raw; }
         } else item[c.key] = value(raw, c.text);
       }
       return item;
@@ -523,13 +534,14 @@
     const rec = plan.sites.find((s) => s.id === plan.recommendation.site);
     const base = plan.sites.find((s) => s.id === plan.recommendation.baseline_site);
     const cur = kopru.esc(plan.currency);
-    const unit = (v) => (v === null ? "no route" : kopru.money(v, 3));
+    const unit = (v) => (v === null ? "no route" : `${kopru.money(v, 3)} ${cur}`);
     const rows = [rec, base].filter((s, i, all) => s && all.indexOf(s) === i).flatMap((site) =>
       site.sources.map((b) => `<tr><td data-label="input">${kopru.esc(b.material)}</td>
-        <td data-label="site">${kopru.esc(site.name)}</td><td data-label="bought from"><b>${kopru.esc(b.name)}</b></td>
-        <td class="num" data-label="landed / unit">${unit(b.landed)} ${cur}</td>
+        <td data-label="site">${kopru.esc(site.name)}</td><td data-label="bought from"><b>${b.origin === "local" ? "locally" : kopru.esc(b.name)}</b></td>
+        <td class="num" data-label="landed / unit">${unit(b.landed)}</td>
         <td data-label="the other sources would land it at">${Object.entries(b.landed_by_source)
-          .filter(([name]) => name !== b.name).map(([name, v]) => `${kopru.esc(name)} ${unit(v)}`).join("; ")}</td></tr>`));
+          .filter(([name]) => name !== b.name)
+          .map(([name, v]) => (v === null ? `${kopru.esc(name)}: no route` : `${kopru.esc(name)} ${kopru.money(v, 3)}`)).join("; ")}</td></tr>`));
     document.querySelector("#sources-table tbody").innerHTML = rows.join("");
     document.getElementById("sources-bought").hidden = !rows.length;
   }

@@ -466,13 +466,7 @@ def _rebuyer(
 
     def rebuy(x: CostInputs) -> CostInputs:
         again = _chosen_sources(profile, replace(options, input_duty_share=x.input_duty_share), demand)
-        bought = _bought(options, again)
-        return replace(
-            x,
-            material_cost_usd=bought.material_cost_usd,
-            material_freight_usd=bought.material_freight_usd,
-            material_duty_rate=bought.material_duty_rate,
-        )
+        return replace(x, **{f: np.take_along_axis(getattr(options, f), again, axis=-1) for f in BY_SOURCE})
 
     return rebuy
 
@@ -771,6 +765,10 @@ def _chosen_sources(profile: Profile, x: CostInputs, demand: np.ndarray) -> np.n
     return chosen
 
 
+# the cost inputs with a column per source of each material (material_options) until one is chosen
+BY_SOURCE = ("material_cost_usd", "material_freight_usd", "material_duty_rate")
+
+
 def _with_share(x_base: CostInputs, x: CostInputs) -> CostInputs:
     """Every source's inputs at the share of input duty the incentives leave due (``x``'s)."""
     return replace(x_base, input_duty_share=x.input_duty_share)
@@ -781,12 +779,4 @@ def _bought(x: CostInputs, chosen: np.ndarray | None) -> CostInputs:
     if chosen is None:
         return x
 
-    def pick(a: np.ndarray) -> np.ndarray:
-        return np.take_along_axis(a, chosen, axis=-1)
-
-    return replace(
-        x,
-        material_cost_usd=pick(x.material_cost_usd),
-        material_freight_usd=pick(x.material_freight_usd),
-        material_duty_rate=pick(x.material_duty_rate),
-    )
+    return replace(x, **{f: np.take_along_axis(getattr(x, f), chosen, axis=-1) for f in BY_SOURCE})

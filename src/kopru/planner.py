@@ -627,6 +627,7 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
     appraisals = appraise(pre, feasible, baseline_index(sites, totals))
     site_plans = []
     for i, site in enumerate(sites.itertuples()):
+        bought = _sources(pre, i)
         site_plans.append(
             SitePlan(
                 id=site.id,
@@ -657,8 +658,8 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
                 },
                 incentives=incentives[i],
                 appraisal=appraisals[i],
-                notes=_site_notes(pre, a, i, site),
-                sources=_sources(pre, i),
+                notes=_site_notes(pre, a, i, site, bought),
+                sources=bought,
             )
         )
     recommendation = _recommend(site_plans, ranking, pre, a.cube, profile.currency)
@@ -869,10 +870,10 @@ def _sources(pre: PlanInputs, i: int) -> list[MaterialSource]:
     return out
 
 
-def _source_notes(pre: PlanInputs, i: int) -> list[str]:
+def _source_notes(pre: PlanInputs, bought: list[MaterialSource]) -> list[str]:
     """A note for each material a site buys elsewhere than at its own origin, with the difference."""
     notes = []
-    for s, m in zip(_sources(pre, i), [m for m in pre.profile.materials if m.alternatives], strict=True):
+    for s, m in zip(bought, [m for m in pre.profile.materials if m.alternatives], strict=True):
         own = _origin_name(pre.pack, m.origin)
         if s.origin == m.origin or s.landed is None:
             continue
@@ -887,8 +888,8 @@ def _source_notes(pre: PlanInputs, i: int) -> list[str]:
     return notes
 
 
-def _site_notes(pre: PlanInputs, a: _Arrays, i: int, site: Any) -> list[str]:
-    notes = list(pre.inputs.notes[i]) + _source_notes(pre, i)
+def _site_notes(pre: PlanInputs, a: _Arrays, i: int, site: Any, bought: list[MaterialSource]) -> list[str]:
+    notes = list(pre.inputs.notes[i]) + _source_notes(pre, bought)
     markets, materials = pre.missing(i)
     if markets or materials:
         lacks = ([f"no route to {', '.join(markets)}"] if markets else []) + (

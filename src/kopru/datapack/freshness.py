@@ -92,14 +92,14 @@ def _edges_without_rate(pack: DataPack) -> set[str]:
 
 def _bought(m: dict[str, Any], site: Any) -> tuple[Any, Any]:
     """The origin a site buys material ``m`` at (its own, or the alternative the plan chose there)
-    and the user's duty rate from it, if any."""
+    and the user's duty rate from it, if any (the rates the cost engine read: Material.options)."""
+    from kopru.profile import Material  # the profile module reads units: imported when a plan asks
+
     chosen = next((s.origin for s in getattr(site, "sources", ()) if s.material == m.get("name")), None)
     if chosen is None or chosen == m.get("origin"):
         return m.get("origin"), m.get("duty_pct")
-    alternative = next((a for a in m.get("alternatives") or () if a.get("origin") == chosen), {})
-    inherited = m.get("duty_pct") if not m.get("hs") else None
-    own = alternative.get("duty_pct")
-    return chosen, own if own is not None else inherited
+    option = next(o for o in Material.model_validate(m).options if o.origin == chosen)
+    return chosen, option.duty_pct
 
 
 def _input_tariffs(pack: DataPack, plan: Any, site: Any, tariffs: dict[str, DatedValue]) -> list[DatedValue]:

@@ -22,10 +22,12 @@ Errors are raised as the caller's class (a :class:`~kopru.errors.ProfileError` f
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import os
 import stat
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -51,7 +53,7 @@ def read_bytes(
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise error(f"{what} {path} does not exist", file=path) from None
+        raise error(f"{what} {path} does not exist{_nearby(path)}", file=path) from None
     except OSError as exc:  # a name too long, a loop of symbolic links, no permission
         raise error(f"{what} {_short(path)} cannot be opened: {exc.strerror or exc}", file=path) from None
     if stat.S_ISDIR(info.st_mode):
@@ -320,6 +322,32 @@ def _kind(value: Any) -> str:
 
 def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
+def _nearby(path: Path) -> str:
+    """A hint for a path that does not exist: the files of its folder with the closest names (a
+    typo, or an example's name remembered short), or that the folder itself is missing."""
+    folder = path.parent
+    try:
+        names = [p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
+    except FileNotFoundError:
+        parts = path.parts
+        # the README's paths (examples/...), run outside the repository: the files ship in the package
+        shipped = resources.files("kopru").joinpath(*parts) if parts[:1] == ("examples",) else None
+        if shipped is not None and shipped.is_file():
+            return f" (no folder {folder}); kopru's shipped example is {shipped}"
+        return f" (no folder {folder})" if str(folder) not in ("", ".") else ""
+    except OSError:
+        return ""
+    stem = path.stem.lower()
+    # a remembered prefix ('food' for food_processing.yaml) first, then difflib's near spellings
+    close = sorted(n for n in names if n.lower().startswith(stem) and stem) or difflib.get_close_matches(
+        path.name, names, n=3, cutoff=0.6
+    )
+    if not close:
+        return ""
+    said = " or ".join(str(folder / n) if str(folder) not in ("", ".") else n for n in close[:3])
+    return f"; did you mean {said}?"
 
 
 def _short(path: Path) -> str:

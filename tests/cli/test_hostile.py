@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -193,6 +194,28 @@ def test_a_300_character_file_name_is_a_one_line_error(cli, tmp_path, args):
     r = cli(*(str(a).replace("{long}", long) for a in args))
     assert r.code == 2 and "Traceback" not in r.err and len(r.err.strip().splitlines()) == 1, r.err
     assert "too long" in r.err
+
+
+def test_a_missing_file_names_the_nearest_ones(cli, tmp_path, monkeypatch):
+    """A typo or a short name is answered with the files it probably meant; the README's
+    examples/... path run outside the repository points at the examples shipped in the package."""
+    for name in ("food_processing.yaml", "apparel.yaml", "notes.txt"):
+        (tmp_path / name).write_text("x: 1\n")
+    cases = {
+        tmp_path / "food.yaml": f"did you mean {tmp_path / 'food_processing.yaml'}?",  # a prefix
+        tmp_path / "aparel.yaml": f"did you mean {tmp_path / 'apparel.yaml'}?",  # a typo
+        tmp_path / "zzz.yaml": "does not exist",  # nothing near: no guess
+        tmp_path / "gone" / "apparel.yaml": f"(no folder {tmp_path / 'gone'})",
+    }
+    for path, said in cases.items():
+        r = cli("plan", path, "--no-store")
+        assert r.code == 2 and said in r.err and len(r.err.strip().splitlines()) == 1, r.err
+    assert "did you mean" not in cli("plan", tmp_path / "zzz.yaml", "--no-store").err
+    monkeypatch.chdir(tmp_path)  # no examples folder here
+    r = cli("plan", "examples/apparel.yaml", "--no-store")
+    shipped = EXAMPLES / "apparel.yaml"
+    assert r.code == 2 and "kopru's shipped example is" in r.err, r.err
+    assert Path(r.err.strip().split(" is ")[-1]).read_bytes() == shipped.read_bytes()
 
 
 @pytest.mark.parametrize(

@@ -129,6 +129,7 @@ def pandas_risk(model: RiskModel, seed: int, samples: int) -> pd.DataFrame:
             "site": np.arange(n_sites),
             "country": list(model.site_country),
             "currency": [COUNTRY_CURRENCY.get(c, "USD") for c in model.site_country],
+            "hours0": np.broadcast_to(x.labour_hours, (n_sites,)),
             "wage0": x.wage_usd_per_hour,
             "social": x.social_rate,
             "elec0": x.electricity_usd_per_kwh,
@@ -146,6 +147,7 @@ def pandas_risk(model: RiskModel, seed: int, samples: int) -> pd.DataFrame:
     fx = _pick(ss, long, "fx", "currency", 1.0)
     growth = np.maximum(1.0 + _pick(ss, long, "wage_growth", "country", 0.0), 0.01)
     ss["wage"] = ss["wage0"] * growth * ss["own_wage"] / fx
+    ss["hours"] = ss["hours0"] * _pick(ss, long, "labour_hours", "country", 1.0)
     ss["elec"] = ss["elec0"] * _pick(ss, long, "electricity", "country", 1.0) * ss["own_electricity"] / fx
     ss["gas"] = ss["gas0"] * _pick(ss, long, "gas", "country", 1.0) * ss["own_gas"] / fx
     # land quoted in the site's own currency moves with its exchange rate, as wages do
@@ -171,7 +173,7 @@ def pandas_risk(model: RiskModel, seed: int, samples: int) -> pd.DataFrame:
     bought = sm.groupby(["sample", "site"], as_index=False)[["value", "input_duty"]].sum()
     ss = ss.merge(bought, on=["sample", "site"])
     ss["energy"] = x.electricity_kwh * ss["elec"] + x.gas_m3 * ss["gas"]
-    ss["labour"] = x.labour_hours * ss["wage"] * (1.0 + ss["social"])
+    ss["labour"] = ss["hours"] * ss["wage"] * (1.0 + ss["social"])
     ss["capital"] = (ss["capex"] * x.capital_recovery + x.fixed_costs_usd + x.land_m2 * ss["land"]) / ss[
         "units"
     ]

@@ -54,7 +54,8 @@ def annual_cost_direct(model: RiskModel, values: dict[str, Array], demand_factor
     shift = values.get("duty", np.zeros(n)) / 100.0
     volume = (model.demand * demand_factor).sum(axis=-1)[:, None] if demand_factor is not None else x.volume
 
-    labour = x.labour_hours * (x.wage_usd_per_hour * growth * own["wage"] / fx_site) * (1.0 + x.social_rate)
+    hours = x.labour_hours * _per_site(values, "labour_hours", model.site_country, n)
+    labour = hours * (x.wage_usd_per_hour * growth * own["wage"] / fx_site) * (1.0 + x.social_rate)
     electricity = _per_site(values, "electricity", model.site_country, n)
     gas = _per_site(values, "gas", model.site_country, n)
     energy = x.electricity_kwh * (x.electricity_usd_per_kwh * electricity * own["electricity"] / fx_site)

@@ -68,14 +68,17 @@ WHY = {
         " stated)"
     ),
     ("labour", "KZ"): (
-        "the tenge at its 2026 mean rate (+6.6 % in dollars); every region's own 2025 annual wage from"
-        " one BNS table (about 7 % above the Q3 2025 figures of the series with small enterprises;"
-        " before, ten regions had the national figure or a figure of another quarter), brought to 2026"
-        " by the 2025 wage growth (+9.3 %)"
+        "a Kazakh plant takes 1.2 times a Turkish plant's direct hours a unit (an assumption between two"
+        " economy-wide comparisons of output per hour, ILO 1.02 and The Economist 1.37; before, the same"
+        " hours); the tenge at its 2026 mean rate (+6.6 % in dollars); every region's own 2025 annual"
+        " wage from one BNS table (about 7 % above the Q3 2025 figures of the series with small"
+        " enterprises; before, ten regions had the national figure or a figure of another quarter),"
+        " brought to 2026 by the 2025 wage growth (+9.3 %)"
     ),
     ("labour", "sez_ontustik"): (
-        "the zone placed in Shymkent (its wage), not Turkistan Region; every region's own 2025 annual wage"
-        " from one BNS table, brought to 2026 (+9.3 %)"
+        "the zone placed in Shymkent (its wage), not Turkistan Region; 1.2 times a Turkish plant's hours"
+        " a unit (an assumption, see the other Kazakh sites); every region's own 2025 annual wage from"
+        " one BNS table, brought to 2026 (+9.3 %)"
     ),
     ("labour", "TR"): (
         "the national wage instead of per-province copies of it (same value); employer premiums at"
@@ -347,9 +350,19 @@ def main() -> None:
         "   2,457 through Iran, 2,480 by the Middle Corridor), so SEZ Turan's goods keep the Russian",
         "   route, flagged; the Turkish baselines reach Central Asian markets a little more cheaply",
         "   through Iran, and the savings become 28.6, 38.3, 47.7 and 40.3 %.",
+        "31. **The food example's inputs.** Its bakery fat can be bought locally or from Istanbul, each",
+        "   site where it lands cheaper, and its packaging is freighted by the space it takes (0.5 l a",
+        "   kg, the example's assumption): food's saving becomes 38.8 %.",
+        "32. **Labour hours a unit.** A Kazakh plant was costed with the profile's hours, a Turkish",
+        "   plant's: equal productivity, unstated. It now takes 1.2 times those hours (an assumption",
+        "   between the two economy-wide comparisons of output per hour worked found, ILO 2024 1.02 and",
+        "   The Economist 2024 1.37; no manufacturing comparison was found: docs/research/kz_regions.md,",
+        "   eleventh pass). The risk engine draws it, and each plan says how many hours a unit the",
+        "   Kazakh plant could take before the Turkish one came first (apparel: 3.15 times a Turkish",
+        "   plant's). Kazakh labour costs 20 % more; the savings become 25.9, 37.6, 46.9 and 37.6 %.",
         "",
         "The recommendation did not change in any example: the Kazakh SEZs stay ahead of the Turkish",
-        "baselines by 28 to 47 %, because their corporate income tax exemption, low wages and",
+        "baselines by 25 to 47 %, because their corporate income tax exemption, low wages and",
         "duty-free EAEU sales outweigh the dearer routes to Türkiye and the EU; the new Turkish",
         "incentives apply in full to new plants, which cost more than the existing ones, and to an",
         "expansion on its share only.",

@@ -61,6 +61,9 @@ def test_every_row_is_the_plans_own_figure(plan):
     assert wage.units == ["KZT/month", "KZT/month", "TRY/month"]
     assert wage.values == [s.inputs["wage"].value for s in sites]
     assert rows["Inputs", "Corporate income tax"].values[2] == pytest.approx(0.25)
+    # a factor is one column unit, not "1" after each value: Kazakh sites 1.2, the Turkish plant 1
+    hours = rows["Inputs", "Labour hours a unit, × a Turkish plant's"]
+    assert hours.unit == "×" and hours.units is None and hours.values == [1.2, 1.2, 1.0]
 
 
 def test_inputs_of_other_currencies_and_years_are_shown_as_costed_too(plan):

@@ -98,7 +98,10 @@ def test_labour_energy_and_capital_by_hand(plans):
         pack.param("KZ", "social_tax_employer").value
         + pack.param("KZ", "social_contributions_employer").value
     ) / 100
-    labour = profile.labour_hours * wage / hours * (1 + social)
+    # a Kazakh plant takes the Turkish plant's hours times Kazakhstan's factor (1.2)
+    factor = pack.param("KZ", "labour_hours_factor")
+    assert factor.value == 1.2 and site.inputs["labour_hours_factor"].source == factor.source
+    labour = profile.labour_hours * 1.2 * wage / hours * (1 + social)
     assert market.components["labour"] == pytest.approx(labour, rel=1e-4)
     # Atyrau borrows the country's 2025 tariff: a year of consumer price inflation brings it to 2026;
     # its gas cap is of 2026 already

@@ -64,6 +64,9 @@ def test_each_scenario_equals_a_direct_plan():
     # a weaker tenge makes the Kazakh sites cheaper in USD
     assert by_name["tenge_weaker_20pct"]["best_total"] < by_name["baseline"]["best_total"]
     assert by_name["kz_power_subsidy"]["totals"]["sez_turan"] < by_name["baseline"]["totals"]["sez_turan"]
+    # Kazakh plants taking more hours a unit cost more; a Turkish plant's hours are the profile's own
+    slower, base = by_name["kz_labour_hours_1_5x"]["totals"], by_name["baseline"]["totals"]
+    assert slower["sez_turan"] > base["sez_turan"] and slower["plant_TR-20"] == base["plant_TR-20"]
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 MIN_SITES, MAX_SITES = 2, 3
 KEY_INPUTS = (
     "wage",
+    "labour_hours_factor",  # hours a unit, relative to the profile's (a Turkish plant's)
     "electricity_price_industrial",
     "gas_price_industrial",
     "land_lease",
@@ -200,6 +201,15 @@ def compare_sites(
         label = q.replace("_", " ").capitalize()
         if shares:
             add("Inputs", label, "%", values, notes)
+            continue
+        if all(u in ("1", "") for u in units):  # a factor: one column unit, not "1" after each value
+            add(
+                "Inputs",
+                "Labour hours a unit, × a Turkish plant's" if q == "labour_hours_factor" else label,
+                "×",
+                values,
+                notes,
+            )
             continue
         rows.append(Row("Inputs", label, "", values, notes, units))
         costed = [p.costed if p is not None else None for p in params]

@@ -92,8 +92,9 @@ class CostInputs:
     material_cost_usd: Array
     # per market (M,)
     price_usd: Array
+    # direct labour hours a unit takes at each site (S,): the profile's, times its country's factor
+    labour_hours: float | Array
     # product scalars
-    labour_hours: float
     electricity_kwh: float
     gas_m3: float
     land_m2: float
@@ -117,6 +118,9 @@ class CostInputs:
         cost = np.asarray(self.material_cost_usd)
         if cost.ndim == 2:
             changes["material_cost_usd"] = cost[index]
+        hours = np.asarray(self.labour_hours)
+        if hours.ndim == 1:
+            changes["labour_hours"] = hours[index]
         return replace(self, **changes)
 
 

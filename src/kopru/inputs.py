@@ -432,7 +432,7 @@ def _cost_inputs(
         input_duty_due=g.input_due,
         material_cost_usd=material_cost,
         price_usd=np.array([m["price"] / fx for m in markets]),
-        labour_hours=profile.labour_hours,
+        labour_hours=profile.labour_hours * v["labour_hours_factor"],
         electricity_kwh=profile.energy.electricity,
         gas_m3=profile.energy.gas,
         land_m2=profile.land,

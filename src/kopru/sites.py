@@ -161,6 +161,7 @@ def sez_eligibility(zone_sectors: str, product_sectors: tuple[str, ...]) -> tupl
 SITE_KEYS = (
     "wage_usd_per_hour",
     "hours_per_month",
+    "labour_hours_factor",
     "social_rate",
     "electricity_usd_per_kwh",
     "gas_usd_per_m3",
@@ -219,7 +220,8 @@ def _required(pack: DataPack, subjects: list[str], quantity: str, site_id: str) 
 
 
 def _labour(pack: DataPack, site, place: list[str], i: int, values, used) -> None:
-    """Hourly wage in USD and the employer's social charges on it."""
+    """Hourly wage in USD, the employer's social charges on it and the labour hours a unit takes
+    in the site's country relative to the profile's (a Turkish plant's)."""
     wage = _first(pack, place, ["wage_monthly_manufacturing", "wage_monthly_avg"])
     if wage is None:
         raise DataPackError(f"data pack has no wage for site {site.id}")
@@ -228,6 +230,11 @@ def _labour(pack: DataPack, site, place: list[str], i: int, values, used) -> Non
     index = _wage_index(pack, site.country, wage, used)
     values["wage_usd_per_hour"][i] = pack.to_usd(wage) * index / hours.value
     values["hours_per_month"][i] = hours.value
+    # the profile's hours are a Turkish plant's: a country without a factor takes them as they are
+    factor = _first(pack, [site.country], ["labour_hours_factor"])
+    if factor is not None:
+        used["labour_hours_factor"] = factor
+    values["labour_hours_factor"][i] = factor.value if factor is not None else 1.0
     social = 0.0
     for q in ("social_tax_employer", "social_contributions_employer"):
         p = _first(pack, [site.country], [q])

@@ -23,6 +23,7 @@ LABELS: dict[str, str] = {
     "electricity": "electricity in {}",
     "gas": "gas in {}",
     "wage_growth": "wage growth in {}",
+    "labour_hours": "labour hours a unit in {} (times a Turkish plant's)",
     "freight": "{} freight",
     "transit": "{} transit days",
     "wait": "{} waits",
@@ -307,6 +308,10 @@ def describe(v: SwitchingValues) -> str:
         out.append(f"The same value{'s' if len(also) > 1 else ''} would take first place out of {where}.")
     else:
         out.append(f"First place stays in {where} whichever drawn input moves alone, as far as kopru looks.")
+    said |= {_key(s) for s in near_country}
+    labour = _labour_sentence(v, said)
+    if labour:
+        out.append(labour)
     capex = {}
     for s in v.switches:
         if s.input == "capex" and s.site == v.site and s.direction == "up":
@@ -330,6 +335,32 @@ def describe(v: SwitchingValues) -> str:
     if v.two_way_site is not None:
         out.append(two_way_site_sentence(v))
     return " ".join(out)
+
+
+def _labour_switch(v: SwitchingValues) -> Switch | None:
+    """The switching value of the labour hours a unit in the recommendation's country, upwards:
+    how many hours a unit its workforce could take before first place left the country."""
+    return next(
+        (
+            s
+            for s in v.switches
+            if s.input == f"labour_hours.{v.country}" and s.question == "country" and s.direction == "up"
+        ),
+        None,
+    )
+
+
+def _labour_sentence(v: SwitchingValues, said: set[tuple]) -> str | None:
+    """How many hours a unit the recommendation's workforce could take before first place left
+    its country: the question a manager asks of a plant abroad, said whether or not it is near."""
+    s = _labour_switch(v)
+    if s is None or s.reference is None or _key(s) in said:
+        return None
+    return (
+        f"A unit could take up to {s.reference * s.value:.3g} times a Turkish plant's labour hours in"
+        f" {FIXED_SUBJECTS.get(v.country, v.country)} ({s.reference:g} in the data pack; {_odds(s)})"
+        f" before {s.first_name} came first."
+    )
 
 
 def two_way_site_sentence(v: SwitchingValues) -> str:
@@ -403,8 +434,21 @@ def brief(v: SwitchingValues, words: Words = ENGLISH) -> str:
         )
         parts.append(words(message, odds=_odds(s, words), **values))
     if not parts:
-        return words("No single input moves first place from %(site)s within reach.", site=v.name)
-    return words("Switching values, one input alone: %(parts)s.", parts="; ".join(parts))
+        out = words("No single input moves first place from %(site)s within reach.", site=v.name)
+    else:
+        out = words("Switching values, one input alone: %(parts)s.", parts="; ".join(parts))
+    labour = _labour_switch(v)
+    if labour is not None and _key(labour) not in said and labour.reference is not None:
+        out += " " + words(
+            "A unit could take up to %(times)s times a Turkish plant's labour hours in %(country)s"
+            " (%(given)s in the data pack; %(odds)s) before %(site)s came first.",
+            times=words.significant(labour.reference * labour.value, 3),
+            country=where,
+            given=words.significant(labour.reference, 3),
+            odds=_odds(labour, words),
+            site=labour.first_name,
+        )
+    return out
 
 
 def likelihood_order(s: Switch) -> tuple[float, float]:

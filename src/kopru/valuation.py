@@ -138,7 +138,8 @@ def _flow_terms(pre: PlanInputs) -> dict[str, Any]:
     prices = np.array([m["price"] for m in pre.markets], dtype=float)
     revenue = np.full(len(pre.sites), float(prices @ demand))
     fixed = _fixed_by_year(pre, schedule.years) * fx
-    employees = profile.labour_hours * demand.sum() / (pre.inputs.values["hours_per_month"] * 12.0)
+    # each site's hours a unit (the profile's, times its country's labour_hours_factor)
+    employees = base.labour_hours * demand.sum() / (pre.inputs.values["hours_per_month"] * 12.0)
     support = t.ssc_usd_per_employee_year * employees * fx
     tax = TaxTerms(base.corporate_tax_rate, t.cit_reduction, t.cit_cap_usd * fx, t.cit_years)
     return dict(

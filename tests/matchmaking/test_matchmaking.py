@@ -5,7 +5,9 @@ for shadow values, and hand recomputation of the portfolio's impact from its ass
 from __future__ import annotations
 
 import json
+import re
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -205,7 +207,9 @@ def test_size_from_tenge_or_from_jobs(tmp_path):
     assert "investment_usd" not in r.pairs.estimated[0]
     t = r.templates["textiles"]
     hours = pack.param("KZ", "hours_per_month").value * 12
-    assert r.pairs.volume[1] == pytest.approx(100 * hours / t.profile.labour_hours)
+    # a unit takes the template's (Turkish) hours times Kazakhstan's factor, as the plan costs it
+    unit_hours = t.profile.labour_hours * pack.param("KZ", "labour_hours_factor").value
+    assert r.pairs.volume[1] == pytest.approx(100 * hours / unit_hours)
     assert r.pairs.jobs[1] == 100 and "jobs" not in r.pairs.estimated[1]
     both = body.replace("kzt,A,textiles,textiles,,2e9,", "kzt,A,textiles,textiles,5e6,2e9,")
     with pytest.raises(MatchError, match="investment_usd and investment_kzt are both given"):
@@ -813,15 +817,14 @@ def test_a_zone_whose_term_ends_before_the_plant_shows_its_incentives_ended(resu
 
     pack = kopru.load_data()
     assert pack.sez.at["sez_astana_new_city", "term_until"] == "2027-01-01"
-    zone_ids = result.zones.table["id"].to_numpy()
-    placed = [
-        e
-        for e in np.flatnonzero(result.assignment >= 0)
-        if zone_ids[result.assignment[e]] == "sez_astana_new_city"
-    ]
-    assert placed  # the example places Kayaturk there (the tie-break's least cost to the state)
-    e = int(placed[0])
-    zone = pitch_rows(result, e)["zone"]
+    zone_ids = result.zones.table["id"].tolist()
+    # Kayaturk (Astana) in New City: the example placed it there until Kazakh plants took 1.2 times a
+    # Turkish plant's hours; without its ended incentives New City now misses the 10 % hurdle, so
+    # the pitch of that pair is read with the enterprise put there by hand
+    e = result.pipeline.table["id"].tolist().index("kayaturk_astana")
+    assignment = result.assignment.copy()
+    assignment[e] = zone_ids.index("sez_astana_new_city")
+    zone = pitch_rows(replace(result, assignment=assignment), e)["zone"]
     cit = next(i for i in zone["incentives"] if i["instrument"] == "cit_exemption")
     assert cit["status"] == "ended" and cit["term"] == "ended before the plant's first year"
     fact = next(f for f in zone["facts"] if f["what"] == "corporate income tax")
@@ -843,7 +846,7 @@ def test_cli_says_which_figures_are_estimates_and_wants_out_for_lang(cli):
     assert r.code == 0, r.err
     text = " ".join(r.out.split())
     assert "investment estimated)" in text
-    assert "1 enterprises" not in text and "1 placements" not in text
+    assert not re.search(r"\b1 (enterprises|placements)", text)
     alone = cli("match", PIPELINE, "--no-store", "--lang", "tr")
     assert alone.code == 2 and "--lang writes the pitch sheets into the --out folder" in alone.err
 

@@ -75,13 +75,13 @@ def test_one_site_one_market_by_hand() -> None:
     material 25), two routes (freight 12 and 9 with 10 and 20 days), 10 % duty on the price less
     the duty, 20 % profit tax on
     the margin after depreciation (0.04 of capex a year, where the capital charge takes 0.1)."""
-    site = np.array([[10.0, 0.0, 0.1, 0.5, 2.0, 1000.0, 0.0, 0.2, 0.0]])  # kernels.SITE_COLUMNS
-    scalar = np.array([4.0, 100.0, 10.0, 5.0, 0.0, 0.5, 0.1, 0.365, 0.04])  # kernels.SCALARS
+    site = np.array([[4.0, 10.0, 0.0, 0.1, 0.5, 2.0, 1000.0, 0.0, 0.2, 0.0]])  # kernels.SITE_COLUMNS
+    scalar = np.array([100.0, 10.0, 5.0, 0.0, 0.5, 0.1, 0.365, 0.04])  # kernels.SCALARS
     volume = np.array([10.0])
     # capital: (1000 x 0.1 + 0 + 5 m² x 2 USD) / 10 units = 11; + materials 34 -> ex-works 100
     args = dict(
-        keyed=np.array([[[1.0]], [[0.0]], [[1.0]], [[1.0]]]),  # fx 1, wage growth 0, energy 1
-        key_of=np.zeros((4, 1), dtype=np.intp),
+        keyed=np.array([[[1.0]], [[0.0]], [[1.0]], [[1.0]], [[1.0]]]),  # fx 1, wage growth 0, energy, hours 1
+        key_of=np.zeros((5, 1), dtype=np.intp),
         own_wage=np.ones((1, 1)),
         own_electricity=np.ones((1, 1)),
         own_gas=np.ones((1, 1)),
@@ -137,14 +137,14 @@ def _one_site(
     only), and the same landed cost from kopru.costs (the oracle, which takes no NaN), per unit."""
     from kopru.costs import CostInputs, landed_cost
 
-    site = np.array([[10.0, 0.0, 0.1, 0.5, 2.0, 1000.0, 0.0, 0.2, 0.0]])
-    scalar = np.array([4.0, 100.0, 10.0, 5.0, 0.0, 0.5, 0.1, 0.365, 0.04])
+    site = np.array([[4.0, 10.0, 0.0, 0.1, 0.5, 2.0, 1000.0, 0.0, 0.2, 0.0]])
+    scalar = np.array([100.0, 10.0, 5.0, 0.0, 0.5, 0.1, 0.365, 0.04])
     routes = len(freight)
     out = kernels.annual_costs(
         site,
         scalar,
-        np.array([[[1.0]], [[0.0]], [[1.0]], [[1.0]]]),
-        np.zeros((4, 1), dtype=np.intp),
+        np.array([[[1.0]], [[0.0]], [[1.0]], [[1.0]], [[1.0]]]),
+        np.zeros((5, 1), dtype=np.intp),
         *[np.ones((1, 1))] * 4,
         np.array([10.0]),
         np.array([[30.0]]),

@@ -149,17 +149,21 @@ def _fill_template(out: Pairs, rows, idx: np.ndarray, t: TemplateCosts, zones: Z
     p = t.profile
     capex = t.capex_usd  # a row's investment is in USD, whatever the template's currency
     hours_year = pack.param("KZ", "hours_per_month").value * 12.0
+    # a unit takes the template's (Turkish) hours times Kazakhstan's factor, as the plan costs it
+    unit_hours = p.labour_hours * (
+        pack.param("KZ", "labour_hours_factor").value if pack.has_param("KZ", "labour_hours_factor") else 1.0
+    )
     given_jobs = rows["jobs"].to_numpy(float)
     volume = rows["volume"].to_numpy(float)
     scale_from_investment = rows["investment_usd"].to_numpy(float) / capex * t.volume
     volume = np.where(np.isnan(volume), scale_from_investment, volume)
     # a size from its jobs next: a stated head count says more than the template's plant
-    volume = np.where(np.isnan(volume), given_jobs * hours_year / p.labour_hours, volume)
+    volume = np.where(np.isnan(volume), given_jobs * hours_year / unit_hours, volume)
     volume = np.where(np.isnan(volume), t.volume, volume)  # no size given: the template's plant
     scale = volume / t.volume
     given_investment = rows["investment_usd"].to_numpy(float)
     investment = np.where(np.isnan(given_investment), capex * scale, given_investment)
-    workers = p.labour_hours * volume / hours_year
+    workers = unit_hours * volume / hours_year
     jobs = np.where(np.isnan(given_jobs), workers, given_jobs)
     estimates = {
         "volume": np.isnan(rows["volume"].to_numpy(float)),

@@ -53,6 +53,7 @@ def as_argument(a: Any) -> Array:
 
 # columns of the per-site constants and entries of the product's scalars given to annual_costs
 SITE_COLUMNS = (
+    "labour_hours",
     "wage_usd_per_hour",
     "social_rate",
     "electricity_usd_per_kwh",
@@ -64,7 +65,6 @@ SITE_COLUMNS = (
     "input_duty_share",
 )
 SCALARS = (
-    "labour_hours",
     "electricity_kwh",
     "gas_m3",
     "land_m2",
@@ -75,7 +75,7 @@ SCALARS = (
     "depreciation",
 )
 # the per-country (or per-currency) factor families, in the order of annual_costs' ``keyed``
-FAMILIES = ("fx", "wage_growth", "electricity", "gas")
+FAMILIES = ("fx", "wage_growth", "electricity", "gas", "labour_hours")
 
 
 @_compiled
@@ -111,7 +111,7 @@ def annual_costs(
     customs value with their minimums, property and profit tax, summed over markets by units sold."""
     n_sites, n = out.shape
     n_markets, n_routes = freight_by_mode.shape[1], freight_by_mode.shape[2]
-    labour_hours, kwh, gas_m3, land_m2, fixed, building, recovery, carrying, depreciation = scalar
+    kwh, gas_m3, land_m2, fixed, building, recovery, carrying, depreciation = scalar
     ex_works = np.empty(n)
     materials_free, input_duty, rest = np.empty(n), np.empty(n), np.empty(n)
     property_tax = np.empty(n)
@@ -119,12 +119,12 @@ def annual_costs(
     best = np.empty(n)
     total = np.empty(n)
     for s in range(n_sites):
-        wage, social, electricity, gas, land, capex, property_rate, tax, input_share = site[s]
-        fx, growth, el, gs = key_of[0, s], key_of[1, s], key_of[2, s], key_of[3, s]
+        hours, wage, social, electricity, gas, land, capex, property_rate, tax, input_share = site[s]
+        fx, growth, el, gs, lh = key_of[0, s], key_of[1, s], key_of[2, s], key_of[3, s], key_of[4, s]
         for i in range(n):
             rate_fx = keyed[0, fx, i]
             # nominal local wage growth, floored so a far tail cannot make wages negative
-            labour = labour_hours * (
+            labour = (hours * keyed[4, lh, i]) * (
                 wage * _maximum(1.0 + keyed[1, growth, i], 0.01) * own_wage[i, s] / rate_fx
             )
             labour = labour * (1.0 + social)

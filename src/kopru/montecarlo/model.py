@@ -65,6 +65,9 @@ class RiskModel:
     # units of each currency per USD at the data pack's rate (KZT, TRY, EUR): switching values of the
     # exchange rates are said in them
     fx_per_usd: tuple[tuple[str, float], ...] = ()
+    # each country's labour hours a unit relative to a Turkish plant's, at the data pack's value:
+    # switching values of labour_hours.* are said as such a factor
+    labour_hours_factor: tuple[tuple[str, float], ...] = ()
 
     # per-unit quantiles cost as much again as the annual ones, a second sort of every column; by
     # default only the sites the output names (the pick and the Turkish baseline) get them
@@ -210,6 +213,11 @@ def build_model(pre: PlanInputs, uncertainty: Uncertainty) -> RiskModel:
             (c, float(pre.pack.param(c, "fx_per_usd").value))
             for c in ("KZT", "TRY", "EUR")
             if pre.pack.has_param(c, "fx_per_usd")
+        ),
+        labour_hours_factor=tuple(
+            (c, float(pre.pack.param(c, "labour_hours_factor").value))
+            for c in sorted(set(sites["country"]))
+            if pre.pack.has_param(c, "labour_hours_factor")
         ),
     )
 

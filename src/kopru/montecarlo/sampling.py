@@ -134,6 +134,7 @@ def sampled_inputs(
     growth = np.maximum(1.0 + _per_site(values, "wage_growth", model.site_country, n, 0.0), 0.01)
     electricity = _per_site(values, "electricity", model.site_country, n)
     gas = _per_site(values, "gas", model.site_country, n)
+    hours = _per_site(values, "labour_hours", model.site_country, n)
     freight_f = _mode_factors(values, "freight", n)
     waits = np.stack([values.get(f"wait.{w}", np.ones(n)) for w in WAITS], axis=-1)
     transit_f = np.concatenate([_mode_factors(values, "transit", n), waits], axis=-1)  # DAY_PARTS
@@ -142,6 +143,7 @@ def sampled_inputs(
     own = {name: values.get(f"site.{name}", 1.0) for name in SITE_INPUTS}  # (n, S) or 1
     return replace(
         x,
+        labour_hours=x.labour_hours * hours,
         wage_usd_per_hour=x.wage_usd_per_hour * growth * own["wage"] / fx_site,
         electricity_usd_per_kwh=x.electricity_usd_per_kwh * electricity * own["electricity"] / fx_site,
         gas_usd_per_m3=x.gas_usd_per_m3 * gas * own["gas"] / fx_site,
@@ -201,6 +203,7 @@ def annual_cost_direct(model: RiskModel, values: dict[str, Array], demand_factor
         _keyed(values, "wage_growth", model.site_country, 0.0, n),
         _keyed(values, "electricity", model.site_country, 1.0, n),
         _keyed(values, "gas", model.site_country, 1.0, n),
+        _keyed(values, "labour_hours", model.site_country, 1.0, n),
     ]
     rows = np.ones((len(keyed), max(len(k) for k, _ in keyed), n))
     for f, (factors, _) in enumerate(keyed):

@@ -183,12 +183,9 @@ def _axis(model: RiskModel, lever: _Lever, values: Array) -> TwoWayAxis:
 
 
 def _short_change(model: RiskModel, lever: _Lever, value: float) -> str:
-    """A value as a table's header says it: an exchange rate in its own units, else the move."""
-    rate = (
-        dict(model.fx_per_usd).get(lever.variable.removeprefix("fx."))
-        if lever.variable.startswith("fx.")
-        else None
-    )
+    """A value as a table's header says it: an exchange rate in its own units, labour hours as a
+    factor of a Turkish plant's, else the move."""
+    rate = _reference(model, lever)
     return f"{rate * value:,.4g}" if rate else _move(lever.kind, value)
 
 
@@ -537,10 +534,14 @@ def _change(model: RiskModel, lever: _Lever, value: float) -> str:
 
 
 def _reference(model: RiskModel, lever: _Lever) -> float | None:
-    """An exchange rate's value in the data pack: its switching value is said as a level."""
-    if not lever.variable.startswith("fx."):
-        return None
-    return dict(model.fx_per_usd).get(lever.variable.removeprefix("fx.")) or None
+    """An exchange rate's value in the data pack, or a country's labour hours a unit relative to a
+    Turkish plant's: its switching value is said as a level."""
+    family, _, key = lever.variable.partition(".")
+    if family == "fx":
+        return dict(model.fx_per_usd).get(key) or None
+    if family == "labour_hours":
+        return dict(model.labour_hours_factor).get(key) or None
+    return None
 
 
 def _move(kind: str, value: float) -> str:

@@ -14,6 +14,7 @@ from kopru.appraisal import (
     cash_flows,
     expansion_flows,
     irr,
+    irrs,
     npv,
     payback_years,
 )
@@ -23,6 +24,19 @@ def test_npv_and_irr_match_numpy_financial():
     flows = np.array([-1000.0, 300.0, 420.0, 680.0])
     assert float(npv(0.1, flows)) == pytest.approx(npf.npv(0.1, flows), rel=1e-12)
     assert irr(flows) == pytest.approx(npf.irr(flows), abs=1e-10)
+
+
+def test_a_batch_of_series_has_each_series_own_irr():
+    """A plan asks for some 75 IRRs at once (one matrix product of NPVs); each equals
+    numpy_financial's for its own series, and a series without a sign change has none."""
+    rng = np.random.default_rng(7)
+    batch = np.concatenate([-rng.uniform(1e3, 1e6, (12, 1)), rng.uniform(0.0, 4e5, (12, 15))], axis=1)
+    batch[3] = np.abs(batch[3])  # no outflow: no IRR
+    rates = irrs(batch)
+    assert rates[3] is None
+    for k in (i for i in range(len(batch)) if i != 3):
+        assert rates[k] == pytest.approx(npf.irr(batch[k]), abs=1e-9)
+        assert rates[k] == irr(batch[k])
 
 
 @settings(max_examples=60, deadline=None)

@@ -255,20 +255,39 @@ def irr(flows: Array) -> float | None:
     a million per cent) and the root nearest the lowest rate is polished by Brent's method;
     conventional series (outflows first) have exactly one.
     """
+    return irrs(np.asarray(flows, dtype=float)[None, :])[0]
+
+
+IRR_GRID = np.logspace(-3.0, 4.0, 1401) - 1.0  # the rates the NPV is bracketed on
+
+
+def irrs(flows: Array) -> list[float | None]:
+    """:func:`irr` of each series of ``flows`` (N, T): the NPVs of every series on the whole grid
+    are one matrix product (a plan asks for some 75 series), then each root is polished alone."""
     flows = np.asarray(flows, dtype=float)
-    if not (np.any(flows > 0) and np.any(flows < 0)):
-        return None
-    grid = np.logspace(-3.0, 4.0, 1401) - 1.0
-    values = npv(grid, np.broadcast_to(flows, (len(grid), len(flows))))
-    exact = np.flatnonzero(values == 0.0)
-    if len(exact):
-        return float(grid[exact[0]])
-    signs = np.sign(values)
-    change = np.flatnonzero(signs[:-1] * signs[1:] < 0)
-    if len(change) == 0:
-        return None
-    k = int(change[0])
-    return float(brentq(lambda r: float(npv(r, flows)), grid[k], grid[k + 1], xtol=1e-12, maxiter=200))
+    # discount factors (grid, T): (1 + r)^-t, as npv divides by (1 + r)^t
+    discount = 1.0 / np.power(1.0 + IRR_GRID[:, None], np.arange(flows.shape[-1]))
+    values = flows @ discount.T  # (N, grid)
+    out: list[float | None] = []
+    for series, row in zip(flows, values, strict=True):
+        if not (np.any(series > 0) and np.any(series < 0)):
+            out.append(None)
+            continue
+        exact = np.flatnonzero(row == 0.0)
+        if len(exact):
+            out.append(float(IRR_GRID[exact[0]]))
+            continue
+        signs = np.sign(row)
+        change = np.flatnonzero(signs[:-1] * signs[1:] < 0)
+        if len(change) == 0:
+            out.append(None)
+            continue
+        k = int(change[0])
+        root = brentq(
+            lambda r, f=series: float(npv(r, f)), IRR_GRID[k], IRR_GRID[k + 1], xtol=1e-12, maxiter=200
+        )
+        out.append(float(root))
+    return out
 
 
 def payback_years(flows: Array) -> float | None:

@@ -312,22 +312,18 @@ class Network:
         matrix, best = self._matrix(criterion)
         _, pred = dijkstra(matrix, directed=True, indices=oi, return_predecessors=True)
         names = list(self.index)
-        arcs = {
-            (int(u), int(v)): Leg(names[u], names[v], mode, dist, days, cost, co2, source, w_b, w_p)
-            for u, v, mode, dist, days, cost, co2, source, w_b, w_p in zip(
-                best["iu"],
-                best["iv"],
-                best["mode"],
-                best["distance_km"],
-                best["days"],
-                best["cost"],
-                best["co2_kg_per_t"],
-                best["source"],
-                best["wait_border_days"],
-                best["wait_port_days"],
-                strict=True,
-            )
+        row_of = {
+            (u, v): k for k, (u, v) in enumerate(zip(best["iu"].tolist(), best["iv"].tolist(), strict=True))
         }
+        fields = [best[c].tolist() for c in LEG_COLUMNS]
+        arcs: dict[tuple[int, int], Leg] = {}  # only the arcs the routes use are made into legs
+
+        def leg(u: int, v: int) -> Leg:
+            if (u, v) not in arcs:
+                k = row_of[(u, v)]
+                arcs[(u, v)] = Leg(names[u], names[v], *(f[k] for f in fields))
+            return arcs[(u, v)]
+
         found = {}
         for row, o in enumerate(oi):
             for d in di:
@@ -337,11 +333,22 @@ class Network:
                 while chain[-1] != o:
                     chain.append(int(pred[row, chain[-1]]))
                 chain.reverse()
-                legs = tuple(arcs[(u, v)] for u, v in itertools.pairwise(chain))
+                legs = tuple(leg(u, v) for u, v in itertools.pairwise(chain))
                 found[(names[o], names[d])] = Route(names[o], names[d], criterion, legs)
         return found
 
 
+# the columns of an arc a Leg keeps after its two ends, in Leg's order
+LEG_COLUMNS = (
+    "mode",
+    "distance_km",
+    "days",
+    "cost",
+    "co2_kg_per_t",
+    "source",
+    "wait_border_days",
+    "wait_port_days",
+)
 MEMO_KEPT = 16  # answers a network keeps of each kind (lanes, networks avoiding countries)
 
 
@@ -433,6 +440,12 @@ def restricted_crossed(pack: DataPack, passed: list[str] | tuple[str, ...], ends
     in the order it meets them; the countries in ``ends`` are left out (a market or a source in such
     a country is reached, not crossed)."""
     rules = pack.table("restrictions").index
-    country = pack.nodes["country"]
+    country = _NODE_COUNTRY.get(
+        pack.version, lambda: pack.nodes["country"].to_dict()
+    )  # a plan asks 250 times
     met = (country.get(n) for n in passed)
     return list(dict.fromkeys(c for c in met if c in rules and c not in ends))
+
+
+# each node's country, per shipped data (an override moves a node's charges and days, not its country)
+_NODE_COUNTRY: LRU[dict[str, str]] = LRU(8)

@@ -14,11 +14,19 @@ import pandas as pd
 
 from kopru.datapack import DataPack, split_list
 from kopru.language import ENGLISH, Words
+from kopru.memo import LRU
+
+_NAMES: LRU[dict[str, str]] = LRU(8)
 
 
 def site_names(pack: DataPack) -> dict[str, str]:
     """Names of every id a run may hold: regions, SEZs, Turkish provinces and their plants, markets,
-    industrial zones."""
+    industrial zones. Made once per shipped data (overrides change values, not names; a plan asks
+    four times) and copied out."""
+    return dict(_NAMES.get(pack.version, lambda: _site_names(pack)))
+
+
+def _site_names(pack: DataPack) -> dict[str, str]:
     names = {str(i): str(r["name"]) for i, r in pack.regions.iterrows()}
     names |= {str(i): f"SEZ {z['name']}" for i, z in pack.sez.iterrows()}
     provinces = {str(i): str(p["name"]) for i, p in pack.provinces.iterrows()}

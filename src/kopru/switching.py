@@ -23,7 +23,7 @@ LABELS: dict[str, str] = {
     "electricity": "electricity in {}",
     "gas": "gas in {}",
     "wage_growth": "wage growth in {}",
-    "labour_hours": "labour hours a unit in {} (times a Turkish plant's)",
+    "labour_hours": "labour hours a unit in {}",
     "freight": "{} freight",
     "transit": "{} transit days",
     "wait": "{} waits",
@@ -88,7 +88,7 @@ class Switch(_Model):
     # demand: the value holds today's plant sizes (an existing plant's expansion, and its incentives,
     # follow demand in the plan)
     at_todays_sizes: bool = False
-    reference: float | None = None  # an exchange rate's value in the data pack (the change is a level)
+    reference: float | None = None  # the input's level at neutral: an exchange rate, a labour hours factor
     expected: float | None = None  # a growth rate's expected value over the year
 
     @property
@@ -357,9 +357,9 @@ def _labour_sentence(v: SwitchingValues, said: set[tuple]) -> str | None:
     if s is None or s.reference is None or _key(s) in said:
         return None
     return (
-        f"A unit could take up to {s.reference * s.value:.3g} times a Turkish plant's labour hours in"
-        f" {FIXED_SUBJECTS.get(v.country, v.country)} ({s.reference:g} in the data pack; {_odds(s)})"
-        f" before {s.first_name} came first."
+        f"A unit made in {FIXED_SUBJECTS.get(v.country, v.country)} could take up to"
+        f" {s.reference * s.value:.3g} times a Turkish plant's labour hours ({s.reference:g} in this plan;"
+        f" {_odds(s)}) before {s.first_name} came first."
     )
 
 
@@ -440,8 +440,8 @@ def brief(v: SwitchingValues, words: Words = ENGLISH) -> str:
     labour = _labour_switch(v)
     if labour is not None and _key(labour) not in said and labour.reference is not None:
         out += " " + words(
-            "A unit could take up to %(times)s times a Turkish plant's labour hours in %(country)s"
-            " (%(given)s in the data pack; %(odds)s) before %(site)s came first.",
+            "A unit made in %(country)s could take up to %(times)s times a Turkish plant's labour hours"
+            " (%(given)s in this plan; %(odds)s) before %(site)s came first.",
             times=words.significant(labour.reference * labour.value, 3),
             country=where,
             given=words.significant(labour.reference, 3),

@@ -403,7 +403,14 @@ def test_kazakh_labour_hours_switching_value_against_whole_plans():
     lost = api.plan(APPAREL, overrides={"KZ.labour_hours_factor": 1.2 * outside})
     assert kept.site(kept.recommendation.site).country == "KZ"
     assert lost.recommendation.site == "plant_TR-20"
-    assert f"up to {1.2 * s.value:.3g} times a Turkish plant's labour hours in Kazakhstan" in describe(v)
+    said = describe(v)
+    assert f"A unit made in Kazakhstan could take up to {1.2 * s.value:.3g} times a Turkish plant's" in said
+    assert "(1.2 in this plan;" in said and s.change.endswith("instead of 1.2 times a Turkish plant's hours")
+    # the plan's factor, not the data pack's: an override is said as the plan's
+    over = switching_values(model(APPAREL, (("KZ.labour_hours_factor", 1.5),)))
+    assert over is not None
+    said = describe(over)  # near enough now to be a headline switch, else the sentence of its own
+    assert "instead of 1.5 times a Turkish plant's hours" in said or "(1.5 in this plan;" in said
     # a Turkish site's hours are the profile's own: no factor moves them
     assert not any(sw.input == "labour_hours.TR" for sw in v.switches)
 

@@ -11,7 +11,7 @@ QUANTITY_LABELS = {
     "wage_growth_nominal": "nominal wage growth",
     "consumer_price_inflation": "consumer price inflation",
     "hours_per_month": "working hours",
-    "labour_hours_factor": "labour hours a unit, relative to a Turkish plant",
+    "labour_hours_factor": "labour hours a unit relative to a Turkish plant's",
     "social_tax_employer": "employer's social tax",
     "social_contributions_employer": "employer's social contributions",
     "social_contributions_employer_relief": "relief on the employer's social contributions",

@@ -222,6 +222,7 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note, year=None):
         )
     if quantity not in pack.quantities:
         raise OverrideError(f"override {key}: unknown quantity {quantity!r} (see quantities.yaml)")
+    _check_subjects(pack, key, quantity, [subject])
     allowed = pack.quantities[quantity]["units"]
     if pack.quantities[quantity].get("positive") and value < MIN_POSITIVE:
         raise OverrideError(
@@ -296,6 +297,7 @@ def _parameters(pack, params: pd.DataFrame, key, value, unit, note, year, factor
             else f"override {key}: the data pack has no {key} value to multiply (give a value instead)"
         )
     latest = rows.groupby("subject", sort=True)["year"].idxmax()  # the first row of the latest year
+    _check_subjects(pack, key, quantity, list(latest.index))
     old = params.loc[latest, "value"].to_numpy(float)
     new = old * value if factor else np.full(len(old), value)
     units = set(params.loc[latest, "unit"])
@@ -325,6 +327,16 @@ def _parameters(pack, params: pd.DataFrame, key, value, unit, note, year, factor
         return params, Override(key, float(old[0]), float(new[0]), units.pop(), said, int(years[0]))
     unit = "×" if factor else units.pop()
     return params, Override(key, None, value, unit, note, year, factor=factor, matched=matched)
+
+
+def _check_subjects(pack, key: str, quantity: str, subjects: list[str]) -> None:
+    """A quantity that only some subjects may set (quantities.yaml ``override_subjects``): Türkiye's
+    labour hours factor is 1 by definition, and a region's would be read by no site."""
+    spec = pack.quantities[quantity]
+    allowed = spec.get("override_subjects")
+    refused = [s for s in subjects if allowed is not None and s not in allowed]
+    if refused:
+        raise OverrideError(f"override {key}: {quantity} is {spec.get('override_note', 'not settable here')}")
 
 
 def _check_range(pack, key: str, quantity: str, values: np.ndarray, units: set[str]) -> None:

@@ -526,6 +526,8 @@ def _change(model: RiskModel, lever: _Lever, value: float) -> str:
     """A lever's switching value as a reader says it: an exchange rate in its own units, a growth
     rate beside its expected one, else the move from the data pack's value."""
     rate = _reference(model, lever)
+    if rate and lever.variable.startswith("labour_hours."):
+        return f"at {rate * value:,.4g} instead of {rate:,.4g} times a Turkish plant's hours"
     if rate:
         return f"at {rate * value:,.4g} instead of {rate:,.4g}"
     if lever.kind == "rate" and lever.dist is not None:

@@ -559,5 +559,5 @@ def test_overrides_never_touch_what_is_kept_per_shipped_data():
     from kopru.datapack.overrides import EDGE_FIELDS, NODE_FIELDS
 
     assert not {"name", "country"} & (set(NODE_FIELDS) | set(EDGE_FIELDS))
-    with pytest.raises(OverrideError, match="expected node.<id>.<field>"):
+    with pytest.raises(OverrideError, match=r"expected node\.<id>\.<field>"):
         load({"node.khorgos.country": 1})

@@ -438,6 +438,37 @@ def test_api_docs_render_offline(watched: Watched) -> None:
     watched.check()
 
 
+def test_what_if_values_run_as_overrides_and_come_back_with_the_run(watched: Watched) -> None:
+    """A manager tries 'what if our Kazakh plant takes 1.5 times the hours' without an overrides file.
+    Oracle: kopru.plan with the same override (its saving); the refused value is said under its
+    input; the reopened run fills the input again."""
+    page = watched.page
+    page.goto(watched.base + "/plan")
+    page.wait_for_function("document.querySelector('[name=company]').value.length > 0")
+    hours = page.locator('[data-override="KZ.labour_hours_factor"]')
+    assert hours.get_attribute("placeholder") == "1.2"  # the data pack's value, shown greyed
+    hours.fill("a lot")
+    page.click("#run-btn")
+    failed = "document.querySelector('#progress-text').textContent === 'failed'"
+    page.wait_for_function(failed, timeout=30_000)
+    said = hours.locator("xpath=..").locator("small.err").inner_text()
+    assert "finite number" in said and not said.startswith("override")
+    assert "Kazakh labour hours" in page.locator("#form-errors").inner_text()
+    hours.fill("1.5")
+    page.click("#run-btn")
+    page.wait_for_function("document.querySelector('#progress-text').textContent === 'done'", timeout=30_000)
+    expected = kopru.plan(EXAMPLES / "apparel.yaml", overrides={"KZ.labour_hours_factor": 1.5})
+    assert f"{expected.recommendation.saving_pct:.1%}" in page.locator("#recommendation").inner_text()
+    run = re.search(r"run=([0-9a-f]{32})", page.url)
+    assert run is not None
+    page.goto(f"{watched.base}/plan?run={run.group(1)}")
+    page.wait_for_function("document.querySelector('[name=company]').value.length > 0")
+    page.wait_for_function(
+        "document.querySelector('[data-override=\"KZ.labour_hours_factor\"]').value === '1.5'"
+    )
+    assert page.locator('[data-override="KZT.fx_per_usd"]').input_value() == ""
+
+
 def test_plan_page_runs_risk(watched: Watched) -> None:
     page = watched.page
     page.goto(watched.base + "/plan")

@@ -39,6 +39,23 @@ def _plotly_js() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
+WHAT_IF = (
+    ("KZ.labour_hours_factor", "Kazakh labour hours, × a Turkish plant's"),
+    ("KZT.fx_per_usd", "KZT per USD"),
+    ("TRY.fx_per_usd", "TRY per USD"),
+)
+
+
+def _what_if(pack: Any) -> list[tuple[str, str, str]]:
+    """(override key, label, the data pack's value) of each what-if input the pack has."""
+    out = []
+    for key, label in WHAT_IF:
+        subject, _, quantity = key.partition(".")
+        if pack.has_param(subject, quantity):
+            out.append((key, label, f"{pack.param(subject, quantity).value:g}"))
+    return out
+
+
 def mount(app: FastAPI, auth: bool) -> None:
     """Add the pages, /docs, plotly.js and /static to ``app`` (``auth``: the pages ask for a token)."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -50,6 +67,9 @@ def mount(app: FastAPI, auth: bool) -> None:
         "risk_default": DEFAULT_RISK_SAMPLES,
         "max_seed": MAX_SEED,
         "space_max_days": MAX_WEB_DAYS,
+        # the Plan page's what-if inputs: the data-pack values a manager moves most (the tornado's
+        # widest bars in the examples), each shown with the value it replaces
+        "what_if": _what_if(api.data_pack()),
         # the countries under restrictions a match may route around (the Match page's check box)
         "restricted": {c: COUNTRY_NAMES.get(c, c) for c in api.data_pack().table("restrictions").index},
     }

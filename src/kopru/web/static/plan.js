@@ -277,6 +277,15 @@
     const lines = [];
     for (const e of errors) {
       const field = e.field || "";
+      const whatIf = form.querySelector(`[data-override="${CSS.escape(field)}"]`);
+      if (whatIf) {  // a what-if value the data pack refused: said under its input
+        const err = whatIf.parentElement.querySelector("small.err");
+        flag(whatIf, err);
+        err.textContent = e.msg.replace(/^override \S+: /, "");
+        const label = whatIf.parentElement.firstChild.textContent.trim();
+        lines.push(`<li><b>${kopru.esc(label)}</b>: ${kopru.esc(err.textContent)}</li>`);
+        continue;
+      }
       const top = field.split(/[.[]/)[0];
       const market = field.match(/^markets\[(\d+)\]\.?(\w+)?/);
       const row = field.match(/^(materials|baseline)\[(\d+)\]\.?(\w+)?/);
@@ -414,6 +423,12 @@
     const text = document.getElementById("progress-text");
     const optimize = document.getElementById("optimize").checked;
     const body = { profile, disruptions, optimize };
+    // what-if values: only those given (an empty input keeps the data pack's); the server checks them
+    const overrides = {};
+    for (const input of form.querySelectorAll("[data-override]")) {
+      if (input.value.trim() !== "") overrides[input.dataset.override] = input.value.trim();
+    }
+    if (Object.keys(overrides).length) body.overrides = overrides;
     if (kind === "risk") {
       for (const name of RUN_OPTIONS) {
         const raw = form.elements[name].value.trim();
@@ -662,6 +677,9 @@
         // the form holds the run's own profile: editing and running again starts from it
         const plan = await showRun(fromRuns, query.get("risk") === "1");
         await fill(plan.profile);
+        // the run's what-if values back in their inputs (other overrides stay in the plan's list)
+        const given = Object.fromEntries((plan.overrides || []).map((o) => [o.key, o.new]));
+        for (const input of form.querySelectorAll("[data-override]")) input.value = given[input.dataset.override] ?? "";
         source = "profile";
         document.getElementById("example").value = "";
         document.getElementById("source-note").textContent =

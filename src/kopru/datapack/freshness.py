@@ -21,6 +21,7 @@ import pandas as pd
 from kopru.datapack.labels import quantity_label, value_label
 from kopru.datapack.loader import DataPack
 from kopru.language import ENGLISH, Words
+from kopru.memo import LRU
 from kopru.trade import territory_of, treatment
 
 
@@ -158,6 +159,18 @@ def _edges(pack: DataPack) -> Iterable[DatedValue]:
         yield DatedValue("edges", f"edge.{a}.{b}.{mode}", what, int(r["year"]), r["source"])
 
 
+# the dated values by key, per shipped data and overrides (an override changes a value's year): a
+# plan asks for them for its recommendation and its Turkish baseline
+_DATED: LRU[tuple[dict, dict, dict, set]] = LRU(8)
+
+
+def _dated(pack: DataPack) -> tuple[dict, dict, dict, set]:
+    edges = {v.key: v for v in _edges(pack)}
+    tariffs = {v.key: v for v in _tariffs(pack)}
+    params = {v.key: v for v in _parameters(pack)}
+    return edges, tariffs, params, _edges_without_rate(pack)
+
+
 def oldest_behind(pack: DataPack, plan: Any, site_id: str, pays_input_duty: bool = True) -> DatedValue | None:
     """The oldest value the site's cost rests on, ties broken by key: its inputs, the legs of the
     routes it uses (an edge's own rate, or the mode's rates that price an edge without one; the road
@@ -173,10 +186,9 @@ def oldest_behind(pack: DataPack, plan: Any, site_id: str, pays_input_duty: bool
         found.append(
             DatedValue("parameters", f"{ref.subject}.{ref.quantity}", what, int(ref.year), ref.source)
         )
-    edges = {v.key: v for v in _edges(pack)}
-    tariffs = {v.key: v for v in _tariffs(pack)}
-    params = {v.key: v for v in _parameters(pack)}
-    priced_by_mode = _edges_without_rate(pack)
+    edges, tariffs, params, priced_by_mode = _DATED.get(
+        (pack.version, pack.overrides), lambda: _dated(pack)
+    )
     if _connector_km(pack, site) > 0.5:  # a site away from its node reaches it by road
         keys = ("network.road_circuity", "mode:road.cost_per_teu_km")
         found += [params[k] for k in keys if k in params]

@@ -269,7 +269,13 @@ def test_conditions_name_the_picks_unconfirmed_incentives_as_the_plan_does():
     region = plan.site(best.region)
     conditions = explain.conditions(result)
     assert conditions["recommended_incentives_unconfirmed"] is True
-    assert conditions["not_drawn"] == ["incentive eligibility", "capex", "fixed costs", "selling prices"]
+    assert conditions["not_drawn"] == [
+        "incentive eligibility",
+        "capex",
+        "fixed costs",
+        "material prices (and where each input is bought)",
+        "selling prices",
+    ]
     without = conditions["recommended_without_incentives"]
     assert without["name"] == region.name and without["plan_rank"] == region.rank
     assert without["base"] == pytest.approx(region.landed_cost.total, rel=1e-12)

@@ -186,9 +186,7 @@ def oldest_behind(pack: DataPack, plan: Any, site_id: str, pays_input_duty: bool
         found.append(
             DatedValue("parameters", f"{ref.subject}.{ref.quantity}", what, int(ref.year), ref.source)
         )
-    edges, tariffs, params, priced_by_mode = _DATED.get(
-        (pack.version, pack.overrides), lambda: _dated(pack)
-    )
+    edges, tariffs, params, priced_by_mode = _DATED.get((pack.version, pack.overrides), lambda: _dated(pack))
     if _connector_km(pack, site) > 0.5:  # a site away from its node reaches it by road
         keys = ("network.road_circuity", "mode:road.cost_per_teu_km")
         found += [params[k] for k in keys if k in params]

@@ -16,7 +16,15 @@ if TYPE_CHECKING:
     from kopru.montecarlo.reconcile import Reconciliation
     from kopru.montecarlo.statistics import RiskResult, SiteRisk
 
-NOT_DRAWN = ("incentive eligibility", "capex", "fixed costs", "selling prices")
+# held as the plan has them: material prices move every site of a country alike (one supplier's
+# price), and each site keeps the source the plan chose for an input with alternatives
+NOT_DRAWN = (
+    "incentive eligibility",
+    "capex",
+    "fixed costs",
+    "material prices (and where each input is bought)",
+    "selling prices",
+)
 SHIFTS_NAMED = 3  # inputs named in the reconciliation; the rest are summed
 
 

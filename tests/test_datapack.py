@@ -387,9 +387,9 @@ def test_bad_pattern_and_factor_overrides(mapping, message):
         ({"node.atlantis.handling_days": 1}, "expected node.<id>.<field>"),
         ({"nodot": 1}, "expected <subject>.<quantity>"),
         # labour hours: Türkiye's is 1 by definition, and a region's would be read by no site
-        ({"TR.labour_hours_factor": 0.8}, "Türkiye's is 1 by definition"),
-        ({"KZ-61.labour_hours_factor": 1.5}, r"set per country for Kazakhstan \(KZ.labour_hours_factor\)"),
-        ({"*.labour_hours_factor": {"factor": 1.1}}, "Türkiye's is 1 by definition"),
+        ({"TR.labour_hours_factor": 0.8}, "refused, labour_hours_factor may be set for Kazakhstan only"),
+        ({"KZ-61.labour_hours_factor": 1.5}, r"for Kazakhstan only \(KZ.labour_hours_factor\)"),
+        ({"*.labour_hours_factor": {"factor": 1.1}}, r"\(it matches TR\): refused"),
     ],
 )
 def test_bad_overrides(mapping, message):
@@ -551,6 +551,13 @@ def test_a_percentage_given_as_a_fraction_is_flagged():
         kopru.plan(EXAMPLES / "apparel.yaml", overrides={"KZ.corporate_income_tax": 15}).overrides[0]["check"]
         == ""
     )
+
+
+def test_a_subject_only_the_pack_sets_may_be_given_its_own_value():
+    """Re-entering a value the pack has changes nothing (older sweep files and runs may name
+    TR.labour_hours_factor: 1); a pattern may cover Kazakhstan's factor."""
+    assert load({"TR.labour_hours_factor": 1}).param("TR", "labour_hours_factor").value == 1
+    assert load({"K*.labour_hours_factor": 1.4}).param("KZ", "labour_hours_factor").value == 1.4
 
 
 def test_overrides_never_touch_what_is_kept_per_shipped_data():

@@ -171,7 +171,7 @@ class SwitchingValues(_Model):
         return out
 
     note: str = (
-        "One input at a time, the others at the data pack's values: inputs that move together change the"
+        "One input at a time, the others at the plan's values: inputs that move together change the"
         " answer more often than any one alone, and kopru risk gives those odds with the inputs'"
         " correlations. The share beside a switching value is what that input's own distribution puts"
         " beyond it. Freight, transit and waiting inputs keep today's routes (the planner may re-route"
@@ -179,7 +179,7 @@ class SwitchingValues(_Model):
         " expansion, and its incentives, with demand), so their switching values are bounds and stay out"
         " of the sentences above. Demand is all markets together, its range the total of independently"
         " drawn markets. The two-way table moves the tornado's two widest inputs together over their"
-        " percentiles, every other input at the data pack's values, including those the two move with in"
+        " percentiles, every other input at the plan's values, including those the two move with in"
         " kopru risk (the lira's with Turkish wage growth and energy, for one): its middle cell is the"
         " inputs' medians, not the plan."
     )
@@ -251,6 +251,12 @@ def switch_change(s: Switch, words: Words = ENGLISH) -> str:
     )
     if words.lang == "en" or old:  # a plan stored before the values behind the words were kept
         return s.change
+    if s.reference is not None and s.input.startswith("labour_hours."):
+        return words(
+            "at %(value)s instead of %(reference)s times a Turkish plant's hours",
+            value=words.significant(s.reference * s.value),
+            reference=words.significant(s.reference),
+        )
     if s.reference is not None:
         return words(
             "at %(value)s instead of %(reference)s",
@@ -328,7 +334,7 @@ def describe(v: SwitchingValues) -> str:
         out.append(
             f"Of the inputs each across its 5-95 % range, {s.label} spans the widest range of the saving over"
             f" {v.comparator}: {s.saving_pct_low:.1%} to {s.saving_pct_high:.1%} ({v.saving_pct:.1%} at the"
-            " data pack's values)."
+            " plan's values)."
         )
     if v.two_way is not None:
         out.append(two_way_sentence(v))

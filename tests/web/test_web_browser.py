@@ -458,7 +458,9 @@ def test_what_if_values_run_as_overrides_and_come_back_with_the_run(watched: Wat
     page.click("#run-btn")
     page.wait_for_function("document.querySelector('#progress-text').textContent === 'done'", timeout=30_000)
     expected = kopru.plan(EXAMPLES / "apparel.yaml", overrides={"KZ.labour_hours_factor": 1.5})
-    assert f"{expected.recommendation.saving_pct:.1%}" in page.locator("#recommendation").inner_text()
+    said = page.locator("#recommendation").inner_text()
+    assert f"{expected.recommendation.saving_pct:.1%}" in said
+    assert "Replaced in this run: Kazakh labour hours, × a Turkish plant's 1.2 → 1.5." in said
     run = re.search(r"run=([0-9a-f]{32})", page.url)
     assert run is not None
     page.goto(f"{watched.base}/plan?run={run.group(1)}")
@@ -467,6 +469,10 @@ def test_what_if_values_run_as_overrides_and_come_back_with_the_run(watched: Wat
         "document.querySelector('[data-override=\"KZ.labour_hours_factor\"]').value === '1.5'"
     )
     assert page.locator('[data-override="KZT.fx_per_usd"]').input_value() == ""
+    # another profile starts from the data pack's values
+    page.select_option("#example", "food_processing")
+    page.wait_for_function("document.querySelector('[name=product]').value.includes('biscuit')")
+    assert hours.input_value() == ""
 
 
 def test_plan_page_runs_risk(watched: Watched) -> None:

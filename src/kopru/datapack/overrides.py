@@ -222,7 +222,7 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note, year=None):
         )
     if quantity not in pack.quantities:
         raise OverrideError(f"override {key}: unknown quantity {quantity!r} (see quantities.yaml)")
-    _check_subjects(pack, key, quantity, [subject])
+    _check_subjects(pack, key, quantity, [subject], [value])
     allowed = pack.quantities[quantity]["units"]
     if pack.quantities[quantity].get("positive") and value < MIN_POSITIVE:
         raise OverrideError(
@@ -297,9 +297,9 @@ def _parameters(pack, params: pd.DataFrame, key, value, unit, note, year, factor
             else f"override {key}: the data pack has no {key} value to multiply (give a value instead)"
         )
     latest = rows.groupby("subject", sort=True)["year"].idxmax()  # the first row of the latest year
-    _check_subjects(pack, key, quantity, list(latest.index))
     old = params.loc[latest, "value"].to_numpy(float)
     new = old * value if factor else np.full(len(old), value)
+    _check_subjects(pack, key, quantity, list(latest.index), [float(v) for v in new])
     units = set(params.loc[latest, "unit"])
     if unit is not None and units != {unit}:
         raise OverrideError(f"override {key}: unit must be {' or '.join(sorted(units))} (the data pack's)")
@@ -329,14 +329,20 @@ def _parameters(pack, params: pd.DataFrame, key, value, unit, note, year, factor
     return params, Override(key, None, value, unit, note, year, factor=factor, matched=matched)
 
 
-def _check_subjects(pack, key: str, quantity: str, subjects: list[str]) -> None:
+def _check_subjects(pack, key: str, quantity: str, subjects: list[str], values: list[float]) -> None:
     """A quantity that only some subjects may set (quantities.yaml ``override_subjects``): Türkiye's
-    labour hours factor is 1 by definition, and a region's would be read by no site."""
+    labour hours factor is 1 by definition, and a region's would be read by no site. Giving such a
+    subject the value it has changes nothing and is let through."""
     spec = pack.quantities[quantity]
     allowed = spec.get("override_subjects")
-    refused = [s for s in subjects if allowed is not None and s not in allowed]
-    if refused:
-        raise OverrideError(f"override {key}: {quantity} is {spec.get('override_note', 'not settable here')}")
+    if allowed is None:
+        return
+    for subject, value in zip(subjects, values, strict=True):
+        same = pack.has_param(subject, quantity) and pack.param(subject, quantity).value == value
+        if subject not in allowed and not same:
+            whose = "" if key.startswith(f"{subject}.") else f" (it matches {subject})"
+            why = spec.get("override_note", "cannot be set here")
+            raise OverrideError(f"override {key}{whose}: refused, {quantity} {why}")
 
 
 def _check_range(pack, key: str, quantity: str, values: np.ndarray, units: set[str]) -> None:

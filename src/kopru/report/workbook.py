@@ -543,7 +543,7 @@ def _tornado(plan: Plan) -> Sheet:
         for s in v.swings
     ]
     at_base = (
-        f"At the data pack's values, the saving over {v.comparator}: {v.saving:,.0f} {cur} a year,"
+        f"At the plan's values, the saving over {v.comparator}: {v.saving:,.0f} {cur} a year,"
         f" {v.saving_pct:.1%}"
     )
     return cols, rows, [at_base]

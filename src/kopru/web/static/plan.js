@@ -48,7 +48,7 @@
         }).join("") + "</tr>").join("");
       document.getElementById(`${id}-table`).innerHTML = head + rows;
       document.getElementById(`${id}-note`).textContent =
-        `${v.name}'s ${measure}; the other inputs at the data pack's values. ` +
+        `${v.name}'s ${measure}; the other inputs at the plan's values. ` +
         `${v.name} first in ${Math.round(100 * t.holds)} % of the cells.`;
     }
   }
@@ -363,9 +363,13 @@
     select.addEventListener("change", () => select.value && loadExample(select.value));
   }
 
+  // what-if values belong to a run: a newly loaded profile starts from the data pack's
+  const clearWhatIf = () => form.querySelectorAll("[data-override]").forEach((input) => { input.value = ""; });
+
   async function loadExample(name) {
     const doc = await kopru.json(`/api/examples/${encodeURIComponent(name)}`);
     await fill(doc.profile);
+    clearWhatIf();
     source = `example:${name}`;
     document.getElementById("source-note").textContent = `Loaded the example “${name}”. Edit any field, then run.`;
   }
@@ -378,6 +382,7 @@
     try {
       const parsed = await kopru.json("/api/profiles/parse", { method: "POST", body });
       await fill(parsed.profile);
+      clearWhatIf();
       source = `upload:${file.name}`;
       document.getElementById("example").value = "";
       document.getElementById("source-note").textContent = `Loaded ${file.name}.`;
@@ -611,6 +616,13 @@
     head.className = "headline";
     const points = (rec.headline ? rec.points || [] : []).slice();
     if (oldest) points.push(`The oldest value it rests on: ${oldest.what} (${oldest.year}, ${cited(oldest.source)}).`);
+    // what the run replaced in the data pack (the what-if values, or an overrides file's)
+    const replaced = (plan.overrides || []).map((o) => {
+      const input = form.querySelector(`[data-override="${CSS.escape(o.key)}"]`);
+      const what = input ? input.parentElement.firstChild.textContent.trim() : o.key;
+      return o.old === null || o.old === undefined ? `${what} ${o.new}` : `${what} ${o.old} → ${o.new}`;
+    });
+    if (replaced.length) points.push(`Replaced in this run: ${replaced.join("; ")}.`);
     const list = document.createElement("ul");
     list.replaceChildren(...points.map((t) => Object.assign(document.createElement("li"), { textContent: t })));
     box.replaceChildren(head, ...(points.length ? [list] : []));
@@ -679,11 +691,16 @@
         await fill(plan.profile);
         // the run's what-if values back in their inputs (other overrides stay in the plan's list)
         const given = Object.fromEntries((plan.overrides || []).map((o) => [o.key, o.new]));
-        for (const input of form.querySelectorAll("[data-override]")) input.value = given[input.dataset.override] ?? "";
+        const inputs = [...form.querySelectorAll("[data-override]")];
+        for (const input of inputs) input.value = given[input.dataset.override] ?? "";
+        const shown = new Set(inputs.map((input) => input.dataset.override));
+        const others = Object.keys(given).filter((key) => !shown.has(key));
         source = "profile";
         document.getElementById("example").value = "";
         document.getElementById("source-note").textContent =
-          `Loaded the profile of the run shown below (${plan.company}). Edit any field, then run.`;
+          `Loaded the profile of the run shown below (${plan.company}). Edit any field, then run.` +
+          (others.length ? ` The run also replaced ${others.join(", ")}: a new run here keeps only the` +
+            " what-if values below (give the others in an overrides file to kopru plan --overrides)." : "");
       } catch (e) {
         kopru.toast(e.message);
       }

@@ -17,6 +17,7 @@ from kopru.appraisal import (
     irrs,
     npv,
     payback_years,
+    sign_changes,
 )
 
 
@@ -33,6 +34,21 @@ def test_the_lowest_root_even_when_a_higher_one_is_on_the_grid():
     assert irr(np.array([-1.0, 1.0])) == 0.0  # a root on the grid, nothing below it
     with pytest.raises(ValueError, match=r"rows \(N, T\)"):
         irrs(np.array([-1.0, 2.0]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=2, max_size=12))
+def test_no_more_irrs_than_sign_changes(flows):
+    """Descartes' rule of signs (in x = 1/(1+r) > 0): a series has at most as many positive-x roots
+    as it changes sign, so the roots the NPV grid brackets never outnumber sign_changes, the count
+    behind the appraisal's 'may have up to N IRRs' note."""
+    from kopru.appraisal import IRR_GRID
+
+    f = np.array(flows)
+    row = np.array([float(npv(r, f)) for r in IRR_GRID])
+    signs = np.sign(row[row != 0])
+    assert np.count_nonzero(signs[1:] != signs[:-1]) <= sign_changes(f)
+    assert sign_changes(np.array([-1.0, 0.0, 2.0, -3.0, 0.0])) == 2  # zeros skipped
 
 
 def test_a_batch_of_series_has_each_series_own_irr():

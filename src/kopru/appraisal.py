@@ -258,6 +258,14 @@ def irr(flows: Array) -> float | None:
     return irrs(np.asarray(flows, dtype=float)[None, :])[0]
 
 
+def sign_changes(flows: Array) -> int:
+    """How often a series (T,) changes sign, zeros skipped: by Descartes' rule of signs, the most
+    IRRs it can have (a conventional series, outflows first, changes once)."""
+    signs = np.sign(np.asarray(flows, dtype=float))
+    signs = signs[signs != 0]
+    return int(np.count_nonzero(signs[1:] != signs[:-1]))
+
+
 IRR_GRID = np.logspace(-3.0, 4.0, 1401) - 1.0  # the rates the NPV is bracketed on
 
 

@@ -23,6 +23,7 @@ from kopru.appraisal import (
     irrs,
     npv,
     payback_years,
+    sign_changes,
     term_share,
 )
 from kopru.costs import COMPONENTS, CostInputs, landed_cost, property_tax_a_year
@@ -231,9 +232,13 @@ def appraise(pre: PlanInputs, feasible: np.ndarray, baseline: int | None) -> lis
             notes.append("no IRR or payback: an existing plant with the capacity invests nothing")
         elif rate is None:
             notes.append("no IRR: the cash flows never change sign (no investment, or no return)")
+        elif (n := sign_changes(own[i])) > 1:
+            notes.append(_several_irrs("the cash flows", n))
         vs = None
         if baseline is not None and baseline != i:
             diff = free[i] - free[baseline]
+            if moves[i] is not None and (n := sign_changes(diff)) > 1:
+                notes.append(_several_irrs("the move's cash flows", n))
             vs = Comparison(
                 baseline=str(pre.sites["id"].iloc[baseline]),
                 npv=finite(float(values[i] - values[baseline])),
@@ -254,6 +259,14 @@ def appraise(pre: PlanInputs, feasible: np.ndarray, baseline: int | None) -> lis
             )
         )
     return out
+
+
+def _several_irrs(what: str, changes: int) -> str:
+    """A note for flows that change sign more than once: their IRR is not one number."""
+    return (
+        f"{what} change sign {changes} times, so they may have up to {changes} IRRs: the lowest is shown;"
+        " judge them by the NPV"
+    )
 
 
 def _flows_out(flows: CashFlows, i: int) -> CashFlowsOut:

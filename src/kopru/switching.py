@@ -343,10 +343,11 @@ def describe(v: SwitchingValues) -> str:
     return " ".join(out)
 
 
-def _labour_switch(v: SwitchingValues) -> Switch | None:
-    """The switching value of the labour hours a unit in the recommendation's country, upwards:
-    how many hours a unit its workforce could take before first place left the country."""
-    return next(
+def _labour_sentence(v: SwitchingValues, said: set[tuple], words: Words = ENGLISH) -> str | None:
+    """How many hours a unit the recommendation's workforce could take before first place left
+    its country (the labour hours' switching value upwards): the question a manager asks of a
+    plant abroad, said whether or not it is near; None when ``said`` has it already."""
+    s = next(
         (
             s
             for s in v.switches
@@ -354,18 +355,16 @@ def _labour_switch(v: SwitchingValues) -> Switch | None:
         ),
         None,
     )
-
-
-def _labour_sentence(v: SwitchingValues, said: set[tuple]) -> str | None:
-    """How many hours a unit the recommendation's workforce could take before first place left
-    its country: the question a manager asks of a plant abroad, said whether or not it is near."""
-    s = _labour_switch(v)
     if s is None or s.reference is None or _key(s) in said:
         return None
-    return (
-        f"A unit made in {FIXED_SUBJECTS.get(v.country, v.country)} could take up to"
-        f" {s.reference * s.value:.3g} times a Turkish plant's labour hours ({s.reference:g} in this plan;"
-        f" {_odds(s)}) before {s.first_name} came first."
+    return words(
+        "A unit made in %(country)s could take up to %(times)s times a Turkish plant's labour hours"
+        " (%(given)s in this plan; %(odds)s) before %(site)s came first.",
+        times=words.significant(s.reference * s.value, 3),
+        country=words(FIXED_SUBJECTS.get(v.country, v.country)),
+        given=words.significant(s.reference, 3),
+        odds=_odds(s, words),
+        site=s.first_name,
     )
 
 
@@ -443,18 +442,8 @@ def brief(v: SwitchingValues, words: Words = ENGLISH) -> str:
         out = words("No single input moves first place from %(site)s within reach.", site=v.name)
     else:
         out = words("Switching values, one input alone: %(parts)s.", parts="; ".join(parts))
-    labour = _labour_switch(v)
-    if labour is not None and _key(labour) not in said and labour.reference is not None:
-        out += " " + words(
-            "A unit made in %(country)s could take up to %(times)s times a Turkish plant's labour hours"
-            " (%(given)s in this plan; %(odds)s) before %(site)s came first.",
-            times=words.significant(labour.reference * labour.value, 3),
-            country=where,
-            given=words.significant(labour.reference, 3),
-            odds=_odds(labour, words),
-            site=labour.first_name,
-        )
-    return out
+    labour = _labour_sentence(v, said, words)
+    return f"{out} {labour}" if labour else out
 
 
 def likelihood_order(s: Switch) -> tuple[float, float]:

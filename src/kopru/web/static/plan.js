@@ -271,19 +271,22 @@
     box.innerHTML = "";
   }
 
+  // the what-if input of an override key (null for any other key), and what its label says
+  const whatIfInput = (key) => form.querySelector(`[data-override="${CSS.escape(key)}"]`);
+  const whatIfLabel = (input) => input.parentElement.firstChild.textContent.trim();
+
   function showErrors(errors, message) {
     clearErrors();
     const box = document.getElementById("form-errors");
     const lines = [];
     for (const e of errors) {
       const field = e.field || "";
-      const whatIf = form.querySelector(`[data-override="${CSS.escape(field)}"]`);
+      const whatIf = whatIfInput(field);
       if (whatIf) {  // a what-if value the data pack refused: said under its input
         const err = whatIf.parentElement.querySelector("small.err");
         flag(whatIf, err);
         err.textContent = e.msg.replace(/^override \S+: /, "");
-        const label = whatIf.parentElement.firstChild.textContent.trim();
-        lines.push(`<li><b>${kopru.esc(label)}</b>: ${kopru.esc(err.textContent)}</li>`);
+        lines.push(`<li><b>${kopru.esc(whatIfLabel(whatIf))}</b>: ${kopru.esc(err.textContent)}</li>`);
         continue;
       }
       const top = field.split(/[.[]/)[0];
@@ -618,8 +621,8 @@
     if (oldest) points.push(`The oldest value it rests on: ${oldest.what} (${oldest.year}, ${cited(oldest.source)}).`);
     // what the run replaced in the data pack (the what-if values, or an overrides file's)
     const replaced = (plan.overrides || []).map((o) => {
-      const input = form.querySelector(`[data-override="${CSS.escape(o.key)}"]`);
-      const what = input ? input.parentElement.firstChild.textContent.trim() : o.key;
+      const input = whatIfInput(o.key);
+      const what = input ? whatIfLabel(input) : o.key;
       return o.old === null || o.old === undefined ? `${what} ${o.new}` : `${what} ${o.old} → ${o.new}`;
     });
     if (replaced.length) points.push(`Replaced in this run: ${replaced.join("; ")}.`);

@@ -96,10 +96,65 @@ def test_closing_everything_is_a_route_error(network):
     assert np.isinf(lanes.cost_usd_per_teu[0, 0]) and lanes.cost_usd_per_teu[0, 1] == 0
 
 
-@pytest.mark.parametrize("name", ["atlantis", "aktau-atlantis", "mode:teleport"])
+@pytest.mark.parametrize("name", ["atlantis", "aktau-atlantis", "mode:teleport", "water:atlantic"])
 def test_unknown_closure_is_rejected(network, name):
     with pytest.raises(RouteError, match="cannot close"):
         network.close(name)
+
+
+CASPIAN_FERRIES = ("aktau-baku_alat", "kuryk-baku_alat", "turkmenbashi-baku_alat")
+
+
+def test_closing_the_caspian_closes_its_three_ferries_and_keeps_lake_van(network):
+    """Oracle: the Caspian's ferries closed one by one by name (the data pack's three lines), on
+    every origin x destination pair of the network; the Lake Van rail ferry stays open, as it does
+    not under mode:ferry."""
+    nodes = list(network.nodes.index)
+    by_water = network.close("water:caspian").lanes(nodes, nodes)
+    by_name = network.close(*CASPIAN_FERRIES).lanes(nodes, nodes)
+    assert np.array_equal(by_water.cost_usd_per_teu, by_name.cost_usd_per_teu)
+    assert np.array_equal(by_water.days, by_name.days)
+    arcs = network.close("water:caspian").arcs
+    assert set(arcs.loc[arcs["mode"] == "ferry", "u"]) == {"van", "tatvan"}
+    assert not (network.close("mode:ferry").arcs["mode"] == "ferry").any()
+    assert np.array_equal(network.close("water:Caspian Sea").lanes(nodes, nodes).days, by_water.days)
+
+
+def test_closing_the_turkish_straits_stops_every_ship_through_them(network):
+    """Hand oracle from the map: every ship's leg between the Black Sea and Ambarli or the
+    Mediterranean passes the Bosphorus (and Mersin-Ambarli the Dardanelles); Black Sea legs between
+    Black Sea ports and Mersin's ships to Ambarli's rivals do not."""
+    closed = network.close("water:turkish_straits").arcs
+    ships = closed[closed["mode"] == "sea"]
+    through = {frozenset(p) for p in zip(ships["u"], ships["v"], strict=True)}
+    assert frozenset({"poti", "samsun"}) in through and frozenset({"samsun", "constanta"}) in through
+    for port in ("poti", "batumi", "samsun", "constanta", "novorossiysk", "mersin"):
+        assert frozenset({port, "istanbul_ambarli"}) not in through
+    assert frozenset({"mersin", "poti"}) not in through
+    assert network.close("water:turkish_straits").route("poti", "istanbul_ambarli").modes != ("sea",)
+
+
+def test_every_ship_names_the_waters_it_crosses_and_no_land_leg_does():
+    from kopru.datapack.loader import WATERS
+
+    edges = load().edges
+    listed = edges["waters"].str.split(";")
+    water = edges["mode"].isin(["ferry", "sea"])
+    assert listed[water].map(lambda w: bool(w) and set(w) <= set(WATERS)).all()
+    assert (edges.loc[~water, "waters"] == "").all()
+
+
+def test_a_closure_is_named_as_a_reader_names_it():
+    from kopru.corridors import closure_label
+
+    pack = load()
+    assert closure_label(pack, "water:caspian") == "every ship across the Caspian Sea"
+    assert closure_label(pack, "mode:ferry") == "every ferry leg (Caspian, Lake Van)"
+    assert closure_label(pack, "mode:rail") == "every rail leg"
+    assert closure_label(pack, "aktau-baku_alat:ferry") == (
+        "Aktau seaport to Baku International Sea Trade Port (Alat) by ferry"
+    )
+    assert closure_label(pack, "khorgos") == pack.nodes.loc["khorgos", "name"]
 
 
 def test_unknown_node_is_rejected(network):
@@ -282,6 +337,18 @@ def test_the_caspian_closed_and_russia_avoided_leaves_the_route_through_iran():
     assert not any(n.startswith("no route") for n in turan.notes)
     trims_in = kopru.route("istanbul", "turkistan", disruptions="mode:ferry", avoid="RU")  # the trims
     assert "gurbulak" in [leg.destination for leg in trims_in.legs]
+
+
+def test_a_plan_names_what_was_closed_in_its_text_and_report():
+    import kopru
+    from kopru.report.html import render_html
+
+    plan = kopru.plan(EXAMPLES / "apparel.yaml", disruptions=["water:caspian", "khorgos"])
+    assert plan.disruptions == ["water:caspian", "khorgos"]
+    khorgos = load().nodes.loc["khorgos", "name"]
+    assert plan.closed_parts == ["every ship across the Caspian Sea", khorgos]
+    html = render_html(plan, load())
+    assert f"Closed in the corridor network: every ship across the Caspian Sea, {khorgos}." in html
 
 
 def test_an_unknown_country_code_is_one_line(cli):

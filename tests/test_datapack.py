@@ -260,6 +260,25 @@ def test_edge_to_unknown_node_is_rejected(data_copy):
         read(data_copy)
 
 
+@pytest.mark.parametrize(
+    ("row", "waters", "message"),
+    [
+        ("aktau-baku_alat", "caspian;atlantic", "unknown water 'atlantic'; expected one of caspian"),
+        ("aktau-baku_alat", "", "a ferry leg must name the waters it crosses"),
+        ("almaty-altynkol", "caspian", "a rail leg crosses no water"),
+    ],
+)
+def test_a_leg_with_wrong_waters_is_rejected(data_copy, row, waters, message):
+    a, b = row.split("-")
+
+    def edit(df):
+        df.loc[(df["from"] == a) & (df["to"] == b), "waters"] = waters
+
+    _edit_csv(data_copy / "corridor_edges.csv", edit)
+    with pytest.raises(DataPackError, match=f"corridor_edges.csv, row .* \\({row}\\): {message}"):
+        read(data_copy)
+
+
 def test_missing_boundary_is_rejected(data_copy):
     import json
 

@@ -642,7 +642,9 @@ def test_no_site_serving_everything_says_what_each_group_of_sites_lacks():
     turan = plan.site("sez_turan")
     assert any(
         n.startswith("no route to Türkiye, European Union; no route in for trims")
-        and n.endswith("with mode:ferry closed and routes through Russia, Iran avoided")
+        and n.endswith(
+            "with every ferry leg (Caspian, Lake Van) closed and routes through Russia, Iran avoided"
+        )
         for n in turan.notes
     )
 

@@ -581,7 +581,7 @@ def test_the_sweep_pack_in_turkish(tmp_path, cli):
     base = en["scenarios"][0]
     assert f"{base['best_total']:,.0f}".replace(",", ".") in tr
     assert f"%{base['saving_pct'] * 100:.1f}".replace(".", ",") in tr
-    assert "KZT değer kaybı × 1,2" in tr and "kapalı: mode:ferry" in tr
+    assert "KZT değer kaybı × 1,2" in tr and "kapalı: water:caspian" in tr
     # the workbook too: every header and note in Turkish, the same numbers as the English one's
     import openpyxl
 

@@ -21,7 +21,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from kopru.datapack import DataPack
-from kopru.datapack.loader import MODES
+from kopru.datapack.loader import MODES, WATERS
 from kopru.display import code_of
 from kopru.errors import DataPackError, RouteError
 from kopru.memo import LRU
@@ -212,7 +212,9 @@ class Network:
         """A copy of the network with nodes, edges or whole modes closed.
 
         A name is a node id (``khorgos``), an edge (``aktau-baku_alat``, every mode),
-        an edge of one mode (``aktau-baku_alat:ferry``) or a mode (``mode:ferry``).
+        an edge of one mode (``aktau-baku_alat:ferry``), a mode (``mode:ferry``: the Lake Van
+        ferry too) or a body of water (``water:caspian``: every ship's leg that crosses it, so
+        ``water:turkish_straits`` closes Black Sea ships to Istanbul and the Mediterranean).
         """
         return Network(self.pack, self.closed + tuple(names), self.avoid, self.ends)
 
@@ -382,6 +384,11 @@ def _open_mask(arcs: pd.DataFrame, closed: tuple[str, ...], nodes: set[str], mod
             if mode not in modes:
                 raise RouteError(f"cannot close {name!r}: modes are {', '.join(sorted(modes))}")
             keep &= arcs["mode"] != mode
+        elif name.startswith("water:"):
+            water = water_id(name.removeprefix("water:"))
+            if water is None:
+                raise RouteError(f"cannot close {name!r}: waters are {', '.join(WATERS)}")
+            keep &= ~arcs["waters"].str.split(";").map(frozenset).map(lambda listed, w=water: w in listed)
         elif "-" in name:
             pair, _, mode = name.partition(":")
             a, _, b = pair.partition("-")
@@ -395,9 +402,45 @@ def _open_mask(arcs: pd.DataFrame, closed: tuple[str, ...], nodes: set[str], mod
             keep &= (arcs["u"] != name) & (arcs["v"] != name)
         else:
             raise RouteError(
-                f"cannot close {name!r}: expected a node id, <node>-<node>[:<mode>] or mode:<mode>"
+                f"cannot close {name!r}: expected a node id, <node>-<node>[:<mode>], mode:<mode>"
+                " or water:<water>"
             )
     return keep
+
+
+WATER_NAMES = {
+    "caspian": "the Caspian Sea",
+    "black_sea": "the Black Sea",
+    "turkish_straits": "the Turkish Straits",
+    "mediterranean": "the Mediterranean",
+    "lake_van": "Lake Van",
+}
+MODE_LEGS = {"ferry": "every ferry leg (Caspian, Lake Van)"}
+
+
+def water_id(name: str) -> str | None:
+    """A body of water by its id or its name, in any case ('caspian', 'Caspian Sea', 'the Black Sea')."""
+    key = name.strip().lower().removeprefix("the ").replace(" ", "_")
+    by_name = {n.lower().removeprefix("the ").replace(" ", "_"): w for w, n in WATER_NAMES.items()}
+    return key if key in WATERS else by_name.get(key)
+
+
+def closure_label(pack: DataPack, name: str) -> str:
+    """A closed part of the network as a reader names it: 'Khorgos border crossing', 'every ship
+    across the Caspian Sea', 'Aktau seaport-Baku ... by ferry' (ids are for the command line)."""
+    names = pack.nodes["name"]
+    if name.startswith("mode:"):
+        mode = name.removeprefix("mode:")
+        return MODE_LEGS.get(mode, f"every {mode} leg")
+    if name.startswith("water:"):
+        water = water_id(name.removeprefix("water:"))
+        return f"every ship across {WATER_NAMES.get(water or '', name)}"
+    if "-" in name:
+        pair, _, mode = name.partition(":")
+        a, _, b = pair.partition("-")
+        leg = f"{names.get(a, a)} to {names.get(b, b)}"
+        return f"{leg} by {mode}" if mode else leg
+    return str(names.get(name, name))
 
 
 def check_connected(network: Network) -> None:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from kopru import datapack
 from kopru.borrowing import BorrowedStress
 from kopru.borrowing import stress as borrowed_stress
-from kopru.corridors import Network, restricted_crossed
+from kopru.corridors import Network, closure_label, restricted_crossed
 from kopru.costs import COMPONENTS, annual_totals, landed_cost, property_tax_per_unit, route_choice
 from kopru.datapack import DataPack, Param, reads, split_list
 from kopru.datapack.freshness import oldest_behind
@@ -321,6 +321,8 @@ class Plan(Model):
     assumptions: list[str]
     profile: dict[str, Any]
     network: NetworkPlan | None = None  # the optimizer's plan, when it was run
+    # the disruptions as a reader names them ('every ship across the Caspian Sea'), in their order
+    closed_parts: list[str] = []
     # the oldest value the recommended site's cost rests on: {table, key, what, year, source}
     oldest_input: dict[str, Any] | None = None
     # units of each currency per USD that turned the inputs into the plan's money (not USD itself)
@@ -680,6 +682,7 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
         recommendation=recommendation,
         routes=routes,
         disruptions=list(pre.closed),
+        closed_parts=[closure_label(pack, c) for c in pre.closed],
         avoid=list(pre.avoid),
         sources=used_sources,
         overrides=[o.as_dict() for o in pack.overrides],
@@ -895,7 +898,8 @@ def _site_notes(pre: PlanInputs, a: _Arrays, i: int, site: Any, bought: list[Mat
         lacks = ([f"no route to {', '.join(markets)}"] if markets else []) + (
             [f"no route in for {' or '.join(materials)}"] if materials else []
         )
-        given = ([f"{', '.join(pre.closed)} closed"] if pre.closed else []) + (
+        closed = [closure_label(pre.pack, c) for c in pre.closed]
+        given = ([f"{', '.join(closed)} closed"] if closed else []) + (
             [f"routes through {', '.join(COUNTRY_NAMES.get(c, c) for c in pre.avoid)} avoided"]
             if pre.avoid
             else []

@@ -139,10 +139,10 @@ def scenario_from_dict(raw: Any, where: str, pack: Any) -> Scenario:
         overrides |= passed
     for key in ("disruptions", "close"):  # a string would be closed letter by letter
         if not isinstance(raw.get(key) or [], list):
-            raise SweepError(f"{where}.{key}: expected a list of names such as [mode:ferry, khorgos]")
+            raise SweepError(f"{where}.{key}: expected a list of names such as [water:caspian, khorgos]")
     closed = [*(raw.get("disruptions") or []), *(raw.get("close") or [])]
     if not all(isinstance(c, str) for c in closed):
-        raise SweepError(f"{where}.close: expected a list of names such as mode:ferry or khorgos")
+        raise SweepError(f"{where}.close: expected a list of names such as water:caspian or khorgos")
     avoid = raw.get("avoid") or []
     if not isinstance(avoid, list) or not all(isinstance(c, str) for c in avoid):
         raise SweepError(f"{where}.avoid: expected a list of country codes such as RU")

@@ -42,7 +42,9 @@ OverridesOpt = Annotated[
 CloseOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--close", help="Close a node, edge or mode before routing: khorgos, aktau-baku_alat, mode:ferry."
+        "--close",
+        help="Close a node, edge, mode or water before routing: khorgos, aktau-baku_alat, mode:ferry,"
+        " water:caspian.",
     ),
 ]
 AvoidOpt = Annotated[

@@ -72,8 +72,13 @@ def data_show(
     for col in df.columns:
         table.add_column(str(col), overflow="fold", max_width=48)
     for row in df.itertuples(index=False):
-        table.add_row(*["" if v is None else escape(str(v)) for v in row])
+        # an empty cell (a cost left to the mode's rate) is blank, not 'nan'
+        table.add_row(*[_cell(v) for v in row])
     out.print(table)
+
+
+def _cell(v: object) -> str:
+    return "" if v is None or (isinstance(v, float) and v != v) else escape(str(v))
 
 
 @app.command("sources")

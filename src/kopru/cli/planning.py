@@ -158,14 +158,14 @@ def print_plan(plan: Any, written: bool = False) -> None:
             if o.get("check"):
                 out.print(f"[yellow]check:[/] {escape(o['key'])}: {escape(o['check'])}", highlight=False)
     if plan.disruptions:
-        out.print(f"[red]closed:[/] {escape(', '.join(plan.disruptions))}")
+        out.print(f"[red]closed:[/] {escape(', '.join(plan.closed_parts or plan.disruptions))}")
     rec = plan.recommendation
     out.print(f"[bold]Recommendation:[/] {escape(rec.headline or rec.text)}")
     for point in rec.points if rec.headline else []:
         out.print(f"  • {escape(point)}")
     if plan.borrowed_stress is not None:
         colour = "green" if plan.borrowed_stress.holds else "yellow"
-        out.print(f"[bold {colour}]Borrowed values:[/] {escape(plan.borrowed_stress.text)}")
+        out.print(f"[bold {colour}]Stress test:[/] {escape(plan.borrowed_stress.text)}")
     if plan.switching is not None:
         out.print(f"[bold]Switching values:[/] {escape(plan.switching.text)}")
     _print_appraisal(plan)

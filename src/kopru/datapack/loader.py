@@ -24,6 +24,8 @@ DATA = resources.files("kopru") / "datapack" / "data"
 TERM_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # sez.csv term_until
 
 MODES = ("road", "rail", "ferry", "sea")
+# the waters a ship's leg crosses (corridor_edges.csv, waters): what `water:<name>` closes
+WATERS = ("caspian", "black_sea", "turkish_straits", "mediterranean", "lake_van")
 # the source of kz-adm1.geojson: every plan draws its regions, so every plan cites it (CC BY 4.0)
 BOUNDARIES_SOURCE = "kz_geokz_adm1_2024"
 # a pier is a lake ferry's (Lake Van): handled like a port, but not a way to the sea
@@ -77,7 +79,10 @@ TABLES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     ),
     "edges": (
         "corridor_edges.csv",
-        ("from", "to", "mode", "distance_km", "days", "cost_usd_per_teu", "year", "source", "note"),
+        (
+            *("from", "to", "mode", "distance_km", "days", "cost_usd_per_teu", "year", "source", "note"),
+            "waters",
+        ),
         None,
     ),
     "incentives": (
@@ -453,6 +458,20 @@ def _read_parameters(root, quantities: dict, known_sources: set[str]) -> pd.Data
     return params
 
 
+def _check_waters(edges: pd.DataFrame) -> None:
+    """A ship's leg names the waters it crosses (so `water:<name>` can close them); a land leg none."""
+    for i, row in edges.iterrows():
+        listed = [w for w in str(row["waters"]).split(";") if w]
+        where = f"corridor_edges.csv, row {i + 2} ({row['from']}-{row['to']})"
+        unknown = [w for w in listed if w not in WATERS]
+        if unknown:
+            raise DataPackError(f"{where}: unknown water {unknown[0]!r}; expected one of {', '.join(WATERS)}")
+        if row["mode"] in ("ferry", "sea") and not listed:
+            raise DataPackError(f"{where}: a {row['mode']} leg must name the waters it crosses (waters)")
+        if row["mode"] not in ("ferry", "sea") and listed:
+            raise DataPackError(f"{where}: a {row['mode']} leg crosses no water; leave its waters empty")
+
+
 def _validate_tables(t: dict[str, pd.DataFrame], sources: set[str]) -> None:
     for key, (fname, _, idcol) in TABLES.items():
         df = t[key]
@@ -470,6 +489,7 @@ def _validate_tables(t: dict[str, pd.DataFrame], sources: set[str]) -> None:
         _check_refs(edges, "corridor_edges.csv", col, node_ids, "corridor node")
     _check_refs(edges, "corridor_edges.csv", "mode", set(MODES), "mode (road, rail, ferry, sea)")
     _numeric(edges, "corridor_edges.csv", ("distance_km", "days"))
+    _check_waters(edges)
     _numeric(edges, "corridor_edges.csv", ("cost_usd_per_teu",), allow_empty=("cost_usd_per_teu",))
     negative = (edges[["distance_km", "days"]] < 0).any(axis=1) | (edges["cost_usd_per_teu"] < 0)
     if negative.any():

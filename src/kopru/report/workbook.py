@@ -99,7 +99,7 @@ def _summary(ws: Worksheet, plan: Plan) -> None:
         *_appraisal_rows(plan),
         ("Plant size (units a year)", plan.volume, MONEY),
         ("Units sold a year (what per-unit costs divide by)", plan.units_sold, MONEY),
-        ("Corridor parts closed", ", ".join(plan.disruptions) or "none", None),
+        ("Corridor parts closed", ", ".join(plan.closed_parts or plan.disruptions) or "none", None),
         ("Countries avoided", ", ".join(plan.avoid) or "none", None),
         (
             "Borrowed values at their unfavourable end",

@@ -44,7 +44,9 @@ class PlanRequest(BaseModel):
     example: ExampleName | None = Field(default=None, description="one of GET /api/examples")
     profile: dict[str, Any] | None = Field(default=None, description="a company profile, as in the YAML")
     disruptions: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
-        default=[], max_length=50, description="corridor parts to close: khorgos, aktau-baku_alat, mode:ferry"
+        default=[],
+        max_length=50,
+        description="corridor parts to close: khorgos, aktau-baku_alat, mode:ferry, water:caspian",
     )
     overrides: dict[str, Any] | None = Field(
         default=None, description="data-pack values to replace, as in an overrides YAML file"

@@ -38,8 +38,30 @@ def test_parse(raw, dimension, expected):
         (10**400, "mass", "a number too large to use"),
         ("1e16 kg", "mass", "got 1e\\+16"),
         ("inf kg", "mass", "got 'inf kg'"),
+        ("200,5 g", "mass", "use a point for decimals: '200.5 g', got '200,5 g'"),
+        ("1,500 m2", "area", "write '1500 m2' without the thousands separator"),
+        ("12 kg", "fraction", "expected a share such as 12 % or 0.12 .units: %.; 'kg' is a unit of mass"),
     ],
 )
 def test_parse_rejects(raw, dimension, message):
     with pytest.raises(ValueError, match=message):
         parse(raw, dimension)
+
+
+@pytest.mark.parametrize(
+    ("raw", "hint"),
+    [
+        ("6,8", "use a point for decimals: '6.8', got '6,8'"),
+        ("3,000,000", "write '3000000' without the thousands separator, got '3,000,000'"),
+        ("1,000.25", "write '1000.25' without the thousands separator"),
+        ("6.8", None),
+        ("abc", None),
+        (6.8, None),
+    ],
+)
+def test_a_comma_in_a_number_is_read_one_way_and_said(raw, hint):
+    """A Turkish or Kazakh user writes 6,8 for 6.8: refused with what to write, never read as 68."""
+    from kopru.units import comma_hint
+
+    said = comma_hint(raw)
+    assert said is None if hint is None else hint in said

@@ -424,8 +424,12 @@ def _number_message(err: Any) -> str | None:
     value = err.get("input")
     if err["type"] == "finite_number":
         return f"expected a finite number, got {value}"
+    if err["type"] == "float_parsing" and units.comma_hint(value):
+        return units.comma_hint(value)
     if err["type"] in ("float_parsing", "float_type") and isinstance(value, int):
         return f"expected a number up to {MAX_MONEY:.0e}, got one of {len(str(abs(value)))} digits"
+    if err["type"] == "less_than_equal" and err["ctx"]["le"] == 1 and isinstance(value, int | float):
+        return f"expected a share of at most 1 (write 12 % or 0.12), got {value:g}"
     if err["type"] == "less_than_equal":
         return f"expected at most {err['ctx']['le']:,g}, got {value}"
     if err["type"] == "greater_than_equal" and err["ctx"]["ge"] > 0:

@@ -35,7 +35,11 @@ def parse(raw: object, dimension: str) -> float:
     """Value of ``raw`` in the canonical unit of ``dimension``; ValueError says what was expected."""
     table = DIMENSIONS[dimension]
     article = "an" if dimension[0] in "aeiou" else "a"
-    expected = f"{article} {dimension} such as 12 {CANONICAL[dimension] or ''}".rstrip()
+    expected = (
+        "a share such as 12 % or 0.12"
+        if dimension == "fraction"
+        else f"{article} {dimension} such as 12 {CANONICAL[dimension]}"
+    )
     allowed = ", ".join(u for u in table if u) or "a plain number"
     if isinstance(raw, bool):
         raise ValueError(f"expected {expected}, got {raw!r}")
@@ -43,6 +47,9 @@ def parse(raw: object, dimension: str) -> float:
         return _finite(raw, expected)
     if not isinstance(raw, str):
         raise ValueError(f"expected {expected}, got {type(raw).__name__}")
+    comma = comma_hint(raw)
+    if comma:
+        raise ValueError(comma)
     match = _QUANTITY.match(raw)
     if not match:
         raise ValueError(f"expected {expected} (units: {allowed}), got {raw!r}")
@@ -52,6 +59,23 @@ def parse(raw: object, dimension: str) -> float:
         what = f"{unit!r} is a unit of {other}" if other else f"unknown unit {unit!r}"
         raise ValueError(f"expected {expected} (units: {allowed}); {what}")
     return _finite(number * table[unit], expected)
+
+
+_DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+(?!,)\b")
+_GROUPED = re.compile(r"^\s*[-+]?\d{1,3}(,\d{3})+(\.\d+)?\b")
+
+
+def comma_hint(raw: object) -> str | None:
+    """What to write instead when a number carries a comma: '6,8' is a decimal comma (kopru reads a
+    point), '1,000,000' a thousands separator (kopru reads the digits alone); None otherwise."""
+    if not isinstance(raw, str):
+        return None
+    if _GROUPED.match(raw):
+        plain = re.sub(r"(?<=\d),(?=\d{3})", "", raw.strip())
+        return f"write {plain!r} without the thousands separator, got {raw!r}"
+    if _DECIMAL_COMMA.match(raw):
+        return f"use a point for decimals: {raw.strip().replace(',', '.', 1)!r}, got {raw!r}"
+    return None
 
 
 def finite_number(value: Any) -> bool:

@@ -143,6 +143,10 @@ def test_hostile_numbers_get_one_line_or_a_right_answer(command, cli, tmp_path):
         (("price",), "1.0e+300", "price: expected at most 1e+13"),
         (("capex",), ".nan", "capex: expected a finite number, got nan"),
         (("markets", 0, "demand"), "-.inf", "markets[0].demand: expected a finite number"),
+        # a web review: a decimal comma was read as 68 by the form; kopru says what to write
+        (("price",), '"6,8"', "price: use a point for decimals: '6.8', got '6,8'"),
+        (("annual_volume",), '"3,000,000"', "annual_volume: write '3000000' without the thousands separator"),
+        (("wacc",), "12", "wacc: expected a share of at most 1 (write 12 % or 0.12), got 12"),
     ],
 )
 def test_the_reported_cases_name_their_field(path, value, message, cli, tmp_path):

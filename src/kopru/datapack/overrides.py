@@ -35,7 +35,7 @@ import pandas as pd
 
 from kopru import documents
 from kopru.errors import OverrideError
-from kopru.units import brief, finite_number
+from kopru.units import brief, comma_hint, finite_number
 
 OVERRIDE_SOURCE = "user_override"
 EDGE_FIELDS = ("distance_km", "days", "cost_usd_per_teu")
@@ -113,13 +113,16 @@ def _number(key: str, raw: Any) -> tuple[float, str | None, str, int | None, boo
                 " to set a value of another unit or year"
             )
         raw = raw["factor" if factor else "value"]
+    typed = raw
     if isinstance(raw, str):  # YAML reads 1e6 (no dot, no sign) as text
+        if comma_hint(raw):
+            raise OverrideError(f"override {key}: {comma_hint(raw)}", field=key)
         with contextlib.suppress(ValueError):
             raw = float(raw)
     if not finite_number(raw):
-        raise OverrideError(f"override {key}: value must be a finite number, got {brief(raw)}", field=key)
+        raise OverrideError(f"override {key}: value must be a finite number, got {brief(typed)}", field=key)
     if raw < 0:
-        raise OverrideError(f"override {key}: value must be >= 0, got {raw}")
+        raise OverrideError(f"override {key}: value must not be negative, got {raw:g}", field=key)
     if raw > MAX_VALUE:  # 1e308 would overflow the costs into inf and NaN
         raise OverrideError(
             f"override {key}: {raw:g} is beyond any value of this kind (at most {MAX_VALUE:g})"
@@ -226,7 +229,8 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note, year=None):
     allowed = pack.quantities[quantity]["units"]
     if pack.quantities[quantity].get("positive") and value < MIN_POSITIVE:
         raise OverrideError(
-            f"override {key}: value must be at least {MIN_POSITIVE:g} (other values divide by it),"
+            f"override {key}: value must be more than 0"
+            f" (other values divide by it; at least {MIN_POSITIVE:g}),"
             f" got {value:g}"
         )
     rows = np.flatnonzero(
@@ -349,7 +353,8 @@ def _check_range(pack, key: str, quantity: str, values: np.ndarray, units: set[s
     """The bounds a value of ``quantity`` keeps, on every value a key sets."""
     if pack.quantities[quantity].get("positive") and values.min() < MIN_POSITIVE:
         raise OverrideError(
-            f"override {key}: value must be at least {MIN_POSITIVE:g} (other values divide by it),"
+            f"override {key}: value must be more than 0"
+            f" (other values divide by it; at least {MIN_POSITIVE:g}),"
             f" got {values.min():g}"
         )
     most = pack.quantities[quantity].get("max_pct")

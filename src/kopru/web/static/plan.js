@@ -194,11 +194,15 @@
     clearErrors();
   }
 
-  // numbers typed in a field become numbers; "200 g" or "12 %" stay strings (kopru parses units)
+  // numbers typed in a field become numbers ("3,000,000" too: commas that group thousands); "200 g"
+  // or "12 %" stay strings (kopru parses units), and so does a decimal comma ("6,8"): kopru refuses
+  // it saying to write 6.8, where reading it as 68 would cost the plan ten times over
   function value(raw, text) {
     const v = raw.trim();
     if (v === "") return undefined;
-    if (!text && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(v.replaceAll(",", ""))) return Number(v.replaceAll(",", ""));
+    if (text) return v;
+    const plain = /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(v) ? v.replaceAll(",", "") : v;
+    if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(plain)) return Number(plain);
     return v;
   }
 

@@ -103,14 +103,14 @@ def _site_draws(
     if not names or model.site_borrowed is None:
         return {}
     regions, region_of = np.unique(np.array(model.site_region), return_inverse=True)
-    n_sites = len(model.site_ids)
+    places, place_of = np.unique(np.array(model.site_place or model.site_ids), return_inverse=True)
     shared = _rng(seed, block, 2).standard_normal((size, len(names), len(regions)))
-    own = _rng(seed, block, 3).standard_normal((size, len(names), n_sites))
+    own = _rng(seed, block, 3).standard_normal((size, len(names), len(places)))
     out = {}
     for k, name in enumerate(names):
         d = model.uncertainty.variables[name]
         w = d.params.get("within_region", 0.0)
-        z = np.sqrt(w) * shared[:, k, region_of] + np.sqrt(1.0 - w) * own[:, k]
+        z = np.sqrt(w) * shared[:, k, region_of] + np.sqrt(1.0 - w) * own[:, k, place_of]
         borrowed = model.site_borrowed[:, SITE_INPUTS.index(name.removeprefix("site."))]
         out[name] = d.site_factor(z, borrowed)
     return out

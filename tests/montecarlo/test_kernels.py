@@ -25,7 +25,8 @@ def test_site_normals_mix_exactly_as_numpy_does(n: int, n_vars: int, n_sites: in
     shared = rng.standard_normal((n, n_vars, region_of.max() + 1))
     own = rng.standard_normal((n, n_vars, n_sites))
     within = rng.uniform(0, 1, n_vars)
-    mixed = kernels.mix_site_normals(shared, own, region_of, within, np.empty((n_vars, n, n_sites)))
+    place_of = np.arange(n_sites)
+    mixed = kernels.mix_site_normals(shared, own, region_of, place_of, within, np.empty((n_vars, n, n_sites)))
     for v in range(n_vars):
         expected = np.sqrt(within[v]) * shared[:, v, region_of] + np.sqrt(1.0 - within[v]) * own[:, v]
         assert np.array_equal(mixed[v], expected)  # bit for bit: the draws of a seed do not move
@@ -59,8 +60,14 @@ def test_sites_of_one_region_share_their_normal() -> None:
     shared = np.array([[[1.0, -2.0]]])  # one sample, one variable, two regions
     own = np.array([[[0.5, 0.5, 0.5]]])
     regions = np.array([0, 1, 0], dtype=np.intp)
-    mixed = kernels.mix_site_normals(shared, own, regions, np.array([1.0]), np.empty((1, 1, 3)))
+    places = np.arange(3)
+    mixed = kernels.mix_site_normals(shared, own, regions, places, np.array([1.0]), np.empty((1, 1, 3)))
     assert mixed[0, 0].tolist() == [1.0, -2.0, 1.0]  # within_region 1: the region's normal alone
+    own = np.array([[[0.5, -1.5]]])  # two places: the first and third site at the first
+    mixed = kernels.mix_site_normals(
+        shared, own, regions, np.array([0, 1, 0]), np.array([0.0]), np.empty((1, 1, 3))
+    )
+    assert mixed[0, 0].tolist() == [0.5, -1.5, 0.5]  # within_region 0: the place's own alone
 
 
 def test_keyed_rows_put_undrawn_keys_on_the_neutral_row() -> None:

@@ -213,16 +213,19 @@ def _fill_normals(rng: np.random.Generator, flat: Array) -> None:
 
 
 @_compiled
-def mix_site_normals(shared: Array, own: Array, region_of: Array, w: Array, out: Array) -> Array:
-    """(V, n, S) normals of the site factors, into ``out``, from the (n, V, regions) and (n, V, S) draws:
-    sqrt(w) x the region's normal + sqrt(1 - w) x the site's own, so two sites of one region
-    correlate by ``w[v]`` (per variable) and sites of two regions not at all."""
-    n, n_vars, n_sites = own.shape
+def mix_site_normals(
+    shared: Array, own: Array, region_of: Array, place_of: Array, w: Array, out: Array
+) -> Array:
+    """(V, n, S) normals of the site factors, into ``out``, from the (n, V, regions) and (n, V, places)
+    draws: sqrt(w) x the region's normal + sqrt(1 - w) x the site's place's own, so two sites of one
+    region correlate by ``w[v]`` (per variable), two at one place (a zone at its region's centre)
+    fully, and sites of two regions not at all."""
+    n_vars, n, n_sites = out.shape
     for v in range(n_vars):
         a, b = np.sqrt(w[v]), np.sqrt(1.0 - w[v])
         for i in range(n):
             for s in range(n_sites):
-                out[v, i, s] = a * shared[i, v, region_of[s]] + b * own[i, v, s]
+                out[v, i, s] = a * shared[i, v, region_of[s]] + b * own[i, v, place_of[s]]
     return out
 
 
@@ -334,7 +337,8 @@ def warm() -> None:
         np.empty((1, 1)),
     )
     ones = np.ones((1, 1, 1))
-    mix_site_normals(ones, ones, np.zeros(1, dtype=np.intp), np.ones(1) * 0.5, np.empty((1, 1, 1)))
+    first = np.zeros(1, dtype=np.intp)
+    mix_site_normals(ones, ones, first, first, np.ones(1) * 0.5, np.empty((1, 1, 1)))
     counts = np.zeros(1, dtype=np.int64)
     sift(np.ones(1), np.ones(1), np.ones(1), np.empty((1, 1)), counts, np.zeros(2, dtype=np.int64))
     z, k = np.zeros(1), np.zeros(1, dtype=np.int64)

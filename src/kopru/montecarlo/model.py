@@ -45,6 +45,9 @@ class RiskModel:
     baseline: str | None = None  # the cheapest Turkish site at base values (the plan's baseline)
     recommended: str | None = None  # the cheapest site at base values (the plan's recommendation)
     site_region: tuple[str, ...] = ()  # sites of one region share part of their site.* factors
+    # sites at one place (region and corridor node: a zone at its region's centre) share all of them:
+    # one labour market, one supplier, so two such sites differ only in what the plan gives them
+    site_place: tuple[str, ...] = ()
     # (S, len(SITE_INPUTS)): whether the site's value is borrowed (another region's, a national
     # figure, or labelled an assumption), which widens its site.* factor
     site_borrowed: NDArray[np.bool_] | None = None
@@ -203,6 +206,7 @@ def build_model(pre: PlanInputs, uncertainty: Uncertainty) -> RiskModel:
         baseline=_cheapest(base, pre, keep, country="TR"),
         recommended=_cheapest(base, pre, keep),
         site_region=tuple(sites["region"].iloc[keep]),
+        site_place=tuple((sites["region"] + "@" + sites["node"]).iloc[keep]),
         site_borrowed=borrowed_inputs(pre)[keep],
         site_national=national_inputs(pre)[keep],
         base=base,

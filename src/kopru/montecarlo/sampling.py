@@ -51,23 +51,26 @@ def draw(
 def _site_draws(
     model: RiskModel, seed: int, block: int, size: int, scratch: bool = False
 ) -> dict[str, Array]:
-    """Site-level factors, (size, S) each: a region's common normal and the site's own, mixed so
-    that two sites of one region correlate by ``within_region`` and sites of two regions not at all.
+    """Site-level factors, (size, S) each: a region's common normal and the site's place's own, mixed
+    so that two sites of one region correlate by ``within_region``, two at one place fully (a zone
+    and the region whose centre it is in: otherwise noise alone would rank two equal sites), and
+    sites of two regions not at all.
     """
     names = model.uncertainty.site_names
     if not names or model.site_borrowed is None:
         return {}
     regions, region_of = np.unique(np.array(model.site_region), return_inverse=True)
+    places, place_of = np.unique(np.array(model.site_place or model.site_ids), return_inverse=True)
     n_sites = len(model.site_ids)
     # the normals are mixed and dropped at once: drawn into this thread's buffers, the same values
     normals = kernels.standard_normals
     shared = normals(_rng(seed, block, 2), _buffer("shared", (size, len(names), len(regions))))
-    own = normals(_rng(seed, block, 3), _buffer("own", (size, len(names), n_sites)))
+    own = normals(_rng(seed, block, 3), _buffer("own", (size, len(names), len(places))))
     variables = [model.uncertainty.variables[name] for name in names]
     within = np.array([d.params.get("within_region", 0.0) for d in variables])
     shape = (len(names), size, n_sites)  # the factors are computed in place, in this array
     z = kernels.mix_site_normals(
-        shared, own, region_of, within, _buffer("factors", shape) if scratch else np.empty(shape)
+        shared, own, region_of, place_of, within, _buffer("factors", shape) if scratch else np.empty(shape)
     )
     out = {}
     for k, (name, d) in enumerate(zip(names, variables, strict=True)):

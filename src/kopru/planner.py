@@ -325,6 +325,8 @@ class Plan(Model):
     closed_parts: list[str] = []
     # the oldest value the recommended site's cost rests on: {table, key, what, year, source}
     oldest_input: dict[str, Any] | None = None
+    # the same for the Turkish baseline: the saving rests on its cost too (its routes may be older)
+    oldest_baseline_input: dict[str, Any] | None = None
     # units of each currency per USD that turned the inputs into the plan's money (not USD itself)
     exchange_rates: list[ParamRef] = []
     # whether the recommendation survives the borrowed values at their unfavourable end
@@ -694,6 +696,11 @@ def _assemble(pre: PlanInputs, a: _Arrays, routes: dict[str, RouteSummary]) -> P
         winner = int(np.flatnonzero(sites["id"].to_numpy() == recommendation.site)[0])
         oldest = oldest_behind(pack, plan, recommendation.site, _pays_input_duty(pre, winner))
         plan.oldest_input = oldest.as_dict() if oldest is not None else None
+        base_id = recommendation.baseline_site
+        if base_id is not None and base_id != recommendation.site:
+            at = int(np.flatnonzero(sites["id"].to_numpy() == base_id)[0])
+            older = oldest_behind(pack, plan, base_id, _pays_input_duty(pre, at))
+            plan.oldest_baseline_input = older.as_dict() if older is not None else None
         plan.borrowed_stress = borrowed_stress(pre, winner, totals)
         stress = plan.borrowed_stress
         if stress is not None and not stress.holds:  # the headline must not read firmer than the data
@@ -1183,14 +1190,14 @@ def _restricted_sentence(site: SitePlan, currency: str, markets: list[dict[str, 
     ]
     days = [r.extra_days for r in hits.values() if r.extra_days is not None]
     around = (
-        f"; the best routes around {', '.join(countries)} cost {sum(extra):,.0f} {currency} a year more"
+        f"; the best routes around {and_list(countries)} cost {sum(extra):,.0f} {currency} a year more"
         f" (up to {max(days):+.1f} days)"
         if extra and len(extra) == len(hits)
         else ""
     )
     return (
-        f" {site.name}'s cheapest routes to {', '.join(market_name.get(m, m) for m in hits)} pass through"
-        f" {', '.join(countries)}, under sanctions or transit restrictions{around};"
+        f" {site.name}'s cheapest routes to {and_list([market_name.get(m, m) for m in hits])} pass through"
+        f" {and_list(countries)}, under sanctions or transit restrictions{around};"
         f" to use only such routes, plan with avoid: [{', '.join(codes)}] in the profile"
         f" (--avoid {' --avoid '.join(codes)} on the command line)."
     )

@@ -71,6 +71,25 @@ def test_oldest_input_of_the_recommendation(pack):
     assert (oldest.key, oldest.year) == ("mode:sea.cost_fixed_per_teu", 2018)
 
 
+def test_the_baselines_oldest_input_is_said_beside_the_picks(pack):
+    """A CLI review: 'the oldest value this recommendation rests on' was the pick's (2018), while
+    the saving rests on the Turkish baseline too, whose routes to Almaty and Tashkent run through
+    Sarakhs on a 1996 rail edge. Oracle: the route legs of Denizli's plan, read from the edges
+    table by hand (as above), and the report's sentence."""
+    from kopru.report.html import render_html
+
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    base = plan.recommendation.baseline_site
+    older = oldest_behind(pack, plan, base)
+    assert plan.oldest_baseline_input == older.as_dict()
+    assert (older.key, older.year) == ("edge.mashhad.sarakhs.rail", 1996)
+    legs = [leg for mc in plan.site(base).by_market.values() for leg in plan.routes[mc.route].legs]
+    assert any({leg["from"], leg["to"]} == {"mashhad", "sarakhs"} for leg in legs)
+    html = render_html(plan, pack)
+    assert "The oldest value under the recommended site's cost: sea freight" in html
+    assert "under the Turkish baseline's, which the saving is measured against: rail Mashhad" in html
+
+
 def test_cli_stale(cli):
     r = cli("data", "stale", "--months", "36", "--json")
     assert r.code == 0, r.err

@@ -384,6 +384,24 @@ def test_a_saving_that_is_all_profit_tax_is_said_so():
     assert f"{saving:,.0f} USD a year saved is profit tax" in line and f"{gap:,.0f} of the" not in line
 
 
+def test_the_one_page_summary_never_leaves_out_a_route_through_a_sanctioned_country():
+    """A CLI review: the summary's six risks were the first six, so a risk run's Monte Carlo line
+    pushed 'pass through Russia' off the page, and the apparel baseline's routes through Iran were
+    never said. Oracle: the full list (main_risks), the cap and the plan's own restricted routes."""
+    from kopru.report.summary import MAX_RISKS, main_risks, page_risks
+
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    risk = {"p_recommendation_changes": 0.15, "samples": 5000, "sites": []}
+    every, page = main_risks(plan, risk), page_risks(plan, risk)
+    sanctions = [r for r in every if "under sanctions or transit restrictions" in r]
+    assert len(sanctions) == 1 and len(every) > MAX_RISKS  # the pick's routes through Russia and
+    assert "the Turkish baseline, Denizli plant (existing), is exposed too" in sanctions[0]  # Denizli's
+    assert "pass through Iran and Russia" in sanctions[0]
+    assert sanctions[0] in page and len(page) == MAX_RISKS
+    assert [r for r in every if r in page] == page  # in their order, the last others giving way
+    assert page[0].startswith("In 5,000 Monte Carlo draws")
+
+
 def test_the_report_links_every_file_beside_it_and_each_link_is_there(tmp_path):
     """A reader of report.html did not learn that the one-page summary, the workbook or the Turkish
     summary were in the same folder. Oracle: the folder's own files."""

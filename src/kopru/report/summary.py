@@ -129,7 +129,7 @@ def build_summary(plan: Plan, risk: Mapping[str, Any] | None = None, words: Word
         sentence=_sentence(plan, words),
         currency=plan.currency,
         rows=rows,
-        risks=main_risks(plan, risk, words)[:MAX_RISKS],
+        risks=page_risks(plan, risk, words),
         as_of=_as_of(plan, words),
         made_by=f"kopru {plan.kopru_version}",
         investment=investment_line(plan, words),
@@ -314,7 +314,7 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None, words: Words =
         out.append(brief_switching(plan.switching, words))
     out.extend(_baseline_expansion(plan, words))
     site = plan.site(rec.site)
-    names = {m["id"]: m["name"] for m in plan.markets}
+    names = {m["id"]: words(m["name"]) for m in plan.markets}
     borrowed = [
         q
         for q, p in site.inputs.items()
@@ -333,17 +333,22 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None, words: Words =
         )
     if stress is not None and stress.holds:
         out.append(stress_text)
-    out.extend(_restricted(plan, names, words))
-    out.extend(_baseline_transit(plan, names, words))
+    out.extend(_sanctions(plan, names, words))
     oldest = plan.oldest_input
     if oldest:
-        out.append(
-            words(
-                "The oldest figure under the recommended site's cost: %(what)s, from %(year)s.",
-                what=dated_label(oldest, words),
-                year=oldest["year"],
-            )
+        text = words(
+            "The oldest figure under the recommended site's cost: %(what)s, from %(year)s",
+            what=dated_label(oldest, words),
+            year=oldest["year"],
         )
+        older = plan.oldest_baseline_input
+        if older and older["year"] < oldest["year"]:  # the saving rests on the baseline's cost too
+            text += words(
+                "; under the Turkish baseline's: %(what)s, from %(year)s",
+                what=dated_label(older, words),
+                year=older["year"],
+            )
+        out.append(text + ".")
     if site.landed_cost.utilisation > 1:
         out.append(
             words(
@@ -353,6 +358,34 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None, words: Words =
             )
         )
     return out
+
+
+def page_risks(plan: Plan, risk: Mapping[str, Any] | None = None, words: Words = ENGLISH) -> list[str]:
+    """The main risks that fit one page (MAX_RISKS), in their order, never leaving out a route
+    through a sanctioned country (the pick's or the baseline's): the lines after the cap give way
+    to them, so whether management reads of sanctions never depends on how much came before."""
+    every = main_risks(plan, risk, words)
+    sanctions = set()
+    if plan.recommendation.site is not None:
+        names = {m["id"]: words(m["name"]) for m in plan.markets}
+        sanctions = set(_sanctions(plan, names, words))
+    room = MAX_RISKS - sum(line in sanctions for line in every)
+    kept = []
+    for line in every:
+        if line in sanctions or room > 0:
+            kept.append(line)
+            room -= line not in sanctions
+    return kept
+
+
+def _sanctions(plan: Plan, names: Mapping[str, str], words: Words) -> list[str]:
+    """The pick's routes through restricted countries and the baseline's, one line (it must fit the
+    page whatever else does)."""
+    lines = _restricted(plan, names, words) + _baseline_transit(plan, names, words)
+    if len(lines) < 2:
+        return lines
+    first, then = lines
+    return [f"{first.removesuffix('.')}; {then[0].lower()}{then[1:]}"]
 
 
 def _monte_carlo(plan: Plan, risk: Mapping[str, Any], words: Words) -> str:
@@ -470,8 +503,8 @@ def _baseline_transit(plan: Plan, names: Mapping[str, str], words: Words = ENGLI
             "The Turkish baseline, %(base)s, is exposed too: its routes to %(markets)s pass through"
             " %(countries)s.",
             base=base.name,
-            markets=", ".join(names.get(m, m) for m in crossing),
-            countries=", ".join(countries),
+            markets=and_list([names.get(m, m) for m in crossing], words),
+            countries=and_list(countries, words),
         )
     ]
 

@@ -86,6 +86,7 @@ def write_plan_workbook(
 def _summary(ws: Worksheet, plan: Plan) -> None:
     rec = plan.recommendation
     oldest = plan.oldest_input or {}
+    base_oldest = plan.oldest_baseline_input or {}
     rows: list[tuple[str, Any, str | None]] = [
         ("Company", plan.company, None),
         ("Product", f"{plan.product} (HS {plan.hs})", None),
@@ -114,6 +115,11 @@ def _summary(ws: Worksheet, plan: Plan) -> None:
         (
             "Oldest input of the recommended site",
             f"{oldest.get('what', '—')} ({oldest.get('year', '—')})",
+            None,
+        ),
+        (
+            "Oldest input of the Turkish baseline",
+            f"{base_oldest.get('what', '—')} ({base_oldest.get('year', '—')})",
             None,
         ),
         ("Data pack", plan.data_pack_version, None),

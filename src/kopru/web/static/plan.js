@@ -622,7 +622,9 @@
     const head = Object.assign(document.createElement("p"), { textContent: rec.headline || rec.text });
     head.className = "headline";
     const points = (rec.headline ? rec.points || [] : []).slice();
-    if (oldest) points.push(`The oldest value it rests on: ${oldest.what} (${oldest.year}, ${cited(oldest.source)}).`);
+    if (oldest) points.push(`The oldest value under the recommended site's cost: ${oldest.what} (${oldest.year}, ${cited(oldest.source)}).`);
+    const older = plan.oldest_baseline_input;
+    if (older) points.push(`Under the Turkish baseline's, which the saving is measured against: ${older.what} (${older.year}, ${cited(older.source)}).`);
     // what the run replaced in the data pack (the what-if values, or an overrides file's)
     const replaced = (plan.overrides || []).map((o) => {
       const input = whatIfInput(o.key);

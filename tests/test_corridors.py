@@ -356,6 +356,9 @@ def test_an_unknown_country_code_is_one_line(cli):
     assert r.code == 2 and "avoid: unknown country code 'XX'" in r.err
     r = cli("plan", EXAMPLES / "apparel.yaml", "--avoid", "ZZ", "--no-store")
     assert r.code == 2 and "unknown country code 'ZZ'" in r.err and "Traceback" not in r.err
+    # a CLI review: --avoid KZ ran, every site without a route, and exited 0
+    r = cli("plan", EXAMPLES / "apparel.yaml", "--avoid", "kz", "--no-store")
+    assert r.code == 2 and "avoid: KZ is where the candidate sites are" in r.err
 
 
 def test_legs_split_their_days_into_travel_and_waiting():

@@ -155,6 +155,7 @@ def test_any_text_is_a_profile_or_a_profile_error(text):
 def test_valid_values_round_trip_through_yaml(weight, demand, hours):
     data = minimal() | {
         "unit_weight": weight,
+        "unit_volume": "1 m3",  # up to 10 t in a cubic metre: no denser than steel
         "labour_hours": hours,
         "markets": [{"id": "mkt_RU", "demand": demand}],
     }

@@ -21,7 +21,7 @@ from kopru.corridors import Lanes, Network, check_countries, network_for
 from kopru.costs import CostInputs, capital_recovery_factor
 from kopru.datapack import DataPack, reads
 from kopru.display import COUNTRY_NAMES
-from kopru.errors import FieldIssue, ProfileError
+from kopru.errors import FieldIssue, ProfileError, RouteError
 from kopru.geo import haversine_km
 from kopru.incentives import Incentive, Terms, decide
 from kopru.incentives import apply as apply_incentives
@@ -308,6 +308,13 @@ def _gather(
     def places(pack: DataPack):
         check_references(profile, pack)
         check_countries(pack, avoid)
+        home = [c for c in avoid if c in ("KZ", "TR")]
+        if home:  # every candidate site is there: no route could start
+            raise RouteError(
+                f"avoid: {home[0]} is where the candidate sites are, so no route could leave them;"
+                " avoid only countries routes pass through (such as RU or IR)",
+                field="avoid",
+            )
         say("building the corridor network")
         base_network = network_for(pack, closed)
         sites = candidate_table(pack, profile)

@@ -10,6 +10,7 @@ it for all pairs together.
 
 from __future__ import annotations
 
+import difflib
 import itertools
 from dataclasses import dataclass
 from typing import Literal
@@ -382,12 +383,16 @@ def _open_mask(arcs: pd.DataFrame, closed: tuple[str, ...], nodes: set[str], mod
         if name.startswith("mode:"):
             mode = name.removeprefix("mode:")
             if mode not in modes:
-                raise RouteError(f"cannot close {name!r}: modes are {', '.join(sorted(modes))}")
+                raise RouteError(
+                    f"cannot close {name!r}: modes are {', '.join(sorted(modes))}", field="disruptions"
+                )
             keep &= arcs["mode"] != mode
         elif name.startswith("water:"):
             water = water_id(name.removeprefix("water:"))
             if water is None:
-                raise RouteError(f"cannot close {name!r}: waters are {', '.join(WATERS)}")
+                raise RouteError(
+                    f"cannot close {name!r}: waters are {', '.join(WATERS)}", field="disruptions"
+                )
             keep &= ~arcs["waters"].str.split(";").map(frozenset).map(lambda listed, w=water: w in listed)
         elif "-" in name:
             pair, _, mode = name.partition(":")
@@ -396,14 +401,18 @@ def _open_mask(arcs: pd.DataFrame, closed: tuple[str, ...], nodes: set[str], mod
             if mode:
                 hit &= arcs["mode"] == mode
             if not hit.any():
-                raise RouteError(f"cannot close {name!r}: no such edge (use <node>-<node>[:<mode>])")
+                raise RouteError(
+                    f"cannot close {name!r}: no such edge (use <node>-<node>[:<mode>]){_nearest(pair, arcs)}",
+                    field="disruptions",
+                )
             keep &= ~hit
         elif name in nodes:
             keep &= (arcs["u"] != name) & (arcs["v"] != name)
         else:
             raise RouteError(
                 f"cannot close {name!r}: expected a node id, <node>-<node>[:<mode>], mode:<mode>"
-                " or water:<water>"
+                f" or water:<water>{_nearest(name, nodes)}",
+                field="disruptions",
             )
     return keep
 
@@ -441,6 +450,21 @@ def closure_label(pack: DataPack, name: str) -> str:
         leg = f"{names.get(a, a)} to {names.get(b, b)}"
         return f"{leg} by {mode}" if mode else leg
     return str(names.get(name, name))
+
+
+def _nearest(name: str, known: set[str] | pd.DataFrame) -> str:
+    """'; did you mean khorgos?' for a closure that matches nothing (a node id, or an edge's pair)."""
+    if isinstance(known, pd.DataFrame):
+        known = {f"{u}-{v}" for u, v in zip(known["u"], known["v"], strict=True)}
+    near = difflib.get_close_matches(name.lower(), sorted(known), n=1, cutoff=0.75)
+    return f"; did you mean {near[0]}?" if near else ""
+
+
+def check_closures(pack: DataPack, names: tuple[str, ...] | list[str]) -> None:
+    """Refuse a name to close that matches no node, edge, mode or water, before any routing (a web
+    form's typo is said at its input, not when the job has run)."""
+    edges = pack.edges.rename(columns={"from": "u", "to": "v"})
+    _open_mask(edges, tuple(names), set(pack.nodes.index), set(MODES))
 
 
 def check_connected(network: Network) -> None:

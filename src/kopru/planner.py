@@ -33,7 +33,7 @@ from kopru.language import ENGLISH, Words
 from kopru.profile import OptimizeOptions, Profile
 from kopru.progress import Steps, quiet_steps
 from kopru.provenance import provenance
-from kopru.sites import ASSUMED_INCENTIVES, GENERIC_MATCH, unconfirmed_incentives
+from kopru.sites import ASSUMED_INCENTIVES, is_generic_match, unconfirmed_incentives
 from kopru.switching import SwitchingValues
 from kopru.trade import territory_of
 from kopru.valuation import AppraisalOut, IncentiveOut, appraise, baseline_index, incentives_out
@@ -916,7 +916,7 @@ def _site_notes(pre: PlanInputs, a: _Arrays, i: int, site: Any, bought: list[Mat
     in_regime = pre.inputs.values["in_sez_regime"][i] > 0
     if in_regime and np.isfinite(zone_years) and round(zone_years, 1) < pre.profile.lifetime_years:
         if zone_years <= 0:  # no incentive is counted, so none needs confirming (a review: it said both)
-            notes = [n for n in notes if n not in (ASSUMED_INCENTIVES, GENERIC_MATCH)]
+            notes = [n for n in notes if n != ASSUMED_INCENTIVES and not is_generic_match(n)]
         notes.append(
             f"{zone_note(pre.terms, i)} Its advantages end then"
             + (": none apply to this plant" if zone_years <= 0 else " (the cost counts them for those years)")

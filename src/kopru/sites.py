@@ -131,15 +131,25 @@ ASSUMED_INCENTIVES = "the zone's priority sectors are not sourced: incentives as
 # "construction" (building, or a building-materials plant?): a zone's priority activities are specific
 # (its decree lists them), so the match needs confirming
 GENERIC_SECTORS = frozenset({"manufacturing", "construction"})
-GENERIC_MATCH = (
-    "matches the zone only through a general word ('manufacturing', 'construction'): incentives counted,"
-    " but confirm the product is on the zone's list of priority activities"
-)
+GENERIC_MATCH = "matches the zone only through a general word"
+
+
+def generic_match(shared: set[str] | frozenset[str]) -> str:
+    """The note of a zone matched only through ``shared`` general words: those words, no others."""
+    said = ", ".join(f"'{w}'" for w in sorted(shared))
+    return (
+        f"{GENERIC_MATCH} ({said}): incentives counted, but confirm the product is on the zone's list"
+        " of priority activities"
+    )
+
+
+def is_generic_match(note: str) -> bool:
+    return note.startswith(GENERIC_MATCH)
 
 
 def unconfirmed_incentives(notes: list[str] | tuple[str, ...]) -> bool:
     """Whether a site's SEZ incentives are counted without the product confirmed as a priority activity."""
-    return ASSUMED_INCENTIVES in notes or GENERIC_MATCH in notes
+    return ASSUMED_INCENTIVES in notes or any(is_generic_match(n) for n in notes)
 
 
 def sez_eligibility(zone_sectors: str, product_sectors: tuple[str, ...]) -> tuple[bool, str | None]:
@@ -152,7 +162,7 @@ def sez_eligibility(zone_sectors: str, product_sectors: tuple[str, ...]) -> tupl
     wanted = {s.strip().lower() for s in product_sectors}
     shared = wanted & zone
     if shared and shared <= GENERIC_SECTORS:
-        return True, GENERIC_MATCH
+        return True, generic_match(shared)
     if shared:
         return True, None
     return False, f"not a priority sector of this SEZ ({'; '.join(sorted(zone))}): no SEZ incentives"

@@ -363,7 +363,8 @@ def test_store_runs_list_show_and_compare_the_command_lines_runs(client: httpx.C
 
     listing = client.get("/api/store/runs").json()
     assert listing["exists"] is True and listing["total"] == 3
-    assert listing["store"] == os.environ["KOPRU_STORE"]
+    # its file's name only: where it is stays on the server (a web review: the page showed the path)
+    assert listing["store"] == Path(os.environ["KOPRU_STORE"]).name
     runs = listing["runs"]
     assert [r["kind"] for r in runs] == ["risk", "risk", "plan"]  # newest first
     assert [r["created"] for r in runs] == sorted((r["created"] for r in runs), reverse=True)
@@ -427,7 +428,7 @@ def test_missing_store_is_an_empty_list_that_says_where(client: httpx.Client, tm
     assert listing.status_code == 200
     body = listing.json()
     assert body["exists"] is False and body["runs"] == [] and body["total"] == 0
-    assert str(path) in body["message"]
+    assert path.name in body["message"] and str(path.parent) not in body["message"]  # its folder stays here
     assert client.get(f"/api/store/runs/{'a' * 32}").status_code == 404
     assert not path.exists() and not path.parent.exists()  # reading creates nothing
 
@@ -626,3 +627,18 @@ def test_head_answers_what_get_would_without_a_body(client: httpx.Client, path: 
     assert head.headers["content-type"] == got.headers["content-type"]
     assert "content-security-policy" in head.headers
     assert client.head("/api/nothing-here").status_code == 404
+
+
+def test_the_schema_offers_authorize_only_when_a_token_is_required() -> None:
+    """A web review: /docs showed 'Authorize' and a lock on every operation of a server without
+    KOPRU_TOKEN, and two schemas both titled 'Comparison'."""
+    from kopru.web import create_app
+
+    open_schema, locked = create_app(token="").openapi(), create_app(token="t").openapi()
+    assert "securitySchemes" not in open_schema["components"]
+    assert not any("security" in op for ops in open_schema["paths"].values() for op in ops.values())
+    assert "securitySchemes" in locked["components"]
+    assert all("security" in op for op in locked["paths"]["/api/jobs"].values())
+    names = list(open_schema["components"]["schemas"])
+    assert len(names) == len({n.rsplit("__", 1)[-1] for n in names})  # no title twice
+    assert "[Plan](/plan)" in open_schema["info"]["description"]  # the way back to the app

@@ -14,6 +14,7 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -109,8 +110,21 @@ class HeadAsGet:
 
 
 class KopruApp(FastAPI):
+    token_required = True  # without KOPRU_TOKEN the schema offers no 'Authorize' to a reader of /docs
+
     def build_middleware_stack(self) -> ASGIApp:
         return SecurityHeaders(HeadAsGet(super().build_middleware_stack()))
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None and not self.token_required:
+            schema = super().openapi()
+            schema.get("components", {}).pop("securitySchemes", None)
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    if isinstance(operation, dict):
+                        operation.pop("security", None)
+            return schema
+        return super().openapi()
 
 
 DESCRIPTION = (
@@ -118,7 +132,9 @@ DESCRIPTION = (
     "Plans run as background jobs: POST /api/jobs (or POST /api/risk for the Monte Carlo risk), "
     "poll GET /api/jobs/{id}, then GET /api/runs/{run}. GET /api/store/runs lists every run "
     "recorded in the scenario store, the command line's too. POST /api/space/pool and "
-    "/api/space/latency compare the partners' own ground stations with the pooled network."
+    "/api/space/latency compare the partners' own ground stations with the pooled network. "
+    "The app's pages: [Plan](/plan), [Match](/match), [Sites](/sites), [Compare](/compare), "
+    "[Space](/space), [Runs](/runs)."
 )
 
 
@@ -153,6 +169,7 @@ def create_app(
         lifespan=lifespan,
         max_body_size=MAX_BODY_BYTES,
     )
+    app.token_required = token is not None
     app.state.kopru = WebState(runs, jobs, token, scenario_store)
     app.state.runs, app.state.jobs = runs, jobs
     errors.install(app)

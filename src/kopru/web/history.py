@@ -80,7 +80,7 @@ class StoredRun(BaseModel):
 
 
 class StoreListing(BaseModel):
-    store: str = Field(description="the scenario store's file")
+    store: str = Field(description="the scenario store's file name (where it is stays on the server)")
     exists: bool
     total: int = Field(description="runs in the store (of the kind asked for)")
     runs: list[StoredRun]
@@ -199,25 +199,26 @@ def listing(
     store = store_at(path)
     if not store.path.exists():
         return StoreListing(
-            store=str(store.path),
+            store=store.path.name,
             exists=False,
             total=0,
             runs=[],
-            message=f"No runs recorded yet: the scenario store {store.path} does not exist. It is created "
-            "when the first plan or risk run is recorded, here or by kopru plan, risk, rank or sweep.",
+            message=f"No runs recorded yet: the scenario store {store.path.name} does not exist. It is"
+            " created when the first plan or risk run is recorded, here or by kopru plan, risk, rank or"
+            " sweep.",
         )
     try:
         total, rows = store.summaries(limit, kind)
     except StoreMissing:  # removed between the check and the read
-        return StoreListing(store=str(store.path), exists=False, total=0, runs=[])
+        return StoreListing(store=store.path.name, exists=False, total=0, runs=[])
     except StoreError as exc:
         raise unavailable(exc) from None
     return StoreListing(
-        store=str(store.path),
+        store=store.path.name,
         exists=True,
         total=total,
         runs=[StoredRun(**_stored(r, names, runs)) for r in rows],
-        message=None if total else f"The scenario store {store.path} has no runs yet.",
+        message=None if total else f"The scenario store {store.path.name} has no runs yet.",
     )
 
 

@@ -171,6 +171,6 @@ class RunSide(BaseModel):
     network: dict[str, Any] | None
 
 
-class Comparison(BaseModel):
+class RunComparison(BaseModel):
     a: RunSide
     b: RunSide

@@ -17,6 +17,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from kopru import api
+from kopru.corridors import check_closures
 from kopru.language import Words
 from kopru.planner import Plan
 from kopru.report import (
@@ -38,7 +39,7 @@ from kopru.web.examples import example_dict
 from kopru.web.jobs import JOB_ID_PATTERN, JobProgress, JobView
 from kopru.web.routes.profiles import validate_profile
 from kopru.web.runs import RUN_ID_PATTERN, Run, RunSummary
-from kopru.web.schemas import Comparison, JobRequest, PlanRequest, RiskOut, RiskRequest, RiskSite, RunSide
+from kopru.web.schemas import JobRequest, PlanRequest, RiskOut, RiskRequest, RiskSite, RunComparison, RunSide
 from kopru.web.state import State, WebState, authorized, get_run
 
 MAX_OPTIMIZE_SECONDS = 120.0  # a web job may not hold a worker longer, whatever the profile asks
@@ -57,6 +58,7 @@ def _work(state: WebState, req: JobRequest, cached: bool = False) -> tuple[Calla
         profile, source = validate_profile(example_dict(req.example)), f"example:{req.example}"
     else:
         profile, source = validate_profile(req.profile), "profile"
+    check_closures(api.data_pack(), req.disruptions)  # a typo is said now, at its input, not after the run
     optimize: bool | dict[str, Any] = False
     if req.optimize:
         optimize = {"time_limit": min(profile.optimize.time_limit, MAX_OPTIMIZE_SECONDS)}
@@ -323,7 +325,7 @@ def compare(
     state: State,
     a: Annotated[str, Query(pattern=RUN_ID_PATTERN)],
     b: Annotated[str, Query(pattern=RUN_ID_PATTERN)],
-) -> Comparison:
+) -> RunComparison:
     """Two runs of this server side by side: recommendation, best sites, cost by component,
     optimizer answer (GET /api/store/compare compares any two recorded runs)."""
-    return Comparison(a=_run_side(get_run(state, a)), b=_run_side(get_run(state, b)))
+    return RunComparison(a=_run_side(get_run(state, a)), b=_run_side(get_run(state, b)))

@@ -293,6 +293,14 @@
         lines.push(`<li><b>${kopru.esc(whatIfLabel(whatIf))}</b>: ${kopru.esc(err.textContent)}</li>`);
         continue;
       }
+      if (field === "disruptions") {  // a closure that matches nothing: said under its input
+        const input = document.getElementById("disruptions");
+        const err = input.parentElement.querySelector("small.err");
+        flag(input, err);
+        err.textContent = e.msg;
+        lines.push(`<li><b>Close corridor parts</b>: ${kopru.esc(e.msg)}</li>`);
+        continue;
+      }
       const top = field.split(/[.[]/)[0];
       const market = field.match(/^markets\[(\d+)\]\.?(\w+)?/);
       const row = field.match(/^(materials|baseline)\[(\d+)\]\.?(\w+)?/);
@@ -333,9 +341,13 @@
     }
     if (!lines.length && message) lines.push(`<li>${kopru.esc(message)}</li>`);
     box.innerHTML = `<p>Please fix ${lines.length === 1 ? "this" : "these"} before running:</p><ul>${lines.join("")}</ul>`;
-    if (errors.length && errors.every((e) => RUN_OPTIONS.includes((e.field || "").split(/[.[]/)[0]))) {
-      box.hidden = true; // a risk option: its message is next to its field, no need to scroll up
-      const field = form.elements[errors[0].field.split(/[.[]/)[0]];
+    // a run option, a what-if value or a closure: its message is next to its field, which the
+    // page keeps in view (the summary box at the top of the form would scroll it away)
+    const runInput = (f) => (RUN_OPTIONS.includes((f || "").split(/[.[]/)[0]) ? form.elements[f.split(/[.[]/)[0]]
+      : f === "disruptions" ? document.getElementById("disruptions") : whatIfInput(f || ""));
+    if (errors.length && errors.every((e) => runInput(e.field))) {
+      box.hidden = true;
+      const field = runInput(errors[0].field);
       field.focus({ preventScroll: true });
       field.scrollIntoView({ behavior: "smooth", block: "center" });
       return;
@@ -594,7 +606,7 @@
     const a = rec && rec.appraisal;
     document.getElementById("appraisal-summary").innerHTML = a ?
       `<b>${kopru.esc(rec.name)}</b>: NPV ${kopru.money(a.npv)} ${cur} at a WACC of ${rate(a.wacc)}, IRR ${rate(a.irr)}, ` +
-      `payback ${years(a.payback_years)} years` +
+      (a.payback_years === null ? "no payback" : `payback ${years(a.payback_years)} years`) +
       (a.vs_baseline && base && base !== rec ? `; moving from ${kopru.esc(base.name)} is worth ${kopru.money(a.vs_baseline.npv)} ${cur} ` +
         `(IRR of the move ${rate(a.vs_baseline.irr)}).` : ".") : "";
     const blocks = [rec, base, newTr].filter((s, i, all) => s && all.indexOf(s) === i);
@@ -632,13 +644,16 @@
       return o.old === null || o.old === undefined ? `${what} ${o.new}` : `${what} ${o.old} → ${o.new}`;
     });
     if (replaced.length) points.push(`Replaced in this run: ${replaced.join("; ")}.`);
+    // what it closed: the routes and the recommendation rest on it
+    const closed = plan.closed_parts && plan.closed_parts.length ? plan.closed_parts : plan.disruptions || [];
+    if (closed.length) points.push(`Closed in this run: ${closed.join(", ")}.`);
     const list = document.createElement("ul");
     list.replaceChildren(...points.map((t) => Object.assign(document.createElement("li"), { textContent: t })));
     box.replaceChildren(head, ...(points.length ? [list] : []));
     // would the answer change with the borrowed values at their unfavourable end? (older runs lack it)
     const stress = document.getElementById("borrowed-stress");
     stress.hidden = !plan.borrowed_stress;
-    stress.textContent = plan.borrowed_stress ? `Borrowed values: ${plan.borrowed_stress.text}` : "";
+    stress.textContent = plan.borrowed_stress ? `Stress test: ${plan.borrowed_stress.text}` : "";
     // how far one input alone must move to change the answer (older runs lack it)
     const switching = document.getElementById("switching");
     switching.hidden = !plan.switching;
@@ -653,7 +668,7 @@
         <td data-label="kind">${kopru.esc(SITE_KINDS[s.kind] || s.kind)}</td>
         <td class="num" data-label="annual cost">${kopru.money(s.landed_cost.total)} ${cur}</td>
         <td class="num" data-label="per unit">${kopru.money(s.landed_cost.per_unit, 2)} ${cur}</td>
-        <td class="note" data-label="notes">${kopru.esc(s.notes.join("; "))}</td></tr>`;
+        <td class="note" data-label="notes">${s.notes.map(kopru.esc).join("<br>")}</td></tr>`;
     });
     document.querySelector("#ranking tbody").innerHTML = rows.join("");
     const net = plan.network;
@@ -702,6 +717,9 @@
         const given = Object.fromEntries((plan.overrides || []).map((o) => [o.key, o.new]));
         const inputs = [...form.querySelectorAll("[data-override]")];
         for (const input of inputs) input.value = given[input.dataset.override] ?? "";
+        // and what it closed and whether it optimized: running again repeats the run's scenario
+        document.getElementById("disruptions").value = (plan.disruptions || []).join(", ");
+        document.getElementById("optimize").checked = Boolean(plan.network);
         const shown = new Set(inputs.map((input) => input.dataset.override));
         const others = Object.keys(given).filter((key) => !shown.has(key));
         source = "profile";

@@ -872,6 +872,38 @@ def test_the_notes_say_what_the_totals_rest_on(result):
     assert note.startswith(f"{len(free)} enterprises ({land:,.0f} ha)")
 
 
+def test_a_row_scaled_far_from_its_template_says_so_where_it_is_read(result, cli, monkeypatch):
+    """A CLI review: a 330,000 t sugar plant costed as 30.6 biscuit templates gave 1.6 bn USD of NPV
+    gain in a table row with no mark, in the headline totals, and on a pitch sheet that called the
+    figure the one to pitch. Oracle: the pairs' scale and totals, summed by hand."""
+    from kopru.cli.common import compact
+    from kopru.cli.match import headline
+    from kopru.matchmaking.pairs import SCALE_FLAG
+    from kopru.report.portfolio import render_pitch_html
+
+    p, a = result.pairs, result.assignment
+    placed = np.flatnonzero(a >= 0)
+    big = placed[p.scale[placed] > SCALE_FLAG]
+    d = result.as_dict()
+    scaled = d["impact"]["scaled"]
+    assert scaled["enterprises"] == len(big) >= 1
+    assert scaled["npv_gain_usd"] == pytest.approx(p.npv_gain[big, a[big]].sum())
+    without = d["impact"]["npv_gain_usd"] - scaled["npv_gain_usd"]
+    assert f"costed at more than {SCALE_FLAG:g} times their template's size" in headline(d)
+    assert f"NPV gain {compact(without)} USD" in headline(d)
+    sheet = render_pitch_html(result, int(big[0]))
+    assert 'id="scaled"' in sheet and f"{p.scale[big[0]]:,.1f} times the size of its template" in sheet
+    plain = next(e for e in placed if abs(p.scale[e] - 1) < 0.5)
+    assert 'id="scaled"' not in render_pitch_html(result, int(plain))
+    from kopru.cli import common
+
+    monkeypatch.setattr(common.out, "_width", 200)  # a wide terminal: the mark on one line
+    out = cli("match", PIPELINE, "--no-store")
+    most = big[np.argmax(p.scale[big])]  # its name is short: the mark starts on its first line
+    name = result.pipeline.table["name"].iloc[most]
+    assert out.code == 0 and f"{name} (×{p.scale[most]:,.1f} its" in out.out
+
+
 def test_targets_are_said_back_met_or_binding(cli, tmp_path):
     """An analyst's review: targets given with --min-jobs or --max-incentive-cost were never said
     back. Oracle: the portfolio's own jobs by region and cost to the state."""

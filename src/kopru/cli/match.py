@@ -27,6 +27,7 @@ from kopru.cli.common import (
 )
 from kopru.errors import OptionError
 from kopru.language import LANGUAGES, check_language
+from kopru.matchmaking.pairs import SCALE_FLAG
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -211,8 +212,12 @@ def _print(result) -> None:
         )
     for a in d["assignments"]:
         guessed = [EST_WORDS[k] for k in EST_WORDS if k in a["estimated"]]
+        scale = a.get("scale") or 1.0
+        far = scale > SCALE_FLAG or scale < 1 / SCALE_FLAG  # its figures: its template's scaled linearly
+        times = f"{scale:,.1f}" if scale >= 1 else f"{scale:.2f}"
+        scaled = f" [yellow](×{times} its template)[/]" if far else ""
         table.add_row(
-            escape(a["name"]) + (f" [dim]({' and '.join(guessed)} estimated)[/]" if guessed else ""),
+            escape(a["name"]) + (f" [dim]({' and '.join(guessed)} estimated)[/]" if guessed else "") + scaled,
             escape(a["zone_name"]) + ("" if a["confirmed"] else " *"),
             "–" if a["advantage"] is None else f"{a['advantage']:.1%}",
             "–" if a["npv_gain_usd"] is None else compact(a["npv_gain_usd"]),
@@ -256,6 +261,22 @@ def headline(d: dict) -> str:
         " USD over the plants' lives); the zones' incentives cost the state an"
         f" estimated {compact(imp['incentive_cost_usd'])} USD a year"
         + (f" ({compact(per_job)} USD per job)" if per_job else "")
+        + _without_scaled(imp)
+    )
+
+
+def _without_scaled(imp: dict) -> str:
+    """The headline's exports and gains without the enterprises costed far above their template's
+    size (a review: a sugar plant scaled 30 times from a biscuit template gave half the NPV gain)."""
+    big = imp.get("scaled") or {}
+    if not big.get("enterprises"):
+        return ""
+    n = big["enterprises"]
+    return (
+        f"; without the {_plural(n, 'enterprise')} costed at more than {big['above']:g} times"
+        f" {'its' if n == 1 else 'their'} template's size: {compact(imp['exports_usd'] - big['exports_usd'])}"
+        f" USD exports a year, saving {compact(imp['saving_usd'] - big['saving_usd'])} USD a year, NPV gain"
+        f" {compact(imp['npv_gain_usd'] - big['npv_gain_usd'])} USD"
     )
 
 

@@ -281,6 +281,8 @@ class MatchResult:
                     "jobs": _num(p.jobs[e]),
                     "investment_usd": _num(p.investment[e]),
                     "exports_usd": _num(p.exports[e]),
+                    # its output over its template's: its figures are the template's scaled linearly
+                    "scale": _num(p.scale[e]),
                     "value_added_usd": _num(p.value_added[e, i]),
                     "incentive_cost_usd": _num(p.incentive_cost[e, i]),
                     "value": _num(self.values[e, i]),
@@ -449,6 +451,7 @@ class MatchResult:
         regions = self.zones.table["region"].to_numpy()[zone]
         estimated = [self.pairs.estimated[e] for e in placed]
         unconfirmed = ~p.confirmed[placed, zone]
+        big = np.nan_to_num(p.scale[placed], nan=1.0) > SCALE_FLAG
         statuses = np.array([s or "not stated" for s in self.pipeline.table["status"].iloc[placed]])
         jobs = float(np.nansum(p.jobs[placed]))
         cost = float(np.nansum(p.incentive_cost[placed, zone]))
@@ -484,6 +487,16 @@ class MatchResult:
                 for st in sorted(set(statuses))
             },
             "by_region": by_region,
+            # placements costed at more than SCALE_FLAG times their template's size: their figures
+            # are the template's scaled linearly, so the headline is also given without them
+            "scaled": {
+                "enterprises": int(big.sum()),
+                "above": SCALE_FLAG,
+                **{
+                    k: float(np.nansum(per_pair[k][big]))
+                    for k in ("jobs", "investment_usd", "exports_usd", "saving_usd", "npv_gain_usd")
+                },
+            },
         }
 
     def _full_zones(self, e: int, hosts: np.ndarray) -> list[tuple[str, str, float, float, list[str]]]:

@@ -30,7 +30,7 @@ from kopru.datapack import DataPack
 from kopru.display import COUNTRY_NAMES
 from kopru.language import ENGLISH, LANGUAGES, Words, check_language
 from kopru.matchmaking import MatchResult
-from kopru.matchmaking.pairs import unit_components
+from kopru.matchmaking.pairs import SCALE_FLAG, unit_components
 from kopru.report.folder import prepare_folder
 
 _env = Environment(
@@ -150,6 +150,9 @@ def pitch_rows(result: MatchResult, e: int, words: Words = ENGLISH) -> dict[str,
         "quote": row["quote"],
         "note": row["note"],
         "volume": p.volume[e],
+        # its output over its template's; far from 1 its figures are the template's scaled linearly
+        "scale": float(p.scale[e]) if p.scale[e] == p.scale[e] else None,
+        "scale_flag": SCALE_FLAG,
         "jobs": p.jobs[e],
         "investment": p.investment[e],
         "estimated": p.estimated[e],

@@ -443,6 +443,19 @@ def test_an_existing_plant_s_irr_and_payback_are_its_expansion_s():
     assert any("expansion's own" in n for n in site.appraisal.notes)
 
 
+def test_the_appraisal_says_its_margin_over_kopru_s_costs():
+    """A CLI review: 'IRR 142.7 %' for a T-shirt plant read as a flaw, with nothing to say that the
+    cash flows carry no selling or head-office costs. Oracle: the full-output year of the site's own
+    cash flows, by hand; the CLI's line."""
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    a = plan.site(plan.recommendation.site).appraisal
+    flows = a.cash_flows
+    assert a.margin == pytest.approx((flows.revenue[-1] - flows.operating[-1]) / flows.revenue[-1], abs=1e-6)
+    assert 0 < a.margin < 1
+    assert any(n.startswith(f"at full output, revenue less kopru's costs is {a.margin:.0%}") for n in a.notes)
+    assert any("no selling, marketing, design or head-office costs" in n for n in a.notes)
+
+
 def test_plan_and_risk_say_alike_why_no_site_serves_every_market():
     """With every mode closed, plan and risk gave three different sentences (web QA); now one, naming
     the markets no route reaches and the inputs no site can bring in."""

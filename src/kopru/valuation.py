@@ -86,6 +86,9 @@ class AppraisalOut(_Model):
     outlay: bool = True  # the cumulative cash flow goes below zero (an investment to pay back)
     vs_baseline: Comparison | None
     notes: list[str]
+    # revenue less kopru's costs over revenue at full output (the last year): before the selling,
+    # design and head-office costs kopru does not count, so an upper bound of the plant's margin
+    margin: float | None = None
 
 
 def incentives_out(pre: PlanInputs) -> list[list[IncentiveOut]]:
@@ -227,6 +230,14 @@ def appraise(pre: PlanInputs, feasible: np.ndarray, baseline: int | None) -> lis
             out.append(None)
             continue
         notes = _notes(pre, i)
+        margin = _margin(flows, i)
+        if margin is not None:
+            notes.append(
+                f"at full output, revenue less kopru's costs is {margin:.0%} of revenue: kopru counts no"
+                " selling, marketing, design or head-office costs, so the NPV and IRR are before them (an"
+                " upper bound); the move's NPV against the baseline is not, where those costs are the same"
+                " in both places"
+            )
         rate = rates[i]
         if rate is None and pre.sites["existing"].iloc[i] and not expanding[i]:
             notes.append("no IRR or payback: an existing plant with the capacity invests nothing")
@@ -256,9 +267,18 @@ def appraise(pre: PlanInputs, feasible: np.ndarray, baseline: int | None) -> lis
                 cash_flows=_flows_out(flows, i),
                 vs_baseline=vs,
                 notes=notes,
+                margin=margin,
             )
         )
     return out
+
+
+def _margin(flows: CashFlows, i: int) -> float | None:
+    """Revenue less operating cost over revenue in the last year (full output), or None."""
+    revenue = float(flows.revenue[i, -1])
+    if revenue <= 0 or not np.isfinite(revenue):
+        return None
+    return finite(round((revenue - float(flows.operating[i, -1])) / revenue, 6))
 
 
 def _several_irrs(what: str, changes: int) -> str:

@@ -65,7 +65,22 @@ def _at_least_a_millionth(units: float) -> float:
 Units = Annotated[
     float, Field(gt=0, le=MAX_UNITS, allow_inf_nan=False), AfterValidator(_at_least_a_millionth)
 ]
-HSHeading = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
+
+
+def _hs_text(v: object) -> object:
+    """An HS heading as text; a number YAML read from an unquoted 0713 (octal: 459) is said so."""
+    if isinstance(v, bool) or not isinstance(v, int):
+        return v
+    octal = f"0{v:o}"
+    if 0 < v < 0o1000 and len(octal) == 4:
+        raise ValueError(
+            f"got the number {v}: YAML reads an unquoted {octal} as an octal number; quote the heading,"
+            f' hs: "{octal}"'
+        )
+    return str(v)
+
+
+HSHeading = Annotated[str, BeforeValidator(_hs_text)]
 
 
 class Strict(BaseModel):
@@ -449,6 +464,12 @@ def _number_message(err: Any) -> str | None:
         return f"expected at most {err['ctx']['le']:,g}, got {value}"
     if err["type"] == "greater_than_equal" and err["ctx"]["ge"] > 0:
         return f"expected at least {err['ctx']['ge']:g}, got {value}"
+    if err["type"] == "greater_than_equal":
+        return f"expected 0 or more, got {value}"
+    if err["type"] in ("tuple_type", "list_type"):
+        return f"expected a list such as [textiles, garments], got {units.brief(value)}"
+    if err["type"] == "string_too_short" and err["ctx"].get("min_length") == 1:
+        return "expected some text, got none"
     if err["type"] == "greater_than":
         return f"expected more than {err['ctx']['gt']:g}, got {value}"
     if err["type"] == "string_pattern_mismatch":

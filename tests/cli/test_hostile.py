@@ -149,6 +149,11 @@ def test_hostile_numbers_get_one_line_or_a_right_answer(command, cli, tmp_path):
         (("wacc",), "12", "wacc: expected a share of at most 1 (write 12 % or 0.12), got 12"),
         # a CLI review: a bare 200 was read as 200 kg and the plan ran on 1,000 times the freight
         (("unit_weight",), "200", "unit_weight 200 kg in unit_volume 1.2 l is 166,667 kg/m3, denser than"),
+        # the same review: pydantic's words where the rest say 'expected X, got Y'; YAML's octal
+        (("price",), "-6.80", "price: expected 0 or more, got -6.8"),
+        (("sectors",), "textiles", "sectors: expected a list such as [textiles, garments], got 'textiles'"),
+        (("company",), '""', "company: expected some text, got none"),
+        (("hs",), "0713", "hs: got the number 459: YAML reads an unquoted 0713 as an octal number; quote"),
     ],
 )
 def test_the_reported_cases_name_their_field(path, value, message, cli, tmp_path):

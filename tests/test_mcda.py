@@ -254,8 +254,22 @@ def test_rank_json_names_each_criterions_unit_and_direction():
 
     data = api.rank(APPAREL, samples=300, seed=1).as_dict()
     assert set(data["criteria"]) == set(mcda.CRITERIA)
-    assert data["criteria"]["port_access"] == {"label": "port km", "unit": "km", "direction": "cost"}
+    assert data["criteria"]["port_access"] == {
+        "label": "port km",
+        "name": "way to a seaport",
+        "unit": "km",
+        "direction": "cost",
+    }
     assert data["criteria"]["npv"]["direction"] == "benefit"
+
+
+def test_the_rank_table_names_each_column_once_with_the_plan_currency(cli):
+    """A CLI review: 'units: cost plan currency a year; ... mkt km km; port km km' and 'xings 0.1: 0
+    to 1 (above 1 Abai Region)', a weight no criterion can pass."""
+    r = cli("rank", APPAREL, "--no-store", "--samples", "300")
+    assert r.code == 0
+    assert "columns: cost: annual landed cost, USD a year; tail: cost tail, share of the mean;" in r.out
+    assert "km km" not in r.out and "plan currency" not in r.out and "above 1 " not in r.out
 
 
 def test_a_criterion_without_values_is_named():

@@ -460,7 +460,9 @@ class WeightRange:
         parts = []
         if self.below is not None:
             parts.append(f"below {self.low:.3g} {names.get(self.below, self.below)} comes first")
-        if self.above is not None:
+        if self.above is not None and self.high > 1 - 5e-4:  # only with this criterion alone
+            parts.append(f"at 1, this criterion alone, {names.get(self.above, self.above)}")
+        elif self.above is not None:
             parts.append(f"above {self.high:.3g} {names.get(self.above, self.above)}")
         if not parts:
             return f"{label} {self.weight:.3g}: any weight from 0 to 1"
@@ -608,9 +610,13 @@ def _finite(value: Any) -> float | None:
 
 
 def criteria_info() -> dict[str, dict[str, str]]:
-    """Each criterion's column label, unit and direction (cost: less is better), for tables."""
+    """Each criterion's column label, what it measures (name), unit and direction (cost: less is
+    better), for tables."""
     spec = _criteria_spec()["criteria"]
-    return {c: {k: str(spec[c][k]) for k in ("label", "unit", "direction")} for c in CRITERIA}
+    return {
+        c: {k: str(spec[c].get(k, spec[c]["label"])) for k in ("label", "name", "unit", "direction")}
+        for c in CRITERIA
+    }
 
 
 def score(table: pd.DataFrame, weights: dict[str, float], method: Method) -> tuple[Array, bool]:

@@ -324,7 +324,9 @@ def rank(
     for row in rows:
         table.add_row(*row)
     out.print(table)
-    out.print("units: " + "; ".join(f"{c['label']} {c['unit']}" for c in info.values()))
+    money = result.currency or "plan currency"
+    said = [f"{c['label']}: {c['name']}, {c['unit'].replace('plan currency', money)}" for c in info.values()]
+    out.print("columns: " + "; ".join(said))
     out.print(f"weights: {', '.join(f'{k} {v:.2f}' for k, v in result.weights.items())}")
     if result.consistency_ratio is not None:
         out.print(f"AHP consistency ratio: {result.consistency_ratio:.3f} (<= 0.10)")

@@ -98,6 +98,14 @@ def test_cli_stale(cli):
     data = json.loads(r.out)
     assert data["months"] == 36 and data["values"]
     assert all(v["months_old"] > 36 for v in data["values"])
+    # a CLI review: a 'value' column holding no value, ids for sources, "rail freight's freight rate"
+    table = cli("data", "stale", "--months", "36")
+    assert table.code == 0 and "┃ what " in table.out and "United Press International" in table.out
+    assert "corr_upi_sarakhs_1996" not in table.out
+    assert not any("freight's freight" in v["what"] for v in data["values"])
+    from kopru.datapack.labels import value_label
+
+    assert value_label("mode:rail", "cost_per_teu_km") == "rail freight's rate per TEU-km"
 
 
 def test_input_tariffs_count_only_where_the_site_pays_them(pack):

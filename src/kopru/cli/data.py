@@ -200,10 +200,13 @@ def data_stale(
         out.print(f"No value of the data pack is older than {months} months (as of {today.isoformat()}).")
         return
     table = Table(title=f"{len(stale)} values older than {months} months (as of {today.isoformat()})")
-    for col in ("year", "value", "key", "source"):
-        table.add_column(col, overflow="fold", max_width=60 if col == "value" else 40)
+    for col in ("year", "what", "key", "source"):
+        table.add_column(col, overflow="fold", max_width=60 if col == "what" else 40)
+    # a source as a reader knows it: its publisher (the id is in kopru data sources)
+    publisher = api.data_pack(overrides).sources["publisher"].to_dict()
     for v in stale:
-        table.add_row(str(v.year), escape(v.what), escape(v.key), escape(v.source))
+        cited = dict.fromkeys(publisher.get(s.strip()) or s.strip() for s in v.source.split(";") if s.strip())
+        table.add_row(str(v.year), escape(v.what), escape(v.key), escape("; ".join(cited)))
     out.print(table)
     if stale:
         out.print("replace one with an overrides file (--overrides), using the key shown")

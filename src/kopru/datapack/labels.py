@@ -50,4 +50,8 @@ def value_label(
     industrial electricity price" (``names``: subject ids to names)."""
     mode = MODE_NAMES.get(subject)
     whose = words(mode) if mode else (names or {}).get(subject) or subject
-    return words("%(whose)s's %(what)s", whose=whose, what=quantity_label(quantity, words))
+    what = quantity_label(quantity, words)
+    first, _, rest = what.partition(" ")
+    if rest and whose.endswith(first):  # "rail freight's rate per TEU-km", not "... freight's freight rate"
+        what = rest
+    return words("%(whose)s's %(what)s", whose=whose, what=what)

@@ -250,3 +250,21 @@ def test_the_verbs_name_their_arguments_and_the_command_line_its_options():
     # an argument's name with an underscore inside a message reads as the option too
     late = kopru.OptionError("no schedule; give a longer time_limit", field="time_limit")
     assert in_flags(late, ["space", "pool"]) == "no schedule; give a longer --time-limit"
+
+
+def test_data_show_of_a_province_lists_the_values_it_borrows(cli):
+    """A CLI review: `kopru data show TR-20` (or Denizli, the apparel example's plant) exited 2 as
+    'neither a table nor a subject': its values are all Türkiye's. Oracle: the site's dossier."""
+    import json
+
+    from kopru.datapack import load
+    from kopru.dossier import dossier
+
+    r = cli("data", "show", "Denizli", "--json")
+    assert r.code == 0, r.err
+    shown = json.loads(r.out)
+    values = dossier(load(), "TR-20").values
+    assert shown["site"] == "TR-20" and len(shown["values"]) == len(values) > 0
+    assert {v["whose"] for v in shown["values"]} == {"Türkiye"}
+    table = cli("data", "show", "TR-20")
+    assert table.code == 0 and "Denizli (TR-20): no values of its own; a plan uses these" in table.out

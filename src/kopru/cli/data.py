@@ -14,6 +14,7 @@ from rich.table import Table
 from kopru import api
 from kopru.cli.common import JsonOpt, OverridesOpt, out, print_json
 from kopru.display import code_of, subject_names
+from kopru.dossier import dossier
 from kopru.errors import KopruError
 
 app = typer.Typer(
@@ -58,6 +59,10 @@ def data_show(
         subjects = set(pack.parameters["subject"])  # a market shares its region's name and has no values
         code = code_of(what, {c: n for c, n in names.items() if c in subjects}) or what
         df = pack.parameters[pack.parameters["subject"] == code]
+        site = code_of(what, names) or what
+        if df.empty and _is_site(pack, site):  # a province or zone whose values are all borrowed
+            _show_borrowed(pack, site, names, as_json)
+            return
         if df.empty:
             raise KopruError(
                 f"{what!r} is neither a table ({', '.join(pack.TABLE_NAMES)}) nor a subject with values;"
@@ -74,6 +79,38 @@ def data_show(
     for row in df.itertuples(index=False):
         # an empty cell (a cost left to the mode's rate) is blank, not 'nan'
         table.add_row(*[_cell(v) for v in row])
+    out.print(table)
+
+
+def _is_site(pack, code: str) -> bool:
+    return any(code in t.index for t in (pack.regions, pack.sez, pack.provinces))
+
+
+def _show_borrowed(pack, code: str, names: dict[str, str], as_json: bool) -> None:
+    """A site with no values of its own (a Turkish province takes Türkiye's): the values a plan
+    uses for it, and whose they are (a CLI review: 'TR-20 is neither a table nor a subject')."""
+    values = dossier(pack, code).values
+    rows = [
+        {
+            "quantity": v.quantity,
+            "value": v.value,
+            "unit": v.unit,
+            "year": v.year,
+            "whose": v.subject,
+            "assumption": v.assumption,
+            "source": "; ".join(dict.fromkeys(s.publisher or s.title or s.id for s in v.sources)),
+        }
+        for v in values
+    ]
+    if as_json:
+        print_json({"site": code, "own_values": 0, "values": rows})
+        return
+    table = Table(title=escape(f"{names.get(code, code)} ({code}): no values of its own; a plan uses these"))
+    columns = ("quantity", "value", "unit", "year", "whose", "assumption", "source")
+    for col in columns:
+        table.add_column(col, overflow="fold", max_width=40)
+    for r in rows:
+        table.add_row(*(_cell(r[c]) for c in columns))
     out.print(table)
 
 

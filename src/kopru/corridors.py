@@ -299,7 +299,7 @@ class Network:
         found = self.routes([origin], [destination], criterion)
         if (origin, destination) not in found:
             closed = f" with {', '.join(self.closed)} closed" if self.closed else ""
-            avoided = f" through no node of {', '.join(self.avoid)} but the two ends" if self.avoid else ""
+            avoided = f" avoiding {', '.join(self.avoid)} (only its two ends may be there)" * bool(self.avoid)
             raise RouteError(f"no route from {origin} to {destination}{closed}{avoided}")
         return found[(origin, destination)]
 

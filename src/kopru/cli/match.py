@@ -25,6 +25,7 @@ from kopru.cli.common import (
     recorded,
     shown,
 )
+from kopru.display import and_list
 from kopru.errors import OptionError
 from kopru.language import LANGUAGES, check_language
 from kopru.matchmaking.pairs import SCALE_FLAG
@@ -192,8 +193,9 @@ EST_WORDS = {"jobs": "jobs", "investment_usd": "investment"}
 
 def _print(result) -> None:
     d = result.as_dict()
+    objective = d["objective_name"].replace("_", " ")
     table = Table(
-        title=f"Portfolio for {d['objective_name'].replace('_', ' ')}: {d['status']}, gap {d['gap']:.1e}"
+        title=f"Portfolio for {objective}: {d['status']}, gap {max(d['gap'], 0):.2%}"
         if d["gap"] is not None
         else f"Portfolio: {d['status']}",
         box=box.SIMPLE_HEAD,
@@ -300,8 +302,10 @@ def caveats(d: dict) -> list[str]:
     transit = d.get("restricted_transit")
     if transit:
         out.append(
-            f"{_plural(transit['enterprises'], 'placement')} route to some of their markets through"
-            f" {', '.join(transit['names'])}, under sanctions or transit restrictions (each pitch sheet gives"
+            f"{_plural(transit['enterprises'], 'placement')}"
+            f" {'routes' if transit['enterprises'] == 1 else 'route'} to some of"
+            f" {'its' if transit['enterprises'] == 1 else 'their'} markets through"
+            f" {and_list(transit['names'])}, under sanctions or transit restrictions (each pitch sheet gives"
             f" the cheapest route through none of them; --avoid {' --avoid '.join(transit['avoid'])} places"
             " and prices on such routes)"
         )

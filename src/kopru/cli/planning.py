@@ -210,8 +210,8 @@ def _print_appraisal(plan: Any) -> None:
             for i in applied
         ]
         out.print(
-            f"[bold]Incentives applied:[/] {'; '.join(parts)} (a year over the plant's life; plan.json lists"
-            " each with its term and legal basis)"
+            f"[bold]Incentives applied:[/] {'; '.join(parts)} (each averaged over the plant's life;"
+            " plan.json lists each with its term and legal basis)"
         )
     _print_sources(plan, site)
 
@@ -298,7 +298,8 @@ def _print_network(plan: Any) -> None:
         out.print(f"[bold]Marginal values:[/] {escape(n.marginals.text)}")
     if n.sensitivity:
         cheapest = [s for s in n.sensitivity if s.delta is not None][:3]
-        alt = "; ".join(f"{s.action} {names.get(s.site, s.site)}: +{s.delta:,.0f}" for s in cheapest)
+        money = f"{plan.currency} a year"
+        alt = "; ".join(f"{s.action} {names.get(s.site, s.site)}: +{s.delta:,.0f} {money}" for s in cheapest)
         if alt:  # every move infeasible, or none tried: no line at all rather than an empty one
             out.print(f"closest alternatives: {alt}")
 

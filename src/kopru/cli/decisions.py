@@ -64,7 +64,17 @@ def _report(
     for note in written.notes:
         console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     views = " and ".join(f"the {v} view" for v in written.views)
-    console.print(f"wrote [bold]{escape(str(written.report_html))}[/] with {escape(views)}", highlight=False)
+    # every file the folder got, not the report alone (a review: plan.json and the summaries were
+    # rewritten unsaid); the views are kept beside them as risk.json or ranking.json
+    w = written
+    others = [w.plan_json, w.workbook, w.summary_html, w.summary_pdf, *w.translated]
+    kept = [f"{v}.json" if v == "risk" else "ranking.json" for v in written.views]
+    names = [str(p.relative_to(written.folder)) for p in others if p is not None] + kept
+    console.print(
+        f"wrote [bold]{escape(str(written.report_html))}[/] with {escape(views)}, and beside it"
+        f" {escape(', '.join(names))}",
+        highlight=False,
+    )
 
 
 @app.command()
@@ -396,9 +406,12 @@ def sweep(
     currency = result.currency
     # a manufacturer's review: a scenario that puts another site first read as one more name
     reference = next((s for s in result.scenarios if s.get("best")), None)
+    flips = reference is not None and any(
+        s.get("best") and s["best"] != reference["best"] for s in result.scenarios
+    )
     caption = (
-        f"◆: the first site differs from {reference['name']}'s ({reference['best_name']}); vs first row:"
-        " the best cost's change against it; best TR: the cheapest Turkish option"
+        (f"◆: the first site differs from {reference['name']}'s ({reference['best_name']}); " * flips)
+        + "vs first row: the best cost's change against it; best TR: the cheapest Turkish option"
         if reference
         else None
     )
@@ -446,7 +459,8 @@ def sweep(
         table.add_row(*row)
     out.print(table)
     _print_lost_sites(result.scenarios)
-    out.print(f"[dim]ran {result.execution}[/]")
+    where = result.execution.replace("in-process", "one after another in this process", 1)
+    out.print(f"[dim]ran {escape(where)}[/]")
     if written:
         out.print(f"wrote {escape(', '.join(str(p) for p in written))}")
     recorded(run_id)

@@ -436,7 +436,7 @@ def test_the_investment_line_gives_the_moves_own_return_and_what_closing_is_not_
     assert base.existing and move.outlay
     line = build_summary(plan).investment
     assert (
-        f"moving from {base.name} is worth {move.npv:,.0f} USD (its IRR {move.irr:.0%},"
+        f"moving from {base.name} is worth {move.npv:,.0f} USD (its IRR {move.irr:.1%},"
         f" payback {move.payback_years:.1f} years)"
     ) in line
     assert line.endswith(f"; not counted: the costs of closing {base.name}.")

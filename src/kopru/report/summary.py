@@ -211,7 +211,7 @@ def investment_line(plan: Plan, words: Words = ENGLISH) -> str:
                 " WACC of %(wacc)s."
             )
         return words(message, **values)
-    irr = "—" if a.irr is None else words.share(a.irr, 0)
+    irr = "—" if a.irr is None else words.share(a.irr, 1)
     if a.payback_years is None:
         payback = words("never")
     else:
@@ -240,7 +240,7 @@ def investment_line(plan: Plan, words: Words = ENGLISH) -> str:
                 else words("%(years)s years", years=words.number(move.payback_years, 1))
             )
             text += words(
-                " (its IRR %(irr)s, payback %(payback)s)", irr=words.share(move.irr, 0), payback=paid_back
+                " (its IRR %(irr)s, payback %(payback)s)", irr=words.share(move.irr, 1), payback=paid_back
             )
         if base.existing:  # nor that closing the plant has costs of its own
             text += words("; not counted: the costs of closing %(base)s", base=base.name)

@@ -125,7 +125,7 @@ def test_plan_page_runs_an_example(watched: Watched) -> None:
         for t in readable
         if re.search(r"\b(sez_[a-z_]+|mkt_[A-Z]{2}\w*|plant_TR-\d\d|KZ-\d\d|TR-\d\d)\b", t)
     ]
-    assert not [t for t in leaked if not re.fullmatch(r"[a-z0-9_;. ]+", t)], leaked[:5]  # citation keys may
+    assert not leaked, leaked[:5]  # the incentives cite publishers too (a web review: 'sez_law_242vi; ...')
     with page.expect_download() as dl:
         page.click("#dl-json")
     assert dl.value.suggested_filename == "plan.json"

@@ -551,6 +551,11 @@
   const rate = (v) => (v === null ? "—" : `${(100 * v).toFixed(1)} %`);
   const years = (v) => (v === null ? "never" : v.toFixed(1));
 
+  // sources by their publishers, which a reader knows, not the data pack's ids (set per run shown)
+  let publisherOf = {};
+  const citedBy = (ids) => [...new Set(ids.split(";").map((id) => id.trim()).filter(Boolean)
+    .map((id) => publisherOf[id] || id))].join("; ");
+
   function incentiveTable(site) {
     if (!site.incentives.length) {
       return `<p>${site.existing ? "No investment incentive applies to this existing plant: it invests nothing when it already makes what its markets buy, and its expansion gets a certificate only where a new plant in its province would (the best new Turkish plant's schemes are shown too)." :
@@ -558,10 +563,11 @@
     }
     const rows = site.incentives.map((i) => `<tr><td data-label="scheme">${kopru.esc(i.name)}<br><small>${kopru.esc(i.scheme)}</small></td>
       <td data-label="status">${i.status === "applied" ? "<b>applied</b>" : kopru.esc(i.status)}</td>
-      <td class="num" data-label="annual value">${i.annual_value === null ? "—" : kopru.money(i.annual_value)}</td>
+      <td class="num" data-label="annual value">${i.annual_value !== null ? kopru.money(i.annual_value)
+        : i.status === "applied" ? "<small>in the cost, not valued alone</small>" : "—"}</td>
       <td data-label="legal basis">${kopru.esc(i.legal_basis)}</td>
       <td class="note" data-label="conditions">${kopru.esc(i.conditions.replaceAll(";", "; ") || "—")}</td>
-      <td data-label="source" data-full><code>${kopru.esc(i.source.replaceAll(";", "; "))}</code></td>
+      <td data-label="source" data-full title="${kopru.esc(i.source.replaceAll(";", "; "))}">${kopru.esc(citedBy(i.source))}</td>
       <td class="note" data-label="note">${kopru.esc(i.note)}</td></tr>`);
     return `<div class="table-wrap scroll"><table class="grid incentives cards" data-site="${kopru.esc(site.id)}">
       <thead><tr><th>scheme</th><th>status</th><th class="num">annual value</th><th>legal basis</th><th>conditions</th>
@@ -626,8 +632,8 @@
     results.hidden = false;
     const oldest = plan.oldest_input;
     // sources by their publishers, which a reader knows, not the data pack's ids
-    const publisher = Object.fromEntries((plan.sources || []).map((s) => [s.id, s.publisher || s.title || s.id]));
-    const cited = (ids) => [...new Set(ids.split(";").filter(Boolean).map((id) => publisher[id] || id))].join("; ");
+    publisherOf = Object.fromEntries((plan.sources || []).map((s) => [s.id, s.publisher || s.title || s.id]));
+    const cited = citedBy;
     // the decision first, then what it rests on (older runs have the text only)
     const rec = plan.recommendation;
     const box = document.getElementById("recommendation");

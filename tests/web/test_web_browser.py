@@ -482,6 +482,13 @@ def test_what_if_values_run_as_overrides_and_come_back_with_the_run(watched: Wat
     )
     assert page.locator('[data-override="KZT.fx_per_usd"]').input_value() == ""
     assert page.locator("#disruptions").input_value() == "water:caspian"  # running again repeats it
+    # a run that fails leaves the earlier result on the page, said to be the earlier one
+    assert page.locator("#result-stale").is_hidden()
+    hours.fill("-1")
+    page.click("#run-btn")
+    page.wait_for_function(failed, timeout=30_000)
+    stale = page.locator("#result-stale")
+    assert stale.is_visible() and "This result is of the earlier run" in stale.inner_text()
     # another profile starts from the data pack's values
     page.select_option("#example", "food_processing")
     page.wait_for_function("document.querySelector('[name=product]').value.includes('biscuit')")

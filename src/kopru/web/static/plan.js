@@ -490,6 +490,7 @@
       }
       if (job.status === "failed") {
         text.textContent = "failed";
+        markStale();
         showErrors(job.error.fields, job.error.message);
         return;
       }
@@ -500,6 +501,7 @@
       await showRun(job.run, kind === "risk");
     } catch (e) {
       text.textContent = "failed";
+      markStale();
       if (e.status === 422) showErrors(errorsOf(e), e.message);
       else kopru.toast(e.message);
     } finally {
@@ -551,6 +553,15 @@
   const rate = (v) => (v === null ? "—" : `${(100 * v).toFixed(1)} %`);
   const years = (v) => (v === null ? "never" : v.toFixed(1));
 
+  let shownAt = "";  // when the run shown was made
+
+  // the result below is an earlier run's once a run fails: said, not left to pass for this one's
+  function markStale() {
+    const stale = document.getElementById("result-stale");
+    if (document.getElementById("results").hidden) return;
+    stale.textContent = `This result is of the earlier run (${shownAt}); the run just asked for failed: fix the form and run again.`;
+    stale.hidden = false;
+  }
   // sources by their publishers, which a reader knows, not the data pack's ids (set per run shown)
   let publisherOf = {};
   const citedBy = (ids) => [...new Set(ids.split(";").map((id) => id.trim()).filter(Boolean)
@@ -630,6 +641,8 @@
     document.getElementById("risk").hidden = true;
     const results = document.getElementById("results");
     results.hidden = false;
+    document.getElementById("result-stale").hidden = true;
+    shownAt = new Date(plan.created).toLocaleString();
     const oldest = plan.oldest_input;
     // sources by their publishers, which a reader knows, not the data pack's ids
     publisherOf = Object.fromEntries((plan.sources || []).map((s) => [s.id, s.publisher || s.title || s.id]));

@@ -98,6 +98,7 @@ def test_plan_page_runs_an_example(watched: Watched) -> None:
     assert page.locator("#cash-flow-chart g.trace.bars").count() == 2
     assert "NPV" in page.locator("#appraisal-summary").inner_text()
     assert page.locator("#appraisal-table tbody tr").count() >= 12
+    assert "NPV (USD)" in page.locator("#appraisal-table thead").inner_text()  # money says its currency
     sites = [t.get_attribute("data-site") for t in page.locator("table.incentives").all()]
     assert any(s.startswith("sez_") for s in sites) and any(s.startswith("TR-") for s in sites)
     assert (

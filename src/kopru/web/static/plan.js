@@ -642,6 +642,8 @@
     const results = document.getElementById("results");
     results.hidden = false;
     document.getElementById("result-stale").hidden = true;
+    // money columns say their currency (a web review: bare numbers under NPV, mean, regret)
+    document.querySelectorAll("th .cur").forEach((el) => { el.textContent = ` (${plan.currency})`; });
     shownAt = new Date(plan.created).toLocaleString();
     const oldest = plan.oldest_input;
     // sources by their publishers, which a reader knows, not the data pack's ids

@@ -152,6 +152,18 @@ def test_invalid_profile_gets_field_messages(client: httpx.Client) -> None:
         assert "unknown field" in fields["colour"]
 
 
+def test_messages_on_the_web_name_pages_not_commands(client: httpx.Client) -> None:
+    """A web review: an unknown market said "see 'kopru data show markets'", an unknown site
+    "`kopru data list` shows them": commands a reader of a page has no use for."""
+    profile = kopru.load_profile("examples/apparel.yaml").model_dump(mode="json")
+    profile["markets"][0]["id"] = "mkt_XX"
+    job = finished(client, client.post("/api/jobs", json={"profile": profile}).json()["id"])
+    said = job["error"]["message"]
+    assert job["status"] == "failed" and "unknown market" in said and "kopru" not in said
+    site = client.get("/api/sites/xyz/dossier")
+    assert site.status_code == 404 and "the Sites page lists them" in site.json()["message"]
+
+
 def test_profile_error_found_while_planning_names_the_field(client: httpx.Client) -> None:
     profile = kopru.load_profile("examples/apparel.yaml").model_dump(mode="json")
     profile["baseline"][0]["province"] = "TR-99"

@@ -9,6 +9,7 @@ it, plus ``field``, the name a person reads (``markets[1].demand``).
 """
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -34,18 +35,39 @@ PROFILE = ("body", "profile")  # where a profile sits in a request body
 RETRY_AFTER_S = "5"
 
 
+# what a message says for the command line, as a page says it (a web review: "see 'kopru data show
+# markets'", "(--min-jobs)", backticks; a reader of a page has pages, not commands)
+WEB_WORDS = (
+    (re.compile(r" ?\(see 'kopru data show \w+'\)"), ""),
+    (re.compile(r"; see 'kopru data show \w+'(?: for ids)?"), ""),
+    (re.compile(r"`kopru data list` shows them"), "the Sites page lists them"),
+    (re.compile(r"kopru plan lists the candidates"), "a plan's ranking lists the candidates"),
+    (re.compile(r" \(see quantities\.yaml\)"), ""),
+    (re.compile(r" \(--[a-z-]+\)"), ""),
+    (re.compile(r"; see 'kopru runs list'"), "; the Runs page lists them"),
+    (re.compile(r" ?\(see 'kopru runs list'\)"), ""),
+)
+
+
+def web_words(message: str) -> str:
+    for pattern, said in WEB_WORDS:
+        message = pattern.sub(said, message)
+    return message
+
+
 def field_errors(issues: tuple[FieldIssue, ...] | list[FieldIssue]) -> list[FieldError]:
-    return [FieldError(field=i.field, msg=i.message, loc=list(i.loc)) for i in issues]
+    return [FieldError(field=i.field, msg=web_words(i.message), loc=list(i.loc)) for i in issues]
 
 
 def job_error(exc: KopruError) -> JobError:
-    """A KopruError as a job's error: its message and the fields it names."""
+    """A KopruError as a job's error: its message and the fields it names, as a page says them."""
+    message = web_words(str(exc))
     if exc.fields:
-        return JobError(message=str(exc), fields=field_errors(exc.fields))
+        return JobError(message=message, fields=field_errors(exc.fields))
     if exc.field:
-        msg = str(exc).removeprefix(f"{exc.field}: ")
-        return JobError(message=str(exc), fields=[FieldError(field=exc.field, msg=msg)])
-    return JobError(message=str(exc))
+        msg = message.removeprefix(f"{exc.field}: ")
+        return JobError(message=message, fields=[FieldError(field=exc.field, msg=msg)])
+    return JobError(message=message)
 
 
 def detail(errors: list[FieldError], prefix: tuple[str, ...] = PROFILE) -> list[dict[str, Any]]:

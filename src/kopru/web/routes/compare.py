@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kopru import api
 from kopru.errors import OptionError
+from kopru.web.errors import web_words
 from kopru.web.examples import example_dict
 from kopru.web.routes.profiles import validate_profile
 from kopru.web.schemas import ExampleName
@@ -46,6 +47,13 @@ def compare_sites(req: CompareRequest) -> dict[str, Any]:
     except OptionError as exc:  # a name that fits no site or several: the client's to fix
         raise HTTPException(
             status_code=422,
-            detail=[{"loc": ["body", "sites"], "msg": str(exc), "type": "value_error", "field": "sites"}],
+            detail=[
+                {
+                    "loc": ["body", "sites"],
+                    "msg": web_words(str(exc)),
+                    "type": "value_error",
+                    "field": "sites",
+                }
+            ],
         ) from None
     return result.as_dict()

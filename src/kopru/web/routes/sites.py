@@ -12,6 +12,7 @@ from kopru import api
 from kopru.dossier import Dossier, UnknownSite, dossier
 from kopru.report import dossier_html
 from kopru.web import sites as site_views
+from kopru.web.errors import web_words
 from kopru.web.schemas import SITE_ID_PATTERN
 from kopru.web.state import authorized
 
@@ -61,7 +62,7 @@ def _dossier(site_id: str) -> Dossier:
     try:
         return dossier(api.data_pack(), site_id)
     except UnknownSite as e:
-        raise HTTPException(status_code=404, detail=str(e)) from None
+        raise HTTPException(status_code=404, detail=web_words(str(e))) from None
 
 
 @router.get("/sites/{site_id}/dossier")

@@ -20,7 +20,7 @@ from kopru import datapack
 from kopru.corridors import Lanes, Network, check_countries, network_for
 from kopru.costs import CostInputs, capital_recovery_factor
 from kopru.datapack import DataPack, reads
-from kopru.display import COUNTRY_NAMES
+from kopru.display import COUNTRY_NAMES, and_list
 from kopru.errors import FieldIssue, ProfileError, RouteError
 from kopru.geo import haversine_km
 from kopru.incentives import Incentive, Terms, decide
@@ -101,7 +101,7 @@ class PlanInputs:
         if self.closed:
             remedies.append(f"reopen part of what is closed ({', '.join(self.closed)})")
         if self.avoid:
-            remedies.append(f"allow routes through {', '.join(COUNTRY_NAMES.get(c, c) for c in self.avoid)}")
+            remedies.append(f"allow routes through {and_list([COUNTRY_NAMES.get(c, c) for c in self.avoid])}")
         remedy = " or ".join(remedies) or "check the markets and the materials' origins"
         return f"No candidate site can serve every target market ({because}): {remedy}"
 

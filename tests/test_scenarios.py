@@ -607,3 +607,25 @@ def test_the_sweep_pack_in_turkish(tmp_path, cli):
     )
     r = cli("sweep", path, "--no-store", "--lang", "tr")
     assert r.code == 2 and "--lang writes sweep.html into the --out folder" in r.err
+
+
+def test_the_sweep_table_never_cuts_a_number(cli, monkeypatch):
+    """A CLI review: at 120 columns the optimizer sweep's network cost read '9' (9.83M), a column
+    was dropped and the legend lost its middle; at 80 two columns vanished. Oracle: the sweep's own
+    figures, each whole in the output at either width."""
+    from kopru.cli import common
+
+    path = SCENARIOS / "apparel_what_if.yaml"
+    runs = {}
+    for width in (120, 80):
+        monkeypatch.setattr(common.out, "_width", width)
+        r = cli("sweep", path, "--no-store")
+        assert r.code == 0, r.err
+        runs[width] = r.out
+    result = kopru.sweep(path)
+    for s in result.scenarios:
+        best = f"{s['best_total'] / 1e6:.3g}M"
+        saving = f"{s['saving_pct']:.1%}"
+        for out in runs.values():
+            assert best in out and saving in out
+    assert "best TR 13.3M, saving vs TR 25.9%" in " ".join(runs[80].split())  # one scenario a line

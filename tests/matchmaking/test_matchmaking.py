@@ -304,6 +304,9 @@ HEAD = "id,name,sector,template,investment_usd,regions,markets,land_ha\n"
         (HEAD + "a,A,textiles,textiles,1e6,,mkt_XX,\n", "market 'mkt_XX' is not a market"),
         (HEAD + "a,A,textiles,textiles,1e6,,,-1\n", "land_ha must be a number from 0 to 1e\\+13"),
         (HEAD + "a,,textiles,textiles,1e6,,,\n", "name is blank"),
+        # a CLI review: an hs of 61A9 was taken and dropped; a list of headings stays allowed
+        ("id,name,sector,template,hs\na,A,textiles,textiles,61A9\n", "hs '61A9' is not an HS heading"),
+        ("id,name,sector,template,hs\na,A,textiles,textiles,6109;61X\n", "hs '61X' is not an HS heading"),
     ],
 )
 def test_bad_pipelines_are_one_line(tmp_path, body, message):

@@ -242,6 +242,16 @@ def _check_ids(row: dict[str, Any], where: str, pack: DataPack) -> None:
         _code(r, regions, where, "regions", "region", "a Kazakh region") for r in row["regions"]
     )
     row["markets"] = tuple(_code(m, markets, where, "markets", "market", "a market") for m in row["markets"])
+    hs = str(row.get("hs") or "").strip()
+    # context (the template's heading is costed), but checked as plan checks a heading
+    bad = [h for h in hs.split(";") if hs and not re.fullmatch(r"\d{4}(\d{2})?", h.strip().replace(".", ""))]
+    if bad:
+        raise MatchError(
+            f"{where}: hs {bad[0].strip()!r} is not an HS heading; expected 4 digits such as 6109 (or 6:"
+            " 6109.10), several separated by ';'; the template's heading is what is costed"
+            " the template's heading is what is costed",
+            field="hs",
+        )
     if row["home_province"]:
         row["home_province"] = _code(
             row["home_province"],

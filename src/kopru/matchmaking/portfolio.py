@@ -104,6 +104,7 @@ class MatchResult:
                     "name": r.name,
                     "sector": r.sector,
                     "template": r.template,
+                    "hs": r.hs or None,  # as the pipeline gives it (context: the template's is costed)
                     "status": r.status,
                     "source": r.source,
                     "volume": _num(p.volume[e]),

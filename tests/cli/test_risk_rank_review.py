@@ -43,6 +43,9 @@ def test_risk_prints_the_plans_cost_the_reconciliation_the_conditions_and_the_er
     pick = next(s for s in data["sites"] if s["id"] == data["recommended"])
     assert "one year ahead of the data pack's values" in text  # the horizon, in the title
     assert " plan " in text and "for the units sold in each draw" in text
+    # a CLI review: plan and compare show the Turkish baseline, the risk table left it out
+    base = next(s for s in data["sites"] if s["id"] == data["baseline"])
+    assert f"{base['name']} (Turkish baseline)" in text
     # finding 4: the plan's cost beside the mean, and the difference split
     rec = data["reconciliation"]
     assert f"the plan's cost {rec['base']:,.0f}, the Monte Carlo mean {rec['mean']:,.0f}" in text

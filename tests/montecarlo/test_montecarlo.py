@@ -290,7 +290,7 @@ def test_cli_risk_json(cli):
     assert r.code == 0, r.err
     data = json.loads(r.out)
     assert list(data) == [
-        *("samples", "seed", "currency", "horizon", "recommended", "recommended_name"),
+        *("samples", "seed", "currency", "horizon", "recommended", "recommended_name", "baseline"),
         *("p_recommendation_changes", "p_recommendation_changes_se", "reconciliation", "units_sold"),
         *("conditions", "notes", "sites", "excluded", "inputs", "switching"),
     ]

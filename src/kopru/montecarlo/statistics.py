@@ -259,6 +259,7 @@ class RiskResult:
             "horizon": self.uncertainty.horizon or None,
             "recommended": self.recommended,
             "recommended_name": pick.name if pick else None,
+            "baseline": self.baseline,  # the Turkish site the plan's saving is measured against
             "p_recommendation_changes": self.p_recommendation_changes,
             "p_recommendation_changes_se": pick.p_best_se if pick else None,
             "reconciliation": self.reconciliation.as_dict() if self.reconciliation else None,

@@ -104,7 +104,7 @@
         { key: "volume", label: "packed volume per unit", size: 8, hint: "2 l" },
         { key: "origin", label: "bought at", pick: "nodes", size: 24, hint: "Tashkent" },
         { key: "hs", label: "HS heading", text: true, size: 5, hint: "6006" },
-        { key: "duty_pct", label: "duty %", size: 5, hint: "%" },
+        { key: "duty_pct", label: "duty %", size: 5, hint: "5" },
         { key: "alternatives", label: "other sources", json: true, origins: true, size: 20, hint: '[{"origin": "Istanbul", "cost": 0.2}]' },
       ],
     },
@@ -114,7 +114,7 @@
         { key: "province", label: "province", pick: "provinces", size: 16, hint: "Denizli" },
         { key: "name", label: "plant name", text: true, size: 26 },
         { key: "existing", label: "existing", check: true },
-        { key: "capacity", label: "capacity, units / year", size: 10, hint: "units / year" },
+        { key: "capacity", label: "capacity, units / year", size: 10, hint: "1200000" },
       ],
     },
   };
@@ -135,7 +135,7 @@
     else if (Array.isArray(v) && !v.length) shown = ""; // a stored run's profile lists none as []
     else if (c.json && v !== null && typeof v === "object") shown = JSON.stringify(c.origins ? originsAs(v, nameOf) : v);
     const list = c.pick ? ` list="dl-${c.pick}" title="${kopru.esc(v ?? "")}" autocomplete="off"` : "";
-    const hint = c.hint ? ` placeholder="${kopru.esc(c.hint)}"` : "";
+    const hint = c.hint ? ` placeholder="e.g. ${kopru.esc(c.hint)}"` : "";
     return `<input data-m="${c.key}" size="${c.size || 10}"${named}${list}${hint} value="${kopru.esc(shown)}">`;
   }
 

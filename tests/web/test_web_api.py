@@ -654,3 +654,20 @@ def test_the_schema_offers_authorize_only_when_a_token_is_required() -> None:
     names = list(open_schema["components"]["schemas"])
     assert len(names) == len({n.rsplit("__", 1)[-1] for n in names})  # no title twice
     assert "[Plan](/plan)" in open_schema["info"]["description"]  # the way back to the app
+
+
+def test_the_runs_list_names_what_each_run_replaced(client: httpx.Client) -> None:
+    """A web review: runs with different what-if values all read '1 value overridden'."""
+    from conftest import EXAMPLES
+
+    plan = kopru.plan(EXAMPLES / "apparel.yaml", overrides={"KZ.labour_hours_factor": 1.5})
+    kopru.open_store().record_plan(plan, overrides={"KZ.labour_hours_factor": 1.5})
+    run = client.get("/api/store/runs").json()["runs"][0]
+    assert run["overridden"] == ["KZ.labour_hours_factor"]
+    assert run["replaced"] == ["Kazakhstan's labour hours a unit relative to a Turkish plant's = 1.5"]
+    # the profile's own plant name, as the plan says it (was the data pack's 'Denizli (existing plant)')
+    base = kopru.plan(EXAMPLES / "apparel.yaml", overrides={"KZ.labour_hours_factor": 9})
+    kopru.open_store().record_plan(base, overrides={"KZ.labour_hours_factor": 9})
+    newest = client.get("/api/store/runs").json()["runs"][0]
+    assert base.recommendation.site == "plant_TR-20"
+    assert newest["headline"]["name"] == base.site("plant_TR-20").name == "Denizli plant (existing)"

@@ -376,6 +376,7 @@ class Store:
             cur = con.execute(
                 "SELECT id, kind, created, company, product, profile_path, inputs_hash, data_pack_version,"
                 " kopru_version, json_extract_string(inputs, '$.profile.currency') AS currency,"
+                " json_extract(inputs, '$.profile.baseline') AS baseline,"
                 f" overrides, disruptions, params FROM runs {where} ORDER BY created DESC, id"
                 + (" LIMIT ?" if limit else ""),
                 args + ([int(limit)] if limit else []),
@@ -401,7 +402,7 @@ class Store:
                     ).fetchall()
                 )
         for r in runs:
-            for key in ("overrides", "disruptions", "params"):
+            for key in ("overrides", "disruptions", "params", "baseline"):
                 r[key] = json.loads(r[key]) if r[key] is not None else None
             r["headline"] = headline(r["kind"], rows[r["id"]], counts.get(r["id"], 0))
         return total, runs

@@ -71,6 +71,9 @@ class StoredRun(BaseModel):
     profile_path: str | None = Field(description="the profile file a command-line run read")
     disruptions: list[str]
     overridden: list[str] = Field(description="data-pack values the run replaced")
+    replaced: list[str] = Field(
+        default=[], description="what the run replaced, as a reader names it ('Kazakhstan's ... = 1.5')"
+    )
     params: dict[str, Any] = Field(description="the run's options (samples, seed, method, ...)")
     inputs_hash: str
     data_pack_version: str | None
@@ -160,6 +163,26 @@ def _created(value: Any) -> str:
     return str(value)
 
 
+def _replaced(overrides: dict[str, Any]) -> list[str]:
+    """Each override as a reader names it, with its value (a web review: runs that set different
+    what-if values all read '1 value overridden')."""
+    from kopru import api
+    from kopru.datapack.labels import QUANTITY_LABELS, value_label
+
+    names = display.subject_names(api.data_pack())
+    out = []
+    for key, given in sorted(overrides.items()):
+        subject, _, quantity = str(key).partition(".")
+        named = quantity in QUANTITY_LABELS and not any(c in subject for c in "*?[")  # a pattern: its key
+        what = value_label(subject, quantity, names) if named else str(key)
+        if isinstance(given, dict):
+            said = f"× {given['factor']}" if "factor" in given else f"= {given.get('value')}"
+        else:
+            said = f"= {given}"
+        out.append(f"{what} {said}")
+    return out
+
+
 def _scalars(params: dict[str, Any] | None) -> dict[str, Any]:
     # a risk run's params hold its whole uncertainty spec: the list shows the options only
     return {k: v for k, v in (params or {}).items() if isinstance(v, str | int | float | bool) or v is None}
@@ -167,12 +190,20 @@ def _scalars(params: dict[str, Any] | None) -> dict[str, Any]:
 
 def _stored(row: dict[str, Any], names: dict[str, str], runs: RunStore, full_params: bool = False) -> dict:
     head = row.get("headline")
+    inputs = row.get("inputs") or {}
+    # a profile's plants by the names it gave them, as the run's own plan names them (a web review:
+    # 'Denizli (existing plant)' in the list, 'Denizli plant (existing)' everywhere else)
+    plants = row.get("baseline") or (inputs.get("profile") or {}).get("baseline") or []
+    names = names | {
+        f"plant_{p['province']}" if p.get("existing", True) else p["province"]: p["name"]
+        for p in plants
+        if isinstance(p, dict) and p.get("name") and p.get("province")
+    }
     if head is not None:
         head = {**head, "value": _finite(head.get("value"))}
         head["name"] = names.get(head["item"]) if head.get("item") else None
         if head.get("text"):
             head["text_name"] = names.get(head["text"])
-    inputs = row.get("inputs") or {}
     currency = row.get("currency") or ((inputs.get("profile") or {}).get("currency"))
     return dict(
         id=row["id"],
@@ -184,6 +215,7 @@ def _stored(row: dict[str, Any], names: dict[str, str], runs: RunStore, full_par
         profile_path=row.get("profile_path"),
         disruptions=[str(d) for d in row.get("disruptions") or []],
         overridden=sorted(str(k) for k in (row.get("overrides") or {})),
+        replaced=_replaced(row.get("overrides") or {}),
         params=(row.get("params") or {}) if full_params else _scalars(row.get("params")),
         inputs_hash=row["inputs_hash"],
         data_pack_version=row.get("data_pack_version"),

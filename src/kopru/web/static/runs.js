@@ -51,7 +51,10 @@
     }
     if (r.profile_path) parts.push(`profile ${esc(base(r.profile_path))}`);
     if (r.disruptions.length) parts.push(`closed ${esc(r.disruptions.join(", "))}`);
-    if (r.overridden.length) parts.push(`${r.overridden.length} value${r.overridden.length > 1 ? "s" : ""} overridden`);
+    // what it replaced, named and with its value (runs of different what-ifs read alike otherwise)
+    const replaced = r.replaced || [];
+    if (replaced.length) parts.push(`replaced ${esc(replaced.slice(0, 3).join("; "))}${replaced.length > 3 ? ` and ${replaced.length - 3} more` : ""}`);
+    else if (r.overridden.length) parts.push(`${r.overridden.length} value${r.overridden.length > 1 ? "s" : ""} overridden`);
     return parts.join("; ");
   }
 

@@ -268,6 +268,10 @@ def test_sites_and_their_sources(client: httpx.Client) -> None:
     turan = client.get("/api/sites/sez_turan").json()
     assert turan["site"]["region"] == "KZ-61"
     assert any(p["subject"] == "KZ-SEZ" for p in turan["parameters"])
+    # its facts named and ids as names (a web review: 'term_until', 'node turkistan', a source id)
+    facts = turan["facts"]
+    assert facts["region"] == "Turkistan Region (KZ-61)" and facts["corridor node"] == "Turkistan"
+    assert "zone's term until" in facts and "sez_turkistan_preferences" not in facts["term's source"]
     # every source a value cites is listed with its title
     listed = {s["id"] for s in turan["sources"]}
     cited = {x for p in turan["parameters"] for x in p["source"].split(";")}

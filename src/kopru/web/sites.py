@@ -116,13 +116,52 @@ def _table_for(kind: str, pack: DataPack) -> pd.DataFrame:
     return {"kz_region": pack.regions, "sez": pack.sez, "tr_province": pack.provinces}[kind]
 
 
+# a data-pack column as the side panel names it (a web review: 'term_until', 'node turkistan')
+FACT_LABELS = {
+    "region": "region",
+    "city": "city",
+    "centre": "centre",
+    "kind": "kind",
+    "node": "corridor node",
+    "established": "established",
+    "sectors": "priority sectors",
+    "status": "status",
+    "term_until": "zone's term until",
+    "term_source": "term's source",
+    "source": "source",
+    "note": "note",
+}
+
+
+def _facts(pack: DataPack, row: pd.Series) -> dict[str, str]:
+    """The site's row of its data-pack table, each column named and each id as its name."""
+    regions, nodes = pack.regions["name"], pack.nodes["name"]
+    publisher = pack.sources["publisher"]
+
+    def said(key: str, value: str) -> str:
+        if key == "region" and value in regions.index:
+            return f"{regions[value]} ({value})"
+        if key == "node" and value in nodes.index:
+            return str(nodes[value])
+        if key in ("term_source", "source"):
+            ids = [i.strip() for i in value.split(";") if i.strip()]
+            return "; ".join(dict.fromkeys(str(publisher.get(i) or i) for i in ids))
+        return value.replace(";", "; ")
+
+    return {
+        FACT_LABELS.get(k, k.replace("_", " ")): said(k, str(v))
+        for k, v in row.items()
+        if k not in ("id", "lat", "lon", "name") and pd.notna(v) and str(v)
+    }
+
+
 def detail(pack: DataPack, site_id: str) -> SiteDetail | None:
     """The site's data with every value's source; None for an id that is not in the data pack."""
     site = next((s for s in catalogue(pack) if s.id == site_id), None)
     if site is None:
         return None
     row = _table_for(site.kind, pack).loc[site_id]
-    facts = {k: str(v) for k, v in row.items() if k not in ("id", "lat", "lon") and pd.notna(v) and str(v)}
+    facts = _facts(pack, row)
     params = site_parameters(pack, subjects(site.kind, site_id, site.region, site.country))
     names = subject_names(pack)
     views = [

@@ -27,13 +27,16 @@
     const s = d.site;
     highlight(s);
     const facts = Object.entries(d.facts).filter(([k]) => k !== "source" && k !== "name")
-      .map(([k, v]) => `<tr><th>${kopru.esc(k)}</th><td>${kopru.esc(String(v).replaceAll(";", "; "))}</td></tr>`).join("");
-    // the note and source go on a second line: they are long, and a column would squeeze the table
+      .map(([k, v]) => `<tr><th>${kopru.esc(k)}</th><td>${kopru.esc(String(v))}</td></tr>`).join("");
+    // the note and source go on a second line: they are long, and a column would squeeze the table;
+    // a source by its publisher, the id in its tooltip (the list below has both)
+    const publisher = Object.fromEntries(d.sources.map((x) => [x.id, x.publisher || x.title || x.id]));
+    const cited = (ids) => [...new Set(ids.split(";").map((i) => i.trim()).filter(Boolean).map((i) => publisher[i] || i))].join("; ");
     const params = d.parameters.map((p) => `<tr class="param${p.assumption ? " assumption" : ""}">
         <td title="${kopru.esc(p.subject)}">${kopru.esc(p.whose || p.subject)}</td><td title="${kopru.esc(p.quantity)}">${kopru.esc(p.label || p.quantity)}</td>
         <td class="num">${kopru.esc(p.value.toLocaleString("en-US"))}</td><td>${kopru.esc(p.unit)}</td><td>${p.year}</td></tr>
         <tr class="note-row${p.assumption ? " assumption" : ""}"><td colspan="5">${p.assumption ? "<b>assumption.</b> " : ""}${kopru.esc(p.note)}
-        <span class="src">source: ${kopru.esc(p.source.replaceAll(";", "; "))}</span></td></tr>`).join("");
+        <span class="src" title="${kopru.esc(p.source.replaceAll(";", "; "))}">source: ${kopru.esc(cited(p.source))}</span></td></tr>`).join("");
     const sources = d.sources.map((x) => `<li><code>${kopru.esc(x.id)}</code> ${kopru.esc(x.title)}
         <span class="muted">${kopru.esc(x.publisher)}${x.year ? ", " + kopru.esc(x.year) : ""}</span>
         ${x.url ? `<a href="${kopru.esc(x.url)}" rel="noopener noreferrer" target="_blank">link</a>` : ""}</li>`).join("");

@@ -161,7 +161,9 @@ def test_the_turkish_summary_has_the_english_figures_written_the_turkish_way(sum
         total = f"{rec.total:,.0f}"
         assert f"yıllık maliyet {total.replace(',', '.')} USD" in tr[1].sentence
         for row_en, row_tr in zip(en.rows, tr[1].rows, strict=True):
-            assert row_tr.name == row_en.name and row_tr.country == row_en.country
+            # the same site, named in Turkish where its English name has a regular form
+            said = row_en.name.replace(" Region", " bölgesi").replace("(formerly ", "(eski adı ")
+            assert row_tr.name == said and row_tr.country == row_en.country
             assert row_tr.total == row_en.total.replace(",", ".")
             if row_en.versus.endswith("%"):
                 sign, number = row_en.versus[0], row_en.versus[1:-1]

@@ -12,6 +12,7 @@ board's language: the messages are gettext's, numbers written as each language w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +86,54 @@ def page_labels(currency: str, words: Words = ENGLISH) -> dict[str, str]:
     }
 
 
+def local_names(plan: Plan, words: Words) -> Plan:
+    """The plan with its sites named in ``words``' language where the data pack's English names
+    have a regular form ('Turkistan Region' -> 'Turkistan bölgesi', '(formerly Turkistan)' ->
+    '(eski adı Turkistan)'; a CLI review: the Turkish summary kept them in English); a copy, the
+    plan itself unchanged. A name a profile gave its plant is its own and stays as written."""
+    if words.lang == "en":
+        return plan
+
+    def local(name: str) -> str:
+        name = re.sub(r"\(formerly ([^)]+)\)", lambda m: words("(formerly %(name)s)", name=m.group(1)), name)
+        return re.sub(r"^(.+) Region$", lambda m: words("%(name)s Region", name=m.group(1)), name)
+
+    given = {p["name"] for p in plan.profile.get("baseline", []) if isinstance(p, dict) and p.get("name")}
+    renamed = {s.name: local(s.name) for s in plan.sites if s.name not in given}
+    renamed = {old: new for old, new in renamed.items() if old != new}
+    if not renamed:
+        return plan
+    out = plan.model_copy(deep=True)
+    for site in out.sites:
+        site.name = renamed.get(site.name, site.name)
+    out.recommendation.name = renamed.get(out.recommendation.name, out.recommendation.name)
+    for part in (out.switching, out.borrowed_stress):  # their sentences are made from their names
+        _rename(part, renamed)
+    return out
+
+
+def _rename(obj: Any, renamed: Mapping[str, str]) -> Any:
+    """``obj`` with every name of ``renamed`` replaced where a string holds it ('SEZ Turan (formerly
+    Turkistan)'s own wage'), in models, lists and dicts; the longest names first."""
+    if isinstance(obj, str):
+        for old in sorted(renamed, key=len, reverse=True):
+            obj = obj.replace(old, renamed[old])
+        return obj
+    if isinstance(obj, list):
+        obj[:] = [_rename(v, renamed) for v in obj]
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            obj[k] = _rename(v, renamed)
+    elif hasattr(obj, "__dict__") and not isinstance(obj, type):
+        for k, v in vars(obj).items():
+            new = _rename(v, renamed)
+            if new is not v:
+                object.__setattr__(obj, k, new)
+    return obj
+
+
 def build_summary(plan: Plan, risk: Mapping[str, Any] | None = None, words: Words = ENGLISH) -> Summary:
+    plan = local_names(plan, words)
     rec = plan.recommendation
     base = rec.baseline_total
     rows = []

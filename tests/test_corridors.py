@@ -152,7 +152,7 @@ def test_a_closure_is_named_as_a_reader_names_it():
     assert closure_label(pack, "mode:ferry") == "every ferry leg (Caspian, Lake Van)"
     assert closure_label(pack, "mode:rail") == "every rail leg"
     assert closure_label(pack, "aktau-baku_alat:ferry") == (
-        "Aktau seaport to Baku International Sea Trade Port (Alat) by ferry"
+        "between Aktau seaport and Baku International Sea Trade Port (Alat) by ferry"
     )
     assert closure_label(pack, "khorgos") == pack.nodes.loc["khorgos", "name"]
 
@@ -358,7 +358,7 @@ def test_an_unknown_country_code_is_one_line(cli):
     assert r.code == 2 and "unknown country code 'ZZ'" in r.err and "Traceback" not in r.err
     # a CLI review: --avoid KZ ran, every site without a route, and exited 0
     r = cli("plan", EXAMPLES / "apparel.yaml", "--avoid", "kz", "--no-store")
-    assert r.code == 2 and "avoid: KZ is where the candidate sites are" in r.err
+    assert r.code == 2 and "avoid: KZ is where the candidate zones and regions are" in r.err
 
 
 def test_legs_split_their_days_into_travel_and_waiting():

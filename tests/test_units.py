@@ -39,7 +39,8 @@ def test_parse(raw, dimension, expected):
         ("1e16 kg", "mass", "got 1e\\+16"),
         ("inf kg", "mass", "got 'inf kg'"),
         ("200,5 g", "mass", "use a point for decimals: '200.5 g', got '200,5 g'"),
-        ("1,500 m2", "area", "write '1500 m2' without the thousands separator"),
+        ("1,500 m2", "area", "'1,500' reads two ways: write '1500' for thousands or '1.500' for a decimal"),
+        ("12,345,67", "mass", "expected a number such as 1500 or 1.5 .no commas."),
         ("12 kg", "fraction", "expected a share such as 12 % or 0.12 .units: %.; 'kg' is a unit of mass"),
     ],
 )
@@ -54,6 +55,8 @@ def test_parse_rejects(raw, dimension, message):
         ("6,8", "use a point for decimals: '6.8', got '6,8'"),
         ("3,000,000", "write '3000000' without the thousands separator, got '3,000,000'"),
         ("1,000.25", "write '1000.25' without the thousands separator"),
+        # a diff review: one group of three after a comma is 2.75 in Turkish, 2750 in English
+        ("2,750", "'2,750' reads two ways: write '2750' for thousands or '2.750' for a decimal"),
         ("6.8", None),
         ("abc", None),
         (6.8, None),

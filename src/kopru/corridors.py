@@ -447,7 +447,7 @@ def closure_label(pack: DataPack, name: str) -> str:
     if "-" in name:
         pair, _, mode = name.partition(":")
         a, _, b = pair.partition("-")
-        leg = f"{names.get(a, a)} to {names.get(b, b)}"
+        leg = f"between {names.get(a, a)} and {names.get(b, b)}"
         return f"{leg} by {mode}" if mode else leg
     return str(names.get(name, name))
 

@@ -308,11 +308,11 @@ def _gather(
     def places(pack: DataPack):
         check_references(profile, pack)
         check_countries(pack, avoid)
-        home = [c for c in avoid if c in ("KZ", "TR")]
-        if home:  # every candidate site is there: no route could start
+        home = [c for c in avoid if c == "KZ"]
+        if home:  # every candidate zone and region is there: none could reach a market
             raise RouteError(
-                f"avoid: {home[0]} is where the candidate sites are, so no route could leave them;"
-                " avoid only countries routes pass through (such as RU or IR)",
+                f"avoid: {home[0]} is where the candidate zones and regions are, so no route could leave"
+                " them; avoid only countries routes pass through (such as RU or IR)",
                 field="avoid",
             )
         say("building the corridor network")

@@ -461,12 +461,13 @@ class WeightRange:
         if self.below is not None:
             parts.append(f"below {self.low:.3g} {names.get(self.below, self.below)} comes first")
         if self.above is not None and self.high > 1 - 5e-4:  # only with this criterion alone
-            parts.append(f"at 1, this criterion alone, {names.get(self.above, self.above)}")
+            parts.append(f"at 1, this criterion alone, {names.get(self.above, self.above)} comes first")
         elif self.above is not None:
             parts.append(f"above {self.high:.3g} {names.get(self.above, self.above)}")
         if not parts:
             return f"{label} {self.weight:.3g}: any weight from 0 to 1"
-        return f"{label} {self.weight:.3g}: {self.low:.3g} to {self.high:.3g} ({'; '.join(parts)})"
+        upto = "up to 1" if self.above is not None and self.high > 1 - 5e-4 else f"to {self.high:.3g}"
+        return f"{label} {self.weight:.3g}: {self.low:.3g} {upto} ({'; '.join(parts)})"
 
 
 STABILITY_GRID = 200  # steps of a weight from 0 to 1; each edge found is then bisected

@@ -907,7 +907,7 @@ def _site_notes(pre: PlanInputs, a: _Arrays, i: int, site: Any, bought: list[Mat
         )
         closed = [closure_label(pre.pack, c) for c in pre.closed]
         given = ([f"{', '.join(closed)} closed"] if closed else []) + (
-            [f"routes through {', '.join(COUNTRY_NAMES.get(c, c) for c in pre.avoid)} avoided"]
+            [f"routes through {and_list([COUNTRY_NAMES.get(c, c) for c in pre.avoid])} avoided"]
             if pre.avoid
             else []
         )

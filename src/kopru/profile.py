@@ -449,6 +449,10 @@ def clean_message(msg: str) -> str:
     return msg
 
 
+# the profile's shares (Rate): 12 % or 0.12
+SHARE_FIELDS = frozenset({"min_kz_share", "imported_equipment_share", "building_share", "wacc"})
+
+
 def _number_message(err: Any) -> str | None:
     """Say what was wrong with a number pydantic refused in words a user acts on, or None."""
     value = err.get("input")
@@ -458,8 +462,11 @@ def _number_message(err: Any) -> str | None:
         return units.comma_hint(value)
     if err["type"] in ("float_parsing", "float_type") and isinstance(value, int):
         return f"expected a number up to {MAX_MONEY:.0e}, got one of {len(str(abs(value)))} digits"
-    if err["type"] == "less_than_equal" and err["ctx"]["le"] == 1 and isinstance(value, int | float):
+    share = str((err.get("loc") or ("",))[-1]) in SHARE_FIELDS
+    if err["type"] == "less_than_equal" and share and isinstance(value, int | float):
         return f"expected a share of at most 1 (write 12 % or 0.12), got {value:g}"
+    if err["type"] == "less_than_equal" and share:  # given in % ('120 %')
+        return f"expected a share of at most 100 %, got {units.brief(value)}"
     if err["type"] == "less_than_equal":
         return f"expected at most {err['ctx']['le']:,g}, got {value}"
     if err["type"] == "greater_than_equal" and err["ctx"]["ge"] > 0:
@@ -467,7 +474,8 @@ def _number_message(err: Any) -> str | None:
     if err["type"] == "greater_than_equal":
         return f"expected 0 or more, got {value}"
     if err["type"] in ("tuple_type", "list_type"):
-        return f"expected a list such as [textiles, garments], got {units.brief(value)}"
+        example = " such as [textiles, garments]" if (err.get("loc") or ("",))[-1] == "sectors" else ""
+        return f"expected a list{example}, got {units.brief(value)}"
     if err["type"] == "string_too_short" and err["ctx"].get("min_length") == 1:
         return "expected some text, got none"
     if err["type"] == "greater_than":

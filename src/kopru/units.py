@@ -61,18 +61,27 @@ def parse(raw: object, dimension: str) -> float:
     return _finite(number * table[unit], expected)
 
 
-_DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+(?!,)\b")
-_GROUPED = re.compile(r"^\s*[-+]?\d{1,3}(,\d{3})+(\.\d+)?\b")
+_DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+(?![,\d])")
+_ONE_GROUP = re.compile(r"^\s*[-+]?\d{1,3},\d{3}(?![,\d.])")  # 1,500: 1500 or 1.5?
+_GROUPED = re.compile(r"^\s*[-+]?\d{1,3}(?:(,\d{3}){2,}(\.\d+)?|,\d{3}\.\d+)(?![,\d])")
 
 
 def comma_hint(raw: object) -> str | None:
     """What to write instead when a number carries a comma: '6,8' is a decimal comma (kopru reads a
     point), '1,000,000' a thousands separator (kopru reads the digits alone); None otherwise."""
-    if not isinstance(raw, str):
+    if not isinstance(raw, str) or not raw.split():
         return None
+    if _ONE_GROUP.match(raw):  # a thousands separator or a decimal comma: kopru cannot tell
+        n = raw.strip().split()[0]
+        return (
+            f"{n!r} reads two ways: write {n.replace(',', '')!r} for thousands or"
+            f" {n.replace(',', '.')!r} for a decimal, got {raw!r}"
+        )
     if _GROUPED.match(raw):
         plain = re.sub(r"(?<=\d),(?=\d{3})", "", raw.strip())
         return f"write {plain!r} without the thousands separator, got {raw!r}"
+    if "," in raw.strip().split()[0] and re.match(r"^\s*[-+]?[\d,]+", raw) and not _DECIMAL_COMMA.match(raw):
+        return f"expected a number such as 1500 or 1.5 (no commas), got {raw!r}"
     if _DECIMAL_COMMA.match(raw):
         return f"use a point for decimals: {raw.strip().replace(',', '.', 1)!r}, got {raw!r}"
     return None

@@ -233,10 +233,10 @@ def appraise(pre: PlanInputs, feasible: np.ndarray, baseline: int | None) -> lis
         margin = _margin(flows, i)
         if margin is not None:
             notes.append(
-                f"at full output, revenue less kopru's costs is {margin:.0%} of revenue: kopru counts no"
-                " selling, marketing, design or head-office costs, so the NPV and IRR are before them (an"
-                " upper bound); the move's NPV against the baseline is not, where those costs are the same"
-                " in both places"
+                f"at full output, revenue less operating costs is {margin:.0%} of revenue (before capital,"
+                " depreciation and profit tax): kopru counts no selling, marketing, design or head-office"
+                " costs, so the NPV and IRR are before them (an upper bound); the move's NPV against the"
+                " baseline is not, where those costs are the same in both places"
             )
         rate = rates[i]
         if rate is None and pre.sites["existing"].iloc[i] and not expanding[i]:

@@ -108,7 +108,9 @@ def test_a_run_downloads_as_excel_and_a_one_page_summary(client: httpx.Client) -
     # in Turkish: the same page in a Turkish board's words; another language is refused by name
     turkish = client.get(f"/api/runs/{run}/summary.html", params={"lang": "tr"})
     assert turkish.status_code == 200 and '<html lang="tr">' in turkish.text
-    assert "Başlıca riskler" in turkish.text and plan["recommendation"]["name"] in turkish.text
+    # the pick, named in Turkish where its English name has a regular form
+    named = plan["recommendation"]["name"].replace("(formerly ", "(eski adı ")
+    assert "Başlıca riskler" in turkish.text and named in turkish.text
     pdf_tr = client.get(f"/api/runs/{run}/summary.pdf", params={"lang": "tr"})
     text = PdfReader(io.BytesIO(pdf_tr.content)).pages[0].extract_text()
     assert "Başlıca riskler" in " ".join(text.split())
@@ -669,9 +671,24 @@ def test_the_runs_list_names_what_each_run_replaced(client: httpx.Client) -> Non
     run = client.get("/api/store/runs").json()["runs"][0]
     assert run["overridden"] == ["KZ.labour_hours_factor"]
     assert run["replaced"] == ["Kazakhstan's labour hours a unit relative to a Turkish plant's = 1.5"]
+    from kopru.web.history import _replaced
+
+    # a diff review: a value in its own unit and year said them (the pack's is in KZT)
+    said = _replaced({"KZ.electricity_price_industrial": {"value": 0.06, "unit": "USD/kWh", "year": 2025}})
+    assert said == ["Kazakhstan's industrial electricity price = 0.06 USD/kWh (of 2025)"]
     # the profile's own plant name, as the plan says it (was the data pack's 'Denizli (existing plant)')
     base = kopru.plan(EXAMPLES / "apparel.yaml", overrides={"KZ.labour_hours_factor": 9})
     kopru.open_store().record_plan(base, overrides={"KZ.labour_hours_factor": 9})
     newest = client.get("/api/store/runs").json()["runs"][0]
     assert base.recommendation.site == "plant_TR-20"
     assert newest["headline"]["name"] == base.site("plant_TR-20").name == "Denizli plant (existing)"
+
+
+def test_a_closure_that_matches_nothing_is_refused_at_the_request(client: httpx.Client) -> None:
+    """A web review: a mistyped closure was accepted (202) and failed after the run; a diff review:
+    its error pointed inside the profile (loc body.profile.disruptions), where it is not."""
+    r = client.post("/api/jobs", json={"example": "apparel", "disruptions": ["khorgoss"]})
+    assert r.status_code == 422
+    (err,) = r.json()["detail"]
+    assert err["loc"] == ["body", "disruptions"] and err["field"] == "disruptions"
+    assert "did you mean khorgos?" in err["msg"]

@@ -192,9 +192,7 @@ def _print_appraisal(plan: Any) -> None:
         f" IRR {_rate(a.irr)}, payback {payback}"
     )
     if a.margin is not None:  # a CLI review: an IRR of 143 % read as a flaw without it
-        line += (
-            f" (margin over kopru's costs {a.margin:.0%} of revenue, before selling and head-office costs)"
-        )
+        line += f" (operating margin {a.margin:.0%} of revenue, before selling and head-office costs)"
     v = a.vs_baseline
     if v is not None and v.baseline != site.id and v.npv is not None:
         base = escape(plan.site(v.baseline).name)

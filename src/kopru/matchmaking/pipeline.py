@@ -247,9 +247,9 @@ def _check_ids(row: dict[str, Any], where: str, pack: DataPack) -> None:
     bad = [h for h in hs.split(";") if hs and not re.fullmatch(r"\d{4}(\d{2})?", h.strip().replace(".", ""))]
     if bad:
         raise MatchError(
-            f"{where}: hs {bad[0].strip()!r} is not an HS heading; expected 4 digits such as 6109 (or 6:"
-            " 6109.10), several separated by ';'; the template's heading is what is costed"
-            " the template's heading is what is costed",
+            f"{where}: hs {bad[0].strip()!r} is not an HS heading; expected a 4-digit heading such as 6109"
+            " or a 6-digit subheading such as 6109.10, several separated by ';' (only the template's"
+            " heading is costed)",
             field="hs",
         )
     if row["home_province"]:

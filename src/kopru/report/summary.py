@@ -194,6 +194,9 @@ def _as_of(plan: Plan, words: Words) -> str:
     oldest = plan.oldest_input or {}
     if oldest:
         text += words("; the oldest input of the recommended site is from %(year)s", year=oldest.get("year"))
+        older = plan.oldest_baseline_input or {}
+        if older and older.get("year", oldest["year"]) < oldest["year"]:  # this line is never cut
+            text += words(", of the Turkish baseline from %(year)s", year=older["year"])
     if plan.exchange_rates:
         rates = ", ".join(
             f"{r.subject} {words.significant(r.value, 4)} ({_rate_basis(r, words)})"

@@ -130,7 +130,8 @@ def install(app: FastAPI) -> None:
         elif isinstance(exc, OverrideError):  # a key of the request's overrides, not of its profile
             prefix = ("body", "overrides")
         else:
-            prefix = ("body",) if exc.field == "file" else PROFILE
+            # the upload, or a field of the request itself (what to close or avoid), not the profile's
+            prefix = ("body",) if exc.field in ("file", "disruptions", "avoid") else PROFILE
         found = detail(err.fields, prefix) or [
             {"loc": ["body"], "msg": err.message, "type": "value_error", "field": ""}
         ]

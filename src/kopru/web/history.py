@@ -175,10 +175,16 @@ def _replaced(overrides: dict[str, Any]) -> list[str]:
         subject, _, quantity = str(key).partition(".")
         named = quantity in QUANTITY_LABELS and not any(c in subject for c in "*?[")  # a pattern: its key
         what = value_label(subject, quantity, names) if named else str(key)
-        if isinstance(given, dict):
-            said = f"× {given['factor']}" if "factor" in given else f"= {given.get('value')}"
+        # the quantity's one unit, when it has one and it is not a pure number
+        units = [u for u in api.data_pack().quantities.get(quantity, {}).get("units") or [] if u != "1"]
+        if isinstance(given, dict) and "factor" in given:
+            said = f"× {given['factor']}"
+        elif isinstance(given, dict):  # a value in its own unit and year, when it says them
+            unit = given.get("unit") or (units[0] if len(units) == 1 else "")
+            year = f" (of {given['year']})" if given.get("year") else ""
+            said = f"= {given.get('value')} {unit}".rstrip() + year
         else:
-            said = f"= {given}"
+            said = f"= {given} {units[0] if len(units) == 1 else ''}".rstrip()
         out.append(f"{what} {said}")
     return out
 

@@ -201,7 +201,8 @@
     const v = raw.trim();
     if (v === "") return undefined;
     if (text) return v;
-    const plain = /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(v) ? v.replaceAll(",", "") : v;
+    // two or more groups only: '1,500' could be 1500 or 1.5, and kopru asks which
+    const plain = /^-?\d{1,3}(,\d{3}){2,}(\.\d+)?$/.test(v) ? v.replaceAll(",", "") : v;
     if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(plain)) return Number(plain);
     return v;
   }

@@ -237,3 +237,21 @@ def test_errors_name_the_list_item_and_say_what_a_pattern_means():
     )
     assert "got 'Denizlii'" in said["baseline[0].province"]
     assert said["materials[0].hs"].startswith("expected a 4-digit HS heading such as 6109, got '61O9'")
+
+
+def test_a_leading_zero_stays_text_and_a_json_number_says_what_happened():
+    """A diff review: YAML 1.1 reads an unquoted hs: 010121 as the octal 4177, which passed as
+    heading 4177. kopru's YAML reader keeps leading-zero numbers as text (YAML 1.2's reading); a
+    JSON client that sends the number 459 still hears that 0713 would be its octal form."""
+    from kopru.documents import parse
+    from kopru.errors import ProfileError
+    from kopru.profile import profile_from_dict
+
+    assert parse("hs: 0713\nb: 010121\nc: 0\nd: 0x1F\n", "t.yaml") == {
+        "hs": "0713",
+        "b": "010121",
+        "c": 0,
+        "d": 31,
+    }
+    with pytest.raises(ProfileError, match="YAML reads an unquoted 0713 as an octal number"):
+        profile_from_dict(minimal() | {"hs": 459})

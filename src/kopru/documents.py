@@ -26,6 +26,7 @@ import difflib
 import io
 import json
 import os
+import re
 import stat
 from importlib import resources
 from pathlib import Path
@@ -42,7 +43,17 @@ MAX_BYTES = 1_000_000  # a profile or an overrides file is a page of YAML; anyth
 MAX_DEPTH = 40  # a profile is 4 levels deep; 40 leaves room for any honest document
 MAX_CSV_FIELD = 1_000_000  # one CSV cell; the csv module's own limit (131,072) fails with a traceback
 _OPENERS, _CLOSERS = b"[{", b"]}"
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: 10x faster
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: 10x faster
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """YAML 1.1 as PyYAML reads it, but a number with a leading zero stays text, as YAML 1.2 reads
+    it: an unquoted HS heading 0713 (or subheading 010121) is not the octal number 459 (4177), and
+    a capacity written 0100 is not 64."""
+
+
+_Loader.yaml_implicit_resolvers = {k: list(v) for k, v in _BaseLoader.yaml_implicit_resolvers.items()}
+_Loader.yaml_implicit_resolvers["0"].insert(0, ("tag:yaml.org,2002:str", re.compile(r"^0[0-9_]+$")))
 
 
 def read_bytes(

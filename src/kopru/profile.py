@@ -359,7 +359,8 @@ class Profile(Strict):
             raise ValueError(
                 f"unit_weight {self.unit_weight:g} kg in unit_volume {self.unit_volume * 1000:g} l is"
                 f" {density:,.0f} kg/m3, denser than any matter (osmium: {OSMIUM_KG_M3:,} kg/m3);"
-                f" a number without a unit is read in kg: if you meant grams, write {self.unit_weight:g} g"
+                f" a number without a unit is read in kg (if you meant grams, write {self.unit_weight:g} g);"
+                " otherwise check unit_volume"
             )
         return self
 

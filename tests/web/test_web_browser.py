@@ -389,6 +389,10 @@ def test_space_page_compares_own_antennas_with_the_pool(watched: Watched) -> Non
     turan = next(s for s in want["sites"] if s["site"].startswith("SEZ Turan"))
     row = page.locator("#sp-request tbody tr", has_text="SEZ Turan").locator("td").all_inner_texts()
     assert row[2:5] == [f"{turan[n]['request_h']['median']:.1f}" for n in ("own", "partners", "pooled")]
+    # a zone at another's point is said in words, not only in the '=' mark's tooltip (a web review)
+    together = [s for s in want["sites"] if s["same_point_as"]]
+    said = page.locator("#sp-unanswered").inner_text()
+    assert together and all(s["site"] in said for s in together) and "=: at the same point" in said
     red = page.locator("#sp-image td.worse").count() + page.locator("#sp-contact td.worse").count()
     flagged = sum(len(s["worse_when_pooled"]) for s in want["satellites"])
     # a week from 1 June: KazSTSAT's longest wait, 2 min on Astana alone, is 91 min pooled

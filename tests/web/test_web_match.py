@@ -83,6 +83,7 @@ def test_match_page_runs_the_example(browser, base: str) -> None:
     try:
         page = w.page
         page.goto(base + "/match")
+        assert page.locator("#match-progress-row").is_hidden()  # no empty bar before a run
         page.click("#match-btn")
         page.wait_for_selector("#match-map[data-drawn='1']", timeout=90_000)
         assert page.locator("#match-progress-text").inner_text() == "done"

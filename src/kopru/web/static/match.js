@@ -40,6 +40,7 @@
     const text = document.getElementById("match-progress-text");
     const button = document.getElementById("match-btn");
     button.disabled = true;
+    document.getElementById("match-progress-row").hidden = false;  // no empty bar before a run
     try {
       const request = await body();
       let job = await kopru.json("/api/match", {

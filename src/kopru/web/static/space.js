@@ -37,10 +37,12 @@
       + "<th class=num>median own</th><th class=num>+ satellites</th><th class=num>pooled</th>"
       + "<th class=num>worst own</th><th class=num>+ satellites</th><th class=num>pooled</th></tr></thead>";
     const unanswered = [];
+    const together = [];  // zones at one point: said in words under the table, not in a tooltip alone
     const rows = latency.sites.map((s) => {
       const r = nets.map((n) => (s[n] ? s[n].request_h : null));
       const worse = new Set(s.worse_when_pooled); // pooled against partners' satellites on their own antennas
       const same = s.same_point_as.length ? ` <span class="muted" title="at the same point as ${kopru.esc(s.same_point_as.join(", "))}">=</span>` : "";
+      if (s.same_point_as.length) together.push(`${s.site} (as ${s.same_point_as.join(", ")})`);
       const left = nets.filter((n) => s[n] && s[n].requests_unanswered > 0)
         .map((n) => `${labels[n]} ${s[n].requests_unanswered.toLocaleString("en-US")} of ${s[n].requests.toLocaleString("en-US")}`);
       if (left.length) unanswered.push(`${s.site}: ${left.join(", ")}`);
@@ -51,9 +53,9 @@
     });
     document.getElementById("sp-request").innerHTML = head + `<tbody>${rows.join("")}</tbody>`;
     const follow = latency.parameters.follow_days;
-    document.getElementById("sp-unanswered").textContent = unanswered.length
-      ? `Requests with no image on the ground within ${follow} day(s) after the window (—): ${unanswered.join("; ")}.`
-      : "";
+    document.getElementById("sp-unanswered").textContent = (unanswered.length
+      ? `Requests with no image on the ground within ${follow} day(s) after the window (—): ${unanswered.join("; ")}. `
+      : "") + (together.length ? `=: at the same point as another zone, so with the same figures: ${together.join("; ")}.` : "");
   }
 
   function imageTable(latency) {

@@ -82,7 +82,7 @@ def _candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
     plants = profile.baseline or tuple(_default_plant(pid) for pid in pack.provinces.index)
     for plant in plants:
         p = pack.provinces.loc[plant.province]
-        sid = f"plant_{plant.province}" if plant.existing else plant.province
+        sid = plant_id(plant.province, plant.existing)
         rows.append(
             dict(
                 id=sid,
@@ -123,6 +123,11 @@ def _first(pack: DataPack, subjects: list[str], quantities: list[str]) -> Param 
             if pack.has_param(subject, quantity):
                 return pack.param(subject, quantity)
     return None
+
+
+def plant_id(province: str, existing: bool) -> str:
+    """A profile's plant as a site id: an existing plant its own, a new one its province's."""
+    return f"plant_{province}" if existing else province
 
 
 # the note of an SEZ whose incentives are counted without its priority sectors being known

@@ -68,7 +68,7 @@ def _report(
     # rewritten unsaid); the views are kept beside them as risk.json or ranking.json
     w = written
     others = [w.plan_json, w.workbook, w.summary_html, w.summary_pdf, *w.translated]
-    kept = [f"{v}.json" if v == "risk" else "ranking.json" for v in written.views]
+    kept = [f"{v}.json" for v in written.views]
     names = [str(p.relative_to(written.folder)) for p in others if p is not None] + kept
     console.print(
         f"wrote [bold]{escape(str(written.report_html))}[/] with {escape(views)}, and beside it"
@@ -439,10 +439,11 @@ def sweep(
     if optimized:
         table.add_column("network cost", justify="right", no_wrap=True)
         table.add_column("optimizer opens", overflow="fold", min_width=14)
+    rows: list[list[str]] = []
     for s in result.scenarios:
         if "error" in s:
-            table.add_row(
-                escape(s["name"]), f"[red]{escape(s['error'])}[/]", *[""] * (len(table.columns) - 2)
+            rows.append(
+                [escape(s["name"]), f"[red]{escape(s['error'])}[/]", *[""] * (len(table.columns) - 2)]
             )
             continue
         saving = "—" if s["saving_pct"] is None else f"{s['saving_pct']:.1%}"
@@ -466,20 +467,21 @@ def sweep(
             opened = escape(", ".join(o["name"] for o in net.get("open", [])))
             status = net.get("status", "—")
             row += [cost, opened if status == "optimal" else f"{opened} ({status})"]
-        table.add_row(*row)
+        rows.append(row)
     # a number is never cut (a review: '9' for a network cost of 9.83M at 120 columns): the names
     # fold instead, and the legend is its own wrapped line, not a caption cut to the table's width
-    for column in table.columns:
+    for j, column in enumerate(table.columns):
         if column.no_wrap:
-            column.min_width = max(len(str(column.header)), *(len(c) for c in map(str, column._cells)))
+            column.min_width = max(len(str(column.header)), *(len(r[j]) for r in rows))
     needed = sum(c.min_width or 0 for c in table.columns) + 3 * len(table.columns)
     if needed > out.width:  # a narrow terminal: one scenario a line, every figure whole
         out.print(title)
-        for i in range(table.row_count):
-            cells = [str(c._cells[i]) for c in table.columns]
-            said = ", ".join(f"{c.header} {v}" for c, v in zip(table.columns[1:], cells[1:], strict=True))
-            out.print(f"  {cells[0]}: {said}", highlight=False)
+        for row in rows:
+            said = ", ".join(f"{c.header} {v}" for c, v in zip(table.columns[1:], row[1:], strict=True))
+            out.print(f"  {row[0]}: {said}", highlight=False)
     else:
+        for row in rows:
+            table.add_row(*row)
         out.print(table)
     if caption:
         out.print(escape(caption), highlight=False)

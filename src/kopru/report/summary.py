@@ -194,8 +194,8 @@ def _as_of(plan: Plan, words: Words) -> str:
     oldest = plan.oldest_input or {}
     if oldest:
         text += words("; the oldest input of the recommended site is from %(year)s", year=oldest.get("year"))
-        older = plan.oldest_baseline_input or {}
-        if older and older.get("year", oldest["year"]) < oldest["year"]:  # this line is never cut
+        older = _older_baseline_input(plan)
+        if older:  # this line is never cut
             text += words(", of the Turkish baseline from %(year)s", year=older["year"])
     if plan.exchange_rates:
         rates = ", ".join(
@@ -365,7 +365,7 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None, words: Words =
         out.append(brief_switching(plan.switching, words))
     out.extend(_baseline_expansion(plan, words))
     site = plan.site(rec.site)
-    names = {m["id"]: words(m["name"]) for m in plan.markets}
+    names = _market_names(plan, words)
     borrowed = [
         q
         for q, p in site.inputs.items()
@@ -392,8 +392,8 @@ def main_risks(plan: Plan, risk: Mapping[str, Any] | None = None, words: Words =
             what=dated_label(oldest, words),
             year=oldest["year"],
         )
-        older = plan.oldest_baseline_input
-        if older and older["year"] < oldest["year"]:  # the saving rests on the baseline's cost too
+        older = _older_baseline_input(plan)
+        if older:  # the saving rests on the baseline's cost too
             text += words(
                 "; under the Turkish baseline's: %(what)s, from %(year)s",
                 what=dated_label(older, words),
@@ -418,8 +418,7 @@ def page_risks(plan: Plan, risk: Mapping[str, Any] | None = None, words: Words =
     every = main_risks(plan, risk, words)
     sanctions = set()
     if plan.recommendation.site is not None:
-        names = {m["id"]: words(m["name"]) for m in plan.markets}
-        sanctions = set(_sanctions(plan, names, words))
+        sanctions = set(_sanctions(plan, _market_names(plan, words), words))
     room = MAX_RISKS - sum(line in sanctions for line in every)
     kept = []
     for line in every:
@@ -427,6 +426,16 @@ def page_risks(plan: Plan, risk: Mapping[str, Any] | None = None, words: Words =
             kept.append(line)
             room -= line not in sanctions
     return kept
+
+
+def _market_names(plan: Plan, words: Words) -> dict[str, str]:
+    return {m["id"]: words(m["name"]) for m in plan.markets}
+
+
+def _older_baseline_input(plan: Plan) -> dict[str, Any] | None:
+    """The Turkish baseline's oldest input when it is older than the recommended site's, else None."""
+    older, oldest = plan.oldest_baseline_input, plan.oldest_input
+    return older if older and oldest and older["year"] < oldest["year"] else None
 
 
 def _sanctions(plan: Plan, names: Mapping[str, str], words: Words) -> list[str]:

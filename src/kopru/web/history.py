@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from kopru import display
 from kopru.datapack import DataPack
+from kopru.sites import plant_id
 from kopru.store import (
     HEADLINE_METRICS,
     RunNotFound,
@@ -169,14 +170,15 @@ def _replaced(overrides: dict[str, Any]) -> list[str]:
     from kopru import api
     from kopru.datapack.labels import QUANTITY_LABELS, value_label
 
-    names = display.subject_names(api.data_pack())
+    pack = api.data_pack()
+    names = display.subject_names(pack)
     out = []
     for key, given in sorted(overrides.items()):
         subject, _, quantity = str(key).partition(".")
         named = quantity in QUANTITY_LABELS and not any(c in subject for c in "*?[")  # a pattern: its key
         what = value_label(subject, quantity, names) if named else str(key)
         # the quantity's one unit, when it has one and it is not a pure number
-        units = [u for u in api.data_pack().quantities.get(quantity, {}).get("units") or [] if u != "1"]
+        units = [u for u in pack.quantities.get(quantity, {}).get("units") or [] if u != "1"]
         if isinstance(given, dict) and "factor" in given:
             said = f"× {given['factor']}"
         elif isinstance(given, dict):  # a value in its own unit and year, when it says them
@@ -201,7 +203,7 @@ def _stored(row: dict[str, Any], names: dict[str, str], runs: RunStore, full_par
     # 'Denizli (existing plant)' in the list, 'Denizli plant (existing)' everywhere else)
     plants = row.get("baseline") or (inputs.get("profile") or {}).get("baseline") or []
     names = names | {
-        f"plant_{p['province']}" if p.get("existing", True) else p["province"]: p["name"]
+        plant_id(p["province"], p.get("existing", True)): p["name"]
         for p in plants
         if isinstance(p, dict) and p.get("name") and p.get("province")
     }

@@ -218,3 +218,73 @@ def test_the_match_page_routes_around_the_restricted_countries_when_asked(browse
         w.check()
     finally:
         w.close()
+
+
+ASKED = {"example": "pipeline", "objective": "investment", "hurdle_pct": 12.0, "confirmed_only": True}
+
+
+def _matched(client: httpx.Client, request: dict) -> str:
+    r = client.post("/api/match", json=request)
+    assert r.status_code == 202, r.text
+    job = finished(client, r.json()["id"])
+    assert job["status"] == "done", job
+    return job["run"]
+
+
+def test_a_match_run_is_held_with_its_options_and_listed_as_on_server(client: httpx.Client) -> None:
+    """A web review: the Runs page listed match runs but could not reopen one nor download its files
+    (on_server was false for every match). Oracle: the request the run was made with."""
+    run = _matched(client, ASKED)
+    served = client.get(f"/api/match/{run}").json()
+    assert served["options"] | {k: v for k, v in ASKED.items() if k != "example"} == served["options"]
+    assert served["options"]["own_zones"] is False and served["source"] == "example:pipeline"
+    # the notes say how to give a zone's land through the API, not the command line's flag
+    land = [n for n in served["notes"] if "land is not published" in n]
+    assert land and all("zones_csv" in n and "--zones" not in n for n in land)
+    listed = {r["id"]: r for r in client.get("/api/store/runs", params={"kind": "match"}).json()["runs"]}
+    assert listed[run]["on_server"] is True
+    assert client.get(f"/api/store/runs/{run}").json()["on_server"] is True
+    missing = client.get(f"/api/match/{'0' * 32}")
+    assert missing.status_code == 404
+    assert "Runs page" in missing.json()["message"] and "last 50 match runs" in missing.json()["message"]
+
+
+@pytest.mark.browser
+def test_a_match_run_reopens_from_the_runs_page_with_its_form(browser, base: str, client) -> None:
+    from test_web_browser import Watched
+
+    run = _matched(client, ASKED | {"avoid": ["RU"]})
+    served = client.get(f"/api/match/{run}").json()
+    w = Watched(browser, base)
+    try:
+        page = w.page
+        page.goto(base + "/runs")
+        row = page.locator(f"#runs-table tbody tr[data-run='{run}']")
+        row.wait_for()
+        with page.expect_download() as dl:
+            row.locator("button[data-dl='match.xlsx']").click()
+        assert dl.value.suggested_filename == "match.xlsx"
+        row.locator("a[href^='/match?run=']").click()
+        page.wait_for_selector("#match-map[data-drawn='1']", timeout=60_000)
+        # the form as the run was asked, and the run's own portfolio (oracle: the API's answer)
+        assert page.locator("#objective").input_value() == "investment"
+        assert page.locator("#hurdle").input_value() == "12"
+        assert page.locator("#confirmed-only").is_checked() and page.locator("#avoid-restricted").is_checked()
+        assert "Reopened: the run of" in page.locator("#match-reopened").inner_text()
+        assert page.locator("#match-assignments tbody tr").count() == len(served["assignments"])
+        names = page.locator("#match-assignments tbody tr td:first-child").all_inner_texts()
+        assert names == [a["name"] for a in served["assignments"]]
+        summary = page.locator("#match-summary").inner_text()
+        assert "objective investment" in summary and "land is not published" in summary
+        assert "--" not in summary and "zones_csv" not in summary  # the page has no zones input
+        # an address with no run of this server says so in a line, and nothing else is shown
+        page.goto(base + f"/match?run={'0' * 32}")
+        page.wait_for_selector("#match-errors:not([hidden])")
+        assert "Runs page" in page.locator("#match-errors").inner_text()
+        assert page.locator("#match-results").is_hidden()
+        page.goto(base + "/match?run=nonsense")
+        page.wait_for_selector("#match-errors:not([hidden])")
+        assert "not a run id" in page.locator("#match-errors").inner_text()
+        w.check(expected=("404", "422"))
+    finally:
+        w.close()

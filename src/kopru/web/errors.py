@@ -46,6 +46,7 @@ WEB_WORDS = (
     (re.compile(r" \(--[a-z-]+\)"), ""),
     (re.compile(r"; see 'kopru runs list'"), "; the Runs page lists them"),
     (re.compile(r" ?\(see 'kopru runs list'\)"), ""),
+    (re.compile(r"in a --zones file"), "in zones_csv (POST /api/match)"),
 )
 
 

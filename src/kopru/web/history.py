@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,13 +34,20 @@ from kopru.store import (
     headline,
     result_text,
 )
-from kopru.web.runs import RunStore
+from kopru.web.runs import MatchRuns, RunStore
 
 log = logging.getLogger("kopru.web")
 
 READ_TIMEOUT = 3.0  # seconds a page waits for a store that another kopru is writing
 RETRY_AFTER = "2"
 Kind = Literal["plan", "risk", "rank", "sweep", "match"]
+Held = Callable[[str], bool]  # whether this server still holds a run (and can serve its files)
+
+
+def held_by(runs: RunStore, matches: MatchRuns) -> Held:
+    """A plan or risk run in ``runs`` or a match run in ``matches``: their ids never collide (each is
+    the store's id or random hex)."""
+    return lambda run_id: runs.get(run_id) is not None or matches.get(run_id) is not None
 
 
 # -- response models ----------------------------------------------------------------------------
@@ -80,7 +88,10 @@ class StoredRun(BaseModel):
     data_pack_version: str | None
     kopru_version: str | None
     headline: Headline | None
-    on_server: bool = Field(description="this server holds the plan: GET /api/runs/{id}/plan.json works")
+    on_server: bool = Field(
+        description="this server holds the run: a plan's GET /api/runs/{id}/plan.json, a match's"
+        " GET /api/match/{id} work"
+    )
 
 
 class StoreListing(BaseModel):
@@ -196,7 +207,7 @@ def _scalars(params: dict[str, Any] | None) -> dict[str, Any]:
     return {k: v for k, v in (params or {}).items() if isinstance(v, str | int | float | bool) or v is None}
 
 
-def _stored(row: dict[str, Any], names: dict[str, str], runs: RunStore, full_params: bool = False) -> dict:
+def _stored(row: dict[str, Any], names: dict[str, str], held: Held, full_params: bool = False) -> dict:
     head = row.get("headline")
     inputs = row.get("inputs") or {}
     # a profile's plants by the names it gave them, as the run's own plan names them (a web review:
@@ -229,12 +240,12 @@ def _stored(row: dict[str, Any], names: dict[str, str], runs: RunStore, full_par
         data_pack_version=row.get("data_pack_version"),
         kopru_version=row.get("kopru_version"),
         headline=head,
-        on_server=runs.get(row["id"]) is not None,
+        on_server=held(row["id"]),
     )
 
 
 def listing(
-    path: str | Path | None, runs: RunStore, names: dict[str, str], limit: int, kind: str | None
+    path: str | Path | None, held: Held, names: dict[str, str], limit: int, kind: str | None
 ) -> StoreListing:
     store = store_at(path)
     if not store.path.exists():
@@ -257,7 +268,7 @@ def listing(
         store=store.path.name,
         exists=True,
         total=total,
-        runs=[StoredRun(**_stored(r, names, runs)) for r in rows],
+        runs=[StoredRun(**_stored(r, names, held)) for r in rows],
         message=None if total else f"The scenario store {store.path.name} has no runs yet.",
     )
 
@@ -278,7 +289,7 @@ def _show(store: Store, run_id: str) -> dict[str, Any]:
         raise unavailable(exc) from None
 
 
-def detail(path: str | Path | None, runs: RunStore, names: dict[str, str], run_id: str) -> StoredRunDetail:
+def detail(path: str | Path | None, held: Held, names: dict[str, str], run_id: str) -> StoredRunDetail:
     row = _show(store_at(path), run_id)
     inputs = row.get("inputs") or {}
     own = _item_names(names, inputs)
@@ -288,7 +299,7 @@ def detail(path: str | Path | None, runs: RunStore, names: dict[str, str], run_i
     ]
     items = {r.item for r in results} | {r.text for r in results if r.text}  # a sweep's best sites
     return StoredRunDetail(
-        **_stored(_with_headline(row), own, runs, full_params=True),
+        **_stored(_with_headline(row), own, held, full_params=True),
         inputs=inputs,
         overrides=row.get("overrides"),
         names={k: v for k, v in own.items() if k in items},
@@ -296,9 +307,7 @@ def detail(path: str | Path | None, runs: RunStore, names: dict[str, str], run_i
     )
 
 
-def comparison(
-    path: str | Path | None, runs: RunStore, names: dict[str, str], a: str, b: str
-) -> StoreComparison:
+def comparison(path: str | Path | None, held: Held, names: dict[str, str], a: str, b: str) -> StoreComparison:
     store = store_at(path)
     ra, rb = _show(store, a), _show(store, b)
     try:
@@ -314,8 +323,8 @@ def comparison(
     own = _item_names(_item_names(names, ra.get("inputs") or {}), rb.get("inputs") or {})
     items = {r["item"] for r in rows}
     return StoreComparison(
-        a=StoredRun(**_stored(_with_headline(ra), own, runs)),
-        b=StoredRun(**_stored(_with_headline(rb), own, runs)),
+        a=StoredRun(**_stored(_with_headline(ra), own, held)),
+        b=StoredRun(**_stored(_with_headline(rb), own, held)),
         names={k: v for k, v in own.items() if k in items},
         rows=[
             CompareRow(

@@ -238,9 +238,11 @@ class MatchRun:
 
     id: str
     result: MatchResult
-    source: str  # "example:pipeline" or "upload"
+    source: str  # "example:pipeline" or "upload:<file name>"
     created: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
     recorded: bool = False  # recorded in the scenario store (under this id)
+    # the request's options (objective, hurdle, targets, ...), so a reopened run fills its form again
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 class MatchRuns:
@@ -249,12 +251,12 @@ class MatchRuns:
     def __init__(self, capacity: int = 50) -> None:
         self._runs: OrderedDict[str, MatchRun] = OrderedDict()
         self._lock = threading.Lock()
-        self._capacity = capacity
+        self.capacity = capacity
 
     def add(self, run: MatchRun) -> MatchRun:
         with self._lock:
             self._runs[run.id] = run
-            while len(self._runs) > self._capacity:
+            while len(self._runs) > self.capacity:
                 self._runs.popitem(last=False)
         return run
 

@@ -25,7 +25,7 @@ from kopru import api
 from kopru.errors import KopruError
 from kopru.matchmaking import OBJECTIVES, MatchResult
 from kopru.matchmaking.templates import EXAMPLES
-from kopru.web.errors import job_error
+from kopru.web.errors import job_error, web_words
 from kopru.web.jobs import JobProgress, JobView
 from kopru.web.runs import RUN_ID_PATTERN, MatchRun
 from kopru.web.schemas import REGION_PATTERN
@@ -181,7 +181,10 @@ def submit_match(state: State, req: MatchRequest) -> JobView:
         finally:
             folder.cleanup()
         stored = _record(state, result, req, source)
-        run = MatchRun(stored or uuid.uuid4().hex, result, source, recorded=stored is not None)
+        options = req.model_dump(exclude={"example", "pipeline_csv", "zones_csv"})
+        options["own_zones"] = req.zones_csv is not None  # whether zones were given, not their text
+        run_id = stored or uuid.uuid4().hex
+        run = MatchRun(run_id, result, source, recorded=stored is not None, options=options)
         return state.matches.add(run)
 
     try:
@@ -197,16 +200,29 @@ def submit_match(state: State, req: MatchRequest) -> JobView:
 def _run(state: WebState, run_id: str) -> MatchRun:
     run = state.matches.get(run_id)
     if run is None:
-        raise HTTPException(status_code=404, detail=f"no match run {run_id} on this server")
+        raise HTTPException(
+            status_code=404,
+            detail=f"no match run {run_id} on this server (it keeps the last {state.matches.capacity} match"
+            " runs of its process); the Runs page lists what the scenario store recorded",
+        )
     return run
 
 
 @router.get("/match/{run_id}")
 def match_result(state: State, run_id: RunId) -> dict[str, Any]:
     """The portfolio, as ``kopru match --json``: status, objective, bound, gap, enterprises, zones,
-    assignments, unassigned and impact."""
+    assignments, unassigned and impact; with the run's ``source`` (``example:pipeline`` or
+    ``upload:<file>``) and the ``options`` it was asked with."""
     run = _run(state, run_id)
-    return {"run": run.id, "source": run.source, "recorded": run.recorded, **run.result.as_dict()}
+    found = run.result.as_dict()
+    return {
+        "run": run.id,
+        "source": run.source,
+        "recorded": run.recorded,
+        "options": run.options,
+        **found,
+        "notes": [web_words(n) for n in found["notes"]],  # the API's ways, not the command line's
+    }
 
 
 @router.get("/match/{run_id}/figures")

@@ -9,7 +9,7 @@ from fastapi import Path as PathParam
 from kopru import api
 from kopru.web import history
 from kopru.web.runs import RUN_ID_PATTERN
-from kopru.web.state import State, authorized
+from kopru.web.state import State, WebState, authorized
 
 router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(authorized)])
 StoreKind = Annotated[
@@ -24,6 +24,10 @@ def _site_names() -> dict[str, str]:
     return history.site_names(api.data_pack())
 
 
+def _held(state: WebState) -> history.Held:
+    return history.held_by(state.runs, state.matches)
+
+
 @router.get("/store/runs")
 def store_runs(
     state: State,
@@ -31,18 +35,19 @@ def store_runs(
     kind: StoreKind = None,
 ) -> history.StoreListing:
     """Every run recorded in the scenario store (kopru plan, risk, rank, sweep and this app),
-    newest first, with its headline result; ``on_server`` runs can be downloaded from
-    GET /api/runs/{id}/plan.json. A store that does not exist yet is an empty list."""
-    return history.listing(state.scenario_store, state.runs, _site_names(), limit, kind)
+    newest first, with its headline result; ``on_server`` runs are still held by this server (a
+    plan's files from GET /api/runs/{id}/plan.json and the like, a match's from GET /api/match/{id}).
+    A store that does not exist yet is an empty list."""
+    return history.listing(state.scenario_store, _held(state), _site_names(), limit, kind)
 
 
 @router.get("/store/runs/{run_id}")
 def store_run(state: State, run_id: RunPath) -> history.StoredRunDetail:
     """One recorded run: its inputs, options, data-pack version and every result."""
-    return history.detail(state.scenario_store, state.runs, _site_names(), run_id)
+    return history.detail(state.scenario_store, _held(state), _site_names(), run_id)
 
 
 @router.get("/store/compare")
 def store_compare(state: State, a: RunQuery, b: RunQuery) -> history.StoreComparison:
     """Two recorded runs side by side: every item (site or scenario) and metric, with b - a."""
-    return history.comparison(state.scenario_store, state.runs, _site_names(), a, b)
+    return history.comparison(state.scenario_store, _held(state), _site_names(), a, b)

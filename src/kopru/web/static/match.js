@@ -58,6 +58,7 @@
       if (job.status === "failed") throw new Error(job.error ? job.error.message : "the match failed");
       bar.value = bar.max;
       text.textContent = "done";
+      document.getElementById("match-reopened").hidden = true;
       await show(job.run);
       kopru.focusResult(document.getElementById("match-results"));
     } catch (e) {
@@ -117,7 +118,8 @@
     }
     for (const n of d.notes || []) {
       // what the totals rest on (scaled-up rows, zones whose land is not capped)
-      if (/times (its|their) template's size give|zones whose land is not published/.test(n)) lines.push(`Note: ${n}.`);
+      // (how to give the land is the API's zones_csv, which this page has no input for)
+      if (/times (its|their) template's size give|zones whose land is not published/.test(n)) lines.push(`Note: ${n.replace(/; give their free land in zones_csv.*$/, "")}.`);
     }
     const summary = document.getElementById("match-summary");
     summary.replaceChildren(...lines.map((text) => Object.assign(document.createElement("p"), { textContent: text })));
@@ -152,6 +154,39 @@
     document.getElementById("match-results").scrollIntoView({ behavior: "smooth" });
   }
 
+  // a run reopened from the Runs page (/match?run=<id>): its portfolio, and its form as it was asked
+  function restoreForm(d) {
+    const o = d.options || {};
+    document.getElementById("objective").value = o.objective || "jobs";
+    document.getElementById("hurdle").value = o.hurdle_pct ?? "";
+    document.getElementById("max-incentive").value = o.max_incentive_cost ?? "";
+    document.getElementById("confirmed-only").checked = Boolean(o.confirmed_only);
+    document.getElementById("avoid-restricted").checked = (o.avoid || []).length > 0;
+    const upload = String(d.source || "").startsWith("upload:");
+    form.elements.source.value = upload ? "upload" : "example";
+    lastSource = upload ? `“${d.source.slice("upload:".length)}”` : "the example pipeline";
+    const note = document.getElementById("match-reopened");
+    const extra = [];
+    if (upload) extra.push(`to run it again, choose ${lastSource} again (a browser never refills a file input)`);
+    if (o.own_zones) extra.push("it was run with zones of its own, which the page cannot send again");
+    if (Object.keys(o.min_jobs || {}).length) extra.push("it had jobs targets by region, which this form has no input for");
+    note.textContent = `Reopened: the run of ${String(d.created).replace("T", " ").replace("+00:00", "")} UTC.` +
+      (extra.length ? ` Note: ${extra.join("; ")}.` : "");
+    note.hidden = false;
+  }
+
+  async function reopen(runId) {
+    try {
+      const d = await kopru.json(`/api/match/${encodeURIComponent(runId)}`);
+      restoreForm(d);
+      await show(d.run);
+      kopru.focusResult(document.getElementById("match-results"));
+    } catch (e) {
+      // the address, not a field, was wrong: say so in the page's words
+      showError(e.status === 422 ? `The address asks for the match run “${runId.slice(0, 40)}”, which is not a run id; the Runs page lists the runs.` : e.message);
+    }
+  }
+
   // choosing a file means matching it: the radio follows (a chosen file was silently ignored)
   document.getElementById("pipeline-file").addEventListener("change", (event) => {
     if (event.target.files.length) form.elements.source.value = "upload";
@@ -177,4 +212,6 @@
     currentRun && kopru.download(`/api/match/${currentRun}/report.html`, "match_report.html"));
   document.getElementById("dl-match-xlsx").addEventListener("click", () =>
     currentRun && kopru.download(`/api/match/${currentRun}/match.xlsx`, "match.xlsx"));
+  const asked = new URLSearchParams(location.search).get("run");
+  if (asked) reopen(asked);
 })();

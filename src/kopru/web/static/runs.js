@@ -84,12 +84,18 @@
     // each row's buttons say whose run they act on (a screen reader lists them out of their row)
     const of = `the run of ${when(r.created)}`;
     let html = details ? `<button class="small" data-open="${r.id}" aria-label="details of ${of}">details</button>` : "";
-    if (r.on_server) {
+    const file = (url, name, what) => `<button class="small" data-url="${url}" data-dl="${name}" aria-label="${what} of ${of}">${what}</button>`;
+    if (r.on_server && r.kind === "match") {
+      // a match run this server still holds: its page, its report and workbook (a web review: match
+      // runs could be listed but never reopened)
+      const at = `/api/match/${r.id}`;
+      html += ` <a class="small-link" href="/match?run=${r.id}" aria-label="${of} on the Match page">on the Match page</a>
+        ${file(`${at}/report.html`, "match_report.html", "report")} ${file(`${at}/match.xlsx`, "match.xlsx", "Excel")}`;
+    } else if (r.on_server) {
+      const at = `/api/runs/${r.id}`;
       html += ` <a class="small-link" href="/plan?run=${r.id}${r.kind === "risk" ? "&risk=1" : ""}" aria-label="${of} on the Plan page">on the Plan page</a>
-        <button class="small" data-dl="plan.json" data-run="${r.id}" aria-label="plan.json of ${of}">plan.json</button>
-        <button class="small" data-dl="report.html" data-run="${r.id}" aria-label="report of ${of}">report</button>
-        <button class="small" data-dl="plan.xlsx" data-run="${r.id}" aria-label="Excel workbook of ${of}">Excel</button>
-        <button class="small" data-dl="summary.pdf" data-run="${r.id}" aria-label="summary of ${of}">summary</button>`;
+        ${file(`${at}/plan.json`, "plan.json", "plan.json")} ${file(`${at}/report.html`, "report.html", "report")}
+        ${file(`${at}/plan.xlsx`, "plan.xlsx", "Excel")} ${file(`${at}/summary.pdf`, "summary.pdf", "summary")}`;
     }
     return `<div class="actions">${html}</div>`;
   }
@@ -236,7 +242,7 @@
         <tr><th>data pack · kopru</th><td>${esc(r.data_pack_version || "—")} · ${esc(r.kopru_version || "—")}</td></tr>
         <tr><th>inputs hash</th><td><code class="hash">${esc(r.inputs_hash)}</code> (equal inputs, equal hash)</td></tr>
       </table></div>
-      ${r.kind === "match" ? `<p class="muted">The portfolio and each enterprise's zone, as the store keeps them; the
+      ${r.kind === "match" && !r.on_server ? `<p class="muted">The portfolio and each enterprise's zone, as the store keeps them; the
         <a href="/match">Match page</a> runs a pipeline again.</p>` : r.on_server ? `<p>${openCell(r, false)}</p>` : `<p class="muted">Recorded by the command line or an earlier server: the
         results below are what the store keeps; <code>kopru runs show ${esc(r.id.slice(0, 12))}</code> prints them too.</p>`}
       <h3>Results (${r.headline ? r.headline.count : 0} ${{ sweep: "scenarios", match: "enterprises" }[r.kind] || "sites"})</h3>
@@ -325,14 +331,14 @@
   for (const table of [body, document.querySelector("#unrecorded-table tbody")]) {
     table.addEventListener("click", (event) => {
       const dl = event.target.closest("button[data-dl]");
-      if (dl) kopru.download(`/api/runs/${dl.dataset.run}/${dl.dataset.dl}`, dl.dataset.dl);
+      if (dl) kopru.download(dl.dataset.url, dl.dataset.dl);
       const open = event.target.closest("button[data-open]");
       if (open) openRun(open.dataset.open);
     });
   }
   detail.addEventListener("click", (event) => {
     const dl = event.target.closest("button[data-dl]");
-    if (dl) kopru.download(`/api/runs/${dl.dataset.run}/${dl.dataset.dl}`, dl.dataset.dl);
+    if (dl) kopru.download(dl.dataset.url, dl.dataset.dl);
   });
   body.addEventListener("change", update);
   filter.addEventListener("change", load);

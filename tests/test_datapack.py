@@ -573,6 +573,31 @@ def test_a_percentage_given_as_a_fraction_is_flagged():
     )
 
 
+def test_a_value_ten_times_the_packs_or_a_tenth_of_it_is_flagged():
+    """A web review: a labour hours factor of 1,000 ran without a word. Oracle: the data pack's own
+    values (KZ.labour_hours_factor 1.2, KZT 474.59 per USD in 2026); at 10 times and beyond, or a
+    tenth and below, the plan says to check it, and still uses it."""
+    pack = kopru.load_data()
+    factor = pack.param("KZ", "labour_hours_factor").value
+    plan = kopru.plan(EXAMPLES / "apparel.yaml", overrides={"KZ.labour_hours_factor": 1000})
+    check = plan.overrides[0]["check"]
+    assert check == (
+        f"1,000 is {1000 / factor:,.3g} times the data pack's {factor:g} (Kazakhstan's labour hours a unit"
+        " relative to a Turkish plant's): a slip of a unit or a zero? It is used as given."
+    )
+    assert f"Check the overrides: KZ.labour_hours_factor: {check}" in plan.recommendation.text
+    rate = pack.param("KZT", "fx_per_usd").value
+    fx = load({"KZT.fx_per_usd": rate / 100}).overrides[0]
+    assert fx.check.startswith(f"{rate / 100:g} KZT/USD is 1/100 of the data pack's {rate:g} KZT/USD")
+    assert load({"KZ*.wage_monthly_avg": {"factor": 12}}).overrides[0].check.startswith("× 12 makes every")
+    ferry = load({"edge.aktau.baku_alat.ferry.days": 30}).overrides[0]
+    assert ferry.check.startswith("30 days is") and "(" not in ferry.check  # no name but its key
+    # within a tenth and ten times: a scenario, not a slip
+    near = {"KZ.labour_hours_factor": factor * 9.9, "KZT.fx_per_usd": rate * 0.11}
+    assert all(o.check == "" for o in load(near).overrides)
+    assert load({"KZ*.wage_monthly_avg": {"factor": 9.9}}).overrides[0].check == ""
+
+
 def test_a_subject_only_the_pack_sets_may_be_given_its_own_value():
     """Re-entering a value the pack has changes nothing (older sweep files and runs may name
     TR.labour_hours_factor: 1); a pattern may cover Kazakhstan's factor."""

@@ -684,6 +684,18 @@ def test_the_runs_list_names_what_each_run_replaced(client: httpx.Client) -> Non
     assert newest["headline"]["name"] == base.site("plant_TR-20").name == "Denizli plant (existing)"
 
 
+def test_a_what_if_value_far_from_the_packs_comes_back_with_a_check(client: httpx.Client) -> None:
+    """A web review: a labour hours factor of 1,000 ran without a word. Oracle: the plan the Python
+    API makes with the same override says the same check."""
+    from conftest import EXAMPLES
+
+    body = {"example": "apparel", "overrides": {"KZ.labour_hours_factor": 1000}}
+    served = client.post("/api/plan", json=body).json()
+    direct = kopru.plan(EXAMPLES / "apparel.yaml", overrides=body["overrides"])
+    (check,) = [p for p in served["recommendation"]["points"] if p.startswith("Check the overrides")]
+    assert check in direct.recommendation.points and "833 times the data pack's 1.2" in check
+
+
 def test_a_closure_that_matches_nothing_is_refused_at_the_request(client: httpx.Client) -> None:
     """A web review: a mistyped closure was accepted (202) and failed after the run; a diff review:
     its error pointed inside the profile (loc body.profile.disruptions), where it is not."""

@@ -46,6 +46,10 @@ MAX_VALUE = 1e9
 MIN_POSITIVE = 1e-6
 MAX_DUTY_PCT = 1000  # as a profile's duty_pct: the highest duties of any schedule are a few hundred %
 MAX_FACTOR = 100  # a factor beyond it is a value typed as a factor (1.3 means +30 %)
+# a value ten times the data pack's, or a tenth of it, is more often a slip (a unit, a zero, a factor
+# typed as a value) than a scenario: it is used, and the plan says to check it (a web review: a
+# labour hours factor of 1,000 ran without a word)
+FAR = 10
 WILDCARDS = re.compile(r"[*?\[]")
 
 
@@ -260,7 +264,8 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note, year=None):
             overridden=True,
             assumption=False,
         )
-        check = _fraction_check(value, old) if unit == "%" else ""
+        slip = _fraction_check(value, old) if unit == "%" else ""
+        check = slip or _far_check(pack, key, value, old, unit)
         return params, Override(key, old, value, unit, note, year, check)
     known = set(params["subject"]) | set(pack.regions.index) | set(pack.sez.index)
     known |= set(pack.provinces.index)
@@ -326,11 +331,12 @@ def _parameters(pack, params: pd.DataFrame, key, value, unit, note, year, factor
         _set(params, [row], value=float(v), year=int(y), source=OVERRIDE_SOURCE, note=note)
         _set(params, [row], overridden=True, assumption=False)
     matched = tuple(latest.index)
+    check = _far_factor_check(value) if factor else ""
     if not WILDCARDS.search(pattern):  # one value times a factor: recorded as the value it gives
         said = f"{note} ({value:g} × the data pack's {old[0]:g})"
-        return params, Override(key, float(old[0]), float(new[0]), units.pop(), said, int(years[0]))
+        return params, Override(key, float(old[0]), float(new[0]), units.pop(), said, int(years[0]), check)
     unit = "×" if factor else units.pop()
-    return params, Override(key, None, value, unit, note, year, factor=factor, matched=matched)
+    return params, Override(key, None, value, unit, note, year, check, factor=factor, matched=matched)
 
 
 def _check_subjects(pack, key: str, quantity: str, subjects: list[str], values: list[float]) -> None:
@@ -428,6 +434,41 @@ def _fraction_check(value: float, old: float | None) -> str:
     return ""
 
 
+def _far_check(pack, key: str, value: float, old: float | None, unit: str) -> str:
+    """A value :data:`FAR` times the data pack's or more, or that much less: worth a look."""
+    if old is None or not old > 0 or not value > 0 or 1 / FAR < value / old < FAR:
+        return ""
+    ratio = value / old
+    times = f"{ratio:,.3g} times" if ratio > 1 else f"1/{1 / ratio:,.3g} of"
+    shown = "" if unit == "1" else f" {unit}"
+    named = _named(pack, key)
+    whose = f" ({named})" if named != key else ""  # the key itself leads every place a check is said
+    return (
+        f"{value:,.6g}{shown} is {times} the data pack's {old:,.6g}{shown}{whose}: a slip of a unit or a"
+        " zero? It is used as given."
+    )
+
+
+def _far_factor_check(factor: float) -> str:
+    if 1 / FAR < factor < FAR:
+        return ""
+    return (
+        f"× {factor:g} makes every value it replaces {factor:g} times the data pack's: a value typed as a"
+        " factor? (1.3 means +30 %) It is used as given."
+    )
+
+
+def _named(pack, key: str) -> str:
+    """A parameter's key as a reader names it ("Kazakhstan's labour hours ..."); other keys as given."""
+    from kopru.datapack.labels import QUANTITY_LABELS, value_label
+    from kopru.display import subject_names
+
+    subject, _, quantity = key.partition(".")
+    if pack is None or quantity not in QUANTITY_LABELS:
+        return key
+    return value_label(subject, quantity, subject_names(pack))
+
+
 def _edge(edges: pd.DataFrame, key, rest, value, note) -> Override:
     parts = rest.split(".")
     if len(parts) != 4 or parts[3] not in EDGE_FIELDS:
@@ -442,7 +483,8 @@ def _edge(edges: pd.DataFrame, key, rest, value, note) -> Override:
     old = edges.loc[mask, fld].iloc[0]
     _set(edges, edges.index[mask], **{fld: value, "source": OVERRIDE_SOURCE, "note": note})
     unit = {"distance_km": "km", "days": "days", "cost_usd_per_teu": "USD/TEU"}[fld]
-    return Override(key, None if pd.isna(old) else float(old), value, unit, note)
+    old = None if pd.isna(old) else float(old)
+    return Override(key, old, value, unit, note, check=_far_check(None, key, value, old, unit))
 
 
 def _node(nodes: pd.DataFrame, key, rest, value, note) -> Override:
@@ -455,4 +497,4 @@ def _node(nodes: pd.DataFrame, key, rest, value, note) -> Override:
     old = float(nodes.at[node, fld])
     nodes.loc[node, [fld, "source", "note"]] = [value, OVERRIDE_SOURCE, note]
     unit = "USD/TEU" if fld == "handling_usd_per_teu" else "days"
-    return Override(key, old, value, unit, note)
+    return Override(key, old, value, unit, note, check=_far_check(None, key, value, old, unit))

@@ -691,3 +691,14 @@ def test_an_override_no_site_reads_is_said_to_be_without_effect(tmp_path):
     assert plan.site("KZ-61").landed_cost.total > base.site("KZ-61").landed_cost.total
     report = kopru.write_report(plan, tmp_path).report_html.read_text(encoding="utf-8")
     assert "no: without effect" in report
+
+
+def test_a_closure_given_twice_is_closed_and_said_once():
+    """A helper's review: the web's reopened run sends the profile's own closures back with the run's,
+    and the plan said 'Nur Zholy - Khorgos' twice. Oracle: the plan with each closure given once."""
+    profile = {**kopru.load_profile(EXAMPLES / "apparel.yaml").model_dump(), "disruptions": ["khorgos"]}
+    twice = kopru.plan(profile, disruptions=["khorgos", "water:caspian", "khorgos"])
+    once = kopru.plan(profile, disruptions=["water:caspian"])
+    assert twice.disruptions == once.disruptions == ["khorgos", "water:caspian"]
+    assert len(twice.closed_parts) == 2
+    assert [s.landed_cost.total for s in twice.sites] == [s.landed_cost.total for s in once.sites]

@@ -302,7 +302,8 @@ def _gather(
     per_site: bool = False,
 ) -> _Gathered:
     say = progress or quiet_steps
-    closed = tuple(profile.disruptions) + tuple(disruptions)
+    # once each, in order: a reopened web run sends the profile's own closures back with its own
+    closed = tuple(dict.fromkeys((*profile.disruptions, *disruptions)))
     avoid = country_codes((*profile.avoid, *avoid))
 
     def places(pack: DataPack):

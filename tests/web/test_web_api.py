@@ -671,10 +671,11 @@ def test_the_runs_list_names_what_each_run_replaced(client: httpx.Client) -> Non
     run = client.get("/api/store/runs").json()["runs"][0]
     assert run["overridden"] == ["KZ.labour_hours_factor"]
     assert run["replaced"] == ["Kazakhstan's labour hours a unit relative to a Turkish plant's = 1.5"]
-    from kopru.web.history import _replaced
+    from kopru.web.history import replaced_values
 
     # a diff review: a value in its own unit and year said them (the pack's is in KZT)
-    said = _replaced({"KZ.electricity_price_industrial": {"value": 0.06, "unit": "USD/kWh", "year": 2025}})
+    usd = {"value": 0.06, "unit": "USD/kWh", "year": 2025}
+    said = replaced_values({"KZ.electricity_price_industrial": usd})
     assert said == ["Kazakhstan's industrial electricity price = 0.06 USD/kWh (of 2025)"]
     # the profile's own plant name, as the plan says it (was the data pack's 'Denizli (existing plant)')
     base = kopru.plan(EXAMPLES / "apparel.yaml", overrides={"KZ.labour_hours_factor": 9})

@@ -175,7 +175,7 @@ def _created(value: Any) -> str:
     return str(value)
 
 
-def _replaced(overrides: dict[str, Any]) -> list[str]:
+def replaced_values(overrides: dict[str, Any]) -> list[str]:
     """Each override as a reader names it, with its value (a web review: runs that set different
     what-if values all read '1 value overridden')."""
     from kopru import api
@@ -234,7 +234,7 @@ def _stored(row: dict[str, Any], names: dict[str, str], held: Held, full_params:
         profile_path=row.get("profile_path"),
         disruptions=[str(d) for d in row.get("disruptions") or []],
         overridden=sorted(str(k) for k in (row.get("overrides") or {})),
-        replaced=_replaced(row.get("overrides") or {}),
+        replaced=replaced_values(row.get("overrides") or {}),
         params=(row.get("params") or {}) if full_params else _scalars(row.get("params")),
         inputs_hash=row["inputs_hash"],
         data_pack_version=row.get("data_pack_version"),

@@ -639,6 +639,8 @@
       kopru.json(`/api/runs/${runId}/figures`),
     ]);
     currentRun = runId;
+    // the Compare page puts this run's sites side by side, on its own values and closures
+    document.getElementById("compare-link").href = `/compare?run=${runId}`;
     document.getElementById("risk").hidden = true;
     const results = document.getElementById("results");
     results.hidden = false;

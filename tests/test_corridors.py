@@ -460,3 +460,25 @@ def test_a_route_through_a_country_under_restrictions_says_so_and_prices_the_way
     )
     data = json.loads(cli("route", "almaty", "istanbul", "--json").out)
     assert data["restricted"][0]["name"] == "Iran"
+
+
+def test_aegean_plants_reach_the_sea_at_izmir():
+    """A review: the Port of Izmir was no node, so Denizli's nearest port was 701 km away (Ambarli,
+    through Eskisehir) and the Aegean provinces' port access criterion was wrong. Oracles: KGM's
+    226 km Denizli-Izmir by road and 37 km Izmir-Manisa, plus the 4 km from the city to the port."""
+    pack = load()
+    port = pack.nodes.loc["izmir_alsancak"]
+    assert port["kind"] == "port" and port["country"] == "TR"
+    lanes = Network(pack).lanes(["denizli", "manisa", "izmir"], ("izmir_alsancak",), "distance")
+    assert list(lanes.distance_km[:, 0]) == [226 + 4, 37 + 4, 4]
+    # the sea legs out of the gulf agree with the legs already in the pack: Izmir-Constanta by the
+    # straits is Izmir-Ambarli plus Ambarli-Constanta, less the call at Ambarli (within 2 %)
+    direct = edge(pack, "izmir_alsancak", "constanta", "sea")["distance_km"]
+    via = sum(
+        edge(pack, *p, "sea")["distance_km"]
+        for p in [("izmir_alsancak", "istanbul_ambarli"), ("istanbul_ambarli", "constanta")]
+    )
+    assert direct == pytest.approx(via, rel=0.02)
+    # every ship out of Izmir crosses the Mediterranean (the Aegean), and the straits to the Black Sea
+    waters = {to: edge(pack, "izmir_alsancak", to, "sea")["waters"] for to in ("mersin", "poti")}
+    assert waters == {"mersin": "mediterranean", "poti": "mediterranean;turkish_straits;black_sea"}

@@ -702,3 +702,24 @@ def test_a_closure_given_twice_is_closed_and_said_once():
     assert twice.disruptions == once.disruptions == ["khorgos", "water:caspian"]
     assert len(twice.closed_parts) == 2
     assert [s.landed_cost.total for s in twice.sites] == [s.landed_cost.total for s in once.sites]
+
+
+def test_a_plan_says_where_its_routes_run_over_a_lane_off_its_quote():
+    """A review: apparel's pick reaches Türkiye by sea from Novorossiysk to Ambarli, 5.4 days in kopru
+    against 9-12 quoted (lane_quotes.csv), and no plan said so. Oracle: the quote table's own check;
+    an override that brings the lane within its quote takes the sentence away."""
+    from kopru.quotes import check_quotes
+
+    by_id = {c.id: c for c in check_quotes(kopru.load_data())}
+    sea = by_id["istanbul_novorossiysk_days"]
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    turan = plan.site(plan.recommendation.site)
+    legs = plan.routes[turan.by_market["mkt_TR"].route].legs
+    assert {legs[0]["from"], *(leg["to"] for leg in legs)} >= set(sea.path)
+    (said,) = [p for p in plan.recommendation.points if p.startswith("Published quotes")]
+    assert f"{turan.name} to Türkiye: Istanbul (Ambarli) to Novorossiysk by sea, {sea.kopru:.1f} days" in said
+    assert "against 9-12 quoted (1Prime, 2025)" in said
+    # the sea leg given 6 days: 6 + the two ports' 4 = 10 days, inside 9-12
+    six_days = {"edge.istanbul_ambarli.novorossiysk.sea.days": 6}
+    slower = kopru.plan(EXAMPLES / "apparel.yaml", overrides=six_days)
+    assert not any("Novorossiysk by sea" in p for p in slower.recommendation.points)

@@ -71,3 +71,21 @@ def test_cli_lanes_json(cli):
     data = json.loads(r.out)
     assert data["tolerance"] == 0.25 and len(data["lanes"]) >= 8
     assert all({"lane", "kopru", "ratio", "within", "source"} <= set(row) for row in data["lanes"])
+
+
+def test_a_lane_off_its_quote_is_found_on_a_route_that_runs_over_it(checks):
+    """Oracle: the quote table itself: Ambarli-Novorossiysk by sea is outside its quote (5.4 days
+    against 9-12); a route that sails it, either way, is flagged; one that only touches one of its
+    ends, and a lane within its quote (Mersin-Poti, the calibration point), are not."""
+    from kopru.quotes import lanes_off_on, stretches_of
+
+    pack = kopru.load_data()
+    by_id = {c.id: c for c in checks}
+    sea = by_id["istanbul_novorossiysk_days"]
+    assert not sea.within and sea.path == ("istanbul_ambarli", "novorossiysk")
+    route = ("moscow", "novorossiysk", "istanbul_ambarli", "istanbul")  # sailed the other way
+    assert [c.id for c in lanes_off_on(pack, [route])] == ["istanbul_novorossiysk_days"]
+    assert lanes_off_on(pack, [("moscow", "novorossiysk", "samsun", "istanbul_ambarli")]) == []
+    calibrated = by_id["mersin_poti_cost"]
+    assert calibrated.within and stretches_of(calibrated.path, [calibrated]) == [calibrated]
+    assert lanes_off_on(pack, [calibrated.path]) == []

@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from kopru.corridors import Network
+from kopru.corridors import Network, routing_key
 from kopru.datapack import DataPack, split_list
+from kopru.memo import LRU
 
 TOLERANCE = 0.25  # a kopru value within ±25 % of the quoted range counts as matching
 
@@ -35,6 +36,7 @@ class QuoteCheck:
     source: str
     conversion: str
     explanation: str
+    path: tuple[str, ...] = ()  # the node ids of kopru's route, in order
 
     @property
     def ratio(self) -> float:
@@ -51,32 +53,65 @@ class QuoteCheck:
 
 def check_quotes(pack: DataPack) -> list[QuoteCheck]:
     """Every quote of the data pack against kopru's route for its lane (a few dozen routes)."""
+    return [check_quote(pack, q) for q in pack.table("lane_quotes").to_dict("records")]
+
+
+# each quote's check, per routing data (the shipped data and the overrides that move a route)
+_CHECKS: LRU[QuoteCheck] = LRU(128)
+
+
+def check_quote(pack: DataPack, q: dict[str, Any]) -> QuoteCheck:
+    """One quote (a row of lane_quotes) against kopru's route for its lane."""
+    return _CHECKS.get((routing_key(pack), q["id"]), lambda: _check(pack, q))
+
+
+def _check(pack: DataPack, q: dict[str, Any]) -> QuoteCheck:
+    network = Network(pack, tuple(split_list(q["close"])))
+    avoid = tuple(split_list(q["avoid"]))
+    if avoid:
+        network = network.avoiding(avoid, (q["origin"], q["destination"]))
+    route = network.route(q["origin"], q["destination"], q["criterion"])
+    value = route.cost_usd_per_teu if q["quantity"] == "cost_usd_per_teu" else route.days
+    path = (q["origin"], *(leg.as_dict()["to"] for leg in route.legs))
     names = pack.nodes["name"]
-    out = []
-    for q in pack.table("lane_quotes").to_dict("records"):
-        network = Network(pack, tuple(split_list(q["close"])))
-        avoid = tuple(split_list(q["avoid"]))
-        if avoid:
-            network = network.avoiding(avoid, (q["origin"], q["destination"]))
-        route = network.route(q["origin"], q["destination"], q["criterion"])
-        value = route.cost_usd_per_teu if q["quantity"] == "cost_usd_per_teu" else route.days
-        path = [q["origin"], *(leg.as_dict()["to"] for leg in route.legs)]
-        out.append(
-            QuoteCheck(
-                id=q["id"],
-                lane=q["lane"],
-                quantity=q["quantity"],
-                low=float(q["low"]),
-                high=float(q["high"]),
-                kopru=float(value),
-                route=" > ".join(str(names.get(n, n)) for n in path),
-                date=q["date"],
-                source=q["source"],
-                conversion=str(q["conversion"] or ""),
-                explanation=str(q["explanation"] or ""),
-            )
-        )
-    return out
+    return QuoteCheck(
+        id=q["id"],
+        lane=q["lane"],
+        quantity=q["quantity"],
+        low=float(q["low"]),
+        high=float(q["high"]),
+        kopru=float(value),
+        route=" > ".join(str(names.get(n, n)) for n in path),
+        date=q["date"],
+        source=q["source"],
+        conversion=str(q["conversion"] or ""),
+        explanation=str(q["explanation"] or ""),
+        path=path,
+    )
+
+
+def lanes_off_on(pack: DataPack, paths: list[tuple[str, ...]]) -> list[QuoteCheck]:
+    """The quoted lanes outside their quote's range (widened by the tolerance) that are a stretch of
+    one of ``paths``. Only the quotes with both ends on a path are routed (each once per routing data):
+    a plan asks for its pick's and baseline's routes, not the whole table."""
+    on = {n for p in paths for n in p}
+    rows = [q for q in pack.table("lane_quotes").to_dict("records") if {q["origin"], q["destination"]} <= on]
+    off = [c for c in (check_quote(pack, q) for q in rows) if not c.within]
+    return [c for c in off if any(stretches_of(p, [c]) for p in paths)]
+
+
+def stretches_of(path: list[str] | tuple[str, ...], checks: list[QuoteCheck]) -> list[QuoteCheck]:
+    """The checks whose whole lane is a stretch of ``path`` (either way: the network's legs run both
+    ways), so what the quote says of the lane holds for that part of the route."""
+    hits = []
+    for c in checks:
+        n = len(c.path)
+        if n < 2 or n > len(path):
+            continue
+        windows = {tuple(path[i : i + n]) for i in range(len(path) - n + 1)}
+        if c.path in windows or c.path[::-1] in windows:
+            hits.append(c)
+    return hits
 
 
 def markdown(checks: list[QuoteCheck]) -> str:

@@ -119,6 +119,25 @@ def test_stale_elements_warn_in_every_output(space, tmp_path):
         assert code == 0 and "minutes after" in json.loads(out)["warnings"][0], verb
 
 
+def test_the_element_sets_age_is_said_with_every_table(space):
+    """A satellite operator's review: the stale warning went to stderr only (lost with a redirected
+    table), and no table gave an epoch. Oracle: the JSON's element_sets of the same run; latency's
+    JSON gained them (it had none)."""
+    for verb in ("passes", "pool", "imaging", "latency"):
+        args = ("--start", "2026-09-01", "--days", "0.25")
+        code, out, _ = space(verb, *args, "--json")
+        sets = json.loads(out)["element_sets"]
+        oldest = max(a["days_from_epoch_max"] for a in sets)
+        code, out, _ = space(verb, *args)
+        said = " ".join(out.split())
+        assert code == 0 and "element sets of 2026-05-30 to 2026-06-26" in said, verb
+        assert f"up to {oldest:.0f} days from the window: the pass times may be minutes off" in said, verb
+        assert said.startswith("element sets of"), verb  # above the table: the first thing read
+    code, out, _ = space("pool", "--start", "2026-06-01", "--days", "0.25")
+    said = " ".join(out.split())
+    assert "up to 26 days from the window" in said and "minutes off" not in said
+
+
 @pytest.mark.parametrize("value", ["-30", "95", "nan"])
 def test_pool_min_elevation_is_checked_as_passes_does(space, value):
     """Review finding 5: pool ran with masks of -30° and 95° (and NaN)."""

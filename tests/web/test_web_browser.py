@@ -362,6 +362,7 @@ def test_compare_page_puts_three_sites_side_by_side(watched: Watched) -> None:
     watched.check()
 
 
+@pytest.mark.filterwarnings("ignore::kopru.errors.StaleElementsWarning")  # its answer carries it too
 def test_space_page_compares_own_antennas_with_the_pool(watched: Watched) -> None:
     """The Space page shows the numbers the API gives (oracle: the same request made directly),
     flags in red what gets worse when pooled, names satellites and zones, and refuses a bad
@@ -397,7 +398,14 @@ def test_space_page_compares_own_antennas_with_the_pool(watched: Watched) -> Non
     flagged = sum(len(s["worse_when_pooled"]) for s in want["satellites"])
     # a week from 1 June: KazSTSAT's longest wait, 2 min on Astana alone, is 91 min pooled
     assert flagged >= 1 and page.locator("#sp-image td.worse").count() == flagged and red >= flagged
-    assert "Assumed, no source: downlink_s 120 s" in page.locator("#sp-notes").inner_text()
+    notes = page.locator("#sp-notes").inner_text()
+    assert "contact time to bring one image down" in notes and "downlink_s" not in notes  # words, not names
+    # a satellite operator's review: the upper-bound caveat was missing; the element sets' age was
+    # said last, twice (oracle: the API's element_sets, fresh within 30 days of 1 June)
+    assert "upper bound" in page.locator("#sp-interoperable").inner_text()
+    ages = [a["days_from_epoch_max"] for a in want["element_sets"]]
+    banner = page.locator("#sp-elements")
+    assert banner.get_attribute("class") == "muted" and f"up to {max(ages):.0f} days" in banner.inner_text()
     watched.shot("web-space.png", full_page=True)
     # from 3 June for 3 days pooling makes SEZ Pavlodar's requests wait longer (found in review):
     # red in the zone table, as in the CLI
@@ -416,6 +424,14 @@ def test_space_page_compares_own_antennas_with_the_pool(watched: Watched) -> Non
     page.wait_for_function("document.getElementById('sp-error').textContent.includes('days')")
     assert "less than or equal to 14" in page.locator("#sp-error").inner_text()
     assert "invalid" in (page.locator("#sp-days").get_attribute("class") or "")
+    # element sets six months from the window: one banner above the tables, not a warning below them
+    page.fill("#sp-start", "2026-12-07")
+    page.fill("#sp-days", "1")
+    page.click("#sp-run")
+    page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+    assert page.locator("#sp-elements").get_attribute("class") == "stale"
+    assert "minutes off" in page.locator("#sp-elements").inner_text()
+    assert "stale element sets" not in page.locator("#sp-notes").inner_text()
     watched.check(expected=("422",))
 
 

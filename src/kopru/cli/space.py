@@ -28,6 +28,7 @@ from kopru.errors import SpaceWarning
 from kopru.report.folder import prepare_folder
 from kopru.space.pooling import GUARANTEE, INTEROPERABLE, contested_by_satellite
 from kopru.space.schedule import OBJECTIVE_UNIT
+from kopru.space.tle import STALE_AFTER_DAYS
 
 app = typer.Typer(
     help="Pooled ground stations and imaging for Kazakh, Turkish and OTS satellites.",
@@ -64,6 +65,25 @@ def print_left_out(left_out: tuple[dict[str, str], ...] | list[dict[str, str]]) 
     if left_out:
         rows = ", ".join(f"{r['name']} ({r['status'].replace('_', ' ')})" for r in left_out)
         out.print(f"[dim]stations left out by status: {escape(rows)}[/]")
+
+
+def print_elements(sets: list[dict[str, object]]) -> None:
+    """The element sets' epochs and age on stdout, with the table (a satellite operator's review: the
+    stale warning went to stderr only, lost with a redirected table, and no table gave an epoch)."""
+    if not sets:
+        return
+    epochs = sorted(str(a["epoch"])[:10] for a in sets)
+    ages = [float(a["days_from_epoch_max"]) for a in sets]  # type: ignore[arg-type]
+    when = epochs[0] if epochs[0] == epochs[-1] else f"{epochs[0]} to {epochs[-1]}"
+    said = f"element sets of {when}, up to {max(ages):.0f} days from the window"
+    if any(a["stale"] for a in sets):
+        out.print(
+            f"[bold yellow]{escape(said)}: the pass times may be minutes off (over"
+            f" {STALE_AFTER_DAYS:.0f} days); give fresh ones with --tle[/]",
+            highlight=False,
+        )
+    else:
+        out.print(f"[dim]{escape(said)}[/]", highlight=False)
 
 
 def print_excluded(excluded: list[dict[str, object]]) -> None:
@@ -247,6 +267,7 @@ def passes(
             escape(station_label(str(r["station"]))),
             *(cells[c] for c in shown),
         )
+    print_elements(result.as_dict()["element_sets"])  # above the table: read before the times
     out.print(table)
     out.print(
         "[dim]station: its name before the first comma or bracket (in full in --json and the CSV);"
@@ -323,6 +344,7 @@ def pool_cmd(
     if as_json:
         print_json(result.as_dict())
         return
+    print_elements(result.as_dict()["element_sets"])
     _print_pool(result, days)
     print_left_out(result.stations.left_out if result.stations is not None else ())
     print_not_for_leo(result.stations_not_for_leo)
@@ -498,6 +520,7 @@ def imaging(
     if as_json:
         print_json(result.as_dict())
         return
+    print_elements(result.as_dict()["element_sets"])
     table = Table(title=f"{len(result.rows)} imaging opportunities", box=box.SIMPLE_HEAD)
     for col in ("time (UTC)", "satellite", "country", "site", "off-nadir", "sun el"):
         table.add_column(col)
@@ -632,6 +655,7 @@ def latency(
     if as_json:
         print_json(result.as_dict())
         return
+    print_elements(result.as_dict()["element_sets"])
     _print_request_times(result.sites, days, follow_days)
     _print_image_latency(result.satellites, days)
     out.print(f"[bold]pooled figures assume:[/] {escape(INTEROPERABLE)}")

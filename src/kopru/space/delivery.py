@@ -142,6 +142,12 @@ class Latency:
             "assumptions": self.options.assumptions()
             + [a for a in self.pool.options.assumptions() if a["parameter"] != "rate_mbps"],
             "warnings": list(self.warnings),
+            # as every space output: which element sets, of what epoch, and how far from the window
+            "element_sets": (
+                self.pool.constellation.ages(self.pool.window.start, self.pool.window.end)
+                if self.pool.constellation is not None
+                else []
+            ),
             # the pooled latencies rest on every antenna working every member's satellite
             "interoperability": INTEROPERABLE,
             "antenna_masks_deg": self.pool.stations.own_masks() if self.pool.stations is not None else {},

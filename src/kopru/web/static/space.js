@@ -27,6 +27,25 @@
     });
     document.getElementById("sp-contact").innerHTML = head + `<tbody>${rows.join("")}</tbody>`;
     document.getElementById("sp-guarantee").textContent = `Pooling guarantees only this: ${pool.guarantee}. Red: worse than own antennas alone.`;
+    // a satellite operator's review: the page left out that the pooled figures are an upper bound
+    document.getElementById("sp-interoperable").textContent = `The pooled figures assume full interoperability: ${pool.interoperability}.`;
+  }
+
+  // the element sets' epochs and age first: a review found the stale warning last on the page, twice
+  const STALE = /^stale element sets/;
+
+  function elementSets(pool, latency) {
+    const sets = [...pool.element_sets, ...latency.element_sets];
+    const box = document.getElementById("sp-elements");
+    if (!sets.length) { box.hidden = true; return; }
+    const epochs = sets.map((a) => a.epoch.slice(0, 10)).sort();
+    const when = epochs[0] === epochs[epochs.length - 1] ? epochs[0] : `${epochs[0]} to ${epochs[epochs.length - 1]}`;
+    const oldest = Math.max(...sets.map((a) => a.days_from_epoch_max));
+    const stale = sets.some((a) => a.stale);
+    box.hidden = false;
+    box.className = stale ? "stale" : "muted";
+    box.textContent = `Element sets of ${when}, up to ${oldest.toFixed(0)} days from the window`
+      + (stale ? ": the pass times may be minutes off. SGP4's along-track error grows with the square of the age; use sets from within a few days of the window." : ".");
   }
 
   const labels = { own: "own", partners: "with partners' satellites", pooled: "pooled" };
@@ -73,13 +92,15 @@
   }
 
   function notes(pool, latency) {
+    // in words, with the value (a review: 'downlink_s 120 s' named the API's parameter)
     const assumed = latency.assumptions.filter((a) => a.basis.startsWith("assumption"))
-      .map((a) => `${a.parameter}${typeof a.value === "number" ? ` ${a.value} ${a.unit}` : ""}: ${a.meaning}`);
+      .map((a) => `${a.meaning}${typeof a.value === "number" ? ` (${a.value} ${a.unit})` : ""}`);
     const out = [`Assumed, no source: ${assumed.join("; ")}.`];
     if (latency.excluded.length) out.push(`Left out: ${latency.excluded.map((e) => `${e.satellite} (${e.reason})`).join(", ")}.`);
     const stations = pool.stations_left_out.map((s) => `${s.name} (${s.status.replace(/_/g, " ")})`);
     if (stations.length) out.push(`Stations left out by status: ${stations.join("; ")}.`);
-    for (const w of [...new Set([...pool.warnings, ...latency.warnings])]) out.push(`Warning: ${w}`);
+    const said = [...new Set([...pool.warnings, ...latency.warnings])].filter((w) => !STALE.test(w));
+    for (const w of said) out.push(`Warning: ${w}`);
     document.getElementById("sp-notes").innerHTML = out.map((t) => `<p class="note">${kopru.esc(t)}</p>`).join("");
   }
 
@@ -114,6 +135,7 @@
         downlink_s: numberOf(inputs.downlink_s),
         direct_downlink: !document.getElementById("sp-store").checked,
       });
+      elementSets(pool, latency);
       contactTable(pool);
       requestTable(latency);
       imageTable(latency);

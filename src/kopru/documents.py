@@ -95,7 +95,8 @@ def decode(raw: bytes, what: str, *, error: type[KopruError] = DocumentError, en
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         expected = "UTF-8" if encoding == "utf-8" else encoding.upper()
-        raise error(f"{what} is not {expected} text (line {line})", line=line) from None
+        said = f"{what} is not {expected} text (line {line}); save it as {expected}"
+        raise error(said, line=line) from None
 
 
 def read_text(

@@ -64,6 +64,39 @@ def test_impact_recomputed_from_the_assignment(result):
     assert json.loads(json.dumps(d, allow_nan=False))  # no NaN reaches the JSON
 
 
+def test_the_cost_per_job_is_also_given_over_the_jobs_whose_incentives_are_counted(result):
+    """An analyst's review: '3,237 USD per job' spread the SEZs' incentives over the industrial zones'
+    jobs too, whose incentives kopru does not value. Hand oracle: the assignment rows."""
+    d = result.as_dict()
+    rows = d["assignments"]
+    counted = sum(r["jobs"] for r in rows if r["incentive_cost_usd"] > 0)
+    cost = d["impact"]["incentive_cost_usd"]
+    assert 0 < counted < d["impact"]["jobs"]  # the example places some in industrial zones
+    assert d["impact"]["incentive_cost_per_counted_job_usd"] == pytest.approx(cost / counted, rel=1e-6)
+    assert d["impact"]["incentive_cost_per_job_usd"] == pytest.approx(cost / d["impact"]["jobs"], rel=1e-9)
+
+
+def test_the_report_and_workbook_give_the_headline_without_the_scaled_enterprises(result, tmp_path):
+    """An analyst's review: the figures without the enterprises costed far above their template were
+    the CLI's only. Oracle: impact less impact.scaled."""
+    import openpyxl
+
+    from kopru.report.portfolio import render_match_html, write_workbook
+
+    imp = result.as_dict()["impact"]
+    big = imp["scaled"]
+    assert big["enterprises"] >= 1
+    html = render_match_html(result, kopru.load_data())
+    said = re.search(r'<span id="without-scaled">(.*?)</span>', html, re.S).group(1)
+    assert f"{(imp['exports_usd'] - big['exports_usd']) / 1e6:,.0f} million USD of exports" in said
+    assert f"{(imp['npv_gain_usd'] - big['npv_gain_usd']) / 1e6:,.0f} million USD" in said
+    assert "are kopru's estimates" in html
+    book = openpyxl.load_workbook(write_workbook(result, tmp_path / "match.xlsx"))
+    values = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True)}
+    key = next(k for k in values if str(k).startswith("saving, USD a year, without the"))
+    assert values[key] == pytest.approx(imp["saving_usd"] - big["saving_usd"], rel=1e-9)
+
+
 def test_pair_cost_is_the_template_plan():
     # oracle: the plan engine; an enterprise of the apparel template selling to the template's own
     # markets pays, per unit in each zone, what the apparel plan says for that site

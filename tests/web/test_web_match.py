@@ -288,3 +288,51 @@ def test_a_match_run_reopens_from_the_runs_page_with_its_form(browser, base: str
         w.check(expected=("404", "422"))
     finally:
         w.close()
+
+
+def test_a_csv_saved_by_turkish_excel_is_refused_not_garbled(client: httpx.Client) -> None:
+    """An analyst's review: a Windows-1254 CSV (Turkish Excel's 'CSV') was matched on the web with its
+    names garbled ('G�knur G�da') onto the pitch sheets; the command line refuses the file. The browser
+    reads a file as UTF-8 and puts U+FFFD where it cannot, so that is what the server sees. Oracle:
+    the first line of the shipped pipeline with a Turkish letter."""
+    raw = PIPELINE.read_text(encoding="utf-8")
+    text = raw.encode("cp1254", errors="replace").decode("utf-8", errors="replace")
+    line = next(i for i, row in enumerate(raw.splitlines(), 1) if any(ord(c) > 127 for c in row))
+    r = client.post("/api/match", json={"pipeline_csv": text, "pipeline_name": "boru hattı.csv"})
+    assert r.status_code == 422
+    (err,) = r.json()["detail"]
+    assert err["loc"] == ["body", "pipeline_csv"]
+    assert err["msg"].startswith(f"boru hattı.csv is not UTF-8 text (line {line}")
+    assert "CSV UTF-8" in err["msg"]
+
+
+@pytest.mark.browser
+def test_a_refused_field_is_said_beside_it_and_the_last_portfolio_goes(browser, base: str) -> None:
+    """An analyst's review: 'hurdle_pct: Input should be less than 100' under the form, the field
+    unmarked, and the previous portfolio with its downloads still on screen."""
+    from test_web_browser import Watched
+
+    w = Watched(browser, base)
+    try:
+        page = w.page
+        page.goto(base + "/match")
+        page.click("#match-btn")
+        page.wait_for_selector("#match-map[data-drawn='1']", timeout=90_000)
+        page.fill("#hurdle", "150")
+        page.click("#match-btn")
+        page.wait_for_selector("#match-errors:not([hidden])")
+        hurdle = page.locator("#hurdle")
+        assert hurdle.get_attribute("aria-invalid") == "true"
+        beside = hurdle.locator("xpath=..").locator("small.err").inner_text()
+        assert "100" in beside and "Hurdle, % saving" in page.locator("#match-errors").inner_text()
+        assert "hurdle_pct" not in page.locator("#match-errors").inner_text()
+        assert page.locator("#match-results").is_hidden()
+        page.fill("#hurdle", "10")  # the mark goes with a run that passes
+        page.click("#match-btn")
+        page.wait_for_selector("#match-results:not([hidden])", timeout=90_000)
+        assert hurdle.get_attribute("aria-invalid") is None and page.locator("#match-results").is_visible()
+        summary = page.locator("#match-summary").inner_text()
+        assert "are kopru's estimates" in summary and "Without the" in summary
+        w.check(expected=("422",))
+    finally:
+        w.close()

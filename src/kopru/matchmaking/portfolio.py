@@ -456,6 +456,7 @@ class MatchResult:
         statuses = np.array([s or "not stated" for s in self.pipeline.table["status"].iloc[placed]])
         jobs = float(np.nansum(p.jobs[placed]))
         cost = float(np.nansum(p.incentive_cost[placed, zone]))
+        counted = float(np.nansum(p.jobs[placed][np.nan_to_num(p.incentive_cost[placed, zone]) > 0]))
         by_region = {
             str(reg): {
                 "enterprises": int((regions == reg).sum()),
@@ -468,6 +469,9 @@ class MatchResult:
             "enterprises": len(placed),
             **{k: float(np.nansum(v)) for k, v in per_pair.items()},
             "incentive_cost_per_job_usd": cost / jobs if jobs > 0 else None,
+            # over the jobs of placements whose zone's incentives are counted (an analyst's review: the
+            # SEZs' cost over every job, the industrial zones' too, read as a third of what it is)
+            "incentive_cost_per_counted_job_usd": cost / counted if counted > 0 else None,
             # how much of the headline is kopru's estimate, not the sources' figures
             "estimated": {
                 k: float(np.nansum([v for v, est in zip(per_pair[k], estimated, strict=True) if f in est]))

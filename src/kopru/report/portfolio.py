@@ -573,6 +573,12 @@ def write_workbook(result: MatchResult, path: str | Path) -> Path:
 RESOURCE_WORDS = {"land_ha": "land, ha", "power_mw": "power, MW", "water_m3_day": "water, m3 a day"}
 
 
+# what the portfolio's sales and gains are (an analyst's review: only jobs and investment were marked
+# as estimates, the rest read as the enterprises' own figures)
+MODELLED = "kopru's estimate: the sector template's costs and sales scaled to the enterprise's size"
+SCALED = "a template scaled far beyond its size is a straight line drawn far from its point"
+
+
 def _summary_rows(data: dict[str, Any]) -> list[list[Any]]:
     """The Summary sheet: the run, the portfolio's totals as numbers (an analyst's review: they were
     text, which a spreadsheet cannot add up) with what each rests on beside it."""
@@ -594,13 +600,14 @@ def _summary_rows(data: dict[str, Any]) -> list[list[Any]]:
             imp["investment_usd"],
             f"of which kopru's estimates: {est['investment_usd']:,.0f}",
         ],
-        ["exports, USD a year (delivered value)", imp["exports_usd"], None],
-        ["value added, USD a year", imp["value_added_usd"], None],
-        ["saving to the enterprises, USD a year", imp["saving_usd"], None],
+        ["exports, USD a year (delivered value)", imp["exports_usd"], MODELLED],
+        ["value added, USD a year", imp["value_added_usd"], MODELLED],
+        ["saving to the enterprises, USD a year", imp["saving_usd"], MODELLED],
         [
             "NPV gain to the enterprises, USD",
             imp["npv_gain_usd"],
-            "each plant in its zone against a new one at its Turkish baseline, over the template's life",
+            "each plant in its zone against a new one at its Turkish baseline, over the template's life; "
+            + MODELLED,
         ],
         ["cost to the state, USD a year (estimate)", imp["incentive_cost_usd"], data["incentive_cost_basis"]],
         [
@@ -611,6 +618,17 @@ def _summary_rows(data: dict[str, Any]) -> list[list[Any]]:
         ["ties broken toward", tie["rule"], None],
         ["routes avoid", ", ".join(data["avoid_names"]) or "no country", None],
     ]
+    big = imp.get("scaled") or {}
+    if big.get("enterprises"):  # an analyst's review: the figures without them were the CLI's only
+        above = (
+            f"without the {big['enterprises']} costed at more than {big['above']:g} times their"
+            " template's size"
+        )
+        rows += [
+            [f"exports, USD a year, {above}", imp["exports_usd"] - big["exports_usd"], SCALED],
+            [f"saving, USD a year, {above}", imp["saving_usd"] - big["saving_usd"], SCALED],
+            [f"NPV gain, USD, {above}", imp["npv_gain_usd"] - big["npv_gain_usd"], SCALED],
+        ]
     transit = data["restricted_transit"]
     if transit:
         rows.append(

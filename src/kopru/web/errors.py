@@ -47,6 +47,10 @@ WEB_WORDS = (
     (re.compile(r"; see 'kopru runs list'"), "; the Runs page lists them"),
     (re.compile(r" ?\(see 'kopru runs list'\)"), ""),
     (re.compile(r"in a --zones file"), "in zones_csv (POST /api/match)"),
+    (
+        re.compile(r"include_operating, --include-operating on the command line,"),
+        "include_operating: true in POST /api/match,",
+    ),
 )
 
 

@@ -77,6 +77,10 @@ def _files(req: MatchRequest) -> tuple[Path, Path | None, str, tempfile.Temporar
     """The pipeline (and zones) as files the reader takes; uploads go to a private temporary folder."""
     if (req.example is None) == (req.pipeline_csv is None):
         raise HTTPException(status_code=422, detail="give either example: pipeline or pipeline_csv")
+    if req.zones_csv is not None:
+        _check_decoded(req.zones_csv, None, "zones_csv")
+    if req.pipeline_csv is not None:
+        _check_decoded(req.pipeline_csv, req.pipeline_name, "pipeline_csv")
     folder = tempfile.TemporaryDirectory(prefix="kopru-match-")
     zones = None
     if req.zones_csv is not None:
@@ -92,6 +96,24 @@ def _files(req: MatchRequest) -> tuple[Path, Path | None, str, tempfile.Temporar
     path = own / _file_name(req.pipeline_name)
     path.write_text(req.pipeline_csv or "", encoding="utf-8")
     return path, zones, f"upload:{path.name}", folder
+
+
+def _check_decoded(text: str, name: str | None, field: str) -> None:
+    """A replacement character is what a reader that took other bytes for UTF-8 leaves (an analyst's
+    review: a Turkish Excel CSV, Windows-1254, was matched with its names garbled, 'G�knur G�da', onto
+    the pitch sheets; the command line refuses such a file)."""
+    at = text.find("\ufffd")
+    if at < 0:
+        return
+    line = text.count("\n", 0, at) + 1
+    shown = Path(name).name if name else field
+    msg = (
+        f"{shown} is not UTF-8 text (line {line}: a character could not be read); save it as"
+        " UTF-8 (in Excel: Save As, 'CSV UTF-8')"
+    )
+    raise HTTPException(
+        status_code=422, detail=[{"loc": ["body", field], "msg": msg, "type": "value_error", "field": field}]
+    )
 
 
 def _file_name(name: str | None) -> str:
@@ -221,7 +243,9 @@ def match_result(state: State, run_id: RunId) -> dict[str, Any]:
         "recorded": run.recorded,
         "options": run.options,
         **found,
-        "notes": [web_words(n) for n in found["notes"]],  # the API's ways, not the command line's
+        # the API's ways, not the command line's
+        "notes": [web_words(n) for n in found["notes"]],
+        "unassigned": [{**u, "why": web_words(u["why"])} for u in found["unassigned"]],
     }
 
 

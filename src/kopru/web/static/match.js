@@ -9,9 +9,36 @@
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const pct = (v) => `${(100 * v).toFixed(1)} %`;
 
-  function showError(message) {
+  // the request's fields, as the form names them (a review: 'hurdle_pct: Input should be less than
+  // 100' under the form, the field not marked)
+  const FIELDS = {
+    pipeline_csv: ["pipeline-file", "Pipeline file"],
+    hurdle_pct: ["hurdle", "Hurdle, % saving"],
+    max_incentive_cost: ["max-incentive", "Cap on incentive cost"],
+  };
+
+  function clearFieldErrors() {
+    for (const [id] of Object.values(FIELDS)) {
+      const input = document.getElementById(id);
+      input.classList.remove("invalid");
+      input.removeAttribute("aria-invalid");
+      input.parentElement.querySelector("small.err").textContent = "";
+    }
+  }
+
+  function showError(message, detail = []) {
     errors.hidden = false;
-    errors.textContent = message;
+    const said = [];
+    for (const d of detail) {
+      const known = FIELDS[(d.loc || [])[1]];
+      if (!known) continue;
+      const input = document.getElementById(known[0]);
+      input.classList.add("invalid");
+      input.setAttribute("aria-invalid", "true");
+      input.parentElement.querySelector("small.err").textContent = d.msg;
+      said.push(`${known[1]}: ${d.msg}`);
+    }
+    errors.textContent = said.length ? said.join("; ") : message;
   }
 
   async function body() {
@@ -36,6 +63,7 @@
 
   async function run() {
     errors.hidden = true;
+    clearFieldErrors();
     const bar = document.getElementById("match-progress");
     const text = document.getElementById("match-progress-text");
     const button = document.getElementById("match-btn");
@@ -62,7 +90,10 @@
       await show(job.run);
       kopru.focusResult(document.getElementById("match-results"));
     } catch (e) {
-      showError(e.message);
+      // the last portfolio goes with a failed run: its tables and downloads were another run's
+      document.getElementById("match-results").hidden = true;
+      currentRun = null;
+      showError(e.message, e.body && Array.isArray(e.body.detail) ? e.body.detail : []);
       text.textContent = "";
     } finally {
       button.disabled = false;
@@ -94,10 +125,21 @@
       `${kopru.money(imp.saving_usd / 1e6)} million USD a year (an NPV gain of ${kopru.money(imp.npv_gain_usd / 1e6)} million USD over the plants' lives); ` +
       `the zones' incentives cost the state an estimated ` +
       `${kopru.money(imp.incentive_cost_usd / 1e6, 1)} million USD a year` +
-      (imp.incentive_cost_per_job_usd ? ` (${kopru.money(imp.incentive_cost_per_job_usd)} USD per job).` : "."),
+      (imp.incentive_cost_per_job_usd ? ` (${kopru.money(imp.incentive_cost_per_job_usd)} USD per job placed`
+        + (imp.incentive_cost_per_counted_job_usd > 1.005 * imp.incentive_cost_per_job_usd
+          ? `, ${kopru.money(imp.incentive_cost_per_counted_job_usd)} per job where incentives are counted` : "") + ")." : "."),
     ];
     if (est.jobs || est.investment_usd) {
       lines.push(`Of these, kopru estimated ${kopru.money(est.jobs)} jobs and ${kopru.money(est.investment_usd / 1e6)} million USD of investment from the sector templates.`);
+    }
+    // an analyst's review: only jobs and investment read as estimates, and the figures without the
+    // enterprises scaled far beyond their template were the command line's alone
+    lines.push("Exports, value added, savings, the NPV gain and the cost to the state are kopru's estimates: each sector template's costs and sales scaled to the enterprise's size.");
+    const big = imp.scaled || {};
+    if (big.enterprises) {
+      const m = (v) => kopru.money(v / 1e6);
+      lines.push(`Without the ${big.enterprises} enterprise${big.enterprises === 1 ? "" : "s"} costed at more than ${big.above} times ${big.enterprises === 1 ? "its" : "their"} template's size: `
+        + `${m(imp.exports_usd - big.exports_usd)} million USD of exports a year, a saving of ${m(imp.saving_usd - big.saving_usd)} million USD a year and an NPV gain of ${m(imp.npv_gain_usd - big.npv_gain_usd)} million USD.`);
     }
     if (un.enterprises) {
       lines.push(`* ${un.enterprises} placements (${kopru.money(un.jobs)} jobs) count SEZ incentives without the sector confirmed as a priority activity of the zone: check before pitching.`);

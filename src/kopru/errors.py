@@ -23,6 +23,7 @@ also carry what they are about as attributes, so a program never has to parse a 
     ├── RankError                    MCDA weights, an AHP matrix or a ranking request is invalid
     ├── SweepError                   a scenario file is invalid, or the Dask cluster cannot be reached
     ├── MatchError                   a pipeline or zones file, or a matchmaking request, is invalid
+    │   └── PipelineError            a row or column of a pipeline file is invalid
     ├── StoreError                   the scenario store cannot be used
     │   ├── StoreMissing             nothing has been recorded yet: there is no store to read
     │   ├── StoreBusy                another process holds the store: try again shortly
@@ -156,6 +157,11 @@ class MatchError(KopruError):
     """A pipeline of enterprises, a zones file or a matchmaking request is invalid."""
 
 
+class PipelineError(MatchError):
+    """A pipeline file's row or column is invalid: its message names the file's columns as the file
+    spells them (``hurdle_pct``), which the command line must not read as its options."""
+
+
 class StoreError(KopruError):
     """The scenario store cannot be used: not a kopru store, damaged, locked or unwritable."""
 
@@ -234,6 +240,7 @@ ERRORS = (
     RankError,
     SweepError,
     MatchError,
+    PipelineError,
     StoreError,
     StoreMissing,
     StoreBusy,

@@ -4,6 +4,7 @@ for shadow values, and hand recomputation of the portfolio's impact from its ass
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import warnings
@@ -427,6 +428,26 @@ def test_cli_bad_input_exit_2_and_nothing_written(cli, tmp_path):
     assert not (tmp_path / "out").exists()
     r = cli("match", PIPELINE, "--no-store", "--min-jobs", "KZ-61")
     assert r.code == 2 and "expected REGION=JOBS" in r.err
+
+
+def test_a_pipelines_columns_keep_their_names_on_the_command_line(cli, tmp_path):
+    """An analyst's review: the command line read the file's hurdle_pct column as its own --hurdle
+    option ('row 10: --hurdle is a saving in per cent', '..., jobs, --hurdle, land_ha'), and the
+    value was not said. Oracle: the file's own header."""
+    rows = PIPELINE.read_text(encoding="utf-8").splitlines()
+    header = rows[0].split(",")
+    cells = next(csv.reader([rows[3]]))
+    cells[header.index("hurdle_pct")] = "150"
+    bad = tmp_path / "hurdle.csv"
+    with bad.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([header, *csv.reader(rows[1:3]), cells])
+    r = cli("match", bad, "--no-store")
+    assert r.code == 2 and "row 4: hurdle_pct is a saving in per cent, below 100, got 150" in r.err
+    extra = tmp_path / "extra.csv"
+    extra.write_text(rows[0] + ",extra_col\n" + rows[1] + ",\n", encoding="utf-8")
+    r = cli("match", extra, "--no-store")
+    assert r.code == 2 and "column 'extra_col' not read" in r.err
+    assert "--hurdle" not in r.err and "hurdle_pct" in r.err
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from kopru.cli.common import err
-from kopru.errors import KopruError, StoreFolderCreated
+from kopru.errors import KopruError, PipelineError, StoreFolderCreated
 
 # command -> (module, "command" or "group"): the order is the order of ``kopru --help``
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -96,7 +96,7 @@ def in_flags(exc: KopruError, args: list[str]) -> str:
     the field the message starts with, and any argument name with an underscore in it."""
     message = str(exc)
     flags = _flags_of(args)
-    if not flags:
+    if not flags or isinstance(exc, PipelineError):  # a file's columns, not the command's options
         return message
     field = exc.field or ""
     if field in flags and message.startswith(f"{field} "):

@@ -27,7 +27,7 @@ from kopru import documents
 from kopru.datapack import DataPack
 from kopru.datapack.loader import ZONE_RESOURCES
 from kopru.display import code_of
-from kopru.errors import MatchError
+from kopru.errors import PipelineError
 
 REQUIRED = ("id", "name", "sector", "template")
 NUMBERS = ("volume", "investment_usd", "investment_kzt", "jobs", "hurdle_pct", *ZONE_RESOURCES)
@@ -59,35 +59,36 @@ def _records(path: Path) -> list[dict[str, Any]]:
         import duckdb  # already a dependency (the scenario store): reads Parquet without pyarrow
 
         if not path.is_file():
-            raise MatchError(f"pipeline {path} does not exist", file=path)
+            raise PipelineError(f"pipeline {path} does not exist", file=path)
         try:  # the path as a parameter: a quote in a file name is not SQL
             frame = duckdb.connect().execute("SELECT * FROM read_parquet(?)", [path.as_posix()]).df()
         except duckdb.Error as exc:
             reason = str(exc).strip().splitlines()[0]
-            raise MatchError(f"pipeline {path}: not a readable Parquet file ({reason})", file=path) from None
+            said = f"pipeline {path}: not a readable Parquet file ({reason})"
+            raise PipelineError(said, file=path) from None
         return frame.to_dict("records")
     if suffix in (".yaml", ".yml", ".json"):
-        data = documents.read_document(path, "pipeline", error=MatchError)
+        data = documents.read_document(path, "pipeline", error=PipelineError)
         if isinstance(data, dict):
             data = data.get("enterprises")
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-            raise MatchError(
+            raise PipelineError(
                 f"pipeline {path}: expected a list of enterprises (or 'enterprises: [...]')", file=path
             )
         for i, row in enumerate(data):  # .nan written in YAML is not a blank (as a Parquet null is)
             nan = next((k for k, v in row.items() if isinstance(v, float) and math.isnan(v)), None)
             if nan is not None:
-                raise MatchError(
+                raise PipelineError(
                     f"pipeline {path.name} item {i + 1}: {nan} is NaN; give a number, or leave it out to"
                     " have it estimated",
                     field=str(nan),
                     file=path,
                 )
         return data
-    text = documents.read_text(path, "pipeline", error=MatchError)
-    header, rows = documents.csv_rows(text, f"pipeline {path}", error=MatchError)
+    text = documents.read_text(path, "pipeline", error=PipelineError)
+    header, rows = documents.csv_rows(text, f"pipeline {path}", error=PipelineError)
     expected = f"at least {','.join(REQUIRED)}"
-    documents.require_columns(header, REQUIRED, f"pipeline {path}", expected, error=MatchError, file=path)
+    documents.require_columns(header, REQUIRED, f"pipeline {path}", expected, error=PipelineError, file=path)
     return rows
 
 
@@ -104,7 +105,7 @@ def _status(text: str, where: str) -> str:
     key = " ".join(text.replace("_", " ").replace("-", " ").split()).lower()
     known = {st.lower(): st for st in STATUSES} | STATUS_WORDS
     if key not in known:
-        raise MatchError(
+        raise PipelineError(
             f"{where}: status {text!r} is not one of {', '.join(STATUSES)} (or empty)", field="status"
         )
     return known[key]
@@ -121,11 +122,11 @@ def _number(value: Any, where: str, name: str) -> float:
     if _blank(value):
         return math.nan
     if isinstance(value, bool):
-        raise MatchError(f"{where}: {name} must be a number, got {value!r}", field=name)
+        raise PipelineError(f"{where}: {name} must be a number, got {value!r}", field=name)
     text = str(value).strip()
     if "," in text:
         if not THOUSANDS.fullmatch(text):  # "1,5" is a decimal comma: read as 15 it would be 10x off
-            raise MatchError(
+            raise PipelineError(
                 f"{where}: {name} {text!r} is not a number; use a dot for decimals (1.5), commas only"
                 " between groups of three digits (1,500,000)",
                 field=name,
@@ -134,9 +135,9 @@ def _number(value: Any, where: str, name: str) -> float:
     try:
         x = float(text)
     except ValueError:
-        raise MatchError(f"{where}: {name} must be a number, got {value!r}", field=name) from None
+        raise PipelineError(f"{where}: {name} must be a number, got {value!r}", field=name) from None
     if not math.isfinite(x) or x < 0 or x > MAX_NUMBER:
-        raise MatchError(
+        raise PipelineError(
             f"{where}: {name} must be a number from 0 to {MAX_NUMBER:.0e}, got {value!r}", field=name
         )
     return x
@@ -154,9 +155,9 @@ def read_pipeline(path: str | Path, pack: DataPack, templates: set[str]) -> Pipe
     path = Path(path)
     rows = _records(path)
     if not rows:
-        raise MatchError(f"pipeline {path}: no enterprises; expected at least one row", file=path)
+        raise PipelineError(f"pipeline {path}: no enterprises; expected at least one row", file=path)
     if len(rows) > MAX_ROWS:
-        raise MatchError(f"pipeline {path}: {len(rows):,} rows; at most {MAX_ROWS:,} are read", file=path)
+        raise PipelineError(f"pipeline {path}: {len(rows):,} rows; at most {MAX_ROWS:,} are read", file=path)
     _check_columns(rows, path)
     seen: dict[str, int] = {}
     out = []
@@ -167,7 +168,7 @@ def read_pipeline(path: str | Path, pack: DataPack, templates: set[str]) -> Pipe
         where = f"pipeline {path.name} {place(k)}"
         row = _row(raw, where, pack, templates, path.parent)
         if row["id"] in seen:
-            raise MatchError(f"{where}: id {row['id']!r} repeats {place(seen[row['id']])}", field="id")
+            raise PipelineError(f"{where}: id {row['id']!r} repeats {place(seen[row['id']])}", field="id")
         seen[row["id"]] = k
         out.append(row)
     return Pipeline(pd.DataFrame(out), path.parent)
@@ -188,7 +189,7 @@ def _check_columns(rows: list[dict[str, Any]], path: Path) -> None:
     for k in unknown:
         near = difflib.get_close_matches(k.strip().lower(), COLUMNS, n=1, cutoff=0.75)
         hints.append(f"{k!r}" + (f" (did you mean {near[0]}?)" if near else ""))
-    raise MatchError(
+    raise PipelineError(
         f"pipeline {path.name}: {'column' if len(unknown) == 1 else 'columns'} {', '.join(hints)} not read by"
         f" kopru; the columns are {', '.join(COLUMNS)} (what else you know of an enterprise goes in note)",
         field=unknown[0],
@@ -203,12 +204,12 @@ def _row(
     for name in REQUIRED:
         value = raw.get(name)
         if _blank(value):
-            raise MatchError(f"{where}: {name} is blank; every enterprise needs one", field=name)
+            raise PipelineError(f"{where}: {name} is blank; every enterprise needs one", field=name)
         row[name] = str(value).strip()
     template = row["template"]
     if template not in templates and not (folder / template).is_file():
         known = ", ".join(sorted(templates))
-        raise MatchError(
+        raise PipelineError(
             f"{where}: template {template!r} is neither a sector template ({known}) nor a profile file",
             field="template",
         )
@@ -216,16 +217,19 @@ def _row(
         row[name] = _number(raw.get(name), where, name)
     for name in ("volume", "investment_usd", "investment_kzt", "jobs"):  # each sizes the plant
         if row[name] == 0:
-            raise MatchError(f"{where}: {name} must be > 0 when given, got 0", field=name)
+            raise PipelineError(f"{where}: {name} must be > 0 when given, got 0", field=name)
     if not math.isnan(row["investment_usd"]) and not math.isnan(row["investment_kzt"]):
-        raise MatchError(
+        raise PipelineError(
             f"{where}: investment_usd and investment_kzt are both given; give one (the other is derived)",
             field="investment_kzt",
         )
     if not math.isnan(row["investment_kzt"]):  # the pack's rate: a source's own USD figure is better
         row["investment_usd"] = row["investment_kzt"] / pack.param("KZT", "fx_per_usd").value
     if not math.isnan(row["hurdle_pct"]) and row["hurdle_pct"] >= 100:
-        raise MatchError(f"{where}: hurdle_pct is a saving in per cent, below 100", field="hurdle_pct")
+        raise PipelineError(
+            f"{where}: hurdle_pct is a saving in per cent, below 100, got {row['hurdle_pct']:g}",
+            field="hurdle_pct",
+        )
     for name in LISTS:
         row[name] = _list(raw.get(name))
     for name in TEXT:
@@ -246,7 +250,7 @@ def _check_ids(row: dict[str, Any], where: str, pack: DataPack) -> None:
     # context (the template's heading is costed), but checked as plan checks a heading
     bad = [h for h in hs.split(";") if hs and not re.fullmatch(r"\d{4}(\d{2})?", h.strip().replace(".", ""))]
     if bad:
-        raise MatchError(
+        raise PipelineError(
             f"{where}: hs {bad[0].strip()!r} is not an HS heading; expected a 4-digit heading such as 6109"
             " or a 6-digit subheading such as 6109.10, several separated by ';' (only the template's"
             " heading is costed)",
@@ -269,4 +273,4 @@ def _code(value: str, names: pd.Series, where: str, field: str, noun: str, what:
     if found is not None:
         return found
     known = ", ".join(f"{n} {code}" for code, n in names.items())
-    raise MatchError(f"{where}: {noun} {value!r} is not {what}; expected one of {known}", field=field)
+    raise PipelineError(f"{where}: {noun} {value!r} is not {what}; expected one of {known}", field=field)

@@ -62,7 +62,9 @@ def match(
     objective: Annotated[
         str,
         typer.Option(
-            "--objective", help="jobs, investment, exports, value_added, savings, npv_gain or weighted."
+            "--objective",
+            help="jobs, investment, exports, value_added, savings, npv_gain or weighted (jobs, investment,"
+            " exports and value added, each over its largest value in the pipeline, weighted equally).",
         ),
     ] = "jobs",
     hurdle_pct: Annotated[

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from kopru import display
 from kopru.datapack import DataPack
+from kopru.display import COUNTRY_NAMES
 from kopru.sites import plant_id
 from kopru.store import (
     HEADLINE_METRICS,
@@ -91,6 +92,9 @@ class StoredRun(BaseModel):
     on_server: bool = Field(
         description="this server holds the run: a plan's GET /api/runs/{id}/plan.json, a match's"
         " GET /api/match/{id} work"
+    )
+    named: dict[str, str] = Field(
+        default={}, description="names of the region and country codes in params (a match's targets)"
     )
 
 
@@ -203,8 +207,20 @@ def replaced_values(overrides: dict[str, Any]) -> list[str]:
 
 
 def _scalars(params: dict[str, Any] | None) -> dict[str, Any]:
-    # a risk run's params hold its whole uncertainty spec: the list shows the options only
-    return {k: v for k, v in (params or {}).items() if isinstance(v, str | int | float | bool) or v is None}
+    """The options the list shows: a risk run's params hold its whole uncertainty spec, so only values,
+    and short lists or mappings of values (a match's countries avoided and jobs targets)."""
+
+    def scalar(v: Any) -> bool:
+        return isinstance(v, str | int | float | bool) or v is None
+
+    def shown(v: Any) -> bool:
+        if isinstance(v, list):
+            return len(v) <= 20 and all(scalar(x) for x in v)
+        if isinstance(v, dict):
+            return len(v) <= 20 and all(scalar(x) for x in v.values())
+        return scalar(v)
+
+    return {k: v for k, v in (params or {}).items() if shown(v)}
 
 
 def _stored(row: dict[str, Any], names: dict[str, str], held: Held, full_params: bool = False) -> dict:
@@ -241,7 +257,14 @@ def _stored(row: dict[str, Any], names: dict[str, str], held: Held, full_params:
         kopru_version=row.get("kopru_version"),
         headline=head,
         on_server=held(row["id"]),
+        named=_codes_named(row.get("params") or {}, names),
     )
+
+
+def _codes_named(params: dict[str, Any], names: dict[str, str]) -> dict[str, str]:
+    """The region codes of a match's jobs targets and the countries it avoided, by name."""
+    codes = [*(params.get("min_jobs") or {}), *(params.get("avoid") or [])]
+    return {c: names.get(c) or COUNTRY_NAMES.get(c, c) for c in codes if isinstance(c, str)}
 
 
 def listing(

@@ -48,6 +48,15 @@
       parts.push(`for ${esc(String(p.objective || "jobs").replaceAll("_", " "))}`);
       if (p.hurdle_pct !== null && p.hurdle_pct !== undefined) parts.push(`hurdle ${esc(p.hurdle_pct)} %`);
       if (p.max_incentive_cost !== null && p.max_incentive_cost !== undefined) parts.push(`incentives at most ${kopru.money(p.max_incentive_cost)} USD a year`);
+      // every option that changes the portfolio (an analyst's review: runs with different targets,
+      // ties or routes read alike)
+      const targets = Object.entries(p.min_jobs || {});
+      const named = (code) => esc((r.named || {})[code] || code);
+      if (targets.length) parts.push(`at least ${targets.map(([reg, n]) => `${kopru.money(n)} jobs in ${named(reg)}`).join(", ")}`);
+      if ((p.avoid || []).length) parts.push(`routes around ${p.avoid.map(named).join(", ")}`);
+      if (p.prefer === "saving") parts.push("ties toward the largest saving");
+      if (p.include_operating) parts.push("operating plants placed too");
+      if (p.confirmed_only) parts.push("confirmed SEZ eligibility only");
     }
     if (r.profile_path) parts.push(`profile ${esc(base(r.profile_path))}`);
     if (r.disruptions.length) parts.push(`closed ${esc(r.disruptions.join(", "))}`);
@@ -70,8 +79,12 @@
     }
     if (r.kind === "rank") return `first ${site}, score ${number("score", h.value)}`;
     if (r.kind === "match") {
-      const objective = String((r.params || {}).objective || "jobs").replaceAll("_", " ");
-      return `<b>${kopru.money(h.enterprises)}</b> of ${h.count} enterprises placed; ${esc(objective)} ${kopru.money(h.value)}`;
+      const key = String((r.params || {}).objective || "jobs");
+      // the objective's unit (a review: 'investment 1,531,678,377' said none)
+      const unit = { jobs: "jobs", investment: "USD", exports: "USD a year", value_added: "USD a year",
+        savings: "USD a year", npv_gain: "USD" }[key];
+      const value = unit ? `${kopru.money(h.value)} ${unit}` : `score ${number("score", h.value)}`;
+      return `<b>${kopru.money(h.enterprises)}</b> of ${h.count} enterprises placed; ${esc(key.replaceAll("_", " "))}: ${value}`;
     }
     if (r.kind === "sweep") {
       return `${h.count} scenarios; cheapest “${esc(h.item)}”: <b>${esc(h.text_name || h.text || "—")}</b> ` +

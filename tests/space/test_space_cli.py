@@ -156,10 +156,8 @@ def test_imaging_off_nadir_is_checked(space, value):
 def test_pool_table_flags_what_gets_worse_and_labels_assumptions(space, eo_only_file):
     code, out, _ = space("pool", "--start", "2026-06-01", "--days", "7", "--stations", eo_only_file)
     text = " ".join(out.split())
-    assert code == 0 and "7 day(s) from 2026-06-01T00:00 UTC" in text
-    assert (
-        "worse when pooled İMECE: longest gap 13.4 h → 21.1 h; less contact on 1 day(s): 2026-06-07" in text
-    )
+    assert code == 0 and "7 days from 2026-06-01T00:00 UTC" in text
+    assert "worse when pooled İMECE: longest gap 13.4 h → 21.1 h; less contact on 1 day: 2026-06-07" in text
     assert "pooling guarantees only this: no satellite gets less total contact time over the window" in text
     assert "GB: downlink capacity, rate × contact time (not data delivered)" in text
     assert "assumed, no source: 100 Mbit/s downlink" in text and "120 s antenna set-up" in text
@@ -198,7 +196,7 @@ def test_tables_mark_cut_passes_and_imaging_revisits(space):
     text = " ".join(out.split())
     assert (
         code == 0
-        and "revisit per site over 7 day(s)" in text
+        and "revisit per site over 7 days" in text
         and "SEZ Ontustik Kazakhstan 6 14 71.6 23.7" in text
     )
     assert (
@@ -501,3 +499,15 @@ def test_the_text_output_names_the_antennas_with_a_mask_of_their_own(space, tmp_
     assert code == 0
     said = " ".join(out.split())
     assert "passes above 0°, antennas with a mask of their own: Hill 10° (UTC)" in said
+
+
+def test_the_geostationary_centres_as_leo_antennas_are_said_in_the_tables(space):
+    """A satellite operator's review: with --assume-leo-antennas the schedule moved most contacts to
+    the geostationary control centres, and no table said the hypothesis was on."""
+    for verb in ("passes", "pool", "latency"):
+        args = ("--start", "2026-06-01", "--days", "0.25")
+        _, plain, _ = space(verb, *args)
+        code, out, _ = space(verb, *args, "--assume-leo-antennas")
+        said = " ".join(out.split())
+        assert code == 0 and "HYPOTHESIS: the geostationary control centres used as LEO antennas" in said
+        assert "HYPOTHESIS" not in plain, verb

@@ -159,3 +159,12 @@ def test_with_refraction_each_circle_is_where_the_geometric_elevation_is():
     )
     page = render_space_report(result, read_tle(), result.stations)
     assert "visibility" in page
+
+
+def test_the_summary_reads_as_sentences(report_html):
+    """A satellite operator's review: '(+98%)if every antenna' and '(3 day(s))' in the report."""
+    import re
+
+    text = " ".join(re.sub(r"<[^>]+>", " ", report_html).split())
+    assert re.search(r"\([+-]\d+%\) if every antenna", text)
+    assert "day(s)" not in report_html and re.search(r"\(\d+(\.\d+)? days?\)", text)

@@ -235,7 +235,8 @@ def passes(
         title=f"{len(rows)} passes above {min_elevation:g}°"
         + (f" apparent ({refraction} refraction)" if refraction != "none" else "")
         + _own_masks(result.stations.own_masks())
-        + " (UTC)",
+        + " (UTC)"
+        + (HYPOTHESIS if assume_leo_antennas else ""),
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         padding=(0, 0, 0, 1),
@@ -282,6 +283,15 @@ def passes(
     print_not_for_leo(result.stations_not_for_leo)
     if written:
         _wrote(written)
+
+
+# a review: with --assume-leo-antennas the schedule moved most contacts onto the geostationary control
+# centres, and no table said the hypothesis was on
+HYPOTHESIS = " [bold yellow](HYPOTHESIS: the geostationary control centres used as LEO antennas)[/]"
+
+
+def _days(n: float) -> str:
+    return f"{n:g} day" + ("" if n == 1 else "s")
 
 
 def station_label(name: str) -> str:
@@ -355,9 +365,10 @@ def pool_cmd(
 def _print_pool(result: space.PoolResult, days: float) -> None:
     assumed = [a for a in result.options.assumptions() if str(a["basis"]).startswith("assumption")]
     table = Table(
-        title=f"own stations vs pooled network, {days:g} day(s) from {result.window.iso(0)[0][:16]} UTC",
-        caption=f"min/d: contact minutes a day (average); n: contacts and GB: totals over the {days:g}"
-        " day(s); gap: longest without contact, h (≥: it runs to the window's edge, so it is at least"
+        title=f"own stations vs pooled network, {_days(days)} from {result.window.iso(0)[0][:16]} UTC"
+        + (HYPOTHESIS if result.options.assume_leo_antennas else ""),
+        caption=f"min/d: contact minutes a day (average); n: contacts and GB: totals over the {_days(days)};"
+        " gap: longest without contact, h (≥: it runs to the window's edge, so it is at least"
         " that long; a longer --days sees past it); GB: downlink capacity, rate × contact time (not data"
         " delivered); red: worse than own stations alone"
         + (
@@ -462,7 +473,7 @@ def _print_worse(satellites: list[dict[str, object]]) -> None:
         items = [f"{w['label']} {_value(w, 'own')} → {_value(w, 'pooled')}" for w in worse]
         days = cast(list[str], s["days_with_less_contact"])
         if days:
-            items.append(f"less contact on {len(days)} day(s): {', '.join(days)}")
+            items.append(f"less contact on {_days(len(days))}: {', '.join(days)}")
         out.print(f"[red]worse when pooled[/] {escape(str(s['satellite']))}: {escape('; '.join(items))}")
 
 
@@ -561,7 +572,7 @@ def local_time(utc: str, local: str) -> str:
 def _print_revisits(sites: list[dict[str, object]], days: float) -> None:
     """Per site: opportunities and the longest gap, own country's satellites alone vs all."""
     table = Table(
-        title=f"revisit per site over {days:g} day(s): own country's satellites alone vs all satellites",
+        title=f"revisit per site over {_days(days)}: own country's satellites alone vs all satellites",
         caption="n: imaging opportunities; gap: the longest time without one, from the window's start to"
         " its end (≥: it runs to the window's start or end, so it is at least that long; a longer --days"
         " sees past it)",
@@ -656,6 +667,8 @@ def latency(
         print_json(result.as_dict())
         return
     print_elements(result.as_dict()["element_sets"])
+    if result.pool.options.assume_leo_antennas:
+        out.print(HYPOTHESIS.strip())
     _print_request_times(result.sites, days, follow_days)
     _print_image_latency(result.satellites, days)
     out.print(f"[bold]pooled figures assume:[/] {escape(INTEROPERABLE)}")
@@ -694,10 +707,10 @@ def _hours_cell(value: object) -> str:
 def _print_request_times(sites: list[dict[str, object]], days: float, follow_days: float) -> None:
     """Per site: median and worst hours from a request to the image on the ground, per network."""
     table = Table(
-        title=f"request to image on the ground, hours, requests over {days:g} day(s): own satellites and"
+        title=f"request to image on the ground, hours, requests over {_days(days)}: own satellites and"
         " antennas | with partners' satellites | pooled",
         caption="median and worst over one request a minute; n: images taken in the window; —: own for a"
-        f" site of no country, or requests with no image down within {follow_days:g} day(s) after the"
+        f" site of no country, or requests with no image down within {_days(follow_days)} after the"
         " window (how many below); red: worse pooled than with partners' satellites on their own antennas",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -736,7 +749,7 @@ def _print_request_times(sites: list[dict[str, object]], days: float, follow_day
     out.print(table)
     if unanswered:
         out.print(
-            f"[dim]requests with no image down within {follow_days:g} day(s) after the window: "
+            f"[dim]requests with no image down within {_days(follow_days)} after the window: "
             + escape("; ".join(unanswered))
             + "[/]"
         )
@@ -751,7 +764,7 @@ def _minutes_cell(hours: object) -> str:
 def _print_image_latency(satellites: list[dict[str, object]], days: float) -> None:
     """Per satellite: minutes from an image to its end of downlink, own antennas vs pooled."""
     table = Table(
-        title=f"image to ground, minutes, images over {days:g} day(s): own country's antennas | pooled",
+        title=f"image to ground, minutes, images over {_days(days)}: own country's antennas | pooled",
         caption="from the imaging opportunity to the end of its downlink in the satellite's next"
         " scheduled contact that has --downlink-s left; —: no image taken, or none down within the window"
         " and its follow-up (counts in --json); red: worse when pooled",

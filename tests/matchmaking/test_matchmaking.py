@@ -1249,3 +1249,13 @@ def test_under_npv_gain_a_plant_worth_less_in_every_zone_hears_so():
     best = r.zones.table["name"].iloc[hosts[0]]
     assert why.startswith("no zone it may use adds to the npv gain: at best, " + best)
     assert "-1,000 USD" in why
+
+
+def test_the_cost_to_the_state_says_an_industrial_zones_incentives_count_0(result):
+    """An analyst's review: industrial-zone placements cost the state 0 while their pitch sheets list
+    in-kind grants and tax relief; the basis now says they are listed, not valued."""
+    d = result.as_dict()
+    placed_in_iz = [r for r in d["assignments"] if r["zone"].startswith("iz_")]
+    assert placed_in_iz and all(r["incentive_cost_usd"] == 0 for r in placed_in_iz)
+    basis = d["incentive_cost_basis"]
+    assert "an industrial zone's incentives" in basis and "count 0" in basis

@@ -511,3 +511,12 @@ def test_the_geostationary_centres_as_leo_antennas_are_said_in_the_tables(space)
         said = " ".join(out.split())
         assert code == 0 and "HYPOTHESIS: the geostationary control centres used as LEO antennas" in said
         assert "HYPOTHESIS" not in plain, verb
+
+
+def test_the_pooled_gain_says_its_own_network_leaves_out_contracted_stations_abroad(space):
+    """A satellite operator's review: KazSTSAT works through KSAT Svalbard (the data's SOURCE.md) and
+    Göktürk-2 used a station in Norway (the stations file); an own network of national antennas alone
+    inflates the gain, and nothing said so."""
+    code, out, _ = space("pool", "--start", "2026-06-01", "--days", "0.25", "--json")
+    said = json.loads(out)["interoperability"]
+    assert code == 0 and "KSAT Svalbard" in said and "Norway" in said and "the gain is smaller" in said

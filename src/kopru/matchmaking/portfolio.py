@@ -47,8 +47,9 @@ INCENTIVE_COST_BASIS = (
     "an estimate: the annual value to the enterprise of each zone's applied incentives (corporate"
     " income tax exempted on the template's margin, property tax, free land, duty-free inputs), each"
     " spread over the plant's life by its term; VAT, one-off equipment duties, grants and the zones'"
-    " infrastructure are not in it, and it is revenue forgone only if the plant would have come"
-    " without the incentives"
+    " infrastructure are not in it, nor are an industrial zone's incentives (in-kind grants, tax relief"
+    " under an investment agreement: listed on its pitch sheets, not valued, so its placements count"
+    " 0), and it is revenue forgone only if the plant would have come without the incentives"
 )
 
 

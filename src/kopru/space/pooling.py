@@ -58,7 +58,10 @@ INTEROPERABLE = (
     "every antenna that serves a satellite's orbit (the stations' serves column) is taken to work every"
     " member's satellite of that orbit: frequency bands, modems, licences and the operators' agreements"
     " are not checked, so the pooled figures are what full interoperability gives, an upper bound of"
-    " what an agreement brings"
+    " what an agreement brings; and a satellite's own network is its country's antennas in the stations"
+    " file: stations abroad that its operator contracts (KazSTSAT's at KSAT Svalbard, one in Norway"
+    " for Göktürk-2) are not in it unless a stations file adds them under the satellite's country, so"
+    " against an operator's whole network the gain is smaller"
 )
 #: The link parameters kopru assumes when the user gives none, and why each is only an assumption.
 ASSUMED = {

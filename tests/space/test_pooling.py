@@ -391,23 +391,54 @@ def test_a_pool_of_no_satellite_is_refused_naming_who_is_left_out():
     )
 
 
-def test_a_longest_gap_running_to_the_windows_edge_is_marked_a_lower_bound(result):
-    """A satellite operator's review: KazSTSAT's pooled longest gap over a day was its last contact
-    to the window's end (7.3 h), shown as if it were the gap; a week's schedule has 9.85 h there.
-    Oracle: the pooled schedule's own contacts, gap by gap."""
+def test_the_gaps_across_the_windows_ends_run_to_the_nearest_pass_outside_it(result):
+    """Two satellite operator's reviews: KazSTSAT's pooled longest gap over a day was its last contact
+    to the window's end (7.3 h), shown as if it were the gap; then KazEOSat-1's overnight gap, cut at
+    both ends, read as two short ones (7.9 h shown against about 11 h). Oracle: the pooled schedule's
+    own contacts gap by gap, and the passes of the day before and after (kopru's pass finder, checked
+    against skyfield elsewhere) long enough to book, on any antenna."""
+    from datetime import timedelta
+
+    from kopru.space.pooling import _leo_antennas
+
     window = result.window.seconds
+    antennas, _ = _leo_antennas(read_stations(), False)
+    sats = read_tle()
+    norads = [e.norad for e in sats]
+    book = result.options.min_contact_s
+    before = find_passes(sats, antennas, START - timedelta(days=1), 1.0, result.options.min_elevation_deg)
+    after = find_passes(sats, antennas, START + timedelta(days=1), 1.0, result.options.min_elevation_deg)
+    cut = 0
     for s in result.satellites:
+        i = norads.index(s["norad"])
+        ends = [
+            [
+                los - 86400.0
+                for sat, aos, los in zip(before.sat, before.aos, before.los, strict=True)
+                if sat == i and los - aos >= book
+            ],
+            [
+                aos + window
+                for sat, aos, los in zip(after.sat, after.aos, after.los, strict=True)
+                if sat == i and los - aos >= book
+            ],
+        ]
+        last_before = max(ends[0], default=-86400.0)
+        first_after = min(ends[1], default=window + 86400.0)
         mine = sorted(
             (seconds(c["start"]), seconds(c["end"])) for c in result.schedule if c["norad"] == s["norad"]
         )
         if not mine:
-            assert s["pooled"]["longest_gap_at_least"]
             continue
-        edges = [mine[0][0], window - mine[-1][1]]
+        edges = [mine[0][0] - last_before, first_after - mine[-1][1]]
+        cut += mine[0][0] > 0 or mine[-1][1] < window
         inner = [b[0] - a[1] for a, b in itertools.pairwise(mine)]
         longest = max(edges + inner)
-        assert s["pooled"]["longest_gap_min"] == pytest.approx(longest / 60, abs=0.06)
-        assert s["pooled"]["longest_gap_at_least"] == (max(edges) >= longest)
+        assert s["pooled"]["longest_gap_min"] == pytest.approx(longest / 60, abs=0.06), s["satellite"]
+        assert not s["pooled"]["longest_gap_at_least"]  # every one has a pass within a day of each end
+    assert cut  # the case the review found: contacts that leave the window's ends uncovered
+    kaz = next(r for r in result.satellites if r["norad"] == 39731)  # KazEOSat-1
+    assert kaz["own"]["longest_gap_min"] / 60 > 10  # its overnight gap, not a half of it
 
 
 def test_a_mask_no_pass_reaches_is_refused_not_shown_as_zeros():

@@ -368,8 +368,8 @@ def _print_pool(result: space.PoolResult, days: float) -> None:
         title=f"own stations vs pooled network, {_days(days)} from {result.window.iso(0)[0][:16]} UTC"
         + (HYPOTHESIS if result.options.assume_leo_antennas else ""),
         caption=f"min/d: contact minutes a day (average); n: contacts and GB: totals over the {_days(days)};"
-        " gap: longest without contact, h (≥: it runs to the window's edge, so it is at least"
-        " that long; a longer --days sees past it); GB: downlink capacity, rate × contact time (not data"
+        " gap: longest without contact, h, the gaps across the window's ends run to the nearest pass"
+        " outside it, taken as booked (≥: none within a day, so at least that long); GB: downlink capacity, rate × contact time (not data"
         " delivered); red: worse than own stations alone"
         + (
             "; assumed, no source: "

@@ -341,8 +341,11 @@ def pool(
     _check_solved("pooled", pooled.report, options.time_limit_s)
     notes += unproven(own.report, pooled.report)
     n_days = max(1, int(np.ceil(days - 1e-9)))
-    own_m = _metrics(passes.sat[own_idx], own, len(sats), window, n_days, rates)
-    pool_m = _metrics(passes.sat, pooled, len(sats), window, n_days, rates)
+    before_own, after_own, before_all, after_all = _beyond_edges(
+        sats, antennas, start, days, options, country
+    )
+    own_m = _metrics(passes.sat[own_idx], own, len(sats), window, n_days, rates, before_own, after_own)
+    pool_m = _metrics(passes.sat, pooled, len(sats), window, n_days, rates, before_all, after_all)
     rows = _satellite_rows(sats, country, window, n_days, own_m, pool_m, rates)
     return PoolResult(
         window,
@@ -584,11 +587,55 @@ def _countries_without_station(
     return notes
 
 
+#: How far past the window's ends a satellite's gap is followed to its nearest pass (a satellite
+#: operator's review: cut at the ends, the overnight gap of a one-day window read as two short ones).
+EDGE_LOOK_DAYS = 1.0
+
+
+def _beyond_edges(
+    sats: Constellation, antennas: Stations, start: datetime, days: float, options: PoolOptions, country
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per satellite, in seconds from the window's start: the end of its last pass before the window
+    and the start of its first after it, long enough to book, on its own country's antennas and on
+    any, within :data:`EDGE_LOOK_DAYS` (no pass: the limit itself, and the gap stays a lower bound).
+    Such a pass is taken as booked: the schedules are not made outside the window."""
+    span, end = EDGE_LOOK_DAYS * 86400.0, days * 86400.0
+    n = len(sats)
+    found = []
+    for at, sign in ((start - timedelta(days=EDGE_LOOK_DAYS), -1), (start + timedelta(days=days), +1)):
+        with warnings.catch_warnings():  # the window's own pass search has said any SGP4 failure
+            warnings.simplefilter("ignore", SpaceWarning)
+            p = find_passes(
+                sats, antennas, at, EDGE_LOOK_DAYS, options.min_elevation_deg, refraction=options.refraction
+            )
+        usable = (p.los - p.aos) >= options.min_contact_s
+        own = usable & (np.array(antennas.country, dtype=object)[p.station] == country[p.sat])
+        for mask in (own, usable):
+            if sign < 0:  # the last LOS before the start, as a time before it
+                edge = np.full(n, -span)
+                np.maximum.at(edge, p.sat[mask], p.los[mask] - span)
+            else:  # the first AOS after the end
+                edge = np.full(n, end + span)
+                np.minimum.at(edge, p.sat[mask], p.aos[mask] + end)
+            found.append(edge)
+    before_own, before_all, after_own, after_all = found
+    return before_own, after_own, before_all, after_all
+
+
 def _metrics(
-    sat: np.ndarray, sched: Schedule, n_sats: int, window: Window, n_days: int, rate_mbps: np.ndarray
+    sat: np.ndarray,
+    sched: Schedule,
+    n_sats: int,
+    window: Window,
+    n_days: int,
+    rate_mbps: np.ndarray,
+    before: np.ndarray,
+    after: np.ndarray,
 ):
     """Per satellite × day: contact seconds, contacts started, longest gap touching the day (its full
-    length, so a gap across midnight is not cut in two), and downlink capacity in GB."""
+    length, so a gap across midnight is not cut in two), and downlink capacity in GB. ``before`` and
+    ``after``: each satellite's nearest pass outside the window (:func:`_beyond_edges`), where its
+    first and last gaps run to."""
     day_lo = np.arange(n_days) * 86400.0
     day_hi = np.minimum(day_lo + 86400.0, window.seconds)
     u = np.flatnonzero(sched.used)
@@ -598,27 +645,29 @@ def _metrics(
     np.add.at(seconds, s_, overlap)
     count = np.zeros((n_sats, n_days), dtype=np.int64)
     np.add.at(count, (s_, np.minimum((a // 86400).astype(int), n_days - 1)), 1)
-    # gaps: between consecutive contacts of a satellite, and from/to the window's edges
+    # gaps: between consecutive contacts of a satellite, and from/to its nearest passes beyond the window
     o = np.lexsort((a, s_))
     s_, a, b = s_[o], a[o], b[o]
     first = np.r_[True, s_[1:] != s_[:-1]] if len(s_) else np.zeros(0, bool)
     last = np.r_[s_[1:] != s_[:-1], True] if len(s_) else np.zeros(0, bool)
-    prev_end = np.where(first, 0.0, np.r_[0.0, b[:-1]])
+    prev_end = np.where(first, before[s_], np.r_[0.0, b[:-1]])
     silent = np.setdiff1d(np.arange(n_sats), s_)
     g_sat = np.r_[s_, s_[last], silent]
-    g_lo = np.r_[prev_end, b[last], np.zeros(len(silent))]
-    g_hi = np.r_[a, np.full(last.sum(), window.seconds), np.full(len(silent), window.seconds)]
+    g_lo = np.r_[prev_end, b[last], before[silent]]
+    g_hi = np.r_[a, after[s_[last]], after[silent]]
     touches = (g_lo[:, None] < day_hi) & (g_hi[:, None] > day_lo) & (g_hi > g_lo)[:, None]
     longest = np.zeros((n_sats, n_days))
     gi, di = np.nonzero(touches)
     np.maximum.at(longest, (g_sat[gi], di), (g_hi - g_lo)[gi])
     capacity = seconds * rate_mbps[:, None] / 8.0 / 1000.0  # each satellite's Mbit/s × s → GB
-    # whether a satellite's longest gap runs to the window's start or end: then it is a lower bound
+    # whether a satellite's longest gap runs past the look beyond the window: then it is a lower bound
     length = g_hi - g_lo
     worst = np.zeros(n_sats)
     np.maximum.at(worst, g_sat, length)
     at_edge = np.zeros(n_sats, bool)
-    edge = ((g_lo <= 0.0) | (g_hi >= window.seconds)) & (length >= worst[g_sat]) & (length > 0)
+    span = EDGE_LOOK_DAYS * 86400.0
+    censored = (g_lo <= -span) | (g_hi >= window.seconds + span)
+    edge = censored & (length >= worst[g_sat]) & (length > 0)
     at_edge[g_sat[edge]] = True
     return seconds, count, longest, capacity, at_edge
 
@@ -644,7 +693,7 @@ def _satellite_rows(sats, country, window, n_days, own_m, pool_m, rates) -> list
             "contact_min_per_day": round(float(seconds[i].sum()) / 60.0 / (window.seconds / 86400.0), 2),
             "contacts": int(count[i].sum()),
             "longest_gap_min": round(float(longest[i].max()) / 60.0, 1),
-            # the longest gap runs to the window's edge: at least this long (a longer window sees past it)
+            # the longest gap runs past the look beyond the window: at least this long
             "longest_gap_at_least": bool(at_edge[i]),
             "worst_day_contact_min": round(float(seconds[i, worst_days].min()) / 60.0, 2),
             "downlink_capacity_gb": round(float(capacity[i].sum()), 3),

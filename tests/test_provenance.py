@@ -143,3 +143,18 @@ def test_the_store_refuses_what_is_not_its_kind_of_result(plan, risk, tmp_path):
         kopru.InputsMismatch, match="seed=5, but the ranking's risk criterion drew with seed=0"
     ):
         store.record_rank(ranked, seed=5)
+
+
+def test_a_closure_the_profile_has_given_again_is_the_same_inputs(apparel, tmp_path, cli):
+    """A diff review: once a plan closed a part given twice once, the store compared it with the
+    closures as given (khorgos, khorgos), refused the risk run after computing it, and kopru risk
+    printed nothing, exit 2. Oracle: the run recorded, closing khorgos once."""
+    closed = {**apparel, "disruptions": ["khorgos"]}
+    store = kopru.open_store(tmp_path / "s.duckdb")
+    result = kopru.risk(closed, samples=SAMPLES, disruptions=["khorgos"])
+    run = store.show(store.record_risk(result, closed, None, ["khorgos"], []))
+    assert run["disruptions"] == ["khorgos"]
+    path = tmp_path / "closed.yaml"
+    path.write_text(yaml.safe_dump(closed, allow_unicode=True), encoding="utf-8")
+    r = cli("risk", path, "--close", "khorgos", "--samples", SAMPLES, "--store", tmp_path / "cli.duckdb")
+    assert r.code == 0 and "Khorgos" in r.out

@@ -87,7 +87,10 @@ class RunInputs:
             self.overrides
             if overrides is None
             else tuple(o.as_dict() for o in datapack.load(overrides).overrides),
-            self.disruptions if disruptions is None else (*prof.disruptions, *disruptions),
+            # once each, in order, as the plan closes them (kopru.inputs)
+            self.disruptions
+            if disruptions is None
+            else tuple(dict.fromkeys((*prof.disruptions, *disruptions))),
             self.avoid if avoid is None else country_codes((*prof.avoid, *avoid)),
         )
 

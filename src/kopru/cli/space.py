@@ -369,8 +369,8 @@ def _print_pool(result: space.PoolResult, days: float) -> None:
         + (HYPOTHESIS if result.options.assume_leo_antennas else ""),
         caption=f"min/d: contact minutes a day (average); n: contacts and GB: totals over the {_days(days)};"
         " gap: longest without contact, h, the gaps across the window's ends run to the nearest pass"
-        " outside it, taken as booked (≥: none within a day, so at least that long); GB: downlink capacity, rate × contact time (not data"
-        " delivered); red: worse than own stations alone"
+        " outside it, taken as booked (≥: none within a day, so at least that long); GB: downlink"
+        " capacity, rate × contact time (not data delivered); red: worse than own stations alone"
         + (
             "; assumed, no source: "
             + "; ".join(f"{a['value']:g}{_unit(a['unit'])} {a['meaning']}" for a in assumed)

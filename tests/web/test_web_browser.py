@@ -422,7 +422,7 @@ def test_space_page_compares_own_antennas_with_the_pool(watched: Watched) -> Non
     page.fill("#sp-days", "40")
     page.click("#sp-run")
     page.wait_for_function("document.getElementById('sp-error').textContent.includes('days')")
-    assert "less than or equal to 14" in page.locator("#sp-error").inner_text()
+    assert "expected at most 14, got 40" in page.locator("#sp-error").inner_text()
     assert "invalid" in (page.locator("#sp-days").get_attribute("class") or "")
     # element sets six months from the window: one banner above the tables, not a warning below them
     page.fill("#sp-start", "2026-12-07")
@@ -523,7 +523,7 @@ def test_plan_page_runs_risk(watched: Watched) -> None:
     page.fill("#risk-samples", "50")  # below the minimum: the field says so, nothing runs
     page.click("#risk-btn")
     page.wait_for_selector("#risk-samples.invalid")
-    assert "greater than or equal to 100" in page.locator("#risk-samples + small.err").inner_text()
+    assert "expected at least 100" in page.locator("#risk-samples + small.err").inner_text()
     page.fill("#risk-samples", "2000")
     page.fill("#risk-seed", "11")
     page.click("#risk-btn")

@@ -343,3 +343,34 @@ def test_a_refused_field_is_said_beside_it_and_the_last_portfolio_goes(browser, 
         w.check(expected=("422",))
     finally:
         w.close()
+
+
+@pytest.mark.browser
+def test_the_match_page_sets_a_regions_jobs_target(browser, base: str) -> None:
+    """An analyst's review: a region's jobs target, the core question of a promotion agency, had no
+    input on the page. Oracle: kopru.match with the same target (its target row)."""
+    from test_web_browser import Watched
+
+    direct = kopru.match(PIPELINE, min_jobs={"KZ-15": 2000}).as_dict()
+    (target,) = direct["targets"]
+    w = Watched(browser, base)
+    try:
+        page = w.page
+        page.goto(base + "/match")
+        page.select_option("#min-jobs-region", label="Aktobe Region")
+        page.fill("#min-jobs", "2000")
+        with page.expect_request(lambda r: r.url.endswith("/api/match") and r.method == "POST") as sent:
+            page.click("#match-btn")
+        assert sent.value.post_data_json["min_jobs"] == {"KZ-15": 2000}
+        page.wait_for_selector("#match-results:not([hidden])", timeout=90_000)
+        said = page.locator("#match-summary").inner_text()
+        assert f"Target: {target['target']}: {target['reached']:,.0f}, met" in said
+        # a region without the jobs is said beside the input, not sent
+        page.fill("#min-jobs", "")
+        page.click("#match-btn")
+        page.wait_for_selector("#match-errors:not([hidden])")
+        assert page.locator("#min-jobs").get_attribute("aria-invalid") == "true"
+        assert "Jobs target" in page.locator("#match-errors").inner_text()
+        w.check()
+    finally:
+        w.close()

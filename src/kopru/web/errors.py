@@ -96,12 +96,27 @@ def _request_message(request: Request, err: dict[str, Any]) -> str:
         return f"expected the request body to be a JSON object, {EXAMPLE_BODY}"
     if kind == "int_parsing_size":
         return "Input should be an integer, and this one is too large to read"
+    if kind in BOUND_WORDS:  # 'expected at most 14, got 20', not 'Input should be less than or equal to 14'
+        key, words = BOUND_WORDS[kind]
+        limit = err.get("ctx", {}).get(key)
+        if isinstance(limit, int | float):
+            got = err.get("input")
+            said = f"{got:g}" if isinstance(got, int | float) and not isinstance(got, bool) else brief(got)
+            return f"expected {words} {limit:g}, got {said}"
     if kind == "string_pattern_mismatch":  # a regular expression is not a message a person reads
         pattern = err.get("ctx", {}).get("pattern", "")
         wanted = JOB_WORDS if loc[-1] == "job_id" else PATTERN_WORDS.get(pattern, "a value of another form")
         return f"{brief(str(err.get('input', '')))} is not {wanted}"
     return clean_message(err["msg"])
 
+
+# a bound a request's number failed, as a person says it (pydantic's type, its context key, the words)
+BOUND_WORDS = {
+    "less_than": ("lt", "less than"),
+    "less_than_equal": ("le", "at most"),
+    "greater_than": ("gt", "more than"),
+    "greater_than_equal": ("ge", "at least"),
+}
 
 # what each pattern of the API's ids and codes asks for, in words (a job id has a run id's form)
 JOB_WORDS = "a job id (32 hexadecimal characters, as POST /api/jobs returns it)"

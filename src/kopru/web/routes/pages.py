@@ -72,6 +72,8 @@ def mount(app: FastAPI, auth: bool) -> None:
         "what_if": _what_if(api.data_pack()),
         # the countries under restrictions a match may route around (the Match page's check box)
         "restricted": {c: COUNTRY_NAMES.get(c, c) for c in api.data_pack().table("restrictions").index},
+        # the Kazakh regions a jobs target may name (the Match page's target), by name
+        "regions": dict(sorted(api.data_pack().regions["name"].items(), key=lambda kv: kv[1])),
     }
 
     def page(name: str, title: str) -> Callable[[Request], HTMLResponse]:

@@ -15,6 +15,7 @@
     pipeline_csv: ["pipeline-file", "Pipeline file"],
     hurdle_pct: ["hurdle", "Hurdle, % saving"],
     max_incentive_cost: ["max-incentive", "Cap on incentive cost"],
+    min_jobs: ["min-jobs", "Jobs target"],
   };
 
   function clearFieldErrors() {
@@ -48,6 +49,11 @@
     const cap = document.getElementById("max-incentive").value.trim();
     if (cap !== "") out.max_incentive_cost = Number(cap);
     if (document.getElementById("confirmed-only").checked) out.confirmed_only = true;
+    // a region's jobs target (an analyst's review: the core question had no input on the page)
+    const region = document.getElementById("min-jobs-region").value;
+    const jobs = document.getElementById("min-jobs").value.trim();
+    if (region && jobs === "") throw Object.assign(new Error("give the jobs the target asks for, or no region"), { field: "min_jobs" });
+    if (region) out.min_jobs = { [region]: Number(jobs) };
     const around = document.getElementById("avoid-restricted");
     if (around.checked) out.avoid = around.dataset.avoid.split(",");
     if (form.elements.source.value === "upload") {
@@ -92,8 +98,11 @@
     } catch (e) {
       // the last portfolio goes with a failed run: its tables and downloads were another run's
       document.getElementById("match-results").hidden = true;
+      document.getElementById("match-progress-row").hidden = true;  // no empty bar under an error
       currentRun = null;
-      showError(e.message, e.body && Array.isArray(e.body.detail) ? e.body.detail : []);
+      const detail = e.body && Array.isArray(e.body.detail) ? e.body.detail
+        : e.field ? [{ loc: ["body", e.field], msg: e.message }] : [];
+      showError(e.message, detail);
       text.textContent = "";
     } finally {
       button.disabled = false;
@@ -211,7 +220,10 @@
     const extra = [];
     if (upload) extra.push(`to run it again, choose ${lastSource} again (a browser never refills a file input)`);
     if (o.own_zones) extra.push("it was run with zones of its own, which the page cannot send again");
-    if (Object.keys(o.min_jobs || {}).length) extra.push("it had jobs targets by region, which this form has no input for");
+    const targets = Object.entries(o.min_jobs || {});
+    document.getElementById("min-jobs-region").value = targets.length ? targets[0][0] : "";
+    document.getElementById("min-jobs").value = targets.length ? targets[0][1] : "";
+    if (targets.length > 1) extra.push(`it had ${targets.length} jobs targets, of which this form holds the first`);
     note.textContent = `Reopened: the run of ${String(d.created).replace("T", " ").replace("+00:00", "")} UTC.` +
       (extra.length ? ` Note: ${extra.join("; ")}.` : "");
     note.hidden = false;

@@ -588,8 +588,16 @@ def test_a_value_ten_times_the_packs_or_a_tenth_of_it_is_flagged():
     assert f"Check the overrides: KZ.labour_hours_factor: {check}" in plan.recommendation.text
     rate = pack.param("KZT", "fx_per_usd").value
     fx = load({"KZT.fx_per_usd": rate / 100}).overrides[0]
-    assert fx.check.startswith(f"{rate / 100:g} KZT/USD is 1/100 of the data pack's {rate:g} KZT/USD")
+    assert fx.check.startswith(f"{rate / 100:.3g} KZT/USD is 1/100 of the data pack's {rate:,.0f} KZT/USD")
     assert load({"KZ*.wage_monthly_avg": {"factor": 12}}).overrides[0].check.startswith("× 12 makes every")
+    # a diff review: a pattern given a value went unchecked; 1.25e+03 read as a ratio; 0.05 as +5 %
+    wages = pack.parameters.query("quantity == 'wage_monthly_avg' and subject.str.startswith('KZ')")
+    top = wages.loc[wages["value"].idxmax()]
+    low = load({"KZ*.wage_monthly_avg": 5}).overrides[0].check
+    assert low.startswith(f"5 KZT/month is 1/{top['value'] / 5:,.0f} of the data pack's {top['value']:,.0f}")
+    assert "e+" not in load({"KZ.labour_hours_factor": 1500}).overrides[0].check
+    small = load({"KZ*.wage_monthly_avg": {"factor": 0.05}}).overrides[0].check
+    assert "1/20 of the data pack's" in small and "a change typed as a factor? (1.05 means +5 %)" in small
     ferry = load({"edge.aktau.baku_alat.ferry.days": 30}).overrides[0]
     assert ferry.check.startswith("30 days is") and "(" not in ferry.check  # no name but its key
     # within a tenth and ten times: a scenario, not a slip

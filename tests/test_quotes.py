@@ -83,9 +83,17 @@ def test_a_lane_off_its_quote_is_found_on_a_route_that_runs_over_it(checks):
     by_id = {c.id: c for c in checks}
     sea = by_id["istanbul_novorossiysk_days"]
     assert not sea.within and sea.path == ("istanbul_ambarli", "novorossiysk")
-    route = ("moscow", "novorossiysk", "istanbul_ambarli", "istanbul")  # sailed the other way
+    # sailed the other way
+    route = (("moscow", "novorossiysk", "istanbul_ambarli", "istanbul"), ("rail", "sea", "road"))
     assert [c.id for c in lanes_off_on(pack, [route])] == ["istanbul_novorossiysk_days"]
-    assert lanes_off_on(pack, [("moscow", "novorossiysk", "samsun", "istanbul_ambarli")]) == []
+    one_end = (("moscow", "novorossiysk", "samsun", "istanbul_ambarli"), ("rail", "sea", "sea"))
+    assert lanes_off_on(pack, [one_end]) == []
     calibrated = by_id["mersin_poti_cost"]
-    assert calibrated.within and stretches_of(calibrated.path, [calibrated]) == [calibrated]
-    assert lanes_off_on(pack, [calibrated.path]) == []
+    own = (calibrated.path, calibrated.modes)
+    assert calibrated.within and stretches_of(own, [calibrated]) == [calibrated]
+    assert lanes_off_on(pack, [own]) == []
+    # a diff review: the same towns by another mode are not the quoted lane
+    rail = by_id["kapikoy_ankara_rail_days"]
+    assert not rail.within and "rail" in rail.modes
+    by_road = (rail.path, tuple("road" for _ in rail.modes))
+    assert stretches_of((rail.path, rail.modes), [rail]) == [rail] and stretches_of(by_road, [rail]) == []

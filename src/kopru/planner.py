@@ -475,12 +475,13 @@ def _say_lanes(plan: Plan, pack: DataPack) -> None:
     from kopru.quotes import lanes_off_on, stretches_of
 
     rec, names = plan.recommendation, {m["id"]: m["name"] for m in plan.markets}
-    paths: dict[tuple[str, str], tuple[str, ...]] = {}  # (site, market) -> the route's nodes
+    paths: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}  # (site, market) -> route
     for site_id in dict.fromkeys(s for s in (rec.site, rec.baseline_site) if s):
         for market, mc in plan.site(site_id).by_market.items():
             legs = plan.routes[mc.route].legs if mc.route in plan.routes else []
             if legs:
-                paths[site_id, market] = (legs[0]["from"], *(leg["to"] for leg in legs))
+                nodes = (legs[0]["from"], *(leg["to"] for leg in legs))
+                paths[site_id, market] = (nodes, tuple(leg["mode"] for leg in legs))
     off = lanes_off_on(pack, list(paths.values())) if paths else []
     hits: dict[tuple[str, str], list[str]] = {}  # (site, lane id) -> the markets whose route runs over it
     by_id = {c.id: c for c in off}

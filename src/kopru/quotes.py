@@ -37,6 +37,7 @@ class QuoteCheck:
     conversion: str
     explanation: str
     path: tuple[str, ...] = ()  # the node ids of kopru's route, in order
+    modes: tuple[str, ...] = ()  # the mode of each of its legs
 
     @property
     def ratio(self) -> float:
@@ -72,7 +73,8 @@ def _check(pack: DataPack, q: dict[str, Any]) -> QuoteCheck:
         network = network.avoiding(avoid, (q["origin"], q["destination"]))
     route = network.route(q["origin"], q["destination"], q["criterion"])
     value = route.cost_usd_per_teu if q["quantity"] == "cost_usd_per_teu" else route.days
-    path = (q["origin"], *(leg.as_dict()["to"] for leg in route.legs))
+    legs = [leg.as_dict() for leg in route.legs]
+    path = (q["origin"], *(leg["to"] for leg in legs))
     names = pack.nodes["name"]
     return QuoteCheck(
         id=q["id"],
@@ -87,30 +89,38 @@ def _check(pack: DataPack, q: dict[str, Any]) -> QuoteCheck:
         conversion=str(q["conversion"] or ""),
         explanation=str(q["explanation"] or ""),
         path=path,
+        modes=tuple(leg["mode"] for leg in legs),
     )
 
 
-def lanes_off_on(pack: DataPack, paths: list[tuple[str, ...]]) -> list[QuoteCheck]:
+Route = tuple[tuple[str, ...], tuple[str, ...]]  # a route's nodes and the mode of each of its legs
+
+
+def lanes_off_on(pack: DataPack, routes: list[Route]) -> list[QuoteCheck]:
     """The quoted lanes outside their quote's range (widened by the tolerance) that are a stretch of
-    one of ``paths``. Only the quotes with both ends on a path are routed (each once per routing data):
-    a plan asks for its pick's and baseline's routes, not the whole table."""
-    on = {n for p in paths for n in p}
+    one of ``routes``. Only the quotes with both ends on a route are routed (each once per routing
+    data): a plan asks for its pick's and baseline's routes, not the whole table."""
+    on = {n for nodes, _ in routes for n in nodes}
     rows = [q for q in pack.table("lane_quotes").to_dict("records") if {q["origin"], q["destination"]} <= on]
     off = [c for c in (check_quote(pack, q) for q in rows) if not c.within]
-    return [c for c in off if any(stretches_of(p, [c]) for p in paths)]
+    return [c for c in off if any(stretches_of(route, [c]) for route in routes)]
 
 
-def stretches_of(path: list[str] | tuple[str, ...], checks: list[QuoteCheck]) -> list[QuoteCheck]:
-    """The checks whose whole lane is a stretch of ``path`` (either way: the network's legs run both
-    ways), so what the quote says of the lane holds for that part of the route."""
+def stretches_of(route: Route, checks: list[QuoteCheck]) -> list[QuoteCheck]:
+    """The checks whose whole lane is a stretch of ``route``, by the same nodes and modes (either way:
+    the network's legs run both ways), so what the quote says of the lane holds for that part of the
+    route (a diff review: by nodes alone, a road route over a rail lane's towns took its quote)."""
+    nodes, modes = route
     hits = []
     for c in checks:
         n = len(c.path)
-        if n < 2 or n > len(path):
+        if n < 2 or n > len(nodes):
             continue
-        windows = {tuple(path[i : i + n]) for i in range(len(path) - n + 1)}
-        if c.path in windows or c.path[::-1] in windows:
-            hits.append(c)
+        for i in range(len(nodes) - n + 1):
+            window, legs = tuple(nodes[i : i + n]), tuple(modes[i : i + n - 1])
+            if (window, legs) in ((c.path, c.modes), (c.path[::-1], c.modes[::-1])):
+                hits.append(c)
+                break
     return hits
 
 

@@ -403,6 +403,8 @@ def test_space_page_compares_own_antennas_with_the_pool(watched: Watched) -> Non
     # a satellite operator's review: the upper-bound caveat was missing; the element sets' age was
     # said last, twice (oracle: the API's element_sets, fresh within 30 days of 1 June)
     assert "upper bound" in page.locator("#sp-interoperable").inner_text()
+    guarantee = page.locator("#sp-guarantee").inner_text()
+    assert "nearest pass outside it" in guarantee and "HYPOTHESIS" not in guarantee
     ages = [a["days_from_epoch_max"] for a in want["element_sets"]]
     banner = page.locator("#sp-elements")
     assert banner.get_attribute("class") == "muted" and f"up to {max(ages):.0f} days" in banner.inner_text()

@@ -558,7 +558,7 @@ def imaging(
 
 
 def _gap(hours: float, at_least: bool) -> str:
-    """A longest gap in hours, '≥' when it runs to the window's edge (a lower bound)."""
+    """A longest gap in hours, '≥' when no pass lies within a day beyond the window (a lower bound)."""
     return f"{'≥' if at_least else ''}{hours:.1f}"
 
 

@@ -331,7 +331,13 @@ def _parameters(pack, params: pd.DataFrame, key, value, unit, note, year, factor
         _set(params, [row], value=float(v), year=int(y), source=OVERRIDE_SOURCE, note=note)
         _set(params, [row], overridden=True, assumption=False)
     matched = tuple(latest.index)
-    check = _far_factor_check(value) if factor else ""
+    # a factor far from 1; a value set on every subject, the one farthest from the value it replaces
+    far = max(range(len(old)), key=lambda i: abs(np.log(new[i] / old[i])) if old[i] > 0 < new[i] else 0.0)
+    if factor:
+        check = _far_factor_check(value)
+    else:  # named by the subject it is farthest from (a diff review: a pattern's value went unchecked)
+        named = f"{latest.index[far]}.{quantity}"
+        check = _far_check(pack, named, float(new[far]), float(old[far]), next(iter(units)))
     if not WILDCARDS.search(pattern):  # one value times a factor: recorded as the value it gives
         said = f"{note} ({value:g} × the data pack's {old[0]:g})"
         return params, Override(key, float(old[0]), float(new[0]), units.pop(), said, int(years[0]), check)
@@ -439,19 +445,29 @@ def _far_check(pack, key: str, value: float, old: float | None, unit: str) -> st
     if old is None or not old > 0 or not value > 0 or 1 / FAR < value / old < FAR:
         return ""
     ratio = value / old
-    times = f"{ratio:,.3g} times" if ratio > 1 else f"1/{1 / ratio:,.3g} of"
+    times = f"{_figure(ratio)} times" if ratio > 1 else f"1/{_figure(1 / ratio)} of"
     shown = "" if unit == "1" else f" {unit}"
     named = _named(pack, key)
     whose = f" ({named})" if named != key else ""  # the key itself leads every place a check is said
     return (
-        f"{value:,.6g}{shown} is {times} the data pack's {old:,.6g}{shown}{whose}: a slip of a unit or a"
-        " zero? It is used as given."
+        f"{_figure(value)}{shown} is {times} the data pack's {_figure(old)}{shown}{whose}: a slip of a"
+        " unit or a zero? It is used as given."
     )
+
+
+def _figure(x: float) -> str:
+    """A number as a check says it: '1,250', '0.0456', never '1.25e+03'."""
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
 
 
 def _far_factor_check(factor: float) -> str:
     if 1 / FAR < factor < FAR:
         return ""
+    if factor < 1:  # 0.05 for +5 %: a change typed as a factor
+        return (
+            f"× {factor:g} makes every value it replaces 1/{_figure(1 / factor)} of the data pack's: a change"
+            " typed as a factor? (1.05 means +5 %) It is used as given."
+        )
     return (
         f"× {factor:g} makes every value it replaces {factor:g} times the data pack's: a value typed as a"
         " factor? (1.3 means +30 %) It is used as given."

@@ -75,8 +75,10 @@
     const button = document.getElementById("match-btn");
     button.disabled = true;
     document.getElementById("match-progress-row").hidden = false;  // no empty bar before a run
+    let sent = false;  // a form check that fails sends nothing, and leaves the shown portfolio
     try {
       const request = await body();
+      sent = true;
       let job = await kopru.json("/api/match", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
@@ -97,9 +99,12 @@
       kopru.focusResult(document.getElementById("match-results"));
     } catch (e) {
       // the last portfolio goes with a failed run: its tables and downloads were another run's
-      document.getElementById("match-results").hidden = true;
+      if (sent) {
+        document.getElementById("match-results").hidden = true;
+        document.getElementById("match-reopened").hidden = true;
+        currentRun = null;
+      }
       document.getElementById("match-progress-row").hidden = true;  // no empty bar under an error
-      currentRun = null;
       const detail = e.body && Array.isArray(e.body.detail) ? e.body.detail
         : e.field ? [{ loc: ["body", e.field], msg: e.message }] : [];
       showError(e.message, detail);
@@ -212,7 +217,10 @@
     document.getElementById("hurdle").value = o.hurdle_pct ?? "";
     document.getElementById("max-incentive").value = o.max_incentive_cost ?? "";
     document.getElementById("confirmed-only").checked = Boolean(o.confirmed_only);
-    document.getElementById("avoid-restricted").checked = (o.avoid || []).length > 0;
+    // the box routes around exactly the countries it names: another set is said in the note
+    const box = document.getElementById("avoid-restricted");
+    const avoided = [...(o.avoid || [])].sort().join(",");
+    box.checked = avoided !== "" && avoided === box.dataset.avoid.split(",").sort().join(",");
     const upload = String(d.source || "").startsWith("upload:");
     form.elements.source.value = upload ? "upload" : "example";
     lastSource = upload ? `“${d.source.slice("upload:".length)}”` : "the example pipeline";
@@ -224,12 +232,20 @@
     document.getElementById("min-jobs-region").value = targets.length ? targets[0][0] : "";
     document.getElementById("min-jobs").value = targets.length ? targets[0][1] : "";
     if (targets.length > 1) extra.push(`it had ${targets.length} jobs targets, of which this form holds the first`);
+    // what the page has no input for, so a run again would leave out (a diff review)
+    if (avoided && !box.checked) extra.push(`it routed around ${(d.avoid_names || o.avoid).join(", ")} only, which the box cannot say`);
+    if (o.prefer === "saving") extra.push("it broke ties toward the largest saving, which this form cannot ask");
+    if (o.include_operating) extra.push("it placed plants already operating, which this form cannot ask");
     note.textContent = `Reopened: the run of ${String(d.created).replace("T", " ").replace("+00:00", "")} UTC.` +
       (extra.length ? ` Note: ${extra.join("; ")}.` : "");
     note.hidden = false;
   }
 
   async function reopen(runId) {
+    if (!/^[0-9a-f]{32}$/.test(runId)) {  // any other text in the address: no request to make
+      showError(`The address asks for the match run “${runId.slice(0, 40)}”, which is not a run id; the Runs page lists the runs.`);
+      return;
+    }
     try {
       const d = await kopru.json(`/api/match/${encodeURIComponent(runId)}`);
       restoreForm(d);

@@ -14,6 +14,9 @@
   const minutes = (v) => (v === null || v === undefined ? "—" : (v * 60).toFixed(0));
   const num = (text, worse) => `<td class="num${worse ? " worse" : ""}">${text}</td>`;
 
+  // '≥': no pass within a day beyond the window, so the gap is at least that long (as the CLI says)
+  const gap = (side) => `${side.longest_gap_at_least ? "≥" : ""}${(side.longest_gap_min / 60).toFixed(1)}`;
+
   function contactTable(pool) {
     const head = "<thead><tr><th>satellite</th><th>country</th><th class=num>min/day own</th><th class=num>pooled</th>"
       + "<th class=num>contacts own</th><th class=num>pooled</th><th class=num>longest gap h own</th><th class=num>pooled</th></tr></thead>";
@@ -22,11 +25,13 @@
       return `<tr><th>${kopru.esc(s.satellite)}</th><td>${kopru.esc(s.country)}</td>`
         + num(s.own.contact_min_per_day.toFixed(1)) + num(s.pooled.contact_min_per_day.toFixed(1), worse.has("contact_min_per_day"))
         + num(s.own.contacts) + num(s.pooled.contacts, worse.has("contacts"))
-        + num((s.own.longest_gap_min / 60).toFixed(1)) + num((s.pooled.longest_gap_min / 60).toFixed(1), worse.has("longest_gap_min"))
+        + num(gap(s.own)) + num(gap(s.pooled), worse.has("longest_gap_min"))
         + "</tr>";
     });
     document.getElementById("sp-contact").innerHTML = head + `<tbody>${rows.join("")}</tbody>`;
-    document.getElementById("sp-guarantee").textContent = `Pooling guarantees only this: ${pool.guarantee}. Red: worse than own antennas alone.`;
+    document.getElementById("sp-guarantee").textContent = `Pooling guarantees only this: ${pool.guarantee}. Red: worse than own antennas alone.`
+      + " Longest gap: its gaps across the window's start and end run to the satellite's nearest pass outside it, taken as booked (≥: none within a day)."
+      + (pool.parameters.assume_leo_antennas ? " HYPOTHESIS: the geostationary control centres are used as LEO antennas." : "");
     // a satellite operator's review: the page left out that the pooled figures are an upper bound
     document.getElementById("sp-interoperable").textContent = `The pooled figures assume full interoperability: ${pool.interoperability}.`;
   }

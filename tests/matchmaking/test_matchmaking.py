@@ -1259,3 +1259,28 @@ def test_the_cost_to_the_state_says_an_industrial_zones_incentives_count_0(resul
     assert placed_in_iz and all(r["incentive_cost_usd"] == 0 for r in placed_in_iz)
     basis = d["incentive_cost_basis"]
     assert "an industrial zone's incentives" in basis and "count 0" in basis
+
+
+@pytest.mark.browser
+def test_the_promotion_teams_checks_are_on_screen_not_on_the_printed_sheet(result, browser, tmp_path):
+    """An analyst's review: 'confirm its product and size before pitching', 'confirm it before the
+    meeting' and the lead's research note reached the company on the sheet handed to it. Oracle:
+    Chromium's print media, the sheet of the most scaled-up placement (it has all three)."""
+    from kopru.matchmaking.pairs import SCALE_FLAG
+    from kopru.report.portfolio import render_pitch_html
+
+    p, a = result.pairs, result.assignment
+    placed = np.flatnonzero(a >= 0)
+    big = placed[p.scale[placed] > SCALE_FLAG]
+    sheet = tmp_path / "pitch.html"
+    sheet.write_text(render_pitch_html(result, int(big[np.argmax(p.scale[big])]), "tr"), encoding="utf-8")
+    page = browser.new_page()
+    try:
+        page.goto(sheet.as_uri())
+        checks = ["#scaled", "#lead-source"]
+        assert all(page.locator(c).is_visible() for c in checks)  # the analyst reads them on screen
+        page.emulate_media(media="print")
+        assert not any(page.locator(c).is_visible() for c in checks)
+        assert page.locator("#pitch").is_visible() and page.locator("#components").is_visible()
+    finally:
+        page.close()

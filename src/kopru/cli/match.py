@@ -266,6 +266,9 @@ def headline(d: dict) -> str:
         f" estimated {compact(imp['incentive_cost_usd'])} USD a year"
         + _per_job(per_job, imp.get("incentive_cost_per_counted_job_usd"))
         + _without_scaled(imp)
+        # as the report, workbook and page say it (a diff review: the CLI's headline alone did not)
+        + "; exports, value added, savings, the NPV gain and the state's cost are kopru's estimates from"
+        " the sector templates"
     )
 
 
@@ -277,7 +280,7 @@ def _per_job(per_job: float | None, per_counted: float | None) -> str:
     if per_counted and abs(per_counted - per_job) > 0.005 * per_job:
         counted = f"{compact(per_counted)} per job where incentives are counted"
         return f" ({compact(per_job)} USD per job placed, {counted})"
-    return f" ({compact(per_job)} USD per job)"
+    return f" ({compact(per_job)} USD per job placed)"
 
 
 def _without_scaled(imp: dict) -> str:

@@ -457,7 +457,9 @@ class MatchResult:
         statuses = np.array([s or "not stated" for s in self.pipeline.table["status"].iloc[placed]])
         jobs = float(np.nansum(p.jobs[placed]))
         cost = float(np.nansum(p.incentive_cost[placed, zone]))
-        counted = float(np.nansum(p.jobs[placed][np.nan_to_num(p.incentive_cost[placed, zone]) > 0]))
+        # the jobs in SEZs, whose incentives the cost values (an industrial zone's count 0: not valued)
+        in_sez = self.zones.table["kind"].to_numpy()[zone] == "sez"
+        counted = float(np.nansum(p.jobs[placed][in_sez]))
         by_region = {
             str(reg): {
                 "enterprises": int((regions == reg).sum()),
@@ -470,8 +472,8 @@ class MatchResult:
             "enterprises": len(placed),
             **{k: float(np.nansum(v)) for k, v in per_pair.items()},
             "incentive_cost_per_job_usd": cost / jobs if jobs > 0 else None,
-            # over the jobs of placements whose zone's incentives are counted (an analyst's review: the
-            # SEZs' cost over every job, the industrial zones' too, read as a third of what it is)
+            # over the jobs placed in SEZs, whose incentives are counted (an analyst's review: the SEZs'
+            # cost over every job, the industrial zones' too, read as a third of what it is)
             "incentive_cost_per_counted_job_usd": cost / counted if counted > 0 else None,
             # how much of the headline is kopru's estimate, not the sources' figures
             "estimated": {

@@ -610,6 +610,12 @@ def _summary_rows(data: dict[str, Any]) -> list[list[Any]]:
             + MODELLED,
         ],
         ["cost to the state, USD a year (estimate)", imp["incentive_cost_usd"], data["incentive_cost_basis"]],
+        ["cost to the state per job placed, USD a year", imp["incentive_cost_per_job_usd"], None],
+        [
+            "cost to the state per job in an SEZ, USD a year",
+            imp.get("incentive_cost_per_counted_job_usd"),
+            "over the jobs where incentives are counted (an industrial zone's are not valued)",
+        ],
         [
             "placements on unconfirmed SEZ eligibility",
             imp["unconfirmed"]["enterprises"],

@@ -23,7 +23,8 @@ also carry what they are about as attributes, so a program never has to parse a 
     ├── RankError                    MCDA weights, an AHP matrix or a ranking request is invalid
     ├── SweepError                   a scenario file is invalid, or the Dask cluster cannot be reached
     ├── MatchError                   a pipeline or zones file, or a matchmaking request, is invalid
-    │   └── PipelineError            a row or column of a pipeline file is invalid
+    │   ├── PipelineError            a row or column of a pipeline file is invalid
+    │   └── ZonesFileError           a row of a zones file is invalid
     ├── StoreError                   the scenario store cannot be used
     │   ├── StoreMissing             nothing has been recorded yet: there is no store to read
     │   ├── StoreBusy                another process holds the store: try again shortly
@@ -162,6 +163,10 @@ class PipelineError(MatchError):
     spells them (``hurdle_pct``), which the command line must not read as its options."""
 
 
+class ZonesFileError(MatchError):
+    """A zones file (zone, resource, capacity) cannot be read or has a bad row."""
+
+
 class StoreError(KopruError):
     """The scenario store cannot be used: not a kopru store, damaged, locked or unwritable."""
 
@@ -241,6 +246,7 @@ ERRORS = (
     SweepError,
     MatchError,
     PipelineError,
+    ZonesFileError,
     StoreError,
     StoreMissing,
     StoreBusy,

@@ -377,3 +377,12 @@ def test_the_match_page_sets_a_regions_jobs_target(browser, base: str) -> None:
         w.check()
     finally:
         w.close()
+
+
+def test_a_bad_row_of_the_requests_zones_is_located_on_zones_csv(client: httpx.Client) -> None:
+    """A diff review: a zones_csv row's error was located on pipeline_csv."""
+    zones = "zone,resource,capacity\nsez_turan,land_ha,-5\n"
+    r = client.post("/api/match", json={"example": "pipeline", "zones_csv": zones})
+    assert r.status_code == 422
+    (err,) = r.json()["detail"]
+    assert err["loc"][:2] == ["body", "zones_csv"] and "-5" in err["msg"] and "zones_csv" in err["msg"]

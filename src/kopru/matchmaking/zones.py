@@ -22,7 +22,7 @@ from kopru import documents
 from kopru.datapack import DataPack
 from kopru.datapack.loader import ZONE_RESOURCES
 from kopru.display import source_names
-from kopru.errors import MatchError
+from kopru.errors import ZonesFileError
 
 Array = np.ndarray
 
@@ -106,14 +106,14 @@ def load_zones(pack: DataPack, path: str | Path | None = None) -> Zones:
 
 
 def _apply_user_file(path: Path, index: dict[str, int], capacity: dict, basis: dict) -> None:
-    text = documents.read_text(path, "zones file", error=MatchError)
-    header, rows = documents.csv_rows(text, str(path), error=MatchError)
+    text = documents.read_text(path, "zones file", error=ZonesFileError)
+    header, rows = documents.csv_rows(text, str(path), error=ZonesFileError)
     documents.require_columns(
         header,
         ("zone", "resource", "capacity"),
         f"zones file {path}",
         "zone,resource,capacity[,note]",
-        error=MatchError,
+        error=ZonesFileError,
         file=path,
     )
     given: dict[tuple[int, str], int] = {}
@@ -122,24 +122,24 @@ def _apply_user_file(path: Path, index: dict[str, int], capacity: dict, basis: d
         zid = str(row.get("zone") or "").strip()
         zid = zid if zid in index else zid.lower()
         if zid not in index:
-            raise MatchError(
+            raise ZonesFileError(
                 f"{where}: zone {row.get('zone')!r} is neither a zone's id nor its name (such as sez_ontustik"
                 " or SEZ Ontustik); see kopru data show sez / industrial_zones"
             )
         resource = str(row.get("resource") or "").strip()
         if resource not in capacity:
-            raise MatchError(
+            raise ZonesFileError(
                 f"{where}: resource {resource!r} is unknown; expected one of {', '.join(capacity)}"
             )
         raw = str(row.get("capacity") or "").strip()
         try:
             value = float(raw)
         except ValueError:
-            raise MatchError(f"{where}: capacity {raw!r} is not a number") from None
+            raise ZonesFileError(f"{where}: capacity {raw!r} is not a number") from None
         if not np.isfinite(value) or value < 0:
-            raise MatchError(f"{where}: capacity must be a number >= 0, got {raw}")
+            raise ZonesFileError(f"{where}: capacity must be a number >= 0, got {raw}")
         if (index[zid], resource) in given:  # the last would win silently
-            raise MatchError(
+            raise ZonesFileError(
                 f"{where}: zone {row.get('zone')!r} has its {resource} given already in row"
                 f" {given[index[zid], resource]}; keep one"
             )

@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kopru.errors import FieldIssue, KopruError, MatchError, OverrideError, QueueFull
+from kopru.errors import FieldIssue, KopruError, MatchError, OverrideError, QueueFull, ZonesFileError
 from kopru.profile import clean_message, field_path, union_errors
 from kopru.units import brief
 from kopru.web.runs import RUN_ID_PATTERN
@@ -145,15 +145,19 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(KopruError)
     async def _kopru_error(_: Request, exc: KopruError) -> JSONResponse:
         err = job_error(exc)
-        if isinstance(exc, MatchError):  # a pipeline's row and column, in the uploaded CSV
-            prefix: tuple[str, ...] = ("body", "pipeline_csv")
+        if isinstance(exc, ZonesFileError):  # a row of the request's zones (a diff review: it was
+            prefix: tuple[str, ...] = ("body", "zones_csv")  # put on the pipeline)
+        elif isinstance(exc, MatchError):  # a pipeline's row and column, in the uploaded CSV
+            prefix = ("body", "pipeline_csv")
         elif isinstance(exc, OverrideError):  # a key of the request's overrides, not of its profile
             prefix = ("body", "overrides")
         else:
             # the upload, or a field of the request itself (what to close or avoid), not the profile's
             prefix = ("body",) if exc.field in ("file", "disruptions", "avoid") else PROFILE
+        # no field named: the part of the request it is about (the zones, the pipeline, the overrides)
+        where = ["body"] if prefix in (PROFILE, ("body",)) else list(prefix)
         found = detail(err.fields, prefix) or [
-            {"loc": ["body"], "msg": err.message, "type": "value_error", "field": ""}
+            {"loc": where, "msg": err.message, "type": "value_error", "field": ""}
         ]
         return JSONResponse(status_code=422, content={"detail": found, "message": err.message})
 

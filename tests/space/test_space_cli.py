@@ -4,6 +4,7 @@ it (``KopruError`` → one line on stderr naming the options, exit 2), in this p
 import csv
 import json
 import sys
+from datetime import datetime
 
 import pytest
 
@@ -520,3 +521,29 @@ def test_the_pooled_gain_says_its_own_network_leaves_out_contracted_stations_abr
     code, out, _ = space("pool", "--start", "2026-06-01", "--days", "0.25", "--json")
     said = json.loads(out)["interoperability"]
     assert code == 0 and "KSAT Svalbard" in said and "Norway" in said and "the gain is smaller" in said
+
+
+def test_passes_of_one_satellite_over_one_station(space):
+    """A satellite operator's review: passes had no satellite or station filter, so planning one
+    satellite over one antenna meant writing files. Oracle: the unfiltered run's rows of that pair."""
+    args = ("passes", "--start", "2026-06-01", "--days", "1", "--json")
+    _, every, _ = space(*args)
+    want = [
+        p for p in json.loads(every)["passes"] if p["norad"] == 39731 and p["station"].startswith("TÜBİTAK")
+    ]
+    code, out, _ = space(*args, "--satellite", "kazeosat-1", "--station", "METU")
+    got = json.loads(out)["passes"]
+    assert code == 0 and want and len(got) == len(want)
+
+    def t(iso: str) -> float:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+    # the same passes: refined from a coarser grid of fewer pairs, their times agree to a millisecond
+    for g, w in zip(got, want, strict=True):
+        assert g["station"] == w["station"] and abs(t(g["aos"]) - t(w["aos"])) < 0.01
+        assert abs(t(g["los"]) - t(w["los"])) < 0.01
+    code, out, _ = space(*args, "--satellite", "39731", "--satellite", "KazSTSAT", "--station", "metu")
+    assert {p["norad"] for p in json.loads(out)["passes"]} == {39731, 43783}
+    code, _, err = space("passes", "--start", "2026-06-01", "--satellite", "sputnik")
+    assert code == 2 and "--satellite 'sputnik' matches no satellite; the satellites: KazSat-2" in err
+    assert len(err.strip().splitlines()) == 1

@@ -204,6 +204,17 @@ def passes(
     assume_leo_antennas: AssumeLeoOpt = False,
     max_elements_age: MaxAgeOpt = None,
     refraction: RefractionOpt = "none",
+    satellite: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--satellite",
+            help="Only satellites whose name holds this (any case), or a NORAD number; repeatable.",
+        ),
+    ] = None,
+    station: Annotated[
+        list[str] | None,
+        typer.Option("--station", help="Only stations whose name holds this (any case); repeatable."),
+    ] = None,
     as_json: JsonOpt = False,
     out_dir: OutOpt("passes.json and passes.csv") = None,
 ) -> None:
@@ -220,6 +231,8 @@ def passes(
             assume_leo_antennas,
             max_elements_age,
             refraction,
+            tuple(satellite or ()),
+            tuple(station or ()),
         )
     )
     rows = result.records()

@@ -20,6 +20,7 @@ an empty or all-zero table would read as a result.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -151,14 +152,23 @@ def passes(
     assume_leo_antennas: bool = False,
     max_elements_age: float | None = None,
     refraction: str = "none",
+    satellite: Sequence[str] = (),
+    station: Sequence[str] = (),
 ) -> Passes:
     """Every pass of each satellite over each station whose status is in ``station_status``
     (operational antennas by default): AOS, TCA, LOS, maximum elevation, azimuths. Satellites that
-    are not geostationary are listed only over stations that track them (see the module)."""
+    are not geostationary are listed only over stations that track them (see the module).
+    ``satellite`` and ``station``: only those whose name holds one of these (any case; a satellite
+    also by its NORAD number), as an operator plans one satellite over one antenna."""
     check_min_elevation(min_elevation)
     check_refraction(refraction, min_elevation)
     constellation, when, days = _window(tle, start, days, read_satellites(satellites), max_elements_age)
     sites = read_stations(stations, station_statuses(station_status))
+    if satellite:
+        names = [(e.name, e.catalogue_name or e.name, str(e.norad)) for e in constellation]
+        constellation = constellation.subset(_named_in(satellite, names, "satellite"))
+    if station:
+        sites = sites.subset(_named_in(station, [(n,) for n in sites.name], "station"))
     found = find_passes(constellation, sites, when, days, min_elevation, refraction=refraction)
     geostationary = np.array([e.is_geostationary for e in constellation], dtype=bool)
     tracks = sites.tracks_leo(assume_leo_antennas)
@@ -168,6 +178,19 @@ def passes(
     if refused and not geostationary.all() and not tracks.any():
         notes = (_warn("no station used tracks LEO satellites, so they have no passes" + ASSUME_HINT),)
     return replace(kept, stations_not_for_leo=refused, warnings=found.warnings + notes)
+
+
+def _named_in(wanted: Sequence[str], names: list[tuple[str, ...]], what: str) -> np.ndarray:
+    """Which of ``names`` (each a row of a thing's names) hold one of ``wanted``, any case; a word
+    that matches nothing is refused, naming what there is."""
+    keep = np.zeros(len(names), dtype=bool)
+    for word in wanted:
+        hit = np.array([any(word.strip().casefold() in n.casefold() for n in row) for row in names], bool)
+        if not word.strip() or not hit.any():
+            listed = ", ".join(row[0] for row in names)
+            raise OptionError(f"--{what} {word!r} matches no {what}; the {what}s: {listed}", field=what)
+        keep |= hit
+    return keep
 
 
 def _pool_options(

@@ -1284,3 +1284,24 @@ def test_the_promotion_teams_checks_are_on_screen_not_on_the_printed_sheet(resul
         assert page.locator("#pitch").is_visible() and page.locator("#components").is_visible()
     finally:
         page.close()
+
+
+def test_placements_on_old_leads_are_named_with_their_year(result):
+    """An analyst's review: leads of 2016-2018 were placed with no word of their age. Oracle: the
+    pipeline's own date column, read by hand for the placed rows, at a fixed day."""
+    import datetime as dt
+
+    from kopru.matchmaking.portfolio import OLD_LEAD_YEARS, _old_leads
+
+    table = result.pipeline.table
+    placed = np.flatnonzero(result.assignment >= 0)
+    want = sorted(
+        (int(m.group()), table["name"].iloc[e])
+        for e in placed
+        for m in [re.search(r"\b(19|20)\d\d\b", str(table["date"].iloc[e]))]
+        if m and 2026 - int(m.group()) > OLD_LEAD_YEARS
+    )
+    (note,) = _old_leads(result.pipeline, result.assignment, dt.date(2026, 12, 7))
+    assert want and note.startswith(f"{len(want)} enterprises placed on leads more than 5 years old")
+    assert ", ".join(f"{n} ({y})" for y, n in want) in note
+    assert _old_leads(result.pipeline, result.assignment, dt.date(2016, 1, 1)) == []

@@ -175,7 +175,7 @@
     for (const n of d.notes || []) {
       // what the totals rest on (scaled-up rows, zones whose land is not capped)
       // (how to give the land is the API's zones_csv, which this page has no input for)
-      if (/times (its|their) template's size give|zones whose land is not published/.test(n)) lines.push(`Note: ${n.replace(/; give their free land in zones_csv.*$/, "")}.`);
+      if (/times (its|their) template's size give|zones whose land is not published|placed on leads more than/.test(n)) lines.push(`Note: ${n.replace(/; give their free land in zones_csv.*$/, "")}.`);
     }
     const summary = document.getElementById("match-summary");
     summary.replaceChildren(...lines.map((text) => Object.assign(document.createElement("p"), { textContent: text })));

@@ -1305,3 +1305,25 @@ def test_placements_on_old_leads_are_named_with_their_year(result):
     assert want and note.startswith(f"{len(want)} enterprises placed on leads more than 5 years old")
     assert ", ".join(f"{n} ({y})" for y, n in want) in note
     assert _old_leads(result.pipeline, result.assignment, dt.date(2016, 1, 1)) == []
+
+
+def test_the_turkish_pitch_names_the_zones_in_turkish(result):
+    """An analyst's review: 'Önerilen bölge: Aktobe industrial zone' and 'SEZ Turan (formerly
+    Turkistan)' in the Turkish sheet. Oracle: the zones of the placements, in their Turkish forms."""
+    from kopru.language import Words
+    from kopru.report.portfolio import render_pitch_html, zone_name
+
+    rows = result.as_dict()["assignments"]
+    iz = next(
+        i
+        for i, r in enumerate(result.pipeline.ids)
+        if any(a["enterprise"] == r and a["zone"].startswith("iz_") for a in rows)
+    )
+    zone = next(a["zone_name"] for a in rows if a["enterprise"] == result.pipeline.ids[iz])
+    turkish = render_pitch_html(result, iz, "tr")
+    assert zone_name(zone, Words("tr")).endswith("sanayi bölgesi") or "sanayi bölgesi (" in zone_name(
+        zone, Words("tr")
+    )
+    assert zone_name(zone, Words("tr")) in turkish and "industrial zone" not in turkish
+    assert zone in render_pitch_html(result, iz, "en")  # English keeps the data pack's names
+    assert zone_name("SEZ Turan (formerly Turkistan)", Words("tr")) == "Turan ÖEB (eski adı Turkistan)"

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 from jinja2 import Environment, PackageLoader, Template, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from plotly.offline import get_plotlyjs
 
 from kopru import basemap
@@ -375,7 +375,32 @@ def render_match_html(
 def render_pitch_html(result: MatchResult, e: int, lang: str = "en") -> str:
     """Enterprise ``e``'s pitch sheet in ``lang`` (``kopru.language.LANGUAGES``)."""
     words = Words(lang)
-    return _pitch_template(words.lang).render(s=pitch_rows(result, e, words), w=words)
+    html = _pitch_template(words.lang).render(s=pitch_rows(result, e, words), w=words)
+    if words.lang == "en":
+        return html
+    # the zones as the sheet's language names them (an analyst's review: 'Önerilen bölge: Aktobe
+    # industrial zone'); the longest first, so that no name is renamed inside another
+    for name in sorted(result.zones.table["name"], key=len, reverse=True):
+        html = html.replace(str(escape(name)), str(escape(zone_name(name, words))))
+    return html
+
+
+def zone_name(name: str, words: Words) -> str:
+    """A zone's data-pack name in ``words``' language where it has a regular form: 'SEZ Turan (formerly
+    Turkistan)' -> 'Turan ÖEB (eski adı Turkistan)', 'Aktobe industrial zone' -> 'Aktobe sanayi
+    bölgesi'; the place names themselves stay as the data pack spells them."""
+    sez = re.fullmatch(r"SEZ (.+?)(?: \(formerly ([^)]+)\))?", name)
+    if sez:
+        said = words("SEZ %(name)s", name=sez.group(1))
+        return said + (" " + words("(formerly %(name)s)", name=sez.group(2)) if sez.group(2) else "")
+    zone = re.fullmatch(r"(.+?) industrial zone(?: \((.+)\))?", name)
+    if zone:
+        said = words("%(name)s industrial zone", name=zone.group(1))
+        # a level is words; a place in brackets ('(Shymkent)') stays as the data pack spells it
+        aside = zone.group(2) or ""
+        aside = words("national level") if aside == "national level" else aside
+        return said + (f" ({aside})" if aside else "")
+    return name
 
 
 def _has_words(text: str) -> bool:

@@ -33,6 +33,7 @@ from kopru.language import ENGLISH, Words
 from kopru.profile import OptimizeOptions, Profile
 from kopru.progress import Steps, quiet_steps
 from kopru.provenance import provenance
+from kopru.quotes import QuoteCheck, lanes_off_on, stretches_of
 from kopru.sites import ASSUMED_INCENTIVES, is_generic_match, unconfirmed_incentives
 from kopru.switching import SwitchingValues
 from kopru.trade import territory_of
@@ -472,8 +473,6 @@ def _say_lanes(plan: Plan, pack: DataPack) -> None:
     """Say where the pick's and the baseline's routes run over a lane that published quotes put more
     than 25 % away from kopru (a review: the apparel pick's route to Türkiye sails Novorossiysk-Ambarli
     in 5.4 days, against 9-12 quoted, and no plan said so; ``kopru data lanes`` lists them all)."""
-    from kopru.quotes import lanes_off_on, stretches_of
-
     rec, names = plan.recommendation, {m["id"]: m["name"] for m in plan.markets}
     paths: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}  # (site, market) -> route
     for site_id in dict.fromkeys(s for s in (rec.site, rec.baseline_site) if s):
@@ -500,7 +499,7 @@ def _say_lanes(plan: Plan, pack: DataPack) -> None:
         )
 
 
-def _quote_gap(pack: DataPack, c: Any) -> str:
+def _quote_gap(pack: DataPack, c: QuoteCheck) -> str:
     unit = "days" if c.quantity == "days" else "USD/TEU"
     quoted = f"{c.low:,.4g}" if c.low == c.high else f"{c.low:,.4g}-{c.high:,.4g}"
     lane = c.lane.replace(" -> ", " to ")

@@ -332,10 +332,10 @@ def _parameters(pack, params: pd.DataFrame, key, value, unit, note, year, factor
         _set(params, [row], overridden=True, assumption=False)
     matched = tuple(latest.index)
     # a factor far from 1; a value set on every subject, the one farthest from the value it replaces
-    far = max(range(len(old)), key=lambda i: abs(np.log(new[i] / old[i])) if old[i] > 0 < new[i] else 0.0)
     if factor:
         check = _far_factor_check(value)
     else:  # named by the subject it is farthest from (a diff review: a pattern's value went unchecked)
+        far = max(range(len(old)), key=lambda i: abs(np.log(new[i] / old[i])) if old[i] > 0 < new[i] else 0.0)
         named = f"{latest.index[far]}.{quantity}"
         check = _far_check(pack, named, float(new[far]), float(old[far]), next(iter(units)))
     if not WILDCARDS.search(pattern):  # one value times a factor: recorded as the value it gives

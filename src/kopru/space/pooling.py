@@ -601,6 +601,7 @@ def _beyond_edges(
     Such a pass is taken as booked: the schedules are not made outside the window."""
     span, end = EDGE_LOOK_DAYS * 86400.0, days * 86400.0
     n = len(sats)
+    station_country = np.array(antennas.country, dtype=object)
     found = []
     for at, sign in ((start - timedelta(days=EDGE_LOOK_DAYS), -1), (start + timedelta(days=days), +1)):
         with warnings.catch_warnings():  # the window's own pass search has said any SGP4 failure
@@ -609,7 +610,7 @@ def _beyond_edges(
                 sats, antennas, at, EDGE_LOOK_DAYS, options.min_elevation_deg, refraction=options.refraction
             )
         usable = (p.los - p.aos) >= options.min_contact_s
-        own = usable & (np.array(antennas.country, dtype=object)[p.station] == country[p.sat])
+        own = usable & (station_country[p.station] == country[p.sat])
         for mask in (own, usable):
             if sign < 0:  # the last LOS before the start, as a time before it
                 edge = np.full(n, -span)

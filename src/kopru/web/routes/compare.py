@@ -68,10 +68,8 @@ def _run_inputs(run: Run) -> tuple[Profile, dict[str, Any], dict[str, Any]]:
     """The run's profile, the arguments that make its plan again, and what the run changed, in words."""
     plan = run.plan
     profile = validate_profile(plan.profile)
-    # a plan lists the profile's own closures first, then the run's: the profile adds its own again
-    own = list(profile.disruptions)
-    disruptions = plan.disruptions[len(own) :] if plan.disruptions[: len(own)] == own else plan.disruptions
-    inputs = {"overrides": run.overrides, "disruptions": disruptions, "avoid": plan.avoid}
+    # the plan's closures and countries hold the profile's own: a plan closes and avoids each once
+    inputs = {"overrides": run.overrides, "disruptions": plan.disruptions, "avoid": plan.avoid}
     source = {
         "run": run.id,
         "created": run.created,

@@ -87,16 +87,17 @@ def test_sweep_outcomes_equal_whole_plans_exactly(tmp_path, name):
         path.write_text(
             f"profile: {APPAREL}\n"
             "grid:\n"
-            # each currency alone; the duty changes together (VAT moves no landed cost): every change
-            # is still met with and without the others
+            # each currency alone; the duty changes together (VAT moves no landed cost); the place's
+            # changes two by two (a region's wage with another's own tariff, a mode's rate with one
+            # edge's): every kind of change is still met with and without the others, in 20 scenarios
             "  fx: [{name: base}, {name: kzt, fx_shock: {KZT: 1.3}}, {name: try, fx_shock: {TRY: 0.8}}]\n"
             "  duty: [{name: d0}, {name: duty, tariff: {EAEU_CCT.6109: 25}, vat: {TR: 18}}]\n"
             "  place: [{name: open}, {name: ferry, close: [mode:ferry]},\n"
-            "          {name: wage, overrides: {KZ-61.wage_monthly_avg: 500000}},\n"
-            "          {name: rail, overrides: {mode:rail.cost_per_teu_km: 2.5}},\n"
             # a region that borrows the national tariff gets its own; an edge and a port change
-            "          {name: own_power, overrides: {KZ-10.electricity_price_industrial: 30}},\n"
-            "          {name: edge, overrides: {edge.almaty.altynkol.rail.cost_usd_per_teu: 900}},\n"
+            "          {name: wage_power, overrides: {KZ-61.wage_monthly_avg: 500000,\n"
+            "                                         KZ-10.electricity_price_industrial: 30}},\n"
+            "          {name: rail_edge, overrides: {mode:rail.cost_per_teu_km: 2.5,\n"
+            "                                        edge.almaty.altynkol.rail.cost_usd_per_teu: 900}},\n"
             "          {name: port, overrides: {node.aktau.handling_usd_per_teu: 400}}]\n",
             encoding="utf-8",
         )

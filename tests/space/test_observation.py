@@ -2,15 +2,20 @@
 
 import itertools
 import re
+import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kopru.space import StationError, imaging_opportunities, read_satellites, read_sites, read_tle
 from kopru.space.frames import Topocentric, Window
-from kopru.space.observation import off_nadir_limit_elevation_deg
+from kopru.space.observation import imaging_limits, longest_gaps, off_nadir_limit_elevation_deg
+from kopru.space.pooling import EDGE_LOOK_DAYS
+from kopru.space.satellites import named
 from kopru.space.sun import sun_elevation_deg
 
 SUN_TOLERANCE_DEG = 0.02  # the Astronomical Almanac's formulas are good to 0.01° in 1950–2050
@@ -99,7 +104,18 @@ def week():
     return space.imaging("2026-06-01", 7)
 
 
-def test_revisit_per_site_matches_the_reviews_table(week):
+@pytest.fixture(scope="module")
+def week_cut():
+    """The week of :func:`week` with its gaps stopped at the window's start and end (no look past
+    them), as the review computed them."""
+    owners = read_satellites()
+    start = datetime(2026, 6, 1, tzinfo=UTC)
+    return imaging_opportunities(
+        named(read_tle(), owners), read_sites("SEZ"), start, 7.0, owners, look_days=0
+    )
+
+
+def test_revisit_per_site_matches_the_reviews_table(week_cut):
     """Review finding 8, recomputed by the reviewer from the JSON (longest gap over 7 days,
     window edges included): Kazakh satellites alone → every satellite."""
     expected = {
@@ -109,33 +125,69 @@ def test_revisit_per_site_matches_the_reviews_table(week):
         "SEZ Atyrau": (48.3, 22.8),
         "SEZ Saryarka": (43.4, 43.4),
     }
-    sites = {s["site"]: s for s in week.sites}
+    sites = {s["site"]: s for s in week_cut.sites}
     for name, (own, every) in expected.items():
         assert (sites[name]["own"]["longest_gap_h"], sites[name]["all"]["longest_gap_h"]) == (own, every)
     assert sites["SEZ Ontustik"]["own_satellites"] == ["KazEOSat-1", "KazEOSat-2", "KazSTSAT"]
 
 
-def test_revisit_gaps_match_a_plain_loop(week):
+def seconds_from(t0: datetime, rows: list[dict], site: str, country: str | None) -> list[float]:
+    """The times of a site's opportunities, seconds from ``t0``, in order; ``country``: only its
+    satellites'."""
+    return sorted(
+        (datetime.fromisoformat(str(r["time"]).replace("Z", "+00:00")) - t0).total_seconds()
+        for r in rows
+        if r["site"] == site and (country is None or r["country"] == country)
+    )
+
+
+def test_revisit_gaps_match_a_plain_loop(week_cut):
     """Brute force: per site and scope, sort the opportunity times and take the largest step,
     window start and end included."""
     span = 7 * 86400.0
-    t0 = datetime(2026, 6, 1, tzinfo=UTC).timestamp()
-    for s in week.sites:
+    t0 = datetime(2026, 6, 1, tzinfo=UTC)
+    for s in week_cut.sites:
         for scope in ("own", "all"):
-            times = sorted(
-                datetime.fromisoformat(r["time"].replace("Z", "+00:00")).timestamp() - t0
-                for r in week.rows
-                if r["site"] == s["site"] and (scope == "all" or r["country"] == s["country"])
-            )
+            times = seconds_from(t0, week_cut.rows, s["site"], s["country"] if scope == "own" else None)
             edges = [0.0, *times, span]
             gap = max(b - a for a, b in itertools.pairwise(edges))
             assert s[scope]["opportunities"] == len(times)
             assert s[scope]["longest_gap_h"] == pytest.approx(gap / 3600, abs=0.051)
 
 
-def test_longest_gaps_by_hand():
-    from kopru.space.observation import longest_gaps
+@pytest.mark.parametrize(
+    ("start", "days"), [(datetime(2026, 6, 2, tzinfo=UTC), 1.0), (datetime(2026, 6, 1, tzinfo=UTC), 7.0)]
+)
+def test_revisit_gaps_across_the_ends_are_those_a_longer_window_sees(start, days):
+    """Cut at the window's ends, a night's gap at either end read as a short one (as the pool's did).
+    Oracle: the same sites (every SEZ) and element sets over a window longer by the
+    look (EDGE_LOOK_DAYS) at each end, which contains this one: per site and scope, the longest of
+    its gaps that touch this window (between two of its opportunities, or from its start or to its
+    end when none lies between), and whether that one runs to its start or end, where the look
+    found nothing. The opportunities are counted the same, the gaps agree to the 0.1 h they are
+    rounded to."""
+    from kopru import space
 
+    look = EDGE_LOOK_DAYS * 86400.0
+    inner = space.imaging(start, days)
+    t0 = start - timedelta(days=EDGE_LOOK_DAYS)
+    outer = space.imaging(t0, days + 2 * EDGE_LOOK_DAYS)
+    lo, hi, span = look, look + days * 86400.0, days * 86400.0 + 2 * look
+    across = 0
+    for s in inner.sites:
+        for scope in ("own", "all"):
+            times = seconds_from(t0, outer.rows, s["site"], s["country"] if scope == "own" else None)
+            touching = [(a, b) for a, b in itertools.pairwise([0.0, *times, span]) if b > lo and a < hi]
+            a, b = max(touching, key=lambda g: g[1] - g[0])
+            got = s[scope]
+            assert got["opportunities"] == sum(lo <= t <= hi for t in times), (s["site"], scope)
+            assert got["longest_gap_h"] == pytest.approx((b - a) / 3600, abs=0.05 + 1e-6), (s["site"], scope)
+            assert got["longest_gap_at_least"] == (a == 0.0 or b == span), (s["site"], scope)
+            across += a < lo or b > hi
+    assert across  # some longest gap runs past an end: the window alone would have cut it
+
+
+def test_longest_gaps_by_hand():
     # group 0: events at 2 and 5 in [0, 10] → gaps 2, 3, 5; group 1: one at 9 → 9; group 2: none → 10;
     # group 3: events at 1 and 8 → gaps 1, 7, 2: the longest lies inside the window
     got, at_edge = longest_gaps(np.array([0, 1, 0, 3, 3]), np.array([5.0, 9.0, 2.0, 1.0, 8.0]), 4, 10.0)
@@ -143,6 +195,69 @@ def test_longest_gaps_by_hand():
     # a satellite operator's review: a gap cut by the window's edge read as the gap itself (22.3 h
     # over a day, 71.6 h over a week); only the inner one is not a lower bound
     np.testing.assert_array_equal(at_edge, [True, True, True, False])
+
+
+def test_longest_gaps_past_the_ends_by_hand():
+    """In [0, 10] with a look of 5 each way: each group's nearest event before (``before``; -5: none
+    within the look) and after (``after``; 15: none). Group 0: events at 2 and 5, one at -1 and one at
+    12 → gaps 3, 3, 7; group 1: one at 9, none before, one at 11 → 14 (from the look's far end: at
+    least), 2; group 2: none in the window, one at -3, none after → 18, at least; group 3: 1 and 8,
+    -2 and 13 → 3, 7, 5; group 4: none in the window, -4 and 12 → 16, both ends found."""
+    got, at_least = longest_gaps(
+        np.array([0, 1, 0, 3, 3]),
+        np.array([5.0, 9.0, 2.0, 1.0, 8.0]),
+        5,
+        10.0,
+        before=np.array([-1.0, -5.0, -3.0, -2.0, -4.0]),
+        after=np.array([12.0, 11.0, 15.0, 13.0, 12.0]),
+        look=5.0,
+    )
+    np.testing.assert_array_equal(got, [7.0, 14.0, 18.0, 7.0, 16.0])
+    np.testing.assert_array_equal(at_least, [False, True, True, False, False])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_longest_gaps_match_a_plain_loop(data):
+    """Brute force, per group: its events in order between its nearest before and after the window,
+    the largest step, and whether a largest step starts or ends where the look found nothing."""
+    span, look = 10.0, data.draw(st.sampled_from([0.0, 4.0]))
+    n = data.draw(st.integers(1, 4))
+    group = np.array(data.draw(st.lists(st.integers(0, n - 1), max_size=8)), dtype=np.int64)
+    t = np.array(data.draw(st.lists(st.floats(0.0, span), min_size=len(group), max_size=len(group))))
+    outside = st.floats(0.0, look) | st.just(look)  # st.just: none within the look
+    before = -np.array(data.draw(st.lists(outside, min_size=n, max_size=n)))
+    after = span + np.array(data.draw(st.lists(outside, min_size=n, max_size=n)))
+    got, at_least = longest_gaps(group, t, n, span, before, after, look)
+    for g in range(n):
+        steps = list(itertools.pairwise([before[g], *sorted(t[group == g]), after[g]]))
+        longest = max(b - a for a, b in steps)
+        assert got[g] == longest
+        assert at_least[g] == any(b - a == longest and (a <= -look or b >= span + look) for a, b in steps)
+
+
+def test_the_look_past_the_ends_repeats_no_warning(tmp_path):
+    """The passes searched past the window's ends warn of nothing the window's own search has not:
+    one SGP4 failure each for the satellite that fails in the window (and whose count of failed
+    samples differs in the days around it)."""
+    from test_visibility import FAILING_TLE
+
+    from kopru import space
+    from kopru.errors import PropagationWarning
+
+    tle, sats = tmp_path / "failing.tle", tmp_path / "sats.csv"
+    tle.write_text(FAILING_TLE, encoding="utf-8")
+    sats.write_text(
+        "norad,country,mission\n90002,Kazakhstan,earth-observation\n90003,Kazakhstan,earth-observation\n"
+        "39731,Kazakhstan,earth-observation\n",
+        encoding="utf-8",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = space.imaging("2026-06-01", 1, tle=tle, satellites=sats)
+    said = [str(w.message) for w in caught if issubclass(w.category, PropagationWarning)]
+    assert sorted(said) == sorted(found.failures.values()) and len(said) == 2
+    assert sorted(w for w in found.warnings if "SGP4 fails" in w) == sorted(said)
 
 
 def test_sites_at_one_point_are_named_and_counted(week):
@@ -187,6 +302,14 @@ def test_a_satellites_own_sensor_limit_is_used(tmp_path):
         return sorted((r["norad"], r["site"], r["time"]) for r in o.rows if r["norad"] != 40010)
 
     assert others(narrow) == others(wide)
+    # the run's limits say the satellite's own (it read '30°' for every sensor)
+    assert wide.limits() == "off-nadir ≤ 30°, Sun ≥ 10° above the horizon"
+    name = next(e.name for e in read_tle() if e.norad == 40010)
+    assert narrow.limits() == (
+        f"off-nadir ≤ 30° ({name} ≤ 10°: its own limit, from the satellites file),"
+        " Sun ≥ 10° above the horizon"
+    )
+    assert narrow.as_dict()["parameters"]["satellite_max_off_nadir_deg"] == {name: 10.0}
     with pytest.raises(
         StationError, match=r"row 2: 'max_off_nadir_deg' is '95', expected degrees in \(0, 90\)"
     ):
@@ -228,3 +351,24 @@ def test_a_priority_that_is_not_a_finite_number_is_refused_where_it_is(value, sh
         )
     assert str(caught.value) == f"sat.csv row 4: 'priority' is {shown}, expected a finite number >= 0"
     assert parse_satellites("norad,country,priority\n40010,Kazakhstan,0\n")[40010].priority == 0.0
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        ((30.0, 10.0, {}), "off-nadir ≤ 30°, Sun ≥ 10° above the horizon"),
+        ((22.5, -6.0, {}), "off-nadir ≤ 22.5°, Sun no more than 6° below the horizon"),
+        (
+            (30.0, 0.0, {"A": 10.0, "B": 45.0}),
+            "off-nadir ≤ 30° (A ≤ 10°, B ≤ 45°: their own limits, from the satellites file), Sun ≥ 0° above"
+            " the horizon",
+        ),
+        (
+            (30.0, 10.0, {"A": 10.0}, True),
+            "off-nadir within each satellite's own limit (A ≤ 10°, from the satellites file), Sun ≥ 10°"
+            " above the horizon",
+        ),
+    ],
+)
+def test_the_limits_in_an_operators_words(args, words):
+    assert imaging_limits(*args) == words

@@ -200,9 +200,63 @@ def test_tables_mark_cut_passes_and_imaging_revisits(space):
         and "revisit per site over 7 days" in text
         and "SEZ Ontustik Kazakhstan 6 14 71.6 23.7" in text
     )
+    # the gaps across the window's ends run to the nearest opportunity outside it: cut at the ends,
+    # Pavlodar's read ≥53.7 h (own) and 20.5 h (all), both longer across an end: 71.6 and 22.2 h (the
+    # figures test_observation's oracle recomputes from a window a day longer at each end)
+    assert "SEZ Pavlodar Kazakhstan 10 20 71.6 22.2" in text
+    assert "the first and last running to the nearest opportunity before the window's start" in text
     assert (
         "5 of the opportunities repeat another's" in text or "of the opportunities repeat another's" in text
     )
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ((), "off-nadir ≤ 30°, Sun ≥ 10° above the horizon"),
+        (
+            ("--max-off-nadir", "20", "--min-sun-elevation", "25"),
+            "off-nadir ≤ 20°, Sun ≥ 25° above the horizon",
+        ),
+        (("--min-sun-elevation", "-6"), "off-nadir ≤ 30°, Sun no more than 6° below the horizon"),
+    ],
+)
+def test_the_imaging_tables_say_their_limits(space, options, words):
+    """The tables gave no off-nadir limit or Sun elevation, so a count of opportunities could not be
+    set against an operator's own sensor. Oracle: the options given (the
+    defaults, 30° and 10°, when none), in the opportunities' title and the revisit's caption, and
+    every opportunity within them."""
+    code, out, _ = space("imaging", "--start", "2026-06-01", "--days", "1", *options)
+    text = " ".join(out.split())
+    assert code == 0 and f"imaging opportunities: {words}" in text
+    assert f"n: imaging opportunities ({words}); gap:" in text
+    code, out, _ = space("imaging", "--start", "2026-06-01", "--days", "1", *options, "--json")
+    data = json.loads(out)
+    assert data["limits"] == words
+    nadir, sun = data["parameters"]["max_off_nadir_deg"], data["parameters"]["min_sun_elevation_deg"]
+    assert all(r["off_nadir_deg"] <= nadir and r["sun_elevation_deg"] >= sun for r in data["opportunities"])
+
+
+def test_the_imaging_tables_name_a_satellites_own_limit(space, tmp_path):
+    """A satellites file that gives KazEOSat-2 a sensor limit of its own: the words name it beside the
+    run's limit, which the other satellites keep to."""
+    from kopru.space.satellites import DATA
+
+    header, *rows = (DATA / "satellites.csv").read_text(encoding="utf-8").splitlines()
+    own = tmp_path / "satellites.csv"
+    own.write_text(
+        "\n".join(
+            [header + ",max_off_nadir_deg", *(r + (",12.5" if r.startswith("40010,") else ",") for r in rows)]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    code, out, _ = space("imaging", "--start", "2026-06-01", "--days", "1", "--satellites", own)
+    words = (
+        "off-nadir ≤ 30° (KazEOSat-2 ≤ 12.5°: its own limit, from the satellites file), Sun ≥ 10° above the"
+        " horizon"
+    )
+    assert code == 0 and f"imaging opportunities: {words}" in " ".join(out.split())
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,9 @@ oracle: the Python API on the same inputs), and bad requests as 422s naming the 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -12,11 +14,18 @@ from web_server import serving
 
 from kopru import space
 from kopru.web import create_app
+from kopru.web.routes import space as routes
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[httpx.Client]:
-    with serving(create_app(token="")) as url, httpx.Client(base_url=url, timeout=120) as c:
+def base() -> Iterator[str]:
+    with serving(create_app(token="")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(base: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base, timeout=120) as c:
         yield c
 
 
@@ -119,3 +128,66 @@ def test_no_schedule_within_the_webs_time_limit_is_a_clear_422(
             "no own schedule was found within the time limit of 1e-09 s, the web's limit for each schedule;"
             " ask for fewer days, or run kopru space on the command line with a longer --time-limit"
         )
+
+
+@pytest.mark.browser
+def test_the_page_says_a_refused_field_beside_it(
+    browser: Any, base: str, client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refused field's message was said under the whole form only, by the API's name ("days:
+    expected at most 14"). In Chromium: it is said beside its input, named by its label under the
+    form, and cleared by the next submit; an error about no field stays under the form.
+    Oracle: the server's 422 for the same field (its message), and for a run the API's answer to
+    the same request with the imaging limits the result states."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    script_errors: list[str] = []
+    page.on("pageerror", lambda e: script_errors.append(str(e)))
+    notes = page.locator("#space-form small.err")
+    try:
+        page.goto(base + "/space")
+        page.fill("#sp-days", "20")
+        page.click("#sp-run")
+        page.wait_for_function("document.getElementById('sp-days-err').textContent !== ''")
+        said = client.post("/api/space/pool", json={"days": 20}).json()["detail"][0]
+        assert said["field"] == "days" and said["msg"] == "expected at most 14, got 20"
+        beside = page.locator("label:has(#sp-days) small.err")
+        assert beside.inner_text() == said["msg"]
+        assert [t for t in notes.all_inner_texts() if t] == [said["msg"]]  # beside that field alone
+        assert page.get_attribute("#sp-days", "aria-invalid") == "true"
+        assert page.get_attribute("#sp-days", "aria-describedby") == beside.get_attribute("id")
+        assert page.locator("#sp-error").inner_text() == f"Window, days (up to 14): {said['msg']}"
+        # the next submit clears it; the latency's own field (the sensor's limit) is said beside its input
+        page.fill("#sp-days", "0.5")
+        page.fill("#sp-off-nadir", "95")
+        page.click("#sp-run")
+        page.wait_for_function("document.getElementById('sp-off-nadir-err').textContent !== ''")
+        said = client.post("/api/space/latency", json={"max_off_nadir": 95}).json()["detail"][0]
+        assert said["field"] == "max_off_nadir"
+        assert [t for t in notes.all_inner_texts() if t] == [said["msg"]]
+        assert page.locator("label:has(#sp-off-nadir) small.err").inner_text() == said["msg"]
+        assert page.get_attribute("#sp-days", "aria-invalid") is None
+        assert page.locator("#sp-error").inner_text() == f"Sensor off-nadir limit, °: {said['msg']}"
+        # a run: no note, and the imaging limits it was made with, in words, over the zones' table
+        page.fill("#sp-off-nadir", "25")
+        page.fill("#sp-sun", "5")
+        page.click("#sp-run")
+        page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+        assert not any(notes.all_inner_texts()) and page.locator("#sp-error").inner_text() == ""
+        limits = page.locator("#sp-limits").inner_text()
+        assert "off-nadir ≤ 25°, Sun ≥ 5° above the horizon" in limits
+        body = {"start": "2026-06-01", "days": 0.5, "max_off_nadir": 25, "min_sun_elevation": 5}
+        want = client.post("/api/space/latency", json=body).json()
+        images = page.locator("#sp-request tbody tr td:nth-of-type(2)").all_inner_texts()
+        assert images == [str(s["pooled"]["images"]) for s in want["sites"]]
+        # an error about no field (a busy planner) stays under the form, beside no input
+        full = threading.BoundedSemaphore(1)
+        full.acquire()
+        monkeypatch.setattr(routes, "_running", full)
+        page.click("#sp-run")
+        page.wait_for_function("document.getElementById('sp-error').textContent.includes('try again')")
+        assert not any(notes.all_inner_texts())
+        assert page.locator("#space-form [aria-invalid]").count() == 0
+    finally:
+        context.close()
+    assert script_errors == []

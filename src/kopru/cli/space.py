@@ -26,6 +26,7 @@ from kopru import space
 from kopru.cli.common import JsonOpt, err, out, print_json
 from kopru.errors import SpaceWarning
 from kopru.report.folder import prepare_folder
+from kopru.space.observation import MAX_OFF_NADIR_DEG, MIN_SUN_ELEVATION_DEG
 from kopru.space.pooling import GUARANTEE, INTEROPERABLE, contested_by_satellite
 from kopru.space.schedule import OBJECTIVE_UNIT
 from kopru.space.tle import STALE_AFTER_DAYS
@@ -524,8 +525,8 @@ def imaging(
     start: StartOpt = ...,
     days: DaysOpt = 1.0,
     satellites: SatellitesOpt = None,
-    max_off_nadir: MaxOffNadirOpt = 30.0,
-    min_sun_elevation: MinSunOpt = 10.0,
+    max_off_nadir: MaxOffNadirOpt = MAX_OFF_NADIR_DEG,
+    min_sun_elevation: MinSunOpt = MIN_SUN_ELEVATION_DEG,
     max_elements_age: MaxAgeOpt = None,
     as_json: JsonOpt = False,
     out_dir: OutOpt("imaging.json and imaging.csv") = None,
@@ -545,7 +546,11 @@ def imaging(
         print_json(result.as_dict())
         return
     print_elements(result.as_dict()["element_sets"])
-    table = Table(title=f"{len(result.rows)} imaging opportunities", box=box.SIMPLE_HEAD)
+    # the limits in the title: a count of opportunities means nothing without them (an operator's
+    # sensor may have another)
+    table = Table(
+        title=f"{len(result.rows)} imaging opportunities: {escape(result.limits())}", box=box.SIMPLE_HEAD
+    )
     for col in ("time (UTC)", "satellite", "country", "site", "off-nadir", "sun el"):
         table.add_column(col)
     for r in sorted(result.rows, key=lambda r: str(r["time"])):
@@ -564,7 +569,7 @@ def imaging(
             f"[dim]=: a site at the same point as another (the data pack gives them one centroid), so"
             f" {repeated} of the opportunities repeat another's: {len(result.rows) - repeated} distinct[/]"
         )
-    _print_revisits(result.sites, days)
+    _print_revisits(result, days)
     print_excluded(result.excluded)
     if written:
         _wrote(written)
@@ -582,18 +587,19 @@ def local_time(utc: str, local: str) -> str:
     return local[11:16] + (f"{shift:+d}d" if shift else "")
 
 
-def _print_revisits(sites: list[dict[str, object]], days: float) -> None:
+def _print_revisits(result: space.Opportunities, days: float) -> None:
     """Per site: opportunities and the longest gap, own country's satellites alone vs all."""
+    look = _days(result.look_days)
     table = Table(
         title=f"revisit per site over {_days(days)}: own country's satellites alone vs all satellites",
-        caption="n: imaging opportunities; gap: the longest time without one, from the window's start to"
-        " its end (≥: it runs to the window's start or end, so it is at least that long; a longer --days"
-        " sees past it)",
+        caption=f"n: imaging opportunities ({escape(result.limits())}); gap: the longest time without"
+        f" one, the first and last running to the nearest opportunity before the window's start and after"
+        f" its end, up to {look} away (≥: none within {look}, so it is at least that long)",
         box=box.SIMPLE_HEAD,
     )
     for col in ("site", "country", "n own", "all", "gap h own", "all"):
         table.add_column(col, justify="left" if col in ("site", "country") else "right")
-    for s in sites:
+    for s in result.sites:
         own, every = cast(dict[str, float] | None, s["own"]), cast(dict[str, float], s["all"])
         table.add_row(
             escape(str(s["site"])),

@@ -29,7 +29,14 @@ import numpy as np
 
 from kopru.errors import OptionError, SpaceWarning
 from kopru.space.delivery import Latency, LatencyOptions, measure
-from kopru.space.observation import Opportunities, check_satellites, imaging_opportunities, read_sites
+from kopru.space.observation import (
+    MAX_OFF_NADIR_DEG,
+    MIN_SUN_ELEVATION_DEG,
+    Opportunities,
+    check_satellites,
+    imaging_opportunities,
+    read_sites,
+)
 from kopru.space.pooling import PoolOptions, PoolResult, check_members
 from kopru.space.pooling import pool as pool_contacts
 from kopru.space.refraction import check_refraction
@@ -291,11 +298,13 @@ def imaging(
     tle: PathLike = None,
     sites: str | None = "SEZ",
     satellites: PathLike = None,
-    max_off_nadir: float = 30.0,
-    min_sun_elevation: float = 10.0,
+    max_off_nadir: float = MAX_OFF_NADIR_DEG,
+    min_sun_elevation: float = MIN_SUN_ELEVATION_DEG,
     max_elements_age: float | None = None,
 ) -> Opportunities:
-    """Imaging opportunities of Earth-observation satellites over sites (default: every Kazakh SEZ)."""
+    """Imaging opportunities of Earth-observation satellites over sites (default: every Kazakh SEZ),
+    and per site the longest gap without one, across the window's ends to the nearest opportunity
+    outside it (up to :data:`~kopru.space.pooling.EDGE_LOOK_DAYS` either way)."""
     check_max_off_nadir(max_off_nadir)
     check_min_sun_elevation(min_sun_elevation)
     owners = read_satellites(satellites)
@@ -380,8 +389,17 @@ def latency(
     with warnings.catch_warnings():
         # the pool has said which satellites it leaves out; imaging would keep them as of unknown country
         warnings.simplefilter("ignore", SpaceWarning)
+        # latency reads the opportunities only, not the revisit gaps: no look past the window's ends
         found = imaging_opportunities(
-            constellation, site_table, when, span, owners, max_off_nadir, min_sun_elevation, name
+            constellation,
+            site_table,
+            when,
+            span,
+            owners,
+            max_off_nadir,
+            min_sun_elevation,
+            name,
+            look_days=0.0,
         )
     return measure(
         pooled,

@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 import kopru
 from kopru import api, basemap
 from kopru.display import COUNTRY_NAMES
+from kopru.space.observation import MAX_OFF_NADIR_DEG, MIN_SUN_ELEVATION_DEG
 from kopru.web import sites as site_views
 from kopru.web.routes.space import MAX_WEB_DAYS
 from kopru.web.schemas import DEFAULT_RISK_SAMPLES, MAX_RISK_SAMPLES, MAX_SEED, MIN_RISK_SAMPLES
@@ -67,6 +68,8 @@ def mount(app: FastAPI, auth: bool) -> None:
         "risk_default": DEFAULT_RISK_SAMPLES,
         "max_seed": MAX_SEED,
         "space_max_days": MAX_WEB_DAYS,
+        "imaging_max_off_nadir": MAX_OFF_NADIR_DEG,
+        "imaging_min_sun": MIN_SUN_ELEVATION_DEG,
         # the Plan page's what-if inputs: the data-pack values a manager moves most (the tornado's
         # widest bars in the examples), each shown with the value it replaces
         "what_if": _what_if(api.data_pack()),

@@ -4,12 +4,55 @@
 (() => {
   const form = document.getElementById("space-form");
   const errorBox = document.getElementById("sp-error");
+  // the request's fields, each by its input (a field the server refuses is said beside its input)
   const inputs = {
     start: document.getElementById("sp-start"),
     days: document.getElementById("sp-days"),
     min_elevation: document.getElementById("sp-mask"),
     downlink_s: document.getElementById("sp-downlink"),
+    max_off_nadir: document.getElementById("sp-off-nadir"),
+    min_sun_elevation: document.getElementById("sp-sun"),
+    refraction: document.getElementById("sp-refraction"),
   };
+  const noteOf = (input) => input.closest("label").querySelector("small.err");
+  // a field as its label names it ("Window, days (up to 14)", not days)
+  const labelOf = (input) => [...input.closest("label").childNodes]
+    .filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join(" ").replace(/\s+/g, " ").trim();
+
+  function clearErrors() {
+    errorBox.textContent = "";
+    Object.values(inputs).forEach((i) => {
+      i.classList.remove("invalid");
+      i.removeAttribute("aria-invalid");
+      i.removeAttribute("aria-describedby");
+      noteOf(i).textContent = "";
+    });
+  }
+
+  // each refused field's message beside its input, and all of them under the form in the labels' words:
+  // the server's own line ("days: expected at most 14") stood under the whole form, far from the field and
+  // by its API name; an error about no field stays under the form as the server says it
+  function showError(error) {
+    const detail = error.body && Array.isArray(error.body.detail) ? error.body.detail : [];
+    const said = [];
+    for (const d of detail) {
+      const input = inputs[d.field];
+      if (!input) {
+        said.push(d.field ? `${d.field}: ${d.msg}` : d.msg);
+        continue;
+      }
+      const note = noteOf(input);
+      note.textContent = d.msg;
+      input.classList.add("invalid");
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", note.id);
+      said.push(`${labelOf(input)}: ${d.msg}`);
+    }
+    errorBox.textContent = said.length ? said.join("; ") : error.message;
+  }
+
+  // the Sun's limit in words, below the horizon too (twilight imaging)
+  const sunWords = (deg) => (deg >= 0 ? `Sun ≥ ${deg}° above the horizon` : `Sun no more than ${-deg}° below the horizon`);
   const hours = (v) => (v === null || v === undefined ? "—" : v.toFixed(1));
   const minutes = (v) => (v === null || v === undefined ? "—" : (v * 60).toFixed(0));
   const num = (text, worse) => `<td class="num${worse ? " worse" : ""}">${text}</td>`;
@@ -111,12 +154,7 @@
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    errorBox.textContent = "";
-    Object.values(inputs).forEach((i) => {
-      i.classList.remove("invalid");
-      i.removeAttribute("aria-invalid");
-      i.removeAttribute("aria-describedby");
-    });
+    clearErrors();
     document.getElementById("sp-result").hidden = true; // a failed run must not leave the last one's tables
     // an empty box is sent as null, which the server refuses naming the field (Number("") would be 0)
     const numberOf = (input) => (input.value.trim() === "" ? null : Number(input.value));
@@ -124,7 +162,7 @@
       start: inputs.start.value,
       days: numberOf(inputs.days),
       min_elevation: numberOf(inputs.min_elevation),
-      refraction: document.getElementById("sp-refraction").value,
+      refraction: inputs.refraction.value,
       assume_leo_antennas: document.getElementById("sp-assume").checked,
     };
     const post = (path, body) => kopru.json(path, {
@@ -135,11 +173,16 @@
     document.body.dataset.ready = "";
     try {
       const pool = await post("/api/space/pool", window);
+      const imaging = { max_off_nadir: numberOf(inputs.max_off_nadir), min_sun_elevation: numberOf(inputs.min_sun_elevation) };
       const latency = await post("/api/space/latency", {
         ...window,
+        ...imaging,
         downlink_s: numberOf(inputs.downlink_s),
         direct_downlink: !document.getElementById("sp-store").checked,
       });
+      // the limits the answer was computed with: the server took them as sent, or refused them
+      document.getElementById("sp-limits").textContent = "An imaging opportunity, in both tables below: the"
+        + ` satellite's off-nadir ≤ ${imaging.max_off_nadir}°, ${sunWords(imaging.min_sun_elevation)} at the zone.`;
       elementSets(pool, latency);
       contactTable(pool);
       requestTable(latency);
@@ -149,14 +192,7 @@
       kopru.focusResult(document.getElementById("sp-result"));
       document.body.dataset.ready = "1";
     } catch (error) {
-      errorBox.textContent = error.message;  // the server names the field and the range it expects
-      const fields = error.body && Array.isArray(error.body.detail) ? error.body.detail.map((d) => d.field) : [];
-      for (const [name, input] of Object.entries(inputs)) {
-        if (!fields.includes(name)) continue;
-        input.classList.add("invalid");
-        input.setAttribute("aria-invalid", "true");
-        input.setAttribute("aria-describedby", "sp-error");
-      }
+      showError(error);  // the server names the field and the range it expects
     } finally {
       button.disabled = false;
       if (document.activeElement === document.body) button.focus({ preventScroll: true });

@@ -51,3 +51,95 @@ def test_no_report_scrolls_sideways(browser, reports, width):
             assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
     finally:
         page.close()
+
+
+@pytest.mark.browser
+def test_tables_keep_their_numbers_whole_on_a_phone(browser, reports):
+    """A table too wide for a phone scrolls in its box; its cells keep their words and numbers whole.
+    A review found 'anywhere' wrapping squeezing columns to one character, the plan report 5 times
+    as tall at 390 px as at 1280 (167,000 px). Oracle: Chromium's layout at both widths."""
+    page = browser.new_page()
+    try:
+        for name, path in reports.items():
+            heights = {}
+            for width in (1280, 390):
+                page.set_viewport_size({"width": width, "height": 900})
+                page.goto(path.as_uri())
+                page.wait_for_timeout(300)
+                heights[width] = page.evaluate("document.documentElement.scrollHeight")
+            # a number in one line: no cell of numbers taller than its text's one line and a badge's
+            broken = page.evaluate(
+                """[...document.querySelectorAll('td.num')].filter(td => !td.querySelector('span')
+                    && td.textContent.trim() && td.getClientRects()[0].height > 2.2 *
+                    parseFloat(getComputedStyle(td).lineHeight || '18')).length"""
+            )
+            assert broken == 0, (name, broken)
+            assert heights[390] < 3 * heights[1280], (name, heights)
+    finally:
+        page.close()
+
+
+FIGURES = """[...document.querySelectorAll('.plotly-graph-div')].map(d => ({
+    id: d.id,
+    narrow: !!d.kopruNarrow,
+    title: (d.layout.title && d.layout.title.text) || '',
+    ticks: (d.layout.yaxis && d.layout.yaxis.ticktext) || [],
+    legend: d.layout.legend || {},
+    height: d.layout.height,
+    bars: d.data.filter(t => t.colorbar).map(t => t.colorbar.orientation || 'v'),
+}))"""
+
+
+def _figures(page, path, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(path.as_uri())
+    page.wait_for_function("document.body.dataset.narrowCharts !== undefined")
+    page.wait_for_timeout(500)  # Plotly draws the phone's layout after the load
+    return {f["id"]: f for f in page.evaluate(FIGURES)}
+
+
+@pytest.mark.browser
+def test_figures_are_laid_out_for_a_phone_and_given_back_on_a_desktop(browser, reports):
+    """On a phone a report's figures follow the kopru pages' rules (web/static/figures.js): titles
+    and site names wrapped, the legend under everything, a map's colour bar flat under it; on a
+    desktop, or back at desktop width, each has the layout it was written with. A review found
+    titles cut off, names taking three quarters of the width and a legend on the axis title.
+    Oracle: the figures' layouts as plotly.js holds them in Chromium, against those at 1280 px."""
+    page = browser.new_page()
+    try:
+        wide = _figures(page, reports["plan"], 1280)
+        assert wide and not any(f["narrow"] for f in wide.values())
+        assert all("<br>" not in f["title"] for f in wide.values()), wide
+        phone = _figures(page, reports["plan"], 390)
+        assert all(f["narrow"] for f in phone.values()), phone
+        tornado, costs, site_map = phone["tornado-chart"], phone["cost-chart"], phone["site-map"]
+        assert "<br>" in tornado["title"] and tornado["legend"]["orientation"] == "h"
+        assert tornado["legend"]["yref"] == "container" and tornado["legend"]["y"] == 0  # under everything
+        assert any("<br>" in t for t in costs["ticks"]) and costs["height"] >= wide["cost-chart"]["height"]
+        assert wide["site-map"]["bars"] == ["v"] and site_map["bars"] == ["h"]
+        # wide again: the layouts the report was written with
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.wait_for_function("document.body.dataset.narrowCharts === '0'")
+        page.wait_for_timeout(500)
+        back = {f["id"]: f for f in page.evaluate(FIGURES)}
+        keys = ("narrow", "title", "ticks", "height", "bars")
+        for fid, f in wide.items():
+            assert {k: back[fid][k] for k in keys} == {k: f[k] for k in keys}, fid
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["match", "space"])
+def test_the_match_and_space_figures_are_laid_out_for_a_phone(browser, reports, name):
+    """The matchmaking and space reports' figures by the same rules. Oracle: their layouts in
+    Chromium at 390 px."""
+    page = browser.new_page()
+    try:
+        figures = _figures(page, reports[name], 390)
+        assert figures and all(f["narrow"] for f in figures.values()), figures
+        assert all("h" in f["bars"] for f in figures.values() if f["bars"])  # maps' colour bars lie flat
+        if name == "space":
+            assert any("<br>" in t for t in figures["schedule-timeline"]["ticks"])
+    finally:
+        page.close()

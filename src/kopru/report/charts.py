@@ -3,8 +3,10 @@ distributions and P(best)."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -171,6 +173,16 @@ def risk_best_chart(view: Mapping[str, Any], plan: Plan) -> go.Figure:
         plot_bgcolor="white",
     )
     return fig
+
+
+@functools.cache
+def narrow_screens_js() -> str:
+    """The script a report inlines to lay its figures out on a phone: the kopru pages' own rules
+    (``web/static/figures.js``, read as a file: the report imports nothing of the web app) and
+    ``templates/report_figures.js``, which applies them to the report's figures."""
+    here = Path(__file__).parent
+    rules = (here.parent / "web" / "static" / "figures.js").read_text(encoding="utf-8")
+    return rules + "\n" + (here / "templates" / "report_figures.js").read_text(encoding="utf-8")
 
 
 TORNADO_BARS = 12

@@ -23,6 +23,7 @@ from kopru.report.charts import (
     appraisal_sites,
     cash_flow_chart,
     cost_chart,
+    narrow_screens_js,
     risk_best_chart,
     risk_distribution_chart,
     tornado_chart,
@@ -144,6 +145,7 @@ def render_html(
         if (rec := plan.recommendation).baseline_site not in (None, rec.site)
         else None,
         plotlyjs=get_plotlyjs(),
+        narrow_js=narrow_screens_js(),
         dossiers=report_dossiers(plan, pack),
         basemap=basemap.preload_script(),
         chart=cost_chart(plan).to_html(div_id="cost-chart", **to_div),

@@ -83,6 +83,7 @@ def site_map(plan: Plan, pack: DataPack) -> go.Figure:
                 ],
                 hoverinfo="text",
             )
+    _ring_best(fig, plan)
     markets = plan.markets
     fig.add_scattergeo(
         lon=[m["lon"] for m in markets],
@@ -110,16 +111,38 @@ def site_map(plan: Plan, pack: DataPack) -> go.Figure:
 
 
 def _labels(group: list, best: str | None) -> list[str]:
-    """The recommended site and the Turkish sites are labelled, one label per spot; others on hover."""
+    """The Turkish sites are labelled, one label per spot (the recommended site's label is its ring's,
+    :func:`_ring_best`); others on hover."""
     taken: set[tuple[float, float]] = set()
     labels = []
     for s in group:
         spot = (round(s.lat, 2), round(s.lon, 2))
-        wanted = s.id == best or s.kind == "tr_plant"
+        wanted = s.kind == "tr_plant" and s.id != best
         labels.append(s.name if wanted and spot not in taken else "")
         if wanted:
             taken.add(spot)
     return labels
+
+
+def _ring_best(fig: go.Figure, plan: Plan) -> None:
+    """A ring round the recommended site, with its name: the one label a phone's map keeps (the
+    reports' narrow-screen script drops the others, ``meta`` says which to keep), and in the legend
+    (its outline alone was the only mark of it)."""
+    best = plan.site(plan.recommendation.site) if plan.recommendation.site else None
+    if best is None:
+        return
+    fig.add_scattergeo(
+        lon=[best.lon],
+        lat=[best.lat],
+        mode="markers+text",
+        name=f"recommended: {best.name}",
+        marker=dict(symbol="circle-open", size=24, line=dict(color="#1f3b73", width=2.5), color="#1f3b73"),
+        text=[best.name],
+        textposition="top center",
+        textfont=dict(size=12, color="#1f3b73"),
+        hoverinfo="skip",
+        meta="keep-label",
+    )
 
 
 def _legs(plan: Plan, route_id: str) -> list[tuple[str, str, str]]:

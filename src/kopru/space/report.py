@@ -30,6 +30,7 @@ from plotly.offline import get_plotlyjs
 
 from kopru import __version__, basemap, datapack
 from kopru.geo import polygon_rings
+from kopru.report.charts import narrow_screens_js
 from kopru.space.frames import Window
 from kopru.space.geometry import (
     FALLBACK_ALTITUDE_KM,
@@ -598,6 +599,7 @@ def render_space_report(
     raw = station_sources(stations_path)
     return _env.get_template("space_report.html.j2").render(
         plotlyjs=get_plotlyjs(),
+        narrow_js=narrow_screens_js(),
         basemap=basemap.preload_script(),
         version=__version__,
         start=w.iso(0.0)[0],

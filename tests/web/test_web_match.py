@@ -386,3 +386,254 @@ def test_a_bad_row_of_the_requests_zones_is_located_on_zones_csv(client: httpx.C
     assert r.status_code == 422
     (err,) = r.json()["detail"]
     assert err["loc"][:2] == ["body", "zones_csv"] and "-5" in err["msg"] and "zones_csv" in err["msg"]
+
+
+def _visible(page: str) -> str:
+    """A downloaded page's words: no styles or scripts (plotly.js is full of '--')."""
+    return re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+
+
+def test_the_downloaded_report_and_sheets_name_the_page_s_fields_not_flags(client: httpx.Client) -> None:
+    """A web review: the report and pitch sheets downloaded from the Match page told their reader to
+    pass --zones FILE and --include-operating, which the page cannot take. Oracles: the page's own
+    labels (match.html: its routes-around box, from the restrictions table, and 'confirmed SEZ
+    eligibility only'), and the command line's words for the same run, kopru.match's: the rows
+    whose reason names --confirmed-only there name the page's box here."""
+    from kopru.display import COUNTRY_NAMES
+
+    run = _matched(client, ASKED)
+    served = client.get(f"/api/match/{run}").json()
+    report = _visible(client.get(f"/api/match/{run}/report.html").text)
+    for flag in ("--zones", "--include-operating", "--avoid", "--prefer", "--confirmed-only"):
+        assert flag not in report, flag
+    assert not re.search(r"--[a-z]", report)
+    restricted = kopru.load_data().table("restrictions").index
+    box = "routes around " + ", ".join(COUNTRY_NAMES[c] for c in restricted)
+    page = client.get("/match").text
+    assert f"> {box}</label>" in page and "> confirmed SEZ eligibility only</label>" in page
+    assert served["restricted_transit"] and f"tick “{box}” on the Match page" in report
+    direct = kopru.match(PIPELINE, objective="investment", hurdle_pct=12.0, confirmed_only=True).as_dict()
+    flagged = {
+        u["name"]
+        for u in direct["unassigned"]
+        if u["why"].endswith("(only those were allowed: --confirmed-only)")
+    }
+    boxed = {
+        u["name"]
+        for u in served["unassigned"]
+        if "“confirmed SEZ eligibility only” on the Match page" in u["why"]
+    }
+    assert flagged and boxed == flagged
+    assert "“confirmed SEZ eligibility only” on the Match page" in report
+    # an operating plant's sheet, in English and in Turkish, says what the page does with it
+    operating = next(e for e in served["enterprises"] if e["status"] == "operating" and e["zone"] is None)
+    sheet = _visible(client.get(f"/api/match/{run}/pitch/{operating['id']}").text)
+    assert "--" not in sheet and "the Match page places new projects only" in sheet
+    turkish = client.get(f"/api/match/{run}/pitch/{operating['id']}", params={"lang": "tr"}).text
+    assert "Match sayfası yalnızca yeni projeleri yerleştirir" in turkish and "--include" not in turkish
+    # and the workbook's reasons and notes
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/api/match/{run}/match.xlsx").content))
+    cells = [
+        str(c)
+        for sheet_name in ("Unassigned", "Summary")
+        for row in book[sheet_name].iter_rows(values_only=True)
+        for c in row
+    ]
+    assert not [c for c in cells if re.search(r"--[a-z]", c)]
+
+
+@pytest.mark.browser
+def test_a_sector_word_no_zone_reads_is_a_note_on_the_match_page(browser, base: str, tmp_path) -> None:
+    """An analyst's review: a misspelt sector was matched on its template's sectors with no word.
+    Oracle: sez.csv and the templates' sectors read by hand ('textils' is no one's; 'textiles' is the
+    nearest known word), so the page says it once, naming the enterprise."""
+    from test_web_browser import Watched
+
+    csv = tmp_path / "leads.csv"
+    csv.write_text(
+        "id,name,sector,template,investment_usd,regions\n"
+        "aw1,Anatolia Weaving,textils,textiles,2e7,KZ-79\n"
+        "cg1,Cappadocia Garments,garments,apparel,1e7,KZ-79\n",
+        encoding="utf-8",
+    )
+    w = Watched(browser, base)
+    try:
+        page = w.page
+        page.goto(base + "/match")
+        page.set_input_files("#pipeline-file", str(csv))
+        page.click("#match-btn")
+        page.wait_for_selector("#match-results:not([hidden])", timeout=90_000)
+        lines = page.locator("#match-summary p").all_inner_texts()
+        said = [t for t in lines if "is no SEZ's priority sector" in t]
+        assert said == [
+            "Note: sector 'textils' (Anatolia Weaving) is no SEZ's priority sector and no template's sector"
+            " (closest: 'textiles'), so it was not read: the sectors of the textiles template (textiles,"
+            " cotton processing, manufacturing) decided its SEZ eligibility."
+        ]
+        w.check()
+    finally:
+        w.close()
+
+
+def test_a_stored_match_run_s_params_fill_the_form() -> None:
+    """The scenario store's params of a match run as the Match form's fields. Oracle: hand-built
+    params, as the command line records them (a file's path, a target's region as typed) and as an
+    older web server did (no avoid, prefer, include_operating, confirmed_only nor zones)."""
+    from kopru.web.history import match_form
+
+    regions = kopru.load_data().regions["name"].to_dict()
+    example = EXAMPLES / "match" / "pipeline.csv"
+    cli = {
+        "pipeline": "/home/analyst/leads/pipeline 2024.csv",
+        "zones": "/home/analyst/leads/zones.csv",
+        "objective": "npv_gain",
+        "hurdle_pct": 15,
+        "min_jobs": {"Shymkent": 300, "Atlantis": 5},
+        "max_incentive_cost": 2_000_000,
+        "include_operating": True,
+        "prefer": "saving",
+        "confirmed_only": False,
+        "avoid": ["RU"],
+    }
+    form = match_form(cli, regions, example)
+    assert form["source"] == "upload:pipeline 2024.csv" and form["command_line"] is True
+    assert form["options"] == {
+        "objective": "npv_gain",
+        "hurdle_pct": 15.0,
+        "max_incentive_cost": 2_000_000.0,
+        "min_jobs": {"KZ-79": 300.0},  # Shymkent by its code, as the form's list gives it
+        "avoid": ["RU"],
+        "confirmed_only": False,
+        "include_operating": True,
+        "prefer": "saving",
+        "own_zones": True,
+    }
+    assert form["avoid_names"] == ["Russia"] and form["missing"] == []
+    assert form["notes"] == ["its target of 5 jobs in 'Atlantis' is not one the form can hold: left out"]
+    # the command line's run of the shipped example is the example again
+    assert (
+        match_form(cli | {"pipeline": str(example.resolve())}, regions, example)["source"]
+        == "example:pipeline"
+    )
+    older = {"pipeline": "upload:leads.csv", "objective": "jobs", "hurdle_pct": None, "min_jobs": {}}
+    form = match_form(older, regions, example)
+    assert form["source"] == "upload:leads.csv" and form["command_line"] is False
+    assert form["missing"] == [
+        "max_incentive_cost",
+        "confirmed_only",
+        "avoid",
+        "prefer",
+        "include_operating",
+        "zones",
+    ]
+    assert form["options"]["own_zones"] is None and form["options"]["prefer"] == "state_cost"
+    assert form["notes"] == [
+        "the store does not record its cap on the incentives' cost (the form sets none), whether it"
+        " placed on confirmed SEZ eligibility only (the box is left unticked), the countries its routes"
+        " went around (the box is left unticked), how it broke ties (the page breaks them toward the least"
+        " cost to the state), whether it placed plants already operating (the page places new projects"
+        " only) and whether it was run with zones of its own"
+    ]
+    # a value the form cannot take is said, and the field left as the form has it
+    odd = match_form({**cli, "objective": "happiness", "hurdle_pct": 140}, regions, example)
+    assert odd["options"]["objective"] == "jobs" and odd["options"]["hurdle_pct"] is None
+    assert "its objective 'happiness' is not one the form offers: it shows jobs" in odd["notes"]
+    assert "its hurdle 140 is not a number the form takes: it is left blank" in odd["notes"]
+
+
+STORED_UPLOAD = {
+    "pipeline": "upload:leads 2024.csv",
+    "objective": "exports",
+    "hurdle_pct": 8.0,
+    "min_jobs": {},
+    "max_incentive_cost": None,
+    "include_operating": False,
+    "prefer": "saving",
+    "confirmed_only": False,
+    "avoid": [],
+    "zones": None,
+}
+
+
+def _stored_match(params: dict) -> str:
+    """A match run recorded through the store's own API, as a server that has since stopped did."""
+    results = {
+        "portfolio": [{"id": "portfolio", "status": "optimal", "objective": 1.5e8, "enterprises": 1}],
+        "enterprises": [{"id": "a", "enterprise": "Anatolia Weaving", "zone": "sez_ontustik", "jobs": 120}],
+    }
+    return kopru.open_store().record("match", params=params, results=results)
+
+
+def test_a_stored_match_run_this_server_does_not_hold_gives_its_form(client: httpx.Client) -> None:
+    """Oracle: the params recorded (STORED_UPLOAD); a plan run and an unknown id have no form."""
+    run = _stored_match(STORED_UPLOAD)
+    listed = {r["id"]: r for r in client.get("/api/store/runs", params={"kind": "match"}).json()["runs"]}
+    assert listed[run]["on_server"] is False
+    form = client.get(f"/api/match/{run}/form").json()
+    assert form["on_server"] is False and form["source"] == "upload:leads 2024.csv"
+    assert form["options"]["objective"] == "exports" and form["options"]["hurdle_pct"] == 8.0
+    assert form["options"]["prefer"] == "saving" and form["options"]["own_zones"] is False
+    assert form["missing"] == [] and form["notes"] == []
+    assert client.get(f"/api/match/{run}").status_code == 404  # no portfolio is pretended
+    plan = kopru.open_store().record("plan", params={"optimize": False}, results={"sites": []})
+    r = client.get(f"/api/match/{plan}/form")
+    assert r.status_code == 404 and "is a plan run, not a match run" in r.json()["message"]
+    assert client.get(f"/api/match/{'0' * 32}/form").status_code == 404
+
+
+@pytest.mark.browser
+def test_a_stored_match_run_fills_the_match_form_after_a_restart(browser, client: httpx.Client) -> None:
+    """A web review: after a server restart a stored match run still listed but could not be asked
+    again. Oracle: the request the run was made with (the form sends it back unchanged, and the
+    portfolio run again is the first server's), and the params recorded for an upload."""
+    from test_web_browser import Watched
+
+    asked = ASKED | {"min_jobs": {"KZ-61": 50}}
+    run = _matched(client, asked)
+    served = client.get(f"/api/match/{run}").json()
+    upload = _stored_match(STORED_UPLOAD)
+    with serving(create_app(token="")) as fresh:  # a new process's server on the same store
+        w = Watched(browser, fresh)
+        try:
+            page = w.page
+            page.goto(fresh + "/runs")
+            row = page.locator(f"#runs-table tbody tr[data-run='{run}']")
+            row.wait_for()
+            assert row.locator("a[href^='/match?run=']").count() == 0  # nothing held to reopen
+            row.locator("a[href^='/match?form=']").click()
+            page.wait_for_selector("#match-reopened:not([hidden])")
+            assert page.locator("#objective").input_value() == "investment"
+            assert page.locator("#hurdle").input_value() == "12"
+            assert page.locator("#confirmed-only").is_checked()
+            assert page.locator("#min-jobs-region").input_value() == "KZ-61"
+            assert page.locator("#min-jobs").input_value() == "50"
+            assert page.locator("input[name=source][value=example]").is_checked()
+            assert not page.locator("#avoid-restricted").is_checked()
+            note = page.locator("#match-reopened").inner_text()
+            assert note.startswith("Filled in with the options of the run of") and "no longer holds" in note
+            assert page.locator("#match-results").is_hidden()  # no portfolio it does not have
+            with page.expect_request(lambda r: r.url.endswith("/api/match") and r.method == "POST") as sent:
+                page.click("#match-btn")
+            assert sent.value.post_data_json == asked
+            page.wait_for_selector("#match-map[data-drawn='1']", timeout=90_000)
+            names = page.locator("#match-assignments tbody tr td:first-child").all_inner_texts()
+            assert names == [a["name"] for a in served["assignments"]]
+            # an uploaded file is named, and must be chosen again
+            page.goto(fresh + "/runs")
+            page.locator(f"#runs-table tbody tr[data-run='{upload}'] a[href^='/match?form=']").click()
+            page.wait_for_selector("#match-reopened:not([hidden])")
+            assert page.locator("input[name=source][value=upload]").is_checked()
+            assert page.locator("#objective").input_value() == "exports"
+            note = page.locator("#match-reopened").inner_text()
+            assert "choose “leads 2024.csv” again" in note
+            assert "broke ties toward the largest saving, which this form cannot ask" in note
+            page.click("#match-btn")
+            page.wait_for_selector("#match-errors:not([hidden])")
+            assert "choose a pipeline CSV" in page.locator("#match-errors").inner_text()
+            w.check()
+        finally:
+            w.close()

@@ -5,15 +5,18 @@ its enterprises' market shares in one matrix product, so the pipeline's costs ar
 enterprises × zones, not one plan per enterprise. A pair is *possible* when the enterprise is a
 new project (a plant already operating is not placed unless asked), the zone takes its sector (an
 SEZ's priority sectors, read against the enterprise's own sector and its template's; industrial
-zones take any), lies in one of its regions, has a route to every market, and saves at least the
-enterprise's hurdle against its Turkish baseline (a new plant in its home province). Missing jobs
-and needs are estimated from the template, and the estimate is flagged. A pair whose SEZ
-incentives rest only on a general word ('manufacturing') or on a zone without a sourced sector
-list is possible but *unconfirmed*, as in a plan.
+zones take any; a sector word no SEZ and no template knows is said in the run's notes, as the
+template's sectors then decide alone), lies in one of its regions, has a route to every market,
+and saves at least the enterprise's hurdle against its Turkish baseline (a new plant in its home
+province). Missing jobs and needs are estimated from the template, and the estimate is flagged. A
+pair whose SEZ incentives rest only on a general word ('manufacturing') or on a zone without a
+sourced sector list is possible but *unconfirmed*, as in a plan.
 """
 
 from __future__ import annotations
 
+import difflib
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,8 +25,9 @@ from kopru.appraisal import npv
 from kopru.costs import COMPONENTS
 from kopru.datapack import DataPack
 from kopru.datapack.loader import ZONE_RESOURCES
+from kopru.display import and_list
 from kopru.matchmaking.pipeline import Pipeline
-from kopru.matchmaking.templates import TemplateCosts
+from kopru.matchmaking.templates import TEMPLATES, TemplateCosts, template_path
 from kopru.matchmaking.zones import Zones
 from kopru.sites import sez_eligibility
 
@@ -35,6 +39,7 @@ BOUGHT_IN = [COMPONENTS.index(c) for c in ("materials", "energy", "logistics", "
 REASONS = ("status", "sector", "region", "route", "hurdle")
 ALREADY_BUILT = ("operating",)  # statuses of a plant that exists: not a project to place
 SCALE_FLAG = 3.0  # an enterprise this many times its template's size (or 1/this) is flagged
+NAMED_AT_MOST = 10  # enterprises a note names before it counts the rest
 
 
 @dataclass
@@ -112,6 +117,7 @@ def pair_table(
     with np.errstate(invalid="ignore", divide="ignore"):
         out.advantage = 1.0 - out.cost / out.baseline_cost[:, None]
     out.reason, confirmed = _reasons(df, zones, templates, out, include_operating)
+    out.notes.extend(unread_sectors(df, zones, templates))
     out.confirmed = confirmed | (out.incentive_cost <= 0)  # no incentive counted: nothing to confirm
     if confirmed_only:
         out.reason = np.where((out.reason < 0) & ~out.confirmed, REASONS.index("sector"), out.reason)
@@ -262,6 +268,73 @@ def _reasons(
     for k, ok in enumerate((status_ok, sector_ok, region_ok, route_ok, hurdle_ok)):
         reason = np.where((reason < 0) & ~ok, k, reason)
     return reason, confirmed
+
+
+def sector_key(sector: str) -> str:
+    """A sector as the SEZ check reads it (:func:`_reasons`, then ``sez_eligibility``):
+    'Machinery_Equipment' is 'machinery equipment'."""
+    return str(sector).replace("_", " ").strip().lower()
+
+
+@functools.cache
+def shipped_sectors() -> frozenset[str]:
+    """The sector words of every template kopru ships (those a pipeline may name by template)."""
+    from kopru.profile import load_profile
+
+    return frozenset(sector_key(s) for name in TEMPLATES for s in load_profile(template_path(name)).sectors)
+
+
+def unread_sectors(df, zones: Zones, templates: dict[str, TemplateCosts]) -> list[str]:
+    """A note for each sector word of the pipeline that no SEZ lists as a priority sector and no
+    template names: the SEZ check reads it and finds nothing, so its template's sectors decide
+    alone, and a misspelt 'textils' would otherwise pass unseen (an analyst's review). The word is
+    context, so the row is kept; the note names its enterprises, a close known word, and the
+    template(s) that decided."""
+    known = set(shipped_sectors())
+    known.update(sector_key(s) for t in templates.values() for s in t.profile.sectors)
+    known.update(sector_key(s) for z in zones.table["sectors"] for s in str(z).split(";") if s.strip())
+    vocabulary = sorted(known)
+    words: dict[str, list[int]] = {}
+    for e, sector in enumerate(df["sector"]):
+        key = sector_key(sector)
+        if key not in known:
+            words.setdefault(key, []).append(e)
+    if len(words) > 1:  # one note for them all: a pipeline written in its own words has many
+        return [_unread_words(df, words, vocabulary)]
+    out = []
+    for key, rows in words.items():
+        names = [str(df["name"].iloc[e]) for e in rows]
+        # semicolons: names hold commas ('Turkish investor (unnamed): stove plant, Almaty region')
+        shown = "; ".join(names[:NAMED_AT_MOST]) + (
+            f"; and {len(names) - NAMED_AT_MOST} more" if len(names) > NAMED_AT_MOST else ""
+        )
+        who = shown if len(rows) == 1 else f"{len(rows)} enterprises: {shown}"
+        near = difflib.get_close_matches(key, vocabulary, n=1, cutoff=0.75)
+        closest = f" (closest: {near[0]!r})" if near else ""
+        used = list(dict.fromkeys(str(df["template"].iloc[e]) for e in rows))
+        decided = and_list(
+            [f"the {name} template ({', '.join(templates[name].profile.sectors) or 'none'})" for name in used]
+        )
+        out.append(
+            f"sector {df['sector'].iloc[rows[0]]!r} ({who}) is no SEZ's priority sector and no template's"
+            f" sector{closest}, so it was not read: the sectors of {decided} decided"
+            f" {'its' if len(rows) == 1 else 'their'} SEZ eligibility"
+        )
+    return out
+
+
+def _unread_words(df, words: dict[str, list[int]], vocabulary: list[str]) -> str:
+    """Several unread sector words in one note: each with its enterprise (or how many) and a close
+    known word, if any."""
+    parts = []
+    for key, rows in words.items():
+        who = str(df["name"].iloc[rows[0]]) if len(rows) == 1 else f"{len(rows)} enterprises"
+        near = difflib.get_close_matches(key, vocabulary, n=1, cutoff=0.75)
+        parts.append(f"{df['sector'].iloc[rows[0]]!r} ({who}" + (f"; closest: {near[0]!r})" if near else ")"))
+    return (
+        f"{len(words)} sector words are no SEZ's priority sector and no template's, so they were not read"
+        f" and each enterprise's template's sectors decided its SEZ eligibility: {'; '.join(parts)}"
+    )
 
 
 def unit_components(t: TemplateCosts, markets: tuple[str, ...], site: int) -> np.ndarray:

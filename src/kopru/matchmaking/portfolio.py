@@ -27,7 +27,7 @@ import numpy as np
 from kopru.assignment import GapProblem, GapSolution, SideConstraint, solve_gap
 from kopru.datapack.loader import ZONE_RESOURCES
 from kopru.display import COUNTRY_NAMES, and_list, code_of
-from kopru.errors import MatchError
+from kopru.errors import MatchError, OptionError
 from kopru.highs import Status
 from kopru.language import ENGLISH, Words
 from kopru.matchmaking.pairs import REASONS, SCALE_FLAG, Pairs
@@ -40,6 +40,24 @@ EXACT_UP_TO = 500  # enterprises solved to proven optimality by default; larger 
 SHADOW_MAX_PAIRS = 20_000  # above this many pairs shadow values are not re-solved (say so)
 RESOURCE_UNITS = {"land_ha": "ha", "power_mw": "MW", "water_m3_day": "m3 a day"}
 REASON_TEXT = {"route": "no zone it may use has a route to every one of its markets"}
+#: Where a run is read: "cli", the command line (``kopru match``, and the Python API, whose keywords
+#: are its flags' names), or "web", the Match page and POST /api/match. A message that tells its
+#: reader how to ask for an option names the flag on the one and the page's field (or the API's,
+#: where the page has none) on the other: a web review found a report downloaded from the page
+#: telling its reader to pass --zones and --include-operating, which a page cannot take.
+SURFACES = ("cli", "web")
+LAND_HINT = {
+    "cli": "give their free land in a --zones file",
+    "web": "give their free land in zones_csv (POST /api/match; the Match page has no input for it)",
+}
+
+
+def check_surface(surface: str) -> str:
+    if surface not in SURFACES:
+        raise OptionError(f"surface must be one of {', '.join(SURFACES)}, got {surface!r}", field="surface")
+    return surface
+
+
 # how ties at the optimum are broken: the portfolio a promotion agency should prefer by default
 PREFER = {
     "state_cost": "the least cost to the state of the zones' incentives",
@@ -294,22 +312,33 @@ class MatchResult:
             )
         return rows
 
-    def unassigned_rows(self) -> list[dict[str, Any]]:
+    def unassigned_rows(self, surface: str = "cli") -> list[dict[str, Any]]:
         df = self.pipeline.table
         rows = []
         for e in np.flatnonzero(self.assignment < 0):
-            rows.append({"enterprise": df["id"].iloc[e], "name": df["name"].iloc[e], "why": self.why_not(e)})
+            why = self.why_not(e, surface=surface)
+            rows.append({"enterprise": df["id"].iloc[e], "name": df["name"].iloc[e], "why": why})
         return rows
 
-    def why_not(self, e: int, words: Words | None = None) -> str:
-        """Why an enterprise has no zone, in words (English, or ``words``' language)."""
+    def why_not(self, e: int, words: Words | None = None, surface: str = "cli") -> str:
+        """Why an enterprise has no zone, in words (English, or ``words``' language), naming the
+        options as ``surface`` (:data:`SURFACES`) asks for them."""
         w = words or ENGLISH
         p = self.pairs
+        web = check_surface(surface) == "web"
         if (p.reason[e] == REASONS.index("status")).all():
+            status = w(str(self.pipeline.table["status"].iloc[e]))
+            if web:
+                return w(
+                    "it operates already (status '%(status)s'): not a new project to place (the Match page"
+                    " places new projects only; include_operating: true in POST /api/match places it as if"
+                    " it were)",
+                    status=status,
+                )
             return w(
                 "it operates already (status '%(status)s'): not a new project to place"
                 " (include_operating, --include-operating on the command line, places it as if it were)",
-                status=w(str(self.pipeline.table["status"].iloc[e])),
+                status=status,
             )
         if p.possible[e].any():
             return self._why_left_out(e, w)
@@ -323,6 +352,13 @@ class MatchResult:
         first = p.reason[e]
         if (first[local] == REASONS.index("sector")).all():
             names = ", ".join(zones["name"][local])
+            if p.confirmed_only and web:
+                return w(
+                    "the zones in its regions (%(zones)s) do not take its sector with its eligibility"
+                    " confirmed (only those were allowed: “confirmed SEZ eligibility only” on the Match"
+                    " page)",
+                    zones=names,
+                )
             if p.confirmed_only:
                 return w(
                     "the zones in its regions (%(zones)s) do not take its sector with its eligibility"
@@ -584,8 +620,11 @@ class MatchResult:
         self._transit[key] = found
         return found
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, surface: str = "cli") -> dict[str, Any]:
+        """The run as ``kopru match --json`` gives it; ``surface`` "web" names options as the Match
+        page and POST /api/match ask for them (:data:`SURFACES`)."""
         s, impact = self.solution, self.impact()
+        hint = LAND_HINT[check_surface(surface)]
         return {
             **self.provenance,
             "status": s.status.value,
@@ -597,7 +636,7 @@ class MatchResult:
             "enterprises": self.enterprise_rows(),
             "zones": self.zone_rows(),
             "assignments": self.assignment_rows(),
-            "unassigned": self.unassigned_rows(),
+            "unassigned": self.unassigned_rows(surface),
             "impact": impact,
             "incentive_cost_basis": INCENTIVE_COST_BASIS,
             "tie_break": self.tie_break(),
@@ -606,7 +645,7 @@ class MatchResult:
             "avoid": list(self.avoid),
             "avoid_names": [COUNTRY_NAMES.get(c, c) for c in self.avoid],
             "restricted_transit": self.restricted_transit(),
-            "notes": self.notes,
+            "notes": [n.replace(LAND_HINT["cli"], hint) for n in self.notes],
         }
 
     def target_rows(self, impact: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -760,7 +799,7 @@ def solve_portfolio(
     if gap is None:
         gap = 1e-9 if len(pipeline) <= EXACT_UP_TO else 1e-3
     solution = solve_gap(problem, time_limit=_left(deadline, at_least=0.01), gap=gap)
-    notes = []
+    notes = list(pairs.notes)  # what the pipeline said that the pairs did not read, first
     assignment = solution.assignment.copy() if solution.assignment is not None else np.full(len(pipeline), -1)
     refined = other_assignment = None
     if refine and solution.status is Status.OPTIMAL and solution.objective is not None:
@@ -929,7 +968,7 @@ def _resting_notes(pairs: Pairs, zones: Zones, assignment: np.ndarray) -> list[s
         n = int(uncapped.sum())
         out.append(
             f"{n} {'enterprise' if n == 1 else 'enterprises'} ({land:,.0f} ha) placed in zones whose land is"
-            f" not published, so not capped: {counted}; give their free land in a --zones file"
+            f" not published, so not capped: {counted}; {LAND_HINT['cli']}"
         )
     return out
 

@@ -31,6 +31,8 @@ from kopru.display import COUNTRY_NAMES
 from kopru.language import ENGLISH, LANGUAGES, Words, check_language
 from kopru.matchmaking import MatchResult
 from kopru.matchmaking.pairs import SCALE_FLAG, unit_components
+from kopru.matchmaking.portfolio import check_surface
+from kopru.report.charts import narrow_screens_js
 from kopru.report.folder import prepare_folder
 
 _env = Environment(
@@ -126,10 +128,11 @@ def pitch_files(ids: list[str] | tuple[str, ...]) -> dict[str, str]:
     return files
 
 
-def pitch_rows(result: MatchResult, e: int, words: Words = ENGLISH) -> dict[str, Any]:
+def pitch_rows(result: MatchResult, e: int, words: Words = ENGLISH, surface: str = "cli") -> dict[str, Any]:
     """Everything a pitch sheet shows for enterprise ``e``: its zone (or best zone), the cost per
     unit there and at its Turkish baseline by component, the zone's incentives and routes; the
-    sentences kopru writes (why it is not placed, what speaks for each zone) in ``words``' language."""
+    sentences kopru writes (why it is not placed, what speaks for each zone) in ``words``' language,
+    naming options as ``surface`` asks for them (:data:`kopru.matchmaking.portfolio.SURFACES`)."""
     df, p, zones = result.pipeline.table, result.pairs, result.zones.table
     row = df.iloc[e]
     # the template as costed for this enterprise: its own SEZ relief category
@@ -159,7 +162,7 @@ def pitch_rows(result: MatchResult, e: int, words: Words = ENGLISH) -> dict[str,
         "sez_category": p.category[e],
         "hurdle": p.hurdle[e],
         "assigned": assigned >= 0,
-        "why_not": None if assigned >= 0 else result.why_not(e, words),
+        "why_not": None if assigned >= 0 else result.why_not(e, words, surface),
         "best_zones": best,
         "avoided": [COUNTRY_NAMES.get(c, c) for c in result.avoid],
         "zone": None,
@@ -344,11 +347,13 @@ def render_match_html(
     pack: DataPack,
     languages: tuple[str, ...] = (),
     pitch_link: Callable[[str, str | None], str] | None = None,
+    surface: str = "cli",
 ) -> str:
     """The matchmaking report; ``languages`` are those the pitch sheets are also written in (linked
     from each row). ``pitch_link(enterprise, language or None)`` is each sheet's address: by
     default the files :func:`write_match_folder` writes beside the report, ``pitch/<lang>/<id>.html``
-    (a server gives its own addresses, as a downloaded report has no such files beside it)."""
+    (a server gives its own addresses, as a downloaded report has no such files beside it).
+    ``surface`` "web" names the options as the Match page asks for them, not as flags."""
     if pitch_link is None:
         files = pitch_files(result.pipeline.ids)
 
@@ -356,7 +361,7 @@ def render_match_html(
             return files[eid] if lang is None else files[eid].replace("pitch/", f"pitch/{lang}/", 1)
 
     to_div = dict(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
-    data = result.as_dict()
+    data = result.as_dict(check_surface(surface))
     env = _env.overlay()
     regions = pack.regions["name"].to_dict()
     # a dict of its own: overlay() shares the parent's filters
@@ -364,18 +369,28 @@ def render_match_html(
     return env.get_template("match.html.j2").render(
         d=data,
         plotlyjs=get_plotlyjs(),
+        narrow_js=narrow_screens_js(),
         basemap=basemap.preload_script(),
         map=match_map(result, pack).to_html(div_id="match-map", **to_div),
         pitch=pitch_link,
         languages=languages,
         avoided=[COUNTRY_NAMES.get(c, c) for c in result.avoid],
+        surface=surface,
+        around_box=around_box(pack),
     )
 
 
-def render_pitch_html(result: MatchResult, e: int, lang: str = "en") -> str:
-    """Enterprise ``e``'s pitch sheet in ``lang`` (``kopru.language.LANGUAGES``)."""
+def around_box(pack: DataPack) -> str:
+    """The Match page's check box that routes around the countries under restrictions, as its
+    label reads (kopru.web's match.html writes it from the same table)."""
+    return "routes around " + ", ".join(COUNTRY_NAMES.get(c, c) for c in pack.table("restrictions").index)
+
+
+def render_pitch_html(result: MatchResult, e: int, lang: str = "en", surface: str = "cli") -> str:
+    """Enterprise ``e``'s pitch sheet in ``lang`` (``kopru.language.LANGUAGES``); ``surface`` "web"
+    names the options as the Match page asks for them, not as flags."""
     words = Words(lang)
-    html = _pitch_template(words.lang).render(s=pitch_rows(result, e, words), w=words)
+    html = _pitch_template(words.lang).render(s=pitch_rows(result, e, words, check_surface(surface)), w=words)
     if words.lang == "en":
         return html
     # the zones as the sheet's language names them (an analyst's review: 'Önerilen bölge: Aktobe
@@ -425,16 +440,17 @@ def _pitch_template(lang: str) -> Template:
     return env.get_template("pitch.html.j2")
 
 
-def write_workbook(result: MatchResult, path: str | Path) -> Path:
+def write_workbook(result: MatchResult, path: str | Path, surface: str = "cli") -> Path:
     """The portfolio as an Excel workbook a promotion team forwards: Summary, Assignments,
     Enterprises, Zones, Unassigned, By region and Objectives; every header names its unit, money
-    has thousands separators, shares are per cent, headers are frozen and filterable."""
+    has thousands separators, shares are per cent, headers are frozen and filterable; ``surface``
+    "web" names the options as the Match page asks for them."""
     from openpyxl import Workbook
 
     from kopru.report.workbook import MONEY, NUMBER, SHARE, add_sheet
 
     path = Path(path)
-    data = result.as_dict()
+    data = result.as_dict(check_surface(surface))
     names = {z["id"]: z["name"] for z in data["zones"]}
     book = Workbook()
     book.remove(book.active)

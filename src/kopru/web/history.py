@@ -1,5 +1,7 @@
 """What the Runs page shows from the DuckDB scenario store: every run of ``kopru plan``, ``risk``,
-``rank``, ``sweep`` and of this web app, newest first, one run's inputs and results, two side by side.
+``rank``, ``sweep`` and of this web app, newest first, one run's inputs and results, two side by side;
+and a stored match run's options as the Match page's form holds them (:func:`match_form`), so a run
+this server no longer holds can be asked again.
 
 Read-only views of :class:`kopru.store.Store` (``summaries``, ``show``, ``compare``); nothing is
 computed here beyond naming sites and making the rows JSON-safe. The store is shared with the
@@ -21,7 +23,7 @@ from pydantic import BaseModel, Field
 
 from kopru import display
 from kopru.datapack import DataPack
-from kopru.display import COUNTRY_NAMES
+from kopru.display import COUNTRY_NAMES, and_list, code_of
 from kopru.sites import plant_id
 from kopru.store import (
     HEADLINE_METRICS,
@@ -133,6 +135,133 @@ class StoreComparison(BaseModel):
     b: StoredRun
     names: dict[str, str]
     rows: list[CompareRow]
+
+
+class MatchForm(BaseModel):
+    """A match run's options as the Match page's form holds them (the shape GET /api/match/{id}
+    gives a held run's, so the page fills its form one way), and what the form cannot be given."""
+
+    run: str
+    created: str = Field(description="UTC, ISO 8601")
+    on_server: bool = Field(description="this server holds the run: GET /api/match/{id} shows its portfolio")
+    source: str | None = Field(
+        description="example:pipeline, or upload:<file name> for a file the user must choose again"
+    )
+    command_line: bool = Field(default=False, description="the run read its pipeline on the command line")
+    options: dict[str, Any] = Field(
+        description="objective, hurdle_pct, max_incentive_cost, min_jobs (region codes), confirmed_only,"
+        " avoid (country codes), prefer, include_operating, own_zones (None: not recorded)"
+    )
+    avoid_names: list[str]
+    missing: list[str] = Field(description="options the stored run does not record")
+    notes: list[str] = Field(description="what the form is filled with instead of the run's own options")
+
+
+# what a match run's options are when its params do not say, and what the form then shows
+MISSING_SAID = {
+    "pipeline": "which pipeline it matched (choose the example or a file)",
+    "objective": "its objective (the form shows jobs)",
+    "hurdle_pct": "its hurdle (the form leaves it blank: each row's own, else 10 %)",
+    "min_jobs": "its jobs targets (the form sets none)",
+    "max_incentive_cost": "its cap on the incentives' cost (the form sets none)",
+    "confirmed_only": "whether it placed on confirmed SEZ eligibility only (the box is left unticked)",
+    "avoid": "the countries its routes went around (the box is left unticked)",
+    "prefer": "how it broke ties (the page breaks them toward the least cost to the state)",
+    "include_operating": "whether it placed plants already operating (the page places new projects only)",
+    "zones": "whether it was run with zones of its own",
+}
+
+
+def match_form(params: dict[str, Any], region_names: dict[str, str], example: Path | None = None) -> dict:
+    """A stored match run's params (what ``record_match`` keeps: the web's ``pipeline`` is
+    ``example:pipeline`` or ``upload:<name>``, the command line's the file's path) as the Match
+    form's fields: ``source``, ``options`` (the keys of :class:`MatchRun`'s), ``missing`` (the
+    options the params lack: the form keeps its default there) and ``notes`` (what could not be put
+    in the form as recorded). ``example``: the shipped example pipeline, which a command-line run
+    may have read by its path. A file is named, never read: the user chooses it again."""
+    from kopru.matchmaking import OBJECTIVES
+
+    params = params if isinstance(params, dict) else {}
+    missing = [k for k in MISSING_SAID if k not in params]
+    notes: list[str] = []
+    options: dict[str, Any] = {}
+
+    source, command_line = None, False
+    pipeline = params.get("pipeline")
+    if isinstance(pipeline, str) and pipeline.startswith(("example:", "upload:")):
+        source = pipeline
+    elif isinstance(pipeline, str) and pipeline.strip():
+        command_line = True
+        is_example = example is not None and pipeline == str(example.resolve())
+        name = pipeline.replace("\\", "/").rsplit("/", 1)[-1]  # its name: the path is the server's
+        source = "example:pipeline" if is_example else f"upload:{name}"
+
+    objective = params.get("objective")
+    options["objective"] = objective if objective in OBJECTIVES else "jobs"
+    if objective is not None and objective not in OBJECTIVES:
+        notes.append(f"its objective {objective!r} is not one the form offers: it shows jobs")
+
+    def number(key: str, label: str, below: float = math.inf) -> float | None:
+        value = params.get(key)
+        if value is None:
+            return None
+        if _count(value) and value < below:
+            return float(value)
+        notes.append(f"its {label} {value!r} is not a number the form takes: it is left blank")
+        return None
+
+    options["hurdle_pct"] = number("hurdle_pct", "hurdle", 100.0)
+    options["max_incentive_cost"] = number("max_incentive_cost", "cap on the incentives' cost")
+
+    # the command line keeps a target's region as it was typed ('Shymkent'); the form lists codes
+    targets: dict[str, float] = {}
+    given = params.get("min_jobs")
+    for region, jobs in given.items() if isinstance(given, dict) else ():
+        code = code_of(str(region), region_names)
+        if code is None or not _count(jobs):
+            notes.append(f"its target of {jobs!r} jobs in {region!r} is not one the form can hold: left out")
+            continue
+        targets[code] = float(jobs)
+    options["min_jobs"] = targets
+
+    avoid = params.get("avoid") if isinstance(params.get("avoid"), list) else []
+    options["avoid"] = [c.upper() for c in avoid if isinstance(c, str)]
+    options["confirmed_only"] = params.get("confirmed_only") is True
+    options["include_operating"] = params.get("include_operating") is True
+    prefer = params.get("prefer")
+    options["prefer"] = prefer if prefer in ("state_cost", "saving") else "state_cost"
+    options["own_zones"] = bool(params.get("zones")) if "zones" in params else None
+    if missing:
+        notes.insert(0, "the store does not record " + and_list([MISSING_SAID[k] for k in missing]))
+    return {
+        "source": source,
+        "command_line": command_line,
+        "options": options,
+        "avoid_names": [COUNTRY_NAMES.get(c, c) for c in options["avoid"]],
+        "missing": missing,
+        "notes": notes,
+    }
+
+
+def _count(value: Any) -> bool:
+    """A finite number >= 0 (JSON's true is not one)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < math.inf
+
+
+def stored_match_form(
+    path: str | Path | None, held: Held, region_names: dict[str, str], run_id: str, example: Path
+) -> MatchForm:
+    """A match run of the scenario store as the Match form holds it (404: no such match run)."""
+    row = _show(store_at(path), run_id)
+    if row["kind"] != "match":
+        said = f"run {run_id} of the scenario store is a {row['kind']} run, not a match run"
+        raise HTTPException(status_code=404, detail=said)
+    return MatchForm(
+        run=row["id"],
+        created=_created(row["created"]),
+        on_server=held(row["id"]),
+        **match_form(row.get("params") or {}, region_names, example),
+    )
 
 
 # -- reading ------------------------------------------------------------------------------------

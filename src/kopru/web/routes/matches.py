@@ -3,7 +3,8 @@ zones as a background job, and its results, map, pitch sheets and downloads.
 
 The work is the Python API's ``kopru.match`` (as ``kopru match``); the pipeline is read and checked
 before the job is queued, so a bad file is answered at once (422, naming the row and the field).
-Runs are kept in memory here and recorded in the scenario store.
+Runs are kept in memory here and recorded in the scenario store; a recorded run this server no
+longer holds gives back its options (GET /api/match/{run}/form), which fill the Match form again.
 """
 
 import io
@@ -22,9 +23,11 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from kopru import api
+from kopru.display import COUNTRY_NAMES
 from kopru.errors import KopruError
 from kopru.matchmaking import OBJECTIVES, MatchResult
 from kopru.matchmaking.templates import EXAMPLES
+from kopru.web import history
 from kopru.web.errors import job_error, web_words
 from kopru.web.jobs import JobProgress, JobView
 from kopru.web.runs import RUN_ID_PATTERN, MatchRun
@@ -134,6 +137,9 @@ def _record(state: WebState, result: MatchResult, req: MatchRequest, source: str
             "prefer": req.prefer,
             "confirmed_only": req.confirmed_only,
             "avoid": list(result.avoid),
+            # whether zones of its own were given (their text is not kept), as the command line's
+            # path says it: a run asked again from the store says it cannot send them
+            "zones": "zones_csv" if req.zones_csv is not None else None,
         }
         return api.open_store(state.scenario_store).record_match(result, params)
     except Exception as exc:  # a locked or broken store must not fail the run
@@ -236,17 +242,41 @@ def match_result(state: State, run_id: RunId) -> dict[str, Any]:
     assignments, unassigned and impact; with the run's ``source`` (``example:pipeline`` or
     ``upload:<file>``) and the ``options`` it was asked with."""
     run = _run(state, run_id)
-    found = run.result.as_dict()
+    found = run.result.as_dict("web")
     return {
         "run": run.id,
         "source": run.source,
         "recorded": run.recorded,
         "options": run.options,
         **found,
-        # the API's ways, not the command line's
+        # the page's and the API's ways, not the command line's
         "notes": [web_words(n) for n in found["notes"]],
         "unassigned": [{**u, "why": web_words(u["why"])} for u in found["unassigned"]],
     }
+
+
+@router.get("/match/{run_id}/form")
+def match_form(state: State, run_id: RunId) -> history.MatchForm:
+    """A match run's options as the Match page's form holds them: this server's run as it was asked,
+    else the scenario store's record of it (after a restart, or a ``kopru match`` run), with the
+    options it does not record (``missing``) and what the form cannot hold (``notes``). Only the
+    options: a portfolio this server does not hold is not shown, the form runs it again."""
+    run = state.matches.get(run_id)
+    if run is not None:
+        options = {"own_zones": False, **run.options}
+        return history.MatchForm(
+            run=run.id,
+            created=run.created,
+            on_server=True,
+            source=run.source,
+            options=options,
+            avoid_names=[COUNTRY_NAMES.get(c, c) for c in run.result.avoid],
+            missing=[],
+            notes=[],
+        )
+    regions = api.data_pack().regions["name"].to_dict()
+    held = history.held_by(state.runs, state.matches)
+    return history.stored_match_form(state.scenario_store, held, regions, run_id, EXAMPLE)
 
 
 @router.get("/match/{run_id}/figures")
@@ -274,7 +304,7 @@ def match_pitch(
     ids = run.result.pipeline.ids
     if enterprise not in ids:
         raise HTTPException(status_code=404, detail=f"no enterprise {enterprise!r} in this run")
-    return HTMLResponse(render_pitch_html(run.result, ids.index(enterprise), lang))
+    return HTMLResponse(render_pitch_html(run.result, ids.index(enterprise), lang, surface="web"))
 
 
 @router.get("/match/{run_id}/report.html", response_class=HTMLResponse)
@@ -290,7 +320,8 @@ def match_report(state: State, run_id: RunId, request: Request) -> HTMLResponse:
         # '/' kept: the route takes a path, as an id such as 'a/b' is one (a %2F would not route)
         return f"{base}/{quote(eid, safe='/')}" + (f"?lang={lang}" if lang else "")
 
-    html = render_match_html(run.result, api.data_pack(), ("tr",), pitch_link)
+    # the page's fields, not the command line's flags: its reader has the page
+    html = render_match_html(run.result, api.data_pack(), ("tr",), pitch_link, surface="web")
     return HTMLResponse(html, headers={"Content-Disposition": 'attachment; filename="match_report.html"'})
 
 
@@ -301,7 +332,7 @@ def match_workbook(state: State, run_id: RunId) -> Response:
 
     run = _run(state, run_id)
     with tempfile.TemporaryDirectory(prefix="kopru-xlsx-") as d:
-        path = write_workbook(run.result, Path(d) / "match.xlsx")
+        path = write_workbook(run.result, Path(d) / "match.xlsx", surface="web")
         data = io.BytesIO(path.read_bytes())
     return Response(
         data.getvalue(),

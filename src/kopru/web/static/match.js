@@ -173,9 +173,10 @@
       lines.push(`Target: ${t.target}: ${kopru.money(t.reached)}, ${met}.`);
     }
     for (const n of d.notes || []) {
-      // what the totals rest on (scaled-up rows, zones whose land is not capped)
-      // (how to give the land is the API's zones_csv, which this page has no input for)
-      if (/times (its|their) template's size give|zones whose land is not published|placed on leads more than/.test(n)) lines.push(`Note: ${n.replace(/; give their free land in zones_csv.*$/, "")}.`);
+      // what the totals rest on (scaled-up rows, zones whose land is not capped, old leads) and the
+      // pipeline's sector words no zone or template reads (how to give the land is the API's
+      // zones_csv, which this page has no input for)
+      if (/times (its|their) template's size give|zones whose land is not published|placed on leads more than|is no SEZ's priority sector and no template's sector/.test(n)) lines.push(`Note: ${n.replace(/; give their free land in zones_csv.*$/, "")}.`);
     }
     const summary = document.getElementById("match-summary");
     summary.replaceChildren(...lines.map((text) => Object.assign(document.createElement("p"), { textContent: text })));
@@ -210,8 +211,9 @@
     document.getElementById("match-results").scrollIntoView({ behavior: "smooth" });
   }
 
-  // a run reopened from the Runs page (/match?run=<id>): its portfolio, and its form as it was asked
-  function restoreForm(d) {
+  // a run reopened from the Runs page (/match?run=<id>): its portfolio, and its form as it was asked;
+  // or a stored run this server no longer holds (/match?form=<id>): its form only, to run it again
+  function restoreForm(d, filled = false) {
     const o = d.options || {};
     document.getElementById("objective").value = o.objective || "jobs";
     document.getElementById("hurdle").value = o.hurdle_pct ?? "";
@@ -225,8 +227,11 @@
     form.elements.source.value = upload ? "upload" : "example";
     lastSource = upload ? `“${d.source.slice("upload:".length)}”` : "the example pipeline";
     const note = document.getElementById("match-reopened");
-    const extra = [];
-    if (upload) extra.push(`to run it again, choose ${lastSource} again (a browser never refills a file input)`);
+    // what the server could not put in the form as recorded (options the store lacks, ...); a held
+    // run's notes are its portfolio's, not the form's
+    const extra = filled ? [...(d.notes || [])] : [];
+    if (upload && d.command_line) extra.push(`it read ${lastSource} on the command line: to run it here, choose that file (this page cannot read it from the server)`);
+    else if (upload) extra.push(`to run it again, choose ${lastSource} again (a browser never refills a file input)`);
     if (o.own_zones) extra.push("it was run with zones of its own, which the page cannot send again");
     const targets = Object.entries(o.min_jobs || {});
     document.getElementById("min-jobs-region").value = targets.length ? targets[0][0] : "";
@@ -236,9 +241,29 @@
     if (avoided && !box.checked) extra.push(`it routed around ${(d.avoid_names || o.avoid).join(", ")} only, which the box cannot say`);
     if (o.prefer === "saving") extra.push("it broke ties toward the largest saving, which this form cannot ask");
     if (o.include_operating) extra.push("it placed plants already operating, which this form cannot ask");
-    note.textContent = `Reopened: the run of ${String(d.created).replace("T", " ").replace("+00:00", "")} UTC.` +
-      (extra.length ? ` Note: ${extra.join("; ")}.` : "");
+    const when = String(d.created).replace("T", " ").replace("+00:00", "");
+    // said plainly: the form is the run's, the portfolio is not on screen until it is run again
+    const lead = filled
+      ? `Filled in with the options of the run of ${when} UTC, as the scenario store recorded them. This server no longer holds its portfolio, so none is shown: Run match to compute it again.`
+      : `Reopened: the run of ${when} UTC.`;
+    note.textContent = lead + (extra.length ? ` Note: ${extra.join("; ")}.` : "");
     note.hidden = false;
+  }
+
+  async function refill(runId) {
+    if (!/^[0-9a-f]{32}$/.test(runId)) {
+      showError(`The address asks for the match run “${runId.slice(0, 40)}”, which is not a run id; the Runs page lists the runs.`);
+      return;
+    }
+    try {
+      const d = await kopru.json(`/api/match/${encodeURIComponent(runId)}/form`);
+      if (d.on_server) return reopen(runId);  // its portfolio is here after all: show it
+      restoreForm(d, true);
+      document.getElementById("match-results").hidden = true;
+      document.getElementById("match-reopened").focus({ preventScroll: true });
+    } catch (e) {
+      showError(e.status === 422 ? `The address asks for the match run “${runId.slice(0, 40)}”, which is not a run id; the Runs page lists the runs.` : e.message);
+    }
   }
 
   async function reopen(runId) {
@@ -282,6 +307,7 @@
     currentRun && kopru.download(`/api/match/${currentRun}/report.html`, "match_report.html"));
   document.getElementById("dl-match-xlsx").addEventListener("click", () =>
     currentRun && kopru.download(`/api/match/${currentRun}/match.xlsx`, "match.xlsx"));
-  const asked = new URLSearchParams(location.search).get("run");
-  if (asked) reopen(asked);
+  const query = new URLSearchParams(location.search);
+  if (query.get("run")) reopen(query.get("run"));
+  else if (query.get("form")) refill(query.get("form"));
 })();

@@ -57,6 +57,7 @@
       if (p.prefer === "saving") parts.push("ties toward the largest saving");
       if (p.include_operating) parts.push("operating plants placed too");
       if (p.confirmed_only) parts.push("confirmed SEZ eligibility only");
+      if (p.zones) parts.push("zones of its own");
     }
     if (r.profile_path) parts.push(`profile ${esc(base(r.profile_path))}`);
     if (r.disruptions.length) parts.push(`closed ${esc(r.disruptions.join(", "))}`);
@@ -104,6 +105,10 @@
       const at = `/api/match/${r.id}`;
       html += ` <a class="small-link" href="/match?run=${r.id}" aria-label="${of} on the Match page">on the Match page</a>
         ${file(`${at}/report.html`, "match_report.html", "report")} ${file(`${at}/match.xlsx`, "match.xlsx", "Excel")}`;
+    } else if (r.kind === "match") {
+      // a stored match run this server does not hold (it was restarted, or the command line ran it):
+      // its options fill the Match form again; its portfolio is not there to show (a web review)
+      html += ` <a class="small-link" href="/match?form=${r.id}" aria-label="fill the Match form with the options of ${of}">fill the Match form again</a>`;
     } else if (r.on_server) {
       const at = `/api/runs/${r.id}`;
       html += ` <a class="small-link" href="/plan?run=${r.id}${r.kind === "risk" ? "&risk=1" : ""}" aria-label="${of} on the Plan page">on the Plan page</a>
@@ -188,6 +193,14 @@
     const source = String((r.params || {}).pipeline || "");
     return source === "example:pipeline" ? "the example pipeline" : source.replace(/^upload:/, "") || "—";
   };
+  // what the user must give again: a file is never sent back (by its name, not a path on the server)
+  const refillNote = (r) => {
+    const source = String((r.params || {}).pipeline || "");
+    const name = esc(source.replace(/^upload:/, "").split(/[\\/]/).pop());
+    if (source.startsWith("upload:")) return `; the pipeline file “${name}” must be chosen again`;
+    if (source && source !== "example:pipeline") return `; the file the command line read, “${name}”, must be chosen`;
+    return "";
+  };
 
   function params(p, shown = []) {
     // options not set (null, {}) say nothing; those shown elsewhere are not repeated
@@ -255,8 +268,9 @@
         <tr><th>data pack · kopru</th><td>${esc(r.data_pack_version || "—")} · ${esc(r.kopru_version || "—")}</td></tr>
         <tr><th>inputs hash</th><td><code class="hash">${esc(r.inputs_hash)}</code> (equal inputs, equal hash)</td></tr>
       </table></div>
-      ${r.kind === "match" && !r.on_server ? `<p class="muted">The portfolio and each enterprise's zone, as the store keeps them; the
-        <a href="/match">Match page</a> runs a pipeline again.</p>` : r.on_server ? `<p>${openCell(r, false)}</p>` : `<p class="muted">Recorded by the command line or an earlier server: the
+      ${r.kind === "match" && !r.on_server ? `<p class="muted">Each enterprise's zone, as the store keeps it. This server does not
+        hold the run's portfolio (it keeps its last 50 match runs while it runs; the command line's are never here):
+        <a href="/match?form=${r.id}">fill the Match form again</a> with the run's options to compute it anew${refillNote(r)}.</p>` : r.on_server ? `<p>${openCell(r, false)}</p>` : `<p class="muted">Recorded by the command line or an earlier server: the
         results below are what the store keeps; <code>kopru runs show ${esc(r.id.slice(0, 12))}</code> prints them too.</p>`}
       <h3>Results (${r.headline ? r.headline.count : 0} ${{ sweep: "scenarios", match: "enterprises" }[r.kind] || "sites"})</h3>
       <div class="table-wrap scroll">${pivot(r.results, r.names, r.kind)}</div>`;

@@ -89,7 +89,8 @@ def test_sweep_outcomes_equal_whole_plans_exactly(tmp_path, name):
             "grid:\n"
             # each currency alone; the duty changes together (VAT moves no landed cost); the place's
             # changes two by two (a region's wage with another's own tariff, a mode's rate with one
-            # edge's): every kind of change is still met with and without the others, in 20 scenarios
+            # edge's), so those pairs are compared together, not each alone: every kind of change is
+            # still met with and without the currency, duty and closure changes, in 20 scenarios
             "  fx: [{name: base}, {name: kzt, fx_shock: {KZT: 1.3}}, {name: try, fx_shock: {TRY: 0.8}}]\n"
             "  duty: [{name: d0}, {name: duty, tariff: {EAEU_CCT.6109: 25}, vat: {TR: 18}}]\n"
             "  place: [{name: open}, {name: ferry, close: [mode:ferry]},\n"

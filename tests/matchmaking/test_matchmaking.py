@@ -225,6 +225,14 @@ def test_operating_plants_are_placed_only_when_asked(result):
     assert (every.assignment[operating] >= 0).any()
     e = int(np.flatnonzero(operating)[0])
     assert result.why_not(e).startswith("it operates already (status 'operating')")
+    # the report says which way the run went (a review: it said 'not placed' of a run that placed them)
+    from kopru.report.portfolio import render_match_html
+
+    pack = kopru.load_data()
+    assert result.as_dict()["include_operating"] is False and every.as_dict()["include_operating"] is True
+    assert "Plants already operating are not placed" in render_match_html(result, pack)
+    placed = render_match_html(every, pack)
+    assert "placed as if they were new projects" in placed and "are not placed" not in placed
 
 
 def test_size_from_tenge_or_from_jobs(tmp_path):

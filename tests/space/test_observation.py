@@ -187,6 +187,33 @@ def test_revisit_gaps_across_the_ends_are_those_a_longer_window_sees(start, days
     assert across  # some longest gap runs past an end: the window alone would have cut it
 
 
+@pytest.mark.parametrize(
+    "hour", [4.5, 5.0, 5.5, 22.25]
+)  # 22:15: a review counted SEZ Aktobe's KazSTSAT twice
+def test_a_pass_cut_by_the_window_at_its_highest_is_the_other_window_s(hour):
+    """A window starting or ending in daylight over Kazakhstan cut passes there, and the cut piece's
+    highest point, the window's edge, was taken as an opportunity at 05:00:00.000 (a review found it
+    in 3 of 90 such windows: counts one off). Oracle: the same window inside a longer one, whose
+    search sees each pass whole: the opportunities that lie in this window, one for one, at the same
+    times."""
+    from kopru import space
+
+    start = datetime(2026, 6, 1, tzinfo=UTC) + timedelta(hours=hour)
+    before = start - timedelta(hours=6)
+    inner, outer = space.imaging(start, 0.25), space.imaging(before, 0.75)
+
+    def when(rows, t0, shift=0.0):
+        return sorted(
+            (r["site"], r["norad"], seconds_from(t0, [r], r["site"], None)[0] + shift) for r in rows
+        )
+
+    lo, hi = 6 * 3600.0, 6 * 3600.0 + 0.25 * 86400.0
+    want = [w for w in when(outer.rows, before) if lo <= w[2] <= hi]
+    got = when(inner.rows, start, lo)
+    assert got and [g[:2] for g in got] == [w[:2] for w in want]
+    assert max(abs(g[2] - w[2]) for g, w in zip(got, want, strict=True)) < 2.0  # the searches' refinement
+
+
 def test_longest_gaps_by_hand():
     # group 0: events at 2 and 5 in [0, 10] → gaps 2, 3, 5; group 1: one at 9 → 9; group 2: none → 10;
     # group 3: events at 1 and 8 → gaps 1, 7, 2: the longest lies inside the window
@@ -233,7 +260,20 @@ def test_longest_gaps_match_a_plain_loop(data):
         steps = list(itertools.pairwise([before[g], *sorted(t[group == g]), after[g]]))
         longest = max(b - a for a, b in steps)
         assert got[g] == longest
-        assert at_least[g] == any(b - a == longest and (a <= -look or b >= span + look) for a, b in steps)
+        # a step from the group's `before` or to its `after` (its first or last, by position) that
+        # the look found nothing at
+        last = len(steps) - 1
+        open_end = [
+            (i == 0 and a <= -look) or (i == last and b >= span + look) for i, (a, b) in enumerate(steps)
+        ]
+        assert at_least[g] == any(b - a == longest and o for (a, b), o in zip(steps, open_end, strict=True))
+
+
+def test_an_event_at_the_window_s_start_bounds_the_gap_after_it():
+    """Without a look, events at 0, 8 and 10 in [0, 10]: the longest gap, 0 to 8, runs between two
+    events, so it is not a lower bound (a review found it flagged, tested by value, not position)."""
+    got, at_least = longest_gaps(np.array([0, 0, 0]), np.array([0.0, 8.0, 10.0]), 1, 10.0)
+    assert got.tolist() == [8.0] and at_least.tolist() == [False]
 
 
 def test_the_look_past_the_ends_repeats_no_warning(tmp_path):

@@ -40,6 +40,7 @@ REASONS = ("status", "sector", "region", "route", "hurdle")
 ALREADY_BUILT = ("operating",)  # statuses of a plant that exists: not a project to place
 SCALE_FLAG = 3.0  # an enterprise this many times its template's size (or 1/this) is flagged
 NAMED_AT_MOST = 10  # enterprises a note names before it counts the rest
+WORDS_AT_MOST = 20  # sector words a note names before it counts the rest (a free-text column)
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Pairs:
     baseline_npv: np.ndarray  # (E,) of a new plant at its Turkish baseline
     notes: list[str] = field(default_factory=list)
     confirmed_only: bool = False  # SEZ pairs whose eligibility is not confirmed are not possible
+    include_operating: bool = False  # plants already operating are placed as if they were projects
 
     @property
     def possible(self) -> np.ndarray:
@@ -117,6 +119,7 @@ def pair_table(
     with np.errstate(invalid="ignore", divide="ignore"):
         out.advantage = 1.0 - out.cost / out.baseline_cost[:, None]
     out.reason, confirmed = _reasons(df, zones, templates, out, include_operating)
+    out.include_operating = include_operating
     out.notes.extend(unread_sectors(df, zones, templates))
     out.confirmed = confirmed | (out.incentive_cost <= 0)  # no incentive counted: nothing to confirm
     if confirmed_only:
@@ -327,13 +330,14 @@ def _unread_words(df, words: dict[str, list[int]], vocabulary: list[str]) -> str
     """Several unread sector words in one note: each with its enterprise (or how many) and a close
     known word, if any."""
     parts = []
-    for key, rows in words.items():
+    for key, rows in list(words.items())[:WORDS_AT_MOST]:
         who = str(df["name"].iloc[rows[0]]) if len(rows) == 1 else f"{len(rows)} enterprises"
         near = difflib.get_close_matches(key, vocabulary, n=1, cutoff=0.75)
         parts.append(f"{df['sector'].iloc[rows[0]]!r} ({who}" + (f"; closest: {near[0]!r})" if near else ")"))
     return (
         f"{len(words)} sector words are no SEZ's priority sector and no template's, so they were not read"
         f" and each enterprise's template's sectors decided its SEZ eligibility: {'; '.join(parts)}"
+        + (f"; and {len(words) - WORDS_AT_MOST} more" if len(words) > WORDS_AT_MOST else "")
     )
 
 

@@ -643,6 +643,7 @@ class MatchResult:
             "targets": self.target_rows(impact),
             "trade_offs": self.trade_offs,
             "avoid": list(self.avoid),
+            "include_operating": self.pairs.include_operating,
             "avoid_names": [COUNTRY_NAMES.get(c, c) for c in self.avoid],
             "restricted_transit": self.restricted_transit(),
             "notes": [n.replace(LAND_HINT["cli"], hint) for n in self.notes],

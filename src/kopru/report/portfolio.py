@@ -23,7 +23,7 @@ from jinja2 import Environment, PackageLoader, Template, select_autoescape
 from markupsafe import Markup, escape
 from plotly.offline import get_plotlyjs
 
-from kopru import basemap
+from kopru import basemap, datapack
 from kopru.appraisal import finite, irr, npv, payback_years
 from kopru.costs import COMPONENTS, component_label
 from kopru.datapack import DataPack
@@ -455,7 +455,10 @@ def write_workbook(result: MatchResult, path: str | Path, surface: str = "cli") 
     book = Workbook()
     book.remove(book.active)
     add_sheet(
-        book, "Summary", [("item", None), ("value", MONEY), ("what it rests on", None)], _summary_rows(data)
+        book,
+        "Summary",
+        [("item", None), ("value", MONEY), ("what it rests on", None)],
+        _summary_rows(data, surface),
     )
     add_sheet(
         book,
@@ -620,9 +623,10 @@ MODELLED = "kopru's estimate: the sector template's costs and sales scaled to th
 SCALED = "a template scaled far beyond its size is a straight line drawn far from its point"
 
 
-def _summary_rows(data: dict[str, Any]) -> list[list[Any]]:
+def _summary_rows(data: dict[str, Any], surface: str = "cli") -> list[list[Any]]:
     """The Summary sheet: the run, the portfolio's totals as numbers (an analyst's review: they were
-    text, which a spreadsheet cannot add up) with what each rests on beside it."""
+    text, which a spreadsheet cannot add up) with what each rests on beside it; ``surface`` "web"
+    names the Match page's box, not the command line's codes."""
     imp, tie = data["impact"], data["tie_break"]
     est = imp["estimated"]
     rows: list[list[Any]] = [
@@ -682,8 +686,13 @@ def _summary_rows(data: dict[str, Any]) -> list[list[Any]]:
             [
                 "placements whose routes cross a country under restrictions",
                 transit["enterprises"],
-                f"through {', '.join(transit['names'])}; avoid {', '.join(transit['avoid'])} to price"
-                " routes through none of them",
+                f"through {', '.join(transit['names'])}; "
+                + (
+                    f"tick “{around_box(datapack.load())}” on the Match page"
+                    if surface == "web"
+                    else f"avoid {', '.join(transit['avoid'])}"
+                )
+                + " to price routes through none of them",
             ]
         )
     if tie["alternative"]:

@@ -45,8 +45,8 @@ from kopru.space.visibility import ELEMENT_COLUMNS, Passes, element_columns, fin
 POLAR_RADIUS_KM = 6356.752
 MAX_OFF_NADIR_DEG = 30.0  # the run's sensor limit unless the user or the satellites file gives one
 MIN_SUN_ELEVATION_DEG = 10.0  # the Sun above the site's horizon for optical imaging, unless given
-#: A pass beyond the window whose highest point is within this of the window's edge is the part of a
-#: pass that goes on in the window (cut there by the look's search), not an opportunity of its own.
+#: A pass cut by a search's start or end whose highest point in it is within this of the cut has its
+#: closest approach beyond it: an opportunity of the window on that side, not of this search.
 CUT_TOLERANCE_S = 1.0
 #: The keys of an opportunity's row, in order.
 OPPORTUNITY_COLUMNS = (
@@ -255,6 +255,9 @@ def imaging_opportunities(
         return _checked_passes(sats, sites, at, length_days, threshold, limit, min_sun_elevation_deg)
 
     passes, off_nadir, sun, good = search(start, days)
+    # a pass cut by the window at its highest point there has its closest approach outside the
+    # window: not this window's opportunity (the look past the ends, or the next window, has it)
+    good &= ~_cut_at_highest(passes, "start") & ~_cut_at_highest(passes, "end")
     notes += passes.warnings  # SGP4 failures
     owner = np.array([owners[e.norad].country if e.norad in owners else "" for e in sats], dtype=object)
     same_point = co_located(sites)
@@ -334,6 +337,14 @@ def _checked_passes(
     return passes, off_nadir, sun, good
 
 
+def _cut_at_highest(p: Passes, edge: str) -> np.ndarray:
+    """The passes cut by their search's start (``edge`` 'start') or end whose highest point in it is
+    at that cut: their closest approach lies beyond it."""
+    if edge == "start":
+        return p.truncated_start & (p.tca <= p.aos + CUT_TOLERANCE_S)
+    return p.truncated_end & (p.tca >= p.los - CUT_TOLERANCE_S)
+
+
 def _own(owner: np.ndarray, sites: Stations, sat: np.ndarray, site: np.ndarray) -> np.ndarray:
     """Which (satellite, site) pairs are of one country: the site's own satellites."""
     site_country = np.array(sites.country, dtype=object)
@@ -362,10 +373,8 @@ def _beyond_edges(
         with warnings.catch_warnings():  # the window's own search has said any SGP4 failure
             warnings.simplefilter("ignore", SpaceWarning)
             p, _, _, good = search(at, look_days)
-        if side == "before":  # cut by the window's start at its highest: the window's search has it
-            good &= ~(p.truncated_end & (p.tca >= p.los - CUT_TOLERANCE_S))
-        else:
-            good &= ~(p.truncated_start & (p.tca <= p.aos + CUT_TOLERANCE_S))
+        # cut by the window's start or end at its highest: the window's own search has it
+        good &= ~_cut_at_highest(p, "end" if side == "before" else "start")
         mine = good & _own(owner, sites, p.sat, p.station)
         for scope, mask in (("own", mine), ("all", good)):
             if side == "before":
@@ -440,7 +449,11 @@ def longest_gaps(
     length = hi - lo
     longest = np.zeros(n_groups)
     np.maximum.at(longest, owner, length)
-    unbounded = (lo <= -look) | (hi >= span + look)
+    # by position, not value: an event at the window's very start (t = 0 with no look) bounds the gap
+    # after it, which a value test (lo <= -look) would have read as running to the edge
+    from_edge = np.r_[first & (before[g] <= -look), np.zeros(int(last.sum()), bool), before[silent] <= -look]
+    to_edge = np.r_[np.zeros(len(g), bool), after[g[last]] >= span + look, after[silent] >= span + look]
+    unbounded = from_edge | to_edge
     at_edge = np.zeros(n_groups, bool)
     at_edge[owner[unbounded & (length >= longest[owner])]] = True
     return longest, at_edge

@@ -195,10 +195,12 @@ def match_form(params: dict[str, Any], region_names: dict[str, str], example: Pa
         is_example = example is not None and pipeline == str(example.resolve())
         name = pipeline.replace("\\", "/").rsplit("/", 1)[-1]  # its name: the path is the server's
         source = "example:pipeline" if is_example else f"upload:{name}"
+    elif "pipeline" in params:  # recorded, but not as a file or the example: the user chooses one
+        notes.append(f"its pipeline {pipeline!r} is not a file's name: choose the example or a file")
 
     objective = params.get("objective")
     options["objective"] = objective if objective in OBJECTIVES else "jobs"
-    if objective is not None and objective not in OBJECTIVES:
+    if "objective" in params and objective not in OBJECTIVES:
         notes.append(f"its objective {objective!r} is not one the form offers: it shows jobs")
 
     def number(key: str, label: str, below: float = math.inf) -> float | None:
@@ -216,6 +218,8 @@ def match_form(params: dict[str, Any], region_names: dict[str, str], example: Pa
     # the command line keeps a target's region as it was typed ('Shymkent'); the form lists codes
     targets: dict[str, float] = {}
     given = params.get("min_jobs")
+    if given is not None and not isinstance(given, dict):
+        notes.append(f"its jobs targets {given!r} are not region: jobs pairs: none is set")
     for region, jobs in given.items() if isinstance(given, dict) else ():
         code = code_of(str(region), region_names)
         if code is None or not _count(jobs):
@@ -225,11 +229,17 @@ def match_form(params: dict[str, Any], region_names: dict[str, str], example: Pa
     options["min_jobs"] = targets
 
     avoid = params.get("avoid") if isinstance(params.get("avoid"), list) else []
+    if params.get("avoid") is not None and not isinstance(params.get("avoid"), list):
+        notes.append(
+            f"the countries it avoided, {params['avoid']!r}, are not a list of codes: none is ticked"
+        )
     options["avoid"] = [c.upper() for c in avoid if isinstance(c, str)]
     options["confirmed_only"] = params.get("confirmed_only") is True
     options["include_operating"] = params.get("include_operating") is True
     prefer = params.get("prefer")
     options["prefer"] = prefer if prefer in ("state_cost", "saving") else "state_cost"
+    if "prefer" in params and prefer not in ("state_cost", "saving"):
+        notes.append(f"its tie-break {prefer!r} is not one kopru has: ties go to the least cost to the state")
     options["own_zones"] = bool(params.get("zones")) if "zones" in params else None
     if missing:
         notes.insert(0, "the store does not record " + and_list([MISSING_SAID[k] for k in missing]))

@@ -149,6 +149,7 @@ const kopruFigures = (() => {
     // the legend under everything, its entries wrapped to the width
     const named = Math.max(18, Math.floor((width - 60) / 6.6));
     const restore = [];
+    const labelled = Boolean(layout.geo) && data.some((t) => t.meta === "keep-label");
     data = data.map((t, i) => {
       const out = { ...t };
       const keep = (key) => { restore[i] = { ...restore[i], [key]: t[key] }; };
@@ -157,9 +158,14 @@ const kopruFigures = (() => {
         out.name = lines(t.name, named);
         keep("name");
       }
-      if (layout.geo && String(t.mode || "").includes("text")) { // place names on a small map: smaller
-        out.textfont = { ...(t.textfont || {}), size: Math.min((t.textfont || {}).size || 12, 9) };
-        keep("textfont");
+      if (layout.geo && String(t.mode || "").includes("text") && t.meta !== "keep-label") {
+        if (labelled) { // a map that marks its one label to keep (a plan's recommended site): only that
+          out.mode = String(t.mode).replace("+text", "").replace("text+", "");
+          keep("mode");
+        } else { // place names on a small map: smaller
+          out.textfont = { ...(t.textfont || {}), size: Math.min((t.textfont || {}).size || 12, 9) };
+          keep("textfont");
+        }
       }
       // a map's colour bar lies flat under the map instead of taking a fifth of its width
       const bar = t.colorbar ? "colorbar" : t.marker && t.marker.colorbar ? "marker" : null;

@@ -172,14 +172,15 @@
     button.disabled = true;
     document.body.dataset.ready = "";
     try {
-      const pool = await post("/api/space/pool", window);
       const imaging = { max_off_nadir: numberOf(inputs.max_off_nadir), min_sun_elevation: numberOf(inputs.min_sun_elevation) };
+      // latency first: it takes every field, so a refused one is said before the pool is computed
       const latency = await post("/api/space/latency", {
         ...window,
         ...imaging,
         downlink_s: numberOf(inputs.downlink_s),
         direct_downlink: !document.getElementById("sp-store").checked,
       });
+      const pool = await post("/api/space/pool", window);
       // the limits the answer was computed with: the server took them as sent, or refused them
       document.getElementById("sp-limits").textContent = "An imaging opportunity, in both tables below: the"
         + ` satellite's off-nadir ≤ ${imaging.max_off_nadir}°, ${sunWords(imaging.min_sun_elevation)} at the zone.`;

@@ -1478,3 +1478,27 @@ def test_confirmed_only_is_named_as_the_page_s_box_on_the_web(tmp_path):
     page = " (only those were allowed: “confirmed SEZ eligibility only” on the Match page)"
     assert r.why_not(0, surface="web") == said + page
     assert r.as_dict("web")["unassigned"][0]["why"] == said + page
+
+
+def test_a_row_without_a_home_province_is_compared_with_its_template_s_and_it_is_said(tmp_path, result):
+    """An analyst's review: every pitch sheet of the example compared the zone with a new plant in the
+    template's province (Denizli, Kayseri ...) whatever the company's home, and said nothing. Oracle:
+    the example's home_province column is empty in all 35 rows; its templates' provinces read from
+    the shipped profiles (apparel Denizli, appliances Manisa, ceramics and machinery Konya, food
+    Gaziantep, furniture Kayseri, plastics Kocaeli, textiles Bursa), and a row that names Istanbul."""
+    said = [n for n in result.notes if "name no home province" in n]
+    assert len(said) == 1 and said[0].startswith("35 of 35 enterprises name no home province")
+    for province in ("Denizli", "Kayseri", "Konya", "Manisa", "Kocaeli", "Bursa", "Gaziantep"):
+        assert province in said[0]
+    assert all("home_province" in est for est in result.pairs.estimated)
+    body = (
+        "id,name,sector,template,investment_usd,home_province\n"
+        "aw1,Anatolia Weaving,textiles,textiles,2e7,Istanbul\n"
+        "cg1,Cappadocia Garments,garments,apparel,1e7,\n"
+    )
+    r = kopru.match(bad_pipeline(tmp_path, body), shadow=False)
+    assert [n for n in r.notes if "home province" in n] == [
+        "1 of 2 enterprises name no home province: each is compared with a new plant in its template's"
+        " (Denizli); give home_province for the company's own"
+    ]
+    assert "home_province" not in r.pairs.estimated[0] and "home_province" in r.pairs.estimated[1]

@@ -121,6 +121,7 @@ def pair_table(
     out.reason, confirmed = _reasons(df, zones, templates, out, include_operating)
     out.include_operating = include_operating
     out.notes.extend(unread_sectors(df, zones, templates))
+    out.notes.extend(template_homes(df, templates, pack))
     out.confirmed = confirmed | (out.incentive_cost <= 0)  # no incentive counted: nothing to confirm
     if confirmed_only:
         out.reason = np.where((out.reason < 0) & ~out.confirmed, REASONS.index("sector"), out.reason)
@@ -178,6 +179,9 @@ def _fill_template(out: Pairs, rows, idx: np.ndarray, t: TemplateCosts, zones: Z
         "volume": np.isnan(rows["volume"].to_numpy(float)),
         "investment_usd": np.isnan(rows["investment_usd"].to_numpy(float)),
         "jobs": np.isnan(rows["jobs"].to_numpy(float)),
+        # its Turkish baseline: the template's province where the row names none (every row of the
+        # example): the saving is against a plant there, not the company's own province
+        "home_province": (rows["home_province"] == "").to_numpy(bool),
     }
     need_default = {
         "land_ha": p.land * scale / 1e4,
@@ -324,6 +328,22 @@ def unread_sectors(df, zones: Zones, templates: dict[str, TemplateCosts]) -> lis
             f" {'its' if len(rows) == 1 else 'their'} SEZ eligibility"
         )
     return out
+
+
+def template_homes(df, templates: dict[str, TemplateCosts], pack: DataPack) -> list[str]:
+    """A note on the enterprises that name no home province: each saving is against a new plant in
+    its template's province, not in the company's own (an analyst's review: every pitch sheet of the
+    example compared with Denizli or Kayseri whatever the company's home)."""
+    blank = (df["home_province"] == "").to_numpy(bool)
+    if not blank.any():
+        return []
+    names = pack.provinces["name"].to_dict()
+    homes = dict.fromkeys(templates[t].home for t in df.loc[blank, "template"])
+    where = and_list([names.get(h, h) for h in homes])
+    return [
+        f"{int(blank.sum())} of {len(df)} enterprises name no home province: each is compared with a new"
+        f" plant in its template's ({where}); give home_province for the company's own"
+    ]
 
 
 def _unread_words(df, words: dict[str, list[int]], vocabulary: list[str]) -> str:

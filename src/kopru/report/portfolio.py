@@ -50,6 +50,7 @@ ESTIMATE_WORDS = {
     "land_ha": "land",
     "power_mw": "power",
     "water_m3_day": "water",
+    "home_province": "home province",
 }
 _env.filters["estimate_word"] = lambda name: ESTIMATE_WORDS.get(name, name.replace("_", " "))
 _env.filters["country"] = lambda code: COUNTRY_NAMES.get(code, code)

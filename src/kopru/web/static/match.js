@@ -176,7 +176,7 @@
       // what the totals rest on (scaled-up rows, zones whose land is not capped, old leads) and the
       // pipeline's sector words no zone or template reads (how to give the land is the API's
       // zones_csv, which this page has no input for)
-      if (/times (its|their) template's size give|zones whose land is not published|placed on leads more than|no SEZ's priority sector and no template's/.test(n)) lines.push(`Note: ${n.replace(/; give their free land in zones_csv.*$/, "")}.`);
+      if (/times (its|their) template's size give|zones whose land is not published|placed on leads more than|no SEZ's priority sector and no template's|name no home province/.test(n)) lines.push(`Note: ${n.replace(/; give their free land in zones_csv.*$/, "")}.`);
     }
     const summary = document.getElementById("match-summary");
     summary.replaceChildren(...lines.map((text) => Object.assign(document.createElement("p"), { textContent: text })));

@@ -302,6 +302,7 @@ def test_cli_risk_json(cli):
         *("p_best", "p_best_se", "expected_regret"),
         *(f"per_unit_{k}" for k in ("base", "mean", "p5", "p50", "p95", "cvar95")),
         *("capacity", "p_over_capacity", "incentives_unconfirmed", "p_best_if_unconfirmed_incentives_fail"),
+        "same_draws_as",
     ]
     assert sum(s["p_best"] for s in data["sites"]) == pytest.approx(1.0)
 
@@ -451,3 +452,20 @@ def test_a_national_tariff_draws_no_site_factor():
     column = risk.SITE_INPUTS.index("electricity")
     assert m.site_national[turkish, column].all() and not m.site_national[~turkish, column].any()
     assert (logs[:, turkish] == 0.0).all() and (logs[:, ~turkish].std(axis=0) > 0).all()
+
+
+def test_sites_with_the_same_cost_in_every_draw_are_said_to_share_p_best():
+    """A region centre and the SEZ there whose incentives the product does not take cost the same
+    in every draw: the tie goes to one, and the other's P(best) of 0 read as never cheapest. Oracle:
+    the kept draws themselves (identical columns, and every pair not flagged differs somewhere)."""
+    result = api.risk(APPAREL.parent / "appliances.yaml", samples=2_000, seed=5)
+    by_name = {s.name: s for s in result.sites}
+    assert set(by_name["SEZ Qyzyljar"].same_draws_as) == {"North Kazakhstan Region"}
+    for s in result.sites:
+        for t in result.sites:
+            if s.id >= t.id:
+                continue
+            same = bool(np.array_equal(result.draws[s.id], result.draws[t.id]))
+            assert same == (t.name in s.same_draws_as) == (s.name in t.same_draws_as), (s.name, t.name)
+    said = {x["name"]: x["same_draws_as"] for x in result.as_dict()["sites"]}  # --json
+    assert said["SEZ Qyzyljar"] == ["North Kazakhstan Region"] and said["Astana"] == ["SEZ Astana - New City"]

@@ -158,6 +158,10 @@ class SiteRisk:
     incentives_unconfirmed: bool = False  # SEZ incentives counted without the product confirmed
     # P(best) when no unconfirmed SEZ incentive holds (None for a site whose incentives are unconfirmed)
     p_best_confirmed: float | None = None
+    # the sites (names) with this one's cost in every draw (a region centre and an SEZ there whose
+    # incentives the product does not take): a draw's tie counts for the first of them in the
+    # plan's order, so P(best) is theirs together
+    same_draws_as: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         keys = ("id", "name", "base", "at_means", "mean", "mean_se", "p5", "p50", "p95", "cvar95")
@@ -170,6 +174,7 @@ class SiteRisk:
             "p_over_capacity": self.p_over_capacity,
             "incentives_unconfirmed": self.incentives_unconfirmed,
             "p_best_if_unconfirmed_incentives_fail": self.p_best_confirmed,
+            "same_draws_as": list(self.same_draws_as),
         }
         return data
 
@@ -492,6 +497,7 @@ def summarize(
                 **extra[s],
             )
         )
+    sites = _twins(sites)
     sites.sort(key=lambda r: (r.mean, r.id))
     head = sink.head(DRAWS_KEPT)
     draws = {sid: head[:, s] for s, sid in enumerate(model.site_ids)}
@@ -510,6 +516,21 @@ def summarize(
         _reconciliation(model, sites, shifts) if complete else None,
         _without_incentives(model) if complete else {},
     )
+
+
+def _twins(sites: list[SiteRisk]) -> list[SiteRisk]:
+    """Each site with the names of those whose cost is the same in every draw, in the plan's order
+    (``sites`` is). Told apart by their statistics to the last bit: the draws are continuous, so two
+    sites' mean, percentiles, CVaR and regret all agree only when their costs do draw by draw."""
+    groups: dict[tuple[float, ...], list[int]] = {}
+    for i, s in enumerate(sites):
+        groups.setdefault((s.mean, s.p5, s.p50, s.p95, s.cvar95, s.expected_regret), []).append(i)
+    out = list(sites)
+    for members in groups.values():
+        if len(members) > 1:
+            for i in members:
+                out[i] = replace(out[i], same_draws_as=tuple(sites[j].name for j in members if j != i))
+    return out
 
 
 def _extras(

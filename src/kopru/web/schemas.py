@@ -108,6 +108,9 @@ class RiskSite(BaseModel):
         None, description="its SEZ incentives rest on a sector match the zone has not confirmed"
     )
     p_best_if_unconfirmed_incentives_fail: float | None = None
+    same_draws_as: list[str] = Field(
+        default=[], description="sites with this one's cost in every draw: P(best) is theirs together"
+    )
 
 
 class RiskOut(BaseModel):

@@ -537,10 +537,14 @@
         `<b>the recommendation changes in ${pct(risk.p_recommendation_changes)}</b>. ` : "") +
       (risk.drawn ? `The distributions below are drawn from the first ${kopru.money(risk.drawn)} samples of the cheapest sites and of the best Turkish option (orange); every other figure uses all samples.` : "") +
       (risk.excluded.length ? ` Left out (no route to every market): ${kopru.esc(risk.excluded.join(", "))}.` : "");
+    // sites with the same cost in every draw: a tie counts for one, so P(best) is theirs together
+    const twin = (s) => (s.same_draws_as && s.same_draws_as.length
+      ? ` <span class="assume" title="the same cost in every draw as ${kopru.esc(s.same_draws_as.join(", "))}: each draw's tie counts for one of them, so P(best) is theirs together">= ${kopru.esc(s.same_draws_as.join(", "))}</span>`
+      : "");
     document.querySelector("#risk-table tbody").innerHTML = risk.sites.map((s) => {
       const mark = s.id === risk.baseline ? ' class="baseline"' : (s === first ? ' class="best"' : "");
       return `<tr${mark}><td>${kopru.esc(s.label)}</td>${["mean", "p5", "p50", "p95", "cvar95"].map((k) =>
-        `<td class="num">${kopru.money(s[k])}</td>`).join("")}<td class="num">${pct(s.p_best)}</td>
+        `<td class="num">${kopru.money(s[k])}</td>`).join("")}<td class="num">${pct(s.p_best)}${twin(s)}</td>
         <td class="num">${kopru.money(s.expected_regret)}</td></tr>`;
     }).join("");
     document.getElementById("risk").hidden = false;

@@ -231,6 +231,7 @@ def test_a_plan_and_its_results_come_as_data_frames(apparel):
     stats = risk.to_frame()
     assert stats.loc[risk.recommended, "mean"] == risk.site(risk.recommended).mean
     assert stats["p_best"].sum() == pytest.approx(1.0)
+    assert stats["same_draws_as"].map(len).sum() == sum(len(s.same_draws_as) for s in risk.sites)  # lists
 
     ranked = kopru.rank(apparel, samples=500).to_frame()
     assert list(ranked["rank"]) == list(range(1, len(ranked) + 1))

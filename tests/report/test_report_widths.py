@@ -27,9 +27,14 @@ def reports(tmp_path_factory) -> dict:
     plan = kopru.plan(EXAMPLES / "apparel.yaml")
     out = {"plan": write_report(plan, kopru.load_data(), folder / "report.html")}
     match = kopru.match(EXAMPLES / "match" / "pipeline.csv")
+    ids = match.pipeline.ids
     pages = {
         "match": render_match_html(match, kopru.load_data()),
         "pitch": render_pitch_html(match, 0, "tr"),
+        # two sheets that printed to four A4 pages (one placed, one not), in English
+        **{
+            f"pitch-{e}": render_pitch_html(match, ids.index(e)) for e in ("petronet_ordabasy", "afko_atyrau")
+        },
     }
     sats, stations = read_tle(), read_stations()
     pooled = pool(sats, stations, datetime(2026, 6, 1, tzinfo=UTC), 1.0, read_satellites())
@@ -150,5 +155,22 @@ def test_the_match_and_space_figures_are_laid_out_for_a_phone(browser, reports, 
         assert all("h" in f["bars"] for f in figures.values() if f["bars"])  # maps' colour bars lie flat
         if name == "space":
             assert any("<br>" in t for t in figures["schedule-timeline"]["ticks"])
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_a_pitch_sheet_prints_to_at_most_three_pages(browser, reports):
+    """A sheet handed over in a meeting: the example's longest printed to four A4 pages. Oracle:
+    Chromium's own print layout (its PDF's pages), A4 as the sheet's @page asks."""
+    import re
+
+    page = browser.new_page()
+    try:
+        for name in ("pitch", "pitch-petronet_ordabasy", "pitch-afko_atyrau"):
+            page.goto(reports[name].as_uri())
+            pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+            pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+            assert 1 <= pages <= 3, (name, pages)
     finally:
         page.close()

@@ -248,7 +248,7 @@ class RiskResult:
         import pandas as pd
 
         frame = pd.DataFrame([s.as_dict() for s in self.sites]).set_index("id")
-        numbers = frame.columns.difference(["name", "incentives_unconfirmed"])
+        numbers = frame.columns.difference(["name", "incentives_unconfirmed", "same_draws_as"])
         frame[numbers] = frame[numbers].astype(float)
         return frame
 

@@ -1502,3 +1502,30 @@ def test_a_row_without_a_home_province_is_compared_with_its_template_s_and_it_is
         " (Denizli); give home_province for the company's own"
     ]
     assert "home_province" not in r.pairs.estimated[0] and "home_province" in r.pairs.estimated[1]
+
+
+def test_a_portfolio_far_dearer_per_job_than_another_objective_s_is_said(result):
+    """An analyst's review: the value-added objective could buy its value added at a high cost to the
+    state, unflagged. Oracle: the run's own trade-off rows (each objective solved again), the cost
+    per job and value added per USD of incentives divided out by hand from their totals; the note
+    only where the portfolio shown costs 3 times or more per job what another with as many jobs does."""
+    rows = {r["objective"]: r for r in result.as_dict()["trade_offs"] if r["targets"]}
+    for r in rows.values():
+        assert r["incentive_cost_per_job_usd"] == pytest.approx(r["incentive_cost_usd"] / r["jobs"])
+        assert r["value_added_per_incentive_usd"] == pytest.approx(
+            r["value_added_usd"] / r["incentive_cost_usd"]
+        )
+    assert not [n for n in result.notes if "incentives cost the state" in n]  # jobs: the cheapest per job
+    dear = kopru.match(PIPELINE, objective="value_added")
+    mine = {r["objective"]: r for r in dear.as_dict()["trade_offs"] if r["targets"]}
+    va, jobs = mine["value_added"], mine["jobs"]
+    assert (
+        jobs["jobs"] >= va["jobs"]
+        and va["incentive_cost_per_job_usd"] >= 3 * jobs["incentive_cost_per_job_usd"]
+    )
+    times = va["incentive_cost_per_job_usd"] / jobs["incentive_cost_per_job_usd"]
+    assert [n for n in dear.notes if "incentives cost the state" in n] == [
+        f"this portfolio's incentives cost the state {va['incentive_cost_per_job_usd']:,.0f} USD a year per"
+        f" job placed; the jobs objective's portfolio places {jobs['jobs']:,.0f} jobs at"
+        f" {jobs['incentive_cost_per_job_usd']:,.0f} ({times:,.0f} times less): see what each objective gives"
+    ]

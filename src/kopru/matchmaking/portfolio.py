@@ -894,9 +894,45 @@ def trade_offs(result: MatchResult, deadline: float = math.inf) -> list[dict[str
                 "status": other.solution.status.value,
                 **{k: impact[k] for k in TRADE_OFF_KEYS},
                 "incentive_cost_usd": impact["incentive_cost_usd"],
+                # what each objective buys per USD the state gives up (an analyst's review: value added
+                # could come at a high cost to the state, unflagged); None where nothing is placed
+                "incentive_cost_per_job_usd": impact["incentive_cost_per_job_usd"],
+                "value_added_per_incentive_usd": (
+                    impact["value_added_usd"] / impact["incentive_cost_usd"]
+                    if impact["incentive_cost_usd"] > 0
+                    else None
+                ),
             }
         )
+    result.notes.extend(_dear_jobs(result, rows))
     return rows
+
+
+DEAR = 3.0  # a portfolio whose incentives cost this many times another's per job, for as many jobs
+
+
+def _dear_jobs(result: MatchResult, rows: list[dict[str, Any]]) -> list[str]:
+    """A note when the portfolio shown costs the state DEAR times or more per job than another
+    objective's that places as many jobs (the example: value added bought 75,234 USD of incentives a
+    job where jobs bought the same 4,963 jobs at 3,237)."""
+    chosen = next((r for r in rows if r["objective"] == result.objective_name and r["targets"]), None)
+    if chosen is None or not chosen["incentive_cost_per_job_usd"]:
+        return []
+    others = [
+        r
+        for r in rows
+        if r["targets"] and r["incentive_cost_per_job_usd"] and r["jobs"] >= chosen["jobs"] * (1 - 1e-9)
+    ]
+    best = min(others, key=lambda r: r["incentive_cost_per_job_usd"], default=None)
+    if best is None or chosen["incentive_cost_per_job_usd"] < DEAR * best["incentive_cost_per_job_usd"]:
+        return []
+    mine, theirs = chosen["incentive_cost_per_job_usd"], best["incentive_cost_per_job_usd"]
+    other = best["objective"].replace("_", " ")
+    return [
+        f"this portfolio's incentives cost the state {mine:,.0f} USD a year per job placed; the {other}"
+        f" objective's portfolio places {best['jobs']:,.0f} jobs at {theirs:,.0f} ({mine / theirs:,.0f} times"
+        " less): see what each objective gives"
+    ]
 
 
 def _scale_notes(pipeline: Pipeline, pairs: Pairs, assignment: np.ndarray) -> list[str]:

@@ -597,6 +597,8 @@ def write_workbook(result: MatchResult, path: str | Path, surface: str = "cli") 
                 ("saving, USD a year", MONEY),
                 ("NPV gain, USD", MONEY),
                 ("cost to the state, USD a year", MONEY),
+                ("cost to the state per job, USD", MONEY),
+                ("value added per USD of the state's cost", None),
             ],
             [
                 [
@@ -607,6 +609,10 @@ def write_workbook(result: MatchResult, path: str | Path, surface: str = "cli") 
                     *(r[k] for k in ("investment_usd", "exports_usd", "value_added_usd", "saving_usd")),
                     r["npv_gain_usd"],
                     r["incentive_cost_usd"],
+                    r["incentive_cost_per_job_usd"],
+                    None
+                    if r["value_added_per_incentive_usd"] is None
+                    else round(r["value_added_per_incentive_usd"], 2),
                 ]
                 for r in data["trade_offs"]
             ],

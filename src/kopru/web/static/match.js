@@ -176,7 +176,7 @@
       // what the totals rest on (scaled-up rows, zones whose land is not capped, old leads) and the
       // pipeline's sector words no zone or template reads (how to give the land is the API's
       // zones_csv, which this page has no input for)
-      if (/times (its|their) template's size give|zones whose land is not published|placed on leads more than|no SEZ's priority sector and no template's|name no home province/.test(n)) lines.push(`Note: ${n.replace(/; give their free land in zones_csv.*$/, "")}.`);
+      if (/times (its|their) template's size give|zones whose land is not published|placed on leads more than|no SEZ's priority sector and no template's|name no home province|incentives cost the state/.test(n)) lines.push(`Note: ${n.replace(/; give their free land in zones_csv.*$/, "")}.`);
     }
     const summary = document.getElementById("match-summary");
     summary.replaceChildren(...lines.map((text) => Object.assign(document.createElement("p"), { textContent: text })));
@@ -193,7 +193,9 @@
       const name = r.objective.replace("_", " ") + (r.targets ? "" : " (no targets)");
       return `<tr${chosen}><td>${kopru.esc(name)}</td><td class="num">${r.enterprises}</td><td class="num">${kopru.money(r.jobs)}</td>
         <td class="num">${m(r.investment_usd)}</td><td class="num">${m(r.exports_usd)}</td><td class="num">${m(r.value_added_usd)}</td>
-        <td class="num">${m(r.saving_usd)}</td><td class="num">${m(r.npv_gain_usd)}</td><td class="num">${m(r.incentive_cost_usd)}</td></tr>`;
+        <td class="num">${m(r.saving_usd)}</td><td class="num">${m(r.npv_gain_usd)}</td><td class="num">${m(r.incentive_cost_usd)}</td>
+        <td class="num">${r.incentive_cost_per_job_usd == null ? "—" : kopru.money(r.incentive_cost_per_job_usd)}</td>
+        <td class="num">${r.value_added_per_incentive_usd == null ? "—" : kopru.money(r.value_added_per_incentive_usd, 1)}</td></tr>`;
     }).join("");
     const RESOURCE = { land_ha: "land, ha", power_mw: "power, MW", water_m3_day: "water, m3 a day" };
     const zoneRows = [];

@@ -1499,7 +1499,7 @@ def test_a_row_without_a_home_province_is_compared_with_its_template_s_and_it_is
     r = kopru.match(bad_pipeline(tmp_path, body), shadow=False)
     assert [n for n in r.notes if "home province" in n] == [
         "1 of 2 enterprises name no home province: each is compared with a new plant in its template's"
-        " (Denizli); give home_province for the company's own"
+        " province (Denizli); give home_province for the company's own"
     ]
     assert "home_province" not in r.pairs.estimated[0] and "home_province" in r.pairs.estimated[1]
 

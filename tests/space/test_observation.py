@@ -214,6 +214,33 @@ def test_a_pass_cut_by_the_window_at_its_highest_is_the_other_window_s(hour):
     assert max(abs(g[2] - w[2]) for g, w in zip(got, want, strict=True)) < 2.0  # the searches' refinement
 
 
+@pytest.mark.parametrize("offset_s", [0.2, 0.9, 5.0])
+def test_a_pass_whose_highest_point_is_just_inside_a_window_is_that_window_s_alone(offset_s):
+    """Two windows meeting ``offset_s`` after a pass's closest approach (SEZ Aktobe, KazEOSat-2,
+    02:04:31.810 UTC on 1 June 2026): the first has it, the next does not, and a window starting
+    ``offset_s`` before it has it (a review: within a second of an edge it was dropped by both sides).
+    Oracle: the closest approach of a window that holds the whole pass."""
+    from kopru import space
+
+    def parse(text):
+        return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+
+    whole = space.imaging(datetime(2026, 6, 1, 1, 30, tzinfo=UTC), 0.05)
+    tca = next(parse(r["time"]) for r in whole.rows if r["site"] == "SEZ Aktobe" and r["norad"] == 39030)
+
+    def has(found):
+        return any(
+            r["site"] == "SEZ Aktobe"
+            and r["norad"] == 39030
+            and abs((parse(r["time"]) - tca).total_seconds()) < 2
+            for r in found.rows
+        )
+
+    edge = tca + timedelta(seconds=offset_s)
+    assert has(space.imaging(edge - timedelta(days=0.05), 0.05)) and not has(space.imaging(edge, 0.05))
+    assert has(space.imaging(tca - timedelta(seconds=offset_s), 0.05))
+
+
 def test_longest_gaps_by_hand():
     # group 0: events at 2 and 5 in [0, 10] → gaps 2, 3, 5; group 1: one at 9 → 9; group 2: none → 10;
     # group 3: events at 1 and 8 → gaps 1, 7, 2: the longest lies inside the window

@@ -342,7 +342,7 @@ def template_homes(df, templates: dict[str, TemplateCosts], pack: DataPack) -> l
     where = and_list([names.get(h, h) for h in homes])
     return [
         f"{int(blank.sum())} of {len(df)} enterprises name no home province: each is compared with a new"
-        f" plant in its template's ({where}); give home_province for the company's own"
+        f" plant in its template's province ({where}); give home_province for the company's own"
     ]
 
 

@@ -406,6 +406,7 @@ def _risk(risk: Mapping[str, Any], names: dict[str, str]) -> Sheet:
         *money,
         ("P(best) (%)", SHARE),
         (f"Expected regret ({cur}/yr)", MONEY),
+        ("Same cost in every draw as", None),
     ]
     rows = [
         [
@@ -417,10 +418,17 @@ def _risk(risk: Mapping[str, Any], names: dict[str, str]) -> Sheet:
             s["cvar95"],
             s["p_best"],
             s["expected_regret"],
+            ", ".join(s.get("same_draws_as") or ()),
         ]
         for s in risk["sites"]
     ]
-    return cols, rows, [f"{risk['samples']:,} samples, seed {risk['seed']}"]
+    notes = [f"{risk['samples']:,} samples, seed {risk['seed']}"]
+    if any(s.get("same_draws_as") for s in risk["sites"]):
+        notes.append(
+            "Sites with the same cost in every draw: each draw's tie counts for one of them, so P(best)"
+            " is theirs together."
+        )
+    return cols, rows, notes
 
 
 def _switching(plan: Plan) -> Sheet:

@@ -47,7 +47,7 @@ MAX_OFF_NADIR_DEG = 30.0  # the run's sensor limit unless the user or the satell
 MIN_SUN_ELEVATION_DEG = 10.0  # the Sun above the site's horizon for optical imaging, unless given
 #: A pass cut by a search's start or end whose highest point in it is within this of the cut has its
 #: closest approach beyond it: an opportunity of the window on that side, not of this search.
-CUT_TOLERANCE_S = 1.0
+CUT_TOLERANCE_S = 2e-3  # twice the pass search's 1 ms: its highest point is clipped to the cut exactly
 #: The keys of an opportunity's row, in order.
 OPPORTUNITY_COLUMNS = (
     "satellite",

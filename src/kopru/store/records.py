@@ -189,7 +189,9 @@ def risk_results(result: Any, avoid: Any = ()) -> tuple[dict[str, Any], dict[str
     """Parameters (samples, seed, the distributions, avoided countries) and every site's statistics."""
     params = {"samples": result.samples, "seed": result.seed, "uncertainty": result.uncertainty.as_dict()}
     params |= _avoided(avoid)
-    return params, {"sites": result.as_dict()["sites"]}
+    # the twins' names are not a metric: a list in every site's rows read as [] on the Runs page
+    sites = [{k: v for k, v in s.items() if k != "same_draws_as"} for s in result.as_dict()["sites"]]
+    return params, {"sites": sites}
 
 
 def rank_results(

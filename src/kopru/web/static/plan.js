@@ -536,10 +536,16 @@
         `The plan's pick, <b>${kopru.esc(labelOf(risk, risk.recommended))}</b>, stays the cheapest in ${pct(1 - risk.p_recommendation_changes)} of samples: ` +
         `<b>the recommendation changes in ${pct(risk.p_recommendation_changes)}</b>. ` : "") +
       (risk.drawn ? `The distributions below are drawn from the first ${kopru.money(risk.drawn)} samples of the cheapest sites and of the best Turkish option (orange); every other figure uses all samples.` : "") +
-      (risk.excluded.length ? ` Left out (no route to every market): ${kopru.esc(risk.excluded.join(", "))}.` : "");
+      (risk.excluded.length ? ` Left out (no route to every market): ${kopru.esc(risk.excluded.join(", "))}.` : "") +
+      twinsSaid(risk.sites);
     // sites with the same cost in every draw: a tie counts for one, so P(best) is theirs together
+    function twinsSaid(sites) {
+      const pairs = sites.filter((s) => s.same_draws_as && s.same_draws_as.length && s.name < s.same_draws_as[0])
+        .map((s) => [s.name, ...s.same_draws_as].join(" and "));
+      return pairs.length ? ` = marks sites with the same cost in every draw (${kopru.esc(pairs.join("; "))}): each draw's tie counts for one of them, so P(best) is theirs together.` : "";
+    }
     const twin = (s) => (s.same_draws_as && s.same_draws_as.length
-      ? ` <span class="assume" title="the same cost in every draw as ${kopru.esc(s.same_draws_as.join(", "))}: each draw's tie counts for one of them, so P(best) is theirs together">= ${kopru.esc(s.same_draws_as.join(", "))}</span>`
+      ? ` <span class="assume" title="the same cost in every draw as ${kopru.esc(s.same_draws_as.join(", "))}">=</span>`
       : "");
     document.querySelector("#risk-table tbody").innerHTML = risk.sites.map((s) => {
       const mark = s.id === risk.baseline ? ' class="baseline"' : (s === first ? ' class="best"' : "");

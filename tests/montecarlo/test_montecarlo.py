@@ -468,4 +468,15 @@ def test_sites_with_the_same_cost_in_every_draw_are_said_to_share_p_best():
             same = bool(np.array_equal(result.draws[s.id], result.draws[t.id]))
             assert same == (t.name in s.same_draws_as) == (s.name in t.same_draws_as), (s.name, t.name)
     said = {x["name"]: x["same_draws_as"] for x in result.as_dict()["sites"]}  # --json
+    # a draw the pick's twin wins is a tie, not a change of recommendation: hand-set shares, the
+    # cheapest site (no twin) winning the other 40 %
+    twin, pick, cheapest = by_name["North Kazakhstan Region"], by_name["SEZ Qyzyljar"], result.sites[0]
+    assert not cheapest.same_draws_as
+    shares = {twin.id: 0.6, cheapest.id: 0.4}
+    moved = dataclasses.replace(
+        result,
+        sites=[dataclasses.replace(s, p_best=shares.get(s.id, 0.0)) for s in result.sites],
+        recommended=pick.id,
+    )
+    assert moved.p_recommendation_changes == pytest.approx(0.4)
     assert said["SEZ Qyzyljar"] == ["North Kazakhstan Region"] and said["Astana"] == ["SEZ Astana - New City"]

@@ -233,11 +233,14 @@ class RiskResult:
 
     @property
     def p_recommendation_changes(self) -> float | None:
-        """The share of draws in which another site is cheaper than the plan's recommendation."""
+        """The share of draws in which another site is cheaper than the plan's recommendation: a draw
+        its twins win (the same cost in every draw, see ``same_draws_as``) is a tie, not a change."""
         p_best = {s.id: s.p_best for s in self.sites}
         if self.recommended not in p_best:
             return None
-        return 1.0 - p_best[self.recommended]
+        pick = self.site(self.recommended)
+        twins = {s.id for s in self.sites if s.name in pick.same_draws_as} if pick else set()
+        return 1.0 - p_best[self.recommended] - sum(p_best[t] for t in twins)
 
     def site(self, site_id: str | None) -> SiteRisk | None:
         return next((s for s in self.sites if s.id == site_id), None)

@@ -135,7 +135,11 @@ def risk_best_chart(view: Mapping[str, Any], plan: Plan) -> go.Figure:
     # a site that wins in some samples belongs here even when its mean is not among the cheapest
     shown += [sid for sid, s in by_id.items() if s["p_best"] > 0 and sid not in shown]
     shown = list(reversed(shown))
-    labels = [site_label(plan, sid, by_id[sid]["name"]) for sid in shown]
+    # '=': the same cost in every draw as another site, so the two share a P(best) one of them shows
+    labels = [
+        site_label(plan, sid, by_id[sid]["name"]) + (" =" if by_id[sid].get("same_draws_as") else "")
+        for sid in shown
+    ]
     colours = [BASELINE_COLOUR if sid == view.get("baseline") else SITE_COLOUR for sid in shown]
     fig = make_subplots(
         rows=1,

@@ -106,6 +106,23 @@ def test_risk_rows_are_kopru_risk_on_the_same_seed():
     rows = {r.label: r for r in result.rows if r.section == "Risk"}
     assert rows["p95 annual cost"].values == [risk["sez_turan"].p95, risk["plant_TR-20"].p95]
     assert rows["Chance of being the cheapest site"].values[0] == risk["sez_turan"].p_best
+    assert rows["Chance of being the cheapest site"].notes == ["", ""]  # neither has a twin
+
+
+def test_twins_are_said_beside_their_chance_of_being_cheapest():
+    """Sites with the same cost in every draw share their chance (one takes each tied draw). Oracle:
+    kopru risk's own same_draws_as on the same seed (appliances: North Kazakhstan Region and SEZ
+    Qyzyljar)."""
+    appliances = APPAREL.parent / "appliances.yaml"
+    result = kopru.compare(
+        appliances, ["North Kazakhstan Region", "SEZ Qyzyljar", "Turan"], samples=600, seed=4
+    )
+    row = next(r for r in result.rows if r.label == "Chance of being the cheapest site")
+    assert row.notes == [
+        "the same cost in every draw as SEZ Qyzyljar: the chance is theirs together",
+        "the same cost in every draw as North Kazakhstan Region: the chance is theirs together",
+        "",
+    ]
 
 
 def test_cli_compare_reads_names_and_writes_strict_json(cli):

@@ -307,18 +307,12 @@ def test_the_look_past_the_ends_repeats_no_warning(tmp_path):
     """The passes searched past the window's ends warn of nothing the window's own search has not:
     one SGP4 failure each for the satellite that fails in the window (and whose count of failed
     samples differs in the days around it)."""
-    from test_visibility import FAILING_TLE
+    from test_visibility import failing_files
 
     from kopru import space
     from kopru.errors import PropagationWarning
 
-    tle, sats = tmp_path / "failing.tle", tmp_path / "sats.csv"
-    tle.write_text(FAILING_TLE, encoding="utf-8")
-    sats.write_text(
-        "norad,country,mission\n90002,Kazakhstan,earth-observation\n90003,Kazakhstan,earth-observation\n"
-        "39731,Kazakhstan,earth-observation\n",
-        encoding="utf-8",
-    )
+    tle, sats = failing_files(tmp_path)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         found = space.imaging("2026-06-01", 1, tle=tle, satellites=sats)

@@ -377,15 +377,9 @@ def strict_json(text: str) -> dict:
 def test_sgp4_failures_are_in_the_warnings_of_every_verb(space, tmp_path):
     """Review: "SGP4 fails at 817 of 817 sample times" went to stderr only; passes, pool and imaging
     now carry it in their JSON and the passes CSV beside the rows of the satellite it concerns."""
-    from test_visibility import FAILING_TLE, GRID_SAMPLES
+    from test_visibility import GRID_SAMPLES, failing_files
 
-    tle, sats = tmp_path / "failing.tle", tmp_path / "sats.csv"
-    tle.write_text(FAILING_TLE, encoding="utf-8")
-    sats.write_text(
-        "norad,country,mission\n90002,Kazakhstan,earth-observation\n90003,Kazakhstan,earth-observation\n"
-        "39731,Kazakhstan,earth-observation\n",
-        encoding="utf-8",
-    )
+    tle, sats = failing_files(tmp_path)
     decayed = (
         f"DECAYED (NORAD 90002): SGP4 fails at {GRID_SAMPLES} of {GRID_SAMPLES} sample times (decayed or"
         " diverging orbit); no passes are reported at those times"

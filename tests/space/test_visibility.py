@@ -2,6 +2,7 @@
 maximum elevation within 0.05°, no pass missed or invented."""
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -202,6 +203,19 @@ KAZEOSAT 1
 # The coarse grid's step, by hand: 0.02 of the fastest orbit (16.3 rev/d: 5300.6 s) at perigee,
 # 106.01 s × (1 − e²)^1.5 / (1 + e)² with e = 0.0005, = 105.91 s; ceil(86400 / 105.91) + 1 samples.
 GRID_SAMPLES = 817
+
+
+def failing_files(folder: Path) -> tuple[Path, Path]:
+    """FAILING_TLE and a satellites file making its two failing satellites and KazEOSat-2 Kazakh
+    Earth-observation satellites, written in ``folder``: (element sets, satellites)."""
+    tle, sats = folder / "failing.tle", folder / "sats.csv"
+    tle.write_text(FAILING_TLE, encoding="utf-8")
+    sats.write_text(
+        "norad,country,mission\n90002,Kazakhstan,earth-observation\n90003,Kazakhstan,earth-observation\n"
+        "39731,Kazakhstan,earth-observation\n",
+        encoding="utf-8",
+    )
+    return tle, sats
 
 
 def sgp4_failures(line1: str, line2: str, start: datetime, t: np.ndarray) -> int:

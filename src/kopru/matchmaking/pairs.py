@@ -60,6 +60,7 @@ class Pairs:
     revenue: np.ndarray  # (E,)
     exports: np.ndarray  # (E,) revenue from markets outside Kazakhstan
     value_added: np.ndarray  # (E, Z) revenue less what is bought in: materials, energy, freight, duties
+    # at the markets (the duty on the inputs is a tax the zone's country collects)
     incentive_cost: np.ndarray  # (E, Z) what the zone's incentives cost the state a year
     confirmed: np.ndarray  # (E, Z) bool: the zone's incentives need no check of the sector
     scale: np.ndarray  # (E,) the enterprise's output over its template's
@@ -213,8 +214,11 @@ def _fill_costs(
     shares = _shares(rows, t)  # (E_t, M)
     unit = np.where(np.isfinite(t.cube), t.cube, np.inf).sum(axis=-1)  # (S, M)
     # value added is what the plant adds: wages, capital, taxes on it and profit, so everything
-    # bought in (materials, energy, the freight to the markets, the import duties there) comes off
-    bought = t.cube[..., BOUGHT_IN].sum(axis=-1)
+    # bought in (materials, energy, the freight to the markets, the import duties there) comes off.
+    # The duty on its inputs is a tax the zone's country collects, not a purchase: a free customs
+    # zone's relief moves it from the state to the plant and adds nothing (gross value added plus
+    # taxes on products, as GDP counts them)
+    bought = t.cube[..., BOUGHT_IN].sum(axis=-1) - t.input_duty
     bought = np.where(np.isfinite(bought), bought, 0.0)
     per_unit = _weighted(shares, unit)  # (E_t, S)
     sites = [t.site(s) for s in zones.table["site"]]

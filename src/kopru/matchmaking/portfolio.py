@@ -913,7 +913,7 @@ DEAR = 3.0  # a portfolio whose incentives cost this many times another's per jo
 
 def _dear_jobs(result: MatchResult, rows: list[dict[str, Any]]) -> list[str]:
     """A note when the portfolio shown costs the state DEAR times or more per job than another
-    objective's that places as many jobs (the example: value added bought 75,234 USD of incentives a
+    objective's that places as many jobs (the example: value added bought 67,859 USD of incentives a
     job where jobs bought the same 4,963 jobs at 3,237)."""
     chosen = next((r for r in rows if r["objective"] == result.objective_name and r["targets"]), None)
     if chosen is None or not chosen["incentive_cost_per_job_usd"]:

@@ -55,6 +55,9 @@ class TemplateCosts:
     site_ids: tuple[str, ...]  # Kazakh regions, SEZs and every Turkish province (a new plant)
     market_ids: tuple[str, ...]
     cube: np.ndarray  # (S, M, C) USD per unit, components as kopru.costs.COMPONENTS
+    # (S, M) USD per unit: the import duty on the inputs within the materials, a tax paid to the
+    # site's country (none in a free customs zone), not something bought in
+    input_duty: np.ndarray
     price: np.ndarray  # (M,) USD per unit delivered
     demand_share: np.ndarray  # (M,) the template's own split of its sales over the markets
     incentive_per_unit: np.ndarray  # (S,) USD a unit: the applied incentives' annual value
@@ -263,6 +266,9 @@ def _costed(name: str, profile: Profile, pack: DataPack, home: str) -> TemplateC
     """One template profile planned at every site."""
     pre = prepare(profile, pack)
     cube = landed_cost(pre.x)  # USD
+    duty_free = landed_cost(replace(pre.x, input_duty_share=np.zeros_like(pre.x.input_duty_share)))
+    with np.errstate(invalid="ignore"):  # an unreachable input: infinite materials either way
+        input_duty = cube[..., 0] - duty_free[..., 0]
     demand = np.array([m["demand"] for m in pre.markets], float)
     price = np.array([m["price"] for m in pre.markets], float) / pre.fx
     incentive = np.array(
@@ -275,6 +281,7 @@ def _costed(name: str, profile: Profile, pack: DataPack, home: str) -> TemplateC
         site_ids=tuple(pre.sites["id"]),
         market_ids=tuple(m["id"] for m in pre.markets),
         cube=cube,
+        input_duty=np.where(np.isfinite(input_duty), input_duty, 0.0),
         price=price,
         demand_share=demand / demand.sum(),
         incentive_per_unit=incentive,

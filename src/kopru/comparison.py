@@ -229,7 +229,8 @@ def compare_sites(
         add("Risk", "p95 annual cost", f"{cur}/yr", [r.p95 if r else None for r in stats])
         # twins (the same cost in every draw): one of them takes each tied draw, so the chance is shared
         shared = [
-            f"the same cost in every draw as {', '.join(r.same_draws_as)}: the chance is theirs together"
+            f"the same cost in every draw as {', '.join(risk.names(r.same_draws_as))}: the chance is theirs"
+            " together"
             if r and r.same_draws_as
             else ""
             for r in stats

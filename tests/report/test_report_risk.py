@@ -180,3 +180,34 @@ def test_out_that_is_a_file_is_refused(cli, tmp_path):
     assert r.code == 2
     assert "is a file" in r.err
     assert target.read_text(encoding="utf-8") == "mine"
+
+
+def test_twins_are_named_in_the_report_workbook_and_cli(cli, tmp_path):
+    """Sites with the same cost in every draw: --json gives their ids (as it gives "recommended"),
+    people read names. Oracle: kopru risk's own pairs on the same seed (appliances: North Kazakhstan
+    Region and SEZ Qyzyljar, whose incentives the product does not take)."""
+    import openpyxl
+
+    r = cli(
+        "risk",
+        EXAMPLES / "appliances.yaml",
+        "--samples",
+        SAMPLES,
+        "--seed",
+        5,
+        "--out",
+        tmp_path,
+        "--no-store",
+    )
+    assert r.code == 0, r.err
+    said = " ".join(r.out.split())
+    assert "=: the same cost in every draw (North Kazakhstan Region and SEZ Qyzyljar)" in said  # those shown
+    sites = json.loads((tmp_path / "risk.json").read_text(encoding="utf-8"))["view"]["sites"]
+    by_name = {s["name"]: s for s in sites}
+    assert by_name["SEZ Qyzyljar"]["same_draws_as"] == [by_name["North Kazakhstan Region"]["id"]]
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert 'title="the same cost in every draw as North Kazakhstan Region"' in html
+    assert "= marks sites with the same cost in every draw (North Kazakhstan Region and SEZ Qyzyljar;" in html
+    sheet = openpyxl.load_workbook(tmp_path / "plan.xlsx")["Risk"]
+    twins = {row[0]: row[-1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert twins["SEZ Qyzyljar"] == "North Kazakhstan Region"

@@ -228,7 +228,7 @@ def _risk_table(result: Any, per_unit: bool) -> Table:
         table.add_row(escape(s.name) + mark, *_statistics(s, per_unit), f"{s.p_best:.1%}", *regret)
     twins = [s for s in shown if s.same_draws_as]
     if twins:  # a tie goes to one of them: the other's P(best) of 0 would read as never cheapest
-        said = dict.fromkeys(" and ".join(sorted({s.name, *s.same_draws_as})) for s in twins)
+        said = dict.fromkeys(" and ".join(sorted({s.name, *result.names(s.same_draws_as)})) for s in twins)
         table.caption = (
             f"{table.caption}\n=: the same cost in every draw ({'; '.join(said)}): each draw's tie counts"
             " for one of them, so P(best) is theirs together"

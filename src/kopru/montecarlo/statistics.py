@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -158,7 +158,7 @@ class SiteRisk:
     incentives_unconfirmed: bool = False  # SEZ incentives counted without the product confirmed
     # P(best) when no unconfirmed SEZ incentive holds (None for a site whose incentives are unconfirmed)
     p_best_confirmed: float | None = None
-    # the sites (names) with this one's cost in every draw (a region centre and an SEZ there whose
+    # the sites (ids) with this one's cost in every draw (a region centre and an SEZ there whose
     # incentives the product does not take): a draw's tie counts for the first of them in the
     # plan's order, so P(best) is theirs together
     same_draws_as: tuple[str, ...] = ()
@@ -239,11 +239,16 @@ class RiskResult:
         if self.recommended not in p_best:
             return None
         pick = self.site(self.recommended)
-        twins = {s.id for s in self.sites if s.name in pick.same_draws_as} if pick else set()
+        twins = set(pick.same_draws_as) if pick else set()
         return 1.0 - p_best[self.recommended] - sum(p_best[t] for t in twins)
 
     def site(self, site_id: str | None) -> SiteRisk | None:
         return next((s for s in self.sites if s.id == site_id), None)
+
+    def names(self, site_ids: Iterable[str]) -> list[str]:
+        """The names of sites given by id (a twin's ``same_draws_as``)."""
+        by_id = {s.id: s.name for s in self.sites}
+        return [by_id.get(i, i) for i in site_ids]
 
     def to_frame(self) -> pd.DataFrame:
         """Every site's statistics (the columns of ``as_dict()['sites']``), indexed by id, in the
@@ -522,7 +527,7 @@ def summarize(
 
 
 def _twins(sites: list[SiteRisk]) -> list[SiteRisk]:
-    """Each site with the names of those whose cost is the same in every draw, in the plan's order
+    """Each site with the ids of those whose cost is the same in every draw, in the plan's order
     (``sites`` is). Told apart by their statistics to the last bit: the draws are continuous, so two
     sites' mean, percentiles, CVaR and regret all agree only when their costs do draw by draw."""
     groups: dict[tuple[float, ...], list[int]] = {}
@@ -532,7 +537,7 @@ def _twins(sites: list[SiteRisk]) -> list[SiteRisk]:
     for members in groups.values():
         if len(members) > 1:
             for i in members:
-                out[i] = replace(out[i], same_draws_as=tuple(sites[j].name for j in members if j != i))
+                out[i] = replace(out[i], same_draws_as=tuple(sites[j].id for j in members if j != i))
     return out
 
 

@@ -106,7 +106,15 @@ def render_html(
         extra["risk"] = view
         if view.get("recommended"):
             extra["risk_recommended"] = site_label(plan, view["recommended"])
-        extra["risk_rows"] = [{**s, "label": site_label(plan, s["id"], s["name"])} for s in view["sites"]]
+        names = {s["id"]: s["name"] for s in view["sites"]}
+        extra["risk_rows"] = [
+            {
+                **s,
+                "label": site_label(plan, s["id"], s["name"]),
+                "twins": [names.get(i, i) for i in s.get("same_draws_as") or ()],
+            }
+            for s in view["sites"]
+        ]
         extra["risk_chart"] = risk_distribution_chart(view, plan).to_html(
             div_id="risk-distribution", **to_div
         )

@@ -418,7 +418,7 @@ def _risk(risk: Mapping[str, Any], names: dict[str, str]) -> Sheet:
             s["cvar95"],
             s["p_best"],
             s["expected_regret"],
-            ", ".join(s.get("same_draws_as") or ()),
+            ", ".join(names.get(i, i) for i in s.get("same_draws_as") or ()),
         ]
         for s in risk["sites"]
     ]

@@ -109,7 +109,8 @@ class RiskSite(BaseModel):
     )
     p_best_if_unconfirmed_incentives_fail: float | None = None
     same_draws_as: list[str] = Field(
-        default=[], description="sites with this one's cost in every draw: P(best) is theirs together"
+        default=[],
+        description="ids of the sites with this one's cost in every draw: P(best) is theirs together",
     )
 
 

@@ -528,6 +528,9 @@
     ]);
     const cur = kopru.esc(risk.currency);
     const first = risk.sites[0];
+    // a twin's same_draws_as are ids; people read names
+    const nameOf = Object.fromEntries(risk.sites.map((s) => [s.id, s.name]));
+    const twinNames = (s) => (s.same_draws_as || []).map((id) => nameOf[id] || id);
     document.getElementById("risk-summary").innerHTML =
       `${kopru.money(risk.samples)} samples, seed ${risk.seed}; annual landed cost in ${cur}. ` +
       (first ? `Lowest mean: <b>${kopru.esc(first.label)}</b>, ${kopru.money(first.mean)} ${cur} a year ` +
@@ -540,12 +543,12 @@
       twinsSaid(risk.sites);
     // sites with the same cost in every draw: a tie counts for one, so P(best) is theirs together
     function twinsSaid(sites) {
-      const pairs = sites.filter((s) => s.same_draws_as && s.same_draws_as.length && s.name < s.same_draws_as[0])
-        .map((s) => [s.name, ...s.same_draws_as].join(" and "));
+      const pairs = sites.filter((s) => twinNames(s).length && s.name < twinNames(s)[0])
+        .map((s) => [s.name, ...twinNames(s)].join(" and "));
       return pairs.length ? ` = marks sites with the same cost in every draw (${kopru.esc(pairs.join("; "))}): each draw's tie counts for one of them, so P(best) is theirs together.` : "";
     }
-    const twin = (s) => (s.same_draws_as && s.same_draws_as.length
-      ? ` <span class="assume" title="the same cost in every draw as ${kopru.esc(s.same_draws_as.join(", "))}">=</span>`
+    const twin = (s) => (twinNames(s).length
+      ? ` <span class="assume" title="the same cost in every draw as ${kopru.esc(twinNames(s).join(", "))}">=</span>`
       : "");
     document.querySelector("#risk-table tbody").innerHTML = risk.sites.map((s) => {
       const mark = s.id === risk.baseline ? ' class="baseline"' : (s === first ? ' class="best"' : "");

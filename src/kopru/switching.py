@@ -29,6 +29,7 @@ LABELS: dict[str, str] = {
     "wait": "{} waits",
     "vat": "VAT in {}",
     "duty": "duties",
+    "material": "material prices",
     "demand": "demand",
     "site": "each site's own {}",
 }

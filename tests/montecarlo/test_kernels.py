@@ -77,11 +77,13 @@ def test_keyed_rows_put_undrawn_keys_on_the_neutral_row() -> None:
     assert index.tolist() == [1, 0, 2, 1]
 
 
-def test_one_site_one_market_by_hand() -> None:
-    """A hand-computed landed cost: ex-works 100 (labour 40, energy 10 + 5, capital 20, one
-    material 25), two routes (freight 12 and 9 with 10 and 20 days), 10 % duty on the price less
-    the duty, 20 % profit tax on
-    the margin after depreciation (0.04 of capex a year, where the capital charge takes 0.1)."""
+@pytest.mark.parametrize("material_f", [1.0, 2.0])
+def test_one_site_one_market_by_hand(material_f: float) -> None:
+    """A hand-computed landed cost: ex-works 100 (labour 40, energy 10 + 5, capital 11, one
+    material 30 with 4 of inbound freight), two routes (freight 12 and 9 with 10 and 20 days), 10 %
+    duty on the price less the duty, 20 % profit tax on the margin after depreciation (0.04 of
+    capex a year, where the capital charge takes 0.1). A material price drawn twice the pack's
+    doubles the 30 at the origin, not its freight: ex-works 130."""
     site = np.array([[4.0, 10.0, 0.0, 0.1, 0.5, 2.0, 1000.0, 0.0, 0.2, 0.0]])  # kernels.SITE_COLUMNS
     scalar = np.array([100.0, 10.0, 5.0, 0.0, 0.5, 0.1, 0.365, 0.04])  # kernels.SCALARS
     volume = np.array([10.0])
@@ -99,6 +101,7 @@ def test_one_site_one_market_by_hand() -> None:
         freight_f=np.ones((4, 1)),
         transit_f=np.ones((6, 1)),
         shift=np.zeros(1),
+        material_f=np.array([material_f]),
         eur=np.ones(1),
         freight_by_mode=np.array([[[[12.0, 0, 0, 0], [0, 9.0, 0, 0]]]]),
         days_by_mode=np.array([[[[10.0, 0, 0, 0, 0, 0], [0, 20.0, 0, 0, 0, 0]]]]),
@@ -109,10 +112,11 @@ def test_one_site_one_market_by_hand() -> None:
         weight=np.array([[10.0]]),
     )
     out = kernels.annual_costs(site, scalar, volume=volume, out=np.empty((1, 1)), **args)
-    ex_works = 34.0 + (100 * 0.1 + 10 * 0.5) + 4 * 10.0 + 11.0
-    assert ex_works == 100.0
+    ex_works = 30.0 * material_f + 4.0 + (100 * 0.1 + 10 * 0.5) + 4 * 10.0 + 11.0
+    assert ex_works == {1.0: 100.0, 2.0: 130.0}[material_f]
     # carrying 0.365 a year: 0.1 per day on 100 -> road 12 + 1.0 = 13, rail 9 + 2.0 = 11: rail
-    logistics = 9 + 20 * 100 * 0.365 / 365
+    logistics = 9 + 20 * ex_works * 0.365 / 365
+    assert logistics < 12 + 10 * ex_works * 0.365 / 365
     # 10 % duty on the customs value, the price 200 less the duty: 200 / 1.1
     pre_tax = ex_works + logistics + 0.1 * 200 / 1.1
     allowance = 1000 * (0.1 - 0.04) / 10  # the return on capital is not deductible
@@ -160,6 +164,7 @@ def _one_site(
         np.ones((4, 1)),
         np.ones((6, 1)),
         np.zeros(1),
+        np.ones(1),
         np.array([eur]),
         np.array([[[[f, 0.0, 0.0, 0.0] for f in freight]]]),
         np.array([[[[10.0, 0, 0, 0, 0, 0]] * routes]]),

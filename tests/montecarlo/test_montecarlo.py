@@ -401,6 +401,26 @@ def test_border_waits_move_on_their_own(tmp_path):
     np.testing.assert_allclose(x.transit_days[0], m.x.transit_days + border, rtol=1e-12)
 
 
+@pytest.mark.parametrize("example", ["apparel", "food_processing"])
+def test_material_prices_move_the_inputs_at_their_origin_alone(example):
+    """Review: the draws moved no material price, the largest part of most products' cost. Oracle:
+    the plan's cost engine on the pack's inputs with each material's price (and nothing else) times
+    1.2, against the direct evaluation of the draw material = 1.2, every other input at its value."""
+    from kopru.costs import landed_cost
+    from kopru.montecarlo.reconcile import neutral_values
+
+    m = model(example)
+    values = neutral_values(m, tuple(m.uncertainty.variables), 1)
+    values["material"] = np.full(1, 1.2)
+    demand = np.ones((1, len(m.demand)))
+    dearer = dataclasses.replace(m.x, material_cost_usd=np.asarray(m.x.material_cost_usd) * 1.2)
+    per_unit = landed_cost(dearer).sum(axis=-1)  # (S, M)
+    expected = per_unit @ m.demand * m.fx
+    np.testing.assert_allclose(risk.annual_cost_direct(m, values, demand)[0], expected, rtol=1e-12)
+    base = risk.annual_cost_direct(m, {**values, "material": np.ones(1)}, demand)[0]
+    assert (expected > base).all()  # every site buys its inputs
+
+
 # -- the direct evaluation against the cost engine on the same draws (issue 17) --------------------
 @pytest.mark.parametrize("example", ["apparel", "appliances", "construction_materials", "food_processing"])
 def test_direct_evaluation_equals_the_cost_engine_on_the_same_draws(example):

@@ -95,6 +95,7 @@ def annual_costs(
     freight_f: Array,  # (modes, n): freight factor by mode
     transit_f: Array,  # (day parts, n): travel time factor by mode, then border and port waits
     shift: Array,  # (n,): duty rate shift (fraction), applied where a rate is > 0
+    material_f: Array,  # (n,): factor on the inputs' prices at their origins
     eur: Array,  # (n,): EUR factor (more EUR per USD makes the EUR minimums smaller)
     freight_by_mode: Array,  # (S, M, R, 4 modes): USD per unit
     days_by_mode: Array,  # (S, M, R, 6 day parts: the modes, border and port waits)
@@ -138,7 +139,7 @@ def annual_costs(
                     inbound += freight_f[q, i] * material_by_mode[s, k, q]
                 rate = material_duty[s, k]
                 shifted = _maximum(rate + shift[i], 0.0) if rate > 0 else 0.0
-                value = material_cost[s, k] + inbound
+                value = material_cost[s, k] * material_f[i] + inbound
                 bought = value if k == 0 else bought + value
                 # an unreachable input's infinite value at a 0 % duty pays none (inf x 0 is NaN)
                 factor = shifted * input_share
@@ -326,6 +327,7 @@ def warm() -> None:
         np.ones((len(MODES), 1)),
         np.ones((len(DAY_PARTS), 1)),
         np.zeros(1),
+        np.ones(1),
         np.ones(1),
         np.ones((1, 1, 1, len(MODES))),
         np.ones((1, 1, 1, len(DAY_PARTS))),

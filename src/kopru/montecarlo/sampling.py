@@ -144,6 +144,8 @@ def sampled_inputs(
     shift = values.get("duty", np.zeros(n)) / 100.0
     eur = values.get("fx.EUR", np.ones(n))
     own = {name: values.get(f"site.{name}", 1.0) for name in SITE_INPUTS}  # (n, S) or 1
+    # the inputs' prices at their origins, (K,) or (S, K), one factor a draw for them all
+    material = np.asarray(values.get("material", np.ones(n))).reshape((n, 1, 1))
     return replace(
         x,
         labour_hours=x.labour_hours * hours,
@@ -155,6 +157,7 @@ def sampled_inputs(
         freight_usd=np.einsum("smrk,nk->nsmr", model.freight_by_mode, freight_f),
         transit_days=np.einsum("smrk,nk->nsmr", model.days_by_mode, transit_f),
         material_freight_usd=np.einsum("skq,nq->nsk", model.material_freight_by_mode, freight_f),
+        material_cost_usd=np.asarray(x.material_cost_usd) * material,
         # a duty change moves rates that apply; duty-free trade (rate 0) stays free
         duty_rate=_shifted(x.duty_rate, shift),
         material_duty_rate=_shifted(x.material_duty_rate, shift),
@@ -232,6 +235,7 @@ def annual_cost_direct(model: RiskModel, values: dict[str, Array], demand_factor
         arg(_mode_factors(values, "freight", n).T),
         arg(np.concatenate([_mode_factors(values, "transit", n).T, waits])),  # (DAY_PARTS, n)
         arg(np.broadcast_to(values.get("duty", 0.0) / 100.0, (n,))),
+        arg(np.broadcast_to(values.get("material", 1.0), (n,))),
         arg(np.broadcast_to(values.get("fx.EUR", 1.0), (n,))),
         const.freight_by_mode,
         const.days_by_mode,

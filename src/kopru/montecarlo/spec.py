@@ -53,6 +53,7 @@ FAMILIES: dict[str, tuple[Kind, str]] = {
     "wait": ("factor", "place"),
     "vat": ("shift", "country"),
     "duty": ("shift", ""),
+    "material": ("factor", ""),
     "demand": ("factor", ""),
     "site": ("factor", "input"),
 }
@@ -68,6 +69,7 @@ APPLIES_TO: dict[str, str] = {
     "wait": "days waiting at {}s",
     "vat": "VAT of {} (recoverable: it does not move the landed cost)",
     "duty": "every ad valorem duty that applies, in points (duty-free trade stays free)",
+    "material": "the purchase price of every bought input at its origin (its freight and duty rate apart)",
     "demand": "units each market buys, drawn independently per market",
     "site": "each site's own {} beyond its country's, drawn per site",
 }

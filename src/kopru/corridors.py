@@ -163,7 +163,6 @@ class Network:
         backward = edges.rename(columns={"from": "v", "to": "u"})
         arcs = pd.concat([forward, backward], ignore_index=True)
         arcs = arcs[_open_mask(arcs, closed, set(self.index), set(MODES))]
-        arcs = arcs[self._avoid_mask(arcs)]
         # A border or hub is handled by every path through it; a port only where the container
         # is loaded onto or unloaded from a ship, so a train passing through Aktau pays nothing.
         is_port = self.nodes["kind"].isin(PORT_KINDS)
@@ -187,25 +186,13 @@ class Network:
         arcs["iv"] = arcs["v"].map(self.index).astype(np.int64)
         return arcs.reset_index(drop=True)
 
-    def _avoid_mask(self, arcs: pd.DataFrame) -> pd.Series:
-        """Arcs that touch no node of an avoided country, except those that end a lane at one of
-        ``ends`` (a market or a material source in that country): such a node is reached or left,
-        never passed through."""
-        if not self.avoid:
-            return pd.Series(True, index=arcs.index)
-        country = self.nodes["country"]
-        banned_u = arcs["u"].map(country).isin(self.avoid)
-        banned_v = arcs["v"].map(country).isin(self.avoid)
-        end = set(self.ends)
-        into_end = arcs["v"].isin(end) & ~banned_u  # the last leg, from outside the country
-        out_of_end = arcs["u"].isin(end) & ~banned_v  # the first leg, out of the country
-        return ~(banned_u | banned_v) | into_end | out_of_end
-
     def avoiding(
         self, countries: tuple[str, ...] | list[str], ends: tuple[str, ...] | list[str] = ()
     ) -> Network:
-        """A copy that passes through no node of ``countries``; ``ends`` (origins or destinations in
-        those countries) may still be reached or left by one leg from or to another country."""
+        """A copy that passes through no node of ``countries``: a lane may start in one of them and
+        leave it, or enter one and end there, over that country's own lines (a market in Russia is
+        reached at its border or port and on by Russian rail), never cross one. ``ends`` is kept for
+        the callers' cache keys; every origin and destination is treated so."""
         key = (tuple(countries), tuple(ends))
         return self._avoiding.get(key, lambda: Network(self.pack, self.closed, *key))
 
@@ -225,13 +212,40 @@ class Network:
         ordered = self.arcs.sort_values([weight, "cost", "days"], kind="stable")
         return ordered.drop_duplicates(["iu", "iv"], keep="first")
 
-    def _matrix(self, criterion: Criterion) -> tuple[csr_matrix, pd.DataFrame]:
+    def _graph(self, criterion: Criterion) -> _Graph:
+        """The graph Dijkstra searches: the nodes of no avoided country, and each avoided node twice,
+        once on the way in (entered from outside, then only its own country's arcs) and once on the
+        way out (left towards outside, from an origin there): so a path can end or start in an
+        avoided country but never pass through one."""
         best = self._best_arcs(criterion)
         n = len(self.index)
+        iu, iv = best["iu"].to_numpy(np.int64), best["iv"].to_numpy(np.int64)
+        banned = self.nodes["country"].isin(self.avoid).to_numpy(bool)
+        inside = np.flatnonzero(banned)
+        entry = np.arange(n, dtype=np.int64)  # where a lane that ends at a node is read
+        start = np.arange(n, dtype=np.int64)  # where a lane that starts at a node begins
+        entry[inside] = n + np.arange(len(inside))
+        start[inside] = n + len(inside) + np.arange(len(inside))
+        country = self.nodes["country"].to_numpy()
+        bu, bv = banned[iu], banned[iv]
+        same = country[iu] == country[iv]
+        parts = [
+            (~bu & ~bv, iu, iv),  # outside every avoided country
+            (~bu & bv, iu, entry[iv]),  # into one, towards a lane's end there
+            (bu & bv & same, entry[iu], entry[iv]),  # on within it
+            (bu & bv & same, start[iu], start[iv]),  # from a lane's start, within its country
+            (bu & ~bv, start[iu], iv),  # out of it
+            (bu & bv & ~same, start[iu], entry[iv]),  # out of one straight into the lane's end country
+        ]
+        rows = np.concatenate([np.flatnonzero(mask) for mask, _, _ in parts])
+        au = np.concatenate([u[mask] for mask, u, _ in parts])
+        av = np.concatenate([v[mask] for mask, _, v in parts])
+        size = n + 2 * len(inside)
+        real = np.concatenate([np.arange(n), inside, inside]).astype(np.int64)
         # Dijkstra treats stored zeros as edges in csr input, but a tiny floor keeps it explicit
-        weights = np.maximum(best[_WEIGHT[criterion]].to_numpy(float), 1e-9)
-        matrix = csr_matrix((weights, (best["iu"], best["iv"])), shape=(n, n))
-        return matrix, best
+        weights = np.maximum(best[_WEIGHT[criterion]].to_numpy(float)[rows], 1e-9)
+        matrix = csr_matrix((weights, (au, av)), shape=(size, size))
+        return _Graph(matrix, best.iloc[rows].reset_index(drop=True), au, av, real, start, entry)
 
     def _node_indices(self, names: list[str] | tuple[str, ...], role: str) -> NDArray[np.int64]:
         missing = [n for n in names if n not in self.index]
@@ -257,21 +271,23 @@ class Network:
     ) -> Lanes:
         oi = self._node_indices(origins, "origin")
         di = self._node_indices(destinations, "destination")
-        matrix, best = self._matrix(criterion)
-        _, pred = dijkstra(matrix, directed=True, indices=oi, return_predecessors=True)
-        n = len(self.index)
+        g = self._graph(criterion)
+        starts = g.start[oi]
+        dist, pred = dijkstra(g.matrix, directed=True, indices=starts, return_predecessors=True)
+        ends = g.ends(dist, oi, di)  # (O, D) the graph node each lane is read at
+        size = g.matrix.shape[0]
         attrs = {}
         for col in ("cost", "days", "distance_km", "co2_kg_per_t"):
-            dense = np.zeros((n, n))
-            dense[best["iu"].to_numpy(), best["iv"].to_numpy()] = best[col].to_numpy(float)
+            dense = np.zeros((size, size))
+            dense[g.au, g.av] = g.arcs[col].to_numpy(float)
             attrs[col] = dense
         totals = {col: np.zeros((len(oi), len(di))) for col in attrs}
         rows = np.repeat(np.arange(len(oi))[:, None], len(di), axis=1)
-        cur = np.broadcast_to(di, (len(oi), len(di))).copy()
-        origin_of = np.broadcast_to(oi[:, None], cur.shape)
+        cur = ends.copy()
+        origin_of = np.broadcast_to(starts[:, None], cur.shape)
         unreachable = np.zeros(cur.shape, dtype=bool)
         # walk all paths back one hop at a time, every pair in the same array step
-        for _ in range(n):
+        for _ in range(size):
             active = (cur != origin_of) & ~unreachable
             if not active.any():
                 break
@@ -299,7 +315,10 @@ class Network:
         found = self.routes([origin], [destination], criterion)
         if (origin, destination) not in found:
             closed = f" with {', '.join(self.closed)} closed" if self.closed else ""
-            avoided = f" avoiding {', '.join(self.avoid)} (only its two ends may be there)" * bool(self.avoid)
+            avoided = (
+                f" avoiding {', '.join(self.avoid)} (a route may start or end there, not pass through)"
+                * bool(self.avoid)
+            )
             raise RouteError(f"no route from {origin} to {destination}{closed}{avoided}")
         return found[(origin, destination)]
 
@@ -312,33 +331,59 @@ class Network:
         """Best routes leg by leg for every reachable origin × destination pair (for reports)."""
         oi = self._node_indices(tuple(origins), "origin")
         di = self._node_indices(tuple(destinations), "destination")
-        matrix, best = self._matrix(criterion)
-        _, pred = dijkstra(matrix, directed=True, indices=oi, return_predecessors=True)
+        g = self._graph(criterion)
+        starts = g.start[oi]
+        dist, pred = dijkstra(g.matrix, directed=True, indices=starts, return_predecessors=True)
+        ends = g.ends(dist, oi, di)
         names = list(self.index)
-        row_of = {
-            (u, v): k for k, (u, v) in enumerate(zip(best["iu"].tolist(), best["iv"].tolist(), strict=True))
-        }
-        fields = [best[c].tolist() for c in LEG_COLUMNS]
-        arcs: dict[tuple[int, int], Leg] = {}  # only the arcs the routes use are made into legs
+        row_of = {(u, v): k for k, (u, v) in enumerate(zip(g.au.tolist(), g.av.tolist(), strict=True))}
+        fields = [g.arcs[c].tolist() for c in LEG_COLUMNS]
+        legs: dict[tuple[int, int], Leg] = {}  # only the arcs the routes use are made into legs
 
         def leg(u: int, v: int) -> Leg:
-            if (u, v) not in arcs:
+            if (u, v) not in legs:
                 k = row_of[(u, v)]
-                arcs[(u, v)] = Leg(names[u], names[v], *(f[k] for f in fields))
-            return arcs[(u, v)]
+                legs[(u, v)] = Leg(names[g.real[u]], names[g.real[v]], *(f[k] for f in fields))
+            return legs[(u, v)]
 
         found = {}
         for row, o in enumerate(oi):
-            for d in di:
-                if o != d and pred[row, d] < 0:
+            for col, d in enumerate(di):
+                end = int(ends[row, col])
+                if end != starts[row] and pred[row, end] < 0:
                     continue
-                chain = [int(d)]
-                while chain[-1] != o:
+                chain = [end]
+                while chain[-1] != starts[row]:
                     chain.append(int(pred[row, chain[-1]]))
                 chain.reverse()
-                legs = tuple(leg(u, v) for u, v in itertools.pairwise(chain))
-                found[(names[o], names[d])] = Route(names[o], names[d], criterion, legs)
+                route_legs = tuple(leg(u, v) for u, v in itertools.pairwise(chain))
+                found[(names[o], names[d])] = Route(names[o], names[d], criterion, route_legs)
         return found
+
+
+@dataclass(frozen=True)
+class _Graph:
+    """A network's search graph: its nodes (an avoided country's twice, on the way in and on the
+    way out) and the arcs among them, each an arc of the network (``arcs``, row for row)."""
+
+    matrix: csr_matrix
+    arcs: pd.DataFrame  # the network's arc of each graph arc
+    au: NDArray[np.int64]
+    av: NDArray[np.int64]
+    real: NDArray[np.int64]  # graph node -> network node
+    start: NDArray[np.int64]  # network node -> the graph node a lane from it starts at
+    entry: NDArray[np.int64]  # network node -> the graph node a lane into it ends at (from outside)
+
+    def ends(
+        self, dist: NDArray[np.float64], oi: NDArray[np.int64], di: NDArray[np.int64]
+    ) -> NDArray[np.int64]:
+        """(O, D) the graph node each lane ends at: a destination in an avoided country is reached
+        from outside it, or, from an origin in the same country, without leaving it."""
+        entered = np.broadcast_to(self.entry[di], (len(oi), len(di)))
+        within = np.broadcast_to(self.start[di], (len(oi), len(di)))
+        rows = np.arange(len(oi))[:, None]
+        from_within = dist[rows, within] < dist[rows, entered]
+        return np.where(from_within, within, entered).astype(np.int64)
 
 
 # the columns of an arc a Leg keeps after its two ends, in Leg's order

@@ -503,3 +503,16 @@ def test_sites_with_the_same_cost_in_every_draw_are_said_to_share_p_best():
     assert result.names(said["Astana"]) == ["SEZ Astana - New City"]
     ids = {s.id for s in result.sites}
     assert all(set(twins) <= ids for twins in said.values())
+
+
+@pytest.mark.parametrize("seed", [2, 10])
+def test_the_recommendation_changes_as_often_as_the_table_says_the_others_win(seed):
+    """CLI review: the table showed the runner-up's P(best) as 15.2 % and the sentence 'the
+    recommendation changes in 15.1 %' (1 - 0.8485 rounds down, 0.1515 up). Oracle: the table's own
+    column: the other sites' P(best) summed, rounded as the table rounds them."""
+    result = api.risk(APPAREL, samples=2_000, seed=seed)
+    others = [s.p_best for s in result.sites if s.id != result.recommended]
+    assert result.p_recommendation_changes == sum(others)
+    winners = [p for p in others if p > 0]
+    if len(winners) == 1:
+        assert f"{result.p_recommendation_changes:.1%}" == f"{winners[0]:.1%}"

@@ -242,6 +242,11 @@ def test_one_sample_has_no_standard_error_and_a_sure_share_is_bounded(tmp_path):
     pick = sure.site(sure.recommended)
     assert pick.p_best == 1.0 and pick.p_best_se == 0.0
     assert "another site is cheaper in fewer than 1.00% of draws" in explain.error_text(sure)
+    assert "quarter the rule of three's" in explain.error_text(sure)  # 3 / n: 4 n quarters it
+    # CLI review: one draw said 'fewer than 100.00% of draws' and '1 draws'; three draws bound nothing
+    for n in (1, 3):
+        few = explain.error_text(risk.run(model(fixed_file(tmp_path, {})), n, 0))
+        assert f"({n} draw{'s' * (n > 1)}): " in few and "too few to bound" in few and "100.00%" not in few
     assert "not enforced, but no draw sells more than 3,000,000." in explain.volume_text(sure)
 
 

@@ -190,11 +190,18 @@ def print_risk(result: Any, per_unit: bool = False) -> None:
     if result.samples < FEW_SAMPLES:
         out.print(
             f"[yellow]note:[/] with {plural(result.samples, 'sample')} the percentiles, CVaR95 and P(best)"
-            f" are rough (a 5 % tail of {result.samples * 0.05:g} draws); draw {FEW_SAMPLES * 10:,} or more"
-            " to decide"
+            f" are rough ({_tail(result.samples)}); draw {FEW_SAMPLES * 10:,} or more to decide"
         )
     if result.excluded:
         out.print(f"[red]no route to every market, left out:[/] {escape(', '.join(result.excluded))}")
+
+
+def _tail(samples: int) -> str:
+    """What the 5 % tail of a few draws holds, in words (0.05 draws says nothing)."""
+    tail = samples * 0.05
+    if tail < 1.0:
+        return "the costliest 5 % is less than one draw"
+    return f"the costliest 5 % is {tail:g} draw{'s' if tail != 1 else ''}"
 
 
 def _risk_table(result: Any, per_unit: bool) -> Table:

@@ -183,18 +183,29 @@ def error_text(result: RiskResult) -> str | None:
         return None
     mean = f"{pick.name}'s mean ± {pick.mean_se:,.0f}, " if pick.mean_se is not None else ""
     p = pick.p_best
-    # no draw disagreed (or none agreed): the binomial error is 0, so the rule of three bounds the rest
-    bound = f"fewer than {min(3 / result.samples, 1.0):.2%} of draws at 95 % (the rule of three)"
+    n = result.samples
+    draws = f"{n:,} draw{'s' if n != 1 else ''}"
+    # no draw disagreed (or none agreed): the binomial error is 0, so the rule of three bounds the
+    # rest, a bound that says something only below 100 % and that shrinks as 1/n, not 1/sqrt(n)
+    bound = f"fewer than {3 / n:.2%} of draws at 95 % (the rule of three)"
+    if p in (0.0, 1.0) and 3 / n >= 1.0:
+        few = f"{draws} {'is' if n == 1 else 'are'} too few to bound how often"
+        share = f"{few} {'it' if p == 0.0 else 'another site'} would be cheapest"
+        return f"Monte Carlo standard errors ({draws}): {mean}{share}; draw 1,000 or more."
     if p == 1.0:
         share = f"it is the cheapest in every draw: another site is cheaper in {bound}"
     elif p == 0.0:
         share = f"it is the cheapest in no draw: it is in {bound}"
     else:
         share = f"its P(best) ± {pick.p_best_se * 100:.2f} points"
-    return (
-        f"Monte Carlo standard errors ({result.samples:,} draws): {mean}{share}; four times the draws"
-        " halve them."
-    )
+    scaling = "four times the draws halve them"
+    if p in (0.0, 1.0):
+        scaling = (
+            "four times the draws halve the mean's and quarter the rule of three's"
+            if mean
+            else ("four times the draws quarter the rule of three's bound")
+        )
+    return f"Monte Carlo standard errors ({draws}): {mean}{share}; {scaling}."
 
 
 def notes(result: RiskResult) -> list[str]:

@@ -240,7 +240,10 @@ class RiskResult:
             return None
         pick = self.site(self.recommended)
         twins = set(pick.same_draws_as) if pick else set()
-        return 1.0 - p_best[self.recommended] - sum(p_best[t] for t in twins)
+        # the other sites' shares summed, not 1 less the pick's: the sentence then shows the same
+        # rounded figure as the table's P(best) of the one site that takes them (1 - 0.8485 is
+        # 0.15149999999999997, 15.1 %, where the table shows 0.1515 as 15.2 %)
+        return sum(p for sid, p in p_best.items() if sid != self.recommended and sid not in twins)
 
     def site(self, site_id: str | None) -> SiteRisk | None:
         return next((s for s in self.sites if s.id == site_id), None)

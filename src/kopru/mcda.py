@@ -466,7 +466,8 @@ class WeightRange:
             parts.append(f"above {self.high:.3g} {names.get(self.above, self.above)}")
         if not parts:
             return f"{label} {self.weight:.3g}: any weight from 0 to 1"
-        upto = "up to 1" if self.above is not None and self.high > 1 - 5e-4 else f"to {self.high:.3g}"
+        # at 1 another site comes first: the range ends just below it
+        upto = "to just below 1" if self.above is not None and self.high > 1 - 5e-4 else f"to {self.high:.3g}"
         return f"{label} {self.weight:.3g}: {self.low:.3g} {upto} ({'; '.join(parts)})"
 
 

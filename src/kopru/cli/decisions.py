@@ -347,12 +347,17 @@ def rank(
     table.add_column("#", justify="right")
     table.add_column("site", overflow="fold", min_width=18)
     info = data["criteria"]
+    # one format a column: a port's 0 km among 1,990 km reads 0, not 0.00
+    largest = {
+        k: max((abs(v) for s in data["sites"] if (v := s["criteria"].get(k)) is not None), default=0.0)
+        for k in info
+    }
     rows = [
         [
             str(s["rank"]),
             escape(s["name"]),
             f"{s['score']:.3f}",
-            *(_criterion(k, v) for k, v in s["criteria"].items()),
+            *(_criterion(k, v, largest[k]) for k, v in s["criteria"].items()),
         ]
         for s in data["sites"][:15]
     ]
@@ -375,14 +380,15 @@ def rank(
     recorded(run_id)
 
 
-def _criterion(name: str, value: float | None) -> str:
+def _criterion(name: str, value: float | None, largest: float) -> str:
+    """A criterion's value in its column's format, set by the column's largest value."""
     if value is None:
         return "—"
     if name == "risk":
         return f"{value:.1%}"
-    if abs(value) >= 10_000:
+    if largest >= 10_000:
         return compact(value)
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
+    return f"{value:,.0f}" if largest >= 100 else f"{value:.2f}"
 
 
 @app.command()

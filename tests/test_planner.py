@@ -723,3 +723,27 @@ def test_a_plan_says_where_its_routes_run_over_a_lane_off_its_quote():
     six_days = {"edge.istanbul_ambarli.novorossiysk.sea.days": 6}
     slower = kopru.plan(EXAMPLES / "apparel.yaml", overrides=six_days)
     assert not any("Novorossiysk by sea" in p for p in slower.recommendation.points)
+
+
+def test_the_headline_says_when_the_pick_rests_on_unconfirmed_sez_incentives():
+    """Web review: all four examples' headlines named SEZ Turan with no word that its lead rests on
+    incentives its sectors match only through 'manufacturing' (the second point said so). Oracle:
+    the pick's own notes: the headline is qualified exactly when they say the match is generic,
+    and a sector the zone names outright ('tourism', a priority of SEZ Turan: a made-up case)
+    drops it."""
+    from kopru.planner import UNCONFIRMED_CLAUSE
+    from kopru.sites import unconfirmed_incentives
+
+    profile = load_profile(EXAMPLES / "apparel.yaml")
+    for sectors in (profile.sectors, ("textiles", "garments", "tourism")):
+        plan = kopru.plan(profile.model_copy(update={"sectors": sectors}))
+        pick = plan.site(plan.recommendation.site)
+        unconfirmed = unconfirmed_incentives(pick.notes) and pick.kind == "sez"
+        assert (UNCONFIRMED_CLAUSE in plan.recommendation.headline) == unconfirmed, sectors
+        assert unconfirmed == ("manufacturing" in sectors), (sectors, pick.id)
+        # the one-page summaries say it in their own words, the asterisk pointing to the footnote
+        from kopru.language import Words
+        from kopru.report.summary import _sentence
+
+        assert ("which is not confirmed (*)" in _sentence(plan)) == unconfirmed
+        assert ("doğrulanmadı (*)" in _sentence(plan, Words("tr"))) == unconfirmed

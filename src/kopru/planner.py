@@ -1197,7 +1197,7 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
         )
         if p.strip()
     ]
-    return Recommendation(
+    recommendation = Recommendation(
         site=best.id,
         name=best.name,
         total=total,
@@ -1212,6 +1212,14 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
         headline=text,
         points=points,
     )
+    if unconfirmed_incentives(best.notes) and best.kind == "sez":
+        # a web review: all four examples' headlines named SEZ Turan with no word that its lead rests
+        # on incentives the zone's sectors match only through 'manufacturing'
+        recommendation.qualify(UNCONFIRMED_CLAUSE)
+    return recommendation
+
+
+UNCONFIRMED_CLAUSE = "if its SEZ incentives apply to the product, which is not confirmed (see below)"
 
 
 def _restricted_sentence(site: SitePlan, currency: str, markets: list[dict[str, Any]]) -> str:

@@ -335,6 +335,8 @@ def _sentence(plan: Plan, words: Words = ENGLISH) -> str:
         if rec.saving_pct_before_profit_tax is not None:
             text += words(" (%(share)s before it)", share=words.share(rec.saving_pct_before_profit_tax, 1))
     text += "."
+    if unconfirmed_incentives(plan.site(rec.site).notes) and plan.site(rec.site).kind == "sez":
+        text += words(" If its SEZ incentives apply to the product, which is not confirmed (*).")
     stress = plan.borrowed_stress
     if stress is not None and not stress.holds:  # the headline must not read firmer than the data
         text += words(" But %(clause)s.", clause=stress_clause(stress, words))

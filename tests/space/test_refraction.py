@@ -157,7 +157,7 @@ def test_stations_at_different_heights_get_their_own_mask(tmp_path):
     path = tmp_path / "heights.csv"
     path.write_text(
         "name,country,lat,lon,elev_m,status,serves\n"
-        + "".join(f"H{h},KZ,51.1,71.4,{h},operational,LEO\n" for h in (0, 1500, 2900)),
+        + "".join(f"H{h},Kazakhstan,51.1,71.4,{h},operational,LEO\n" for h in (0, 1500, 2900)),
         encoding="utf-8",
     )
     st = read(path)

@@ -3,6 +3,7 @@ it (``KopruError`` → one line on stderr naming the options, exit 2), in this p
 
 import csv
 import json
+import re
 import sys
 from datetime import datetime
 
@@ -66,6 +67,7 @@ def test_passes_json_shape_with_shipped_defaults(space):
         "stations_not_for_leo",
         "min_elevation_deg",
         "antenna_masks_deg",
+        "inactive_satellites",
     }
     assert data["min_elevation_deg"] == 10 and data["antenna_masks_deg"] == {}  # the shipped file has none
     assert data["refraction"] == "none"  # geometric elevations unless asked, as skyfield's find_events
@@ -132,11 +134,18 @@ def test_the_element_sets_age_is_said_with_every_table(space):
         code, out, _ = space(verb, *args)
         said = " ".join(out.split())
         assert code == 0 and "element sets of 2026-05-30 to 2026-06-26" in said, verb
-        assert f"up to {oldest:.0f} days from the window: the pass times may be minutes off" in said, verb
+        # 94 days (97 with latency's follow-up): past 90 the words say the times are not usable; the
+        # error by SOURCE.md's measurement, 5.5 min at 104 days, times the square of the age
+        error = 5.5 * (oldest / 104) ** 2
+        assert (
+            f"up to {oldest:.0f} days from the window: the pass times can be about {error:.0f} minutes off:"
+            in said
+        )
+        assert "not usable for planning" in said, verb
         assert said.startswith("element sets of"), verb  # above the table: the first thing read
     code, out, _ = space("pool", "--start", "2026-06-01", "--days", "0.25")
     said = " ".join(out.split())
-    assert "up to 26 days from the window" in said and "minutes off" not in said
+    assert "up to 26 days from the window" in said and "minutes off" not in said and "usable" not in said
 
 
 @pytest.mark.parametrize("value", ["-30", "95", "nan"])
@@ -268,7 +277,7 @@ def test_the_imaging_tables_name_a_satellites_own_limit(space, tmp_path):
             "2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.72125391563537\n",
             "line 2: checksum mismatch",
         ),
-        ("--tle", "hello\n", "is not followed by lines 1 and 2"),
+        ("--tle", "hello\n", "line 1: no line starting '1 ' found; expected two- or three-line element sets"),
         ("--stations", "name,country,lat\n", "missing column(s) lon, elev_m"),
         ("--stations", "name,country,lat,lon,elev_m\nx,KZ,100,1,\n", "'lat' is 100, out of range"),
     ],
@@ -469,7 +478,8 @@ def test_csvs_without_rows_have_their_columns(space, tmp_path):
         "imaging": (("imaging", "--start", "2026-06-01", "--days", "1"), ("--days", "0.001")),
         "latency": (
             ("latency", "--start", "2026-06-01", "--days", "1", "--sites", "SEZ:sez_pit"),
-            ("--days", "0.001", "--follow-days", "0"),
+            # contacts to book (a window without any is refused, as pool refuses it) but no image
+            ("--days", "0.01", "--follow-days", "0.5"),
         ),
     }
     for name, (full, short) in runs.items():
@@ -595,3 +605,261 @@ def test_passes_of_one_satellite_over_one_station(space):
     code, _, err = space("passes", "--start", "2026-06-01", "--satellite", "sputnik")
     assert code == 2 and "--satellite 'sputnik' matches no satellite; the satellites: KazSat-2" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_latency_refuses_a_mask_no_pass_reaches_as_pool_does(space):
+    """A second review: latency at an 89° mask printed dashes and '1440 of 1440 unanswered', exit 0,
+    while pool refused. Oracle: pool's own refusal of the same mask, word for word."""
+    args = ("--start", "2026-06-01", "--days", "0.5", "--min-elevation", "89")
+    pool_code, _, pool_err = space("pool", *args)
+    code, out, err = space("latency", *args, "--sites", "SEZ:sez_pit")
+    assert (code, out) == (2, "") and pool_code == 2 and err == pool_err
+    assert err.startswith("error: no pass of any satellite over any antenna reaches the 89° mask")
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_latency_numbers_are_whole_on_a_narrow_terminal(space, monkeypatch, width):
+    """A second review: below ~110 columns the long SEZ names squeezed 16.7 h to '16…'. Oracle: the
+    --json of the same run: every site's median and worst, each network, printed whole on its row."""
+    from kopru.cli.common import out as console
+
+    args = ("latency", "--start", "2026-06-01", "--days", "1")
+    _, text, _ = space(*args, "--json")
+    sites = json.loads(text)["sites"]
+    monkeypatch.setattr(console, "_width", width)
+    code, text, _ = space(*args)
+    assert code == 0 and "…" not in text.split("image to ground")[0]
+    table = text.split("image to ground")[0].splitlines()
+    # a row's first line holds every number, its name wraps below; the rows are in the JSON's order
+    rows = [
+        line.split()[-8:]
+        for line in table
+        if len(line.split()) >= 9 and all(re.fullmatch(r"[\d.]+|—", w) for w in line.split()[-8:])
+    ]
+    assert len(rows) == len(sites)
+    for s, numbers in zip(sites, rows, strict=True):
+        want = [
+            "—" if s[n] is None or s[n]["request_h"][k] is None else f"{s[n]['request_h'][k]:.1f}"
+            for k in ("median", "worst")
+            for n in ("own", "partners", "pooled")
+        ]
+        assert numbers[2:] == want, s["site"]
+
+
+def test_latency_below_its_width_drops_the_partners_columns_and_says_so(space, monkeypatch):
+    from kopru.cli.common import out as console
+
+    monkeypatch.setattr(console, "_width", 60)
+    code, text, _ = space("latency", "--start", "2026-06-01", "--days", "1", "--sites", "SEZ:sez_pit")
+    said = " ".join(text.split())
+    assert code == 0 and "the columns 'all' and '+sats' (with partners' satellites) need 78 columns" in said
+    assert "16…" not in text and "+sats" not in text.split("the columns")[0]
+
+
+def test_the_stale_words_grow_with_the_age(space):
+    """A second review: 'minutes off' at 31 days and at 460. Oracle: SOURCE.md's measurement, 5.5 min
+    at 104 days, times the square of the age: 459 days is 107 min, more than an orbit (~95-100 min)."""
+    code, out, err = space("passes", "--start", "2027-09-01", "--days", "0.1")
+    said = " ".join(out.split())
+    assert code == 0 and "up to 459 days from the window: the pass times can be about 107 minutes off" in said
+    assert "more than one orbit: not usable for planning, the passes listed are not the real ones" in said
+    assert "more than one orbit" in " ".join(err.split())  # the warning says it too
+    code, _, err = space("passes", "--start", "2026-06-01", "--max-elements-age", "1")
+    assert code == 2 and "element sets more than 1 day from the window" in err
+
+
+def test_pool_says_which_leo_antenna_is_an_assumption_and_the_time_on_it(space):
+    """A second review: Azercosmos Main's LEO antenna is assumed (its serves_source says so) but the row
+    said 'source', and carried 105 of 440 pooled min/d. Oracle: the pooled schedule's contacts on it."""
+    code, out, _ = space("pool", "--start", "2026-06-01", "--json")
+    data = json.loads(out)
+    [row] = data["leo_antennas_assumed"]
+    assert code == 0 and row["station"].startswith("Azercosmos Main")
+    on = sum(c["duration_s"] for c in data["schedule"] if c["station"] == row["station"]) / 60
+    total = sum(c["duration_s"] for c in data["schedule"]) / 60
+    assert row["pooled_min_per_day"] == pytest.approx(on, abs=0.01) and on > 60
+    assert row["pooled_total_min_per_day"] == pytest.approx(total, abs=0.01)
+    code, out, _ = space("pool", "--start", "2026-06-01")
+    said = " ".join(out.split())
+    assert (
+        "not established: Azercosmos Main Satellite Ground Control Station's LEO antenna is an assumption of"
+        f" the stations file (serves_basis), not a source: {on:.0f} of {total:.0f} pooled min/d use it"
+    ) in said
+
+
+def test_imaging_says_how_many_passes_each_limit_rejected(space, tmp_path):
+    """A second review: Vostok in polar night had 0 opportunities and no word why. Oracle: the same run
+    with no Sun limit (--min-sun-elevation -90) has N; the Sun-limited one says N were rejected by it."""
+    sites = tmp_path / "dark.csv"
+    sites.write_text("name,lat,lon\nVostok,-78.46,106.84\n", encoding="utf-8")
+    args = ("imaging", "--start", "2026-06-01", "--sites", sites)
+    code, out, _ = space(*args, "--min-sun-elevation", "-90", "--json")
+    data = json.loads(out)
+    n = len(data["opportunities"])
+    assert code == 0 and n > 10 and data["rejected"]["sun"] == 0
+    code, out, _ = space(*args, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["opportunities"] == [] and data["rejected"]["sun"] == n
+    code, out, _ = space(*args)
+    said = " ".join(out.split())
+    assert code == 0 and "0 imaging opportunities" in said
+    assert (
+        f"{n} passes within the off-nadir limit rejected by the Sun limit: the Sun below 10° at the site"
+        in said
+    )
+
+
+@pytest.mark.parametrize("word", ["tübitak", "tubitak", "TÜBİTAK", "uzay ground"])
+def test_station_names_match_with_turkish_letters_typed_as_ascii(space, word):
+    """A second review: 'tubitak' and 'tübitak' matched nothing; casefold leaves 'İ' as 'i' and a dot."""
+    code, out, _ = space("passes", "--start", "2026-06-01", "--days", "0.3", "--station", word, "--json")
+    names = {p["station"] for p in json.loads(out)["passes"]}
+    assert code == 0 and len(names) == 1 and next(iter(names)).startswith("TÜBİTAK UZAY")
+
+
+def test_golbasi_and_a_norad_number_match_exactly(space):
+    code, out, _ = space("passes", "--start", "2026-06-01", "--days", "0.3", "--station", "golbasi", "--json")
+    assert code == 0 and {p["station"][:15] for p in json.loads(out)["passes"]} == {"Türksat Gölbaşı"}
+    code, out, _ = space("passes", "--start", "2026-06-01", "--days", "0.3", "--satellite", "39731", "--json")
+    assert code == 0 and {p["norad"] for p in json.loads(out)["passes"]} == {39731}
+    # a part of a number is no satellite's number (it matched 39728 and 39731)
+    code, _, err = space("passes", "--start", "2026-06-01", "--satellite", "397")
+    assert code == 2 and err.startswith("error: --satellite '397' matches no satellite; the satellites:")
+
+
+def test_a_priority_of_zero_is_refused(space, tmp_path):
+    """A second review: KazSTSAT at priority 0 got no contact at all with its antenna idle most of the day."""
+    sats = tmp_path / "sats.csv"
+    sats.write_text("norad,country,priority\n39731,Kazakhstan,1\n43783,Kazakhstan,0\n", encoding="utf-8")
+    code, out, err = space("pool", "--start", "2026-06-01", "--satellites", sats)
+    assert (code, out) == (2, "") and len(err.strip().splitlines()) == 1
+    assert err.startswith(f"error: {sats} row 3: priority must be > 0; 'priority' is 0, expected")
+
+
+def test_geostationary_satellites_only_over_rows_that_serve_them(space):
+    """A second review: KazSat-2 was listed over the LEO-only KGS Astana and TÜBİTAK METU, and over rows
+    with no antenna. Oracle: each row's serves column (the shipped file, read by read_stations)."""
+    from kopru.space import read_stations
+
+    statuses = "operational,backup,planned,not_a_station"
+    code, out, _ = space(
+        "passes", "--start", "2026-06-01", "--days", "0.3", "--station-status", statuses, "--json"
+    )
+    st = read_stations(statuses=None)
+    serves = dict(zip(st.name, st.serving(), strict=True))
+    passes = json.loads(out)["passes"]
+    geo = [p for p in passes if p["duration_s"] >= 0.3 * 86400 - 1]  # in view the whole window
+    assert code == 0 and geo and {serves[p["station"]] for p in geo} <= {"geo", "both"}
+    assert all(serves[p["station"]] != "none" for p in passes)
+
+
+def test_pass_times_on_a_later_day_than_the_aos_say_so(space):
+    """A second review: a pass from 22:27 read LOS 06:38:21 with no date, and a TCA cut by the window's
+    end had no mark. Oracle: the --json times of the same passes."""
+    args = (
+        "passes",
+        "--start",
+        "2026-06-01",
+        "--days",
+        "2",
+        "--satellite",
+        "kazsat-2",
+        "--station",
+        "golbasi",
+    )
+    code, out, _ = space(*args, "--min-elevation", "18.85", "--json")
+    passes = json.loads(out)["passes"]
+    assert code == 0 and len(passes) == 3 and passes[1]["los"].startswith("2026-06-02T06:38:21")
+    code, out, _ = space(*args, "--min-elevation", "18.85")
+    rows = [line.split() for line in out.splitlines() if line.startswith(" KazSat-2")]
+    assert rows[1][-6:-3] == ["01:27+1d", "02:31:20+1d", "06:38:21+1d"]
+    assert rows[2][-5:-3] == ["00:00:00+1d…", "00:00:00+1d…"]  # both the window's end
+    assert "+1d" not in " ".join(rows[0])
+
+
+def test_the_leo_hint_only_where_it_can_help(space):
+    """A second review: --assume-leo-antennas was suggested with the flag on, for rows serving none."""
+    args = ("--start", "2026-06-01", "--days", "0.2", "--station-status", "not_a_station")
+    code, _, err = space("passes", *args, "--satellite", "imece", "--assume-leo-antennas")
+    said = " ".join(err.split())
+    assert code == 0 and "the stations of these statuses have no antenna for them (serves none)" in said
+    assert "--assume-leo-antennas uses" not in said
+    code, _, err = space("pool", *args)
+    assert (
+        code == 2 and "have no antenna for them (serves none)" in err and "--assume-leo-antennas" not in err
+    )
+    code, _, err = space("passes", "--start", "2026-06-01", "--days", "0.2", "--station-status", "backup")
+    assert code == 0 and "--assume-leo-antennas uses the geostationary control centres" in err
+
+
+def test_a_station_without_a_zone_is_warned_once(space, tmp_path):
+    """A second review: a KSAT Svalbard row (Norway) got UTC as its 'local' time silently."""
+    path = tmp_path / "st.csv"
+    path.write_text("name,country,lat,lon,elev_m\nSvalbard KSAT,Norway,78.23,15.40,500\n", encoding="utf-8")
+    args = ("passes", "--start", "2026-06-01", "--days", "0.2", "--satellite", "kazstsat", "--json")
+    code, out, err = space(*args, "--stations", path)
+    said = " ".join(err.split())
+    assert code == 0 and said.count("warning: no time zone known for Svalbard KSAT (Norway)") == 1
+    assert "add a timezone column" in said and json.loads(out)["passes"][0]["timezone"] == "UTC"
+    path.write_text(
+        "name,country,lat,lon,elev_m,timezone\nSvalbard KSAT,Norway,78.23,15.40,500,Arctic/Longyearbyen\n",
+        encoding="utf-8",
+    )
+    code, out, err = space(*args, "--stations", path)
+    assert (
+        code == 0 and "time zone" not in err and json.loads(out)["passes"][0]["aos_local"].endswith("+02:00")
+    )
+
+
+def test_shorten_help_says_it_may_not_be_reproducible(space):
+    _, out, _ = space("pool", "--help")
+    said = " ".join(out.replace("│", " ").split())
+    assert "even on a 1-day case" in said and "reproducible only when it is proven optimal" in said
+
+
+def test_one_pass_inactive_satellites_and_latency_repeats_are_said(space):
+    """A second review: '1 passes'; RASAT (retired) with no mark in passes; latency's image counts held
+    co-located SEZs twice. Oracles: the JSON of each run."""
+    args = ("passes", "--start", "2026-06-01", "--days", "1", "--satellite", "rasat", "--station", "metu")
+    code, out, _ = space(*args, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["inactive_satellites"] == ["RASAT"]
+    code, out, _ = space(*args)
+    n = len(data["passes"])
+    assert f"{n} pass{'' if n == 1 else 'es'} above 0°" in out and " RASAT ✝" in out
+    assert "✝: inactive (the satellites file): RASAT" in " ".join(out.split())
+    one = ("passes", "--satellite", "kazeosat-1", "--station", "kgs")
+    _, out, _ = space(*one, "--start", "2026-06-01", "--json")
+    first = json.loads(out)["passes"][1]  # the first whole one; a window just around it holds it alone
+    start = datetime.fromisoformat(first["aos"].replace("Z", "+00:00")).timestamp() - 60
+    window = (first["duration_s"] + 120) / 86400
+    code, out, _ = space(
+        *one, "--start", datetime.fromtimestamp(start).astimezone().isoformat(), "--days", window
+    )
+    said = " ".join(out.split())
+    assert code == 0 and "1 pass above 0°" in said
+    code, out, _ = space("latency", "--start", "2026-06-01", "--days", "1", "--json")
+    data = json.loads(out)
+    for s in data["satellites"]:
+        mine = [i for i in data["images"] if i["norad"] == s["norad"]]
+        points = {
+            (
+                i["time"],
+                frozenset(
+                    [i["site"], *next(x["same_point_as"] for x in data["sites"] if x["site"] == i["site"])]
+                ),
+            )
+            for i in mine
+        }
+        assert s["images_repeated"] == len(mine) - len(points), s["satellite"]
+    code, out, _ = space("latency", "--start", "2026-06-01", "--days", "1")
+    said = " ".join(out.split())
+    kz1 = next(s for s in data["satellites"] if s["satellite"] == "KazEOSat-1")
+    assert f"KazEOSat-1 {kz1['images_repeated']} of {kz1['images']}" in said and kz1["images_repeated"] == 2
+
+
+def test_pool_days_from_noon_are_labelled_by_their_start(space):
+    code, out, _ = space("pool", "--start", "2026-06-03T12:00", "--days", "1.5", "--json")
+    days = json.loads(out)["satellites"][0]["days"]
+    assert code == 0 and [d["date"] for d in days] == ["2026-06-03 12:00", "2026-06-04 12:00"]

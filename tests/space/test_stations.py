@@ -147,3 +147,18 @@ def test_a_station_status_given_as_a_string_is_one_status_not_its_letters():
         "station_status names no status; expected one or more of operational, backup, planned,"
         " not_a_station, comma-separated"
     )
+
+
+def test_azercosmos_mains_leo_antenna_is_marked_an_assumption():
+    """A second review: the row said serves_basis=source while its serves_source said the LEO antenna's
+    site is assumed. Oracle: the row's own text; the loader keeps the basis and refuses others."""
+    st = read_stations()
+    assumed = [n for n, a in zip(st.name, st.leo_assumed(), strict=True) if a]
+    assert len(assumed) == 1 and assumed[0].startswith("Azercosmos Main Satellite Ground Control Station")
+    with pytest.raises(
+        StationError, match="row 2: 'serves_basis' is 'rumour'; expected source, assumption or blank"
+    ):
+        parse_stations("name,country,lat,lon,elev_m,serves_basis\na,Kazakhstan,1,2,,rumour\n", "s.csv")
+    assert parse_stations("name,country,lat,lon,elev_m\na,Kazakhstan,1,2,\n").leo_assumed().tolist() == [
+        False
+    ]

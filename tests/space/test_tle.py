@@ -167,3 +167,32 @@ def test_names_two_element_sets_share_get_their_norad_numbers():
     # a name two rows of the satellites file give is not used, so the satellites stay apart
     owners = parse_satellites("norad,name,country\n40010,KazEOSat,Kazakhstan\n39731,KazEOSat,Kazakhstan\n")
     assert named(sats, owners).names == sats.names
+
+
+@pytest.mark.parametrize(
+    ("days", "words"),
+    [
+        (20, ""),
+        (41, "may be up to about 51 s off at 41 days"),  # 5.5 × (41/104)² = 0.855 min = 51 s
+        (94, "can be about 4 minutes off: not usable for planning"),  # 4.49 min
+        (191, "can be about 19 minutes off, longer than a pass lasts: not usable for planning"),  # 18.6
+        (459, "can be about 107 minutes off, more than one orbit: not usable for planning"),  # 107.1
+    ],
+)
+def test_the_stale_words_grow_with_the_square_of_the_age(days, words):
+    """A second review: the same 'minutes off' at 31 and 460 days. Oracle: SOURCE.md's measurement,
+    Göktürk-2 5-6 min (5.5) at 104 days, times (age / 104)², by hand."""
+    from kopru.space.tle import staleness
+
+    said = staleness(days)
+    assert (words in said) if words else said == ""
+    assert staleness(459, leo=False) == "the pass times may be minutes off (over 30 days)"
+
+
+def test_a_file_with_no_element_set_line_says_so():
+    with pytest.raises(TLEError) as caught:
+        parse_tle("garbage line\nnot a tle\n", "g.txt")
+    assert str(caught.value) == (
+        "g.txt line 1: no line starting '1 ' found; expected two- or three-line element sets (an optional"
+        " name line, then lines starting '1 ' and '2 ')"
+    )

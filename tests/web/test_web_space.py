@@ -191,3 +191,24 @@ def test_the_page_says_a_refused_field_beside_it(
     finally:
         context.close()
     assert script_errors == []
+
+
+def test_a_mask_no_pass_reaches_is_a_422_for_latency_as_for_pool(client: httpx.Client) -> None:
+    """A second review: latency answered an 89° mask with a table of dashes; it is refused as pool
+    refuses it, a 422 naming the field, never a 5xx. Oracle: pool's answer to the same request."""
+    body = {"days": 0.5, "min_elevation": 89}
+    pool = client.post("/api/space/pool", json=body)
+    latency = client.post("/api/space/latency", json={**body, "sites": "SEZ:sez_pit"})
+    assert pool.status_code == latency.status_code == 422
+    assert latency.json() == pool.json()
+    assert latency.json()["message"].startswith("min_elevation: no pass of any satellite over any antenna")
+
+
+def test_the_pool_names_the_antenna_whose_leo_tracking_is_assumed(client: httpx.Client) -> None:
+    """Oracle: the pooled schedule's own contacts on Azercosmos Main, per day."""
+    got = client.post("/api/space/pool", json={"days": 1}).json()
+    [row] = got["leo_antennas_assumed"]
+    on = sum(c["duration_s"] for c in got["schedule"] if c["station"] == row["station"]) / 60
+    assert row["station"].startswith("Azercosmos Main") and row["pooled_min_per_day"] == pytest.approx(
+        on, abs=0.01
+    )

@@ -27,9 +27,9 @@ from kopru.cli.common import JsonOpt, err, out, print_json
 from kopru.errors import SpaceWarning
 from kopru.report.folder import prepare_folder
 from kopru.space.observation import MAX_OFF_NADIR_DEG, MIN_SUN_ELEVATION_DEG
-from kopru.space.pooling import GUARANTEE, INTEROPERABLE, contested_by_satellite
+from kopru.space.pooling import GUARANTEE, INTEROPERABLE, contested_by_satellite, leo_assumed_words
 from kopru.space.schedule import OBJECTIVE_UNIT
-from kopru.space.tle import STALE_AFTER_DAYS
+from kopru.space.tle import staleness_of
 
 app = typer.Typer(
     help="Pooled ground stations and imaging for Kazakh, Turkish and OTS satellites.",
@@ -76,11 +76,14 @@ def print_elements(sets: list[dict[str, object]]) -> None:
     epochs = sorted(str(a["epoch"])[:10] for a in sets)
     ages = [float(a["days_from_epoch_max"]) for a in sets]  # type: ignore[arg-type]
     when = epochs[0] if epochs[0] == epochs[-1] else f"{epochs[0]} to {epochs[-1]}"
-    said = f"element sets of {when}, up to {max(ages):.0f} days from the window"
-    if any(a["stale"] for a in sets):
+    said = f"element sets of {when}, up to {_days(round(max(ages)))} from the window"
+    effect = staleness_of(sets)
+    if effect:
+        # the words grow with the age: "minutes off" at 31 days and at 460 misled a planner
+        unusable = "not usable" in effect
         out.print(
-            f"[bold yellow]{escape(said)}: the pass times may be minutes off (over"
-            f" {STALE_AFTER_DAYS:.0f} days); give fresh ones with --tle[/]",
+            f"[bold {'red' if unusable else 'yellow'}]{escape(said)}: {escape(effect)}; give fresh ones"
+            " with --tle[/]",
             highlight=False,
         )
     else:
@@ -246,7 +249,7 @@ def passes(
         print_json(result.as_dict())
         return
     table = Table(
-        title=f"{len(rows)} passes above {min_elevation:g}°"
+        title=f"{len(rows)} pass{'' if len(rows) == 1 else 'es'} above {min_elevation:g}°"
         + (f" apparent ({refraction} refraction)" if refraction != "none" else "")
         + _own_masks(result.stations.own_masks())
         + " (UTC)"
@@ -261,6 +264,8 @@ def passes(
     table.add_column("satellite", no_wrap=True, max_width=12, overflow="ellipsis")
     table.add_column("station", min_width=12, max_width=28, overflow="fold")  # wraps: a name is read whole
     widths = {"AOS": 14, "local": 8, "TCA": 8, "LOS": 8, "max°": 4, "az°": 7, "min": 6}
+    if any(r["tca"][:10] != r["aos"][:10] or r["los"][:10] != r["aos"][:10] for r in rows):
+        widths |= {"TCA": 12, "LOS": 12}  # room for '+1d' and the cut mark
     shown = [c for c in widths if not (narrow and c in ("TCA", "az°"))]
     for col in shown:
         width = widths[col]
@@ -268,17 +273,21 @@ def passes(
     for r, cont in zip(rows, result.continuous, strict=True):
         # a cut pass's AOS or LOS is the window's edge, not a rise or a set
         cut_aos, cut_los = ("…" if r["truncated_start"] else ""), ("…" if r["truncated_end"] else "")
+        # a TCA at the window's edge is the edge too, not the closest approach
+        cut_tca = "…" if (r["truncated_end"] and r["tca"] == r["los"]) else ""
+        tca_first = "…" if (r["truncated_start"] and r["tca"] == r["aos"]) else ""
         cells = {
             "AOS": cut_aos + str(r["aos"])[5:19].replace("T", " "),
             "local": local_time(str(r["aos"]), str(r["aos_local"])),
-            "TCA": "—" if cont else str(r["tca"])[11:19],  # a geostationary 'pass' has no closest approach
-            "LOS": "whole" if cont else str(r["los"])[11:19] + cut_los,
+            # a geostationary 'pass' has no closest approach
+            "TCA": "—" if cont else tca_first + later_time(str(r["aos"]), str(r["tca"])) + cut_tca,
+            "LOS": "whole" if cont else later_time(str(r["aos"]), str(r["los"])) + cut_los,
             "max°": f"{r['max_elevation_deg']:.1f}",
             "az°": f"{r['aos_azimuth_deg']:.0f}-{r['los_azimuth_deg']:.0f}",
             "min": f"{float(r['duration_s']) / 60:.1f}",
         }
         table.add_row(
-            escape(str(r["satellite"])),
+            escape(str(r["satellite"])) + (" ✝" if r["satellite"] in result.inactive else ""),
             escape(station_label(str(r["station"]))),
             *(cells[c] for c in shown),
         )
@@ -286,13 +295,20 @@ def passes(
     out.print(table)
     out.print(
         "[dim]station: its name before the first comma or bracket (in full in --json and the CSV);"
-        " AOS, TCA, LOS: rise, closest approach, set (UTC); local: AOS on the station's clock, +1d on"
+        " AOS, TCA, LOS: rise, closest approach, set (UTC; +1d: the day after the AOS's); local: AOS"
+        " on the station's clock, +1d on"
         " the next day there (its zone in --json); max°: highest elevation; az°: azimuth at AOS-LOS;"
         " min: minutes in view; whole: in view for the whole window (geostationary); …: cut by the"
         " window's edge (the pass began before it or ends after it; max° is the highest within it)"
         + ("; TCA and az° need 100 columns (they are in --json and the CSV)" if narrow else "")
         + "[/]"
     )
+    shown_inactive = sorted({str(r["satellite"]) for r in rows} & set(result.inactive))
+    if shown_inactive:
+        out.print(
+            f"[dim]✝: inactive (the satellites file): {escape(', '.join(shown_inactive))}; pool and imaging"
+            " leave it out[/]"
+        )
     print_left_out(result.stations.left_out)
     print_not_for_leo(result.stations_not_for_leo)
     if written:
@@ -328,7 +344,12 @@ def pool_cmd(
     min_elevation: MaskOpt = 5.0,
     shorten: Annotated[
         bool,
-        typer.Option("--shorten", help="Allow contacts shorter than the pass (slower; may report a gap)."),
+        typer.Option(
+            "--shorten",
+            help="Allow contacts shorter than the pass. Slower: it can reach --time-limit even on a 1-day"
+            " case, and a schedule stopped there (it says its gap) may differ from run to run, so its"
+            " figures are reproducible only when it is proven optimal.",
+        ),
     ] = False,
     time_limit: TimeLimitOpt = 60.0,
     station_status: StatusOpt = "operational",
@@ -442,6 +463,7 @@ def _print_pool(result: space.PoolResult, days: float) -> None:
     )
     if load:
         out.print(f"[bold]antennas in the pooled schedule:[/] {escape(load)}", highlight=False)
+    print_leo_assumed(result.leo_antennas_assumed())
     balance = "; ".join(
         f"{b['country']} gives {b['given_min_per_day']:.0f}, receives {b['received_min_per_day']:.0f}"
         for b in result.balance()
@@ -472,6 +494,11 @@ def _print_pool(result: space.PoolResult, days: float) -> None:
             f" gap {number(rep.gap, '.2%')}, {rep.n_contacts} candidate contacts, {rep.seconds:.2f} s"
         )
     print_excluded(result.excluded)
+
+
+def print_leo_assumed(rows: list[dict[str, object]]) -> None:
+    if rows:
+        out.print(f"[bold yellow]not established:[/] {escape(leo_assumed_words(rows))}", highlight=False)
 
 
 def _unit(unit: object) -> str:
@@ -563,6 +590,11 @@ def imaging(
             f"{r['sun_elevation_deg']:.1f}°",
         )
     out.print(table)
+    rejected = result.rejections()
+    if rejected:
+        # bold when nothing is left: the count alone read as satellites that never pass
+        style = "bold yellow" if not result.rows else "dim"
+        out.print(f"[{style}]{escape(rejected)}[/]", highlight=False)
     repeated = result.repeated()
     if repeated:
         out.print(
@@ -578,6 +610,13 @@ def imaging(
 def _gap(hours: float, at_least: bool) -> str:
     """A longest gap in hours, '≥' when no pass lies within a day beyond the window (a lower bound)."""
     return f"{'≥' if at_least else ''}{hours:.1f}"
+
+
+def later_time(aos: str, utc: str) -> str:
+    """'02:31:19+1d': a UTC time of a pass with the days its date is past the AOS's (a satellite
+    operator's review: a three-hour pass from 22:09 read LOS '02:31:19', no date)."""
+    shift = (date.fromisoformat(utc[:10]) - date.fromisoformat(aos[:10])).days
+    return utc[11:19] + (f"+{shift}d" if shift else "")
 
 
 def local_time(utc: str, local: str) -> str:
@@ -691,6 +730,7 @@ def latency(
     _print_request_times(result.sites, days, follow_days)
     _print_image_latency(result.satellites, days)
     out.print(f"[bold]pooled figures assume:[/] {escape(INTEROPERABLE)}")
+    print_leo_assumed(result.pool.leo_antennas_assumed())
     assumed = [a for a in result.as_dict()["assumptions"] if str(a["basis"]).startswith("assumption")]
     out.print(
         "[dim]assumed, no source: "
@@ -723,6 +763,10 @@ def _hours_cell(value: object) -> str:
     return "—" if value is None else f"{float(cast(float, value)):.1f}"
 
 
+LATENCY_COLUMNS = ("n own", "all", "median own", "+sats", "pool", "worst own", "+sats", "pool")
+NARROW_LATENCY = 78  # the width the whole table needs, the site's name wrapped at 12 characters
+
+
 def _print_request_times(sites: list[dict[str, object]], days: float, follow_days: float) -> None:
     """Per site: median and worst hours from a request to the image on the ground, per network."""
     table = Table(
@@ -735,8 +779,13 @@ def _print_request_times(sites: list[dict[str, object]], days: float, follow_day
         pad_edge=False,
         padding=(0, 0, 0, 1),
     )
-    for col in ("site", "n own", "all", "median own", "+sats", "pool", "worst own", "+sats", "pool"):
-        table.add_column(col, justify="left" if col == "site" else "right", no_wrap=col == "site")
+    # the site's name wraps and the numbers never do: a long SEZ name once squeezed 16.7 h to "16…";
+    # below NARROW_LATENCY columns even that does not fit, so the partners' columns give way
+    narrow = out.width < NARROW_LATENCY
+    shown = [k for k in range(8) if not (narrow and k in (1, 3, 6))]
+    table.add_column("site", min_width=12, overflow="fold")
+    for k in shown:
+        table.add_column(LATENCY_COLUMNS[k], justify="right", no_wrap=True, min_width=5)
     unanswered = []
     for s in sites:
         nets = [cast(dict[str, object] | None, s[n]) for n in space.NETWORKS]
@@ -748,14 +797,16 @@ def _print_request_times(sites: list[dict[str, object]], days: float, follow_day
 
         median = [_hours_cell(r["median"] if r else None) for r in request]
         worst = [_hours_cell(r["worst"] if r else None) for r in request]
-        table.add_row(
-            escape(str(s["site"])) + (" =" if s["same_point_as"] else ""),
+        cells = [
             "—" if nets[0] is None else str(nets[0]["images"]),
             str(cast(dict[str, object], nets[2])["images"]),
             *median[:2],
             pooled(median[2], "median"),
             *worst[:2],
             pooled(worst[2], "longest"),
+        ]
+        table.add_row(
+            escape(str(s["site"])) + (" =" if s["same_point_as"] else ""), *(cells[k] for k in shown)
         )
         shares = [
             f"{label} {n['requests_unanswered']} of {n['requests']}"
@@ -766,6 +817,11 @@ def _print_request_times(sites: list[dict[str, object]], days: float, follow_day
         if shares:
             unanswered.append(f"{s['site']}: {', '.join(shares)}")
     out.print(table)
+    if narrow:
+        out.print(
+            f"[dim]the columns 'all' and '+sats' (with partners' satellites) need {NARROW_LATENCY} columns;"
+            " they are in --json and the CSV[/]"
+        )
     if unanswered:
         out.print(
             f"[dim]requests with no image down within {_days(follow_days)} after the window: "
@@ -792,7 +848,10 @@ def _print_image_latency(satellites: list[dict[str, object]], days: float) -> No
         padding=(0, 0, 0, 1),
     )
     for col in ("satellite", "country", "images", "median own", "pool", "p90 own", "pool", "max own", "pool"):
-        table.add_column(col, justify="left" if col in ("satellite", "country") else "right")
+        if col in ("satellite", "country"):
+            table.add_column(col, overflow="fold")
+        else:
+            table.add_column(col, justify="right", no_wrap=True, min_width=4)
     labels = {"median_h": "median", "p90_h": "90th percentile", "max_h": "longest"}
     for s in satellites:
         own, pooled = cast(dict[str, object], s["own"]), cast(dict[str, object], s["pooled"])
@@ -804,3 +863,11 @@ def _print_image_latency(satellites: list[dict[str, object]], days: float) -> No
             cells.append(f"[red]{text}[/]" if label in worse else text)
         table.add_row(escape(str(s["satellite"])), escape(str(s["country"])), str(s["images"]), *cells)
     out.print(table)
+    repeated = [s for s in satellites if s.get("images_repeated")]
+    if repeated:
+        out.print(
+            "[dim]images at sites at the same point as another (the data pack gives them one centroid) are"
+            " counted at each, and weigh as many times in the median and p90: "
+            + escape(", ".join(f"{s['satellite']} {s['images_repeated']} of {s['images']}" for s in repeated))
+            + " repeat another[/]"
+        )

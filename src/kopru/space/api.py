@@ -41,13 +41,21 @@ from kopru.space.pooling import PoolOptions, PoolResult, check_members
 from kopru.space.pooling import pool as pool_contacts
 from kopru.space.refraction import check_refraction
 from kopru.space.satellites import SatelliteInfo, named, read_satellites
-from kopru.space.stations import DEFAULT_STATUSES, MASK_RANGE, read_stations
+from kopru.space.stations import DEFAULT_STATUSES, MASK_RANGE, Stations, read_stations
 from kopru.space.tle import Constellation, read_tle
 from kopru.space.visibility import Passes, find_passes
 
 MAX_DAYS = 31.0
 PathLike = str | Path | None
 ASSUME_HINT = "; --assume-leo-antennas uses the geostationary control centres as if they had LEO antennas"
+
+
+def leo_hint(sites: Stations, assume_leo_antennas: bool) -> str:
+    """What can be done when no station used tracks LEO satellites: the flag where geostationary
+    control centres are there to assume and it is off; else that the stations have no antenna."""
+    if "geo" in sites.serving() and not assume_leo_antennas:
+        return ASSUME_HINT
+    return "; the stations of these statuses have no antenna for them (serves none)"
 
 
 FIRST_EPOCH = datetime(1957, 10, 4, tzinfo=UTC)  # Sputnik 1: no element set is older
@@ -169,31 +177,79 @@ def passes(
     also by its NORAD number), as an operator plans one satellite over one antenna."""
     check_min_elevation(min_elevation)
     check_refraction(refraction, min_elevation)
-    constellation, when, days = _window(tle, start, days, read_satellites(satellites), max_elements_age)
+    owners = read_satellites(satellites)
+    constellation, when, days = _window(tle, start, days, owners, max_elements_age)
     sites = read_stations(stations, station_statuses(station_status))
     if satellite:
-        names = [(e.name, e.catalogue_name or e.name, str(e.norad)) for e in constellation]
-        constellation = constellation.subset(_named_in(satellite, names, "satellite"))
+        names = [(e.name, e.catalogue_name or e.name) for e in constellation]
+        norads = [str(e.norad) for e in constellation]
+        constellation = constellation.subset(_named_in(satellite, names, "satellite", norads))
     if station:
         sites = sites.subset(_named_in(station, [(n,) for n in sites.name], "station"))
     found = find_passes(constellation, sites, when, days, min_elevation, refraction=refraction)
     geostationary = np.array([e.is_geostationary for e in constellation], dtype=bool)
     tracks = sites.tracks_leo(assume_leo_antennas)
-    kept = found.where(geostationary[found.sat] | tracks[found.station])
+    # a geostationary satellite only over the antennas that work one (a review found KazSat-2 listed
+    # over the LEO-only KGS Astana and over rows with no antenna at all)
+    serving = np.array(sites.serving(), dtype=object)
+    works_geo = np.isin(serving, ("geo", "both"))
+    kept = found.where(np.where(geostationary[found.sat], works_geo[found.station], tracks[found.station]))
     refused = sites.not_for_leo(assume_leo_antennas)
     notes = ()
     if refused and not geostationary.all() and not tracks.any():
-        notes = (_warn("no station used tracks LEO satellites, so they have no passes" + ASSUME_HINT),)
-    return replace(kept, stations_not_for_leo=refused, warnings=found.warnings + notes)
+        notes = (
+            _warn(
+                "no station used tracks LEO satellites, so they have no passes"
+                + leo_hint(sites, assume_leo_antennas)
+            ),
+        )
+    inactive = tuple(e.name for e in constellation if e.norad in owners and not owners[e.norad].active)
+    return replace(kept, stations_not_for_leo=refused, warnings=found.warnings + notes, inactive=inactive)
 
 
-def _named_in(wanted: Sequence[str], names: list[tuple[str, ...]], what: str) -> np.ndarray:
-    """Which of ``names`` (each a row of a thing's names) hold one of ``wanted``, any case; a word
-    that matches nothing is refused, naming what there is."""
+# Turkish and Kazakh letters an operator types as ASCII ('tubitak', 'golbasi'); casefold alone leaves
+# 'İ' as 'i' and a combining dot, which plain 'i' never matches
+FOLD = str.maketrans(
+    {
+        "ü": "u",
+        "ş": "s",
+        "ç": "c",
+        "ğ": "g",
+        "ö": "o",
+        "ı": "i",
+        "\u0307": None,
+        "ә": "a",
+        "ғ": "g",
+        "қ": "k",
+        "ң": "n",
+        "ө": "o",
+        "ұ": "u",
+        "ү": "u",
+        "һ": "h",
+        "і": "i",
+    }
+)
+
+
+def fold(text: str) -> str:
+    """``text`` as matched: any case, Turkish and Kazakh letters as their ASCII ones."""
+    return text.strip().casefold().translate(FOLD)
+
+
+def _named_in(
+    wanted: Sequence[str], names: list[tuple[str, ...]], what: str, numbers: Sequence[str] = ()
+) -> np.ndarray:
+    """Which of ``names`` (each a row of a thing's names) hold one of ``wanted``, in any case and with
+    Turkish letters as ASCII; ``numbers`` (one per row, such as a NORAD number) match only whole: '3'
+    matched every satellite with a 3 in its number. A word that matches nothing is refused, naming
+    what there is."""
     keep = np.zeros(len(names), dtype=bool)
     for word in wanted:
-        hit = np.array([any(word.strip().casefold() in n.casefold() for n in row) for row in names], bool)
-        if not word.strip() or not hit.any():
+        key = fold(word)
+        hit = np.array([any(key in fold(n) for n in row) for row in names], bool)
+        if numbers:
+            hit |= np.array([key == n for n in numbers], bool)
+        if not key or not hit.any():
             listed = ", ".join(row[0] for row in names)
             raise OptionError(f"--{what} {word!r} matches no {what}; the {what}s: {listed}", field=what)
         keep |= hit
@@ -385,6 +441,8 @@ def latency(
         owners,
         pool_options,
         name,
+        # as pool: with no contact to book, every request would read as unanswered by the network
+        refuse_empty=True,
     )
     with warnings.catch_warnings():
         # the pool has said which satellites it leaves out; imaging would keep them as of unknown country

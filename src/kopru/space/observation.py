@@ -84,6 +84,10 @@ class Opportunities:
     min_sun_elevation_deg: float = MIN_SUN_ELEVATION_DEG
     own_off_nadir_deg: dict[str, float] = field(default_factory=dict)
     look_days: float = EDGE_LOOK_DAYS  # how far past the window's ends the revisit gaps are followed
+    # passes in the window the limits turned away: 'off_nadir' (near enough to check, beyond the sensor's
+    # limit) and 'sun' (within it, the Sun too low at the site); a review found 0 opportunities in
+    # polar night with no word why
+    rejected: dict[str, int] = field(default_factory=lambda: {"off_nadir": 0, "sun": 0})
 
     def as_dict(self) -> dict[str, object]:
         start, end = self.window.start, self.window.end
@@ -96,6 +100,7 @@ class Opportunities:
                 "edge_look_days": self.look_days,
             },
             "limits": self.limits(),
+            "rejected": self.rejected,
             "opportunities": self.rows,
             "sites": self.sites,
             "element_sets": self.constellation.ages(start, end) if self.constellation else [],
@@ -131,10 +136,30 @@ class Opportunities:
         """The columns of :meth:`csv_rows`, in order: a CSV without an opportunity still has its header."""
         return [*OPPORTUNITY_COLUMNS, *(ELEMENT_COLUMNS if self.constellation is not None else ())]
 
+    def rejections(self) -> str:
+        """'30 passes within the off-nadir limit rejected: the Sun below 10° at the site …', or empty."""
+        said = []
+        sun, nadir, low = self.rejected["sun"], self.rejected["off_nadir"], self.min_sun_elevation_deg
+        if sun:
+            where = f"below {low:g}°" if low >= 0 else f"more than {-low:g}° below the horizon"
+            said.append(
+                f"{_passes(sun)} within the off-nadir limit rejected by the Sun limit: the Sun {where} at"
+                " the site (--min-sun-elevation)"
+            )
+        if nadir:
+            said.append(
+                f"{_passes(nadir)} near enough to check rejected by the off-nadir limit (--max-off-nadir)"
+            )
+        return "; ".join(said)
+
     def repeated(self) -> int:
         """Opportunities that repeat another's over a site at the same point."""
         seen = {(r["norad"], r["time"], frozenset([r["site"], *r["same_point_as"]])) for r in self.rows}
         return len(self.rows) - len(seen)
+
+
+def _passes(n: int) -> str:
+    return f"{n} pass" + ("" if n == 1 else "es")
 
 
 def _sez_names() -> dict[str, str]:
@@ -257,7 +282,13 @@ def imaging_opportunities(
     passes, off_nadir, sun, good = search(start, days)
     # a pass cut by the window at its highest point there has its closest approach outside the
     # window: not this window's opportunity (the look past the ends, or the next window, has it)
-    good &= ~_cut_at_highest(passes, "start") & ~_cut_at_highest(passes, "end")
+    inside = ~_cut_at_highest(passes, "start") & ~_cut_at_highest(passes, "end")
+    good &= inside
+    within = off_nadir <= limit[passes.sat]  # NaN (SGP4 failed) is neither within nor rejected
+    rejected = {
+        "off_nadir": int((inside & (off_nadir > limit[passes.sat])).sum()),
+        "sun": int((inside & within & (sun < min_sun_elevation_deg)).sum()),
+    }
     notes += passes.warnings  # SGP4 failures
     owner = np.array([owners[e.norad].country if e.norad in owners else "" for e in sats], dtype=object)
     same_point = co_located(sites)
@@ -308,6 +339,7 @@ def imaging_opportunities(
         norad=norads[passes.sat[good]],
         site=passes.station[good].astype(np.int64),
         t=passes.tca[good].astype(float),
+        rejected=rejected,
         **limits,
     )
 

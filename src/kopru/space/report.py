@@ -41,7 +41,7 @@ from kopru.space.geometry import (
     small_circle,
     typical_altitude_km,
 )
-from kopru.space.pooling import GUARANTEE, INTEROPERABLE, PoolResult
+from kopru.space.pooling import GUARANTEE, INTEROPERABLE, PoolResult, leo_assumed_words
 from kopru.space.refraction import geometric_threshold_deg
 from kopru.space.stations import Stations
 from kopru.space.tle import STALE_AFTER_DAYS, STALE_EFFECT, Constellation, read_tle
@@ -637,6 +637,7 @@ def render_space_report(
         warnings=result.all_warnings(),
         guarantee=GUARANTEE,
         interoperable=INTEROPERABLE,
+        leo_assumed=leo_assumed_words(result.leo_antennas_assumed()),
         assumptions=result.options.assumptions(),
         losses=losses(result),
         stale_effect=STALE_EFFECT,

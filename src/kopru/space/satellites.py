@@ -71,11 +71,11 @@ def parse_satellites(text: str, source: str = "<text>") -> dict[int, SatelliteIn
         try:
             priority = float(row.get("priority") or 1.0)
         except ValueError:
-            raise StationError(
-                f"{where}: 'priority' is {row.get('priority')!r}, expected a finite number >= 0"
-            ) from None
-        if not 0 <= priority < float("inf"):  # NaN fails both tests; infinity would break the MILP later
-            raise StationError(f"{where}: 'priority' is {priority:g}, expected a finite number >= 0")
+            raise StationError(_bad_priority(where, repr(row.get("priority")))) from None
+        # the schedule weighs contact seconds by priority: at 0 a satellite got no contact at all, even
+        # with the antennas idle; NaN fails both tests, and infinity would break the MILP later
+        if not 0 < priority < float("inf"):
+            raise StationError(_bad_priority(where, f"{priority:g}"))
         out[norad] = SatelliteInfo(
             norad,
             row.get("name", ""),
@@ -87,6 +87,13 @@ def parse_satellites(text: str, source: str = "<text>") -> dict[int, SatelliteIn
             _rate(row.get("downlink_mbps", ""), where),
         )
     return out
+
+
+def _bad_priority(where: str, shown: str) -> str:
+    return (
+        f"{where}: priority must be > 0; 'priority' is {shown}, expected a finite number such as 1, or 0.1"
+        " for the lowest (at 0 a satellite gets no contact at all)"
+    )
 
 
 MAX_NORAD = 999_999_999  # catalogue numbers run past 99,999 (Alpha-5 and beyond): a sanity bound

@@ -18,13 +18,16 @@ stations: Kazakhstan has kept one, UTC+5, since 1 March 2024), else UTC. Zones a
 ``min_elevation_deg`` is the antenna's own elevation mask (terrain, buildings, a radome or a
 licence), in [-10°, 89°] as the run's; blank or absent, the run's (``--min-elevation``). Like the
 run's, it is on the geometric elevation, or on the apparent one with a ``--refraction`` model.
-Other extra columns are kept but unused.
+``serves_basis`` says whether ``serves`` rests on a ``source`` or an ``assumption`` (blank or absent:
+not said); pooling names the antennas that track LEO satellites by assumption and the contact time
+that rests on them. Other extra columns are kept but unused.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import warnings
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -33,7 +36,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 
 from kopru import documents
-from kopru.errors import StationError
+from kopru.errors import SpaceWarning, StationError
 from kopru.space.frames import Topocentric
 
 REQUIRED = ("name", "country", "lat", "lon", "elev_m")
@@ -43,6 +46,7 @@ DEFAULT_STATUSES = ("operational",)
 # which satellites an antenna can work: tracking (leo), geostationary only (geo), both, or none
 SERVES = ("leo", "geo", "both", "none")
 TRACKS_LEO = ("leo", "both")
+SERVES_BASES = ("source", "assumption", "")  # what the serves column rests on; blank: not said
 MASK_RANGE = (-10.0, 89.0)  # an elevation mask, degrees: an antenna's own and a run's (kopru.space.api)
 NOT_FOR_LEO = {
     "geo": "a geostationary control centre: no source found of an antenna that tracks LEO satellites"
@@ -82,6 +86,11 @@ class Stations:
     timezone: tuple[str, ...] = ()  # one IANA zone per row; empty: UTC for every row
     # each antenna's own elevation mask in degrees (terrain, a radome, a licence), NaN: the run's
     mask_deg: np.ndarray | None = None
+    # per row, whether its serves column rests on a source or an assumption (blank: not said)
+    serves_basis: tuple[str, ...] = ()
+    # rows of the file that got UTC because their country has no built-in zone and they gave none:
+    # (name, country); read_stations warns (a review: a Svalbard row's 'local' times were UTC, silently)
+    zone_guessed: tuple[tuple[str, str], ...] = ()
 
     def masks(self, default_deg: float) -> np.ndarray:
         """(G,) each antenna's elevation mask: its own, else the run's ``default_deg``."""
@@ -110,6 +119,15 @@ class Stations:
     def serving(self) -> tuple[str, ...]:
         return self.serves or ("both",) * len(self.name)
 
+    def bases(self) -> tuple[str, ...]:
+        return self.serves_basis or ("",) * len(self.name)
+
+    def leo_assumed(self) -> np.ndarray:
+        """Rows that track LEO satellites by an assumption of the data (``serves_basis``), not a source:
+        a pooled gain that rests on them is not established (a review: Azercosmos Main's antenna)."""
+        tracks = self.tracks_leo()
+        return tracks & np.array([b == "assumption" for b in self.bases()], dtype=bool)
+
     def tracks_leo(self, assume_leo_antennas: bool = False) -> np.ndarray:
         """Rows that may work satellites which are not geostationary; ``assume_leo_antennas`` also
         takes the geostationary control centres (as if they had tracking antennas), never ``none``."""
@@ -131,7 +149,7 @@ class Stations:
 
     def subset(self, mask: np.ndarray) -> Stations:
         idx = np.flatnonzero(mask)
-        status, serves, zones = self.statuses(), self.serving(), self.zones()
+        status, serves, zones, bases = self.statuses(), self.serving(), self.zones(), self.bases()
         return Stations(
             tuple(self.name[i] for i in idx),
             tuple(self.country[i] for i in idx),
@@ -143,6 +161,7 @@ class Stations:
             tuple(serves[i] for i in idx),
             tuple(zones[i] for i in idx),
             None if self.mask_deg is None else self.mask_deg[idx],
+            tuple(bases[i] for i in idx),
         )
 
     def with_status(self, wanted: tuple[str, ...] = DEFAULT_STATUSES) -> Stations:
@@ -178,6 +197,8 @@ class Stations:
         if not rows:
             raise StationError(f"{source}: no rows; expected at least one site")
         names, countries, lats, lons, elevs, statuses, serves, zones = [], [], [], [], [], [], [], []
+        bases: list[str] = []
+        guessed: list[tuple[str, str]] = []
         masks: list[float] = []
         for i, row in enumerate(rows):
             where = f"{source} row {i + 2}"  # row 1 is the header
@@ -192,6 +213,12 @@ class Stations:
             if serve not in SERVES:
                 raise StationError(f"{where}: 'serves' is {serve!r}; expected one of {', '.join(SERVES)}")
             serves.append(serve)
+            basis = str(row.get("serves_basis") or "").strip().lower()
+            if basis not in SERVES_BASES:
+                raise StationError(
+                    f"{where}: 'serves_basis' is {basis!r}; expected source, assumption or blank"
+                )
+            bases.append(basis)
             lat = _number(row.get("lat"), "lat", where, -90.0, 90.0)
             lon = _number(row.get("lon"), "lon", where, -180.0, 360.0)
             elev = _number(row.get("elev_m"), "elev_m", where, -500.0, 9000.0, blank=0.0)
@@ -202,6 +229,8 @@ class Stations:
             names.append(name)
             countries.append(str(row.get("country") or "").strip())
             zones.append(_zone_name(row.get("timezone"), countries[-1], where))
+            if not str(row.get("timezone") or "").strip() and countries[-1] not in COUNTRY_ZONES:
+                guessed.append((name, countries[-1]))
             lats.append(lat)
             lons.append(((lon + 180.0) % 360.0) - 180.0)
             elevs.append(elev)
@@ -218,6 +247,8 @@ class Stations:
             serves=tuple(serves),
             timezone=tuple(zones),
             mask_deg=np.array(masks) if not np.isnan(masks).all() else None,
+            serves_basis=tuple(bases),
+            zone_guessed=tuple(guessed),
         )
 
 
@@ -289,7 +320,21 @@ def read_stations(
         )
     else:
         stations = parse_stations(read_text(path, "stations"), str(path))
+        _warn_zones(stations.zone_guessed, str(path))
     return stations if statuses is None else stations.with_status(tuple(statuses))
+
+
+def _warn_zones(guessed: tuple[tuple[str, str], ...], source: str) -> None:
+    """One warning naming the stations whose local time is UTC for want of a zone, and the fix."""
+    if not guessed:
+        return
+    rows = ", ".join(f"{name} ({country or 'no country'})" for name, country in guessed)
+    warnings.warn(
+        f"no time zone known for {rows} (their country has no built-in one): their local times are UTC;"
+        f" add a timezone column to {source} with an IANA zone name such as Arctic/Longyearbyen",
+        SpaceWarning,
+        stacklevel=3,
+    )
 
 
 def read_text(path: str | Path, what: str) -> str:

@@ -40,7 +40,68 @@ STALE_EFFECT = (
     " Göktürk-2's AOS 5-6 min early with a 104-day-old set against a fresh one) — use element sets from"
     " within a few days of the window"
 )
+#: The project's own measurement (SOURCE.md): Göktürk-2's AOS 5-6 min early with a 104-day-old set.
+MEASURED_ERROR_MIN, MEASURED_AGE_DAYS = 5.5, 104.0
+#: Past this a LEO set's pass times are minutes off (about 4 min by the measurement), more than a
+#: contact plan's margins: the words say they are not usable for planning.
+UNUSABLE_AFTER_DAYS = 90.0
+#: A low orbit's period, about (KazEOSat-1 99.9 min, Göktürk-2 97.5 min): an error this long means
+#: the listed pass is another revolution's, not the real one.
+LEO_ORBIT_MIN = 95.0
+#: A LEO pass at a 5° mask lasts about this long: an error beyond it puts the real pass elsewhere.
+PASS_MIN = 12.0
 MAX_FILE_BYTES = 50_000_000
+
+
+def timing_error_min(days: float) -> float:
+    """The along-track timing error of a LEO element set ``days`` from its epoch, minutes: the
+    measurement scaled with the square of the age (a drag error integrated twice)."""
+    return MEASURED_ERROR_MIN * (days / MEASURED_AGE_DAYS) ** 2
+
+
+def _duration(minutes: float) -> str:
+    return f"{minutes * 60:.0f} s" if minutes < 1.0 else f"{minutes:.0f} min"
+
+
+def staleness(days: float, leo: bool = True) -> str:
+    """What element sets ``days`` from the window do to pass times, in words that grow with the age;
+    empty within :data:`STALE_AFTER_DAYS`. ``leo``: the oldest stale set is not geostationary (the
+    drag measurement does not apply to a geostationary orbit, whose drift is manoeuvres')."""
+    if days <= STALE_AFTER_DAYS:
+        return ""
+    if not leo:
+        return f"the pass times may be minutes off (over {_days(STALE_AFTER_DAYS)})"
+    error = timing_error_min(days)
+    scale = (
+        "Göktürk-2's error, the largest the project measured: 5-6 min at"
+        f" {MEASURED_AGE_DAYS:.0f} days, growing with the square of the age"
+    )
+    if days <= UNUSABLE_AFTER_DAYS:
+        return f"the pass times may be up to about {_duration(error)} off at {days:.0f} days ({scale})"
+    if error < PASS_MIN:
+        return f"the pass times can be about {error:.0f} minutes off: not usable for planning ({scale})"
+    beyond = "more than one orbit" if error >= LEO_ORBIT_MIN else "longer than a pass lasts"
+    return (
+        f"the pass times can be about {error:.0f} minutes off, {beyond}: not usable for planning, the"
+        f" passes listed are not the real ones ({scale})"
+    )
+
+
+def staleness_of(ages: Sequence[dict[str, object]]) -> str:
+    """:func:`staleness` for the rows of :meth:`Constellation.ages`: the oldest LEO set's, else the
+    oldest set's."""
+    stale = [a for a in ages if a["stale"]]
+    if not stale:
+        return ""
+    leo = [float(a["days_from_epoch_max"]) for a in stale if not a.get("geostationary")]  # type: ignore[arg-type]
+    if leo:
+        return staleness(max(leo))
+    return staleness(max(float(a["days_from_epoch_max"]) for a in stale), leo=False)  # type: ignore[arg-type]
+
+
+def _days(n: float) -> str:
+    return f"{n:g} day" + ("" if n == 1 else "s")
+
 
 DATA = resources.files("kopru.space") / "data"
 
@@ -129,6 +190,7 @@ class Constellation:
                     "age_at_start_days": round(at_start, 2),
                     "days_from_epoch_max": round(farthest, 2),
                     "stale": farthest > STALE_AFTER_DAYS,
+                    "geostationary": e.is_geostationary,
                 }
             )
         return rows
@@ -136,7 +198,8 @@ class Constellation:
     def stale_warning(self, start: datetime, end: datetime) -> str:
         """One line naming every element set used over :data:`STALE_AFTER_DAYS` days from its epoch
         and what that does to the results; empty when none is."""
-        stale = [a for a in self.ages(start, end) if a["stale"]]
+        ages = self.ages(start, end)
+        stale = [a for a in ages if a["stale"]]
         if not stale:
             return ""
         listed = ", ".join(
@@ -145,8 +208,8 @@ class Constellation:
             for a in stale
         )
         return (
-            f"stale element sets, more than {STALE_AFTER_DAYS:.0f} days from the window: {listed}."
-            f" {STALE_EFFECT}."
+            f"stale element sets, more than {_days(STALE_AFTER_DAYS)} from the window: {listed};"
+            f" {staleness_of(ages)}. {STALE_EFFECT}."
         )
 
     def check_age(self, start: datetime, end: datetime, max_days: float | None = None) -> str:
@@ -158,11 +221,11 @@ class Constellation:
             if old:
                 listed = ", ".join(
                     f"{a['satellite']} (epoch {str(a['epoch'])[:10]},"
-                    f" {float(a['days_from_epoch_max']):.0f} days)"
+                    f" {_days(round(float(a['days_from_epoch_max'])))})"
                     for a in old
                 )
                 raise TLEError(
-                    f"element sets more than {max_days:g} days from the window: {listed}; give fresher ones"
+                    f"element sets more than {_days(max_days)} from the window: {listed}; give fresher ones"
                     " with --tle (or a larger --max-elements-age)"
                 )
         message = self.stale_warning(start, end)
@@ -263,6 +326,12 @@ def parse_tle(text: str, source: str = "<text>") -> Constellation:
     if not lines:
         raise TLEError(
             f"{source}: no element sets found (the file is empty); expected two- or three-line TLEs"
+        )
+    if not any(line.startswith("1 ") for _, line in lines):
+        # without it every line reads as a name, and the message said "line 1 has no line 2"
+        raise TLEError(
+            f"{source} line {lines[0][0]}: no line starting '1 ' found; expected two- or three-line element"
+            " sets (an optional name line, then lines starting '1 ' and '2 ')"
         )
     out: list[ElementSet] = []
     seen: dict[int, int] = {}

@@ -34,7 +34,7 @@ from kopru.space.frames import EARTH_RATE, MU_KM3_S2, Topocentric, Window, look_
 from kopru.space.propagation import PairPropagator, failure_notes, propagate_grid
 from kopru.space.refraction import apparent_deg, check_refraction, geometric_threshold_deg
 from kopru.space.stations import Stations, zone
-from kopru.space.tle import Constellation
+from kopru.space.tle import Constellation, staleness
 
 #: Mean anomaly swept between grid samples, in revolutions (3.6°).
 STEP_REVS = 0.02
@@ -86,6 +86,9 @@ class Passes:
     refraction: str = "none"  # the model the mask and maxima are apparent in (kopru.space.refraction)
     # by NORAD number, the warning of each satellite whose SGP4 fails in the window (also in warnings)
     failures: dict[int, str] = field(default_factory=dict)
+    # satellites the satellites file calls inactive: their passes are listed, but pool and imaging
+    # leave them out (a review found RASAT, retired in 2022, listed with no mark)
+    inactive: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.sat)
@@ -138,6 +141,7 @@ class Passes:
             "stations_not_for_leo": list(self.stations_not_for_leo),
             "min_elevation_deg": self.min_elevation_deg,
             "antenna_masks_deg": self.stations.own_masks(),  # each replaces min_elevation_deg
+            "inactive_satellites": list(self.inactive),
         }
 
     def csv_rows(self) -> list[dict[str, object]]:
@@ -196,9 +200,10 @@ def local(utc_iso: str, zone_name: str) -> str:
 def element_columns(age: dict[str, object], failure: str = "") -> dict[str, object]:
     """CSV columns for one satellite's element set (an entry of ``Constellation.ages``) and, when
     SGP4 fails with it in the window, that warning (:func:`~kopru.space.propagation.failure_notes`)."""
+    days = float(age["days_from_epoch_max"])
     stale = (
-        f"element set {float(age['days_from_epoch_max']):.0f} days from the window: its along-track error"
-        " grows with the square of its age (minutes after two to three months)"
+        f"element set {days:.0f} days from the window: its along-track error grows with the square of its"
+        f" age, so {staleness(days, leo=not age.get('geostationary'))}"
         if age["stale"]
         else ""
     )

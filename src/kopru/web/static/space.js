@@ -76,7 +76,17 @@
       + " Longest gap: its gaps across the window's start and end run to the satellite's nearest pass outside it, taken as booked (≥: none within a day)."
       + (pool.parameters.assume_leo_antennas ? " HYPOTHESIS: the geostationary control centres are used as LEO antennas." : "");
     // a satellite operator's review: the page left out that the pooled figures are an upper bound
-    document.getElementById("sp-interoperable").textContent = `The pooled figures assume full interoperability: ${pool.interoperability}.`;
+    document.getElementById("sp-interoperable").textContent = `The pooled figures assume full interoperability: ${pool.interoperability}.`
+      + leoAssumed(pool.leo_antennas_assumed);
+  }
+
+  // a review: Azercosmos Main's LEO antenna, an assumption of the data, carried a quarter of the pooled
+  // contact time with no word said (the CLI's words, kopru.space.pooling.leo_assumed_words)
+  function leoAssumed(rows) {
+    if (!rows || !rows.length) return "";
+    const said = rows.map((r) => `${r.station.split(/,\s| \(/)[0]}'s LEO antenna is an assumption of the stations file, not a source: `
+      + `${r.pooled_min_per_day.toFixed(0)} of ${r.pooled_total_min_per_day.toFixed(0)} pooled min/day use it`);
+    return ` Not established: ${said.join("; ")}.`;
   }
 
   // the element sets' epochs and age first: a review found the stale warning last on the page, twice
@@ -89,11 +99,27 @@
     const epochs = sets.map((a) => a.epoch.slice(0, 10)).sort();
     const when = epochs[0] === epochs[epochs.length - 1] ? epochs[0] : `${epochs[0]} to ${epochs[epochs.length - 1]}`;
     const oldest = Math.max(...sets.map((a) => a.days_from_epoch_max));
-    const stale = sets.some((a) => a.stale);
+    const stale = sets.filter((a) => a.stale);
+    const leo = stale.filter((a) => !a.geostationary).map((a) => a.days_from_epoch_max);
     box.hidden = false;
-    box.className = stale ? "stale" : "muted";
+    box.className = stale.length ? "stale" : "muted";
     box.textContent = `Element sets of ${when}, up to ${oldest.toFixed(0)} days from the window`
-      + (stale ? ": the pass times may be minutes off. SGP4's along-track error grows with the square of the age; use sets from within a few days of the window." : ".");
+      + (stale.length ? `: ${staleness(leo.length ? Math.max(...leo) : oldest, leo.length > 0)}; use sets from within a few days of the window.` : ".");
+  }
+
+  // the words grow with the age, as the command line's (kopru.space.tle.staleness): "minutes off" at
+  // 31 days and at 460 misled a planner
+  function staleness(days, leo) {
+    if (!leo) return "the pass times may be minutes off";
+    const error = 5.5 * (days / 104) ** 2;  // Göktürk-2 measured 5-6 min off at 104 days (SOURCE.md)
+    const scale = "Göktürk-2's error, the largest the project measured: 5-6 min at 104 days, growing with the square of the age";
+    if (days <= 90) {
+      const said = error < 1 ? `${(error * 60).toFixed(0)} s` : `${error.toFixed(0)} min`;
+      return `the pass times may be up to about ${said} off at ${days.toFixed(0)} days (${scale})`;
+    }
+    if (error < 12) return `the pass times can be about ${error.toFixed(0)} minutes off: not usable for planning (${scale})`;
+    const beyond = error >= 95 ? "more than one orbit" : "longer than a pass lasts";
+    return `the pass times can be about ${error.toFixed(0)} minutes off, ${beyond}: not usable for planning, the passes listed are not the real ones (${scale})`;
   }
 
   const labels = { own: "own", partners: "with partners' satellites", pooled: "pooled" };

@@ -353,9 +353,11 @@ def _nearby(path: Path) -> str:
         return ""
     stem = path.stem.lower()
     # a remembered prefix ('food' for food_processing.yaml) first, then difflib's near spellings
-    close = sorted(n for n in names if n.lower().startswith(stem) and stem) or difflib.get_close_matches(
-        path.name, names, n=3, cutoff=0.6
-    )
+    # stems against stems: a shared '.yaml' made 'missing.yaml' look like 'inf.yaml' (a CLI review)
+    by_stem = {Path(n).stem.lower(): n for n in names}
+    close = sorted(n for n in names if n.lower().startswith(stem) and stem) or [
+        by_stem[m] for m in difflib.get_close_matches(stem, list(by_stem), n=3, cutoff=0.6)
+    ]
     if not close:
         return ""
     said = " or ".join(str(folder / n) if str(folder) not in ("", ".") else n for n in close[:3])

@@ -661,9 +661,22 @@ def _pdf_table(pdf: Any, summary: Summary, width: float) -> None:
     pdf.set_font("DejaVu", "B", 8)
     pdf.set_fill_color(31, 59, 90)
     pdf.set_text_color(255, 255, 255)
-    for h, w in zip(headers, cols, strict=True):
-        pdf.cell(w, 7, h, border=0, fill=True, align="L" if h in left else "R")
-    pdf.ln()
+    # the headers wrap within their columns (Turkish ones are about a fifth longer and ran into each
+    # other on one line), on one band as tall as the longest
+    line = 3.6
+    lines = [
+        len(pdf.multi_cell(w, line, h, dry_run=True, output="LINES", padding=(0, 1)))
+        for h, w in zip(headers, cols, strict=True)
+    ]
+    band = max(7.0, line * max(lines) + 1.6)
+    x, y = pdf.get_x(), pdf.get_y()
+    pdf.rect(x, y, sum(cols), band, style="F")
+    for h, w, n in zip(headers, cols, lines, strict=True):
+        top = y + (band - line * n) / 2
+        pdf.set_xy(x, top)
+        pdf.multi_cell(w, line, h, align="L" if h in left else "R", padding=(0, 1))
+        x += w
+    pdf.set_xy(pdf.l_margin, y + band)
     pdf.set_text_color(0, 0, 0)
     for row in summary.rows:
         pdf.set_font("DejaVu", "B" if row.is_baseline else "", 9)

@@ -55,7 +55,7 @@ def test_units_are_converted():
         ({"price": 10**400}, r"price: expected a number up to 1e\+13, got one of 401 digits"),
         ({"capex": float("inf")}, r"capex: expected a finite number, got inf"),
         ({"labour_hours": "1e14 h"}, r"labour_hours: expected at most 1e\+06, got 1e14 h"),
-        ({"markets": []}, r"markets: .*at least 1"),
+        ({"markets": []}, r"markets: expected at least one item, got none$"),
         ({"hs": "61"}, r"hs: expected a 4-digit HS heading such as 6109, got '61'"),
         ({"price": "cheap"}, r"price: "),
         ({"colour": "red"}, r"colour: unknown field"),

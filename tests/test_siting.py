@@ -98,7 +98,7 @@ def test_contradictions_are_explained_not_crashed():
             force_closed=("sez_turan",),
             sensitivity=False,
         )
-    with pytest.raises(kopru.ProfileError, match=r"optimize\.force_open: unknown site 'atlantis'"):
+    with pytest.raises(kopru.ProfileError, match=r"force_open: no site is called 'atlantis'"):
         kopru.optimize(EXAMPLES / "apparel.yaml", force_open=("atlantis",))
     with pytest.raises(kopru.ProfileError, match="optimize options: max_sites"):
         kopru.optimize(EXAMPLES / "apparel.yaml", max_sites=0)
@@ -230,22 +230,81 @@ def test_each_candidate_is_costed_with_its_own_capex():
         assert cands.per_unit[top] == pytest.approx(plan_cost[site], rel=1e-12)
 
 
-def test_a_budget_no_plan_can_meet_is_explained_and_exits_1(cli):
-    """OR review: '--capex-budget 1000' printed 'the solver proved ...' and exited 0. Oracle by hand:
-    the least capex to make 3,000,000 units is Denizli's 1,200,000 free, then 1,800,000 at its
-    expansion's 2 USD a unit of capacity (capex 6 M for a 3 M plant): 3,600,000."""
+def test_a_budget_no_plan_can_meet_is_one_line_on_stderr_with_units(cli):
+    """OR review: '--capex-budget 1000' printed 'the solver proved ...' and exited 0; then exit 1 with
+    the reason in the middle of stdout, without units. Oracle by hand: the least capex to make
+    3,000,000 units is Denizli's 1,200,000 free, then 1,800,000 at its expansion's 2 USD a unit of
+    capacity (capex 6 M for a 3 M plant): 3,600,000 USD."""
     from kopru.facility.checks import _hull_segments
 
     assert _hull_segments(np.array([1.2e6, 3e6]), np.array([0.0, 3.6e6])) == [(0.0, 1.2e6), (2.0, 1.8e6)]
     plan = kopru.optimize(EXAMPLES / "apparel.yaml", capex_budget=1000, sensitivity=False)
     assert plan.network.objective is None
-    assert "needs capex of at least 3,600,000" in plan.network.message
-    r = cli("optimize", EXAMPLES / "apparel.yaml", "--capex-budget", "1000", "--no-sensitivity", "--no-store")
-    assert r.code == 1 and "at least 3,600,000" in " ".join(r.out.split())
+    assert "needs capex of at least 3,600,000 USD" in plan.network.message
+    r = cli("optimize", EXAMPLES / "apparel.yaml", "--capex-budget", "100", "--no-sensitivity", "--no-store")
+    assert r.code == 2 and r.out == "" and len(r.err.strip().splitlines()) == 1, r.err
+    said = " ".join(r.err.split())
+    for part in (
+        "the demand of 3,000,000 units a year",
+        "capex of at least 3,600,000 USD",
+        "above the budget of 100 USD",
+        "expected a budget of at least 3,600,000 USD",
+    ):
+        assert part in said, said
     r = cli("optimize", EXAMPLES / "apparel.yaml", "--no-sensitivity", "--no-store")
     assert (
         r.code == 0 and "-0 below" not in r.out and "the best single site's plan" in " ".join(r.out.split())
     )
+
+
+def test_the_gap_to_the_best_single_site_has_its_currency(cli):
+    """OR review: '3,443,621 above the best single site' had no currency. Oracle: the plan's own
+    network figures (objective, the best single site's cost)."""
+    budget = kopru.optimize(EXAMPLES / "apparel.yaml", capex_budget=3_600_000, sensitivity=False).network
+    gap = budget.objective - budget.best_single_site_cost
+    assert gap > 0
+    r = cli(
+        "optimize", EXAMPLES / "apparel.yaml", "--capex-budget", "3600000", "--no-sensitivity", "--no-store"
+    )
+    assert f"{gap:,.0f} USD above the best single site" in " ".join(r.out.split()), r.out
+
+
+def test_forced_sites_are_named_as_compare_names_them(cli, tmp_path):
+    """OR review: --force-open took only ids the CLI never shows. Oracle: the same plan forced by
+    ids, and the names of the sites the plan holds."""
+    by_id = kopru.optimize(
+        EXAMPLES / "apparel.yaml",
+        force_open=("sez_aktobe",),
+        force_closed=("plant_TR-20",),
+        sensitivity=False,
+    ).network
+    by_name = kopru.optimize(
+        EXAMPLES / "apparel.yaml", force_open=("SEZ Aktobe",), force_closed=("denizli",), sensitivity=False
+    ).network
+    assert by_name.objective == pytest.approx(by_id.objective, rel=1e-12)
+    assert [o.site for o in by_name.open] == [o.site for o in by_id.open]
+    assert by_name.options["force_open"] == ["sez_aktobe"] and by_name.options["force_closed"] == [
+        "plant_TR-20"
+    ]
+    # misspelt and ambiguous names: one line, the close candidates by name, as the flag
+    r = cli("optimize", EXAMPLES / "apparel.yaml", "--force-open", "SEZ Aktobx", "--no-store")
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1
+    assert "--force-open: no site is called 'SEZ Aktobx'; did you mean SEZ Aktobe" in " ".join(r.err.split())
+    r = cli("optimize", EXAMPLES / "apparel.yaml", "--force-closed", "Khorgos", "--no-store")
+    said = " ".join(r.err.split())
+    assert r.code == 2 and "--force-closed: 'Khorgos' fits 2 sites (SEZ Khorgos - Eastern Gate;" in said
+    r = cli("optimize", EXAMPLES / "apparel.yaml", "--force-open", "Turan", "--force-closed", "sez_turan")
+    assert r.code == 2 and "'SEZ Turan (formerly Turkistan)' is forced both open and closed" in r.err
+    # the profile's own optimize block takes names too, and its errors start with the file
+    profile = load_profile(EXAMPLES / "apparel.yaml").model_dump(mode="json")
+    profile["optimize"] = {"force_open": ["Aktobe"], "sensitivity": False}
+    path = tmp_path / "p.yaml"
+    path.write_text(json.dumps(profile), encoding="utf-8")
+    r = cli("optimize", path, "--no-store")
+    assert r.code == 2 and f"{path}: optimize.force_open[0]: 'Aktobe' fits 2 sites" in " ".join(r.err.split())
+    profile["optimize"] = {"force_open": ["SEZ Aktobe"], "sensitivity": False}
+    path.write_text(json.dumps(profile), encoding="utf-8")
+    assert kopru.optimize(path).network.options["force_open"] == ["sez_aktobe"]
 
 
 @settings(max_examples=80, deadline=None)

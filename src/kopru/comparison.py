@@ -5,13 +5,20 @@ appraisal, inputs, risk); each row has one value per site, a unit, and where it 
 Sites are named as a person names them: by id, by name, or by a part of a name that fits one site
 only (``"Turan"``); anything else is an :class:`~kopru.errors.OptionError` that lists the close
 matches.
+
+A row whose unit is ``%`` holds percent (51.0 for 51 %), as plan.json's ``rate_pct`` does. An import
+duty that is not a share of the value (the EAEU's EUR per kg) is given in its own unit, per site.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+import numpy as np
 
 from kopru.display import COUNTRY_NAMES, FIXED_SUBJECTS, KIND_NAMES
 from kopru.errors import OptionError
@@ -21,6 +28,16 @@ if TYPE_CHECKING:
     from kopru.montecarlo import RiskResult
 
 MIN_SITES, MAX_SITES = 2, 3
+
+
+class _Named(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+_Site = TypeVar("_Site", bound=_Named)
 KEY_INPUTS = (
     "wage",
     "labour_hours_factor",  # hours a unit, relative to the profile's (a Turkish plant's)
@@ -79,7 +96,7 @@ def resolve_sites(plan: Plan, queries: list[str]) -> list[SitePlan]:
     """The sites a person named: by id, by whole name, or by a part of one name (any case)."""
     if not MIN_SITES <= len(queries) <= MAX_SITES:
         raise OptionError(f"compare takes 2 or 3 sites, got {len(queries)}", field="sites")
-    found = [_one(plan, q) for q in queries]
+    found = [find_site(plan.sites, q) for q in queries]
     ids = [s.id for s in found]
     if len(set(ids)) < len(ids):
         twice = next(s for s in found if ids.count(s.id) > 1)
@@ -87,20 +104,35 @@ def resolve_sites(plan: Plan, queries: list[str]) -> list[SitePlan]:
     return found
 
 
-def _one(plan: Plan, query: str) -> SitePlan:
+def find_site(sites: Sequence[_Site], query: str, field: str = "sites") -> _Site:
+    """The one site of ``sites`` (anything with an ``id`` and a ``name``) a person named: by id, by
+    whole name, or by a part of one name (any case); kopru optimize's --force-open names them so too."""
     q = query.strip().casefold()
-    by_id = [s for s in plan.sites if s.id.casefold() == q]
-    by_name = [s for s in plan.sites if s.name.casefold() == q]
-    part = [s for s in plan.sites if q and q in s.name.casefold()]
+    by_id = [s for s in sites if s.id.casefold() == q]
+    by_name = [s for s in sites if s.name.casefold() == q]
+    part = [s for s in sites if q and q in s.name.casefold()]
     for hits in (by_id, by_name, part):
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
             names = "; ".join(s.name for s in hits[:6]) + ("; …" if len(hits) > 6 else "")
-            raise OptionError(f"'{query}' fits {len(hits)} sites ({names}); name one of them", field="sites")
-    close = difflib.get_close_matches(query, [s.name for s in plan.sites], n=3, cutoff=0.5)
+            raise OptionError(f"'{query}' fits {len(hits)} sites ({names}); name one of them", field=field)
+    close = close_names(query, [s.name for s in sites])
     hint = f"; did you mean {' or '.join(close)}?" if close else "; kopru plan lists the candidates"
-    raise OptionError(f"no site is called '{query}'{hint}", field="sites")
+    raise OptionError(f"no site is called '{query}'{hint}", field=field)
+
+
+def close_names(query: str, names: Sequence[str], n: int = 3, cutoff: float = 0.65) -> list[str]:
+    """The names nearest a misspelt one, best first: a whole name, or one word of it, since people
+    type 'Trun' for SEZ Turan (formerly Turkistan), which is far from the whole name."""
+    q = query.strip().casefold()
+
+    def score(name: str) -> float:
+        parts = [name.casefold(), *(w for w in re.split(r"[\s\-(),/]+", name.casefold()) if w)]
+        return max(difflib.SequenceMatcher(None, q, p).ratio() for p in parts)
+
+    scored = sorted(((score(name), name) for name in dict.fromkeys(names)), key=lambda x: -x[0])
+    return [name for s, name in scored if s >= cutoff][:n]
 
 
 def compare_sites(
@@ -114,6 +146,10 @@ def compare_sites(
     whose = {s.id: s.name for s in plan.sites} | FIXED_SUBJECTS
     # each currency's rate year: the money its inputs are costed in
     rate_years = {r.subject: r.year for r in plan.exchange_rates}
+    # 1 EUR a kg in the plan's currency a unit: to tell whether a duty's specific minimum binds
+    fx = {r.subject: r.value for r in plan.exchange_rates} | {"USD": 1.0}
+    weight = plan.profile.get("unit_weight")
+    min_per_kg = weight * fx[cur] / fx["EUR"] if weight and cur in fx and "EUR" in fx else None
     rows: list[Row] = []
 
     def add(section: str, label: str, unit: str, values: list[Any], notes: list[str] | None = None) -> None:
@@ -129,7 +165,7 @@ def compare_sites(
         "Against the best Turkish option",
         "%",
         [
-            None if not base or s.landed_cost.total is None else (s.landed_cost.total - base) / base
+            None if not base or s.landed_cost.total is None else (s.landed_cost.total - base) / base * 100
             for s in sites
         ],
     )
@@ -156,10 +192,23 @@ def compare_sites(
         days = [s.by_market[mid].transit_days if mid in s.by_market else None for s in sites]
         routes = [_route_text(plan, s, mid) for s in sites]
         add("Markets", f"{name}: transit", "days", days, routes)
-        duty = [_share(s.by_market[mid].duty.get("rate_pct")) if mid in s.by_market else None for s in sites]
-        basis = [_duty_basis(s.by_market[mid].duty) if mid in s.by_market else "" for s in sites]
-        add("Markets", f"{name}: import duty", "%", duty, basis)
         paid = [s.by_market[mid].components.get("duties") if mid in s.by_market else None for s in sites]
+        charged = [
+            _duty_charged(s.by_market[mid].duty, p, min_per_kg) if mid in s.by_market else (None, "", "")
+            for s, p in zip(sites, paid, strict=True)
+        ]
+        duty_units = [u for _, u, _ in charged]
+        ad_valorem = set(duty_units) <= {"%", ""}  # one column unit; else each site's own
+        rows.append(
+            Row(
+                "Markets",
+                f"{name}: import duty",
+                "%" if ad_valorem else "",
+                [v for v, _, _ in charged],
+                [n for _, _, n in charged],
+                None if ad_valorem else duty_units,
+            )
+        )
         add("Markets", f"{name}: import duty paid", f"{cur}/unit", paid)
     add(
         "Incentives",
@@ -180,7 +229,12 @@ def compare_sites(
         cur,
         [s.appraisal.npv if s.appraisal else None for s in sites],
     )
-    add("Appraisal", "IRR", "%", [s.appraisal.irr if s.appraisal else None for s in sites])
+    add(
+        "Appraisal",
+        "IRR",
+        "%",
+        [None if not s.appraisal or s.appraisal.irr is None else s.appraisal.irr * 100 for s in sites],
+    )
     paybacks = [s.appraisal.payback_years if s.appraisal else None for s in sites]
     add("Appraisal", "Payback after construction (undiscounted)", "years", paybacks)
     for q in KEY_INPUTS:
@@ -188,8 +242,8 @@ def compare_sites(
             continue
         params = [s.inputs.get(q) for s in sites]
         units = [p.unit if p is not None else "" for p in params]
-        shares = all(u in ("%", "") for u in units)  # rates are shown as shares, like every % row
-        values = [None if p is None else (p.value / 100.0 if shares else p.value) for p in params]
+        shares = all(u in ("%", "") for u in units)
+        values = [None if p is None else p.value for p in params]
         notes = [
             ""
             if p is None
@@ -236,8 +290,15 @@ def compare_sites(
             for r in stats
         ]
         add(
-            "Risk", "Chance of being the cheapest site", "%", [r.p_best if r else None for r in stats], shared
+            "Risk",
+            f"Chance of being the cheapest of all {len(risk.sites)} sites",
+            "%",
+            [r.p_best * 100 if r else None for r in stats],
+            shared,
         )
+        among = _cheapest_among(risk, sites)
+        if among is not None:
+            rows.append(among)
     return SiteComparison(
         plan.company,
         plan.product,
@@ -253,9 +314,34 @@ def _cited(publishers: dict[str, str], source: str) -> str:
     return "; ".join(dict.fromkeys(publishers.get(i, i) for i in source.split(";") if i))
 
 
-def _share(pct: float | None) -> float | None:
-    """A rate in percent as a share, like every other % row (51.0 -> 0.51)."""
-    return None if pct is None else pct / 100.0
+def _cheapest_among(risk: RiskResult, sites: list[SitePlan]) -> Row | None:
+    """How often each compared site is the cheapest of the compared sites alone, counted on the draws
+    the result keeps (every draw up to DRAWS_KEPT); None when it kept none."""
+    drawn = [sid for sid in risk.draws if any(s.id == sid for s in sites)]  # the model's order
+    if not drawn or not len(risk.draws[drawn[0]]):
+        return None
+    costs = np.column_stack([risk.draws[sid] for sid in drawn])
+    kept = len(costs)
+    # ties go to the first in the model's order, as the engine's own count of the cheapest does
+    wins = np.bincount(np.argmin(costs, axis=1), minlength=len(drawn))
+    share = {sid: 100.0 * int(w) / kept for sid, w in zip(drawn, wins, strict=True)}
+    twins = {r.id: r.same_draws_as for r in risk.sites}
+    notes = []
+    for s in sites:
+        mates = [t for t in twins.get(s.id, ()) if t in share]
+        notes.append(
+            f"the same cost in every draw as {', '.join(risk.names(mates))}: the chance is theirs together"
+            if s.id in share and mates
+            else ""
+        )
+    some = "" if kept == risk.samples else f", in the first {kept:,} of the {risk.samples:,} draws"
+    return Row(
+        "Risk",
+        f"Chance of being the cheapest of these {len(sites)} sites{some}",
+        "%",
+        [share.get(s.id) for s in sites],
+        notes,
+    )
 
 
 def _as_costed(p: Any, rate_years: dict[str, int]) -> str:
@@ -295,8 +381,20 @@ def _route_text(plan: Plan, site: SitePlan, market: str) -> str:
     return text
 
 
-def _duty_basis(duty: dict) -> str:
-    """The rule, and the specific minimum a 0 % ad valorem rate hides (the EAEU's EUR per kg)."""
+def _duty_charged(duty: dict, paid: float | None, min_per_kg: float | None) -> tuple[Any, str, str]:
+    """The duty as it is charged: its value, its unit and the rule. A purely specific duty is in EUR
+    per kg, not a 0 % rate; with a rate and a specific minimum, the part that binds at the plan's
+    price (``min_per_kg``: 1 EUR a kg in the plan's currency a unit), the other said beside it."""
     basis = str(duty.get("basis", ""))
-    minimum = duty.get("min_eur_per_kg")
-    return f"{basis}; at least {minimum:g} EUR/kg" if minimum else basis
+    rate = duty.get("rate_pct")
+    minimum = duty.get("min_eur_per_kg") or 0.0
+    if not minimum:
+        return rate, "%", basis
+    if not rate:
+        return minimum, "EUR/kg (specific)", basis
+    rule = f"{rate:g} % but at least {minimum:g} EUR/kg"
+    if paid is None or min_per_kg is None or not np.isfinite(paid):
+        return rate, "%", f"{basis}; {rule}"
+    if abs(paid - minimum * min_per_kg) <= 1e-9 * paid:  # the duty paid is the minimum's
+        return minimum, "EUR/kg (the minimum binds)", f"{basis}; {rule}"
+    return rate, "%", f"{basis}; {rule}, which does not bind here"

@@ -21,7 +21,7 @@ from kopru.corridors import Lanes, Network, check_countries, network_for
 from kopru.costs import CostInputs, capital_recovery_factor
 from kopru.datapack import DataPack, reads
 from kopru.display import COUNTRY_NAMES, and_list
-from kopru.errors import FieldIssue, ProfileError, RouteError
+from kopru.errors import FieldIssue, OptionError, ProfileError, RouteError
 from kopru.geo import haversine_km
 from kopru.incentives import Incentive, Terms, decide
 from kopru.incentives import apply as apply_incentives
@@ -184,26 +184,17 @@ def reference_issues(profile: Profile, pack: DataPack) -> list[FieldIssue]:
             )
     forced = {"force_open": profile.optimize.force_open, "force_closed": profile.optimize.force_closed}
     if not issues and any(forced.values()):  # the candidates need the baseline's provinces
-        ids = list(candidate_table(pack, profile)["id"])
+        from kopru.comparison import find_site  # it imports the planner, which imports this module
+
+        table = candidate_table(pack, profile)
+        sites = list(table[["id", "name"]].itertuples(index=False))
         for field, names in forced.items():
             for j, name in enumerate(names):
-                if name not in ids:
-                    issues.append(
-                        FieldIssue(
-                            f"optimize.{field}[{j}]",
-                            f"unknown site {name!r}; expected a candidate site id such as"
-                            f" {_some_sites(ids)} (plan.json lists every site, as does the web app's"
-                            " GET /api/sites)",
-                            ("optimize", field, j),
-                        )
-                    )
+                try:  # named as kopru compare names a site: an id, a name or a part of one
+                    find_site(sites, name, f"optimize.{field}[{j}]")
+                except OptionError as exc:
+                    issues.append(FieldIssue(f"optimize.{field}[{j}]", str(exc), ("optimize", field, j)))
     return issues
-
-
-def _some_sites(ids: list[str]) -> str:
-    """A few candidate ids of each kind (a zone, a region, a Turkish plant), for a message."""
-    picks = [next((i for i in ids if i.startswith(p)), None) for p in ("sez_", "KZ-", "plant_", "TR-")]
-    return ", ".join(i for i in picks if i)
 
 
 def check_references(profile: Profile, pack: DataPack) -> None:

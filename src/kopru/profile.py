@@ -485,7 +485,8 @@ def _number_message(err: Any) -> str | None:
         pattern = err["ctx"]["pattern"]
         return f"expected {PATTERN_HINTS.get(pattern, f'text matching {pattern}')}, got {units.brief(value)}"
     if err["type"] == "too_short" and err["ctx"].get("min_length"):
-        return f"needs at least {err['ctx']['min_length']} item(s), got {err['ctx'].get('actual_length', 0)}"
+        least, got = err["ctx"]["min_length"], err["ctx"].get("actual_length", 0)
+        return f"expected {_items(least, 'at least ')}, got {_items(got) if got else 'none'}"
     return None
 
 
@@ -543,12 +544,23 @@ def field_issues(exc: ValidationError, data: Any = None) -> tuple[FieldIssue, ..
     return tuple(issues)
 
 
+def _items(n: int, at_least: str = "") -> str:
+    return f"{at_least}one item" if n == 1 else f"{at_least}{n} items"
+
+
 def explain(exc: ValidationError, origin: str = "profile", data: Any = None) -> ProfileError:
-    """One line for up to five fields: 'markets[1].demand: expected more than 0, got 0 (market mkt_KG)'."""
+    """One line for up to five fields: 'markets[1].demand: expected more than 0, got 0 (market mkt_KG)';
+    the missing fields all named at once, since a user adds them all in one go."""
     issues = field_issues(exc, data)
-    more = len(issues) - 5
+    missing = [i.field for i in issues if i.message == "missing required field"]
+    said = [str(i) for i in issues if i.message != "missing required field"]
+    if len(missing) > 1:
+        said.insert(0, f"missing required fields {', '.join(missing)}")
+    elif missing:
+        said.insert(0, f"{missing[0]}: missing required field")
+    more = len(said) - 5
     tail = f" (and {more} more)" if more > 0 else ""
-    text = f"{origin}: " + "; ".join(str(i) for i in issues[:5]) + tail
+    text = f"{origin}: " + "; ".join(said[:5]) + tail
     return ProfileError(text, field=issues[0].field if issues else None, fields=issues)
 
 

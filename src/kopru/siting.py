@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from kopru.comparison import find_site
 from kopru.costs import landed_cost
-from kopru.errors import InfeasibleError, ProfileError
+from kopru.errors import InfeasibleError, OptionError, ProfileError
 from kopru.facility import FacilityProblem, Solution, Status, solve
 from kopru.facility.marginal import Side, marginal_values, single_source_steps
 from kopru.inputs import PlanInputs
@@ -73,16 +74,7 @@ def build_problem(pre: PlanInputs, options: OptimizeOptions) -> Candidates:
     assign = per_unit * demand[None, :]
     ids = list(pre.sites["id"])
     index = {sid: i for i, sid in enumerate(ids)}
-
-    def lookup(names: tuple[str, ...], field: str) -> frozenset[int]:
-        unknown = [n for n in names if n not in index]
-        if unknown:
-            raise ProfileError(
-                f"optimize.{field}: unknown site {unknown[0]!r} (site ids are in plan.json)",
-                field=f"optimize.{field}",
-            )
-        return frozenset(index[n] for n in names)
-
+    forced = forced_sites(pre, options)
     problem = FacilityProblem(
         fixed_cost=np.array(fixed),
         capacity=np.array(caps, dtype=float),
@@ -94,13 +86,34 @@ def build_problem(pre: PlanInputs, options: OptimizeOptions) -> Candidates:
         max_sites=options.max_sites,
         share_mask=(pre.sites["country"].to_numpy() == "KZ")[site],
         min_share=options.min_kz_share,
-        force_open=lookup(options.force_open, "force_open"),
-        force_closed=lookup(options.force_closed, "force_closed"),
+        force_open=frozenset(index[sid] for sid in forced.force_open),
+        force_closed=frozenset(index[sid] for sid in forced.force_closed),
         single_source=options.single_source,
         site_names=tuple(pre.sites["name"]),
         market_names=tuple(m["name"] for m in pre.markets),
+        units="units a year",
+        currency=profile.currency,
     )
     return Candidates(problem, ids, np.array(rows_level), per_unit)
+
+
+def forced_sites(pre: PlanInputs, options: OptimizeOptions) -> OptimizeOptions:
+    """``options`` with the sites forced open or closed as ids, named as ``kopru compare`` names
+    them: an id, a name or a part of one name ('Turan'); the plan table shows names only."""
+    sites = list(pre.sites[["id", "name"]].itertuples(index=False))
+    chosen: dict[str, tuple[str, ...]] = {}
+    for field in ("force_open", "force_closed"):
+        try:
+            chosen[field] = tuple(find_site(sites, q, field).id for q in getattr(options, field))
+        except OptionError as exc:  # --force-open, as the command line says the field
+            raise ProfileError(f"{field}: {exc}", field=field) from None
+    both = [s for s in sites if s.id in set(chosen["force_open"]) & set(chosen["force_closed"])]
+    if both:
+        raise ProfileError(
+            f"'{both[0].name}' is forced both open and closed; name it in force_open or force_closed only",
+            field="force_open",
+        )
+    return options.model_copy(update=chosen)
 
 
 def candidate_per_unit(pre: PlanInputs, site: np.ndarray, capex: np.ndarray) -> np.ndarray:
@@ -146,7 +159,7 @@ def _single_site_candidate(cands: Candidates) -> int | None:
 
 def optimize(pre: PlanInputs, options: OptimizeOptions | None = None) -> NetworkPlan:
     """Solve the network problem for a prepared profile; explain infeasibility in words."""
-    options = options or pre.profile.optimize
+    options = forced_sites(pre, options or pre.profile.optimize)  # ids in the plan, whatever was typed
     cands = build_problem(pre, options)
     p = cands.problem
     best_single = best_single_site(cands)

@@ -329,7 +329,10 @@ def describe(v: SwitchingValues) -> str:
             f"{s.change} before {s.first_name if s.question == 'site' else outside} came first"
             for s in capex.values()
         ]
-        out.append(f"Its capex, which kopru does not draw, could rise by {' and by '.join(said_capex)}.")
+        # named, not "Its": the sentence before ends on another site or on a unit made in the country
+        out.append(
+            f"{v.name}'s capex, which kopru does not draw, could rise by {' and by '.join(said_capex)}."
+        )
     if v.swings:
         s = v.swings[0]
         out.append(

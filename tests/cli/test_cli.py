@@ -74,6 +74,51 @@ def test_bad_profiles_exit_2_with_one_line(cli, tmp_path, case):
     assert r.code == 2
     assert message in " ".join(r.err.split())
     assert "Traceback" not in r.err and len(r.err.strip().splitlines()) <= 3
+    # review 9: every profile error starts with the file, those found after reading it too
+    assert " ".join(r.err.split()).startswith(f"error: {path}: "), r.err
+
+
+def test_a_profile_missing_several_fields_names_them_all(cli, tmp_path):
+    """Review 9: '... labour_hours: missing required field (and 1 more)'. Oracle: the fields the
+    profile model requires, by hand."""
+    path = tmp_path / "minimal.yaml"
+    path.write_text("company: X\nproduct: Y\n", encoding="utf-8")
+    r = cli("plan", path, "--no-store")
+    assert r.code == 2 and "more)" not in r.err
+    said = " ".join(r.err.split())
+    assert said == (
+        f"error: {path}: missing required fields hs, unit_weight, unit_volume, price, labour_hours, markets"
+    )
+
+
+def test_an_empty_list_is_said_in_plain_words(cli, tmp_path):
+    """Review 9: 'needs at least 1 item(s), got 0'."""
+    path = tmp_path / "p.yaml"
+    path.write_text(profile_text(markets=[]), encoding="utf-8")
+    r = cli("plan", path, "--no-store")
+    assert r.code == 2 and f"{path}: markets: expected at least one item, got none" in " ".join(r.err.split())
+
+
+def test_an_unknown_override_quantity_points_to_a_command(cli, tmp_path):
+    """Review 9: '(see quantities.yaml)', a file inside the installed package. Oracle: the command
+    it names lists the quantity it suggests."""
+    bad = tmp_path / "o.yaml"
+    bad.write_text("KZ-23.labour_hours_facter: 1.2\n")
+    r = cli("plan", GOOD, "--overrides", bad, "--no-store")
+    said = " ".join(r.err.split())
+    assert r.code == 2 and "quantities.yaml" not in said
+    assert "(did you mean 'labour_hours_factor'?); see 'kopru data show parameters'" in said
+    shown = cli("data", "show", "parameters", "--json")
+    assert "labour_hours_factor" in {row["quantity"] for row in json.loads(shown.out)}
+
+
+def test_a_misspelt_site_in_compare_offers_close_names(cli):
+    """Review 9: 'Trun' got 'kopru plan lists the candidates', which lists 14 of 38 sites."""
+    r = cli("compare", GOOD, "Turan", "Trun")
+    assert r.code == 2
+    assert "no site is called 'Trun'; did you mean SEZ Turan (formerly Turkistan)?" in " ".join(r.err.split())
+    r = cli("compare", GOOD, "Turan", "Atlantis")
+    assert r.code == 2 and "did you mean" not in r.err
 
 
 @pytest.mark.parametrize(

@@ -211,7 +211,14 @@ def test_a_300_character_file_name_is_a_one_line_error(cli, tmp_path, args):
 def test_a_missing_file_names_the_nearest_ones(cli, tmp_path, monkeypatch):
     """A typo or a short name is answered with the files it probably meant; the README's
     examples/... path run outside the repository points at the examples shipped in the package."""
-    for name in ("food_processing.yaml", "apparel.yaml", "notes.txt"):
+    for name in (
+        "food_processing.yaml",
+        "apparel.yaml",
+        "notes.txt",
+        "inf.yaml",
+        "hs_int.yaml",
+        "mat_neg.yaml",
+    ):
         (tmp_path / name).write_text("x: 1\n")
     cases = {
         tmp_path / "food.yaml": f"did you mean {tmp_path / 'food_processing.yaml'}?",  # a prefix
@@ -223,6 +230,8 @@ def test_a_missing_file_names_the_nearest_ones(cli, tmp_path, monkeypatch):
         r = cli("plan", path, "--no-store")
         assert r.code == 2 and said in r.err and len(r.err.strip().splitlines()) == 1, r.err
     assert "did you mean" not in cli("plan", tmp_path / "zzz.yaml", "--no-store").err
+    # a CLI review: 'missing.yaml' was offered inf.yaml, hs_int.yaml and mat_neg.yaml, alike only in '.yaml'
+    assert "did you mean" not in cli("plan", tmp_path / "missing.yaml", "--no-store").err
     monkeypatch.chdir(tmp_path)  # no examples folder here
     r = cli("plan", "examples/apparel.yaml", "--no-store")
     shipped = EXAMPLES / "apparel.yaml"
@@ -238,6 +247,12 @@ def test_a_missing_file_names_the_nearest_ones(cli, tmp_path, monkeypatch):
         (("plan",), "Missing argument 'profile'"),
         (("plan", EXAMPLES / "apparel.yaml", "--bogus"), "No such option: --bogus"),
         (("nosuchcommand",), "No such command 'nosuchcommand'"),
+        # review 9: click offered --dask for --draws, by spelling
+        (
+            ("risk", EXAMPLES / "apparel.yaml", "--draws", "2000"),
+            "the number of Monte Carlo draws is --samples",
+        ),
+        (("plan", EXAMPLES / "apparel.yaml", "--draws", "2000"), "No such option: --draws (see"),
     ],
 )
 def test_usage_errors_are_one_line_with_exit_2(cli, args, message):

@@ -258,18 +258,18 @@ def test_runs_show_and_compare_are_short_summaries_with_names(tmp_path, cli):
         assert cli(*args, "--json", "--store", path).code == 0
     risk, appliances, ferry, apparel = (r["id"] for r in store.open_store(path).list())
     r = cli("runs", "show", apparel[:10], "--store", path)
-    assert r.code == 0 and "Top 5 of 38 by rank" in r.out and "--all" in r.out
+    assert r.code == 0 and "Top 5 of 38 (rank by annual cost)" in r.out and "--all" in r.out
     assert "SEZ Turan (formerly Turkistan)" in r.out
     assert not re.search(r"\b(sez_[a-z]+|mkt_[A-Z]{2}|plant_TR-\d\d)\b", r.out)
     assert len(r.out.splitlines()) < 20
     full = cli("runs", "show", apparel[:10], "--all", "--store", path)
     assert len(full.out.splitlines()) > 300 and not re.search(r"\b(sez_[a-z]+|plant_TR-\d\d)\b", full.out)
     r = cli("runs", "show", risk[:10], "--store", path)
-    assert "by mean" in r.out and "p best" in r.out
+    assert "(mean annual cost, USD a year)" in r.out and "P(best)" in r.out
     r = cli("runs", "compare", apparel, appliances, "--store", path)
     assert "different profiles" in " ".join(r.out.split())
     r = cli("runs", "compare", apparel, ferry, "--store", path)
-    assert "Closed: a nothing, b ['mode:ferry']" in " ".join(r.out.split())
+    assert "Closed: a nothing, b mode:ferry." in " ".join(r.out.split())
     assert "The figures that moved most" in r.out
 
 
@@ -331,3 +331,108 @@ def test_every_recording_command_says_which_run_it_recorded(tmp_path, cli):
         assert r.code == 0 and "recorded as run" in r.out, (args[0], r.err)
     ids = {run["id"] for run in store.open_store(path).list()}
     assert len(ids) == 3
+
+
+@pytest.fixture(scope="module")
+def kinds(tmp_path_factory):
+    """One store holding a plan, the same plan avoiding Russia, a risk, a rank and a sweep run."""
+    import kopru
+
+    path = tmp_path_factory.mktemp("kinds") / "runs.duckdb"
+    s = store.open_store(path)
+    plan = kopru.plan(APPAREL)
+    ids = {"plan": s.record_plan(plan), "avoid": s.record_plan(kopru.plan(APPAREL, avoid=["RU"]))}
+    ids["risk"] = s.record_risk(kopru.risk(APPAREL, samples=200))
+    ids["rank"] = s.record_rank(kopru.rank(APPAREL, samples=200))
+    what_if = ROOT / "examples" / "scenarios" / "apparel_what_if.yaml"
+    ids["sweep"] = s.record_sweep(kopru.sweep(what_if))
+    return path, ids, plan
+
+
+def _table_rows(text: str) -> list[list[str]]:
+    """A rich table's body rows, split on runs of two spaces or more."""
+    import re
+
+    return [re.split(r"\s{2,}", line.strip()) for line in text.splitlines() if re.search(r"\d", line)]
+
+
+def test_runs_compare_shows_the_percent_change_it_sorts_by(kinds, cli):
+    """Review 5a: sorted by relative change, shown only as absolute. Oracle: each row's own a and
+    b (b - a) / a, and the order of the column; the stored rows give a and b."""
+    path, ids, _ = kinds
+    r = cli("runs", "compare", ids["plan"], ids["avoid"], "--store", path)
+    assert r.code == 0, r.err
+    rows = [row for row in _table_rows(r.out) if row[-1].endswith("%")]
+    assert len(rows) == 10
+    changes = []
+    for row in rows:
+        a, b, diff, change = (float(x.rstrip("%").replace(",", "")) for x in row[-4:])
+        assert b - a == pytest.approx(diff, abs=1.0)
+        assert change == pytest.approx(100 * diff / abs(a), abs=0.06)
+        changes.append(abs(change))
+    assert changes == sorted(changes, reverse=True)
+    assert "logistics, USD a year" in r.out and "component_logistics" not in r.out
+
+
+def test_runs_of_different_kinds_that_share_no_figure_say_so(kinds, cli):
+    """Review 5b, 5c: a plan and a risk run were 'No figure differs'; a plan's cost rank was
+    compared with a TOPSIS rank. Oracle: the stored rows, which share no metric with a value in both
+    but rank."""
+    path, ids, _ = kinds
+    s = store.open_store(path)
+    for other in ("risk", "rank"):
+        both = {r["metric"] for r in s.compare(ids["plan"], ids[other]) if None not in (r["a"], r["b"])}
+        assert both <= {"rank"}
+        r = cli("runs", "compare", ids["plan"], ids[other], "--store", path)
+        text = " ".join(r.out.split())
+        assert r.code == 0 and f"These runs share no figure: a plan run and a {other} run" in text
+        assert "No figure differs" not in text and "only the metrics they share" not in text
+
+
+def test_runs_show_says_metrics_as_labels_and_texts_as_words(kinds, cli):
+    """Review 6. Oracle: the plan the run recorded (its names and figures) and the stored rows."""
+    import re
+
+    path, ids, plan = kinds
+    full = cli("runs", "show", ids["plan"][:10], "--all", "--store", path)
+    denizli = plan.site("plant_TR-20")
+    lines = [" ".join(line.split()) for line in full.out.splitlines()]
+    logistics = round(denizli.landed_cost.components["logistics"])
+    assert f"{denizli.name} logistics, USD a year {logistics:,}" in lines
+    assert f"{denizli.name} rank by annual cost {denizli.rank}" in lines
+    assert "optimize no" in full.out and "False" not in full.out
+    sweep = cli("runs", "show", ids["sweep"][:10], "--all", "--store", path)
+    assert sweep.code == 0 and "{" not in sweep.out and '"' not in sweep.out
+    assert not re.search(r"\b(sez_[a-z]+|plant_TR-\d\d|best_total|saving_pct)\b", sweep.out)
+    assert "closed: water:caspian" in " ".join(sweep.out.split())  # the scenario file's own closure
+    top = cli("runs", "show", ids["sweep"][:10], "--store", path)
+    assert "best site's annual cost, USD a year" in " ".join(top.out.split())
+    rank = cli("runs", "show", ids["rank"][:10], "--store", path)
+    assert "rank by TOPSIS score" in rank.out and "weights (cost 0.4" in " ".join(rank.out.split())
+
+
+def test_runs_list_says_what_differs_between_runs_of_one_profile(kinds, cli):
+    """Review 6: two plan runs, one avoiding Russia, differed only by a hash. Oracle: the runs'
+    recorded parameters (avoid: RU in one, none in the other)."""
+    path, ids, _ = kinds
+    r = cli("runs", "list", "--store", path)
+    by_id = {line.split()[0]: line.split() for line in r.out.splitlines() if line.split()}
+    assert r.code == 0 and "what differs" in r.out
+    assert by_id[ids["avoid"][:12]][-4:-2] == ["avoid", "RU"]
+    assert by_id[ids["plan"][:12]][-3] == "—"
+    assert "avoid" not in by_id[ids["risk"][:12]]  # the only risk run: nothing to tell apart
+
+
+def test_a_malformed_run_id_cites_a_real_one_or_none(tmp_path, kinds):
+    """Review 9: 'such as c90b203e', an id no store holds."""
+    path = kinds[0]
+    newest = store.open_store(path).list()[0]["id"]
+    with pytest.raises(store.StoreError, match=f"such as {newest[:8]} "):
+        store.open_store(path).show("zzz")
+    empty = tmp_path / "empty.duckdb"
+    rid = _record(empty, 0)  # a store with no run left in it
+    with duckdb.connect(str(empty)) as con:
+        con.execute("DELETE FROM runs WHERE id = ?", [rid])
+    with pytest.raises(store.StoreError, match=r"expected the first characters of one \(see") as exc:
+        store.open_store(empty).show("zzz")
+    assert "such as" not in str(exc.value)

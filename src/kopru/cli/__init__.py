@@ -18,7 +18,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from kopru.cli.common import err
-from kopru.errors import KopruError, PipelineError, StoreFolderCreated
+from kopru.errors import KopruError, PipelineError, ProfileError, StoreFolderCreated
 
 # command -> (module, "command" or "group"): the order is the order of ``kopru --help``
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -104,17 +104,44 @@ def in_flags(exc: KopruError, args: list[str]) -> str:
     return re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", lambda m: flags.get(m.group(), m.group()), message)
 
 
+def _command_of(args: list[str]) -> tuple[Any, list[str]]:
+    """The command ``args`` run, and the arguments left after its name."""
+    command: Any = typer.main.get_command(app)
+    for n, token in enumerate(args):
+        if not isinstance(command, TyperGroup):
+            return command, args[n:]
+        found = command.get_command(command.context_class(command), token)
+        if found is None:
+            return command, args[n:]
+        command = found
+    return command, []
+
+
+def in_profile(exc: KopruError, args: list[str]) -> str | None:
+    """A profile's field at fault found after the file was read (an unknown market, province or
+    site) said as the file's other errors are, after its name (``p.yaml: markets[1].id: ...``);
+    None for any other error."""
+    field = exc.field or ""
+    if not (
+        isinstance(exc, ProfileError)
+        and exc.file is None
+        and ("[" in field or "." in field)  # a path in the file; a bare name is an option
+        and str(exc).startswith(field)
+    ):
+        return None
+    command, rest = _command_of(args)
+    try:
+        ctx = command.make_context(command.name, list(rest), resilient_parsing=True)
+    except Exception:  # a hint only: without the file the message stands alone
+        return None
+    path = ctx.params.get("profile")
+    return f"{path}: {exc}" if path else None
+
+
 def _flags_of(args: list[str]) -> dict[str, str]:
     """The options of the command ``args`` run, by their Python argument's name and by the name
     their flag spells (``out_dir`` and ``out`` for ``--out``)."""
-    command: Any = typer.main.get_command(app)
-    for token in args:
-        if not isinstance(command, TyperGroup):
-            break
-        found = command.get_command(command.context_class(command), token)
-        if found is None:
-            break
-        command = found
+    command, _ = _command_of(args)
     flags: dict[str, str] = {}
     for param in getattr(command, "params", ()):
         long = [o for o in param.opts if o.startswith("--")]
@@ -142,6 +169,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
             err.print(message, highlight=False, markup=False)
             raise SystemExit(2) from None
         ctx = getattr(exc, "ctx", None)
+        message = _synonym(exc, args) or message
         help_of = f" (see '{ctx.command_path} --help')" if isinstance(exc, _USAGE_ERROR) and ctx else ""
         err.print(f"[red]error:[/] {escape(_one_line(message) + help_of)}", highlight=False, soft_wrap=True)
         raise SystemExit(exc.exit_code) from None
@@ -149,7 +177,8 @@ def main(argv: list[str] | None = None) -> NoReturn:
         err.print("interrupted")
         raise SystemExit(INTERRUPTED) from None
     except KopruError as exc:
-        err.print(f"[red]error:[/] {escape(in_flags(exc, args))}", highlight=False, soft_wrap=True)
+        message = in_profile(exc, args) or in_flags(exc, args)
+        err.print(f"[red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
     except OSError as exc:  # a path the user gave that the system refuses (too long, read-only, full)
         err.print(f"[red]error:[/] {escape(_os_problem(exc))}", highlight=False, soft_wrap=True)
@@ -167,6 +196,25 @@ def main(argv: list[str] | None = None) -> NoReturn:
 # typer (0.29) vendors click: its usage errors are reached through the public BadParameter
 _USAGE_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
 _CLICK_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+# options people reach for under another name: click suggests by spelling ('--draws' got '--dask')
+SYNONYMS = {
+    "--draws": ("--samples", "the number of Monte Carlo draws"),
+    "--n-samples": ("--samples", "the number of Monte Carlo draws"),
+    "--iterations": ("--samples", "the number of Monte Carlo draws"),
+}
+
+
+def _synonym(exc: Exception, args: list[str]) -> str | None:
+    """'No such option: --draws; the number of Monte Carlo draws is --samples' when the command has it."""
+    name = getattr(exc, "option_name", None)
+    if type(exc).__name__ != "NoSuchOption" or name not in SYNONYMS:
+        return None
+    flag, what = SYNONYMS[name]
+    if flag not in _flags_of(args).values():
+        return None
+    return f"No such option: {name}; {what} is {flag}"
 
 
 def _one_line(message: str) -> str:

@@ -66,7 +66,7 @@ def compare(
             table.add_row(f"[bold]{section}[/]", "", *[""] * len(result.sites))
         units = row.units or [row.unit] * len(row.values)
         cells = [
-            escape(_cell(v, u) + (f" {u}" if row.units and v is not None else ""))
+            escape(_cell(v, u) + (f" {u}" if row.units and v is not None and u != "%" else ""))
             for v, u in zip(row.values, units, strict=True)
         ]
         if any(row.notes):
@@ -84,8 +84,8 @@ def _cell(value: Any, unit: str) -> str:
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
-    if unit == "%":
-        return f"{value:.1%}"
+    if unit == "%":  # the figure is in percent already (51.0), as in --json
+        return f"{value:.1f}%"
     if unit == "years":  # a payback is read to the month, not to the hour
         return f"{value:.1f}"
     if abs(value) >= 1000:

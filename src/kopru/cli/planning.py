@@ -29,7 +29,7 @@ from kopru.cli.common import (
     shown,
     steps_bar,
 )
-from kopru.errors import KopruError, OptionError
+from kopru.errors import InfeasibleError, KopruError, OptionError
 from kopru.language import check_language
 from kopru.sites import unconfirmed_incentives
 
@@ -66,8 +66,10 @@ def run_plan(
     no_store: bool = False,
     avoid: list[str] | None = None,
     languages: list[str] | None = None,
+    refuse_infeasible: bool = False,
 ) -> Any:
-    """Plan, write the report folder, record the run, print: the shared body of plan and optimize."""
+    """Plan, write the report folder, record the run, print: the shared body of plan and optimize;
+    ``refuse_infeasible``: options no network plan can meet are an error, before anything is written."""
     languages = [check_language(lang) for lang in languages or []]  # refused before the plan
     if languages and out_dir is None:
         raise OptionError(
@@ -83,6 +85,11 @@ def run_plan(
             optimize=optimize,
             avoid=avoid or (),
         )
+    n = plan.network
+    if refuse_infeasible and n is not None and n.objective is None and n.status == "infeasible":
+        # the options ask for the impossible: a usage error, said on stderr (exit 2), not a plan
+        reason = n.message.removeprefix("no plan can exist: ")
+        raise InfeasibleError(f"no network plan can meet these options: {reason}", field="optimize")
     if out_dir is not None:
         written = api.write_report(plan, out_dir, overrides=overrides, keep_views=False, languages=languages)
     run_id = None if no_store else api.open_store(store).record_plan(plan, overrides)
@@ -272,7 +279,7 @@ def _print_network(plan: Any) -> None:
             head += f", the best single site's plan ({best})"
         else:
             word = "below" if saving > 0 else "above"
-            head += f", {abs(saving):,.0f} {word} the best single site ({best})"
+            head += f", {abs(saving):,.0f} {n.currency} {word} the best single site ({best})"
     out.print(head)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for col in ("open site", "capacity", "units", "use", "markets served"):
@@ -332,15 +339,22 @@ def optimize_cmd(
         bool | None, typer.Option("--single-source/--split", help="Serve each market from one site.")
     ] = None,
     max_sites: Annotated[int | None, typer.Option("--max-sites", help="Open at most N sites.")] = None,
-    budget: Annotated[float | None, typer.Option("--capex-budget", help="Total capex allowed.")] = None,
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            "--capex-budget", help="Total capex allowed, in the profile's currency (USD by default)."
+        ),
+    ] = None,
     min_kz_share: Annotated[
         float | None, typer.Option("--min-kz-share", help="Minimum share of demand made in Kazakhstan (0-1).")
     ] = None,
     force_open: Annotated[
-        list[str] | None, typer.Option("--force-open", help="Site id to keep open.")
+        list[str] | None,
+        typer.Option("--force-open", help="Site to keep open: a name, a part of one ('Turan') or an id."),
     ] = None,
     force_closed: Annotated[
-        list[str] | None, typer.Option("--force-closed", help="Site id to keep closed.")
+        list[str] | None,
+        typer.Option("--force-closed", help="Site to keep closed: a name, a part of one or an id."),
     ] = None,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="Seconds for the solver.")] = None,
     sensitivity: Annotated[
@@ -363,9 +377,11 @@ def optimize_cmd(
         "sensitivity": sensitivity,
     }
     options = {k: v for k, v in given.items() if v is not None}
-    plan = run_plan(profile, out_dir, as_json, overrides, close, options, store, no_store, avoid, languages)
+    plan = run_plan(
+        profile, out_dir, as_json, overrides, close, options, store, no_store, avoid, languages, True
+    )
     if plan.network is not None and plan.network.objective is None:
-        raise typer.Exit(1)  # asked for a network plan and got none: scripts must see it
+        raise typer.Exit(1)  # no plan found within the time limit: scripts must see it
 
 
 @app.command()

@@ -24,6 +24,7 @@ where ``KZ.wage_monthly_avg`` alone moves no region that has a wage of its own.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import fnmatch
 import re
 from dataclasses import dataclass, replace
@@ -228,7 +229,7 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note, year=None):
             " edge.<from>.<to>.<mode>.<field> or node.<id>.<field>"
         )
     if quantity not in pack.quantities:
-        raise OverrideError(f"override {key}: unknown quantity {quantity!r} (see quantities.yaml)")
+        raise OverrideError(f"override {key}: {_unknown_quantity(pack, quantity)}")
     _check_subjects(pack, key, quantity, [subject], [value])
     allowed = pack.quantities[quantity]["units"]
     if pack.quantities[quantity].get("positive") and value < MIN_POSITIVE:
@@ -295,7 +296,7 @@ def _parameters(pack, params: pd.DataFrame, key, value, unit, note, year, factor
     ``valued``: the values earlier patterns set, which a second pattern's value may not set again."""
     pattern, _, quantity = key.partition(".")
     if quantity not in pack.quantities:
-        raise OverrideError(f"override {key}: unknown quantity {quantity!r} (see quantities.yaml)")
+        raise OverrideError(f"override {key}: {_unknown_quantity(pack, quantity)}")
     regex = fnmatch.translate(pattern)
     rows = params[(params["quantity"] == quantity) & params["subject"].str.match(regex)]
     if rows.empty:
@@ -514,3 +515,12 @@ def _node(nodes: pd.DataFrame, key, rest, value, note) -> Override:
     nodes.loc[node, [fld, "source", "note"]] = [value, OVERRIDE_SOURCE, note]
     unit = "USD/TEU" if fld == "handling_usd_per_teu" else "days"
     return Override(key, old, value, unit, note, check=_far_check(None, key, value, old, unit))
+
+
+def _unknown_quantity(pack, quantity: str) -> str:
+    """What to say of a misspelt quantity: the nearest one, and where every one is listed (the
+    quantities file is inside the installed package, which a user does not open)."""
+    near = difflib.get_close_matches(quantity, list(pack.quantities), n=1, cutoff=0.6)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    # said as the web app's errors expect a command to be said: it drops "; see 'kopru data show ...'"
+    return f"unknown quantity {quantity!r}{hint}; see 'kopru data show parameters'"

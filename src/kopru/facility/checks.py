@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 
@@ -12,6 +13,8 @@ from kopru.facility.problem import FacilityProblem
 def explain_infeasibility(p: FacilityProblem) -> str | None:
     """A sentence that says why no plan exists, or None when the simple checks pass."""
     sites = p.sites
+    q = _quantity(p.units)
+    m = _quantity(p.currency)
     closed = np.isin(sites, list(p.force_closed))
     allowed = ~closed
     reachable = np.isfinite(p.assign_cost) & allowed[:, None]
@@ -28,22 +31,22 @@ def explain_infeasibility(p: FacilityProblem) -> str | None:
     total_demand = p.demand.sum()
     if best_cap.sum() < total_demand * (1 - 1e-12):
         return (
-            f"total capacity of the sites that may open ({best_cap.sum():,.0f}) is below total"
-            f" demand ({total_demand:,.0f})"
+            f"total capacity of the sites that may open ({q(best_cap.sum())}) is below total"
+            f" demand ({q(total_demand)})"
         )
     if p.max_sites is not None:
         if len(p.force_open) > p.max_sites:
             return f"{len(p.force_open)} sites are forced open but at most {p.max_sites} may open"
         top = np.sort(best_cap)[::-1][: p.max_sites].sum()
         if top < total_demand * (1 - 1e-12):
-            return f"the {p.max_sites} largest sites hold {top:,.0f}, below total demand {total_demand:,.0f}"
+            return f"the {p.max_sites} largest sites hold {q(top)}, below total demand {q(total_demand)}"
     if p.single_source:
         too_big = np.flatnonzero(p.demand > p.capacity[allowed].max(initial=0) * (1 + 1e-12))
         if len(too_big):
             j = int(too_big[0])
             return (
-                f"single sourcing: market {_name(p.market_names, j)} demands {p.demand[j]:,.0f}, more than"
-                f" any one site can supply ({p.capacity[allowed].max(initial=0):,.0f})"
+                f"single sourcing: market {_name(p.market_names, j)} demands {q(p.demand[j])}, more than"
+                f" any one site can supply ({q(p.capacity[allowed].max(initial=0))})"
             )
     if p.budget is not None and p.capex is not None:
         forced = np.isin(sites, list(p.force_open))
@@ -52,14 +55,16 @@ def explain_infeasibility(p: FacilityProblem) -> str | None:
             cheapest[sites[i]] = min(cheapest.get(sites[i], np.inf), p.capex[i])
         if sum(cheapest.values()) > p.budget:
             return (
-                f"the forced sites need capex {sum(cheapest.values()):,.0f}, above the budget {p.budget:,.0f}"
+                f"the forced sites need capex of {m(sum(cheapest.values()))}, above the budget of"
+                f" {m(p.budget)}; expected a budget of at least {m(sum(cheapest.values()))}"
             )
     if p.budget is not None and p.capex is not None:
         least = _least_capex(p, allowed, total_demand)
         if least > p.budget * (1 + 1e-12):
             return (
-                f"making the demand of {total_demand:,.0f} needs capex of at least {least:,.0f} (the sites"
-                f" with the least capex per unit of capacity), above the budget {p.budget:,.0f}"
+                f"making the demand of {q(total_demand)} needs capex of at least {m(least)} (the sites"
+                f" with the least capex per unit of capacity), above the budget of {m(p.budget)};"
+                f" expected a budget of at least {m(least)}"
             )
     if p.min_share > 0 and p.share_mask is not None:
         share_cap = np.zeros(sites.max() + 1)
@@ -67,10 +72,15 @@ def explain_infeasibility(p: FacilityProblem) -> str | None:
         np.maximum.at(share_cap, sites[mask], p.capacity[mask])
         if share_cap.sum() < p.min_share * total_demand:
             return (
-                f"the sites counted for the minimum share can make {share_cap.sum():,.0f},"
-                f" below {p.min_share:.0%} of demand ({p.min_share * total_demand:,.0f})"
+                f"the sites counted for the minimum share can make {q(share_cap.sum())},"
+                f" below {p.min_share:.0%} of demand ({q(p.min_share * total_demand)})"
             )
     return None
+
+
+def _quantity(unit: str) -> Callable[[float], str]:
+    """'3,000,000 units a year' (or '3,000,000' for a problem without units, as OR-Library's)."""
+    return lambda value: f"{value:,.0f} {unit}" if unit else f"{value:,.0f}"
 
 
 def _name(names: tuple[str, ...], index: int) -> str:

@@ -42,6 +42,9 @@ class FacilityProblem:
     # names for the sentences that say why no plan exists (default: the indices)
     site_names: tuple[str, ...] = ()
     market_names: tuple[str, ...] = ()
+    # and the units those sentences give quantities and money in ('units a year', 'USD'; default none)
+    units: str = ""
+    currency: str = ""
 
     def __post_init__(self) -> None:
         i, j = self.assign_cost.shape

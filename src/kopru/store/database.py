@@ -410,8 +410,10 @@ class Store:
     def _resolve(self, con: duckdb.DuckDBPyConnection, run_id: str) -> str:
         run_id = run_id.strip().lower()
         if not RUN_PREFIX.fullmatch(run_id):  # a prefix, literally: '%' or '_' would match any character
+            newest = con.execute("SELECT id FROM runs ORDER BY created DESC, id LIMIT 1").fetchone()
+            such_as = f", such as {newest[0][:8]}" if newest else ""  # a real one, or none to cite
             raise RunNotFound(
-                f"run id {brief(run_id)} is not a run id; expected its first characters, such as c90b203e"
+                f"run id {brief(run_id)} is not a run id; expected the first characters of one{such_as}"
                 " (see 'kopru runs list')"
             )
         found = [

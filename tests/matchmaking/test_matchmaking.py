@@ -516,8 +516,9 @@ def test_the_reason_names_the_incentive_budget_and_targets_read_region_names(tmp
     assert budget and "does not cover the incentives of any zone" in budget[0]
     with pytest.raises(kopru.InfeasibleError) as caught:
         kopru.match(PIPELINE, min_jobs={"Shymkent": 1e9}, shadow=False)
-    assert "min_jobs (--min-jobs): jobs in Shymkent (KZ-79) needs at least 1e+09" in str(caught.value)
+    assert "min_jobs (--min-jobs): jobs in Shymkent (KZ-79) needs at least 1,000,000,000" in str(caught.value)
     assert "side[" not in str(caught.value)
+    assert re.search(r"but at most [\d,]+ is reachable", str(caught.value))  # whole jobs, rounded down
 
 
 def test_pitch_sheets_of_ids_that_read_alike_do_not_overwrite_each_other(tmp_path):

@@ -463,9 +463,9 @@ def test_the_longest_turkish_summary_prints_to_one_page(tmp_path, browser):
 def test_the_summary_pdfs_table_headers_stay_in_their_columns(tmp_path, lang):
     """Web review: the Turkish PDF's headers ('Yıllık maliyet (USD)', 'Birim başına (USD)',
     "Türkiye'ye göre maliyet farkı") ran into each other on one line. Oracle: the PDF's own text
-    positions (pypdf), each header line measured in the PDF's font (fpdf2), against the columns'
-    edges."""
-    from fpdf import FPDF
+    positions (pypdf), each header line measured in the PDF's font (its advance widths, fontTools),
+    against the columns' edges."""
+    from fontTools.ttLib import TTFont
 
     from kopru.report.summary import FONTS, write_summary
 
@@ -476,13 +476,16 @@ def test_the_summary_pdfs_table_headers_stay_in_their_columns(tmp_path, lang):
     )
     pt = 72 / 25.4
     edges = [15 + 180 * e for e in (0.0, 0.05, 0.41, 0.5, 0.68, 0.82, 1.0)]  # mm: margins, shares
-    ruler = FPDF(unit="mm")
-    ruler.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    ruler.set_font("DejaVu", "B", 8)
-    country = next(r for r in runs if r[2] in ("Country", "Ülke"))
-    band = [r for r in runs if r[3] == 8 and r[2] and abs(r[1] - country[1]) < 14]
-    assert len(band) >= 6
-    for x, _, text, _ in band:
-        left, right = x / pt, x / pt + ruler.get_string_width(text)
-        column = next(k for k in range(6) if edges[k] - 0.5 <= left < edges[k + 1])
-        assert right <= edges[column + 1] + 0.5, (text, left, right, edges[column + 1])
+    with TTFont(FONTS / "DejaVuSans-Bold.ttf") as font:  # closed: an open font file warns later
+        glyphs, advance, em = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
+
+        def width_mm(text: str) -> float:
+            return sum(advance[glyphs[ord(c)]][0] for c in text) * 8 / em / pt
+
+        country = next(r for r in runs if r[2] in ("Country", "Ülke"))
+        band = [r for r in runs if r[3] == 8 and r[2] and abs(r[1] - country[1]) < 14]
+        assert len(band) >= 6
+        for x, _, text, _ in band:
+            left, right = x / pt, x / pt + width_mm(text)
+            column = next(k for k in range(6) if edges[k] - 0.5 <= left < edges[k + 1])
+            assert right <= edges[column + 1] + 0.5, (text, left, right, edges[column + 1])

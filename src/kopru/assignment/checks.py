@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 
 from kopru.assignment.problem import GapProblem
@@ -43,7 +46,15 @@ def _side_reach(p: GapProblem, usable: np.ndarray) -> str | None:
         low, high = np.where(np.isfinite(low), low, 0.0), np.where(np.isfinite(high), high, 0.0)
         name = s.name or f"side[{k}]"  # its own words when it has them (a portfolio's target), else the API's
         if high.sum() < s.lower - 1e-9 * max(1.0, abs(s.lower)):
-            return f"{name} needs at least {s.lower:,.6g}, but at most {high.sum():,.6g} is reachable"
+            reachable = _said(high.sum(), math.floor)
+            return f"{name} needs at least {_said(s.lower, math.ceil)}, but at most {reachable} is reachable"
         if low.sum() > s.upper + 1e-9 * max(1.0, abs(s.upper)):
-            return f"{name} allows at most {s.upper:,.6g}, but at least {low.sum():,.6g} is unavoidable"
+            cap, unavoidable = _said(s.upper, math.floor), _said(low.sum(), math.ceil)
+            return f"{name} allows at most {cap}, but at least {unavoidable} is unavoidable"
     return None
+
+
+def _said(value: float, rounding: Any) -> str:
+    """A bound in whole units from 100 up ('1e+06' read as a code, a CLI review), rounded the way
+    that keeps the sentence true (at most 2,912.53 reachable: 2,912); smaller ones as they are."""
+    return f"{rounding(value):,.0f}" if abs(value) >= 100 else f"{value:,.6g}"

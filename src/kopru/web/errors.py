@@ -9,6 +9,7 @@ it, plus ``field``, the name a person reads (``markets[1].demand``).
 """
 
 import logging
+import math
 import re
 from typing import Any
 
@@ -18,7 +19,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kopru.errors import FieldIssue, KopruError, MatchError, OverrideError, QueueFull, ZonesFileError
+from kopru.errors import (
+    FieldIssue,
+    InfeasibleError,
+    KopruError,
+    MatchError,
+    OverrideError,
+    QueueFull,
+    ZonesFileError,
+)
 from kopru.profile import clean_message, field_path, union_errors
 from kopru.units import brief
 from kopru.web.runs import RUN_ID_PATTERN
@@ -60,13 +69,74 @@ def web_words(message: str) -> str:
     return message
 
 
+# a check of the whole profile (pydantic's loc is empty, the field 'profile') that one field settles:
+# that field is the one a form outlines (a web review: the volume below the markets' demand outlined
+# the JSON box far below the volume). Read from the words, which name the field in any wording.
+WHOLE_PROFILE_FIELDS = ((re.compile(r"\bannual[_ ]volume\b", re.IGNORECASE), "annual_volume"),)
+
+
+def _settled_by(issue: FieldIssue) -> str | None:
+    if issue.loc or issue.field != "profile":
+        return None
+    return next((f for pattern, f in WHOLE_PROFILE_FIELDS if pattern.search(issue.message)), None)
+
+
 def field_errors(issues: tuple[FieldIssue, ...] | list[FieldIssue]) -> list[FieldError]:
-    return [FieldError(field=i.field, msg=web_words(i.message), loc=list(i.loc)) for i in issues]
+    out = []
+    for i in issues:
+        field = _settled_by(i)
+        if field:
+            out.append(FieldError(field=field, msg=web_words(i.message), loc=[field]))
+        else:
+            out.append(FieldError(field=i.field, msg=web_words(i.message), loc=list(i.loc)))
+    return out
+
+
+# a match whose target no portfolio reaches: the solver names the side constraint by the request's
+# field ('min_jobs: jobs in Aktobe Region (KZ-15) needs at least 1e+06, but at most 2,912.53 is
+# reachable'); a page outlines that field and says the numbers as counts
+TARGET_UNMET = re.compile(r"^.*?(?P<field>min_jobs|max_incentive_cost): (?P<said>.+)$")
+JOBS_UNREACHED = re.compile(
+    r"^jobs in (?P<where>.+?) needs at least (?P<want>\S+), but at most (?P<most>\S+) is reachable$"
+)
+REGION_CODE = re.compile(r" \(KZ-\d+\)")
+
+
+def _count(text: str, rounding: Any = round) -> str:
+    """'1e+06' as 1,000,000; a bound the solver computed is rounded the way that keeps it true."""
+    try:
+        value = float(text.replace(",", ""))
+    except ValueError:
+        return text
+    if abs(value) >= 1 or value == 0:
+        return f"{rounding(value):,.0f}"
+    return f"{value:.2g}"
+
+
+def _target_words(field: str, said: str) -> str:
+    said = REGION_CODE.sub("", said)  # the region by its name, as the form's list shows it
+    unreached = JOBS_UNREACHED.match(said) if field == "min_jobs" else None
+    if unreached:
+        most = _count(unreached["most"], math.floor)  # 2,912.53 reachable: 2,912 jobs, not 2,913
+        return (
+            f"no portfolio places {_count(unreached['want'])} jobs in {unreached['where']}:"
+            f" at most {most} can be reached there with this pipeline"
+        )
+    return re.sub(r"\d[\d,]*(?:\.\d+)?(?:e[+-]\d+)?", lambda m: _count(m[0]), said)
+
+
+def _unmet_target(message: str) -> tuple[str, str] | None:
+    found = TARGET_UNMET.match(message)
+    return (found["field"], _target_words(found["field"], found["said"])) if found else None
 
 
 def job_error(exc: KopruError) -> JobError:
     """A KopruError as a job's error: its message and the fields it names, as a page says them."""
     message = web_words(str(exc))
+    unmet = _unmet_target(message) if isinstance(exc, InfeasibleError) and not exc.fields else None
+    if unmet:
+        field, msg = unmet
+        return JobError(message=f"{field}: {msg}", fields=[FieldError(field=field, msg=msg, loc=[field])])
     if exc.fields:
         return JobError(message=message, fields=field_errors(exc.fields))
     if exc.field:

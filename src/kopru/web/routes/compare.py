@@ -8,7 +8,7 @@ figures are the plan's figures (the page compares what the user planned, not the
 from typing import Annotated, Any, Self
 
 from fastapi import APIRouter, Depends, HTTPException
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kopru import api
 from kopru.display import COUNTRY_NAMES
@@ -19,7 +19,7 @@ from kopru.web.examples import example_dict
 from kopru.web.history import replaced_values  # the Runs page's words for the same overrides
 from kopru.web.routes.profiles import validate_profile
 from kopru.web.runs import RUN_ID_PATTERN, Run
-from kopru.web.schemas import ExampleName
+from kopru.web.schemas import MIN_RISK_SAMPLES, ExampleName
 from kopru.web.state import State, authorized
 
 MAX_COMPARE_SAMPLES = 20_000  # a request answers within seconds; larger runs belong to POST /api/risk
@@ -42,8 +42,22 @@ class CompareRequest(BaseModel):
         description="a plan run of this server, from GET /api/runs: its profile, overrides and closures",
     )
     sites: list[SiteName] = Field(min_length=2, max_length=3, description="2 or 3 sites: id, name or part")
-    samples: int = Field(default=0, ge=0, le=MAX_COMPARE_SAMPLES, description="draws for the risk rows")
+    samples: int = Field(
+        default=0,
+        ge=0,
+        le=MAX_COMPARE_SAMPLES,
+        description=f"draws for the risk rows: 0 for none, else {MIN_RISK_SAMPLES:,} or more",
+    )
     seed: int = Field(default=0, ge=0, le=2**32 - 1)
+
+    @field_validator("samples")
+    @classmethod
+    def _enough_draws(cls, samples: int) -> int:
+        # the Plan page's minimum: percentiles and chances of 5 draws read as figures they are not
+        if 0 < samples < MIN_RISK_SAMPLES:
+            most = f"{MAX_COMPARE_SAMPLES:,}"
+            raise ValueError(f"expected 0 (no risk) or {MIN_RISK_SAMPLES:,} to {most} draws, got {samples}")
+        return samples
 
     @model_validator(mode="after")
     def _one_source(self) -> Self:

@@ -7,6 +7,9 @@
   const picks = [1, 2, 3].map((i) => document.getElementById(`cmp-site-${i}`));
   const errorBox = document.getElementById("cmp-error");
   const samples = document.getElementById("cmp-samples");
+  const samplesErr = document.getElementById("cmp-samples-err");
+  // the field as its label names it ("Risk draws"), without its hint in brackets
+  const samplesLabel = samples.parentElement.firstChild.textContent.trim().replace(/\s*\(.*$/, "");
 
   // a run's time, in UTC as the Runs page gives it, short enough for a select
   const when = (iso) => `${new Date(iso).toLocaleString("en-GB", {
@@ -90,7 +93,8 @@
   function cell(value, unit, ownUnit) {
     if (value === null || value === undefined) return "—";
     if (typeof value === "string") return kopru.esc(value);
-    if (unit === "%") return `${(value * 100).toFixed(1)} %`;
+    // a % row's figures are percent (51.0), and so is a site's own "%" beside another's EUR/kg
+    if ((ownUnit || unit) === "%") return `${value.toFixed(1)} %`;
     const text = Math.abs(value) >= 1000 ? value.toLocaleString("en-US", { maximumFractionDigits: 0 })
       : Math.abs(value) >= 1 ? value.toLocaleString("en-US", { maximumFractionDigits: 2 }) : value.toPrecision(3);
     return ownUnit ? `${text} ${kopru.esc(ownUnit)}` : text;
@@ -142,7 +146,10 @@
   document.getElementById("compare-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     errorBox.textContent = "";
+    samplesErr.textContent = "";
     samples.classList.remove("invalid");
+    samples.removeAttribute("aria-invalid");
+    samples.removeAttribute("aria-describedby");
     const sites = picks.map((p) => p.value).filter(Boolean);
     try {
       const result = await kopru.json("/api/compare-sites", {
@@ -152,10 +159,19 @@
       });
       render(result);
     } catch (error) {
-      // the server checks the draws (the field's bounds only mirror its own): its word is shown
-      errorBox.textContent = error.message;
-      const fields = error.body && Array.isArray(error.body.detail) ? error.body.detail.map((d) => d.field) : [];
-      if (fields.includes("samples")) samples.classList.add("invalid");
+      // the server checks the draws (the field's bounds only mirror its own): its word is shown,
+      // beside the field and in the label's words (a review: 'samples: expected at least 0')
+      const detail = error.body && Array.isArray(error.body.detail) ? error.body.detail : [];
+      const draws = detail.find((d) => d.field === "samples");
+      if (draws) {
+        samples.classList.add("invalid");
+        samples.setAttribute("aria-invalid", "true");
+        samples.setAttribute("aria-describedby", samplesErr.id);
+        samplesErr.textContent = draws.msg;
+        samples.focus();
+      }
+      const others = detail.filter((d) => d !== draws);
+      errorBox.textContent = draws && !others.length ? `${samplesLabel}: ${draws.msg}` : error.message;
     }
   });
   planPick.addEventListener("change", () => {

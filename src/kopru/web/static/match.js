@@ -53,6 +53,8 @@
     const region = document.getElementById("min-jobs-region").value;
     const jobs = document.getElementById("min-jobs").value.trim();
     if (region && jobs === "") throw Object.assign(new Error("give the jobs the target asks for, or no region"), { field: "min_jobs" });
+    // a number without its region was dropped without a word (a review): which region is the user's to say
+    if (!region && jobs !== "") throw Object.assign(new Error("choose the region the jobs are for under “jobs in”, or leave the jobs empty"), { field: "min_jobs" });
     if (region) out.min_jobs = { [region]: Number(jobs) };
     const around = document.getElementById("avoid-restricted");
     if (around.checked) out.avoid = around.dataset.avoid.split(",");
@@ -91,10 +93,17 @@
         bar.value = job.progress.length;
         text.textContent = job.progress.length ? `${job.progress[job.progress.length - 1]}…` : job.status;
       }
-      if (job.status === "failed") throw new Error(job.error ? job.error.message : "the match failed");
+      if (job.status === "failed") {
+        // a target no portfolio reaches names its field: said beside it, as a refused field is
+        const fields = (job.error && job.error.fields) || [];
+        throw Object.assign(new Error(job.error ? job.error.message : "the match failed"),
+          { body: { detail: fields.map((f) => ({ loc: ["body", f.field], msg: f.msg })) } });
+      }
       bar.value = bar.max;
       text.textContent = "done";
       document.getElementById("match-reopened").hidden = true;
+      // the run in the address: Reload and Back bring the portfolio back (the page reopens ?run=)
+      history.replaceState(null, "", `/match?run=${job.run}`);
       await show(job.run);
       kopru.focusResult(document.getElementById("match-results"));
     } catch (e) {
@@ -103,6 +112,7 @@
         document.getElementById("match-results").hidden = true;
         document.getElementById("match-reopened").hidden = true;
         currentRun = null;
+        history.replaceState(null, "", "/match");  // nor would Reload bring back the hidden one
       }
       document.getElementById("match-progress-row").hidden = true;  // no empty bar under an error
       const detail = e.body && Array.isArray(e.body.detail) ? e.body.detail

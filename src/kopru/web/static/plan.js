@@ -264,6 +264,14 @@
     return [...label.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join(" ").trim();
   }
 
+  // a message names the profile's fields as the API does (annual_volume); the page, as its labels do
+  function labelled(msg) {
+    return String(msg ?? "").replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (name) => {
+      const label = SCALARS.includes(name) ? fieldLabel(name) : "";
+      return label ? `“${label}”` : name;
+    });
+  }
+
   function clearErrors() {
     form.querySelectorAll(".invalid").forEach((el) => el.classList.remove("invalid"));
     form.querySelectorAll("[aria-invalid]").forEach((el) => {
@@ -286,11 +294,12 @@
     const lines = [];
     for (const e of errors) {
       const field = e.field || "";
+      const msg = labelled(e.msg);
       const whatIf = whatIfInput(field);
       if (whatIf) {  // a what-if value the data pack refused: said under its input
         const err = whatIf.parentElement.querySelector("small.err");
         flag(whatIf, err);
-        err.textContent = e.msg.replace(/^override \S+: /, "");
+        err.textContent = msg.replace(/^override \S+: /, "");
         lines.push(`<li><b>${kopru.esc(whatIfLabel(whatIf))}</b>: ${kopru.esc(err.textContent)}</li>`);
         continue;
       }
@@ -298,8 +307,8 @@
         const input = document.getElementById("disruptions");
         const err = input.parentElement.querySelector("small.err");
         flag(input, err);
-        err.textContent = e.msg;
-        lines.push(`<li><b>Close corridor parts</b>: ${kopru.esc(e.msg)}</li>`);
+        err.textContent = msg;
+        lines.push(`<li><b>Close corridor parts</b>: ${kopru.esc(msg)}</li>`);
         continue;
       }
       const top = field.split(/[.[]/)[0];
@@ -312,33 +321,33 @@
           const input = tr && tr.querySelector(`[data-m="${row[3] || TABLES[row[1]].columns[0].key}"]`);
           if (input) flag(input, form.querySelector(`small[data-for="${row[1]}"]`));
         }
-        form.querySelector(`small[data-for="${row ? row[1] : top}"]`).textContent += `${field}: ${e.msg}. `;
+        form.querySelector(`small[data-for="${row ? row[1] : top}"]`).textContent += `${field}: ${msg}. `;
       } else if (energy) {
         const input = form.querySelector(`[data-energy="${energy[1]}"]`);
         flag(input, input.parentElement.querySelector("small.err"));
-        input.parentElement.querySelector("small.err").textContent = e.msg;
+        input.parentElement.querySelector("small.err").textContent = msg;
       } else if (SCALARS.includes(top) || RUN_OPTIONS.includes(top)) {
         const el = form.elements[top];
         flag(el, el.parentElement.querySelector("small.err"));
-        el.parentElement.querySelector("small.err").textContent = e.msg;
+        el.parentElement.querySelector("small.err").textContent = msg;
       } else if (field === "file") {
         // the uploaded file itself (binary, empty, malformed): said at the upload, not the JSON box
         const upload = document.getElementById("upload");
         flag(upload, upload.parentElement.querySelector("small.err"));
-        upload.parentElement.querySelector("small.err").textContent = e.msg.replace(/^the file: /, "");
+        upload.parentElement.querySelector("small.err").textContent = msg.replace(/^the file: /, "");
       } else if (market || top === "markets") {
         if (market) {
           const row = marketsBody.querySelectorAll("tr")[Number(market[1])];
           const input = row && row.querySelector(`[data-m="${market[2] || "id"}"]`);
           if (input) flag(input, form.querySelector('small[data-for="markets"]'));
         }
-        form.querySelector('small[data-for="markets"]').textContent += `${field}: ${e.msg}. `;
+        form.querySelector('small[data-for="markets"]').textContent += `${field}: ${msg}. `;
       } else {
         flag(other, form.querySelector('small[data-for="other"]'));
-        form.querySelector('small[data-for="other"]').textContent += `${field}: ${e.msg}. `;
+        form.querySelector('small[data-for="other"]').textContent += `${field}: ${msg}. `;
       }
       const shown = field === "file" ? "uploaded file" : fieldLabel(field) || field || "profile";
-      lines.push(`<li><b>${kopru.esc(shown)}</b>: ${kopru.esc(e.msg.replace(/^the file: /, ""))}</li>`);
+      lines.push(`<li><b>${kopru.esc(shown)}</b>: ${kopru.esc(msg.replace(/^the file: /, ""))}</li>`);
     }
     if (!lines.length && message) lines.push(`<li>${kopru.esc(message)}</li>`);
     box.innerHTML = `<p>Please fix ${lines.length === 1 ? "this" : "these"} before running:</p><ul>${lines.join("")}</ul>`;
@@ -394,6 +403,36 @@
     document.getElementById("source-note").textContent = `Loaded the example “${name}”. Edit any field, then run.`;
   }
 
+  // a profile's own fields: a file with none of them is some other document
+  const PROFILE_KEYS = new Set([...SCALARS, "markets", "materials", "baseline", "energy"]);
+  const listed = (names, most = 4) => names.slice(0, most).join(", ") + (names.length > most ? ", …" : "");
+
+  // why an uploaded file is not put in the form, or "" when it is a clean profile
+  function uploadRefusal(name, parsed) {
+    const doc = parsed.profile || {};
+    const keys = Object.keys(doc);
+    if ("profile" in doc && ("scenarios" in doc || "grid" in doc)) {
+      return `${name} is a scenario file, not a profile: run it with kopru sweep; the Plan page takes a product profile (company, product, markets…). The form is unchanged.`;
+    }
+    if (!keys.some((k) => PROFILE_KEYS.has(k))) {
+      return `${name} is not a product profile: it has ${keys.length ? listed(keys) : "no fields"}, and none of a profile's (company, product, markets…). The form is unchanged.`;
+    }
+    if (!parsed.errors.length) return "";
+    const said = parsed.errors.slice(0, 3).map((e) => `${fieldLabel(e.field) || e.field || "profile"}: ${labelled(e.msg)}`);
+    const more = parsed.errors.length > 3 ? ` (and ${parsed.errors.length - 3} more)` : "";
+    return `${name} was not loaded, the form is unchanged: ${said.join("; ")}${more}. Fix the file and upload it again.`;
+  }
+
+  function refuseUpload(message) {
+    clearErrors();
+    const upload = document.getElementById("upload");
+    const err = upload.parentElement.querySelector("small.err");
+    flag(upload, err);
+    err.textContent = message;
+    upload.focus({ preventScroll: true });
+    upload.scrollIntoView({ behavior: "smooth", block: "center" });
+  }
+
   document.getElementById("upload").addEventListener("change", async (event) => {
     const file = event.target.files[0];
     if (!file) return;
@@ -401,12 +440,18 @@
     body.append("file", file);
     try {
       const parsed = await kopru.json("/api/profiles/parse", { method: "POST", body });
-      await fill(parsed.profile);
-      clearWhatIf();
-      source = `upload:${file.name}`;
-      document.getElementById("example").value = "";
-      document.getElementById("source-note").textContent = `Loaded ${file.name}.`;
-      if (parsed.errors.length) showErrors(parsed.errors);
+      // the form is the user's work: a file that is not a clean profile leaves it as it is (a review:
+      // 'hello: world' emptied every field, with no undo)
+      const refused = uploadRefusal(file.name, parsed);
+      if (refused) {
+        refuseUpload(refused);
+      } else {
+        await fill(parsed.profile);
+        clearWhatIf();
+        source = `upload:${file.name}`;
+        document.getElementById("example").value = "";
+        document.getElementById("source-note").textContent = `Loaded ${file.name}.`;
+      }
     } catch (e) {
       showErrors(errorsOf(e), e.message);
     }
@@ -687,6 +732,16 @@
     const list = document.createElement("ul");
     list.replaceChildren(...points.map((t) => Object.assign(document.createElement("li"), { textContent: t })));
     box.replaceChildren(head, ...(points.length ? [list] : []));
+    // no site serves every market: an outcome to act on, not a recommendation (a review: it came in
+    // the green box, over a cost chart with nothing on it)
+    const noSite = !rec.site;
+    box.classList.toggle("warning", noSite);
+    const costChart = document.getElementById("cost-chart");
+    const costNone = document.getElementById("cost-none");
+    costChart.hidden = noSite;
+    costNone.hidden = !noSite;
+    costNone.textContent = noSite ? "Nothing to draw: no site can serve every target market, so none has an annual"
+      + " landed cost. The box above says what cannot be reached; reopen a corridor part or change the markets, then run again." : "";
     // would the answer change with the borrowed values at their unfavourable end? (older runs lack it)
     const stress = document.getElementById("borrowed-stress");
     stress.hidden = !plan.borrowed_stress;
@@ -724,7 +779,7 @@
     const shownAppraisal = showAppraisal(plan);
     await Promise.all([
       kopru.plot(document.getElementById("plan-map"), figures.map),
-      kopru.plot(document.getElementById("cost-chart"), figures.chart),
+      noSite ? null : kopru.plot(costChart, figures.chart),
       shownAppraisal ? kopru.plot(document.getElementById("cash-flow-chart"), figures.cash_flow) : null,
       showTornado(figures.tornado),
       withRisk ? showRisk(runId) : null,
@@ -766,7 +821,9 @@
           (others.length ? ` The run also replaced ${others.join(", ")}: a new run here keeps only the` +
             " what-if values below (give the others in an overrides file to kopru plan --overrides)." : "");
       } catch (e) {
-        kopru.toast(e.message);
+        // not on this server (a restart): the scenario store's record fills the form (stored_run.js)
+        if (e.status === 404 && typeof kopruStoredRun !== "undefined") await kopruStoredRun.refill(fromRuns, fill, e);
+        else kopru.toast(e.message);
       }
     } else if (fromRuns) {
       kopru.toast(`“${fromRuns.slice(0, 40)}” is not a run id; choose a run on the Runs page`);

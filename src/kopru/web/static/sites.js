@@ -54,11 +54,17 @@
 
   try {
     const [figure, sites] = await Promise.all([kopru.json("/api/sites/map"), kopru.json("/api/sites")]);
-    for (const s of sites) {
-      const o = document.createElement("option");
-      o.value = s.id;
-      o.textContent = `${s.name} (${KIND[s.kind]})`;
-      select.appendChild(o);
+    // by kind, then by name: a person looks for West Kazakhstan under W, not under its code KZ-27
+    const GROUPS = { kz_region: "Kazakh regions", sez: "Special economic zones", tr_province: "Turkish provinces" };
+    for (const [kind, label] of Object.entries(GROUPS)) {
+      const group = Object.assign(document.createElement("optgroup"), { label });
+      const mine = sites.filter((s) => s.kind === kind).sort((a, b) => a.name.localeCompare(b.name, "en"));
+      for (const s of mine) group.appendChild(Object.assign(document.createElement("option"), { value: s.id, textContent: s.name }));
+      if (mine.length) select.appendChild(group);
+    }
+    // a kind the page has no group for still gets its option
+    for (const s of sites.filter((x) => !(x.kind in GROUPS))) {
+      select.appendChild(Object.assign(document.createElement("option"), { value: s.id, textContent: `${s.name} (${s.kind})` }));
     }
     await kopru.plot(mapDiv, figure);
     mapDiv.on("plotly_click", (event) => {

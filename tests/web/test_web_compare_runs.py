@@ -8,6 +8,7 @@ ranking), and the plain example's comparison (the run's changes must show in the
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -206,6 +207,50 @@ def test_compare_page_says_when_the_run_in_its_address_is_gone(browser: Any, bas
         page.wait_for_selector("#cmp-result:not([hidden]) table.compare tbody tr")
         assert page.locator("#cmp-title").inner_text().startswith("Sites of the example's plan — ")
         assert page.locator("#cmp-source").is_hidden()
+        watched.check()
+    finally:
+        watched.close()
+
+
+@pytest.mark.browser
+def test_compare_page_shows_percent_rows_and_a_specific_duty_as_the_json_gives_them(
+    browser: Any, base: str, client: httpx.Client
+) -> None:
+    """compare's JSON held 0.51 under "%" and the page multiplied by 100; now the JSON holds percent
+    (51.0, as plan.json's rate_pct) and a specific duty in its own unit. Oracle: the served rows,
+    which are kopru.compare's, and the example's plan (its rate_pct and its EUR per kg)."""
+    from test_web_browser import Watched
+
+    sites = ["sez_turan", "plant_TR-20"]
+    served = client.post("/api/compare-sites", json={"example": "apparel", "sites": sites}).json()
+    plan = kopru.plan(APPAREL)
+    rows = {r["label"]: r for r in served["rows"]}
+    turkiye, russia = rows["Türkiye: import duty"], rows["Russia: import duty"]
+    assert (
+        turkiye["unit"] == "%"
+        and turkiye["values"][0] == plan.site(sites[0]).by_market["mkt_TR"].duty["rate_pct"]
+    )
+    assert russia["units"] == ["%", "EUR/kg (specific)"]
+    assert russia["values"][1] == plan.site(sites[1]).by_market["mkt_RU"].duty["min_eur_per_kg"] == 1.75
+    watched = Watched(browser, base)
+    page = watched.page
+    try:
+        page.goto(base + "/compare?example=apparel")
+        page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+        page.select_option("#cmp-site-2", sites[1])
+        page.select_option("#cmp-site-3", "")
+        page.click("#cmp-run")
+        page.wait_for_selector("#cmp-result:not([hidden]) table.compare tbody tr")
+
+        def cells(label: str) -> list[str]:
+            exact = re.compile(rf"^{re.escape(label)}$")  # not "… import duty paid" too
+            row = page.locator("#cmp-table tbody tr", has=page.locator("th", has_text=exact))
+            return [c.split("\n")[0] for c in row.locator("td:not(.unit)").all_inner_texts()]
+
+        assert cells("Türkiye: import duty")[0] == f"{turkiye['values'][0]:.1f} %" == "51.0 %"
+        assert cells("Russia: import duty") == ["0.0 %", "1.75 EUR/kg (specific)"]
+        tax = rows["Corporate income tax"]["values"][1]
+        assert cells("Corporate income tax")[1] == f"{tax:.1f} %" == "25.0 %"
         watched.check()
     finally:
         watched.close()

@@ -1,7 +1,8 @@
 """What the Runs page shows from the DuckDB scenario store: every run of ``kopru plan``, ``risk``,
 ``rank``, ``sweep`` and of this web app, newest first, one run's inputs and results, two side by side;
-and a stored match run's options as the Match page's form holds them (:func:`match_form`), so a run
-this server no longer holds can be asked again.
+and a stored match run's options as the Match page's form holds them (:func:`match_form`), a plan or
+risk run's profile and options as the Plan page's (:func:`plan_form`), so a run this server no longer
+holds can be asked again.
 
 Read-only views of :class:`kopru.store.Store` (``summaries``, ``show``, ``compare``); nothing is
 computed here beyond naming sites and making the rows JSON-safe. The store is shared with the
@@ -12,6 +13,7 @@ for the lock and then answers 503 with Retry-After, rather than hold a request f
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import math
 from collections.abc import Callable
@@ -271,6 +273,165 @@ def stored_match_form(
         created=_created(row["created"]),
         on_server=held(row["id"]),
         **match_form(row.get("params") or {}, region_names, example),
+    )
+
+
+class PlanForm(BaseModel):
+    """A plan or risk run's inputs as the Plan page's form holds them, and what the form cannot be
+    given. ``profile``, ``disruptions``, ``optimize`` and ``overrides`` (a risk run's ``samples`` and
+    ``seed`` too) are the body of POST /api/jobs (POST /api/risk): posted back, they run it again."""
+
+    run: str
+    kind: Literal["plan", "risk"]
+    created: str = Field(description="UTC, ISO 8601")
+    on_server: bool = Field(description="this server holds the run: GET /api/runs/{id} shows its plan")
+    company: str | None
+    product: str | None
+    profile: dict[str, Any] | None = Field(description="the profile itself (None: the store kept none)")
+    disruptions: list[str] = Field(description="the corridor parts it closed beyond its profile's own")
+    optimize: bool = Field(description="whether it also optimized the network (False when not recorded)")
+    overrides: dict[str, Any] | None = Field(description="every data-pack value it replaced, as it gave them")
+    what_if: dict[str, str] = Field(description="the overrides the form's what-if inputs hold, as typed")
+    samples: int | None = Field(default=None, description="a risk run's draws, within what the web allows")
+    seed: int | None = None
+    missing: list[str] = Field(description="options the stored run does not record")
+    notes: list[str] = Field(description="what the form is filled with instead of the run's own inputs")
+
+
+# what a plan or risk run's options are when the store does not say, and what the form then shows
+PLAN_MISSING_SAID = {
+    "optimize": "whether its plan also optimized the network (the box is left unticked)",
+    "samples": "how many draws it made (the form keeps its default)",
+    "seed": "its seed (the form keeps 0)",
+}
+
+
+def plan_form(
+    row: dict[str, Any],
+    what_if_keys: tuple[str, ...],
+    samples_range: tuple[int, int, int],
+    seed_max: int,
+    current_pack: str | None = None,
+) -> dict:
+    """A stored plan or risk run (what :meth:`kopru.store.Store.show` gives) as the Plan form's
+    fields (see :class:`PlanForm`). ``samples_range``: the web's least, most and default draws;
+    ``current_pack``: this server's data-pack version, said when the run's differs."""
+    inputs = row.get("inputs") or {}
+    params = row.get("params") or inputs.get("params") or {}
+    params = params if isinstance(params, dict) else {}
+    kind = row["kind"]
+    profile = inputs.get("profile") if isinstance(inputs.get("profile"), dict) else None
+    notes: list[str] = []
+    # a risk run records its draws, not whether the plan shown beside it optimized the network
+    wanted = ("optimize",) if kind == "plan" else ("optimize", "samples", "seed")
+    missing = [k for k in wanted if k not in params]
+
+    if profile is None:
+        notes.append("the store keeps no profile for this run: the form cannot be filled from it")
+    own = set((profile or {}).get("disruptions") or [])
+    # the profile carries its own closures: the form's field gives only the run's others
+    disruptions = [str(d) for d in row.get("disruptions") or inputs.get("disruptions") or [] if d not in own]
+
+    overrides = row.get("overrides") if isinstance(row.get("overrides"), dict) else None
+    what_if: dict[str, str] = {}
+    others: list[str] = []
+    for key, given in (overrides or {}).items():
+        if key in what_if_keys and isinstance(given, str | int | float) and not isinstance(given, bool):
+            what_if[key] = str(given)
+        else:
+            others.append(str(key))
+    if others:
+        said = and_list(replaced_values({k: overrides[k] for k in others}))
+        them = "it" if len(others) == 1 else "them"
+        notes.append(
+            f"it also replaced {said}, which the form has no input for: a run here leaves {them} out"
+            " (kopru plan --overrides takes them from a file)"
+        )
+
+    given_avoid = {str(c).upper() for c in params.get("avoid") or []}
+    own_avoid = {str(c).upper() for c in (profile or {}).get("avoid") or []}
+    if given_avoid - own_avoid:
+        names = and_list(sorted(COUNTRY_NAMES.get(c, c) for c in given_avoid - own_avoid))
+        notes.append(f"its routes went around {names} (kopru plan --avoid), which the form cannot ask")
+
+    samples = seed = None
+    if kind == "risk":
+        least, most, default = samples_range
+        drawn = params.get("samples")
+        samples = default
+        if isinstance(drawn, int) and not isinstance(drawn, bool):
+            samples = min(max(drawn, least), most)
+            if samples != drawn:
+                said = f"{least:,} to {most:,}, so {samples:,}"
+                notes.append(f"it drew {drawn:,} samples; this page draws {said}")
+        seed_given = params.get("seed")
+        seed = 0
+        if isinstance(seed_given, int) and not isinstance(seed_given, bool) and 0 <= seed_given <= seed_max:
+            seed = seed_given
+        elif seed_given is not None:
+            notes.append(f"its seed {seed_given!r} is not one this page takes: the form keeps 0")
+        if params.get("uncertainty") is not None and not _shipped_draws(params["uncertainty"], overrides):
+            notes.append(
+                "it drew from distributions other than the data pack's (an uncertainty file, or an older"
+                " data pack): a risk run here draws from the data pack's"
+            )
+    version = row.get("data_pack_version") or inputs.get("data_pack_version")
+    if current_pack and version and version != current_pack:
+        notes.append(f"it used data pack {version}; this server has {current_pack}: the figures may differ")
+    if missing:
+        notes.insert(0, "the store does not record " + and_list([PLAN_MISSING_SAID[k] for k in missing]))
+    return {
+        "kind": kind,
+        "company": row.get("company") or (profile or {}).get("company"),
+        "product": row.get("product") or (profile or {}).get("product"),
+        "profile": profile,
+        "disruptions": disruptions,
+        "optimize": params.get("optimize") is True,
+        "overrides": overrides,
+        "what_if": what_if,
+        "samples": samples,
+        "seed": seed,
+        "missing": missing,
+        "notes": notes,
+    }
+
+
+def _shipped_draws(recorded: Any, overrides: dict[str, Any] | None) -> bool:
+    """Whether a risk run drew from the distributions this server would draw from (the shipped ones,
+    under the run's overrides); a data pack that cannot be built for them says nothing."""
+    from kopru import api
+    from kopru.montecarlo.spec import shipped_uncertainty
+
+    try:
+        shipped = shipped_uncertainty(api.data_pack(overrides)).as_dict()
+    except Exception:  # overrides this data pack refuses: the run's own note is the one to read
+        return True
+    return _canonical(shipped) == _canonical(recorded)
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def stored_plan_form(
+    path: str | Path | None,
+    held: Held,
+    run_id: str,
+    what_if_keys: tuple[str, ...],
+    samples_range: tuple[int, int, int],
+    seed_max: int,
+    current_pack: str | None,
+) -> PlanForm:
+    """A plan or risk run of the scenario store as the Plan form holds it (404: no such run)."""
+    row = _show(store_at(path), run_id)
+    if row["kind"] not in ("plan", "risk"):
+        said = f"run {run_id} of the scenario store is a {row['kind']} run, not a plan or risk run"
+        raise HTTPException(status_code=404, detail=said)
+    return PlanForm(
+        run=row["id"],
+        created=_created(row["created"]),
+        on_server=held(row["id"]),
+        **plan_form(row, what_if_keys, samples_range, seed_max, current_pack),
     )
 
 

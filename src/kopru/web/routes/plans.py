@@ -33,13 +33,27 @@ from kopru.report import (
 )
 from kopru.report.summary import build_summary, render_summary_html, write_summary_pdf
 from kopru.report.workbook import write_plan_workbook
+from kopru.web import history
 from kopru.web.cache import PlanCache, plan_key
 from kopru.web.errors import job_error
 from kopru.web.examples import example_dict
 from kopru.web.jobs import JOB_ID_PATTERN, JobProgress, JobView
+from kopru.web.routes.pages import WHAT_IF
 from kopru.web.routes.profiles import validate_profile
 from kopru.web.runs import RUN_ID_PATTERN, Run, RunSummary
-from kopru.web.schemas import JobRequest, PlanRequest, RiskOut, RiskRequest, RiskSite, RunComparison, RunSide
+from kopru.web.schemas import (
+    DEFAULT_RISK_SAMPLES,
+    MAX_RISK_SAMPLES,
+    MAX_SEED,
+    MIN_RISK_SAMPLES,
+    JobRequest,
+    PlanRequest,
+    RiskOut,
+    RiskRequest,
+    RiskSite,
+    RunComparison,
+    RunSide,
+)
 from kopru.web.state import State, WebState, authorized, get_run
 
 MAX_OPTIMIZE_SECONDS = 120.0  # a web job may not hold a worker longer, whatever the profile asks
@@ -172,6 +186,43 @@ def list_runs(state: State) -> list[RunSummary]:
 def run_plan(state: State, run_id: RunId) -> Response:
     """The plan of a run: the same object as ``kopru.plan`` returns and plan.json holds."""
     return _plan_response(get_run(state, run_id).plan)
+
+
+def _held_row(run: Run) -> dict[str, Any]:
+    """A run of this server as the scenario store shows a run: the same form comes of either."""
+    p = run.plan
+    params: dict[str, Any] = {"optimize": p.network is not None}
+    if run.risk is not None:
+        params |= {"samples": run.risk["samples"], "seed": run.risk["seed"]}
+    if p.avoid:
+        params["avoid"] = list(p.avoid)
+    return {
+        "kind": run.kind,
+        "company": p.company,
+        "product": p.product,
+        "inputs": {"profile": p.profile},
+        "overrides": run.overrides,
+        "disruptions": p.disruptions,
+        "params": params,
+    }
+
+
+@router.get("/runs/{run_id}/form")
+def run_form(state: State, run_id: RunId) -> history.PlanForm:
+    """A plan or risk run's profile and options as the Plan page's form holds them: this server's
+    run as it was asked, else the scenario store's record of it (after a restart, or a ``kopru plan``
+    or ``kopru risk`` run), with what the store does not record (``missing``) and what the form
+    cannot hold (``notes``). Its profile, disruptions, optimize and overrides (a risk run's samples
+    and seed too), posted to POST /api/jobs (POST /api/risk), run it again."""
+    risk = (MIN_RISK_SAMPLES, MAX_RISK_SAMPLES, DEFAULT_RISK_SAMPLES)
+    keys = tuple(key for key, _ in WHAT_IF)
+    run = state.runs.get(run_id)
+    if run is not None:
+        form = history.plan_form(_held_row(run), keys, risk, MAX_SEED)
+        return history.PlanForm(run=run.id, created=run.created, on_server=True, **form)
+    held = history.held_by(state.runs, state.matches)
+    version = api.data_pack().version
+    return history.stored_plan_form(state.scenario_store, held, run_id, keys, risk, MAX_SEED, version)
 
 
 @router.get("/runs/{run_id}/plan.json")

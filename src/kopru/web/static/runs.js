@@ -18,10 +18,30 @@
     name: "name", zone: "zone", jobs: "jobs", investment_usd: "investment, USD", saving_usd: "saving, USD a year",
     advantage: "saving", enterprises: "enterprises placed", incentive_cost_usd: "incentives' cost, USD a year",
     exports_usd: "exports, USD a year", value_added_usd: "value added, USD a year", npv_gain_usd: "NPV gain, USD",
+    // a risk run's statistics and a ranking's criteria, in words (a review: "mean se", "p over capacity")
+    base: "cost at the data pack's values", at_means: "cost with every input at its mean",
+    mean_se: "standard error of the mean", p_best_se: "standard error of P(best)",
+    per_unit_base: "per unit, at the data pack's values", per_unit_mean: "per unit, mean", per_unit_p5: "per unit, p5",
+    per_unit_p50: "per unit, p50", per_unit_p95: "per unit, p95", per_unit_cvar95: "per unit, CVaR95",
+    capacity: "capacity, units a year", p_over_capacity: "chance of selling more than capacity",
+    incentives_unconfirmed: "incentives unconfirmed",
+    p_best_if_unconfirmed_incentives_fail: "P(best) if the unconfirmed incentives fail",
+    cost: "annual landed cost", risk: "cost tail, share of the mean", npv: "NPV", distance: "distance to markets, km",
+    crossings: "border crossings and ferry legs", port_access: "way to a seaport, km",
   };
-  const SHARES = new Set(["p_best", "saving_pct", "risk", "advantage"]);
+  const SHARES = new Set([
+    "p_best", "saving_pct", "risk", "advantage", "p_best_se", "p_over_capacity", "p_best_if_unconfirmed_incentives_fail",
+  ]);
   const COUNTS = new Set(["rank", "feasible_sites", "borders", "enterprises", "jobs"]);
   const FIRST_METRIC = { plan: "total", risk: "mean", rank: "score", sweep: "best_total" };
+  const YES_NO = { True: "yes", False: "no", true: "yes", false: "no" };  // the store keeps Python's words
+  const PARAM = {
+    optimize: "network optimized", samples: "samples", seed: "seed", avoid: "routes around", method: "method",
+    weights: "weights", file: "scenario file", dask: "run on Dask", uncertainty: "uncertain inputs",
+    objective: "objective", hurdle_pct: "hurdle, %", max_incentive_cost: "incentives' cost at most, USD a year",
+    min_jobs: "jobs targets", confirmed_only: "confirmed SEZ eligibility only", prefer: "ties toward",
+    include_operating: "operating plants placed too", zones: "zones of its own",
+  };
   let runs = [];
 
   const label = (metric) => LABEL[metric] ?? metric.replace(/^component_/, "").replaceAll("_", " ");
@@ -33,8 +53,9 @@
     if (SHARES.has(metric)) return `${(100 * value).toFixed(1)} %`;
     if (COUNTS.has(metric)) return kopru.money(value);
     if (metric === "score" || metric === "reliability") return Number(value).toFixed(3);
-    if (metric === "per_unit") return kopru.money(value, 2);
-    return kopru.money(value, Math.abs(value) < 100 ? 2 : 0);
+    if (metric === "per_unit" || metric.startsWith("per_unit_")) return kopru.money(value, 2);
+    // a zero (a regret where the site is always cheapest) reads as the whole numbers beside it
+    return kopru.money(value, value !== 0 && Math.abs(value) < 100 ? 2 : 0);
   }
 
   function options(r) {
@@ -94,6 +115,9 @@
     return `${esc(h.item)}: ${number(h.metric, h.value)}`;
   }
 
+  // the Plan page fills its form from the store for a run it does not hold (stored_run.js)
+  const refillHref = (r) => `/plan?run=${r.id}${r.kind === "risk" ? "&risk=1" : ""}`;
+
   function openCell(r, details = true) {
     // each row's buttons say whose run they act on (a screen reader lists them out of their row)
     const of = `the run of ${when(r.created)}`;
@@ -114,6 +138,10 @@
       html += ` <a class="small-link" href="/plan?run=${r.id}${r.kind === "risk" ? "&risk=1" : ""}" aria-label="${of} on the Plan page">on the Plan page</a>
         ${file(`${at}/plan.json`, "plan.json", "plan.json")} ${file(`${at}/report.html`, "report.html", "report")}
         ${file(`${at}/plan.xlsx`, "plan.xlsx", "Excel")} ${file(`${at}/summary.pdf`, "summary.pdf", "summary")}`;
+    } else if (r.kind === "plan" || r.kind === "risk") {
+      // a stored plan or risk run this server does not hold (a restart, or the command line's): its
+      // profile and options fill the Plan form again, to be run anew (a first-time user's review)
+      html += ` <a class="small-link" href="${refillHref(r)}" aria-label="fill the Plan form with the profile and options of ${of}">fill the Plan form again</a>`;
     }
     return `<div class="actions">${html}</div>`;
   }
@@ -209,8 +237,9 @@
       let text;
       if (k === "uncertainty" && v && v.variables) text = `${Object.keys(v.variables).length} uncertain inputs (${v.copula.length} correlated)`;
       else if (v !== null && typeof v === "object") text = JSON.stringify(v).slice(0, 160);
+      else if (typeof v === "boolean") text = v ? "yes" : "no";
       else text = String(v);
-      return `<tr><th>${esc(k)}</th><td>${esc(text)}</td></tr>`;
+      return `<tr><th>${esc(PARAM[k] || k.replaceAll("_", " "))}</th><td>${esc(text)}</td></tr>`;
     }).join("");
   }
 
@@ -226,6 +255,7 @@
     const show = (metric, r) => {
       if (!r) return "";
       if (r.value !== null) return number(metric, r.value);
+      if (r.text in YES_NO) return YES_NO[r.text];
       return esc(names[r.text] || r.text || "—");
     };
     // a plan's or a ranking's sites in rank order (the store keeps them in the data pack's order)
@@ -271,7 +301,9 @@
       ${r.kind === "match" && !r.on_server ? `<p class="muted">Each enterprise's zone, as the store keeps it. This server does not
         hold the run's portfolio (it keeps its last 50 match runs while it runs; the command line's are never here):
         <a href="/match?form=${r.id}">fill the Match form again</a> with the run's options to compute it anew${refillNote(r)}.</p>` : r.on_server ? `<p>${openCell(r, false)}</p>` : `<p class="muted">Recorded by the command line or an earlier server: the
-        results below are what the store keeps; <code>kopru runs show ${esc(r.id.slice(0, 12))}</code> prints them too.</p>`}
+        results below are what the store keeps; <code>kopru runs show ${esc(r.id.slice(0, 12))}</code> prints them too.${
+        r.kind === "plan" || r.kind === "risk" ? ` This server does not hold its plan:
+        <a href="${refillHref(r)}">fill the Plan form again</a> with the run's profile and options to compute it anew.` : ""}</p>`}
       <h3>Results (${r.headline ? r.headline.count : 0} ${{ sweep: "scenarios", match: "enterprises" }[r.kind] || "sites"})</h3>
       <div class="table-wrap scroll">${pivot(r.results, r.names, r.kind)}</div>`;
     detail.hidden = false;
@@ -288,11 +320,39 @@
 
   let comparison = null;
 
+  // a plan, risk or ranking run with no site that serves every market: its headline names none
+  const SITED = new Set(["plan", "risk", "rank"]);
+  const noSite = (r) => SITED.has(r.kind) && !(r.headline && r.headline.item);
+  const whose = (r, currency) => `${r.company || "a company not recorded"}'s ${r.product || "product"}` +
+    (currency && r.currency ? ` in ${r.currency}` : "");
+
+  // what the side-by-side figures do not say by themselves: runs of different products, companies
+  // or currencies, and a run with no feasible site (a review: fridges against T-shirts, -79 %, and
+  // "0.0 %" against a run that could serve no market)
+  function warnings(a, b) {
+    const said = [];
+    if (SITED.has(a.kind) && SITED.has(b.kind)) {
+      const differ = ["company", "product", "currency"].filter((k) => a[k] && b[k] && a[k] !== b[k]);
+      if (differ.length) {
+        said.push(`A and B are runs of a different ${differ.join(", ").replace(/, ([^,]*)$/, " and $1")}: A is ` +
+          `${whose(a, differ.includes("currency"))}, B ${whose(b, differ.includes("currency"))}. Their figures are of different plans: B − A and the change compare unlike things.`);
+      }
+    }
+    const none = [["A", a], ["B", b]].filter(([, r]) => noSite(r)).map(([n]) => n);
+    if (none.length === 2) said.push("Neither run has a site that can serve every market, so their figures are not compared. Open each run for its results.");
+    else if (none.length) {
+      said.push(`${none[0]} has no site that can serve every market: its costs by component are not a plan's, so the ` +
+        "runs' figures are not compared. Open each run for its results.");
+    }
+    return said;
+  }
+
   function drawMetric(metric) {
     const { rows, names, a } = comparison;
     const name = (item) => names[item] || item;
     const pairs = rows.filter((r) => r.metric === metric && (r.a !== null || r.b !== null));
-    pairs.sort((x, y) => (x.a ?? x.b ?? Infinity) - (y.a ?? y.b ?? Infinity));
+    // by A; the sites only B has come last (a review: they came first, with "—" for A)
+    pairs.sort((x, y) => (x.a ?? Infinity) - (y.a ?? Infinity) || (x.b ?? Infinity) - (y.b ?? Infinity));
     document.querySelector("#compare-table tbody").innerHTML = pairs.map((r) => {
       // a relative change of a share or a rank says nothing: B − A says it already
       const relative = r.a && r.diff !== null && !SHARES.has(metric) && !COUNTS.has(metric);
@@ -330,8 +390,14 @@
     const section = document.getElementById("comparison");
     section.hidden = false;
     document.getElementById("compare-cols").innerHTML = side(comparison.a, "A") + side(comparison.b, "B");
-    // the figures both runs have (a plan's totals, a risk run's means ...), the headline one first
-    const both = [...new Set(comparison.rows.filter((r) => r.a !== null && r.b !== null).map((r) => r.metric))];
+    const warned = warnings(comparison.a, comparison.b);
+    const warning = document.getElementById("compare-warning");
+    warning.textContent = warned.join(" ");
+    warning.hidden = !warned.length;
+    // the figures both runs have (a plan's totals, a risk run's means ...), the headline one first;
+    // none when a run has no feasible site (its components would read as "0.0 %" apart)
+    const both = noSite(comparison.a) || noSite(comparison.b) ? []
+      : [...new Set(comparison.rows.filter((r) => r.a !== null && r.b !== null).map((r) => r.metric))];
     const select = document.getElementById("compare-metric");
     const noteEl = document.getElementById("compare-note");
     const preferred = [FIRST_METRIC[comparison.a.kind], FIRST_METRIC[comparison.b.kind]].find((m) => both.includes(m));
@@ -340,7 +406,10 @@
     document.getElementById("compare-metric-row").hidden = !both.length;
     document.getElementById("compare-chart").hidden = !both.length;
     document.getElementById("compare-table-wrap").hidden = !both.length;
-    if (!both.length) {
+    if (!both.length && warned.length && (noSite(comparison.a) || noSite(comparison.b))) {
+      noteEl.textContent = "";
+      document.querySelector("#compare-table tbody").innerHTML = "";
+    } else if (!both.length) {
       noteEl.textContent = `These runs share no figure: a ${KIND[comparison.a.kind]} run and a ${KIND[comparison.b.kind]} run record different results. Open each one for its results.`;
       document.querySelector("#compare-table tbody").innerHTML = "";
     } else {

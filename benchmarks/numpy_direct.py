@@ -69,7 +69,10 @@ def annual_cost_direct(model: RiskModel, values: dict[str, Array], demand_factor
     by_mode = model.material_freight_by_mode.reshape(n_sites * k, freight_f.shape[1])
     material_freight = (freight_f @ by_mode.T).reshape(n, n_sites, k)
     material_duty = _shifted(x.material_duty_rate, shift)  # (n, S, K)
-    priced = (x.material_cost_usd + material_freight) * (1.0 + material_duty * x.input_duty_share[..., None])
+    material = np.asarray(values.get("material", np.ones(n))).reshape(n, 1, 1)  # the inputs' prices
+    priced = (x.material_cost_usd * material + material_freight) * (
+        1.0 + material_duty * x.input_duty_share[..., None]
+    )
     materials = _sum_last(priced)
     ex_works = materials + energy + labour + capital  # (n, S)
 

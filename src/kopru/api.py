@@ -244,7 +244,8 @@ def route(
     avoid: Countries = (),
 ) -> Route:
     """The cheapest (``criterion="cost"``) or fastest (``"time"``) corridor route between nodes,
-    through no node of the ``avoid`` countries (but the two ends)."""
+    passing through none of the ``avoid`` countries: it may start in one and leave it, or enter one
+    and end there over that country's own lines."""
     from kopru.corridors import Network, check_countries, node_id
     from kopru.units import country_codes
 

@@ -300,10 +300,10 @@ def _gather(
     def places(pack: DataPack):
         check_references(profile, pack)
         check_countries(pack, avoid)
-        if "KZ" in avoid:  # every candidate zone and region is there: none could reach a market
+        if "KZ" in avoid:  # every candidate zone and region is there: the question would be gone
             raise RouteError(
-                "avoid: KZ is where the candidate zones and regions are, so no route could leave"
-                " them; avoid only countries routes pass through (such as RU or IR)",
+                "avoid: KZ is where the candidate zones and regions are, and the question is whether to"
+                " produce there; avoid only countries routes pass through (such as RU or IR)",
                 field="avoid",
             )
         say("building the corridor network")

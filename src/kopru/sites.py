@@ -132,6 +132,7 @@ def plant_id(province: str, existing: bool) -> str:
 
 # the note of an SEZ whose incentives are counted without its priority sectors being known
 ASSUMED_INCENTIVES = "the zone's priority sectors are not sourced: incentives assumed to apply"
+NO_SECTORS = "incentives assume the product is a priority activity of the zone (give sectors)"
 # ... or whose list matches the product only through a word as wide as "manufacturing" or
 # "construction" (building, or a building-materials plant?): a zone's priority activities are specific
 # (its decree lists them), so the match needs confirming
@@ -153,15 +154,16 @@ def is_generic_match(note: str) -> bool:
 
 
 def unconfirmed_incentives(notes: list[str] | tuple[str, ...]) -> bool:
-    """Whether a site's SEZ incentives are counted without the product confirmed as a priority activity."""
-    return ASSUMED_INCENTIVES in notes or any(is_generic_match(n) for n in notes)
+    """Whether a site's SEZ incentives are counted without the product confirmed as a priority activity:
+    the zone's sectors unsourced, the product's not given, or matched only through a general word."""
+    return ASSUMED_INCENTIVES in notes or NO_SECTORS in notes or any(is_generic_match(n) for n in notes)
 
 
 def sez_eligibility(zone_sectors: str, product_sectors: tuple[str, ...]) -> tuple[bool, str | None]:
     """Whether SEZ incentives apply: only to priority activities of the zone."""
     zone = {s.strip().lower() for s in zone_sectors.split(";") if s.strip()}
     if not product_sectors:
-        return True, "incentives assume the product is a priority activity of the zone (give sectors)"
+        return True, NO_SECTORS
     if not zone:
         return True, ASSUMED_INCENTIVES
     wanted = {s.strip().lower() for s in product_sectors}

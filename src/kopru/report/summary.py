@@ -214,7 +214,8 @@ def _footnote(plan: Plan, words: Words = ENGLISH) -> str:
         return ""
     text = words(
         "* SEZ incentives counted without the product confirmed as a priority activity of the zone"
-        " (its sectors are not sourced, or match only through a general word): %(sites)s;"
+        " (its sectors are not sourced, the product's are not given, or they match only through a general"
+        " word): %(sites)s;"
         " check that the product qualifies before relying on their rank.",
         sites=and_list(assumed, words),
     )
@@ -336,7 +337,7 @@ def _sentence(plan: Plan, words: Words = ENGLISH) -> str:
             text += words(" (%(share)s before it)", share=words.share(rec.saving_pct_before_profit_tax, 1))
     text += "."
     if unconfirmed_incentives(plan.site(rec.site).notes) and plan.site(rec.site).kind == "sez":
-        text += words(" If its SEZ incentives apply to the product, which is not confirmed (*).")
+        text += words(" Its SEZ incentives are not confirmed to apply to the product (*).")
     stress = plan.borrowed_stress
     if stress is not None and not stress.holds:  # the headline must not read firmer than the data
         text += words(" But %(clause)s.", clause=stress_clause(stress, words))

@@ -142,7 +142,6 @@ class Network:
         self.nodes: pd.DataFrame = pack.nodes
         self.index = {node: i for i, node in enumerate(self.nodes.index)}
         self.arcs = self._arcs(pack, self.closed)
-        self._matrices: dict[str, csr_matrix] = {}
         # a network does not change once built: what is asked of it twice is answered once
         # (bounded: a server asks with every profile's own markets)
         self._lanes: LRU[Lanes] = LRU(MEMO_KEPT)

@@ -9,16 +9,20 @@ total; the risk run's form gives its own draws and seed back.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+from conftest import EXAMPLES
 from web_server import serving
 
+import kopru
 from kopru.web import create_app
 
+APPAREL = EXAMPLES / "apparel.yaml"
 WHAT_IF = {"KZT.fx_per_usd": "520"}
 FACTOR = {"KZ.labour_hours_factor": {"factor": 1.5}}  # a what-if key, but not a value its input holds
 CLOSED = ["water:caspian"]
@@ -56,13 +60,17 @@ def earlier(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         risk_id = _job(c, "/api/risk", {"example": "apparel", "samples": 150, "seed": 7})
         other_id = _job(c, "/api/jobs", {"example": "appliances"})
         none_id = _job(c, "/api/jobs", {"example": "apparel", "disruptions": EVERY_WAY_CLOSED})
-        return {
+        runs = {
             "store": store,
             "plan": (plan_id, c.get(f"/api/runs/{plan_id}").json()),
             "risk": (risk_id, c.get(f"/api/runs/{risk_id}/risk").json()),
             "other": other_id,
             "none": none_id,
         }
+    # and a command line's `kopru plan --avoid RU`: the country is the run's, not its profile's
+    around = kopru.plan(APPAREL, avoid=["RU"])
+    runs["around"] = (kopru.open_store(store).record_plan(around), around)
+    return runs
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +134,22 @@ def test_a_stored_risk_runs_form_has_its_draws_and_seed(
     ]
 
 
+def test_a_stored_plan_that_avoided_a_country_on_the_command_line_ticks_it(
+    client: httpx.Client, earlier: dict[str, Any]
+) -> None:
+    """The form has a box for each restricted country: a run's --avoid joins its profile's avoid,
+    and posted back the profile routes around Russia again (the same total)."""
+    run_id, plan = earlier["around"]
+    assert plan.avoid == ["RU"] and plan.profile["avoid"] == []
+    form = client.get(f"/api/runs/{run_id}/form").json()
+    assert form["profile"] == plan.profile | {"avoid": ["RU"]}
+    assert form["notes"] == [] and form["missing"] == []
+    body = {k: form[k] for k in ("profile", "disruptions", "optimize", "overrides")}
+    again = client.get(f"/api/runs/{_job(client, '/api/jobs', body)}").json()
+    assert again["avoid"] == ["RU"]
+    assert again["recommendation"]["total"] == pytest.approx(plan.recommendation.total, rel=1e-12)
+
+
 def test_a_held_runs_form_and_runs_without_one(client: httpx.Client) -> None:
     held = _job(client, "/api/jobs", {"example": "apparel", "overrides": WHAT_IF})
     form = client.get(f"/api/runs/{held}/form").json()
@@ -178,6 +202,45 @@ def test_runs_page_fills_the_plan_form_again_with_a_stored_plan(
         new_id = page.url.split("run=")[1]
         again = httpx.get(f"{base}/api/runs/{new_id}", timeout=60).json()
         assert again["recommendation"]["site"] == plan["recommendation"]["site"]
+        watched.check(NOT_FOUND)
+    finally:
+        watched.close()
+
+
+@pytest.mark.browser
+def test_the_plan_pages_boxes_route_around_a_country_as_the_command_line_did(
+    browser: Any, base: str, earlier: dict[str, Any]
+) -> None:
+    """The Plan page's "No route through" boxes: a stored --avoid RU run ticks Russia alone (the
+    profile's JSON keeps no avoid); run again it routes as the command line did; unticked, the plan
+    goes through Russia again (the shipped apparel plan's cheapest routes pass there)."""
+    from test_web_browser import Watched
+
+    run_id, plan = earlier["around"]
+    watched = Watched(browser, base)
+    page = watched.page
+    try:
+        page.goto(f"{base}/plan?run={run_id}")
+        page.wait_for_function(FILLED)
+        boxes = {b.get_attribute("data-avoid"): b for b in page.locator("#avoid input[type=checkbox]").all()}
+        assert sorted(boxes) == ["BY", "IR", "RU"]
+        assert [code for code, b in boxes.items() if b.is_checked()] == ["RU"]
+        assert page.locator("#avoid label").all_inner_texts() == ["Russia", "Belarus", "Iran"]
+        assert "avoid" not in json.loads(page.locator("#other").input_value())
+        assert page.locator("#source-note").inner_text().count("Note:") == 0  # nothing it cannot hold
+        page.click("#run-btn")
+        page.wait_for_selector("#plan-map[data-drawn='1']", timeout=60_000)
+        again = httpx.get(f"{base}/api/runs/{page.url.split('run=')[1]}", timeout=60).json()
+        assert again["avoid"] == ["RU"]
+        assert again["recommendation"]["total"] == pytest.approx(plan.recommendation.total, rel=1e-12)
+        # unticked: the plan of the profile alone, whose routes pass through Russia
+        boxes["RU"].uncheck()
+        shown = page.url
+        page.click("#run-btn")
+        page.wait_for_function(f"location.href !== {json.dumps(shown)}")
+        page.wait_for_selector("#plan-map[data-drawn='1']", timeout=60_000)
+        through = httpx.get(f"{base}/api/runs/{page.url.split('run=')[1]}", timeout=60).json()
+        assert through["avoid"] == [] and "pass through Russia" in through["recommendation"]["text"]
         watched.check(NOT_FOUND)
     finally:
         watched.close()

@@ -287,7 +287,10 @@ class PlanForm(BaseModel):
     on_server: bool = Field(description="this server holds the run: GET /api/runs/{id} shows its plan")
     company: str | None
     product: str | None
-    profile: dict[str, Any] | None = Field(description="the profile itself (None: the store kept none)")
+    profile: dict[str, Any] | None = Field(
+        description="the profile itself, its avoid with the countries a run's --avoid went around"
+        " (None: the store kept none)"
+    )
     disruptions: list[str] = Field(description="the corridor parts it closed beyond its profile's own")
     optimize: bool = Field(description="whether it also optimized the network (False when not recorded)")
     overrides: dict[str, Any] | None = Field(description="every data-pack value it replaced, as it gave them")
@@ -348,11 +351,7 @@ def plan_form(
             " (kopru plan --overrides takes them from a file)"
         )
 
-    given_avoid = {str(c).upper() for c in params.get("avoid") or []}
-    own_avoid = {str(c).upper() for c in (profile or {}).get("avoid") or []}
-    if given_avoid - own_avoid:
-        names = and_list(sorted(COUNTRY_NAMES.get(c, c) for c in given_avoid - own_avoid))
-        notes.append(f"its routes went around {names} (kopru plan --avoid), which the form cannot ask")
+    profile = _with_avoided(profile, params.get("avoid"), notes)
 
     samples = seed = None
     if kind == "risk":
@@ -394,6 +393,24 @@ def plan_form(
         "missing": missing,
         "notes": notes,
     }
+
+
+def _with_avoided(profile: dict[str, Any] | None, given: Any, notes: list[str]) -> dict[str, Any] | None:
+    """The profile with the countries a run's routes went around beside its own (``kopru plan
+    --avoid`` keeps them out of the profile): the form ticks them, and posted back the profile
+    routes the same way."""
+    if given is None or profile is None:
+        return profile
+    if not isinstance(given, list) or not all(isinstance(c, str) for c in given):
+        said = f"the countries its routes went around, {given!r}, are not a list of codes: none is ticked"
+        notes.append(said)
+        return profile
+    own = profile.get("avoid")
+    own = own if isinstance(own, list) else []  # a profile's own mistake is the profile's to show
+    added = sorted({c.upper() for c in given} - {str(c).upper() for c in own})
+    if not added:
+        return profile
+    return {**profile, "avoid": [*own, *added]}
 
 
 def _shipped_draws(recorded: Any, overrides: dict[str, Any] | None) -> bool:

@@ -190,8 +190,26 @@
       delete energy[input.dataset.energy];
     }
     if (Object.keys(energy).length) rest.energy = energy; else delete rest.energy;
+    // the countries of the "No route through" boxes are ticked; any other stays in the JSON
+    if (Array.isArray(profile.avoid)) {
+      const boxed = tickAvoided(profile.avoid);
+      const others = profile.avoid.filter((c) => !boxed.has(String(c).toUpperCase()));
+      if (others.length) rest.avoid = others; else delete rest.avoid;
+    } else tickAvoided([]);
     other.value = JSON.stringify(rest, null, 2);
     clearErrors();
+  }
+
+  // tick the "No route through" boxes of these country codes (the others unticked); the codes
+  // that have a box
+  function tickAvoided(codes) {
+    const wanted = new Set(codes.map((c) => String(c).toUpperCase()));
+    const boxed = new Set();
+    for (const box of form.querySelectorAll("[data-avoid]")) {
+      box.checked = wanted.has(box.dataset.avoid);
+      boxed.add(box.dataset.avoid);
+    }
+    return boxed;
   }
 
   // numbers typed in a field become numbers ("3,000,000" too: commas that group thousands); "200 g"
@@ -240,6 +258,14 @@
       if (v !== undefined) energy[input.dataset.energy] = v;
     }
     if (Object.keys(energy).length) profile.energy = energy;
+    // the boxes ticked join the countries the JSON names (a value that is no list is the server's
+    // to refuse, as given)
+    const ticked = [...form.querySelectorAll("[data-avoid]:checked")].map((box) => box.dataset.avoid);
+    if (ticked.length && (profile.avoid === undefined || Array.isArray(profile.avoid))) {
+      const given = profile.avoid || [];
+      const known = new Set(given.map((c) => String(c).toUpperCase()));
+      profile.avoid = [...given, ...ticked.filter((c) => !known.has(c))];
+    }
     return { profile };
   }
 
@@ -805,6 +831,7 @@
         // the form holds the run's own profile: editing and running again starts from it
         const plan = await showRun(fromRuns, query.get("risk") === "1");
         await fill(plan.profile);
+        tickAvoided(plan.avoid || []);
         // the run's what-if values back in their inputs (other overrides stay in the plan's list)
         const given = Object.fromEntries((plan.overrides || []).map((o) => [o.key, o.new]));
         const inputs = [...form.querySelectorAll("[data-override]")];

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
@@ -339,6 +339,8 @@ class RankResult:
     assumed: dict[str, str] = field(default_factory=dict)  # criterion -> what it assumes
     # each weight's range over which the #1 stays first (the others rescaled in proportion)
     stability: tuple[WeightRange, ...] = ()
+    # how often the #1 stays first within the cost tail's Monte Carlo error (None: risk unweighted)
+    sampling: SamplingStability | None = None
     # the risk criterion's draws, and what the plan and the draws were computed from (kopru.rank)
     samples: int = 0
     seed: int = 0
@@ -387,7 +389,8 @@ class RankResult:
         texts += [c.text(info) for c in self.collinear]
         texts += [f"{info[c]['label']} ({c}): {why}." for c, why in self.assumed.items()]
         stability = self.stability_text()
-        return texts + ([stability] if stability else [])
+        texts += [stability] if stability else []
+        return texts + ([self.sampling.text(self.first, self.names)] if self.sampling else [])
 
     def as_dict(self) -> dict[str, Any]:
         """``kopru rank --json``: method (with its normalisation and reference points), weights,
@@ -425,6 +428,7 @@ class RankResult:
             "warnings": list(self.warnings),
             "notes": self.notes(),
             "weight_stability": [r.as_dict() for r in self.stability],
+            "sampling_stability": self.sampling.as_dict() if self.sampling else None,
             "sites": rows,
         }
 
@@ -439,6 +443,88 @@ class RankResult:
             f"{first} stays first while each weight alone (the others rescaled in proportion) stays in"
             f" its range: {ranges}."
         )
+
+
+SAMPLING_REPLICATES = 1000  # resamples of the cost tail's batches: the share's error is under 1.6 points
+SAMPLING_HOLDS = 0.95  # below this share the #1 rests on the draws, and rank says to draw more
+
+
+@dataclass(frozen=True)
+class SamplingStability:
+    """How often the ranking's #1 stays first when the cost tail (the risk criterion, a Monte Carlo
+    estimate) moves within its sampling error: the batches of draws resampled (a bootstrap of batch
+    means, every site's batch from the same draws, so their errors move together as they do)."""
+
+    samples: int  # the run's draws
+    batches: int  # 0: too few draws for batches, nothing resampled
+    replicates: int
+    holds: float | None  # share of the resamples in which the #1 stays first
+    instead: dict[str, float]  # site id -> share of the resamples in which it comes first instead
+
+    def text(self, first: str, names: dict[str, str]) -> str:
+        if self.holds is None:
+            from kopru.montecarlo.statistics import MIN_BATCH, MIN_BATCHES  # numba: only when said
+
+            return (
+                f"The cost tail is a Monte Carlo estimate over {self.samples:,} draws, too few to gauge its"
+                f" error ({MIN_BATCHES} batches of {MIN_BATCH} draws need {MIN_BATCHES * MIN_BATCH:,}):"
+                " rank with more --samples before reading the top order."
+            )
+        head = (
+            f"The cost tail is a Monte Carlo estimate over {self.samples:,} draws: within its error"
+            f" ({self.replicates:,} resamples of {self.batches} batches of the draws)"
+            f" {names.get(first, first)} stays first in"
+            f" {'every one' if self.holds == 1 else f'{self.holds:.1%}'}"
+        )
+        if not self.instead:
+            return head + "."
+        others = sorted(self.instead.items(), key=lambda kv: (-kv[1], kv[0]))
+        said = ", ".join(f"{names.get(sid, sid)} in {share:.1%}" for sid, share in others[:3])
+        if self.holds >= SAMPLING_HOLDS:
+            return f"{head} (first instead: {said})."
+        return (
+            f"{head}, and another site comes first in the rest ({said}): the top order rests on the"
+            " draws; rank with more --samples (four times the draws halve the error)."
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def sampling_stability(
+    table: pd.DataFrame, weights: dict[str, float], method: Method, risk_result: Any
+) -> SamplingStability | None:
+    """The share of resamples of the cost tail's batches (``SiteRisk.tail_batches``) in which the
+    #1 stays first, the other criteria as they are; None when the risk criterion has no weight
+    (nothing resampled, ``holds`` None, when the run has too few draws). The batch means'
+    deviations from their average, scaled by
+    sqrt(draws the batches cover / all draws), move each site's tail as a rerun with another seed
+    would (four times the draws: half the spread)."""
+    if weights.get("risk", 0.0) <= 0:
+        return None
+    if not risk_result.tail_batch_draws:
+        return SamplingStability(risk_result.samples, 0, 0, None, {})
+    by_id = {s.id: s for s in risk_result.sites}
+    rows = [by_id[sid].tail_batches for sid in table.index]
+    if not rows or len({len(r) for r in rows}) != 1 or len(rows[0]) < 2:
+        return None  # a run without every site's cost per unit (kopru.rank draws them all)
+    batches = np.array(rows)  # (sites, batches)
+    n_batches = batches.shape[1]
+    scale = math.sqrt(risk_result.tail_batch_draws / risk_result.samples)
+    picks = np.random.default_rng(risk_result.seed).integers(0, n_batches, (SAMPLING_REPLICATES, n_batches))
+    moved = (batches[:, picks].mean(axis=2) - batches.mean(axis=1, keepdims=True)) * scale  # (sites, R)
+    ranker = _Ranker.of(table, method)
+    first = ranker.top(weights)
+    column = ranker.cols.index("risk")
+    counts: dict[str, int] = {}
+    for r in range(SAMPLING_REPLICATES):
+        x = ranker.x.copy()
+        x[:, column] += moved[:, r]
+        top = replace(ranker, x=x).top(weights)
+        counts[top] = counts.get(top, 0) + 1
+    holds = counts.pop(first, 0) / SAMPLING_REPLICATES
+    instead = {sid: n / SAMPLING_REPLICATES for sid, n in counts.items()}
+    return SamplingStability(risk_result.samples, n_batches, SAMPLING_REPLICATES, holds, instead)
 
 
 @dataclass(frozen=True)
@@ -683,6 +769,7 @@ def rank_sites(
         collinear=collinear_criteria(table, w),
         assumed=assumed_criteria(risk_result),
         stability=tuple(weight_stability(table.drop(columns=["score"]), w, method)),
+        sampling=sampling_stability(table.drop(columns=["score"]), w, method, risk_result),
         samples=risk_result.samples,
         seed=risk_result.seed,
         inputs=RunInputs.of_plan(plan),

@@ -42,6 +42,14 @@ MEMORY_BUDGET = 256 * 2**20  # above this the per-sample annual costs spill to a
 DISK_SHARE = 0.8  # of the temporary folder's free space a run may fill
 MAX_SAMPLES = 10**9  # past a billion draws the exact quantiles need terabytes; no question asks for them
 DRAWS_KEPT = 2048  # samples per site a result keeps for distribution charts (the table uses all)
+# the cost tail's Monte Carlo error (kopru rank's risk criterion) by batch means: the draws cut into
+# up to TAIL_BATCHES consecutive batches (at least MIN_BATCHES) of at least MIN_BATCH draws each (a
+# 5 % tail of five or more), of at most TAIL_DRAWS draws in all (a longer run's error is scaled
+# from theirs, as 1 / sqrt(n))
+TAIL_BATCHES = 20
+MIN_BATCHES = 10
+MIN_BATCH = 100
+TAIL_DRAWS = 2_000_000
 
 
 def _check_disk(needed: int) -> None:
@@ -162,6 +170,10 @@ class SiteRisk:
     # incentives the product does not take): a draw's tie counts for the first of them in the
     # plan's order, so P(best) is theirs together
     same_draws_as: tuple[str, ...] = ()
+    # the cost tail of the cost per unit sold, (CVaR95 - mean) / mean, of each batch of draws
+    # (:func:`tail_batches`; () where the run has no cost per unit): its spread is the tail's Monte
+    # Carlo error
+    tail_batches: tuple[float, ...] = field(default=(), repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         keys = ("id", "name", "base", "at_means", "mean", "mean_se", "p5", "p50", "p95", "cvar95")
@@ -230,6 +242,7 @@ class RiskResult:
     # how far each input must move alone to change the recommendation, on this run's distributions
     switching: SwitchingValues | None = None
     inputs: RunInputs | None = None  # what it was computed from (kopru.risk sets it)
+    tail_batch_draws: int = 0  # the draws the sites' tail_batches cover (the first ones)
 
     @property
     def p_recommendation_changes(self) -> float | None:
@@ -299,6 +312,35 @@ def tail_mean(values: Array, share: float = 0.05) -> float:
 
 def tail_size(n: int, share: float = 0.05) -> int:
     return max(1, math.ceil(round(share * n, 9)))
+
+
+def tail_batches(values: Array) -> tuple[float, ...]:
+    """The cost tail, (CVaR95 - mean) / mean, of each consecutive equal batch of the first draws
+    (:func:`batching`); () when there are too few draws for batches. The draws are independent, so
+    are the batches: their values' spread over sqrt(batches) is the Monte Carlo error of the tail
+    of all the draws they cover (batch means)."""
+    count, size = batching(len(values))
+    if not count:
+        return ()
+    batches = np.array(values[: count * size], dtype=np.float64).reshape(count, size)
+    k = tail_size(size)
+    tail = np.partition(batches, size - k, axis=1)[:, size - k :].mean(axis=1)
+    mean = batches.mean(axis=1)
+    return tuple(float(v) for v in (tail - mean) / mean)
+
+
+def batching(samples: int) -> tuple[int, int]:
+    """How many batches of how many draws :func:`tail_batches` cuts a run of ``samples`` into:
+    (0, 0) below MIN_BATCHES batches of MIN_BATCH draws."""
+    used = min(samples, TAIL_DRAWS)
+    count = min(TAIL_BATCHES, used // MIN_BATCH)
+    return (count, used // count) if count >= MIN_BATCHES else (0, 0)
+
+
+def tail_batch_draws(samples: int) -> int:
+    """The draws :func:`tail_batches` covers in a run of ``samples`` (0: too few for batches)."""
+    count, size = batching(samples)
+    return count * size
 
 
 QUANTILES = (0.05, 0.5, 0.95)
@@ -430,13 +472,18 @@ def _brackets(pilot: Array, n: int, ranks: list[int]) -> tuple[list[list[int]], 
 
 
 Stats = tuple[float, float, float, float]  # p5, p50, p95, CVaR95
+# a site's column: the statistics of its annual cost, of its cost per unit sold (None: not wanted),
+# and the tail of each batch of draws of the latter (kopru rank's criterion; () when not wanted)
+Column = tuple[Stats, Stats | None, tuple[float, ...]]
 
 
-def site_statistics(col: Array, units: Array | None) -> tuple[Stats, Stats | None]:
+def site_statistics(col: Array, units: Array | None) -> Column:
     """:func:`column_statistics` of a site's annual costs and, given the units sold in each sample,
-    of its cost per unit sold (``units`` None: not wanted)."""
-    per_unit = column_statistics(col / units) if units is not None else None
-    return column_statistics(col), per_unit
+    of its cost per unit sold and :func:`tail_batches` of it (``units`` None: not wanted)."""
+    if units is None:
+        return column_statistics(col), None, ()
+    unit = col / units
+    return column_statistics(col), column_statistics(unit), tail_batches(unit)
 
 
 @dataclass
@@ -472,7 +519,7 @@ def summarize(
     regret: Array,
     sink: _Sink,
     seed: int,
-    columns: list[tuple[Stats, Stats | None]] | None = None,
+    columns: list[Column] | None = None,
     totals: Totals | None = None,
     shifts: InputShifts | None = None,
 ) -> RiskResult:
@@ -506,6 +553,7 @@ def summarize(
                 float(p_best[s]),
                 max(float(exp_regret[s]), 0.0),
                 **extra[s],
+                tail_batches=columns[s][2],
             )
         )
     sites = _twins(sites)
@@ -526,6 +574,7 @@ def summarize(
         _units_sold(model, totals, units) if complete else None,
         _reconciliation(model, sites, shifts) if complete else None,
         _without_incentives(model) if complete else {},
+        tail_batch_draws=tail_batch_draws(n),
     )
 
 
@@ -550,7 +599,7 @@ def _extras(
     units: Array | None,
     n: int,
     moments: tuple[Array, Array],
-    columns: list[tuple[Stats, Stats | None]],
+    columns: list[Column],
     shifts: InputShifts | None,
 ) -> list[dict[str, Any]]:
     """Each site's fields of :class:`SiteRisk` past the basic statistics, as keyword arguments;
@@ -722,7 +771,7 @@ def _chunk_into_file(seed: int, first: int, stop: int, samples: int) -> Chunk:
     return replace(chunk, costs=chunk.costs[:0], units=chunk.units[:0])
 
 
-def _column_statistics_of(samples: int, site: int) -> tuple[Stats, Stats | None]:
+def _column_statistics_of(samples: int, site: int) -> Column:
     """A worker's task: :func:`site_statistics` of one site's column of the run's file."""
     n_sites = len(_WORKER["model"].site_ids)
     with open(_WORKER["path"], "rb") as file:

@@ -17,7 +17,8 @@ also carry what they are about as attributes, so a program never has to parse a 
     │   └── FeedError                an official feed (exchange rates) cannot be reached or read
     ├── OverrideError                an override names a value that does not exist, or a bad value
     ├── RouteError                   no corridor route exists, or a name is not a node, edge or mode
-    ├── InfeasibleError              an optimisation problem has no solution (the message says why)
+    ├── InfeasibleError              an optimisation problem has no solution (the message says why;
+    │                                .unreachable: the bound no plan reaches, with its figures)
     ├── SolverError                  the solver failed (out of memory, a numerical failure): not an answer
     ├── RiskError                    an uncertainty file or a risk request is invalid
     ├── RankError                    MCDA weights, an AHP matrix or a ranking request is invalid
@@ -133,8 +134,25 @@ class RouteError(KopruError):
     """No route exists between two places, or a name is not a node, edge or mode of the network."""
 
 
+@dataclass(frozen=True)
+class Unreachable:
+    """A bound no plan can meet: ``subject`` (jobs in Aktobe Region) needs at least ``wanted``
+    (``side`` "at least") while at most ``reachable`` can be had, or allows at most ``wanted``
+    ("at most") while at least ``reachable`` cannot be avoided."""
+
+    subject: str
+    side: str  # "at least" or "at most"
+    wanted: float
+    reachable: float
+
+
 class InfeasibleError(KopruError):
-    """An optimisation problem has no solution; the message says why."""
+    """An optimisation problem has no solution; the message says why, ``unreachable`` (when a
+    bound of the request is the reason, ``field`` naming it) gives its figures."""
+
+    def __init__(self, message: str, *, unreachable: Unreachable | None = None, **where: object) -> None:
+        super().__init__(message, **where)  # type: ignore[arg-type]
+        self.unreachable = unreachable
 
 
 class SolverError(KopruError):

@@ -255,6 +255,27 @@ def test_unreachable_side_constraints_are_explained():
     assert "allows at most 5, but at least 6 is unavoidable" in explain_infeasibility(q)
 
 
+def test_an_unreachable_bound_is_raised_with_its_field_and_figures():
+    """A program (the web app) reads the bound no plan meets from the error, not from its message.
+    Hand case: agent 0 can take jobs worth 1, 2 and 3 (6 at most) where 10 are asked; every job at
+    its cheapest use still costs 2 each (6 unavoidable) where the cap is 5."""
+    from kopru.assignment import SideConstraint
+    from kopru.errors import InfeasibleError, Unreachable
+
+    at_least = SideConstraint(np.array([True, False]), np.array([1.0, 2.0, 3.0]), lower=10, field="min_jobs")
+    p = GapProblem(np.ones((2, 3)), np.ones((2, 3)), np.array([3.0, 3.0]), optional=True, side=[at_least])
+    with pytest.raises(InfeasibleError) as caught:
+        solve_gap(p)
+    assert caught.value.field == "min_jobs"
+    assert caught.value.unreachable == Unreachable("side[0]", "at least", 10.0, 6.0)
+    capped = SideConstraint(None, np.full((2, 3), 2.0), upper=5, name="cost", subject="the cost")
+    with pytest.raises(InfeasibleError) as caught:
+        solve_gap(GapProblem(np.ones((2, 3)), np.ones((2, 3)), np.array([3.0, 3.0]), side=[capped]))
+    assert caught.value.field is None  # a bound of no request's field
+    assert caught.value.unreachable == Unreachable("the cost", "at most", 5.0, 6.0)
+    assert "cost allows at most 5, but at least 6 is unavoidable" in str(caught.value)
+
+
 def test_optional_jobs_never_make_a_problem_infeasible_by_capacity():
     p = GapProblem(-np.ones((2, 4)), np.full((2, 4), 3.0), np.array([5.0, 5.0]), optional=True)
     assert explain_infeasibility(p) is None

@@ -39,6 +39,10 @@ class SideConstraint:
     lower: float = -math.inf
     upper: float = math.inf
     name: str = ""
+    # the request's field the bound comes from (min_jobs) and what it counts, in words (jobs in
+    # Aktobe Region): an InfeasibleError about it names them
+    field: str = ""
+    subject: str = ""
 
     def matrix(self, m: int, n: int) -> Array:
         """The (m, n) coefficient of every x_ij in the row (0 for agents outside the set)."""
@@ -212,4 +216,4 @@ def _side(s: SideLike, k: int, m: int, n: int) -> SideConstraint:
         raise OptionError(f"{where} needs lower <= upper, got {lower:g} > {upper:g}", field=where)
     if not (math.isfinite(lower) or math.isfinite(upper)):
         raise OptionError(f"{where} bounds nothing: give a lower or an upper bound", field=where)
-    return SideConstraint(agents, weights, lower, upper, s.name)
+    return SideConstraint(agents, weights, lower, upper, s.name, s.field, s.subject)

@@ -41,7 +41,7 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from kopru.assignment.checks import explain_infeasibility
+from kopru.assignment.checks import infeasibility
 from kopru.assignment.lagrangian import (
     Relaxation,
     applicable,
@@ -79,9 +79,12 @@ def solve_gap(
         raise OptionError(f"gap must be in [0, 1), got {gap:g}", field="gap")
     if engine not in ("auto", "lagrangian", "mip"):
         raise OptionError(f"engine must be auto, lagrangian or mip, got {engine!r}", field="engine")
-    why = explain_infeasibility(problem)
+    why = infeasibility(problem)
     if why:
-        raise InfeasibleError(f"no assignment can exist: {why}")
+        field = why.side.field if why.side is not None and why.side.field else None
+        raise InfeasibleError(
+            f"no assignment can exist: {why.text}", field=field, unreachable=why.unreachable
+        )
     chosen = choose_engine(problem) if engine == "auto" else engine
     if chosen == "lagrangian" and not applicable(problem):
         raise OptionError("the lagrangian engine needs one resource, integer data, no side constraints")

@@ -747,6 +747,8 @@ def build_problem(
                 np.nan_to_num(pairs.jobs),
                 lower=jobs,
                 name=f"min_jobs (--min-jobs): jobs in {zones.region_names.get(reg, reg)} ({reg})",
+                field="min_jobs",
+                subject=f"jobs in {zones.region_names.get(reg, reg)}",
             )
         )
     if targets.max_incentive_cost is not None:
@@ -756,6 +758,8 @@ def build_problem(
                 pairs.incentive_cost.T,
                 upper=targets.max_incentive_cost,
                 name="max_incentive_cost (--max-incentive-cost): the zones' incentives, USD a year",
+                field="max_incentive_cost",
+                subject="the zones' incentives' cost to the state, USD a year",
             )
         )
     if not used:  # no resource declared anywhere: a dummy row keeps the shapes (R >= 1)

@@ -26,6 +26,7 @@ from kopru.errors import (
     MatchError,
     OverrideError,
     QueueFull,
+    Unreachable,
     ZonesFileError,
 )
 from kopru.profile import clean_message, field_path, union_errors
@@ -92,51 +93,35 @@ def field_errors(issues: tuple[FieldIssue, ...] | list[FieldIssue]) -> list[Fiel
     return out
 
 
-# a match whose target no portfolio reaches: the solver names the side constraint by the request's
-# field ('min_jobs: jobs in Aktobe Region (KZ-15) needs at least 1e+06, but at most 2,912.53 is
-# reachable'); a page outlines that field and says the numbers as counts
-TARGET_UNMET = re.compile(r"^.*?(?P<field>min_jobs|max_incentive_cost): (?P<said>.+)$")
-JOBS_UNREACHED = re.compile(
-    r"^jobs in (?P<where>.+?) needs at least (?P<want>\S+), but at most (?P<most>\S+) is reachable$"
-)
-REGION_CODE = re.compile(r" \(KZ-\d+\)")
+def _count(value: float, rounding: Any = round) -> str:
+    """A bound in whole units, rounded the way that keeps the sentence true (2,912.53 jobs
+    reachable: 2,912); below 1, two figures."""
+    return f"{rounding(value):,.0f}" if abs(value) >= 1 or value == 0 else f"{value:.2g}"
 
 
-def _count(text: str, rounding: Any = round) -> str:
-    """'1e+06' as 1,000,000; a bound the solver computed is rounded the way that keeps it true."""
-    try:
-        value = float(text.replace(",", ""))
-    except ValueError:
-        return text
-    if abs(value) >= 1 or value == 0:
-        return f"{rounding(value):,.0f}"
-    return f"{value:.2g}"
-
-
-def _target_words(field: str, said: str) -> str:
-    said = REGION_CODE.sub("", said)  # the region by its name, as the form's list shows it
-    unreached = JOBS_UNREACHED.match(said) if field == "min_jobs" else None
-    if unreached:
-        most = _count(unreached["most"], math.floor)  # 2,912.53 reachable: 2,912 jobs, not 2,913
+def _unreachable_words(bound: Unreachable) -> str:
+    """A target no portfolio reaches, in a page's words (the region by its name, whole jobs)."""
+    if bound.side == "at least":
         return (
-            f"no portfolio places {_count(unreached['want'])} jobs in {unreached['where']}:"
-            f" at most {most} can be reached there with this pipeline"
+            f"no portfolio places {_count(bound.wanted, math.ceil)} {bound.subject}: at most"
+            f" {_count(bound.reachable, math.floor)} can be reached there with this pipeline"
         )
-    return re.sub(r"\d[\d,]*(?:\.\d+)?(?:e[+-]\d+)?", lambda m: _count(m[0]), said)
-
-
-def _unmet_target(message: str) -> tuple[str, str] | None:
-    found = TARGET_UNMET.match(message)
-    return (found["field"], _target_words(found["field"], found["said"])) if found else None
+    return (
+        f"no portfolio keeps {bound.subject} within {_count(bound.wanted, math.floor)}: at least"
+        f" {_count(bound.reachable, math.ceil)} cannot be avoided with this pipeline"
+    )
 
 
 def job_error(exc: KopruError) -> JobError:
-    """A KopruError as a job's error: its message and the fields it names, as a page says them."""
+    """A KopruError as a job's error: its message and the fields it names, as a page says them; a
+    target no portfolio reaches outlines its field with the solver's figures in words."""
     message = web_words(str(exc))
-    unmet = _unmet_target(message) if isinstance(exc, InfeasibleError) and not exc.fields else None
-    if unmet:
-        field, msg = unmet
-        return JobError(message=f"{field}: {msg}", fields=[FieldError(field=field, msg=msg, loc=[field])])
+    bound = exc.unreachable if isinstance(exc, InfeasibleError) else None
+    if bound is not None and exc.field:
+        msg = _unreachable_words(bound)
+        return JobError(
+            message=f"{exc.field}: {msg}", fields=[FieldError(field=exc.field, msg=msg, loc=[exc.field])]
+        )
     if exc.fields:
         return JobError(message=message, fields=field_errors(exc.fields))
     if exc.field:

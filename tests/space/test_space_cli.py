@@ -863,3 +863,38 @@ def test_pool_days_from_noon_are_labelled_by_their_start(space):
     code, out, _ = space("pool", "--start", "2026-06-03T12:00", "--days", "1.5", "--json")
     days = json.loads(out)["satellites"][0]["days"]
     assert code == 0 and [d["date"] for d in days] == ["2026-06-03 12:00", "2026-06-04 12:00"]
+
+
+def test_latency_says_what_the_imaging_limits_turned_away(space, tmp_path):
+    """Left by the twenty-fifth session: latency did not say what the Sun and off-nadir limits
+    rejected (imaging did). Oracle: imaging over the same span (the day of requests and the three
+    follow days) with no Sun limit finds N passes over a site in polar night; latency, Sun-limited,
+    has no image there and says N were rejected by the Sun limit."""
+    sites = tmp_path / "dark.csv"
+    sites.write_text("name,lat,lon\nVostok,-78.46,106.84\n", encoding="utf-8")
+    code, out, _ = space(
+        "imaging",
+        "--start",
+        "2026-06-01",
+        "--days",
+        "4",
+        "--sites",
+        sites,
+        "--min-sun-elevation",
+        "-90",
+        "--json",
+    )
+    n = len(json.loads(out)["opportunities"])
+    assert code == 0 and n > 10
+    args = ("latency", "--start", "2026-06-01", "--days", "1", "--sites", sites)
+    code, out, _ = space(*args, "--json")
+    data = json.loads(out)
+    assert (
+        code == 0
+        and data["images"] == []
+        and data["rejected"] == {"off_nadir": data["rejected"]["off_nadir"], "sun": n}
+    )
+    assert data["imaging_limits"].startswith("off-nadir ≤ 30°")
+    code, out, _ = space(*args)
+    said = " ".join(out.split())
+    assert code == 0 and f"{n} passes within the off-nadir limit rejected by the Sun limit" in said

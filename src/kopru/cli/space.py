@@ -729,6 +729,11 @@ def latency(
         out.print(HYPOTHESIS.strip())
     _print_request_times(result.sites, days, follow_days)
     _print_image_latency(result.satellites, days)
+    if result.rejections:
+        # bold when no image is left: the empty tables read as satellites that never pass
+        style = "bold yellow" if not result.images else "dim"
+        said = f"images kept to {result.imaging_limits}; {result.rejections}"
+        out.print(f"[{style}]{escape(said)}[/]", highlight=False)
     out.print(f"[bold]pooled figures assume:[/] {escape(INTEROPERABLE)}")
     print_leo_assumed(result.pool.leo_antennas_assumed())
     assumed = [a for a in result.as_dict()["assumptions"] if str(a["basis"]).startswith("assumption")]

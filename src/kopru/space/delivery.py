@@ -131,6 +131,11 @@ class Latency:
     excluded: list[dict[str, object]]
     pool: PoolResult = field(repr=False)
     warnings: tuple[str, ...] = ()
+    # the imaging limits every image keeps to, the passes each turned away over the requests' window
+    # and the follow days ('off_nadir', 'sun'), and that count in words (empty: none turned away)
+    imaging_limits: str = ""
+    rejected: dict[str, int] = field(default_factory=dict)
+    rejections: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -158,6 +163,8 @@ class Latency:
             "satellites": self.satellites,
             "images": self.images,
             "excluded": self.excluded,
+            "imaging_limits": self.imaging_limits,
+            "rejected": self.rejected,
         }
 
     def csv_columns(self) -> list[str]:
@@ -311,7 +318,19 @@ def measure(
     excluded = {int(e["norad"]): e for e in [*opportunities.excluded, *pooled.excluded]}
     # the pool's warnings: element sets (the opportunities' too), SGP4 failures, unproven schedules
     notes = tuple(pooled.all_warnings())
-    return Latency(window, options, site_rows, sat_rows, image_rows, list(excluded.values()), pooled, notes)
+    return Latency(
+        window,
+        options,
+        site_rows,
+        sat_rows,
+        image_rows,
+        list(excluded.values()),
+        pooled,
+        notes,
+        opportunities.limits(),
+        dict(opportunities.rejected),
+        opportunities.rejections(),
+    )
 
 
 def store_and_forward(contacts: Contacts, downlink_s: float) -> Contacts:

@@ -572,6 +572,29 @@ def test_the_geostationary_centres_as_leo_antennas_are_said_in_the_tables(space)
         assert "HYPOTHESIS" not in plain, verb
 
 
+def test_the_geostationary_centres_taken_as_leo_antennas_are_listed_with_their_minutes(space):
+    """Left by the twenty-fifth session: with --assume-leo-antennas the centres carried pooled minutes
+    and only the HYPOTHESIS tag said so; they join the assumed LEO antennas, by the run's option.
+    Oracle: the pooled schedule's contacts on each; the serves-none rows stay out."""
+    code, out, _ = space("pool", "--start", "2026-06-01", "--days", "0.5", "--assume-leo-antennas", "--json")
+    data = json.loads(out)
+    rows = {r["station"]: r for r in data["leo_antennas_assumed"]}
+    by_option = [name for name, r in rows.items() if r["basis"] == "assume_leo_antennas"]
+    assert code == 0 and len(by_option) >= 3 and any(n.startswith("Akkol") for n in by_option)
+    assert rows[next(n for n in rows if n.startswith("Azercosmos Main"))]["basis"] == "serves_basis"
+    days = 0.5
+    for name in by_option:
+        on = sum(c["duration_s"] for c in data["schedule"] if c["station"] == name) / 60 / days
+        assert rows[name]["pooled_min_per_day"] == pytest.approx(on, abs=0.01)
+    code, out, _ = space("pool", "--start", "2026-06-01", "--days", "0.5", "--assume-leo-antennas")
+    said = " ".join(out.split())
+    assert (
+        "LEO antenna is the run's assumption (--assume-leo-antennas: a geostationary control centre)" in said
+    )
+    _, plain, _ = space("pool", "--start", "2026-06-01", "--days", "0.5", "--json")
+    assert [r["basis"] for r in json.loads(plain)["leo_antennas_assumed"]] == ["serves_basis"]
+
+
 def test_the_pooled_gain_says_its_own_network_leaves_out_contracted_stations_abroad(space):
     """A satellite operator's review: KazSTSAT works through KSAT Svalbard (the data's SOURCE.md) and
     Göktürk-2 used a station in Norway (the stations file); an own network of national antennas alone

@@ -246,8 +246,15 @@ class PoolResult:
             return []
         days = self.window.seconds / 86400.0
         total = sum(float(c["duration_s"]) for c in self.schedule)
+        by_file = self.stations.leo_assumed()
+        # --assume-leo-antennas: the geostationary control centres offered to LEO satellites too
+        by_option = (
+            np.array([s == "geo" for s in self.stations.serving()], dtype=bool)
+            if self.options.assume_leo_antennas
+            else np.zeros(len(by_file), dtype=bool)
+        )
         rows = []
-        for i in np.flatnonzero(self.stations.leo_assumed()):
+        for i in np.flatnonzero(by_file | by_option):
             name = self.stations.name[i]
             on = [float(c["duration_s"]) for c in self.schedule if c["station"] == name]
             own = [float(c["duration_s"]) for c in self.schedule_own if c["station"] == name]
@@ -259,6 +266,7 @@ class PoolResult:
                     "pooled_min_per_day": round(sum(on) / 60.0 / days, 2),
                     "pooled_total_min_per_day": round(total / 60.0 / days, 2),
                     "own_min_per_day": round(sum(own) / 60.0 / days, 2),
+                    "basis": "assume_leo_antennas" if by_option[i] else "serves_basis",
                 }
             )
         return rows
@@ -529,8 +537,12 @@ def _contested(
 def leo_assumed_words(rows: list[dict[str, object]]) -> str:
     """'Azercosmos Main Satellite Ground Control Station's LEO antenna is an assumption … : 105 of 440
     pooled min/d use it', for :meth:`PoolResult.leo_antennas_assumed`."""
+    whose = {
+        "serves_basis": "an assumption of the stations file (serves_basis)",
+        "assume_leo_antennas": "the run's assumption (--assume-leo-antennas: a geostationary control centre)",
+    }
     return "; ".join(
-        f"{_label(str(r['station']))}'s LEO antenna is an assumption of the stations file (serves_basis),"
+        f"{_label(str(r['station']))}'s LEO antenna is {whose[str(r.get('basis', 'serves_basis'))]},"
         f" not a source: {float(r['pooled_min_per_day']):.0f} of"  # type: ignore[arg-type]
         f" {float(r['pooled_total_min_per_day']):.0f} pooled min/d use it"  # type: ignore[arg-type]
         for r in rows

@@ -84,7 +84,9 @@
   // contact time with no word said (the CLI's words, kopru.space.pooling.leo_assumed_words)
   function leoAssumed(rows) {
     if (!rows || !rows.length) return "";
-    const said = rows.map((r) => `${r.station.split(/,\s| \(/)[0]}'s LEO antenna is an assumption of the stations file, not a source: `
+    const whose = (r) => (r.basis === "assume_leo_antennas"
+      ? "the run's assumption (a geostationary control centre taken as one)" : "an assumption of the stations file");
+    const said = rows.map((r) => `${r.station.split(/,\s| \(/)[0]}'s LEO antenna is ${whose(r)}, not a source: `
       + `${r.pooled_min_per_day.toFixed(0)} of ${r.pooled_total_min_per_day.toFixed(0)} pooled min/day use it`);
     return ` Not established: ${said.join("; ")}.`;
   }

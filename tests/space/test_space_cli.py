@@ -641,6 +641,22 @@ def test_latency_refuses_a_mask_no_pass_reaches_as_pool_does(space):
     assert len(err.strip().splitlines()) == 1
 
 
+def test_the_pool_table_names_each_country_in_full_on_80_columns(space, monkeypatch):
+    """Left by the twenty-fifth session: 'Kazakhs…' on 80 columns. Oracle: the --json's countries,
+    each whole on its satellite's row, and no cell cut."""
+    from kopru.cli.common import out as console
+
+    args = ("pool", "--start", "2026-06-01", "--days", "1")
+    _, text, _ = space(*args, "--json")
+    satellites = json.loads(text)["satellites"]
+    monkeypatch.setattr(console, "_width", 80)
+    code, text, _ = space(*args)
+    table = text.split("min/d: contact minutes")[0]
+    assert code == 0 and "…" not in table
+    for s in satellites:
+        assert re.search(rf"{re.escape(s['satellite'])}\s+{re.escape(s['country'])}\s+\d", table), s
+
+
 @pytest.mark.parametrize("width", [80, 100])
 def test_latency_numbers_are_whole_on_a_narrow_terminal(space, monkeypatch, width):
     """A second review: below ~110 columns the long SEZ names squeezed 16.7 h to '16…'. Oracle: the

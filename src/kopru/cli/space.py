@@ -429,9 +429,14 @@ def _print_pool(result: space.PoolResult, days: float) -> None:
         "GB own",
         "pool",
     )
+    # a country in full (it was cut to 'Kazakhs…' on 80 columns): the headers wrap instead
+    longest = max((len(str(s["country"])) for s in result.satellites), default=7)
     for col in columns:
         table.add_column(
-            col, justify="left" if col in ("satellite", "country") else "right", no_wrap=col == "satellite"
+            col,
+            justify="left" if col in ("satellite", "country") else "right",
+            no_wrap=col in ("satellite", "country"),
+            min_width=longest if col == "country" else None,
         )
     for s in result.satellites:
         o, p = s["own"], s["pooled"]

@@ -241,6 +241,13 @@ def test_the_plan_pages_boxes_route_around_a_country_as_the_command_line_did(
         page.wait_for_selector("#plan-map[data-drawn='1']", timeout=60_000)
         through = httpx.get(f"{base}/api/runs/{page.url.split('run=')[1]}", timeout=60).json()
         assert through["avoid"] == [] and "pass through Russia" in through["recommendation"]["text"]
+        # the advice as this page follows it: the box, not the profile's key or the command line's flag
+        page.wait_for_function(
+            "document.getElementById('recommendation').textContent.includes('through Russia')"
+        )
+        said = page.locator("#recommendation").inner_text()
+        assert "to use only such routes, tick Russia under “No route through” and run again." in said
+        assert "--avoid" not in said and "avoid: [RU]" not in said
         watched.check(NOT_FOUND)
     finally:
         watched.close()

@@ -200,6 +200,19 @@
     clearErrors();
   }
 
+  // the plan's advice to route around a country, said as this page does it (the box, not the
+  // profile's avoid key or the command line's --avoid)
+  function onThePage(text) {
+    const named = (code) => {
+      const box = form.querySelector(`[data-avoid="${code}"]`);
+      return box ? box.parentElement.textContent.trim() : null;
+    };
+    return String(text).replace(/plan with avoid: \[([A-Z, ]+)\] in the profile \(--avoid [^)]*\)/, (said, codes) => {
+      const names = codes.split(", ").map(named);
+      return names.every(Boolean) ? `tick ${names.join(" and ")} under “No route through” and run again` : said;
+    });
+  }
+
   // tick the "No route through" boxes of these country codes (the others unticked); the codes
   // that have a box
   function tickAvoided(codes) {
@@ -739,9 +752,9 @@
     // the decision first, then what it rests on (older runs have the text only)
     const rec = plan.recommendation;
     const box = document.getElementById("recommendation");
-    const head = Object.assign(document.createElement("p"), { textContent: rec.headline || rec.text });
+    const head = Object.assign(document.createElement("p"), { textContent: onThePage(rec.headline || rec.text) });
     head.className = "headline";
-    const points = (rec.headline ? rec.points || [] : []).slice();
+    const points = (rec.headline ? rec.points || [] : []).map(onThePage);
     if (oldest) points.push(`The oldest value under the recommended site's cost: ${oldest.what} (${oldest.year}, ${cited(oldest.source)}).`);
     const older = plan.oldest_baseline_input;
     if (older) points.push(`Under the Turkish baseline's, which the saving is measured against: ${older.what} (${older.year}, ${cited(older.source)}).`);

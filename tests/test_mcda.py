@@ -501,6 +501,8 @@ def test_the_tails_error_and_the_first_places_hold_are_what_reruns_with_other_se
     text = ranked.notes()[-1]
     assert f"{ranked.names[ranked.first]} stays first in {sampling.holds:.1%}" in text
     assert "rank with more --samples" in text
+    if len(sampling.instead) > 3:  # the three likeliest by name, the others counted
+        assert f" and {len(sampling.instead) - 3} more in " in text
     assert ranked.as_dict()["sampling_stability"]["holds"] == sampling.holds
 
 
@@ -512,6 +514,10 @@ def test_a_ranking_without_the_tail_resamples_nothing_and_too_few_draws_are_said
     few = api.rank(APPAREL, samples=500)
     assert few.sampling is not None and few.sampling.holds is None
     assert "500 draws, too few to gauge its error (10 batches of 100 draws need 1,000)" in few.notes()[-1]
+    # a risk run of the recommended and the baseline site's cost per unit only: said, not resampled
+    partial = mcda.rank_sites(api.plan(APPAREL), api.risk(APPAREL, samples=2_000), api.load_data())
+    assert partial.sampling is not None and partial.sampling.missing and partial.sampling.holds is None
+    assert "lacks some sites' cost per unit sold" in partial.notes()[-1]
 
 
 def test_batches_that_agree_leave_the_first_place_alone():

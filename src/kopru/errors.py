@@ -278,4 +278,4 @@ ERRORS = (
 )
 WARNINGS = (KopruWarning, StoreFolderCreated, SpaceWarning, StaleElementsWarning, PropagationWarning)
 
-__all__ = ["FieldIssue", *(c.__name__ for c in ERRORS + WARNINGS)]
+__all__ = ["FieldIssue", "Unreachable", *(c.__name__ for c in ERRORS + WARNINGS)]

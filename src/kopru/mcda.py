@@ -445,7 +445,9 @@ class RankResult:
         )
 
 
-SAMPLING_REPLICATES = 1000  # resamples of the cost tail's batches: the share's error is under 1.6 points
+# resamples of the cost tail's batches: their own noise is under 1.6 points of the share; the larger
+# error is the spread's, estimated from 10 to 40 batches (a verdict near 95 % can go either way)
+SAMPLING_REPLICATES = 1000
 SAMPLING_HOLDS = 0.95  # below this share the #1 rests on the draws, and rank says to draw more
 
 
@@ -460,8 +462,15 @@ class SamplingStability:
     replicates: int
     holds: float | None  # share of the resamples in which the #1 stays first
     instead: dict[str, float]  # site id -> share of the resamples in which it comes first instead
+    covered: int = 0  # the first draws the batches cover (all of them up to TAIL_DRAWS)
+    missing: bool = False  # the risk run lacks some ranked site's cost per unit: nothing resampled
 
     def text(self, first: str, names: dict[str, str]) -> str:
+        if self.missing:
+            return (
+                "The cost tail's Monte Carlo error is not gauged: the risk run lacks some sites' cost per"
+                " unit sold (rank with kopru.rank, or a risk run with per_unit=True)."
+            )
         if self.holds is None:
             from kopru.montecarlo.statistics import MIN_BATCH, MIN_BATCHES  # numba: only when said
 
@@ -470,9 +479,10 @@ class SamplingStability:
                 f" error ({MIN_BATCHES} batches of {MIN_BATCH} draws need {MIN_BATCHES * MIN_BATCH:,}):"
                 " rank with more --samples before reading the top order."
             )
+        of = f"the first {self.covered:,} draws" if 0 < self.covered < self.samples else "the draws"
         head = (
             f"The cost tail is a Monte Carlo estimate over {self.samples:,} draws: within its error"
-            f" ({self.replicates:,} resamples of {self.batches} batches of the draws)"
+            f" ({self.replicates:,} resamples of {self.batches} batches of {of})"
             f" {names.get(first, first)} stays first in"
             f" {'every one' if self.holds == 1 else f'{self.holds:.1%}'}"
         )
@@ -480,6 +490,8 @@ class SamplingStability:
             return head + "."
         others = sorted(self.instead.items(), key=lambda kv: (-kv[1], kv[0]))
         said = ", ".join(f"{names.get(sid, sid)} in {share:.1%}" for sid, share in others[:3])
+        if len(others) > 3:
+            said += f" and {len(others) - 3} more in {sum(share for _, share in others[3:]):.1%}"
         if self.holds >= SAMPLING_HOLDS:
             return f"{head} (first instead: {said})."
         return (
@@ -500,17 +512,19 @@ def sampling_stability(
     deviations from their average, scaled by
     sqrt(draws the batches cover / all draws), move each site's tail as a rerun with another seed
     would (four times the draws: half the spread)."""
-    if weights.get("risk", 0.0) <= 0:
+    if weights.get("risk", 0.0) <= 0 or len(table) < 2:  # nothing to weigh, or no other site
         return None
     if not risk_result.tail_batch_draws:
         return SamplingStability(risk_result.samples, 0, 0, None, {})
     by_id = {s.id: s for s in risk_result.sites}
     rows = [by_id[sid].tail_batches for sid in table.index]
-    if not rows or len({len(r) for r in rows}) != 1 or len(rows[0]) < 2:
-        return None  # a run without every site's cost per unit (kopru.rank draws them all)
+    if len({len(r) for r in rows}) != 1 or len(rows[0]) < 2:  # kopru.rank draws every site's
+        return SamplingStability(risk_result.samples, 0, 0, None, {}, missing=True)
     batches = np.array(rows)  # (sites, batches)
     n_batches = batches.shape[1]
-    scale = math.sqrt(risk_result.tail_batch_draws / risk_result.samples)
+    # the batches' mean moves with the spread of B batch values over sqrt(B): a plain bootstrap of it
+    # is (B - 1) / B too narrow, made up; then scaled from the draws covered to all of them
+    scale = math.sqrt(n_batches / (n_batches - 1) * risk_result.tail_batch_draws / risk_result.samples)
     picks = np.random.default_rng(risk_result.seed).integers(0, n_batches, (SAMPLING_REPLICATES, n_batches))
     moved = (batches[:, picks].mean(axis=2) - batches.mean(axis=1, keepdims=True)) * scale  # (sites, R)
     ranker = _Ranker.of(table, method)
@@ -524,7 +538,9 @@ def sampling_stability(
         counts[top] = counts.get(top, 0) + 1
     holds = counts.pop(first, 0) / SAMPLING_REPLICATES
     instead = {sid: n / SAMPLING_REPLICATES for sid, n in counts.items()}
-    return SamplingStability(risk_result.samples, n_batches, SAMPLING_REPLICATES, holds, instead)
+    return SamplingStability(
+        risk_result.samples, n_batches, SAMPLING_REPLICATES, holds, instead, risk_result.tail_batch_draws
+    )
 
 
 @dataclass(frozen=True)

@@ -110,14 +110,14 @@ def test_a_nan_in_a_long_column_gives_nan() -> None:
 
 
 def test_tail_batches_are_each_batchs_tail_by_sorting() -> None:
-    """Oracle: each of the 20 consecutive batches sorted, its dearest 5 % averaged against its mean;
+    """Oracle: each of the 40 consecutive batches sorted, its dearest 5 % averaged against its mean;
     fewer than 10 batches of 100 draws give none; a short run has fewer, longer batches' worth of
     draws cut into as many as fit; a long run's batches cover its first TAIL_DRAWS."""
     from kopru.montecarlo.statistics import TAIL_DRAWS, batching, tail_batch_draws, tail_batches
 
-    values = np.random.default_rng(5).lognormal(3, 0.4, 20 * 250 + 7)
+    values = np.random.default_rng(5).lognormal(3, 0.4, 40 * 250 + 7)
     got = tail_batches(values)
-    assert len(got) == 20
+    assert len(got) == 40
     for b, value in enumerate(got):
         batch = np.sort(values[b * 250 : (b + 1) * 250])
         assert value == pytest.approx((batch[-13:].mean() - batch.mean()) / batch.mean(), rel=1e-12)
@@ -127,5 +127,5 @@ def test_tail_batches_are_each_batchs_tail_by_sorting() -> None:
         and batching(1_550) == (15, 103)
         and len(tail_batches(values[:1_550])) == 15
     )
-    assert tail_batch_draws(20 * 250 + 7) == 20 * 250
+    assert tail_batch_draws(40 * 250 + 7) == 40 * 250
     assert tail_batch_draws(10 * TAIL_DRAWS) == TAIL_DRAWS

@@ -933,7 +933,8 @@ def test_latency_says_what_the_imaging_limits_turned_away(space, tmp_path):
         and data["images"] == []
         and data["rejected"] == {"off_nadir": data["rejected"]["off_nadir"], "sun": n}
     )
-    assert data["imaging_limits"].startswith("off-nadir ≤ 30°")
+    assert data["imaging_limits"].startswith("off-nadir ≤ 30°") and data["rejected_span_days"] == 4
     code, out, _ = space(*args)
     said = " ".join(out.split())
-    assert code == 0 and f"{n} passes within the off-nadir limit rejected by the Sun limit" in said
+    assert code == 0 and f"over the 1 day and its 3 days after: {n} passes within the off-nadir limit" in said
+    assert "rejected by the Sun limit" in said

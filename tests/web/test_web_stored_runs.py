@@ -150,6 +150,17 @@ def test_a_stored_plan_that_avoided_a_country_on_the_command_line_ticks_it(
     assert again["recommendation"]["total"] == pytest.approx(plan.recommendation.total, rel=1e-12)
 
 
+def test_a_run_s_avoided_countries_join_a_profile_s_own_list_and_leave_a_broken_one_alone() -> None:
+    from kopru.web.history import _with_avoided
+
+    notes: list[str] = []
+    assert _with_avoided({"avoid": ["IR"]}, ["ru", "IR"], notes) == {"avoid": ["IR", "RU"]} and notes == []
+    assert _with_avoided({"avoid": "BY"}, ["RU"], notes) == {"avoid": "BY"}
+    assert notes == [
+        "the countries its routes went around are not put in the form: its profile's avoid is not a list"
+    ]
+
+
 def test_a_held_runs_form_and_runs_without_one(client: httpx.Client) -> None:
     held = _job(client, "/api/jobs", {"example": "apparel", "overrides": WHAT_IF})
     form = client.get(f"/api/runs/{held}/form").json()

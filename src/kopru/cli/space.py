@@ -737,7 +737,8 @@ def latency(
     if result.rejections:
         # bold when no image is left: the empty tables read as satellites that never pass
         style = "bold yellow" if not result.images else "dim"
-        said = f"images kept to {result.imaging_limits}; {result.rejections}"
+        span = f"the {_days(days)} and its {_days(follow_days)} after"
+        said = f"images kept to {result.imaging_limits}; over {span}: {result.rejections}"
         out.print(f"[{style}]{escape(said)}[/]", highlight=False)
     out.print(f"[bold]pooled figures assume:[/] {escape(INTEROPERABLE)}")
     print_leo_assumed(result.pool.leo_antennas_assumed())

@@ -46,7 +46,7 @@ DRAWS_KEPT = 2048  # samples per site a result keeps for distribution charts (th
 # up to TAIL_BATCHES consecutive batches (at least MIN_BATCHES) of at least MIN_BATCH draws each (a
 # 5 % tail of five or more), of at most TAIL_DRAWS draws in all (a longer run's error is scaled
 # from theirs, as 1 / sqrt(n))
-TAIL_BATCHES = 20
+TAIL_BATCHES = 40
 MIN_BATCHES = 10
 MIN_BATCH = 100
 TAIL_DRAWS = 2_000_000

@@ -447,9 +447,11 @@ def latency(
     with warnings.catch_warnings():
         # the pool has said which satellites it leaves out; imaging would keep them as of unknown country
         warnings.simplefilter("ignore", SpaceWarning)
-        # latency reads the opportunities only, not the revisit gaps: no look past the window's ends
+        # latency reads the opportunities only, not the revisit gaps: no look past the window's ends;
+        # over the pool's satellites only, so that what the limits turned away is theirs (a review)
+        members = {int(s["norad"]) for s in pooled.satellites}
         found = imaging_opportunities(
-            constellation,
+            constellation.subset(np.isin(constellation.norads, list(members))),
             site_table,
             when,
             span,

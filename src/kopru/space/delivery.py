@@ -164,7 +164,9 @@ class Latency:
             "images": self.images,
             "excluded": self.excluded,
             "imaging_limits": self.imaging_limits,
+            # over the requests' window and the follow days, as the images are sought
             "rejected": self.rejected,
+            "rejected_span_days": (self.window.seconds / 86400.0) + self.options.follow_days,
         }
 
     def csv_columns(self) -> list[str]:
@@ -283,7 +285,8 @@ def measure(
     not_imaging = {int(e["norad"]) for e in opportunities.excluded}
     eo = np.array([n for n in members if n not in not_imaging], dtype=np.int64)
     if not len(eo):
-        left = ", ".join(f"{e['satellite']} ({e['reason']})" for e in opportunities.excluded) or "none"
+        gone = {int(e["norad"]): e for e in [*pooled.excluded, *opportunities.excluded]}.values()
+        left = ", ".join(f"{e['satellite']} ({e['reason']})" for e in gone) or "none"
         raise StationError(
             "no active Earth-observation satellite with a row in the satellites file, so no image to"
             f" bring down (left out: {left}); expected rows with mission earth-observation and active true"

@@ -402,11 +402,16 @@ def _with_avoided(profile: dict[str, Any] | None, given: Any, notes: list[str]) 
     if given is None or profile is None:
         return profile
     if not isinstance(given, list) or not all(isinstance(c, str) for c in given):
-        said = f"the countries its routes went around, {given!r}, are not a list of codes: none is ticked"
+        said = f"the countries its routes went around, {given!r}, are not a list of codes: none of them"
+        said += " is ticked"
         notes.append(said)
         return profile
-    own = profile.get("avoid")
-    own = own if isinstance(own, list) else []  # a profile's own mistake is the profile's to show
+    own = profile.get("avoid", [])
+    if not isinstance(own, list):  # the profile's own mistake, left for the form to show
+        notes.append(
+            "the countries its routes went around are not put in the form: its profile's avoid is not a list"
+        )
+        return profile
     added = sorted({c.upper() for c in given} - {str(c).upper() for c in own})
     if not added:
         return profile

@@ -1018,6 +1018,10 @@ def test_targets_are_said_back_met_or_binding(cli, tmp_path):
     assert out.code == 0 and "target: at least 1,000 jobs in Aktobe Region" in out.out
     report = (tmp_path / "m" / "report.html").read_text(encoding="utf-8")
     assert 'id="targets"' in report and 'id="by-region"' in report and "Aktobe Region" in report
+    # a target no portfolio reaches, said once by its option ('--min-jobs (--min-jobs)' before)
+    out = cli("match", PIPELINE, "--no-store", "--min-jobs", "KZ-15=1000000")
+    assert out.code == 2 and "no assignment can exist: --min-jobs: jobs in Aktobe Region (KZ-15)" in out.err
+    assert "(--min-jobs)" not in out.err
 
 
 def test_confirmed_only_pitches_no_sez_whose_eligibility_needs_a_check(result, cli):

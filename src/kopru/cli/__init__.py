@@ -101,7 +101,9 @@ def in_flags(exc: KopruError, args: list[str]) -> str:
     field = exc.field or ""
     if field in flags and message.startswith(f"{field} "):
         message = flags[field] + message[len(field) :]
-    return re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", lambda m: flags.get(m.group(), m.group()), message)
+    message = re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", lambda m: flags.get(m.group(), m.group()), message)
+    # 'min_jobs (--min-jobs)' names the argument and its option; here both are the option: once
+    return re.sub(r"(--[a-z-]+) \(\1\)", r"\1", message)
 
 
 def _command_of(args: list[str]) -> tuple[Any, list[str]]:

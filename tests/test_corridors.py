@@ -315,7 +315,12 @@ def test_routes_through_a_sanctioned_country_are_flagged_with_the_detour():
     detour = kopru.route("turkistan", "constanta", avoid=["IR", "RU"])
     assert flagged.detour_cost_usd_per_teu == pytest.approx(detour.cost_usd_per_teu, abs=0.01)
     assert "pass through Russia, under sanctions" in plan.recommendation.text
-    assert "--avoid RU" in plan.recommendation.text
+    # the advice names what the priced detour keeps out of, so following it gives that price: round
+    # Russia alone, the goods for Türkiye would cross Iran (below)
+    assert flagged.detour_avoids == ["BY", "IR", "RU"]
+    assert "the best routes through none of Belarus, Iran and Russia cost" in plan.recommendation.text
+    assert "avoid: [BY, IR, RU]" in plan.recommendation.text
+    assert "--avoid BY --avoid IR --avoid RU" in plan.recommendation.text
     # around Russia, the goods for Türkiye go through Iran (flagged too), and the detour around
     # both is the Middle Corridor
     around = kopru.plan(EXAMPLES / "apparel.yaml", avoid=["RU"])
@@ -325,6 +330,38 @@ def test_routes_through_a_sanctioned_country_are_flagged_with_the_detour():
     assert "baku_alat" in [leg.destination for leg in detour.legs]
     assert through_iran.detour_cost_usd_per_teu == pytest.approx(detour.cost_usd_per_teu, abs=0.01)
     assert "pass through Iran, under sanctions" in around.recommendation.text
+    assert through_iran.detour_avoids == ["BY", "IR", "RU"]  # Russia, avoided already, stays out
+
+
+def test_following_the_plans_advice_to_route_around_gives_the_freight_it_priced():
+    """The recommendation prices the way around the countries its routes cross and says which
+    countries to avoid; planned with that avoid, each flagged market's cheapest route costs what
+    the detour said, and the annual freight grows by the sentence's figure (oracle: the second run's
+    own routes, not the first run's detour lanes)."""
+    import kopru
+
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    site = plan.site(plan.recommendation.site)
+    flagged = {m: mc.restricted_transit for m, mc in site.by_market.items() if mc.restricted_transit}
+    avoid = sorted({c for r in flagged.values() for c in r.detour_avoids})
+    followed = kopru.plan(EXAMPLES / "apparel.yaml", avoid=avoid)
+    again = followed.site(site.id)
+    extra = 0.0
+    for m, r in flagged.items():
+        before = plan.routes[site.by_market[m].cheapest_route]
+        after = followed.routes[again.by_market[m].cheapest_route]
+        assert after.cost_usd_per_teu == pytest.approx(r.detour_cost_usd_per_teu, abs=0.01), m
+        assert after.days == pytest.approx(r.detour_days, abs=0.01), m
+        extra += (after.cost_usd_per_teu - before.cost_usd_per_teu) * site.by_market[m].demand
+    # a TEU holds what its payload or its volume allows, whichever binds first (plan currency USD)
+    pack, profile = kopru.load_data(), plan.profile
+    teu = min(
+        pack.param("container:teu", "teu_payload").value / profile["unit_weight"],
+        pack.param("container:teu", "teu_volume").value / profile["unit_volume"],
+    )
+    said = plan.recommendation.text.split(" a year more in freight")[0].rsplit(" cost ", 1)[1]
+    assert plan.currency == "USD" and said == f"{extra / teu:,.0f} USD"
+    assert not any(mc.restricted_transit for mc in again.by_market.values())
 
 
 def test_the_southern_road_through_iran_costs_its_legs_and_crossings():

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from kopru import datapack
 from kopru.borrowing import BorrowedStress
@@ -80,7 +80,10 @@ class RestrictedTransit(Model):
 
     countries: list[str]
     legal_basis: str
-    detour_cost_usd_per_teu: float | None  # the cheapest route around every such country
+    # the countries the detour passes through none of: those avoided and every other under
+    # restrictions, but the market's own (empty in runs stored before it was said)
+    detour_avoids: list[str] = Field(default_factory=list)
+    detour_cost_usd_per_teu: float | None  # the cheapest route through none of detour_avoids
     detour_days: float | None
     extra_cost_per_unit: float | None  # plan currency per unit, detour less the route used
     extra_days: float | None
@@ -867,6 +870,8 @@ def _restricted(
     if not crossed:
         return None
     basis = "; ".join(f"{c}: {rules.at[c, 'legal_basis']}" for c in crossed)
+    # the detour goes round all of them at once (round Russia alone, goods for Türkiye cross Iran)
+    avoids = sorted({*pre.avoid, *rules.index} - {m["country"]})
     detour = pre.detours
     cost = days = extra = extra_days = None
     if detour is not None:
@@ -875,11 +880,12 @@ def _restricted(
             cost = round(float(detour.cost_usd_per_teu[o, d]), 2)
             days = round(float(detour.days[o, d]), 2)
             per_teu_to_unit = pre.fx / units_per_teu(pre)
-            extra = round((cost - route.cost_usd_per_teu) * per_teu_to_unit, 4)
+            extra = (cost - route.cost_usd_per_teu) * per_teu_to_unit  # unrounded: times a million units
             extra_days = round(days - route.days, 2)
     return RestrictedTransit(
         countries=crossed,
         legal_basis=basis,
+        detour_avoids=avoids,
         detour_cost_usd_per_teu=cost,
         detour_days=days,
         extra_cost_per_unit=extra,
@@ -1227,8 +1233,9 @@ def _restricted_sentence(site: SitePlan, currency: str, markets: list[dict[str, 
     hits = {m: mc.restricted_transit for m, mc in site.by_market.items() if mc.restricted_transit}
     if not hits:
         return ""
-    codes = sorted({c for r in hits.values() for c in r.countries})
-    countries = [COUNTRY_NAMES.get(c, c) for c in codes]
+    crossed = [COUNTRY_NAMES.get(c, c) for c in sorted({c for r in hits.values() for c in r.countries})]
+    # the advice names every country the priced detour keeps out of, so following it gives that price
+    codes = sorted({c for r in hits.values() for c in r.detour_avoids or r.countries})
     market_name = {m["id"]: m["name"] for m in markets}
     extra = [
         r.extra_cost_per_unit * site.by_market[m].demand
@@ -1237,14 +1244,14 @@ def _restricted_sentence(site: SitePlan, currency: str, markets: list[dict[str, 
     ]
     days = [r.extra_days for r in hits.values() if r.extra_days is not None]
     around = (
-        f"; the best routes around {and_list(countries)} cost {sum(extra):,.0f} {currency} a year more"
-        f" (up to {max(days):+.1f} days)"
+        f"; the best routes through none of {and_list([COUNTRY_NAMES.get(c, c) for c in codes])}"
+        f" cost {sum(extra):,.0f} {currency} a year more in freight (up to {max(days):+.1f} days)"
         if extra and len(extra) == len(hits)
         else ""
     )
     return (
         f" {site.name}'s cheapest routes to {and_list([market_name.get(m, m) for m in hits])} pass through"
-        f" {and_list(countries)}, under sanctions or transit restrictions{around};"
+        f" {and_list(crossed)}, under sanctions or transit restrictions{around};"
         f" to use only such routes, plan with avoid: [{', '.join(codes)}] in the profile"
         f" (--avoid {' --avoid '.join(codes)} on the command line)."
     )

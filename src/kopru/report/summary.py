@@ -496,9 +496,12 @@ def _restricted(plan: Plan, names: Mapping[str, str], words: Words) -> list[str]
         if r.extra_cost_per_unit is not None
     )
     if extra:
+        # the detour keeps out of every country under restrictions at once, not only those crossed
+        around = sorted({c for r in restricted.values() for c in r.detour_avoids or r.countries})
         text += words(
-            "; routes around them cost %(a_year)s %(currency)s a year more (up to %(per_unit)s %(currency)s"
-            " per unit)",
+            "; routes through none of %(around)s cost %(a_year)s %(currency)s a year more in freight (up to"
+            " %(per_unit)s %(currency)s per unit)",
+            around=and_list(sorted(_country(c, words) for c in around), words),
             a_year=words.number(a_year),
             per_unit=words.number(max(extra), 3),
             currency=plan.currency,

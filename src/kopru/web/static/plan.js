@@ -209,7 +209,9 @@
     };
     return String(text).replace(/plan with avoid: \[([A-Z, ]+)\] in the profile \(--avoid [^)]*\)/, (said, codes) => {
       const names = codes.split(", ").map(named);
-      return names.every(Boolean) ? `tick ${names.join(" and ")} under “No route through” and run again` : said;
+      if (!names.every(Boolean)) return said;
+      const listed = names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names.at(-1)}` : names[0];
+      return `tick ${listed} under “No route through” and run again`;
     });
   }
 

@@ -809,4 +809,13 @@ def test_risk_draws_take_any_count_the_server_takes(watched: Watched) -> None:
     page.click("#cmp-run")
     page.wait_for_function("document.getElementById('cmp-error').textContent.includes('20000')")
     assert page.locator("#cmp-samples.invalid").count() == 1
+    # a range the field cannot read ('1-2000' reads as empty) was run with no risk at all, unsaid (a
+    # review): refused beside the field before anything is sent
+    page.fill("#cmp-samples", "")
+    page.locator("#cmp-samples").press_sequentially("1-2000")
+    page.locator("#cmp-error").evaluate("e => { e.textContent = ''; }")
+    page.click("#cmp-run")
+    page.wait_for_function("document.getElementById('cmp-error').textContent.includes('not a range')")
+    assert "expected one whole number such as 2000" in page.locator("#cmp-samples-err").inner_text()
+    assert page.locator("#cmp-samples.invalid").count() == 1
     watched.check(expected=("Unprocessable",))

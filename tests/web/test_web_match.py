@@ -317,9 +317,14 @@ def test_a_csv_saved_by_turkish_excel_is_refused_not_garbled(client: httpx.Clien
 
 
 @pytest.mark.browser
-def test_a_refused_field_is_said_beside_it_and_the_last_portfolio_goes(browser, base: str) -> None:
+def test_a_refused_field_is_said_beside_it_and_the_last_portfolio_is_marked_earlier(
+    browser, base: str
+) -> None:
     """An analyst's review: 'hurdle_pct: Input should be less than 100' under the form, the field
-    unmarked, and the previous portfolio with its downloads still on screen."""
+    unmarked, and the previous portfolio with its downloads still on screen as if it were this run's;
+    a later review: hiding it cost the analyst the sheet they were reading. It stays, marked as the
+    earlier run's, as on the Plan page. And text a number field cannot read ('10-15') was sent as
+    nothing, run with the default hurdle and printed on the pitch sheets as 'hurdle 10%'."""
     from test_web_browser import Watched
 
     w = Watched(browser, base)
@@ -336,11 +341,23 @@ def test_a_refused_field_is_said_beside_it_and_the_last_portfolio_goes(browser, 
         beside = hurdle.locator("xpath=..").locator("small.err").inner_text()
         assert "100" in beside and "Hurdle, % saving" in page.locator("#match-errors").inner_text()
         assert "hurdle_pct" not in page.locator("#match-errors").inner_text()
-        assert page.locator("#match-results").is_hidden()
+        assert page.locator("#match-results").is_visible()
+        assert "of the earlier run" in page.locator("#match-stale").inner_text()
+        # a range typed where one number goes is refused before anything is sent
+        page.fill("#hurdle", "")
+        page.locator("#hurdle").press_sequentially("10-15")
+        assert page.evaluate("document.getElementById('hurdle').validity.badInput")
+        page.locator("#match-errors").evaluate("e => { e.hidden = true; }")
+        page.click("#match-btn")
+        page.wait_for_selector("#match-errors:not([hidden])")
+        said = page.locator("#match-errors").inner_text()
+        assert said.startswith("Hurdle, % saving: expected one number such as 12.5"), said
+        assert hurdle.get_attribute("aria-invalid") == "true"
         page.fill("#hurdle", "10")  # the mark goes with a run that passes
         page.click("#match-btn")
         page.wait_for_selector("#match-results:not([hidden])", timeout=90_000)
         assert hurdle.get_attribute("aria-invalid") is None and page.locator("#match-results").is_visible()
+        page.wait_for_selector("#match-stale", state="hidden")
         summary = page.locator("#match-summary").inner_text()
         assert "are kopru's estimates" in summary and "Without the" in summary
         w.check(expected=("422",))

@@ -245,6 +245,7 @@ def match_result(state: State, run_id: RunId) -> dict[str, Any]:
     found = run.result.as_dict("web")
     return {
         "run": run.id,
+        "created": run.created,
         "source": run.source,
         "recorded": run.recorded,
         "options": run.options,

@@ -152,6 +152,12 @@
     samples.removeAttribute("aria-describedby");
     const sites = picks.map((p) => p.value).filter(Boolean);
     try {
+      // text the number field cannot read ("1-2000") reads as empty: refused, not run without risk
+      if (samples.validity.badInput) {
+        throw Object.assign(new Error("draws"), {
+          body: { detail: [{ field: "samples", msg: "expected one whole number such as 2000 (0 for none), not a range or text" }] },
+        });
+      }
       const result = await kopru.json("/api/compare-sites", {
         method: "POST",
         headers: { "Content-Type": "application/json" },

@@ -42,16 +42,28 @@
     errors.textContent = said.length ? said.join("; ") : message;
   }
 
+  // a number field's value, or "" when empty; text it cannot read ("10-15", "1e") reads "" too,
+  // so it is refused here, not run with the default (a review: the pitch sheets said "hurdle 10%")
+  function numberIn(id, field, example) {
+    const input = document.getElementById(id);
+    if (input.validity.badInput) {
+      throw Object.assign(new Error(`expected one number such as ${example}, not a range or text`), { field });
+    }
+    return input.value.trim();
+  }
+
+  let shownAt = "";  // when the portfolio shown was made
+
   async function body() {
     const out = { objective: document.getElementById("objective").value };
-    const hurdle = document.getElementById("hurdle").value.trim();
+    const hurdle = numberIn("hurdle", "hurdle_pct", "12.5");
     if (hurdle !== "") out.hurdle_pct = Number(hurdle);
-    const cap = document.getElementById("max-incentive").value.trim();
+    const cap = numberIn("max-incentive", "max_incentive_cost", "5000000");
     if (cap !== "") out.max_incentive_cost = Number(cap);
     if (document.getElementById("confirmed-only").checked) out.confirmed_only = true;
     // a region's jobs target (an analyst's review: the core question had no input on the page)
     const region = document.getElementById("min-jobs-region").value;
-    const jobs = document.getElementById("min-jobs").value.trim();
+    const jobs = numberIn("min-jobs", "min_jobs", "1000");
     if (region && jobs === "") throw Object.assign(new Error("give the jobs the target asks for, or no region"), { field: "min_jobs" });
     // a number without its region was dropped without a word (a review): which region is the user's to say
     if (!region && jobs !== "") throw Object.assign(new Error("choose the region the jobs are for under “jobs in”, or leave the jobs empty"), { field: "min_jobs" });
@@ -107,12 +119,12 @@
       await show(job.run);
       kopru.focusResult(document.getElementById("match-results"));
     } catch (e) {
-      // the last portfolio goes with a failed run: its tables and downloads were another run's
-      if (sent) {
-        document.getElementById("match-results").hidden = true;
-        document.getElementById("match-reopened").hidden = true;
-        currentRun = null;
-        history.replaceState(null, "", "/match");  // nor would Reload bring back the hidden one
+      // the last portfolio stays, said to be the earlier run's (as the Plan page does): a typo
+      // should not cost the analyst the sheet they were reading (a review)
+      if (sent && !document.getElementById("match-results").hidden) {
+        const stale = document.getElementById("match-stale");
+        stale.textContent = `This portfolio is of the earlier run (${shownAt}); the run just asked for failed: fix the form and run again.`;
+        stale.hidden = false;
       }
       document.getElementById("match-progress-row").hidden = true;  // no empty bar under an error
       const detail = e.body && Array.isArray(e.body.detail) ? e.body.detail
@@ -138,6 +150,8 @@
       kopru.json(`/api/match/${runId}/figures`),
     ]);
     currentRun = runId;
+    shownAt = new Date(d.created).toLocaleString();
+    document.getElementById("match-stale").hidden = true;
     const imp = d.impact;
     const source = lastSource || "the example pipeline";
     document.getElementById("match-results").hidden = false;

@@ -938,3 +938,81 @@ def test_latency_says_what_the_imaging_limits_turned_away(space, tmp_path):
     said = " ".join(out.split())
     assert code == 0 and f"over the 1 day and its 3 days after: {n} passes within the off-nadir limit" in said
     assert "rejected by the Sun limit" in said
+
+
+def _shipped_sets(*names: str) -> str:
+    """The shipped element sets of these satellites, as a TLE file's text."""
+    from kopru.space.tle import DATA
+
+    lines = (DATA / "tle-kz-tr.txt").read_text(encoding="utf-8").splitlines()
+    out = []
+    for i, line in enumerate(lines):
+        if line.strip() in names:
+            out += lines[i : i + 3]
+    assert len(out) == 3 * len(names)
+    return "\n".join(out) + "\n"
+
+
+def test_the_element_sets_age_counts_only_the_satellites_the_run_uses(space, tmp_path):
+    """A satellite operator's review: --max-elements-age refused a run of KazEOSat-1 (its set 5-6
+    days from the window) for İMECE's, which the run did not use; and pool and imaging were refused
+    for the geostationary KazSat-2 and the inactive RASAT they leave out. Oracle: the shipped epochs,
+    30 May 2026 (day 150) for KazEOSat-1, KazSat-2 and RASAT, 26 June (day 177) for İMECE."""
+    code, out, err = space(
+        "passes", "--start", "2026-05-25", "--satellite", "KazEOSat-1", "--station", "KGS",
+        "--max-elements-age", "30", "--json",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert code == 0 and data["passes"] and "İMECE" not in err
+    assert [a["satellite"] for a in data["element_sets"]] == ["KazEOSat-1"]
+    code, _, err = space(
+        "passes", "--start", "2026-05-25", "--satellite", "IMECE", "--max-elements-age", "30"
+    )
+    assert code == 2 and "İMECE (epoch 2026-06-26, 33 days)" in err and "KazEOSat" not in err
+    # a file of a geostationary, an inactive and an imaging satellite: only İMECE's age is the run's
+    mixed = tmp_path / "mixed.tle"
+    mixed.write_text(_shipped_sets("KAZSAT-2", "RASAT", "IMECE"), encoding="utf-8")
+    for verb in ("pool", "imaging", "latency"):
+        code, out, err = space(
+            verb, "--start", "2026-07-15", "--tle", mixed, "--max-elements-age", "30", "--json",
+            *(("--sites", "SEZ:sez_turan") if verb == "latency" else ()),
+        )  # fmt: skip
+        assert code == 0, (verb, err)
+        data = json.loads(out)
+        assert [a["satellite"] for a in data["element_sets"]] == ["İMECE"], verb
+        assert "KazSat-2" not in err and not any("KazSat-2" in w for w in data["warnings"]), verb
+    code, _, err = space("pool", "--start", "2026-08-15", "--tle", mixed, "--max-elements-age", "30")
+    assert code == 2 and "İMECE (epoch 2026-06-26, 50 days)" in err and "KazSat-2" not in err
+
+
+def test_a_station_left_out_by_its_status_is_said_so_not_unknown(space):
+    """A review: '--station Nakhchivan matches no station' for a row the file has, left out by the
+    default --station-status operational; the message now names its status and the option."""
+    code, _, err = space("passes", "--start", "2026-06-01", "--days", "0.2", "--station", "Nakhchivan")
+    assert code == 2 and "matches no station" not in err
+    assert "(status backup), left out by --station-status operational" in err
+    assert err.rstrip().endswith("to include it: --station-status operational,backup")
+    code, out, err = space(
+        "passes", "--start", "2026-06-01", "--days", "0.2", "--station", "Nakhchivan",
+        "--station-status", "Operational,Backup", "--json", "--assume-leo-antennas",
+    )  # fmt: skip
+    assert code == 0, err
+    assert {p["station"] for p in json.loads(out)["passes"]} == {
+        "Azercosmos backup ground control station, Nakhchivan AR (Julfa district)"
+    }
+
+
+def test_the_latency_csv_carries_each_satellites_element_set(space, tmp_path):
+    """A review: latency.csv, the file that is forwarded, had no element-set columns, which the README
+    promises in every CSV (passes.csv and imaging.csv had them). Oracle: İMECE's epoch, 26 June 2026
+    23:36:45 UTC, 54.02 days before 20 August."""
+    code, _, err = space(
+        "latency", "--start", "2026-08-20", "--sites", "SEZ:sez_turan", "--out", tmp_path / "l"
+    )
+    assert code == 0, err
+    with (tmp_path / "l" / "latency.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    imece = [r for r in rows if r["satellite"] == "İMECE"]
+    assert imece and all(r["elements_epoch"] == "2026-06-26T23:36:45Z" for r in imece)
+    assert all(r["elements_age_at_start_days"] == "54.02" for r in imece)
+    assert all("58 days from the window" in r["elements_warning"] for r in imece)

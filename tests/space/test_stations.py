@@ -71,6 +71,14 @@ def test_status_errors_name_the_row_and_the_choices():
         parse_stations("name,country,lat,lon,elev_m,status\na,KZ,1,2,,planned\n").with_status()
     # a file without a status column: the user's rows are their antennas
     assert parse_stations("name,country,lat,lon,elev_m\na,KZ,1,2,\n").with_status().name == ("a",)
+    # in any case, as 'serves' is read, and with spaces for underscores (a review: 'Operational'
+    # from a spreadsheet was refused where 'LEO' was taken)
+    st = parse_stations(
+        "name,country,lat,lon,elev_m,status\na,KZ,1,2,,Operational\nb,KZ,1,3,,Not a station\n"
+        "c,KZ,1,4,, BACKUP\n"
+    )
+    assert st.statuses() == ("operational", "not_a_station", "backup")
+    assert st.with_status().name == ("a",)
 
 
 @pytest.mark.parametrize(

@@ -34,10 +34,11 @@ from kopru.space.observation import (
     MIN_SUN_ELEVATION_DEG,
     Opportunities,
     check_satellites,
+    imaging_members,
     imaging_opportunities,
     read_sites,
 )
-from kopru.space.pooling import PoolOptions, PoolResult, check_members
+from kopru.space.pooling import PoolOptions, PoolResult, check_members, pool_members
 from kopru.space.pooling import pool as pool_contacts
 from kopru.space.refraction import check_refraction
 from kopru.space.satellites import SatelliteInfo, named, read_satellites
@@ -130,25 +131,30 @@ def _window(
     max_elements_age: float | None = None,
     follow_days: float = 0.0,
 ) -> tuple[Constellation, datetime, float]:
-    """The element sets, named as the satellites file names them, and the checked window; element
-    sets farther than ``max_elements_age`` days from it (and the ``follow_days`` after it that the
-    run also computes) are refused."""
+    """The element sets, named as the satellites file names them, and the checked window. Their age
+    is checked by each verb (:func:`_check_age`) over the satellites it uses."""
     when, days = parse_start(start), check_days(days)
     if max_elements_age is not None and not 0 < max_elements_age < float("inf"):
         raise OptionError(
             f"max_elements_age must be a number of days > 0, got {max_elements_age:g}",
             field="max_elements_age",
         )
-    constellation = named(read_tle(tle), owners)
-    constellation.check_age(when, when + timedelta(days=days + follow_days), max_elements_age)
-    return constellation, when, days
+    return named(read_tle(tle), owners), when, days
+
+
+def _check_age(used: Constellation, when: datetime, days: float, max_elements_age: float | None) -> None:
+    """Warn of the element sets of ``used`` stale over the window's ``days`` (the days after it that the
+    run also computes included), and refuse those farther than ``max_elements_age`` days from it: only
+    the satellites the run uses (a review: a set the run left out, or another satellite's than the one
+    asked for, refused an operator's run)."""
+    used.check_age(when, when + timedelta(days=days), max_elements_age)
 
 
 def station_statuses(wanted: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
     """The statuses asked for: a string is one status, or several comma-separated as on the command
     line ('operational,backup'), never its characters; blanks are dropped."""
     items = wanted.split(",") if isinstance(wanted, str) else wanted
-    return tuple(s.strip() for s in items if s.strip())
+    return tuple(s.strip().lower() for s in items if s.strip())
 
 
 def _warn(message: str) -> str:
@@ -185,7 +191,9 @@ def passes(
         norads = [str(e.norad) for e in constellation]
         constellation = constellation.subset(_named_in(satellite, names, "satellite", norads))
     if station:
+        _said_left_out(station, sites, station_statuses(station_status))
         sites = sites.subset(_named_in(station, [(n,) for n in sites.name], "station"))
+    _check_age(constellation, when, days, max_elements_age)
     found = find_passes(constellation, sites, when, days, min_elevation, refraction=refraction)
     geostationary = np.array([e.is_geostationary for e in constellation], dtype=bool)
     tracks = sites.tracks_leo(assume_leo_antennas)
@@ -254,6 +262,24 @@ def _named_in(
             raise OptionError(f"--{what} {word!r} matches no {what}; the {what}s: {listed}", field=what)
         keep |= hit
     return keep
+
+
+def _said_left_out(wanted: Sequence[str], sites: Stations, statuses: tuple[str, ...]) -> None:
+    """Refuse a station asked for by name that the status filter left out, saying so: 'matches no
+    station' told an operator who named Nakhchivan rightly that it does not exist (a review)."""
+    for word in wanted:
+        key = fold(word)
+        if not key or any(key in fold(n) for n in sites.name):
+            continue
+        hits = [r for r in sites.left_out if key in fold(r["name"])]
+        if hits:
+            named = ", ".join(f"{r['name']} (status {r['status']})" for r in hits)
+            more = ",".join(dict.fromkeys([*statuses, *(r["status"] for r in hits)]))
+            raise OptionError(
+                f"--station {word!r} is {named}, left out by --station-status {','.join(statuses)};"
+                f" to include it: --station-status {more}",
+                field="station",
+            )
 
 
 def _pool_options(
@@ -335,6 +361,8 @@ def pool(
     owners = read_satellites(satellites)
     constellation, when, days = _window(tle, start, days, owners, max_elements_age)
     name = str(satellites or "satellites.csv (shipped)")
+    members = constellation.subset(pool_members(constellation, owners, name)[0])
+    _check_age(members, when, days, max_elements_age)
     result = pool_contacts(
         constellation,
         read_stations(stations, station_statuses(station_status)),
@@ -365,6 +393,7 @@ def imaging(
     check_min_sun_elevation(min_sun_elevation)
     owners = read_satellites(satellites)
     constellation, when, days = _window(tle, start, days, owners, max_elements_age)
+    _check_age(constellation.subset(imaging_members(constellation, owners)[0]), when, days, max_elements_age)
     found = imaging_opportunities(
         constellation,
         read_sites(sites),
@@ -429,10 +458,13 @@ def latency(
         handover_s,
     )
     owners = read_satellites(satellites)
-    constellation, when, days = _window(tle, start, days, owners, max_elements_age, follow_days)
+    constellation, when, days = _window(tle, start, days, owners, max_elements_age)
     site_table = read_sites(sites)
     name = str(satellites or "satellites.csv (shipped)")
     span = days + follow_days
+    # the pool's members: the satellites whose contacts and images the latencies rest on
+    members = constellation.subset(pool_members(constellation, owners, name)[0])
+    _check_age(members, when, span, max_elements_age)
     pooled = pool_contacts(
         constellation,
         read_stations(stations, station_statuses(station_status)),

@@ -51,6 +51,7 @@ from kopru.space.frames import Window
 from kopru.space.observation import Opportunities, co_located
 from kopru.space.pooling import INTEROPERABLE, Contacts, PoolResult
 from kopru.space.stations import Stations
+from kopru.space.visibility import ELEMENT_COLUMNS, element_columns
 
 NETWORKS = ("own", "partners", "pooled")
 NETWORK_LABELS = {
@@ -149,8 +150,8 @@ class Latency:
             "warnings": list(self.warnings),
             # as every space output: which element sets, of what epoch, and how far from the window
             "element_sets": (
-                self.pool.constellation.ages(self.pool.window.start, self.pool.window.end)
-                if self.pool.constellation is not None
+                used.ages(self.pool.window.start, self.pool.window.end)
+                if (used := self.pool.used_sets()) is not None
                 else []
             ),
             # the pooled latencies rest on every antenna working every member's satellite
@@ -172,13 +173,20 @@ class Latency:
     def csv_columns(self) -> list[str]:
         """The columns of :meth:`csv_rows`, in order: a CSV without an image still has its header."""
         down = [f"{side}_{k}" for side in ("own", "pooled") for k in ("down_at", "latency_h", "station")]
-        return ["satellite", "norad", "country", "site", "time", *down]
+        return ["satellite", "norad", "country", "site", "time", *down, *ELEMENT_COLUMNS]
 
     def csv_rows(self) -> list[dict[str, object]]:
-        """One row per image taken in the window, with its downlink on the own and pooled schedules."""
+        """One row per image taken in the window, with its downlink on the own and pooled schedules
+        and its satellite's element set (epoch, age, warning), as every space CSV carries it: the
+        file that is forwarded says when its times rest on stale sets (a review)."""
+        used = self.pool.used_sets()
+        window = self.pool.window
+        ages = {a["norad"]: a for a in used.ages(window.start, window.end)} if used is not None else {}
+        blank = dict.fromkeys(ELEMENT_COLUMNS, "")
         return [
             {k: v for k, v in r.items() if k not in ("own", "pooled")}
             | {f"{side}_{k}": v for side in ("own", "pooled") for k, v in dict(r[side]).items()}
+            | (element_columns(ages[r["norad"]]) if r["norad"] in ages else blank)
             for r in self.images
         ]
 

@@ -89,9 +89,15 @@ class Opportunities:
     # polar night with no word why
     rejected: dict[str, int] = field(default_factory=lambda: {"off_nadir": 0, "sun": 0})
 
+    def used_sets(self) -> Constellation | None:
+        """The element sets of the satellites that image: not those left out (geostationary,
+        inactive, another mission), whose age is no matter to the run."""
+        return self.constellation.without(self.excluded) if self.constellation is not None else None
+
     def as_dict(self) -> dict[str, object]:
         start, end = self.window.start, self.window.end
-        stale = self.constellation.stale_warning(start, end) if self.constellation else ""
+        used = self.used_sets()
+        stale = used.stale_warning(start, end) if used else ""
         return {
             "parameters": {
                 "max_off_nadir_deg": self.max_off_nadir_deg,
@@ -103,7 +109,7 @@ class Opportunities:
             "rejected": self.rejected,
             "opportunities": self.rows,
             "sites": self.sites,
-            "element_sets": self.constellation.ages(start, end) if self.constellation else [],
+            "element_sets": used.ages(start, end) if used else [],
             "warnings": [w for w in (stale, *self.warnings) if w],
             "excluded": self.excluded,
         }
@@ -228,6 +234,22 @@ def imaging_limits(
     return f"{nadir}, {sun}"
 
 
+def imaging_members(
+    constellation: Constellation, owners: dict[int, SatelliteInfo]
+) -> tuple[list[bool], list[dict[str, object]]]:
+    """Which satellites image, and the others with their reason."""
+    keep, excluded = [], []
+    for e in constellation:
+        info = owners.get(e.norad)
+        reason = "geostationary" if e.is_geostationary else ("inactive" if info and not info.active else "")
+        if info and info.mission and info.mission != "earth-observation" and not reason:
+            reason = f"mission: {info.mission}"
+        if reason:
+            excluded.append({"satellite": e.name, "norad": e.norad, "reason": reason})
+        keep.append(not reason)
+    return keep, excluded
+
+
 def imaging_opportunities(
     constellation: Constellation,
     sites: Stations,
@@ -247,15 +269,7 @@ def imaging_opportunities(
         raise StationError(f"--max-off-nadir must be in (0, 90) degrees, got {max_off_nadir_deg:g}")
     if not 0.0 <= look_days < math.inf:
         raise ValueError(f"look_days must be a number of days >= 0, got {look_days:g}")
-    keep, excluded = [], []
-    for e in constellation:
-        info = owners.get(e.norad)
-        reason = "geostationary" if e.is_geostationary else ("inactive" if info and not info.active else "")
-        if info and info.mission and info.mission != "earth-observation" and not reason:
-            reason = f"mission: {info.mission}"
-        if reason:
-            excluded.append({"satellite": e.name, "norad": e.norad, "reason": reason})
-        keep.append(not reason)
+    keep, excluded = imaging_members(constellation, owners)
     sats = constellation.subset(keep)
     notes = _unknown_satellites(sats, owners, satellites_file)
     window = Window(start, days * 86400.0)

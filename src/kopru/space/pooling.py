@@ -170,10 +170,15 @@ class PoolResult:
     own_contacts: Contacts | None = field(default=None, repr=False)
     pooled_contacts: Contacts | None = field(default=None, repr=False)
 
+    def used_sets(self) -> Constellation | None:
+        """The element sets of the satellites pooled: not those left out (geostationary, inactive,
+        no row), whose age is no matter to the run (a review: a stale geostationary set was warned of,
+        and refused by --max-elements-age, in a pool it was not in)."""
+        return self.constellation.without(self.excluded) if self.constellation is not None else None
+
     def all_warnings(self) -> list[str]:
-        stale = (
-            self.constellation.stale_warning(self.window.start, self.window.end) if self.constellation else ""
-        )
+        used = self.used_sets()
+        stale = used.stale_warning(self.window.start, self.window.end) if used else ""
         return [w for w in (stale, *self.warnings) if w]
 
     def balance(self) -> list[dict[str, object]]:
@@ -272,7 +277,8 @@ class PoolResult:
         return rows
 
     def as_dict(self) -> dict[str, object]:
-        ages = self.constellation.ages(self.window.start, self.window.end) if self.constellation else []
+        used = self.used_sets()
+        ages = used.ages(self.window.start, self.window.end) if used else []
         return {
             "start": self.window.iso(0.0)[0],
             "end": self.window.iso(self.window.seconds)[0],
@@ -313,7 +319,7 @@ def pool(
     """Compare each satellite's contacts from its own country's stations with the pooled network;
     ``refuse_empty``: refuse a window in which no pass is long enough to book (every figure zero)."""
     options = options or PoolOptions()
-    keep, excluded = _members(constellation, owners, satellites_file)
+    keep, excluded = pool_members(constellation, owners, satellites_file)
     sats = constellation.subset(keep)
     antennas, refused = _leo_antennas(stations, options.assume_leo_antennas)
     country = np.array([owners[e.norad].country for e in sats], dtype=object)
@@ -575,7 +581,7 @@ def contested_by_satellite(rows: list[dict[str, object]]) -> list[dict[str, obje
     return sorted(out.values(), key=lambda r: -float(r["minutes"]))
 
 
-def _members(
+def pool_members(
     constellation: Constellation, owners: dict[int, SatelliteInfo], satellites_file: str
 ) -> tuple[list[bool], list[dict[str, object]]]:
     """Which satellites enter the pool, and the others with their reason."""

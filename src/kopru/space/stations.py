@@ -70,6 +70,11 @@ COUNTRY_ZONES = {
 MAX_FILE_BYTES = 10_000_000
 
 
+def _status_word(text: object) -> str:
+    """A status as written, in any case and with spaces or hyphens for underscores."""
+    return "_".join(str(text or "").strip().lower().replace("-", " ").split())
+
+
 @dataclass(frozen=True)
 class Stations:
     """A table of sites: names, countries and WGS84 coordinates as arrays, one row per antenna."""
@@ -205,7 +210,8 @@ class Stations:
             name = str(row.get("name") or "").strip()
             if not name:
                 raise StationError(f"{where}: 'name' is blank; every site needs a name")
-            status = str(row.get("status") or "").strip() or "operational"
+            # any case, as 'serves' ('Operational', 'Not a station' from a spreadsheet: a review)
+            status = _status_word(row.get("status")) or "operational"
             if status not in STATUSES:
                 raise StationError(f"{where}: 'status' is {status!r}; expected one of {', '.join(STATUSES)}")
             statuses.append(status)

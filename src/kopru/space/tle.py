@@ -174,6 +174,11 @@ class Constellation:
     def subset(self, mask: Sequence[bool] | np.ndarray) -> Constellation:
         return Constellation(tuple(e for e, keep in zip(self.elements, mask, strict=True) if keep))
 
+    def without(self, excluded: Sequence[dict[str, object]]) -> Constellation:
+        """The element sets a run uses: all but the ``excluded`` rows' (``{'norad': ...}``)."""
+        left_out = {int(str(x["norad"])) for x in excluded}
+        return self.subset([e.norad not in left_out for e in self.elements])
+
     def ages(self, start: datetime, end: datetime) -> list[dict[str, object]]:
         """Each element set's epoch, its age at ``start`` (start − epoch, days; negative when the
         epoch is later), the farthest the window gets from the epoch, and whether that is stale."""

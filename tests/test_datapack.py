@@ -606,6 +606,31 @@ def test_a_value_ten_times_the_packs_or_a_tenth_of_it_is_flagged():
     assert load({"KZ*.wage_monthly_avg": {"factor": 9.9}}).overrides[0].check == ""
 
 
+def test_a_value_for_a_subject_without_its_own_row_is_read_in_the_unit_it_takes_now():
+    """A CFO's review: 'TR-20.wage_monthly_avg: 80000' (Denizli has no wage row; it takes Türkiye's)
+    was read in KZT/month, the first unit the quantity lists, and the Turkish baseline's labour fell
+    by nine tenths unsaid. Oracle: the data pack's own rows, Türkiye's wage in TRY/month and Turkistan
+    Region's in KZT/month; a value far from the one taken now is flagged as for a row of its own."""
+    pack = kopru.load_data()
+    assert not pack.parameters.query("subject == 'TR-20' and quantity == 'wage_monthly_avg'").size
+    national = pack.param("TR", "wage_monthly_avg")
+    denizli = load({"TR-20.wage_monthly_avg": 80000})
+    assert denizli.param("TR-20", "wage_monthly_avg").unit == national.unit == "TRY/month"
+    assert denizli.overrides[0].unit == "TRY/month" and denizli.overrides[0].check == ""
+    far = load({"TR-20.wage_monthly_avg": 800000}).overrides[0].check
+    assert far.startswith(f"800,000 TRY/month is {800000 / national.value:.3g} times the data pack's")
+    # an SEZ takes its region's (tenge) value; a unit given is kept, and not compared across units
+    region = pack.param(pack.sez.at["sez_turan", "region"], "wage_monthly_avg")
+    zone = load({"sez_turan.wage_monthly_avg": 400000})
+    assert zone.param("sez_turan", "wage_monthly_avg").unit == region.unit == "KZT/month"
+    dollars = load({"TR-20.wage_monthly_avg": {"value": 50, "unit": "USD/month"}}).overrides[0]
+    assert dollars.unit == "USD/month" and dollars.check == ""
+    # the plan costs Denizli's wage as the lira it is
+    plan = kopru.plan(EXAMPLES / "apparel.yaml", overrides={"TR-20.wage_monthly_avg": 80000})
+    wage = plan.site("plant_TR-20").inputs["wage"]
+    assert wage.unit == "TRY/month" and wage.costed == pytest.approx(80000 / pack.fx_per_usd("TRY"), rel=1e-9)
+
+
 def test_a_subject_only_the_pack_sets_may_be_given_its_own_value():
     """Re-entering a value the pack has changes nothing (older sweep files and runs may name
     TR.labour_hours_factor: 1); a pattern may cover Kazakhstan's factor."""

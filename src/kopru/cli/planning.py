@@ -155,9 +155,7 @@ def print_plan(plan: Any, written: bool = False) -> None:
     if plan.network is not None:
         _print_network(plan)
     if plan.overrides:
-        counts = [f" ({len(o['matched'])} values)" if o.get("matched") else "" for o in plan.overrides]
-        keys = [o["key"] + n for o, n in zip(plan.overrides, counts, strict=True)]
-        out.print(f"[red]overridden:[/] {escape(', '.join(keys))}")
+        out.print(f"[red]overridden:[/] {escape('; '.join(_override_said(o) for o in plan.overrides))}")
         unread = [o["key"] for o in plan.overrides if o.get("read") is False]
         if unread:
             out.print(f"[yellow]read by no site, so without effect:[/] {escape(', '.join(unread))}")
@@ -448,6 +446,19 @@ def route(
     )
     out.print(table)
     _say_restricted(r, find, overrides, avoid)
+
+
+def _override_said(o: dict[str, Any]) -> str:
+    """An override as its key, its value and unit ('TR-20.wage_monthly_avg = 80,000 TRY/month'): the
+    unit it was read in is said (a review: a province's wage read in tenge was listed by key alone)."""
+    new, unit = o.get("new"), o.get("unit") or ""
+    count = f" ({len(o['matched'])} values)" if o.get("matched") else ""
+    if not isinstance(new, int | float):
+        return o["key"] + count
+    if unit == "×":
+        return f"{o['key']} × {new:g}{count}"
+    shown = f"{new:,.0f}" if abs(new) >= 1000 else f"{new:g}"
+    return f"{o['key']} = {shown}{'' if unit in ('', '1') else ' ' + unit}{count}"
 
 
 def _say_restricted(r: Any, find: Any, overrides: Any, avoid: list[str] | None) -> None:

@@ -272,7 +272,11 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note, year=None):
     known |= set(pack.provinces.index)
     if subject not in known:
         raise OverrideError(f"override {key}: unknown subject {subject!r}")
-    unit = unit or allowed[0]
+    # the value the subject takes now, from its region or country: its unit is the one meant (a
+    # review: a Denizli wage of 80,000 was read in tenge, the first unit listed, and cut the Turkish
+    # baseline's labour by nine tenths unsaid), and a value far from it is worth a look
+    taken = _taken_from(pack, params, subject, quantity)
+    unit = unit or (taken[1] if taken and taken[1] in allowed else allowed[0])
     if unit not in allowed:
         raise OverrideError(f"override {key}: unit {unit!r} not allowed (allowed: {', '.join(allowed)})")
     row = {
@@ -288,7 +292,27 @@ def _parameter(pack, params: pd.DataFrame, key, value, unit, note, year=None):
         "overridden": True,
     }
     params = pd.concat([params, pd.DataFrame([row])], ignore_index=True)
-    return params, Override(key, None, value, unit, note, row["year"])
+    check = _far_check(pack, key, value, taken[0], unit) if taken and taken[1] == unit else ""
+    return params, Override(key, None, value, unit, note, row["year"], check)
+
+
+def _taken_from(pack, params: pd.DataFrame, subject: str, quantity: str) -> tuple[float, str] | None:
+    """The value and unit a subject without a row of ``quantity`` takes now: its zone's region's,
+    else its country's (as :func:`kopru.sites.places` looks them up), latest year; None if none."""
+    if subject in pack.sez.index:
+        chain = [str(pack.sez.at[subject, "region"]), "KZ"]
+    elif subject in pack.regions.index:
+        chain = ["KZ"]
+    elif subject in pack.provinces.index:
+        chain = ["TR"]
+    else:
+        return None
+    for fallback in chain:
+        rows = params[(params["subject"] == fallback) & (params["quantity"] == quantity)]
+        if len(rows):
+            latest = rows.loc[rows["year"].astype(int).idxmax()]
+            return float(latest["value"]), str(latest["unit"])
+    return None
 
 
 def _parameters(pack, params: pd.DataFrame, key, value, unit, note, year, factor: bool, valued: dict):

@@ -183,6 +183,28 @@ def test_cash_flows_of_a_two_year_plant_by_hand():
     np.testing.assert_allclose(f.free[0], [-1000, 605, 845])
 
 
+def test_the_tax_base_leaves_out_owned_land_and_the_goods_carrying_cost_by_hand():
+    """The plant above, whose fixed 200 holds 80 of owned land's price × WACC and whose variable 1,000
+    holds 40 of carrying cost on goods in transit: opportunity costs, in the cash flows but not
+    deducted by the tax base (a CFO's review). Tax: (2000 - 1200 + 80 + 40 - 500) × 0.25 = 105 a year
+    instead of 75; while output ramps up, the carrying added back is that of the units made, and the
+    land's all of it (the plant holds its land whatever it makes)."""
+    schedule = Schedule(2, ramp_up_months=0, construction_months=12, working_capital_days=36.5)
+    tax = TaxTerms(np.array([0.25]), np.array([0.0]), np.array([np.inf]), np.array([np.inf]))
+    terms = (schedule, np.array([False]), np.array([2000.0]), np.array([1000.0]), np.array([200.0]))
+    untaxed = {"untaxed_fixed": np.array([80.0]), "untaxed_variable": np.array([40.0])}
+    f = cash_flows(*terms, np.array([1000.0]), tax, 0.1, **untaxed)
+    np.testing.assert_allclose(f.operating[0], [0, 1200, 1200])  # the costs are unchanged
+    np.testing.assert_allclose(f.tax[0], [0, 105, 105])
+    ramped = Schedule(2, ramp_up_months=24, construction_months=12, working_capital_days=0)
+    share = ramped.output_share(np.array([False]))[0]
+    g = cash_flows(
+        ramped, *terms[1:], np.array([1000.0]), tax, 0.1, untaxed_fixed=80.0, untaxed_variable=40.0
+    )
+    taxable = np.maximum(2000 * share - (1000 * share + 200) + 80 + 40 * share - 500, 0) * (share > 0)
+    np.testing.assert_allclose(g.tax[0], 0.25 * taxable)
+
+
 def test_a_tax_reduction_stops_at_its_cap():
     """A 60 % reduction of a 25 % rate on 1,000 of profit a year spares 150 a year; a cap of 200
     spares 150 in year 1 and 50 in year 2, nothing after."""

@@ -130,6 +130,37 @@ def test_profit_tax_deducts_depreciation_not_the_capital_charge():
     np.testing.assert_allclose(np.delete(deduct, k, axis=-1), np.delete(charge, k, axis=-1))
 
 
+def test_profit_tax_deducts_a_lease_but_not_owned_lands_price_times_wacc():
+    """A CFO's review: owned land's price × WACC, an opportunity cost, was deducted from taxable
+    profit, which lowered the tax of the plant with the dearest land (most often the Turkish
+    baseline). By hand: the TR plant's 1,000 m² at 2 USD a year is 0.02 a unit; owned, the tax base
+    adds it back, so 25 % of it, 0.005, more tax a unit; leased, nothing changes. The cost itself
+    (capital) is the same either way."""
+    k = COMPONENTS.index("taxes")
+    leased = landed_cost(two_by_two(land_imputed=np.array([0.0, 0.0])))
+    owned = landed_cost(two_by_two(land_imputed=np.array([0.0, 1.0])))
+    np.testing.assert_allclose(owned[1, :, k] - leased[1, :, k], 0.25 * 1000 * 2.0 / 100_000)
+    np.testing.assert_allclose(owned[0], leased[0])  # the SEZ: no land cost, no tax
+    np.testing.assert_allclose(np.delete(owned, k, axis=-1), np.delete(leased, k, axis=-1))
+    # the default, for inputs built without it, is a lease: the tax base deducts the land
+    np.testing.assert_allclose(landed_cost(two_by_two()), leased)
+
+
+def test_profit_tax_does_not_deduct_the_goods_carrying_cost():
+    """The carrying cost of goods in transit is a return on the capital tied up in them, part of
+    logistics but not an expense: the tax base adds it back. By hand at the TR plant (25 % profit
+    tax), one route of 0.1 freight and 30 days at 12 % a year: carrying = ex-works × 0.12 × 30 / 365,
+    and the tax is 25 % of the margin with that carrying added back."""
+    days = np.full((2, 2, 1), 30.0)
+    c = landed_cost(two_by_two(transit_days=days, carrying_rate=0.12))
+    comp = {name: c[..., k] for k, name in enumerate(COMPONENTS)}
+    ex_works = comp["materials"][1, 1] + comp["energy"][1, 1] + comp["labour"][1, 1] + comp["capital"][1, 1]
+    carrying = ex_works * 0.12 * 30 / 365
+    assert comp["logistics"][1, 1] == pytest.approx(0.1 + carrying)
+    pre_tax = ex_works + 0.1 + carrying + comp["duties"][1, 1]
+    assert comp["taxes"][1, 1] == pytest.approx(0.25 * (20.0 - pre_tax + carrying))
+
+
 def test_property_tax_on_new_buildings():
     c = landed_cost(two_by_two(property_tax_rate=np.array([0.015, 0.004])))
     taxes = c[..., COMPONENTS.index("taxes")]

@@ -462,9 +462,9 @@ def test_the_tails_error_and_the_first_places_hold_are_what_reruns_with_other_se
     with other seeds (the oracle: independent runs of 2,000 draws): within a factor of two (twelve
     runs estimate a spread to about 20 %). Where the resamples keep the #1 first in 95 % or more
     (the shipped weights) every rerun puts it first; where they do not (cost and tail alone: the #1
-    and two others within about one error of each other) the reruns do not all agree, and the
-    sites they put first instead are among those the note names. (The resamples centre on this
-    run's estimate, the reruns on the truth: their shares agree only in what they say of it.)"""
+    and others within about one error of each other) the sites the reruns put first instead are
+    among those the note names (the twelve may also all agree: the resamples centre on this run's
+    estimate, the reruns on the truth, so their shares agree only in what they say of it)."""
     from kopru import api
 
     plan, pack = api.plan(APPAREL), api.load_data()
@@ -496,7 +496,8 @@ def test_the_tails_error_and_the_first_places_hold_are_what_reruns_with_other_se
             mcda._Ranker.of(mcda.criteria_table(plan, r, pack), "topsis").top(ranked.weights)
             for r in runs[1:]
         }
-        assert (firsts == {ranked.first}) is stable, (firsts, sampling)
+        if stable:
+            assert firsts == {ranked.first}, (firsts, sampling)
         assert firsts - {ranked.first} <= set(sampling.instead), (firsts, sampling)
     text = ranked.notes()[-1]
     assert f"{ranked.names[ranked.first]} stays first in {sampling.holds:.1%}" in text

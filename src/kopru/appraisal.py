@@ -16,7 +16,9 @@ This module turns the same inputs into yearly free cash flows for every site at 
   property tax), each from the plan's cost engine;
 - corporate income tax is charged on revenue − operating cost − straight-line depreciation of the
   capex over the plant's life (an assumption: tax depreciation schedules differ by asset class),
-  at each year's rate after incentives (a reduced rate until its cap or its last year);
+  at each year's rate after incentives (a reduced rate until its cap or its last year); the
+  operating cost it deducts leaves out what is an opportunity cost, not an expense: owned land's
+  price × WACC and the carrying cost of goods in transit (``untaxed_fixed``, ``untaxed_variable``);
 - working capital is ``working_capital_days`` of operating cost, built up as output grows and
   released in the last year;
 - a terminal value, when ``terminal_growth`` is given, is the Gordon perpetuity of the last year's
@@ -144,6 +146,8 @@ def cash_flows(
     wacc: float,
     support: Array | None = None,
     support_years: Array | None = None,
+    untaxed_fixed: Array | float = 0.0,
+    untaxed_variable: Array | float = 0.0,
 ) -> CashFlows:
     """Yearly cash flows of every site.
 
@@ -154,7 +158,9 @@ def cash_flows(
     ``fixed_operating`` (S,) a year's fixed operating cost once producing, or (S, T) one per year (a
     tax relief that ends);
     ``capex`` (S,) the investment; ``support`` (S,) a full year's operating-cost support (premium
-    support), paid for ``support_years`` production years.
+    support), paid for ``support_years`` production years; ``untaxed_fixed`` and ``untaxed_variable``
+    (each (S,) or (S, T), as the fixed and the full year's variable cost they are part of): what
+    the tax base does not deduct.
     """
     share = schedule.output_share(running)  # (S, T)
     producing = share > 0
@@ -169,7 +175,10 @@ def cash_flows(
         operating = operating - support[:, None] * share * within
     life = schedule.lifetime_years
     depreciation = np.where(producing, (capex / life)[:, None], 0.0)
-    taxable = np.maximum(revenue - operating - depreciation, 0.0)
+    untaxed = _per_year(untaxed_variable, share) * share + np.where(
+        producing, _per_year(untaxed_fixed, share), 0.0
+    )
+    taxable = np.maximum(revenue - (operating - untaxed) - depreciation, 0.0)
     paid = _tax_by_year(taxable, tax)
     spent = capex[:, None] * schedule.capex_share()[None, :]
     level = operating * schedule.working_capital_days / 365.0
@@ -181,6 +190,12 @@ def cash_flows(
         last = revenue[:, -1] - operating[:, -1] - paid[:, -1]
         terminal[:, -1] = last * (1.0 + g) / (wacc - g)
     return CashFlows(revenue, operating, paid, spent, change, terminal)
+
+
+def _per_year(values: Array | float, like: Array) -> Array:
+    """(S, T) from one value, one per site (S,) or one per site and year (S, T)."""
+    a = np.asarray(values, dtype=float)
+    return np.broadcast_to(a[:, None] if a.ndim == 1 else a, like.shape)
 
 
 def expansion_flows(
@@ -196,6 +211,8 @@ def expansion_flows(
     support_years: Array | None = None,
     fixed_without: Array | None = None,
     certified: Array | None = None,
+    untaxed_fixed: Array | float = 0.0,
+    untaxed_variable: Array | float = 0.0,
 ) -> CashFlows:
     """The cash flows an existing plant's expansion adds: the plant with it less the plant without
     it, which makes the ``running`` share of the output at full from year 1 with no capex and
@@ -205,8 +222,20 @@ def expansion_flows(
     :func:`cash_flows`."""
     kept = np.clip(np.asarray(running, dtype=float), 0.0, 1.0)
     variable = np.asarray(variable_full, dtype=float)
+    untaxed = np.asarray(untaxed_variable, dtype=float)
     whole = cash_flows(
-        schedule, kept, revenue_full, variable, fixed_operating, capex, tax, wacc, support, support_years
+        schedule,
+        kept,
+        revenue_full,
+        variable,
+        fixed_operating,
+        capex,
+        tax,
+        wacc,
+        support,
+        support_years,
+        untaxed_fixed,
+        untaxed,
     )
     uncertified = np.zeros(len(kept), dtype=bool) if certified is None else np.asarray(certified, dtype=bool)
     tax_without = replace(tax, reduction=np.where(uncertified, 0.0, tax.reduction))
@@ -222,6 +251,8 @@ def expansion_flows(
         wacc,
         support_without,
         support_years,
+        untaxed_fixed,
+        untaxed * (kept[:, None] if untaxed.ndim == 2 else kept),
     )
     return CashFlows(*(getattr(whole, f) - getattr(without, f) for f in CashFlows.__dataclass_fields__))
 

@@ -17,7 +17,9 @@ Components (USD per unit delivered to the market):
 - duties: the market's import duty on the customs value (the delivered price less the duty:
   :func:`customs_value`), or its specific minimum per kg where that is larger;
 - taxes: property tax on the new buildings, and corporate income tax on the margin
-  between the selling price and the cost (zero in a SEZ);
+  between the selling price and the cost (zero in a SEZ), the cost as a tax base counts it: the
+  capex's depreciation, not the capital charge's return on it, and neither owned land's price ×
+  WACC nor the carrying cost of goods in transit, which are opportunity costs, not expenses;
 - capital: annualised capex (capital recovery factor), fixed costs and land, per unit.
 
 Fixed costs (capital, property tax) are spread over the units actually produced and sold
@@ -104,6 +106,9 @@ class CostInputs:
     depreciation: float  # share of capex the tax base deducts a year (straight line: 1 / life)
     volume: float | Array  # units produced and sold a year: the fixed costs are spread over them
     carrying_rate: float = 0.0  # annual cost of capital tied up in goods in transit
+    # per site (S,), or one for all: 1 where the land's annual cost is its price × WACC (land owned or
+    # bought: an opportunity cost), 0 where a lease or rent is paid (an expense the tax base deducts)
+    land_imputed: float | Array = 0.0
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -118,9 +123,10 @@ class CostInputs:
         cost = np.asarray(self.material_cost_usd)
         if cost.ndim == 2:
             changes["material_cost_usd"] = cost[index]
-        hours = np.asarray(self.labour_hours)
-        if hours.ndim == 1:
-            changes["labour_hours"] = hours[index]
+        for name in ("labour_hours", "land_imputed"):
+            per_site = np.asarray(getattr(self, name))
+            if per_site.ndim == 1:
+                changes[name] = per_site[index]
         return replace(self, **changes)
 
 
@@ -158,12 +164,22 @@ def property_tax_per_unit(x: CostInputs) -> Array:
 def _allowance(x: CostInputs) -> Array:
     """(..., S, 1) what the tax base adds back per unit: the capital charge recovers the capex with
     a return on it, which no tax code deducts; profit tax is on the margin after depreciation, as
-    in the appraisal's cash flows (:mod:`kopru.appraisal`)."""
-    return (x.capex_usd * (x.capital_recovery - x.depreciation) / x.volume)[..., None]
+    in the appraisal's cash flows (:mod:`kopru.appraisal`). Nor does any deduct owned land's price
+    × WACC, an opportunity cost (a CFO's review: it lowered the tax of the plant with the dearest
+    land, most often the Turkish baseline)."""
+    land = x.land_m2 * x.land_usd_per_m2_year * x.land_imputed
+    return ((x.capex_usd * (x.capital_recovery - x.depreciation) + land) / x.volume)[..., None]
 
 
 def landed_cost(x: CostInputs) -> Array:
     """C[..., site, market, component], USD per unit delivered."""
+    return cost_parts(x)[0]
+
+
+def cost_parts(x: CostInputs) -> tuple[Array, Array]:
+    """The landed-cost cube, and (..., S, M) the carrying cost of the goods in transit on the route
+    it uses, USD per unit: part of logistics, and, as a return on the capital tied up in them, not
+    deducted by the tax base."""
     value = x.material_cost_usd + x.material_freight_usd
     rate = x.material_duty_rate * x.input_duty_share[..., None]
     # an unreachable input's infinite value pays no duty where none is due (inf x 0 would be NaN);
@@ -181,13 +197,19 @@ def landed_cost(x: CostInputs) -> Array:
     property_tax = property_tax_per_unit(x)
 
     ex_works = materials + (energy + labour + capital)[..., None]
-    logistics = np.min(_route_costs(x, ex_works), axis=-1)
+    carrying = _carrying(x, ex_works)
+    routes = x.freight_usd + carrying
+    pick = np.argmin(routes, axis=-1)[..., None]
+    logistics = np.take_along_axis(routes, pick, axis=-1)[..., 0]
+    carried = np.take_along_axis(np.broadcast_to(carrying, routes.shape), pick, axis=-1)[..., 0]
+    carried = np.where(np.isfinite(carried), carried, 0.0)  # an unreachable lane is infinite already
     delivered = ex_works + logistics
     # an unreachable lane (infinite cost) pays infinite duty, even at 0 %
     ad_valorem = np.where(np.isinf(delivered), np.inf, x.duty_rate * customs_value(x.price_usd, x.duty_rate))
     duties = np.maximum(ad_valorem, x.duty_min_usd)
     pre_tax = ex_works + logistics + duties + property_tax[..., None]
-    profit_tax = x.corporate_tax_rate[..., None] * np.maximum(x.price_usd - pre_tax + _allowance(x), 0.0)
+    untaxed = _allowance(x) + carried
+    profit_tax = x.corporate_tax_rate[..., None] * np.maximum(x.price_usd - pre_tax + untaxed, 0.0)
     taxes = property_tax[..., None] + profit_tax
 
     shape = np.broadcast_shapes(logistics.shape, duties.shape, taxes.shape)
@@ -195,7 +217,7 @@ def landed_cost(x: CostInputs) -> Array:
     def per_market(site_values: Array) -> Array:
         return np.broadcast_to(site_values[..., None], shape)
 
-    return np.stack(
+    cube = np.stack(
         [
             np.broadcast_to(materials, shape),
             per_market(energy),
@@ -207,6 +229,7 @@ def landed_cost(x: CostInputs) -> Array:
         ],
         axis=-1,
     )
+    return cube, np.broadcast_to(carried, shape)
 
 
 def customs_value(price: Array, rate: Array) -> Array:
@@ -217,11 +240,16 @@ def customs_value(price: Array, rate: Array) -> Array:
     return price / (1.0 + rate)
 
 
-def _route_costs(x: CostInputs, ex_works: Array) -> Array:
-    """Freight plus in-transit carrying cost for each route alternative, (..., S, M, R)."""
+def _carrying(x: CostInputs, ex_works: Array) -> Array:
+    """In-transit carrying cost for each route alternative, (..., S, M, R)."""
     with np.errstate(invalid="ignore"):  # a site that gets no materials (infinite value) times 0 days
         carrying = ex_works[..., None] * x.carrying_rate * x.transit_days / 365.0
-    return x.freight_usd + np.where(np.isnan(carrying), np.inf, carrying)
+    return np.where(np.isnan(carrying), np.inf, carrying)
+
+
+def _route_costs(x: CostInputs, ex_works: Array) -> Array:
+    """Freight plus in-transit carrying cost for each route alternative, (..., S, M, R)."""
+    return x.freight_usd + _carrying(x, ex_works)
 
 
 def route_choice(x: CostInputs) -> NDArray[np.intp]:

@@ -440,6 +440,8 @@ def _cost_inputs(
         depreciation=1.0 / profile.lifetime_years,
         volume=units,
         carrying_rate=profile.wacc,
+        # a lease is paid; land bought or owned, and an SEZ's (free, then at its price), is not
+        land_imputed=np.where(v["land_usd_per_m2_year"] > 0, 0.0, 1.0),
     )
     # the incentives see one source per material; the source they let a site buy from cheapest is
     # chosen at the share of input duty they leave due (a free customs zone's), which no source moves

@@ -26,7 +26,7 @@ from kopru.appraisal import (
     sign_changes,
     term_share,
 )
-from kopru.costs import COMPONENTS, CostInputs, landed_cost, property_tax_a_year
+from kopru.costs import COMPONENTS, CostInputs, cost_parts, property_tax_a_year
 from kopru.inputs import PlanInputs
 
 VARIABLE = ("materials", "energy", "labour", "logistics", "duties")
@@ -124,12 +124,12 @@ def _flow_terms(pre: PlanInputs) -> dict[str, Any]:
     )
     t = pre.terms
     # the premium support is applied year by year below; an SEZ's duty-free inputs end with its zone
-    variable = _variable(base, demand) * fx
+    variable, carried = (a * fx for a in _variable(base, demand))
     zoned = (pre.inputs.values["in_sez_regime"] > 0) & np.isfinite(t.zone_years)
     if zoned.any():
         # after the zone: inputs pay duty, and land its price (in the ex-works value)
         std_land = pre.inputs.values["std_land_price_usd_per_m2"] * profile.wacc
-        after = _variable(
+        after, after_carried = _variable(
             replace(
                 base,
                 input_duty_share=np.where(zoned, 1.0, base.input_duty_share),
@@ -139,9 +139,10 @@ def _flow_terms(pre: PlanInputs) -> dict[str, Any]:
         )
         inside = term_share(t.zone_years, schedule.years)
         variable = variable[:, None] * inside + after[:, None] * fx * (1.0 - inside)
+        carried = carried[:, None] * inside + after_carried[:, None] * fx * (1.0 - inside)
     prices = np.array([m["price"] for m in pre.markets], dtype=float)
     revenue = np.full(len(pre.sites), float(prices @ demand))
-    fixed = _fixed_by_year(pre, schedule.years) * fx
+    fixed, owned_land = (a * fx for a in _fixed_by_year(pre, schedule.years))
     # each site's hours a unit (the profile's, times its country's labour_hours_factor)
     employees = base.labour_hours * demand.sum() / (pre.inputs.values["hours_per_month"] * 12.0)
     support = t.ssc_usd_per_employee_year * employees * fx
@@ -157,6 +158,9 @@ def _flow_terms(pre: PlanInputs) -> dict[str, Any]:
         wacc=profile.wacc,
         support=support,
         support_years=t.ssc_years,
+        # opportunity costs in the operating cost, which no tax base deducts (kopru.costs)
+        untaxed_fixed=owned_land,
+        untaxed_variable=carried,
     )
 
 
@@ -168,18 +172,21 @@ def _running(sites: Any, units: float) -> np.ndarray:
     return np.where(sites["existing"].to_numpy(bool), made, 0.0)
 
 
-def _variable(x: CostInputs, demand: np.ndarray) -> np.ndarray:
-    """(S,) a full year's variable cost (materials, energy, labour, logistics, duties), USD."""
-    cube = landed_cost(x)
+def _variable(x: CostInputs, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(S,) a full year's variable cost (materials, energy, labour, logistics, duties), USD, and
+    (S,) the carrying cost of the goods in transit in it."""
+    cube, carrying = cost_parts(x)
     idx = [COMPONENTS.index(c) for c in VARIABLE]
     finite_cube = np.where(np.isfinite(cube), cube, 0.0)
-    return np.einsum("smc,m->s", finite_cube[:, :, idx], demand)
+    carried = np.where(np.isfinite(cube[..., 0]), carrying, 0.0) @ demand
+    return np.einsum("smc,m->s", finite_cube[:, :, idx], demand), carried
 
 
-def _fixed_by_year(pre: PlanInputs, years: int) -> np.ndarray:
+def _fixed_by_year(pre: PlanInputs, years: int) -> tuple[np.ndarray, np.ndarray]:
     """(S, T) fixed operating cost: an SEZ's property tax is nil while its relief runs and at the
     standard rate after, its land free while the zone runs and at the standard price × WACC after
-    (the annual cost spreads both instead), the rest the same every year."""
+    (the annual cost spreads both instead), the rest the same every year; and (S, T) the part of it
+    that is owned land's price × WACC, an opportunity cost."""
     x, base, t, v = pre.x, pre.x_base, pre.terms, pre.inputs.values
     in_sez = v["in_sez_regime"] > 0
     relief = term_share(t.sez_years, years)
@@ -197,7 +204,8 @@ def _fixed_by_year(pre: PlanInputs, years: int) -> np.ndarray:
         base.land_usd_per_m2_year[:, None] * zone + std_land[:, None] * (1.0 - zone),
         x.land_usd_per_m2_year[:, None],
     )
-    return x.fixed_costs_usd + x.land_m2 * land + property_tax
+    owned = x.land_m2 * land * np.broadcast_to(x.land_imputed, (len(land),))[:, None]
+    return x.fixed_costs_usd + x.land_m2 * land + property_tax, owned
 
 
 def appraise(pre: PlanInputs, feasible: np.ndarray, baseline: int | None) -> list[AppraisalOut | None]:

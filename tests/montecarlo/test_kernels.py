@@ -82,9 +82,10 @@ def test_one_site_one_market_by_hand(material_f: float) -> None:
     """A hand-computed landed cost: ex-works 100 (labour 40, energy 10 + 5, capital 11, one
     material 30 with 4 of inbound freight), two routes (freight 12 and 9 with 10 and 20 days), 10 %
     duty on the price less the duty, 20 % profit tax on the margin after depreciation (0.04 of
-    capex a year, where the capital charge takes 0.1). A material price drawn twice the pack's
-    doubles the 30 at the origin, not its freight: ex-works 130."""
-    site = np.array([[4.0, 10.0, 0.0, 0.1, 0.5, 2.0, 1000.0, 0.0, 0.2, 0.0]])  # kernels.SITE_COLUMNS
+    capex a year, where the capital charge takes 0.1), the owned land's price × WACC (5 m² at 2 a
+    year) and the carrying cost of the goods in transit, which the tax base does not deduct. A
+    material price drawn twice the pack's doubles the 30 at the origin, not its freight: ex-works 130."""
+    site = np.array([[4.0, 10.0, 0.0, 0.1, 0.5, 2.0, 1000.0, 0.0, 0.2, 0.0, 1.0]])  # kernels.SITE_COLUMNS
     scalar = np.array([100.0, 10.0, 5.0, 0.0, 0.5, 0.1, 0.365, 0.04])  # kernels.SCALARS
     volume = np.array([10.0])
     # capital: (1000 x 0.1 + 0 + 5 m² x 2 USD) / 10 units = 11; + materials 34 -> ex-works 100
@@ -119,7 +120,8 @@ def test_one_site_one_market_by_hand(material_f: float) -> None:
     assert logistics < 12 + 10 * ex_works * 0.365 / 365
     # 10 % duty on the customs value, the price 200 less the duty: 200 / 1.1
     pre_tax = ex_works + logistics + 0.1 * 200 / 1.1
-    allowance = 1000 * (0.1 - 0.04) / 10  # the return on capital is not deductible
+    # not deductible: the return on capital, owned land's price × WACC, the goods' carrying cost
+    allowance = (1000 * (0.1 - 0.04) + 5 * 2.0) / 10 + 20 * ex_works * 0.365 / 365
     per_unit = pre_tax + 0.2 * (200 - pre_tax + allowance)
     assert out[0, 0] == pytest.approx(per_unit * 10, rel=1e-14)
 
@@ -148,7 +150,7 @@ def _one_site(
     only), and the same landed cost from kopru.costs (the oracle, which takes no NaN), per unit."""
     from kopru.costs import CostInputs, landed_cost
 
-    site = np.array([[4.0, 10.0, 0.0, 0.1, 0.5, 2.0, 1000.0, 0.0, 0.2, 0.0]])
+    site = np.array([[4.0, 10.0, 0.0, 0.1, 0.5, 2.0, 1000.0, 0.0, 0.2, 0.0, 1.0]])  # land owned
     scalar = np.array([100.0, 10.0, 5.0, 0.0, 0.5, 0.1, 0.365, 0.04])
     routes = len(freight)
     out = kernels.annual_costs(
@@ -206,6 +208,7 @@ def _one_site(
         depreciation=0.04,
         volume=10.0,
         carrying_rate=0.365,
+        land_imputed=np.array([1.0]),
     )
     return out, float(landed_cost(x).sum(axis=-1)[0, 0])
 

@@ -63,6 +63,7 @@ SITE_COLUMNS = (
     "property_tax_rate",
     "corporate_tax_rate",
     "input_duty_share",
+    "land_imputed",
 )
 SCALARS = (
     "electricity_kwh",
@@ -118,9 +119,10 @@ def annual_costs(
     property_tax = np.empty(n)
     allowance = np.empty(n)
     best = np.empty(n)
+    carried = np.empty(n)  # the carrying part of the best route's cost, which the tax base adds back
     total = np.empty(n)
     for s in range(n_sites):
-        hours, wage, social, electricity, gas, land, capex, property_rate, tax, input_share = site[s]
+        hours, wage, social, electricity, gas, land, capex, property_rate, tax, input_share, imputed = site[s]
         fx, growth, el, gs, lh = key_of[0, s], key_of[1, s], key_of[2, s], key_of[3, s], key_of[4, s]
         for i in range(n):
             rate_fx = keyed[0, fx, i]
@@ -148,13 +150,16 @@ def annual_costs(
             materials_free[i], input_duty[i] = bought, duty
             rest[i] = energy + labour + capital
             property_tax[i] = property_rate * building * capex / volume[i]
-            # the tax base deducts depreciation, not the capital charge's return on capital
-            allowance[i] = capex * (recovery - depreciation) / volume[i]
+            # the tax base deducts depreciation, not the capital charge's return on capital, nor
+            # owned land's price x WACC
+            owned = land_m2 * (land * own_land[i, s]) * imputed
+            allowance[i] = (capex * (recovery - depreciation) + owned) / volume[i]
             total[i] = 0.0
         for m in range(n_markets):
             due = input_due[s, m]
             for i in range(n):
                 best[i] = np.inf
+                carried[i] = 0.0
                 # the inputs of exported units may be duty-free (inward processing)
                 levied = input_duty[i] * due if due > 0 else 0.0  # inf x 0 would be NaN
                 ex_works[i] = (materials_free[i] + levied) + rest[i]
@@ -177,8 +182,12 @@ def annual_costs(
                         + transit_f[4, i] * d4
                         + transit_f[5, i] * d5
                     )
-                    # freight + ex-works value x carrying rate x days / 365, the engine's order
-                    best[i] = _minimum(best[i], days * (ex_works[i] * carrying) / 365.0 + freight)
+                    # freight + ex-works value x carrying rate x days / 365, the engine's order; the
+                    # first of equal costs, as the engine's argmin; a NaN is passed on, as np.minimum
+                    carry = days * (ex_works[i] * carrying) / 365.0
+                    cost = carry + freight
+                    if (cost < best[i] or cost != cost) and best[i] == best[i]:
+                        best[i], carried[i] = cost, carry
             rate, minimum, p = duty_rate[s, m], duty_min[s, m], price[m]
             for i in range(n):
                 delivered = ex_works[i] + best[i]
@@ -188,7 +197,8 @@ def annual_costs(
                 # lane's infinite cost stays infinite, even at a 0 % duty
                 ad_valorem = np.inf if delivered == np.inf else shifted * (p / (1.0 + shifted))
                 pre_tax = delivered + _maximum(ad_valorem, minimum / eur[i]) + property_tax[i]
-                total[i] += (pre_tax + tax * _maximum(p - pre_tax + allowance[i], 0.0)) * weight[m, i]
+                untaxed = allowance[i] + carried[i]
+                total[i] += (pre_tax + tax * _maximum(p - pre_tax + untaxed, 0.0)) * weight[m, i]
         for i in range(n):
             out[s, i] = total[i]
     return out

@@ -748,3 +748,33 @@ def test_the_headline_says_when_the_pick_rests_on_unconfirmed_sez_incentives():
 
         assert ("not confirmed to apply to the product (*)" in _sentence(plan)) == unconfirmed
         assert ("doğrulanmadı (*)" in _sentence(plan, Words("tr"))) == unconfirmed
+
+
+def test_where_no_site_covers_its_cost_the_headline_says_so_not_produce_at():
+    """A CFO's review: apparel with prices typed a tenth of themselves (0.68 for 6.80) still opened
+    "Produce at SEZ Turan"; the loss was said only in the appraisal line. Oracle: the markets'
+    revenue, price × demand, against the cheapest site's annual landed cost; the shipped prices
+    keep "Produce at", in the plan and in the one-page summary (English and Turkish)."""
+    import yaml
+
+    from kopru.language import Words
+    from kopru.report.summary import build_summary
+
+    profile = yaml.safe_load((EXAMPLES / "apparel.yaml").read_text(encoding="utf-8"))
+    profile["price"] = profile["price"] / 10
+    for m in profile["markets"]:
+        if "price" in m:
+            m["price"] = m["price"] / 10
+    plan = kopru.plan(profile)
+    revenue = sum(m["price"] * m["demand"] for m in plan.markets)
+    rec = plan.recommendation
+    assert rec.total > revenue
+    assert rec.headline.startswith(
+        f"No site covers its cost at the profile's prices (the markets pay {revenue:,.0f} USD a year,"
+        f" {rec.total - revenue:,.0f} less than the cheapest site costs); the least costly is {rec.name}:"
+    )
+    english = build_summary(plan, None, Words("en")).sentence
+    assert english.startswith("No site covers its cost at the profile's prices"), english
+    assert "hiçbir yer maliyetini karşılamıyor" in build_summary(plan, None, Words("tr")).sentence
+    shipped = kopru.plan(EXAMPLES / "apparel.yaml").recommendation
+    assert shipped.headline.startswith(f"Produce at {shipped.name}:")

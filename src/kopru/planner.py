@@ -1137,6 +1137,9 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
     turkish = [by_id[s] for s in feasible if by_id[s].country == "TR"]
     base = turkish[0] if turkish else None
     total = best.landed_cost.total
+    # a CFO's review: with cost above the price everywhere (a price typed a tenth of itself, a unit
+    # slip) the headline still began "Produce at"; the loss was said only in the appraisal line
+    produce = _lead(best, revenue_of(markets), currency)
     if base is None or base.id == best.id:
         saving = saving_pct = saving_pct_pre_tax = None
         kazakh = [by_id[s] for s in feasible if by_id[s].country == "KZ"]
@@ -1144,13 +1147,14 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
             runner = kazakh[0]
             gap = runner.landed_cost.total - total
             verb = "Keep producing at" if best.existing else "Produce at"
+            verb = produce if produce != "Produce at" else verb
             text = (
                 f"{verb} {best.name}: its annual landed cost of {total:,.0f} {currency}"
                 f" is {gap:,.0f} {currency} ({gap / runner.landed_cost.total:.1%}) below the best"
                 f" Kazakh alternative, {runner.name}."
             )
         else:
-            text = f"Produce at {best.name}: annual landed cost {total:,.0f} {currency}."
+            text = f"{produce} {best.name}: annual landed cost {total:,.0f} {currency}."
     else:
         saving = base.landed_cost.total - total
         saving_pct = saving / base.landed_cost.total
@@ -1163,7 +1167,7 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
             else ""
         )
         text = (
-            f"Produce at {best.name}: annual landed cost {total:,.0f} {currency}"
+            f"{produce} {best.name}: annual landed cost {total:,.0f} {currency}"
             f" ({best.landed_cost.per_unit:,.2f} {currency} per unit), {saving:,.0f} {currency}"
             f" ({saving_pct:.1%}; {saving_pct_pre_tax:.1%} before profit tax) below the best Turkish"
             f" option, {base.name}{expanded}."
@@ -1226,6 +1230,23 @@ def _recommend(site_plans, ranking, pre: PlanInputs, cube, currency) -> Recommen
 
 
 UNCONFIRMED_CLAUSE = "if its SEZ incentives apply to the product, which is not confirmed (see below)"
+
+
+def revenue_of(markets: list[dict[str, Any]]) -> float:
+    """What the markets pay a year at the profile's prices, plan currency."""
+    return float(sum(m["price"] * m["demand"] for m in markets))
+
+
+def _lead(best: SitePlan, revenue: float, currency: str) -> str:
+    """How the headline opens: 'Produce at', or, where even the cheapest site costs more than the
+    markets pay, that no site covers its cost."""
+    total = best.landed_cost.total
+    if total is None or total <= revenue:
+        return "Produce at"
+    return (
+        f"No site covers its cost at the profile's prices (the markets pay {revenue:,.0f} {currency}"
+        f" a year, {total - revenue:,.0f} less than the cheapest site costs); the least costly is"
+    )
 
 
 def _restricted_sentence(site: SitePlan, currency: str, markets: list[dict[str, Any]]) -> str:

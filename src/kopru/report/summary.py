@@ -316,13 +316,23 @@ def _sentence(plan: Plan, words: Words = ENGLISH) -> str:
     if rec.site is None or rec.total is None:
         return words("No site can serve every market: see the report for what blocks each one.")
     cur = plan.currency
-    text = words(
+    revenue = sum(m["price"] * m["demand"] for m in plan.markets)
+    # no site covers its cost: said first, not "Produce at" (a CFO's review)
+    opening = (
         "Produce at %(site)s: %(total)s %(currency)s a year landed at the markets (%(per_unit)s %(currency)s"
-        " per unit)",
+        " per unit)"
+        if rec.total <= revenue
+        else "No site covers its cost at the profile's prices (the markets pay %(revenue)s %(currency)s a"
+        " year); the least costly is %(site)s: %(total)s %(currency)s a year landed at the markets"
+        " (%(per_unit)s %(currency)s per unit)"
+    )
+    text = words(
+        opening,
         site=rec.name,
         total=words.number(rec.total),
         per_unit=words.number(rec.per_unit or 0.0, 2),
         currency=cur,
+        revenue=words.number(revenue),
     )
     if rec.baseline_site and rec.saving_pct is not None:
         message = (

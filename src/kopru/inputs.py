@@ -21,7 +21,7 @@ from kopru.corridors import Lanes, Network, check_countries, network_for
 from kopru.costs import CostInputs, capital_recovery_factor
 from kopru.datapack import DataPack, reads
 from kopru.display import COUNTRY_NAMES, and_list
-from kopru.errors import FieldIssue, OptionError, ProfileError, RouteError
+from kopru.errors import DataPackError, FieldIssue, OptionError, ProfileError, RouteError
 from kopru.geo import haversine_km
 from kopru.incentives import Incentive, Terms, decide
 from kopru.incentives import apply as apply_incentives
@@ -587,7 +587,10 @@ def _duties(pack: DataPack, profile: Profile, sites: pd.DataFrame, markets: list
     """Treatment per (site country, market territory), ad valorem rates and specific minimums."""
     site_countries = sorted(set(sites["country"]))
     territories = sorted({m["territory"] for m in markets})
-    treat = {(c, t): treatment(pack, c, t, profile.hs) for c in site_countries for t in territories}
+    try:
+        treat = {(c, t): treatment(pack, c, t, profile.hs) for c in site_countries for t in territories}
+    except DataPackError as exc:
+        raise ProfileError(f"hs: {exc}; give the product one of those headings", field="hs") from exc
     duty_rate = np.array([[treat[(c, m["territory"])].rate for m in markets] for c in sites["country"]])
     usd_per_eur = 1.0 / pack.fx_per_usd("EUR")
     duty_min = np.array(
@@ -709,7 +712,15 @@ def _materials(profile, pack, network, sites, connector_usd, teu):
             if o.duty_pct is not None:  # the user's rate is all the duty
                 rate = o.duty_pct / 100.0
             elif m.hs is not None:
-                t = treatment(pack, origin_country, territory, m.hs)
+                try:
+                    t = treatment(pack, origin_country, territory, m.hs)
+                except DataPackError as exc:
+                    raise ProfileError(
+                        f"materials[{k}].hs ({m.name}, from {origin_country}): {exc}; give the material a"
+                        " duty_pct (its rate in your own classification) instead of hs, or one of those"
+                        " headings",
+                        field=f"materials[{k}].hs",
+                    ) from exc
                 rate = t.rate
                 duty_min[cols, c] = t.min_eur_per_kg * usd_per_eur * m.weight
             else:

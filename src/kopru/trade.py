@@ -121,10 +121,9 @@ def _tariff(pack: DataPack, regime: str, hs: str) -> pd.Series:
     hit = tariffs[(tariffs["regime"] == regime) & (tariffs["hs"] == hs)]
     if hit.empty:
         covered = ", ".join(sorted(set(tariffs["hs"])))
-        raise DataPackError(
-            f"HS heading {hs} has no duty rate in {regime}; the data pack covers {covered}"
-            f" (add one with an override tariff.{regime}.{hs} only for headings it has)"
-        )
+        # an override changes a heading's rate, it adds none: what to do is said by the caller
+        # (a CFO's review: the advice to add one with an override, which then refused it)
+        raise DataPackError(f"HS heading {hs} has no duty rate in {regime}; the data pack covers {covered}")
     return hit.iloc[0]
 
 

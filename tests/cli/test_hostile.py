@@ -155,6 +155,19 @@ def test_hostile_numbers_get_one_line_or_a_right_answer(command, cli, tmp_path):
         (("company",), '""', "company: expected some text, got none"),
         # YAML 1.1 read an unquoted 0713 as the octal 459; kopru reads it as text, as YAML 1.2 does
         (("hs",), "0713", "HS heading 0713 has no duty rate in"),
+        # a CFO's review: the advice was an override tariff.<regime>.<hs>, which an override refuses
+        (("hs",), '"8703"', "; give the product one of those headings"),
+        (
+            ("materials", 1, "hs"),
+            '"7201"',
+            "materials[1].hs (trims, labels and poly bags, from TR): HS heading 7201 has no duty rate in"
+            " EAEU_CCT; the data pack covers 1704, ",
+        ),
+        (
+            ("materials", 1, "hs"),
+            '"7201"',
+            "give the material a duty_pct (its rate in your own classification)",
+        ),
     ],
 )
 def test_the_reported_cases_name_their_field(path, value, message, cli, tmp_path):

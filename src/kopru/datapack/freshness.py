@@ -152,11 +152,17 @@ def _connector_km(pack: DataPack, site: Any) -> float:
 
 
 def _edges(pack: DataPack) -> Iterable[DatedValue]:
+    """Each edge's year, keyed as an overrides file replaces it (a CLI review: 'edge.a.b.rail', which
+    the overrides refused, wanting a field): its cost where it has one of its own, else its distance,
+    which with its days is then what its year dates (its freight is at the mode's rates)."""
     names = pack.nodes["name"]
     for r in pack.edges.to_dict("records"):
         a, b, mode = r["from"], r["to"], r["mode"]
         what = f"{mode} {names.get(a, a)} - {names.get(b, b)}"
-        yield DatedValue("edges", f"edge.{a}.{b}.{mode}", what, int(r["year"]), r["source"])
+        own_cost = r["cost_usd_per_teu"] == r["cost_usd_per_teu"]  # not NaN
+        field = "cost_usd_per_teu" if own_cost else "distance_km"
+        what += "" if own_cost else " (distance and days; its freight at the mode's rates)"
+        yield DatedValue("edges", f"edge.{a}.{b}.{mode}.{field}", what, int(r["year"]), r["source"])
 
 
 # the dated values by key, per shipped data and overrides (an override changes a value's year): a
@@ -165,7 +171,7 @@ _DATED: LRU[tuple[dict, dict, dict, set]] = LRU(8)
 
 
 def _dated(pack: DataPack) -> tuple[dict, dict, dict, set]:
-    edges = {v.key: v for v in _edges(pack)}
+    edges = {v.key.rsplit(".", 1)[0]: v for v in _edges(pack)}  # by edge: edge.<from>.<to>.<mode>
     tariffs = {v.key: v for v in _tariffs(pack)}
     params = {v.key: v for v in _parameters(pack)}
     return edges, tariffs, params, _edges_without_rate(pack)

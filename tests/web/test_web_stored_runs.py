@@ -360,3 +360,40 @@ def test_a_risk_runs_details_read_in_words(browser: Any, base: str, earlier: dic
         watched.check()
     finally:
         watched.close()
+
+
+@pytest.mark.browser
+def test_the_runs_page_names_the_countries_a_run_routed_around(
+    browser: Any, base: str, earlier: dict[str, Any]
+) -> None:
+    """A web review: a run that avoided Russia read like one that did not ('ranking of sites'), and
+    its details showed 'routes around ["RU"]'. Oracle: the stored run's avoid (RU), by its name."""
+    from test_web_browser import Watched
+
+    run_id, _ = earlier["around"]
+    watched = Watched(browser, base)
+    page = watched.page
+    try:
+        page.goto(f"{base}/runs")
+        row = page.locator(f"tr:has(button[data-open='{run_id}'])")
+        row.wait_for()
+        assert "routes around Russia" in row.locator("td[data-label='options']").inner_text()
+        row.locator(f"button[data-open='{run_id}']").click()
+        detail = page.locator("#run-detail")
+        detail.locator("th:text-is('routes around')").wait_for()
+        said = detail.locator("tr:has(th:text-is('routes around')) td").inner_text()
+        assert said == "Russia"
+        assert '["RU"]' not in detail.inner_text()
+        watched.check()
+    finally:
+        watched.close()
+
+
+def test_the_server_runs_list_names_the_countries_routed_around(client: httpx.Client) -> None:
+    """Compare's Plan list labels each run by what it changed: a run with no route through Russia
+    read like one without (a web review). Oracle: the profile's avoid, by name."""
+    profile = client.get("/api/examples/apparel").json()["profile"]
+    around = _job(client, "/api/jobs", {"profile": {**profile, "avoid": ["RU"]}})
+    plain = _job(client, "/api/jobs", {"profile": profile})
+    listed = {r["id"]: r for r in client.get("/api/runs").json()}
+    assert listed[around]["avoided"] == ["Russia"] and listed[plain]["avoided"] == []

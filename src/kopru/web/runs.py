@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from pydantic import BaseModel
 
 from kopru import api
+from kopru.display import COUNTRY_NAMES
 from kopru.planner import Plan
 from kopru.store import Entry, records
 
@@ -46,6 +47,8 @@ class RunSummary(BaseModel):
     source: str  # "example:apparel" or "profile"
     optimized: bool
     disruptions: list[str]
+    # the countries no route passed through, by name (a review: runs with and without looked alike)
+    avoided: list[str] = []
     overridden: int
     recommended: str | None
     recommended_name: str | None
@@ -84,6 +87,7 @@ class Run:
             source=self.source,
             optimized=p.network is not None,
             disruptions=p.disruptions,
+            avoided=[COUNTRY_NAMES.get(c, c) for c in p.avoid],
             overridden=len(p.overrides),
             recommended=p.recommendation.site,
             recommended_name=p.recommendation.name,

@@ -22,6 +22,7 @@
     const changes = [];
     if (r.overridden) changes.push(`${count(r.overridden, "value")} replaced`);
     if (r.disruptions.length) changes.push(`${count(r.disruptions.length, "corridor part")} closed`);
+    if ((r.avoided || []).length) changes.push(`no route through ${r.avoided.join(", ")}`);
     if (r.kind === "risk") changes.push("with risk");
     const what = changes.length ? ` (${changes.join(", ")})` : "";
     return `${r.company}: ${r.product} — run of ${when(r.created)}${what}`;

@@ -74,12 +74,14 @@
       const targets = Object.entries(p.min_jobs || {});
       const named = (code) => esc((r.named || {})[code] || code);
       if (targets.length) parts.push(`at least ${targets.map(([reg, n]) => `${kopru.money(n)} jobs in ${named(reg)}`).join(", ")}`);
-      if ((p.avoid || []).length) parts.push(`routes around ${p.avoid.map(named).join(", ")}`);
       if (p.prefer === "saving") parts.push("ties toward the largest saving");
       if (p.include_operating) parts.push("operating plants placed too");
       if (p.confirmed_only) parts.push("confirmed SEZ eligibility only");
       if (p.zones) parts.push("zones of its own");
     }
+    // a plan's "No route through" as a match's avoid: runs with and without it read alike (a review)
+    const country = (code) => esc((r.named || {})[code] || code);
+    if ((p.avoid || []).length) parts.push(`routes around ${p.avoid.map(country).join(", ")}`);
     if (r.profile_path) parts.push(`profile ${esc(base(r.profile_path))}`);
     if (r.disruptions.length) parts.push(`closed ${esc(r.disruptions.join(", "))}`);
     // what it replaced, named and with its value (runs of different what-ifs read alike otherwise)
@@ -230,12 +232,16 @@
     return "";
   };
 
-  function params(p, shown = []) {
+  function params(p, shown = [], named = {}) {
     // options not set (null, {}) say nothing; those shown elsewhere are not repeated
     const set = (v) => v !== null && v !== undefined && !(typeof v === "object" && !Array.isArray(v) && !Object.keys(v).length);
+    const name = (code) => named[code] || code;
     return Object.entries(p || {}).filter(([k, v]) => set(v) && !shown.includes(k)).map(([k, v]) => {
       let text;
       if (k === "uncertainty" && v && v.variables) text = `${Object.keys(v.variables).length} uncertain inputs (${v.copula.length} correlated)`;
+      // countries and regions by name, not as codes in JSON (a review: routes around ["BY","IR","RU"])
+      else if (k === "avoid" && Array.isArray(v)) text = v.map(name).join(", ") || "none";
+      else if (k === "min_jobs" && typeof v === "object") text = Object.entries(v).map(([c, n]) => `${kopru.money(n)} jobs in ${name(c)}`).join(", ");
       else if (v !== null && typeof v === "object") text = JSON.stringify(v).slice(0, 160);
       else if (typeof v === "boolean") text = v ? "yes" : "no";
       else text = String(v);
@@ -281,7 +287,8 @@
       kopru.toast(e.message);
       return;
     }
-    const over = Object.entries(r.overrides || {}).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join("; ");
+    // each value as a reader names it, with its value (the server's words), not its key and JSON
+    const over = (r.replaced || []).join("; ") || Object.keys(r.overrides || {}).join("; ");
     detail.innerHTML = `<div class="row spread"><h2>${esc(KIND[r.kind] || r.kind)} run: ${esc(r.kind === "match" ? pipelineOf(r) : r.company || "")}</h2>
         <button class="small" id="close-detail">close</button></div>
       <p>${headline(r)}</p>
@@ -293,7 +300,7 @@
         <tr><th>profile</th><td>${r.profile_path ? esc(r.profile_path) : "no file recorded (the profile itself is kept in the run's inputs)"}</td></tr>
         <tr><th>closed corridor parts</th><td>${esc(r.disruptions.join(", ") || "none")}</td></tr>
         <tr><th>overridden values</th><td>${esc(over || "none")}</td></tr>`}
-        ${params(r.params, r.kind === "match" ? ["pipeline"] : [])}
+        ${params(r.params, r.kind === "match" ? ["pipeline"] : [], r.named || {})}
         ${r.kind === "match" ? "" : `<tr><th>currency</th><td>${esc(r.currency || "—")}</td></tr>`}
         <tr><th>data pack · kopru</th><td>${esc(r.data_pack_version || "—")} · ${esc(r.kopru_version || "—")}</td></tr>
         <tr><th>inputs hash</th><td><code class="hash">${esc(r.inputs_hash)}</code> (equal inputs, equal hash)</td></tr>

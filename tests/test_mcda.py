@@ -550,3 +550,26 @@ def test_batches_that_agree_leave_the_first_place_alone():
         table, weights, "topsis", run({k: list(0.1 + noise[i]) for i, k in enumerate(["a", "b", "c"])})
     )
     assert shaky is not None and 0.2 < shaky.holds < 0.8 and set(shaky.instead) <= {"b", "c"}
+
+
+def test_crossings_count_every_border_by_land_or_sea_and_each_ferry():
+    """A CLI review: counting border nodes missed every crossing by sea (Denizli to Russia through
+    Samsun counted 0) and borders with no node of their own (Turkmenistan-Uzbekistan). Oracle: the
+    countries of the routes' nodes in corridor_nodes.csv, by hand: Denizli to Russia TR > RU (1);
+    to Almaty TR > IR > TM > UZ > KZ and the Lake Van ferry (5); SEZ Turan to the EU KZ > RU > TR >
+    RO (3); and the criterion is their demand-weighted mean."""
+    from kopru import api
+
+    plan, pack = api.plan(APPAREL), api.load_data()
+
+    def count(site: str, market: str) -> int:
+        s, m = plan.site(site), next(m for m in plan.markets if m["id"] == market)
+        return mcda.route_crossings(pack, plan.routes[f"{s.node}>{m['node']}:cost"].legs)
+
+    assert count("plant_TR-20", "mkt_RU") == 1
+    assert count("plant_TR-20", "mkt_KZ-75") == 5
+    assert count("sez_turan", "mkt_EU") == 3 and count("sez_turan", "mkt_KZ-75") == 0
+    share = np.array([m["demand"] for m in plan.markets], dtype=float)
+    share /= share.sum()
+    mean = np.dot([count("plant_TR-20", m["id"]) for m in plan.markets], share)
+    assert mcda._crossings(plan, pack, plan.site("plant_TR-20"), share) == pytest.approx(mean)

@@ -10,6 +10,7 @@ see ``datapack/data/criteria.yaml`` for each one's unit, direction and source).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -301,14 +302,25 @@ def tail_of(site: Any) -> float:
     return (site.cvar95 - site.mean) / site.mean
 
 
+def route_crossings(pack: Any, legs: list[dict[str, Any]]) -> int:
+    """The borders a route crosses (each change of country from one node to the next, by land or
+    by sea) and its ferry legs. A CLI review: counting border nodes missed every crossing by sea
+    (Samsun to Novorossiysk) and land borders with no node of their own (Turkmenistan-Uzbekistan)."""
+    if not legs:
+        return 0
+    country = pack.nodes["country"]
+    path = [legs[0]["from"], *(leg["to"] for leg in legs)]
+    countries = [country.get(n) for n in path]
+    changes = sum(a != b for a, b in itertools.pairwise(countries))
+    return changes + sum(leg["mode"] == "ferry" for leg in legs)
+
+
 def _crossings(plan: Any, pack: Any, site: Any, share: Array) -> float:
-    """Border crossings and ferry legs on the cheapest route to each market, weighted by demand."""
-    kind = pack.nodes["kind"]
+    """Borders crossed and ferry legs on the cheapest route to each market, weighted by demand."""
     counts = []
     for m in plan.markets:
         route = plan.routes.get(f"{site.node}>{m['node']}:cost")
-        legs = route.legs if route is not None else []
-        counts.append(sum((kind.get(leg["to"]) == "border") + (leg["mode"] == "ferry") for leg in legs))
+        counts.append(route_crossings(pack, route.legs if route is not None else []))
     return float(np.dot(counts, share))
 
 

@@ -64,6 +64,8 @@ def parse(raw: object, dimension: str) -> float:
 _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+(?![,\d])")
 _ONE_GROUP = re.compile(r"^\s*[-+]?\d{1,3},\d{3}(?![,\d.])")  # 1,500: 1500 or 1.5?
 _GROUPED = re.compile(r"^\s*[-+]?\d{1,3}(?:(,\d{3}){2,}(\.\d+)?|,\d{3}\.\d+)(?![,\d])")
+# Turkish and Kazakh writing groups thousands with dots: 1.800.000 (or 1.800.000,50)
+_DOT_GROUPED = re.compile(r"^\s*[-+]?\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?(?![.\d])")
 
 
 def comma_hint(raw: object) -> str | None:
@@ -84,6 +86,10 @@ def comma_hint(raw: object) -> str | None:
         return f"expected a number such as 1500 or 1.5 (no commas), got {raw!r}"
     if _DECIMAL_COMMA.match(raw):
         return f"use a point for decimals: {raw.strip().replace(',', '.', 1)!r}, got {raw!r}"
+    if _DOT_GROUPED.match(raw):  # a CFO's review: pydantic's 'unable to parse string as a number'
+        n = raw.strip().split()[0]
+        plain = n.replace(".", "").replace(",", ".")
+        return f"write {plain!r} without the thousands separator (the dots), got {raw!r}"
     return None
 
 

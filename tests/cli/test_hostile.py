@@ -146,6 +146,12 @@ def test_hostile_numbers_get_one_line_or_a_right_answer(command, cli, tmp_path):
         # a web review: a decimal comma was read as 68 by the form; kopru says what to write
         (("price",), '"6,8"', "price: use a point for decimals: '6.8', got '6,8'"),
         (("annual_volume",), '"3,000,000"', "annual_volume: write '3000000' without the thousands separator"),
+        # a CFO's review: Turkish writing groups thousands with dots, which pydantic could not parse
+        (
+            ("fixed_costs",),
+            "1.800.000",
+            "fixed_costs: write '1800000' without the thousands separator (the dots)",
+        ),
         (("wacc",), "12", "wacc: expected a share of at most 1 (write 12 % or 0.12), got 12"),
         # a CLI review: a bare 200 was read as 200 kg and the plan ran on 1,000 times the freight
         (("unit_weight",), "200", "unit_weight 200 kg in unit_volume 1.2 l is 166,667 kg/m3, denser than"),

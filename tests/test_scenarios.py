@@ -467,6 +467,41 @@ def test_a_sweep_writes_a_board_pack_with_what_each_scenario_changes(tmp_path, c
     assert f"wrote {folder / 'sweep.json'}" in " ".join(r.out.split())
 
 
+def test_a_shock_passed_through_in_full_moves_nothing_in_dollars_near_a_category_edge(tmp_path):
+    """A CFO's review: with a 30 % tenge shock passed through in full, a 22 M EUR project crossed the
+    SEZ reliefs' 3,000,000 MCI edge (category A, 7 years, to B, 15) because its capex was counted
+    in MCI at the shocked rate while the MCI, a tenge amount, stayed: the sweep read -4 %. The MCI
+    now moves with the local prices. Oracle: the README's promise, every site's total in dollars as
+    without the shock; the project is sized so that the shock alone crosses the edge (by hand: a
+    garment maker's category B starts at 1,000,000 MCI; 8 M USD at 474.59 KZT/USD over 4,325 KZT is
+    877,800 MCI, times 1.3 is 1.14 M), and with the MCI left where it was SEZ Turan's total moves."""
+    import yaml
+
+    from kopru.planner import make_plan
+    from kopru.profile import load_profile
+
+    raw = yaml.safe_load(APPAREL.read_text(encoding="utf-8"))
+    raw["capex"] = 8_000_000
+    own = tmp_path / "big.yaml"
+    own.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        f"profile: {own}\nscenarios:\n  - {{name: base}}\n"
+        "  - {name: all, fx_shock: {KZT: 1.3}, pass_through: {KZT: 1}}\n",
+        encoding="utf-8",
+    )
+    profile_path, scenarios, _ = sweep.read_sweep(path)
+    assert scenarios[1].overrides["KZ*.mci"]["factor"] == pytest.approx(1.3)
+    profile = load_profile(profile_path)
+    base, passed = (make_plan(profile, s.overrides or None) for s in scenarios)
+    for site in base.sites:
+        if site.landed_cost.total is not None and site.country == "KZ":
+            assert passed.site(site.id).landed_cost.total == pytest.approx(site.landed_cost.total, rel=1e-9)
+    stayed = {k: v for k, v in scenarios[1].overrides.items() if k != "KZ*.mci"}
+    crossed = make_plan(profile, stayed).site("sez_turan").landed_cost.total
+    assert crossed < base.site("sez_turan").landed_cost.total * 0.99  # the edge is crossed without it
+
+
 def test_a_currency_shock_can_pass_through_to_local_prices(tmp_path):
     """A CFO's review: a weaker tenge read as pure gain, the tenge wages and tariffs left where they
     were. Oracle: with all of a 20 % shock passed through, a Kazakh site's labour and energy cost in

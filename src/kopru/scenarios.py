@@ -57,6 +57,10 @@ PASS_THROUGH_COUNTRY = {"KZT": "KZ", "TRY": "TR"}
 LOCAL_PRICES = (
     *("wage_monthly_avg", "wage_monthly_manufacturing", "electricity_price_industrial"),
     *("gas_price_industrial", "land_price", "land_lease"),
+    # the tenge amount Kazakh thresholds are set in (the SEZ reliefs' category by capex in MCI): left
+    # where it was, a fully passed-through tenge move put a project in another category and read as
+    # a gain of 4 % (a CFO's review); the MCI is indexed each year, so it follows prices (an assumption)
+    "mci",
 )
 
 
@@ -192,7 +196,7 @@ def _passed_through(
             continue
         # each subject's latest value, as an override replaces it: in this currency or not
         latest = rows.loc[rows.groupby("subject")["year"].idxmax()]
-        local = latest["unit"].str.startswith(f"{currency}/")
+        local = latest["unit"].str.startswith(f"{currency}/") | (latest["unit"] == currency)
         if local.all():
             out[f"{country}*.{q}"] = given
         elif local.any():  # some are priced in dollars (a province's land): those do not move

@@ -48,7 +48,7 @@ def test_units_are_converted():
         ({"unit_weight": -1}, r"unit_weight: expected more than 0, got -1"),
         (
             {"markets": [{"id": "mkt_RU", "demand": -5}]},
-            r"markets\[0\]\.demand: expected more than 0, got -5 \(market 'mkt_RU'\)$",
+            r"markets\[0\]\.demand: expected more than 0, got -5 \(market Russia, 'mkt_RU'\)$",
         ),
         ({"markets": [{"id": "mkt_RU", "demand": 1e-300}]}, r"demand: expected at least 1e-06 units a year"),
         ({"markets": [{"id": "mkt_RU", "demand": 1e300}]}, r"markets\[0\]\.demand: expected at most 1e\+12"),
@@ -231,7 +231,8 @@ def test_errors_name_the_list_item_and_say_what_a_pattern_means():
         profile_from_dict(data)
     said = {i.field: i.message for i in caught.value.fields}
     market = data["markets"][1]["id"]
-    assert said["markets[1].demand"] == f"expected more than 0, got 0 (market '{market}')"
+    # by the name the page and the report give it, its id beside (a web review)
+    assert said["markets[1].demand"] == f"expected more than 0, got 0 (market Almaty (city), '{market}')"
     assert said["baseline[0].province"].startswith(
         "expected a Turkish province code such as TR-20 (Denizli),"
     )

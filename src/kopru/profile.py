@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from kopru import documents, units
-from kopru.errors import FieldIssue, ProfileError
+from kopru.errors import DataPackError, FieldIssue, ProfileError
 
 MAX_PROFILE_BYTES = 1_000_000  # a profile is a page of YAML; anything larger is a mistake
 CURRENCIES = ("USD", "EUR", "TRY", "KZT")
@@ -513,7 +513,27 @@ def _item(data: Any, loc: tuple) -> str:
         return ""
     what, key = ITEM_NAMES[loc[0]]
     name = items[loc[1]].get(key) or items[loc[1]].get("province")
-    return f" ({what} {units.brief(name, 60)})" if isinstance(name, str) and name else ""
+    if not isinstance(name, str) or not name:
+        return ""
+    # people read names: a market or a province as the page and the report name it, its id beside
+    # (a web review: 'markets[1].demand ... (market mkt_KZ-75)' for a row that reads Almaty (city))
+    shown = _known_name(loc[0], name)
+    said = f"{shown}, {units.brief(name, 60)}" if shown and shown != name else units.brief(name, 60)
+    return f" ({what} {said})"
+
+
+def _known_name(items: str, code: str) -> str | None:
+    """The data pack's name of a market id or of a Turkish province code, else None."""
+    from kopru import datapack  # read when an error is said: the pack is cached by then
+
+    try:
+        pack = datapack.load()
+    except DataPackError:  # a name is a courtesy: the error must still be said
+        return None
+    table = pack.markets if items == "markets" else pack.provinces if items == "baseline" else None
+    if table is None or code not in table.index:
+        return None
+    return str(table.at[code, "name"])
 
 
 def field_issues(exc: ValidationError, data: Any = None) -> tuple[FieldIssue, ...]:

@@ -807,7 +807,7 @@ def test_risk_draws_take_any_count_the_server_takes(watched: Watched) -> None:
     page.wait_for_selector("body[data-ready='1']", timeout=30_000)
     page.fill("#cmp-samples", "25000")
     page.click("#cmp-run")
-    page.wait_for_function("document.getElementById('cmp-error').textContent.includes('20000')")
+    page.wait_for_function("document.getElementById('cmp-error').textContent.includes('20,000')")
     assert page.locator("#cmp-samples.invalid").count() == 1
     # a range the field cannot read ('1-2000' reads as empty) was run with no risk at all, unsaid (a
     # review): refused beside the field before anything is sent

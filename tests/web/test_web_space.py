@@ -69,6 +69,9 @@ def test_one_zone_store_and_forward(client: httpx.Client) -> None:
         ({"refraction": "x"}, "refraction", "'none', 'radio' or 'optical'"),
         ({"downlink_s": -1}, "downlink_s", "expected at least 0, got -1"),
         ({"follow_days": 8}, "follow_days", "expected at most 7, got 8"),
+        # a web review: 99999999 was echoed as '1e+08'; a number reads as typed, grouped
+        ({"downlink_s": -99999999}, "downlink_s", "expected at least 0, got -99,999,999"),
+        ({"follow_days": 7.25}, "follow_days", "expected at most 7, got 7.25"),
         ({"optimise": True}, "optimise", "Extra inputs are not permitted"),
     ],
 )

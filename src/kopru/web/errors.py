@@ -156,13 +156,20 @@ def _request_message(request: Request, err: dict[str, Any]) -> str:
         limit = err.get("ctx", {}).get(key)
         if isinstance(limit, int | float):
             got = err.get("input")
-            said = f"{got:g}" if isinstance(got, int | float) and not isinstance(got, bool) else brief(got)
-            return f"expected {words} {limit:g}, got {said}"
+            said = _number(got) if isinstance(got, int | float) and not isinstance(got, bool) else brief(got)
+            return f"expected {words} {_number(limit)}, got {said}"
     if kind == "string_pattern_mismatch":  # a regular expression is not a message a person reads
         pattern = err.get("ctx", {}).get("pattern", "")
         wanted = JOB_WORDS if loc[-1] == "job_id" else PATTERN_WORDS.get(pattern, "a value of another form")
         return f"{brief(str(err.get('input', '')))} is not {wanted}"
     return clean_message(err["msg"])
+
+
+def _number(x: float) -> str:
+    """A number as typed, grouped: 99999999 -> '99,999,999', not '1e+08' (a web review)."""
+    if abs(x) < 1e15 and float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:,.10g}"
 
 
 # a bound a request's number failed, as a person says it (pydantic's type, its context key, the words)

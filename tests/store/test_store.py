@@ -436,3 +436,36 @@ def test_a_malformed_run_id_cites_a_real_one_or_none(tmp_path, kinds):
     with pytest.raises(store.StoreError, match=r"expected the first characters of one \(see") as exc:
         store.open_store(empty).show("zzz")
     assert "such as" not in str(exc.value)
+
+
+def test_runs_are_deleted_with_their_results_and_nothing_else(tmp_path, cli):
+    """A web review: runs could not be deleted, a confidential profile's nor a useless one's. Oracle:
+    the store's own tables read with duckdb before and after; an unknown id among the ones given
+    deletes nothing (all or none); the command line asks, and a script must say --yes."""
+    path = tmp_path / "runs.duckdb"
+    keep, a, b = (_record(path, k) for k in (1, 2, 3))
+    s = store.open_store(path)
+
+    def counts() -> tuple[int, int]:
+        with duckdb.connect(str(path), read_only=True) as con:
+            runs = con.execute("SELECT count(*) FROM runs").fetchone()[0]
+            return runs, con.execute("SELECT count(*) FROM results").fetchone()[0]
+
+    before = counts()
+    with pytest.raises(store.RunNotFound):
+        s.delete([a, "ffffffff"])
+    assert counts() == before
+    gone = s.delete([a[:10], b])
+    assert sorted(g["id"] for g in gone) == sorted([a, b])
+    assert [r["id"] for r in s.list()] == [keep]
+    assert counts() == (1, before[1] - 2 * (before[1] // 3))
+    assert s.show(keep)["results"]
+    # the command line: a script is asked for --yes, then deletes and says what
+    r = cli("runs", "delete", keep[:8], "--store", path)
+    assert r.code == 2 and "add --yes to delete without asking" in r.err and counts()[0] == 1
+    r = cli("runs", "delete", keep[:8], "--store", path, "--yes", "--json")
+    assert r.code == 0 and [g["id"] for g in json.loads(r.out)["deleted"]] == [keep]
+    assert counts() == (0, 0)
+    missing = tmp_path / "none.duckdb"
+    r = cli("runs", "delete", "abcdef12", "--store", missing, "--yes")
+    assert r.code == 2 and "does not exist" in r.err and not missing.exists()

@@ -397,3 +397,50 @@ def test_the_server_runs_list_names_the_countries_routed_around(client: httpx.Cl
     plain = _job(client, "/api/jobs", {"profile": profile})
     listed = {r["id"]: r for r in client.get("/api/runs").json()}
     assert listed[around]["avoided"] == ["Russia"] and listed[plain]["avoided"] == []
+
+
+def test_a_run_is_deleted_from_the_store_and_forgotten_by_the_server(client: httpx.Client) -> None:
+    """A web review: runs could not be deleted. DELETE /api/store/runs/{id} removes the run and its
+    results from the store and this server's memory; the other runs stay; a run that is not there
+    is a 404 and a malformed id a 422, nothing deleted."""
+    held = _job(client, "/api/jobs", {"example": "apparel"})
+    others = {r["id"] for r in client.get("/api/store/runs").json()["runs"]} - {held}
+    assert client.get(f"/api/runs/{held}").status_code == 200
+    r = client.delete(f"/api/store/runs/{held}")
+    assert r.status_code == 200, r.text
+    (gone,) = r.json()["deleted"]
+    assert gone["id"] == held and gone["kind"] == "plan" and gone["product"] == "knitted cotton T-shirts"
+    assert client.get(f"/api/store/runs/{held}").status_code == 404
+    assert client.get(f"/api/runs/{held}").status_code == 404  # forgotten here too
+    assert {r["id"] for r in client.get("/api/store/runs").json()["runs"]} == others
+    assert client.delete(f"/api/store/runs/{held}").status_code == 404
+    assert client.delete("/api/store/runs/nonsense").status_code == 422
+    assert {r["id"] for r in client.get("/api/store/runs").json()["runs"]} == others
+
+
+@pytest.mark.browser
+def test_the_runs_pages_delete_button_asks_then_deletes(
+    browser: Any, base: str, client: httpx.Client
+) -> None:
+    """The details' 'delete this run' asks first; dismissed, nothing goes; accepted, the run leaves
+    the list and the store."""
+    from test_web_browser import Watched
+
+    run_id = _job(client, "/api/jobs", {"example": "appliances"})
+    watched = Watched(browser, base)
+    page = watched.page
+    try:
+        page.goto(f"{base}/runs")
+        page.locator(f"button[data-open='{run_id}']").click()
+        page.once("dialog", lambda d: d.dismiss())
+        page.locator("#delete-run").click()
+        assert client.get(f"/api/store/runs/{run_id}").status_code == 200
+        asked = []
+        page.once("dialog", lambda d: (asked.append(d.message), d.accept()))
+        page.locator("#delete-run").click()
+        page.locator(f"button[data-open='{run_id}']").wait_for(state="detached")
+        assert "It cannot be undone" in asked[0]
+        assert client.get(f"/api/store/runs/{run_id}").status_code == 404
+        watched.check()
+    finally:
+        watched.close()

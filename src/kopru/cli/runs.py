@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,6 +14,7 @@ from rich.table import Table
 from kopru import api
 from kopru.cli.common import JsonOpt, ReadStoreOpt, out, print_json
 from kopru.display import item_names, site_names
+from kopru.errors import OptionError
 from kopru.store.records import result_text
 
 app = typer.Typer(
@@ -433,6 +435,36 @@ def _listed(values: Any) -> str:
     if not values:
         return "nothing"
     return ", ".join(map(str, values if isinstance(values, list) else list(values)))
+
+
+@app.command("delete")
+def runs_delete(
+    run_ids: Annotated[list[str], typer.Argument(help="Run ids (or their first characters) to delete.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Delete without asking.")] = False,
+    store: ReadStoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Delete runs and their results from the scenario store (all or none; it cannot be undone)."""
+    opened = api.open_store(store)
+    runs = [opened.show(r) for r in run_ids]  # every id is checked before anything is deleted
+    if not yes:
+        said = "; ".join(_about(r) for r in runs)
+        if not sys.stdin.isatty():  # a script must say so: nothing stored is lost by a slip
+            raise OptionError(f"this would delete {said}: add --yes to delete without asking", field="--yes")
+        if not typer.confirm(f"Delete {said}?", default=False):
+            out.print("nothing deleted")
+            return
+    gone = opened.delete([r["id"] for r in runs])
+    if as_json:
+        print_json({"deleted": gone})
+        return
+    out.print("deleted " + "; ".join(_about(r) for r in gone), highlight=False, markup=False)
+
+
+def _about(run: dict[str, Any]) -> str:
+    """A run as a person tells it: its kind, what it was of and when, its id's first characters."""
+    what = run.get("product") or run.get("company") or ""
+    return f"{run['kind']} run {run['id'][:8]} of {str(run['created'])[:16]}" + (f" ({what})" if what else "")
 
 
 @app.command("export")

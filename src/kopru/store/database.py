@@ -438,6 +438,27 @@ class Store:
             )
             return run
 
+    def delete(self, run_ids: list[str]) -> list[dict[str, Any]]:
+        """Delete these runs and their results, all or none (one unknown id deletes nothing); each
+        deleted run's id, kind, company, product and date. Nothing else in the store changes."""
+        if not _check_file(self.path):  # nothing to delete: no store is created for it
+            raise StoreMissing(f"store {self.path} does not exist; there is no run to delete")
+        with self.connect(write=True) as con:
+            found = list(dict.fromkeys(self._resolve(con, r) for r in run_ids))
+            marks = ", ".join("?" * len(found))
+            gone = _dicts(
+                con.execute(
+                    f"SELECT id, kind, company, product, created FROM runs WHERE id IN ({marks})"
+                    " ORDER BY created, id",
+                    found,
+                )
+            )
+            con.execute("BEGIN")
+            con.execute(f"DELETE FROM results WHERE run_id IN ({marks})", found)
+            con.execute(f"DELETE FROM runs WHERE id IN ({marks})", found)
+            con.execute("COMMIT")
+        return gone
+
     def compare(self, a: str, b: str) -> list[dict[str, Any]]:
         """Every (item, metric) of two runs side by side, with the difference b - a."""
         with self.connect() as con:

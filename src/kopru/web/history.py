@@ -634,6 +634,23 @@ def _show(store: Store, run_id: str) -> dict[str, Any]:
         raise unavailable(exc) from None
 
 
+class Deleted(BaseModel):
+    deleted: list[dict[str, Any]] = Field(description="each run deleted: id, kind, company, product, created")
+
+
+def delete(path: str | Path | None, run_id: str) -> Deleted:
+    """Delete one run from the scenario store (a 404 for a run it does not hold)."""
+    store = store_at(path)
+    _show(store, run_id)  # a run that is not there is a 404, as for GET
+    try:
+        gone = store.delete([run_id])
+    except (StoreMissing, RunNotFound):
+        raise HTTPException(status_code=404, detail=f"no run {run_id} in the scenario store") from None
+    except StoreError as exc:
+        raise unavailable(exc) from None
+    return Deleted(deleted=[{**g, "created": _created(g["created"])} for g in gone])
+
+
 def detail(path: str | Path | None, held: Held, names: dict[str, str], run_id: str) -> StoredRunDetail:
     row = _show(store_at(path), run_id)
     inputs = row.get("inputs") or {}

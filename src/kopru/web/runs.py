@@ -112,6 +112,8 @@ class RunStore(Protocol):
 
     def get(self, run_id: str) -> Run | None: ...
 
+    def forget(self, run_id: str) -> None: ...
+
     def list(self) -> list[RunSummary]: ...
 
 
@@ -159,6 +161,11 @@ class MemoryRunStore:
     def get(self, run_id: str) -> Run | None:
         with self._lock:
             return self._runs.get(run_id)
+
+    def forget(self, run_id: str) -> None:
+        """Drop a run deleted from the scenario store: its page is not to outlive it."""
+        with self._lock:
+            self._runs.pop(run_id, None)
 
     def list(self) -> list[RunSummary]:
         with self._lock:
@@ -267,3 +274,7 @@ class MatchRuns:
     def get(self, run_id: str) -> MatchRun | None:
         with self._lock:
             return self._runs.get(run_id)
+
+    def forget(self, run_id: str) -> None:
+        with self._lock:
+            self._runs.pop(run_id, None)

@@ -47,6 +47,17 @@ def store_run(state: State, run_id: RunPath) -> history.StoredRunDetail:
     return history.detail(state.scenario_store, _held(state), _site_names(), run_id)
 
 
+@router.delete("/store/runs/{run_id}")
+def store_delete(state: State, run_id: RunPath) -> history.Deleted:
+    """Delete a recorded run and its results from the scenario store (it cannot be undone); this
+    server forgets it too. Nothing else stored changes."""
+    deleted = history.delete(state.scenario_store, run_id)
+    for gone in deleted.deleted:
+        state.runs.forget(gone["id"])
+        state.matches.forget(gone["id"])
+    return deleted
+
+
 @router.get("/store/compare")
 def store_compare(state: State, a: RunQuery, b: RunQuery) -> history.StoreComparison:
     """Two recorded runs side by side: every item (site or scenario) and metric, with b - a."""

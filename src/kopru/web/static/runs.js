@@ -290,7 +290,8 @@
     // each value as a reader names it, with its value (the server's words), not its key and JSON
     const over = (r.replaced || []).join("; ") || Object.keys(r.overrides || {}).join("; ");
     detail.innerHTML = `<div class="row spread"><h2>${esc(KIND[r.kind] || r.kind)} run: ${esc(r.kind === "match" ? pipelineOf(r) : r.company || "")}</h2>
-        <button class="small" id="close-detail">close</button></div>
+        <span><button class="small" id="delete-run">delete this run</button>
+        <button class="small" id="close-detail">close</button></span></div>
       <p>${headline(r)}</p>
       <div class="table-wrap"><table class="grid facts">
         <tr><th>run id</th><td><code>${esc(r.id)}</code></td></tr>
@@ -315,6 +316,20 @@
       <div class="table-wrap scroll">${pivot(r.results, r.names, r.kind)}</div>`;
     detail.hidden = false;
     document.getElementById("close-detail").addEventListener("click", () => { detail.hidden = true; });
+    // a review: runs could not be deleted (a confidential profile's, a useless one's); asked first
+    document.getElementById("delete-run").addEventListener("click", async () => {
+      const what = `the ${KIND[r.kind] || r.kind} run of ${when(r.created)}`;
+      if (!window.confirm(`Delete ${what} and its results from the scenario store? It cannot be undone.`)) return;
+      try {
+        await kopru.json(`/api/store/runs/${r.id}`, { method: "DELETE" });
+      } catch (e) {
+        kopru.toast(e.message);
+        return;
+      }
+      detail.hidden = true;
+      kopru.toast(`Deleted ${what}.`, "ok");
+      await load();
+    });
     detail.scrollIntoView({ behavior: "smooth" });
   }
 

@@ -29,8 +29,12 @@ QUIET = {"deadline": None, "database": None, "suppress_health_check": list(Healt
 
 
 @pytest.fixture(scope="module", params=["", TOKEN], ids=["no-token", "token"])
-def live(request: pytest.FixtureRequest) -> Iterator[tuple[str, str, schemathesis.schemas.BaseSchema]]:
-    app = create_app(token=request.param, max_pending=16)
+def live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str, schemathesis.schemas.BaseSchema]]:
+    # a store of its own: the fuzz may DELETE a run it made, never one of the user's data folder
+    store = tmp_path_factory.mktemp("fuzz-store") / "runs.duckdb"
+    app = create_app(token=request.param, max_pending=16, scenario_store=store)
     with serving(app) as url:
         yield url, request.param, schemathesis.openapi.from_dict(app.openapi())
 

@@ -46,6 +46,10 @@ class DatedValue:
         return out
 
 
+# what an edge's year dates when its freight is at its mode's rates
+PRICED_BY_MODE = "(distance and days; its freight at the mode's rates)"
+
+
 def dated_label(value: Mapping[str, Any], words: Words = ENGLISH) -> str:
     """A dated value's readable name (``DatedValue.as_dict()``) in ``words``' language: the names of
     places, regimes and products stay as the data gives them."""
@@ -64,8 +68,11 @@ def dated_label(value: Mapping[str, Any], words: Words = ENGLISH) -> str:
             "%(regime)s duty on HS %(hs)s (%(description)s)", regime=regime, hs=hs, description=description
         )
     if table == "edges":
-        mode = key.rsplit(".", 1)[-1]
-        return f"{words(mode)} {what.removeprefix(f'{mode} ')}"
+        mode = key.split(".")[3]  # edge.<from>.<to>.<mode>.<field>
+        bare = what.removeprefix(f"{mode} ")
+        if bare.endswith(f" {PRICED_BY_MODE}"):
+            return f"{words(mode)} {bare.removesuffix(f' {PRICED_BY_MODE}')} {words(PRICED_BY_MODE)}"
+        return f"{words(mode)} {bare}"
     return what
 
 
@@ -161,7 +168,7 @@ def _edges(pack: DataPack) -> Iterable[DatedValue]:
         what = f"{mode} {names.get(a, a)} - {names.get(b, b)}"
         own_cost = r["cost_usd_per_teu"] == r["cost_usd_per_teu"]  # not NaN
         field = "cost_usd_per_teu" if own_cost else "distance_km"
-        what += "" if own_cost else " (distance and days; its freight at the mode's rates)"
+        what += "" if own_cost else f" {PRICED_BY_MODE}"
         yield DatedValue("edges", f"edge.{a}.{b}.{mode}.{field}", what, int(r["year"]), r["source"])
 
 

@@ -675,3 +675,32 @@ def test_a_stored_match_run_fills_the_match_form_after_a_restart(browser, client
             w.check()
         finally:
             w.close()
+
+
+@pytest.mark.browser
+def test_operating_plants_are_placed_from_a_box_on_the_page(browser, base: str) -> None:
+    """A web review: six unplaced enterprises said to send include_operating: true in POST
+    /api/match, which the page had no control for. The box sends it; the run records it; the
+    reasons name the box, not the API. Oracle: the run's options as the server returns them."""
+    from test_web_browser import Watched
+
+    w = Watched(browser, base)
+    try:
+        page = w.page
+        page.goto(base + "/match")
+        page.click("#match-btn")
+        page.wait_for_selector("#match-map[data-drawn='1']", timeout=90_000)
+        why = page.locator("#match-unassigned").inner_text()
+        assert "POST /api/match" not in why
+        assert "tick “place operating plants too” to place it as if it were" in why
+        first = page.url.split("run=")[1]
+        page.check("#include-operating")
+        page.click("#match-btn")
+        page.wait_for_function(f"!location.href.endsWith({first!r})", timeout=90_000)
+        page.wait_for_selector("#match-map[data-drawn='1']", timeout=90_000)
+        run = httpx.get(f"{base}/api/match/{page.url.split('run=')[1]}", timeout=60).json()
+        assert run["options"]["include_operating"] is True
+        assert "operates already" not in page.locator("#match-unassigned").inner_text()
+        w.check()
+    finally:
+        w.close()

@@ -331,8 +331,8 @@ class MatchResult:
             if web:
                 return w(
                     "it operates already (status '%(status)s'): not a new project to place (the Match page"
-                    " places new projects only; include_operating: true in POST /api/match places it as if"
-                    " it were)",
+                    " places new projects only; tick “place operating plants too” to place it as if it"
+                    " were)",
                     status=status,
                 )
             return w(

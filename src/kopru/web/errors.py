@@ -59,7 +59,7 @@ WEB_WORDS = (
     (re.compile(r"in a --zones file"), "in zones_csv (POST /api/match)"),
     (
         re.compile(r"include_operating, --include-operating on the command line,"),
-        "include_operating: true in POST /api/match,",
+        "“place operating plants too” on the Match page (include_operating in POST /api/match),",
     ),
 )
 

@@ -61,6 +61,8 @@
     const cap = numberIn("max-incentive", "max_incentive_cost", "5000000");
     if (cap !== "") out.max_incentive_cost = Number(cap);
     if (document.getElementById("confirmed-only").checked) out.confirmed_only = true;
+    // the unplaced ones' advice named the API's key, which the page had no control for (a review)
+    if (document.getElementById("include-operating").checked) out.include_operating = true;
     // a region's jobs target (an analyst's review: the core question had no input on the page)
     const region = document.getElementById("min-jobs-region").value;
     const jobs = numberIn("min-jobs", "min_jobs", "1000");
@@ -245,6 +247,7 @@
     document.getElementById("hurdle").value = o.hurdle_pct ?? "";
     document.getElementById("max-incentive").value = o.max_incentive_cost ?? "";
     document.getElementById("confirmed-only").checked = Boolean(o.confirmed_only);
+    document.getElementById("include-operating").checked = Boolean(o.include_operating);
     // the box routes around exactly the countries it names: another set is said in the note
     const box = document.getElementById("avoid-restricted");
     const avoided = [...(o.avoid || [])].sort().join(",");

@@ -481,9 +481,8 @@ def latency(
         warnings.simplefilter("ignore", SpaceWarning)
         # latency reads the opportunities only, not the revisit gaps: no look past the window's ends;
         # over the pool's satellites only, so that what the limits turned away is theirs (a review)
-        members = {int(s["norad"]) for s in pooled.satellites}
         found = imaging_opportunities(
-            constellation.subset(np.isin(constellation.norads, list(members))),
+            members,
             site_table,
             when,
             span,

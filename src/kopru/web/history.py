@@ -640,10 +640,8 @@ class Deleted(BaseModel):
 
 def delete(path: str | Path | None, run_id: str) -> Deleted:
     """Delete one run from the scenario store (a 404 for a run it does not hold)."""
-    store = store_at(path)
-    _show(store, run_id)  # a run that is not there is a 404, as for GET
     try:
-        gone = store.delete([run_id])
+        gone = store_at(path).delete([run_id])
     except (StoreMissing, RunNotFound):
         raise HTTPException(status_code=404, detail=f"no run {run_id} in the scenario store") from None
     except StoreError as exc:

@@ -700,7 +700,11 @@ def test_operating_plants_are_placed_from_a_box_on_the_page(browser, base: str) 
         page.wait_for_selector("#match-map[data-drawn='1']", timeout=90_000)
         run = httpx.get(f"{base}/api/match/{page.url.split('run=')[1]}", timeout=60).json()
         assert run["options"]["include_operating"] is True
-        assert "operates already" not in page.locator("#match-unassigned").inner_text()
+        # the map of the first run may still read drawn: wait for the new run's table itself
+        page.wait_for_function(
+            "!document.getElementById('match-unassigned').textContent.includes('operates already')",
+            timeout=60_000,
+        )
         w.check()
     finally:
         w.close()

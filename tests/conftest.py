@@ -9,6 +9,31 @@ from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+ARTIFACTS = ROOT / "test-artifacts"
+
+# Screenshots are for a person reviewing a change (test-artifacts/); none asserts anything. CI, where
+# nobody looks at them, skips them unless KOPRU_SCREENSHOTS=1: a whole report's page takes ~3.5 s.
+SCREENSHOTS = os.environ.get("KOPRU_SCREENSHOTS", "0" if os.environ.get("CI") else "1") == "1"
+
+
+# trace types a page asked plotly.js for that it does not know: plotly draws such a trace as a
+# scatter (kopru.plotlyjs ships only the trace types kopru uses)
+UNKNOWN_TRACES_JS = """[...document.querySelectorAll('.js-plotly-plot')].flatMap(gd =>
+    (gd._fullData || []).filter(t => t.type !== (gd.data[t.index].type || 'scatter'))
+        .map(t => gd.data[t.index].type))"""
+
+
+def unknown_traces(page) -> list[str]:
+    """The trace types drawn on ``page`` that its plotly.js has no module for."""
+    return page.evaluate(UNKNOWN_TRACES_JS)
+
+
+def screenshot(target, name: str, **kw) -> None:
+    """Save a picture of a page or an element as test-artifacts/``name`` for a reviewer."""
+    if SCREENSHOTS:
+        ARTIFACTS.mkdir(exist_ok=True)
+        target.screenshot(path=str(ARTIFACTS / name), **kw)
+
 
 # CI replays the same examples every run, so a merge never waits on a new draw: one local full run
 # stalled in a property test that solves random assignment instances, and no later run or 450

@@ -3,13 +3,12 @@
 import re
 
 import pytest
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, screenshot, unknown_traces
 from mapcheck import assert_basemap
 
 import kopru
 from kopru.report import render_html
 
-ARTIFACTS = ROOT / "test-artifacts"
 # what a site, market, plant, subject or corridor-node id looks like
 ID = re.compile(
     r"\b(sez_[a-z_]+|mkt_[A-Z]{2}\w*|plant_TR-\d\d|KZ-\d\d|TR-\d\d|KZ-SEZ|iz_[a-z_]+|baku_alat|istanbul_ambarli)\b"
@@ -61,11 +60,11 @@ def test_report_shows_map_and_chart_offline(browser, tmp_path, example):
     assert countries == {"KZ", "TR"}
     assert page.locator("table.incentives td b", has_text="applied").count() >= 4
     assert not errors, errors
+    assert unknown_traces(page) == []
     outside = [u for u in requests if not u.startswith(("file://", "data:", "about:"))]
     assert outside == [], f"report made network requests: {outside}"
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"report-{example}.png"), full_page=False)
-    page.locator("#site-map").screenshot(path=str(ARTIFACTS / f"map-{example}.png"))
+    screenshot(page, f"report-{example}.png", full_page=False)
+    screenshot(page.locator("#site-map"), f"map-{example}.png")
     page.close()
 
 
@@ -125,8 +124,7 @@ def test_optimized_report_draws_the_flows(browser, tmp_path):
     lines = page.locator("#site-map g.trace.scattergeo path.js-line").count()
     assert len(routed) >= 3 and lines >= len(routed)
     assert_basemap(page, "#site-map")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.locator("#site-map").screenshot(path=str(ARTIFACTS / "map-optimized-food_processing.png"))
+    screenshot(page.locator("#site-map"), "map-optimized-food_processing.png")
     page.close()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, screenshot
 
 import kopru
 from kopru import api
@@ -17,7 +17,6 @@ from kopru import montecarlo as risk_mod
 from kopru.inputs import prepare
 from kopru.report import DRAWS_SHOWN, RISK_SITES, render_html, risk_view
 
-ARTIFACTS = ROOT / "test-artifacts"
 APPAREL = EXAMPLES / "apparel.yaml"
 SAMPLES = 2_000
 SEED = 3
@@ -93,10 +92,9 @@ def test_risk_view_and_ranking_render_offline(browser, tmp_path):
     page.wait_for_selector("#cost-chart .main-svg")
     assert not errors, errors
     assert _offline(requests) == [], f"report made network requests: {_offline(requests)}"
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.locator("#risk-distribution").screenshot(path=str(ARTIFACTS / "risk-distribution-apparel.png"))
-    page.locator("#risk-best").screenshot(path=str(ARTIFACTS / "risk-best-apparel.png"))
-    page.locator("#mcda-ranking").screenshot(path=str(ARTIFACTS / "mcda-ranking-apparel.png"))
+    screenshot(page.locator("#risk-distribution"), "risk-distribution-apparel.png")
+    screenshot(page.locator("#risk-best"), "risk-best-apparel.png")
+    screenshot(page.locator("#mcda-ranking"), "mcda-ranking-apparel.png")
     page.close()
 
 
@@ -115,8 +113,7 @@ def test_risk_result_without_draws_shows_ranges(browser, tmp_path):
     assert page.locator("#mcda").count() == 0
     assert not errors, errors
     assert _offline(requests) == []
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.locator("#risk-distribution").screenshot(path=str(ARTIFACTS / "risk-ranges-apparel.png"))
+    screenshot(page.locator("#risk-distribution"), "risk-ranges-apparel.png")
     page.close()
 
 

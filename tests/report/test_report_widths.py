@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, unknown_traces
 
 import kopru
 
@@ -58,6 +58,7 @@ def test_no_report_scrolls_sideways_and_tables_keep_their_numbers_whole(browser,
             heights = {}
             page.set_viewport_size({"width": 1280, "height": 900})
             page.goto(path.as_uri())
+            assert unknown_traces(page) == [], name  # every trace type is in kopru.plotlyjs's bundle
             for width in (1280, 390):
                 page.set_viewport_size({"width": width, "height": 900})
                 page.wait_for_timeout(300)  # plotly lays its figures out after a load or a resize

@@ -3,16 +3,14 @@ headless Chromium (Debian's chromium) renders its map and timeline without touch
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
+from conftest import screenshot, unknown_traces
 
 from kopru.space import read_satellites, read_stations, read_tle
 from kopru.space.pooling import pool
 from kopru.space.report import render_space_report
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
 START = datetime(2026, 6, 1, tzinfo=UTC)
 
 
@@ -63,12 +61,12 @@ def test_report_renders_map_and_timeline_offline(browser, tmp_path, report_html)
     assert n_contacts >= 30
     assert page.locator("#pool-summary tr").count() == 2 + 6
     assert not errors, errors
+    assert unknown_traces(page) == []
     outside = [u for u in requests if not u.startswith(("file://", "data:", "about:", "blob:"))]
     assert outside == [], f"report made network requests: {outside}"
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.locator("#track-map").screenshot(path=str(ARTIFACTS / "space-map.png"))
-    page.locator("#schedule-timeline").screenshot(path=str(ARTIFACTS / "space-timeline.png"))
-    page.screenshot(path=str(ARTIFACTS / "space-report.png"), full_page=True)
+    screenshot(page.locator("#track-map"), "space-map.png")
+    screenshot(page.locator("#schedule-timeline"), "space-timeline.png")
+    screenshot(page, "space-report.png", full_page=True)
     page.close()
 
 

@@ -23,6 +23,7 @@ import pytest
 from web_server import finished, serving, with_boom
 
 import kopru
+from kopru import plotlyjs
 from kopru.planner import Plan
 from kopru.web import create_app
 
@@ -250,7 +251,9 @@ def test_security_headers_and_offline_pages(client: httpx.Client) -> None:
         assert "default-src 'self'" in r.headers["content-security-policy"]
         # every script and stylesheet is served by the app itself
         assert 'src="http' not in r.text and 'href="http' not in r.text, path
-    assert client.get("/static/plotly.min.js").status_code == 200
+    plotly_js = client.get("/static/plotly.min.js")
+    assert plotly_js.status_code == 200
+    assert plotly_js.text == plotlyjs.script()  # the reports' plotly.js (the partial bundle)
     assert client.get("/static/swagger-ui/swagger-ui-bundle.js").status_code == 200
 
 

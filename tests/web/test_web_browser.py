@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import EXAMPLES
+from conftest import EXAMPLES, screenshot, unknown_traces
 from mapcheck import assert_basemap
 from pypdf import PdfReader
 from web_server import serving
@@ -23,7 +23,6 @@ import kopru
 from kopru.web import create_app
 from kopru.web.schemas import MAX_RISK_SAMPLES, MIN_RISK_SAMPLES
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 pytestmark = pytest.mark.browser
 
 
@@ -60,10 +59,10 @@ class Watched:
             u for u in self.requests if not u.startswith((self.base + "/", "data:", "blob:", "about:"))
         ]
         assert outside == [], f"requests outside the server: {outside}"
+        assert unknown_traces(self.page) == []
 
     def shot(self, name: str, **kw: Any) -> None:
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / name), **kw)
+        screenshot(self.page, name, **kw)
 
     def close(self) -> None:
         self.context.close()

@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from plotly.offline import get_plotlyjs
 
-from kopru import basemap
+from kopru import basemap, plotlyjs
 from kopru.datapack import DataPack
 from kopru.display import subject_names
 from kopru.dossier import Dossier, dossier
@@ -152,7 +151,7 @@ def render_html(
         home=plan.site(rec.baseline_site)
         if (rec := plan.recommendation).baseline_site not in (None, rec.site)
         else None,
-        plotlyjs=get_plotlyjs(),
+        plotlyjs=plotlyjs.script(),
         narrow_js=narrow_screens_js(),
         dossiers=report_dossiers(plan, pack),
         basemap=basemap.preload_script(),

@@ -21,9 +21,8 @@ import numpy as np
 import plotly.graph_objects as go
 from jinja2 import Environment, PackageLoader, Template, select_autoescape
 from markupsafe import Markup, escape
-from plotly.offline import get_plotlyjs
 
-from kopru import basemap, datapack
+from kopru import basemap, datapack, plotlyjs
 from kopru.appraisal import finite, irr, npv, payback_years
 from kopru.costs import COMPONENTS, component_label
 from kopru.datapack import DataPack
@@ -369,7 +368,7 @@ def render_match_html(
     env.filters = {**_env.filters, "name": lambda key: regions.get(key, key)}  # a zone's region
     return env.get_template("match.html.j2").render(
         d=data,
-        plotlyjs=get_plotlyjs(),
+        plotlyjs=plotlyjs.script(),
         narrow_js=narrow_screens_js(),
         basemap=basemap.preload_script(),
         map=match_map(result, pack).to_html(div_id="match-map", **to_div),

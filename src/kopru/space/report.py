@@ -26,9 +26,8 @@ import numpy as np
 import plotly.graph_objects as go
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
-from plotly.offline import get_plotlyjs
 
-from kopru import __version__, basemap, datapack
+from kopru import __version__, basemap, datapack, plotlyjs
 from kopru.geo import polygon_rings
 from kopru.report.charts import narrow_screens_js
 from kopru.space.frames import Window
@@ -598,7 +597,7 @@ def render_space_report(
     w = result.window
     raw = station_sources(stations_path)
     return _env.get_template("space_report.html.j2").render(
-        plotlyjs=get_plotlyjs(),
+        plotlyjs=plotlyjs.script(),
         narrow_js=narrow_screens_js(),
         basemap=basemap.preload_script(),
         version=__version__,

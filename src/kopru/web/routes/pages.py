@@ -1,8 +1,8 @@
 """The pages (Plan, Match, Sites, Compare, Space, Runs), the API docs and the static files, all
 served by the app itself.
 
-Nothing the browser loads comes from outside the server: plotly.js is served from the installed
-plotly package, Swagger UI from vendored files, and the Content-Security-Policy forbids other
+Nothing the browser loads comes from outside the server: plotly.js is the package's own partial
+bundle (kopru.plotlyjs), Swagger UI from vendored files, and the Content-Security-Policy forbids other
 origins, so a stray CDN reference fails loudly in the browser tests instead of silently leaking.
 """
 
@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import plotly
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -18,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 import kopru
-from kopru import api, basemap
+from kopru import api, basemap, plotlyjs
 from kopru.display import COUNTRY_NAMES
 from kopru.space.observation import MAX_OFF_NADIR_DEG, MIN_SUN_ELEVATION_DEG
 from kopru.web import sites as site_views
@@ -34,10 +33,6 @@ PAGES = {
     "space": "Space",
     "runs": "Runs",
 }
-
-
-def _plotly_js() -> Path:
-    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
 WHAT_IF = (
@@ -122,14 +117,12 @@ def mount(app: FastAPI, auth: bool) -> None:
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
     def plotly_js() -> Response:
-        # served from the installed plotly package, so the page and the report use the same plotly.js
-        path = _plotly_js()
+        # the reports' plotly.js (kopru.plotlyjs): the partial bundle, or the installed package's
+        path = plotlyjs.script_path()
         headers = {"Cache-Control": "public, max-age=86400"}
-        if path.exists():
+        if path is not None:
             return FileResponse(path, media_type="text/javascript", headers=headers)
-        from plotly.offline import get_plotlyjs  # older plotly packages have no plotly.min.js file
-
-        return Response(get_plotlyjs(), media_type="text/javascript", headers=headers)
+        return Response(plotlyjs.script(), media_type="text/javascript", headers=headers)
 
     @app.get(f"{basemap.URL_PATH}{basemap.TOPOJSON}.json", include_in_schema=False)
     def basemap_topojson() -> Response:

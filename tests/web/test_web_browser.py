@@ -298,6 +298,7 @@ def test_sites_page_map_and_site_data(watched: Watched) -> None:
     watched.shot("web-sites.png")
     page.select_option("#site-select", "TR-16")
     page.wait_for_selector("#site-detail h2:has-text('Bursa')")
+    assert page.url.endswith("/sites?site=TR-16")  # the address shows the site, for a link or a reload
     # the site picked from the list is ringed on the map, at its own coordinates
     ring = page.evaluate(
         "(() => { const t = document.getElementById('sites-map').data.at(-1);"
@@ -313,9 +314,10 @@ def test_sites_page_map_and_site_data(watched: Watched) -> None:
 
 def test_site_page_shows_the_dossier_by_name(watched: Watched) -> None:
     page = watched.page
-    page.goto(watched.base + "/sites")
-    page.wait_for_selector("#sites-map[data-drawn='1']")
-    page.select_option("#site-select", "sez_seaport_aktau")
+    # a link with the site in its address opens the Sites page on that site
+    page.goto(watched.base + "/sites?site=sez_seaport_aktau")
+    page.wait_for_selector("#site-detail h2:has-text('SEZ Seaport Aktau')")
+    assert page.locator("#site-select").input_value() == "sez_seaport_aktau"
     page.click("a.profile-link")
     page.wait_for_selector("#site-profile[data-ready='1']")
     assert page.locator("#site-title").inner_text() == "SEZ Seaport Aktau"

@@ -14,6 +14,13 @@
     Plotly.restyle(mapDiv, { lon: [[site.lon]], lat: [[site.lat]], text: [[site.name]] }, [last]);
   }
 
+  // the site shown is in the address (?site=KZ-75), so that a link or a reload shows it again
+  function remember(id) {
+    const url = new URL(location.href);
+    url.searchParams.set("site", id);
+    history.replaceState(null, "", url);
+  }
+
   async function show(id) {
     if (!id) return;
     let d;
@@ -24,6 +31,7 @@
       return;
     }
     select.value = id;
+    remember(id);
     const s = d.site;
     highlight(s);
     const facts = Object.entries(d.facts).filter(([k]) => k !== "source" && k !== "name")
@@ -71,6 +79,8 @@
       const point = event.points.find((p) => p.customdata);
       if (point) show(point.customdata);
     });
+    const asked = new URLSearchParams(location.search).get("site");
+    if (asked) await show(asked);
   } catch (e) {
     mapDiv.innerHTML = `<p class="error">Could not load the map: ${kopru.esc(e.message)}</p>`;
   }

@@ -15,6 +15,11 @@ from typing import Any
 
 from kopru.errors import SweepError
 
+# LocalCluster's options for no dashboard and the scheduler's HTTP server (health, metrics) on a free
+# port: without a dashboard it still takes 8787, so a second cluster on the machine (two sweeps at
+# once, a notebook's cluster) warned "Port 8787 is already in use"
+NO_DASHBOARD: dict[str, Any] = {"dashboard_address": None, "scheduler_kwargs": {"dashboard_address": ":0"}}
+
 
 @contextlib.contextmanager
 def dask_client(
@@ -45,7 +50,7 @@ def dask_client(
         return
     n = workers or max(1, min(os.cpu_count() or 1, 8))
     with (
-        LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        LocalCluster(n_workers=n, threads_per_worker=1, processes=True, **NO_DASHBOARD) as cluster,
         Client(cluster) as client,
     ):
         yield client

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from kopru import api
 from kopru import montecarlo as risk
+from kopru.cluster import NO_DASHBOARD
 from kopru.datapack import load
 from kopru.errors import OptionError, RiskError
 from kopru.inputs import prepare
@@ -277,7 +278,7 @@ def test_dask_workers_give_the_same_answer():
     n = 2 * risk.BLOCK + 5
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=False, **NO_DASHBOARD
         ) as cluster,
         distributed.Client(cluster) as client,
     ):

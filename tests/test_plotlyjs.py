@@ -8,10 +8,12 @@ tests open also checks that no trace type of theirs is missing (conftest.unknown
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
-from conftest import unknown_traces
+from conftest import EXAMPLES, unknown_traces
 
+import kopru
 from kopru import basemap, plotlyjs
 
 
@@ -47,6 +49,31 @@ def test_the_bundle_is_used_only_for_the_plotly_js_version_the_installed_plotly_
     assert plotlyjs.script() == get_plotlyjs()
 
 
+def trace_types(html: str) -> set[str]:
+    """The trace types of every figure in a report (plotly's to_html writes Plotly.newPlot(id, data, ...))."""
+    decoder = json.JSONDecoder()
+    found: set[str] = set()
+    calls = list(re.finditer(r'Plotly\.newPlot\(\s*"[^"]+",\s*', html))
+    for call in calls:
+        data, _ = decoder.raw_decode(html, call.end())
+        found |= {trace.get("type", "scatter") for trace in data}
+    assert calls, "no figure found"
+    return found
+
+
+def test_the_plan_reports_figures_use_every_trace_type_of_the_bundle_and_no_other():
+    """Oracle: the figures' own JSON in the apparel plan report with its risk view and ranking (cost
+    bars, the map's regions and routes, the risk violins, the ranking's points). The matchmaking and
+    space reports' trace types are checked where the browser opens them (test_report_widths)."""
+    from kopru.report import render_html, risk_view
+
+    apparel = EXAMPLES / "apparel.yaml"
+    risk = risk_view(kopru.risk(apparel, samples=500, seed=3))
+    ranking = kopru.rank(apparel, samples=500, seed=3)
+    html = render_html(kopru.plan(apparel), kopru.load_data(), risk=risk, ranking=ranking)
+    assert trace_types(html) == set(plotlyjs.TRACES)
+
+
 def test_a_bundle_without_its_first_line_is_not_used(tmp_path, monkeypatch, fresh_cache):
     fake = tmp_path / "plotly-kopru.min.js"
     fake.write_text("var Plotly = {};\n", encoding="utf-8")
@@ -75,7 +102,8 @@ def test_the_bundle_draws_its_trace_types_and_a_missing_one_is_caught(browser, t
     page_file = tmp_path / "traces.html"
     page_file.write_text(
         f"<!doctype html><meta charset='utf-8'><body>{divs}{basemap.preload_script()}"
-        f"<script>{plotlyjs.script()}</script>"
+        # the shipped bundle itself, whichever plotly.js the installed plotly would have used
+        f"<script>{plotlyjs.BUNDLE.read_text(encoding='utf-8')}</script>"
         f"<script>{calls}</script></body>",
         encoding="utf-8",
     )

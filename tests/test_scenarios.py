@@ -687,5 +687,8 @@ def test_a_local_cluster_starts_beside_another_on_the_default_dashboard_port():
     try:
         with dask_client(local=True, workers=1) as c:
             assert c.submit(sum, [1, 2]).result() == 3
+            # its HTTP server (no login: logs, call stacks) listens on the loopback only
+            sockets = c.cluster.scheduler.http_server._sockets.values()
+            assert {s.getsockname()[0] for s in sockets} == {"127.0.0.1"}
     finally:
         held.close()

@@ -15,10 +15,14 @@ from typing import Any
 
 from kopru.errors import SweepError
 
-# LocalCluster's options for no dashboard and the scheduler's HTTP server (health, metrics) on a free
-# port: without a dashboard it still takes 8787, so a second cluster on the machine (two sweeps at
-# once, a notebook's cluster) warned "Port 8787 is already in use"
-NO_DASHBOARD: dict[str, Any] = {"dashboard_address": None, "scheduler_kwargs": {"dashboard_address": ":0"}}
+# LocalCluster's options for no dashboard and the scheduler's HTTP server (health, metrics, logs; no
+# login) on a free port of the loopback: without a dashboard it still took 8787, so a second cluster
+# on the machine (two sweeps at once, a notebook's cluster) warned "Port 8787 is already in use";
+# ":0" alone would listen on every interface
+NO_DASHBOARD: dict[str, Any] = {
+    "dashboard_address": None,
+    "scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"},
+}
 
 
 @contextlib.contextmanager

@@ -314,6 +314,11 @@ def test_sites_page_map_and_site_data(watched: Watched) -> None:
 
 def test_site_page_shows_the_dossier_by_name(watched: Watched) -> None:
     page = watched.page
+    # an address naming no site says so and keeps the map (?site=map once fetched the map's own JSON)
+    page.goto(watched.base + "/sites?site=map")
+    page.wait_for_selector("#toast:has-text(\"No site 'map' in the data pack\")")
+    page.wait_for_selector("#sites-map[data-drawn='1']")
+    assert page.locator("#site-detail h2").inner_text() == "Site data"
     # a link with the site in its address opens the Sites page on that site
     page.goto(watched.base + "/sites?site=sez_seaport_aktau")
     page.wait_for_selector("#site-detail h2:has-text('SEZ Seaport Aktau')")
@@ -754,7 +759,7 @@ def test_every_page_fits_a_phone(browser: Any, base: str) -> None:
 
 def test_compare_and_match_fit_a_phone(browser: Any, base: str) -> None:
     """The Compare page's columns fold into one column of figures, each with the sites' values side by
-    side under the sites' names; the Match page and its map fit the screen."""
+    side under the sites' names; the Match page fits the screen before and after a run, its map too."""
     phone = Watched(browser, base, viewport={"width": 390, "height": 844})
     page = phone.page
     try:
@@ -777,6 +782,7 @@ def test_compare_and_match_fit_a_phone(browser: Any, base: str) -> None:
         assert head is not None and -1 <= head["y"] <= 1, head
         phone.shot("web-phone-compare.png")
         page.goto(base + "/match")
+        _fits(page)  # before a run too
         page.click("#match-btn")
         page.wait_for_selector("#match-map[data-drawn='1']", timeout=120_000)
         _fits(page)

@@ -111,24 +111,6 @@ def test_match_page_runs_the_example(browser, base: str) -> None:
 
 
 @pytest.mark.browser
-def test_match_page_fits_a_phone(browser, base: str) -> None:
-    from test_web_browser import Watched, _fits
-
-    phone = Watched(browser, base, viewport={"width": 390, "height": 844})
-    try:
-        page = phone.page
-        page.goto(base + "/match")
-        _fits(page)
-        page.click("#match-btn")
-        page.wait_for_selector("#match-map[data-drawn='1']", timeout=90_000)
-        _fits(page)
-        phone.shot("web-phone-match-page.png", full_page=True)
-        phone.check()
-    finally:
-        phone.close()
-
-
-@pytest.mark.browser
 def test_a_chosen_file_is_the_pipeline_matched(browser, base: str, tmp_path) -> None:
     """Web QA: choosing a CSV left the radio on the example, which was matched instead, silently;
     a bad row of the file was then never reported, and errors named 'pipeline.csv'."""

@@ -17,8 +17,8 @@ from pathlib import Path
 import plotly
 from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
-# every trace type a kopru figure uses (scatter is in plotly.js's core); tests/test_plotlyjs.py
-# draws every figure kopru makes and checks it is in here
+# every trace type a kopru figure uses (scatter is in plotly.js's core); tests/test_plotlyjs.py reads
+# the plan report's, and the browser tests check every page and report they open
 TRACES = ("bar", "choropleth", "scatter", "scattergeo", "violin")
 BUNDLE = Path(__file__).with_name("plotly-kopru.min.js")
 _HEADER = re.compile(r"plotly\.js v(?P<version>[\w.-]+), traces (?P<traces>[a-z, ]+) only")
@@ -37,9 +37,10 @@ def bundle_header() -> tuple[str, tuple[str, ...]] | None:
 
 
 def uses_bundle() -> bool:
-    """True when the shipped bundle is plotly.js at the version the installed plotly writes for."""
+    """True when the shipped bundle is plotly.js at the version the installed plotly writes for and
+    holds every trace type in :data:`TRACES` (one added there without rebuilding is not drawn)."""
     header = bundle_header()
-    return header is not None and header[0] == get_plotlyjs_version()
+    return header is not None and header[0] == get_plotlyjs_version() and set(TRACES) <= set(header[1])
 
 
 def script_path() -> Path | None:

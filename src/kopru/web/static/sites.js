@@ -21,15 +21,18 @@
     history.replaceState(null, "", url);
   }
 
+  let asking = 0;  // the latest site asked for: an earlier answer arriving later is dropped
   async function show(id) {
     if (!id) return;
+    const mine = ++asking;
     let d;
     try {
       d = await kopru.json(`/api/sites/${encodeURIComponent(id)}`);
     } catch (e) {
-      kopru.toast(e.message);
+      if (mine === asking) kopru.toast(e.message);
       return;
     }
+    if (mine !== asking) return;
     select.value = id;
     remember(id);
     const s = d.site;
@@ -79,10 +82,12 @@
       const point = event.points.find((p) => p.customdata);
       if (point) show(point.customdata);
     });
-    const asked = new URLSearchParams(location.search).get("site");
-    if (asked) await show(asked);
   } catch (e) {
     mapDiv.innerHTML = `<p class="error">Could not load the map: ${kopru.esc(e.message)}</p>`;
   }
   select.addEventListener("change", () => show(select.value));
+  // a site named in the address, if the list has it (?site=map would ask the map's own address)
+  const asked = new URLSearchParams(location.search).get("site");
+  if (asked && [...select.options].some((o) => o.value === asked)) show(asked);
+  else if (asked) kopru.toast(`No site '${asked}' in the data pack: choose one on the map or from the list.`);
 })();

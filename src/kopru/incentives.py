@@ -559,41 +559,54 @@ def valued(
 
     with_all = total(x_all)
     without_sez = {k: total(v) for k, v in standard(x_all, values, profile.wacc).items()}
+    dropped: dict[str, Array] = {}
+
+    def without(instrument: str) -> Array:
+        """Every site's total with ``instrument`` off at every site: sites do not share costs, so
+        one pass values it for all of them (it was one pass per site and scheme)."""
+        if instrument not in dropped:
+            term = _TERM_OF[instrument]
+            off = replace(terms, **{term: np.zeros_like(getattr(terms, term))})
+            dropped[instrument] = total(apply(x_base, off, values, profile, demand))
+        return dropped[instrument]
+
     to_cap = _years_to_cap(x_base, terms, demand)
     life = profile.lifetime_years
     out: list[list[Incentive]] = []
     for i, rows in enumerate(terms.rows):
         site_out = []
         for row in rows:
-            value = _value_of(row, i, x_base, terms, values, profile, demand, with_all, without_sez, total)
+            value = _value_of(row, i, with_all, without_sez, without)
             site_out.append(_incentive(row, "applied", value, terms, i, float(to_cap[i]), life))
         site_out += [_incentive(row, "listed", None, terms, i) for row in terms.listed[i]]
         out.append(site_out)
     return out
 
 
-def _value_of(row, i, x_base, terms, values, profile, demand, with_all, without_sez, total) -> float | None:
+# the term an instrument (not an SEZ's) sets: turned off, the site's cost without that incentive
+_TERM_OF = {
+    "cit_rate_reduction": "cit_reduction",
+    "employer_ssc_support": "ssc_usd_per_employee_year",
+    "property_tax_exemption": "property_tax_exempt",
+    "customs_exemption_machinery": "equipment_duty_saved_usd",
+}
+
+
+def _value_of(
+    row: Mapping[str, Any],
+    i: int,
+    with_all: Array,
+    without_sez: dict[str, Array],
+    without: Callable[[str], Array],
+) -> float | None:
     instrument = row["instrument"]
     if not np.isfinite(with_all[i]):
         return None  # a site without a route to every market has no annual cost to compare
     if row["regions"] == "SEZ" and instrument in SEZ_INSTRUMENTS:
         return float(without_sez[instrument][i] - with_all[i])
-    if instrument == "investment_contribution":
-        return None  # the cap of the tax reduction, valued there
-    off = {
-        "cit_rate_reduction": dict(cit_reduction=np.zeros_like(terms.cit_reduction)),
-        "employer_ssc_support": dict(
-            ssc_usd_per_employee_year=np.zeros_like(terms.ssc_usd_per_employee_year)
-        ),
-        "property_tax_exemption": dict(property_tax_exempt=np.zeros_like(terms.property_tax_exempt)),
-        "customs_exemption_machinery": dict(
-            equipment_duty_saved_usd=np.zeros_like(terms.equipment_duty_saved_usd)
-        ),
-    }.get(instrument)
-    if off is None:
+    if instrument not in _TERM_OF:  # an investment contribution: the cap of the tax reduction, valued there
         return None
-    without = replace(terms, **off)
-    return float(total(apply(x_base, without, values, profile, demand))[i] - with_all[i])
+    return float(without(instrument)[i] - with_all[i])
 
 
 def _incentive(

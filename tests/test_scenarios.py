@@ -88,12 +88,12 @@ def test_sweep_outcomes_equal_whole_plans_exactly(tmp_path, name):
         path.write_text(
             f"profile: {APPAREL}\n"
             "grid:\n"
-            # both currencies together; the duty changes together (VAT moves no landed cost); the place's
-            # changes two by two (a region's wage with another's own tariff, a mode's rate with one
-            # edge's), so those pairs are compared together, not each alone: every kind of change is
-            # still met with and without the currency, duty and closure changes, in 20 scenarios
-            "  fx: [{name: base}, {name: fx, fx_shock: {KZT: 1.3, TRY: 0.8}}]\n"
-            "  duty: [{name: d0}, {name: duty, tariff: {EAEU_CCT.6109: 25}, vat: {TR: 18}}]\n"
+            # both currencies and the duty changes in one scenario (VAT moves no landed cost); the
+            # place's changes two by two (a region's wage with another's own tariff, a mode's rate with
+            # one edge's), so those pairs are compared together, not each alone: every kind of change is
+            # still met with and without the currency, duty and closure changes, in 10 scenarios
+            "  shocks: [{name: base}, {name: shocks, fx_shock: {KZT: 1.3, TRY: 0.8},\n"
+            "            tariff: {EAEU_CCT.6109: 25}, vat: {TR: 18}}]\n"
             "  place: [{name: open}, {name: ferry, close: [mode:ferry]},\n"
             # a region that borrows the national tariff gets its own; an edge and a port change
             "          {name: wage_power, overrides: {KZ-61.wage_monthly_avg: 500000,\n"
@@ -186,11 +186,19 @@ def test_a_real_cluster_of_separate_processes_gives_the_serial_answer(tmp_path):
     """--scheduler against a dask scheduler and two dask worker processes on loopback."""
     from kopru.cluster import dask_client, external_cluster
 
-    path = grid_file(tmp_path)
+    # two scenarios with the optimizer: the first is timed here, the other solved in a worker process
+    path = tmp_path / "grid.yaml"
+    path.write_text(
+        f"profile: {APPAREL}\noptimize: true\ngrid:\n"
+        "  fx: [{name: base}, {name: tenge_weak, fx_shock: {KZT: 1.3}}]\n"
+        "  corridor: [{name: no_ferry, close: [mode:ferry]}]\n",
+        encoding="utf-8",
+    )
     serial = api.sweep(path)
     with external_cluster(workers=2) as address, dask_client(scheduler=address) as c:
         remote = sweep.sweep(path, client=c, min_cluster_seconds=0)
-    assert remote.execution.startswith("dask: 3 tasks of up to 1 scenarios on 2 workers")
+    assert remote.execution.startswith("dask: 1 task of up to 1 scenario on 2 workers")
+    assert [s["optimizer"]["status"] for s in remote.scenarios] == ["optimal", "optimal"]
     assert same(remote.scenarios, serial.scenarios)
 
 

@@ -521,4 +521,12 @@ def _on_dask(
     for future in as_completed(futures):
         done(future.result())  # streamed back as each batch finishes
         future.release()
-    return f"dask: {len(batches)} tasks of up to {size} scenarios on {workers} workers"
+    return (
+        f"dask: {_count(len(batches), 'task')} of up to {_count(size, 'scenario')}"
+        f" on {_count(workers, 'worker')}"
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 task', '3 tasks'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

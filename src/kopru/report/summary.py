@@ -25,7 +25,7 @@ from kopru.datapack.freshness import dated_label
 from kopru.datapack.labels import quantity_label
 from kopru.display import COUNTRY_NAMES, and_list
 from kopru.language import ENGLISH, Words
-from kopru.planner import Plan, network_clause, stress_clause, unconfirmed_sentence
+from kopru.planner import Plan, network_clause, revenue_of, stress_clause, unconfirmed_sentence
 from kopru.sites import unconfirmed_incentives
 from kopru.switching import brief as brief_switching
 
@@ -316,7 +316,7 @@ def _sentence(plan: Plan, words: Words = ENGLISH) -> str:
     if rec.site is None or rec.total is None:
         return words("No site can serve every market: see the report for what blocks each one.")
     cur = plan.currency
-    revenue = sum(m["price"] * m["demand"] for m in plan.markets)
+    revenue = revenue_of(plan.markets)
     # no site covers its cost: said first, not "Produce at" (a CFO's review)
     opening = (
         "Produce at %(site)s: %(total)s %(currency)s a year landed at the markets (%(per_unit)s %(currency)s"

@@ -68,6 +68,7 @@ def test_passes_json_shape_with_shipped_defaults(space):
         "min_elevation_deg",
         "antenna_masks_deg",
         "inactive_satellites",
+        "leo_antennas_assumed",
     }
     assert data["min_elevation_deg"] == 10 and data["antenna_masks_deg"] == {}  # the shipped file has none
     assert data["refraction"] == "none"  # geometric elevations unless asked, as skyfield's find_events
@@ -725,6 +726,37 @@ def test_pool_says_which_leo_antenna_is_an_assumption_and_the_time_on_it(space):
         "not established: Azercosmos Main Satellite Ground Control Station's LEO antenna is an assumption of"
         f" the stations file (serves_basis), not a source: {on:.0f} of {total:.0f} pooled min/d use it"
     ) in said
+
+
+def test_passes_say_which_leo_antenna_is_an_assumption_and_how_many_passes_are_over_it(space):
+    """As pool says it (above), passes say it: a satellite operator planning on the list would book
+    Azercosmos Main's LEO antenna, which no source shows. Oracle: the list's own rows over it, and
+    with --assume-leo-antennas the geostationary centres' rows of LEO satellites."""
+    args = ("passes", "--start", "2026-06-01", "--days", "1", "--satellite", "kazeosat")
+    code, out, _ = space(*args, "--json")
+    data = json.loads(out)
+    [row] = data["leo_antennas_assumed"]
+    over = [p for p in data["passes"] if p["station"] == row["station"]]
+    assert code == 0 and row["station"].startswith("Azercosmos Main") and row["basis"] == "serves_basis"
+    assert row["leo_passes"] == len(over) > 0
+    _, text, _ = space(*args)
+    assert (
+        "not established: Azercosmos Main Satellite Ground Control Station's LEO antenna is an assumption of"
+        f" the stations file (serves_basis), not a source: {len(over)} of the {len(data['passes'])} passes"
+        " listed are over it"
+    ) in " ".join(text.split())
+    _, out, _ = space(*args, "--assume-leo-antennas", "--json")
+    data = json.loads(out)
+    by_option = {
+        r["station"]: r["leo_passes"] for r in data["leo_antennas_assumed"] if r["basis"] != "serves_basis"
+    }
+    assert set(by_option) == {
+        r["name"] for r in json.loads(space(*args, "--json")[1])["stations_not_for_leo"]
+    }
+    assert all(n == sum(p["station"] == s for p in data["passes"]) for s, n in by_option.items())
+    # geostationary satellites over the centres that work them are no assumption
+    _, out, _ = space("passes", "--start", "2026-06-01", "--days", "1", "--satellite", "KazSat-2", "--json")
+    assert json.loads(out)["leo_antennas_assumed"] == []
 
 
 def test_imaging_says_how_many_passes_each_limit_rejected(space, tmp_path):

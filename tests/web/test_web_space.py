@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import screenshot
 from web_server import serving
 
 from kopru import space
@@ -215,3 +216,128 @@ def test_the_pool_names_the_antenna_whose_leo_tracking_is_assumed(client: httpx.
     assert row["station"].startswith("Azercosmos Main") and row["pooled_min_per_day"] == pytest.approx(
         on, abs=0.01
     )
+
+
+def test_passes_answer_as_the_python_api_and_the_csv_as_the_command_line(
+    client: httpx.Client, tmp_path: Any
+) -> None:
+    """Oracles: ``kopru.space.passes`` on the same inputs for the JSON, and the passes.csv that
+    ``kopru space passes --out`` writes for the CSV, byte for byte."""
+    from kopru.cli.space import app
+
+    body = {"start": "2026-06-01", "days": 1, "min_elevation": 10, "satellite": ["39731"]}
+    got = client.post("/api/space/passes", json=body)
+    assert got.status_code == 200
+    want = space.passes("2026-06-01", 1, min_elevation=10, satellite=["39731"]).as_dict()
+    assert got.json() == json.loads(json.dumps(want))
+    assert {p["satellite"] for p in got.json()["passes"]} == {"KazEOSat-1"} and len(want["passes"]) >= 3
+    args = ["passes", "--start", "2026-06-01", "--days", "1", "--min-elevation", "10", "--satellite", "39731"]
+    app([*args, "--out", str(tmp_path)], standalone_mode=False)
+    csv_got = client.post("/api/space/passes.csv", json=body)
+    assert csv_got.status_code == 200 and csv_got.headers["content-type"].startswith("text/csv")
+    assert 'filename="passes.csv"' in csv_got.headers["content-disposition"]
+    assert csv_got.content == (tmp_path / "passes.csv").read_bytes()
+
+
+def test_passes_over_one_station_by_its_whole_name(client: httpx.Client) -> None:
+    """The page names a station by its whole name: only that station's passes come back, every one
+    the unfiltered list has there (oracle: the same request without the station)."""
+    station = "TÜBİTAK UZAY ground station, METU (ODTÜ) campus, Ankara (RASAT/Göktürk-2/İMECE)"
+    body = {"days": 1, "satellite": ["39030"]}
+    every = client.post("/api/space/passes", json=body).json()["passes"]
+    one = client.post("/api/space/passes", json={**body, "station": [station]}).json()["passes"]
+    assert one and one == [p for p in every if p["station"] == station]
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ({"satellite": ["Sputnik"]}, "satellite", "'Sputnik' matches no satellite; the satellites: KazSat-2"),
+        ({"station": ["Baikonur"]}, "station", "status not_a_station), left out by station_status"),
+        ({"station_status": "active"}, "station_status", "unknown"),
+        ({"satellite": [""]}, "satellite[0]", "at least 1 character"),
+        ({"days": 15}, "days", "expected at most 14, got 15"),
+    ],
+)
+def test_bad_pass_requests_name_the_field(client: httpx.Client, body: dict, field: str, words: str) -> None:
+    r = client.post("/api/space/passes", json=body)
+    assert r.status_code == 422, r.text
+    detail = r.json()["detail"][0]
+    assert detail["field"] == field and words in detail["msg"], detail
+    assert "--" not in detail["msg"]  # the request's fields, not the command line's flags
+    csv_r = client.post("/api/space/passes.csv", json=body)
+    assert csv_r.status_code == 422 and csv_r.json()["detail"][0]["field"] == field
+
+
+@pytest.mark.browser
+def test_the_page_lists_the_passes_of_a_satellite_and_downloads_them(
+    browser: Any, base: str, client: httpx.Client
+) -> None:
+    """A satellite operator's first question of a pooled network, asked on the page: when does my
+    satellite pass over the antennas? Oracle: the API's answer to the request the page makes (the
+    form's window and mask), row by row, and its CSV byte for byte; a refused window is said beside
+    the form's field and under the pass list."""
+    from pathlib import Path
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    script_errors: list[str] = []
+    page.on("pageerror", lambda e: script_errors.append(str(e)))
+    try:
+        page.goto(base + "/space")
+        page.fill("#sp-days", "2")
+        page.fill("#sp-mask", "10")
+        assert page.locator("#ps-satellite option:checked").inner_text().startswith("KazEOSat-1 (Kazakhstan")
+        assert page.locator("#ps-csv").is_disabled()
+        page.click("#ps-run")
+        page.wait_for_selector("body[data-passes='1']", timeout=60_000)
+        body = {"start": "2026-06-01", "days": 2, "min_elevation": 10, "satellite": ["39731"]}
+        want = client.post("/api/space/passes", json=body).json()["passes"]
+        rows = page.locator("#ps-table tbody tr")
+        assert rows.count() == len(want) > 5
+        first = rows.first.locator("th, td").all_inner_texts()
+        p = want[0]
+        assert first[0] == "KazEOSat-1" and first[2] == p["aos"][:19].replace("T", " ")
+        assert first[5] == f"{p['aos_local'][11:16]} +05:00" or p["timezone"] != "Asia/Almaty"
+        assert first[7] == f"{p['max_elevation_deg']:.1f}"
+        summary = page.locator("#ps-summary").inner_text()
+        assert summary.startswith(f"{len(want)} passes of KazEOSat-1 over ") and "(mask 10°)" in summary
+        # the geostationary control centres are said to be left out for a LEO satellite, in the page's words
+        notes = page.locator("#ps-notes").inner_text()
+        assert "Not offered to LEO satellites: Akkol Space Communication Centre" in notes
+        assert "--assume" not in notes and "geostationary centres as LEO antennas" in notes
+        # Azercosmos Main's LEO antenna is the stations file's assumption: marked on its rows, said below
+        [assumed] = client.post("/api/space/passes", json=body).json()["leo_antennas_assumed"]
+        assert page.locator("#ps-table tbody td .muted", has_text="†").count() == assumed["leo_passes"] > 0
+        assert (
+            "† Not established: Azercosmos Main Satellite Ground Control Station's LEO antenna is an"
+            f" assumption of the stations file, not a source: {assumed['leo_passes']} of the {len(want)}"
+            " passes listed"
+        ) in notes
+        screenshot(page.locator("#sp-passes-panel"), "web-space-passes.png")
+        with page.expect_download() as dl:
+            page.click("#ps-csv")
+        assert dl.value.suggested_filename == "passes.csv"
+        csv_want = client.post("/api/space/passes.csv", json=body).content
+        assert Path(dl.value.path()).read_bytes() == csv_want
+        # one station, by the choice of the list
+        station = "TÜBİTAK UZAY ground station, METU (ODTÜ) campus, Ankara (RASAT/Göktürk-2/İMECE)"
+        page.select_option("#ps-station", station)
+        page.click("#ps-run")
+        page.wait_for_selector("body[data-passes='1']", timeout=60_000)
+        there = [w for w in want if w["station"] == station]
+        assert rows.count() == len(there) and set(rows.locator("td:nth-of-type(1)").all_inner_texts()) == {
+            "TÜBİTAK UZAY ground station"
+        }
+        # a window the server refuses: said beside the form's field, under the pass list, and no table
+        page.fill("#sp-days", "30")
+        page.click("#ps-run")
+        page.wait_for_function("document.getElementById('ps-error').textContent.includes('days')")
+        assert (
+            page.locator("#ps-error").inner_text() == "Window, days (up to 14): expected at most 14, got 30"
+        )
+        assert page.locator("label:has(#sp-days) small.err").inner_text() == "expected at most 14, got 30"
+        assert page.locator("#ps-result").is_hidden() and page.locator("#ps-csv").is_disabled()
+    finally:
+        context.close()
+    assert script_errors == []

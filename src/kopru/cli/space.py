@@ -27,7 +27,13 @@ from kopru.cli.common import JsonOpt, err, out, print_json
 from kopru.errors import SpaceWarning
 from kopru.report.folder import prepare_folder
 from kopru.space.observation import MAX_OFF_NADIR_DEG, MIN_SUN_ELEVATION_DEG
-from kopru.space.pooling import GUARANTEE, INTEROPERABLE, contested_by_satellite, leo_assumed_words
+from kopru.space.pooling import (
+    GUARANTEE,
+    INTEROPERABLE,
+    contested_by_satellite,
+    leo_assumed_passes_words,
+    leo_assumed_words,
+)
 from kopru.space.schedule import OBJECTIVE_UNIT
 from kopru.space.tle import staleness_of
 
@@ -311,6 +317,9 @@ def passes(
         )
     print_left_out(result.stations.left_out)
     print_not_for_leo(result.stations_not_for_leo)
+    if result.leo_assumed:
+        words = leo_assumed_passes_words(result.leo_assumed, len(rows))
+        out.print(f"[bold yellow]not established:[/] {escape(words)}", highlight=False)
     if written:
         _wrote(written)
 

@@ -212,7 +212,34 @@ def passes(
             ),
         )
     inactive = tuple(e.name for e in constellation if e.norad in owners and not owners[e.norad].active)
-    return replace(kept, stations_not_for_leo=refused, warnings=found.warnings + notes, inactive=inactive)
+    return replace(
+        kept,
+        stations_not_for_leo=refused,
+        warnings=found.warnings + notes,
+        inactive=inactive,
+        leo_assumed=_leo_assumed(kept, sites, geostationary, assume_leo_antennas),
+    )
+
+
+def _leo_assumed(
+    kept: Passes, sites: Stations, geostationary: np.ndarray, assume_leo_antennas: bool
+) -> tuple[dict[str, object], ...]:
+    """The antennas whose listed passes of satellites that are not geostationary rest on an
+    assumption: of the stations file (``serves_basis``), or of the run (a geostationary control
+    centre offered to them), with how many such passes each has; as the pool names them."""
+    by_file = sites.leo_assumed()
+    by_option = np.array([s == "geo" for s in sites.serving()], dtype=bool) & assume_leo_antennas
+    on_leo = ~geostationary[kept.sat.astype(np.intp)]
+    leo = np.bincount(kept.station.astype(np.intp)[on_leo], minlength=len(sites.name))
+    return tuple(
+        {
+            "station": sites.name[i],
+            "country": sites.country[i],
+            "basis": "assume_leo_antennas" if by_option[i] else "serves_basis",
+            "leo_passes": int(leo[i]),
+        }
+        for i in np.flatnonzero((by_file | by_option) & (leo > 0))
+    )
 
 
 # Turkish and Kazakh letters an operator types as ASCII ('tubitak', 'golbasi'); casefold alone leaves

@@ -540,17 +540,32 @@ def _contested(
     return rows
 
 
+LEO_ASSUMED_BY = {
+    "serves_basis": "an assumption of the stations file (serves_basis)",
+    "assume_leo_antennas": "the run's assumption (--assume-leo-antennas: a geostationary control centre)",
+}
+
+
 def leo_assumed_words(rows: list[dict[str, object]]) -> str:
     """'Azercosmos Main Satellite Ground Control Station's LEO antenna is an assumption … : 105 of 440
     pooled min/d use it', for :meth:`PoolResult.leo_antennas_assumed`."""
-    whose = {
-        "serves_basis": "an assumption of the stations file (serves_basis)",
-        "assume_leo_antennas": "the run's assumption (--assume-leo-antennas: a geostationary control centre)",
-    }
+    whose = LEO_ASSUMED_BY
     return "; ".join(
         f"{_label(str(r['station']))}'s LEO antenna is {whose[str(r.get('basis', 'serves_basis'))]},"
         f" not a source: {float(r['pooled_min_per_day']):.0f} of"  # type: ignore[arg-type]
         f" {float(r['pooled_total_min_per_day']):.0f} pooled min/d use it"  # type: ignore[arg-type]
+        for r in rows
+    )
+
+
+def leo_assumed_passes_words(
+    rows: list[dict[str, object]] | tuple[dict[str, object], ...], total: int
+) -> str:
+    """'Azercosmos Main Satellite Ground Control Station's LEO antenna is an assumption …: 5 of the 26
+    passes listed are over it', for :attr:`~kopru.space.visibility.Passes.leo_assumed`."""
+    return "; ".join(
+        f"{_label(str(r['station']))}'s LEO antenna is {LEO_ASSUMED_BY[str(r['basis'])]}, not a source:"
+        f" {r['leo_passes']} of the {total} passes listed are over it"
         for r in rows
     )
 

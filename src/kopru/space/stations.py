@@ -180,7 +180,8 @@ class Stations:
         unknown = [s for s in wanted if s not in STATUSES]
         if unknown:
             raise StationError(
-                f"station status {unknown[0]!r} is unknown; expected one of {', '.join(STATUSES)}"
+                f"station status {unknown[0]!r} is unknown; expected one of {', '.join(STATUSES)}",
+                field="station_status",
             )
         status = self.statuses()
         keep = np.array([s in wanted for s in status], dtype=bool)
@@ -188,7 +189,8 @@ class Stations:
             found = ", ".join(sorted(set(status)))
             raise StationError(
                 f"no station has status {' or '.join(wanted)} (the file has {found});"
-                " choose others with --station-status"
+                " choose others with --station-status",
+                field="station_status",
             )
         dropped = tuple(
             {"name": self.name[i], "country": self.country[i], "status": status[i]}

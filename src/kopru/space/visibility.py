@@ -89,6 +89,9 @@ class Passes:
     # satellites the satellites file calls inactive: their passes are listed, but pool and imaging
     # leave them out (a review found RASAT, retired in 2022, listed with no mark)
     inactive: tuple[str, ...] = ()
+    # antennas whose passes of satellites that are not geostationary rest on an assumption, not a
+    # source: {"station", "country", "basis" (serves_basis or assume_leo_antennas), "leo_passes"}
+    leo_assumed: tuple[dict[str, object], ...] = ()
 
     def __len__(self) -> int:
         return len(self.sat)
@@ -142,6 +145,7 @@ class Passes:
             "min_elevation_deg": self.min_elevation_deg,
             "antenna_masks_deg": self.stations.own_masks(),  # each replaces min_elevation_deg
             "inactive_satellites": list(self.inactive),
+            "leo_antennas_assumed": list(self.leo_assumed),
         }
 
     def csv_rows(self) -> list[dict[str, object]]:

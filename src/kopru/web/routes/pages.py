@@ -52,6 +52,25 @@ def _what_if(pack: Any) -> list[tuple[str, str, str]]:
     return out
 
 
+def _space_choices() -> dict[str, list[tuple[str, str]]]:
+    """The Space page's pass list choices: each shipped satellite by its NORAD number (a name may hold
+    another's, a number matches only itself) and each operational antenna by its whole name."""
+    from kopru.space import read_satellites, read_stations
+
+    satellites = [
+        (
+            str(norad),
+            f"{s.name} ({s.country}, {s.mission.replace('-', ' ')}{'' if s.active else ', not active'})",
+        )
+        for norad, s in read_satellites().items()
+    ]
+    stations = read_stations()
+    return {
+        "satellites": satellites,
+        "stations": [(name, name) for name in stations.name],
+    }
+
+
 def mount(app: FastAPI, auth: bool) -> None:
     """Add the pages, /docs, plotly.js and /static to ``app`` (``auth``: the pages ask for a token)."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -65,6 +84,7 @@ def mount(app: FastAPI, auth: bool) -> None:
         "space_max_days": MAX_WEB_DAYS,
         "imaging_max_off_nadir": MAX_OFF_NADIR_DEG,
         "imaging_min_sun": MIN_SUN_ELEVATION_DEG,
+        "space_choices": _space_choices(),
         # the Plan page's what-if inputs: the data-pack values a manager moves most (the tornado's
         # widest bars in the examples), each shown with the value it replaces
         "what_if": _what_if(api.data_pack()),

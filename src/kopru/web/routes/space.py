@@ -1,19 +1,22 @@
 """The space planner on the shipped satellites and ground stations, for the Space page: own
-antennas against the pooled network (``kopru space pool``), and the time from a request to the
-image on the ground (``kopru space latency``).
+antennas against the pooled network (``kopru space pool``), the time from a request to the
+image on the ground (``kopru space latency``), and each pass of a satellite over the antennas
+(``kopru space passes``, as JSON or as the command line's CSV).
 
 A request runs the same verbs as the CLI, synchronously (a week takes about a second); its window
 is bounded tighter than the CLI's so that one request cannot hold a worker for minutes.
 """
 
+import csv
+import io
 import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from kopru import space
@@ -45,7 +48,7 @@ def _slot() -> Iterator[None]:
 router = APIRouter(prefix="/api/space", tags=["space"], dependencies=[Depends(authorized)])
 
 
-class Window(BaseModel):
+class Sky(BaseModel):
     """The window and antennas of a request; each field is the verb's parameter of the same name."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)  # NaN would pass no bound's test
@@ -58,13 +61,44 @@ class Window(BaseModel):
     )
     days: float = Field(default=7.0, gt=0, le=MAX_WEB_DAYS, description="window length, days")
     min_elevation: float = Field(default=5.0, ge=-10, le=89, description="antenna mask, degrees")
-    setup_s: float = Field(default=120.0, ge=0, le=3600, description="antenna set-up between contacts, s")
-    min_contact_s: float = Field(default=60.0, ge=0, le=3600, description="shortest contact worth booking, s")
     refraction: Literal["none", "radio", "optical"] = Field(
         default="none", description="the mask on the apparent elevation: radio (ITU-R P.834), optical"
     )
     assume_leo_antennas: bool = Field(
         default=False, description="offer the geostationary control centres to LEO satellites too"
+    )
+
+
+class Window(Sky):
+    """A window to schedule contacts in: the antennas' set-up time and the shortest contact booked."""
+
+    setup_s: float = Field(default=120.0, ge=0, le=3600, description="antenna set-up between contacts, s")
+    min_contact_s: float = Field(default=60.0, ge=0, le=3600, description="shortest contact worth booking, s")
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class PassesRequest(Sky):
+    """Which passes to list; each name as ``kopru space passes --satellite/--station`` takes it."""
+
+    satellite: list[Name] = Field(
+        default=[],
+        max_length=20,
+        description="only satellites whose name holds one of these (any case), or NORAD numbers;"
+        " none: every satellite",
+    )
+    station: list[Name] = Field(
+        default=[],
+        max_length=20,
+        description="only stations whose name holds one of these (any case); none: every antenna of"
+        " station_status",
+    )
+    station_status: str = Field(
+        default="operational",
+        max_length=100,
+        description="the stations' statuses used, comma-separated: operational, backup, planned,"
+        " not_a_station",
     )
 
 
@@ -138,3 +172,34 @@ def latency(req: LatencyRequest) -> dict[str, Any] | JSONResponse:
     """Hours from a request to the image on the ground per site (own satellites and antennas, with
     partners' satellites, pooled) and minutes from an image to its downlink per satellite."""
     return _answer(lambda: space.latency(**req.model_dump(), time_limit=WEB_TIME_LIMIT_S))
+
+
+def _passes(req: PassesRequest) -> space.Passes:
+    return space.passes(**req.model_dump())
+
+
+@router.post("/passes", response_model=None)
+def passes(req: PassesRequest) -> dict[str, Any] | JSONResponse:
+    """Every pass of the satellites over the operational antennas that work them: AOS, TCA, LOS
+    (UTC and the station's clock), maximum elevation, azimuths, as ``kopru space passes --json``."""
+    return _answer(lambda: _passes(req))
+
+
+@router.post("/passes.csv", response_model=None)
+def passes_csv(req: PassesRequest) -> Response:
+    """The same passes as ``kopru space passes --out``'s passes.csv: one row per pass, with each
+    satellite's element-set epoch and age, so that the file read alone says how far to trust it."""
+    with _slot():
+        try:
+            found = _passes(req)
+        except KopruError as exc:
+            return _refused(exc)
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=found.csv_columns(), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(found.csv_rows())
+    return Response(
+        text.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="passes.csv"'},
+    )

@@ -58,9 +58,10 @@ const kopru = (() => {
   }
 
   // downloads go through fetch so that the token header is sent; the file is saved from a blob
-  async function download(path, filename) {
-    const response = await api(path);
-    if (!response.ok) { toast(`download failed: ${response.status}`); return; }
+  // (options: a POST's method, headers and body, as fetch takes them)
+  async function download(path, filename, options = {}) {
+    const response = await api(path, options);
+    if (!response.ok) { toast(`download failed: ${describe(await response.json().catch(() => null)) || response.status}`); return; }
     const url = URL.createObjectURL(await response.blob());
     const a = document.createElement("a");
     a.href = url;

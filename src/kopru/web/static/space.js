@@ -19,9 +19,20 @@
   const labelOf = (input) => [...input.closest("label").childNodes]
     .filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join(" ").replace(/\s+/g, " ").trim();
 
-  function clearErrors() {
-    errorBox.textContent = "";
-    Object.values(inputs).forEach((i) => {
+  // the pass list's fields: the form's window and mask, and its own choices
+  const passFields = {
+    start: inputs.start,
+    days: inputs.days,
+    min_elevation: inputs.min_elevation,
+    refraction: inputs.refraction,
+    satellite: document.getElementById("ps-satellite"),
+    station: document.getElementById("ps-station"),
+  };
+  const passBox = document.getElementById("ps-error");
+
+  function clearErrors(box = errorBox, fields = inputs) {
+    box.textContent = "";
+    Object.values(fields).forEach((i) => {
       i.classList.remove("invalid");
       i.removeAttribute("aria-invalid");
       i.removeAttribute("aria-describedby");
@@ -32,11 +43,11 @@
   // each refused field's message beside its input, and all of them under the form in the labels' words:
   // the server's own line ("days: expected at most 14") stood under the whole form, far from the field and
   // by its API name; an error about no field stays under the form as the server says it
-  function showError(error) {
+  function showError(error, box = errorBox, fields = inputs) {
     const detail = error.body && Array.isArray(error.body.detail) ? error.body.detail : [];
     const said = [];
     for (const d of detail) {
-      const input = inputs[d.field];
+      const input = fields[d.field];
       if (!input) {
         said.push(d.field ? `${d.field}: ${d.msg}` : d.msg);
         continue;
@@ -48,7 +59,7 @@
       input.setAttribute("aria-describedby", note.id);
       said.push(`${labelOf(input)}: ${d.msg}`);
     }
-    errorBox.textContent = said.length ? said.join("; ") : error.message;
+    box.textContent = said.length ? said.join("; ") : error.message;
   }
 
   // the Sun's limit in words, below the horizon too (twilight imaging)
@@ -180,22 +191,23 @@
     document.getElementById("sp-notes").innerHTML = out.map((t) => `<p class="note">${kopru.esc(t)}</p>`).join("");
   }
 
+  // an empty box is sent as null, which the server refuses naming the field (Number("") would be 0)
+  const numberOf = (input) => (input.value.trim() === "" ? null : Number(input.value));
+  const windowOf = () => ({
+    start: inputs.start.value,
+    days: numberOf(inputs.days),
+    min_elevation: numberOf(inputs.min_elevation),
+    refraction: inputs.refraction.value,
+    assume_leo_antennas: document.getElementById("sp-assume").checked,
+  });
+  const posted = (body) => ({ method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const post = (path, body) => kopru.json(path, posted(body));
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors();
     document.getElementById("sp-result").hidden = true; // a failed run must not leave the last one's tables
-    // an empty box is sent as null, which the server refuses naming the field (Number("") would be 0)
-    const numberOf = (input) => (input.value.trim() === "" ? null : Number(input.value));
-    const window = {
-      start: inputs.start.value,
-      days: numberOf(inputs.days),
-      min_elevation: numberOf(inputs.min_elevation),
-      refraction: inputs.refraction.value,
-      assume_leo_antennas: document.getElementById("sp-assume").checked,
-    };
-    const post = (path, body) => kopru.json(path, {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
-    });
+    const window = windowOf();
     const button = document.getElementById("sp-run");
     button.disabled = true;
     document.body.dataset.ready = "";
@@ -227,4 +239,115 @@
       if (document.activeElement === document.body) button.focus({ preventScroll: true });
     }
   });
+
+  // ---- the pass list ----
+  // the command line's flag, as this page's box (a reader of a page has the page, not its flags)
+  const pageWords = (text) => text.replace(/\(--assume-leo-antennas ([^)]*)\)/g, "(the box “geostationary centres as LEO antennas” $1)")
+    .replace(/--assume-leo-antennas/g, "the box “geostationary centres as LEO antennas”");
+  const utc = (iso) => `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+  const onClock = (iso) => `${iso.slice(11, 16)} ${iso.slice(23)}`;  // '2026-06-01T10:12:33.000+05:00'
+  const lasting = (s) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : `${(s / 60).toFixed(1)} min`);
+  const shortName = (name) => name.split(/,\s| \(/)[0];
+  let listed = null;  // the request of the passes on the page: the CSV is of these, not of the form's later edits
+
+  function passTable(found) {
+    const head = "<thead><tr><th>satellite</th><th>station</th><th>AOS (UTC)</th><th>TCA</th><th>LOS</th>"
+      + "<th>AOS, station's clock</th><th class=num>duration</th><th class=num>max elevation °</th>"
+      + "<th class=num>azimuth AOS → LOS °</th></tr></thead>";
+    const cut = (row, end) => (row[end] ? " *" : "");
+    // TCA and LOS by their time alone on the AOS's day, with the date on another
+    const later = (iso, aos) => (iso.slice(0, 10) === aos.slice(0, 10) ? iso.slice(11, 19) : utc(iso));
+    // antennas whose LEO passes rest on an assumption, marked where they are read (said under the table)
+    const geo = new Set(found.element_sets.filter((e) => e.geostationary).map((e) => e.norad));
+    const assumed = new Set(found.leo_antennas_assumed.map((r) => r.station));
+    const mark = (p) => (assumed.has(p.station) && !geo.has(p.norad) ? ' <span class="muted">†</span>' : "");
+    // a geostationary satellite is in view the whole window: no closest approach, no set
+    const whole = (p) => p.truncated_start && p.truncated_end;
+    const rows = found.passes.map((p) => `<tr><th class="nowrap">${kopru.esc(p.satellite)}</th>`
+      + `<td title="${kopru.esc(p.station)}">${kopru.esc(shortName(p.station))}${mark(p)}</td>`
+      + `<td class="nowrap">${utc(p.aos)}${cut(p, "truncated_start")}</td>`
+      + `<td class="nowrap">${whole(p) ? "—" : later(p.tca, p.aos)}</td>`
+      + `<td class="nowrap">${whole(p) ? "whole window" : later(p.los, p.aos) + cut(p, "truncated_end")}</td>`
+      + `<td class="nowrap">${kopru.esc(onClock(p.aos_local))}</td>`
+      + num(lasting(p.duration_s)) + num(p.max_elevation_deg.toFixed(1))
+      + num(`${p.aos_azimuth_deg.toFixed(0)} → ${p.los_azimuth_deg.toFixed(0)}`) + "</tr>");
+    document.getElementById("ps-table").innerHTML = head + `<tbody>${rows.join("")}</tbody>`;
+  }
+
+  function passSummary(found, request) {
+    const n = found.passes.length;
+    const whole = found.passes.filter((p) => !p.truncated_start && !p.truncated_end);
+    const stations = new Set(found.passes.map((p) => p.station)).size;
+    const satellite = passFields.satellite.selectedOptions[0].textContent.split(" (")[0];
+    const station = passFields.station.value ? shortName(passFields.station.value) : null;
+    let text = `${n.toLocaleString("en-US")} pass${n === 1 ? "" : "es"} of ${request.satellite.length ? satellite : "the satellites"}`
+      + ` over ${station || `${stations} antenna${stations === 1 ? "" : "s"}`} in ${request.days} day${request.days === 1 ? "" : "s"}`
+      + ` from ${request.start} (mask ${request.min_elevation}°)`;
+    if (whole.length) {
+      const mean = whole.reduce((t, p) => t + p.duration_s, 0) / whole.length;
+      const high = Math.max(...whole.map((p) => p.max_elevation_deg));
+      text += `: ${(whole.length / request.days).toFixed(1)} whole passes a day, ${lasting(mean)} on average, the highest at ${high.toFixed(1)}°`;
+    }
+    document.getElementById("ps-summary").textContent = `${text}.`
+      + (found.passes.some((p) => p.truncated_start || p.truncated_end) ? " *: in view at the window's start or end, so the pass is cut there." : "");
+  }
+
+  function passNotes(found) {
+    const out = [];
+    if (!found.passes.length) out.push("No pass in this window over these antennas with this mask.");
+    const n = found.passes.length;
+    const whose = {
+      serves_basis: "an assumption of the stations file, not a source",
+      assume_leo_antennas: "this run's assumption (the box “geostationary centres as LEO antennas”), not a source",
+    };
+    for (const r of found.leo_antennas_assumed) {
+      out.push(`† Not established: ${shortName(r.station)}'s LEO antenna is ${whose[r.basis]}: ${r.leo_passes} of the ${n} passes listed are over it.`);
+    }
+    // each reason once, with the stations it keeps from LEO satellites (it read four times over)
+    const byReason = new Map();
+    for (const s of found.stations_not_for_leo) byReason.set(s.reason, [...(byReason.get(s.reason) || []), shortName(s.name)]);
+    if (found.element_sets.some((e) => !e.geostationary)) {
+      for (const [reason, names] of byReason) out.push(`Not offered to LEO satellites: ${names.join(", ")}: ${reason}.`);
+    }
+    if (found.inactive_satellites.length) out.push(`Not active (listed as the orbit allows): ${found.inactive_satellites.join(", ")}.`);
+    const left = found.stations_left_out.map((s) => `${shortName(s.name)} (${s.status.replace(/_/g, " ")})`);
+    if (left.length) out.push(`Stations left out by status: ${left.join("; ")}.`);
+    for (const w of found.warnings) out.push(`Warning: ${w}`);
+    document.getElementById("ps-notes").innerHTML = out.map((t) => `<p class="note">${kopru.esc(pageWords(t))}</p>`).join("");
+  }
+
+  const passForm = document.getElementById("passes-form");
+  const csvButton = document.getElementById("ps-csv");
+  passForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(passBox, passFields);
+    const result = document.getElementById("ps-result");
+    result.hidden = true;
+    csvButton.disabled = true;
+    listed = null;
+    const request = {
+      ...windowOf(),
+      satellite: passFields.satellite.value ? [passFields.satellite.value] : [],
+      station: passFields.station.value ? [passFields.station.value] : [],
+    };
+    const button = document.getElementById("ps-run");
+    button.disabled = true;
+    document.body.dataset.passes = "";
+    try {
+      const found = await post("/api/space/passes", request);
+      passTable(found);
+      passSummary(found, request);
+      passNotes(found);
+      listed = request;
+      result.hidden = false;
+      csvButton.disabled = false;
+      document.body.dataset.passes = "1";
+    } catch (error) {
+      showError(error, passBox, passFields);
+    } finally {
+      button.disabled = false;
+      if (document.activeElement === document.body) button.focus({ preventScroll: true });
+    }
+  });
+  csvButton.addEventListener("click", () => listed && kopru.download("/api/space/passes.csv", "passes.csv", posted(listed)));
 })();

@@ -256,3 +256,29 @@ def test_a_leading_zero_stays_text_and_a_json_number_says_what_happened():
     }
     with pytest.raises(ProfileError, match="YAML reads an unquoted 0713 as an octal number"):
         profile_from_dict(minimal() | {"hs": 459})
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        # YAML reads a plain 600.000 as 600 before any field sees the text
+        ("fixed_costs: 600.000", "line 9, fixed_costs: '600.000' reads two ways: write '600000' for"),
+        ("land: 15.000 m2", "line 9, land: '15.000' reads two ways: write '15000' for thousands or '15'"),
+        ("markets: [{id: mkt_RU, demand: 1.500}]", "line 8, demand: '1.500' reads two ways"),
+        # in { } a comma separates entries: 'capex: 6,000,000' was 'capex: 6' and two keys '000'
+        ("optimize: {capacity_levels: [{capacity: 10, capex: 6,000,000}]}", "a comma separates entries"),
+    ],
+)
+def test_a_turkish_thousands_point_is_refused_with_its_line_and_field(line, says):
+    """A Turkish manufacturer writes fifteen thousand as 15.000 and six million as 6.000.000; the
+    second was refused, the first planned as fifteen (m², USD, units). Oracle: the two readings,
+    and the line of the file the value is on."""
+    key = line.split(":")[0]
+    others = {k: v for k, v in minimal().items() if k != key} | ({"markets": "X"} if key != "markets" else {})
+    text = yaml.safe_dump(others, sort_keys=False).replace("markets: X", "markets: [{id: mkt_RU, demand: 1}]")
+    text += line + "\n"
+    with pytest.raises(ProfileError) as err:
+        profile_from_text(text)
+    assert says in str(err.value)
+    # a decimal without trailing zeros is a decimal
+    assert profile_from_text(yaml.safe_dump(minimal()) + "fixed_costs: 600.25\n").fixed_costs == 600.25

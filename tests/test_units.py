@@ -39,7 +39,9 @@ def test_parse(raw, dimension, expected):
         ("1e16 kg", "mass", "got 1e\\+16"),
         ("inf kg", "mass", "got 'inf kg'"),
         ("200,5 g", "mass", "use a point for decimals: '200.5 g', got '200,5 g'"),
-        ("1,500 m2", "area", "'1,500' reads two ways: write '1500' for thousands or '1.500' for a decimal"),
+        ("1,500 m2", "area", "'1,500' reads two ways: write '1500' for thousands or '1.5' for a decimal"),
+        # Turkish grouping: fifteen thousand square metres, which a point reads as fifteen
+        ("15.000 m2", "area", "'15.000' reads two ways: write '15000' for thousands or '15' for a decimal"),
         ("12,345,67", "mass", "expected a number such as 1500 or 1.5 .no commas."),
         ("12 kg", "fraction", "expected a share such as 12 % or 0.12 .units: %.; 'kg' is a unit of mass"),
     ],
@@ -56,7 +58,7 @@ def test_parse_rejects(raw, dimension, message):
         ("3,000,000", "write '3000000' without the thousands separator, got '3,000,000'"),
         ("1,000.25", "write '1000.25' without the thousands separator"),
         # a diff review: one group of three after a comma is 2.75 in Turkish, 2750 in English
-        ("2,750", "'2,750' reads two ways: write '2750' for thousands or '2.750' for a decimal"),
+        ("2,750", "'2,750' reads two ways: write '2750' for thousands or '2.75' for a decimal"),
         ("6.8", None),
         ("abc", None),
         (6.8, None),
@@ -67,4 +69,29 @@ def test_a_comma_in_a_number_is_read_one_way_and_said(raw, hint):
     from kopru.units import comma_hint
 
     said = comma_hint(raw)
+    assert said is None if hint is None else hint in said
+
+
+@pytest.mark.parametrize(
+    ("raw", "hint"),
+    [
+        ("15.000 m2", "'15.000' reads two ways: write '15000' for thousands or '15' for a decimal"),
+        ("1.500", "write '1500' for thousands or '1.5' for a decimal, got '1.500'"),
+        ("-2.500", "write '-2500' for thousands or '-2.5' for a decimal"),
+        # a decimal is seldom written with trailing zeros: these pass, so any value can be written
+        ("1.25 kg", None),
+        ("12.345", None),
+        ("0.500", None),
+        ("1.5000", None),
+        # two groups or more are the thousands separator's own message (comma_hint)
+        ("15.000.000", None),
+        (1.5, None),
+    ],
+)
+def test_one_group_of_three_after_a_point_is_read_one_way_and_said(raw, hint):
+    """'15.000' is fifteen thousand to a Turkish or Kazakh writer and fifteen to YAML and Python:
+    refused with both ways to write it, never read as either silently. Oracle: the two readings."""
+    from kopru.units import dot_hint
+
+    said = dot_hint(raw)
     assert said is None if hint is None else hint in said

@@ -28,6 +28,7 @@ import json
 import os
 import re
 import stat
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -121,8 +122,20 @@ def format_of(name: str | Path) -> Format:
     return "json" if str(name).lower().endswith(".json") else "yaml"
 
 
-def parse(text: str, what: str, fmt: Format = "yaml", *, error: type[KopruError] = DocumentError) -> Any:
-    """A YAML or JSON document, after the depth and alias checks; errors name line and column."""
+NumberHint = Callable[[str], str | None]
+
+
+def parse(
+    text: str,
+    what: str,
+    fmt: Format = "yaml",
+    *,
+    error: type[KopruError] = DocumentError,
+    number_hint: NumberHint | None = None,
+) -> Any:
+    """A YAML or JSON document, after the depth and alias checks; errors name line and column.
+    ``number_hint``: what to write instead of a plain YAML value as typed, or None to take it (YAML
+    reads '600.000' as 600 before any field sees the text)."""
     depth = _flow_depth(text)
     if depth > MAX_DEPTH:
         raise error(f"{what} is nested {depth} levels deep; at most {MAX_DEPTH} are accepted")
@@ -138,7 +151,7 @@ def parse(text: str, what: str, fmt: Format = "yaml", *, error: type[KopruError]
         except ValueError as exc:  # NaN or Infinity, which JSON does not have
             raise error(f"{what}: malformed JSON: {exc}") from None
     try:
-        _check_yaml_events(text, what, error)
+        _check_yaml_events(text, what, error, number_hint)
         return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -155,11 +168,12 @@ def read_document(
     error: type[KopruError] = DocumentError,
     max_bytes: int = MAX_BYTES,
     fmt: Format | None = None,
+    number_hint: NumberHint | None = None,
 ) -> Any:
     """Read, check and parse a YAML or JSON file (by its suffix unless ``fmt`` says)."""
     text = read_text(path, what, error=error, max_bytes=max_bytes)
     try:
-        return parse(text, f"{what} {path}", fmt or format_of(path), error=error)
+        return parse(text, f"{what} {path}", fmt or format_of(path), error=error, number_hint=number_hint)
     except KopruError as exc:
         exc.file = str(path)
         raise
@@ -173,13 +187,14 @@ def parse_document(
     error: type[KopruError] = DocumentError,
     max_bytes: int = MAX_BYTES,
     fmt: Format | None = None,
+    number_hint: NumberHint | None = None,
 ) -> Any:
     """The same checks for a document that arrives as bytes or text (an upload, a request body)."""
     data = raw.encode("utf-8") if isinstance(raw, str) else raw
     if len(data) > max_bytes:
         raise error(f"{what} is {_size(len(data))}; at most {_size(max_bytes)} is accepted")
     text = decode(data, what, error=error)
-    return parse(text, what, fmt or format_of(name), error=error)
+    return parse(text, what, fmt or format_of(name), error=error, number_hint=number_hint)
 
 
 def read_mapping(path: str | Path, what: str, *, error: type[KopruError] = DocumentError, **kw: Any) -> dict:
@@ -279,35 +294,57 @@ def _key(event: Any) -> Any:
     )
 
 
-def _check_yaml_events(text: str, what: str, error: type[KopruError]) -> None:
-    """Refuse aliases and nesting past :data:`MAX_DEPTH` on the event stream (no objects built)."""
+def _check_yaml_events(
+    text: str, what: str, error: type[KopruError], number_hint: NumberHint | None = None
+) -> None:
+    """Refuse aliases, nesting past :data:`MAX_DEPTH`, a key twice in a mapping and (with
+    ``number_hint``) a plain value it has a hint for, on the event stream (no objects built)."""
     depth = 0
-    # per open collection: is it a mapping, is the next node a key, and the keys seen (with their line)
-    open_: list[tuple[bool, list[bool], dict[Any, int]]] = []
+    # per open collection: is it a mapping, is the next node a key, the keys seen (with their line)
+    # and the last key, which names the value after it
+    open_: list[tuple[bool, list[bool], dict[Any, int], list[str]]] = []
     for event in yaml.parse(text, Loader=_Loader):
         line = event.start_mark.line + 1 if event.start_mark else None
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise error(f"{what}: YAML anchors and aliases (&, *) are not supported (line {line})", line=line)
+        is_key = bool(open_ and open_[-1][0] and open_[-1][1][0])
+        if isinstance(event, yaml.ScalarEvent) and not is_key and not event.style and number_hint:
+            hint = number_hint(event.value)
+            if hint:
+                named = next((o[3][0] for o in reversed(open_) if o[0] and o[3][0]), "")
+                raise error(f"{what}: line {line}, {named or 'value'}: {hint}", line=line)
         if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent) and open_ and open_[-1][0]:
-            _, at_key, keys = open_[-1]
+            _, at_key, keys, last = open_[-1]
             if at_key[0] and isinstance(event, yaml.ScalarEvent):
                 key = _key(event)
                 if key in keys:  # YAML would keep the last silently: a field typed twice
                     raise error(
                         f"{what}: key {event.value!r} appears twice in one mapping (lines"
-                        f" {keys[key]} and {line}); keep one",
+                        f" {keys[key]} and {line}); keep one" + _comma_in_flow(event.value),
                         line=line,
                     )
                 keys[key] = line or 0
+                last[0] = event.value
             at_key[0] = not at_key[0]
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
                 raise error(f"{what} is nested more than {MAX_DEPTH} levels deep (line {line})", line=line)
-            open_.append((isinstance(event, yaml.MappingStartEvent), [True], {}))
+            open_.append((isinstance(event, yaml.MappingStartEvent), [True], {}, [""]))
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
             open_.pop()
+
+
+def _comma_in_flow(key: str) -> str:
+    """Why a key of three digits comes twice: in { } a comma separates entries, so 'capex: 6,000,000'
+    was read as 'capex: 6' and two keys '000'."""
+    if not re.fullmatch(r"\d{3}", key):
+        return ""
+    return (
+        " (a number written with commas? inside { } or [ ] a comma separates entries; write the digits"
+        " alone, such as 6000000)"
+    )
 
 
 def _flow_depth(text: str) -> int:

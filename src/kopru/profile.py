@@ -595,7 +595,9 @@ def profile_from_dict(data: Any, origin: str = "profile") -> Profile:
 
 def load_profile(path: str | Path) -> Profile:
     """Read and validate a profile file (YAML or JSON)."""
-    data = documents.read_document(path, "profile file", error=ProfileError, max_bytes=MAX_PROFILE_BYTES)
+    data = documents.read_document(
+        path, "profile file", error=ProfileError, max_bytes=MAX_PROFILE_BYTES, number_hint=units.dot_hint
+    )
     if data is None:
         raise ProfileError(f"{path}: the file holds no data; expected company, product, ...", file=path)
     try:
@@ -606,7 +608,8 @@ def load_profile(path: str | Path) -> Profile:
 
 
 def profile_from_text(text: str, origin: str = "profile", json_first: bool = False) -> Profile:
-    data = documents.parse(text, origin, "json" if json_first else "yaml", error=ProfileError)
+    fmt: documents.Format = "json" if json_first else "yaml"
+    data = documents.parse(text, origin, fmt, error=ProfileError, number_hint=units.dot_hint)
     if data is None:
         raise ProfileError(f"{origin}: the file holds no data; expected company, product, ...")
     return profile_from_dict(data, origin)

@@ -47,7 +47,7 @@ def parse(raw: object, dimension: str) -> float:
         return _finite(raw, expected)
     if not isinstance(raw, str):
         raise ValueError(f"expected {expected}, got {type(raw).__name__}")
-    comma = comma_hint(raw)
+    comma = comma_hint(raw) or dot_hint(raw)
     if comma:
         raise ValueError(comma)
     match = _QUANTITY.match(raw)
@@ -66,6 +66,22 @@ _ONE_GROUP = re.compile(r"^\s*[-+]?\d{1,3},\d{3}(?![,\d.])")  # 1,500: 1500 or 1
 _GROUPED = re.compile(r"^\s*[-+]?\d{1,3}(?:(,\d{3}){2,}(\.\d+)?|,\d{3}\.\d+)(?![,\d])")
 # Turkish and Kazakh writing groups thousands with dots: 1.800.000 (or 1.800.000,50)
 _DOT_GROUPED = re.compile(r"^\s*[-+]?\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?(?![.\d])")
+# one such group ending in 0: 15.000 (fifteen thousand in Turkish, fifteen with a point); a decimal
+# is seldom written with trailing zeros, so '1.25' and '12.345' pass and any value can be written
+_ONE_DOT_GROUP = re.compile(r"^\s*[-+]?[1-9]\d{0,2}\.\d\d0(?![.,\d])")
+
+
+def dot_hint(raw: object) -> str | None:
+    """What to write instead of '15.000' (with or without a unit): a Turkish writer's fifteen
+    thousand, which a point reads as fifteen; None for any other number."""
+    if not isinstance(raw, str) or not _ONE_DOT_GROUP.match(raw):
+        return None
+    n = raw.strip().split()[0]
+    sign = "-" if n.startswith("-") else ""
+    return (
+        f"{n!r} reads two ways: write {n.replace('.', '').lstrip('+')!r} for thousands or"
+        f" {sign + format(abs(float(n)), 'g')!r} for a decimal, got {raw.strip()!r}"
+    )
 
 
 def comma_hint(raw: object) -> str | None:
@@ -76,8 +92,8 @@ def comma_hint(raw: object) -> str | None:
     if _ONE_GROUP.match(raw):  # a thousands separator or a decimal comma: kopru cannot tell
         n = raw.strip().split()[0]
         return (
-            f"{n!r} reads two ways: write {n.replace(',', '')!r} for thousands or"
-            f" {n.replace(',', '.')!r} for a decimal, got {raw!r}"
+            f"{n!r} reads two ways: write {n.replace(',', '').lstrip('+')!r} for thousands or"
+            f" {format(float(n.replace(',', '.')), 'g')!r} for a decimal, got {raw!r}"
         )
     if _GROUPED.match(raw):
         plain = re.sub(r"(?<=\d),(?=\d{3})", "", raw.strip())

@@ -463,6 +463,8 @@ def test_a_pipelines_columns_keep_their_names_on_the_command_line(cli, tmp_path)
     [
         # CLI QA: '1,5' was read as 15 (a decimal comma taken for a thousands separator)
         (HEAD + 'a,A,textiles,textiles,"1,5",,,\n', "investment_usd '1,5' is not a number; use a dot"),
+        # a Turkish sheet's 1.500.000 is refused by float(); its 2.500 was read as 2.5 USD
+        (HEAD + "a,A,textiles,textiles,2.500,,,\n", "investment_usd '2.500' reads two ways: write '2500'"),
         ("id;name;sector;template\na;A;textiles;textiles\n", "has its columns separated by semicolons"),
         ("ID,NAME,SECTOR,TEMPLATE\na,A,textiles,textiles\n", "(column names are lower case)"),
         (
@@ -499,6 +501,10 @@ def test_a_yaml_pipeline_counts_items_not_rows(tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(MatchError, match=r"pipeline p\.yaml item 2: jobs '1,5'"):
+        kopru.match(path)
+    dotted = "- {id: a, name: A, sector: textiles, template: textiles, jobs: 1.500}\n"
+    path.write_text(dotted, encoding="utf-8")
+    with pytest.raises(MatchError, match=r"line 1, jobs: '1.500' reads two ways: write '1500' for thousands"):
         kopru.match(path)
     # .nan in YAML is a value, not a blank (a CLI review found it silently estimated)
     nan_row = "- {id: a, name: A, sector: textiles, template: textiles, jobs: .nan}\n"

@@ -205,6 +205,13 @@ def test_upload_parse(client: httpx.Client) -> None:
     assert client.post("/api/profiles/parse", files={"file": ("p.yaml", bomb)}).status_code == 422
     partial = client.post("/api/profiles/parse", files={"file": ("p.json", b'{"company": "A"}')}).json()
     assert {e["field"] for e in partial["errors"]} >= {"product", "markets"}
+    # a Turkish 600.000, which YAML reads as 600: refused with the line, not filled in as 600
+    with open("examples/apparel.yaml", "rb") as f:
+        dotted = f.read().replace(b"fixed_costs: 600000", b"fixed_costs: 600.000")
+    said = client.post("/api/profiles/parse", files={"file": ("p.yaml", dotted)})
+    line = next(n for n, x in enumerate(dotted.decode().splitlines(), 1) if "600.000" in x)
+    assert said.status_code == 422 and said.json()["detail"][0]["field"] == "file"
+    assert f"line {line}, fixed_costs: '600.000' reads two ways" in said.json()["detail"][0]["msg"]
 
 
 def test_body_over_one_megabyte_is_refused(client: httpx.Client) -> None:

@@ -28,6 +28,7 @@ from kopru.datapack import DataPack
 from kopru.datapack.loader import ZONE_RESOURCES
 from kopru.display import code_of
 from kopru.errors import PipelineError
+from kopru.units import dot_hint
 
 REQUIRED = ("id", "name", "sector", "template")
 NUMBERS = ("volume", "investment_usd", "investment_kzt", "jobs", "hurdle_pct", *ZONE_RESOURCES)
@@ -68,7 +69,7 @@ def _records(path: Path) -> list[dict[str, Any]]:
             raise PipelineError(said, file=path) from None
         return frame.to_dict("records")
     if suffix in (".yaml", ".yml", ".json"):
-        data = documents.read_document(path, "pipeline", error=PipelineError)
+        data = documents.read_document(path, "pipeline", error=PipelineError, number_hint=dot_hint)
         if isinstance(data, dict):
             data = data.get("enterprises")
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
@@ -124,6 +125,9 @@ def _number(value: Any, where: str, name: str) -> float:
     if isinstance(value, bool):
         raise PipelineError(f"{where}: {name} must be a number, got {value!r}", field=name)
     text = str(value).strip()
+    dotted = dot_hint(text)  # 1.500 jobs: fifteen hundred in a Turkish sheet, 1.5 to float()
+    if dotted:
+        raise PipelineError(f"{where}: {name} {dotted}", field=name)
     if "," in text:
         if not THOUSANDS.fullmatch(text):  # "1,5" is a decimal comma: read as 15 it would be 10x off
             raise PipelineError(

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, File, UploadFile
 from pydantic import ValidationError
 
 import kopru
-from kopru import api, documents
+from kopru import api, documents, units
 from kopru.errors import KopruError, ProfileError
 from kopru.inputs import check_references
 from kopru.profile import Profile, explain, field_issues
@@ -66,7 +66,12 @@ def _read_upload(raw: bytes, filename: str) -> ParsedProfile:
     """An uploaded profile as a mapping with its field errors; unreadable files are a 422."""
     try:
         data = documents.parse_document(
-            raw, "the file", name=filename, error=ProfileError, max_bytes=MAX_BODY_BYTES
+            raw,
+            "the file",
+            name=filename,
+            error=ProfileError,
+            max_bytes=MAX_BODY_BYTES,
+            number_hint=units.dot_hint,  # a Turkish 600.000, which YAML reads as 600
         )
     except KopruError as exc:
         raise ProfileError(str(exc), field="file") from None

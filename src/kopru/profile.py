@@ -40,6 +40,7 @@ def _dimension(dim: str):
 # every product of two inputs finite: past them a typo, not a plan, is what the user typed.
 MAX_MONEY = 1e13
 OSMIUM_KG_M3 = 22_590  # the densest element (CRC Handbook of Chemistry and Physics)
+AIR_KG_M3 = 1.204  # dry air at 20 °C and 101.325 kPa (CRC Handbook): a packed unit outweighs its air
 MAX_UNITS = 1e12
 Mass = Annotated[float, _dimension("mass"), Field(gt=0, le=1e7)]
 Volume = Annotated[float, _dimension("volume"), Field(gt=0, le=1e6)]
@@ -350,7 +351,7 @@ class Profile(Strict):
         return self
 
     @model_validator(mode="after")
-    def _a_unit_no_denser_than_osmium(self) -> Profile:
+    def _a_unit_of_matter(self) -> Profile:
         # a unit weight without its unit is read in kg: "200" for a 200 g T-shirt in 1.2 l is
         # 167 t/m3, which no matter reaches (osmium, the densest element, 22,590 kg/m3: CRC
         # Handbook of Chemistry and Physics); the plan would run on 1,000 times the freight
@@ -361,6 +362,15 @@ class Profile(Strict):
                 f" {density:,.0f} kg/m3, denser than any matter (osmium: {OSMIUM_KG_M3:,} kg/m3);"
                 f" a number without a unit is read in kg (if you meant grams, write {self.unit_weight:g} g);"
                 " otherwise check unit_volume"
+            )
+        if density < AIR_KG_M3:
+            # the other slip: unit_volume: 1.2 for a 1.2 l box is read as 1.2 m3, and the freight of
+            # a bulky unit is charged on 1,000 times its space
+            raise ValueError(
+                f"unit_volume {self.unit_volume:g} m3 for a unit of {self.unit_weight:g} kg is"
+                f" {density:.3g} kg/m3, lighter than the air it holds ({AIR_KG_M3} kg/m3); a number"
+                f" without a unit is read in m3 (if you meant litres, write {self.unit_volume:g} l);"
+                " otherwise check unit_weight"
             )
         return self
 

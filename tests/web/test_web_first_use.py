@@ -113,6 +113,10 @@ def test_a_volume_below_the_demand_is_the_volume_fields_error(client: httpx.Clie
     (entry,) = r.json()["detail"]
     assert entry["field"] == "annual_volume" and entry["loc"] == ["body", "profile", "annual_volume"]
     assert "exceeds" in entry["msg"]
+    # a unit volume read in m3 that was meant in litres: the unit volume's error, not the JSON box's
+    r = client.post("/api/profiles/validate", json={"profile": {**apparel, "unit_volume": 1.2}})
+    (entry,) = r.json()["detail"]
+    assert r.status_code == 422 and entry["field"] == "unit_volume" and "lighter than the air" in entry["msg"]
 
 
 @pytest.mark.browser

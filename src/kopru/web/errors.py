@@ -73,7 +73,10 @@ def web_words(message: str) -> str:
 # a check of the whole profile (pydantic's loc is empty, the field 'profile') that one field settles:
 # that field is the one a form outlines (a web review: the volume below the markets' demand outlined
 # the JSON box far below the volume). Read from the words, which name the field in any wording.
-WHOLE_PROFILE_FIELDS = ((re.compile(r"\bannual[_ ]volume\b", re.IGNORECASE), "annual_volume"),)
+WHOLE_PROFILE_FIELDS = (
+    (re.compile(r"\bannual[_ ]volume\b", re.IGNORECASE), "annual_volume"),
+    (re.compile(r"^unit_volume .* lighter than the air"), "unit_volume"),
+)
 
 
 def _settled_by(issue: FieldIssue) -> str | None:

@@ -193,7 +193,12 @@ def test_materials_and_baseline_are_edited_by_name(watched: Watched) -> None:
     row.locator("[data-m=origin]").fill("Atlantis")
     page.click("#check-btn")
     page.wait_for_selector("#materials [data-m=origin].invalid")
-    assert "is not a corridor node" in page.locator('small[data-for="materials"]').inner_text()
+    # said by the table's words, row and column (a web review: 'materials[2].origin' read as a path)
+    rows = page.locator("#materials tbody tr").count()
+    note = page.locator('small[data-for="materials"]').inner_text()
+    cell = f"Materials, row {rows} (motors), bought at"
+    assert note.startswith(f"{cell}: ") and "is not a corridor node" in note
+    assert cell in page.locator("#form-errors li b").all_inner_texts()
     watched.shot("web-plan-materials.png")
     watched.check(expected=("Unprocessable",))
 
@@ -207,8 +212,15 @@ def test_plan_page_shows_field_errors(watched: Watched) -> None:
     page.click("#check-btn")
     page.wait_for_selector("#form-errors:not([hidden])")
     assert "expected more than 0, got -5" in page.locator("[name=annual_volume] + small.err").inner_text()
-    assert "markets[1].demand" in page.locator("#form-errors").inner_text()
+    # the row by the table's words and the market's name, not markets[1].demand and mkt_KZ-75
+    said = page.locator("#form-errors").inner_text()
+    assert "Markets, row 2 (Almaty (city)), demand / year: expected more than 0, got 0" in said
+    assert "markets[" not in said and "mkt_" not in said
+    note = page.locator('small[data-for="markets"]').inner_text()
+    assert note == "Markets, row 2 (Almaty (city)), demand / year: expected more than 0, got 0."
     assert page.locator("#markets tbody tr:nth-child(2) [data-m=demand].invalid").count() == 1
+    screenshot(page.locator("#form-errors"), "web-plan-errors-box.png")
+    screenshot(page.locator("fieldset:has(#markets)"), "web-plan-errors-markets.png")
     watched.shot("web-plan-errors.png")
     watched.check()
 

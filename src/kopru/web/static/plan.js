@@ -325,6 +325,30 @@
     box.innerHTML = "";
   }
 
+  // a table's cell as the page names it, "Materials, row 3 (motors), bought at", not the API's
+  // materials[2].origin (a web review: the note under a table and the summary read as paths)
+  const TABLE_NAMES = { markets: "Markets", materials: "Materials", baseline: "Turkish baseline plants" };
+  const MARKET_COLUMNS = { id: "market", demand: "demand / year", price: "price" };
+  function cellName(table, index, rest) {
+    const columns = table === "markets" ? MARKET_COLUMNS
+      : Object.fromEntries(TABLES[table].columns.map((c) => [c.key, c.label]));
+    const tr = (table === "markets" ? marketsBody : TABLES[table].body).querySelectorAll("tr")[index];
+    // the row by the name it shows: its name cell, else its first cell (a market's select by its text)
+    const cellOf = tr && (tr.querySelector('[data-m="name"]') || tr.querySelector("[data-m]"));
+    const shown = !cellOf ? "" : cellOf.tagName === "SELECT"
+      ? (cellOf.selectedOptions[0] ? cellOf.selectedOptions[0].textContent : "") : cellOf.value;
+    const key = (rest.match(/^\.?(\w+)/) || [])[1];
+    // deeper, as in alternatives[0].cost: "item 1, cost"
+    const deeper = rest.replace(/^\.?\w+/, "").replace(/\[(\d+)\]/g, (_, i) => `, item ${Number(i) + 1}`).replace(/\./g, ", ");
+    return `${TABLE_NAMES[table]}, row ${index + 1}${shown.trim() ? ` (${shown.trim()})` : ""}`
+      + `${key ? `, ${columns[key] || key}` : ""}${deeper}`;
+  }
+  // the cell's words for a table's field, or "" for any other field
+  function tableCell(field) {
+    const at = field.match(/^(markets|materials|baseline)\[(\d+)\](.*)$/);
+    return at ? cellName(at[1], Number(at[2]), at[3]) : "";
+  }
+
   // the what-if input of an override key (null for any other key), and what its label says
   const whatIfInput = (key) => form.querySelector(`[data-override="${CSS.escape(key)}"]`);
   const whatIfLabel = (input) => input.parentElement.firstChild.textContent.trim();
@@ -335,7 +359,9 @@
     const lines = [];
     for (const e of errors) {
       const field = e.field || "";
-      const msg = labelled(e.msg);
+      // a market's row is named by the cell's words: the message's own "(market Russia, 'mkt_RU')"
+      // would say it again, with the id
+      const msg = labelled(tableCell(field) ? e.msg.replace(/ \(market .*, '[^']*'\)$/, "") : e.msg);
       const whatIf = whatIfInput(field);
       if (whatIf) {  // a what-if value the data pack refused: said under its input
         const err = whatIf.parentElement.querySelector("small.err");
@@ -362,7 +388,7 @@
           const input = tr && tr.querySelector(`[data-m="${row[3] || TABLES[row[1]].columns[0].key}"]`);
           if (input) flag(input, form.querySelector(`small[data-for="${row[1]}"]`));
         }
-        form.querySelector(`small[data-for="${row ? row[1] : top}"]`).textContent += `${field}: ${msg}. `;
+        form.querySelector(`small[data-for="${row ? row[1] : top}"]`).textContent += `${tableCell(field) || field}: ${msg}. `;
       } else if (energy) {
         const input = form.querySelector(`[data-energy="${energy[1]}"]`);
         flag(input, input.parentElement.querySelector("small.err"));
@@ -382,12 +408,12 @@
           const input = row && row.querySelector(`[data-m="${market[2] || "id"}"]`);
           if (input) flag(input, form.querySelector('small[data-for="markets"]'));
         }
-        form.querySelector('small[data-for="markets"]').textContent += `${field}: ${msg}. `;
+        form.querySelector('small[data-for="markets"]').textContent += `${tableCell(field) || field}: ${msg}. `;
       } else {
         flag(other, form.querySelector('small[data-for="other"]'));
         form.querySelector('small[data-for="other"]').textContent += `${field}: ${msg}. `;
       }
-      const shown = field === "file" ? "uploaded file" : fieldLabel(field) || field || "profile";
+      const shown = field === "file" ? "uploaded file" : fieldLabel(field) || tableCell(field) || field || "profile";
       lines.push(`<li><b>${kopru.esc(shown)}</b>: ${kopru.esc(msg.replace(/^the file: /, ""))}</li>`);
     }
     if (!lines.length && message) lines.push(`<li>${kopru.esc(message)}</li>`);

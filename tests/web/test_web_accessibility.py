@@ -96,6 +96,8 @@ def test_the_space_and_match_pages_with_their_results(page: Any) -> None:
     page.click("#sp-run")
     page.wait_for_selector("body[data-ready='1']", timeout=60_000)
     assert page.evaluate("document.activeElement.closest('#sp-result') !== null")
+    page.click("#ps-run")  # and the pass list under them
+    page.wait_for_selector("body[data-passes='1']", timeout=60_000)
     assert violations(page) == []
     page.goto(page.base + "/match")
     page.click("#match-btn")

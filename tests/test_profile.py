@@ -67,6 +67,11 @@ def test_units_are_converted():
             r" \(1.204 kg/m3\); a number without a unit is read in m3 \(if you meant litres, write 1.2 l\)",
         ),
         ({"unit_volume": "1.2 l"}, None),
+        # not litres either: the weight is the slip (a review: 1 g in a 1 m3 box outlined the volume)
+        (
+            {"unit_weight": "1 g", "unit_volume": 1},
+            r"^profile: unit_weight 0.001 kg in unit_volume 1000 l is 0.001 kg/m3, lighter than the air",
+        ),
         ({"currency": "GBP"}, r"currency: "),
         (
             {"markets": [{"id": "mkt_RU", "demand": 1}, {"id": "mkt_RU", "demand": 2}]},
@@ -276,7 +281,10 @@ def test_a_leading_zero_stays_text_and_a_json_number_says_what_happened():
         ("land: 15.000 m2", "line 9, land: '15.000' reads two ways: write '15000' for thousands or '15'"),
         ("markets: [{id: mkt_RU, demand: 1.500}]", "line 8, demand: '1.500' reads two ways"),
         # in { } a comma separates entries: 'capex: 6,000,000' was 'capex: 6' and two keys '000'
-        ("optimize: {capacity_levels: [{capacity: 10, capex: 6,000,000}]}", "a comma separates entries"),
+        (
+            "optimize: {capacity_levels: [{capacity: 10, capex: 6,000,000}]}",
+            "line 9, capex: a number written with a thousands comma inside { } is read as several entries",
+        ),
     ],
 )
 def test_a_turkish_thousands_point_is_refused_with_its_line_and_field(line, says):
@@ -292,3 +300,20 @@ def test_a_turkish_thousands_point_is_refused_with_its_line_and_field(line, says
     assert says in str(err.value)
     # a decimal without trailing zeros is a decimal
     assert profile_from_text(yaml.safe_dump(minimal()) + "fixed_costs: 600.25\n").fixed_costs == 600.25
+
+
+def test_a_quoted_or_typed_thousands_point_is_refused_and_a_text_is_text():
+    """The same '600.000' quoted in YAML, or typed into a form (sent as text), is refused as the plain
+    one is; a company or product name that starts with such a number is a name (a review found
+    'company: 1.500 Örme Tekstil' refused)."""
+    for change, says in (
+        ({"fixed_costs": "600.000"}, "fixed_costs: '600.000' reads two ways"),
+        ({"markets": [{"id": "mkt_RU", "demand": "1.200"}]}, "markets[0].demand: '1.200' reads two ways"),
+        ({"price": "6.800"}, "price: '6.800' reads two ways: write '6800' for thousands or '6.8'"),
+    ):
+        with pytest.raises(ProfileError) as err:
+            profile_from_dict(minimal() | change)
+        assert says in str(err.value)
+    named = minimal() | {"company": "1.500 Örme Tekstil", "product": "2.000 W hair dryers"}
+    p = profile_from_text(yaml.safe_dump(named, allow_unicode=True).replace("'", ""))
+    assert (p.company, p.product) == ("1.500 Örme Tekstil", "2.000 W hair dryers")

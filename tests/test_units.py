@@ -86,6 +86,11 @@ def test_a_comma_in_a_number_is_read_one_way_and_said(raw, hint):
         # two groups or more are the thousands separator's own message (comma_hint)
         ("15.000.000", None),
         (1.5, None),
+        ("1.500kg", "write '1500' for thousands or '1.5' for a decimal, got '1.500kg'"),
+        # a share with a point is a share; a text that starts with a number is text (a review)
+        ("12.500 %", None),
+        ("1.500 Örme Tekstil", None),
+        ("2.000 W hair dryers", None),
     ],
 )
 def test_one_group_of_three_after_a_point_is_read_one_way_and_said(raw, hint):

@@ -29,6 +29,7 @@ import os
 import re
 import stat
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -294,57 +295,61 @@ def _key(event: Any) -> Any:
     )
 
 
+@dataclass
+class _Open:
+    """A collection open on the YAML event stream."""
+
+    mapping: bool
+    flow: bool  # written in { } or [ ]
+    at_key: bool = True  # the next node of a mapping is a key
+    keys: dict[Any, int] = field(default_factory=dict)  # the keys seen, with their line
+    last: str = ""  # the last key, which names the value after it
+
+
 def _check_yaml_events(
     text: str, what: str, error: type[KopruError], number_hint: NumberHint | None = None
 ) -> None:
-    """Refuse aliases, nesting past :data:`MAX_DEPTH`, a key twice in a mapping and (with
-    ``number_hint``) a plain value it has a hint for, on the event stream (no objects built)."""
-    depth = 0
-    # per open collection: is it a mapping, is the next node a key, the keys seen (with their line)
-    # and the last key, which names the value after it
-    open_: list[tuple[bool, list[bool], dict[Any, int], list[str]]] = []
+    """Refuse aliases, nesting past :data:`MAX_DEPTH` and a key twice in a mapping; with
+    ``number_hint``, also a plain value it has a hint for and a number written with thousands
+    commas inside { }, on the event stream (no objects built)."""
+    open_: list[_Open] = []
     for event in yaml.parse(text, Loader=_Loader):
         line = event.start_mark.line + 1 if event.start_mark else None
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise error(f"{what}: YAML anchors and aliases (&, *) are not supported (line {line})", line=line)
-        is_key = bool(open_ and open_[-1][0] and open_[-1][1][0])
-        if isinstance(event, yaml.ScalarEvent) and not is_key and not event.style and number_hint:
-            hint = number_hint(event.value)
+        inner = open_[-1] if open_ else None
+        is_key = bool(inner and inner.mapping and inner.at_key)
+        if isinstance(event, yaml.ScalarEvent) and not event.style and number_hint:
+            named = next((o.last for o in reversed(open_) if o.mapping and o.last), "") or "value"
+            hint = None if is_key else number_hint(event.value)
             if hint:
-                named = next((o[3][0] for o in reversed(open_) if o[0] and o[3][0]), "")
-                raise error(f"{what}: line {line}, {named or 'value'}: {hint}", line=line)
-        if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent) and open_ and open_[-1][0]:
-            _, at_key, keys, last = open_[-1]
-            if at_key[0] and isinstance(event, yaml.ScalarEvent):
+                raise error(f"{what}: line {line}, {named}: {hint}", line=line)
+            if is_key and inner and inner.flow and re.fullmatch(r"\d{3}", event.value):
+                # 'demand: 1,500' inside { } is 'demand: 1' and a key '500'
+                raise error(
+                    f"{what}: line {line}, {named}: a number written with a thousands comma inside {{ }}"
+                    f" is read as several entries (a key {event.value!r}); write the digits alone, such as"
+                    " 1500000",
+                    line=line,
+                )
+        if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent) and inner and inner.mapping:
+            if inner.at_key and isinstance(event, yaml.ScalarEvent):
                 key = _key(event)
-                if key in keys:  # YAML would keep the last silently: a field typed twice
+                if key in inner.keys:  # YAML would keep the last silently: a field typed twice
                     raise error(
                         f"{what}: key {event.value!r} appears twice in one mapping (lines"
-                        f" {keys[key]} and {line}); keep one" + _comma_in_flow(event.value),
+                        f" {inner.keys[key]} and {line}); keep one",
                         line=line,
                     )
-                keys[key] = line or 0
-                last[0] = event.value
-            at_key[0] = not at_key[0]
+                inner.keys[key] = line or 0
+                inner.last = event.value
+            inner.at_key = not inner.at_key
         if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
+            if len(open_) >= MAX_DEPTH:
                 raise error(f"{what} is nested more than {MAX_DEPTH} levels deep (line {line})", line=line)
-            open_.append((isinstance(event, yaml.MappingStartEvent), [True], {}, [""]))
+            open_.append(_Open(isinstance(event, yaml.MappingStartEvent), bool(event.flow_style)))
         elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
             open_.pop()
-
-
-def _comma_in_flow(key: str) -> str:
-    """Why a key of three digits comes twice: in { } a comma separates entries, so 'capex: 6,000,000'
-    was read as 'capex: 6' and two keys '000'."""
-    if not re.fullmatch(r"\d{3}", key):
-        return ""
-    return (
-        " (a number written with commas? inside { } or [ ] a comma separates entries; write the digits"
-        " alone, such as 6000000)"
-    )
 
 
 def _flow_depth(text: str) -> int:

@@ -49,7 +49,19 @@ GasVolume = Annotated[float, _dimension("volume"), Field(ge=0, le=1e8)]
 Hours = Annotated[float, _dimension("time"), Field(ge=0, le=1e6)]
 Area = Annotated[float, _dimension("area"), Field(ge=0, le=1e10)]
 Rate = Annotated[float, _dimension("fraction"), Field(ge=0, le=1)]
-Money = Annotated[float, Field(ge=0, le=MAX_MONEY, allow_inf_nan=False)]
+
+
+def _not_dot_grouped(raw: Any) -> Any:
+    """A number given as text ('600.000', quoted or from a form) is refused as a plain YAML one is
+    (documents' number_hint): fifteen thousand to a Turkish writer, fifteen to float()."""
+    hint = units.dot_hint(raw)
+    if hint:
+        raise ValueError(hint)
+    return raw
+
+
+Written = BeforeValidator(_not_dot_grouped)
+Money = Annotated[float, Field(ge=0, le=MAX_MONEY, allow_inf_nan=False), Written]
 
 
 def _units(x: float) -> str:
@@ -64,7 +76,7 @@ def _at_least_a_millionth(units: float) -> float:
 
 
 Units = Annotated[
-    float, Field(gt=0, le=MAX_UNITS, allow_inf_nan=False), AfterValidator(_at_least_a_millionth)
+    float, Field(gt=0, le=MAX_UNITS, allow_inf_nan=False), Written, AfterValidator(_at_least_a_millionth)
 ]
 
 
@@ -363,7 +375,7 @@ class Profile(Strict):
                 f" a number without a unit is read in kg (if you meant grams, write {self.unit_weight:g} g);"
                 " otherwise check unit_volume"
             )
-        if density < AIR_KG_M3:
+        if density < AIR_KG_M3 and density * 1000 >= AIR_KG_M3:
             # the other slip: unit_volume: 1.2 for a 1.2 l box is read as 1.2 m3, and the freight of
             # a bulky unit is charged on 1,000 times its space
             raise ValueError(
@@ -371,6 +383,12 @@ class Profile(Strict):
                 f" {density:.3g} kg/m3, lighter than the air it holds ({AIR_KG_M3} kg/m3); a number"
                 f" without a unit is read in m3 (if you meant litres, write {self.unit_volume:g} l);"
                 " otherwise check unit_weight"
+            )
+        if density < AIR_KG_M3:  # not litres either: the weight is the slip
+            raise ValueError(
+                f"unit_weight {self.unit_weight:g} kg in unit_volume {self.unit_volume * 1000:g} l is"
+                f" {density:.3g} kg/m3, lighter than the air it holds ({AIR_KG_M3} kg/m3); check"
+                " unit_weight"
             )
         return self
 
@@ -583,7 +601,12 @@ def explain(exc: ValidationError, origin: str = "profile", data: Any = None) -> 
     the missing fields all named at once, since a user adds them all in one go."""
     issues = field_issues(exc, data)
     missing = [i.field for i in issues if i.message == "missing required field"]
-    said = [str(i) for i in issues if i.message != "missing required field"]
+    # a check of the whole profile is said as itself: 'profile: profile: total market demand ...' read twice
+    said = [
+        i.message if not i.loc and i.field == "profile" else str(i)
+        for i in issues
+        if i.message != "missing required field"
+    ]
     if len(missing) > 1:
         said.insert(0, f"missing required fields {', '.join(missing)}")
     elif missing:

@@ -66,17 +66,25 @@ _ONE_GROUP = re.compile(r"^\s*[-+]?\d{1,3},\d{3}(?![,\d.])")  # 1,500: 1500 or 1
 _GROUPED = re.compile(r"^\s*[-+]?\d{1,3}(?:(,\d{3}){2,}(\.\d+)?|,\d{3}\.\d+)(?![,\d])")
 # Turkish and Kazakh writing groups thousands with dots: 1.800.000 (or 1.800.000,50)
 _DOT_GROUPED = re.compile(r"^\s*[-+]?\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?(?![.\d])")
-# one such group ending in 0: 15.000 (fifteen thousand in Turkish, fifteen with a point); a decimal
-# is seldom written with trailing zeros, so '1.25' and '12.345' pass and any value can be written
-_ONE_DOT_GROUP = re.compile(r"^\s*[-+]?[1-9]\d{0,2}\.\d\d0(?![.,\d])")
+# one such group ending in 0, alone or with a unit: 15.000 (fifteen thousand in Turkish, fifteen
+# with a point); a decimal is seldom written with trailing zeros, so '1.25' and '12.345' pass and any
+# value can be written, and a text that starts with one ('1.500 dtex yarn') is text
+# ('12.500 %' is a share: twelve and a half, never 12,500 %)
+_UNIT_WORDS = sorted(
+    {u for table in DIMENSIONS.values() for u in table if u not in ("", "%")}, key=len, reverse=True
+)
+_ONE_DOT_GROUP = re.compile(
+    r"^\s*([-+]?[1-9]\d{0,2}\.\d\d0)\s*(?:" + "|".join(map(re.escape, _UNIT_WORDS)) + r")?\s*$"
+)
 
 
 def dot_hint(raw: object) -> str | None:
     """What to write instead of '15.000' (with or without a unit): a Turkish writer's fifteen
     thousand, which a point reads as fifteen; None for any other number."""
-    if not isinstance(raw, str) or not _ONE_DOT_GROUP.match(raw):
+    found = _ONE_DOT_GROUP.match(raw) if isinstance(raw, str) else None
+    if not found:
         return None
-    n = raw.strip().split()[0]
+    n = found.group(1)
     sign = "-" if n.startswith("-") else ""
     return (
         f"{n!r} reads two ways: write {n.replace('.', '').lstrip('+')!r} for thousands or"

@@ -738,13 +738,22 @@ def test_passes_say_which_leo_antenna_is_an_assumption_and_how_many_passes_are_o
     [row] = data["leo_antennas_assumed"]
     over = [p for p in data["passes"] if p["station"] == row["station"]]
     assert code == 0 and row["station"].startswith("Azercosmos Main") and row["basis"] == "serves_basis"
-    assert row["leo_passes"] == len(over) > 0
+    assert row["leo_passes"] == len(over) > 0 and row["leo_passes_listed"] == len(data["passes"])
     _, text, _ = space(*args)
     assert (
         "not established: Azercosmos Main Satellite Ground Control Station's LEO antenna is an assumption of"
         f" the stations file (serves_basis), not a source: {len(over)} of the {len(data['passes'])} passes"
-        " listed are over it"
+        " of LEO satellites listed are over it"
     ) in " ".join(text.split())
+    # with every satellite: the geostationary ones' passes over it are no assumption, nor counted
+    _, out, _ = space("passes", "--start", "2026-06-01", "--days", "1", "--min-elevation", "5", "--json")
+    every = json.loads(out)
+    [row] = every["leo_antennas_assumed"]
+    geo = {e["norad"] for e in every["element_sets"] if e["geostationary"]}
+    leo = [p for p in every["passes"] if p["norad"] not in geo]
+    assert row["leo_passes"] == sum(p["station"] == row["station"] for p in leo)
+    assert row["leo_passes_listed"] == len(leo) < len(every["passes"])
+    assert any(p["station"] == row["station"] for p in every["passes"] if p["norad"] in geo)
     _, out, _ = space(*args, "--assume-leo-antennas", "--json")
     data = json.loads(out)
     by_option = {

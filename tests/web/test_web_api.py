@@ -325,17 +325,19 @@ def test_full_queue_answers_429_with_retry_after() -> None:
         assert finished(c, third.json()["id"])["status"] == "done"  # no job outlives its test
 
 
-def test_a_match_the_queue_refuses_or_shutdown_cancels_leaves_no_folder() -> None:
+def test_a_match_the_queue_refuses_or_shutdown_cancels_leaves_no_folder(tmp_path, monkeypatch) -> None:
     """A match's upload goes to a temporary folder its job removes; refused by a full queue (429) or
     cancelled while queued at shutdown, the job never runs, and the folder was left for garbage
-    collection (a ResourceWarning that failed a test's teardown)."""
-    before = set(Path(tempfile.gettempdir()).glob("kopru-match-*"))
+    collection (a ResourceWarning that failed a test's teardown). The server's temporary folders
+    go to this test's own folder: another worker's match makes its folders in the shared one."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     with serving(create_app(token="", workers=1, max_pending=2)) as url, httpx.Client(base_url=url) as c:
         assert c.post("/api/jobs", json={"example": "food_processing", "optimize": True}).status_code == 202
         assert c.post("/api/match", json={"example": "pipeline"}).status_code == 202  # queued
+        assert list(tmp_path.glob("kopru-match-*"))  # the queued match's folder, here
         refused = c.post("/api/match", json={"example": "pipeline"})
         assert refused.status_code == 429
-    assert set(Path(tempfile.gettempdir()).glob("kopru-match-*")) <= before
+    assert list(tmp_path.glob("kopru-match-*")) == []
 
 
 def test_a_job_running_when_the_server_stops_finishes_first(tmp_path) -> None:

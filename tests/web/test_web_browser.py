@@ -209,9 +209,14 @@ def test_plan_page_shows_field_errors(watched: Watched) -> None:
     page.wait_for_function("document.querySelector('[name=company]').value.length > 0")
     page.fill("[name=annual_volume]", "-5")
     page.fill("#markets tbody tr:nth-child(2) [data-m=demand]", "0")
+    page.fill("[name=fixed_costs]", "600.000")  # a Turkish 600,000: sent as typed, not as 600
     page.click("#check-btn")
     page.wait_for_selector("#form-errors:not([hidden])")
     assert "expected more than 0, got -5" in page.locator("[name=annual_volume] + small.err").inner_text()
+    assert (
+        "'600.000' reads two ways: write '600000' for thousands or '600' for a decimal"
+        in page.locator("[name=fixed_costs] + small.err").inner_text()
+    )
     # the row by the table's words and the market's name, not markets[1].demand and mkt_KZ-75
     said = page.locator("#form-errors").inner_text()
     assert "Markets, row 2 (Almaty (city)), demand / year: expected more than 0, got 0" in said

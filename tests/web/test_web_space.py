@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import httpx
@@ -308,11 +309,11 @@ def test_the_page_lists_the_passes_of_a_satellite_and_downloads_them(
         assert "--assume" not in notes and "geostationary centres as LEO antennas" in notes
         # Azercosmos Main's LEO antenna is the stations file's assumption: marked on its rows, said below
         [assumed] = client.post("/api/space/passes", json=body).json()["leo_antennas_assumed"]
-        assert page.locator("#ps-table tbody td .muted", has_text="†").count() == assumed["leo_passes"] > 0
+        assert page.locator("#ps-table tbody td .muted", has_text="‡").count() == assumed["leo_passes"] > 0
         assert (
-            "† Not established: Azercosmos Main Satellite Ground Control Station's LEO antenna is an"
+            "‡ Not established: Azercosmos Main Satellite Ground Control Station's LEO antenna is an"
             f" assumption of the stations file, not a source: {assumed['leo_passes']} of the {len(want)}"
-            " passes listed"
+            " passes of LEO satellites listed"
         ) in notes
         screenshot(page.locator("#sp-passes-panel"), "web-space-passes.png")
         with page.expect_download() as dl:
@@ -329,6 +330,21 @@ def test_the_page_lists_the_passes_of_a_satellite_and_downloads_them(
         assert rows.count() == len(there) and set(rows.locator("td:nth-of-type(1)").all_inner_texts()) == {
             "TÜBİTAK UZAY ground station"
         }
+        # the station's clock says the day after the UTC date beside it (a review: Göktürk-1 rising at
+        # 19:21 UTC over Astana read '00:21 +05:00' on the 1st); oracle: each row's two ISO times
+        page.select_option("#ps-station", "")
+        page.select_option("#ps-satellite", "41875")
+        page.click("#ps-run")
+        page.wait_for_selector("body[data-passes='1']", timeout=60_000)
+        got = client.post("/api/space/passes", json={**body, "satellite": ["41875"]}).json()["passes"]
+        clocks = page.locator("#ps-table tbody td:nth-of-type(5)").all_inner_texts()
+
+        def clock(p: dict) -> str:
+            days = (date.fromisoformat(p["aos_local"][:10]) - date.fromisoformat(p["aos"][:10])).days
+            return f"{p['aos_local'][11:16]} {p['aos_local'][23:]}" + (f" +{days}d" if days else "")
+
+        assert clocks == [clock(p) for p in got] and any(c.endswith("+1d") for c in clocks)
+        assert page.locator("#ps-summary").inner_text().startswith(f"{len(got)} passes of Göktürk-1 over")
         # a window the server refuses: said beside the form's field, under the pass list, and no table
         page.fill("#sp-days", "30")
         page.click("#ps-run")

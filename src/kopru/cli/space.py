@@ -318,7 +318,7 @@ def passes(
     print_left_out(result.stations.left_out)
     print_not_for_leo(result.stations_not_for_leo)
     if result.leo_assumed:
-        words = leo_assumed_passes_words(result.leo_assumed, len(rows))
+        words = leo_assumed_passes_words(result.leo_assumed)
         out.print(f"[bold yellow]not established:[/] {escape(words)}", highlight=False)
     if written:
         _wrote(written)

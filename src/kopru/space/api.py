@@ -237,6 +237,9 @@ def _leo_assumed(
             "country": sites.country[i],
             "basis": "assume_leo_antennas" if by_option[i] else "serves_basis",
             "leo_passes": int(leo[i]),
+            # of all listed passes of satellites that are not geostationary (those of a geostationary
+            # satellite over it rest on its serving them, not on a LEO antenna)
+            "leo_passes_listed": int(on_leo.sum()),
         }
         for i in np.flatnonzero((by_file | by_option) & (leo > 0))
     )

@@ -558,14 +558,13 @@ def leo_assumed_words(rows: list[dict[str, object]]) -> str:
     )
 
 
-def leo_assumed_passes_words(
-    rows: list[dict[str, object]] | tuple[dict[str, object], ...], total: int
-) -> str:
+def leo_assumed_passes_words(rows: list[dict[str, object]] | tuple[dict[str, object], ...]) -> str:
     """'Azercosmos Main Satellite Ground Control Station's LEO antenna is an assumption …: 5 of the 26
-    passes listed are over it', for :attr:`~kopru.space.visibility.Passes.leo_assumed`."""
+    passes of LEO satellites listed are over it', for
+    :attr:`~kopru.space.visibility.Passes.leo_assumed`."""
     return "; ".join(
         f"{_label(str(r['station']))}'s LEO antenna is {LEO_ASSUMED_BY[str(r['basis'])]}, not a source:"
-        f" {r['leo_passes']} of the {total} passes listed are over it"
+        f" {r['leo_passes']} of the {r['leo_passes_listed']} passes of LEO satellites listed are over it"
         for r in rows
     )
 

@@ -90,7 +90,8 @@ class Passes:
     # leave them out (a review found RASAT, retired in 2022, listed with no mark)
     inactive: tuple[str, ...] = ()
     # antennas whose passes of satellites that are not geostationary rest on an assumption, not a
-    # source: {"station", "country", "basis" (serves_basis or assume_leo_antennas), "leo_passes"}
+    # source: {"station", "country", "basis" (serves_basis or assume_leo_antennas), "leo_passes" over it,
+    # "leo_passes_listed" in all}
     leo_assumed: tuple[dict[str, object], ...] = ()
 
     def __len__(self) -> int:

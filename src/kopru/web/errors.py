@@ -76,6 +76,7 @@ def web_words(message: str) -> str:
 WHOLE_PROFILE_FIELDS = (
     (re.compile(r"\bannual[_ ]volume\b", re.IGNORECASE), "annual_volume"),
     (re.compile(r"^unit_volume .* lighter than the air"), "unit_volume"),
+    (re.compile(r"^unit_weight .* lighter than the air"), "unit_weight"),
 )
 
 

@@ -234,6 +234,8 @@
     const v = raw.trim();
     if (v === "") return undefined;
     if (text) return v;
+    // '600.000' is 600,000 to a Turkish writer: sent as typed, the server asks which (as for '1,500')
+    if (/^[-+]?[1-9]\d{0,2}\.\d\d0$/.test(v)) return v;
     // two or more groups only: '1,500' could be 1500 or 1.5, and kopru asks which
     const plain = /^-?\d{1,3}(,\d{3}){2,}(\.\d+)?$/.test(v) ? v.replaceAll(",", "") : v;
     if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(plain)) return Number(plain);

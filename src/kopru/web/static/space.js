@@ -244,8 +244,13 @@
   // the command line's flag, as this page's box (a reader of a page has the page, not its flags)
   const pageWords = (text) => text.replace(/\(--assume-leo-antennas ([^)]*)\)/g, "(the box “geostationary centres as LEO antennas” $1)")
     .replace(/--assume-leo-antennas/g, "the box “geostationary centres as LEO antennas”");
-  const utc = (iso) => `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
-  const onClock = (iso) => `${iso.slice(11, 16)} ${iso.slice(23)}`;  // '2026-06-01T10:12:33.000+05:00'
+  const utc = (iso) => kopru.esc(`${iso.slice(0, 10)} ${iso.slice(11, 19)}`);
+  // '2026-06-02T00:21:20.000+05:00' for an AOS of 1 June 19:21 UTC: "00:21 +05:00 +1d", the day after
+  // the UTC date beside it (as the command line marks it)
+  const onClock = (local, aos) => {
+    const days = Math.round((Date.parse(local.slice(0, 10)) - Date.parse(aos.slice(0, 10))) / 86400000);
+    return `${local.slice(11, 16)} ${local.slice(23)}${days ? ` ${days > 0 ? "+" : "−"}${Math.abs(days)}d` : ""}`;
+  };
   const lasting = (s) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : `${(s / 60).toFixed(1)} min`);
   const shortName = (name) => name.split(/,\s| \(/)[0];
   let listed = null;  // the request of the passes on the page: the CSV is of these, not of the form's later edits
@@ -256,30 +261,32 @@
       + "<th class=num>azimuth AOS → LOS °</th></tr></thead>";
     const cut = (row, end) => (row[end] ? " *" : "");
     // TCA and LOS by their time alone on the AOS's day, with the date on another
-    const later = (iso, aos) => (iso.slice(0, 10) === aos.slice(0, 10) ? iso.slice(11, 19) : utc(iso));
+    const later = (iso, aos) => (iso.slice(0, 10) === aos.slice(0, 10) ? kopru.esc(iso.slice(11, 19)) : utc(iso));
     // antennas whose LEO passes rest on an assumption, marked where they are read (said under the table)
     const geo = new Set(found.element_sets.filter((e) => e.geostationary).map((e) => e.norad));
     const assumed = new Set(found.leo_antennas_assumed.map((r) => r.station));
-    const mark = (p) => (assumed.has(p.station) && !geo.has(p.norad) ? ' <span class="muted">†</span>' : "");
+    const mark = (p) => (assumed.has(p.station) && !geo.has(p.norad) ? ' <span class="muted">‡</span>' : "");
+    // a satellite the satellites file calls inactive, marked as the command line marks it
+    const inactive = new Set(found.inactive_satellites);
+    const gone = (p) => (inactive.has(p.satellite) ? ' <span class="muted">✝</span>' : "");
     // a geostationary satellite is in view the whole window: no closest approach, no set
     const whole = (p) => p.truncated_start && p.truncated_end;
-    const rows = found.passes.map((p) => `<tr><th class="nowrap">${kopru.esc(p.satellite)}</th>`
+    const rows = found.passes.map((p) => `<tr><th class="nowrap">${kopru.esc(p.satellite)}${gone(p)}</th>`
       + `<td title="${kopru.esc(p.station)}">${kopru.esc(shortName(p.station))}${mark(p)}</td>`
       + `<td class="nowrap">${utc(p.aos)}${cut(p, "truncated_start")}</td>`
       + `<td class="nowrap">${whole(p) ? "—" : later(p.tca, p.aos)}</td>`
       + `<td class="nowrap">${whole(p) ? "whole window" : later(p.los, p.aos) + cut(p, "truncated_end")}</td>`
-      + `<td class="nowrap">${kopru.esc(onClock(p.aos_local))}</td>`
+      + `<td class="nowrap">${kopru.esc(onClock(p.aos_local, p.aos))}</td>`
       + num(lasting(p.duration_s)) + num(p.max_elevation_deg.toFixed(1))
       + num(`${p.aos_azimuth_deg.toFixed(0)} → ${p.los_azimuth_deg.toFixed(0)}`) + "</tr>");
     document.getElementById("ps-table").innerHTML = head + `<tbody>${rows.join("")}</tbody>`;
   }
 
-  function passSummary(found, request) {
+  function passSummary(found, request, satellite) {
     const n = found.passes.length;
     const whole = found.passes.filter((p) => !p.truncated_start && !p.truncated_end);
     const stations = new Set(found.passes.map((p) => p.station)).size;
-    const satellite = passFields.satellite.selectedOptions[0].textContent.split(" (")[0];
-    const station = passFields.station.value ? shortName(passFields.station.value) : null;
+    const station = request.station.length ? shortName(request.station[0]) : null;
     let text = `${n.toLocaleString("en-US")} pass${n === 1 ? "" : "es"} of ${request.satellite.length ? satellite : "the satellites"}`
       + ` over ${station || `${stations} antenna${stations === 1 ? "" : "s"}`} in ${request.days} day${request.days === 1 ? "" : "s"}`
       + ` from ${request.start} (mask ${request.min_elevation}°)`;
@@ -295,13 +302,13 @@
   function passNotes(found) {
     const out = [];
     if (!found.passes.length) out.push("No pass in this window over these antennas with this mask.");
-    const n = found.passes.length;
     const whose = {
       serves_basis: "an assumption of the stations file, not a source",
       assume_leo_antennas: "this run's assumption (the box “geostationary centres as LEO antennas”), not a source",
     };
     for (const r of found.leo_antennas_assumed) {
-      out.push(`† Not established: ${shortName(r.station)}'s LEO antenna is ${whose[r.basis]}: ${r.leo_passes} of the ${n} passes listed are over it.`);
+      out.push(`‡ Not established: ${shortName(r.station)}'s LEO antenna is ${whose[r.basis]}: ${r.leo_passes} of the`
+        + ` ${r.leo_passes_listed} passes of LEO satellites listed are over it.`);
     }
     // each reason once, with the stations it keeps from LEO satellites (it read four times over)
     const byReason = new Map();
@@ -309,7 +316,7 @@
     if (found.element_sets.some((e) => !e.geostationary)) {
       for (const [reason, names] of byReason) out.push(`Not offered to LEO satellites: ${names.join(", ")}: ${reason}.`);
     }
-    if (found.inactive_satellites.length) out.push(`Not active (listed as the orbit allows): ${found.inactive_satellites.join(", ")}.`);
+    if (found.inactive_satellites.length) out.push(`✝ Not active (the satellites file; listed as the orbit allows, left out of the pool and imaging): ${found.inactive_satellites.join(", ")}.`);
     const left = found.stations_left_out.map((s) => `${shortName(s.name)} (${s.status.replace(/_/g, " ")})`);
     if (left.length) out.push(`Stations left out by status: ${left.join("; ")}.`);
     for (const w of found.warnings) out.push(`Warning: ${w}`);
@@ -334,9 +341,11 @@
     button.disabled = true;
     document.body.dataset.passes = "";
     try {
+      // named as asked, whatever the lists show when the answer comes
+      const satellite = passFields.satellite.selectedOptions[0].textContent.split(" (")[0];
       const found = await post("/api/space/passes", request);
       passTable(found);
-      passSummary(found, request);
+      passSummary(found, request, satellite);
       passNotes(found);
       listed = request;
       result.hidden = false;

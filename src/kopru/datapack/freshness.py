@@ -3,10 +3,11 @@
 Values carry a year, not a day, so a value of year Y counts as of 31 December Y, the latest it can
 be: a value is called stale only when even that date is more than N months ago. Only measured
 values in use are looked at: the latest year of each parameter, every tariff (the year of the
-schedule read) and every corridor edge (the year of its own figures: its rate, or, for an edge
-its mode's rates price, its distance and time; a plan's oldest value adds those rates). Trade
-rules, incentives and restrictions carry the year their law was made, which does not age while
-it is in force.
+schedule read) and every corridor edge with a figure of its own that can age: its rate, or, for an
+edge its mode's rates price, its own transit time. An edge whose days are its length at its mode's
+speed has neither: its length does not age (a line's 1996 length was the baseline's "oldest value"),
+and a plan's oldest value takes its mode's rates and speed instead. Trade rules, incentives and
+restrictions carry the year their law was made, which does not age while it is in force.
 """
 
 from __future__ import annotations
@@ -158,13 +159,33 @@ def _connector_km(pack: DataPack, site: Any) -> float:
     return float(connector_km(pack, pd.DataFrame([{"lat": site.lat, "lon": site.lon, "node": site.node}]))[0])
 
 
+def _timed_by_mode(pack: DataPack) -> set[str]:
+    """Keys of the edges priced by their mode's rates whose days are their length at the mode's
+    speed (to the hundredth of a day the data rounds to): nothing of theirs but a length, which
+    does not age."""
+    edges = pack.edges[pack.edges["cost_usd_per_teu"].isna()]
+    out = set()
+    for a, b, mode, km, days in zip(
+        edges["from"], edges["to"], edges["mode"], edges["distance_km"], edges["days"], strict=True
+    ):
+        if pack.has_param(f"mode:{mode}", "speed_km_per_day"):
+            speed = pack.param(f"mode:{mode}", "speed_km_per_day").value
+            if abs(days - km / speed) < 0.006:
+                out.add(f"edge.{a}.{b}.{mode}")
+    return out
+
+
 def _edges(pack: DataPack) -> Iterable[DatedValue]:
     """Each edge's year, keyed as an overrides file replaces it (a CLI review: 'edge.a.b.rail', which
     the overrides refused, wanting a field): its cost where it has one of its own, else its distance,
-    which with its days is then what its year dates (its freight is at the mode's rates)."""
+    which with its own days is then what its year dates (its freight is at the mode's rates). An edge
+    whose days are its length at its mode's speed has no dated value of its own."""
     names = pack.nodes["name"]
+    timeless = _timed_by_mode(pack)
     for r in pack.edges.to_dict("records"):
         a, b, mode = r["from"], r["to"], r["mode"]
+        if f"edge.{a}.{b}.{mode}" in timeless:
+            continue
         what = f"{mode} {names.get(a, a)} - {names.get(b, b)}"
         own_cost = r["cost_usd_per_teu"] == r["cost_usd_per_teu"]  # not NaN
         field = "cost_usd_per_teu" if own_cost else "distance_km"
@@ -174,14 +195,14 @@ def _edges(pack: DataPack) -> Iterable[DatedValue]:
 
 # the dated values by key, per shipped data and overrides (an override changes a value's year): a
 # plan asks for them for its recommendation and its Turkish baseline
-_DATED: LRU[tuple[dict, dict, dict, set]] = LRU(8)
+_DATED: LRU[tuple[dict, dict, dict, set, set]] = LRU(8)
 
 
-def _dated(pack: DataPack) -> tuple[dict, dict, dict, set]:
+def _dated(pack: DataPack) -> tuple[dict, dict, dict, set, set]:
     edges = {v.key.rsplit(".", 1)[0]: v for v in _edges(pack)}  # by edge: edge.<from>.<to>.<mode>
     tariffs = {v.key: v for v in _tariffs(pack)}
     params = {v.key: v for v in _parameters(pack)}
-    return edges, tariffs, params, _edges_without_rate(pack)
+    return edges, tariffs, params, _edges_without_rate(pack), _timed_by_mode(pack)
 
 
 def oldest_behind(pack: DataPack, plan: Any, site_id: str, pays_input_duty: bool = True) -> DatedValue | None:
@@ -199,20 +220,26 @@ def oldest_behind(pack: DataPack, plan: Any, site_id: str, pays_input_duty: bool
         found.append(
             DatedValue("parameters", f"{ref.subject}.{ref.quantity}", what, int(ref.year), ref.source)
         )
-    edges, tariffs, params, priced_by_mode = _DATED.get((pack.version, pack.overrides), lambda: _dated(pack))
+    edges, tariffs, params, priced_by_mode, timed_by_mode = _DATED.get(
+        (pack.version, pack.overrides), lambda: _dated(pack)
+    )
     if _connector_km(pack, site) > 0.5:  # a site away from its node reaches it by road
         keys = ("network.road_circuity", "mode:road.cost_per_teu_km")
         found += [params[k] for k in keys if k in params]
+    known = edges.keys() | priced_by_mode
     for market in site.by_market.values():
         route = plan.routes.get(market.route) if market.route else None
         for leg in route.legs if route is not None else ():
             a, b, mode = leg["from"], leg["to"], leg["mode"]
-            key = next((k for k in (f"edge.{a}.{b}.{mode}", f"edge.{b}.{a}.{mode}") if k in edges), None)
+            key = next((k for k in (f"edge.{a}.{b}.{mode}", f"edge.{b}.{a}.{mode}") if k in known), None)
             if key is None:
                 continue
-            found.append(edges[key])
+            if key in edges:
+                found.append(edges[key])
             if key in priced_by_mode:
                 found += [params[f"mode:{mode}.{q}"] for q in MODE_RATES if f"mode:{mode}.{q}" in params]
+            if key in timed_by_mode and f"mode:{mode}.speed_km_per_day" in params:
+                found.append(params[f"mode:{mode}.speed_km_per_day"])
         for regime in str(market.duty.get("regime", "free")).split("+"):
             hit = tariffs.get(f"tariff.{regime}.{plan.hs}")
             if hit is not None:

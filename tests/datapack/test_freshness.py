@@ -137,6 +137,13 @@ def test_a_length_does_not_age(pack):
         speed = pack.param(f"mode:{r.mode}", "speed_km_per_day").value
         listed = f"edge.{r._1}.{r.to}.{r.mode}.distance_km" in keys
         assert listed == (abs(r.days - r.distance_km / speed) >= 0.006), (r._1, r.to, r.mode)
+    # a faster rail in an overrides file changes no edge's days: their lengths stay undated, and the
+    # override's own year dates the speed
+    from kopru.datapack import load
+
+    faster = load({"mode:rail.speed_km_per_day": 800})
+    keys = {v.key: v for v in dated_values(faster)}
+    assert "edge.mashhad.sarakhs.rail.distance_km" not in keys and "mode:rail.speed_km_per_day" in keys
 
 
 def test_cli_stale(cli):

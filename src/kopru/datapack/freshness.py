@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from kopru.datapack.labels import quantity_label, value_label
-from kopru.datapack.loader import DataPack
+from kopru.datapack.loader import DataPack, load
 from kopru.language import ENGLISH, Words
 from kopru.memo import LRU
 from kopru.trade import territory_of, treatment
@@ -162,16 +162,21 @@ def _connector_km(pack: DataPack, site: Any) -> float:
 def _timed_by_mode(pack: DataPack) -> set[str]:
     """Keys of the edges priced by their mode's rates whose days are their length at the mode's
     speed (to the hundredth of a day the data rounds to): nothing of theirs but a length, which
-    does not age."""
+    does not age. The speed is the data's own, not an override's: the days were computed from it
+    (an override replaces the row, so the shipped pack it was applied to gives the data's)."""
+    shipped = load()
+    params = (shipped if shipped.version == pack.version else pack).parameters
+    own = params[(params["quantity"] == "speed_km_per_day") & ~params["overridden"].astype(bool)]
+    speeds = own.sort_values("year", kind="stable").drop_duplicates("subject", keep="last")
+    speed_of = dict(zip(speeds["subject"], speeds["value"].astype(float), strict=True))
     edges = pack.edges[pack.edges["cost_usd_per_teu"].isna()]
     out = set()
     for a, b, mode, km, days in zip(
         edges["from"], edges["to"], edges["mode"], edges["distance_km"], edges["days"], strict=True
     ):
-        if pack.has_param(f"mode:{mode}", "speed_km_per_day"):
-            speed = pack.param(f"mode:{mode}", "speed_km_per_day").value
-            if abs(days - km / speed) < 0.006:
-                out.add(f"edge.{a}.{b}.{mode}")
+        speed = speed_of.get(f"mode:{mode}")
+        if speed and abs(days - km / speed) < 0.006:
+            out.add(f"edge.{a}.{b}.{mode}")
     return out
 
 

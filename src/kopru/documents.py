@@ -320,18 +320,9 @@ def _check_yaml_events(
         inner = open_[-1] if open_ else None
         is_key = bool(inner and inner.mapping and inner.at_key)
         if isinstance(event, yaml.ScalarEvent) and not event.style and number_hint:
-            named = next((o.last for o in reversed(open_) if o.mapping and o.last), "") or "value"
-            hint = None if is_key else number_hint(event.value)
-            if hint:
-                raise error(f"{what}: line {line}, {named}: {hint}", line=line)
-            if is_key and inner and inner.flow and re.fullmatch(r"\d{3}", event.value):
-                # 'demand: 1,500' inside { } is 'demand: 1' and a key '500'
-                raise error(
-                    f"{what}: line {line}, {named}: a number written with a thousands comma inside {{ }}"
-                    f" is read as several entries (a key {event.value!r}); write the digits alone, such as"
-                    " 1500000",
-                    line=line,
-                )
+            slip = _number_slip(event.value, open_, is_key, number_hint)
+            if slip:
+                raise error(f"{what}: line {line}, {slip}", line=line)
         if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent) and inner and inner.mapping:
             if inner.at_key and isinstance(event, yaml.ScalarEvent):
                 key = _key(event)
@@ -350,6 +341,26 @@ def _check_yaml_events(
             open_.append(_Open(isinstance(event, yaml.MappingStartEvent), bool(event.flow_style)))
         elif isinstance(event, yaml.CollectionEndEvent):
             open_.pop()
+
+
+def _number_slip(value: str, open_: list[_Open], is_key: bool, number_hint: NumberHint) -> str | None:
+    """What is wrong with a plain scalar as a number a person wrote, named by the key it is under;
+    None when nothing is."""
+    inner = open_[-1] if open_ else None
+    if not is_key:
+        hint = number_hint(value)
+    elif inner is not None and inner.flow and re.fullmatch(r"\d{3}", value):
+        # 'demand: 1,500' inside { } is 'demand: 1' and a key '500'
+        hint = (
+            "a number written with a thousands comma inside { } is read as several entries (a key"
+            f" {value!r}); write the digits alone, such as 1500000"
+        )
+    else:
+        hint = None
+    if not hint:
+        return None
+    named = next((o.last for o in reversed(open_) if o.mapping and o.last), "") or "value"
+    return f"{named}: {hint}"
 
 
 def _flow_depth(text: str) -> int:

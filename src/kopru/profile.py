@@ -375,7 +375,9 @@ class Profile(Strict):
                 f" a number without a unit is read in kg (if you meant grams, write {self.unit_weight:g} g);"
                 " otherwise check unit_volume"
             )
-        if density < AIR_KG_M3 and density * 1000 >= AIR_KG_M3:
+        if density >= AIR_KG_M3:
+            return self
+        if density * 1000 >= AIR_KG_M3:
             # the other slip: unit_volume: 1.2 for a 1.2 l box is read as 1.2 m3, and the freight of
             # a bulky unit is charged on 1,000 times its space
             raise ValueError(
@@ -384,13 +386,11 @@ class Profile(Strict):
                 f" without a unit is read in m3 (if you meant litres, write {self.unit_volume:g} l);"
                 " otherwise check unit_weight"
             )
-        if density < AIR_KG_M3:  # not litres either: the weight is the slip
-            raise ValueError(
-                f"unit_weight {self.unit_weight:g} kg in unit_volume {self.unit_volume * 1000:g} l is"
-                f" {density:.3g} kg/m3, lighter than the air it holds ({AIR_KG_M3} kg/m3); check"
-                " unit_weight"
-            )
-        return self
+        raise ValueError(  # not litres either: the weight is the slip
+            f"unit_weight {self.unit_weight:g} kg in unit_volume {self.unit_volume * 1000:g} l is"
+            f" {density:.3g} kg/m3, lighter than the air it holds ({AIR_KG_M3} kg/m3); check"
+            " unit_weight"
+        )
 
     @model_validator(mode="after")
     def _ramp_within_life(self) -> Profile:

@@ -85,10 +85,9 @@ def dot_hint(raw: object) -> str | None:
     if not found:
         return None
     n = found.group(1)
-    sign = "-" if n.startswith("-") else ""
     return (
         f"{n!r} reads two ways: write {n.replace('.', '').lstrip('+')!r} for thousands or"
-        f" {sign + format(abs(float(n)), 'g')!r} for a decimal, got {raw.strip()!r}"
+        f" {format(float(n), 'g')!r} for a decimal, got {raw.strip()!r}"
     )
 
 

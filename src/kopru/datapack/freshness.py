@@ -180,13 +180,13 @@ def _timed_by_mode(pack: DataPack) -> set[str]:
     return out
 
 
-def _edges(pack: DataPack) -> Iterable[DatedValue]:
+def _edges(pack: DataPack, timeless: set[str] | None = None) -> Iterable[DatedValue]:
     """Each edge's year, keyed as an overrides file replaces it (a CLI review: 'edge.a.b.rail', which
     the overrides refused, wanting a field): its cost where it has one of its own, else its distance,
     which with its own days is then what its year dates (its freight is at the mode's rates). An edge
     whose days are its length at its mode's speed has no dated value of its own."""
     names = pack.nodes["name"]
-    timeless = _timed_by_mode(pack)
+    timeless = _timed_by_mode(pack) if timeless is None else timeless
     for r in pack.edges.to_dict("records"):
         a, b, mode = r["from"], r["to"], r["mode"]
         if f"edge.{a}.{b}.{mode}" in timeless:
@@ -204,10 +204,11 @@ _DATED: LRU[tuple[dict, dict, dict, set, set]] = LRU(8)
 
 
 def _dated(pack: DataPack) -> tuple[dict, dict, dict, set, set]:
-    edges = {v.key.rsplit(".", 1)[0]: v for v in _edges(pack)}  # by edge: edge.<from>.<to>.<mode>
+    timed = _timed_by_mode(pack)
+    edges = {v.key.rsplit(".", 1)[0]: v for v in _edges(pack, timed)}  # by edge: edge.<from>.<to>.<mode>
     tariffs = {v.key: v for v in _tariffs(pack)}
     params = {v.key: v for v in _parameters(pack)}
-    return edges, tariffs, params, _edges_without_rate(pack), _timed_by_mode(pack)
+    return edges, tariffs, params, _edges_without_rate(pack), timed
 
 
 def oldest_behind(pack: DataPack, plan: Any, site_id: str, pays_input_duty: bool = True) -> DatedValue | None:

@@ -52,7 +52,7 @@ def _what_if(pack: Any) -> list[tuple[str, str, str]]:
     return out
 
 
-def _space_choices() -> dict[str, list[tuple[str, str]]]:
+def _space_choices() -> dict[str, list[Any]]:
     """The Space page's pass list choices: each shipped satellite by its NORAD number (a name may hold
     another's, a number matches only itself) and each operational antenna by its whole name."""
     from kopru.space import read_satellites, read_stations
@@ -64,11 +64,7 @@ def _space_choices() -> dict[str, list[tuple[str, str]]]:
         )
         for norad, s in read_satellites().items()
     ]
-    stations = read_stations()
-    return {
-        "satellites": satellites,
-        "stations": [(name, name) for name in stations.name],
-    }
+    return {"satellites": satellites, "stations": list(read_stations().name)}
 
 
 def mount(app: FastAPI, auth: bool) -> None:

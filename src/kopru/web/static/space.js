@@ -93,11 +93,15 @@
 
   // a review: Azercosmos Main's LEO antenna, an assumption of the data, carried a quarter of the pooled
   // contact time with no word said (the CLI's words, kopru.space.pooling.leo_assumed_words)
+  // a station by its name before the description the data adds ("KGS National Space Centre")
+  const shortName = (name) => name.split(/,\s| \(/)[0];
+  // what a LEO antenna without a source rests on, for the pool and the pass list alike
+  const assumedBy = (basis) => (basis === "assume_leo_antennas"
+    ? "this run's assumption (the box “geostationary centres as LEO antennas”)" : "an assumption of the stations file");
+
   function leoAssumed(rows) {
     if (!rows || !rows.length) return "";
-    const whose = (r) => (r.basis === "assume_leo_antennas"
-      ? "the run's assumption (a geostationary control centre taken as one)" : "an assumption of the stations file");
-    const said = rows.map((r) => `${r.station.split(/,\s| \(/)[0]}'s LEO antenna is ${whose(r)}, not a source: `
+    const said = rows.map((r) => `${shortName(r.station)}'s LEO antenna is ${assumedBy(r.basis)}, not a source: `
       + `${r.pooled_min_per_day.toFixed(0)} of ${r.pooled_total_min_per_day.toFixed(0)} pooled min/day use it`);
     return ` Not established: ${said.join("; ")}.`;
   }
@@ -252,7 +256,6 @@
     return `${local.slice(11, 16)} ${local.slice(23)}${days ? ` ${days > 0 ? "+" : "−"}${Math.abs(days)}d` : ""}`;
   };
   const lasting = (s) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : `${(s / 60).toFixed(1)} min`);
-  const shortName = (name) => name.split(/,\s| \(/)[0];
   let listed = null;  // the request of the passes on the page: the CSV is of these, not of the form's later edits
 
   function passTable(found) {
@@ -302,12 +305,8 @@
   function passNotes(found) {
     const out = [];
     if (!found.passes.length) out.push("No pass in this window over these antennas with this mask.");
-    const whose = {
-      serves_basis: "an assumption of the stations file, not a source",
-      assume_leo_antennas: "this run's assumption (the box “geostationary centres as LEO antennas”), not a source",
-    };
     for (const r of found.leo_antennas_assumed) {
-      out.push(`‡ Not established: ${shortName(r.station)}'s LEO antenna is ${whose[r.basis]}: ${r.leo_passes} of the`
+      out.push(`‡ Not established: ${shortName(r.station)}'s LEO antenna is ${assumedBy(r.basis)}, not a source: ${r.leo_passes} of the`
         + ` ${r.leo_passes_listed} passes of LEO satellites listed are over it.`);
     }
     // each reason once, with the stations it keeps from LEO satellites (it read four times over)

@@ -87,9 +87,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Headless Chromium driven by Playwright, shared by the report, space and web tests."""
+    """Headless Chromium driven by Playwright, one per worker, shared by the report, space and web tests
+    (each test opens its own page or context)."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run the README's test command, which installs chromium")
     from playwright.sync_api import sync_playwright

@@ -7,6 +7,7 @@ so ``kopru cflp`` never imports pandas and ``kopru plan`` never imports the sate
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 import sys
@@ -47,14 +48,19 @@ class LazyGroup(TyperGroup):
         return list(COMMANDS)
 
     def get_command(self, ctx: Any, name: str) -> Any:
-        if name not in COMMANDS:
-            return None
-        module, kind = COMMANDS[name]
-        built = typer.main.get_command(importlib.import_module(module).app)
-        if kind == "group":
-            built.name = name
-            return built
-        return built.commands[name] if isinstance(built, TyperGroup) else built
+        return _command(name) if name in COMMANDS else None
+
+
+@functools.cache
+def _command(name: str) -> Any:
+    """The click command of ``name``, built once: typer reads every parameter's type hints to build
+    one (~15 ms), and a process that runs kopru again (a test, a notebook) need not do it again."""
+    module, kind = COMMANDS[name]
+    built = typer.main.get_command(importlib.import_module(module).app)
+    if kind == "group":
+        built.name = name
+        return built
+    return built.commands[name] if isinstance(built, TyperGroup) else built
 
 
 app = typer.Typer(

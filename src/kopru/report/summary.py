@@ -608,9 +608,11 @@ def _baseline_expansion(plan: Plan, words: Words = ENGLISH) -> list[str]:
     ]
 
 
+_env = Environment(loader=PackageLoader("kopru.report", "templates"), autoescape=select_autoescape())
+
+
 def render_summary_html(summary: Summary) -> str:
-    env = Environment(loader=PackageLoader("kopru.report", "templates"), autoescape=select_autoescape())
-    return env.get_template("summary.html.j2").render(s=summary, t=summary.labels, footer=footer(summary))
+    return _env.get_template("summary.html.j2").render(s=summary, t=summary.labels, footer=footer(summary))
 
 
 def write_summary_pdf(summary: Summary, path: str | Path) -> Path:

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from kopru import __version__
@@ -185,15 +186,29 @@ def _cost(value: Any) -> float:
     return float(value) if value is not None else np.inf
 
 
-def render_sweep_html(view: Mapping[str, Any], words: Words = ENGLISH) -> str:
-    env = Environment(loader=PackageLoader("kopru.report", "templates"), autoescape=select_autoescape())
-    env.filters["money"] = lambda v: "—" if v is None else words.number(v)
+@pass_context
+def _money(context: Context, value: float | None) -> str:
+    return "—" if value is None else context["w"].number(value)
+
+
+@pass_context
+def _pct(context: Context, value: float | None, signed: bool = False) -> str:
+    words = context["w"]
+    return "—" if value is None else (words.signed_share(value) if signed else words.share(value))
+
+
+# one environment, compiled once: the language comes with each render as ``w``
+_env = Environment(loader=PackageLoader("kopru.report", "templates"), autoescape=select_autoescape())
+_env.filters |= {
+    "money": _money,
+    "pct": _pct,
     # a grid's names join its axes ('tenge_weaker_20pct+lira_as_is'): let a line break after + and _
-    env.filters["soft"] = lambda v: Markup(str(escape(v)).replace("+", "+\u200b").replace("_", "_\u200b"))
-    env.filters["pct"] = lambda v, signed=False: (
-        "—" if v is None else (words.signed_share(v) if signed else words.share(v))
-    )
-    return env.get_template("sweep.html.j2").render(v=view, w=words, lang=words.lang)
+    "soft": lambda v: Markup(str(escape(v)).replace("+", "+\u200b").replace("_", "_\u200b")),
+}
+
+
+def render_sweep_html(view: Mapping[str, Any], words: Words = ENGLISH) -> str:
+    return _env.get_template("sweep.html.j2").render(v=view, w=words, lang=words.lang)
 
 
 def write_sweep_workbook(view: Mapping[str, Any], path: str | Path, w: Words = ENGLISH) -> Path:

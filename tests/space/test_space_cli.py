@@ -790,6 +790,21 @@ def test_imaging_says_how_many_passes_each_limit_rejected(space, tmp_path):
     )
 
 
+@pytest.mark.parametrize("word", ["x", "zan", "ground-systems"[1:]])
+def test_a_station_is_named_by_the_start_of_a_word_not_its_inside(space, word):
+    """A review: '--station x' matched Kahramankazan's '2x9 m' antennas, a word's inside."""
+    code, _, err = space("passes", "--start", "2026-06-01", "--days", "0.3", "--station", word)
+    assert code == 2 and f"--station {word!r} matches no station; the stations:" in err
+
+
+@pytest.mark.parametrize("word", ["kahramankazan", "Ground-Systems", "2x9", "(13.2"])
+def test_any_word_of_a_station_starts_a_match(space, word):
+    code, out, _ = space("passes", "--start", "2026-06-01", "--days", "0.3", "--station", word, "--json")
+    names = {p["station"] for p in json.loads(out)["passes"]}
+    kahramankazan = "Türksat Kahramankazan ground-systems backup centre (13.2 m Ka + 2x9 m Ku)"
+    assert code == 0 and names == {kahramankazan}
+
+
 @pytest.mark.parametrize("word", ["tübitak", "tubitak", "TÜBİTAK", "uzay ground"])
 def test_station_names_match_with_turkish_letters_typed_as_ascii(space, word):
     """A second review: 'tubitak' and 'tübitak' matched nothing; casefold leaves 'İ' as 'i' and a dot."""

@@ -218,12 +218,15 @@ def passes(
         list[str] | None,
         typer.Option(
             "--satellite",
-            help="Only satellites whose name holds this (any case), or a NORAD number; repeatable.",
+            help="Only satellites with a word of the name starting so (any case), or a NORAD number;"
+            " repeatable.",
         ),
     ] = None,
     station: Annotated[
         list[str] | None,
-        typer.Option("--station", help="Only stations whose name holds this (any case); repeatable."),
+        typer.Option(
+            "--station", help="Only stations with a word of the name starting so (any case); repeatable."
+        ),
     ] = None,
     as_json: JsonOpt = False,
     out_dir: OutOpt("passes.json and passes.csv") = None,

@@ -19,6 +19,7 @@ an empty or all-zero table would read as a result.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import replace
@@ -274,17 +275,23 @@ def fold(text: str) -> str:
     return text.strip().casefold().translate(FOLD)
 
 
+def _names(key: str, name: str) -> bool:
+    """Whether folded ``key`` starts a word of ``name`` (or is all of it): 'astana' names KGS Astana,
+    'x' does not name Kahramankazan's '2x9 m' antenna (a word's inside matched before, a review)."""
+    return bool(key) and re.search(r"(?<!\w)" + re.escape(key), fold(name)) is not None
+
+
 def _named_in(
     wanted: Sequence[str], names: list[tuple[str, ...]], what: str, numbers: Sequence[str] = ()
 ) -> np.ndarray:
-    """Which of ``names`` (each a row of a thing's names) hold one of ``wanted``, in any case and with
-    Turkish letters as ASCII; ``numbers`` (one per row, such as a NORAD number) match only whole: '3'
-    matched every satellite with a 3 in its number. A word that matches nothing is refused, naming
-    what there is."""
+    """Which of ``names`` (each a row of a thing's names) have a word that starts with one of
+    ``wanted``, in any case and with Turkish letters as ASCII; ``numbers`` (one per row, such as a
+    NORAD number) match only whole: '3' matched every satellite with a 3 in its number. A word that
+    matches nothing is refused, naming what there is."""
     keep = np.zeros(len(names), dtype=bool)
     for word in wanted:
         key = fold(word)
-        hit = np.array([any(key in fold(n) for n in row) for row in names], bool)
+        hit = np.array([any(_names(key, n) for n in row) for row in names], bool)
         if numbers:
             hit |= np.array([key == n for n in numbers], bool)
         if not key or not hit.any():
@@ -299,9 +306,9 @@ def _said_left_out(wanted: Sequence[str], sites: Stations, statuses: tuple[str, 
     station' told an operator who named Nakhchivan rightly that it does not exist (a review)."""
     for word in wanted:
         key = fold(word)
-        if not key or any(key in fold(n) for n in sites.name):
+        if not key or any(_names(key, n) for n in sites.name):
             continue
-        hits = [r for r in sites.left_out if key in fold(r["name"])]
+        hits = [r for r in sites.left_out if _names(key, r["name"])]
         if hits:
             named = ", ".join(f"{r['name']} (status {r['status']})" for r in hits)
             more = ",".join(dict.fromkeys([*statuses, *(r["status"] for r in hits)]))

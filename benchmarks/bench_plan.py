@@ -1,4 +1,6 @@
-"""Wall time of a whole plan (validation, routing, trade rules, cost engine, assembly) per example.
+"""Wall time of a whole plan (validation, routing, trade rules, cost engine, assembly) per example,
+then of writing its folder as `kopru plan --out` does (report.html, plan.xlsx, the one-page summary
+in HTML and PDF, plan.json).
 
 python benchmarks/bench_plan.py
 """
@@ -6,6 +8,7 @@ python benchmarks/bench_plan.py
 from __future__ import annotations
 
 import statistics
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,6 +34,17 @@ def main() -> None:
             f"| {path.stem} | {len(plan.sites)} × {len(plan.markets)} |"
             f" {statistics.median(times) * 1e3:.0f} ms |"
         )
+    print("\n| example | kopru.write_report, a folder (median of 5) |")
+    print("|---|---|")
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        plan = kopru.plan(path)
+        times = []
+        with tempfile.TemporaryDirectory() as out:
+            for _ in range(5):
+                t0 = time.perf_counter()
+                kopru.write_report(plan, out, keep_views=False)
+                times.append(time.perf_counter() - t0)
+        print(f"| {path.stem} | {statistics.median(times) * 1e3:.0f} ms |")
 
 
 if __name__ == "__main__":

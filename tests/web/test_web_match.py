@@ -101,9 +101,18 @@ def test_match_page_runs_the_example(browser, base: str) -> None:
             page.locator("#match-assignments td, #match-zones td, #match-unassigned td").all_inner_texts()
         )
         assert not re.search(r"\b(sez_[a-z_]+|iz_[a-z_]+|KZ-\d\d|TR-\d\d)\b", cells)
-        with page.expect_download() as dl:
-            page.locator("button.pitch").first.click()
-        assert dl.value.suggested_filename.startswith("pitch_")
+        # a pitch sheet opens in a tab of its own, the first placed enterprise's, in English or Turkish
+        first = page.locator("#match-assignments tbody tr").first
+        name = first.locator("td").first.inner_text()
+        for label, said in (("pitch sheet", "Landed cost"), ("TR", "Birim")):
+            link = first.get_by_text(label, exact=True)
+            assert name in link.get_attribute("aria-label")
+            with page.expect_popup() as opened:
+                link.click()
+            sheet = opened.value
+            sheet.wait_for_load_state()
+            assert said in sheet.content() and name in sheet.content()
+            sheet.close()
         w.shot("web-match.png", full_page=True)
         w.check()
     finally:

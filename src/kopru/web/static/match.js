@@ -139,11 +139,13 @@
     }
   }
 
-  function pitchLink(enterprise) {
-    const id = kopru.esc(enterprise);
-    // the Turkish sheet is for the company the agency pitches to
-    return `<button type="button" class="small pitch" data-enterprise="${id}">pitch sheet</button>
-      <button type="button" class="small pitch" data-enterprise="${id}" data-lang="tr" lang="tr" title="Türkçe sunum">TR</button>`;
+  // a sheet opens in a tab of its own, to read, print or save (it was only downloaded, a file to find
+  // and open before an analyst saw it); the Turkish sheet is for the company the agency pitches to
+  function pitchLink(runId, enterprise, name) {
+    const href = (lang) => kopru.esc(`/api/match/${encodeURIComponent(runId)}/pitch/${encodeURIComponent(enterprise)}?lang=${lang}`);
+    const of = kopru.esc(name);
+    return `<a class="small-link pitch" href="${href("en")}" target="_blank" rel="noopener" aria-label="pitch sheet of ${of}">pitch sheet</a>
+      <a class="small-link pitch" href="${href("tr")}" target="_blank" rel="noopener" lang="tr" title="Türkçe sunum" aria-label="Türkçe sunum: ${of}">TR</a>`;
   }
 
   async function show(runId) {
@@ -212,7 +214,7 @@
       `<tr><td>${kopru.esc(a.name)}</td><td>${kopru.esc(a.zone_name)}${star(a)}</td><td class="num">${pct(a.advantage)}</td>
        <td class="num">${a.npv_gain_usd === null ? "—" : kopru.money(a.npv_gain_usd / 1e6, 1)}</td>
        <td class="num">${kopru.money(a.jobs)}${guess(a, "jobs")}</td><td class="num">${kopru.money(a.investment_usd / 1e6, 1)}${guess(a, "investment_usd")}</td>
-       <td>${pitchLink(a.enterprise)}</td></tr>`).join("");
+       <td>${pitchLink(runId, a.enterprise, a.name)}</td></tr>`).join("");
     const m = (v) => kopru.money(v / 1e6, 1);
     document.querySelector("#match-trade-offs tbody").innerHTML = (d.trade_offs || []).map((r) => {
       const chosen = r.objective === d.objective_name && r.targets ? ' class="chosen"' : "";
@@ -234,7 +236,7 @@
     }
     document.querySelector("#match-zones tbody").innerHTML = zoneRows.join("");
     document.querySelector("#match-unassigned tbody").innerHTML = d.unassigned.map((u) =>
-      `<tr><td>${kopru.esc(u.name)}</td><td class="note">${kopru.esc(u.why)}</td><td>${pitchLink(u.enterprise)}</td></tr>`).join("");
+      `<tr><td>${kopru.esc(u.name)}</td><td class="note">${kopru.esc(u.why)}</td><td>${pitchLink(runId, u.enterprise, u.name)}</td></tr>`).join("");
     await kopru.plot(document.getElementById("match-map"), figures.map);
     document.getElementById("match-results").scrollIntoView({ behavior: "smooth" });
   }
@@ -316,14 +318,6 @@
     if (event.target.files.length) form.elements.source.value = "upload";
   });
   form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
-  document.getElementById("match-results").addEventListener("click", (event) => {
-    const button = event.target.closest("button.pitch");
-    if (!button || !currentRun) return;
-    const id = button.dataset.enterprise;
-    const lang = button.dataset.lang || "en";
-    const suffix = lang === "en" ? "" : `_${lang}`;
-    kopru.download(`/api/match/${currentRun}/pitch/${encodeURIComponent(id)}?lang=${lang}`, `pitch_${id}${suffix}.html`);
-  });
   document.getElementById("dl-match-json").addEventListener("click", async () => {
     if (!currentRun) return;
     const d = await kopru.json(`/api/match/${currentRun}`);

@@ -87,10 +87,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Chromium driven by Playwright, one per worker, shared by the report, space and web tests
-    (each test opens its own page or context)."""
+    """Headless Chromium driven by Playwright, shared by the report, space and web tests."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run the README's test command, which installs chromium")
     from playwright.sync_api import sync_playwright

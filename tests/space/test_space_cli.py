@@ -11,7 +11,7 @@ import pytest
 
 from kopru.cli import in_flags
 from kopru.cli.space import app, local_time, station_label
-from kopru.errors import KopruError
+from kopru.errors import KopruError, OptionError
 
 PASS_KEYS = {
     "satellite",
@@ -795,6 +795,20 @@ def test_a_station_is_named_by_the_start_of_a_word_not_its_inside(space, word):
     """A review: '--station x' matched Kahramankazan's '2x9 m' antennas, a word's inside."""
     code, _, err = space("passes", "--start", "2026-06-01", "--days", "0.3", "--station", word)
     assert code == 2 and f"--station {word!r} matches no station; the stations:" in err
+
+
+def test_a_decomposed_name_is_matched_at_its_words_starts_only():
+    """A review: a CSV's name in decomposed form ('u' + a combining diaeresis) let 'rksat' match
+    inside 'Türksat', the mark being no word character; names are composed before matching."""
+    from unicodedata import normalize
+
+    from kopru.space.api import _named_in
+
+    names = [(normalize("NFD", "Türksat 4A"),), ("KGS Astana",)]
+    assert _named_in(["türksat"], names, "satellite").tolist() == [True, False]
+    assert _named_in(["TURKSAT 4"], names, "satellite").tolist() == [True, False]
+    with pytest.raises(OptionError, match="'rksat' matches no satellite"):
+        _named_in(["rksat"], names, "satellite")
 
 
 @pytest.mark.parametrize("word", ["kahramankazan", "Ground-Systems", "2x9", "(13.2"])

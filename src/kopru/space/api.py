@@ -20,6 +20,7 @@ an empty or all-zero table would read as a result.
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 from collections.abc import Sequence
 from dataclasses import replace
@@ -180,8 +181,9 @@ def passes(
     """Every pass of each satellite over each station whose status is in ``station_status``
     (operational antennas by default): AOS, TCA, LOS, maximum elevation, azimuths. Satellites that
     are not geostationary are listed only over stations that track them (see the module).
-    ``satellite`` and ``station``: only those whose name holds one of these (any case; a satellite
-    also by its NORAD number), as an operator plans one satellite over one antenna."""
+    ``satellite`` and ``station``: only those with a word of the name starting with one of these
+    (any case; a satellite also by its NORAD number), as an operator plans one satellite over one
+    antenna."""
     check_min_elevation(min_elevation)
     check_refraction(refraction, min_elevation)
     owners = read_satellites(satellites)
@@ -272,7 +274,8 @@ FOLD = str.maketrans(
 
 def fold(text: str) -> str:
     """``text`` as matched: any case, Turkish and Kazakh letters as their ASCII ones."""
-    return text.strip().casefold().translate(FOLD)
+    # composed first: a CSV's decomposed 'u' + '\u0308' would leave a mark no word-start test sees
+    return unicodedata.normalize("NFC", text).strip().casefold().translate(FOLD)
 
 
 def _names(key: str, name: str) -> bool:

@@ -85,14 +85,14 @@ class PassesRequest(Sky):
     satellite: list[Name] = Field(
         default=[],
         max_length=20,
-        description="only satellites whose name holds one of these (any case), or NORAD numbers;"
-        " none: every satellite",
+        description="only satellites with a word of the name starting with one of these (any case),"
+        " or NORAD numbers; none: every satellite",
     )
     station: list[Name] = Field(
         default=[],
         max_length=20,
-        description="only stations whose name holds one of these (any case); none: every antenna of"
-        " station_status",
+        description="only stations with a word of the name starting with one of these (any case);"
+        " none: every antenna of station_status",
     )
     station_status: str = Field(
         default="operational",

@@ -3,10 +3,15 @@ row and field; pitch sheets and the workbook download; the Match page works in C
 
 from __future__ import annotations
 
+import html
+import io
+import json
 import re
+import zipfile
 from collections.abc import Iterator
 
 import httpx
+import openpyxl
 import pytest
 from conftest import EXAMPLES
 from web_server import finished, serving
@@ -63,6 +68,40 @@ def test_match_job_is_the_python_api(client: httpx.Client) -> None:
         assert page.status_code == 200 and ("Birim" in page.text or "Landed cost" in page.text), link
 
 
+def test_the_zip_is_the_folder_the_command_line_writes_with_the_pages_words(client: httpx.Client) -> None:
+    """'Download all': the report, every pitch sheet in English and Turkish, the workbook and the
+    JSON in one file to pass on. Oracles: the server's own sheets and JSON, byte for byte, and every
+    link of the report to a pitch sheet resolving to a file of the archive (a downloaded report.html
+    alone links to the server)."""
+    r = client.post("/api/match", json={"example": "pipeline", "objective": "jobs"})
+    run = finished(client, r.json()["id"])["run"]
+    got = client.get(f"/api/match/{run}/match.zip")
+    assert got.status_code == 200 and got.headers["content-type"] == "application/zip"
+    assert f'filename="kopru_match_{run[:8]}.zip"' in got.headers["content-disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(got.content))
+    names = set(archive.namelist())
+    served = client.get(f"/api/match/{run}").json()
+    assert json.loads(archive.read("match.json")) == served
+    ids = [e["id"] for e in served["enterprises"]]
+    sheets = {n for n in names if n.startswith("pitch/") and n.count("/") == 1}
+    turkish = {n for n in names if n.startswith("pitch/tr/")}
+    assert len(sheets) == len(turkish) == len(ids) >= 20
+    assert {"report.html", "match.xlsx", "match.json"} <= names
+    assert len(names) == 3 + len(sheets) + len(turkish)
+    # each sheet is what the page opens, in its language
+    first = served["assignments"][0]
+    for name in (n for n in names if n.startswith("pitch/") and first["enterprise"] in n):
+        lang = "tr" if name.startswith("pitch/tr/") else "en"
+        sheet = client.get(f"/api/match/{run}/pitch/{first['enterprise']}", params={"lang": lang}).text
+        assert archive.read(name).decode("utf-8") == sheet
+    report = archive.read("report.html").decode("utf-8")
+    links = {html.unescape(link) for link in re.findall(r'<a href="([^"]+)"[^>]*>(?:pitch|TR)</a>', report)}
+    assert links <= names and len(links) >= 2 * len(served["assignments"])
+    assert all(any(a["enterprise"] in link for link in links) for a in served["assignments"])
+    workbook = openpyxl.load_workbook(io.BytesIO(archive.read("match.xlsx")))
+    assert workbook.sheetnames
+
+
 def test_an_uploaded_csv_with_a_bad_row_is_a_422(client: httpx.Client) -> None:
     csv = "id,name,sector,template,regions\na,A,textiles,textiles,KZ-99\n"
     r = client.post("/api/match", json={"pipeline_csv": csv})
@@ -113,6 +152,10 @@ def test_match_page_runs_the_example(browser, base: str) -> None:
             sheet.wait_for_load_state()
             assert said in sheet.content() and name in sheet.content()
             sheet.close()
+        with page.expect_download() as dl:
+            page.click("#dl-match-zip")
+        assert re.fullmatch(r"kopru_match_[0-9a-f]{8}\.zip", dl.value.suggested_filename)
+        assert zipfile.is_zipfile(dl.value.path())
         w.shot("web-match.png", full_page=True)
         w.check()
     finally:

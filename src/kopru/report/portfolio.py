@@ -712,18 +712,24 @@ def _summary_rows(data: dict[str, Any], surface: str = "cli") -> list[list[Any]]
 
 
 def write_match_folder(
-    result: MatchResult, pack: DataPack, out_dir: str | Path, languages: tuple[str, ...] = ()
+    result: MatchResult,
+    pack: DataPack,
+    out_dir: str | Path,
+    languages: tuple[str, ...] = (),
+    surface: str = "cli",
 ) -> list[Path]:
     """``match.json``, ``report.html``, ``pitch/<enterprise>.html`` and ``match.xlsx`` in ``out_dir``;
-    for each of ``languages`` besides English (``tr``), the pitch sheets again in ``pitch/<lang>/``."""
+    for each of ``languages`` besides English (``tr``), the pitch sheets again in ``pitch/<lang>/``.
+    ``surface`` "web" names the options as the Match page asks for them (the page's zip)."""
     extra = tuple(dict.fromkeys(lang for lang in map(check_language, languages) if lang != "en"))
     folder = prepare_folder(out_dir)
     written = [folder / "match.json", folder / "report.html", folder / "match.xlsx"]
     written[0].write_text(
-        json.dumps(result.as_dict(), indent=1, ensure_ascii=False, allow_nan=False), encoding="utf-8"
+        json.dumps(result.as_dict(check_surface(surface)), indent=1, ensure_ascii=False, allow_nan=False),
+        encoding="utf-8",
     )
-    written[1].write_text(render_match_html(result, pack, extra), encoding="utf-8")
-    write_workbook(result, written[2])
+    written[1].write_text(render_match_html(result, pack, extra, surface=surface), encoding="utf-8")
+    write_workbook(result, written[2], surface=surface)
     files = pitch_files(result.pipeline.ids)
     for lang in ("en", *extra):
         sheets = folder / "pitch" if lang == "en" else folder / "pitch" / lang
@@ -731,7 +737,7 @@ def write_match_folder(
         mine = []
         for e, eid in enumerate(result.pipeline.ids):
             path = sheets / Path(files[eid]).name
-            path.write_text(render_pitch_html(result, e, lang), encoding="utf-8")
+            path.write_text(render_pitch_html(result, e, lang, surface=surface), encoding="utf-8")
             mine.append(path)
         # an earlier run's sheets would sit beside this run's and could be sent by mistake
         for stale in set(sheets.glob("*.html")) - set(mine):

@@ -13,6 +13,7 @@ import logging
 import re
 import tempfile
 import uuid
+import zipfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
@@ -324,6 +325,33 @@ def match_report(state: State, run_id: RunId, request: Request) -> HTMLResponse:
     # the page's fields, not the command line's flags: its reader has the page
     html = render_match_html(run.result, api.data_pack(), ("tr",), pitch_link, surface="web")
     return HTMLResponse(html, headers={"Content-Disposition": 'attachment; filename="match_report.html"'})
+
+
+@router.get("/match/{run_id}/match.zip")
+def match_zip(state: State, run_id: RunId) -> Response:
+    """The whole portfolio as one file to pass on: the folder ``kopru match --out DIR --lang tr``
+    writes (report.html, every pitch sheet in English and in Turkish, match.xlsx), its links
+    between files relative so it reads offline once unzipped, and match.json as this API gives it
+    (with the run's source and options)."""
+    from kopru.report.portfolio import write_match_folder
+
+    run = _run(state, run_id)
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="kopru-zip-") as d:
+        folder = Path(d)
+        written = write_match_folder(run.result, api.data_pack(), folder, ("tr",), surface="web")
+        answer = match_result(state, run_id)
+        (folder / "match.json").write_text(
+            json.dumps(answer, indent=1, ensure_ascii=False, allow_nan=False), encoding="utf-8"
+        )
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in written:
+                archive.write(path, path.relative_to(folder).as_posix())
+    return Response(
+        buffer.getvalue(),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="kopru_match_{run.id[:8]}.zip"'},
+    )
 
 
 @router.get("/match/{run_id}/match.xlsx")

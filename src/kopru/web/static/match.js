@@ -330,6 +330,8 @@
     currentRun && kopru.download(`/api/match/${currentRun}/report.html`, "match_report.html"));
   document.getElementById("dl-match-xlsx").addEventListener("click", () =>
     currentRun && kopru.download(`/api/match/${currentRun}/match.xlsx`, "match.xlsx"));
+  document.getElementById("dl-match-zip").addEventListener("click", () =>
+    currentRun && kopru.download(`/api/match/${currentRun}/match.zip`, `kopru_match_${currentRun.slice(0, 8)}.zip`));
   const query = new URLSearchParams(location.search);
   if (query.get("run")) reopen(query.get("run"));
   else if (query.get("form")) refill(query.get("form"));

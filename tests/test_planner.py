@@ -717,7 +717,7 @@ def test_a_plan_says_where_its_routes_run_over_a_lane_off_its_quote():
     legs = plan.routes[turan.by_market["mkt_TR"].route].legs
     assert {legs[0]["from"], *(leg["to"] for leg in legs)} >= set(sea.path)
     (said,) = [p for p in plan.recommendation.points if p.startswith("Published quotes")]
-    assert f"{turan.name} to Türkiye: Istanbul (Ambarli) to Novorossiysk by sea, {sea.kopru:.1f} days" in said
+    assert f"{turan.name} to Türkiye: Istanbul (Ambarlı) to Novorossiysk by sea, {sea.kopru:.1f} days" in said
     assert "against 9-12 quoted (1Prime, 2025)" in said
     # the sea leg given 6 days: 6 + the two ports' 4 = 10 days, inside 9-12
     six_days = {"edge.istanbul_ambarli.novorossiysk.sea.days": 6}

@@ -115,7 +115,7 @@ def test_the_baselines_oldest_input_is_said_beside_the_picks(pack):
     assert older.year == _by_hand(pack, plan, base) == 2018
     assert (older.key, older.what) == (
         "edge.denizli.eskisehir.rail.cost_usd_per_teu",
-        "rail Denizli - Eskisehir",
+        "rail Denizli - Eskişehir",
     )
     legs = [leg for mc in plan.site(base).by_market.values() for leg in plan.routes[mc.route].legs]
     assert any({leg["from"], leg["to"]} == {"mashhad", "sarakhs"} for leg in legs)

@@ -166,6 +166,12 @@ def test_materials_and_baseline_are_edited_by_name(watched: Watched) -> None:
     assert '"materials"' not in other and '"baseline"' not in other and '"energy"' not in other
     # the pick lists search by name (a datalist); a typed name becomes the profile's id
     assert page.locator("#dl-nodes option[value='Urumqi']").count() == 1
+    # typed without Turkish letters, a node is still found by its name ("Sakarya (Adapazarı)"), as on the CLI
+    page.click("#add-material")
+    page.locator("#materials tbody tr").last.locator("[data-m=name]").fill("bearings")
+    page.locator("#materials tbody tr").last.locator("[data-m=cost]").fill("0.3")
+    page.locator("#materials tbody tr").last.locator("[data-m=weight]").fill("0.1 kg")
+    page.locator("#materials tbody tr").last.locator("[data-m=origin]").fill("sakarya (ADAPAZARI)")
     page.click("#add-material")
     row = page.locator("#materials tbody tr").last
     row.locator("[data-m=name]").fill("motors")
@@ -178,6 +184,7 @@ def test_materials_and_baseline_are_edited_by_name(watched: Watched) -> None:
     with page.expect_request("**/api/profiles/validate") as sent:
         page.click("#check-btn")
     body = sent.value.post_data_json["profile"]
+    assert body["materials"][-2]["origin"] == "sakarya"
     assert body["materials"][-1] == {
         "name": "motors",
         "cost": 4.5,

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from kopru import basemap
 from kopru.datapack import DataPack, split_list
-from kopru.display import KIND_NAMES, subject_names
+from kopru.display import KIND_NAMES, fold, subject_names
 from kopru.dossier import site_parameters, subjects
 
 
@@ -84,7 +84,7 @@ def nodes(pack: DataPack) -> list[NodeRow]:
         NodeRow(id=str(i), name=str(n["name"]), kind=str(n["kind"]), country=str(n["country"]))
         for i, n in pack.nodes.iterrows()
     ]
-    return sorted(rows, key=lambda r: r.name)
+    return sorted(rows, key=lambda r: fold(r.name))  # 'İzmir' among the I's, not after 'Zhibek Zholy'
 
 
 def catalogue(pack: DataPack) -> list[SiteRow]:

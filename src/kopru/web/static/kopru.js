@@ -72,6 +72,30 @@ const kopru = (() => {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
+  // an API page (a pitch sheet) in a tab of its own: a plain link when no token is set; with one, the
+  // tab is opened at once (a popup opened after an await is blocked) and given the page fetched with
+  // the token's header (a link sends none: a server run with KOPRU_TOKEN answered 401)
+  async function openPage(path, event) {
+    if (!token()) return;
+    event.preventDefault();
+    const tab = window.open("", "_blank");
+    const response = await api(path);
+    if (!response.ok) {
+      if (tab) tab.close();
+      toast(`could not open the page: ${describe(await response.json().catch(() => null)) || response.status}`);
+      return;
+    }
+    const url = URL.createObjectURL(new Blob([await response.text()], { type: "text/html" }));
+    if (tab) tab.location.href = url; else window.location.href = url;
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  }
+
+  // a name as a person may type it: any case, accents and dots left out ('İzmir', 'Izmir', 'izmir'),
+  // as kopru.display.fold reads names on the server
+  function fold(text) {
+    return String(text ?? "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/ı/g, "i").toLowerCase().trim();
+  }
+
   function esc(value) {
     return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   }
@@ -185,5 +209,5 @@ const kopru = (() => {
     });
   }
 
-  return { api, json, download, esc, money, plot, toast, describe, focusResult };
+  return { api, json, download, openPage, fold, esc, money, plot, toast, describe, focusResult };
 })();

@@ -145,7 +145,7 @@
     const href = (lang) => kopru.esc(`/api/match/${encodeURIComponent(runId)}/pitch/${encodeURIComponent(enterprise)}?lang=${lang}`);
     const of = kopru.esc(name);
     return `<a class="small-link pitch" href="${href("en")}" target="_blank" rel="noopener" aria-label="pitch sheet of ${of}">pitch sheet</a>
-      <a class="small-link pitch" href="${href("tr")}" target="_blank" rel="noopener" lang="tr" title="Türkçe sunum" aria-label="Türkçe sunum: ${of}">TR</a>`;
+      <a class="small-link pitch" href="${href("tr")}" target="_blank" rel="noopener" lang="tr" title="Türkçe sunum" aria-label="TR, Türkçe sunum: ${of}">TR</a>`;
   }
 
   async function show(runId) {
@@ -318,6 +318,10 @@
     if (event.target.files.length) form.elements.source.value = "upload";
   });
   form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
+  document.getElementById("match-results").addEventListener("click", (event) => {
+    const link = event.target.closest("a.pitch");
+    if (link) kopru.openPage(link.getAttribute("href"), event);
+  });
   document.getElementById("dl-match-json").addEventListener("click", async () => {
     if (!currentRun) return;
     const d = await kopru.json(`/api/match/${currentRun}`);

@@ -86,9 +86,13 @@
     }
   }).catch(() => {});
   const nameOf = (list, id) => (PICKS[list].find((k) => k.id === id) || { name: id ?? "" }).name;
+  // a name typed without Turkish letters ('Izmir', 'Eskisehir') is the node it names, as on the
+  // command line (a review: the exact match sent 'Izmir' as an id after the names were respelt)
   function idOf(list, text) {
     const t = text.trim();
-    const known = PICKS[list].find((k) => k.name === t) || PICKS[list].find((k) => k.id === t);
+    const exact = PICKS[list].find((k) => k.name === t) || PICKS[list].find((k) => k.id === t);
+    const folded = kopru.fold(t);
+    const known = exact || PICKS[list].find((k) => kopru.fold(k.name) === folded || kopru.fold(k.id) === folded);
     return known ? known.id : t;
   }
 

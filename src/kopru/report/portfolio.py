@@ -13,7 +13,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -717,17 +717,17 @@ def write_match_folder(
     out_dir: str | Path,
     languages: tuple[str, ...] = (),
     surface: str = "cli",
+    answer: Mapping[str, Any] | None = None,
 ) -> list[Path]:
     """``match.json``, ``report.html``, ``pitch/<enterprise>.html`` and ``match.xlsx`` in ``out_dir``;
     for each of ``languages`` besides English (``tr``), the pitch sheets again in ``pitch/<lang>/``.
-    ``surface`` "web" names the options as the Match page asks for them (the page's zip)."""
+    ``surface`` "web" names the options as the Match page asks for them (the page's zip), whose
+    ``answer`` (the API's) is match.json instead of the result's own dict."""
     extra = tuple(dict.fromkeys(lang for lang in map(check_language, languages) if lang != "en"))
     folder = prepare_folder(out_dir)
     written = [folder / "match.json", folder / "report.html", folder / "match.xlsx"]
-    written[0].write_text(
-        json.dumps(result.as_dict(check_surface(surface)), indent=1, ensure_ascii=False, allow_nan=False),
-        encoding="utf-8",
-    )
+    data = answer if answer is not None else result.as_dict(check_surface(surface))
+    written[0].write_text(json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False), encoding="utf-8")
     written[1].write_text(render_match_html(result, pack, extra, surface=surface), encoding="utf-8")
     write_workbook(result, written[2], surface=surface)
     files = pitch_files(result.pipeline.ids)

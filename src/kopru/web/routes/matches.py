@@ -349,11 +349,8 @@ def match_zip(state: State, run_id: RunId) -> Response:
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="kopru-zip-") as d:
         folder = Path(d)
-        written = write_match_folder(run.result, api.data_pack(), folder, ("tr",), surface="web")
         answer = match_result(state, run_id)
-        (folder / "match.json").write_text(
-            json.dumps(answer, indent=1, ensure_ascii=False, allow_nan=False), encoding="utf-8"
-        )
+        written = write_match_folder(run.result, api.data_pack(), folder, ("tr",), "web", answer)
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in written:
                 archive.write(path, path.relative_to(folder).as_posix())

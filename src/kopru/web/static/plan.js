@@ -90,9 +90,8 @@
   // command line (a review: the exact match sent 'Izmir' as an id after the names were respelt)
   function idOf(list, text) {
     const t = text.trim();
-    const exact = PICKS[list].find((k) => k.name === t) || PICKS[list].find((k) => k.id === t);
     const folded = kopru.fold(t);
-    const known = exact || PICKS[list].find((k) => kopru.fold(k.name) === folded || kopru.fold(k.id) === folded);
+    const known = PICKS[list].find((k) => kopru.fold(k.name) === folded) || PICKS[list].find((k) => kopru.fold(k.id) === folded);
     return known ? known.id : t;
   }
 

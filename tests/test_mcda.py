@@ -104,6 +104,27 @@ def test_promethee2_matches_pymcdm(m, seed):
     np.testing.assert_allclose(mcda.promethee2(m, w, benefit), theirs, rtol=1e-9, atol=1e-12)
 
 
+@settings(max_examples=40, deadline=None)
+@given(matrices, st.integers(0, 10_000), st.sampled_from(["topsis", "vikor", "promethee2"]))
+def test_a_stack_of_weights_or_matrices_scores_as_each_one_alone(m, seed, method):
+    """The robustness checks score 200 weights or 1,000 resampled matrices in one call. Oracle: the
+    same method called once per row of weights and once per matrix, equal to the last bit; and the
+    first site of each, ties to the smaller id, as rank_sites orders them (lexsort)."""
+    rng = np.random.default_rng(seed)
+    m = np.vstack([m, m[:1]])  # two sites alike: equal scores, the smaller id first
+    w, benefit = _weights_types(m, seed)
+    stack_w = np.vstack([w, rng.dirichlet(np.ones(len(w)), 5), np.eye(len(w))[0]])
+    stack_x = m[None] + rng.integers(0, 2, (4, *m.shape)) * np.round(rng.normal(size=(4, *m.shape)), 1)
+    together, higher = mcda.scores_of(m, stack_w, benefit, method)
+    assert np.array_equal(together, [mcda.scores_of(m, row, benefit, method)[0] for row in stack_w])
+    moved, _ = mcda.scores_of(stack_x, w, benefit, method)
+    assert np.array_equal(moved, [mcda.scores_of(x, w, benefit, method)[0] for x in stack_x])
+    ids = np.array([f"s{k:02d}" for k in rng.permutation(len(m))])
+    ranker = mcda._Ranker(list(mcda.CRITERIA[: m.shape[1]]), m, benefit, ids, method)
+    for scores, top in zip(together, ranker.tops(stack_w, chunk=3), strict=True):
+        assert top == ids[np.lexsort((ids, -scores if higher else scores))[0]]
+
+
 def test_ahp_consistent_matrix_by_hand():
     w = np.array([0.5, 0.3, 0.2])
     a = w[:, None] / w[None, :]  # perfectly consistent: a_ij = w_i / w_j

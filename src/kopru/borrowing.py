@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict
 
+from kopru import documents
 from kopru.costs import annual_totals, landed_cost
 from kopru.datapack import DataPack, Param
 from kopru.datapack.coverage import is_national
@@ -129,7 +129,7 @@ def _status(pack: DataPack, site: Any, param: Param | None) -> int:
 def borrowed_sigmas() -> dict[str, float]:
     """``sigma_borrowed`` of each site input in the shipped uncertainty.yaml, the spread the risk
     engine gives a borrowed value (``kopru risk`` checks the whole file when it reads it)."""
-    variables = yaml.safe_load(UNCERTAINTY.read_text(encoding="utf-8"))["variables"]
+    variables = documents.shipped_yaml(UNCERTAINTY)["variables"]
     out = {}
     for name in SITE_INPUTS:
         entry = variables.get(f"site.{name}") or {}

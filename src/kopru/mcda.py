@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
@@ -21,7 +21,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from numpy.typing import NDArray
 
 from kopru import documents
@@ -92,31 +91,42 @@ def _oriented(matrix: Array, benefit: NDArray[np.bool_]) -> Array:
     return np.where(benefit, matrix, -matrix)
 
 
+# Each method scores the rows (sites) of a matrix (N, C) at weights (C,), or at once a stack of
+# matrices (..., N, C) at a stack of weights (..., C), broadcast: a ranking's robustness checks score
+# a thousand resamples or two hundred weights a criterion in one call, not one call each.
+
+
 def topsis(matrix: Array, weights: Array, benefit: NDArray[np.bool_]) -> Array:
     """Relative closeness to the ideal (Hwang and Yoon 1981), vector normalisation; higher is better."""
     x = np.asarray(matrix, float)
-    norm = np.sqrt((x**2).sum(axis=0))
-    v = np.divide(x, norm, out=np.zeros_like(x), where=norm > 0) * weights
-    best = np.where(benefit, v.max(axis=0), v.min(axis=0))
-    worst = np.where(benefit, v.min(axis=0), v.max(axis=0))
-    d_best = np.sqrt(((v - best) ** 2).sum(axis=1))
-    d_worst = np.sqrt(((v - worst) ** 2).sum(axis=1))
+    norm = np.sqrt((x**2).sum(axis=-2, keepdims=True))
+    v = np.divide(x, norm, out=np.zeros_like(x), where=norm > 0) * _stacked(weights)
+    top, bottom = v.max(axis=-2, keepdims=True), v.min(axis=-2, keepdims=True)
+    best, worst = np.where(benefit, top, bottom), np.where(benefit, bottom, top)
+    d_best = np.sqrt(((v - best) ** 2).sum(axis=-1))
+    d_worst = np.sqrt(((v - worst) ** 2).sum(axis=-1))
     total = d_best + d_worst
     # every alternative equal on every criterion: all are as close to the ideal as can be
     return np.divide(d_worst, total, out=np.full_like(total, 0.5), where=total > 0)
 
 
+def _stacked(weights: Array) -> Array:
+    """Weights (..., C) as (..., 1, C): one row of weights for every site of its matrix."""
+    return np.asarray(weights, float)[..., None, :]
+
+
 def vikor(matrix: Array, weights: Array, benefit: NDArray[np.bool_], v: float = 0.5) -> Array:
     """VIKOR's Q (Opricovic 1998); lower is better. A criterion equal for all sites weighs nothing."""
     f = _oriented(np.asarray(matrix, float), benefit)
-    f_star, f_minus = f.max(axis=0), f.min(axis=0)
+    f_star, f_minus = f.max(axis=-2, keepdims=True), f.min(axis=-2, keepdims=True)
     span = f_star - f_minus
-    gap = np.divide(f_star - f, span, out=np.zeros_like(f), where=span > 0) * weights
-    s, r = gap.sum(axis=1), gap.max(axis=1)
+    gap = np.divide(f_star - f, span, out=np.zeros_like(f), where=span > 0) * _stacked(weights)
+    s, r = gap.sum(axis=-1), gap.max(axis=-1)
 
     def scaled(a: Array) -> Array:
-        width = a.max() - a.min()
-        return (a - a.min()) / width if width > 0 else np.zeros_like(a)
+        low = a.min(axis=-1, keepdims=True)
+        width = a.max(axis=-1, keepdims=True) - low
+        return np.divide(a - low, width, out=np.zeros_like(a), where=width > 0)
 
     return v * scaled(s) + (1 - v) * scaled(r)
 
@@ -124,12 +134,13 @@ def vikor(matrix: Array, weights: Array, benefit: NDArray[np.bool_], v: float = 
 def promethee2(matrix: Array, weights: Array, benefit: NDArray[np.bool_]) -> Array:
     """Net outranking flow of PROMETHEE II (Brans and Vincke 1985), usual criterion; higher is better."""
     f = _oriented(np.asarray(matrix, float), benefit)
-    n = len(f)
+    n = f.shape[-2]
+    w = np.asarray(weights, float)
     if n < 2:
-        return np.zeros(n)
-    preferred = (f[:, None, :] - f[None, :, :]) > 0  # (a, b, criterion): a strictly better than b
-    pi = (preferred * weights).sum(axis=-1)
-    return (pi.sum(axis=1) - pi.sum(axis=0)) / (n - 1)
+        return np.zeros((*np.broadcast_shapes(f.shape[:-2], w.shape[:-1]), n))
+    preferred = (f[..., :, None, :] - f[..., None, :, :]) > 0  # (a, b, criterion): a strictly better than b
+    pi = (preferred * w[..., None, None, :]).sum(axis=-1)
+    return (pi.sum(axis=-1) - pi.sum(axis=-2)) / (n - 1)
 
 
 def ahp_weights(pairwise: Array) -> tuple[Array, float]:
@@ -161,7 +172,7 @@ def ahp_weights(pairwise: Array) -> tuple[Array, float]:
 
 # -- weights -------------------------------------------------------------------------------------
 def _criteria_spec() -> dict[str, Any]:
-    data = yaml.safe_load(CRITERIA_FILE.read_text(encoding="utf-8"))
+    data = documents.shipped_yaml(CRITERIA_FILE)
     missing = set(CRITERIA) - set(data.get("criteria", {}))
     if missing:
         raise RankError(f"criteria.yaml lacks {', '.join(sorted(missing))}")
@@ -542,11 +553,10 @@ def sampling_stability(
     ranker = _Ranker.of(table, method)
     first = ranker.top(weights)
     column = ranker.cols.index("risk")
+    x = np.repeat(ranker.x[None], SAMPLING_REPLICATES, axis=0)  # (replicates, sites, criteria)
+    x[:, :, column] += moved.T
     counts: dict[str, int] = {}
-    for r in range(SAMPLING_REPLICATES):
-        x = ranker.x.copy()
-        x[:, column] += moved[:, r]
-        top = replace(ranker, x=x).top(weights)
+    for top in ranker.tops(ranker.vector(weights), x):
         counts[top] = counts.get(top, 0) + 1
     holds = counts.pop(first, 0) / SAMPLING_REPLICATES
     instead = {sid: n / SAMPLING_REPLICATES for sid, n in counts.items()}
@@ -599,7 +609,7 @@ def weight_stability(table: pd.DataFrame, weights: dict[str, float], method: Met
     out = []
     for c in ranker.cols:
         w0 = float(weights.get(c, 0.0))
-        tops = [ranker.top(_moved(weights, c, t)) for t in grid]
+        tops = list(ranker.tops(_moved_grid(ranker, weights, c, grid)))
         here = min(int(np.searchsorted(grid, w0)), STABILITY_GRID)
         # walk out from the given weight to the first grid point where another site is first
         lo_i = next((i for i in range(here, -1, -1) if tops[i] != first and grid[i] < w0), None)
@@ -613,6 +623,15 @@ def weight_stability(table: pd.DataFrame, weights: dict[str, float], method: Met
             high, above = ranker.edge(weights, c, first, grid[hi_i], max(grid[hi_i - 1], w0))
         out.append(WeightRange(c, w0, float(low), float(high), below, above))
     return out
+
+
+def _moved_grid(ranker: _Ranker, weights: dict[str, float], c: str, grid: Array) -> Array:
+    """:func:`_moved` at every weight of ``grid`` at once, as rows of the ranker's columns (G, C)."""
+    rest = sum(v for k, v in weights.items() if k != c)
+    scale = (1.0 - grid) / rest if rest > 0 else np.zeros_like(grid)
+    rows = ranker.vector(weights)[None, :] * scale[:, None]
+    rows[:, ranker.cols.index(c)] = grid
+    return rows
 
 
 def _moved(weights: dict[str, float], c: str, t: float) -> dict[str, float]:
@@ -641,11 +660,28 @@ class _Ranker:
         benefit = np.array([spec[c]["direction"] == "benefit" for c in cols])
         return cls(cols, table[cols].to_numpy(float), benefit, table.index.to_numpy(str), method)
 
+    def vector(self, weights: dict[str, float]) -> Array:
+        return np.array([weights.get(c, 0.0) for c in self.cols])
+
     def top(self, weights: dict[str, float]) -> str:
         """The first site at these weights, ties to the smaller id, as rank_sites orders them."""
-        w = np.array([weights.get(c, 0.0) for c in self.cols])
-        scores, higher = scores_of(self.x, w, self.benefit, self.method)
-        return str(self.ids[np.lexsort((self.ids, -scores if higher else scores))[0]])
+        return str(self.tops(self.vector(weights)[None, :])[0])
+
+    def tops(self, w: Array, x: Array | None = None, chunk: int = 128) -> NDArray[np.str_]:
+        """The first site at each row of weights ``w`` (W, C), or at one row for each matrix of a
+        stack ``x`` (R, N, C); ties to the smaller id. In chunks: PROMETHEE compares every pair of
+        sites on every criterion, (chunk, N, N, C) at once."""
+        x = self.x if x is None else x
+        n = max(len(w) if w.ndim > 1 else 1, len(x) if x.ndim > 2 else 1)
+        by_id = np.argsort(self.ids, kind="stable")  # the first of equal scores is the smaller id
+        out = []
+        for lo in range(0, n, chunk):
+            part_w = w[lo : lo + chunk] if w.ndim > 1 else w
+            part_x = x[lo : lo + chunk] if x.ndim > 2 else x
+            scores, higher = scores_of(part_x, part_w, self.benefit, self.method)
+            ordered = scores[..., by_id]
+            out.append(self.ids[by_id][ordered.argmax(axis=-1) if higher else ordered.argmin(axis=-1)])
+        return np.concatenate(out)
 
     def edge(
         self, weights: dict[str, float], c: str, first: str, out: float, inside: float

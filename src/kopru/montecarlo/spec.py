@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import yaml
 from numpy.typing import NDArray
 from scipy.special import ndtr
 
@@ -446,7 +445,7 @@ def load_uncertainty(
     pack: DataPack | None = None,
 ) -> Uncertainty:
     """The shipped distributions, with those of the file at ``path`` replacing or adding entries."""
-    shipped = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))  # package data, checked below
+    shipped = documents.shipped_yaml(SHIPPED)  # package data, checked below
     variables = dict(shipped.get("variables") or {})
     correlations = shipped.get("correlations")
     horizon = str(shipped.get("horizon") or "")

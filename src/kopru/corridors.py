@@ -11,9 +11,10 @@ it for all pairs together.
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -146,6 +147,7 @@ class Network:
         # (bounded: a server asks with every profile's own markets)
         self._lanes: LRU[Lanes] = LRU(MEMO_KEPT)
         self._avoiding: LRU[Network] = LRU(MEMO_KEPT)
+        self._graphs: dict[str, _Graph] = {}  # by criterion: every routes() and lanes() call reads one
 
     # -- construction ----------------------------------------------------------------------
     def _mode_rate(self, mode: str, quantity: str) -> float:
@@ -212,6 +214,12 @@ class Network:
         return ordered.drop_duplicates(["iu", "iv"], keep="first")
 
     def _graph(self, criterion: Criterion) -> _Graph:
+        got = self._graphs.get(criterion)
+        if got is None:  # two threads may build it at once: both build the same graph
+            got = self._graphs[criterion] = self._build_graph(criterion)
+        return got
+
+    def _build_graph(self, criterion: Criterion) -> _Graph:
         """The graph Dijkstra searches: the nodes of no avoided country, and each avoided node twice,
         once on the way in (entered from outside, then only its own country's arcs) and once on the
         way out (left towards outside, from an origin there): so a path can end or start in an
@@ -335,8 +343,7 @@ class Network:
         dist, pred = dijkstra(g.matrix, directed=True, indices=starts, return_predecessors=True)
         ends = g.ends(dist, oi, di)
         names = list(self.index)
-        row_of = {(u, v): k for k, (u, v) in enumerate(zip(g.au.tolist(), g.av.tolist(), strict=True))}
-        fields = [g.arcs[c].tolist() for c in LEG_COLUMNS]
+        row_of, fields = g.row_of, g.leg_fields
         legs: dict[tuple[int, int], Leg] = {}  # only the arcs the routes use are made into legs
 
         def leg(u: int, v: int) -> Leg:
@@ -372,6 +379,16 @@ class _Graph:
     real: NDArray[np.int64]  # graph node -> network node
     start: NDArray[np.int64]  # network node -> the graph node a lane from it starts at
     entry: NDArray[np.int64]  # network node -> the graph node a lane into it ends at (from outside)
+
+    @functools.cached_property
+    def row_of(self) -> dict[tuple[int, int], int]:
+        """Each graph arc's row, by its two graph nodes."""
+        return {(u, v): k for k, (u, v) in enumerate(zip(self.au.tolist(), self.av.tolist(), strict=True))}
+
+    @functools.cached_property
+    def leg_fields(self) -> list[list[Any]]:
+        """The columns a route's legs are made of (LEG_COLUMNS), as lists."""
+        return [self.arcs[c].tolist() for c in LEG_COLUMNS]
 
     def ends(
         self, dist: NDArray[np.float64], oi: NDArray[np.int64], di: NDArray[np.int64]

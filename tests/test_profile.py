@@ -302,6 +302,28 @@ def test_a_turkish_thousands_point_is_refused_with_its_line_and_field(line, says
     assert profile_from_text(yaml.safe_dump(minimal()) + "fixed_costs: 600.25\n").fixed_costs == 600.25
 
 
+def test_a_json_profiles_thousands_point_is_refused_with_its_line_and_key(tmp_path, cli):
+    """JSON reads 600.000 as 600 as YAML does: a JSON profile's was planned as six hundred. The number
+    is refused as typed, with its line and key; a string holding the same text is a string (a
+    company's name), 600.25 is a decimal. Oracle: the two readings, the line the number is on."""
+    import json
+
+    data = minimal() | {"company": "600.000 Örme A.Ş.", "fixed_costs": 123456.0}
+    text = json.dumps(data, indent=2, ensure_ascii=False).replace("123456.0", "600.000")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if '"fixed_costs"' in row)
+    with pytest.raises(ProfileError) as err:
+        profile_from_text(text, "profile.json", json_first=True)
+    said = f"line {line}, fixed_costs: '600.000' reads two ways: write '600000' for thousands"
+    assert said in str(err.value)
+    assert profile_from_text(text.replace("600.000", "600.25"), json_first=True).fixed_costs == 600.25
+    inside = json.dumps(minimal() | {"markets": [{"id": "mkt_RU", "demand": 4242}]}).replace("4242", "1.500")
+    path = tmp_path / "profile.json"
+    path.write_text(inside, encoding="utf-8")
+    r = cli("plan", path, "--no-store")
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1, r.err
+    assert "demand: '1.500' reads two ways" in r.err and "line 1" in r.err
+
+
 def test_a_quoted_or_typed_thousands_point_is_refused_and_a_text_is_text():
     """The same '600.000' quoted in YAML, or typed into a form (sent as text), is refused as the plain
     one is; a company or product name that starts with such a number is a name (a review found

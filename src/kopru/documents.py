@@ -144,7 +144,15 @@ def parse(
         raise error(f"{what} is nested {depth} levels deep; at most {MAX_DEPTH} are accepted")
     if fmt == "json":
         try:
-            return json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+            return json.loads(
+                text,
+                parse_constant=_no_constant,
+                object_pairs_hook=_unique_keys,
+                parse_float=_checked_float(number_hint),
+            )
+        except _NumberSlip as slip:
+            line, key = _json_number_at(text, slip.literal)
+            raise error(f"{what}: line {line}, {key or 'value'}: {slip.hint}", line=line) from None
         except json.JSONDecodeError as exc:
             raise error(
                 f"{what}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
@@ -388,6 +396,43 @@ def _flow_depth(text: str) -> int:
         return 0
     level = np.cumsum(opens.astype(np.int64) - closes.astype(np.int64))
     return int(level.max())
+
+
+class _NumberSlip(Exception):
+    def __init__(self, literal: str, hint: str) -> None:
+        super().__init__(hint)
+        self.literal, self.hint = literal, hint
+
+
+def _checked_float(number_hint: NumberHint | None) -> Callable[[str], float]:
+    """JSON's float reader, given each number as typed: with ``number_hint``, a Turkish 600.000
+    (six hundred thousand, which JSON reads as 600) is refused as YAML's is, before any field sees
+    600."""
+
+    def read(literal: str) -> float:
+        hint = number_hint(literal) if number_hint else None
+        if hint:
+            raise _NumberSlip(literal, hint)
+        return float(literal)
+
+    return read
+
+
+_JSON_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?')
+
+
+def _json_number_at(text: str, literal: str) -> tuple[int, str | None]:
+    """The line of the first number written ``literal`` in a JSON text (not inside a string), and
+    the key it is the value of (the key of the nearest key-value pair when in a list)."""
+    key = None
+    for token in _JSON_TOKEN.finditer(text):
+        word = token.group()
+        if word.startswith('"'):
+            if text[token.end() :].lstrip().startswith(":"):
+                key = json.loads(word)
+        elif word == literal:
+            return text.count("\n", 0, token.start()) + 1, key
+    return 1, key
 
 
 def _no_constant(name: str) -> Any:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 from web_server import finished, serving, with_boom
 
 import kopru
@@ -210,6 +211,13 @@ def test_upload_parse(client: httpx.Client) -> None:
         dotted = f.read().replace(b"fixed_costs: 600000", b"fixed_costs: 600.000")
     said = client.post("/api/profiles/parse", files={"file": ("p.yaml", dotted)})
     line = next(n for n, x in enumerate(dotted.decode().splitlines(), 1) if "600.000" in x)
+    assert said.status_code == 422 and said.json()["detail"][0]["field"] == "file"
+    assert f"line {line}, fixed_costs: '600.000' reads two ways" in said.json()["detail"][0]["msg"]
+    # and a JSON file's, which JSON reads as 600 too
+    as_json = json.dumps(yaml.safe_load(dotted.replace(b"600.000", b"424242")), indent=1)
+    as_json = as_json.replace("424242", "600.000")
+    said = client.post("/api/profiles/parse", files={"file": ("p.json", as_json.encode())})
+    line = next(n for n, x in enumerate(as_json.splitlines(), 1) if "600.000" in x)
     assert said.status_code == 422 and said.json()["detail"][0]["field"] == "file"
     assert f"line {line}, fixed_costs: '600.000' reads two ways" in said.json()["detail"][0]["msg"]
 

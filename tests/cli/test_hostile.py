@@ -288,6 +288,24 @@ def test_help_still_exits_0(cli):
     assert r.code == 0 and "Usage: kopru plan" in r.out
 
 
+@pytest.mark.parametrize("group", ["", "data", "space", "runs"])
+def test_a_list_of_commands_gives_each_its_summary_in_one_run_of_text(cli, monkeypatch, group):
+    """'kopru --help' broke risk's summary after 'regret,' and rank's after 'border crossings and'
+    mid-list (rich kept the docstrings' own line breaks). Oracle: on a screen wide enough for every
+    summary, each command's is on one line, as the first paragraph of its docstring reads."""
+    import inspect
+
+    from kopru.cli import COMMANDS, _command
+
+    monkeypatch.setenv("COLUMNS", "300")
+    r = cli(*([group] if group else []), "--help")
+    assert r.code == 0
+    commands = _command(group).commands.values() if group else [_command(n) for n in COMMANDS]
+    for command in commands:
+        summary = " ".join(inspect.cleandoc(command.help).split("\n\n")[0].split())
+        assert any(summary in line for line in r.out.splitlines()), (command.name, summary)
+
+
 def test_ctrl_c_in_a_command_says_interrupted_and_exits_130(cli, monkeypatch):
     """typer turns a KeyboardInterrupt inside a command into exit 130 without a word (CLI QA)."""
     from kopru import api

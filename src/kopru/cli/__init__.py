@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import inspect
 import re
 import sys
 import warnings
@@ -59,8 +60,20 @@ def _command(name: str) -> Any:
     built = typer.main.get_command(importlib.import_module(module).app)
     if kind == "group":
         built.name = name
-        return built
-    return built.commands[name] if isinstance(built, TyperGroup) else built
+        for sub in built.commands.values():
+            _one_line_summary(sub)
+        return _one_line_summary(built)
+    return _one_line_summary(built.commands[name] if isinstance(built, TyperGroup) else built)
+
+
+def _one_line_summary(command: Any) -> Any:
+    """A command's line in a list of commands: its docstring's first paragraph as one text, which
+    the list wraps to the screen (rich kept the docstring's own line breaks: 'regret,' then a new
+    line 'against the plan's cost' in the middle of the list)."""
+    if command.short_help is None and command.help:
+        first = inspect.cleandoc(command.help).split("\n\n")[0]
+        command.short_help = " ".join(first.split())
+    return command
 
 
 app = typer.Typer(

@@ -642,6 +642,13 @@ def test_runs_page_lists_the_store_and_compares_two_runs(watched: Watched) -> No
 def _fits(page: Any) -> None:
     width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width <= inner, f"{page.url}: the page is {width} px wide in a {inner} px window"
+    if inner < 600:  # on a phone no box scrolls up and down inside the page: the page scrolls
+        trapped = page.evaluate(
+            """[...document.querySelectorAll('.scroll, .table-wrap')].filter((e) => e.clientHeight
+                && e.scrollHeight > e.clientHeight + 1).map((e) => [e.id || e.className,
+                e.firstElementChild && e.firstElementChild.id, e.scrollHeight, e.clientHeight])"""
+        )
+        assert not trapped, f"{page.url}: boxes that scroll up and down in the page {trapped}"
 
 
 # A long company name, and one with no space to break at: on a phone both wrap inside their box

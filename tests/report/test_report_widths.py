@@ -60,8 +60,7 @@ def test_no_report_scrolls_sideways_and_tables_keep_their_numbers_whole(browser,
             page.goto(path.as_uri())
             assert unknown_traces(page) == [], name  # every trace type is in kopru.plotlyjs's bundle
             for width in (1280, 390):
-                page.set_viewport_size({"width": width, "height": 900})
-                page.wait_for_timeout(300)  # plotly lays its figures out after a load or a resize
+                _resized(page, width)
                 heights[width] = page.evaluate("document.documentElement.scrollHeight")
                 assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
             # a number in one line: no cell of numbers taller than its text's one line and a badge's
@@ -93,11 +92,33 @@ FIGURES = """[...document.querySelectorAll('.plotly-graph-div')].map(d => ({
 }))"""
 
 
+def _drawn(page) -> int:
+    """How many times the report's figures were drawn for the window's width (0: not yet; -1: a page
+    without figures, such as a pitch sheet, which has no script to wait for)."""
+    return page.evaluate(
+        "typeof kopruFigures === 'undefined' ? -1 : Number(document.body.dataset.figuresDrawn || 0)"
+    )
+
+
+def _resized(page, width: int) -> None:
+    """The window at ``width`` and every figure drawn for it (report_figures.js says when: the
+    figures of a phone are drawn anew, plotly fits the others to the width)."""
+    before = _drawn(page)
+    if before == -1:
+        page.set_viewport_size({"width": width, "height": 900})
+        return
+    if before == 0:  # the load's drawing first
+        page.wait_for_function("Number(document.body.dataset.figuresDrawn || 0) > 0")
+        before = _drawn(page)
+    if page.viewport_size["width"] != width:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_function(f"Number(document.body.dataset.figuresDrawn) > {before}")
+
+
 def _figures(page, path, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(path.as_uri())
-    page.wait_for_function("document.body.dataset.narrowCharts !== undefined")
-    page.wait_for_timeout(500)  # Plotly draws the phone's layout after the load
+    page.wait_for_function("Number(document.body.dataset.figuresDrawn || 0) > 0")
     return {f["id"]: f for f in page.evaluate(FIGURES)}
 
 
@@ -124,9 +145,8 @@ def test_figures_are_laid_out_for_a_phone_and_given_back_on_a_desktop(browser, r
         assert len(wide["site-map"]["labelled"]) > 1
         assert len(site_map["labelled"]) == 1 and site_map["labelled"][0].startswith("recommended: ")
         # wide again: the layouts the report was written with
-        page.set_viewport_size({"width": 1280, "height": 900})
-        page.wait_for_function("document.body.dataset.narrowCharts === '0'")
-        page.wait_for_timeout(500)
+        _resized(page, 1280)
+        assert page.evaluate("document.body.dataset.narrowCharts") == "0"
         back = {f["id"]: f for f in page.evaluate(FIGURES)}
         keys = ("narrow", "title", "ticks", "height", "bars", "labelled")
         for fid, f in wide.items():

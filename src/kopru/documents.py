@@ -143,16 +143,14 @@ def parse(
     if depth > MAX_DEPTH:
         raise error(f"{what} is nested {depth} levels deep; at most {MAX_DEPTH} are accepted")
     if fmt == "json":
+        slips: list[tuple[str, str]] = []  # (the number as typed, what to write instead)
         try:
-            return json.loads(
+            data = json.loads(
                 text,
                 parse_constant=_no_constant,
                 object_pairs_hook=_unique_keys,
-                parse_float=_checked_float(number_hint),
+                parse_float=_checked_float(number_hint, slips),
             )
-        except _NumberSlip as slip:
-            line, key = _json_number_at(text, slip.literal)
-            raise error(f"{what}: line {line}, {key or 'value'}: {slip.hint}", line=line) from None
         except json.JSONDecodeError as exc:
             raise error(
                 f"{what}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
@@ -161,6 +159,11 @@ def parse(
             ) from None
         except ValueError as exc:  # NaN or Infinity, which JSON does not have
             raise error(f"{what}: malformed JSON: {exc}") from None
+        if slips:
+            literal, hint = slips[0]
+            line, key = _json_number_at(text, literal)
+            raise error(f"{what}: line {line}, {key or 'value'}: {hint}", line=line)
+        return data
     try:
         _check_yaml_events(text, what, error, number_hint)
         return yaml.load(text, Loader=_Loader)
@@ -398,21 +401,15 @@ def _flow_depth(text: str) -> int:
     return int(level.max())
 
 
-class _NumberSlip(Exception):
-    def __init__(self, literal: str, hint: str) -> None:
-        super().__init__(hint)
-        self.literal, self.hint = literal, hint
-
-
-def _checked_float(number_hint: NumberHint | None) -> Callable[[str], float]:
+def _checked_float(number_hint: NumberHint | None, slips: list[tuple[str, str]]) -> Callable[[str], float]:
     """JSON's float reader, given each number as typed: with ``number_hint``, a Turkish 600.000
-    (six hundred thousand, which JSON reads as 600) is refused as YAML's is, before any field sees
-    600."""
+    (six hundred thousand, which JSON reads as 600) goes to ``slips``, to be refused as YAML's is
+    before any field sees 600."""
 
     def read(literal: str) -> float:
         hint = number_hint(literal) if number_hint else None
         if hint:
-            raise _NumberSlip(literal, hint)
+            slips.append((literal, hint))
         return float(literal)
 
     return read

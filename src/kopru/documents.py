@@ -176,10 +176,11 @@ def parse(
 
 
 def shipped_yaml(resource: Any) -> Any:
-    """A YAML file shipped in the package (criteria, distributions, SEZ relief), parsed once per
-    process with libyaml where built in; a deep copy, as callers may change what they read. A rank
-    or a plan's switching values read these on every call: parsed each time, they cost a rank 10-40
-    ms in pure-Python YAML."""
+    """A YAML file shipped in the package (criteria.yaml, uncertainty.yaml), parsed once per process
+    with libyaml where built in; a deep copy, as callers may change what they read. A rank or a
+    plan's switching values read these on every call: parsed each time, they cost a rank 10-40 ms in
+    pure-Python YAML. (sez_relief.yaml and quantities.yaml are read once by their own cached
+    readers, which check them.)"""
     return copy.deepcopy(_shipped_yaml(resource))
 
 

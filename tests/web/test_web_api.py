@@ -9,8 +9,10 @@ stack trace).
 from __future__ import annotations
 
 import fcntl
+import importlib
 import json
 import os
+import pkgutil
 import subprocess
 import sys
 import tempfile
@@ -21,12 +23,15 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
 from web_server import finished, serving, with_boom
 
 import kopru
 from kopru import plotlyjs
 from kopru.planner import Plan
-from kopru.web import create_app
+from kopru.web import create_app, routes
+from kopru.web.bodies import CheckedRoute
 
 TOKEN = "s3cret-token-for-tests"
 
@@ -220,6 +225,44 @@ def test_upload_parse(client: httpx.Client) -> None:
     line = next(n for n, x in enumerate(as_json.splitlines(), 1) if "600.000" in x)
     assert said.status_code == 422 and said.json()["detail"][0]["field"] == "file"
     assert f"line {line}, fixed_costs: '600.000' reads two ways" in said.json()["detail"][0]["msg"]
+
+
+def test_a_json_body_typed_with_a_thousands_point_is_refused_not_read_as_600(client: httpx.Client) -> None:
+    """A request body written by hand with a Turkish 600.000 (six hundred thousand), which JSON reads
+    as 600: refused at its field with both readings, in every route that reads a JSON body."""
+    profile = kopru.load_profile("examples/apparel.yaml").model_dump(mode="json")
+    profile["fixed_costs"] = 424242
+    body = json.dumps({"profile": profile}).replace("424242", "600.000")
+    for path in ("/api/profiles/validate", "/api/jobs", "/api/plan"):
+        said = client.post(path, content=body, headers={"content-type": "application/json"})
+        assert said.status_code == 422, path
+        [entry] = said.json()["detail"]
+        assert entry["loc"] == ["body", "profile", "fixed_costs"] and entry["field"] == "fixed_costs"
+        assert said.json()["message"] == (
+            "fixed_costs: '600.000' reads two ways: write '600000' for thousands or '600' for a decimal,"
+            " got '600.000'"
+        )
+    # a field outside the profile is named by its path in the body
+    window = '{"setup_s": 120.000}'
+    said = client.post("/api/space/pool", content=window, headers={"content-type": "application/json"})
+    assert said.status_code == 422 and said.json()["detail"][0]["field"] == "setup_s"
+    # a decimal (600.25), a whole number and a string as typed are what they were: the profile is valid
+    for typed in ("600.25", "600000", '"600000"'):
+        body = json.dumps({"profile": profile}).replace("424242", typed)
+        ok = client.post("/api/profiles/validate", content=body, headers={"content-type": "application/json"})
+        assert ok.status_code == 200, (typed, ok.text)
+
+
+def test_every_router_reads_its_bodies_as_typed() -> None:
+    """Each API router reads its JSON bodies through the check above (a new router without
+    ``route_class=CheckedRoute`` would take 600.000 as 600 again)."""
+    modules = [
+        importlib.import_module(m.name) for m in pkgutil.iter_modules(routes.__path__, "kopru.web.routes.")
+    ]
+    routers = [r for m in modules for r in vars(m).values() if isinstance(r, APIRouter)]
+    posting = [r for r in routers if any(isinstance(x, APIRoute) and "POST" in x.methods for x in r.routes)]
+    assert len(posting) >= 5  # plans, matches, profiles, compare, space
+    assert [r.prefix for r in routers if r.route_class is not CheckedRoute] == []
 
 
 def test_body_over_one_megabyte_is_refused(client: httpx.Client) -> None:

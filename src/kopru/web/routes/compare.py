@@ -14,6 +14,7 @@ from kopru import api
 from kopru.display import COUNTRY_NAMES
 from kopru.errors import OptionError
 from kopru.profile import Profile
+from kopru.web.bodies import CheckedRoute
 from kopru.web.errors import web_words
 from kopru.web.examples import example_dict
 from kopru.web.history import replaced_values  # the Runs page's words for the same overrides
@@ -24,7 +25,7 @@ from kopru.web.state import State, authorized
 
 MAX_COMPARE_SAMPLES = 20_000  # a request answers within seconds; larger runs belong to POST /api/risk
 
-router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(authorized)])
+router = APIRouter(prefix="/api", tags=["api"], route_class=CheckedRoute, dependencies=[Depends(authorized)])
 SiteName = Annotated[str, Field(min_length=1, max_length=200)]
 
 

@@ -29,6 +29,7 @@ from kopru.errors import KopruError
 from kopru.matchmaking import OBJECTIVES, MatchResult
 from kopru.matchmaking.templates import EXAMPLES
 from kopru.web import history
+from kopru.web.bodies import CheckedRoute
 from kopru.web.errors import job_error, web_words
 from kopru.web.jobs import JobProgress, JobView
 from kopru.web.runs import RUN_ID_PATTERN, MatchRun
@@ -44,7 +45,9 @@ EXAMPLE = EXAMPLES / "match" / "pipeline.csv"
 RunId = Annotated[str, PathParam(pattern=RUN_ID_PATTERN, description="a match run id")]
 logger = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/api", tags=["matchmaking"], dependencies=[Depends(authorized)])
+router = APIRouter(
+    prefix="/api", tags=["matchmaking"], route_class=CheckedRoute, dependencies=[Depends(authorized)]
+)
 
 
 class MatchRequest(BaseModel):

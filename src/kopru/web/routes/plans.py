@@ -34,6 +34,7 @@ from kopru.report import (
 from kopru.report.summary import build_summary, render_summary_html, write_summary_pdf
 from kopru.report.workbook import write_plan_workbook
 from kopru.web import history
+from kopru.web.bodies import CheckedRoute
 from kopru.web.cache import PlanCache, plan_key
 from kopru.web.errors import job_error
 from kopru.web.examples import example_dict
@@ -61,7 +62,7 @@ SYNC_TIMEOUT_SECONDS = 60.0
 PLANS = PlanCache()  # shared by every app of this process: the shipped data pack is the same
 RunId = Annotated[str, PathParam(pattern=RUN_ID_PATTERN, description="a run id from GET /api/runs")]
 
-router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(authorized)])
+router = APIRouter(prefix="/api", tags=["api"], route_class=CheckedRoute, dependencies=[Depends(authorized)])
 
 
 def _work(state: WebState, req: JobRequest, cached: bool = False) -> tuple[Callable[[JobProgress], Run], str]:

@@ -11,6 +11,7 @@ from kopru import api, documents, units
 from kopru.errors import KopruError, ProfileError
 from kopru.inputs import check_references
 from kopru.profile import Profile, explain, field_issues
+from kopru.web.bodies import CheckedRoute
 from kopru.web.errors import field_errors
 from kopru.web.examples import example_dict, example_text
 from kopru.web.schemas import (
@@ -28,8 +29,8 @@ from kopru.web.state import authorized
 
 MAX_BODY_BYTES = 1_000_000  # a profile is a page of YAML; the CLI has the same limit
 
-open_router = APIRouter(prefix="/api", tags=["api"])
-router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(authorized)])
+open_router = APIRouter(prefix="/api", tags=["api"], route_class=CheckedRoute)
+router = APIRouter(prefix="/api", tags=["api"], route_class=CheckedRoute, dependencies=[Depends(authorized)])
 
 
 def validate_profile(data: object) -> Profile:

@@ -12,11 +12,12 @@ from kopru import api
 from kopru.dossier import Dossier, UnknownSite, dossier
 from kopru.report import dossier_html
 from kopru.web import sites as site_views
+from kopru.web.bodies import CheckedRoute
 from kopru.web.errors import web_words
 from kopru.web.schemas import SITE_ID_PATTERN
 from kopru.web.state import authorized
 
-router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(authorized)])
+router = APIRouter(prefix="/api", tags=["api"], route_class=CheckedRoute, dependencies=[Depends(authorized)])
 
 
 @cache

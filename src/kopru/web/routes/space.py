@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kopru import space
 from kopru.errors import KopruError, QueueFull
+from kopru.web.bodies import CheckedRoute
 from kopru.web.schemas import SITES_PATTERN
 from kopru.web.state import authorized
 
@@ -45,7 +46,9 @@ def _slot() -> Iterator[None]:
         _running.release()
 
 
-router = APIRouter(prefix="/api/space", tags=["space"], dependencies=[Depends(authorized)])
+router = APIRouter(
+    prefix="/api/space", tags=["space"], route_class=CheckedRoute, dependencies=[Depends(authorized)]
+)
 
 
 class Sky(BaseModel):

@@ -8,10 +8,11 @@ from fastapi import Path as PathParam
 
 from kopru import api
 from kopru.web import history
+from kopru.web.bodies import CheckedRoute
 from kopru.web.runs import RUN_ID_PATTERN
 from kopru.web.state import State, WebState, authorized
 
-router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(authorized)])
+router = APIRouter(prefix="/api", tags=["api"], route_class=CheckedRoute, dependencies=[Depends(authorized)])
 StoreKind = Annotated[
     history.Kind | None, Query(description="only runs of this kind (plan, risk, rank, sweep, match)")
 ]

@@ -8,10 +8,12 @@ import threading
 import time
 
 from conftest import EXAMPLES
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kopru
 from kopru.store import Store
-from kopru.web.runs import GroupWriter
+from kopru.web.runs import GroupWriter, Recent
 
 
 def test_concurrent_runs_are_recorded_together_and_each_gets_its_id(tmp_path, monkeypatch):
@@ -78,3 +80,23 @@ def test_a_failing_run_in_a_batch_does_not_unrecord_the_others(tmp_path, monkeyp
     ids = writer._write(entries)
     assert ids[1] is None and ids[0] and ids[2]
     assert {r["id"] for r in kopru.open_store(path).list()} == {ids[0], ids[2]}
+
+
+@given(
+    st.integers(1, 5), st.lists(st.tuples(st.sampled_from(["put", "forget"]), st.integers(0, 7)), max_size=40)
+)
+def test_recent_runs_keep_the_last_ones_put_oldest_dropped_first(capacity: int, steps: list) -> None:
+    """The runs a server keeps in memory (plans and matches): oracle, a plain list of (id, item)
+    where a put moves its id to the newest end and the oldest beyond the capacity is dropped."""
+    recent: Recent[int] = Recent(capacity)
+    kept: list[tuple[str, int]] = []
+    for n, (op, k) in enumerate(steps):
+        key = f"run{k}"
+        kept = [(i, v) for i, v in kept if i != key]
+        if op == "put":
+            assert recent.put(key, n) == n
+            kept = [*kept, (key, n)][-capacity:]
+        else:
+            recent.forget(key)
+        assert recent.values() == [v for _, v in kept]
+        assert recent.get(key) == dict(kept).get(key)

@@ -18,7 +18,7 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -97,6 +97,40 @@ class Run:
         )
 
 
+T = TypeVar("T")
+
+
+class Recent(Generic[T]):
+    """The last ``capacity`` items by id, the oldest dropped first, so that a busy server cannot run
+    out of memory; safe across threads (the workers add while request handlers read)."""
+
+    def __init__(self, capacity: int) -> None:
+        self._items: OrderedDict[str, T] = OrderedDict()
+        self._lock = threading.Lock()
+        self._capacity = capacity
+
+    def put(self, key: str, item: T) -> T:
+        with self._lock:
+            self._items[key] = item
+            self._items.move_to_end(key)  # put again: the newest
+            while len(self._items) > self._capacity:
+                self._items.popitem(last=False)
+        return item
+
+    def get(self, key: str) -> T | None:
+        with self._lock:
+            return self._items.get(key)
+
+    def forget(self, key: str) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+
+    def values(self) -> list[T]:
+        """Oldest first."""
+        with self._lock:
+            return list(self._items.values())
+
+
 class RunStore(Protocol):
     """What the web app needs from a scenario store."""
 
@@ -125,9 +159,7 @@ class MemoryRunStore:
     """
 
     def __init__(self, capacity: int = 200, record: bool = True, store: str | Path | None = None) -> None:
-        self._runs: OrderedDict[str, Run] = OrderedDict()
-        self._lock = threading.Lock()  # the worker threads add while request handlers read
-        self._capacity = capacity
+        self._runs: Recent[Run] = Recent(capacity)
         self._record = record
         self._writer = GroupWriter(store)
 
@@ -152,25 +184,17 @@ class MemoryRunStore:
             recorded=stored is not None,
             listed=record,
         )
-        with self._lock:
-            self._runs[run.id] = run
-            while len(self._runs) > self._capacity:
-                self._runs.popitem(last=False)
-        return run
+        return self._runs.put(run.id, run)
 
     def get(self, run_id: str) -> Run | None:
-        with self._lock:
-            return self._runs.get(run_id)
+        return self._runs.get(run_id)
 
     def forget(self, run_id: str) -> None:
         """Drop a run deleted from the scenario store: its page is not to outlive it."""
-        with self._lock:
-            self._runs.pop(run_id, None)
+        self._runs.forget(run_id)
 
     def list(self) -> list[RunSummary]:
-        with self._lock:
-            runs = list(self._runs.values())
-        return [r.summary() for r in reversed(runs) if r.listed]
+        return [r.summary() for r in reversed(self._runs.values()) if r.listed]
 
 
 def _entry(plan: Plan, overrides: dict[str, Any] | None, risk: RiskResult | None) -> Entry:
@@ -260,21 +284,13 @@ class MatchRuns:
     """The match runs of this process, bounded like the plan runs (a run holds its arrays)."""
 
     def __init__(self, capacity: int = 50) -> None:
-        self._runs: OrderedDict[str, MatchRun] = OrderedDict()
-        self._lock = threading.Lock()
-        self.capacity = capacity
+        self._runs: Recent[MatchRun] = Recent(capacity)
 
     def add(self, run: MatchRun) -> MatchRun:
-        with self._lock:
-            self._runs[run.id] = run
-            while len(self._runs) > self.capacity:
-                self._runs.popitem(last=False)
-        return run
+        return self._runs.put(run.id, run)
 
     def get(self, run_id: str) -> MatchRun | None:
-        with self._lock:
-            return self._runs.get(run_id)
+        return self._runs.get(run_id)
 
     def forget(self, run_id: str) -> None:
-        with self._lock:
-            self._runs.pop(run_id, None)
+        self._runs.forget(run_id)

@@ -265,6 +265,16 @@ def test_every_router_reads_its_bodies_as_typed() -> None:
     assert [r.prefix for r in routers if r.route_class is not CheckedRoute] == []
 
 
+def test_an_unknown_match_run_is_a_404_that_says_what_the_server_keeps(client: httpx.Client) -> None:
+    """A review found every unknown or evicted match run answering 500 after a refactor (the 404's
+    words read the store's capacity): each of a match run's addresses says 404, in words."""
+    unknown = "0" * 32
+    for tail in ("", "/figures", "/report.html", "/match.zip", "/match.xlsx", "/pitch/x"):
+        said = client.get(f"/api/match/{unknown}{tail}")
+        assert said.status_code == 404, tail
+        assert said.json()["message"].startswith(f"no match run {unknown} on this server (it keeps the last 50")
+
+
 def test_body_over_one_megabyte_is_refused(client: httpx.Client) -> None:
     big = {"profile": {"company": "x" * 1_100_000}}
     refused = client.post("/api/profiles/validate", json=big)

@@ -284,6 +284,7 @@ class MatchRuns:
     """The match runs of this process, bounded like the plan runs (a run holds its arrays)."""
 
     def __init__(self, capacity: int = 50) -> None:
+        self.capacity = capacity  # said in the 404 of a run it no longer keeps
         self._runs: Recent[MatchRun] = Recent(capacity)
 
     def add(self, run: MatchRun) -> MatchRun:

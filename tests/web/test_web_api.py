@@ -272,7 +272,9 @@ def test_an_unknown_match_run_is_a_404_that_says_what_the_server_keeps(client: h
     for tail in ("", "/figures", "/report.html", "/match.zip", "/match.xlsx", "/pitch/x"):
         said = client.get(f"/api/match/{unknown}{tail}")
         assert said.status_code == 404, tail
-        assert said.json()["message"].startswith(f"no match run {unknown} on this server (it keeps the last 50")
+        assert said.json()["message"].startswith(
+            f"no match run {unknown} on this server (it keeps the last 50"
+        )
 
 
 def test_body_over_one_megabyte_is_refused(client: httpx.Client) -> None:

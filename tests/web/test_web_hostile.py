@@ -286,6 +286,37 @@ def test_control_characters_in_names_do_not_break_the_workbook(client: httpx.Cli
     assert "Acme Ltd" in {str(c.value) for row in summary.iter_rows() for c in row}
 
 
+def test_a_name_that_starts_with_an_equals_sign_is_text_in_every_workbook(client: httpx.Client) -> None:
+    """A web review: a company '=HYPERLINK(...)' was a live formula in plan.xlsx, and an enterprise of
+    a pipeline in match.xlsx (formula injection); '=1+1 (HS 6109)' a formula Excel 'repaired' away."""
+    import io
+
+    import openpyxl
+
+    evil = '=HYPERLINK("http://example.invalid","click")'
+    r = client.post("/api/plan", json={"profile": {**APPAREL, "company": evil, "product": "=1+1"}})
+    assert r.status_code == 200, r.text
+    plan = client.get(f"/api/runs/{r.headers['x-kopru-run']}/plan.xlsx")
+    quoted = '"' + evil.replace('"', '""') + '"'
+    pipeline = f"id,name,sector,template\ne1,{quoted},textiles,textiles\n"
+    job = client.post("/api/match", json={"pipeline_csv": pipeline, "pipeline_name": "p.csv"})
+    assert job.status_code == 202, job.text
+    done = finished(client, job.json()["id"])
+    match = client.get(f"/api/match/{done['run']}/match.xlsx")
+    for book in (plan, match):
+        assert book.status_code == 200
+        cells = [
+            c
+            for ws in openpyxl.load_workbook(io.BytesIO(book.content))
+            for row in ws.iter_rows()
+            for c in row
+        ]
+        assert [c.coordinate for c in cells if c.data_type == "f"] == []
+        assert evil in {c.value for c in cells}
+    summary = openpyxl.load_workbook(io.BytesIO(plan.content))["Summary"]
+    assert "=1+1 (HS 6109)" in {c.value for row in summary.iter_rows() for c in row}
+
+
 def test_a_risk_run_asked_not_to_be_recorded_is_not(client: httpx.Client) -> None:
     """``record: false`` was honoured by plans and jobs but not by risk runs (web review)."""
     job = client.post("/api/risk", json={"example": "apparel", "samples": 500, "record": False})

@@ -129,7 +129,7 @@ def _summary(ws: Worksheet, plan: Plan) -> None:
     ws["A1"], ws["B1"] = "What", "Value"
     _style_header(ws, 2)
     for label, value, fmt in rows:
-        ws.append([_cell(label), _cell(value)])
+        _append(ws, [label, value])
         if fmt:
             ws.cell(ws.max_row, 2).number_format = fmt
     ws.column_dimensions["A"].width = 44
@@ -617,10 +617,10 @@ def add_sheet(
     """A sheet of ``rows`` under ``cols`` (header, number format): frozen, filterable headers; then
     ``notes``, each in a row of its own under a blank one, outside the filter (sorting leaves them)."""
     ws = book.create_sheet(title)
-    ws.append([_cell(c) for c, _ in cols])
+    _append(ws, [c for c, _ in cols])
     _style_header(ws, len(cols))
     for row in rows:
-        ws.append([_cell(v) for v in row])
+        _append(ws, row)
     for j, (header, fmt) in enumerate(cols, start=1):
         letter = get_column_letter(j)
         if fmt:
@@ -634,8 +634,18 @@ def add_sheet(
     if notes:
         ws.append([])
         for note in notes:
-            ws.append([_cell(note)])
+            _append(ws, [note])
             ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=False)
+
+
+def _append(ws: Worksheet, values: Sequence[Any]) -> None:
+    """A row of values, each text as text: openpyxl makes a formula of any text that starts with
+    '=', so a company named '=HYPERLINK(...)' would be a live link in the user's Excel (a web
+    review); the workbook has no formulas of its own."""
+    ws.append([_cell(v) for v in values])
+    for cell in ws[ws.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
 
 
 def _cell(value: Any) -> Any:

@@ -73,6 +73,16 @@ def test_units_are_converted():
             r"^profile: unit_weight 0.001 kg in unit_volume 1000 l is 0.001 kg/m3, lighter than the air",
         ),
         ({"currency": "GBP"}, r"currency: "),
+        # JSON's true is not the number 1 (a web review: a price of true was planned at 1 USD)
+        ({"price": True}, r"price: expected a number, got true$"),
+        ({"lifetime_years": False}, r"lifetime_years: expected a number, got false$"),
+        (
+            {"markets": [{"id": "mkt_RU", "demand": True}]},
+            r"markets\[0\]\.demand: expected a number, got true",
+        ),
+        ({"unit_weight": None}, r"unit_weight: expected a mass such as 12 kg, got null$"),
+        ({"unit_weight": "5"}, r"unit_weight: .*got '5' without a unit$"),
+        ({"baseline": [{"province": "TR-34", "capacity": 1000, "existing": True}]}, None),
         (
             {"markets": [{"id": "mkt_RU", "demand": 1}, {"id": "mkt_RU", "demand": 2}]},
             "listed twice",

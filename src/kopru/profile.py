@@ -8,7 +8,9 @@ names the field and what is expected.
 
 from __future__ import annotations
 
+import functools
 import re
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -98,6 +101,26 @@ HSHeading = Annotated[str, BeforeValidator(_hs_text)]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: Any, info: ValidationInfo) -> Any:
+        """JSON's true is not the number 1, which pydantic's lax mode reads it as (a web review: a
+        price of true was planned at 1 USD a unit)."""
+        if isinstance(value, bool) and info.field_name and _takes_a_number_only(cls, info.field_name):
+            raise ValueError(f"expected a number, got {str(value).lower()}")
+        return value
+
+
+@functools.cache
+def _takes_a_number_only(model: type[BaseModel], name: str) -> bool:
+    """Whether a field takes a number (or a mapping or list of them) and never a yes or no."""
+    kinds, todo = set(), [model.model_fields[name].annotation]
+    while todo:
+        kind = todo.pop()
+        kinds.add(typing.get_origin(kind) or kind)
+        todo.extend(typing.get_args(kind))
+    return bool(kinds & {int, float}) and bool not in kinds
 
 
 PriceAtOrigin = Money | dict[Literal["KZ", "TR"], Money]

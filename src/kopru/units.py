@@ -42,11 +42,11 @@ def parse(raw: object, dimension: str) -> float:
     )
     allowed = ", ".join(u for u in table if u) or "a plain number"
     if isinstance(raw, bool):
-        raise ValueError(f"expected {expected}, got {raw!r}")
+        raise ValueError(f"expected {expected}, got {kind_of(raw)}")
     if isinstance(raw, int | float):
         return _finite(raw, expected)
     if not isinstance(raw, str):
-        raise ValueError(f"expected {expected}, got {type(raw).__name__}")
+        raise ValueError(f"expected {expected}, got {kind_of(raw)}")
     comma = comma_hint(raw) or dot_hint(raw)
     if comma:
         raise ValueError(comma)
@@ -54,6 +54,8 @@ def parse(raw: object, dimension: str) -> float:
     if not match:
         raise ValueError(f"expected {expected} (units: {allowed}), got {raw!r}")
     number, unit = float(match.group(1)), (match.group(2) or "").strip()
+    if not unit and unit not in table:  # '5' typed in a box: which unit is not for kopru to guess
+        raise ValueError(f"expected {expected} (units: {allowed}), got {brief(raw)} without a unit")
     if unit not in table:
         other = next((d for d, t in DIMENSIONS.items() if unit in t and d != dimension), None)
         what = f"{unit!r} is a unit of {other}" if other else f"unknown unit {unit!r}"
@@ -141,6 +143,23 @@ def strict_json(data: Any, indent: int | None = 1) -> str:
     """JSON no reader chokes on: NaN and infinities as null, dates and other objects as text (a
     YAML date in a scenario's note), non-ASCII letters as they are."""
     return json.dumps(finite_json(data), indent=indent, ensure_ascii=False, allow_nan=False, default=str)
+
+
+def kind_of(value: Any) -> str:
+    """What a value is, in the words of the JSON or YAML it came from (null, not NoneType)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    words = {
+        list: "a list",
+        tuple: "a list",
+        dict: "a mapping",
+        str: "text",
+        int: "a number",
+        float: "a number",
+    }
+    return words.get(type(value), f"a {type(value).__name__}")
 
 
 def brief(value: Any, limit: int = 40) -> str:

@@ -111,11 +111,17 @@ def comma_hint(raw: object) -> str | None:
         return f"expected a number such as 1500 or 1.5 (no commas), got {raw!r}"
     if _DECIMAL_COMMA.match(raw):
         return f"use a point for decimals: {raw.strip().replace(',', '.', 1)!r}, got {raw!r}"
-    if _DOT_GROUPED.match(raw):  # a CFO's review: pydantic's 'unable to parse string as a number'
-        n = raw.strip().split()[0]
-        plain = n.replace(".", "").replace(",", ".")
-        return f"write {plain!r} without the thousands separator (the dots), got {raw!r}"
-    return None
+    return dot_groups_hint(raw)
+
+
+def dot_groups_hint(raw: object) -> str | None:
+    """What to write instead of '6.000.000', thousands grouped with points as Turkish and Kazakh
+    write them (a CFO's review: pydantic said 'unable to parse string as a number'); else None."""
+    if not isinstance(raw, str) or not _DOT_GROUPED.match(raw):
+        return None
+    n = raw.strip().split()[0]
+    plain = n.replace(".", "").replace(",", ".")
+    return f"write {plain!r} without the thousands separator (the dots), got {raw!r}"
 
 
 def finite_number(value: Any) -> bool:

@@ -28,7 +28,7 @@ from kopru.datapack import DataPack
 from kopru.datapack.loader import ZONE_RESOURCES
 from kopru.display import code_of
 from kopru.errors import PipelineError
-from kopru.units import dot_hint
+from kopru.units import brief, dot_groups_hint, dot_hint
 
 REQUIRED = ("id", "name", "sector", "template")
 NUMBERS = ("volume", "investment_usd", "investment_kzt", "jobs", "hurdle_pct", *ZONE_RESOURCES)
@@ -125,7 +125,8 @@ def _number(value: Any, where: str, name: str) -> float:
     if isinstance(value, bool):
         raise PipelineError(f"{where}: {name} must be a number, got {value!r}", field=name)
     text = str(value).strip()
-    dotted = dot_hint(text)  # 1.500 jobs: fifteen hundred in a Turkish sheet, 1.5 to float()
+    # 1.500 jobs: fifteen hundred in a Turkish sheet, 1.5 to float(); 20.000.000 not a number to it
+    dotted = dot_hint(text) or dot_groups_hint(text)
     if dotted:
         raise PipelineError(f"{where}: {name} {dotted}", field=name)
     if "," in text:
@@ -140,10 +141,12 @@ def _number(value: Any, where: str, name: str) -> float:
         x = float(text)
     except ValueError:
         raise PipelineError(f"{where}: {name} must be a number, got {value!r}", field=name) from None
-    if not math.isfinite(x) or x < 0 or x > MAX_NUMBER:
+    if not math.isfinite(x) or x > MAX_NUMBER:
         raise PipelineError(
-            f"{where}: {name} must be a number from 0 to {MAX_NUMBER:.0e}, got {value!r}", field=name
+            f"{where}: {name} must be at most {MAX_NUMBER:.0e}, got {brief(value)}", field=name
         )
+    if x < 0:  # the column's own upper bound, if any, is checked with the column
+        raise PipelineError(f"{where}: {name} must not be negative, got {brief(value)}", field=name)
     return x
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kopru import documents
+from kopru import documents, units
 from kopru.datapack import DataPack
 from kopru.datapack.loader import ZONE_RESOURCES
 from kopru.display import source_names
@@ -124,7 +124,7 @@ def _apply_user_file(path: Path, index: dict[str, int], capacity: dict, basis: d
         if zid not in index:
             raise ZonesFileError(
                 f"{where}: zone {row.get('zone')!r} is neither a zone's id nor its name (such as sez_ontustik"
-                " or SEZ Ontustik); see kopru data show sez / industrial_zones"
+                " or SEZ Ontustik); see 'kopru data show sez' and 'kopru data show industrial_zones'"
             )
         resource = str(row.get("resource") or "").strip()
         if resource not in capacity:
@@ -132,6 +132,9 @@ def _apply_user_file(path: Path, index: dict[str, int], capacity: dict, basis: d
                 f"{where}: resource {resource!r} is unknown; expected one of {', '.join(capacity)}"
             )
         raw = str(row.get("capacity") or "").strip()
+        slip = units.dot_hint(raw) or units.comma_hint(raw)  # 15.000 ha: fifteen thousand to its writer
+        if slip:
+            raise ZonesFileError(f"{where}: capacity {slip}")
         try:
             value = float(raw)
         except ValueError:

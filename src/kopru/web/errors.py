@@ -49,6 +49,10 @@ RETRY_AFTER_S = "5"
 # markets'", "(--min-jobs)", backticks; a reader of a page has pages, not commands)
 WEB_WORDS = (
     (re.compile(r" ?\(see 'kopru data show \w+'\)"), ""),
+    (
+        re.compile(r"; see 'kopru data show sez' and 'kopru data show industrial_zones'"),
+        "; the Sites page lists them",
+    ),
     (re.compile(r"; see 'kopru data show \w+'(?: for ids)?"), ""),
     (re.compile(r"`kopru data list` shows them"), "the Sites page lists them"),
     (re.compile(r"kopru plan lists the candidates"), "a plan's ranking lists the candidates"),

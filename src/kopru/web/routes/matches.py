@@ -346,8 +346,7 @@ def match_zip(state: State, run_id: RunId) -> Response:
         raise HTTPException(
             status_code=422,
             detail=f"the zip holds the pitch sheets of at most {MAX_ZIP_ENTERPRISES} enterprises, this run"
-            f" has {n:,}: download the report and the workbook, or write every sheet with kopru match"
-            " --out DIR",
+            f" has {n:,}: download the report and the workbook; the report links each pitch sheet",
         )
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="kopru-zip-") as d:

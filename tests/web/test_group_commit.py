@@ -100,3 +100,41 @@ def test_recent_runs_keep_the_last_ones_put_oldest_dropped_first(capacity: int, 
             recent.forget(key)
         assert recent.values() == [v for _, v in kept]
         assert recent.get(key) == dict(kept).get(key)
+
+
+def test_a_store_another_program_holds_is_waited_for_then_the_run_is_served_unrecorded(tmp_path, monkeypatch):
+    """A web review: with the store held by another program (the duckdb shell), runs went
+    unrecorded at once. They wait up to BUSY_WAIT_S for it, as for another kopru."""
+    from kopru.errors import StoreBusy
+    from kopru.web import runs
+
+    path = tmp_path / "runs.duckdb"
+    plan = kopru.plan(EXAMPLES / "apparel.yaml")
+    real, tries = Store.record_many, []
+
+    def held_twice(self, entries):
+        tries.append(time.monotonic())
+        if len(tries) <= 2:
+            raise StoreBusy(f"store {self.path} is held by another program: Conflicting lock")
+        return real(self, entries)
+
+    monkeypatch.setattr(Store, "record_many", held_twice)
+    run_id = GroupWriter(path).record(plan, None)
+    assert len(tries) == 3 and run_id in {r["id"] for r in kopru.open_store(path).list()}
+
+    said: list[str] = []
+    monkeypatch.setattr(runs.logger, "warning", lambda msg, *args: said.append(msg % args))
+    monkeypatch.setattr(runs, "BUSY_WAIT_S", 0.6)
+
+    def held(self, entries):
+        tries.append(time.monotonic())
+        raise StoreBusy(f"store {self.path} is held by another program: Conflicting lock")
+
+    monkeypatch.setattr(Store, "record_many", held)
+    tries.clear()
+    assert GroupWriter(path).record(plan, None) is None
+    assert len(tries) >= 2 and tries[-1] - tries[0] >= 0.5  # it waited, then gave up
+    assert said == [
+        f"1 run(s) not recorded in the scenario store: store {path} is held by another program:"
+        " Conflicting lock"
+    ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from pydantic import BaseModel
 
 from kopru import api
 from kopru.display import COUNTRY_NAMES
+from kopru.errors import StoreBusy
 from kopru.planner import Plan
 from kopru.store import Entry, records
 
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 
 RUN_ID_PATTERN = r"^[0-9a-f]{32}$"
 logger = logging.getLogger(__name__)
+BUSY_WAIT_S = 10.0  # how long a run waits for a store another program holds, before it is served unrecorded
 
 
 class RunSummary(BaseModel):
@@ -257,9 +260,21 @@ class GroupWriter:
 
     def _write(self, entries: list[Entry]) -> list[str | None]:
         """Their ids in the store; a batch that fails is retried run by run, so that one bad run
-        does not leave the others unrecorded (None: not recorded, and the reason is logged)."""
+        does not leave the others unrecorded (None: not recorded, and the reason is logged). A store
+        another program holds (the duckdb shell) is waited for up to :data:`BUSY_WAIT_S`, as another
+        kopru is by the store's own lock (a web review: such runs went unrecorded at once)."""
+        deadline = time.monotonic() + BUSY_WAIT_S
         try:
-            return list(api.open_store(self._store).record_many(entries))
+            while True:
+                try:
+                    return list(api.open_store(self._store).record_many(entries))
+                except StoreBusy:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.25)
+        except StoreBusy as exc:  # held still: each run alone would wait as long again
+            logger.warning("%d run(s) not recorded in the scenario store: %s", len(entries), exc)
+            return [None] * len(entries)
         except Exception as exc:  # a corrupt or locked store: the plans are still served, and logged
             if len(entries) == 1:
                 logger.warning("run not recorded in the scenario store: %s", exc)

@@ -161,6 +161,28 @@ def test_invalid_profile_gets_field_messages(client: httpx.Client) -> None:
         assert "unknown field" in fields["colour"]
 
 
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"hs": "0713"}, "hs", "HS heading 0713 has no duty rate in EU_CET"),
+        (
+            {"materials": [{"name": "a", "cost": 1, "weight": "1 kg", "origin": "istanbul"}]},
+            "materials[0]",
+            "give the material its hs heading or a duty_pct",
+        ),
+        ({"optimize": {"force_open": ["SEZ"]}}, "optimize.force_open[0]", "'SEZ' fits 16 sites"),
+    ],
+)
+def test_a_profile_checked_valid_is_one_a_plan_takes(client: httpx.Client, change, field, words) -> None:
+    """A web review: /api/profiles/validate said valid to profiles that /api/plan then refused (a
+    heading the data pack has no duty rate for, a material without its duty basis, a forced 'SEZ')."""
+    profile = kopru.load_profile("examples/apparel.yaml").model_dump(mode="json") | change
+    checked = client.post("/api/profiles/validate", json={"profile": profile})
+    planned = client.post("/api/plan", json={"profile": profile, "optimize": True, "record": False})
+    assert checked.status_code == planned.status_code == 422, (checked.text, planned.text)
+    assert field in {d["field"] for d in checked.json()["detail"]} and words in checked.json()["message"]
+
+
 def test_messages_on_the_web_name_pages_not_commands(client: httpx.Client) -> None:
     """A web review: an unknown market said "see 'kopru data show markets'", an unknown site
     "`kopru data list` shows them": commands a reader of a page has no use for."""

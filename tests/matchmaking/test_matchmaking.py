@@ -350,6 +350,8 @@ HEAD = "id,name,sector,template,investment_usd,regions,markets,land_ha\n"
         ("id,name,sector,template,hurdle_pct\na,A,textiles,textiles,-5\n", "hurdle_pct must not be negative"),
         (HEAD + "a,A,textiles,textiles,20.000.000,,,\n", "write '20000000' without the thousands separator"),
         (HEAD + "a,,textiles,textiles,1e6,,,\n", "name is blank"),
+        (HEAD + "x" * 201 + ",A,textiles,textiles,1e6,,,\n", "row 2: id is 201 characters long; at most 200"),
+        (HEAD + "../../x,A,textiles,textiles,1e6,,,\n", "id '../../x' has '.' or '..' between slashes"),
         # a CLI review: an hs of 61A9 was taken and dropped; a list of headings stays allowed
         ("id,name,sector,template,hs\na,A,textiles,textiles,61A9\n", "hs '61A9' is not an HS heading"),
         ("id,name,sector,template,hs\na,A,textiles,textiles,6109;61X\n", "hs '61X' is not an HS heading"),

@@ -31,6 +31,7 @@ from kopru.errors import PipelineError
 from kopru.units import brief, dot_groups_hint, dot_hint
 
 REQUIRED = ("id", "name", "sector", "template")
+MAX_ID = 200  # characters: the web app's pitch-sheet address takes ids this long
 NUMBERS = ("volume", "investment_usd", "investment_kzt", "jobs", "hurdle_pct", *ZONE_RESOURCES)
 LISTS = ("regions", "markets")
 TEXT = ("parent", "nace", "hs", "home_province", "status", "date", "source", "quote", "note")
@@ -174,6 +175,7 @@ def read_pipeline(path: str | Path, pack: DataPack, templates: set[str]) -> Pipe
     for k, raw in enumerate(rows):
         where = f"pipeline {path.name} {place(k)}"
         row = _row(raw, where, pack, templates, path.parent)
+        _check_id(row["id"], where)
         if row["id"] in seen:
             raise PipelineError(f"{where}: id {row['id']!r} repeats {place(seen[row['id']])}", field="id")
         seen[row["id"]] = k
@@ -202,6 +204,21 @@ def _check_columns(rows: list[dict[str, Any]], path: Path) -> None:
         field=unknown[0],
         file=path,
     )
+
+
+def _check_id(eid: str, where: str) -> None:
+    """An id each pitch sheet's address can carry (a web review: a 5,000-character id was placed,
+    then its sheet refused; '../../x' made a link a browser reads as another address)."""
+    if len(eid) > MAX_ID:
+        raise PipelineError(
+            f"{where}: id is {len(eid):,} characters long; at most {MAX_ID} are taken", field="id"
+        )
+    if any(part in (".", "..") for part in eid.split("/")):
+        raise PipelineError(
+            f"{where}: id {brief(eid)} has '.' or '..' between slashes, which an address reads as a"
+            " folder; write it without them",
+            field="id",
+        )
 
 
 def _row(

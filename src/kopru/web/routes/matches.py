@@ -27,6 +27,7 @@ from kopru import api
 from kopru.display import COUNTRY_NAMES
 from kopru.errors import KopruError
 from kopru.matchmaking import OBJECTIVES, MatchResult
+from kopru.matchmaking.pipeline import MAX_ID
 from kopru.matchmaking.templates import EXAMPLES
 from kopru.web import history
 from kopru.web.bodies import CheckedRoute
@@ -300,7 +301,7 @@ def match_figures(state: State, run_id: RunId) -> dict[str, Any]:
 def match_pitch(
     state: State,
     run_id: RunId,
-    enterprise: Annotated[str, PathParam(max_length=200)],
+    enterprise: Annotated[str, PathParam(max_length=MAX_ID)],
     lang: Annotated[
         Literal["en", "tr"], Query(description="the sheet's language: en (English) or tr (Türkçe)")
     ] = "en",

@@ -31,7 +31,7 @@ from kopru.matchmaking.pipeline import MAX_ID
 from kopru.matchmaking.templates import EXAMPLES
 from kopru.web import history
 from kopru.web.bodies import CheckedRoute
-from kopru.web.errors import job_error, web_words
+from kopru.web.errors import COUNTRY_PATTERN, job_error, web_words
 from kopru.web.jobs import JobProgress, JobView
 from kopru.web.runs import RUN_ID_PATTERN, MatchRun
 from kopru.web.schemas import REGION_PATTERN
@@ -79,7 +79,7 @@ class MatchRequest(BaseModel):
     prefer: Literal["state_cost", "saving"] = Field(
         default="state_cost", description="ties at the optimum: least cost to the state, or most saving"
     )
-    avoid: list[Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]] = Field(
+    avoid: list[Annotated[str, Field(pattern=COUNTRY_PATTERN)]] = Field(
         default=[], max_length=20, description="countries no route may pass through, ISO codes (RU)"
     )
 

@@ -55,7 +55,15 @@ def test_match_job_is_the_python_api(client: httpx.Client) -> None:
     turkish = client.get(f"/api/match/{job['run']}/pitch/{first}", params={"lang": "tr"})
     assert turkish.status_code == 200 and "Birim başına teslim maliyeti" in turkish.text
     assert client.get(f"/api/match/{job['run']}/pitch/{first}", params={"lang": "de"}).status_code == 422
-    assert client.get(f"/api/match/{job['run']}/pitch/nobody").status_code == 404
+    nobody = client.get(f"/api/match/{job['run']}/pitch/nobody")
+    assert (
+        nobody.status_code == 404
+        and "expected an enterprise's id or name, such as" in nobody.json()["message"]
+    )
+    # people read names: the same sheet asked for by the enterprise's name (a web review)
+    name = served["assignments"][0]["name"]
+    by_name = client.get(f"/api/match/{job['run']}/pitch/{name.upper()}")  # MILAT HALI
+    assert by_name.status_code == 200 and by_name.text == sheet.text
     book = client.get(f"/api/match/{job['run']}/match.xlsx")
     assert book.status_code == 200 and book.content[:2] == b"PK"  # a zip: xlsx
     # the downloaded report links each pitch sheet to this server (no files lie beside a download):

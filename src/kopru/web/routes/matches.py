@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from kopru import api
-from kopru.display import COUNTRY_NAMES
+from kopru.display import COUNTRY_NAMES, fold
 from kopru.errors import KopruError
 from kopru.matchmaking import OBJECTIVES, MatchResult
 from kopru.matchmaking.pipeline import MAX_ID
@@ -310,10 +310,28 @@ def match_pitch(
     from kopru.report.portfolio import render_pitch_html
 
     run = _run(state, run_id)
+    return HTMLResponse(render_pitch_html(run.result, _enterprise(run, enterprise), lang, surface="web"))
+
+
+def _enterprise(run: MatchRun, asked: str) -> int:
+    """The enterprise asked for by its id, or by its name where one enterprise has it (people read
+    names: a web review asked for 'Milat Halı' and was told the run has no such enterprise)."""
     ids = run.result.pipeline.ids
-    if enterprise not in ids:
-        raise HTTPException(status_code=404, detail=f"no enterprise {enterprise!r} in this run")
-    return HTMLResponse(render_pitch_html(run.result, ids.index(enterprise), lang, surface="web"))
+    if asked in ids:
+        return ids.index(asked)
+    names = [fold(str(n)) for n in run.result.pipeline.table["name"]]
+    named = [e for e, n in enumerate(names) if n == fold(asked)]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        which = ", ".join(ids[e] for e in named[:5])
+        detail = f"{len(named)} enterprises of this run are called {asked!r}; ask for one by its id ({which})"
+    else:
+        detail = (
+            f"no enterprise {asked!r} in this run; expected an enterprise's id or name, such as {ids[0]!r}"
+            f" (GET /api/match/{run.id} lists them)"
+        )
+    raise HTTPException(status_code=404, detail=detail)
 
 
 @router.get("/match/{run_id}/report.html", response_class=HTMLResponse)

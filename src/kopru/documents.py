@@ -243,10 +243,13 @@ def csv_rows(
     csv.field_size_limit(MAX_CSV_FIELD)
     try:
         # strict: a quote left open runs to the end of the file, swallowing every row after it
+        start = 1  # the line the next row starts on (a quote left open: where it was opened)
         reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         header = [(c or "").strip() for c in reader.fieldnames or []]
         rows = []
+        start = reader.line_num + 1
         for row in reader:
+            start = reader.line_num + 1
             if None in row:  # more fields than the header names: an unquoted comma moved them
                 raise error(
                     f"{what}: line {reader.line_num} has {len(header) + len(row[None])} fields, the header"
@@ -256,7 +259,9 @@ def csv_rows(
             rows.append({(k or "").strip(): v for k, v in row.items()})
     except csv.Error as exc:
         line = reader.line_num if "reader" in locals() else None
-        hint = " (a quote opened and never closed?)" if "end of data" in str(exc) else ""
+        hint = ""
+        if "end of data" in str(exc):
+            line, hint = start, " (a quote opened and never closed?)"
         raise error(f"{what}: malformed CSV at line {line}: {exc}{hint}", line=line) from None
     finally:
         csv.field_size_limit(limit)

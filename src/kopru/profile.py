@@ -68,8 +68,16 @@ Money = Annotated[float, Field(ge=0, le=MAX_MONEY, allow_inf_nan=False), Written
 
 
 def _units(x: float) -> str:
-    """Units a year as a reader reads them: 3,000,000 but 0.001 (not 0)."""
-    return f"{x:,.0f}" if abs(x) >= 1 else f"{x:g}"
+    """Units a year as a reader reads them: 3,000,000 but 1.5 and 0.001 (a web review: an
+    annual_volume of 1.5 was said as 2)."""
+    if abs(x) < 1:
+        return f"{x:g}"
+    return f"{x:,.0f}" if float(x).is_integer() or abs(x) >= 1e6 else f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def _density(kg_m3: float) -> str:
+    """22,590 kg/m3 as such; a density no matter has in three figures (1e+308, not 309 digits)."""
+    return f"{kg_m3:,.0f}" if kg_m3 < 1e7 else f"{kg_m3:.3g}"
 
 
 def _at_least_a_millionth(units: float) -> float:
@@ -394,7 +402,7 @@ class Profile(Strict):
         if density > OSMIUM_KG_M3:
             raise ValueError(
                 f"unit_weight {self.unit_weight:g} kg in unit_volume {self.unit_volume * 1000:g} l is"
-                f" {density:,.0f} kg/m3, denser than any matter (osmium: {OSMIUM_KG_M3:,} kg/m3);"
+                f" {_density(density)} kg/m3, denser than any matter (osmium: {OSMIUM_KG_M3:,} kg/m3);"
                 f" a number without a unit is read in kg (if you meant grams, write {self.unit_weight:g} g);"
                 " otherwise check unit_volume"
             )

@@ -484,9 +484,14 @@ def test_a_pipelines_columns_keep_their_names_on_the_command_line(cli, tmp_path)
         # a quote never closed swallowed the rest of the file ('sector is blank'); extra fields were dropped
         (
             HEAD + 'a,"A,textiles,textiles,1e6,,,\nb,B,textiles,textiles,1e6,,,\n',
-            "a quote opened and never closed?",
+            "malformed CSV at line 2: unexpected end of data (a quote opened and never closed?)",
         ),
         (HEAD + "a,A,textiles,textiles,1e6,,,,extra\n", "line 2 has 9 fields, the header 8; quote a text"),
+        # the line the quote was opened on, not the last row read (a web review: it said line 1)
+        (
+            HEAD + 'a,A,textiles,textiles,1e6,,,\nb,B,textiles,textiles,1e6,,,\nc,"C,textiles\n',
+            "malformed CSV at line 4: unexpected end of data",
+        ),
     ],
 )
 def test_pipeline_slips_are_named(tmp_path, body, message):

@@ -381,6 +381,9 @@ def test_overrides_apply_in_one_order_whatever_the_files(pack):
         ({"XX*.wage_monthly_avg": {"factor": 1.3}}, "no subject matching 'XX\\*' has a wage_monthly_avg"),
         ({"KZ*.wage_monthly_avg": {"factor": 0}}, "factor must be more than 0 and at most 100"),
         ({"KZ*.wage_monthly_avg": {"factor": 443315}}, "factor must be more than 0 and at most 100"),
+        # a web review: these were told "value must not be negative" and "at most 1e+09"
+        ({"KZ*.wage_monthly_avg": {"factor": -1}}, "factor must be more than 0 and at most 100"),
+        ({"KZ*.wage_monthly_avg": {"factor": 1e300}}, "factor must be more than 0 and at most 100"),
         ({"KZ*.wage_monthly_avg": {"factor": 1.3, "year": 2026}}, "a factor keeps each value's unit"),
         ({"KZ*.wage_monthly_avg": {"factor": 1.3, "value": 1}}, "expected a number, {value, unit"),
         ({"tariff.EAEU_CCT.6109": {"factor": 2}}, "a factor applies to a parameter's value, not a tariff's"),

@@ -126,16 +126,17 @@ def _number(key: str, raw: Any) -> tuple[float, str | None, str, int | None, boo
             raw = float(raw)
     if not finite_number(raw):
         raise OverrideError(f"override {key}: value must be a finite number, got {brief(typed)}", field=key)
-    if raw < 0:
-        raise OverrideError(f"override {key}: value must not be negative, got {raw:g}", field=key)
-    if raw > MAX_VALUE:  # 1e308 would overflow the costs into inf and NaN
-        raise OverrideError(
-            f"override {key}: {raw:g} is beyond any value of this kind (at most {MAX_VALUE:g})"
-        )
+    # a factor's own bound first (a web review: a factor of -1 was told 'value must not be negative')
     if factor and not 0 < raw <= MAX_FACTOR:
         raise OverrideError(
             f"override {key}: factor must be more than 0 and at most {MAX_FACTOR} (1.3 means 30 % more),"
             f" got {raw:g}"
+        )
+    if raw < 0:
+        raise OverrideError(f"override {key}: value must not be negative, got {raw:g}", field=key)
+    if raw > MAX_VALUE:  # 1e308 would overflow the costs into inf and NaN
+        raise OverrideError(
+            f"override {key}: {raw:g} is beyond any value of this kind (at most {MAX_VALUE:g})", field=key
         )
     return float(raw), unit, note, year, factor
 

@@ -453,6 +453,13 @@ def test_a_mask_no_pass_reaches_is_refused_not_shown_as_zeros():
         space.pool(START, days=0.25, min_elevation=89)
     assert e.value.field == "min_elevation"
     assert space.pool(START, days=0.25).satellites  # a mask passes reach: the pool as before
+    # the option to change is the one that binds (a web review: min_elevation was outlined for both)
+    with pytest.raises(OptionError, match="for 3600 s or more") as e:
+        space.pool(START, days=0.25, min_contact_s=3600, setup_s=0)
+    assert e.value.field == "min_contact_s"  # passes there are, none an hour long
+    with pytest.raises(OptionError, match="no pass of any satellite") as e:
+        space.pool(START, days=1e-6)
+    assert e.value.field == "days"
 
 
 def test_the_country_balance_adds_up_to_the_partner_contacts(result):

@@ -217,6 +217,7 @@ def test_the_store_lists_match_runs_and_compares_only_like_with_like(client: htt
     by_kind = {r["kind"]: r["id"] for r in runs}
     r = client.get("/api/store/compare", params={"a": by_kind["plan"], "b": by_kind["match"]})
     assert r.status_code == 422 and "only runs about the same things compare" in r.text
+    assert r.json()["detail"][0]["loc"] == ["query"]  # a GET's query, not a body it has none of
     # web QA: a match run's row read "portfolio: —" and counted the portfolio as a 36th site
     match = client.get(f"/api/match/{state['run']}").json()
     (listed,) = [

@@ -344,7 +344,7 @@ def pool(
             f"{' (or the antennas’ own)' if antennas.own_masks() else ''} for"
             f" {options.min_contact_s:g} s or more in the window, so there is nothing to pool; lower"
             " min_elevation or min_contact_s, or give more days",
-            field="min_elevation",
+            field=_the_limit_that_binds(float((passes.los - passes.aos).max(initial=0.0)), days),
         )
     window = passes.window
     st_country = np.array(antennas.country, dtype=object)
@@ -831,3 +831,16 @@ def worse_when_pooled(own: dict[str, object], pooled: dict[str, object]) -> list
         for name, (sign, tolerance) in WORSE_IF.items()
         if sign * (float(pooled[name]) - float(own[name])) > tolerance
     ]
+
+
+USUAL_CONTACT_S = 60.0  # the shortest contact worth booking by default (pool's min_contact_s)
+
+
+def _the_limit_that_binds(longest_s: float, days: float) -> str:
+    """The option a form outlines when no pass is long enough (a web review: min_elevation was
+    outlined when the window or the shortest contact was the cause): passes of a usual contact's
+    minute there are, so the shortest contact asked for; no pass at all in under six hours, the
+    window; else the mask, which shortens every pass."""
+    if longest_s >= USUAL_CONTACT_S:
+        return "min_contact_s"
+    return "days" if days * 24 < 6 else "min_elevation"

@@ -238,10 +238,12 @@ def install(app: FastAPI) -> None:
         return JSONResponse(status_code=429, content=plain(str(exc)), headers={"Retry-After": RETRY_AFTER_S})
 
     @app.exception_handler(KopruError)
-    async def _kopru_error(_: Request, exc: KopruError) -> JSONResponse:
+    async def _kopru_error(request: Request, exc: KopruError) -> JSONResponse:
         err = job_error(exc)
-        if isinstance(exc, ZonesFileError):  # a row of the request's zones (a diff review: it was
-            prefix: tuple[str, ...] = ("body", "zones_csv")  # put on the pipeline)
+        if request.method in ("GET", "HEAD"):  # what a GET sends is its query (a web review: ["body"])
+            prefix: tuple[str, ...] = ("query",)
+        elif isinstance(exc, ZonesFileError):  # a row of the request's zones (a diff review: it was
+            prefix = ("body", "zones_csv")  # put on the pipeline)
         elif isinstance(exc, MatchError):  # a pipeline's row and column, in the uploaded CSV
             prefix = ("body", "pipeline_csv")
         elif isinstance(exc, OverrideError):  # a key of the request's overrides, not of its profile
@@ -250,7 +252,7 @@ def install(app: FastAPI) -> None:
             # the upload, or a field of the request itself (what to close or avoid), not the profile's
             prefix = ("body",) if exc.field in ("file", "disruptions", "avoid") else PROFILE
         # no field named: the part of the request it is about (the zones, the pipeline, the overrides)
-        where = ["body"] if prefix in (PROFILE, ("body",)) else list(prefix)
+        where = ["body"] if prefix in (PROFILE, ("body",)) else list(prefix)  # GET: ["query"]
         found = detail(err.fields, prefix) or [
             {"loc": where, "msg": err.message, "type": "value_error", "field": ""}
         ]
@@ -282,7 +284,9 @@ def install(app: FastAPI) -> None:
             return JSONResponse(status_code=400, content=plain(UNREADABLE_BODY))
         if exc.status_code in (204, 304):  # no body may follow
             return await http_exception_handler(request, exc)
-        return JSONResponse(status_code=exc.status_code, content=_http_body(exc), headers=exc.headers)
+        return JSONResponse(
+            status_code=exc.status_code, content=_http_body(exc, request.method), headers=exc.headers
+        )
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
@@ -295,8 +299,9 @@ def plain(message: str) -> dict[str, str]:
     return {"detail": message, "message": message}
 
 
-def _http_body(exc: StarletteHTTPException) -> dict[str, Any]:
-    """An HTTPException's body: a 422's words as field entries (like every other 422), a message."""
+def _http_body(exc: StarletteHTTPException, method: str = "POST") -> dict[str, Any]:
+    """An HTTPException's body: a 422's words as field entries (like every other 422), about the
+    body of a POST and the query of a GET, and a message."""
     if isinstance(exc.detail, list):  # already field entries
         first = exc.detail[0] if exc.detail else {}
         words = f"{first.get('field')}: {first.get('msg')}" if first.get("field") else first.get("msg", "")
@@ -304,7 +309,14 @@ def _http_body(exc: StarletteHTTPException) -> dict[str, Any]:
     message = str(exc.detail)
     if exc.status_code == 422:
         return {
-            "detail": [{"loc": ["body"], "msg": message, "type": "value_error", "field": ""}],
+            "detail": [
+                {
+                    "loc": ["query" if method in ("GET", "HEAD") else "body"],
+                    "msg": message,
+                    "type": "value_error",
+                    "field": "",
+                }
+            ],
             "message": message,
         }
     return plain(message)

@@ -698,7 +698,8 @@ def test_a_mistyped_address_is_a_page_for_a_browser_and_json_for_a_client(client
     page = client.get("/nonexistent", headers={"accept": "text/html,application/xhtml+xml"})
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
     assert "Page not found" in page.text and 'href="/plan"' in page.text and "/nonexistent" in page.text
-    assert client.get("/nonexistent").json() == {"detail": "Not Found", "message": "Not Found"}
+    said = "no address /nonexistent in this app; /docs lists the API's addresses"
+    assert client.get("/nonexistent").json() == {"detail": said, "message": said}
     api = client.get("/api/nothing-here", headers={"accept": "text/html"})
     assert api.status_code == 404 and api.headers["content-type"].startswith("application/json")
 

@@ -345,6 +345,24 @@ def test_a_body_a_route_cannot_read_is_told_one_it_can(client: httpx.Client, pat
         assert client.post(path, json={"example": "pipeline"}).status_code == 202
 
 
+def test_an_address_a_method_or_an_upload_the_app_has_no_route_for_says_what_it_has(
+    client: httpx.Client,
+) -> None:
+    """A web review: bare 'Not Found' and 'Method Not Allowed', and 'Expected UploadFile, received:
+    <class 'str'>' for a profile sent as a form's text."""
+    nope = client.get("/api/nope")
+    assert nope.status_code == 404
+    assert nope.json()["message"] == "no address /api/nope in this app; /docs lists the API's addresses"
+    put = client.put("/api/plan", json={"example": "apparel"})
+    assert put.status_code == 405 and put.headers["allow"] == "POST"
+    assert put.json()["message"] == "PUT /api/plan is not answered; this address takes POST"
+    for sent in ({"data": {"file": "company: x"}}, {"files": {"file": ("", b"company: x")}}, {"json": {}}):
+        r = client.post("/api/profiles/parse", **sent)
+        assert r.status_code == 422 and r.json()["message"] == (
+            "file: expected a file upload (multipart/form-data) in the field 'file', with its file name"
+        )
+
+
 def test_a_risk_run_asked_not_to_be_recorded_is_not(client: httpx.Client) -> None:
     """``record: false`` was honoured by plans and jobs but not by risk runs (web review)."""
     job = client.post("/api/risk", json={"example": "apparel", "samples": 500, "record": False})

@@ -155,6 +155,8 @@ def _request_message(request: Request, err: dict[str, Any]) -> str:
             f"the request body is not valid JSON ({reason}{where}); expected a JSON object,"
             f" {example_body(request)}"
         )
+    if loc[-1:] == ("file",) and (kind == "missing" or "UploadFile" in err["msg"]):
+        return "expected a file upload (multipart/form-data) in the field 'file', with its file name"
     if loc == ("body",) and kind == "missing":  # pydantic's 'Field required' for no body at all
         return f"the request body is empty; expected a JSON object, {example_body(request)}"
     if loc == ("body",) and kind in ("model_attributes_type", "dict_type"):
@@ -284,6 +286,10 @@ def install(app: FastAPI) -> None:
             return JSONResponse(status_code=400, content=plain(UNREADABLE_BODY))
         if exc.status_code in (204, 304):  # no body may follow
             return await http_exception_handler(request, exc)
+        if exc.detail in ("Not Found", "Method Not Allowed"):  # Starlette's words for the router's answers
+            return JSONResponse(
+                status_code=exc.status_code, content=plain(_routing_words(request, exc)), headers=exc.headers
+            )
         return JSONResponse(
             status_code=exc.status_code, content=_http_body(exc, request.method), headers=exc.headers
         )
@@ -292,6 +298,16 @@ def install(app: FastAPI) -> None:
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return JSONResponse(status_code=500, content=plain("internal error; the server log has details"))
+
+
+def _routing_words(request: Request, exc: StarletteHTTPException) -> str:
+    """What an address or a method the app has no route for should be instead (a web review:
+    bare 'Not Found' and 'Method Not Allowed')."""
+    asked = f"{request.method} {request.url.path}"
+    if exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        return f"{asked} is not answered; this address takes {allowed or 'other methods'}"
+    return f"no address {request.url.path} in this app; /docs lists the API's addresses"
 
 
 def plain(message: str) -> dict[str, str]:

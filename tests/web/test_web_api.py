@@ -299,6 +299,15 @@ def test_an_unknown_match_run_is_a_404_that_says_what_the_server_keeps(client: h
         )
 
 
+def test_a_run_this_server_does_not_hold_says_where_to_look(client: httpx.Client) -> None:
+    unknown = "1" * 32
+    for tail in ("", "/plan.xlsx", "/report.html"):
+        said = client.get(f"/api/runs/{unknown}{tail}")
+        assert (
+            said.status_code == 404 and f"GET /api/store/runs/{unknown} shows a run" in said.json()["message"]
+        )
+
+
 def test_body_over_one_megabyte_is_refused(client: httpx.Client) -> None:
     big = {"profile": {"company": "x" * 1_100_000}}
     refused = client.post("/api/profiles/validate", json=big)

@@ -55,6 +55,12 @@ def test_match_job_is_the_python_api(client: httpx.Client) -> None:
     turkish = client.get(f"/api/match/{job['run']}/pitch/{first}", params={"lang": "tr"})
     assert turkish.status_code == 200 and "Birim başına teslim maliyeti" in turkish.text
     assert client.get(f"/api/match/{job['run']}/pitch/{first}", params={"lang": "de"}).status_code == 422
+    # asked for as a plan run, it says where it is (a web review: 'no run ... on this server')
+    as_plan = client.get(f"/api/runs/{job['run']}")
+    assert as_plan.status_code == 404
+    assert (
+        as_plan.json()["message"] == f"run {job['run']} is a match run: GET /api/match/{job['run']} gives it"
+    )
     nobody = client.get(f"/api/match/{job['run']}/pitch/nobody")
     assert (
         nobody.status_code == 404

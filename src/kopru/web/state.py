@@ -48,5 +48,15 @@ def authorized(state: State, creds: Annotated[HTTPAuthorizationCredentials | Non
 def get_run(state: WebState, run_id: str) -> Run:
     run = state.runs.get(run_id)
     if run is None:
-        raise HTTPException(status_code=404, detail=f"no run {run_id} on this server")
+        # where the run is instead (a web review: a match run of this server, or a run the store
+        # recorded before a restart, was 'no run on this server' with no word where to look)
+        if state.matches.get(run_id) is not None:
+            detail = f"run {run_id} is a match run: GET /api/match/{run_id} gives it"
+        else:
+            detail = (
+                f"no plan or risk run {run_id} on this server (it keeps its own process's last runs);"
+                f" GET /api/store/runs/{run_id} shows a run the scenario store recorded, and"
+                f" /api/runs/{run_id}/form fills the Plan page with it again"
+            )
+        raise HTTPException(status_code=404, detail=detail)
     return run

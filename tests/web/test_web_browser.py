@@ -172,6 +172,8 @@ def test_materials_and_baseline_are_edited_by_name(watched: Watched) -> None:
     page.locator("#materials tbody tr").last.locator("[data-m=cost]").fill("0.3")
     page.locator("#materials tbody tr").last.locator("[data-m=weight]").fill("0.1 kg")
     page.locator("#materials tbody tr").last.locator("[data-m=origin]").fill("sakarya (ADAPAZARI)")
+    # bought abroad without a heading the pack has a rate for: the duty is the user's (a plan asks it)
+    page.locator("#materials tbody tr").last.locator("[data-m=duty_pct]").fill("5")
     page.click("#add-material")
     row = page.locator("#materials tbody tr").last
     row.locator("[data-m=name]").fill("motors")
@@ -179,6 +181,7 @@ def test_materials_and_baseline_are_edited_by_name(watched: Watched) -> None:
     row.locator("[data-m=weight]").fill("1.2 kg")
     row.locator("[data-m=volume]").fill("3 l")  # packed: a bulky input pays for its space
     row.locator("[data-m=origin]").fill("Urumqi")
+    row.locator("[data-m=duty_pct]").fill("7.5")
     page.click("#add-plant")
     page.locator("#baseline tbody tr").last.locator("[data-m=province]").fill("Bursa")
     with page.expect_request("**/api/profiles/validate") as sent:
@@ -191,6 +194,7 @@ def test_materials_and_baseline_are_edited_by_name(watched: Watched) -> None:
         "weight": "1.2 kg",
         "volume": "3 l",
         "origin": "urumqi",
+        "duty_pct": 7.5,
     }
     assert "volume" not in body["materials"][0]  # left blank: freight by weight alone
     assert body["baseline"][-1] == {"province": "TR-16", "existing": False}

@@ -128,7 +128,7 @@ def test_a_zip_too_big_to_write_in_a_request_is_refused_in_words(client: httpx.C
     assert got.status_code == 422
     assert got.json()["detail"][0]["msg"] == (
         "the zip holds the pitch sheets of at most 10 enterprises, this run has 35: download the report"
-        " and the workbook, or write every sheet with kopru match --out DIR"
+        " and the workbook; the report links each pitch sheet"
     )
 
 

@@ -24,6 +24,23 @@ def test_shipped_file_has_the_seventeen_documented_satellites():
     assert sum(e.is_geostationary for e in sats) == 10
 
 
+def test_a_window_before_every_launch_is_refused():
+    """A web review: 182 passes in 1960 of satellites launched from 2011 on. The launch years are
+    the international designators' (KazEOSat-1 '14024A': 2014; the ISS '98067A': 1998)."""
+    sats = read_tle()
+    assert {e.norad: e.launch_year for e in sats}[39731] == 2014
+    assert parse_tle("\n".join(("ISS", *ISS))).elements[0].launch_year == 1998
+    first = min(e.launch_year for e in sats)
+    with pytest.raises(
+        TLEError, match=rf"before any of these satellites was launched \(the first in {first}\)"
+    ) as e:
+        sats.check_age(datetime(1960, 1, 1, tzinfo=UTC), datetime(1960, 1, 2, tzinfo=UTC))
+    assert e.value.field == "start"
+    # a window in the first one's launch year goes on (warned as stale): launch days are not in a TLE
+    with pytest.warns(StaleElementsWarning):
+        sats.check_age(datetime(first, 12, 1, tzinfo=UTC), datetime(first, 12, 2, tzinfo=UTC))
+
+
 def test_names_are_optional_and_celestrak_zero_prefix_is_read():
     two = parse_tle("\n".join(ISS))
     assert two[0].name == "NORAD 25544" and two[0].norad == 25544

@@ -403,6 +403,11 @@ def test_bad_pattern_and_factor_overrides(mapping, message):
         ({"XX-99.wage_monthly_avg": 1}, "unknown subject 'XX-99'"),
         ({"KZ-23.wage_monthly_avg": "a lot"}, "value must be a finite number"),
         ({"KZ-23.wage_monthly_avg": -3}, "must not be negative, got -3"),
+        # a CLI review: a wage of 0 was a traceback (a NaN where a support is a rate on the wage)
+        ({"KZ-23.wage_monthly_avg": 0}, r"value must be more than 0 \(other values divide by it"),
+        ({"TR*.wage_monthly_avg": 0}, "value must be more than 0"),
+        # and a Turkish 600.000 typed as text was read as 600
+        ({"KZ-23.wage_monthly_avg": "600.000"}, "'600.000' reads two ways: write '600000' for thousands"),
         ({"KZ-23.wage_monthly_avg": "400,5"}, "use a point for decimals: .400.5."),
         ({"KZ-23.wage_monthly_avg": {"value": 1, "unit": "USD/month"}}, "unit must be KZT/month"),
         ({"tariff.EAEU_CCT.0000": 1}, "no tariff row"),
@@ -432,6 +437,9 @@ def test_overrides_file_errors(tmp_path):
         load(path)
     path.write_text("- 1\n")
     with pytest.raises(OverrideError, match="must be a mapping"):
+        load(path)
+    path.write_text("KZ-23.wage_monthly_avg: 600.000\n")  # YAML's 600: refused with its line
+    with pytest.raises(OverrideError, match="line 1, KZ-23.wage_monthly_avg: '600.000' reads two ways"):
         load(path)
 
 

@@ -38,7 +38,7 @@ from kopru.inputs import SharedSteps
 from kopru.planner import make_plan, ranking_order
 from kopru.profile import OptimizeOptions, Profile, load_profile, optimize_options
 from kopru.progress import Counter
-from kopru.units import country_codes
+from kopru.units import country_codes, dot_hint
 from kopru.valuation import baseline_index
 
 # -- scenarios -----------------------------------------------------------------------------------
@@ -248,7 +248,7 @@ def _optimize_key(value: Any, path: Path) -> dict[str, Any] | None:
 def read_sweep(path: str | Path) -> tuple[Path, list[Scenario], dict[str, Any] | None]:
     """The profile path, the scenarios and the ``optimize:`` options (None: plans only) of a file."""
     path = Path(path)
-    data = documents.read_mapping(path, "scenario file", error=SweepError, fmt="yaml")
+    data = documents.read_mapping(path, "scenario file", error=SweepError, fmt="yaml", number_hint=dot_hint)
     unknown = sorted(str(k) for k in data if k not in FILE_KEYS)
     if unknown:  # 'optimise: true' or 'scenario:' were read as nothing
         near = difflib.get_close_matches(unknown[0], FILE_KEYS, n=1, cutoff=0.6)

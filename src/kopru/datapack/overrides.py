@@ -36,7 +36,7 @@ import pandas as pd
 
 from kopru import documents
 from kopru.errors import OverrideError
-from kopru.units import brief, comma_hint, finite_number
+from kopru.units import brief, comma_hint, dot_hint, finite_number
 
 OVERRIDE_SOURCE = "user_override"
 EDGE_FIELDS = ("distance_km", "days", "cost_usd_per_teu")
@@ -95,7 +95,10 @@ def as_given(record: dict[str, Any]) -> dict[str, Any]:
 
 def read_overrides(path: str | Path) -> dict[str, Any]:
     """Read an overrides YAML file into a mapping; errors name the file and the problem."""
-    return documents.read_mapping(path, "overrides file", error=OverrideError, fmt="yaml")
+    # a Turkish 600.000 (six hundred thousand) is refused, not read as 600 (a CLI review)
+    return documents.read_mapping(
+        path, "overrides file", error=OverrideError, fmt="yaml", number_hint=dot_hint
+    )
 
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100  # a year an override's money may be of
@@ -120,8 +123,9 @@ def _number(key: str, raw: Any) -> tuple[float, str | None, str, int | None, boo
         raw = raw["factor" if factor else "value"]
     typed = raw
     if isinstance(raw, str):  # YAML reads 1e6 (no dot, no sign) as text
-        if comma_hint(raw):
-            raise OverrideError(f"override {key}: {comma_hint(raw)}", field=key)
+        slip = comma_hint(raw) or dot_hint(raw)
+        if slip:
+            raise OverrideError(f"override {key}: {slip}", field=key)
         with contextlib.suppress(ValueError):
             raw = float(raw)
     if not finite_number(raw):

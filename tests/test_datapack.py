@@ -439,7 +439,7 @@ def test_overrides_file_errors(tmp_path):
     with pytest.raises(OverrideError, match="must be a mapping"):
         load(path)
     path.write_text("KZ-23.wage_monthly_avg: 600.000\n")  # YAML's 600: refused with its line
-    with pytest.raises(OverrideError, match="line 1, KZ-23.wage_monthly_avg: '600.000' reads two ways"):
+    with pytest.raises(OverrideError, match=r"line 1, KZ-23\.wage_monthly_avg: '600\.000' reads two ways"):
         load(path)
 
 

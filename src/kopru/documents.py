@@ -238,7 +238,8 @@ def read_mapping(path: str | Path, what: str, *, error: type[KopruError] = Docum
 def csv_rows(
     text: str, what: str, *, error: type[KopruError] = DocumentError
 ) -> tuple[list[str], list[dict]]:
-    """Header and rows of a CSV text (keys stripped); a broken row names its line."""
+    """Header and rows of a CSV text (keys stripped); a broken row names its line. A row shorter
+    than the header has None in the columns it does not reach ('' is an empty cell)."""
     limit = csv.field_size_limit()
     csv.field_size_limit(MAX_CSV_FIELD)
     try:
@@ -246,6 +247,11 @@ def csv_rows(
         start = 1  # the line the next row starts on (a quote left open: where it was opened)
         reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         header = [(c or "").strip() for c in reader.fieldnames or []]
+        twice = sorted({c for c in header if c and header.count(c) > 1})
+        if twice:  # the last column of that name would win silently (a CLI review)
+            raise error(
+                f"{what}: the header names {', '.join(map(repr, twice))} twice; keep one column of each"
+            )
         rows = []
         start = reader.line_num + 1
         for row in reader:

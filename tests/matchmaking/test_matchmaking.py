@@ -487,6 +487,12 @@ def test_a_pipelines_columns_keep_their_names_on_the_command_line(cli, tmp_path)
             "malformed CSV at line 2: unexpected end of data (a quote opened and never closed?)",
         ),
         (HEAD + "a,A,textiles,textiles,1e6,,,,extra\n", "line 2 has 9 fields, the header 8; quote a text"),
+        # a CLI review: a column named twice was read from the last; a short row was 'sector is blank'
+        ("id,name,sector,template,id\na,A,textiles,textiles,b\n", "the header names 'id' twice; keep one"),
+        (
+            "id,name,sector,template\na,A\n",
+            "sector is blank (the row ends before this column: a comma left out?)",
+        ),
         # the line the quote was opened on, not the last row read (a web review: it said line 1)
         (
             HEAD + 'a,A,textiles,textiles,1e6,,,\nb,B,textiles,textiles,1e6,,,\nc,"C,textiles\n',

@@ -174,7 +174,7 @@ def read_pipeline(path: str | Path, pack: DataPack, templates: set[str]) -> Pipe
     place = (lambda k: f"row {k + 2}") if tabular else (lambda k: f"item {k + 1}")
     for k, raw in enumerate(rows):
         where = f"pipeline {path.name} {place(k)}"
-        row = _row(raw, where, pack, templates, path.parent)
+        row = _row(raw, where, pack, templates, path.parent, path.suffix.lower() == ".csv")
         _check_id(row["id"], where)
         if row["id"] in seen:
             raise PipelineError(f"{where}: id {row['id']!r} repeats {place(seen[row['id']])}", field="id")
@@ -222,13 +222,15 @@ def _check_id(eid: str, where: str) -> None:
 
 
 def _row(
-    raw: dict[str, Any], where: str, pack: DataPack, templates: set[str], folder: Path
+    raw: dict[str, Any], where: str, pack: DataPack, templates: set[str], folder: Path, from_csv: bool = False
 ) -> dict[str, Any]:
     row: dict[str, Any] = {}
     for name in REQUIRED:
         value = raw.get(name)
         if _blank(value):
-            raise PipelineError(f"{where}: {name} is blank; every enterprise needs one", field=name)
+            short = from_csv and name in raw and value is None  # a CSV row that stops before the column
+            said = " (the row ends before this column: a comma left out?)" if short else ""
+            raise PipelineError(f"{where}: {name} is blank{said}; every enterprise needs one", field=name)
         row[name] = str(value).strip()
     template = row["template"]
     if template not in templates and not (folder / template).is_file():

@@ -341,7 +341,8 @@ HEAD = "id,name,sector,template,investment_usd,regions,markets,land_ha\n"
         (HEAD + "a,A,textiles,textiles,-5,,,\n", "investment_usd must not be negative, got '-5'"),
         (HEAD + "a,A,textiles,textiles,lots,,,\n", "investment_usd must be a number"),
         (HEAD + "a,A,textiles,textiles,1e300,,,\n", "investment_usd must be at most 1e\\+13"),
-        (HEAD + "a,A,textiles,textiles,inf,,,\n", "investment_usd must be at most 1e\\+13, got 'inf'"),
+        (HEAD + "a,A,textiles,textiles,inf,,,\n", "investment_usd must be a finite number, got 'inf'"),
+        (HEAD + "a,A,textiles,textiles,nan,,,\n", "investment_usd must be a finite number, got 'nan'"),
         (HEAD + "a,A,textiles,textiles,1e6,KZ-99,,\n", "region 'KZ-99' is not a Kazakh region"),
         (HEAD + "a,A,textiles,textiles,1e6,,mkt_XX,\n", "market 'mkt_XX' is not a market"),
         (HEAD + "a,A,textiles,textiles,1e6,,,-1\n", "land_ha must not be negative"),
@@ -378,6 +379,11 @@ def test_bad_zones_and_requests(tmp_path):
     # a web review: a Turkish 15.000 ha was read as 15 ha, while a pipeline's cell is refused
     zones.write_text("zone,resource,capacity\nsez_turan,land_ha,15.000\n", encoding="utf-8")
     with pytest.raises(MatchError, match=r"row 2: capacity '15\.000' reads two ways: write '15000'"):
+        kopru.match(good, zones=zones)
+    zones.write_text("zone,resource,capacity,colour\nsez_turan,land_ha,5,red\n", encoding="utf-8")
+    with pytest.raises(
+        MatchError, match="column 'colour' is not read by kopru; the columns are zone, resource"
+    ):
         kopru.match(good, zones=zones)
     zones.write_text("zone,resource,capacity\nsez_turan,coal_t,5\n", encoding="utf-8")
     with pytest.raises(MatchError, match="resource 'coal_t' is unknown"):

@@ -142,7 +142,9 @@ def _number(value: Any, where: str, name: str) -> float:
         x = float(text)
     except ValueError:
         raise PipelineError(f"{where}: {name} must be a number, got {value!r}", field=name) from None
-    if not math.isfinite(x) or x > MAX_NUMBER:
+    if not math.isfinite(x):
+        raise PipelineError(f"{where}: {name} must be a finite number, got {brief(value)}", field=name)
+    if x > MAX_NUMBER:
         raise PipelineError(
             f"{where}: {name} must be at most {MAX_NUMBER:.0e}, got {brief(value)}", field=name
         )

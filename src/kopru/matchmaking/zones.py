@@ -105,6 +105,9 @@ def load_zones(pack: DataPack, path: str | Path | None = None) -> Zones:
     return Zones(table, capacity, basis, region_names=pack.regions["name"].to_dict())
 
 
+ZONE_COLUMNS = ("zone", "resource", "capacity", "note")
+
+
 def _apply_user_file(path: Path, index: dict[str, int], capacity: dict, basis: dict) -> None:
     text = documents.read_text(path, "zones file", error=ZonesFileError)
     header, rows = documents.csv_rows(text, str(path), error=ZonesFileError)
@@ -116,6 +119,13 @@ def _apply_user_file(path: Path, index: dict[str, int], capacity: dict, basis: d
         error=ZonesFileError,
         file=path,
     )
+    unknown = [c for c in header if c not in ZONE_COLUMNS]
+    if unknown:  # a CLI review: a 'colour' column was read as nothing, where a pipeline's is refused
+        raise ZonesFileError(
+            f"zones file {path}: column {unknown[0]!r} is not read by kopru; the columns are"
+            f" {', '.join(ZONE_COLUMNS)} (what else you know of a zone goes in note)",
+            file=path,
+        )
     given: dict[tuple[int, str], int] = {}
     for k, row in enumerate(rows):
         where = f"zones file {path} row {k + 2}"

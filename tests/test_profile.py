@@ -62,6 +62,8 @@ def test_units_are_converted():
         ({"annual_volume": 10}, r"exceeds annual_volume"),
         # a web review: 1.5 was said as 2, and a density of 2e+307 in 308 digits
         ({"annual_volume": 1.5}, r"exceeds annual_volume 1\.5;"),
+        # a CLI review: NaN fails every bound, and was told 'expected at most 86,400, got nan'
+        ({"optimize": {"time_limit": float("nan")}}, r"time_limit: expected a finite number, got nan"),
         ({"unit_volume": 1e-308}, r"is 2e\+307 kg/m3, denser than any matter"),
         # 1.2 for a 1.2 l box is 1.2 m3: a 200 g unit lighter than air (1.204 kg/m3, CRC Handbook)
         (

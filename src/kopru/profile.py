@@ -9,6 +9,7 @@ names the field and what is expected.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import typing
 from collections.abc import Mapping
@@ -516,7 +517,11 @@ SHARE_FIELDS = frozenset({"min_kz_share", "imported_equipment_share", "building_
 def _number_message(err: Any) -> str | None:
     """Say what was wrong with a number pydantic refused in words a user acts on, or None."""
     value = err.get("input")
-    if err["type"] == "finite_number":
+    if err["type"] == "finite_number" or (
+        err["type"].startswith(("less_than", "greater_than"))
+        and isinstance(value, float)
+        and math.isnan(value)
+    ):  # NaN fails every bound: 'expected at most 86,400, got nan' says the wrong thing (a CLI review)
         return f"expected a finite number, got {value}"
     if err["type"] == "float_parsing" and units.comma_hint(value):
         return units.comma_hint(value)

@@ -141,6 +141,11 @@ GOOD = "1\n2 3\n1 2 3\n4 5 6\n1 1 1\n1 1 1\n5 5\n"
             GOOD.replace("5 5", "5 inf"),
             r"instance 1, the capacity of agent 2 is 'inf'; expected a finite number$",
         ),
+        # a CLI review: a cost of 1e308 overflowed into a traceback, or the solver ran on without end
+        (
+            GOOD.replace("4 5 6", "4 1e308 6"),
+            r"instance 1, the cost of agent 2 for job 2 is '1e308'; expected a number from -1e15 to 1e15$",
+        ),
         (
             "2\n" + GOOD[2:] + GOOD[2:].replace("1 1 1\n1 1 1", "1 1 1\n1 1 -inf"),
             r"instance 2, the resource use of agent 2 for job 3 is '-inf'; expected a finite number$",

@@ -17,6 +17,7 @@ from kopru import documents
 from kopru.assignment.problem import GapProblem
 from kopru.errors import OrlibError
 
+MAX_VALUE = 1e15  # far above any OR-Library figure; beyond it sums of costs lose every digit
 MAX_BYTES = 64_000_000  # gapa is 60 kB; a generated 100 × 1,600 instance about 1 MB
 
 
@@ -102,6 +103,14 @@ def _numbers(path: Path, body: list[str], k: int, m: int, n: int) -> np.ndarray:
         at = int(bad[0])
         raise OrlibError(
             f"{path}: {_where(k, m, n, at)} is {body[at][:20]!r}; expected a finite number", file=path
+        )
+    # a cost of 1e308 overflowed the bound into inf and a traceback (a CLI review), as in the CFLP reader
+    huge = np.flatnonzero(np.abs(values) > MAX_VALUE)
+    if len(huge):
+        at = int(huge[0])
+        raise OrlibError(
+            f"{path}: {_where(k, m, n, at)} is {body[at][:20]!r}; expected a number from -1e15 to 1e15",
+            file=path,
         )
     return values
 

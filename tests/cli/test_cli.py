@@ -260,6 +260,29 @@ def test_serve_refuses_a_store_that_is_not_one_before_serving(cli, tmp_path):
     assert notes.read_text(encoding="utf-8") == "my notes\n"
 
 
+def test_serve_refuses_a_host_it_cannot_listen_on_and_a_taken_port_before_announcing(cli, tmp_path):
+    """A CLI review: --host 999.1.1.1 and a port in use said 'kopru web app on ...', then uvicorn's
+    own error, exit 3. Oracle: a socket of the test's own holding the port."""
+    import socket
+
+    store = tmp_path / "runs.duckdb"
+    for host, words in (
+        ("999.1.1.1", "is not an address or a name this machine resolves"),
+        ("", "--host is empty"),
+    ):
+        r = cli("serve", "--host", host, "--port", "18767", "--store", store)
+        assert r.code == 2 and words in r.err and "web app on" not in r.err, r.err
+        assert len(r.err.strip().splitlines()) == 1
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = cli("serve", "--port", str(port), "--store", store)
+    assert (
+        r.code == 2 and f"--port {port}: cannot listen on 127.0.0.1:{port} (Address already in use)" in r.err
+    )
+
+
 def test_names_are_read_in_any_case_and_with_or_without_accents(cli):
     """`kopru route İstanbul almaty` failed: Python lowercases 'İ' to 'i' and a combining dot (CLI review)."""
     from kopru.display import code_of, fold

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from kopru.errors import OptionError
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -32,6 +35,7 @@ def serve(
     from kopru.web.app import create_app
 
     open_store(store).check()  # a text file or a folder given as --store: refused before serving
+    _check_address(host, port)  # before anything is announced (a CLI review: uvicorn's own error, exit 3)
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(
@@ -42,3 +46,32 @@ def serve(
     uvicorn.run(
         create_app(scenario_store=store), host=host, port=port, log_level="warning", server_header=False
     )
+
+
+def _check_address(host: str, port: int) -> None:
+    """Refuse a host this machine cannot listen on and a port already taken, in one line each."""
+    if not host.strip():
+        raise OptionError(
+            "--host is empty; give 127.0.0.1, or 0.0.0.0 to serve on every interface", field="host"
+        )
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise OptionError(
+            f"--host {host!r} is not an address or a name this machine resolves"
+            f" ({getattr(exc, 'strerror', None) or exc}); give 127.0.0.1, or 0.0.0.0 to serve on every"
+            " interface",
+            field="host",
+        ) from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise OptionError(
+                f"--port {port}: cannot listen on {host}:{port} ({exc.strerror or exc}); choose another"
+                " port, or stop what is listening there",
+                field="port",
+            ) from None

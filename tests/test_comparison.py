@@ -25,6 +25,8 @@ def plan():
 def test_sites_are_found_by_id_name_or_a_part_of_a_name(plan):
     found = resolve_sites(plan, ["sez_turan", "SEZ Aktobe", "denizli"])
     assert [s.id for s in found] == ["sez_turan", "sez_aktobe", "plant_TR-20"]
+    # a Turkish keyboard's capitals (a CLI review: 'DENİZLİ' was no site, 'DENIZLI' was)
+    assert [s.id for s in resolve_sites(plan, ["DENİZLİ", "TURAN"])] == ["plant_TR-20", "sez_turan"]
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
 
-from kopru.display import COUNTRY_NAMES, FIXED_SUBJECTS, KIND_NAMES
+from kopru.display import COUNTRY_NAMES, FIXED_SUBJECTS, KIND_NAMES, fold
 from kopru.errors import OptionError
 from kopru.planner import Plan, SitePlan
 
@@ -106,11 +106,12 @@ def resolve_sites(plan: Plan, queries: list[str]) -> list[SitePlan]:
 
 def find_site(sites: Sequence[_Site], query: str, field: str = "sites") -> _Site:
     """The one site of ``sites`` (anything with an ``id`` and a ``name``) a person named: by id, by
-    whole name, or by a part of one name (any case); kopru optimize's --force-open names them so too."""
-    q = query.strip().casefold()
-    by_id = [s for s in sites if s.id.casefold() == q]
-    by_name = [s for s in sites if s.name.casefold() == q]
-    part = [s for s in sites if q and q in s.name.casefold()]
+    whole name, or by a part of one name (any case, with or without accents and Turkish letters:
+    'DENİZLİ', 'DENIZLI' and 'Denizli' alike); kopru optimize's --force-open names them so too."""
+    q = fold(query)
+    by_id = [s for s in sites if fold(s.id) == q]
+    by_name = [s for s in sites if fold(s.name) == q]
+    part = [s for s in sites if q and q in fold(s.name)]
     for hits in (by_id, by_name, part):
         if len(hits) == 1:
             return hits[0]

@@ -700,3 +700,15 @@ def test_a_local_cluster_starts_beside_another_on_the_default_dashboard_port():
             assert {s.getsockname()[0] for s in sockets} == {"127.0.0.1"}
     finally:
         held.close()
+
+
+def test_an_unknown_country_to_avoid_is_refused_before_any_scenario_runs(monkeypatch):
+    """A CLI review: --avoid XX ran all nine scenarios, each failing on it, then said so in a table."""
+    from kopru import scenarios
+    from kopru.errors import RouteError
+
+    ran: list[str] = []
+    monkeypatch.setattr(scenarios, "run_scenario", lambda profile, s, *a: ran.append(s.name))
+    with pytest.raises(RouteError, match="avoid: unknown country code 'XX'; expected an ISO code"):
+        api.sweep(SCENARIOS / "apparel_what_if.yaml", avoid=("XX",))
+    assert ran == []

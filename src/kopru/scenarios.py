@@ -460,6 +460,8 @@ def sweep(
     """Run every scenario of the file through the plan (and the optimizer, when the file or
     ``optimize`` asks), on Dask when a ``client`` is given and the sweep is large enough to pay."""
     profile_path, scenarios, from_file = read_sweep(path)
+    # refused once, before any scenario runs (a CLI review: nine scenarios failed on it, one by one)
+    check_countries(datapack.load(), country_codes(avoid))
     profile = load_profile(profile_path)
     options = _options(profile, from_file if optimize is None else ({} if optimize is True else optimize))
     results: list[dict[str, Any]] = []

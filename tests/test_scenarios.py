@@ -712,3 +712,25 @@ def test_an_unknown_country_to_avoid_is_refused_before_any_scenario_runs(monkeyp
     with pytest.raises(RouteError, match="avoid: unknown country code 'XX'; expected an ISO code"):
         api.sweep(SCENARIOS / "apparel_what_if.yaml", avoid=("XX",))
     assert ran == []
+
+
+def test_two_axes_of_a_grid_that_set_the_same_value_are_refused(tmp_path):
+    """A CLI review: fx_shock KZT 1.2 on one axis and 1.5 on another ran as 1.5, the 1.2 dropped."""
+    from kopru.errors import SweepError
+    from kopru.scenarios import read_scenarios
+
+    path = tmp_path / "grid.yaml"
+    profile = ROOT / "examples" / "apparel.yaml"
+    path.write_text(
+        f"profile: {profile}\ngrid:\n  x:\n    - {{name: a, fx_shock: {{KZT: 1.2}}}}\n"
+        "  y:\n    - {name: b, fx_shock: {KZT: 1.5}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        SweepError, match=r"scenarios 'a' and 'b' of two axes both set fx_shock KZT \(1.2 and 1.5\)"
+    ):
+        read_scenarios(path)
+    # different currencies on two axes are two changes, combined as before
+    path.write_text(path.read_text(encoding="utf-8").replace("{KZT: 1.5}", "{TRY: 1.5}"), encoding="utf-8")
+    (both,) = read_scenarios(path)[1]
+    assert both.shortcuts == {"fx_shock": {"KZT": 1.2, "TRY": 1.5}}

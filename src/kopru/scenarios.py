@@ -205,6 +205,7 @@ def _passed_through(
 
 
 def _combine(parts: tuple[Scenario, ...]) -> Scenario:
+    _one_axis_each(parts)
     overrides: dict[str, Any] = {}
     closed: list[str] = []
     avoid: list[str] = []
@@ -224,6 +225,23 @@ def _combine(parts: tuple[Scenario, ...]) -> Scenario:
         shortcuts=shortcuts,
         from_shortcuts=frozenset().union(*(p.from_shortcuts for p in parts)),
     )
+
+
+def _one_axis_each(parts: tuple[Scenario, ...]) -> None:
+    """Refuse two axes of a grid that set the same value (a CLI review: fx_shock KZT 1.2 on one
+    axis and 1.5 on another ran as 1.5 alone, the 1.2 dropped without a word)."""
+    setters: dict[str, tuple[str, Any]] = {}
+    for p in parts:
+        given = {f"{kind} {key}": v for kind, values in p.shortcuts.items() for key, v in values.items()}
+        given |= {k: v for k, v in p.overrides.items() if k not in p.from_shortcuts}
+        for key, value in given.items():
+            if key in setters and setters[key][1] != value:
+                first, before = setters[key]
+                raise SweepError(
+                    f"grid: scenarios {first!r} and {p.name!r} of two axes both set {key} ({before} and"
+                    f" {value}); set it on one axis only"
+                )
+            setters.setdefault(key, (p.name, value))
 
 
 def read_scenarios(path: str | Path) -> tuple[Path, list[Scenario]]:

@@ -242,6 +242,11 @@ def test_copula_gives_the_correlations_and_marginals():
             "unknown key",
         ),
         ("correlations:\n  - {a: site.wage, b: fx.TRY, rho: 0.3}\n", "drawn per site"),
+        # a CLI review: a pair given twice (either way round) ran on the last rho alone
+        (
+            "correlations:\n  - {a: fx.KZT, b: fx.TRY, rho: 0.5}\n  - {a: fx.TRY, b: fx.KZT, rho: -0.5}\n",
+            r"correlations\[1\]: the pair fx.TRY, fx.KZT is given in correlations\[0\] too; keep one",
+        ),
         # a CLI review: sigma 50 overflowed (a traceback), wage growth of 1e300 gave inf and NaN
         ("variables:\n  fx.KZT: {dist: lognormal, median: 1, sigma: 50, assumption: true}\n", "at most 2"),
         (

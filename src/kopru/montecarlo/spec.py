@@ -408,6 +408,7 @@ def _correlation(raw: Any, names: tuple[str, ...]) -> Array:
     if not isinstance(raw, list):
         raise RiskError("correlations: expected a list of {a, b, rho}")
     index = {n: i for i, n in enumerate(names)}
+    seen: dict[frozenset[str], int] = {}  # each pair once: a second rho would win silently (a CLI review)
     for i, item in enumerate(raw):
         if not isinstance(item, dict) or not {"a", "b", "rho"} <= set(item):
             raise RiskError(f"correlations[{i}]: expected a mapping with a, b and rho")
@@ -422,6 +423,12 @@ def _correlation(raw: Any, names: tuple[str, ...]) -> Array:
                 raise RiskError(f"correlations[{i}]: {v!r} is not a correlated variable ({', '.join(names)})")
         if a == b or isinstance(rho, bool) or not isinstance(rho, int | float) or not -1 < rho < 1:
             raise RiskError(f"correlations[{i}]: need two different variables and -1 < rho < 1")
+        pair = frozenset((a, b))
+        if pair in seen:
+            raise RiskError(
+                f"correlations[{i}]: the pair {a}, {b} is given in correlations[{seen[pair]}] too; keep one"
+            )
+        seen[pair] = i
         corr[index[a], index[b]] = corr[index[b], index[a]] = float(rho)
     if np.linalg.eigvalsh(corr).min() <= 1e-10:
         raise RiskError(

@@ -1602,3 +1602,30 @@ def test_a_portfolio_far_dearer_per_job_than_another_objective_s_is_said(result)
         f" job placed; the jobs objective's portfolio places {jobs['jobs']:,.0f} jobs at"
         f" {jobs['incentive_cost_per_job_usd']:,.0f} ({times:,.0f} times less): see what each objective gives"
     ]
+
+
+def test_a_parquet_pipeline_is_the_csv_one_and_its_nan_is_refused_not_estimated(tmp_path):
+    """Parquet pipelines had no test; a CLI review found a NaN investment in one estimated as if left
+    out (pandas read a null and a NaN alike). Oracle: the same pipeline as CSV."""
+    import duckdb
+
+    csv_path = EXAMPLES / "match" / "pipeline.csv"
+    parquet = tmp_path / "pipeline.parquet"
+    con = duckdb.connect()
+    every_cell_as_text = f"SELECT * FROM read_csv('{csv_path.as_posix()}', all_varchar = true)"
+    con.execute(f"COPY ({every_cell_as_text}) TO '{parquet.as_posix()}'")
+    from_csv, from_parquet = kopru.match(csv_path, shadow=False), kopru.match(parquet, shadow=False)
+    assert from_parquet.as_dict()["assignments"] == from_csv.as_dict()["assignments"]
+    row = "SELECT 'a' AS id, 'A' AS name, 'textiles' AS sector, 'textiles' AS template, {} AS investment_usd"
+    for value, refused in (("NULL::DOUBLE", False), ("'nan'::DOUBLE", True)):
+        path = tmp_path / f"one_{refused}.parquet"
+        con.execute(f"COPY ({row.format(value)}) TO '{path.as_posix()}'")
+        if refused:
+            with pytest.raises(
+                MatchError, match="row 2: investment_usd is NaN; give a number, or leave it out"
+            ):
+                kopru.match(path, shadow=False)
+        else:  # a null is a blank: estimated from the template
+            assert (
+                "investment_usd" in kopru.match(path, shadow=False).as_dict()["enterprises"][0]["estimated"]
+            )

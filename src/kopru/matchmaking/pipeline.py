@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,12 +64,17 @@ def _records(path: Path) -> list[dict[str, Any]]:
         if not path.is_file():
             raise PipelineError(f"pipeline {path} does not exist", file=path)
         try:  # the path as a parameter: a quote in a file name is not SQL
-            frame = duckdb.connect().execute("SELECT * FROM read_parquet(?)", [path.as_posix()]).df()
+            cursor = duckdb.connect().execute("SELECT * FROM read_parquet(?)", [path.as_posix()])
+            names = [d[0] for d in cursor.description]
+            # as Python values: a null is None (a blank), a NaN stays NaN (refused below); pandas
+            # made both NaN, and a NaN investment was estimated as if left out (a CLI review)
+            records = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         except duckdb.Error as exc:
             reason = str(exc).strip().splitlines()[0]
             said = f"pipeline {path}: not a readable Parquet file ({reason})"
             raise PipelineError(said, file=path) from None
-        return frame.to_dict("records")
+        _no_nan(records, path, lambda k: f"row {k + 2}")
+        return records
     if suffix in (".yaml", ".yml", ".json"):
         data = documents.read_document(path, "pipeline", error=PipelineError, number_hint=dot_hint)
         if isinstance(data, dict):
@@ -77,21 +83,26 @@ def _records(path: Path) -> list[dict[str, Any]]:
             raise PipelineError(
                 f"pipeline {path}: expected a list of enterprises (or 'enterprises: [...]')", file=path
             )
-        for i, row in enumerate(data):  # .nan written in YAML is not a blank (as a Parquet null is)
-            nan = next((k for k, v in row.items() if isinstance(v, float) and math.isnan(v)), None)
-            if nan is not None:
-                raise PipelineError(
-                    f"pipeline {path.name} item {i + 1}: {nan} is NaN; give a number, or leave it out to"
-                    " have it estimated",
-                    field=str(nan),
-                    file=path,
-                )
+        _no_nan(data, path, lambda k: f"item {k + 1}")
         return data
     text = documents.read_text(path, "pipeline", error=PipelineError)
     header, rows = documents.csv_rows(text, f"pipeline {path}", error=PipelineError)
     expected = f"at least {','.join(REQUIRED)}"
     documents.require_columns(header, REQUIRED, f"pipeline {path}", expected, error=PipelineError, file=path)
     return rows
+
+
+def _no_nan(rows: list[dict[str, Any]], path: Path, place: Callable[[int], str]) -> None:
+    """A NaN written in YAML or stored in Parquet is not a blank (as a null is): refused by its row."""
+    for k, row in enumerate(rows):
+        nan = next((key for key, v in row.items() if isinstance(v, float) and math.isnan(v)), None)
+        if nan is not None:
+            raise PipelineError(
+                f"pipeline {path.name} {place(k)}: {nan} is NaN; give a number, or leave it out to have"
+                " it estimated",
+                field=str(nan),
+                file=path,
+            )
 
 
 # a project's stage, as the sources say it; 'operating' plants exist already and are not placed

@@ -539,6 +539,13 @@ def test_a_handover_time_past_an_hour_is_refused_and_latency_takes_one(space):
     say they assume full interoperability."""
     code, _, err = space("pool", "--start", "2026-06-01", "--days", "0.25", "--handover-s", "100000")
     assert code == 2 and "--handover-s must be at most 3600 s" in err and "Traceback" not in err
+    # a CLI review: --rate-mbps 1e308 printed inf and a numpy warning with a source path, exit 0
+    code, _, err = space("pool", "--start", "2026-06-01", "--days", "0.25", "--rate-mbps", "1e308")
+    assert (
+        code == 2
+        and err.strip()
+        == "error: --rate-mbps must be at most 100,000 Mbit/s (beyond any satellite downlink), got 1e+308"
+    )
     code, out, _ = space("latency", "--start", "2026-06-01", "--days", "0.25", "--handover-s", "30", "--json")
     assert code == 0
     data = json.loads(out)

@@ -43,7 +43,7 @@ from kopru.space.observation import (
 from kopru.space.pooling import PoolOptions, PoolResult, check_members, pool_members
 from kopru.space.pooling import pool as pool_contacts
 from kopru.space.refraction import check_refraction
-from kopru.space.satellites import SatelliteInfo, named, read_satellites
+from kopru.space.satellites import MAX_RATE_MBPS, SatelliteInfo, named, read_satellites
 from kopru.space.stations import DEFAULT_STATUSES, MASK_RANGE, Stations, read_stations
 from kopru.space.tle import Constellation, read_tle
 from kopru.space.visibility import Passes, find_passes
@@ -346,6 +346,12 @@ def _pool_options(
         ):
             need = "> 0" if positive else ">= 0"
             raise OptionError(f"{option} must be a number {need}, got {value:g}", field=option)
+    if rate_mbps > MAX_RATE_MBPS:  # the satellites file's bound (a CLI review: 1e308 printed inf)
+        raise OptionError(
+            f"--rate-mbps must be at most {MAX_RATE_MBPS:,.0f} Mbit/s (beyond any satellite downlink),"
+            f" got {rate_mbps:g}",
+            field="--rate-mbps",
+        )
     if handover_s > MAX_HANDOVER_S:  # a slip of units would leave one contact per satellite
         raise OptionError(
             f"--handover-s must be at most {MAX_HANDOVER_S:g} s (an antenna acquiring a satellite takes"

@@ -200,6 +200,9 @@ def test_ahp_files_that_would_mislead_are_refused(tmp_path, text, message):
         # a NaN weight or weights too large to add would give every site the same score
         ("weights: {cost: .nan}", "finite number"),
         ("weights: {cost: 1.0e+308, npv: 1.0e+308}", "too large to add up"),
+        # a CLI review: an empty mapping was told it must be a mapping
+        ("weights: {}", r"weights is empty; give at least one criterion: weight \(cost, "),
+        ("weights: [cost]", "weights must be a mapping criterion: weight"),
     ],
 )
 def test_weights_file_errors(tmp_path, text, message):

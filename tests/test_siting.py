@@ -137,7 +137,7 @@ def test_cflp_cli(cli, tmp_path):
     r = cli("cflp", bad)
     assert r.code == 2 and "Traceback" not in r.err
     r = cli("cflp", orlib / "cap71.txt", "--capacity", "-5")
-    assert r.code == 2 and "--capacity must be a number from 0 to 1e15, got -5" in r.err
+    assert r.code == 2 and "--capacity must be a number above 0 and at most 1e15, got -5" in r.err
 
 
 @pytest.mark.parametrize("example", ["apparel", "appliances", "construction_materials", "food_processing"])

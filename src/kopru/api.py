@@ -579,7 +579,9 @@ def solve_cflp(
     from kopru.facility import FacilityProblem, Solution, Status, read_cap, solve
 
     if capacity is not None and not 0 < capacity <= 1e15:
-        raise OptionError(f"capacity must be a number from 0 to 1e15, got {capacity:g}", field="capacity")
+        raise OptionError(
+            f"capacity must be a number above 0 and at most 1e15, got {capacity:g}", field="capacity"
+        )
     if time_limit is not None and not time_limit > 0:
         raise OptionError(f"time_limit must be > 0, got {time_limit:g}", field="time_limit")
     p = problem if isinstance(problem, FacilityProblem) else read_cap(problem, capacity, single_source)

@@ -255,7 +255,11 @@ def _known(names: list[str], where: str) -> None:
 
 
 def _normalised(raw: Any, where: str) -> Weights:
-    if not isinstance(raw, dict) or not raw:
+    if isinstance(raw, dict) and not raw:  # a CLI review: {} was told it must be a mapping
+        raise RankError(
+            f"{where}: weights is empty; give at least one criterion: weight ({', '.join(CRITERIA)})"
+        )
+    if not isinstance(raw, dict):
         raise RankError(f"{where}: weights must be a mapping criterion: weight")
     _known([str(k) for k in raw], where)
     for k, v in raw.items():

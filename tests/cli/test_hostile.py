@@ -463,7 +463,7 @@ def test_smaller_cli_qa_findings(cli):
     assert r.code == 2 and "--rate-mbps must be a number > 0, got 0" in r.err
     cap41 = ROOT / "tests" / "data" / "orlib-cap" / "cap41.txt"
     r = cli("cflp", cap41, "--capacity", "1e400")
-    assert r.code == 2 and "--capacity must be a number from 0 to 1e15, got inf" in r.err
+    assert r.code == 2 and "--capacity must be a number above 0 and at most 1e15, got inf" in r.err
     r = cli("cflp", cap41)
     assert r.code == 0 and "(warehouses 1, 2, 3" in " ".join(r.out.split()) and "numbered from 1" in r.out
     assert "to read" in " ".join(cli("runs", "list", "--help").out.split())

@@ -734,3 +734,16 @@ def test_two_axes_of_a_grid_that_set_the_same_value_are_refused(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("{KZT: 1.5}", "{TRY: 1.5}"), encoding="utf-8")
     (both,) = read_scenarios(path)[1]
     assert both.shortcuts == {"fx_shock": {"KZT": 1.2, "TRY": 1.5}}
+
+
+def test_a_profile_written_inline_in_a_scenario_file_is_refused_in_words(tmp_path):
+    """A CLI review: 'profile file .../{'company': 'x'} does not exist', a mapping shown as a path."""
+    from kopru.errors import SweepError
+    from kopru.scenarios import read_scenarios
+
+    path = tmp_path / "s.yaml"
+    path.write_text("profile: {company: x}\nscenarios:\n  - {name: a}\n", encoding="utf-8")
+    with pytest.raises(
+        SweepError, match=r"profile must be the path of a profile file .* got a mapping; write"
+    ):
+        read_scenarios(path)

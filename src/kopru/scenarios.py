@@ -38,7 +38,7 @@ from kopru.inputs import SharedSteps
 from kopru.planner import make_plan, ranking_order
 from kopru.profile import OptimizeOptions, Profile, load_profile, optimize_options
 from kopru.progress import Counter
-from kopru.units import country_codes, dot_hint
+from kopru.units import country_codes, dot_hint, kind_of
 from kopru.valuation import baseline_index
 
 # -- scenarios -----------------------------------------------------------------------------------
@@ -281,7 +281,15 @@ def read_sweep(path: str | Path) -> tuple[Path, list[Scenario], dict[str, Any] |
         raise SweepError(
             f"scenario file {path}: expected 'profile:' and 'scenarios:' (a list) and/or 'grid:'", file=path
         )
-    profile = (path.parent / str(data["profile"])).resolve()
+    if not isinstance(data["profile"], str) or not data["profile"].strip():
+        # a CLI review: a profile written inline was 'profile file .../{'company': 'x'} does not exist'
+        raise SweepError(
+            f"scenario file {path}: profile must be the path of a profile file (relative to the scenario"
+            f" file), got {kind_of(data['profile'])}; write the profile in a file of its own",
+            file=path,
+            field="profile",
+        )
+    profile = (path.parent / data["profile"]).resolve()
     pack = datapack.load()
     scenarios = [
         scenario_from_dict(s, f"scenarios[{i}]", pack) for i, s in enumerate(data.get("scenarios") or [])

@@ -64,6 +64,8 @@ def read_bytes(
     path: str | Path, what: str, *, error: type[KopruError] = DocumentError, max_bytes: int = MAX_BYTES
 ) -> bytes:
     """The bytes of a regular file of at most ``max_bytes``; ``what`` names it in messages."""
+    if not str(path).strip():  # Path('') is '.', the folder one stands in (a CLI review)
+        raise error(f"{what}: the path is empty; give a file")
     path = Path(path)
     try:
         info = path.stat()

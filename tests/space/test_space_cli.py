@@ -1093,3 +1093,9 @@ def test_the_latency_csv_carries_each_satellites_element_set(space, tmp_path):
     assert imece and all(r["elements_epoch"] == "2026-06-26T23:36:45Z" for r in imece)
     assert all(r["elements_age_at_start_days"] == "54.02" for r in imece)
     assert all("58 days from the window" in r["elements_warning"] for r in imece)
+
+
+def test_an_empty_file_option_is_said_empty_not_a_folder(space):
+    """A CLI review: --sites '' was 'sites file . is a folder' (Path('') is the current folder)."""
+    code, _, err = space("imaging", "--start", "2026-06-01", "--days", "0.25", "--sites", "")
+    assert code == 2 and err.strip() == "error: sites file: the path is empty; give a file"

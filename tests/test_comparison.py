@@ -258,3 +258,9 @@ def test_a_route_through_a_restricted_country_is_flagged_as_the_plan_flags_it(pl
     row = next(r for r in table.rows if r.label == f"{name}: transit")
     assert "under sanctions or transit restrictions" in row.notes[0]
     assert f"{crossed.extra_cost_per_unit:+,.3f} {plan.currency}/unit" in row.notes[0]
+
+
+def test_the_help_does_not_say_a_comparison_is_recorded(cli):
+    """A CLI review: --no-store's help read 'Do not record this run', but a comparison never is."""
+    r = cli("compare", "--help")
+    assert r.code == 0 and "never recorded" in " ".join(r.out.split()) and "Do not record" not in r.out

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kopru import api
-from kopru.cli.common import AvoidOpt, CloseOpt, JsonOpt, NoStoreOpt, OverridesOpt, out, print_json
+from kopru.cli.common import AvoidOpt, CloseOpt, JsonOpt, OverridesOpt, out, print_json
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -32,7 +32,10 @@ def compare(
     overrides: OverridesOpt = None,
     close: CloseOpt = None,
     avoid: AvoidOpt = None,
-    no_store: NoStoreOpt = False,  # accepted as by its siblings: a comparison is a look-up, never recorded
+    no_store: Annotated[  # accepted as by its siblings (a CLI review: its help said it records)
+        bool,
+        typer.Option("--no-store", help="Accepted as plan and risk take it; a comparison is never recorded."),
+    ] = False,
 ) -> None:
     """Two or three sites side by side: costs, markets, duties, incentives, appraisal, inputs, risk
     (a look-up: not recorded in the scenario store)."""

@@ -1629,3 +1629,10 @@ def test_a_parquet_pipeline_is_the_csv_one_and_its_nan_is_refused_not_estimated(
             assert (
                 "investment_usd" in kopru.match(path, shadow=False).as_dict()["enterprises"][0]["estimated"]
             )
+
+
+def test_a_yaml_pipelines_name_must_be_text(tmp_path):
+    """A CLI review: name: {a: 1} was accepted, and the enterprise named "{'a': 1}" in every output."""
+    body = "- {id: a, name: {a: 1}, sector: textiles, template: textiles}\n"
+    with pytest.raises(MatchError, match="item 1: name must be text, got a mapping"):
+        kopru.match(bad_pipeline(tmp_path, body, "p.yaml"))

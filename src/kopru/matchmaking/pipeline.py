@@ -29,7 +29,7 @@ from kopru.datapack import DataPack
 from kopru.datapack.loader import ZONE_RESOURCES
 from kopru.display import code_of
 from kopru.errors import PipelineError
-from kopru.units import brief, dot_groups_hint, dot_hint
+from kopru.units import brief, dot_groups_hint, dot_hint, kind_of
 
 REQUIRED = ("id", "name", "sector", "template")
 MAX_ID = 200  # characters: the web app's pitch-sheet address takes ids this long
@@ -244,6 +244,8 @@ def _row(
             short = from_csv and name in raw and value is None  # a CSV row that stops before the column
             said = " (the row ends before this column: a comma left out?)" if short else ""
             raise PipelineError(f"{where}: {name} is blank{said}; every enterprise needs one", field=name)
+        if isinstance(value, dict | list):  # a CLI review: name {a: 1} named the enterprise "{'a': 1}"
+            raise PipelineError(f"{where}: {name} must be text, got {kind_of(value)}", field=name)
         row[name] = str(value).strip()
     template = row["template"]
     if template not in templates and not (folder / template).is_file():

@@ -53,6 +53,7 @@ def test_units_are_converted():
         ({"markets": [{"id": "mkt_RU", "demand": 1e-300}]}, r"demand: expected at least 1e-06 units a year"),
         ({"markets": [{"id": "mkt_RU", "demand": 1e300}]}, r"markets\[0\]\.demand: expected at most 1e\+12"),
         ({"price": 10**400}, r"price: expected a number up to 1e\+13, got one of 401 digits"),
+        ({"annual_volume": 10**400}, r"annual_volume: expected a number up to 1e\+12, got one of 401 digits"),
         ({"capex": float("inf")}, r"capex: expected a finite number, got inf"),
         ({"labour_hours": "1e14 h"}, r"labour_hours: expected at most 1e\+06, got 1e14 h"),
         ({"markets": []}, r"markets: expected at least one item, got none$"),

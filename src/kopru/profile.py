@@ -510,6 +510,8 @@ def clean_message(msg: str) -> str:
     return msg
 
 
+# the profile's units a year (Units)
+UNITS_FIELDS = frozenset({"annual_volume", "demand", "capacity"})
 # the profile's shares (Rate): 12 % or 0.12
 SHARE_FIELDS = frozenset({"min_kz_share", "imported_equipment_share", "building_share", "wacc"})
 
@@ -526,7 +528,9 @@ def _number_message(err: Any) -> str | None:
     if err["type"] == "float_parsing" and units.comma_hint(value):
         return units.comma_hint(value)
     if err["type"] in ("float_parsing", "float_type") and isinstance(value, int):
-        return f"expected a number up to {MAX_MONEY:.0e}, got one of {len(str(abs(value)))} digits"
+        # units a year have their own ceiling (a CLI review: annual_volume was told 1e+13)
+        ceiling = MAX_UNITS if str((err.get("loc") or ("",))[-1]) in UNITS_FIELDS else MAX_MONEY
+        return f"expected a number up to {ceiling:.0e}, got one of {len(str(abs(value)))} digits"
     share = str((err.get("loc") or ("",))[-1]) in SHARE_FIELDS
     if err["type"] == "less_than_equal" and share and isinstance(value, int | float):
         return f"expected a share of at most 1 (write 12 % or 0.12), got {value:g}"

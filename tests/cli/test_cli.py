@@ -200,6 +200,16 @@ def test_data_commands(cli):
     assert len(json.loads(r.out)) > 50
     r = cli("data", "show", "nothing-here")
     assert r.code == 2 and "neither a table" in r.err
+    # a part of one name, as compare reads it; of several, they are listed (a CLI review: refused)
+    assert json.loads(cli("data", "show", "Bursa", "--json").out) == json.loads(
+        cli("data", "show", "TR-16", "--json").out
+    )
+    assert cli("data", "show", "Turan", "--json").out == cli("data", "show", "sez_turan", "--json").out
+    r = cli("data", "show", "Atyrau")
+    assert (
+        r.code == 2
+        and "'Atyrau' is a part of 2 names (Atyrau Region (KZ-23); SEZ Atyrau (sez_atyrau))" in r.err
+    )
 
 
 ID = re.compile(r"\b(sez_[a-z_]+|mkt_[A-Z]{2}|plant_TR-\d\d|iz_[a-z_]+)\b")

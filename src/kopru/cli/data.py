@@ -13,7 +13,7 @@ from rich.table import Table
 
 from kopru import api
 from kopru.cli.common import JsonOpt, OverridesOpt, out, print_json
-from kopru.display import code_of, subject_names
+from kopru.display import code_of, fold, subject_names
 from kopru.dossier import dossier
 from kopru.errors import KopruError
 
@@ -42,6 +42,21 @@ def data_list(overrides: OverridesOpt = None, as_json: JsonOpt = False) -> None:
     out.print("show one with [bold]kopru data show TABLE[/] or a subject: [bold]kopru data show KZ-23[/]")
 
 
+def _part_of_one(text: str, names: dict[str, str]) -> str | None:
+    """The code of the one subject whose name holds ``text`` ('Atyrau' for Atyrau Region, as
+    compare reads a part of a site's name; a CLI review); a part of several names is refused with
+    them, and a part of none is None."""
+    wanted = fold(text)
+    if len(wanted) < 3:
+        return None
+    # a market is named as its region, whose values it has: the region stands for both
+    hits = sorted({c for c, n in names.items() if wanted in fold(str(n)) and not str(c).startswith("mkt_")})
+    if len(hits) > 1:
+        listed = "; ".join(f"{names[c]} ({c})" for c in hits[:6]) + ("; …" if len(hits) > 6 else "")
+        raise KopruError(f"{text!r} is a part of {len(hits)} names ({listed}); name one of them")
+    return hits[0] if hits else None
+
+
 @app.command("show")
 def data_show(
     what: Annotated[str, typer.Argument(help="A table name, or a subject such as KZ-23, TR-16, KZT.")],
@@ -60,6 +75,9 @@ def data_show(
         code = code_of(what, {c: n for c, n in names.items() if c in subjects}) or what
         df = pack.parameters[pack.parameters["subject"] == code]
         site = code_of(what, names) or what
+        if df.empty and not _is_site(pack, site):  # a part of one name ('Turan'), as compare reads it
+            site = code = _part_of_one(what, names) or what
+            df = pack.parameters[pack.parameters["subject"] == code]
         if df.empty and _is_site(pack, site):  # a province or zone whose values are all borrowed
             _show_borrowed(pack, site, names, as_json)
             return

@@ -338,6 +338,17 @@ def test_unverified_zones_are_left_out_unless_asked():
     assert "sez_burabay" not in kopru.plan(data).ranking  # naming it is not an error
 
 
+def test_a_site_to_exclude_is_named_as_force_open_names_one():
+    """A CLI review: candidates.exclude: [Turan] was 'unknown site', though force_open takes it."""
+    data = kopru.load_profile(EXAMPLES / "apparel.yaml").model_dump()
+    data["candidates"] = {**data["candidates"], "exclude": ["Turan", "DENİZLİ"]}
+    ranking = kopru.plan(data).ranking
+    assert "sez_turan" not in ranking and "plant_TR-20" not in ranking and "sez_aktobe" in ranking
+    data["candidates"]["exclude"] = ["Atlantis"]
+    with pytest.raises(kopru.ProfileError, match="candidates.exclude: no site is called 'Atlantis'"):
+        kopru.plan(data)
+
+
 @pytest.mark.parametrize("example", ["apparel", "appliances", "construction_materials", "food_processing"])
 def test_recommendation_names_places_not_ids(example):
     import re

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from kopru.datapack import DataPack, Param
-from kopru.errors import DataPackError, ProfileError
+from kopru.errors import DataPackError, OptionError, ProfileError
 from kopru.memo import LRU
 from kopru.profile import Plant, Profile
 
@@ -101,12 +101,7 @@ def _candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
     if table["id"].duplicated().any():
         dup = table["id"][table["id"].duplicated()].iloc[0]
         raise ProfileError(f"baseline: site {dup!r} is listed twice", field="baseline")
-    excluded = set(profile.candidates.exclude)
-    unknown = excluded - set(table["id"]) - set(pack.sez.index)  # an unverified zone may be named
-    if unknown:
-        raise ProfileError(
-            f"candidates.exclude: unknown site {sorted(unknown)[0]!r}", field="candidates.exclude"
-        )
+    excluded = {_excluded_site(q, table, pack) for q in profile.candidates.exclude}
     table = table[~table["id"].isin(excluded)].reset_index(drop=True)
     if table.empty:
         raise ProfileError("candidates: every site is excluded; keep at least one", field="candidates")
@@ -375,3 +370,16 @@ def capex_share(sites: pd.DataFrame, units: float, plant_volume: float) -> np.nd
     capacity (an expansion on its own land; 0 when it has the capacity)."""
     lacking = np.maximum(units - sites["capacity"].to_numpy(float), 0.0) / plant_volume
     return np.where(sites["existing"].to_numpy(bool), lacking, 1.0)
+
+
+def _excluded_site(query: str, table: pd.DataFrame, pack: DataPack) -> str:
+    """The id of a site ``candidates.exclude`` names: an id (an unverified zone's too), or a name or
+    a part of one, as ``optimize.force_open`` reads them (a CLI review: 'Turan' was 'unknown site')."""
+    from kopru.comparison import find_site  # the comparison module builds on the sites
+
+    if query in set(table["id"]) or query in pack.sez.index:
+        return query
+    try:
+        return find_site(list(table[["id", "name"]].itertuples(index=False)), query, "candidates.exclude").id
+    except OptionError as exc:
+        raise ProfileError(f"candidates.exclude: {exc}", field="candidates.exclude") from None

@@ -345,7 +345,7 @@ def test_a_site_to_exclude_is_named_as_force_open_names_one():
     ranking = kopru.plan(data).ranking
     assert "sez_turan" not in ranking and "plant_TR-20" not in ranking and "sez_aktobe" in ranking
     data["candidates"]["exclude"] = ["Atlantis"]
-    with pytest.raises(kopru.ProfileError, match="candidates.exclude: no site is called 'Atlantis'"):
+    with pytest.raises(kopru.ProfileError, match=r"candidates\.exclude: no site is called 'Atlantis'"):
         kopru.plan(data)
 
 

@@ -63,6 +63,11 @@ def test_units_are_converted():
         ({"annual_volume": 10}, r"exceeds annual_volume"),
         # a web review: 1.5 was said as 2, and a density of 2e+307 in 308 digits
         ({"annual_volume": 1.5}, r"exceeds annual_volume 1\.5;"),
+        # a CLI review: 'Input should be a valid dictionary or instance of Candidates'
+        (
+            {"candidates": ["moon"]},
+            r"candidates: expected a mapping of its own fields \(key: value\), got a list$",
+        ),
         # a CLI review: NaN fails every bound, and was told 'expected at most 86,400, got nan'
         ({"optimize": {"time_limit": float("nan")}}, r"time_limit: expected a finite number, got nan"),
         ({"unit_volume": 1e-308}, r"is 2e\+307 kg/m3, denser than any matter"),

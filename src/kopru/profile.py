@@ -542,6 +542,8 @@ def _number_message(err: Any) -> str | None:
         return f"expected at least {err['ctx']['ge']:g}, got {value}"
     if err["type"] == "greater_than_equal":
         return f"expected 0 or more, got {value}"
+    if err["type"] in ("model_type", "dict_type"):  # a CLI review: 'instance of Candidates' is not for a user
+        return f"expected a mapping of its own fields (key: value), got {units.kind_of(value)}"
     if err["type"] in ("tuple_type", "list_type"):
         example = " such as [textiles, garments]" if (err.get("loc") or ("",))[-1] == "sectors" else ""
         return f"expected a list{example}, got {units.brief(value)}"

@@ -68,6 +68,12 @@ def test_units_are_converted():
             {"candidates": ["moon"]},
             r"candidates: expected a mapping of its own fields \(key: value\), got a list$",
         ),
+        # a web review: 'Unable to parse input string as an integer' for a number that was no string
+        (
+            {"lifetime_years": 1e308},
+            r"lifetime_years: expected a whole number of sensible size, got 1e\+308$",
+        ),
+        ({"lifetime_years": 2.5}, r"lifetime_years: expected a whole number, got 2\.5$"),
         # a CLI review: NaN fails every bound, and was told 'expected at most 86,400, got nan'
         ({"optimize": {"time_limit": float("nan")}}, r"time_limit: expected a finite number, got nan"),
         ({"unit_volume": 1e-308}, r"is 2e\+307 kg/m3, denser than any matter"),

@@ -542,6 +542,14 @@ def _number_message(err: Any) -> str | None:
         return f"expected at least {err['ctx']['ge']:g}, got {value}"
     if err["type"] == "greater_than_equal":
         return f"expected 0 or more, got {value}"
+    if err["type"] in (
+        "int_parsing_size",
+        "int_from_float",
+        "int_parsing",
+    ):  # pydantic's words for a year count
+        # a web review: 1e308 years was 'Unable to parse input string as an integer' (it was no string)
+        size = " of sensible size" if err["type"] == "int_parsing_size" else ""
+        return f"expected a whole number{size}, got {units.brief(value)}"
     if err["type"] in ("model_type", "dict_type"):  # a CLI review: 'instance of Candidates' is not for a user
         return f"expected a mapping of its own fields (key: value), got {units.kind_of(value)}"
     if err["type"] in ("tuple_type", "list_type"):

@@ -144,7 +144,12 @@ def _where(pack: DataPack, site_id: str) -> tuple[str, pd.Series]:
     for kind, table in (("kz_region", pack.regions), ("sez", pack.sez), ("tr_province", pack.provinces)):
         if site_id in table.index:
             return kind, table.loc[site_id]
-    raise UnknownSite(
+    raise unknown_site(site_id)
+
+
+def unknown_site(site_id: str) -> UnknownSite:
+    """The error for an id that is no site: what a site id looks like, and where they are listed."""
+    return UnknownSite(
         f"no site {site_id!r} in the data pack: expected a Kazakh region (KZ-11), a SEZ id "
         "(sez_turan) or a Turkish province (TR-16); `kopru data list` shows them"
     )

@@ -382,7 +382,11 @@ def test_sites_and_their_sources(client: httpx.Client) -> None:
     listed = {s["id"] for s in turan["sources"]}
     cited = {x for p in turan["parameters"] for x in p["source"].split(";")}
     assert cited <= listed
-    assert client.get("/api/sites/KZ-99").status_code == 404
+    unknown = client.get("/api/sites/KZ-99")  # said as the dossier says it (a web review: a bare 'no site')
+    assert unknown.status_code == 404 and unknown.json()["message"] == (
+        "no site 'KZ-99' in the data pack: expected a Kazakh region (KZ-11), a SEZ id (sez_turan) or a"
+        " Turkish province (TR-16); the Sites page lists them"
+    )
     fig = client.get("/api/sites/map").json()
     assert any(t.get("customdata") for t in fig["data"])
     # the dossier: JSON and the HTML fragment of the site page; an unknown id says what is expected

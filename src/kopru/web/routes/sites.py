@@ -9,7 +9,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 
 from kopru import api
-from kopru.dossier import Dossier, UnknownSite, dossier
+from kopru.dossier import Dossier, UnknownSite, dossier, unknown_site
 from kopru.report import dossier_html
 from kopru.web import sites as site_views
 from kopru.web.bodies import CheckedRoute
@@ -55,7 +55,8 @@ def site(site_id: Annotated[str, PathParam(pattern=SITE_ID_PATTERN)]) -> site_vi
     """A site's data-pack row and parameters, each with its source."""
     found = site_views.detail(api.data_pack(), site_id)
     if found is None:
-        raise HTTPException(status_code=404, detail=f"no site {site_id} in the data pack")
+        # what an id looks like, as the dossier says it (a web review: a bare 'no site Turan')
+        raise HTTPException(status_code=404, detail=web_words(str(unknown_site(site_id))))
     return found
 
 

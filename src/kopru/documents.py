@@ -40,7 +40,7 @@ import numpy as np
 import yaml
 
 from kopru.errors import DocumentError, KopruError
-from kopru.units import brief
+from kopru.units import brief, kind_of
 
 Format = Literal["yaml", "json"]
 MAX_BYTES = 1_000_000  # a profile or an overrides file is a page of YAML; anything larger is a mistake
@@ -233,7 +233,7 @@ def read_mapping(path: str | Path, what: str, *, error: type[KopruError] = Docum
     if data is None:
         raise error(f"{what} {path} holds no data", file=path)
     if not isinstance(data, dict):
-        raise error(f"{what} {path} must be a mapping of key: value, got a {_kind(data)}", file=path)
+        raise error(f"{what} {path} must be a mapping of key: value, got {kind_of(data)}", file=path)
     return data
 
 
@@ -448,12 +448,6 @@ def _json_number_at(text: str, literal: str) -> tuple[int, str | None]:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
-
-
-def _kind(value: Any) -> str:
-    return {list: "list", str: "text", int: "number", float: "number", bool: "boolean"}.get(
-        type(value), type(value).__name__
-    )
 
 
 def _size(n: int) -> str:

@@ -510,6 +510,8 @@ def clean_message(msg: str) -> str:
     return msg
 
 
+# pydantic's kinds of error for a whole number (a year count) it could not read
+WHOLE_NUMBER_ERRORS = frozenset({"int_parsing_size", "int_from_float", "int_parsing"})
 # the profile's units a year (Units)
 UNITS_FIELDS = frozenset({"annual_volume", "demand", "capacity"})
 # the profile's shares (Rate): 12 % or 0.12
@@ -542,11 +544,7 @@ def _number_message(err: Any) -> str | None:
         return f"expected at least {err['ctx']['ge']:g}, got {value}"
     if err["type"] == "greater_than_equal":
         return f"expected 0 or more, got {value}"
-    if err["type"] in (
-        "int_parsing_size",
-        "int_from_float",
-        "int_parsing",
-    ):  # pydantic's words for a year count
+    if err["type"] in WHOLE_NUMBER_ERRORS:
         # a web review: 1e308 years was 'Unable to parse input string as an integer' (it was no string)
         size = " of sensible size" if err["type"] == "int_parsing_size" else ""
         return f"expected a whole number{size}, got {units.brief(value)}"

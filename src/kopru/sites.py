@@ -101,7 +101,12 @@ def _candidate_table(pack: DataPack, profile: Profile) -> pd.DataFrame:
     if table["id"].duplicated().any():
         dup = table["id"][table["id"].duplicated()].iloc[0]
         raise ProfileError(f"baseline: site {dup!r} is listed twice", field="baseline")
-    excluded = {_excluded_site(q, table, pack) for q in profile.candidates.exclude}
+    if profile.candidates.exclude:
+        known = set(table["id"]) | set(pack.sez.index)  # an unverified zone may be named
+        rows = list(table[["id", "name"]].itertuples(index=False))
+        excluded = {q if q in known else _excluded_site(q, rows) for q in profile.candidates.exclude}
+    else:
+        excluded = set()
     table = table[~table["id"].isin(excluded)].reset_index(drop=True)
     if table.empty:
         raise ProfileError("candidates: every site is excluded; keep at least one", field="candidates")
@@ -372,14 +377,12 @@ def capex_share(sites: pd.DataFrame, units: float, plant_volume: float) -> np.nd
     return np.where(sites["existing"].to_numpy(bool), lacking, 1.0)
 
 
-def _excluded_site(query: str, table: pd.DataFrame, pack: DataPack) -> str:
-    """The id of a site ``candidates.exclude`` names: an id (an unverified zone's too), or a name or
-    a part of one, as ``optimize.force_open`` reads them (a CLI review: 'Turan' was 'unknown site')."""
+def _excluded_site(query: str, rows: list[Any]) -> str:
+    """The id of the site ``candidates.exclude`` names by a name or a part of one, as
+    ``optimize.force_open`` reads them (a CLI review: 'Turan' was 'unknown site')."""
     from kopru.comparison import find_site  # the comparison module builds on the sites
 
-    if query in set(table["id"]) or query in pack.sez.index:
-        return query
     try:
-        return find_site(list(table[["id", "name"]].itertuples(index=False)), query, "candidates.exclude").id
+        return find_site(rows, query, "candidates.exclude").id
     except OptionError as exc:
         raise ProfileError(f"candidates.exclude: {exc}", field="candidates.exclude") from None

@@ -54,7 +54,7 @@ def parse(raw: object, dimension: str) -> float:
     if not match:
         raise ValueError(f"expected {expected} (units: {allowed}), got {raw!r}")
     number, unit = float(match.group(1)), (match.group(2) or "").strip()
-    if not unit and unit not in table:  # '5' typed in a box: which unit is not for kopru to guess
+    if not unit and "" not in table:  # '5' typed in a box: which unit is not for kopru to guess
         raise ValueError(f"expected {expected} (units: {allowed}), got {brief(raw)} without a unit")
     if unit not in table:
         other = next((d for d, t in DIMENSIONS.items() if unit in t and d != dimension), None)

@@ -242,7 +242,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(KopruError)
     async def _kopru_error(request: Request, exc: KopruError) -> JSONResponse:
         err = job_error(exc)
-        if request.method in ("GET", "HEAD"):  # what a GET sends is its query (a web review: ["body"])
+        if _sent_in(request.method) == "query":  # a web review: a GET's 422 said ["body"]
             prefix: tuple[str, ...] = ("query",)
         elif isinstance(exc, ZonesFileError):  # a row of the request's zones (a diff review: it was
             prefix = ("body", "zones_csv")  # put on the pipeline)
@@ -310,6 +310,11 @@ def _routing_words(request: Request, exc: StarletteHTTPException) -> str:
     return f"no address {request.url.path} in this app; /docs lists the API's addresses"
 
 
+def _sent_in(method: str) -> str:
+    """Where a request's input is: a GET's (or HEAD's) in its query, any other's in its body."""
+    return "query" if method in ("GET", "HEAD") else "body"
+
+
 def plain(message: str) -> dict[str, str]:
     """The body of an error that is about the request as a whole, not one of its fields."""
     return {"detail": message, "message": message}
@@ -327,7 +332,7 @@ def _http_body(exc: StarletteHTTPException, method: str = "POST") -> dict[str, A
         return {
             "detail": [
                 {
-                    "loc": ["query" if method in ("GET", "HEAD") else "body"],
+                    "loc": [_sent_in(method)],
                     "msg": message,
                     "type": "value_error",
                     "field": "",
